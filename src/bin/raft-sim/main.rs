@@ -1,0 +1,157 @@
+//! `raft-sim`: drives the deterministic simulator from the command line.
+//! See `raft-sim --help` and the README.
+
+mod args;
+mod summary;
+
+use args::{Command, Options};
+use raft_playground::sim::{self, history, to_json_line, RunReport, Simulation};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args::parse(&args) {
+        Ok(command) => command,
+        Err(message) => {
+            eprintln!("raft-sim: {message}");
+            eprintln!("Try 'raft-sim --help'.");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Help => {
+            print!("{}", args::usage());
+            Ok(true)
+        }
+        Command::Run(options) => run(options),
+        Command::Sweep(options, seeds) => sweep(options, seeds),
+        Command::Bench(options) => bench(options),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("raft-sim: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Opens `path` for writing, with a message naming the file on failure.
+fn create(path: &str) -> Result<BufWriter<File>, String> {
+    File::create(path)
+        .map(BufWriter::new)
+        .map_err(|e| format!("cannot write '{path}': {e}"))
+}
+
+/// Writes recorded trace events, if any, to `out`.
+fn drain_trace(sim: &mut Simulation, out: &mut Option<BufWriter<File>>) {
+    if let Some(out) = out {
+        for (t, event) in sim.trace_mut().take_recorded() {
+            let _ = writeln!(out, "{}", to_json_line(t, &event));
+        }
+    }
+}
+
+fn run(mut options: Options) -> Result<bool, String> {
+    let mut trace_out = options.trace.as_deref().map(create).transpose()?;
+    options.config.record_trace = trace_out.is_some();
+    let probe = Simulation::new(options.config.clone())?;
+    summary::print_header(&options, &probe.derived_parameters());
+    let (_, report) = sim::run(options.config.clone(), options.duration, |s| {
+        drain_trace(s, &mut trace_out)
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(mut out) = trace_out {
+        out.flush()
+            .map_err(|e| format!("cannot write trace: {e}"))?;
+    }
+    if let Some(path) = &options.history {
+        let (sim, _) = sim::run(options.config.clone(), options.duration, |_| {})?;
+        let mut out = create(path)?;
+        out.write_all(history::to_json(sim.history()).as_bytes())
+            .map_err(|e| format!("cannot write '{path}': {e}"))?;
+    }
+    summary::print_report(&report);
+    Ok(report.passed())
+}
+
+fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<bool, String> {
+    let started = Instant::now();
+    let (first, last) = (*seeds.start(), *seeds.end());
+    let next = AtomicU64::new(first);
+    let reports: Mutex<Vec<RunReport>> = Mutex::new(Vec::new());
+    let jobs = options.jobs.min((last - first + 1) as usize);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| loop {
+                let seed = next.fetch_add(1, Ordering::Relaxed);
+                if seed > last {
+                    return;
+                }
+                let mut config = options.config.clone();
+                config.seed = seed;
+                if let Ok((_, report)) = sim::run(config, options.duration, |_| {}) {
+                    reports.lock().expect("no worker panicked").push(report);
+                }
+            });
+        }
+    });
+    let mut reports = reports.into_inner().expect("no worker panicked");
+    reports.sort_by_key(|r| r.seed);
+    let failing: Vec<&RunReport> = reports.iter().filter(|r| !r.passed()).collect();
+    for report in &failing {
+        println!(
+            "FAIL seed {}: {}",
+            report.seed,
+            summary::failure_reason(report)
+        );
+    }
+    if let (Some(path), Some(report)) = (&options.trace, failing.first()) {
+        let mut config = options.config.clone();
+        config.seed = report.seed;
+        config.record_trace = true;
+        let mut out = Some(create(path)?);
+        sim::run(config, options.duration, |s| drain_trace(s, &mut out))?;
+        if let Some(mut out) = out {
+            out.flush()
+                .map_err(|e| format!("cannot write trace: {e}"))?;
+        }
+        println!("trace of seed {} written to {path}", report.seed);
+    }
+    summary::print_sweep(&reports, started.elapsed());
+    Ok(failing.is_empty())
+}
+
+fn bench(options: Options) -> Result<bool, String> {
+    summary::print_header(&options, &[]);
+    let started = Instant::now();
+    let mut sim = Simulation::new(options.config.clone())?;
+    sim.run_until(options.duration);
+    let wall = started.elapsed().as_secs_f64();
+    let simulated = options.duration as f64 / 1e6;
+    println!("events: {}", sim.events());
+    println!("wall time: {wall:.3} s");
+    println!("events per wall second: {:.0}", sim.events() as f64 / wall);
+    println!("simulated seconds per wall second: {:.0}", simulated / wall);
+    println!(
+        "wall time per simulated hour: {:.3} s",
+        wall * 3600.0 / simulated
+    );
+    println!("entries committed: {}", sim.checker().committed_len());
+    println!("invariant violations: {}", sim.checker().violation_count());
+    let started = Instant::now();
+    let verdict = sim::linearizability::check(sim.history(), sim::run::LINEARIZABILITY_STEPS);
+    println!(
+        "linearizability of {} ops: {} ({:.3} s)",
+        sim.history().len(),
+        verdict.verdict,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(sim.checker().violation_count() == 0)
+}

@@ -1,0 +1,130 @@
+//! What `raft-sim` prints.
+
+use crate::args::Options;
+use raft_playground::sim::{Invariant, RunReport, Verdict};
+use std::time::Duration;
+
+pub fn print_header(options: &Options, derived: &[(String, String)]) {
+    let c = &options.config;
+    let switches: Vec<&str> = c.unsafe_switches.enabled().map(|s| s.name()).collect();
+    println!(
+        "seed {}, {} nodes, {} s simulated, faults {}, {} clients at {} ops/s, unsafe switches: {}",
+        c.seed,
+        c.nodes,
+        options.duration as f64 / 1e6,
+        if options.faults { "all" } else { "none" },
+        c.workload.clients,
+        c.workload.rate,
+        if switches.is_empty() {
+            "none".to_string()
+        } else {
+            switches.join(",")
+        }
+    );
+    println!(
+        "timing: election timeout {}-{} us, heartbeat {} us; network: latency {}-{} us, loss {}, duplication {}",
+        c.timing.election_timeout_min,
+        c.timing.election_timeout_max,
+        c.timing.heartbeat_interval,
+        c.network.latency_min,
+        c.network.latency_max,
+        c.network.loss,
+        c.network.duplication
+    );
+    if !derived.is_empty() {
+        println!("derived from the seed:");
+        for (name, value) in derived {
+            println!("  {name:<32} {value}");
+        }
+    }
+}
+
+pub fn print_report(r: &RunReport) {
+    let leaders: Vec<String> = r
+        .leaders_by_term
+        .iter()
+        .map(|(t, n)| format!("{t}:n{n}"))
+        .collect();
+    println!("leaders by term: {}", leaders.join(" "));
+    println!("entries committed: {}", r.committed);
+    println!(
+        "client ops: {} ok, {} fail, {} unknown",
+        r.ops_ok, r.ops_fail, r.ops_unknown
+    );
+    println!("invariants:");
+    for invariant in Invariant::ALL {
+        let broken = r
+            .violations
+            .iter()
+            .filter(|v| v.invariant == invariant)
+            .count();
+        let verdict = if broken == 0 {
+            "ok".to_string()
+        } else {
+            format!("VIOLATED ({broken})")
+        };
+        println!("  {:<26} {verdict}", invariant.name());
+    }
+    for v in r.violations.iter().take(10) {
+        println!("  - {v}");
+    }
+    println!(
+        "linearizability: {} ({} keys, {} ops checked)",
+        r.linearizability.verdict, r.linearizability.keys_checked, r.linearizability.ops_checked
+    );
+    match (r.liveness.leader_after, r.liveness.caught_up_after) {
+        (Some(l), Some(c)) => println!(
+            "liveness: stable leader {:.3} s after healing; every acknowledged write on every node after {:.3} s",
+            l as f64 / 1e6,
+            c as f64 / 1e6
+        ),
+        (Some(l), None) => println!(
+            "liveness: FAILED: leader after {:.3} s but {} acknowledged writes missing on some node",
+            l as f64 / 1e6,
+            r.liveness.missing.len()
+        ),
+        _ => println!("liveness: FAILED: no stable leader within the bound after healing"),
+    }
+    println!(
+        "events: {}, simulated time: {:.3} s",
+        r.events,
+        r.end_time as f64 / 1e6
+    );
+    println!("trace hash: {:016x}", r.trace_hash);
+    println!("verdict: {}", if r.passed() { "PASS" } else { "FAIL" });
+}
+
+pub fn failure_reason(r: &RunReport) -> String {
+    if let Some(v) = r.violations.first() {
+        return format!("{} violation(s), first: {v}", r.violation_count);
+    }
+    if let Verdict::NotLinearizable { .. } = r.linearizability.verdict {
+        return r.linearizability.verdict.to_string();
+    }
+    if !r.liveness.ok() {
+        return format!("liveness failed: {:?}", r.liveness);
+    }
+    "unknown".into()
+}
+
+pub fn print_sweep(reports: &[RunReport], wall: Duration) {
+    let events: u64 = reports.iter().map(|r| r.events).sum();
+    let safety: u64 = reports.iter().map(|r| r.violation_count).sum();
+    let nonlinearizable = reports.iter().filter(|r| !r.linearizable()).count() as u64;
+    let inconclusive = reports
+        .iter()
+        .filter(|r| matches!(r.linearizability.verdict, Verdict::Inconclusive { .. }))
+        .count();
+    let liveness = reports.iter().filter(|r| !r.liveness.ok()).count() as u64;
+    println!(
+        "safety violations: {safety}, non-linearizable runs: {nonlinearizable}, liveness failures: {liveness}, \
+         linearizability inconclusive: {inconclusive}, wall time: {:.1} s",
+        wall.as_secs_f64()
+    );
+    println!(
+        "seeds: {}, events: {}, violations: {}",
+        reports.len(),
+        events,
+        safety + nonlinearizable + liveness
+    );
+}

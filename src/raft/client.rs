@@ -1,0 +1,111 @@
+//! Client requests (paper §8): a leader appends them to its log and answers
+//! only once they are committed and applied; other servers redirect.
+
+use super::command::{ClientCommand, Op, OpResult, Payload};
+use super::log::Entry;
+use super::node::{Output, RaftNode, Role};
+use super::types::{ClientId, LogIndex, NodeId, RequestId, Term, Time};
+use super::unsafe_switches::UnsafeSwitch;
+use std::rc::Rc;
+
+/// The answer a server gives a client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientReply {
+    pub client: ClientId,
+    pub request: RequestId,
+    pub outcome: ReplyOutcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReplyOutcome {
+    /// Committed at `index` and applied, with this result.
+    Applied { index: LogIndex, result: OpResult },
+    /// This server is not the leader; try `leader_hint` if known. The request
+    /// was not appended anywhere, so it definitely did not happen.
+    NotLeader { leader_hint: Option<NodeId> },
+    /// Another entry was committed at the index where the request's entry
+    /// stood. Each client attempt is in at most one (index, term), so the
+    /// request can never be committed: it definitely did not happen.
+    Overwritten { index: LogIndex },
+}
+
+/// A request this server appended as leader, waiting to be applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingProposal {
+    pub term: Term,
+    pub client: ClientId,
+    pub request: RequestId,
+}
+
+impl RaftNode {
+    /// A client asks this server to run `op`. A leader appends it and starts
+    /// replicating at once; any other server answers "not the leader" with
+    /// its best hint (§8).
+    pub fn propose(&mut self, now: Time, command: ClientCommand, out: &mut Output) {
+        if self.config.unsafe_switches.is_on(UnsafeSwitch::LocalReads) {
+            if let Op::Read { key } = &command.op {
+                let result = self.state_machine.read(key);
+                let index = self.last_applied();
+                return reply(out, &command, ReplyOutcome::Applied { index, result });
+            }
+        }
+        if self.role != Role::Leader {
+            let outcome = ReplyOutcome::NotLeader {
+                leader_hint: self.leader_hint,
+            };
+            return reply(out, &command, outcome);
+        }
+        let pending = PendingProposal {
+            term: self.current_term(),
+            client: command.client,
+            request: command.request,
+        };
+        let entry = Entry {
+            term: self.current_term(),
+            payload: Payload::Command(Rc::new(command)),
+        };
+        let index = self.append_to_log(entry, out);
+        self.pending.insert(index, pending);
+        self.maybe_commit(out);
+        for peer in self.peers().collect::<Vec<_>>() {
+            self.send_append(peer, out);
+        }
+        // Entries just went out to everyone: that counts as a heartbeat.
+        self.heartbeat_deadline = now + self.config.timing.heartbeat_interval;
+    }
+
+    /// The entry at `index` was applied: if a client is waiting on it, the
+    /// request succeeded if it is the entry we appended (same index and term
+    /// identify the same entry, by Log Matching), and failed otherwise.
+    pub(super) fn answer_pending(
+        &mut self,
+        index: LogIndex,
+        entry: &Entry,
+        result: Option<&OpResult>,
+        out: &mut Output,
+    ) {
+        let Some(pending) = self.pending.remove(&index) else {
+            return;
+        };
+        let outcome = match result {
+            Some(result) if pending.term == entry.term => ReplyOutcome::Applied {
+                index,
+                result: result.clone(),
+            },
+            _ => ReplyOutcome::Overwritten { index },
+        };
+        out.replies.push(ClientReply {
+            client: pending.client,
+            request: pending.request,
+            outcome,
+        });
+    }
+}
+
+fn reply(out: &mut Output, command: &ClientCommand, outcome: ReplyOutcome) {
+    out.replies.push(ClientReply {
+        client: command.client,
+        request: command.request,
+        outcome,
+    });
+}

@@ -1,0 +1,56 @@
+//! Configuration of one Raft server.
+
+use super::types::{NodeId, Time, MILLIS};
+use super::unsafe_switches::UnsafeSwitches;
+
+/// Timing of elections and heartbeats, in simulated microseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timing {
+    /// Election timeouts are drawn uniformly from this range (paper §5.2 uses
+    /// 150-300 ms) so that split votes are rare and resolve quickly.
+    pub election_timeout_min: Time,
+    pub election_timeout_max: Time,
+    /// How often an idle leader sends empty AppendEntries (§5.2). Must be well
+    /// below the election timeout (§5.6: broadcastTime << electionTimeout).
+    pub heartbeat_interval: Time,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing {
+            election_timeout_min: 150 * MILLIS,
+            election_timeout_max: 300 * MILLIS,
+            heartbeat_interval: 50 * MILLIS,
+        }
+    }
+}
+
+/// Everything a server needs to know besides its own state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// All voting members of the cluster, this server included, sorted.
+    pub members: Vec<NodeId>,
+    pub timing: Timing,
+    /// Cap on entries carried by one AppendEntries, so that a follower far
+    /// behind catches up in steps instead of one huge message.
+    pub max_entries_per_append: usize,
+    /// Deliberate bugs for demonstrations; all off by default.
+    pub unsafe_switches: UnsafeSwitches,
+}
+
+impl Config {
+    /// A cluster of servers 1..=n with default timing.
+    pub fn cluster(n: u64) -> Self {
+        Config {
+            members: (1..=n).collect(),
+            timing: Timing::default(),
+            max_entries_per_append: 64,
+            unsafe_switches: UnsafeSwitches::none(),
+        }
+    }
+
+    /// Votes or replicas needed for a decision: a strict majority.
+    pub fn quorum(&self) -> usize {
+        self.members.len() / 2 + 1
+    }
+}

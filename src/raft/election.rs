@@ -1,0 +1,126 @@
+//! Leader election (paper §5.2) with the election restriction (§5.4.1).
+
+use super::command::Payload;
+use super::log::Entry;
+use super::message::Message;
+use super::node::{Output, RaftNode, Role};
+use super::progress::Progress;
+use super::types::{LogIndex, NodeId, Term, Time};
+use super::unsafe_switches::UnsafeSwitch;
+
+impl RaftNode {
+    /// §5.2: "To begin an election, a follower increments its current term and
+    /// transitions to candidate state. It then votes for itself and issues
+    /// RequestVote RPCs in parallel to each of the other servers."
+    pub(super) fn start_election(&mut self, now: Time, out: &mut Output) {
+        self.persistent.current_term += 1;
+        self.persistent.voted_for = Some(self.id);
+        self.role = Role::Candidate;
+        self.leader_hint = None;
+        self.votes.clear();
+        self.votes.insert(self.id);
+        // §5.2: a fresh random timeout, so a split vote resolves itself.
+        self.reset_election_deadline(now);
+        if self.votes.len() >= self.quorum() {
+            self.become_leader(now, out);
+            return;
+        }
+        let (last_log_index, last_log_term) = (self.log().last_index(), self.log().last_term());
+        let term = self.current_term();
+        for peer in self.peers().collect::<Vec<_>>() {
+            let request = Message::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            };
+            self.send(peer, request, out);
+        }
+    }
+
+    /// RequestVote receiver (Figure 2). The term check already happened in
+    /// `step`: a higher term made this server a follower of that term.
+    pub(super) fn handle_request_vote(
+        &mut self,
+        now: Time,
+        candidate: NodeId,
+        term: Term,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+        out: &mut Output,
+    ) {
+        let vote_granted = term == self.current_term()
+            && self.may_vote_for(candidate, last_log_index, last_log_term);
+        if vote_granted {
+            // Persisted before the reply leaves (one vote per term, §5.2).
+            self.persistent.voted_for = Some(candidate);
+            // Figure 2: "granting vote to candidate" resets the election timer.
+            self.reset_election_deadline(now);
+        }
+        let reply = Message::RequestVoteReply {
+            term: self.current_term(),
+            vote_granted,
+        };
+        self.send(candidate, reply, out);
+    }
+
+    /// "If votedFor is null or candidateId, and candidate's log is at least as
+    /// up-to-date as receiver's log, grant vote" (Figure 2, §5.4.1).
+    fn may_vote_for(
+        &self,
+        candidate: NodeId,
+        last_log_index: LogIndex,
+        last_log_term: Term,
+    ) -> bool {
+        let free = self.voted_for().is_none() || self.voted_for() == Some(candidate);
+        let log_ok = self
+            .config
+            .unsafe_switches
+            .is_on(UnsafeSwitch::VoteWithoutLogCheck)
+            || self.log().is_up_to_date(last_log_index, last_log_term);
+        free && log_ok
+    }
+
+    /// A candidate counts votes of its current term; a majority wins (§5.2).
+    pub(super) fn handle_vote_reply(
+        &mut self,
+        now: Time,
+        voter: NodeId,
+        term: Term,
+        vote_granted: bool,
+        out: &mut Output,
+    ) {
+        if self.role != Role::Candidate || term != self.current_term() || !vote_granted {
+            return;
+        }
+        self.votes.insert(voter);
+        if self.votes.len() >= self.quorum() {
+            self.become_leader(now, out);
+        }
+    }
+
+    /// Take office: reset every follower's progress (Figure 2, "reinitialized
+    /// after election"), append a no-op of the new term so entries of earlier
+    /// terms can be committed (§5.4.2, §8), and assert leadership at once.
+    fn become_leader(&mut self, now: Time, out: &mut Output) {
+        self.role = Role::Leader;
+        self.leader_hint = Some(self.id);
+        self.votes.clear();
+        let last = self.log().last_index();
+        self.progress = self.peers().map(|p| (p, Progress::new(last))).collect();
+        // With the unsafe Figure 8 switch the no-op is left out too: it would
+        // otherwise ride along with the old entries and mask the bug.
+        if !self
+            .config
+            .unsafe_switches
+            .is_on(UnsafeSwitch::CommitOldTerms)
+        {
+            let noop = Entry {
+                term: self.current_term(),
+                payload: Payload::Noop,
+            };
+            self.append_to_log(noop, out);
+        }
+        self.maybe_commit(out);
+        self.broadcast_append(now, out);
+    }
+}

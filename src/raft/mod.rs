@@ -1,0 +1,33 @@
+//! The Raft consensus core: a sans-IO, deterministic state machine per server.
+//!
+//! Inputs: messages ([`RaftNode::step`]), the passing of time
+//! ([`RaftNode::tick`]), client requests ([`RaftNode::propose`]) and restart
+//! from persisted state ([`RaftNode::restart`]). Outputs, collected in an
+//! [`Output`]: messages to send, client replies, applied entries, log changes.
+//! No clock, no I/O, no ambient randomness, no web or UI types.
+
+mod client;
+mod command;
+mod config;
+mod election;
+mod log;
+mod message;
+mod node;
+mod progress;
+mod replication;
+mod rng;
+mod state_machine;
+mod types;
+mod unsafe_switches;
+
+pub use client::{ClientReply, PendingProposal, ReplyOutcome};
+pub use command::{ClientCommand, Key, Op, OpResult, Payload, Value};
+pub use config::{Config, Timing};
+pub use log::{Entry, RaftLog};
+pub use message::{ConflictHint, Envelope, Message};
+pub use node::{Applied, LogChange, Output, PersistentState, RaftNode, Role};
+pub use progress::Progress;
+pub use rng::Rng;
+pub use state_machine::KvStore;
+pub use types::{ClientId, LogIndex, NodeId, RequestId, Term, Time, MILLIS, SECONDS};
+pub use unsafe_switches::{UnsafeSwitch, UnsafeSwitches};

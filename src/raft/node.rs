@@ -1,0 +1,360 @@
+//! One Raft server as a deterministic state machine (sans-IO).
+//!
+//! The caller feeds it inputs (a message, the current time, a client request,
+//! a restart from storage) and collects its outputs in an [`Output`]: messages
+//! to send, replies to clients, entries applied, and changes to its log. It
+//! never reads a clock, does I/O or draws ambient randomness. The rules live
+//! in `election.rs`, `replication.rs` and `client.rs`; this file holds the
+//! state and the transitions between roles.
+
+use super::client::{ClientReply, PendingProposal};
+use super::command::OpResult;
+use super::config::Config;
+use super::log::{Entry, RaftLog};
+use super::message::{Envelope, Message};
+use super::progress::Progress;
+use super::replication::AppendRequest;
+use super::rng::Rng;
+use super::state_machine::KvStore;
+use super::types::{LogIndex, NodeId, Term, Time};
+use super::unsafe_switches::UnsafeSwitch;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Follower, candidate or leader (§5.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Follower,
+    Candidate,
+    Leader,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        }
+    }
+}
+
+/// State that must survive a crash (Figure 2, "Persistent state on all
+/// servers"). The node changes it before emitting any message that depends on
+/// it, and the simulator only crashes a node between inputs, which together
+/// are a synchronous write-ahead to stable storage.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersistentState {
+    pub current_term: Term,
+    pub voted_for: Option<NodeId>,
+    pub log: RaftLog,
+}
+
+/// How the log changed during one input, for observers such as the
+/// simulator's invariant checker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogChange {
+    /// Entries from this index on were deleted.
+    Truncated { from: LogIndex },
+    /// Entries `from..=to` were appended.
+    Appended { from: LogIndex, to: LogIndex },
+}
+
+/// An entry the state machine applied, with its result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub index: LogIndex,
+    pub entry: Entry,
+    pub result: Option<OpResult>,
+}
+
+/// Everything one input produced. The caller clears it between inputs (or
+/// reuses it to avoid allocation).
+#[derive(Clone, Debug, Default)]
+pub struct Output {
+    pub messages: Vec<Envelope>,
+    pub replies: Vec<ClientReply>,
+    pub applied: Vec<Applied>,
+    pub log_changes: Vec<LogChange>,
+}
+
+impl Output {
+    pub fn clear(&mut self) {
+        self.messages.clear();
+        self.replies.clear();
+        self.applied.clear();
+        self.log_changes.clear();
+    }
+}
+
+/// One Raft server.
+#[derive(Clone, Debug)]
+pub struct RaftNode {
+    pub(super) id: NodeId,
+    pub(super) config: Config,
+    pub(super) persistent: PersistentState,
+    // Volatile state on all servers (Figure 2).
+    pub(super) role: Role,
+    pub(super) commit_index: LogIndex,
+    pub(super) state_machine: KvStore,
+    /// The leader of the current term, once known: the hint for clients.
+    pub(super) leader_hint: Option<NodeId>,
+    /// When a follower or candidate starts an election if nothing resets it.
+    pub(super) election_deadline: Time,
+    /// Candidate only: who granted a vote in the current term.
+    pub(super) votes: BTreeSet<NodeId>,
+    // Volatile state on leaders (Figure 2), reinitialized after election.
+    pub(super) progress: BTreeMap<NodeId, Progress>,
+    pub(super) heartbeat_deadline: Time,
+    /// Client requests this server appended as leader, by log index, waiting
+    /// for their entry to be applied (or overwritten).
+    pub(super) pending: BTreeMap<LogIndex, PendingProposal>,
+    pub(super) rng: Rng,
+}
+
+impl RaftNode {
+    /// A brand new server with an empty log, as a follower of term 0.
+    pub fn new(id: NodeId, config: Config, rng: Rng, now: Time) -> Self {
+        Self::restart(id, config, PersistentState::default(), rng, now)
+    }
+
+    /// A server coming back from a crash with what it had persisted. "When
+    /// servers start up, they begin as followers" (§5.2); everything volatile
+    /// starts from zero.
+    pub fn restart(
+        id: NodeId,
+        config: Config,
+        mut persistent: PersistentState,
+        rng: Rng,
+        now: Time,
+    ) -> Self {
+        if config
+            .unsafe_switches
+            .is_on(UnsafeSwitch::ForgetVoteOnRestart)
+        {
+            persistent.voted_for = None;
+        }
+        let mut node = RaftNode {
+            id,
+            config,
+            persistent,
+            role: Role::Follower,
+            commit_index: 0,
+            state_machine: KvStore::default(),
+            leader_hint: None,
+            election_deadline: 0,
+            votes: BTreeSet::new(),
+            progress: BTreeMap::new(),
+            heartbeat_deadline: 0,
+            pending: BTreeMap::new(),
+            rng,
+        };
+        node.reset_election_deadline(now);
+        node
+    }
+
+    /// Crash: keep only what was persisted.
+    pub fn into_persistent(self) -> PersistentState {
+        self.persistent
+    }
+
+    // ---- read-only views -------------------------------------------------
+
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn current_term(&self) -> Term {
+        self.persistent.current_term
+    }
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.persistent.voted_for
+    }
+    pub fn log(&self) -> &RaftLog {
+        &self.persistent.log
+    }
+    pub fn persistent(&self) -> &PersistentState {
+        &self.persistent
+    }
+    pub fn commit_index(&self) -> LogIndex {
+        self.commit_index
+    }
+    pub fn last_applied(&self) -> LogIndex {
+        self.state_machine.last_applied()
+    }
+    pub fn state_machine(&self) -> &KvStore {
+        &self.state_machine
+    }
+    pub fn leader_hint(&self) -> Option<NodeId> {
+        self.leader_hint
+    }
+    pub fn votes(&self) -> &BTreeSet<NodeId> {
+        &self.votes
+    }
+    /// Leader only: nextIndex and matchIndex for each follower.
+    pub fn progress(&self) -> &BTreeMap<NodeId, Progress> {
+        &self.progress
+    }
+    pub fn election_deadline(&self) -> Time {
+        self.election_deadline
+    }
+    pub fn pending_proposals(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The next time at which [`RaftNode::tick`] has work to do.
+    pub fn next_deadline(&self) -> Time {
+        match self.role {
+            Role::Leader => self.heartbeat_deadline,
+            Role::Follower | Role::Candidate => self.election_deadline,
+        }
+    }
+
+    // ---- inputs ----------------------------------------------------------
+
+    /// Time has passed: start an election or send heartbeats if due.
+    pub fn tick(&mut self, now: Time, out: &mut Output) {
+        match self.role {
+            Role::Leader if now >= self.heartbeat_deadline => self.broadcast_append(now, out),
+            Role::Follower | Role::Candidate if now >= self.election_deadline => {
+                self.start_election(now, out)
+            }
+            _ => {}
+        }
+    }
+
+    /// A message from another server arrived.
+    pub fn step(&mut self, now: Time, from: NodeId, message: Message, out: &mut Output) {
+        // §5.1: any higher term makes this server a follower of that term.
+        if message.term() > self.current_term() {
+            self.become_follower(now, message.term(), None);
+        }
+        match message {
+            Message::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.handle_request_vote(now, from, term, last_log_index, last_log_term, out),
+            Message::RequestVoteReply { term, vote_granted } => {
+                self.handle_vote_reply(now, from, term, vote_granted, out)
+            }
+            Message::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                entries,
+                leader_commit,
+            } => {
+                let request = AppendRequest {
+                    term,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    leader_commit,
+                };
+                self.handle_append_entries(now, from, request, out)
+            }
+            Message::AppendEntriesReply {
+                term,
+                success,
+                match_index,
+                rejected_index,
+                hint,
+            } => {
+                if success {
+                    self.handle_append_success(now, from, term, match_index, out)
+                } else {
+                    self.handle_append_rejection(now, from, term, rejected_index, hint, out)
+                }
+            }
+        }
+    }
+
+    /// Start an election now, as if the election timer had fired.
+    pub fn force_timeout(&mut self, now: Time, out: &mut Output) {
+        if self.role != Role::Leader {
+            self.start_election(now, out);
+        }
+    }
+
+    /// Move the election deadline (the playground's "spread" and "align
+    /// timers" actions). Ignored on a leader.
+    pub fn set_election_deadline(&mut self, at: Time) {
+        self.election_deadline = at;
+    }
+
+    // ---- role transitions -------------------------------------------------
+
+    /// Become a follower of `term` (§5.1). Volatile leader state is dropped;
+    /// pending proposals stay, to be resolved when their index is applied or
+    /// overwritten.
+    pub(super) fn become_follower(&mut self, now: Time, term: Term, leader: Option<NodeId>) {
+        if term > self.persistent.current_term {
+            self.persistent.current_term = term;
+            self.persistent.voted_for = None;
+        }
+        let was_leader = self.role == Role::Leader;
+        self.role = Role::Follower;
+        self.leader_hint = leader;
+        self.votes.clear();
+        self.progress.clear();
+        if was_leader || leader.is_some() {
+            self.reset_election_deadline(now);
+        }
+    }
+
+    /// A fresh randomized election timeout (§5.2), drawn from this server's
+    /// own seeded stream.
+    pub(super) fn reset_election_deadline(&mut self, now: Time) {
+        let t = self.config.timing;
+        self.election_deadline = now
+            + self
+                .rng
+                .range_inclusive(t.election_timeout_min, t.election_timeout_max);
+    }
+
+    pub(super) fn quorum(&self) -> usize {
+        self.config.quorum()
+    }
+
+    pub(super) fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        let me = self.id;
+        self.config
+            .members
+            .iter()
+            .copied()
+            .filter(move |&p| p != me)
+    }
+
+    pub(super) fn send(&self, to: NodeId, message: Message, out: &mut Output) {
+        out.messages.push(Envelope {
+            from: self.id,
+            to,
+            message,
+        });
+    }
+
+    pub(super) fn append_to_log(&mut self, entry: Entry, out: &mut Output) -> LogIndex {
+        let index = self.persistent.log.append(entry);
+        push_appended(out, index);
+        index
+    }
+}
+
+/// Records that `index` was appended, merging with a preceding append.
+fn push_appended(out: &mut Output, index: LogIndex) {
+    if let Some(LogChange::Appended { to, .. }) = out.log_changes.last_mut() {
+        if *to + 1 == index {
+            *to = index;
+            return;
+        }
+    }
+    out.log_changes.push(LogChange::Appended {
+        from: index,
+        to: index,
+    });
+}

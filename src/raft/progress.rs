@@ -1,0 +1,71 @@
+//! A leader's view of one follower's log (Figure 2, "Volatile state on
+//! leaders"): nextIndex and matchIndex.
+
+use super::types::LogIndex;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Index of the next entry to send to that server; starts just past the
+    /// leader's last entry and backs off on rejection.
+    pub next_index: LogIndex,
+    /// Highest index known to be replicated on that server; starts at 0 and
+    /// only ever grows during a term.
+    pub match_index: LogIndex,
+}
+
+impl Progress {
+    pub fn new(leader_last_index: LogIndex) -> Self {
+        Progress {
+            next_index: leader_last_index + 1,
+            match_index: 0,
+        }
+    }
+
+    /// A success reply covering entries up to `index`. Replies may arrive late,
+    /// twice or out of order, so this only ever moves forward.
+    pub fn record_match(&mut self, index: LogIndex) {
+        self.match_index = self.match_index.max(index);
+        self.next_index = self.next_index.max(self.match_index + 1);
+    }
+
+    /// A rejection of the probe at `rejected_index` with the follower's hint
+    /// `next`. Returns false (and changes nothing) if the rejection is stale:
+    /// it answers a probe other than the current one.
+    pub fn back_off(&mut self, rejected_index: LogIndex, next: LogIndex) -> bool {
+        if rejected_index + 1 != self.next_index {
+            return false;
+        }
+        // Never below what is known to match, never forward on a rejection.
+        self.next_index = next.clamp(
+            self.match_index + 1,
+            rejected_index.max(self.match_index + 1),
+        );
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_success_never_moves_match_backwards() {
+        let mut p = Progress::new(10);
+        p.record_match(8);
+        p.record_match(5);
+        assert_eq!(p.match_index, 8);
+        assert_eq!(p.next_index, 11);
+    }
+
+    #[test]
+    fn stale_rejection_is_ignored_and_back_off_is_bounded() {
+        let mut p = Progress::new(10);
+        assert!(!p.back_off(4, 2), "probe 4 is not the current probe (10)");
+        assert_eq!(p.next_index, 11);
+        assert!(p.back_off(10, 3));
+        assert_eq!(p.next_index, 3);
+        p.record_match(2);
+        assert!(p.back_off(2, 1));
+        assert_eq!(p.next_index, 3, "never below matchIndex + 1");
+    }
+}

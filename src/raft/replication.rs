@@ -1,0 +1,263 @@
+//! Log replication (paper §5.3) and the commit rule (§5.4.2).
+
+use super::log::Entry;
+use super::message::{ConflictHint, Message};
+use super::node::{Applied, LogChange, Output, RaftNode, Role};
+use super::types::{LogIndex, NodeId, Term, Time};
+use super::unsafe_switches::UnsafeSwitch;
+
+/// The fields of an AppendEntries request, as the receiver handles them.
+pub(super) struct AppendRequest {
+    pub term: Term,
+    pub prev_log_index: LogIndex,
+    pub prev_log_term: Term,
+    pub entries: Vec<Entry>,
+    pub leader_commit: LogIndex,
+}
+
+impl RaftNode {
+    /// Send AppendEntries to every follower (a heartbeat when it has nothing
+    /// new) and schedule the next heartbeat (§5.2).
+    pub(super) fn broadcast_append(&mut self, now: Time, out: &mut Output) {
+        for peer in self.peers().collect::<Vec<_>>() {
+            self.send_append(peer, out);
+        }
+        self.heartbeat_deadline = now + self.config.timing.heartbeat_interval;
+    }
+
+    /// AppendEntries for `peer`, starting at its nextIndex.
+    pub(super) fn send_append(&mut self, peer: NodeId, out: &mut Output) {
+        let Some(progress) = self.progress.get(&peer) else {
+            return;
+        };
+        let prev_log_index = progress.next_index - 1;
+        let prev_log_term = self
+            .log()
+            .term_at(prev_log_index)
+            .expect("nextIndex never passes the leader's last index + 1");
+        let entries = self
+            .log()
+            .entries_from(progress.next_index, self.config.max_entries_per_append);
+        let message = Message::AppendEntries {
+            term: self.current_term(),
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit: self.commit_index,
+        };
+        self.send(peer, message, out);
+    }
+
+    /// AppendEntries receiver (Figure 2). A higher term was already adopted in
+    /// `step`.
+    pub(super) fn handle_append_entries(
+        &mut self,
+        now: Time,
+        leader: NodeId,
+        request: AppendRequest,
+        out: &mut Output,
+    ) {
+        let AppendRequest {
+            term,
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+        } = request;
+        // Rule 1: "Reply false if term < currentTerm".
+        if term < self.current_term() {
+            let hint = ConflictHint::default();
+            return self.reply_append(leader, false, 0, prev_log_index, hint, out);
+        }
+        // A current leader exists: candidates give up (§5.2), everyone resets
+        // the election timer and learns whom to redirect clients to.
+        self.become_follower(now, term, Some(leader));
+        // Rule 2: "Reply false if log doesn't contain an entry at prevLogIndex
+        // whose term matches prevLogTerm".
+        if !self.log().matches(prev_log_index, prev_log_term) {
+            let hint = self.conflict_hint(prev_log_index);
+            return self.reply_append(leader, false, 0, prev_log_index, hint, out);
+        }
+        let last_new = prev_log_index + entries.len() as LogIndex;
+        self.merge_entries(prev_log_index, entries, out);
+        // Rule 5: "If leaderCommit > commitIndex, set commitIndex =
+        // min(leaderCommit, index of last new entry)". Never backwards.
+        let new_commit = leader_commit.min(last_new);
+        if new_commit > self.commit_index {
+            self.commit_index = new_commit;
+            self.apply_committed(out);
+        }
+        self.reply_append(
+            leader,
+            true,
+            last_new,
+            prev_log_index,
+            ConflictHint::default(),
+            out,
+        );
+    }
+
+    /// Rules 3 and 4: "If an existing entry conflicts with a new one (same index
+    /// but different terms), delete the existing entry and all that follow it.
+    /// Append any new entries not already in the log." An entry that is already
+    /// there is kept: truncating on a stale or duplicated message would delete
+    /// entries that a later message already added, perhaps committed ones.
+    fn merge_entries(&mut self, prev_log_index: LogIndex, entries: Vec<Entry>, out: &mut Output) {
+        if self
+            .config
+            .unsafe_switches
+            .is_on(UnsafeSwitch::TruncateOnAnyAppend)
+            && self.log().last_index() > prev_log_index
+        {
+            self.truncate_log(prev_log_index + 1, out);
+        }
+        for (offset, entry) in entries.into_iter().enumerate() {
+            let index = prev_log_index + 1 + offset as LogIndex;
+            match self.log().term_at(index) {
+                Some(term) if term == entry.term => continue,
+                Some(_) => self.truncate_log(index, out),
+                None => {}
+            }
+            self.append_to_log(entry, out);
+        }
+    }
+
+    /// Delete entries from `from` on. Client requests waiting on them stay
+    /// pending: the deleted entry may still live in another server's log and
+    /// be committed from there. Only when this server applies a different
+    /// entry at that index is the request known to have failed.
+    fn truncate_log(&mut self, from: LogIndex, out: &mut Output) {
+        self.persistent.log.truncate_from(from);
+        out.log_changes.push(LogChange::Truncated { from });
+    }
+
+    /// Where the leader should probe next (§5.3's optimization): past our
+    /// last entry if our log is too short, else the first index of the term
+    /// that conflicts, so one round trip skips a whole term.
+    fn conflict_hint(&self, prev_log_index: LogIndex) -> ConflictHint {
+        match self.log().term_at(prev_log_index) {
+            None => ConflictHint {
+                index: self.log().last_index() + 1,
+                term: None,
+            },
+            Some(term) => ConflictHint {
+                index: self.log().first_index_of_term_run(prev_log_index),
+                term: Some(term),
+            },
+        }
+    }
+
+    fn reply_append(
+        &self,
+        leader: NodeId,
+        success: bool,
+        match_index: LogIndex,
+        rejected_index: LogIndex,
+        hint: ConflictHint,
+        out: &mut Output,
+    ) {
+        let reply = Message::AppendEntriesReply {
+            term: self.current_term(),
+            success,
+            match_index,
+            rejected_index: if success { 0 } else { rejected_index },
+            hint,
+        };
+        self.send(leader, reply, out);
+    }
+
+    /// "If successful: update nextIndex and matchIndex for follower" (Figure 2),
+    /// then commit what a majority holds and keep a lagging follower moving.
+    pub(super) fn handle_append_success(
+        &mut self,
+        _now: Time,
+        follower: NodeId,
+        term: Term,
+        match_index: LogIndex,
+        out: &mut Output,
+    ) {
+        if self.role != Role::Leader || term != self.current_term() {
+            return;
+        }
+        let Some(progress) = self.progress.get_mut(&follower) else {
+            return;
+        };
+        progress.record_match(match_index);
+        let behind = progress.next_index <= self.log().last_index();
+        self.maybe_commit(out);
+        if behind {
+            self.send_append(follower, out);
+        }
+    }
+
+    /// "If AppendEntries fails because of log inconsistency: decrement
+    /// nextIndex and retry" (Figure 2), jumping by the follower's hint.
+    pub(super) fn handle_append_rejection(
+        &mut self,
+        _now: Time,
+        follower: NodeId,
+        term: Term,
+        rejected_index: LogIndex,
+        hint: ConflictHint,
+        out: &mut Output,
+    ) {
+        if self.role != Role::Leader || term != self.current_term() {
+            return;
+        }
+        // If we hold the follower's conflicting term, resume just after our
+        // last entry of that term; otherwise skip the follower's whole run.
+        let next = hint
+            .term
+            .and_then(|t| self.log().last_index_of_term(t))
+            .map_or(hint.index, |last| last + 1);
+        let Some(progress) = self.progress.get_mut(&follower) else {
+            return;
+        };
+        if progress.back_off(rejected_index, next) {
+            self.send_append(follower, out);
+        }
+    }
+
+    /// §5.4.2: "Raft never commits log entries from previous terms by counting
+    /// replicas. Only log entries from the leader's current term are committed
+    /// by counting replicas" (the Figure 8 situation).
+    pub(super) fn maybe_commit(&mut self, out: &mut Output) {
+        let mut matched: Vec<LogIndex> = self.progress.values().map(|p| p.match_index).collect();
+        matched.push(self.log().last_index());
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let majority_index = matched[self.quorum() - 1];
+        if majority_index <= self.commit_index {
+            return;
+        }
+        let own_term = self.log().term_at(majority_index) == Some(self.current_term());
+        if own_term
+            || self
+                .config
+                .unsafe_switches
+                .is_on(UnsafeSwitch::CommitOldTerms)
+        {
+            self.commit_index = majority_index;
+            self.apply_committed(out);
+        }
+    }
+
+    /// "If commitIndex > lastApplied: increment lastApplied, apply
+    /// log[lastApplied] to state machine" (Figure 2).
+    pub(super) fn apply_committed(&mut self, out: &mut Output) {
+        while self.last_applied() < self.commit_index {
+            let index = self.last_applied() + 1;
+            // commitIndex never passes the last index in a correct server; with
+            // an unsafe switch it can, and the simulator's checker reports it.
+            let Some(entry) = self.log().entry(index).cloned() else {
+                break;
+            };
+            let result = self.state_machine.apply(&entry);
+            self.answer_pending(index, &entry, result.as_ref(), out);
+            out.applied.push(Applied {
+                index,
+                entry,
+                result,
+            });
+        }
+    }
+}

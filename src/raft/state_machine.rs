@@ -1,0 +1,147 @@
+//! The replicated state machine: a key-value store fed by committed entries,
+//! plus the ordered list of everything it applied, so anyone can see that all
+//! servers deliver the same commands in the same order.
+
+use super::command::{ClientCommand, Key, Op, OpResult, Payload, Value};
+use super::log::Entry;
+use super::types::{ClientId, LogIndex, RequestId};
+use std::collections::BTreeMap;
+
+/// A key-value store with lin-kv semantics. Volatile: a restarted server
+/// rebuilds it by re-applying its log as it learns the commit index.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KvStore {
+    data: BTreeMap<Key, Value>,
+    /// Every applied entry, in order; position `i` holds log index `i + 1`.
+    applied: Vec<Entry>,
+    /// §8: "The state machine tracks the latest serial number processed for
+    /// each client, along with the associated response", so a command that
+    /// reaches the log twice (a duplicated message, a retry) runs once.
+    sessions: BTreeMap<ClientId, (RequestId, OpResult)>,
+}
+
+impl KvStore {
+    /// The index of the last applied entry (lastApplied in Figure 2).
+    pub fn last_applied(&self) -> LogIndex {
+        self.applied.len() as LogIndex
+    }
+
+    pub fn applied(&self) -> &[Entry] {
+        &self.applied
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.data.get(key)
+    }
+
+    pub fn data(&self) -> &BTreeMap<Key, Value> {
+        &self.data
+    }
+
+    /// Applies the next committed entry; returns the command's result (`None`
+    /// for a no-op).
+    pub fn apply(&mut self, entry: &Entry) -> Option<OpResult> {
+        self.applied.push(entry.clone());
+        match &entry.payload {
+            Payload::Noop => None,
+            Payload::Command(command) => Some(self.execute_once(command)),
+        }
+    }
+
+    fn execute_once(&mut self, command: &ClientCommand) -> OpResult {
+        match self.sessions.get(&command.client) {
+            Some((last, result)) if *last == command.request => return result.clone(),
+            Some((last, _)) if *last > command.request => return OpResult::Stale,
+            _ => {}
+        }
+        let result = self.execute(&command.op);
+        self.sessions
+            .insert(command.client, (command.request, result.clone()));
+        result
+    }
+
+    /// What `op` returns against the current state, without changing it:
+    /// the unsafe local-read path uses this.
+    pub fn read(&self, key: &str) -> OpResult {
+        OpResult::ReadValue(self.data.get(key).cloned())
+    }
+
+    fn execute(&mut self, op: &Op) -> OpResult {
+        match op {
+            Op::Read { key } => self.read(key),
+            Op::Write { key, value } => {
+                self.data.insert(key.clone(), value.clone());
+                OpResult::Written
+            }
+            Op::Cas { key, from, to } => {
+                let current = self.data.get(key);
+                if current == Some(from) {
+                    self.data.insert(key.clone(), to.clone());
+                    OpResult::CasOk
+                } else {
+                    OpResult::CasFailed {
+                        current: current.cloned(),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::rc::Rc;
+
+    fn entry(client: ClientId, request: RequestId, op: Op) -> Entry {
+        let command = ClientCommand {
+            client,
+            request,
+            op,
+        };
+        Entry {
+            term: 1,
+            payload: Payload::Command(Rc::new(command)),
+        }
+    }
+
+    fn write(value: &str) -> Op {
+        Op::Write {
+            key: "x".into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn a_command_in_the_log_twice_runs_once() {
+        let mut kv = KvStore::default();
+        let cas = Op::Cas {
+            key: "x".into(),
+            from: "1".into(),
+            to: "2".into(),
+        };
+        assert_eq!(kv.apply(&entry(1, 1, write("1"))), Some(OpResult::Written));
+        assert_eq!(kv.apply(&entry(2, 1, cas.clone())), Some(OpResult::CasOk));
+        assert_eq!(
+            kv.apply(&entry(2, 1, cas)),
+            Some(OpResult::CasOk),
+            "cached reply"
+        );
+        assert_eq!(kv.get("x"), Some(&"2".to_string()));
+        assert_eq!(kv.apply(&entry(1, 1, write("1"))), Some(OpResult::Written));
+        assert_eq!(
+            kv.get("x"),
+            Some(&"2".to_string()),
+            "the duplicate write did not run again"
+        );
+        assert_eq!(kv.last_applied(), 4);
+    }
+
+    #[test]
+    fn an_abandoned_older_request_does_not_run_after_a_newer_one() {
+        let mut kv = KvStore::default();
+        kv.apply(&entry(1, 2, write("new")));
+        assert_eq!(kv.apply(&entry(1, 1, write("old"))), Some(OpResult::Stale));
+        assert_eq!(kv.get("x"), Some(&"new".to_string()));
+    }
+}

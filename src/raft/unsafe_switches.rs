@@ -1,0 +1,101 @@
+//! Deliberately unsafe switches: each one breaks one rule of the Raft paper.
+//!
+//! They exist to prove that the simulator's invariant checker and
+//! linearizability checker can fail (a checker that never fails proves
+//! nothing), and later to power a teaching mode. All are off by default.
+
+/// One unsafe behaviour, named for what it breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnsafeSwitch {
+    /// Commit entries of earlier terms by counting replicas (breaks §5.4.2,
+    /// the Figure 8 situation). A new leader also skips its no-op, which would
+    /// otherwise travel with the old entries and hide the mistake.
+    CommitOldTerms,
+    /// Grant votes without the "at least as up to date" log check (breaks §5.4.1).
+    VoteWithoutLogCheck,
+    /// Forget `votedFor` when restarting (breaks Figure 2's persistent state).
+    ForgetVoteOnRestart,
+    /// Truncate the log after `prevLogIndex` on every AppendEntries, even a
+    /// stale or duplicated one (breaks Figure 2, AppendEntries rule 3).
+    TruncateOnAnyAppend,
+    /// Answer reads from the local state machine at once, on any node,
+    /// without going through the log (breaks linearizability, §8).
+    LocalReads,
+}
+
+impl UnsafeSwitch {
+    pub const ALL: [UnsafeSwitch; 5] = [
+        UnsafeSwitch::CommitOldTerms,
+        UnsafeSwitch::VoteWithoutLogCheck,
+        UnsafeSwitch::ForgetVoteOnRestart,
+        UnsafeSwitch::TruncateOnAnyAppend,
+        UnsafeSwitch::LocalReads,
+    ];
+
+    /// The name used on the command line and in scenarios.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnsafeSwitch::CommitOldTerms => "commit-old-terms",
+            UnsafeSwitch::VoteWithoutLogCheck => "vote-without-log-check",
+            UnsafeSwitch::ForgetVoteOnRestart => "forget-vote-on-restart",
+            UnsafeSwitch::TruncateOnAnyAppend => "truncate-on-any-append",
+            UnsafeSwitch::LocalReads => "local-reads",
+        }
+    }
+
+    /// One line on what the switch breaks, for `--help` and the UI.
+    pub fn description(self) -> &'static str {
+        match self {
+            UnsafeSwitch::CommitOldTerms => {
+                "leader commits earlier-term entries by counting replicas, no election no-op (breaks 5.4.2, Figure 8)"
+            }
+            UnsafeSwitch::VoteWithoutLogCheck => {
+                "votes are granted without the up-to-date log check (breaks 5.4.1)"
+            }
+            UnsafeSwitch::ForgetVoteOnRestart => {
+                "votedFor is not persisted: a restarted node may vote twice in one term (breaks 5.2)"
+            }
+            UnsafeSwitch::TruncateOnAnyAppend => {
+                "followers truncate after prevLogIndex on every AppendEntries, even stale ones (breaks Figure 2)"
+            }
+            UnsafeSwitch::LocalReads => {
+                "any node answers reads from its own state machine without the log (breaks linearizability)"
+            }
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<UnsafeSwitch> {
+        UnsafeSwitch::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// The set of unsafe switches turned on; empty by default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct UnsafeSwitches {
+    bits: u8,
+}
+
+impl UnsafeSwitches {
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    pub fn with(mut self, switch: UnsafeSwitch) -> Self {
+        self.bits |= 1 << switch as u8;
+        self
+    }
+
+    pub fn is_on(self, switch: UnsafeSwitch) -> bool {
+        self.bits & (1 << switch as u8) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.bits == 0
+    }
+
+    pub fn enabled(self) -> impl Iterator<Item = UnsafeSwitch> {
+        UnsafeSwitch::ALL
+            .into_iter()
+            .filter(move |s| self.is_on(*s))
+    }
+}

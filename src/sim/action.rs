@@ -1,0 +1,91 @@
+//! What a user, a scenario or the nemesis can do to a running cluster. The UI
+//! changes the simulation only through these, so anything a person did can
+//! be recorded and replayed.
+
+use super::network::{MessageId, NetworkConfig};
+use crate::raft::{NodeId, Op};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Freeze a server: it keeps its state but receives nothing and its timers
+    /// stop, like a long pause. Messages to it are lost.
+    Stop(NodeId),
+    /// Unfreeze a stopped server.
+    Resume(NodeId),
+    /// Resume every stopped server.
+    ResumeAll,
+    /// Crash and reboot: volatile state is lost; the server comes back as a
+    /// follower with its persisted term, vote and log.
+    Restart(NodeId),
+    /// Make a server's election timer fire now.
+    ForceTimeout(NodeId),
+    /// Split servers into groups that cannot talk to each other.
+    Partition(Vec<Vec<NodeId>>),
+    /// Remove every partition and cut.
+    Heal,
+    /// Cut the link from one server to another, one way only.
+    CutLink {
+        from: NodeId,
+        to: NodeId,
+    },
+    RestoreLink {
+        from: NodeId,
+        to: NodeId,
+    },
+    /// Remove one message from the network.
+    DropMessage(MessageId),
+    /// The user sends a request to a server (or to the believed leader).
+    ClientRequest {
+        to: Option<NodeId>,
+        op: Op,
+    },
+    /// Change latency, loss or duplication.
+    SetNetwork(NetworkConfig),
+    /// Give every running follower and candidate the same election deadline,
+    /// to provoke a split vote.
+    AlignTimers,
+    /// Spread election deadlines evenly across the timeout range.
+    SpreadTimers,
+}
+
+impl Action {
+    /// Servers this action names, to validate against the cluster size.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match self {
+            Action::Stop(n) | Action::Resume(n) | Action::Restart(n) | Action::ForceTimeout(n) => {
+                vec![*n]
+            }
+            Action::Partition(groups) => groups.iter().flatten().copied().collect(),
+            Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
+            Action::ClientRequest { to, .. } => to.iter().copied().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Stop(n) => write!(f, "stop {n}"),
+            Action::Resume(n) => write!(f, "resume {n}"),
+            Action::ResumeAll => write!(f, "resume all"),
+            Action::Restart(n) => write!(f, "restart {n}"),
+            Action::ForceTimeout(n) => write!(f, "timeout {n}"),
+            Action::Partition(groups) => write!(f, "partition {groups:?}"),
+            Action::Heal => write!(f, "heal"),
+            Action::CutLink { from, to } => write!(f, "cut {from}->{to}"),
+            Action::RestoreLink { from, to } => write!(f, "restore {from}->{to}"),
+            Action::DropMessage(id) => write!(f, "drop message {id}"),
+            Action::ClientRequest { to: Some(n), op } => write!(f, "client {op} to {n}"),
+            Action::ClientRequest { to: None, op } => write!(f, "client {op}"),
+            Action::SetNetwork(c) => write!(
+                f,
+                "network latency {}..{}us loss {} duplication {}",
+                c.latency_min, c.latency_max, c.loss, c.duplication
+            ),
+            Action::AlignTimers => write!(f, "align timers"),
+            Action::SpreadTimers => write!(f, "spread timers"),
+        }
+    }
+}

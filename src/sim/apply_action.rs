@@ -1,0 +1,162 @@
+//! How each [`Action`] changes the simulation. Faults from the nemesis,
+//! scenario steps and clicks in the UI all arrive here.
+
+use super::action::Action;
+use super::network::Endpoint;
+use super::simulation::{node_stream, Simulation};
+use super::trace::TraceEvent;
+use crate::raft::{NodeId, RaftNode, Role};
+
+impl Simulation {
+    /// Checks an action against this cluster without doing it.
+    pub fn validate_action(&self, action: &Action) -> Result<(), String> {
+        let n = self.config.nodes;
+        if let Some(bad) = action.nodes().into_iter().find(|&id| id == 0 || id > n) {
+            return Err(format!("there is no node {bad}: nodes are 1..={n}"));
+        }
+        match action {
+            Action::CutLink { from, to } | Action::RestoreLink { from, to } if from == to => Err(
+                format!("a link joins two different nodes, got {from}->{to}"),
+            ),
+            Action::SetNetwork(network) => {
+                let mut config = self.config.clone();
+                config.network = *network;
+                config.validate()
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Does `action` now. Errors (an unknown node, a message no longer in
+    /// flight) change nothing.
+    pub fn act(&mut self, action: Action) -> Result<(), String> {
+        self.validate_action(&action)?;
+        if let Action::DropMessage(id) = action {
+            if self.network.drop_message(id).is_none() {
+                return Err(format!("message {id} is not in flight"));
+            }
+            self.trace.record(
+                self.now,
+                TraceEvent::Drop {
+                    id,
+                    reason: "by_hand",
+                },
+            );
+            return Ok(());
+        }
+        let description = action.to_string();
+        self.trace
+            .record(self.now, TraceEvent::Action { description });
+        match action {
+            Action::Stop(id) => self.stop(id),
+            Action::Resume(id) => self.resume(id),
+            Action::ResumeAll => {
+                for id in 1..=self.config.nodes {
+                    self.resume(id);
+                }
+            }
+            Action::Restart(id) => self.restart(id),
+            Action::ForceTimeout(id) => self.force_timeout(id),
+            Action::Partition(groups) => {
+                let all: Vec<NodeId> = (1..=self.config.nodes).collect();
+                self.network.partition(&groups, &all);
+            }
+            Action::Heal => self.network.heal(),
+            Action::CutLink { from, to } => self.network.cut(from, to),
+            Action::RestoreLink { from, to } => self.network.restore(from, to),
+            Action::DropMessage(_) => unreachable!("handled above"),
+            Action::ClientRequest { to, op } => {
+                let (command, target) = self.workload.issue_user(self.now, op, to);
+                self.start_request(command, target);
+            }
+            Action::SetNetwork(network) => self.network.config = network,
+            Action::AlignTimers => self.align_timers(),
+            Action::SpreadTimers => self.spread_timers(),
+        }
+        Ok(())
+    }
+
+    fn stop(&mut self, id: NodeId) {
+        let server = self.server_mut(id);
+        server.up = false;
+        server.timer_at = None;
+        self.record_state(id);
+    }
+
+    fn resume(&mut self, id: NodeId) {
+        if self.server_mut(id).up {
+            return;
+        }
+        self.server_mut(id).up = true;
+        self.record_state(id);
+        self.rearm_timer(id);
+    }
+
+    /// Crash and reboot from persisted state, with a fresh random stream.
+    fn restart(&mut self, id: NodeId) {
+        let now = self.now;
+        let seed = self.config.seed;
+        let config = self.servers[id as usize - 1].node.config().clone();
+        let server = self.server_mut(id);
+        server.incarnation += 1;
+        let rng = node_stream(seed, id, server.incarnation);
+        let placeholder = RaftNode::new(id, config.clone(), rng.clone(), now);
+        let crashed = std::mem::replace(&mut server.node, placeholder);
+        server.node = RaftNode::restart(id, config, crashed.into_persistent(), rng, now);
+        server.up = true;
+        server.timer_at = None;
+        self.checker.observe_restart(id);
+        self.after_input(id);
+    }
+
+    fn force_timeout(&mut self, id: NodeId) {
+        if !self.server_mut(id).up {
+            return;
+        }
+        let now = self.now;
+        let mut out = std::mem::take(&mut self.out);
+        self.server_mut(id).node.force_timeout(now, &mut out);
+        self.out = out;
+        self.after_input(id);
+    }
+
+    /// Every running follower and candidate times out at the same moment,
+    /// the shortest timeout from now: the recipe for a split vote.
+    fn align_timers(&mut self) {
+        let at = self.now + self.config.timing.election_timeout_min;
+        for id in self.waiting_for_election() {
+            self.server_mut(id).node.set_election_deadline(at);
+            self.rearm_timer(id);
+        }
+    }
+
+    /// Election deadlines evenly spread over the timeout range, so the first
+    /// to time out usually wins alone.
+    fn spread_timers(&mut self) {
+        let t = self.config.timing;
+        let ids = self.waiting_for_election();
+        let step = (t.election_timeout_max - t.election_timeout_min) / ids.len().max(2) as u64;
+        for (i, id) in ids.into_iter().enumerate() {
+            let at = self.now + t.election_timeout_min + step * i as u64;
+            self.server_mut(id).node.set_election_deadline(at);
+            self.rearm_timer(id);
+        }
+    }
+
+    fn waiting_for_election(&self) -> Vec<NodeId> {
+        self.servers
+            .iter()
+            .filter(|s| s.up && s.node.role() != Role::Leader)
+            .map(|s| s.node.id())
+            .collect()
+    }
+
+    /// Ids of messages currently in flight between two servers, oldest first.
+    pub fn messages_between(&self, from: NodeId, to: NodeId) -> Vec<u64> {
+        self.network
+            .in_flight()
+            .filter(|m| m.from == Endpoint::Node(from) && m.to == Endpoint::Node(to))
+            .map(|m| m.id)
+            .collect()
+    }
+}

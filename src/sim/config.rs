@@ -1,0 +1,162 @@
+//! Everything that defines a run, besides the actions taken during it.
+
+use super::nemesis::NemesisConfig;
+use super::network::NetworkConfig;
+use super::workload::WorkloadConfig;
+use crate::raft::{Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
+
+/// The largest cluster the simulator accepts.
+pub const MAX_NODES: u64 = 25;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimConfig {
+    /// Decides every random choice of the run.
+    pub seed: u64,
+    pub nodes: u64,
+    pub timing: Timing,
+    pub network: NetworkConfig,
+    pub workload: WorkloadConfig,
+    pub nemesis: NemesisConfig,
+    pub unsafe_switches: UnsafeSwitches,
+    pub max_entries_per_append: usize,
+    /// Keep trace events (for `--trace` and the UI), not just their hash.
+    pub record_trace: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            seed: 1,
+            nodes: 5,
+            timing: Timing::default(),
+            network: NetworkConfig::default(),
+            workload: WorkloadConfig::default(),
+            nemesis: NemesisConfig::default(),
+            unsafe_switches: UnsafeSwitches::none(),
+            max_entries_per_append: 64,
+            record_trace: false,
+        }
+    }
+}
+
+impl SimConfig {
+    /// The network and nemesis used with `--faults all`: loss, duplication,
+    /// wide latency (so reordering), and a fault every 0.4 s on average.
+    pub fn with_all_faults(mut self) -> Self {
+        self.network = NetworkConfig {
+            latency_min: 5 * MILLIS,
+            latency_max: 40 * MILLIS,
+            loss: 0.03,
+            duplication: 0.03,
+        };
+        self.nemesis.enabled = true;
+        self
+    }
+
+    /// Rejects numbers that make no sense, with a message that says which.
+    pub fn validate(&self) -> Result<(), String> {
+        let t = &self.timing;
+        let n = &self.network;
+        let w = &self.workload;
+        let checks: [(bool, String); 10] = [
+            (
+                (1..=MAX_NODES).contains(&self.nodes),
+                format!("nodes must be 1..={MAX_NODES}, got {}", self.nodes),
+            ),
+            (
+                t.election_timeout_min > 0 && t.election_timeout_min <= t.election_timeout_max,
+                "election timeout range must be non-empty and positive".into(),
+            ),
+            (
+                t.heartbeat_interval > 0 && t.heartbeat_interval < t.election_timeout_min,
+                "heartbeat interval must be positive and below the election timeout".into(),
+            ),
+            (
+                n.latency_min <= n.latency_max && n.latency_max <= 60 * SECONDS,
+                "latency range must be min <= max <= 60s".into(),
+            ),
+            (
+                (0.0..=1.0).contains(&n.loss),
+                format!("loss must be 0..=1, got {}", n.loss),
+            ),
+            (
+                (0.0..=1.0).contains(&n.duplication),
+                format!("duplication must be 0..=1, got {}", n.duplication),
+            ),
+            (
+                w.clients <= 1000,
+                format!("clients must be 0..=1000, got {}", w.clients),
+            ),
+            (
+                w.rate.is_finite() && w.rate > 0.0 && w.rate <= 100_000.0,
+                format!("rate must be > 0 and <= 100000 ops/s, got {}", w.rate),
+            ),
+            (w.timeout > 0, "client timeout must be positive".into()),
+            (
+                self.max_entries_per_append > 0 && (1..=1000).contains(&w.keys),
+                "max entries per append must be positive and keys 1..=1000".into(),
+            ),
+        ];
+        match checks.into_iter().find(|(ok, _)| !ok) {
+            Some((_, message)) => Err(message),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Parses a duration such as `60s`, `500ms`, `2m`, `1h` or `250us`.
+pub fn parse_duration(text: &str) -> Result<Time, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let number: u64 = digits.parse().map_err(|_| {
+        format!("'{text}' is not a duration: expected a number and a unit, like 60s or 500ms")
+    })?;
+    let scale = match unit {
+        "us" => 1,
+        "ms" => MILLIS,
+        "s" | "" => SECONDS,
+        "m" => 60 * SECONDS,
+        "h" => 3600 * SECONDS,
+        _ => {
+            return Err(format!(
+                "'{text}' has unknown unit '{unit}': use us, ms, s, m or h"
+            ))
+        }
+    };
+    number
+        .checked_mul(scale)
+        .filter(|&t| t <= 1000 * 3600 * SECONDS)
+        .ok_or_else(|| format!("'{text}' is too long: at most 1000h"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units_and_reject_garbage() {
+        assert_eq!(parse_duration("60s"), Ok(60 * SECONDS));
+        assert_eq!(parse_duration("500ms"), Ok(500 * MILLIS));
+        assert_eq!(parse_duration("2m"), Ok(120 * SECONDS));
+        assert_eq!(parse_duration("7"), Ok(7 * SECONDS));
+        assert!(parse_duration("-3s").is_err());
+        assert!(parse_duration("3 parsecs").is_err());
+        assert!(parse_duration("99999999999999h").is_err());
+    }
+
+    #[test]
+    fn absurd_numbers_are_rejected_with_the_reason() {
+        let bad = SimConfig {
+            nodes: 1_000_000,
+            ..SimConfig::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("nodes"));
+        let mut bad = SimConfig::default();
+        bad.network.loss = 1.5;
+        assert!(bad.validate().unwrap_err().contains("loss"));
+        assert_eq!(SimConfig::default().validate(), Ok(()));
+    }
+}

@@ -1,0 +1,30 @@
+//! The deterministic cluster simulator: simulated time, an event queue with a
+//! total order, a network, storage that survives crashes (each server's
+//! persistent state), clients, a nemesis, the invariant checker, the history
+//! and the trace. One seed decides everything.
+
+pub mod action;
+mod apply_action;
+pub mod config;
+pub mod history;
+pub mod invariants;
+mod json;
+pub mod linearizability;
+pub mod nemesis;
+pub mod network;
+pub mod run;
+pub mod simulation;
+pub mod stable_hash;
+pub mod trace;
+pub mod workload;
+
+pub use action::Action;
+pub use config::{parse_duration, SimConfig, MAX_NODES};
+pub use history::{Operation, Outcome};
+pub use invariants::{Invariant, InvariantChecker, Violation};
+pub use linearizability::{LinearizabilityReport, Verdict};
+pub use network::{DropReason, Endpoint, InFlight, NetworkConfig, Packet};
+pub use run::{run, Liveness, RunReport};
+pub use simulation::{Server, Simulation};
+pub use trace::{to_json_line, Trace, TraceEvent};
+pub use workload::WorkloadConfig;

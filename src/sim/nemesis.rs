@@ -1,0 +1,102 @@
+//! The nemesis: random faults, drawn from its own seeded stream, injected as
+//! ordinary actions (so a run with faults replays like any other).
+
+use super::action::Action;
+use crate::raft::{NodeId, Rng, Time, MILLIS};
+
+/// What the nemesis sees of the cluster when it picks a fault.
+pub struct ClusterView<'a> {
+    pub nodes: &'a [NodeId],
+    pub stopped: &'a [NodeId],
+    pub leader: Option<NodeId>,
+    pub partitioned: bool,
+    pub cuts: usize,
+    pub oldest_in_flight: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NemesisConfig {
+    pub enabled: bool,
+    /// Mean time between faults.
+    pub mean_interval: Time,
+}
+
+impl Default for NemesisConfig {
+    fn default() -> Self {
+        NemesisConfig {
+            enabled: false,
+            mean_interval: 400 * MILLIS,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Nemesis {
+    pub config: NemesisConfig,
+    rng: Rng,
+}
+
+impl Nemesis {
+    pub fn new(config: NemesisConfig, rng: Rng) -> Self {
+        Nemesis { config, rng }
+    }
+
+    /// Time until the next fault.
+    pub fn next_interval(&mut self) -> Time {
+        let mean = self.config.mean_interval.max(1);
+        self.rng.range_inclusive(mean / 4, mean + mean * 3 / 4)
+    }
+
+    /// Picks the next fault: roughly half the time it undoes one, so the
+    /// cluster keeps moving between healthy and broken states.
+    pub fn next_action(&mut self, view: &ClusterView) -> Action {
+        let n = view.nodes.len();
+        let pick = |rng: &mut Rng| view.nodes[rng.index(n)];
+        match self.rng.range_inclusive(0, 11) {
+            0 | 1 if !view.stopped.is_empty() => {
+                Action::Resume(view.stopped[self.rng.index(view.stopped.len())])
+            }
+            2 if view.partitioned || view.cuts > 0 => Action::Heal,
+            0..=2 => Action::Restart(pick(&mut self.rng)),
+            3 => Action::Restart(view.leader.unwrap_or_else(|| pick(&mut self.rng))),
+            4 => Action::Stop(view.leader.unwrap_or_else(|| pick(&mut self.rng))),
+            5 => Action::Stop(pick(&mut self.rng)),
+            6 => Action::Partition(self.random_split(view.nodes)),
+            7 => match view.leader {
+                Some(leader) => Action::Partition(vec![vec![leader]]),
+                None => Action::Partition(self.random_split(view.nodes)),
+            },
+            8 => {
+                let (from, to) = (pick(&mut self.rng), pick(&mut self.rng));
+                if from == to {
+                    Action::ForceTimeout(from)
+                } else {
+                    Action::CutLink { from, to }
+                }
+            }
+            9 => match view.oldest_in_flight {
+                Some(id) => Action::DropMessage(id),
+                None => Action::ForceTimeout(pick(&mut self.rng)),
+            },
+            10 => Action::ForceTimeout(pick(&mut self.rng)),
+            _ => Action::Heal,
+        }
+    }
+
+    /// Two random non-empty sides.
+    fn random_split(&mut self, nodes: &[NodeId]) -> Vec<Vec<NodeId>> {
+        loop {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            for &node in nodes {
+                if self.rng.chance(0.5) {
+                    a.push(node)
+                } else {
+                    b.push(node)
+                }
+            }
+            if !a.is_empty() && !b.is_empty() || nodes.len() < 2 {
+                return vec![a, b];
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The simulated network: latency, loss, duplication, partitions, one-way
+//! cuts, and every message in flight, visible and droppable.
+//!
+//! Reordering is not a separate knob: it falls out of each message drawing
+//! its own latency.
+
+use crate::raft::{ClientCommand, ClientId, ClientReply, Message, NodeId, Rng, Time, MILLIS};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// Who sends or receives: a server or a client outside the cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Endpoint {
+    Node(NodeId),
+    Client(ClientId),
+}
+
+impl Endpoint {
+    /// A number that names the endpoint uniquely, for hashing.
+    pub fn code(self) -> u64 {
+        match self {
+            Endpoint::Node(id) => id << 1,
+            Endpoint::Client(id) => (id << 1) | 1,
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::Node(id) => write!(f, "n{id}"),
+            Endpoint::Client(id) => write!(f, "c{id}"),
+        }
+    }
+}
+
+/// What a message carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Packet {
+    Raft(Message),
+    ClientRequest(ClientCommand),
+    ClientReply(ClientReply),
+}
+
+impl Packet {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Packet::Raft(m) => m.kind(),
+            Packet::ClientRequest(_) => "ClientRequest",
+            Packet::ClientReply(_) => "ClientReply",
+        }
+    }
+}
+
+/// A unique, increasing message id.
+pub type MessageId = u64;
+
+/// A message just sent: when its delivery event is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sent {
+    pub id: MessageId,
+    pub deliver_at: Time,
+}
+
+/// A message on the wire, with what the UI needs to animate it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InFlight {
+    pub id: MessageId,
+    pub from: Endpoint,
+    pub to: Endpoint,
+    pub sent_at: Time,
+    pub deliver_at: Time,
+    pub packet: Packet,
+    /// Decided at send time: the network will lose this one.
+    pub lost: bool,
+}
+
+/// Tunable network behaviour.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NetworkConfig {
+    pub latency_min: Time,
+    pub latency_max: Time,
+    /// Probability that a message is lost, 0..=1.
+    pub loss: f64,
+    /// Probability that a message between servers is delivered twice, 0..=1.
+    pub duplication: f64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            latency_min: 10 * MILLIS,
+            latency_max: 20 * MILLIS,
+            loss: 0.0,
+            duplication: 0.0,
+        }
+    }
+}
+
+/// Why a message did not arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    Lost,
+    Partitioned,
+    LinkCut,
+    ReceiverDown,
+    ByHand,
+}
+
+impl DropReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::Lost => "lost",
+            DropReason::Partitioned => "partition",
+            DropReason::LinkCut => "cut",
+            DropReason::ReceiverDown => "receiver_down",
+            DropReason::ByHand => "by_hand",
+        }
+    }
+}
+
+/// The network's state.
+#[derive(Clone, Debug)]
+pub struct Network {
+    pub config: NetworkConfig,
+    /// Partition group of each server; servers talk only within a group.
+    /// Empty means no partition.
+    groups: BTreeMap<NodeId, u32>,
+    /// One-way cuts: (from, to) pairs that cannot carry messages.
+    cuts: BTreeSet<(NodeId, NodeId)>,
+    in_flight: BTreeMap<MessageId, InFlight>,
+    next_id: MessageId,
+    rng: Rng,
+}
+
+impl Network {
+    pub fn new(config: NetworkConfig, rng: Rng) -> Self {
+        Network {
+            config,
+            groups: BTreeMap::new(),
+            cuts: BTreeSet::new(),
+            in_flight: BTreeMap::new(),
+            next_id: 1,
+            rng,
+        }
+    }
+
+    /// Puts a message on the wire and returns its id and delivery time, and
+    /// those of a second copy when the network duplicates it.
+    pub fn send(
+        &mut self,
+        now: Time,
+        from: Endpoint,
+        to: Endpoint,
+        packet: Packet,
+    ) -> (Sent, Option<Sent>) {
+        // Clients talk to servers over a connection that may lose or delay a
+        // message but never duplicates it (as TCP would). That keeps each
+        // client attempt in at most one log, which is what lets a server
+        // whose entry was overwritten tell its client "this definitely failed".
+        let between_servers = matches!((from, to), (Endpoint::Node(_), Endpoint::Node(_)));
+        let duplicate = between_servers && self.rng.chance(self.config.duplication);
+        let copy = duplicate.then(|| packet.clone());
+        let first = self.put(now, from, to, packet);
+        let second = copy.map(|packet| self.put(now, from, to, packet));
+        (first, second)
+    }
+
+    fn put(&mut self, now: Time, from: Endpoint, to: Endpoint, packet: Packet) -> Sent {
+        let latency = self
+            .rng
+            .range_inclusive(self.config.latency_min, self.config.latency_max);
+        let id = self.next_id;
+        self.next_id += 1;
+        let message = InFlight {
+            id,
+            from,
+            to,
+            sent_at: now,
+            deliver_at: now + latency,
+            packet,
+            lost: self.rng.chance(self.config.loss),
+        };
+        self.in_flight.insert(id, message);
+        Sent {
+            id,
+            deliver_at: now + latency,
+        }
+    }
+
+    /// Takes a message off the wire at its delivery time, with the reason it
+    /// dies if it does. Partitions and cuts are judged now, on arrival, so a
+    /// message sent before a partition dies at the cut.
+    pub fn arrive(&mut self, id: MessageId) -> Option<(InFlight, Option<DropReason>)> {
+        let message = self.in_flight.remove(&id)?;
+        let fate = if message.lost {
+            Some(DropReason::Lost)
+        } else {
+            self.blocked(message.from, message.to)
+        };
+        Some((message, fate))
+    }
+
+    /// Removes a message by hand; returns it if it was in flight.
+    pub fn drop_message(&mut self, id: MessageId) -> Option<InFlight> {
+        self.in_flight.remove(&id)
+    }
+
+    /// Why a message from `from` to `to` cannot pass right now, if it cannot.
+    /// Clients sit outside the cluster: partitions and cuts split servers only.
+    pub fn blocked(&self, from: Endpoint, to: Endpoint) -> Option<DropReason> {
+        let (Endpoint::Node(a), Endpoint::Node(b)) = (from, to) else {
+            return None;
+        };
+        if self.groups.get(&a) != self.groups.get(&b) {
+            return Some(DropReason::Partitioned);
+        }
+        self.cuts.contains(&(a, b)).then_some(DropReason::LinkCut)
+    }
+
+    /// Splits servers into groups; a server listed in no group is alone.
+    pub fn partition(&mut self, groups: &[Vec<NodeId>], all: &[NodeId]) {
+        self.groups.clear();
+        for (g, members) in groups.iter().enumerate() {
+            for &n in members {
+                self.groups.insert(n, g as u32);
+            }
+        }
+        let mut lone = groups.len() as u32;
+        for &n in all {
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.groups.entry(n) {
+                slot.insert(lone);
+                lone += 1;
+            }
+        }
+    }
+
+    pub fn cut(&mut self, from: NodeId, to: NodeId) {
+        self.cuts.insert((from, to));
+    }
+
+    pub fn restore(&mut self, from: NodeId, to: NodeId) {
+        self.cuts.remove(&(from, to));
+    }
+
+    /// Removes every partition and cut.
+    pub fn heal(&mut self) {
+        self.groups.clear();
+        self.cuts.clear();
+    }
+
+    pub fn is_partitioned(&self) -> bool {
+        !self.groups.is_empty()
+    }
+
+    pub fn groups(&self) -> &BTreeMap<NodeId, u32> {
+        &self.groups
+    }
+
+    pub fn cuts(&self) -> &BTreeSet<(NodeId, NodeId)> {
+        &self.cuts
+    }
+
+    /// Every message in flight, oldest id first.
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
+        self.in_flight.values()
+    }
+
+    pub fn get(&self, id: MessageId) -> Option<&InFlight> {
+        self.in_flight.get(&id)
+    }
+
+    pub fn in_flight_count(&self) -> usize {
+        self.in_flight.len()
+    }
+}

@@ -1,0 +1,144 @@
+//! One whole checked run: the fault phase, then a liveness phase with every
+//! fault healed, then the linearizability check of the client history.
+
+use super::config::SimConfig;
+use super::history::Outcome;
+use super::invariants::Violation;
+use super::linearizability::{self, LinearizabilityReport, Verdict};
+use super::simulation::Simulation;
+use crate::raft::{LogIndex, NodeId, Term, Time, SECONDS};
+
+/// After healing, a stable leader must appear within this much simulated time.
+pub const LEADER_BOUND: Time = 10 * SECONDS;
+/// ...and every acknowledged write must then reach every server within this.
+pub const CATCH_UP_BOUND: Time = 10 * SECONDS;
+/// Search budget of the linearizability checker, per key.
+pub const LINEARIZABILITY_STEPS: u64 = 5_000_000;
+
+/// What the liveness phase saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Liveness {
+    /// Simulated time from healing to a stable leader (None: not within bound).
+    pub leader_after: Option<Time>,
+    /// Simulated time from healing until every acknowledged write was on
+    /// every server (None: not within bound).
+    pub caught_up_after: Option<Time>,
+    /// (client, node) pairs still missing an acknowledged write at the end.
+    pub missing: Vec<(u64, NodeId)>,
+}
+
+impl Liveness {
+    pub fn ok(&self) -> bool {
+        self.leader_after.is_some() && self.caught_up_after.is_some()
+    }
+}
+
+/// Everything a run reports.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    pub seed: u64,
+    pub events: u64,
+    pub end_time: Time,
+    pub trace_hash: u64,
+    pub leaders_by_term: Vec<(Term, NodeId)>,
+    pub committed: LogIndex,
+    pub ops_ok: usize,
+    pub ops_fail: usize,
+    pub ops_unknown: usize,
+    pub violations: Vec<Violation>,
+    pub violation_count: u64,
+    pub linearizability: LinearizabilityReport,
+    pub liveness: Liveness,
+}
+
+impl RunReport {
+    /// No safety violation, a linearizable history, and liveness after healing.
+    pub fn passed(&self) -> bool {
+        self.violation_count == 0 && self.linearizable() && self.liveness.ok()
+    }
+
+    pub fn linearizable(&self) -> bool {
+        !matches!(
+            self.linearizability.verdict,
+            Verdict::NotLinearizable { .. }
+        )
+    }
+}
+
+/// Runs `config` for `duration` of simulated time (faults and clients on),
+/// then heals everything and checks liveness. `on_progress` is called after
+/// each simulated second with the simulation, so a caller can drain the trace.
+pub fn run(
+    config: SimConfig,
+    duration: Time,
+    mut on_progress: impl FnMut(&mut Simulation),
+) -> Result<(Simulation, RunReport), String> {
+    let mut sim = Simulation::new(config)?;
+    let mut t = 0;
+    while t < duration {
+        t = (t + SECONDS).min(duration);
+        sim.run_until(t);
+        on_progress(&mut sim);
+    }
+    let liveness = liveness_phase(&mut sim, &mut on_progress);
+    let report = report(&sim, liveness);
+    Ok((sim, report))
+}
+
+fn liveness_phase(sim: &mut Simulation, on_progress: &mut impl FnMut(&mut Simulation)) -> Liveness {
+    sim.heal_everything();
+    let healed_at = sim.now();
+    let leader_after = run_until_true(sim, LEADER_BOUND, |s| s.stable_leader().is_some());
+    let caught_up_after = leader_after.and_then(|_| {
+        run_until_true(sim, CATCH_UP_BOUND, |s| {
+            s.acknowledged_writes_missing().is_empty()
+        })
+        .map(|_| sim.now() - healed_at)
+    });
+    on_progress(sim);
+    Liveness {
+        leader_after,
+        caught_up_after,
+        missing: sim.acknowledged_writes_missing(),
+    }
+}
+
+/// Steps until `done` holds (checked every simulated 10 ms) or `bound`
+/// passes; returns how long it took.
+fn run_until_true(
+    sim: &mut Simulation,
+    bound: Time,
+    done: impl Fn(&Simulation) -> bool,
+) -> Option<Time> {
+    let start = sim.now();
+    let step = 10 * crate::raft::MILLIS;
+    loop {
+        if done(sim) {
+            return Some(sim.now() - start);
+        }
+        if sim.now() >= start + bound {
+            return None;
+        }
+        sim.run_until(sim.now() + step);
+    }
+}
+
+fn report(sim: &Simulation, liveness: Liveness) -> RunReport {
+    let history = sim.history();
+    let count = |o: Outcome| history.iter().filter(|op| op.outcome == o).count();
+    RunReport {
+        seed: sim.config().seed,
+        events: sim.events(),
+        end_time: sim.now(),
+        trace_hash: sim.trace_hash(),
+        leaders_by_term: sim.checker().leaders().collect(),
+        committed: sim.checker().committed_len(),
+        ops_ok: count(Outcome::Ok),
+        ops_fail: count(Outcome::Fail),
+        ops_unknown: count(Outcome::Unknown),
+        violations: sim.violations().to_vec(),
+        violation_count: sim.checker().violation_count(),
+        linearizability: linearizability::check(history, LINEARIZABILITY_STEPS),
+        liveness,
+    }
+}

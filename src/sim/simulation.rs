@@ -1,0 +1,637 @@
+//! The deterministic discrete-event simulator: a whole cluster, its network,
+//! its clients and a nemesis on one thread, driven by one seed.
+//!
+//! Events are ordered by (time, sequence number), a total order, so the same
+//! seed and the same actions always give the same run, bit for bit. All
+//! state is plain data and `Clone`, so the UI can snapshot it for time travel.
+
+use super::action::Action;
+use super::config::SimConfig;
+use super::history::{Operation, Outcome};
+use super::invariants::{InvariantChecker, Violation};
+use super::nemesis::{ClusterView, Nemesis};
+use super::network::{Endpoint, MessageId, Network, Packet};
+use super::stable_hash::StableHasher;
+use super::trace::{Trace, TraceEvent};
+use super::workload::{AfterReply, Workload, USER_CLIENT_BASE};
+use crate::raft::{
+    ClientCommand, ClientId, ClientReply, Config, LogIndex, NodeId, Output, Payload, RaftNode,
+    RequestId, Rng, Role, Term, Time,
+};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+/// One server slot: the Raft node and what the simulator knows about it.
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub node: RaftNode,
+    /// False while stopped (frozen).
+    pub up: bool,
+    /// How many times it was restarted; names its random stream.
+    pub incarnation: u64,
+    /// The time of the one timer event that counts for this server.
+    pub(super) timer_at: Option<Time>,
+    /// The state last written to the trace.
+    last_state: Option<StateKey>,
+}
+
+type StateKey = (Term, &'static str, Option<NodeId>, LogIndex, LogIndex, Term);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum EventKind {
+    Deliver(MessageId),
+    Timer(NodeId),
+    ClientIssue(ClientId),
+    ClientTimeout(ClientId, RequestId),
+    Nemesis,
+    Scheduled(u64),
+}
+
+/// A queued event. The sequence number makes the order total.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Queued {
+    at: Time,
+    seq: u64,
+    kind: EventKind,
+}
+
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    pub(super) config: SimConfig,
+    pub(super) now: Time,
+    pub(super) seq: u64,
+    pub(super) events: u64,
+    pub(super) queue: BinaryHeap<Reverse<Queued>>,
+    pub(super) servers: Vec<Server>,
+    pub(super) network: Network,
+    pub(super) workload: Workload,
+    pub(super) nemesis: Nemesis,
+    pub(super) checker: InvariantChecker,
+    pub(super) trace: Trace,
+    pub(super) scheduled: BTreeMap<u64, Action>,
+    pub(super) out: Output,
+}
+
+/// Names of the random streams derived from the seed.
+const NETWORK_STREAM: u64 = 1;
+const WORKLOAD_STREAM: u64 = 2;
+const NEMESIS_STREAM: u64 = 3;
+
+/// The random stream of server `id` in its `incarnation`.
+pub(super) fn node_stream(seed: u64, id: NodeId, incarnation: u64) -> Rng {
+    let label = StableHasher::new()
+        .u64(0x6e6f6465)
+        .u64(id)
+        .u64(incarnation)
+        .finish();
+    Rng::derive(seed, label)
+}
+
+impl Simulation {
+    /// A fresh cluster at time 0, all servers followers of term 0.
+    pub fn new(config: SimConfig) -> Result<Self, String> {
+        config.validate()?;
+        let seed = config.seed;
+        let mut sim = Simulation {
+            now: 0,
+            seq: 0,
+            events: 0,
+            queue: BinaryHeap::new(),
+            servers: Vec::new(),
+            network: Network::new(config.network, Rng::derive(seed, NETWORK_STREAM)),
+            workload: Workload::new(
+                config.workload,
+                config.nodes,
+                Rng::derive(seed, WORKLOAD_STREAM),
+            ),
+            nemesis: Nemesis::new(config.nemesis, Rng::derive(seed, NEMESIS_STREAM)),
+            checker: InvariantChecker::new(),
+            trace: Trace::new(config.record_trace),
+            scheduled: BTreeMap::new(),
+            out: Output::default(),
+            config,
+        };
+        for id in 1..=sim.config.nodes {
+            let node = RaftNode::new(id, sim.core_config(), node_stream(seed, id, 0), 0);
+            sim.servers.push(Server {
+                node,
+                up: true,
+                incarnation: 0,
+                timer_at: None,
+                last_state: None,
+            });
+            sim.after_input(id);
+        }
+        for client in 1..=sim.config.workload.clients as ClientId {
+            let think = sim.workload.think_time();
+            sim.push(think, EventKind::ClientIssue(client));
+        }
+        if sim.config.nemesis.enabled {
+            let first = sim.nemesis.next_interval();
+            sim.push(first, EventKind::Nemesis);
+        }
+        Ok(sim)
+    }
+
+    fn core_config(&self) -> Config {
+        Config {
+            members: (1..=self.config.nodes).collect(),
+            timing: self.config.timing,
+            max_entries_per_append: self.config.max_entries_per_append,
+            unsafe_switches: self.config.unsafe_switches,
+        }
+    }
+
+    /// Every parameter derived from the seed, for printing: the random
+    /// streams and each server's first election deadline.
+    pub fn derived_parameters(&self) -> Vec<(String, String)> {
+        let seed = self.config.seed;
+        let mut out = vec![
+            (
+                "network stream".into(),
+                format!("{:#018x}", Rng::derive(seed, NETWORK_STREAM).next_u64()),
+            ),
+            (
+                "workload stream".into(),
+                format!("{:#018x}", Rng::derive(seed, WORKLOAD_STREAM).next_u64()),
+            ),
+            (
+                "nemesis stream".into(),
+                format!("{:#018x}", Rng::derive(seed, NEMESIS_STREAM).next_u64()),
+            ),
+        ];
+        for id in 1..=self.config.nodes {
+            let first = node_stream(seed, id, 0).next_u64();
+            out.push((format!("node {id} stream"), format!("{first:#018x}")));
+        }
+        for s in &self.servers {
+            if s.incarnation == 0 {
+                let at = s.node.election_deadline();
+                out.push((
+                    format!("node {} first election timeout", s.node.id()),
+                    format!("{}us", at),
+                ));
+            }
+        }
+        out
+    }
+
+    // ---- reading --------------------------------------------------------
+
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+    pub fn now(&self) -> Time {
+        self.now
+    }
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+    pub fn servers(&self) -> &[Server] {
+        &self.servers
+    }
+    pub fn server(&self, id: NodeId) -> Option<&Server> {
+        self.servers.get((id as usize).wrapping_sub(1))
+    }
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    pub fn workload(&self) -> &Workload {
+        &self.workload
+    }
+    pub fn history(&self) -> &[Operation] {
+        self.workload.history()
+    }
+    pub fn checker(&self) -> &InvariantChecker {
+        &self.checker
+    }
+    pub fn violations(&self) -> &[Violation] {
+        self.checker.violations()
+    }
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+    pub fn trace_mut(&mut self) -> &mut Trace {
+        &mut self.trace
+    }
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.hash()
+    }
+    /// When the next event is due, if any.
+    pub fn next_event_at(&self) -> Option<Time> {
+        self.queue.peek().map(|Reverse(q)| q.at)
+    }
+
+    /// The running leader of the highest term, if any.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.servers
+            .iter()
+            .filter(|s| s.up && s.node.role() == Role::Leader)
+            .max_by_key(|s| s.node.current_term())
+            .map(|s| s.node.id())
+    }
+
+    // ---- running ----------------------------------------------------------
+
+    /// Processes the next event; false when nothing is left to do.
+    pub fn step(&mut self) -> bool {
+        let Some(Reverse(event)) = self.queue.pop() else {
+            return false;
+        };
+        self.now = event.at;
+        self.events += 1;
+        match event.kind {
+            EventKind::Deliver(id) => self.deliver(id),
+            EventKind::Timer(id) => self.fire_timer(id, event.at),
+            EventKind::ClientIssue(client) => self.issue_workload_op(client),
+            EventKind::ClientTimeout(client, request) => self.client_timeout(client, request),
+            EventKind::Nemesis => self.nemesis_strikes(),
+            EventKind::Scheduled(key) => {
+                if let Some(action) = self.scheduled.remove(&key) {
+                    // A scheduled action was validated when it was scheduled.
+                    let _ = self.act(action);
+                }
+            }
+        }
+        true
+    }
+
+    /// Runs every event due at or before `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Time) {
+        while self.next_event_at().is_some_and(|at| at <= t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Schedules `action` at time `at` (not before now).
+    pub fn schedule(&mut self, at: Time, action: Action) -> Result<(), String> {
+        self.validate_action(&action)?;
+        let key = self.seq;
+        self.scheduled.insert(key, action);
+        self.push(at.max(self.now), EventKind::Scheduled(key));
+        Ok(())
+    }
+
+    fn push(&mut self, at: Time, kind: EventKind) {
+        self.seq += 1;
+        self.queue.push(Reverse(Queued {
+            at,
+            seq: self.seq,
+            kind,
+        }));
+    }
+
+    pub(super) fn server_mut(&mut self, id: NodeId) -> &mut Server {
+        &mut self.servers[id as usize - 1]
+    }
+
+    // ---- event handlers ---------------------------------------------------
+
+    fn deliver(&mut self, id: MessageId) {
+        let Some((message, fate)) = self.network.arrive(id) else {
+            return; // dropped by hand while in flight
+        };
+        if let Some(reason) = fate {
+            return self.trace.record(
+                self.now,
+                TraceEvent::Drop {
+                    id,
+                    reason: reason.as_str(),
+                },
+            );
+        }
+        match message.to {
+            Endpoint::Node(to) => {
+                if !self.server_mut(to).up {
+                    let reason = "receiver_down";
+                    return self.trace.record(self.now, TraceEvent::Drop { id, reason });
+                }
+                self.trace.record(self.now, TraceEvent::Deliver { id });
+                let now = self.now;
+                let mut out = std::mem::take(&mut self.out);
+                let node = &mut self.servers[to as usize - 1].node;
+                match (message.from, message.packet) {
+                    (Endpoint::Node(from), Packet::Raft(m)) => node.step(now, from, m, &mut out),
+                    (_, Packet::ClientRequest(command)) => node.propose(now, command, &mut out),
+                    _ => {}
+                }
+                self.out = out;
+                self.after_input(to);
+            }
+            Endpoint::Client(_) => {
+                self.trace.record(self.now, TraceEvent::Deliver { id });
+                if let Packet::ClientReply(reply) = message.packet {
+                    self.client_reply(reply);
+                }
+            }
+        }
+    }
+
+    fn fire_timer(&mut self, id: NodeId, at: Time) {
+        let now = self.now;
+        let server = self.server_mut(id);
+        if !server.up || server.timer_at != Some(at) {
+            return; // superseded by an earlier deadline, or stopped
+        }
+        server.timer_at = None;
+        let mut out = std::mem::take(&mut self.out);
+        self.servers[id as usize - 1].node.tick(now, &mut out);
+        self.out = out;
+        self.after_input(id);
+    }
+
+    /// Everything that follows one input to server `id`: check invariants,
+    /// trace state changes and applies, send messages and replies, and
+    /// re-arm its timer.
+    pub(super) fn after_input(&mut self, id: NodeId) {
+        let mut out = std::mem::take(&mut self.out);
+        let now = self.now;
+        let violations = self
+            .checker
+            .observe(now, &self.servers[id as usize - 1].node, &out);
+        if !violations.is_empty() {
+            for v in violations.iter().cloned() {
+                let event = TraceEvent::Violation {
+                    invariant: v.invariant.name(),
+                    nodes: v.nodes,
+                    detail: v.detail,
+                };
+                self.trace.record(now, event);
+            }
+        }
+        self.record_state(id);
+        for a in out.applied.drain(..) {
+            let event = TraceEvent::Apply {
+                node: id,
+                index: a.index,
+                term: a.entry.term,
+                payload: a.entry.payload,
+            };
+            self.trace.record(now, event);
+        }
+        for envelope in out.messages.drain(..) {
+            let packet = Packet::Raft(envelope.message);
+            self.send(
+                Endpoint::Node(envelope.from),
+                Endpoint::Node(envelope.to),
+                packet,
+            );
+        }
+        for reply in out.replies.drain(..) {
+            let to = Endpoint::Client(reply.client);
+            self.send(Endpoint::Node(id), to, Packet::ClientReply(reply));
+        }
+        out.clear();
+        self.out = out;
+        self.rearm_timer(id);
+    }
+
+    /// Keeps exactly one live timer event per running server, at or before its
+    /// next deadline. A later deadline is picked up when the early event fires.
+    pub(super) fn rearm_timer(&mut self, id: NodeId) {
+        let now = self.now;
+        let server = self.server_mut(id);
+        if !server.up {
+            return;
+        }
+        let due = server.node.next_deadline().max(now);
+        if server.timer_at.is_none_or(|at| due < at) {
+            server.timer_at = Some(due);
+            self.push(due, EventKind::Timer(id));
+        }
+    }
+
+    /// Writes a `state` event when any traced field changed, and the leader's
+    /// log when a server takes office.
+    pub(super) fn record_state(&mut self, id: NodeId) {
+        let now = self.now;
+        let server = &mut self.servers[id as usize - 1];
+        let node = &server.node;
+        let role = if server.up {
+            node.role().as_str()
+        } else {
+            "stopped"
+        };
+        let key: StateKey = (
+            node.current_term(),
+            role,
+            node.voted_for(),
+            node.commit_index(),
+            node.log().last_index(),
+            node.log().last_term(),
+        );
+        let previous = server.last_state.replace(key);
+        if previous == Some(key) {
+            return;
+        }
+        let newly_leader =
+            role == "leader" && previous.is_none_or(|p| p.1 != "leader" || p.0 != key.0);
+        let leader_log = newly_leader.then(|| {
+            let entries = node.log().entries();
+            (1..)
+                .zip(entries.iter().map(|e| e.term))
+                .collect::<Vec<_>>()
+        });
+        let (term, role, voted_for, commit, last_index, last_term) = key;
+        let event = TraceEvent::State {
+            node: id,
+            term,
+            role,
+            voted_for,
+            commit,
+            last_index,
+            last_term,
+        };
+        self.trace.record(now, event);
+        if let Some(log) = leader_log {
+            self.trace.record(
+                now,
+                TraceEvent::LeaderLog {
+                    node: id,
+                    term,
+                    log,
+                },
+            );
+        }
+    }
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
+        let kind = packet.kind();
+        let term = match &packet {
+            Packet::Raft(m) => Some(m.term()),
+            _ => None,
+        };
+        let (first, second) = self.network.send(self.now, from, to, packet);
+        for sent in std::iter::once(first).chain(second) {
+            let event = TraceEvent::Send {
+                id: sent.id,
+                from,
+                to,
+                kind,
+                term,
+                deliver_t: sent.deliver_at,
+            };
+            self.trace.record(self.now, event);
+            self.push(sent.deliver_at, EventKind::Deliver(sent.id));
+        }
+    }
+
+    // ---- clients ------------------------------------------------------------
+
+    fn issue_workload_op(&mut self, client: ClientId) {
+        if self.workload.stopped {
+            return;
+        }
+        let (command, target) = self.workload.issue_random(self.now, client);
+        self.start_request(command, target);
+    }
+
+    pub(super) fn start_request(&mut self, command: ClientCommand, target: NodeId) {
+        let event = TraceEvent::Invoke {
+            client: command.client,
+            request: command.request,
+            op: command.op.clone(),
+        };
+        self.trace.record(self.now, event);
+        let deadline = self.now + self.config.workload.timeout;
+        self.push(
+            deadline,
+            EventKind::ClientTimeout(command.client, command.request),
+        );
+        let from = Endpoint::Client(command.client);
+        self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
+    }
+
+    fn client_reply(&mut self, reply: ClientReply) {
+        match self
+            .workload
+            .on_reply(self.now, reply.client, reply.request, &reply.outcome)
+        {
+            AfterReply::Ignore => {}
+            AfterReply::Redirect(command, target) => {
+                let from = Endpoint::Client(command.client);
+                self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
+            }
+            AfterReply::Done {
+                client,
+                request,
+                history_index,
+            } => {
+                let op = &self.workload.history()[history_index];
+                let event = TraceEvent::Return {
+                    client,
+                    request,
+                    outcome: op.outcome.as_str(),
+                    result: op.read_result.clone(),
+                };
+                self.trace.record(self.now, event);
+                self.next_workload_op(client);
+            }
+        }
+    }
+
+    fn client_timeout(&mut self, client: ClientId, request: RequestId) {
+        if !self.workload.on_timeout(client, request) {
+            return;
+        }
+        let event = TraceEvent::Return {
+            client,
+            request,
+            outcome: Outcome::Unknown.as_str(),
+            result: None,
+        };
+        self.trace.record(self.now, event);
+        self.next_workload_op(client);
+    }
+
+    fn next_workload_op(&mut self, client: ClientId) {
+        if client < USER_CLIENT_BASE && !self.workload.stopped {
+            let think = self.workload.think_time();
+            self.push(self.now + think, EventKind::ClientIssue(client));
+        }
+    }
+
+    // ---- faults -------------------------------------------------------------
+
+    fn nemesis_strikes(&mut self) {
+        if !self.nemesis.config.enabled {
+            return;
+        }
+        let nodes: Vec<NodeId> = (1..=self.config.nodes).collect();
+        let stopped: Vec<NodeId> = self
+            .servers
+            .iter()
+            .filter(|s| !s.up)
+            .map(|s| s.node.id())
+            .collect();
+        let view = ClusterView {
+            nodes: &nodes,
+            stopped: &stopped,
+            leader: self.leader(),
+            partitioned: self.network.is_partitioned(),
+            cuts: self.network.cuts().len(),
+            oldest_in_flight: self.network.in_flight().next().map(|m| m.id),
+        };
+        let action = self.nemesis.next_action(&view);
+        let _ = self.act(action);
+        let next = self.nemesis.next_interval();
+        self.push(self.now + next, EventKind::Nemesis);
+    }
+
+    /// Ends the fault phase: no more faults or new client operations, every
+    /// server resumed, the network healed and reliable. Used before checking
+    /// liveness.
+    pub fn heal_everything(&mut self) {
+        self.nemesis.config.enabled = false;
+        self.workload.stopped = true;
+        let mut network = self.network.config;
+        network.loss = 0.0;
+        network.duplication = 0.0;
+        for action in [Action::ResumeAll, Action::Heal, Action::SetNetwork(network)] {
+            let _ = self.act(action);
+        }
+    }
+
+    /// A leader that every running server follows in its term, if there is one.
+    pub fn stable_leader(&self) -> Option<NodeId> {
+        let leader = self.leader()?;
+        let term = self.server(leader)?.node.current_term();
+        let all_follow = self.servers.iter().all(|s| {
+            s.up && s.node.current_term() == term
+                && (s.node.id() == leader || s.node.leader_hint() == Some(leader))
+        });
+        all_follow.then_some(leader)
+    }
+
+    /// Acknowledged writes and compare-and-sets not yet applied on some
+    /// server, as (client, node) pairs.
+    pub fn acknowledged_writes_missing(&self) -> Vec<(ClientId, NodeId)> {
+        let mut missing = Vec::new();
+        let acked: Vec<(ClientId, &crate::raft::Op)> = self
+            .history()
+            .iter()
+            .filter(|o| o.outcome == Outcome::Ok && !matches!(o.op, crate::raft::Op::Read { .. }))
+            .map(|o| (o.client, &o.op))
+            .collect();
+        for server in &self.servers {
+            let applied: std::collections::BTreeSet<(ClientId, &crate::raft::Op)> = server
+                .node
+                .state_machine()
+                .applied()
+                .iter()
+                .filter_map(|e| match &e.payload {
+                    Payload::Command(c) => Some((c.client, &c.op)),
+                    Payload::Noop => None,
+                })
+                .collect();
+            for &(client, op) in &acked {
+                if !applied.contains(&(client, op)) {
+                    missing.push((client, server.node.id()));
+                }
+            }
+        }
+        missing
+    }
+}

@@ -1,0 +1,276 @@
+//! Clients of the replicated key-value store: K closed-loop clients issuing
+//! read, write and compare-and-set at a target rate, each with a timeout, plus
+//! one-off requests from the user. Every operation goes into the history.
+
+use super::history::{Operation, Outcome};
+use crate::raft::{ClientCommand, ClientId, NodeId, Op, OpResult, RequestId, Rng, Time, SECONDS};
+use std::collections::BTreeMap;
+
+/// Client ids at and above this are the user's one-off requests, one id each,
+/// so the user may have many requests in flight at once.
+pub const USER_CLIENT_BASE: ClientId = 1_000_000;
+
+/// The workload's shape.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WorkloadConfig {
+    /// Number of concurrent clients.
+    pub clients: u32,
+    /// Target operations per simulated second, over all clients.
+    pub rate: f64,
+    /// A client gives up on an operation after this long: outcome unknown.
+    pub timeout: Time,
+    /// Operations spread over this many keys.
+    pub keys: u32,
+    /// Fractions of reads and of compare-and-sets; the rest are writes.
+    pub read_fraction: f64,
+    pub cas_fraction: f64,
+}
+
+impl Default for WorkloadConfig {
+    fn default() -> Self {
+        WorkloadConfig {
+            clients: 0,
+            rate: 10.0,
+            timeout: SECONDS,
+            keys: 3,
+            read_fraction: 0.4,
+            cas_fraction: 0.2,
+        }
+    }
+}
+
+/// A request a client is waiting on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outstanding {
+    pub command: ClientCommand,
+    /// Where it was last sent.
+    pub target: NodeId,
+    /// Its record in the history.
+    pub history_index: usize,
+    pub redirects: u32,
+}
+
+/// What the simulator should do after a reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AfterReply {
+    /// Nothing: a stale or duplicated reply.
+    Ignore,
+    /// Send the same request again, to this server.
+    Redirect(ClientCommand, NodeId),
+    /// The operation ended with this outcome; the client may go on.
+    Done {
+        client: ClientId,
+        request: RequestId,
+        history_index: usize,
+    },
+}
+
+/// All clients and their outstanding requests.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub config: WorkloadConfig,
+    nodes: u64,
+    outstanding: BTreeMap<(ClientId, RequestId), Outstanding>,
+    next_request: BTreeMap<ClientId, RequestId>,
+    /// Each client's belief about who leads, learnt from redirects.
+    leader_guess: BTreeMap<ClientId, NodeId>,
+    next_user_client: ClientId,
+    history: Vec<Operation>,
+    /// Set when faults heal for the liveness phase: no new operations.
+    pub stopped: bool,
+    rng: Rng,
+}
+
+impl Workload {
+    pub fn new(config: WorkloadConfig, nodes: u64, rng: Rng) -> Self {
+        Workload {
+            config,
+            nodes,
+            outstanding: BTreeMap::new(),
+            next_request: BTreeMap::new(),
+            leader_guess: BTreeMap::new(),
+            next_user_client: USER_CLIENT_BASE,
+            history: Vec::new(),
+            stopped: false,
+            rng,
+        }
+    }
+
+    pub fn history(&self) -> &[Operation] {
+        &self.history
+    }
+
+    pub fn outstanding(&self) -> impl Iterator<Item = &Outstanding> {
+        self.outstanding.values()
+    }
+
+    /// How long a workload client thinks before its next operation: uniform
+    /// around clients / rate, so the total rate is about `rate`.
+    pub fn think_time(&mut self) -> Time {
+        let mean = self.config.clients as f64 / self.config.rate.max(1e-9) * SECONDS as f64;
+        let mean = mean.min(3600.0 * SECONDS as f64) as u64;
+        self.rng.range_inclusive(mean / 2, mean + mean / 2)
+    }
+
+    /// A workload client starts its next random operation. Returns the
+    /// command and the server to send it to.
+    pub fn issue_random(&mut self, now: Time, client: ClientId) -> (ClientCommand, NodeId) {
+        let op = self.random_op();
+        let target = match self.leader_guess.get(&client) {
+            Some(&n) => n,
+            None => self.random_node(),
+        };
+        self.issue(now, client, op, target)
+    }
+
+    /// The user sends `op` to `target` (or to whoever the user's last request
+    /// found leading). Each user request is its own client.
+    pub fn issue_user(
+        &mut self,
+        now: Time,
+        op: Op,
+        target: Option<NodeId>,
+    ) -> (ClientCommand, NodeId) {
+        let client = self.next_user_client;
+        self.next_user_client += 1;
+        let target = target
+            .or_else(|| self.leader_guess.get(&USER_CLIENT_BASE).copied())
+            .unwrap_or_else(|| self.random_node());
+        self.issue(now, client, op, target)
+    }
+
+    fn issue(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        op: Op,
+        target: NodeId,
+    ) -> (ClientCommand, NodeId) {
+        let request = self.next_request.entry(client).or_insert(0);
+        *request += 1;
+        let command = ClientCommand {
+            client,
+            request: *request,
+            op: op.clone(),
+        };
+        self.history.push(Operation {
+            client,
+            op,
+            invoke_t: now,
+            return_t: None,
+            outcome: Outcome::Unknown,
+            read_result: None,
+        });
+        let outstanding = Outstanding {
+            command: command.clone(),
+            target,
+            history_index: self.history.len() - 1,
+            redirects: 0,
+        };
+        self.outstanding
+            .insert((client, command.request), outstanding);
+        (command, target)
+    }
+
+    /// A server answered `(client, request)`.
+    pub fn on_reply(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        request: RequestId,
+        outcome: &crate::raft::ReplyOutcome,
+    ) -> AfterReply {
+        use crate::raft::ReplyOutcome;
+        let key = (client, request);
+        let Some(waiting) = self.outstanding.get_mut(&key) else {
+            return AfterReply::Ignore;
+        };
+        let (outcome, read) = match outcome {
+            ReplyOutcome::NotLeader { leader_hint } => {
+                let next = leader_hint
+                    .filter(|&n| n != waiting.target)
+                    .unwrap_or_else(|| other_node(&mut self.rng, self.nodes, waiting.target));
+                waiting.target = next;
+                waiting.redirects += 1;
+                let command = waiting.command.clone();
+                self.remember_leader(client, next);
+                return AfterReply::Redirect(command, next);
+            }
+            ReplyOutcome::Overwritten { .. } => (Outcome::Fail, None),
+            ReplyOutcome::Applied { result, .. } => classify(result),
+        };
+        let waiting = self.outstanding.remove(&key).expect("present above");
+        self.remember_leader(client, waiting.target);
+        let record = &mut self.history[waiting.history_index];
+        record.return_t = Some(now);
+        record.outcome = outcome;
+        record.read_result = read;
+        AfterReply::Done {
+            client,
+            request,
+            history_index: waiting.history_index,
+        }
+    }
+
+    /// The client's timeout fired: if still waiting, the outcome is unknown.
+    pub fn on_timeout(&mut self, client: ClientId, request: RequestId) -> bool {
+        if self.outstanding.remove(&(client, request)).is_none() {
+            return false;
+        }
+        // The answer may still be in the log somewhere: forget who leads.
+        self.leader_guess.remove(&client.min(USER_CLIENT_BASE));
+        true
+    }
+
+    /// All user requests share one belief, kept under `USER_CLIENT_BASE`.
+    fn remember_leader(&mut self, client: ClientId, node: NodeId) {
+        self.leader_guess.insert(client.min(USER_CLIENT_BASE), node);
+    }
+
+    fn random_node(&mut self) -> NodeId {
+        self.rng.range_inclusive(1, self.nodes)
+    }
+
+    fn random_op(&mut self) -> Op {
+        let key = format!("k{}", self.rng.index(self.config.keys.max(1) as usize) + 1);
+        // Few distinct values, as in Maelstrom's lin-kv, so that
+        // compare-and-set sometimes matches.
+        let a = self.rng.range_inclusive(0, 9).to_string();
+        let b = self.rng.range_inclusive(0, 9).to_string();
+        let roll = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        if roll < self.config.read_fraction {
+            Op::Read { key }
+        } else if roll < self.config.read_fraction + self.config.cas_fraction {
+            Op::Cas {
+                key,
+                from: a,
+                to: b,
+            }
+        } else {
+            Op::Write { key, value: a }
+        }
+    }
+}
+
+/// The client-visible outcome of an applied command: a compare-and-set that
+/// did not match, or a stale request, had no effect.
+fn classify(result: &OpResult) -> (Outcome, Option<crate::raft::Value>) {
+    match result {
+        OpResult::Written | OpResult::CasOk => (Outcome::Ok, None),
+        OpResult::ReadValue(v) => (Outcome::Ok, v.clone()),
+        OpResult::CasFailed { .. } | OpResult::Stale => (Outcome::Fail, None),
+    }
+}
+
+/// Any server but `not`, when there is another.
+fn other_node(rng: &mut Rng, nodes: u64, not: NodeId) -> NodeId {
+    if nodes <= 1 {
+        return 1;
+    }
+    let pick = rng.range_inclusive(1, nodes - 1);
+    if pick >= not {
+        pick + 1
+    } else {
+        pick
+    }
+}

@@ -67,9 +67,7 @@ impl RaftNode {
         let index = self.append_to_log(entry, out);
         self.pending.insert(index, pending);
         self.maybe_commit(out);
-        for peer in self.peers().collect::<Vec<_>>() {
-            self.send_append(peer, out);
-        }
+        self.send_append_to_all(out);
         // Entries just went out to everyone: that counts as a heartbeat.
         self.heartbeat_deadline = now + self.config.timing.heartbeat_interval;
     }

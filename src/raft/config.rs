@@ -3,6 +3,10 @@
 use super::types::{NodeId, Time, MILLIS};
 use super::unsafe_switches::UnsafeSwitches;
 
+/// The largest cluster a server supports (quorum arithmetic uses a fixed
+/// array of this size, to stay allocation-free on the hot path).
+pub const MAX_MEMBERS: usize = 32;
+
 /// Timing of elections and heartbeats, in simulated microseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timing {

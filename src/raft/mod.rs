@@ -22,7 +22,7 @@ mod unsafe_switches;
 
 pub use client::{ClientReply, PendingProposal, ReplyOutcome};
 pub use command::{ClientCommand, Key, Op, OpResult, Payload, Value};
-pub use config::{Config, Timing};
+pub use config::{Config, Timing, MAX_MEMBERS};
 pub use log::{Entry, RaftLog};
 pub use message::{ConflictHint, Envelope, Message};
 pub use node::{Applied, LogChange, Output, PersistentState, RaftNode, Role};

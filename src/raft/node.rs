@@ -330,6 +330,12 @@ impl RaftNode {
             .filter(move |&p| p != me)
     }
 
+    /// The `i`th member other than this server, for loops that send while
+    /// mutating `self` (no allocation on the hot path).
+    pub(super) fn peer_at(&self, i: usize) -> Option<NodeId> {
+        self.peers().nth(i)
+    }
+
     pub(super) fn send(&self, to: NodeId, message: Message, out: &mut Output) {
         out.messages.push(Envelope {
             from: self.id,

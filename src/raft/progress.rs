@@ -28,18 +28,23 @@ impl Progress {
         self.next_index = self.next_index.max(self.match_index + 1);
     }
 
-    /// A rejection of the probe at `rejected_index` with the follower's hint
-    /// `next`. Returns false (and changes nothing) if the rejection is stale:
-    /// it answers a probe other than the current one.
+    /// Entries up to `last` were just sent: assume they will arrive and send
+    /// the next ones after them (pipelining). A loss shows up as a rejection
+    /// of a later message, which backs off.
+    pub fn record_sent(&mut self, last: LogIndex) {
+        self.next_index = self.next_index.max(last + 1);
+    }
+
+    /// A rejection of the request whose prevLogIndex was `rejected_index`,
+    /// with the follower's suggestion `next`. Returns false (and changes
+    /// nothing) if the rejection is stale: the follower has since matched
+    /// past it, or we already backed off below it.
     pub fn back_off(&mut self, rejected_index: LogIndex, next: LogIndex) -> bool {
-        if rejected_index + 1 != self.next_index {
+        if rejected_index <= self.match_index || rejected_index >= self.next_index {
             return false;
         }
-        // Never below what is known to match, never forward on a rejection.
-        self.next_index = next.clamp(
-            self.match_index + 1,
-            rejected_index.max(self.match_index + 1),
-        );
+        // Never below what is known to match; never past what was rejected.
+        self.next_index = next.clamp(self.match_index + 1, rejected_index);
         true
     }
 }
@@ -60,12 +65,18 @@ mod tests {
     #[test]
     fn stale_rejection_is_ignored_and_back_off_is_bounded() {
         let mut p = Progress::new(10);
-        assert!(!p.back_off(4, 2), "probe 4 is not the current probe (10)");
-        assert_eq!(p.next_index, 11);
-        assert!(p.back_off(10, 3));
+        p.record_sent(14);
+        assert_eq!(p.next_index, 15, "pipelined");
+        assert!(p.back_off(12, 3));
         assert_eq!(p.next_index, 3);
+        assert!(
+            !p.back_off(13, 1),
+            "13 >= nextIndex: already backed off below it"
+        );
         p.record_match(2);
-        assert!(p.back_off(2, 1));
+        assert!(!p.back_off(2, 1), "index 2 is known to match: stale");
+        p.record_sent(8);
+        assert!(p.back_off(5, 1));
         assert_eq!(p.next_index, 3, "never below matchIndex + 1");
     }
 }

@@ -1,5 +1,6 @@
 //! Log replication (paper §5.3) and the commit rule (§5.4.2).
 
+use super::config::MAX_MEMBERS;
 use super::log::Entry;
 use super::message::{ConflictHint, Message};
 use super::node::{Applied, LogChange, Output, RaftNode, Role};
@@ -19,13 +20,20 @@ impl RaftNode {
     /// Send AppendEntries to every follower (a heartbeat when it has nothing
     /// new) and schedule the next heartbeat (§5.2).
     pub(super) fn broadcast_append(&mut self, now: Time, out: &mut Output) {
-        for peer in self.peers().collect::<Vec<_>>() {
-            self.send_append(peer, out);
-        }
+        self.send_append_to_all(out);
         self.heartbeat_deadline = now + self.config.timing.heartbeat_interval;
     }
 
-    /// AppendEntries for `peer`, starting at its nextIndex.
+    pub(super) fn send_append_to_all(&mut self, out: &mut Output) {
+        let mut i = 0;
+        while let Some(peer) = self.peer_at(i) {
+            self.send_append(peer, out);
+            i += 1;
+        }
+    }
+
+    /// AppendEntries for `peer`, starting at its nextIndex, which then moves
+    /// past what was sent.
     pub(super) fn send_append(&mut self, peer: NodeId, out: &mut Output) {
         let Some(progress) = self.progress.get(&peer) else {
             return;
@@ -38,6 +46,10 @@ impl RaftNode {
         let entries = self
             .log()
             .entries_from(progress.next_index, self.config.max_entries_per_append);
+        let last_sent = prev_log_index + entries.len() as LogIndex;
+        if let Some(progress) = self.progress.get_mut(&peer) {
+            progress.record_sent(last_sent);
+        }
         let message = Message::AppendEntries {
             term: self.current_term(),
             prev_log_index,
@@ -222,10 +234,7 @@ impl RaftNode {
     /// replicas. Only log entries from the leader's current term are committed
     /// by counting replicas" (the Figure 8 situation).
     pub(super) fn maybe_commit(&mut self, out: &mut Output) {
-        let mut matched: Vec<LogIndex> = self.progress.values().map(|p| p.match_index).collect();
-        matched.push(self.log().last_index());
-        matched.sort_unstable_by(|a, b| b.cmp(a));
-        let majority_index = matched[self.quorum() - 1];
+        let majority_index = self.quorum_match_index();
         if majority_index <= self.commit_index {
             return;
         }
@@ -239,6 +248,19 @@ impl RaftNode {
             self.commit_index = majority_index;
             self.apply_committed(out);
         }
+    }
+
+    /// The highest index held by a majority: the leader's own last index and
+    /// the followers' matchIndex values, sorted, read at the quorum position.
+    fn quorum_match_index(&self) -> LogIndex {
+        let mut matched = [0; MAX_MEMBERS];
+        let n = self.progress.len() + 1;
+        matched[0] = self.log().last_index();
+        for (slot, p) in matched[1..n].iter_mut().zip(self.progress.values()) {
+            *slot = p.match_index;
+        }
+        matched[..n].sort_unstable_by(|a, b| b.cmp(a));
+        matched[self.quorum() - 1]
     }
 
     /// "If commitIndex > lastApplied: increment lastApplied, apply

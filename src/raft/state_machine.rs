@@ -66,17 +66,26 @@ impl KvStore {
         OpResult::ReadValue(self.data.get(key).cloned())
     }
 
+    fn set(&mut self, key: &str, value: &str) {
+        match self.data.get_mut(key) {
+            Some(slot) => value.clone_into(slot),
+            None => {
+                self.data.insert(key.to_string(), value.to_string());
+            }
+        }
+    }
+
     fn execute(&mut self, op: &Op) -> OpResult {
         match op {
             Op::Read { key } => self.read(key),
             Op::Write { key, value } => {
-                self.data.insert(key.clone(), value.clone());
+                self.set(key, value);
                 OpResult::Written
             }
             Op::Cas { key, from, to } => {
                 let current = self.data.get(key);
                 if current == Some(from) {
-                    self.data.insert(key.clone(), to.clone());
+                    self.set(key, to);
                     OpResult::CasOk
                 } else {
                     OpResult::CasFailed {

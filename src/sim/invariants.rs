@@ -179,7 +179,7 @@ impl InvariantChecker {
     pub fn observe(&mut self, now: Time, node: &RaftNode, out: &Output) -> &[Violation] {
         let before = self.violations.len();
         let id = node.id();
-        let mut view = self.servers.remove(&id).unwrap_or_default();
+        let mut view = std::mem::take(self.servers.entry(id).or_default());
         self.check_log_changes(now, node, &mut view, &out.log_changes);
         self.check_term_and_vote(now, node, &view);
         self.check_leadership(now, node, &view);
@@ -188,7 +188,7 @@ impl InvariantChecker {
         view.term = node.current_term();
         view.voted_for = node.voted_for();
         view.leader_of = (node.role() == Role::Leader).then_some(node.current_term());
-        self.servers.insert(id, view);
+        *self.servers.get_mut(&id).expect("taken above") = view;
         &self.violations[before.min(self.violations.len())..]
     }
 

@@ -164,6 +164,9 @@ fn is_checked(operation: &Operation) -> bool {
 /// are cheap to hash. `None`: the key is absent.
 type State = Option<u32>;
 
+/// Stands for every value no remaining op requires (see `Search::memo_state`).
+const UNOBSERVED: u32 = u32::MAX;
+
 /// What an operation does to the register, values interned.
 #[derive(Clone, Copy, Debug)]
 enum Effect {
@@ -317,7 +320,10 @@ impl Interner {
         if let Some(&id) = self.ids.get(value) {
             return id;
         }
-        let id = u32::try_from(self.values.len()).expect("fewer than 2^32 distinct values");
+        let id = u32::try_from(self.values.len())
+            .ok()
+            .filter(|&id| id != UNOBSERVED)
+            .expect("fewer than 2^32 - 1 distinct values");
         self.ids.insert(value.to_string(), id);
         self.values.push(value.to_string());
         id
@@ -492,52 +498,30 @@ struct Frame {
     before: State,
 }
 
-/// Which calls the walk is trying, each time over the calls before the first
-/// return: legal reads first, then other acknowledged ops, then unknown ops.
+/// The ops that may take effect next, in the order to try them.
 ///
-/// A read that may take effect now is simply taken, with no alternative tried
-/// (a partial-order reduction): if any order works, the one that moves the
-/// read to now works too, since a read changes nothing and every op that had
-/// to precede it is already linearized. This keeps reads from multiplying the
-/// search; only the order of state-changing ops is really searched.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Pass {
-    Reads,
-    Required,
-    Unknown,
-}
-
-impl Pass {
-    fn next(self) -> Option<Pass> {
-        match self {
-            Pass::Reads => Some(Pass::Required),
-            Pass::Required => Some(Pass::Unknown),
-            Pass::Unknown => None,
-        }
-    }
-}
-
-/// An unknown op is tried only if its value could matter: if some op not yet
-/// linearized requires that value. Otherwise whatever follows it in a
-/// completion is a write or nothing, and the completion without it is shorter
-/// and still valid. Without this, every unknown op that never took effect
-/// stays a candidate to the end and is retried at every dead end.
+/// Candidates are the calls met before the first return (Lowe). Three sound
+/// reductions and one heuristic decide which are tried, and in what order:
 ///
-/// Where the walk is in the event list (`None`: past its end).
-#[derive(Clone, Copy)]
-struct Cursor {
-    pass: Pass,
-    node: Option<usize>,
-}
-
-/// What came of trying to let an op take effect.
-#[derive(PartialEq, Eq)]
-enum Attempt {
-    Taken,
-    /// The specification forbids it in the current state.
-    Illegal,
-    /// The resulting configuration was explored before (and failed).
-    Seen,
+/// * A read that may take effect now is taken alone, with no alternative
+///   tried (a partial-order reduction): if any order works, so does the one
+///   that moves the read to now, since a read changes nothing and every op
+///   that had to precede it is already linearized.
+/// * An unknown op is tried only if some op not yet linearized requires the
+///   value it leaves. Otherwise whatever follows it in a completion is a
+///   write or nothing, and the completion without it is shorter and still
+///   valid. Without this, every unknown op that never took effect would stay
+///   a candidate to the end and be retried at every dead end.
+/// * Unknown ops come after acknowledged ones, so that configurations without
+///   them are explored first and those with them are pruned by subsumption
+///   (see `Memo`).
+/// * Acknowledged ops are tried by earliest return first: the most urgent
+///   first. This only changes how soon a linearization is found.
+struct Candidates {
+    ops: Vec<usize>,
+    /// The op whose return ends the candidates: it could not be placed if
+    /// none of them works.
+    blocked: Option<usize>,
 }
 
 struct Search<'h> {
@@ -576,104 +560,128 @@ impl<'h> Search<'h> {
         }
     }
 
-    /// Walks the list: a call may take effect now; a return means its
-    /// operation should have, so undo the latest choice and try the next one.
+    /// Depth first: take the first candidate that works; when none does,
+    /// undo the latest choice and go on with the candidate after it.
     fn run(mut self) -> KeyOutcome {
-        let mut cursor = self.restart();
+        let mut resume_after = None;
         while self.required_left > 0 {
-            let next = match cursor.node {
-                Some(node) if self.list.is_call[node] => self.visit_call(cursor, node),
-                end => match cursor.pass.next() {
-                    Some(pass) => Ok(Cursor {
-                        pass,
-                        node: self.list.first(),
-                    }),
-                    None => {
-                        if let Some(node) = end {
-                            self.note_dead_end(self.list.op_of[node]);
-                        }
-                        self.backtrack()
+            let candidates = self.candidates();
+            let start = match resume_after.take() {
+                Some(op) => candidates
+                    .ops
+                    .iter()
+                    .position(|&c| c == op)
+                    .map_or(0, |i| i + 1),
+                None => 0,
+            };
+            match self.take_first(&candidates.ops[start..]) {
+                Some(true) => {}
+                Some(false) => {
+                    if let Some(blocked) = candidates.blocked {
+                        self.note_dead_end(blocked);
                     }
-                },
-            };
-            cursor = match next {
-                Ok(cursor) => cursor,
-                Err(outcome) => return outcome,
-            };
+                    match self.undo() {
+                        Some(op) => resume_after = Some(op),
+                        None => return KeyOutcome::NotLinearizable(self.deepest),
+                    }
+                }
+                None => return KeyOutcome::Inconclusive,
+            }
         }
         KeyOutcome::Linearizable
     }
 
-    /// Tries the call at `node` if it belongs to the current pass; `Err` when
-    /// the search is over.
-    fn visit_call(&mut self, cursor: Cursor, node: usize) -> Result<Cursor, KeyOutcome> {
-        let op = self.list.op_of[node];
-        let skip = Cursor {
-            node: self.list.next(node),
-            ..cursor
-        };
-        if self.pass_of(op) != cursor.pass || !self.could_matter(op) {
-            return Ok(skip);
+    /// Linearizes the first of `ops` that works: `Some(false)` if none does,
+    /// `None` if the budget ran out first.
+    fn take_first(&mut self, ops: &[usize]) -> Option<bool> {
+        for &op in ops {
+            if self.steps >= self.budget {
+                return None;
+            }
+            if self.try_linearize(op) {
+                return Some(true);
+            }
         }
-        if self.steps >= self.budget {
-            return Err(KeyOutcome::Inconclusive);
+        Some(false)
+    }
+
+    /// See `Candidates`. The same configuration always yields the same list,
+    /// which is what lets `run` resume after an undone op.
+    fn candidates(&self) -> Candidates {
+        let (mut required, mut unknown) = (Vec::new(), Vec::new());
+        let mut node = self.list.first();
+        while let Some(call) = node.filter(|&n| self.list.is_call[n]) {
+            let op = self.list.op_of[call];
+            let key_op = &self.history.ops[op];
+            match key_op.effect {
+                Effect::Read(seen) if seen == self.state => {
+                    return Candidates {
+                        ops: vec![op],
+                        blocked: None,
+                    };
+                }
+                Effect::Read(_) => {}
+                _ if key_op.is_required() => required.push(op),
+                _ if self.could_matter(op) => unknown.push(op),
+                _ => {}
+            }
+            node = self.list.next(call);
         }
-        match self.try_linearize(op) {
-            Attempt::Taken => Ok(self.restart()),
-            // Taking the read was forced, so this configuration is as good
-            // as the one already explored.
-            Attempt::Seen if cursor.pass == Pass::Reads => self.backtrack(),
-            Attempt::Seen | Attempt::Illegal => Ok(skip),
+        required.sort_by_key(|&op| (self.history.ops[op].deadline, op));
+        required.append(&mut unknown);
+        let blocked = node.map(|n| self.list.op_of[n]);
+        Candidates {
+            ops: required,
+            blocked,
         }
     }
 
-    /// See `Cursor`: an unknown op whose value nobody left requires is
-    /// never worth linearizing.
+    /// Whether linearizing an unknown op could help: whether anyone left
+    /// requires the value it leaves.
     fn could_matter(&self, op: usize) -> bool {
-        let key_op = &self.history.ops[op];
-        key_op.is_required()
-            || key_op
-                .effect
-                .produces()
-                .is_some_and(|v| self.observers[v as usize] > 0)
-    }
-
-    fn restart(&self) -> Cursor {
-        Cursor {
-            pass: Pass::Reads,
-            node: self.list.first(),
-        }
-    }
-
-    fn pass_of(&self, op: usize) -> Pass {
-        let key_op = &self.history.ops[op];
-        match key_op.effect {
-            Effect::Read(_) => Pass::Reads,
-            _ if key_op.is_required() => Pass::Required,
-            _ => Pass::Unknown,
-        }
+        let effect = self.history.ops[op].effect;
+        effect
+            .produces()
+            .is_some_and(|v| self.observers[v as usize] > 0)
     }
 
     /// Lets `op` take effect now if the specification allows it and the
     /// resulting configuration has not been explored before. One step.
-    fn try_linearize(&mut self, op: usize) -> Attempt {
+    fn try_linearize(&mut self, op: usize) -> bool {
         self.steps += 1;
         let Some(after) = self.history.ops[op].effect.apply(self.state) else {
-            return Attempt::Illegal;
+            return false;
         };
-        self.mark(op, true);
-        if !self
+        self.commit(op, after);
+        let state = self.memo_state();
+        let fresh = self
             .memo
-            .insert(&self.required_done, &self.unknown_done, after)
-        {
-            self.mark(op, false);
-            return Attempt::Seen;
+            .insert(&self.required_done, &self.unknown_done, state);
+        if !fresh {
+            self.undo();
         }
+        fresh
+    }
+
+    /// The state as the memo sees it. A value that no op left requires can
+    /// only be overwritten, so which value it is no longer matters: all such
+    /// values are one. This merges the orders of concurrent writes nobody
+    /// reads, which would otherwise multiply the configurations.
+    fn memo_state(&self) -> State {
+        match self.state {
+            Some(value) if self.observers[value as usize] == 0 => Some(UNOBSERVED),
+            state => state,
+        }
+    }
+
+    /// Linearizes `op`, leading to state `after`.
+    fn commit(&mut self, op: usize, after: State) {
         self.stack.push(Frame {
             op,
             before: self.state,
         });
         self.state = after;
+        self.mark(op, true);
         self.list.lift(op);
         let key_op = &self.history.ops[op];
         if key_op.is_required() {
@@ -682,23 +690,6 @@ impl<'h> Search<'h> {
         if let Some(value) = key_op.effect.observes() {
             self.observers[value as usize] -= 1;
         }
-        Attempt::Taken
-    }
-
-    /// Undoes linearizations up to and including the latest one that was a
-    /// choice (not a forced read), and moves on to the next candidate after
-    /// it; `Err` when there is nothing left to undo: no order works.
-    fn backtrack(&mut self) -> Result<Cursor, KeyOutcome> {
-        while let Some(op) = self.undo() {
-            if self.pass_of(op) != Pass::Reads {
-                let node = self.list.next(self.list.call_of[op]);
-                return Ok(Cursor {
-                    pass: self.pass_of(op),
-                    node,
-                });
-            }
-        }
-        Err(KeyOutcome::NotLinearizable(self.deepest.take()))
     }
 
     /// Undoes the latest linearization, if any, and returns its op.

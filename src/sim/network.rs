@@ -5,7 +5,7 @@
 //! its own latency.
 
 use crate::raft::{ClientCommand, ClientId, ClientReply, Message, NodeId, Rng, Time, MILLIS};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 /// Who sends or receives: a server or a client outside the cluster.
@@ -128,7 +128,13 @@ pub struct Network {
     groups: BTreeMap<NodeId, u32>,
     /// One-way cuts: (from, to) pairs that cannot carry messages.
     cuts: BTreeSet<(NodeId, NodeId)>,
-    in_flight: BTreeMap<MessageId, InFlight>,
+    /// Messages by id: slot `i` holds id `first_id + i`, `None` once
+    /// delivered or dropped. Ids only grow and most messages arrive in about
+    /// the order they were sent, so this stays short and every operation is
+    /// O(1).
+    in_flight: VecDeque<Option<Box<InFlight>>>,
+    first_id: MessageId,
+    in_flight_count: usize,
     next_id: MessageId,
     rng: Rng,
 }
@@ -139,7 +145,9 @@ impl Network {
             config,
             groups: BTreeMap::new(),
             cuts: BTreeSet::new(),
-            in_flight: BTreeMap::new(),
+            in_flight: VecDeque::new(),
+            first_id: 1,
+            in_flight_count: 0,
             next_id: 1,
             rng,
         }
@@ -181,7 +189,8 @@ impl Network {
             packet,
             lost: self.rng.chance(self.config.loss),
         };
-        self.in_flight.insert(id, message);
+        self.in_flight.push_back(Some(Box::new(message)));
+        self.in_flight_count += 1;
         Sent {
             id,
             deliver_at: now + latency,
@@ -192,7 +201,7 @@ impl Network {
     /// dies if it does. Partitions and cuts are judged now, on arrival, so a
     /// message sent before a partition dies at the cut.
     pub fn arrive(&mut self, id: MessageId) -> Option<(InFlight, Option<DropReason>)> {
-        let message = self.in_flight.remove(&id)?;
+        let message = self.take(id)?;
         let fate = if message.lost {
             Some(DropReason::Lost)
         } else {
@@ -203,7 +212,23 @@ impl Network {
 
     /// Removes a message by hand; returns it if it was in flight.
     pub fn drop_message(&mut self, id: MessageId) -> Option<InFlight> {
-        self.in_flight.remove(&id)
+        self.take(id)
+    }
+
+    fn slot(&self, id: MessageId) -> Option<usize> {
+        let slot = id.checked_sub(self.first_id)? as usize;
+        (slot < self.in_flight.len()).then_some(slot)
+    }
+
+    fn take(&mut self, id: MessageId) -> Option<InFlight> {
+        let slot = self.slot(id)?;
+        let message = self.in_flight[slot].take()?;
+        self.in_flight_count -= 1;
+        while let Some(None) = self.in_flight.front() {
+            self.in_flight.pop_front();
+            self.first_id += 1;
+        }
+        Some(*message)
     }
 
     /// Why a message from `from` to `to` cannot pass right now, if it cannot.
@@ -263,14 +288,14 @@ impl Network {
 
     /// Every message in flight, oldest id first.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values()
+        self.in_flight.iter().flatten().map(|m| &**m)
     }
 
     pub fn get(&self, id: MessageId) -> Option<&InFlight> {
-        self.in_flight.get(&id)
+        self.in_flight.get(self.slot(id)?)?.as_deref()
     }
 
     pub fn in_flight_count(&self) -> usize {
-        self.in_flight.len()
+        self.in_flight_count
     }
 }

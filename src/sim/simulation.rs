@@ -123,8 +123,8 @@ impl Simulation {
             sim.after_input(id);
         }
         for client in 1..=sim.config.workload.clients as ClientId {
-            let think = sim.workload.think_time();
-            sim.push(think, EventKind::ClientIssue(client));
+            let at = sim.workload.next_issue_time(0, client);
+            sim.push(at, EventKind::ClientIssue(client));
         }
         if sim.config.nemesis.enabled {
             let first = sim.nemesis.next_interval();
@@ -548,8 +548,8 @@ impl Simulation {
 
     fn next_workload_op(&mut self, client: ClientId) {
         if client < USER_CLIENT_BASE && !self.workload.stopped {
-            let think = self.workload.think_time();
-            self.push(self.now + think, EventKind::ClientIssue(client));
+            let at = self.workload.next_issue_time(self.now, client);
+            self.push(at, EventKind::ClientIssue(client));
         }
     }
 

@@ -75,6 +75,7 @@ pub struct Workload {
     /// Each client's belief about who leads, learnt from redirects.
     leader_guess: BTreeMap<ClientId, NodeId>,
     next_user_client: ClientId,
+    last_invoke: BTreeMap<ClientId, Time>,
     history: Vec<Operation>,
     /// Set when faults heal for the liveness phase: no new operations.
     pub stopped: bool,
@@ -90,6 +91,7 @@ impl Workload {
             next_request: BTreeMap::new(),
             leader_guess: BTreeMap::new(),
             next_user_client: USER_CLIENT_BASE,
+            last_invoke: BTreeMap::new(),
             history: Vec::new(),
             stopped: false,
             rng,
@@ -104,12 +106,16 @@ impl Workload {
         self.outstanding.values()
     }
 
-    /// How long a workload client thinks before its next operation: uniform
-    /// around clients / rate, so the total rate is about `rate`.
-    pub fn think_time(&mut self) -> Time {
+    /// When workload client `client` starts its next operation: a random
+    /// gap (mean clients / rate) after it started the previous one, or now if
+    /// that has passed, so the total rate is `rate` while operations are
+    /// faster than the gap.
+    pub fn next_issue_time(&mut self, now: Time, client: ClientId) -> Time {
         let mean = self.config.clients as f64 / self.config.rate.max(1e-9) * SECONDS as f64;
         let mean = mean.min(3600.0 * SECONDS as f64) as u64;
-        self.rng.range_inclusive(mean / 2, mean + mean / 2)
+        let gap = self.rng.range_inclusive(mean / 2, mean + mean / 2);
+        let last = self.last_invoke.get(&client).copied();
+        last.map_or(now + gap, |last| (last + gap).max(now))
     }
 
     /// A workload client starts its next random operation. Returns the
@@ -146,6 +152,7 @@ impl Workload {
         op: Op,
         target: NodeId,
     ) -> (ClientCommand, NodeId) {
+        self.last_invoke.insert(client, now);
         let request = self.next_request.entry(client).or_insert(0);
         *request += 1;
         let command = ClientCommand {

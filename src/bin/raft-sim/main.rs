@@ -63,16 +63,14 @@ fn run(mut options: Options) -> Result<bool, String> {
     options.config.record_trace = trace_out.is_some();
     let probe = Simulation::new(options.config.clone())?;
     summary::print_header(&options, &probe.derived_parameters());
-    let (_, report) = sim::run(options.config.clone(), options.duration, |s| {
+    let (sim, report) = sim::run(options.config.clone(), options.duration, |s| {
         drain_trace(s, &mut trace_out)
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     if let Some(mut out) = trace_out {
         out.flush()
             .map_err(|e| format!("cannot write trace: {e}"))?;
     }
     if let Some(path) = &options.history {
-        let (sim, _) = sim::run(options.config.clone(), options.duration, |_| {})?;
         let mut out = create(path)?;
         out.write_all(history::to_json(sim.history()).as_bytes())
             .map_err(|e| format!("cannot write '{path}': {e}"))?;

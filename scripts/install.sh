@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs whatever the build and the tests need and is missing; skips what
+# is already there, so a second run takes seconds. Versions are the ones
+# verified on this kind of machine (see ../shared/TOOLCHAIN.md when present).
+#
+#   scripts/install.sh          native toolchain only (core, simulator, CLI)
+#   scripts/install.sh --web    also the browser side: wasm target, Trunk,
+#                               wasm-bindgen-cli, wasm-opt, Chromium, node packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132.0.0
+
+say() { printf '[install] %s\n' "$*"; }
+
+need_native() {
+  command -v cargo >/dev/null || { say "cargo is missing: this machine kind ships Rust via rustup"; exit 1; }
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+      say "adding rust component $component"
+      rustup component add "$component"
+    fi
+  done
+  command -v python3 >/dev/null || { say "installing python3 (for the outside trace checker)"; apt_install python3; }
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+need_web() {
+  if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+    say "installing trunk $TRUNK_VERSION (several minutes, once)"
+    cargo install --locked trunk --version "$TRUNK_VERSION"
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (must equal the wasm-bindgen crate)"
+    # Without --locked: the locked set wants a webpki-roots the registry lacks.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
+    say "installing node packages (binaryen for wasm-opt, playwright-core)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    apt_install chromium chromium-driver
+  fi
+}
+
+need_native
+if [ "${1:-}" = "--web" ]; then
+  need_web
+fi
+say "ready"

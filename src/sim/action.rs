@@ -20,7 +20,8 @@ pub enum Action {
     Restart(NodeId),
     /// Make a server's election timer fire now.
     ForceTimeout(NodeId),
-    /// Split servers into groups that cannot talk to each other.
+    /// Split servers into groups that cannot talk to each other; servers in
+    /// no group form one more group together.
     Partition(Vec<Vec<NodeId>>),
     /// Remove every partition and cut.
     Heal,

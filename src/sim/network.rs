@@ -243,7 +243,9 @@ impl Network {
         self.cuts.contains(&(a, b)).then_some(DropReason::LinkCut)
     }
 
-    /// Splits servers into groups; a server listed in no group is alone.
+    /// Splits servers into groups that cannot talk to each other; servers
+    /// listed in no group form one more group together ("isolate node 3" is
+    /// `[[3]]`).
     pub fn partition(&mut self, groups: &[Vec<NodeId>], all: &[NodeId]) {
         self.groups.clear();
         for (g, members) in groups.iter().enumerate() {
@@ -251,12 +253,9 @@ impl Network {
                 self.groups.insert(n, g as u32);
             }
         }
-        let mut lone = groups.len() as u32;
+        let rest = groups.len() as u32;
         for &n in all {
-            if let std::collections::btree_map::Entry::Vacant(slot) = self.groups.entry(n) {
-                slot.insert(lone);
-                lone += 1;
-            }
+            self.groups.entry(n).or_insert(rest);
         }
     }
 

@@ -1,0 +1,60 @@
+// Measures the playground's release build in headless Chromium and prints
+// figures (no assertions: machines are noisy, figures go in the README).
+//   node scripts/measure-playground.mjs [dist]
+// - bundle: wasm + JS glue, raw and gzip
+// - wasm work per animation frame (simulation advance + render), p50/p95/max:
+//   5 nodes at default speed; 9 nodes with a client at 10 requests/simulated s
+// - frames run while paused (should be 0)
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { serve, launch } from '../tests/e2e/serve.mjs';
+
+const dist = process.argv[2] || 'dist';
+const SECONDS = Number(process.env.MEASURE_SECONDS || 10);
+
+function bundle() {
+  let raw = 0, gz = 0;
+  for (const f of readdirSync(dist)) {
+    if (!/\.(wasm|js)$/.test(f)) continue;
+    const bytes = readFileSync(join(dist, f));
+    raw += bytes.length;
+    gz += gzipSync(bytes, { level: 9 }).length;
+    console.log(`  ${f}: ${(bytes.length / 1024).toFixed(1)} KB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KB gzip`);
+  }
+  console.log(`bundle (wasm + js): ${(raw / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzip`);
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+async function frames(browser, url, label) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(url);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  await page.waitForTimeout(SECONDS * 1000);
+  const times = await page.evaluate(() => Array.from(window.wasmBindings.frame_times()));
+  const count = await page.evaluate(() => window.wasmBindings.frame_count());
+  const sorted = times.slice().sort((a, b) => a - b);
+  console.log(`${label}: ${count} frames in ${SECONDS}s, work per frame p50 ${percentile(sorted, 0.5).toFixed(2)} ms, ` +
+    `p95 ${percentile(sorted, 0.95).toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms`);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForTimeout(800);
+  const before = await page.evaluate(() => window.wasmBindings.frame_count());
+  await page.waitForTimeout(2000);
+  const after = await page.evaluate(() => window.wasmBindings.frame_count());
+  console.log(`${label}: frames while paused for 2 s: ${after - before}`);
+  await page.close();
+}
+
+bundle();
+const server = await serve(dist);
+const browser = await launch();
+try {
+  await frames(browser, `${server.url}/?seed=1&nodes=5`, '5 nodes, default speed');
+  await frames(browser, `${server.url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
+} finally {
+  await browser.close();
+  server.stop();
+}

@@ -1,0 +1,293 @@
+//! The root component: owns the [`Playground`], runs the frame loop and the
+//! keyboard, and lays out the picture and the panels.
+
+use super::frame_loop::FrameLoop;
+use super::{cluster, controls, log_table, panels, perf};
+use crate::raft::NodeId;
+use crate::sim::{Action, NetworkConfig};
+use crate::view::keys::{self, KeyCommand};
+use crate::view::op_text::parse_op;
+use crate::view::playground::{Playground, Selection};
+use std::collections::BTreeSet;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct AppProps {
+    #[prop_or(1)]
+    pub seed: u64,
+    #[prop_or(5)]
+    pub nodes: u64,
+    /// Start playing at once (tests start paused and step by hand).
+    #[prop_or(true)]
+    pub autoplay: bool,
+    /// Background client operations per simulated second (0: none).
+    #[prop_or(0.0)]
+    pub load: f64,
+}
+
+impl Default for AppProps {
+    fn default() -> Self {
+        AppProps {
+            seed: 1,
+            nodes: 5,
+            autoplay: true,
+            load: 0.0,
+        }
+    }
+}
+
+pub enum Msg {
+    Frame(f64),
+    Key(KeyCommand),
+    Skip(u64),
+    SetSpeed(f64),
+    Reset,
+    SeedText(String),
+    NodesText(String),
+    Select(Selection),
+    Act(Action),
+    ClientText(String),
+    ClientTarget(Option<NodeId>),
+    Send,
+    ToggleSide(NodeId),
+    SplitSides,
+    SetNetwork(NetworkConfig),
+    CutText(String),
+    Cut,
+}
+
+/// What the panels edit before it becomes an action.
+#[derive(Default)]
+pub struct Drafts {
+    pub seed: String,
+    pub nodes: String,
+    pub client_text: String,
+    pub client_target: Option<NodeId>,
+    pub side: BTreeSet<NodeId>,
+    pub cut: String,
+    pub error: Option<String>,
+}
+
+pub struct App {
+    pub playground: Playground,
+    pub drafts: Drafts,
+    frames: FrameLoop,
+    last_frame: Option<f64>,
+    frame_started: Option<f64>,
+    _keys: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let props = ctx.props();
+        let mut playground = Playground::with_load(props.seed, props.nodes, props.load)
+            .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"));
+        playground.paused = !props.autoplay || prefers_reduced_motion();
+        let link = ctx.link().clone();
+        let frames = FrameLoop::new(move |t| link.send_message(Msg::Frame(t)));
+        let link = ctx.link().clone();
+        let keys =
+            Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                if typing_in_a_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                if let Some(command) = keys::command_for(&e.key()) {
+                    e.prevent_default();
+                    link.send_message(Msg::Key(command));
+                }
+            });
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ =
+                document.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
+        }
+        let mut app = App {
+            drafts: Drafts {
+                seed: props.seed.to_string(),
+                nodes: props.nodes.to_string(),
+                ..Drafts::default()
+            },
+            playground,
+            frames,
+            last_frame: None,
+            frame_started: None,
+            _keys: keys,
+        };
+        app.keep_animating();
+        app
+    }
+
+    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(t) => {
+                self.frames.arrived();
+                self.frame_started = Some(perf::now_ms());
+                let dt = self.last_frame.map_or(0.0, |last| t - last);
+                self.last_frame = Some(t);
+                self.playground.frame(dt);
+            }
+            Msg::Key(command) => self.playground.command(command),
+            Msg::Skip(ms) => self.playground.skip(ms),
+            Msg::SetSpeed(s) => self.playground.speed = s,
+            Msg::Reset => self.reset(),
+            Msg::SeedText(s) => self.drafts.seed = s,
+            Msg::NodesText(s) => self.drafts.nodes = s,
+            Msg::Select(s) => self.playground.selection = s,
+            Msg::Act(action) => self.playground.act(action),
+            Msg::ClientText(s) => self.drafts.client_text = s,
+            Msg::ClientTarget(t) => self.drafts.client_target = t,
+            Msg::Send => self.send(),
+            Msg::ToggleSide(id) => {
+                if !self.drafts.side.remove(&id) {
+                    self.drafts.side.insert(id);
+                }
+            }
+            Msg::SplitSides => {
+                let side: Vec<NodeId> = self.drafts.side.iter().copied().collect();
+                self.playground.act(Action::Partition(vec![side]));
+            }
+            Msg::SetNetwork(config) => self.playground.act(Action::SetNetwork(config)),
+            Msg::CutText(s) => self.drafts.cut = s,
+            Msg::Cut => self.cut(),
+        }
+        self.keep_animating();
+        true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if let Some(started) = self.frame_started.take() {
+            perf::record(perf::now_ms() - started);
+        }
+    }
+
+    fn destroy(&mut self, _ctx: &Context<Self>) {
+        self.frames.cancel();
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document.remove_event_listener_with_callback(
+                "keydown",
+                self._keys.as_ref().unchecked_ref(),
+            );
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let p = &self.playground;
+        html! {
+            <div class="playground">
+                <header class="bar">
+                    <h1>{ "Raft Playground" }</h1>
+                    { controls::view(self, link) }
+                </header>
+                <main class="layout">
+                    <section class="picture" aria-label="Cluster">
+                        { cluster::view(p, link) }
+                        { panels::notice(self) }
+                    </section>
+                    <aside class="side">
+                        { panels::selection(p, link) }
+                        { panels::invariants(p) }
+                        { panels::client(self, link) }
+                        { panels::network(self, link) }
+                    </aside>
+                </main>
+                <section class="logs" aria-label="Logs">
+                    { log_table::view(p, link) }
+                    { panels::applied(p) }
+                </section>
+                { panels::help(p, link) }
+            </div>
+        }
+    }
+}
+
+impl App {
+    /// Asks for another frame while anything moves; otherwise lets the loop
+    /// stop, so a paused page costs nothing.
+    fn keep_animating(&mut self) {
+        if self.playground.animating() {
+            self.frames.request();
+        } else {
+            self.frames.cancel();
+            self.last_frame = None;
+        }
+    }
+
+    fn reset(&mut self) {
+        let seed = self.drafts.seed.trim().parse::<u64>();
+        let nodes = self.drafts.nodes.trim().parse::<u64>();
+        let result = match (seed, nodes) {
+            (Ok(seed), Ok(nodes)) => Playground::new(seed, nodes),
+            (Err(_), _) => Err(format!(
+                "the seed must be a whole number, not '{}'",
+                self.drafts.seed
+            )),
+            (_, Err(_)) => Err(format!(
+                "the node count must be 3 to 9, not '{}'",
+                self.drafts.nodes
+            )),
+        };
+        match result {
+            Ok(mut fresh) => {
+                fresh.speed = self.playground.speed;
+                fresh.paused = self.playground.paused;
+                self.playground = fresh;
+                self.drafts.error = None;
+                self.drafts.side.clear();
+            }
+            Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    fn send(&mut self) {
+        match parse_op(&self.drafts.client_text) {
+            Ok(op) => {
+                self.playground.send(op, self.drafts.client_target);
+                self.drafts.client_text.clear();
+                self.drafts.error = None;
+            }
+            Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    fn cut(&mut self) {
+        let parsed = self.drafts.cut.split_once("->").and_then(|(a, b)| {
+            let a = a.trim().parse::<NodeId>().ok()?;
+            let b = b.trim().parse::<NodeId>().ok()?;
+            Some((a, b))
+        });
+        match parsed {
+            Some((from, to)) => self.playground.act(Action::CutLink { from, to }),
+            None => {
+                self.drafts.error = Some(format!(
+                    "a link is FROM->TO, like 1->2, not '{}'",
+                    self.drafts.cut
+                ))
+            }
+        }
+    }
+}
+
+fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+}
+
+fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}

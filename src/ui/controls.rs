@@ -1,0 +1,51 @@
+//! The top bar: play, pause, step, skip, speed, seed, node count, reset, help.
+
+use super::app::{App, Msg};
+use crate::view::keys::KeyCommand;
+use crate::view::speed;
+use web_sys::HtmlInputElement;
+use yew::html::Scope;
+use yew::prelude::*;
+
+pub fn view(app: &App, link: &Scope<App>) -> Html {
+    let p = &app.playground;
+    let play_label = if p.paused { "Play" } else { "Pause" };
+    let on_speed = link.callback(|e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        Msg::SetSpeed(speed::speed_at(input.value_as_number()))
+    });
+    let on_seed = link.callback(|e: InputEvent| {
+        Msg::SeedText(e.target_unchecked_into::<HtmlInputElement>().value())
+    });
+    let on_nodes = link
+        .callback(|e: Event| Msg::NodesText(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let nodes_now = app.drafts.nodes.clone();
+    html! {
+        <div class="controls" role="toolbar" aria-label="Simulation controls">
+            <button class="primary" aria-keyshortcuts="Space" onclick={link.callback(|_| Msg::Key(KeyCommand::TogglePause))}>
+                { play_label }
+            </button>
+            <button aria-keyshortcuts="S" onclick={link.callback(|_| Msg::Key(KeyCommand::Step))}>{ "Step" }</button>
+            <button aria-label="Skip 1 simulated second" onclick={link.callback(|_| Msg::Skip(1000))}>{ "+1 s" }</button>
+            <label class="speed">
+                { "Speed " }
+                <input type="range" min="0" max="100" step="1" aria-label="Speed"
+                    value={format!("{:.0}", speed::position_of(p.speed))} oninput={on_speed} />
+                <output aria-live="off">{ speed::label(p.speed) }</output>
+            </label>
+            <label>{ "Seed " }
+                <input class="seed" type="text" inputmode="numeric" aria-label="Seed" value={app.drafts.seed.clone()} oninput={on_seed} />
+            </label>
+            <label>{ "Nodes " }
+                <select aria-label="Nodes" onchange={on_nodes}>
+                    { for (3..=9).map(|n| html! {
+                        <option value={n.to_string()} selected={nodes_now == n.to_string()}>{ n }</option>
+                    }) }
+                </select>
+            </label>
+            <button onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
+            <span class="clock" aria-label="Simulated time">{ format!("t = {:.3} s", p.sim.now() as f64 / 1e6) }</span>
+            <button class="help-button" aria-label="Help" aria-keyshortcuts="?" onclick={link.callback(|_| Msg::Key(KeyCommand::ToggleHelp))}>{ "?" }</button>
+        </div>
+    }
+}

@@ -1,0 +1,42 @@
+//! Per-frame work times (simulation advance plus render), kept in a ring so
+//! the measurement script can read them from the page.
+
+use std::cell::RefCell;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+const KEEP: usize = 2048;
+
+thread_local! {
+    static TIMES: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+    static FRAMES: RefCell<u64> = const { RefCell::new(0) };
+}
+
+pub fn record(ms: f64) {
+    TIMES.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.len() == KEEP {
+            t.remove(0);
+        }
+        t.push(ms);
+    });
+    FRAMES.with(|f| *f.borrow_mut() += 1);
+}
+
+/// The last frame times in milliseconds, oldest first (for scripts:
+/// `window.wasmBindings.frame_times()`).
+#[wasm_bindgen]
+pub fn frame_times() -> Vec<f64> {
+    TIMES.with(|t| t.borrow().clone())
+}
+
+/// How many frames ran since the page loaded: stays still while paused.
+#[wasm_bindgen]
+pub fn frame_count() -> f64 {
+    FRAMES.with(|f| *f.borrow() as f64)
+}
+
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}

@@ -1,0 +1,75 @@
+//! Keyboard shortcuts, RaftScope's where they exist.
+
+/// What a key asks the playground to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyCommand {
+    TogglePause,
+    Step,
+    Faster,
+    Slower,
+    ClientRequestToLeader,
+    RestartLeader,
+    SpreadTimers,
+    AlignTimers,
+    ResumeAll,
+    IsolateLeader,
+    Heal,
+    ToggleHelp,
+    Close,
+}
+
+/// Every binding, for the help overlay: (keys, what they do).
+pub const BINDINGS: [(&str, &str); 13] = [
+    ("Space or .", "pause / play"),
+    ("S or →", "step to the next event"),
+    ("+ / -", "faster / slower"),
+    ("C", "client request to the leader"),
+    ("R", "restart the leader (crash)"),
+    ("T", "spread election timers"),
+    ("A", "align election timers (split vote)"),
+    ("B", "resume all stopped nodes"),
+    ("P", "partition the leader away"),
+    ("H", "heal the network"),
+    ("?", "this help"),
+    ("Esc", "close panels"),
+    ("Tab / Enter", "focus a node or message, open it"),
+];
+
+/// The command for a key as `KeyboardEvent.key` names it.
+pub fn command_for(key: &str) -> Option<KeyCommand> {
+    let command = match key {
+        " " | "." => KeyCommand::TogglePause,
+        "s" | "S" | "ArrowRight" => KeyCommand::Step,
+        "+" | "=" => KeyCommand::Faster,
+        "-" | "_" => KeyCommand::Slower,
+        "c" | "C" => KeyCommand::ClientRequestToLeader,
+        "r" | "R" => KeyCommand::RestartLeader,
+        "t" | "T" => KeyCommand::SpreadTimers,
+        "a" | "A" => KeyCommand::AlignTimers,
+        "b" | "B" => KeyCommand::ResumeAll,
+        "p" | "P" => KeyCommand::IsolateLeader,
+        "h" | "H" => KeyCommand::Heal,
+        "?" => KeyCommand::ToggleHelp,
+        "Escape" => KeyCommand::Close,
+        _ => return None,
+    };
+    Some(command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raftscope_keys_are_bound() {
+        assert_eq!(command_for(" "), Some(KeyCommand::TogglePause));
+        assert_eq!(command_for("."), Some(KeyCommand::TogglePause));
+        assert_eq!(command_for("C"), Some(KeyCommand::ClientRequestToLeader));
+        assert_eq!(command_for("R"), Some(KeyCommand::RestartLeader));
+        assert_eq!(command_for("T"), Some(KeyCommand::SpreadTimers));
+        assert_eq!(command_for("A"), Some(KeyCommand::AlignTimers));
+        assert_eq!(command_for("B"), Some(KeyCommand::ResumeAll));
+        assert_eq!(command_for("?"), Some(KeyCommand::ToggleHelp));
+        assert_eq!(command_for("x"), None);
+    }
+}

@@ -1,0 +1,12 @@
+//! What the playground draws, computed from the simulator's state: geometry,
+//! colours, message positions, the speed scale, key bindings and the client
+//! command language. Plain Rust with no web dependency, so all of it is tested
+//! natively; `src/ui` only turns it into SVG and HTML with Yew.
+
+pub mod geometry;
+pub mod keys;
+pub mod op_text;
+pub mod palette;
+pub mod playground;
+pub mod scene;
+pub mod speed;

@@ -1,0 +1,75 @@
+//! The client command language of the playground's text box:
+//! `read K`, `write K V`, `cas K FROM TO`, or any other text, which is a
+//! write of that message to the key `msg`.
+
+use crate::raft::Op;
+
+/// The key plain messages are written to.
+pub const MESSAGE_KEY: &str = "msg";
+
+/// Parses what a person typed into an operation.
+pub fn parse_op(text: &str) -> Result<Op, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("type a message, or read K / write K V / cas K FROM TO".into());
+    }
+    if text.len() > 200 {
+        return Err(format!(
+            "a message is at most 200 characters, this one has {}",
+            text.len()
+        ));
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let op = match words.as_slice() {
+        ["read", key] => Op::Read {
+            key: key.to_string(),
+        },
+        ["write", key, value] => Op::Write {
+            key: key.to_string(),
+            value: value.to_string(),
+        },
+        ["cas", key, from, to] => Op::Cas {
+            key: key.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
+        },
+        ["read" | "write" | "cas", ..] => {
+            return Err(format!("'{text}': use read K, write K V or cas K FROM TO"));
+        }
+        _ => Op::Write {
+            key: MESSAGE_KEY.into(),
+            value: text.to_string(),
+        },
+    };
+    Ok(op)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_and_plain_messages() {
+        assert_eq!(parse_op("read x"), Ok(Op::Read { key: "x".into() }));
+        assert_eq!(
+            parse_op(" cas x 1 2 "),
+            Ok(Op::Cas {
+                key: "x".into(),
+                from: "1".into(),
+                to: "2".into()
+            })
+        );
+        assert_eq!(
+            parse_op("hello world"),
+            Ok(Op::Write {
+                key: "msg".into(),
+                value: "hello world".into()
+            })
+        );
+        assert!(parse_op("write x").unwrap_err().contains("write K V"));
+        assert!(parse_op("   ").is_err());
+        assert!(parse_op(&"x".repeat(500))
+            .unwrap_err()
+            .contains("at most 200"));
+    }
+}

@@ -1,0 +1,42 @@
+//! Colours. A server's fill is its term's colour, from a cycling qualitative
+//! palette as in RaftScope; stopped servers are grey. Role is never shown by
+//! colour alone: the outline and shape carry it too.
+
+/// Okabe-Ito-like qualitative colours, readable with common colour-vision
+/// deficiencies, light enough for dark text.
+const TERM_COLORS: [&str; 8] = [
+    "#e6f0fa", "#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c7e9c0", "#fdae6b",
+];
+
+pub const STOPPED: &str = "#b0b0b0";
+
+/// The fill colour for `term` (term 0 is the pale "no term yet").
+pub fn term_color(term: u64) -> &'static str {
+    if term == 0 {
+        return TERM_COLORS[0];
+    }
+    TERM_COLORS[1 + ((term - 1) as usize % (TERM_COLORS.len() - 1))]
+}
+
+/// The colour of a message by RPC type.
+pub fn message_color(kind: &str) -> &'static str {
+    match kind {
+        "RequestVote" | "RequestVoteReply" => "#2b8a3e",
+        "AppendEntries" | "AppendEntriesReply" => "#1c5fae",
+        _ => "#8a4b08",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neighbouring_terms_differ_and_the_palette_cycles() {
+        for t in 1..20 {
+            assert_ne!(term_color(t), term_color(t + 1));
+        }
+        assert_eq!(term_color(1), term_color(8));
+        assert_ne!(term_color(0), term_color(1));
+    }
+}

@@ -1,0 +1,288 @@
+//! The playground's state apart from pixels: the simulation, whether it
+//! plays and how fast, what is selected, and messages that just died (so the
+//! picture can show them dying). Every change to the simulation goes through
+//! an [`Action`], so what a person did could be recorded and replayed.
+
+use super::geometry::Point;
+use super::keys::KeyCommand;
+use super::op_text::MESSAGE_KEY;
+use super::scene::{self, Scene};
+use super::speed;
+use crate::raft::{NodeId, Op, Timing, MILLIS};
+use crate::sim::{Action, SimConfig, Simulation, TraceEvent};
+use std::collections::BTreeMap;
+
+/// What the person is looking at in detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    None,
+    Node(NodeId),
+    Message(u64),
+}
+
+/// A message that was dropped or lost, shown fading where it died.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dying {
+    pub at: Point,
+    pub color: &'static str,
+    /// Wall-clock milliseconds of animation left.
+    pub left_ms: f64,
+}
+
+/// How long a dying message stays visible, in wall milliseconds.
+const DYING_MS: f64 = 600.0;
+/// Longest wall-clock gap one frame may cover (a hidden tab resumes calmly).
+const MAX_FRAME_MS: f64 = 100.0;
+
+#[derive(Clone, Debug)]
+pub struct Playground {
+    pub sim: Simulation,
+    pub paused: bool,
+    /// Simulated time per wall time.
+    pub speed: f64,
+    pub selection: Selection,
+    pub help_open: bool,
+    pub dying: Vec<Dying>,
+    /// The last message from an action that could not be done.
+    pub notice: Option<String>,
+    /// Where each message was last drawn, to place it when it dies.
+    last_positions: BTreeMap<u64, (Point, &'static str)>,
+    /// Simulated time still owed to the simulation from fractional frames.
+    pub scene: Scene,
+}
+
+/// The timing the playground uses: RaftScope's, so elections are quick to
+/// watch (100-200 ms timeouts, 50 ms heartbeats).
+pub fn playground_config(seed: u64, nodes: u64) -> SimConfig {
+    let mut config = SimConfig {
+        seed,
+        nodes,
+        timing: Timing {
+            election_timeout_min: 100 * MILLIS,
+            election_timeout_max: 200 * MILLIS,
+            heartbeat_interval: 50 * MILLIS,
+        },
+        record_trace: true,
+        ..SimConfig::default()
+    };
+    config.workload.timeout = 5 * crate::raft::SECONDS;
+    config
+}
+
+impl Playground {
+    pub fn new(seed: u64, nodes: u64) -> Result<Self, String> {
+        Self::with_load(seed, nodes, 0.0)
+    }
+
+    /// A playground with a background client issuing `rate` random
+    /// operations per simulated second (0: none).
+    pub fn with_load(seed: u64, nodes: u64, rate: f64) -> Result<Self, String> {
+        if !(3..=9).contains(&nodes) {
+            return Err(format!("the playground shows 3 to 9 nodes, not {nodes}"));
+        }
+        let mut config = playground_config(seed, nodes);
+        if rate > 0.0 {
+            config.workload.clients = 1;
+            config.workload.rate = rate;
+        }
+        let sim = Simulation::new(config)?;
+        Ok(Playground {
+            scene: scene::scene(&sim),
+            sim,
+            paused: false,
+            speed: speed::DEFAULT_SPEED,
+            selection: Selection::None,
+            help_open: false,
+            dying: Vec::new(),
+            notice: None,
+            last_positions: BTreeMap::new(),
+        })
+    }
+
+    /// One animation frame: `wall_ms` of real time passed.
+    pub fn frame(&mut self, wall_ms: f64) {
+        let wall_ms = wall_ms.clamp(0.0, MAX_FRAME_MS);
+        self.age_dying(wall_ms);
+        if !self.paused {
+            let simulated = (wall_ms * self.speed * MILLIS as f64).round() as u64;
+            let target = self.sim.now() + simulated;
+            self.sim.run_until(target);
+        }
+        self.refresh();
+    }
+
+    /// Runs exactly the next event, whatever its time.
+    pub fn step(&mut self) {
+        self.sim.step();
+        self.refresh();
+    }
+
+    /// Runs `simulated_ms` of simulated time at once.
+    pub fn skip(&mut self, simulated_ms: u64) {
+        self.sim.run_until(self.sim.now() + simulated_ms * MILLIS);
+        self.refresh();
+    }
+
+    /// Does `action`; a refusal becomes the notice shown to the person.
+    pub fn act(&mut self, action: Action) {
+        self.notice = self.sim.act(action).err();
+        if let Selection::Message(id) = self.selection {
+            if self.sim.network().get(id).is_none() {
+                self.selection = Selection::None;
+            }
+        }
+        self.refresh();
+    }
+
+    /// Sends a plain message or command to `to` (None: the leader, if any).
+    pub fn send(&mut self, op: Op, to: Option<NodeId>) {
+        let to = to.or_else(|| self.sim.leader());
+        self.act(Action::ClientRequest { to, op });
+    }
+
+    /// A keyboard shortcut.
+    pub fn command(&mut self, command: KeyCommand) {
+        let leader = self.sim.leader();
+        match command {
+            KeyCommand::TogglePause => self.paused = !self.paused,
+            KeyCommand::Step => {
+                self.paused = true;
+                self.step();
+            }
+            KeyCommand::Faster => self.speed = speed::faster(self.speed),
+            KeyCommand::Slower => self.speed = speed::slower(self.speed),
+            KeyCommand::ClientRequestToLeader => {
+                let n = self.sim.history().len() + 1;
+                let op = Op::Write {
+                    key: MESSAGE_KEY.into(),
+                    value: format!("m{n}"),
+                };
+                self.send(op, leader);
+            }
+            KeyCommand::RestartLeader => self.with_leader(leader, Action::Restart),
+            KeyCommand::SpreadTimers => self.act(Action::SpreadTimers),
+            KeyCommand::AlignTimers => self.act(Action::AlignTimers),
+            KeyCommand::ResumeAll => self.act(Action::ResumeAll),
+            KeyCommand::IsolateLeader => {
+                self.with_leader(leader, |l| Action::Partition(vec![vec![l]]))
+            }
+            KeyCommand::Heal => self.act(Action::Heal),
+            KeyCommand::ToggleHelp => self.help_open = !self.help_open,
+            KeyCommand::Close => {
+                self.help_open = false;
+                self.selection = Selection::None;
+            }
+        }
+    }
+
+    fn with_leader(&mut self, leader: Option<NodeId>, action: impl FnOnce(NodeId) -> Action) {
+        match leader {
+            Some(l) => self.act(action(l)),
+            None => self.notice = Some("there is no leader right now".into()),
+        }
+    }
+
+    /// Recomputes the picture and turns new drops into dying messages.
+    fn refresh(&mut self) {
+        for (_, event) in self.sim.trace_mut().take_recorded() {
+            if let TraceEvent::Drop { id, .. } = event {
+                if let Some(&(at, color)) = self.last_positions.get(&id) {
+                    self.dying.push(Dying {
+                        at,
+                        color,
+                        left_ms: DYING_MS,
+                    });
+                }
+            }
+        }
+        self.scene = scene::scene(&self.sim);
+        self.last_positions = self
+            .scene
+            .messages
+            .iter()
+            .map(|m| (m.id, (m.at, m.color)))
+            .collect();
+    }
+
+    fn age_dying(&mut self, wall_ms: f64) {
+        for d in &mut self.dying {
+            d.left_ms -= wall_ms;
+        }
+        self.dying.retain(|d| d.left_ms > 0.0);
+    }
+
+    /// Is there anything to animate? False when paused with nothing fading:
+    /// then the page does no per-frame work at all.
+    pub fn animating(&self) -> bool {
+        !self.paused || !self.dying.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_advance_simulated_time_by_speed_and_pause_stops_it() {
+        let mut p = Playground::new(1, 5).unwrap();
+        p.speed = 0.5;
+        p.frame(16.0);
+        assert_eq!(p.sim.now(), 8 * MILLIS);
+        p.command(KeyCommand::TogglePause);
+        p.frame(16.0);
+        assert_eq!(p.sim.now(), 8 * MILLIS);
+        assert!(!p.animating());
+    }
+
+    #[test]
+    fn a_leader_appears_within_a_few_wall_seconds_at_default_speed() {
+        let mut p = Playground::new(1, 5).unwrap();
+        let mut wall = 0.0;
+        while p.sim.leader().is_none() {
+            p.frame(16.0);
+            wall += 16.0;
+            assert!(wall < 10_000.0, "no leader after 10 s of wall time");
+        }
+        assert!(wall < 8_000.0, "first leader after {wall} ms");
+    }
+
+    #[test]
+    fn dropped_messages_die_visibly() {
+        let mut p = Playground::new(2, 3).unwrap();
+        p.skip(1000);
+        while p.scene.messages.is_empty() {
+            p.step();
+        }
+        let id = p.scene.messages[0].id;
+        p.act(Action::DropMessage(id));
+        assert_eq!(p.dying.len(), 1);
+        for _ in 0..7 {
+            p.frame(100.0);
+        }
+        assert!(p.dying.is_empty(), "gone after {DYING_MS} ms");
+    }
+
+    #[test]
+    fn keys_drive_actions_and_bad_ones_leave_a_notice() {
+        let mut p = Playground::new(3, 5).unwrap();
+        p.command(KeyCommand::RestartLeader);
+        assert_eq!(p.notice.as_deref(), Some("there is no leader right now"));
+        p.skip(2000);
+        let leader = p.sim.leader().unwrap();
+        p.command(KeyCommand::IsolateLeader);
+        p.skip(2000);
+        assert_ne!(
+            p.sim.leader(),
+            Some(leader),
+            "a new leader on the majority side"
+        );
+        p.command(KeyCommand::Heal);
+        p.command(KeyCommand::ClientRequestToLeader);
+        p.skip(2000);
+        assert_eq!(
+            p.sim.history().last().unwrap().outcome,
+            crate::sim::Outcome::Ok
+        );
+        assert!(Playground::new(1, 12).is_err());
+    }
+}

@@ -1,0 +1,371 @@
+//! The cluster picture at the simulator's current time: servers, messages in
+//! flight and links, with everything the SVG needs already worked out.
+
+use super::geometry::{self, Point};
+use super::palette;
+use crate::raft::{Message, NodeId, Role, Time};
+use crate::sim::{Endpoint, InFlight, Packet, Simulation};
+
+/// One server as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeView {
+    pub id: NodeId,
+    pub center: Point,
+    pub radius: f64,
+    /// "follower", "candidate", "leader" or "stopped".
+    pub role: &'static str,
+    pub term: u64,
+    pub fill: &'static str,
+    /// How much of the election timeout is left, 0..=1 (0 for leaders and
+    /// stopped servers).
+    pub timer_left: f64,
+    /// Votes a candidate holds, itself included.
+    pub votes: usize,
+    pub commit: u64,
+    /// The accessible name: "Node 3, leader, term 4".
+    pub label: String,
+}
+
+/// One message in flight as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: Point,
+    pub to: Point,
+    pub at: Point,
+    pub kind: &'static str,
+    pub color: &'static str,
+    /// Replies are drawn hollow.
+    pub reply: bool,
+    /// For replies: success / vote granted.
+    pub ok: Option<bool>,
+    /// AppendEntries with entries (not a heartbeat).
+    pub carries_entries: bool,
+    /// Sender and receiver, for the accessible name and details.
+    pub from_name: String,
+    pub to_name: String,
+    pub sent_at: Time,
+    pub deliver_at: Time,
+}
+
+/// A pair of servers and whether each direction is open.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkView {
+    pub a: NodeId,
+    pub b: NodeId,
+    pub from: Point,
+    pub to: Point,
+    pub a_to_b: bool,
+    pub b_to_a: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    pub nodes: Vec<NodeView>,
+    pub messages: Vec<MessageView>,
+    pub links: Vec<LinkView>,
+}
+
+/// The picture of `sim` right now.
+pub fn scene(sim: &Simulation) -> Scene {
+    let n = sim.config().nodes;
+    let places = positions(sim);
+    let nodes = sim
+        .servers()
+        .iter()
+        .map(|s| node_view(sim, s, &places))
+        .collect();
+    let messages = sim
+        .network()
+        .in_flight()
+        .map(|m| message_view(sim, m, &places))
+        .collect();
+    Scene {
+        nodes,
+        messages,
+        links: links(sim, n, &places),
+    }
+}
+
+/// Where each server is drawn (index id - 1): on the ring, and when the
+/// network is partitioned each group pushed outward along its own direction,
+/// so the groups stand visibly apart.
+pub fn positions(sim: &Simulation) -> Vec<Point> {
+    let n = sim.config().nodes;
+    let ring: Vec<Point> = (1..=n).map(|id| geometry::node_position(id, n)).collect();
+    let groups = sim.network().groups();
+    if groups.is_empty() {
+        return ring;
+    }
+    let center = geometry::clients_position();
+    (1..=n)
+        .map(|id| {
+            let group = groups.get(&id);
+            let members: Vec<Point> = (1..=n)
+                .filter(|m| groups.get(m) == group)
+                .map(|m| ring[m as usize - 1])
+                .collect();
+            let k = members.len() as f64;
+            let (cx, cy) = members
+                .iter()
+                .fold((0.0, 0.0), |(x, y), p| (x + p.x / k, y + p.y / k));
+            let (dx, dy) = (cx - center.x, cy - center.y);
+            let len = (dx * dx + dy * dy).sqrt();
+            let p = ring[id as usize - 1];
+            if len < 1e-6 {
+                return p;
+            }
+            Point {
+                x: p.x + dx / len * PARTITION_PUSH,
+                y: p.y + dy / len * PARTITION_PUSH,
+            }
+        })
+        .collect()
+}
+
+/// How far a partitioned group moves away from the others.
+const PARTITION_PUSH: f64 = 28.0;
+
+fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) -> NodeView {
+    let n = places.len() as u64;
+    let node = &server.node;
+    let role = if server.up {
+        node.role().as_str()
+    } else {
+        "stopped"
+    };
+    let timing = sim.config().timing;
+    let timer_left = if server.up && node.role() != Role::Leader {
+        let left = node.election_deadline().saturating_sub(sim.now());
+        left as f64 / timing.election_timeout_max.max(1) as f64
+    } else {
+        0.0
+    };
+    let term = node.current_term();
+    NodeView {
+        id: node.id(),
+        center: places[node.id() as usize - 1],
+        radius: geometry::node_radius(n),
+        role,
+        term,
+        fill: if server.up {
+            palette::term_color(term)
+        } else {
+            palette::STOPPED
+        },
+        timer_left: timer_left.clamp(0.0, 1.0),
+        votes: if node.role() == Role::Candidate {
+            node.votes().len()
+        } else {
+            0
+        },
+        commit: node.commit_index(),
+        label: format!("Node {}, {role}, term {term}", node.id()),
+    }
+}
+
+fn endpoint_position(e: Endpoint, places: &[Point]) -> Point {
+    match e {
+        Endpoint::Node(id) => places[id as usize - 1],
+        Endpoint::Client(_) => geometry::clients_position(),
+    }
+}
+
+fn endpoint_name(e: Endpoint) -> String {
+    match e {
+        Endpoint::Node(id) => format!("node {id}"),
+        Endpoint::Client(id) if id >= crate::sim::workload::USER_CLIENT_BASE => "you".into(),
+        Endpoint::Client(id) => format!("client {id}"),
+    }
+}
+
+fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView {
+    let n = places.len() as u64;
+    let (from, to) = (
+        endpoint_position(m.from, places),
+        endpoint_position(m.to, places),
+    );
+    let span = m.deliver_at.saturating_sub(m.sent_at).max(1);
+    let progress = sim.now().saturating_sub(m.sent_at) as f64 / span as f64;
+    let margin = geometry::node_radius(n);
+    let (reply, ok, carries_entries) = match &m.packet {
+        Packet::Raft(Message::RequestVoteReply { vote_granted, .. }) => {
+            (true, Some(*vote_granted), false)
+        }
+        Packet::Raft(Message::AppendEntriesReply { success, .. }) => (true, Some(*success), false),
+        Packet::Raft(Message::AppendEntries { entries, .. }) => (false, None, !entries.is_empty()),
+        Packet::ClientReply(_) => (true, None, false),
+        _ => (false, None, false),
+    };
+    MessageView {
+        id: m.id,
+        from,
+        to,
+        at: geometry::along(from, to, progress, margin),
+        kind: m.packet.kind(),
+        color: palette::message_color(m.packet.kind()),
+        reply,
+        ok,
+        carries_entries,
+        from_name: endpoint_name(m.from),
+        to_name: endpoint_name(m.to),
+        sent_at: m.sent_at,
+        deliver_at: m.deliver_at,
+    }
+}
+
+fn links(sim: &Simulation, n: u64, places: &[Point]) -> Vec<LinkView> {
+    let net = sim.network();
+    let mut out = Vec::new();
+    for a in 1..=n {
+        for b in a + 1..=n {
+            let open = |x, y| net.blocked(Endpoint::Node(x), Endpoint::Node(y)).is_none();
+            out.push(LinkView {
+                a,
+                b,
+                from: places[a as usize - 1],
+                to: places[b as usize - 1],
+                a_to_b: open(a, b),
+                b_to_a: open(b, a),
+            });
+        }
+    }
+    out
+}
+
+/// One row of the log table: a server's entries in the visible window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRow {
+    pub id: NodeId,
+    pub stopped: bool,
+    /// (index, term, committed on this server), for indices in the window
+    /// that this server holds.
+    pub cells: Vec<(u64, u64, bool)>,
+    /// The leader's nextIndex and matchIndex for this server, if a leader
+    /// is tracking it.
+    pub next_index: Option<u64>,
+    pub match_index: Option<u64>,
+}
+
+/// The log table over the last `width` indices of the longest log.
+pub fn log_rows(sim: &Simulation, width: u64) -> (u64, u64, Vec<LogRow>) {
+    let longest = sim
+        .servers()
+        .iter()
+        .map(|s| s.node.log().last_index())
+        .max()
+        .unwrap_or(0);
+    let first = longest.saturating_sub(width.saturating_sub(1)).max(1);
+    let leader = sim.leader().and_then(|id| sim.server(id));
+    let rows = sim
+        .servers()
+        .iter()
+        .map(|s| {
+            let node = &s.node;
+            let cells = (first..=node.log().last_index())
+                .map(|i| {
+                    (
+                        i,
+                        node.log().term_at(i).unwrap_or(0),
+                        i <= node.commit_index(),
+                    )
+                })
+                .collect();
+            let progress = leader.and_then(|l| l.node.progress().get(&node.id()));
+            LogRow {
+                id: node.id(),
+                stopped: !s.up,
+                cells,
+                next_index: progress.map(|p| p.next_index),
+                match_index: progress.map(|p| p.match_index),
+            }
+        })
+        .collect();
+    (first, longest, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::MILLIS;
+    use crate::sim::{Action, SimConfig};
+
+    fn sim() -> Simulation {
+        Simulation::new(SimConfig {
+            nodes: 5,
+            seed: 3,
+            ..SimConfig::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn nodes_are_labelled_with_role_and_term_and_stopped_ones_are_grey() {
+        let mut sim = sim();
+        sim.run_until(1000 * MILLIS);
+        let leader = sim.leader().unwrap();
+        let s = scene(&sim);
+        let view = &s.nodes[leader as usize - 1];
+        assert!(view
+            .label
+            .starts_with(&format!("Node {leader}, leader, term ")));
+        sim.act(Action::Stop(leader)).unwrap();
+        let view = scene(&sim).nodes[leader as usize - 1].clone();
+        assert_eq!(view.role, "stopped");
+        assert_eq!(view.fill, palette::STOPPED);
+    }
+
+    #[test]
+    fn messages_move_from_sender_to_receiver_over_their_flight() {
+        let mut sim = sim();
+        sim.run_until(1000 * MILLIS);
+        let m = sim.network().in_flight().next().unwrap().clone();
+        let start = scene(&sim)
+            .messages
+            .into_iter()
+            .find(|v| v.id == m.id)
+            .unwrap();
+        sim.run_until((sim.now() + m.deliver_at) / 2);
+        let later = scene(&sim).messages.into_iter().find(|v| v.id == m.id);
+        let later = later.expect("still in flight before its delivery time");
+        let d0 = (start.at.x - start.to.x).hypot(start.at.y - start.to.y);
+        let d1 = (later.at.x - later.to.x).hypot(later.at.y - later.to.y);
+        assert!(d1 < d0, "closer to the receiver as time passes");
+    }
+
+    #[test]
+    fn partitions_show_as_closed_links() {
+        let mut sim = sim();
+        sim.act(Action::Partition(vec![vec![1, 2], vec![3, 4, 5]]))
+            .unwrap();
+        let s = scene(&sim);
+        let link = |a, b| s.links.iter().find(|l| l.a == a && l.b == b).unwrap();
+        assert!(link(1, 2).a_to_b && link(1, 2).b_to_a);
+        assert!(!link(1, 3).a_to_b && !link(1, 3).b_to_a);
+        let (moved, ring) = (s.nodes[0].center, geometry::node_position(1, 5));
+        assert!(moved != ring, "groups are drawn apart");
+        sim.act(Action::Heal).unwrap();
+        sim.act(Action::CutLink { from: 4, to: 5 }).unwrap();
+        let s = scene(&sim);
+        let l = s.links.iter().find(|l| l.a == 4 && l.b == 5).unwrap();
+        assert!(!l.a_to_b && l.b_to_a, "one way only");
+    }
+
+    #[test]
+    fn the_log_table_marks_committed_entries_and_leader_progress() {
+        let mut sim = sim();
+        sim.run_until(1000 * MILLIS);
+        let (first, last, rows) = log_rows(&sim, 10);
+        assert_eq!(first, 1);
+        assert!(last >= 1);
+        assert!(
+            rows.iter().all(|r| r.cells.iter().all(|c| c.2)),
+            "the no-op is committed everywhere"
+        );
+        let leader = sim.leader().unwrap();
+        assert!(rows
+            .iter()
+            .filter(|r| r.id != leader)
+            .all(|r| r.match_index.is_some()));
+    }
+}

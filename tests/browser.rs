@@ -1,0 +1,176 @@
+//! The playground in a real browser (headless Chromium via
+//! wasm-bindgen-test): it mounts, and clicking through it does what a person
+//! expects. Run with `cargo test --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::sleep;
+use raft_playground::ui::{App, AppProps};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts a paused playground in a fresh element and waits for it to draw.
+async fn mount(seed: u64) -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps {
+        seed,
+        nodes: 5,
+        autoplay: false,
+        load: 0.0,
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
+async fn settle() {
+    sleep(Duration::from_millis(20)).await;
+}
+
+fn find(root: &Element, selector: &str) -> Option<Element> {
+    root.query_selector(selector).unwrap()
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn button(root: &Element, text: &str) -> HtmlElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| b.text_content().unwrap_or_default().trim() == text)
+        .unwrap_or_else(|| panic!("no button '{text}'"))
+        .dyn_into()
+        .unwrap()
+}
+
+async fn click(element: &Element) {
+    let event_init = web_sys::EventInit::new();
+    event_init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("click", &event_init).unwrap();
+    element.dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+async fn press(root: &Element, text: &str) {
+    button(root, text).click();
+    settle().await;
+}
+
+/// Skips simulated time one second at a time.
+async fn skip(root: &Element, seconds: u32) {
+    for _ in 0..seconds {
+        press(root, "+1 s").await;
+    }
+}
+
+fn leader(root: &Element) -> Option<String> {
+    find(root, "g.node[data-role=leader]").map(|g| g.get_attribute("data-node").unwrap())
+}
+
+fn label_of(root: &Element, id: &str) -> String {
+    find(root, &format!("g.node[data-node='{id}']"))
+        .unwrap()
+        .get_attribute("aria-label")
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_playground_mounts_with_every_part() {
+    let root = mount(1).await;
+    assert_eq!(all(&root, "g.node").len(), 5);
+    assert_eq!(label_of(&root, "3"), "Node 3, follower, term 0");
+    for part in [
+        "svg.cluster",
+        ".log-table table",
+        ".invariants",
+        ".client form",
+        ".network",
+    ] {
+        assert!(find(&root, part).is_some(), "{part} missing");
+    }
+    for text in ["Play", "Step", "Reset", "Send", "Heal"] {
+        button(&root, text);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn stopping_a_node_greys_it() {
+    let root = mount(2).await;
+    click(&find(&root, "g.node[data-node='2']").unwrap()).await;
+    press(&root, "Stop").await;
+    let node = find(&root, "g.node[data-node='2']").unwrap();
+    assert_eq!(node.get_attribute("data-role").as_deref(), Some("stopped"));
+    assert!(label_of(&root, "2").starts_with("Node 2, stopped"));
+    let body = find(&node, "circle.body").unwrap();
+    assert_eq!(
+        body.get_attribute("fill").as_deref(),
+        Some(raft_playground::view::palette::STOPPED)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn isolating_the_leader_yields_a_new_leader_on_the_majority_side() {
+    let root = mount(3).await;
+    skip(&root, 2).await;
+    let old = leader(&root).expect("a first leader");
+    press(&root, "Isolate leader").await;
+    skip(&root, 2).await;
+    let leaders: Vec<String> = all(&root, "g.node[data-role=leader]")
+        .iter()
+        .map(|g| g.get_attribute("data-node").unwrap())
+        .collect();
+    let new = leaders.iter().find(|l| **l != old).expect("a new leader");
+    let term = |id: &str| {
+        find(&root, &format!("g.node[data-node='{id}']"))
+            .unwrap()
+            .get_attribute("data-term")
+            .unwrap()
+    };
+    assert!(term(new).parse::<u64>().unwrap() > term(&old).parse::<u64>().unwrap());
+    assert!(
+        find(&root, "line.link.cut").is_some(),
+        "the partition is drawn"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_client_message_is_applied_on_every_live_node_in_the_same_order() {
+    let root = mount(4).await;
+    skip(&root, 2).await;
+    let input: HtmlInputElement = find(&root, "input[aria-label=Message]")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    for text in ["first message", "second message"] {
+        input.set_value(text);
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        input
+            .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+            .unwrap();
+        settle().await;
+        press(&root, "Send").await;
+    }
+    skip(&root, 2).await;
+    let rows: Vec<String> = all(&root, ".applied td.delivered")
+        .iter()
+        .map(|td| td.text_content().unwrap())
+        .collect();
+    assert_eq!(rows.len(), 5);
+    assert!(
+        rows[0].contains("first message") && rows[0].contains("second message"),
+        "{rows:?}"
+    );
+    assert!(rows[0].find("first").unwrap() < rows[0].find("second").unwrap());
+    assert!(rows.iter().all(|r| *r == rows[0]), "{rows:?}");
+    assert!(all(&root, ".requests li.ok").len() == 2);
+}

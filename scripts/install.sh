@@ -37,6 +37,7 @@ need_web() {
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
+  export PATH="$HOME/.cargo/bin:$PATH"
   if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
     say "installing trunk $TRUNK_VERSION (several minutes, once)"
     cargo install --locked trunk --version "$TRUNK_VERSION"
@@ -48,7 +49,7 @@ need_web() {
   fi
   if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
     say "installing node packages (binaryen for wasm-opt, playwright-core)"
-    npm ci --no-audit --no-fund --loglevel=error
+    npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
   fi
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian's chromium and chromium-driver"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds and runs the simulator. Until the browser playground lands this runs
-# the command-line demo: a 5-node cluster under every fault for 60 simulated
-# seconds, then a sweep of 200 seeds. Extra arguments go to `raft-sim run`.
+# Builds the playground and serves it on http://127.0.0.1:8080 (any static
+# host works too: dist/ is the whole site). PORT=9000 picks another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
-cargo build --release --quiet
-./target/release/raft-sim run --seed 1 --nodes 5 --duration 60s --faults all --clients 3 "$@"
-./target/release/raft-sim sweep --seeds 1..200 --faults all
+bash scripts/install.sh --web
+bash scripts/build-web.sh
+port="${PORT:-8080}"
+echo "Raft Playground: http://127.0.0.1:$port/"
+exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist

@@ -1,7 +1,7 @@
 //! The client history: one record per client operation, from invocation to
 //! return, as the linearizability checker and `--history` consume it.
 
-use crate::raft::{ClientId, Op, Time, Value};
+use crate::raft::{ClientId, LogIndex, Op, Time, Value};
 
 /// How an operation ended, as the client saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +36,11 @@ pub struct Operation {
     pub outcome: Outcome,
     /// For an acknowledged read: the value it returned (`None`: key absent).
     pub read_result: Option<Value>,
+    /// Where the request was committed, when the client heard.
+    pub index: Option<LogIndex>,
+    /// How often a server answered "not the leader" and the client tried
+    /// another.
+    pub redirects: u32,
 }
 
 /// The history as a JSON array, one operation per line (the `--history`
@@ -68,7 +73,9 @@ pub fn to_json(history: &[Operation]) -> String {
             o.outcome.as_str()
         ));
         push_opt_str(&mut s, o.read_result.as_deref());
-        s.push('}');
+        s.push_str(",\"index\":");
+        push_opt_u64(&mut s, o.index);
+        s.push_str(&format!(",\"redirects\":{}}}", o.redirects));
     }
     s.push_str("\n]\n");
     s

@@ -875,6 +875,8 @@ mod tests {
             return_t: ret,
             outcome,
             read_result: None,
+            index: None,
+            redirects: 0,
         }
     }
 

@@ -167,6 +167,8 @@ impl Workload {
             return_t: None,
             outcome: Outcome::Unknown,
             read_result: None,
+            index: None,
+            redirects: 0,
         });
         let outstanding = Outstanding {
             command: command.clone(),
@@ -192,6 +194,12 @@ impl Workload {
         let Some(waiting) = self.outstanding.get_mut(&key) else {
             return AfterReply::Ignore;
         };
+        let index = match outcome {
+            ReplyOutcome::Applied { index, .. } | ReplyOutcome::Overwritten { index } => {
+                Some(*index)
+            }
+            ReplyOutcome::NotLeader { .. } => None,
+        };
         let (outcome, read) = match outcome {
             ReplyOutcome::NotLeader { leader_hint } => {
                 let next = leader_hint
@@ -212,6 +220,8 @@ impl Workload {
         record.return_t = Some(now);
         record.outcome = outcome;
         record.read_result = read;
+        record.index = index;
+        record.redirects = waiting.redirects;
         AfterReply::Done {
             client,
             request,

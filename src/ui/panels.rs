@@ -164,9 +164,15 @@ pub fn client(app: &App, link: &Scope<App>) -> Html {
             <ol class="requests" aria-label="Your requests" reversed=true>
                 { for requests.iter().rev().take(8).map(|(_, o)| {
                     let waiting = p.sim.workload().outstanding().find(|w| w.command.client == o.client);
+                    let at = o.index.map_or(String::new(), |i| format!(" at index {i}"));
+                    let redirected = if o.redirects > 0 { format!(", redirected {}×", o.redirects) } else { String::new() };
                     let status = match (o.outcome, waiting) {
-                        (Outcome::Ok, _) => format!("committed and applied{}", o.read_result.as_ref().map_or(String::new(), |v| format!(": read {v}"))),
-                        (Outcome::Fail, _) => "failed (definitely did not happen)".to_string(),
+                        (Outcome::Ok, _) => {
+                            let read = o.read_result.as_ref().map_or(String::new(), |v| format!(", read {v}"));
+                            format!("committed{at} and applied{read}{redirected}")
+                        }
+                        (Outcome::Fail, _) if o.index.is_some() => format!("failed: another entry was committed{at}"),
+                        (Outcome::Fail, _) => "failed (had no effect)".to_string(),
                         (Outcome::Unknown, Some(w)) if w.redirects > 0 => format!("sent to n{}, redirected {}×, waiting", w.target, w.redirects),
                         (Outcome::Unknown, Some(w)) => format!("sent to n{}, waiting", w.target),
                         (Outcome::Unknown, None) => "timed out (outcome unknown)".to_string(),

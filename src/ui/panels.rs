@@ -155,8 +155,10 @@ pub fn client(app: &App, link: &Scope<App>) -> Html {
                 <input type="text" aria-label="Message" placeholder="hello, or read x / write x 1 / cas x 1 2"
                     value={app.drafts.client_text.clone()} oninput={on_text} />
                 <select aria-label="Send to" onchange={on_target}>
-                    <option value="leader">{ "the leader" }</option>
-                    { for (1..=p.sim.config().nodes).map(|n| html! { <option value={n.to_string()}>{ format!("node {n}") }</option> }) }
+                    <option value="leader" selected={app.drafts.client_target.is_none()}>{ "the leader" }</option>
+                    { for (1..=p.sim.config().nodes).map(|n| html! {
+                        <option value={n.to_string()} selected={app.drafts.client_target == Some(n)}>{ format!("node {n}") }</option>
+                    }) }
                 </select>
                 <button type="submit">{ "Send" }</button>
                 <button type="button" aria-keyshortcuts="C" onclick={link.callback(|_| Msg::Key(KeyCommand::ClientRequestToLeader))}>{ "Request to leader" }</button>

@@ -4,7 +4,7 @@
 pub const WIDTH: f64 = 400.0;
 pub const HEIGHT: f64 = 400.0;
 const CENTER: (f64, f64) = (WIDTH / 2.0, HEIGHT / 2.0);
-const RING_RADIUS: f64 = 150.0;
+const RING_RADIUS: f64 = 125.0;
 
 /// A point in the picture.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn nodes_sit_on_the_ring_first_at_the_top() {
         let top = node_position(1, 5);
-        assert!((top.x - 200.0).abs() < 1e-9 && (top.y - 50.0).abs() < 1e-9);
+        assert!((top.x - 200.0).abs() < 1e-9 && (top.y - 75.0).abs() < 1e-9);
         for id in 1..=9 {
             let p = node_position(id, 9);
             let r = ((p.x - 200.0).powi(2) + (p.y - 200.0).powi(2)).sqrt();

@@ -124,7 +124,7 @@ pub fn positions(sim: &Simulation) -> Vec<Point> {
 }
 
 /// How far a partitioned group moves away from the others.
-const PARTITION_PUSH: f64 = 28.0;
+const PARTITION_PUSH: f64 = 24.0;
 
 fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) -> NodeView {
     let n = places.len() as u64;

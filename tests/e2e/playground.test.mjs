@@ -38,7 +38,7 @@ test('a new user elects, writes, partitions, heals', async () => {
     assert.match(label, new RegExp(`^Node ${first.id}, leader, term \\d+$`));
 
     // Send a message; it is applied everywhere.
-    await page.getByLabel('Message').fill('hello raft');
+    await page.getByRole('textbox', { name: 'Message', exact: true }).fill('hello raft');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('.requests li.ok', { hasText: 'hello raft' }).waitFor({ timeout: 20000 });
     await page.locator('.applied td.delivered', { hasText: 'hello raft' }).nth(4).waitFor({ timeout: 20000 });

@@ -64,7 +64,7 @@ fn props_from_url() -> AppProps {
 
 /// The page never goes blank: a Rust panic shows what happened and a way to
 /// start again.
-fn show_fatal_error(message: &str) {
+pub fn show_fatal_error(message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -26,12 +26,14 @@ impl StableHasher {
         Self::default()
     }
 
+    #[inline]
     pub fn u64(&mut self, x: u64) -> &mut Self {
         self.state = (self.state.rotate_left(23) ^ x).wrapping_mul(MULTIPLIER);
         self
     }
 
     /// The length, then the bytes in little-endian words of eight.
+    #[inline]
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.u64(s.len() as u64);
         for chunk in s.as_bytes().chunks(8) {
@@ -51,6 +53,7 @@ impl StableHasher {
 }
 
 /// A hash of what a log entry carries, used to compare entries cheaply.
+#[inline]
 pub fn payload_hash(payload: &Payload) -> u64 {
     let mut h = StableHasher::new();
     match payload {
@@ -74,6 +77,7 @@ pub fn op_hash(op: &Op) -> u64 {
     h.finish()
 }
 
+#[inline]
 fn hash_op_into(h: &mut StableHasher, op: &Op) {
     match op {
         Op::Read { key } => h.u64(0).str(key),

@@ -4,8 +4,7 @@ mod common;
 
 use common::*;
 use raft_playground::raft::{
-    ClientReply, Config, Envelope, LogChange, NodeId, OpResult, RaftNode, ReplyOutcome, Rng, Role,
-    Time, MILLIS,
+    Config, Envelope, LogChange, NodeId, RaftNode, Rng, Role, Time, MILLIS,
 };
 use std::collections::BTreeSet;
 
@@ -266,15 +265,7 @@ fn sec_5_2_single_node_cluster_elects_itself() {
     let out = propose(&mut node, deadline, command(7, 1, write("k", "v")));
     assert!(out.messages.is_empty());
     assert_eq!(node.commit_index(), 2);
-    let reply = ClientReply {
-        client: 7,
-        request: 1,
-        outcome: ReplyOutcome::Applied {
-            index: 2,
-            result: OpResult::Written,
-        },
-    };
-    assert_eq!(out.replies, vec![reply]);
+    assert_eq!(out.replies, vec![written_reply(2)]);
     assert_eq!(node.state_machine().get("k"), Some(&"v".to_string()));
 }
 

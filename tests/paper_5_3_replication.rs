@@ -5,23 +5,11 @@ mod common;
 
 use common::*;
 use raft_playground::raft::{
-    ClientReply, Config, ConflictHint, Entry, Envelope, LogChange, NodeId, OpResult, Payload,
-    RaftNode, ReplyOutcome, Role, Term, Time, MILLIS,
+    Config, ConflictHint, Entry, Envelope, LogChange, NodeId, Payload, RaftNode, Role, Term, Time,
+    MILLIS,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
-
-/// Server 1 of `n`, elected leader of term 1 at time 0, with its no-op
-/// acknowledged by every follower (so commitIndex is 1).
-fn settled_leader(n: u64) -> RaftNode {
-    let mut leader = new_node(1, n);
-    elect(&mut leader, 0);
-    for peer in 2..=n {
-        step(&mut leader, 0, peer, append_ok(1, 1));
-    }
-    assert_eq!(leader.commit_index(), 1);
-    leader
-}
 
 /// A follower (server 2 of 3) of `term` holding `log_terms`.
 fn follower(term: Term, log_terms: &[Term]) -> RaftNode {
@@ -344,15 +332,7 @@ fn sec_5_3_leader_commits_on_majority_and_only_then_replies() {
     assert_eq!(leader.commit_index(), 2);
     assert_eq!(out.applied.len(), 1);
     assert_eq!(out.applied[0].index, 2);
-    let reply = ClientReply {
-        client: 7,
-        request: 1,
-        outcome: ReplyOutcome::Applied {
-            index: 2,
-            result: OpResult::Written,
-        },
-    };
-    assert_eq!(out.replies, vec![reply]);
+    assert_eq!(out.replies, vec![written_reply(2)]);
     assert_eq!(leader.state_machine().get("k"), Some(&"v".to_string()));
     assert_eq!(leader.pending_proposals(), 0);
 }

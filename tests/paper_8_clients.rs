@@ -4,8 +4,7 @@ mod common;
 
 use common::*;
 use raft_playground::raft::{
-    ClientCommand, ClientReply, Entry, LogChange, Op, OpResult, Payload, RaftNode, ReplyOutcome,
-    Role, MILLIS,
+    ClientCommand, ClientReply, Entry, LogChange, Op, OpResult, Payload, ReplyOutcome, Role, MILLIS,
 };
 use std::rc::Rc;
 
@@ -26,17 +25,6 @@ fn entry_of(term: u64, command: &ClientCommand) -> Entry {
         term,
         payload: Payload::Command(Rc::new(command.clone())),
     }
-}
-
-/// Server 1 of `n`, leader of term 1 with its no-op committed.
-fn settled_leader(n: u64) -> RaftNode {
-    let mut leader = new_node(1, n);
-    elect(&mut leader, 0);
-    for peer in 2..=n {
-        step(&mut leader, 0, peer, append_ok(1, 1));
-    }
-    assert_eq!(leader.commit_index(), 1);
-    leader
 }
 
 /// §8: "If the client contacts a follower, the follower will reject the

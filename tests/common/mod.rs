@@ -208,3 +208,27 @@ pub fn deliver_all(
     }
     delivered
 }
+
+/// Server 1 of `n`, elected leader of term 1 at time 0, with its no-op
+/// acknowledged by every follower (so commitIndex is 1).
+pub fn settled_leader(n: u64) -> RaftNode {
+    let mut leader = new_node(1, n);
+    elect(&mut leader, 0);
+    for peer in 2..=n {
+        step(&mut leader, 0, peer, append_ok(1, 1));
+    }
+    assert_eq!(leader.commit_index(), 1);
+    leader
+}
+
+/// The reply to client 7's first request, a write committed at `index`.
+pub fn written_reply(index: LogIndex) -> raft_playground::raft::ClientReply {
+    raft_playground::raft::ClientReply {
+        client: 7,
+        request: 1,
+        outcome: raft_playground::raft::ReplyOutcome::Applied {
+            index,
+            result: raft_playground::raft::OpResult::Written,
+        },
+    }
+}

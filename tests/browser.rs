@@ -182,8 +182,21 @@ async fn a_fatal_error_shows_a_panel_with_a_reset_button() {
     let _root = mount(5).await;
     raft_playground::ui::show_fatal_error("index out of bounds (test)");
     let document = web_sys::window().unwrap().document().unwrap();
-    let panel = document.get_element_by_id("fatal-error").expect("an error panel");
+    let panel = document
+        .get_element_by_id("fatal-error")
+        .expect("an error panel");
     assert_eq!(panel.get_attribute("role").as_deref(), Some("alert"));
-    assert!(panel.text_content().unwrap().contains("index out of bounds (test)"));
-    assert!(panel.query_selector("button").unwrap().unwrap().text_content().unwrap() == "Reset");
+    assert!(panel
+        .text_content()
+        .unwrap()
+        .contains("index out of bounds (test)"));
+    assert!(
+        panel
+            .query_selector("button")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+            == "Reset"
+    );
 }

@@ -1,7 +1,7 @@
 //! The client history: one record per client operation, from invocation to
 //! return, as the linearizability checker and `--history` consume it.
 
-use crate::raft::{ClientId, LogIndex, Op, Time, Value};
+use crate::raft::{ClientId, LogIndex, Op, RequestId, Time, Value};
 
 /// How an operation ended, as the client saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +29,9 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operation {
     pub client: ClientId,
+    /// The client's sequence number: with `client`, names the command in
+    /// the trace (`c<client>#<request>`).
+    pub request: RequestId,
     pub op: Op,
     pub invoke_t: Time,
     /// When the client saw the answer; `None` while pending or when unknown.
@@ -52,8 +55,9 @@ pub fn to_json(history: &[Operation]) -> String {
     for (i, o) in history.iter().enumerate() {
         s.push_str(if i == 0 { "" } else { ",\n" });
         s.push_str(&format!(
-            "{{\"client\":{},\"op\":\"{}\",\"key\":",
+            "{{\"client\":{},\"request\":{},\"op\":\"{}\",\"key\":",
             o.client,
+            o.request,
             o.op.kind()
         ));
         push_str(&mut s, o.op.key());

@@ -870,6 +870,7 @@ mod tests {
     fn operation(op: Op, invoke: Time, ret: Option<Time>, outcome: Outcome) -> Operation {
         Operation {
             client: 1,
+            request: 0,
             op,
             invoke_t: invoke,
             return_t: ret,

@@ -33,6 +33,9 @@ pub struct Server {
     pub(super) timer_at: Option<Time>,
     /// The state last written to the trace.
     last_state: Option<StateKey>,
+    /// The term whose `leader_log` was written for this server, so a leader
+    /// stopped and resumed in the same term is not announced twice.
+    leader_logged: Option<Term>,
 }
 
 type StateKey = (Term, &'static str, Option<NodeId>, LogIndex, LogIndex, Term);
@@ -119,6 +122,7 @@ impl Simulation {
                 incarnation: 0,
                 timer_at: None,
                 last_state: None,
+                leader_logged: None,
             });
             sim.after_input(id);
         }
@@ -426,8 +430,10 @@ impl Simulation {
         if previous == Some(key) {
             return;
         }
-        let newly_leader =
-            role == "leader" && previous.is_none_or(|p| p.1 != "leader" || p.0 != key.0);
+        let newly_leader = role == "leader" && server.leader_logged != Some(key.0);
+        if newly_leader {
+            server.leader_logged = Some(key.0);
+        }
         let leader_log = newly_leader.then(|| {
             let entries = node.log().entries();
             (1..)

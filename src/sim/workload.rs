@@ -162,6 +162,7 @@ impl Workload {
         };
         self.history.push(Operation {
             client,
+            request: command.request,
             op,
             invoke_t: now,
             return_t: None,
@@ -231,9 +232,10 @@ impl Workload {
 
     /// The client's timeout fired: if still waiting, the outcome is unknown.
     pub fn on_timeout(&mut self, client: ClientId, request: RequestId) -> bool {
-        if self.outstanding.remove(&(client, request)).is_none() {
+        let Some(waiting) = self.outstanding.remove(&(client, request)) else {
             return false;
-        }
+        };
+        self.history[waiting.history_index].redirects = waiting.redirects;
         // The answer may still be in the log somewhere: forget who leads.
         self.leader_guess.remove(&client.min(USER_CLIENT_BASE));
         true

@@ -24,7 +24,7 @@ echo "== cargo test (native)"
 cargo test --quiet 2>&1 | tee target/test-native.txt
 
 echo "== cargo test (browser: wasm-bindgen-test in headless Chromium)"
-cargo test --quiet --target wasm32-unknown-unknown --test browser 2>&1 | tee target/test-browser.txt
+cargo test --target wasm32-unknown-unknown --test browser 2>&1 | tee target/test-browser.txt
 
 echo "== end to end (release build, playwright-core, Chromium)"
 bash scripts/build-web.sh

@@ -2,7 +2,6 @@
 //! scenario steps and clicks in the UI all arrive here.
 
 use super::action::Action;
-use super::network::Endpoint;
 use super::simulation::{node_stream, Simulation};
 use super::trace::TraceEvent;
 use crate::raft::{NodeId, RaftNode, Role};
@@ -96,13 +95,12 @@ impl Simulation {
     fn restart(&mut self, id: NodeId) {
         let now = self.now;
         let seed = self.config.seed;
-        let config = self.servers[id as usize - 1].node.config().clone();
         let server = self.server_mut(id);
         server.incarnation += 1;
         let rng = node_stream(seed, id, server.incarnation);
-        let placeholder = RaftNode::new(id, config.clone(), rng.clone(), now);
-        let crashed = std::mem::replace(&mut server.node, placeholder);
-        server.node = RaftNode::restart(id, config, crashed.into_persistent(), rng, now);
+        let config = server.node.config().clone();
+        let stored = server.node.persistent().clone();
+        server.node = RaftNode::restart(id, config, stored, rng, now);
         server.up = true;
         server.timer_at = None;
         self.checker.observe_restart(id);
@@ -148,15 +146,6 @@ impl Simulation {
             .iter()
             .filter(|s| s.up && s.node.role() != Role::Leader)
             .map(|s| s.node.id())
-            .collect()
-    }
-
-    /// Ids of messages currently in flight between two servers, oldest first.
-    pub fn messages_between(&self, from: NodeId, to: NodeId) -> Vec<u64> {
-        self.network
-            .in_flight()
-            .filter(|m| m.from == Endpoint::Node(from) && m.to == Endpoint::Node(to))
-            .map(|m| m.id)
             .collect()
     }
 }

@@ -99,10 +99,6 @@ impl Trace {
         self.events == 0
     }
 
-    pub fn is_recording(&self) -> bool {
-        self.recorded.is_some()
-    }
-
     /// Events recorded since the last call (empty when not recording).
     pub fn take_recorded(&mut self) -> Vec<(Time, TraceEvent)> {
         self.recorded

@@ -200,3 +200,12 @@ async fn a_fatal_error_shows_a_panel_with_a_reset_button() {
             == "Reset"
     );
 }
+
+/// The same scenario file gives the same trace hash in the browser as
+/// natively (tests/scenario_replay.rs pins the value there too).
+#[wasm_bindgen_test]
+fn a_scenario_replays_to_the_native_trace_hash_in_wasm() {
+    let text = include_str!("../docs/examples/minority-leader.json");
+    let scenario = raft_playground::sim::Scenario::from_json(text).unwrap();
+    assert_eq!(scenario.run().unwrap().trace_hash(), 0x11d3_eb0e_6a12_6b7c);
+}

@@ -39,7 +39,11 @@ pub struct RunReport {
     pub seed: u64,
     pub events: u64,
     pub end_time: Time,
+    /// The trace hash at the end of the run, liveness phase included.
     pub trace_hash: u64,
+    /// The trace hash at `duration`, before healing: what the playground
+    /// shows after running a scenario to that time.
+    pub hash_at_duration: u64,
     pub leaders_by_term: Vec<(Term, NodeId)>,
     pub committed: LogIndex,
     pub ops_ok: usize,
@@ -71,18 +75,30 @@ impl RunReport {
 pub fn run(
     config: SimConfig,
     duration: Time,
-    mut on_progress: impl FnMut(&mut Simulation),
+    on_progress: impl FnMut(&mut Simulation),
 ) -> Result<(Simulation, RunReport), String> {
-    let mut sim = Simulation::new(config)?;
-    let mut t = 0;
+    let sim = Simulation::new(config)?;
+    Ok(run_simulation(sim, duration, on_progress))
+}
+
+/// Like [`run`], from a prepared simulation (a scenario with its actions
+/// scheduled).
+pub fn run_simulation(
+    mut sim: Simulation,
+    duration: Time,
+    mut on_progress: impl FnMut(&mut Simulation),
+) -> (Simulation, RunReport) {
+    let mut t = sim.now();
     while t < duration {
         t = (t + SECONDS).min(duration);
         sim.run_until(t);
         on_progress(&mut sim);
     }
+    let hash_at_duration = sim.trace_hash();
     let liveness = liveness_phase(&mut sim, &mut on_progress);
-    let report = report(&sim, liveness);
-    Ok((sim, report))
+    let mut report = report(&sim, liveness);
+    report.hash_at_duration = hash_at_duration;
+    (sim, report)
 }
 
 fn liveness_phase(sim: &mut Simulation, on_progress: &mut impl FnMut(&mut Simulation)) -> Liveness {
@@ -131,6 +147,7 @@ fn report(sim: &Simulation, liveness: Liveness) -> RunReport {
         events: sim.events(),
         end_time: sim.now(),
         trace_hash: sim.trace_hash(),
+        hash_at_duration: sim.trace_hash(),
         leaders_by_term: sim.checker().leaders().collect(),
         committed: sim.checker().committed_len(),
         ops_ok: count(Outcome::Ok),

@@ -45,6 +45,9 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
             </label>
             <button onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
             <span class="clock" aria-label="Simulated time">{ format!("t = {:.3} s", p.sim.now() as f64 / 1e6) }</span>
+            <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
+                { format!("{:016x}", p.sim.trace_hash()) }
+            </code>
             <button class="help-button" aria-label="Help" aria-keyshortcuts="?" onclick={link.callback(|_| Msg::Key(KeyCommand::ToggleHelp))}>{ "?" }</button>
         </div>
     }

@@ -67,6 +67,10 @@ test('a new user elects, writes, partitions, heals', async () => {
     await page.keyboard.press('Escape');
     assert.equal(await page.getByRole('dialog').count(), 0);
 
+    // The run's trace hash is shown, for comparison with raft-sim.
+    const hash = (await page.getByLabel('Trace hash').textContent()).trim();
+    assert.match(hash, /^[0-9a-f]{16}$/);
+
     await page.screenshot({ path: `${SHOTS}/healed.png` });
     assert.deepEqual(errors, [], 'no console errors');
   } finally {

@@ -20,6 +20,10 @@ pub struct Options {
     pub trace: Option<String>,
     pub history: Option<String>,
     pub jobs: usize,
+    /// A scenario file to replay (run only).
+    pub scenario: Option<String>,
+    /// Whether --duration was given (a scenario otherwise uses its own).
+    pub duration_given: bool,
 }
 
 pub fn usage() -> String {
@@ -28,6 +32,7 @@ pub fn usage() -> String {
 
 USAGE:
   raft-sim run   --seed S [OPTIONS]        run one seed, print a summary
+  raft-sim run   --scenario FILE           replay a scenario (docs/scenario-format.md)
   raft-sim sweep --seeds A..B [OPTIONS]    run many seeds, print failing ones
   raft-sim bench [OPTIONS]                 measure simulator speed
   raft-sim --help
@@ -47,6 +52,8 @@ OPTIONS:
   --trace FILE        write the trace as JSON Lines (sweep: of the first
                       failing seed)
   --history FILE      write the client history as JSON (run)
+  --scenario FILE     replay this scenario: its seed, size, timing, network
+                      and timed actions (run; --duration overrides its own)
   --unsafe NAME       turn on a deliberately unsafe switch (repeatable)
   --jobs J            worker threads for sweep (default: all cores)
 
@@ -76,6 +83,9 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             }
             Ok(Command::Run(options))
         }
+        "sweep" | "bench" if rest.iter().any(|a| a == "--scenario") => {
+            Err("--scenario is for run only".into())
+        }
         "sweep" => {
             let (options, seeds) = parse_options(rest, false)?;
             let seeds = seeds.ok_or("sweep needs --seeds A..B, for example --seeds 1..1000")?;
@@ -99,6 +109,8 @@ fn parse_options(
         trace: None,
         history: None,
         jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        scenario: None,
+        duration_given: false,
     };
     options.config.workload.clients = if bench { 10 } else { 3 };
     if bench {
@@ -135,7 +147,11 @@ fn apply_flag(
         "--seed" => config.seed = number(flag, value)?,
         "--seeds" => *seeds = Some(seed_range(value)?),
         "--nodes" => config.nodes = number(flag, value)?,
-        "--duration" => options.duration = parse_duration(value)?,
+        "--duration" => {
+            options.duration = parse_duration(value)?;
+            options.duration_given = true;
+        }
+        "--scenario" => options.scenario = Some(value.to_string()),
         "--faults" => {
             options.faults = match value {
                 "none" => false,

@@ -60,23 +60,49 @@ fn drain_trace(sim: &mut Simulation, out: &mut Option<BufWriter<File>>) {
 
 fn run(mut options: Options) -> Result<bool, String> {
     let mut trace_out = options.trace.as_deref().map(create).transpose()?;
+    let mut history_out = options.history.as_deref().map(create).transpose()?;
     options.config.record_trace = trace_out.is_some();
-    let probe = Simulation::new(options.config.clone())?;
-    summary::print_header(&options, &probe.derived_parameters());
-    let (sim, report) = sim::run(options.config.clone(), options.duration, |s| {
-        drain_trace(s, &mut trace_out)
-    })?;
+    let sim = match &options.scenario {
+        Some(path) => {
+            let scenario = load_scenario(path)?;
+            options.config = scenario.config();
+            if !options.duration_given {
+                options.duration = scenario.duration;
+            }
+            scenario.start(trace_out.is_some())?
+        }
+        None => Simulation::new(options.config.clone())?,
+    };
+    summary::print_header(&options, &sim.derived_parameters());
+    let (sim, report) =
+        sim::run::run_simulation(sim, options.duration, |s| drain_trace(s, &mut trace_out));
     if let Some(mut out) = trace_out {
         out.flush()
             .map_err(|e| format!("cannot write trace: {e}"))?;
     }
-    if let Some(path) = &options.history {
-        let mut out = create(path)?;
+    if let Some(out) = &mut history_out {
         out.write_all(history::to_json(sim.history()).as_bytes())
-            .map_err(|e| format!("cannot write '{path}': {e}"))?;
+            .and_then(|_| out.flush())
+            .map_err(|e| format!("cannot write the history: {e}"))?;
     }
     summary::print_report(&report);
     Ok(report.passed())
+}
+
+/// Reads a scenario file, refusing huge files before reading them.
+fn load_scenario(path: &str) -> Result<sim::Scenario, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read scenario '{path}': {e}"))?
+        .len();
+    if size > sim::json_read::MAX_INPUT as u64 {
+        return Err(format!(
+            "scenario '{path}' is {size} bytes; at most {} are accepted",
+            sim::json_read::MAX_INPUT
+        ));
+    }
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read scenario '{path}': {e}"))?;
+    sim::Scenario::from_json(&text).map_err(|e| format!("scenario '{path}': {e}"))
 }
 
 fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<bool, String> {

@@ -90,6 +90,10 @@ pub fn print_report(r: &RunReport) {
         r.events,
         r.end_time as f64 / 1e6
     );
+    println!(
+        "trace hash at the end of the fault phase: {:016x}",
+        r.hash_at_duration
+    );
     println!("trace hash: {:016x}", r.trace_hash);
     println!("verdict: {}", if r.passed() { "PASS" } else { "FAIL" });
 }

@@ -50,10 +50,15 @@ pub(super) enum EventKind {
     Scheduled(u64),
 }
 
-/// A queued event. The sequence number makes the order total.
+/// A queued event, ordered by time, then class, then sequence number: a
+/// total order. Scheduled actions (class 1) run after every other event of
+/// their microsecond, so an action taken live at time t (after the
+/// simulation ran up to t) and the same action replayed from a scenario
+/// happen at the same point of the run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Queued {
     at: Time,
+    class: u8,
     seq: u64,
     kind: EventKind,
 }
@@ -269,6 +274,15 @@ impl Simulation {
         self.now = self.now.max(t);
     }
 
+    /// Does `action` at the current time the way a scenario replays it:
+    /// after every event already due at this microsecond. What the UI calls,
+    /// so that a recorded session replays exactly.
+    pub fn act_now(&mut self, action: Action) -> Result<(), String> {
+        self.schedule(self.now, action)?;
+        self.run_until(self.now);
+        Ok(())
+    }
+
     /// Schedules `action` at time `at` (not before now).
     pub fn schedule(&mut self, at: Time, action: Action) -> Result<(), String> {
         self.validate_action(&action)?;
@@ -280,8 +294,10 @@ impl Simulation {
 
     fn push(&mut self, at: Time, kind: EventKind) {
         self.seq += 1;
+        let class = matches!(kind, EventKind::Scheduled(_)) as u8;
         self.queue.push(Reverse(Queued {
             at,
+            class,
             seq: self.seq,
             kind,
         }));

@@ -2,11 +2,12 @@
 //! keyboard, and lays out the picture and the panels.
 
 use super::frame_loop::FrameLoop;
-use super::{cluster, controls, log_table, panels, perf};
+use super::{cluster, controls, log_table, panels, perf, share};
 use crate::raft::NodeId;
 use crate::sim::{Action, NetworkConfig};
 use crate::view::keys::{self, KeyCommand};
 use crate::view::op_text::parse_op;
+use crate::view::permalink;
 use crate::view::playground::{Playground, Selection};
 use std::collections::BTreeSet;
 use wasm_bindgen::closure::Closure;
@@ -56,6 +57,10 @@ pub enum Msg {
     SetNetwork(NetworkConfig),
     CutText(String),
     Cut,
+    Share,
+    ImportText(String),
+    Import,
+    HashChanged,
 }
 
 /// What the panels edit before it becomes an action.
@@ -68,6 +73,9 @@ pub struct Drafts {
     pub side: BTreeSet<NodeId>,
     pub cut: String,
     pub error: Option<String>,
+    /// The last shared link and scenario JSON.
+    pub shared: Option<(String, String)>,
+    pub import: String,
 }
 
 pub struct App {
@@ -77,6 +85,7 @@ pub struct App {
     last_frame: Option<f64>,
     frame_started: Option<f64>,
     _keys: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+    _hash: Closure<dyn FnMut()>,
 }
 
 impl Component for App {
@@ -85,8 +94,22 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let props = ctx.props();
-        let mut playground = Playground::with_load(props.seed, props.nodes, props.load)
-            .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"));
+        let fallback = || {
+            Playground::with_load(props.seed, props.nodes, props.load)
+                .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
+        };
+        let mut error = None;
+        let mut playground = match permalink::decode(&current_fragment()) {
+            Ok(Some(scenario)) => Playground::from_scenario(scenario).unwrap_or_else(|e| {
+                error = Some(format!("the link's scenario cannot be used: {e}"));
+                fallback()
+            }),
+            Ok(None) => fallback(),
+            Err(e) => {
+                error = Some(e);
+                fallback()
+            }
+        };
         playground.paused = !props.autoplay || prefers_reduced_motion();
         let link = ctx.link().clone();
         let frames = FrameLoop::new(move |t| link.send_message(Msg::Frame(t)));
@@ -105,10 +128,17 @@ impl Component for App {
             let _ =
                 document.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
         }
+        let link = ctx.link().clone();
+        let hash = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::HashChanged));
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("hashchange", hash.as_ref().unchecked_ref());
+        }
         let mut app = App {
             drafts: Drafts {
-                seed: props.seed.to_string(),
-                nodes: props.nodes.to_string(),
+                seed: playground.scenario.seed.to_string(),
+                nodes: playground.scenario.nodes.to_string(),
+                error,
                 ..Drafts::default()
             },
             playground,
@@ -116,6 +146,7 @@ impl Component for App {
             last_frame: None,
             frame_started: None,
             _keys: keys,
+            _hash: hash,
         };
         app.keep_animating();
         app
@@ -153,6 +184,21 @@ impl Component for App {
             Msg::SetNetwork(config) => self.playground.act(Action::SetNetwork(config)),
             Msg::CutText(s) => self.drafts.cut = s,
             Msg::Cut => self.cut(),
+            Msg::Share => {
+                let scenario = self.playground.export();
+                let url = share::url_with(&permalink::encode(&scenario));
+                self.drafts.shared = Some((url, scenario.to_json()));
+            }
+            Msg::ImportText(s) => self.drafts.import = s,
+            Msg::Import => {
+                let loaded = share::parse_pasted(&self.drafts.import);
+                self.load(loaded);
+            }
+            Msg::HashChanged => {
+                let loaded = permalink::decode(&current_fragment())
+                    .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
+                self.load(loaded);
+            }
         }
         self.keep_animating();
         true
@@ -166,6 +212,12 @@ impl Component for App {
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
         self.frames.cancel();
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(
+                "hashchange",
+                self._hash.as_ref().unchecked_ref(),
+            );
+        }
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             let _ = document.remove_event_listener_with_callback(
                 "keydown",
@@ -193,6 +245,7 @@ impl Component for App {
                         { panels::invariants(p) }
                         { panels::client(self, link) }
                         { panels::network(self, link) }
+                        { share::view(self, link) }
                     </aside>
                 </main>
                 <section class="logs" aria-label="Logs">
@@ -243,6 +296,22 @@ impl App {
         }
     }
 
+    /// Replaces the session with a loaded scenario, or keeps it and says why
+    /// the scenario could not be loaded.
+    fn load(&mut self, loaded: Result<crate::sim::Scenario, String>) {
+        match loaded.and_then(Playground::from_scenario) {
+            Ok(mut fresh) => {
+                fresh.speed = self.playground.speed;
+                self.drafts.seed = fresh.scenario.seed.to_string();
+                self.drafts.nodes = fresh.scenario.nodes.to_string();
+                self.playground = fresh;
+                self.drafts.error = None;
+                self.drafts.import.clear();
+            }
+            Err(e) => self.drafts.error = Some(format!("{e} (your current run is unchanged)")),
+        }
+    }
+
     fn send(&mut self) {
         match parse_op(&self.drafts.client_text) {
             Ok(op) => {
@@ -270,6 +339,12 @@ impl App {
             }
         }
     }
+}
+
+fn current_fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {

@@ -7,6 +7,7 @@ pub mod geometry;
 pub mod keys;
 pub mod op_text;
 pub mod palette;
+pub mod permalink;
 pub mod playground;
 pub mod scene;
 pub mod speed;

@@ -9,7 +9,7 @@ use super::op_text::MESSAGE_KEY;
 use super::scene::{self, Scene};
 use super::speed;
 use crate::raft::{NodeId, Op, Timing, MILLIS};
-use crate::sim::{Action, SimConfig, Simulation, TraceEvent};
+use crate::sim::{Action, Scenario, SimConfig, Simulation, TraceEvent};
 use std::collections::BTreeMap;
 
 /// What the person is looking at in detail.
@@ -47,8 +47,10 @@ pub struct Playground {
     pub notice: Option<String>,
     /// Where each message was last drawn, to place it when it dies.
     last_positions: BTreeMap<u64, (Point, &'static str)>,
-    /// Simulated time still owed to the simulation from fractional frames.
     pub scene: Scene,
+    /// What this session is, as a replayable scenario: where it started and
+    /// every action taken since (for export and links).
+    pub scenario: Scenario,
 }
 
 /// The timing the playground uses: RaftScope's, so elections are quick to
@@ -85,8 +87,34 @@ impl Playground {
             config.workload.clients = 1;
             config.workload.rate = rate;
         }
+        let scenario = Scenario {
+            seed,
+            nodes,
+            timing: config.timing,
+            network: config.network,
+            duration: 0,
+            client_timeout: config.workload.timeout,
+            actions: Vec::new(),
+        };
         let sim = Simulation::new(config)?;
-        Ok(Playground {
+        Ok(Self::around(sim, scenario))
+    }
+
+    /// A playground replaying `scenario` from time 0; the person can act on
+    /// top of it, and the actions are added to the scenario.
+    pub fn from_scenario(scenario: Scenario) -> Result<Self, String> {
+        if !(3..=9).contains(&scenario.nodes) {
+            return Err(format!(
+                "the playground shows 3 to 9 nodes, not {}",
+                scenario.nodes
+            ));
+        }
+        let sim = scenario.start(true)?;
+        Ok(Self::around(sim, scenario))
+    }
+
+    fn around(sim: Simulation, scenario: Scenario) -> Self {
+        Playground {
             scene: scene::scene(&sim),
             sim,
             paused: false,
@@ -96,7 +124,15 @@ impl Playground {
             dying: Vec::new(),
             notice: None,
             last_positions: BTreeMap::new(),
-        })
+            scenario,
+        }
+    }
+
+    /// This session as a scenario that replays it up to now.
+    pub fn export(&self) -> Scenario {
+        let mut scenario = self.scenario.clone();
+        scenario.duration = scenario.duration.max(self.sim.now());
+        scenario
     }
 
     /// One animation frame: `wall_ms` of real time passed.
@@ -123,9 +159,20 @@ impl Playground {
         self.refresh();
     }
 
-    /// Does `action`; a refusal becomes the notice shown to the person.
+    /// Does `action` and records it; a refusal becomes the notice shown to
+    /// the person and records nothing.
     pub fn act(&mut self, action: Action) {
-        self.notice = self.sim.act(action).err();
+        if let Action::DropMessage(id) = action {
+            if self.sim.network().get(id).is_none() {
+                self.notice = Some(format!("message {id} is no longer in flight"));
+                return;
+            }
+        }
+        let now = self.sim.now();
+        self.notice = self.sim.act_now(action.clone()).err();
+        if self.notice.is_none() {
+            self.scenario.actions.push((now, action));
+        }
         if let Selection::Message(id) = self.selection {
             if self.sim.network().get(id).is_none() {
                 self.selection = Selection::None;
@@ -284,5 +331,43 @@ mod tests {
             crate::sim::Outcome::Ok
         );
         assert!(Playground::new(1, 12).is_err());
+    }
+}
+
+#[cfg(test)]
+mod replay_tests {
+    use super::*;
+
+    /// A session with clicks at arbitrary moments, steps included, exports
+    /// to a scenario that replays to the very same trace.
+    #[test]
+    fn an_exported_session_replays_exactly() {
+        let mut p = Playground::new(11, 5).unwrap();
+        p.frame(100.0);
+        p.skip(700);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::Partition(vec![vec![leader]]));
+        for _ in 0..7 {
+            p.step();
+        }
+        p.send(
+            Op::Write {
+                key: "msg".into(),
+                value: "hi".into(),
+            },
+            None,
+        );
+        p.frame(33.0);
+        p.command(KeyCommand::RestartLeader);
+        p.skip(900);
+        p.act(Action::Heal);
+        p.skip(1500);
+        let exported = p.export();
+        assert_eq!(exported.actions.len(), 4);
+        let json = exported.to_json();
+        let replayed = Scenario::from_json(&json).unwrap().run().unwrap();
+        assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
+        let again = Playground::from_scenario(exported).unwrap();
+        assert_eq!(again.sim.now(), 0);
     }
 }

@@ -99,3 +99,32 @@ test('a paused page does no per-frame work', async () => {
 });
 
 mkdirSync(SHOTS, { recursive: true });
+
+test('a broken link says what is wrong and the page still works', async () => {
+  const server = await serve(DIST);
+  const browser = await launch();
+  const errors = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.url + '/#s=!!broken!!');
+    await page.locator('.notice', { hasText: 'damaged' }).waitFor({ timeout: 10000 });
+    await page.locator('g.node[data-role=leader]').first().waitFor({ timeout: 20000 });
+
+    // Share the run, then paste the link back: it loads; a bad paste keeps the run.
+    await page.getByRole('button', { name: 'Share this run' }).click();
+    const link = await page.getByRole('textbox', { name: 'Link to this run' }).inputValue();
+    assert.match(link, /#s=[A-Za-z0-9_-]+$/);
+    await page.getByRole('textbox', { name: 'Scenario to load' }).fill('{"version":3}');
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await page.locator('.notice', { hasText: 'version 3 is not supported' }).waitFor();
+    await page.locator('.notice', { hasText: 'your current run is unchanged' }).waitFor();
+    await page.getByRole('textbox', { name: 'Scenario to load' }).fill(link);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('.notice').textContent === '');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});

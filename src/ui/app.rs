@@ -251,6 +251,7 @@ impl Component for App {
                 <section class="logs" aria-label="Logs">
                     { log_table::view(p, link) }
                     { panels::applied(p) }
+                    { panels::event_log(p) }
                 </section>
                 { panels::help(p, link) }
             </div>

@@ -274,6 +274,18 @@ pub fn applied(p: &Playground) -> Html {
     }
 }
 
+/// The event log in words, newest first.
+pub fn event_log(p: &Playground) -> Html {
+    html! {
+        <div class="event-log">
+            <h2>{ "Events" }</h2>
+            <ol aria-label="Event log" aria-live="off">
+                { for p.events.lines().rev().take(60).map(|line| html! { <li>{ line }</li> }) }
+            </ol>
+        </div>
+    }
+}
+
 pub fn help(p: &Playground, link: &Scope<App>) -> Html {
     if !p.help_open {
         return html! {};

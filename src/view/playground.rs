@@ -3,6 +3,7 @@
 //! picture can show them dying). Every change to the simulation goes through
 //! an [`Action`], so what a person did could be recorded and replayed.
 
+use super::event_log::EventLog;
 use super::geometry::Point;
 use super::keys::KeyCommand;
 use super::op_text::MESSAGE_KEY;
@@ -51,6 +52,8 @@ pub struct Playground {
     /// What this session is, as a replayable scenario: where it started and
     /// every action taken since (for export and links).
     pub scenario: Scenario,
+    /// What happened, in words.
+    pub events: EventLog,
 }
 
 /// The timing the playground uses: RaftScope's, so elections are quick to
@@ -125,6 +128,7 @@ impl Playground {
             notice: None,
             last_positions: BTreeMap::new(),
             scenario,
+            events: EventLog::default(),
         }
     }
 
@@ -231,7 +235,8 @@ impl Playground {
 
     /// Recomputes the picture and turns new drops into dying messages.
     fn refresh(&mut self) {
-        for (_, event) in self.sim.trace_mut().take_recorded() {
+        for (t, event) in self.sim.trace_mut().take_recorded() {
+            self.events.record(t, &event);
             if let TraceEvent::Drop { id, .. } = event {
                 if let Some(&(at, color)) = self.last_positions.get(&id) {
                     self.dying.push(Dying {

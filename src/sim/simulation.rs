@@ -283,6 +283,12 @@ impl Simulation {
         Ok(())
     }
 
+    /// Forgets every scheduled action not yet done (time travel discards the
+    /// future when a person acts in the past).
+    pub fn cancel_scheduled(&mut self) {
+        self.scheduled.clear();
+    }
+
     /// Schedules `action` at time `at` (not before now).
     pub fn schedule(&mut self, at: Time, action: Action) -> Result<(), String> {
         self.validate_action(&action)?;

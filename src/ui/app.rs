@@ -61,6 +61,8 @@ pub enum Msg {
     ImportText(String),
     Import,
     HashChanged,
+    /// Time travel to this simulated millisecond.
+    Seek(u64),
 }
 
 /// What the panels edit before it becomes an action.
@@ -194,6 +196,10 @@ impl Component for App {
                 let loaded = share::parse_pasted(&self.drafts.import);
                 self.load(loaded);
             }
+            Msg::Seek(ms) => {
+                self.playground.paused = true;
+                self.playground.seek(ms * crate::raft::MILLIS);
+            }
             Msg::HashChanged => {
                 let loaded = permalink::decode(&current_fragment())
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
@@ -238,6 +244,7 @@ impl Component for App {
                 <main class="layout">
                     <section class="picture" aria-label="Cluster">
                         { cluster::view(p, link) }
+                        { controls::timeline(p, link) }
                         { panels::notice(self) }
                     </section>
                     <aside class="side">

@@ -52,3 +52,30 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
         </div>
     }
 }
+
+/// The timeline: scrub to any moment of the run so far. Ticks mark the
+/// actions taken; acting after scrubbing back forks the run there.
+pub fn timeline(p: &crate::view::playground::Playground, link: &Scope<App>) -> Html {
+    let ms = |t: u64| t / crate::raft::MILLIS;
+    let on_seek = link.callback(|e: InputEvent| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        Msg::Seek(input.value_as_number().max(0.0) as u64)
+    });
+    let in_past = p.sim.now() < p.horizon;
+    html! {
+        <div class="timeline">
+            <input type="range" min="0" max={ms(p.horizon).to_string()} step="1" value={ms(p.sim.now()).to_string()}
+                aria-label="Timeline" list="action-marks" oninput={on_seek} />
+            <datalist id="action-marks">
+                { for p.scenario.actions.iter().map(|(at, _)| html! { <option value={ms(*at).to_string()} /> }) }
+            </datalist>
+            <span class="timeline-note">
+                { if in_past {
+                    format!("at {:.3} s of {:.3} s: acting here discards what came after", p.sim.now() as f64 / 1e6, p.horizon as f64 / 1e6)
+                } else {
+                    format!("{} action(s) recorded", p.scenario.actions.len())
+                } }
+            </span>
+        </div>
+    }
+}

@@ -9,7 +9,7 @@ use super::keys::KeyCommand;
 use super::op_text::MESSAGE_KEY;
 use super::scene::{self, Scene};
 use super::speed;
-use crate::raft::{NodeId, Op, Timing, MILLIS};
+use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
 use crate::sim::{Action, Scenario, SimConfig, Simulation, TraceEvent};
 use std::collections::BTreeMap;
 
@@ -54,7 +54,22 @@ pub struct Playground {
     pub scenario: Scenario,
     /// What happened, in words.
     pub events: EventLog,
+    /// Time travel: copies of the simulation every [`SNAPSHOT_EVERY`] of
+    /// simulated time, oldest first, thinned to at most [`MAX_SNAPSHOTS`].
+    /// Each with the number of the person's actions already done in it.
+    snapshots: Vec<(Simulation, usize)>,
+    /// The furthest simulated time this run has reached: the timeline's end.
+    pub horizon: Time,
+    /// Actions before this index came with the scenario (they sit in the
+    /// simulation's queue); later ones were taken by the person.
+    first_user_action: usize,
 }
+
+/// Simulated time between time-travel snapshots.
+pub const SNAPSHOT_EVERY: Time = crate::raft::SECONDS;
+/// Snapshots kept; past this, every other one is dropped, so memory stays
+/// bounded and a jump replays at most a few snapshot intervals.
+pub const MAX_SNAPSHOTS: usize = 64;
 
 /// The timing the playground uses: RaftScope's, so elections are quick to
 /// watch (100-200 ms timeouts, 50 ms heartbeats).
@@ -117,6 +132,7 @@ impl Playground {
     }
 
     fn around(sim: Simulation, scenario: Scenario) -> Self {
+        let first_snapshot = (sim.clone(), 0);
         Playground {
             scene: scene::scene(&sim),
             sim,
@@ -127,8 +143,80 @@ impl Playground {
             dying: Vec::new(),
             notice: None,
             last_positions: BTreeMap::new(),
+            first_user_action: scenario.actions.len(),
+            snapshots: vec![first_snapshot],
+            horizon: 0,
             scenario,
             events: EventLog::default(),
+        }
+    }
+
+    /// Jumps to simulated time `t` (clamped to the run so far): restores the
+    /// nearest snapshot at or before `t` and replays to `t`, the person's
+    /// later actions included, so playing on reproduces the same future.
+    pub fn seek(&mut self, t: Time) {
+        let t = t.min(self.horizon);
+        let base = self
+            .snapshots
+            .iter()
+            .rposition(|(s, _)| s.now() <= t)
+            .unwrap_or(0);
+        let (snapshot, user_done) = &self.snapshots[base];
+        let mut sim = snapshot.clone();
+        // Re-arm exactly what had not happened yet at the snapshot: the
+        // scenario's actions due later, and the person's actions after the
+        // ones the snapshot already contains.
+        sim.cancel_scheduled();
+        let (from_file, by_person) = self.scenario.actions.split_at(self.first_user_action);
+        let pending = from_file
+            .iter()
+            .filter(|(at, _)| *at > snapshot.now())
+            .chain(&by_person[*user_done..]);
+        for (at, action) in pending {
+            let _ = sim.schedule(*at, action.clone());
+        }
+        sim.run_until(t);
+        sim.trace_mut().take_recorded();
+        self.sim = sim;
+        self.dying.clear();
+        self.scene = scene::scene(&self.sim);
+    }
+
+    /// Acting in the past forks: the future after now is discarded, from
+    /// the timeline and from the scenario (RaftScope's `F`).
+    fn fork_if_in_the_past(&mut self) {
+        let now = self.sim.now();
+        if now >= self.horizon {
+            return;
+        }
+        self.sim.cancel_scheduled();
+        let kept_from_file = self.scenario.actions[..self.first_user_action]
+            .iter()
+            .filter(|(at, _)| *at <= now)
+            .count();
+        self.scenario.actions.retain(|(at, _)| *at <= now);
+        self.scenario.duration = now;
+        self.first_user_action = kept_from_file;
+        let user_done = self.scenario.actions.len() - kept_from_file;
+        self.snapshots
+            .retain(|(s, done)| s.now() <= now && *done <= user_done);
+        self.horizon = now;
+    }
+
+    fn take_snapshot(&mut self) {
+        let last = self.snapshots.last().map_or(0, |(s, _)| s.now());
+        if self.sim.now() < last + SNAPSHOT_EVERY {
+            return;
+        }
+        let user_done = self.scenario.actions.len() - self.first_user_action;
+        self.snapshots.push((self.sim.clone(), user_done));
+        if self.snapshots.len() > MAX_SNAPSHOTS {
+            // Keep the first (time 0) and every other one after it.
+            let mut i = 0;
+            self.snapshots.retain(|_| {
+                i += 1;
+                i == 1 || i % 2 == 0
+            });
         }
     }
 
@@ -172,6 +260,7 @@ impl Playground {
                 return;
             }
         }
+        self.fork_if_in_the_past();
         let now = self.sim.now();
         self.notice = self.sim.act_now(action.clone()).err();
         if self.notice.is_none() {
@@ -235,6 +324,8 @@ impl Playground {
 
     /// Recomputes the picture and turns new drops into dying messages.
     fn refresh(&mut self) {
+        self.horizon = self.horizon.max(self.sim.now());
+        self.take_snapshot();
         for (t, event) in self.sim.trace_mut().take_recorded() {
             self.events.record(t, &event);
             if let TraceEvent::Drop { id, .. } = event {
@@ -374,5 +465,105 @@ mod replay_tests {
         assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
         let again = Playground::from_scenario(exported).unwrap();
         assert_eq!(again.sim.now(), 0);
+    }
+}
+
+#[cfg(test)]
+mod time_travel_tests {
+    use super::*;
+    use crate::raft::SECONDS;
+
+    fn busy() -> Playground {
+        let mut p = Playground::new(13, 5).unwrap();
+        p.skip(2_000);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::Partition(vec![vec![leader]]));
+        p.skip(3_000);
+        p.act(Action::Heal);
+        p.send(
+            Op::Write {
+                key: "msg".into(),
+                value: "x".into(),
+            },
+            None,
+        );
+        p.skip(5_000);
+        p
+    }
+
+    /// Rewinding and playing forward again reproduces the same run.
+    #[test]
+    fn seeking_back_then_forward_reproduces_the_run() {
+        let mut p = busy();
+        let end = p.sim.now();
+        let hash = p.sim.trace_hash();
+        p.seek(1_500 * MILLIS);
+        assert_eq!(p.sim.now(), 1_500 * MILLIS);
+        p.seek(end);
+        assert_eq!(p.sim.trace_hash(), hash);
+        p.seek(4 * SECONDS);
+        p.skip(6_000);
+        assert_eq!(
+            p.sim.trace_hash(),
+            hash,
+            "playing on replays the same future"
+        );
+    }
+
+    /// Acting in the past discards the future after that moment.
+    #[test]
+    fn acting_in_the_past_forks() {
+        let mut p = busy();
+        assert_eq!(p.scenario.actions.len(), 3);
+        p.seek(2_500 * MILLIS);
+        p.act(Action::Restart(1));
+        assert_eq!(
+            p.scenario.actions.len(),
+            2,
+            "heal and the write were in the discarded future"
+        );
+        assert_eq!(p.horizon, 2_500 * MILLIS);
+        let replayed = p.export().run().unwrap();
+        assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
+    }
+
+    #[test]
+    fn snapshots_stay_bounded_on_long_runs() {
+        let mut p = Playground::new(2, 3).unwrap();
+        for _ in 0..200 {
+            p.skip(1_000);
+        }
+        assert!(p.snapshots.len() <= MAX_SNAPSHOTS);
+        assert_eq!(p.snapshots[0].0.now(), 0);
+        p.seek(17 * SECONDS);
+        assert_eq!(p.sim.now(), 17 * SECONDS);
+    }
+}
+
+#[cfg(test)]
+mod time_travel_scenario_tests {
+    use super::*;
+    use crate::raft::SECONDS;
+
+    /// A session loaded from a scenario, with an action taken at the very
+    /// moment a snapshot is due, then rewound: nothing runs twice, and a fork
+    /// also drops the scenario's own future actions.
+    #[test]
+    fn seeking_in_a_loaded_scenario_is_exact() {
+        let text = include_str!("../../docs/examples/minority-leader.json");
+        let mut p = Playground::from_scenario(Scenario::from_json(text).unwrap()).unwrap();
+        p.skip(1_000);
+        p.act(Action::ForceTimeout(2));
+        p.skip(5_000);
+        let (end, hash) = (p.sim.now(), p.sim.trace_hash());
+        p.seek(500 * MILLIS);
+        p.seek(end);
+        assert_eq!(p.sim.trace_hash(), hash);
+        assert_eq!(p.export().run().unwrap().trace_hash(), hash);
+        p.seek(2 * SECONDS);
+        p.act(Action::Heal);
+        assert!(p.scenario.actions.iter().all(|(at, _)| *at <= 2 * SECONDS));
+        p.skip(3_000);
+        assert_eq!(p.export().run().unwrap().trace_hash(), p.sim.trace_hash());
     }
 }

@@ -128,3 +128,27 @@ test('a broken link says what is wrong and the page still works', async () => {
     server.stop();
   }
 });
+
+test('the timeline rewinds the run and acting there forks it', async () => {
+  const server = await serve(DIST);
+  const browser = await launch();
+  const errors = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.url + '/?seed=4&paused=1');
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Skip 1 simulated second' }).click();
+    const clock = () => page.getByLabel('Simulated time').textContent();
+    assert.equal((await clock()).trim(), 't = 3.000 s');
+    await page.getByRole('slider', { name: 'Timeline' }).fill('1200');
+    assert.equal((await clock()).trim(), 't = 1.200 s');
+    await page.locator('.timeline-note', { hasText: 'acting here discards' }).waitFor();
+    await page.getByRole('button', { name: 'Heal' }).click();
+    await page.locator('.timeline-note', { hasText: '1 action(s) recorded' }).waitFor();
+    assert.equal(await page.getByRole('slider', { name: 'Timeline' }).getAttribute('max'), '1200');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serve, launch } from '../tests/e2e/serve.mjs';
+import { withBrowser } from '../tests/e2e/serve.mjs';
 
 const dist = process.argv[2] || 'dist';
 const SECONDS = Number(process.env.MEASURE_SECONDS || 10);
@@ -80,13 +80,8 @@ async function jumps(browser, url) {
 }
 
 bundle();
-const server = await serve(dist);
-const browser = await launch();
-try {
-  await frames(browser, `${server.url}/?seed=1&nodes=5`, '5 nodes, default speed');
-  await frames(browser, `${server.url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
-  await jumps(browser, `${server.url}/?seed=1&nodes=5&load=10&paused=1`);
-} finally {
-  await browser.close();
-  server.stop();
-}
+await withBrowser(dist, async ({ url, browser }) => {
+  await frames(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
+  await frames(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
+  await jumps(browser, `${url}/?seed=1&nodes=5&load=10&paused=1`);
+});

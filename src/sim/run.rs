@@ -96,8 +96,7 @@ pub fn run_simulation(
     }
     let hash_at_duration = sim.trace_hash();
     let liveness = liveness_phase(&mut sim, &mut on_progress);
-    let mut report = report(&sim, liveness);
-    report.hash_at_duration = hash_at_duration;
+    let report = report(&sim, hash_at_duration, liveness);
     (sim, report)
 }
 
@@ -139,7 +138,7 @@ fn run_until_true(
     }
 }
 
-fn report(sim: &Simulation, liveness: Liveness) -> RunReport {
+fn report(sim: &Simulation, hash_at_duration: u64, liveness: Liveness) -> RunReport {
     let history = sim.history();
     let count = |o: Outcome| history.iter().filter(|op| op.outcome == o).count();
     RunReport {
@@ -147,7 +146,7 @@ fn report(sim: &Simulation, liveness: Liveness) -> RunReport {
         events: sim.events(),
         end_time: sim.now(),
         trace_hash: sim.trace_hash(),
-        hash_at_duration: sim.trace_hash(),
+        hash_at_duration,
         leaders_by_term: sim.checker().leaders().collect(),
         committed: sim.checker().committed_len(),
         ops_ok: count(Outcome::Ok),

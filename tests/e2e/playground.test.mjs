@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { serve, launch } from './serve.mjs';
+import { withBrowser } from './serve.mjs';
 
 const DIST = process.env.DIST || 'dist';
 const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
@@ -20,14 +20,12 @@ async function leaderOf(page) {
 }
 
 test('a new user elects, writes, partitions, heals', async () => {
-  const server = await serve(DIST);
-  const browser = await launch();
   const errors = [];
-  try {
+  await withBrowser(DIST, async ({ url, browser }) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server.url + '/?seed=5');
+    await page.goto(url + '/?seed=5');
 
     // A leader appears within a few seconds at the default speed.
     const started = Date.now();
@@ -73,18 +71,13 @@ test('a new user elects, writes, partitions, heals', async () => {
 
     await page.screenshot({ path: `${SHOTS}/healed.png` });
     assert.deepEqual(errors, [], 'no console errors');
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });
 
 test('a paused page does no per-frame work', async () => {
-  const server = await serve(DIST);
-  const browser = await launch();
-  try {
+  await withBrowser(DIST, async ({ url, browser }) => {
     const page = await browser.newPage();
-    await page.goto(server.url + '/?seed=2');
+    await page.goto(url + '/?seed=2');
     await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 10);
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.waitForTimeout(800); // let any dying-message fade finish
@@ -92,22 +85,17 @@ test('a paused page does no per-frame work', async () => {
     await page.waitForTimeout(1000);
     const after = await page.evaluate(() => window.wasmBindings.frame_count());
     assert.equal(after, before, 'no frames while paused');
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });
 
 mkdirSync(SHOTS, { recursive: true });
 
 test('a broken link says what is wrong and the page still works', async () => {
-  const server = await serve(DIST);
-  const browser = await launch();
   const errors = [];
-  try {
+  await withBrowser(DIST, async ({ url, browser }) => {
     const page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server.url + '/#s=!!broken!!');
+    await page.goto(url + '/#s=!!broken!!');
     await page.locator('.notice', { hasText: 'damaged' }).waitFor({ timeout: 10000 });
     await page.locator('g.node[data-role=leader]').first().waitFor({ timeout: 20000 });
 
@@ -123,20 +111,15 @@ test('a broken link says what is wrong and the page still works', async () => {
     await page.getByRole('button', { name: 'Load', exact: true }).click();
     await page.waitForFunction(() => document.querySelector('.notice').textContent === '');
     assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });
 
 test('the timeline rewinds the run and acting there forks it', async () => {
-  const server = await serve(DIST);
-  const browser = await launch();
   const errors = [];
-  try {
+  await withBrowser(DIST, async ({ url, browser }) => {
     const page = await browser.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(server.url + '/?seed=4&paused=1');
+    await page.goto(url + '/?seed=4&paused=1');
     for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Skip 1 simulated second' }).click();
     const clock = () => page.getByLabel('Simulated time').textContent();
     assert.equal((await clock()).trim(), 't = 3.000 s');
@@ -147,8 +130,5 @@ test('the timeline rewinds the run and acting there forks it', async () => {
     await page.locator('.timeline-note', { hasText: '1 action(s) recorded' }).waitFor();
     assert.equal(await page.getByRole('slider', { name: 'Timeline' }).getAttribute('max'), '1200');
     assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.stop();
-  }
+  });
 });

@@ -44,3 +44,16 @@ export async function launch() {
     ],
   });
 }
+
+/** Serves `dir`, launches Chromium, runs `body({ url, browser })`, and
+ *  always closes both. */
+export async function withBrowser(dir, body) {
+  const server = await serve(dir);
+  const browser = await launch();
+  try {
+    return await body({ url: server.url, browser });
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+}

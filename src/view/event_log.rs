@@ -1,5 +1,7 @@
 //! The event log in words: the moments worth reading ("t=1.204s node 3
-//! became leader for term 4"), taken from the simulator's trace.
+//! became leader for term 4"), taken from the simulator's trace. It holds
+//! the whole timeline seen so far, so it can follow the time-travel cursor
+//! (`until(now)`) and lose the discarded future when the run forks.
 
 use crate::raft::{NodeId, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
@@ -9,16 +11,51 @@ use std::collections::{BTreeMap, VecDeque};
 /// Lines kept; older ones scroll away.
 pub const KEEP: usize = 300;
 
+/// A moment worth a mark on the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Election {
+    pub at: Time,
+    pub leader: NodeId,
+    pub term: u64,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    lines: VecDeque<String>,
+    lines: VecDeque<(Time, String)>,
     /// Each node's last (role, term), to tell a change from a repeat.
     roles: BTreeMap<NodeId, (&'static str, u64)>,
+    /// Every leader elected, for the timeline's marks (one per term, so
+    /// a long run keeps few).
+    elections: Vec<Election>,
 }
 
 impl EventLog {
     pub fn lines(&self) -> impl DoubleEndedIterator<Item = &String> {
-        self.lines.iter()
+        self.lines.iter().map(|(_, line)| line)
+    }
+
+    /// The lines up to simulated time `now`: what the cursor has seen.
+    pub fn until(&self, now: Time) -> impl DoubleEndedIterator<Item = &String> {
+        let end = self.lines.partition_point(|(t, _)| *t <= now);
+        self.lines.range(..end).map(|(_, line)| line)
+    }
+
+    pub fn elections(&self) -> &[Election] {
+        &self.elections
+    }
+
+    /// A fork at `now`: forgets what came after, and takes each node's
+    /// role from `sim` as it is at the fork.
+    pub fn forget_after(&mut self, now: Time, sim: &crate::sim::Simulation) {
+        while self.lines.back().is_some_and(|(t, _)| *t > now) {
+            self.lines.pop_back();
+        }
+        self.elections.retain(|e| e.at <= now);
+        self.roles = sim
+            .servers()
+            .iter()
+            .map(|s| (s.node.id(), (role_of(s), s.node.current_term())))
+            .collect();
     }
 
     pub fn len(&self) -> usize {
@@ -31,12 +68,27 @@ impl EventLog {
 
     /// Adds the words for `event`, if it is worth a line.
     pub fn record(&mut self, t: Time, event: &TraceEvent) {
+        if let TraceEvent::State {
+            node,
+            term,
+            role: "leader",
+            ..
+        } = event
+        {
+            if self.elections.last().is_none_or(|e| e.term != *term) {
+                self.elections.push(Election {
+                    at: t,
+                    leader: *node,
+                    term: *term,
+                });
+            }
+        }
         if let Some(text) = self.describe(event) {
             if self.lines.len() == KEEP {
                 self.lines.pop_front();
             }
             self.lines
-                .push_back(format!("t={:.3}s {text}", t as f64 / 1e6));
+                .push_back((t, format!("t={:.3}s {text}", t as f64 / 1e6)));
         }
     }
 
@@ -75,6 +127,15 @@ impl EventLog {
             } => Some(format!("VIOLATION of {invariant}: {detail}")),
             _ => None,
         }
+    }
+}
+
+/// A server's role as the trace names it.
+fn role_of(server: &crate::sim::Server) -> &'static str {
+    if server.up {
+        server.node.role().as_str()
+    } else {
+        "stopped"
     }
 }
 

@@ -11,4 +11,5 @@ pub mod palette;
 pub mod permalink;
 pub mod playground;
 pub mod scene;
+pub mod snapshots;
 pub mod speed;

@@ -8,6 +8,7 @@ use super::geometry::Point;
 use super::keys::KeyCommand;
 use super::op_text::MESSAGE_KEY;
 use super::scene::{self, Scene};
+use super::snapshots::Snapshots;
 use super::speed;
 use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
 use crate::sim::{Action, Scenario, SimConfig, Simulation, TraceEvent};
@@ -54,22 +55,17 @@ pub struct Playground {
     pub scenario: Scenario,
     /// What happened, in words.
     pub events: EventLog,
-    /// Time travel: copies of the simulation every [`SNAPSHOT_EVERY`] of
-    /// simulated time, oldest first, thinned to at most [`MAX_SNAPSHOTS`].
-    /// Each with the number of the person's actions already done in it.
-    snapshots: Vec<(Simulation, usize)>,
+    /// Time travel: copies of the simulation to replay from.
+    snapshots: Snapshots,
     /// The furthest simulated time this run has reached: the timeline's end.
     pub horizon: Time,
+    /// Events processed at the furthest point reached. Behind it (after a
+    /// jump back) the run replays what was already logged, quietly.
+    frontier_events: u64,
     /// Actions before this index came with the scenario (they sit in the
     /// simulation's queue); later ones were taken by the person.
     first_user_action: usize,
 }
-
-/// Simulated time between time-travel snapshots.
-pub const SNAPSHOT_EVERY: Time = crate::raft::SECONDS;
-/// Snapshots kept; past this, every other one is dropped, so memory stays
-/// bounded and a jump replays at most a few snapshot intervals.
-pub const MAX_SNAPSHOTS: usize = 64;
 
 /// The timing the playground uses: RaftScope's, so elections are quick to
 /// watch (100-200 ms timeouts, 50 ms heartbeats).
@@ -132,8 +128,9 @@ impl Playground {
     }
 
     fn around(sim: Simulation, scenario: Scenario) -> Self {
-        let first_snapshot = (sim.clone(), 0);
         Playground {
+            snapshots: Snapshots::new(&sim),
+            frontier_events: 0,
             scene: scene::scene(&sim),
             sim,
             paused: false,
@@ -144,7 +141,6 @@ impl Playground {
             notice: None,
             last_positions: BTreeMap::new(),
             first_user_action: scenario.actions.len(),
-            snapshots: vec![first_snapshot],
             horizon: 0,
             scenario,
             events: EventLog::default(),
@@ -156,39 +152,68 @@ impl Playground {
     /// later actions included, so playing on reproduces the same future.
     pub fn seek(&mut self, t: Time) {
         let t = t.min(self.horizon);
-        let base = self
-            .snapshots
-            .iter()
-            .rposition(|(s, _)| s.now() <= t)
-            .unwrap_or(0);
-        let (snapshot, user_done) = &self.snapshots[base];
-        let mut sim = snapshot.clone();
-        // Re-arm exactly what had not happened yet at the snapshot: the
-        // scenario's actions due later, and the person's actions after the
-        // ones the snapshot already contains.
+        let mut sim = self.restore(t, self.frontier_events);
+        // Never past the furthest event seen: a run that ended mid-way
+        // through a microsecond (by single steps) is reproduced exactly.
+        while sim.events() < self.frontier_events && sim.next_event_at().is_some_and(|at| at <= t) {
+            sim.step();
+        }
+        if sim.next_event_at().is_none_or(|at| at > t) {
+            sim.run_until(t);
+        }
+        self.settle(sim);
+    }
+
+    /// Undoes the last event: replays the run up to the one before it.
+    pub fn step_back(&mut self) {
+        let Some(target) = self.sim.events().checked_sub(1) else {
+            return;
+        };
+        let mut sim = self.restore(self.sim.now(), target);
+        while sim.events() < target && sim.step() {}
+        self.settle(sim);
+    }
+
+    /// A copy of the simulation from the latest snapshot at or before `t`
+    /// with at most `events` done, with exactly what had not happened yet
+    /// at the snapshot re-armed: the scenario's actions due later, and the
+    /// person's actions after the ones the snapshot already contains.
+    fn restore(&self, t: Time, events: u64) -> Simulation {
+        let snapshot = self.snapshots.nearest(t, events);
+        let mut sim = snapshot.sim.clone();
         sim.cancel_scheduled();
         let (from_file, by_person) = self.scenario.actions.split_at(self.first_user_action);
         let pending = from_file
             .iter()
-            .filter(|(at, _)| *at > snapshot.now())
-            .chain(&by_person[*user_done..]);
+            .filter(|(at, _)| *at > snapshot.sim.now())
+            .chain(&by_person[snapshot.user_actions_done..]);
         for (at, action) in pending {
             let _ = sim.schedule(*at, action.clone());
         }
-        sim.run_until(t);
+        sim
+    }
+
+    /// Makes a replayed copy the current simulation; what its replay
+    /// traced was logged when it first happened.
+    fn settle(&mut self, mut sim: Simulation) {
         sim.trace_mut().take_recorded();
         self.sim = sim;
         self.dying.clear();
-        self.scene = scene::scene(&self.sim);
+        self.refresh();
+    }
+
+    /// Is the cursor behind the furthest point reached?
+    pub fn in_the_past(&self) -> bool {
+        self.sim.now() < self.horizon || self.sim.events() < self.frontier_events
     }
 
     /// Acting in the past forks: the future after now is discarded, from
-    /// the timeline and from the scenario (RaftScope's `F`).
+    /// the timeline, the logs and the scenario (RaftScope's `F`).
     fn fork_if_in_the_past(&mut self) {
-        let now = self.sim.now();
-        if now >= self.horizon {
+        if !self.in_the_past() {
             return;
         }
+        let now = self.sim.now();
         self.sim.cancel_scheduled();
         let kept_from_file = self.scenario.actions[..self.first_user_action]
             .iter()
@@ -198,26 +223,22 @@ impl Playground {
         self.scenario.duration = now;
         self.first_user_action = kept_from_file;
         let user_done = self.scenario.actions.len() - kept_from_file;
-        self.snapshots
-            .retain(|(s, done)| s.now() <= now && *done <= user_done);
+        self.snapshots.forget_after(now, user_done);
+        self.events.forget_after(now, &self.sim);
         self.horizon = now;
+        self.frontier_events = self.sim.events();
     }
 
-    fn take_snapshot(&mut self) {
-        let last = self.snapshots.last().map_or(0, |(s, _)| s.now());
-        if self.sim.now() < last + SNAPSHOT_EVERY {
-            return;
+    /// Runs the simulation to `t`. Any stretch already seen (the cursor is
+    /// behind the frontier) replays without being logged a second time.
+    fn run_until(&mut self, t: Time) {
+        while self.sim.events() < self.frontier_events
+            && self.sim.next_event_at().is_some_and(|at| at <= t)
+        {
+            self.sim.step();
         }
-        let user_done = self.scenario.actions.len() - self.first_user_action;
-        self.snapshots.push((self.sim.clone(), user_done));
-        if self.snapshots.len() > MAX_SNAPSHOTS {
-            // Keep the first (time 0) and every other one after it.
-            let mut i = 0;
-            self.snapshots.retain(|_| {
-                i += 1;
-                i == 1 || i % 2 == 0
-            });
-        }
+        self.sim.trace_mut().take_recorded();
+        self.sim.run_until(t);
     }
 
     /// This session as a scenario that replays it up to now.
@@ -233,21 +254,24 @@ impl Playground {
         self.age_dying(wall_ms);
         if !self.paused {
             let simulated = (wall_ms * self.speed * MILLIS as f64).round() as u64;
-            let target = self.sim.now() + simulated;
-            self.sim.run_until(target);
+            self.run_until(self.sim.now() + simulated);
         }
         self.refresh();
     }
 
     /// Runs exactly the next event, whatever its time.
     pub fn step(&mut self) {
+        let seen_before = self.sim.events() < self.frontier_events;
         self.sim.step();
+        if seen_before {
+            self.sim.trace_mut().take_recorded();
+        }
         self.refresh();
     }
 
     /// Runs `simulated_ms` of simulated time at once.
     pub fn skip(&mut self, simulated_ms: u64) {
-        self.sim.run_until(self.sim.now() + simulated_ms * MILLIS);
+        self.run_until(self.sim.now() + simulated_ms * MILLIS);
         self.refresh();
     }
 
@@ -324,8 +348,12 @@ impl Playground {
 
     /// Recomputes the picture and turns new drops into dying messages.
     fn refresh(&mut self) {
-        self.horizon = self.horizon.max(self.sim.now());
-        self.take_snapshot();
+        if !self.in_the_past() {
+            self.horizon = self.sim.now();
+            self.frontier_events = self.sim.events();
+            let user_done = self.scenario.actions.len() - self.first_user_action;
+            self.snapshots.maybe_take(&self.sim, user_done);
+        }
         for (t, event) in self.sim.trace_mut().take_recorded() {
             self.events.record(t, &event);
             if let TraceEvent::Drop { id, .. } = event {
@@ -527,14 +555,57 @@ mod time_travel_tests {
         assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
     }
 
+    /// Stepping back undoes exactly one event at a time, however many
+    /// steps, and stepping forward again redoes the same events.
+    #[test]
+    fn stepping_back_undoes_one_event_at_a_time() {
+        let mut p = busy();
+        let mut seen = vec![(p.sim.events(), p.sim.trace_hash())];
+        for _ in 0..5 {
+            p.step();
+            seen.push((p.sim.events(), p.sim.trace_hash()));
+        }
+        for expected in seen.iter().rev().skip(1) {
+            p.step_back();
+            assert_eq!((p.sim.events(), p.sim.trace_hash()), *expected);
+        }
+        assert!(p.in_the_past());
+        p.step();
+        assert_eq!((p.sim.events(), p.sim.trace_hash()), seen[1]);
+    }
+
+    /// The event log follows the cursor, and replaying a stretch already
+    /// seen does not log it twice; a fork forgets the discarded future.
+    #[test]
+    fn the_event_log_follows_the_cursor_without_repeats() {
+        let mut p = busy();
+        let all: Vec<String> = p.events.lines().cloned().collect();
+        p.seek(2_500 * MILLIS);
+        let before: Vec<&String> = p.events.until(p.sim.now()).collect();
+        assert!(before.len() < all.len());
+        assert!(before.iter().all(|l| !l.contains("action: heal")));
+        p.skip(20_000);
+        let after: Vec<&String> = p.events.until(p.sim.now()).collect();
+        assert!(after.len() >= all.len());
+        assert_eq!(
+            after[..all.len()],
+            all.iter().collect::<Vec<_>>()[..],
+            "the replayed stretch is logged once"
+        );
+        p.seek(2_500 * MILLIS);
+        p.act(Action::Heal);
+        assert!(p.events.lines().all(|l| !l.contains("you sent")));
+        assert!(p.events.elections().iter().all(|e| e.at <= 2_500 * MILLIS));
+    }
+
     #[test]
     fn snapshots_stay_bounded_on_long_runs() {
         let mut p = Playground::new(2, 3).unwrap();
         for _ in 0..200 {
             p.skip(1_000);
         }
-        assert!(p.snapshots.len() <= MAX_SNAPSHOTS);
-        assert_eq!(p.snapshots[0].0.now(), 0);
+        assert!(p.snapshots.len() <= crate::view::snapshots::MAX_SNAPSHOTS);
+        assert_eq!(p.snapshots.times().next(), Some(0));
         p.seek(17 * SECONDS);
         assert_eq!(p.sim.now(), 17 * SECONDS);
     }

@@ -1,0 +1,149 @@
+//! Time travel's memory: copies of the simulation taken as the run goes, so
+//! any moment can be reached by restoring the nearest copy and replaying
+//! deterministically from there.
+//!
+//! The copies stay evenly spread however long the run gets: one per slot of
+//! `spacing` time; when there are too many, the slots double in length and
+//! each keeps its first copy. So the replay a jump needs is at most two
+//! spacings, about `4 * run / MAX` in the worst case.
+
+use crate::raft::{Time, MILLIS};
+use crate::sim::Simulation;
+
+/// The spacing a run starts with.
+pub const FIRST_SPACING: Time = 250 * MILLIS;
+/// Copies kept at most.
+pub const MAX_SNAPSHOTS: usize = 64;
+
+/// A copy of the simulation, with how many of the person's actions it
+/// already contains (the later ones are replayed after restoring it).
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub sim: Simulation,
+    pub user_actions_done: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Snapshots {
+    /// Oldest first; the first is always the run's start.
+    list: Vec<Snapshot>,
+    spacing: Time,
+}
+
+impl Snapshots {
+    pub fn new(start: &Simulation) -> Self {
+        Snapshots {
+            list: vec![Snapshot {
+                sim: start.clone(),
+                user_actions_done: 0,
+            }],
+            spacing: FIRST_SPACING,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The times of the copies, oldest first.
+    pub fn times(&self) -> impl Iterator<Item = Time> + '_ {
+        self.list.iter().map(|s| s.sim.now())
+    }
+
+    /// Copies `sim` if it has entered a new slot of `spacing` time since the
+    /// last copy.
+    pub fn maybe_take(&mut self, sim: &Simulation, user_actions_done: usize) {
+        let last = self.list.last().map_or(0, |s| s.sim.now());
+        if sim.now() / self.spacing <= last / self.spacing {
+            return;
+        }
+        self.list.push(Snapshot {
+            sim: sim.clone(),
+            user_actions_done,
+        });
+        while self.list.len() > MAX_SNAPSHOTS {
+            self.thin();
+        }
+    }
+
+    /// Doubles the spacing and keeps the first copy in each new slot, so
+    /// the copies stay evenly spread: no gap exceeds two spacings.
+    fn thin(&mut self) {
+        self.spacing *= 2;
+        let spacing = self.spacing;
+        let mut last_slot = None;
+        self.list.retain(|s| {
+            let slot = s.sim.now() / spacing;
+            let first_in_slot = last_slot != Some(slot);
+            last_slot = Some(slot);
+            first_in_slot
+        });
+    }
+
+    /// The latest copy at or before `t` whose event count is at most
+    /// `max_events` (so replaying from it can reach that exact event).
+    pub fn nearest(&self, t: Time, max_events: u64) -> &Snapshot {
+        self.list
+            .iter()
+            .rev()
+            .find(|s| s.sim.now() <= t && s.sim.events() <= max_events)
+            .unwrap_or(&self.list[0])
+    }
+
+    /// A fork at time `now`, after `user_actions_done` of the person's
+    /// actions: copies of the discarded future are dropped.
+    pub fn forget_after(&mut self, now: Time, user_actions_done: usize) {
+        self.list
+            .retain(|s| s.sim.now() <= now && s.user_actions_done <= user_actions_done);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::SECONDS;
+    use crate::view::playground::playground_config;
+
+    /// However long the run, the copies cover it evenly: no gap is more than
+    /// twice the final spacing, so no jump replays more than that.
+    #[test]
+    fn copies_stay_evenly_spread_on_a_long_run() {
+        let mut sim = Simulation::new(playground_config(3, 3)).unwrap();
+        let mut snapshots = Snapshots::new(&sim);
+        for second in 1..=600 {
+            sim.run_until(second * SECONDS);
+            snapshots.maybe_take(&sim, 0);
+        }
+        assert!(snapshots.len() <= MAX_SNAPSHOTS);
+        let times: Vec<Time> = snapshots.times().collect();
+        let widest = times.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+        let even = 600 * SECONDS / MAX_SNAPSHOTS as u64;
+        assert!(
+            widest <= 4 * even,
+            "widest gap {widest} µs, even spacing {even} µs: {times:?}"
+        );
+        assert_eq!(times[0], 0);
+        assert!(*times.last().unwrap() >= 590 * SECONDS);
+    }
+
+    #[test]
+    fn nearest_respects_time_and_event_count() {
+        let mut sim = Simulation::new(playground_config(3, 3)).unwrap();
+        let mut snapshots = Snapshots::new(&sim);
+        for step in 1..=8 {
+            sim.run_until(step * FIRST_SPACING);
+            snapshots.maybe_take(&sim, 0);
+        }
+        let at_one_second = snapshots.nearest(SECONDS, u64::MAX);
+        assert_eq!(at_one_second.sim.now(), SECONDS);
+        let events = at_one_second.sim.events();
+        let earlier = snapshots.nearest(SECONDS, events - 1);
+        assert!(earlier.sim.now() < SECONDS);
+        snapshots.forget_after(SECONDS, 0);
+        assert_eq!(snapshots.times().last(), Some(SECONDS));
+    }
+}

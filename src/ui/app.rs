@@ -2,7 +2,7 @@
 //! keyboard, and lays out the picture and the panels.
 
 use super::frame_loop::FrameLoop;
-use super::{cluster, controls, log_table, panels, perf, share};
+use super::{cluster, controls, log_table, panels, perf, sequence, share};
 use crate::raft::NodeId;
 use crate::sim::{Action, NetworkConfig};
 use crate::view::keys::{self, KeyCommand};
@@ -61,7 +61,7 @@ pub enum Msg {
     ImportText(String),
     Import,
     HashChanged,
-    /// Time travel to this simulated millisecond.
+    /// Time travel to this simulated time (µs).
     Seek(u64),
 }
 
@@ -196,9 +196,9 @@ impl Component for App {
                 let loaded = share::parse_pasted(&self.drafts.import);
                 self.load(loaded);
             }
-            Msg::Seek(ms) => {
+            Msg::Seek(t) => {
                 self.playground.paused = true;
-                self.playground.seek(ms * crate::raft::MILLIS);
+                self.playground.seek(t);
             }
             Msg::HashChanged => {
                 let loaded = permalink::decode(&current_fragment())
@@ -258,6 +258,7 @@ impl Component for App {
                 <section class="logs" aria-label="Logs">
                     { log_table::view(p, link) }
                     { panels::applied(p) }
+                    { sequence::view(&p.messages, p.scenario.nodes, p.sim.now()) }
                     { panels::event_log(p) }
                 </section>
                 { panels::help(p, link) }

@@ -2,7 +2,9 @@
 
 use super::app::{App, Msg};
 use crate::view::keys::KeyCommand;
+use crate::view::playground::Playground;
 use crate::view::speed;
+use crate::view::timeline_marks::{self, Mark};
 use web_sys::HtmlInputElement;
 use yew::html::Scope;
 use yew::prelude::*;
@@ -53,29 +55,54 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
     }
 }
 
-/// The timeline: scrub to any moment of the run so far. Ticks mark the
-/// actions taken; acting after scrubbing back forks the run there.
-pub fn timeline(p: &crate::view::playground::Playground, link: &Scope<App>) -> Html {
+/// The timeline: scrub to any moment of the run so far. Marks above the
+/// slider show elections, crashes, partitions and requests (click one to
+/// jump there); acting after scrubbing back forks the run there.
+pub fn timeline(p: &Playground, link: &Scope<App>) -> Html {
     let ms = |t: u64| t / crate::raft::MILLIS;
     let on_seek = link.callback(|e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        Msg::Seek(input.value_as_number().max(0.0) as u64)
+        if input.value() == input.max() {
+            return Msg::Seek(u64::MAX); // the very end, not its millisecond
+        }
+        Msg::Seek(input.value_as_number().max(0.0) as u64 * crate::raft::MILLIS)
     });
-    let in_past = p.sim.now() < p.horizon;
     html! {
         <div class="timeline">
-            <input type="range" min="0" max={ms(p.horizon).to_string()} step="1" value={ms(p.sim.now()).to_string()}
-                aria-label="Timeline" list="action-marks" oninput={on_seek} />
-            <datalist id="action-marks">
-                { for p.scenario.actions.iter().map(|(at, _)| html! { <option value={ms(*at).to_string()} /> }) }
-            </datalist>
+            <button aria-label="Step back one event" aria-keyshortcuts="Z" title="Step back one event (Z or ←)"
+                onclick={link.callback(|_| Msg::Key(KeyCommand::StepBack))}>{ "◀" }</button>
+            <div class="track">
+                <svg class="tmarks" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-label="Timeline marks">
+                    { for timeline_marks::marks(p).into_iter().map(|m| mark(m, p.horizon, link)) }
+                </svg>
+                <input type="range" min="0" max={ms(p.horizon).to_string()} step="1" value={ms(p.sim.now()).to_string()}
+                    aria-label="Timeline" oninput={on_seek} />
+            </div>
+            <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"
+                onclick={link.callback(|_| Msg::Key(KeyCommand::Step))}>{ "▶" }</button>
             <span class="timeline-note">
-                { if in_past {
+                { if p.in_the_past() {
                     format!("at {:.3} s of {:.3} s: acting here discards what came after", p.sim.now() as f64 / 1e6, p.horizon as f64 / 1e6)
                 } else {
                     format!("{} action(s) recorded", p.scenario.actions.len())
                 } }
             </span>
         </div>
+    }
+}
+
+/// One mark, an SVG bar (not a styled div: the CSP forbids inline styles).
+fn mark(m: Mark, horizon: u64, link: &Scope<App>) -> Html {
+    let at = m.at;
+    let title = format!("t={:.3}s {}", m.at as f64 / 1e6, m.label);
+    let x = timeline_marks::position_percent(m.at, horizon) * 10.0;
+    let onkeydown =
+        link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Seek(at)));
+    html! {
+        <rect class={classes!("tmark", m.kind.class())} x={format!("{:.1}", x - 2.0)} y="0" width="4" height="10"
+            role="button" tabindex="0" aria-label={title.clone()}
+            onclick={link.callback(move |_| Msg::Seek(at))} {onkeydown}>
+            <title>{ title }</title>
+        </rect>
     }
 }

@@ -3,7 +3,7 @@
 //! matchIndex for each follower marked above its row.
 
 use super::app::{App, Msg};
-use crate::view::palette::term_color;
+use crate::view::palette::term_class;
 use crate::view::playground::{Playground, Selection};
 use crate::view::scene::log_rows;
 use yew::html::Scope;
@@ -40,8 +40,7 @@ pub fn view(p: &Playground, link: &Scope<App>) -> Html {
                                     if row.match_index == Some(i) { marks.push("match"); }
                                     match cell {
                                         Some(&(_, term, committed)) => html! {
-                                            <td class={classes!("entry", if committed { "committed" } else { "uncommitted" })}
-                                                style={format!("background:{}", term_color(term))}
+                                            <td class={classes!("entry", term_class(term), if committed { "committed" } else { "uncommitted" })}
                                                 title={format!("index {i}, term {term}, {}", if committed { "committed" } else { "not committed" })}>
                                                 { term }
                                                 { for marks.iter().map(|m| html! { <span class={classes!("mark", *m)}>{ *m }</span> }) }

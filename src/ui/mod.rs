@@ -8,6 +8,7 @@ mod frame_loop;
 mod log_table;
 mod panels;
 mod perf;
+mod sequence;
 mod share;
 
 pub use app::{App, AppProps};

@@ -280,7 +280,7 @@ pub fn event_log(p: &Playground) -> Html {
         <div class="event-log">
             <h2>{ "Events" }</h2>
             <ol aria-label="Event log" aria-live="off">
-                { for p.events.lines().rev().take(60).map(|line| html! { <li>{ line }</li> }) }
+                { for p.events.until(p.sim.now()).rev().take(60).map(|line| html! { <li>{ line }</li> }) }
             </ol>
         </div>
     }

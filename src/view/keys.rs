@@ -5,6 +5,7 @@
 pub enum KeyCommand {
     TogglePause,
     Step,
+    StepBack,
     Faster,
     Slower,
     ClientRequestToLeader,
@@ -19,9 +20,10 @@ pub enum KeyCommand {
 }
 
 /// Every binding, for the help overlay: (keys, what they do).
-pub const BINDINGS: [(&str, &str); 13] = [
+pub const BINDINGS: [(&str, &str); 15] = [
     ("Space or .", "pause / play"),
     ("S or →", "step to the next event"),
+    ("Z or ←", "step back one event"),
     ("+ / -", "faster / slower"),
     ("C", "client request to the leader"),
     ("R", "restart the leader (crash)"),
@@ -33,6 +35,7 @@ pub const BINDINGS: [(&str, &str); 13] = [
     ("?", "this help"),
     ("Esc", "close panels"),
     ("Tab / Enter", "focus a node or message, open it"),
+    ("← / → in a tour", "previous / next step of the tour"),
 ];
 
 /// The command for a key as `KeyboardEvent.key` names it.
@@ -40,6 +43,7 @@ pub fn command_for(key: &str) -> Option<KeyCommand> {
     let command = match key {
         " " | "." => KeyCommand::TogglePause,
         "s" | "S" | "ArrowRight" => KeyCommand::Step,
+        "z" | "Z" | "ArrowLeft" => KeyCommand::StepBack,
         "+" | "=" => KeyCommand::Faster,
         "-" | "_" => KeyCommand::Slower,
         "c" | "C" => KeyCommand::ClientRequestToLeader,
@@ -70,6 +74,7 @@ mod tests {
         assert_eq!(command_for("A"), Some(KeyCommand::AlignTimers));
         assert_eq!(command_for("B"), Some(KeyCommand::ResumeAll));
         assert_eq!(command_for("?"), Some(KeyCommand::ToggleHelp));
+        assert_eq!(command_for("ArrowLeft"), Some(KeyCommand::StepBack));
         assert_eq!(command_for("x"), None);
     }
 }

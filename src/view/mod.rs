@@ -6,10 +6,14 @@
 pub mod event_log;
 pub mod geometry;
 pub mod keys;
+pub mod message_history;
 pub mod op_text;
 pub mod palette;
 pub mod permalink;
 pub mod playground;
 pub mod scene;
+pub mod sequence;
 pub mod snapshots;
 pub mod speed;
+pub mod timeline_marks;
+pub mod tours;

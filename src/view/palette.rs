@@ -18,6 +18,17 @@ pub fn term_color(term: u64) -> &'static str {
     TERM_COLORS[1 + ((term - 1) as usize % (TERM_COLORS.len() - 1))]
 }
 
+/// The CSS class giving an HTML element `term`'s colour as its background
+/// (the page allows no inline styles: see the Content-Security-Policy in
+/// index.html).
+pub fn term_class(term: u64) -> &'static str {
+    const CLASSES: [&str; TERM_COLORS.len()] = [
+        "term-0", "term-1", "term-2", "term-3", "term-4", "term-5", "term-6", "term-7",
+    ];
+    let color = term_color(term);
+    CLASSES[TERM_COLORS.iter().position(|c| *c == color).unwrap_or(0)]
+}
+
 /// The colour of a message by RPC type.
 pub fn message_color(kind: &str) -> &'static str {
     match kind {
@@ -38,5 +49,19 @@ mod tests {
         }
         assert_eq!(term_color(1), term_color(8));
         assert_ne!(term_color(0), term_color(1));
+    }
+
+    /// The stylesheet's term classes carry the very same colours.
+    #[test]
+    fn term_classes_match_the_stylesheet() {
+        let css = include_str!("../../www/style.css");
+        for term in 0..10 {
+            let rule = format!(
+                ".{} {{ background: {}; }}",
+                term_class(term),
+                term_color(term)
+            );
+            assert!(css.contains(&rule), "style.css lacks `{rule}`");
+        }
     }
 }

@@ -6,6 +6,7 @@
 use super::event_log::EventLog;
 use super::geometry::Point;
 use super::keys::KeyCommand;
+use super::message_history::MessageHistory;
 use super::op_text::MESSAGE_KEY;
 use super::scene::{self, Scene};
 use super::snapshots::Snapshots;
@@ -55,6 +56,8 @@ pub struct Playground {
     pub scenario: Scenario,
     /// What happened, in words.
     pub events: EventLog,
+    /// Every message of the run so far, for the space-time diagram.
+    pub messages: MessageHistory,
     /// Time travel: copies of the simulation to replay from.
     snapshots: Snapshots,
     /// The furthest simulated time this run has reached: the timeline's end.
@@ -144,6 +147,7 @@ impl Playground {
             horizon: 0,
             scenario,
             events: EventLog::default(),
+            messages: MessageHistory::default(),
         }
     }
 
@@ -225,6 +229,7 @@ impl Playground {
         let user_done = self.scenario.actions.len() - kept_from_file;
         self.snapshots.forget_after(now, user_done);
         self.events.forget_after(now, &self.sim);
+        self.messages.forget_after(now);
         self.horizon = now;
         self.frontier_events = self.sim.events();
     }
@@ -313,6 +318,10 @@ impl Playground {
                 self.paused = true;
                 self.step();
             }
+            KeyCommand::StepBack => {
+                self.paused = true;
+                self.step_back();
+            }
             KeyCommand::Faster => self.speed = speed::faster(self.speed),
             KeyCommand::Slower => self.speed = speed::slower(self.speed),
             KeyCommand::ClientRequestToLeader => {
@@ -356,6 +365,7 @@ impl Playground {
         }
         for (t, event) in self.sim.trace_mut().take_recorded() {
             self.events.record(t, &event);
+            self.messages.record(t, &event);
             if let TraceEvent::Drop { id, .. } = event {
                 if let Some(&(at, color)) = self.last_positions.get(&id) {
                     self.dying.push(Dying {

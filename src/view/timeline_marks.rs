@@ -1,0 +1,117 @@
+//! The marks along the timeline: where leaders were elected, nodes crashed
+//! or came back, the network split or healed, and requests were sent, so a
+//! person can see at a glance where to scrub to.
+
+use super::playground::Playground;
+use crate::raft::Time;
+use crate::sim::Action;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    Election,
+    Crash,
+    Recovery,
+    Partition,
+    Heal,
+    Request,
+    Other,
+}
+
+impl MarkKind {
+    /// The CSS class naming the mark's colour.
+    pub fn class(self) -> &'static str {
+        match self {
+            MarkKind::Election => "mark-election",
+            MarkKind::Crash => "mark-crash",
+            MarkKind::Recovery => "mark-recovery",
+            MarkKind::Partition => "mark-partition",
+            MarkKind::Heal => "mark-heal",
+            MarkKind::Request => "mark-request",
+            MarkKind::Other => "mark-other",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub at: Time,
+    pub kind: MarkKind,
+    pub label: String,
+}
+
+/// At most this many marks are drawn (the latest): a mark per pixel or
+/// more says nothing.
+pub const MAX_MARKS: usize = 200;
+
+/// Every mark of the run so far, in time order.
+pub fn marks(p: &Playground) -> Vec<Mark> {
+    let elections = p.events.elections().iter().map(|e| Mark {
+        at: e.at,
+        kind: MarkKind::Election,
+        label: format!("node {} elected leader for term {}", e.leader, e.term),
+    });
+    let actions = p.scenario.actions.iter().map(|(at, action)| Mark {
+        at: *at,
+        kind: kind_of(action),
+        label: action.to_string(),
+    });
+    let mut all: Vec<Mark> = elections.chain(actions).collect();
+    all.sort_by_key(|m| m.at);
+    let skip = all.len().saturating_sub(MAX_MARKS);
+    all.drain(..skip);
+    all
+}
+
+fn kind_of(action: &Action) -> MarkKind {
+    match action {
+        Action::Stop(_) | Action::Restart(_) => MarkKind::Crash,
+        Action::Resume(_) | Action::ResumeAll => MarkKind::Recovery,
+        Action::Partition(_) | Action::CutLink { .. } => MarkKind::Partition,
+        Action::Heal | Action::RestoreLink { .. } => MarkKind::Heal,
+        Action::ClientRequest { .. } => MarkKind::Request,
+        _ => MarkKind::Other,
+    }
+}
+
+/// Where a mark sits along a timeline that ends at `horizon`, in percent.
+pub fn position_percent(at: Time, horizon: Time) -> f64 {
+    if horizon == 0 {
+        return 0.0;
+    }
+    (at.min(horizon) as f64 / horizon as f64 * 100.0).clamp(0.0, 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::MILLIS;
+
+    #[test]
+    fn elections_crashes_partitions_and_requests_are_marked_in_order() {
+        let mut p = Playground::new(5, 5).unwrap();
+        p.skip(1_000);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::Stop(leader));
+        p.skip(1_000);
+        p.act(Action::Partition(vec![vec![1]]));
+        p.command(crate::view::keys::KeyCommand::ClientRequestToLeader);
+        p.act(Action::Heal);
+        p.skip(1_000);
+        let marks = marks(&p);
+        let kinds: Vec<MarkKind> = marks.iter().map(|m| m.kind).collect();
+        let elections = kinds.iter().filter(|k| **k == MarkKind::Election).count();
+        assert!(elections >= 2, "first leader and its successor: {marks:?}");
+        for kind in [
+            MarkKind::Crash,
+            MarkKind::Partition,
+            MarkKind::Request,
+            MarkKind::Heal,
+        ] {
+            assert!(kinds.contains(&kind), "{kind:?} missing: {marks:?}");
+        }
+        assert!(marks.windows(2).all(|w| w[0].at <= w[1].at));
+        assert!(marks[0].label.contains("elected leader for term"));
+        assert_eq!(position_percent(500 * MILLIS, 2_000 * MILLIS), 25.0);
+        assert_eq!(position_percent(1, 0), 0.0);
+    }
+}

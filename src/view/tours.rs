@@ -1,0 +1,114 @@
+//! The built-in guided tours: each is a scenario (docs/tours/<id>.json, the
+//! versioned scenario format) and a few narrated steps. The playground loads
+//! the scenario, shows step 0 at time 0, paused, and on "Next" plays to the
+//! next step's time and pauses there; each step's text tells what is on
+//! screen at that moment and what happened since the previous step.
+//!
+//! Every factual claim of a step is checked against the simulation in
+//! tests/tours.rs, so a change to the core or the simulator that changes a
+//! story fails a test instead of leaving a wrong narration.
+
+mod figure_8;
+mod leader_crash;
+mod leader_election;
+mod log_replication;
+mod minority_leader;
+mod restart_catch_up;
+mod split_vote;
+
+use crate::sim::Scenario;
+
+/// One stop of a tour: the simulated time to pause at, and what to say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Simulated milliseconds since the start of the scenario.
+    pub at_ms: u64,
+    pub text: &'static str,
+}
+
+/// A guided tour: a scenario and its narrated steps, in time order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tour {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+    /// The scenario, in the JSON format of docs/scenario-format.md.
+    pub scenario_json: &'static str,
+    pub steps: &'static [Step],
+}
+
+impl Tour {
+    /// The tour's scenario. Every built-in scenario is parsed by a test, so
+    /// this cannot fail.
+    pub fn scenario(&self) -> Scenario {
+        Scenario::from_json(self.scenario_json)
+            .unwrap_or_else(|e| panic!("built-in tour {} does not parse: {e}", self.id))
+    }
+}
+
+/// The tours, from the basics (§5.2 elections, §5.3 replication) to the
+/// subtle commit rule of §5.4.2.
+pub static TOURS: [Tour; 7] = [
+    Tour {
+        id: "leader-election",
+        title: "Leader election",
+        summary: "Followers time out, one becomes a candidate, wins a majority of votes and \
+                  leads with heartbeats; terms number the elections (§5.2).",
+        scenario_json: include_str!("../../docs/tours/leader-election.json"),
+        steps: leader_election::STEPS,
+    },
+    Tour {
+        id: "log-replication",
+        title: "Log replication",
+        summary: "Client writes become log entries on the leader, are copied by AppendEntries, \
+                  committed on a majority and applied everywhere in the same order (§5.3).",
+        scenario_json: include_str!("../../docs/tours/log-replication.json"),
+        steps: log_replication::STEPS,
+    },
+    Tour {
+        id: "leader-crash",
+        title: "Leader crash",
+        summary: "The leader crashes; the others elect a new leader in a higher term, and the \
+                  old leader restarts as a follower and catches up (§5.2, §5.3).",
+        scenario_json: include_str!("../../docs/tours/leader-crash.json"),
+        steps: leader_crash::STEPS,
+    },
+    Tour {
+        id: "split-vote",
+        title: "Split vote",
+        summary: "Election timers fire together, the candidates split the votes and nobody wins \
+                  the term; randomized timeouts settle it in the next term (§5.2).",
+        scenario_json: include_str!("../../docs/tours/split-vote.json"),
+        steps: split_vote::STEPS,
+    },
+    Tour {
+        id: "minority-leader",
+        title: "Leader on the minority side",
+        summary: "A partition strands the leader with a minority: its new entry cannot commit, \
+                  the majority elects a new leader, and after healing the old entry is \
+                  replaced (§5.3, §5.4).",
+        scenario_json: include_str!("../../docs/tours/minority-leader.json"),
+        steps: minority_leader::STEPS,
+    },
+    Tour {
+        id: "restart-catch-up",
+        title: "Restart and catch up",
+        summary: "A follower stops while the others commit entries; it restarts with its saved \
+                  log and the leader backs up nextIndex to bring it up to date (§5.3).",
+        scenario_json: include_str!("../../docs/tours/restart-catch-up.json"),
+        steps: restart_catch_up::STEPS,
+    },
+    Tour {
+        id: "figure-8",
+        title: "Figure 8: old entries",
+        summary: "Why a leader commits only entries of its own term by counting replicas: an \
+                  older entry stored on a majority can still be overwritten (§5.4.2).",
+        scenario_json: include_str!("../../docs/tours/figure-8.json"),
+        steps: figure_8::STEPS,
+    },
+];
+
+/// The tour with this id, if there is one.
+pub fn find(id: &str) -> Option<&'static Tour> {
+    TOURS.iter().find(|t| t.id == id)
+}

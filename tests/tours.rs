@@ -1,0 +1,966 @@
+//! The built-in guided tours (src/view/tours.rs, docs/tours/*.json).
+//!
+//! Each tour is replayed the way the playground plays it: load the scenario
+//! with `Playground::from_scenario`, then play to each step's time and pause.
+//! At every step the test asserts the facts that step's text tells the
+//! student (who leads which term, roles, who is stopped, logs, commit
+//! indexes, client outcomes), so the narration cannot drift from what is on
+//! screen. No tour may break a safety invariant.
+
+use raft_playground::raft::{
+    LogIndex, Message, NodeId, Op, Payload, RaftNode, Term, Time, UnsafeSwitch, UnsafeSwitches,
+    MILLIS,
+};
+use raft_playground::sim::{Action, Endpoint, Outcome, Packet, Simulation};
+use raft_playground::view::playground::{playground_config, Playground};
+use raft_playground::view::tours::{self, Tour, TOURS};
+use std::collections::BTreeSet;
+use std::process::Command;
+
+// ---- replaying a tour -----------------------------------------------------
+
+/// A tour as the playground shows it: paused at step `next - 1`.
+struct Replay {
+    tour: &'static Tour,
+    playground: Playground,
+    next: usize,
+}
+
+impl Replay {
+    fn new(id: &str) -> Self {
+        let tour = tours::find(id).unwrap_or_else(|| panic!("no tour {id}"));
+        let playground = Playground::from_scenario(tour.scenario()).expect("tour loads");
+        Replay {
+            tour,
+            playground,
+            next: 0,
+        }
+    }
+
+    /// Plays on to step `i` ("Next"), checks that no invariant broke on the
+    /// way, and returns the simulation as the person sees it there.
+    fn step(&mut self, i: usize) -> &Simulation {
+        assert_eq!(i, self.next, "{}: steps are visited in order", self.tour.id);
+        let at_ms = self.tour.steps[i].at_ms;
+        let now_ms = self.playground.sim.now() / MILLIS;
+        self.playground.skip(at_ms - now_ms);
+        assert_eq!(self.playground.sim.now(), at_ms * MILLIS);
+        assert_no_violations(&self.playground.sim);
+        self.next += 1;
+        &self.playground.sim
+    }
+
+    /// Checks that every step was asserted.
+    fn done(&self) {
+        assert_eq!(
+            self.next,
+            self.tour.steps.len(),
+            "{}: every step is checked",
+            self.tour.id
+        );
+    }
+}
+
+/// The scenario's simulation with some unsafe switches on, every action of
+/// the tour scheduled (the scenario format has no field for switches).
+fn start_with(tour: &Tour, switches: UnsafeSwitches) -> Simulation {
+    let scenario = tour.scenario();
+    let mut config = scenario.config();
+    config.unsafe_switches = switches;
+    let mut sim = Simulation::new(config).expect("valid config");
+    for (at, action) in &scenario.actions {
+        sim.schedule(*at, action.clone()).expect("valid action");
+    }
+    sim
+}
+
+/// The first moment at or after `from` when `holds` is true, replaying the
+/// tour event by event (for the times a text gives, like "at 625 ms").
+fn first_time(tour: &Tour, from: Time, holds: impl Fn(&Simulation) -> bool) -> Time {
+    let scenario = tour.scenario();
+    let mut sim = scenario.start(false).expect("tour starts");
+    sim.run_until(from);
+    while !holds(&sim) {
+        assert!(
+            sim.step() && sim.now() <= scenario.duration,
+            "never happens"
+        );
+    }
+    sim.now()
+}
+
+/// `t` in whole milliseconds, rounded.
+fn ms(t: Time) -> u64 {
+    (t + MILLIS / 2) / MILLIS
+}
+
+/// Does the tour's scenario do `action` at `at_ms`?
+fn scenario_does(tour: &Tour, at_ms: u64, action: Action) -> bool {
+    tour.scenario().actions.contains(&(at_ms * MILLIS, action))
+}
+
+// ---- reading the cluster ----------------------------------------------------
+
+fn node(sim: &Simulation, id: NodeId) -> &RaftNode {
+    &sim.server(id).expect("node exists").node
+}
+
+/// The role drawn for a server: a stopped one is grey whatever it was.
+fn role(sim: &Simulation, id: NodeId) -> &'static str {
+    if sim.server(id).expect("node exists").up {
+        node(sim, id).role().as_str()
+    } else {
+        "stopped"
+    }
+}
+
+fn term(sim: &Simulation, id: NodeId) -> Term {
+    node(sim, id).current_term()
+}
+
+fn commit(sim: &Simulation, id: NodeId) -> LogIndex {
+    node(sim, id).commit_index()
+}
+
+/// A log as the log table shows it: `noop/<term>` or `<key>=<value>/<term>`.
+fn log(sim: &Simulation, id: NodeId) -> Vec<String> {
+    node(sim, id)
+        .log()
+        .entries()
+        .iter()
+        .map(|e| match &e.payload {
+            Payload::Noop => format!("noop/{}", e.term),
+            Payload::Command(c) => match &c.op {
+                Op::Write { key, value } => {
+                    format!("{key}={value}/{}", e.term)
+                }
+                op => format!("{op}/{}", e.term),
+            },
+        })
+        .collect()
+}
+
+/// The value of `key` in a server's key-value store.
+fn value(sim: &Simulation, id: NodeId, key: &str) -> Option<String> {
+    node(sim, id).state_machine().get(key).cloned()
+}
+
+fn assert_leader(sim: &Simulation, id: NodeId, t: Term) {
+    assert_eq!(sim.leader(), Some(id), "leader");
+    assert_eq!(role(sim, id), "leader");
+    assert_eq!(term(sim, id), t, "S{id}'s term");
+}
+
+fn assert_follower_of(sim: &Simulation, id: NodeId, leader: NodeId, t: Term) {
+    assert_eq!(role(sim, id), "follower", "S{id}'s role");
+    assert_eq!(term(sim, id), t, "S{id}'s term");
+    assert_eq!(node(sim, id).leader_hint(), Some(leader), "S{id}'s leader");
+}
+
+fn assert_no_violations(sim: &Simulation) {
+    let v = sim.violations();
+    assert!(v.is_empty(), "violations: {:?}", v);
+}
+
+/// Raft messages in flight from one server to another, of one kind.
+fn in_flight(sim: &Simulation, from: NodeId, to: NodeId, kind: &str) -> Vec<Message> {
+    sim.network()
+        .in_flight()
+        .filter(|m| m.from == Endpoint::Node(from) && m.to == Endpoint::Node(to))
+        .filter_map(|m| match &m.packet {
+            Packet::Raft(message) if message.kind() == kind => Some(message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How the client operation that wrote `value` ended so far, and at which
+/// log index.
+fn outcome(sim: &Simulation, written: &str) -> (Outcome, bool, Option<LogIndex>) {
+    let op = sim
+        .history()
+        .iter()
+        .find(|o| matches!(&o.op, Op::Write { value, .. } if value == written))
+        .unwrap_or_else(|| panic!("no client wrote {written}"));
+    (op.outcome, op.return_t.is_some(), op.index)
+}
+
+fn ids(list: &[NodeId]) -> BTreeSet<NodeId> {
+    list.iter().copied().collect()
+}
+
+// ---- the tours as a list ------------------------------------------------------
+
+#[test]
+fn seven_tours_in_the_documented_order() {
+    let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "leader-election",
+            "log-replication",
+            "leader-crash",
+            "split-vote",
+            "minority-leader",
+            "restart-catch-up",
+            "figure-8",
+        ]
+    );
+    for tour in &TOURS {
+        assert_eq!(tours::find(tour.id), Some(tour));
+    }
+    assert_eq!(tours::find("no-such-tour"), None);
+}
+
+/// Sentences in a text: a '.', '!' or '?' at the end or before a space
+/// ("§5.4.2" is not a sentence end).
+fn sentences(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .filter(|&i| ".!?".contains(chars[i]) && chars.get(i + 1).is_none_or(|c| *c == ' '))
+        .count()
+}
+
+#[test]
+fn every_tour_is_well_formed() {
+    for tour in &TOURS {
+        let id = tour.id;
+        let scenario = tour.scenario();
+        assert!(!tour.title.is_empty() && !tour.summary.is_empty(), "{id}");
+        assert!((3..=9).contains(&scenario.nodes), "{id}: 3 to 9 nodes");
+        assert_eq!(
+            scenario.timing,
+            playground_config(scenario.seed, scenario.nodes).timing,
+            "{id}: the playground's timing"
+        );
+        assert!((4..=9).contains(&tour.steps.len()), "{id}: 4 to 9 steps");
+        assert_eq!(tour.steps[0].at_ms, 0, "{id}: step 0 at time 0");
+        for pair in tour.steps.windows(2) {
+            assert!(pair[0].at_ms < pair[1].at_ms, "{id}: times increase");
+        }
+        let last = tour.steps.last().unwrap().at_ms;
+        assert!(last * MILLIS <= scenario.duration, "{id}: within the run");
+        for step in tour.steps {
+            let text = step.text;
+            assert!(!text.trim().is_empty(), "{id}: empty text");
+            assert!(
+                (1..=3).contains(&sentences(text)),
+                "{id} at {} ms: 1 to 3 sentences: {text}",
+                step.at_ms
+            );
+            assert!(text.len() <= 300, "{id} at {} ms: too long", step.at_ms);
+            // Servers are named S1..=Sn, as the simulator numbers them.
+            for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if let Some(n) = word.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()) {
+                    assert!((1..=scenario.nodes).contains(&n), "{id}: no server S{n}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_tour_runs_without_violations_and_the_cli_agrees() {
+    for tour in &TOURS {
+        let sim = tour.scenario().run().expect("tour runs");
+        assert_no_violations(&sim);
+        let file = format!("{}/docs/tours/{}.json", env!("CARGO_MANIFEST_DIR"), tour.id);
+        let out = Command::new(env!("CARGO_BIN_EXE_raft-sim"))
+            .args(["run", "--scenario", &file])
+            .output()
+            .expect("raft-sim runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}: {stdout}", tour.id);
+        assert!(stdout.contains("verdict: PASS"), "{}: {stdout}", tour.id);
+    }
+}
+
+/// "Back" jumps to the previous step's time and "Next" plays on from there:
+/// both must show exactly what playing straight through showed.
+#[test]
+fn back_and_next_show_the_same_pictures() {
+    fn picture(sim: &Simulation) -> String {
+        let servers: Vec<_> = sim
+            .servers()
+            .iter()
+            .map(|s| {
+                let id = s.node.id();
+                (
+                    role(sim, id),
+                    term(sim, id),
+                    s.node.voted_for(),
+                    commit(sim, id),
+                    log(sim, id),
+                )
+            })
+            .collect();
+        let messages: Vec<u64> = sim.network().in_flight().map(|m| m.id).collect();
+        format!("{} {servers:?} {messages:?} {:?}", sim.now(), sim.history())
+    }
+    for tour in &TOURS {
+        let mut replay = Replay::new(tour.id);
+        let forward: Vec<String> = (0..tour.steps.len())
+            .map(|i| picture(replay.step(i)))
+            .collect();
+        let p = &mut replay.playground;
+        for i in (0..tour.steps.len() - 1).rev() {
+            p.seek(tour.steps[i].at_ms * MILLIS);
+            assert_eq!(picture(&p.sim), forward[i], "{} back to step {i}", tour.id);
+            let mut next = p.clone();
+            next.skip(tour.steps[i + 1].at_ms - tour.steps[i].at_ms);
+            let again = picture(&next.sim);
+            assert_eq!(again, forward[i + 1], "{} next to step {}", tour.id, i + 1);
+        }
+    }
+}
+
+// ---- 1. leader election -------------------------------------------------------
+
+#[test]
+fn tour_leader_election() {
+    let mut r = Replay::new("leader-election");
+    let tour = r.tour;
+    let all = [1, 2, 3, 4, 5];
+
+    let sim = r.step(0);
+    assert_eq!(sim.leader(), None);
+    for id in all {
+        assert_eq!((role(sim, id), term(sim, id)), ("follower", 0));
+        let deadline = node(sim, id).election_deadline();
+        assert!((100 * MILLIS..=200 * MILLIS).contains(&deadline));
+    }
+    let shortest = (1..=5).min_by_key(|&id| node(sim, id).election_deadline());
+    assert_eq!(shortest, Some(3));
+
+    let sim = r.step(1);
+    assert_eq!((role(sim, 3), term(sim, 3)), ("candidate", 1));
+    assert_eq!(node(sim, 3).voted_for(), Some(3));
+    for id in [1, 2, 4, 5] {
+        assert_eq!((role(sim, id), term(sim, id)), ("follower", 0));
+        assert_eq!(in_flight(sim, 3, id, "RequestVote").len(), 1);
+    }
+    let timed_out = first_time(tour, 0, |s| role(s, 3) == "candidate");
+    assert_eq!(ms(timed_out), 118, "about 118 ms");
+
+    let sim = r.step(2);
+    assert_eq!(node(sim, 3).votes(), &ids(&[3]), "replies not back yet");
+    for id in [1, 2, 4, 5] {
+        assert_eq!((role(sim, id), term(sim, id)), ("follower", 1));
+        assert_eq!(node(sim, id).voted_for(), Some(3));
+        let reply = in_flight(sim, id, 3, "RequestVoteReply");
+        assert!(matches!(
+            reply[..],
+            [Message::RequestVoteReply {
+                vote_granted: true,
+                ..
+            }]
+        ));
+    }
+
+    let sim = r.step(3);
+    assert_leader(sim, 3, 1);
+    // S2's and S5's votes arrived; S1's and S4's are still on the way.
+    for id in [2, 5] {
+        assert!(in_flight(sim, id, 3, "RequestVoteReply").is_empty());
+    }
+    for id in [1, 4] {
+        assert_eq!(in_flight(sim, id, 3, "RequestVoteReply").len(), 1);
+    }
+    assert_eq!(log(sim, 3), ["noop/1"]);
+    for id in [1, 2, 4, 5] {
+        let append = in_flight(sim, 3, id, "AppendEntries");
+        assert!(
+            matches!(&append[..], [Message::AppendEntries { entries, .. }] if entries.len() == 1)
+        );
+    }
+
+    for i in [4, 5] {
+        let sim = r.step(i);
+        assert_leader(sim, 3, 1);
+        assert!(node(sim, 3).next_deadline() <= sim.now() + 50 * MILLIS);
+        for id in [1, 2, 4, 5] {
+            assert_follower_of(sim, id, 3, 1);
+            assert!(node(sim, id).election_deadline() > sim.now());
+        }
+        let leaders: Vec<_> = sim.checker().leaders().collect();
+        assert_eq!(leaders, [(1, 3)], "one leader, of term 1, ever");
+    }
+    // "If S3 stopped, a new election would start term 2."
+    let mut what_if = r.playground.sim.clone();
+    what_if.act_now(Action::Stop(3)).unwrap();
+    what_if.run_until(what_if.now() + 500 * MILLIS);
+    let new_leader = what_if.leader().expect("a new leader");
+    assert_eq!(term(&what_if, new_leader), 2);
+    r.done();
+}
+
+// ---- 2. log replication ---------------------------------------------------------
+
+#[test]
+fn tour_log_replication() {
+    let mut r = Replay::new("log-replication");
+    let tour = r.tour;
+    let all = [1, 2, 3, 4, 5];
+    let followers = [1, 2, 3, 5];
+
+    let sim = r.step(0);
+    assert!(all.iter().all(|&id| log(sim, id).is_empty()));
+
+    let sim = r.step(1);
+    assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 4)]);
+    assert_leader(sim, 4, 1);
+    for id in all {
+        assert_eq!(log(sim, id), ["noop/1"]);
+        assert_eq!(commit(sim, id), 1);
+    }
+    assert!(sim.history().is_empty());
+    let x1 = Action::ClientRequest {
+        to: Some(4),
+        op: Op::Write {
+            key: "x".into(),
+            value: "1".into(),
+        },
+    };
+    assert!(
+        scenario_does(tour, 400, x1),
+        "a client is about to write x=1"
+    );
+
+    let sim = r.step(2);
+    assert_eq!(log(sim, 4), ["noop/1", "x=1/1"]);
+    assert_eq!(commit(sim, 4), 1);
+    for id in followers {
+        assert_eq!(log(sim, id), ["noop/1"]);
+        let append = in_flight(sim, 4, id, "AppendEntries");
+        assert!(
+            matches!(&append[..], [Message::AppendEntries { entries, .. }] if entries.len() == 1)
+        );
+    }
+
+    let sim = r.step(3);
+    for id in followers {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1"]);
+        assert_eq!(commit(sim, id), 1, "followers do not know yet");
+    }
+    assert_eq!(commit(sim, 4), 2);
+    assert_eq!(node(sim, 4).last_applied(), 2);
+    assert_eq!(value(sim, 4, "x").as_deref(), Some("1"));
+    let answering = sim
+        .network()
+        .in_flight()
+        .any(|m| m.from == Endpoint::Node(4) && matches!(m.packet, Packet::ClientReply(_)));
+    assert!(answering, "the answer is on its way to the client");
+
+    let sim = r.step(4);
+    for id in all {
+        assert_eq!((commit(sim, id), node(sim, id).last_applied()), (2, 2));
+        assert_eq!(value(sim, id, "x").as_deref(), Some("1"));
+    }
+    assert_eq!(outcome(sim, "1"), (Outcome::Ok, true, Some(2)));
+
+    let sim = r.step(5);
+    let y = sim.history().iter().find(|o| o.op.key() == "y").unwrap();
+    let x3 = sim
+        .history()
+        .iter()
+        .rev()
+        .find(|o| o.op.key() == "x")
+        .unwrap();
+    assert_eq!(
+        x3.invoke_t - y.invoke_t,
+        5 * MILLIS,
+        "y=2 sent 5 ms before x=3"
+    );
+    assert_ne!(x3.client, y.client, "two clients");
+    assert_eq!(log(sim, 4), ["noop/1", "x=1/1", "x=3/1", "y=2/1"]);
+    assert_eq!(commit(sim, 4), 2);
+    for id in followers {
+        assert_eq!(log(sim, id).len(), 2);
+    }
+
+    let sim = r.step(6);
+    assert_eq!(commit(sim, 4), 4);
+    for id in followers {
+        assert_eq!(commit(sim, id), 2);
+    }
+    assert_eq!(outcome(sim, "3"), (Outcome::Ok, true, Some(3)));
+    assert_eq!(outcome(sim, "2"), (Outcome::Ok, true, Some(4)));
+
+    let sim = r.step(7);
+    for id in all {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1", "x=3/1", "y=2/1"]);
+        assert_eq!((commit(sim, id), node(sim, id).last_applied()), (4, 4));
+        assert_eq!(value(sim, id, "x").as_deref(), Some("3"));
+        assert_eq!(value(sim, id, "y").as_deref(), Some("2"));
+        assert_eq!(
+            node(sim, id).state_machine().applied(),
+            node(sim, 4).state_machine().applied()
+        );
+    }
+    r.done();
+}
+
+// ---- 3. leader crash ---------------------------------------------------------------
+
+#[test]
+fn tour_leader_crash() {
+    let mut r = Replay::new("leader-crash");
+    let tour = r.tour;
+    let all = [1, 2, 3, 4, 5];
+    r.step(0);
+
+    let sim = r.step(1);
+    assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 5)]);
+    assert_leader(sim, 5, 1);
+    for id in all {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1"]);
+        assert_eq!(commit(sim, id), 2);
+    }
+    assert_eq!(outcome(sim, "1"), (Outcome::Ok, true, Some(2)));
+
+    let sim = r.step(2);
+    assert!(scenario_does(tour, 500, Action::Stop(5)));
+    assert_eq!(role(sim, 5), "stopped");
+    assert_eq!(sim.leader(), None);
+    for id in [1, 2, 3, 4] {
+        assert_eq!((role(sim, id), term(sim, id)), ("follower", 1));
+    }
+
+    let sim = r.step(3);
+    assert_eq!((role(sim, 3), term(sim, 3)), ("candidate", 2));
+    for id in [1, 2, 4] {
+        assert_eq!(
+            (role(sim, id), term(sim, id)),
+            ("follower", 1),
+            "S3 was first"
+        );
+    }
+    assert_eq!(node(sim, 3).config().quorum(), 3);
+
+    let sim = r.step(4);
+    assert_leader(sim, 3, 2);
+    for id in [1, 2, 4] {
+        assert_eq!(term(sim, id), 2);
+        assert_eq!(node(sim, id).voted_for(), Some(3));
+    }
+    assert_eq!(log(sim, 3), ["noop/1", "x=1/1", "noop/2"]);
+    let elected = first_time(tour, 500 * MILLIS, |s| s.leader().is_some());
+    assert!((140..=160).contains(&(ms(elected) - 500)), "about 150 ms");
+
+    let sim = r.step(5);
+    for id in [1, 2, 3, 4] {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1", "noop/2", "y=2/2"]);
+        assert_eq!(commit(sim, id), 4);
+    }
+    assert_eq!(outcome(sim, "2"), (Outcome::Ok, true, Some(4)));
+    assert_eq!((role(sim, 5), log(sim, 5).len()), ("stopped", 2));
+
+    let sim = r.step(6);
+    assert!(scenario_does(tour, 1100, Action::Restart(5)));
+    assert_eq!((role(sim, 5), term(sim, 5)), ("follower", 1));
+    assert_eq!(node(sim, 5).voted_for(), Some(5));
+    assert_eq!(log(sim, 5), ["noop/1", "x=1/1"]);
+    assert_eq!((commit(sim, 5), node(sim, 5).last_applied()), (0, 0));
+
+    let sim = r.step(7);
+    assert_follower_of(sim, 5, 3, 2);
+    for id in all {
+        assert_eq!(log(sim, id), log(sim, 3));
+        assert_eq!(commit(sim, id), 4);
+    }
+    r.done();
+}
+
+// ---- 4. split vote -------------------------------------------------------------------
+
+#[test]
+fn tour_split_vote() {
+    let mut r = Replay::new("split-vote");
+    let tour = r.tour;
+    let rest = [1, 3, 4, 5];
+    r.step(0);
+
+    let sim = r.step(1);
+    assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 2)]);
+    assert_leader(sim, 2, 1);
+    for id in rest {
+        assert_follower_of(sim, id, 2, 1);
+    }
+
+    let sim = r.step(2);
+    assert!(scenario_does(tour, 400, Action::Stop(2)));
+    assert!(scenario_does(tour, 400, Action::AlignTimers));
+    assert_eq!(role(sim, 2), "stopped");
+    for id in rest {
+        assert_eq!(node(sim, id).election_deadline(), 500 * MILLIS);
+    }
+
+    for i in [3, 4] {
+        let sim = r.step(i);
+        for id in rest {
+            assert_eq!((role(sim, id), term(sim, id)), ("candidate", 2));
+            assert_eq!(node(sim, id).voted_for(), Some(id));
+        }
+        if i == 3 {
+            for (from, to) in rest.iter().flat_map(|&a| rest.map(|b| (a, b))) {
+                let asks = in_flight(sim, from, to, "RequestVote").len();
+                assert_eq!(asks, usize::from(from != to), "S{from} asks S{to}");
+            }
+        }
+    }
+    // Step 4: every answer is in, and each candidate has only its own vote.
+    let sim = &r.playground.sim;
+    for id in rest {
+        assert_eq!(node(sim, id).votes(), &ids(&[id]), "S{id}: 1 vote");
+        for other in 1..=5 {
+            assert!(in_flight(sim, other, id, "RequestVoteReply").is_empty());
+        }
+    }
+    assert_eq!(sim.checker().leader_of(2), None);
+
+    let sim = r.step(5);
+    assert_eq!((role(sim, 3), term(sim, 3)), ("candidate", 3));
+    for id in [1, 4, 5] {
+        assert_eq!((role(sim, id), term(sim, id)), ("candidate", 2));
+    }
+    let started = first_time(tour, 505 * MILLIS, |s| term(s, 3) == 3);
+    assert_eq!(ms(started), 625);
+
+    let sim = r.step(6);
+    assert_leader(sim, 3, 3);
+    for id in [1, 4, 5] {
+        assert_eq!(node(sim, id).voted_for(), Some(3));
+        assert_eq!((role(sim, id), term(sim, id)), ("follower", 3));
+    }
+    assert_eq!(sim.checker().leader_of(2), None, "nobody won term 2");
+
+    let sim = r.step(7);
+    assert!(scenario_does(tour, 800, Action::Restart(2)));
+    assert_leader(sim, 3, 3);
+    for id in [1, 2, 4, 5] {
+        assert_follower_of(sim, id, 3, 3);
+    }
+    r.done();
+}
+
+// ---- 5. leader on the minority side ------------------------------------------------
+
+#[test]
+fn tour_minority_leader() {
+    let mut r = Replay::new("minority-leader");
+    let tour = r.tour;
+    let all = [1, 2, 3, 4, 5];
+    r.step(0);
+
+    let sim = r.step(1);
+    assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 3)]);
+    assert_leader(sim, 3, 1);
+    for id in all {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1"]);
+        assert_eq!(commit(sim, id), 2);
+    }
+
+    let sim = r.step(2);
+    let group = |id: NodeId| sim.network().groups()[&id];
+    assert_eq!(group(3), group(4));
+    assert!(group(1) == group(2) && group(2) == group(5) && group(1) != group(3));
+    assert_leader(sim, 3, 1);
+
+    let sim = r.step(3);
+    for id in [3, 4] {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1", "x=lost/1"]);
+        assert_eq!(commit(sim, id), 2);
+    }
+    assert_eq!(role(sim, 3), "leader");
+    assert_eq!(outcome(sim, "lost"), (Outcome::Unknown, false, None));
+
+    let sim = r.step(4);
+    assert_leader(sim, 2, 2);
+    for id in [1, 5] {
+        assert_eq!(node(sim, id).voted_for(), Some(2));
+    }
+    assert_eq!((role(sim, 3), term(sim, 3)), ("leader", 1), "two leaders");
+
+    let sim = r.step(5);
+    for id in [1, 2, 5] {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1", "noop/2", "x=2/2"]);
+        assert_eq!(commit(sim, id), 4);
+    }
+    assert_eq!(outcome(sim, "2"), (Outcome::Ok, true, Some(4)));
+
+    let sim = r.step(6);
+    assert!(scenario_does(tour, 1300, Action::Heal));
+    assert!(!sim.network().is_partitioned());
+    assert_follower_of(sim, 3, 2, 2);
+    for id in [3, 4] {
+        assert_eq!(log(sim, id)[2], "x=lost/1");
+    }
+    assert!(!outcome(sim, "lost").1, "no answer yet");
+
+    let sim = r.step(7);
+    for id in all {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1", "noop/2", "x=2/2"]);
+        assert_eq!(commit(sim, id), 4);
+        assert_eq!(value(sim, id, "x").as_deref(), Some("2"));
+    }
+    assert_eq!(outcome(sim, "lost"), (Outcome::Fail, true, Some(3)));
+    r.done();
+}
+
+// ---- 6. restart and catch up ---------------------------------------------------------
+
+#[test]
+fn tour_restart_catch_up() {
+    let mut r = Replay::new("restart-catch-up");
+    let tour = r.tour;
+    let all = [1, 2, 3, 4, 5];
+    let full = ["noop/1", "x=1/1", "x=2/1", "y=3/1", "x=4/1"];
+    r.step(0);
+
+    let sim = r.step(1);
+    assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 1)]);
+    assert_leader(sim, 1, 1);
+    for id in all {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1"]);
+        assert_eq!(commit(sim, id), 2);
+    }
+
+    let sim = r.step(2);
+    assert!(scenario_does(tour, 500, Action::Stop(4)));
+    assert_eq!(role(sim, 4), "stopped");
+    assert_eq!(log(sim, 4), ["noop/1", "x=1/1"]);
+
+    let sim = r.step(3);
+    for id in [1, 2, 3, 5] {
+        assert_eq!(log(sim, id), full);
+        assert_eq!(commit(sim, id), 5);
+    }
+    assert_eq!(log(sim, 4).len(), 2);
+    assert_eq!(node(sim, 1).progress()[&4].match_index, 2);
+    for written in ["2", "3", "4"] {
+        assert_eq!(outcome(sim, written).0, Outcome::Ok);
+    }
+
+    let sim = r.step(4);
+    assert!(scenario_does(tour, 1000, Action::Restart(4)));
+    assert_eq!((role(sim, 4), term(sim, 4)), ("follower", 1));
+    assert_eq!(node(sim, 4).voted_for(), Some(1));
+    assert_eq!(log(sim, 4).len(), 2);
+    assert_eq!(commit(sim, 4), 0);
+
+    let sim = r.step(5);
+    assert_eq!(log(sim, 4).len(), 2);
+    let refusal = in_flight(sim, 4, 1, "AppendEntriesReply");
+    assert!(
+        matches!(
+            &refusal[..],
+            [Message::AppendEntriesReply {
+                success: false,
+                rejected_index: 5,
+                hint,
+                ..
+            }] if hint.index == 3
+        ),
+        "{refusal:?}"
+    );
+
+    let sim = r.step(6);
+    let append = in_flight(sim, 1, 4, "AppendEntries");
+    assert!(
+        matches!(
+            &append[..],
+            [Message::AppendEntries {
+                prev_log_index: 2,
+                entries,
+                ..
+            }] if entries.len() == 3
+        ),
+        "{append:?}"
+    );
+
+    let sim = r.step(7);
+    assert_eq!(log(sim, 4), full);
+    assert_eq!((commit(sim, 4), node(sim, 4).last_applied()), (5, 5));
+    assert_eq!(node(sim, 1).progress()[&4].match_index, 5);
+    for id in all {
+        assert_eq!(log(sim, id), full);
+    }
+    r.done();
+}
+
+// ---- 7. Figure 8 ------------------------------------------------------------------------
+
+/// Which servers hold `entry` at `index` (1-based).
+fn holders(sim: &Simulation, index: usize, entry: &str) -> BTreeSet<NodeId> {
+    (1..=5)
+        .filter(|&id| log(sim, id).get(index - 1).map(String::as_str) == Some(entry))
+        .collect()
+}
+
+#[test]
+fn tour_figure_8() {
+    let mut r = Replay::new("figure-8");
+    let tour = r.tour;
+    r.step(0);
+
+    // (a) x=A is on S1 and S2 only.
+    let sim = r.step(1);
+    assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 1)]);
+    assert_leader(sim, 1, 1);
+    assert_eq!(holders(sim, 2, "x=A/1"), ids(&[1, 2]));
+    for id in [3, 4, 5] {
+        assert_eq!(log(sim, id), ["noop/1"]);
+    }
+    assert_eq!(commit(sim, 1), 1);
+    let group = |id: NodeId| sim.network().groups()[&id];
+    assert!(group(1) == group(2) && group(3) == group(4) && group(4) == group(5));
+    assert_ne!(group(1), group(3));
+    let appended = first_time(tour, 300 * MILLIS, |s| log(s, 1).len() == 2);
+    let split = Action::Partition(vec![vec![1, 2], vec![3, 4, 5]]);
+    assert!(
+        tour.scenario().actions.contains(&(appended, split)),
+        "just as"
+    );
+
+    // (b) S5 leads term 2 alone, with a different index 2.
+    let sim = r.step(2);
+    assert!(scenario_does(tour, 330, Action::ForceTimeout(5)));
+    assert_leader(sim, 5, 2);
+    assert_eq!(log(sim, 5), ["noop/1", "noop/2", "x=B/2"]);
+    for id in [3, 4] {
+        assert_eq!(node(sim, id).voted_for(), Some(5));
+        assert_eq!(log(sim, id), ["noop/1"]);
+    }
+    let group = |id: NodeId| sim.network().groups()[&id];
+    assert!((1..=4).all(|id| group(id) != group(5)), "S5 is alone");
+    assert_eq!((role(sim, 1), term(sim, 1)), ("follower", 2));
+
+    // (c) S1 leads term 3; the link S1 -> S2 is cut.
+    let sim = r.step(3);
+    assert_eq!((role(sim, 4), role(sim, 5)), ("stopped", "stopped"));
+    assert!(scenario_does(tour, 400, Action::ForceTimeout(1)));
+    assert_leader(sim, 1, 3);
+    assert_eq!(log(sim, 1), ["noop/1", "x=A/1", "noop/3"]);
+    for id in [2, 3] {
+        assert_eq!(node(sim, id).voted_for(), Some(1));
+    }
+    assert!(sim.network().cuts().contains(&(1, 2)));
+
+    // The key moment: an old entry on a majority, not committed.
+    let sim = r.step(4);
+    assert_eq!(holders(sim, 2, "x=A/1"), ids(&[1, 2, 3]), "a majority");
+    assert_eq!(holders(sim, 3, "noop/3"), ids(&[1, 3]), "a minority");
+    for id in [1, 2, 3] {
+        assert_eq!(commit(sim, id), 1, "S{id}: index 2 not committed");
+    }
+    assert_eq!(node(sim, 1).progress()[&3].match_index, 3);
+    // S5's log (last entry: index 3, term 2) is at least as up to date as
+    // S2's and S4's, not S3's: S2 and S4 would vote for it (§5.4.1).
+    let would_vote = |id: NodeId| node(sim, id).log().is_up_to_date(3, 2);
+    assert_eq!(
+        (would_vote(2), would_vote(3), would_vote(4)),
+        (true, false, true)
+    );
+    // And it really would: crash S1 now, bring S5 back, and S5 wins and
+    // overwrites index 2, legally, since it was not committed.
+    let mut what_if = sim.clone();
+    what_if.cancel_scheduled();
+    for action in [
+        Action::Stop(1),
+        Action::Heal,
+        Action::Restart(4),
+        Action::Restart(5),
+        Action::ForceTimeout(5), // term 3: S2 and S3 already voted for S1
+        Action::ForceTimeout(5), // term 4
+    ] {
+        what_if.act_now(action).unwrap();
+    }
+    what_if.run_until(what_if.now() + 300 * MILLIS);
+    assert_leader(&what_if, 5, 4);
+    assert_eq!(holders(&what_if, 2, "noop/2"), ids(&[2, 3, 4, 5]));
+    assert_no_violations(&what_if);
+
+    // (e) The no-op reaches S2: index 3 committed, and index 2 with it.
+    let sim = r.step(5);
+    assert!(scenario_does(
+        tour,
+        510,
+        Action::RestoreLink { from: 1, to: 2 }
+    ));
+    assert!(sim.network().cuts().is_empty());
+    assert_eq!(holders(sim, 3, "noop/3"), ids(&[1, 2, 3]));
+    assert_eq!(commit(sim, 1), 3);
+    assert_eq!(outcome(sim, "A"), (Outcome::Ok, true, Some(2)));
+
+    // S5 runs for term 3: only S4 votes for it.
+    let sim = r.step(6);
+    for action in [
+        Action::Stop(1),
+        Action::Restart(4),
+        Action::Restart(5),
+        Action::ForceTimeout(5),
+    ] {
+        assert!(scenario_does(tour, 650, action));
+    }
+    assert_eq!(role(sim, 1), "stopped");
+    assert_eq!((role(sim, 5), term(sim, 5)), ("candidate", 3));
+    assert_eq!(node(sim, 5).votes(), &ids(&[4, 5]));
+    for id in [2, 3] {
+        assert_eq!((term(sim, id), node(sim, id).voted_for()), (3, Some(1)));
+    }
+
+    // Term 4: refused again, by the log check this time.
+    let sim = r.step(7);
+    assert!(scenario_does(tour, 700, Action::ForceTimeout(5)));
+    assert_eq!((role(sim, 5), term(sim, 5)), ("candidate", 4));
+    assert_eq!(node(sim, 5).votes(), &ids(&[4, 5]));
+    for id in [2, 3] {
+        assert_eq!((term(sim, id), node(sim, id).voted_for()), (4, None));
+        assert_eq!(node(sim, id).log().last_term(), 3);
+    }
+    assert_eq!(node(sim, 5).log().last_term(), 2);
+
+    let sim = r.step(8);
+    assert_leader(sim, 3, 5);
+    for id in [2, 3, 4, 5] {
+        assert_eq!(log(sim, id), ["noop/1", "x=A/1", "noop/3", "noop/5"]);
+        assert!(commit(sim, id) >= 2);
+    }
+    assert_eq!(holders(sim, 3, "x=B/2"), ids(&[]));
+    r.done();
+}
+
+/// The same actions with the unsafe switch commit-old-terms (§5.4.2 broken,
+/// no election no-op): the step 5 and step 8 claims of the figure-8 tour
+/// become false. S1 commits x=A by counting replicas, with no entry of its
+/// own term, and S5 then wins and overwrites it: Figure 8 (d). The checker
+/// sees it.
+#[test]
+fn figure_8_with_the_unsafe_commit_rule_loses_a_committed_entry() {
+    let tour = tours::find("figure-8").unwrap();
+    let switch = UnsafeSwitch::from_name("commit-old-terms").unwrap();
+    let mut sim = start_with(tour, UnsafeSwitches::none().with(switch));
+    let at = |i: usize| tour.steps[i].at_ms * MILLIS;
+
+    sim.run_until(at(4));
+    assert_eq!(commit(&sim, 1), 0, "not committed at step 4 either");
+
+    sim.run_until(at(5));
+    assert_eq!(term(&sim, 1), 3);
+    assert_eq!(log(&sim, 1), ["x=A/1"], "no entry of term 3");
+    assert_eq!(commit(&sim, 1), 1, "committed by counting replicas");
+    assert_no_violations(&sim);
+
+    sim.run_until(at(8));
+    assert_leader(&sim, 5, 4);
+    for id in [2, 3, 4, 5] {
+        assert_eq!(log(&sim, id), ["x=B/2"], "x=A was erased");
+    }
+    let broken: BTreeSet<&str> = sim
+        .violations()
+        .iter()
+        .map(|v| v.invariant.name())
+        .collect();
+    assert!(broken.contains("leader_completeness"), "{broken:?}");
+    assert!(broken.contains("state_machine_safety"), "{broken:?}");
+}

@@ -21,7 +21,7 @@ async fn mount(seed: u64) -> Element {
         seed,
         nodes: 5,
         autoplay: false,
-        load: 0.0,
+        ..AppProps::default()
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     settle().await;

@@ -15,6 +15,7 @@ pub mod nemesis;
 pub mod network;
 pub mod run;
 pub mod scenario;
+pub mod scenario_binary;
 pub mod simulation;
 pub mod stable_hash;
 pub mod trace;

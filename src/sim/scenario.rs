@@ -103,9 +103,9 @@ impl Scenario {
         let timing = match root.get("timing") {
             None => defaults.timing,
             Some(t) => Timing {
-                election_timeout_min: uint(t, "election_timeout_min_us", 60_000_000)?,
-                election_timeout_max: uint(t, "election_timeout_max_us", 60_000_000)?,
-                heartbeat_interval: uint(t, "heartbeat_us", 60_000_000)?,
+                election_timeout_min: uint(t, "election_timeout_min_us", MAX_SETTING)?,
+                election_timeout_max: uint(t, "election_timeout_max_us", MAX_SETTING)?,
+                heartbeat_interval: uint(t, "heartbeat_us", MAX_SETTING)?,
             },
         };
         let network = match root.get("network") {
@@ -117,21 +117,105 @@ impl Scenario {
             nodes: uint(&root, "nodes", MAX_NODES)?,
             timing,
             network,
-            duration: uint(&root, "duration_us", 24 * 3600 * 1_000_000)?,
+            duration: uint(&root, "duration_us", MAX_DURATION)?,
             client_timeout: match root.get("client_timeout_us") {
                 None => defaults.workload.timeout,
-                Some(_) => uint(&root, "client_timeout_us", 3600 * 1_000_000)?,
+                Some(_) => uint(&root, "client_timeout_us", MAX_CLIENT_TIMEOUT)?,
             },
             actions: actions(&root)?,
         };
-        scenario.config().validate()?;
-        let sim = Simulation::new(scenario.config())?;
-        for (i, (_, action)) in scenario.actions.iter().enumerate() {
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Everything a scenario must satisfy, whatever it was read from (JSON,
+    /// a link): the limits the JSON reader checks field by field (they never
+    /// fail after `from_json`, whose own messages come first), then the
+    /// configuration and every action against the cluster.
+    pub fn validate(&self) -> Result<(), String> {
+        self.check_limits()?;
+        self.config().validate()?;
+        let sim = Simulation::new(self.config())?;
+        for (i, (_, action)) in self.actions.iter().enumerate() {
             sim.validate_action(action)
                 .map_err(|e| format!("action {}: {e}", i + 1))?;
         }
-        Ok(scenario)
+        Ok(())
     }
+
+    /// The ranges `from_json` enforces while reading, for scenarios that
+    /// were not read from JSON, so every format accepts the same scenarios.
+    fn check_limits(&self) -> Result<(), String> {
+        // min <= max and heartbeat < min are checked with the configuration.
+        let maxima = [
+            ("\"seed\"", self.seed, MAX_WHOLE - 1),
+            ("\"duration_us\"", self.duration, MAX_DURATION),
+            (
+                "\"client_timeout_us\"",
+                self.client_timeout,
+                MAX_CLIENT_TIMEOUT,
+            ),
+            (
+                "\"election_timeout_max_us\"",
+                self.timing.election_timeout_max,
+                MAX_SETTING,
+            ),
+        ];
+        if let Some((name, value, max)) = maxima.iter().find(|(_, value, max)| value > max) {
+            return Err(format!("{name} must be at most {max}, got {value}"));
+        }
+        if self.actions.len() > MAX_ACTIONS {
+            return Err(format!(
+                "{} actions; at most {MAX_ACTIONS} are accepted",
+                self.actions.len()
+            ));
+        }
+        let mut previous = 0;
+        for (i, (at, action)) in self.actions.iter().enumerate() {
+            let problem = if *at > MAX_DURATION {
+                Some(format!("\"t\" must be at most {MAX_DURATION}, got {at}"))
+            } else if *at < previous {
+                Some("actions must be in time order".to_string())
+            } else {
+                action_limits(action)
+            };
+            if let Some(problem) = problem {
+                return Err(format!("action {}: {problem}", i + 1));
+            }
+            previous = *at;
+        }
+        Ok(())
+    }
+}
+
+/// Seeds and message ids must be below this: JSON numbers are f64, whole
+/// only below 2^53, and the reader takes no more.
+const MAX_WHOLE: u64 = 9_007_000_000_000_000;
+const MAX_DURATION: Time = 24 * 3600 * 1_000_000;
+const MAX_CLIENT_TIMEOUT: Time = 3600 * 1_000_000;
+/// The most any timing or latency setting may be.
+const MAX_SETTING: Time = 60_000_000;
+/// The longest key or value, in bytes.
+pub const MAX_TEXT: usize = 200;
+
+/// What is out of range in an action's own fields, if anything (node ids
+/// and network settings are checked against the cluster later).
+fn action_limits(action: &Action) -> Option<String> {
+    let texts: &[&String] = match action {
+        Action::DropMessage(id) if *id >= MAX_WHOLE => {
+            return Some(format!("\"message\" must be at most {}", MAX_WHOLE - 1))
+        }
+        Action::ClientRequest { op, .. } => match op {
+            Op::Read { key } => &[key],
+            Op::Write { key, value } => &[key, value],
+            Op::Cas { key, from, to } => &[key, from, to],
+        },
+        _ => &[],
+    };
+    texts
+        .iter()
+        .any(|s| s.len() > MAX_TEXT)
+        .then(|| format!("a key or value is longer than {MAX_TEXT} characters"))
 }
 
 fn field<'a>(obj: &'a Json, key: &str) -> Result<&'a Json, String> {
@@ -154,8 +238,8 @@ fn uint(obj: &Json, key: &str, max: u64) -> Result<u64, String> {
 
 fn network(n: &Json) -> Result<NetworkConfig, String> {
     Ok(NetworkConfig {
-        latency_min: uint(n, "latency_min_us", 60_000_000)?,
-        latency_max: uint(n, "latency_max_us", 60_000_000)?,
+        latency_min: uint(n, "latency_min_us", MAX_SETTING)?,
+        latency_max: uint(n, "latency_max_us", MAX_SETTING)?,
         loss: fraction(n, "loss")?,
         duplication: fraction(n, "duplication")?,
     })
@@ -170,8 +254,8 @@ fn fraction(obj: &Json, key: &str) -> Result<f64, String> {
 
 fn text(obj: &Json, key: &str) -> Result<String, String> {
     match field(obj, key)? {
-        Json::String(s) if s.len() <= 200 => Ok(s.clone()),
-        Json::String(_) => Err(format!("\"{key}\" is longer than 200 characters")),
+        Json::String(s) if s.len() <= MAX_TEXT => Ok(s.clone()),
+        Json::String(_) => Err(format!("\"{key}\" is longer than {MAX_TEXT} characters")),
         _ => Err(format!("\"{key}\" must be a string")),
     }
 }
@@ -192,7 +276,7 @@ fn actions(root: &Json) -> Result<Vec<(Time, Action)>, String> {
     }
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let parsed = uint(item, "t", 24 * 3600 * 1_000_000).and_then(|t| Ok((t, action(item)?)));
+        let parsed = uint(item, "t", MAX_DURATION).and_then(|t| Ok((t, action(item)?)));
         out.push(parsed.map_err(|e| format!("action {}: {e}", i + 1))?);
     }
     // A stable sort keeps same-time actions in file order.

@@ -287,6 +287,10 @@ impl Simulation {
     /// future when a person acts in the past).
     pub fn cancel_scheduled(&mut self) {
         self.scheduled.clear();
+        // Their queue events go too: left in, they would still be counted
+        // as events, and a replay would no longer count like the original.
+        self.queue
+            .retain(|Reverse(q)| !matches!(q.kind, EventKind::Scheduled(_)));
     }
 
     /// Schedules `action` at time `at` (not before now).

@@ -2,13 +2,14 @@
 //! keyboard, and lays out the picture and the panels.
 
 use super::frame_loop::FrameLoop;
-use super::{cluster, controls, log_table, panels, perf, sequence, share};
+use super::{cluster, controls, log_table, panels, perf, sequence, share, tour};
 use crate::raft::NodeId;
 use crate::sim::{Action, NetworkConfig};
 use crate::view::keys::{self, KeyCommand};
 use crate::view::op_text::parse_op;
-use crate::view::permalink;
 use crate::view::playground::{Playground, Selection};
+use crate::view::tour_player::TourPlayer;
+use crate::view::{embed, permalink};
 use std::collections::BTreeSet;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -26,6 +27,17 @@ pub struct AppProps {
     /// Background client operations per simulated second (0: none).
     #[prop_or(0.0)]
     pub load: f64,
+    /// The compact layout for an iframe.
+    #[prop_or(false)]
+    pub embed: bool,
+    /// A guided tour to open, at this step (from 0).
+    #[prop_or_default]
+    pub tour: Option<String>,
+    #[prop_or(0)]
+    pub step: usize,
+    /// What was wrong with the page's address, if anything.
+    #[prop_or_default]
+    pub url_problems: Vec<String>,
 }
 
 impl Default for AppProps {
@@ -35,6 +47,10 @@ impl Default for AppProps {
             nodes: 5,
             autoplay: true,
             load: 0.0,
+            embed: false,
+            tour: None,
+            step: 0,
+            url_problems: Vec::new(),
         }
     }
 }
@@ -63,6 +79,20 @@ pub enum Msg {
     HashChanged,
     /// Time travel to this simulated time (µs).
     Seek(u64),
+    /// ← or →: a tour's Back or Next, else a step back or forward.
+    Arrow {
+        forward: bool,
+    },
+    TourChoose(String),
+    TourNext,
+    TourBack,
+    TourEnd,
+    /// Reload the tour at its current step, undoing the person's changes.
+    TourRestartStep,
+    /// Make the iframe snippet for this run.
+    Embed,
+    FileChosen(web_sys::File),
+    FileRead(Result<String, String>),
 }
 
 /// What the panels edit before it becomes an action.
@@ -77,11 +107,16 @@ pub struct Drafts {
     pub error: Option<String>,
     /// The last shared link and scenario JSON.
     pub shared: Option<(String, String)>,
+    /// The last iframe snippet made.
+    pub embed_snippet: Option<String>,
     pub import: String,
 }
 
 pub struct App {
     pub playground: Playground,
+    pub tour: Option<TourPlayer>,
+    /// The compact layout for an iframe.
+    pub embed: bool,
     pub drafts: Drafts,
     frames: FrameLoop,
     last_frame: Option<f64>,
@@ -96,29 +131,23 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let props = ctx.props();
-        let fallback = || {
-            Playground::with_load(props.seed, props.nodes, props.load)
-                .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
-        };
-        let mut error = None;
-        let mut playground = match permalink::decode(&current_fragment()) {
-            Ok(Some(scenario)) => Playground::from_scenario(scenario).unwrap_or_else(|e| {
-                error = Some(format!("the link's scenario cannot be used: {e}"));
-                fallback()
-            }),
-            Ok(None) => fallback(),
-            Err(e) => {
-                error = Some(e);
-                fallback()
-            }
-        };
-        playground.paused = !props.autoplay || prefers_reduced_motion();
+        let (mut playground, tour, error) = initial_playground(props);
+        if tour.is_none() {
+            playground.paused = !props.autoplay || prefers_reduced_motion();
+        }
         let link = ctx.link().clone();
         let frames = FrameLoop::new(move |t| link.send_message(Msg::Frame(t)));
         let link = ctx.link().clone();
         let keys =
             Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
                 if typing_in_a_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                if let key @ ("ArrowLeft" | "ArrowRight") = e.key().as_str() {
+                    e.prevent_default();
+                    link.send_message(Msg::Arrow {
+                        forward: key == "ArrowRight",
+                    });
                     return;
                 }
                 if let Some(command) = keys::command_for(&e.key()) {
@@ -144,6 +173,8 @@ impl Component for App {
                 ..Drafts::default()
             },
             playground,
+            tour,
+            embed: props.embed,
             frames,
             last_frame: None,
             frame_started: None,
@@ -154,7 +185,7 @@ impl Component for App {
         app
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(t) => {
                 self.frames.arrived();
@@ -162,6 +193,9 @@ impl Component for App {
                 let dt = self.last_frame.map_or(0.0, |last| t - last);
                 self.last_frame = Some(t);
                 self.playground.frame(dt);
+                if let Some(tour) = &mut self.tour {
+                    tour.on_frame(&mut self.playground);
+                }
             }
             Msg::Key(command) => self.playground.command(command),
             Msg::Skip(ms) => self.playground.skip(ms),
@@ -198,7 +232,38 @@ impl Component for App {
             }
             Msg::Seek(t) => {
                 self.playground.paused = true;
-                self.playground.seek(t);
+                self.playground.pause_at = None;
+                self.playground.go_to(t.min(self.playground.timeline_end()));
+            }
+            Msg::Arrow { forward } => match (&mut self.tour, forward) {
+                (Some(tour), true) => tour.next(&mut self.playground),
+                (Some(tour), false) => tour.back(&mut self.playground),
+                (None, true) => self.playground.command(KeyCommand::Step),
+                (None, false) => self.playground.command(KeyCommand::StepBack),
+            },
+            Msg::TourChoose(id) if id.is_empty() => self.end_tour(),
+            Msg::TourChoose(id) => self.start_tour(&id, 0),
+            Msg::TourNext => {
+                if let Some(tour) = &mut self.tour {
+                    tour.next(&mut self.playground);
+                }
+            }
+            Msg::TourBack => {
+                if let Some(tour) = &mut self.tour {
+                    tour.back(&mut self.playground);
+                }
+            }
+            Msg::TourEnd => self.end_tour(),
+            Msg::TourRestartStep => {
+                if let Some((id, step)) = self.tour.as_ref().map(|t| (t.tour.id, t.step)) {
+                    self.start_tour(id, step);
+                }
+            }
+            Msg::Embed => self.drafts.embed_snippet = Some(self.embed_snippet()),
+            Msg::FileChosen(file) => share::read_file(file, ctx.link().clone()),
+            Msg::FileRead(text) => {
+                let loaded = text.and_then(|text| share::parse_pasted(&text));
+                self.load(loaded);
             }
             Msg::HashChanged => {
                 let loaded = permalink::decode(&current_fragment())
@@ -206,6 +271,7 @@ impl Component for App {
                 self.load(loaded);
             }
         }
+        self.sync_address();
         self.keep_animating();
         true
     }
@@ -235,14 +301,19 @@ impl Component for App {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let p = &self.playground;
+        if self.embed {
+            return self.embedded_view(link);
+        }
         html! {
             <div class="playground">
                 <header class="bar">
                     <h1>{ "Raft Playground" }</h1>
                     { controls::view(self, link) }
+                    { tour::menu(self, link) }
                 </header>
                 <main class="layout">
                     <section class="picture" aria-label="Cluster">
+                        { tour::panel(self, link) }
                         { cluster::view(p, link) }
                         { controls::timeline(p, link) }
                         { panels::notice(self) }
@@ -268,6 +339,97 @@ impl Component for App {
 }
 
 impl App {
+    /// The compact layout for an iframe: the cluster, play/pause, the
+    /// timeline and a tour's narration; the logs fold away.
+    fn embedded_view(&self, link: &yew::html::Scope<App>) -> Html {
+        let p = &self.playground;
+        html! {
+            <div class="playground embed">
+                { tour::panel(self, link) }
+                <section class="picture" aria-label="Cluster">
+                    { cluster::view(p, link) }
+                </section>
+                { controls::embed_bar(self, link) }
+                { controls::timeline(p, link) }
+                { panels::notice(self) }
+                <details class="embed-more">
+                    <summary>{ "Logs and events" }</summary>
+                    { log_table::view(p, link) }
+                    { panels::event_log(p) }
+                </details>
+                { panels::help(p, link) }
+            </div>
+        }
+    }
+
+    fn start_tour(&mut self, id: &str, step: usize) {
+        match TourPlayer::start(id, step) {
+            Ok((player, mut fresh)) => {
+                fresh.speed = self.playground.speed;
+                self.drafts.seed = fresh.scenario.seed.to_string();
+                self.drafts.nodes = fresh.scenario.nodes.to_string();
+                self.playground = fresh;
+                self.tour = Some(player);
+                self.drafts.error = None;
+            }
+            Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    fn end_tour(&mut self) {
+        self.tour = None;
+        self.playground.pause_at = None;
+    }
+
+    /// Keeps the address bar pointing at what is shown when a tour is open
+    /// (`?tour=...&step=...`), so copying it links to this step.
+    fn sync_address(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let location = window.location();
+        let current = location.search().unwrap_or_default();
+        let mut wanted = Vec::new();
+        if self.embed {
+            wanted.push("embed=1".to_string());
+        }
+        if let Some(player) = &self.tour {
+            wanted.push(tour::query(player));
+        } else if !current.contains("tour=") {
+            return; // not ours to rewrite
+        }
+        let wanted = if wanted.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", wanted.join("&"))
+        };
+        if wanted != current {
+            let path = location.pathname().unwrap_or_default();
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&format!("{path}{wanted}")),
+                );
+            }
+        }
+    }
+
+    /// The iframe HTML for this run: the tour step if a tour is open, else
+    /// the run as a scenario link.
+    fn embed_snippet(&self) -> String {
+        let page = share::page_address();
+        match &self.tour {
+            Some(player) if !player.diverged(&self.playground) => {
+                embed::snippet(&page, &tour::query(player), "", player.tour.title)
+            }
+            _ => {
+                let fragment = permalink::encode(&self.playground.export());
+                embed::snippet(&page, "", &fragment, "Raft Playground")
+            }
+        }
+    }
+
     /// Asks for another frame while anything moves; otherwise lets the loop
     /// stop, so a paused page costs nothing.
     fn keep_animating(&mut self) {
@@ -295,6 +457,7 @@ impl App {
         };
         match result {
             Ok(mut fresh) => {
+                self.tour = None;
                 fresh.speed = self.playground.speed;
                 fresh.paused = self.playground.paused;
                 self.playground = fresh;
@@ -310,7 +473,9 @@ impl App {
     fn load(&mut self, loaded: Result<crate::sim::Scenario, String>) {
         match loaded.and_then(Playground::from_scenario) {
             Ok(mut fresh) => {
+                self.tour = None;
                 fresh.speed = self.playground.speed;
+                fresh.paused = self.playground.paused;
                 self.drafts.seed = fresh.scenario.seed.to_string();
                 self.drafts.nodes = fresh.scenario.nodes.to_string();
                 self.playground = fresh;
@@ -348,6 +513,45 @@ impl App {
             }
         }
     }
+}
+
+/// What the page opens with: the tour its address names, else the
+/// scenario in its fragment, else a fresh cluster; with the message to
+/// show if the address asked for something that cannot be had.
+fn initial_playground(props: &AppProps) -> (Playground, Option<TourPlayer>, Option<String>) {
+    let mut problems = props.url_problems.clone();
+    if let Some(id) = &props.tour {
+        match TourPlayer::start(id, props.step) {
+            Ok((player, p)) => return (p, Some(player), none_if_empty(problems)),
+            Err(e) => problems.push(e),
+        }
+    }
+    let from_fragment = permalink::decode(&current_fragment()).and_then(|scenario| {
+        scenario
+            .map(|s| {
+                Playground::from_scenario(s)
+                    .map_err(|e| format!("the link's scenario cannot be used: {e}"))
+            })
+            .transpose()
+    });
+    let playground = match from_fragment {
+        Ok(Some(p)) => p,
+        Ok(None) => fresh_playground(props),
+        Err(e) => {
+            problems.push(e);
+            fresh_playground(props)
+        }
+    };
+    (playground, None, none_if_empty(problems))
+}
+
+fn fresh_playground(props: &AppProps) -> Playground {
+    Playground::with_load(props.seed, props.nodes, props.load)
+        .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
+}
+
+fn none_if_empty(problems: Vec<String>) -> Option<String> {
+    (!problems.is_empty()).then(|| problems.join("; "))
 }
 
 fn current_fragment() -> String {

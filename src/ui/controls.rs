@@ -1,7 +1,9 @@
 //! The top bar: play, pause, step, skip, speed, seed, node count, reset, help.
 
 use super::app::{App, Msg};
+use super::{share, tour};
 use crate::view::keys::KeyCommand;
+use crate::view::permalink;
 use crate::view::playground::Playground;
 use crate::view::speed;
 use crate::view::timeline_marks::{self, Mark};
@@ -55,6 +57,28 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
     }
 }
 
+/// The embedded page's small bar: play/pause, the clock, and a way out to
+/// the full playground with the same run.
+pub fn embed_bar(app: &App, link: &Scope<App>) -> Html {
+    let p = &app.playground;
+    let full = match &app.tour {
+        Some(player) => format!("{}?{}", share::page_address(), tour::query(player)),
+        None => share::page_address() + "#" + &permalink::encode(&p.export()),
+    };
+    html! {
+        <div class="controls embed-bar" role="toolbar" aria-label="Simulation controls">
+            <button class="primary" aria-keyshortcuts="Space" onclick={link.callback(|_| Msg::Key(KeyCommand::TogglePause))}>
+                { if p.paused { "Play" } else { "Pause" } }
+            </button>
+            <span class="clock" aria-label="Simulated time">{ format!("t = {:.3} s", p.sim.now() as f64 / 1e6) }</span>
+            <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
+                { format!("{:016x}", p.sim.trace_hash()) }
+            </code>
+            <a class="open-full" href={full} target="_blank" rel="noopener">{ "Open in the full playground ↗" }</a>
+        </div>
+    }
+}
+
 /// The timeline: scrub to any moment of the run so far. Marks above the
 /// slider show elections, crashes, partitions and requests (click one to
 /// jump there); acting after scrubbing back forks the run there.
@@ -73,9 +97,9 @@ pub fn timeline(p: &Playground, link: &Scope<App>) -> Html {
                 onclick={link.callback(|_| Msg::Key(KeyCommand::StepBack))}>{ "◀" }</button>
             <div class="track">
                 <svg class="tmarks" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-label="Timeline marks">
-                    { for timeline_marks::marks(p).into_iter().map(|m| mark(m, p.horizon, link)) }
+                    { for timeline_marks::marks(p).into_iter().map(|m| mark(m, p.timeline_end(), link)) }
                 </svg>
-                <input type="range" min="0" max={ms(p.horizon).to_string()} step="1" value={ms(p.sim.now()).to_string()}
+                <input type="range" min="0" max={ms(p.timeline_end()).to_string()} step="1" value={ms(p.sim.now()).to_string()}
                     aria-label="Timeline" oninput={on_seek} />
             </div>
             <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"

@@ -10,10 +10,12 @@ mod panels;
 mod perf;
 mod sequence;
 mod share;
+mod tour;
 
 pub use app::{App, AppProps};
 pub use perf::frame_times;
 
+use crate::view::url_params::UrlParams;
 use wasm_bindgen::JsCast;
 
 /// Mounts the playground into the page's `#app` element (or the body) and
@@ -30,38 +32,23 @@ pub fn start() {
     yew::Renderer::<App>::with_root_and_props(root, props_from_url()).render();
 }
 
-/// `?seed=7&nodes=9&load=10&paused=1`: numbers out of range fall back to the
-/// defaults rather than breaking the page.
+/// The page's query string as properties; ignored values are reported in
+/// the page's notice.
 fn props_from_url() -> AppProps {
-    let mut props = AppProps::default();
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    for pair in search.trim_start_matches('?').split('&') {
-        let Some((key, value)) = pair.split_once('=') else {
-            continue;
-        };
-        match key {
-            "seed" => props.seed = value.parse().unwrap_or(props.seed),
-            "nodes" => {
-                props.nodes = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (3..=9).contains(n))
-                    .unwrap_or(props.nodes)
-            }
-            "load" => {
-                props.load = value
-                    .parse()
-                    .ok()
-                    .filter(|r: &f64| (0.0..=1000.0).contains(r))
-                    .unwrap_or(0.0)
-            }
-            "paused" => props.autoplay = value != "1",
-            _ => {}
-        }
+    let (params, problems) = UrlParams::parse(&search);
+    AppProps {
+        seed: params.seed,
+        nodes: params.nodes,
+        autoplay: params.autoplay,
+        load: params.load,
+        embed: params.embed,
+        tour: params.tour,
+        step: params.step,
+        url_problems: problems,
     }
-    props
 }
 
 /// The page never goes blank: a Rust panic shows what happened and a way to

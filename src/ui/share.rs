@@ -12,11 +12,18 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
     let on_import_text = link.callback(|e: InputEvent| {
         Msg::ImportText(e.target_unchecked_into::<HtmlInputElement>().value())
     });
+    let on_file = link.batch_callback(|e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let file = input.files().and_then(|files| files.get(0));
+        input.set_value(""); // choosing the same file again still loads it
+        file.map(Msg::FileChosen)
+    });
     html! {
         <div class="panel share">
             <h2>{ "Share" }</h2>
             <div class="actions">
                 <button onclick={link.callback(|_| Msg::Share)}>{ "Share this run" }</button>
+                <button onclick={link.callback(|_| Msg::Embed)}>{ "Embed" }</button>
             </div>
             if let Some((url, json)) = &app.drafts.shared {
                 <label class="shared">{ "Link" }
@@ -27,10 +34,20 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
                     { "Download scenario (JSON)" }
                 </a>
             }
+            if let Some(snippet) = &app.drafts.embed_snippet {
+                <label class="shared">{ "Paste this into a page to embed the run" }
+                    <textarea readonly=true rows="3" aria-label="Embed code" value={snippet.clone()} />
+                </label>
+            }
             <label class="import">{ "Load a link or scenario JSON" }
                 <textarea aria-label="Scenario to load" rows="2" value={app.drafts.import.clone()} oninput={on_import_text} />
             </label>
-            <button onclick={link.callback(|_| Msg::Import)}>{ "Load" }</button>
+            <div class="actions">
+                <button onclick={link.callback(|_| Msg::Import)}>{ "Load" }</button>
+                <label class="file">{ "or a file: " }
+                    <input type="file" accept=".json,application/json" aria-label="Scenario file" onchange={on_file} />
+                </label>
+            </div>
         </div>
     }
 }
@@ -49,16 +66,45 @@ pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
 
 /// The page's address with `fragment`.
 pub fn url_with(fragment: &str) -> String {
-    let location = web_sys::window().map(|w| w.location());
-    let base = location
-        .and_then(|l| {
-            Some(format!(
-                "{}{}{}",
-                l.origin().ok()?,
-                l.pathname().ok()?,
-                l.search().ok()?
-            ))
-        })
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    format!("{base}#{fragment}")
+    format!("{}{search}#{fragment}", page_address())
+}
+
+/// The page's address without query or fragment.
+pub fn page_address() -> String {
+    web_sys::window()
+        .map(|w| w.location())
+        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
+        .unwrap_or_default()
+}
+
+/// Reads a chosen scenario file and hands its text to the app; a file too
+/// big to be a scenario is refused before it is read.
+pub fn read_file(file: web_sys::File, link: Scope<App>) {
+    let limit = crate::sim::json_read::MAX_INPUT;
+    if file.size() > limit as f64 {
+        let name = file.name();
+        link.send_message(Msg::FileRead(Err(format!(
+            "{name} is {:.0} KB; a scenario file is at most {} KB",
+            file.size() / 1024.0,
+            limit / 1024
+        ))));
+        return;
+    }
+    let Ok(reader) = web_sys::FileReader::new() else {
+        return;
+    };
+    let done = reader.clone();
+    let on_load = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let text = done.result().ok().and_then(|v| v.as_string());
+        link.send_message(Msg::FileRead(
+            text.ok_or_else(|| "the file could not be read as text".to_string()),
+        ));
+    });
+    reader.set_onloadend(Some(wasm_bindgen::JsCast::unchecked_ref(&on_load)));
+    if reader.read_as_text(&file).is_err() {
+        reader.set_onloadend(None);
+    }
 }

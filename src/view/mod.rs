@@ -3,6 +3,7 @@
 //! command language. Plain Rust with no web dependency, so all of it is tested
 //! natively; `src/ui` only turns it into SVG and HTML with Yew.
 
+pub mod embed;
 pub mod event_log;
 pub mod geometry;
 pub mod keys;
@@ -16,4 +17,6 @@ pub mod sequence;
 pub mod snapshots;
 pub mod speed;
 pub mod timeline_marks;
+pub mod tour_player;
 pub mod tours;
+pub mod url_params;

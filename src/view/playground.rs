@@ -43,6 +43,8 @@ pub struct Playground {
     pub paused: bool,
     /// Simulated time per wall time.
     pub speed: f64,
+    /// Play up to this simulated time, then pause (a guided tour's step).
+    pub pause_at: Option<Time>,
     pub selection: Selection,
     pub help_open: bool,
     pub dying: Vec<Dying>,
@@ -138,6 +140,7 @@ impl Playground {
             sim,
             paused: false,
             speed: speed::DEFAULT_SPEED,
+            pause_at: None,
             selection: Selection::None,
             help_open: false,
             dying: Vec::new(),
@@ -166,6 +169,20 @@ impl Playground {
             sim.run_until(t);
         }
         self.settle(sim);
+    }
+
+    /// Goes to simulated time `t`, whether already reached (a jump back or
+    /// forward) or not yet (the run goes on to it).
+    pub fn go_to(&mut self, t: Time) {
+        if t <= self.horizon {
+            self.seek(t);
+        } else {
+            if self.in_the_past() {
+                self.seek(self.horizon);
+            }
+            self.run_until(t);
+            self.refresh();
+        }
     }
 
     /// Undoes the last event: replays the run up to the one before it.
@@ -204,6 +221,12 @@ impl Playground {
         self.sim = sim;
         self.dying.clear();
         self.refresh();
+    }
+
+    /// Where the timeline ends: the furthest point reached, or the end of
+    /// the loaded scenario if that is later (scrubbing there plays on).
+    pub fn timeline_end(&self) -> Time {
+        self.horizon.max(self.scenario.duration)
     }
 
     /// Is the cursor behind the furthest point reached?
@@ -259,7 +282,13 @@ impl Playground {
         self.age_dying(wall_ms);
         if !self.paused {
             let simulated = (wall_ms * self.speed * MILLIS as f64).round() as u64;
-            self.run_until(self.sim.now() + simulated);
+            let mut target = self.sim.now() + simulated;
+            if let Some(stop) = self.pause_at.filter(|stop| target >= *stop) {
+                target = stop;
+                self.paused = true;
+                self.pause_at = None;
+            }
+            self.run_until(target);
         }
         self.refresh();
     }
@@ -546,6 +575,25 @@ mod time_travel_tests {
             hash,
             "playing on replays the same future"
         );
+    }
+
+    /// Jumping to the very end of a run loaded from a scenario (whose
+    /// future actions sit in the snapshots' queues) lands exactly there.
+    #[test]
+    fn seeking_to_the_end_of_a_loaded_run_lands_there() {
+        let text = include_str!("../../docs/examples/minority-leader.json");
+        for stop_ms in (900..5_000).step_by(370) {
+            let mut p = Playground::from_scenario(Scenario::from_json(text).unwrap()).unwrap();
+            for _ in 0..stop_ms / 10 {
+                p.skip(10); // frames, so snapshots are taken along the way
+            }
+            let end = (p.sim.now(), p.sim.events(), p.sim.trace_hash());
+            p.seek(0);
+            p.seek(end.0);
+            let now = (p.sim.now(), p.sim.events(), p.sim.trace_hash());
+            assert_eq!(now, end, "stopped at {stop_ms} ms");
+            assert!(!p.in_the_past());
+        }
     }
 
     /// Acting in the past discards the future after that moment.

@@ -102,7 +102,7 @@ test('a broken link says what is wrong and the page still works', async () => {
     // Share the run, then paste the link back: it loads; a bad paste keeps the run.
     await page.getByRole('button', { name: 'Share this run' }).click();
     const link = await page.getByRole('textbox', { name: 'Link to this run' }).inputValue();
-    assert.match(link, /#s=[A-Za-z0-9_-]+$/);
+    assert.match(link, /#z=[A-Za-z0-9_-]+$/);
     await page.getByRole('textbox', { name: 'Scenario to load' }).fill('{"version":3}');
     await page.getByRole('button', { name: 'Load', exact: true }).click();
     await page.locator('.notice', { hasText: 'version 3 is not supported' }).waitFor();

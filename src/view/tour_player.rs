@@ -1,0 +1,194 @@
+//! Playing a guided tour: which step the person is on, and moving between
+//! steps. "Next" plays the stretch of the run up to the next step's moment
+//! and pauses there (pressed again while playing, it jumps straight there);
+//! "Back" jumps to the previous step's moment.
+
+use super::playground::Playground;
+use super::tours::{self, Tour};
+use crate::raft::{Time, MILLIS};
+
+/// The longest a step's stretch takes to play, in wall milliseconds: a
+/// tour runs faster than the person's chosen speed rather than drag.
+const MAX_STEP_WALL_MS: f64 = 6_000.0;
+
+#[derive(Clone, Debug)]
+pub struct TourPlayer {
+    pub tour: &'static Tour,
+    pub step: usize,
+    /// The person's speed, restored when a fast-played stretch ends.
+    speed_before: Option<f64>,
+}
+
+impl TourPlayer {
+    /// The tour `id` and its playground at step `step` (clamped), paused;
+    /// an unknown id says which ones exist.
+    pub fn start(id: &str, step: usize) -> Result<(TourPlayer, Playground), String> {
+        let tour = tours::find(id).ok_or_else(|| {
+            let known: Vec<&str> = tours::TOURS.iter().map(|t| t.id).collect();
+            format!(
+                "there is no tour '{id}'; the tours are {}",
+                known.join(", ")
+            )
+        })?;
+        let mut playground = Playground::from_scenario(tour.scenario())?;
+        playground.paused = true;
+        let mut player = TourPlayer {
+            tour,
+            step: 0,
+            speed_before: None,
+        };
+        player.jump(&mut playground, step.min(tour.steps.len() - 1));
+        Ok((player, playground))
+    }
+
+    /// The step whose words are shown: while a stretch plays towards the
+    /// next step, the words of the one it left (they describe the picture
+    /// until the next moment arrives).
+    pub fn shown_step(&self, p: &Playground) -> usize {
+        if p.pause_at.is_some() {
+            self.step - 1
+        } else {
+            self.step
+        }
+    }
+
+    pub fn text(&self, p: &Playground) -> &'static str {
+        self.tour.steps[self.shown_step(p)].text
+    }
+
+    pub fn is_last(&self) -> bool {
+        self.step + 1 == self.tour.steps.len()
+    }
+
+    fn at(&self, step: usize) -> Time {
+        self.tour.steps[step].at_ms * MILLIS
+    }
+
+    /// The next step: plays up to its moment, or, if that stretch is still
+    /// playing, jumps to its end.
+    pub fn next(&mut self, p: &mut Playground) {
+        if p.pause_at.is_some() {
+            self.jump(p, self.step);
+            return;
+        }
+        if self.is_last() {
+            return;
+        }
+        self.step += 1;
+        let at = self.at(self.step);
+        if p.sim.now() >= at {
+            self.jump(p, self.step);
+            return;
+        }
+        let stretch_ms = (at - p.sim.now()) as f64 / MILLIS as f64;
+        let fast_enough = stretch_ms / MAX_STEP_WALL_MS;
+        if p.speed < fast_enough {
+            self.speed_before = Some(p.speed);
+            p.speed = fast_enough;
+        }
+        p.pause_at = Some(at);
+        p.paused = false;
+    }
+
+    /// The previous step, at once.
+    pub fn back(&mut self, p: &mut Playground) {
+        let step = if p.pause_at.is_some() {
+            self.step - 1 // still on the way: back to where it started
+        } else {
+            self.step.saturating_sub(1)
+        };
+        self.jump(p, step);
+    }
+
+    /// Straight to `step`'s moment, paused.
+    pub fn jump(&mut self, p: &mut Playground, step: usize) {
+        self.step = step;
+        p.pause_at = None;
+        p.paused = true;
+        self.restore_speed(p);
+        p.go_to(self.at(step));
+    }
+
+    /// Called every frame: once a stretch has played, the person's speed
+    /// comes back.
+    pub fn on_frame(&mut self, p: &mut Playground) {
+        if p.pause_at.is_none() {
+            self.restore_speed(p);
+        }
+    }
+
+    fn restore_speed(&mut self, p: &mut Playground) {
+        if let Some(speed) = self.speed_before.take() {
+            p.speed = speed;
+        }
+    }
+
+    /// Has the person changed the run (acted), so the text may no longer
+    /// match what they see?
+    pub fn diverged(&self, p: &Playground) -> bool {
+        p.scenario.actions != self.tour.scenario().actions
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Next plays each stretch and pauses exactly at the step's moment;
+    /// every tour reaches its end that way.
+    #[test]
+    fn next_plays_every_tour_to_its_end() {
+        for tour in &tours::TOURS {
+            let (mut player, mut p) = TourPlayer::start(tour.id, 0).unwrap();
+            assert_eq!(p.sim.now(), 0);
+            while !player.is_last() {
+                player.next(&mut p);
+                let mut frames = 0;
+                while !p.paused {
+                    p.frame(16.0);
+                    player.on_frame(&mut p);
+                    frames += 1;
+                }
+                let max_frames = (MAX_STEP_WALL_MS / 16.0) as usize + 2;
+                assert!(frames <= max_frames, "{}: {frames} frames", tour.id);
+                assert_eq!(p.sim.now(), player.at(player.step), "{}", tour.id);
+            }
+            assert!(p.sim.violations().is_empty(), "{}", tour.id);
+            assert!(!player.diverged(&p));
+        }
+    }
+
+    /// Back, a second Next while playing, and a link to a step all land on
+    /// the same state as playing there.
+    #[test]
+    fn back_skip_and_links_reach_the_same_moments() {
+        let id = tours::TOURS[0].id;
+        let (mut player, mut p) = TourPlayer::start(id, 0).unwrap();
+        player.next(&mut p);
+        p.frame(16.0);
+        player.next(&mut p); // skip the rest of the stretch
+        assert!(p.paused);
+        let hash_at_1 = p.sim.trace_hash();
+        player.next(&mut p);
+        player.next(&mut p);
+        assert_eq!(player.step, 2);
+        player.back(&mut p);
+        assert_eq!(player.step, 1);
+        assert_eq!(p.sim.trace_hash(), hash_at_1);
+        let (linked, q) = TourPlayer::start(id, 1).unwrap();
+        assert_eq!(linked.step, 1);
+        assert_eq!(q.sim.trace_hash(), hash_at_1);
+        let (last, _) = TourPlayer::start(id, 999).unwrap();
+        assert!(last.is_last());
+        assert!(TourPlayer::start("no-such-tour", 0)
+            .unwrap_err()
+            .contains("leader-election"));
+    }
+
+    #[test]
+    fn acting_during_a_tour_is_noticed() {
+        let (player, mut p) = TourPlayer::start(tours::TOURS[0].id, 1).unwrap();
+        p.act(crate::sim::Action::Heal);
+        assert!(player.diverged(&p));
+    }
+}

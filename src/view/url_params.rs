@@ -1,0 +1,108 @@
+//! What the page's query string asks for:
+//! `?seed=7&nodes=9&load=10&paused=1&embed=1&tour=split-vote&step=2`.
+//! A value out of range falls back to the default and is reported, rather
+//! than breaking the page.
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UrlParams {
+    pub seed: u64,
+    pub nodes: u64,
+    /// Background client operations per simulated second (0: none).
+    pub load: f64,
+    pub autoplay: bool,
+    /// The compact layout for an iframe.
+    pub embed: bool,
+    pub tour: Option<String>,
+    pub step: usize,
+}
+
+impl Default for UrlParams {
+    fn default() -> Self {
+        UrlParams {
+            seed: 1,
+            nodes: 5,
+            load: 0.0,
+            autoplay: true,
+            embed: false,
+            tour: None,
+            step: 0,
+        }
+    }
+}
+
+impl UrlParams {
+    /// Reads `search` (with or without its `?`). Returns the parameters and
+    /// a message for each value that was ignored.
+    pub fn parse(search: &str) -> (UrlParams, Vec<String>) {
+        let mut params = UrlParams::default();
+        let mut problems = Vec::new();
+        for pair in search.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if let Err(e) = params.set(key, value) {
+                problems.push(e);
+            }
+        }
+        (params, problems)
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let bad = |what: &str| Err(format!("ignored {key}={value}: {what}"));
+        match key {
+            "seed" => match value.parse() {
+                Ok(seed) => self.seed = seed,
+                Err(_) => return bad("the seed is a whole number"),
+            },
+            "nodes" => match value.parse() {
+                Ok(n) if (3..=9).contains(&n) => self.nodes = n,
+                _ => return bad("the playground shows 3 to 9 nodes"),
+            },
+            "load" => match value.parse() {
+                Ok(rate) if (0.0..=1000.0).contains(&rate) => self.load = rate,
+                _ => return bad("the load is 0 to 1000 requests per second"),
+            },
+            "paused" => self.autoplay = value != "1",
+            "embed" => self.embed = value != "0",
+            "tour" if !value.is_empty() => self.tour = Some(value.to_string()),
+            "step" => match value.parse::<usize>() {
+                Ok(step) if step >= 1 => self.step = step - 1,
+                _ => return bad("steps count from 1"),
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_parameter_is_read() {
+        let (p, problems) =
+            UrlParams::parse("?seed=7&nodes=9&load=2.5&paused=1&embed=1&tour=split-vote&step=3");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            p,
+            UrlParams {
+                seed: 7,
+                nodes: 9,
+                load: 2.5,
+                autoplay: false,
+                embed: true,
+                tour: Some("split-vote".into()),
+                step: 2,
+            }
+        );
+        assert_eq!(UrlParams::parse("").0, UrlParams::default());
+        assert!(UrlParams::parse("?embed").0.embed);
+    }
+
+    #[test]
+    fn absurd_values_fall_back_and_say_why() {
+        let (p, problems) = UrlParams::parse("?nodes=1000000&seed=-1&load=NaN&step=0");
+        assert_eq!(p, UrlParams::default());
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].contains("3 to 9 nodes"));
+    }
+}

@@ -83,7 +83,10 @@ impl fmt::Display for Action {
             Action::SetNetwork(c) => write!(
                 f,
                 "network latency {}..{}us loss {} duplication {}",
-                c.latency_min, c.latency_max, c.loss, c.duplication
+                c.latency_min,
+                c.latency_max,
+                super::decimal::shortest(c.loss),
+                super::decimal::shortest(c.duplication)
             ),
             Action::AlignTimers => write!(f, "align timers"),
             Action::SpreadTimers => write!(f, "spread timers"),

@@ -1,5 +1,6 @@
 //! Everything that defines a run, besides the actions taken during it.
 
+use super::decimal::shortest;
 use super::nemesis::NemesisConfig;
 use super::network::NetworkConfig;
 use super::workload::WorkloadConfig;
@@ -77,11 +78,11 @@ impl SimConfig {
             ),
             (
                 (0.0..=1.0).contains(&n.loss),
-                format!("loss must be 0..=1, got {}", n.loss),
+                format!("loss must be 0..=1, got {}", shortest(n.loss)),
             ),
             (
                 (0.0..=1.0).contains(&n.duplication),
-                format!("duplication must be 0..=1, got {}", n.duplication),
+                format!("duplication must be 0..=1, got {}", shortest(n.duplication)),
             ),
             (
                 w.clients <= 1000,
@@ -89,7 +90,10 @@ impl SimConfig {
             ),
             (
                 w.rate.is_finite() && w.rate > 0.0 && w.rate <= 100_000.0,
-                format!("rate must be > 0 and <= 100000 ops/s, got {}", w.rate),
+                format!(
+                    "rate must be > 0 and <= 100000 ops/s, got {}",
+                    shortest(w.rate)
+                ),
             ),
             (w.timeout > 0, "client timeout must be positive".into()),
             (

@@ -226,9 +226,13 @@ impl Reader<'_> {
             self.at += 1;
         }
         let text = std::str::from_utf8(&self.bytes[start..self.at]).unwrap_or("");
-        match text.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(Json::Number(x)),
-            _ => Err(self.error(&format!("'{text}' is not a number"))),
+        // Not `str::parse`: see `decimal` for why, and for its range.
+        match super::decimal::parse(text) {
+            Some(x) => Ok(Json::Number(x)),
+            None => Err(self.error(&format!(
+                "'{text}' is not a number that can be read exactly \
+                 (at most 15 significant digits, powers of ten up to 22)"
+            ))),
         }
     }
 }

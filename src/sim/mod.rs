@@ -6,6 +6,7 @@
 pub mod action;
 mod apply_action;
 pub mod config;
+pub mod decimal;
 pub mod history;
 pub mod invariants;
 mod json;

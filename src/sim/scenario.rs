@@ -5,6 +5,7 @@
 
 use super::action::Action;
 use super::config::{SimConfig, MAX_NODES};
+use super::decimal;
 use super::json::push_str;
 use super::json_read::{self, Json};
 use super::network::NetworkConfig;
@@ -79,8 +80,8 @@ impl Scenario {
             t.heartbeat_interval,
             n.latency_min,
             n.latency_max,
-            n.loss,
-            n.duplication
+            decimal::shortest(n.loss),
+            decimal::shortest(n.duplication)
         );
         for (i, (at, action)) in self.actions.iter().enumerate() {
             s.push_str(if i == 0 { "\n" } else { ",\n" });
@@ -230,7 +231,8 @@ fn uint(obj: &Json, key: &str, max: u64) -> Result<u64, String> {
             Ok(*x as u64)
         }
         Json::Number(x) => Err(format!(
-            "\"{key}\" must be a whole number from 0 to {max}, got {x}"
+            "\"{key}\" must be a whole number from 0 to {max}, got {}",
+            decimal::shortest(*x)
         )),
         _ => Err(format!("\"{key}\" must be a number")),
     }
@@ -380,8 +382,8 @@ fn action_json(at: Time, action: &Action) -> String {
             head("network"),
             n.latency_min,
             n.latency_max,
-            n.loss,
-            n.duplication
+            decimal::shortest(n.loss),
+            decimal::shortest(n.duplication)
         ),
         Action::ClientRequest { to, op } => {
             let mut s = head("client");

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 pub fn view(p: &Playground, link: &Scope<App>) -> Html {
     let scene = &p.scene;
-    let viewbox = format!("0 0 {} {}", geometry::WIDTH, geometry::HEIGHT);
+    let viewbox = format!("0 0 {} {}", fmt(geometry::WIDTH), fmt(geometry::HEIGHT));
     html! {
         <svg class="cluster" viewBox={viewbox} role="group" aria-label="Servers and messages">
             <defs>
@@ -25,12 +25,12 @@ pub fn view(p: &Playground, link: &Scope<App>) -> Html {
             <g class="nodes">{ for scene.nodes.iter().map(|n| node(n, p, link)) }</g>
             <g class="messages">{ for scene.messages.iter().map(|m| message(m, p, link)) }</g>
             <g class="dying" aria-hidden="true">{ for p.dying.iter().map(|d| {
-                let opacity = format!("{:.2}", (d.left_ms / 600.0).clamp(0.0, 1.0));
+                let opacity = crate::sim::decimal::fixed((d.left_ms / 600.0).clamp(0.0, 1.0), 2);
                 let (x, y) = (d.at.x, d.at.y);
                 html! {
                     <g class="dead-message" opacity={opacity}>
-                        <line x1={(x - 6.0).to_string()} y1={(y - 6.0).to_string()} x2={(x + 6.0).to_string()} y2={(y + 6.0).to_string()} stroke={d.color} />
-                        <line x1={(x - 6.0).to_string()} y1={(y + 6.0).to_string()} x2={(x + 6.0).to_string()} y2={(y - 6.0).to_string()} stroke={d.color} />
+                        <line x1={fmt(x - 6.0)} y1={fmt(y - 6.0)} x2={fmt(x + 6.0)} y2={fmt(y + 6.0)} stroke={d.color} />
+                        <line x1={fmt(x - 6.0)} y1={fmt(y + 6.0)} x2={fmt(x + 6.0)} y2={fmt(y - 6.0)} stroke={d.color} />
                     </g>
                 }
             }) }</g>
@@ -160,5 +160,5 @@ fn outcome_text(m: &MessageView) -> &'static str {
 }
 
 pub fn fmt(x: f64) -> String {
-    format!("{x:.1}")
+    crate::sim::decimal::fixed(x, 1)
 }

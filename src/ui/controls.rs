@@ -2,6 +2,7 @@
 
 use super::app::{App, Msg};
 use super::{share, tour};
+use crate::sim::decimal::{fixed, seconds};
 use crate::view::keys::KeyCommand;
 use crate::view::permalink;
 use crate::view::playground::Playground;
@@ -34,7 +35,7 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
             <label class="speed">
                 { "Speed " }
                 <input type="range" min="0" max="100" step="1" aria-label="Speed"
-                    value={format!("{:.0}", speed::position_of(p.speed))} oninput={on_speed} />
+                    value={fixed(speed::position_of(p.speed), 0)} oninput={on_speed} />
                 <output aria-live="off">{ speed::label(p.speed) }</output>
             </label>
             <label>{ "Seed " }
@@ -48,7 +49,7 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
                 </select>
             </label>
             <button onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
-            <span class="clock" aria-label="Simulated time">{ format!("t = {:.3} s", p.sim.now() as f64 / 1e6) }</span>
+            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(p.sim.now(), 3)) }</span>
             <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
                 { format!("{:016x}", p.sim.trace_hash()) }
             </code>
@@ -70,7 +71,7 @@ pub fn embed_bar(app: &App, link: &Scope<App>) -> Html {
             <button class="primary" aria-keyshortcuts="Space" onclick={link.callback(|_| Msg::Key(KeyCommand::TogglePause))}>
                 { if p.paused { "Play" } else { "Pause" } }
             </button>
-            <span class="clock" aria-label="Simulated time">{ format!("t = {:.3} s", p.sim.now() as f64 / 1e6) }</span>
+            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(p.sim.now(), 3)) }</span>
             <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
                 { format!("{:016x}", p.sim.trace_hash()) }
             </code>
@@ -106,7 +107,7 @@ pub fn timeline(p: &Playground, link: &Scope<App>) -> Html {
                 onclick={link.callback(|_| Msg::Key(KeyCommand::Step))}>{ "▶" }</button>
             <span class="timeline-note">
                 { if p.in_the_past() {
-                    format!("at {:.3} s of {:.3} s: acting here discards what came after", p.sim.now() as f64 / 1e6, p.horizon as f64 / 1e6)
+                    format!("at {} s of {} s: acting here discards what came after", seconds(p.sim.now(), 3), seconds(p.horizon, 3))
                 } else {
                     format!("{} action(s) recorded", p.scenario.actions.len())
                 } }
@@ -118,12 +119,12 @@ pub fn timeline(p: &Playground, link: &Scope<App>) -> Html {
 /// One mark, an SVG bar (not a styled div: the CSP forbids inline styles).
 fn mark(m: Mark, horizon: u64, link: &Scope<App>) -> Html {
     let at = m.at;
-    let title = format!("t={:.3}s {}", m.at as f64 / 1e6, m.label);
+    let title = format!("t={}s {}", seconds(m.at, 3), m.label);
     let x = timeline_marks::position_percent(m.at, horizon) * 10.0;
     let onkeydown =
         link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Seek(at)));
     html! {
-        <rect class={classes!("tmark", m.kind.class())} x={format!("{:.1}", x - 2.0)} y="0" width="4" height="10"
+        <rect class={classes!("tmark", m.kind.class())} x={fixed(x - 2.0, 1)} y="0" width="4" height="10"
             role="button" tabindex="0" aria-label={title.clone()}
             onclick={link.callback(move |_| Msg::Seek(at))} {onkeydown}>
             <title>{ title }</title>

@@ -3,6 +3,7 @@
 
 use super::app::{App, Msg};
 use crate::raft::{NodeId, Payload, Role, MILLIS};
+use crate::sim::decimal::{seconds, shortest};
 use crate::sim::workload::USER_CLIENT_BASE;
 use crate::sim::{Action, Invariant, NetworkConfig, Outcome, Packet};
 use crate::view::keys::{KeyCommand, BINDINGS};
@@ -89,8 +90,8 @@ fn message_details(p: &Playground, id: u64, link: &Scope<App>) -> Html {
             <dl>
                 <dt>{ "from" }</dt><dd>{ m.from.to_string() }</dd>
                 <dt>{ "to" }</dt><dd>{ m.to.to_string() }</dd>
-                <dt>{ "sent" }</dt><dd>{ format!("{:.3} s", m.sent_at as f64 / 1e6) }</dd>
-                <dt>{ "arrives" }</dt><dd>{ format!("{:.3} s", m.deliver_at as f64 / 1e6) }</dd>
+                <dt>{ "sent" }</dt><dd>{ format!("{} s", seconds(m.sent_at, 3)) }</dd>
+                <dt>{ "arrives" }</dt><dd>{ format!("{} s", seconds(m.deliver_at, 3)) }</dd>
             </dl>
             <p class="packet">{ summary }</p>
             <div class="actions">
@@ -204,8 +205,8 @@ pub fn network(app: &App, link: &Scope<App>) -> Html {
         });
         html! {
             <label class="slider">{ label }
-                <input type="range" min="0" max={max.to_string()} step={step.to_string()} value={value.to_string()} aria-label={label} oninput={on_input} />
-                <output>{ format!("{value}") }</output>
+                <input type="range" min="0" max={shortest(max)} step={shortest(step)} value={shortest(value)} aria-label={label} oninput={on_input} />
+                <output>{ shortest(value) }</output>
             </label>
         }
     };

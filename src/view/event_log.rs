@@ -87,8 +87,10 @@ impl EventLog {
             if self.lines.len() == KEEP {
                 self.lines.pop_front();
             }
-            self.lines
-                .push_back((t, format!("t={:.3}s {text}", t as f64 / 1e6)));
+            self.lines.push_back((
+                t,
+                format!("t={}s {text}", crate::sim::decimal::seconds(t, 3)),
+            ));
         }
     }
 

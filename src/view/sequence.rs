@@ -6,6 +6,7 @@
 use super::message_history::{MessageHistory, Span, SpanEnd};
 use super::palette;
 use crate::raft::{Time, MILLIS};
+use crate::sim::decimal;
 use crate::sim::Endpoint;
 
 /// Simulated time shown: a few election timeouts and a dozen heartbeats at
@@ -142,10 +143,10 @@ pub fn diagram(history: &MessageHistory, nodes: u64, now: Time, window: Time) ->
         .collect();
     let dropped = arrows.iter().filter(|a| a.tip == Tip::Cross).count();
     let summary = format!(
-        "{} messages in the {:.1} s up to t={:.3}s, {dropped} dropped",
+        "{} messages in the {} s up to t={}s, {dropped} dropped",
         arrows.len(),
-        window as f64 / 1e6,
-        now as f64 / 1e6
+        decimal::seconds(window, 1),
+        decimal::seconds(now, 3)
     );
     let kept = history.kept_from();
     Diagram {
@@ -174,7 +175,7 @@ fn ticks(axes: &Axes, from: Time, now: Time) -> Vec<Tick> {
         .step_by(TICK_EVERY as usize)
         .map(|t| Tick {
             y: axes.y(t),
-            label: format!("t={:.2}s", t as f64 / 1e6),
+            label: format!("t={}s", decimal::seconds(t, 2)),
         })
         .collect()
 }
@@ -242,7 +243,7 @@ fn describe(span: &Span) -> String {
 }
 
 fn seconds(t: Time) -> String {
-    format!("t={:.3}s", t as f64 / 1e6)
+    format!("t={}s", decimal::seconds(t, 3))
 }
 
 fn bands(history: &MessageHistory, axes: &Axes, from: Time, now: Time) -> Vec<Band> {

@@ -6,6 +6,7 @@
 
 use super::palette;
 use super::sequence::{Arrow, Band, Diagram, Tip, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
+use crate::sim::decimal;
 use std::fmt::Write;
 
 /// Arrowheads, one per message colour (markers cannot take the line's).
@@ -20,7 +21,9 @@ pub fn svg(d: &Diagram) -> String {
     let mut out = String::with_capacity(256 + 200 * d.arrows.len());
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="sequence-diagram" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{}"><defs>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="sequence-diagram" viewBox="0 0 {} {}" role="img" aria-label="{}"><defs>"#,
+        n(WIDTH),
+        n(HEIGHT),
         escape(&d.summary)
     );
     for (id, kind) in HEADS {
@@ -43,31 +46,32 @@ pub fn svg(d: &Diagram) -> String {
 /// Time labels with faint rules, lifelines with their names, and the line
 /// of `now` at the bottom.
 fn axes(out: &mut String, d: &Diagram) {
-    let right = WIDTH - RIGHT;
+    let (left, right) = (n(LEFT), n(WIDTH - RIGHT));
     out.push_str(r#"<g class="axes" aria-hidden="true">"#);
     for t in &d.ticks {
+        let y = n(t.y);
         let _ = write!(
             out,
-            r#"<line class="rule" x1="{LEFT:.1}" y1="{y:.1}" x2="{right:.1}" y2="{y:.1}"/><text class="tick" x="{:.1}" y="{y:.1}">{}</text>"#,
-            LEFT - 6.0,
+            r#"<line class="rule" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/><text class="tick" x="{}" y="{y}">{}</text>"#,
+            n(LEFT - 6.0),
             escape(&t.label),
-            y = t.y,
         );
     }
     for l in &d.lanes {
+        let x = n(l.x);
         let _ = write!(
             out,
-            r#"<line class="lane" x1="{x:.1}" y1="{TOP:.1}" x2="{x:.1}" y2="{:.1}"/><text class="lane-name" x="{x:.1}" y="{:.1}">{}</text>"#,
-            d.now_y,
-            TOP - 10.0,
+            r#"<line class="lane" x1="{x}" y1="{}" x2="{x}" y2="{}"/><text class="lane-name" x="{x}" y="{}">{}</text>"#,
+            n(TOP),
+            n(d.now_y),
+            n(TOP - 10.0),
             escape(&l.name),
-            x = l.x,
         );
     }
+    let y = n(d.now_y);
     let _ = write!(
         out,
-        r#"<line class="now" x1="{LEFT:.1}" y1="{y:.1}" x2="{right:.1}" y2="{y:.1}"/></g>"#,
-        y = d.now_y
+        r#"<line class="now" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/></g>"#
     );
 }
 
@@ -76,25 +80,25 @@ fn band(out: &mut String, b: &Band) {
     if b.role == "stopped" {
         let _ = write!(
             out,
-            r#"<rect x="{:.1}" y="{:.1}" width="10" height="{:.1}"/>"#,
-            b.x - 5.0,
-            b.y1,
-            b.y2 - b.y1
+            r#"<rect x="{}" y="{}" width="10" height="{}"/>"#,
+            n(b.x - 5.0),
+            n(b.y1),
+            n(b.y2 - b.y1)
         );
     } else {
+        let x = n(b.x);
         let _ = write!(
             out,
-            r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}"/>"#,
-            b.y1,
-            b.y2,
-            x = b.x
+            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}"/>"#,
+            n(b.y1),
+            n(b.y2)
         );
     }
     let _ = write!(
         out,
-        r#"<text class="band-label" x="{:.1}" y="{:.1}">{}</text></g>"#,
-        b.x + 5.0,
-        b.y1 + 9.0,
+        r#"<text class="band-label" x="{}" y="{}">{}</text></g>"#,
+        n(b.x + 5.0),
+        n(b.y1 + 9.0),
         escape(&b.label)
     );
 }
@@ -103,13 +107,13 @@ fn arrow(out: &mut String, a: &Arrow) {
     let reply = if a.reply { " reply" } else { "" };
     let _ = write!(
         out,
-        r#"<g class="msg {}{reply}"><title>{}</title><line class="path" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}""#,
+        r#"<g class="msg {}{reply}"><title>{}</title><line class="path" x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}""#,
         a.class,
         escape(&a.label),
-        a.x1,
-        a.y1,
-        a.x2,
-        a.y2,
+        n(a.x1),
+        n(a.y1),
+        n(a.x2),
+        n(a.y2),
         a.color
     );
     if a.tip == Tip::Head {
@@ -121,21 +125,28 @@ fn arrow(out: &mut String, a: &Arrow) {
         Tip::Dot => {
             let _ = write!(
                 out,
-                r#"<circle cx="{:.1}" cy="{:.1}" r="2.5" stroke="{}"/>"#,
-                a.x2, a.y2, a.color
+                r#"<circle cx="{}" cy="{}" r="2.5" stroke="{}"/>"#,
+                n(a.x2),
+                n(a.y2),
+                a.color
             );
         }
         Tip::Cross => {
             let _ = write!(
                 out,
-                r#"<path class="cross" stroke="{}" d="M {:.1} {:.1} l 7 7 m 0 -7 l -7 7"/>"#,
+                r#"<path class="cross" stroke="{}" d="M {} {} l 7 7 m 0 -7 l -7 7"/>"#,
                 a.color,
-                a.x2 - 3.5,
-                a.y2 - 3.5
+                n(a.x2 - 3.5),
+                n(a.y2 - 3.5)
             );
         }
     }
     out.push_str("</g>");
+}
+
+/// A coordinate to a tenth of a unit.
+fn n(x: f64) -> String {
+    decimal::fixed(x, 1)
 }
 
 /// Text made safe inside markup and double-quoted attributes.

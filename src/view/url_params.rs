@@ -56,8 +56,8 @@ impl UrlParams {
                 Ok(n) if (3..=9).contains(&n) => self.nodes = n,
                 _ => return bad("the playground shows 3 to 9 nodes"),
             },
-            "load" => match value.parse() {
-                Ok(rate) if (0.0..=1000.0).contains(&rate) => self.load = rate,
+            "load" => match crate::sim::decimal::parse(value) {
+                Some(rate) if (0.0..=1000.0).contains(&rate) => self.load = rate,
                 _ => return bad("the load is 0 to 1000 requests per second"),
             },
             "paused" => self.autoplay = value != "1",

@@ -35,6 +35,13 @@ pub fn frame_count() -> f64 {
     FRAMES.with(|f| *f.borrow() as f64)
 }
 
+/// The wasm linear memory in bytes: the whole Rust heap, snapshots
+/// included (for the measurement script's memory figure).
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
 pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())

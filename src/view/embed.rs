@@ -1,6 +1,8 @@
 //! The "Embed" snippet: the HTML a teacher pastes into a blog post or
 //! course notes to show this run, live, in the compact layout.
 
+use super::markup::escape;
+
 /// An `<iframe>` showing the playground at `page` (its address without
 /// query or fragment) with the compact layout, plus `query` (say
 /// `tour=split-vote&step=2`, may be empty) and `fragment` (say `z=...`, may
@@ -18,17 +20,9 @@ pub fn snippet(page: &str, query: &str, fragment: &str, title: &str) -> String {
     format!(
         "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"460\" \
          style=\"border:0\" loading=\"lazy\"></iframe>",
-        attribute(&src),
-        attribute(title)
+        escape(&src),
+        escape(title)
     )
-}
-
-/// Text made safe inside a double-quoted HTML attribute.
-fn attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod embed;
 pub mod event_log;
 pub mod geometry;
 pub mod keys;
+pub mod markup;
 pub mod message_history;
 pub mod op_text;
 pub mod palette;

@@ -4,6 +4,7 @@
 //! bundle is far smaller. Only presentation attributes and classes, no
 //! `style`, so the page's Content-Security-Policy holds.
 
+use super::markup::escape;
 use super::palette;
 use super::sequence::{Arrow, Band, Diagram, Tip, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
 use crate::sim::decimal;
@@ -149,14 +150,6 @@ fn n(x: f64) -> String {
     decimal::fixed(x, 1)
 }
 
-/// Text made safe inside markup and double-quoted attributes.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +177,5 @@ mod tests {
         assert_eq!(svg.matches(r#"<g class="msg "#).count(), d.arrows.len());
         assert_eq!(svg.matches("<g").count(), svg.matches("</g>").count());
         assert!(!svg.contains("style="), "the CSP forbids inline styles");
-        assert_eq!(escape(r#"a<b & "c">"#), "a&lt;b &amp; &quot;c&quot;&gt;");
     }
 }

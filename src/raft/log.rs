@@ -2,6 +2,7 @@
 //! of the leader that created it.
 
 use super::command::Payload;
+use super::shared_vec::SharedVec;
 use super::types::{LogIndex, Term};
 
 /// One log entry.
@@ -15,8 +16,10 @@ pub struct Entry {
 /// so the consistency check of the first AppendEntries needs no special case.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RaftLog {
-    /// `entries[i - 1]` holds index `i`.
-    entries: Vec<Entry>,
+    /// `entries[i - 1]` holds index `i`. Shared storage, so that copies of
+    /// the log (time travel's snapshots) share the entries they have in
+    /// common instead of each holding the whole log.
+    entries: SharedVec<Entry>,
 }
 
 impl RaftLog {
@@ -47,9 +50,10 @@ impl RaftLog {
         self.entries.get(index as usize - 1)
     }
 
-    /// All entries, in index order (the first has index 1).
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// A copy of all entries, in index order (the first has index 1). The
+    /// log is stored in shared chunks, so there is no slice to lend.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.entries.to_vec()
     }
 
     /// Up to `max` entries starting at `from` (empty past the end).
@@ -59,7 +63,7 @@ impl RaftLog {
             return Vec::new();
         }
         let end = (start + max).min(self.entries.len());
-        self.entries[start..end].to_vec()
+        (start..end).map(|i| self.entries[i].clone()).collect()
     }
 
     /// Appends one entry at the end and returns its index.
@@ -105,6 +109,12 @@ impl RaftLog {
         // Terms never decrease along a log, so scan from the end and stop early.
         let pos = self.entries.iter().rposition(|e| e.term <= term)?;
         (self.entries[pos].term == term).then_some(pos as LogIndex + 1)
+    }
+
+    /// The shared storage, for tests of what copies share.
+    #[cfg(test)]
+    pub(crate) fn shared_entries(&self) -> &SharedVec<Entry> {
+        &self.entries
     }
 }
 

@@ -16,6 +16,7 @@ mod node;
 mod progress;
 mod replication;
 mod rng;
+pub mod shared_vec;
 mod state_machine;
 mod types;
 mod unsafe_switches;

@@ -4,6 +4,7 @@
 
 use super::command::{ClientCommand, Key, Op, OpResult, Payload, Value};
 use super::log::Entry;
+use super::shared_vec::SharedVec;
 use super::types::{ClientId, LogIndex, RequestId};
 use std::collections::BTreeMap;
 
@@ -13,7 +14,8 @@ use std::collections::BTreeMap;
 pub struct KvStore {
     data: BTreeMap<Key, Value>,
     /// Every applied entry, in order; position `i` holds log index `i + 1`.
-    applied: Vec<Entry>,
+    /// Shared storage, as the log's: it grows as long as the log does.
+    applied: SharedVec<Entry>,
     /// §8: "The state machine tracks the latest serial number processed for
     /// each client, along with the associated response", so a command that
     /// reaches the log twice (a duplicated message, a retry) runs once.
@@ -26,7 +28,7 @@ impl KvStore {
         self.applied.len() as LogIndex
     }
 
-    pub fn applied(&self) -> &[Entry] {
+    pub fn applied(&self) -> &SharedVec<Entry> {
         &self.applied
     }
 

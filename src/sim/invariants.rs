@@ -9,6 +9,7 @@
 //! beyond what it can read: its role, term, vote, log and commit index.
 
 use super::stable_hash::chain;
+use crate::raft::shared_vec::SharedVec;
 use crate::raft::{Applied, LogChange, LogIndex, NodeId, Output, RaftNode, Role, Term, Time};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -91,8 +92,10 @@ struct ServerView {
     voted_for: Option<NodeId>,
     /// The term in which it was leader at the last observation.
     leader_of: Option<Term>,
-    /// `prefix[i - 1]`: chained hash of its log up to index i.
-    prefix: Vec<u64>,
+    /// `prefix[i - 1]`: chained hash of its log up to index i. This and the
+    /// checker's other per-index records are `SharedVec`s, so time travel's
+    /// snapshots share them as they share the logs.
+    prefix: SharedVec<u64>,
     commit: LogIndex,
     applied: LogIndex,
     applied_chain: u64,
@@ -124,11 +127,11 @@ pub struct InvariantChecker {
     servers: BTreeMap<NodeId, ServerView>,
     leaders: BTreeMap<Term, NodeId>,
     /// First (term, prefix hash) seen at each index, by index - 1.
-    first_seen: Vec<(Term, u64, NodeId)>,
+    first_seen: SharedVec<(Term, u64, NodeId)>,
     /// Further terms seen at an index (rare: only after conflicts).
     more_seen: BTreeMap<(LogIndex, Term), (u64, NodeId)>,
     /// The committed prefix of the log, by index - 1.
-    committed: Vec<Committed>,
+    committed: SharedVec<Committed>,
     violations: Vec<Violation>,
     /// Violations beyond this many are counted, not kept.
     dropped: u64,
@@ -476,15 +479,10 @@ impl InvariantChecker {
             return node.log().last_index() == 0;
         };
         let mut prefix = 0;
-        let recomputed: Vec<u64> = node
-            .log()
-            .entries()
-            .iter()
-            .map(|e| {
-                prefix = chain(prefix, e);
-                prefix
-            })
-            .collect();
-        recomputed == view.prefix
+        let recomputed = (1..=node.log().last_index()).map(|i| {
+            prefix = chain(prefix, node.log().entry(i).expect("within the log"));
+            prefix
+        });
+        recomputed.eq(view.prefix.iter().copied())
     }
 }

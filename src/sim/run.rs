@@ -154,7 +154,7 @@ fn report(sim: &Simulation, hash_at_duration: u64, liveness: Liveness) -> RunRep
         ops_unknown: count(Outcome::Unknown),
         violations: sim.violations().to_vec(),
         violation_count: sim.checker().violation_count(),
-        linearizability: linearizability::check(history, LINEARIZABILITY_STEPS),
+        linearizability: linearizability::check(&history.to_vec(), LINEARIZABILITY_STEPS),
         liveness,
     }
 }

@@ -14,6 +14,7 @@ use super::network::{Endpoint, MessageId, Network, Packet};
 use super::stable_hash::StableHasher;
 use super::trace::{Trace, TraceEvent};
 use super::workload::{AfterReply, Workload, USER_CLIENT_BASE};
+use crate::raft::shared_vec::SharedVec;
 use crate::raft::{
     ClientCommand, ClientId, ClientReply, Config, LogIndex, NodeId, Output, Payload, RaftNode,
     RequestId, Rng, Role, Term, Time,
@@ -209,7 +210,7 @@ impl Simulation {
     pub fn workload(&self) -> &Workload {
         &self.workload
     }
-    pub fn history(&self) -> &[Operation] {
+    pub fn history(&self) -> &SharedVec<Operation> {
         self.workload.history()
     }
     pub fn checker(&self) -> &InvariantChecker {

@@ -3,6 +3,7 @@
 //! one-off requests from the user. Every operation goes into the history.
 
 use super::history::{Operation, Outcome};
+use crate::raft::shared_vec::SharedVec;
 use crate::raft::{ClientCommand, ClientId, NodeId, Op, OpResult, RequestId, Rng, Time, SECONDS};
 use std::collections::BTreeMap;
 
@@ -76,7 +77,9 @@ pub struct Workload {
     leader_guess: BTreeMap<ClientId, NodeId>,
     next_user_client: ClientId,
     last_invoke: BTreeMap<ClientId, Time>,
-    history: Vec<Operation>,
+    /// Shared storage: time travel's snapshots share the operations they
+    /// have in common.
+    history: SharedVec<Operation>,
     /// Set when faults heal for the liveness phase: no new operations.
     pub stopped: bool,
     rng: Rng,
@@ -92,13 +95,13 @@ impl Workload {
             leader_guess: BTreeMap::new(),
             next_user_client: USER_CLIENT_BASE,
             last_invoke: BTreeMap::new(),
-            history: Vec::new(),
+            history: SharedVec::new(),
             stopped: false,
             rng,
         }
     }
 
-    pub fn history(&self) -> &[Operation] {
+    pub fn history(&self) -> &SharedVec<Operation> {
         &self.history
     }
 
@@ -217,7 +220,7 @@ impl Workload {
         };
         let waiting = self.outstanding.remove(&key).expect("present above");
         self.remember_leader(client, waiting.target);
-        let record = &mut self.history[waiting.history_index];
+        let record = self.history.make_mut(waiting.history_index);
         record.return_t = Some(now);
         record.outcome = outcome;
         record.read_result = read;
@@ -235,7 +238,7 @@ impl Workload {
         let Some(waiting) = self.outstanding.remove(&(client, request)) else {
             return false;
         };
-        self.history[waiting.history_index].redirects = waiting.redirects;
+        self.history.make_mut(waiting.history_index).redirects = waiting.redirects;
         // The answer may still be in the log somewhere: forget who leads.
         self.leader_guess.remove(&client.min(USER_CLIENT_BASE));
         true

@@ -105,8 +105,10 @@ impl Snapshots {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::SECONDS;
+    use crate::raft::shared_vec::SharedVec;
+    use crate::raft::{Entry, SECONDS};
     use crate::view::playground::playground_config;
+    use std::collections::BTreeSet;
 
     /// However long the run, the copies cover it evenly: no gap is more than
     /// twice the final spacing, so no jump replays more than that.
@@ -145,5 +147,73 @@ mod tests {
         assert!(earlier.sim.now() < SECONDS);
         snapshots.forget_after(SECONDS, 0);
         assert_eq!(snapshots.times().last(), Some(SECONDS));
+    }
+
+    type Parts = for<'a> fn(&'a Simulation) -> Vec<&'a SharedVec<Entry>>;
+
+    fn logs(sim: &Simulation) -> Vec<&SharedVec<Entry>> {
+        let servers = sim.servers().iter();
+        servers.map(|s| s.node.log().shared_entries()).collect()
+    }
+
+    fn applied(sim: &Simulation) -> Vec<&SharedVec<Entry>> {
+        let servers = sim.servers().iter();
+        servers.map(|s| s.node.state_machine().applied()).collect()
+    }
+
+    /// (distinct chunks, chunk references) over `vecs`.
+    fn count_chunks<'a, T: Clone + 'a>(
+        vecs: impl IntoIterator<Item = &'a SharedVec<T>>,
+    ) -> (usize, usize) {
+        let mut distinct = BTreeSet::new();
+        let mut total = 0;
+        for ptr in vecs.into_iter().flat_map(|v| v.chunk_ptrs()) {
+            distinct.insert(ptr);
+            total += 1;
+        }
+        (distinct.len(), total)
+    }
+
+    /// `all` (the same vectors in every snapshot) hold about the full chunks
+    /// of `one` (the vectors once), plus at most one chunk per vector per
+    /// snapshot copied on write; without sharing they would hold one copy
+    /// per snapshot. (Tails, under a chunk each, are every copy's own.)
+    fn assert_shared<T: Clone>(what: &str, one: Vec<&SharedVec<T>>, all: Vec<&SharedVec<T>>) {
+        let (one_copy, _) = count_chunks(one);
+        let (distinct, total) = count_chunks(all.iter().copied());
+        assert!(
+            distinct <= one_copy + all.len() && total > 5 * distinct,
+            "{what}: {distinct} distinct chunks of {total} referenced; one copy has {one_copy}"
+        );
+    }
+
+    /// Time travel's copies of a long run under load share what they have in
+    /// common: over all snapshots, the logs, what the servers applied and the
+    /// client history take about one copy's worth of chunks, not one copy per
+    /// snapshot. Played as `Playground::with_load(1, 5, 10.0)` in 10 ms frames.
+    #[test]
+    fn snapshots_share_logs_and_history_instead_of_copying_them() {
+        let mut config = playground_config(1, 5);
+        config.workload.clients = 1;
+        config.workload.rate = 10.0;
+        let mut sim = Simulation::new(config).unwrap();
+        let mut snapshots = Snapshots::new(&sim);
+        for frame in 1..=30_000 {
+            sim.run_until(frame * 10 * MILLIS);
+            snapshots.maybe_take(&sim, 0);
+            sim.trace_mut().take_recorded();
+        }
+        assert!(snapshots.len() > MAX_SNAPSHOTS / 2);
+        assert!(
+            sim.history().len() > 2_500,
+            "{} operations",
+            sim.history().len()
+        );
+        let sims = || snapshots.list.iter().map(|s| &s.sim);
+        for (what, parts) in [("logs", logs as Parts), ("applied", applied)] {
+            assert_shared(what, parts(&sim), sims().flat_map(parts).collect());
+        }
+        let histories = sims().map(|s| s.history()).collect();
+        assert_shared("history", vec![sim.history()], histories);
     }
 }

@@ -81,7 +81,7 @@ fn run(mut options: Options) -> Result<bool, String> {
             .map_err(|e| format!("cannot write trace: {e}"))?;
     }
     if let Some(out) = &mut history_out {
-        out.write_all(history::to_json(sim.history()).as_bytes())
+        out.write_all(history::to_json(&sim.history().to_vec()).as_bytes())
             .and_then(|_| out.flush())
             .map_err(|e| format!("cannot write the history: {e}"))?;
     }
@@ -170,7 +170,8 @@ fn bench(options: Options) -> Result<bool, String> {
     println!("entries committed: {}", sim.checker().committed_len());
     println!("invariant violations: {}", sim.checker().violation_count());
     let started = Instant::now();
-    let verdict = sim::linearizability::check(sim.history(), sim::run::LINEARIZABILITY_STEPS);
+    let verdict =
+        sim::linearizability::check(&sim.history().to_vec(), sim::run::LINEARIZABILITY_STEPS);
     println!(
         "linearizability of {} ops: {} ({:.3} s)",
         sim.history().len(),

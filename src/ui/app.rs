@@ -186,6 +186,9 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        // Frames never change the tour step or the run's identity, so only
+        // other messages can move the address bar.
+        let may_move_address = !matches!(msg, Msg::Frame(_));
         match msg {
             Msg::Frame(t) => {
                 self.frames.arrived();
@@ -271,7 +274,9 @@ impl Component for App {
                 self.load(loaded);
             }
         }
-        self.sync_address();
+        if may_move_address {
+            self.sync_address();
+        }
         self.keep_animating();
         true
     }
@@ -364,16 +369,23 @@ impl App {
 
     fn start_tour(&mut self, id: &str, step: usize) {
         match TourPlayer::start(id, step) {
-            Ok((player, mut fresh)) => {
-                fresh.speed = self.playground.speed;
-                self.drafts.seed = fresh.scenario.seed.to_string();
-                self.drafts.nodes = fresh.scenario.nodes.to_string();
-                self.playground = fresh;
-                self.tour = Some(player);
-                self.drafts.error = None;
-            }
+            Ok((player, fresh)) => self.replace_run(fresh, Some(player)),
             Err(e) => self.drafts.error = Some(e),
         }
+    }
+
+    /// Swaps in a new run (a reset, a loaded scenario, a tour), keeping the
+    /// person's speed, and their pause state unless a tour sets its own.
+    fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) {
+        fresh.speed = self.playground.speed;
+        if tour.is_none() {
+            fresh.paused = self.playground.paused;
+        }
+        self.drafts.seed = fresh.scenario.seed.to_string();
+        self.drafts.nodes = fresh.scenario.nodes.to_string();
+        self.drafts.error = None;
+        self.playground = fresh;
+        self.tour = tour;
     }
 
     fn end_tour(&mut self) {
@@ -456,12 +468,8 @@ impl App {
             )),
         };
         match result {
-            Ok(mut fresh) => {
-                self.tour = None;
-                fresh.speed = self.playground.speed;
-                fresh.paused = self.playground.paused;
-                self.playground = fresh;
-                self.drafts.error = None;
+            Ok(fresh) => {
+                self.replace_run(fresh, None);
                 self.drafts.side.clear();
             }
             Err(e) => self.drafts.error = Some(e),
@@ -472,14 +480,8 @@ impl App {
     /// the scenario could not be loaded.
     fn load(&mut self, loaded: Result<crate::sim::Scenario, String>) {
         match loaded.and_then(Playground::from_scenario) {
-            Ok(mut fresh) => {
-                self.tour = None;
-                fresh.speed = self.playground.speed;
-                fresh.paused = self.playground.paused;
-                self.drafts.seed = fresh.scenario.seed.to_string();
-                self.drafts.nodes = fresh.scenario.nodes.to_string();
-                self.playground = fresh;
-                self.drafts.error = None;
+            Ok(fresh) => {
+                self.replace_run(fresh, None);
                 self.drafts.import.clear();
             }
             Err(e) => self.drafts.error = Some(format!("{e} (your current run is unchanged)")),

@@ -52,7 +52,7 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
     }
 }
 
-/// A scenario from what a person pasted: a link, a `#s=...` fragment, or
+/// A scenario from what a person pasted: a link, a `#z=...` (or older `#s=...`) fragment, or
 /// the JSON itself.
 pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
     let text = text.trim();

@@ -162,9 +162,7 @@ impl Playground {
         let mut sim = self.restore(t, self.frontier_events);
         // Never past the furthest event seen: a run that ended mid-way
         // through a microsecond (by single steps) is reproduced exactly.
-        while sim.events() < self.frontier_events && sim.next_event_at().is_some_and(|at| at <= t) {
-            sim.step();
-        }
+        replay_seen(&mut sim, self.frontier_events, t);
         if sim.next_event_at().is_none_or(|at| at > t) {
             sim.run_until(t);
         }
@@ -260,11 +258,7 @@ impl Playground {
     /// Runs the simulation to `t`. Any stretch already seen (the cursor is
     /// behind the frontier) replays without being logged a second time.
     fn run_until(&mut self, t: Time) {
-        while self.sim.events() < self.frontier_events
-            && self.sim.next_event_at().is_some_and(|at| at <= t)
-        {
-            self.sim.step();
-        }
+        replay_seen(&mut self.sim, self.frontier_events, t);
         self.sim.trace_mut().take_recorded();
         self.sim.run_until(t);
     }
@@ -425,6 +419,14 @@ impl Playground {
     /// then the page does no per-frame work at all.
     pub fn animating(&self) -> bool {
         !self.paused || !self.dying.is_empty()
+    }
+}
+
+/// Runs `sim`'s events due by `t`, but none past event number `frontier`
+/// (the furthest point the run has reached before).
+fn replay_seen(sim: &mut Simulation, frontier: u64, t: Time) {
+    while sim.events() < frontier && sim.next_event_at().is_some_and(|at| at <= t) {
+        sim.step();
     }
 }
 

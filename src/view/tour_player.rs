@@ -6,6 +6,7 @@
 use super::playground::Playground;
 use super::tours::{self, Tour};
 use crate::raft::{Time, MILLIS};
+use crate::sim::Action;
 
 /// The longest a step's stretch takes to play, in wall milliseconds: a
 /// tour runs faster than the person's chosen speed rather than drag.
@@ -17,6 +18,9 @@ pub struct TourPlayer {
     pub step: usize,
     /// The person's speed, restored when a fast-played stretch ends.
     speed_before: Option<f64>,
+    /// The tour scenario's actions, to tell when the person changed the
+    /// run (kept, rather than parsing the tour's JSON on every frame).
+    actions: Vec<(Time, Action)>,
 }
 
 impl TourPlayer {
@@ -36,6 +40,7 @@ impl TourPlayer {
             tour,
             step: 0,
             speed_before: None,
+            actions: playground.scenario.actions.clone(),
         };
         player.jump(&mut playground, step.min(tour.steps.len() - 1));
         Ok((player, playground))
@@ -126,7 +131,7 @@ impl TourPlayer {
     /// Has the person changed the run (acted), so the text may no longer
     /// match what they see?
     pub fn diverged(&self, p: &Playground) -> bool {
-        p.scenario.actions != self.tour.scenario().actions
+        p.scenario.actions != self.actions
     }
 }
 

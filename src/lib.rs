@@ -4,6 +4,7 @@
 //!
 //! Layers point one way: `ui` -> `view` -> `sim` -> `raft`.
 
+pub mod json;
 pub mod raft;
 pub mod sim;
 pub mod view;

@@ -209,3 +209,41 @@ fn a_scenario_replays_to_the_native_trace_hash_in_wasm() {
     let scenario = raft_playground::sim::Scenario::from_json(text).unwrap();
     assert_eq!(scenario.run().unwrap().trace_hash(), 0x11d3_eb0e_6a12_6b7c);
 }
+
+/// Every old link (tests/compat/links.tsv) opens in the browser too, and
+/// replays to the hash it was pinned with natively.
+#[wasm_bindgen_test]
+fn old_links_open_in_the_browser_with_their_pinned_hashes() {
+    let corpus = include_str!("compat/links.tsv");
+    let mut opened = 0;
+    for line in corpus.lines().filter(|l| !l.starts_with('#')) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let scenario = raft_playground::view::permalink::decode(fields[1])
+            .unwrap()
+            .unwrap();
+        let hash: u64 = fields[2].parse().unwrap();
+        assert_eq!(scenario.run().unwrap().trace_hash(), hash, "{}", fields[0]);
+        opened += 1;
+    }
+    assert!(opened >= 18);
+}
+
+/// The browser's JSON goes through serde-wasm-bindgen: a scenario becomes a
+/// plain JavaScript object with the file's field names and comes back
+/// equal, and a wrong field is named in the error.
+#[wasm_bindgen_test]
+fn scenarios_cross_to_javascript_values_and_back() {
+    use raft_playground::sim::Scenario;
+    let text = include_str!("../docs/examples/minority-leader.json");
+    let scenario = Scenario::from_json(text).unwrap();
+    let value = raft_playground::json::to_value(&scenario);
+    let nodes = js_sys::Reflect::get(&value, &"nodes".into()).unwrap();
+    assert_eq!(nodes.as_f64(), Some(5.0));
+    let back: Scenario = raft_playground::json::from_value(value).unwrap();
+    assert_eq!(back, scenario);
+    let bad = text.replace("\"latency_min_us\":10000", "\"latency_min_us\":\"ten\"");
+    let err = Scenario::from_json(&bad).unwrap_err();
+    assert!(err.contains("network.latency_min_us"), "{err}");
+    let err = Scenario::from_json("{not json").unwrap_err();
+    assert!(err.starts_with("not valid JSON"), "{err}");
+}

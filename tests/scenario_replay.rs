@@ -43,7 +43,7 @@ fn a_broken_scenario_file_is_refused_with_its_reason() {
     let path = dir.join("bad.json");
     std::fs::write(
         &path,
-        r#"{"version":2,"seed":1,"nodes":3,"duration_us":1,"actions":[]}"#,
+        r#"{"version":3,"seed":1,"nodes":3,"duration_us":1,"actions":[]}"#,
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_raft-sim"))
@@ -52,6 +52,6 @@ fn a_broken_scenario_file_is_refused_with_its_reason() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("version 2 is not supported"), "{stderr}");
+    assert!(stderr.contains("version 3 is not supported"), "{stderr}");
     std::fs::remove_dir_all(dir).unwrap();
 }

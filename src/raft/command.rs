@@ -2,6 +2,7 @@
 //! Maelstrom's lin-kv workload: read, write and compare-and-set.
 
 use super::types::{ClientId, RequestId};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::rc::Rc;
 
@@ -10,8 +11,9 @@ use std::rc::Rc;
 pub type Key = String;
 pub type Value = String;
 
-/// An operation on the key-value store.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// An operation on the key-value store. Its serde form is the compact one
+/// links use; files spell it out (`sim::action_record`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Op {
     Read { key: Key },
     Write { key: Key, value: Value },

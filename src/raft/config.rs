@@ -2,20 +2,25 @@
 
 use super::types::{NodeId, Time, MILLIS};
 use super::unsafe_switches::UnsafeSwitches;
+use serde::{Deserialize, Serialize};
 
 /// The largest cluster a server supports (quorum arithmetic uses a fixed
 /// array of this size, to stay allocation-free on the hot path).
 pub const MAX_MEMBERS: usize = 32;
 
-/// Timing of elections and heartbeats, in simulated microseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Timing of elections and heartbeats, in simulated microseconds. The serde
+/// names are those of scenario files (docs/scenario-format.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timing {
     /// Election timeouts are drawn uniformly from this range (paper §5.2 uses
     /// 150-300 ms) so that split votes are rare and resolve quickly.
+    #[serde(rename = "election_timeout_min_us")]
     pub election_timeout_min: Time,
+    #[serde(rename = "election_timeout_max_us")]
     pub election_timeout_max: Time,
     /// How often an idle leader sends empty AppendEntries (§5.2). Must be well
     /// below the election timeout (§5.6: broadcastTime << electionTimeout).
+    #[serde(rename = "heartbeat_us")]
     pub heartbeat_interval: Time,
 }
 

@@ -6,7 +6,9 @@ use super::network::{MessageId, NetworkConfig};
 use crate::raft::{NodeId, Op};
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq)]
+/// Its serde form is the compact one links use; files and the host page
+/// spell each action out as an `ActionRecord`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Action {
     /// Freeze a server: it keeps its state but receives nothing and its timers
     /// stop, like a long pause. Messages to it are lost.

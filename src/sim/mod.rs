@@ -4,19 +4,19 @@
 //! and the trace. One seed decides everything.
 
 pub mod action;
+pub mod action_record;
 mod apply_action;
 pub mod config;
 pub mod decimal;
 pub mod history;
 pub mod invariants;
-mod json;
-pub mod json_read;
+pub mod legacy_link;
 pub mod linearizability;
+pub mod link;
 pub mod nemesis;
 pub mod network;
 pub mod run;
 pub mod scenario;
-pub mod scenario_binary;
 pub mod simulation;
 pub mod stable_hash;
 pub mod trace;
@@ -29,7 +29,8 @@ pub use invariants::{Invariant, InvariantChecker, Violation};
 pub use linearizability::{LinearizabilityReport, Verdict};
 pub use network::{DropReason, Endpoint, InFlight, NetworkConfig, Packet};
 pub use run::{run, Liveness, RunReport};
-pub use scenario::Scenario;
+pub use scenario::{ClientLoad, Scenario};
 pub use simulation::{Server, Simulation};
-pub use trace::{to_json_line, Trace, TraceEvent};
+pub use trace::to_json_line;
+pub use trace::{Trace, TraceEvent};
 pub use workload::WorkloadConfig;

@@ -75,10 +75,12 @@ pub struct InFlight {
     pub lost: bool,
 }
 
-/// Tunable network behaviour.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Tunable network behaviour. The serde names are those of scenario files.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkConfig {
+    #[serde(rename = "latency_min_us")]
     pub latency_min: Time,
+    #[serde(rename = "latency_max_us")]
     pub latency_max: Time,
     /// Probability that a message is lost, 0..=1.
     pub loss: f64,

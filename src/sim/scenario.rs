@@ -1,23 +1,25 @@
-//! Scenarios: a seed, a cluster size, timing and network settings, and a
-//! list of timed actions. A scenario replays to the same trace hash every
-//! time, natively (`raft-sim run --scenario FILE`) and in the browser. The
-//! JSON format is versioned and documented in docs/scenario-format.md.
+//! Scenarios: a seed, a cluster size, timing and network settings, a
+//! background workload, and a list of timed actions. A scenario replays to
+//! the same trace hash every time, natively (`raft-sim run --scenario FILE`)
+//! and in the browser. The JSON format is versioned and documented in
+//! docs/scenario-format.md; `ScenarioFile` is its serde shape.
 
 use super::action::Action;
-use super::config::{SimConfig, MAX_NODES};
-use super::decimal;
-use super::json::push_str;
-use super::json_read::{self, Json};
+use super::action_record::TimedAction;
+use super::config::SimConfig;
 use super::network::NetworkConfig;
 use super::simulation::Simulation;
-use crate::raft::{NodeId, Op, Time, Timing};
+use crate::raft::{Op, Time, Timing};
+use serde::{Deserialize, Serialize};
 
-/// The format version this build writes and reads.
-pub const VERSION: u64 = 1;
+/// The format version this build writes. It reads this one and every
+/// earlier one (version 1 has no `workload` and no `cursor_us`).
+pub const VERSION: u64 = 2;
 /// More actions than this are refused (a hostile file cannot exhaust memory).
 pub const MAX_ACTIONS: usize = 10_000;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ScenarioFile", try_from = "ScenarioFile")]
 pub struct Scenario {
     pub seed: u64,
     pub nodes: u64,
@@ -27,8 +29,127 @@ pub struct Scenario {
     pub duration: Time,
     /// How long a client waits for an answer before the outcome is unknown.
     pub client_timeout: Time,
+    /// Background clients issuing random operations; `None`: none.
+    pub workload: Option<ClientLoad>,
+    /// The moment the run was shared: a player opens it there, paused.
+    pub cursor: Option<Time>,
     /// Actions and when they happen, in time order.
     pub actions: Vec<(Time, Action)>,
+}
+
+/// The background workload: closed-loop clients and their mix of
+/// operations (the rest of the mix are writes).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientLoad {
+    pub clients: u32,
+    /// Operations per simulated second, over all clients.
+    pub rate: f64,
+    /// Operations spread over this many keys.
+    pub keys: u32,
+    pub read_fraction: f64,
+    pub cas_fraction: f64,
+}
+
+impl Default for ClientLoad {
+    fn default() -> Self {
+        let w = super::workload::WorkloadConfig::default();
+        ClientLoad {
+            clients: 1,
+            rate: w.rate,
+            keys: w.keys,
+            read_fraction: w.read_fraction,
+            cas_fraction: w.cas_fraction,
+        }
+    }
+}
+
+/// A scenario as written in JSON (docs/scenario-format.md).
+#[derive(Serialize, Deserialize)]
+struct ScenarioFile {
+    version: u64,
+    seed: u64,
+    nodes: u64,
+    duration_us: Time,
+    #[serde(default = "default_client_timeout")]
+    client_timeout_us: Time,
+    #[serde(default)]
+    timing: Timing,
+    #[serde(default)]
+    network: NetworkConfig,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    workload: Option<ClientLoad>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cursor_us: Option<Time>,
+    actions: Vec<TimedAction>,
+}
+
+fn default_client_timeout() -> Time {
+    SimConfig::default().workload.timeout
+}
+
+impl From<Scenario> for ScenarioFile {
+    fn from(s: Scenario) -> Self {
+        ScenarioFile {
+            version: VERSION,
+            seed: s.seed,
+            nodes: s.nodes,
+            duration_us: s.duration,
+            client_timeout_us: s.client_timeout,
+            timing: s.timing,
+            network: s.network,
+            workload: s.workload,
+            cursor_us: s.cursor,
+            actions: s
+                .actions
+                .iter()
+                .map(|(t, action)| TimedAction {
+                    t: *t,
+                    action: action.into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<ScenarioFile> for Scenario {
+    type Error = String;
+
+    fn try_from(file: ScenarioFile) -> Result<Scenario, String> {
+        if !(1..=VERSION).contains(&file.version) {
+            return Err(format!(
+                "scenario version {} is not supported: this build reads versions 1 to {VERSION}",
+                file.version
+            ));
+        }
+        if file.version == 1 && (file.workload.is_some() || file.cursor_us.is_some()) {
+            return Err("\"workload\" and \"cursor_us\" need version 2".into());
+        }
+        if file.actions.len() > MAX_ACTIONS {
+            return Err(format!(
+                "{} actions; at most {MAX_ACTIONS} are accepted",
+                file.actions.len()
+            ));
+        }
+        let mut actions = Vec::with_capacity(file.actions.len());
+        for (i, timed) in file.actions.into_iter().enumerate() {
+            let action =
+                Action::try_from(timed.action).map_err(|e| format!("action {}: {e}", i + 1))?;
+            actions.push((timed.t, action));
+        }
+        // A stable sort keeps same-time actions in file order.
+        actions.sort_by_key(|(t, _)| *t);
+        Ok(Scenario {
+            seed: file.seed,
+            nodes: file.nodes,
+            timing: file.timing,
+            network: file.network,
+            duration: file.duration_us,
+            client_timeout: file.client_timeout_us,
+            workload: file.workload,
+            cursor: file.cursor_us,
+            actions,
+        })
+    }
 }
 
 impl Scenario {
@@ -42,6 +163,13 @@ impl Scenario {
             ..SimConfig::default()
         };
         config.workload.timeout = self.client_timeout;
+        if let Some(load) = self.workload {
+            config.workload.clients = load.clients;
+            config.workload.rate = load.rate;
+            config.workload.keys = load.keys;
+            config.workload.read_fraction = load.read_fraction;
+            config.workload.cas_fraction = load.cas_fraction;
+        }
         config
     }
 
@@ -64,67 +192,15 @@ impl Scenario {
         Ok(sim)
     }
 
+    /// The scenario as JSON, in the current version of the format.
     pub fn to_json(&self) -> String {
-        let t = &self.timing;
-        let n = &self.network;
-        let mut s = format!(
-            "{{\"version\":{VERSION},\"seed\":{},\"nodes\":{},\"duration_us\":{},\"client_timeout_us\":{},\
-             \"timing\":{{\"election_timeout_min_us\":{},\"election_timeout_max_us\":{},\"heartbeat_us\":{}}},\
-             \"network\":{{\"latency_min_us\":{},\"latency_max_us\":{},\"loss\":{},\"duplication\":{}}},\"actions\":[",
-            self.seed,
-            self.nodes,
-            self.duration,
-            self.client_timeout,
-            t.election_timeout_min,
-            t.election_timeout_max,
-            t.heartbeat_interval,
-            n.latency_min,
-            n.latency_max,
-            decimal::shortest(n.loss),
-            decimal::shortest(n.duplication)
-        );
-        for (i, (at, action)) in self.actions.iter().enumerate() {
-            s.push_str(if i == 0 { "\n" } else { ",\n" });
-            s.push_str(&action_json(*at, action));
-        }
-        s.push_str("\n]}\n");
-        s
+        crate::json::to_string(self)
     }
 
-    /// Reads a scenario, checking every field; the error says what is wrong.
+    /// Reads a scenario of any supported version and validates it; the
+    /// error says what is wrong and where.
     pub fn from_json(text: &str) -> Result<Scenario, String> {
-        let root = json_read::parse(text)?;
-        let version = uint(&root, "version", u64::MAX)?;
-        if version != VERSION {
-            return Err(format!(
-                "scenario version {version} is not supported: this build reads version {VERSION}"
-            ));
-        }
-        let defaults = SimConfig::default();
-        let timing = match root.get("timing") {
-            None => defaults.timing,
-            Some(t) => Timing {
-                election_timeout_min: uint(t, "election_timeout_min_us", MAX_SETTING)?,
-                election_timeout_max: uint(t, "election_timeout_max_us", MAX_SETTING)?,
-                heartbeat_interval: uint(t, "heartbeat_us", MAX_SETTING)?,
-            },
-        };
-        let network = match root.get("network") {
-            None => defaults.network,
-            Some(n) => network(n)?,
-        };
-        let scenario = Scenario {
-            seed: uint(&root, "seed", u64::MAX)?,
-            nodes: uint(&root, "nodes", MAX_NODES)?,
-            timing,
-            network,
-            duration: uint(&root, "duration_us", MAX_DURATION)?,
-            client_timeout: match root.get("client_timeout_us") {
-                None => defaults.workload.timeout,
-                Some(_) => uint(&root, "client_timeout_us", MAX_CLIENT_TIMEOUT)?,
-            },
-            actions: actions(&root)?,
-        };
+        let scenario: Scenario = crate::json::from_str(text)?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -171,6 +247,14 @@ impl Scenario {
                 self.actions.len()
             ));
         }
+        if let Some(cursor) = self.cursor.filter(|&c| c > MAX_DURATION) {
+            return Err(format!(
+                "\"cursor_us\" must be at most {MAX_DURATION}, got {cursor}"
+            ));
+        }
+        if let Some(load) = &self.workload {
+            load_limits(load)?;
+        }
         let mut previous = 0;
         for (i, (at, action)) in self.actions.iter().enumerate() {
             let problem = if *at > MAX_DURATION {
@@ -199,6 +283,20 @@ const MAX_SETTING: Time = 60_000_000;
 /// The longest key or value, in bytes.
 pub const MAX_TEXT: usize = 200;
 
+/// The mix must be fractions that leave room for writes; the counts and
+/// the rate are checked with the simulator's configuration.
+fn load_limits(load: &ClientLoad) -> Result<(), String> {
+    let fraction = |x: f64| (0.0..=1.0).contains(&x);
+    if fraction(load.read_fraction)
+        && fraction(load.cas_fraction)
+        && load.read_fraction + load.cas_fraction <= 1.0
+    {
+        Ok(())
+    } else {
+        Err("\"workload\": \"read_fraction\" and \"cas_fraction\" must be from 0 to 1, and add up to at most 1".into())
+    }
+}
+
 /// What is out of range in an action's own fields, if anything (node ids
 /// and network settings are checked against the cluster later).
 fn action_limits(action: &Action) -> Option<String> {
@@ -219,199 +317,6 @@ fn action_limits(action: &Action) -> Option<String> {
         .then(|| format!("a key or value is longer than {MAX_TEXT} characters"))
 }
 
-fn field<'a>(obj: &'a Json, key: &str) -> Result<&'a Json, String> {
-    obj.get(key)
-        .ok_or_else(|| format!("missing field \"{key}\""))
-}
-
-/// A whole number in `0..=max`.
-fn uint(obj: &Json, key: &str, max: u64) -> Result<u64, String> {
-    match field(obj, key)? {
-        Json::Number(x) if *x >= 0.0 && x.fract() == 0.0 && *x <= max as f64 && *x < 9.007e15 => {
-            Ok(*x as u64)
-        }
-        Json::Number(x) => Err(format!(
-            "\"{key}\" must be a whole number from 0 to {max}, got {}",
-            decimal::shortest(*x)
-        )),
-        _ => Err(format!("\"{key}\" must be a number")),
-    }
-}
-
-fn network(n: &Json) -> Result<NetworkConfig, String> {
-    Ok(NetworkConfig {
-        latency_min: uint(n, "latency_min_us", MAX_SETTING)?,
-        latency_max: uint(n, "latency_max_us", MAX_SETTING)?,
-        loss: fraction(n, "loss")?,
-        duplication: fraction(n, "duplication")?,
-    })
-}
-
-fn fraction(obj: &Json, key: &str) -> Result<f64, String> {
-    match field(obj, key)? {
-        Json::Number(x) if (0.0..=1.0).contains(x) => Ok(*x),
-        _ => Err(format!("\"{key}\" must be a number from 0 to 1")),
-    }
-}
-
-fn text(obj: &Json, key: &str) -> Result<String, String> {
-    match field(obj, key)? {
-        Json::String(s) if s.len() <= MAX_TEXT => Ok(s.clone()),
-        Json::String(_) => Err(format!("\"{key}\" is longer than {MAX_TEXT} characters")),
-        _ => Err(format!("\"{key}\" must be a string")),
-    }
-}
-
-fn node(obj: &Json, key: &str) -> Result<NodeId, String> {
-    uint(obj, key, MAX_NODES)
-}
-
-fn actions(root: &Json) -> Result<Vec<(Time, Action)>, String> {
-    let Json::Array(items) = field(root, "actions")? else {
-        return Err("\"actions\" must be an array".into());
-    };
-    if items.len() > MAX_ACTIONS {
-        return Err(format!(
-            "{} actions; at most {MAX_ACTIONS} are accepted",
-            items.len()
-        ));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let parsed = uint(item, "t", MAX_DURATION).and_then(|t| Ok((t, action(item)?)));
-        out.push(parsed.map_err(|e| format!("action {}: {e}", i + 1))?);
-    }
-    // A stable sort keeps same-time actions in file order.
-    out.sort_by_key(|(t, _)| *t);
-    Ok(out)
-}
-
-fn action(item: &Json) -> Result<Action, String> {
-    let kind = text(item, "action")?;
-    Ok(match kind.as_str() {
-        "stop" => Action::Stop(node(item, "node")?),
-        "resume" => Action::Resume(node(item, "node")?),
-        "resume_all" => Action::ResumeAll,
-        "restart" => Action::Restart(node(item, "node")?),
-        "timeout" => Action::ForceTimeout(node(item, "node")?),
-        "heal" => Action::Heal,
-        "align_timers" => Action::AlignTimers,
-        "spread_timers" => Action::SpreadTimers,
-        "cut" => Action::CutLink {
-            from: node(item, "from")?,
-            to: node(item, "to")?,
-        },
-        "restore" => Action::RestoreLink {
-            from: node(item, "from")?,
-            to: node(item, "to")?,
-        },
-        "drop" => Action::DropMessage(uint(item, "message", u64::MAX)?),
-        "partition" => Action::Partition(groups(item)?),
-        "network" => Action::SetNetwork(network(item)?),
-        "client" => Action::ClientRequest {
-            to: match item.get("node") {
-                None | Some(Json::Null) => None,
-                Some(_) => Some(node(item, "node")?),
-            },
-            op: op(item)?,
-        },
-        other => return Err(format!("unknown action \"{other}\"")),
-    })
-}
-
-fn groups(item: &Json) -> Result<Vec<Vec<NodeId>>, String> {
-    let bad = || "\"groups\" must be an array of arrays of node ids".to_string();
-    let Json::Array(groups) = field(item, "groups")? else {
-        return Err(bad());
-    };
-    groups
-        .iter()
-        .map(|g| match g {
-            Json::Array(ids) => ids
-                .iter()
-                .map(|id| match id {
-                    Json::Number(x) if *x >= 1.0 && x.fract() == 0.0 && *x <= MAX_NODES as f64 => {
-                        Ok(*x as NodeId)
-                    }
-                    _ => Err(bad()),
-                })
-                .collect(),
-            _ => Err(bad()),
-        })
-        .collect()
-}
-
-fn op(item: &Json) -> Result<Op, String> {
-    let key = text(item, "key")?;
-    Ok(match text(item, "op")?.as_str() {
-        "read" => Op::Read { key },
-        "write" => Op::Write {
-            key,
-            value: text(item, "value")?,
-        },
-        "cas" => Op::Cas {
-            key,
-            from: text(item, "from")?,
-            to: text(item, "to")?,
-        },
-        other => return Err(format!("unknown op \"{other}\": read, write or cas")),
-    })
-}
-
-fn action_json(at: Time, action: &Action) -> String {
-    let head = |name: &str| format!("{{\"t\":{at},\"action\":\"{name}\"");
-    let mut s = match action {
-        Action::Stop(n) => format!("{},\"node\":{n}", head("stop")),
-        Action::Resume(n) => format!("{},\"node\":{n}", head("resume")),
-        Action::ResumeAll => head("resume_all"),
-        Action::Restart(n) => format!("{},\"node\":{n}", head("restart")),
-        Action::ForceTimeout(n) => format!("{},\"node\":{n}", head("timeout")),
-        Action::Heal => head("heal"),
-        Action::AlignTimers => head("align_timers"),
-        Action::SpreadTimers => head("spread_timers"),
-        Action::CutLink { from, to } => format!("{},\"from\":{from},\"to\":{to}", head("cut")),
-        Action::RestoreLink { from, to } => {
-            format!("{},\"from\":{from},\"to\":{to}", head("restore"))
-        }
-        Action::DropMessage(id) => format!("{},\"message\":{id}", head("drop")),
-        Action::Partition(groups) => {
-            format!("{},\"groups\":{groups:?}", head("partition")).replace(' ', "")
-        }
-        Action::SetNetwork(n) => format!(
-            "{},\"latency_min_us\":{},\"latency_max_us\":{},\"loss\":{},\"duplication\":{}",
-            head("network"),
-            n.latency_min,
-            n.latency_max,
-            decimal::shortest(n.loss),
-            decimal::shortest(n.duplication)
-        ),
-        Action::ClientRequest { to, op } => {
-            let mut s = head("client");
-            if let Some(n) = to {
-                s.push_str(&format!(",\"node\":{n}"));
-            }
-            s.push_str(&format!(",\"op\":\"{}\",\"key\":", op.kind()));
-            push_str(&mut s, op.key());
-            match op {
-                Op::Read { .. } => {}
-                Op::Write { value, .. } => {
-                    s.push_str(",\"value\":");
-                    push_str(&mut s, value);
-                }
-                Op::Cas { from, to, .. } => {
-                    s.push_str(",\"from\":");
-                    push_str(&mut s, from);
-                    s.push_str(",\"to\":");
-                    push_str(&mut s, to);
-                }
-            }
-            s
-        }
-    };
-    s.push('}');
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,6 +330,8 @@ mod tests {
             network: NetworkConfig::default(),
             duration: 10 * SECONDS,
             client_timeout: 5 * SECONDS,
+            workload: None,
+            cursor: None,
             actions: vec![
                 (
                     500 * MILLIS,
@@ -495,26 +402,23 @@ mod tests {
         let good = sample().to_json();
         let cases = [
             (
-                good.replace("\"version\":1", "\"version\":7"),
+                good.replace("\"version\": 2", "\"version\": 7"),
                 "version 7 is not supported",
             ),
             (
-                good.replace("\"nodes\":5", "\"nodes\":1000000"),
-                "\"nodes\" must be a whole number from 0 to 25",
+                good.replace("\"nodes\": 5", "\"nodes\": 1000000"),
+                "nodes must be 1..=25, got 1000000",
             ),
             (
-                good.replace("\"latency_min_us\":10000", "\"latency_min_us\":-5"),
-                "\"latency_min_us\" must be a whole number",
+                good.replacen("\"latency_min_us\": 10000", "\"latency_min_us\": -5", 1),
+                "network.latency_min_us: invalid value: integer `-5`",
             ),
             (
-                good.replace("\"action\":\"heal\"", "\"action\":\"explode\""),
-                "unknown action \"explode\"",
+                good.replace("\"action\": \"heal\"", "\"action\": \"explode\""),
+                "actions[4]: unknown variant `explode`",
             ),
-            (
-                good.replace("\"from\":2,\"to\":3", "\"from\":2,\"to\":9"),
-                "there is no node 9",
-            ),
-            (good.replace("\"seed\":42,", ""), "missing field \"seed\""),
+            (good.replace("\"to\": 3", "\"to\": 9"), "there is no node 9"),
+            (good.replace("\"seed\": 42,", ""), "missing field `seed`"),
             ("{not json".to_string(), "not valid JSON"),
         ];
         for (text, expected) in cases {

@@ -38,6 +38,13 @@ pub struct AppProps {
     /// What was wrong with the page's address, if anything.
     #[prop_or_default]
     pub url_problems: Vec<String>,
+    /// A shared run plays from its start instead of opening paused at the
+    /// moment it was shared (`?autoplay=1`).
+    #[prop_or(false)]
+    pub from_start: bool,
+    /// The origin a host page must have for its commands to be obeyed.
+    #[prop_or_default]
+    pub host_origin: Option<String>,
 }
 
 impl Default for AppProps {
@@ -51,6 +58,8 @@ impl Default for AppProps {
             tour: None,
             step: 0,
             url_problems: Vec::new(),
+            from_start: false,
+            host_origin: None,
         }
     }
 }
@@ -79,6 +88,8 @@ pub enum Msg {
     HashChanged,
     /// Time travel to this simulated time (µs).
     Seek(u64),
+    /// Back to time 0 of this run, playing.
+    ReplayFromStart,
     /// ← or →: a tour's Back or Next, else a step back or forward.
     Arrow {
         forward: bool,
@@ -133,7 +144,8 @@ impl Component for App {
         let props = ctx.props();
         let (mut playground, tour, error) = initial_playground(props);
         if tour.is_none() {
-            playground.paused = !props.autoplay || prefers_reduced_motion();
+            // A shared run opened at its moment stays paused there.
+            playground.paused |= !props.autoplay || prefers_reduced_motion();
         }
         let link = ctx.link().clone();
         let frames = FrameLoop::new(move |t| link.send_message(Msg::Frame(t)));
@@ -238,6 +250,7 @@ impl Component for App {
                 self.playground.pause_at = None;
                 self.playground.go_to(t.min(self.playground.timeline_end()));
             }
+            Msg::ReplayFromStart => self.playground.replay_from_start(),
             Msg::Arrow { forward } => match (&mut self.tour, forward) {
                 (Some(tour), true) => tour.next(&mut self.playground),
                 (Some(tour), false) => tour.back(&mut self.playground),
@@ -379,7 +392,8 @@ impl App {
     fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) {
         fresh.speed = self.playground.speed;
         if tour.is_none() {
-            fresh.paused = self.playground.paused;
+            // Paused if the person was, or if the run opens at a moment.
+            fresh.paused |= self.playground.paused;
         }
         self.drafts.seed = fresh.scenario.seed.to_string();
         self.drafts.nodes = fresh.scenario.nodes.to_string();
@@ -479,7 +493,7 @@ impl App {
     /// Replaces the session with a loaded scenario, or keeps it and says why
     /// the scenario could not be loaded.
     fn load(&mut self, loaded: Result<crate::sim::Scenario, String>) {
-        match loaded.and_then(Playground::from_scenario) {
+        match loaded.and_then(|s| Playground::open_shared(s, false)) {
             Ok(fresh) => {
                 self.replace_run(fresh, None);
                 self.drafts.import.clear();
@@ -531,7 +545,7 @@ fn initial_playground(props: &AppProps) -> (Playground, Option<TourPlayer>, Opti
     let from_fragment = permalink::decode(&current_fragment()).and_then(|scenario| {
         scenario
             .map(|s| {
-                Playground::from_scenario(s)
+                Playground::open_shared(s, props.from_start)
                     .map_err(|e| format!("the link's scenario cannot be used: {e}"))
             })
             .transpose()

@@ -48,6 +48,8 @@ fn props_from_url() -> AppProps {
         tour: params.tour,
         step: params.step,
         url_problems: problems,
+        from_start: params.from_start,
+        host_origin: params.host_origin,
     }
 }
 

@@ -83,7 +83,7 @@ pub fn page_address() -> String {
 /// Reads a chosen scenario file and hands its text to the app; a file too
 /// big to be a scenario is refused before it is read.
 pub fn read_file(file: web_sys::File, link: Scope<App>) {
-    let limit = crate::sim::json_read::MAX_INPUT;
+    let limit = crate::json::MAX_INPUT;
     if file.size() > limit as f64 {
         let name = file.name();
         link.send_message(Msg::FileRead(Err(format!(

@@ -12,7 +12,7 @@ use super::scene::{self, Scene};
 use super::snapshots::Snapshots;
 use super::speed;
 use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
-use crate::sim::{Action, Scenario, SimConfig, Simulation, TraceEvent};
+use crate::sim::{Action, ClientLoad, Scenario, SimConfig, Simulation, TraceEvent};
 use std::collections::BTreeMap;
 
 /// What the person is looking at in detail.
@@ -70,6 +70,9 @@ pub struct Playground {
     /// Actions before this index came with the scenario (they sit in the
     /// simulation's queue); later ones were taken by the person.
     first_user_action: usize,
+    /// What the last update traced for the first time (not replays), for
+    /// whoever listens: a host page's subscriptions.
+    pub new_events: Vec<(Time, TraceEvent)>,
 }
 
 /// The timing the playground uses: RaftScope's, so elections are quick to
@@ -101,11 +104,7 @@ impl Playground {
         if !(3..=9).contains(&nodes) {
             return Err(format!("the playground shows 3 to 9 nodes, not {nodes}"));
         }
-        let mut config = playground_config(seed, nodes);
-        if rate > 0.0 {
-            config.workload.clients = 1;
-            config.workload.rate = rate;
-        }
+        let config = playground_config(seed, nodes);
         let scenario = Scenario {
             seed,
             nodes,
@@ -113,10 +112,14 @@ impl Playground {
             network: config.network,
             duration: 0,
             client_timeout: config.workload.timeout,
+            workload: (rate > 0.0).then(|| ClientLoad {
+                rate,
+                ..ClientLoad::default()
+            }),
+            cursor: None,
             actions: Vec::new(),
         };
-        let sim = Simulation::new(config)?;
-        Ok(Self::around(sim, scenario))
+        Self::from_scenario(scenario)
     }
 
     /// A playground replaying `scenario` from time 0; the person can act on
@@ -151,7 +154,29 @@ impl Playground {
             scenario,
             events: EventLog::default(),
             messages: MessageHistory::default(),
+            new_events: Vec::new(),
         }
+    }
+
+    /// A shared run as its sender saw it: replayed up to the moment it was
+    /// shared (its `cursor`), paused there, with everything before it on
+    /// the timeline. Without a cursor, or `from_start`, it starts at time 0.
+    pub fn open_shared(scenario: Scenario, from_start: bool) -> Result<Self, String> {
+        let cursor = scenario.cursor.filter(|_| !from_start);
+        let mut p = Self::from_scenario(scenario)?;
+        if let Some(cursor) = cursor {
+            p.go_to(cursor);
+            p.paused = true;
+        }
+        Ok(p)
+    }
+
+    /// "Replay from the start": back to time 0, playing; the run so far
+    /// stays on the timeline.
+    pub fn replay_from_start(&mut self) {
+        self.go_to(0);
+        self.pause_at = None;
+        self.paused = false;
     }
 
     /// Jumps to simulated time `t` (clamped to the run so far): restores the
@@ -263,10 +288,12 @@ impl Playground {
         self.sim.run_until(t);
     }
 
-    /// This session as a scenario that replays it up to now.
+    /// This session as a scenario: it replays the whole run reached so
+    /// far, and opens at the moment on screen (its `cursor`).
     pub fn export(&self) -> Scenario {
         let mut scenario = self.scenario.clone();
-        scenario.duration = scenario.duration.max(self.sim.now());
+        scenario.duration = scenario.duration.max(self.horizon).max(self.sim.now());
+        scenario.cursor = Some(self.sim.now());
         scenario
     }
 
@@ -386,7 +413,8 @@ impl Playground {
             let user_done = self.scenario.actions.len() - self.first_user_action;
             self.snapshots.maybe_take(&self.sim, user_done);
         }
-        for (t, event) in self.sim.trace_mut().take_recorded() {
+        self.new_events = self.sim.trace_mut().take_recorded();
+        for (t, event) in self.new_events.iter().cloned() {
             self.events.record(t, &event);
             self.messages.record(t, &event);
             if let TraceEvent::Drop { id, .. } = event {
@@ -668,6 +696,63 @@ mod time_travel_tests {
         assert_eq!(p.snapshots.times().next(), Some(0));
         p.seek(17 * SECONDS);
         assert_eq!(p.sim.now(), 17 * SECONDS);
+    }
+}
+
+#[cfg(test)]
+mod shared_link_tests {
+    use super::*;
+    use crate::view::permalink;
+
+    /// A run with background load, a partition and a request, paused.
+    fn sender() -> Playground {
+        let mut p = Playground::with_load(21, 5, 10.0).unwrap();
+        p.skip(1_500);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::Partition(vec![vec![leader]]));
+        p.skip(700);
+        p.send(Op::Read { key: "k".into() }, None);
+        p.skip(1_300);
+        p.paused = true;
+        p
+    }
+
+    #[test]
+    fn a_shared_link_opens_paused_at_its_moment_with_the_senders_hash() {
+        let p = sender();
+        let fragment = permalink::encode(&p.export());
+        let shared = permalink::decode(&fragment).unwrap().unwrap();
+        assert_eq!(shared.cursor, Some(p.sim.now()));
+        assert!(shared.workload.is_some(), "the background load travels too");
+        let q = Playground::open_shared(shared.clone(), false).unwrap();
+        assert!(q.paused);
+        assert_eq!(q.sim.now(), p.sim.now());
+        assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
+        // Everything before the moment is on the timeline, and logged.
+        assert_eq!(q.horizon, p.sim.now());
+        assert_eq!(q.events.len(), p.events.len());
+        // `autoplay=1`: from the start instead, playing.
+        let r = Playground::open_shared(shared, true).unwrap();
+        assert_eq!((r.sim.now(), r.paused), (0, false));
+    }
+
+    #[test]
+    fn a_moment_scrubbed_back_to_keeps_the_rest_of_the_run() {
+        let mut p = sender();
+        let end = p.sim.now();
+        p.seek(2 * crate::raft::SECONDS);
+        let (moment, hash) = (p.sim.now(), p.sim.trace_hash());
+        let shared = p.export();
+        assert_eq!((shared.cursor, shared.duration), (Some(moment), end));
+        let mut q = Playground::open_shared(shared, false).unwrap();
+        assert_eq!((q.sim.now(), q.sim.trace_hash()), (moment, hash));
+        assert_eq!(q.timeline_end(), end);
+        // "Replay from the start" goes back to 0 and plays on.
+        q.replay_from_start();
+        assert_eq!((q.sim.now(), q.paused), (0, false));
+        q.go_to(end);
+        p.go_to(end);
+        assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
     }
 }
 

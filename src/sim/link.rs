@@ -1,0 +1,199 @@
+//! Scenarios in a few bytes, for links (`#r=` in the playground's URL):
+//! postcard (varints, length-prefixed strings, one byte per enum variant)
+//! over a link-shaped copy of the scenario, then base64url.
+//!
+//! The copy exists for length alone, measured on
+//! docs/examples/minority-leader.json: postcard of `Scenario` as it is takes
+//! more characters than the hand-made format-1 links did, because every
+//! field is spelt in full. Here the timing is a preset when it is the
+//! paper's or the playground's, the network and the workload are absent
+//! when they are the defaults, times count milliseconds when they are whole
+//! milliseconds, and action times are the gap since the one before.
+
+use super::action::Action;
+use super::network::NetworkConfig;
+use super::scenario::{ClientLoad, Scenario};
+use crate::json::MAX_INPUT;
+use crate::raft::{Time, Timing, MILLIS};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+/// The first byte of every link: which layout follows. Format 1 is the
+/// hand-made layout of `legacy_link`.
+pub const FORMAT: u8 = 2;
+
+/// The playground's timing (`view::playground::playground_config`): most
+/// links come from there.
+pub const PLAYGROUND_TIMING: Timing = Timing {
+    election_timeout_min: 100 * MILLIS,
+    election_timeout_max: 200 * MILLIS,
+    heartbeat_interval: 50 * MILLIS,
+};
+
+#[derive(Serialize, Deserialize)]
+struct LinkScenario {
+    seed: u64,
+    nodes: u64,
+    duration: LinkTime,
+    client_timeout: LinkTime,
+    timing: TimingPreset,
+    network: Option<NetworkConfig>,
+    workload: Option<ClientLoad>,
+    cursor: Option<LinkTime>,
+    /// Each action with the time since the previous one.
+    actions: Vec<(LinkTime, Action)>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum TimingPreset {
+    /// `Timing::default()`, the paper's 150-300 ms.
+    Paper,
+    /// The playground's 100-200 ms.
+    Playground,
+    Other(Timing),
+}
+
+/// A time as one varint: whole milliseconds `ms << 1`, anything else
+/// `us << 1 | 1`, so a second costs two bytes instead of three.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(from = "u64", into = "u64")]
+struct LinkTime(Time);
+
+impl From<LinkTime> for u64 {
+    fn from(t: LinkTime) -> u64 {
+        match t.0 % MILLIS {
+            0 if t.0 / MILLIS < 1 << 62 => (t.0 / MILLIS) << 1,
+            _ => t.0.saturating_mul(2) | 1,
+        }
+    }
+}
+
+impl From<u64> for LinkTime {
+    /// Too large a time saturates, and validation then refuses it.
+    fn from(code: u64) -> LinkTime {
+        LinkTime(match code & 1 {
+            1 => code >> 1,
+            _ => (code >> 1).saturating_mul(MILLIS),
+        })
+    }
+}
+
+impl From<&Scenario> for LinkScenario {
+    fn from(s: &Scenario) -> Self {
+        let timing = match s.timing {
+            t if t == Timing::default() => TimingPreset::Paper,
+            t if t == PLAYGROUND_TIMING => TimingPreset::Playground,
+            t => TimingPreset::Other(t),
+        };
+        let mut previous = 0;
+        let actions = s
+            .actions
+            .iter()
+            .map(|(at, action)| {
+                let gap = at.saturating_sub(previous);
+                previous = previous.max(*at);
+                (LinkTime(gap), action.clone())
+            })
+            .collect();
+        LinkScenario {
+            seed: s.seed,
+            nodes: s.nodes,
+            duration: LinkTime(s.duration),
+            client_timeout: LinkTime(s.client_timeout),
+            timing,
+            network: (s.network != NetworkConfig::default()).then_some(s.network),
+            workload: s.workload,
+            cursor: s.cursor.map(LinkTime),
+            actions,
+        }
+    }
+}
+
+impl From<LinkScenario> for Scenario {
+    fn from(l: LinkScenario) -> Scenario {
+        let mut at: Time = 0;
+        let actions = l
+            .actions
+            .into_iter()
+            .map(|(gap, action)| {
+                at = at.saturating_add(gap.0);
+                (at, action)
+            })
+            .collect();
+        Scenario {
+            seed: l.seed,
+            nodes: l.nodes,
+            timing: match l.timing {
+                TimingPreset::Paper => Timing::default(),
+                TimingPreset::Playground => PLAYGROUND_TIMING,
+                TimingPreset::Other(t) => t,
+            },
+            network: l.network.unwrap_or_default(),
+            duration: l.duration.0,
+            client_timeout: l.client_timeout.0,
+            workload: l.workload,
+            cursor: l.cursor.map(|c| c.0),
+            actions,
+        }
+    }
+}
+
+/// The bytes for `scenario`: the format byte, then postcard.
+pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
+    let mut bytes = vec![FORMAT];
+    // Serializing plain data into a Vec cannot fail.
+    bytes.extend(postcard::to_allocvec(&LinkScenario::from(scenario)).expect("plain data"));
+    bytes
+}
+
+/// Reads a link's bytes, either format, without validating the scenario
+/// (the caller must: damaged bytes and a wrong scenario deserve different
+/// messages).
+pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
+    if bytes.len() > MAX_INPUT {
+        return Err(format!(
+            "it is {} bytes; at most {MAX_INPUT} are accepted",
+            bytes.len()
+        ));
+    }
+    match bytes.first() {
+        Some(1) => super::legacy_link::from_bytes_unvalidated(bytes),
+        Some(&FORMAT) => {
+            let (link, rest): (LinkScenario, _) =
+                postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;
+            if !rest.is_empty() {
+                return Err(format!("{} unexpected bytes at the end", rest.len()));
+            }
+            Ok(link.into())
+        }
+        Some(other) => Err(format!(
+            "format {other} is not supported: this build reads formats 1 and {FORMAT}"
+        )),
+        None => Err("it is empty".into()),
+    }
+}
+
+/// Reads and validates, as for a JSON file.
+pub fn from_bytes(bytes: &[u8]) -> Result<Scenario, String> {
+    let scenario = from_bytes_unvalidated(bytes)?;
+    scenario.validate()?;
+    Ok(scenario)
+}
+
+pub fn base64url(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `None` for anything that is not canonical unpadded base64url, or is
+/// longer than any scenario could be.
+pub fn unbase64url(text: &str) -> Option<Vec<u8>> {
+    if text.len() > 2 * MAX_INPUT {
+        return None;
+    }
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
+
+#[cfg(test)]
+#[path = "link_tests.rs"]
+mod tests;

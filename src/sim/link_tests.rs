@@ -1,0 +1,277 @@
+//! Tests of the link codec; the random scenarios are shared with the
+//! JSON round trips.
+
+use super::*;
+use crate::raft::{Op, Rng, SECONDS};
+
+/// A time: whole milliseconds half the time, since those are encoded
+/// differently.
+fn time(rng: &mut Rng, max: Time) -> Time {
+    match rng.index(2) {
+        0 => rng.range_inclusive(0, max / MILLIS) * MILLIS,
+        _ => rng.range_inclusive(0, max),
+    }
+}
+
+fn fraction(rng: &mut Rng) -> f64 {
+    match rng.index(4) {
+        0 => 0.0,
+        1 => rng.range_inclusive(0, 10_000) as f64 / 10_000.0,
+        2 => rng.range_inclusive(0, 100) as f64 / 100.0,
+        _ => (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64,
+    }
+}
+
+fn network(rng: &mut Rng) -> NetworkConfig {
+    if rng.index(3) == 0 {
+        return NetworkConfig::default();
+    }
+    let latency_max = time(rng, 60 * SECONDS);
+    NetworkConfig {
+        latency_min: rng.range_inclusive(0, latency_max),
+        latency_max,
+        loss: fraction(rng),
+        duplication: fraction(rng),
+    }
+}
+
+fn text(rng: &mut Rng) -> String {
+    let chars = [
+        'a',
+        'z',
+        '0',
+        ' ',
+        '"',
+        '\\',
+        '\u{e9}',
+        '\u{65e5}',
+        '\u{1f980}',
+        '\n',
+    ];
+    let len = rng.range_inclusive(0, 12);
+    (0..len).map(|_| chars[rng.index(chars.len())]).collect()
+}
+
+pub fn action(rng: &mut Rng, nodes: u64) -> Action {
+    let mut node = || rng.range_inclusive(1, nodes);
+    let (a, b) = (node(), node());
+    let b = if a == b { a % nodes + 1 } else { b };
+    match rng.index(16) {
+        0 => Action::Stop(a),
+        1 => Action::Resume(a),
+        2 => Action::ResumeAll,
+        3 => Action::Restart(a),
+        4 => Action::ForceTimeout(a),
+        5 => {
+            let groups = rng.range_inclusive(0, 4);
+            let mut group = || {
+                (0..rng.range_inclusive(0, 4))
+                    .map(|_| rng.range_inclusive(1, nodes))
+                    .collect()
+            };
+            Action::Partition((0..groups).map(|_| group()).collect())
+        }
+        6 => Action::Heal,
+        7 => Action::CutLink { from: a, to: b },
+        8 => Action::RestoreLink { from: a, to: b },
+        9 => Action::DropMessage(rng.next_u64() >> 20),
+        10 => Action::SetNetwork(network(rng)),
+        11 => Action::AlignTimers,
+        12 => Action::SpreadTimers,
+        kind => {
+            let to = (rng.index(2) == 0).then_some(a);
+            let key = text(rng);
+            let op = match kind {
+                13 => Op::Read { key },
+                14 => Op::Write {
+                    key,
+                    value: text(rng),
+                },
+                _ => Op::Cas {
+                    key,
+                    from: text(rng),
+                    to: text(rng),
+                },
+            };
+            Action::ClientRequest { to, op }
+        }
+    }
+}
+
+/// A valid scenario whose actions are at most `step` apart.
+pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
+    let nodes = rng.range_inclusive(2, 9);
+    let timing = match rng.index(3) {
+        0 => Timing::default(),
+        1 => PLAYGROUND_TIMING,
+        _ => {
+            let max = time(rng, 60 * SECONDS).max(2);
+            let min = rng.range_inclusive(2, max);
+            let heartbeat_interval = rng.range_inclusive(1, min - 1);
+            Timing {
+                election_timeout_min: min,
+                election_timeout_max: max,
+                heartbeat_interval,
+            }
+        }
+    };
+    let mut at = 0;
+    let actions = (0..rng.range_inclusive(0, 30))
+        .map(|_| {
+            at += time(rng, step);
+            (at, action(rng, nodes))
+        })
+        .collect();
+    let s = Scenario {
+        seed: rng.next_u64() >> rng.range_inclusive(12, 63),
+        nodes,
+        timing,
+        network: network(rng),
+        duration: at + time(rng, step),
+        client_timeout: time(rng, 3600 * SECONDS).max(1),
+        workload: match rng.index(3) {
+            0 => None,
+            _ => Some(ClientLoad {
+                clients: rng.range_inclusive(0, 20) as u32,
+                rate: fraction(rng) * 1000.0 + 0.5,
+                keys: rng.range_inclusive(1, 9) as u32,
+                read_fraction: fraction(rng) / 2.0,
+                cas_fraction: fraction(rng) / 2.0,
+            }),
+        },
+        cursor: (rng.index(2) == 0).then(|| time(rng, at)),
+        actions,
+    };
+    assert_eq!(s.validate(), Ok(()), "{s:?}");
+    s
+}
+
+fn round_trip(s: &Scenario) {
+    let bytes = to_bytes(s);
+    let back = from_bytes(&bytes).unwrap();
+    assert_eq!(&back, s);
+    // Equal bytes again: every f64 bit survived.
+    assert_eq!(to_bytes(&back), bytes);
+}
+
+#[test]
+fn random_scenarios_round_trip_and_replay_to_the_same_hash() {
+    let mut rng = Rng::new(11);
+    for _ in 0..500 {
+        round_trip(&random_scenario(&mut rng, 40 * 60 * SECONDS));
+    }
+    for _ in 0..6 {
+        let s = random_scenario(&mut rng, 100 * MILLIS);
+        let back = from_bytes(&to_bytes(&s)).unwrap();
+        let (a, b) = (s.run().unwrap(), back.run().unwrap());
+        assert_eq!(a.trace_hash(), b.trace_hash());
+    }
+}
+
+#[test]
+fn whole_milliseconds_cost_less_and_odd_times_survive() {
+    for t in [0, 1, 999, 1_000, 1_001, 86_400 * SECONDS, u64::MAX / 4] {
+        assert_eq!(LinkTime::from(u64::from(LinkTime(t))).0, t);
+    }
+    let one_second = postcard::to_allocvec(&LinkTime(SECONDS)).unwrap();
+    assert_eq!(one_second.len(), 2);
+}
+
+#[test]
+fn defaults_and_the_playground_settings_cost_a_byte_each() {
+    let playground = crate::view::playground::playground_config(1, 5);
+    assert_eq!(playground.timing, PLAYGROUND_TIMING);
+    let mut s = Scenario::from_json(include_str!("../../docs/tours/split-vote.json")).unwrap();
+    s.actions.clear();
+    let paper = to_bytes(&s).len();
+    s.timing = playground.timing;
+    s.network = playground.network;
+    assert_eq!(to_bytes(&s).len(), paper);
+    // format, seed, nodes, 1 s (2), 5 s (2), timing, network, workload,
+    // cursor, no actions
+    assert_eq!(paper, 12);
+}
+
+#[test]
+fn damaged_bytes_are_refused_with_a_message() {
+    let s = Scenario::from_json(include_str!("../../docs/examples/minority-leader.json")).unwrap();
+    let bytes = to_bytes(&s);
+    let cases = [
+        (vec![], "it is empty"),
+        (vec![9, 1], "format 9 is not supported"),
+        (bytes[..bytes.len() - 1].to_vec(), "end of buffer"),
+        (
+            [bytes.as_slice(), &[0]].concat(),
+            "1 unexpected bytes at the end",
+        ),
+        (vec![0; MAX_INPUT + 1], "at most 1048576 are accepted"),
+    ];
+    for (bytes, expected) in cases {
+        let err = from_bytes(&bytes).unwrap_err();
+        assert!(err.contains(expected), "'{err}' lacks '{expected}'");
+    }
+    // 2^62 actions declared: refused without allocating for them.
+    let mut huge = to_bytes(&Scenario {
+        actions: vec![],
+        ..s.clone()
+    });
+    huge.pop();
+    huge.extend([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]);
+    assert!(from_bytes(&huge).is_err());
+    // A link that decodes but names a node the cluster lacks: validation.
+    let mut wrong = s;
+    wrong.actions.push((5 * SECONDS, Action::Stop(9)));
+    let err = from_bytes(&to_bytes(&wrong)).unwrap_err();
+    assert!(err.contains("there is no node 9"), "{err}");
+}
+
+/// Property: any mutation of a valid encoding (bytes changed, removed,
+/// inserted, cut short) either decodes to a scenario that validates and
+/// round-trips, or is refused with a message; it never panics.
+#[test]
+fn mutated_encodings_decode_or_are_refused() {
+    let mut rng = Rng::new(5);
+    let bases: Vec<Vec<u8>> = (0..5)
+        .map(|_| to_bytes(&random_scenario(&mut rng, SECONDS)))
+        .collect();
+    let (mut accepted, mut refused) = (0, 0);
+    for _ in 0..20_000 {
+        let mut bytes = bases[rng.index(bases.len())].clone();
+        for _ in 0..rng.range_inclusive(1, 3) {
+            let at = rng.index(bytes.len() + 1);
+            let byte = rng.next_u64() as u8;
+            match rng.index(4) {
+                0 if at < bytes.len() => bytes[at] = byte,
+                1 if at < bytes.len() => drop(bytes.remove(at)),
+                2 => bytes.insert(at, byte),
+                _ => bytes.truncate(at),
+            }
+        }
+        match from_bytes(&bytes) {
+            Ok(s) => {
+                accepted += 1;
+                round_trip(&s);
+            }
+            Err(e) => {
+                refused += 1;
+                assert!(!e.is_empty());
+            }
+        }
+    }
+    assert!(
+        accepted > 100 && refused > 100,
+        "{accepted} accepted, {refused} refused"
+    );
+}
+
+#[test]
+fn base64url_round_trips_every_length() {
+    let mut rng = Rng::new(5);
+    for len in 0..64 {
+        let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+        assert_eq!(unbase64url(&base64url(&bytes)), Some(bytes));
+    }
+    assert_eq!(base64url(b"Man"), "TWFu");
+    assert_eq!(unbase64url("a"), None);
+    assert_eq!(unbase64url("ab=c"), None);
+}

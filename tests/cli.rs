@@ -1,4 +1,6 @@
 //! The `raft-sim` command line: its contract as documented in the README.
+// Native only: it runs the binary, and reads its JSON with serde_json.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::process::{Command, Output};
 
@@ -100,29 +102,58 @@ fn a_sweep_with_an_unsafe_switch_reports_violations_and_fails() {
 
 #[test]
 fn help_lists_every_unsafe_switch() {
-    let o = raft_sim(&["--help"]);
-    assert!(o.status.success());
-    let out = stdout(&o);
-    for s in raft_playground::raft::UnsafeSwitch::ALL {
-        assert!(out.contains(s.name()), "{} missing from --help", s.name());
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["run", "--help"],
+        &["sweep", "--help"],
+    ] {
+        let o = raft_sim(args);
+        assert!(o.status.success(), "{args:?}");
+        let out = stdout(&o);
+        for s in raft_playground::raft::UnsafeSwitch::ALL {
+            assert!(out.contains(s.name()), "{} missing from {args:?}", s.name());
+            assert!(
+                out.contains(s.description()),
+                "{}'s description missing from {args:?}",
+                s.name()
+            );
+        }
     }
 }
 
 #[test]
 fn bad_arguments_get_a_clear_message_and_exit_2() {
-    let cases: [(&[&str], &str); 10] = [
-        (&[], "no command given"),
-        (&["fly"], "unknown command 'fly'"),
-        (&["run", "--seed"], "--seed needs a value"),
+    let cases: [(&[&str], &str); 12] = [
+        (&[], "Usage: raft-sim <COMMAND>"),
+        (&["fly"], "unrecognized subcommand 'fly'"),
+        (&["run", "--seed"], "a value is required for '--seed <S>'"),
         (
             &["run", "--seed", "abc"],
-            "--seed takes a non-negative whole number",
+            "invalid value 'abc' for '--seed <S>': expected a non-negative whole number",
         ),
-        (&["run", "--nodes", "1000000"], "nodes must be 1..=25"),
+        (
+            &["run", "--nodes", "1000000"],
+            "for '--nodes <N>': nodes must be 1..=25",
+        ),
         (&["run", "--duration", "-5s"], "is not a duration"),
-        (&["run", "--faults", "some"], "--faults takes none or all"),
-        (&["run", "--unsafe", "yolo"], "unknown unsafe switch 'yolo'"),
-        (&["sweep", "--seeds", "9..2"], "--seeds takes A..B"),
+        (
+            &["run", "--faults", "some"],
+            "invalid value 'some' for '--faults",
+        ),
+        (
+            &["run", "--unsafe", "yolo"],
+            "invalid value 'yolo' for '--unsafe <NAME>'",
+        ),
+        (
+            &["sweep", "--seeds", "9..2"],
+            "for '--seeds <A..B>': expected A..B with A <= B",
+        ),
+        (&["sweep", "--duration", "1s"], "--seeds <A..B>"),
+        (
+            &["sweep", "--seeds", "1..2", "--scenario", "x"],
+            "'--scenario'",
+        ),
         (&["run", "--rate", "-3"], "rate must be > 0"),
     ];
     for (args, expected) in cases {
@@ -135,6 +166,139 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
         );
         assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     }
+}
+
+#[test]
+fn a_misspelt_flag_gets_a_suggestion_and_exit_2() {
+    let o = raft_sim(&["run", "--sed", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("unexpected argument '--sed'"), "{err}");
+    assert!(err.contains("a similar argument exists: '--seed'"), "{err}");
+}
+
+#[test]
+fn a_misspelt_unsafe_switch_gets_a_suggestion_and_exit_2() {
+    let o = raft_sim(&["run", "--unsafe", "vote-without-log-chek"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("invalid value 'vote-without-log-chek' for '--unsafe <NAME>'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("a similar value exists: 'vote-without-log-check'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_out_of_range_value_names_the_flag_and_exits_2() {
+    for (flag, value) in [("--nodes", "26"), ("--clients", "1001"), ("--rate", "1e9")] {
+        let o = raft_sim(&["run", flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("invalid value '{value}' for '{flag} ")),
+            "{flag} {value}: {err}"
+        );
+    }
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    for args in [
+        &["--version"][..],
+        &["help", "run"],
+        &["sweep", "-h"],
+        &["bench", "--help"],
+    ] {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(!stdout(&o).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn seed_ranges_take_every_documented_form() {
+    for (seeds, count) in [("3", 1), ("1..2", 2), ("1..=3", 3)] {
+        let o = raft_sim(&["sweep", "--seeds", seeds, "--duration", "1s"]);
+        assert!(o.status.success(), "{seeds}: {}", stderr(&o));
+        let out = stdout(&o);
+        let last = out.lines().last().unwrap();
+        assert!(
+            last.starts_with(&format!("seeds: {count}, ")),
+            "{seeds}: {last}"
+        );
+    }
+}
+
+#[test]
+fn run_json_prints_the_summary_as_one_object() {
+    let args = ["run", "--seed", "5", "--duration", "5s", "--faults", "all"];
+    let text = stdout(&raft_sim(&args));
+    let text_hash = text
+        .lines()
+        .find_map(|l| l.strip_prefix("trace hash: "))
+        .expect("the text summary prints the trace hash")
+        .to_string();
+    let o = raft_sim(&[&args[..], &["--json"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(
+        out.lines().count(),
+        1,
+        "one JSON object and nothing else:\n{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(json["seed"], 5);
+    assert_eq!(json["trace_hash"].as_str(), Some(text_hash.as_str()));
+    assert_eq!(json["violation_count"], 0);
+    assert_eq!(json["violations"], serde_json::json!([]));
+    assert_eq!(json["linearizability"]["verdict"]["result"], "linearizable");
+    assert!(json["liveness"]["leader_after"].is_u64(), "{json}");
+    assert!(json["leaders_by_term"][0].is_array(), "{json}");
+}
+
+#[test]
+fn run_json_reports_violations_and_exits_1() {
+    let o = raft_sim(&[
+        "run",
+        "--seed",
+        "3",
+        "--duration",
+        "20s",
+        "--faults",
+        "all",
+        "--unsafe",
+        "vote-without-log-check",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert!(json["violation_count"].as_u64().unwrap() > 0, "{json}");
+    let first = &json["violations"][0];
+    assert_eq!(first["invariant"], "leader_completeness", "{json}");
+    assert!(first["t"].is_u64() && first["nodes"].is_array() && first["detail"].is_string());
+
+    let o = raft_sim(&[
+        "run",
+        "--seed",
+        "2",
+        "--faults",
+        "all",
+        "--unsafe",
+        "local-reads",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let verdict = &json["linearizability"]["verdict"];
+    assert_eq!(verdict["result"], "not_linearizable", "{json}");
+    assert!(
+        verdict["key"].is_string() && verdict["ops"].is_array(),
+        "{json}"
+    );
 }
 
 #[test]

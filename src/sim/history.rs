@@ -1,10 +1,12 @@
 //! The client history: one record per client operation, from invocation to
 //! return, as the linearizability checker and `--history` consume it.
 
-use crate::raft::{ClientId, LogIndex, Op, RequestId, Time, Value};
+use crate::raft::{ClientId, Key, LogIndex, Op, RequestId, Time, Value};
+use serde::{Deserialize, Serialize};
 
 /// How an operation ended, as the client saw it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// Acknowledged: it took effect exactly once, between invoke and return.
     Ok,
@@ -46,41 +48,149 @@ pub struct Operation {
     pub redirects: u32,
 }
 
-/// The history as a JSON array, one operation per line (the `--history`
-/// format of docs/history-format.md).
-pub fn to_json(history: &[Operation]) -> String {
-    use super::json::{push_opt_str, push_opt_u64, push_str};
-    use crate::raft::Op;
-    let mut s = String::from("[\n");
-    for (i, o) in history.iter().enumerate() {
-        s.push_str(if i == 0 { "" } else { ",\n" });
-        s.push_str(&format!(
-            "{{\"client\":{},\"request\":{},\"op\":\"{}\",\"key\":",
-            o.client,
-            o.request,
-            o.op.kind()
-        ));
-        push_str(&mut s, o.op.key());
-        let (value, from, to) = match &o.op {
-            Op::Read { .. } => (None, None, None),
-            Op::Write { value, .. } => (Some(value.as_str()), None, None),
-            Op::Cas { from, to, .. } => (None, Some(from.as_str()), Some(to.as_str())),
+/// What kind of operation a [`HistoryRecord`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OpKind {
+    Read,
+    Write,
+    Cas,
+}
+
+/// One operation as the `--history` file spells it (docs/history-format.md):
+/// every field present, in this order, `null` where absent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRecord {
+    pub client: ClientId,
+    pub request: RequestId,
+    pub op: OpKind,
+    pub key: Key,
+    /// A write's value.
+    pub value: Option<Value>,
+    /// A cas's expected value.
+    pub from: Option<Value>,
+    /// A cas's new value.
+    pub to: Option<Value>,
+    pub invoke_t: Time,
+    pub return_t: Option<Time>,
+    pub outcome: Outcome,
+    /// For an acknowledged read: the value read (`null`: key absent).
+    pub result: Option<Value>,
+    pub index: Option<LogIndex>,
+    pub redirects: u32,
+}
+
+impl From<&Operation> for HistoryRecord {
+    fn from(o: &Operation) -> Self {
+        let (op, value, from, to) = match &o.op {
+            Op::Read { .. } => (OpKind::Read, None, None, None),
+            Op::Write { value, .. } => (OpKind::Write, Some(value.clone()), None, None),
+            Op::Cas { from, to, .. } => (OpKind::Cas, None, Some(from.clone()), Some(to.clone())),
         };
-        for (name, v) in [("value", value), ("from", from), ("to", to)] {
-            s.push_str(&format!(",\"{name}\":"));
-            push_opt_str(&mut s, v);
+        HistoryRecord {
+            client: o.client,
+            request: o.request,
+            op,
+            key: o.op.key().to_string(),
+            value,
+            from,
+            to,
+            invoke_t: o.invoke_t,
+            return_t: o.return_t,
+            outcome: o.outcome,
+            result: o.read_result.clone(),
+            index: o.index,
+            redirects: o.redirects,
         }
-        s.push_str(&format!(",\"invoke_t\":{},\"return_t\":", o.invoke_t));
-        push_opt_u64(&mut s, o.return_t);
-        s.push_str(&format!(
-            ",\"outcome\":\"{}\",\"result\":",
-            o.outcome.as_str()
-        ));
-        push_opt_str(&mut s, o.read_result.as_deref());
-        s.push_str(",\"index\":");
-        push_opt_u64(&mut s, o.index);
-        s.push_str(&format!(",\"redirects\":{}}}", o.redirects));
     }
-    s.push_str("\n]\n");
-    s
+}
+
+/// The history as a JSON array, one operation per line (the `--history`
+/// format of docs/history-format.md), so that diffs of history files stay
+/// readable.
+pub fn to_json(history: &[Operation]) -> String {
+    let lines: Vec<String> = history
+        .iter()
+        .map(|o| {
+            serde_json::to_string(&HistoryRecord::from(o))
+                .expect("a history record always serializes")
+        })
+        .collect();
+    format!("[\n{}\n]\n", lines.join(",\n"))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn history() -> Vec<Operation> {
+        vec![
+            Operation {
+                client: 2,
+                request: 1,
+                op: Op::Write {
+                    key: "k3".into(),
+                    value: "7".into(),
+                },
+                invoke_t: 197996,
+                return_t: None,
+                outcome: Outcome::Unknown,
+                read_result: None,
+                index: None,
+                redirects: 4,
+            },
+            Operation {
+                client: 1,
+                request: 3,
+                op: Op::Read { key: "k2".into() },
+                invoke_t: 273789,
+                return_t: Some(570899),
+                outcome: Outcome::Ok,
+                read_result: Some("2".into()),
+                index: Some(2),
+                redirects: 0,
+            },
+            Operation {
+                client: 1000000,
+                request: 1,
+                op: Op::Cas {
+                    key: "m\"sg".into(),
+                    from: "a\\b".into(),
+                    to: "c\nd".into(),
+                },
+                invoke_t: 674303,
+                return_t: Some(1462785),
+                outcome: Outcome::Fail,
+                read_result: None,
+                index: Some(3),
+                redirects: 1,
+            },
+        ]
+    }
+
+    /// docs/history-format.md's shape, one operation per line.
+    const EXPECTED: &str = r#"[
+{"client":2,"request":1,"op":"write","key":"k3","value":"7","from":null,"to":null,"invoke_t":197996,"return_t":null,"outcome":"unknown","result":null,"index":null,"redirects":4},
+{"client":1,"request":3,"op":"read","key":"k2","value":null,"from":null,"to":null,"invoke_t":273789,"return_t":570899,"outcome":"ok","result":"2","index":2,"redirects":0},
+{"client":1000000,"request":1,"op":"cas","key":"m\"sg","value":null,"from":"a\\b","to":"c\nd","invoke_t":674303,"return_t":1462785,"outcome":"fail","result":null,"index":3,"redirects":1}
+]
+"#;
+
+    #[test]
+    fn history_json_has_the_documented_shape_exactly() {
+        assert_eq!(to_json(&history()), EXPECTED);
+    }
+
+    #[test]
+    fn records_read_back_from_the_file() {
+        let history = history();
+        let records: Vec<HistoryRecord> = serde_json::from_str(EXPECTED).unwrap();
+        let expected: Vec<HistoryRecord> = history.iter().map(HistoryRecord::from).collect();
+        assert_eq!(records, expected);
+    }
+
+    #[test]
+    fn an_empty_history_is_an_empty_array() {
+        assert_eq!(to_json(&[]), "[\n\n]\n");
+    }
 }

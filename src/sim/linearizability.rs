@@ -53,11 +53,12 @@
 
 use crate::raft::{Op, Time, Value};
 use crate::sim::history::{Operation, Outcome};
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// The result of checking a whole history.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LinearizabilityReport {
     /// Keys that had at least one operation to check.
     pub keys_checked: usize,
@@ -68,8 +69,11 @@ pub struct LinearizabilityReport {
 
 /// The verdict on a history. Each key is checked; the first key in sorted
 /// order that is not linearizable is reported, else the first key whose
-/// search ran out of budget, else the history is linearizable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// search ran out of budget, else the history is linearizable. Its serde
+/// form is an object whose `result` is `linearizable`, `not_linearizable` or
+/// `inconclusive`, with the variant's fields beside it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
 pub enum Verdict {
     Linearizable,
     NotLinearizable {

@@ -7,6 +7,7 @@ use super::invariants::Violation;
 use super::linearizability::{self, LinearizabilityReport, Verdict};
 use super::simulation::Simulation;
 use crate::raft::{LogIndex, NodeId, Term, Time, SECONDS};
+use serde::{Serialize, Serializer};
 
 /// After healing, a stable leader must appear within this much simulated time.
 pub const LEADER_BOUND: Time = 10 * SECONDS;
@@ -16,7 +17,7 @@ pub const CATCH_UP_BOUND: Time = 10 * SECONDS;
 pub const LINEARIZABILITY_STEPS: u64 = 5_000_000;
 
 /// What the liveness phase saw.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Liveness {
     /// Simulated time from healing to a stable leader (None: not within bound).
     pub leader_after: Option<Time>,
@@ -33,22 +34,29 @@ impl Liveness {
     }
 }
 
-/// Everything a run reports.
-#[derive(Clone, Debug)]
+/// Everything a run reports. Its serde form (`raft-sim run --json`) has
+/// these fields; the hashes are 16 hex digits, as the text summary prints
+/// them (a 64-bit number does not survive JavaScript or `jq`).
+#[derive(Clone, Debug, Serialize)]
 pub struct RunReport {
     pub seed: u64,
     pub events: u64,
     pub end_time: Time,
     /// The trace hash at the end of the run, liveness phase included.
+    #[serde(serialize_with = "hex")]
     pub trace_hash: u64,
     /// The trace hash at `duration`, before healing: what the playground
     /// shows after running a scenario to that time.
+    #[serde(serialize_with = "hex")]
     pub hash_at_duration: u64,
     pub leaders_by_term: Vec<(Term, NodeId)>,
     pub committed: LogIndex,
     pub ops_ok: usize,
     pub ops_fail: usize,
     pub ops_unknown: usize,
+    /// The violations kept (the first 100), each as
+    /// `{"invariant", "t", "nodes", "detail"}`.
+    #[serde(serialize_with = "violations")]
     pub violations: Vec<Violation>,
     pub violation_count: u64,
     pub linearizability: LinearizabilityReport,
@@ -67,6 +75,28 @@ impl RunReport {
             Verdict::NotLinearizable { .. }
         )
     }
+}
+
+fn hex<S: Serializer>(hash: &u64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&format_args!("{hash:016x}"))
+}
+
+/// `Violation` itself has no serde form; this is its JSON shape, with the
+/// invariant named as in the trace.
+fn violations<S: Serializer>(violations: &[Violation], serializer: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Record<'a> {
+        invariant: &'static str,
+        t: Time,
+        nodes: &'a [NodeId],
+        detail: &'a str,
+    }
+    serializer.collect_seq(violations.iter().map(|v| Record {
+        invariant: v.invariant.name(),
+        t: v.t,
+        nodes: &v.nodes,
+        detail: &v.detail,
+    }))
 }
 
 /// Runs `config` for `duration` of simulated time (faults and clients on),

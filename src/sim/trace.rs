@@ -4,14 +4,17 @@
 //! compare) and, when recording is on, kept for `--trace` as JSON Lines. The
 //! format is documented in docs/trace-format.md.
 
-use super::json::{push_opt_str, push_opt_u64, push_str};
 use super::network::Endpoint;
 use super::stable_hash::{op_hash, payload_hash, StableHasher};
 use crate::raft::{LogIndex, NodeId, Op, Payload, Term, Time};
-use std::fmt::Write;
+use serde::{Serialize, Serializer};
+use std::fmt;
 
-/// One line of the trace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One line of the trace. Its serde form is the JSON of
+/// docs/trace-format.md without `t` (see [`to_json_line`]); the trace hash
+/// does not depend on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TraceEvent {
     /// A node's term, role, vote, commit index or last entry changed.
     State {
@@ -28,6 +31,7 @@ pub enum TraceEvent {
         node: NodeId,
         index: LogIndex,
         term: Term,
+        #[serde(rename = "command", serialize_with = "display")]
         payload: Payload,
     },
     /// A node became leader; its whole log as (index, term) pairs.
@@ -39,8 +43,12 @@ pub enum TraceEvent {
     /// A message was put on the network.
     Send {
         id: u64,
+        #[serde(serialize_with = "display")]
         from: Endpoint,
+        #[serde(serialize_with = "display")]
         to: Endpoint,
+        /// `type` in JSON: `kind` names the event.
+        #[serde(rename = "type")]
         kind: &'static str,
         term: Option<Term>,
         deliver_t: Time,
@@ -51,9 +59,17 @@ pub enum TraceEvent {
     /// or dropped by hand.
     Drop { id: u64, reason: &'static str },
     /// A fault or user action took effect.
-    Action { description: String },
+    Action {
+        #[serde(rename = "action")]
+        description: String,
+    },
     /// A client invoked an operation.
-    Invoke { client: u64, request: u64, op: Op },
+    Invoke {
+        client: u64,
+        request: u64,
+        #[serde(serialize_with = "display")]
+        op: Op,
+    },
     /// A client saw the end of an operation.
     Return {
         client: u64,
@@ -198,107 +214,207 @@ fn hash_event(h: &mut StableHasher, event: &TraceEvent) {
     }
 }
 
+/// One line of the `--trace` file: the time, then the event's fields.
+#[derive(Serialize)]
+struct Line<'a> {
+    t: Time,
+    #[serde(flatten)]
+    event: &'a TraceEvent,
+}
+
 /// One JSON object, without the trailing newline.
 pub fn to_json_line(t: Time, event: &TraceEvent) -> String {
-    let mut s = String::with_capacity(96);
-    let _ = write!(s, "{{\"t\":{t},\"kind\":");
-    match event {
-        TraceEvent::State {
-            node,
-            term,
-            role,
-            voted_for,
-            commit,
-            last_index,
-            last_term,
-        } => {
-            let _ = write!(
-                s,
-                "\"state\",\"node\":{node},\"term\":{term},\"role\":\"{role}\",\"voted_for\":"
-            );
-            push_opt_u64(&mut s, *voted_for);
-            let _ = write!(
-                s,
-                ",\"commit\":{commit},\"last_index\":{last_index},\"last_term\":{last_term}"
-            );
-        }
-        TraceEvent::Apply {
-            node,
-            index,
-            term,
-            payload,
-        } => {
-            let _ = write!(
-                s,
-                "\"apply\",\"node\":{node},\"index\":{index},\"term\":{term},\"command\":"
-            );
-            push_str(&mut s, &payload.to_string());
-        }
-        TraceEvent::LeaderLog { node, term, log } => {
-            let _ = write!(
-                s,
-                "\"leader_log\",\"node\":{node},\"term\":{term},\"log\":["
-            );
-            for (i, (index, term)) in log.iter().enumerate() {
-                let comma = if i == 0 { "" } else { "," };
-                let _ = write!(s, "{comma}[{index},{term}]");
-            }
-            s.push(']');
-        }
-        TraceEvent::Send {
-            id,
-            from,
-            to,
-            kind,
-            term,
-            deliver_t,
-        } => {
-            let _ = write!(s, "\"send\",\"id\":{id},\"from\":\"{from}\",\"to\":\"{to}\",\"type\":\"{kind}\",\"term\":");
-            push_opt_u64(&mut s, *term);
-            let _ = write!(s, ",\"deliver_t\":{deliver_t}");
-        }
-        TraceEvent::Deliver { id } => {
-            let _ = write!(s, "\"deliver\",\"id\":{id}");
-        }
-        TraceEvent::Drop { id, reason } => {
-            let _ = write!(s, "\"drop\",\"id\":{id},\"reason\":\"{reason}\"");
-        }
-        TraceEvent::Action { description } => {
-            s.push_str("\"action\",\"action\":");
-            push_str(&mut s, description);
-        }
-        TraceEvent::Invoke {
-            client,
-            request,
-            op,
-        } => {
-            let _ = write!(
-                s,
-                "\"invoke\",\"client\":{client},\"request\":{request},\"op\":"
-            );
-            push_str(&mut s, &op.to_string());
-        }
-        TraceEvent::Return {
-            client,
-            request,
-            outcome,
-            result,
-        } => {
-            let _ = write!(s, "\"return\",\"client\":{client},\"request\":{request},\"outcome\":\"{outcome}\",\"result\":");
-            push_opt_str(&mut s, result.as_deref());
-        }
-        TraceEvent::Violation {
-            invariant,
-            nodes,
-            detail,
-        } => {
-            let _ = write!(
-                s,
-                "\"violation\",\"invariant\":\"{invariant}\",\"nodes\":{nodes:?},\"detail\":"
-            );
-            push_str(&mut s, detail);
+    serde_json::to_string(&Line { t, event }).expect("a trace event always serializes")
+}
+
+/// Writes a field through its `Display` text (payloads, ops, endpoints).
+fn display<T: fmt::Display, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::raft::ClientCommand;
+    use std::rc::Rc;
+
+    /// One event of each kind, with awkward text where text is free.
+    fn one_of_each() -> Vec<(Time, TraceEvent)> {
+        let command = ClientCommand {
+            client: 3,
+            request: 12,
+            op: Op::Cas {
+                key: "k1".into(),
+                from: "4".into(),
+                to: "7".into(),
+            },
+        };
+        vec![
+            (
+                0,
+                TraceEvent::State {
+                    node: 1,
+                    term: 0,
+                    role: "follower",
+                    voted_for: None,
+                    commit: 0,
+                    last_index: 0,
+                    last_term: 0,
+                },
+            ),
+            (
+                392633,
+                TraceEvent::State {
+                    node: 1,
+                    term: 2,
+                    role: "leader",
+                    voted_for: Some(1),
+                    commit: 0,
+                    last_index: 1,
+                    last_term: 2,
+                },
+            ),
+            (
+                434405,
+                TraceEvent::Apply {
+                    node: 1,
+                    index: 1,
+                    term: 2,
+                    payload: Payload::Noop,
+                },
+            ),
+            (
+                1666755,
+                TraceEvent::Apply {
+                    node: 2,
+                    index: 9,
+                    term: 7,
+                    payload: Payload::Command(Rc::new(command)),
+                },
+            ),
+            (
+                1560282,
+                TraceEvent::LeaderLog {
+                    node: 1,
+                    term: 7,
+                    log: vec![(1, 2), (2, 2), (3, 7)],
+                },
+            ),
+            (
+                5,
+                TraceEvent::LeaderLog {
+                    node: 2,
+                    term: 1,
+                    log: vec![],
+                },
+            ),
+            (
+                170828,
+                TraceEvent::Send {
+                    id: 1,
+                    from: Endpoint::Node(1),
+                    to: Endpoint::Node(2),
+                    kind: "RequestVote",
+                    term: Some(1),
+                    deliver_t: 189500,
+                },
+            ),
+            (
+                170829,
+                TraceEvent::Send {
+                    id: 2,
+                    from: Endpoint::Client(2),
+                    to: Endpoint::Node(3),
+                    kind: "ClientRequest",
+                    term: None,
+                    deliver_t: 180000,
+                },
+            ),
+            (189500, TraceEvent::Deliver { id: 1 }),
+            (
+                458439,
+                TraceEvent::Drop {
+                    id: 73,
+                    reason: "lost",
+                },
+            ),
+            (
+                597313,
+                TraceEvent::Action {
+                    description: "partition [[2, 4], [1, 3, 5]]".into(),
+                },
+            ),
+            (
+                597314,
+                TraceEvent::Action {
+                    description: "client write \"q\\uote\"=a\tb\nc to 2".into(),
+                },
+            ),
+            (
+                197996,
+                TraceEvent::Invoke {
+                    client: 2,
+                    request: 1,
+                    op: Op::Write {
+                        key: "k3".into(),
+                        value: "7".into(),
+                    },
+                },
+            ),
+            (
+                502782,
+                TraceEvent::Return {
+                    client: 1,
+                    request: 1,
+                    outcome: "ok",
+                    result: None,
+                },
+            ),
+            (
+                502783,
+                TraceEvent::Return {
+                    client: 1,
+                    request: 2,
+                    outcome: "ok",
+                    result: Some("5".into()),
+                },
+            ),
+            (
+                15911235,
+                TraceEvent::Violation {
+                    invariant: "leader_completeness",
+                    nodes: vec![4, 3],
+                    detail: "leader of term 57 lacks index 34".into(),
+                },
+            ),
+        ]
+    }
+
+    /// The exact lines of docs/trace-format.md's shapes.
+    const EXPECTED: &str = r#"{"t":0,"kind":"state","node":1,"term":0,"role":"follower","voted_for":null,"commit":0,"last_index":0,"last_term":0}
+{"t":392633,"kind":"state","node":1,"term":2,"role":"leader","voted_for":1,"commit":0,"last_index":1,"last_term":2}
+{"t":434405,"kind":"apply","node":1,"index":1,"term":2,"command":"noop"}
+{"t":1666755,"kind":"apply","node":2,"index":9,"term":7,"command":"c3#12 cas k1 4->7"}
+{"t":1560282,"kind":"leader_log","node":1,"term":7,"log":[[1,2],[2,2],[3,7]]}
+{"t":5,"kind":"leader_log","node":2,"term":1,"log":[]}
+{"t":170828,"kind":"send","id":1,"from":"n1","to":"n2","type":"RequestVote","term":1,"deliver_t":189500}
+{"t":170829,"kind":"send","id":2,"from":"c2","to":"n3","type":"ClientRequest","term":null,"deliver_t":180000}
+{"t":189500,"kind":"deliver","id":1}
+{"t":458439,"kind":"drop","id":73,"reason":"lost"}
+{"t":597313,"kind":"action","action":"partition [[2, 4], [1, 3, 5]]"}
+{"t":597314,"kind":"action","action":"client write \"q\\uote\"=a\tb\nc to 2"}
+{"t":197996,"kind":"invoke","client":2,"request":1,"op":"write k3=7"}
+{"t":502782,"kind":"return","client":1,"request":1,"outcome":"ok","result":null}
+{"t":502783,"kind":"return","client":1,"request":2,"outcome":"ok","result":"5"}
+{"t":15911235,"kind":"violation","invariant":"leader_completeness","nodes":[4,3],"detail":"leader of term 57 lacks index 34"}"#;
+
+    #[test]
+    fn json_lines_have_the_documented_shape_exactly() {
+        let events = one_of_each();
+        let expected: Vec<&str> = EXPECTED.lines().collect();
+        assert_eq!(events.len(), expected.len());
+        for ((t, event), want) in events.iter().zip(expected) {
+            assert_eq!(to_json_line(*t, event), want);
         }
     }
-    s.push('}');
-    s
 }

@@ -1,18 +1,185 @@
-//! Command-line arguments of `raft-sim`, parsed by hand so every mistake gets
-//! a message that says what is wrong.
+//! Command-line arguments of `raft-sim`, parsed by clap. Every value is
+//! checked by its parser, so a mistake is reported by clap naming the flag
+//! (exit status 2), with a suggestion for a misspelt flag or value.
 
-use raft_playground::raft::{UnsafeSwitch, MILLIS, SECONDS};
-use raft_playground::sim::{parse_duration, SimConfig};
+use clap::builder::PossibleValue;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use raft_playground::raft::{Time, UnsafeSwitch, MILLIS, SECONDS};
+use raft_playground::sim::{parse_duration, SimConfig, MAX_NODES};
 use std::ops::RangeInclusive;
 
+const AFTER_HELP: &str = "\
+Exit status: 0 when every invariant held, the history is linearizable and
+the cluster recovered after healing; 1 otherwise; 2 on bad arguments.";
+
+/// `raft-sim --help`: the commands, then the unsafe switches and exit status.
+fn after_help() -> String {
+    let mut text =
+        String::from("Unsafe switches (--unsafe NAME; for demonstrating the checkers, all off):\n");
+    for s in UnsafeSwitch::ALL {
+        text.push_str(&format!("  {:<24}{}\n", s.name(), s.description()));
+    }
+    text.push('\n');
+    text.push_str(AFTER_HELP);
+    text
+}
+
+/// Runs a simulated Raft cluster from one seed and checks it.
+#[derive(Parser)]
+#[command(
+    name = "raft-sim",
+    version,
+    subcommand_required = true,
+    after_help = after_help()
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What each command's help says about `--duration`.
+const DURATION: &str = "Simulated time with faults and clients, e.g. 60s, 500ms, 2m, 1h";
+
+// Every command accepts every option of `Common`, as before the move to
+// clap; the ones a command ignores are hidden from its help.
+#[derive(Subcommand)]
 pub enum Command {
-    Help,
+    /// Run one seed (or replay a scenario) and print a summary
+    #[command(
+        after_help = AFTER_HELP,
+        mut_arg("duration", |a| a.help(format!(
+            "{DURATION} [default: 60s; with --scenario, the scenario's own]"
+        ))),
+        mut_arg("jobs", |a| a.hide(true)),
+    )]
+    Run(RunArgs),
+    /// Run many seeds on all cores and print the failing ones
+    #[command(
+        after_help = AFTER_HELP,
+        mut_arg("duration", |a| a.default_value("60s")),
+        mut_arg("trace", |a| a.help(
+            "Write the trace of the first failing seed as JSON Lines (docs/trace-format.md)"
+        )),
+        mut_arg("seed", |a| a.hide(true)),
+        mut_arg("history", |a| a.hide(true)),
+    )]
+    Sweep(SweepArgs),
+    /// Measure simulator speed (writes only, 10 clients at 100 ops/s, 1 h)
+    #[command(
+        mut_arg("duration", |a| a.default_value("1h")),
+        mut_arg("clients", |a| a.default_value("10")),
+        mut_arg("rate", |a| a.default_value("100")),
+        mut_arg("trace", |a| a.hide(true)),
+        mut_arg("history", |a| a.hide(true)),
+        mut_arg("jobs", |a| a.hide(true)),
+    )]
+    Bench(Common),
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Replay this scenario (docs/scenario-format.md): its seed, size, timing,
+    /// network and timed actions; --duration overrides its own
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<String>,
+    /// Print the summary as one JSON object instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct SweepArgs {
+    /// Inclusive range of seeds, like 1..1000 (or a single seed)
+    #[arg(long, value_name = "A..B", value_parser = seed_range)]
+    pub seeds: RangeInclusive<u64>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options shared by `run`, `sweep` and `bench`.
+#[derive(Args)]
+pub struct Common {
+    /// Seed of the run
+    #[arg(long, value_name = "S", default_value = "1", value_parser = whole_number::<u64>,
+          allow_negative_numbers = true)]
+    pub seed: u64,
+    /// Cluster size
+    #[arg(long, value_name = "N", default_value = "5", value_parser = node_count,
+          allow_negative_numbers = true)]
+    pub nodes: u64,
+    #[arg(long, help = DURATION, value_name = "D", value_parser = duration, allow_hyphen_values = true)]
+    pub duration: Option<Time>,
+    /// Nemesis off or on
+    #[arg(long, value_enum, default_value_t = Faults::None)]
+    pub faults: Faults,
+    /// Concurrent clients, 0..=1000
+    #[arg(long, value_name = "K", default_value = "3", value_parser = client_count,
+          allow_negative_numbers = true)]
+    pub clients: u32,
+    /// Client operations per simulated second, all clients together
+    #[arg(long, value_name = "R", default_value = "10", value_parser = rate,
+          allow_hyphen_values = true)]
+    pub rate: f64,
+    /// Write the trace as JSON Lines (docs/trace-format.md)
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<String>,
+    /// Write the client history as JSON (docs/history-format.md)
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<String>,
+    /// Turn on a deliberately unsafe switch (repeatable)
+    #[arg(long = "unsafe", value_name = "NAME")]
+    pub unsafe_switches: Vec<Switch>,
+    /// Worker threads [default: all cores]
+    #[arg(long, value_name = "J", value_parser = whole_number::<usize>,
+          allow_negative_numbers = true)]
+    pub jobs: Option<usize>,
+}
+
+/// `--faults`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Faults {
+    /// No faults: a perfect network, no crashes
+    None,
+    /// Crashes, stops, partitions, one-way cuts, drops, forced timeouts; 3%
+    /// loss and duplication, 5-40 ms latency
+    All,
+}
+
+/// One `--unsafe` switch; its possible values are `UnsafeSwitch::ALL` with
+/// their descriptions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Switch(pub UnsafeSwitch);
+
+const SWITCHES: [Switch; UnsafeSwitch::ALL.len()] = {
+    let mut out = [Switch(UnsafeSwitch::ALL[0]); UnsafeSwitch::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = Switch(UnsafeSwitch::ALL[i]);
+        i += 1;
+    }
+    out
+};
+
+impl ValueEnum for Switch {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SWITCHES
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).help(self.0.description()))
+    }
+}
+
+/// What `main` runs.
+pub enum Job {
     Run(Options),
     Sweep(Options, RangeInclusive<u64>),
     Bench(Options),
 }
 
-/// Options shared by `run`, `sweep` and `bench`.
+/// The parsed options of a command, with the configuration they give.
 pub struct Options {
     pub config: SimConfig,
     pub duration: u64,
@@ -24,181 +191,140 @@ pub struct Options {
     pub scenario: Option<String>,
     /// Whether --duration was given (a scenario otherwise uses its own).
     pub duration_given: bool,
+    /// Print the run summary as JSON (run only).
+    pub json: bool,
 }
 
-pub fn usage() -> String {
-    let mut text = String::from(
-        "raft-sim: run a simulated Raft cluster from one seed and check it.
-
-USAGE:
-  raft-sim run   --seed S [OPTIONS]        run one seed, print a summary
-  raft-sim run   --scenario FILE           replay a scenario (docs/scenario-format.md)
-  raft-sim sweep --seeds A..B [OPTIONS]    run many seeds, print failing ones
-  raft-sim bench [OPTIONS]                 measure simulator speed
-  raft-sim --help
-
-OPTIONS:
-  --seed S            seed of the run (run; default 1)
-  --seeds A..B        inclusive range of seeds (sweep)
-  --nodes N           cluster size, 1..=25 (default 5)
-  --duration D        simulated time with faults and clients, e.g. 60s, 500ms,
-                      2m, 1h (default 60s; bench: 1h)
-  --faults none|all   nemesis off or on: crashes, stops, partitions, one-way
-                      cuts, drops, forced timeouts, 3% loss and duplication,
-                      5-40 ms latency (default none)
-  --clients K         concurrent clients (default 3; bench: 10)
-  --rate R            client operations per simulated second, all clients
-                      together (default 10; bench: 100 writes)
-  --trace FILE        write the trace as JSON Lines (sweep: of the first
-                      failing seed)
-  --history FILE      write the client history as JSON (run)
-  --scenario FILE     replay this scenario: its seed, size, timing, network
-                      and timed actions (run; --duration overrides its own)
-  --unsafe NAME       turn on a deliberately unsafe switch (repeatable)
-  --jobs J            worker threads for sweep (default: all cores)
-
-Exit status: 0 when every invariant held, the history is linearizable and
-the cluster recovered after healing; 1 otherwise; 2 on bad arguments.
-
-UNSAFE SWITCHES (for demonstrating the checkers; all off by default):
-",
-    );
-    for s in UnsafeSwitch::ALL {
-        text.push_str(&format!("  {:<24}{}\n", s.name(), s.description()));
-    }
-    text
-}
-
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let Some(command) = args.first() else {
-        return Err("no command given: expected run, sweep or bench".into());
+/// Parses the command line; on a mistake, prints clap's message and exits
+/// with status 2 (`--help` and `--version` exit 0).
+pub fn parse() -> Job {
+    let job = match Cli::parse().command {
+        Command::Run(args) => {
+            let mut options = options(args.common, false);
+            options.scenario = args.scenario;
+            options.json = args.json;
+            Job::Run(options)
+        }
+        Command::Sweep(args) => Job::Sweep(options(args.common, false), args.seeds),
+        Command::Bench(common) => Job::Bench(options(common, true)),
     };
-    let rest = &args[1..];
-    match command.as_str() {
-        "--help" | "-h" | "help" => Ok(Command::Help),
-        "run" => {
-            let (options, seeds) = parse_options(rest, false)?;
-            if seeds.is_some() {
-                return Err("--seeds is for sweep; run takes --seed".into());
-            }
-            Ok(Command::Run(options))
-        }
-        "sweep" | "bench" if rest.iter().any(|a| a == "--scenario") => {
-            Err("--scenario is for run only".into())
-        }
-        "sweep" => {
-            let (options, seeds) = parse_options(rest, false)?;
-            let seeds = seeds.ok_or("sweep needs --seeds A..B, for example --seeds 1..1000")?;
-            Ok(Command::Sweep(options, seeds))
-        }
-        "bench" => Ok(Command::Bench(parse_options(rest, true)?.0)),
-        other => Err(format!(
-            "unknown command '{other}': expected run, sweep or bench"
-        )),
+    let (Job::Run(o) | Job::Sweep(o, _) | Job::Bench(o)) = &job;
+    if let Err(message) = o.config.validate() {
+        Cli::command()
+            .error(clap::error::ErrorKind::ValueValidation, message)
+            .exit();
     }
+    job
 }
 
-fn parse_options(
-    args: &[String],
-    bench: bool,
-) -> Result<(Options, Option<RangeInclusive<u64>>), String> {
-    let mut options = Options {
-        config: SimConfig::default(),
-        duration: if bench { 3600 * SECONDS } else { 60 * SECONDS },
-        faults: false,
-        trace: None,
-        history: None,
-        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        scenario: None,
-        duration_given: false,
+fn options(c: Common, bench: bool) -> Options {
+    let mut config = SimConfig {
+        seed: c.seed,
+        nodes: c.nodes,
+        ..SimConfig::default()
     };
-    options.config.workload.clients = if bench { 10 } else { 3 };
+    config.workload.clients = c.clients;
+    config.workload.rate = c.rate;
     if bench {
-        options.config.workload.rate = 100.0;
-        options.config.workload.read_fraction = 0.0;
-        options.config.workload.cas_fraction = 0.0;
-        options.config.timing.heartbeat_interval = 50 * MILLIS;
+        config.workload.read_fraction = 0.0;
+        config.workload.cas_fraction = 0.0;
+        config.timing.heartbeat_interval = 50 * MILLIS;
     }
-    let mut seeds = None;
-    let mut i = 0;
-    while i < args.len() {
-        let flag = args[i].as_str();
-        let value = args
-            .get(i + 1)
-            .ok_or_else(|| format!("{flag} needs a value (see raft-sim --help)"))?;
-        apply_flag(&mut options, &mut seeds, flag, value)?;
-        i += 2;
+    for Switch(s) in c.unsafe_switches {
+        config.unsafe_switches = config.unsafe_switches.with(s);
     }
-    if options.faults {
-        options.config = options.config.with_all_faults();
+    let faults = c.faults == Faults::All;
+    if faults {
+        config = config.with_all_faults();
     }
-    options.config.validate()?;
-    Ok((options, seeds))
+    Options {
+        config,
+        duration: c.duration.unwrap_or(60 * SECONDS),
+        duration_given: c.duration.is_some(),
+        faults,
+        trace: c.trace,
+        history: c.history,
+        jobs: c
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .clamp(1, 256),
+        scenario: None,
+        json: false,
+    }
 }
 
-fn apply_flag(
-    options: &mut Options,
-    seeds: &mut Option<RangeInclusive<u64>>,
-    flag: &str,
-    value: &str,
-) -> Result<(), String> {
-    let config = &mut options.config;
-    match flag {
-        "--seed" => config.seed = number(flag, value)?,
-        "--seeds" => *seeds = Some(seed_range(value)?),
-        "--nodes" => config.nodes = number(flag, value)?,
-        "--duration" => {
-            options.duration = parse_duration(value)?;
-            options.duration_given = true;
-        }
-        "--scenario" => options.scenario = Some(value.to_string()),
-        "--faults" => {
-            options.faults = match value {
-                "none" => false,
-                "all" => true,
-                _ => return Err(format!("--faults takes none or all, got '{value}'")),
-            }
-        }
-        "--clients" => config.workload.clients = number(flag, value)?,
-        "--rate" => {
-            config.workload.rate = value.parse().map_err(|_| {
-                format!("--rate takes a number of operations per second, got '{value}'")
-            })?
-        }
-        "--trace" => options.trace = Some(value.to_string()),
-        "--history" => options.history = Some(value.to_string()),
-        "--jobs" => options.jobs = number::<usize>(flag, value)?.clamp(1, 256),
-        "--unsafe" => {
-            let switch = UnsafeSwitch::from_name(value).ok_or_else(|| {
-                let names: Vec<&str> = UnsafeSwitch::ALL.iter().map(|s| s.name()).collect();
-                format!(
-                    "unknown unsafe switch '{value}': one of {}",
-                    names.join(", ")
-                )
-            })?;
-            config.unsafe_switches = config.unsafe_switches.with(switch);
-        }
-        _ => return Err(format!("unknown option '{flag}' (see raft-sim --help)")),
-    }
-    Ok(())
-}
-
-fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
     value
         .parse()
-        .map_err(|_| format!("{flag} takes a non-negative whole number, got '{value}'"))
+        .map_err(|_| "expected a non-negative whole number".to_string())
 }
 
-/// `A..B` (inclusive) or a single seed `A`.
+fn node_count(value: &str) -> Result<u64, String> {
+    let n = whole_number(value)?;
+    if (1..=MAX_NODES).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("nodes must be 1..={MAX_NODES}"))
+    }
+}
+
+fn client_count(value: &str) -> Result<u32, String> {
+    let n: u32 = whole_number(value)?;
+    if n <= 1000 {
+        Ok(n)
+    } else {
+        Err("clients must be 0..=1000".into())
+    }
+}
+
+fn rate(value: &str) -> Result<f64, String> {
+    let rate: f64 = value
+        .parse()
+        .map_err(|_| "expected a number of operations per second".to_string())?;
+    if rate.is_finite() && rate > 0.0 && rate <= 100_000.0 {
+        Ok(rate)
+    } else {
+        Err("rate must be > 0 and <= 100000 ops/s".into())
+    }
+}
+
+fn duration(value: &str) -> Result<Time, String> {
+    parse_duration(value)
+}
+
+/// `A..B` (inclusive; `A..=B` too) or a single seed `A`.
 fn seed_range(value: &str) -> Result<RangeInclusive<u64>, String> {
-    let bad = || format!("--seeds takes A..B with A <= B, like 1..1000; got '{value}'");
+    let bad = || "expected A..B with A <= B, like 1..1000".to_string();
     let (a, b) = match value.split_once("..") {
         Some((a, b)) => (a, b.trim_start_matches('=')),
         None => (value, value),
     };
     let (a, b): (u64, u64) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
-    if a > b || b - a >= 10_000_000 {
+    if a > b {
         return Err(bad());
     }
+    if b - a >= 10_000_000 {
+        return Err("at most 10000000 seeds at once".into());
+    }
     Ok(a..=b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_unsafe_switch_is_a_value() {
+        let names: Vec<String> = Switch::value_variants()
+            .iter()
+            .map(|s| s.to_possible_value().unwrap().get_name().to_string())
+            .collect();
+        let expected: Vec<&str> = UnsafeSwitch::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(names, expected);
+    }
 }

@@ -4,8 +4,9 @@
 mod args;
 mod summary;
 
-use args::{Command, Options};
-use raft_playground::sim::{self, history, to_json_line, RunReport, Simulation};
+use args::{Job, Options};
+use raft_playground::sim::trace::to_json_line;
+use raft_playground::sim::{self, history, RunReport, Simulation};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -14,23 +15,10 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match args::parse(&args) {
-        Ok(command) => command,
-        Err(message) => {
-            eprintln!("raft-sim: {message}");
-            eprintln!("Try 'raft-sim --help'.");
-            return ExitCode::from(2);
-        }
-    };
-    let result = match command {
-        Command::Help => {
-            print!("{}", args::usage());
-            Ok(true)
-        }
-        Command::Run(options) => run(options),
-        Command::Sweep(options, seeds) => sweep(options, seeds),
-        Command::Bench(options) => bench(options),
+    let result = match args::parse() {
+        Job::Run(options) => run(options),
+        Job::Sweep(options, seeds) => sweep(options, seeds),
+        Job::Bench(options) => bench(options),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -73,7 +61,9 @@ fn run(mut options: Options) -> Result<bool, String> {
         }
         None => Simulation::new(options.config.clone())?,
     };
-    summary::print_header(&options, &sim.derived_parameters());
+    if !options.json {
+        summary::print_header(&options, &sim.derived_parameters());
+    }
     let (sim, report) =
         sim::run::run_simulation(sim, options.duration, |s| drain_trace(s, &mut trace_out));
     if let Some(mut out) = trace_out {
@@ -85,7 +75,13 @@ fn run(mut options: Options) -> Result<bool, String> {
             .and_then(|_| out.flush())
             .map_err(|e| format!("cannot write the history: {e}"))?;
     }
-    summary::print_report(&report);
+    if options.json {
+        let json = serde_json::to_string(&report)
+            .map_err(|e| format!("cannot write the summary as JSON: {e}"))?;
+        println!("{json}");
+    } else {
+        summary::print_report(&report);
+    }
     Ok(report.passed())
 }
 
@@ -94,10 +90,10 @@ fn load_scenario(path: &str) -> Result<sim::Scenario, String> {
     let size = std::fs::metadata(path)
         .map_err(|e| format!("cannot read scenario '{path}': {e}"))?
         .len();
-    if size > sim::json_read::MAX_INPUT as u64 {
+    if size > raft_playground::json::MAX_INPUT as u64 {
         return Err(format!(
             "scenario '{path}' is {size} bytes; at most {} are accepted",
-            sim::json_read::MAX_INPUT
+            raft_playground::json::MAX_INPUT
         ));
     }
     let text =

@@ -85,10 +85,7 @@ impl fmt::Display for Action {
             Action::SetNetwork(c) => write!(
                 f,
                 "network latency {}..{}us loss {} duplication {}",
-                c.latency_min,
-                c.latency_max,
-                super::decimal::shortest(c.loss),
-                super::decimal::shortest(c.duplication)
+                c.latency_min, c.latency_max, c.loss, c.duplication
             ),
             Action::AlignTimers => write!(f, "align timers"),
             Action::SpreadTimers => write!(f, "spread timers"),

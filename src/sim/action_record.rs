@@ -3,58 +3,72 @@
 //! `{"t":1500000,"action":"partition","groups":[[1,2],[3,4,5]]}`
 //! (docs/scenario-format.md). `Action` itself keeps Rust's shape (and the
 //! compact serde form links use); this is its written form.
+//!
+//! The record is one flat struct of optional fields rather than a serde
+//! enum tagged by `"action"`: an internally tagged enum buffers every object
+//! before reading it, and that code cost the browser bundle 34 KB of wasm
+//! (measured with twiggy). Which fields an action needs is checked when the
+//! record becomes an `Action`, with a message naming the missing field.
 
 use super::action::Action;
 use super::network::{MessageId, NetworkConfig};
 use crate::raft::{NodeId, Op, Time};
-use serde::{Deserialize, Serialize};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
 
-/// An action as written: `{"action":"stop","node":3}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum ActionRecord {
-    Stop {
-        node: NodeId,
-    },
-    Resume {
-        node: NodeId,
-    },
+/// An action as written: `{"action":"stop","node":3}`, with `t` when it
+/// is part of a scenario.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActionRecord {
+    /// Simulated microseconds from the start of the run (in a scenario).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t: Option<Time>,
+    pub action: ActionName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<NodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Vec<NodeId>>>,
+    /// A node for `cut` and `restore`, a value for a `cas`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NodeOrText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NodeOrText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<OpKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_min_us: Option<Time>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_max_us: Option<Time>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplication: Option<f64>,
+}
+
+/// The `"action"` names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionName {
+    Stop,
+    Resume,
     ResumeAll,
-    Restart {
-        node: NodeId,
-    },
-    Timeout {
-        node: NodeId,
-    },
-    Partition {
-        groups: Vec<Vec<NodeId>>,
-    },
+    Restart,
+    Timeout,
+    Partition,
+    #[default]
     Heal,
-    Cut {
-        from: NodeId,
-        to: NodeId,
-    },
-    Restore {
-        from: NodeId,
-        to: NodeId,
-    },
-    Drop {
-        message: MessageId,
-    },
-    Client {
-        /// The server to ask; absent: the client's guess of the leader.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        node: Option<NodeId>,
-        op: OpKind,
-        key: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        value: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        from: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        to: Option<String>,
-    },
-    Network(NetworkConfig),
+    Cut,
+    Restore,
+    Drop,
+    Client,
+    Network,
     AlignTimers,
     SpreadTimers,
 }
@@ -68,97 +82,240 @@ pub enum OpKind {
     Cas,
 }
 
-/// An action and when it happens: `{"t":1500000,"action":"heal"}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TimedAction {
-    /// Simulated microseconds from the start of the run.
-    pub t: Time,
-    #[serde(flatten)]
-    pub action: ActionRecord,
+/// `from` and `to` name nodes in a `cut` and values in a `cas`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeOrText {
+    Node(NodeId),
+    Text(String),
+}
+
+impl ActionRecord {
+    fn named(action: ActionName) -> Self {
+        ActionRecord {
+            action,
+            ..ActionRecord::default()
+        }
+    }
+
+    fn on(action: ActionName, node: NodeId) -> Self {
+        ActionRecord {
+            node: Some(node),
+            ..Self::named(action)
+        }
+    }
+
+    fn link(action: ActionName, from: NodeId, to: NodeId) -> Self {
+        ActionRecord {
+            from: Some(NodeOrText::Node(from)),
+            to: Some(NodeOrText::Node(to)),
+            ..Self::named(action)
+        }
+    }
 }
 
 impl From<&Action> for ActionRecord {
     fn from(action: &Action) -> Self {
+        use ActionName as N;
         match action.clone() {
-            Action::Stop(node) => ActionRecord::Stop { node },
-            Action::Resume(node) => ActionRecord::Resume { node },
-            Action::ResumeAll => ActionRecord::ResumeAll,
-            Action::Restart(node) => ActionRecord::Restart { node },
-            Action::ForceTimeout(node) => ActionRecord::Timeout { node },
-            Action::Partition(groups) => ActionRecord::Partition { groups },
-            Action::Heal => ActionRecord::Heal,
-            Action::CutLink { from, to } => ActionRecord::Cut { from, to },
-            Action::RestoreLink { from, to } => ActionRecord::Restore { from, to },
-            Action::DropMessage(message) => ActionRecord::Drop { message },
+            Action::Stop(node) => Self::on(N::Stop, node),
+            Action::Resume(node) => Self::on(N::Resume, node),
+            Action::ResumeAll => Self::named(N::ResumeAll),
+            Action::Restart(node) => Self::on(N::Restart, node),
+            Action::ForceTimeout(node) => Self::on(N::Timeout, node),
+            Action::Partition(groups) => ActionRecord {
+                groups: Some(groups),
+                ..Self::named(N::Partition)
+            },
+            Action::Heal => Self::named(N::Heal),
+            Action::CutLink { from, to } => Self::link(N::Cut, from, to),
+            Action::RestoreLink { from, to } => Self::link(N::Restore, from, to),
+            Action::DropMessage(message) => ActionRecord {
+                message: Some(message),
+                ..Self::named(N::Drop)
+            },
             Action::ClientRequest { to, op } => client_record(to, op),
-            Action::SetNetwork(network) => ActionRecord::Network(network),
-            Action::AlignTimers => ActionRecord::AlignTimers,
-            Action::SpreadTimers => ActionRecord::SpreadTimers,
+            Action::SetNetwork(n) => ActionRecord {
+                latency_min_us: Some(n.latency_min),
+                latency_max_us: Some(n.latency_max),
+                loss: Some(n.loss),
+                duplication: Some(n.duplication),
+                ..Self::named(N::Network)
+            },
+            Action::AlignTimers => Self::named(N::AlignTimers),
+            Action::SpreadTimers => Self::named(N::SpreadTimers),
         }
     }
 }
 
 fn client_record(node: Option<NodeId>, op: Op) -> ActionRecord {
+    let text = |s: String| Some(NodeOrText::Text(s));
     let (op, key, value, from, to) = match op {
         Op::Read { key } => (OpKind::Read, key, None, None, None),
         Op::Write { key, value } => (OpKind::Write, key, Some(value), None, None),
-        Op::Cas { key, from, to } => (OpKind::Cas, key, None, Some(from), Some(to)),
+        Op::Cas { key, from, to } => (OpKind::Cas, key, None, text(from), text(to)),
     };
-    ActionRecord::Client {
+    ActionRecord {
         node,
-        op,
-        key,
+        op: Some(op),
+        key: Some(key),
         value,
         from,
         to,
+        ..ActionRecord::named(ActionName::Client)
     }
 }
 
 impl TryFrom<ActionRecord> for Action {
     type Error = String;
 
-    /// Fails only when a client operation lacks one of its fields.
-    fn try_from(record: ActionRecord) -> Result<Action, String> {
-        Ok(match record {
-            ActionRecord::Stop { node } => Action::Stop(node),
-            ActionRecord::Resume { node } => Action::Resume(node),
-            ActionRecord::ResumeAll => Action::ResumeAll,
-            ActionRecord::Restart { node } => Action::Restart(node),
-            ActionRecord::Timeout { node } => Action::ForceTimeout(node),
-            ActionRecord::Partition { groups } => Action::Partition(groups),
-            ActionRecord::Heal => Action::Heal,
-            ActionRecord::Cut { from, to } => Action::CutLink { from, to },
-            ActionRecord::Restore { from, to } => Action::RestoreLink { from, to },
-            ActionRecord::Drop { message } => Action::DropMessage(message),
-            ActionRecord::Network(network) => Action::SetNetwork(network),
-            ActionRecord::AlignTimers => Action::AlignTimers,
-            ActionRecord::SpreadTimers => Action::SpreadTimers,
-            ActionRecord::Client {
-                node,
-                op,
-                key,
-                value,
-                from,
-                to,
-            } => {
-                let needs = |field: Option<String>, name: &str| {
-                    field.ok_or_else(|| format!("a {op:?} needs \"{name}\"").to_lowercase())
-                };
-                let op = match op {
-                    OpKind::Read => Op::Read { key },
-                    OpKind::Write => Op::Write {
-                        key,
-                        value: needs(value, "value")?,
-                    },
-                    OpKind::Cas => Op::Cas {
-                        key,
-                        from: needs(from, "from")?,
-                        to: needs(to, "to")?,
-                    },
-                };
-                Action::ClientRequest { to: node, op }
+    /// Fails when the record lacks a field its action needs, or has a node
+    /// where a value belongs (or the reverse); `t` is not looked at.
+    fn try_from(r: ActionRecord) -> Result<Action, String> {
+        use ActionName as N;
+        let name = r.action;
+        let missing = |field: &str| format!("a {} needs \"{field}\"", name.as_str());
+        let node = |n: Option<NodeId>| n.ok_or_else(|| missing("node"));
+        let link_end = |end: Option<NodeOrText>, field: &str| match end {
+            Some(NodeOrText::Node(n)) => Ok(n),
+            Some(NodeOrText::Text(_)) => {
+                Err(format!("\"{field}\" of a {} is a node id", name.as_str()))
             }
+            None => Err(missing(field)),
+        };
+        Ok(match name {
+            N::Stop => Action::Stop(node(r.node)?),
+            N::Resume => Action::Resume(node(r.node)?),
+            N::ResumeAll => Action::ResumeAll,
+            N::Restart => Action::Restart(node(r.node)?),
+            N::Timeout => Action::ForceTimeout(node(r.node)?),
+            N::Partition => Action::Partition(r.groups.ok_or_else(|| missing("groups"))?),
+            N::Heal => Action::Heal,
+            N::Cut => Action::CutLink {
+                from: link_end(r.from, "from")?,
+                to: link_end(r.to, "to")?,
+            },
+            N::Restore => Action::RestoreLink {
+                from: link_end(r.from, "from")?,
+                to: link_end(r.to, "to")?,
+            },
+            N::Drop => Action::DropMessage(r.message.ok_or_else(|| missing("message"))?),
+            N::Client => Action::ClientRequest {
+                to: r.node,
+                op: client_op(r.op, r.key, r.value, r.from, r.to)?,
+            },
+            N::Network => {
+                let need = |x: Option<Time>, f: &str| x.ok_or_else(|| missing(f));
+                let fraction = |x: Option<f64>, f: &str| x.ok_or_else(|| missing(f));
+                Action::SetNetwork(NetworkConfig {
+                    latency_min: need(r.latency_min_us, "latency_min_us")?,
+                    latency_max: need(r.latency_max_us, "latency_max_us")?,
+                    loss: fraction(r.loss, "loss")?,
+                    duplication: fraction(r.duplication, "duplication")?,
+                })
+            }
+            N::AlignTimers => Action::AlignTimers,
+            N::SpreadTimers => Action::SpreadTimers,
         })
+    }
+}
+
+/// A client action's operation from its `op`, `key`, `value`, `from`, `to`.
+fn client_op(
+    op: Option<OpKind>,
+    key: Option<String>,
+    value: Option<String>,
+    from: Option<NodeOrText>,
+    to: Option<NodeOrText>,
+) -> Result<Op, String> {
+    let op = op.ok_or("a client needs \"op\": read, write or cas")?;
+    let key = key.ok_or("a client needs \"key\"")?;
+    let text = |x: Option<NodeOrText>, field: &str| match x {
+        Some(NodeOrText::Text(s)) => Ok(s),
+        Some(NodeOrText::Node(_)) => Err(format!("\"{field}\" of a cas is a string")),
+        None => Err(format!("a cas needs \"{field}\"")),
+    };
+    Ok(match op {
+        OpKind::Read => Op::Read { key },
+        OpKind::Write => Op::Write {
+            key,
+            value: value.ok_or("a write needs \"value\"")?,
+        },
+        OpKind::Cas => Op::Cas {
+            key,
+            from: text(from, "from")?,
+            to: text(to, "to")?,
+        },
+    })
+}
+
+impl ActionName {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        use ActionName as N;
+        match self {
+            N::Stop => "stop",
+            N::Resume => "resume",
+            N::ResumeAll => "resume_all",
+            N::Restart => "restart",
+            N::Timeout => "timeout",
+            N::Partition => "partition",
+            N::Heal => "heal",
+            N::Cut => "cut",
+            N::Restore => "restore",
+            N::Drop => "drop",
+            N::Client => "client",
+            N::Network => "network",
+            N::AlignTimers => "align_timers",
+            N::SpreadTimers => "spread_timers",
+        }
+    }
+}
+
+impl Serialize for NodeOrText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            NodeOrText::Node(n) => s.serialize_u64(*n),
+            NodeOrText::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeOrText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NodeOrTextVisitor)
+    }
+}
+
+struct NodeOrTextVisitor;
+
+impl Visitor<'_> for NodeOrTextVisitor {
+    type Value = NodeOrText;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a node id or a string")
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<NodeOrText, E> {
+        Ok(NodeOrText::Node(n))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<NodeOrText, E> {
+        u64::try_from(n)
+            .map(NodeOrText::Node)
+            .map_err(|_| E::custom("a node id is not negative"))
+    }
+
+    /// Browsers hand every number over as a double.
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<NodeOrText, E> {
+        if x >= 0.0 && x.fract() == 0.0 && x < 9.007e15 {
+            Ok(NodeOrText::Node(x as u64))
+        } else {
+            Err(E::custom("a node id is a whole number"))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<NodeOrText, E> {
+        Ok(NodeOrText::Text(s.to_string()))
     }
 }
 
@@ -204,26 +361,59 @@ mod tests {
     }
 
     #[test]
-    fn every_action_round_trips_through_its_record() {
+    fn every_action_round_trips_through_its_record_and_json() {
         for action in every_action() {
             let record = ActionRecord::from(&action);
-            assert_eq!(Action::try_from(record), Ok(action));
+            let json = crate::json::to_string(&record);
+            let back: ActionRecord = crate::json::from_str(&json).unwrap();
+            assert_eq!(back, record, "{json}");
+            assert_eq!(Action::try_from(back), Ok(action));
         }
     }
 
     #[test]
-    fn a_client_record_without_its_value_is_refused() {
-        let record = ActionRecord::Client {
-            node: None,
-            op: OpKind::Cas,
-            key: "k".into(),
-            value: None,
-            from: Some("a".into()),
-            to: None,
-        };
+    fn records_read_as_documented() {
+        let read =
+            |text: &str| crate::json::from_str::<ActionRecord>(text).and_then(Action::try_from);
         assert_eq!(
-            Action::try_from(record),
-            Err("a cas needs \"to\"".to_string())
+            read(r#"{"action":"cut","from":2,"to":3}"#),
+            Ok(Action::CutLink { from: 2, to: 3 })
         );
+        assert_eq!(
+            read(r#"{"action":"client","op":"cas","key":"k","from":"1","to":"2"}"#),
+            Ok(Action::ClientRequest {
+                to: None,
+                op: Op::Cas {
+                    key: "k".into(),
+                    from: "1".into(),
+                    to: "2".into()
+                }
+            })
+        );
+        let refused = [
+            (r#"{"action":"cas"}"#, "unknown variant `cas`"),
+            (r#"{"action":"stop"}"#, "a stop needs \"node\""),
+            (
+                r#"{"action":"cut","from":"a","to":3}"#,
+                "\"from\" of a cut is a node id",
+            ),
+            (
+                r#"{"action":"client","op":"cas","key":"k","from":1,"to":"2"}"#,
+                "\"from\" of a cas is a string",
+            ),
+            (
+                r#"{"action":"client","op":"write","key":"k"}"#,
+                "a write needs \"value\"",
+            ),
+            (
+                r#"{"action":"network","loss":0}"#,
+                "a network needs \"latency_min_us\"",
+            ),
+            (r#"{"action":"stop","node":-1}"#, "node: invalid value"),
+        ];
+        for (text, expected) in refused {
+            let err = read(text).unwrap_err();
+            assert!(err.contains(expected), "{text}: '{err}' lacks '{expected}'");
+        }
     }
 }

@@ -1,6 +1,5 @@
 //! Everything that defines a run, besides the actions taken during it.
 
-use super::decimal::shortest;
 use super::nemesis::NemesisConfig;
 use super::network::NetworkConfig;
 use super::workload::WorkloadConfig;
@@ -78,11 +77,11 @@ impl SimConfig {
             ),
             (
                 (0.0..=1.0).contains(&n.loss),
-                format!("loss must be 0..=1, got {}", shortest(n.loss)),
+                format!("loss must be 0..=1, got {}", n.loss),
             ),
             (
                 (0.0..=1.0).contains(&n.duplication),
-                format!("duplication must be 0..=1, got {}", shortest(n.duplication)),
+                format!("duplication must be 0..=1, got {}", n.duplication),
             ),
             (
                 w.clients <= 1000,
@@ -90,10 +89,7 @@ impl SimConfig {
             ),
             (
                 w.rate.is_finite() && w.rate > 0.0 && w.rate <= 100_000.0,
-                format!(
-                    "rate must be > 0 and <= 100000 ops/s, got {}",
-                    shortest(w.rate)
-                ),
+                format!("rate must be > 0 and <= 100000 ops/s, got {}", w.rate),
             ),
             (w.timeout > 0, "client timeout must be positive".into()),
             (

@@ -5,7 +5,7 @@
 //! docs/scenario-format.md; `ScenarioFile` is its serde shape.
 
 use super::action::Action;
-use super::action_record::TimedAction;
+use super::action_record::ActionRecord;
 use super::config::SimConfig;
 use super::network::NetworkConfig;
 use super::simulation::Simulation;
@@ -80,7 +80,7 @@ struct ScenarioFile {
     workload: Option<ClientLoad>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cursor_us: Option<Time>,
-    actions: Vec<TimedAction>,
+    actions: Vec<ActionRecord>,
 }
 
 fn default_client_timeout() -> Time {
@@ -102,9 +102,9 @@ impl From<Scenario> for ScenarioFile {
             actions: s
                 .actions
                 .iter()
-                .map(|(t, action)| TimedAction {
-                    t: *t,
-                    action: action.into(),
+                .map(|(t, action)| ActionRecord {
+                    t: Some(*t),
+                    ..action.into()
                 })
                 .collect(),
         }
@@ -131,10 +131,11 @@ impl TryFrom<ScenarioFile> for Scenario {
             ));
         }
         let mut actions = Vec::with_capacity(file.actions.len());
-        for (i, timed) in file.actions.into_iter().enumerate() {
-            let action =
-                Action::try_from(timed.action).map_err(|e| format!("action {}: {e}", i + 1))?;
-            actions.push((timed.t, action));
+        for (i, record) in file.actions.into_iter().enumerate() {
+            let at = record.t;
+            let action = Action::try_from(record).map_err(|e| format!("action {}: {e}", i + 1))?;
+            let at = at.ok_or_else(|| format!("action {}: missing field `t`", i + 1))?;
+            actions.push((at, action));
         }
         // A stable sort keeps same-time actions in file order.
         actions.sort_by_key(|(t, _)| *t);
@@ -415,7 +416,7 @@ mod tests {
             ),
             (
                 good.replace("\"action\": \"heal\"", "\"action\": \"explode\""),
-                "actions[4]: unknown variant `explode`",
+                "actions[4].action: unknown variant `explode`",
             ),
             (good.replace("\"to\": 3", "\"to\": 9"), "there is no node 9"),
             (good.replace("\"seed\": 42,", ""), "missing field `seed`"),

@@ -2,7 +2,7 @@
 
 use super::app::{App, Msg};
 use super::{share, tour};
-use crate::sim::decimal::{fixed, seconds};
+use crate::sim::decimal::seconds;
 use crate::view::keys::KeyCommand;
 use crate::view::permalink;
 use crate::view::playground::Playground;
@@ -35,7 +35,7 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
             <label class="speed">
                 { "Speed " }
                 <input type="range" min="0" max="100" step="1" aria-label="Speed"
-                    value={fixed(speed::position_of(p.speed), 0)} oninput={on_speed} />
+                    value={format!("{:.0}", speed::position_of(p.speed))} oninput={on_speed} />
                 <output aria-live="off">{ speed::label(p.speed) }</output>
             </label>
             <label>{ "Seed " }
@@ -126,7 +126,7 @@ fn mark(m: Mark, horizon: u64, link: &Scope<App>) -> Html {
     let onkeydown =
         link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Seek(at)));
     html! {
-        <rect class={classes!("tmark", m.kind.class())} x={fixed(x - 2.0, 1)} y="0" width="4" height="10"
+        <rect class={classes!("tmark", m.kind.class())} x={format!("{:.1}", x - 2.0)} y="0" width="4" height="10"
             role="button" tabindex="0" aria-label={title.clone()}
             onclick={link.callback(move |_| Msg::Seek(at))} {onkeydown}>
             <title>{ title }</title>

@@ -3,7 +3,7 @@
 
 use super::app::{App, Msg};
 use crate::raft::{NodeId, Payload, Role, MILLIS};
-use crate::sim::decimal::{seconds, shortest};
+use crate::sim::decimal::seconds;
 use crate::sim::workload::USER_CLIENT_BASE;
 use crate::sim::{Action, Invariant, NetworkConfig, Outcome, Packet};
 use crate::view::keys::{KeyCommand, BINDINGS};
@@ -205,8 +205,8 @@ pub fn network(app: &App, link: &Scope<App>) -> Html {
         });
         html! {
             <label class="slider">{ label }
-                <input type="range" min="0" max={shortest(max)} step={shortest(step)} value={shortest(value)} aria-label={label} oninput={on_input} />
-                <output>{ shortest(value) }</output>
+                <input type="range" min="0" max={max.to_string()} step={step.to_string()} value={value.to_string()} aria-label={label} oninput={on_input} />
+                <output>{ value.to_string() }</output>
             </label>
         }
     };

@@ -7,7 +7,6 @@
 use super::markup::escape;
 use super::palette;
 use super::sequence::{Arrow, Band, Diagram, Tip, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
-use crate::sim::decimal;
 use std::fmt::Write;
 
 /// Arrowheads, one per message colour (markers cannot take the line's).
@@ -147,7 +146,7 @@ fn arrow(out: &mut String, a: &Arrow) {
 
 /// A coordinate to a tenth of a unit.
 fn n(x: f64) -> String {
-    decimal::fixed(x, 1)
+    format!("{x:.1}")
 }
 
 #[cfg(test)]

@@ -31,12 +31,9 @@ pub fn slower(speed: f64) -> f64 {
 /// "1/30x", "1x", "4x": how a person reads a speed.
 pub fn label(speed: f64) -> String {
     if speed >= 1.0 {
-        format!(
-            "{}x",
-            crate::sim::decimal::shortest((speed * 10.0).round() / 10.0)
-        )
+        format!("{}x", (speed * 10.0).round() / 10.0)
     } else {
-        format!("1/{}x", crate::sim::decimal::fixed(1.0 / speed, 0))
+        format!("1/{:.0}x", 1.0 / speed)
     }
 }
 

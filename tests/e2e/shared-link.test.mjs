@@ -1,0 +1,56 @@
+// A shared link opens where its sender was: the run replayed to the moment
+// of sharing, paused there, with the same trace hash the sender saw and the
+// run so far on the timeline; "Replay from the start" and ?autoplay=1 play
+// it from time 0. Runs in Chromium and in Firefox (tests/e2e/browsers.mjs).
+// Run: node --test tests/e2e/  (after scripts/build-web.sh).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browsers, button, labelled, withPage } from './browsers.mjs';
+
+const DIST = process.env.DIST || 'dist';
+
+for (const kind of browsers()) {
+  test(`${kind.name}: a shared link opens paused at its moment with the sender's hash`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      // The sender: a paused run with background load, moved on by hand,
+      // with a partition in it.
+      await page.goto(url + '/?seed=9&paused=1&load=5');
+      for (let i = 0; i < 2; i++) await page.click(button('Skip 1 simulated second'));
+      await page.click(button('Isolate leader'));
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor({ ...labelled('Simulated time'), text: 't = 3.000 s' });
+      const hash = await page.text(labelled('Trace hash'));
+      await page.click(button('Share this run'));
+      const link = await page.value(labelled('Link to this run'));
+      assert.match(link, /#r=[A-Za-z0-9_-]+$/);
+
+      // The reader opens the link in a fresh page load.
+      await page.goto('about:blank');
+      await page.goto(link);
+      await page.waitFor({ ...labelled('Simulated time'), text: 't = 3.000 s' });
+      assert.equal(await page.text(labelled('Trace hash')), hash);
+      await page.waitFor(button('Play')); // paused
+      const timeline = labelled('Timeline');
+      assert.equal(await page.attr(timeline, 'max'), '3000');
+      assert.equal(await page.value(timeline), '3000');
+      // The event log holds what happened before the moment.
+      await page.waitFor({ css: '.event-log li', text: 'action: partition' });
+
+      // Replay from the start: back to 0, playing.
+      await page.click(button('Replay from the start'));
+      await page.waitFor(button('Pause'));
+      const restarted = await page.value(timeline);
+      assert.ok(Number(restarted) < 3000, `timeline at ${restarted} after replaying from the start`);
+
+      // ?autoplay=1 plays a shared link from its start instead. (The link
+      // keeps the sender's query, here paused=1, which would pause it.)
+      const autoplay = new URL(link);
+      autoplay.searchParams.delete('paused');
+      autoplay.searchParams.set('autoplay', '1');
+      await page.goto('about:blank');
+      await page.goto(autoplay.href);
+      await page.waitFor(button('Pause'));
+      assert.deepEqual(page.errors, []);
+    });
+  });
+}

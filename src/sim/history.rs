@@ -1,6 +1,7 @@
 //! The client history: one record per client operation, from invocation to
 //! return, as the linearizability checker and `--history` consume it.
 
+use super::action_record::OpKind;
 use crate::raft::{ClientId, Key, LogIndex, Op, RequestId, Time, Value};
 use serde::{Deserialize, Serialize};
 
@@ -46,15 +47,6 @@ pub struct Operation {
     /// How often a server answered "not the leader" and the client tried
     /// another.
     pub redirects: u32,
-}
-
-/// What kind of operation a [`HistoryRecord`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OpKind {
-    Read,
-    Write,
-    Cas,
 }
 
 /// One operation as the `--history` file spells it (docs/history-format.md):

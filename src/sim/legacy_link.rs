@@ -465,17 +465,8 @@ mod tests {
         let mut rng = Rng::new(5);
         let (mut accepted, mut refused) = (0, 0);
         for _ in 0..20_000 {
-            let mut bytes = bases[rng.index(bases.len())].clone();
-            for _ in 0..rng.range_inclusive(1, 3) {
-                let at = rng.index(bytes.len() + 1);
-                let byte = rng.next_u64() as u8;
-                match rng.index(4) {
-                    0 if at < bytes.len() => bytes[at] = byte,
-                    1 if at < bytes.len() => drop(bytes.remove(at)),
-                    2 => bytes.insert(at, byte),
-                    _ => bytes.truncate(at),
-                }
-            }
+            let base = &bases[rng.index(bases.len())];
+            let bytes = crate::sim::link::tests::mutated(&mut rng, base);
             match from_bytes(&bytes) {
                 Ok(s) => {
                     accepted += 1;

@@ -196,4 +196,4 @@ pub fn unbase64url(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 #[path = "link_tests.rs"]
-mod tests;
+pub(crate) mod tests;

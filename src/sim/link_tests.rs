@@ -225,6 +225,23 @@ fn damaged_bytes_are_refused_with_a_message() {
     assert!(err.contains("there is no node 9"), "{err}");
 }
 
+/// `bytes` with one to three random edits: a byte changed, removed or
+/// inserted, or the rest cut off.
+pub fn mutated(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    let mut bytes = bytes.to_vec();
+    for _ in 0..rng.range_inclusive(1, 3) {
+        let at = rng.index(bytes.len() + 1);
+        let byte = rng.next_u64() as u8;
+        match rng.index(4) {
+            0 if at < bytes.len() => bytes[at] = byte,
+            1 if at < bytes.len() => drop(bytes.remove(at)),
+            2 => bytes.insert(at, byte),
+            _ => bytes.truncate(at),
+        }
+    }
+    bytes
+}
+
 /// Property: any mutation of a valid encoding (bytes changed, removed,
 /// inserted, cut short) either decodes to a scenario that validates and
 /// round-trips, or is refused with a message; it never panics.
@@ -236,17 +253,8 @@ fn mutated_encodings_decode_or_are_refused() {
         .collect();
     let (mut accepted, mut refused) = (0, 0);
     for _ in 0..20_000 {
-        let mut bytes = bases[rng.index(bases.len())].clone();
-        for _ in 0..rng.range_inclusive(1, 3) {
-            let at = rng.index(bytes.len() + 1);
-            let byte = rng.next_u64() as u8;
-            match rng.index(4) {
-                0 if at < bytes.len() => bytes[at] = byte,
-                1 if at < bytes.len() => drop(bytes.remove(at)),
-                2 => bytes.insert(at, byte),
-                _ => bytes.truncate(at),
-            }
-        }
+        let base = &bases[rng.index(bases.len())];
+        let bytes = mutated(&mut rng, base);
         match from_bytes(&bytes) {
             Ok(s) => {
                 accepted += 1;

@@ -2,9 +2,11 @@
 //! keyboard, and lays out the picture and the panels.
 
 use super::frame_loop::FrameLoop;
+use super::host_api::HostSide;
 use super::{cluster, controls, log_table, panels, perf, sequence, share, tour};
 use crate::raft::NodeId;
 use crate::sim::{Action, NetworkConfig};
+use crate::view::host_api::HostCommand;
 use crate::view::keys::{self, KeyCommand};
 use crate::view::op_text::parse_op;
 use crate::view::playground::{Playground, Selection};
@@ -104,6 +106,10 @@ pub enum Msg {
     Embed,
     FileChosen(web_sys::File),
     FileRead(Result<String, String>),
+    /// A command from the host page that frames this one (src/ui/host_api.rs).
+    Host(HostCommand),
+    /// The host's held-back clock event is due.
+    HostFlush,
 }
 
 /// What the panels edit before it becomes an action.
@@ -134,6 +140,8 @@ pub struct App {
     frame_started: Option<f64>,
     _keys: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
     _hash: Closure<dyn FnMut()>,
+    /// The host page's commands and subscriptions (docs/embedding.md).
+    pub(super) host: HostSide,
 }
 
 impl Component for App {
@@ -177,6 +185,7 @@ impl Component for App {
             let _ = window
                 .add_event_listener_with_callback("hashchange", hash.as_ref().unchecked_ref());
         }
+        let host = HostSide::listen(props.host_origin.clone(), ctx.link().clone(), &playground);
         let mut app = App {
             drafts: Drafts {
                 seed: playground.scenario.seed.to_string(),
@@ -192,6 +201,7 @@ impl Component for App {
             frame_started: None,
             _keys: keys,
             _hash: hash,
+            host,
         };
         app.keep_animating();
         app
@@ -286,11 +296,14 @@ impl Component for App {
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
                 self.load(loaded);
             }
+            Msg::Host(command) => self.host_command(command),
+            Msg::HostFlush => self.host.flushed(),
         }
         if may_move_address {
             self.sync_address();
         }
         self.keep_animating();
+        self.host_events(ctx.link());
         true
     }
 
@@ -389,8 +402,10 @@ impl App {
 
     /// Swaps in a new run (a reset, a loaded scenario, a tour), keeping the
     /// person's speed, and their pause state unless a tour sets its own.
-    fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) {
+    pub(super) fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) {
         fresh.speed = self.playground.speed;
+        // Its history up to the moment it opens at is not news to a host.
+        fresh.new_events.clear();
         if tour.is_none() {
             // Paused if the person was, or if the run opens at a moment.
             fresh.paused |= self.playground.paused;
@@ -418,6 +433,9 @@ impl App {
         let mut wanted = Vec::new();
         if self.embed {
             wanted.push("embed=1".to_string());
+        }
+        if let Some(origin) = self.host.origin() {
+            wanted.push(format!("origin={origin}")); // kept: it guards a reload too
         }
         if let Some(player) = &self.tour {
             wanted.push(tour::query(player));

@@ -95,7 +95,7 @@ pub fn timeline(p: &Playground, link: &Scope<App>) -> Html {
     html! {
         <div class="timeline">
             <button aria-label="Replay from the start" title="Replay from the start"
-                onclick={link.callback(|_| Msg::ReplayFromStart)}>{ "⏮" }</button>
+                onclick={link.callback(|_| Msg::ReplayFromStart)}>{ "|◀" }</button>
             <button aria-label="Step back one event" aria-keyshortcuts="Z" title="Step back one event (Z or ←)"
                 onclick={link.callback(|_| Msg::Key(KeyCommand::StepBack))}>{ "◀" }</button>
             <div class="track">

@@ -5,6 +5,7 @@ mod app;
 mod cluster;
 mod controls;
 mod frame_loop;
+mod host_api;
 mod log_table;
 mod panels;
 mod perf;

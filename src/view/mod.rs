@@ -6,6 +6,7 @@
 pub mod embed;
 pub mod event_log;
 pub mod geometry;
+pub mod host_api;
 pub mod keys;
 pub mod markup;
 pub mod message_history;

@@ -1,0 +1,584 @@
+//! The host-page protocol (docs/embedding.md): a page that embeds the
+//! playground in an `<iframe>` drives it with `postMessage` commands
+//! ([`HostCommand`]) and hears back about what happens ([`HostEvent`]).
+//!
+//! This is the browser-free half, tested natively: the message shapes, and
+//! [`HostApi`], which carries out a command on the [`Playground`] with the
+//! same checks the page itself makes (or refuses it, leaving the run as it
+//! was), keeps the host's subscriptions, and turns what the last update
+//! traced (`Playground::new_events`) into the events the host asked for,
+//! with the clock throttled. `src/ui/host_api.rs` is the other half: the
+//! `message` listener, its security checks, and `postMessage`.
+
+use super::playground::Playground;
+use super::speed::{MAX_SPEED, MIN_SPEED};
+use super::tour_player::TourPlayer;
+use super::tours;
+use crate::raft::{LogIndex, NodeId, Term, Time};
+use crate::sim::action_record::ActionRecord;
+use crate::sim::scenario::MAX_TEXT;
+use crate::sim::{Action, Scenario, TraceEvent};
+use serde::{Deserialize, Serialize};
+
+/// Every message the embed sends carries `"source": "raft-playground"`, so
+/// a host can tell them from other `postMessage` traffic.
+pub const SOURCE: &str = "raft-playground";
+/// The protocol's version, announced in `ready`.
+pub const PROTOCOL: u32 = 1;
+/// At most one `clock` event per this many wall milliseconds (4 a second).
+pub const CLOCK_INTERVAL_MS: f64 = 250.0;
+
+/// What a host page can ask, as `{"type": "...", ...}` (`type` in
+/// snake_case: `play`, `set_speed`, `start_tour`...).
+///
+/// It is read through `CommandRecord`, one flat object, rather than as a
+/// serde enum tagged by `type` (`#[serde(tag = "type")]`): the same
+/// messages are accepted, but an internally tagged enum buffers each
+/// message, a whole scenario included, before reading it, and that second
+/// copy of every reader cost the wasm bundle 22 KB more gzip (measured; the
+/// same reason `ActionRecord` is flat).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "CommandRecord")]
+pub enum HostCommand {
+    Play,
+    Pause,
+    /// Simulated time per wall time, as the page's speed slider: 0.001 to 4.
+    SetSpeed {
+        speed: f64,
+    },
+    /// Time travel to `t_us` (at most the end of the run so far), paused.
+    /// Signed, so that a negative time is a refusal rather than a type error.
+    Seek {
+        t_us: i64,
+    },
+    /// Replace the run with a scenario, written as a scenario file is.
+    Load {
+        scenario: Box<Scenario>,
+    },
+    /// Open a guided tour at `step` (counted from 1, as in `?step=`;
+    /// absent: 1).
+    StartTour {
+        tour: String,
+        step: u64,
+    },
+    /// Do an action now, written as a scenario file's action:
+    /// `{"action": "stop", "node": 2}`.
+    Act {
+        action: HostAction,
+    },
+    Subscribe {
+        events: Vec<EventKind>,
+    },
+    Unsubscribe {
+        events: Vec<EventKind>,
+    },
+}
+
+/// A command as written: its `type` and whichever fields that type needs
+/// (the others are ignored).
+#[derive(Deserialize)]
+struct CommandRecord {
+    #[serde(rename = "type")]
+    kind: CommandName,
+    #[serde(default)]
+    speed: Option<f64>,
+    #[serde(default)]
+    t_us: Option<i64>,
+    #[serde(default)]
+    scenario: Option<Box<Scenario>>,
+    #[serde(default)]
+    tour: Option<String>,
+    #[serde(default)]
+    step: Option<u64>,
+    #[serde(default)]
+    action: Option<HostAction>,
+    #[serde(default)]
+    events: Option<Vec<EventKind>>,
+}
+
+/// The `"type"` names.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum CommandName {
+    Play,
+    Pause,
+    SetSpeed,
+    Seek,
+    Load,
+    StartTour,
+    Act,
+    Subscribe,
+    Unsubscribe,
+}
+
+impl TryFrom<CommandRecord> for HostCommand {
+    type Error = String;
+
+    /// Fails when the record lacks a field its type needs.
+    fn try_from(r: CommandRecord) -> Result<HostCommand, String> {
+        use CommandName as N;
+        fn needs<T>(field: Option<T>, kind: CommandName, name: &str) -> Result<T, String> {
+            field.ok_or_else(|| format!("a {} needs \"{name}\"", kind.as_str()))
+        }
+        let k = r.kind;
+        Ok(match k {
+            N::Play => HostCommand::Play,
+            N::Pause => HostCommand::Pause,
+            N::SetSpeed => HostCommand::SetSpeed {
+                speed: needs(r.speed, k, "speed")?,
+            },
+            N::Seek => HostCommand::Seek {
+                t_us: needs(r.t_us, k, "t_us")?,
+            },
+            N::Load => HostCommand::Load {
+                scenario: needs(r.scenario, k, "scenario")?,
+            },
+            N::StartTour => HostCommand::StartTour {
+                tour: needs(r.tour, k, "tour")?,
+                step: r.step.unwrap_or(1),
+            },
+            N::Act => HostCommand::Act {
+                action: needs(r.action, k, "action")?,
+            },
+            N::Subscribe => HostCommand::Subscribe {
+                events: needs(r.events, k, "events")?,
+            },
+            N::Unsubscribe => HostCommand::Unsubscribe {
+                events: needs(r.events, k, "events")?,
+            },
+        })
+    }
+}
+
+impl CommandName {
+    fn as_str(self) -> &'static str {
+        match self {
+            CommandName::Play => "play",
+            CommandName::Pause => "pause",
+            CommandName::SetSpeed => "set_speed",
+            CommandName::Seek => "seek",
+            CommandName::Load => "load",
+            CommandName::StartTour => "start_tour",
+            CommandName::Act => "act",
+            CommandName::Subscribe => "subscribe",
+            CommandName::Unsubscribe => "unsubscribe",
+        }
+    }
+}
+
+/// An action as a host writes it (an [`ActionRecord`]), read into an
+/// [`Action`] with `Action::try_from`: a record that lacks a field its
+/// action needs is a malformed message, like any other missing field.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "ActionRecord")]
+pub struct HostAction(pub Action);
+
+impl TryFrom<ActionRecord> for HostAction {
+    type Error = String;
+
+    fn try_from(record: ActionRecord) -> Result<Self, String> {
+        Action::try_from(record).map(HostAction)
+    }
+}
+
+impl HostCommand {
+    /// The command's `type`, to say which one an `error` answers.
+    pub fn name(&self) -> &'static str {
+        match self {
+            HostCommand::Play => "play",
+            HostCommand::Pause => "pause",
+            HostCommand::SetSpeed { .. } => "set_speed",
+            HostCommand::Seek { .. } => "seek",
+            HostCommand::Load { .. } => "load",
+            HostCommand::StartTour { .. } => "start_tour",
+            HostCommand::Act { .. } => "act",
+            HostCommand::Subscribe { .. } => "subscribe",
+            HostCommand::Unsubscribe { .. } => "unsubscribe",
+        }
+    }
+}
+
+/// The kinds of event a host can subscribe to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    LeaderElected,
+    Committed,
+    Applied,
+    RequestFinished,
+    Violation,
+    Clock,
+}
+
+impl EventKind {
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// What the embed tells its host, as `{"source": "raft-playground",
+/// "type": "...", ...}` (see [`HostEvent::envelope`]). Times are simulated
+/// microseconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HostEvent {
+    /// The embed listens now: commands sent from here on are obeyed.
+    Ready {
+        protocol: u32,
+        nodes: u64,
+        t_us: Time,
+        paused: bool,
+        leader: Option<NodeId>,
+    },
+    /// A node became leader of `term` (once per elected term).
+    LeaderElected {
+        t_us: Time,
+        node: NodeId,
+        term: Term,
+    },
+    /// A leader advanced its commit index to `index`: every entry up to it
+    /// is committed.
+    Committed {
+        t_us: Time,
+        node: NodeId,
+        term: Term,
+        index: LogIndex,
+    },
+    /// A node applied the entry at `index` to its state machine.
+    Applied {
+        t_us: Time,
+        node: NodeId,
+        index: LogIndex,
+        term: Term,
+        /// "noop", or "c1000000#1 write msg=hi" (client, request, operation).
+        command: String,
+    },
+    /// A client request ended: `outcome` "ok", "fail" or "unknown" (no
+    /// answer before the client's timeout).
+    RequestFinished {
+        t_us: Time,
+        client: u64,
+        request: u64,
+        op: Option<String>,
+        outcome: &'static str,
+        result: Option<String>,
+    },
+    /// A safety invariant was violated.
+    Violation {
+        t_us: Time,
+        invariant: &'static str,
+        nodes: Vec<NodeId>,
+        detail: String,
+    },
+    /// The simulated clock, at most every [`CLOCK_INTERVAL_MS`], with the
+    /// current leader (the running leader of the highest term), if any.
+    Clock {
+        t_us: Time,
+        paused: bool,
+        speed: f64,
+        leader: Option<NodeId>,
+    },
+    /// A well-formed command that could not be carried out; the run is
+    /// unchanged. `message` is what the playground would show.
+    Error {
+        command: &'static str,
+        message: String,
+    },
+}
+
+/// A [`HostEvent`] as sent: with the `source` field that marks it as ours.
+#[derive(Serialize)]
+pub struct Envelope<'a> {
+    source: &'static str,
+    #[serde(flatten)]
+    event: &'a HostEvent,
+}
+
+impl HostEvent {
+    pub fn envelope(&self) -> Envelope<'_> {
+        Envelope {
+            source: SOURCE,
+            event: self,
+        }
+    }
+}
+
+/// What a command that succeeded asks of the page.
+#[derive(Debug)]
+pub enum Applied {
+    /// Done on the playground in place.
+    Done,
+    /// Swap in this run (a loaded scenario, a tour), as the page's own Load
+    /// and tour menu do; its history up to its opening moment is not news.
+    NewRun(Box<Playground>, Option<TourPlayer>),
+}
+
+/// The clock as last reported: time, pause state, speed (bits), leader.
+type ClockState = (Time, bool, u64, Option<NodeId>);
+
+/// The host's subscriptions and the clock's throttle.
+#[derive(Clone, Debug, Default)]
+pub struct HostApi {
+    /// One bit per [`EventKind`].
+    subscribed: u8,
+    last_clock: Option<ClockState>,
+    last_clock_wall: Option<f64>,
+    /// A clock change was held back by the throttle.
+    clock_pending: bool,
+}
+
+impl HostApi {
+    /// Is the host subscribed to anything? If not, [`HostApi::events`]
+    /// returns at once, allocating nothing.
+    pub fn listening(&self) -> bool {
+        self.subscribed != 0
+    }
+
+    pub fn subscribed(&self, kind: EventKind) -> bool {
+        self.subscribed & kind.bit() != 0
+    }
+
+    /// The `ready` event for the playground as it is.
+    pub fn ready(&self, p: &Playground) -> HostEvent {
+        HostEvent::Ready {
+            protocol: PROTOCOL,
+            nodes: p.scenario.nodes,
+            t_us: p.sim.now(),
+            paused: p.paused,
+            leader: p.sim.leader(),
+        }
+    }
+
+    /// Carries out `command` on `p`, with the checks the page makes when a
+    /// person does the same; on `Err` (the message to show) nothing changed.
+    pub fn apply(&mut self, command: HostCommand, p: &mut Playground) -> Result<Applied, String> {
+        match command {
+            HostCommand::Play => p.paused = false,
+            HostCommand::Pause => p.paused = true,
+            HostCommand::SetSpeed { speed } => {
+                if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+                    return Err(format!(
+                        "the speed is from {MIN_SPEED} to {MAX_SPEED} (simulated time per wall time), not {speed}"
+                    ));
+                }
+                p.speed = speed;
+            }
+            HostCommand::Seek { t_us } => {
+                let end = p.timeline_end();
+                let t = match Time::try_from(t_us) {
+                    Err(_) => return Err(format!("a time is 0 or later, not {t_us} µs")),
+                    Ok(t) if t > end => {
+                        return Err(format!(
+                            "the run so far ends at {end} µs; there is nothing at {t} µs yet"
+                        ))
+                    }
+                    Ok(t) => t,
+                };
+                // As the page's timeline does.
+                p.paused = true;
+                p.pause_at = None;
+                p.go_to(t);
+            }
+            HostCommand::Load { scenario } => {
+                let mut fresh = scenario
+                    .validate()
+                    .and_then(|()| Playground::open_shared(*scenario, false))
+                    .map_err(|e| format!("{e} (your current run is unchanged)"))?;
+                fresh.new_events.clear();
+                return Ok(Applied::NewRun(Box::new(fresh), None));
+            }
+            HostCommand::StartTour { tour, step } => {
+                let steps = tours::find(&tour).map_or(1, |t| t.steps.len()) as u64;
+                if !(1..=steps).contains(&step) {
+                    return Err(format!(
+                        "the tour '{tour}' has steps 1 to {steps}, not {step}"
+                    ));
+                }
+                let (player, mut fresh) = TourPlayer::start(&tour, step as usize - 1)?;
+                fresh.new_events.clear();
+                return Ok(Applied::NewRun(Box::new(fresh), Some(player)));
+            }
+            HostCommand::Act { action } => act(p, action.0)?,
+            HostCommand::Subscribe { events } => {
+                for kind in events {
+                    self.subscribed |= kind.bit();
+                }
+            }
+            HostCommand::Unsubscribe { events } => {
+                for kind in events {
+                    self.subscribed &= !kind.bit();
+                    if kind == EventKind::Clock {
+                        self.last_clock = None;
+                        self.clock_pending = false;
+                    }
+                }
+            }
+        }
+        Ok(Applied::Done)
+    }
+
+    /// The subscribed events of the last update: what it traced for the
+    /// first time (`p.new_events`, which the caller clears afterwards so no
+    /// update is reported twice), and the clock if it changed and
+    /// [`CLOCK_INTERVAL_MS`] have passed since the last one (`wall_ms`: any
+    /// wall clock in milliseconds).
+    pub fn events(&mut self, p: &Playground, wall_ms: f64) -> Vec<HostEvent> {
+        if !self.listening() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        if self.subscribed & !EventKind::Clock.bit() != 0 {
+            self.traced(p, &mut out);
+        }
+        if self.subscribed(EventKind::Clock) {
+            let state = (p.sim.now(), p.paused, p.speed.to_bits(), p.sim.leader());
+            if self.last_clock != Some(state) {
+                let due = self
+                    .last_clock_wall
+                    .is_none_or(|last| wall_ms - last >= CLOCK_INTERVAL_MS);
+                if due {
+                    out.push(HostEvent::Clock {
+                        t_us: state.0,
+                        paused: state.1,
+                        speed: p.speed,
+                        leader: state.3,
+                    });
+                    self.last_clock = Some(state);
+                    self.last_clock_wall = Some(wall_ms);
+                }
+                self.clock_pending = !due;
+            }
+        }
+        out
+    }
+
+    /// When a clock change was held back: how many wall milliseconds until
+    /// it may be sent (the page calls [`HostApi::events`] again then, so
+    /// the last moment of a run that stopped moving is reported too).
+    pub fn clock_due_in(&self, wall_ms: f64) -> Option<f64> {
+        let last = self.last_clock_wall?;
+        self.clock_pending
+            .then(|| (last + CLOCK_INTERVAL_MS - wall_ms).max(0.0))
+    }
+
+    fn traced(&self, p: &Playground, out: &mut Vec<HostEvent>) {
+        let wants = |kind| self.subscribed(kind);
+        // The last `state` event, if it was a leader's: a leader's Apply
+        // events follow the state event that advanced its commit index.
+        let mut leader_state: Option<(NodeId, Term, LogIndex)> = None;
+        for (t, event) in &p.new_events {
+            let t_us = *t;
+            match event {
+                TraceEvent::State {
+                    node,
+                    term,
+                    role,
+                    commit,
+                    ..
+                } => leader_state = (*role == "leader").then_some((*node, *term, *commit)),
+                TraceEvent::LeaderLog { node, term, .. } if wants(EventKind::LeaderElected) => out
+                    .push(HostEvent::LeaderElected {
+                        t_us,
+                        node: *node,
+                        term: *term,
+                    }),
+                TraceEvent::Apply {
+                    node,
+                    index,
+                    term,
+                    payload,
+                } => {
+                    if let Some((leader, leader_term, commit)) = leader_state {
+                        if leader == *node && wants(EventKind::Committed) {
+                            out.push(HostEvent::Committed {
+                                t_us,
+                                node: leader,
+                                term: leader_term,
+                                index: commit,
+                            });
+                        }
+                        // One `committed` per advance, not per entry.
+                        leader_state = None;
+                    }
+                    if wants(EventKind::Applied) {
+                        out.push(HostEvent::Applied {
+                            t_us,
+                            node: *node,
+                            index: *index,
+                            term: *term,
+                            command: payload.to_string(),
+                        });
+                    }
+                }
+                TraceEvent::Return {
+                    client,
+                    request,
+                    outcome,
+                    result,
+                } if wants(EventKind::RequestFinished) => {
+                    let op = p
+                        .sim
+                        .history()
+                        .iter()
+                        .rev()
+                        .find(|o| o.client == *client && o.request == *request)
+                        .map(|o| o.op.to_string());
+                    out.push(HostEvent::RequestFinished {
+                        t_us,
+                        client: *client,
+                        request: *request,
+                        op,
+                        outcome,
+                        result: result.clone(),
+                    });
+                }
+                TraceEvent::Violation {
+                    invariant,
+                    nodes,
+                    detail,
+                } if wants(EventKind::Violation) => out.push(HostEvent::Violation {
+                    t_us,
+                    invariant,
+                    nodes: nodes.clone(),
+                    detail: detail.clone(),
+                }),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Does `action` as the page's buttons would, after the checks that could
+/// refuse it, so a refusal changes nothing (not even a fork in the past).
+fn act(p: &mut Playground, action: Action) -> Result<(), String> {
+    match &action {
+        Action::DropMessage(id) if p.sim.network().get(*id).is_none() => {
+            return Err(format!("message {id} is no longer in flight"));
+        }
+        Action::ClientRequest { op, .. } => {
+            let texts: Vec<&String> = match op {
+                crate::raft::Op::Read { key } => vec![key],
+                crate::raft::Op::Write { key, value } => vec![key, value],
+                crate::raft::Op::Cas { key, from, to } => vec![key, from, to],
+            };
+            if texts.iter().any(|s| s.len() > MAX_TEXT) {
+                return Err(format!("a key or value is at most {MAX_TEXT} characters"));
+            }
+        }
+        _ => {}
+    }
+    p.sim.validate_action(&action)?;
+    match action {
+        // No node named: to the leader, as the page's client box sends.
+        Action::ClientRequest { to: None, op } => p.send(op, None),
+        action => p.act(action),
+    }
+    match p.notice.take() {
+        Some(refused) => Err(refused),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+#[path = "host_api_tests.rs"]
+mod tests;

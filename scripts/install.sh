@@ -5,13 +5,16 @@
 #
 #   scripts/install.sh          native toolchain only (core, simulator, CLI)
 #   scripts/install.sh --web    also the browser side: wasm target, Trunk,
-#                               wasm-bindgen-cli, wasm-opt, Chromium, node packages
+#                               wasm-bindgen-cli, wasm-opt, node packages
+#                               (playwright-core, selenium-webdriver), Chromium
+#                               and chromedriver, Firefox ESR and geckodriver
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
+GECKODRIVER_VERSION=0.37.1
 
 say() { printf '[install] %s\n' "$*"; }
 
@@ -47,13 +50,25 @@ need_web() {
     # Without --locked: the locked set wants a webpki-roots the registry lacks.
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
-  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ]; then
-    say "installing node packages (binaryen for wasm-opt, playwright-core)"
+  if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+    say "installing geckodriver $GECKODRIVER_VERSION (drives Firefox; about 2 min, once)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION"
+  fi
+  # The lock file pins every package; reinstall when it changed since the
+  # last install (npm records what it installed in node_modules/.package-lock.json).
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
+    || [ ! -d node_modules/selenium-webdriver ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing node packages (binaryen for wasm-opt, playwright-core, selenium-webdriver)"
+    # selenium-webdriver declares node >= 22 but works on Debian's node 20.
     npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
   fi
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian's chromium and chromium-driver"
     apt_install chromium chromium-driver
+  fi
+  if ! command -v firefox-esr >/dev/null; then
+    say "installing Debian's firefox-esr"
+    apt_install --no-install-recommends firefox-esr
   fi
 }
 

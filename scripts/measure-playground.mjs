@@ -16,7 +16,9 @@ const SECONDS = Number(process.env.MEASURE_SECONDS || 10);
 function bundle() {
   let raw = 0, gz = 0;
   for (const f of readdirSync(dist)) {
-    if (!/\.(wasm|js)$/.test(f)) continue;
+    // The page's own code: the wasm, its JS glue and the start script (not
+    // the example host pages' scripts, which only those pages load).
+    if (!/^(playground|start)-.*\.(wasm|js)$/.test(f)) continue;
     const bytes = readFileSync(join(dist, f));
     raw += bytes.length;
     gz += gzipSync(bytes, { level: 9 }).length;

@@ -126,7 +126,7 @@ fn mark(m: Mark, horizon: u64, link: &Scope<App>) -> Html {
     let onkeydown =
         link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Seek(at)));
     html! {
-        <rect class={classes!("tmark", m.kind.class())} x={format!("{:.1}", x - 2.0)} y="0" width="4" height="10"
+        <rect class={classes!("tmark", m.kind.class())} x={crate::sim::decimal::fixed(x - 2.0, 1)} y="0" width="4" height="10"
             role="button" tabindex="0" aria-label={title.clone()}
             onclick={link.callback(move |_| Msg::Seek(at))} {onkeydown}>
             <title>{ title }</title>

@@ -65,7 +65,7 @@ pub fn arc_path(c: Point, radius: f64, fraction: f64) -> String {
     let (x0, y0) = (c.x, c.y - radius);
     let (x1, y1) = (c.x + radius * angle.cos(), c.y + radius * angle.sin());
     let large = if f > 0.5 { 1 } else { 0 };
-    let n = |x: f64| format!("{x:.2}");
+    let n = |x: f64| crate::sim::decimal::fixed(x, 2);
     format!(
         "M {} {} A {} {} 0 {large} 1 {} {}",
         n(x0),

@@ -146,7 +146,7 @@ fn arrow(out: &mut String, a: &Arrow) {
 
 /// A coordinate to a tenth of a unit.
 fn n(x: f64) -> String {
-    format!("{x:.1}")
+    crate::sim::decimal::fixed(x, 1)
 }
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 //! playground: crash the leader, provoke a split vote, cut the leader off on
 //! the minority side, restart a node and watch it catch up.
 
-mod support;
+mod common;
 
+use common::cluster::*;
+use common::write;
 use raft_playground::raft::{Role, MILLIS, SECONDS};
 use raft_playground::sim::{Action, Outcome, SimConfig, Simulation};
-use support::*;
 
 /// Leader crash: the others notice the silence, elect a new leader of a
 /// higher term, and the crashed node rejoins as a follower.

@@ -1,5 +1,5 @@
-//! Helpers shared by the simulator-level tests.
-#![allow(dead_code)]
+//! Helpers for the simulator-level tests (`tests/scenarios.rs`): whole
+//! clusters in a `Simulation`, run until something holds.
 
 use raft_playground::raft::{NodeId, Op, Role, Time, MILLIS, SECONDS};
 use raft_playground::sim::{Action, SimConfig, Simulation};
@@ -51,13 +51,6 @@ pub fn role(sim: &Simulation, id: NodeId) -> Role {
 
 pub fn term(sim: &Simulation, id: NodeId) -> u64 {
     sim.server(id).unwrap().node.current_term()
-}
-
-pub fn write(key: &str, value: &str) -> Op {
-    Op::Write {
-        key: key.into(),
-        value: value.into(),
-    }
 }
 
 pub fn send(sim: &mut Simulation, to: Option<NodeId>, op: Op) {

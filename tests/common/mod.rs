@@ -1,9 +1,11 @@
-//! Small helpers shared by the paper tests (`tests/paper_*.rs`).
-//!
-//! Each test drives one `RaftNode` (or a few, wired by hand) with crafted
-//! messages and checks the exact outputs, in the style of etcd-io/raft's
-//! `raft_paper_test.go`. Not every test file uses every helper.
+//! Helpers shared by the integration tests. Here: for the paper tests
+//! (`tests/paper_*.rs`), which drive one `RaftNode` (or a few, wired by
+//! hand) with crafted messages and check the exact outputs, in the style of
+//! etcd-io/raft's `raft_paper_test.go`. `cluster`: for tests of whole
+//! simulated clusters. Not every test file uses every helper.
 #![allow(dead_code)]
+
+pub mod cluster;
 
 use raft_playground::raft::{
     ClientCommand, Config, ConflictHint, Entry, Envelope, LogIndex, Message, NodeId, Op, Output,

@@ -2,6 +2,7 @@
 //! scenario steps and clicks in the UI all arrive here.
 
 use super::action::Action;
+use super::network::DropReason;
 use super::simulation::{node_stream, Simulation};
 use super::trace::TraceEvent;
 use crate::raft::{NodeId, RaftNode, Role};
@@ -38,7 +39,7 @@ impl Simulation {
                 self.now,
                 TraceEvent::Drop {
                     id,
-                    reason: "by_hand",
+                    reason: DropReason::ByHand,
                 },
             );
             return Ok(());

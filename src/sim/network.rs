@@ -100,10 +100,14 @@ impl Default for NetworkConfig {
 }
 
 /// Why a message did not arrive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DropReason {
+    #[serde(rename = "lost")]
     Lost,
+    #[serde(rename = "partition")]
     Partitioned,
+    #[serde(rename = "cut")]
     LinkCut,
     ReceiverDown,
     ByHand,

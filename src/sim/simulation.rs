@@ -10,7 +10,8 @@ use super::config::SimConfig;
 use super::history::{Operation, Outcome};
 use super::invariants::{InvariantChecker, Violation};
 use super::nemesis::{ClusterView, Nemesis};
-use super::network::{Endpoint, MessageId, Network, Packet};
+use super::network::{DropReason, Endpoint, MessageId, Network, Packet};
+use super::node_status::NodeStatus;
 use super::stable_hash::StableHasher;
 use super::trace::{Trace, TraceEvent};
 use super::workload::{AfterReply, Workload, USER_CLIENT_BASE};
@@ -39,7 +40,7 @@ pub struct Server {
     leader_logged: Option<Term>,
 }
 
-type StateKey = (Term, &'static str, Option<NodeId>, LogIndex, LogIndex, Term);
+type StateKey = (Term, NodeStatus, Option<NodeId>, LogIndex, LogIndex, Term);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum EventKind {
@@ -325,18 +326,12 @@ impl Simulation {
             return; // dropped by hand while in flight
         };
         if let Some(reason) = fate {
-            return self.trace.record(
-                self.now,
-                TraceEvent::Drop {
-                    id,
-                    reason: reason.as_str(),
-                },
-            );
+            return self.trace.record(self.now, TraceEvent::Drop { id, reason });
         }
         match message.to {
             Endpoint::Node(to) => {
                 if !self.server_mut(to).up {
-                    let reason = "receiver_down";
+                    let reason = DropReason::ReceiverDown;
                     return self.trace.record(self.now, TraceEvent::Drop { id, reason });
                 }
                 self.trace.record(self.now, TraceEvent::Deliver { id });
@@ -440,11 +435,7 @@ impl Simulation {
         let now = self.now;
         let server = &mut self.servers[id as usize - 1];
         let node = &server.node;
-        let role = if server.up {
-            node.role().as_str()
-        } else {
-            "stopped"
-        };
+        let role = NodeStatus::of(server);
         let key: StateKey = (
             node.current_term(),
             role,
@@ -457,7 +448,7 @@ impl Simulation {
         if previous == Some(key) {
             return;
         }
-        let newly_leader = role == "leader" && server.leader_logged != Some(key.0);
+        let newly_leader = role == NodeStatus::Leader && server.leader_logged != Some(key.0);
         if newly_leader {
             server.leader_logged = Some(key.0);
         }
@@ -556,7 +547,7 @@ impl Simulation {
                 let event = TraceEvent::Return {
                     client,
                     request,
-                    outcome: op.outcome.as_str(),
+                    outcome: op.outcome,
                     result: op.read_result.clone(),
                 };
                 self.trace.record(self.now, event);
@@ -572,7 +563,7 @@ impl Simulation {
         let event = TraceEvent::Return {
             client,
             request,
-            outcome: Outcome::Unknown.as_str(),
+            outcome: Outcome::Unknown,
             result: None,
         };
         self.trace.record(self.now, event);

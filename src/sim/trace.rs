@@ -4,7 +4,9 @@
 //! compare) and, when recording is on, kept for `--trace` as JSON Lines. The
 //! format is documented in docs/trace-format.md.
 
-use super::network::Endpoint;
+use super::history::Outcome;
+use super::network::{DropReason, Endpoint};
+use super::node_status::NodeStatus;
 use super::stable_hash::{op_hash, payload_hash, StableHasher};
 use crate::raft::{LogIndex, NodeId, Op, Payload, Term, Time};
 use serde::{Serialize, Serializer};
@@ -20,7 +22,7 @@ pub enum TraceEvent {
     State {
         node: NodeId,
         term: Term,
-        role: &'static str,
+        role: NodeStatus,
         voted_for: Option<NodeId>,
         commit: LogIndex,
         last_index: LogIndex,
@@ -57,7 +59,7 @@ pub enum TraceEvent {
     Deliver { id: u64 },
     /// A message died: lost, blocked by a partition or cut, receiver down,
     /// or dropped by hand.
-    Drop { id: u64, reason: &'static str },
+    Drop { id: u64, reason: DropReason },
     /// A fault or user action took effect.
     Action {
         #[serde(rename = "action")]
@@ -74,7 +76,7 @@ pub enum TraceEvent {
     Return {
         client: u64,
         request: u64,
-        outcome: &'static str,
+        outcome: Outcome,
         result: Option<String>,
     },
     /// An invariant was violated.
@@ -144,7 +146,7 @@ fn hash_event(h: &mut StableHasher, event: &TraceEvent) {
             last_index,
             last_term,
         } => {
-            h.u64(1).u64(*node).u64(*term).str(role);
+            h.u64(1).u64(*node).u64(*term).str(role.as_str());
             h.u64(voted_for.unwrap_or(0))
                 .u64(*commit)
                 .u64(*last_index)
@@ -180,7 +182,7 @@ fn hash_event(h: &mut StableHasher, event: &TraceEvent) {
             h.u64(5).u64(*id);
         }
         TraceEvent::Drop { id, reason } => {
-            h.u64(6).u64(*id).str(reason);
+            h.u64(6).u64(*id).str(reason.as_str());
         }
         TraceEvent::Action { description } => {
             h.u64(7).str(description);
@@ -198,7 +200,7 @@ fn hash_event(h: &mut StableHasher, event: &TraceEvent) {
             outcome,
             result,
         } => {
-            h.u64(9).u64(*client).u64(*request).str(outcome);
+            h.u64(9).u64(*client).u64(*request).str(outcome.as_str());
             h.str(result.as_deref().unwrap_or("\u{0}none"));
         }
         TraceEvent::Violation {
@@ -255,7 +257,7 @@ mod tests {
                 TraceEvent::State {
                     node: 1,
                     term: 0,
-                    role: "follower",
+                    role: NodeStatus::Follower,
                     voted_for: None,
                     commit: 0,
                     last_index: 0,
@@ -267,7 +269,7 @@ mod tests {
                 TraceEvent::State {
                     node: 1,
                     term: 2,
-                    role: "leader",
+                    role: NodeStatus::Leader,
                     voted_for: Some(1),
                     commit: 0,
                     last_index: 1,
@@ -335,7 +337,7 @@ mod tests {
                 458439,
                 TraceEvent::Drop {
                     id: 73,
-                    reason: "lost",
+                    reason: DropReason::Lost,
                 },
             ),
             (
@@ -366,7 +368,7 @@ mod tests {
                 TraceEvent::Return {
                     client: 1,
                     request: 1,
-                    outcome: "ok",
+                    outcome: Outcome::Ok,
                     result: None,
                 },
             ),
@@ -375,7 +377,7 @@ mod tests {
                 TraceEvent::Return {
                     client: 1,
                     request: 2,
-                    outcome: "ok",
+                    outcome: Outcome::Ok,
                     result: Some("5".into()),
                 },
             ),

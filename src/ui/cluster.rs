@@ -25,7 +25,7 @@ pub fn view(p: &Playground, link: &Scope<App>) -> Html {
             <g class="nodes">{ for scene.nodes.iter().map(|n| node(n, p, link)) }</g>
             <g class="messages">{ for scene.messages.iter().map(|m| message(m, p, link)) }</g>
             <g class="dying" aria-hidden="true">{ for p.dying.iter().map(|d| {
-                let opacity = crate::sim::decimal::fixed((d.left_ms / 600.0).clamp(0.0, 1.0), 2);
+                let opacity = crate::sim::decimal::fixed((d.left_ms / crate::view::playground::DYING_MS).clamp(0.0, 1.0), 2);
                 let (x, y) = (d.at.x, d.at.y);
                 html! {
                     <g class="dead-message" opacity={opacity}>

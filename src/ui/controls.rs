@@ -43,7 +43,7 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
             </label>
             <label>{ "Nodes " }
                 <select aria-label="Nodes" onchange={on_nodes}>
-                    { for (3..=9).map(|n| html! {
+                    { for crate::view::playground::PLAYGROUND_NODES.map(|n| html! {
                         <option value={n.to_string()} selected={nodes_now == n.to_string()}>{ n }</option>
                     }) }
                 </select>

@@ -29,11 +29,7 @@ fn node_details(p: &Playground, id: NodeId, link: &Scope<App>) -> Html {
         return html! {};
     };
     let node = &server.node;
-    let role = if server.up {
-        node.role().as_str()
-    } else {
-        "stopped"
-    };
+    let role = crate::sim::NodeStatus::of(server).as_str();
     let act = |action: Action| link.callback(move |_| Msg::Act(action.clone()));
     let request = crate::raft::Op::Write {
         key: "msg".into(),

@@ -5,7 +5,7 @@
 
 use crate::raft::{NodeId, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
-use crate::sim::TraceEvent;
+use crate::sim::{NodeStatus, TraceEvent};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Lines kept; older ones scroll away.
@@ -23,7 +23,7 @@ pub struct Election {
 pub struct EventLog {
     lines: VecDeque<(Time, String)>,
     /// Each node's last (role, term), to tell a change from a repeat.
-    roles: BTreeMap<NodeId, (&'static str, u64)>,
+    roles: BTreeMap<NodeId, (NodeStatus, u64)>,
     /// Every leader elected, for the timeline's marks (one per term, so
     /// a long run keeps few).
     elections: Vec<Election>,
@@ -54,7 +54,7 @@ impl EventLog {
         self.roles = sim
             .servers()
             .iter()
-            .map(|s| (s.node.id(), (role_of(s), s.node.current_term())))
+            .map(|s| (s.node.id(), (NodeStatus::of(s), s.node.current_term())))
             .collect();
     }
 
@@ -71,7 +71,7 @@ impl EventLog {
         if let TraceEvent::State {
             node,
             term,
-            role: "leader",
+            role: NodeStatus::Leader,
             ..
         } = event
         {
@@ -99,14 +99,20 @@ impl EventLog {
             TraceEvent::State {
                 node, term, role, ..
             } => {
-                let before = self.roles.insert(*node, (role, *term));
+                let before = self.roles.insert(*node, (*role, *term));
                 let changed = before.is_none_or(|(r, _)| r != *role);
                 match *role {
                     _ if !changed || before.is_none() => None,
-                    "leader" => Some(format!("node {node} became leader for term {term}")),
-                    "candidate" => Some(format!("node {node} started an election for term {term}")),
-                    "stopped" => Some(format!("node {node} stopped")),
-                    _ => Some(format!("node {node} is a follower in term {term}")),
+                    NodeStatus::Leader => {
+                        Some(format!("node {node} became leader for term {term}"))
+                    }
+                    NodeStatus::Candidate => {
+                        Some(format!("node {node} started an election for term {term}"))
+                    }
+                    NodeStatus::Stopped => Some(format!("node {node} stopped")),
+                    NodeStatus::Follower => {
+                        Some(format!("node {node} is a follower in term {term}"))
+                    }
                 }
             }
             TraceEvent::Action { description } => Some(format!("action: {description}")),
@@ -122,22 +128,13 @@ impl EventLog {
                 let read = result
                     .as_ref()
                     .map_or(String::new(), |v| format!(", read {v}"));
-                Some(format!("your request ended: {outcome}{read}"))
+                Some(format!("your request ended: {}{read}", outcome.as_str()))
             }
             TraceEvent::Violation {
                 invariant, detail, ..
             } => Some(format!("VIOLATION of {invariant}: {detail}")),
             _ => None,
         }
-    }
-}
-
-/// A server's role as the trace names it.
-fn role_of(server: &crate::sim::Server) -> &'static str {
-    if server.up {
-        server.node.role().as_str()
-    } else {
-        "stopped"
     }
 }
 

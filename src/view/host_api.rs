@@ -17,7 +17,7 @@ use super::tours;
 use crate::raft::{LogIndex, NodeId, Term, Time};
 use crate::sim::action_record::ActionRecord;
 use crate::sim::scenario::MAX_TEXT;
-use crate::sim::{Action, Scenario, TraceEvent};
+use crate::sim::{Action, NodeStatus, Outcome, Scenario, TraceEvent};
 use serde::{Deserialize, Serialize};
 
 /// Every message the embed sends carries `"source": "raft-playground"`, so
@@ -260,7 +260,7 @@ pub enum HostEvent {
         client: u64,
         request: u64,
         op: Option<String>,
-        outcome: &'static str,
+        outcome: Outcome,
         result: Option<String>,
     },
     /// A safety invariant was violated.
@@ -475,7 +475,9 @@ impl HostApi {
                     role,
                     commit,
                     ..
-                } => leader_state = (*role == "leader").then_some((*node, *term, *commit)),
+                } => {
+                    leader_state = (*role == NodeStatus::Leader).then_some((*node, *term, *commit))
+                }
                 TraceEvent::LeaderLog { node, term, .. } if wants(EventKind::LeaderElected) => out
                     .push(HostEvent::LeaderElected {
                         t_us,
@@ -528,7 +530,7 @@ impl HostApi {
                         client: *client,
                         request: *request,
                         op,
-                        outcome,
+                        outcome: *outcome,
                         result: result.clone(),
                     });
                 }

@@ -244,7 +244,7 @@ fn act_stops_resumes_restarts_partitions_heals_cuts_and_sends() {
             client: last.client,
             request: last.request,
             op: Some("write msg=hello".into()),
-            outcome: "ok",
+            outcome: Outcome::Ok,
             result: None,
         }]
     );

@@ -7,7 +7,7 @@
 //! A fork discards the future with [`MessageHistory::forget_after`].
 
 use crate::raft::{NodeId, Term, Time};
-use crate::sim::{Endpoint, TraceEvent};
+use crate::sim::{DropReason, Endpoint, NodeStatus, TraceEvent};
 use std::collections::VecDeque;
 
 /// Messages kept; older ones are forgotten (about a minute of a 5-node
@@ -24,7 +24,7 @@ pub enum SpanEnd {
     },
     Dropped {
         at: Time,
-        reason: &'static str,
+        reason: DropReason,
     },
     /// Not arrived yet; due at its delivery time.
     InFlight {
@@ -50,8 +50,8 @@ pub struct Span {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Segment {
     pub node: NodeId,
-    /// "follower", "candidate", "leader" or "stopped".
-    pub role: &'static str,
+    /// What the node was during the stretch.
+    pub role: NodeStatus,
     pub term: Term,
     pub start: Time,
     pub end: Time,
@@ -69,7 +69,7 @@ struct Record {
 struct Mark {
     t: Time,
     node: NodeId,
-    role: &'static str,
+    role: NodeStatus,
     term: Term,
 }
 
@@ -147,7 +147,7 @@ impl MessageHistory {
         let earlier = self.marks.range(..at);
         let same = |m: &Mark| m.role == mark.role && m.term == mark.term;
         let in_effect = earlier.clone().rev().find(|m| m.node == mark.node);
-        let unchanged = in_effect.map_or(mark.role == "follower" && mark.term == 0, same);
+        let unchanged = in_effect.map_or(mark.role == NodeStatus::Follower && mark.term == 0, same);
         let already = earlier
             .rev()
             .take_while(|m| m.t == mark.t)
@@ -215,7 +215,7 @@ impl MessageHistory {
             });
         }
         done.extend(open);
-        done.retain(|s| s.role != "follower" && s.end >= from);
+        done.retain(|s| s.role != NodeStatus::Follower && s.end >= from);
         for s in &mut done {
             s.start = s.start.max(from);
         }
@@ -267,7 +267,7 @@ mod tests {
         h.record(at_ms * MILLIS, &TraceEvent::Deliver { id });
     }
 
-    fn state(h: &mut MessageHistory, at_ms: u64, node: NodeId, role: &'static str, term: Term) {
+    fn state(h: &mut MessageHistory, at_ms: u64, node: NodeId, role: NodeStatus, term: Term) {
         let event = TraceEvent::State {
             node,
             term,
@@ -315,12 +315,12 @@ mod tests {
         send(&mut h, 1, 100, 120);
         let drop = TraceEvent::Drop {
             id: 1,
-            reason: "by_hand",
+            reason: DropReason::ByHand,
         };
         h.record(105 * MILLIS, &drop);
         let dropped = SpanEnd::Dropped {
             at: 105 * MILLIS,
-            reason: "by_hand",
+            reason: DropReason::ByHand,
         };
         assert_eq!(ends(&h, 0, 200), vec![(1, dropped)]);
     }
@@ -348,9 +348,9 @@ mod tests {
         for _ in 0..2 {
             send(&mut h, 1, 100, 110);
             deliver(&mut h, 1, 110);
-            state(&mut h, 100, 1, "candidate", 1);
-            state(&mut h, 100, 1, "candidate", 1);
-            state(&mut h, 120, 1, "leader", 1);
+            state(&mut h, 100, 1, NodeStatus::Candidate, 1);
+            state(&mut h, 100, 1, NodeStatus::Candidate, 1);
+            state(&mut h, 120, 1, NodeStatus::Leader, 1);
         }
         assert_eq!(h.window(0, 500 * MILLIS).len(), 1);
         let roles: Vec<_> = h.segments(0, 500 * MILLIS);
@@ -358,8 +358,8 @@ mod tests {
         assert_eq!(
             roles,
             vec![
-                ("candidate", 100 * MILLIS, 120 * MILLIS),
-                ("leader", 120 * MILLIS, 500 * MILLIS)
+                (NodeStatus::Candidate, 100 * MILLIS, 120 * MILLIS),
+                (NodeStatus::Leader, 120 * MILLIS, 500 * MILLIS)
             ]
         );
     }
@@ -380,17 +380,17 @@ mod tests {
     #[test]
     fn segments_cover_roles_clipped_to_the_window() {
         let mut h = MessageHistory::default();
-        state(&mut h, 100, 2, "candidate", 3);
-        state(&mut h, 150, 2, "leader", 3);
-        state(&mut h, 400, 2, "stopped", 3);
-        state(&mut h, 500, 2, "follower", 3);
+        state(&mut h, 100, 2, NodeStatus::Candidate, 3);
+        state(&mut h, 150, 2, NodeStatus::Leader, 3);
+        state(&mut h, 400, 2, NodeStatus::Stopped, 3);
+        state(&mut h, 500, 2, NodeStatus::Follower, 3);
         let s = h.segments(200 * MILLIS, 450 * MILLIS);
         let s: Vec<_> = s.iter().map(|s| (s.role, s.start, s.end)).collect();
         assert_eq!(
             s,
             vec![
-                ("leader", 200 * MILLIS, 400 * MILLIS),
-                ("stopped", 400 * MILLIS, 450 * MILLIS)
+                (NodeStatus::Leader, 200 * MILLIS, 400 * MILLIS),
+                (NodeStatus::Stopped, 400 * MILLIS, 450 * MILLIS)
             ]
         );
         h.forget_after(300 * MILLIS);
@@ -421,7 +421,10 @@ mod tests {
         assert!(w.iter().any(|s| matches!(s.end, SpanEnd::Delivered { .. })));
         assert!(w.iter().all(|s| s.sent_at <= now));
         let leaders = h.segments(from, now);
-        assert!(leaders.iter().any(|s| s.role == "leader"), "{leaders:?}");
+        assert!(
+            leaders.iter().any(|s| s.role == NodeStatus::Leader),
+            "{leaders:?}"
+        );
     }
 
     #[test]

@@ -33,7 +33,9 @@ pub struct Dying {
 }
 
 /// How long a dying message stays visible, in wall milliseconds.
-const DYING_MS: f64 = 600.0;
+pub const DYING_MS: f64 = 600.0;
+/// How many servers the playground draws.
+pub const PLAYGROUND_NODES: std::ops::RangeInclusive<u64> = 3..=9;
 /// Longest wall-clock gap one frame may cover (a hidden tab resumes calmly).
 const MAX_FRAME_MS: f64 = 100.0;
 
@@ -101,7 +103,7 @@ impl Playground {
     /// A playground with a background client issuing `rate` random
     /// operations per simulated second (0: none).
     pub fn with_load(seed: u64, nodes: u64, rate: f64) -> Result<Self, String> {
-        if !(3..=9).contains(&nodes) {
+        if !PLAYGROUND_NODES.contains(&nodes) {
             return Err(format!("the playground shows 3 to 9 nodes, not {nodes}"));
         }
         let config = playground_config(seed, nodes);
@@ -125,7 +127,7 @@ impl Playground {
     /// A playground replaying `scenario` from time 0; the person can act on
     /// top of it, and the actions are added to the scenario.
     pub fn from_scenario(scenario: Scenario) -> Result<Self, String> {
-        if !(3..=9).contains(&scenario.nodes) {
+        if !PLAYGROUND_NODES.contains(&scenario.nodes) {
             return Err(format!(
                 "the playground shows 3 to 9 nodes, not {}",
                 scenario.nodes

@@ -129,11 +129,7 @@ const PARTITION_PUSH: f64 = 24.0;
 fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) -> NodeView {
     let n = places.len() as u64;
     let node = &server.node;
-    let role = if server.up {
-        node.role().as_str()
-    } else {
-        "stopped"
-    };
+    let role = crate::sim::NodeStatus::of(server).as_str();
     let timing = sim.config().timing;
     let timer_left = if server.up && node.role() != Role::Leader {
         let left = node.election_deadline().saturating_sub(sim.now());

@@ -7,7 +7,7 @@ use super::message_history::{MessageHistory, Span, SpanEnd};
 use super::palette;
 use crate::raft::{Time, MILLIS};
 use crate::sim::decimal;
-use crate::sim::Endpoint;
+use crate::sim::{Endpoint, NodeStatus};
 
 /// Simulated time shown: a few election timeouts and a dozen heartbeats at
 /// the playground's timing (100-200 ms timeouts, 50 ms heartbeats).
@@ -113,7 +113,7 @@ pub struct Band {
     pub y1: f64,
     pub y2: f64,
     /// "leader", "candidate" or "stopped".
-    pub role: &'static str,
+    pub role: NodeStatus,
     /// "L t3", "C t4" or "stopped".
     pub label: String,
 }
@@ -229,7 +229,11 @@ fn describe(span: &Span) -> String {
     let fate = match span.end {
         SpanEnd::Delivered { at } => format!("arrived {}", seconds(at)),
         SpanEnd::Dropped { at, reason } => {
-            format!("dropped {} ({})", seconds(at), reason.replace('_', " "))
+            format!(
+                "dropped {} ({})",
+                seconds(at),
+                reason.as_str().replace('_', " ")
+            )
         }
         SpanEnd::InFlight { due } => format!("in flight, due {}", seconds(due)),
     };
@@ -252,8 +256,8 @@ fn bands(history: &MessageHistory, axes: &Axes, from: Time, now: Time) -> Vec<Ba
         .iter()
         .filter_map(|s| {
             let label = match s.role {
-                "leader" => format!("L t{}", s.term),
-                "candidate" => format!("C t{}", s.term),
+                NodeStatus::Leader => format!("L t{}", s.term),
+                NodeStatus::Candidate => format!("C t{}", s.term),
                 _ => "stopped".into(),
             };
             Some(Band {
@@ -287,7 +291,7 @@ mod tests {
         h.record(1_020 * MILLIS, &TraceEvent::Deliver { id: 1 });
         let drop = TraceEvent::Drop {
             id: 2,
-            reason: "partition",
+            reason: crate::sim::DropReason::Partitioned,
         };
         h.record(1_010 * MILLIS, &drop);
         h

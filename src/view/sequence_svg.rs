@@ -7,6 +7,7 @@
 use super::markup::escape;
 use super::palette;
 use super::sequence::{Arrow, Band, Diagram, Tip, HEIGHT, LEFT, RIGHT, TOP, WIDTH};
+use crate::sim::NodeStatus;
 use std::fmt::Write;
 
 /// Arrowheads, one per message colour (markers cannot take the line's).
@@ -76,8 +77,8 @@ fn axes(out: &mut String, d: &Diagram) {
 }
 
 fn band(out: &mut String, b: &Band) {
-    let _ = write!(out, r#"<g class="band {}">"#, b.role);
-    if b.role == "stopped" {
+    let _ = write!(out, r#"<g class="band {}">"#, b.role.as_str());
+    if b.role == NodeStatus::Stopped {
         let _ = write!(
             out,
             r#"<rect x="{}" y="{}" width="10" height="{}"/>"#,

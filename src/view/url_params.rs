@@ -64,7 +64,7 @@ impl UrlParams {
                 Err(_) => return bad("the seed is a whole number"),
             },
             "nodes" => match value.parse() {
-                Ok(n) if (3..=9).contains(&n) => self.nodes = n,
+                Ok(n) if super::playground::PLAYGROUND_NODES.contains(&n) => self.nodes = n,
                 _ => return bad("the playground shows 3 to 9 nodes"),
             },
             "load" => match parse_rate(value) {

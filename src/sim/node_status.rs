@@ -1,0 +1,41 @@
+//! A server as the world sees it: its Raft role while it runs, or stopped.
+//! The trace, the event log, the picture and the message diagram all name
+//! servers this way.
+
+use super::simulation::Server;
+use crate::raft::Role;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeStatus {
+    Follower,
+    Candidate,
+    Leader,
+    /// Frozen or crashed: it takes part in nothing until resumed.
+    Stopped,
+}
+
+impl NodeStatus {
+    /// What `server` is now.
+    pub fn of(server: &Server) -> Self {
+        if !server.up {
+            return NodeStatus::Stopped;
+        }
+        match server.node.role() {
+            Role::Follower => NodeStatus::Follower,
+            Role::Candidate => NodeStatus::Candidate,
+            Role::Leader => NodeStatus::Leader,
+        }
+    }
+
+    /// The name the trace and the page use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeStatus::Follower => "follower",
+            NodeStatus::Candidate => "candidate",
+            NodeStatus::Leader => "leader",
+            NodeStatus::Stopped => "stopped",
+        }
+    }
+}

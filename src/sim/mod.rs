@@ -1,27 +1,18 @@
-//! The deterministic cluster simulator: simulated time, an event queue with a
-//! total order, a network, storage that survives crashes (each server's
-//! persistent state), clients, a nemesis, the invariant checker, the history
-//! and the trace. One seed decides everything.
+//! The deterministic cluster simulator, by concern: the simulated world
+//! (`world`: time, an event queue with a total order, a network, storage
+//! that survives crashes, clients, a nemesis), the checkers (`check`:
+//! invariants, the client history, linearizability) and the formats
+//! (`format`: trace, scenarios, links). One seed decides everything.
 
-pub mod action;
-pub mod action_record;
-mod apply_action;
-pub mod config;
-pub mod decimal;
-pub mod history;
-pub mod invariants;
-pub mod legacy_link;
-pub mod linearizability;
-pub mod link;
-pub mod nemesis;
-pub mod network;
-pub mod node_status;
-pub mod run;
-pub mod scenario;
-pub mod simulation;
-pub mod stable_hash;
-pub mod trace;
-pub mod workload;
+pub mod check;
+pub mod format;
+pub mod world;
+
+// The modules by their short names, so `crate::sim::scenario` and the like
+// keep working wherever they are used.
+pub use check::{history, invariants, linearizability};
+pub use format::{action_record, decimal, legacy_link, link, scenario, stable_hash, trace};
+pub use world::{action, config, nemesis, network, node_status, run, simulation, workload};
 
 pub use action::Action;
 pub use config::{parse_duration, SimConfig, MAX_NODES};

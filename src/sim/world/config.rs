@@ -1,9 +1,9 @@
 //! Everything that defines a run, besides the actions taken during it.
 
-use super::nemesis::NemesisConfig;
-use super::network::NetworkConfig;
-use super::workload::WorkloadConfig;
 use crate::raft::{Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
+use crate::sim::nemesis::NemesisConfig;
+use crate::sim::network::NetworkConfig;
+use crate::sim::workload::WorkloadConfig;
 
 /// The largest cluster the simulator accepts.
 pub const MAX_NODES: u64 = 25;

@@ -8,9 +8,9 @@
 //! O(log length). The checker trusts nothing the server says about itself
 //! beyond what it can read: its role, term, vote, log and commit index.
 
-use super::stable_hash::chain;
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::{Applied, LogChange, LogIndex, NodeId, Output, RaftNode, Role, Term, Time};
+use crate::sim::stable_hash::chain;
 use std::collections::BTreeMap;
 use std::fmt;
 

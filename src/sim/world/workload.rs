@@ -2,9 +2,9 @@
 //! read, write and compare-and-set at a target rate, each with a timeout, plus
 //! one-off requests from the user. Every operation goes into the history.
 
-use super::history::{Operation, Outcome};
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::{ClientCommand, ClientId, NodeId, Op, OpResult, RequestId, Rng, Time, SECONDS};
+use crate::sim::history::{Operation, Outcome};
 use std::collections::BTreeMap;
 
 /// Client ids at and above this are the user's one-off requests, one id each,

@@ -1,11 +1,11 @@
 //! How each [`Action`] changes the simulation. Faults from the nemesis,
 //! scenario steps and clicks in the UI all arrive here.
 
-use super::action::Action;
-use super::network::DropReason;
-use super::simulation::{node_stream, Simulation};
-use super::trace::TraceEvent;
 use crate::raft::{NodeId, RaftNode, Role};
+use crate::sim::action::Action;
+use crate::sim::network::DropReason;
+use crate::sim::simulation::{node_stream, Simulation};
+use crate::sim::trace::TraceEvent;
 
 impl Simulation {
     /// Checks an action against this cluster without doing it.

@@ -4,12 +4,12 @@
 //! and in the browser. The JSON format is versioned and documented in
 //! docs/scenario-format.md; `ScenarioFile` is its serde shape.
 
-use super::action::Action;
-use super::action_record::ActionRecord;
-use super::config::SimConfig;
-use super::network::NetworkConfig;
-use super::simulation::Simulation;
 use crate::raft::{Op, Time, Timing};
+use crate::sim::action::Action;
+use crate::sim::action_record::ActionRecord;
+use crate::sim::config::SimConfig;
+use crate::sim::network::NetworkConfig;
+use crate::sim::simulation::Simulation;
 use serde::{Deserialize, Serialize};
 
 /// The format version this build writes. It reads this one and every
@@ -52,7 +52,7 @@ pub struct ClientLoad {
 
 impl Default for ClientLoad {
     fn default() -> Self {
-        let w = super::workload::WorkloadConfig::default();
+        let w = crate::sim::workload::WorkloadConfig::default();
         ClientLoad {
             clients: 1,
             rate: w.rate,

@@ -2,8 +2,8 @@
 //! changes the simulation only through these, so anything a person did can
 //! be recorded and replayed.
 
-use super::network::{MessageId, NetworkConfig};
 use crate::raft::{NodeId, Op};
+use crate::sim::network::{MessageId, NetworkConfig};
 use std::fmt;
 
 /// Its serde form is the compact one links use; files and the host page

@@ -1,8 +1,8 @@
 //! The client history: one record per client operation, from invocation to
 //! return, as the linearizability checker and `--history` consume it.
 
-use super::action_record::OpKind;
 use crate::raft::{ClientId, Key, LogIndex, Op, RequestId, Time, Value};
+use crate::sim::action_record::OpKind;
 use serde::{Deserialize, Serialize};
 
 /// How an operation ended, as the client saw it.

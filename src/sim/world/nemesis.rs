@@ -1,8 +1,8 @@
 //! The nemesis: random faults, drawn from its own seeded stream, injected as
 //! ordinary actions (so a run with faults replays like any other).
 
-use super::action::Action;
 use crate::raft::{NodeId, Rng, Time, MILLIS};
+use crate::sim::action::Action;
 
 /// What the nemesis sees of the cluster when it picks a fault.
 pub struct ClusterView<'a> {

@@ -181,7 +181,7 @@ fn whole_milliseconds_cost_less_and_odd_times_survive() {
 fn defaults_and_the_playground_settings_cost_a_byte_each() {
     let playground = crate::view::playground::playground_config(1, 5);
     assert_eq!(playground.timing, PLAYGROUND_TIMING);
-    let mut s = Scenario::from_json(include_str!("../../docs/tours/split-vote.json")).unwrap();
+    let mut s = Scenario::from_json(include_str!("../../../docs/tours/split-vote.json")).unwrap();
     s.actions.clear();
     let paper = to_bytes(&s).len();
     s.timing = playground.timing;
@@ -194,7 +194,8 @@ fn defaults_and_the_playground_settings_cost_a_byte_each() {
 
 #[test]
 fn damaged_bytes_are_refused_with_a_message() {
-    let s = Scenario::from_json(include_str!("../../docs/examples/minority-leader.json")).unwrap();
+    let s =
+        Scenario::from_json(include_str!("../../../docs/examples/minority-leader.json")).unwrap();
     let bytes = to_bytes(&s);
     let cases = [
         (vec![], "it is empty"),

@@ -10,9 +10,9 @@
 //! (measured with twiggy). Which fields an action needs is checked when the
 //! record becomes an `Action`, with a message naming the missing field.
 
-use super::action::Action;
-use super::network::{MessageId, NetworkConfig};
 use crate::raft::{NodeId, Op, Time};
+use crate::sim::action::Action;
+use crate::sim::network::{MessageId, NetworkConfig};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;

@@ -4,11 +4,11 @@
 //! compare) and, when recording is on, kept for `--trace` as JSON Lines. The
 //! format is documented in docs/trace-format.md.
 
-use super::history::Outcome;
-use super::network::{DropReason, Endpoint};
-use super::node_status::NodeStatus;
-use super::stable_hash::{op_hash, payload_hash, StableHasher};
 use crate::raft::{LogIndex, NodeId, Op, Payload, Term, Time};
+use crate::sim::history::Outcome;
+use crate::sim::network::{DropReason, Endpoint};
+use crate::sim::node_status::NodeStatus;
+use crate::sim::stable_hash::{op_hash, payload_hash, StableHasher};
 use serde::{Serialize, Serializer};
 use std::fmt;
 

@@ -4,11 +4,11 @@
 //! link ever shared still opens (tests/compat/links.tsv pins them). It
 //! trusts nothing it reads: every error says what and at which byte.
 
-use super::action::Action;
-use super::network::NetworkConfig;
-use super::scenario::{Scenario, MAX_ACTIONS, MAX_TEXT};
 use crate::json::MAX_INPUT;
 use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
+use crate::sim::action::Action;
+use crate::sim::network::NetworkConfig;
+use crate::sim::scenario::{Scenario, MAX_ACTIONS, MAX_TEXT};
 
 /// The first byte of every encoding; another layout gets another number.
 pub const FORMAT: u8 = 1;
@@ -455,7 +455,7 @@ mod tests {
     /// is refused with a message; it never panics.
     #[test]
     fn mutated_encodings_decode_or_are_refused() {
-        let corpus = include_str!("../../tests/compat/links.tsv");
+        let corpus = include_str!("../../../tests/compat/links.tsv");
         let bases: Vec<Vec<u8>> = corpus
             .lines()
             .filter_map(|line| line.split('\t').nth(1)?.strip_prefix("z="))

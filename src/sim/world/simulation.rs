@@ -5,21 +5,21 @@
 //! seed and the same actions always give the same run, bit for bit. All
 //! state is plain data and `Clone`, so the UI can snapshot it for time travel.
 
-use super::action::Action;
-use super::config::SimConfig;
-use super::history::{Operation, Outcome};
-use super::invariants::{InvariantChecker, Violation};
-use super::nemesis::{ClusterView, Nemesis};
-use super::network::{DropReason, Endpoint, MessageId, Network, Packet};
-use super::node_status::NodeStatus;
-use super::stable_hash::StableHasher;
-use super::trace::{Trace, TraceEvent};
-use super::workload::{AfterReply, Workload, USER_CLIENT_BASE};
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::{
     ClientCommand, ClientId, ClientReply, Config, LogIndex, NodeId, Output, Payload, RaftNode,
     RequestId, Rng, Role, Term, Time,
 };
+use crate::sim::action::Action;
+use crate::sim::config::SimConfig;
+use crate::sim::history::{Operation, Outcome};
+use crate::sim::invariants::{InvariantChecker, Violation};
+use crate::sim::nemesis::{ClusterView, Nemesis};
+use crate::sim::network::{DropReason, Endpoint, MessageId, Network, Packet};
+use crate::sim::node_status::NodeStatus;
+use crate::sim::stable_hash::StableHasher;
+use crate::sim::trace::{Trace, TraceEvent};
+use crate::sim::workload::{AfterReply, Workload, USER_CLIENT_BASE};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 

@@ -10,11 +10,11 @@
 //! when they are the defaults, times count milliseconds when they are whole
 //! milliseconds, and action times are the gap since the one before.
 
-use super::action::Action;
-use super::network::NetworkConfig;
-use super::scenario::{ClientLoad, Scenario};
 use crate::json::MAX_INPUT;
 use crate::raft::{Time, Timing, MILLIS};
+use crate::sim::action::Action;
+use crate::sim::network::NetworkConfig;
+use crate::sim::scenario::{ClientLoad, Scenario};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -158,7 +158,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
         ));
     }
     match bytes.first() {
-        Some(1) => super::legacy_link::from_bytes_unvalidated(bytes),
+        Some(1) => crate::sim::legacy_link::from_bytes_unvalidated(bytes),
         Some(&FORMAT) => {
             let (link, rest): (LinkScenario, _) =
                 postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;

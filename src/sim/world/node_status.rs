@@ -2,8 +2,8 @@
 //! The trace, the event log, the picture and the message diagram all name
 //! servers this way.
 
-use super::simulation::Server;
 use crate::raft::Role;
+use crate::sim::simulation::Server;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -1,12 +1,12 @@
 //! One whole checked run: the fault phase, then a liveness phase with every
 //! fault healed, then the linearizability check of the client history.
 
-use super::config::SimConfig;
-use super::history::Outcome;
-use super::invariants::Violation;
-use super::linearizability::{self, LinearizabilityReport, Verdict};
-use super::simulation::Simulation;
 use crate::raft::{LogIndex, NodeId, Term, Time, SECONDS};
+use crate::sim::config::SimConfig;
+use crate::sim::history::Outcome;
+use crate::sim::invariants::Violation;
+use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
+use crate::sim::simulation::Simulation;
 use serde::{Serialize, Serializer};
 
 /// After healing, a stable leader must appear within this much simulated time.

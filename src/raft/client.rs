@@ -11,29 +11,52 @@ use std::rc::Rc;
 /// The answer a server gives a client.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClientReply {
+    /// The client that sent the request.
     pub client: ClientId,
+    /// The client's sequence number of the request being answered.
     pub request: RequestId,
+    /// What became of the request.
     pub outcome: ReplyOutcome,
 }
 
+/// What became of a client request (§8): done, or definitely not done. No
+/// reply is sent while a request's fate is still unknown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReplyOutcome {
     /// Committed at `index` and applied, with this result.
-    Applied { index: LogIndex, result: OpResult },
+    Applied {
+        /// The log index at which the request's entry was applied. (With the
+        /// unsafe `LocalReads` switch, a read answered locally reports the
+        /// server's lastApplied instead.)
+        index: LogIndex,
+        /// What the operation returned when the state machine applied it.
+        result: OpResult,
+    },
     /// This server is not the leader; try `leader_hint` if known. The request
     /// was not appended anywhere, so it definitely did not happen.
-    NotLeader { leader_hint: Option<NodeId> },
+    NotLeader {
+        /// The leader of this server's current term, if it knows one.
+        leader_hint: Option<NodeId>,
+    },
     /// Another entry was committed at the index where the request's entry
     /// stood. Each client attempt is in at most one (index, term), so the
     /// request can never be committed: it definitely did not happen.
-    Overwritten { index: LogIndex },
+    Overwritten {
+        /// The log index where the request's entry had been appended.
+        index: LogIndex,
+    },
 }
 
 /// A request this server appended as leader, waiting to be applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingProposal {
+    /// The leader's term when it appended the entry. The entry later applied
+    /// at the same index is this request's only if its term matches (Log
+    /// Matching, §5.3).
     pub term: Term,
+    /// The client waiting for the reply.
     pub client: ClientId,
+    /// The client's sequence number of the request.
     pub request: RequestId,
 }
 

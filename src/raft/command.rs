@@ -9,24 +9,48 @@ use std::rc::Rc;
 /// Keys and values are short strings; a user's plain text message is a write
 /// of that text.
 pub type Key = String;
+/// The value stored under a [`Key`].
 pub type Value = String;
 
 /// An operation on the key-value store. Its serde form is the compact one
 /// links use; files spell it out (`sim::action_record`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Op {
-    Read { key: Key },
-    Write { key: Key, value: Value },
-    Cas { key: Key, from: Value, to: Value },
+    /// Read the value of `key`. Goes through the log like any other command,
+    /// so the answer is linearizable (§8), unless the unsafe `LocalReads`
+    /// switch is on.
+    Read {
+        /// The key to read.
+        key: Key,
+    },
+    /// Set `key` to `value`, creating the key if needed.
+    Write {
+        /// The key to write.
+        key: Key,
+        /// The new value.
+        value: Value,
+    },
+    /// Compare-and-set: if `key` holds `from`, set it to `to`; otherwise
+    /// change nothing and report the current value.
+    Cas {
+        /// The key to compare and set.
+        key: Key,
+        /// The value the key must hold for the set to happen.
+        from: Value,
+        /// The value written when the comparison succeeds.
+        to: Value,
+    },
 }
 
 impl Op {
+    /// The key the operation reads or writes.
     pub fn key(&self) -> &str {
         match self {
             Op::Read { key } | Op::Write { key, .. } | Op::Cas { key, .. } => key,
         }
     }
 
+    /// A short name of the operation: `"read"`, `"write"` or `"cas"`.
     pub fn kind(&self) -> &'static str {
         match self {
             Op::Read { .. } => "read",
@@ -39,8 +63,13 @@ impl Op {
 /// A client's request as it travels in the log: who asked, which request, what.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClientCommand {
+    /// The client that issued the request.
     pub client: ClientId,
+    /// The client's sequence number for the request; with `client`, it lets
+    /// the state machine run a command that reached the log twice only once
+    /// (§8).
     pub request: RequestId,
+    /// The operation to run on the key-value store.
     pub op: Op,
 }
 
@@ -48,7 +77,11 @@ pub struct ClientCommand {
 /// (paper §8) so that it can commit entries of earlier terms (§5.4.2).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Payload {
+    /// An entry with no command, appended by a new leader at the start of its
+    /// term. Applying it changes nothing.
     Noop,
+    /// A client's command. Behind an `Rc` so that the many copies of an
+    /// entry (in messages, logs and snapshots) share one command.
     Command(Rc<ClientCommand>),
 }
 
@@ -62,7 +95,10 @@ pub enum OpResult {
     /// A compare-and-set matched and took effect.
     CasOk,
     /// A compare-and-set found another value (or none) and did nothing.
-    CasFailed { current: Option<Value> },
+    CasFailed {
+        /// The value the key held instead (`None`: the key does not exist).
+        current: Option<Value>,
+    },
     /// Not executed: the same client already had a later request applied
     /// (clients issue requests in order, so this one was abandoned).
     Stale,

@@ -16,6 +16,8 @@ pub struct Timing {
     /// 150-300 ms) so that split votes are rare and resolve quickly.
     #[serde(rename = "election_timeout_min_us")]
     pub election_timeout_min: Time,
+    /// Upper end (inclusive) of the election timeout range; see
+    /// `election_timeout_min`.
     #[serde(rename = "election_timeout_max_us")]
     pub election_timeout_max: Time,
     /// How often an idle leader sends empty AppendEntries (§5.2). Must be well
@@ -39,6 +41,7 @@ impl Default for Timing {
 pub struct Config {
     /// All voting members of the cluster, this server included, sorted.
     pub members: Vec<NodeId>,
+    /// Election timeouts and heartbeat interval.
     pub timing: Timing,
     /// Cap on entries carried by one AppendEntries, so that a follower far
     /// behind catches up in steps instead of one huge message.

@@ -8,7 +8,10 @@ use super::types::{LogIndex, Term};
 /// One log entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Entry {
+    /// The term of the leader that created the entry (§5.3). With the
+    /// index, it identifies the entry across logs (Log Matching).
     pub term: Term,
+    /// What the entry carries: a client command or a leader's no-op.
     pub payload: Payload,
 }
 
@@ -23,14 +26,18 @@ pub struct RaftLog {
 }
 
 impl RaftLog {
+    /// An empty log (only the virtual entry 0).
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The index of the last entry; 0 for an empty log.
     pub fn last_index(&self) -> LogIndex {
         self.entries.len() as LogIndex
     }
 
+    /// The term of the last entry; 0 for an empty log. With
+    /// [`RaftLog::last_index`], what RequestVote compares (§5.4.1).
     pub fn last_term(&self) -> Term {
         self.entries.last().map_or(0, |e| e.term)
     }
@@ -43,6 +50,8 @@ impl RaftLog {
         self.entry(index).map(|e| e.term)
     }
 
+    /// The entry at `index`; `None` for index 0 (the virtual entry) and past
+    /// the end.
     pub fn entry(&self, index: LogIndex) -> Option<&Entry> {
         if index == 0 {
             return None;

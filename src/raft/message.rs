@@ -8,33 +8,57 @@ use super::types::{LogIndex, NodeId, Term};
 /// A message from one server to another.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope {
+    /// The sending server.
     pub from: NodeId,
+    /// The receiving server.
     pub to: NodeId,
+    /// What is sent.
     pub message: Message,
 }
 
+/// A request or reply of one of Figure 2's two RPCs. Replies carry no request
+/// id: each holds what its receiver needs to handle it correctly even when it
+/// arrives late, twice or out of order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
     /// Invoked by candidates to gather votes (§5.2).
     RequestVote {
+        /// The candidate's term.
         term: Term,
+        /// Index of the candidate's last log entry (§5.4.1).
         last_log_index: LogIndex,
+        /// Term of the candidate's last log entry (§5.4.1).
         last_log_term: Term,
     },
+    /// The answer to a RequestVote.
     RequestVoteReply {
+        /// The voter's current term, for the candidate to update itself.
         term: Term,
+        /// True means the candidate received this server's vote for `term`.
         vote_granted: bool,
     },
     /// Invoked by the leader to replicate entries (§5.3); also the heartbeat.
     AppendEntries {
+        /// The leader's term.
         term: Term,
+        /// Index of the log entry immediately preceding the new ones.
         prev_log_index: LogIndex,
+        /// Term of the entry at `prev_log_index`: the follower accepts the
+        /// entries only if its own entry there has this term (the
+        /// consistency check of §5.3).
         prev_log_term: Term,
+        /// Entries to store, starting at `prev_log_index + 1`; empty for a
+        /// heartbeat.
         entries: Vec<Entry>,
+        /// The leader's commitIndex.
         leader_commit: LogIndex,
     },
+    /// The answer to an AppendEntries.
     AppendEntriesReply {
+        /// The follower's current term, for the leader to update itself.
         term: Term,
+        /// True if the follower's log contained an entry matching
+        /// prevLogIndex and prevLogTerm, and now holds the sent entries.
         success: bool,
         /// On success: the index of the last entry the request covered, so a
         /// late or duplicated reply can never move matchIndex backwards.
@@ -60,6 +84,8 @@ pub struct ConflictHint {
 }
 
 impl Message {
+    /// The sender's current term when it sent the message; any server that
+    /// sees a higher term than its own adopts it (§5.1).
     pub fn term(&self) -> Term {
         match self {
             Message::RequestVote { term, .. }

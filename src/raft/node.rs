@@ -23,12 +23,18 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Follower, candidate or leader (§5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
+    /// Passive: answers leaders and candidates, and starts an election when
+    /// it hears from neither for an election timeout (§5.2).
     Follower,
+    /// Asking the other servers for votes to become leader of its term (§5.2).
     Candidate,
+    /// Handles client requests and replicates its log to the others (§5.3).
+    /// At most one per term.
     Leader,
 }
 
 impl Role {
+    /// The lowercase name: `"follower"`, `"candidate"` or `"leader"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Follower => "follower",
@@ -44,8 +50,12 @@ impl Role {
 /// are a synchronous write-ahead to stable storage.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PersistentState {
+    /// The latest term this server has seen: 0 at first, never decreasing.
     pub current_term: Term,
+    /// The candidate this server voted for in `current_term`, if any. Kept
+    /// across a crash so that a server never votes twice in one term (§5.2).
     pub voted_for: Option<NodeId>,
+    /// This server's log.
     pub log: RaftLog,
 }
 
@@ -54,16 +64,27 @@ pub struct PersistentState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogChange {
     /// Entries from this index on were deleted.
-    Truncated { from: LogIndex },
+    Truncated {
+        /// The first index deleted.
+        from: LogIndex,
+    },
     /// Entries `from..=to` were appended.
-    Appended { from: LogIndex, to: LogIndex },
+    Appended {
+        /// The index of the first entry appended.
+        from: LogIndex,
+        /// The index of the last entry appended.
+        to: LogIndex,
+    },
 }
 
 /// An entry the state machine applied, with its result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
+    /// The entry's log index (the new lastApplied).
     pub index: LogIndex,
+    /// The entry applied.
     pub entry: Entry,
+    /// What the command returned; `None` for a no-op.
     pub result: Option<OpResult>,
 }
 
@@ -71,13 +92,19 @@ pub struct Applied {
 /// reuses it to avoid allocation).
 #[derive(Clone, Debug, Default)]
 pub struct Output {
+    /// Messages for the caller to deliver to other servers, in the order
+    /// they were sent.
     pub messages: Vec<Envelope>,
+    /// Answers to client requests.
     pub replies: Vec<ClientReply>,
+    /// Committed entries the state machine applied, in log order.
     pub applied: Vec<Applied>,
+    /// How the log changed, in order.
     pub log_changes: Vec<LogChange>,
 }
 
 impl Output {
+    /// Empties every list, keeping their allocations for the next input.
     pub fn clear(&mut self) {
         self.messages.clear();
         self.replies.clear();
@@ -159,39 +186,57 @@ impl RaftNode {
 
     // ---- read-only views -------------------------------------------------
 
+    /// This server's id.
     pub fn id(&self) -> NodeId {
         self.id
     }
+    /// The configuration this server was created with.
     pub fn config(&self) -> &Config {
         &self.config
     }
+    /// Follower, candidate or leader.
     pub fn role(&self) -> Role {
         self.role
     }
+    /// The latest term this server has seen (currentTerm, §5.1).
     pub fn current_term(&self) -> Term {
         self.persistent.current_term
     }
+    /// Whom this server voted for in the current term (votedFor), if anyone.
     pub fn voted_for(&self) -> Option<NodeId> {
         self.persistent.voted_for
     }
+    /// This server's log.
     pub fn log(&self) -> &RaftLog {
         &self.persistent.log
     }
+    /// The state that survives a crash: current term, vote and log.
     pub fn persistent(&self) -> &PersistentState {
         &self.persistent
     }
+    /// The highest log index this server knows to be committed (commitIndex,
+    /// Figure 2). Volatile: 0 after a restart, until the server learns it
+    /// again.
     pub fn commit_index(&self) -> LogIndex {
         self.commit_index
     }
+    /// The index of the last entry applied to the state machine
+    /// (lastApplied, Figure 2).
     pub fn last_applied(&self) -> LogIndex {
         self.state_machine.last_applied()
     }
+    /// The key-value store built from the entries applied so far.
     pub fn state_machine(&self) -> &KvStore {
         &self.state_machine
     }
+    /// The leader of the current term, if this server knows it: itself when
+    /// leader, else the sender of an accepted AppendEntries. Where clients
+    /// are redirected (§8).
     pub fn leader_hint(&self) -> Option<NodeId> {
         self.leader_hint
     }
+    /// Candidate only: the servers (itself included) that granted it a vote
+    /// in the current term. Empty in other roles.
     pub fn votes(&self) -> &BTreeSet<NodeId> {
         &self.votes
     }
@@ -199,9 +244,13 @@ impl RaftNode {
     pub fn progress(&self) -> &BTreeMap<NodeId, Progress> {
         &self.progress
     }
+    /// When this server, as follower or candidate, starts an election unless
+    /// something resets its timer first (§5.2). Not used while leader.
     pub fn election_deadline(&self) -> Time {
         self.election_deadline
     }
+    /// How many client requests this server appended as leader are still
+    /// waiting for their entry to be applied (or overwritten).
     pub fn pending_proposals(&self) -> usize {
         self.pending.len()
     }

@@ -3,6 +3,7 @@
 
 use super::types::LogIndex;
 
+/// What a leader knows about one follower's log, and where to send from next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
     /// Index of the next entry to send to that server; starts just past the
@@ -14,6 +15,8 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Progress as a new leader initializes it (Figure 2, "reinitialized after
+    /// election"): nextIndex just past the leader's last entry, matchIndex 0.
     pub fn new(leader_last_index: LogIndex) -> Self {
         Progress {
             next_index: leader_last_index + 1,

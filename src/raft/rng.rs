@@ -11,6 +11,8 @@ pub struct Rng {
 }
 
 impl Rng {
+    /// A stream starting from `seed`: the same seed always gives the same
+    /// numbers.
     pub fn new(seed: u64) -> Self {
         Rng { state: seed }
     }
@@ -22,6 +24,7 @@ impl Rng {
         Rng::new(mixer.next_u64() ^ label)
     }
 
+    /// The next 64 pseudo-random bits of the stream.
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;

@@ -46,18 +46,22 @@ impl<T> Default for SharedVec<T> {
 }
 
 impl<T: Clone> SharedVec<T> {
+    /// An empty vector.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The number of elements.
     pub fn len(&self) -> usize {
         self.chunks.len() * CHUNK + self.tail.len()
     }
 
+    /// True if there are no elements.
     pub fn is_empty(&self) -> bool {
         self.chunks.is_empty() && self.tail.is_empty()
     }
 
+    /// The element at `index`, or `None` past the end.
     pub fn get(&self, index: usize) -> Option<&T> {
         let in_chunks = self.chunks.len() * CHUNK;
         if index >= in_chunks {
@@ -66,6 +70,7 @@ impl<T: Clone> SharedVec<T> {
         Some(&self.chunks[index / CHUNK][index % CHUNK])
     }
 
+    /// The last element, or `None` if empty.
     pub fn last(&self) -> Option<&T> {
         self.tail.last().or_else(|| self.chunks.last()?.last())
     }
@@ -75,6 +80,7 @@ impl<T: Clone> SharedVec<T> {
         (0..self.len()).map(move |i| &self[i])
     }
 
+    /// A plain `Vec` holding clones of all elements, in order.
     pub fn to_vec(&self) -> Vec<T> {
         self.iter().cloned().collect()
     }

@@ -28,14 +28,19 @@ impl KvStore {
         self.applied.len() as LogIndex
     }
 
+    /// Every entry applied so far, no-ops included, in log order: position
+    /// `i` holds log index `i + 1`. State Machine Safety (Figure 3, §5.4.3) says these
+    /// lists agree on every server wherever both have an entry.
     pub fn applied(&self) -> &SharedVec<Entry> {
         &self.applied
     }
 
+    /// The current value of `key`, if it exists.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.data.get(key)
     }
 
+    /// All keys and their current values, sorted by key.
     pub fn data(&self) -> &BTreeMap<Key, Value> {
         &self.data
     }

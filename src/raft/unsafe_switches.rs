@@ -24,6 +24,7 @@ pub enum UnsafeSwitch {
 }
 
 impl UnsafeSwitch {
+    /// Every switch, in declaration order.
     pub const ALL: [UnsafeSwitch; 5] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
@@ -64,6 +65,7 @@ impl UnsafeSwitch {
         }
     }
 
+    /// The switch with this [`UnsafeSwitch::name`], if there is one.
     pub fn from_name(name: &str) -> Option<UnsafeSwitch> {
         UnsafeSwitch::ALL.into_iter().find(|s| s.name() == name)
     }
@@ -76,23 +78,28 @@ pub struct UnsafeSwitches {
 }
 
 impl UnsafeSwitches {
+    /// No switch on: the correct Raft of the paper.
     pub fn none() -> Self {
         Self::default()
     }
 
+    /// This set with `switch` turned on as well.
     pub fn with(mut self, switch: UnsafeSwitch) -> Self {
         self.bits |= 1 << switch as u8;
         self
     }
 
+    /// Is `switch` turned on?
     pub fn is_on(self, switch: UnsafeSwitch) -> bool {
         self.bits & (1 << switch as u8) != 0
     }
 
+    /// True if no switch is on.
     pub fn is_empty(self) -> bool {
         self.bits == 0
     }
 
+    /// The switches turned on, in the order of [`UnsafeSwitch::ALL`].
     pub fn enabled(self) -> impl Iterator<Item = UnsafeSwitch> {
         UnsafeSwitch::ALL
             .into_iter()

@@ -5,9 +5,16 @@
 // - wasm work per animation frame (simulation advance + render), p50/p95/max:
 //   5 nodes at default speed; 9 nodes with a client at 10 requests/simulated s
 // - frames run while paused (should be 0)
+// - main-thread task time per wall second (Chrome's Performance metrics,
+//   TaskDuration), running and paused: the page's CPU cost
+// - a size report of the wasm: the largest functions and the bytes per
+//   crate, from twiggy (`cargo install --locked twiggy --version 0.8.0`) on
+//   the names-kept wasm Cargo leaves in target/ before wasm-bindgen
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { withBrowser } from '../tests/e2e/serve.mjs';
 
 const dist = process.argv[2] || 'dist';
@@ -50,6 +57,62 @@ async function frames(browser, url, label) {
   await page.close();
 }
 
+// The page's CPU cost: main-thread task time (TaskDuration, seconds of
+// busy main thread) per wall second, over SECONDS of running and then of
+// pausing, at the page's default speed.
+async function cpu(browser, url, label) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const busy = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'TaskDuration').value;
+  };
+  await page.goto(url);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  await page.waitForTimeout(2000); // past start-up
+  const over = async (seconds) => {
+    const [b0, t0] = [await busy(), Date.now()];
+    await page.waitForTimeout(seconds * 1000);
+    return ((await busy()) - b0) * 1000 / ((Date.now() - t0) / 1000);
+  };
+  const running = await over(SECONDS);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForTimeout(500);
+  const paused = await over(Math.min(SECONDS, 5));
+  console.log(`${label}: main-thread task time ${running.toFixed(0)} ms/s running, ${paused.toFixed(0)} ms/s paused`);
+  await page.close();
+}
+
+// The wasm's largest functions and its bytes per crate (before wasm-opt,
+// with names, so the shares are what matters, not the totals).
+function sizeReport() {
+  const wasm = 'target/wasm32-unknown-unknown/web/playground.wasm';
+  if (!existsSync(wasm)) return console.log(`size report: ${wasm} not found (run trunk build --release)`);
+  let csv;
+  try {
+    csv = execFileSync('twiggy', ['top', '-n', '100000', '-f', 'csv', wasm], { maxBuffer: 1 << 28 }).toString();
+  } catch {
+    return console.log('size report: twiggy not found (cargo install --locked twiggy --version 0.8.0)');
+  }
+  // CSV: the name is quoted when it holds a comma, with quotes doubled.
+  const rows = csv.trim().split('\n').slice(1).map((line) => {
+    const m = line.match(/^("(?:[^"]|"")*"|[^,]*),(\d+),/);
+    return m ? { name: m[1].replace(/^"|"$/g, '').replaceAll('""', '"'), bytes: Number(m[2]) } : null;
+  }).filter((r) => r && !/^(custom section|"?function names|data segment|export |import |elem\[|table\[|type\[)/.test(r.name));
+  const code = rows.reduce((s, r) => s + r.bytes, 0);
+  console.log(`size report (twiggy, before wasm-opt): ${(code / 1024).toFixed(0)} KB of code`);
+  for (const r of rows.slice(0, 12)) console.log(`  ${(r.bytes / 1024).toFixed(1).padStart(6)} KB  ${r.name.slice(0, 110)}`);
+  const crateOf = (name) => {
+    const m = name.match(/^[<&*\s]*(?:dyn )?([a-z_][a-z0-9_]*)/);
+    return m ? m[1] : 'other';
+  };
+  const byCrate = new Map();
+  for (const r of rows) byCrate.set(crateOf(r.name), (byCrate.get(crateOf(r.name)) || 0) + r.bytes);
+  const top = [...byCrate.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log('  by crate: ' + top.map(([c, b]) => `${c} ${(b / 1024).toFixed(0)} KB`).join(', '));
+}
+
 // Time travel: build a 10-minute run (5 nodes, a client at 10 req/s), then
 // jump to random points on the timeline; time from the input event until
 // the next animation frame (the jump, the render and at most one frame wait).
@@ -88,7 +151,10 @@ async function jumps(browser, url) {
 }
 
 bundle();
+sizeReport();
 await withBrowser(dist, async ({ url, browser }) => {
+  await cpu(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
+  await cpu(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
   await frames(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
   await frames(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
   await jumps(browser, `${url}/?seed=1&nodes=5&load=10&paused=1`);

@@ -19,6 +19,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The name as the history and the trace write it: `ok`, `fail` or `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
@@ -31,14 +32,19 @@ impl Outcome {
 /// One client operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operation {
+    /// The client that issued it: a workload client, or a user's one-off request
+    /// (ids from `USER_CLIENT_BASE` up).
     pub client: ClientId,
     /// The client's sequence number: with `client`, names the command in
     /// the trace (`c<client>#<request>`).
     pub request: RequestId,
+    /// What it asked the key-value store to do.
     pub op: Op,
+    /// When the client invoked it (simulated microseconds).
     pub invoke_t: Time,
     /// When the client saw the answer; `None` while pending or when unknown.
     pub return_t: Option<Time>,
+    /// How it ended; `Unknown` while it is still pending, too.
     pub outcome: Outcome,
     /// For an acknowledged read: the value it returned (`None`: key absent).
     pub read_result: Option<Value>,
@@ -53,9 +59,13 @@ pub struct Operation {
 /// every field present, in this order, `null` where absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRecord {
+    /// As in [`Operation::client`].
     pub client: ClientId,
+    /// As in [`Operation::request`].
     pub request: RequestId,
+    /// `read`, `write` or `cas`.
     pub op: OpKind,
+    /// The key the operation reads or writes.
     pub key: Key,
     /// A write's value.
     pub value: Option<Value>,
@@ -63,12 +73,17 @@ pub struct HistoryRecord {
     pub from: Option<Value>,
     /// A cas's new value.
     pub to: Option<Value>,
+    /// When the client invoked it (simulated microseconds).
     pub invoke_t: Time,
+    /// When the client saw the answer; `null` while pending or when unknown.
     pub return_t: Option<Time>,
+    /// How it ended, as the client saw it.
     pub outcome: Outcome,
     /// For an acknowledged read: the value read (`null`: key absent).
     pub result: Option<Value>,
+    /// The log index where the request was committed, when the client heard.
     pub index: Option<LogIndex>,
+    /// How often the client was told "not the leader" and tried another server.
     pub redirects: u32,
 }
 

@@ -38,6 +38,7 @@ pub enum Invariant {
 }
 
 impl Invariant {
+    /// Every invariant, in declaration order.
     pub const ALL: [Invariant; 8] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
@@ -49,6 +50,7 @@ impl Invariant {
         Invariant::IndexOrder,
     ];
 
+    /// The name the trace, the run report and the summary use (snake_case).
     pub fn name(self) -> &'static str {
         match self {
             Invariant::ElectionSafety => "election_safety",
@@ -66,9 +68,14 @@ impl Invariant {
 /// One broken invariant: which, when, who, and what exactly.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
+    /// Which invariant broke.
     pub invariant: Invariant,
+    /// When it was seen broken (simulated microseconds).
     pub t: Time,
+    /// The servers involved: the one observed, and the one it disagrees with
+    /// where there is one.
     pub nodes: Vec<NodeId>,
+    /// What exactly, in words, for people.
     pub detail: String,
 }
 
@@ -140,18 +147,24 @@ pub struct InvariantChecker {
 const MAX_KEPT_VIOLATIONS: usize = 100;
 
 impl InvariantChecker {
+    /// A checker that has seen nothing yet.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The violations kept: the first 100 of the run.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 
+    /// Every violation found, including those beyond the first 100 that were
+    /// counted but not kept.
     pub fn violation_count(&self) -> u64 {
         self.violations.len() as u64 + self.dropped
     }
 
+    /// The highest index known to be committed: the largest commitIndex any
+    /// server has reached so far.
     pub fn committed_len(&self) -> LogIndex {
         self.committed.len() as LogIndex
     }

@@ -24,30 +24,43 @@ pub struct ActionRecord {
     /// Simulated microseconds from the start of the run (in a scenario).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub t: Option<Time>,
+    /// Which action; says which of the other fields it needs.
     pub action: ActionName,
+    /// The server a `stop`, `resume`, `restart` or `timeout` acts on; for a
+    /// `client`, the server to ask (absent: the believed leader).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node: Option<NodeId>,
+    /// A `partition`'s groups; servers in no group form one more group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Vec<NodeId>>>,
     /// A node for `cut` and `restore`, a value for a `cas`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<NodeOrText>,
+    /// A node for `cut` and `restore`, a value for a `cas`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<NodeOrText>,
+    /// The id of the message a `drop` removes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<MessageId>,
+    /// A `client` action's operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<OpKind>,
+    /// A `client` action's key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// A `write`'s value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// A `network` action's least latency, in simulated microseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_min_us: Option<Time>,
+    /// A `network` action's greatest latency, in simulated microseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_max_us: Option<Time>,
+    /// A `network` action's loss probability, 0..=1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loss: Option<f64>,
+    /// A `network` action's duplication probability, 0..=1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplication: Option<f64>,
 }
@@ -56,20 +69,35 @@ pub struct ActionRecord {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionName {
+    /// `stop`: [`Action::Stop`].
     Stop,
+    /// `resume`: [`Action::Resume`].
     Resume,
+    /// `resume_all`: [`Action::ResumeAll`].
     ResumeAll,
+    /// `restart`: [`Action::Restart`].
     Restart,
+    /// `timeout`: [`Action::ForceTimeout`].
     Timeout,
+    /// `partition`: [`Action::Partition`].
     Partition,
+    /// `heal`: [`Action::Heal`]. The default only because `ActionRecord`
+    /// derives `Default`.
     #[default]
     Heal,
+    /// `cut`: [`Action::CutLink`].
     Cut,
+    /// `restore`: [`Action::RestoreLink`].
     Restore,
+    /// `drop`: [`Action::DropMessage`].
     Drop,
+    /// `client`: [`Action::ClientRequest`].
     Client,
+    /// `network`: [`Action::SetNetwork`].
     Network,
+    /// `align_timers`: [`Action::AlignTimers`].
     AlignTimers,
+    /// `spread_timers`: [`Action::SpreadTimers`].
     SpreadTimers,
 }
 
@@ -77,15 +105,20 @@ pub enum ActionName {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OpKind {
+    /// Read a key.
     Read,
+    /// Set a key to `value`.
     Write,
+    /// Compare-and-set a key from `from` to `to`.
     Cas,
 }
 
 /// `from` and `to` name nodes in a `cut` and values in a `cas`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeOrText {
+    /// A node id, written as a JSON number.
     Node(NodeId),
+    /// A value, written as a JSON string.
     Text(String),
 }
 

@@ -181,6 +181,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Scenario, String> {
     Ok(scenario)
 }
 
+/// Encodes bytes as unpadded base64url, which a URL fragment carries as it is.
 pub fn base64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }

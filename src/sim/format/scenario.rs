@@ -18,12 +18,18 @@ pub const VERSION: u64 = 2;
 /// More actions than this are refused (a hostile file cannot exhaust memory).
 pub const MAX_ACTIONS: usize = 10_000;
 
+/// A replayable run: its configuration and its timed actions. Its serde form
+/// is the versioned JSON file, through `ScenarioFile`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(into = "ScenarioFile", try_from = "ScenarioFile")]
 pub struct Scenario {
+    /// Decides every random choice of the run.
     pub seed: u64,
+    /// How many servers, numbered 1..=nodes.
     pub nodes: u64,
+    /// Election timeouts and heartbeat interval.
     pub timing: Timing,
+    /// Latency, loss and duplication at the start.
     pub network: NetworkConfig,
     /// How long to run, in simulated microseconds.
     pub duration: Time,
@@ -41,12 +47,15 @@ pub struct Scenario {
 /// operations (the rest of the mix are writes).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClientLoad {
+    /// How many closed-loop clients.
     pub clients: u32,
     /// Operations per simulated second, over all clients.
     pub rate: f64,
     /// Operations spread over this many keys.
     pub keys: u32,
+    /// Fraction of operations that are reads, 0..=1.
     pub read_fraction: f64,
+    /// Fraction of operations that are compare-and-sets, 0..=1.
     pub cas_fraction: f64,
 }
 

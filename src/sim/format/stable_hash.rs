@@ -6,6 +6,8 @@
 
 use crate::raft::{ClientCommand, Entry, Op, Payload};
 
+/// The platform-independent hasher: fold words in with [`StableHasher::u64`]
+/// and [`StableHasher::str`], read the result with [`StableHasher::finish`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StableHasher {
     state: u64,
@@ -22,10 +24,12 @@ impl Default for StableHasher {
 const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
 
 impl StableHasher {
+    /// A hasher in its fixed initial state.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Folds one 64-bit word into the state.
     #[inline]
     pub fn u64(&mut self, x: u64) -> &mut Self {
         self.state = (self.state.rotate_left(23) ^ x).wrapping_mul(MULTIPLIER);
@@ -44,6 +48,8 @@ impl StableHasher {
         self
     }
 
+    /// The hash of everything folded in so far, avalanched; the state is left
+    /// as it is, so more can be folded in after.
     pub fn finish(&self) -> u64 {
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

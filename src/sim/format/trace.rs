@@ -20,69 +20,108 @@ use std::fmt;
 pub enum TraceEvent {
     /// A node's term, role, vote, commit index or last entry changed.
     State {
+        /// The server.
         node: NodeId,
+        /// Its currentTerm.
         term: Term,
+        /// Its role, or `stopped` while frozen.
         role: NodeStatus,
+        /// votedFor in the current term.
         voted_for: Option<NodeId>,
+        /// Its commitIndex.
         commit: LogIndex,
+        /// Index of the last entry in its log (0: empty).
         last_index: LogIndex,
+        /// Term of that entry (0: empty).
         last_term: Term,
     },
     /// A node applied a committed entry to its state machine.
     Apply {
+        /// The server.
         node: NodeId,
+        /// The entry's log index.
         index: LogIndex,
+        /// The entry's term: the term in which a leader created it.
         term: Term,
+        /// What the entry carries: `noop`, or `c<client>#<request> <op>`.
         #[serde(rename = "command", serialize_with = "display")]
         payload: Payload,
     },
     /// A node became leader; its whole log as (index, term) pairs.
     LeaderLog {
+        /// The new leader.
         node: NodeId,
+        /// The term it leads.
         term: Term,
+        /// Its whole log at that moment, index 1 first.
         log: Vec<(LogIndex, Term)>,
     },
     /// A message was put on the network.
     Send {
+        /// The message id: unique in the run, increasing in send order.
         id: u64,
+        /// The sender, `n<node>` or `c<client>`.
         #[serde(serialize_with = "display")]
         from: Endpoint,
+        /// The receiver, `n<node>` or `c<client>`.
         #[serde(serialize_with = "display")]
         to: Endpoint,
         /// `type` in JSON: `kind` names the event.
         #[serde(rename = "type")]
         kind: &'static str,
+        /// The term a Raft message carries; `None` for client traffic.
         term: Option<Term>,
+        /// When it is due to arrive: send time plus its latency.
         deliver_t: Time,
     },
     /// A message arrived.
-    Deliver { id: u64 },
+    Deliver {
+        /// The id of its `Send`.
+        id: u64,
+    },
     /// A message died: lost, blocked by a partition or cut, receiver down,
     /// or dropped by hand.
-    Drop { id: u64, reason: DropReason },
+    Drop {
+        /// The id of its `Send`.
+        id: u64,
+        /// Why it died.
+        reason: DropReason,
+    },
     /// A fault or user action took effect.
     Action {
+        /// What was done, as text for people (`partition [[1, 2], [3]]`).
         #[serde(rename = "action")]
         description: String,
     },
     /// A client invoked an operation.
     Invoke {
+        /// The client.
         client: u64,
+        /// Its request number: 1, 2, 3, ... per client.
         request: u64,
+        /// The operation, as text: `read K`, `write K=V` or `cas K FROM->TO`.
         #[serde(serialize_with = "display")]
         op: Op,
     },
     /// A client saw the end of an operation.
     Return {
+        /// The client.
         client: u64,
+        /// Its request number.
         request: u64,
+        /// `ok`, `fail` or `unknown`, as in the history.
         outcome: Outcome,
+        /// For an `ok` read: the value read (`None`: key absent); `None` otherwise.
         result: Option<String>,
     },
     /// An invariant was violated.
     Violation {
+        /// The invariant's name, as
+        /// [`Invariant::name`](crate::sim::invariants::Invariant::name) gives it.
         invariant: &'static str,
+        /// The servers involved.
         nodes: Vec<NodeId>,
+        /// What exactly, for people.
         detail: String,
     },
 }
@@ -96,6 +135,7 @@ pub struct Trace {
 }
 
 impl Trace {
+    /// An empty trace; with `record`, the events are kept as well as hashed.
     pub fn new(record: bool) -> Self {
         Trace {
             hash: StableHasher::new(),
@@ -104,6 +144,8 @@ impl Trace {
         }
     }
 
+    /// The hash of every event traced so far, with its time: equal natively and
+    /// in the browser for the same run.
     pub fn hash(&self) -> u64 {
         self.hash.finish()
     }
@@ -113,6 +155,7 @@ impl Trace {
         self.events
     }
 
+    /// True when nothing was traced yet.
     pub fn is_empty(&self) -> bool {
         self.events == 0
     }
@@ -125,6 +168,8 @@ impl Trace {
             .unwrap_or_default()
     }
 
+    /// Traces `event` at time `t`: folds both into the hash, and keeps them when
+    /// recording.
     pub fn record(&mut self, t: Time, event: TraceEvent) {
         self.events += 1;
         self.hash.u64(t);

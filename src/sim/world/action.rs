@@ -29,18 +29,25 @@ pub enum Action {
     Heal,
     /// Cut the link from one server to another, one way only.
     CutLink {
+        /// The sending server.
         from: NodeId,
+        /// The receiving server.
         to: NodeId,
     },
+    /// Restore the link from one server to another, one way only.
     RestoreLink {
+        /// The sending server.
         from: NodeId,
+        /// The receiving server.
         to: NodeId,
     },
     /// Remove one message from the network.
     DropMessage(MessageId),
     /// The user sends a request to a server (or to the believed leader).
     ClientRequest {
+        /// The server to ask; `None`: the server the client believes leads.
         to: Option<NodeId>,
+        /// The operation on the key-value store.
         op: Op,
     },
     /// Change latency, loss or duplication.

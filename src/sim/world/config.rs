@@ -8,16 +8,25 @@ use crate::sim::workload::WorkloadConfig;
 /// The largest cluster the simulator accepts.
 pub const MAX_NODES: u64 = 25;
 
+/// The configuration of a simulated run: cluster, timing, network, clients,
+/// nemesis, and the seed that decides every random choice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimConfig {
     /// Decides every random choice of the run.
     pub seed: u64,
+    /// Cluster size: servers 1..=nodes, at most [`MAX_NODES`].
     pub nodes: u64,
+    /// Election timeouts and heartbeat interval, the same for every server.
     pub timing: Timing,
+    /// Latency, loss and duplication at the start of the run.
     pub network: NetworkConfig,
+    /// The background clients.
     pub workload: WorkloadConfig,
+    /// The random faults, if enabled.
     pub nemesis: NemesisConfig,
+    /// Deliberate bugs in every server, for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
+    /// Cap on entries carried by one AppendEntries, passed to every server.
     pub max_entries_per_append: usize,
     /// Keep trace events (for `--trace` and the UI), not just their hash.
     pub record_trace: bool,

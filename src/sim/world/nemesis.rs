@@ -6,16 +6,24 @@ use crate::sim::action::Action;
 
 /// What the nemesis sees of the cluster when it picks a fault.
 pub struct ClusterView<'a> {
+    /// Every server of the cluster.
     pub nodes: &'a [NodeId],
+    /// The servers stopped now.
     pub stopped: &'a [NodeId],
+    /// The running leader of the highest term, if any.
     pub leader: Option<NodeId>,
+    /// Whether a partition is in place.
     pub partitioned: bool,
+    /// How many one-way links are cut.
     pub cuts: usize,
+    /// The id of the oldest message in flight, if any.
     pub oldest_in_flight: Option<u64>,
 }
 
+/// Whether the nemesis strikes, and how often.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NemesisConfig {
+    /// Off by default; `--faults all` turns it on.
     pub enabled: bool,
     /// Mean time between faults.
     pub mean_interval: Time,
@@ -30,13 +38,17 @@ impl Default for NemesisConfig {
     }
 }
 
+/// The fault injector: picks a random action at random intervals, from its
+/// own random stream.
 #[derive(Clone, Debug)]
 pub struct Nemesis {
+    /// Whether and how often it strikes.
     pub config: NemesisConfig,
     rng: Rng,
 }
 
 impl Nemesis {
+    /// A nemesis drawing from `rng`, a stream of its own.
     pub fn new(config: NemesisConfig, rng: Rng) -> Self {
         Nemesis { config, rng }
     }

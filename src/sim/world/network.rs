@@ -11,7 +11,9 @@ use std::fmt;
 /// Who sends or receives: a server or a client outside the cluster.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Endpoint {
+    /// A server of the cluster.
     Node(NodeId),
+    /// A client: a workload client, or one of the user's one-off requests.
     Client(ClientId),
 }
 
@@ -37,12 +39,16 @@ impl fmt::Display for Endpoint {
 /// What a message carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Packet {
+    /// A message between servers (RequestVote, AppendEntries, and their replies).
     Raft(Message),
+    /// A client's request to a server.
     ClientRequest(ClientCommand),
+    /// A server's answer to a client.
     ClientReply(ClientReply),
 }
 
 impl Packet {
+    /// The message type's name, as the trace's `type` writes it.
     pub fn kind(&self) -> &'static str {
         match self {
             Packet::Raft(m) => m.kind(),
@@ -58,18 +64,26 @@ pub type MessageId = u64;
 /// A message just sent: when its delivery event is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sent {
+    /// Its id.
     pub id: MessageId,
+    /// When it is due to arrive.
     pub deliver_at: Time,
 }
 
 /// A message on the wire, with what the UI needs to animate it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InFlight {
+    /// Unique in the run, increasing in send order.
     pub id: MessageId,
+    /// The sender.
     pub from: Endpoint,
+    /// The receiver.
     pub to: Endpoint,
+    /// When it was put on the wire.
     pub sent_at: Time,
+    /// When it is due to arrive: `sent_at` plus a latency drawn for it alone.
     pub deliver_at: Time,
+    /// What it carries.
     pub packet: Packet,
     /// Decided at send time: the network will lose this one.
     pub lost: bool,
@@ -78,8 +92,10 @@ pub struct InFlight {
 /// Tunable network behaviour. The serde names are those of scenario files.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NetworkConfig {
+    /// Least latency of a message, in simulated microseconds.
     #[serde(rename = "latency_min_us")]
     pub latency_min: Time,
+    /// Greatest latency of a message, in simulated microseconds (inclusive).
     #[serde(rename = "latency_max_us")]
     pub latency_max: Time,
     /// Probability that a message is lost, 0..=1.
@@ -103,17 +119,23 @@ impl Default for NetworkConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DropReason {
+    /// Random loss, decided when it was sent.
     #[serde(rename = "lost")]
     Lost,
+    /// Sender and receiver were in different partition groups when it arrived.
     #[serde(rename = "partition")]
     Partitioned,
+    /// The one-way link was cut when it arrived.
     #[serde(rename = "cut")]
     LinkCut,
+    /// The receiving server was stopped when it arrived.
     ReceiverDown,
+    /// Removed by a user, a scenario or the nemesis.
     ByHand,
 }
 
 impl DropReason {
+    /// The name the trace uses for the reason.
     pub fn as_str(self) -> &'static str {
         match self {
             DropReason::Lost => "lost",
@@ -128,6 +150,7 @@ impl DropReason {
 /// The network's state.
 #[derive(Clone, Debug)]
 pub struct Network {
+    /// Latency, loss and duplication; changed in place by a `network` action.
     pub config: NetworkConfig,
     /// Partition group of each server; servers talk only within a group.
     /// Empty means no partition.
@@ -146,6 +169,7 @@ pub struct Network {
 }
 
 impl Network {
+    /// An empty network, drawing latency, loss and duplication from `rng`.
     pub fn new(config: NetworkConfig, rng: Rng) -> Self {
         Network {
             config,
@@ -265,10 +289,12 @@ impl Network {
         }
     }
 
+    /// Cuts the one-way link from `from` to `to`.
     pub fn cut(&mut self, from: NodeId, to: NodeId) {
         self.cuts.insert((from, to));
     }
 
+    /// Restores the one-way link from `from` to `to`.
     pub fn restore(&mut self, from: NodeId, to: NodeId) {
         self.cuts.remove(&(from, to));
     }
@@ -279,14 +305,17 @@ impl Network {
         self.cuts.clear();
     }
 
+    /// Whether a partition is in place.
     pub fn is_partitioned(&self) -> bool {
         !self.groups.is_empty()
     }
 
+    /// The partition group of each server; empty when there is no partition.
     pub fn groups(&self) -> &BTreeMap<NodeId, u32> {
         &self.groups
     }
 
+    /// The cut links, as (from, to) pairs.
     pub fn cuts(&self) -> &BTreeSet<(NodeId, NodeId)> {
         &self.cuts
     }
@@ -296,10 +325,12 @@ impl Network {
         self.in_flight.iter().flatten().map(|m| &**m)
     }
 
+    /// The message with this id, if it is still in flight.
     pub fn get(&self, id: MessageId) -> Option<&InFlight> {
         self.in_flight.get(self.slot(id)?)?.as_deref()
     }
 
+    /// How many messages are in flight.
     pub fn in_flight_count(&self) -> usize {
         self.in_flight_count
     }

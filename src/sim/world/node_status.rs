@@ -6,11 +6,15 @@ use crate::raft::Role;
 use crate::sim::simulation::Server;
 use serde::Serialize;
 
+/// What a server is now: its Raft role while it runs, or stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeStatus {
+    /// Running, as a follower.
     Follower,
+    /// Running, as a candidate.
     Candidate,
+    /// Running, as a leader.
     Leader,
     /// Frozen or crashed: it takes part in nothing until resumed.
     Stopped,

@@ -29,6 +29,8 @@ pub struct Liveness {
 }
 
 impl Liveness {
+    /// True when a stable leader appeared and every acknowledged write reached
+    /// every server, each within its bound.
     pub fn ok(&self) -> bool {
         self.leader_after.is_some() && self.caught_up_after.is_some()
     }
@@ -39,8 +41,11 @@ impl Liveness {
 /// them (a 64-bit number does not survive JavaScript or `jq`).
 #[derive(Clone, Debug, Serialize)]
 pub struct RunReport {
+    /// The seed of the run.
     pub seed: u64,
+    /// Events processed, liveness phase included.
     pub events: u64,
+    /// Simulated time at the end of the liveness phase.
     pub end_time: Time,
     /// The trace hash at the end of the run, liveness phase included.
     #[serde(serialize_with = "hex")]
@@ -49,17 +54,26 @@ pub struct RunReport {
     /// shows after running a scenario to that time.
     #[serde(serialize_with = "hex")]
     pub hash_at_duration: u64,
+    /// Every (term, leader) the checker saw, in term order.
     pub leaders_by_term: Vec<(Term, NodeId)>,
+    /// The highest index known to be committed.
     pub committed: LogIndex,
+    /// Client operations that ended acknowledged.
     pub ops_ok: usize,
+    /// Client operations that definitely did not take effect.
     pub ops_fail: usize,
+    /// Client operations whose outcome is unknown: the client gave up, or it was
+    /// still pending at the end.
     pub ops_unknown: usize,
     /// The violations kept (the first 100), each as
     /// `{"invariant", "t", "nodes", "detail"}`.
     #[serde(serialize_with = "violations")]
     pub violations: Vec<Violation>,
+    /// Every violation found, including those not kept.
     pub violation_count: u64,
+    /// The linearizability check of the whole client history.
     pub linearizability: LinearizabilityReport,
+    /// What the liveness phase saw.
     pub liveness: Liveness,
 }
 
@@ -69,6 +83,8 @@ impl RunReport {
         self.violation_count == 0 && self.linearizable() && self.liveness.ok()
     }
 
+    /// False only for a history found not linearizable: an inconclusive search
+    /// counts as linearizable, as it claims nothing.
     pub fn linearizable(&self) -> bool {
         !matches!(
             self.linearizability.verdict,

@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 /// One server slot: the Raft node and what the simulator knows about it.
 #[derive(Clone, Debug)]
 pub struct Server {
+    /// The Raft node itself, fed and drained by the simulator.
     pub node: RaftNode,
     /// False while stopped (frozen).
     pub up: bool,
@@ -65,6 +66,8 @@ pub(super) struct Queued {
     kind: EventKind,
 }
 
+/// The whole simulated world: servers, network, clients, nemesis, the event
+/// queue, the invariant checker and the trace.
 #[derive(Clone, Debug)]
 pub struct Simulation {
     pub(super) config: SimConfig,
@@ -189,9 +192,11 @@ impl Simulation {
 
     // ---- reading --------------------------------------------------------
 
+    /// The configuration the run was started with.
     pub fn config(&self) -> &SimConfig {
         &self.config
     }
+    /// The current simulated time, in microseconds.
     pub fn now(&self) -> Time {
         self.now
     }
@@ -199,33 +204,43 @@ impl Simulation {
     pub fn events(&self) -> u64 {
         self.events
     }
+    /// Every server, node 1 first.
     pub fn servers(&self) -> &[Server] {
         &self.servers
     }
+    /// Server `id`, if the cluster has it.
     pub fn server(&self, id: NodeId) -> Option<&Server> {
         self.servers.get((id as usize).wrapping_sub(1))
     }
+    /// The network and every message in flight.
     pub fn network(&self) -> &Network {
         &self.network
     }
+    /// The clients and their outstanding requests.
     pub fn workload(&self) -> &Workload {
         &self.workload
     }
+    /// Every client operation so far, in invocation order.
     pub fn history(&self) -> &SharedVec<Operation> {
         self.workload.history()
     }
+    /// The invariant checker, which has seen every event.
     pub fn checker(&self) -> &InvariantChecker {
         &self.checker
     }
+    /// The invariant violations kept so far (the first 100).
     pub fn violations(&self) -> &[Violation] {
         self.checker.violations()
     }
+    /// The trace of the run.
     pub fn trace(&self) -> &Trace {
         &self.trace
     }
+    /// The trace, to take its recorded events.
     pub fn trace_mut(&mut self) -> &mut Trace {
         &mut self.trace
     }
+    /// The trace hash so far.
     pub fn trace_hash(&self) -> u64 {
         self.trace.hash()
     }

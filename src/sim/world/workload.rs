@@ -24,6 +24,7 @@ pub struct WorkloadConfig {
     pub keys: u32,
     /// Fractions of reads and of compare-and-sets; the rest are writes.
     pub read_fraction: f64,
+    /// Fraction of compare-and-sets; see `read_fraction`.
     pub cas_fraction: f64,
 }
 
@@ -43,11 +44,13 @@ impl Default for WorkloadConfig {
 /// A request a client is waiting on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outstanding {
+    /// The request as sent, resent unchanged on a redirect.
     pub command: ClientCommand,
     /// Where it was last sent.
     pub target: NodeId,
     /// Its record in the history.
     pub history_index: usize,
+    /// How often a server answered "not the leader" so far.
     pub redirects: u32,
 }
 
@@ -60,8 +63,11 @@ pub enum AfterReply {
     Redirect(ClientCommand, NodeId),
     /// The operation ended with this outcome; the client may go on.
     Done {
+        /// The client.
         client: ClientId,
+        /// Its request number.
         request: RequestId,
+        /// Where the outcome was written in the history.
         history_index: usize,
     },
 }
@@ -69,6 +75,7 @@ pub enum AfterReply {
 /// All clients and their outstanding requests.
 #[derive(Clone, Debug)]
 pub struct Workload {
+    /// How many clients, how fast, over which keys, in which mix.
     pub config: WorkloadConfig,
     nodes: u64,
     outstanding: BTreeMap<(ClientId, RequestId), Outstanding>,
@@ -86,6 +93,8 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// A workload with nothing issued yet, for a cluster of `nodes` servers,
+    /// drawing from `rng`.
     pub fn new(config: WorkloadConfig, nodes: u64, rng: Rng) -> Self {
         Workload {
             config,
@@ -101,10 +110,12 @@ impl Workload {
         }
     }
 
+    /// Every operation invoked so far, in invocation order.
     pub fn history(&self) -> &SharedVec<Operation> {
         &self.history
     }
 
+    /// The requests still waiting for an answer.
     pub fn outstanding(&self) -> impl Iterator<Item = &Outstanding> {
         self.outstanding.values()
     }

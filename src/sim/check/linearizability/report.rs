@@ -15,6 +15,7 @@ pub struct LinearizabilityReport {
     pub keys_checked: usize,
     /// Operations that entered the search (all but `Fail`s and `Unknown` reads).
     pub ops_checked: usize,
+    /// Linearizable, not, or undecided within the search budget.
     pub verdict: Verdict,
 }
 
@@ -26,8 +27,13 @@ pub struct LinearizabilityReport {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum Verdict {
+    /// Every key's operations have a linearization: the history is consistent
+    /// with one atomic register per key.
     Linearizable,
+    /// No order of `key`'s operations respects both real time and a register's
+    /// semantics.
     NotLinearizable {
+        /// The first such key in sorted order.
         key: String,
         /// What went wrong, in words: the operation that could not be placed
         /// and what the longest linearizable prefix left in the register.
@@ -39,7 +45,9 @@ pub enum Verdict {
     },
     /// The search for `key` exceeded its step budget; nothing is claimed.
     Inconclusive {
+        /// The key whose search ran out of budget.
         key: String,
+        /// Why nothing is claimed, in words (the budget that was exhausted).
         reason: String,
     },
 }

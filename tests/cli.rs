@@ -358,3 +358,22 @@ fn trace_and_history_files_have_the_documented_shape() {
     assert!(history.contains("\"outcome\":\"ok\"") && history.contains("\"invoke_t\":"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A scenario decides seed, size, faults and load: giving them as well is
+/// an error, not something silently ignored.
+#[test]
+fn options_a_scenario_would_override_are_refused() {
+    for extra in [
+        ["--seed", "3"],
+        ["--unsafe", "local-reads"],
+        ["--faults", "all"],
+        ["--rate", "50"],
+    ] {
+        let mut args = vec!["run", "--scenario", "docs/examples/minority-leader.json"];
+        args.extend(extra);
+        let out = raft_sim(&args);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("cannot be used with"), "{stderr}");
+    }
+}

@@ -18,15 +18,20 @@ use std::collections::BTreeMap;
 /// What the person is looking at in detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
+    /// Nothing.
     None,
+    /// A server, by id.
     Node(NodeId),
+    /// A message in flight, by id.
     Message(u64),
 }
 
 /// A message that was dropped or lost, shown fading where it died.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Dying {
+    /// Where it died (where it was last drawn).
     pub at: Point,
+    /// Its colour when it was alive.
     pub color: &'static str,
     /// Wall-clock milliseconds of animation left.
     pub left_ms: f64,
@@ -39,21 +44,28 @@ pub const PLAYGROUND_NODES: std::ops::RangeInclusive<u64> = 3..=9;
 /// Longest wall-clock gap one frame may cover (a hidden tab resumes calmly).
 const MAX_FRAME_MS: f64 = 100.0;
 
+/// The playground: a simulation and everything the page shows of it.
 #[derive(Clone, Debug)]
 pub struct Playground {
+    /// The simulation being shown.
     pub sim: Simulation,
+    /// Whether simulated time stands still between frames.
     pub paused: bool,
     /// Simulated time per wall time.
     pub speed: f64,
     /// Play up to this simulated time, then pause (a guided tour's step).
     pub pause_at: Option<Time>,
+    /// What the person is looking at in detail.
     pub selection: Selection,
+    /// Whether the help overlay is shown.
     pub help_open: bool,
+    /// Messages that just died, still fading.
     pub dying: Vec<Dying>,
     /// The last message from an action that could not be done.
     pub notice: Option<String>,
     /// Where each message was last drawn, to place it when it dies.
     last_positions: BTreeMap<u64, (Point, &'static str)>,
+    /// The cluster picture at the simulation's current time.
     pub scene: Scene,
     /// What this session is, as a replayable scenario: where it started and
     /// every action taken since (for export and links).
@@ -96,6 +108,8 @@ pub fn playground_config(seed: u64, nodes: u64) -> SimConfig {
 }
 
 impl Playground {
+    /// A playground of `nodes` servers (3 to 9) with `seed`, and no background
+    /// client.
     pub fn new(seed: u64, nodes: u64) -> Result<Self, String> {
         Self::with_load(seed, nodes, 0.0)
     }
@@ -119,6 +133,7 @@ impl Playground {
                 ..ClientLoad::default()
             }),
             cursor: None,
+            cursor_events: None,
             actions: Vec::new(),
         };
         Self::from_scenario(scenario)
@@ -133,6 +148,7 @@ impl Playground {
                 scenario.nodes
             ));
         }
+        replay_cost(&scenario)?;
         let sim = scenario.start(true)?;
         Ok(Self::around(sim, scenario))
     }
@@ -164,10 +180,31 @@ impl Playground {
     /// shared (its `cursor`), paused there, with everything before it on
     /// the timeline. Without a cursor, or `from_start`, it starts at time 0.
     pub fn open_shared(scenario: Scenario, from_start: bool) -> Result<Self, String> {
-        let cursor = scenario.cursor.filter(|_| !from_start);
+        let moment = scenario.cursor.filter(|_| !from_start);
+        let events = scenario.cursor_events;
         let mut p = Self::from_scenario(scenario)?;
-        if let Some(cursor) = cursor {
-            p.go_to(cursor);
+        if let Some(cursor) = moment {
+            // A second at a time, so that time travel finds snapshots all
+            // along the way, as in a run played live.
+            let end = if events.is_some() {
+                cursor.saturating_sub(1)
+            } else {
+                cursor
+            };
+            let mut t = 0;
+            while t < end {
+                t = (t + crate::raft::SECONDS).min(end);
+                p.go_to(t);
+            }
+            if let Some(events) = events {
+                // Shared part-way through a microsecond: its first events.
+                while p.sim.events() < events
+                    && p.sim.next_event_at().is_some_and(|at| at <= cursor)
+                {
+                    p.sim.step();
+                }
+                p.refresh();
+            }
             p.paused = true;
         }
         Ok(p)
@@ -294,8 +331,16 @@ impl Playground {
     /// far, and opens at the moment on screen (its `cursor`).
     pub fn export(&self) -> Scenario {
         let mut scenario = self.scenario.clone();
-        scenario.duration = scenario.duration.max(self.horizon).max(self.sim.now());
-        scenario.cursor = Some(self.sim.now());
+        let now = self.sim.now();
+        scenario.duration = scenario.duration.max(self.horizon).max(now);
+        scenario.cursor = Some(now);
+        // Stopped by single steps with events of this microsecond still to
+        // come: the receiver must stop after the same number.
+        scenario.cursor_events = (self.sim.next_event_at() == Some(now)).then(|| self.sim.events());
+        // The person's actions follow the loaded scenario's in the list, but
+        // may come before its later ones in time; a file is in time order
+        // (a stable sort keeps same-time actions in the order they ran).
+        scenario.actions.sort_by_key(|(at, _)| *at);
         scenario
     }
 
@@ -450,6 +495,30 @@ impl Playground {
     pub fn animating(&self) -> bool {
         !self.paused || !self.dying.is_empty()
     }
+}
+
+/// The most simulated time a loaded scenario may span, and the most
+/// background requests it may make: the page replays it in one go when it
+/// opens at its moment or is scrubbed to its end, and a hostile link must
+/// not freeze the tab (a 56-character link asked for 24 h of load).
+pub const MAX_LOADED_DURATION: Time = 3600 * crate::raft::SECONDS;
+const MAX_LOADED_REQUESTS: f64 = 100_000.0;
+
+fn replay_cost(scenario: &Scenario) -> Result<(), String> {
+    let seconds = scenario.duration as f64 / crate::raft::SECONDS as f64;
+    if scenario.duration > MAX_LOADED_DURATION {
+        return Err(format!(
+            "the scenario lasts {seconds:.0} simulated seconds; the playground replays at most {}",
+            MAX_LOADED_DURATION / crate::raft::SECONDS
+        ));
+    }
+    let requests = scenario.workload.map_or(0.0, |w| w.rate * seconds);
+    if requests > MAX_LOADED_REQUESTS {
+        return Err(format!(
+            "the scenario's clients make about {requests:.0} requests; the playground replays at most {MAX_LOADED_REQUESTS:.0}"
+        ));
+    }
+    Ok(())
 }
 
 /// Runs `sim`'s events due by `t`, but none past event number `frontier`
@@ -736,6 +805,80 @@ mod shared_link_tests {
         // `autoplay=1`: from the start instead, playing.
         let r = Playground::open_shared(shared, true).unwrap();
         assert_eq!((r.sim.now(), r.paused), (0, false));
+    }
+
+    /// Shared part-way through a microsecond (by single steps): the link
+    /// stops after the same event, not at the end of that microsecond.
+    #[test]
+    fn a_link_shared_between_two_events_of_one_microsecond_opens_there() {
+        for seed in 1..=3 {
+            let mut p = Playground::new(seed, 5).unwrap();
+            p.skip(300);
+            // Step until the next event is due in this same microsecond.
+            while p.sim.next_event_at() != Some(p.sim.now()) {
+                p.step();
+            }
+            p.step_back();
+            p.step();
+            let shared = p.export();
+            assert!(shared.cursor_events.is_some(), "seed {seed}");
+            let q = Playground::open_shared(shared, false).unwrap();
+            assert_eq!(q.sim.events(), p.sim.events(), "seed {seed}");
+            assert_eq!(q.sim.trace_hash(), p.sim.trace_hash(), "seed {seed}");
+        }
+    }
+
+    /// An action taken before a loaded scenario's later actions keeps its
+    /// time in the link (the list is put in time order on export).
+    #[test]
+    fn acting_before_a_loaded_scenarios_later_actions_survives_the_link() {
+        let text = include_str!("../../docs/examples/minority-leader.json");
+        let mut p = Playground::from_scenario(Scenario::from_json(text).unwrap()).unwrap();
+        p.skip(1_000);
+        p.act(Action::Stop(2));
+        p.skip(6_000);
+        let shared = p.export();
+        assert_eq!(shared.validate(), Ok(()));
+        let opened = crate::view::permalink::decode(&crate::view::permalink::encode(&shared))
+            .unwrap()
+            .unwrap();
+        assert_eq!(opened, shared);
+        let q = Playground::open_shared(opened, false).unwrap();
+        assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
+    }
+
+    /// Opening at a late moment leaves snapshots all along the way, so
+    /// jumping back is as quick as in a run played live.
+    #[test]
+    fn a_run_opened_late_keeps_snapshots_along_the_way() {
+        let mut p = Playground::with_load(3, 5, 10.0).unwrap();
+        p.skip(120_000);
+        let q = Playground::open_shared(p.export(), false).unwrap();
+        assert!(q.snapshots.len() >= 30, "{} snapshots", q.snapshots.len());
+    }
+
+    /// A hostile link cannot make the page replay hours of heavy load.
+    #[test]
+    fn scenarios_too_long_or_too_busy_to_replay_are_refused() {
+        let mut s = Playground::new(1, 5).unwrap().export();
+        s.duration = MAX_LOADED_DURATION + 1;
+        let err = Playground::open_shared(s.clone(), false).unwrap_err();
+        assert!(err.contains("replays at most 3600"), "{err}");
+        s.duration = 600 * crate::raft::SECONDS;
+        s.cursor = Some(s.duration);
+        s.workload = Some(ClientLoad {
+            rate: 1_000.0,
+            ..ClientLoad::default()
+        });
+        let err = Playground::open_shared(s.clone(), false).unwrap_err();
+        assert!(err.contains("about 600000 requests"), "{err}");
+        // Beyond its own end, a cursor is refused by validation itself.
+        s.workload = None;
+        s.cursor = Some(s.duration + 1);
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .contains("\"cursor_us\" must be at most"));
     }
 
     #[test]

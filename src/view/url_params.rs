@@ -6,16 +6,22 @@
 //! A value out of range falls back to the default and is reported, rather
 //! than breaking the page.
 
+/// The page's parameters, each at its default unless the query string set it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UrlParams {
+    /// The simulation's seed (`seed=`).
     pub seed: u64,
+    /// How many servers, 3 to 9 (`nodes=`).
     pub nodes: u64,
     /// Background client operations per simulated second (0: none).
     pub load: f64,
+    /// Whether the run starts playing (`paused=1`: it opens paused).
     pub autoplay: bool,
     /// The compact layout for an iframe.
     pub embed: bool,
+    /// The guided tour to open, by id (`tour=`).
     pub tour: Option<String>,
+    /// The tour step to open, from 0 (`step=` counts from 1).
     pub step: usize,
     /// A shared run plays from its start instead of opening paused at the
     /// moment it was shared.
@@ -72,10 +78,10 @@ impl UrlParams {
                 _ => return bad("the load is 0 to 1000 requests per second"),
             },
             "autoplay" => self.from_start = value != "0",
-            "origin" if value.starts_with("http://") || value.starts_with("https://") => {
-                self.host_origin = Some(value.trim_end_matches('/').to_string())
-            }
-            "origin" => return bad("an origin is http://host or https://host"),
+            "origin" => match parse_origin(value) {
+                Some(origin) => self.host_origin = Some(origin),
+                None => return bad("an origin is http(s)://host or http(s)://host:port"),
+            },
             "paused" => self.autoplay = value != "1",
             "embed" => self.embed = value != "0",
             "tour" if !value.is_empty() => self.tour = Some(value.to_string()),
@@ -87,6 +93,46 @@ impl UrlParams {
         }
         Ok(())
     }
+}
+
+/// An origin as a browser writes `MessageEvent.origin`: scheme, lower-case
+/// host and a port only when it is not the scheme's default; `None` for
+/// anything else (a path, a query, another scheme). `%3A` and `%2F` may be
+/// percent-encoded, as some pages write them in a query.
+fn parse_origin(value: &str) -> Option<String> {
+    let value = value
+        .replace("%3A", ":")
+        .replace("%3a", ":")
+        .replace("%2F", "/")
+        .replace("%2f", "/")
+        .to_ascii_lowercase();
+    let (scheme, rest) = value.split_once("://")?;
+    let default_port = match scheme {
+        "http" => "80",
+        "https" => "443",
+        _ => return None,
+    };
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
+            (host, Some(port))
+        }
+        _ => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && (host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+            || (host.starts_with('[') && host.ends_with(']')));
+    let port_ok =
+        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    if !host_ok || !port_ok {
+        return None;
+    }
+    Some(match port {
+        Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
+        _ => format!("{scheme}://{host}"),
+    })
 }
 
 /// A rate such as `10` or `2.5`: digits, then at most three decimals. (A
@@ -145,5 +191,24 @@ mod tests {
         assert!(problems[0].contains("3 to 9 nodes"));
         assert_eq!(parse_rate("0.125"), Some(0.125));
         assert_eq!(parse_rate("1000"), Some(1000.0));
+    }
+
+    #[test]
+    fn origins_are_read_as_browsers_write_them() {
+        let cases = [
+            ("https://Blog.Example/", Some("https://blog.example")),
+            ("https%3A%2F%2Fblog.example", Some("https://blog.example")),
+            ("https://blog.example:443", Some("https://blog.example")),
+            ("http://127.0.0.1:8080", Some("http://127.0.0.1:8080")),
+            ("https://blog.example/page", None),
+            ("https://blog.example?x=1", None),
+            ("javascript:alert(1)", None),
+            ("ftp://blog.example", None),
+            ("https://", None),
+            ("https://a:99999x", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(parse_origin(value).as_deref(), expected, "{value}");
+        }
     }
 }

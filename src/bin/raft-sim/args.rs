@@ -82,7 +82,10 @@ pub struct RunArgs {
     pub common: Common,
     /// Replay this scenario (docs/scenario-format.md): its seed, size, timing,
     /// network and timed actions; --duration overrides its own
-    #[arg(long, value_name = "FILE")]
+    // The scenario decides the run: options it would silently override are
+    // refused rather than ignored.
+    #[arg(long, value_name = "FILE",
+          conflicts_with_all = ["seed", "nodes", "faults", "clients", "rate", "unsafe_switches"])]
     pub scenario: Option<String>,
     /// Print the summary as one JSON object instead of text
     #[arg(long)]

@@ -79,6 +79,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
         network: r.network()?,
         workload: None,
         cursor: None,
+        cursor_events: None,
         actions: Vec::new(),
     };
     // Every action takes at least two bytes: its time and its tag.
@@ -326,6 +327,7 @@ mod tests {
             client_timeout: SECONDS,
             workload: None,
             cursor: None,
+            cursor_events: None,
             actions,
         }
     }

@@ -41,6 +41,7 @@ struct LinkScenario {
     network: Option<NetworkConfig>,
     workload: Option<ClientLoad>,
     cursor: Option<LinkTime>,
+    cursor_events: Option<u64>,
     /// Each action with the time since the previous one.
     actions: Vec<(LinkTime, Action)>,
 }
@@ -105,6 +106,7 @@ impl From<&Scenario> for LinkScenario {
             network: (s.network != NetworkConfig::default()).then_some(s.network),
             workload: s.workload,
             cursor: s.cursor.map(LinkTime),
+            cursor_events: s.cursor_events,
             actions,
         }
     }
@@ -134,6 +136,7 @@ impl From<LinkScenario> for Scenario {
             client_timeout: l.client_timeout.0,
             workload: l.workload,
             cursor: l.cursor.map(|c| c.0),
+            cursor_events: l.cursor_events,
             actions,
         }
     }

@@ -140,6 +140,7 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
             }),
         },
         cursor: (rng.index(2) == 0).then(|| time(rng, at)),
+        cursor_events: None,
         actions,
     };
     assert_eq!(s.validate(), Ok(()), "{s:?}");
@@ -188,8 +189,8 @@ fn defaults_and_the_playground_settings_cost_a_byte_each() {
     s.network = playground.network;
     assert_eq!(to_bytes(&s).len(), paper);
     // format, seed, nodes, 1 s (2), 5 s (2), timing, network, workload,
-    // cursor, no actions
-    assert_eq!(paper, 12);
+    // cursor, cursor events, no actions
+    assert_eq!(paper, 13);
 }
 
 #[test]

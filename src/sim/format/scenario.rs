@@ -39,6 +39,9 @@ pub struct Scenario {
     pub workload: Option<ClientLoad>,
     /// The moment the run was shared: a player opens it there, paused.
     pub cursor: Option<Time>,
+    /// When the run was shared part-way through the events of that
+    /// microsecond (by single steps): how many events had run.
+    pub cursor_events: Option<u64>,
     /// Actions and when they happen, in time order.
     pub actions: Vec<(Time, Action)>,
 }
@@ -89,6 +92,8 @@ struct ScenarioFile {
     workload: Option<ClientLoad>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cursor_us: Option<Time>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cursor_events: Option<u64>,
     actions: Vec<ActionRecord>,
 }
 
@@ -108,6 +113,7 @@ impl From<Scenario> for ScenarioFile {
             network: s.network,
             workload: s.workload,
             cursor_us: s.cursor,
+            cursor_events: s.cursor_events,
             actions: s
                 .actions
                 .iter()
@@ -130,8 +136,9 @@ impl TryFrom<ScenarioFile> for Scenario {
                 file.version
             ));
         }
-        if file.version == 1 && (file.workload.is_some() || file.cursor_us.is_some()) {
-            return Err("\"workload\" and \"cursor_us\" need version 2".into());
+        let v2_only = file.workload.is_some() || file.cursor_us.is_some();
+        if file.version == 1 && (v2_only || file.cursor_events.is_some()) {
+            return Err("\"workload\", \"cursor_us\" and \"cursor_events\" need version 2".into());
         }
         if file.actions.len() > MAX_ACTIONS {
             return Err(format!(
@@ -157,6 +164,7 @@ impl TryFrom<ScenarioFile> for Scenario {
             client_timeout: file.client_timeout_us,
             workload: file.workload,
             cursor: file.cursor_us,
+            cursor_events: file.cursor_events,
             actions,
         })
     }
@@ -257,10 +265,14 @@ impl Scenario {
                 self.actions.len()
             ));
         }
-        if let Some(cursor) = self.cursor.filter(|&c| c > MAX_DURATION) {
+        if let Some(cursor) = self.cursor.filter(|&c| c > self.duration) {
             return Err(format!(
-                "\"cursor_us\" must be at most {MAX_DURATION}, got {cursor}"
+                "\"cursor_us\" must be at most \"duration_us\" ({}), got {cursor}",
+                self.duration
             ));
+        }
+        if self.cursor_events.is_some() && self.cursor.is_none() {
+            return Err("\"cursor_events\" needs \"cursor_us\"".into());
         }
         if let Some(load) = &self.workload {
             load_limits(load)?;
@@ -342,6 +354,7 @@ mod tests {
             client_timeout: 5 * SECONDS,
             workload: None,
             cursor: None,
+            cursor_events: None,
             actions: vec![
                 (
                     500 * MILLIS,

@@ -38,6 +38,8 @@
 //! assert_eq!(nodes[0].current_term(), 1);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod json;
 pub mod raft;
 pub mod sim;

@@ -17,10 +17,14 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// What the page asks of the playground, read from its address (see
+/// [`UrlParams`](crate::view::url_params::UrlParams)).
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct AppProps {
+    /// The seed of a fresh cluster (when no tour or shared run opens instead).
     #[prop_or(1)]
     pub seed: u64,
+    /// How many servers a fresh cluster has, 3 to 9.
     #[prop_or(5)]
     pub nodes: u64,
     /// Start playing at once (tests start paused and step by hand).
@@ -35,6 +39,7 @@ pub struct AppProps {
     /// A guided tour to open, at this step (from 0).
     #[prop_or_default]
     pub tour: Option<String>,
+    /// The step of `tour` to open, from 0.
     #[prop_or(0)]
     pub step: usize,
     /// What was wrong with the page's address, if anything.
@@ -129,11 +134,15 @@ pub struct Drafts {
     pub import: String,
 }
 
+/// The root component: the playground page.
 pub struct App {
+    /// The run on screen.
     pub playground: Playground,
+    /// The guided tour being played, if any.
     pub tour: Option<TourPlayer>,
     /// The compact layout for an iframe.
     pub embed: bool,
+    /// What the panels' fields hold before it becomes an action.
     pub drafts: Drafts,
     frames: FrameLoop,
     last_frame: Option<f64>,

@@ -14,11 +14,15 @@ pub const KEEP: usize = 300;
 /// A moment worth a mark on the timeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Election {
+    /// When the leader took office.
     pub at: Time,
+    /// The new leader.
     pub leader: NodeId,
+    /// The term it leads.
     pub term: u64,
 }
 
+/// The log's lines, oldest first, with the elections seen.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
     lines: VecDeque<(Time, String)>,
@@ -30,6 +34,7 @@ pub struct EventLog {
 }
 
 impl EventLog {
+    /// Every line kept, oldest first.
     pub fn lines(&self) -> impl DoubleEndedIterator<Item = &String> {
         self.lines.iter().map(|(_, line)| line)
     }
@@ -40,6 +45,7 @@ impl EventLog {
         self.lines.range(..end).map(|(_, line)| line)
     }
 
+    /// Every leader elected so far, in time order (one per term).
     pub fn elections(&self) -> &[Election] {
         &self.elections
     }
@@ -58,10 +64,12 @@ impl EventLog {
             .collect();
     }
 
+    /// How many lines are kept.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// Are there no lines yet?
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }

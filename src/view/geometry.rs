@@ -2,6 +2,7 @@
 
 /// The picture's size; the SVG scales to its container.
 pub const WIDTH: f64 = 400.0;
+/// The picture's height.
 pub const HEIGHT: f64 = 400.0;
 const CENTER: (f64, f64) = (WIDTH / 2.0, HEIGHT / 2.0);
 const RING_RADIUS: f64 = 125.0;
@@ -9,7 +10,9 @@ const RING_RADIUS: f64 = 125.0;
 /// A point in the picture.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Point {
+    /// Across, left to right.
     pub x: f64,
+    /// Down, top to bottom (SVG's y grows downward).
     pub y: f64,
 }
 

@@ -40,36 +40,48 @@ pub const CLOCK_INTERVAL_MS: f64 = 250.0;
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(try_from = "CommandRecord")]
 pub enum HostCommand {
+    /// Run the simulation (unpause).
     Play,
+    /// Pause the simulation.
     Pause,
     /// Simulated time per wall time, as the page's speed slider: 0.001 to 4.
     SetSpeed {
+        /// The new speed.
         speed: f64,
     },
     /// Time travel to `t_us` (at most the end of the run so far), paused.
     /// Signed, so that a negative time is a refusal rather than a type error.
     Seek {
+        /// The moment to go to, in simulated microseconds.
         t_us: i64,
     },
     /// Replace the run with a scenario, written as a scenario file is.
     Load {
+        /// The scenario to run instead.
         scenario: Box<Scenario>,
     },
     /// Open a guided tour at `step` (counted from 1, as in `?step=`;
     /// absent: 1).
     StartTour {
+        /// The tour's name, as in `?tour=`.
         tour: String,
+        /// The step to open, from 1.
         step: u64,
     },
     /// Do an action now, written as a scenario file's action:
     /// `{"action": "stop", "node": 2}`.
     Act {
+        /// The action to do.
         action: HostAction,
     },
+    /// Start sending these kinds of event (the others stay as they were).
     Subscribe {
+        /// The kinds to add.
         events: Vec<EventKind>,
     },
+    /// Stop sending these kinds of event.
     Unsubscribe {
+        /// The kinds to drop.
         events: Vec<EventKind>,
     },
 }
@@ -202,11 +214,17 @@ impl HostCommand {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
+    /// [`HostEvent::LeaderElected`]: a server became leader.
     LeaderElected,
+    /// [`HostEvent::Committed`]: a leader advanced its commit index.
     Committed,
+    /// [`HostEvent::Applied`]: a server applied an entry.
     Applied,
+    /// [`HostEvent::RequestFinished`]: a client request ended.
     RequestFinished,
+    /// [`HostEvent::Violation`]: a safety invariant was violated.
     Violation,
+    /// [`HostEvent::Clock`]: the simulated clock, throttled.
     Clock,
 }
 
@@ -224,31 +242,47 @@ impl EventKind {
 pub enum HostEvent {
     /// The embed listens now: commands sent from here on are obeyed.
     Ready {
+        /// The protocol's version, [`PROTOCOL`].
         protocol: u32,
+        /// How many servers the cluster has.
         nodes: u64,
+        /// The simulated time now.
         t_us: Time,
+        /// Whether the run is paused.
         paused: bool,
+        /// The current leader (the running leader of the highest term), if any.
         leader: Option<NodeId>,
     },
     /// A node became leader of `term` (once per elected term).
     LeaderElected {
+        /// When.
         t_us: Time,
+        /// The new leader.
         node: NodeId,
+        /// The term it leads.
         term: Term,
     },
     /// A leader advanced its commit index to `index`: every entry up to it
     /// is committed.
     Committed {
+        /// When.
         t_us: Time,
+        /// The leader.
         node: NodeId,
+        /// Its current term.
         term: Term,
+        /// Its new commit index.
         index: LogIndex,
     },
     /// A node applied the entry at `index` to its state machine.
     Applied {
+        /// When.
         t_us: Time,
+        /// The server that applied it.
         node: NodeId,
+        /// The entry's index.
         index: LogIndex,
+        /// The entry's term.
         term: Term,
         /// "noop", or "c1000000#1 write msg=hi" (client, request, operation).
         command: String,
@@ -256,32 +290,48 @@ pub enum HostEvent {
     /// A client request ended: `outcome` "ok", "fail" or "unknown" (no
     /// answer before the client's timeout).
     RequestFinished {
+        /// When the client saw the end.
         t_us: Time,
+        /// The client.
         client: u64,
+        /// Its request number.
         request: u64,
+        /// The operation, as the client history writes it (`None` if not found there).
         op: Option<String>,
+        /// `ok`, `fail` or `unknown`.
         outcome: Outcome,
+        /// For an `ok` read: the value read (`None`: key absent); `None` otherwise.
         result: Option<String>,
     },
     /// A safety invariant was violated.
     Violation {
+        /// When it was found.
         t_us: Time,
+        /// The invariant's name.
         invariant: &'static str,
+        /// The servers involved.
         nodes: Vec<NodeId>,
+        /// What exactly, for people.
         detail: String,
     },
     /// The simulated clock, at most every [`CLOCK_INTERVAL_MS`], with the
     /// current leader (the running leader of the highest term), if any.
     Clock {
+        /// The simulated time now.
         t_us: Time,
+        /// Whether the run is paused.
         paused: bool,
+        /// Simulated time per wall time.
         speed: f64,
+        /// The current leader, if any.
         leader: Option<NodeId>,
     },
     /// A well-formed command that could not be carried out; the run is
     /// unchanged. `message` is what the playground would show.
     Error {
+        /// The refused command's `type` ([`HostCommand::name`]).
         command: &'static str,
+        /// Why it was refused.
         message: String,
     },
 }
@@ -295,6 +345,7 @@ pub struct Envelope<'a> {
 }
 
 impl HostEvent {
+    /// The event with its `source` field, ready to serialize and post.
     pub fn envelope(&self) -> Envelope<'_> {
         Envelope {
             source: SOURCE,
@@ -334,6 +385,7 @@ impl HostApi {
         self.subscribed != 0
     }
 
+    /// Is the host subscribed to `kind`?
     pub fn subscribed(&self, kind: EventKind) -> bool {
         self.subscribed & kind.bit() != 0
     }

@@ -3,19 +3,34 @@
 /// What a key asks the playground to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyCommand {
+    /// Pause a running simulation, or run a paused one.
     TogglePause,
+    /// Pause and step to the next event.
     Step,
+    /// Pause and step back one event.
     StepBack,
+    /// One notch faster on the speed scale.
     Faster,
+    /// One notch slower on the speed scale.
     Slower,
+    /// Send the leader a client write.
     ClientRequestToLeader,
+    /// Crash and reboot the leader.
     RestartLeader,
+    /// Spread the election deadlines evenly across the timeout range.
     SpreadTimers,
+    /// Give the followers and candidates one election deadline, to provoke a
+    /// split vote.
     AlignTimers,
+    /// Resume every stopped server.
     ResumeAll,
+    /// Partition the leader away from the other servers.
     IsolateLeader,
+    /// Heal the network: no partitions or cut links.
     Heal,
+    /// Show or hide the help overlay.
     ToggleHelp,
+    /// Close the help overlay and the node or message looked at in detail.
     Close,
 }
 

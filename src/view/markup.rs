@@ -2,6 +2,7 @@
 //! for the pieces of the page written as text (the message diagram, the
 //! embed snippet).
 
+/// `text` with `&`, `<`, `>` and `"` replaced by their entities.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")

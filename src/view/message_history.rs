@@ -19,15 +19,21 @@ pub const KEEP_MARKS: usize = 2_000;
 /// How a message's life ended, as of the `now` it is looked at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpanEnd {
+    /// It arrived.
     Delivered {
+        /// When.
         at: Time,
     },
+    /// The network dropped it.
     Dropped {
+        /// When.
         at: Time,
+        /// Why.
         reason: DropReason,
     },
     /// Not arrived yet; due at its delivery time.
     InFlight {
+        /// When it is due to arrive.
         due: Time,
     },
 }
@@ -35,25 +41,36 @@ pub enum SpanEnd {
 /// One message as the diagram draws it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
+    /// The message id: unique in the run, increasing in send order.
     pub id: u64,
+    /// The sender.
     pub from: Endpoint,
+    /// The receiver.
     pub to: Endpoint,
+    /// The RPC type: "RequestVote", "AppendEntries", "ClientRequest"...
     pub kind: &'static str,
+    /// The term a Raft message carries; `None` for client traffic.
     pub term: Option<Term>,
+    /// When it was sent.
     pub sent_at: Time,
     /// When the network meant to deliver it (drops are drawn along the way).
     pub due: Time,
+    /// How its life ended, as of the `now` it is looked at.
     pub end: SpanEnd,
 }
 
 /// A stretch of a lifeline in one role and term.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Segment {
+    /// The node whose lifeline it is.
     pub node: NodeId,
     /// What the node was during the stretch.
     pub role: NodeStatus,
+    /// The node's term during the stretch.
     pub term: Term,
+    /// When the stretch starts (clipped to the window).
     pub start: Time,
+    /// When it ends (`now` if it has not).
     pub end: Time,
 }
 
@@ -73,6 +90,8 @@ struct Mark {
     term: Term,
 }
 
+/// The messages and role changes the diagram can show, recorded from the
+/// trace as the run goes.
 #[derive(Clone, Debug, Default)]
 pub struct MessageHistory {
     /// Oldest first. Ids grow with send time, so this is sorted by both.

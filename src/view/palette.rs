@@ -8,6 +8,7 @@ const TERM_COLORS: [&str; 8] = [
     "#e6f0fa", "#9ecae1", "#fdd0a2", "#a1d99b", "#dadaeb", "#fcbba1", "#c7e9c0", "#fdae6b",
 ];
 
+/// The grey fill of a stopped server, whatever its term.
 pub const STOPPED: &str = "#b0b0b0";
 
 /// The fill colour for `term` (term 0 is the pale "no term yet").

@@ -9,18 +9,24 @@ use crate::sim::{Endpoint, InFlight, Packet, Simulation};
 /// One server as drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeView {
+    /// The server's id.
     pub id: NodeId,
+    /// Where it is drawn: on the ring, pushed outward when partitioned.
     pub center: Point,
+    /// The circle's radius, smaller in bigger clusters.
     pub radius: f64,
     /// "follower", "candidate", "leader" or "stopped".
     pub role: &'static str,
+    /// Its current term.
     pub term: u64,
+    /// Its term's colour, or grey when stopped.
     pub fill: &'static str,
     /// How much of the election timeout is left, 0..=1 (0 for leaders and
     /// stopped servers).
     pub timer_left: f64,
     /// Votes a candidate holds, itself included.
     pub votes: usize,
+    /// Its commit index.
     pub commit: u64,
     /// The accessible name: "Node 3, leader, term 4".
     pub label: String,
@@ -29,11 +35,17 @@ pub struct NodeView {
 /// One message in flight as drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageView {
+    /// The network's id for the message.
     pub id: u64,
+    /// Where the sender is drawn (a server, or the clients).
     pub from: Point,
+    /// Where the receiver is drawn.
     pub to: Point,
+    /// Where the message is now, by how much of its flight has passed.
     pub at: Point,
+    /// The RPC type: "RequestVote", "AppendEntriesReply", "ClientRequest"...
     pub kind: &'static str,
+    /// The colour for its RPC type.
     pub color: &'static str,
     /// Replies are drawn hollow.
     pub reply: bool,
@@ -43,26 +55,39 @@ pub struct MessageView {
     pub carries_entries: bool,
     /// Sender and receiver, for the accessible name and details.
     pub from_name: String,
+    /// The receiver: "node 2", "client 1" or "you".
     pub to_name: String,
+    /// When it was sent.
     pub sent_at: Time,
+    /// When it is due to arrive.
     pub deliver_at: Time,
 }
 
 /// A pair of servers and whether each direction is open.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinkView {
+    /// The lower id of the two.
     pub a: NodeId,
+    /// The higher id.
     pub b: NodeId,
+    /// Where `a` is drawn.
     pub from: Point,
+    /// Where `b` is drawn.
     pub to: Point,
+    /// Messages from `a` to `b` get through.
     pub a_to_b: bool,
+    /// Messages from `b` to `a` get through.
     pub b_to_a: bool,
 }
 
+/// Everything the cluster picture draws at one moment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
+    /// The servers, in id order.
     pub nodes: Vec<NodeView>,
+    /// The messages in flight.
     pub messages: Vec<MessageView>,
+    /// One link per pair of servers.
     pub links: Vec<LinkView>,
 }
 
@@ -232,7 +257,9 @@ fn links(sim: &Simulation, n: u64, places: &[Point]) -> Vec<LinkView> {
 /// One row of the log table: a server's entries in the visible window.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogRow {
+    /// The server's id.
     pub id: NodeId,
+    /// The server is stopped (frozen or crashed).
     pub stopped: bool,
     /// (index, term, committed on this server), for indices in the window
     /// that this server holds.
@@ -240,6 +267,7 @@ pub struct LogRow {
     /// The leader's nextIndex and matchIndex for this server, if a leader
     /// is tracking it.
     pub next_index: Option<u64>,
+    /// The leader's matchIndex for this server, likewise.
     pub match_index: Option<u64>,
 }
 

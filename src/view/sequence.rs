@@ -14,12 +14,16 @@ use crate::sim::{Endpoint, NodeStatus};
 pub const WINDOW: Time = 600 * MILLIS;
 /// The picture's size in SVG units; it scales to its container.
 pub const WIDTH: f64 = 640.0;
+/// The picture's height in SVG units.
 pub const HEIGHT: f64 = 400.0;
 /// Room for the time labels on the left and lifeline names on top: the
 /// plot spans `LEFT..WIDTH - RIGHT` across and `TOP..HEIGHT - BOTTOM` down.
 pub const LEFT: f64 = 58.0;
+/// Room on the right of the plot.
 pub const RIGHT: f64 = 12.0;
+/// Room on top, for the lifeline names.
 pub const TOP: f64 = 26.0;
+/// Room below `now`.
 pub const BOTTOM: f64 = 8.0;
 const TICK_EVERY: Time = 100 * MILLIS;
 
@@ -33,6 +37,8 @@ pub struct Axes {
 }
 
 impl Axes {
+    /// Axes for `nodes` lifelines, plus one for all clients if `clients`, showing
+    /// the `window` of simulated time up to `now` (a zero window counts as 1).
     pub fn new(nodes: u64, clients: bool, now: Time, window: Time) -> Self {
         let lanes = nodes + clients as u64;
         let window = window.max(1);
@@ -70,37 +76,52 @@ impl Axes {
 /// A lifeline: its name on top.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
+    /// Where the lifeline runs across.
     pub x: f64,
+    /// "n1", "n2"... or "clients".
     pub name: String,
 }
 
 /// A time label on the left axis.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tick {
+    /// Where the label sits down the axis.
     pub y: f64,
+    /// The time: "t=1.2s".
     pub label: String,
 }
 
 /// How an arrow ends: arrived, died, or still on its way at `now`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tip {
+    /// Arrived: an arrowhead at the receiver.
     Head,
+    /// Dropped: a cross where it died.
     Cross,
+    /// Still in flight at `now`: a dot where it is.
     Dot,
 }
 
+/// One message as an arrow from (sender, send time) to where it ended.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arrow {
+    /// The network's id for the message.
     pub id: u64,
+    /// The start across: the sender, or where the message was at the window's start.
     pub x1: f64,
+    /// The start down: when it was sent (or the window's start).
     pub y1: f64,
+    /// The end across: where it was when it ended (or at `now`).
     pub x2: f64,
+    /// The end down: when it arrived, was dropped, or `now`.
     pub y2: f64,
+    /// The colour for its RPC type, as in the cluster picture.
     pub color: &'static str,
     /// "rv", "ae" or "client": the line's weight (heartbeats faint).
     pub class: &'static str,
     /// Replies are dashed, as return messages in sequence diagrams.
     pub reply: bool,
+    /// How it ends.
     pub tip: Tip,
     /// What it was, for the tooltip.
     pub label: String,
@@ -109,8 +130,11 @@ pub struct Arrow {
 /// A stretch of a lifeline in a role worth seeing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Band {
+    /// The lifeline's position across.
     pub x: f64,
+    /// Where the stretch starts down.
     pub y1: f64,
+    /// Where it ends down.
     pub y2: f64,
     /// "leader", "candidate" or "stopped".
     pub role: NodeStatus,
@@ -118,11 +142,16 @@ pub struct Band {
     pub label: String,
 }
 
+/// The whole message diagram for one window of simulated time.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagram {
+    /// The lifelines, nodes then clients, left to right.
     pub lanes: Vec<Lane>,
+    /// The time labels on the left axis.
     pub ticks: Vec<Tick>,
+    /// The stretches of lifelines spent as leader, candidate or stopped.
     pub bands: Vec<Band>,
+    /// The messages seen in the window.
     pub arrows: Vec<Arrow>,
     /// The y of `now` (the bottom line).
     pub now_y: f64,

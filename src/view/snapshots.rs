@@ -19,10 +19,13 @@ pub const MAX_SNAPSHOTS: usize = 64;
 /// already contains (the later ones are replayed after restoring it).
 #[derive(Clone, Debug)]
 pub struct Snapshot {
+    /// The simulation as it was.
     pub sim: Simulation,
+    /// How many of the person's actions it already contains.
     pub user_actions_done: usize,
 }
 
+/// The copies of one run, evenly spread over its time.
 #[derive(Clone, Debug)]
 pub struct Snapshots {
     /// Oldest first; the first is always the run's start.
@@ -31,6 +34,7 @@ pub struct Snapshots {
 }
 
 impl Snapshots {
+    /// Copies of a run starting at `start`, whose copy is the first.
     pub fn new(start: &Simulation) -> Self {
         Snapshots {
             list: vec![Snapshot {
@@ -41,10 +45,12 @@ impl Snapshots {
         }
     }
 
+    /// How many copies are kept.
     pub fn len(&self) -> usize {
         self.list.len()
     }
 
+    /// Are there no copies? Never in practice: the run's start is always kept.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

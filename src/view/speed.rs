@@ -3,6 +3,7 @@
 
 /// Slowest and fastest speeds, as simulated time per wall time.
 pub const MIN_SPEED: f64 = 0.001;
+/// The fastest: four times real time.
 pub const MAX_SPEED: f64 = 4.0;
 /// The default: a first leader within a few seconds, messages easy to follow.
 pub const DEFAULT_SPEED: f64 = 1.0 / 30.0;
@@ -24,6 +25,7 @@ pub fn faster(speed: f64) -> f64 {
     (speed * 2.0).min(MAX_SPEED)
 }
 
+/// One step slower: half the speed, down to [`MIN_SPEED`].
 pub fn slower(speed: f64) -> f64 {
     (speed / 2.0).max(MIN_SPEED)
 }

@@ -6,14 +6,22 @@ use super::playground::Playground;
 use crate::raft::Time;
 use crate::sim::Action;
 
+/// What a timeline mark stands for; it decides the mark's colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MarkKind {
+    /// A leader was elected.
     Election,
+    /// A server was stopped or restarted.
     Crash,
+    /// A stopped server (or every one) was resumed.
     Recovery,
+    /// The network was partitioned, or a link cut.
     Partition,
+    /// The network was healed, or a link restored.
     Heal,
+    /// A client request was sent.
     Request,
+    /// Any other action (timers, timeouts, network settings...).
     Other,
 }
 
@@ -32,10 +40,14 @@ impl MarkKind {
     }
 }
 
+/// One mark on the timeline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mark {
+    /// When, in simulated time.
     pub at: Time,
+    /// What happened, for the colour.
     pub kind: MarkKind,
+    /// What happened, in words: "node 2 elected leader for term 3", "stop 1".
     pub label: String,
 }
 

@@ -12,9 +12,13 @@ use crate::sim::Action;
 /// tour runs faster than the person's chosen speed rather than drag.
 const MAX_STEP_WALL_MS: f64 = 6_000.0;
 
+/// A guided tour being played: which tour, and which step it has reached.
 #[derive(Clone, Debug)]
 pub struct TourPlayer {
+    /// The tour.
     pub tour: &'static Tour,
+    /// The step reached, from 0; while a stretch plays towards it, the
+    /// words shown are still the previous step's (see [`TourPlayer::shown_step`]).
     pub step: usize,
     /// The person's speed, restored when a fast-played stretch ends.
     speed_before: Option<f64>,
@@ -57,10 +61,12 @@ impl TourPlayer {
         }
     }
 
+    /// The words of the step shown.
     pub fn text(&self, p: &Playground) -> &'static str {
         self.tour.steps[self.shown_step(p)].text
     }
 
+    /// Is the step reached the tour's last?
     pub fn is_last(&self) -> bool {
         self.step + 1 == self.tour.steps.len()
     }

@@ -1,4 +1,4 @@
-//! The built-in guided tours: each is a scenario (docs/tours/<id>.json, the
+//! The built-in guided tours: each is a scenario (`docs/tours/<id>.json`, the
 //! versioned scenario format) and a few narrated steps. The playground loads
 //! the scenario, shows step 0 at time 0, paused, and on "Next" plays to the
 //! next step's time and pauses there; each step's text tells what is on
@@ -23,17 +23,23 @@ use crate::sim::Scenario;
 pub struct Step {
     /// Simulated milliseconds since the start of the scenario.
     pub at_ms: u64,
+    /// What to say: what is on screen at that moment and what happened since
+    /// the previous step.
     pub text: &'static str,
 }
 
 /// A guided tour: a scenario and its narrated steps, in time order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tour {
+    /// The tour's name, as in `?tour=` (and ``docs/tours/<id>.json``).
     pub id: &'static str,
+    /// Its title, for the tour menu and the tour panel.
     pub title: &'static str,
+    /// One line on what it shows, for the menu's tooltip.
     pub summary: &'static str,
     /// The scenario, in the JSON format of docs/scenario-format.md.
     pub scenario_json: &'static str,
+    /// The narrated steps, in time order.
     pub steps: &'static [Step],
 }
 

@@ -107,21 +107,26 @@ impl EventLog {
             TraceEvent::State {
                 node, term, role, ..
             } => {
-                let before = self.roles.insert(*node, (*role, *term));
-                let changed = before.is_none_or(|(r, _)| r != *role);
-                match *role {
-                    _ if !changed || before.is_none() => None,
-                    NodeStatus::Leader => {
-                        Some(format!("node {node} became leader for term {term}"))
-                    }
-                    NodeStatus::Candidate => {
-                        Some(format!("node {node} started an election for term {term}"))
-                    }
-                    NodeStatus::Stopped => Some(format!("node {node} stopped")),
-                    NodeStatus::Follower => {
-                        Some(format!("node {node} is a follower in term {term}"))
-                    }
+                let (was, was_term) = self.roles.insert(*node, (*role, *term))?;
+                // A candidate that times out again starts a new election
+                // without changing role: that is news too.
+                let new_election = *role == NodeStatus::Candidate && *term != was_term;
+                if was == *role && !new_election {
+                    return None;
                 }
+                Some(match *role {
+                    // A resumed node keeps its role: say so, rather than
+                    // announce an election that did not happen.
+                    _ if was == NodeStatus::Stopped => {
+                        format!("node {node} resumed as {} in term {term}", role.as_str())
+                    }
+                    NodeStatus::Leader => format!("node {node} became leader for term {term}"),
+                    NodeStatus::Candidate => {
+                        format!("node {node} started an election for term {term}")
+                    }
+                    NodeStatus::Stopped => format!("node {node} stopped"),
+                    NodeStatus::Follower => format!("node {node} is a follower in term {term}"),
+                })
             }
             TraceEvent::Action { description } => Some(format!("action: {description}")),
             TraceEvent::Invoke { client, op, .. } if *client >= USER_CLIENT_BASE => {

@@ -4,8 +4,9 @@
 use super::app::{App, Msg};
 use crate::raft::{NodeId, Payload, Role, MILLIS};
 use crate::sim::decimal::seconds;
+use crate::sim::invariants::tally;
 use crate::sim::workload::USER_CLIENT_BASE;
-use crate::sim::{Action, Invariant, NetworkConfig, Outcome, Packet};
+use crate::sim::{Action, NetworkConfig, Outcome, Packet};
 use crate::view::keys::{KeyCommand, BINDINGS};
 use crate::view::playground::{Playground, Selection};
 use web_sys::HtmlInputElement;
@@ -114,8 +115,7 @@ pub fn invariants(p: &Playground) -> Html {
             <h2>{ "Safety" }</h2>
             <p class="leader-summary" aria-live="polite">{ summary }</p>
             <ul>
-                { for Invariant::ALL.iter().map(|inv| {
-                    let broken = violations.iter().filter(|v| v.invariant == *inv).count();
+                { for tally(violations).into_iter().map(|(inv, broken)| {
                     let (class, text) = if broken == 0 { ("ok", "holds".to_string()) } else { ("violated", format!("VIOLATED ({broken})")) };
                     html! { <li class={class}><span class="dot" aria-hidden="true"></span>{ format!("{}: {text}", inv.name().replace('_', " ")) }</li> }
                 }) }

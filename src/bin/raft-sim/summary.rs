@@ -1,7 +1,7 @@
 //! What `raft-sim` prints.
 
 use crate::args::Options;
-use raft_playground::sim::{Invariant, RunReport, Verdict};
+use raft_playground::sim::{invariants, RunReport, Verdict};
 use std::time::Duration;
 
 pub fn print_header(options: &Options, derived: &[(String, String)]) {
@@ -52,12 +52,7 @@ pub fn print_report(r: &RunReport) {
         r.ops_ok, r.ops_fail, r.ops_unknown
     );
     println!("invariants:");
-    for invariant in Invariant::ALL {
-        let broken = r
-            .violations
-            .iter()
-            .filter(|v| v.invariant == invariant)
-            .count();
+    for (invariant, broken) in invariants::tally(&r.violations) {
         let verdict = if broken == 0 {
             "ok".to_string()
         } else {

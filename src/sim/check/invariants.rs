@@ -499,3 +499,43 @@ impl InvariantChecker {
         recomputed.eq(view.prefix.iter().copied())
     }
 }
+
+/// How many of `violations` each invariant has, in the order of
+/// [`Invariant::ALL`]: what the page's safety panel and the CLI's summary
+/// both show.
+pub fn tally(violations: &[Violation]) -> Vec<(Invariant, usize)> {
+    Invariant::ALL
+        .iter()
+        .map(|&inv| {
+            (
+                inv,
+                violations.iter().filter(|v| v.invariant == inv).count(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tally_tests {
+    use super::*;
+
+    #[test]
+    fn the_tally_counts_each_invariant_in_order() {
+        let v = |invariant| Violation {
+            invariant,
+            t: 0,
+            nodes: vec![1],
+            detail: String::new(),
+        };
+        let found = [
+            v(Invariant::ALL[2]),
+            v(Invariant::ALL[0]),
+            v(Invariant::ALL[2]),
+        ];
+        let tally = tally(&found);
+        assert_eq!(tally.len(), Invariant::ALL.len());
+        assert_eq!(tally[0], (Invariant::ALL[0], 1));
+        assert_eq!(tally[1], (Invariant::ALL[1], 0));
+        assert_eq!(tally[2], (Invariant::ALL[2], 2));
+    }
+}

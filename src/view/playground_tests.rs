@@ -1,0 +1,397 @@
+//! Tests of the playground, beside it: playing (frames, keys, export),
+//! replays, time travel, shared links, and scenarios loaded then scrubbed.
+
+mod playing {
+    use crate::view::playground::*;
+
+    #[test]
+    fn frames_advance_simulated_time_by_speed_and_pause_stops_it() {
+        let mut p = Playground::new(1, 5).unwrap();
+        p.speed = 0.5;
+        p.frame(16.0);
+        assert_eq!(p.sim.now(), 8 * MILLIS);
+        p.command(KeyCommand::TogglePause);
+        p.frame(16.0);
+        assert_eq!(p.sim.now(), 8 * MILLIS);
+        assert!(!p.animating());
+    }
+
+    #[test]
+    fn a_leader_appears_within_a_few_wall_seconds_at_default_speed() {
+        let mut p = Playground::new(1, 5).unwrap();
+        let mut wall = 0.0;
+        while p.sim.leader().is_none() {
+            p.frame(16.0);
+            wall += 16.0;
+            assert!(wall < 10_000.0, "no leader after 10 s of wall time");
+        }
+        assert!(wall < 8_000.0, "first leader after {wall} ms");
+    }
+
+    #[test]
+    fn dropped_messages_die_visibly() {
+        let mut p = Playground::new(2, 3).unwrap();
+        p.skip(1000);
+        while p.scene.messages.is_empty() {
+            p.step();
+        }
+        let id = p.scene.messages[0].id;
+        p.act(Action::DropMessage(id));
+        assert_eq!(p.dying.len(), 1);
+        for _ in 0..7 {
+            p.frame(100.0);
+        }
+        assert!(p.dying.is_empty(), "gone after {DYING_MS} ms");
+    }
+
+    #[test]
+    fn keys_drive_actions_and_bad_ones_leave_a_notice() {
+        let mut p = Playground::new(3, 5).unwrap();
+        p.command(KeyCommand::RestartLeader);
+        assert_eq!(p.notice.as_deref(), Some("there is no leader right now"));
+        p.skip(2000);
+        let leader = p.sim.leader().unwrap();
+        p.command(KeyCommand::IsolateLeader);
+        p.skip(2000);
+        assert_ne!(
+            p.sim.leader(),
+            Some(leader),
+            "a new leader on the majority side"
+        );
+        p.command(KeyCommand::Heal);
+        p.command(KeyCommand::ClientRequestToLeader);
+        p.skip(2000);
+        assert_eq!(
+            p.sim.history().last().unwrap().outcome,
+            crate::sim::Outcome::Ok
+        );
+        assert!(Playground::new(1, 12).is_err());
+    }
+}
+
+mod replay_tests {
+    use crate::view::playground::*;
+
+    /// A session with clicks at arbitrary moments, steps included, exports
+    /// to a scenario that replays to the very same trace.
+    #[test]
+    fn an_exported_session_replays_exactly() {
+        let mut p = Playground::new(11, 5).unwrap();
+        p.frame(100.0);
+        p.skip(700);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::Partition(vec![vec![leader]]));
+        for _ in 0..7 {
+            p.step();
+        }
+        p.send(
+            Op::Write {
+                key: "msg".into(),
+                value: "hi".into(),
+            },
+            None,
+        );
+        p.frame(33.0);
+        p.command(KeyCommand::RestartLeader);
+        p.skip(900);
+        p.act(Action::Heal);
+        p.skip(1500);
+        let exported = p.export();
+        assert_eq!(exported.actions.len(), 4);
+        let json = exported.to_json();
+        let replayed = Scenario::from_json(&json).unwrap().run().unwrap();
+        assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
+        let again = Playground::from_scenario(exported).unwrap();
+        assert_eq!(again.sim.now(), 0);
+    }
+}
+
+mod time_travel_tests {
+    use crate::raft::SECONDS;
+    use crate::view::playground::*;
+
+    fn busy() -> Playground {
+        let mut p = Playground::new(13, 5).unwrap();
+        p.skip(2_000);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::Partition(vec![vec![leader]]));
+        p.skip(3_000);
+        p.act(Action::Heal);
+        p.send(
+            Op::Write {
+                key: "msg".into(),
+                value: "x".into(),
+            },
+            None,
+        );
+        p.skip(5_000);
+        p
+    }
+
+    /// Rewinding and playing forward again reproduces the same run.
+    #[test]
+    fn seeking_back_then_forward_reproduces_the_run() {
+        let mut p = busy();
+        let end = p.sim.now();
+        let hash = p.sim.trace_hash();
+        p.seek(1_500 * MILLIS);
+        assert_eq!(p.sim.now(), 1_500 * MILLIS);
+        p.seek(end);
+        assert_eq!(p.sim.trace_hash(), hash);
+        p.seek(4 * SECONDS);
+        p.skip(6_000);
+        assert_eq!(
+            p.sim.trace_hash(),
+            hash,
+            "playing on replays the same future"
+        );
+    }
+
+    /// Jumping to the very end of a run loaded from a scenario (whose
+    /// future actions sit in the snapshots' queues) lands exactly there.
+    #[test]
+    fn seeking_to_the_end_of_a_loaded_run_lands_there() {
+        let text = include_str!("../../docs/examples/minority-leader.json");
+        for stop_ms in (900..5_000).step_by(370) {
+            let mut p = Playground::from_scenario(Scenario::from_json(text).unwrap()).unwrap();
+            for _ in 0..stop_ms / 10 {
+                p.skip(10); // frames, so snapshots are taken along the way
+            }
+            let end = (p.sim.now(), p.sim.events(), p.sim.trace_hash());
+            p.seek(0);
+            p.seek(end.0);
+            let now = (p.sim.now(), p.sim.events(), p.sim.trace_hash());
+            assert_eq!(now, end, "stopped at {stop_ms} ms");
+            assert!(!p.in_the_past());
+        }
+    }
+
+    /// Acting in the past discards the future after that moment.
+    #[test]
+    fn acting_in_the_past_forks() {
+        let mut p = busy();
+        assert_eq!(p.scenario.actions.len(), 3);
+        p.seek(2_500 * MILLIS);
+        p.act(Action::Restart(1));
+        assert_eq!(
+            p.scenario.actions.len(),
+            2,
+            "heal and the write were in the discarded future"
+        );
+        assert_eq!(p.horizon, 2_500 * MILLIS);
+        let replayed = p.export().run().unwrap();
+        assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
+    }
+
+    /// Stepping back undoes exactly one event at a time, however many
+    /// steps, and stepping forward again redoes the same events.
+    #[test]
+    fn stepping_back_undoes_one_event_at_a_time() {
+        let mut p = busy();
+        let mut seen = vec![(p.sim.events(), p.sim.trace_hash())];
+        for _ in 0..5 {
+            p.step();
+            seen.push((p.sim.events(), p.sim.trace_hash()));
+        }
+        for expected in seen.iter().rev().skip(1) {
+            p.step_back();
+            assert_eq!((p.sim.events(), p.sim.trace_hash()), *expected);
+        }
+        assert!(p.in_the_past());
+        p.step();
+        assert_eq!((p.sim.events(), p.sim.trace_hash()), seen[1]);
+    }
+
+    /// The event log follows the cursor, and replaying a stretch already
+    /// seen does not log it twice; a fork forgets the discarded future.
+    #[test]
+    fn the_event_log_follows_the_cursor_without_repeats() {
+        let mut p = busy();
+        let all: Vec<String> = p.events.lines().cloned().collect();
+        p.seek(2_500 * MILLIS);
+        let before: Vec<&String> = p.events.until(p.sim.now()).collect();
+        assert!(before.len() < all.len());
+        assert!(before.iter().all(|l| !l.contains("action: heal")));
+        p.skip(20_000);
+        let after: Vec<&String> = p.events.until(p.sim.now()).collect();
+        assert!(after.len() >= all.len());
+        assert_eq!(
+            after[..all.len()],
+            all.iter().collect::<Vec<_>>()[..],
+            "the replayed stretch is logged once"
+        );
+        p.seek(2_500 * MILLIS);
+        p.act(Action::Heal);
+        assert!(p.events.lines().all(|l| !l.contains("you sent")));
+        assert!(p.events.elections().iter().all(|e| e.at <= 2_500 * MILLIS));
+    }
+
+    #[test]
+    fn snapshots_stay_bounded_on_long_runs() {
+        let mut p = Playground::new(2, 3).unwrap();
+        for _ in 0..200 {
+            p.skip(1_000);
+        }
+        assert!(p.snapshots.len() <= crate::view::snapshots::MAX_SNAPSHOTS);
+        assert_eq!(p.snapshots.times().next(), Some(0));
+        p.seek(17 * SECONDS);
+        assert_eq!(p.sim.now(), 17 * SECONDS);
+    }
+}
+
+mod shared_link_tests {
+    use crate::view::permalink;
+    use crate::view::playground::*;
+
+    /// A run with background load, a partition and a request, paused.
+    fn sender() -> Playground {
+        let mut p = Playground::with_load(21, 5, 10.0).unwrap();
+        p.skip(1_500);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::Partition(vec![vec![leader]]));
+        p.skip(700);
+        p.send(Op::Read { key: "k".into() }, None);
+        p.skip(1_300);
+        p.paused = true;
+        p
+    }
+
+    #[test]
+    fn a_shared_link_opens_paused_at_its_moment_with_the_senders_hash() {
+        let p = sender();
+        let fragment = permalink::encode(&p.export());
+        let shared = permalink::decode(&fragment).unwrap().unwrap();
+        assert_eq!(shared.cursor, Some(p.sim.now()));
+        assert!(shared.workload.is_some(), "the background load travels too");
+        let q = Playground::open_shared(shared.clone(), false).unwrap();
+        assert!(q.paused);
+        assert_eq!(q.sim.now(), p.sim.now());
+        assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
+        // Everything before the moment is on the timeline, and logged.
+        assert_eq!(q.horizon, p.sim.now());
+        assert_eq!(q.events.len(), p.events.len());
+        // `autoplay=1`: from the start instead, playing.
+        let r = Playground::open_shared(shared, true).unwrap();
+        assert_eq!((r.sim.now(), r.paused), (0, false));
+    }
+
+    /// Shared part-way through a microsecond (by single steps): the link
+    /// stops after the same event, not at the end of that microsecond.
+    #[test]
+    fn a_link_shared_between_two_events_of_one_microsecond_opens_there() {
+        for seed in 1..=3 {
+            let mut p = Playground::new(seed, 5).unwrap();
+            p.skip(300);
+            // Step until the next event is due in this same microsecond.
+            while p.sim.next_event_at() != Some(p.sim.now()) {
+                p.step();
+            }
+            p.step_back();
+            p.step();
+            let shared = p.export();
+            assert!(shared.cursor_events.is_some(), "seed {seed}");
+            let q = Playground::open_shared(shared, false).unwrap();
+            assert_eq!(q.sim.events(), p.sim.events(), "seed {seed}");
+            assert_eq!(q.sim.trace_hash(), p.sim.trace_hash(), "seed {seed}");
+        }
+    }
+
+    /// An action taken before a loaded scenario's later actions keeps its
+    /// time in the link (the list is put in time order on export).
+    #[test]
+    fn acting_before_a_loaded_scenarios_later_actions_survives_the_link() {
+        let text = include_str!("../../docs/examples/minority-leader.json");
+        let mut p = Playground::from_scenario(Scenario::from_json(text).unwrap()).unwrap();
+        p.skip(1_000);
+        p.act(Action::Stop(2));
+        p.skip(6_000);
+        let shared = p.export();
+        assert_eq!(shared.validate(), Ok(()));
+        let opened = crate::view::permalink::decode(&crate::view::permalink::encode(&shared))
+            .unwrap()
+            .unwrap();
+        assert_eq!(opened, shared);
+        let q = Playground::open_shared(opened, false).unwrap();
+        assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
+    }
+
+    /// Opening at a late moment leaves snapshots all along the way, so
+    /// jumping back is as quick as in a run played live.
+    #[test]
+    fn a_run_opened_late_keeps_snapshots_along_the_way() {
+        let mut p = Playground::with_load(3, 5, 10.0).unwrap();
+        p.skip(120_000);
+        let q = Playground::open_shared(p.export(), false).unwrap();
+        assert!(q.snapshots.len() >= 30, "{} snapshots", q.snapshots.len());
+    }
+
+    /// A hostile link cannot make the page replay hours of heavy load.
+    #[test]
+    fn scenarios_too_long_or_too_busy_to_replay_are_refused() {
+        let mut s = Playground::new(1, 5).unwrap().export();
+        s.duration = MAX_LOADED_DURATION + 1;
+        let err = Playground::open_shared(s.clone(), false).unwrap_err();
+        assert!(err.contains("replays at most 3600"), "{err}");
+        s.duration = 600 * crate::raft::SECONDS;
+        s.cursor = Some(s.duration);
+        s.workload = Some(ClientLoad {
+            rate: 1_000.0,
+            ..ClientLoad::default()
+        });
+        let err = Playground::open_shared(s.clone(), false).unwrap_err();
+        assert!(err.contains("about 600000 requests"), "{err}");
+        // Beyond its own end, a cursor is refused by validation itself.
+        s.workload = None;
+        s.cursor = Some(s.duration + 1);
+        assert!(s
+            .validate()
+            .unwrap_err()
+            .contains("\"cursor_us\" must be at most"));
+    }
+
+    #[test]
+    fn a_moment_scrubbed_back_to_keeps_the_rest_of_the_run() {
+        let mut p = sender();
+        let end = p.sim.now();
+        p.seek(2 * crate::raft::SECONDS);
+        let (moment, hash) = (p.sim.now(), p.sim.trace_hash());
+        let shared = p.export();
+        assert_eq!((shared.cursor, shared.duration), (Some(moment), end));
+        let mut q = Playground::open_shared(shared, false).unwrap();
+        assert_eq!((q.sim.now(), q.sim.trace_hash()), (moment, hash));
+        assert_eq!(q.timeline_end(), end);
+        // "Replay from the start" goes back to 0 and plays on.
+        q.replay_from_start();
+        assert_eq!((q.sim.now(), q.paused), (0, false));
+        q.go_to(end);
+        p.go_to(end);
+        assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
+    }
+}
+
+mod time_travel_scenario_tests {
+    use crate::raft::SECONDS;
+    use crate::view::playground::*;
+
+    /// A session loaded from a scenario, with an action taken at the very
+    /// moment a snapshot is due, then rewound: nothing runs twice, and a fork
+    /// also drops the scenario's own future actions.
+    #[test]
+    fn seeking_in_a_loaded_scenario_is_exact() {
+        let text = include_str!("../../docs/examples/minority-leader.json");
+        let mut p = Playground::from_scenario(Scenario::from_json(text).unwrap()).unwrap();
+        p.skip(1_000);
+        p.act(Action::ForceTimeout(2));
+        p.skip(5_000);
+        let (end, hash) = (p.sim.now(), p.sim.trace_hash());
+        p.seek(500 * MILLIS);
+        p.seek(end);
+        assert_eq!(p.sim.trace_hash(), hash);
+        assert_eq!(p.export().run().unwrap().trace_hash(), hash);
+        p.seek(2 * SECONDS);
+        p.act(Action::Heal);
+        assert!(p.scenario.actions.iter().all(|(at, _)| *at <= 2 * SECONDS));
+        p.skip(3_000);
+        assert_eq!(p.export().run().unwrap().trace_hash(), p.sim.trace_hash());
+    }
+}

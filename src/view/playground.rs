@@ -461,11 +461,11 @@ impl Playground {
             self.snapshots.maybe_take(&self.sim, user_done);
         }
         self.new_events = self.sim.trace_mut().take_recorded();
-        for (t, event) in self.new_events.iter().cloned() {
-            self.events.record(t, &event);
-            self.messages.record(t, &event);
+        for (t, event) in &self.new_events {
+            self.events.record(*t, event);
+            self.messages.record(*t, event);
             if let TraceEvent::Drop { id, .. } = event {
-                if let Some(&(at, color)) = self.last_positions.get(&id) {
+                if let Some(&(at, color)) = self.last_positions.get(id) {
                     self.dying.push(Dying {
                         at,
                         color,

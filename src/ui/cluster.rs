@@ -1,13 +1,22 @@
 //! The cluster picture in SVG: links, messages in flight, servers.
 
-use super::app::{App, Msg};
+use super::app::Msg;
+use super::part::{on_enter, part, PartProps};
 use crate::view::geometry::{self, arc_path};
 use crate::view::playground::{Playground, Selection};
 use crate::view::scene::{LinkView, MessageView, NodeView};
-use yew::html::Scope;
+use crate::view::session::{Input, Session};
 use yew::prelude::*;
 
-pub fn view(p: &Playground, link: &Scope<App>) -> Html {
+part!(
+    /// The cluster picture: drawn again every running frame.
+    Cluster,
+    view
+);
+
+fn view(s: &Session, part: &PartProps) -> Html {
+    let p = &s.playground;
+    let link = &part.send;
     let scene = &p.scene;
     let viewbox = format!("0 0 {} {}", fmt(geometry::WIDTH), fmt(geometry::HEIGHT));
     html! {
@@ -65,7 +74,7 @@ fn link_line(l: &LinkView) -> Html {
     }
 }
 
-fn node(n: &NodeView, p: &Playground, link: &Scope<App>) -> Html {
+fn node(n: &NodeView, p: &Playground, link: &Callback<Msg>) -> Html {
     let id = n.id;
     let selected = p.selection == Selection::Node(id);
     let class = classes!(
@@ -73,10 +82,8 @@ fn node(n: &NodeView, p: &Playground, link: &Scope<App>) -> Html {
         format!("role-{}", n.role),
         selected.then_some("selected")
     );
-    let onclick = link.callback(move |_| Msg::Select(Selection::Node(id)));
-    let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
-        (e.key() == "Enter").then_some(Msg::Select(Selection::Node(id)))
-    });
+    let onclick = link.reform(move |_| Msg::Do(Input::Select(Selection::Node(id))));
+    let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Node(id))));
     let (cx, cy, r) = (n.center.x, n.center.y, n.radius);
     let timer = arc_path(n.center, r + 5.0, n.timer_left);
     html! {
@@ -93,23 +100,19 @@ fn node(n: &NodeView, p: &Playground, link: &Scope<App>) -> Html {
             <text class="term" x={fmt(cx)} y={fmt(cy + 2.0)}>{ n.term }</text>
             <text class="node-id" x={fmt(cx)} y={fmt(cy - r * 0.48)}>{ format!("n{id}") }</text>
             <text class="commit" x={fmt(cx)} y={fmt(cy + r * 0.62)}>{ format!("c{}", n.commit) }</text>
-            { for (0..n.votes).map(|i| {
-                let angle = std::f64::consts::TAU * i as f64 / 9.0;
-                let (vx, vy) = (cx + (r - 7.0) * angle.sin(), cy - (r - 7.0) * angle.cos());
-                html! { <circle class="vote" cx={fmt(vx)} cy={fmt(vy)} r="3" /> }
+            { for n.vote_dots.iter().map(|d| html! {
+                <circle class="vote" cx={fmt(d.x)} cy={fmt(d.y)} r="3" />
             }) }
         </g>
     }
 }
 
-fn message(m: &MessageView, p: &Playground, link: &Scope<App>) -> Html {
+fn message(m: &MessageView, p: &Playground, link: &Callback<Msg>) -> Html {
     let id = m.id;
     let selected = p.selection == Selection::Message(id);
-    let onclick = link.callback(move |_| Msg::Select(Selection::Message(id)));
-    let onkeydown = link.batch_callback(move |e: KeyboardEvent| {
-        (e.key() == "Enter").then_some(Msg::Select(Selection::Message(id)))
-    });
-    let radius = if m.carries_entries { 7.0 } else { 5.0 };
+    let onclick = link.reform(move |_| Msg::Do(Input::Select(Selection::Message(id))));
+    let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Message(id))));
+    let radius = m.radius;
     let (fill, stroke_dash) = match (m.reply, m.ok) {
         (false, _) => (m.color, None),
         (true, Some(false)) => ("white", Some("2 2")),
@@ -127,15 +130,12 @@ fn message(m: &MessageView, p: &Playground, link: &Scope<App>) -> Html {
         m.reply.then_some("reply"),
         selected.then_some("selected")
     );
-    let arrow_to = geometry::along(m.at, m.to, 0.0, 0.0);
-    let (dx, dy) = (m.to.x - m.at.x, m.to.y - m.at.y);
-    let len = (dx * dx + dy * dy).sqrt().max(1e-6);
+    let (tail, head) = m.direction;
     html! {
-        <g class={class} role="button" tabindex="0" aria-label={label.clone()} data-message={id.to_string()} {onclick} {onkeydown}>
+        <g key={id} class={class} role="button" tabindex="0" aria-label={label.clone()} data-message={id.to_string()} {onclick} {onkeydown}>
             <title>{ label }</title>
             if p.paused {
-                <line class="direction" x1={fmt(arrow_to.x)} y1={fmt(arrow_to.y)}
-                    x2={fmt(m.at.x + dx / len * (radius + 9.0))} y2={fmt(m.at.y + dy / len * (radius + 9.0))}
+                <line class="direction" x1={fmt(tail.x)} y1={fmt(tail.y)} x2={fmt(head.x)} y2={fmt(head.y)}
                     marker-end="url(#arrow)" />
             }
             <circle cx={fmt(m.at.x)} cy={fmt(m.at.y)} r={fmt(radius)} fill={fill} stroke={m.color}

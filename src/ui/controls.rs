@@ -1,112 +1,168 @@
-//! The top bar: play, pause, step, skip, speed, seed, node count, reset, help.
+//! The top bar (play, pause, step, skip, speed, seed, node count, reset),
+//! the clock, the embedded page's small bar, and the timeline. The clock and
+//! the timeline move every running frame; the bars only when the person
+//! acts or the run pauses.
 
-use super::app::{App, Msg};
-use super::{share, tour};
-use crate::sim::decimal::seconds;
+use super::app::Msg;
+use super::part::{on_enter, part, PartProps};
+use super::share;
+use crate::raft::MILLIS;
+use crate::sim::decimal::{fixed, seconds};
 use crate::view::keys::KeyCommand;
-use crate::view::permalink;
-use crate::view::playground::Playground;
+use crate::view::playground::PLAYGROUND_NODES;
+use crate::view::session::{Input, Session};
 use crate::view::speed;
 use crate::view::timeline_marks::{self, Mark};
-use web_sys::HtmlInputElement;
-use yew::html::Scope;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-pub fn view(app: &App, link: &Scope<App>) -> Html {
-    let p = &app.playground;
-    let play_label = if p.paused { "Play" } else { "Pause" };
-    let on_speed = link.callback(|e: InputEvent| {
+part!(
+    /// The top bar's controls, up to the clock.
+    Bar,
+    bar
+);
+part!(
+    /// The simulated time and the trace hash.
+    Clock,
+    clock
+);
+part!(
+    /// The embedded page's play button and its way out.
+    EmbedBar,
+    embed_bar
+);
+part!(
+    /// The timeline: scrub to any moment of the run so far.
+    Timeline,
+    timeline
+);
+part!(
+    /// The timeline's marks, in milliseconds of simulated time; the
+    /// timeline scales them to its length.
+    TimelineMarks,
+    timeline_marks
+);
+
+fn key(send: &Callback<Msg>, command: KeyCommand) -> Callback<MouseEvent> {
+    send.reform(move |_| Msg::Do(Input::Key(command)))
+}
+
+fn bar(s: &Session, part: &PartProps) -> Html {
+    let send = &part.send;
+    let p = &s.playground;
+    let on_speed = send.reform(|e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        Msg::SetSpeed(speed::speed_at(input.value_as_number()))
+        Msg::Do(Input::SetSpeed(speed::speed_at(input.value_as_number())))
     });
-    let on_seed = link.callback(|e: InputEvent| {
-        Msg::SeedText(e.target_unchecked_into::<HtmlInputElement>().value())
+    let on_seed = send.reform(|e: InputEvent| {
+        Msg::Do(Input::SeedText(
+            e.target_unchecked_into::<HtmlInputElement>().value(),
+        ))
     });
-    let on_nodes = link
-        .callback(|e: Event| Msg::NodesText(e.target_unchecked_into::<HtmlInputElement>().value()));
-    let nodes_now = app.drafts.nodes.clone();
+    let on_nodes = send.reform(|e: Event| {
+        Msg::Do(Input::NodesText(
+            e.target_unchecked_into::<HtmlInputElement>().value(),
+        ))
+    });
     html! {
-        <div class="controls" role="toolbar" aria-label="Simulation controls">
-            <button class="primary" aria-keyshortcuts="Space" onclick={link.callback(|_| Msg::Key(KeyCommand::TogglePause))}>
-                { play_label }
+        <>
+            <button class="primary" aria-keyshortcuts="Space" onclick={key(send, KeyCommand::TogglePause)}>
+                { if p.paused { "Play" } else { "Pause" } }
             </button>
-            <button aria-keyshortcuts="S" onclick={link.callback(|_| Msg::Key(KeyCommand::Step))}>{ "Step" }</button>
-            <button aria-label="Skip 1 simulated second" onclick={link.callback(|_| Msg::Skip(1000))}>{ "+1 s" }</button>
+            <button aria-keyshortcuts="S" onclick={key(send, KeyCommand::Step)}>{ "Step" }</button>
+            <button aria-label="Skip 1 simulated second" onclick={send.reform(|_| Msg::Do(Input::Skip(1000)))}>{ "+1 s" }</button>
             <label class="speed">
                 { "Speed " }
                 <input type="range" min="0" max="100" step="1" aria-label="Speed"
-                    value={format!("{:.0}", speed::position_of(p.speed))} oninput={on_speed} />
+                    value={fixed(speed::position_of(p.speed), 0)} oninput={on_speed} />
                 <output aria-live="off">{ speed::label(p.speed) }</output>
             </label>
             <label>{ "Seed " }
-                <input class="seed" type="text" inputmode="numeric" aria-label="Seed" value={app.drafts.seed.clone()} oninput={on_seed} />
+                <input class="seed" type="text" inputmode="numeric" aria-label="Seed" value={s.drafts.seed.clone()} oninput={on_seed} />
             </label>
             <label>{ "Nodes " }
                 <select aria-label="Nodes" onchange={on_nodes}>
-                    { for crate::view::playground::PLAYGROUND_NODES.map(|n| html! {
-                        <option value={n.to_string()} selected={nodes_now == n.to_string()}>{ n }</option>
+                    { for PLAYGROUND_NODES.map(|n| html! {
+                        <option value={n.to_string()} selected={s.drafts.nodes == n.to_string()}>{ n }</option>
                     }) }
                 </select>
             </label>
-            <button onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
-            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(p.sim.now(), 3)) }</span>
-            <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
-                { format!("{:016x}", p.sim.trace_hash()) }
-            </code>
-            <button class="help-button" aria-label="Help" aria-keyshortcuts="?" onclick={link.callback(|_| Msg::Key(KeyCommand::ToggleHelp))}>{ "?" }</button>
-        </div>
+            <button onclick={send.reform(|_| Msg::Do(Input::Reset))}>{ "Reset" }</button>
+        </>
     }
 }
 
-/// The embedded page's small bar: play/pause, the clock, and a way out to
-/// the full playground with the same run.
-pub fn embed_bar(app: &App, link: &Scope<App>) -> Html {
-    let p = &app.playground;
-    let full = match &app.tour {
-        Some(player) => format!("{}?{}", share::page_address(), tour::query(player)),
-        None => share::page_address() + "#" + &permalink::encode(&p.export()),
-    };
+fn clock(s: &Session, _: &PartProps) -> Html {
+    let sim = &s.playground.sim;
     html! {
-        <div class="controls embed-bar" role="toolbar" aria-label="Simulation controls">
-            <button class="primary" aria-keyshortcuts="Space" onclick={link.callback(|_| Msg::Key(KeyCommand::TogglePause))}>
-                { if p.paused { "Play" } else { "Pause" } }
-            </button>
-            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(p.sim.now(), 3)) }</span>
+        <>
+            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(sim.now(), 3)) }</span>
             <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
-                { format!("{:016x}", p.sim.trace_hash()) }
+                { format!("{:016x}", sim.trace_hash()) }
             </code>
-            <a class="open-full" href={full} target="_blank" rel="noopener">{ "Open in the full playground ↗" }</a>
-        </div>
+        </>
     }
 }
 
-/// The timeline: scrub to any moment of the run so far. Marks above the
-/// slider show elections, crashes, partitions and requests (click one to
-/// jump there); acting after scrubbing back forks the run there.
-pub fn timeline(p: &Playground, link: &Scope<App>) -> Html {
-    let ms = |t: u64| t / crate::raft::MILLIS;
-    let on_seek = link.callback(|e: InputEvent| {
+/// The embedded page's play/pause and a way out to the full playground with
+/// the same run (the link is made again when clicked, so it opens at the
+/// moment on screen).
+fn embed_bar(s: &Session, part: &PartProps) -> Html {
+    let page = share::page_address();
+    let session = part.session.clone();
+    let refresh = Callback::from(move |e: MouseEvent| {
+        if let Some(a) = e
+            .current_target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+        {
+            let link = session.read().full_playground_link(&share::page_address());
+            let _ = a.set_attribute("href", &link);
+        }
+    });
+    html! {
+        <>
+            <button class="primary" aria-keyshortcuts="Space" onclick={key(&part.send, KeyCommand::TogglePause)}>
+                { if s.playground.paused { "Play" } else { "Pause" } }
+            </button>
+            <a class="open-full" href={s.full_playground_link(&page)} target="_blank" rel="noopener"
+                onclick={refresh}>{ "Open in the full playground ↗" }</a>
+        </>
+    }
+}
+
+/// The timeline. Marks above the slider show elections, crashes,
+/// partitions and requests (click one to jump there); acting after
+/// scrubbing back forks the run there.
+fn timeline(s: &Session, part: &PartProps) -> Html {
+    let send = &part.send;
+    let p = &s.playground;
+    let ms = |t: u64| t / MILLIS;
+    let on_seek = send.reform(|e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
         if input.value() == input.max() {
-            return Msg::Seek(u64::MAX); // the very end, not its millisecond
+            return Msg::Do(Input::Seek(u64::MAX)); // the very end, not its millisecond
         }
-        Msg::Seek(input.value_as_number().max(0.0) as u64 * crate::raft::MILLIS)
+        Msg::Do(Input::Seek(
+            input.value_as_number().max(0.0) as u64 * MILLIS,
+        ))
     });
+    let end_ms = ms(p.timeline_end()).max(1);
     html! {
         <div class="timeline">
             <button aria-label="Replay from the start" title="Replay from the start"
-                onclick={link.callback(|_| Msg::ReplayFromStart)}>{ "|◀" }</button>
+                onclick={send.reform(|_| Msg::Do(Input::ReplayFromStart))}>{ "|◀" }</button>
             <button aria-label="Step back one event" aria-keyshortcuts="Z" title="Step back one event (Z or ←)"
-                onclick={link.callback(|_| Msg::Key(KeyCommand::StepBack))}>{ "◀" }</button>
+                onclick={key(send, KeyCommand::StepBack)}>{ "◀" }</button>
             <div class="track">
-                <svg class="tmarks" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-label="Timeline marks">
-                    { for timeline_marks::marks(p).into_iter().map(|m| mark(m, p.timeline_end(), link)) }
+                <svg class="tmarks" viewBox={format!("0 0 {end_ms} 10")} preserveAspectRatio="none" aria-label="Timeline marks">
+                    <TimelineMarks session={part.session.clone()} version={s.versions().marks} send={send.clone()} />
                 </svg>
                 <input type="range" min="0" max={ms(p.timeline_end()).to_string()} step="1" value={ms(p.sim.now()).to_string()}
                     aria-label="Timeline" oninput={on_seek} />
             </div>
             <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"
-                onclick={link.callback(|_| Msg::Key(KeyCommand::Step))}>{ "▶" }</button>
+                onclick={key(send, KeyCommand::Step)}>{ "▶" }</button>
             <span class="timeline-note">
                 { if p.in_the_past() {
                     format!("at {} s of {} s: acting here discards what came after", seconds(p.sim.now(), 3), seconds(p.horizon, 3))
@@ -118,18 +174,24 @@ pub fn timeline(p: &Playground, link: &Scope<App>) -> Html {
     }
 }
 
-/// One mark, an SVG bar (not a styled div: the CSP forbids inline styles).
-fn mark(m: Mark, horizon: u64, link: &Scope<App>) -> Html {
+fn timeline_marks(s: &Session, part: &PartProps) -> Html {
+    html! {
+        <g>{ for timeline_marks::marks(&s.playground).into_iter().map(|m| mark(m, &part.send)) }</g>
+    }
+}
+
+/// One mark: a bar at its millisecond, 4 px wide whatever the timeline's
+/// scale (an SVG line, not a styled div: the CSP forbids inline styles).
+fn mark(m: Mark, send: &Callback<Msg>) -> Html {
     let at = m.at;
     let title = format!("t={}s {}", seconds(m.at, 3), m.label);
-    let x = timeline_marks::position_percent(m.at, horizon) * 10.0;
-    let onkeydown =
-        link.batch_callback(move |e: KeyboardEvent| (e.key() == "Enter").then_some(Msg::Seek(at)));
+    let x = (m.at / MILLIS).to_string();
+    let onkeydown = on_enter(send, move || Msg::Do(Input::Seek(at)));
     html! {
-        <rect class={classes!("tmark", m.kind.class())} x={crate::sim::decimal::fixed(x - 2.0, 1)} y="0" width="4" height="10"
-            role="button" tabindex="0" aria-label={title.clone()}
-            onclick={link.callback(move |_| Msg::Seek(at))} {onkeydown}>
+        <line class={classes!("tmark", m.kind.class())} x1={x.clone()} x2={x} y1="0" y2="10"
+            vector-effect="non-scaling-stroke" role="button" tabindex="0" aria-label={title.clone()}
+            onclick={send.reform(move |_| Msg::Do(Input::Seek(at)))} {onkeydown}>
             <title>{ title }</title>
-        </rect>
+        </line>
     }
 }

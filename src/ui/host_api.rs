@@ -7,7 +7,8 @@
 
 use super::app::{App, Msg};
 use super::perf;
-use crate::view::host_api::{Applied, HostApi, HostCommand, HostEvent};
+use crate::view::host_api::{HostCommand, HostEvent};
+use crate::view::session::{Input, Session};
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, JsString, Object};
 use wasm_bindgen::closure::Closure;
@@ -21,10 +22,10 @@ const MAX_VALUES: u32 = 100_000;
 /// A warning quotes at most this many characters of what was wrong.
 const MAX_WARNING: usize = 300;
 
-/// The host page's side of the App: its subscriptions and, when the page
-/// is framed, the listener and the parent to post to.
+/// The browser's side of the host-page protocol: when the page is framed,
+/// the listener and the parent to post to (the subscriptions are the
+/// session's, `view::host_api`).
 pub struct HostSide {
-    pub api: HostApi,
     listener: Option<Listener>,
     /// The only origin obeyed (`?origin=`), if one was given.
     origin: Option<String>,
@@ -41,14 +42,9 @@ struct Listener {
 }
 
 impl HostSide {
-    /// Starts listening if the page is framed, and tells the parent it is
-    /// `ready`; a top-level page listens to nobody.
-    pub fn listen(
-        origin: Option<String>,
-        app: Scope<App>,
-        playground: &crate::view::playground::Playground,
-    ) -> HostSide {
-        let api = HostApi::default();
+    /// Starts listening if the page is framed (the caller then posts
+    /// `ready`); a top-level page listens to nobody.
+    pub fn listen(origin: Option<String>, app: Scope<App>) -> HostSide {
         let listener = framed_parent().map(|(window, parent)| {
             let target = origin.clone().unwrap_or_else(|| "*".into());
             let origin = origin.clone();
@@ -57,7 +53,7 @@ impl HostSide {
                 Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
                     move |event: web_sys::MessageEvent| {
                         if let Some(command) = receive(&event, &parent, origin.as_deref()) {
-                            app.send_message(Msg::Host(command));
+                            app.send_message(Msg::Do(Input::Host(command)));
                         }
                     },
                 )
@@ -71,14 +67,11 @@ impl HostSide {
                 closure,
             }
         });
-        let side = HostSide {
+        HostSide {
             listener,
             origin,
             flush: None,
-            api,
-        };
-        side.post(&side.api.ready(playground));
-        side
+        }
     }
 
     /// Posts `event` to the parent window, marked with its source.
@@ -99,6 +92,23 @@ impl HostSide {
     pub fn flushed(&mut self) {
         self.flush = None;
     }
+
+    /// Posts what the host subscribed to since the last update, and sets a
+    /// timer for a clock event held back by the throttle.
+    pub fn deliver(&mut self, session: &mut Session, app: &Scope<App>) {
+        let now = perf::now_ms();
+        for event in session.host_events(now) {
+            self.post(&event);
+        }
+        if let Some(ms) = session.host.clock_due_in(now) {
+            if self.flush.is_none() {
+                let app = app.clone();
+                let timer =
+                    Timeout::new(ms.ceil() as u32, move || app.send_message(Msg::HostFlush));
+                self.flush = Some(timer);
+            }
+        }
+    }
 }
 
 impl Drop for Listener {
@@ -109,43 +119,6 @@ impl Drop for Listener {
     }
 }
 
-impl App {
-    /// A command from the host page: carried out as the page's own
-    /// controls would, or answered with an `error` event, the run unchanged.
-    pub(super) fn host_command(&mut self, command: HostCommand) {
-        let name = command.name();
-        match self.host.api.apply(command, &mut self.playground) {
-            Ok(Applied::Done) => {}
-            Ok(Applied::NewRun(fresh, tour)) => self.replace_run(*fresh, tour),
-            Err(message) => self.host.post(&HostEvent::Error {
-                command: name,
-                message,
-            }),
-        }
-    }
-
-    /// After every update: posts what the host subscribed to and clears
-    /// the batch. Costs nothing while nobody listens.
-    pub(super) fn host_events(&mut self, app: &Scope<App>) {
-        if self.host.api.listening() {
-            let now = perf::now_ms();
-            for event in self.host.api.events(&self.playground, now) {
-                self.host.post(&event);
-            }
-            if let Some(ms) = self.host.api.clock_due_in(now) {
-                if self.host.flush.is_none() {
-                    let app = app.clone();
-                    let timer =
-                        Timeout::new(ms.ceil() as u32, move || app.send_message(Msg::HostFlush));
-                    self.host.flush = Some(timer);
-                }
-            }
-        }
-        self.playground.new_events.clear();
-    }
-}
-
-/// The window and its parent, if the page is in a frame.
 fn framed_parent() -> Option<(web_sys::Window, web_sys::Window)> {
     let window = web_sys::window()?;
     let parent = window.parent().ok().flatten()?;

@@ -8,6 +8,7 @@ mod frame_loop;
 mod host_api;
 mod log_table;
 mod panels;
+mod part;
 mod perf;
 mod sequence;
 mod share;

@@ -1,19 +1,71 @@
 //! The side panels: details of what is selected, safety invariants, the
 //! client, the network, applied messages, help and notices.
 
-use super::app::{App, Msg};
+use super::app::Msg;
+use super::part::{part, PartProps};
 use crate::raft::{NodeId, Payload, Role, MILLIS};
-use crate::sim::decimal::seconds;
+use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
-use crate::sim::workload::USER_CLIENT_BASE;
-use crate::sim::{Action, NetworkConfig, Outcome, Packet};
+use crate::sim::{Action, Packet};
 use crate::view::keys::{KeyCommand, BINDINGS};
+use crate::view::network_edits::NetworkEdit;
 use crate::view::playground::{Playground, Selection};
+use crate::view::requests;
+use crate::view::session::{Input, Session};
 use web_sys::HtmlInputElement;
-use yew::html::Scope;
 use yew::prelude::*;
 
-pub fn selection(p: &Playground, link: &Scope<App>) -> Html {
+part!(
+    /// The selected node's or message's details and actions.
+    Details,
+    selection
+);
+part!(
+    /// The live safety panel.
+    Safety,
+    invariants
+);
+part!(
+    /// The client: send a message, and the person's requests.
+    Client,
+    client
+);
+part!(
+    /// The network: partitions, cuts, latency, loss, duplication.
+    Network,
+    network
+);
+part!(
+    /// What each node delivered, in order.
+    Applied,
+    applied
+);
+part!(
+    /// The event log in words.
+    EventLog,
+    event_log
+);
+part!(
+    /// The keyboard help overlay.
+    Help,
+    help
+);
+part!(
+    /// The line that says what went wrong.
+    Notice,
+    notice
+);
+
+fn act(send: &Callback<Msg>, action: Action) -> Callback<MouseEvent> {
+    send.reform(move |_| Msg::Do(Input::Act(action.clone())))
+}
+
+fn select(send: &Callback<Msg>, input: Input) -> Callback<MouseEvent> {
+    send.reform(move |_| Msg::Do(input.clone()))
+}
+
+fn selection(s: &Session, part: &PartProps) -> Html {
+    let (p, link) = (&s.playground, &part.send);
     match p.selection {
         Selection::Node(id) => node_details(p, id, link),
         Selection::Message(id) => message_details(p, id, link),
@@ -25,13 +77,13 @@ pub fn selection(p: &Playground, link: &Scope<App>) -> Html {
     }
 }
 
-fn node_details(p: &Playground, id: NodeId, link: &Scope<App>) -> Html {
+fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
     let Some(server) = p.sim.server(id) else {
         return html! {};
     };
     let node = &server.node;
     let role = crate::sim::NodeStatus::of(server).as_str();
-    let act = |action: Action| link.callback(move |_| Msg::Act(action.clone()));
+    let act = |action: Action| act(link, action);
     let request = crate::raft::Op::Write {
         key: "msg".into(),
         value: format!("to n{id}"),
@@ -72,7 +124,7 @@ fn node_details(p: &Playground, id: NodeId, link: &Scope<App>) -> Html {
     }
 }
 
-fn message_details(p: &Playground, id: u64, link: &Scope<App>) -> Html {
+fn message_details(p: &Playground, id: u64, link: &Callback<Msg>) -> Html {
     let Some(m) = p.sim.network().get(id) else {
         return html! { <div class="panel details"><p>{ "That message has arrived or died." }</p></div> };
     };
@@ -92,7 +144,7 @@ fn message_details(p: &Playground, id: u64, link: &Scope<App>) -> Html {
             </dl>
             <p class="packet">{ summary }</p>
             <div class="actions">
-                <button onclick={link.callback(move |_| Msg::Act(Action::DropMessage(id)))}>{ "Drop" }</button>
+                <button onclick={act(link, Action::DropMessage(id))}>{ "Drop" }</button>
             </div>
         </div>
     }
@@ -100,7 +152,8 @@ fn message_details(p: &Playground, id: u64, link: &Scope<App>) -> Html {
 
 /// The live safety panel: every invariant green unless violated, and who
 /// leads which term.
-pub fn invariants(p: &Playground) -> Html {
+fn invariants(s: &Session, _: &PartProps) -> Html {
+    let p = &s.playground;
     let violations = p.sim.violations();
     let leader = p.sim.leader();
     let summary = match leader {
@@ -125,127 +178,107 @@ pub fn invariants(p: &Playground) -> Html {
     }
 }
 
-pub fn client(app: &App, link: &Scope<App>) -> Html {
-    let p = &app.playground;
-    let on_text = link.callback(|e: InputEvent| {
-        Msg::ClientText(e.target_unchecked_into::<HtmlInputElement>().value())
+fn client(s: &Session, part: &PartProps) -> Html {
+    let (p, link) = (&s.playground, &part.send);
+    let on_text = link.reform(|e: InputEvent| {
+        Msg::Do(Input::ClientText(
+            e.target_unchecked_into::<HtmlInputElement>().value(),
+        ))
     });
-    let on_target = link.callback(|e: Event| {
+    let on_target = link.reform(|e: Event| {
         let value = e.target_unchecked_into::<HtmlInputElement>().value();
-        Msg::ClientTarget(value.parse().ok())
+        Msg::Do(Input::ClientTarget(value.parse().ok()))
     });
-    let on_submit = link.callback(|e: SubmitEvent| {
+    let on_submit = link.reform(|e: SubmitEvent| {
         e.prevent_default();
-        Msg::Send
+        Msg::Do(Input::Send)
     });
-    let requests: Vec<_> = p
-        .sim
-        .history()
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.client >= USER_CLIENT_BASE)
-        .collect();
     html! {
         <div class="panel client">
             <h2>{ "Client" }</h2>
             <form onsubmit={on_submit}>
                 <input type="text" aria-label="Message" placeholder="hello, or read x / write x 1 / cas x 1 2"
-                    value={app.drafts.client_text.clone()} oninput={on_text} />
+                    value={s.drafts.client_text.clone()} oninput={on_text} />
                 <select aria-label="Send to" onchange={on_target}>
-                    <option value="leader" selected={app.drafts.client_target.is_none()}>{ "the leader" }</option>
+                    <option value="leader" selected={s.drafts.client_target.is_none()}>{ "the leader" }</option>
                     { for (1..=p.sim.config().nodes).map(|n| html! {
-                        <option value={n.to_string()} selected={app.drafts.client_target == Some(n)}>{ format!("node {n}") }</option>
+                        <option value={n.to_string()} selected={s.drafts.client_target == Some(n)}>{ format!("node {n}") }</option>
                     }) }
                 </select>
                 <button type="submit">{ "Send" }</button>
-                <button type="button" aria-keyshortcuts="C" onclick={link.callback(|_| Msg::Key(KeyCommand::ClientRequestToLeader))}>{ "Request to leader" }</button>
+                <button type="button" aria-keyshortcuts="C" onclick={select(link, Input::Key(KeyCommand::ClientRequestToLeader))}>{ "Request to leader" }</button>
             </form>
             <ol class="requests" aria-label="Your requests" reversed=true>
-                { for requests.iter().rev().take(8).map(|(_, o)| {
-                    let waiting = p.sim.workload().outstanding().find(|w| w.command.client == o.client);
-                    let at = o.index.map_or(String::new(), |i| format!(" at index {i}"));
-                    let redirected = if o.redirects > 0 { format!(", redirected {}×", o.redirects) } else { String::new() };
-                    let status = match (o.outcome, waiting) {
-                        (Outcome::Ok, _) => {
-                            let read = o.read_result.as_ref().map_or(String::new(), |v| format!(", read {v}"));
-                            format!("committed{at} and applied{read}{redirected}")
-                        }
-                        (Outcome::Fail, _) if o.index.is_some() => format!("failed: another entry was committed{at}"),
-                        (Outcome::Fail, _) => "failed (had no effect)".to_string(),
-                        (Outcome::Unknown, Some(w)) if w.redirects > 0 => format!("sent to n{}, redirected {}×, waiting", w.target, w.redirects),
-                        (Outcome::Unknown, Some(w)) => format!("sent to n{}, waiting", w.target),
-                        (Outcome::Unknown, None) => "timed out (outcome unknown)".to_string(),
-                    };
-                    html! { <li class={o.outcome.as_str()}>{ format!("{} — {status}", o.op) }</li> }
+                { for requests::latest(&p.sim, 8).into_iter().map(|r| html! {
+                    <li class={r.outcome.as_str()}>{ format!("{} — {}", r.op, r.status) }</li>
                 }) }
             </ol>
         </div>
     }
 }
 
-pub fn network(app: &App, link: &Scope<App>) -> Html {
-    let p = &app.playground;
+fn network(s: &Session, part: &PartProps) -> Html {
+    let (p, link) = (&s.playground, &part.send);
     let n = p.sim.config().nodes;
     let config = p.sim.network().config;
-    let leader = p.sim.leader();
     let slider = |label: &'static str,
                   value: f64,
-                  max: f64,
-                  step: f64,
-                  set: fn(NetworkConfig, f64) -> NetworkConfig| {
-        let on_input = link.callback(move |e: InputEvent| {
+                  max: &'static str,
+                  step: &'static str,
+                  places: usize,
+                  edit: fn(f64) -> NetworkEdit| {
+        let on_input = link.reform(move |e: InputEvent| {
             let v = e
                 .target_unchecked_into::<HtmlInputElement>()
                 .value_as_number();
-            Msg::SetNetwork(set(config, v))
+            Msg::Do(Input::Network(edit(v)))
         });
+        let value = fixed(value, places);
         html! {
             <label class="slider">{ label }
-                <input type="range" min="0" max={max.to_string()} step={step.to_string()} value={value.to_string()} aria-label={label} oninput={on_input} />
-                <output>{ value.to_string() }</output>
+                <input type="range" min="0" {max} {step} value={value.clone()} aria-label={label} oninput={on_input} />
+                <output>{ value }</output>
             </label>
         }
     };
-    let minority: Vec<NodeId> = {
-        let mut ids: Vec<NodeId> = leader.into_iter().collect();
-        ids.extend((1..=n).filter(|&i| Some(i) != leader));
-        ids.truncate(((n - 1) / 2) as usize);
-        ids
-    };
-    let on_cut = link.callback(|e: InputEvent| {
-        Msg::CutText(e.target_unchecked_into::<HtmlInputElement>().value())
+    let on_cut = link.reform(|e: InputEvent| {
+        Msg::Do(Input::CutText(
+            e.target_unchecked_into::<HtmlInputElement>().value(),
+        ))
     });
+    let ms = |t: u64| (t / MILLIS) as f64;
     html! {
         <div class="panel network">
             <h2>{ "Network" }</h2>
             <div class="presets">
-                <button aria-keyshortcuts="P" onclick={link.callback(|_| Msg::Key(KeyCommand::IsolateLeader))}>{ "Isolate leader" }</button>
-                <button onclick={link.callback(move |_| Msg::Act(Action::Partition(vec![minority.clone()])))}>{ "Majority / minority" }</button>
-                <button aria-keyshortcuts="H" onclick={link.callback(|_| Msg::Act(Action::Heal))}>{ "Heal" }</button>
+                <button aria-keyshortcuts="P" onclick={select(link, Input::Key(KeyCommand::IsolateLeader))}>{ "Isolate leader" }</button>
+                <button onclick={select(link, Input::MajorityMinority)}>{ "Majority / minority" }</button>
+                <button aria-keyshortcuts="H" onclick={act(link, Action::Heal)}>{ "Heal" }</button>
             </div>
             <fieldset class="sides">
                 <legend>{ "Split: nodes on one side" }</legend>
                 { for (1..=n).map(|id| html! {
-                    <label><input type="checkbox" checked={app.drafts.side.contains(&id)}
-                        onchange={link.callback(move |_| Msg::ToggleSide(id))} />{ format!("n{id}") }</label>
+                    <label><input type="checkbox" checked={s.drafts.side.contains(&id)}
+                        onchange={link.reform(move |_| Msg::Do(Input::ToggleSide(id)))} />{ format!("n{id}") }</label>
                 }) }
-                <button onclick={link.callback(|_| Msg::SplitSides)}>{ "Split" }</button>
+                <button onclick={select(link, Input::SplitSides)}>{ "Split" }</button>
             </fieldset>
             <div class="cut">
-                <input type="text" aria-label="Link to cut" placeholder="1->2" value={app.drafts.cut.clone()} oninput={on_cut} />
-                <button onclick={link.callback(|_| Msg::Cut)}>{ "Cut one way" }</button>
+                <input type="text" aria-label="Link to cut" placeholder="1->2" value={s.drafts.cut.clone()} oninput={on_cut} />
+                <button onclick={select(link, Input::Cut)}>{ "Cut one way" }</button>
             </div>
-            { slider("Latency min (ms)", (config.latency_min / MILLIS) as f64, 200.0, 1.0, |mut c, v| { c.latency_min = v as u64 * MILLIS; c.latency_max = c.latency_max.max(c.latency_min); c }) }
-            { slider("Latency max (ms)", (config.latency_max / MILLIS) as f64, 200.0, 1.0, |mut c, v| { c.latency_max = v as u64 * MILLIS; c.latency_min = c.latency_min.min(c.latency_max); c }) }
-            { slider("Loss", config.loss, 1.0, 0.01, |mut c, v| { c.loss = v; c }) }
-            { slider("Duplication", config.duplication, 1.0, 0.01, |mut c, v| { c.duplication = v; c }) }
+            { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, NetworkEdit::LatencyMinMs) }
+            { slider("Latency max (ms)", ms(config.latency_max), "200", "1", 0, NetworkEdit::LatencyMaxMs) }
+            { slider("Loss", config.loss, "1", "0.01", 2, NetworkEdit::Loss) }
+            { slider("Duplication", config.duplication, "1", "0.01", 2, NetworkEdit::Duplication) }
         </div>
     }
 }
 
 /// What each node delivered, in order, and its key-value state: the same
 /// messages in the same order everywhere.
-pub fn applied(p: &Playground) -> Html {
+fn applied(s: &Session, _: &PartProps) -> Html {
+    let p = &s.playground;
     html! {
         <div class="applied">
             <h2>{ "Delivered, in order" }</h2>
@@ -271,20 +304,22 @@ pub fn applied(p: &Playground) -> Html {
     }
 }
 
-/// The event log in words, newest first.
-pub fn event_log(p: &Playground) -> Html {
+/// The event log in words, newest first; each line keyed by its number,
+/// so a new line is one new list item.
+fn event_log(s: &Session, _: &PartProps) -> Html {
+    let p = &s.playground;
     html! {
         <div class="event-log">
             <h2>{ "Events" }</h2>
             <ol aria-label="Event log" aria-live="off">
-                { for p.events.until(p.sim.now()).rev().take(60).map(|line| html! { <li>{ line }</li> }) }
+                { for p.events.numbered_until(p.sim.now()).rev().take(60).map(|(n, line)| html! { <li key={n}>{ line }</li> }) }
             </ol>
         </div>
     }
 }
 
-pub fn help(p: &Playground, link: &Scope<App>) -> Html {
-    if !p.help_open {
+fn help(s: &Session, part: &PartProps) -> Html {
+    if !s.playground.help_open {
         return html! {};
     }
     html! {
@@ -293,18 +328,18 @@ pub fn help(p: &Playground, link: &Scope<App>) -> Html {
                 <h2>{ "Keyboard" }</h2>
                 <table>{ for BINDINGS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }</table>
                 <p>{ "Nodes: fill colour is the term; the outline is the role (leader: double ring, candidate: dashed, follower: thin); grey is stopped. The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries." }</p>
-                <button onclick={link.callback(|_| Msg::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
+                <button onclick={select(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
             </div>
         </div>
     }
 }
 
-pub fn notice(app: &App) -> Html {
-    let text = app
+fn notice(s: &Session, _: &PartProps) -> Html {
+    let text = s
         .drafts
         .error
         .clone()
-        .or_else(|| app.playground.notice.clone());
+        .or_else(|| s.playground.notice.clone());
     html! {
         <p class="notice" role="status" aria-live="polite">{ text.unwrap_or_default() }</p>
     }

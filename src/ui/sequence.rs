@@ -2,15 +2,22 @@
 //! stretches where a node led, ran for election or was stopped. The SVG
 //! is written by `view::sequence_svg`; this only places it in the page.
 
-use crate::raft::Time;
-use crate::view::message_history::MessageHistory;
+use super::part::{part, PartProps};
 use crate::view::sequence::{self, WINDOW};
 use crate::view::sequence_svg;
+use crate::view::session::Session;
 use yew::prelude::*;
 
+part!(
+    /// The message diagram.
+    Sequence,
+    view
+);
+
 /// The last [`WINDOW`] of simulated time up to `now`, as it was at `now`.
-pub fn view(history: &MessageHistory, nodes: u64, now: Time) -> Html {
-    let d = sequence::diagram(history, nodes, now, WINDOW);
+fn view(s: &Session, _: &PartProps) -> Html {
+    let p = &s.playground;
+    let d = sequence::diagram(&p.messages, p.scenario.nodes, p.sim.now(), WINDOW);
     html! {
         <section class="sequence" aria-label="Message diagram">
             <h2>{ "Messages over time" }</h2>

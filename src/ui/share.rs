@@ -2,30 +2,42 @@
 //! A broken link or file gets a message and leaves the session as it was.
 
 use super::app::{App, Msg};
-use crate::sim::Scenario;
-use crate::view::permalink;
+use super::part::{part, PartProps};
+use crate::view::session::{Input, Session};
 use web_sys::HtmlInputElement;
 use yew::html::Scope;
 use yew::prelude::*;
 
-pub fn view(app: &App, link: &Scope<App>) -> Html {
-    let on_import_text = link.callback(|e: InputEvent| {
-        Msg::ImportText(e.target_unchecked_into::<HtmlInputElement>().value())
+part!(
+    /// Share this run as a link, a file or an iframe; load one back.
+    Share,
+    view
+);
+
+fn view(s: &Session, part: &PartProps) -> Html {
+    let link = &part.send;
+    let on_import_text = link.reform(|e: InputEvent| {
+        Msg::Do(Input::ImportText(
+            e.target_unchecked_into::<HtmlInputElement>().value(),
+        ))
     });
-    let on_file = link.batch_callback(|e: Event| {
+    let send = link.clone();
+    let on_file = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
         let file = input.files().and_then(|files| files.get(0));
         input.set_value(""); // choosing the same file again still loads it
-        file.map(Msg::FileChosen)
+        if let Some(file) = file {
+            send.emit(Msg::FileChosen(file));
+        }
     });
     html! {
         <div class="panel share">
             <h2>{ "Share" }</h2>
             <div class="actions">
-                <button onclick={link.callback(|_| Msg::Share)}>{ "Share this run" }</button>
-                <button onclick={link.callback(|_| Msg::Embed)}>{ "Embed" }</button>
+                <button onclick={link.reform(|_| Msg::Share)}>{ "Share this run" }</button>
+                <button onclick={link.reform(|_| Msg::Embed)}>{ "Embed" }</button>
             </div>
-            if let Some((url, json)) = &app.drafts.shared {
+            if let Some((url, json)) = &s.drafts.shared {
                 <label class="shared">{ "Link" }
                     <input type="text" readonly=true aria-label="Link to this run" value={url.clone()} />
                 </label>
@@ -34,16 +46,16 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
                     { "Download scenario (JSON)" }
                 </a>
             }
-            if let Some(snippet) = &app.drafts.embed_snippet {
+            if let Some(snippet) = &s.drafts.embed_snippet {
                 <label class="shared">{ "Paste this into a page to embed the run" }
                     <textarea readonly=true rows="3" aria-label="Embed code" value={snippet.clone()} />
                 </label>
             }
             <label class="import">{ "Load a link or scenario JSON" }
-                <textarea aria-label="Scenario to load" rows="2" value={app.drafts.import.clone()} oninput={on_import_text} />
+                <textarea aria-label="Scenario to load" rows="2" value={s.drafts.import.clone()} oninput={on_import_text} />
             </label>
             <div class="actions">
-                <button onclick={link.callback(|_| Msg::Import)}>{ "Load" }</button>
+                <button onclick={link.reform(|_| Msg::Do(Input::Import))}>{ "Load" }</button>
                 <label class="file">{ "or a file: " }
                     <input type="file" accept=".json,application/json" aria-label="Scenario file" onchange={on_file} />
                 </label>
@@ -52,24 +64,12 @@ pub fn view(app: &App, link: &Scope<App>) -> Html {
     }
 }
 
-/// A scenario from what a person pasted: a link, a `#z=...` (or older `#s=...`) fragment, or
-/// the JSON itself.
-pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
-    let text = text.trim();
-    if text.starts_with('{') {
-        return Scenario::from_json(text);
-    }
-    let fragment = text.split_once('#').map_or(text, |(_, f)| f);
-    permalink::decode(fragment)?
-        .ok_or_else(|| "that is neither a playground link nor scenario JSON".to_string())
-}
-
-/// The page's address with `fragment`.
-pub fn url_with(fragment: &str) -> String {
+/// The page's address with its query, without its fragment.
+pub fn page_with_query() -> String {
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
-    format!("{}{search}#{fragment}", page_address())
+    format!("{}{search}", page_address())
 }
 
 /// The page's address without query or fragment.
@@ -86,11 +86,11 @@ pub fn read_file(file: web_sys::File, link: Scope<App>) {
     let limit = crate::json::MAX_INPUT;
     if file.size() > limit as f64 {
         let name = file.name();
-        link.send_message(Msg::FileRead(Err(format!(
+        link.send_message(Msg::Do(Input::FileRead(Err(format!(
             "{name} is {:.0} KB; a scenario file is at most {} KB",
             file.size() / 1024.0,
             limit / 1024
-        ))));
+        )))));
         return;
     }
     let Ok(reader) = web_sys::FileReader::new() else {
@@ -99,9 +99,9 @@ pub fn read_file(file: web_sys::File, link: Scope<App>) {
     let done = reader.clone();
     let on_load = wasm_bindgen::closure::Closure::once_into_js(move || {
         let text = done.result().ok().and_then(|v| v.as_string());
-        link.send_message(Msg::FileRead(
+        link.send_message(Msg::Do(Input::FileRead(
             text.ok_or_else(|| "the file could not be read as text".to_string()),
-        ));
+        )));
     });
     reader.set_onloadend(Some(wasm_bindgen::JsCast::unchecked_ref(&on_load)));
     if reader.read_as_text(&file).is_err() {

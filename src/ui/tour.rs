@@ -1,18 +1,30 @@
 //! The guided tours: the menu that opens one, and the panel that narrates
 //! it with Back and Next (← and → too).
 
-use super::app::{App, Msg};
-use crate::view::tour_player::TourPlayer;
+use super::app::Msg;
+use super::part::{part, PartProps};
+use crate::view::session::{Input, Session};
 use crate::view::tours::TOURS;
 use web_sys::HtmlSelectElement;
-use yew::html::Scope;
 use yew::prelude::*;
 
-/// The menu of tours, in the top bar.
-pub fn menu(app: &App, link: &Scope<App>) -> Html {
-    let current = app.tour.as_ref().map(|t| t.tour.id);
-    let on_change = link.callback(|e: Event| {
-        Msg::TourChoose(e.target_unchecked_into::<HtmlSelectElement>().value())
+part!(
+    /// The menu of tours, in the top bar.
+    TourMenu,
+    menu
+);
+part!(
+    /// The narration of the current step, if a tour is open.
+    TourPanel,
+    panel
+);
+
+fn menu(s: &Session, part: &PartProps) -> Html {
+    let current = s.tour.as_ref().map(|t| t.tour.id);
+    let on_change = part.send.reform(|e: Event| {
+        Msg::Do(Input::TourChoose(
+            e.target_unchecked_into::<HtmlSelectElement>().value(),
+        ))
     });
     html! {
         <select class="tour-menu" aria-label="Guided tour" onchange={on_change}>
@@ -24,12 +36,12 @@ pub fn menu(app: &App, link: &Scope<App>) -> Html {
     }
 }
 
-/// The narration of the current step, if a tour is open.
-pub fn panel(app: &App, link: &Scope<App>) -> Html {
-    let Some(player) = &app.tour else {
+fn panel(s: &Session, part: &PartProps) -> Html {
+    let Some(player) = &s.tour else {
         return html! {};
     };
-    let p = &app.playground;
+    let p = &s.playground;
+    let on = |input: Input| part.send.reform(move |_| Msg::Do(input.clone()));
     let steps = player.tour.steps.len();
     let playing = p.pause_at.is_some();
     html! {
@@ -48,26 +60,20 @@ pub fn panel(app: &App, link: &Scope<App>) -> Html {
             if player.diverged(p) {
                 <p class="tour-note">
                     { "You changed the run, so the words may no longer match the picture. " }
-                    <button class="link" onclick={link.callback(|_| Msg::TourRestartStep)}>{ "Put the tour's run back" }</button>
+                    <button class="link" onclick={on(Input::TourRestartStep)}>{ "Put the tour's run back" }</button>
                 </p>
             }
             <div class="tour-buttons">
                 <button aria-keyshortcuts="ArrowLeft" disabled={player.step == 0 && !playing}
-                    onclick={link.callback(|_| Msg::TourBack)}>{ "← Back" }</button>
+                    onclick={on(Input::TourBack)}>{ "← Back" }</button>
                 <button class="primary" aria-keyshortcuts="ArrowRight" disabled={player.is_last() && !playing}
-                    onclick={link.callback(|_| Msg::TourNext)}>
+                    onclick={on(Input::TourNext)}>
                     { if playing { "Skip ahead →" } else { "Next →" } }
                 </button>
-                if !app.embed {
-                    <button class="link" onclick={link.callback(|_| Msg::TourEnd)}>{ "End the tour" }</button>
+                if !s.embed {
+                    <button class="link" onclick={on(Input::TourEnd)}>{ "End the tour" }</button>
                 }
             </div>
         </section>
     }
-}
-
-/// The query string that links to `player`'s current step (steps count
-/// from 1 in links).
-pub fn query(player: &TourPlayer) -> String {
-    format!("tour={}&step={}", player.tour.id, player.step + 1)
 }

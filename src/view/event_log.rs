@@ -26,6 +26,9 @@ pub struct Election {
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
     lines: VecDeque<(Time, String)>,
+    /// How many lines scrolled away before the first kept one, so each
+    /// line keeps one number for as long as it is shown.
+    scrolled_away: u64,
     /// Each node's last (role, term), to tell a change from a repeat.
     roles: BTreeMap<NodeId, (NodeStatus, u64)>,
     /// Every leader elected, for the timeline's marks (one per term, so
@@ -40,9 +43,22 @@ impl EventLog {
     }
 
     /// The lines up to simulated time `now`: what the cursor has seen.
-    pub fn until(&self, now: Time) -> impl DoubleEndedIterator<Item = &String> {
+    pub fn until(&self, now: Time) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
         let end = self.lines.partition_point(|(t, _)| *t <= now);
         self.lines.range(..end).map(|(_, line)| line)
+    }
+
+    /// The lines up to `now`, each with its number in the run (from 0),
+    /// which stays the same as lines scroll away: a key for redrawing only
+    /// the lines that are new.
+    pub fn numbered_until(
+        &self,
+        now: Time,
+    ) -> impl DoubleEndedIterator<Item = (u64, &String)> + ExactSizeIterator {
+        let first = self.scrolled_away;
+        self.until(now)
+            .enumerate()
+            .map(move |(i, line)| (first + i as u64, line))
     }
 
     /// Every leader elected so far, in time order (one per term).
@@ -94,6 +110,7 @@ impl EventLog {
         if let Some(text) = self.describe(event) {
             if self.lines.len() == KEEP {
                 self.lines.pop_front();
+                self.scrolled_away += 1;
             }
             self.lines.push_back((
                 t,
@@ -173,5 +190,31 @@ mod tests {
         assert!(text.contains(&format!("action: stop {leader}")), "{text}");
         assert!(text.contains(&format!("node {leader} stopped")), "{text}");
         assert!(lines.iter().all(|l| l.starts_with("t=")));
+    }
+
+    /// A line keeps its number while older ones scroll away, so the page
+    /// adds only new lines to the list it shows.
+    #[test]
+    fn lines_keep_their_numbers_as_old_ones_scroll_away() {
+        let mut log = super::EventLog::default();
+        let event = crate::sim::TraceEvent::Action {
+            description: "heal".into(),
+        };
+        for t in 0..(super::KEEP as u64 + 5) {
+            log.record(t * crate::raft::MILLIS, &event);
+        }
+        assert_eq!(log.len(), super::KEEP);
+        let numbered: Vec<(u64, String)> = log
+            .numbered_until(u64::MAX)
+            .map(|(n, l)| (n, l.clone()))
+            .collect();
+        assert_eq!(numbered[0].0, 5, "five scrolled away");
+        assert!(numbered[0].1.starts_with("t=0.005s"), "{}", numbered[0].1);
+        assert_eq!(numbered.last().unwrap().0, super::KEEP as u64 + 4);
+        assert_eq!(
+            log.numbered_until(9 * crate::raft::MILLIS).count(),
+            5,
+            "t=5..=9 ms"
+        );
     }
 }

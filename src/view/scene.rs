@@ -24,8 +24,9 @@ pub struct NodeView {
     /// How much of the election timeout is left, 0..=1 (0 for leaders and
     /// stopped servers).
     pub timer_left: f64,
-    /// Votes a candidate holds, itself included.
-    pub votes: usize,
+    /// Where to draw the votes a candidate holds, itself included: dots
+    /// around the inside of its circle, clockwise from the top.
+    pub vote_dots: Vec<Point>,
     /// Its commit index.
     pub commit: u64,
     /// The accessible name: "Node 3, leader, term 4".
@@ -53,6 +54,11 @@ pub struct MessageView {
     pub ok: Option<bool>,
     /// AppendEntries with entries (not a heartbeat).
     pub carries_entries: bool,
+    /// The dot's radius: bigger when it carries entries.
+    pub radius: f64,
+    /// A short arrow from the dot's edge towards the receiver, shown while
+    /// paused: where it starts and where its head is.
+    pub direction: (Point, Point),
     /// Sender and receiver, for the accessible name and details.
     pub from_name: String,
     /// The receiver: "node 2", "client 1" or "you".
@@ -163,10 +169,11 @@ fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) ->
         0.0
     };
     let term = node.current_term();
+    let (center, radius) = (places[node.id() as usize - 1], geometry::node_radius(n));
     NodeView {
         id: node.id(),
-        center: places[node.id() as usize - 1],
-        radius: geometry::node_radius(n),
+        center,
+        radius,
         role,
         term,
         fill: if server.up {
@@ -175,14 +182,31 @@ fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) ->
             palette::STOPPED
         },
         timer_left: timer_left.clamp(0.0, 1.0),
-        votes: if node.role() == Role::Candidate {
-            node.votes().len()
+        vote_dots: if node.role() == Role::Candidate {
+            vote_dots(center, radius, node.votes().len())
         } else {
-            0
+            Vec::new()
         },
         commit: node.commit_index(),
         label: format!("Node {}, {role}, term {term}", node.id()),
     }
+}
+
+/// Room for the votes of the largest cluster drawn (9 servers).
+const VOTE_SLOTS: f64 = 9.0;
+
+/// `votes` dots just inside a circle at `center` of `radius`, one slot of
+/// nine each, clockwise from twelve o'clock.
+fn vote_dots(center: Point, radius: f64, votes: usize) -> Vec<Point> {
+    (0..votes)
+        .map(|i| {
+            let angle = std::f64::consts::TAU * i as f64 / VOTE_SLOTS;
+            Point {
+                x: center.x + (radius - 7.0) * angle.sin(),
+                y: center.y - (radius - 7.0) * angle.cos(),
+            }
+        })
+        .collect()
 }
 
 fn endpoint_position(e: Endpoint, places: &[Point]) -> Point {
@@ -218,11 +242,15 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         Packet::ClientReply(_) => (true, None, false),
         _ => (false, None, false),
     };
+    let at = geometry::along(from, to, progress, margin);
+    let radius = if carries_entries { 7.0 } else { 5.0 };
     MessageView {
         id: m.id,
         from,
         to,
-        at: geometry::along(from, to, progress, margin),
+        at,
+        radius,
+        direction: direction(at, to, radius),
         kind: m.packet.kind(),
         color: palette::message_color(m.packet.kind()),
         reply,
@@ -233,6 +261,23 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         sent_at: m.sent_at,
         deliver_at: m.deliver_at,
     }
+}
+
+/// The paused-picture arrow of a message at `at` flying to `to`: from the
+/// dot's edge, 9 px of shaft towards the receiver.
+fn direction(at: Point, to: Point, radius: f64) -> (Point, Point) {
+    let (dx, dy) = (to.x - at.x, to.y - at.y);
+    let len = dx.hypot(dy).max(1e-6);
+    let (ux, uy) = (dx / len, dy / len);
+    let tail = Point {
+        x: at.x + ux * radius,
+        y: at.y + uy * radius,
+    };
+    let head = Point {
+        x: at.x + ux * (radius + 9.0),
+        y: at.y + uy * (radius + 9.0),
+    };
+    (tail, head)
 }
 
 fn links(sim: &Simulation, n: u64, places: &[Point]) -> Vec<LinkView> {
@@ -252,60 +297,6 @@ fn links(sim: &Simulation, n: u64, places: &[Point]) -> Vec<LinkView> {
         }
     }
     out
-}
-
-/// One row of the log table: a server's entries in the visible window.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LogRow {
-    /// The server's id.
-    pub id: NodeId,
-    /// The server is stopped (frozen or crashed).
-    pub stopped: bool,
-    /// (index, term, committed on this server), for indices in the window
-    /// that this server holds.
-    pub cells: Vec<(u64, u64, bool)>,
-    /// The leader's nextIndex and matchIndex for this server, if a leader
-    /// is tracking it.
-    pub next_index: Option<u64>,
-    /// The leader's matchIndex for this server, likewise.
-    pub match_index: Option<u64>,
-}
-
-/// The log table over the last `width` indices of the longest log.
-pub fn log_rows(sim: &Simulation, width: u64) -> (u64, u64, Vec<LogRow>) {
-    let longest = sim
-        .servers()
-        .iter()
-        .map(|s| s.node.log().last_index())
-        .max()
-        .unwrap_or(0);
-    let first = longest.saturating_sub(width.saturating_sub(1)).max(1);
-    let leader = sim.leader().and_then(|id| sim.server(id));
-    let rows = sim
-        .servers()
-        .iter()
-        .map(|s| {
-            let node = &s.node;
-            let cells = (first..=node.log().last_index())
-                .map(|i| {
-                    (
-                        i,
-                        node.log().term_at(i).unwrap_or(0),
-                        i <= node.commit_index(),
-                    )
-                })
-                .collect();
-            let progress = leader.and_then(|l| l.node.progress().get(&node.id()));
-            LogRow {
-                id: node.id(),
-                stopped: !s.up,
-                cells,
-                next_index: progress.map(|p| p.next_index),
-                match_index: progress.map(|p| p.match_index),
-            }
-        })
-        .collect();
-    (first, longest, rows)
 }
 
 #[cfg(test)]
@@ -376,20 +367,52 @@ mod tests {
     }
 
     #[test]
-    fn the_log_table_marks_committed_entries_and_leader_progress() {
+    fn a_candidate_shows_one_dot_per_vote_inside_its_circle() {
+        let mut sim = sim();
+        while !sim
+            .servers()
+            .iter()
+            .any(|s| s.node.role() == Role::Candidate && s.node.votes().len() >= 2)
+        {
+            sim.step();
+        }
+        let s = scene(&sim);
+        let candidate = s.nodes.iter().find(|n| n.role == "candidate").unwrap();
+        let node = sim.server(candidate.id).unwrap();
+        assert_eq!(candidate.vote_dots.len(), node.node.votes().len());
+        let first = candidate.vote_dots[0];
+        assert!(
+            (first.x - candidate.center.x).abs() < 1e-9,
+            "the first at twelve o'clock"
+        );
+        assert!(first.y < candidate.center.y);
+        for dot in &candidate.vote_dots {
+            let d = (dot.x - candidate.center.x).hypot(dot.y - candidate.center.y);
+            assert!(
+                (d - (candidate.radius - 7.0)).abs() < 1e-9,
+                "inside the rim"
+            );
+        }
+        assert!(s
+            .nodes
+            .iter()
+            .filter(|n| n.role != "candidate")
+            .all(|n| n.vote_dots.is_empty()));
+    }
+
+    #[test]
+    fn a_message_arrow_points_from_its_edge_towards_the_receiver() {
         let mut sim = sim();
         sim.run_until(1000 * MILLIS);
-        let (first, last, rows) = log_rows(&sim, 10);
-        assert_eq!(first, 1);
-        assert!(last >= 1);
+        let m = scene(&sim).messages[0].clone();
+        let (tail, head) = m.direction;
+        let dist = |p: Point| (p.x - m.at.x).hypot(p.y - m.at.y);
+        assert!((dist(tail) - m.radius).abs() < 1e-9);
+        assert!((dist(head) - (m.radius + 9.0)).abs() < 1e-9);
+        let to_receiver = |p: Point| (p.x - m.to.x).hypot(p.y - m.to.y);
         assert!(
-            rows.iter().all(|r| r.cells.iter().all(|c| c.2)),
-            "the no-op is committed everywhere"
+            to_receiver(head) < to_receiver(tail),
+            "it points at the receiver"
         );
-        let leader = sim.leader().unwrap();
-        assert!(rows
-            .iter()
-            .filter(|r| r.id != leader)
-            .all(|r| r.match_index.is_some()));
     }
 }

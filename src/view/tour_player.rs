@@ -66,6 +66,12 @@ impl TourPlayer {
         self.tour.steps[self.shown_step(p)].text
     }
 
+    /// The query string that links to the step reached (steps count from
+    /// 1 in links): `tour=figure-8&step=2`.
+    pub fn query(&self) -> String {
+        format!("tour={}&step={}", self.tour.id, self.step + 1)
+    }
+
     /// Is the step reached the tour's last?
     pub fn is_last(&self) -> bool {
         self.step + 1 == self.tour.steps.len()

@@ -1,0 +1,204 @@
+//! The log table as the page shows it: one row per server and one cell per
+//! index of a window of the most recent indices, each entry with its term
+//! and whether that server knows it committed, and the leader's nextIndex
+//! and matchIndex for each follower marked in that follower's row (paper
+//! Figure 2, "volatile state on leaders").
+
+use crate::raft::{LogIndex, NodeId, Term};
+use crate::sim::Simulation;
+
+/// A leader's bookkeeping shown in a follower's row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogMark {
+    /// The next index the leader will send this follower.
+    Next,
+    /// The highest index the leader knows this follower holds.
+    Match,
+}
+
+impl LogMark {
+    /// The mark's word, also its CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogMark::Next => "next",
+            LogMark::Match => "match",
+        }
+    }
+}
+
+/// One cell: an index in one server's row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogCell {
+    /// The log index.
+    pub index: LogIndex,
+    /// The entry's term and whether the server knows it committed; `None`
+    /// past the end of its log.
+    pub entry: Option<(Term, bool)>,
+    /// The leader's marks at this index.
+    pub marks: Vec<LogMark>,
+}
+
+/// One server's row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    /// The server.
+    pub id: NodeId,
+    /// Stopped servers' rows are greyed.
+    pub stopped: bool,
+    /// One cell per index shown, in order.
+    pub cells: Vec<LogCell>,
+}
+
+/// The whole table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogTable {
+    /// The first index shown.
+    pub first: LogIndex,
+    /// The last index of the longest log.
+    pub last: LogIndex,
+    /// A row per server, in id order.
+    pub rows: Vec<LogRow>,
+}
+
+impl LogTable {
+    /// The indices shown, one column each.
+    pub fn indices(&self) -> std::ops::RangeInclusive<LogIndex> {
+        self.first..=self.last.max(self.first)
+    }
+}
+
+/// The table for `sim`, showing at most `width` of the latest indices.
+pub fn log_table(sim: &Simulation, width: u64) -> LogTable {
+    let last = sim
+        .servers()
+        .iter()
+        .map(|s| s.node.log().last_index())
+        .max()
+        .unwrap_or(0);
+    let first = last.saturating_sub(width.saturating_sub(1)).max(1);
+    let leader = sim.leader().and_then(|id| sim.server(id));
+    let rows = sim
+        .servers()
+        .iter()
+        .map(|s| {
+            let node = &s.node;
+            let progress = leader.and_then(|l| l.node.progress().get(&node.id()));
+            let cells = (first..=last.max(first))
+                .map(|index| {
+                    let entry = (index <= node.log().last_index()).then(|| {
+                        let term = node.log().term_at(index).unwrap_or(0);
+                        (term, index <= node.commit_index())
+                    });
+                    let mut marks = Vec::new();
+                    if progress.is_some_and(|p| p.next_index == index) {
+                        marks.push(LogMark::Next);
+                    }
+                    if progress.is_some_and(|p| p.match_index == index) {
+                        marks.push(LogMark::Match);
+                    }
+                    LogCell {
+                        index,
+                        entry,
+                        marks,
+                    }
+                })
+                .collect();
+            LogRow {
+                id: node.id(),
+                stopped: !s.up,
+                cells,
+            }
+        })
+        .collect();
+    LogTable { first, last, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{Op, MILLIS};
+    use crate::sim::{Action, SimConfig};
+
+    fn sim() -> Simulation {
+        let config = SimConfig {
+            nodes: 3,
+            seed: 3,
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).unwrap();
+        sim.run_until(1000 * MILLIS);
+        sim
+    }
+
+    fn write(value: &str) -> Action {
+        write_to(None, value)
+    }
+
+    fn write_to(to: Option<NodeId>, value: &str) -> Action {
+        Action::ClientRequest {
+            to,
+            op: Op::Write {
+                key: "x".into(),
+                value: value.into(),
+            },
+        }
+    }
+
+    #[test]
+    fn committed_entries_are_marked_and_every_row_has_every_column() {
+        let sim = sim();
+        let t = log_table(&sim, 10);
+        assert_eq!((t.first, t.last), (1, 1), "the leader's no-op");
+        for row in &t.rows {
+            assert_eq!(row.cells.len(), 1);
+            assert!(matches!(row.cells[0].entry, Some((_, true))), "committed");
+        }
+    }
+
+    /// A follower that missed entries: the leader's nextIndex sits past its
+    /// log's end and its matchIndex at its last entry; its empty cells are
+    /// still there to carry the marks.
+    #[test]
+    fn the_leader_marks_next_and_match_in_each_follower_row() {
+        let mut sim = sim();
+        let leader = sim.leader().unwrap();
+        let lagging = (1..=3).find(|&n| n != leader).unwrap();
+        sim.act(Action::Stop(lagging)).unwrap();
+        for v in ["a", "b", "c"] {
+            sim.act(write_to(Some(leader), v)).unwrap();
+        }
+        sim.run_until(sim.now() + 300 * MILLIS);
+        let t = log_table(&sim, 10);
+        assert_eq!(t.last, 4);
+        let row = &t.rows[lagging as usize - 1];
+        assert!(row.stopped);
+        let marked = |mark| {
+            row.cells
+                .iter()
+                .filter(|c| c.marks.contains(&mark))
+                .map(|c| c.index)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(marked(LogMark::Match), vec![1]);
+        assert_eq!(row.cells[1].entry, None, "missing entries are empty cells");
+        assert!(marked(LogMark::Next).len() <= 1);
+        let leader_row = &t.rows[leader as usize - 1];
+        assert!(
+            leader_row.cells.iter().all(|c| c.marks.is_empty()),
+            "not for itself"
+        );
+    }
+
+    #[test]
+    fn a_long_log_shows_its_latest_window() {
+        let mut sim = sim();
+        for i in 0..12 {
+            sim.act(write(&i.to_string())).unwrap();
+        }
+        sim.run_until(sim.now() + 300 * MILLIS);
+        let t = log_table(&sim, 5);
+        assert_eq!((t.first, t.last), (9, 13));
+        assert!(t.rows.iter().all(|r| r.cells.len() == 5));
+        assert_eq!(t.indices().count(), 5);
+    }
+}

@@ -1,0 +1,142 @@
+//! The client panel's list of the person's own requests, newest first, each
+//! with what became of it in words: committed where, failed why, still
+//! waiting where, or timed out with its outcome unknown (a linearizability
+//! checker must then consider both, paper §6.3).
+
+use crate::sim::workload::USER_CLIENT_BASE;
+use crate::sim::{Outcome, Simulation};
+
+/// One request as the panel lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestLine {
+    /// What was asked ("write msg hello").
+    pub op: String,
+    /// What became of it.
+    pub status: String,
+    /// Its outcome, for the line's colour.
+    pub outcome: Outcome,
+}
+
+/// The person's last `count` requests in `sim`, newest first.
+pub fn latest(sim: &Simulation, count: usize) -> Vec<RequestLine> {
+    sim.history()
+        .iter()
+        .rev()
+        .filter(|o| o.client >= USER_CLIENT_BASE)
+        .take(count)
+        .map(|o| {
+            let waiting = sim
+                .workload()
+                .outstanding()
+                .find(|w| w.command.client == o.client);
+            let at = o.index.map_or(String::new(), |i| format!(" at index {i}"));
+            let redirected = match o.redirects {
+                0 => String::new(),
+                n => format!(", redirected {n}×"),
+            };
+            let status = match (o.outcome, waiting) {
+                (Outcome::Ok, _) => {
+                    let read = o
+                        .read_result
+                        .as_ref()
+                        .map_or(String::new(), |v| format!(", read {v}"));
+                    format!("committed{at} and applied{read}{redirected}")
+                }
+                (Outcome::Fail, _) if o.index.is_some() => {
+                    format!("failed: another entry was committed{at}")
+                }
+                (Outcome::Fail, _) => "failed (had no effect)".to_string(),
+                (Outcome::Unknown, Some(w)) if w.redirects > 0 => format!(
+                    "sent to n{}, redirected {}×, waiting",
+                    w.target, w.redirects
+                ),
+                (Outcome::Unknown, Some(w)) => format!("sent to n{}, waiting", w.target),
+                (Outcome::Unknown, None) => "timed out (outcome unknown)".to_string(),
+            };
+            RequestLine {
+                op: o.op.to_string(),
+                status,
+                outcome: o.outcome,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{Op, MILLIS, SECONDS};
+    use crate::sim::{Action, NetworkConfig};
+    use crate::view::playground::Playground;
+
+    fn write(value: &str) -> Op {
+        Op::Write {
+            key: "msg".into(),
+            value: value.into(),
+        }
+    }
+
+    fn statuses(p: &Playground) -> Vec<String> {
+        latest(&p.sim, 8).into_iter().map(|l| l.status).collect()
+    }
+
+    #[test]
+    fn a_request_waits_at_its_server_then_commits_at_an_index() {
+        let mut p = Playground::new(1, 3).unwrap();
+        p.skip(1_000);
+        p.send(write("a"), None);
+        let leader = p.sim.leader().unwrap();
+        assert_eq!(statuses(&p), vec![format!("sent to n{leader}, waiting")]);
+        p.skip(500);
+        let lines = latest(&p.sim, 8);
+        assert_eq!(lines[0].outcome, Outcome::Ok);
+        assert!(
+            lines[0].status.starts_with("committed at index ")
+                && lines[0].status.ends_with(" and applied"),
+            "{}",
+            lines[0].status
+        );
+        assert_eq!(lines[0].op, write("a").to_string());
+    }
+
+    #[test]
+    fn a_request_to_a_follower_is_redirected_and_the_count_is_said() {
+        let mut p = Playground::new(1, 3).unwrap();
+        p.skip(1_000);
+        let leader = p.sim.leader().unwrap();
+        let follower = (1..=3).find(|&n| n != leader).unwrap();
+        p.send(write("b"), Some(follower));
+        p.skip(500);
+        let status = &statuses(&p)[0];
+        assert!(status.ends_with(", redirected 1×"), "{status}");
+    }
+
+    #[test]
+    fn a_request_cut_off_from_every_server_times_out_with_its_outcome_unknown() {
+        let mut p = Playground::new(1, 3).unwrap();
+        p.skip(1_000);
+        let lossy = NetworkConfig {
+            loss: 1.0,
+            ..p.sim.network().config
+        };
+        p.act(Action::SetNetwork(lossy));
+        p.send(write("c"), None);
+        p.skip(6 * SECONDS / MILLIS);
+        assert_eq!(statuses(&p), vec!["timed out (outcome unknown)"]);
+    }
+
+    #[test]
+    fn newest_first_and_only_the_persons_own() {
+        let mut p = Playground::with_load(1, 3, 20.0).unwrap();
+        p.skip(1_000);
+        for v in ["1", "2", "3"] {
+            p.send(write(v), None);
+        }
+        let ops: Vec<String> = latest(&p.sim, 2).into_iter().map(|l| l.op).collect();
+        assert_eq!(ops, vec![write("3").to_string(), write("2").to_string()]);
+        assert!(
+            p.sim.history().len() > 3,
+            "the background load is there too"
+        );
+    }
+}

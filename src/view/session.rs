@@ -1,0 +1,486 @@
+//! The page's session: the run on screen, the guided tour, what the panels'
+//! fields hold, and the host page's subscriptions. It takes every message a
+//! person (or a host page) sends as an [`Input`] and decides what happens,
+//! so all of the page's decisions are tested natively; the Yew `App` only
+//! wires the browser to it (frames, keys, the address bar, files, timers).
+
+use super::host_api::{Applied, HostApi, HostCommand, HostEvent};
+use super::keys::KeyCommand;
+use super::network_edits::{self, NetworkEdit};
+use super::op_text::parse_op;
+use super::playground::{Playground, Selection};
+use super::tour_player::TourPlayer;
+use super::url_params::UrlParams;
+use super::{embed, permalink, versions};
+use crate::raft::NodeId;
+use crate::sim::{Action, Scenario};
+use std::collections::BTreeSet;
+
+/// What the panels' fields hold before it becomes an action.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drafts {
+    /// The seed field.
+    pub seed: String,
+    /// The node-count menu.
+    pub nodes: String,
+    /// The client's message field.
+    pub client_text: String,
+    /// Where the client sends (None: the leader).
+    pub client_target: Option<NodeId>,
+    /// The nodes ticked for "Split".
+    pub side: BTreeSet<NodeId>,
+    /// The one-way cut field ("1->2").
+    pub cut: String,
+    /// What went wrong with the last thing asked, shown until the next.
+    pub error: Option<String>,
+    /// The last shared link and scenario JSON.
+    pub shared: Option<(String, String)>,
+    /// The last iframe snippet made.
+    pub embed_snippet: Option<String>,
+    /// The "Load a link or scenario JSON" field.
+    pub import: String,
+}
+
+/// Everything a person or a host page can ask of the page.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// An animation frame: `wall_ms` of real time passed since the last.
+    Frame {
+        /// Wall milliseconds since the previous frame (0 for the first).
+        wall_ms: f64,
+    },
+    /// A keyboard shortcut, or the button that does the same.
+    Key(KeyCommand),
+    /// Run this many simulated milliseconds at once.
+    Skip(u64),
+    /// The speed slider.
+    SetSpeed(f64),
+    /// A fresh cluster from the seed and node-count fields.
+    Reset,
+    /// The seed field changed.
+    SeedText(String),
+    /// The node-count menu changed.
+    NodesText(String),
+    /// A node or message clicked.
+    Select(Selection),
+    /// A button that acts on the cluster.
+    Act(Action),
+    /// The client's message field changed.
+    ClientText(String),
+    /// The client's "send to" menu changed.
+    ClientTarget(Option<NodeId>),
+    /// Send the client's message.
+    Send,
+    /// A "Split" checkbox.
+    ToggleSide(NodeId),
+    /// Split off the ticked nodes.
+    SplitSides,
+    /// Cut a minority (the leader among it) off from the majority.
+    MajorityMinority,
+    /// A network slider moved.
+    Network(NetworkEdit),
+    /// The one-way cut field changed.
+    CutText(String),
+    /// Cut the link the field names.
+    Cut,
+    /// "Share this run": `page` is the page's address with its query.
+    Share {
+        /// The address the link starts with.
+        page: String,
+    },
+    /// "Embed": `page` is the page's address without query or fragment.
+    Embed {
+        /// The address the iframe loads.
+        page: String,
+    },
+    /// The load field changed.
+    ImportText(String),
+    /// Load what the load field holds.
+    Import,
+    /// A chosen file was read (or could not be).
+    FileRead(Result<String, String>),
+    /// The address's fragment changed (a link pasted into the address bar).
+    LinkOpened {
+        /// The new fragment, with or without its `#`.
+        fragment: String,
+    },
+    /// Time travel to this simulated time (µs; `u64::MAX`: the very end).
+    Seek(u64),
+    /// Back to time 0 of this run, playing.
+    ReplayFromStart,
+    /// ← or →: a tour's Back or Next, else a step back or forward.
+    Arrow {
+        /// → rather than ←.
+        forward: bool,
+    },
+    /// The tour menu (an empty id ends the tour).
+    TourChoose(String),
+    /// The tour's Next.
+    TourNext,
+    /// The tour's Back.
+    TourBack,
+    /// "End the tour".
+    TourEnd,
+    /// Reload the tour at its current step, undoing the person's changes.
+    TourRestartStep,
+    /// A command from the host page that frames this one.
+    Host(HostCommand),
+}
+
+/// The page's session (see the module's words).
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The run on screen.
+    pub playground: Playground,
+    /// The guided tour being played, if any.
+    pub tour: Option<TourPlayer>,
+    /// The compact layout for an iframe.
+    pub embed: bool,
+    /// What the panels' fields hold.
+    pub drafts: Drafts,
+    /// The host page's subscriptions.
+    pub host: HostApi,
+    /// Errors to report to the host page, oldest first.
+    host_errors: Vec<HostEvent>,
+    /// Bumped by every input but a frame: see [`versions`].
+    pub edits: u64,
+}
+
+impl Session {
+    /// The session a page opens with: the tour its address names, else the
+    /// scenario in its `fragment`, else a fresh cluster. What the address
+    /// asked for and cannot be had is said in the notice. A fresh cluster
+    /// plays unless `autoplay` is off or the person prefers reduced motion;
+    /// a shared run opens paused at the moment it was shared.
+    pub fn open(
+        params: &UrlParams,
+        problems: &[String],
+        fragment: &str,
+        reduced_motion: bool,
+    ) -> Self {
+        let mut problems = problems.to_vec();
+        let (mut playground, tour) = match starting_run(params, fragment, &mut problems) {
+            (p, Some(player)) => (p, Some(player)),
+            (mut p, None) => {
+                p.paused |= !params.autoplay || reduced_motion;
+                (p, None)
+            }
+        };
+        // The history up to the moment it opens at is not news to a host.
+        playground.new_events.clear();
+        Session {
+            drafts: Drafts {
+                seed: playground.scenario.seed.to_string(),
+                nodes: playground.scenario.nodes.to_string(),
+                error: (!problems.is_empty()).then(|| problems.join("; ")),
+                ..Drafts::default()
+            },
+            playground,
+            tour,
+            embed: params.embed,
+            host: HostApi::default(),
+            host_errors: Vec::new(),
+            edits: 0,
+        }
+    }
+
+    /// Carries out `input`.
+    pub fn update(&mut self, input: Input) {
+        if !matches!(input, Input::Frame { .. }) {
+            self.edits += 1;
+        }
+        match input {
+            Input::Frame { wall_ms } => {
+                self.playground.frame(wall_ms);
+                if let Some(tour) = &mut self.tour {
+                    tour.on_frame(&mut self.playground);
+                }
+            }
+            Input::Key(command) => self.playground.command(command),
+            Input::Skip(ms) => self.playground.skip(ms),
+            Input::SetSpeed(s) => self.playground.speed = s,
+            Input::Reset => self.reset(),
+            Input::SeedText(s) => self.drafts.seed = s,
+            Input::NodesText(s) => self.drafts.nodes = s,
+            Input::Select(s) => self.playground.selection = s,
+            Input::Act(action) => self.playground.act(action),
+            Input::ClientText(s) => self.drafts.client_text = s,
+            Input::ClientTarget(t) => self.drafts.client_target = t,
+            Input::Send => self.send(),
+            Input::ToggleSide(id) => {
+                if !self.drafts.side.remove(&id) {
+                    self.drafts.side.insert(id);
+                }
+            }
+            Input::SplitSides => {
+                let side: Vec<NodeId> = self.drafts.side.iter().copied().collect();
+                self.playground.act(Action::Partition(vec![side]));
+            }
+            Input::MajorityMinority => {
+                let p = &self.playground;
+                let minority = network_edits::minority(p.sim.config().nodes, p.sim.leader());
+                self.playground.act(Action::Partition(vec![minority]));
+            }
+            Input::Network(edit) => {
+                let config = edit.apply(self.playground.sim.network().config);
+                self.playground.act(Action::SetNetwork(config));
+            }
+            Input::CutText(s) => self.drafts.cut = s,
+            Input::Cut => match network_edits::parse_cut(&self.drafts.cut) {
+                Ok((from, to)) => self.playground.act(Action::CutLink { from, to }),
+                Err(e) => self.drafts.error = Some(e),
+            },
+            Input::Share { page } => {
+                let scenario = self.playground.export();
+                let url = format!("{page}#{}", permalink::encode(&scenario));
+                self.drafts.shared = Some((url, scenario.to_json()));
+            }
+            Input::Embed { page } => self.drafts.embed_snippet = Some(self.embed_snippet(&page)),
+            Input::ImportText(s) => self.drafts.import = s,
+            Input::Import => {
+                let loaded = parse_pasted(&self.drafts.import);
+                self.load(loaded);
+            }
+            Input::FileRead(text) => self.load(text.and_then(|text| parse_pasted(&text))),
+            Input::LinkOpened { fragment } => {
+                let loaded = permalink::decode(&fragment)
+                    .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
+                self.load(loaded);
+            }
+            Input::Seek(t) => {
+                let p = &mut self.playground;
+                p.paused = true;
+                p.pause_at = None;
+                p.go_to(t.min(p.timeline_end()));
+            }
+            Input::ReplayFromStart => self.playground.replay_from_start(),
+            Input::Arrow { forward } => match (&mut self.tour, forward) {
+                (Some(tour), true) => tour.next(&mut self.playground),
+                (Some(tour), false) => tour.back(&mut self.playground),
+                (None, true) => self.playground.command(KeyCommand::Step),
+                (None, false) => self.playground.command(KeyCommand::StepBack),
+            },
+            Input::TourChoose(id) if id.is_empty() => self.end_tour(),
+            Input::TourChoose(id) => self.start_tour(&id, 0),
+            Input::TourNext => {
+                if let Some(tour) = &mut self.tour {
+                    tour.next(&mut self.playground);
+                }
+            }
+            Input::TourBack => {
+                if let Some(tour) = &mut self.tour {
+                    tour.back(&mut self.playground);
+                }
+            }
+            Input::TourEnd => self.end_tour(),
+            Input::TourRestartStep => {
+                if let Some((id, step)) = self.tour.as_ref().map(|t| (t.tour.id, t.step)) {
+                    self.start_tour(id, step);
+                }
+            }
+            Input::Host(command) => self.host_command(command),
+        }
+    }
+
+    /// The events for the host page since the last call: errors from its
+    /// commands, then what the last updates traced and the clock
+    /// (`wall_ms`: any wall clock in milliseconds). Each is reported once.
+    pub fn host_events(&mut self, wall_ms: f64) -> Vec<HostEvent> {
+        let mut out = std::mem::take(&mut self.host_errors);
+        out.extend(self.host.events(&self.playground, wall_ms));
+        self.playground.new_events.clear();
+        out
+    }
+
+    /// The query string the address bar should show, if it should change:
+    /// the tour step while a tour is open (so copying the address links to
+    /// it), kept with `embed=1` and `origin=`; an address without a tour is
+    /// not ours to rewrite unless a tour just ended.
+    pub fn address_query(&self, current: &str, origin: Option<&str>) -> Option<String> {
+        if self.tour.is_none() && !current.contains("tour=") {
+            return None;
+        }
+        let mut wanted = Vec::new();
+        if self.embed {
+            wanted.push("embed=1".to_string());
+        }
+        if let Some(origin) = origin {
+            wanted.push(format!("origin={origin}")); // it guards a reload too
+        }
+        if let Some(player) = &self.tour {
+            wanted.push(player.query());
+        }
+        let wanted = if wanted.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", wanted.join("&"))
+        };
+        (wanted != current).then_some(wanted)
+    }
+
+    /// Where "Open in the full playground" goes: the tour step, or this run
+    /// as a link.
+    pub fn full_playground_link(&self, page: &str) -> String {
+        match &self.tour {
+            Some(player) => format!("{page}?{}", player.query()),
+            None => format!("{page}#{}", permalink::encode(&self.playground.export())),
+        }
+    }
+
+    /// The iframe HTML for this run: the tour step if a tour is open and
+    /// unchanged, else the run as a scenario link.
+    pub fn embed_snippet(&self, page: &str) -> String {
+        match &self.tour {
+            Some(player) if !player.diverged(&self.playground) => {
+                embed::snippet(page, &player.query(), "", player.tour.title)
+            }
+            _ => {
+                let fragment = permalink::encode(&self.playground.export());
+                embed::snippet(page, "", &fragment, "Raft Playground")
+            }
+        }
+    }
+
+    /// The change keys of the page's parts (see [`versions`]).
+    pub fn versions(&self) -> versions::Versions {
+        versions::of(self)
+    }
+
+    fn host_command(&mut self, command: HostCommand) {
+        let name = command.name();
+        match self.host.apply(command, &mut self.playground) {
+            Ok(Applied::Done) => {}
+            Ok(Applied::NewRun(fresh, tour)) => self.replace_run(*fresh, tour),
+            Err(message) => self.host_errors.push(HostEvent::Error {
+                command: name,
+                message,
+            }),
+        }
+    }
+
+    fn start_tour(&mut self, id: &str, step: usize) {
+        match TourPlayer::start(id, step) {
+            Ok((player, fresh)) => self.replace_run(fresh, Some(player)),
+            Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    fn end_tour(&mut self) {
+        self.tour = None;
+        self.playground.pause_at = None;
+    }
+
+    /// Swaps in a new run (a reset, a loaded scenario, a tour), keeping the
+    /// person's speed, and their pause state unless a tour sets its own.
+    fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) {
+        fresh.speed = self.playground.speed;
+        // Its history up to the moment it opens at is not news to a host.
+        fresh.new_events.clear();
+        if tour.is_none() {
+            // Paused if the person was, or if the run opens at a moment.
+            fresh.paused |= self.playground.paused;
+        }
+        self.drafts.seed = fresh.scenario.seed.to_string();
+        self.drafts.nodes = fresh.scenario.nodes.to_string();
+        self.drafts.error = None;
+        self.playground = fresh;
+        self.tour = tour;
+    }
+
+    fn reset(&mut self) {
+        let seed = self.drafts.seed.trim().parse::<u64>();
+        let nodes = self.drafts.nodes.trim().parse::<u64>();
+        let result = match (seed, nodes) {
+            (Ok(seed), Ok(nodes)) => Playground::new(seed, nodes),
+            (Err(_), _) => Err(format!(
+                "the seed must be a whole number, not '{}'",
+                self.drafts.seed
+            )),
+            (_, Err(_)) => Err(format!(
+                "the node count must be 3 to 9, not '{}'",
+                self.drafts.nodes
+            )),
+        };
+        match result {
+            Ok(fresh) => {
+                self.replace_run(fresh, None);
+                self.drafts.side.clear();
+            }
+            Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    /// Replaces the run with a loaded scenario, or keeps it and says why
+    /// the scenario could not be loaded.
+    fn load(&mut self, loaded: Result<Scenario, String>) {
+        match loaded.and_then(|s| Playground::open_shared(s, false)) {
+            Ok(fresh) => {
+                self.replace_run(fresh, None);
+                self.drafts.import.clear();
+            }
+            Err(e) => self.drafts.error = Some(format!("{e} (your current run is unchanged)")),
+        }
+    }
+
+    fn send(&mut self) {
+        match parse_op(&self.drafts.client_text) {
+            Ok(op) => {
+                self.playground.send(op, self.drafts.client_target);
+                self.drafts.client_text.clear();
+                self.drafts.error = None;
+            }
+            Err(e) => self.drafts.error = Some(e),
+        }
+    }
+}
+
+/// The run a page opens with, and its tour if it opens one; what cannot be
+/// had goes into `problems`.
+fn starting_run(
+    params: &UrlParams,
+    fragment: &str,
+    problems: &mut Vec<String>,
+) -> (Playground, Option<TourPlayer>) {
+    if let Some(id) = &params.tour {
+        match TourPlayer::start(id, params.step) {
+            Ok((player, p)) => return (p, Some(player)),
+            Err(e) => problems.push(e),
+        }
+    }
+    let shared = permalink::decode(fragment).and_then(|scenario| {
+        scenario
+            .map(|s| {
+                Playground::open_shared(s, params.from_start)
+                    .map_err(|e| format!("the link's scenario cannot be used: {e}"))
+            })
+            .transpose()
+    });
+    let fresh = || {
+        Playground::with_load(params.seed, params.nodes, params.load)
+            .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
+    };
+    match shared {
+        Ok(Some(p)) => (p, None),
+        Ok(None) => (fresh(), None),
+        Err(e) => {
+            problems.push(e);
+            (fresh(), None)
+        }
+    }
+}
+
+/// A scenario from what a person pasted: a link, a `#r=...` fragment (or an
+/// older `#z=` or `#s=` one), or the JSON itself.
+pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
+    let text = text.trim();
+    if text.starts_with('{') {
+        return Scenario::from_json(text);
+    }
+    let fragment = text.split_once('#').map_or(text, |(_, f)| f);
+    permalink::decode(fragment)?
+        .ok_or_else(|| "that is neither a playground link nor scenario JSON".to_string())
+}
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;

@@ -1,0 +1,337 @@
+//! Tests of the session, beside it: the run a page opens with, what each
+//! input decides, and what the host page and the address bar are told.
+
+use super::*;
+use crate::view::host_api::HostEvent;
+use crate::view::keys::KeyCommand;
+
+fn params(query: &str) -> UrlParams {
+    UrlParams::parse(query).0
+}
+
+fn open(query: &str, fragment: &str) -> Session {
+    Session::open(&params(query), &[], fragment, false)
+}
+
+/// A link to a run of `nodes` servers shared at 1.5 s.
+fn shared_link(nodes: u64) -> String {
+    let mut p = Playground::new(4, nodes).unwrap();
+    p.skip(1_500);
+    format!("#{}", permalink::encode(&p.export()))
+}
+
+mod opening {
+    use super::*;
+
+    #[test]
+    fn a_bare_address_opens_a_fresh_cluster_playing() {
+        let s = open("", "");
+        assert_eq!(
+            (s.playground.scenario.seed, s.playground.scenario.nodes),
+            (1, 5)
+        );
+        assert!(!s.playground.paused);
+        assert_eq!(s.drafts.seed, "1");
+        assert_eq!(s.drafts.error, None);
+    }
+
+    #[test]
+    fn paused_or_reduced_motion_opens_paused() {
+        assert!(open("?paused=1", "").playground.paused);
+        let s = Session::open(&params(""), &[], "", true);
+        assert!(s.playground.paused, "prefers-reduced-motion");
+    }
+
+    #[test]
+    fn the_query_sets_seed_nodes_and_load() {
+        let s = open("?seed=7&nodes=9&load=10", "");
+        assert_eq!(
+            (s.playground.scenario.seed, s.playground.scenario.nodes),
+            (7, 9)
+        );
+        assert_eq!(s.playground.scenario.workload.unwrap().rate, 10.0);
+        assert_eq!(s.drafts.nodes, "9");
+    }
+
+    #[test]
+    fn a_shared_link_opens_paused_where_it_was_shared() {
+        let s = open("", &shared_link(3));
+        assert_eq!(s.playground.sim.now(), 1_500 * crate::raft::MILLIS);
+        assert!(s.playground.paused);
+        assert_eq!(s.playground.scenario.nodes, 3);
+        let from_start = open("?autoplay=1", &shared_link(3));
+        assert_eq!(from_start.playground.sim.now(), 0);
+    }
+
+    #[test]
+    fn a_tour_wins_over_a_link_and_opens_at_its_step() {
+        let s = open("?tour=figure-8&step=2", &shared_link(3));
+        let tour = s.tour.as_ref().expect("the tour opened");
+        assert_eq!((tour.tour.id, tour.step), ("figure-8", 1));
+    }
+
+    #[test]
+    fn what_cannot_be_had_is_said_and_a_fresh_cluster_opens() {
+        let s = Session::open(
+            &params("?tour=nope"),
+            &["nodes=12 is not 3 to 9".to_string()],
+            "#r=!!!",
+            false,
+        );
+        assert!(s.tour.is_none());
+        let error = s.drafts.error.unwrap();
+        assert!(
+            error.starts_with("nodes=12 is not 3 to 9; there is no tour 'nope'"),
+            "{error}"
+        );
+        assert!(error.contains("link"), "{error}");
+        assert_eq!(s.playground.scenario.nodes, 5);
+    }
+
+    #[test]
+    fn a_run_too_big_for_the_page_is_refused_at_opening() {
+        let mut p = Playground::new(1, 3).unwrap();
+        p.scenario.duration = 2 * crate::view::playground::MAX_LOADED_DURATION;
+        let s = open("", &format!("#{}", permalink::encode(&p.scenario)));
+        let error = s.drafts.error.unwrap();
+        assert!(
+            error.starts_with("the link's scenario cannot be used"),
+            "{error}"
+        );
+        assert_eq!(s.playground.sim.now(), 0);
+    }
+}
+
+mod inputs {
+    use super::*;
+
+    fn playing() -> Session {
+        let mut s = open("?paused=1", "");
+        s.update(Input::Skip(1_000));
+        s
+    }
+
+    #[test]
+    fn a_bad_cut_says_what_a_cut_is_and_a_good_one_cuts() {
+        let mut s = playing();
+        s.update(Input::CutText("1-2".into()));
+        s.update(Input::Cut);
+        assert!(s.drafts.error.as_deref().unwrap().contains("FROM->TO"));
+        assert!(s.playground.scenario.actions.is_empty());
+        s.update(Input::CutText("1->2".into()));
+        s.update(Input::Cut);
+        assert_eq!(
+            s.playground.scenario.actions.last().unwrap().1,
+            Action::CutLink { from: 1, to: 2 }
+        );
+    }
+
+    #[test]
+    fn majority_minority_cuts_off_the_leader_with_the_largest_minority() {
+        let mut s = playing();
+        let leader = s.playground.sim.leader().unwrap();
+        s.update(Input::MajorityMinority);
+        let (_, action) = s.playground.scenario.actions.last().unwrap();
+        let Action::Partition(groups) = action else {
+            panic!("{action:?}")
+        };
+        assert_eq!(groups[0].len(), 2);
+        assert_eq!(groups[0][0], leader);
+    }
+
+    #[test]
+    fn a_latency_slider_keeps_the_range_whole() {
+        let mut s = playing();
+        s.update(Input::Network(NetworkEdit::LatencyMinMs(150.0)));
+        let config = s.playground.sim.network().config;
+        assert_eq!(config.latency_min, 150 * crate::raft::MILLIS);
+        assert_eq!(config.latency_max, config.latency_min);
+    }
+
+    #[test]
+    fn split_sides_partitions_the_ticked_nodes() {
+        let mut s = playing();
+        s.update(Input::ToggleSide(2));
+        s.update(Input::ToggleSide(4));
+        s.update(Input::ToggleSide(2));
+        s.update(Input::ToggleSide(5));
+        s.update(Input::SplitSides);
+        let (_, action) = s.playground.scenario.actions.last().unwrap();
+        assert_eq!(*action, Action::Partition(vec![vec![4, 5]]));
+    }
+
+    #[test]
+    fn send_parses_the_message_and_clears_the_field() {
+        let mut s = playing();
+        s.update(Input::ClientText("cas x 1".into()));
+        s.update(Input::Send);
+        assert!(s.drafts.error.is_some(), "cas needs two values");
+        assert_eq!(
+            s.drafts.client_text, "cas x 1",
+            "nothing the person typed is lost"
+        );
+        s.update(Input::ClientText("hello".into()));
+        s.update(Input::Send);
+        assert_eq!(s.drafts.error, None);
+        assert_eq!(s.drafts.client_text, "");
+        assert_eq!(s.playground.sim.history().len(), 1);
+    }
+
+    #[test]
+    fn reset_keeps_speed_and_pause_and_refuses_a_bad_seed() {
+        let mut s = playing();
+        s.update(Input::Key(KeyCommand::Faster));
+        let speed = s.playground.speed;
+        s.update(Input::SeedText("x".into()));
+        s.update(Input::Reset);
+        assert!(s.drafts.error.as_deref().unwrap().contains("'x'"));
+        assert_eq!(
+            s.playground.sim.now(),
+            1_000 * crate::raft::MILLIS,
+            "the run is kept"
+        );
+        s.update(Input::SeedText("9".into()));
+        s.update(Input::NodesText("7".into()));
+        s.update(Input::Reset);
+        assert_eq!(
+            (s.playground.scenario.seed, s.playground.scenario.nodes),
+            (9, 7)
+        );
+        assert_eq!(s.playground.speed, speed);
+        assert!(s.playground.paused);
+    }
+
+    #[test]
+    fn a_shared_link_and_its_json_come_back_as_the_same_run() {
+        let mut s = playing();
+        s.update(Input::Share {
+            page: "https://example.org/raft/?seed=3".into(),
+        });
+        let (url, json) = s.drafts.shared.clone().unwrap();
+        assert!(
+            url.starts_with("https://example.org/raft/?seed=3#r="),
+            "{url}"
+        );
+        let hash = s.playground.sim.trace_hash();
+        for pasted in [url, json] {
+            let mut other = open("", "");
+            other.update(Input::ImportText(pasted));
+            other.update(Input::Import);
+            assert_eq!(other.drafts.error, None);
+            assert_eq!(other.playground.sim.trace_hash(), hash);
+            assert_eq!(other.drafts.import, "", "the field empties once loaded");
+        }
+    }
+
+    #[test]
+    fn a_bad_file_or_link_leaves_the_run_as_it_was() {
+        let mut s = playing();
+        let hash = s.playground.sim.trace_hash();
+        s.update(Input::FileRead(Ok("{\"version\": 9}".into())));
+        let error = s.drafts.error.clone().unwrap();
+        assert!(
+            error.ends_with("(your current run is unchanged)"),
+            "{error}"
+        );
+        s.update(Input::LinkOpened {
+            fragment: "#nothing".into(),
+        });
+        s.update(Input::FileRead(Err(
+            "the file could not be read as text".into()
+        )));
+        assert!(s
+            .drafts
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("the file could not"));
+        assert_eq!(s.playground.sim.trace_hash(), hash);
+    }
+
+    #[test]
+    fn seeking_pauses_and_past_the_end_goes_to_the_end() {
+        let mut s = playing();
+        s.playground.paused = false;
+        s.update(Input::Seek(200 * crate::raft::MILLIS));
+        assert!(s.playground.paused);
+        assert_eq!(s.playground.sim.now(), 200 * crate::raft::MILLIS);
+        s.update(Input::Seek(u64::MAX));
+        assert_eq!(s.playground.sim.now(), 1_000 * crate::raft::MILLIS);
+    }
+
+    #[test]
+    fn arrows_step_without_a_tour_and_turn_pages_with_one() {
+        let mut s = playing();
+        let events = s.playground.sim.events();
+        s.update(Input::Arrow { forward: true });
+        assert_eq!(s.playground.sim.events(), events + 1);
+        s.update(Input::Arrow { forward: false });
+        assert_eq!(s.playground.sim.events(), events);
+        s.update(Input::TourChoose("figure-8".into()));
+        s.update(Input::Arrow { forward: true });
+        assert_eq!(s.tour.as_ref().unwrap().step, 1);
+        s.update(Input::TourChoose(String::new()));
+        assert!(s.tour.is_none());
+    }
+}
+
+mod host_and_address {
+    use super::*;
+
+    #[test]
+    fn a_refused_host_command_is_reported_once_and_changes_nothing() {
+        let mut s = open("?paused=1", "");
+        s.update(Input::Host(HostCommand::SetSpeed { speed: 1e9 }));
+        let events = s.host_events(0.0);
+        assert!(
+            matches!(&events[..], [HostEvent::Error { command: "set_speed", message }] if message.contains("speed")),
+            "{events:?}"
+        );
+        assert!(s.host_events(0.0).is_empty(), "reported once");
+        assert_ne!(s.playground.speed, 1e9);
+    }
+
+    #[test]
+    fn a_tour_puts_its_step_in_the_address_and_ending_it_clears_it() {
+        let mut s = open("?embed=1", "");
+        assert_eq!(
+            s.address_query("?embed=1", None),
+            None,
+            "not ours to rewrite"
+        );
+        s.update(Input::TourChoose("figure-8".into()));
+        let wanted = s.address_query("?embed=1", Some("https://host.example"));
+        assert_eq!(
+            wanted.as_deref(),
+            Some("?embed=1&origin=https://host.example&tour=figure-8&step=1")
+        );
+        s.update(Input::TourEnd);
+        assert_eq!(
+            s.address_query("?embed=1&tour=figure-8&step=1", None)
+                .as_deref(),
+            Some("?embed=1")
+        );
+    }
+
+    #[test]
+    fn the_embed_snippet_and_full_link_name_the_tour_step_or_the_run() {
+        let mut s = open("", "");
+        s.update(Input::TourChoose("figure-8".into()));
+        let page = "https://example.org/raft/";
+        assert!(
+            s.embed_snippet(page)
+                .contains("?embed=1&amp;tour=figure-8&amp;step=1")
+                || s.embed_snippet(page)
+                    .contains("?embed=1&tour=figure-8&step=1")
+        );
+        assert_eq!(
+            s.full_playground_link(page),
+            format!("{page}?tour=figure-8&step=1")
+        );
+        s.update(Input::TourEnd);
+        assert!(s
+            .full_playground_link(page)
+            .starts_with(&format!("{page}#r=")));
+        assert!(s.embed_snippet(page).contains("#r="));
+    }
+}

@@ -1,0 +1,286 @@
+//! Change keys for the parts of the page, so a frame redraws only what
+//! moved. Each part's key is a hash of what that part shows; the page hands
+//! it to the part's component, which is drawn again only when its key
+//! differs from the last one (Yew's `Properties` + `PartialEq`).
+//!
+//! Every input but a frame (a click, a key, a host command) bumps
+//! [`Session::edits`], which every key includes: those are rare, and then
+//! everything may be redrawn. A frame moves the simulation on; a part's key
+//! then covers only what the simulation can change under it, so a frame in
+//! which a message flies on but nothing arrives redraws the picture, the
+//! clock and the timeline, and not the logs, panels or event log.
+
+use super::playground::{Playground, Selection};
+use super::session::Session;
+use crate::raft::MILLIS;
+use crate::sim::stable_hash::StableHasher;
+use crate::sim::workload::USER_CLIENT_BASE;
+use crate::sim::{NodeStatus, Outcome, Server};
+
+/// One change key per part of the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Versions {
+    /// The cluster picture: moves every running frame.
+    pub picture: u64,
+    /// The clock and the trace hash.
+    pub clock: u64,
+    /// The timeline's slider and note.
+    pub timeline: u64,
+    /// The timeline's marks (elections and actions).
+    pub marks: u64,
+    /// The top bar: play/pause, speed, seed, nodes.
+    pub bar: u64,
+    /// The guided tour's panel.
+    pub tour: u64,
+    /// The selected node's or message's details.
+    pub details: u64,
+    /// The safety panel.
+    pub safety: u64,
+    /// The client panel and the person's requests.
+    pub client: u64,
+    /// The network panel.
+    pub network: u64,
+    /// The log table.
+    pub logs: u64,
+    /// The delivered commands and key-value state per node.
+    pub applied: u64,
+    /// The event log.
+    pub events: u64,
+    /// What only a person's input changes: sharing, help, notices.
+    pub edits: u64,
+}
+
+/// The keys of `session` as it is now.
+pub fn of(session: &Session) -> Versions {
+    let p = &session.playground;
+    let sim = &p.sim;
+    let key = |part: u64, more: &dyn Fn(&mut StableHasher)| {
+        let mut h = StableHasher::new();
+        h.u64(part).u64(session.edits);
+        more(&mut h);
+        h.finish()
+    };
+    Versions {
+        picture: key(1, &|h| {
+            h.u64(sim.now()).u64(sim.events()).u64(p.paused as u64);
+            for d in &p.dying {
+                h.u64(d.left_ms.to_bits());
+            }
+        }),
+        clock: key(2, &|h| {
+            h.u64(sim.now()).u64(sim.trace_hash());
+        }),
+        timeline: key(3, &|h| {
+            h.u64(sim.now() / MILLIS)
+                .u64(p.timeline_end() / MILLIS)
+                .u64(p.in_the_past() as u64)
+                .u64(p.scenario.actions.len() as u64);
+        }),
+        marks: key(4, &|h| {
+            h.u64(p.events.elections().len() as u64)
+                .u64(p.scenario.actions.len() as u64);
+        }),
+        bar: key(5, &|h| {
+            h.u64(p.paused as u64).u64(p.speed.to_bits());
+        }),
+        tour: key(6, &|h| {
+            let step = session.tour.as_ref().map_or(0, |t| t.step as u64 + 1);
+            h.u64(step)
+                .u64(p.pause_at.is_some() as u64)
+                .u64(p.paused as u64);
+        }),
+        details: key(7, &|h| details(p, h)),
+        safety: key(8, &|h| {
+            let leader = sim.leader();
+            let term = leader
+                .and_then(|l| sim.server(l))
+                .map(|s| s.node.current_term());
+            h.u64(sim.violations().len() as u64)
+                .u64(leader.unwrap_or(0))
+                .u64(term.unwrap_or(0));
+        }),
+        client: key(9, &|h| requests(p, h)),
+        network: key(10, &|h| {
+            let c = sim.network().config;
+            h.u64(c.latency_min)
+                .u64(c.latency_max)
+                .u64(c.loss.to_bits())
+                .u64(c.duplication.to_bits());
+        }),
+        logs: key(11, &|h| logs(p, h)),
+        applied: key(12, &|h| {
+            for s in sim.servers() {
+                h.u64(s.node.last_applied()).u64(s.incarnation);
+            }
+        }),
+        events: key(13, &|h| {
+            let mut shown = p.events.until(sim.now());
+            h.u64(shown.len() as u64);
+            if let Some(last) = shown.next_back() {
+                h.str(last);
+            }
+        }),
+        edits: key(14, &|_| {}),
+    }
+}
+
+/// What a server's row in the log table and its details show.
+fn server_state(s: &Server, h: &mut StableHasher) {
+    let node = &s.node;
+    let status = NodeStatus::of(s) as u64;
+    h.u64(node.id())
+        .u64(status)
+        .u64(node.current_term())
+        .u64(node.voted_for().unwrap_or(0))
+        .u64(node.log().last_index())
+        .u64(node.log().last_term())
+        .u64(node.commit_index())
+        .u64(node.last_applied())
+        .u64(node.leader_hint().unwrap_or(0))
+        .u64(s.incarnation);
+    for (peer, pr) in node.progress() {
+        h.u64(*peer).u64(pr.next_index).u64(pr.match_index);
+    }
+}
+
+fn details(p: &Playground, h: &mut StableHasher) {
+    match p.selection {
+        Selection::None => {}
+        Selection::Node(id) => {
+            if let Some(s) = p.sim.server(id) {
+                server_state(s, h);
+            }
+        }
+        Selection::Message(id) => {
+            h.u64(id).u64(p.sim.network().get(id).is_some() as u64);
+        }
+    }
+}
+
+fn logs(p: &Playground, h: &mut StableHasher) {
+    for s in p.sim.servers() {
+        server_state(s, h);
+    }
+}
+
+/// The person's last requests and where the waiting ones are.
+fn requests(p: &Playground, h: &mut StableHasher) {
+    let user = p
+        .sim
+        .history()
+        .iter()
+        .rev()
+        .filter(|o| o.client >= USER_CLIENT_BASE)
+        .take(8);
+    for o in user {
+        let outcome = match o.outcome {
+            Outcome::Ok => 1,
+            Outcome::Fail => 2,
+            Outcome::Unknown => 3,
+        };
+        h.u64(o.client)
+            .u64(outcome)
+            .u64(o.index.unwrap_or(0))
+            .u64(o.redirects as u64);
+    }
+    for w in p.sim.workload().outstanding() {
+        if w.command.client >= USER_CLIENT_BASE {
+            h.u64(w.command.client)
+                .u64(w.target)
+                .u64(w.redirects as u64);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::keys::KeyCommand;
+    use crate::view::session::Input;
+    use crate::view::url_params::UrlParams;
+
+    /// A 5-node cluster with a leader, playing.
+    fn playing() -> Session {
+        let mut s = Session::open(&UrlParams::default(), &[], "", true);
+        assert!(s.playground.paused, "reduced motion opens paused");
+        s.update(Input::Skip(1_000));
+        s.update(Input::Key(KeyCommand::TogglePause));
+        s
+    }
+
+    /// Short frames until one passes with no simulator event in it: the
+    /// keys before and after that frame.
+    fn quiet_frame(s: &mut Session) -> (Versions, Versions) {
+        loop {
+            let before = s.versions();
+            let events = s.playground.sim.events();
+            s.update(Input::Frame { wall_ms: 1.0 });
+            if s.playground.sim.events() == events {
+                return (before, s.versions());
+            }
+        }
+    }
+
+    #[test]
+    fn a_frame_in_which_nothing_arrives_redraws_only_the_moving_parts() {
+        let mut s = playing();
+        let (before, after) = quiet_frame(&mut s);
+        assert_ne!(before.picture, after.picture, "messages fly on");
+        assert_ne!(before.clock, after.clock);
+        for (part, a, b) in [
+            ("logs", before.logs, after.logs),
+            ("applied", before.applied, after.applied),
+            ("events", before.events, after.events),
+            ("safety", before.safety, after.safety),
+            ("client", before.client, after.client),
+            ("network", before.network, after.network),
+            ("bar", before.bar, after.bar),
+            ("tour", before.tour, after.tour),
+            ("details", before.details, after.details),
+            ("marks", before.marks, after.marks),
+            ("edits", before.edits, after.edits),
+        ] {
+            assert_eq!(a, b, "{part} must not be redrawn by a quiet frame");
+        }
+    }
+
+    /// Frames alone (no input) that carry a request to commit change the
+    /// keys of every part that shows it.
+    #[test]
+    fn frames_that_commit_a_request_redraw_the_parts_that_show_it() {
+        let mut s = playing();
+        let leader = s.playground.sim.leader().unwrap();
+        s.update(Input::Select(Selection::Node(leader)));
+        s.update(Input::ClientText("hello".into()));
+        s.update(Input::Send);
+        let start = s.versions();
+        let committed = |s: &Session| {
+            crate::view::requests::latest(&s.playground.sim, 1)[0].outcome == Outcome::Ok
+        };
+        let mut frames = 0;
+        while !committed(&s) {
+            s.update(Input::Frame { wall_ms: 16.0 });
+            frames += 1;
+            assert!(frames < 5_000, "the request never committed");
+        }
+        let end = s.versions();
+        assert_eq!(start.edits, end.edits, "frames are not edits");
+        assert_eq!(start.network, end.network, "the network did not change");
+        assert_ne!(start.logs, end.logs, "the entry was appended and committed");
+        assert_ne!(start.applied, end.applied, "and applied");
+        assert_ne!(start.client, end.client, "the request's status moved");
+        assert_ne!(start.details, end.details, "the leader's commitIndex moved");
+        assert_ne!(start.events, end.events, "the event log says so");
+    }
+
+    #[test]
+    fn every_input_but_a_frame_redraws_everything() {
+        let mut s = playing();
+        let a = s.versions();
+        s.update(Input::SeedText("7".into()));
+        let b = s.versions();
+        assert_ne!(a.edits, b.edits);
+        assert_ne!(a.logs, b.logs);
+        assert_ne!(a.network, b.network);
+    }
+}

@@ -124,7 +124,12 @@ impl EventLog {
             TraceEvent::State {
                 node, term, role, ..
             } => {
-                let (was, was_term) = self.roles.insert(*node, (*role, *term))?;
+                // Every server starts as a follower in term 0 (Figure 2), so
+                // its first election is news too.
+                let (was, was_term) = self
+                    .roles
+                    .insert(*node, (*role, *term))
+                    .unwrap_or((NodeStatus::Follower, 0));
                 // A candidate that times out again starts a new election
                 // without changing role: that is news too.
                 let new_election = *role == NodeStatus::Candidate && *term != was_term;
@@ -190,6 +195,18 @@ mod tests {
         assert!(text.contains(&format!("action: stop {leader}")), "{text}");
         assert!(text.contains(&format!("node {leader} stopped")), "{text}");
         assert!(lines.iter().all(|l| l.starts_with("t=")));
+    }
+
+    /// The playground's log starts empty, with no State event seen for any
+    /// server: the very first election must still be told.
+    #[test]
+    fn the_first_election_of_a_run_is_told() {
+        let mut p = Playground::new(3, 5).unwrap();
+        while p.sim.leader().is_none() {
+            p.frame(16.0);
+        }
+        let first = p.events.lines().next().unwrap();
+        assert!(first.ends_with("started an election for term 1"), "{first}");
     }
 
     /// A line keeps its number while older ones scroll away, so the page

@@ -3,7 +3,7 @@
 //! lays out the page's parts, each drawn again only when its key moves.
 
 use super::cluster::Cluster;
-use super::controls::{Bar, Clock, EmbedBar, Timeline};
+use super::controls::{Bar, Clock, EmbedLink, EmbedPlay, Timeline};
 use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
 use super::log_table::LogTable;
@@ -245,8 +245,9 @@ impl Component for App {
                         <Cluster ..part(v.picture) />
                     </section>
                     <div class="controls embed-bar" role="toolbar" aria-label="Simulation controls">
-                        <EmbedBar ..part(v.bar) />
+                        <EmbedPlay ..part(v.bar) />
                         <Clock ..part(v.clock) />
+                        <EmbedLink ..part(v.bar) />
                     </div>
                     <Timeline ..part(v.timeline) />
                     <Notice ..part(v.edits) />

@@ -13,6 +13,16 @@ part!(
     Cluster,
     view
 );
+part!(
+    /// The links between servers: drawn again only when one is cut or
+    /// restored, or the servers move apart.
+    Links,
+    links
+);
+
+fn links(s: &Session, _: &PartProps) -> Html {
+    html! { <g class="links">{ for s.playground.scene.links.iter().map(link_line) }</g> }
+}
 
 fn view(s: &Session, part: &PartProps) -> Html {
     let p = &s.playground;
@@ -26,7 +36,7 @@ fn view(s: &Session, part: &PartProps) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" />
                 </marker>
             </defs>
-            <g class="links">{ for scene.links.iter().map(link_line) }</g>
+            <Links session={part.session.clone()} version={s.versions().links} send={part.send.clone()} />
             <g class="clients-hub" aria-hidden="true">
                 <circle cx="200" cy="200" r="10" class="hub" />
                 <text x="200" y="224" class="hub-label">{ "clients" }</text>

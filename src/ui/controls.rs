@@ -28,9 +28,14 @@ part!(
     clock
 );
 part!(
-    /// The embedded page's play button and its way out.
-    EmbedBar,
-    embed_bar
+    /// The embedded page's play button.
+    EmbedPlay,
+    embed_play
+);
+part!(
+    /// The embedded page's way out to the full playground.
+    EmbedLink,
+    embed_link
 );
 part!(
     /// The timeline: scrub to any moment of the run so far.
@@ -105,11 +110,17 @@ fn clock(s: &Session, _: &PartProps) -> Html {
     }
 }
 
-/// The embedded page's play/pause and a way out to the full playground with
-/// the same run (the link is made again when clicked, so it opens at the
-/// moment on screen).
-fn embed_bar(s: &Session, part: &PartProps) -> Html {
-    let page = share::page_address();
+fn embed_play(s: &Session, part: &PartProps) -> Html {
+    html! {
+        <button class="primary" aria-keyshortcuts="Space" onclick={key(&part.send, KeyCommand::TogglePause)}>
+            { if s.playground.paused { "Play" } else { "Pause" } }
+        </button>
+    }
+}
+
+/// A way out to the full playground with the same run; the link is made
+/// again when clicked, so it opens at the moment on screen.
+fn embed_link(s: &Session, part: &PartProps) -> Html {
     let session = part.session.clone();
     let refresh = Callback::from(move |e: MouseEvent| {
         if let Some(a) = e
@@ -121,13 +132,8 @@ fn embed_bar(s: &Session, part: &PartProps) -> Html {
         }
     });
     html! {
-        <>
-            <button class="primary" aria-keyshortcuts="Space" onclick={key(&part.send, KeyCommand::TogglePause)}>
-                { if s.playground.paused { "Play" } else { "Pause" } }
-            </button>
-            <a class="open-full" href={s.full_playground_link(&page)} target="_blank" rel="noopener"
-                onclick={refresh}>{ "Open in the full playground ↗" }</a>
-        </>
+        <a class="open-full" href={s.full_playground_link(&share::page_address())} target="_blank" rel="noopener"
+            onclick={refresh}>{ "Open in the full playground ↗" }</a>
     }
 }
 

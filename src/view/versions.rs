@@ -22,6 +22,8 @@ use crate::sim::{NodeStatus, Outcome, Server};
 pub struct Versions {
     /// The cluster picture: moves every running frame.
     pub picture: u64,
+    /// The links between servers in the picture: open, cut or one-way.
+    pub links: u64,
     /// The clock and the trace hash.
     pub clock: u64,
     /// The timeline's slider and note.
@@ -65,6 +67,15 @@ pub fn of(session: &Session) -> Versions {
             h.u64(sim.now()).u64(sim.events()).u64(p.paused as u64);
             for d in &p.dying {
                 h.u64(d.left_ms.to_bits());
+            }
+        }),
+        links: key(15, &|h| {
+            for l in &p.scene.links {
+                h.u64(l.a_to_b as u64 | (l.b_to_a as u64) << 1)
+                    .u64(l.from.x.to_bits())
+                    .u64(l.from.y.to_bits())
+                    .u64(l.to.x.to_bits())
+                    .u64(l.to.y.to_bits());
             }
         }),
         clock: key(2, &|h| {
@@ -238,6 +249,7 @@ mod tests {
             ("tour", before.tour, after.tour),
             ("details", before.details, after.details),
             ("marks", before.marks, after.marks),
+            ("links", before.links, after.links),
             ("edits", before.edits, after.edits),
         ] {
             assert_eq!(a, b, "{part} must not be redrawn by a quiet frame");
@@ -282,5 +294,18 @@ mod tests {
         assert_ne!(a.edits, b.edits);
         assert_ne!(a.logs, b.logs);
         assert_ne!(a.network, b.network);
+    }
+
+    #[test]
+    fn a_partition_redraws_the_links_when_it_happens() {
+        let mut s = playing();
+        let before = s.versions();
+        s.playground
+            .act(crate::sim::Action::Partition(vec![vec![1, 2]]));
+        assert_ne!(
+            before.links,
+            s.versions().links,
+            "cut links are drawn dashed"
+        );
     }
 }

@@ -2,17 +2,11 @@
 //! animation frames, keys, the address bar, files and the host page; and
 //! lays out the page's parts, each drawn again only when its key moves.
 
-use super::cluster::Cluster;
-use super::controls::{Bar, Clock, EmbedLink, EmbedPlay, Timeline};
 use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
-use super::log_table::LogTable;
-use super::panels::{Applied, Client, Details, EventLog, Help, Network, Notice, Safety};
-use super::part::{PartProps, Shared};
+use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
-use super::sequence::Sequence;
-use super::share::{self, Share};
-use super::tour::{TourMenu, TourPanel};
+use super::share;
 use crate::view::keys;
 use crate::view::session::{Input, Session};
 use crate::view::url_params::UrlParams;
@@ -232,7 +226,8 @@ impl Component for App {
     fn view(&self, _ctx: &Context<Self>) -> Html {
         let session = self.session.read();
         let v = session.versions();
-        let part = |version: u64| PartProps {
+        let part = |kind: PartKind, version: u64| PartProps {
+            kind,
             session: self.session.clone(),
             version,
             send: self.send.clone(),
@@ -240,23 +235,23 @@ impl Component for App {
         if session.embed {
             return html! {
                 <div class="playground embed">
-                    <TourPanel ..part(v.tour) />
+                    <Part ..part(PartKind::TourPanel, v.tour) />
                     <section class="picture" aria-label="Cluster">
-                        <Cluster ..part(v.picture) />
+                        <Part ..part(PartKind::Cluster, v.picture) />
                     </section>
                     <div class="controls embed-bar" role="toolbar" aria-label="Simulation controls">
-                        <EmbedPlay ..part(v.bar) />
-                        <Clock ..part(v.clock) />
-                        <EmbedLink ..part(v.bar) />
+                        <Part ..part(PartKind::EmbedPlay, v.bar) />
+                        <Part ..part(PartKind::Clock, v.clock) />
+                        <Part ..part(PartKind::EmbedLink, v.bar) />
                     </div>
-                    <Timeline ..part(v.timeline) />
-                    <Notice ..part(v.edits) />
+                    <Part ..part(PartKind::Timeline, v.timeline) />
+                    <Part ..part(PartKind::Notice, v.edits) />
                     <details class="embed-more">
                         <summary>{ "Logs and events" }</summary>
-                        <LogTable ..part(v.logs) />
-                        <EventLog ..part(v.events) />
+                        <Part ..part(PartKind::LogTable, v.logs) />
+                        <Part ..part(PartKind::EventLog, v.events) />
                     </details>
-                    <Help ..part(v.edits) />
+                    <Part ..part(PartKind::Help, v.edits) />
                 </div>
             };
         }
@@ -265,35 +260,35 @@ impl Component for App {
                 <header class="bar">
                     <h1>{ "Raft Playground" }</h1>
                     <div class="controls" role="toolbar" aria-label="Simulation controls">
-                        <Bar ..part(v.bar) />
-                        <Clock ..part(v.clock) />
+                        <Part ..part(PartKind::Bar, v.bar) />
+                        <Part ..part(PartKind::Clock, v.clock) />
                         <button class="help-button" aria-label="Help" aria-keyshortcuts="?"
                             onclick={self.send.reform(|_| Msg::Do(Input::Key(keys::KeyCommand::ToggleHelp)))}>{ "?" }</button>
                     </div>
-                    <TourMenu ..part(v.tour) />
+                    <Part ..part(PartKind::TourMenu, v.tour) />
                 </header>
                 <main class="layout">
                     <section class="picture" aria-label="Cluster">
-                        <TourPanel ..part(v.tour) />
-                        <Cluster ..part(v.picture) />
-                        <Timeline ..part(v.timeline) />
-                        <Notice ..part(v.edits) />
+                        <Part ..part(PartKind::TourPanel, v.tour) />
+                        <Part ..part(PartKind::Cluster, v.picture) />
+                        <Part ..part(PartKind::Timeline, v.timeline) />
+                        <Part ..part(PartKind::Notice, v.edits) />
                     </section>
                     <aside class="side">
-                        <Details ..part(v.details) />
-                        <Safety ..part(v.safety) />
-                        <Client ..part(v.client) />
-                        <Network ..part(v.network) />
-                        <Share ..part(v.edits) />
+                        <Part ..part(PartKind::Details, v.details) />
+                        <Part ..part(PartKind::Safety, v.safety) />
+                        <Part ..part(PartKind::Client, v.client) />
+                        <Part ..part(PartKind::Network, v.network) />
+                        <Part ..part(PartKind::Share, v.edits) />
                     </aside>
                 </main>
                 <section class="logs" aria-label="Logs">
-                    <LogTable ..part(v.logs) />
-                    <Applied ..part(v.applied) />
-                    <Sequence ..part(v.picture) />
-                    <EventLog ..part(v.events) />
+                    <Part ..part(PartKind::LogTable, v.logs) />
+                    <Part ..part(PartKind::Applied, v.applied) />
+                    <Part ..part(PartKind::Sequence, v.picture) />
+                    <Part ..part(PartKind::EventLog, v.events) />
                 </section>
-                <Help ..part(v.edits) />
+                <Part ..part(PartKind::Help, v.edits) />
             </div>
         }
     }

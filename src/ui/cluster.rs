@@ -1,30 +1,18 @@
 //! The cluster picture in SVG: links, messages in flight, servers.
 
 use super::app::Msg;
-use super::part::{on_enter, part, PartProps};
+use super::part::{on_enter, Part, PartKind, PartProps};
 use crate::view::geometry::{self, arc_path};
 use crate::view::playground::{Playground, Selection};
 use crate::view::scene::{LinkView, MessageView, NodeView};
 use crate::view::session::{Input, Session};
 use yew::prelude::*;
 
-part!(
-    /// The cluster picture: drawn again every running frame.
-    Cluster,
-    view
-);
-part!(
-    /// The links between servers: drawn again only when one is cut or
-    /// restored, or the servers move apart.
-    Links,
-    links
-);
-
-fn links(s: &Session, _: &PartProps) -> Html {
+pub(super) fn links(s: &Session, _: &PartProps) -> Html {
     html! { <g class="links">{ for s.playground.scene.links.iter().map(link_line) }</g> }
 }
 
-fn view(s: &Session, part: &PartProps) -> Html {
+pub(super) fn view(s: &Session, part: &PartProps) -> Html {
     let p = &s.playground;
     let link = &part.send;
     let scene = &p.scene;
@@ -36,7 +24,7 @@ fn view(s: &Session, part: &PartProps) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" />
                 </marker>
             </defs>
-            <Links session={part.session.clone()} version={s.versions().links} send={part.send.clone()} />
+            <Part ..part.nested(PartKind::Links, s.versions().links) />
             <g class="clients-hub" aria-hidden="true">
                 <circle cx="200" cy="200" r="10" class="hub" />
                 <text x="200" y="224" class="hub-label">{ "clients" }</text>

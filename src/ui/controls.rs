@@ -4,7 +4,7 @@
 //! acts or the run pauses.
 
 use super::app::Msg;
-use super::part::{on_enter, part, PartProps};
+use super::part::{on_enter, Part, PartKind, PartProps};
 use super::share;
 use crate::raft::MILLIS;
 use crate::sim::decimal::{fixed, seconds};
@@ -17,43 +17,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
-part!(
-    /// The top bar's controls, up to the clock.
-    Bar,
-    bar
-);
-part!(
-    /// The simulated time and the trace hash.
-    Clock,
-    clock
-);
-part!(
-    /// The embedded page's play button.
-    EmbedPlay,
-    embed_play
-);
-part!(
-    /// The embedded page's way out to the full playground.
-    EmbedLink,
-    embed_link
-);
-part!(
-    /// The timeline: scrub to any moment of the run so far.
-    Timeline,
-    timeline
-);
-part!(
-    /// The timeline's marks, in milliseconds of simulated time; the
-    /// timeline scales them to its length.
-    TimelineMarks,
-    timeline_marks
-);
-
 fn key(send: &Callback<Msg>, command: KeyCommand) -> Callback<MouseEvent> {
     send.reform(move |_| Msg::Do(Input::Key(command)))
 }
 
-fn bar(s: &Session, part: &PartProps) -> Html {
+pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
     let send = &part.send;
     let p = &s.playground;
     let on_speed = send.reform(|e: InputEvent| {
@@ -98,7 +66,7 @@ fn bar(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-fn clock(s: &Session, _: &PartProps) -> Html {
+pub(super) fn clock(s: &Session, _: &PartProps) -> Html {
     let sim = &s.playground.sim;
     html! {
         <>
@@ -110,7 +78,7 @@ fn clock(s: &Session, _: &PartProps) -> Html {
     }
 }
 
-fn embed_play(s: &Session, part: &PartProps) -> Html {
+pub(super) fn embed_play(s: &Session, part: &PartProps) -> Html {
     html! {
         <button class="primary" aria-keyshortcuts="Space" onclick={key(&part.send, KeyCommand::TogglePause)}>
             { if s.playground.paused { "Play" } else { "Pause" } }
@@ -120,7 +88,7 @@ fn embed_play(s: &Session, part: &PartProps) -> Html {
 
 /// A way out to the full playground with the same run; the link is made
 /// again when clicked, so it opens at the moment on screen.
-fn embed_link(s: &Session, part: &PartProps) -> Html {
+pub(super) fn embed_link(s: &Session, part: &PartProps) -> Html {
     let session = part.session.clone();
     let refresh = Callback::from(move |e: MouseEvent| {
         if let Some(a) = e
@@ -140,7 +108,7 @@ fn embed_link(s: &Session, part: &PartProps) -> Html {
 /// The timeline. Marks above the slider show elections, crashes,
 /// partitions and requests (click one to jump there); acting after
 /// scrubbing back forks the run there.
-fn timeline(s: &Session, part: &PartProps) -> Html {
+pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
     let send = &part.send;
     let p = &s.playground;
     let ms = |t: u64| t / MILLIS;
@@ -162,7 +130,7 @@ fn timeline(s: &Session, part: &PartProps) -> Html {
                 onclick={key(send, KeyCommand::StepBack)}>{ "◀" }</button>
             <div class="track">
                 <svg class="tmarks" viewBox={format!("0 0 {end_ms} 10")} preserveAspectRatio="none" aria-label="Timeline marks">
-                    <TimelineMarks session={part.session.clone()} version={s.versions().marks} send={send.clone()} />
+                    <Part ..part.nested(PartKind::TimelineMarks, s.versions().marks) />
                 </svg>
                 <input type="range" min="0" max={ms(p.timeline_end()).to_string()} step="1" value={ms(p.sim.now()).to_string()}
                     aria-label="Timeline" oninput={on_seek} />
@@ -180,7 +148,7 @@ fn timeline(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-fn timeline_marks(s: &Session, part: &PartProps) -> Html {
+pub(super) fn timeline_marks(s: &Session, part: &PartProps) -> Html {
     html! {
         <g>{ for timeline_marks::marks(&s.playground).into_iter().map(|m| mark(m, &part.send)) }</g>
     }

@@ -3,7 +3,7 @@
 //! matchIndex for each follower marked in its row (`view::log_table`).
 
 use super::app::Msg;
-use super::part::{part, PartProps};
+use super::part::PartProps;
 use crate::view::log_table::{log_table, LogCell};
 use crate::view::palette::term_class;
 use crate::view::playground::Selection;
@@ -13,14 +13,7 @@ use yew::prelude::*;
 /// Indices shown at once; longer logs show their most recent part.
 const WINDOW: u64 = 24;
 
-part!(
-    /// The log table: drawn again when a log, a commit index or the
-    /// leader's progress changes.
-    LogTable,
-    view
-);
-
-fn view(s: &Session, part: &PartProps) -> Html {
+pub(super) fn view(s: &Session, part: &PartProps) -> Html {
     let table = log_table(&s.playground.sim, WINDOW);
     let (first, last) = (table.first, table.last);
     html! {

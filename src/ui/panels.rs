@@ -2,7 +2,7 @@
 //! client, the network, applied messages, help and notices.
 
 use super::app::Msg;
-use super::part::{part, PartProps};
+use super::part::PartProps;
 use crate::raft::{NodeId, Payload, Role, MILLIS};
 use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
@@ -15,47 +15,6 @@ use crate::view::session::{Input, Session};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-part!(
-    /// The selected node's or message's details and actions.
-    Details,
-    selection
-);
-part!(
-    /// The live safety panel.
-    Safety,
-    invariants
-);
-part!(
-    /// The client: send a message, and the person's requests.
-    Client,
-    client
-);
-part!(
-    /// The network: partitions, cuts, latency, loss, duplication.
-    Network,
-    network
-);
-part!(
-    /// What each node delivered, in order.
-    Applied,
-    applied
-);
-part!(
-    /// The event log in words.
-    EventLog,
-    event_log
-);
-part!(
-    /// The keyboard help overlay.
-    Help,
-    help
-);
-part!(
-    /// The line that says what went wrong.
-    Notice,
-    notice
-);
-
 fn act(send: &Callback<Msg>, action: Action) -> Callback<MouseEvent> {
     send.reform(move |_| Msg::Do(Input::Act(action.clone())))
 }
@@ -64,7 +23,7 @@ fn select(send: &Callback<Msg>, input: Input) -> Callback<MouseEvent> {
     send.reform(move |_| Msg::Do(input.clone()))
 }
 
-fn selection(s: &Session, part: &PartProps) -> Html {
+pub(super) fn selection(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     match p.selection {
         Selection::Node(id) => node_details(p, id, link),
@@ -152,7 +111,7 @@ fn message_details(p: &Playground, id: u64, link: &Callback<Msg>) -> Html {
 
 /// The live safety panel: every invariant green unless violated, and who
 /// leads which term.
-fn invariants(s: &Session, _: &PartProps) -> Html {
+pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
     let p = &s.playground;
     let violations = p.sim.violations();
     let leader = p.sim.leader();
@@ -178,7 +137,7 @@ fn invariants(s: &Session, _: &PartProps) -> Html {
     }
 }
 
-fn client(s: &Session, part: &PartProps) -> Html {
+pub(super) fn client(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     let on_text = link.reform(|e: InputEvent| {
         Msg::Do(Input::ClientText(
@@ -217,7 +176,7 @@ fn client(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-fn network(s: &Session, part: &PartProps) -> Html {
+pub(super) fn network(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     let n = p.sim.config().nodes;
     let config = p.sim.network().config;
@@ -277,7 +236,7 @@ fn network(s: &Session, part: &PartProps) -> Html {
 
 /// What each node delivered, in order, and its key-value state: the same
 /// messages in the same order everywhere.
-fn applied(s: &Session, _: &PartProps) -> Html {
+pub(super) fn applied(s: &Session, _: &PartProps) -> Html {
     let p = &s.playground;
     html! {
         <div class="applied">
@@ -306,7 +265,7 @@ fn applied(s: &Session, _: &PartProps) -> Html {
 
 /// The event log in words, newest first; each line keyed by its number,
 /// so a new line is one new list item.
-fn event_log(s: &Session, _: &PartProps) -> Html {
+pub(super) fn event_log(s: &Session, _: &PartProps) -> Html {
     let p = &s.playground;
     html! {
         <div class="event-log">
@@ -318,7 +277,7 @@ fn event_log(s: &Session, _: &PartProps) -> Html {
     }
 }
 
-fn help(s: &Session, part: &PartProps) -> Html {
+pub(super) fn help(s: &Session, part: &PartProps) -> Html {
     if !s.playground.help_open {
         return html! {};
     }
@@ -334,7 +293,7 @@ fn help(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-fn notice(s: &Session, _: &PartProps) -> Html {
+pub(super) fn notice(s: &Session, _: &PartProps) -> Html {
     let text = s
         .drafts
         .error

@@ -2,20 +2,14 @@
 //! stretches where a node led, ran for election or was stopped. The SVG
 //! is written by `view::sequence_svg`; this only places it in the page.
 
-use super::part::{part, PartProps};
+use super::part::PartProps;
 use crate::view::sequence::{self, WINDOW};
 use crate::view::sequence_svg;
 use crate::view::session::Session;
 use yew::prelude::*;
 
-part!(
-    /// The message diagram.
-    Sequence,
-    view
-);
-
 /// The last [`WINDOW`] of simulated time up to `now`, as it was at `now`.
-fn view(s: &Session, _: &PartProps) -> Html {
+pub(super) fn view(s: &Session, _: &PartProps) -> Html {
     let p = &s.playground;
     let d = sequence::diagram(&p.messages, p.scenario.nodes, p.sim.now(), WINDOW);
     html! {

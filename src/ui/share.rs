@@ -2,19 +2,13 @@
 //! A broken link or file gets a message and leaves the session as it was.
 
 use super::app::{App, Msg};
-use super::part::{part, PartProps};
+use super::part::PartProps;
 use crate::view::session::{Input, Session};
 use web_sys::HtmlInputElement;
 use yew::html::Scope;
 use yew::prelude::*;
 
-part!(
-    /// Share this run as a link, a file or an iframe; load one back.
-    Share,
-    view
-);
-
-fn view(s: &Session, part: &PartProps) -> Html {
+pub(super) fn view(s: &Session, part: &PartProps) -> Html {
     let link = &part.send;
     let on_import_text = link.reform(|e: InputEvent| {
         Msg::Do(Input::ImportText(

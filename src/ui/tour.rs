@@ -2,24 +2,13 @@
 //! it with Back and Next (← and → too).
 
 use super::app::Msg;
-use super::part::{part, PartProps};
+use super::part::PartProps;
 use crate::view::session::{Input, Session};
 use crate::view::tours::TOURS;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-part!(
-    /// The menu of tours, in the top bar.
-    TourMenu,
-    menu
-);
-part!(
-    /// The narration of the current step, if a tour is open.
-    TourPanel,
-    panel
-);
-
-fn menu(s: &Session, part: &PartProps) -> Html {
+pub(super) fn menu(s: &Session, part: &PartProps) -> Html {
     let current = s.tour.as_ref().map(|t| t.tour.id);
     let on_change = part.send.reform(|e: Event| {
         Msg::Do(Input::TourChoose(
@@ -36,7 +25,7 @@ fn menu(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-fn panel(s: &Session, part: &PartProps) -> Html {
+pub(super) fn panel(s: &Session, part: &PartProps) -> Html {
     let Some(player) = &s.tour else {
         return html! {};
     };

@@ -291,7 +291,7 @@ fn bands(history: &MessageHistory, axes: &Axes, from: Time, now: Time) -> Vec<Ba
             };
             Some(Band {
                 x: axes.x(Endpoint::Node(s.node))?,
-                y1: axes.y(s.start),
+                y1: axes.y(s.start.max(from)),
                 y2: axes.y(s.end),
                 role: s.role,
                 label,

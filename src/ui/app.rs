@@ -369,7 +369,7 @@ impl Component for App {
                 <section class="logs" aria-label="Logs">
                     { log_table::view(p, link) }
                     { panels::applied(p) }
-                    { sequence::view(&p.messages, p.scenario.nodes, p.sim.now()) }
+                    <sequence::SequenceDiagram content={p.sequence.content()} shift={p.sequence.shift(p.sim.now())} />
                     { panels::event_log(p) }
                 </section>
                 { panels::help(p, link) }

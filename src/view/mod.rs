@@ -16,7 +16,6 @@ pub mod permalink;
 pub mod playground;
 pub mod scene;
 pub mod sequence;
-pub mod sequence_svg;
 pub mod snapshots;
 pub mod speed;
 pub mod timeline_marks;

@@ -6,7 +6,7 @@ use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
-use super::share;
+use super::{sequence, share};
 use crate::view::keys;
 use crate::view::session::{Input, Session};
 use crate::view::url_params::UrlParams;
@@ -232,6 +232,7 @@ impl Component for App {
             version,
             send: self.send.clone(),
         };
+        let p = &session.playground;
         if session.embed {
             return html! {
                 <div class="playground embed">
@@ -285,7 +286,7 @@ impl Component for App {
                 <section class="logs" aria-label="Logs">
                     <Part ..part(PartKind::LogTable, v.logs) />
                     <Part ..part(PartKind::Applied, v.applied) />
-                    <Part ..part(PartKind::Sequence, v.picture) />
+                    <sequence::SequenceDiagram content={p.sequence.content()} shift={p.sequence.shift(p.sim.now())} />
                     <Part ..part(PartKind::EventLog, v.events) />
                 </section>
                 <Part ..part(PartKind::Help, v.edits) />

@@ -4,7 +4,7 @@
 //! so Yew skips it on frames that did not touch what it shows.
 
 use super::app::Msg;
-use super::{cluster, controls, log_table, panels, sequence, share, tour};
+use super::{cluster, controls, log_table, panels, share, tour};
 use crate::view::session::Session;
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
@@ -93,8 +93,6 @@ pub enum PartKind {
     Help,
     /// The line that says what went wrong.
     Notice,
-    /// The message diagram.
-    Sequence,
     /// Share this run as a link, a file or an iframe; load one back.
     Share,
     /// The menu of tours, in the top bar.
@@ -124,7 +122,6 @@ impl PartKind {
             PartKind::EventLog => panels::event_log,
             PartKind::Help => panels::help,
             PartKind::Notice => panels::notice,
-            PartKind::Sequence => sequence::view,
             PartKind::Share => share::view,
             PartKind::TourMenu => tour::menu,
             PartKind::TourPanel => tour::panel,

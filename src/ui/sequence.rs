@@ -1,24 +1,242 @@
 //! The message diagram: lifelines, recent messages as arrows, and the
-//! stretches where a node led, ran for election or was stopped. The SVG
-//! is written by `view::sequence_svg`; this only places it in the page.
+//! stretches where a node led, ran for election or was stopped.
+//!
+//! What is drawn ([`Diagram`]) changes only a few times per wall second,
+//! while the picture slides every frame. So the parts that depend on the
+//! content alone are components compared by `Rc` identity and skipped on
+//! frames that only move it; each frame sets one `transform` on the two
+//! moving groups, and redraws only the band labels that stick to the top
+//! and the dots of messages in flight. Arrows are keyed by message id: a
+//! new diagram touches the page only for arrows that came, went or changed.
+//! Only presentation attributes and classes, no `style`, so the page's
+//! Content-Security-Policy holds.
 
-use super::part::PartProps;
-use crate::view::sequence::{self, WINDOW};
-use crate::view::sequence_svg;
-use crate::view::session::Session;
+use crate::sim::decimal;
+use crate::sim::NodeStatus;
+use crate::view::palette;
+use crate::view::sequence::{Arrow, Band, Diagram, Tip, HEIGHT, LEFT, NOW_Y, RIGHT, TOP, WIDTH};
+use std::rc::Rc;
 use yew::prelude::*;
 
-/// The last [`WINDOW`] of simulated time up to `now`, as it was at `now`.
-pub(super) fn view(s: &Session, _: &PartProps) -> Html {
-    let p = &s.playground;
-    let d = sequence::diagram(&p.messages, p.scenario.nodes, p.sim.now(), WINDOW);
+/// The diagram and how far down it is moved at the moment shown.
+#[derive(Clone, Debug, Properties)]
+pub struct Props {
+    /// What is drawn, in content coordinates.
+    pub content: Rc<Diagram>,
+    /// How far down the content is moved (`SequenceView::shift`).
+    pub shift: f64,
+}
+
+/// The same content is the same `Rc`: no need to compare arrows.
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.content, &other.content) && self.shift == other.shift
+    }
+}
+
+/// The message diagram section.
+#[function_component(SequenceDiagram)]
+pub fn sequence_diagram(props: &Props) -> Html {
+    let d = &props.content;
+    let viewbox = format!("0 0 {} {}", n(WIDTH), n(HEIGHT));
+    let moved = format!("translate(0 {})", decimal::fixed(props.shift, 2));
+    let content = Content {
+        content: Rc::clone(d),
+    };
     html! {
         <section class="sequence" aria-label="Message diagram">
             <h2>{ "Messages over time" }</h2>
-            { Html::from_html_unchecked(sequence_svg::svg(&d).into()) }
+            <svg class="sequence-diagram" viewBox={viewbox} role="img" aria-label={d.summary.clone()}>
+                <Defs />
+                <g clip-path="url(#seq-clip)" aria-hidden="true">
+                    <g transform={moved.clone()}><Ticks ..content.clone() /></g>
+                </g>
+                <Lanes ..content.clone() />
+                <g clip-path="url(#seq-clip)">
+                    <g transform={moved}>
+                        <Bands ..content.clone() />
+                        <BandLabels ..props.clone() />
+                        <Messages ..content />
+                    </g>
+                </g>
+                <Dots ..props.clone() />
+            </svg>
             if let Some(note) = &d.note {
                 <p class="window-note">{ note }</p>
             }
         </section>
     }
+}
+
+/// The content alone, for the parts that do not move with each frame.
+#[derive(Clone, Debug, Properties)]
+struct Content {
+    content: Rc<Diagram>,
+}
+
+impl PartialEq for Content {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.content, &other.content)
+    }
+}
+
+/// Arrowheads, one per message colour (markers cannot take the line's),
+/// and the clip to the plot, from its top to `now`: what slides is hidden
+/// beyond them (time labels too, which are revealed as they pass `now`).
+#[function_component(Defs)]
+fn defs() -> Html {
+    const HEADS: [(&str, &str); 3] = [
+        ("seq-head-rv", "RequestVote"),
+        ("seq-head-ae", "AppendEntries"),
+        ("seq-head-client", "ClientRequest"),
+    ];
+    html! {
+        <defs>
+            { for HEADS.iter().map(|(id, kind)| html! {
+                <marker id={*id} viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="7" markerHeight="7" orient="auto">
+                    <path d="M 0 0 L 10 5 L 0 10 z" fill={palette::message_color(kind)} />
+                </marker>
+            }) }
+            <clipPath id="seq-clip">
+                <rect x="0" y={n(TOP)} width={n(WIDTH)} height={n(NOW_Y - TOP)} />
+            </clipPath>
+        </defs>
+    }
+}
+
+/// Time labels with faint rules across, in content coordinates.
+#[function_component(Ticks)]
+fn ticks(props: &Content) -> Html {
+    let (left, right) = (n(LEFT), n(WIDTH - RIGHT));
+    html! {
+        <g class="axes">
+            { for props.content.ticks.iter().map(|t| {
+                let y = n(t.y);
+                html! {
+                    <g key={t.t}>
+                        <line class="rule" x1={left.clone()} y1={y.clone()} x2={right.clone()} y2={y.clone()} />
+                        <text class="tick" x={n(LEFT - 6.0)} y={y}>{ &t.label }</text>
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
+/// Lifelines with their names, and the line of `now` at the bottom: they
+/// stay put while the content slides.
+#[function_component(Lanes)]
+fn lanes(props: &Content) -> Html {
+    let (top, now) = (n(TOP), n(NOW_Y));
+    html! {
+        <g class="axes" aria-hidden="true">
+            { for props.content.lanes.iter().map(|l| {
+                let x = n(l.x);
+                html! {
+                    <>
+                        <line class="lane" x1={x.clone()} y1={top.clone()} x2={x.clone()} y2={now.clone()} />
+                        <text class="lane-name" x={x} y={n(TOP - 10.0)}>{ &l.name }</text>
+                    </>
+                }
+            }) }
+            <line class="now" x1={n(LEFT)} y1={now.clone()} x2={n(WIDTH - RIGHT)} y2={now} />
+        </g>
+    }
+}
+
+/// The role stretches' lines (leader, candidate) or blocks (stopped).
+#[function_component(Bands)]
+fn bands(props: &Content) -> Html {
+    html! {
+        <g class="bands">
+            { for props.content.bands.iter().map(|b| html! {
+                <g key={format!("{} {}", b.x, b.start)} class={classes!("band", b.role.as_str())}>
+                    { band_mark(b) }
+                </g>
+            }) }
+        </g>
+    }
+}
+
+fn band_mark(b: &Band) -> Html {
+    if b.role == NodeStatus::Stopped {
+        let height = n(b.y2 - b.y1);
+        html! { <rect x={n(b.x - 5.0)} y={n(b.y1)} width="10" height={height} /> }
+    } else {
+        let x = n(b.x);
+        html! { <line x1={x.clone()} y1={n(b.y1)} x2={x} y2={n(b.y2)} /> }
+    }
+}
+
+/// The role stretches' names, at the start of each, or at the window's top
+/// for one that began above it (so it stays named): they move each frame.
+#[function_component(BandLabels)]
+fn band_labels(props: &Props) -> Html {
+    let top = TOP - props.shift;
+    html! {
+        <g class="bands" aria-hidden="true">
+            { for props.content.bands.iter().filter(|b| b.y2 >= top).map(|b| html! {
+                <text key={format!("{} {}", b.x, b.start)} class="band-label" x={n(b.x + 5.0)} y={n(b.y1.max(top) + 9.0)}>
+                    { &b.label }
+                </text>
+            }) }
+        </g>
+    }
+}
+
+/// Every message, keyed by id.
+#[function_component(Messages)]
+fn messages(props: &Content) -> Html {
+    html! {
+        <g class="messages">
+            { for props.content.arrows.iter().map(|a| html! {
+                <ArrowView key={a.id} arrow={Rc::clone(a)} />
+            }) }
+        </g>
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Properties)]
+struct ArrowProps {
+    arrow: Rc<Arrow>,
+}
+
+/// One message: a line from its send to its end, with its tooltip. An
+/// unchanged arrow (equal props) is not redrawn.
+#[function_component(ArrowView)]
+fn arrow_view(props: &ArrowProps) -> Html {
+    let a = &props.arrow;
+    let head = (a.tip == Tip::Head).then(|| format!("url(#seq-head-{})", a.class));
+    let cross = (a.tip == Tip::Cross).then(|| {
+        let d = format!("M {} {} l 7 7 m 0 -7 l -7 7", n(a.x2 - 3.5), n(a.y2 - 3.5));
+        html! { <path class="cross" stroke={a.color} d={d} /> }
+    });
+    html! {
+        <g class={classes!("msg", a.class, a.reply.then_some("reply"))}>
+            <title>{ &a.label }</title>
+            <line class="path" x1={n(a.x1)} y1={n(a.y1)} x2={n(a.x2)} y2={n(a.y2)} stroke={a.color} marker-end={head} />
+            { for cross }
+        </g>
+    }
+}
+
+/// Messages in flight, each a dot where it is at `now`, on the line of
+/// `now` (outside the clip, which would cut the dot in half).
+#[function_component(Dots)]
+fn dots(props: &Props) -> Html {
+    let now = NOW_Y - props.shift;
+    html! {
+        <g class="messages" aria-hidden="true">
+            { for props.content.arrows.iter().filter_map(|a| Some((a, a.x_at(now)?))).map(|(a, x)| html! {
+                <g key={a.id} class={classes!("msg", a.class, a.reply.then_some("reply"))}>
+                    <circle cx={n(x)} cy={n(NOW_Y)} r="2.5" stroke={a.color} />
+                </g>
+            }) }
+        </g>
+    }
+}
+
+/// A coordinate to a tenth of a unit.
+fn n(x: f64) -> String {
+    decimal::fixed(x, 1)
 }

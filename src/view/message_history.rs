@@ -5,6 +5,9 @@
 //! Time travel replays the run, so the same trace events can arrive twice:
 //! recording is idempotent (sends by id, role changes by time and value).
 //! A fork discards the future with [`MessageHistory::forget_after`].
+//!
+//! A version number counts the changes, so the diagram is recomputed only
+//! when something it draws changed (see `view::sequence::SequenceView`).
 
 use crate::raft::{NodeId, Term, Time};
 use crate::sim::{DropReason, Endpoint, NodeStatus, TraceEvent};
@@ -68,7 +71,8 @@ pub struct Segment {
     pub role: NodeStatus,
     /// The node's term during the stretch.
     pub term: Term,
-    /// When the stretch starts (clipped to the window).
+    /// When the stretch started (not clipped to the window: it names the
+    /// stretch whatever window it is seen through).
     pub start: Time,
     /// When it ends (`now` if it has not).
     pub end: Time,
@@ -103,6 +107,8 @@ pub struct MessageHistory {
     /// Whether clients ever talked: their lifeline stays once it appears,
     /// so the nodes' columns do not jump.
     clients: bool,
+    /// Bumped by every change to what is recorded.
+    version: u64,
 }
 
 impl MessageHistory {
@@ -144,6 +150,7 @@ impl MessageHistory {
         let Err(at) = self.records.binary_search_by_key(&span.id, |r| r.span.id) else {
             return; // a replay: already known
         };
+        self.version += 1;
         self.clients |= is_client(span.from) || is_client(span.to);
         self.records.insert(at, Record { span, ended: None });
         while self.records.len() > KEEP {
@@ -154,7 +161,10 @@ impl MessageHistory {
 
     fn end(&mut self, id: u64, end: SpanEnd) {
         if let Ok(i) = self.records.binary_search_by_key(&id, |r| r.span.id) {
-            self.records[i].ended = Some(end);
+            if self.records[i].ended != Some(end) {
+                self.records[i].ended = Some(end);
+                self.version += 1;
+            }
         }
     }
 
@@ -175,6 +185,7 @@ impl MessageHistory {
             return;
         }
         self.marks.insert(at, mark);
+        self.version += 1;
         if self.marks.len() > KEEP_MARKS {
             self.marks.pop_front();
         }
@@ -183,17 +194,22 @@ impl MessageHistory {
     /// A fork at `t`: what happened after `t` never did. Messages sent later
     /// go; those that arrived or died later are in flight again.
     pub fn forget_after(&mut self, t: Time) {
+        let mut changed = false;
         while self.records.back().is_some_and(|r| r.span.sent_at > t) {
             self.records.pop_back();
+            changed = true;
         }
         for r in &mut self.records {
             if r.ended.is_some_and(|e| end_time(e) > t) {
                 r.ended = None;
+                changed = true;
             }
         }
         while self.marks.back().is_some_and(|m| m.t > t) {
             self.marks.pop_back();
+            changed = true;
         }
+        self.version += changed as u64;
         self.clients = self
             .records
             .iter()
@@ -215,7 +231,8 @@ impl MessageHistory {
     }
 
     /// Each node's leader, candidate and stopped stretches overlapping
-    /// `from..=now`, clipped to it (followers are the plain lifeline).
+    /// `from..=now` (followers are the plain lifeline), as seen at `now`:
+    /// one not over by then ends at `now`.
     pub fn segments(&self, from: Time, now: Time) -> Vec<Segment> {
         let mut open: Vec<Segment> = Vec::new();
         let mut done = Vec::new();
@@ -235,9 +252,6 @@ impl MessageHistory {
         }
         done.extend(open);
         done.retain(|s| s.role != NodeStatus::Follower && s.end >= from);
-        for s in &mut done {
-            s.start = s.start.max(from);
-        }
         done.sort_by_key(|s| (s.node, s.start));
         done
     }
@@ -250,6 +264,28 @@ impl MessageHistory {
     /// Whether any client message is remembered.
     pub fn has_clients(&self) -> bool {
         self.clients
+    }
+
+    /// Changes with every change to what is recorded (and only then): a
+    /// replayed event that was already known leaves it as it was.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The first moment after `t` at which what is recorded makes a
+    /// difference: a send, an arrival, a drop or a role change. Only after
+    /// a jump back in time are such moments recorded ahead of `t`; what
+    /// [`window`](Self::window) and [`segments`](Self::segments) say at `t`
+    /// holds until then.
+    pub fn next_change_after(&self, t: Time) -> Option<Time> {
+        let sent = self.records.partition_point(|r| r.span.sent_at <= t);
+        let send = self.records.get(sent).map(|r| r.span.sent_at);
+        let end = (self.records.range(..sent))
+            .filter_map(|r| r.ended.map(end_time).filter(|&at| at > t))
+            .min();
+        let at = self.marks.partition_point(|m| m.t <= t);
+        let mark = self.marks.get(at).map(|m| m.t);
+        [send, end, mark].into_iter().flatten().min()
     }
 }
 
@@ -397,7 +433,7 @@ mod tests {
     }
 
     #[test]
-    fn segments_cover_roles_clipped_to_the_window() {
+    fn segments_cover_roles_overlapping_the_window() {
         let mut h = MessageHistory::default();
         state(&mut h, 100, 2, NodeStatus::Candidate, 3);
         state(&mut h, 150, 2, NodeStatus::Leader, 3);
@@ -408,7 +444,7 @@ mod tests {
         assert_eq!(
             s,
             vec![
-                (NodeStatus::Leader, 200 * MILLIS, 400 * MILLIS),
+                (NodeStatus::Leader, 150 * MILLIS, 400 * MILLIS),
                 (NodeStatus::Stopped, 400 * MILLIS, 450 * MILLIS)
             ]
         );
@@ -454,5 +490,42 @@ mod tests {
         run(&mut h, 1000, 3000);
         let after = (h.window(0, 3000 * MILLIS), h.segments(0, 3000 * MILLIS));
         assert_eq!(before, after);
+    }
+
+    #[test]
+    fn the_version_counts_changes_and_not_replays() {
+        let mut h = MessageHistory::default();
+        let mut versions = vec![h.version()];
+        send(&mut h, 1, 100, 110);
+        versions.push(h.version());
+        deliver(&mut h, 1, 110);
+        versions.push(h.version());
+        state(&mut h, 105, 2, NodeStatus::Candidate, 1);
+        versions.push(h.version());
+        assert!(versions.windows(2).all(|v| v[0] < v[1]), "{versions:?}");
+        // Replayed, and forgetting nothing: no change.
+        send(&mut h, 1, 100, 110);
+        deliver(&mut h, 1, 110);
+        state(&mut h, 105, 2, NodeStatus::Candidate, 1);
+        h.forget_after(200 * MILLIS);
+        assert_eq!(h.version(), versions[3]);
+        h.forget_after(108 * MILLIS);
+        assert!(h.version() > versions[3], "a fork reopened message 1");
+    }
+
+    #[test]
+    fn the_next_change_after_a_jump_back_is_the_first_event_ahead() {
+        let mut h = MessageHistory::default();
+        send(&mut h, 1, 100, 130);
+        send(&mut h, 2, 120, 125);
+        deliver(&mut h, 2, 125);
+        deliver(&mut h, 1, 130);
+        state(&mut h, 140, 2, NodeStatus::Candidate, 1);
+        let next = |ms: u64| h.next_change_after(ms * MILLIS).map(|t| t / MILLIS);
+        assert_eq!(next(50), Some(100), "a send");
+        assert_eq!(next(100), Some(120), "the next send");
+        assert_eq!(next(120), Some(125), "an arrival");
+        assert_eq!(next(130), Some(140), "a role change");
+        assert_eq!(next(140), None, "nothing ahead: the live edge");
     }
 }

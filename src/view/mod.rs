@@ -19,7 +19,6 @@ pub mod playground;
 pub mod requests;
 pub mod scene;
 pub mod sequence;
-pub mod sequence_svg;
 pub mod session;
 pub mod snapshots;
 pub mod speed;

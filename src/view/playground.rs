@@ -9,6 +9,7 @@ use super::keys::KeyCommand;
 use super::message_history::MessageHistory;
 use super::op_text::MESSAGE_KEY;
 use super::scene::{self, Scene};
+use super::sequence::SequenceView;
 use super::snapshots::Snapshots;
 use super::speed;
 use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
@@ -74,6 +75,8 @@ pub struct Playground {
     pub events: EventLog,
     /// Every message of the run so far, for the space-time diagram.
     pub messages: MessageHistory,
+    /// The space-time diagram of `messages`, recomputed only when it changes.
+    pub sequence: SequenceView,
     /// Time travel: copies of the simulation to replay from.
     snapshots: Snapshots,
     /// The furthest simulated time this run has reached: the timeline's end.
@@ -158,6 +161,7 @@ impl Playground {
             snapshots: Snapshots::new(&sim),
             frontier_events: 0,
             scene: scene::scene(&sim),
+            sequence: SequenceView::new(&MessageHistory::default(), scenario.nodes, sim.now()),
             sim,
             paused: false,
             speed: speed::DEFAULT_SPEED,
@@ -475,6 +479,8 @@ impl Playground {
             }
         }
         self.scene = scene::scene(&self.sim);
+        self.sequence
+            .update(&self.messages, self.scenario.nodes, self.sim.now());
         self.last_positions = self
             .scene
             .messages

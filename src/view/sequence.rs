@@ -2,12 +2,22 @@
 //! distributed-systems papers: one lifeline per node left to right (and one
 //! for all clients), time flowing down to `now` at the bottom, each message
 //! an arrow from (sender, send time) to (receiver, arrival time).
+//!
+//! The picture slides down as time passes, a little every frame. So that a
+//! frame costs next to nothing, what is drawn (the [`Diagram`]) is placed in
+//! time coordinates relative to a fixed `base` (y = 0), not to `now`: the
+//! page moves it all with one `translate` by [`shift`]`(base, now)` and hides
+//! what lies above the window or below `now` with a fixed clip. Messages
+//! still in flight are drawn along their whole planned path, so the clip at
+//! `now` makes them grow. The diagram itself is recomputed only when what it
+//! shows changes ([`SequenceView`]).
 
 use super::message_history::{MessageHistory, Span, SpanEnd};
 use super::palette;
-use crate::raft::{Time, MILLIS};
+use crate::raft::{Time, MILLIS, SECONDS};
 use crate::sim::decimal;
 use crate::sim::{Endpoint, NodeStatus};
+use std::rc::Rc;
 
 /// Simulated time shown: a few election timeouts and a dozen heartbeats at
 /// the playground's timing (100-200 ms timeouts, 50 ms heartbeats).
@@ -25,36 +35,48 @@ pub const RIGHT: f64 = 12.0;
 pub const TOP: f64 = 26.0;
 /// Room below `now`.
 pub const BOTTOM: f64 = 8.0;
-const TICK_EVERY: Time = 100 * MILLIS;
+/// Where `now` is drawn down the picture: always at the bottom of the plot.
+pub const NOW_Y: f64 = HEIGHT - BOTTOM;
+/// A time label and rule every this much simulated time.
+pub const TICK_EVERY: Time = 100 * MILLIS;
+/// The base moves to the last multiple of this before `now`, so that the
+/// coordinates stay small (SVG computes in 32-bit floats) while it changes
+/// rarely (each change redraws everything).
+pub const REBASE_EVERY: Time = 10 * SECONDS;
 
-/// Simulated time and lifelines to SVG units.
-#[derive(Clone, Copy, Debug)]
-pub struct Axes {
-    nodes: u64,
-    lanes: u64,
-    now: Time,
-    window: Time,
+/// SVG units per unit of simulated time: the window fills the plot.
+const PER_UNIT: f64 = (NOW_Y - TOP) / WINDOW as f64;
+
+/// Down the content: simulated time `t` relative to `base`.
+pub fn y(base: Time, t: Time) -> f64 {
+    (t as f64 - base as f64) * PER_UNIT
 }
 
-impl Axes {
-    /// Axes for `nodes` lifelines, plus one for all clients if `clients`, showing
-    /// the `window` of simulated time up to `now` (a zero window counts as 1).
-    pub fn new(nodes: u64, clients: bool, now: Time, window: Time) -> Self {
-        let lanes = nodes + clients as u64;
-        let window = window.max(1);
-        Axes {
-            nodes,
-            lanes,
-            now,
-            window,
-        }
-    }
+/// How far down the page moves content drawn relative to `base` so that
+/// `now` sits at [`NOW_Y`] and the window above it fills the plot.
+pub fn shift(base: Time, now: Time) -> f64 {
+    NOW_Y - y(base, now)
+}
 
-    /// `now` sits at the bottom; the scale stays fixed even while the run is
-    /// younger than the window.
-    pub fn y(&self, t: Time) -> f64 {
-        let per_unit = (HEIGHT - TOP - BOTTOM) / self.window as f64;
-        HEIGHT - BOTTOM - (self.now as f64 - t as f64) * per_unit
+/// The base for content shown at `now`.
+pub fn base_at(now: Time) -> Time {
+    now / REBASE_EVERY * REBASE_EVERY
+}
+
+/// Lifelines across, evenly over the plot.
+#[derive(Clone, Copy, Debug)]
+struct Lanes {
+    nodes: u64,
+    lanes: u64,
+}
+
+impl Lanes {
+    /// `nodes` lifelines, plus one for all clients if `clients`.
+    fn new(nodes: u64, clients: bool) -> Self {
+        Lanes {
+            nodes,
+            lanes: nodes + clients as u64,
+        }
     }
 
     /// Lifeline `i` (0-based) of the lanes, evenly across.
@@ -64,7 +86,7 @@ impl Axes {
     }
 
     /// Where an endpoint's lifeline is, if it has one.
-    pub fn x(&self, e: Endpoint) -> Option<f64> {
+    fn x(&self, e: Endpoint) -> Option<f64> {
         match e {
             Endpoint::Node(id) if (1..=self.nodes).contains(&id) => Some(self.lane_x(id - 1)),
             Endpoint::Client(_) if self.lanes > self.nodes => Some(self.lane_x(self.nodes)),
@@ -82,38 +104,42 @@ pub struct Lane {
     pub name: String,
 }
 
-/// A time label on the left axis.
+/// A time label on the left axis, with its rule across.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tick {
-    /// Where the label sits down the axis.
+    /// The time it labels (a stable key).
+    pub t: Time,
+    /// Where the label sits down the content.
     pub y: f64,
     /// The time: "t=1.2s".
     pub label: String,
 }
 
-/// How an arrow ends: arrived, died, or still on its way at `now`.
+/// How an arrow ends: arrived, died, or still on its way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tip {
     /// Arrived: an arrowhead at the receiver.
     Head,
     /// Dropped: a cross where it died.
     Cross,
-    /// Still in flight at `now`: a dot where it is.
+    /// Still in flight: drawn to the receiver at its due time, cut at `now`
+    /// by the clip, with a dot where it is at `now`.
     Dot,
 }
 
-/// One message as an arrow from (sender, send time) to where it ended.
+/// One message as an arrow from (sender, send time) to where it ended, in
+/// content coordinates.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arrow {
     /// The network's id for the message.
     pub id: u64,
-    /// The start across: the sender, or where the message was at the window's start.
+    /// The start across: the sender.
     pub x1: f64,
-    /// The start down: when it was sent (or the window's start).
+    /// The start down: when it was sent.
     pub y1: f64,
-    /// The end across: where it was when it ended (or at `now`).
+    /// The end across: where it was when it ended (the receiver if it has not).
     pub x2: f64,
-    /// The end down: when it arrived, was dropped, or `now`.
+    /// The end down: when it arrived, was dropped, or is due.
     pub y2: f64,
     /// The colour for its RPC type, as in the cluster picture.
     pub color: &'static str,
@@ -127,92 +153,128 @@ pub struct Arrow {
     pub label: String,
 }
 
+impl Arrow {
+    /// Where a message in flight is across when the content is at `y`
+    /// down, if it is on its way then.
+    pub fn x_at(&self, y: f64) -> Option<f64> {
+        let on_the_way = self.tip == Tip::Dot && self.y1 <= y && y <= self.y2;
+        let done = (y - self.y1) / (self.y2 - self.y1);
+        on_the_way.then(|| match done.is_finite() {
+            true => self.x1 + (self.x2 - self.x1) * done,
+            false => self.x2, // no time in flight
+        })
+    }
+}
+
 /// A stretch of a lifeline in a role worth seeing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Band {
+    /// When the stretch started: with `x`, a stable key.
+    pub start: Time,
     /// The lifeline's position across.
     pub x: f64,
-    /// Where the stretch starts down.
+    /// Where the stretch starts down (no higher than the content's top).
     pub y1: f64,
     /// Where it ends down.
     pub y2: f64,
-    /// "leader", "candidate" or "stopped".
+    /// Leader, candidate or stopped.
     pub role: NodeStatus,
     /// "L t3", "C t4" or "stopped".
     pub label: String,
 }
 
-/// The whole message diagram for one window of simulated time.
-#[derive(Clone, Debug, PartialEq)]
+/// What the message diagram draws, in coordinates relative to `base`;
+/// lanes and their names are across only.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Diagram {
+    /// The time at y = 0.
+    pub base: Time,
     /// The lifelines, nodes then clients, left to right.
     pub lanes: Vec<Lane>,
     /// The time labels on the left axis.
     pub ticks: Vec<Tick>,
     /// The stretches of lifelines spent as leader, candidate or stopped.
     pub bands: Vec<Band>,
-    /// The messages seen in the window.
-    pub arrows: Vec<Arrow>,
-    /// The y of `now` (the bottom line).
-    pub now_y: f64,
+    /// The messages, oldest first; shared so that a page can tell an
+    /// unchanged arrow cheaply.
+    pub arrows: Vec<Rc<Arrow>>,
     /// Said when the window reaches back past what is remembered.
     pub note: Option<String>,
     /// The accessible name: what the picture shows, in words.
     pub summary: String,
 }
 
-/// The last `window` of simulated time up to `now`, as it was at `now`.
-pub fn diagram(history: &MessageHistory, nodes: u64, now: Time, window: Time) -> Diagram {
-    let axes = Axes::new(nodes, history.has_clients(), now, window);
-    let from = now.saturating_sub(window);
+/// The message diagram as it was at `now`, relative to `base`: every
+/// message alive in the [`WINDOW`] up to `now` (sent, and arrived or died
+/// only if that happened by `now`), drawn whole from its send to its end
+/// (to its planned arrival if still in flight); the role stretches
+/// overlapping the window, those still going drawn on to `until`; the ticks
+/// up to `until`. Moved by [`shift`]`(base, now)` and cut to the plot, it
+/// is the window up to `now` as it was at `now`, and stays so for any later
+/// moment before `until`, provided nothing is recorded in between.
+pub fn diagram(
+    history: &MessageHistory,
+    nodes: u64,
+    now: Time,
+    until: Time,
+    base: Time,
+) -> Diagram {
+    let lanes = Lanes::new(nodes, history.has_clients());
+    let from = now.saturating_sub(WINDOW);
     let spans = history.window(from, now);
-    let arrows: Vec<Arrow> = spans
+    let arrows: Vec<Rc<Arrow>> = spans
         .iter()
-        .filter_map(|s| arrow(&axes, s, from, now))
+        .filter_map(|s| arrow(&lanes, base, s).map(Rc::new))
         .collect();
-    let dropped = arrows.iter().filter(|a| a.tip == Tip::Cross).count();
-    let summary = format!(
-        "{} messages in the {} s up to t={}s, {dropped} dropped",
-        arrows.len(),
-        decimal::seconds(window, 1),
-        decimal::seconds(now, 3)
-    );
     let kept = history.kept_from();
     Diagram {
-        lanes: lanes(&axes, nodes),
-        ticks: ticks(&axes, from, now),
-        bands: bands(history, &axes, from, now),
+        base,
+        lanes: lane_names(&lanes, nodes),
+        ticks: ticks(base, from, until),
+        bands: bands(history, &lanes, base, from, until),
+        summary: summary(&arrows, now),
         arrows,
-        now_y: axes.y(now),
         note: (from < kept)
             .then(|| format!("messages before {} are no longer kept", seconds(kept))),
-        summary,
     }
 }
 
-fn lanes(axes: &Axes, nodes: u64) -> Vec<Lane> {
-    let named = |e, name| axes.x(e).map(|x| Lane { x, name });
+/// The accessible name, in words. Said as of `now`: the diagram is
+/// recomputed whenever a message comes or goes.
+fn summary(arrows: &[Rc<Arrow>], now: Time) -> String {
+    let dropped = arrows.iter().filter(|a| a.tip == Tip::Cross).count();
+    format!(
+        "{} messages in the {} s up to t={}s, {dropped} dropped",
+        arrows.len(),
+        decimal::seconds(WINDOW, 1),
+        decimal::seconds(now, 3)
+    )
+}
+
+fn lane_names(lanes: &Lanes, nodes: u64) -> Vec<Lane> {
+    let named = |e, name| lanes.x(e).map(|x| Lane { x, name });
     (1..=nodes)
         .filter_map(|id| named(Endpoint::Node(id), format!("n{id}")))
         .chain(named(Endpoint::Client(0), "clients".into()))
         .collect()
 }
 
-fn ticks(axes: &Axes, from: Time, now: Time) -> Vec<Tick> {
+fn ticks(base: Time, from: Time, until: Time) -> Vec<Tick> {
     let first = from.div_ceil(TICK_EVERY) * TICK_EVERY;
-    (first..=now)
+    (first..=until)
         .step_by(TICK_EVERY as usize)
         .map(|t| Tick {
-            y: axes.y(t),
+            t,
+            y: y(base, t),
             label: format!("t={}s", decimal::seconds(t, 2)),
         })
         .collect()
 }
 
-/// The arrow of `span` drawn from where it was at the window's start (or
-/// its send) to where it was when it ended (or at `now`).
-fn arrow(axes: &Axes, span: &Span, from: Time, now: Time) -> Option<Arrow> {
-    let (x_from, x_to) = (axes.x(span.from)?, axes.x(span.to)?);
+/// The arrow of `span` from its send to where it ended, or for one in
+/// flight, to the receiver at its due time.
+fn arrow(lanes: &Lanes, base: Time, span: &Span) -> Option<Arrow> {
+    let (x_from, x_to) = (lanes.x(span.from)?, lanes.x(span.to)?);
     let flight = span.due.saturating_sub(span.sent_at);
     // Where the message was at `t` on the straight path sender -> receiver.
     let x_at = |t: Time| {
@@ -220,19 +282,18 @@ fn arrow(axes: &Axes, span: &Span, from: Time, now: Time) -> Option<Arrow> {
         let done = if flight == 0 { 1.0 } else { done.min(1.0) };
         x_from + (x_to - x_from) * done
     };
-    let start = span.sent_at.max(from);
     let (end, tip) = match span.end {
         SpanEnd::Delivered { at } => (at, Tip::Head),
         SpanEnd::Dropped { at, .. } => (at, Tip::Cross),
-        SpanEnd::InFlight { .. } => (now, Tip::Dot),
+        SpanEnd::InFlight { due } => (due, Tip::Dot),
     };
     let (class, color) = style(span.kind);
     Some(Arrow {
         id: span.id,
-        x1: x_at(start),
-        y1: axes.y(start),
+        x1: x_from,
+        y1: y(base, span.sent_at),
         x2: x_at(end),
-        y2: axes.y(end),
+        y2: y(base, end),
         color,
         class,
         reply: span.kind.ends_with("Reply"),
@@ -279,8 +340,16 @@ fn seconds(t: Time) -> String {
     format!("t={}s", decimal::seconds(t, 3))
 }
 
-fn bands(history: &MessageHistory, axes: &Axes, from: Time, now: Time) -> Vec<Band> {
-    let segments = history.segments(from, now);
+/// Role stretches overlapping `from..until`, as of just before `until`
+/// (nothing changes in between): one still going ends there.
+fn bands(
+    history: &MessageHistory,
+    lanes: &Lanes,
+    base: Time,
+    from: Time,
+    until: Time,
+) -> Vec<Band> {
+    let segments = history.segments(from, until.saturating_sub(1).max(from));
     segments
         .iter()
         .filter_map(|s| {
@@ -290,9 +359,10 @@ fn bands(history: &MessageHistory, axes: &Axes, from: Time, now: Time) -> Vec<Ba
                 _ => "stopped".into(),
             };
             Some(Band {
-                x: axes.x(Endpoint::Node(s.node))?,
-                y1: axes.y(s.start),
-                y2: axes.y(s.end),
+                start: s.start,
+                x: lanes.x(Endpoint::Node(s.node))?,
+                y1: y(base, s.start.max(from)),
+                y2: y(base, s.end),
                 role: s.role,
                 label,
             })
@@ -300,62 +370,281 @@ fn bands(history: &MessageHistory, axes: &Axes, from: Time, now: Time) -> Vec<Ba
         .collect()
 }
 
+/// The message diagram kept from frame to frame: recomputed only when what
+/// it shows changed, so that most frames only move it (by [`Self::shift`]).
+#[derive(Clone, Debug, Default)]
+pub struct SequenceView {
+    content: Rc<Diagram>,
+    made: Option<Made>,
+}
+
+/// What the content was computed from, and until when it holds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Made {
+    version: u64,
+    nodes: u64,
+    now: Time,
+    until: Time,
+}
+
+impl SequenceView {
+    /// The diagram of `history` at `now`.
+    pub fn new(history: &MessageHistory, nodes: u64, now: Time) -> Self {
+        let mut view = Self::default();
+        view.update(history, nodes, now);
+        view
+    }
+
+    /// Brings the diagram to `now`; says whether its content changed.
+    /// It is recomputed when the history changed, when `now` moved back
+    /// (what has ended is "as of now"), or when `now` reached the end of
+    /// what it holds for: the next tick (the window's top crosses a tick,
+    /// and the base changes only on one), or the next recorded change
+    /// (replaying a stretch already seen records nothing new).
+    pub fn update(&mut self, history: &MessageHistory, nodes: u64, now: Time) -> bool {
+        let holds = |m: &Made| {
+            m.version == history.version() && m.nodes == nodes && m.now <= now && now < m.until
+        };
+        if self.made.as_ref().is_some_and(holds) {
+            return false;
+        }
+        let next_tick = (now / TICK_EVERY + 1) * TICK_EVERY;
+        let until = history
+            .next_change_after(now)
+            .map_or(next_tick, |t| t.min(next_tick));
+        self.content = Rc::new(diagram(history, nodes, now, until, base_at(now)));
+        self.made = Some(Made {
+            version: history.version(),
+            nodes,
+            now,
+            until,
+        });
+        true
+    }
+
+    /// What is drawn; the same `Rc` until it changes.
+    pub fn content(&self) -> Rc<Diagram> {
+        Rc::clone(&self.content)
+    }
+
+    /// How far down the content moves at `now`.
+    pub fn shift(&self, now: Time) -> f64 {
+        shift(self.content.base, now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::TraceEvent;
+    use crate::sim::{DropReason, Simulation, TraceEvent};
+    use crate::view::playground::playground_config;
 
-    fn history() -> MessageHistory {
-        let mut h = MessageHistory::default();
-        let send = |id, from, to, kind| TraceEvent::Send {
+    const MS: Time = MILLIS;
+
+    fn send(id: u64, from: u64, to: u64, kind: &'static str, due: Time) -> TraceEvent {
+        TraceEvent::Send {
             id,
             from: Endpoint::Node(from),
             to: Endpoint::Node(to),
             kind,
             term: Some(2),
-            deliver_t: 1_020 * MILLIS,
-        };
-        h.record(1_000 * MILLIS, &send(1, 1, 3, "RequestVote"));
-        h.record(1_000 * MILLIS, &send(2, 1, 2, "RequestVote"));
-        h.record(1_020 * MILLIS, &TraceEvent::Deliver { id: 1 });
+            deliver_t: due,
+        }
+    }
+
+    /// Two votes asked at 1.000 s: one arrives at 1.020 s, one is dropped
+    /// halfway at 1.010 s.
+    fn history() -> MessageHistory {
+        let mut h = MessageHistory::default();
+        h.record(1_000 * MS, &send(1, 1, 3, "RequestVote", 1_020 * MS));
+        h.record(1_000 * MS, &send(2, 1, 2, "RequestVote", 1_020 * MS));
         let drop = TraceEvent::Drop {
             id: 2,
-            reason: crate::sim::DropReason::Partitioned,
+            reason: DropReason::Partitioned,
         };
-        h.record(1_010 * MILLIS, &drop);
+        h.record(1_010 * MS, &drop);
+        h.record(1_020 * MS, &TraceEvent::Deliver { id: 1 });
         h
+    }
+
+    /// Where the page shows time `t` at `now`, worked out from scratch:
+    /// `now` at the plot's bottom, the window filling the plot.
+    fn screen_y(now: Time, t: Time) -> f64 {
+        HEIGHT - BOTTOM - (now as f64 - t as f64) * (HEIGHT - TOP - BOTTOM) / WINDOW as f64
+    }
+
+    /// Lifeline `node` (1-based) of `lanes`, worked out from scratch.
+    fn lane(node: u64, lanes: u64) -> f64 {
+        LEFT + (node as f64 - 0.5) * (WIDTH - LEFT - RIGHT) / lanes as f64
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-6
     }
 
     #[test]
     fn arrows_run_from_sender_at_send_time_to_receiver_at_arrival() {
-        let d = diagram(&history(), 3, 1_100 * MILLIS, WINDOW);
-        let axes = Axes::new(3, false, 1_100 * MILLIS, WINDOW);
+        let now = 1_100 * MS;
+        let view = SequenceView::new(&history(), 3, now);
+        let (d, shift) = (view.content(), view.shift(now));
         let a = &d.arrows[0];
-        assert_eq!(
-            (a.x1, a.y1),
-            (axes.x(Endpoint::Node(1)).unwrap(), axes.y(1_000 * MILLIS))
-        );
-        assert_eq!(
-            (a.x2, a.y2),
-            (axes.x(Endpoint::Node(3)).unwrap(), axes.y(1_020 * MILLIS))
-        );
+        assert_eq!((a.x1, a.x2), (lane(1, 3), lane(3, 3)));
+        assert!(close(a.y1 + shift, screen_y(now, 1_000 * MS)));
+        assert!(close(a.y2 + shift, screen_y(now, 1_020 * MS)));
         assert_eq!(a.tip, Tip::Head);
         assert!(a.y2 > a.y1, "time flows down");
         let dropped = &d.arrows[1];
         assert_eq!(dropped.tip, Tip::Cross);
-        let halfway =
-            (axes.x(Endpoint::Node(1)).unwrap() + axes.x(Endpoint::Node(2)).unwrap()) / 2.0;
-        assert!((dropped.x2 - halfway).abs() < 1e-9, "died halfway");
+        assert!(
+            close(dropped.x2, (lane(1, 3) + lane(2, 3)) / 2.0),
+            "died halfway"
+        );
+        assert!(close(dropped.y2 + shift, screen_y(now, 1_010 * MS)));
         assert!(dropped.label.contains("dropped t=1.010s (partition)"));
+        assert_eq!(
+            d.summary,
+            "2 messages in the 0.6 s up to t=1.100s, 1 dropped"
+        );
     }
 
     #[test]
-    fn at_an_earlier_now_messages_stop_partway_at_the_bottom() {
-        let d = diagram(&history(), 3, 1_005 * MILLIS, WINDOW);
+    fn at_an_earlier_now_messages_are_in_flight_with_a_dot_at_now() {
+        let now = 1_005 * MS;
+        let view = SequenceView::new(&history(), 3, now);
+        let (d, shift) = (view.content(), view.shift(now));
         assert!(d.arrows.iter().all(|a| a.tip == Tip::Dot));
-        assert!(d.arrows.iter().all(|a| (a.y2 - d.now_y).abs() < 1e-9));
+        // Drawn to the receiver at the due time, cut by the clip at `now`;
+        // the dot is a quarter of the way at 5 ms of 20.
+        let a = &d.arrows[0];
+        assert!(close(a.y2 + shift, screen_y(now, 1_020 * MS)));
+        let dot = a.x_at(NOW_Y - shift).unwrap();
+        assert!(close(dot, lane(1, 3) + (lane(3, 3) - lane(1, 3)) / 4.0));
+        assert_eq!(
+            a.x_at(NOW_Y - shift + 50.0),
+            None,
+            "not beyond its due time"
+        );
         assert_eq!(d.lanes.len(), 3, "no clients lane without client messages");
-        assert_eq!(d.ticks.last().unwrap().label, "t=1.00s");
-        assert!(d.ticks.iter().all(|t| t.y >= TOP && t.y <= HEIGHT));
+        let shown: Vec<_> = d.ticks.iter().filter(|t| t.t <= now).collect();
+        assert_eq!(shown.last().unwrap().label, "t=1.00s");
+        assert!(shown
+            .iter()
+            .all(|t| t.y + shift >= TOP && t.y + shift <= NOW_Y));
+    }
+
+    #[test]
+    fn frames_within_a_tick_with_nothing_new_keep_the_same_content() {
+        let h = history();
+        let mut view = SequenceView::default();
+        assert!(view.update(&h, 3, 1_030 * MS));
+        let first = view.content();
+        for now in [1_030, 1_031, 1_050, 1_099] {
+            assert!(!view.update(&h, 3, now * MS), "recomputed at {now} ms");
+        }
+        assert!(Rc::ptr_eq(&first, &view.content()));
+        assert!(
+            view.shift(1_099 * MS) < view.shift(1_030 * MS),
+            "it slides up"
+        );
+    }
+
+    #[test]
+    fn content_is_recomputed_on_news_a_tick_and_going_back() {
+        let mut h = history();
+        let mut view = SequenceView::new(&h, 3, 1_030 * MS);
+        assert!(view.update(&h, 3, 1_100 * MS), "the window crossed a tick");
+        h.record(1_100 * MS, &send(3, 2, 1, "AppendEntries", 1_110 * MS));
+        assert!(view.update(&h, 3, 1_100 * MS), "a send");
+        assert_eq!(view.content().arrows.len(), 3);
+        h.record(1_110 * MS, &TraceEvent::Deliver { id: 3 });
+        assert!(view.update(&h, 3, 1_110 * MS), "an arrival");
+        assert!(view.update(&h, 3, 1_015 * MS), "back in time");
+        let d = view.content();
+        assert_eq!(d.arrows.len(), 2, "message 3 not sent yet");
+        assert_eq!((d.arrows[0].tip, d.arrows[1].tip), (Tip::Dot, Tip::Cross));
+    }
+
+    #[test]
+    fn replaying_after_a_jump_back_recomputes_at_each_recorded_change() {
+        let h = history(); // everything up to 1.020 s is already recorded
+        let mut view = SequenceView::new(&h, 3, 1_005 * MS);
+        assert!(!view.update(&h, 3, 1_009 * MS));
+        assert!(view.update(&h, 3, 1_010 * MS), "the drop, recorded ahead");
+        assert_eq!(view.content().arrows[1].tip, Tip::Cross);
+        assert!(!view.update(&h, 3, 1_019 * MS));
+        assert!(view.update(&h, 3, 1_020 * MS), "the arrival");
+        assert_eq!(view.content().arrows[0].tip, Tip::Head);
+    }
+
+    /// What the page showed before the content was drawn in absolute time:
+    /// each arrow cut to the window, from where it was at the window's top
+    /// (or its send) to where it was when it ended (or at `now`), in screen
+    /// coordinates.
+    fn screen_arrow(s: &Span, lanes: u64, now: Time) -> (f64, f64, f64, f64) {
+        let x = |e: Endpoint| match e {
+            Endpoint::Node(id) => lane(id, lanes),
+            Endpoint::Client(_) => lane(lanes, lanes),
+        };
+        let flight = s.due.saturating_sub(s.sent_at).max(1) as f64;
+        let x_at = |t: Time| {
+            let done = (t.saturating_sub(s.sent_at) as f64 / flight).min(1.0);
+            x(s.from) + (x(s.to) - x(s.from)) * done
+        };
+        let start = s.sent_at.max(now.saturating_sub(WINDOW));
+        let end = match s.end {
+            SpanEnd::Delivered { at } | SpanEnd::Dropped { at, .. } => at,
+            SpanEnd::InFlight { .. } => now,
+        };
+        (
+            x_at(start),
+            screen_y(now, start),
+            x_at(end),
+            screen_y(now, end),
+        )
+    }
+
+    /// Over a real run, past a change of base: every arrow, moved by the
+    /// shift and cut to the plot, is where the page drew it before.
+    #[test]
+    fn shifted_content_matches_the_window_drawn_in_screen_coordinates() {
+        let mut sim = Simulation::new(playground_config(3, 5)).unwrap();
+        let mut h = MessageHistory::default();
+        let mut view = SequenceView::default();
+        let mut checked = 0;
+        for now in (9_500..10_700).step_by(7).map(|ms| ms * MS) {
+            sim.run_until(now);
+            for (t, event) in sim.trace_mut().take_recorded() {
+                h.record(t, &event);
+            }
+            view.update(&h, 5, now);
+            let (d, shift) = (view.content(), view.shift(now));
+            let spans = h.window(now - WINDOW, now);
+            // Arrows the window no longer shows may stay till the next tick,
+            // above the plot's top, where the clip hides them.
+            let shown = |a: &&Rc<Arrow>| spans.iter().any(|s| s.id == a.id);
+            let (shown, hidden): (Vec<_>, Vec<_>) = d.arrows.iter().partition(shown);
+            assert!(hidden.iter().all(|a| a.y2 + shift < TOP), "{hidden:?}");
+            assert_eq!(shown.len(), spans.len());
+            for (a, s) in shown.iter().zip(&spans) {
+                let (x1, y1, x2, y2) = screen_arrow(s, 5, now);
+                let (ay1, ay2) = (a.y1 + shift, a.y2 + shift);
+                // The old start lies on the new line (the clip cuts there).
+                let along = (y1 - ay1) / (ay2 - ay1);
+                assert!(close(x1, a.x1 + (a.x2 - a.x1) * along.min(1.0)) || ay1 == ay2);
+                match a.tip {
+                    Tip::Dot => {
+                        assert!(close(y2, NOW_Y));
+                        assert!(close(x2, a.x_at(NOW_Y - shift).unwrap()));
+                    }
+                    _ => assert!(close(x2, a.x2) && close(y2, ay2), "{a:?}"),
+                }
+                checked += 1;
+            }
+            assert!(
+                d.arrows.iter().all(|a| a.y1.abs() < 10_000.0),
+                "small numbers"
+            );
+        }
+        assert!(checked > 1_000, "{checked}");
     }
 }

@@ -286,7 +286,7 @@ impl Component for App {
                 <section class="logs" aria-label="Logs">
                     <Part ..part(PartKind::LogTable, v.logs) />
                     <Part ..part(PartKind::Applied, v.applied) />
-                    <sequence::SequenceDiagram content={p.sequence.content()} shift={p.sequence.shift(p.sim.now())} />
+                    { sequence::view(&p.sequence.content(), p.sequence.shift(p.sim.now())) }
                     <Part ..part(PartKind::EventLog, v.events) />
                 </section>
                 <Part ..part(PartKind::Help, v.edits) />

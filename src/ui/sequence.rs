@@ -18,72 +18,88 @@ use crate::view::sequence::{Arrow, Band, Diagram, Tip, HEIGHT, LEFT, NOW_Y, RIGH
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The diagram and how far down it is moved at the moment shown.
-#[derive(Clone, Debug, Properties)]
-pub struct Props {
-    /// What is drawn, in content coordinates.
-    pub content: Rc<Diagram>,
-    /// How far down the content is moved (`SequenceView::shift`).
-    pub shift: f64,
-}
-
-/// The same content is the same `Rc`: no need to compare arrows.
-impl PartialEq for Props {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.content, &other.content) && self.shift == other.shift
-    }
-}
-
-/// The message diagram section.
-#[function_component(SequenceDiagram)]
-pub fn sequence_diagram(props: &Props) -> Html {
-    let d = &props.content;
+/// The message diagram section: `content` moved down by `shift`
+/// (`SequenceView::shift`). Drawn every frame; the layers that depend on
+/// the content alone are skipped while it is the same `Rc`.
+pub fn view(content: &Rc<Diagram>, shift: f64) -> Html {
     let viewbox = format!("0 0 {} {}", n(WIDTH), n(HEIGHT));
-    let moved = format!("translate(0 {})", decimal::fixed(props.shift, 2));
-    let content = Content {
-        content: Rc::clone(d),
-    };
+    let moved = format!("translate(0 {})", decimal::fixed(shift, 2));
+    let layer = |kind| html! { <Layer content={Rc::clone(content)} {kind} /> };
     html! {
         <section class="sequence" aria-label="Message diagram">
             <h2>{ "Messages over time" }</h2>
-            <svg class="sequence-diagram" viewBox={viewbox} role="img" aria-label={d.summary.clone()}>
-                <Defs />
+            <svg class="sequence-diagram" viewBox={viewbox} role="img" aria-label={content.summary.clone()}>
+                { layer(LayerKind::Defs) }
                 <g clip-path="url(#seq-clip)" aria-hidden="true">
-                    <g transform={moved.clone()}><Ticks ..content.clone() /></g>
+                    <g transform={moved.clone()}>{ layer(LayerKind::Ticks) }</g>
                 </g>
-                <Lanes ..content.clone() />
+                { layer(LayerKind::Lanes) }
                 <g clip-path="url(#seq-clip)">
                     <g transform={moved}>
-                        <Bands ..content.clone() />
-                        <BandLabels ..props.clone() />
-                        <Messages ..content />
+                        { layer(LayerKind::Bands) }
+                        { band_labels(content, shift) }
+                        { layer(LayerKind::Messages) }
                     </g>
                 </g>
-                <Dots ..props.clone() />
+                { dots(content, shift) }
             </svg>
-            if let Some(note) = &d.note {
+            if let Some(note) = &content.note {
                 <p class="window-note">{ note }</p>
             }
         </section>
     }
 }
 
-/// The content alone, for the parts that do not move with each frame.
-#[derive(Clone, Debug, Properties)]
-struct Content {
-    content: Rc<Diagram>,
+/// The layers that depend on the content alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LayerKind {
+    Defs,
+    Ticks,
+    Lanes,
+    Bands,
+    Messages,
 }
 
-impl PartialEq for Content {
+#[derive(Clone, Debug, Properties)]
+struct LayerProps {
+    content: Rc<Diagram>,
+    kind: LayerKind,
+}
+
+/// The same content is the same `Rc`: no need to compare arrows.
+impl PartialEq for LayerProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.content, &other.content)
+        Rc::ptr_eq(&self.content, &other.content) && self.kind == other.kind
+    }
+}
+
+/// One layer: a single component type for them all keeps Yew's generic
+/// code in the bundle once.
+struct Layer;
+
+impl Component for Layer {
+    type Message = ();
+    type Properties = LayerProps;
+
+    fn create(_: &Context<Self>) -> Self {
+        Layer
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let d = &ctx.props().content;
+        match ctx.props().kind {
+            LayerKind::Defs => defs(),
+            LayerKind::Ticks => ticks(d),
+            LayerKind::Lanes => lanes(d),
+            LayerKind::Bands => bands(d),
+            LayerKind::Messages => messages(d),
+        }
     }
 }
 
 /// Arrowheads, one per message colour (markers cannot take the line's),
 /// and the clip to the plot, from its top to `now`: what slides is hidden
 /// beyond them (time labels too, which are revealed as they pass `now`).
-#[function_component(Defs)]
 fn defs() -> Html {
     const HEADS: [(&str, &str); 3] = [
         ("seq-head-rv", "RequestVote"),
@@ -105,12 +121,11 @@ fn defs() -> Html {
 }
 
 /// Time labels with faint rules across, in content coordinates.
-#[function_component(Ticks)]
-fn ticks(props: &Content) -> Html {
+fn ticks(d: &Diagram) -> Html {
     let (left, right) = (n(LEFT), n(WIDTH - RIGHT));
     html! {
         <g class="axes">
-            { for props.content.ticks.iter().map(|t| {
+            { for d.ticks.iter().map(|t| {
                 let y = n(t.y);
                 html! {
                     <g key={t.t}>
@@ -125,12 +140,11 @@ fn ticks(props: &Content) -> Html {
 
 /// Lifelines with their names, and the line of `now` at the bottom: they
 /// stay put while the content slides.
-#[function_component(Lanes)]
-fn lanes(props: &Content) -> Html {
+fn lanes(d: &Diagram) -> Html {
     let (top, now) = (n(TOP), n(NOW_Y));
     html! {
         <g class="axes" aria-hidden="true">
-            { for props.content.lanes.iter().map(|l| {
+            { for d.lanes.iter().map(|l| {
                 let x = n(l.x);
                 html! {
                     <>
@@ -145,11 +159,10 @@ fn lanes(props: &Content) -> Html {
 }
 
 /// The role stretches' lines (leader, candidate) or blocks (stopped).
-#[function_component(Bands)]
-fn bands(props: &Content) -> Html {
+fn bands(d: &Diagram) -> Html {
     html! {
         <g class="bands">
-            { for props.content.bands.iter().map(|b| html! {
+            { for d.bands.iter().map(|b| html! {
                 <g key={format!("{} {}", b.x, b.start)} class={classes!("band", b.role.as_str())}>
                     { band_mark(b) }
                 </g>
@@ -170,12 +183,11 @@ fn band_mark(b: &Band) -> Html {
 
 /// The role stretches' names, at the start of each, or at the window's top
 /// for one that began above it (so it stays named): they move each frame.
-#[function_component(BandLabels)]
-fn band_labels(props: &Props) -> Html {
-    let top = TOP - props.shift;
+fn band_labels(d: &Diagram, shift: f64) -> Html {
+    let top = TOP - shift;
     html! {
         <g class="bands" aria-hidden="true">
-            { for props.content.bands.iter().filter(|b| b.y2 >= top).map(|b| html! {
+            { for d.bands.iter().filter(|b| b.y2 >= top).map(|b| html! {
                 <text key={format!("{} {}", b.x, b.start)} class="band-label" x={n(b.x + 5.0)} y={n(b.y1.max(top) + 9.0)}>
                     { &b.label }
                 </text>
@@ -185,11 +197,10 @@ fn band_labels(props: &Props) -> Html {
 }
 
 /// Every message, keyed by id.
-#[function_component(Messages)]
-fn messages(props: &Content) -> Html {
+fn messages(d: &Diagram) -> Html {
     html! {
         <g class="messages">
-            { for props.content.arrows.iter().map(|a| html! {
+            { for d.arrows.iter().map(|a| html! {
                 <ArrowView key={a.id} arrow={Rc::clone(a)} />
             }) }
         </g>
@@ -203,9 +214,22 @@ struct ArrowProps {
 
 /// One message: a line from its send to its end, with its tooltip. An
 /// unchanged arrow (equal props) is not redrawn.
-#[function_component(ArrowView)]
-fn arrow_view(props: &ArrowProps) -> Html {
-    let a = &props.arrow;
+struct ArrowView;
+
+impl Component for ArrowView {
+    type Message = ();
+    type Properties = ArrowProps;
+
+    fn create(_: &Context<Self>) -> Self {
+        ArrowView
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        arrow(&ctx.props().arrow)
+    }
+}
+
+fn arrow(a: &Arrow) -> Html {
     let head = (a.tip == Tip::Head).then(|| format!("url(#seq-head-{})", a.class));
     let cross = (a.tip == Tip::Cross).then(|| {
         let d = format!("M {} {} l 7 7 m 0 -7 l -7 7", n(a.x2 - 3.5), n(a.y2 - 3.5));
@@ -222,12 +246,11 @@ fn arrow_view(props: &ArrowProps) -> Html {
 
 /// Messages in flight, each a dot where it is at `now`, on the line of
 /// `now` (outside the clip, which would cut the dot in half).
-#[function_component(Dots)]
-fn dots(props: &Props) -> Html {
-    let now = NOW_Y - props.shift;
+fn dots(d: &Diagram, shift: f64) -> Html {
+    let now = NOW_Y - shift;
     html! {
         <g class="messages" aria-hidden="true">
-            { for props.content.arrows.iter().filter_map(|a| Some((a, a.x_at(now)?))).map(|(a, x)| html! {
+            { for d.arrows.iter().filter_map(|a| Some((a, a.x_at(now)?))).map(|(a, x)| html! {
                 <g key={a.id} class={classes!("msg", a.class, a.reply.then_some("reply"))}>
                     <circle cx={n(x)} cy={n(NOW_Y)} r="2.5" stroke={a.color} />
                 </g>

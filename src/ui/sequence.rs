@@ -22,8 +22,13 @@ use yew::prelude::*;
 /// (`SequenceView::shift`). Drawn every frame; the layers that depend on
 /// the content alone are skipped while it is the same `Rc`.
 pub fn view(content: &Rc<Diagram>, shift: f64) -> Html {
+    // Whole units: at the default speed the content slides a third of a
+    // unit per frame, so the page repaints the diagram every third frame
+    // instead of every frame (the transform string does not change in
+    // between, and Yew leaves the DOM alone).
+    let shift = shift.round();
     let viewbox = format!("0 0 {} {}", n(WIDTH), n(HEIGHT));
-    let moved = format!("translate(0 {})", decimal::fixed(shift, 2));
+    let moved = format!("translate(0 {})", decimal::fixed(shift, 0));
     let layer = |kind| html! { <Layer content={Rc::clone(content)} {kind} /> };
     html! {
         <section class="sequence" aria-label="Message diagram">

@@ -4,6 +4,8 @@
 // - bundle: wasm + JS glue, raw and gzip
 // - wasm work per animation frame (simulation advance + render), p50/p95/max:
 //   5 nodes at default speed; 9 nodes with a client at 10 requests/simulated s
+// - how often each part of the page was drawn in that time (a frame redraws
+//   the picture, the clock and the timeline; the rest only on change)
 // - frames run while paused (should be 0)
 // - main-thread task time per wall second (Chrome's Performance metrics,
 //   TaskDuration), running and paused: the page's CPU cost
@@ -42,12 +44,17 @@ async function frames(browser, url, label) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(url);
   await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  const parts = ['Cluster', 'Clock', 'Timeline', 'LogTable', 'Applied', 'EventLog', 'Details', 'Safety', 'Client', 'Network'];
+  const renders = () => page.evaluate((names) => names.map((n) => window.wasmBindings.part_renders(n)), parts);
+  const drawnBefore = await renders();
   await page.waitForTimeout(SECONDS * 1000);
+  const drawn = (await renders()).map((n, i) => `${parts[i]} ${n - drawnBefore[i]}`).join(', ');
   const times = await page.evaluate(() => Array.from(window.wasmBindings.frame_times()));
   const count = await page.evaluate(() => window.wasmBindings.frame_count());
   const sorted = times.slice().sort((a, b) => a - b);
   console.log(`${label}: ${count} frames in ${SECONDS}s, work per frame p50 ${percentile(sorted, 0.5).toFixed(2)} ms, ` +
     `p95 ${percentile(sorted, 0.95).toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms`);
+  console.log(`${label}: parts drawn in those ${SECONDS} s: ${drawn}`);
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.waitForTimeout(800);
   const before = await page.evaluate(() => window.wasmBindings.frame_count());

@@ -247,3 +247,36 @@ fn scenarios_cross_to_javascript_values_and_back() {
     let err = Scenario::from_json("{not json").unwrap_err();
     assert!(err.starts_with("not valid JSON"), "{err}");
 }
+
+/// A running frame redraws the picture, not the panels: over half a
+/// second of frames (about 15 ms of simulated time, a heartbeat round at
+/// most) the log table, the network panel and the event log are drawn
+/// again far less often than the cluster picture.
+#[wasm_bindgen_test]
+async fn running_frames_redraw_only_the_moving_parts() {
+    use raft_playground::ui::part_renders;
+    let root = mount(5).await;
+    skip(&root, 1).await;
+    let parts = [
+        "Cluster", "Clock", "LogTable", "Network", "EventLog", "Share",
+    ];
+    let before: Vec<f64> = parts.iter().map(|p| part_renders(p)).collect();
+    press(&root, "Play").await;
+    sleep(Duration::from_millis(500)).await;
+    press(&root, "Pause").await;
+    let drawn: Vec<f64> = parts
+        .iter()
+        .zip(&before)
+        .map(|(p, b)| part_renders(p) - b)
+        .collect();
+    let (cluster, clock) = (drawn[0], drawn[1]);
+    assert!(cluster >= 10.0, "the picture moved in {cluster} frames");
+    assert!(clock >= 10.0, "the clock ticked in {clock} frames");
+    for (part, n) in parts.iter().zip(&drawn).skip(2) {
+        assert!(
+            n * 3.0 <= cluster,
+            "{part} drawn {n} times in {cluster} frames"
+        );
+    }
+    assert_eq!(part_renders("NoSuchPart"), -1.0);
+}

@@ -15,7 +15,7 @@ mod share;
 mod tour;
 
 pub use app::{App, AppProps};
-pub use perf::frame_times;
+pub use perf::{frame_times, part_renders};
 
 use crate::view::url_params::UrlParams;
 use wasm_bindgen::JsCast;

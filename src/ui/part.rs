@@ -102,6 +102,58 @@ pub enum PartKind {
 }
 
 impl PartKind {
+    /// Every part, in order.
+    const ALL: [PartKind; 20] = [
+        PartKind::Cluster,
+        PartKind::Links,
+        PartKind::Bar,
+        PartKind::Clock,
+        PartKind::EmbedPlay,
+        PartKind::EmbedLink,
+        PartKind::Timeline,
+        PartKind::TimelineMarks,
+        PartKind::LogTable,
+        PartKind::Details,
+        PartKind::Safety,
+        PartKind::Client,
+        PartKind::Network,
+        PartKind::Applied,
+        PartKind::EventLog,
+        PartKind::Help,
+        PartKind::Notice,
+        PartKind::Share,
+        PartKind::TourMenu,
+        PartKind::TourPanel,
+    ];
+    const NAMES: [&'static str; 20] = [
+        "Cluster",
+        "Links",
+        "Bar",
+        "Clock",
+        "EmbedPlay",
+        "EmbedLink",
+        "Timeline",
+        "TimelineMarks",
+        "LogTable",
+        "Details",
+        "Safety",
+        "Client",
+        "Network",
+        "Applied",
+        "EventLog",
+        "Help",
+        "Notice",
+        "Share",
+        "TourMenu",
+        "TourPanel",
+    ];
+
+    /// The part called `name` ("Cluster", "LogTable"...).
+    pub fn named(name: &str) -> Option<PartKind> {
+        let i = Self::NAMES.iter().position(|n| *n == name)?;
+        Some(Self::ALL[i])
+    }
+
     /// How the part is drawn.
     fn draw(self) -> fn(&Session, &PartProps) -> Html {
         match self {
@@ -144,6 +196,7 @@ impl Component for Part {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let props = ctx.props();
+        super::perf::rendered(props.kind as usize);
         let session = props.session.read();
         (props.kind.draw())(&session, props)
     }

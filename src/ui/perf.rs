@@ -7,6 +7,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 const KEEP: usize = 2048;
 
 thread_local! {
+    /// How often each part was drawn, by `PartKind as usize`.
+    static RENDERS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
     static TIMES: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
     static FRAMES: RefCell<u64> = const { RefCell::new(0) };
 }
@@ -40,6 +42,28 @@ pub fn frame_count() -> f64 {
 #[wasm_bindgen]
 pub fn memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
+/// Counts one drawing of the part numbered `part`.
+pub fn rendered(part: usize) {
+    RENDERS.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.len() <= part {
+            r.resize(part + 1, 0);
+        }
+        r[part] += 1;
+    });
+}
+
+/// How often the part named `name` (`"Cluster"`, `"LogTable"`, ... as in
+/// `PartKind`) was drawn since the page loaded: the measurement script and
+/// the browser tests check that a frame redraws only what moved.
+#[wasm_bindgen]
+pub fn part_renders(name: &str) -> f64 {
+    let Some(part) = super::part::PartKind::named(name) else {
+        return -1.0;
+    };
+    RENDERS.with(|r| r.borrow().get(part as usize).copied().unwrap_or(0) as f64)
 }
 
 pub fn now_ms() -> f64 {

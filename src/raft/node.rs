@@ -18,6 +18,7 @@ use super::rng::Rng;
 use super::state_machine::KvStore;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
+use super::vec_map::VecMap;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Follower, candidate or leader (§5.1).
@@ -134,7 +135,7 @@ pub struct RaftNode {
     pub(super) heartbeat_deadline: Time,
     /// Client requests this server appended as leader, by log index, waiting
     /// for their entry to be applied (or overwritten).
-    pub(super) pending: BTreeMap<LogIndex, PendingProposal>,
+    pub(super) pending: VecMap<LogIndex, PendingProposal>,
     pub(super) rng: Rng,
 }
 
@@ -172,7 +173,7 @@ impl RaftNode {
             votes: BTreeSet::new(),
             progress: BTreeMap::new(),
             heartbeat_deadline: 0,
-            pending: BTreeMap::new(),
+            pending: VecMap::new(),
             rng,
         };
         node.reset_election_deadline(now);

@@ -6,6 +6,7 @@ use super::command::{ClientCommand, Key, Op, OpResult, Payload, Value};
 use super::log::Entry;
 use super::shared_vec::SharedVec;
 use super::types::{ClientId, LogIndex, RequestId};
+use super::vec_map::VecMap;
 use std::collections::BTreeMap;
 
 /// A key-value store with lin-kv semantics. Volatile: a restarted server
@@ -19,7 +20,7 @@ pub struct KvStore {
     /// §8: "The state machine tracks the latest serial number processed for
     /// each client, along with the associated response", so a command that
     /// reaches the log twice (a duplicated message, a retry) runs once.
-    sessions: BTreeMap<ClientId, (RequestId, OpResult)>,
+    sessions: VecMap<ClientId, (RequestId, OpResult)>,
 }
 
 impl KvStore {

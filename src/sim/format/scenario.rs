@@ -4,6 +4,7 @@
 //! and in the browser. The JSON format is versioned and documented in
 //! docs/scenario-format.md; `ScenarioFile` is its serde shape.
 
+use crate::json::{first_bad_member, Locate, Tree};
 use crate::raft::{Op, Time, Timing};
 use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
@@ -95,6 +96,40 @@ struct ScenarioFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     cursor_events: Option<u64>,
     actions: Vec<ActionRecord>,
+}
+
+/// `ScenarioFile`'s members, and those of its parts.
+impl Locate for Scenario {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v;
+            u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
+            Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
+            Option<ClientLoad>, "workload"; Option<Time>, "cursor_us";
+            Option<u64>, "cursor_events"; Vec<ActionRecord>, "actions";
+        )
+    }
+}
+
+impl Locate for Timing {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v;
+            Time, "election_timeout_min_us"; Time, "election_timeout_max_us"; Time, "heartbeat_us";
+        )
+    }
+}
+
+impl Locate for NetworkConfig {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v; Time, "latency_min_us"; Time, "latency_max_us"; f64, "loss"; f64, "duplication";)
+    }
+}
+
+impl Locate for ClientLoad {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v;
+            u32, "clients"; f64, "rate"; u32, "keys"; f64, "read_fraction"; f64, "cas_fraction";
+        )
+    }
 }
 
 fn default_client_timeout() -> Time {

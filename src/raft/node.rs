@@ -19,7 +19,7 @@ use super::state_machine::KvStore;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
 use super::vec_map::VecMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Follower, candidate or leader (§5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -131,7 +131,7 @@ pub struct RaftNode {
     /// Candidate only: who granted a vote in the current term.
     pub(super) votes: BTreeSet<NodeId>,
     // Volatile state on leaders (Figure 2), reinitialized after election.
-    pub(super) progress: BTreeMap<NodeId, Progress>,
+    pub(super) progress: VecMap<NodeId, Progress>,
     pub(super) heartbeat_deadline: Time,
     /// Client requests this server appended as leader, by log index, waiting
     /// for their entry to be applied (or overwritten).
@@ -171,7 +171,7 @@ impl RaftNode {
             leader_hint: None,
             election_deadline: 0,
             votes: BTreeSet::new(),
-            progress: BTreeMap::new(),
+            progress: VecMap::new(),
             heartbeat_deadline: 0,
             pending: VecMap::new(),
             rng,
@@ -242,7 +242,7 @@ impl RaftNode {
         &self.votes
     }
     /// Leader only: nextIndex and matchIndex for each follower.
-    pub fn progress(&self) -> &BTreeMap<NodeId, Progress> {
+    pub fn progress(&self) -> &VecMap<NodeId, Progress> {
         &self.progress
     }
     /// When this server, as follower or candidate, starts an election unless

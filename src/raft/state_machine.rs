@@ -7,13 +7,12 @@ use super::log::Entry;
 use super::shared_vec::SharedVec;
 use super::types::{ClientId, LogIndex, RequestId};
 use super::vec_map::VecMap;
-use std::collections::BTreeMap;
 
 /// A key-value store with lin-kv semantics. Volatile: a restarted server
 /// rebuilds it by re-applying its log as it learns the commit index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KvStore {
-    data: BTreeMap<Key, Value>,
+    data: VecMap<Key, Value>,
     /// Every applied entry, in order; position `i` holds log index `i + 1`.
     /// Shared storage, as the log's: it grows as long as the log does.
     applied: SharedVec<Entry>,
@@ -42,7 +41,7 @@ impl KvStore {
     }
 
     /// All keys and their current values, sorted by key.
-    pub fn data(&self) -> &BTreeMap<Key, Value> {
+    pub fn data(&self) -> &VecMap<Key, Value> {
         &self.data
     }
 

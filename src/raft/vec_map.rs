@@ -1,16 +1,18 @@
 //! A small ordered map kept as a vector sorted by key: what the core and the
-//! simulator use for their internal maps (votes' peers, pending proposals,
-//! client sessions, workload clients, the checker's views), which hold a
-//! handful to a few hundred entries.
+//! simulator use for their maps (a leader's progress, pending proposals,
+//! client sessions, the key-value data, partition groups, workload clients,
+//! the checker's views), which hold a handful to a few hundred entries.
 //!
 //! It exists for the browser bundle's size: every `BTreeMap<K, V>` with a
 //! new `K, V` brings its own copy of the B-tree's node code (search, split,
 //! merge, steal, clone, drop), about 4 KB of wasm each; this is a binary
 //! search and `Vec::insert`/`Vec::remove`. Same iteration order (by key),
-//! same answers. The maps the crate hands out (`RaftNode::progress`,
-//! `KvStore::data`, `Network::groups`...) stay `BTreeMap`s.
+//! same answers, and the `BTreeMap` methods its users call (`get` by a
+//! borrowed key, `map[&key]`, `iter`, `keys`, `values`, `len`...).
 
+use std::borrow::Borrow;
 use std::fmt;
+use std::ops::Index;
 
 /// Keys in ascending order, each once, with their values.
 #[derive(Clone, PartialEq, Eq)]
@@ -32,17 +34,34 @@ impl<K: Ord, V> VecMap<K, V> {
         Self::default()
     }
 
-    fn find(&self, key: &K) -> Result<usize, usize> {
-        self.entries.binary_search_by(|(k, _)| k.cmp(key))
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
     }
 
     /// The value of `key`, if present.
-    pub fn get(&self, key: &K) -> Option<&V> {
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
         self.find(key).ok().map(|i| &self.entries[i].1)
     }
 
+    /// Is `key` present?
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).is_ok()
+    }
+
     /// The value of `key`, if present, to change.
-    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
         match self.find(key) {
             Ok(i) => Some(&mut self.entries[i].1),
             Err(_) => None,
@@ -83,6 +102,11 @@ impl<K: Ord, V> VecMap<K, V> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
+    /// Every key, ascending.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
     /// Every value, by ascending key.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
         self.entries.iter().map(|(_, v)| v)
@@ -101,6 +125,24 @@ impl<K: Ord, V> VecMap<K, V> {
     /// Removes every entry.
     pub fn clear(&mut self) {
         self.entries.clear();
+    }
+}
+
+/// `map[&key]`, which panics if `key` is absent, as for a `BTreeMap`.
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> Index<&Q> for VecMap<K, V> {
+    type Output = V;
+
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("no entry found for key")
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
     }
 }
 
@@ -141,6 +183,12 @@ mod tests {
             if step % 97 == 0 {
                 assert!(ours.iter().eq(std.iter()));
                 assert!(ours.values().eq(std.values()));
+                assert!(ours.keys().eq(std.keys()));
+                assert!((&ours).into_iter().eq(&std));
+                assert_eq!(ours.contains_key(&key), std.contains_key(&key));
+                if let Some(v) = std.get(&key) {
+                    assert_eq!(&ours[&key], v);
+                }
                 assert_eq!(format!("{ours:?}"), format!("{std:?}"));
             }
         }

@@ -4,8 +4,9 @@
 //! Reordering is not a separate knob: it falls out of each message drawing
 //! its own latency.
 
+use crate::raft::vec_map::VecMap;
 use crate::raft::{ClientCommand, ClientId, ClientReply, Message, NodeId, Rng, Time, MILLIS};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::fmt;
 
 /// Who sends or receives: a server or a client outside the cluster.
@@ -154,7 +155,7 @@ pub struct Network {
     pub config: NetworkConfig,
     /// Partition group of each server; servers talk only within a group.
     /// Empty means no partition.
-    groups: BTreeMap<NodeId, u32>,
+    groups: VecMap<NodeId, u32>,
     /// One-way cuts: (from, to) pairs that cannot carry messages.
     cuts: BTreeSet<(NodeId, NodeId)>,
     /// Messages by id: slot `i` holds id `first_id + i`, `None` once
@@ -173,7 +174,7 @@ impl Network {
     pub fn new(config: NetworkConfig, rng: Rng) -> Self {
         Network {
             config,
-            groups: BTreeMap::new(),
+            groups: VecMap::new(),
             cuts: BTreeSet::new(),
             in_flight: VecDeque::new(),
             first_id: 1,
@@ -285,7 +286,7 @@ impl Network {
         }
         let rest = groups.len() as u32;
         for &n in all {
-            self.groups.entry(n).or_insert(rest);
+            self.groups.get_or_insert_with(n, || rest);
         }
     }
 
@@ -311,7 +312,7 @@ impl Network {
     }
 
     /// The partition group of each server; empty when there is no partition.
-    pub fn groups(&self) -> &BTreeMap<NodeId, u32> {
+    pub fn groups(&self) -> &VecMap<NodeId, u32> {
         &self.groups
     }
 

@@ -146,6 +146,62 @@ impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
     }
 }
 
+/// A set kept as a sorted vector, for the same reason: `VecMap<T, ()>`
+/// with the `BTreeSet` calls its users make.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct VecSet<T>(VecMap<T, ()>);
+
+impl<T: Ord> VecSet<T> {
+    /// An empty set.
+    pub fn new() -> Self {
+        VecSet(VecMap::new())
+    }
+
+    /// Adds `value`; false if it was there.
+    pub fn insert(&mut self, value: T) -> bool {
+        self.0.insert(value, ()).is_none()
+    }
+
+    /// Takes `value` out; false if it was not there.
+    pub fn remove(&mut self, value: &T) -> bool {
+        self.0.remove(value).is_some()
+    }
+
+    /// Is `value` in the set?
+    pub fn contains(&self, value: &T) -> bool {
+        self.0.contains_key(value)
+    }
+
+    /// Every element, ascending.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
+        self.0.keys()
+    }
+
+    /// How many elements.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// No elements?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Removes every element.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// As a `BTreeSet` prints: `{a, b}`.
+impl<T: fmt::Debug> fmt::Debug for VecSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.debug_set()
+            .entries(self.0.entries.iter().map(|(t, _)| t))
+            .finish()
+    }
+}
+
 /// As a `BTreeMap` prints: `{k: v, ...}`.
 impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for VecMap<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -191,6 +247,26 @@ mod tests {
                 }
                 assert_eq!(format!("{ours:?}"), format!("{std:?}"));
             }
+        }
+        ours.clear();
+        assert!(ours.is_empty());
+    }
+
+    /// Property: a `VecSet` answers as a `BTreeSet` does.
+    #[test]
+    fn behaves_as_a_btree_set() {
+        let mut rng = Rng::new(4);
+        let (mut ours, mut std) = (VecSet::new(), std::collections::BTreeSet::new());
+        for _ in 0..10_000 {
+            let value = (rng.range_inclusive(0, 9), rng.range_inclusive(0, 9));
+            match rng.range_inclusive(0, 1) {
+                0 => assert_eq!(ours.insert(value), std.insert(value)),
+                _ => assert_eq!(ours.remove(&value), std.remove(&value)),
+            }
+            assert_eq!(ours.contains(&value), std.contains(&value));
+            assert_eq!(ours.len(), std.len());
+            assert!(ours.iter().eq(std.iter()));
+            assert_eq!(format!("{ours:?}"), format!("{std:?}"));
         }
         ours.clear();
         assert!(ours.is_empty());

@@ -4,9 +4,9 @@
 //! Reordering is not a separate knob: it falls out of each message drawing
 //! its own latency.
 
-use crate::raft::vec_map::VecMap;
+use crate::raft::vec_map::{VecMap, VecSet};
 use crate::raft::{ClientCommand, ClientId, ClientReply, Message, NodeId, Rng, Time, MILLIS};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 /// Who sends or receives: a server or a client outside the cluster.
@@ -157,7 +157,7 @@ pub struct Network {
     /// Empty means no partition.
     groups: VecMap<NodeId, u32>,
     /// One-way cuts: (from, to) pairs that cannot carry messages.
-    cuts: BTreeSet<(NodeId, NodeId)>,
+    cuts: VecSet<(NodeId, NodeId)>,
     /// Messages by id: slot `i` holds id `first_id + i`, `None` once
     /// delivered or dropped. Ids only grow and most messages arrive in about
     /// the order they were sent, so this stays short and every operation is
@@ -175,7 +175,7 @@ impl Network {
         Network {
             config,
             groups: VecMap::new(),
-            cuts: BTreeSet::new(),
+            cuts: VecSet::new(),
             in_flight: VecDeque::new(),
             first_id: 1,
             in_flight_count: 0,
@@ -317,7 +317,7 @@ impl Network {
     }
 
     /// The cut links, as (from, to) pairs.
-    pub fn cuts(&self) -> &BTreeSet<(NodeId, NodeId)> {
+    pub fn cuts(&self) -> &VecSet<(NodeId, NodeId)> {
         &self.cuts
     }
 

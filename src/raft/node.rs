@@ -18,8 +18,7 @@ use super::rng::Rng;
 use super::state_machine::KvStore;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
-use super::vec_map::VecMap;
-use std::collections::BTreeSet;
+use super::vec_map::{VecMap, VecSet};
 
 /// Follower, candidate or leader (§5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -129,7 +128,7 @@ pub struct RaftNode {
     /// When a follower or candidate starts an election if nothing resets it.
     pub(super) election_deadline: Time,
     /// Candidate only: who granted a vote in the current term.
-    pub(super) votes: BTreeSet<NodeId>,
+    pub(super) votes: VecSet<NodeId>,
     // Volatile state on leaders (Figure 2), reinitialized after election.
     pub(super) progress: VecMap<NodeId, Progress>,
     pub(super) heartbeat_deadline: Time,
@@ -170,7 +169,7 @@ impl RaftNode {
             state_machine: KvStore::default(),
             leader_hint: None,
             election_deadline: 0,
-            votes: BTreeSet::new(),
+            votes: VecSet::new(),
             progress: VecMap::new(),
             heartbeat_deadline: 0,
             pending: VecMap::new(),
@@ -238,7 +237,7 @@ impl RaftNode {
     }
     /// Candidate only: the servers (itself included) that granted it a vote
     /// in the current term. Empty in other roles.
-    pub fn votes(&self) -> &BTreeSet<NodeId> {
+    pub fn votes(&self) -> &VecSet<NodeId> {
         &self.votes
     }
     /// Leader only: nextIndex and matchIndex for each follower.

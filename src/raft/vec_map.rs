@@ -146,6 +146,18 @@ impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
     }
 }
 
+/// As `BTreeMap::from_iter`: a later entry for a key replaces an earlier
+/// one. (Inserted one by one: no copy of the standard sort.)
+impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
+        let mut map = VecMap::new();
+        for (k, v) in entries {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
 /// A set kept as a sorted vector, for the same reason: `VecMap<T, ()>`
 /// with the `BTreeSet` calls its users make.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -190,6 +202,19 @@ impl<T: Ord> VecSet<T> {
     /// Removes every element.
     pub fn clear(&mut self) {
         self.0.clear();
+    }
+}
+
+impl<T: Ord> FromIterator<T> for VecSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(values: I) -> Self {
+        VecSet(values.into_iter().map(|v| (v, ())).collect())
+    }
+}
+
+/// Equal to a `BTreeSet` with the same elements.
+impl<T: Ord> PartialEq<std::collections::BTreeSet<T>> for VecSet<T> {
+    fn eq(&self, other: &std::collections::BTreeSet<T>) -> bool {
+        self.iter().eq(other.iter())
     }
 }
 
@@ -265,6 +290,16 @@ mod tests {
         assert!(ours.is_empty());
     }
 
+    #[test]
+    fn collects_as_btree_collections_do() {
+        let pairs = [(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd')];
+        let ours: VecMap<i32, char> = pairs.into_iter().collect();
+        let std: BTreeMap<i32, char> = pairs.into_iter().collect();
+        assert!(ours.iter().eq(std.iter()));
+        let ours: VecSet<i32> = [3, 1, 3, 2].into_iter().collect();
+        assert_eq!(ours, std::collections::BTreeSet::from([1, 2, 3]));
+    }
+
     /// Property: `sort_by_key` gives what the standard stable sort gives.
     #[test]
     fn sorts_as_the_standard_stable_sort() {
@@ -293,6 +328,7 @@ mod tests {
             assert_eq!(ours.contains(&value), std.contains(&value));
             assert_eq!(ours.len(), std.len());
             assert!(ours.iter().eq(std.iter()));
+            assert_eq!(ours, std);
             assert_eq!(format!("{ours:?}"), format!("{std:?}"));
         }
         ours.clear();

@@ -3,17 +3,135 @@
 //! the browser its own `JSON.parse` / `JSON.stringify` with
 //! `serde-wasm-bindgen` in between, so the wasm carries no JSON or float
 //! parser of its own. Errors name the field that is wrong
-//! (`actions[2].node: invalid type: ...`), through `serde_path_to_error`.
+//! (`actions[2].node: invalid type: ...`): natively through
+//! `serde_path_to_error`; in the browser through [`Locate`], which walks the
+//! parsed value only once reading it has failed, so the wasm carries no
+//! second, path-tracking copy of every reader (4.4 KB of gzip).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+/// What [`from_str`] reads: natively anything serde reads; in the browser
+/// also [`Locate`], which names the field at fault there.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait Readable: DeserializeOwned {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: DeserializeOwned> Readable for T {}
+/// What [`from_str`] reads: natively anything serde reads; in the browser
+/// also [`Locate`], which names the field at fault there.
+#[cfg(target_arch = "wasm32")]
+pub trait Readable: Locate {}
+#[cfg(target_arch = "wasm32")]
+impl<T: Locate> Readable for T {}
+
+/// A parsed JSON document [`Locate`] can walk: the browser's `JsValue`
+/// (and `serde_json::Value` in the tests, which hold the walk to
+/// `serde_path_to_error`'s answers).
+pub trait Tree: Sized {
+    /// The member `name` of an object; `None` for anything else.
+    fn member(&self, name: &str) -> Option<Self>;
+    /// The elements of an array; empty for anything else.
+    fn elements(&self) -> Vec<Self>;
+    /// Is this `null`?
+    fn is_null(&self) -> bool;
+    /// Does a `T` read from this value?
+    fn reads_as<T: DeserializeOwned>(&self) -> bool;
+}
+
+/// Where the first fault is inside a value that does not read as `Self`:
+/// the path below it (`.network.latency_min_us`, `[4].action`), empty when
+/// the value itself is at fault (a wrong type, a missing field, a check of
+/// the whole). Structs look at their members in declaration order, the
+/// order serde-wasm-bindgen reads them in, so the path is that of the error
+/// reading stopped at.
+pub trait Locate: DeserializeOwned {
+    /// The path below `value`; the default is for values with no parts.
+    fn locate<V: Tree>(_value: &V) -> String {
+        String::new()
+    }
+}
+
+/// One member of a struct, for [`first_bad_member`]: its name, whether a
+/// value reads as its type, and where inside a value that does not the
+/// fault is.
+pub type Member<V> = (&'static str, fn(&V) -> bool, fn(&V) -> String);
+
+/// For a struct's [`Locate::locate`]: the path of the first of `members`
+/// (in declaration order) that is present and does not read, empty if none.
+/// One loop over a table, rather than code per member, for the bundle.
+pub fn first_bad<V: Tree>(value: &V, members: &[Member<V>]) -> String {
+    for (name, reads, locate) in members {
+        if let Some(child) = value.member(name) {
+            if !reads(&child) {
+                return format!(".{name}{}", locate(&child));
+            }
+        }
+    }
+    String::new()
+}
+
+/// "actions[2].node: missing field" from the path `Locate` found and the
+/// error, the bare message for a fault at the root.
+pub fn at_path(path: &str, error: impl std::fmt::Display) -> String {
+    match path.strip_prefix('.').unwrap_or(path) {
+        "" => error.to_string(),
+        path => format!("{path}: {error}"),
+    }
+}
+
+/// The first of a struct's members (`Type, "name";`, in declaration order)
+/// that does not read, as a path; empty if they all do.
+macro_rules! first_bad_member {
+    ($value:expr; $($ty:ty, $name:literal;)+) => {
+        $crate::json::first_bad($value, &[$((
+            $name,
+            |v| $crate::json::Tree::reads_as::<$ty>(v),
+            |v| <$ty as $crate::json::Locate>::locate(v),
+        )),+])
+    };
+}
+pub(crate) use first_bad_member;
+
+impl Locate for u64 {}
+impl Locate for i64 {}
+impl Locate for u32 {}
+impl Locate for f64 {}
+impl Locate for String {}
+
+impl<T: Locate> Locate for Option<T> {
+    fn locate<V: Tree>(value: &V) -> String {
+        if value.is_null() {
+            String::new()
+        } else {
+            T::locate(value)
+        }
+    }
+}
+
+impl<T: Locate> Locate for Box<T> {
+    fn locate<V: Tree>(value: &V) -> String {
+        T::locate(value)
+    }
+}
+
+impl<T: Locate> Locate for Vec<T> {
+    fn locate<V: Tree>(value: &V) -> String {
+        value
+            .elements()
+            .iter()
+            .enumerate()
+            .find(|(_, element)| !element.reads_as::<T>())
+            .map(|(i, element)| format!("[{i}]{}", T::locate(element)))
+            .unwrap_or_default()
+    }
+}
 
 /// The most JSON accepted from a file, a paste or a link, in bytes: a
 /// hostile input cannot exhaust memory.
 pub const MAX_INPUT: usize = 1 << 20;
 
 /// Reads `T` from JSON text; the message says what is wrong and where.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+pub fn from_str<T: Readable>(text: &str) -> Result<T, String> {
     if text.len() > MAX_INPUT {
         return Err(format!(
             "input is {} bytes; at most {MAX_INPUT} are accepted",
@@ -30,6 +148,7 @@ pub fn to_string<T: Serialize>(value: &T) -> String {
 
 /// "actions[2].node: missing field" for an error inside the document, the
 /// bare message for one at its root.
+#[cfg(any(test, not(target_arch = "wasm32")))]
 fn located<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> String {
     let path = error.path().to_string();
     if path == "." || path.is_empty() {
@@ -69,7 +188,7 @@ mod platform {
     use super::*;
     use wasm_bindgen::JsValue;
 
-    pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    pub fn from_str<T: Locate>(text: &str) -> Result<T, String> {
         let value = js_sys::JSON::parse(text).map_err(|e| {
             let reason = js_sys::Reflect::get(&e, &"message".into())
                 .ok()
@@ -80,10 +199,40 @@ mod platform {
         from_value(value)
     }
 
-    /// Reads `T` from a JavaScript value (a host page's message, say).
-    pub fn from_value<T: DeserializeOwned>(value: JsValue) -> Result<T, String> {
-        let deserializer = serde_wasm_bindgen::Deserializer::from(value);
-        serde_path_to_error::deserialize(deserializer).map_err(located)
+    /// Reads `T` from a JavaScript value (a host page's message, say); a
+    /// failure is then located by walking the value.
+    pub fn from_value<T: Locate>(value: JsValue) -> Result<T, String> {
+        T::deserialize(serde_wasm_bindgen::Deserializer::from(value.clone()))
+            .map_err(|e| at_path(&T::locate(&value), e))
+    }
+
+    impl Tree for JsValue {
+        fn member(&self, name: &str) -> Option<JsValue> {
+            if !self.is_object() || js_sys::Array::is_array(self) {
+                return None;
+            }
+            let key = JsValue::from_str(name);
+            // As serde-wasm-bindgen: `undefined` counts only if it is there.
+            js_sys::Reflect::has(self, &key)
+                .unwrap_or(false)
+                .then(|| js_sys::Reflect::get(self, &key).unwrap_or(JsValue::UNDEFINED))
+        }
+
+        fn elements(&self) -> Vec<JsValue> {
+            if js_sys::Array::is_array(self) {
+                js_sys::Array::from(self).to_vec()
+            } else {
+                Vec::new()
+            }
+        }
+
+        fn is_null(&self) -> bool {
+            JsValue::is_null(self) || self.is_undefined()
+        }
+
+        fn reads_as<T: DeserializeOwned>(&self) -> bool {
+            T::deserialize(serde_wasm_bindgen::Deserializer::from(self.clone())).is_ok()
+        }
     }
 
     /// `value` as a plain JavaScript value: objects, arrays, numbers.
@@ -105,3 +254,201 @@ mod platform {
 
 #[cfg(target_arch = "wasm32")]
 pub use platform::{from_value, to_value};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    impl Tree for Value {
+        fn member(&self, name: &str) -> Option<Value> {
+            self.as_object()?.get(name).cloned()
+        }
+
+        fn elements(&self) -> Vec<Value> {
+            self.as_array().cloned().unwrap_or_default()
+        }
+
+        fn is_null(&self) -> bool {
+            Value::is_null(self)
+        }
+
+        fn reads_as<T: DeserializeOwned>(&self) -> bool {
+            T::deserialize(self.clone()).is_ok()
+        }
+    }
+
+    /// What the browser says for `value`: the error of a plain read, at the
+    /// path `Locate` finds.
+    fn located_by_walk<T: Locate>(value: &Value) -> Result<T, String> {
+        T::deserialize(value.clone()).map_err(|e| at_path(&T::locate(value), e))
+    }
+
+    /// What `serde_path_to_error` says for `value`.
+    fn located_by_tracking<T: Locate>(value: &Value) -> Result<T, String> {
+        serde_path_to_error::deserialize(value.clone()).map_err(located)
+    }
+
+    /// Every place in `value` (members and elements, at any depth), as
+    /// JSON pointers.
+    fn places(value: &Value, at: String, out: &mut Vec<String>) {
+        let children: Vec<(String, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (key, child) in children {
+            let place = format!("{at}/{key}");
+            out.push(place.clone());
+            places(child, place, out);
+        }
+    }
+
+    /// Property: one wrong value anywhere in a valid document (every place,
+    /// each of several wrong values, or the member removed) is reported with
+    /// the same message, at the same path, by the walk the browser uses as
+    /// by `serde_path_to_error`.
+    fn walk_agrees_with_tracking<T: Locate + std::fmt::Debug + PartialEq>(document: &str) -> usize {
+        let valid: Value = serde_json::from_str(document).unwrap();
+        located_by_walk::<T>(&valid).unwrap();
+        let mut all = Vec::new();
+        places(&valid, String::new(), &mut all);
+        let wrong = [
+            serde_json::json!(-5),
+            serde_json::json!(1.5),
+            serde_json::json!(1e30),
+            serde_json::json!("explode"),
+            serde_json::json!(null),
+            serde_json::json!(true),
+            serde_json::json!([]),
+            serde_json::json!([1, "x"]),
+            serde_json::json!({}),
+        ];
+        let mut compared = 0;
+        for place in &all {
+            let (parent, key) = place.rsplit_once('/').unwrap();
+            for replacement in wrong.iter().map(Some).chain([None]) {
+                // serde_json reads a struct from an array too (members by
+                // position); serde-wasm-bindgen, which the walk serves, does not.
+                let was_object = valid.pointer(place).is_some_and(Value::is_object);
+                if was_object && replacement.is_some_and(Value::is_array) {
+                    continue;
+                }
+                let mut doc = valid.clone();
+                let container = doc
+                    .pointer_mut(if parent.is_empty() { "" } else { parent })
+                    .unwrap();
+                match (container, replacement) {
+                    (Value::Object(map), None) => {
+                        map.remove(key);
+                    }
+                    (Value::Array(items), None) => {
+                        items.remove(key.parse::<usize>().unwrap());
+                    }
+                    (_, Some(r)) => *doc.pointer_mut(place).unwrap() = r.clone(),
+                    _ => unreachable!(),
+                }
+                let tracked = located_by_tracking::<T>(&doc);
+                assert_eq!(
+                    located_by_walk::<T>(&doc),
+                    tracked,
+                    "{place} -> {replacement:?}"
+                );
+                compared += usize::from(tracked.is_err());
+            }
+        }
+        compared
+    }
+
+    #[test]
+    fn the_walk_names_the_same_field_as_serde_path_to_error() {
+        let scenario = include_str!("../docs/examples/minority-leader.json");
+        let mut full: Value = serde_json::from_str(scenario).unwrap();
+        full["version"] = serde_json::json!(2);
+        full["workload"] = serde_json::json!({"clients":2,"rate":5.0,"keys":3,"read_fraction":0.5,"cas_fraction":0.25});
+        full["cursor_us"] = serde_json::json!(1000);
+        full["cursor_events"] = serde_json::json!(2);
+        full["actions"].as_array_mut().unwrap().extend([
+            serde_json::json!({"t":1,"action":"client","node":2,"op":"cas","key":"k","from":"1","to":"2"}),
+            serde_json::json!({"t":2,"action":"network","latency_min_us":1,"latency_max_us":2,"loss":0.5,"duplication":0}),
+            serde_json::json!({"t":3,"action":"drop","message":4}),
+            serde_json::json!({"t":4,"action":"cut","from":1,"to":2}),
+        ]);
+        let scenario = full.to_string();
+        let mut compared = walk_agrees_with_tracking::<crate::sim::Scenario>(&scenario);
+        for command in [
+            format!(r#"{{"type":"load","scenario":{scenario}}}"#),
+            r#"{"type":"act","action":{"action":"partition","groups":[[1,2],[3]]}}"#.into(),
+            r#"{"type":"act","action":{"action":"client","node":2,"op":"cas","key":"k","from":"1","to":"2"}}"#.into(),
+            r#"{"type":"start_tour","tour":"split-vote","step":2}"#.into(),
+            r#"{"type":"subscribe","events":["clock","committed"]}"#.into(),
+            r#"{"type":"set_speed","speed":0.5}"#.into(),
+            r#"{"type":"seek","t_us":1000}"#.into(),
+        ] {
+            compared += walk_agrees_with_tracking::<crate::view::host_api::HostCommand>(&command);
+        }
+        assert!(compared > 1000, "{compared} faults compared");
+    }
+}
+
+/// The walk in the browser, where it is used: the faults of the native
+/// test of `Scenario::from_json` are named there too (run by
+/// `cargo test --target wasm32-unknown-unknown --lib`, under Node).
+#[cfg(all(test, target_arch = "wasm32"))]
+mod wasm_tests {
+    use crate::sim::Scenario;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn faults_are_named_in_the_browser_as_natively() {
+        let good = include_str!("../docs/examples/minority-leader.json");
+        let good = Scenario::from_json(good).unwrap().to_json();
+        // (The browser's messages carry its "Error: " prefix.)
+        let cases = [
+            (
+                good.replacen("\"latency_min_us\": 10000", "\"latency_min_us\": -5", 1),
+                "network.latency_min_us: ",
+                "",
+            ),
+            (
+                good.replacen(
+                    "\"latency_min_us\": 10000",
+                    "\"latency_min_us\": \"ten\"",
+                    1,
+                ),
+                "network.latency_min_us: ",
+                "invalid type: string \"ten\"",
+            ),
+            (
+                good.replacen("\"action\": \"heal\"", "\"action\": \"explode\"", 1),
+                "actions[5].action: ",
+                "unknown variant `explode`",
+            ),
+            (
+                good.replacen("\"duration_us\": ", "\"duration_us\": 1.5, \"x\": ", 1),
+                "duration_us: ",
+                "",
+            ),
+            (
+                good.replacen("\"seed\"", "\"sowed\"", 1),
+                "",
+                "missing field `seed`",
+            ),
+        ];
+        for (text, path, message) in cases {
+            let err = Scenario::from_json(&text).unwrap_err();
+            assert!(err.contains(message), "'{err}' lacks '{message}'");
+            match path {
+                "" => assert!(
+                    err.trim_start_matches("Error: ").starts_with(message),
+                    "at the root: {err}"
+                ),
+                path => assert!(err.starts_with(path), "'{err}' is not at '{path}'"),
+            }
+        }
+    }
+}

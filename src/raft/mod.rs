@@ -20,6 +20,7 @@ pub mod shared_vec;
 mod state_machine;
 mod types;
 mod unsafe_switches;
+pub mod vec_map;
 
 pub use client::{ClientReply, PendingProposal, ReplyOutcome};
 pub use command::{ClientCommand, Key, Op, OpResult, Payload, Value};

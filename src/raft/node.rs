@@ -18,7 +18,7 @@ use super::rng::Rng;
 use super::state_machine::KvStore;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
-use std::collections::{BTreeMap, BTreeSet};
+use super::vec_map::{VecMap, VecSet};
 
 /// Follower, candidate or leader (§5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -128,13 +128,13 @@ pub struct RaftNode {
     /// When a follower or candidate starts an election if nothing resets it.
     pub(super) election_deadline: Time,
     /// Candidate only: who granted a vote in the current term.
-    pub(super) votes: BTreeSet<NodeId>,
+    pub(super) votes: VecSet<NodeId>,
     // Volatile state on leaders (Figure 2), reinitialized after election.
-    pub(super) progress: BTreeMap<NodeId, Progress>,
+    pub(super) progress: VecMap<NodeId, Progress>,
     pub(super) heartbeat_deadline: Time,
     /// Client requests this server appended as leader, by log index, waiting
     /// for their entry to be applied (or overwritten).
-    pub(super) pending: BTreeMap<LogIndex, PendingProposal>,
+    pub(super) pending: VecMap<LogIndex, PendingProposal>,
     pub(super) rng: Rng,
 }
 
@@ -169,10 +169,10 @@ impl RaftNode {
             state_machine: KvStore::default(),
             leader_hint: None,
             election_deadline: 0,
-            votes: BTreeSet::new(),
-            progress: BTreeMap::new(),
+            votes: VecSet::new(),
+            progress: VecMap::new(),
             heartbeat_deadline: 0,
-            pending: BTreeMap::new(),
+            pending: VecMap::new(),
             rng,
         };
         node.reset_election_deadline(now);
@@ -237,11 +237,11 @@ impl RaftNode {
     }
     /// Candidate only: the servers (itself included) that granted it a vote
     /// in the current term. Empty in other roles.
-    pub fn votes(&self) -> &BTreeSet<NodeId> {
+    pub fn votes(&self) -> &VecSet<NodeId> {
         &self.votes
     }
     /// Leader only: nextIndex and matchIndex for each follower.
-    pub fn progress(&self) -> &BTreeMap<NodeId, Progress> {
+    pub fn progress(&self) -> &VecMap<NodeId, Progress> {
         &self.progress
     }
     /// When this server, as follower or candidate, starts an election unless

@@ -6,20 +6,20 @@ use super::command::{ClientCommand, Key, Op, OpResult, Payload, Value};
 use super::log::Entry;
 use super::shared_vec::SharedVec;
 use super::types::{ClientId, LogIndex, RequestId};
-use std::collections::BTreeMap;
+use super::vec_map::VecMap;
 
 /// A key-value store with lin-kv semantics. Volatile: a restarted server
 /// rebuilds it by re-applying its log as it learns the commit index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct KvStore {
-    data: BTreeMap<Key, Value>,
+    data: VecMap<Key, Value>,
     /// Every applied entry, in order; position `i` holds log index `i + 1`.
     /// Shared storage, as the log's: it grows as long as the log does.
     applied: SharedVec<Entry>,
     /// §8: "The state machine tracks the latest serial number processed for
     /// each client, along with the associated response", so a command that
     /// reaches the log twice (a duplicated message, a retry) runs once.
-    sessions: BTreeMap<ClientId, (RequestId, OpResult)>,
+    sessions: VecMap<ClientId, (RequestId, OpResult)>,
 }
 
 impl KvStore {
@@ -41,7 +41,7 @@ impl KvStore {
     }
 
     /// All keys and their current values, sorted by key.
-    pub fn data(&self) -> &BTreeMap<Key, Value> {
+    pub fn data(&self) -> &VecMap<Key, Value> {
         &self.data
     }
 

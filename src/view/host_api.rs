@@ -14,6 +14,7 @@ use super::playground::Playground;
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
 use super::tours;
+use crate::json::{first_bad_member, Locate, Tree};
 use crate::raft::{LogIndex, NodeId, Term, Time};
 use crate::sim::action_record::ActionRecord;
 use crate::sim::scenario::MAX_TEXT;
@@ -159,6 +160,27 @@ impl TryFrom<CommandRecord> for HostCommand {
                 events: needs(r.events, k, "events")?,
             },
         })
+    }
+}
+
+/// `CommandRecord`'s members.
+impl Locate for HostCommand {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v;
+            CommandName, "type"; Option<f64>, "speed"; Option<i64>, "t_us";
+            Option<Box<Scenario>>, "scenario"; Option<String>, "tour"; Option<u64>, "step";
+            Option<HostAction>, "action"; Option<Vec<EventKind>>, "events";
+        )
+    }
+}
+
+impl Locate for CommandName {}
+impl Locate for EventKind {}
+
+/// `ActionRecord`'s members.
+impl Locate for HostAction {
+    fn locate<V: Tree>(v: &V) -> String {
+        ActionRecord::locate(v)
     }
 }
 

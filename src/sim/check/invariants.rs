@@ -9,9 +9,9 @@
 //! beyond what it can read: its role, term, vote, log and commit index.
 
 use crate::raft::shared_vec::SharedVec;
+use crate::raft::vec_map::VecMap;
 use crate::raft::{Applied, LogChange, LogIndex, NodeId, Output, RaftNode, Role, Term, Time};
 use crate::sim::stable_hash::chain;
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A property the checker holds the cluster to.
@@ -131,12 +131,12 @@ struct Committed {
 /// The incremental checker of every safety invariant.
 #[derive(Clone, Debug, Default)]
 pub struct InvariantChecker {
-    servers: BTreeMap<NodeId, ServerView>,
-    leaders: BTreeMap<Term, NodeId>,
+    servers: VecMap<NodeId, ServerView>,
+    leaders: VecMap<Term, NodeId>,
     /// First (term, prefix hash) seen at each index, by index - 1.
     first_seen: SharedVec<(Term, u64, NodeId)>,
     /// Further terms seen at an index (rare: only after conflicts).
-    more_seen: BTreeMap<(LogIndex, Term), (u64, NodeId)>,
+    more_seen: VecMap<(LogIndex, Term), (u64, NodeId)>,
     /// The committed prefix of the log, by index - 1.
     committed: SharedVec<Committed>,
     violations: Vec<Violation>,
@@ -195,7 +195,7 @@ impl InvariantChecker {
     pub fn observe(&mut self, now: Time, node: &RaftNode, out: &Output) -> &[Violation] {
         let before = self.violations.len();
         let id = node.id();
-        let mut view = std::mem::take(self.servers.entry(id).or_default());
+        let mut view = std::mem::take(self.servers.get_or_insert_with(id, ServerView::default));
         self.check_log_changes(now, node, &mut view, &out.log_changes);
         self.check_term_and_vote(now, node, &view);
         self.check_leadership(now, node, &view);
@@ -311,8 +311,7 @@ impl InvariantChecker {
         } else {
             *self
                 .more_seen
-                .entry((index, entry.term))
-                .or_insert((prefix, id))
+                .get_or_insert_with((index, entry.term), || (prefix, id))
         };
         if seen != prefix {
             let detail = format!(
@@ -347,7 +346,7 @@ impl InvariantChecker {
             return;
         }
         let (id, term) = (node.id(), node.current_term());
-        let first = *self.leaders.entry(term).or_insert(id);
+        let first = *self.leaders.get_or_insert_with(term, || id);
         if first != id {
             let detail = format!("two leaders in term {term}");
             self.report(Invariant::ElectionSafety, now, vec![first, id], detail);

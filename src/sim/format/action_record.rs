@@ -10,6 +10,7 @@
 //! (measured with twiggy). Which fields an action needs is checked when the
 //! record becomes an `Action`, with a message naming the missing field.
 
+use crate::json::{first_bad_member, Locate, Tree};
 use crate::raft::{NodeId, Op, Time};
 use crate::sim::action::Action;
 use crate::sim::network::{MessageId, NetworkConfig};
@@ -121,6 +122,22 @@ pub enum NodeOrText {
     /// A value, written as a JSON string.
     Text(String),
 }
+
+impl Locate for ActionRecord {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v;
+            Option<Time>, "t"; ActionName, "action"; Option<NodeId>, "node";
+            Option<Vec<Vec<NodeId>>>, "groups"; Option<NodeOrText>, "from";
+            Option<NodeOrText>, "to"; Option<MessageId>, "message"; Option<OpKind>, "op";
+            Option<String>, "key"; Option<String>, "value"; Option<Time>, "latency_min_us";
+            Option<Time>, "latency_max_us"; Option<f64>, "loss"; Option<f64>, "duplication";
+        )
+    }
+}
+
+impl Locate for ActionName {}
+impl Locate for OpKind {}
+impl Locate for NodeOrText {}
 
 impl ActionRecord {
     fn named(action: ActionName) -> Self {

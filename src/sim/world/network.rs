@@ -4,8 +4,9 @@
 //! Reordering is not a separate knob: it falls out of each message drawing
 //! its own latency.
 
+use crate::raft::vec_map::{VecMap, VecSet};
 use crate::raft::{ClientCommand, ClientId, ClientReply, Message, NodeId, Rng, Time, MILLIS};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 
 /// Who sends or receives: a server or a client outside the cluster.
@@ -154,9 +155,9 @@ pub struct Network {
     pub config: NetworkConfig,
     /// Partition group of each server; servers talk only within a group.
     /// Empty means no partition.
-    groups: BTreeMap<NodeId, u32>,
+    groups: VecMap<NodeId, u32>,
     /// One-way cuts: (from, to) pairs that cannot carry messages.
-    cuts: BTreeSet<(NodeId, NodeId)>,
+    cuts: VecSet<(NodeId, NodeId)>,
     /// Messages by id: slot `i` holds id `first_id + i`, `None` once
     /// delivered or dropped. Ids only grow and most messages arrive in about
     /// the order they were sent, so this stays short and every operation is
@@ -173,8 +174,8 @@ impl Network {
     pub fn new(config: NetworkConfig, rng: Rng) -> Self {
         Network {
             config,
-            groups: BTreeMap::new(),
-            cuts: BTreeSet::new(),
+            groups: VecMap::new(),
+            cuts: VecSet::new(),
             in_flight: VecDeque::new(),
             first_id: 1,
             in_flight_count: 0,
@@ -285,7 +286,7 @@ impl Network {
         }
         let rest = groups.len() as u32;
         for &n in all {
-            self.groups.entry(n).or_insert(rest);
+            self.groups.get_or_insert_with(n, || rest);
         }
     }
 
@@ -311,12 +312,12 @@ impl Network {
     }
 
     /// The partition group of each server; empty when there is no partition.
-    pub fn groups(&self) -> &BTreeMap<NodeId, u32> {
+    pub fn groups(&self) -> &VecMap<NodeId, u32> {
         &self.groups
     }
 
     /// The cut links, as (from, to) pairs.
-    pub fn cuts(&self) -> &BTreeSet<(NodeId, NodeId)> {
+    pub fn cuts(&self) -> &VecSet<(NodeId, NodeId)> {
         &self.cuts
     }
 

@@ -21,7 +21,7 @@ use crate::sim::stable_hash::StableHasher;
 use crate::sim::trace::{Trace, TraceEvent};
 use crate::sim::workload::{AfterReply, Workload, USER_CLIENT_BASE};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// One server slot: the Raft node and what the simulator knows about it.
 #[derive(Clone, Debug)]
@@ -81,7 +81,10 @@ pub struct Simulation {
     pub(super) nemesis: Nemesis,
     pub(super) checker: InvariantChecker,
     pub(super) trace: Trace,
-    pub(super) scheduled: BTreeMap<u64, Action>,
+    /// Actions waiting for their time, by key (the `seq` they were
+    /// scheduled at, so in ascending order); `None` once done. Not a
+    /// `BTreeMap`, for the bundle's size (see `raft::vec_map`).
+    pub(super) scheduled: Vec<(u64, Option<Action>)>,
     pub(super) out: Output,
 }
 
@@ -120,7 +123,7 @@ impl Simulation {
             nemesis: Nemesis::new(config.nemesis, Rng::derive(seed, NEMESIS_STREAM)),
             checker: InvariantChecker::new(),
             trace: Trace::new(config.record_trace),
-            scheduled: BTreeMap::new(),
+            scheduled: Vec::new(),
             out: Output::default(),
             config,
         };
@@ -274,7 +277,7 @@ impl Simulation {
             EventKind::ClientTimeout(client, request) => self.client_timeout(client, request),
             EventKind::Nemesis => self.nemesis_strikes(),
             EventKind::Scheduled(key) => {
-                if let Some(action) = self.scheduled.remove(&key) {
+                if let Some(action) = self.take_scheduled(key) {
                     // A scheduled action was validated when it was scheduled.
                     let _ = self.act(action);
                 }
@@ -310,11 +313,31 @@ impl Simulation {
             .retain(|Reverse(q)| !matches!(q.kind, EventKind::Scheduled(_)));
     }
 
+    /// The scheduled action with `key`, taken out; the done ones at the
+    /// front are dropped once they are half the list (amortized O(1)).
+    fn take_scheduled(&mut self, key: u64) -> Option<Action> {
+        let i = self
+            .scheduled
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()?;
+        let action = self.scheduled[i].1.take();
+        let done = self
+            .scheduled
+            .iter()
+            .take_while(|(_, a)| a.is_none())
+            .count();
+        if done * 2 >= self.scheduled.len() {
+            self.scheduled.drain(..done);
+        }
+        action
+    }
+
     /// Schedules `action` at time `at` (not before now).
     pub fn schedule(&mut self, at: Time, action: Action) -> Result<(), String> {
         self.validate_action(&action)?;
         let key = self.seq;
-        self.scheduled.insert(key, action);
+        debug_assert!(self.scheduled.last().is_none_or(|(k, _)| *k < key));
+        self.scheduled.push((key, Some(action)));
         self.push(at.max(self.now), EventKind::Scheduled(key));
         Ok(())
     }

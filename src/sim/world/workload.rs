@@ -3,9 +3,9 @@
 //! one-off requests from the user. Every operation goes into the history.
 
 use crate::raft::shared_vec::SharedVec;
+use crate::raft::vec_map::VecMap;
 use crate::raft::{ClientCommand, ClientId, NodeId, Op, OpResult, RequestId, Rng, Time, SECONDS};
 use crate::sim::history::{Operation, Outcome};
-use std::collections::BTreeMap;
 
 /// Client ids at and above this are the user's one-off requests, one id each,
 /// so the user may have many requests in flight at once.
@@ -78,12 +78,12 @@ pub struct Workload {
     /// How many clients, how fast, over which keys, in which mix.
     pub config: WorkloadConfig,
     nodes: u64,
-    outstanding: BTreeMap<(ClientId, RequestId), Outstanding>,
-    next_request: BTreeMap<ClientId, RequestId>,
+    outstanding: VecMap<(ClientId, RequestId), Outstanding>,
+    next_request: VecMap<ClientId, RequestId>,
     /// Each client's belief about who leads, learnt from redirects.
-    leader_guess: BTreeMap<ClientId, NodeId>,
+    leader_guess: VecMap<ClientId, NodeId>,
     next_user_client: ClientId,
-    last_invoke: BTreeMap<ClientId, Time>,
+    last_invoke: VecMap<ClientId, Time>,
     /// Shared storage: time travel's snapshots share the operations they
     /// have in common.
     history: SharedVec<Operation>,
@@ -99,11 +99,11 @@ impl Workload {
         Workload {
             config,
             nodes,
-            outstanding: BTreeMap::new(),
-            next_request: BTreeMap::new(),
-            leader_guess: BTreeMap::new(),
+            outstanding: VecMap::new(),
+            next_request: VecMap::new(),
+            leader_guess: VecMap::new(),
             next_user_client: USER_CLIENT_BASE,
-            last_invoke: BTreeMap::new(),
+            last_invoke: VecMap::new(),
             history: SharedVec::new(),
             stopped: false,
             rng,
@@ -167,7 +167,7 @@ impl Workload {
         target: NodeId,
     ) -> (ClientCommand, NodeId) {
         self.last_invoke.insert(client, now);
-        let request = self.next_request.entry(client).or_insert(0);
+        let request = self.next_request.get_or_insert_with(client, || 0);
         *request += 1;
         let command = ClientCommand {
             client,

@@ -6,7 +6,7 @@ use super::part::PartProps;
 use crate::raft::{NodeId, Payload, Role, MILLIS};
 use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
-use crate::sim::{Action, Packet};
+use crate::sim::Action;
 use crate::view::keys::{KeyCommand, BINDINGS};
 use crate::view::network_edits::NetworkEdit;
 use crate::view::playground::{Playground, Selection};
@@ -87,11 +87,7 @@ fn message_details(p: &Playground, id: u64, link: &Callback<Msg>) -> Html {
     let Some(m) = p.sim.network().get(id) else {
         return html! { <div class="panel details"><p>{ "That message has arrived or died." }</p></div> };
     };
-    let summary = match &m.packet {
-        Packet::Raft(msg) => format!("{msg:?}"),
-        Packet::ClientRequest(c) => format!("request {} from client {}", c.op, c.client),
-        Packet::ClientReply(r) => format!("reply {:?}", r.outcome),
-    };
+    let summary = crate::view::packet_text::describe(&m.packet);
     html! {
         <div class="panel details" aria-label={format!("Message {id} details")}>
             <h2>{ format!("{} #{id}", m.packet.kind()) }</h2>

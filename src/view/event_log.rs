@@ -3,10 +3,11 @@
 //! the whole timeline seen so far, so it can follow the time-travel cursor
 //! (`until(now)`) and lose the discarded future when the run forks.
 
+use crate::raft::vec_map::VecMap;
 use crate::raft::{NodeId, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
 use crate::sim::{NodeStatus, TraceEvent};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Lines kept; older ones scroll away.
 pub const KEEP: usize = 300;
@@ -30,7 +31,7 @@ pub struct EventLog {
     /// line keeps one number for as long as it is shown.
     scrolled_away: u64,
     /// Each node's last (role, term), to tell a change from a repeat.
-    roles: BTreeMap<NodeId, (NodeStatus, u64)>,
+    roles: VecMap<NodeId, (NodeStatus, u64)>,
     /// Every leader elected, for the timeline's marks (one per term, so
     /// a long run keeps few).
     elections: Vec<Election>,

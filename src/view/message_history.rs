@@ -252,7 +252,7 @@ impl MessageHistory {
         }
         done.extend(open);
         done.retain(|s| s.role != NodeStatus::Follower && s.end >= from);
-        done.sort_by_key(|s| (s.node, s.start));
+        crate::raft::vec_map::sort_by_key(&mut done, |s| (s.node, s.start));
         done
     }
 

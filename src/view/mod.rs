@@ -13,6 +13,7 @@ pub mod markup;
 pub mod message_history;
 pub mod network_edits;
 pub mod op_text;
+pub mod packet_text;
 pub mod palette;
 pub mod permalink;
 pub mod playground;

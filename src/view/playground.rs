@@ -12,9 +12,9 @@ use super::scene::{self, Scene};
 use super::sequence::SequenceView;
 use super::snapshots::Snapshots;
 use super::speed;
+use crate::raft::vec_map::{self, VecMap};
 use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
 use crate::sim::{Action, ClientLoad, Scenario, SimConfig, Simulation, TraceEvent};
-use std::collections::BTreeMap;
 
 /// What the person is looking at in detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub struct Playground {
     /// The last message from an action that could not be done.
     pub notice: Option<String>,
     /// Where each message was last drawn, to place it when it dies.
-    last_positions: BTreeMap<u64, (Point, &'static str)>,
+    last_positions: VecMap<u64, (Point, &'static str)>,
     /// The cluster picture at the simulation's current time.
     pub scene: Scene,
     /// What this session is, as a replayable scenario: where it started and
@@ -170,7 +170,7 @@ impl Playground {
             help_open: false,
             dying: Vec::new(),
             notice: None,
-            last_positions: BTreeMap::new(),
+            last_positions: VecMap::new(),
             first_user_action: scenario.actions.len(),
             horizon: 0,
             scenario,
@@ -344,7 +344,7 @@ impl Playground {
         // The person's actions follow the loaded scenario's in the list, but
         // may come before its later ones in time; a file is in time order
         // (a stable sort keeps same-time actions in the order they ran).
-        scenario.actions.sort_by_key(|(at, _)| *at);
+        vec_map::sort_by_key(&mut scenario.actions, |(at, _)| *at);
         scenario
     }
 

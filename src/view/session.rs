@@ -12,9 +12,9 @@ use super::playground::{Playground, Selection};
 use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
 use super::{embed, permalink, versions};
+use crate::raft::vec_map::VecSet;
 use crate::raft::NodeId;
 use crate::sim::{Action, Scenario};
-use std::collections::BTreeSet;
 
 /// What the panels' fields hold before it becomes an action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -28,7 +28,7 @@ pub struct Drafts {
     /// Where the client sends (None: the leader).
     pub client_target: Option<NodeId>,
     /// The nodes ticked for "Split".
-    pub side: BTreeSet<NodeId>,
+    pub side: VecSet<NodeId>,
     /// The one-way cut field ("1->2").
     pub cut: String,
     /// What went wrong with the last thing asked, shown until the next.

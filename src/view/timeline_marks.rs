@@ -68,7 +68,7 @@ pub fn marks(p: &Playground) -> Vec<Mark> {
         label: action.to_string(),
     });
     let mut all: Vec<Mark> = elections.chain(actions).collect();
-    all.sort_by_key(|m| m.at);
+    crate::raft::vec_map::sort_by_key(&mut all, |m| m.at);
     let skip = all.len().saturating_sub(MAX_MARKS);
     all.drain(..skip);
     all

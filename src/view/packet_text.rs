@@ -1,0 +1,151 @@
+//! A message in flight in words, for its details panel: the fields of the
+//! RPC as Figure 2 names them, and what a client reply says.
+
+use crate::raft::{Message, OpResult, ReplyOutcome};
+use crate::sim::Packet;
+
+/// What `packet` carries, in Figure 2's words.
+pub fn describe(packet: &Packet) -> String {
+    match packet {
+        Packet::Raft(message) => raft(message),
+        Packet::ClientRequest(c) => format!("request {} from client {}", c.op, c.client),
+        Packet::ClientReply(r) => format!("reply to client {}: {}", r.client, outcome(&r.outcome)),
+    }
+}
+
+fn raft(message: &Message) -> String {
+    match message {
+        Message::RequestVote {
+            term,
+            last_log_index,
+            last_log_term,
+        } => format!("term {term}, lastLogIndex {last_log_index}, lastLogTerm {last_log_term}"),
+        Message::RequestVoteReply { term, vote_granted } => {
+            let vote = if *vote_granted { "granted" } else { "refused" };
+            format!("term {term}, vote {vote}")
+        }
+        Message::AppendEntries {
+            term,
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit,
+        } => {
+            let carried = match entries.len() {
+                0 => "no entries (a heartbeat)".to_string(),
+                1 => "1 entry".to_string(),
+                n => format!("{n} entries"),
+            };
+            format!(
+                "term {term}, prevLogIndex {prev_log_index}, prevLogTerm {prev_log_term}, {carried}, leaderCommit {leader_commit}"
+            )
+        }
+        Message::AppendEntriesReply {
+            term,
+            success,
+            match_index,
+            rejected_index,
+            hint,
+        } => {
+            if *success {
+                format!("term {term}, success, matchIndex {match_index}")
+            } else {
+                let at = hint
+                    .term
+                    .map_or(String::new(), |t| format!(" (term {t} there)"));
+                format!(
+                    "term {term}, rejected at prevLogIndex {rejected_index}; retry from {}{at}",
+                    hint.index
+                )
+            }
+        }
+    }
+}
+
+fn outcome(outcome: &ReplyOutcome) -> String {
+    match outcome {
+        ReplyOutcome::Applied { index, result } => {
+            let result = match result {
+                OpResult::Written => "written".to_string(),
+                OpResult::ReadValue(Some(v)) => format!("read {v}"),
+                OpResult::ReadValue(None) => "read: no value".to_string(),
+                OpResult::CasOk => "cas succeeded".to_string(),
+                OpResult::CasFailed { current: Some(v) } => format!("cas failed, the value is {v}"),
+                OpResult::CasFailed { current: None } => "cas failed, no value".to_string(),
+                OpResult::Stale => "not executed: the client had moved on".to_string(),
+            };
+            format!("applied at index {index}, {result}")
+        }
+        ReplyOutcome::NotLeader {
+            leader_hint: Some(l),
+        } => format!("not the leader; try n{l}"),
+        ReplyOutcome::NotLeader { leader_hint: None } => "not the leader; leader unknown".into(),
+        ReplyOutcome::Overwritten { index } => {
+            format!("failed: another entry was committed at index {index}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{ClientReply, ConflictHint};
+
+    #[test]
+    fn raft_messages_read_with_figure_2_names() {
+        let heartbeat = Message::AppendEntries {
+            term: 3,
+            prev_log_index: 4,
+            prev_log_term: 2,
+            entries: Vec::new(),
+            leader_commit: 4,
+        };
+        assert_eq!(
+            describe(&Packet::Raft(heartbeat)),
+            "term 3, prevLogIndex 4, prevLogTerm 2, no entries (a heartbeat), leaderCommit 4"
+        );
+        let rejected = Message::AppendEntriesReply {
+            term: 3,
+            success: false,
+            match_index: 0,
+            rejected_index: 4,
+            hint: ConflictHint {
+                index: 2,
+                term: Some(1),
+            },
+        };
+        assert_eq!(
+            describe(&Packet::Raft(rejected)),
+            "term 3, rejected at prevLogIndex 4; retry from 2 (term 1 there)"
+        );
+        let vote = Message::RequestVoteReply {
+            term: 5,
+            vote_granted: false,
+        };
+        assert_eq!(describe(&Packet::Raft(vote)), "term 5, vote refused");
+    }
+
+    #[test]
+    fn client_replies_say_what_became_of_the_request() {
+        let reply = |outcome| {
+            describe(&Packet::ClientReply(ClientReply {
+                client: 7,
+                request: 1,
+                outcome,
+            }))
+        };
+        assert_eq!(
+            reply(ReplyOutcome::Applied {
+                index: 9,
+                result: OpResult::ReadValue(Some("x".into())),
+            }),
+            "reply to client 7: applied at index 9, read x"
+        );
+        assert_eq!(
+            reply(ReplyOutcome::NotLeader {
+                leader_hint: Some(2)
+            }),
+            "reply to client 7: not the leader; try n2"
+        );
+    }
+}

@@ -78,8 +78,10 @@ pub fn of(session: &Session) -> Versions {
                     .u64(l.to.y.to_bits());
             }
         }),
+        // The clock shows milliseconds: at the default speed it changes
+        // every other frame.
         clock: key(2, &|h| {
-            h.u64(sim.now()).u64(sim.trace_hash());
+            h.u64(sim.now() / MILLIS).u64(sim.trace_hash());
         }),
         timeline: key(3, &|h| {
             h.u64(sim.now() / MILLIS)
@@ -237,7 +239,6 @@ mod tests {
         let mut s = playing();
         let (before, after) = quiet_frame(&mut s);
         assert_ne!(before.picture, after.picture, "messages fly on");
-        assert_ne!(before.clock, after.clock);
         for (part, a, b) in [
             ("logs", before.logs, after.logs),
             ("applied", before.applied, after.applied),
@@ -277,6 +278,7 @@ mod tests {
         }
         let end = s.versions();
         assert_eq!(start.edits, end.edits, "frames are not edits");
+        assert_ne!(start.clock, end.clock, "time went on");
         assert_eq!(start.network, end.network, "the network did not change");
         assert_ne!(start.logs, end.logs, "the entry was appended and committed");
         assert_ne!(start.applied, end.applied, "and applied");

@@ -104,6 +104,10 @@ pub struct MessageHistory {
     marks: VecDeque<Mark>,
     /// Messages sent before this may have been forgotten.
     kept_from: Time,
+    /// The longest flight (send to due) of any message recorded: a message
+    /// sent longer than this before a window cannot reach into it, so a
+    /// window's lookup starts there instead of at the oldest message.
+    longest_flight: Time,
     /// Whether clients ever talked: their lifeline stays once it appears,
     /// so the nodes' columns do not jump.
     clients: bool,
@@ -151,6 +155,9 @@ impl MessageHistory {
             return; // a replay: already known
         };
         self.version += 1;
+        self.longest_flight = self
+            .longest_flight
+            .max(span.due.saturating_sub(span.sent_at));
         self.clients |= is_client(span.from) || is_client(span.to);
         self.records.insert(at, Record { span, ended: None });
         while self.records.len() > KEEP {
@@ -220,8 +227,12 @@ impl MessageHistory {
     /// sent by then, and arrived or died only if that happened by then.
     pub fn window(&self, from: Time, now: Time) -> Vec<Span> {
         let sent = self.records.partition_point(|r| r.span.sent_at <= now);
+        // Ended (or due) before `from`, whatever their fate: not drawn.
+        let gone = self
+            .records
+            .partition_point(|r| r.span.sent_at.saturating_add(self.longest_flight) < from);
         self.records
-            .range(..sent)
+            .range(gone.min(sent)..sent)
             .filter_map(|r| {
                 let end = r.ended.filter(|e| end_time(*e) <= now);
                 let end = end.unwrap_or(SpanEnd::InFlight { due: r.span.due });
@@ -320,6 +331,48 @@ mod tests {
 
     fn deliver(h: &mut MessageHistory, id: u64, at_ms: u64) {
         h.record(at_ms * MILLIS, &TraceEvent::Deliver { id });
+    }
+
+    /// The window starts its lookup past the messages that cannot reach
+    /// into it; it must find exactly what a scan of every message finds,
+    /// slow messages included.
+    #[test]
+    fn a_window_finds_what_a_full_scan_finds() {
+        let mut h = MessageHistory::default();
+        for id in 0..400 {
+            let at = id * 7;
+            let flight = if id % 50 == 3 { 900 } else { 5 + id % 20 };
+            send(&mut h, id, at, at + flight);
+            if id % 3 != 0 {
+                deliver(&mut h, id, at + flight);
+            }
+        }
+        let scan = |from: Time, now: Time| -> Vec<u64> {
+            h.records
+                .iter()
+                .filter(|r| r.span.sent_at <= now)
+                .filter(|r| {
+                    let end = r.ended.filter(|e| end_time(*e) <= now);
+                    let end = end.unwrap_or(SpanEnd::InFlight { due: r.span.due });
+                    end_time(end).min(now) >= from
+                })
+                .map(|r| r.span.id)
+                .collect()
+        };
+        for now_ms in [0, 100, 1_000, 2_000, 2_790, 3_500] {
+            let (from, now) = (
+                (now_ms as u64).saturating_sub(600) * MILLIS,
+                now_ms * MILLIS,
+            );
+            let found: Vec<u64> = h.window(from, now).iter().map(|s| s.id).collect();
+            assert_eq!(found, scan(from, now), "window up to {now_ms} ms");
+        }
+        assert!(
+            h.window(1_400 * MILLIS, 2_000 * MILLIS)
+                .iter()
+                .any(|s| s.id == 153),
+            "a slow one"
+        );
     }
 
     fn state(h: &mut MessageHistory, at_ms: u64, node: NodeId, role: NodeStatus, term: Term) {

@@ -359,11 +359,8 @@ mod tests {
                 .map(|r| r.span.id)
                 .collect()
         };
-        for now_ms in [0, 100, 1_000, 2_000, 2_790, 3_500] {
-            let (from, now) = (
-                (now_ms as u64).saturating_sub(600) * MILLIS,
-                now_ms * MILLIS,
-            );
+        for now_ms in [0u64, 100, 1_000, 2_000, 2_790, 3_500] {
+            let (from, now) = (now_ms.saturating_sub(600) * MILLIS, now_ms * MILLIS);
             let found: Vec<u64> = h.window(from, now).iter().map(|s| s.id).collect();
             assert_eq!(found, scan(from, now), "window up to {now_ms} ms");
         }

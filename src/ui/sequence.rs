@@ -212,9 +212,17 @@ fn messages(d: &Diagram) -> Html {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Properties)]
+#[derive(Clone, Debug, Properties)]
 struct ArrowProps {
     arrow: Rc<Arrow>,
+}
+
+/// A recompute hands on the same `Rc` for an unchanged message
+/// (`view::sequence`), so most comparisons stop at the pointer.
+impl PartialEq for ArrowProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.arrow, &other.arrow) || self.arrow == other.arrow
+    }
 }
 
 /// One message: a line from its send to its end, with its tooltip. An

@@ -454,11 +454,10 @@ impl HostApi {
                 p.go_to(t);
             }
             HostCommand::Load { scenario } => {
-                let mut fresh = scenario
+                let fresh = scenario
                     .validate()
                     .and_then(|()| Playground::open_shared(*scenario, false))
                     .map_err(|e| format!("{e} (your current run is unchanged)"))?;
-                fresh.new_events.clear();
                 return Ok(Applied::NewRun(Box::new(fresh), None));
             }
             HostCommand::StartTour { tour, step } => {
@@ -468,8 +467,7 @@ impl HostApi {
                         "the tour '{tour}' has steps 1 to {steps}, not {step}"
                     ));
                 }
-                let (player, mut fresh) = TourPlayer::start(&tour, step as usize - 1)?;
-                fresh.new_events.clear();
+                let (player, fresh) = TourPlayer::start(&tour, step as usize - 1)?;
                 return Ok(Applied::NewRun(Box::new(fresh), Some(player)));
             }
             HostCommand::Act { action } => act(p, action.0)?,

@@ -211,6 +211,8 @@ impl Playground {
             }
             p.paused = true;
         }
+        // Its history up to the moment it opens at is not news to a host.
+        p.new_events.clear();
         Ok(p)
     }
 

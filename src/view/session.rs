@@ -159,15 +159,10 @@ impl Session {
         reduced_motion: bool,
     ) -> Self {
         let mut problems = problems.to_vec();
-        let (mut playground, tour) = match starting_run(params, fragment, &mut problems) {
-            (p, Some(player)) => (p, Some(player)),
-            (mut p, None) => {
-                p.paused |= !params.autoplay || reduced_motion;
-                (p, None)
-            }
-        };
-        // The history up to the moment it opens at is not news to a host.
-        playground.new_events.clear();
+        let (mut playground, tour) = starting_run(params, fragment, &mut problems);
+        if tour.is_none() {
+            playground.paused |= !params.autoplay || reduced_motion;
+        }
         Session {
             drafts: Drafts {
                 seed: playground.scenario.seed.to_string(),
@@ -374,8 +369,6 @@ impl Session {
     /// person's speed, and their pause state unless a tour sets its own.
     fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) {
         fresh.speed = self.playground.speed;
-        // Its history up to the moment it opens at is not news to a host.
-        fresh.new_events.clear();
         if tour.is_none() {
             // Paused if the person was, or if the run opens at a moment.
             fresh.paused |= self.playground.paused;

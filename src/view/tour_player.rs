@@ -47,6 +47,8 @@ impl TourPlayer {
             actions: playground.scenario.actions.clone(),
         };
         player.jump(&mut playground, step.min(tour.steps.len() - 1));
+        // Its history up to the step is not news to a host.
+        playground.new_events.clear();
         Ok((player, playground))
     }
 

@@ -164,7 +164,7 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
                 <button type="button" aria-keyshortcuts="C" onclick={select(link, Input::Key(KeyCommand::ClientRequestToLeader))}>{ "Request to leader" }</button>
             </form>
             <ol class="requests" aria-label="Your requests" reversed=true>
-                { for requests::latest(&p.sim, 8).into_iter().map(|r| html! {
+                { for requests::latest(&p.sim, requests::SHOWN).into_iter().map(|r| html! {
                     <li class={r.outcome.as_str()}>{ format!("{} — {}", r.op, r.status) }</li>
                 }) }
             </ol>

@@ -4,7 +4,7 @@
 //! checker must then consider both, paper §6.3).
 
 use crate::sim::workload::USER_CLIENT_BASE;
-use crate::sim::{Outcome, Simulation};
+use crate::sim::{Operation, Outcome, Simulation};
 
 /// One request as the panel lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,12 +17,21 @@ pub struct RequestLine {
     pub outcome: Outcome,
 }
 
-/// The person's last `count` requests in `sim`, newest first.
-pub fn latest(sim: &Simulation, count: usize) -> Vec<RequestLine> {
+/// How many of the person's requests the client panel lists.
+pub const SHOWN: usize = 8;
+
+/// The person's own requests in `sim` (not the background clients'),
+/// newest first.
+pub fn own(sim: &Simulation) -> impl Iterator<Item = &Operation> {
     sim.history()
         .iter()
         .rev()
         .filter(|o| o.client >= USER_CLIENT_BASE)
+}
+
+/// The person's last `count` requests in `sim`, newest first.
+pub fn latest(sim: &Simulation, count: usize) -> Vec<RequestLine> {
+    own(sim)
         .take(count)
         .map(|o| {
             let waiting = sim

@@ -11,6 +11,7 @@
 //! clock and the timeline, and not the logs, panels or event log.
 
 use super::playground::{Playground, Selection};
+use super::requests;
 use super::session::Session;
 use crate::raft::MILLIS;
 use crate::sim::stable_hash::StableHasher;
@@ -178,14 +179,7 @@ fn logs(p: &Playground, h: &mut StableHasher) {
 
 /// The person's last requests and where the waiting ones are.
 fn requests(p: &Playground, h: &mut StableHasher) {
-    let user = p
-        .sim
-        .history()
-        .iter()
-        .rev()
-        .filter(|o| o.client >= USER_CLIENT_BASE)
-        .take(8);
-    for o in user {
+    for o in requests::own(&p.sim).take(requests::SHOWN) {
         let outcome = match o.outcome {
             Outcome::Ok => 1,
             Outcome::Fail => 2,

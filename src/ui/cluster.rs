@@ -1,7 +1,7 @@
 //! The cluster picture in SVG: links, messages in flight, servers.
 
 use super::app::Msg;
-use super::part::{on_enter, Part, PartKind, PartProps};
+use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use crate::view::geometry::{self, arc_path};
 use crate::view::playground::{Playground, Selection};
 use crate::view::scene::{LinkView, MessageView, NodeView};
@@ -80,7 +80,7 @@ fn node(n: &NodeView, p: &Playground, link: &Callback<Msg>) -> Html {
         format!("role-{}", n.role),
         selected.then_some("selected")
     );
-    let onclick = link.reform(move |_| Msg::Do(Input::Select(Selection::Node(id))));
+    let onclick = on_click(link, Input::Select(Selection::Node(id)));
     let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Node(id))));
     let (cx, cy, r) = (n.center.x, n.center.y, n.radius);
     let timer = arc_path(n.center, r + 5.0, n.timer_left);
@@ -108,7 +108,7 @@ fn node(n: &NodeView, p: &Playground, link: &Callback<Msg>) -> Html {
 fn message(m: &MessageView, p: &Playground, link: &Callback<Msg>) -> Html {
     let id = m.id;
     let selected = p.selection == Selection::Message(id);
-    let onclick = link.reform(move |_| Msg::Do(Input::Select(Selection::Message(id))));
+    let onclick = on_click(link, Input::Select(Selection::Message(id)));
     let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Message(id))));
     let radius = m.radius;
     let (fill, stroke_dash) = match (m.reply, m.ok) {

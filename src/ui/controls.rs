@@ -4,7 +4,7 @@
 //! acts or the run pauses.
 
 use super::app::Msg;
-use super::part::{on_enter, Part, PartKind, PartProps};
+use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use super::share;
 use crate::raft::MILLIS;
 use crate::sim::decimal::{fixed, seconds};
@@ -18,7 +18,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 fn key(send: &Callback<Msg>, command: KeyCommand) -> Callback<MouseEvent> {
-    send.reform(move |_| Msg::Do(Input::Key(command)))
+    on_click(send, Input::Key(command))
 }
 
 pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
@@ -44,7 +44,7 @@ pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
                 { if p.paused { "Play" } else { "Pause" } }
             </button>
             <button aria-keyshortcuts="S" onclick={key(send, KeyCommand::Step)}>{ "Step" }</button>
-            <button aria-label="Skip 1 simulated second" onclick={send.reform(|_| Msg::Do(Input::Skip(1000)))}>{ "+1 s" }</button>
+            <button aria-label="Skip 1 simulated second" onclick={on_click(send, Input::Skip(1000))}>{ "+1 s" }</button>
             <label class="speed">
                 { "Speed " }
                 <input type="range" min="0" max="100" step="1" aria-label="Speed"
@@ -61,7 +61,7 @@ pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
                     }) }
                 </select>
             </label>
-            <button onclick={send.reform(|_| Msg::Do(Input::Reset))}>{ "Reset" }</button>
+            <button onclick={on_click(send, Input::Reset)}>{ "Reset" }</button>
         </>
     }
 }
@@ -125,7 +125,7 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
     html! {
         <div class="timeline">
             <button aria-label="Replay from the start" title="Replay from the start"
-                onclick={send.reform(|_| Msg::Do(Input::ReplayFromStart))}>{ "|◀" }</button>
+                onclick={on_click(send, Input::ReplayFromStart)}>{ "|◀" }</button>
             <button aria-label="Step back one event" aria-keyshortcuts="Z" title="Step back one event (Z or ←)"
                 onclick={key(send, KeyCommand::StepBack)}>{ "◀" }</button>
             <div class="track">
@@ -164,7 +164,7 @@ fn mark(m: Mark, send: &Callback<Msg>) -> Html {
     html! {
         <line class={classes!("tmark", m.kind.class())} x1={x.clone()} x2={x} y1="0" y2="10"
             vector-effect="non-scaling-stroke" role="button" tabindex="0" aria-label={title.clone()}
-            onclick={send.reform(move |_| Msg::Do(Input::Seek(at)))} {onkeydown}>
+            onclick={on_click(send, Input::Seek(at))} {onkeydown}>
             <title>{ title }</title>
         </line>
     }

@@ -2,8 +2,7 @@
 //! committed entries solid, uncommitted dashed; the leader's nextIndex and
 //! matchIndex for each follower marked in its row (`view::log_table`).
 
-use super::app::Msg;
-use super::part::PartProps;
+use super::part::{on_click, PartProps};
 use crate::view::log_table::{log_table, LogCell};
 use crate::view::palette::term_class;
 use crate::view::playground::Selection;
@@ -30,7 +29,7 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 <tbody>
                     { for table.rows.iter().map(|row| {
                         let id = row.id;
-                        let onclick = part.send.reform(move |_| Msg::Do(Input::Select(Selection::Node(id))));
+                        let onclick = on_click(&part.send, Input::Select(Selection::Node(id)));
                         html! {
                             <tr class={classes!(row.stopped.then_some("stopped"))}>
                                 <th scope="row"><button class="link" {onclick}>{ format!("n{id}") }</button></th>

@@ -2,7 +2,7 @@
 //! client, the network, applied messages, help and notices.
 
 use super::app::Msg;
-use super::part::PartProps;
+use super::part::{on_click, PartProps};
 use crate::raft::{NodeId, Payload, Role, MILLIS};
 use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
@@ -14,14 +14,6 @@ use crate::view::requests;
 use crate::view::session::{Input, Session};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-
-fn act(send: &Callback<Msg>, action: Action) -> Callback<MouseEvent> {
-    send.reform(move |_| Msg::Do(Input::Act(action.clone())))
-}
-
-fn select(send: &Callback<Msg>, input: Input) -> Callback<MouseEvent> {
-    send.reform(move |_| Msg::Do(input.clone()))
-}
 
 pub(super) fn selection(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
@@ -42,7 +34,7 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
     };
     let node = &server.node;
     let role = crate::sim::NodeStatus::of(server).as_str();
-    let act = |action: Action| act(link, action);
+    let act = |action: Action| on_click(link, Input::Act(action));
     let request = crate::raft::Op::Write {
         key: "msg".into(),
         value: format!("to n{id}"),
@@ -99,7 +91,7 @@ fn message_details(p: &Playground, id: u64, link: &Callback<Msg>) -> Html {
             </dl>
             <p class="packet">{ summary }</p>
             <div class="actions">
-                <button onclick={act(link, Action::DropMessage(id))}>{ "Drop" }</button>
+                <button onclick={on_click(link, Input::Act(Action::DropMessage(id)))}>{ "Drop" }</button>
             </div>
         </div>
     }
@@ -161,7 +153,7 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
                     }) }
                 </select>
                 <button type="submit">{ "Send" }</button>
-                <button type="button" aria-keyshortcuts="C" onclick={select(link, Input::Key(KeyCommand::ClientRequestToLeader))}>{ "Request to leader" }</button>
+                <button type="button" aria-keyshortcuts="C" onclick={on_click(link, Input::Key(KeyCommand::ClientRequestToLeader))}>{ "Request to leader" }</button>
             </form>
             <ol class="requests" aria-label="Your requests" reversed=true>
                 { for requests::latest(&p.sim, requests::SHOWN).into_iter().map(|r| html! {
@@ -206,9 +198,9 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
         <div class="panel network">
             <h2>{ "Network" }</h2>
             <div class="presets">
-                <button aria-keyshortcuts="P" onclick={select(link, Input::Key(KeyCommand::IsolateLeader))}>{ "Isolate leader" }</button>
-                <button onclick={select(link, Input::MajorityMinority)}>{ "Majority / minority" }</button>
-                <button aria-keyshortcuts="H" onclick={act(link, Action::Heal)}>{ "Heal" }</button>
+                <button aria-keyshortcuts="P" onclick={on_click(link, Input::Key(KeyCommand::IsolateLeader))}>{ "Isolate leader" }</button>
+                <button onclick={on_click(link, Input::MajorityMinority)}>{ "Majority / minority" }</button>
+                <button aria-keyshortcuts="H" onclick={on_click(link, Input::Act(Action::Heal))}>{ "Heal" }</button>
             </div>
             <fieldset class="sides">
                 <legend>{ "Split: nodes on one side" }</legend>
@@ -216,11 +208,11 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                     <label><input type="checkbox" checked={s.drafts.side.contains(&id)}
                         onchange={link.reform(move |_| Msg::Do(Input::ToggleSide(id)))} />{ format!("n{id}") }</label>
                 }) }
-                <button onclick={select(link, Input::SplitSides)}>{ "Split" }</button>
+                <button onclick={on_click(link, Input::SplitSides)}>{ "Split" }</button>
             </fieldset>
             <div class="cut">
                 <input type="text" aria-label="Link to cut" placeholder="1->2" value={s.drafts.cut.clone()} oninput={on_cut} />
-                <button onclick={select(link, Input::Cut)}>{ "Cut one way" }</button>
+                <button onclick={on_click(link, Input::Cut)}>{ "Cut one way" }</button>
             </div>
             { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, NetworkEdit::LatencyMinMs) }
             { slider("Latency max (ms)", ms(config.latency_max), "200", "1", 0, NetworkEdit::LatencyMaxMs) }
@@ -283,7 +275,7 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
                 <h2>{ "Keyboard" }</h2>
                 <table>{ for BINDINGS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }</table>
                 <p>{ "Nodes: fill colour is the term; the outline is the role (leader: double ring, candidate: dashed, follower: thin); grey is stopped. The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries." }</p>
-                <button onclick={select(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
+                <button onclick={on_click(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
             </div>
         </div>
     }

@@ -5,7 +5,7 @@
 
 use super::app::Msg;
 use super::{cluster, controls, log_table, panels, share, tour};
-use crate::view::session::Session;
+use crate::view::session::{Input, Session};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -200,6 +200,11 @@ impl Component for Part {
         let session = props.session.read();
         (props.kind.draw())(&session, props)
     }
+}
+
+/// A click handler that sends `input` to the session.
+pub fn on_click(send: &Callback<Msg>, input: Input) -> Callback<MouseEvent> {
+    send.reform(move |_| Msg::Do(input.clone()))
 }
 
 /// A key handler that sends `msg` when Enter is pressed (for SVG shapes

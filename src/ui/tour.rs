@@ -2,7 +2,7 @@
 //! it with Back and Next (← and → too).
 
 use super::app::Msg;
-use super::part::PartProps;
+use super::part::{on_click, PartProps};
 use crate::view::session::{Input, Session};
 use crate::view::tours::TOURS;
 use web_sys::HtmlSelectElement;
@@ -30,7 +30,7 @@ pub(super) fn panel(s: &Session, part: &PartProps) -> Html {
         return html! {};
     };
     let p = &s.playground;
-    let on = |input: Input| part.send.reform(move |_| Msg::Do(input.clone()));
+    let on = |input: Input| on_click(&part.send, input);
     let steps = player.tour.steps.len();
     let playing = p.pause_at.is_some();
     html! {

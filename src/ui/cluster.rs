@@ -157,6 +157,7 @@ fn outcome_text(m: &MessageView) -> &'static str {
     }
 }
 
+/// An SVG coordinate to a tenth of a unit (the picture and the diagram).
 pub fn fmt(x: f64) -> String {
     crate::sim::decimal::fixed(x, 1)
 }

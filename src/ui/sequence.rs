@@ -11,6 +11,7 @@
 //! Only presentation attributes and classes, no `style`, so the page's
 //! Content-Security-Policy holds.
 
+use super::cluster::fmt;
 use crate::sim::decimal;
 use crate::sim::NodeStatus;
 use crate::view::palette;
@@ -27,7 +28,7 @@ pub fn view(content: &Rc<Diagram>, shift: f64) -> Html {
     // instead of every frame (the transform string does not change in
     // between, and Yew leaves the DOM alone).
     let shift = shift.round();
-    let viewbox = format!("0 0 {} {}", n(WIDTH), n(HEIGHT));
+    let viewbox = format!("0 0 {} {}", fmt(WIDTH), fmt(HEIGHT));
     let moved = format!("translate(0 {})", decimal::fixed(shift, 0));
     let layer = |kind| html! { <Layer content={Rc::clone(content)} {kind} /> };
     html! {
@@ -119,7 +120,7 @@ fn defs() -> Html {
                 </marker>
             }) }
             <clipPath id="seq-clip">
-                <rect x="0" y={n(TOP)} width={n(WIDTH)} height={n(NOW_Y - TOP)} />
+                <rect x="0" y={fmt(TOP)} width={fmt(WIDTH)} height={fmt(NOW_Y - TOP)} />
             </clipPath>
         </defs>
     }
@@ -127,15 +128,15 @@ fn defs() -> Html {
 
 /// Time labels with faint rules across, in content coordinates.
 fn ticks(d: &Diagram) -> Html {
-    let (left, right) = (n(LEFT), n(WIDTH - RIGHT));
+    let (left, right) = (fmt(LEFT), fmt(WIDTH - RIGHT));
     html! {
         <g class="axes">
             { for d.ticks.iter().map(|t| {
-                let y = n(t.y);
+                let y = fmt(t.y);
                 html! {
                     <g key={t.t}>
                         <line class="rule" x1={left.clone()} y1={y.clone()} x2={right.clone()} y2={y.clone()} />
-                        <text class="tick" x={n(LEFT - 6.0)} y={y}>{ &t.label }</text>
+                        <text class="tick" x={fmt(LEFT - 6.0)} y={y}>{ &t.label }</text>
                     </g>
                 }
             }) }
@@ -146,19 +147,19 @@ fn ticks(d: &Diagram) -> Html {
 /// Lifelines with their names, and the line of `now` at the bottom: they
 /// stay put while the content slides.
 fn lanes(d: &Diagram) -> Html {
-    let (top, now) = (n(TOP), n(NOW_Y));
+    let (top, now) = (fmt(TOP), fmt(NOW_Y));
     html! {
         <g class="axes" aria-hidden="true">
             { for d.lanes.iter().map(|l| {
-                let x = n(l.x);
+                let x = fmt(l.x);
                 html! {
                     <>
                         <line class="lane" x1={x.clone()} y1={top.clone()} x2={x.clone()} y2={now.clone()} />
-                        <text class="lane-name" x={x} y={n(TOP - 10.0)}>{ &l.name }</text>
+                        <text class="lane-name" x={x} y={fmt(TOP - 10.0)}>{ &l.name }</text>
                     </>
                 }
             }) }
-            <line class="now" x1={n(LEFT)} y1={now.clone()} x2={n(WIDTH - RIGHT)} y2={now} />
+            <line class="now" x1={fmt(LEFT)} y1={now.clone()} x2={fmt(WIDTH - RIGHT)} y2={now} />
         </g>
     }
 }
@@ -178,11 +179,11 @@ fn bands(d: &Diagram) -> Html {
 
 fn band_mark(b: &Band) -> Html {
     if b.role == NodeStatus::Stopped {
-        let height = n(b.y2 - b.y1);
-        html! { <rect x={n(b.x - 5.0)} y={n(b.y1)} width="10" height={height} /> }
+        let height = fmt(b.y2 - b.y1);
+        html! { <rect x={fmt(b.x - 5.0)} y={fmt(b.y1)} width="10" height={height} /> }
     } else {
-        let x = n(b.x);
-        html! { <line x1={x.clone()} y1={n(b.y1)} x2={x} y2={n(b.y2)} /> }
+        let x = fmt(b.x);
+        html! { <line x1={x.clone()} y1={fmt(b.y1)} x2={x} y2={fmt(b.y2)} /> }
     }
 }
 
@@ -193,7 +194,7 @@ fn band_labels(d: &Diagram, shift: f64) -> Html {
     html! {
         <g class="bands" aria-hidden="true">
             { for d.bands.iter().filter(|b| b.y2 >= top).map(|b| html! {
-                <text key={format!("{} {}", b.x, b.start)} class="band-label" x={n(b.x + 5.0)} y={n(b.y1.max(top) + 9.0)}>
+                <text key={format!("{} {}", b.x, b.start)} class="band-label" x={fmt(b.x + 5.0)} y={fmt(b.y1.max(top) + 9.0)}>
                     { &b.label }
                 </text>
             }) }
@@ -245,13 +246,17 @@ impl Component for ArrowView {
 fn arrow(a: &Arrow) -> Html {
     let head = (a.tip == Tip::Head).then(|| format!("url(#seq-head-{})", a.class));
     let cross = (a.tip == Tip::Cross).then(|| {
-        let d = format!("M {} {} l 7 7 m 0 -7 l -7 7", n(a.x2 - 3.5), n(a.y2 - 3.5));
+        let d = format!(
+            "M {} {} l 7 7 m 0 -7 l -7 7",
+            fmt(a.x2 - 3.5),
+            fmt(a.y2 - 3.5)
+        );
         html! { <path class="cross" stroke={a.color} d={d} /> }
     });
     html! {
         <g class={classes!("msg", a.class, a.reply.then_some("reply"))}>
             <title>{ &a.label }</title>
-            <line class="path" x1={n(a.x1)} y1={n(a.y1)} x2={n(a.x2)} y2={n(a.y2)} stroke={a.color} marker-end={head} />
+            <line class="path" x1={fmt(a.x1)} y1={fmt(a.y1)} x2={fmt(a.x2)} y2={fmt(a.y2)} stroke={a.color} marker-end={head} />
             { for cross }
         </g>
     }
@@ -265,14 +270,9 @@ fn dots(d: &Diagram, shift: f64) -> Html {
         <g class="messages" aria-hidden="true">
             { for d.arrows.iter().filter_map(|a| Some((a, a.x_at(now)?))).map(|(a, x)| html! {
                 <g key={a.id} class={classes!("msg", a.class, a.reply.then_some("reply"))}>
-                    <circle cx={n(x)} cy={n(NOW_Y)} r="2.5" stroke={a.color} />
+                    <circle cx={fmt(x)} cy={fmt(NOW_Y)} r="2.5" stroke={a.color} />
                 </g>
             }) }
         </g>
     }
-}
-
-/// A coordinate to a tenth of a unit.
-fn n(x: f64) -> String {
-    decimal::fixed(x, 1)
 }

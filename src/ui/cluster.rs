@@ -6,6 +6,7 @@ use crate::view::geometry::{self, arc_path};
 use crate::view::playground::{Playground, Selection};
 use crate::view::scene::{LinkView, MessageView, NodeView};
 use crate::view::session::{Input, Session};
+use crate::view::versions;
 use yew::prelude::*;
 
 pub(super) fn links(s: &Session, _: &PartProps) -> Html {
@@ -24,7 +25,7 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" />
                 </marker>
             </defs>
-            <Part ..part.nested(PartKind::Links, s.versions().links) />
+            <Part ..part.nested(PartKind::Links, versions::links(s)) />
             <g class="clients-hub" aria-hidden="true">
                 <circle cx="200" cy="200" r="10" class="hub" />
                 <text x="200" y="224" class="hub-label">{ "clients" }</text>

@@ -13,6 +13,7 @@ use crate::view::playground::PLAYGROUND_NODES;
 use crate::view::session::{Input, Session};
 use crate::view::speed;
 use crate::view::timeline_marks::{self, Mark};
+use crate::view::versions;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
@@ -130,7 +131,7 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
                 onclick={key(send, KeyCommand::StepBack)}>{ "◀" }</button>
             <div class="track">
                 <svg class="tmarks" viewBox={format!("0 0 {end_ms} 10")} preserveAspectRatio="none" aria-label="Timeline marks">
-                    <Part ..part.nested(PartKind::TimelineMarks, s.versions().marks) />
+                    <Part ..part.nested(PartKind::TimelineMarks, versions::marks(s)) />
                 </svg>
                 <input type="range" min="0" max={ms(p.timeline_end()).to_string()} step="1" value={ms(p.sim.now()).to_string()}
                     aria-label="Timeline" oninput={on_seek} />

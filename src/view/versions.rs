@@ -57,54 +57,38 @@ pub struct Versions {
 pub fn of(session: &Session) -> Versions {
     let p = &session.playground;
     let sim = &p.sim;
-    let key = |part: u64, more: &dyn Fn(&mut StableHasher)| {
-        let mut h = StableHasher::new();
-        h.u64(part).u64(session.edits);
-        more(&mut h);
-        h.finish()
-    };
+    let keyed = |part: u64, more: &dyn Fn(&mut StableHasher)| key(session, part, more);
     Versions {
-        picture: key(1, &|h| {
+        picture: keyed(1, &|h| {
             h.u64(sim.now()).u64(sim.events()).u64(p.paused as u64);
             for d in &p.dying {
                 h.u64(d.left_ms.to_bits());
             }
         }),
-        links: key(15, &|h| {
-            for l in &p.scene.links {
-                h.u64(l.a_to_b as u64 | (l.b_to_a as u64) << 1)
-                    .u64(l.from.x.to_bits())
-                    .u64(l.from.y.to_bits())
-                    .u64(l.to.x.to_bits())
-                    .u64(l.to.y.to_bits());
-            }
-        }),
+        links: links(session),
         // The clock shows milliseconds: at the default speed it changes
         // every other frame.
-        clock: key(2, &|h| {
+        clock: keyed(2, &|h| {
             h.u64(sim.now() / MILLIS).u64(sim.trace_hash());
         }),
-        timeline: key(3, &|h| {
+        timeline: keyed(3, &|h| {
             h.u64(sim.now() / MILLIS)
                 .u64(p.timeline_end() / MILLIS)
                 .u64(p.in_the_past() as u64)
                 .u64(p.scenario.actions.len() as u64);
         }),
-        marks: key(4, &|h| {
-            h.u64(p.events.elections().len() as u64)
-                .u64(p.scenario.actions.len() as u64);
-        }),
-        bar: key(5, &|h| {
+        marks: marks(session),
+        bar: keyed(5, &|h| {
             h.u64(p.paused as u64).u64(p.speed.to_bits());
         }),
-        tour: key(6, &|h| {
+        tour: keyed(6, &|h| {
             let step = session.tour.as_ref().map_or(0, |t| t.step as u64 + 1);
             h.u64(step)
                 .u64(p.pause_at.is_some() as u64)
                 .u64(p.paused as u64);
         }),
-        details: key(7, &|h| details(p, h)),
-        safety: key(8, &|h| {
+        details: keyed(7, &|h| details(p, h)),
+        safety: keyed(8, &|h| {
             let leader = sim.leader();
             let term = leader
                 .and_then(|l| sim.server(l))
@@ -113,29 +97,61 @@ pub fn of(session: &Session) -> Versions {
                 .u64(leader.unwrap_or(0))
                 .u64(term.unwrap_or(0));
         }),
-        client: key(9, &|h| requests(p, h)),
-        network: key(10, &|h| {
+        client: keyed(9, &|h| requests(p, h)),
+        network: keyed(10, &|h| {
             let c = sim.network().config;
             h.u64(c.latency_min)
                 .u64(c.latency_max)
                 .u64(c.loss.to_bits())
                 .u64(c.duplication.to_bits());
         }),
-        logs: key(11, &|h| logs(p, h)),
-        applied: key(12, &|h| {
+        logs: keyed(11, &|h| logs(p, h)),
+        applied: keyed(12, &|h| {
             for s in sim.servers() {
                 h.u64(s.node.last_applied()).u64(s.incarnation);
             }
         }),
-        events: key(13, &|h| {
+        events: keyed(13, &|h| {
             let mut shown = p.events.until(sim.now());
             h.u64(shown.len() as u64);
             if let Some(last) = shown.next_back() {
                 h.str(last);
             }
         }),
-        edits: key(14, &|_| {}),
+        edits: keyed(14, &|_| {}),
     }
+}
+
+/// The key of part number `part`: every input's count, then what `more`
+/// adds of what the part shows.
+fn key(session: &Session, part: u64, more: &dyn Fn(&mut StableHasher)) -> u64 {
+    let mut h = StableHasher::new();
+    h.u64(part).u64(session.edits);
+    more(&mut h);
+    h.finish()
+}
+
+/// The links' key alone, for the picture that draws them (a part inside
+/// a part, so it needs no other key).
+pub fn links(session: &Session) -> u64 {
+    key(session, 15, &|h| {
+        for l in &session.playground.scene.links {
+            h.u64(l.a_to_b as u64 | (l.b_to_a as u64) << 1)
+                .u64(l.from.x.to_bits())
+                .u64(l.from.y.to_bits())
+                .u64(l.to.x.to_bits())
+                .u64(l.to.y.to_bits());
+        }
+    })
+}
+
+/// The timeline marks' key alone, for the timeline that draws them.
+pub fn marks(session: &Session) -> u64 {
+    let p = &session.playground;
+    key(session, 4, &|h| {
+        h.u64(p.events.elections().len() as u64)
+            .u64(p.scenario.actions.len() as u64);
+    })
 }
 
 /// What a server's row in the log table and its details show.

@@ -125,33 +125,35 @@ impl PartKind {
         PartKind::TourMenu,
         PartKind::TourPanel,
     ];
-    const NAMES: [&'static str; 20] = [
-        "Cluster",
-        "Links",
-        "Bar",
-        "Clock",
-        "EmbedPlay",
-        "EmbedLink",
-        "Timeline",
-        "TimelineMarks",
-        "LogTable",
-        "Details",
-        "Safety",
-        "Client",
-        "Network",
-        "Applied",
-        "EventLog",
-        "Help",
-        "Notice",
-        "Share",
-        "TourMenu",
-        "TourPanel",
-    ];
-
     /// The part called `name` ("Cluster", "LogTable"...).
     pub fn named(name: &str) -> Option<PartKind> {
-        let i = Self::NAMES.iter().position(|n| *n == name)?;
-        Some(Self::ALL[i])
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// The part's name, as in the enum.
+    fn name(self) -> &'static str {
+        match self {
+            PartKind::Cluster => "Cluster",
+            PartKind::Links => "Links",
+            PartKind::Bar => "Bar",
+            PartKind::Clock => "Clock",
+            PartKind::EmbedPlay => "EmbedPlay",
+            PartKind::EmbedLink => "EmbedLink",
+            PartKind::Timeline => "Timeline",
+            PartKind::TimelineMarks => "TimelineMarks",
+            PartKind::LogTable => "LogTable",
+            PartKind::Details => "Details",
+            PartKind::Safety => "Safety",
+            PartKind::Client => "Client",
+            PartKind::Network => "Network",
+            PartKind::Applied => "Applied",
+            PartKind::EventLog => "EventLog",
+            PartKind::Help => "Help",
+            PartKind::Notice => "Notice",
+            PartKind::Share => "Share",
+            PartKind::TourMenu => "TourMenu",
+            PartKind::TourPanel => "TourPanel",
+        }
     }
 
     /// How the part is drawn.

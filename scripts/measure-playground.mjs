@@ -44,7 +44,7 @@ async function frames(browser, url, label) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(url);
   await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
-  const parts = ['Cluster', 'Clock', 'Timeline', 'LogTable', 'Applied', 'EventLog', 'Details', 'Safety', 'Client', 'Network'];
+  const parts = ['Cluster', 'Node', 'Message', 'Clock', 'Timeline', 'LogTable', 'Applied', 'EventLog', 'Details', 'Safety', 'Client', 'Network'];
   const renders = () => page.evaluate((names) => names.map((n) => window.wasmBindings.part_renders(n)), parts);
   const drawnBefore = await renders();
   await page.waitForTimeout(SECONDS * 1000);

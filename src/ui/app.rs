@@ -231,6 +231,7 @@ impl Component for App {
             session: self.session.clone(),
             version,
             send: self.send.clone(),
+            item: 0,
         };
         let p = &session.playground;
         if session.embed {

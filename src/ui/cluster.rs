@@ -3,7 +3,7 @@
 use super::app::Msg;
 use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use crate::view::geometry::{self, arc_path};
-use crate::view::playground::{Playground, Selection};
+use crate::view::playground::Selection;
 use crate::view::scene::{LinkView, MessageView, NodeView};
 use crate::view::session::{Input, Session};
 use crate::view::versions;
@@ -15,34 +15,49 @@ pub(super) fn links(s: &Session, _: &PartProps) -> Html {
 
 pub(super) fn view(s: &Session, part: &PartProps) -> Html {
     let p = &s.playground;
-    let link = &part.send;
     let scene = &p.scene;
     let viewbox = format!("0 0 {} {}", fmt(geometry::WIDTH), fmt(geometry::HEIGHT));
+    // Two layers of one size: the still one (links, servers) is laid out
+    // and painted again only when a server's part changes; the moving one
+    // (timers, messages) every frame, and it holds only a few shapes.
     html! {
-        <svg class="cluster" viewBox={viewbox} role="group" aria-label="Servers and messages">
-            <defs>
-                <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
-                    <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" />
-                </marker>
-            </defs>
-            <Part ..part.nested(PartKind::Links, versions::links(s)) />
-            <g class="clients-hub" aria-hidden="true">
-                <circle cx="200" cy="200" r="10" class="hub" />
-                <text x="200" y="224" class="hub-label">{ "clients" }</text>
-            </g>
-            <g class="nodes">{ for scene.nodes.iter().map(|n| node(n, p, link)) }</g>
-            <g class="messages">{ for scene.messages.iter().map(|m| message(m, p, link)) }</g>
-            <g class="dying" aria-hidden="true">{ for p.dying.iter().map(|d| {
-                let opacity = crate::sim::decimal::fixed((d.left_ms / crate::view::playground::DYING_MS).clamp(0.0, 1.0), 2);
-                let (x, y) = (d.at.x, d.at.y);
-                html! {
-                    <g class="dead-message" opacity={opacity}>
-                        <line x1={fmt(x - 6.0)} y1={fmt(y - 6.0)} x2={fmt(x + 6.0)} y2={fmt(y + 6.0)} stroke={d.color} />
-                        <line x1={fmt(x - 6.0)} y1={fmt(y + 6.0)} x2={fmt(x + 6.0)} y2={fmt(y - 6.0)} stroke={d.color} />
+        <div class="cluster-stack">
+            <svg class="cluster" viewBox={viewbox.clone()} role="group" aria-label="Servers and messages">
+                <defs>
+                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" fill="#333" />
+                    </marker>
+                </defs>
+                <Part ..part.nested(PartKind::Links, versions::links(s)) />
+                <g class="clients-hub" aria-hidden="true">
+                    <circle cx="200" cy="200" r="10" class="hub" />
+                    <text x="200" y="224" class="hub-label">{ "clients" }</text>
+                </g>
+                <g class="nodes">{ for scene.nodes.iter().map(|n| html! {
+                    <Part ..part.item(PartKind::Node, n.id, versions::node(s, n)) />
+                }) }</g>
+            </svg>
+            <svg class="cluster moving" viewBox={viewbox} role="group" aria-label="Messages in flight">
+                <g class="timers" aria-hidden="true">{ for scene.nodes.iter().map(timer) }</g>
+                // Each message's group moves; what it holds is drawn at the
+                // origin and only again when it changes.
+                <g class="messages">{ for scene.messages.iter().map(|m| html! {
+                    <g key={m.id} class="flight" transform={format!("translate({} {})", fmt(m.at.x), fmt(m.at.y))}>
+                        <Part ..part.item(PartKind::Message, m.id, versions::message(s, m)) />
                     </g>
-                }
-            }) }</g>
-        </svg>
+                }) }</g>
+                <g class="dying" aria-hidden="true">{ for p.dying.iter().map(|d| {
+                    let opacity = crate::sim::decimal::fixed((d.left_ms / crate::view::playground::DYING_MS).clamp(0.0, 1.0), 2);
+                    let (x, y) = (d.at.x, d.at.y);
+                    html! {
+                        <g class="dead-message" opacity={opacity}>
+                            <line x1={fmt(x - 6.0)} y1={fmt(y - 6.0)} x2={fmt(x + 6.0)} y2={fmt(y + 6.0)} stroke={d.color} />
+                            <line x1={fmt(x - 6.0)} y1={fmt(y + 6.0)} x2={fmt(x + 6.0)} y2={fmt(y - 6.0)} stroke={d.color} />
+                        </g>
+                    }
+                }) }</g>
+            </svg>
+        </div>
     }
 }
 
@@ -73,8 +88,24 @@ fn link_line(l: &LinkView) -> Html {
     }
 }
 
-fn node(n: &NodeView, p: &Playground, link: &Callback<Msg>) -> Html {
+/// A server's election timer running down, drawn every frame outside the
+/// server's own part.
+fn timer(n: &NodeView) -> Html {
+    let d = arc_path(n.center, n.radius + 5.0, n.timer_left);
+    if d.is_empty() {
+        return html! {};
+    }
+    html! { <path class="timer" d={d} /> }
+}
+
+/// One server: the part numbered by its id.
+pub(super) fn node(s: &Session, part: &PartProps) -> Html {
+    let p = &s.playground;
+    let Some(n) = p.scene.nodes.iter().find(|n| n.id == part.item) else {
+        return html! {};
+    };
     let id = n.id;
+    let link = &part.send;
     let selected = p.selection == Selection::Node(id);
     let class = classes!(
         "node",
@@ -84,7 +115,6 @@ fn node(n: &NodeView, p: &Playground, link: &Callback<Msg>) -> Html {
     let onclick = on_click(link, Input::Select(Selection::Node(id)));
     let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Node(id))));
     let (cx, cy, r) = (n.center.x, n.center.y, n.radius);
-    let timer = arc_path(n.center, r + 5.0, n.timer_left);
     html! {
         <g class={class} role="button" tabindex="0" aria-label={n.label.clone()} aria-pressed={selected.to_string()}
             data-node={id.to_string()} data-role={n.role} data-term={n.term.to_string()} {onclick} {onkeydown}>
@@ -93,9 +123,6 @@ fn node(n: &NodeView, p: &Playground, link: &Callback<Msg>) -> Html {
                 <circle class="leader-ring" cx={fmt(cx)} cy={fmt(cy)} r={fmt(r + 9.0)} />
             }
             <circle class="body" cx={fmt(cx)} cy={fmt(cy)} r={fmt(r)} fill={n.fill} />
-            if !timer.is_empty() {
-                <path class="timer" d={timer} />
-            }
             <text class="term" x={fmt(cx)} y={fmt(cy + 2.0)}>{ n.term }</text>
             <text class="node-id" x={fmt(cx)} y={fmt(cy - r * 0.48)}>{ format!("n{id}") }</text>
             <text class="commit" x={fmt(cx)} y={fmt(cy + r * 0.62)}>{ format!("c{}", n.commit) }</text>
@@ -106,12 +133,18 @@ fn node(n: &NodeView, p: &Playground, link: &Callback<Msg>) -> Html {
     }
 }
 
-fn message(m: &MessageView, p: &Playground, link: &Callback<Msg>) -> Html {
+/// One message in flight, drawn around the origin: the picture's group
+/// around it moves it along its flight.
+pub(super) fn message(s: &Session, part: &PartProps) -> Html {
+    let p = &s.playground;
+    let Some(m) = p.scene.messages.iter().find(|m| m.id == part.item) else {
+        return html! {};
+    };
     let id = m.id;
+    let link = &part.send;
     let selected = p.selection == Selection::Message(id);
     let onclick = on_click(link, Input::Select(Selection::Message(id)));
     let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Message(id))));
-    let radius = m.radius;
     let (fill, stroke_dash) = match (m.reply, m.ok) {
         (false, _) => (m.color, None),
         (true, Some(false)) => ("white", Some("2 2")),
@@ -131,16 +164,16 @@ fn message(m: &MessageView, p: &Playground, link: &Callback<Msg>) -> Html {
     );
     let (tail, head) = m.direction;
     html! {
-        <g key={id} class={class} role="button" tabindex="0" aria-label={label.clone()} data-message={id.to_string()} {onclick} {onkeydown}>
+        <g class={class} role="button" tabindex="0" aria-label={label.clone()} data-message={id.to_string()} {onclick} {onkeydown}>
             <title>{ label }</title>
             if p.paused {
-                <line class="direction" x1={fmt(tail.x)} y1={fmt(tail.y)} x2={fmt(head.x)} y2={fmt(head.y)}
-                    marker-end="url(#arrow)" />
+                <line class="direction" x1={fmt(tail.x - m.at.x)} y1={fmt(tail.y - m.at.y)}
+                    x2={fmt(head.x - m.at.x)} y2={fmt(head.y - m.at.y)} marker-end="url(#arrow)" />
             }
-            <circle cx={fmt(m.at.x)} cy={fmt(m.at.y)} r={fmt(radius)} fill={fill} stroke={m.color}
+            <circle r={fmt(m.radius)} fill={fill} stroke={m.color}
                 stroke-width="2" stroke-dasharray={stroke_dash} />
             if m.reply && m.ok == Some(false) {
-                <text class="nack" x={fmt(m.at.x)} y={fmt(m.at.y + 3.0)}>{ "×" }</text>
+                <text class="nack" y="3">{ "×" }</text>
             }
         </g>
     }

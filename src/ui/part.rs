@@ -40,6 +40,9 @@ pub struct PartProps {
     pub version: u64,
     /// The root's messages.
     pub send: Callback<Msg>,
+    /// Which one, for a part drawn once per server or message.
+    #[prop_or_default]
+    pub item: u64,
 }
 
 impl PartProps {
@@ -47,6 +50,16 @@ impl PartProps {
     pub fn nested(&self, kind: PartKind, version: u64) -> PartProps {
         PartProps {
             kind,
+            version,
+            ..self.clone()
+        }
+    }
+
+    /// The properties of the part for one server or message.
+    pub fn item(&self, kind: PartKind, item: u64, version: u64) -> PartProps {
+        PartProps {
+            kind,
+            item,
             version,
             ..self.clone()
         }
@@ -61,6 +74,12 @@ pub enum PartKind {
     /// The links between servers: drawn again only when one is cut or
     /// restored, or the servers move apart.
     Links,
+    /// One server in the picture: drawn again when its role, term, commit
+    /// index or votes change, not as its election timer runs down.
+    Node,
+    /// One message in flight: drawn again when it is selected or the run
+    /// pauses, not as it flies (the picture moves it).
+    Message,
     /// The top bar's controls, up to the clock.
     Bar,
     /// The simulated time and the trace hash.
@@ -103,9 +122,11 @@ pub enum PartKind {
 
 impl PartKind {
     /// Every part, in order.
-    const ALL: [PartKind; 20] = [
+    const ALL: [PartKind; 22] = [
         PartKind::Cluster,
         PartKind::Links,
+        PartKind::Node,
+        PartKind::Message,
         PartKind::Bar,
         PartKind::Clock,
         PartKind::EmbedPlay,
@@ -135,6 +156,8 @@ impl PartKind {
         match self {
             PartKind::Cluster => "Cluster",
             PartKind::Links => "Links",
+            PartKind::Node => "Node",
+            PartKind::Message => "Message",
             PartKind::Bar => "Bar",
             PartKind::Clock => "Clock",
             PartKind::EmbedPlay => "EmbedPlay",
@@ -161,6 +184,8 @@ impl PartKind {
         match self {
             PartKind::Cluster => cluster::view,
             PartKind::Links => cluster::links,
+            PartKind::Node => cluster::node,
+            PartKind::Message => cluster::message,
             PartKind::Bar => controls::bar,
             PartKind::Clock => controls::clock,
             PartKind::EmbedPlay => controls::embed_play,

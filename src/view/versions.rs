@@ -12,6 +12,7 @@
 
 use super::playground::{Playground, Selection};
 use super::requests;
+use super::scene::{MessageView, NodeView};
 use super::session::Session;
 use crate::raft::MILLIS;
 use crate::sim::stable_hash::StableHasher;
@@ -142,6 +143,47 @@ pub fn links(session: &Session) -> u64 {
                 .u64(l.to.x.to_bits())
                 .u64(l.to.y.to_bits());
         }
+    })
+}
+
+/// One server's key in the picture: everything its part shows but the
+/// election timer, which the picture draws every frame.
+pub fn node(session: &Session, n: &NodeView) -> u64 {
+    let selected = session.playground.selection == Selection::Node(n.id);
+    key(session, 16, &|h| {
+        h.u64(n.id)
+            .str(n.role)
+            .u64(n.term)
+            .str(n.fill)
+            .u64(n.commit)
+            .str(&n.label)
+            .u64(selected as u64)
+            .u64(n.center.x.to_bits())
+            .u64(n.center.y.to_bits())
+            .u64(n.radius.to_bits());
+        for d in &n.vote_dots {
+            h.u64(d.x.to_bits()).u64(d.y.to_bits());
+        }
+    })
+}
+
+/// One message's key in the picture: what it looks like, not where it is
+/// (the picture moves it).
+pub fn message(session: &Session, m: &MessageView) -> u64 {
+    let p = &session.playground;
+    let selected = p.selection == Selection::Message(m.id);
+    key(session, 17, &|h| {
+        h.u64(m.id)
+            .str(m.kind)
+            .u64(m.ok.map_or(2, u64::from))
+            .u64(m.carries_entries as u64)
+            .u64(m.radius.to_bits())
+            .u64(selected as u64)
+            .u64(p.paused as u64)
+            .u64(m.from.x.to_bits())
+            .u64(m.from.y.to_bits())
+            .u64(m.to.x.to_bits())
+            .u64(m.to.y.to_bits());
     })
 }
 

@@ -57,8 +57,9 @@ need_web() {
   # The lock file pins every package; reinstall when it changed since the
   # last install (npm records what it installed in node_modules/.package-lock.json).
   if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] \
-    || [ ! -d node_modules/selenium-webdriver ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing node packages (binaryen for wasm-opt, playwright-core, selenium-webdriver)"
+    || [ ! -d node_modules/selenium-webdriver ] || [ ! -d node_modules/terser ] \
+    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing node packages (binaryen for wasm-opt, terser, playwright-core, selenium-webdriver)"
     # selenium-webdriver declares node >= 22 but works on Debian's node 20.
     npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
   fi

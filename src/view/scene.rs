@@ -200,10 +200,10 @@ const VOTE_SLOTS: f64 = 9.0;
 fn vote_dots(center: Point, radius: f64, votes: usize) -> Vec<Point> {
     (0..votes)
         .map(|i| {
-            let angle = std::f64::consts::TAU * i as f64 / VOTE_SLOTS;
+            let (sin, cos) = geometry::sin_cos(std::f64::consts::TAU * i as f64 / VOTE_SLOTS);
             Point {
-                x: center.x + (radius - 7.0) * angle.sin(),
-                y: center.y - (radius - 7.0) * angle.cos(),
+                x: center.x + (radius - 7.0) * sin,
+                y: center.y - (radius - 7.0) * cos,
             }
         })
         .collect()
@@ -267,7 +267,7 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
 /// dot's edge, 9 px of shaft towards the receiver.
 fn direction(at: Point, to: Point, radius: f64) -> (Point, Point) {
     let (dx, dy) = (to.x - at.x, to.y - at.y);
-    let len = dx.hypot(dy).max(1e-6);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-6);
     let (ux, uy) = (dx / len, dy / len);
     let tail = Point {
         x: at.x + ux * radius,

@@ -1,0 +1,123 @@
+//! What the checker holds the cluster to: the [`Invariant`]s, and what a
+//! broken one looks like ([`Violation`]).
+
+use crate::raft::{NodeId, Time};
+use std::fmt;
+
+/// A property the checker holds the cluster to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Invariant {
+    /// At most one leader per term (§5.2).
+    ElectionSafety,
+    /// A leader never overwrites or deletes entries in its log during its term.
+    LeaderAppendOnly,
+    /// Two logs with an entry of the same index and term agree up to it (§5.3).
+    LogMatching,
+    /// An entry committed in term T is in the log of every leader of a later
+    /// term (§5.4).
+    LeaderCompleteness,
+    /// No two servers apply different entries at the same index (§5.4.3).
+    StateMachineSafety,
+    /// currentTerm and votedFor never go backwards, across restarts too.
+    TermAndVoteMonotonic,
+    /// A committed index never changes: no server deletes it or commits
+    /// another entry there.
+    CommittedEntriesStable,
+    /// lastApplied <= commitIndex <= last log index, and applies are in order.
+    IndexOrder,
+}
+
+impl Invariant {
+    /// Every invariant, in declaration order.
+    pub const ALL: [Invariant; 8] = [
+        Invariant::ElectionSafety,
+        Invariant::LeaderAppendOnly,
+        Invariant::LogMatching,
+        Invariant::LeaderCompleteness,
+        Invariant::StateMachineSafety,
+        Invariant::TermAndVoteMonotonic,
+        Invariant::CommittedEntriesStable,
+        Invariant::IndexOrder,
+    ];
+
+    /// The name the trace, the run report and the summary use (snake_case).
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "election_safety",
+            Invariant::LeaderAppendOnly => "leader_append_only",
+            Invariant::LogMatching => "log_matching",
+            Invariant::LeaderCompleteness => "leader_completeness",
+            Invariant::StateMachineSafety => "state_machine_safety",
+            Invariant::TermAndVoteMonotonic => "term_and_vote_monotonic",
+            Invariant::CommittedEntriesStable => "committed_entries_stable",
+            Invariant::IndexOrder => "index_order",
+        }
+    }
+}
+
+/// One broken invariant: which, when, who, and what exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Which invariant broke.
+    pub invariant: Invariant,
+    /// When it was seen broken (simulated microseconds).
+    pub t: Time,
+    /// The servers involved: the one observed, and the one it disagrees with
+    /// where there is one.
+    pub nodes: Vec<NodeId>,
+    /// What exactly, in words, for people.
+    pub detail: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} violated at t={}us, nodes {:?}: {}",
+            self.invariant.name(),
+            self.t,
+            self.nodes,
+            self.detail
+        )
+    }
+}
+
+/// How many of `violations` each invariant has, in the order of
+/// [`Invariant::ALL`]: what the page's safety panel and the CLI's summary
+/// both show.
+pub fn tally(violations: &[Violation]) -> Vec<(Invariant, usize)> {
+    Invariant::ALL
+        .iter()
+        .map(|&inv| {
+            (
+                inv,
+                violations.iter().filter(|v| v.invariant == inv).count(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tally_counts_each_invariant_in_order() {
+        let v = |invariant| Violation {
+            invariant,
+            t: 0,
+            nodes: vec![1],
+            detail: String::new(),
+        };
+        let found = [
+            v(Invariant::ALL[2]),
+            v(Invariant::ALL[0]),
+            v(Invariant::ALL[2]),
+        ];
+        let tally = tally(&found);
+        assert_eq!(tally.len(), Invariant::ALL.len());
+        assert_eq!(tally[0], (Invariant::ALL[0], 1));
+        assert_eq!(tally[1], (Invariant::ALL[1], 0));
+        assert_eq!(tally[2], (Invariant::ALL[2], 2));
+    }
+}

@@ -153,6 +153,7 @@ fn bench(options: Options) -> Result<bool, String> {
     let started = Instant::now();
     let mut sim = Simulation::new(options.config.clone())?;
     sim.run_until(options.duration);
+    sim.audit_logs();
     let wall = started.elapsed().as_secs_f64();
     let simulated = options.duration as f64 / 1e6;
     println!("events: {}", sim.events());

@@ -141,12 +141,16 @@ pub fn run_simulation(
         on_progress(&mut sim);
     }
     let hash_at_duration = sim.trace_hash();
-    let liveness = liveness_phase(&mut sim, &mut on_progress);
+    let liveness = liveness_phase(&mut sim);
+    // The mirrors are audited every so often during the run; once more at
+    // its end, so that no misreported log change goes unseen.
+    sim.audit_logs();
+    on_progress(&mut sim);
     let report = report(&sim, hash_at_duration, liveness);
     (sim, report)
 }
 
-fn liveness_phase(sim: &mut Simulation, on_progress: &mut impl FnMut(&mut Simulation)) -> Liveness {
+fn liveness_phase(sim: &mut Simulation) -> Liveness {
     sim.heal_everything();
     let healed_at = sim.now();
     let leader_after = run_until_true(sim, LEADER_BOUND, |s| s.stable_leader().is_some());
@@ -156,7 +160,6 @@ fn liveness_phase(sim: &mut Simulation, on_progress: &mut impl FnMut(&mut Simula
         })
         .map(|_| sim.now() - healed_at)
     });
-    on_progress(sim);
     Liveness {
         leader_after,
         caught_up_after,

@@ -102,7 +102,11 @@ impl InvariantChecker {
             }
             view.applied = a.index;
             view.applied_chain = chain(view.applied_chain, &a.entry);
-            match self.committed.get(a.index as usize - 1).copied() {
+            match self
+                .committed
+                .get((a.index as usize).wrapping_sub(1))
+                .copied()
+            {
                 Some(c) if c.prefix == view.applied_chain => {}
                 Some(c) => {
                     let detail = format!(

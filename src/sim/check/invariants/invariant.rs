@@ -4,7 +4,10 @@
 use crate::raft::{NodeId, Time};
 use std::fmt;
 
-/// A property the checker holds the cluster to.
+/// A property the checker holds the cluster to. The first five are the
+/// properties of the Raft paper's Figure 3; the rest are what they rest on,
+/// checked from what the servers do rather than from what they report about
+/// themselves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Invariant {
     /// At most one leader per term (§5.2).
@@ -25,11 +28,17 @@ pub enum Invariant {
     CommittedEntriesStable,
     /// lastApplied <= commitIndex <= last log index, and applies are in order.
     IndexOrder,
+    /// Every change to a server's log is reported in its output as it
+    /// happened: the checker's mirror of the log, built from those reports
+    /// alone, has the log's length after every input and its entries
+    /// whenever it is audited. Every log check above reads the mirror, so
+    /// without this one they would take the server's word.
+    LogChangesReported,
 }
 
 impl Invariant {
     /// Every invariant, in declaration order.
-    pub const ALL: [Invariant; 8] = [
+    pub const ALL: [Invariant; 9] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
         Invariant::LogMatching,
@@ -38,6 +47,7 @@ impl Invariant {
         Invariant::TermAndVoteMonotonic,
         Invariant::CommittedEntriesStable,
         Invariant::IndexOrder,
+        Invariant::LogChangesReported,
     ];
 
     /// The name the trace, the run report and the summary use (snake_case).
@@ -51,6 +61,7 @@ impl Invariant {
             Invariant::TermAndVoteMonotonic => "term_and_vote_monotonic",
             Invariant::CommittedEntriesStable => "committed_entries_stable",
             Invariant::IndexOrder => "index_order",
+            Invariant::LogChangesReported => "log_changes_reported",
         }
     }
 }
@@ -119,5 +130,15 @@ mod tests {
         assert_eq!(tally[0], (Invariant::ALL[0], 1));
         assert_eq!(tally[1], (Invariant::ALL[1], 0));
         assert_eq!(tally[2], (Invariant::ALL[2], 2));
+    }
+
+    #[test]
+    fn names_are_distinct_and_in_snake_case() {
+        let names: std::collections::BTreeSet<&str> =
+            Invariant::ALL.iter().map(|i| i.name()).collect();
+        assert_eq!(names.len(), Invariant::ALL.len());
+        assert!(names
+            .iter()
+            .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
     }
 }

@@ -1,5 +1,5 @@
 //! The safety invariants of the Raft paper (Figure 3), checked after every
-//! event, incrementally.
+//! event, incrementally, together with the rules of Figure 2 they rest on.
 //!
 //! The checker keeps, for each server, the chained hash of every prefix of its
 //! log (see `stable_hash::chain`): two logs agree up to index i exactly when
@@ -7,14 +7,17 @@
 //! two numbers, so checking every event costs O(entries changed), not
 //! O(log length).
 //!
-//! The checker trusts nothing the server says about itself beyond what it
-//! can read: its role, term, vote, log and commit index.
+//! It trusts nothing a server says about itself beyond what it can read: its
+//! role, term, vote, log and commit index. The
+//! mirror is built from the log changes the server reports, so it is held to
+//! the log itself: its length after every input, every entry periodically
+//! and at the end of a run.
 //!
 //! By concern:
 //! * `invariant`: the [`Invariant`]s and the [`Violation`] of one;
 //! * `server_view`: what the checker remembers of each server;
-//! * `log_mirror`: the mirror of each log and the checks on each log change
-//!   (Leader Append-Only, Log Matching, no committed entry deleted);
+//! * `log_mirror`: the mirror, its audits, and the checks on each log
+//!   change (Leader Append-Only, Log Matching, no committed entry deleted);
 //! * `leadership`: term and vote monotonicity, Election Safety, and Leader
 //!   Completeness of a newly elected leader;
 //! * `commit`: commit indexes and applies (committed entries stable, Leader
@@ -25,6 +28,8 @@ mod invariant;
 mod leadership;
 mod log_mirror;
 mod server_view;
+#[cfg(test)]
+mod tests;
 
 pub use invariant::{tally, Invariant, Violation};
 
@@ -106,9 +111,23 @@ impl InvariantChecker {
         self.check_leadership(now, node, &view);
         self.check_commit(now, node, &mut view);
         self.check_applies(now, node, &mut view, &out.applied);
+        self.audit_when_due(now, node, &mut view);
         view.term = node.current_term();
         view.voted_for = node.voted_for();
         view.leader_of = (node.role() == Role::Leader).then_some(node.current_term());
+        *self.servers.get_mut(&id).expect("taken above") = view;
+        &self.violations[before.min(self.violations.len())..]
+    }
+
+    /// Compares the checker's mirror of `node`'s log with the log itself,
+    /// entry by entry: what a run does at its end, for every server, so a
+    /// misreported log change cannot outlive the run unseen. Returns the
+    /// violations found by this call.
+    pub fn audit(&mut self, now: Time, node: &RaftNode) -> &[Violation] {
+        let before = self.violations.len();
+        let id = node.id();
+        let mut view = std::mem::take(self.servers.get_or_insert_with(id, ServerView::default));
+        self.audit_mirror(now, node, &mut view);
         *self.servers.get_mut(&id).expect("taken above") = view;
         &self.violations[before.min(self.violations.len())..]
     }

@@ -2,7 +2,8 @@
 //! committed index.
 
 use crate::raft::shared_vec::SharedVec;
-use crate::raft::{LogIndex, NodeId, Term};
+use crate::raft::{LogIndex, NodeId, RaftLog, Term};
+use crate::sim::stable_hash::chain;
 
 /// What the checker remembers of one server between events.
 #[derive(Clone, Debug, Default)]
@@ -19,6 +20,8 @@ pub(super) struct ServerView {
     pub(super) commit: LogIndex,
     pub(super) applied: LogIndex,
     pub(super) applied_chain: u64,
+    /// Observations since the mirror was last audited against the log.
+    pub(super) since_audit: u64,
 }
 
 impl ServerView {
@@ -30,6 +33,21 @@ impl ServerView {
         }
         self.prefix.get(index as usize - 1).copied()
     }
+
+    /// The length of the mirrored log.
+    pub(super) fn mirrored_len(&self) -> LogIndex {
+        self.prefix.len() as LogIndex
+    }
+}
+
+/// The chained prefix hashes of `log`, index 1 first: what a faithful mirror
+/// of it holds.
+pub(super) fn prefixes_of(log: &RaftLog) -> impl Iterator<Item = u64> + '_ {
+    let mut prefix = 0;
+    (1..=log.last_index()).map(move |i| {
+        prefix = chain(prefix, log.entry(i).expect("within the log"));
+        prefix
+    })
 }
 
 /// An index known to be committed, with the first server seen to commit it.

@@ -5,9 +5,9 @@ use crate::raft::{NodeId, Time};
 use std::fmt;
 
 /// A property the checker holds the cluster to. The first five are the
-/// properties of the Raft paper's Figure 3; the rest are what they rest on,
-/// checked from what the servers do rather than from what they report about
-/// themselves.
+/// properties of the Raft paper's Figure 3; the rest are the rules of
+/// Figure 2 they rest on, checked from what the servers do and send rather
+/// than from what they report about themselves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Invariant {
     /// At most one leader per term (§5.2).
@@ -34,11 +34,24 @@ pub enum Invariant {
     /// whenever it is audited. Every log check above reads the mirror, so
     /// without this one they would take the server's word.
     LogChangesReported,
+    /// A server grants at most one candidate its vote in a term, across
+    /// restarts too: "each server will vote for at most one candidate in a
+    /// given term" (§5.2), the rule Election Safety rests on. Read from the
+    /// votes it sends, against the checker's own record of them.
+    OneVotePerTerm,
+    /// A follower that answers AppendEntries with success and a matchIndex
+    /// holds entries through that index, and they are its leader's (Figure
+    /// 2): the leader counts the answer towards a commit (§5.3).
+    AcknowledgedEntriesHeld,
+    /// AppendEntries is sent only by the leader of its term, and what it
+    /// carries (prevLogIndex and prevLogTerm, and the entries) is what that
+    /// leader's own log holds there (§5.3).
+    AppendEntriesMatchLeaderLog,
 }
 
 impl Invariant {
     /// Every invariant, in declaration order.
-    pub const ALL: [Invariant; 9] = [
+    pub const ALL: [Invariant; 12] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
         Invariant::LogMatching,
@@ -48,6 +61,9 @@ impl Invariant {
         Invariant::CommittedEntriesStable,
         Invariant::IndexOrder,
         Invariant::LogChangesReported,
+        Invariant::OneVotePerTerm,
+        Invariant::AcknowledgedEntriesHeld,
+        Invariant::AppendEntriesMatchLeaderLog,
     ];
 
     /// The name the trace, the run report and the summary use (snake_case).
@@ -62,6 +78,9 @@ impl Invariant {
             Invariant::CommittedEntriesStable => "committed_entries_stable",
             Invariant::IndexOrder => "index_order",
             Invariant::LogChangesReported => "log_changes_reported",
+            Invariant::OneVotePerTerm => "one_vote_per_term",
+            Invariant::AcknowledgedEntriesHeld => "acknowledged_entries_held",
+            Invariant::AppendEntriesMatchLeaderLog => "append_entries_match_leader_log",
         }
     }
 }

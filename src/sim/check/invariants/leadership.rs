@@ -5,7 +5,7 @@
 
 use super::server_view::ServerView;
 use super::{Invariant, InvariantChecker};
-use crate::raft::{LogIndex, RaftNode, Role, Time};
+use crate::raft::{LogIndex, NodeId, RaftNode, Role, Term, Time};
 
 impl InvariantChecker {
     pub(super) fn check_term_and_vote(&mut self, now: Time, node: &RaftNode, view: &ServerView) {
@@ -40,6 +40,9 @@ impl InvariantChecker {
         if view.leader_of == Some(term) {
             return;
         }
+        // A leader voted for itself in its term (§5.2), even one that needed
+        // no other vote and so sent no RequestVote.
+        self.record_vote(now, id, term, id);
         // Newly elected: it must hold every entry committed in an earlier term.
         // Holding the last such entry (by chained hash) implies all before it.
         let last_earlier = self.committed.iter().rposition(|c| c.in_term < term);
@@ -53,6 +56,24 @@ impl InvariantChecker {
                 );
                 self.report(Invariant::LeaderCompleteness, now, vec![id, c.by], detail);
             }
+        }
+    }
+
+    /// Records that `voter` gave its vote in `term` to `candidate`; another
+    /// candidate already on record is a second vote in one term (§5.2),
+    /// whatever the voter now remembers.
+    pub(super) fn record_vote(&mut self, now: Time, voter: NodeId, term: Term, candidate: NodeId) {
+        let first = *self.votes.get_or_insert_with((term, voter), || candidate);
+        if first != candidate {
+            let detail = format!(
+                "node {voter} voted for node {first} and then for node {candidate} in term {term}"
+            );
+            self.report(
+                Invariant::OneVotePerTerm,
+                now,
+                vec![voter, first, candidate],
+                detail,
+            );
         }
     }
 }

@@ -8,10 +8,11 @@
 //! O(log length).
 //!
 //! It trusts nothing a server says about itself beyond what it can read: its
-//! role, term, vote, log and commit index. The
+//! role, term, vote, log and commit index, and the messages it sends. The
 //! mirror is built from the log changes the server reports, so it is held to
 //! the log itself: its length after every input, every entry periodically
-//! and at the end of a run.
+//! and at the end of a run. Votes are recorded from the replies that grant
+//! them, so a server that forgets a vote cannot make the checker forget it.
 //!
 //! By concern:
 //! * `invariant`: the [`Invariant`]s and the [`Violation`] of one;
@@ -21,12 +22,15 @@
 //! * `leadership`: term and vote monotonicity, Election Safety, and Leader
 //!   Completeness of a newly elected leader;
 //! * `commit`: commit indexes and applies (committed entries stable, Leader
-//!   Completeness as entries commit, State Machine Safety, index order).
+//!   Completeness as entries commit, State Machine Safety, index order);
+//! * `messages`: what servers send (one vote per term, acknowledged entries
+//!   held, AppendEntries that match the leader's log).
 
 mod commit;
 mod invariant;
 mod leadership;
 mod log_mirror;
+mod messages;
 mod server_view;
 #[cfg(test)]
 mod tests;
@@ -43,6 +47,9 @@ use server_view::{Committed, ServerView};
 pub struct InvariantChecker {
     servers: VecMap<NodeId, ServerView>,
     leaders: VecMap<Term, NodeId>,
+    /// Every vote granted, by (term, voter): the candidate. Keyed by term
+    /// first, so new terms go at the end.
+    votes: VecMap<(Term, NodeId), NodeId>,
     /// First (term, prefix hash) seen at each index, by index - 1.
     first_seen: SharedVec<(Term, u64, NodeId)>,
     /// Further terms seen at an index (rare: only after conflicts).
@@ -89,6 +96,12 @@ impl InvariantChecker {
         self.leaders.get(&term).copied()
     }
 
+    /// The candidate `voter` gave its vote to in `term`, as the checker saw
+    /// it granted (the first, if it was granted twice).
+    pub fn vote_of(&self, voter: NodeId, term: Term) -> Option<NodeId> {
+        self.votes.get(&(term, voter)).copied()
+    }
+
     /// A server crashed and came back: its volatile state starts from zero.
     /// Its term, vote and log must not (that is checked on the next observe).
     pub fn observe_restart(&mut self, id: NodeId) {
@@ -111,6 +124,7 @@ impl InvariantChecker {
         self.check_leadership(now, node, &view);
         self.check_commit(now, node, &mut view);
         self.check_applies(now, node, &mut view, &out.applied);
+        self.check_messages(now, node, &view, &out.messages);
         self.audit_when_due(now, node, &mut view);
         view.term = node.current_term();
         view.voted_for = node.voted_for();

@@ -10,6 +10,7 @@
 //! entries without a network.
 
 mod crafted_logs;
+mod messages_sent;
 mod reported_changes;
 
 use super::{Invariant, InvariantChecker};

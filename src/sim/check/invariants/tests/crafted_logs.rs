@@ -4,6 +4,12 @@
 
 use super::*;
 
+pub(super) const TESTED: &[Invariant] = &[
+    Invariant::LeaderAppendOnly,
+    Invariant::LogMatching,
+    Invariant::CommittedEntriesStable,
+];
+
 /// The leader of term 1 holds two uncommitted entries, then deletes the
 /// second while still leader of term 1.
 #[test]

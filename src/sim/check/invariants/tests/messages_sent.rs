@@ -4,6 +4,12 @@
 use super::*;
 use crate::raft::{ConflictHint, Envelope, UnsafeSwitch, UnsafeSwitches};
 
+pub(super) const TESTED: &[Invariant] = &[
+    Invariant::OneVotePerTerm,
+    Invariant::AcknowledgedEntriesHeld,
+    Invariant::AppendEntriesMatchLeaderLog,
+];
+
 fn sent(from: NodeId, to: NodeId, message: Message) -> Output {
     let mut out = Output::default();
     out.messages.push(Envelope { from, to, message });

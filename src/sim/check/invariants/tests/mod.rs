@@ -10,6 +10,7 @@
 //! entries without a network.
 
 mod crafted_logs;
+mod elections_and_commits;
 mod messages_sent;
 mod reported_changes;
 
@@ -181,4 +182,20 @@ fn elected(h: &mut Harness, from_term: Term, entries: &[Entry]) -> RaftNode {
         n.step(now, 2, vote(from_term + 1), out)
     });
     n1
+}
+
+/// Every invariant has a negative test in this folder: the list below must
+/// name each one, and each test module asserts its own.
+#[test]
+fn every_invariant_has_a_negative_test() {
+    let tested: BTreeSet<Invariant> = [
+        elections_and_commits::TESTED,
+        crafted_logs::TESTED,
+        reported_changes::TESTED,
+        messages_sent::TESTED,
+    ]
+    .concat()
+    .into_iter()
+    .collect();
+    assert_eq!(tested, Invariant::ALL.into_iter().collect());
 }

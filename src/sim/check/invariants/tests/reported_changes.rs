@@ -6,6 +6,8 @@
 use super::*;
 use crate::sim::invariants::log_mirror::AUDIT_MIN_OBSERVATIONS;
 
+pub(super) const TESTED: &[Invariant] = &[Invariant::LogChangesReported];
+
 /// The log grew by an entry that the output does not mention.
 #[test]
 fn an_unreported_append_fails_the_length_check() {

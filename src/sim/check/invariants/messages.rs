@@ -22,10 +22,15 @@ impl InvariantChecker {
         messages: &[Envelope],
     ) {
         let id = node.id();
+        // A candidate asks every peer at once: its own vote is recorded once.
+        let mut asked_in = None;
         for envelope in messages {
             match &envelope.message {
                 // A candidate votes for itself before it asks (§5.2).
-                Message::RequestVote { term, .. } => self.record_vote(now, id, *term, id),
+                Message::RequestVote { term, .. } if asked_in != Some(*term) => {
+                    asked_in = Some(*term);
+                    self.record_vote(now, id, *term, id)
+                }
                 Message::RequestVoteReply {
                     term,
                     vote_granted: true,
@@ -49,7 +54,9 @@ impl InvariantChecker {
                     (*prev_log_index, *prev_log_term),
                     entries,
                 ),
-                Message::RequestVoteReply { .. } | Message::AppendEntriesReply { .. } => {}
+                Message::RequestVote { .. }
+                | Message::RequestVoteReply { .. }
+                | Message::AppendEntriesReply { .. } => {}
             }
         }
     }

@@ -40,8 +40,8 @@ fn run_prints_the_summary_and_exits_zero() {
         "leaders by term: 1:n",
         "entries committed: ",
         "client ops: ",
-        "election_safety            ok",
-        "state_machine_safety       ok",
+        "election_safety                 ok",
+        "state_machine_safety            ok",
         "linearizability: linearizable",
         "liveness: stable leader",
         "trace hash: ",
@@ -299,6 +299,56 @@ fn run_json_reports_violations_and_exits_1() {
         verdict["key"].is_string() && verdict["ops"].is_array(),
         "{json}"
     );
+}
+
+/// A linearizability search that runs out of budget proves nothing: the run
+/// fails (exit 1, the "fail" status) and says "inconclusive", in text and in
+/// JSON, where the same seed with the default budget passes.
+#[test]
+fn an_inconclusive_linearizability_search_is_not_a_pass() {
+    let args = ["run", "--seed", "4", "--duration", "20s", "--faults", "all"];
+    assert!(
+        raft_sim(&args).status.success(),
+        "passes with the default budget"
+    );
+    let tiny = [&args[..], &["--lin-budget", "10"]].concat();
+    let o = raft_sim(&tiny);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    for needle in [
+        "linearizability: inconclusive on key",
+        "search budget of 10 steps exhausted",
+        "verdict: INCONCLUSIVE",
+    ] {
+        assert!(out.contains(needle), "missing '{needle}' in:\n{out}");
+    }
+    assert!(!out.contains("PASS"), "{out}");
+
+    let o = raft_sim(&[&tiny[..], &["--json"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(json["violation_count"], 0, "{json}");
+    assert_eq!(
+        json["linearizability"]["verdict"]["result"], "inconclusive",
+        "{json}"
+    );
+
+    let o = raft_sim(&[
+        "sweep",
+        "--seeds",
+        "1..3",
+        "--duration",
+        "5s",
+        "--lin-budget",
+        "5",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("FAIL seed 1: linearizability inconclusive"),
+        "{out}"
+    );
+    assert!(out.contains("linearizability inconclusive: 3"), "{out}");
 }
 
 #[test]

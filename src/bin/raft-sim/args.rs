@@ -5,12 +5,14 @@
 use clap::builder::PossibleValue;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use raft_playground::raft::{Time, UnsafeSwitch, MILLIS, SECONDS};
+use raft_playground::sim::run::LINEARIZABILITY_STEPS;
 use raft_playground::sim::{parse_duration, SimConfig, MAX_NODES};
 use std::ops::RangeInclusive;
 
 const AFTER_HELP: &str = "\
-Exit status: 0 when every invariant held, the history is linearizable and
-the cluster recovered after healing; 1 otherwise; 2 on bad arguments.";
+Exit status: 0 when every invariant held, the history is proven linearizable
+and the cluster recovered after healing; 1 otherwise (an inconclusive
+linearizability search included: it proves nothing); 2 on bad arguments.";
 
 /// `raft-sim --help`: the commands, then the unsafe switches and exit status.
 fn after_help() -> String {
@@ -138,6 +140,11 @@ pub struct Common {
     #[arg(long, value_name = "J", value_parser = whole_number::<usize>,
           allow_negative_numbers = true)]
     pub jobs: Option<usize>,
+    /// Linearizability search budget per key, in steps; a search that runs
+    /// out is inconclusive, which fails the run
+    #[arg(long, value_name = "STEPS", default_value_t = LINEARIZABILITY_STEPS,
+          value_parser = positive_number, allow_negative_numbers = true)]
+    pub lin_budget: u64,
 }
 
 /// `--faults`.
@@ -196,6 +203,8 @@ pub struct Options {
     pub duration_given: bool,
     /// Print the run summary as JSON (run only).
     pub json: bool,
+    /// The linearizability search budget per key, in steps.
+    pub lin_budget: u64,
 }
 
 /// Parses the command line; on a mistake, prints clap's message and exits
@@ -253,6 +262,7 @@ fn options(c: Common, bench: bool) -> Options {
             .clamp(1, 256),
         scenario: None,
         json: false,
+        lin_budget: c.lin_budget,
     }
 }
 
@@ -260,6 +270,13 @@ fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
     value
         .parse()
         .map_err(|_| "expected a non-negative whole number".to_string())
+}
+
+fn positive_number(value: &str) -> Result<u64, String> {
+    match whole_number(value)? {
+        0 => Err("expected a positive whole number".to_string()),
+        n => Ok(n),
+    }
 }
 
 fn node_count(value: &str) -> Result<u64, String> {

@@ -65,7 +65,9 @@ fn run(mut options: Options) -> Result<bool, String> {
         summary::print_header(&options, &sim.derived_parameters());
     }
     let (sim, report) =
-        sim::run::run_simulation(sim, options.duration, |s| drain_trace(s, &mut trace_out));
+        sim::run::run_simulation_with_budget(sim, options.duration, options.lin_budget, |s| {
+            drain_trace(s, &mut trace_out)
+        });
     if let Some(mut out) = trace_out {
         out.flush()
             .map_err(|e| format!("cannot write trace: {e}"))?;
@@ -116,7 +118,10 @@ fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<bool,
                 }
                 let mut config = options.config.clone();
                 config.seed = seed;
-                if let Ok((_, report)) = sim::run(config, options.duration, |_| {}) {
+                if let Ok(sim) = Simulation::new(config) {
+                    let budget = options.lin_budget;
+                    let (_, report) =
+                        sim::run::run_simulation_with_budget(sim, options.duration, budget, |_| {});
                     reports.lock().expect("no worker panicked").push(report);
                 }
             });
@@ -153,6 +158,7 @@ fn bench(options: Options) -> Result<bool, String> {
     let started = Instant::now();
     let mut sim = Simulation::new(options.config.clone())?;
     sim.run_until(options.duration);
+    sim.audit_logs();
     let wall = started.elapsed().as_secs_f64();
     let simulated = options.duration as f64 / 1e6;
     println!("events: {}", sim.events());
@@ -166,8 +172,7 @@ fn bench(options: Options) -> Result<bool, String> {
     println!("entries committed: {}", sim.checker().committed_len());
     println!("invariant violations: {}", sim.checker().violation_count());
     let started = Instant::now();
-    let verdict =
-        sim::linearizability::check(&sim.history().to_vec(), sim::run::LINEARIZABILITY_STEPS);
+    let verdict = sim::linearizability::check(&sim.history().to_vec(), options.lin_budget);
     println!(
         "linearizability of {} ops: {} ({:.3} s)",
         sim.history().len(),

@@ -58,7 +58,7 @@ pub fn print_report(r: &RunReport) {
         } else {
             format!("VIOLATED ({broken})")
         };
-        println!("  {:<26} {verdict}", invariant.name());
+        println!("  {:<31} {verdict}", invariant.name());
     }
     for v in r.violations.iter().take(10) {
         println!("  - {v}");
@@ -90,7 +90,19 @@ pub fn print_report(r: &RunReport) {
         r.hash_at_duration
     );
     println!("trace hash: {:016x}", r.trace_hash);
-    println!("verdict: {}", if r.passed() { "PASS" } else { "FAIL" });
+    println!("verdict: {}", verdict(r));
+}
+
+/// PASS only with proof: a run whose only shortfall is an inconclusive
+/// linearizability search is INCONCLUSIVE, which fails like a violation.
+fn verdict(r: &RunReport) -> &'static str {
+    if r.passed() {
+        "PASS"
+    } else if r.violation_count == 0 && r.inconclusive() && r.liveness.ok() {
+        "INCONCLUSIVE (the linearizability search ran out of budget: nothing is proven)"
+    } else {
+        "FAIL"
+    }
 }
 
 pub fn failure_reason(r: &RunReport) -> String {
@@ -102,6 +114,9 @@ pub fn failure_reason(r: &RunReport) -> String {
     }
     if !r.liveness.ok() {
         return format!("liveness failed: {:?}", r.liveness);
+    }
+    if r.inconclusive() {
+        return format!("linearizability {}", r.linearizability.verdict);
     }
     "unknown".into()
 }

@@ -78,18 +78,28 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// No safety violation, a linearizable history, and liveness after healing.
+    /// No safety violation, a history proven linearizable, and liveness
+    /// after healing. An inconclusive linearizability search is not a pass:
+    /// it proves nothing.
     pub fn passed(&self) -> bool {
-        self.violation_count == 0 && self.linearizable() && self.liveness.ok()
+        self.violation_count == 0
+            && self.linearizability.verdict == Verdict::Linearizable
+            && self.liveness.ok()
     }
 
-    /// False only for a history found not linearizable: an inconclusive search
-    /// counts as linearizable, as it claims nothing.
+    /// False only for a history found not linearizable: an inconclusive
+    /// search found no violation (but proves nothing, see [`Self::passed`]).
     pub fn linearizable(&self) -> bool {
         !matches!(
             self.linearizability.verdict,
             Verdict::NotLinearizable { .. }
         )
+    }
+
+    /// True when the linearizability search ran out of budget: neither a
+    /// pass nor a violation.
+    pub fn inconclusive(&self) -> bool {
+        matches!(self.linearizability.verdict, Verdict::Inconclusive { .. })
     }
 }
 
@@ -130,8 +140,19 @@ pub fn run(
 /// Like [`run`], from a prepared simulation (a scenario with its actions
 /// scheduled).
 pub fn run_simulation(
+    sim: Simulation,
+    duration: Time,
+    on_progress: impl FnMut(&mut Simulation),
+) -> (Simulation, RunReport) {
+    run_simulation_with_budget(sim, duration, LINEARIZABILITY_STEPS, on_progress)
+}
+
+/// Like [`run_simulation`], with `linearizability_steps` as the search
+/// budget per key instead of [`LINEARIZABILITY_STEPS`].
+pub fn run_simulation_with_budget(
     mut sim: Simulation,
     duration: Time,
+    linearizability_steps: u64,
     mut on_progress: impl FnMut(&mut Simulation),
 ) -> (Simulation, RunReport) {
     let mut t = sim.now();
@@ -141,12 +162,16 @@ pub fn run_simulation(
         on_progress(&mut sim);
     }
     let hash_at_duration = sim.trace_hash();
-    let liveness = liveness_phase(&mut sim, &mut on_progress);
-    let report = report(&sim, hash_at_duration, liveness);
+    let liveness = liveness_phase(&mut sim);
+    // The mirrors are audited every so often during the run; once more at
+    // its end, so that no misreported log change goes unseen.
+    sim.audit_logs();
+    on_progress(&mut sim);
+    let report = report(&sim, hash_at_duration, liveness, linearizability_steps);
     (sim, report)
 }
 
-fn liveness_phase(sim: &mut Simulation, on_progress: &mut impl FnMut(&mut Simulation)) -> Liveness {
+fn liveness_phase(sim: &mut Simulation) -> Liveness {
     sim.heal_everything();
     let healed_at = sim.now();
     let leader_after = run_until_true(sim, LEADER_BOUND, |s| s.stable_leader().is_some());
@@ -156,7 +181,6 @@ fn liveness_phase(sim: &mut Simulation, on_progress: &mut impl FnMut(&mut Simula
         })
         .map(|_| sim.now() - healed_at)
     });
-    on_progress(sim);
     Liveness {
         leader_after,
         caught_up_after,
@@ -184,7 +208,12 @@ fn run_until_true(
     }
 }
 
-fn report(sim: &Simulation, hash_at_duration: u64, liveness: Liveness) -> RunReport {
+fn report(
+    sim: &Simulation,
+    hash_at_duration: u64,
+    liveness: Liveness,
+    linearizability_steps: u64,
+) -> RunReport {
     let history = sim.history();
     let count = |o: Outcome| history.iter().filter(|op| op.outcome == o).count();
     RunReport {
@@ -200,7 +229,7 @@ fn report(sim: &Simulation, hash_at_duration: u64, liveness: Liveness) -> RunRep
         ops_unknown: count(Outcome::Unknown),
         violations: sim.violations().to_vec(),
         violation_count: sim.checker().violation_count(),
-        linearizability: linearizability::check(&history.to_vec(), LINEARIZABILITY_STEPS),
+        linearizability: linearizability::check(&history.to_vec(), linearizability_steps),
         liveness,
     }
 }

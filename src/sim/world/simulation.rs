@@ -452,6 +452,23 @@ impl Simulation {
         self.rearm_timer(id);
     }
 
+    /// Compares the checker's mirror of every server's log with the log
+    /// itself (what [`crate::sim::run`] does at the end of a run), and
+    /// traces any difference as a violation.
+    pub fn audit_logs(&mut self) {
+        let now = self.now;
+        for server in &self.servers {
+            for v in self.checker.audit(now, &server.node).iter().cloned() {
+                let event = TraceEvent::Violation {
+                    invariant: v.invariant.name(),
+                    nodes: v.nodes,
+                    detail: v.detail,
+                };
+                self.trace.record(now, event);
+            }
+        }
+    }
+
     /// Keeps exactly one live timer event per running server, at or before its
     /// next deadline. A later deadline is picked up when the early event fires.
     pub(super) fn rearm_timer(&mut self, id: NodeId) {

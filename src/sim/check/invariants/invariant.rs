@@ -1,0 +1,163 @@
+//! What the checker holds the cluster to: the [`Invariant`]s, and what a
+//! broken one looks like ([`Violation`]).
+
+use crate::raft::{NodeId, Time};
+use std::fmt;
+
+/// A property the checker holds the cluster to. The first five are the
+/// properties of the Raft paper's Figure 3; the rest are the rules of
+/// Figure 2 they rest on, checked from what the servers do and send rather
+/// than from what they report about themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Invariant {
+    /// At most one leader per term (§5.2).
+    ElectionSafety,
+    /// A leader never overwrites or deletes entries in its log during its term.
+    LeaderAppendOnly,
+    /// Two logs with an entry of the same index and term agree up to it (§5.3).
+    LogMatching,
+    /// An entry committed in term T is in the log of every leader of a later
+    /// term (§5.4).
+    LeaderCompleteness,
+    /// No two servers apply different entries at the same index (§5.4.3).
+    StateMachineSafety,
+    /// currentTerm and votedFor never go backwards, across restarts too.
+    TermAndVoteMonotonic,
+    /// A committed index never changes: no server deletes it or commits
+    /// another entry there.
+    CommittedEntriesStable,
+    /// lastApplied <= commitIndex <= last log index, and applies are in order.
+    IndexOrder,
+    /// Every change to a server's log is reported in its output as it
+    /// happened: the checker's mirror of the log, built from those reports
+    /// alone, has the log's length after every input and its entries
+    /// whenever it is audited. Every log check above reads the mirror, so
+    /// without this one they would take the server's word.
+    LogChangesReported,
+    /// A server grants at most one candidate its vote in a term, across
+    /// restarts too: "each server will vote for at most one candidate in a
+    /// given term" (§5.2), the rule Election Safety rests on. Read from the
+    /// votes it sends, against the checker's own record of them.
+    OneVotePerTerm,
+    /// A follower that answers AppendEntries with success and a matchIndex
+    /// holds entries through that index, and they are its leader's (Figure
+    /// 2): the leader counts the answer towards a commit (§5.3).
+    AcknowledgedEntriesHeld,
+    /// AppendEntries is sent only by the leader of its term, and what it
+    /// carries (prevLogIndex and prevLogTerm, and the entries) is what that
+    /// leader's own log holds there (§5.3).
+    AppendEntriesMatchLeaderLog,
+}
+
+impl Invariant {
+    /// Every invariant, in declaration order.
+    pub const ALL: [Invariant; 12] = [
+        Invariant::ElectionSafety,
+        Invariant::LeaderAppendOnly,
+        Invariant::LogMatching,
+        Invariant::LeaderCompleteness,
+        Invariant::StateMachineSafety,
+        Invariant::TermAndVoteMonotonic,
+        Invariant::CommittedEntriesStable,
+        Invariant::IndexOrder,
+        Invariant::LogChangesReported,
+        Invariant::OneVotePerTerm,
+        Invariant::AcknowledgedEntriesHeld,
+        Invariant::AppendEntriesMatchLeaderLog,
+    ];
+
+    /// The name the trace, the run report and the summary use (snake_case).
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "election_safety",
+            Invariant::LeaderAppendOnly => "leader_append_only",
+            Invariant::LogMatching => "log_matching",
+            Invariant::LeaderCompleteness => "leader_completeness",
+            Invariant::StateMachineSafety => "state_machine_safety",
+            Invariant::TermAndVoteMonotonic => "term_and_vote_monotonic",
+            Invariant::CommittedEntriesStable => "committed_entries_stable",
+            Invariant::IndexOrder => "index_order",
+            Invariant::LogChangesReported => "log_changes_reported",
+            Invariant::OneVotePerTerm => "one_vote_per_term",
+            Invariant::AcknowledgedEntriesHeld => "acknowledged_entries_held",
+            Invariant::AppendEntriesMatchLeaderLog => "append_entries_match_leader_log",
+        }
+    }
+}
+
+/// One broken invariant: which, when, who, and what exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Which invariant broke.
+    pub invariant: Invariant,
+    /// When it was seen broken (simulated microseconds).
+    pub t: Time,
+    /// The servers involved: the one observed, and the one it disagrees with
+    /// where there is one.
+    pub nodes: Vec<NodeId>,
+    /// What exactly, in words, for people.
+    pub detail: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} violated at t={}us, nodes {:?}: {}",
+            self.invariant.name(),
+            self.t,
+            self.nodes,
+            self.detail
+        )
+    }
+}
+
+/// How many of `violations` each invariant has, in the order of
+/// [`Invariant::ALL`]: what the page's safety panel and the CLI's summary
+/// both show.
+pub fn tally(violations: &[Violation]) -> Vec<(Invariant, usize)> {
+    Invariant::ALL
+        .iter()
+        .map(|&inv| {
+            (
+                inv,
+                violations.iter().filter(|v| v.invariant == inv).count(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tally_counts_each_invariant_in_order() {
+        let v = |invariant| Violation {
+            invariant,
+            t: 0,
+            nodes: vec![1],
+            detail: String::new(),
+        };
+        let found = [
+            v(Invariant::ALL[2]),
+            v(Invariant::ALL[0]),
+            v(Invariant::ALL[2]),
+        ];
+        let tally = tally(&found);
+        assert_eq!(tally.len(), Invariant::ALL.len());
+        assert_eq!(tally[0], (Invariant::ALL[0], 1));
+        assert_eq!(tally[1], (Invariant::ALL[1], 0));
+        assert_eq!(tally[2], (Invariant::ALL[2], 2));
+    }
+
+    #[test]
+    fn names_are_distinct_and_in_snake_case() {
+        let names: std::collections::BTreeSet<&str> =
+            Invariant::ALL.iter().map(|i| i.name()).collect();
+        assert_eq!(names.len(), Invariant::ALL.len());
+        assert!(names
+            .iter()
+            .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+    }
+}

@@ -1,0 +1,163 @@
+//! Checks over what servers send, taken where the simulator collects a
+//! server's output: a vote is a promise (one per term, §5.2), an
+//! acknowledgement is a claim about the follower's log (Figure 2's
+//! AppendEntries receiver), and an AppendEntries is a claim about the
+//! leader's (§5.3). A server whose state looks right but whose messages lie
+//! would break safety all the same, so the messages are checked against the
+//! checker's own records and the sender's log, not against what the sender
+//! remembers.
+
+use super::server_view::ServerView;
+use super::{Invariant, InvariantChecker};
+use crate::raft::{Entry, Envelope, LogIndex, Message, NodeId, RaftNode, Role, Term, Time};
+
+impl InvariantChecker {
+    /// Checks every message `node` sent during one input. `view` is its
+    /// mirror after that input's log changes.
+    pub(super) fn check_messages(
+        &mut self,
+        now: Time,
+        node: &RaftNode,
+        view: &ServerView,
+        messages: &[Envelope],
+    ) {
+        let id = node.id();
+        // A candidate asks every peer at once: its own vote is recorded once.
+        let mut asked_in = None;
+        for envelope in messages {
+            match &envelope.message {
+                // A candidate votes for itself before it asks (§5.2).
+                Message::RequestVote { term, .. } if asked_in != Some(*term) => {
+                    asked_in = Some(*term);
+                    self.record_vote(now, id, *term, id)
+                }
+                Message::RequestVoteReply {
+                    term,
+                    vote_granted: true,
+                } => self.record_vote(now, id, *term, envelope.to),
+                Message::AppendEntriesReply {
+                    term,
+                    success: true,
+                    match_index,
+                    ..
+                } => self.check_acknowledgement(now, node, view, envelope.to, *term, *match_index),
+                Message::AppendEntries {
+                    term,
+                    prev_log_index,
+                    prev_log_term,
+                    entries,
+                    ..
+                } => self.check_leader_append(
+                    now,
+                    node,
+                    *term,
+                    (*prev_log_index, *prev_log_term),
+                    entries,
+                ),
+                Message::RequestVote { .. }
+                | Message::RequestVoteReply { .. }
+                | Message::AppendEntriesReply { .. } => {}
+            }
+        }
+    }
+
+    /// A success with matchIndex `match_index` says the follower's log now
+    /// holds the leader's entries through it (Figure 2): the leader counts it
+    /// towards a commit. So the follower must hold that many entries, and if
+    /// `leader` is still leader of `term` (its log has only grown since it
+    /// sent them: Leader Append-Only), its log must agree with the leader's
+    /// through that index.
+    fn check_acknowledgement(
+        &mut self,
+        now: Time,
+        node: &RaftNode,
+        view: &ServerView,
+        leader: NodeId,
+        term: Term,
+        match_index: LogIndex,
+    ) {
+        let id = node.id();
+        let last = node.log().last_index();
+        if match_index > last {
+            let detail = format!(
+                "acknowledged entries through index {match_index} to node {leader} in term {term}, \
+                 but its log ends at {last}"
+            );
+            self.report(
+                Invariant::AcknowledgedEntriesHeld,
+                now,
+                vec![id, leader],
+                detail,
+            );
+            return;
+        }
+        let Some(leader_view) = self.servers.get(&leader) else {
+            return;
+        };
+        if leader == id || leader_view.leader_of != Some(term) {
+            return; // the leader moved on: its log is no longer the reference
+        }
+        if leader_view.prefix_at(match_index) != view.prefix_at(match_index) {
+            let detail = format!(
+                "acknowledged entries through index {match_index} to node {leader}, leader of \
+                 term {term}, but its log differs from the leader's at or before that index"
+            );
+            self.report(
+                Invariant::AcknowledgedEntriesHeld,
+                now,
+                vec![id, leader],
+                detail,
+            );
+        }
+    }
+
+    /// An AppendEntries of `term` comes from the leader of that term, and
+    /// its (prevLogIndex, prevLogTerm) and entries are what the leader's log
+    /// holds there: the consistency check of §5.3 compares a follower with
+    /// the message, so a message that misstates the leader's log would make
+    /// the follower agree with a log nobody has.
+    fn check_leader_append(
+        &mut self,
+        now: Time,
+        node: &RaftNode,
+        term: Term,
+        (prev_log_index, prev_log_term): (LogIndex, Term),
+        entries: &[Entry],
+    ) {
+        let id = node.id();
+        let (role, current) = (node.role(), node.current_term());
+        let log = node.log();
+        let detail = if role != Role::Leader || current != term {
+            format!(
+                "sent AppendEntries of term {term} as {} of term {current}",
+                role.as_str()
+            )
+        } else if log.term_at(prev_log_index) != Some(prev_log_term) {
+            format!(
+                "sent prevLogIndex {prev_log_index} with prevLogTerm {prev_log_term}, but its \
+                 log holds {} there",
+                describe_term(log.term_at(prev_log_index))
+            )
+        } else if let Some(index) = (prev_log_index + 1..)
+            .zip(entries)
+            .find_map(|(index, entry)| (log.entry(index) != Some(entry)).then_some(index))
+        {
+            format!("sent an entry for index {index} that differs from its log's entry there")
+        } else {
+            return;
+        };
+        self.report(
+            Invariant::AppendEntriesMatchLeaderLog,
+            now,
+            vec![id],
+            detail,
+        );
+    }
+}
+
+fn describe_term(term: Option<Term>) -> String {
+    match term {
+        Some(term) => format!("an entry of term {term}"),
+        None => "no entry".to_string(),
+    }
+}

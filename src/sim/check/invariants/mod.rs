@@ -1,0 +1,161 @@
+//! The safety invariants of the Raft paper (Figure 3), checked after every
+//! event, incrementally, together with the rules of Figure 2 they rest on.
+//!
+//! The checker keeps, for each server, the chained hash of every prefix of its
+//! log (see `stable_hash::chain`): two logs agree up to index i exactly when
+//! their chained hashes at i agree. That turns each check into a comparison of
+//! two numbers, so checking every event costs O(entries changed), not
+//! O(log length).
+//!
+//! It trusts nothing a server says about itself beyond what it can read: its
+//! role, term, vote, log and commit index, and the messages it sends. The
+//! mirror is built from the log changes the server reports, so it is held to
+//! the log itself: its length after every input, every entry periodically
+//! and at the end of a run. Votes are recorded from the replies that grant
+//! them, so a server that forgets a vote cannot make the checker forget it.
+//!
+//! By concern:
+//! * `invariant`: the [`Invariant`]s and the [`Violation`] of one;
+//! * `server_view`: what the checker remembers of each server;
+//! * `log_mirror`: the mirror, its audits, and the checks on each log
+//!   change (Leader Append-Only, Log Matching, no committed entry deleted);
+//! * `leadership`: term and vote monotonicity, Election Safety, and Leader
+//!   Completeness of a newly elected leader;
+//! * `commit`: commit indexes and applies (committed entries stable, Leader
+//!   Completeness as entries commit, State Machine Safety, index order);
+//! * `messages`: what servers send (one vote per term, acknowledged entries
+//!   held, AppendEntries that match the leader's log).
+
+mod commit;
+mod invariant;
+mod leadership;
+mod log_mirror;
+mod messages;
+mod server_view;
+#[cfg(test)]
+mod tests;
+
+pub use invariant::{tally, Invariant, Violation};
+
+use crate::raft::shared_vec::SharedVec;
+use crate::raft::vec_map::VecMap;
+use crate::raft::{LogIndex, NodeId, Output, RaftNode, Role, Term, Time};
+use server_view::{Committed, ServerView};
+
+/// The incremental checker of every safety invariant.
+#[derive(Clone, Debug, Default)]
+pub struct InvariantChecker {
+    servers: VecMap<NodeId, ServerView>,
+    leaders: VecMap<Term, NodeId>,
+    /// Every vote granted, by (term, voter): the candidate. Keyed by term
+    /// first, so new terms go at the end.
+    votes: VecMap<(Term, NodeId), NodeId>,
+    /// First (term, prefix hash) seen at each index, by index - 1.
+    first_seen: SharedVec<(Term, u64, NodeId)>,
+    /// Further terms seen at an index (rare: only after conflicts).
+    more_seen: VecMap<(LogIndex, Term), (u64, NodeId)>,
+    /// The committed prefix of the log, by index - 1.
+    committed: SharedVec<Committed>,
+    violations: Vec<Violation>,
+    /// Violations beyond this many are counted, not kept.
+    dropped: u64,
+}
+
+const MAX_KEPT_VIOLATIONS: usize = 100;
+
+impl InvariantChecker {
+    /// A checker that has seen nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The violations kept: the first 100 of the run.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Every violation found, including those beyond the first 100 that were
+    /// counted but not kept.
+    pub fn violation_count(&self) -> u64 {
+        self.violations.len() as u64 + self.dropped
+    }
+
+    /// The highest index known to be committed: the largest commitIndex any
+    /// server has reached so far.
+    pub fn committed_len(&self) -> LogIndex {
+        self.committed.len() as LogIndex
+    }
+
+    /// Every (term, leader) seen so far, in term order.
+    pub fn leaders(&self) -> impl Iterator<Item = (Term, NodeId)> + '_ {
+        self.leaders.iter().map(|(&t, &n)| (t, n))
+    }
+
+    /// Has any server ever been leader of `term`?
+    pub fn leader_of(&self, term: Term) -> Option<NodeId> {
+        self.leaders.get(&term).copied()
+    }
+
+    /// The candidate `voter` gave its vote to in `term`, as the checker saw
+    /// it granted (the first, if it was granted twice).
+    pub fn vote_of(&self, voter: NodeId, term: Term) -> Option<NodeId> {
+        self.votes.get(&(term, voter)).copied()
+    }
+
+    /// A server crashed and came back: its volatile state starts from zero.
+    /// Its term, vote and log must not (that is checked on the next observe).
+    pub fn observe_restart(&mut self, id: NodeId) {
+        if let Some(view) = self.servers.get_mut(&id) {
+            view.commit = 0;
+            view.applied = 0;
+            view.applied_chain = 0;
+            view.leader_of = None;
+        }
+    }
+
+    /// Checks everything after `node` handled one input that produced `out`.
+    /// Returns the violations found by this call.
+    pub fn observe(&mut self, now: Time, node: &RaftNode, out: &Output) -> &[Violation] {
+        let before = self.violations.len();
+        let id = node.id();
+        let mut view = std::mem::take(self.servers.get_or_insert_with(id, ServerView::default));
+        self.check_log_changes(now, node, &mut view, &out.log_changes);
+        self.check_term_and_vote(now, node, &view);
+        self.check_leadership(now, node, &view);
+        self.check_commit(now, node, &mut view);
+        self.check_applies(now, node, &mut view, &out.applied);
+        self.check_messages(now, node, &view, &out.messages);
+        self.audit_when_due(now, node, &mut view);
+        view.term = node.current_term();
+        view.voted_for = node.voted_for();
+        view.leader_of = (node.role() == Role::Leader).then_some(node.current_term());
+        *self.servers.get_mut(&id).expect("taken above") = view;
+        &self.violations[before.min(self.violations.len())..]
+    }
+
+    /// Compares the checker's mirror of `node`'s log with the log itself,
+    /// entry by entry: what a run does at its end, for every server, so a
+    /// misreported log change cannot outlive the run unseen. Returns the
+    /// violations found by this call.
+    pub fn audit(&mut self, now: Time, node: &RaftNode) -> &[Violation] {
+        let before = self.violations.len();
+        let id = node.id();
+        let mut view = std::mem::take(self.servers.get_or_insert_with(id, ServerView::default));
+        self.audit_mirror(now, node, &mut view);
+        *self.servers.get_mut(&id).expect("taken above") = view;
+        &self.violations[before.min(self.violations.len())..]
+    }
+
+    fn report(&mut self, invariant: Invariant, t: Time, nodes: Vec<NodeId>, detail: String) {
+        if self.violations.len() < MAX_KEPT_VIOLATIONS {
+            self.violations.push(Violation {
+                invariant,
+                t,
+                nodes,
+                detail,
+            });
+        } else {
+            self.dropped += 1;
+        }
+    }
+}

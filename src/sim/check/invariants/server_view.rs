@@ -1,0 +1,62 @@
+//! What the checker remembers of each server between events, and of each
+//! committed index.
+
+use crate::raft::shared_vec::SharedVec;
+use crate::raft::{LogIndex, NodeId, RaftLog, Term};
+use crate::sim::stable_hash::chain;
+
+/// What the checker remembers of one server between events.
+#[derive(Clone, Debug, Default)]
+pub(super) struct ServerView {
+    pub(super) term: Term,
+    pub(super) voted_for: Option<NodeId>,
+    /// The term in which it was leader at the last observation.
+    pub(super) leader_of: Option<Term>,
+    /// The mirror of its log: `prefix[i - 1]` is the chained hash of its log
+    /// up to index i, built from the log changes it reported. This and the
+    /// checker's other per-index records are `SharedVec`s, so time travel's
+    /// snapshots share them as they share the logs.
+    pub(super) prefix: SharedVec<u64>,
+    pub(super) commit: LogIndex,
+    pub(super) applied: LogIndex,
+    pub(super) applied_chain: u64,
+    /// Observations since the mirror was last audited against the log.
+    pub(super) since_audit: u64,
+}
+
+impl ServerView {
+    /// The chained hash of the mirrored log through `index`; `Some(0)` for
+    /// index 0, `None` past the end.
+    pub(super) fn prefix_at(&self, index: LogIndex) -> Option<u64> {
+        if index == 0 {
+            return Some(0);
+        }
+        self.prefix.get(index as usize - 1).copied()
+    }
+
+    /// The length of the mirrored log.
+    pub(super) fn mirrored_len(&self) -> LogIndex {
+        self.prefix.len() as LogIndex
+    }
+}
+
+/// The chained prefix hashes of `log`, index 1 first: what a faithful mirror
+/// of it holds.
+pub(super) fn prefixes_of(log: &RaftLog) -> impl Iterator<Item = u64> + '_ {
+    let mut prefix = 0;
+    (1..=log.last_index()).map(move |i| {
+        prefix = chain(prefix, log.entry(i).expect("within the log"));
+        prefix
+    })
+}
+
+/// An index known to be committed, with the first server seen to commit it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Committed {
+    pub(super) term: Term,
+    pub(super) prefix: u64,
+    /// The committing server's term when it committed: leaders of later terms
+    /// must hold this entry.
+    pub(super) in_term: Term,
+    pub(super) by: NodeId,
+}

@@ -412,6 +412,10 @@ impl Simulation {
     pub(super) fn after_input(&mut self, id: NodeId) {
         let mut out = std::mem::take(&mut self.out);
         let now = self.now;
+        // Storage is synchronous here: what waited for the writes leaves now.
+        self.servers[id as usize - 1]
+            .node
+            .persisted_now(now, &mut out);
         let violations = self
             .checker
             .observe(now, &self.servers[id as usize - 1].node, &out);

@@ -14,6 +14,8 @@ use crate::raft::{Applied, LogChange, LogIndex, NodeId, Output, RaftNode, Role, 
 use crate::sim::stable_hash::chain;
 use std::fmt;
 
+mod recovery;
+
 /// A property the checker holds the cluster to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Invariant {

@@ -1,6 +1,7 @@
 //! Everything that defines a run, besides the actions taken during it.
 
 use crate::raft::{Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
+use crate::sim::disk::DiskConfig;
 use crate::sim::nemesis::NemesisConfig;
 use crate::sim::network::NetworkConfig;
 use crate::sim::workload::WorkloadConfig;
@@ -24,6 +25,8 @@ pub struct SimConfig {
     pub workload: WorkloadConfig,
     /// The random faults, if enabled.
     pub nemesis: NemesisConfig,
+    /// Every server's disk: synchronous by default.
+    pub disk: DiskConfig,
     /// Deliberate bugs in every server, for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
     /// Cap on entries carried by one AppendEntries, passed to every server.
@@ -41,6 +44,7 @@ impl Default for SimConfig {
             network: NetworkConfig::default(),
             workload: WorkloadConfig::default(),
             nemesis: NemesisConfig::default(),
+            disk: DiskConfig::default(),
             unsafe_switches: UnsafeSwitches::none(),
             max_entries_per_append: 64,
             record_trace: false,
@@ -59,6 +63,16 @@ impl SimConfig {
             duplication: 0.03,
         };
         self.nemesis.enabled = true;
+        self
+    }
+
+    /// Disks that lose what is not yet durable (`--disk-faults`): writes
+    /// take [`DiskConfig::faulty`]'s time to become durable, a crash may
+    /// tear the record being written, and the nemesis (when on) crashes a
+    /// server during one write in twenty.
+    pub fn with_disk_faults(mut self) -> Self {
+        self.disk = DiskConfig::faulty();
+        self.nemesis.crash_during_write = 0.05;
         self
     }
 

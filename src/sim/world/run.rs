@@ -3,6 +3,7 @@
 
 use crate::raft::{LogIndex, NodeId, Term, Time, SECONDS};
 use crate::sim::config::SimConfig;
+use crate::sim::disk::DiskFaultCounts;
 use crate::sim::history::Outcome;
 use crate::sim::invariants::Violation;
 use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
@@ -75,6 +76,9 @@ pub struct RunReport {
     pub linearizability: LinearizabilityReport,
     /// What the liveness phase saw.
     pub liveness: Liveness,
+    /// How often the disks' faults bit (absent from JSON when never).
+    #[serde(skip_serializing_if = "DiskFaultCounts::is_zero")]
+    pub disk_faults: DiskFaultCounts,
 }
 
 impl RunReport {
@@ -202,5 +206,6 @@ fn report(sim: &Simulation, hash_at_duration: u64, liveness: Liveness) -> RunRep
         violation_count: sim.checker().violation_count(),
         linearizability: linearizability::check(&history.to_vec(), LINEARIZABILITY_STEPS),
         liveness,
+        disk_faults: sim.disk_faults(),
     }
 }

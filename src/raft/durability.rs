@@ -102,3 +102,7 @@ impl RaftNode {
         self.send_after_persist(self.id, ack, out);
     }
 }
+
+#[cfg(test)]
+#[path = "durability_tests.rs"]
+mod tests;

@@ -81,7 +81,8 @@ impl SimConfig {
         let t = &self.timing;
         let n = &self.network;
         let w = &self.workload;
-        let checks: [(bool, String); 10] = [
+        let d = &self.disk;
+        let checks: [(bool, String); 12] = [
             (
                 (1..=MAX_NODES).contains(&self.nodes),
                 format!("nodes must be 1..={MAX_NODES}, got {}", self.nodes),
@@ -118,6 +119,14 @@ impl SimConfig {
             (
                 self.max_entries_per_append > 0 && (1..=1000).contains(&w.keys),
                 "max entries per append must be positive and keys 1..=1000".into(),
+            ),
+            (
+                d.write_latency <= 60 * SECONDS && d.fsync_latency <= 60 * SECONDS,
+                "disk latencies must be at most 60s".into(),
+            ),
+            (
+                (0.0..=1.0).contains(&d.torn_write),
+                format!("torn_write must be 0..=1, got {}", d.torn_write),
             ),
         ];
         match checks.into_iter().find(|(ok, _)| !ok) {

@@ -57,9 +57,10 @@ impl DiskConfig {
         }
     }
 
-    /// True when writes are durable the moment they are issued.
+    /// True for the default disk: every write durable the moment it is
+    /// issued, nothing torn.
     pub fn is_synchronous(&self) -> bool {
-        self.write_latency == 0 && self.fsync_latency == 0
+        *self == DiskConfig::default()
     }
 }
 

@@ -114,9 +114,9 @@ impl Simulation {
             return;
         }
         let now = self.now;
-        let mut out = std::mem::take(&mut self.out);
+        let mut out = self.take_out();
         self.server_mut(id).node.force_timeout(now, &mut out);
-        self.out = out;
+        self.put_out(out);
         self.after_input(id);
     }
 

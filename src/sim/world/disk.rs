@@ -146,6 +146,12 @@ pub struct Disk {
     last_dropped_torn: Option<LogIndex>,
 }
 
+/// The last index `out`'s log changes left as it was, if they changed the
+/// log at all: every index after it may differ.
+fn unchanged_prefix(out: &Output) -> Option<LogIndex> {
+    out.log_changes.iter().map(|c| c.first_index() - 1).min()
+}
+
 /// The checksum written with a log record (a stable hash, so the same on
 /// every platform).
 pub fn checksum(index: LogIndex, entry: &Entry) -> u64 {
@@ -213,18 +219,23 @@ impl Disk {
         out: &Output,
         log: &RaftLog,
     ) -> Option<Time> {
-        let log_write = out
-            .log_changes
-            .iter()
-            .map(|c| c.first_index() - 1)
-            .min()
-            .map(|keep| LogWrite {
-                keep,
-                entries: log.entries_from(keep + 1, log.last_index() as usize),
-            });
+        let keep = unchanged_prefix(out);
         let written_at = now + config.write_latency;
         let durable_at = (written_at + config.fsync_latency)
             .max(self.pending.back().map_or(0, |w| w.durable_at));
+        if durable_at <= now && self.pending.is_empty() {
+            // Durable at once: straight from the log, with no copy on the way.
+            self.set_hard_state(out.hard_state);
+            if let Some(keep) = keep {
+                let tail = (keep + 1..=log.last_index()).map(|i| log.entry(i).expect("in the log"));
+                self.write_log(keep, tail);
+            }
+            return None;
+        }
+        let log_write = keep.map(|keep| LogWrite {
+            keep,
+            entries: log.entries_from(keep + 1, log.last_index() as usize),
+        });
         let write = Write {
             written_at,
             durable_at,
@@ -232,24 +243,16 @@ impl Disk {
             log: log_write,
             waiting: Vec::new(),
         };
-        if durable_at <= now && self.pending.is_empty() {
-            self.make_durable(write);
-            return None;
-        }
         self.pending.push_back(write);
         Some(durable_at)
     }
 
-    /// Messages that may leave once every write issued so far is durable:
-    /// returned at once if that is already so, else kept with the last.
-    pub fn hold(&mut self, messages: Vec<Envelope>) -> Option<Vec<Envelope>> {
-        match self.pending.back_mut() {
-            Some(last) => {
-                last.waiting.extend(messages);
-                None
-            }
-            None => Some(messages),
-        }
+    /// Keeps messages that may leave only once every write issued so far
+    /// is durable, with the last write issued (there must be one: see
+    /// [`Disk::unsynced_writes`]).
+    pub fn hold(&mut self, messages: &mut Vec<Envelope>) {
+        let last = self.pending.back_mut().expect("a write to wait for");
+        last.waiting.append(messages);
     }
 
     /// Completes every write durable by `now`; returns the messages that
@@ -275,17 +278,26 @@ impl Disk {
     }
 
     fn make_durable(&mut self, write: Write) {
-        if let Some(hard_state) = write.hard_state {
+        self.set_hard_state(write.hard_state);
+        if let Some(LogWrite { keep, entries }) = &write.log {
+            self.write_log(*keep, entries.iter());
+        }
+    }
+
+    fn set_hard_state(&mut self, hard_state: Option<HardState>) {
+        if let Some(hard_state) = hard_state {
             self.hard_state = hard_state;
         }
-        if let Some(LogWrite { keep, entries }) = write.log {
-            self.log.truncate_from(keep + 1);
-            self.checksums.truncate(keep as usize);
-            for entry in entries {
-                let index = self.log.append(entry);
-                let entry = self.log.entry(index).expect("just appended");
-                self.checksums.push(checksum(index, entry));
-            }
+    }
+
+    /// Keeps records `1..=keep` and writes `entries` after them, each with
+    /// its checksum.
+    fn write_log<'a>(&mut self, keep: LogIndex, entries: impl Iterator<Item = &'a Entry>) {
+        self.log.truncate_from(keep + 1);
+        self.checksums.truncate(keep as usize);
+        for entry in entries {
+            let index = self.log.append(entry.clone());
+            self.checksums.push(checksum(index, entry));
         }
     }
 

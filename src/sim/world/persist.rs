@@ -27,14 +27,24 @@ impl Simulation {
             return;
         }
         let server = &mut self.servers[id as usize - 1];
-        let waiting = std::mem::take(&mut out.after_persist);
-        if let Some(released) = server.disk.hold(waiting) {
-            server.node.persisted(now, released, out);
-            debug_assert!(
-                out.after_persist.is_empty(),
-                "an acknowledgement of its own entries asks for nothing more"
-            );
+        if server.disk.unsynced_writes() > 0 {
+            return server.disk.hold(&mut out.after_persist);
         }
+        // Nothing left to wait for (always so with the default disk).
+        if out.after_persist.iter().all(|e| e.to != id) {
+            return out.messages.append(&mut out.after_persist);
+        }
+        // The leader's acknowledgement of its own entries is among them:
+        // step it back in. The scratch list keeps its allocation.
+        let mut released = std::mem::take(&mut self.released);
+        std::mem::swap(&mut released, &mut out.after_persist);
+        let server = &mut self.servers[id as usize - 1];
+        server.node.persisted(now, released.drain(..), out);
+        self.released = released;
+        debug_assert!(
+            out.after_persist.is_empty(),
+            "an acknowledgement of its own entries asks for nothing more"
+        );
     }
 
     /// Server `id`'s disk completes the writes durable by now; what waited
@@ -62,9 +72,9 @@ impl Simulation {
 
     fn release(&mut self, id: NodeId, released: Vec<crate::raft::Envelope>) {
         let now = self.now;
-        let mut out = std::mem::take(&mut self.out);
+        let mut out = self.take_out();
         self.server_mut(id).node.persisted(now, released, &mut out);
-        self.out = out;
+        self.put_out(out);
         self.after_input(id);
     }
 

@@ -57,6 +57,18 @@ impl DiskConfig {
         }
     }
 
+    /// The playground's `?disk=slow`: a write takes 50 ms to become
+    /// durable (a third of the playground's shortest election timeout), so
+    /// entries not yet on disk stay on screen long enough to see, and to
+    /// crash a server under.
+    pub fn slow() -> Self {
+        DiskConfig {
+            write_latency: 5 * crate::raft::MILLIS,
+            fsync_latency: 45 * crate::raft::MILLIS,
+            torn_write: 0.25,
+        }
+    }
+
     /// True for the default disk: every write durable the moment it is
     /// issued, nothing torn.
     pub fn is_synchronous(&self) -> bool {

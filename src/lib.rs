@@ -6,27 +6,38 @@
 //!
 //! # Example: an election by hand
 //!
-//! The core does no I/O: the caller delivers every message itself. Here,
-//! server 1 of three times out, collects the votes and becomes leader (§5.2).
+//! The core does no I/O: the caller persists what it is asked to and
+//! delivers every message itself. Here, server 1 of three times out,
+//! collects the votes and becomes leader (§5.2). A vote may leave only once
+//! it is on stable storage (Figure 2), so replies wait in `after_persist`
+//! until the caller says the writes are durable.
 //!
 //! ```
-//! use raft_playground::raft::{Config, Output, RaftNode, Rng, Role};
+//! use raft_playground::raft::{Config, HardState, Output, RaftNode, Rng, Role};
 //!
 //! // Three servers, each with its own seeded random stream, at time 0.
 //! let mut nodes: Vec<RaftNode> = (1..=3)
 //!     .map(|id| RaftNode::new(id, Config::cluster(3), Rng::new(id), 0))
 //!     .collect();
 //!
-//! // Server 1's election timer fires: it becomes a candidate of term 1,
-//! // votes for itself and sends RequestVote to servers 2 and 3.
+//! // Server 1's election timer fires: it becomes a candidate of term 1 and
+//! // votes for itself. Its RequestVotes wait until that is durable.
 //! let mut requests = Output::default();
 //! nodes[0].force_timeout(0, &mut requests);
+//! assert_eq!(requests.hard_state, Some(HardState { term: 1, voted_for: Some(1) }));
+//! assert_eq!(requests.after_persist.len(), 2);
+//!
+//! // ...written to disk here; then they may leave.
+//! let ready = std::mem::take(&mut requests.after_persist);
+//! nodes[0].persisted(0, ready, &mut requests);
 //! assert_eq!(requests.messages.len(), 2);
 //!
-//! // Deliver each RequestVote; the replies collect in `replies`.
+//! // Deliver each RequestVote; each voter persists its vote, then replies.
 //! let mut replies = Output::default();
 //! for m in requests.messages {
-//!     nodes[m.to as usize - 1].step(0, m.from, m.message, &mut replies);
+//!     let voter = &mut nodes[m.to as usize - 1];
+//!     voter.step(0, m.from, m.message, &mut replies);
+//!     voter.persisted_now(0, &mut replies); // a synchronous disk
 //! }
 //!
 //! // Deliver the votes back: a majority (2 of 3) makes server 1 leader.

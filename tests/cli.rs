@@ -101,6 +101,27 @@ fn a_sweep_with_an_unsafe_switch_reports_violations_and_fails() {
 }
 
 #[test]
+fn a_sweep_with_disk_faults_catches_reply_before_persist_and_passes_without() {
+    let args = [
+        "sweep",
+        "--seeds",
+        "1..20",
+        "--faults",
+        "all",
+        "--disk-faults",
+    ];
+    let o = raft_sim(&args);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains(" crashes lost unsynced writes, "), "{out}");
+    assert!(out.lines().last().unwrap().ends_with(", violations: 0"));
+    let o = raft_sim(&[&args[..], &["--unsafe", "reply-before-persist"]].concat());
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("FAIL seed "), "{out}");
+}
+
+#[test]
 fn help_lists_every_unsafe_switch() {
     for args in [
         &["--help"][..],

@@ -869,6 +869,9 @@ impl Core {
         let before = Summary::of(node);
         let mut out = Output::default();
         input(node, now, &mut out);
+        // The transcripts' disk is synchronous: what waited for the writes
+        // leaves with the rest.
+        node.persisted_now(now, &mut out);
         let lines = describe_output(node, &before, &out);
         self.network.extend(out.messages);
         Ok(lines)

@@ -3,7 +3,8 @@
 
 use super::command::{ClientCommand, Op, OpResult, Payload};
 use super::log::Entry;
-use super::node::{Output, RaftNode, Role};
+use super::node::{RaftNode, Role};
+use super::output::Output;
 use super::types::{ClientId, LogIndex, NodeId, RequestId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
 use std::rc::Rc;
@@ -87,9 +88,10 @@ impl RaftNode {
             term: self.current_term(),
             payload: Payload::Command(Rc::new(command)),
         };
+        // The entry counts towards commitment once durable here, when its
+        // acknowledgement to this leader comes back (`persisted`).
         let index = self.append_to_log(entry, out);
         self.pending.insert(index, pending);
-        self.maybe_commit(out);
         self.send_append_to_all(out);
         // Entries just went out to everyone: that counts as a heartbeat.
         self.heartbeat_deadline = now + self.config.timing.heartbeat_interval;

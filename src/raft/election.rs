@@ -3,7 +3,8 @@
 use super::command::Payload;
 use super::log::Entry;
 use super::message::Message;
-use super::node::{Output, RaftNode, Role};
+use super::node::{RaftNode, Role};
+use super::output::Output;
 use super::progress::Progress;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
@@ -25,6 +26,9 @@ impl RaftNode {
             self.become_leader(now, out);
             return;
         }
+        // The candidate counted its own vote already, so the requests wait
+        // until its new term and vote are durable: no vote for it can exist
+        // before then, and a crash cannot make it forget it voted for itself.
         let (last_log_index, last_log_term) = (self.log().last_index(), self.log().last_term());
         let term = self.current_term();
         for peer in self.peers().collect::<Vec<_>>() {
@@ -33,7 +37,7 @@ impl RaftNode {
                 last_log_index,
                 last_log_term,
             };
-            self.send(peer, request, out);
+            self.send_after_persist(peer, request, out);
         }
     }
 
@@ -51,7 +55,9 @@ impl RaftNode {
         let vote_granted = term == self.current_term()
             && self.may_vote_for(candidate, last_log_index, last_log_term);
         if vote_granted {
-            // Persisted before the reply leaves (one vote per term, §5.2).
+            // Made durable before the reply leaves (`respond`): a server that
+            // forgot a vote it granted could grant another in the same term,
+            // and two leaders could be elected (§5.2).
             self.persistent.voted_for = Some(candidate);
             // Figure 2: "granting vote to candidate" resets the election timer.
             self.reset_election_deadline(now);
@@ -60,7 +66,7 @@ impl RaftNode {
             term: self.current_term(),
             vote_granted,
         };
-        self.send(candidate, reply, out);
+        self.respond(candidate, reply, out);
     }
 
     /// "If votedFor is null or candidateId, and candidate's log is at least as
@@ -106,6 +112,12 @@ impl RaftNode {
         self.leader_hint = Some(self.id);
         self.votes.clear();
         let last = self.log().last_index();
+        // Everything up to `last` is durable: the votes that elected this
+        // leader answered RequestVotes sent only once all its earlier writes
+        // were (a single server needs no votes, and its log came from its
+        // own earlier terms or from storage). The no-op's own
+        // acknowledgement moves this on.
+        self.own_match = last;
         // Inserted one by one: `collect` would sort the pairs first, and that
         // sort is one more copy of the standard sort in the wasm.
         self.progress.clear();

@@ -1,18 +1,23 @@
 //! The Raft consensus core: a sans-IO, deterministic state machine per server.
 //!
 //! Inputs: messages ([`RaftNode::step`]), the passing of time
-//! ([`RaftNode::tick`]), client requests ([`RaftNode::propose`]) and restart
-//! from persisted state ([`RaftNode::restart`]). Outputs, collected in an
-//! [`Output`]: messages to send, client replies, applied entries, log changes.
-//! No clock, no I/O, no ambient randomness, no web or UI types.
+//! ([`RaftNode::tick`]), client requests ([`RaftNode::propose`]), restart
+//! from persisted state ([`RaftNode::restart`]) and the news that writes are
+//! durable ([`RaftNode::persisted`]). Outputs, collected in an [`Output`]:
+//! the term, vote and log changes to make durable, messages to send at once
+//! and messages to send only once those are durable, client replies, applied
+//! entries (the contract is in `output.rs`). No clock, no I/O, no ambient
+//! randomness, no web or UI types.
 
 mod client;
 mod command;
 mod config;
+mod durability;
 mod election;
 mod log;
 mod message;
 mod node;
+mod output;
 mod progress;
 mod replication;
 mod rng;
@@ -27,7 +32,8 @@ pub use command::{ClientCommand, Key, Op, OpResult, Payload, Value};
 pub use config::{Config, Timing, MAX_MEMBERS};
 pub use log::{Entry, RaftLog};
 pub use message::{ConflictHint, Envelope, Message};
-pub use node::{Applied, LogChange, Output, PersistentState, RaftNode, Role};
+pub use node::{PersistentState, RaftNode, Role};
+pub use output::{Applied, HardState, LogChange, Output};
 pub use progress::Progress;
 pub use rng::Rng;
 pub use state_machine::KvStore;

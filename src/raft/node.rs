@@ -1,17 +1,18 @@
 //! One Raft server as a deterministic state machine (sans-IO).
 //!
 //! The caller feeds it inputs (a message, the current time, a client request,
-//! a restart from storage) and collects its outputs in an [`Output`]: messages
-//! to send, replies to clients, entries applied, and changes to its log. It
-//! never reads a clock, does I/O or draws ambient randomness. The rules live
-//! in `election.rs`, `replication.rs` and `client.rs`; this file holds the
-//! state and the transitions between roles.
+//! a restart from storage, the news that its writes are durable) and collects
+//! its outputs in an [`Output`]: what to persist, messages to send at once or
+//! only after persisting, replies to clients, entries applied (`output.rs`
+//! states the contract). It never reads a clock, does I/O or draws ambient
+//! randomness. The rules live in `election.rs`, `replication.rs` and
+//! `client.rs`; this file holds the state and the transitions between roles.
 
-use super::client::{ClientReply, PendingProposal};
-use super::command::OpResult;
+use super::client::PendingProposal;
 use super::config::Config;
 use super::log::{Entry, RaftLog};
 use super::message::{Envelope, Message};
+use super::output::{LogChange, Output};
 use super::progress::Progress;
 use super::replication::AppendRequest;
 use super::rng::Rng;
@@ -45,9 +46,10 @@ impl Role {
 }
 
 /// State that must survive a crash (Figure 2, "Persistent state on all
-/// servers"). The node changes it before emitting any message that depends on
-/// it, and the simulator only crashes a node between inputs, which together
-/// are a synchronous write-ahead to stable storage.
+/// servers"). The node changes it in memory and asks the caller to make each
+/// change durable ([`Output::hard_state`], [`Output::log_changes`]); the
+/// messages that depend on a change wait until it is
+/// ([`Output::after_persist`]). A restart starts from what storage kept.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PersistentState {
     /// The latest term this server has seen: 0 at first, never decreasing.
@@ -57,60 +59,6 @@ pub struct PersistentState {
     pub voted_for: Option<NodeId>,
     /// This server's log.
     pub log: RaftLog,
-}
-
-/// How the log changed during one input, for observers such as the
-/// simulator's invariant checker.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogChange {
-    /// Entries from this index on were deleted.
-    Truncated {
-        /// The first index deleted.
-        from: LogIndex,
-    },
-    /// Entries `from..=to` were appended.
-    Appended {
-        /// The index of the first entry appended.
-        from: LogIndex,
-        /// The index of the last entry appended.
-        to: LogIndex,
-    },
-}
-
-/// An entry the state machine applied, with its result.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Applied {
-    /// The entry's log index (the new lastApplied).
-    pub index: LogIndex,
-    /// The entry applied.
-    pub entry: Entry,
-    /// What the command returned; `None` for a no-op.
-    pub result: Option<OpResult>,
-}
-
-/// Everything one input produced. The caller clears it between inputs (or
-/// reuses it to avoid allocation).
-#[derive(Clone, Debug, Default)]
-pub struct Output {
-    /// Messages for the caller to deliver to other servers, in the order
-    /// they were sent.
-    pub messages: Vec<Envelope>,
-    /// Answers to client requests.
-    pub replies: Vec<ClientReply>,
-    /// Committed entries the state machine applied, in log order.
-    pub applied: Vec<Applied>,
-    /// How the log changed, in order.
-    pub log_changes: Vec<LogChange>,
-}
-
-impl Output {
-    /// Empties every list, keeping their allocations for the next input.
-    pub fn clear(&mut self) {
-        self.messages.clear();
-        self.replies.clear();
-        self.applied.clear();
-        self.log_changes.clear();
-    }
 }
 
 /// One Raft server.
@@ -131,6 +79,10 @@ pub struct RaftNode {
     pub(super) votes: VecSet<NodeId>,
     // Volatile state on leaders (Figure 2), reinitialized after election.
     pub(super) progress: VecMap<NodeId, Progress>,
+    /// Leader only: the last index of its own log known to be durable, its
+    /// own "matchIndex" in the commit count (thesis §10.2.1: a leader counts
+    /// itself only once its write is durable).
+    pub(super) own_match: LogIndex,
     pub(super) heartbeat_deadline: Time,
     /// Client requests this server appended as leader, by log index, waiting
     /// for their entry to be applied (or overwritten).
@@ -171,6 +123,7 @@ impl RaftNode {
             election_deadline: 0,
             votes: VecSet::new(),
             progress: VecMap::new(),
+            own_match: 0,
             heartbeat_deadline: 0,
             pending: VecMap::new(),
             rng,
@@ -267,17 +220,21 @@ impl RaftNode {
 
     /// Time has passed: start an election or send heartbeats if due.
     pub fn tick(&mut self, now: Time, out: &mut Output) {
-        match self.role {
-            Role::Leader if now >= self.heartbeat_deadline => self.broadcast_append(now, out),
-            Role::Follower | Role::Candidate if now >= self.election_deadline => {
-                self.start_election(now, out)
+        self.input(out, |node, out| match node.role {
+            Role::Leader if now >= node.heartbeat_deadline => node.broadcast_append(now, out),
+            Role::Follower | Role::Candidate if now >= node.election_deadline => {
+                node.start_election(now, out)
             }
             _ => {}
-        }
+        })
     }
 
     /// A message from another server arrived.
     pub fn step(&mut self, now: Time, from: NodeId, message: Message, out: &mut Output) {
+        self.input(out, |node, out| node.step_message(now, from, message, out))
+    }
+
+    fn step_message(&mut self, now: Time, from: NodeId, message: Message, out: &mut Output) {
         // §5.1: any higher term makes this server a follower of that term.
         if message.term() > self.current_term() {
             self.become_follower(now, message.term(), None);
@@ -326,7 +283,7 @@ impl RaftNode {
     /// Start an election now, as if the election timer had fired.
     pub fn force_timeout(&mut self, now: Time, out: &mut Output) {
         if self.role != Role::Leader {
-            self.start_election(now, out);
+            self.input(out, |node, out| node.start_election(now, out));
         }
     }
 
@@ -396,6 +353,9 @@ impl RaftNode {
     pub(super) fn append_to_log(&mut self, entry: Entry, out: &mut Output) -> LogIndex {
         let index = self.persistent.log.append(entry);
         push_appended(out, index);
+        if self.role == Role::Leader {
+            self.ack_own_append(index, out);
+        }
         index
     }
 }

@@ -3,7 +3,8 @@
 use super::config::MAX_MEMBERS;
 use super::log::Entry;
 use super::message::{ConflictHint, Message};
-use super::node::{Applied, LogChange, Output, RaftNode, Role};
+use super::node::{RaftNode, Role};
+use super::output::{Applied, LogChange, Output};
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
 
@@ -175,7 +176,9 @@ impl RaftNode {
             rejected_index: if success { 0 } else { rejected_index },
             hint,
         };
-        self.send(leader, reply, out);
+        // An acknowledgement counts towards commitment, so the entries it
+        // covers must be durable first (thesis §3.8).
+        self.respond(leader, reply, out);
     }
 
     /// "If successful: update nextIndex and matchIndex for follower" (Figure 2),
@@ -190,6 +193,11 @@ impl RaftNode {
     ) {
         if self.role != Role::Leader || term != self.current_term() {
             return;
+        }
+        if follower == self.id {
+            // The leader's own entries are durable up to `match_index`.
+            self.own_match = self.own_match.max(match_index);
+            return self.maybe_commit(out);
         }
         let Some(progress) = self.progress.get_mut(&follower) else {
             return;
@@ -250,12 +258,13 @@ impl RaftNode {
         }
     }
 
-    /// The highest index held by a majority: the leader's own last index and
-    /// the followers' matchIndex values, sorted, read at the quorum position.
+    /// The highest index durable on a majority: the leader's own durable
+    /// index and the followers' matchIndex values, sorted, read at the quorum
+    /// position.
     fn quorum_match_index(&self) -> LogIndex {
         let mut matched = [0; MAX_MEMBERS];
         let n = self.progress.len() + 1;
-        matched[0] = self.log().last_index();
+        matched[0] = self.own_match;
         for (slot, p) in matched[1..n].iter_mut().zip(self.progress.values()) {
             *slot = p.match_index;
         }

@@ -21,16 +21,22 @@ pub enum UnsafeSwitch {
     /// Answer reads from the local state machine at once, on any node,
     /// without going through the log (breaks linearizability, §8).
     LocalReads,
+    /// Send votes and AppendEntries acknowledgements before the vote or the
+    /// entries are durable (breaks Figure 2: persistent state is "updated on
+    /// stable storage before responding to RPCs"). Shows only with a disk
+    /// that can lose unsynced writes (`raft-sim --disk-faults`).
+    ReplyBeforePersist,
 }
 
 impl UnsafeSwitch {
     /// Every switch, in declaration order.
-    pub const ALL: [UnsafeSwitch; 5] = [
+    pub const ALL: [UnsafeSwitch; 6] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
         UnsafeSwitch::ForgetVoteOnRestart,
         UnsafeSwitch::TruncateOnAnyAppend,
         UnsafeSwitch::LocalReads,
+        UnsafeSwitch::ReplyBeforePersist,
     ];
 
     /// The name used on the command line and in scenarios.
@@ -41,6 +47,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::ForgetVoteOnRestart => "forget-vote-on-restart",
             UnsafeSwitch::TruncateOnAnyAppend => "truncate-on-any-append",
             UnsafeSwitch::LocalReads => "local-reads",
+            UnsafeSwitch::ReplyBeforePersist => "reply-before-persist",
         }
     }
 
@@ -61,6 +68,9 @@ impl UnsafeSwitch {
             }
             UnsafeSwitch::LocalReads => {
                 "any node answers reads from its own state machine without the log (breaks linearizability)"
+            }
+            UnsafeSwitch::ReplyBeforePersist => {
+                "votes and append acknowledgements leave before they are durable (breaks Figure 2; needs --disk-faults)"
             }
         }
     }

@@ -12,10 +12,11 @@ pub mod world;
 // keep working wherever they are used.
 pub use check::{history, invariants, linearizability};
 pub use format::{action_record, decimal, legacy_link, link, scenario, stable_hash, trace};
-pub use world::{action, config, nemesis, network, node_status, run, simulation, workload};
+pub use world::{action, config, disk, nemesis, network, node_status, run, simulation, workload};
 
 pub use action::Action;
 pub use config::{parse_duration, SimConfig, MAX_NODES};
+pub use disk::DiskConfig;
 pub use history::{Operation, Outcome};
 pub use invariants::{Invariant, InvariantChecker, Violation};
 pub use linearizability::{LinearizabilityReport, Verdict};

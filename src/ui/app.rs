@@ -52,6 +52,9 @@ pub struct AppProps {
     /// The origin a host page must have for its commands to be obeyed.
     #[prop_or_default]
     pub host_origin: Option<String>,
+    /// Every server's disk (`?disk=slow`).
+    #[prop_or_default]
+    pub disk: crate::sim::DiskConfig,
 }
 
 impl Default for AppProps {
@@ -67,6 +70,7 @@ impl Default for AppProps {
             url_problems: Vec::new(),
             from_start: false,
             host_origin: None,
+            disk: Default::default(),
         }
     }
 }
@@ -84,6 +88,7 @@ impl AppProps {
             step: self.step,
             from_start: self.from_start,
             host_origin: self.host_origin.clone(),
+            disk: self.disk,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The log table: one row per server, one cell per index, coloured by term;
-//! committed entries solid, uncommitted dashed; the leader's nextIndex and
+//! committed entries solid, uncommitted dashed, those not yet on the node's
+//! disk struck through with a red underline; the leader's nextIndex and
 //! matchIndex for each follower marked in its row (`view::log_table`).
 
 use super::part::{on_click, PartProps};
@@ -20,6 +21,9 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
             <h2>{ "Logs" }</h2>
             if first > 1 {
                 <p class="window-note">{ format!("showing indices {first}–{last} of {last}") }</p>
+            }
+            if !s.playground.sim.config().disk.is_synchronous() {
+                <p class="window-note"><span class="legend unsynced">{ "3" }</span>{ " not yet on disk: lost if its node crashes now" }</p>
             }
             <table aria-label="Replicated logs">
                 <thead>
@@ -55,9 +59,10 @@ fn cell(c: &LogCell) -> Html {
             } else {
                 "not committed"
             };
+            let disk = if c.unsynced { ", not yet on disk" } else { "" };
             html! {
-                <td class={classes!("entry", term_class(term), if committed { "committed" } else { "uncommitted" })}
-                    title={format!("index {}, term {term}, {state}", c.index)}>
+                <td class={classes!("entry", term_class(term), if committed { "committed" } else { "uncommitted" }, c.unsynced.then_some("unsynced"))}
+                    title={format!("index {}, term {term}, {state}{disk}", c.index)}>
                     { term }
                     { for marks }
                 </td>

@@ -52,6 +52,7 @@ fn props_from_url() -> AppProps {
         url_problems: problems,
         from_start: params.from_start,
         host_origin: params.host_origin,
+        disk: params.disk,
     }
 }
 

@@ -7,6 +7,7 @@ use crate::raft::{NodeId, Payload, Role, MILLIS};
 use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
 use crate::sim::Action;
+use crate::view::disk_state::DiskState;
 use crate::view::keys::{KeyCommand, BINDINGS};
 use crate::view::network_edits::NetworkEdit;
 use crate::view::playground::{Playground, Selection};
@@ -51,6 +52,9 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
                 <dt>{ "last log index" }</dt><dd>{ node.log().last_index() }</dd>
                 <dt>{ "leader hint" }</dt><dd>{ node.leader_hint().map_or("unknown".into(), |l| format!("n{l}")) }</dd>
                 <dt>{ "restarts" }</dt><dd>{ server.incarnation }</dd>
+                { for DiskState::of(server).rows().into_iter().map(|(term, text)| html! {
+                    <><dt>{ term }</dt><dd>{ text }</dd></>
+                }) }
             </dl>
             if node.role() == Role::Leader {
                 <table class="progress" aria-label="nextIndex and matchIndex per follower">

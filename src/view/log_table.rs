@@ -36,6 +36,9 @@ pub struct LogCell {
     pub entry: Option<(Term, bool)>,
     /// The leader's marks at this index.
     pub marks: Vec<LogMark>,
+    /// In the server's log in memory but not yet durable on its disk: a
+    /// crash now would lose it.
+    pub unsynced: bool,
 }
 
 /// One server's row.
@@ -83,6 +86,7 @@ pub fn log_table(sim: &Simulation, width: u64) -> LogTable {
         .map(|s| {
             let node = &s.node;
             let progress = leader.and_then(|l| l.node.progress().get(&node.id()));
+            let synced = s.disk.synced_index();
             let cells = (first..=last.max(first))
                 .map(|index| {
                     let entry = (index <= node.log().last_index()).then(|| {
@@ -98,6 +102,7 @@ pub fn log_table(sim: &Simulation, width: u64) -> LogTable {
                     }
                     LogCell {
                         index,
+                        unsynced: entry.is_some() && index > synced,
                         entry,
                         marks,
                     }
@@ -187,6 +192,36 @@ mod tests {
             leader_row.cells.iter().all(|c| c.marks.is_empty()),
             "not for itself"
         );
+    }
+
+    #[test]
+    fn entries_not_yet_durable_are_marked_unsynced() {
+        let config = SimConfig {
+            nodes: 3,
+            seed: 3,
+            disk: crate::sim::DiskConfig::slow(),
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).unwrap();
+        sim.run_until(1000 * MILLIS);
+        let leader = sim.leader().unwrap();
+        let before = sim.server(leader).unwrap().node.log().last_index();
+        sim.act(write("1")).unwrap();
+        while sim.server(leader).unwrap().node.log().last_index() == before {
+            sim.step();
+        }
+        let t = log_table(&sim, 10);
+        let row = &t.rows[leader as usize - 1];
+        let unsynced: Vec<LogIndex> = row
+            .cells
+            .iter()
+            .filter(|c| c.unsynced)
+            .map(|c| c.index)
+            .collect();
+        assert_eq!(unsynced, vec![t.last], "only the new entry");
+        sim.run_until(sim.now() + 100 * MILLIS);
+        let t = log_table(&sim, 10);
+        assert!(t.rows.iter().flat_map(|r| &r.cells).all(|c| !c.unsynced));
     }
 
     #[test]

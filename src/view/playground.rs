@@ -14,6 +14,7 @@ use super::snapshots::Snapshots;
 use super::speed;
 use crate::raft::vec_map::{self, VecMap};
 use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
+use crate::sim::DiskConfig;
 use crate::sim::{Action, ClientLoad, Scenario, SimConfig, Simulation, TraceEvent};
 
 /// What the person is looking at in detail.
@@ -120,6 +121,12 @@ impl Playground {
     /// A playground with a background client issuing `rate` random
     /// operations per simulated second (0: none).
     pub fn with_load(seed: u64, nodes: u64, rate: f64) -> Result<Self, String> {
+        Self::with_disk(seed, nodes, rate, Default::default())
+    }
+
+    /// Like [`Playground::with_load`], with every server's disk set to
+    /// `disk` (the page's `?disk=slow`).
+    pub fn with_disk(seed: u64, nodes: u64, rate: f64, disk: DiskConfig) -> Result<Self, String> {
         if !PLAYGROUND_NODES.contains(&nodes) {
             return Err(format!("the playground shows 3 to 9 nodes, not {nodes}"));
         }
@@ -129,6 +136,7 @@ impl Playground {
             nodes,
             timing: config.timing,
             network: config.network,
+            disk,
             duration: 0,
             client_timeout: config.workload.timeout,
             workload: (rate > 0.0).then(|| ClientLoad {

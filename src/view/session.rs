@@ -449,7 +449,7 @@ fn starting_run(
             .transpose()
     });
     let fresh = || {
-        Playground::with_load(params.seed, params.nodes, params.load)
+        Playground::with_disk(params.seed, params.nodes, params.load, params.disk)
             .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
     };
     match shared {

@@ -2,9 +2,12 @@
 //! `?seed=7&nodes=9&load=10&paused=1&embed=1&tour=split-vote&step=2`, and
 //! for a shared link `autoplay=1` (play it from the start instead of
 //! opening it paused where it was shared) and for a host page
-//! `origin=https://example.org` (the only origin whose commands are obeyed).
+//! `origin=https://example.org` (the only origin whose commands are obeyed),
+//! and `disk=slow` for disks whose writes take 50 ms to be durable.
 //! A value out of range falls back to the default and is reported, rather
 //! than breaking the page.
+
+use crate::sim::DiskConfig;
 
 /// The page's parameters, each at its default unless the query string set it.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +32,8 @@ pub struct UrlParams {
     /// The origin a host page must have for its commands to be obeyed
     /// (besides being the parent window).
     pub host_origin: Option<String>,
+    /// Every server's disk (`disk=slow`: writes take 50 ms to be durable).
+    pub disk: DiskConfig,
 }
 
 impl Default for UrlParams {
@@ -43,6 +48,7 @@ impl Default for UrlParams {
             step: 0,
             from_start: false,
             host_origin: None,
+            disk: DiskConfig::default(),
         }
     }
 }
@@ -83,6 +89,10 @@ impl UrlParams {
                 None => return bad("an origin is http(s)://host or http(s)://host:port"),
             },
             "paused" => self.autoplay = value != "1",
+            "disk" => match value {
+                "slow" => self.disk = DiskConfig::slow(),
+                _ => return bad("disk=slow is the one disk on offer"),
+            },
             "embed" => self.embed = value != "0",
             "tour" if !value.is_empty() => self.tour = Some(value.to_string()),
             "step" => match value.parse::<usize>() {
@@ -161,7 +171,7 @@ mod tests {
     #[test]
     fn every_parameter_is_read() {
         let (p, problems) =
-            UrlParams::parse("?seed=7&nodes=9&load=2.5&paused=1&embed=1&tour=split-vote&step=3&autoplay=1&origin=https://blog.example/");
+            UrlParams::parse("?seed=7&nodes=9&load=2.5&paused=1&embed=1&tour=split-vote&step=3&autoplay=1&origin=https://blog.example/&disk=slow");
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             p,
@@ -175,6 +185,7 @@ mod tests {
                 step: 2,
                 from_start: true,
                 host_origin: Some("https://blog.example".into()),
+                disk: DiskConfig::slow(),
             }
         );
         assert_eq!(UrlParams::parse("").0, UrlParams::default());
@@ -184,10 +195,10 @@ mod tests {
     #[test]
     fn absurd_values_fall_back_and_say_why() {
         let (p, problems) = UrlParams::parse(
-            "?nodes=1000000&seed=-1&load=NaN&step=0&load=1e3&load=2000&load=.5&origin=javascript:x",
+            "?nodes=1000000&seed=-1&load=NaN&step=0&load=1e3&load=2000&load=.5&origin=javascript:x&disk=fast",
         );
         assert_eq!(p, UrlParams::default());
-        assert_eq!(problems.len(), 8, "{problems:?}");
+        assert_eq!(problems.len(), 9, "{problems:?}");
         assert!(problems[0].contains("3 to 9 nodes"));
         assert_eq!(parse_rate("0.125"), Some(0.125));
         assert_eq!(parse_rate("1000"), Some(1000.0));

@@ -210,6 +210,11 @@ fn server_state(s: &Server, h: &mut StableHasher) {
         .u64(node.last_applied())
         .u64(node.leader_hint().unwrap_or(0))
         .u64(s.incarnation);
+    // The disk: unsynced cells and the details' "on disk" rows follow it.
+    let durable = s.disk.durable_hard_state();
+    h.u64(s.disk.synced_index())
+        .u64(s.disk.unsynced_writes() as u64);
+    h.u64(durable.term).u64(durable.voted_for.unwrap_or(0));
     for (peer, pr) in node.progress() {
         h.u64(*peer).u64(pr.next_index).u64(pr.match_index);
     }

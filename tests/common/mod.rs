@@ -140,28 +140,35 @@ pub fn envelope(from: NodeId, to: NodeId, message: Message) -> Envelope {
     Envelope { from, to, message }
 }
 
-/// Feeds one message to `node` and returns what it produced.
+/// Feeds one message to `node` and returns what it produced. These helpers
+/// stand for a synchronous disk: what the input asked to persist is durable
+/// before they return, so the messages that waited for it are in
+/// `messages` too, after those that did not wait (`RaftNode::persisted_now`).
 pub fn step(node: &mut RaftNode, now: Time, from: NodeId, message: Message) -> Output {
     let mut out = Output::default();
     node.step(now, from, message, &mut out);
+    node.persisted_now(now, &mut out);
     out
 }
 
 pub fn tick(node: &mut RaftNode, now: Time) -> Output {
     let mut out = Output::default();
     node.tick(now, &mut out);
+    node.persisted_now(now, &mut out);
     out
 }
 
 pub fn propose(node: &mut RaftNode, now: Time, command: ClientCommand) -> Output {
     let mut out = Output::default();
     node.propose(now, command, &mut out);
+    node.persisted_now(now, &mut out);
     out
 }
 
 pub fn force_timeout(node: &mut RaftNode, now: Time) -> Output {
     let mut out = Output::default();
     node.force_timeout(now, &mut out);
+    node.persisted_now(now, &mut out);
     out
 }
 

@@ -31,6 +31,15 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
         c.network.loss,
         c.network.duplication
     );
+    if c.disk != Default::default() {
+        println!(
+            "disk: write {} us, fsync {} us, torn writes {}; crashes during writes {}",
+            c.disk.write_latency,
+            c.disk.fsync_latency,
+            c.disk.torn_write,
+            c.nemesis.crash_during_write
+        );
+    }
     if !derived.is_empty() {
         println!("derived from the seed:");
         for (name, value) in derived {
@@ -90,6 +99,7 @@ pub fn print_report(r: &RunReport) {
         r.hash_at_duration
     );
     println!("trace hash: {:016x}", r.trace_hash);
+    print_disk_faults(std::slice::from_ref(r));
     println!("verdict: {}", verdict(r));
 }
 
@@ -122,6 +132,7 @@ pub fn failure_reason(r: &RunReport) -> String {
 }
 
 pub fn print_sweep(reports: &[RunReport], wall: Duration) {
+    print_disk_faults(reports);
     let events: u64 = reports.iter().map(|r| r.events).sum();
     let safety: u64 = reports.iter().map(|r| r.violation_count).sum();
     let nonlinearizable = reports.iter().filter(|r| !r.linearizable()).count() as u64;
@@ -141,4 +152,19 @@ pub fn print_sweep(reports: &[RunReport], wall: Duration) {
         events,
         safety + nonlinearizable + liveness
     );
+}
+
+/// With `--disk-faults`: how often they bit (nothing otherwise).
+fn print_disk_faults(reports: &[RunReport]) {
+    let crashes: u64 = reports
+        .iter()
+        .map(|r| r.disk_faults.crashes_losing_writes)
+        .sum();
+    let torn: u64 = reports
+        .iter()
+        .map(|r| r.disk_faults.torn_records_dropped)
+        .sum();
+    if crashes + torn > 0 {
+        println!("disk faults: {crashes} crashes lost unsynced writes, {torn} torn records dropped by checksum");
+    }
 }

@@ -13,6 +13,7 @@
 use crate::json::MAX_INPUT;
 use crate::raft::{Time, Timing, MILLIS};
 use crate::sim::action::Action;
+use crate::sim::disk::DiskConfig;
 use crate::sim::network::NetworkConfig;
 use crate::sim::scenario::{ClientLoad, Scenario};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -22,6 +23,10 @@ use serde::{Deserialize, Serialize};
 /// The first byte of every link: which layout follows. Format 1 is the
 /// hand-made layout of `legacy_link`.
 pub const FORMAT: u8 = 2;
+/// Format 2 followed by the disk's settings: written only for a scenario
+/// whose disk is not the default, so every other link stays byte for byte
+/// what format 2 wrote.
+pub const FORMAT_WITH_DISK: u8 = 3;
 
 /// The playground's timing (`view::playground::playground_config`): most
 /// links come from there.
@@ -132,6 +137,7 @@ impl From<LinkScenario> for Scenario {
                 TimingPreset::Other(t) => t,
             },
             network: l.network.unwrap_or_default(),
+            disk: DiskConfig::default(),
             duration: l.duration.0,
             client_timeout: l.client_timeout.0,
             workload: l.workload,
@@ -142,11 +148,16 @@ impl From<LinkScenario> for Scenario {
     }
 }
 
-/// The bytes for `scenario`: the format byte, then postcard.
+/// The bytes for `scenario`: the format byte, then postcard (and the
+/// disk's settings after it when they are not the default).
 pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
-    let mut bytes = vec![FORMAT];
+    let with_disk = !scenario.disk.is_synchronous();
+    let mut bytes = vec![if with_disk { FORMAT_WITH_DISK } else { FORMAT }];
     // Serializing plain data into a Vec cannot fail.
     bytes.extend(postcard::to_allocvec(&LinkScenario::from(scenario)).expect("plain data"));
+    if with_disk {
+        bytes.extend(postcard::to_allocvec(&scenario.disk).expect("plain data"));
+    }
     bytes
 }
 
@@ -162,16 +173,21 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
     }
     match bytes.first() {
         Some(1) => crate::sim::legacy_link::from_bytes_unvalidated(bytes),
-        Some(&FORMAT) => {
-            let (link, rest): (LinkScenario, _) =
+        Some(&format @ (FORMAT | FORMAT_WITH_DISK)) => {
+            let (link, mut rest): (LinkScenario, _) =
                 postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;
+            let mut scenario: Scenario = link.into();
+            if format == FORMAT_WITH_DISK {
+                (scenario.disk, rest) =
+                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+            }
             if !rest.is_empty() {
                 return Err(format!("{} unexpected bytes at the end", rest.len()));
             }
-            Ok(link.into())
+            Ok(scenario)
         }
         Some(other) => Err(format!(
-            "format {other} is not supported: this build reads formats 1 and {FORMAT}"
+            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_DISK}"
         )),
         None => Err("it is empty".into()),
     }

@@ -35,6 +35,19 @@ fn network(rng: &mut Rng) -> NetworkConfig {
     }
 }
 
+/// The default disk two times in three (format 2), else a random one
+/// (format 3).
+fn disk(rng: &mut Rng) -> DiskConfig {
+    if rng.index(3) != 0 {
+        return DiskConfig::default();
+    }
+    DiskConfig {
+        write_latency: time(rng, SECONDS),
+        fsync_latency: time(rng, 60 * SECONDS),
+        torn_write: fraction(rng),
+    }
+}
+
 fn text(rng: &mut Rng) -> String {
     let chars = [
         'a',
@@ -127,6 +140,7 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
         nodes,
         timing,
         network: network(rng),
+        disk: disk(rng),
         duration: at + time(rng, step),
         client_timeout: time(rng, 3600 * SECONDS).max(1),
         workload: match rng.index(3) {
@@ -167,6 +181,23 @@ fn random_scenarios_round_trip_and_replay_to_the_same_hash() {
         let (a, b) = (s.run().unwrap(), back.run().unwrap());
         assert_eq!(a.trace_hash(), b.trace_hash());
     }
+}
+
+#[test]
+fn only_a_scenario_with_a_disk_writes_format_3() {
+    let mut s =
+        Scenario::from_json(include_str!("../../../docs/examples/minority-leader.json")).unwrap();
+    let plain = to_bytes(&s);
+    assert_eq!(plain[0], FORMAT);
+    s.disk = DiskConfig::faulty();
+    let bytes = to_bytes(&s);
+    assert_eq!(bytes[0], FORMAT_WITH_DISK);
+    assert_eq!(
+        &bytes[1..plain.len()],
+        &plain[1..],
+        "format 2, then the disk"
+    );
+    assert_eq!(from_bytes(&bytes), Ok(s));
 }
 
 #[test]

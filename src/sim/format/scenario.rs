@@ -9,6 +9,7 @@ use crate::raft::{Op, Time, Timing};
 use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
 use crate::sim::config::SimConfig;
+use crate::sim::disk::DiskConfig;
 use crate::sim::network::NetworkConfig;
 use crate::sim::simulation::Simulation;
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,8 @@ pub struct Scenario {
     pub timing: Timing,
     /// Latency, loss and duplication at the start.
     pub network: NetworkConfig,
+    /// Every server's disk; the default makes every write durable at once.
+    pub disk: DiskConfig,
     /// How long to run, in simulated microseconds.
     pub duration: Time,
     /// How long a client waits for an answer before the outcome is unknown.
@@ -89,6 +92,8 @@ struct ScenarioFile {
     timing: Timing,
     #[serde(default)]
     network: NetworkConfig,
+    #[serde(default, skip_serializing_if = "DiskConfig::is_synchronous")]
+    disk: DiskConfig,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     workload: Option<ClientLoad>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,7 +109,7 @@ impl Locate for Scenario {
         first_bad_member!(v;
             u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
             Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
-            Option<ClientLoad>, "workload"; Option<Time>, "cursor_us";
+            DiskConfig, "disk"; Option<ClientLoad>, "workload"; Option<Time>, "cursor_us";
             Option<u64>, "cursor_events"; Vec<ActionRecord>, "actions";
         )
     }
@@ -121,6 +126,12 @@ impl Locate for Timing {
 impl Locate for NetworkConfig {
     fn locate<V: Tree>(v: &V) -> String {
         first_bad_member!(v; Time, "latency_min_us"; Time, "latency_max_us"; f64, "loss"; f64, "duplication";)
+    }
+}
+
+impl Locate for DiskConfig {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v; Time, "write_latency_us"; Time, "fsync_latency_us"; f64, "torn_write";)
     }
 }
 
@@ -146,6 +157,7 @@ impl From<Scenario> for ScenarioFile {
             client_timeout_us: s.client_timeout,
             timing: s.timing,
             network: s.network,
+            disk: s.disk,
             workload: s.workload,
             cursor_us: s.cursor,
             cursor_events: s.cursor_events,
@@ -203,6 +215,7 @@ impl TryFrom<ScenarioFile> for Scenario {
             nodes: file.nodes,
             timing: file.timing,
             network: file.network,
+            disk: file.disk,
             duration: file.duration_us,
             client_timeout: file.client_timeout_us,
             workload: file.workload,
@@ -221,6 +234,7 @@ impl Scenario {
             nodes: self.nodes,
             timing: self.timing,
             network: self.network,
+            disk: self.disk,
             ..SimConfig::default()
         };
         config.workload.timeout = self.client_timeout;
@@ -296,6 +310,16 @@ impl Scenario {
             (
                 "\"election_timeout_max_us\"",
                 self.timing.election_timeout_max,
+                MAX_SETTING,
+            ),
+            (
+                "\"disk\": \"write_latency_us\"",
+                self.disk.write_latency,
+                MAX_SETTING,
+            ),
+            (
+                "\"disk\": \"fsync_latency_us\"",
+                self.disk.fsync_latency,
                 MAX_SETTING,
             ),
         ];
@@ -393,6 +417,7 @@ mod tests {
             nodes: 5,
             timing: Timing::default(),
             network: NetworkConfig::default(),
+            disk: DiskConfig::default(),
             duration: 10 * SECONDS,
             client_timeout: 5 * SECONDS,
             workload: None,
@@ -462,6 +487,23 @@ mod tests {
     /// The trace hash of `sample()`, also asserted by the wasm test in
     /// tests/browser.rs: native and browser runs of one scenario agree.
     pub const SAMPLE_HASH: u64 = 1787152094570809161;
+
+    #[test]
+    fn the_disk_is_optional_and_written_only_when_not_the_default() {
+        assert!(!sample().to_json().contains("\"disk\""));
+        let slow = Scenario {
+            disk: DiskConfig::faulty(),
+            ..sample()
+        };
+        let json = slow.to_json();
+        assert!(json.contains("\"fsync_latency_us\": 4000"), "{json}");
+        assert_eq!(Scenario::from_json(&json), Ok(slow.clone()));
+        let hash = slow.run().unwrap().trace_hash();
+        assert_ne!(hash, SAMPLE_HASH, "a slow disk changes the run");
+        let bad = json.replace("\"torn_write\": 0.25", "\"torn_write\": 2");
+        let err = Scenario::from_json(&bad).unwrap_err();
+        assert!(err.contains("torn_write must be 0..=1"), "{err}");
+    }
 
     #[test]
     fn bad_scenarios_say_what_is_wrong() {

@@ -90,17 +90,18 @@ impl Simulation {
         self.server_mut(id).up = true;
         self.record_state(id);
         self.rearm_timer(id);
+        self.release_on_resume(id);
     }
 
-    /// Crash and reboot from persisted state, with a fresh random stream.
+    /// Crash and reboot from what the disk kept, with a fresh random stream.
     fn restart(&mut self, id: NodeId) {
         let now = self.now;
         let seed = self.config.seed;
+        let stored = self.crash_and_recover(id);
         let server = self.server_mut(id);
         server.incarnation += 1;
         let rng = node_stream(seed, id, server.incarnation);
         let config = server.node.config().clone();
-        let stored = server.node.persistent().clone();
         server.node = RaftNode::restart(id, config, stored, rng, now);
         server.up = true;
         server.timer_at = None;
@@ -113,9 +114,9 @@ impl Simulation {
             return;
         }
         let now = self.now;
-        let mut out = std::mem::take(&mut self.out);
+        let mut out = self.take_out();
         self.server_mut(id).node.force_timeout(now, &mut out);
-        self.out = out;
+        self.put_out(out);
         self.after_input(id);
     }
 

@@ -1,6 +1,7 @@
 //! Everything that defines a run, besides the actions taken during it.
 
 use crate::raft::{Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
+use crate::sim::disk::DiskConfig;
 use crate::sim::nemesis::NemesisConfig;
 use crate::sim::network::NetworkConfig;
 use crate::sim::workload::WorkloadConfig;
@@ -24,6 +25,8 @@ pub struct SimConfig {
     pub workload: WorkloadConfig,
     /// The random faults, if enabled.
     pub nemesis: NemesisConfig,
+    /// Every server's disk: synchronous by default.
+    pub disk: DiskConfig,
     /// Deliberate bugs in every server, for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
     /// Cap on entries carried by one AppendEntries, passed to every server.
@@ -41,6 +44,7 @@ impl Default for SimConfig {
             network: NetworkConfig::default(),
             workload: WorkloadConfig::default(),
             nemesis: NemesisConfig::default(),
+            disk: DiskConfig::default(),
             unsafe_switches: UnsafeSwitches::none(),
             max_entries_per_append: 64,
             record_trace: false,
@@ -62,12 +66,23 @@ impl SimConfig {
         self
     }
 
+    /// Disks that lose what is not yet durable (`--disk-faults`): writes
+    /// take [`DiskConfig::faulty`]'s time to become durable, a crash may
+    /// tear the record being written, and the nemesis (when on) crashes a
+    /// server during one write in twenty.
+    pub fn with_disk_faults(mut self) -> Self {
+        self.disk = DiskConfig::faulty();
+        self.nemesis.crash_during_write = 0.05;
+        self
+    }
+
     /// Rejects numbers that make no sense, with a message that says which.
     pub fn validate(&self) -> Result<(), String> {
         let t = &self.timing;
         let n = &self.network;
         let w = &self.workload;
-        let checks: [(bool, String); 10] = [
+        let d = &self.disk;
+        let checks: [(bool, String); 12] = [
             (
                 (1..=MAX_NODES).contains(&self.nodes),
                 format!("nodes must be 1..={MAX_NODES}, got {}", self.nodes),
@@ -104,6 +119,14 @@ impl SimConfig {
             (
                 self.max_entries_per_append > 0 && (1..=1000).contains(&w.keys),
                 "max entries per append must be positive and keys 1..=1000".into(),
+            ),
+            (
+                d.write_latency <= 60 * SECONDS && d.fsync_latency <= 60 * SECONDS,
+                "disk latencies must be at most 60s".into(),
+            ),
+            (
+                (0.0..=1.0).contains(&d.torn_write),
+                format!("torn_write must be 0..=1, got {}", d.torn_write),
             ),
         ];
         match checks.into_iter().find(|(ok, _)| !ok) {

@@ -1,14 +1,17 @@
 //! The simulated world: time and the event queue (`simulation`), the
-//! network, the clients (`workload`), the nemesis, the actions a person or
+//! network, each server's disk (`disk`, and `persist` for what waits on
+//! it), the clients (`workload`), the nemesis, the actions a person or
 //! a scenario takes, the configuration, and whole runs with their phases
 //! (`run`). One seed decides everything in it.
 
 pub mod action;
 mod apply_action;
 pub mod config;
+pub mod disk;
 pub mod nemesis;
 pub mod network;
 pub mod node_status;
+mod persist;
 pub mod run;
 pub mod simulation;
 pub mod workload;

@@ -21,12 +21,17 @@ pub struct ClusterView<'a> {
 }
 
 /// Whether the nemesis strikes, and how often.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct NemesisConfig {
     /// Off by default; `--faults all` turns it on.
     pub enabled: bool,
     /// Mean time between faults.
     pub mean_interval: Time,
+    /// Probability, 0..=1, that the nemesis crashes a server while a write
+    /// it just issued is on its way to durable (0 by default;
+    /// `--disk-faults` turns it on). Only a disk with latency has such a
+    /// moment.
+    pub crash_during_write: f64,
 }
 
 impl Default for NemesisConfig {
@@ -34,6 +39,7 @@ impl Default for NemesisConfig {
         NemesisConfig {
             enabled: false,
             mean_interval: 400 * MILLIS,
+            crash_during_write: 0.0,
         }
     }
 }
@@ -45,12 +51,32 @@ pub struct Nemesis {
     /// Whether and how often it strikes.
     pub config: NemesisConfig,
     rng: Rng,
+    /// For crashes during writes: a stream apart, so that turning them on
+    /// shifts none of the draws above.
+    write_rng: Rng,
 }
 
 impl Nemesis {
-    /// A nemesis drawing from `rng`, a stream of its own.
-    pub fn new(config: NemesisConfig, rng: Rng) -> Self {
-        Nemesis { config, rng }
+    /// A nemesis drawing from `rng` and `write_rng`, streams of its own.
+    pub fn new(config: NemesisConfig, rng: Rng, write_rng: Rng) -> Self {
+        Nemesis {
+            config,
+            rng,
+            write_rng,
+        }
+    }
+
+    /// A write was issued at `issued` and will be durable at `durable`:
+    /// maybe crash its server in between, when the write can be lost (or
+    /// torn). Returns when. Draws nothing unless such crashes are on.
+    pub fn crash_during_write(&mut self, issued: Time, durable: Time) -> Option<Time> {
+        let p = self.config.crash_during_write;
+        if !self.config.enabled || p <= 0.0 || durable <= issued {
+            return None;
+        }
+        self.write_rng
+            .chance(p)
+            .then(|| self.write_rng.range_inclusive(issued, durable - 1))
     }
 
     /// Time until the next fault.

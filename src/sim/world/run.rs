@@ -3,6 +3,7 @@
 
 use crate::raft::{LogIndex, NodeId, Term, Time, SECONDS};
 use crate::sim::config::SimConfig;
+use crate::sim::disk::DiskFaultCounts;
 use crate::sim::history::Outcome;
 use crate::sim::invariants::Violation;
 use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
@@ -75,6 +76,9 @@ pub struct RunReport {
     pub linearizability: LinearizabilityReport,
     /// What the liveness phase saw.
     pub liveness: Liveness,
+    /// How often the disks' faults bit (absent from JSON when never).
+    #[serde(skip_serializing_if = "DiskFaultCounts::is_zero")]
+    pub disk_faults: DiskFaultCounts,
 }
 
 impl RunReport {
@@ -231,5 +235,6 @@ fn report(
         violation_count: sim.checker().violation_count(),
         linearizability: linearizability::check(&history.to_vec(), linearizability_steps),
         liveness,
+        disk_faults: sim.disk_faults(),
     }
 }

@@ -24,13 +24,16 @@
 //! * `commit`: commit indexes and applies (committed entries stable, Leader
 //!   Completeness as entries commit, State Machine Safety, index order);
 //! * `messages`: what servers send (one vote per term, acknowledged entries
-//!   held, AppendEntries that match the leader's log).
+//!   held, AppendEntries that match the leader's log);
+//! * `recovery`: a crash that lost writes, and the server's view rewound to
+//!   what its disk kept.
 
 mod commit;
 mod invariant;
 mod leadership;
 mod log_mirror;
 mod messages;
+mod recovery;
 mod server_view;
 #[cfg(test)]
 mod tests;

@@ -86,7 +86,9 @@ fn index_order_fires_for_a_commit_index_that_went_back() {
         let mut n1 = server(1, &[1], 0, None, &[]);
         let mut out = Output::default();
         n1.force_timeout(h.now, &mut out);
+        n1.persisted_now(h.now, &mut out);
         n1.propose(h.now, command("x"), &mut out);
+        n1.persisted_now(h.now, &mut out);
         out.applied.clear();
         h.observe(&n1, &out);
         assert_eq!(n1.commit_index(), 2);

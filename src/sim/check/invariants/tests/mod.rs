@@ -58,6 +58,8 @@ impl Harness {
     fn input(&mut self, node: &mut RaftNode, input: impl FnOnce(&mut RaftNode, Time, &mut Output)) {
         let mut out = Output::default();
         input(node, self.now, &mut out);
+        // A synchronous disk: what waited for durability leaves now.
+        node.persisted_now(self.now, &mut out);
         self.observe(node, &out);
     }
 
@@ -168,7 +170,9 @@ fn elected_unobserved(from_term: Term, entries: &[Entry]) -> RaftNode {
     let mut n1 = server(1, &[1, 2, 3], from_term, None, entries);
     let mut out = Output::default();
     n1.force_timeout(0, &mut out);
+    n1.persisted_now(0, &mut out);
     n1.step(0, 2, vote(from_term + 1), &mut out);
+    n1.persisted_now(0, &mut out);
     n1
 }
 

@@ -1,0 +1,197 @@
+//! The disk on its own: writes on their way to durable, crashes that lose
+//! them, torn records caught by their checksums.
+
+use super::*;
+use crate::raft::{LogChange, Message, MILLIS};
+
+const SLOW: DiskConfig = DiskConfig {
+    write_latency: MILLIS,
+    fsync_latency: 4 * MILLIS,
+    torn_write: 0.0,
+};
+
+fn entry(term: u64) -> Entry {
+    Entry {
+        term,
+        payload: Payload::Noop,
+    }
+}
+
+fn log_of(terms: &[u64]) -> RaftLog {
+    let mut log = RaftLog::new();
+    for &t in terms {
+        log.append(entry(t));
+    }
+    log
+}
+
+/// The output of an input that set term and vote and changed the log.
+fn output(term: u64, vote: Option<u64>, changes: &[LogChange]) -> Output {
+    Output {
+        hard_state: Some(HardState {
+            term,
+            voted_for: vote,
+        }),
+        log_changes: changes.to_vec(),
+        ..Output::default()
+    }
+}
+
+fn reply(to: u64) -> Envelope {
+    let message = Message::RequestVoteReply {
+        term: 1,
+        vote_granted: true,
+    };
+    Envelope {
+        from: 2,
+        to,
+        message,
+    }
+}
+
+fn appended(from: LogIndex, to: LogIndex) -> LogChange {
+    LogChange::Appended { from, to }
+}
+
+#[test]
+fn a_synchronous_disk_makes_every_write_durable_at_once() {
+    let mut disk = Disk::new();
+    let out = output(1, Some(1), &[appended(1, 2)]);
+    assert_eq!(
+        disk.issue(0, &DiskConfig::default(), &out, &log_of(&[1, 1])),
+        None
+    );
+    assert_eq!(disk.durable_log().last_index(), 2);
+    assert_eq!(disk.unsynced_writes(), 0, "nothing for replies to wait for");
+}
+
+#[test]
+fn writes_become_durable_after_write_and_fsync_in_order() {
+    let mut disk = Disk::new();
+    let first = disk.issue(0, &SLOW, &output(1, Some(1), &[]), &RaftLog::new());
+    assert_eq!(first, Some(5 * MILLIS));
+    disk.hold(&mut vec![reply(1)]);
+    let second = disk.issue(
+        MILLIS,
+        &SLOW,
+        &output(1, Some(1), &[appended(1, 1)]),
+        &log_of(&[1]),
+    );
+    assert_eq!(second, Some(6 * MILLIS));
+    assert!(disk.sync(5 * MILLIS - 1).is_empty());
+    assert_eq!(disk.durable_hard_state(), HardState::default());
+    assert_eq!(disk.sync(5 * MILLIS), vec![reply(1)]);
+    assert_eq!(disk.durable_hard_state().voted_for, Some(1));
+    assert_eq!(
+        (disk.durable_log().last_index(), disk.unsynced_writes()),
+        (0, 1)
+    );
+    disk.sync(6 * MILLIS);
+    assert_eq!(
+        (disk.durable_log().last_index(), disk.unsynced_writes()),
+        (1, 0)
+    );
+}
+
+#[test]
+fn a_crash_before_fsync_loses_the_unsynced_vote_and_entries() {
+    let mut disk = Disk::new();
+    disk.issue(
+        0,
+        &DiskConfig::default(),
+        &output(1, None, &[appended(1, 1)]),
+        &log_of(&[1]),
+    );
+    disk.issue(
+        0,
+        &SLOW,
+        &output(2, Some(3), &[appended(2, 3)]),
+        &log_of(&[1, 2, 2]),
+    );
+    disk.hold(&mut vec![reply(3)]);
+    assert_eq!(disk.synced_index(), 1);
+    disk.crash(4 * MILLIS, false);
+    let recovery = disk.recover();
+    assert_eq!(recovery.state.current_term, 1, "the term 2 write was lost");
+    assert_eq!(recovery.state.voted_for, None, "and with it the vote");
+    assert_eq!(recovery.state.log, log_of(&[1]));
+    assert_eq!(recovery.dropped_torn, None);
+    assert!(disk.sync(9 * MILLIS).is_empty(), "the vote reply died too");
+}
+
+#[test]
+fn a_truncation_not_yet_durable_leaves_the_old_entries_on_disk() {
+    let mut disk = Disk::new();
+    let sync = DiskConfig::default();
+    disk.issue(
+        0,
+        &sync,
+        &output(1, None, &[appended(1, 3)]),
+        &log_of(&[1, 1, 1]),
+    );
+    let changes = [LogChange::Truncated { from: 2 }, appended(2, 2)];
+    disk.issue(0, &SLOW, &output(2, None, &changes), &log_of(&[1, 2]));
+    assert_eq!(disk.synced_index(), 1, "memory and disk agree up to 1");
+    disk.crash(MILLIS, false);
+    assert_eq!(disk.recover().state.log, log_of(&[1, 1, 1]));
+}
+
+#[test]
+fn a_torn_record_fails_its_checksum_and_is_dropped() {
+    let mut disk = Disk::new();
+    disk.issue(
+        0,
+        &DiskConfig::default(),
+        &output(1, None, &[appended(1, 1)]),
+        &log_of(&[1]),
+    );
+    disk.issue(
+        0,
+        &SLOW,
+        &output(1, None, &[appended(2, 3)]),
+        &log_of(&[1, 1, 1]),
+    );
+    assert!(!disk.could_tear(MILLIS - 1), "not yet on the device");
+    assert!(disk.could_tear(MILLIS));
+    disk.crash(2 * MILLIS, true);
+    let torn = disk.torn().cloned().expect("a torn record");
+    assert_eq!(torn.index, 2);
+    assert_ne!(
+        checksum(torn.index, &torn.entry),
+        torn.checksum,
+        "what reads back is not what was written"
+    );
+    assert_eq!(torn.entry.term, 0, "without the checksum: a term-0 entry");
+    let recovery = disk.recover();
+    assert_eq!(recovery.dropped_torn, Some(2));
+    assert_eq!(recovery.state.log, log_of(&[1]));
+    assert!(disk.torn().is_none(), "recovery truncated it");
+}
+
+#[test]
+fn recovery_ends_the_log_at_the_first_bad_checksum() {
+    let mut disk = Disk::new();
+    let out = output(1, None, &[appended(1, 3)]);
+    disk.issue(0, &DiskConfig::default(), &out, &log_of(&[1, 1, 1]));
+    *disk.checksums.make_mut(1) ^= 1;
+    assert_eq!(disk.recover().state.log, log_of(&[1]));
+}
+
+#[test]
+fn only_an_append_after_the_durable_log_can_tear() {
+    let mut disk = Disk::new();
+    disk.issue(
+        0,
+        &DiskConfig::default(),
+        &output(1, None, &[appended(1, 2)]),
+        &log_of(&[1, 1]),
+    );
+    let out = output(2, None, &[LogChange::Truncated { from: 2 }]);
+    disk.issue(0, &SLOW, &out, &log_of(&[1]));
+    assert!(
+        !disk.could_tear(3 * MILLIS),
+        "a truncation writes no record"
+    );
+    disk.crash(3 * MILLIS, true);
+    assert!(disk.torn().is_none());
+}

@@ -273,6 +273,9 @@ fn reply_before_persist_is_caught_with_disk_faults() {
         UnsafeSwitch::ReplyBeforePersist,
         Faults::AllWithDisk,
         &[
+            // The root cause, seen in what the server sent: a vote granted,
+            // lost in a crash, and granted again to another candidate.
+            Invariant::OneVotePerTerm,
             Invariant::ElectionSafety,
             Invariant::LeaderCompleteness,
             Invariant::StateMachineSafety,

@@ -77,6 +77,14 @@ impl InvariantChecker {
         match_index: LogIndex,
     ) {
         let id = node.id();
+        // An acknowledgement vouches for the log as it was in its own term.
+        // One held until its entries were durable (the disk model) may
+        // leave after the follower moved to a later term and a new leader
+        // rewrote its log: it was true when its entries became durable, as
+        // for any acknowledgement still in flight when a follower moves on.
+        if node.current_term() != term {
+            return;
+        }
         let last = node.log().last_index();
         if match_index > last {
             let detail = format!(

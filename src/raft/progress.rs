@@ -65,6 +65,17 @@ mod tests {
         assert_eq!(p.next_index, 11);
     }
 
+    /// Found by cargo-mutants: `match_index * 1` for `+ 1` survived, as
+    /// every test's nextIndex was already past the match. A follower that
+    /// matched beyond what was sent (a new leader's first reply) gets the
+    /// entry after its match next (Figure 2: nextIndex = matchIndex + 1).
+    #[test]
+    fn a_match_past_next_index_moves_next_index_after_it() {
+        let mut p = Progress::new(0);
+        p.record_match(5);
+        assert_eq!((p.match_index, p.next_index), (5, 6));
+    }
+
     #[test]
     fn stale_rejection_is_ignored_and_back_off_is_bounded() {
         let mut p = Progress::new(10);

@@ -92,13 +92,7 @@ impl RaftNode {
     /// (thesis §10.2.1), which its acknowledgement to itself reports. etcd's
     /// leader does the same with a MsgAppResp to itself.
     pub(super) fn ack_own_append(&self, index: LogIndex, out: &mut Output) {
-        let ack = Message::AppendEntriesReply {
-            term: self.current_term(),
-            success: true,
-            match_index: index,
-            rejected_index: 0,
-            hint: Default::default(),
-        };
+        let ack = Message::append_success(self.current_term(), index);
         self.send_after_persist(self.id, ack, out);
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::raft::command::{ClientCommand, Op, Payload};
 use crate::raft::log::Entry;
-use crate::raft::message::{ConflictHint, Envelope, Message};
+use crate::raft::message::{Envelope, Message};
 use crate::raft::output::{HardState, LogChange, Output};
 use crate::raft::unsafe_switches::{UnsafeSwitch, UnsafeSwitches};
 use crate::raft::{Config, LogIndex, NodeId, RaftNode, Rng, Role, Term};
@@ -44,13 +44,7 @@ fn append(term: Term, entries: Vec<Entry>, leader_commit: LogIndex) -> Message {
 }
 
 fn ack(term: Term, match_index: LogIndex) -> Message {
-    Message::AppendEntriesReply {
-        term,
-        success: true,
-        match_index,
-        rejected_index: 0,
-        hint: ConflictHint::default(),
-    }
+    Message::append_success(term, match_index)
 }
 
 fn envelope(from: NodeId, to: NodeId, message: Message) -> Envelope {

@@ -84,6 +84,18 @@ pub struct ConflictHint {
 }
 
 impl Message {
+    /// A successful AppendEntries reply: the sender holds the leader's
+    /// entries through `match_index` (Figure 2).
+    pub fn append_success(term: Term, match_index: LogIndex) -> Message {
+        Message::AppendEntriesReply {
+            term,
+            success: true,
+            match_index,
+            rejected_index: 0,
+            hint: ConflictHint::default(),
+        }
+    }
+
     /// The sender's current term when it sent the message; any server that
     /// sees a higher term than its own adopts it (§5.1).
     pub fn term(&self) -> Term {

@@ -117,13 +117,7 @@ pub fn append(
 }
 
 pub fn append_ok(term: Term, match_index: LogIndex) -> Message {
-    Message::AppendEntriesReply {
-        term,
-        success: true,
-        match_index,
-        rejected_index: 0,
-        hint: ConflictHint::default(),
-    }
+    Message::append_success(term, match_index)
 }
 
 pub fn append_reject(term: Term, rejected_index: LogIndex, hint: ConflictHint) -> Message {

@@ -2,7 +2,7 @@
 //! match the leader's log: each broken alone by what a server sends.
 
 use super::*;
-use crate::raft::{ConflictHint, Envelope, UnsafeSwitch, UnsafeSwitches};
+use crate::raft::{Envelope, UnsafeSwitch, UnsafeSwitches};
 
 pub(super) const TESTED: &[Invariant] = &[
     Invariant::OneVotePerTerm,
@@ -17,13 +17,7 @@ fn sent(from: NodeId, to: NodeId, message: Message) -> Output {
 }
 
 fn ack(term: Term, match_index: LogIndex) -> Message {
-    Message::AppendEntriesReply {
-        term,
-        success: true,
-        match_index,
-        rejected_index: 0,
-        hint: ConflictHint::default(),
-    }
+    Message::append_success(term, match_index)
 }
 
 fn append(term: Term, prev: (LogIndex, Term), entries: Vec<Entry>) -> Message {

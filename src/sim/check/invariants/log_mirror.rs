@@ -48,7 +48,7 @@ impl InvariantChecker {
         for change in changes {
             faithful = match *change {
                 LogChange::Truncated { from } => {
-                    self.mirror_truncate(now, node.id(), leader_of, view, from);
+                    self.mirror_truncate(now, node, leader_of, view, from);
                     true
                 }
                 LogChange::Appended { from, to } => {
@@ -95,7 +95,7 @@ impl InvariantChecker {
         // as the truncation it is, so that the committed-entry and Leader
         // Append-Only checks see it however it was reported.
         if from <= held {
-            self.mirror_truncate(now, node.id(), leader_of, view, from);
+            self.mirror_truncate(now, node, leader_of, view, from);
         }
         (from..=to).all(|index| self.mirror_append(now, node, view, index))
     }
@@ -106,11 +106,12 @@ impl InvariantChecker {
     fn mirror_truncate(
         &mut self,
         now: Time,
-        id: NodeId,
+        node: &RaftNode,
         leader_of: Option<Term>,
         view: &mut ServerView,
         from: LogIndex,
     ) {
+        let id = node.id();
         let from = from.max(1);
         if from > view.mirrored_len() {
             return; // nothing held there: nothing deleted
@@ -119,23 +120,37 @@ impl InvariantChecker {
             let detail = format!("leader of term {term} deleted its entries from index {from}");
             self.report(Invariant::LeaderAppendOnly, now, vec![id], detail);
         }
-        self.check_truncation_spares_committed(now, id, view, from);
+        self.check_truncation_spares_committed(now, id, node.current_term(), view, from);
         view.prefix.truncate(from as usize - 1);
     }
 
+    /// A server in `term` deleted its entries from `from` on: none of them
+    /// may be committed, unless it was committed in a later term than the
+    /// server's. Leader Completeness (§5.4) says that every leader of the
+    /// committing term or later holds the entry, so only a leader of an
+    /// earlier term can send an AppendEntries that conflicts with it, and
+    /// only a server that has not yet heard of the committing term accepts
+    /// that (a message from a deposed leader, late by election timeouts).
+    /// That server's copy was not part of the majority that committed the
+    /// entry, which keeps it.
     fn check_truncation_spares_committed(
         &mut self,
         now: Time,
         id: NodeId,
+        term: Term,
         view: &ServerView,
         from: LogIndex,
     ) {
-        let Some(committed) = self.committed.get(from as usize - 1).copied() else {
-            return;
-        };
-        if view.prefix_at(from) == Some(committed.prefix) {
+        // The server's entries agree with the committed ones up to the first
+        // that differs (the prefix hashes chain): those are what it deleted.
+        let end = self.committed_len().min(view.mirrored_len());
+        let deleted = (from..=end)
+            .take_while(|&i| view.prefix_at(i) == Some(self.committed[i as usize - 1].prefix))
+            .find(|&i| self.committed[i as usize - 1].in_term <= term);
+        if let Some(index) = deleted {
+            let committed = self.committed[index as usize - 1];
             let detail = format!(
-                "deleted index {from} (term {}), committed by node {}",
+                "deleted index {index} (term {}), committed by node {}",
                 committed.term, committed.by
             );
             self.report(

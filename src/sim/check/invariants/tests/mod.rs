@@ -11,6 +11,7 @@
 
 mod crafted_logs;
 mod elections_and_commits;
+mod late_truncation;
 mod messages_sent;
 mod reported_changes;
 

@@ -244,7 +244,8 @@ impl InvariantChecker {
                         );
                         self.report(Invariant::LeaderAppendOnly, now, vec![id], detail);
                     }
-                    self.check_truncation_spares_committed(now, id, view, from);
+                    let term = node.current_term();
+                    self.check_truncation_spares_committed(now, id, term, view, from);
                     view.prefix.truncate(from.saturating_sub(1) as usize);
                 }
                 LogChange::Appended { from, to } => {
@@ -262,19 +263,33 @@ impl InvariantChecker {
         );
     }
 
+    /// A server in `term` deleted its entries from `from` on: none of them
+    /// may be committed, unless it was committed in a later term than the
+    /// server's. Leader Completeness (§5.4) says that every leader of the
+    /// committing term or later holds the entry, so only a leader of an
+    /// earlier term can send an AppendEntries that conflicts with it, and
+    /// only a server that has not yet heard of the committing term accepts
+    /// that (a delayed message from a deposed leader, say). That server's
+    /// copy was not part of the majority that committed the entry, which
+    /// keeps it.
     fn check_truncation_spares_committed(
         &mut self,
         now: Time,
         id: NodeId,
+        term: Term,
         view: &ServerView,
         from: LogIndex,
     ) {
-        let Some(committed) = self.committed.get(from as usize - 1).copied() else {
-            return;
-        };
-        if view.prefix_at(from) == Some(committed.prefix) {
+        // The server's entries agree with the committed ones up to the first
+        // that differs (the prefix hashes chain): those are what it deleted.
+        let end = self.committed_len().min(view.prefix.len() as LogIndex);
+        let deleted = (from..=end)
+            .take_while(|&i| view.prefix_at(i) == Some(self.committed[i as usize - 1].prefix))
+            .find(|&i| self.committed[i as usize - 1].in_term <= term);
+        if let Some(index) = deleted {
+            let committed = self.committed[index as usize - 1];
             let detail = format!(
-                "deleted index {from} (term {}), committed by node {}",
+                "deleted index {index} (term {}), committed by node {}",
                 committed.term, committed.by
             );
             self.report(
@@ -513,6 +528,10 @@ pub fn tally(violations: &[Violation]) -> Vec<(Invariant, usize)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "invariants_truncation_tests.rs"]
+mod truncation_tests;
 
 #[cfg(test)]
 mod tally_tests {

@@ -129,6 +129,7 @@ impl Playground {
             nodes,
             timing: config.timing,
             network: config.network,
+            faults: config.faults,
             duration: 0,
             client_timeout: config.workload.timeout,
             workload: (rate > 0.0).then(|| ClientLoad {

@@ -9,19 +9,27 @@
 //! paper's or the playground's, the network and the workload are absent
 //! when they are the defaults, times count milliseconds when they are whole
 //! milliseconds, and action times are the gap since the one before.
+//!
+//! Format 3 is format 2 followed by the settings added since (`LinkExtras`:
+//! the fault model). It is written only for a scenario that uses them, so
+//! every other link is byte for byte what it was, and opens in builds that
+//! predate format 3.
 
 use crate::json::MAX_INPUT;
 use crate::raft::{Time, Timing, MILLIS};
 use crate::sim::action::Action;
+use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
 use crate::sim::scenario::{ClientLoad, Scenario};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-/// The first byte of every link: which layout follows. Format 1 is the
-/// hand-made layout of `legacy_link`.
+/// The first byte of a link of a scenario without version-3 settings: which
+/// layout follows. Format 1 is the hand-made layout of `legacy_link`.
 pub const FORMAT: u8 = 2;
+/// The first byte of a link with the settings added since format 2.
+pub const FORMAT_WITH_EXTRAS: u8 = 3;
 
 /// The playground's timing (`view::playground::playground_config`): most
 /// links come from there.
@@ -53,6 +61,50 @@ enum TimingPreset {
     /// The playground's 100-200 ms.
     Playground,
     Other(Timing),
+}
+
+/// What format 3 adds after format 2's body: the fault model, in a fixed
+/// postcard layout (the JSON one leaves default fields out, which postcard
+/// cannot read back).
+#[derive(Serialize, Deserialize)]
+struct LinkExtras {
+    /// Probability, least and greatest extra delay; absent when off.
+    latency_tail: Option<(f64, LinkTime, LinkTime)>,
+    partitions: PartitionMode,
+    paused_inbox: PausedInbox,
+}
+
+impl LinkExtras {
+    fn of(s: &Scenario) -> Option<LinkExtras> {
+        if s.faults.is_off() {
+            return None;
+        }
+        let tail = s.faults.latency_tail;
+        Some(LinkExtras {
+            latency_tail: (!tail.is_default()).then_some((
+                tail.probability,
+                LinkTime(tail.min),
+                LinkTime(tail.max),
+            )),
+            partitions: s.faults.partitions,
+            paused_inbox: s.faults.paused_inbox,
+        })
+    }
+
+    fn apply(self, s: &mut Scenario) {
+        let (probability, min, max) = self
+            .latency_tail
+            .map_or((0.0, 0, 0), |(p, min, max)| (p, min.0, max.0));
+        s.faults = FaultModel {
+            latency_tail: LatencyTail {
+                probability,
+                min,
+                max,
+            },
+            partitions: self.partitions,
+            paused_inbox: self.paused_inbox,
+        };
+    }
 }
 
 /// A time as one varint: whole milliseconds `ms << 1`, anything else
@@ -132,6 +184,7 @@ impl From<LinkScenario> for Scenario {
                 TimingPreset::Other(t) => t,
             },
             network: l.network.unwrap_or_default(),
+            faults: FaultModel::default(),
             duration: l.duration.0,
             client_timeout: l.client_timeout.0,
             workload: l.workload,
@@ -142,11 +195,19 @@ impl From<LinkScenario> for Scenario {
     }
 }
 
-/// The bytes for `scenario`: the format byte, then postcard.
+/// The bytes for `scenario`: the format byte, then postcard (format 3: of
+/// the extras too).
 pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
-    let mut bytes = vec![FORMAT];
+    let extras = LinkExtras::of(scenario);
+    let mut bytes = vec![match extras {
+        Some(_) => FORMAT_WITH_EXTRAS,
+        None => FORMAT,
+    }];
     // Serializing plain data into a Vec cannot fail.
     bytes.extend(postcard::to_allocvec(&LinkScenario::from(scenario)).expect("plain data"));
+    if let Some(extras) = extras {
+        bytes.extend(postcard::to_allocvec(&extras).expect("plain data"));
+    }
     bytes
 }
 
@@ -162,16 +223,23 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
     }
     match bytes.first() {
         Some(1) => crate::sim::legacy_link::from_bytes_unvalidated(bytes),
-        Some(&FORMAT) => {
-            let (link, rest): (LinkScenario, _) =
+        Some(&format @ (FORMAT | FORMAT_WITH_EXTRAS)) => {
+            let (link, mut rest): (LinkScenario, _) =
                 postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;
+            let mut scenario = Scenario::from(link);
+            if format == FORMAT_WITH_EXTRAS {
+                let (extras, after): (LinkExtras, _) =
+                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+                extras.apply(&mut scenario);
+                rest = after;
+            }
             if !rest.is_empty() {
                 return Err(format!("{} unexpected bytes at the end", rest.len()));
             }
-            Ok(link.into())
+            Ok(scenario)
         }
         Some(other) => Err(format!(
-            "format {other} is not supported: this build reads formats 1 and {FORMAT}"
+            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_EXTRAS}"
         )),
         None => Err("it is empty".into()),
     }

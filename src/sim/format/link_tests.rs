@@ -35,6 +35,24 @@ fn network(rng: &mut Rng) -> NetworkConfig {
     }
 }
 
+/// Off half the time; otherwise each setting on or off at random.
+fn faults(rng: &mut Rng) -> FaultModel {
+    if rng.index(2) == 0 {
+        return FaultModel::default();
+    }
+    let max = time(rng, 60 * SECONDS);
+    let tail = LatencyTail {
+        probability: fraction(rng),
+        min: rng.range_inclusive(0, max),
+        max,
+    };
+    FaultModel {
+        latency_tail: [LatencyTail::default(), tail][rng.index(2)],
+        partitions: [PartitionMode::Drop, PartitionMode::Hold][rng.index(2)],
+        paused_inbox: [PausedInbox::Drop, PausedInbox::Keep][rng.index(2)],
+    }
+}
+
 fn text(rng: &mut Rng) -> String {
     let chars = [
         'a',
@@ -142,6 +160,8 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
         cursor: (rng.index(2) == 0).then(|| time(rng, at)),
         cursor_events: None,
         actions,
+        // Drawn last, so the other fields are those drawn before it existed.
+        faults: faults(rng),
     };
     assert_eq!(s.validate(), Ok(()), "{s:?}");
     s

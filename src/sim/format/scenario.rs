@@ -9,12 +9,15 @@ use crate::raft::{Op, Time, Timing};
 use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
 use crate::sim::config::SimConfig;
+use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
 use crate::sim::simulation::Simulation;
 use serde::{Deserialize, Serialize};
 
 /// The format version this build writes. It reads this one and every
-/// earlier one (version 1 has no `workload` and no `cursor_us`).
+/// earlier one (version 1 has no `workload` and no `cursor_us`). `faults`
+/// came later within version 2, as an optional field: absent, it is the
+/// behaviour before it existed.
 pub const VERSION: u64 = 2;
 /// More actions than this are refused (a hostile file cannot exhaust memory).
 pub const MAX_ACTIONS: usize = 10_000;
@@ -32,6 +35,9 @@ pub struct Scenario {
     pub timing: Timing,
     /// Latency, loss and duplication at the start.
     pub network: NetworkConfig,
+    /// Faults that hold messages back instead of losing them; off by
+    /// default.
+    pub faults: FaultModel,
     /// How long to run, in simulated microseconds.
     pub duration: Time,
     /// How long a client waits for an answer before the outcome is unknown.
@@ -89,6 +95,8 @@ struct ScenarioFile {
     timing: Timing,
     #[serde(default)]
     network: NetworkConfig,
+    #[serde(default, skip_serializing_if = "FaultModel::is_off")]
+    faults: FaultModel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     workload: Option<ClientLoad>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,7 +112,7 @@ impl Locate for Scenario {
         first_bad_member!(v;
             u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
             Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
-            Option<ClientLoad>, "workload"; Option<Time>, "cursor_us";
+            FaultModel, "faults"; Option<ClientLoad>, "workload"; Option<Time>, "cursor_us";
             Option<u64>, "cursor_events"; Vec<ActionRecord>, "actions";
         )
     }
@@ -123,6 +131,23 @@ impl Locate for NetworkConfig {
         first_bad_member!(v; Time, "latency_min_us"; Time, "latency_max_us"; f64, "loss"; f64, "duplication";)
     }
 }
+
+impl Locate for FaultModel {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v;
+            LatencyTail, "latency_tail"; PartitionMode, "partitions"; PausedInbox, "paused_inbox";
+        )
+    }
+}
+
+impl Locate for LatencyTail {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v; f64, "probability"; Time, "min_us"; Time, "max_us";)
+    }
+}
+
+impl Locate for PartitionMode {}
+impl Locate for PausedInbox {}
 
 impl Locate for ClientLoad {
     fn locate<V: Tree>(v: &V) -> String {
@@ -146,6 +171,7 @@ impl From<Scenario> for ScenarioFile {
             client_timeout_us: s.client_timeout,
             timing: s.timing,
             network: s.network,
+            faults: s.faults,
             workload: s.workload,
             cursor_us: s.cursor,
             cursor_events: s.cursor_events,
@@ -175,6 +201,9 @@ impl TryFrom<ScenarioFile> for Scenario {
         if file.version == 1 && (v2_only || file.cursor_events.is_some()) {
             return Err("\"workload\", \"cursor_us\" and \"cursor_events\" need version 2".into());
         }
+        if file.version == 1 && !file.faults.is_off() {
+            return Err("\"faults\" needs version 2".into());
+        }
         if file.actions.len() > MAX_ACTIONS {
             return Err(format!(
                 "{} actions; at most {MAX_ACTIONS} are accepted",
@@ -203,6 +232,7 @@ impl TryFrom<ScenarioFile> for Scenario {
             nodes: file.nodes,
             timing: file.timing,
             network: file.network,
+            faults: file.faults,
             duration: file.duration_us,
             client_timeout: file.client_timeout_us,
             workload: file.workload,
@@ -221,6 +251,7 @@ impl Scenario {
             nodes: self.nodes,
             timing: self.timing,
             network: self.network,
+            faults: self.faults,
             ..SimConfig::default()
         };
         config.workload.timeout = self.client_timeout;
@@ -393,6 +424,7 @@ mod tests {
             nodes: 5,
             timing: Timing::default(),
             network: NetworkConfig::default(),
+            faults: FaultModel::default(),
             duration: 10 * SECONDS,
             client_timeout: 5 * SECONDS,
             workload: None,

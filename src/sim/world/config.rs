@@ -1,6 +1,7 @@
 //! Everything that defines a run, besides the actions taken during it.
 
 use crate::raft::{Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
+use crate::sim::fault_model::FaultModel;
 use crate::sim::nemesis::NemesisConfig;
 use crate::sim::network::NetworkConfig;
 use crate::sim::workload::WorkloadConfig;
@@ -20,6 +21,9 @@ pub struct SimConfig {
     pub timing: Timing,
     /// Latency, loss and duplication at the start of the run.
     pub network: NetworkConfig,
+    /// Faults that hold messages back instead of losing them; all off by
+    /// default.
+    pub faults: FaultModel,
     /// The background clients.
     pub workload: WorkloadConfig,
     /// The random faults, if enabled.
@@ -39,6 +43,7 @@ impl Default for SimConfig {
             nodes: 5,
             timing: Timing::default(),
             network: NetworkConfig::default(),
+            faults: FaultModel::default(),
             workload: WorkloadConfig::default(),
             nemesis: NemesisConfig::default(),
             unsafe_switches: UnsafeSwitches::none(),
@@ -108,7 +113,7 @@ impl SimConfig {
         ];
         match checks.into_iter().find(|(ok, _)| !ok) {
             Some((_, message)) => Err(message),
-            None => Ok(()),
+            None => self.faults.validate(),
         }
     }
 }

@@ -6,9 +6,13 @@
 pub mod action;
 mod apply_action;
 pub mod config;
+pub mod fault_model;
+pub mod held_links;
 pub mod nemesis;
 pub mod network;
 pub mod node_status;
+mod paused_inbox;
 pub mod run;
 pub mod simulation;
+pub mod stale_deliveries;
 pub mod workload;

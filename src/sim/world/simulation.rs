@@ -15,13 +15,14 @@ use crate::sim::config::SimConfig;
 use crate::sim::history::{Operation, Outcome};
 use crate::sim::invariants::{InvariantChecker, Violation};
 use crate::sim::nemesis::{ClusterView, Nemesis};
-use crate::sim::network::{DropReason, Endpoint, MessageId, Network, Packet};
+use crate::sim::network::{Endpoint, InFlight, MessageId, Network, Packet};
 use crate::sim::node_status::NodeStatus;
 use crate::sim::stable_hash::StableHasher;
+use crate::sim::stale_deliveries::StaleDeliveries;
 use crate::sim::trace::{Trace, TraceEvent};
 use crate::sim::workload::{AfterReply, Workload, USER_CLIENT_BASE};
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// One server slot: the Raft node and what the simulator knows about it.
 #[derive(Clone, Debug)]
@@ -39,6 +40,9 @@ pub struct Server {
     /// The term whose `leader_log` was written for this server, so a leader
     /// stopped and resumed in the same term is not announced twice.
     leader_logged: Option<Term>,
+    /// What reached it while stopped, when paused servers keep their inbox
+    /// (`PausedInbox::Keep`), in arrival order.
+    pub(super) inbox: VecDeque<InFlight>,
 }
 
 type StateKey = (Term, NodeStatus, Option<NodeId>, LogIndex, LogIndex, Term);
@@ -86,12 +90,15 @@ pub struct Simulation {
     /// `BTreeMap`, for the bundle's size (see `raft::vec_map`).
     pub(super) scheduled: Vec<(u64, Option<Action>)>,
     pub(super) out: Output,
+    /// Messages from an earlier term delivered so far.
+    pub(super) stale: StaleDeliveries,
 }
 
 /// Names of the random streams derived from the seed.
 const NETWORK_STREAM: u64 = 1;
 const WORKLOAD_STREAM: u64 = 2;
 const NEMESIS_STREAM: u64 = 3;
+const LATENCY_TAIL_STREAM: u64 = 4;
 
 /// The random stream of server `id` in its `incarnation`.
 pub(super) fn node_stream(seed: u64, id: NodeId, incarnation: u64) -> Rng {
@@ -114,7 +121,8 @@ impl Simulation {
             events: 0,
             queue: BinaryHeap::new(),
             servers: Vec::new(),
-            network: Network::new(config.network, Rng::derive(seed, NETWORK_STREAM)),
+            network: Network::new(config.network, Rng::derive(seed, NETWORK_STREAM))
+                .with_faults(config.faults, Rng::derive(seed, LATENCY_TAIL_STREAM)),
             workload: Workload::new(
                 config.workload,
                 config.nodes,
@@ -125,6 +133,7 @@ impl Simulation {
             trace: Trace::new(config.record_trace),
             scheduled: Vec::new(),
             out: Output::default(),
+            stale: StaleDeliveries::default(),
             config,
         };
         for id in 1..=sim.config.nodes {
@@ -136,6 +145,7 @@ impl Simulation {
                 timer_at: None,
                 last_state: None,
                 leader_logged: None,
+                inbox: VecDeque::new(),
             });
             sim.after_input(id);
         }
@@ -177,6 +187,10 @@ impl Simulation {
                 format!("{:#018x}", Rng::derive(seed, NEMESIS_STREAM).next_u64()),
             ),
         ];
+        if !self.config.faults.latency_tail.is_off() {
+            let first = Rng::derive(seed, LATENCY_TAIL_STREAM).next_u64();
+            out.push(("latency tail stream".into(), format!("{first:#018x}")));
+        }
         for id in 1..=self.config.nodes {
             let first = node_stream(seed, id, 0).next_u64();
             out.push((format!("node {id} stream"), format!("{first:#018x}")));
@@ -246,6 +260,10 @@ impl Simulation {
     /// The trace hash so far.
     pub fn trace_hash(&self) -> u64 {
         self.trace.hash()
+    }
+    /// Messages from an earlier term delivered to a server so far.
+    pub fn stale_deliveries(&self) -> &StaleDeliveries {
+        &self.stale
     }
     /// When the next event is due, if any.
     pub fn next_event_at(&self) -> Option<Time> {
@@ -342,7 +360,7 @@ impl Simulation {
         Ok(())
     }
 
-    fn push(&mut self, at: Time, kind: EventKind) {
+    pub(super) fn push(&mut self, at: Time, kind: EventKind) {
         self.seq += 1;
         let class = matches!(kind, EventKind::Scheduled(_)) as u8;
         self.queue.push(Reverse(Queued {
@@ -361,29 +379,14 @@ impl Simulation {
 
     fn deliver(&mut self, id: MessageId) {
         let Some((message, fate)) = self.network.arrive(id) else {
-            return; // dropped by hand while in flight
+            return; // dropped by hand while in flight, or held by a partition
         };
         if let Some(reason) = fate {
             return self.trace.record(self.now, TraceEvent::Drop { id, reason });
         }
         match message.to {
-            Endpoint::Node(to) => {
-                if !self.server_mut(to).up {
-                    let reason = DropReason::ReceiverDown;
-                    return self.trace.record(self.now, TraceEvent::Drop { id, reason });
-                }
-                self.trace.record(self.now, TraceEvent::Deliver { id });
-                let now = self.now;
-                let mut out = std::mem::take(&mut self.out);
-                let node = &mut self.servers[to as usize - 1].node;
-                match (message.from, message.packet) {
-                    (Endpoint::Node(from), Packet::Raft(m)) => node.step(now, from, m, &mut out),
-                    (_, Packet::ClientRequest(command)) => node.propose(now, command, &mut out),
-                    _ => {}
-                }
-                self.out = out;
-                self.after_input(to);
-            }
+            Endpoint::Node(to) if !self.server_mut(to).up => self.reach_stopped(to, message),
+            Endpoint::Node(to) => self.deliver_to_node(to, message),
             Endpoint::Client(_) => {
                 self.trace.record(self.now, TraceEvent::Deliver { id });
                 if let Packet::ClientReply(reply) = message.packet {
@@ -391,6 +394,26 @@ impl Simulation {
                 }
             }
         }
+    }
+
+    /// Server `to`, running, reads `message`. A message from an earlier
+    /// term is counted as stale before the server sees it (§5.1).
+    pub(super) fn deliver_to_node(&mut self, to: NodeId, message: InFlight) {
+        self.trace
+            .record(self.now, TraceEvent::Deliver { id: message.id });
+        let now = self.now;
+        let mut out = std::mem::take(&mut self.out);
+        let node = &mut self.servers[to as usize - 1].node;
+        match (message.from, message.packet) {
+            (Endpoint::Node(from), Packet::Raft(m)) => {
+                self.stale.observe(&m, node.current_term());
+                node.step(now, from, m, &mut out)
+            }
+            (_, Packet::ClientRequest(command)) => node.propose(now, command, &mut out),
+            _ => {}
+        }
+        self.out = out;
+        self.after_input(to);
     }
 
     fn fire_timer(&mut self, id: NodeId, at: Time) {
@@ -643,11 +666,12 @@ impl Simulation {
     }
 
     /// Ends the fault phase: no more faults or new client operations, every
-    /// server resumed, the network healed and reliable. Used before checking
-    /// liveness.
+    /// server resumed, the network healed and reliable (no loss, no
+    /// duplication, no latency tail). Used before checking liveness.
     pub fn heal_everything(&mut self) {
         self.nemesis.config.enabled = false;
         self.workload.stopped = true;
+        self.network.end_latency_tail();
         let mut network = self.network.config;
         network.loss = 0.0;
         network.duplication = 0.0;

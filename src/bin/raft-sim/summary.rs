@@ -1,7 +1,7 @@
 //! What `raft-sim` prints.
 
 use crate::args::Options;
-use raft_playground::sim::{invariants, RunReport, Verdict};
+use raft_playground::sim::{invariants, RunReport, StaleDeliveries, Verdict};
 use std::time::Duration;
 
 pub fn print_header(options: &Options, derived: &[(String, String)]) {
@@ -31,6 +31,17 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
         c.network.loss,
         c.network.duplication
     );
+    if !c.faults.is_off() {
+        let tail = &c.faults.latency_tail;
+        println!(
+            "held messages: latency tail {}% late by {}-{} us, partitions {:?}, paused inbox {:?}",
+            tail.probability * 100.0,
+            tail.min,
+            tail.max,
+            c.faults.partitions,
+            c.faults.paused_inbox
+        );
+    }
     if !derived.is_empty() {
         println!("derived from the seed:");
         for (name, value) in derived {
@@ -80,6 +91,11 @@ pub fn print_report(r: &RunReport) {
         ),
         _ => println!("liveness: FAILED: no stable leader within the bound after healing"),
     }
+    let s = &r.stale_deliveries;
+    println!(
+        "stale deliveries: AppendEntries {}, AppendEntries replies {}, RequestVote {}, votes {}",
+        s.append_entries, s.append_entries_replies, s.request_votes, s.votes
+    );
     println!(
         "events: {}, simulated time: {:.3} s",
         r.events,
@@ -120,10 +136,29 @@ pub fn print_sweep(reports: &[RunReport], wall: Duration) {
          linearizability inconclusive: {inconclusive}, wall time: {:.1} s",
         wall.as_secs_f64()
     );
+    println!("{}", stale_rates(reports));
     println!(
         "seeds: {}, events: {}, violations: {}",
         reports.len(),
         events,
         safety + nonlinearizable + liveness
     );
+}
+
+/// How often a message from an earlier term reached a server, over all the
+/// runs' simulated time (fault and liveness phases).
+fn stale_rates(reports: &[RunReport]) -> String {
+    let simulated: u64 = reports.iter().map(|r| r.end_time).sum();
+    let stale = StaleDeliveries::sum(reports.iter().map(|r| &r.stale_deliveries));
+    let rates: Vec<String> = stale
+        .per_hour(simulated)
+        .iter()
+        .map(|(kind, rate)| format!("{kind} {rate:.0}"))
+        .collect();
+    format!(
+        "stale deliveries per simulated hour: {} ({} in {:.1} simulated hours)",
+        rates.join(", "),
+        stale.total(),
+        simulated as f64 / 3.6e9
+    )
 }

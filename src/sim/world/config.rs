@@ -55,7 +55,10 @@ impl Default for SimConfig {
 
 impl SimConfig {
     /// The network and nemesis used with `--faults all`: loss, duplication,
-    /// wide latency (so reordering), and a fault every 0.4 s on average.
+    /// wide latency (so reordering), a fault every 0.4 s on average, and
+    /// messages held back long enough to arrive in a later term (a latency
+    /// tail, partitions that hold messages, paused servers that keep their
+    /// inbox; see `FaultModel::nemesis`).
     pub fn with_all_faults(mut self) -> Self {
         self.network = NetworkConfig {
             latency_min: 5 * MILLIS,
@@ -63,6 +66,7 @@ impl SimConfig {
             loss: 0.03,
             duplication: 0.03,
         };
+        self.faults = FaultModel::nemesis(&self.timing);
         self.nemesis.enabled = true;
         self
     }

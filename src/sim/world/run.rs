@@ -7,6 +7,7 @@ use crate::sim::history::Outcome;
 use crate::sim::invariants::Violation;
 use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
 use crate::sim::simulation::Simulation;
+use crate::sim::stale_deliveries::StaleDeliveries;
 use serde::{Serialize, Serializer};
 
 /// After healing, a stable leader must appear within this much simulated time.
@@ -75,6 +76,9 @@ pub struct RunReport {
     pub linearizability: LinearizabilityReport,
     /// What the liveness phase saw.
     pub liveness: Liveness,
+    /// Messages from an earlier term delivered to a server, by kind,
+    /// liveness phase included.
+    pub stale_deliveries: StaleDeliveries,
 }
 
 impl RunReport {
@@ -202,5 +206,6 @@ fn report(sim: &Simulation, hash_at_duration: u64, liveness: Liveness) -> RunRep
         violation_count: sim.checker().violation_count(),
         linearizability: linearizability::check(&history.to_vec(), LINEARIZABILITY_STEPS),
         liveness,
+        stale_deliveries: *sim.stale_deliveries(),
     }
 }

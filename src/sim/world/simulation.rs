@@ -22,7 +22,7 @@ use crate::sim::stale_deliveries::StaleDeliveries;
 use crate::sim::trace::{Trace, TraceEvent};
 use crate::sim::workload::{AfterReply, Workload, USER_CLIENT_BASE};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
 /// One server slot: the Raft node and what the simulator knows about it.
 #[derive(Clone, Debug)]
@@ -692,28 +692,31 @@ impl Simulation {
     }
 
     /// Acknowledged writes and compare-and-sets not yet applied on some
-    /// server, as (client, node) pairs.
+    /// server, as (client, node) pairs. A request is matched by its id
+    /// (client, request number), not by what it does: a client may write
+    /// the same value twice, and only the id tells the second write from
+    /// the first.
     pub fn acknowledged_writes_missing(&self) -> Vec<(ClientId, NodeId)> {
         let mut missing = Vec::new();
-        let acked: Vec<(ClientId, &crate::raft::Op)> = self
+        let acked: Vec<(ClientId, RequestId)> = self
             .history()
             .iter()
             .filter(|o| o.outcome == Outcome::Ok && !matches!(o.op, crate::raft::Op::Read { .. }))
-            .map(|o| (o.client, &o.op))
+            .map(|o| (o.client, o.request))
             .collect();
         for server in &self.servers {
-            let applied: std::collections::BTreeSet<(ClientId, &crate::raft::Op)> = server
+            let applied: BTreeSet<(ClientId, RequestId)> = server
                 .node
                 .state_machine()
                 .applied()
                 .iter()
                 .filter_map(|e| match &e.payload {
-                    Payload::Command(c) => Some((c.client, &c.op)),
+                    Payload::Command(c) => Some((c.client, c.request)),
                     Payload::Noop => None,
                 })
                 .collect();
-            for &(client, op) in &acked {
-                if !applied.contains(&(client, op)) {
+            for &(client, request) in &acked {
+                if !applied.contains(&(client, request)) {
                     missing.push((client, server.node.id()));
                 }
             }

@@ -132,6 +132,7 @@ impl Playground {
             faults: config.faults,
             duration: 0,
             client_timeout: config.workload.timeout,
+            client_retry: config.workload.retry,
             workload: (rate > 0.0).then(|| ClientLoad {
                 rate,
                 ..ClientLoad::default()

@@ -11,7 +11,8 @@
 //! milliseconds, and action times are the gap since the one before.
 //!
 //! Format 3 is format 2 followed by the settings added since (`LinkExtras`:
-//! the fault model). It is written only for a scenario that uses them, so
+//! the fault model and client retries). It is written only for a scenario
+//! that uses them, so
 //! every other link is byte for byte what it was, and opens in builds that
 //! predate format 3.
 
@@ -65,18 +66,20 @@ enum TimingPreset {
 
 /// What format 3 adds after format 2's body: the fault model, in a fixed
 /// postcard layout (the JSON one leaves default fields out, which postcard
-/// cannot read back).
+/// cannot read back), and the client retry interval.
 #[derive(Serialize, Deserialize)]
 struct LinkExtras {
     /// Probability, least and greatest extra delay; absent when off.
     latency_tail: Option<(f64, LinkTime, LinkTime)>,
     partitions: PartitionMode,
     paused_inbox: PausedInbox,
+    client_duplication: bool,
+    client_retry: Option<LinkTime>,
 }
 
 impl LinkExtras {
     fn of(s: &Scenario) -> Option<LinkExtras> {
-        if s.faults.is_off() {
+        if s.faults.is_off() && s.client_retry.is_none() {
             return None;
         }
         let tail = s.faults.latency_tail;
@@ -88,6 +91,8 @@ impl LinkExtras {
             )),
             partitions: s.faults.partitions,
             paused_inbox: s.faults.paused_inbox,
+            client_duplication: s.faults.client_duplication,
+            client_retry: s.client_retry.map(LinkTime),
         })
     }
 
@@ -103,7 +108,9 @@ impl LinkExtras {
             },
             partitions: self.partitions,
             paused_inbox: self.paused_inbox,
+            client_duplication: self.client_duplication,
         };
+        s.client_retry = self.client_retry.map(|t| t.0);
     }
 }
 
@@ -187,6 +194,7 @@ impl From<LinkScenario> for Scenario {
             faults: FaultModel::default(),
             duration: l.duration.0,
             client_timeout: l.client_timeout.0,
+            client_retry: None,
             workload: l.workload,
             cursor: l.cursor.map(|c| c.0),
             cursor_events: l.cursor_events,

@@ -50,6 +50,7 @@ fn faults(rng: &mut Rng) -> FaultModel {
         latency_tail: [LatencyTail::default(), tail][rng.index(2)],
         partitions: [PartitionMode::Drop, PartitionMode::Hold][rng.index(2)],
         paused_inbox: [PausedInbox::Drop, PausedInbox::Keep][rng.index(2)],
+        client_duplication: rng.index(2) == 0,
     }
 }
 
@@ -160,8 +161,9 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
         cursor: (rng.index(2) == 0).then(|| time(rng, at)),
         cursor_events: None,
         actions,
-        // Drawn last, so the other fields are those drawn before it existed.
+        // Drawn last, so the other fields are those drawn before they existed.
         faults: faults(rng),
+        client_retry: (rng.index(2) == 0).then(|| time(rng, 3600 * SECONDS).max(1)),
     };
     assert_eq!(s.validate(), Ok(()), "{s:?}");
     s

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 /// The format version this build writes. It reads this one and every
 /// earlier one (version 1 has no `workload` and no `cursor_us`). `faults`
-/// came later within version 2, as an optional field: absent, it is the
-/// behaviour before it existed.
+/// and `client_retry_us` came later within version 2, as optional fields:
+/// absent, they are the behaviour before they existed.
 pub const VERSION: u64 = 2;
 /// More actions than this are refused (a hostile file cannot exhaust memory).
 pub const MAX_ACTIONS: usize = 10_000;
@@ -42,6 +42,9 @@ pub struct Scenario {
     pub duration: Time,
     /// How long a client waits for an answer before the outcome is unknown.
     pub client_timeout: Time,
+    /// How long a client waits before sending an unanswered request again,
+    /// with the same id; `None`: never (only when redirected).
+    pub client_retry: Option<Time>,
     /// Background clients issuing random operations; `None`: none.
     pub workload: Option<ClientLoad>,
     /// The moment the run was shared: a player opens it there, paused.
@@ -91,6 +94,8 @@ struct ScenarioFile {
     duration_us: Time,
     #[serde(default = "default_client_timeout")]
     client_timeout_us: Time,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_retry_us: Option<Time>,
     #[serde(default)]
     timing: Timing,
     #[serde(default)]
@@ -111,7 +116,8 @@ impl Locate for Scenario {
     fn locate<V: Tree>(v: &V) -> String {
         first_bad_member!(v;
             u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
-            Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
+            Time, "client_timeout_us"; Option<Time>, "client_retry_us"; Timing, "timing";
+            NetworkConfig, "network";
             FaultModel, "faults"; Option<ClientLoad>, "workload"; Option<Time>, "cursor_us";
             Option<u64>, "cursor_events"; Vec<ActionRecord>, "actions";
         )
@@ -136,6 +142,7 @@ impl Locate for FaultModel {
     fn locate<V: Tree>(v: &V) -> String {
         first_bad_member!(v;
             LatencyTail, "latency_tail"; PartitionMode, "partitions"; PausedInbox, "paused_inbox";
+            bool, "client_duplication";
         )
     }
 }
@@ -169,6 +176,7 @@ impl From<Scenario> for ScenarioFile {
             nodes: s.nodes,
             duration_us: s.duration,
             client_timeout_us: s.client_timeout,
+            client_retry_us: s.client_retry,
             timing: s.timing,
             network: s.network,
             faults: s.faults,
@@ -201,8 +209,8 @@ impl TryFrom<ScenarioFile> for Scenario {
         if file.version == 1 && (v2_only || file.cursor_events.is_some()) {
             return Err("\"workload\", \"cursor_us\" and \"cursor_events\" need version 2".into());
         }
-        if file.version == 1 && !file.faults.is_off() {
-            return Err("\"faults\" needs version 2".into());
+        if file.version == 1 && (!file.faults.is_off() || file.client_retry_us.is_some()) {
+            return Err("\"faults\" and \"client_retry_us\" need version 2".into());
         }
         if file.actions.len() > MAX_ACTIONS {
             return Err(format!(
@@ -235,6 +243,7 @@ impl TryFrom<ScenarioFile> for Scenario {
             faults: file.faults,
             duration: file.duration_us,
             client_timeout: file.client_timeout_us,
+            client_retry: file.client_retry_us,
             workload: file.workload,
             cursor: file.cursor_us,
             cursor_events: file.cursor_events,
@@ -255,6 +264,7 @@ impl Scenario {
             ..SimConfig::default()
         };
         config.workload.timeout = self.client_timeout;
+        config.workload.retry = self.client_retry;
         if let Some(load) = self.workload {
             config.workload.clients = load.clients;
             config.workload.rate = load.rate;
@@ -322,6 +332,11 @@ impl Scenario {
             (
                 "\"client_timeout_us\"",
                 self.client_timeout,
+                MAX_CLIENT_TIMEOUT,
+            ),
+            (
+                "\"client_retry_us\"",
+                self.client_retry.unwrap_or(0),
                 MAX_CLIENT_TIMEOUT,
             ),
             (
@@ -427,6 +442,7 @@ mod tests {
             faults: FaultModel::default(),
             duration: 10 * SECONDS,
             client_timeout: 5 * SECONDS,
+            client_retry: None,
             workload: None,
             cursor: None,
             cursor_events: None,

@@ -76,7 +76,7 @@ impl SimConfig {
         let t = &self.timing;
         let n = &self.network;
         let w = &self.workload;
-        let checks: [(bool, String); 10] = [
+        let checks: [(bool, String); 11] = [
             (
                 (1..=MAX_NODES).contains(&self.nodes),
                 format!("nodes must be 1..={MAX_NODES}, got {}", self.nodes),
@@ -110,6 +110,10 @@ impl SimConfig {
                 format!("rate must be > 0 and <= 100000 ops/s, got {}", w.rate),
             ),
             (w.timeout > 0, "client timeout must be positive".into()),
+            (
+                w.retry != Some(0),
+                "client retry interval must be positive".into(),
+            ),
             (
                 self.max_entries_per_append > 0 && (1..=1000).contains(&w.keys),
                 "max entries per append must be positive and keys 1..=1000".into(),

@@ -1,5 +1,6 @@
-//! Faults that hold messages back instead of losing them: the settings
-//! beyond `NetworkConfig`'s latency, loss and duplication.
+//! Faults that hold messages back instead of losing them, and duplication
+//! on client links: the settings beyond `NetworkConfig`'s latency, loss and
+//! duplication.
 //!
 //! Raft must ignore or correctly handle a message from an earlier term
 //! whenever it arrives (§5.1: "If a server receives a request with a stale
@@ -29,6 +30,11 @@ pub struct FaultModel {
     /// What becomes of a message that reaches a stopped (paused) server.
     #[serde(default, skip_serializing_if = "PausedInbox::is_drop")]
     pub paused_inbox: PausedInbox,
+    /// Whether the network's `duplication` applies to client requests and
+    /// replies too, not only to messages between servers: a client must then
+    /// assume any attempt may be in a log twice (`workload::attempts`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub client_duplication: bool,
 }
 
 impl FaultModel {
@@ -49,6 +55,7 @@ impl FaultModel {
             },
             partitions: PartitionMode::Hold,
             paused_inbox: PausedInbox::Keep,
+            client_duplication: false,
         }
     }
 

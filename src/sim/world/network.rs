@@ -3,8 +3,8 @@
 //!
 //! Reordering is not a separate knob: it falls out of each message drawing
 //! its own latency. The faults that hold messages back rather than lose
-//! them (a latency tail, partitions that hold) are `fault_model`'s; the
-//! messages a partition holds are `held_links`'.
+//! them (a latency tail, partitions that hold) and client duplication are
+//! `fault_model`'s; the messages a partition holds are `held_links`'.
 
 use crate::raft::vec_map::{VecMap, VecSet};
 use crate::raft::{ClientCommand, ClientId, ClientReply, Message, NodeId, Rng, Time, MILLIS};
@@ -171,7 +171,7 @@ pub struct Network {
     in_flight_count: usize,
     next_id: MessageId,
     rng: Rng,
-    /// The latency tail and the partition mode.
+    /// The latency tail, the partition mode and client duplication.
     faults: FaultModel,
     /// The latency tail's own stream, so that turning the tail on moves no
     /// other draw.
@@ -225,12 +225,17 @@ impl Network {
         to: Endpoint,
         packet: Packet,
     ) -> (Sent, Option<Sent>) {
-        // Clients talk to servers over a connection that may lose or delay a
-        // message but never duplicates it (as TCP would). That keeps each
-        // client attempt in at most one log, which is what lets a server
-        // whose entry was overwritten tell its client "this definitely failed".
+        // By default clients talk to servers over a connection that may lose
+        // or delay a message but never duplicates it (as TCP would). That
+        // keeps each client attempt in at most one log, which is what lets
+        // a server whose entry was overwritten tell its client "this
+        // definitely failed". With `client_duplication` they may, and the
+        // client no longer takes "overwritten" as proof (`workload`). The
+        // draw for a client message is made only then, so that nothing else
+        // moves when it is off.
         let between_servers = matches!((from, to), (Endpoint::Node(_), Endpoint::Node(_)));
-        let duplicate = between_servers && self.rng.chance(self.config.duplication);
+        let duplicable = between_servers || self.faults.client_duplication;
+        let duplicate = duplicable && self.rng.chance(self.config.duplication);
         let copy = duplicate.then(|| packet.clone());
         let first = self.put(now, from, to, packet);
         let second = copy.map(|packet| self.put(now, from, to, packet));

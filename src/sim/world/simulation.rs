@@ -55,6 +55,7 @@ pub(super) enum EventKind {
     ClientTimeout(ClientId, RequestId),
     Nemesis,
     Scheduled(u64),
+    ClientRetry(ClientId, RequestId),
 }
 
 /// A queued event, ordered by time, then class, then sequence number: a
@@ -127,7 +128,8 @@ impl Simulation {
                 config.workload,
                 config.nodes,
                 Rng::derive(seed, WORKLOAD_STREAM),
-            ),
+            )
+            .with_duplicating_links(config.faults.client_duplication),
             nemesis: Nemesis::new(config.nemesis, Rng::derive(seed, NEMESIS_STREAM)),
             checker: InvariantChecker::new(),
             trace: Trace::new(config.record_trace),
@@ -293,6 +295,7 @@ impl Simulation {
             EventKind::Timer(id) => self.fire_timer(id, event.at),
             EventKind::ClientIssue(client) => self.issue_workload_op(client),
             EventKind::ClientTimeout(client, request) => self.client_timeout(client, request),
+            EventKind::ClientRetry(client, request) => self.client_retry(client, request),
             EventKind::Nemesis => self.nemesis_strikes(),
             EventKind::Scheduled(key) => {
                 if let Some(action) = self.take_scheduled(key) {
@@ -585,6 +588,10 @@ impl Simulation {
             deadline,
             EventKind::ClientTimeout(command.client, command.request),
         );
+        if let Some(retry) = self.config.workload.retry {
+            let kind = EventKind::ClientRetry(command.client, command.request);
+            self.push(self.now + retry, kind);
+        }
         let from = Endpoint::Client(command.client);
         self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
     }
@@ -629,6 +636,19 @@ impl Simulation {
         };
         self.trace.record(self.now, event);
         self.next_workload_op(client);
+    }
+
+    /// A client has waited a retry interval for `request`: if it still
+    /// waits, it sends the same request again (`workload::attempts`).
+    fn client_retry(&mut self, client: ClientId, request: RequestId) {
+        let Some((command, target)) = self.workload.on_retry(client, request) else {
+            return;
+        };
+        let from = Endpoint::Client(client);
+        self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
+        if let Some(retry) = self.config.workload.retry {
+            self.push(self.now + retry, EventKind::ClientRetry(client, request));
+        }
     }
 
     fn next_workload_op(&mut self, client: ClientId) {

@@ -31,15 +31,20 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
         c.network.loss,
         c.network.duplication
     );
-    if !c.faults.is_off() {
+    if !c.faults.is_off() || c.workload.retry.is_some() {
         let tail = &c.faults.latency_tail;
         println!(
-            "held messages: latency tail {}% late by {}-{} us, partitions {:?}, paused inbox {:?}",
+            "held messages: latency tail {}% late by {}-{} us, partitions {:?}, paused inbox {:?}; \
+             client duplication {}, client retry {}",
             tail.probability * 100.0,
             tail.min,
             tail.max,
             c.faults.partitions,
-            c.faults.paused_inbox
+            c.faults.paused_inbox,
+            if c.faults.client_duplication { "on" } else { "off" },
+            c.workload
+                .retry
+                .map_or("never".to_string(), |t| format!("every {t} us")),
         );
     }
     if !derived.is_empty() {

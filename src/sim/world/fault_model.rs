@@ -44,8 +44,8 @@ impl FaultModel {
     }
 
     /// What the nemesis uses (`--faults all`): 2% of messages late by one to
-    /// five election timeouts, partitions that hold messages, and paused
-    /// servers that keep their inbox.
+    /// five election timeouts, partitions that hold messages, paused servers
+    /// that keep their inbox, and duplicated client traffic.
     pub fn nemesis(timing: &Timing) -> Self {
         FaultModel {
             latency_tail: LatencyTail {
@@ -55,7 +55,7 @@ impl FaultModel {
             },
             partitions: PartitionMode::Hold,
             paused_inbox: PausedInbox::Keep,
-            client_duplication: false,
+            client_duplication: true,
         }
     }
 
@@ -196,6 +196,7 @@ mod tests {
         let on = FaultModel::nemesis(&Timing::default());
         assert!(!on.latency_tail.is_off());
         assert_eq!(on.partitions, PartitionMode::Hold);
+        assert!(on.client_duplication);
         assert_eq!(on.latency_tail.min, 150 * MILLIS);
         assert_eq!(on.latency_tail.max, 1500 * MILLIS);
         assert_eq!(on.validate(), Ok(()));

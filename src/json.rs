@@ -97,6 +97,7 @@ impl Locate for i64 {}
 impl Locate for u32 {}
 impl Locate for f64 {}
 impl Locate for String {}
+impl Locate for bool {}
 
 impl<T: Locate> Locate for Option<T> {
     fn locate<V: Tree>(value: &V) -> String {

@@ -299,7 +299,18 @@ fn run_json_reports_violations_and_exits_1() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     assert!(json["violation_count"].as_u64().unwrap() > 0, "{json}");
     let first = &json["violations"][0];
-    assert_eq!(first["invariant"], "leader_completeness", "{json}");
+    // Voting without the log check elects a leader that lacks committed
+    // entries; which of the invariants that guard them fires first depends
+    // on the run (here a stale leader commits another entry at an index).
+    let caught_by = [
+        "leader_completeness",
+        "committed_entries_stable",
+        "state_machine_safety",
+    ];
+    assert!(
+        caught_by.contains(&first["invariant"].as_str().unwrap_or("")),
+        "{json}"
+    );
     assert!(first["t"].is_u64() && first["nodes"].is_array() && first["detail"].is_string());
 
     let o = raft_sim(&[

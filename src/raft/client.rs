@@ -40,8 +40,11 @@ pub enum ReplyOutcome {
         leader_hint: Option<NodeId>,
     },
     /// Another entry was committed at the index where the request's entry
-    /// stood. Each client attempt is in at most one (index, term), so the
-    /// request can never be committed: it definitely did not happen.
+    /// stood, so the attempt this server appended can never be committed.
+    /// Whether the request definitely did not happen is for the client to
+    /// judge: it did not if that was its only attempt; a resent or
+    /// duplicated request may have another copy in some log, still able to
+    /// commit (and then to take effect once, by the client's session).
     Overwritten {
         /// The log index where the request's entry had been appended.
         index: LogIndex,

@@ -12,11 +12,15 @@ pub mod world;
 // keep working wherever they are used.
 pub use check::{history, invariants, linearizability};
 pub use format::{action_record, decimal, legacy_link, link, scenario, stable_hash, trace};
-pub use world::{action, config, disk, nemesis, network, node_status, run, simulation, workload};
+pub use world::{
+    action, config, disk, fault_model, held_links, nemesis, network, node_status, run, simulation,
+    stale_deliveries, workload,
+};
 
 pub use action::Action;
 pub use config::{parse_duration, SimConfig, MAX_NODES};
 pub use disk::DiskConfig;
+pub use fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 pub use history::{Operation, Outcome};
 pub use invariants::{Invariant, InvariantChecker, Violation};
 pub use linearizability::{LinearizabilityReport, Verdict};
@@ -25,6 +29,7 @@ pub use node_status::NodeStatus;
 pub use run::{run, Liveness, RunReport};
 pub use scenario::{ClientLoad, Scenario};
 pub use simulation::{Server, Simulation};
+pub use stale_deliveries::StaleDeliveries;
 pub use trace::to_json_line;
 pub use trace::{Trace, TraceEvent};
 pub use workload::WorkloadConfig;

@@ -137,8 +137,10 @@ impl Playground {
             timing: config.timing,
             network: config.network,
             disk,
+            faults: config.faults,
             duration: 0,
             client_timeout: config.workload.timeout,
+            client_retry: config.workload.retry,
             workload: (rate > 0.0).then(|| ClientLoad {
                 rate,
                 ..ClientLoad::default()

@@ -159,7 +159,10 @@ pub enum Faults {
     /// No faults: a perfect network, no crashes
     None,
     /// Crashes, stops, partitions, one-way cuts, drops, forced timeouts; 3%
-    /// loss and duplication, 5-40 ms latency
+    /// loss and duplication (client traffic too), 5-40 ms latency; 2% of
+    /// messages late by 1-5 election timeouts, partitions that hold messages
+    /// until they heal, paused nodes that keep their inbox; clients resend
+    /// unanswered requests after 500 ms
     All,
 }
 

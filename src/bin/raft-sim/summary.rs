@@ -1,7 +1,7 @@
 //! What `raft-sim` prints.
 
 use crate::args::Options;
-use raft_playground::sim::{invariants, RunReport, Verdict};
+use raft_playground::sim::{invariants, RunReport, StaleDeliveries, Verdict};
 use std::time::Duration;
 
 pub fn print_header(options: &Options, derived: &[(String, String)]) {
@@ -38,6 +38,22 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
             c.disk.fsync_latency,
             c.disk.torn_write,
             c.nemesis.crash_during_write
+        );
+    }
+    if !c.faults.is_off() || c.workload.retry.is_some() {
+        let tail = &c.faults.latency_tail;
+        println!(
+            "held messages: latency tail {}% late by {}-{} us, partitions {:?}, paused inbox {:?}; \
+             client duplication {}, client retry {}",
+            tail.probability * 100.0,
+            tail.min,
+            tail.max,
+            c.faults.partitions,
+            c.faults.paused_inbox,
+            if c.faults.client_duplication { "on" } else { "off" },
+            c.workload
+                .retry
+                .map_or("never".to_string(), |t| format!("every {t} us")),
         );
     }
     if !derived.is_empty() {
@@ -89,6 +105,11 @@ pub fn print_report(r: &RunReport) {
         ),
         _ => println!("liveness: FAILED: no stable leader within the bound after healing"),
     }
+    let s = &r.stale_deliveries;
+    println!(
+        "stale deliveries: AppendEntries {}, AppendEntries replies {}, RequestVote {}, votes {}",
+        s.append_entries, s.append_entries_replies, s.request_votes, s.votes
+    );
     println!(
         "events: {}, simulated time: {:.3} s",
         r.events,
@@ -146,6 +167,7 @@ pub fn print_sweep(reports: &[RunReport], wall: Duration) {
          linearizability inconclusive: {inconclusive}, wall time: {:.1} s",
         wall.as_secs_f64()
     );
+    println!("{}", stale_rates(reports));
     println!(
         "seeds: {}, events: {}, violations: {}",
         reports.len(),
@@ -167,4 +189,22 @@ fn print_disk_faults(reports: &[RunReport]) {
     if crashes + torn > 0 {
         println!("disk faults: {crashes} crashes lost unsynced writes, {torn} torn records dropped by checksum");
     }
+}
+
+/// How often a message from an earlier term reached a server, over all the
+/// runs' simulated time (fault and liveness phases).
+fn stale_rates(reports: &[RunReport]) -> String {
+    let simulated: u64 = reports.iter().map(|r| r.end_time).sum();
+    let stale = StaleDeliveries::sum(reports.iter().map(|r| &r.stale_deliveries));
+    let rates: Vec<String> = stale
+        .per_hour(simulated)
+        .iter()
+        .map(|(kind, rate)| format!("{kind} {rate:.0}"))
+        .collect();
+    format!(
+        "stale deliveries per simulated hour: {} ({} in {:.1} simulated hours)",
+        rates.join(", "),
+        stale.total(),
+        simulated as f64 / 3.6e9
+    )
 }

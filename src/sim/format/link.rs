@@ -9,24 +9,34 @@
 //! paper's or the playground's, the network and the workload are absent
 //! when they are the defaults, times count milliseconds when they are whole
 //! milliseconds, and action times are the gap since the one before.
+//!
+//! Format 3 is format 2 followed by the disk's settings, and format 4 is
+//! format 3 followed by the settings added since (`LinkExtras`: the fault
+//! model and client retries). Each is written only for a scenario that uses
+//! what it adds, so every other link is byte for byte what it was, and
+//! opens in builds that predate the newer formats.
 
 use crate::json::MAX_INPUT;
 use crate::raft::{Time, Timing, MILLIS};
 use crate::sim::action::Action;
 use crate::sim::disk::DiskConfig;
+use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
 use crate::sim::scenario::{ClientLoad, Scenario};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-/// The first byte of every link: which layout follows. Format 1 is the
-/// hand-made layout of `legacy_link`.
+/// The first byte of a link of a scenario with none of the settings below:
+/// which layout follows. Format 1 is the hand-made layout of `legacy_link`.
 pub const FORMAT: u8 = 2;
 /// Format 2 followed by the disk's settings: written only for a scenario
-/// whose disk is not the default, so every other link stays byte for byte
-/// what format 2 wrote.
+/// whose disk is not the default and that uses none of format 4's settings,
+/// so every other link stays byte for byte what format 2 wrote.
 pub const FORMAT_WITH_DISK: u8 = 3;
+/// Format 3 followed by the settings added since (`LinkExtras`): written
+/// only for a scenario that uses them.
+pub const FORMAT_WITH_EXTRAS: u8 = 4;
 
 /// The playground's timing (`view::playground::playground_config`): most
 /// links come from there.
@@ -58,6 +68,56 @@ enum TimingPreset {
     /// The playground's 100-200 ms.
     Playground,
     Other(Timing),
+}
+
+/// What format 3 adds after format 2's body: the fault model, in a fixed
+/// postcard layout (the JSON one leaves default fields out, which postcard
+/// cannot read back), and the client retry interval.
+#[derive(Serialize, Deserialize)]
+struct LinkExtras {
+    /// Probability, least and greatest extra delay; absent when off.
+    latency_tail: Option<(f64, LinkTime, LinkTime)>,
+    partitions: PartitionMode,
+    paused_inbox: PausedInbox,
+    client_duplication: bool,
+    client_retry: Option<LinkTime>,
+}
+
+impl LinkExtras {
+    fn of(s: &Scenario) -> Option<LinkExtras> {
+        if s.faults.is_off() && s.client_retry.is_none() {
+            return None;
+        }
+        let tail = s.faults.latency_tail;
+        Some(LinkExtras {
+            latency_tail: (!tail.is_default()).then_some((
+                tail.probability,
+                LinkTime(tail.min),
+                LinkTime(tail.max),
+            )),
+            partitions: s.faults.partitions,
+            paused_inbox: s.faults.paused_inbox,
+            client_duplication: s.faults.client_duplication,
+            client_retry: s.client_retry.map(LinkTime),
+        })
+    }
+
+    fn apply(self, s: &mut Scenario) {
+        let (probability, min, max) = self
+            .latency_tail
+            .map_or((0.0, 0, 0), |(p, min, max)| (p, min.0, max.0));
+        s.faults = FaultModel {
+            latency_tail: LatencyTail {
+                probability,
+                min,
+                max,
+            },
+            partitions: self.partitions,
+            paused_inbox: self.paused_inbox,
+            client_duplication: self.client_duplication,
+        };
+        s.client_retry = self.client_retry.map(|t| t.0);
+    }
 }
 
 /// A time as one varint: whole milliseconds `ms << 1`, anything else
@@ -138,8 +198,10 @@ impl From<LinkScenario> for Scenario {
             },
             network: l.network.unwrap_or_default(),
             disk: DiskConfig::default(),
+            faults: FaultModel::default(),
             duration: l.duration.0,
             client_timeout: l.client_timeout.0,
+            client_retry: None,
             workload: l.workload,
             cursor: l.cursor.map(|c| c.0),
             cursor_events: l.cursor_events,
@@ -148,15 +210,25 @@ impl From<LinkScenario> for Scenario {
     }
 }
 
-/// The bytes for `scenario`: the format byte, then postcard (and the
-/// disk's settings after it when they are not the default).
+/// The bytes for `scenario`: the format byte, then postcard of the
+/// scenario, then (formats 3 and 4) of the disk, then (format 4) of the
+/// extras.
 pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
+    let extras = LinkExtras::of(scenario);
     let with_disk = !scenario.disk.is_synchronous();
-    let mut bytes = vec![if with_disk { FORMAT_WITH_DISK } else { FORMAT }];
+    let format = match (&extras, with_disk) {
+        (Some(_), _) => FORMAT_WITH_EXTRAS,
+        (None, true) => FORMAT_WITH_DISK,
+        (None, false) => FORMAT,
+    };
+    let mut bytes = vec![format];
     // Serializing plain data into a Vec cannot fail.
     bytes.extend(postcard::to_allocvec(&LinkScenario::from(scenario)).expect("plain data"));
-    if with_disk {
+    if format != FORMAT {
         bytes.extend(postcard::to_allocvec(&scenario.disk).expect("plain data"));
+    }
+    if let Some(extras) = extras {
+        bytes.extend(postcard::to_allocvec(&extras).expect("plain data"));
     }
     bytes
 }
@@ -173,13 +245,19 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
     }
     match bytes.first() {
         Some(1) => crate::sim::legacy_link::from_bytes_unvalidated(bytes),
-        Some(&format @ (FORMAT | FORMAT_WITH_DISK)) => {
+        Some(&format @ (FORMAT | FORMAT_WITH_DISK | FORMAT_WITH_EXTRAS)) => {
             let (link, mut rest): (LinkScenario, _) =
                 postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;
-            let mut scenario: Scenario = link.into();
-            if format == FORMAT_WITH_DISK {
+            let mut scenario = Scenario::from(link);
+            if format != FORMAT {
                 (scenario.disk, rest) =
                     postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+            }
+            if format == FORMAT_WITH_EXTRAS {
+                let (extras, after): (LinkExtras, _) =
+                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+                extras.apply(&mut scenario);
+                rest = after;
             }
             if !rest.is_empty() {
                 return Err(format!("{} unexpected bytes at the end", rest.len()));
@@ -187,7 +265,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
             Ok(scenario)
         }
         Some(other) => Err(format!(
-            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_DISK}"
+            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_EXTRAS}"
         )),
         None => Err("it is empty".into()),
     }

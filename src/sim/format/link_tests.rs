@@ -48,6 +48,25 @@ fn disk(rng: &mut Rng) -> DiskConfig {
     }
 }
 
+/// Off half the time; otherwise each setting on or off at random.
+fn faults(rng: &mut Rng) -> FaultModel {
+    if rng.index(2) == 0 {
+        return FaultModel::default();
+    }
+    let max = time(rng, 60 * SECONDS);
+    let tail = LatencyTail {
+        probability: fraction(rng),
+        min: rng.range_inclusive(0, max),
+        max,
+    };
+    FaultModel {
+        latency_tail: [LatencyTail::default(), tail][rng.index(2)],
+        partitions: [PartitionMode::Drop, PartitionMode::Hold][rng.index(2)],
+        paused_inbox: [PausedInbox::Drop, PausedInbox::Keep][rng.index(2)],
+        client_duplication: rng.index(2) == 0,
+    }
+}
+
 fn text(rng: &mut Rng) -> String {
     let chars = [
         'a',
@@ -156,6 +175,9 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
         cursor: (rng.index(2) == 0).then(|| time(rng, at)),
         cursor_events: None,
         actions,
+        // Drawn last, so the other fields are those drawn before they existed.
+        faults: faults(rng),
+        client_retry: (rng.index(2) == 0).then(|| time(rng, 3600 * SECONDS).max(1)),
     };
     assert_eq!(s.validate(), Ok(()), "{s:?}");
     s
@@ -197,6 +219,32 @@ fn only_a_scenario_with_a_disk_writes_format_3() {
         &plain[1..],
         "format 2, then the disk"
     );
+    assert_eq!(from_bytes(&bytes), Ok(s));
+}
+
+/// Format 4 is format 3 (with the disk, default or not) and the extras:
+/// format 2 and format 3 links keep their bytes.
+#[test]
+fn only_a_scenario_with_faults_or_retries_writes_format_4() {
+    let mut s =
+        Scenario::from_json(include_str!("../../../docs/examples/minority-leader.json")).unwrap();
+    let plain = to_bytes(&s);
+    s.faults.partitions = PartitionMode::Hold;
+    let bytes = to_bytes(&s);
+    assert_eq!(bytes[0], FORMAT_WITH_EXTRAS);
+    assert_eq!(&bytes[1..plain.len()], &plain[1..], "format 2 first");
+    let default_disk = postcard::to_allocvec(&DiskConfig::default()).unwrap();
+    assert_eq!(
+        &bytes[plain.len()..plain.len() + default_disk.len()],
+        &default_disk[..],
+        "then the disk, even the default one"
+    );
+    assert_eq!(from_bytes(&bytes).as_ref(), Ok(&s));
+    s.faults = FaultModel::default();
+    s.client_retry = Some(SECONDS);
+    s.disk = DiskConfig::faulty();
+    let bytes = to_bytes(&s);
+    assert_eq!(bytes[0], FORMAT_WITH_EXTRAS);
     assert_eq!(from_bytes(&bytes), Ok(s));
 }
 

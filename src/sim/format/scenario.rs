@@ -10,12 +10,15 @@ use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
 use crate::sim::config::SimConfig;
 use crate::sim::disk::DiskConfig;
+use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
 use crate::sim::simulation::Simulation;
 use serde::{Deserialize, Serialize};
 
 /// The format version this build writes. It reads this one and every
-/// earlier one (version 1 has no `workload` and no `cursor_us`).
+/// earlier one (version 1 has no `workload` and no `cursor_us`). `faults`
+/// and `client_retry_us` came later within version 2, as optional fields:
+/// absent, they are the behaviour before they existed.
 pub const VERSION: u64 = 2;
 /// More actions than this are refused (a hostile file cannot exhaust memory).
 pub const MAX_ACTIONS: usize = 10_000;
@@ -35,10 +38,16 @@ pub struct Scenario {
     pub network: NetworkConfig,
     /// Every server's disk; the default makes every write durable at once.
     pub disk: DiskConfig,
+    /// Faults that hold messages back instead of losing them; off by
+    /// default.
+    pub faults: FaultModel,
     /// How long to run, in simulated microseconds.
     pub duration: Time,
     /// How long a client waits for an answer before the outcome is unknown.
     pub client_timeout: Time,
+    /// How long a client waits before sending an unanswered request again,
+    /// with the same id; `None`: never (only when redirected).
+    pub client_retry: Option<Time>,
     /// Background clients issuing random operations; `None`: none.
     pub workload: Option<ClientLoad>,
     /// The moment the run was shared: a player opens it there, paused.
@@ -88,12 +97,16 @@ struct ScenarioFile {
     duration_us: Time,
     #[serde(default = "default_client_timeout")]
     client_timeout_us: Time,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_retry_us: Option<Time>,
     #[serde(default)]
     timing: Timing,
     #[serde(default)]
     network: NetworkConfig,
     #[serde(default, skip_serializing_if = "DiskConfig::is_synchronous")]
     disk: DiskConfig,
+    #[serde(default, skip_serializing_if = "FaultModel::is_off")]
+    faults: FaultModel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     workload: Option<ClientLoad>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,7 +122,8 @@ impl Locate for Scenario {
         first_bad_member!(v;
             u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
             Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
-            DiskConfig, "disk"; Option<ClientLoad>, "workload"; Option<Time>, "cursor_us";
+            DiskConfig, "disk"; FaultModel, "faults"; Option<ClientLoad>, "workload";
+            Option<Time>, "cursor_us";
             Option<u64>, "cursor_events"; Vec<ActionRecord>, "actions";
         )
     }
@@ -135,6 +149,24 @@ impl Locate for DiskConfig {
     }
 }
 
+impl Locate for FaultModel {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v;
+            LatencyTail, "latency_tail"; PartitionMode, "partitions"; PausedInbox, "paused_inbox";
+            bool, "client_duplication";
+        )
+    }
+}
+
+impl Locate for LatencyTail {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v; f64, "probability"; Time, "min_us"; Time, "max_us";)
+    }
+}
+
+impl Locate for PartitionMode {}
+impl Locate for PausedInbox {}
+
 impl Locate for ClientLoad {
     fn locate<V: Tree>(v: &V) -> String {
         first_bad_member!(v;
@@ -155,9 +187,11 @@ impl From<Scenario> for ScenarioFile {
             nodes: s.nodes,
             duration_us: s.duration,
             client_timeout_us: s.client_timeout,
+            client_retry_us: s.client_retry,
             timing: s.timing,
             network: s.network,
             disk: s.disk,
+            faults: s.faults,
             workload: s.workload,
             cursor_us: s.cursor,
             cursor_events: s.cursor_events,
@@ -186,6 +220,9 @@ impl TryFrom<ScenarioFile> for Scenario {
         let v2_only = file.workload.is_some() || file.cursor_us.is_some();
         if file.version == 1 && (v2_only || file.cursor_events.is_some()) {
             return Err("\"workload\", \"cursor_us\" and \"cursor_events\" need version 2".into());
+        }
+        if file.version == 1 && (!file.faults.is_off() || file.client_retry_us.is_some()) {
+            return Err("\"faults\" and \"client_retry_us\" need version 2".into());
         }
         if file.actions.len() > MAX_ACTIONS {
             return Err(format!(
@@ -216,8 +253,10 @@ impl TryFrom<ScenarioFile> for Scenario {
             timing: file.timing,
             network: file.network,
             disk: file.disk,
+            faults: file.faults,
             duration: file.duration_us,
             client_timeout: file.client_timeout_us,
+            client_retry: file.client_retry_us,
             workload: file.workload,
             cursor: file.cursor_us,
             cursor_events: file.cursor_events,
@@ -235,9 +274,11 @@ impl Scenario {
             timing: self.timing,
             network: self.network,
             disk: self.disk,
+            faults: self.faults,
             ..SimConfig::default()
         };
         config.workload.timeout = self.client_timeout;
+        config.workload.retry = self.client_retry;
         if let Some(load) = self.workload {
             config.workload.clients = load.clients;
             config.workload.rate = load.rate;
@@ -305,6 +346,11 @@ impl Scenario {
             (
                 "\"client_timeout_us\"",
                 self.client_timeout,
+                MAX_CLIENT_TIMEOUT,
+            ),
+            (
+                "\"client_retry_us\"",
+                self.client_retry.unwrap_or(0),
                 MAX_CLIENT_TIMEOUT,
             ),
             (
@@ -418,8 +464,10 @@ mod tests {
             timing: Timing::default(),
             network: NetworkConfig::default(),
             disk: DiskConfig::default(),
+            faults: FaultModel::default(),
             duration: 10 * SECONDS,
             client_timeout: 5 * SECONDS,
+            client_retry: None,
             workload: None,
             cursor: None,
             cursor_events: None,

@@ -4,7 +4,7 @@
 use crate::raft::{NodeId, RaftNode, Role};
 use crate::sim::action::Action;
 use crate::sim::network::DropReason;
-use crate::sim::simulation::{node_stream, Simulation};
+use crate::sim::simulation::{node_stream, EventKind, Simulation};
 use crate::sim::trace::TraceEvent;
 
 impl Simulation {
@@ -60,10 +60,17 @@ impl Simulation {
             Action::Partition(groups) => {
                 let all: Vec<NodeId> = (1..=self.config.nodes).collect();
                 self.network.partition(&groups, &all);
+                self.release_held();
             }
-            Action::Heal => self.network.heal(),
+            Action::Heal => {
+                self.network.heal();
+                self.release_held();
+            }
             Action::CutLink { from, to } => self.network.cut(from, to),
-            Action::RestoreLink { from, to } => self.network.restore(from, to),
+            Action::RestoreLink { from, to } => {
+                self.network.restore(from, to);
+                self.release_held();
+            }
             Action::DropMessage(_) => unreachable!("handled above"),
             Action::ClientRequest { to, op } => {
                 let (command, target) = self.workload.issue_user(self.now, op, to);
@@ -89,12 +96,22 @@ impl Simulation {
         }
         self.server_mut(id).up = true;
         self.record_state(id);
+        self.read_inbox(id);
         self.rearm_timer(id);
         self.release_on_resume(id);
     }
 
+    /// Links that heal deliver what a partition held on them, in a burst
+    /// (`held_links`). Nothing is held unless partitions hold messages.
+    fn release_held(&mut self) {
+        for sent in self.network.release_held(self.now) {
+            self.push(sent.deliver_at, EventKind::Deliver(sent.id));
+        }
+    }
+
     /// Crash and reboot from what the disk kept, with a fresh random stream.
     fn restart(&mut self, id: NodeId) {
+        self.lose_inbox(id);
         let now = self.now;
         let seed = self.config.seed;
         let stored = self.crash_and_recover(id);

@@ -2,10 +2,14 @@
 //! cuts, and every message in flight, visible and droppable.
 //!
 //! Reordering is not a separate knob: it falls out of each message drawing
-//! its own latency.
+//! its own latency. The faults that hold messages back rather than lose
+//! them (a latency tail, partitions that hold) and client duplication are
+//! `fault_model`'s; the messages a partition holds are `held_links`'.
 
 use crate::raft::vec_map::{VecMap, VecSet};
 use crate::raft::{ClientCommand, ClientId, ClientReply, Message, NodeId, Rng, Time, MILLIS};
+use crate::sim::fault_model::{FaultModel, PartitionMode};
+use crate::sim::held_links::HeldLinks;
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -167,6 +171,13 @@ pub struct Network {
     in_flight_count: usize,
     next_id: MessageId,
     rng: Rng,
+    /// The latency tail, the partition mode and client duplication.
+    faults: FaultModel,
+    /// The latency tail's own stream, so that turning the tail on moves no
+    /// other draw.
+    tail_rng: Rng,
+    /// Messages a partition holds (`PartitionMode::Hold`).
+    held: HeldLinks,
 }
 
 impl Network {
@@ -181,7 +192,28 @@ impl Network {
             in_flight_count: 0,
             next_id: 1,
             rng,
+            faults: FaultModel::default(),
+            tail_rng: Rng::new(0),
+            held: HeldLinks::default(),
         }
+    }
+
+    /// The same network with these faults, the latency tail drawing from
+    /// `tail_rng`.
+    pub fn with_faults(mut self, faults: FaultModel, tail_rng: Rng) -> Self {
+        self.faults = faults;
+        self.tail_rng = tail_rng;
+        self
+    }
+
+    /// The faults beyond latency, loss and duplication.
+    pub fn faults(&self) -> &FaultModel {
+        &self.faults
+    }
+
+    /// Turns the latency tail off (healing for the liveness phase).
+    pub fn end_latency_tail(&mut self) {
+        self.faults.latency_tail = Default::default();
     }
 
     /// Puts a message on the wire and returns its id and delivery time, and
@@ -193,12 +225,17 @@ impl Network {
         to: Endpoint,
         packet: Packet,
     ) -> (Sent, Option<Sent>) {
-        // Clients talk to servers over a connection that may lose or delay a
-        // message but never duplicates it (as TCP would). That keeps each
-        // client attempt in at most one log, which is what lets a server
-        // whose entry was overwritten tell its client "this definitely failed".
+        // By default clients talk to servers over a connection that may lose
+        // or delay a message but never duplicates it (as TCP would). That
+        // keeps each client attempt in at most one log, which is what lets
+        // a server whose entry was overwritten tell its client "this
+        // definitely failed". With `client_duplication` they may, and the
+        // client no longer takes "overwritten" as proof (`workload`). The
+        // draw for a client message is made only then, so that nothing else
+        // moves when it is off.
         let between_servers = matches!((from, to), (Endpoint::Node(_), Endpoint::Node(_)));
-        let duplicate = between_servers && self.rng.chance(self.config.duplication);
+        let duplicable = between_servers || self.faults.client_duplication;
+        let duplicate = duplicable && self.rng.chance(self.config.duplication);
         let copy = duplicate.then(|| packet.clone());
         let first = self.put(now, from, to, packet);
         let second = copy.map(|packet| self.put(now, from, to, packet));
@@ -208,7 +245,8 @@ impl Network {
     fn put(&mut self, now: Time, from: Endpoint, to: Endpoint, packet: Packet) -> Sent {
         let latency = self
             .rng
-            .range_inclusive(self.config.latency_min, self.config.latency_max);
+            .range_inclusive(self.config.latency_min, self.config.latency_max)
+            + self.faults.latency_tail.extra(&mut self.tail_rng);
         let id = self.next_id;
         self.next_id += 1;
         let message = InFlight {
@@ -230,15 +268,37 @@ impl Network {
 
     /// Takes a message off the wire at its delivery time, with the reason it
     /// dies if it does. Partitions and cuts are judged now, on arrival, so a
-    /// message sent before a partition dies at the cut.
+    /// message sent before a partition dies at the cut, or, when partitions
+    /// hold messages, waits there: then, as for a message dropped by hand,
+    /// nothing arrives (`None`).
     pub fn arrive(&mut self, id: MessageId) -> Option<(InFlight, Option<DropReason>)> {
-        let message = self.take(id)?;
+        let message = self.take(id).or_else(|| self.held.take_released(id))?;
         let fate = if message.lost {
             Some(DropReason::Lost)
         } else {
             self.blocked(message.from, message.to)
         };
+        if fate.is_some_and(|r| r != DropReason::Lost)
+            && self.faults.partitions == PartitionMode::Hold
+        {
+            self.held.hold(message);
+            return None;
+        }
         Some((message, fate))
+    }
+
+    /// Releases the messages held on every link that is open now, due now,
+    /// in a burst (`held_links`); the caller schedules their delivery in the
+    /// returned order.
+    pub fn release_held(&mut self, now: Time) -> Vec<Sent> {
+        let (groups, cuts) = (&self.groups, &self.cuts);
+        self.held
+            .release(now, |a, b| link_blocked(groups, cuts, a, b).is_none())
+    }
+
+    /// Messages a partition holds, and those released and due again.
+    pub fn held(&self) -> &HeldLinks {
+        &self.held
     }
 
     /// Removes a message by hand; returns it if it was in flight.
@@ -268,10 +328,7 @@ impl Network {
         let (Endpoint::Node(a), Endpoint::Node(b)) = (from, to) else {
             return None;
         };
-        if self.groups.get(&a) != self.groups.get(&b) {
-            return Some(DropReason::Partitioned);
-        }
-        self.cuts.contains(&(a, b)).then_some(DropReason::LinkCut)
+        link_blocked(&self.groups, &self.cuts, a, b)
     }
 
     /// Splits servers into groups that cannot talk to each other; servers
@@ -335,4 +392,18 @@ impl Network {
     pub fn in_flight_count(&self) -> usize {
         self.in_flight_count
     }
+}
+
+/// Why the link from server `a` to server `b` cannot carry a message, if it
+/// cannot.
+fn link_blocked(
+    groups: &VecMap<NodeId, u32>,
+    cuts: &VecSet<(NodeId, NodeId)>,
+    a: NodeId,
+    b: NodeId,
+) -> Option<DropReason> {
+    if groups.get(&a) != groups.get(&b) {
+        return Some(DropReason::Partitioned);
+    }
+    cuts.contains(&(a, b)).then_some(DropReason::LinkCut)
 }

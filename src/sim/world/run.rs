@@ -8,6 +8,7 @@ use crate::sim::history::Outcome;
 use crate::sim::invariants::Violation;
 use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
 use crate::sim::simulation::Simulation;
+use crate::sim::stale_deliveries::StaleDeliveries;
 use serde::{Serialize, Serializer};
 
 /// After healing, a stable leader must appear within this much simulated time.
@@ -79,6 +80,9 @@ pub struct RunReport {
     /// How often the disks' faults bit (absent from JSON when never).
     #[serde(skip_serializing_if = "DiskFaultCounts::is_zero")]
     pub disk_faults: DiskFaultCounts,
+    /// Messages from an earlier term delivered to a server, by kind,
+    /// liveness phase included.
+    pub stale_deliveries: StaleDeliveries,
 }
 
 impl RunReport {
@@ -236,5 +240,6 @@ fn report(
         linearizability: linearizability::check(&history.to_vec(), linearizability_steps),
         liveness,
         disk_faults: sim.disk_faults(),
+        stale_deliveries: *sim.stale_deliveries(),
     }
 }

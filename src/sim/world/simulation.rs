@@ -16,13 +16,14 @@ use crate::sim::disk::{Disk, DiskFaultCounts};
 use crate::sim::history::{Operation, Outcome};
 use crate::sim::invariants::{InvariantChecker, Violation};
 use crate::sim::nemesis::{ClusterView, Nemesis};
-use crate::sim::network::{DropReason, Endpoint, MessageId, Network, Packet};
+use crate::sim::network::{Endpoint, InFlight, MessageId, Network, Packet};
 use crate::sim::node_status::NodeStatus;
 use crate::sim::stable_hash::StableHasher;
+use crate::sim::stale_deliveries::StaleDeliveries;
 use crate::sim::trace::{Trace, TraceEvent};
 use crate::sim::workload::{AfterReply, Workload, USER_CLIENT_BASE};
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
 /// One server slot: the Raft node and what the simulator knows about it.
 #[derive(Clone, Debug)]
@@ -42,6 +43,9 @@ pub struct Server {
     /// The term whose `leader_log` was written for this server, so a leader
     /// stopped and resumed in the same term is not announced twice.
     leader_logged: Option<Term>,
+    /// What reached it while stopped, when paused servers keep their inbox
+    /// (`PausedInbox::Keep`), in arrival order.
+    pub(super) inbox: VecDeque<InFlight>,
 }
 
 type StateKey = (Term, NodeStatus, Option<NodeId>, LogIndex, LogIndex, Term);
@@ -58,6 +62,7 @@ pub(super) enum EventKind {
     DiskSync(NodeId),
     /// The nemesis crashes a server while a write is on its way to durable.
     CrashDuringWrite(NodeId),
+    ClientRetry(ClientId, RequestId),
 }
 
 /// A queued event, ordered by time, then class, then sequence number: a
@@ -104,6 +109,8 @@ pub struct Simulation {
     /// Scratch list for messages released by a durable write (kept so its
     /// allocation is reused).
     pub(super) released: Vec<crate::raft::Envelope>,
+    /// Messages from an earlier term delivered so far.
+    pub(super) stale: StaleDeliveries,
 }
 
 /// Names of the random streams derived from the seed.
@@ -114,6 +121,9 @@ const DISK_STREAM: u64 = 4;
 /// The nemesis's crashes during writes: a stream of their own, so turning
 /// them on shifts none of the nemesis's other draws.
 const NEMESIS_WRITE_STREAM: u64 = 5;
+/// The latency tail's draws: a stream of their own, so turning the tail
+/// on shifts no other draw.
+const LATENCY_TAIL_STREAM: u64 = 6;
 
 /// The random stream of server `id` in its `incarnation`.
 pub(super) fn node_stream(seed: u64, id: NodeId, incarnation: u64) -> Rng {
@@ -136,12 +146,14 @@ impl Simulation {
             events: 0,
             queue: BinaryHeap::new(),
             servers: Vec::new(),
-            network: Network::new(config.network, Rng::derive(seed, NETWORK_STREAM)),
+            network: Network::new(config.network, Rng::derive(seed, NETWORK_STREAM))
+                .with_faults(config.faults, Rng::derive(seed, LATENCY_TAIL_STREAM)),
             workload: Workload::new(
                 config.workload,
                 config.nodes,
                 Rng::derive(seed, WORKLOAD_STREAM),
-            ),
+            )
+            .with_duplicating_links(config.faults.client_duplication),
             nemesis: Nemesis::new(
                 config.nemesis,
                 Rng::derive(seed, NEMESIS_STREAM),
@@ -154,6 +166,7 @@ impl Simulation {
             disk_rng: Rng::derive(seed, DISK_STREAM),
             disk_faults: DiskFaultCounts::default(),
             released: Vec::new(),
+            stale: StaleDeliveries::default(),
             config,
         };
         for id in 1..=sim.config.nodes {
@@ -166,6 +179,7 @@ impl Simulation {
                 timer_at: None,
                 last_state: None,
                 leader_logged: None,
+                inbox: VecDeque::new(),
             });
             sim.after_input(id);
         }
@@ -207,6 +221,10 @@ impl Simulation {
                 format!("{:#018x}", Rng::derive(seed, NEMESIS_STREAM).next_u64()),
             ),
         ];
+        if !self.config.faults.latency_tail.is_off() {
+            let first = Rng::derive(seed, LATENCY_TAIL_STREAM).next_u64();
+            out.push(("latency tail stream".into(), format!("{first:#018x}")));
+        }
         for id in 1..=self.config.nodes {
             let first = node_stream(seed, id, 0).next_u64();
             out.push((format!("node {id} stream"), format!("{first:#018x}")));
@@ -281,6 +299,10 @@ impl Simulation {
     pub fn trace_hash(&self) -> u64 {
         self.trace.hash()
     }
+    /// Messages from an earlier term delivered to a server so far.
+    pub fn stale_deliveries(&self) -> &StaleDeliveries {
+        &self.stale
+    }
     /// When the next event is due, if any.
     pub fn next_event_at(&self) -> Option<Time> {
         self.queue.peek().map(|Reverse(q)| q.at)
@@ -309,6 +331,7 @@ impl Simulation {
             EventKind::Timer(id) => self.fire_timer(id, event.at),
             EventKind::ClientIssue(client) => self.issue_workload_op(client),
             EventKind::ClientTimeout(client, request) => self.client_timeout(client, request),
+            EventKind::ClientRetry(client, request) => self.client_retry(client, request),
             EventKind::Nemesis => self.nemesis_strikes(),
             EventKind::DiskSync(id) => self.disk_sync(id),
             EventKind::CrashDuringWrite(id) => self.crash_during_write(id),
@@ -407,29 +430,14 @@ impl Simulation {
 
     fn deliver(&mut self, id: MessageId) {
         let Some((message, fate)) = self.network.arrive(id) else {
-            return; // dropped by hand while in flight
+            return; // dropped by hand while in flight, or held by a partition
         };
         if let Some(reason) = fate {
             return self.trace.record(self.now, TraceEvent::Drop { id, reason });
         }
         match message.to {
-            Endpoint::Node(to) => {
-                if !self.server_mut(to).up {
-                    let reason = DropReason::ReceiverDown;
-                    return self.trace.record(self.now, TraceEvent::Drop { id, reason });
-                }
-                self.trace.record(self.now, TraceEvent::Deliver { id });
-                let now = self.now;
-                let mut out = self.take_out();
-                let node = &mut self.servers[to as usize - 1].node;
-                match (message.from, message.packet) {
-                    (Endpoint::Node(from), Packet::Raft(m)) => node.step(now, from, m, &mut out),
-                    (_, Packet::ClientRequest(command)) => node.propose(now, command, &mut out),
-                    _ => {}
-                }
-                self.put_out(out);
-                self.after_input(to);
-            }
+            Endpoint::Node(to) if !self.server_mut(to).up => self.reach_stopped(to, message),
+            Endpoint::Node(to) => self.deliver_to_node(to, message),
             Endpoint::Client(_) => {
                 self.trace.record(self.now, TraceEvent::Deliver { id });
                 if let Packet::ClientReply(reply) = message.packet {
@@ -437,6 +445,26 @@ impl Simulation {
                 }
             }
         }
+    }
+
+    /// Server `to`, running, reads `message`. A message from an earlier
+    /// term is counted as stale before the server sees it (§5.1).
+    pub(super) fn deliver_to_node(&mut self, to: NodeId, message: InFlight) {
+        self.trace
+            .record(self.now, TraceEvent::Deliver { id: message.id });
+        let now = self.now;
+        let mut out = self.take_out();
+        let node = &mut self.servers[to as usize - 1].node;
+        match (message.from, message.packet) {
+            (Endpoint::Node(from), Packet::Raft(m)) => {
+                self.stale.observe(&m, node.current_term());
+                node.step(now, from, m, &mut out)
+            }
+            (_, Packet::ClientRequest(command)) => node.propose(now, command, &mut out),
+            _ => {}
+        }
+        self.put_out(out);
+        self.after_input(to);
     }
 
     fn fire_timer(&mut self, id: NodeId, at: Time) {
@@ -627,6 +655,10 @@ impl Simulation {
             deadline,
             EventKind::ClientTimeout(command.client, command.request),
         );
+        if let Some(retry) = self.config.workload.retry {
+            let kind = EventKind::ClientRetry(command.client, command.request);
+            self.push(self.now + retry, kind);
+        }
         let from = Endpoint::Client(command.client);
         self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
     }
@@ -673,6 +705,19 @@ impl Simulation {
         self.next_workload_op(client);
     }
 
+    /// A client has waited a retry interval for `request`: if it still
+    /// waits, it sends the same request again (`workload::attempts`).
+    fn client_retry(&mut self, client: ClientId, request: RequestId) {
+        let Some((command, target)) = self.workload.on_retry(client, request) else {
+            return;
+        };
+        let from = Endpoint::Client(client);
+        self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
+        if let Some(retry) = self.config.workload.retry {
+            self.push(self.now + retry, EventKind::ClientRetry(client, request));
+        }
+    }
+
     fn next_workload_op(&mut self, client: ClientId) {
         if client < USER_CLIENT_BASE && !self.workload.stopped {
             let at = self.workload.next_issue_time(self.now, client);
@@ -708,11 +753,12 @@ impl Simulation {
     }
 
     /// Ends the fault phase: no more faults or new client operations, every
-    /// server resumed, the network healed and reliable. Used before checking
-    /// liveness.
+    /// server resumed, the network healed and reliable (no loss, no
+    /// duplication, no latency tail). Used before checking liveness.
     pub fn heal_everything(&mut self) {
         self.nemesis.config.enabled = false;
         self.workload.stopped = true;
+        self.network.end_latency_tail();
         let mut network = self.network.config;
         network.loss = 0.0;
         network.duplication = 0.0;
@@ -733,28 +779,31 @@ impl Simulation {
     }
 
     /// Acknowledged writes and compare-and-sets not yet applied on some
-    /// server, as (client, node) pairs.
+    /// server, as (client, node) pairs. A request is matched by its id
+    /// (client, request number), not by what it does: a client may write
+    /// the same value twice, and only the id tells the second write from
+    /// the first.
     pub fn acknowledged_writes_missing(&self) -> Vec<(ClientId, NodeId)> {
         let mut missing = Vec::new();
-        let acked: Vec<(ClientId, &crate::raft::Op)> = self
+        let acked: Vec<(ClientId, RequestId)> = self
             .history()
             .iter()
             .filter(|o| o.outcome == Outcome::Ok && !matches!(o.op, crate::raft::Op::Read { .. }))
-            .map(|o| (o.client, &o.op))
+            .map(|o| (o.client, o.request))
             .collect();
         for server in &self.servers {
-            let applied: std::collections::BTreeSet<(ClientId, &crate::raft::Op)> = server
+            let applied: BTreeSet<(ClientId, RequestId)> = server
                 .node
                 .state_machine()
                 .applied()
                 .iter()
                 .filter_map(|e| match &e.payload {
-                    Payload::Command(c) => Some((c.client, &c.op)),
+                    Payload::Command(c) => Some((c.client, c.request)),
                     Payload::Noop => None,
                 })
                 .collect();
-            for &(client, op) in &acked {
-                if !applied.contains(&(client, op)) {
+            for &(client, request) in &acked {
+                if !applied.contains(&(client, request)) {
                     missing.push((client, server.node.id()));
                 }
             }

@@ -1,6 +1,10 @@
 //! Clients of the replicated key-value store: K closed-loop clients issuing
 //! read, write and compare-and-set at a target rate, each with a timeout, plus
 //! one-off requests from the user. Every operation goes into the history.
+//! Resending a request, and what a reply proves when a request may be in
+//! the log more than once, are `attempts`'.
+
+mod attempts;
 
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::vec_map::VecMap;
@@ -26,6 +30,11 @@ pub struct WorkloadConfig {
     pub read_fraction: f64,
     /// Fraction of compare-and-sets; see `read_fraction`.
     pub cas_fraction: f64,
+    /// Resend a request still unanswered after this long, and again after
+    /// each such interval, with the same client id and request number, to
+    /// the next server in turn, until the `timeout` gives up on it. `None`:
+    /// a request is resent only when a server redirects it.
+    pub retry: Option<Time>,
 }
 
 impl Default for WorkloadConfig {
@@ -37,6 +46,7 @@ impl Default for WorkloadConfig {
             keys: 3,
             read_fraction: 0.4,
             cas_fraction: 0.2,
+            retry: None,
         }
     }
 }
@@ -52,12 +62,16 @@ pub struct Outstanding {
     pub history_index: usize,
     /// How often a server answered "not the leader" so far.
     pub redirects: u32,
+    /// Attempts that may still be in some log, and so may yet commit: every
+    /// send, less each one a reply proved dead (see `attempts`).
+    pub live_attempts: u32,
 }
 
 /// What the simulator should do after a reply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AfterReply {
-    /// Nothing: a stale or duplicated reply.
+    /// Nothing: a stale or duplicated reply, or one that leaves the outcome
+    /// unknown (another attempt may still commit).
     Ignore,
     /// Send the same request again, to this server.
     Redirect(ClientCommand, NodeId),
@@ -89,6 +103,9 @@ pub struct Workload {
     history: SharedVec<Operation>,
     /// Set when faults heal for the liveness phase: no new operations.
     pub stopped: bool,
+    /// Whether the network may deliver a client's request or a server's
+    /// reply twice: then no reply proves that no copy of a request is left.
+    links_duplicate: bool,
     rng: Rng,
 }
 
@@ -106,8 +123,16 @@ impl Workload {
             last_invoke: VecMap::new(),
             history: SharedVec::new(),
             stopped: false,
+            links_duplicate: false,
             rng,
         }
+    }
+
+    /// The same workload, over client links that may duplicate messages
+    /// (`FaultModel::client_duplication`).
+    pub fn with_duplicating_links(mut self, duplicate: bool) -> Self {
+        self.links_duplicate = duplicate;
+        self
     }
 
     /// Every operation invoked so far, in invocation order.
@@ -190,6 +215,7 @@ impl Workload {
             target,
             history_index: self.history.len() - 1,
             redirects: 0,
+            live_attempts: 1,
         };
         self.outstanding
             .insert((client, command.request), outstanding);
@@ -216,6 +242,8 @@ impl Workload {
             ReplyOutcome::NotLeader { .. } => None,
         };
         let (outcome, read) = match outcome {
+            // A "not the leader" proves this attempt was never appended; the
+            // resend replaces it, so the live attempts stay as they were.
             ReplyOutcome::NotLeader { leader_hint } => {
                 let next = leader_hint
                     .filter(|&n| n != waiting.target)
@@ -225,6 +253,9 @@ impl Workload {
                 let command = waiting.command.clone();
                 self.remember_leader(client, next);
                 return AfterReply::Redirect(command, next);
+            }
+            ReplyOutcome::Overwritten { .. } if !self.overwritten_settles(&key) => {
+                return AfterReply::Ignore;
             }
             ReplyOutcome::Overwritten { .. } => (Outcome::Fail, None),
             ReplyOutcome::Applied { result, .. } => classify(result),

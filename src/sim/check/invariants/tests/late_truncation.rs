@@ -35,7 +35,7 @@ fn deposed_leader_overwrites_a_committed_entry(term: Term) -> Harness {
         term,
         prev_log_index: 1,
         prev_log_term: 1,
-        entries: vec![noop(2)].into(),
+        entries: vec![noop(2)],
         leader_commit: 0,
     };
     h.input(&mut follower, |n, now, out| n.step(now, 1, overwrite, out));
@@ -55,5 +55,9 @@ fn a_server_of_the_committing_term_may_not() {
     h.assert_only(Invariant::CommittedEntriesStable);
     let v = &h.checker.violations()[0];
     assert_eq!(v.nodes, vec![2, 3]);
-    assert!(v.detail.contains("deleted index 2 (term 1)"), "{}", v.detail);
+    assert!(
+        v.detail.contains("deleted index 2 (term 1)"),
+        "{}",
+        v.detail
+    );
 }

@@ -23,7 +23,7 @@ for f in "${files[@]}"; do args+=(--file "$f"); done
 # The core's own unit tests and the paper's rules catch a core mutant;
 # the simulator's sweeps would only take longer to say the same.
 # shellcheck disable=SC2086
-cargo mutants "${args[@]}" --no-shuffle ${MUTANTS_ARGS:-} -- \
+cargo mutants "${args[@]}" --no-shuffle --profile mutants --timeout 10 ${MUTANTS_ARGS:-} -- \
   --lib --test paper_5_1_terms --test paper_5_2_election --test paper_5_3_replication \
   --test paper_5_4_safety --test paper_8_clients --test unsafe_switches --test transcripts \
   || true   # cargo-mutants exits non-zero when a mutant survives

@@ -35,7 +35,8 @@
 //!
 //! * `node ID members=1,2,3|1..5 [term=T] [vote=N] [log=[1/1 2/1 ...]]
 //!   [timeout=300ms|150ms..300ms] [heartbeat=50ms] [seed=N] [max-append=N]
-//!   [unsafe=NAME,...]`: a server restarted at `now` from that persistent
+//!   [with=pre-vote,check-quorum] [unsafe=NAME,...]`: a server restarted at
+//!   `now` from that persistent
 //!   state. The election timeout defaults to exactly 300 ms (min = max) so
 //!   that times in transcripts are predictable; heartbeats to 50 ms. Prints
 //!   its state.
@@ -45,6 +46,8 @@
 //!   `describe` prints it:
 //!   `RequestVote{term:2 last:3/2}` (candidate's last log index/term),
 //!   `RequestVoteReply{term:2 granted|rejected}`,
+//!   `PreVote{term:3 last:3/2}` (the term it would stand in),
+//!   `PreVoteReply{term:3 granted|rejected}`,
 //!   `AppendEntries{term:2 prev:3/2 commit:1 entries:[4/2 5/2:c1#1:write(x,1)]}`
 //!   (`entries` left out when empty),
 //!   `AppendEntriesReply{term:2 ok match:5}`,
@@ -542,6 +545,15 @@ fn describe_message(m: &Message) -> String {
             "RequestVoteReply{{term:{term} {}}}",
             if *vote_granted { "granted" } else { "rejected" }
         ),
+        Message::PreVote {
+            term,
+            last_log_index,
+            last_log_term,
+        } => format!("PreVote{{term:{term} last:{last_log_index}/{last_log_term}}}"),
+        Message::PreVoteReply { term, vote_granted } => format!(
+            "PreVoteReply{{term:{term} {}}}",
+            if *vote_granted { "granted" } else { "rejected" }
+        ),
         Message::AppendEntries {
             term,
             prev_log_index,
@@ -623,6 +635,18 @@ fn parse_message(text: &str) -> Result<Message, String> {
             }
         }
         "RequestVoteReply" if flag("granted") || flag("rejected") => Message::RequestVoteReply {
+            term,
+            vote_granted: flag("granted"),
+        },
+        "PreVote" => {
+            let (last_log_index, last_log_term) = pair(&field("last")?)?;
+            Message::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            }
+        }
+        "PreVoteReply" if flag("granted") || flag("rejected") => Message::PreVoteReply {
             term,
             vote_granted: flag("granted"),
         },
@@ -901,12 +925,24 @@ impl Core {
                 switches = switches.with(switch);
             }
         }
+        let (mut pre_vote, mut check_quorum) = (false, false);
+        if let Some(names) = args.take("with") {
+            for name in names.split(',') {
+                match name {
+                    "pre-vote" => pre_vote = true,
+                    "check-quorum" => check_quorum = true,
+                    _ => return Err(format!("unknown mechanism {name:?}")),
+                }
+            }
+        }
         let config = Config {
             members,
             timing,
             max_entries_per_append: args
                 .take("max-append")
                 .map_or(Ok(64), |m| number(&m).map(|m| m as usize))?,
+            pre_vote,
+            check_quorum,
             unsafe_switches: switches,
         };
         let mut log = RaftLog::new();

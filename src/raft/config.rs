@@ -46,6 +46,14 @@ pub struct Config {
     /// Cap on entries carried by one AppendEntries, so that a follower far
     /// behind catches up in steps instead of one huge message.
     pub max_entries_per_append: usize,
+    /// PreVote (thesis §9.6): before raising its term, a server asks whether
+    /// it could win. Off by default (Figure 2's Raft).
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2 and §4.2.3, etcd's `CheckQuorum`): a leader
+    /// that has not heard from a majority for an election timeout steps
+    /// down, and a server that heard from a leader within the minimum
+    /// election timeout ignores RequestVote. Off by default.
+    pub check_quorum: bool,
     /// Deliberate bugs for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
 }
@@ -57,6 +65,8 @@ impl Config {
             members: (1..=n).collect(),
             timing: Timing::default(),
             max_entries_per_append: 64,
+            pre_vote: false,
+            check_quorum: false,
             unsafe_switches: UnsafeSwitches::none(),
         }
     }

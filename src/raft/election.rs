@@ -110,6 +110,8 @@ impl RaftNode {
     fn become_leader(&mut self, now: Time, out: &mut Output) {
         self.role = Role::Leader;
         self.leader_hint = Some(self.id);
+        self.leader_contact = Some(now);
+        self.quorum_check_at = now + self.config.timing.election_timeout_min;
         self.votes.clear();
         let last = self.log().last_index();
         // Everything up to `last` is durable: the votes that elected this

@@ -37,6 +37,25 @@ pub enum Message {
         /// True means the candidate received this server's vote for `term`.
         vote_granted: bool,
     },
+    /// A pre-candidate asks whether it could win an election (thesis §9.6).
+    /// Nothing changes on either side: no term, no vote.
+    PreVote {
+        /// The term the sender would stand in: its current term + 1. A
+        /// receiver does not adopt it (§5.1's rule does not apply).
+        term: Term,
+        /// Index of the sender's last log entry (§5.4.1).
+        last_log_index: LogIndex,
+        /// Term of the sender's last log entry (§5.4.1).
+        last_log_term: Term,
+    },
+    /// The answer to a PreVote.
+    PreVoteReply {
+        /// Granted: the PreVote's term, which the receiver does not adopt.
+        /// Refused: the voter's current term, adopted if higher (§5.1).
+        term: Term,
+        /// True means the voter would grant a vote in that election.
+        vote_granted: bool,
+    },
     /// Invoked by the leader to replicate entries (§5.3); also the heartbeat.
     AppendEntries {
         /// The leader's term.
@@ -97,14 +116,33 @@ impl Message {
     }
 
     /// The sender's current term when it sent the message; any server that
-    /// sees a higher term than its own adopts it (§5.1).
+    /// sees a higher term than its own adopts it (§5.1). PreVote and a
+    /// granted PreVoteReply carry a term no one is in yet, which is not
+    /// adopted (`adopts_term`).
     pub fn term(&self) -> Term {
         match self {
             Message::RequestVote { term, .. }
             | Message::RequestVoteReply { term, .. }
+            | Message::PreVote { term, .. }
+            | Message::PreVoteReply { term, .. }
             | Message::AppendEntries { term, .. }
             | Message::AppendEntriesReply { term, .. } => *term,
         }
+    }
+
+    /// Whether a receiver applies §5.1's rule to this message's term. A
+    /// PreVote's term, and a granted PreVoteReply's, is the election the
+    /// pre-candidate would start: adopting it would disrupt exactly what
+    /// PreVote protects (thesis §9.6).
+    pub fn adopts_term(&self) -> bool {
+        !matches!(
+            self,
+            Message::PreVote { .. }
+                | Message::PreVoteReply {
+                    vote_granted: true,
+                    ..
+                }
+        )
     }
 
     /// A short name for traces and the UI.
@@ -112,6 +150,8 @@ impl Message {
         match self {
             Message::RequestVote { .. } => "RequestVote",
             Message::RequestVoteReply { .. } => "RequestVoteReply",
+            Message::PreVote { .. } => "PreVote",
+            Message::PreVoteReply { .. } => "PreVoteReply",
             Message::AppendEntries { .. } => "AppendEntries",
             Message::AppendEntriesReply { .. } => "AppendEntriesReply",
         }

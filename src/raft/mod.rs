@@ -9,6 +9,7 @@
 //! entries (the contract is in `output.rs`). No clock, no I/O, no ambient
 //! randomness, no web or UI types.
 
+mod check_quorum;
 mod client;
 mod command;
 mod config;
@@ -18,6 +19,7 @@ mod log;
 mod message;
 mod node;
 mod output;
+mod pre_vote;
 mod progress;
 mod replication;
 mod rng;

@@ -27,6 +27,10 @@ pub enum Role {
     /// Passive: answers leaders and candidates, and starts an election when
     /// it hears from neither for an election timeout (§5.2).
     Follower,
+    /// With PreVote on: asking whether it could win an election before
+    /// starting one, still in its old term (thesis §9.6). A follower in all
+    /// but name: it answers leaders and candidates as one.
+    PreCandidate,
     /// Asking the other servers for votes to become leader of its term (§5.2).
     Candidate,
     /// Handles client requests and replicates its log to the others (§5.3).
@@ -39,6 +43,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
         }
@@ -75,8 +80,16 @@ pub struct RaftNode {
     pub(super) leader_hint: Option<NodeId>,
     /// When a follower or candidate starts an election if nothing resets it.
     pub(super) election_deadline: Time,
-    /// Candidate only: who granted a vote in the current term.
+    /// Candidate only: who granted a vote in the current term. Pre-candidate
+    /// only: who granted a pre-vote for the next term.
     pub(super) votes: VecSet<NodeId>,
+    /// When this server last heard from a leader of its current term (or,
+    /// as leader, since when it leads): what "a current leader exists"
+    /// means for PreVote and CheckQuorum. `None` after a restart.
+    pub(super) leader_contact: Option<Time>,
+    /// Leader with CheckQuorum only: when it next checks that a majority
+    /// answered since the last check (thesis §6.2).
+    pub(super) quorum_check_at: Time,
     // Volatile state on leaders (Figure 2), reinitialized after election.
     pub(super) progress: VecMap<NodeId, Progress>,
     /// Leader only: the last index of its own log known to be durable, its
@@ -122,6 +135,8 @@ impl RaftNode {
             leader_hint: None,
             election_deadline: 0,
             votes: VecSet::new(),
+            leader_contact: None,
+            quorum_check_at: 0,
             progress: VecMap::new(),
             own_match: 0,
             heartbeat_deadline: 0,
@@ -189,7 +204,8 @@ impl RaftNode {
         self.leader_hint
     }
     /// Candidate only: the servers (itself included) that granted it a vote
-    /// in the current term. Empty in other roles.
+    /// in the current term; pre-candidate only: those that granted it a
+    /// pre-vote. Empty in other roles.
     pub fn votes(&self) -> &VecSet<NodeId> {
         &self.votes
     }
@@ -211,20 +227,29 @@ impl RaftNode {
     /// The next time at which [`RaftNode::tick`] has work to do.
     pub fn next_deadline(&self) -> Time {
         match self.role {
+            Role::Leader if self.config.check_quorum => {
+                self.heartbeat_deadline.min(self.quorum_check_at)
+            }
             Role::Leader => self.heartbeat_deadline,
-            Role::Follower | Role::Candidate => self.election_deadline,
+            Role::Follower | Role::PreCandidate | Role::Candidate => self.election_deadline,
         }
     }
 
     // ---- inputs ----------------------------------------------------------
 
-    /// Time has passed: start an election or send heartbeats if due.
+    /// Time has passed: start an election (or a pre-vote), check the
+    /// quorum or send heartbeats if due.
     pub fn tick(&mut self, now: Time, out: &mut Output) {
         self.input(out, |node, out| match node.role {
-            Role::Leader if now >= node.heartbeat_deadline => node.broadcast_append(now, out),
-            Role::Follower | Role::Candidate if now >= node.election_deadline => {
-                node.start_election(now, out)
+            Role::Leader => {
+                if node.config.check_quorum && now >= node.quorum_check_at {
+                    node.check_quorum(now);
+                }
+                if node.role == Role::Leader && now >= node.heartbeat_deadline {
+                    node.broadcast_append(now, out);
+                }
             }
+            _ if now >= node.election_deadline => node.election_timeout(now, out),
             _ => {}
         })
     }
@@ -235,8 +260,13 @@ impl RaftNode {
     }
 
     fn step_message(&mut self, now: Time, from: NodeId, message: Message, out: &mut Output) {
+        // CheckQuorum's leader stickiness (thesis §4.2.3): while a leader is
+        // known to be alive, a RequestVote is ignored, its term included.
+        if self.ignores_vote_request(now, &message) {
+            return;
+        }
         // §5.1: any higher term makes this server a follower of that term.
-        if message.term() > self.current_term() {
+        if message.adopts_term() && message.term() > self.current_term() {
             self.become_follower(now, message.term(), None);
         }
         match message {
@@ -247,6 +277,14 @@ impl RaftNode {
             } => self.handle_request_vote(now, from, term, last_log_index, last_log_term, out),
             Message::RequestVoteReply { term, vote_granted } => {
                 self.handle_vote_reply(now, from, term, vote_granted, out)
+            }
+            Message::PreVote {
+                term,
+                last_log_index,
+                last_log_term,
+            } => self.handle_pre_vote(now, from, term, last_log_index, last_log_term, out),
+            Message::PreVoteReply { term, vote_granted } => {
+                self.handle_pre_vote_reply(now, from, term, vote_granted, out)
             }
             Message::AppendEntries {
                 term,
@@ -280,10 +318,21 @@ impl RaftNode {
         }
     }
 
-    /// Start an election now, as if the election timer had fired.
+    /// Start an election now (a pre-vote first, with PreVote on), as if the
+    /// election timer had fired.
     pub fn force_timeout(&mut self, now: Time, out: &mut Output) {
         if self.role != Role::Leader {
-            self.input(out, |node, out| node.start_election(now, out));
+            self.input(out, |node, out| node.election_timeout(now, out));
+        }
+    }
+
+    /// The election timer fired (§5.2): an election, or with PreVote on, a
+    /// pre-vote that may lead to one (thesis §9.6).
+    fn election_timeout(&mut self, now: Time, out: &mut Output) {
+        if self.config.pre_vote {
+            self.start_pre_vote(now, out)
+        } else {
+            self.start_election(now, out)
         }
     }
 
@@ -299,13 +348,22 @@ impl RaftNode {
     /// pending proposals stay, to be resolved when their index is applied or
     /// overwritten.
     pub(super) fn become_follower(&mut self, now: Time, term: Term, leader: Option<NodeId>) {
-        if term > self.persistent.current_term {
+        let new_term = term > self.persistent.current_term;
+        if new_term {
             self.persistent.current_term = term;
             self.persistent.voted_for = None;
         }
         let was_leader = self.role == Role::Leader;
         self.role = Role::Follower;
         self.leader_hint = leader;
+        // The leader this server knows of is the one that just spoke, or
+        // none: a new term's leader is not known yet, and a leader stepping
+        // down knows no other.
+        if leader.is_some() {
+            self.leader_contact = Some(now);
+        } else if new_term || was_leader {
+            self.leader_contact = None;
+        }
         self.votes.clear();
         self.progress.clear();
         if was_leader || leader.is_some() {

@@ -12,6 +12,9 @@ pub struct Progress {
     /// Highest index known to be replicated on that server; starts at 0 and
     /// only ever grows during a term.
     pub match_index: LogIndex,
+    /// CheckQuorum only: the server answered since the leader last checked
+    /// that a majority did (etcd raft's `RecentActive`).
+    pub recent_active: bool,
 }
 
 impl Progress {
@@ -21,6 +24,8 @@ impl Progress {
         Progress {
             next_index: leader_last_index + 1,
             match_index: 0,
+            // A new leader just heard from a majority: its voters.
+            recent_active: true,
         }
     }
 

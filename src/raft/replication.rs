@@ -194,6 +194,7 @@ impl RaftNode {
         if self.role != Role::Leader || term != self.current_term() {
             return;
         }
+        self.record_active(follower);
         if follower == self.id {
             // The leader's own entries are durable up to `match_index`.
             self.own_match = self.own_match.max(match_index);
@@ -224,6 +225,7 @@ impl RaftNode {
         if self.role != Role::Leader || term != self.current_term() {
             return;
         }
+        self.record_active(follower);
         // If we hold the follower's conflicting term, resume just after our
         // last entry of that term; otherwise skip the follower's whole run.
         let next = hint

@@ -112,6 +112,11 @@ impl<K: Ord, V> VecMap<K, V> {
         self.entries.iter().map(|(_, v)| v)
     }
 
+    /// Every value, mutable, by ascending key.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+
     /// How many entries.
     pub fn len(&self) -> usize {
         self.entries.len()

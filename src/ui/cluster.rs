@@ -183,6 +183,8 @@ fn outcome_text(m: &MessageView) -> &'static str {
     match (m.kind, m.ok) {
         ("RequestVoteReply", Some(true)) => ", vote granted",
         ("RequestVoteReply", Some(false)) => ", vote refused",
+        ("PreVoteReply", Some(true)) => ", pre-vote granted",
+        ("PreVoteReply", Some(false)) => ", pre-vote refused",
         ("AppendEntriesReply", Some(true)) => ", success",
         ("AppendEntriesReply", Some(false)) => ", rejected",
         ("AppendEntries", _) if m.carries_entries => ", with entries",

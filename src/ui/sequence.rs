@@ -107,8 +107,9 @@ impl Component for Layer {
 /// and the clip to the plot, from its top to `now`: what slides is hidden
 /// beyond them (time labels too, which are revealed as they pass `now`).
 fn defs() -> Html {
-    const HEADS: [(&str, &str); 3] = [
+    const HEADS: [(&str, &str); 4] = [
         ("seq-head-rv", "RequestVote"),
+        ("seq-head-pv", "PreVote"),
         ("seq-head-ae", "AppendEntries"),
         ("seq-head-client", "ClientRequest"),
     ];

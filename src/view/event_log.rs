@@ -147,6 +147,9 @@ impl EventLog {
                     NodeStatus::Candidate => {
                         format!("node {node} started an election for term {term}")
                     }
+                    NodeStatus::PreCandidate => {
+                        format!("node {node} asks for pre-votes for term {}", term + 1)
+                    }
                     NodeStatus::Stopped => format!("node {node} stopped"),
                     NodeStatus::Follower => format!("node {node} is a follower in term {term}"),
                 })

@@ -24,6 +24,17 @@ fn raft(message: &Message) -> String {
             let vote = if *vote_granted { "granted" } else { "refused" };
             format!("term {term}, vote {vote}")
         }
+        Message::PreVote {
+            term,
+            last_log_index,
+            last_log_term,
+        } => format!(
+            "would stand in term {term}, lastLogIndex {last_log_index}, lastLogTerm {last_log_term}"
+        ),
+        Message::PreVoteReply { term, vote_granted } => match vote_granted {
+            true => format!("pre-vote granted for term {term}"),
+            false => format!("pre-vote refused, term {term}"),
+        },
         Message::AppendEntries {
             term,
             prev_log_index,

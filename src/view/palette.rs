@@ -34,6 +34,8 @@ pub fn term_class(term: u64) -> &'static str {
 pub fn message_color(kind: &str) -> &'static str {
     match kind {
         "RequestVote" | "RequestVoteReply" => "#2b8a3e",
+        // The lighter green of a question that commits no one (thesis §9.6).
+        "PreVote" | "PreVoteReply" => "#74b816",
         "AppendEntries" | "AppendEntriesReply" => "#1c5fae",
         _ => "#8a4b08",
     }

@@ -182,7 +182,8 @@ fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) ->
             palette::STOPPED
         },
         timer_left: timer_left.clamp(0.0, 1.0),
-        vote_dots: if node.role() == Role::Candidate {
+        // A candidate's votes, or a pre-candidate's pre-votes.
+        vote_dots: if matches!(node.role(), Role::Candidate | Role::PreCandidate) {
             vote_dots(center, radius, node.votes().len())
         } else {
             Vec::new()
@@ -234,9 +235,10 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
     let progress = sim.now().saturating_sub(m.sent_at) as f64 / span as f64;
     let margin = geometry::node_radius(n);
     let (reply, ok, carries_entries) = match &m.packet {
-        Packet::Raft(Message::RequestVoteReply { vote_granted, .. }) => {
-            (true, Some(*vote_granted), false)
-        }
+        Packet::Raft(
+            Message::RequestVoteReply { vote_granted, .. }
+            | Message::PreVoteReply { vote_granted, .. },
+        ) => (true, Some(*vote_granted), false),
         Packet::Raft(Message::AppendEntriesReply { success, .. }) => (true, Some(*success), false),
         Packet::Raft(Message::AppendEntries { entries, .. }) => (false, None, !entries.is_empty()),
         Packet::ClientReply(_) => (true, None, false),

@@ -334,6 +334,7 @@ fn arrow(lanes: &Lanes, base: Time, span: &Span) -> Option<Arrow> {
 fn style(kind: &str) -> (&'static str, &'static str) {
     let class = match kind {
         "RequestVote" | "RequestVoteReply" => "rv",
+        "PreVote" | "PreVoteReply" => "pv",
         "AppendEntries" | "AppendEntriesReply" => "ae",
         _ => "client",
     };
@@ -382,6 +383,7 @@ fn bands(
             let label = match s.role {
                 NodeStatus::Leader => format!("L t{}", s.term),
                 NodeStatus::Candidate => format!("C t{}", s.term),
+                NodeStatus::PreCandidate => format!("P t{}", s.term + 1),
                 _ => "stopped".into(),
             };
             Some(Band {

@@ -87,7 +87,8 @@ pub struct RunArgs {
     // The scenario decides the run: options it would silently override are
     // refused rather than ignored.
     #[arg(long, value_name = "FILE",
-          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "clients", "rate", "unsafe_switches"])]
+          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum",
+                                "clients", "rate", "unsafe_switches"])]
     pub scenario: Option<String>,
     /// Print the summary as one JSON object instead of text
     #[arg(long)]
@@ -125,6 +126,15 @@ pub struct Common {
     /// server during one write in 20
     #[arg(long)]
     pub disk_faults: bool,
+    /// PreVote (thesis 9.6): a server asks whether it could win before it
+    /// raises its term
+    #[arg(long)]
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis 6.2, 4.2.3): a leader that has not heard from a
+    /// majority for an election timeout steps down, and servers that hear a
+    /// leader ignore RequestVote
+    #[arg(long)]
+    pub check_quorum: bool,
     /// Concurrent clients, 0..=1000
     #[arg(long, value_name = "K", default_value = "3", value_parser = client_count,
           allow_negative_numbers = true)]
@@ -246,6 +256,8 @@ fn options(c: Common, bench: bool) -> Options {
     };
     config.workload.clients = c.clients;
     config.workload.rate = c.rate;
+    config.pre_vote = c.pre_vote;
+    config.check_quorum = c.check_quorum;
     if bench {
         config.workload.read_fraction = 0.0;
         config.workload.cas_fraction = 0.0;

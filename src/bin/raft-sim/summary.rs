@@ -31,6 +31,14 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
         c.network.loss,
         c.network.duplication
     );
+    if c.pre_vote || c.check_quorum {
+        let on = |b: bool| if b { "on" } else { "off" };
+        println!(
+            "mechanisms: PreVote {}, CheckQuorum {}",
+            on(c.pre_vote),
+            on(c.check_quorum)
+        );
+    }
     if c.disk != Default::default() {
         println!(
             "disk: write {} us, fsync {} us, torn writes {}; crashes during writes {}",

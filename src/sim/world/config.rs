@@ -39,6 +39,11 @@ pub struct SimConfig {
     pub nemesis: NemesisConfig,
     /// Every server's disk: synchronous by default.
     pub disk: DiskConfig,
+    /// PreVote in every server (thesis §9.6); off by default.
+    pub pre_vote: bool,
+    /// CheckQuorum and leader stickiness in every server (thesis §6.2,
+    /// §4.2.3); off by default.
+    pub check_quorum: bool,
     /// Deliberate bugs in every server, for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
     /// Cap on entries carried by one AppendEntries, passed to every server.
@@ -58,6 +63,8 @@ impl Default for SimConfig {
             workload: WorkloadConfig::default(),
             nemesis: NemesisConfig::default(),
             disk: DiskConfig::default(),
+            pre_vote: false,
+            check_quorum: false,
             unsafe_switches: UnsafeSwitches::none(),
             max_entries_per_append: 64,
             record_trace: false,

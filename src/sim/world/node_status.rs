@@ -18,6 +18,9 @@ pub enum NodeStatus {
     Leader,
     /// Frozen or crashed: it takes part in nothing until resumed.
     Stopped,
+    /// Running, asking for pre-votes (PreVote on, thesis §9.6). Last, so
+    /// the other statuses keep their places.
+    PreCandidate,
 }
 
 impl NodeStatus {
@@ -28,6 +31,7 @@ impl NodeStatus {
         }
         match server.node.role() {
             Role::Follower => NodeStatus::Follower,
+            Role::PreCandidate => NodeStatus::PreCandidate,
             Role::Candidate => NodeStatus::Candidate,
             Role::Leader => NodeStatus::Leader,
         }
@@ -37,6 +41,7 @@ impl NodeStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             NodeStatus::Follower => "follower",
+            NodeStatus::PreCandidate => "pre-candidate",
             NodeStatus::Candidate => "candidate",
             NodeStatus::Leader => "leader",
             NodeStatus::Stopped => "stopped",

@@ -19,9 +19,10 @@ pub struct StaleDeliveries {
     pub append_entries: u64,
     /// AppendEntries replies from an earlier term.
     pub append_entries_replies: u64,
-    /// RequestVote from a candidate of an earlier term.
+    /// RequestVote (or PreVote) from a candidate of an earlier term.
     pub request_votes: u64,
-    /// RequestVote replies (votes, granted or not) from an earlier term.
+    /// RequestVote (or PreVote) replies, granted or not, from an earlier
+    /// term.
     pub votes: u64,
 }
 
@@ -34,8 +35,8 @@ impl StaleDeliveries {
         let counter = match message {
             Message::AppendEntries { .. } => &mut self.append_entries,
             Message::AppendEntriesReply { .. } => &mut self.append_entries_replies,
-            Message::RequestVote { .. } => &mut self.request_votes,
-            Message::RequestVoteReply { .. } => &mut self.votes,
+            Message::RequestVote { .. } | Message::PreVote { .. } => &mut self.request_votes,
+            Message::RequestVoteReply { .. } | Message::PreVoteReply { .. } => &mut self.votes,
         };
         *counter += 1;
     }

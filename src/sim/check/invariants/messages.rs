@@ -54,8 +54,11 @@ impl InvariantChecker {
                     (*prev_log_index, *prev_log_term),
                     entries,
                 ),
+                // A pre-vote promises nothing (thesis §9.6): no vote is cast.
                 Message::RequestVote { .. }
                 | Message::RequestVoteReply { .. }
+                | Message::PreVote { .. }
+                | Message::PreVoteReply { .. }
                 | Message::AppendEntriesReply { .. } => {}
             }
         }

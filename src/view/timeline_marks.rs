@@ -78,7 +78,10 @@ fn kind_of(action: &Action) -> MarkKind {
     match action {
         Action::Stop(_) | Action::Restart(_) => MarkKind::Crash,
         Action::Resume(_) | Action::ResumeAll => MarkKind::Recovery,
-        Action::Partition(_) | Action::CutLink { .. } => MarkKind::Partition,
+        Action::Partition(_)
+        | Action::CutLink { .. }
+        | Action::Deafen(_)
+        | Action::ReachOnly { .. } => MarkKind::Partition,
         Action::Heal | Action::RestoreLink { .. } => MarkKind::Heal,
         Action::ClientRequest { .. } => MarkKind::Request,
         _ => MarkKind::Other,

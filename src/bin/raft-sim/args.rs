@@ -87,7 +87,7 @@ pub struct RunArgs {
     // The scenario decides the run: options it would silently override are
     // refused rather than ignored.
     #[arg(long, value_name = "FILE",
-          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum",
+          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions",
                                 "clients", "rate", "unsafe_switches"])]
     pub scenario: Option<String>,
     /// Print the summary as one JSON object instead of text
@@ -135,6 +135,11 @@ pub struct Common {
     /// leader ignore RequestVote
     #[arg(long)]
     pub check_quorum: bool,
+    /// With --faults all, partial partitions too: in about one strike of
+    /// three the nemesis deafens the leader (it sends but hears nothing),
+    /// leaves a server reaching only some of its peers, or heals
+    #[arg(long)]
+    pub partial_partitions: bool,
     /// Concurrent clients, 0..=1000
     #[arg(long, value_name = "K", default_value = "3", value_parser = client_count,
           allow_negative_numbers = true)]
@@ -174,6 +179,21 @@ pub enum Faults {
     /// until they heal, paused nodes that keep their inbox; clients resend
     /// unanswered requests after 500 ms
     All,
+    /// Partial partitions only, every 1 s on average: the leader deafened
+    /// (it sends but hears nothing), a server reaching only some peers, or a
+    /// heal; 5-40 ms latency, no loss
+    Partial,
+}
+
+impl Faults {
+    /// The name as given on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Faults::None => "none",
+            Faults::All => "all",
+            Faults::Partial => "partial",
+        }
+    }
 }
 
 /// One `--unsafe` switch; its possible values are `UnsafeSwitch::ALL` with
@@ -212,7 +232,7 @@ pub enum Job {
 pub struct Options {
     pub config: SimConfig,
     pub duration: u64,
-    pub faults: bool,
+    pub faults: Faults,
     pub trace: Option<String>,
     pub history: Option<String>,
     pub jobs: usize,
@@ -266,9 +286,13 @@ fn options(c: Common, bench: bool) -> Options {
     for Switch(s) in c.unsafe_switches {
         config.unsafe_switches = config.unsafe_switches.with(s);
     }
-    let faults = c.faults == Faults::All;
-    if faults {
-        config = config.with_all_faults();
+    match c.faults {
+        Faults::None => {}
+        Faults::All => config = config.with_all_faults(),
+        Faults::Partial => config = config.with_partial_partitions(),
+    }
+    if c.partial_partitions {
+        config.nemesis.partial_partitions = 0.3;
     }
     if c.disk_faults {
         config = config.with_disk_faults();
@@ -277,7 +301,7 @@ fn options(c: Common, bench: bool) -> Options {
         config,
         duration: c.duration.unwrap_or(60 * SECONDS),
         duration_given: c.duration.is_some(),
-        faults,
+        faults: c.faults,
         trace: c.trace,
         history: c.history,
         jobs: c

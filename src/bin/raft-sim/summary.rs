@@ -1,6 +1,7 @@
 //! What `raft-sim` prints.
 
 use crate::args::Options;
+use raft_playground::sim::availability::Availability;
 use raft_playground::sim::{invariants, RunReport, StaleDeliveries, Verdict};
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
         c.seed,
         c.nodes,
         options.duration as f64 / 1e6,
-        if options.faults { "all" } else { "none" },
+        options.faults.name(),
         c.workload.clients,
         c.workload.rate,
         if switches.is_empty() {
@@ -113,6 +114,7 @@ pub fn print_report(r: &RunReport) {
         ),
         _ => println!("liveness: FAILED: no stable leader within the bound after healing"),
     }
+    println!("{}", availability(std::slice::from_ref(r)));
     let s = &r.stale_deliveries;
     println!(
         "stale deliveries: AppendEntries {}, AppendEntries replies {}, RequestVote {}, votes {}",
@@ -176,6 +178,7 @@ pub fn print_sweep(reports: &[RunReport], wall: Duration) {
         wall.as_secs_f64()
     );
     println!("{}", stale_rates(reports));
+    println!("{}", availability(reports));
     println!(
         "seeds: {}, events: {}, violations: {}",
         reports.len(),
@@ -197,6 +200,22 @@ fn print_disk_faults(reports: &[RunReport]) {
     if crashes + torn > 0 {
         println!("disk faults: {crashes} crashes lost unsynced writes, {torn} torn records dropped by checksum");
     }
+}
+
+/// What PreVote and CheckQuorum are for: the share of the fault phase with
+/// a leader that could commit, and of client operations that succeeded.
+fn availability(reports: &[RunReport]) -> String {
+    let leader = Availability::sum(reports.iter().map(|r| &r.availability));
+    let ok: usize = reports.iter().map(|r| r.ops_ok).sum();
+    let all: usize = reports
+        .iter()
+        .map(|r| r.ops_ok + r.ops_fail + r.ops_unknown)
+        .sum();
+    format!(
+        "availability: a serving leader {:.1}% of the fault phase; client operations ok {:.1}% ({ok} of {all})",
+        leader.share() * 100.0,
+        ok as f64 * 100.0 / all.max(1) as f64
+    )
 }
 
 /// How often a message from an earlier term reached a server, over all the

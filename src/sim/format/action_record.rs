@@ -64,6 +64,9 @@ pub struct ActionRecord {
     /// A `network` action's duplication probability, 0..=1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplication: Option<f64>,
+    /// The peers a `reach_only` node still reaches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peers: Option<Vec<NodeId>>,
 }
 
 /// The `"action"` names.
@@ -100,6 +103,10 @@ pub enum ActionName {
     AlignTimers,
     /// `spread_timers`: [`Action::SpreadTimers`].
     SpreadTimers,
+    /// `deafen`: [`Action::Deafen`].
+    Deafen,
+    /// `reach_only`: [`Action::ReachOnly`].
+    ReachOnly,
 }
 
 /// Which key-value operation a client action performs.
@@ -131,6 +138,7 @@ impl Locate for ActionRecord {
             Option<NodeOrText>, "to"; Option<MessageId>, "message"; Option<OpKind>, "op";
             Option<String>, "key"; Option<String>, "value"; Option<Time>, "latency_min_us";
             Option<Time>, "latency_max_us"; Option<f64>, "loss"; Option<f64>, "duplication";
+            Option<Vec<NodeId>>, "peers";
         )
     }
 }
@@ -193,6 +201,11 @@ impl From<&Action> for ActionRecord {
             },
             Action::AlignTimers => Self::named(N::AlignTimers),
             Action::SpreadTimers => Self::named(N::SpreadTimers),
+            Action::Deafen(node) => Self::on(N::Deafen, node),
+            Action::ReachOnly { node, peers } => ActionRecord {
+                peers: Some(peers),
+                ..Self::on(N::ReachOnly, node)
+            },
         }
     }
 }
@@ -265,6 +278,11 @@ impl TryFrom<ActionRecord> for Action {
             }
             N::AlignTimers => Action::AlignTimers,
             N::SpreadTimers => Action::SpreadTimers,
+            N::Deafen => Action::Deafen(node(r.node)?),
+            N::ReachOnly => Action::ReachOnly {
+                node: node(r.node)?,
+                peers: r.peers.ok_or_else(|| missing("peers"))?,
+            },
         })
     }
 }
@@ -317,6 +335,8 @@ impl ActionName {
             N::Network => "network",
             N::AlignTimers => "align_timers",
             N::SpreadTimers => "spread_timers",
+            N::Deafen => "deafen",
+            N::ReachOnly => "reach_only",
         }
     }
 }

@@ -88,7 +88,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
     let mut node = || rng.range_inclusive(1, nodes);
     let (a, b) = (node(), node());
     let b = if a == b { a % nodes + 1 } else { b };
-    match rng.index(16) {
+    match rng.index(18) {
         0 => Action::Stop(a),
         1 => Action::Resume(a),
         2 => Action::ResumeAll,
@@ -110,6 +110,13 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
         10 => Action::SetNetwork(network(rng)),
         11 => Action::AlignTimers,
         12 => Action::SpreadTimers,
+        16 => Action::Deafen(a),
+        17 => Action::ReachOnly {
+            node: a,
+            peers: (1..=nodes)
+                .filter(|&p| p != a && rng.index(2) == 0)
+                .collect(),
+        },
         kind => {
             let to = (rng.index(2) == 0).then_some(a);
             let key = text(rng);

@@ -57,6 +57,20 @@ pub enum Action {
     AlignTimers,
     /// Spread election deadlines evenly across the timeout range.
     SpreadTimers,
+    /// Cut every link into a server, one way: it still sends but hears
+    /// nothing. A leader in this state keeps its followers from timing out
+    /// while it can commit nothing; without CheckQuorum the cluster stalls
+    /// (thesis §6.2). `Heal` undoes it.
+    Deafen(NodeId),
+    /// A partial partition: cut a server off, both ways, from every peer
+    /// but `peers`, so it reaches only part of the cluster while they reach
+    /// each other. `Heal` undoes it.
+    ReachOnly {
+        /// The server cut off.
+        node: NodeId,
+        /// The peers it still reaches.
+        peers: Vec<NodeId>,
+    },
 }
 
 impl Action {
@@ -69,6 +83,8 @@ impl Action {
             Action::Partition(groups) => groups.iter().flatten().copied().collect(),
             Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
             Action::ClientRequest { to, .. } => to.iter().copied().collect(),
+            Action::Deafen(n) => vec![*n],
+            Action::ReachOnly { node, peers } => [*node].iter().chain(peers).copied().collect(),
             _ => Vec::new(),
         }
     }
@@ -96,6 +112,8 @@ impl fmt::Display for Action {
             ),
             Action::AlignTimers => write!(f, "align timers"),
             Action::SpreadTimers => write!(f, "spread timers"),
+            Action::Deafen(n) => write!(f, "deafen {n}"),
+            Action::ReachOnly { node, peers } => write!(f, "{node} reaches only {peers:?}"),
         }
     }
 }

@@ -18,6 +18,9 @@ impl Simulation {
             Action::CutLink { from, to } | Action::RestoreLink { from, to } if from == to => Err(
                 format!("a link joins two different nodes, got {from}->{to}"),
             ),
+            Action::ReachOnly { node, peers } if peers.contains(node) => Err(format!(
+                "node {node} cannot be one of its own peers in reach_only"
+            )),
             Action::SetNetwork(network) => {
                 let mut config = self.config.clone();
                 config.network = *network;
@@ -79,6 +82,18 @@ impl Simulation {
             Action::SetNetwork(network) => self.network.config = network,
             Action::AlignTimers => self.align_timers(),
             Action::SpreadTimers => self.spread_timers(),
+            Action::Deafen(id) => {
+                for from in (1..=self.config.nodes).filter(|&n| n != id) {
+                    self.network.cut(from, id);
+                }
+            }
+            Action::ReachOnly { node, peers } => {
+                let others = (1..=self.config.nodes).filter(|n| *n != node && !peers.contains(n));
+                for other in others.collect::<Vec<_>>() {
+                    self.network.cut(node, other);
+                    self.network.cut(other, node);
+                }
+            }
         }
         Ok(())
     }

@@ -92,6 +92,23 @@ impl SimConfig {
         self
     }
 
+    /// Partial partitions only (`--faults partial`): every second on average
+    /// the nemesis deafens the leader, leaves a server reaching only some
+    /// of its peers, or heals, over a 5-40 ms network without loss. The
+    /// faults PreVote and CheckQuorum exist for (thesis §6.2, §9.6).
+    pub fn with_partial_partitions(mut self) -> Self {
+        self.network = NetworkConfig {
+            latency_min: 5 * MILLIS,
+            latency_max: 40 * MILLIS,
+            loss: 0.0,
+            duplication: 0.0,
+        };
+        self.nemesis.enabled = true;
+        self.nemesis.mean_interval = SECONDS;
+        self.nemesis.partial_partitions = 1.0;
+        self
+    }
+
     /// Disks that lose what is not yet durable (`--disk-faults`): writes
     /// take [`DiskConfig::faulty`]'s time to become durable, a crash may
     /// tear the record being written, and the nemesis (when on) crashes a
@@ -108,7 +125,7 @@ impl SimConfig {
         let n = &self.network;
         let w = &self.workload;
         let d = &self.disk;
-        let checks: [(bool, String); 13] = [
+        let checks: [(bool, String); 14] = [
             (
                 (1..=MAX_NODES).contains(&self.nodes),
                 format!("nodes must be 1..={MAX_NODES}, got {}", self.nodes),
@@ -157,6 +174,10 @@ impl SimConfig {
             (
                 (0.0..=1.0).contains(&d.torn_write),
                 format!("torn_write must be 0..=1, got {}", d.torn_write),
+            ),
+            (
+                (0.0..=1.0).contains(&self.nemesis.partial_partitions),
+                "partial partitions must be a share 0..=1".into(),
             ),
         ];
         match checks.into_iter().find(|(ok, _)| !ok) {

@@ -6,6 +6,7 @@
 
 pub mod action;
 mod apply_action;
+pub mod availability;
 pub mod config;
 pub mod disk;
 pub mod fault_model;

@@ -32,6 +32,11 @@ pub struct NemesisConfig {
     /// `--disk-faults` turns it on). Only a disk with latency has such a
     /// moment.
     pub crash_during_write: f64,
+    /// The share of strikes, 0..=1, that are partial partitions (or heal
+    /// one): a leader that can send but not receive (`Action::Deafen`), a
+    /// server that reaches only some peers (`Action::ReachOnly`). 0 by
+    /// default.
+    pub partial_partitions: f64,
 }
 
 impl Default for NemesisConfig {
@@ -40,6 +45,7 @@ impl Default for NemesisConfig {
             enabled: false,
             mean_interval: 400 * MILLIS,
             crash_during_write: 0.0,
+            partial_partitions: 0.0,
         }
     }
 }
@@ -54,15 +60,19 @@ pub struct Nemesis {
     /// For crashes during writes: a stream apart, so that turning them on
     /// shifts none of the draws above.
     write_rng: Rng,
+    /// For partial partitions: a stream apart, for the same reason.
+    partial_rng: Rng,
 }
 
 impl Nemesis {
-    /// A nemesis drawing from `rng` and `write_rng`, streams of its own.
-    pub fn new(config: NemesisConfig, rng: Rng, write_rng: Rng) -> Self {
+    /// A nemesis drawing from `rng`, `write_rng` and `partial_rng`,
+    /// streams of its own.
+    pub fn new(config: NemesisConfig, rng: Rng, write_rng: Rng, partial_rng: Rng) -> Self {
         Nemesis {
             config,
             rng,
             write_rng,
+            partial_rng,
         }
     }
 
@@ -88,6 +98,10 @@ impl Nemesis {
     /// Picks the next fault: roughly half the time it undoes one, so the
     /// cluster keeps moving between healthy and broken states.
     pub fn next_action(&mut self, view: &ClusterView) -> Action {
+        let partial = self.config.partial_partitions;
+        if partial > 0.0 && view.nodes.len() >= 3 && self.partial_rng.chance(partial) {
+            return self.partial_partition(view);
+        }
         let n = view.nodes.len();
         let pick = |rng: &mut Rng| view.nodes[rng.index(n)];
         match self.rng.range_inclusive(0, 11) {
@@ -119,6 +133,31 @@ impl Nemesis {
             10 => Action::ForceTimeout(pick(&mut self.rng)),
             _ => Action::Heal,
         }
+    }
+
+    /// A leader (or any server) that can send but not receive, or a server
+    /// that reaches only some of its peers (at least one, not all); half the
+    /// time, when links are cut, a heal instead.
+    fn partial_partition(&mut self, view: &ClusterView) -> Action {
+        let rng = &mut self.partial_rng;
+        let n = view.nodes.len();
+        if view.cuts > 0 && rng.chance(0.5) {
+            return Action::Heal;
+        }
+        if rng.chance(0.5) {
+            return Action::Deafen(view.leader.unwrap_or(view.nodes[rng.index(n)]));
+        }
+        let node = match view.leader {
+            Some(leader) if rng.chance(0.5) => leader,
+            _ => view.nodes[rng.index(n)],
+        };
+        let others: Vec<NodeId> = view.nodes.iter().copied().filter(|&p| p != node).collect();
+        let keep = rng.range_inclusive(1, others.len() as u64 - 1) as usize;
+        let mut peers = others;
+        while peers.len() > keep {
+            peers.remove(rng.index(peers.len()));
+        }
+        Action::ReachOnly { node, peers }
     }
 
     /// Two random non-empty sides.

@@ -2,6 +2,7 @@
 //! fault healed, then the linearizability check of the client history.
 
 use crate::raft::{LogIndex, NodeId, Term, Time, SECONDS};
+use crate::sim::availability::{Availability, SAMPLE_EVERY};
 use crate::sim::config::SimConfig;
 use crate::sim::disk::DiskFaultCounts;
 use crate::sim::history::Outcome;
@@ -83,6 +84,8 @@ pub struct RunReport {
     /// Messages from an earlier term delivered to a server, by kind,
     /// liveness phase included.
     pub stale_deliveries: StaleDeliveries,
+    /// How much of the fault phase a leader could commit.
+    pub availability: Availability,
 }
 
 impl RunReport {
@@ -164,9 +167,16 @@ pub fn run_simulation_with_budget(
     mut on_progress: impl FnMut(&mut Simulation),
 ) -> (Simulation, RunReport) {
     let mut t = sim.now();
+    let mut availability = Availability::default();
     while t < duration {
-        t = (t + SECONDS).min(duration);
-        sim.run_until(t);
+        let second = (t + SECONDS).min(duration);
+        // Running to each sample time changes nothing: events run at their
+        // own times whatever the steps (the trace hash is the same).
+        while t < second {
+            t = (t + SAMPLE_EVERY).min(second);
+            sim.run_until(t);
+            availability.sample(&sim);
+        }
         on_progress(&mut sim);
     }
     let hash_at_duration = sim.trace_hash();
@@ -175,7 +185,8 @@ pub fn run_simulation_with_budget(
     // its end, so that no misreported log change goes unseen.
     sim.audit_logs();
     on_progress(&mut sim);
-    let report = report(&sim, hash_at_duration, liveness, linearizability_steps);
+    let mut report = report(&sim, hash_at_duration, liveness, linearizability_steps);
+    report.availability = availability;
     (sim, report)
 }
 
@@ -241,5 +252,6 @@ fn report(
         liveness,
         disk_faults: sim.disk_faults(),
         stale_deliveries: *sim.stale_deliveries(),
+        availability: Availability::default(),
     }
 }

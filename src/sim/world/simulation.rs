@@ -124,6 +124,8 @@ const NEMESIS_WRITE_STREAM: u64 = 5;
 /// The latency tail's draws: a stream of their own, so turning the tail
 /// on shifts no other draw.
 const LATENCY_TAIL_STREAM: u64 = 6;
+/// The nemesis's partial partitions: a stream of their own.
+const NEMESIS_PARTIAL_STREAM: u64 = 7;
 
 /// The random stream of server `id` in its `incarnation`.
 pub(super) fn node_stream(seed: u64, id: NodeId, incarnation: u64) -> Rng {
@@ -158,6 +160,7 @@ impl Simulation {
                 config.nemesis,
                 Rng::derive(seed, NEMESIS_STREAM),
                 Rng::derive(seed, NEMESIS_WRITE_STREAM),
+                Rng::derive(seed, NEMESIS_PARTIAL_STREAM),
             ),
             checker: InvariantChecker::new(),
             trace: Trace::new(config.record_trace),

@@ -1,0 +1,114 @@
+//! What PreVote and CheckQuorum are for, shown on whole clusters: the two
+//! stories the tours tell, each run with the mechanism off and on.
+//! Safety holds either way; the difference is whether the cluster keeps a
+//! leader that can commit.
+
+mod common;
+
+use common::cluster::*;
+use raft_playground::raft::{NodeId, Role, SECONDS};
+use raft_playground::sim::{Action, SimConfig, Simulation};
+
+fn cluster_with(seed: u64, pre_vote: bool, check_quorum: bool) -> Simulation {
+    let config = SimConfig {
+        seed,
+        nodes: 5,
+        pre_vote,
+        check_quorum,
+        ..SimConfig::default()
+    };
+    Simulation::new(config).expect("valid config")
+}
+
+fn other_than(leader: NodeId) -> NodeId {
+    leader % 5 + 1
+}
+
+/// A node cut off from everyone for 3 s, then healed. Returns the leader
+/// before, the leader after, and the term before and after.
+fn node_comes_back(pre_vote: bool, seed: u64) -> (NodeId, Option<NodeId>, u64, u64) {
+    let mut sim = cluster_with(seed, pre_vote, false);
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    run_for(&mut sim, SECONDS);
+    let before = term(&sim, leader);
+    let away = other_than(leader);
+    sim.act(Action::ReachOnly {
+        node: away,
+        peers: vec![],
+    })
+    .unwrap();
+    run_for(&mut sim, 3 * SECONDS);
+    sim.act(Action::Heal).unwrap();
+    run_for(&mut sim, SECONDS);
+    assert_no_violations(&sim);
+    (leader, sim.leader(), before, term(&sim, leader))
+}
+
+/// Without PreVote the node that was away raised its term with every
+/// timeout; back, its higher term deposes the leader (§5.1), an election
+/// the cluster did not need. With PreVote its term never moved (thesis
+/// §9.6): the leader and the term stay.
+#[test]
+fn a_node_back_from_a_partition_disrupts_the_leader_only_without_pre_vote() {
+    for seed in 1..=5 {
+        let (leader, _, before, after) = node_comes_back(false, seed);
+        assert!(
+            after > before,
+            "seed {seed}: leader {leader} kept term {before}"
+        );
+        let (leader, now, before, after) = node_comes_back(true, seed);
+        assert_eq!(now, Some(leader), "seed {seed}: the leader stays");
+        assert_eq!(after, before, "seed {seed}: so does the term");
+    }
+}
+
+/// The leader hears nothing (every link into it cut) but still sends. Its
+/// heartbeats keep every follower from timing out. Returns whether, 3 s
+/// later, a serving leader exists, and whether the deaf one still leads.
+fn deaf_leader(check_quorum: bool, seed: u64) -> (bool, bool) {
+    let mut sim = cluster_with(seed, false, check_quorum);
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    run_for(&mut sim, SECONDS);
+    sim.act(Action::Deafen(leader)).unwrap();
+    run_for(&mut sim, 3 * SECONDS);
+    assert_no_violations(&sim);
+    let serving = sim.serving_leader().is_some_and(|l| l != leader);
+    (serving, role(&sim, leader) == Role::Leader)
+}
+
+/// Without CheckQuorum the cluster stalls: the deaf leader stays leader and
+/// no one else is elected. With it, the leader steps down after an election
+/// timeout without hearing from a majority (thesis §6.2), its heartbeats
+/// stop, and the others elect a leader that can commit.
+#[test]
+fn a_leader_that_cannot_hear_stalls_the_cluster_only_without_check_quorum() {
+    for seed in 1..=5 {
+        assert_eq!(deaf_leader(false, seed), (false, true), "seed {seed}");
+        assert_eq!(deaf_leader(true, seed), (true, false), "seed {seed}");
+    }
+}
+
+/// `Deafen` cuts only the links into the server; `ReachOnly` cuts both
+/// ways to every server but its peers.
+#[test]
+fn partial_partitions_cut_the_links_they_say() {
+    let mut sim = cluster_with(1, false, false);
+    sim.act(Action::Deafen(2)).unwrap();
+    let cuts: Vec<(NodeId, NodeId)> = sim.network().cuts().iter().copied().collect();
+    assert_eq!(cuts, vec![(1, 2), (3, 2), (4, 2), (5, 2)]);
+    sim.act(Action::Heal).unwrap();
+    sim.act(Action::ReachOnly {
+        node: 3,
+        peers: vec![1, 5],
+    })
+    .unwrap();
+    let cuts: Vec<(NodeId, NodeId)> = sim.network().cuts().iter().copied().collect();
+    assert_eq!(cuts, vec![(2, 3), (3, 2), (3, 4), (4, 3)]);
+    let err = sim
+        .act(Action::ReachOnly {
+            node: 3,
+            peers: vec![3],
+        })
+        .unwrap_err();
+    assert!(err.contains("its own peers"), "{err}");
+}

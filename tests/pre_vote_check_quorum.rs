@@ -7,14 +7,17 @@ mod common;
 
 use common::cluster::*;
 use raft_playground::raft::{NodeId, Role, SECONDS};
+use raft_playground::sim::config::RaftOptions;
 use raft_playground::sim::{Action, SimConfig, Simulation};
 
 fn cluster_with(seed: u64, pre_vote: bool, check_quorum: bool) -> Simulation {
     let config = SimConfig {
         seed,
         nodes: 5,
-        pre_vote,
-        check_quorum,
+        raft: RaftOptions {
+            pre_vote,
+            check_quorum,
+        },
         ..SimConfig::default()
     };
     Simulation::new(config).expect("valid config")

@@ -138,6 +138,7 @@ impl Playground {
             network: config.network,
             disk,
             faults: config.faults,
+            raft: config.raft,
             duration: 0,
             client_timeout: config.workload.timeout,
             client_retry: config.workload.retry,

@@ -276,8 +276,8 @@ fn options(c: Common, bench: bool) -> Options {
     };
     config.workload.clients = c.clients;
     config.workload.rate = c.rate;
-    config.pre_vote = c.pre_vote;
-    config.check_quorum = c.check_quorum;
+    config.raft.pre_vote = c.pre_vote;
+    config.raft.check_quorum = c.check_quorum;
     if bench {
         config.workload.read_fraction = 0.0;
         config.workload.cas_fraction = 0.0;

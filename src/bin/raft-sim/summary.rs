@@ -32,12 +32,12 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
         c.network.loss,
         c.network.duplication
     );
-    if c.pre_vote || c.check_quorum {
+    if !c.raft.is_default() {
         let on = |b: bool| if b { "on" } else { "off" };
         println!(
             "mechanisms: PreVote {}, CheckQuorum {}",
-            on(c.pre_vote),
-            on(c.check_quorum)
+            on(c.raft.pre_vote),
+            on(c.raft.check_quorum)
         );
     }
     if c.disk != Default::default() {

@@ -19,6 +19,7 @@
 use crate::json::MAX_INPUT;
 use crate::raft::{Time, Timing, MILLIS};
 use crate::sim::action::Action;
+use crate::sim::config::RaftOptions;
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
@@ -70,9 +71,10 @@ enum TimingPreset {
     Other(Timing),
 }
 
-/// What format 3 adds after format 2's body: the fault model, in a fixed
+/// What format 4 adds after format 3's body: the fault model, in a fixed
 /// postcard layout (the JSON one leaves default fields out, which postcard
-/// cannot read back), and the client retry interval.
+/// cannot read back), the client retry interval, and PreVote and
+/// CheckQuorum.
 #[derive(Serialize, Deserialize)]
 struct LinkExtras {
     /// Probability, least and greatest extra delay; absent when off.
@@ -81,11 +83,13 @@ struct LinkExtras {
     paused_inbox: PausedInbox,
     client_duplication: bool,
     client_retry: Option<LinkTime>,
+    pre_vote: bool,
+    check_quorum: bool,
 }
 
 impl LinkExtras {
     fn of(s: &Scenario) -> Option<LinkExtras> {
-        if s.faults.is_off() && s.client_retry.is_none() {
+        if s.faults.is_off() && s.client_retry.is_none() && s.raft.is_default() {
             return None;
         }
         let tail = s.faults.latency_tail;
@@ -99,6 +103,8 @@ impl LinkExtras {
             paused_inbox: s.faults.paused_inbox,
             client_duplication: s.faults.client_duplication,
             client_retry: s.client_retry.map(LinkTime),
+            pre_vote: s.raft.pre_vote,
+            check_quorum: s.raft.check_quorum,
         })
     }
 
@@ -117,6 +123,10 @@ impl LinkExtras {
             client_duplication: self.client_duplication,
         };
         s.client_retry = self.client_retry.map(|t| t.0);
+        s.raft = RaftOptions {
+            pre_vote: self.pre_vote,
+            check_quorum: self.check_quorum,
+        };
     }
 }
 
@@ -199,6 +209,7 @@ impl From<LinkScenario> for Scenario {
             network: l.network.unwrap_or_default(),
             disk: DiskConfig::default(),
             faults: FaultModel::default(),
+            raft: RaftOptions::default(),
             duration: l.duration.0,
             client_timeout: l.client_timeout.0,
             client_retry: None,

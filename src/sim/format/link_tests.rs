@@ -185,6 +185,10 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
         // Drawn last, so the other fields are those drawn before they existed.
         faults: faults(rng),
         client_retry: (rng.index(2) == 0).then(|| time(rng, 3600 * SECONDS).max(1)),
+        raft: crate::sim::config::RaftOptions {
+            pre_vote: rng.index(2) == 0,
+            check_quorum: rng.index(2) == 0,
+        },
     };
     assert_eq!(s.validate(), Ok(()), "{s:?}");
     s
@@ -248,6 +252,13 @@ fn only_a_scenario_with_faults_or_retries_writes_format_4() {
     );
     assert_eq!(from_bytes(&bytes).as_ref(), Ok(&s));
     s.faults = FaultModel::default();
+    s.raft.check_quorum = true;
+    let bytes = to_bytes(&s);
+    assert_eq!(
+        bytes[0], FORMAT_WITH_EXTRAS,
+        "CheckQuorum alone needs format 4"
+    );
+    assert_eq!(from_bytes(&bytes).as_ref(), Ok(&s));
     s.client_retry = Some(SECONDS);
     s.disk = DiskConfig::faulty();
     let bytes = to_bytes(&s);

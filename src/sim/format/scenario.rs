@@ -8,7 +8,7 @@ use crate::json::{first_bad_member, Locate, Tree};
 use crate::raft::{Op, Time, Timing};
 use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
-use crate::sim::config::SimConfig;
+use crate::sim::config::{RaftOptions, SimConfig};
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
@@ -41,6 +41,8 @@ pub struct Scenario {
     /// Faults that hold messages back instead of losing them; off by
     /// default.
     pub faults: FaultModel,
+    /// PreVote and CheckQuorum; both off by default.
+    pub raft: RaftOptions,
     /// How long to run, in simulated microseconds.
     pub duration: Time,
     /// How long a client waits for an answer before the outcome is unknown.
@@ -107,6 +109,8 @@ struct ScenarioFile {
     disk: DiskConfig,
     #[serde(default, skip_serializing_if = "FaultModel::is_off")]
     faults: FaultModel,
+    #[serde(default, skip_serializing_if = "RaftOptions::is_default")]
+    raft: RaftOptions,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     workload: Option<ClientLoad>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,7 +126,8 @@ impl Locate for Scenario {
         first_bad_member!(v;
             u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
             Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
-            DiskConfig, "disk"; FaultModel, "faults"; Option<ClientLoad>, "workload";
+            DiskConfig, "disk"; FaultModel, "faults"; RaftOptions, "raft";
+            Option<ClientLoad>, "workload";
             Option<Time>, "cursor_us";
             Option<u64>, "cursor_events"; Vec<ActionRecord>, "actions";
         )
@@ -167,6 +172,12 @@ impl Locate for LatencyTail {
 impl Locate for PartitionMode {}
 impl Locate for PausedInbox {}
 
+impl Locate for RaftOptions {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v; bool, "pre_vote"; bool, "check_quorum";)
+    }
+}
+
 impl Locate for ClientLoad {
     fn locate<V: Tree>(v: &V) -> String {
         first_bad_member!(v;
@@ -192,6 +203,7 @@ impl From<Scenario> for ScenarioFile {
             network: s.network,
             disk: s.disk,
             faults: s.faults,
+            raft: s.raft,
             workload: s.workload,
             cursor_us: s.cursor,
             cursor_events: s.cursor_events,
@@ -221,8 +233,10 @@ impl TryFrom<ScenarioFile> for Scenario {
         if file.version == 1 && (v2_only || file.cursor_events.is_some()) {
             return Err("\"workload\", \"cursor_us\" and \"cursor_events\" need version 2".into());
         }
-        if file.version == 1 && (!file.faults.is_off() || file.client_retry_us.is_some()) {
-            return Err("\"faults\" and \"client_retry_us\" need version 2".into());
+        let v2_settings =
+            !file.faults.is_off() || file.client_retry_us.is_some() || !file.raft.is_default();
+        if file.version == 1 && v2_settings {
+            return Err("\"faults\", \"client_retry_us\" and \"raft\" need version 2".into());
         }
         if file.actions.len() > MAX_ACTIONS {
             return Err(format!(
@@ -254,6 +268,7 @@ impl TryFrom<ScenarioFile> for Scenario {
             network: file.network,
             disk: file.disk,
             faults: file.faults,
+            raft: file.raft,
             duration: file.duration_us,
             client_timeout: file.client_timeout_us,
             client_retry: file.client_retry_us,
@@ -275,6 +290,7 @@ impl Scenario {
             network: self.network,
             disk: self.disk,
             faults: self.faults,
+            raft: self.raft,
             ..SimConfig::default()
         };
         config.workload.timeout = self.client_timeout;
@@ -464,6 +480,7 @@ mod tests {
             timing: Timing::default(),
             network: NetworkConfig::default(),
             disk: DiskConfig::default(),
+            raft: RaftOptions::default(),
             faults: FaultModel::default(),
             duration: 10 * SECONDS,
             client_timeout: 5 * SECONDS,
@@ -551,6 +568,29 @@ mod tests {
         let bad = json.replace("\"torn_write\": 0.25", "\"torn_write\": 2");
         let err = Scenario::from_json(&bad).unwrap_err();
         assert!(err.contains("torn_write must be 0..=1"), "{err}");
+    }
+
+    #[test]
+    fn pre_vote_and_check_quorum_are_optional_and_change_the_run() {
+        assert!(!sample().to_json().contains("\"raft\""));
+        let with = Scenario {
+            raft: RaftOptions {
+                pre_vote: true,
+                check_quorum: true,
+            },
+            ..sample()
+        };
+        let json = with.to_json();
+        assert!(json.contains("\"pre_vote\": true"), "{json}");
+        assert_eq!(Scenario::from_json(&json), Ok(with.clone()));
+        let hash = with.run().unwrap().trace_hash();
+        assert_ne!(hash, SAMPLE_HASH, "pre-votes are messages of their own");
+        let bad = json.replace("\"pre_vote\": true", "\"pre_vote\": 1");
+        let err = Scenario::from_json(&bad).unwrap_err();
+        assert!(err.contains("raft.pre_vote"), "{err}");
+        let v1 = json.replace("\"version\": 2", "\"version\": 1");
+        let err = Scenario::from_json(&v1).unwrap_err();
+        assert!(err.contains("\"raft\" need version 2"), "{err}");
     }
 
     #[test]

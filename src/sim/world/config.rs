@@ -6,6 +6,7 @@ use crate::sim::fault_model::FaultModel;
 use crate::sim::nemesis::NemesisConfig;
 use crate::sim::network::NetworkConfig;
 use crate::sim::workload::WorkloadConfig;
+use serde::{Deserialize, Serialize};
 
 /// The largest cluster the simulator accepts.
 pub const MAX_NODES: u64 = 25;
@@ -17,6 +18,28 @@ pub const MAX_NODES: u64 = 25;
 /// down: over 1,000 seeds it failed 3 with 250 ms, 24 with 500 ms, 35
 /// without retries.
 pub const CLIENT_RETRY: Time = 500 * MILLIS;
+
+/// The mechanisms beyond Figure 2 that every server of a run uses: the
+/// scenario file's `raft` object. Both off by default, which is Figure 2's
+/// Raft and every run before they existed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RaftOptions {
+    /// PreVote (thesis §9.6): a server asks whether it could win before it
+    /// raises its term.
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2, §4.2.3): a leader that has not heard from
+    /// a majority for an election timeout steps down, and a server that
+    /// hears a leader ignores RequestVote.
+    pub check_quorum: bool,
+}
+
+impl RaftOptions {
+    /// Both off: a file leaves the object out.
+    pub fn is_default(&self) -> bool {
+        *self == RaftOptions::default()
+    }
+}
 
 /// The configuration of a simulated run: cluster, timing, network, clients,
 /// nemesis, and the seed that decides every random choice.
@@ -39,11 +62,8 @@ pub struct SimConfig {
     pub nemesis: NemesisConfig,
     /// Every server's disk: synchronous by default.
     pub disk: DiskConfig,
-    /// PreVote in every server (thesis §9.6); off by default.
-    pub pre_vote: bool,
-    /// CheckQuorum and leader stickiness in every server (thesis §6.2,
-    /// §4.2.3); off by default.
-    pub check_quorum: bool,
+    /// PreVote and CheckQuorum in every server; both off by default.
+    pub raft: RaftOptions,
     /// Deliberate bugs in every server, for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
     /// Cap on entries carried by one AppendEntries, passed to every server.
@@ -63,8 +83,7 @@ impl Default for SimConfig {
             workload: WorkloadConfig::default(),
             nemesis: NemesisConfig::default(),
             disk: DiskConfig::default(),
-            pre_vote: false,
-            check_quorum: false,
+            raft: RaftOptions::default(),
             unsafe_switches: UnsafeSwitches::none(),
             max_entries_per_append: 64,
             record_trace: false,

@@ -202,8 +202,8 @@ impl Simulation {
             members: (1..=self.config.nodes).collect(),
             timing: self.config.timing,
             max_entries_per_append: self.config.max_entries_per_append,
-            pre_vote: self.config.pre_vote,
-            check_quorum: self.config.check_quorum,
+            pre_vote: self.config.raft.pre_vote,
+            check_quorum: self.config.raft.check_quorum,
             unsafe_switches: self.config.unsafe_switches,
         }
     }

@@ -8,6 +8,7 @@ mod common;
 use common::cluster::*;
 use raft_playground::raft::{NodeId, Role, SECONDS};
 use raft_playground::sim::config::RaftOptions;
+use raft_playground::sim::scenario::Scenario;
 use raft_playground::sim::{Action, SimConfig, Simulation};
 
 fn cluster_with(seed: u64, pre_vote: bool, check_quorum: bool) -> Simulation {
@@ -114,4 +115,37 @@ fn partial_partitions_cut_the_links_they_say() {
         })
         .unwrap_err();
     assert!(err.contains("its own peers"), "{err}");
+}
+
+/// The playground's checkboxes: CheckQuorum turned on while a deaf leader
+/// stalls the cluster ends the stall, and the `raft` action, in a scenario
+/// file, replays the run to the same trace hash.
+#[test]
+fn check_quorum_turned_on_mid_run_ends_a_stall_and_replays() {
+    let base = r#"{"version": 2, "seed": 2, "nodes": 5, "duration_us": 1, "actions": []}"#;
+    let mut sim = Scenario::from_json(base).unwrap().start(false).unwrap();
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    let deafened_at = sim.now();
+    sim.act(Action::Deafen(leader)).unwrap();
+    run_for(&mut sim, 2 * SECONDS);
+    assert_eq!(sim.serving_leader(), None, "stalled");
+    let on = RaftOptions {
+        pre_vote: false,
+        check_quorum: true,
+    };
+    let switched_at = sim.now();
+    sim.act(Action::SetRaft(on)).unwrap();
+    run_for(&mut sim, 2 * SECONDS);
+    assert!(sim.serving_leader().is_some_and(|l| l != leader));
+    assert_eq!(sim.config().raft, on);
+    assert_no_violations(&sim);
+
+    let json = format!(
+        r#"{{"version": 2, "seed": 2, "nodes": 5, "duration_us": {},
+            "actions": [{{"t": {deafened_at}, "action": "deafen", "node": {leader}}},
+                        {{"t": {switched_at}, "action": "raft", "pre_vote": false, "check_quorum": true}}]}}"#,
+        sim.now()
+    );
+    let replayed = Scenario::from_json(&json).unwrap().run().unwrap();
+    assert_eq!(replayed.trace_hash(), sim.trace_hash());
 }

@@ -4,6 +4,7 @@
 use super::app::Msg;
 use super::part::{on_click, PartProps};
 use crate::raft::{NodeId, Payload, Role, MILLIS};
+use crate::sim::config::RaftOptions;
 use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
 use crate::sim::Action;
@@ -203,6 +204,8 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
             <h2>{ "Network" }</h2>
             <div class="presets">
                 <button aria-keyshortcuts="P" onclick={on_click(link, Input::Key(KeyCommand::IsolateLeader))}>{ "Isolate leader" }</button>
+                <button aria-keyshortcuts="D" title="Cut every link into the leader: it still sends, but hears nothing"
+                    onclick={on_click(link, Input::Key(KeyCommand::DeafenLeader))}>{ "Deafen leader" }</button>
                 <button onclick={on_click(link, Input::MajorityMinority)}>{ "Majority / minority" }</button>
                 <button aria-keyshortcuts="H" onclick={on_click(link, Input::Act(Action::Heal))}>{ "Heal" }</button>
             </div>
@@ -218,11 +221,36 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                 <input type="text" aria-label="Link to cut" placeholder="1->2" value={s.drafts.cut.clone()} oninput={on_cut} />
                 <button onclick={on_click(link, Input::Cut)}>{ "Cut one way" }</button>
             </div>
+            { mechanisms(p.sim.config().raft, link) }
             { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, NetworkEdit::LatencyMinMs) }
             { slider("Latency max (ms)", ms(config.latency_max), "200", "1", 0, NetworkEdit::LatencyMaxMs) }
             { slider("Loss", config.loss, "1", "0.01", 2, NetworkEdit::Loss) }
             { slider("Duplication", config.duplication, "1", "0.01", 2, NetworkEdit::Duplication) }
         </div>
+    }
+}
+
+/// PreVote and CheckQuorum, each a checkbox that records a `raft` action.
+fn mechanisms(raft: RaftOptions, link: &Callback<Msg>) -> Html {
+    let set = |options: RaftOptions| {
+        link.reform(move |_: Event| Msg::Do(Input::Act(Action::SetRaft(options))))
+    };
+    let pre_vote = set(RaftOptions {
+        pre_vote: !raft.pre_vote,
+        ..raft
+    });
+    let check_quorum = set(RaftOptions {
+        check_quorum: !raft.check_quorum,
+        ..raft
+    });
+    html! {
+        <fieldset class="mechanisms">
+            <legend>{ "Beyond Figure 2" }</legend>
+            <label title="Thesis §9.6: ask whether you could win before raising your term">
+                <input type="checkbox" checked={raft.pre_vote} onchange={pre_vote} />{ "PreVote" }</label>
+            <label title="Thesis §6.2: a leader that hears no majority steps down; followers that hear a leader ignore RequestVote">
+                <input type="checkbox" checked={raft.check_quorum} onchange={check_quorum} />{ "CheckQuorum" }</label>
+        </fieldset>
     }
 }
 

@@ -26,6 +26,8 @@ pub enum KeyCommand {
     ResumeAll,
     /// Partition the leader away from the other servers.
     IsolateLeader,
+    /// Cut every link into the leader: it sends but hears nothing.
+    DeafenLeader,
     /// Heal the network: no partitions or cut links.
     Heal,
     /// Show or hide the help overlay.
@@ -35,7 +37,7 @@ pub enum KeyCommand {
 }
 
 /// Every binding, for the help overlay: (keys, what they do).
-pub const BINDINGS: [(&str, &str); 15] = [
+pub const BINDINGS: [(&str, &str); 16] = [
     ("Space or .", "pause / play"),
     ("S or →", "step to the next event"),
     ("Z or ←", "step back one event"),
@@ -46,6 +48,7 @@ pub const BINDINGS: [(&str, &str); 15] = [
     ("A", "align election timers (split vote)"),
     ("B", "resume all stopped nodes"),
     ("P", "partition the leader away"),
+    ("D", "deafen the leader (it sends, hears nothing)"),
     ("H", "heal the network"),
     ("?", "this help"),
     ("Esc", "close panels"),
@@ -67,6 +70,7 @@ pub fn command_for(key: &str) -> Option<KeyCommand> {
         "a" | "A" => KeyCommand::AlignTimers,
         "b" | "B" => KeyCommand::ResumeAll,
         "p" | "P" => KeyCommand::IsolateLeader,
+        "d" | "D" => KeyCommand::DeafenLeader,
         "h" | "H" => KeyCommand::Heal,
         "?" => KeyCommand::ToggleHelp,
         "Escape" => KeyCommand::Close,
@@ -88,6 +92,7 @@ mod tests {
         assert_eq!(command_for("T"), Some(KeyCommand::SpreadTimers));
         assert_eq!(command_for("A"), Some(KeyCommand::AlignTimers));
         assert_eq!(command_for("B"), Some(KeyCommand::ResumeAll));
+        assert_eq!(command_for("d"), Some(KeyCommand::DeafenLeader));
         assert_eq!(command_for("?"), Some(KeyCommand::ToggleHelp));
         assert_eq!(command_for("ArrowLeft"), Some(KeyCommand::StepBack));
         assert_eq!(command_for("x"), None);

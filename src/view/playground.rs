@@ -453,6 +453,7 @@ impl Playground {
             KeyCommand::IsolateLeader => {
                 self.with_leader(leader, |l| Action::Partition(vec![vec![l]]))
             }
+            KeyCommand::DeafenLeader => self.with_leader(leader, Action::Deafen),
             KeyCommand::Heal => self.act(Action::Heal),
             KeyCommand::ToggleHelp => self.help_open = !self.help_open,
             KeyCommand::Close => {

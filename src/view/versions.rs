@@ -101,6 +101,8 @@ pub fn of(session: &Session) -> Versions {
         client: keyed(9, &|h| requests(p, h)),
         network: keyed(10, &|h| {
             let c = sim.network().config;
+            let raft = sim.config().raft;
+            h.u64(raft.pre_vote as u64).u64(raft.check_quorum as u64);
             h.u64(c.latency_min)
                 .u64(c.latency_max)
                 .u64(c.loss.to_bits())

@@ -67,6 +67,12 @@ pub struct ActionRecord {
     /// The peers a `reach_only` node still reaches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peers: Option<Vec<NodeId>>,
+    /// A `raft` action's PreVote setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_vote: Option<bool>,
+    /// A `raft` action's CheckQuorum setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_quorum: Option<bool>,
 }
 
 /// The `"action"` names.
@@ -107,6 +113,8 @@ pub enum ActionName {
     Deafen,
     /// `reach_only`: [`Action::ReachOnly`].
     ReachOnly,
+    /// `raft`: [`Action::SetRaft`].
+    Raft,
 }
 
 /// Which key-value operation a client action performs.
@@ -138,7 +146,7 @@ impl Locate for ActionRecord {
             Option<NodeOrText>, "to"; Option<MessageId>, "message"; Option<OpKind>, "op";
             Option<String>, "key"; Option<String>, "value"; Option<Time>, "latency_min_us";
             Option<Time>, "latency_max_us"; Option<f64>, "loss"; Option<f64>, "duplication";
-            Option<Vec<NodeId>>, "peers";
+            Option<Vec<NodeId>>, "peers"; Option<bool>, "pre_vote"; Option<bool>, "check_quorum";
         )
     }
 }
@@ -205,6 +213,11 @@ impl From<&Action> for ActionRecord {
             Action::ReachOnly { node, peers } => ActionRecord {
                 peers: Some(peers),
                 ..Self::on(N::ReachOnly, node)
+            },
+            Action::SetRaft(o) => ActionRecord {
+                pre_vote: Some(o.pre_vote),
+                check_quorum: Some(o.check_quorum),
+                ..Self::named(N::Raft)
             },
         }
     }
@@ -283,6 +296,10 @@ impl TryFrom<ActionRecord> for Action {
                 node: node(r.node)?,
                 peers: r.peers.ok_or_else(|| missing("peers"))?,
             },
+            N::Raft => Action::SetRaft(crate::sim::config::RaftOptions {
+                pre_vote: r.pre_vote.ok_or_else(|| missing("pre_vote"))?,
+                check_quorum: r.check_quorum.ok_or_else(|| missing("check_quorum"))?,
+            }),
         })
     }
 }
@@ -337,6 +354,7 @@ impl ActionName {
             N::SpreadTimers => "spread_timers",
             N::Deafen => "deafen",
             N::ReachOnly => "reach_only",
+            N::Raft => "raft",
         }
     }
 }

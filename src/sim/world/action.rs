@@ -3,6 +3,7 @@
 //! be recorded and replayed.
 
 use crate::raft::{NodeId, Op};
+use crate::sim::config::RaftOptions;
 use crate::sim::network::{MessageId, NetworkConfig};
 use std::fmt;
 
@@ -71,6 +72,8 @@ pub enum Action {
         /// The peers it still reaches.
         peers: Vec<NodeId>,
     },
+    /// Turn PreVote and CheckQuorum on or off in every server.
+    SetRaft(RaftOptions),
 }
 
 impl Action {
@@ -114,6 +117,15 @@ impl fmt::Display for Action {
             Action::SpreadTimers => write!(f, "spread timers"),
             Action::Deafen(n) => write!(f, "deafen {n}"),
             Action::ReachOnly { node, peers } => write!(f, "{node} reaches only {peers:?}"),
+            Action::SetRaft(o) => {
+                let on = |b: bool| if b { "on" } else { "off" };
+                write!(
+                    f,
+                    "PreVote {}, CheckQuorum {}",
+                    on(o.pre_vote),
+                    on(o.check_quorum)
+                )
+            }
         }
     }
 }

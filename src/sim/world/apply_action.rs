@@ -87,6 +87,7 @@ impl Simulation {
                     self.network.cut(from, id);
                 }
             }
+            Action::SetRaft(options) => self.set_raft(options),
             Action::ReachOnly { node, peers } => {
                 let others = (1..=self.config.nodes).filter(|n| *n != node && !peers.contains(n));
                 for other in others.collect::<Vec<_>>() {
@@ -114,6 +115,18 @@ impl Simulation {
         self.read_inbox(id);
         self.rearm_timer(id);
         self.release_on_resume(id);
+    }
+
+    /// PreVote and CheckQuorum on or off in every server, and in every
+    /// server restarted later.
+    fn set_raft(&mut self, options: crate::sim::config::RaftOptions) {
+        self.config.raft = options;
+        let now = self.now;
+        for id in 1..=self.config.nodes {
+            let node = &mut self.server_mut(id).node;
+            node.set_mechanisms(now, options.pre_vote, options.check_quorum);
+            self.rearm_timer(id);
+        }
     }
 
     /// Links that heal deliver what a partition held on them, in a burst

@@ -325,3 +325,25 @@ fn switch_names_round_trip() {
     }
     assert_eq!(UnsafeSwitch::from_name("no-such-switch"), None);
 }
+
+/// `prevote-raises-term` with PreVote on: the first pre-vote of the run
+/// raises a term, and the pre-vote check names it; the same seed passes
+/// with the switch off. (Without PreVote the switch does nothing.)
+#[test]
+fn prevote_raises_term_is_caught_by_the_pre_vote_check() {
+    let with_pre_vote = |switches: UnsafeSwitches| {
+        let mut c = config(1, switches, Faults::All);
+        c.raft.pre_vote = true;
+        sim::run(c, 60 * SECONDS, |_| {}).unwrap().1
+    };
+    let on = with_pre_vote(UnsafeSwitches::none().with(UnsafeSwitch::PreVoteRaisesTerm));
+    assert!(!on.passed());
+    let first = &on.violations[0];
+    assert_eq!(first.invariant, Invariant::PreVoteKeepsTerm, "{first:?}");
+    assert!(
+        first.detail.contains("asked for pre-votes for term"),
+        "{first:?}"
+    );
+    let off = with_pre_vote(UnsafeSwitches::none());
+    assert!(off.passed(), "{:?}", off.violations);
+}

@@ -15,12 +15,24 @@ use super::message::Message;
 use super::node::{RaftNode, Role};
 use super::output::Output;
 use super::types::{LogIndex, NodeId, Term, Time};
+use super::unsafe_switches::UnsafeSwitch;
 
 impl RaftNode {
     /// Become a pre-candidate: count its own pre-vote and ask every other
     /// server whether it would vote in the next term. Nothing is persisted,
     /// so the requests leave at once.
     pub(super) fn start_pre_vote(&mut self, now: Time, out: &mut Output) {
+        if self
+            .config
+            .unsafe_switches
+            .is_on(UnsafeSwitch::PreVoteRaisesTerm)
+        {
+            // The mistake: a term raised like a candidate's, so that a
+            // server alone keeps raising it, and its return deposes the
+            // leader (§5.1) exactly as without PreVote.
+            self.persistent.current_term += 1;
+            self.persistent.voted_for = None;
+        }
         self.role = Role::PreCandidate;
         self.leader_hint = None;
         self.votes.clear();

@@ -26,17 +26,23 @@ pub enum UnsafeSwitch {
     /// stable storage before responding to RPCs"). Shows only with a disk
     /// that can lose unsynced writes (`raft-sim --disk-faults`).
     ReplyBeforePersist,
+    /// A pre-candidate raises its term before it asks, as a candidate does
+    /// (breaks thesis §9.6: a server cut off from the cluster raises its
+    /// term anyway and deposes the leader when it comes back). Shows only
+    /// with PreVote on.
+    PreVoteRaisesTerm,
 }
 
 impl UnsafeSwitch {
     /// Every switch, in declaration order.
-    pub const ALL: [UnsafeSwitch; 6] = [
+    pub const ALL: [UnsafeSwitch; 7] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
         UnsafeSwitch::ForgetVoteOnRestart,
         UnsafeSwitch::TruncateOnAnyAppend,
         UnsafeSwitch::LocalReads,
         UnsafeSwitch::ReplyBeforePersist,
+        UnsafeSwitch::PreVoteRaisesTerm,
     ];
 
     /// The name used on the command line and in scenarios.
@@ -48,6 +54,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::TruncateOnAnyAppend => "truncate-on-any-append",
             UnsafeSwitch::LocalReads => "local-reads",
             UnsafeSwitch::ReplyBeforePersist => "reply-before-persist",
+            UnsafeSwitch::PreVoteRaisesTerm => "prevote-raises-term",
         }
     }
 
@@ -71,6 +78,9 @@ impl UnsafeSwitch {
             }
             UnsafeSwitch::ReplyBeforePersist => {
                 "votes and append acknowledgements leave before they are durable (breaks Figure 2; needs --disk-faults)"
+            }
+            UnsafeSwitch::PreVoteRaisesTerm => {
+                "a pre-candidate raises its term before asking, so a node cut off still deposes the leader on return (breaks thesis 9.6; needs --pre-vote)"
             }
         }
     }

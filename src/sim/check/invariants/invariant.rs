@@ -47,11 +47,14 @@ pub enum Invariant {
     /// carries (prevLogIndex and prevLogTerm, and the entries) is what that
     /// leader's own log holds there (§5.3).
     AppendEntriesMatchLeaderLog,
+    /// Asking for pre-votes changes no term: a server sends PreVote for the
+    /// term after its own, in the term it was in before (thesis §9.6).
+    PreVoteKeepsTerm,
 }
 
 impl Invariant {
     /// Every invariant, in declaration order.
-    pub const ALL: [Invariant; 12] = [
+    pub const ALL: [Invariant; 13] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
         Invariant::LogMatching,
@@ -64,6 +67,7 @@ impl Invariant {
         Invariant::OneVotePerTerm,
         Invariant::AcknowledgedEntriesHeld,
         Invariant::AppendEntriesMatchLeaderLog,
+        Invariant::PreVoteKeepsTerm,
     ];
 
     /// The name the trace, the run report and the summary use (snake_case).
@@ -81,6 +85,7 @@ impl Invariant {
             Invariant::OneVotePerTerm => "one_vote_per_term",
             Invariant::AcknowledgedEntriesHeld => "acknowledged_entries_held",
             Invariant::AppendEntriesMatchLeaderLog => "append_entries_match_leader_log",
+            Invariant::PreVoteKeepsTerm => "pre_vote_keeps_term",
         }
     }
 }

@@ -54,13 +54,28 @@ impl InvariantChecker {
                     (*prev_log_index, *prev_log_term),
                     entries,
                 ),
+                Message::PreVote { term, .. } => self.check_pre_vote(now, node, view, *term),
                 // A pre-vote promises nothing (thesis §9.6): no vote is cast.
                 Message::RequestVote { .. }
                 | Message::RequestVoteReply { .. }
-                | Message::PreVote { .. }
                 | Message::PreVoteReply { .. }
                 | Message::AppendEntriesReply { .. } => {}
             }
+        }
+    }
+
+    /// A PreVote asks about the term after the sender's, and the sender was
+    /// in that same term before the input that sent it: a pre-vote raises
+    /// no term (thesis §9.6), or a server cut off would depose the leader on
+    /// its return as surely as without PreVote.
+    fn check_pre_vote(&mut self, now: Time, node: &RaftNode, view: &ServerView, asked: Term) {
+        let term = node.current_term();
+        if term != view.term || asked != term + 1 {
+            let detail = format!(
+                "asked for pre-votes for term {asked} while its term went from {} to {term}",
+                view.term
+            );
+            self.report(Invariant::PreVoteKeepsTerm, now, vec![node.id()], detail);
         }
     }
 

@@ -8,6 +8,7 @@ pub(super) const TESTED: &[Invariant] = &[
     Invariant::OneVotePerTerm,
     Invariant::AcknowledgedEntriesHeld,
     Invariant::AppendEntriesMatchLeaderLog,
+    Invariant::PreVoteKeepsTerm,
 ];
 
 fn sent(from: NodeId, to: NodeId, message: Message) -> Output {
@@ -123,5 +124,35 @@ fn append_entries_match_leader_log_fires_for_misstated_appends() {
         let sender = if from == 1 { &n1 } else { &n2 };
         h.observe(sender, &sent(from, 3, message));
         h.assert_only(Invariant::AppendEntriesMatchLeaderLog);
+    }
+}
+
+/// A server with PreVote times out and asks for pre-votes: no violation.
+/// With `prevote-raises-term` it raises its term first, and only the
+/// pre-vote check sees it (the term goes forward, so nothing else does).
+#[test]
+fn pre_vote_keeps_term_fires_for_a_pre_vote_that_raised_the_term() {
+    for (switches, expected) in [
+        (UnsafeSwitches::none(), None),
+        (
+            UnsafeSwitches::none().with(UnsafeSwitch::PreVoteRaisesTerm),
+            Some(Invariant::PreVoteKeepsTerm),
+        ),
+    ] {
+        let mut h = Harness::new();
+        let n2 = server(2, &[1, 2, 3], 4, None, &[noop(1)]);
+        let config = Config {
+            pre_vote: true,
+            unsafe_switches: switches,
+            ..n2.config().clone()
+        };
+        let mut n2 = RaftNode::restart(2, config, n2.persistent().clone(), Rng::new(2), 0);
+        h.join(&n2);
+        h.input(&mut n2, |n, now, out| n.force_timeout(now, out));
+        assert_eq!(n2.role(), crate::raft::Role::PreCandidate);
+        match expected {
+            None => h.assert_none(),
+            Some(invariant) => h.assert_only(invariant),
+        }
     }
 }

@@ -42,9 +42,12 @@
 //!   its state.
 //! * `tick ID`: `RaftNode::tick` at `now`.
 //! * `timeout ID`: `RaftNode::force_timeout`.
+//! * `transfer ID to=N`: `RaftNode::transfer_leadership` to server N.
 //! * `step nFROM -> nTO MESSAGE`: `RaftNode::step` with the message written as
 //!   `describe` prints it:
-//!   `RequestVote{term:2 last:3/2}` (candidate's last log index/term),
+//!   `RequestVote{term:2 last:3/2}` (candidate's last log index/term; with
+//!   ` transfer` when a leadership transfer started it),
+//!   `TimeoutNow{term:2}`,
 //!   `RequestVoteReply{term:2 granted|rejected}`,
 //!   `PreVote{term:3 last:3/2}` (the term it would stand in),
 //!   `PreVoteReply{term:3 granted|rejected}`,
@@ -540,7 +543,16 @@ fn describe_message(m: &Message) -> String {
             term,
             last_log_index,
             last_log_term,
-        } => format!("RequestVote{{term:{term} last:{last_log_index}/{last_log_term}}}"),
+            leadership_transfer,
+        } => format!(
+            "RequestVote{{term:{term} last:{last_log_index}/{last_log_term}{}}}",
+            if *leadership_transfer {
+                " transfer"
+            } else {
+                ""
+            }
+        ),
+        Message::TimeoutNow { term } => format!("TimeoutNow{{term:{term}}}"),
         Message::RequestVoteReply { term, vote_granted } => format!(
             "RequestVoteReply{{term:{term} {}}}",
             if *vote_granted { "granted" } else { "rejected" }
@@ -632,8 +644,10 @@ fn parse_message(text: &str) -> Result<Message, String> {
                 term,
                 last_log_index,
                 last_log_term,
+                leadership_transfer: flag("transfer"),
             }
         }
+        "TimeoutNow" => Message::TimeoutNow { term },
         "RequestVoteReply" if flag("granted") || flag("rejected") => Message::RequestVoteReply {
             term,
             vote_granted: flag("granted"),
@@ -1024,6 +1038,12 @@ impl Interpreter for Core {
                 let id = id_arg(&args, 1)?;
                 args.done()?;
                 self.input(id, |n, now, out| n.force_timeout(now, out))
+            }
+            "transfer" => {
+                let id = id_arg(&args, 1)?;
+                let to = node_id(&args.take("to").ok_or("transfer needs to=")?)?;
+                args.done()?;
+                self.input(id, |n, now, out| n.transfer_leadership(now, to, out))
             }
             "step" => {
                 args.done()?;

@@ -30,7 +30,13 @@ impl RaftNode {
     /// current leader, it does not update its term or grant its vote").
     pub(super) fn ignores_vote_request(&self, now: Time, message: &Message) -> bool {
         self.config.check_quorum
-            && matches!(message, Message::RequestVote { .. })
+            && matches!(
+                message,
+                Message::RequestVote {
+                    leadership_transfer: false,
+                    ..
+                }
+            )
             && message.term() > self.current_term()
             && self.hears_from_leader(now)
     }

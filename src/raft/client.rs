@@ -76,10 +76,11 @@ impl RaftNode {
                 return reply(out, &command, ReplyOutcome::Applied { index, result });
             }
         }
-        if self.role != Role::Leader {
-            let outcome = ReplyOutcome::NotLeader {
-                leader_hint: self.leader_hint,
-            };
+        if self.role != Role::Leader || self.transfer.is_some() {
+            // During a leadership transfer the leader takes no new requests
+            // (thesis §3.10) and points clients to its successor.
+            let leader_hint = self.transfer_target().or(self.leader_hint);
+            let outcome = ReplyOutcome::NotLeader { leader_hint };
             return reply(out, &command, outcome);
         }
         let pending = PendingProposal {

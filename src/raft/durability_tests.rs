@@ -30,6 +30,7 @@ fn request_vote(term: Term) -> Message {
         term,
         last_log_index: 0,
         last_log_term: 0,
+        leadership_transfer: false,
     }
 }
 

@@ -14,6 +14,17 @@ impl RaftNode {
     /// transitions to candidate state. It then votes for itself and issues
     /// RequestVote RPCs in parallel to each of the other servers."
     pub(super) fn start_election(&mut self, now: Time, out: &mut Output) {
+        self.start_election_for(now, false, out)
+    }
+
+    /// An election; `leadership_transfer` when the leader asked for it with
+    /// TimeoutNow (thesis §3.10).
+    pub(super) fn start_election_for(
+        &mut self,
+        now: Time,
+        leadership_transfer: bool,
+        out: &mut Output,
+    ) {
         self.persistent.current_term += 1;
         self.persistent.voted_for = Some(self.id);
         self.role = Role::Candidate;
@@ -36,6 +47,7 @@ impl RaftNode {
                 term,
                 last_log_index,
                 last_log_term,
+                leadership_transfer,
             };
             self.send_after_persist(peer, request, out);
         }
@@ -112,6 +124,7 @@ impl RaftNode {
         self.leader_hint = Some(self.id);
         self.leader_contact = Some(now);
         self.quorum_check_at = now + self.config.timing.election_timeout_min;
+        self.transfer = None;
         self.votes.clear();
         let last = self.log().last_index();
         // Everything up to `last` is durable: the votes that elected this

@@ -29,6 +29,9 @@ pub enum Message {
         last_log_index: LogIndex,
         /// Term of the candidate's last log entry (§5.4.1).
         last_log_term: Term,
+        /// The election was started by the leader's TimeoutNow (thesis
+        /// §3.10): servers that hear that leader do not ignore it.
+        leadership_transfer: bool,
     },
     /// The answer to a RequestVote.
     RequestVoteReply {
@@ -36,6 +39,12 @@ pub enum Message {
         term: Term,
         /// True means the candidate received this server's vote for `term`.
         vote_granted: bool,
+    },
+    /// Leadership transfer (thesis §3.10): the leader tells a follower whose
+    /// log matches its own to start an election at once.
+    TimeoutNow {
+        /// The leader's term.
+        term: Term,
     },
     /// A pre-candidate asks whether it could win an election (thesis §9.6).
     /// Nothing changes on either side: no term, no vote.
@@ -125,6 +134,7 @@ impl Message {
             | Message::RequestVoteReply { term, .. }
             | Message::PreVote { term, .. }
             | Message::PreVoteReply { term, .. }
+            | Message::TimeoutNow { term }
             | Message::AppendEntries { term, .. }
             | Message::AppendEntriesReply { term, .. } => *term,
         }
@@ -152,6 +162,7 @@ impl Message {
             Message::RequestVoteReply { .. } => "RequestVoteReply",
             Message::PreVote { .. } => "PreVote",
             Message::PreVoteReply { .. } => "PreVoteReply",
+            Message::TimeoutNow { .. } => "TimeoutNow",
             Message::AppendEntries { .. } => "AppendEntries",
             Message::AppendEntriesReply { .. } => "AppendEntriesReply",
         }

@@ -15,6 +15,7 @@ mod command;
 mod config;
 mod durability;
 mod election;
+mod leadership_transfer;
 mod log;
 mod message;
 mod node;

@@ -90,6 +90,9 @@ pub struct RaftNode {
     /// Leader with CheckQuorum only: when it next checks that a majority
     /// answered since the last check (thesis §6.2).
     pub(super) quorum_check_at: Time,
+    /// Leader only, during a leadership transfer (thesis §3.10): the
+    /// server it hands over to, and when it gives up.
+    pub(super) transfer: Option<(NodeId, Time)>,
     // Volatile state on leaders (Figure 2), reinitialized after election.
     pub(super) progress: VecMap<NodeId, Progress>,
     /// Leader only: the last index of its own log known to be durable, its
@@ -137,6 +140,7 @@ impl RaftNode {
             votes: VecSet::new(),
             leader_contact: None,
             quorum_check_at: 0,
+            transfer: None,
             progress: VecMap::new(),
             own_match: 0,
             heartbeat_deadline: 0,
@@ -227,10 +231,16 @@ impl RaftNode {
     /// The next time at which [`RaftNode::tick`] has work to do.
     pub fn next_deadline(&self) -> Time {
         match self.role {
-            Role::Leader if self.config.check_quorum => {
-                self.heartbeat_deadline.min(self.quorum_check_at)
+            Role::Leader => {
+                let mut next = self.heartbeat_deadline;
+                if self.config.check_quorum {
+                    next = next.min(self.quorum_check_at);
+                }
+                if let Some((_, abort_at)) = self.transfer {
+                    next = next.min(abort_at);
+                }
+                next
             }
-            Role::Leader => self.heartbeat_deadline,
             Role::Follower | Role::PreCandidate | Role::Candidate => self.election_deadline,
         }
     }
@@ -242,6 +252,7 @@ impl RaftNode {
     pub fn tick(&mut self, now: Time, out: &mut Output) {
         self.input(out, |node, out| match node.role {
             Role::Leader => {
+                node.abort_late_transfer(now);
                 if node.config.check_quorum && now >= node.quorum_check_at {
                     node.check_quorum(now);
                 }
@@ -274,7 +285,9 @@ impl RaftNode {
                 term,
                 last_log_index,
                 last_log_term,
+                ..
             } => self.handle_request_vote(now, from, term, last_log_index, last_log_term, out),
+            Message::TimeoutNow { term } => self.handle_timeout_now(now, term, out),
             Message::RequestVoteReply { term, vote_granted } => {
                 self.handle_vote_reply(now, from, term, vote_granted, out)
             }
@@ -381,6 +394,7 @@ impl RaftNode {
         }
         self.votes.clear();
         self.progress.clear();
+        self.transfer = None;
         if was_leader || leader.is_some() {
             self.reset_election_deadline(now);
         }

@@ -206,6 +206,9 @@ impl RaftNode {
         progress.record_match(match_index);
         let behind = progress.next_index <= self.log().last_index();
         self.maybe_commit(out);
+        if self.transfer_target() == Some(follower) {
+            return self.advance_transfer(out);
+        }
         if behind {
             self.send_append(follower, out);
         }

@@ -52,6 +52,9 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
                 <dt>{ "lastApplied" }</dt><dd>{ node.last_applied() }</dd>
                 <dt>{ "last log index" }</dt><dd>{ node.log().last_index() }</dd>
                 <dt>{ "leader hint" }</dt><dd>{ node.leader_hint().map_or("unknown".into(), |l| format!("n{l}")) }</dd>
+                if let Some(target) = node.transfer_target() {
+                    <><dt>{ "transferring to" }</dt><dd>{ format!("n{target}") }</dd></>
+                }
                 <dt>{ "restarts" }</dt><dd>{ server.incarnation }</dd>
                 { for DiskState::of(server).rows().into_iter().map(|(term, text)| html! {
                     <><dt>{ term }</dt><dd>{ text }</dd></>
@@ -75,6 +78,10 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
                 <button onclick={act(Action::ForceTimeout(id))}>{ "Time out" }</button>
                 <button onclick={act(Action::ClientRequest { to: Some(id), op: request })}>{ "Send request here" }</button>
                 <button onclick={act(Action::Partition(vec![vec![id]]))}>{ "Isolate" }</button>
+                if node.role() != Role::Leader {
+                    <button aria-keyshortcuts="L" title="Thesis §3.10: the leader catches this node up and tells it to time out now"
+                        onclick={act(Action::TransferLeadership(id))}>{ "Transfer leadership here" }</button>
+                }
             </div>
         </div>
     }

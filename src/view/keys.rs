@@ -28,6 +28,9 @@ pub enum KeyCommand {
     IsolateLeader,
     /// Cut every link into the leader: it sends but hears nothing.
     DeafenLeader,
+    /// Hand leadership over to the selected node, or else to the next node
+    /// after the leader (thesis §3.10).
+    TransferLeadership,
     /// Heal the network: no partitions or cut links.
     Heal,
     /// Show or hide the help overlay.
@@ -37,7 +40,7 @@ pub enum KeyCommand {
 }
 
 /// Every binding, for the help overlay: (keys, what they do).
-pub const BINDINGS: [(&str, &str); 16] = [
+pub const BINDINGS: [(&str, &str); 17] = [
     ("Space or .", "pause / play"),
     ("S or →", "step to the next event"),
     ("Z or ←", "step back one event"),
@@ -49,6 +52,7 @@ pub const BINDINGS: [(&str, &str); 16] = [
     ("B", "resume all stopped nodes"),
     ("P", "partition the leader away"),
     ("D", "deafen the leader (it sends, hears nothing)"),
+    ("L", "transfer leadership to the selected (or next) node"),
     ("H", "heal the network"),
     ("?", "this help"),
     ("Esc", "close panels"),
@@ -71,6 +75,7 @@ pub fn command_for(key: &str) -> Option<KeyCommand> {
         "b" | "B" => KeyCommand::ResumeAll,
         "p" | "P" => KeyCommand::IsolateLeader,
         "d" | "D" => KeyCommand::DeafenLeader,
+        "l" | "L" => KeyCommand::TransferLeadership,
         "h" | "H" => KeyCommand::Heal,
         "?" => KeyCommand::ToggleHelp,
         "Escape" => KeyCommand::Close,
@@ -93,6 +98,7 @@ mod tests {
         assert_eq!(command_for("A"), Some(KeyCommand::AlignTimers));
         assert_eq!(command_for("B"), Some(KeyCommand::ResumeAll));
         assert_eq!(command_for("d"), Some(KeyCommand::DeafenLeader));
+        assert_eq!(command_for("L"), Some(KeyCommand::TransferLeadership));
         assert_eq!(command_for("?"), Some(KeyCommand::ToggleHelp));
         assert_eq!(command_for("ArrowLeft"), Some(KeyCommand::StepBack));
         assert_eq!(command_for("x"), None);

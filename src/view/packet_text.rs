@@ -19,7 +19,18 @@ fn raft(message: &Message) -> String {
             term,
             last_log_index,
             last_log_term,
-        } => format!("term {term}, lastLogIndex {last_log_index}, lastLogTerm {last_log_term}"),
+            leadership_transfer,
+        } => format!(
+            "term {term}, lastLogIndex {last_log_index}, lastLogTerm {last_log_term}{}",
+            if *leadership_transfer {
+                ", asked for by the leader (transfer)"
+            } else {
+                ""
+            }
+        ),
+        Message::TimeoutNow { term } => {
+            format!("term {term}: start an election now (leadership transfer)")
+        }
         Message::RequestVoteReply { term, vote_granted } => {
             let vote = if *vote_granted { "granted" } else { "refused" };
             format!("term {term}, vote {vote}")

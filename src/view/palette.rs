@@ -36,6 +36,8 @@ pub fn message_color(kind: &str) -> &'static str {
         "RequestVote" | "RequestVoteReply" => "#2b8a3e",
         // The lighter green of a question that commits no one (thesis §9.6).
         "PreVote" | "PreVoteReply" => "#74b816",
+        // The leader's order to a successor to stand now (thesis §3.10).
+        "TimeoutNow" => "#7048e8",
         "AppendEntries" | "AppendEntriesReply" => "#1c5fae",
         _ => "#8a4b08",
     }

@@ -454,6 +454,14 @@ impl Playground {
                 self.with_leader(leader, |l| Action::Partition(vec![vec![l]]))
             }
             KeyCommand::DeafenLeader => self.with_leader(leader, Action::Deafen),
+            KeyCommand::TransferLeadership => {
+                let nodes = self.sim.config().nodes;
+                let target = match self.selection {
+                    Selection::Node(id) => Some(id),
+                    _ => leader.map(|l| l % nodes + 1),
+                };
+                self.with_leader(leader, |_| Action::TransferLeadership(target.unwrap_or(1)))
+            }
             KeyCommand::Heal => self.act(Action::Heal),
             KeyCommand::ToggleHelp => self.help_open = !self.help_open,
             KeyCommand::Close => {

@@ -67,6 +67,37 @@ mod playing {
         );
         assert!(Playground::new(1, 12).is_err());
     }
+
+    /// "Transfer leadership" (key L): refused with a notice when there is
+    /// no leader, the target leads already or is stopped, and the run stays
+    /// as it was; otherwise the target takes over and the action is
+    /// recorded.
+    #[test]
+    fn leadership_transfer_takes_over_or_says_why_not() {
+        let mut p = Playground::new(3, 5).unwrap();
+        p.command(KeyCommand::TransferLeadership);
+        assert_eq!(p.notice.as_deref(), Some("there is no leader right now"));
+        p.skip(2000);
+        let leader = p.sim.leader().unwrap();
+        let recorded = p.scenario.actions.len();
+        p.act(Action::TransferLeadership(leader));
+        let notice = p.notice.clone().unwrap();
+        assert!(notice.contains("is already the leader"), "{notice}");
+        let target = leader % 5 + 1;
+        p.act(Action::Stop(target));
+        p.act(Action::TransferLeadership(target));
+        assert!(p.notice.clone().unwrap().contains("is stopped"));
+        assert_eq!(p.scenario.actions.len(), recorded + 1, "only the stop");
+        p.act(Action::Resume(target));
+        p.skip(500);
+        p.selection = Selection::Node(target);
+        p.command(KeyCommand::TransferLeadership);
+        assert_eq!(p.notice, None);
+        p.skip(1000);
+        assert_eq!(p.sim.leader(), Some(target));
+        let last = p.scenario.actions.last().unwrap();
+        assert_eq!(last.1, Action::TransferLeadership(target));
+    }
 }
 
 mod replay_tests {

@@ -333,7 +333,7 @@ fn arrow(lanes: &Lanes, base: Time, span: &Span) -> Option<Arrow> {
 /// not say which carry entries) faint.
 fn style(kind: &str) -> (&'static str, &'static str) {
     let class = match kind {
-        "RequestVote" | "RequestVoteReply" => "rv",
+        "RequestVote" | "RequestVoteReply" | "TimeoutNow" => "rv",
         "PreVote" | "PreVoteReply" => "pv",
         "AppendEntries" | "AppendEntriesReply" => "ae",
         _ => "client",

@@ -93,6 +93,7 @@ pub fn request_vote(term: Term, last_log_index: LogIndex, last_log_term: Term) -
         term,
         last_log_index,
         last_log_term,
+        leadership_transfer: false,
     }
 }
 

@@ -115,6 +115,8 @@ pub enum ActionName {
     ReachOnly,
     /// `raft`: [`Action::SetRaft`].
     Raft,
+    /// `transfer`: [`Action::TransferLeadership`].
+    Transfer,
 }
 
 /// Which key-value operation a client action performs.
@@ -214,6 +216,7 @@ impl From<&Action> for ActionRecord {
                 peers: Some(peers),
                 ..Self::on(N::ReachOnly, node)
             },
+            Action::TransferLeadership(node) => Self::on(N::Transfer, node),
             Action::SetRaft(o) => ActionRecord {
                 pre_vote: Some(o.pre_vote),
                 check_quorum: Some(o.check_quorum),
@@ -296,6 +299,7 @@ impl TryFrom<ActionRecord> for Action {
                 node: node(r.node)?,
                 peers: r.peers.ok_or_else(|| missing("peers"))?,
             },
+            N::Transfer => Action::TransferLeadership(node(r.node)?),
             N::Raft => Action::SetRaft(crate::sim::config::RaftOptions {
                 pre_vote: r.pre_vote.ok_or_else(|| missing("pre_vote"))?,
                 check_quorum: r.check_quorum.ok_or_else(|| missing("check_quorum"))?,
@@ -355,6 +359,7 @@ impl ActionName {
             N::Deafen => "deafen",
             N::ReachOnly => "reach_only",
             N::Raft => "raft",
+            N::Transfer => "transfer",
         }
     }
 }

@@ -88,7 +88,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
     let mut node = || rng.range_inclusive(1, nodes);
     let (a, b) = (node(), node());
     let b = if a == b { a % nodes + 1 } else { b };
-    match rng.index(19) {
+    match rng.index(20) {
         0 => Action::Stop(a),
         1 => Action::Resume(a),
         2 => Action::ResumeAll,
@@ -111,6 +111,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
         11 => Action::AlignTimers,
         12 => Action::SpreadTimers,
         16 => Action::Deafen(a),
+        19 => Action::TransferLeadership(a),
         18 => Action::SetRaft(crate::sim::config::RaftOptions {
             pre_vote: rng.index(2) == 0,
             check_quorum: rng.index(2) == 0,

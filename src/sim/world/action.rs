@@ -74,6 +74,8 @@ pub enum Action {
     },
     /// Turn PreVote and CheckQuorum on or off in every server.
     SetRaft(RaftOptions),
+    /// The leader hands leadership over to this server (thesis §3.10).
+    TransferLeadership(NodeId),
 }
 
 impl Action {
@@ -86,7 +88,7 @@ impl Action {
             Action::Partition(groups) => groups.iter().flatten().copied().collect(),
             Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
             Action::ClientRequest { to, .. } => to.iter().copied().collect(),
-            Action::Deafen(n) => vec![*n],
+            Action::Deafen(n) | Action::TransferLeadership(n) => vec![*n],
             Action::ReachOnly { node, peers } => [*node].iter().chain(peers).copied().collect(),
             _ => Vec::new(),
         }
@@ -116,6 +118,7 @@ impl fmt::Display for Action {
             Action::AlignTimers => write!(f, "align timers"),
             Action::SpreadTimers => write!(f, "spread timers"),
             Action::Deafen(n) => write!(f, "deafen {n}"),
+            Action::TransferLeadership(n) => write!(f, "transfer leadership to {n}"),
             Action::ReachOnly { node, peers } => write!(f, "{node} reaches only {peers:?}"),
             Action::SetRaft(o) => {
                 let on = |b: bool| if b { "on" } else { "off" };

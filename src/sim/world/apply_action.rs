@@ -34,6 +34,12 @@ impl Simulation {
     /// flight) change nothing.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
         self.validate_action(&action)?;
+        // Whether a transfer makes sense depends on the moment, not only on
+        // the cluster: checked when it is done (a scenario replays the same
+        // refusal at the same moment).
+        if let Action::TransferLeadership(target) = action {
+            self.validate_transfer(target)?;
+        }
         if let Action::DropMessage(id) = action {
             if self.network.drop_message(id).is_none() {
                 return Err(format!("message {id} is not in flight"));
@@ -88,6 +94,7 @@ impl Simulation {
                 }
             }
             Action::SetRaft(options) => self.set_raft(options),
+            Action::TransferLeadership(target) => self.transfer_leadership(target),
             Action::ReachOnly { node, peers } => {
                 let others = (1..=self.config.nodes).filter(|n| *n != node && !peers.contains(n));
                 for other in others.collect::<Vec<_>>() {
@@ -115,6 +122,34 @@ impl Simulation {
         self.read_inbox(id);
         self.rearm_timer(id);
         self.release_on_resume(id);
+    }
+
+    /// A transfer needs a leader, and a running target other than it.
+    pub(super) fn validate_transfer(&self, target: NodeId) -> Result<(), String> {
+        let Some(leader) = self.leader() else {
+            return Err("there is no leader to transfer leadership from".into());
+        };
+        if target == leader {
+            return Err(format!("node {target} is already the leader"));
+        }
+        if self.server(target).is_some_and(|s| !s.up) {
+            return Err(format!("node {target} is stopped: it cannot take over"));
+        }
+        Ok(())
+    }
+
+    /// The leader starts handing over to `target` (thesis §3.10).
+    fn transfer_leadership(&mut self, target: NodeId) {
+        let Some(leader) = self.leader() else {
+            return;
+        };
+        let now = self.now;
+        let mut out = self.take_out();
+        self.server_mut(leader)
+            .node
+            .transfer_leadership(now, target, &mut out);
+        self.put_out(out);
+        self.after_input(leader);
     }
 
     /// PreVote and CheckQuorum on or off in every server, and in every

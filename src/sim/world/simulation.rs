@@ -362,6 +362,9 @@ impl Simulation {
     /// after every event already due at this microsecond. What the UI calls,
     /// so that a recorded session replays exactly.
     pub fn act_now(&mut self, action: Action) -> Result<(), String> {
+        if let Action::TransferLeadership(target) = action {
+            self.validate_transfer(target)?;
+        }
         self.schedule(self.now, action)?;
         self.run_until(self.now);
         Ok(())

@@ -33,7 +33,8 @@ impl StaleDeliveries {
             return;
         }
         let counter = match message {
-            Message::AppendEntries { .. } => &mut self.append_entries,
+            // TimeoutNow is the leader's word, like its AppendEntries.
+            Message::AppendEntries { .. } | Message::TimeoutNow { .. } => &mut self.append_entries,
             Message::AppendEntriesReply { .. } => &mut self.append_entries_replies,
             Message::RequestVote { .. } | Message::PreVote { .. } => &mut self.request_votes,
             Message::RequestVoteReply { .. } | Message::PreVoteReply { .. } => &mut self.votes,
@@ -107,6 +108,7 @@ mod tests {
             term: 1,
             last_log_index: 0,
             last_log_term: 0,
+            leadership_transfer: false,
         };
         stale.observe(&ask, 5);
         let vote = Message::RequestVoteReply {

@@ -58,6 +58,7 @@ impl InvariantChecker {
                 // A pre-vote promises nothing (thesis §9.6): no vote is cast.
                 Message::RequestVote { .. }
                 | Message::RequestVoteReply { .. }
+                | Message::TimeoutNow { .. }
                 | Message::PreVoteReply { .. }
                 | Message::AppendEntriesReply { .. } => {}
             }

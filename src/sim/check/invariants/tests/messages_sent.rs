@@ -66,6 +66,7 @@ fn a_restarted_candidate_that_votes_again_is_caught() {
         term: 1,
         last_log_index: 0,
         last_log_term: 0,
+        leadership_transfer: false,
     };
     h.input(&mut n2, |n, now, out| n.step(now, 1, request, out));
     let fired = h.fired();

@@ -1,0 +1,69 @@
+//! Leadership transfer (thesis §3.10): the leader hands over to a chosen
+//! server, for maintenance or to move leadership nearer its clients.
+//!
+//! "The prior leader stops accepting new client requests", brings the
+//! target's log up to date with its own, then sends it TimeoutNow; the
+//! target starts an election at once, which its up-to-date log wins unless
+//! something intervenes. "If the transfer does not complete within an
+//! election timeout, the prior leader aborts the transfer and resumes
+//! accepting client requests."
+
+use super::message::Message;
+use super::node::{RaftNode, Role};
+use super::output::Output;
+use super::types::{NodeId, Term, Time};
+
+impl RaftNode {
+    /// The leader starts handing over to `target`. Ignored unless this
+    /// server leads and `target` is another member.
+    pub fn transfer_leadership(&mut self, now: Time, target: NodeId, out: &mut Output) {
+        let member = self.peers().any(|p| p == target);
+        if self.role != Role::Leader || !member {
+            return;
+        }
+        self.input(out, |node, out| {
+            let abort_at = now + node.config.timing.election_timeout_max;
+            node.transfer = Some((target, abort_at));
+            node.advance_transfer(out);
+        });
+    }
+
+    /// The server a leadership transfer hands over to, while one runs.
+    pub fn transfer_target(&self) -> Option<NodeId> {
+        self.transfer.map(|(target, _)| target)
+    }
+
+    /// TimeoutNow once the target holds every entry of the leader's log;
+    /// until then, entries to catch it up.
+    pub(super) fn advance_transfer(&mut self, out: &mut Output) {
+        let Some((target, _)) = self.transfer else {
+            return;
+        };
+        let caught_up = self
+            .progress
+            .get(&target)
+            .is_some_and(|p| p.match_index == self.log().last_index());
+        if caught_up {
+            let term = self.current_term();
+            self.send(target, Message::TimeoutNow { term }, out);
+        } else {
+            self.send_append(target, out);
+        }
+    }
+
+    /// An election timeout after it began, a transfer that has not ended
+    /// (by the leader stepping down) is given up.
+    pub(super) fn abort_late_transfer(&mut self, now: Time) {
+        if self.transfer.is_some_and(|(_, abort_at)| now >= abort_at) {
+            self.transfer = None;
+        }
+    }
+
+    /// TimeoutNow from the leader of this term: an election now, without a
+    /// pre-vote (the leader itself asked for it).
+    pub(super) fn handle_timeout_now(&mut self, now: Time, term: Term, out: &mut Output) {
+        if term == self.current_term() && self.role != Role::Leader {
+            self.start_election_for(now, true, out);
+        }
+    }
+}

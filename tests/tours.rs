@@ -11,6 +11,7 @@ use raft_playground::raft::{
     LogIndex, Message, NodeId, Op, Payload, RaftNode, Term, Time, UnsafeSwitch, UnsafeSwitches,
     MILLIS,
 };
+use raft_playground::sim::config::RaftOptions;
 use raft_playground::sim::{Action, Endpoint, Outcome, Packet, Simulation};
 use raft_playground::view::playground::{playground_config, Playground};
 use raft_playground::view::tours::{self, Tour, TOURS};
@@ -192,7 +193,7 @@ fn ids(list: &[NodeId]) -> BTreeSet<NodeId> {
 // ---- the tours as a list ------------------------------------------------------
 
 #[test]
-fn seven_tours_in_the_documented_order() {
+fn eight_tours_in_the_documented_order() {
     let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
@@ -204,6 +205,7 @@ fn seven_tours_in_the_documented_order() {
             "minority-leader",
             "restart-catch-up",
             "figure-8",
+            "deaf-leader",
         ]
     );
     for tour in &TOURS {
@@ -963,4 +965,86 @@ fn figure_8_with_the_unsafe_commit_rule_loses_a_committed_entry() {
         .collect();
     assert!(broken.contains("leader_completeness"), "{broken:?}");
     assert!(broken.contains("state_machine_safety"), "{broken:?}");
+}
+
+// ---- 8. a leader that can talk but not listen -----------------------------------------
+
+#[test]
+fn tour_deaf_leader() {
+    let mut r = Replay::new("deaf-leader");
+    let tour = r.tour;
+    let all = [1, 2, 3, 4, 5];
+    let followers = [1, 2, 3, 4];
+    let sim = r.step(0);
+    assert!(!sim.config().raft.check_quorum, "CheckQuorum is off");
+
+    let sim = r.step(1);
+    assert_leader(sim, 5, 1);
+    for id in all {
+        assert_eq!(log(sim, id), ["noop/1"]);
+        assert_eq!(commit(sim, id), 1);
+    }
+
+    let sim = r.step(2);
+    assert!(scenario_does(tour, 500, Action::Deafen(5)));
+    for from in followers {
+        let into_s5 = sim
+            .network()
+            .blocked(Endpoint::Node(from), Endpoint::Node(5));
+        let from_s5 = sim
+            .network()
+            .blocked(Endpoint::Node(5), Endpoint::Node(from));
+        assert!(
+            into_s5.is_some() && from_s5.is_none(),
+            "S5 sends, hears nothing"
+        );
+    }
+    for id in all {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1"]);
+        assert_eq!(commit(sim, id), 1, "x=1 is not committed");
+    }
+    assert_eq!(outcome(sim, "1"), (Outcome::Unknown, false, None));
+
+    let sim = r.step(3);
+    assert_leader(sim, 5, 1);
+    for id in followers {
+        assert_eq!(
+            (role(sim, id), term(sim, id)),
+            ("follower", 1),
+            "no election"
+        );
+    }
+    assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 5)]);
+    assert!(
+        all.iter().all(|&id| commit(sim, id) == 1),
+        "nothing committed"
+    );
+
+    let sim = r.step(4);
+    let on = RaftOptions {
+        pre_vote: false,
+        check_quorum: true,
+    };
+    assert!(scenario_does(tour, 1100, Action::SetRaft(on)));
+    assert_eq!((role(sim, 5), term(sim, 5)), ("follower", 1));
+    let stepped_down = first_time(tour, 1100 * MILLIS, |s| s.leader().is_none());
+    assert_eq!(ms(stepped_down), 1300);
+
+    let sim = r.step(5);
+    assert_leader(sim, 4, 2);
+    assert_eq!(log(sim, 4), ["noop/1", "x=1/1", "noop/2"]);
+    assert_eq!(commit(sim, 4), 3, "the no-op, and x=1 with it");
+
+    let sim = r.step(6);
+    assert_eq!(role(sim, 5), "candidate");
+    assert!(term(sim, 5) >= 3, "S5 stood again and again");
+    assert_leader(sim, 4, 2);
+    for id in followers {
+        assert_eq!(term(sim, id), 2, "S5's higher terms were ignored");
+    }
+    assert_eq!(outcome(sim, "2"), (Outcome::Ok, true, Some(4)));
+    for id in followers {
+        assert_eq!(commit(sim, id), 4);
+    }
+    r.done();
 }

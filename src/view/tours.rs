@@ -8,6 +8,7 @@
 //! tests/tours.rs, so a change to the core or the simulator that changes a
 //! story fails a test instead of leaving a wrong narration.
 
+mod deaf_leader;
 mod figure_8;
 mod leader_crash;
 mod leader_election;
@@ -54,7 +55,7 @@ impl Tour {
 
 /// The tours, from the basics (§5.2 elections, §5.3 replication) to the
 /// subtle commit rule of §5.4.2.
-pub static TOURS: [Tour; 7] = [
+pub static TOURS: [Tour; 8] = [
     Tour {
         id: "leader-election",
         title: "Leader election",
@@ -111,6 +112,15 @@ pub static TOURS: [Tour; 7] = [
                   older entry stored on a majority can still be overwritten (§5.4.2).",
         scenario_json: include_str!("../../docs/tours/figure-8.json"),
         steps: figure_8::STEPS,
+    },
+    Tour {
+        id: "deaf-leader",
+        title: "A leader that can talk but not listen",
+        summary: "A leader that hears nothing still sends heartbeats and stalls the cluster; \
+                  with CheckQuorum it steps down, and leader stickiness keeps the deaf server \
+                  from deposing its successor (thesis §6.2, §4.2.3).",
+        scenario_json: include_str!("../../docs/tours/deaf-leader.json"),
+        steps: deaf_leader::STEPS,
     },
 ];
 

@@ -193,7 +193,7 @@ fn ids(list: &[NodeId]) -> BTreeSet<NodeId> {
 // ---- the tours as a list ------------------------------------------------------
 
 #[test]
-fn eight_tours_in_the_documented_order() {
+fn nine_tours_in_the_documented_order() {
     let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
@@ -205,6 +205,7 @@ fn eight_tours_in_the_documented_order() {
             "minority-leader",
             "restart-catch-up",
             "figure-8",
+            "node-returns",
             "deaf-leader",
         ]
     );
@@ -1046,5 +1047,70 @@ fn tour_deaf_leader() {
     for id in followers {
         assert_eq!(commit(sim, id), 4);
     }
+    r.done();
+}
+
+// ---- 9. a node comes back from a partition ------------------------------------------
+
+#[test]
+fn tour_node_returns() {
+    let mut r = Replay::new("node-returns");
+    let tour = r.tour;
+    let others = [1, 3, 4, 5];
+    let sim = r.step(0);
+    assert!(!sim.config().raft.pre_vote, "PreVote is off");
+
+    let sim = r.step(1);
+    assert_leader(sim, 5, 1);
+    for id in [1, 2, 3, 4, 5] {
+        assert_eq!(commit(sim, id), 1);
+    }
+
+    let sim = r.step(2);
+    let alone = Action::ReachOnly {
+        node: 2,
+        peers: vec![],
+    };
+    assert!(scenario_does(tour, 300, alone));
+    assert_eq!((role(sim, 2), term(sim, 2)), ("candidate", 5));
+    for id in others {
+        assert_eq!(term(sim, id), 1);
+    }
+    assert_leader(sim, 5, 1);
+
+    let sim = r.step(3);
+    assert!(scenario_does(tour, 900, Action::Heal));
+    assert_eq!(
+        sim.checker().leaders().collect::<Vec<_>>(),
+        [(1, 5), (6, 2)],
+        "S5 deposed, S2 elected"
+    );
+    assert_leader(sim, 2, 6);
+    for id in others {
+        assert_follower_of(sim, id, 2, 6);
+    }
+
+    let sim = r.step(4);
+    let on = RaftOptions {
+        pre_vote: true,
+        check_quorum: false,
+    };
+    assert!(scenario_does(tour, 1300, Action::SetRaft(on)));
+    let alone = Action::ReachOnly {
+        node: 3,
+        peers: vec![],
+    };
+    assert!(scenario_does(tour, 1400, alone));
+    assert_eq!((role(sim, 3), term(sim, 3)), ("pre-candidate", 6));
+    assert_leader(sim, 2, 6);
+
+    let sim = r.step(5);
+    assert!(scenario_does(tour, 2000, Action::Heal));
+    assert_follower_of(sim, 3, 2, 6);
+    assert_eq!(
+        sim.checker().leaders().collect::<Vec<_>>(),
+        [(1, 5), (6, 2)],
+        "no election"
+    );
     r.done();
 }

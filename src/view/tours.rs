@@ -14,6 +14,7 @@ mod leader_crash;
 mod leader_election;
 mod log_replication;
 mod minority_leader;
+mod node_returns;
 mod restart_catch_up;
 mod split_vote;
 
@@ -55,7 +56,7 @@ impl Tour {
 
 /// The tours, from the basics (§5.2 elections, §5.3 replication) to the
 /// subtle commit rule of §5.4.2.
-pub static TOURS: [Tour; 8] = [
+pub static TOURS: [Tour; 9] = [
     Tour {
         id: "leader-election",
         title: "Leader election",
@@ -112,6 +113,14 @@ pub static TOURS: [Tour; 8] = [
                   older entry stored on a majority can still be overwritten (§5.4.2).",
         scenario_json: include_str!("../../docs/tours/figure-8.json"),
         steps: figure_8::STEPS,
+    },
+    Tour {
+        id: "node-returns",
+        title: "A node comes back from a partition",
+        summary: "A server cut off raises its term alone and, back, deposes a healthy leader; \
+                  with PreVote it asks first, keeps its term and rejoins quietly (thesis §9.6).",
+        scenario_json: include_str!("../../docs/tours/node-returns.json"),
+        steps: node_returns::STEPS,
     },
     Tour {
         id: "deaf-leader",

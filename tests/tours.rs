@@ -193,7 +193,7 @@ fn ids(list: &[NodeId]) -> BTreeSet<NodeId> {
 // ---- the tours as a list ------------------------------------------------------
 
 #[test]
-fn nine_tours_in_the_documented_order() {
+fn ten_tours_in_the_documented_order() {
     let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
@@ -207,6 +207,7 @@ fn nine_tours_in_the_documented_order() {
             "figure-8",
             "node-returns",
             "deaf-leader",
+            "leadership-transfer",
         ]
     );
     for tour in &TOURS {
@@ -1112,5 +1113,62 @@ fn tour_node_returns() {
         [(1, 5), (6, 2)],
         "no election"
     );
+    r.done();
+}
+
+// ---- 10. handing over leadership ----------------------------------------------------
+
+#[test]
+fn tour_leadership_transfer() {
+    let mut r = Replay::new("leadership-transfer");
+    let tour = r.tour;
+    r.step(0);
+
+    let sim = r.step(1);
+    assert_leader(sim, 5, 1);
+    for id in [1, 2, 3, 4, 5] {
+        assert_eq!(commit(sim, id), 1);
+    }
+
+    let sim = r.step(2);
+    assert!(scenario_does(tour, 340, Action::CutLink { from: 5, to: 3 }));
+    assert!(scenario_does(
+        tour,
+        400,
+        Action::RestoreLink { from: 5, to: 3 }
+    ));
+    for id in [1, 2, 4, 5] {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1"]);
+    }
+    assert_eq!(commit(sim, 5), 2, "a majority holds it: committed");
+    assert_eq!(log(sim, 3), ["noop/1"]);
+
+    let sim = r.step(3);
+    assert!(scenario_does(tour, 410, Action::TransferLeadership(3)));
+    assert_eq!(node(sim, 5).transfer_target(), Some(3));
+    assert_eq!(log(sim, 5).len(), 2, "y=2 was not appended");
+    assert_eq!(outcome(sim, "2").1, false, "y=2 is still on its way");
+    let redirected = sim.network().in_flight().any(|m| {
+        matches!(m.from, Endpoint::Client(_))
+            && m.to == Endpoint::Node(3)
+            && matches!(&m.packet, Packet::ClientRequest(c) if c.op.to_string().contains("y=2"))
+    });
+    assert!(redirected, "the client was sent on to S3");
+
+    let sim = r.step(4);
+    assert_eq!(log(sim, 3), ["noop/1", "x=1/1"]);
+    assert_eq!(in_flight(sim, 5, 3, "TimeoutNow").len(), 1);
+    assert_eq!(term(sim, 3), 1, "not yet");
+
+    let sim = r.step(5);
+    assert_leader(sim, 3, 2);
+    assert_follower_of(sim, 5, 3, 2);
+    let deposed = first_time(tour, 410 * MILLIS, |s| s.leader().is_none());
+    let elected = first_time(tour, deposed, |s| s.leader().is_some());
+    assert!(elected - deposed < 20 * MILLIS, "{deposed}..{elected}");
+
+    let sim = r.step(6);
+    assert_eq!(outcome(sim, "2"), (Outcome::Ok, true, Some(4)));
+    assert_eq!(log(sim, 3), ["noop/1", "x=1/1", "noop/2", "y=2/2"]);
     r.done();
 }

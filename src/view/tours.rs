@@ -12,6 +12,7 @@ mod deaf_leader;
 mod figure_8;
 mod leader_crash;
 mod leader_election;
+mod leadership_transfer;
 mod log_replication;
 mod minority_leader;
 mod node_returns;
@@ -56,7 +57,7 @@ impl Tour {
 
 /// The tours, from the basics (§5.2 elections, §5.3 replication) to the
 /// subtle commit rule of §5.4.2.
-pub static TOURS: [Tour; 9] = [
+pub static TOURS: [Tour; 10] = [
     Tour {
         id: "leader-election",
         title: "Leader election",
@@ -130,6 +131,15 @@ pub static TOURS: [Tour; 9] = [
                   from deposing its successor (thesis §6.2, §4.2.3).",
         scenario_json: include_str!("../../docs/tours/deaf-leader.json"),
         steps: deaf_leader::STEPS,
+    },
+    Tour {
+        id: "leadership-transfer",
+        title: "Handing over leadership",
+        summary: "The leader stops taking requests, brings the chosen successor up to date and \
+                  tells it to stand at once with TimeoutNow; it wins, and no write is lost \
+                  (thesis §3.10).",
+        scenario_json: include_str!("../../docs/tours/leadership-transfer.json"),
+        steps: leadership_transfer::STEPS,
     },
 ];
 

@@ -87,7 +87,7 @@ pub struct RunArgs {
     // The scenario decides the run: options it would silently override are
     // refused rather than ignored.
     #[arg(long, value_name = "FILE",
-          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions",
+          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions", "transfers",
                                 "clients", "rate", "unsafe_switches"])]
     pub scenario: Option<String>,
     /// Print the summary as one JSON object instead of text
@@ -140,6 +140,11 @@ pub struct Common {
     /// leaves a server reaching only some of its peers, or heals
     #[arg(long)]
     pub partial_partitions: bool,
+    /// With --faults all or partial, leadership transfers too: in one
+    /// strike of ten the nemesis asks the leader to hand over to a random
+    /// other server (thesis 3.10)
+    #[arg(long)]
+    pub transfers: bool,
     /// Concurrent clients, 0..=1000
     #[arg(long, value_name = "K", default_value = "3", value_parser = client_count,
           allow_negative_numbers = true)]
@@ -293,6 +298,9 @@ fn options(c: Common, bench: bool) -> Options {
     }
     if c.partial_partitions {
         config.nemesis.partial_partitions = 0.3;
+    }
+    if c.transfers {
+        config.nemesis.transfers = 0.1;
     }
     if c.disk_faults {
         config = config.with_disk_faults();

@@ -195,8 +195,9 @@ impl SimConfig {
                 format!("torn_write must be 0..=1, got {}", d.torn_write),
             ),
             (
-                (0.0..=1.0).contains(&self.nemesis.partial_partitions),
-                "partial partitions must be a share 0..=1".into(),
+                (0.0..=1.0).contains(&self.nemesis.partial_partitions)
+                    && (0.0..=1.0).contains(&self.nemesis.transfers),
+                "partial partitions and transfers must be shares 0..=1".into(),
             ),
         ];
         match checks.into_iter().find(|(ok, _)| !ok) {

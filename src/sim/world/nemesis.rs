@@ -37,6 +37,9 @@ pub struct NemesisConfig {
     /// server that reaches only some peers (`Action::ReachOnly`). 0 by
     /// default.
     pub partial_partitions: f64,
+    /// The share of strikes, 0..=1, that ask the leader to hand over to a
+    /// random other server (thesis §3.10). 0 by default.
+    pub transfers: f64,
 }
 
 impl Default for NemesisConfig {
@@ -46,6 +49,7 @@ impl Default for NemesisConfig {
             mean_interval: 400 * MILLIS,
             crash_during_write: 0.0,
             partial_partitions: 0.0,
+            transfers: 0.0,
         }
     }
 }
@@ -60,7 +64,8 @@ pub struct Nemesis {
     /// For crashes during writes: a stream apart, so that turning them on
     /// shifts none of the draws above.
     write_rng: Rng,
-    /// For partial partitions: a stream apart, for the same reason.
+    /// For partial partitions and transfers: a stream apart, for the same
+    /// reason.
     partial_rng: Rng,
 }
 
@@ -98,6 +103,18 @@ impl Nemesis {
     /// Picks the next fault: roughly half the time it undoes one, so the
     /// cluster keeps moving between healthy and broken states.
     pub fn next_action(&mut self, view: &ClusterView) -> Action {
+        if let Some(leader) = view.leader {
+            let transfers = self.config.transfers;
+            if transfers > 0.0 && view.nodes.len() >= 2 && self.partial_rng.chance(transfers) {
+                let others: Vec<NodeId> = view
+                    .nodes
+                    .iter()
+                    .copied()
+                    .filter(|&n| n != leader)
+                    .collect();
+                return Action::TransferLeadership(others[self.partial_rng.index(others.len())]);
+            }
+        }
         let partial = self.config.partial_partitions;
         if partial > 0.0 && view.nodes.len() >= 3 && self.partial_rng.chance(partial) {
             return self.partial_partition(view);

@@ -8,12 +8,14 @@
 //! linearizability checker lets an unknown write take effect at any time
 //! after its invocation, or never.
 
+mod common;
+
 use raft_playground::raft::{ClientId, NodeId, Op, Payload, RequestId, Time, MILLIS, SECONDS};
 use raft_playground::sim::linearizability::{self, Verdict};
 use raft_playground::sim::workload::USER_CLIENT_BASE;
 use raft_playground::sim::{
-    self, Action, Endpoint, Operation, Outcome, Packet, PausedInbox, Scenario, SimConfig,
-    Simulation, TraceEvent,
+    self, Action, Endpoint, Operation, Outcome, Packet, PausedInbox, Scenario, Simulation,
+    TraceEvent,
 };
 use raft_playground::view::playground::playground_config;
 
@@ -245,13 +247,7 @@ fn client_links_duplicate_only_when_enabled() {
 fn under_the_nemesis_retries_resolve_outcomes_and_stay_linearizable() {
     let mut resent = 0;
     for seed in 1..=20 {
-        let mut config = SimConfig {
-            seed,
-            nodes: 5,
-            ..SimConfig::default()
-        }
-        .with_all_faults();
-        config.workload.clients = 3;
+        let mut config = common::cluster::nemesis_config(seed);
         config.record_trace = true;
         let mut sim = Simulation::new(config.clone()).unwrap();
         sim.run_until(30 * SECONDS);

@@ -1,17 +1,13 @@
 //! One seed decides everything: the same seed and the same actions give the
 //! same run, bit for bit, and a clone taken mid-run continues identically.
 
+mod common;
+
 use raft_playground::raft::SECONDS;
 use raft_playground::sim::{self, Action, SimConfig, Simulation};
 
 fn busy_config(seed: u64) -> SimConfig {
-    let mut config = SimConfig {
-        seed,
-        nodes: 5,
-        ..SimConfig::default()
-    }
-    .with_all_faults();
-    config.workload.clients = 3;
+    let mut config = common::cluster::nemesis_config(seed);
     config.workload.rate = 20.0;
     config
 }

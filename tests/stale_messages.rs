@@ -8,6 +8,8 @@
 //! rejects the request." These runs are where that rule, and its cousins
 //! for stale replies, meet real traffic.
 
+mod common;
+
 use raft_playground::raft::{NodeId, Term, Time, MILLIS, SECONDS};
 use raft_playground::sim::{
     self, Action, DropReason, Endpoint, FaultModel, LatencyTail, PartitionMode, PausedInbox,
@@ -16,14 +18,7 @@ use raft_playground::sim::{
 use std::collections::BTreeMap;
 
 fn nemesis(seed: u64) -> SimConfig {
-    let mut config = SimConfig {
-        seed,
-        nodes: 5,
-        ..SimConfig::default()
-    }
-    .with_all_faults();
-    config.workload.clients = 3;
-    config
+    common::cluster::nemesis_config(seed)
 }
 
 /// The stale deliveries of a recorded run, recounted from its trace alone:

@@ -27,12 +27,7 @@ impl RaftNode {
     ) {
         self.persistent.current_term += 1;
         self.persistent.voted_for = Some(self.id);
-        self.role = Role::Candidate;
-        self.leader_hint = None;
-        self.votes.clear();
-        self.votes.insert(self.id);
-        // §5.2: a fresh random timeout, so a split vote resolves itself.
-        self.reset_election_deadline(now);
+        self.stand(now, Role::Candidate);
         if self.votes.len() >= self.quorum() {
             self.become_leader(now, out);
             return;
@@ -51,6 +46,17 @@ impl RaftNode {
             };
             self.send_after_persist(peer, request, out);
         }
+    }
+
+    /// Become a candidate or a pre-candidate: no leader known, its own vote
+    /// counted, and a fresh random timeout (§5.2), so that a split vote, or
+    /// a pre-vote without a majority, is tried again.
+    pub(super) fn stand(&mut self, now: Time, role: Role) {
+        self.role = role;
+        self.leader_hint = None;
+        self.votes.clear();
+        self.votes.insert(self.id);
+        self.reset_election_deadline(now);
     }
 
     /// RequestVote receiver (Figure 2). The term check already happened in

@@ -33,12 +33,7 @@ impl RaftNode {
             self.persistent.current_term += 1;
             self.persistent.voted_for = None;
         }
-        self.role = Role::PreCandidate;
-        self.leader_hint = None;
-        self.votes.clear();
-        self.votes.insert(self.id);
-        // A fresh timeout: a pre-vote that gathers no majority is retried.
-        self.reset_election_deadline(now);
+        self.stand(now, Role::PreCandidate);
         if self.votes.len() >= self.quorum() {
             return self.start_election(now, out);
         }

@@ -14,6 +14,19 @@ pub fn cluster(nodes: u64, seed: u64) -> Simulation {
     Simulation::new(config).expect("valid config")
 }
 
+/// A 5-server cluster under `--faults all` with 3 background clients, as
+/// the CLI's sweeps run it.
+pub fn nemesis_config(seed: u64) -> SimConfig {
+    let mut config = SimConfig {
+        seed,
+        nodes: 5,
+        ..SimConfig::default()
+    }
+    .with_all_faults();
+    config.workload.clients = 3;
+    config
+}
+
 /// Runs until some running server is leader and every running server in its
 /// partition follows it; panics if that takes longer than `bound`.
 pub fn await_leader(sim: &mut Simulation, bound: Time) -> NodeId {

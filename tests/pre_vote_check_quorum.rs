@@ -6,13 +6,23 @@
 mod common;
 
 use common::cluster::*;
-use raft_playground::raft::{NodeId, Role, SECONDS};
+use raft_playground::raft::{NodeId, Role, UnsafeSwitch, UnsafeSwitches, SECONDS};
 use raft_playground::sim::config::RaftOptions;
 use raft_playground::sim::scenario::Scenario;
 use raft_playground::sim::{Action, SimConfig, Simulation};
 
 fn cluster_with(seed: u64, pre_vote: bool, check_quorum: bool) -> Simulation {
+    cluster_with_switches(seed, pre_vote, check_quorum, UnsafeSwitches::none())
+}
+
+fn cluster_with_switches(
+    seed: u64,
+    pre_vote: bool,
+    check_quorum: bool,
+    unsafe_switches: UnsafeSwitches,
+) -> Simulation {
     let config = SimConfig {
+        unsafe_switches,
         seed,
         nodes: 5,
         raft: RaftOptions {
@@ -31,7 +41,15 @@ fn other_than(leader: NodeId) -> NodeId {
 /// A node cut off from everyone for 3 s, then healed. Returns the leader
 /// before, the leader after, and the term before and after.
 fn node_comes_back(pre_vote: bool, seed: u64) -> (NodeId, Option<NodeId>, u64, u64) {
-    let mut sim = cluster_with(seed, pre_vote, false);
+    node_comes_back_with(pre_vote, seed, UnsafeSwitches::none())
+}
+
+fn node_comes_back_with(
+    pre_vote: bool,
+    seed: u64,
+    switches: UnsafeSwitches,
+) -> (NodeId, Option<NodeId>, u64, u64) {
+    let mut sim = cluster_with_switches(seed, pre_vote, false, switches);
     let leader = await_leader(&mut sim, 2 * SECONDS);
     run_for(&mut sim, SECONDS);
     let before = term(&sim, leader);
@@ -44,8 +62,25 @@ fn node_comes_back(pre_vote: bool, seed: u64) -> (NodeId, Option<NodeId>, u64, u
     run_for(&mut sim, 3 * SECONDS);
     sim.act(Action::Heal).unwrap();
     run_for(&mut sim, SECONDS);
-    assert_no_violations(&sim);
+    if switches.is_empty() {
+        assert_no_violations(&sim);
+    }
     (leader, sim.leader(), before, term(&sim, leader))
+}
+
+/// `prevote-raises-term` makes PreVote useless, not only wrong on paper:
+/// with it, the node back from its partition deposes the leader again,
+/// as if PreVote were off.
+#[test]
+fn with_prevote_raises_term_the_returning_node_disrupts_again() {
+    let raises = UnsafeSwitches::none().with(UnsafeSwitch::PreVoteRaisesTerm);
+    for seed in 1..=5 {
+        let (leader, _, before, after) = node_comes_back_with(true, seed, raises);
+        assert!(
+            after > before,
+            "seed {seed}: leader {leader} kept term {before}"
+        );
+    }
 }
 
 /// Without PreVote the node that was away raised its term with every

@@ -249,3 +249,18 @@ fn a_single_server_commits_its_own_entries_once_durable() {
     solo.persisted_now(0, &mut out);
     assert_eq!(out.replies.len(), 1);
 }
+
+/// `persistent()` is what a crash keeps: the term, the vote and the log as
+/// they are in memory, the same as `into_persistent()` (found by
+/// cargo-mutants: a `persistent()` returning an empty state survived).
+#[test]
+fn persistent_is_the_term_vote_and_log_a_crash_keeps() {
+    let mut n1 = safe(1, 1);
+    let mut out = Output::default();
+    n1.force_timeout(0, &mut out);
+    n1.persisted_now(0, &mut out);
+    let state = n1.persistent().clone();
+    assert_eq!((state.current_term, state.voted_for), (1, Some(1)));
+    assert_eq!(state.log.last_index(), 1, "the leader's no-op");
+    assert_eq!(state, n1.clone().into_persistent());
+}

@@ -34,12 +34,7 @@ impl Simulation {
     /// flight) change nothing.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
         self.validate_action(&action)?;
-        // Whether a transfer makes sense depends on the moment, not only on
-        // the cluster: checked when it is done (a scenario replays the same
-        // refusal at the same moment).
-        if let Action::TransferLeadership(target) = action {
-            self.validate_transfer(target)?;
-        }
+        self.validate_moment(&action)?;
         if let Action::DropMessage(id) = action {
             if self.network.drop_message(id).is_none() {
                 return Err(format!("message {id} is not in flight"));
@@ -124,8 +119,19 @@ impl Simulation {
         self.release_on_resume(id);
     }
 
+    /// Checks what depends on the moment, not only on the cluster: done
+    /// when the action is taken live (`act_now`, so the person hears why)
+    /// and again when it runs (`act`, so a scenario replays the same
+    /// refusal at the same moment).
+    pub(super) fn validate_moment(&self, action: &Action) -> Result<(), String> {
+        match *action {
+            Action::TransferLeadership(target) => self.validate_transfer(target),
+            _ => Ok(()),
+        }
+    }
+
     /// A transfer needs a leader, and a running target other than it.
-    pub(super) fn validate_transfer(&self, target: NodeId) -> Result<(), String> {
+    fn validate_transfer(&self, target: NodeId) -> Result<(), String> {
         let Some(leader) = self.leader() else {
             return Err("there is no leader to transfer leadership from".into());
         };
@@ -143,13 +149,9 @@ impl Simulation {
         let Some(leader) = self.leader() else {
             return;
         };
-        let now = self.now;
-        let mut out = self.take_out();
-        self.server_mut(leader)
-            .node
-            .transfer_leadership(now, target, &mut out);
-        self.put_out(out);
-        self.after_input(leader);
+        self.input(leader, |node, now, out| {
+            node.transfer_leadership(now, target, out)
+        });
     }
 
     /// PreVote and CheckQuorum on or off in every server, and in every
@@ -193,11 +195,7 @@ impl Simulation {
         if !self.server_mut(id).up {
             return;
         }
-        let now = self.now;
-        let mut out = self.take_out();
-        self.server_mut(id).node.force_timeout(now, &mut out);
-        self.put_out(out);
-        self.after_input(id);
+        self.input(id, |node, now, out| node.force_timeout(now, out));
     }
 
     /// Every running follower and candidate times out at the same moment,

@@ -71,11 +71,7 @@ impl Simulation {
     }
 
     fn release(&mut self, id: NodeId, released: Vec<crate::raft::Envelope>) {
-        let now = self.now;
-        let mut out = self.take_out();
-        self.server_mut(id).node.persisted(now, released, &mut out);
-        self.put_out(out);
-        self.after_input(id);
+        self.input(id, |node, now, out| node.persisted(now, released, out));
     }
 
     /// The nemesis's crash of a server while one of its writes is on its

@@ -362,9 +362,7 @@ impl Simulation {
     /// after every event already due at this microsecond. What the UI calls,
     /// so that a recorded session replays exactly.
     pub fn act_now(&mut self, action: Action) -> Result<(), String> {
-        if let Action::TransferLeadership(target) = action {
-            self.validate_transfer(target)?;
-        }
+        self.validate_moment(&action)?;
         self.schedule(self.now, action)?;
         self.run_until(self.now);
         Ok(())
@@ -460,32 +458,34 @@ impl Simulation {
     pub(super) fn deliver_to_node(&mut self, to: NodeId, message: InFlight) {
         self.trace
             .record(self.now, TraceEvent::Deliver { id: message.id });
+        if let Packet::Raft(m) = &message.packet {
+            let term = self.servers[to as usize - 1].node.current_term();
+            self.stale.observe(m, term);
+        }
+        self.input(to, |node, now, out| match (message.from, message.packet) {
+            (Endpoint::Node(from), Packet::Raft(m)) => node.step(now, from, m, out),
+            (_, Packet::ClientRequest(command)) => node.propose(now, command, out),
+            _ => {}
+        });
+    }
+
+    /// Server `id` takes one input (`f`, given the node, the time and the
+    /// output to fill), then everything that follows it (`after_input`).
+    pub(super) fn input(&mut self, id: NodeId, f: impl FnOnce(&mut RaftNode, Time, &mut Output)) {
         let now = self.now;
         let mut out = self.take_out();
-        let node = &mut self.servers[to as usize - 1].node;
-        match (message.from, message.packet) {
-            (Endpoint::Node(from), Packet::Raft(m)) => {
-                self.stale.observe(&m, node.current_term());
-                node.step(now, from, m, &mut out)
-            }
-            (_, Packet::ClientRequest(command)) => node.propose(now, command, &mut out),
-            _ => {}
-        }
+        f(&mut self.servers[id as usize - 1].node, now, &mut out);
         self.put_out(out);
-        self.after_input(to);
+        self.after_input(id);
     }
 
     fn fire_timer(&mut self, id: NodeId, at: Time) {
-        let now = self.now;
         let server = self.server_mut(id);
         if !server.up || server.timer_at != Some(at) {
             return; // superseded by an earlier deadline, or stopped
         }
         server.timer_at = None;
-        let mut out = self.take_out();
-        self.servers[id as usize - 1].node.tick(now, &mut out);
-        self.put_out(out);
-        self.after_input(id);
+        self.input(id, |node, now, out| node.tick(now, out));
     }
 
     /// Everything that follows one input to server `id`: issue its writes

@@ -56,9 +56,27 @@ impl RaftNode {
             let term = self.current_term();
             return self.become_follower(now, term, None);
         }
+        self.start_quorum_period(now, false);
+    }
+
+    /// A new check period from `now`, with every follower counted as heard
+    /// from (`heard`) or not yet.
+    fn start_quorum_period(&mut self, now: Time, heard: bool) {
         for progress in self.progress.values_mut() {
-            progress.recent_active = false;
+            progress.recent_active = heard;
         }
         self.quorum_check_at = now + self.config.timing.election_timeout_min;
+    }
+
+    /// Turn PreVote and CheckQuorum on or off while running (the
+    /// playground's settings). A leader that starts checking its quorum
+    /// counts every follower as heard from now, and checks an election
+    /// timeout later.
+    pub fn set_mechanisms(&mut self, now: Time, pre_vote: bool, check_quorum: bool) {
+        if check_quorum && !self.config.check_quorum && self.role == Role::Leader {
+            self.start_quorum_period(now, true);
+        }
+        self.config.pre_vote = pre_vote;
+        self.config.check_quorum = check_quorum;
     }
 }

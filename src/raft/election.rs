@@ -37,7 +37,7 @@ impl RaftNode {
         // before then, and a crash cannot make it forget it voted for itself.
         let (last_log_index, last_log_term) = (self.log().last_index(), self.log().last_term());
         let term = self.current_term();
-        for peer in self.peers().collect::<Vec<_>>() {
+        for peer in self.peers() {
             let request = Message::RequestVote {
                 term,
                 last_log_index,

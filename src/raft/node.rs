@@ -349,21 +349,6 @@ impl RaftNode {
         }
     }
 
-    /// Turn PreVote and CheckQuorum on or off while running (the
-    /// playground's settings). A leader that starts checking its quorum
-    /// counts every follower as heard from now, and checks an election
-    /// timeout later.
-    pub fn set_mechanisms(&mut self, now: Time, pre_vote: bool, check_quorum: bool) {
-        if check_quorum && !self.config.check_quorum && self.role == Role::Leader {
-            for progress in self.progress.values_mut() {
-                progress.recent_active = true;
-            }
-            self.quorum_check_at = now + self.config.timing.election_timeout_min;
-        }
-        self.config.pre_vote = pre_vote;
-        self.config.check_quorum = check_quorum;
-    }
-
     /// Move the election deadline (the playground's "spread" and "align
     /// timers" actions). Ignored on a leader.
     pub fn set_election_deadline(&mut self, at: Time) {

@@ -42,10 +42,8 @@ impl RaftNode {
             last_log_index: self.log().last_index(),
             last_log_term: self.log().last_term(),
         };
-        let mut i = 0;
-        while let Some(peer) = self.peer_at(i) {
+        for peer in self.peers() {
             self.send(peer, request.clone(), out);
-            i += 1;
         }
     }
 

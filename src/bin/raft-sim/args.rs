@@ -191,13 +191,10 @@ pub enum Faults {
 }
 
 impl Faults {
-    /// The name as given on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Faults::None => "none",
-            Faults::All => "all",
-            Faults::Partial => "partial",
-        }
+    /// The name as given on the command line (clap's own, from `ValueEnum`).
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_string())
     }
 }
 

@@ -54,7 +54,8 @@ impl Simulation {
     /// to it by links open both ways.
     pub fn serving_leader(&self) -> Option<NodeId> {
         let leader = self.leader()?;
-        let term = self.server(leader)?.node.current_term();
+        let node = &self.server(leader)?.node;
+        let (term, quorum) = (node.current_term(), node.config().quorum());
         let open = |a: NodeId, b: NodeId| {
             self.network
                 .blocked(Endpoint::Node(a), Endpoint::Node(b))
@@ -72,7 +73,6 @@ impl Simulation {
                         && open(id, leader))
             })
             .count();
-        // A strict majority of the cluster (§5.2).
-        (following > self.config.nodes as usize / 2).then_some(leader)
+        (following >= quorum).then_some(leader)
     }
 }

@@ -185,8 +185,13 @@ pub fn run_simulation_with_budget(
     // its end, so that no misreported log change goes unseen.
     sim.audit_logs();
     on_progress(&mut sim);
-    let mut report = report(&sim, hash_at_duration, liveness, linearizability_steps);
-    report.availability = availability;
+    let report = report(
+        &sim,
+        hash_at_duration,
+        liveness,
+        availability,
+        linearizability_steps,
+    );
     (sim, report)
 }
 
@@ -231,6 +236,7 @@ fn report(
     sim: &Simulation,
     hash_at_duration: u64,
     liveness: Liveness,
+    availability: Availability,
     linearizability_steps: u64,
 ) -> RunReport {
     let history = sim.history();
@@ -252,6 +258,6 @@ fn report(
         liveness,
         disk_faults: sim.disk_faults(),
         stale_deliveries: *sim.stale_deliveries(),
-        availability: Availability::default(),
+        availability,
     }
 }

@@ -241,15 +241,22 @@ fn arrivals_while_stopped(
     due.into_iter().map(|(_, id)| id).collect()
 }
 
-#[test]
-fn a_paused_server_reads_its_inbox_in_arrival_order_when_it_resumes() {
-    let mut sim = cluster(PartitionMode::Drop, PausedInbox::Keep);
+/// A 3-server cluster with `inbox`, running for 2 s, then a follower
+/// stopped for a second. Returns the run, the follower and when it stopped.
+fn follower_stopped_for_a_second(inbox: PausedInbox) -> (Simulation, NodeId, Time) {
+    let mut sim = cluster(PartitionMode::Drop, inbox);
     sim.run_until(2 * SECONDS);
     let (leader, _) = leader(&sim);
     let follower = leader % 3 + 1;
     let stopped_at = sim.now();
     sim.act(Action::Stop(follower)).unwrap();
     sim.run_until(3 * SECONDS);
+    (sim, follower, stopped_at)
+}
+
+#[test]
+fn a_paused_server_reads_its_inbox_in_arrival_order_when_it_resumes() {
+    let (mut sim, follower, stopped_at) = follower_stopped_for_a_second(PausedInbox::Keep);
     let resumed_at = sim.now();
     sim.act(Action::Resume(follower)).unwrap();
     sim.run_until(3 * SECONDS + 100 * MILLIS);
@@ -271,13 +278,7 @@ fn a_paused_server_reads_its_inbox_in_arrival_order_when_it_resumes() {
 #[test]
 fn a_paused_server_that_keeps_nothing_loses_its_messages_and_a_crash_loses_the_inbox() {
     for (inbox, restart) in [(PausedInbox::Drop, false), (PausedInbox::Keep, true)] {
-        let mut sim = cluster(PartitionMode::Drop, inbox);
-        sim.run_until(2 * SECONDS);
-        let (leader, _) = leader(&sim);
-        let follower = leader % 3 + 1;
-        let stopped_at = sim.now();
-        sim.act(Action::Stop(follower)).unwrap();
-        sim.run_until(3 * SECONDS);
+        let (mut sim, follower, stopped_at) = follower_stopped_for_a_second(inbox);
         let end = sim.now();
         let back = if restart {
             Action::Restart(follower)

@@ -96,7 +96,7 @@
 
 use raft_playground::raft::{
     ClientCommand, ClientReply, Config, ConflictHint, Entry, Envelope, LogChange, LogIndex,
-    Message, NodeId, Op, OpResult, Output, Payload, PersistentState, RaftLog, RaftNode,
+    Message, NodeId, Op, OpResult, Output, Payload, PersistentState, RaftLog, RaftNode, ReadPath,
     ReplyOutcome, Rng, Role, Term, Time, Timing, UnsafeSwitch, UnsafeSwitches, MILLIS,
 };
 use raft_playground::sim::action_record::{ActionRecord, OpKind};
@@ -553,6 +553,26 @@ fn describe_message(m: &Message) -> String {
             }
         ),
         Message::TimeoutNow { term } => format!("TimeoutNow{{term:{term}}}"),
+        Message::ReadHeartbeat { term, round } => {
+            format!("ReadHeartbeat{{term:{term} round:{round}}}")
+        }
+        Message::ReadHeartbeatReply { term, round } => {
+            format!("ReadHeartbeatReply{{term:{term} round:{round}}}")
+        }
+        Message::ReadIndex {
+            term,
+            client,
+            request,
+        } => format!("ReadIndex{{term:{term} read:c{client}#{request}}}"),
+        Message::ReadIndexReply {
+            term,
+            client,
+            request,
+            index,
+        } => match index {
+            Some(i) => format!("ReadIndexReply{{term:{term} read:c{client}#{request} index:{i}}}"),
+            None => format!("ReadIndexReply{{term:{term} read:c{client}#{request} refused}}"),
+        },
         Message::RequestVoteReply { term, vote_granted } => format!(
             "RequestVoteReply{{term:{term} {}}}",
             if *vote_granted { "granted" } else { "rejected" }
@@ -648,6 +668,35 @@ fn parse_message(text: &str) -> Result<Message, String> {
             }
         }
         "TimeoutNow" => Message::TimeoutNow { term },
+        "ReadHeartbeat" => Message::ReadHeartbeat {
+            term,
+            round: number(&field("round")?)?,
+        },
+        "ReadHeartbeatReply" => Message::ReadHeartbeatReply {
+            term,
+            round: number(&field("round")?)?,
+        },
+        "ReadIndex" => {
+            let read = parse_command(&field("read")?, "read(x)")?;
+            Message::ReadIndex {
+                term,
+                client: read.client,
+                request: read.request,
+            }
+        }
+        "ReadIndexReply" => {
+            let read = parse_command(&field("read")?, "read(x)")?;
+            let index = match flag("refused") {
+                true => None,
+                false => Some(number(&field("index")?)?),
+            };
+            Message::ReadIndexReply {
+                term,
+                client: read.client,
+                request: read.request,
+                index,
+            }
+        }
         "RequestVoteReply" if flag("granted") || flag("rejected") => Message::RequestVoteReply {
             term,
             vote_granted: flag("granted"),
@@ -738,6 +787,15 @@ fn describe_reply(node: NodeId, r: &ClientReply) -> String {
         } => format!("not leader, try n{l}"),
         ReplyOutcome::NotLeader { leader_hint: None } => "not leader, no hint".into(),
         ReplyOutcome::Overwritten { index } => format!("overwritten at {index}"),
+        ReplyOutcome::Read {
+            index,
+            result,
+            served_by,
+        } => format!(
+            "{} by {} at {index}",
+            describe_result(result),
+            served_by.name()
+        ),
     };
     format!("n{node} replies to c{}#{}: {outcome}", r.client, r.request)
 }
@@ -957,6 +1015,12 @@ impl Core {
                 .map_or(Ok(64), |m| number(&m).map(|m| m as usize))?,
             pre_vote,
             check_quorum,
+            reads: match args.take("reads") {
+                Some(name) => ReadPath::from_name(&name)
+                    .ok_or_else(|| format!("unknown read path {name:?}"))?,
+                None => ReadPath::Log,
+            },
+            max_clock_drift_ppm: args.take("drift").map_or(Ok(0), |d| number(&d))?,
             unsafe_switches: switches,
         };
         let mut log = RaftLog::new();
@@ -1270,6 +1334,7 @@ fn operation(r: HistoryRecord) -> Result<Operation, String> {
         outcome: r.outcome,
         read_result: r.result,
         index: r.index,
+        served_by: None,
         redirects: r.redirects,
     })
 }
@@ -1415,6 +1480,11 @@ fn messages_read_back_as_described() {
         "AppendEntriesReply{term:2 ok match:5}",
         "AppendEntriesReply{term:2 reject prev:3 hint:2/1}",
         "AppendEntriesReply{term:2 reject prev:9 hint:4}",
+        "ReadHeartbeat{term:2 round:3}",
+        "ReadHeartbeatReply{term:2 round:3}",
+        "ReadIndex{term:2 read:c1#4}",
+        "ReadIndexReply{term:2 read:c1#4 index:7}",
+        "ReadIndexReply{term:3 read:c1#4 refused}",
     ];
     for text in samples {
         let message = parse_message(text).unwrap();

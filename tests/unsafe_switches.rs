@@ -347,3 +347,35 @@ fn prevote_raises_term_is_caught_by_the_pre_vote_check() {
     let off = with_pre_vote(UnsafeSwitches::none());
     assert!(off.passed(), "{:?}", off.violations);
 }
+
+/// ReadIndex before the new leader's no-op commits: its commit index may
+/// lag what the previous leader committed and acknowledged, so a read
+/// misses a finished write. No log invariant sees it; the linearizability
+/// checker does, and the same seed with the rule kept (or with reads
+/// through the log) passes.
+#[test]
+fn read_index_without_noop_is_caught_by_the_linearizability_checker() {
+    use raft_playground::raft::ReadPath;
+    let on = UnsafeSwitches::none().with(UnsafeSwitch::ReadIndexWithoutNoop);
+    let with_read_index = |seed: u64, switches: UnsafeSwitches| {
+        let mut config = config(seed, switches, Faults::All);
+        config.reads.path = ReadPath::ReadIndex;
+        sim::run(config, 60 * SECONDS, |_| {}).unwrap().1
+    };
+    let failing = (1..=SEED_BOUND)
+        .map(|seed| with_read_index(seed, on))
+        .find(|r| !r.passed())
+        .expect("read-index-without-noop caught");
+    println!("read-index-without-noop caught at seed {}", failing.seed);
+    assert_eq!(failing.violation_count, 0);
+    assert!(matches!(
+        failing.linearizability.verdict,
+        Verdict::NotLinearizable { .. }
+    ));
+    assert!(failing.reads_served.read_index > 0);
+    assert!(with_read_index(failing.seed, UnsafeSwitches::none()).passed());
+    assert!(
+        run(failing.seed, on).passed(),
+        "the switch needs ReadIndex reads"
+    );
+}

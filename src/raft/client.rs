@@ -5,6 +5,7 @@ use super::command::{ClientCommand, Op, OpResult, Payload};
 use super::log::Entry;
 use super::node::{RaftNode, Role};
 use super::output::Output;
+use super::read_index::{ReadPath, ServedBy};
 use super::types::{ClientId, LogIndex, NodeId, RequestId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
 use std::rc::Rc;
@@ -32,6 +33,17 @@ pub enum ReplyOutcome {
         index: LogIndex,
         /// What the operation returned when the state machine applied it.
         result: OpResult,
+    },
+    /// A read answered without the log (thesis §6.4): by ReadIndex, a
+    /// lease, a follower or locally, as `served_by` says.
+    Read {
+        /// The index the read reflects: every entry up to it was applied
+        /// before the answer.
+        index: LogIndex,
+        /// The value read.
+        result: OpResult,
+        /// Which mechanism answered.
+        served_by: ServedBy,
     },
     /// This server is not the leader; try `leader_hint` if known. The request
     /// was not appended anywhere, so it definitely did not happen.
@@ -74,6 +86,18 @@ impl RaftNode {
                 let result = self.state_machine.read(key);
                 let index = self.last_applied();
                 return reply(out, &command, ReplyOutcome::Applied { index, result });
+            }
+        }
+        if let Op::Read { key } = &command.op {
+            match self.config.reads {
+                ReadPath::Log => {}
+                ReadPath::Local => {
+                    return self.read_locally(command.client, command.request, key, out)
+                }
+                ReadPath::ReadIndex | ReadPath::Lease => {
+                    let key = key.clone();
+                    return self.read(now, command.client, command.request, key, out);
+                }
             }
         }
         if self.role != Role::Leader || self.transfer.is_some() {

@@ -1,5 +1,6 @@
 //! Configuration of one Raft server.
 
+use super::read_index::ReadPath;
 use super::types::{NodeId, Time, MILLIS};
 use super::unsafe_switches::UnsafeSwitches;
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,12 @@ pub struct Config {
     /// down, and a server that heard from a leader within the minimum
     /// election timeout ignores RequestVote. Off by default.
     pub check_quorum: bool,
+    /// How reads are answered: through the log (the default), ReadIndex,
+    /// a lease, or locally (thesis §6.4).
+    pub reads: ReadPath,
+    /// How far any server's clock may run from real time, in parts per
+    /// million: the margin a lease gives up (thesis §6.4.1). 0 by default.
+    pub max_clock_drift_ppm: u64,
     /// Deliberate bugs for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
 }
@@ -67,6 +74,8 @@ impl Config {
             max_entries_per_append: 64,
             pre_vote: false,
             check_quorum: false,
+            reads: ReadPath::Log,
+            max_clock_drift_ppm: 0,
             unsafe_switches: UnsafeSwitches::none(),
         }
     }

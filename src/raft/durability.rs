@@ -51,6 +51,7 @@ impl RaftNode {
     pub(super) fn input(&mut self, out: &mut Output, f: impl FnOnce(&mut Self, &mut Output)) {
         let before = self.hard_state();
         f(self, out);
+        self.refuse_reads_if_deposed(out);
         let after = self.hard_state();
         if after != before {
             out.hard_state = Some(after);

@@ -139,6 +139,7 @@ impl RaftNode {
         // own earlier terms or from storage). The no-op's own
         // acknowledgement moves this on.
         self.own_match = last;
+        self.reset_leader_reads();
         // Inserted one by one: `collect` would sort the pairs first, and that
         // sort is one more copy of the standard sort in the wasm.
         self.progress.clear();

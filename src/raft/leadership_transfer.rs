@@ -24,6 +24,9 @@ impl RaftNode {
         self.input(out, |node, out| {
             let abort_at = now + node.config.timing.election_timeout_max;
             node.transfer = Some((target, abort_at));
+            // The target's election ignores leader stickiness, so no
+            // lease may outlive the start of the hand-over.
+            node.reads.lease_until = 0;
             node.advance_transfer(out);
         });
     }

@@ -3,7 +3,7 @@
 //! set currentTerm = T, convert to follower" (§5.1).
 
 use super::log::Entry;
-use super::types::{LogIndex, NodeId, Term};
+use super::types::{ClientId, LogIndex, NodeId, RequestId, Term};
 
 /// A message from one server to another.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +64,44 @@ pub enum Message {
         term: Term,
         /// True means the voter would grant a vote in that election.
         vote_granted: bool,
+    },
+    /// ReadIndex (thesis §6.4): the leader checks it still leads with a
+    /// heartbeat round; this is one round's heartbeat. Like AppendEntries,
+    /// it tells the receiver a leader of its term is alive.
+    ReadHeartbeat {
+        /// The leader's term.
+        term: Term,
+        /// The round, numbered from 1 in each term of office.
+        round: u64,
+    },
+    /// The answer to a ReadHeartbeat.
+    ReadHeartbeatReply {
+        /// The follower's current term: a higher one deposes the leader.
+        term: Term,
+        /// The round acknowledged.
+        round: u64,
+    },
+    /// A follower asks the leader for a read index for its client's read
+    /// (thesis §6.4, reads served by followers).
+    ReadIndex {
+        /// The follower's term.
+        term: Term,
+        /// The client whose read it is.
+        client: ClientId,
+        /// The client's request.
+        request: RequestId,
+    },
+    /// The leader's answer: the read index once confirmed, or `None` if it
+    /// does not lead.
+    ReadIndexReply {
+        /// The sender's term.
+        term: Term,
+        /// The client whose read it is.
+        client: ClientId,
+        /// The client's request.
+        request: RequestId,
+        /// The index the follower must apply before it answers.
+        index: Option<LogIndex>,
     },
     /// Invoked by the leader to replicate entries (§5.3); also the heartbeat.
     AppendEntries {
@@ -135,6 +173,10 @@ impl Message {
             | Message::PreVote { term, .. }
             | Message::PreVoteReply { term, .. }
             | Message::TimeoutNow { term }
+            | Message::ReadHeartbeat { term, .. }
+            | Message::ReadHeartbeatReply { term, .. }
+            | Message::ReadIndex { term, .. }
+            | Message::ReadIndexReply { term, .. }
             | Message::AppendEntries { term, .. }
             | Message::AppendEntriesReply { term, .. } => *term,
         }
@@ -163,6 +205,10 @@ impl Message {
             Message::PreVote { .. } => "PreVote",
             Message::PreVoteReply { .. } => "PreVoteReply",
             Message::TimeoutNow { .. } => "TimeoutNow",
+            Message::ReadHeartbeat { .. } => "ReadHeartbeat",
+            Message::ReadHeartbeatReply { .. } => "ReadHeartbeatReply",
+            Message::ReadIndex { .. } => "ReadIndex",
+            Message::ReadIndexReply { .. } => "ReadIndexReply",
             Message::AppendEntries { .. } => "AppendEntries",
             Message::AppendEntriesReply { .. } => "AppendEntriesReply",
         }

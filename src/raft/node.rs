@@ -14,6 +14,7 @@ use super::log::{Entry, RaftLog};
 use super::message::{Envelope, Message};
 use super::output::{LogChange, Output};
 use super::progress::Progress;
+use super::read_index::{ReadPath, Reads};
 use super::replication::AppendRequest;
 use super::rng::Rng;
 use super::state_machine::KvStore;
@@ -103,6 +104,9 @@ pub struct RaftNode {
     /// Client requests this server appended as leader, by log index, waiting
     /// for their entry to be applied (or overwritten).
     pub(super) pending: VecMap<LogIndex, PendingProposal>,
+    /// Reads answered without the log: waiting at the leader, or forwarded
+    /// to it (thesis §6.4).
+    pub(super) reads: Reads,
     pub(super) rng: Rng,
 }
 
@@ -145,9 +149,17 @@ impl RaftNode {
             own_match: 0,
             heartbeat_deadline: 0,
             pending: VecMap::new(),
+            reads: Reads::default(),
             rng,
         };
         node.reset_election_deadline(now);
+        // A lease counts on every server that acknowledged it refusing
+        // votes for an election timeout. One that crashed and came back
+        // must not vote sooner: it treats itself as having just heard from
+        // a leader (the etcd lease's known gap, closed here).
+        if node.config.reads == ReadPath::Lease && node.config.check_quorum {
+            node.leader_contact = Some(now);
+        }
         node
     }
 
@@ -258,6 +270,7 @@ impl RaftNode {
                 }
                 if node.role == Role::Leader && now >= node.heartbeat_deadline {
                     node.broadcast_append(now, out);
+                    node.renew_lease(now, out);
                 }
             }
             _ if now >= node.election_deadline => node.election_timeout(now, out),
@@ -288,6 +301,21 @@ impl RaftNode {
                 ..
             } => self.handle_request_vote(now, from, term, last_log_index, last_log_term, out),
             Message::TimeoutNow { term } => self.handle_timeout_now(now, term, out),
+            Message::ReadHeartbeat { term, round } => {
+                self.handle_read_heartbeat(now, from, term, round, out)
+            }
+            Message::ReadHeartbeatReply { term, round } => {
+                self.handle_read_heartbeat_reply(from, term, round, out)
+            }
+            Message::ReadIndex {
+                client, request, ..
+            } => self.handle_read_index(now, from, client, request, out),
+            Message::ReadIndexReply {
+                client,
+                request,
+                index,
+                ..
+            } => self.handle_read_index_reply(client, request, index, out),
             Message::RequestVoteReply { term, vote_granted } => {
                 self.handle_vote_reply(now, from, term, vote_granted, out)
             }

@@ -15,6 +15,9 @@ pub struct Progress {
     /// CheckQuorum only: the server answered since the leader last checked
     /// that a majority did (etcd raft's `RecentActive`).
     pub recent_active: bool,
+    /// The latest ReadIndex heartbeat round the server acknowledged in this
+    /// term of office (thesis §6.4).
+    pub read_round: u64,
 }
 
 impl Progress {
@@ -26,6 +29,7 @@ impl Progress {
             match_index: 0,
             // A new leader just heard from a majority: its voters.
             recent_active: true,
+            read_round: 0,
         }
     }
 

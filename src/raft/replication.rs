@@ -295,5 +295,6 @@ impl RaftNode {
                 result,
             });
         }
+        self.serve_reads(out);
     }
 }

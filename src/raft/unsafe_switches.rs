@@ -31,11 +31,21 @@ pub enum UnsafeSwitch {
     /// term anyway and deposes the leader when it comes back). Shows only
     /// with PreVote on.
     PreVoteRaisesTerm,
+    /// A new leader answers ReadIndex reads before an entry of its own term
+    /// is committed (breaks thesis §6.4, step 1: its commit index may lag
+    /// what the previous leader committed and acknowledged). Shows only
+    /// with `--reads read_index` (or `lease`).
+    ReadIndexWithoutNoop,
+    /// The lease does not give up the clock drift bound (breaks thesis
+    /// §6.4.1): a follower whose clock runs fast may elect a new leader
+    /// while the old one still answers from its lease. Shows only with
+    /// `--reads lease`, CheckQuorum and clocks that drift.
+    LeaseIgnoresDrift,
 }
 
 impl UnsafeSwitch {
     /// Every switch, in declaration order.
-    pub const ALL: [UnsafeSwitch; 7] = [
+    pub const ALL: [UnsafeSwitch; 9] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
         UnsafeSwitch::ForgetVoteOnRestart,
@@ -43,6 +53,8 @@ impl UnsafeSwitch {
         UnsafeSwitch::LocalReads,
         UnsafeSwitch::ReplyBeforePersist,
         UnsafeSwitch::PreVoteRaisesTerm,
+        UnsafeSwitch::ReadIndexWithoutNoop,
+        UnsafeSwitch::LeaseIgnoresDrift,
     ];
 
     /// The name used on the command line and in scenarios.
@@ -55,6 +67,8 @@ impl UnsafeSwitch {
             UnsafeSwitch::LocalReads => "local-reads",
             UnsafeSwitch::ReplyBeforePersist => "reply-before-persist",
             UnsafeSwitch::PreVoteRaisesTerm => "prevote-raises-term",
+            UnsafeSwitch::ReadIndexWithoutNoop => "read-index-without-noop",
+            UnsafeSwitch::LeaseIgnoresDrift => "lease-ignores-drift",
         }
     }
 
@@ -82,6 +96,12 @@ impl UnsafeSwitch {
             UnsafeSwitch::PreVoteRaisesTerm => {
                 "a pre-candidate raises its term before asking, so a node cut off still deposes the leader on return (breaks thesis 9.6; needs --pre-vote)"
             }
+            UnsafeSwitch::ReadIndexWithoutNoop => {
+                "a new leader answers ReadIndex reads before its no-op commits, from a commit index that may lag (breaks thesis 6.4; needs --reads read_index)"
+            }
+            UnsafeSwitch::LeaseIgnoresDrift => {
+                "the read lease does not subtract the clock drift bound, so a fast follower clock elects a new leader inside it (breaks thesis 6.4.1; needs --reads lease --check-quorum --clock-drift)"
+            }
         }
     }
 
@@ -94,7 +114,7 @@ impl UnsafeSwitch {
 /// The set of unsafe switches turned on; empty by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct UnsafeSwitches {
-    bits: u8,
+    bits: u16,
 }
 
 impl UnsafeSwitches {
@@ -105,13 +125,13 @@ impl UnsafeSwitches {
 
     /// This set with `switch` turned on as well.
     pub fn with(mut self, switch: UnsafeSwitch) -> Self {
-        self.bits |= 1 << switch as u8;
+        self.bits |= 1 << switch as u16;
         self
     }
 
     /// Is `switch` turned on?
     pub fn is_on(self, switch: UnsafeSwitch) -> bool {
-        self.bits & (1 << switch as u8) != 0
+        self.bits & (1 << switch as u16) != 0
     }
 
     /// True if no switch is on.

@@ -28,6 +28,28 @@ fn raft(message: &Message) -> String {
                 ""
             }
         ),
+        Message::ReadHeartbeat { term, round } => {
+            format!("term {term}, ReadIndex round {round}: do you still follow me?")
+        }
+        Message::ReadHeartbeatReply { term, round } => {
+            format!("term {term}, acknowledges ReadIndex round {round}")
+        }
+        Message::ReadIndex {
+            term,
+            client,
+            request,
+        } => format!("term {term}: read index for client {client}'s read #{request}?"),
+        Message::ReadIndexReply {
+            term,
+            client,
+            request,
+            index,
+        } => match index {
+            Some(index) => format!(
+                "term {term}: client {client}'s read #{request} may answer once index {index} is applied"
+            ),
+            None => format!("term {term}: not the leader, client {client}'s read #{request} refused"),
+        },
         Message::TimeoutNow { term } => {
             format!("term {term}: start an election now (leadership transfer)")
         }
@@ -87,17 +109,17 @@ fn raft(message: &Message) -> String {
 fn outcome(outcome: &ReplyOutcome) -> String {
     match outcome {
         ReplyOutcome::Applied { index, result } => {
-            let result = match result {
-                OpResult::Written => "written".to_string(),
-                OpResult::ReadValue(Some(v)) => format!("read {v}"),
-                OpResult::ReadValue(None) => "read: no value".to_string(),
-                OpResult::CasOk => "cas succeeded".to_string(),
-                OpResult::CasFailed { current: Some(v) } => format!("cas failed, the value is {v}"),
-                OpResult::CasFailed { current: None } => "cas failed, no value".to_string(),
-                OpResult::Stale => "not executed: the client had moved on".to_string(),
-            };
-            format!("applied at index {index}, {result}")
+            format!("applied at index {index}, {}", result_text(result))
         }
+        ReplyOutcome::Read {
+            index,
+            result,
+            served_by,
+        } => format!(
+            "{} (by {}, reflects index {index})",
+            result_text(result),
+            served_by.name()
+        ),
         ReplyOutcome::NotLeader {
             leader_hint: Some(l),
         } => format!("not the leader; try n{l}"),
@@ -105,6 +127,18 @@ fn outcome(outcome: &ReplyOutcome) -> String {
         ReplyOutcome::Overwritten { index } => {
             format!("failed: another entry was committed at index {index}")
         }
+    }
+}
+
+fn result_text(result: &OpResult) -> String {
+    match result {
+        OpResult::Written => "written".to_string(),
+        OpResult::ReadValue(Some(v)) => format!("read {v}"),
+        OpResult::ReadValue(None) => "read: no value".to_string(),
+        OpResult::CasOk => "cas succeeded".to_string(),
+        OpResult::CasFailed { current: Some(v) } => format!("cas failed, the value is {v}"),
+        OpResult::CasFailed { current: None } => "cas failed, no value".to_string(),
+        OpResult::Stale => "not executed: the client had moved on".to_string(),
     }
 }
 

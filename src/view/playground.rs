@@ -139,6 +139,7 @@ impl Playground {
             disk,
             faults: config.faults,
             raft: config.raft,
+            reads: config.reads,
             duration: 0,
             client_timeout: config.workload.timeout,
             client_retry: config.workload.retry,

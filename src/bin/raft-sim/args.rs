@@ -4,7 +4,8 @@
 
 use clap::builder::PossibleValue;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use raft_playground::raft::{Time, UnsafeSwitch, MILLIS, SECONDS};
+use raft_playground::raft::{ReadPath, Time, UnsafeSwitch, MILLIS, SECONDS};
+use raft_playground::sim::config::ReadSettings;
 use raft_playground::sim::run::LINEARIZABILITY_STEPS;
 use raft_playground::sim::{parse_duration, SimConfig, MAX_NODES};
 use std::ops::RangeInclusive;
@@ -87,7 +88,7 @@ pub struct RunArgs {
     // The scenario decides the run: options it would silently override are
     // refused rather than ignored.
     #[arg(long, value_name = "FILE",
-          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions", "transfers",
+          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions", "transfers", "reads", "clock_drift", "bound_clients",
                                 "clients", "rate", "unsafe_switches"])]
     pub scenario: Option<String>,
     /// Print the summary as one JSON object instead of text
@@ -145,6 +146,22 @@ pub struct Common {
     /// other server (thesis 3.10)
     #[arg(long)]
     pub transfers: bool,
+    /// How reads are answered (thesis 6.4): through the log, by ReadIndex,
+    /// from a lease (safe only with --check-quorum and clocks within
+    /// --clock-drift), or locally (not linearizable)
+    #[arg(long, value_enum, default_value_t = Reads::Log)]
+    pub reads: Reads,
+    /// Each server's clock runs at a rate up to this many parts per million
+    /// off real time (10000 = 1%), 0..=500000; a lease gives up that margin.
+    /// With --faults, the nemesis also changes clock rates within it
+    #[arg(long, value_name = "PPM", default_value = "0", value_parser = clock_drift,
+          allow_negative_numbers = true)]
+    pub clock_drift: u64,
+    /// Bind each client to one server, as Jepsen does: client k sends every
+    /// new request to server (k - 1) mod n + 1 and follows redirects from
+    /// there, instead of to the server it last found leading
+    #[arg(long)]
+    pub bound_clients: bool,
     /// Concurrent clients, 0..=1000
     #[arg(long, value_name = "K", default_value = "3", value_parser = client_count,
           allow_negative_numbers = true)]
@@ -171,6 +188,32 @@ pub struct Common {
     #[arg(long, value_name = "STEPS", default_value_t = LINEARIZABILITY_STEPS,
           value_parser = positive_number, allow_negative_numbers = true)]
     pub lin_budget: u64,
+}
+
+/// `--reads`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Reads {
+    /// Through the log, like a write (paper 8): the default
+    Log,
+    /// ReadIndex (thesis 6.4): the leader confirms it leads with a heartbeat
+    /// round; followers ask the leader for a read index
+    ReadIndex,
+    /// Lease (thesis 6.4.1): a leader answers at once while a majority's
+    /// acknowledgement is fresh; needs --check-quorum
+    Lease,
+    /// Any server answers from its own state: not linearizable
+    Local,
+}
+
+impl Reads {
+    fn path(self) -> ReadPath {
+        match self {
+            Reads::Log => ReadPath::Log,
+            Reads::ReadIndex => ReadPath::ReadIndex,
+            Reads::Lease => ReadPath::Lease,
+            Reads::Local => ReadPath::Local,
+        }
+    }
 }
 
 /// `--faults`.
@@ -278,8 +321,13 @@ fn options(c: Common, bench: bool) -> Options {
     };
     config.workload.clients = c.clients;
     config.workload.rate = c.rate;
+    config.workload.bound = c.bound_clients;
     config.raft.pre_vote = c.pre_vote;
     config.raft.check_quorum = c.check_quorum;
+    config.reads = ReadSettings {
+        path: c.reads.path(),
+        clock_drift_ppm: c.clock_drift,
+    };
     if bench {
         config.workload.read_fraction = 0.0;
         config.workload.cas_fraction = 0.0;
@@ -301,6 +349,9 @@ fn options(c: Common, bench: bool) -> Options {
     }
     if c.disk_faults {
         config = config.with_disk_faults();
+    }
+    if c.clock_drift > 0 {
+        config.nemesis.clock_changes = 0.1;
     }
     Options {
         config,
@@ -347,6 +398,15 @@ fn client_count(value: &str) -> Result<u32, String> {
         Ok(n)
     } else {
         Err("clients must be 0..=1000".into())
+    }
+}
+
+fn clock_drift(value: &str) -> Result<u64, String> {
+    let ppm: u64 = whole_number(value)?;
+    if ppm <= 500_000 {
+        Ok(ppm)
+    } else {
+        Err("clock drift must be 0..=500000 ppm (at most ±50%)".into())
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::args::Options;
 use raft_playground::sim::availability::Availability;
+use raft_playground::sim::reads_served::ReadsServed;
 use raft_playground::sim::{invariants, RunReport, StaleDeliveries, Verdict};
 use std::time::Duration;
 
@@ -38,6 +39,13 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
             "mechanisms: PreVote {}, CheckQuorum {}",
             on(c.raft.pre_vote),
             on(c.raft.check_quorum)
+        );
+    }
+    if !c.reads.is_default() {
+        println!(
+            "reads: {}; clocks drift up to {} ppm",
+            c.reads.path.name(),
+            c.reads.clock_drift_ppm
         );
     }
     if c.disk != Default::default() {
@@ -115,6 +123,7 @@ pub fn print_report(r: &RunReport) {
         _ => println!("liveness: FAILED: no stable leader within the bound after healing"),
     }
     println!("{}", availability(std::slice::from_ref(r)));
+    print_reads_served(std::slice::from_ref(r));
     let s = &r.stale_deliveries;
     println!(
         "stale deliveries: AppendEntries {}, AppendEntries replies {}, RequestVote {}, votes {}",
@@ -179,12 +188,24 @@ pub fn print_sweep(reports: &[RunReport], wall: Duration) {
     );
     println!("{}", stale_rates(reports));
     println!("{}", availability(reports));
+    print_reads_served(reports);
     println!(
         "seeds: {}, events: {}, violations: {}",
         reports.len(),
         events,
         safety + nonlinearizable + liveness
     );
+}
+
+/// With `--reads` other than the log: what answered the acknowledged reads.
+fn print_reads_served(reports: &[RunReport]) {
+    let r = ReadsServed::sum(reports.iter().map(|r| &r.reads_served));
+    if !r.only_log() {
+        println!(
+            "reads answered: log {}, ReadIndex {}, lease {}, follower {}, local {}",
+            r.log, r.read_index, r.lease, r.follower, r.local
+        );
+    }
 }
 
 /// With `--disk-faults`: how often they bit (nothing otherwise).

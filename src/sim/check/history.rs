@@ -1,7 +1,7 @@
 //! The client history: one record per client operation, from invocation to
 //! return, as the linearizability checker and `--history` consume it.
 
-use crate::raft::{ClientId, Key, LogIndex, Op, RequestId, Time, Value};
+use crate::raft::{ClientId, Key, LogIndex, Op, RequestId, ServedBy, Time, Value};
 use crate::sim::action_record::OpKind;
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +50,8 @@ pub struct Operation {
     pub read_result: Option<Value>,
     /// Where the request was committed, when the client heard.
     pub index: Option<LogIndex>,
+    /// For a read answered without the log: what answered it (thesis §6.4).
+    pub served_by: Option<ServedBy>,
     /// How often a server answered "not the leader" and the client tried
     /// another.
     pub redirects: u32,
@@ -144,6 +146,7 @@ mod tests {
                 outcome: Outcome::Unknown,
                 read_result: None,
                 index: None,
+                served_by: None,
                 redirects: 4,
             },
             Operation {
@@ -155,6 +158,7 @@ mod tests {
                 outcome: Outcome::Ok,
                 read_result: Some("2".into()),
                 index: Some(2),
+                served_by: None,
                 redirects: 0,
             },
             Operation {
@@ -170,6 +174,7 @@ mod tests {
                 outcome: Outcome::Fail,
                 read_result: None,
                 index: Some(3),
+                served_by: None,
                 redirects: 1,
             },
         ]

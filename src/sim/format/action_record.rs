@@ -11,7 +11,7 @@
 //! record becomes an `Action`, with a message naming the missing field.
 
 use crate::json::{first_bad_member, Locate, Tree};
-use crate::raft::{NodeId, Op, Time};
+use crate::raft::{NodeId, Op, ReadPath, Time};
 use crate::sim::action::Action;
 use crate::sim::network::{MessageId, NetworkConfig};
 use serde::de::{self, Deserializer, Visitor};
@@ -73,6 +73,12 @@ pub struct ActionRecord {
     /// A `raft` action's CheckQuorum setting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_quorum: Option<bool>,
+    /// A `reads` action's path: `log`, `read_index`, `lease` or `local`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<ReadPath>,
+    /// A `clock` action's rate, parts per million off real time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ppm: Option<i64>,
 }
 
 /// The `"action"` names.
@@ -117,6 +123,10 @@ pub enum ActionName {
     Raft,
     /// `transfer`: [`Action::TransferLeadership`].
     Transfer,
+    /// `reads`: [`Action::SetReads`].
+    Reads,
+    /// `clock`: [`Action::SetClockRate`].
+    Clock,
 }
 
 /// Which key-value operation a client action performs.
@@ -149,6 +159,7 @@ impl Locate for ActionRecord {
             Option<String>, "key"; Option<String>, "value"; Option<Time>, "latency_min_us";
             Option<Time>, "latency_max_us"; Option<f64>, "loss"; Option<f64>, "duplication";
             Option<Vec<NodeId>>, "peers"; Option<bool>, "pre_vote"; Option<bool>, "check_quorum";
+            Option<ReadPath>, "path"; Option<i64>, "ppm";
         )
     }
 }
@@ -217,6 +228,14 @@ impl From<&Action> for ActionRecord {
                 ..Self::on(N::ReachOnly, node)
             },
             Action::TransferLeadership(node) => Self::on(N::Transfer, node),
+            Action::SetReads(path) => ActionRecord {
+                path: Some(path),
+                ..Self::named(N::Reads)
+            },
+            Action::SetClockRate { node, ppm } => ActionRecord {
+                ppm: Some(ppm),
+                ..Self::on(N::Clock, node)
+            },
             Action::SetRaft(o) => ActionRecord {
                 pre_vote: Some(o.pre_vote),
                 check_quorum: Some(o.check_quorum),
@@ -304,6 +323,11 @@ impl TryFrom<ActionRecord> for Action {
                 pre_vote: r.pre_vote.ok_or_else(|| missing("pre_vote"))?,
                 check_quorum: r.check_quorum.ok_or_else(|| missing("check_quorum"))?,
             }),
+            N::Reads => Action::SetReads(r.path.ok_or_else(|| missing("path"))?),
+            N::Clock => Action::SetClockRate {
+                node: node(r.node)?,
+                ppm: r.ppm.ok_or_else(|| missing("ppm"))?,
+            },
         })
     }
 }
@@ -360,6 +384,8 @@ impl ActionName {
             N::ReachOnly => "reach_only",
             N::Raft => "raft",
             N::Transfer => "transfer",
+            N::Reads => "reads",
+            N::Clock => "clock",
         }
     }
 }

@@ -38,6 +38,10 @@ pub const FORMAT_WITH_DISK: u8 = 3;
 /// Format 3 followed by the settings added since (`LinkExtras`): written
 /// only for a scenario that uses them.
 pub const FORMAT_WITH_EXTRAS: u8 = 4;
+/// Format 4 followed by how reads are answered and how far clocks drift
+/// (`ReadSettings`): written only for a scenario whose settings are not
+/// the defaults.
+pub const FORMAT_WITH_READS: u8 = 5;
 
 /// The playground's timing (`view::playground::playground_config`): most
 /// links come from there.
@@ -92,8 +96,13 @@ impl LinkExtras {
         if s.faults.is_off() && s.client_retry.is_none() && s.raft.is_default() {
             return None;
         }
+        Some(LinkExtras::all_of(s))
+    }
+
+    /// The extras as they are, defaults or not (format 5 always has them).
+    fn all_of(s: &Scenario) -> LinkExtras {
         let tail = s.faults.latency_tail;
-        Some(LinkExtras {
+        LinkExtras {
             latency_tail: (!tail.is_default()).then_some((
                 tail.probability,
                 LinkTime(tail.min),
@@ -105,7 +114,7 @@ impl LinkExtras {
             client_retry: s.client_retry.map(LinkTime),
             pre_vote: s.raft.pre_vote,
             check_quorum: s.raft.check_quorum,
-        })
+        }
     }
 
     fn apply(self, s: &mut Scenario) {
@@ -210,6 +219,7 @@ impl From<LinkScenario> for Scenario {
             disk: DiskConfig::default(),
             faults: FaultModel::default(),
             raft: RaftOptions::default(),
+            reads: Default::default(),
             duration: l.duration.0,
             client_timeout: l.client_timeout.0,
             client_retry: None,
@@ -225,9 +235,12 @@ impl From<LinkScenario> for Scenario {
 /// scenario, then (formats 3 and 4) of the disk, then (format 4) of the
 /// extras.
 pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
-    let extras = LinkExtras::of(scenario);
+    let with_reads = !scenario.reads.is_default();
+    let extras =
+        LinkExtras::of(scenario).or_else(|| with_reads.then(|| LinkExtras::all_of(scenario)));
     let with_disk = !scenario.disk.is_synchronous();
     let format = match (&extras, with_disk) {
+        _ if with_reads => FORMAT_WITH_READS,
         (Some(_), _) => FORMAT_WITH_EXTRAS,
         (None, true) => FORMAT_WITH_DISK,
         (None, false) => FORMAT,
@@ -240,6 +253,9 @@ pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
     }
     if let Some(extras) = extras {
         bytes.extend(postcard::to_allocvec(&extras).expect("plain data"));
+    }
+    if with_reads {
+        bytes.extend(postcard::to_allocvec(&scenario.reads).expect("plain data"));
     }
     bytes
 }
@@ -256,7 +272,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
     }
     match bytes.first() {
         Some(1) => crate::sim::legacy_link::from_bytes_unvalidated(bytes),
-        Some(&format @ (FORMAT | FORMAT_WITH_DISK | FORMAT_WITH_EXTRAS)) => {
+        Some(&format @ (FORMAT | FORMAT_WITH_DISK | FORMAT_WITH_EXTRAS | FORMAT_WITH_READS)) => {
             let (link, mut rest): (LinkScenario, _) =
                 postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;
             let mut scenario = Scenario::from(link);
@@ -264,11 +280,15 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
                 (scenario.disk, rest) =
                     postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
             }
-            if format == FORMAT_WITH_EXTRAS {
+            if format >= FORMAT_WITH_EXTRAS {
                 let (extras, after): (LinkExtras, _) =
                     postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
                 extras.apply(&mut scenario);
                 rest = after;
+            }
+            if format == FORMAT_WITH_READS {
+                (scenario.reads, rest) =
+                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
             }
             if !rest.is_empty() {
                 return Err(format!("{} unexpected bytes at the end", rest.len()));
@@ -276,7 +296,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
             Ok(scenario)
         }
         Some(other) => Err(format!(
-            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_EXTRAS}"
+            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_READS}"
         )),
         None => Err("it is empty".into()),
     }

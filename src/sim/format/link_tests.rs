@@ -194,6 +194,10 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
             pre_vote: rng.index(2) == 0,
             check_quorum: rng.index(2) == 0,
         },
+        reads: crate::sim::config::ReadSettings {
+            path: crate::raft::ReadPath::ALL[rng.index(4)],
+            clock_drift_ppm: rng.range_inclusive(0, 500_000),
+        },
     };
     assert_eq!(s.validate(), Ok(()), "{s:?}");
     s

@@ -5,10 +5,10 @@
 //! docs/scenario-format.md; `ScenarioFile` is its serde shape.
 
 use crate::json::{first_bad_member, Locate, Tree};
-use crate::raft::{Op, Time, Timing};
+use crate::raft::{Op, ReadPath, Time, Timing};
 use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
-use crate::sim::config::{RaftOptions, SimConfig};
+use crate::sim::config::{RaftOptions, ReadSettings, SimConfig};
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
@@ -43,6 +43,9 @@ pub struct Scenario {
     pub faults: FaultModel,
     /// PreVote and CheckQuorum; both off by default.
     pub raft: RaftOptions,
+    /// How reads are answered and how far clocks drift; the log and exact
+    /// clocks by default.
+    pub reads: ReadSettings,
     /// How long to run, in simulated microseconds.
     pub duration: Time,
     /// How long a client waits for an answer before the outcome is unknown.
@@ -111,6 +114,8 @@ struct ScenarioFile {
     faults: FaultModel,
     #[serde(default, skip_serializing_if = "RaftOptions::is_default")]
     raft: RaftOptions,
+    #[serde(default, skip_serializing_if = "ReadSettings::is_default")]
+    reads: ReadSettings,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     workload: Option<ClientLoad>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +132,7 @@ impl Locate for Scenario {
             u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
             Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
             DiskConfig, "disk"; FaultModel, "faults"; RaftOptions, "raft";
+            ReadSettings, "reads";
             Option<ClientLoad>, "workload";
             Option<Time>, "cursor_us";
             Option<u64>, "cursor_events"; Vec<ActionRecord>, "actions";
@@ -178,6 +184,14 @@ impl Locate for RaftOptions {
     }
 }
 
+impl Locate for ReadSettings {
+    fn locate<V: Tree>(v: &V) -> String {
+        first_bad_member!(v; ReadPath, "path"; u64, "clock_drift_ppm";)
+    }
+}
+
+impl Locate for ReadPath {}
+
 impl Locate for ClientLoad {
     fn locate<V: Tree>(v: &V) -> String {
         first_bad_member!(v;
@@ -204,6 +218,7 @@ impl From<Scenario> for ScenarioFile {
             disk: s.disk,
             faults: s.faults,
             raft: s.raft,
+            reads: s.reads,
             workload: s.workload,
             cursor_us: s.cursor,
             cursor_events: s.cursor_events,
@@ -233,10 +248,14 @@ impl TryFrom<ScenarioFile> for Scenario {
         if file.version == 1 && (v2_only || file.cursor_events.is_some()) {
             return Err("\"workload\", \"cursor_us\" and \"cursor_events\" need version 2".into());
         }
-        let v2_settings =
-            !file.faults.is_off() || file.client_retry_us.is_some() || !file.raft.is_default();
+        let v2_settings = !file.faults.is_off()
+            || file.client_retry_us.is_some()
+            || !file.raft.is_default()
+            || !file.reads.is_default();
         if file.version == 1 && v2_settings {
-            return Err("\"faults\", \"client_retry_us\" and \"raft\" need version 2".into());
+            return Err(
+                "\"faults\", \"client_retry_us\", \"raft\" and \"reads\" need version 2".into(),
+            );
         }
         if file.actions.len() > MAX_ACTIONS {
             return Err(format!(
@@ -269,6 +288,7 @@ impl TryFrom<ScenarioFile> for Scenario {
             disk: file.disk,
             faults: file.faults,
             raft: file.raft,
+            reads: file.reads,
             duration: file.duration_us,
             client_timeout: file.client_timeout_us,
             client_retry: file.client_retry_us,
@@ -291,6 +311,7 @@ impl Scenario {
             disk: self.disk,
             faults: self.faults,
             raft: self.raft,
+            reads: self.reads,
             ..SimConfig::default()
         };
         config.workload.timeout = self.client_timeout;
@@ -481,6 +502,7 @@ mod tests {
             network: NetworkConfig::default(),
             disk: DiskConfig::default(),
             raft: RaftOptions::default(),
+            reads: Default::default(),
             faults: FaultModel::default(),
             duration: 10 * SECONDS,
             client_timeout: 5 * SECONDS,
@@ -590,7 +612,7 @@ mod tests {
         assert!(err.contains("raft.pre_vote"), "{err}");
         let v1 = json.replace("\"version\": 2", "\"version\": 1");
         let err = Scenario::from_json(&v1).unwrap_err();
-        assert!(err.contains("\"raft\" need version 2"), "{err}");
+        assert!(err.contains("\"reads\" need version 2"), "{err}");
     }
 
     #[test]

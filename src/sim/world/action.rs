@@ -2,7 +2,7 @@
 //! changes the simulation only through these, so anything a person did can
 //! be recorded and replayed.
 
-use crate::raft::{NodeId, Op};
+use crate::raft::{NodeId, Op, ReadPath};
 use crate::sim::config::RaftOptions;
 use crate::sim::network::{MessageId, NetworkConfig};
 use std::fmt;
@@ -76,6 +76,17 @@ pub enum Action {
     SetRaft(RaftOptions),
     /// The leader hands leadership over to this server (thesis §3.10).
     TransferLeadership(NodeId),
+    /// Change how every server answers reads (thesis §6.4).
+    SetReads(ReadPath),
+    /// From now on, a server's clock runs `ppm` parts per million off real
+    /// time (negative: slow), within ±50%. Past the run's drift bound it
+    /// breaks what a lease assumes (thesis §6.4.1).
+    SetClockRate {
+        /// The server whose clock changes.
+        node: NodeId,
+        /// Parts per million faster than real time.
+        ppm: i64,
+    },
 }
 
 impl Action {
@@ -89,6 +100,7 @@ impl Action {
             Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
             Action::ClientRequest { to, .. } => to.iter().copied().collect(),
             Action::Deafen(n) | Action::TransferLeadership(n) => vec![*n],
+            Action::SetClockRate { node, .. } => vec![*node],
             Action::ReachOnly { node, peers } => [*node].iter().chain(peers).copied().collect(),
             _ => Vec::new(),
         }
@@ -120,6 +132,10 @@ impl fmt::Display for Action {
             Action::Deafen(n) => write!(f, "deafen {n}"),
             Action::TransferLeadership(n) => write!(f, "transfer leadership to {n}"),
             Action::ReachOnly { node, peers } => write!(f, "{node} reaches only {peers:?}"),
+            Action::SetReads(path) => write!(f, "reads by {}", path.name()),
+            Action::SetClockRate { node, ppm } => {
+                write!(f, "clock of {node} runs {:+}%", *ppm as f64 / 10_000.0)
+            }
             Action::SetRaft(o) => {
                 let on = |b: bool| if b { "on" } else { "off" };
                 write!(

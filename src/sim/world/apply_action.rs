@@ -3,6 +3,7 @@
 
 use crate::raft::{NodeId, RaftNode, Role};
 use crate::sim::action::Action;
+use crate::sim::clocks::MAX_DRIFT_PPM;
 use crate::sim::network::DropReason;
 use crate::sim::simulation::{node_stream, EventKind, Simulation};
 use crate::sim::trace::TraceEvent;
@@ -26,6 +27,9 @@ impl Simulation {
                 config.network = *network;
                 config.validate()
             }
+            Action::SetClockRate { ppm, .. } if ppm.abs() > MAX_DRIFT_PPM => Err(format!(
+                "a clock runs at most {MAX_DRIFT_PPM} ppm (±50%) off real time, got {ppm}"
+            )),
             _ => Ok(()),
         }
     }
@@ -89,6 +93,17 @@ impl Simulation {
                 }
             }
             Action::SetRaft(options) => self.set_raft(options),
+            Action::SetReads(path) => {
+                self.config.reads.path = path;
+                for id in 1..=self.config.nodes {
+                    self.server_mut(id).node.set_reads(path);
+                }
+            }
+            Action::SetClockRate { node, ppm } => {
+                let now = self.now;
+                self.clocks.of_mut(node).set_rate(now, ppm);
+                self.rearm_timer(node);
+            }
             Action::TransferLeadership(target) => self.transfer_leadership(target),
             Action::ReachOnly { node, peers } => {
                 let others = (1..=self.config.nodes).filter(|n| *n != node && !peers.contains(n));
@@ -158,8 +173,8 @@ impl Simulation {
     /// server restarted later.
     fn set_raft(&mut self, options: crate::sim::config::RaftOptions) {
         self.config.raft = options;
-        let now = self.now;
         for id in 1..=self.config.nodes {
+            let now = self.node_time(id);
             let node = &mut self.server_mut(id).node;
             node.set_mechanisms(now, options.pre_vote, options.check_quorum);
             self.rearm_timer(id);
@@ -184,6 +199,8 @@ impl Simulation {
         server.incarnation += 1;
         let rng = node_stream(seed, id, server.incarnation);
         let config = server.node.config().clone();
+        let now = self.clocks.of(id).local(now);
+        let server = self.server_mut(id);
         server.node = RaftNode::restart(id, config, stored, rng, now);
         server.up = true;
         server.timer_at = None;
@@ -203,6 +220,7 @@ impl Simulation {
     fn align_timers(&mut self) {
         let at = self.now + self.config.timing.election_timeout_min;
         for id in self.waiting_for_election() {
+            let at = self.clocks.of(id).local(at);
             self.server_mut(id).node.set_election_deadline(at);
             self.rearm_timer(id);
         }
@@ -216,6 +234,7 @@ impl Simulation {
         let step = (t.election_timeout_max - t.election_timeout_min) / ids.len().max(2) as u64;
         for (i, id) in ids.into_iter().enumerate() {
             let at = self.now + t.election_timeout_min + step * i as u64;
+            let at = self.clocks.of(id).local(at);
             self.server_mut(id).node.set_election_deadline(at);
             self.rearm_timer(id);
         }

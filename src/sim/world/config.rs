@@ -1,6 +1,7 @@
 //! Everything that defines a run, besides the actions taken during it.
 
-use crate::raft::{Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
+use crate::raft::{ReadPath, Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
+use crate::sim::clocks::MAX_DRIFT_PPM;
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::FaultModel;
 use crate::sim::nemesis::NemesisConfig;
@@ -41,6 +42,27 @@ impl RaftOptions {
     }
 }
 
+/// How every server answers reads, and how far its clock may drift: the
+/// scenario file's `reads` object. Reads through the log and exact clocks
+/// by default, which is every run before they existed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReadSettings {
+    /// Through the log, ReadIndex, a lease or locally (thesis §6.4).
+    pub path: ReadPath,
+    /// Each server's clock runs at a rate drawn within this many parts per
+    /// million of real time, and a lease gives up that margin (thesis
+    /// §6.4.1). At most [`MAX_DRIFT_PPM`].
+    pub clock_drift_ppm: u64,
+}
+
+impl ReadSettings {
+    /// The log and exact clocks: a file leaves the object out.
+    pub fn is_default(&self) -> bool {
+        *self == ReadSettings::default()
+    }
+}
+
 /// The configuration of a simulated run: cluster, timing, network, clients,
 /// nemesis, and the seed that decides every random choice.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +86,8 @@ pub struct SimConfig {
     pub disk: DiskConfig,
     /// PreVote and CheckQuorum in every server; both off by default.
     pub raft: RaftOptions,
+    /// How reads are answered, and how far clocks drift.
+    pub reads: ReadSettings,
     /// Deliberate bugs in every server, for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
     /// Cap on entries carried by one AppendEntries, passed to every server.
@@ -84,6 +108,7 @@ impl Default for SimConfig {
             nemesis: NemesisConfig::default(),
             disk: DiskConfig::default(),
             raft: RaftOptions::default(),
+            reads: ReadSettings::default(),
             unsafe_switches: UnsafeSwitches::none(),
             max_entries_per_append: 64,
             record_trace: false,
@@ -144,7 +169,7 @@ impl SimConfig {
         let n = &self.network;
         let w = &self.workload;
         let d = &self.disk;
-        let checks: [(bool, String); 14] = [
+        let checks: [(bool, String); 15] = [
             (
                 (1..=MAX_NODES).contains(&self.nodes),
                 format!("nodes must be 1..={MAX_NODES}, got {}", self.nodes),
@@ -198,6 +223,13 @@ impl SimConfig {
                 (0.0..=1.0).contains(&self.nemesis.partial_partitions)
                     && (0.0..=1.0).contains(&self.nemesis.transfers),
                 "partial partitions and transfers must be shares 0..=1".into(),
+            ),
+            (
+                self.reads.clock_drift_ppm <= MAX_DRIFT_PPM as u64,
+                format!(
+                    "clock_drift_ppm must be 0..={MAX_DRIFT_PPM} (±50%), got {}",
+                    self.reads.clock_drift_ppm
+                ),
             ),
         ];
         match checks.into_iter().find(|(ok, _)| !ok) {

@@ -7,6 +7,7 @@
 pub mod action;
 mod apply_action;
 pub mod availability;
+pub mod clocks;
 pub mod config;
 pub mod disk;
 pub mod fault_model;
@@ -16,6 +17,7 @@ pub mod network;
 pub mod node_status;
 mod paused_inbox;
 mod persist;
+pub mod reads_served;
 pub mod run;
 pub mod simulation;
 pub mod stale_deliveries;

@@ -18,6 +18,9 @@ pub struct ClusterView<'a> {
     pub cuts: usize,
     /// The id of the oldest message in flight, if any.
     pub oldest_in_flight: Option<u64>,
+    /// How far clocks may drift, in parts per million: the nemesis changes
+    /// clock rates within it.
+    pub clock_drift_ppm: u64,
 }
 
 /// Whether the nemesis strikes, and how often.
@@ -40,6 +43,10 @@ pub struct NemesisConfig {
     /// The share of strikes, 0..=1, that ask the leader to hand over to a
     /// random other server (thesis §3.10). 0 by default.
     pub transfers: f64,
+    /// The share of strikes, 0..=1, that change a random server's clock
+    /// rate, within the run's drift bound. 0 by default; only drawn when
+    /// clocks drift.
+    pub clock_changes: f64,
 }
 
 impl Default for NemesisConfig {
@@ -50,6 +57,7 @@ impl Default for NemesisConfig {
             crash_during_write: 0.0,
             partial_partitions: 0.0,
             transfers: 0.0,
+            clock_changes: 0.0,
         }
     }
 }
@@ -67,17 +75,22 @@ pub struct Nemesis {
     /// For partial partitions and transfers: a stream apart, for the same
     /// reason.
     partial_rng: Rng,
+    /// For clock rate changes: a stream apart, for the same reason.
+    clock_rng: Rng,
 }
 
 impl Nemesis {
-    /// A nemesis drawing from `rng`, `write_rng` and `partial_rng`,
-    /// streams of its own.
-    pub fn new(config: NemesisConfig, rng: Rng, write_rng: Rng, partial_rng: Rng) -> Self {
+    /// A nemesis drawing from `rngs`: the main stream, then those for
+    /// crashes during writes, partial partitions and transfers, and clock
+    /// changes, each a stream of its own.
+    pub fn new(config: NemesisConfig, rngs: [Rng; 4]) -> Self {
+        let [rng, write_rng, partial_rng, clock_rng] = rngs;
         Nemesis {
             config,
             rng,
             write_rng,
             partial_rng,
+            clock_rng,
         }
     }
 
@@ -103,6 +116,11 @@ impl Nemesis {
     /// Picks the next fault: roughly half the time it undoes one, so the
     /// cluster keeps moving between healthy and broken states.
     pub fn next_action(&mut self, view: &ClusterView) -> Action {
+        let bound = view.clock_drift_ppm as i64;
+        let changes = self.config.clock_changes;
+        if bound > 0 && changes > 0.0 && self.clock_rng.chance(changes) {
+            return self.clock_change(view, bound);
+        }
         if let Some(leader) = view.leader {
             let transfers = self.config.transfers;
             if transfers > 0.0 && view.nodes.len() >= 2 && self.partial_rng.chance(transfers) {
@@ -149,6 +167,29 @@ impl Nemesis {
             },
             10 => Action::ForceTimeout(pick(&mut self.rng)),
             _ => Action::Heal,
+        }
+    }
+
+    /// A clock at the edge of the bound, where it does the most harm to a
+    /// lease (thesis §6.4.1): half the time the leader's runs slow (its
+    /// lease lasts longer in real time), half the time another server's
+    /// runs fast (its election timer and its stickiness end sooner).
+    fn clock_change(&mut self, view: &ClusterView, bound: i64) -> Action {
+        let rng = &mut self.clock_rng;
+        let random = view.nodes[rng.index(view.nodes.len())];
+        match view.leader {
+            Some(leader) if rng.chance(0.5) => Action::SetClockRate {
+                node: leader,
+                ppm: -bound,
+            },
+            Some(leader) if random == leader => Action::SetClockRate {
+                node: random,
+                ppm: 0,
+            },
+            _ => Action::SetClockRate {
+                node: random,
+                ppm: bound,
+            },
         }
     }
 

@@ -38,8 +38,9 @@ impl Simulation {
         // step it back in. The scratch list keeps its allocation.
         let mut released = std::mem::take(&mut self.released);
         std::mem::swap(&mut released, &mut out.after_persist);
+        let node_now = self.clocks.of(id).local(now);
         let server = &mut self.servers[id as usize - 1];
-        server.node.persisted(now, released.drain(..), out);
+        server.node.persisted(node_now, released.drain(..), out);
         self.released = released;
         debug_assert!(
             out.after_persist.is_empty(),

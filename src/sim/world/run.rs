@@ -8,6 +8,7 @@ use crate::sim::disk::DiskFaultCounts;
 use crate::sim::history::Outcome;
 use crate::sim::invariants::Violation;
 use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
+use crate::sim::reads_served::ReadsServed;
 use crate::sim::simulation::Simulation;
 use crate::sim::stale_deliveries::StaleDeliveries;
 use serde::{Serialize, Serializer};
@@ -86,6 +87,10 @@ pub struct RunReport {
     pub stale_deliveries: StaleDeliveries,
     /// How much of the fault phase a leader could commit.
     pub availability: Availability,
+    /// Acknowledged reads by what answered them (absent from JSON when
+    /// every read went through the log).
+    #[serde(skip_serializing_if = "ReadsServed::only_log")]
+    pub reads_served: ReadsServed,
 }
 
 impl RunReport {
@@ -259,5 +264,6 @@ fn report(
         disk_faults: sim.disk_faults(),
         stale_deliveries: *sim.stale_deliveries(),
         availability,
+        reads_served: ReadsServed::of(history.iter()),
     }
 }

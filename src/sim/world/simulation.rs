@@ -11,6 +11,7 @@ use crate::raft::{
     RequestId, Rng, Role, Term, Time,
 };
 use crate::sim::action::Action;
+use crate::sim::clocks::Clocks;
 use crate::sim::config::SimConfig;
 use crate::sim::disk::{Disk, DiskFaultCounts};
 use crate::sim::history::{Operation, Outcome};
@@ -111,6 +112,8 @@ pub struct Simulation {
     pub(super) released: Vec<crate::raft::Envelope>,
     /// Messages from an earlier term delivered so far.
     pub(super) stale: StaleDeliveries,
+    /// Each server's clock (`clocks`): real time unless clocks drift.
+    pub(super) clocks: Clocks,
 }
 
 /// Names of the random streams derived from the seed.
@@ -126,6 +129,10 @@ const NEMESIS_WRITE_STREAM: u64 = 5;
 const LATENCY_TAIL_STREAM: u64 = 6;
 /// The nemesis's partial partitions: a stream of their own.
 const NEMESIS_PARTIAL_STREAM: u64 = 7;
+/// Each clock's starting rate, when clocks drift: a stream of their own.
+const CLOCK_STREAM: u64 = 8;
+/// The nemesis's clock rate changes: a stream of their own.
+const NEMESIS_CLOCK_STREAM: u64 = 9;
 
 /// The random stream of server `id` in its `incarnation`.
 pub(super) fn node_stream(seed: u64, id: NodeId, incarnation: u64) -> Rng {
@@ -158,9 +165,13 @@ impl Simulation {
             .with_duplicating_links(config.faults.client_duplication),
             nemesis: Nemesis::new(
                 config.nemesis,
-                Rng::derive(seed, NEMESIS_STREAM),
-                Rng::derive(seed, NEMESIS_WRITE_STREAM),
-                Rng::derive(seed, NEMESIS_PARTIAL_STREAM),
+                [
+                    NEMESIS_STREAM,
+                    NEMESIS_WRITE_STREAM,
+                    NEMESIS_PARTIAL_STREAM,
+                    NEMESIS_CLOCK_STREAM,
+                ]
+                .map(|stream| Rng::derive(seed, stream)),
             ),
             checker: InvariantChecker::new(),
             trace: Trace::new(config.record_trace),
@@ -170,8 +181,10 @@ impl Simulation {
             disk_faults: DiskFaultCounts::default(),
             released: Vec::new(),
             stale: StaleDeliveries::default(),
+            clocks: Clocks::new(config.nodes),
             config,
         };
+        sim.draw_clock_rates(Rng::derive(seed, CLOCK_STREAM));
         for id in 1..=sim.config.nodes {
             let node = RaftNode::new(id, sim.core_config(), node_stream(seed, id, 0), 0);
             sim.servers.push(Server {
@@ -197,6 +210,19 @@ impl Simulation {
         Ok(sim)
     }
 
+    /// With clocks that drift, each starts at a rate drawn within the
+    /// bound; with none (the default), nothing is drawn.
+    fn draw_clock_rates(&mut self, mut rng: Rng) {
+        let bound = self.config.reads.clock_drift_ppm;
+        if bound == 0 {
+            return;
+        }
+        for id in 1..=self.config.nodes {
+            let ppm = rng.range_inclusive(0, 2 * bound) as i64 - bound as i64;
+            self.clocks.of_mut(id).set_rate(0, ppm);
+        }
+    }
+
     fn core_config(&self) -> Config {
         Config {
             members: (1..=self.config.nodes).collect(),
@@ -204,6 +230,8 @@ impl Simulation {
             max_entries_per_append: self.config.max_entries_per_append,
             pre_vote: self.config.raft.pre_vote,
             check_quorum: self.config.raft.check_quorum,
+            reads: self.config.reads.path,
+            max_clock_drift_ppm: self.config.reads.clock_drift_ppm,
             unsafe_switches: self.config.unsafe_switches,
         }
     }
@@ -472,7 +500,7 @@ impl Simulation {
     /// Server `id` takes one input (`f`, given the node, the time and the
     /// output to fill), then everything that follows it (`after_input`).
     pub(super) fn input(&mut self, id: NodeId, f: impl FnOnce(&mut RaftNode, Time, &mut Output)) {
-        let now = self.now;
+        let now = self.node_time(id);
         let mut out = self.take_out();
         f(&mut self.servers[id as usize - 1].node, now, &mut out);
         self.put_out(out);
@@ -557,15 +585,27 @@ impl Simulation {
     /// next deadline. A later deadline is picked up when the early event fires.
     pub(super) fn rearm_timer(&mut self, id: NodeId) {
         let now = self.now;
+        let clock = *self.clocks.of(id);
         let server = self.server_mut(id);
         if !server.up {
             return;
         }
-        let due = server.node.next_deadline().max(now);
+        let due = clock.real(now, server.node.next_deadline());
         if server.timer_at.is_none_or(|at| due < at) {
             server.timer_at = Some(due);
             self.push(due, EventKind::Timer(id));
         }
+    }
+
+    /// Server `id`'s own time: real time as its clock, which may drift,
+    /// shows it (`clocks`). What the server is given with every input.
+    pub fn node_time(&self, id: NodeId) -> Time {
+        self.clocks.of(id).local(self.now)
+    }
+
+    /// Every server's clock.
+    pub fn clocks(&self) -> &Clocks {
+        &self.clocks
     }
 
     /// Writes a `state` event when any traced field changed, and the leader's
@@ -753,6 +793,7 @@ impl Simulation {
             partitioned: self.network.is_partitioned(),
             cuts: self.network.cuts().len(),
             oldest_in_flight: self.network.in_flight().next().map(|m| m.id),
+            clock_drift_ppm: self.config.reads.clock_drift_ppm,
         };
         let action = self.nemesis.next_action(&view);
         let _ = self.act(action);

@@ -34,8 +34,14 @@ impl StaleDeliveries {
         }
         let counter = match message {
             // TimeoutNow is the leader's word, like its AppendEntries.
-            Message::AppendEntries { .. } | Message::TimeoutNow { .. } => &mut self.append_entries,
-            Message::AppendEntriesReply { .. } => &mut self.append_entries_replies,
+            Message::AppendEntries { .. }
+            | Message::TimeoutNow { .. }
+            | Message::ReadHeartbeat { .. }
+            | Message::ReadIndexReply { .. } => &mut self.append_entries,
+            // A follower's word to the leader, like its acknowledgements.
+            Message::AppendEntriesReply { .. }
+            | Message::ReadHeartbeatReply { .. }
+            | Message::ReadIndex { .. } => &mut self.append_entries_replies,
             Message::RequestVote { .. } | Message::PreVote { .. } => &mut self.request_votes,
             Message::RequestVoteReply { .. } | Message::PreVoteReply { .. } => &mut self.votes,
         };

@@ -35,6 +35,12 @@ pub struct WorkloadConfig {
     /// the next server in turn, until the `timeout` gives up on it. `None`:
     /// a request is resent only when a server redirects it.
     pub retry: Option<Time>,
+    /// Each client sends every new request to its own server (client k to
+    /// server (k - 1) mod n + 1), as Jepsen binds a client to a node, and
+    /// follows redirects from there. Off by default: a client sends to the
+    /// server it last found leading. Bound clients keep asking a leader cut
+    /// off from the rest, which is what catches a stale lease read.
+    pub bound: bool,
 }
 
 impl Default for WorkloadConfig {
@@ -47,6 +53,7 @@ impl Default for WorkloadConfig {
             read_fraction: 0.4,
             cas_fraction: 0.2,
             retry: None,
+            bound: false,
         }
     }
 }
@@ -162,6 +169,7 @@ impl Workload {
     pub fn issue_random(&mut self, now: Time, client: ClientId) -> (ClientCommand, NodeId) {
         let op = self.random_op();
         let target = match self.leader_guess.get(&client) {
+            _ if self.config.bound => (client - 1) % self.nodes + 1,
             Some(&n) => n,
             None => self.random_node(),
         };
@@ -208,6 +216,7 @@ impl Workload {
             outcome: Outcome::Unknown,
             read_result: None,
             index: None,
+            served_by: None,
             redirects: 0,
         });
         let outstanding = Outstanding {
@@ -236,10 +245,14 @@ impl Workload {
             return AfterReply::Ignore;
         };
         let index = match outcome {
-            ReplyOutcome::Applied { index, .. } | ReplyOutcome::Overwritten { index } => {
-                Some(*index)
-            }
+            ReplyOutcome::Applied { index, .. }
+            | ReplyOutcome::Overwritten { index }
+            | ReplyOutcome::Read { index, .. } => Some(*index),
             ReplyOutcome::NotLeader { .. } => None,
+        };
+        let served_by = match outcome {
+            ReplyOutcome::Read { served_by, .. } => Some(*served_by),
+            _ => None,
         };
         let (outcome, read) = match outcome {
             // A "not the leader" proves this attempt was never appended; the
@@ -258,7 +271,9 @@ impl Workload {
                 return AfterReply::Ignore;
             }
             ReplyOutcome::Overwritten { .. } => (Outcome::Fail, None),
-            ReplyOutcome::Applied { result, .. } => classify(result),
+            ReplyOutcome::Applied { result, .. } | ReplyOutcome::Read { result, .. } => {
+                classify(result)
+            }
         };
         let waiting = self.outstanding.remove(&key).expect("present above");
         self.remember_leader(client, waiting.target);
@@ -267,6 +282,7 @@ impl Workload {
         record.outcome = outcome;
         record.read_result = read;
         record.index = index;
+        record.served_by = served_by;
         record.redirects = waiting.redirects;
         AfterReply::Done {
             client,

@@ -60,7 +60,11 @@ impl InvariantChecker {
                 | Message::RequestVoteReply { .. }
                 | Message::TimeoutNow { .. }
                 | Message::PreVoteReply { .. }
-                | Message::AppendEntriesReply { .. } => {}
+                | Message::AppendEntriesReply { .. }
+                | Message::ReadHeartbeat { .. }
+                | Message::ReadHeartbeatReply { .. }
+                | Message::ReadIndex { .. }
+                | Message::ReadIndexReply { .. } => {}
             }
         }
     }

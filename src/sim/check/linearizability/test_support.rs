@@ -16,6 +16,7 @@ pub(super) fn operation(op: Op, invoke: Time, ret: Option<Time>, outcome: Outcom
         outcome,
         read_result: None,
         index: None,
+        served_by: None,
         redirects: 0,
     }
 }

@@ -1,0 +1,108 @@
+//! Lease reads (thesis §6.4.1): a leader whose heartbeat round a majority
+//! acknowledged answers reads at once for a while after, with no round of
+//! its own.
+//!
+//! Why it is safe: with CheckQuorum, a server that heard from the leader
+//! ignores RequestVote for the minimum election timeout after (leader
+//! stickiness, §4.2.3). Every server that acknowledged a round heard the
+//! leader after the round was sent, and any new leader needs the vote of at
+//! least one of them. So no other leader can exist until the minimum
+//! election timeout after the round was sent, as measured by the
+//! followers' clocks. The leader measures on its own clock, so it must
+//! shorten the lease by how far clocks can disagree: "the leader would use
+//! the normal heartbeat mechanism to maintain a lease [...] it would extend
+//! its lease to start + election timeout / clock drift bound".
+
+use super::command::Key;
+use super::node::{RaftNode, Role};
+use super::output::Output;
+use super::read_index::{push_reply, ReadPath, ServedBy};
+use super::types::{ClientId, RequestId, Time};
+use super::unsafe_switches::UnsafeSwitch;
+use super::ReplyOutcome;
+
+/// Parts per million: the unit of clock drift.
+pub const PPM: u64 = 1_000_000;
+
+impl RaftNode {
+    /// How long a lease lasts after the round that earned it was sent. If
+    /// every clock runs within `d` of real time, a follower's timeout `m`
+    /// lasts at least `m / (1 + d)` of real time and the leader counts it
+    /// out in no more than `m (1 - d) / (1 + d)` of its own, which
+    /// `m (1 - 2d)` never exceeds. The unsafe `LeaseIgnoresDrift` switch
+    /// drops the margin.
+    pub fn lease_duration(&self) -> Time {
+        let min = self.config.timing.election_timeout_min;
+        if self
+            .config
+            .unsafe_switches
+            .is_on(UnsafeSwitch::LeaseIgnoresDrift)
+        {
+            return min;
+        }
+        let drift = (2 * self.config.max_clock_drift_ppm).min(PPM);
+        min - min * drift / PPM
+    }
+
+    /// With lease reads, every heartbeat also sends a round, so that the
+    /// lease stays fresh without waiting for a read to renew it ("the
+    /// leader would use the normal heartbeat mechanism to maintain a
+    /// lease"). The rounds travel as their own messages, one more pair
+    /// per follower and heartbeat.
+    pub(super) fn renew_lease(&mut self, now: Time, out: &mut Output) {
+        if self.config.reads == ReadPath::Lease && self.config.check_quorum {
+            self.send_read_round(now, out);
+            self.confirm_rounds(out);
+        }
+    }
+
+    /// A round sent at `sent` was acknowledged by a majority.
+    pub(super) fn extend_lease(&mut self, sent: Time) {
+        let until = sent + self.lease_duration();
+        self.reads.lease_until = self.reads.lease_until.max(until);
+    }
+
+    /// Whether this server may answer a read now without a round: lease
+    /// reads configured, CheckQuorum on (without stickiness nothing stops
+    /// an election), no transfer under way (TimeoutNow's election ignores
+    /// stickiness), and the lease not run out.
+    pub(super) fn lease_valid(&self, now: Time) -> bool {
+        self.config.reads == ReadPath::Lease
+            && self.config.check_quorum
+            && self.role == Role::Leader
+            && self.transfer.is_none()
+            && now < self.reads.lease_until
+    }
+
+    /// Until when the lease runs, while this server leads and holds one.
+    pub fn lease_until(&self, now: Time) -> Option<Time> {
+        self.lease_valid(now).then_some(self.reads.lease_until)
+    }
+
+    /// Answers a client's read inside the lease; false if there is none,
+    /// or the no-op of this term has not committed (the commit index may
+    /// still lag what earlier leaders committed).
+    pub(super) fn serve_by_lease(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        request: RequestId,
+        key: &Key,
+        out: &mut Output,
+    ) -> bool {
+        if !self.lease_valid(now) {
+            return false;
+        }
+        let own_term_committed = self.log().term_at(self.commit_index) == Some(self.current_term());
+        if !own_term_committed || self.last_applied() < self.commit_index {
+            return false;
+        }
+        let outcome = ReplyOutcome::Read {
+            index: self.commit_index,
+            result: self.state_machine.read(key),
+            served_by: ServedBy::Lease,
+        };
+        push_reply(out, client, request, outcome);
+        true
+    }
+}

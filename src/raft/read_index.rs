@@ -1,0 +1,518 @@
+//! Linearizable reads without writing the log: ReadIndex (thesis §6.4),
+//! the lease read that skips its heartbeat round (§6.4.1, `lease.rs`), and
+//! follower reads that ask the leader for a read index (§6.4's "reads from
+//! followers").
+//!
+//! A read through the log costs an entry, a disk write on a majority and a
+//! round trip. ReadIndex keeps the round trip and drops the rest:
+//! 1. the leader must have committed an entry of its own term, its no-op,
+//!    so that its commit index is at least every index committed before
+//!    it took office (Leader Completeness, §5.4);
+//! 2. it records its commit index as the read index;
+//! 3. it sends a heartbeat round and waits for a majority to acknowledge,
+//!    which proves no newer leader existed when the read arrived;
+//! 4. it answers once it has applied up to the read index.
+//!
+//! The rounds travel as their own messages (`ReadHeartbeat`, like etcd's
+//! heartbeat carrying a read context), so that an acknowledgement names the
+//! round it answers even when it arrives late, twice or out of order.
+
+use super::client::{ClientReply, ReplyOutcome};
+use super::command::Key;
+use super::message::Message;
+use super::node::{RaftNode, Role};
+use super::output::Output;
+use super::types::{ClientId, LogIndex, NodeId, RequestId, Term, Time};
+use super::unsafe_switches::UnsafeSwitch;
+use serde::{Deserialize, Serialize};
+
+/// How a cluster answers reads: the setting every server of a run shares
+/// (etcd's `ReadOnlyOption`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadPath {
+    /// Through the log like a write (§8): always linearizable, always slow.
+    #[default]
+    Log,
+    /// ReadIndex (thesis §6.4): a heartbeat round instead of a log entry.
+    ReadIndex,
+    /// A leader holding a lease answers at once (thesis §6.4.1); without
+    /// one it runs a ReadIndex round, which renews the lease. Safe only with
+    /// CheckQuorum (followers must refuse to elect anyone while the lease
+    /// runs) and clocks that drift no more than the configured bound.
+    Lease,
+    /// Any server answers from its own state machine at once: fast, and not
+    /// linearizable (a partitioned old leader or a lagging follower answers
+    /// with old data). For demonstrations.
+    Local,
+}
+
+impl ReadPath {
+    /// Every path, in declaration order.
+    pub const ALL: [ReadPath; 4] = [
+        ReadPath::Log,
+        ReadPath::ReadIndex,
+        ReadPath::Lease,
+        ReadPath::Local,
+    ];
+
+    /// The name used in scenario files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadPath::Log => "log",
+            ReadPath::ReadIndex => "read_index",
+            ReadPath::Lease => "lease",
+            ReadPath::Local => "local",
+        }
+    }
+
+    /// The path with this [`ReadPath::name`], if there is one.
+    pub fn from_name(name: &str) -> Option<ReadPath> {
+        ReadPath::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// Which mechanism answered a read that did not go through the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ServedBy {
+    /// The leader, after a heartbeat round confirmed it still leads.
+    ReadIndex,
+    /// The leader, at once, inside its lease.
+    Lease,
+    /// A follower, once it applied the read index the leader gave it.
+    Follower,
+    /// Any server, from its own state, with no check at all.
+    Local,
+}
+
+impl ServedBy {
+    /// A short name for traces and the client panel.
+    pub fn name(self) -> &'static str {
+        match self {
+            ServedBy::ReadIndex => "ReadIndex",
+            ServedBy::Lease => "lease",
+            ServedBy::Follower => "follower read",
+            ServedBy::Local => "local",
+        }
+    }
+}
+
+/// Who waits for a read the leader is confirming.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Asker {
+    /// A client asked the leader itself: answer with the value.
+    Client { key: Key },
+    /// A follower forwarded the read: answer with the read index.
+    Follower(NodeId),
+}
+
+/// A read waiting at the leader for its round, its read index and (for a
+/// client's own read) the apply of that index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct LeaderRead {
+    client: ClientId,
+    request: RequestId,
+    asker: Asker,
+    /// The first heartbeat round sent after the read arrived: its
+    /// acknowledgement by a majority proves leadership at arrival.
+    round: u64,
+    /// The commit index when the read arrived, or once the leader's no-op
+    /// committed if it had not yet.
+    index: Option<LogIndex>,
+}
+
+/// A read this server forwarded to the leader as a follower.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ForwardedRead {
+    client: ClientId,
+    request: RequestId,
+    key: Key,
+    /// The leader's answer, once it came.
+    index: Option<LogIndex>,
+}
+
+/// The volatile read state of one server.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Reads {
+    /// Leader: the last heartbeat round sent in this term of office.
+    round: u64,
+    /// Leader: the latest round a majority acknowledged.
+    confirmed: u64,
+    /// Leader: when each unconfirmed round was sent (its lease starts then).
+    sent_at: Vec<(u64, Time)>,
+    /// Leader: until when it may answer without a round (`lease.rs`).
+    pub(super) lease_until: Time,
+    /// Leader: reads waiting to be answered.
+    waiting: Vec<LeaderRead>,
+    /// Follower: reads sent on to the leader.
+    forwarded: Vec<ForwardedRead>,
+}
+
+impl RaftNode {
+    /// A client's read under ReadIndex or a lease: the leader confirms it
+    /// still leads (or holds a lease); another server forwards it to the
+    /// leader it knows.
+    pub(super) fn read(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        request: RequestId,
+        key: Key,
+        out: &mut Output,
+    ) {
+        if self.role == Role::Leader && self.transfer.is_none() {
+            if self.serve_by_lease(now, client, request, &key, out) {
+                return;
+            }
+            let asker = Asker::Client { key };
+            return self.start_leader_read(now, client, request, asker, out);
+        }
+        let leader = match self.role {
+            Role::Follower => self.leader_hint,
+            _ => None,
+        };
+        let Some(leader) = leader.filter(|&l| l != self.id) else {
+            let leader_hint = self.transfer_target().or(self.leader_hint);
+            let outcome = ReplyOutcome::NotLeader { leader_hint };
+            return push_reply(out, client, request, outcome);
+        };
+        let forwarded = &mut self.reads.forwarded;
+        if !forwarded
+            .iter()
+            .any(|r| (r.client, r.request) == (client, request))
+        {
+            forwarded.push(ForwardedRead {
+                client,
+                request,
+                key,
+                index: None,
+            });
+        }
+        let term = self.current_term();
+        let message = Message::ReadIndex {
+            term,
+            client,
+            request,
+        };
+        self.send(leader, message, out);
+    }
+
+    /// Steps 1 to 3: register the read and send a round for it.
+    fn start_leader_read(
+        &mut self,
+        now: Time,
+        client: ClientId,
+        request: RequestId,
+        asker: Asker,
+        out: &mut Output,
+    ) {
+        let index = self.read_index_now();
+        let round = self.send_read_round(now, out);
+        self.reads.waiting.push(LeaderRead {
+            client,
+            request,
+            asker,
+            round,
+            index,
+        });
+        // A cluster of one confirms its round by itself.
+        self.confirm_rounds(out);
+    }
+
+    /// The read index a read arriving now gets: the commit index, once an
+    /// entry of this term is committed (step 1). With the unsafe
+    /// `ReadIndexWithoutNoop` switch, the commit index at once.
+    fn read_index_now(&self) -> Option<LogIndex> {
+        let own_term_committed = self.log().term_at(self.commit_index) == Some(self.current_term());
+        let unsafe_now = self
+            .config
+            .unsafe_switches
+            .is_on(UnsafeSwitch::ReadIndexWithoutNoop);
+        (own_term_committed || unsafe_now).then_some(self.commit_index)
+    }
+
+    /// Sends the next heartbeat round to every follower; returns its number.
+    pub(super) fn send_read_round(&mut self, now: Time, out: &mut Output) -> u64 {
+        self.reads.round += 1;
+        let round = self.reads.round;
+        self.reads.sent_at.push((round, now));
+        let term = self.current_term();
+        let mut i = 0;
+        while let Some(peer) = self.peer_at(i) {
+            self.send(peer, Message::ReadHeartbeat { term, round }, out);
+            i += 1;
+        }
+        round
+    }
+
+    /// A follower heard a round from the leader of its term: the leader is
+    /// alive (as with AppendEntries, §5.2), and the acknowledgement says so.
+    pub(super) fn handle_read_heartbeat(
+        &mut self,
+        now: Time,
+        leader: NodeId,
+        term: Term,
+        round: u64,
+        out: &mut Output,
+    ) {
+        if term == self.current_term() {
+            self.become_follower(now, term, Some(leader));
+        }
+        // A stale leader learns the newer term from the reply (§5.1); the
+        // round it carries then counts for nothing.
+        let reply = Message::ReadHeartbeatReply {
+            term: self.current_term(),
+            round,
+        };
+        self.respond(leader, reply, out);
+    }
+
+    /// A follower acknowledged `round` (or a stale reply arrived).
+    pub(super) fn handle_read_heartbeat_reply(
+        &mut self,
+        follower: NodeId,
+        term: Term,
+        round: u64,
+        out: &mut Output,
+    ) {
+        if self.role != Role::Leader || term != self.current_term() {
+            return;
+        }
+        self.record_active(follower);
+        if let Some(progress) = self.progress.get_mut(&follower) {
+            progress.read_round = progress.read_round.max(round);
+        }
+        self.confirm_rounds(out);
+    }
+
+    /// The latest round a majority (this leader included) acknowledged:
+    /// every read waiting on it or an earlier one is confirmed, and the
+    /// lease runs from when that round was sent.
+    pub(super) fn confirm_rounds(&mut self, out: &mut Output) {
+        let mut acked: Vec<u64> = self.progress.values().map(|p| p.read_round).collect();
+        acked.push(self.reads.round);
+        acked.sort_unstable_by(|a, b| b.cmp(a));
+        let majority = acked[self.quorum() - 1];
+        if majority <= self.reads.confirmed {
+            return;
+        }
+        self.reads.confirmed = majority;
+        if let Some(&(_, sent)) = self.reads.sent_at.iter().find(|(r, _)| *r == majority) {
+            self.extend_lease(sent);
+        }
+        self.reads.sent_at.retain(|(r, _)| *r > majority);
+        self.serve_reads(out);
+    }
+
+    /// Step 4, and the answers to forwarded reads: whatever is confirmed,
+    /// has its read index and (for a local client) is applied that far.
+    pub(super) fn serve_reads(&mut self, out: &mut Output) {
+        if self.role == Role::Leader {
+            self.assign_read_indexes();
+            let confirmed = self.reads.confirmed;
+            let applied = self.last_applied();
+            let waiting = std::mem::take(&mut self.reads.waiting);
+            for read in waiting {
+                match (read.index, &read.asker) {
+                    (Some(index), Asker::Client { key })
+                        if read.round <= confirmed && index <= applied =>
+                    {
+                        let result = self.state_machine.read(key);
+                        let served_by = ServedBy::ReadIndex;
+                        let outcome = ReplyOutcome::Read {
+                            index,
+                            result,
+                            served_by,
+                        };
+                        push_reply(out, read.client, read.request, outcome);
+                    }
+                    (Some(index), &Asker::Follower(follower)) if read.round <= confirmed => {
+                        self.answer_forwarded(follower, read.client, read.request, Some(index), out)
+                    }
+                    _ => self.reads.waiting.push(read),
+                }
+            }
+        }
+        self.serve_forwarded(out);
+    }
+
+    /// Reads that arrived before the no-op committed get the commit index
+    /// once it has.
+    fn assign_read_indexes(&mut self) {
+        if self.reads.waiting.iter().all(|r| r.index.is_some()) {
+            return;
+        }
+        if let Some(index) = self.read_index_now() {
+            for read in self.reads.waiting.iter_mut().filter(|r| r.index.is_none()) {
+                read.index = Some(index);
+            }
+        }
+    }
+
+    /// The leader tells `follower` the read index of its client's read
+    /// (`None`: not the leader, ask elsewhere).
+    fn answer_forwarded(
+        &self,
+        follower: NodeId,
+        client: ClientId,
+        request: RequestId,
+        index: Option<LogIndex>,
+        out: &mut Output,
+    ) {
+        let term = self.current_term();
+        let reply = Message::ReadIndexReply {
+            term,
+            client,
+            request,
+            index,
+        };
+        self.send(follower, reply, out);
+    }
+
+    /// A follower forwarded a client's read: run it as the leader's own,
+    /// or say this server does not lead.
+    pub(super) fn handle_read_index(
+        &mut self,
+        now: Time,
+        follower: NodeId,
+        client: ClientId,
+        request: RequestId,
+        out: &mut Output,
+    ) {
+        if self.role != Role::Leader || self.transfer.is_some() {
+            return self.answer_forwarded(follower, client, request, None, out);
+        }
+        if self.lease_valid(now) {
+            if let Some(index) = self.read_index_now() {
+                return self.answer_forwarded(follower, client, request, Some(index), out);
+            }
+        }
+        let asker = Asker::Follower(follower);
+        self.start_leader_read(now, client, request, asker, out);
+    }
+
+    /// The leader's answer to a forwarded read. The index is safe to use
+    /// whenever it arrives: it was confirmed after the read reached the
+    /// leader, which was after the client invoked it.
+    pub(super) fn handle_read_index_reply(
+        &mut self,
+        client: ClientId,
+        request: RequestId,
+        index: Option<LogIndex>,
+        out: &mut Output,
+    ) {
+        let forwarded = &mut self.reads.forwarded;
+        let Some(at) = forwarded
+            .iter()
+            .position(|r| (r.client, r.request) == (client, request))
+        else {
+            return;
+        };
+        match index {
+            Some(index) => {
+                forwarded[at].index = Some(index);
+                self.serve_forwarded(out);
+            }
+            None => {
+                forwarded.remove(at);
+                let leader_hint = self.leader_hint;
+                let outcome = ReplyOutcome::NotLeader { leader_hint };
+                push_reply(out, client, request, outcome);
+            }
+        }
+    }
+
+    /// Forwarded reads whose read index this server has applied.
+    fn serve_forwarded(&mut self, out: &mut Output) {
+        let applied = self.last_applied();
+        let ready = |r: &ForwardedRead| r.index.is_some_and(|i| i <= applied);
+        if !self.reads.forwarded.iter().any(ready) {
+            return;
+        }
+        let forwarded = std::mem::take(&mut self.reads.forwarded);
+        for read in forwarded {
+            match read.index {
+                Some(index) if index <= applied => {
+                    let result = self.state_machine.read(&read.key);
+                    let served_by = ServedBy::Follower;
+                    let outcome = ReplyOutcome::Read {
+                        index,
+                        result,
+                        served_by,
+                    };
+                    push_reply(out, read.client, read.request, outcome);
+                }
+                _ => self.reads.forwarded.push(read),
+            }
+        }
+    }
+
+    /// After every input: a server that no longer leads refuses the reads
+    /// still waiting for it, which a read may do (it changed nothing).
+    pub(super) fn refuse_reads_if_deposed(&mut self, out: &mut Output) {
+        if self.role == Role::Leader || self.reads.waiting.is_empty() {
+            return;
+        }
+        let leader_hint = self.leader_hint;
+        for read in std::mem::take(&mut self.reads.waiting) {
+            match read.asker {
+                Asker::Client { .. } => {
+                    let outcome = ReplyOutcome::NotLeader { leader_hint };
+                    push_reply(out, read.client, read.request, outcome);
+                }
+                Asker::Follower(follower) => {
+                    self.answer_forwarded(follower, read.client, read.request, None, out)
+                }
+            }
+        }
+    }
+
+    /// A new term of office: rounds count from zero again, with no lease.
+    pub(super) fn reset_leader_reads(&mut self) {
+        let forwarded = std::mem::take(&mut self.reads.forwarded);
+        self.reads = Reads {
+            forwarded,
+            ..Reads::default()
+        };
+    }
+
+    /// A read answered from this server's state at once (`ReadPath::Local`).
+    pub(super) fn read_locally(
+        &self,
+        client: ClientId,
+        request: RequestId,
+        key: &str,
+        out: &mut Output,
+    ) {
+        let outcome = ReplyOutcome::Read {
+            index: self.last_applied(),
+            result: self.state_machine.read(key),
+            served_by: ServedBy::Local,
+        };
+        push_reply(out, client, request, outcome);
+    }
+
+    /// Change how this server answers reads from now on (the playground's
+    /// setting). Reads already waiting finish as they started.
+    pub fn set_reads(&mut self, path: ReadPath) {
+        self.config.reads = path;
+    }
+
+    /// Reads waiting at this server, as leader or forwarded to one.
+    pub fn waiting_reads(&self) -> usize {
+        self.reads.waiting.len() + self.reads.forwarded.len()
+    }
+}
+
+pub(super) fn push_reply(
+    out: &mut Output,
+    client: ClientId,
+    request: RequestId,
+    outcome: ReplyOutcome,
+) {
+    out.replies.push(ClientReply {
+        client,
+        request,
+        outcome,
+    });
+}

@@ -145,7 +145,7 @@ fn help_lists_every_unsafe_switch() {
 
 #[test]
 fn bad_arguments_get_a_clear_message_and_exit_2() {
-    let cases: [(&[&str], &str); 12] = [
+    let cases: [(&[&str], &str); 15] = [
         (&[], "Usage: raft-sim <COMMAND>"),
         (&["fly"], "unrecognized subcommand 'fly'"),
         (&["run", "--seed"], "a value is required for '--seed <S>'"),
@@ -176,6 +176,18 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
             "'--scenario'",
         ),
         (&["run", "--rate", "-3"], "rate must be > 0"),
+        (
+            &["run", "--reads", "quorum"],
+            "invalid value 'quorum' for '--reads <READS>'",
+        ),
+        (
+            &["run", "--clock-drift", "600000"],
+            "clock drift must be 0..=500000 ppm",
+        ),
+        (
+            &["run", "--clock-drift", "-5"],
+            "invalid value '-5' for '--clock-drift <PPM>'",
+        ),
     ];
     for (args, expected) in cases {
         let o = raft_sim(args);

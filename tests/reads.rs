@@ -9,6 +9,7 @@ use raft_playground::raft::{
     NodeId, Op, ReadPath, Time, UnsafeSwitch, UnsafeSwitches, MILLIS, SECONDS,
 };
 use raft_playground::sim::config::{RaftOptions, ReadSettings};
+use raft_playground::sim::history::Outcome;
 use raft_playground::sim::linearizability::{check, Verdict};
 use raft_playground::sim::network::NetworkConfig;
 use raft_playground::sim::reads_served::ReadsServed;
@@ -129,4 +130,150 @@ fn a_clock_beyond_the_bound_breaks_even_the_correct_lease() {
         leader_cut_off_with_skewed_clocks(1, 10_000, 300_000, UnsafeSwitches::none());
     assert!(served.lease > 0, "{served:?}");
     assert!(!linearizable);
+}
+
+fn cluster_reading_by(path: ReadPath, check_quorum: bool) -> Simulation {
+    let config = SimConfig {
+        seed: 3,
+        nodes: 5,
+        raft: RaftOptions {
+            pre_vote: false,
+            check_quorum,
+        },
+        reads: ReadSettings {
+            path,
+            clock_drift_ppm: 0,
+        },
+        ..SimConfig::default()
+    };
+    Simulation::new(config).expect("valid config")
+}
+
+/// Reads sent to the leader and to a follower, and what answered them.
+fn read_at_leader_and_follower(sim: &mut Simulation) -> ReadsServed {
+    let leader = await_leader(sim, 2 * SECONDS);
+    send(sim, Some(leader), write("x", "1"));
+    run_for(sim, 200 * MILLIS);
+    send(sim, Some(leader), read("x"));
+    send(sim, Some(leader % 5 + 1), read("x"));
+    run_for(sim, 200 * MILLIS);
+    assert_no_violations(sim);
+    let history = sim.history().to_vec();
+    assert!(
+        history.iter().all(|op| op.outcome == Outcome::Ok),
+        "{history:?}"
+    );
+    let reads: Vec<_> = history
+        .iter()
+        .filter_map(|op| op.read_result.clone())
+        .collect();
+    assert_eq!(reads, ["1", "1"], "both reads see the write");
+    ReadsServed::of(history.iter())
+}
+
+#[test]
+fn each_read_path_answers_where_it_should() {
+    let mut sim = cluster_reading_by(ReadPath::Log, false);
+    let served = read_at_leader_and_follower(&mut sim);
+    assert_eq!(
+        served.log, 2,
+        "the follower redirects, the leader logs: {served:?}"
+    );
+    let mut sim = cluster_reading_by(ReadPath::ReadIndex, false);
+    let served = read_at_leader_and_follower(&mut sim);
+    assert_eq!((served.read_index, served.follower), (1, 1), "{served:?}");
+    let mut sim = cluster_reading_by(ReadPath::Lease, true);
+    let served = read_at_leader_and_follower(&mut sim);
+    assert_eq!((served.lease, served.follower), (1, 1), "{served:?}");
+    let mut sim = cluster_reading_by(ReadPath::Lease, false);
+    let served = read_at_leader_and_follower(&mut sim);
+    assert_eq!(
+        (served.read_index, served.lease),
+        (1, 0),
+        "no lease without CheckQuorum: {served:?}"
+    );
+}
+
+#[test]
+fn the_read_path_can_change_while_running() {
+    let mut sim = cluster_reading_by(ReadPath::Log, false);
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    sim.act(Action::SetReads(ReadPath::ReadIndex)).unwrap();
+    send(&mut sim, Some(leader), read("x"));
+    run_for(&mut sim, 200 * MILLIS);
+    let served = ReadsServed::of(sim.history().iter());
+    assert_eq!(served.read_index, 1, "{served:?}");
+}
+
+#[test]
+fn absurd_clock_rates_are_refused_and_change_nothing() {
+    let mut sim = cluster_reading_by(ReadPath::Lease, true);
+    run_for(&mut sim, 500 * MILLIS);
+    let hash = sim.trace_hash();
+    let err = sim
+        .act(Action::SetClockRate {
+            node: 2,
+            ppm: 600_000,
+        })
+        .unwrap_err();
+    assert!(err.contains("at most 500000 ppm"), "{err}");
+    let err = sim
+        .act(Action::SetClockRate { node: 9, ppm: 0 })
+        .unwrap_err();
+    assert!(err.contains("there is no node 9"), "{err}");
+    assert_eq!(sim.trace_hash(), hash);
+    assert_eq!(sim.clocks().of(2).ppm(), 0);
+}
+
+#[test]
+fn a_fast_clock_times_out_sooner() {
+    let mut sim = cluster_reading_by(ReadPath::Log, false);
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    let fast = leader % 5 + 1;
+    sim.act(Action::SetClockRate {
+        node: fast,
+        ppm: 500_000,
+    })
+    .unwrap();
+    run_for(&mut sim, SECONDS);
+    assert_eq!(
+        sim.node_time(fast) - sim.now(),
+        500 * MILLIS,
+        "a clock 50% fast gains half a second in a second"
+    );
+    assert_eq!(sim.node_time(leader), sim.now());
+}
+
+/// Safe combinations over a few seeds with every fault: no violation, and
+/// each path answered reads (the full sweeps are in the README).
+#[test]
+fn reads_without_the_log_stay_linearizable_under_faults() {
+    for (path, check_quorum) in [(ReadPath::ReadIndex, false), (ReadPath::Lease, true)] {
+        let mut served = ReadsServed::default();
+        for seed in 1..=8 {
+            let mut config = SimConfig {
+                seed,
+                nodes: 5,
+                ..SimConfig::default()
+            }
+            .with_all_faults();
+            config.workload.clients = 3;
+            config.raft.check_quorum = check_quorum;
+            config.reads = ReadSettings {
+                path,
+                clock_drift_ppm: 10_000,
+            };
+            config.nemesis.clock_changes = 0.1;
+            let report = raft_playground::sim::run(config, 30 * SECONDS, |_| {})
+                .unwrap()
+                .1;
+            assert!(report.passed(), "{path:?} seed {seed}: {report:?}");
+            served = ReadsServed::sum([&served, &report.reads_served]);
+        }
+        assert!(served.log == 0 && served.follower > 0, "{served:?}");
+        match path {
+            ReadPath::Lease => assert!(served.lease > 0, "{served:?}"),
+            _ => assert!(served.read_index > 0, "{served:?}"),
+        }
+    }
 }

@@ -245,6 +245,31 @@ fn only_a_scenario_with_a_disk_writes_format_3() {
 /// Format 4 is format 3 (with the disk, default or not) and the extras:
 /// format 2 and format 3 links keep their bytes.
 #[test]
+fn only_a_scenario_with_reads_or_drift_writes_format_5() {
+    let mut s =
+        Scenario::from_json(include_str!("../../../docs/examples/minority-leader.json")).unwrap();
+    let plain = to_bytes(&s);
+    assert_eq!(plain[0], FORMAT);
+    s.reads.path = crate::raft::ReadPath::Lease;
+    let bytes = to_bytes(&s);
+    assert_eq!(bytes[0], FORMAT_WITH_READS);
+    assert_eq!(&bytes[1..plain.len()], &plain[1..], "format 2 first");
+    assert_eq!(from_bytes(&bytes).as_ref(), Ok(&s));
+    s.reads = Default::default();
+    s.reads.clock_drift_ppm = 10_000;
+    s.raft.pre_vote = true;
+    let bytes = to_bytes(&s);
+    assert_eq!(bytes[0], FORMAT_WITH_READS, "drift alone needs format 5");
+    assert_eq!(from_bytes(&bytes), Ok(s.clone()));
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert_eq!(
+        from_bytes(&trailing),
+        Err("1 unexpected bytes at the end".into())
+    );
+}
+
+#[test]
 fn only_a_scenario_with_faults_or_retries_writes_format_4() {
     let mut s =
         Scenario::from_json(include_str!("../../../docs/examples/minority-leader.json")).unwrap();

@@ -616,6 +616,28 @@ mod tests {
     }
 
     #[test]
+    fn reads_and_clock_drift_are_optional_and_checked() {
+        assert!(!sample().to_json().contains("\"reads\""));
+        let with = Scenario {
+            reads: ReadSettings {
+                path: ReadPath::ReadIndex,
+                clock_drift_ppm: 10_000,
+            },
+            ..sample()
+        };
+        let json = with.to_json();
+        assert!(json.contains("\"path\": \"read_index\""), "{json}");
+        assert_eq!(Scenario::from_json(&json), Ok(with.clone()));
+        let bad = json.replace("\"read_index\"", "\"quorum\"");
+        let err = Scenario::from_json(&bad).unwrap_err();
+        assert!(err.contains("reads.path"), "{err}");
+        assert!(err.contains("unknown variant `quorum`"), "{err}");
+        let wild = json.replace("\"clock_drift_ppm\": 10000", "\"clock_drift_ppm\": 600000");
+        let err = Scenario::from_json(&wild).unwrap_err();
+        assert!(err.contains("clock_drift_ppm must be 0..=500000"), "{err}");
+    }
+
+    #[test]
     fn bad_scenarios_say_what_is_wrong() {
         let good = sample().to_json();
         let cases = [

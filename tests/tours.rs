@@ -193,7 +193,7 @@ fn ids(list: &[NodeId]) -> BTreeSet<NodeId> {
 // ---- the tours as a list ------------------------------------------------------
 
 #[test]
-fn ten_tours_in_the_documented_order() {
+fn eleven_tours_in_the_documented_order() {
     let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
@@ -208,6 +208,7 @@ fn ten_tours_in_the_documented_order() {
             "node-returns",
             "deaf-leader",
             "leadership-transfer",
+            "reads-without-the-log",
         ]
     );
     for tour in &TOURS {
@@ -274,6 +275,15 @@ fn every_tour_runs_without_violations_and_the_cli_agrees() {
             .output()
             .expect("raft-sim runs");
         let stdout = String::from_utf8_lossy(&out.stdout);
+        if tour.id == "reads-without-the-log" {
+            // Its story is a stale read: the one check it must fail.
+            assert!(
+                stdout.contains("linearizability: NOT linearizable"),
+                "{stdout}"
+            );
+            assert!(stdout.contains("verdict: FAIL"), "{stdout}");
+            continue;
+        }
         assert!(out.status.success(), "{}: {stdout}", tour.id);
         assert!(stdout.contains("verdict: PASS"), "{}: {stdout}", tour.id);
     }
@@ -1170,5 +1180,158 @@ fn tour_leadership_transfer() {
     let sim = r.step(6);
     assert_eq!(outcome(sim, "2"), (Outcome::Ok, true, Some(4)));
     assert_eq!(log(sim, 3), ["noop/1", "x=1/1", "noop/2", "y=2/2"]);
+    r.done();
+}
+
+/// The client operation invoked at `at_ms`: how it ended, what it read, and
+/// what answered it.
+fn op_at(sim: &Simulation, at_ms: u64) -> raft_playground::sim::Operation {
+    sim.history()
+        .iter()
+        .find(|o| o.invoke_t == at_ms * MILLIS)
+        .unwrap_or_else(|| panic!("no request at {at_ms} ms"))
+        .clone()
+}
+
+#[test]
+fn tour_reads_without_the_log() {
+    use raft_playground::raft::{ReadPath, ServedBy};
+    let mut r = Replay::new("reads-without-the-log");
+    let tour = r.tour;
+    let sim = r.step(0);
+    assert!(sim.config().raft.check_quorum, "CheckQuorum on");
+    assert_eq!(sim.config().reads.path, ReadPath::ReadIndex);
+    assert_eq!(sim.config().reads.clock_drift_ppm, 0, "a drift bound of 0");
+
+    let sim = r.step(1);
+    assert_leader(sim, 3, 1);
+    for id in 1..=3 {
+        assert_eq!(log(sim, id), ["noop/1", "x=1/1"]);
+        assert_eq!(commit(sim, id), 2);
+    }
+    assert_eq!(op_at(sim, 400).outcome, Outcome::Ok);
+
+    let sim = r.step(2);
+    let read = op_at(sim, 600);
+    assert!(scenario_does(
+        tour,
+        600,
+        Action::ClientRequest {
+            to: Some(3),
+            op: Op::Read { key: "x".into() }
+        }
+    ));
+    assert_eq!(
+        (
+            read.outcome,
+            read.read_result.as_deref(),
+            read.served_by,
+            read.index
+        ),
+        (Outcome::Ok, Some("1"), Some(ServedBy::ReadIndex), Some(2))
+    );
+    assert_eq!(node(sim, 3).log().last_index(), 2, "no log entry");
+
+    let sim = r.step(3);
+    let read = op_at(sim, 800);
+    assert!(scenario_does(
+        tour,
+        800,
+        Action::ClientRequest {
+            to: Some(1),
+            op: Op::Read { key: "x".into() }
+        }
+    ));
+    assert_eq!(
+        (
+            read.read_result.as_deref(),
+            read.served_by,
+            read.index,
+            read.redirects
+        ),
+        (Some("1"), Some(ServedBy::Follower), Some(2), 0)
+    );
+
+    let sim = r.step(4);
+    assert!(scenario_does(tour, 1000, Action::SetReads(ReadPath::Lease)));
+    assert_eq!(
+        node(sim, 3).lease_duration(),
+        100 * MILLIS,
+        "the minimum election timeout"
+    );
+    let read = op_at(sim, 1100);
+    assert_eq!(
+        (read.read_result.as_deref(), read.served_by),
+        (Some("1"), Some(ServedBy::Lease))
+    );
+    assert!(
+        read.return_t.unwrap() - read.invoke_t <= 20 * MILLIS,
+        "one round trip from the client: at most twice the 10 ms latency"
+    );
+
+    let sim = r.step(5);
+    assert!(scenario_does(
+        tour,
+        1300,
+        Action::SetClockRate {
+            node: 3,
+            ppm: -500_000
+        }
+    ));
+    for id in [1, 2] {
+        assert!(scenario_does(
+            tour,
+            1500,
+            Action::SetClockRate {
+                node: id,
+                ppm: 500_000
+            }
+        ));
+    }
+    assert!(scenario_does(tour, 1500, Action::Partition(vec![vec![3]])));
+    assert_leader(sim, 1, 2);
+    assert_eq!(
+        (role(sim, 3), term(sim, 3)),
+        ("leader", 1),
+        "S3 still thinks it leads"
+    );
+    let elected = first_time(tour, 1500 * MILLIS, |s| s.leader() == Some(1));
+    assert_eq!(ms(elected), 1529);
+    assert_eq!(
+        sim.checker().leaders().collect::<Vec<_>>(),
+        [(1, 3), (2, 1)]
+    );
+
+    let sim = r.step(6);
+    let write = op_at(sim, 1554);
+    assert!(matches!(&write.op, Op::Write { value, .. } if value == "2"));
+    assert_eq!((write.outcome, write.index), (Outcome::Ok, Some(4)));
+    assert_eq!(ms(write.return_t.unwrap()), 1585);
+    let stale = op_at(sim, 1589);
+    assert_eq!(
+        (stale.outcome, stale.read_result.as_deref(), stale.served_by),
+        (Outcome::Ok, Some("1"), Some(ServedBy::Lease))
+    );
+    assert!(
+        stale.invoke_t > write.return_t.unwrap(),
+        "invoked after x=2 was acknowledged"
+    );
+    let history = sim.history().to_vec();
+    assert!(matches!(
+        raft_playground::sim::linearizability::check(&history, 100_000).verdict,
+        raft_playground::sim::linearizability::Verdict::NotLinearizable { .. }
+    ));
+    assert_eq!(
+        2 * node(sim, 3).lease_duration(),
+        200 * MILLIS,
+        "half speed doubles it"
+    );
+
+    let sim = r.step(7);
+    let stepped_down = first_time(tour, 1600 * MILLIS, |s| role(s, 3) != "leader");
+    assert_eq!(ms(stepped_down), 1790);
+    assert!(scenario_does(tour, 2000, Action::Heal));
+    assert_follower_of(sim, 3, 1, 2);
+    assert_eq!(value(sim, 3, "x").as_deref(), Some("2"));
     r.done();
 }

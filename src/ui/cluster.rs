@@ -170,8 +170,15 @@ pub(super) fn message(s: &Session, part: &PartProps) -> Html {
                 <line class="direction" x1={fmt(tail.x - m.at.x)} y1={fmt(tail.y - m.at.y)}
                     x2={fmt(head.x - m.at.x)} y2={fmt(head.y - m.at.y)} marker-end="url(#arrow)" />
             }
-            <circle r={fmt(m.radius)} fill={fill} stroke={m.color}
-                stroke-width="2" stroke-dasharray={stroke_dash} />
+            // A read's messages are squares: told apart from the round
+            // heartbeats of AppendEntries by shape as well as colour.
+            if m.kind.starts_with("Read") {
+                <rect x={fmt(-m.radius)} y={fmt(-m.radius)} width={fmt(2.0 * m.radius)} height={fmt(2.0 * m.radius)}
+                    fill={fill} stroke={m.color} stroke-width="2" stroke-dasharray={stroke_dash} />
+            } else {
+                <circle r={fmt(m.radius)} fill={fill} stroke={m.color}
+                    stroke-width="2" stroke-dasharray={stroke_dash} />
+            }
             if m.reply && m.ok == Some(false) {
                 <text class="nack" y="3">{ "×" }</text>
             }
@@ -189,6 +196,10 @@ fn outcome_text(m: &MessageView) -> &'static str {
         ("AppendEntriesReply", Some(false)) => ", rejected",
         ("AppendEntries", _) if m.carries_entries => ", with entries",
         ("AppendEntries", _) => ", heartbeat",
+        ("ReadHeartbeat", _) => ", ReadIndex round",
+        ("ReadHeartbeatReply", _) => ", ReadIndex round acknowledged",
+        ("ReadIndex", _) => ", asks the leader for a read index",
+        ("ReadIndexReply", _) => ", the read index",
         _ => "",
     }
 }

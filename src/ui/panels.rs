@@ -3,7 +3,7 @@
 
 use super::app::Msg;
 use super::part::{on_click, PartProps};
-use crate::raft::{NodeId, Payload, Role, MILLIS};
+use crate::raft::{NodeId, Payload, ReadPath, Role, MILLIS};
 use crate::sim::config::RaftOptions;
 use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
@@ -56,6 +56,10 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
                     <><dt>{ "transferring to" }</dt><dd>{ format!("n{target}") }</dd></>
                 }
                 <dt>{ "restarts" }</dt><dd>{ server.incarnation }</dd>
+                <dt>{ "clock" }</dt><dd>{ clock_text(p.sim.clocks().of(id).ppm()) }</dd>
+                if let Some(until) = node.lease_until(p.sim.node_time(id)) {
+                    <><dt>{ "lease" }</dt><dd>{ format!("for {} ms more", (until - p.sim.node_time(id)) / MILLIS) }</dd></>
+                }
                 { for DiskState::of(server).rows().into_iter().map(|(term, text)| html! {
                     <><dt>{ term }</dt><dd>{ text }</dd></>
                 }) }
@@ -78,12 +82,31 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
                 <button onclick={act(Action::ForceTimeout(id))}>{ "Time out" }</button>
                 <button onclick={act(Action::ClientRequest { to: Some(id), op: request })}>{ "Send request here" }</button>
                 <button onclick={act(Action::Partition(vec![vec![id]]))}>{ "Isolate" }</button>
+                if p.sim.clocks().of(id).ppm() == 0 {
+                    <button title="Thesis §6.4.1: a lease is safe only while clocks drift within the bound"
+                        onclick={act(Action::SetClockRate { node: id, ppm: 300_000 })}>{ "Clock 30% fast" }</button>
+                    <button onclick={act(Action::SetClockRate { node: id, ppm: -300_000 })}>{ "Clock 30% slow" }</button>
+                } else {
+                    <button onclick={act(Action::SetClockRate { node: id, ppm: 0 })}>{ "Exact clock" }</button>
+                }
                 if node.role() != Role::Leader {
                     <button aria-keyshortcuts="L" title="Thesis §3.10: the leader catches this node up and tells it to time out now"
                         onclick={act(Action::TransferLeadership(id))}>{ "Transfer leadership here" }</button>
                 }
             </div>
         </div>
+    }
+}
+
+/// A clock's rate as the node panel shows it.
+fn clock_text(ppm: i64) -> String {
+    match ppm {
+        0 => "exact".into(),
+        ppm => format!(
+            "{}{}% off real time",
+            if ppm > 0 { "+" } else { "−" },
+            fixed(ppm.unsigned_abs() as f64 / 10_000.0, 1)
+        ),
     }
 }
 
@@ -214,6 +237,11 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                 <button aria-keyshortcuts="D" title="Cut every link into the leader: it still sends, but hears nothing"
                     onclick={on_click(link, Input::Key(KeyCommand::DeafenLeader))}>{ "Deafen leader" }</button>
                 <button onclick={on_click(link, Input::MajorityMinority)}>{ "Majority / minority" }</button>
+                if let Some(leader) = p.sim.leader().filter(|_| n >= 3) {
+                    <button title="A partial partition: the leader keeps one peer and loses the rest, who still reach each other"
+                        onclick={on_click(link, Input::Act(Action::ReachOnly { node: leader, peers: vec![leader % n + 1] }))}>
+                        { "Leader reaches one peer" }</button>
+                }
                 <button aria-keyshortcuts="H" onclick={on_click(link, Input::Act(Action::Heal))}>{ "Heal" }</button>
             </div>
             <fieldset class="sides">
@@ -229,6 +257,7 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                 <button onclick={on_click(link, Input::Cut)}>{ "Cut one way" }</button>
             </div>
             { mechanisms(p.sim.config().raft, link) }
+            { reads(p.sim.config().reads.path, link) }
             { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, NetworkEdit::LatencyMinMs) }
             { slider("Latency max (ms)", ms(config.latency_max), "200", "1", 0, NetworkEdit::LatencyMaxMs) }
             { slider("Loss", config.loss, "1", "0.01", 2, NetworkEdit::Loss) }
@@ -258,6 +287,33 @@ fn mechanisms(raft: RaftOptions, link: &Callback<Msg>) -> Html {
             <label title="Thesis §6.2: a leader that hears no majority steps down; followers that hear a leader ignore RequestVote">
                 <input type="checkbox" checked={raft.check_quorum} onchange={check_quorum} />{ "CheckQuorum" }</label>
         </fieldset>
+    }
+}
+
+/// How reads are answered (thesis §6.4): a select that records a `reads`
+/// action.
+fn reads(path: ReadPath, link: &Callback<Msg>) -> Html {
+    let on_change = link.reform(move |e: Event| {
+        let value = e.target_unchecked_into::<HtmlInputElement>().value();
+        // The options are the only values; anything else keeps the path.
+        let chosen = ReadPath::from_name(&value).unwrap_or(path);
+        Msg::Do(Input::Act(Action::SetReads(chosen)))
+    });
+    let label = |p: ReadPath| match p {
+        ReadPath::Log => "through the log",
+        ReadPath::ReadIndex => "ReadIndex",
+        ReadPath::Lease => "lease (needs CheckQuorum)",
+        ReadPath::Local => "local (not linearizable)",
+    };
+    html! {
+        <label class="reads" title="Thesis §6.4: how a read is answered, and whether it writes the log">
+            { "Reads " }
+            <select aria-label="Reads" onchange={on_change}>
+                { for ReadPath::ALL.into_iter().map(|p| html! {
+                    <option value={p.name()} selected={p == path}>{ label(p) }</option>
+                }) }
+            </select>
+        </label>
     }
 }
 

@@ -39,6 +39,9 @@ pub fn message_color(kind: &str) -> &'static str {
         // The leader's order to a successor to stand now (thesis §3.10).
         "TimeoutNow" => "#7048e8",
         "AppendEntries" | "AppendEntriesReply" => "#1c5fae",
+        // A ReadIndex round and a follower's request for a read index
+        // (thesis §6.4): reads that write no log entry.
+        "ReadHeartbeat" | "ReadHeartbeatReply" | "ReadIndex" | "ReadIndexReply" => "#c2255c",
         _ => "#8a4b08",
     }
 }

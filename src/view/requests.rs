@@ -44,6 +44,13 @@ pub fn latest(sim: &Simulation, count: usize) -> Vec<RequestLine> {
                 n => format!(", redirected {n}×"),
             };
             let status = match (o.outcome, waiting) {
+                // A read that wrote no log entry says what answered it.
+                (Outcome::Ok, _) if o.served_by.is_some() => {
+                    let read = o.read_result.as_deref().unwrap_or("nothing (no such key)");
+                    let by = o.served_by.map_or("", |s| s.name());
+                    let index = o.index.unwrap_or(0);
+                    format!("read {read}, answered by {by} as of index {index}{redirected}")
+                }
                 (Outcome::Ok, _) => {
                     let read = o
                         .read_result
@@ -132,6 +139,27 @@ mod tests {
         p.send(write("c"), None);
         p.skip(6 * SECONDS / MILLIS);
         assert_eq!(statuses(&p), vec!["timed out (outcome unknown)"]);
+    }
+
+    #[test]
+    fn a_read_without_the_log_says_what_answered_it() {
+        let mut p = Playground::new(1, 3).unwrap();
+        p.skip(1_000);
+        p.send(write("a"), None);
+        p.skip(300);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::SetReads(crate::raft::ReadPath::ReadIndex));
+        let read = Op::Read { key: "msg".into() };
+        p.send(read.clone(), Some(leader));
+        p.send(read, Some(leader % 3 + 1));
+        p.skip(300);
+        let lines = statuses(&p);
+        assert_eq!(
+            lines[0],
+            format!("read a, answered by follower read as of index 2"),
+            "{lines:?}"
+        );
+        assert_eq!(lines[1], "read a, answered by ReadIndex as of index 2");
     }
 
     #[test]

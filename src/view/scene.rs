@@ -240,6 +240,8 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
             | Message::PreVoteReply { vote_granted, .. },
         ) => (true, Some(*vote_granted), false),
         Packet::Raft(Message::AppendEntriesReply { success, .. }) => (true, Some(*success), false),
+        Packet::Raft(Message::ReadHeartbeatReply { .. }) => (true, Some(true), false),
+        Packet::Raft(Message::ReadIndexReply { index, .. }) => (true, Some(index.is_some()), false),
         Packet::Raft(Message::AppendEntries { entries, .. }) => (false, None, !entries.is_empty()),
         Packet::ClientReply(_) => (true, None, false),
         _ => (false, None, false),

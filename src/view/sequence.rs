@@ -336,6 +336,7 @@ fn style(kind: &str) -> (&'static str, &'static str) {
         "RequestVote" | "RequestVoteReply" | "TimeoutNow" => "rv",
         "PreVote" | "PreVoteReply" => "pv",
         "AppendEntries" | "AppendEntriesReply" => "ae",
+        "ReadHeartbeat" | "ReadHeartbeatReply" | "ReadIndex" | "ReadIndexReply" => "ri",
         _ => "client",
     };
     (class, palette::message_color(kind))

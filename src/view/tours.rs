@@ -16,6 +16,7 @@ mod leadership_transfer;
 mod log_replication;
 mod minority_leader;
 mod node_returns;
+mod reads_without_the_log;
 mod restart_catch_up;
 mod split_vote;
 
@@ -57,7 +58,7 @@ impl Tour {
 
 /// The tours, from the basics (§5.2 elections, §5.3 replication) to the
 /// subtle commit rule of §5.4.2.
-pub static TOURS: [Tour; 10] = [
+pub static TOURS: [Tour; 11] = [
     Tour {
         id: "leader-election",
         title: "Leader election",
@@ -140,6 +141,15 @@ pub static TOURS: [Tour; 10] = [
                   (thesis §3.10).",
         scenario_json: include_str!("../../docs/tours/leadership-transfer.json"),
         steps: leadership_transfer::STEPS,
+    },
+    Tour {
+        id: "reads-without-the-log",
+        title: "Reads without the log",
+        summary: "ReadIndex confirms leadership with a heartbeat round instead of a log entry; a \
+                  lease skips even that, and a clock that drifts past its bound makes it \
+                  answer a stale read (thesis §6.4).",
+        scenario_json: include_str!("../../docs/tours/reads-without-the-log.json"),
+        steps: reads_without_the_log::STEPS,
     },
 ];
 

@@ -103,6 +103,8 @@ pub fn of(session: &Session) -> Versions {
             let c = sim.network().config;
             let raft = sim.config().raft;
             h.u64(raft.pre_vote as u64).u64(raft.check_quorum as u64);
+            h.u64(sim.config().reads.path as u64)
+                .u64(sim.leader().unwrap_or(0));
             h.u64(c.latency_min)
                 .u64(c.latency_max)
                 .u64(c.loss.to_bits())
@@ -228,6 +230,12 @@ fn details(p: &Playground, h: &mut StableHasher) {
         Selection::Node(id) => {
             if let Some(s) = p.sim.server(id) {
                 server_state(s, h);
+                let now = p.sim.node_time(id);
+                let lease = s
+                    .node
+                    .lease_until(now)
+                    .map_or(0, |t| (t - now) / MILLIS + 1);
+                h.u64(p.sim.clocks().of(id).ppm() as u64).u64(lease);
             }
         }
         Selection::Message(id) => {

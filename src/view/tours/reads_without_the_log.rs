@@ -1,0 +1,56 @@
+//! Tour "reads-without-the-log" (thesis §6.4, §6.4.1): seed 2 elects S3 for
+//! term 1; a ReadIndex read at 600 ms and a follower read at S1 at 800 ms
+//! write no log entry; reads go by lease from 1000 ms; S3's clock runs at
+//! half speed from 1300 ms, S1's and S2's 50% fast from 1500 ms, when S3 is
+//! cut off; S1 leads term 2 from 1529 ms, x=2 is acknowledged at 1585 ms,
+//! and S3 answers a read at 1589 ms from its lease with the stale x=1.
+
+use super::Step;
+
+pub(super) const STEPS: &[Step] = &[
+    Step {
+        at_ms: 0,
+        text: "Three servers with CheckQuorum on, reading by ReadIndex: a read writes no log \
+               entry. S3 will lead term 1.",
+    },
+    Step {
+        at_ms: 550,
+        text: "S3 leads term 1. A write x=1 reached it at 400 ms and is committed at index 2 on \
+               all three servers.",
+    },
+    Step {
+        at_ms: 640,
+        text: "A read reached S3 at 600 ms. S3 noted its commit index, 2, sent a ReadIndex round \
+               (the square messages) and answered x=1 once a majority acknowledged it; its log \
+               did not grow (thesis §6.4).",
+    },
+    Step {
+        at_ms: 870,
+        text: "A read sent to S1 at 800 ms: S1 asked S3 for a read index, got 2, and answered \
+               x=1 itself once it had applied index 2.",
+    },
+    Step {
+        at_ms: 1150,
+        text: "Reads go by lease since 1000 ms: each heartbeat carries a round, and an \
+               acknowledged round lets S3 answer alone for the minimum election timeout, 100 ms. \
+               The read at 1100 ms was answered at once.",
+    },
+    Step {
+        at_ms: 1540,
+        text: "From 1300 ms S3's clock ran at half speed, and from 1500 ms S1's and S2's ran 50% \
+               fast, far past the drift bound of 0 this cluster assumes. S3 was cut off at \
+               1500 ms, and S1 leads term 2 since 1529 ms.",
+    },
+    Step {
+        at_ms: 1620,
+        text: "x=2 was written through S1 and acknowledged at 1585 ms. A read at S3 at 1589 ms \
+               was answered from its lease, which its slow clock stretched to 200 ms: x=1, \
+               older than an acknowledged write (thesis §6.4.1).",
+    },
+    Step {
+        at_ms: 2100,
+        text: "S3 stepped down at 1790 ms (CheckQuorum) and, healed at 2000 ms, learned term 2 \
+               and x=2. A lease is only as safe as its clock drift bound; ReadIndex needs no \
+               clock.",
+    },
+];

@@ -255,11 +255,20 @@ impl RaftNode {
         round: u64,
         out: &mut Output,
     ) {
-        if term == self.current_term() {
+        // A round from an earlier term is acknowledged as round 0, which
+        // confirms nothing: the reply carries this server's newer term, and
+        // a leader of that term must not take the old leader's round number
+        // for one of its own. (Found by the linearizability checker: a
+        // server paused in term 28 answered a term-28 round after adopting
+        // term 32, and the leader of 32, cut off from the majority,
+        // counted it and served a stale read.)
+        let round = if term == self.current_term() {
             self.become_follower(now, term, Some(leader));
-        }
-        // A stale leader learns the newer term from the reply (§5.1); the
-        // round it carries then counts for nothing.
+            round
+        } else {
+            0
+        };
+        // A stale leader learns the newer term from the reply (§5.1).
         let reply = Message::ReadHeartbeatReply {
             term: self.current_term(),
             round,

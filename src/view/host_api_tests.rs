@@ -273,6 +273,8 @@ fn impossible_commands_are_refused_and_change_nothing() {
         (r#"{"type":"act","action":{"action":"client","node":7,"op":"read","key":"k"}}"#.into(), "no node 7"),
         (format!(r#"{{"type":"act","action":{{"action":"client","op":"read","key":"{long}"}}}}"#), "at most 200"),
         (r#"{"type":"act","action":{"action":"network","latency_min_us":5,"latency_max_us":1,"loss":0,"duplication":0}}"#.into(), "latency"),
+        (r#"{"type":"act","action":{"action":"clock","node":2,"ppm":600000}}"#.into(), "at most 500000 ppm"),
+        (r#"{"type":"act","action":{"action":"clock","node":9,"ppm":0}}"#.into(), "there is no node 9"),
         (r#"{"type":"seek","t_us":-5}"#.into(), "0 or later"),
         (r#"{"type":"seek","t_us":9000000000000}"#.into(), "the run so far ends at"),
         (r#"{"type":"set_speed","speed":10}"#.into(), "from 0.001 to 4"),
@@ -555,6 +557,9 @@ fn hostile_json_is_refused_without_panic() {
         r#"{"type":"act","action":{"action":"client","op":"write","key":"k"}}"#,
         r#"{"type":"act","action":{"action":"cut","from":"a","to":2}}"#,
         r#"{"type":"act","action":{"action":"partition"}}"#,
+        r#"{"type":"act","action":{"action":"reads","path":"quorum"}}"#,
+        r#"{"type":"act","action":{"action":"reads"}}"#,
+        r#"{"type":"act","action":{"action":"clock","node":2,"ppm":"fast"}}"#,
         r#"{"type":"subscribe"}"#,
         r#"{"type":"subscribe","events":"clock"}"#,
         r#"{"type":"subscribe","events":["everything"]}"#,
@@ -566,6 +571,14 @@ fn hostile_json_is_refused_without_panic() {
     .map(String::from)
     .chain([deep, huge, "x".repeat(crate::json::MAX_INPUT + 1)])
     .collect();
+    let unknown_path = crate::json::from_str::<HostCommand>(
+        r#"{"type":"act","action":{"action":"reads","path":"quorum"}}"#,
+    )
+    .unwrap_err();
+    assert!(
+        unknown_path.contains("quorum") && unknown_path.contains("read_index"),
+        "names the bad path and the good ones: {unknown_path}"
+    );
     for text in &hostile {
         let result = crate::json::from_str::<HostCommand>(text);
         let shown: String = text.chars().take(80).collect();

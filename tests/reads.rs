@@ -251,13 +251,7 @@ fn reads_without_the_log_stay_linearizable_under_faults() {
     for (path, check_quorum) in [(ReadPath::ReadIndex, false), (ReadPath::Lease, true)] {
         let mut served = ReadsServed::default();
         for seed in 1..=8 {
-            let mut config = SimConfig {
-                seed,
-                nodes: 5,
-                ..SimConfig::default()
-            }
-            .with_all_faults();
-            config.workload.clients = 3;
+            let mut config = nemesis_config(seed);
             config.raft.check_quorum = check_quorum;
             config.reads = ReadSettings {
                 path,
@@ -286,13 +280,7 @@ fn reads_without_the_log_stay_linearizable_under_faults() {
 /// 6.4-a-round-from-an-earlier-term-is-not-acknowledged).
 #[test]
 fn an_old_terms_round_confirms_nothing_seed_688() {
-    let mut config = SimConfig {
-        seed: 688,
-        nodes: 5,
-        ..SimConfig::default()
-    }
-    .with_all_faults();
-    config.workload.clients = 3;
+    let mut config = nemesis_config(688);
     config.reads = ReadSettings {
         path: ReadPath::ReadIndex,
         clock_drift_ppm: 10_000,

@@ -16,10 +16,9 @@
 use super::command::Key;
 use super::node::{RaftNode, Role};
 use super::output::Output;
-use super::read_index::{push_reply, ReadPath, ServedBy};
+use super::read_index::{ReadPath, ServedBy};
 use super::types::{ClientId, RequestId, Time};
 use super::unsafe_switches::UnsafeSwitch;
-use super::ReplyOutcome;
 
 /// Parts per million: the unit of clock drift.
 pub const PPM: u64 = 1_000_000;
@@ -97,12 +96,8 @@ impl RaftNode {
         if !own_term_committed || self.last_applied() < self.commit_index {
             return false;
         }
-        let outcome = ReplyOutcome::Read {
-            index: self.commit_index,
-            result: self.state_machine.read(key),
-            served_by: ServedBy::Lease,
-        };
-        push_reply(out, client, request, outcome);
+        let index = self.commit_index;
+        self.answer_read(client, request, key, index, ServedBy::Lease, out);
         true
     }
 }

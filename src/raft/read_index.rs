@@ -326,14 +326,8 @@ impl RaftNode {
                     (Some(index), Asker::Client { key })
                         if read.round <= confirmed && index <= applied =>
                     {
-                        let result = self.state_machine.read(key);
                         let served_by = ServedBy::ReadIndex;
-                        let outcome = ReplyOutcome::Read {
-                            index,
-                            result,
-                            served_by,
-                        };
-                        push_reply(out, read.client, read.request, outcome);
+                        self.answer_read(read.client, read.request, key, index, served_by, out);
                     }
                     (Some(index), &Asker::Follower(follower)) if read.round <= confirmed => {
                         self.answer_forwarded(follower, read.client, read.request, Some(index), out)
@@ -442,14 +436,8 @@ impl RaftNode {
         for read in forwarded {
             match read.index {
                 Some(index) if index <= applied => {
-                    let result = self.state_machine.read(&read.key);
-                    let served_by = ServedBy::Follower;
-                    let outcome = ReplyOutcome::Read {
-                        index,
-                        result,
-                        served_by,
-                    };
-                    push_reply(out, read.client, read.request, outcome);
+                    let (client, request) = (read.client, read.request);
+                    self.answer_read(client, request, &read.key, index, ServedBy::Follower, out);
                 }
                 _ => self.reads.forwarded.push(read),
             }
@@ -493,10 +481,25 @@ impl RaftNode {
         key: &str,
         out: &mut Output,
     ) {
+        let index = self.last_applied();
+        self.answer_read(client, request, key, index, ServedBy::Local, out);
+    }
+
+    /// Answers a read from this server's state machine, applied up to
+    /// `index` (or further).
+    pub(super) fn answer_read(
+        &self,
+        client: ClientId,
+        request: RequestId,
+        key: &str,
+        index: LogIndex,
+        served_by: ServedBy,
+        out: &mut Output,
+    ) {
         let outcome = ReplyOutcome::Read {
-            index: self.last_applied(),
+            index,
             result: self.state_machine.read(key),
-            served_by: ServedBy::Local,
+            served_by,
         };
         push_reply(out, client, request, outcome);
     }

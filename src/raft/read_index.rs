@@ -97,6 +97,9 @@ impl ServedBy {
     }
 }
 
+/// How many forwarded reads a follower keeps waiting for their read index.
+const MAX_FORWARDED: usize = 64;
+
 /// Who waits for a read the leader is confirming.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Asker {
@@ -181,6 +184,12 @@ impl RaftNode {
             .iter()
             .any(|r| (r.client, r.request) == (client, request))
         {
+            // A forwarded read whose answer was lost would wait forever; its
+            // client gave up long ago (an unknown read changed nothing), so
+            // only the latest few are kept.
+            if forwarded.len() == MAX_FORWARDED {
+                forwarded.remove(0);
+            }
             forwarded.push(ForwardedRead {
                 client,
                 request,
@@ -527,4 +536,29 @@ pub(super) fn push_reply(
         request,
         outcome,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{Config, Rng};
+
+    /// A follower whose leader never answers keeps only the latest reads.
+    #[test]
+    fn a_follower_keeps_at_most_the_latest_forwarded_reads() {
+        let mut config = Config::cluster(3);
+        config.reads = ReadPath::ReadIndex;
+        let mut node = RaftNode::new(2, config, Rng::new(1), 0);
+        node.leader_hint = Some(1);
+        let mut out = Output::default();
+        for request in 1..=100 {
+            node.read(0, 7, request, "x".into(), &mut out);
+        }
+        assert_eq!(out.messages.len(), 100, "each went to the leader");
+        assert_eq!(node.waiting_reads(), MAX_FORWARDED);
+        assert_eq!(
+            node.reads.forwarded[0].request,
+            100 - MAX_FORWARDED as u64 + 1
+        );
+    }
 }

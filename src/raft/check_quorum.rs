@@ -80,3 +80,66 @@ impl RaftNode {
         self.config.check_quorum = check_quorum;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{Config, Output, Rng, MILLIS};
+
+    /// A leader of a 3-server cluster at time 0, CheckQuorum off.
+    fn leader() -> RaftNode {
+        let mut node = RaftNode::new(1, Config::cluster(3), Rng::new(1), 0);
+        let mut out = Output::default();
+        node.force_timeout(0, &mut out);
+        let vote = Message::RequestVoteReply {
+            term: 1,
+            vote_granted: true,
+        };
+        node.step(0, 2, vote, &mut out);
+        assert_eq!(node.role(), Role::Leader);
+        node
+    }
+
+    /// Found by cargo-mutants: nothing pinned what turning CheckQuorum on
+    /// does to a running leader. Its first check comes a minimum election
+    /// timeout later, with every follower counted as heard from.
+    #[test]
+    fn turning_check_quorum_on_starts_a_full_period_with_everyone_heard() {
+        let mut node = leader();
+        for p in node.progress.values_mut() {
+            p.recent_active = false;
+        }
+        node.set_mechanisms(1_000 * MILLIS, false, true);
+        let min = node.config.timing.election_timeout_min;
+        assert_eq!(node.quorum_check_at, 1_000 * MILLIS + min);
+        assert!(node.progress.values().all(|p| p.recent_active));
+        assert!(node.config.check_quorum && !node.config.pre_vote);
+        // The first check passes on that credit; the next, unanswered, fails.
+        let mut out = Output::default();
+        node.tick(1_000 * MILLIS + min, &mut out);
+        assert_eq!(node.role(), Role::Leader);
+        node.tick(1_000 * MILLIS + 2 * min, &mut out);
+        assert_eq!(node.role(), Role::Follower);
+    }
+
+    /// Only a leader that did not check before starts a period: a leader
+    /// already checking keeps its schedule, a follower has none, and
+    /// turning CheckQuorum off or PreVote on starts nothing.
+    #[test]
+    fn only_turning_it_on_in_a_leader_starts_a_period() {
+        let mut node = leader();
+        node.set_mechanisms(5 * MILLIS, false, true);
+        let scheduled = node.quorum_check_at;
+        node.set_mechanisms(9 * MILLIS, false, true);
+        assert_eq!(node.quorum_check_at, scheduled, "already checking");
+        node.set_mechanisms(9 * MILLIS, true, false);
+        assert_eq!(node.quorum_check_at, scheduled, "turned off");
+        assert!(node.config.pre_vote && !node.config.check_quorum);
+        node.set_mechanisms(9 * MILLIS, true, false);
+        assert_eq!(node.quorum_check_at, scheduled, "PreVote alone");
+        let mut follower = RaftNode::new(2, Config::cluster(3), Rng::new(2), 0);
+        follower.set_mechanisms(7 * MILLIS, false, true);
+        assert_eq!(follower.quorum_check_at, 0, "a follower has no period");
+        assert!(follower.config.check_quorum);
+    }
+}

@@ -39,6 +39,16 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.requests li.ok', text: 'hello raft' }, { timeout: 20000 });
       await page.waitFor({ css: '.applied td.delivered', text: 'hello raft', nth: 4 }, { timeout: 20000 });
 
+      // Reads by ReadIndex: the answer writes no entry and says what gave it.
+      await page.run(() => {
+        const reads = document.querySelector('select[aria-label="Reads"]');
+        reads.value = 'read_index';
+        reads.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await page.fill(labelled('Message'), 'read msg');
+      await page.click(button('Send'));
+      await page.waitFor({ css: '.requests li.ok', text: /read hello raft, answered by (ReadIndex|follower read)/ }, { timeout: 20000 });
+
       // Partition the leader away: the majority elects another.
       await page.click(button('Isolate leader'));
       await page.waitForFunction((old) => {

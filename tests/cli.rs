@@ -471,3 +471,26 @@ fn options_a_scenario_would_override_are_refused() {
         assert!(stderr.contains("cannot be used with"), "{stderr}");
     }
 }
+
+/// `raft-sim run | head -1`: the reader leaves after one line, and the
+/// CLI ends quietly with status 141, as a Unix tool killed by SIGPIPE.
+#[test]
+fn a_reader_that_leaves_early_ends_the_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raft-sim"))
+        .args(["run", "--seed", "1", "--duration", "600s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("raft-sim starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("seed 1"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(141));
+}

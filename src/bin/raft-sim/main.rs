@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 fn main() -> ExitCode {
+    quiet_when_the_reader_leaves();
     let result = match args::parse() {
         Job::Run(options) => run(options),
         Job::Sweep(options, seeds) => sweep(options, seeds),
@@ -180,4 +181,22 @@ fn bench(options: Options) -> Result<bool, String> {
         started.elapsed().as_secs_f64()
     );
     Ok(sim.checker().violation_count() == 0)
+}
+
+/// `raft-sim run | head -1` closes the pipe early: end as Unix tools do,
+/// quietly with status 141 (killed by SIGPIPE), not with a panic. Rust
+/// ignores SIGPIPE, so the write fails and `println!` panics; stable Rust
+/// has no switch for that, so the panic hook recognises it.
+fn quiet_when_the_reader_leaves() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map_or("", String::as_str);
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

@@ -6,7 +6,7 @@ mod common;
 
 use common::cluster::*;
 use raft_playground::raft::{
-    NodeId, Op, ReadPath, Time, UnsafeSwitch, UnsafeSwitches, MILLIS, SECONDS,
+    NodeId, Op, ReadPath, ServedBy, Time, UnsafeSwitch, UnsafeSwitches, MILLIS, SECONDS,
 };
 use raft_playground::sim::config::{RaftOptions, ReadSettings};
 use raft_playground::sim::history::Outcome;
@@ -291,4 +291,67 @@ fn an_old_terms_round_confirms_nothing_seed_688() {
         .1;
     assert!(report.passed(), "{:?}", report.linearizability);
     assert!(report.reads_served.read_index > 0);
+}
+
+/// A read can ask for its own path whatever the cluster's setting: the
+/// client panel's "read by" menu, a `client` action with a `path`.
+#[test]
+fn a_read_can_ask_for_its_own_path() {
+    let mut sim = cluster_reading_by(ReadPath::Log, true);
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    send(&mut sim, Some(leader), write("x", "1"));
+    run_for(&mut sim, 200 * MILLIS);
+    for path in [
+        ReadPath::ReadIndex,
+        ReadPath::Local,
+        ReadPath::Log,
+        ReadPath::Lease,
+    ] {
+        let read = Action::ClientRead {
+            to: Some(leader),
+            key: "x".into(),
+            path,
+        };
+        sim.act(read).unwrap();
+        run_for(&mut sim, 200 * MILLIS);
+    }
+    let answers: Vec<_> = sim
+        .history()
+        .iter()
+        .filter(|op| matches!(op.op, Op::Read { .. }))
+        .map(|op| (op.read_result.clone(), op.served_by))
+        .collect();
+    let one = Some("1".to_string());
+    assert_eq!(
+        answers,
+        [
+            (one.clone(), Some(ServedBy::ReadIndex)),
+            (one.clone(), Some(ServedBy::Local)),
+            (one.clone(), None),
+            // The cluster keeps no leases (reads through the log), so a
+            // lease read runs a ReadIndex round.
+            (one, Some(ServedBy::ReadIndex)),
+        ]
+    );
+    assert_no_violations(&sim);
+    // As a scenario file writes it, and read back.
+    let record = r#"{"t":0,"action":"client","node":2,"op":"read","key":"x","path":"lease"}"#;
+    let r: raft_playground::sim::action_record::ActionRecord =
+        serde_json::from_str(record).unwrap();
+    assert_eq!(
+        Action::try_from(r),
+        Ok(Action::ClientRead {
+            to: Some(2),
+            key: "x".into(),
+            path: ReadPath::Lease
+        })
+    );
+    let write_with_path =
+        r#"{"t":0,"action":"client","op":"write","key":"x","value":"1","path":"lease"}"#;
+    let r: raft_playground::sim::action_record::ActionRecord =
+        serde_json::from_str(write_with_path).unwrap();
+    assert_eq!(
+        Action::try_from(r),
+        Err("\"path\" is for a read only".into())
+    );
 }

@@ -1161,7 +1161,7 @@ fn tour_leadership_transfer() {
     let redirected = sim.network().in_flight().any(|m| {
         matches!(m.from, Endpoint::Client(_))
             && m.to == Endpoint::Node(3)
-            && matches!(&m.packet, Packet::ClientRequest(c) if c.op.to_string().contains("y=2"))
+            && matches!(&m.packet, Packet::ClientRequest(c, _) if c.op.to_string().contains("y=2"))
     });
     assert!(redirected, "the client was sent on to S3");
 

@@ -81,6 +81,22 @@ impl RaftNode {
     /// replicating at once; any other server answers "not the leader" with
     /// its best hint (§8).
     pub fn propose(&mut self, now: Time, command: ClientCommand, out: &mut Output) {
+        let reads = self.config.reads;
+        self.propose_reading_by(now, command, reads, out)
+    }
+
+    /// As [`RaftNode::propose`], with a read answered by `reads` instead of
+    /// the cluster's setting: a client may ask for a log read, ReadIndex,
+    /// a lease or a local read per request (etcd's linearizable and
+    /// serializable reads). A lease answers only where the cluster keeps
+    /// leases; elsewhere a lease read runs a ReadIndex round.
+    pub fn propose_reading_by(
+        &mut self,
+        now: Time,
+        command: ClientCommand,
+        reads: ReadPath,
+        out: &mut Output,
+    ) {
         if self.config.unsafe_switches.is_on(UnsafeSwitch::LocalReads) {
             if let Op::Read { key } = &command.op {
                 let result = self.state_machine.read(key);
@@ -89,7 +105,7 @@ impl RaftNode {
             }
         }
         if let Op::Read { key } = &command.op {
-            match self.config.reads {
+            match reads {
                 ReadPath::Log => {}
                 ReadPath::Local => {
                     return self.read_locally(command.client, command.request, key, out)

@@ -171,6 +171,11 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
         let value = e.target_unchecked_into::<HtmlInputElement>().value();
         Msg::Do(Input::ClientTarget(value.parse().ok()))
     });
+    let on_read_path = link.reform(|e: Event| {
+        let value = e.target_unchecked_into::<HtmlInputElement>().value();
+        Msg::Do(Input::ClientReadPath(ReadPath::from_name(&value)))
+    });
+    let read_path = s.drafts.client_read_path;
     let on_submit = link.reform(|e: SubmitEvent| {
         e.prevent_default();
         Msg::Do(Input::Send)
@@ -185,6 +190,12 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
                     <option value="leader" selected={s.drafts.client_target.is_none()}>{ "the leader" }</option>
                     { for (1..=p.sim.config().nodes).map(|n| html! {
                         <option value={n.to_string()} selected={s.drafts.client_target == Some(n)}>{ format!("node {n}") }</option>
+                    }) }
+                </select>
+                <select aria-label="Read by" title="How a read is answered: as the cluster is set, or this way (thesis §6.4)" onchange={on_read_path}>
+                    <option value="cluster" selected={read_path.is_none()}>{ "reads as set" }</option>
+                    { for ReadPath::ALL.into_iter().map(|p| html! {
+                        <option value={p.name()} selected={read_path == Some(p)}>{ format!("read: {}", read_path_label(p)) }</option>
                     }) }
                 </select>
                 <button type="submit">{ "Send" }</button>
@@ -299,21 +310,25 @@ fn reads(path: ReadPath, link: &Callback<Msg>) -> Html {
         let chosen = ReadPath::from_name(&value).unwrap_or(path);
         Msg::Do(Input::Act(Action::SetReads(chosen)))
     });
-    let label = |p: ReadPath| match p {
-        ReadPath::Log => "through the log",
-        ReadPath::ReadIndex => "ReadIndex",
-        ReadPath::Lease => "lease (needs CheckQuorum)",
-        ReadPath::Local => "local (not linearizable)",
-    };
     html! {
         <label class="reads" title="Thesis §6.4: how a read is answered, and whether it writes the log">
             { "Reads " }
             <select aria-label="Reads" onchange={on_change}>
                 { for ReadPath::ALL.into_iter().map(|p| html! {
-                    <option value={p.name()} selected={p == path}>{ label(p) }</option>
+                    <option value={p.name()} selected={p == path}>{ read_path_label(p) }</option>
                 }) }
             </select>
         </label>
+    }
+}
+
+/// A read path as the menus name it.
+fn read_path_label(path: ReadPath) -> &'static str {
+    match path {
+        ReadPath::Log => "through the log",
+        ReadPath::ReadIndex => "ReadIndex",
+        ReadPath::Lease => "lease (needs CheckQuorum)",
+        ReadPath::Local => "local (not linearizable)",
     }
 }
 

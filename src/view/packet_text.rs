@@ -8,7 +8,13 @@ use crate::sim::Packet;
 pub fn describe(packet: &Packet) -> String {
     match packet {
         Packet::Raft(message) => raft(message),
-        Packet::ClientRequest(c) => format!("request {} from client {}", c.op, c.client),
+        Packet::ClientRequest(c, None) => format!("request {} from client {}", c.op, c.client),
+        Packet::ClientRequest(c, Some(path)) => format!(
+            "request {} by {} from client {}",
+            c.op,
+            path.name(),
+            c.client
+        ),
         Packet::ClientReply(r) => format!("reply to client {}: {}", r.client, outcome(&r.outcome)),
     }
 }

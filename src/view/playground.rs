@@ -424,6 +424,12 @@ impl Playground {
         self.act(Action::ClientRequest { to, op });
     }
 
+    /// The user reads `key` by `path`, whatever the cluster's setting.
+    pub fn read_by(&mut self, key: String, path: crate::raft::ReadPath, to: Option<NodeId>) {
+        let to = to.or_else(|| self.sim.leader());
+        self.act(Action::ClientRead { to, key, path });
+    }
+
     /// A keyboard shortcut.
     pub fn command(&mut self, command: KeyCommand) {
         let leader = self.sim.leader();

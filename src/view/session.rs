@@ -13,7 +13,7 @@ use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
 use super::{embed, permalink, versions};
 use crate::raft::vec_map::VecSet;
-use crate::raft::NodeId;
+use crate::raft::{NodeId, Op, ReadPath};
 use crate::sim::{Action, Scenario};
 
 /// What the panels' fields hold before it becomes an action.
@@ -27,6 +27,8 @@ pub struct Drafts {
     pub client_text: String,
     /// Where the client sends (None: the leader).
     pub client_target: Option<NodeId>,
+    /// How the client's reads are answered (None: as the cluster is set).
+    pub client_read_path: Option<ReadPath>,
     /// The nodes ticked for "Split".
     pub side: VecSet<NodeId>,
     /// The one-way cut field ("1->2").
@@ -69,6 +71,8 @@ pub enum Input {
     ClientText(String),
     /// The client's "send to" menu changed.
     ClientTarget(Option<NodeId>),
+    /// The client's "read by" menu changed (None: the cluster's setting).
+    ClientReadPath(Option<ReadPath>),
     /// Send the client's message.
     Send,
     /// A "Split" checkbox.
@@ -201,6 +205,7 @@ impl Session {
             Input::Act(action) => self.playground.act(action),
             Input::ClientText(s) => self.drafts.client_text = s,
             Input::ClientTarget(t) => self.drafts.client_target = t,
+            Input::ClientReadPath(p) => self.drafts.client_read_path = p,
             Input::Send => self.send(),
             Input::ToggleSide(id) => {
                 if !self.drafts.side.remove(&id) {
@@ -418,7 +423,11 @@ impl Session {
     fn send(&mut self) {
         match parse_op(&self.drafts.client_text) {
             Ok(op) => {
-                self.playground.send(op, self.drafts.client_target);
+                let to = self.drafts.client_target;
+                match (op, self.drafts.client_read_path) {
+                    (Op::Read { key }, Some(path)) => self.playground.read_by(key, path, to),
+                    (op, _) => self.playground.send(op, to),
+                }
                 self.drafts.client_text.clear();
                 self.drafts.error = None;
             }

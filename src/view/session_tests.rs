@@ -178,6 +178,31 @@ mod inputs {
     }
 
     #[test]
+    fn the_read_by_menu_sends_a_read_with_its_own_path_and_only_a_read() {
+        let mut s = playing();
+        s.update(Input::ClientReadPath(Some(ReadPath::Local)));
+        s.update(Input::ClientText("read x".into()));
+        s.update(Input::Send);
+        let (_, action) = s.playground.scenario.actions.last().unwrap().clone();
+        assert!(
+            matches!(&action, Action::ClientRead { key, path: ReadPath::Local, .. } if key == "x"),
+            "{action:?}"
+        );
+        s.update(Input::ClientText("write x 1".into()));
+        s.update(Input::Send);
+        let (_, action) = s.playground.scenario.actions.last().unwrap();
+        assert!(matches!(action, Action::ClientRequest { .. }), "{action:?}");
+        s.update(Input::ClientReadPath(None));
+        s.update(Input::ClientText("read x".into()));
+        s.update(Input::Send);
+        let (_, action) = s.playground.scenario.actions.last().unwrap();
+        assert!(
+            matches!(action, Action::ClientRequest { .. }),
+            "as the cluster is set"
+        );
+    }
+
+    #[test]
     fn reset_keeps_speed_and_pause_and_refuses_a_bad_seed() {
         let mut s = playing();
         s.update(Input::Key(KeyCommand::Faster));

@@ -73,7 +73,8 @@ pub struct ActionRecord {
     /// A `raft` action's CheckQuorum setting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_quorum: Option<bool>,
-    /// A `reads` action's path: `log`, `read_index`, `lease` or `local`.
+    /// A `reads` action's path, or how a `client` read is answered:
+    /// `log`, `read_index`, `lease` or `local`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<ReadPath>,
     /// A `clock` action's rate, parts per million off real time.
@@ -213,6 +214,10 @@ impl From<&Action> for ActionRecord {
                 ..Self::named(N::Drop)
             },
             Action::ClientRequest { to, op } => client_record(to, op),
+            Action::ClientRead { to, key, path } => ActionRecord {
+                path: Some(path),
+                ..client_record(to, Op::Read { key })
+            },
             Action::SetNetwork(n) => ActionRecord {
                 latency_min_us: Some(n.latency_min),
                 latency_max_us: Some(n.latency_max),
@@ -297,9 +302,14 @@ impl TryFrom<ActionRecord> for Action {
                 to: link_end(r.to, "to")?,
             },
             N::Drop => Action::DropMessage(r.message.ok_or_else(|| missing("message"))?),
-            N::Client => Action::ClientRequest {
-                to: r.node,
-                op: client_op(r.op, r.key, r.value, r.from, r.to)?,
+            N::Client => match (client_op(r.op, r.key, r.value, r.from, r.to)?, r.path) {
+                (op, None) => Action::ClientRequest { to: r.node, op },
+                (Op::Read { key }, Some(path)) => Action::ClientRead {
+                    to: r.node,
+                    key,
+                    path,
+                },
+                (_, Some(_)) => return Err("\"path\" is for a read only".into()),
             },
             N::Network => {
                 let need = |x: Option<Time>, f: &str| x.ok_or_else(|| missing(f));

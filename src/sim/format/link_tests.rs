@@ -88,7 +88,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
     let mut node = || rng.range_inclusive(1, nodes);
     let (a, b) = (node(), node());
     let b = if a == b { a % nodes + 1 } else { b };
-    match rng.index(20) {
+    match rng.index(23) {
         0 => Action::Stop(a),
         1 => Action::Resume(a),
         2 => Action::ResumeAll,
@@ -111,6 +111,16 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
         11 => Action::AlignTimers,
         12 => Action::SpreadTimers,
         16 => Action::Deafen(a),
+        20 => Action::SetReads(crate::raft::ReadPath::ALL[rng.index(4)]),
+        21 => Action::SetClockRate {
+            node: a,
+            ppm: rng.range_inclusive(0, 1_000_000) as i64 - 500_000,
+        },
+        22 => Action::ClientRead {
+            to: (rng.index(2) == 0).then_some(a),
+            key: text(rng),
+            path: crate::raft::ReadPath::ALL[rng.index(4)],
+        },
         19 => Action::TransferLeadership(a),
         18 => Action::SetRaft(crate::sim::config::RaftOptions {
             pre_vote: rng.index(2) == 0,

@@ -2,7 +2,7 @@
 //! changes the simulation only through these, so anything a person did can
 //! be recorded and replayed.
 
-use crate::raft::{NodeId, Op, ReadPath};
+use crate::raft::{Key, NodeId, Op, ReadPath};
 use crate::sim::config::RaftOptions;
 use crate::sim::network::{MessageId, NetworkConfig};
 use std::fmt;
@@ -87,6 +87,16 @@ pub enum Action {
         /// Parts per million faster than real time.
         ppm: i64,
     },
+    /// The user reads `key` by `path`, whatever the cluster's setting
+    /// (thesis §6.4; etcd's per-request linearizable or serializable read).
+    ClientRead {
+        /// The server to ask; `None`: the server the client believes leads.
+        to: Option<NodeId>,
+        /// The key to read.
+        key: Key,
+        /// How the read is to be answered.
+        path: ReadPath,
+    },
 }
 
 impl Action {
@@ -98,7 +108,9 @@ impl Action {
             }
             Action::Partition(groups) => groups.iter().flatten().copied().collect(),
             Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
-            Action::ClientRequest { to, .. } => to.iter().copied().collect(),
+            Action::ClientRequest { to, .. } | Action::ClientRead { to, .. } => {
+                to.iter().copied().collect()
+            }
             Action::Deafen(n) | Action::TransferLeadership(n) => vec![*n],
             Action::SetClockRate { node, .. } => vec![*node],
             Action::ReachOnly { node, peers } => [*node].iter().chain(peers).copied().collect(),
@@ -133,6 +145,20 @@ impl fmt::Display for Action {
             Action::TransferLeadership(n) => write!(f, "transfer leadership to {n}"),
             Action::ReachOnly { node, peers } => write!(f, "{node} reaches only {peers:?}"),
             Action::SetReads(path) => write!(f, "reads by {}", path.name()),
+            Action::ClientRead {
+                to: Some(n),
+                key,
+                path,
+            } => {
+                write!(f, "client read {key} by {} to {n}", path.name())
+            }
+            Action::ClientRead {
+                to: None,
+                key,
+                path,
+            } => {
+                write!(f, "client read {key} by {}", path.name())
+            }
             Action::SetClockRate { node, ppm } => {
                 write!(f, "clock of {node} runs {:+}%", *ppm as f64 / 10_000.0)
             }

@@ -84,6 +84,12 @@ impl Simulation {
                 let (command, target) = self.workload.issue_user(self.now, op, to);
                 self.start_request(command, target);
             }
+            Action::ClientRead { to, key, path } => {
+                let op = crate::raft::Op::Read { key };
+                let (command, target) = self.workload.issue_user(self.now, op, to);
+                self.read_paths.insert(command.client, path);
+                self.start_request(command, target);
+            }
             Action::SetNetwork(network) => self.network.config = network,
             Action::AlignTimers => self.align_timers(),
             Action::SpreadTimers => self.spread_timers(),

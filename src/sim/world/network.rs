@@ -7,7 +7,9 @@
 //! `fault_model`'s; the messages a partition holds are `held_links`'.
 
 use crate::raft::vec_map::{VecMap, VecSet};
-use crate::raft::{ClientCommand, ClientId, ClientReply, Message, NodeId, Rng, Time, MILLIS};
+use crate::raft::{
+    ClientCommand, ClientId, ClientReply, Message, NodeId, ReadPath, Rng, Time, MILLIS,
+};
 use crate::sim::fault_model::{FaultModel, PartitionMode};
 use crate::sim::held_links::HeldLinks;
 use std::collections::VecDeque;
@@ -46,8 +48,9 @@ impl fmt::Display for Endpoint {
 pub enum Packet {
     /// A message between servers (RequestVote, AppendEntries, and their replies).
     Raft(Message),
-    /// A client's request to a server.
-    ClientRequest(ClientCommand),
+    /// A client's request to a server, and for a read the path the client
+    /// asked for, if not the cluster's (`Action::ClientRead`).
+    ClientRequest(ClientCommand, Option<ReadPath>),
     /// A server's answer to a client.
     ClientReply(ClientReply),
 }
@@ -57,7 +60,7 @@ impl Packet {
     pub fn kind(&self) -> &'static str {
         match self {
             Packet::Raft(m) => m.kind(),
-            Packet::ClientRequest(_) => "ClientRequest",
+            Packet::ClientRequest(..) => "ClientRequest",
             Packet::ClientReply(_) => "ClientReply",
         }
     }

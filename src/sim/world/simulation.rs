@@ -6,9 +6,10 @@
 //! state is plain data and `Clone`, so the UI can snapshot it for time travel.
 
 use crate::raft::shared_vec::SharedVec;
+use crate::raft::vec_map::VecMap;
 use crate::raft::{
     ClientCommand, ClientId, ClientReply, Config, LogIndex, NodeId, Output, Payload, RaftNode,
-    RequestId, Rng, Role, Term, Time,
+    ReadPath, RequestId, Rng, Role, Term, Time,
 };
 use crate::sim::action::Action;
 use crate::sim::clocks::Clocks;
@@ -114,6 +115,9 @@ pub struct Simulation {
     pub(super) stale: StaleDeliveries,
     /// Each server's clock (`clocks`): real time unless clocks drift.
     pub(super) clocks: Clocks,
+    /// The read path each of the user's reads asked for, by client (each
+    /// user request is its own client), when not the cluster's.
+    pub(super) read_paths: VecMap<ClientId, ReadPath>,
 }
 
 /// Names of the random streams derived from the seed.
@@ -182,6 +186,7 @@ impl Simulation {
             released: Vec::new(),
             stale: StaleDeliveries::default(),
             clocks: Clocks::new(config.nodes),
+            read_paths: VecMap::new(),
             config,
         };
         sim.draw_clock_rates(Rng::derive(seed, CLOCK_STREAM));
@@ -492,7 +497,10 @@ impl Simulation {
         }
         self.input(to, |node, now, out| match (message.from, message.packet) {
             (Endpoint::Node(from), Packet::Raft(m)) => node.step(now, from, m, out),
-            (_, Packet::ClientRequest(command)) => node.propose(now, command, out),
+            (_, Packet::ClientRequest(command, None)) => node.propose(now, command, out),
+            (_, Packet::ClientRequest(command, Some(path))) => {
+                node.propose_reading_by(now, command, path, out)
+            }
             _ => {}
         });
     }
@@ -707,8 +715,16 @@ impl Simulation {
             let kind = EventKind::ClientRetry(command.client, command.request);
             self.push(self.now + retry, kind);
         }
+        self.send_request(command, target);
+    }
+
+    /// Sends (or sends again) a client's request, with the read path the
+    /// client asked for, if any.
+    fn send_request(&mut self, command: ClientCommand, target: NodeId) {
         let from = Endpoint::Client(command.client);
-        self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
+        let path = self.read_paths.get(&command.client).copied();
+        let packet = Packet::ClientRequest(command, path);
+        self.send(from, Endpoint::Node(target), packet);
     }
 
     fn client_reply(&mut self, reply: ClientReply) {
@@ -717,10 +733,7 @@ impl Simulation {
             .on_reply(self.now, reply.client, reply.request, &reply.outcome)
         {
             AfterReply::Ignore => {}
-            AfterReply::Redirect(command, target) => {
-                let from = Endpoint::Client(command.client);
-                self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
-            }
+            AfterReply::Redirect(command, target) => self.send_request(command, target),
             AfterReply::Done {
                 client,
                 request,
@@ -759,8 +772,7 @@ impl Simulation {
         let Some((command, target)) = self.workload.on_retry(client, request) else {
             return;
         };
-        let from = Endpoint::Client(client);
-        self.send(from, Endpoint::Node(target), Packet::ClientRequest(command));
+        self.send_request(command, target);
         if let Some(retry) = self.config.workload.retry {
             self.push(self.now + retry, EventKind::ClientRetry(client, request));
         }

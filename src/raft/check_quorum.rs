@@ -142,4 +142,23 @@ mod tests {
         assert_eq!(follower.quorum_check_at, 0, "a follower has no period");
         assert!(follower.config.check_quorum);
     }
+
+    /// Found by cargo-mutants: the count must include the leader itself,
+    /// and exactly a majority is enough. In three servers, the leader and
+    /// one follower that answered keep it leading; none does not.
+    #[test]
+    fn the_leader_and_one_answering_follower_of_three_are_a_quorum() {
+        let mut node = leader();
+        let min = node.config.timing.election_timeout_min;
+        node.set_mechanisms(0, false, true);
+        let mut out = Output::default();
+        node.tick(min, &mut out); // the first period's credit
+        assert_eq!(node.role(), Role::Leader);
+        let ack = Message::append_success(1, 0);
+        node.step(min + 1, 2, ack, &mut out);
+        node.tick(2 * min, &mut out);
+        assert_eq!(node.role(), Role::Leader, "itself and S2: two of three");
+        node.tick(3 * min, &mut out);
+        assert_eq!(node.role(), Role::Follower, "only itself");
+    }
 }

@@ -70,3 +70,36 @@ impl RaftNode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::raft::{Config, Message, Output, RaftNode, Rng, Role};
+
+    /// Found by cargo-mutants: nothing pinned that only a leader hands over,
+    /// and only to another member.
+    #[test]
+    fn only_a_leader_hands_over_and_only_to_another_member() {
+        let mut follower = RaftNode::new(1, Config::cluster(3), Rng::new(1), 0);
+        let mut out = Output::default();
+        follower.transfer_leadership(0, 2, &mut out);
+        assert_eq!(
+            follower.transfer_target(),
+            None,
+            "a follower has nothing to hand over"
+        );
+        let mut leader = follower;
+        leader.force_timeout(0, &mut out);
+        let vote = Message::RequestVoteReply {
+            term: 1,
+            vote_granted: true,
+        };
+        leader.step(0, 2, vote, &mut out);
+        assert_eq!(leader.role(), Role::Leader);
+        for not_another_member in [1, 4, 0] {
+            leader.transfer_leadership(0, not_another_member, &mut out);
+            assert_eq!(leader.transfer_target(), None, "to {not_another_member}");
+        }
+        leader.transfer_leadership(0, 3, &mut out);
+        assert_eq!(leader.transfer_target(), Some(3));
+    }
+}

@@ -146,3 +146,39 @@ impl UnsafeSwitches {
             .filter(move |s| self.is_on(*s))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by cargo-mutants: nothing pinned the set's queries, nor that
+    /// each switch has its own description (`--help` prints them).
+    #[test]
+    fn a_set_reports_exactly_the_switches_turned_on() {
+        assert!(UnsafeSwitches::none().is_empty());
+        assert_eq!(UnsafeSwitches::none().enabled().count(), 0);
+        let on = UnsafeSwitches::none()
+            .with(UnsafeSwitch::LocalReads)
+            .with(UnsafeSwitch::LeaseIgnoresDrift);
+        assert!(!on.is_empty());
+        assert_eq!(
+            on.enabled().collect::<Vec<_>>(),
+            [UnsafeSwitch::LocalReads, UnsafeSwitch::LeaseIgnoresDrift]
+        );
+        for s in UnsafeSwitch::ALL {
+            let alone = UnsafeSwitches::none().with(s);
+            assert!(alone.is_on(s) && alone.enabled().eq([s]), "{}", s.name());
+        }
+    }
+
+    #[test]
+    fn every_switch_says_what_it_breaks_in_its_own_words() {
+        let mut seen = Vec::new();
+        for s in UnsafeSwitch::ALL {
+            let text = s.description();
+            assert!(text.contains("breaks"), "{}: {text}", s.name());
+            assert!(!seen.contains(&text), "{} repeats a description", s.name());
+            seen.push(text);
+        }
+    }
+}

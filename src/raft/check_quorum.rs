@@ -84,21 +84,8 @@ impl RaftNode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raft::test_support::leader_of_three as leader;
     use crate::raft::{Config, Output, Rng, MILLIS};
-
-    /// A leader of a 3-server cluster at time 0, CheckQuorum off.
-    fn leader() -> RaftNode {
-        let mut node = RaftNode::new(1, Config::cluster(3), Rng::new(1), 0);
-        let mut out = Output::default();
-        node.force_timeout(0, &mut out);
-        let vote = Message::RequestVoteReply {
-            term: 1,
-            vote_granted: true,
-        };
-        node.step(0, 2, vote, &mut out);
-        assert_eq!(node.role(), Role::Leader);
-        node
-    }
 
     /// Found by cargo-mutants: nothing pinned what turning CheckQuorum on
     /// does to a running leader. Its first check comes a minimum election

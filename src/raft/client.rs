@@ -116,12 +116,8 @@ impl RaftNode {
                 }
             }
         }
-        if self.role != Role::Leader || self.transfer.is_some() {
-            // During a leadership transfer the leader takes no new requests
-            // (thesis §3.10) and points clients to its successor.
-            let leader_hint = self.transfer_target().or(self.leader_hint);
-            let outcome = ReplyOutcome::NotLeader { leader_hint };
-            return reply(out, &command, outcome);
+        if !self.takes_requests() {
+            return reply(out, &command, self.not_leader());
         }
         let pending = PendingProposal {
             term: self.current_term(),
@@ -139,6 +135,20 @@ impl RaftNode {
         self.send_append_to_all(out);
         // Entries just went out to everyone: that counts as a heartbeat.
         self.heartbeat_deadline = now + self.config.timing.heartbeat_interval;
+    }
+
+    /// Whether this server takes client requests now: it leads, and is not
+    /// handing over. During a leadership transfer the leader takes no new
+    /// requests (thesis §3.10).
+    pub(super) fn takes_requests(&self) -> bool {
+        self.role == Role::Leader && self.transfer.is_none()
+    }
+
+    /// "Not the leader", with the best hint: the successor during a
+    /// transfer, else the leader this server knows of (§8).
+    pub(super) fn not_leader(&self) -> ReplyOutcome {
+        let leader_hint = self.transfer_target().or(self.leader_hint);
+        ReplyOutcome::NotLeader { leader_hint }
     }
 
     /// The entry at `index` was applied: if a client is waiting on it, the

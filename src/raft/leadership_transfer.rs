@@ -73,7 +73,8 @@ impl RaftNode {
 
 #[cfg(test)]
 mod tests {
-    use crate::raft::{Config, Message, Output, RaftNode, Rng, Role};
+    use crate::raft::test_support::leader_of_three;
+    use crate::raft::{Config, Output, RaftNode, Rng};
 
     /// Found by cargo-mutants: nothing pinned that only a leader hands over,
     /// and only to another member.
@@ -87,14 +88,7 @@ mod tests {
             None,
             "a follower has nothing to hand over"
         );
-        let mut leader = follower;
-        leader.force_timeout(0, &mut out);
-        let vote = Message::RequestVoteReply {
-            term: 1,
-            vote_granted: true,
-        };
-        leader.step(0, 2, vote, &mut out);
-        assert_eq!(leader.role(), Role::Leader);
+        let mut leader = leader_of_three();
         for not_another_member in [1, 4, 0] {
             leader.transfer_leadership(0, not_another_member, &mut out);
             assert_eq!(leader.transfer_target(), None, "to {not_another_member}");

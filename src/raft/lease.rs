@@ -14,7 +14,7 @@
 //! its lease to start + election timeout / clock drift bound".
 
 use super::command::Key;
-use super::node::{RaftNode, Role};
+use super::node::RaftNode;
 use super::output::Output;
 use super::read_index::{ReadPath, ServedBy};
 use super::types::{ClientId, RequestId, Time};
@@ -68,8 +68,7 @@ impl RaftNode {
     pub(super) fn lease_valid(&self, now: Time) -> bool {
         self.config.reads == ReadPath::Lease
             && self.config.check_quorum
-            && self.role == Role::Leader
-            && self.transfer.is_none()
+            && self.takes_requests()
             && now < self.reads.lease_until
     }
 
@@ -92,8 +91,7 @@ impl RaftNode {
         if !self.lease_valid(now) {
             return false;
         }
-        let own_term_committed = self.log().term_at(self.commit_index) == Some(self.current_term());
-        if !own_term_committed || self.last_applied() < self.commit_index {
+        if !self.own_term_committed() || self.last_applied() < self.commit_index {
             return false;
         }
         let index = self.commit_index;

@@ -28,6 +28,8 @@ mod replication;
 mod rng;
 pub mod shared_vec;
 mod state_machine;
+#[cfg(test)]
+mod test_support;
 mod types;
 mod unsafe_switches;
 pub mod vec_map;

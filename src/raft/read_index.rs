@@ -163,7 +163,7 @@ impl RaftNode {
         key: Key,
         out: &mut Output,
     ) {
-        if self.role == Role::Leader && self.transfer.is_none() {
+        if self.takes_requests() {
             if self.serve_by_lease(now, client, request, &key, out) {
                 return;
             }
@@ -175,9 +175,7 @@ impl RaftNode {
             _ => None,
         };
         let Some(leader) = leader.filter(|&l| l != self.id) else {
-            let leader_hint = self.transfer_target().or(self.leader_hint);
-            let outcome = ReplyOutcome::NotLeader { leader_hint };
-            return push_reply(out, client, request, outcome);
+            return push_reply(out, client, request, self.not_leader());
         };
         let forwarded = &mut self.reads.forwarded;
         if !forwarded
@@ -232,12 +230,11 @@ impl RaftNode {
     /// entry of this term is committed (step 1). With the unsafe
     /// `ReadIndexWithoutNoop` switch, the commit index at once.
     fn read_index_now(&self) -> Option<LogIndex> {
-        let own_term_committed = self.log().term_at(self.commit_index) == Some(self.current_term());
         let unsafe_now = self
             .config
             .unsafe_switches
             .is_on(UnsafeSwitch::ReadIndexWithoutNoop);
-        (own_term_committed || unsafe_now).then_some(self.commit_index)
+        (self.own_term_committed() || unsafe_now).then_some(self.commit_index)
     }
 
     /// Sends the next heartbeat round to every follower; returns its number.
@@ -307,10 +304,7 @@ impl RaftNode {
     /// every read waiting on it or an earlier one is confirmed, and the
     /// lease runs from when that round was sent.
     pub(super) fn confirm_rounds(&mut self, out: &mut Output) {
-        let mut acked: Vec<u64> = self.progress.values().map(|p| p.read_round).collect();
-        acked.push(self.reads.round);
-        acked.sort_unstable_by(|a, b| b.cmp(a));
-        let majority = acked[self.quorum() - 1];
+        let majority = self.quorum_value(self.reads.round, |p| p.read_round);
         if majority <= self.reads.confirmed {
             return;
         }
@@ -391,7 +385,7 @@ impl RaftNode {
         request: RequestId,
         out: &mut Output,
     ) {
-        if self.role != Role::Leader || self.transfer.is_some() {
+        if !self.takes_requests() {
             return self.answer_forwarded(follower, client, request, None, out);
         }
         if self.lease_valid(now) {

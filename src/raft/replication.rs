@@ -5,6 +5,7 @@ use super::log::Entry;
 use super::message::{ConflictHint, Message};
 use super::node::{RaftNode, Role};
 use super::output::{Applied, LogChange, Output};
+use super::progress::Progress;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
 
@@ -267,14 +268,28 @@ impl RaftNode {
     /// index and the followers' matchIndex values, sorted, read at the quorum
     /// position.
     fn quorum_match_index(&self) -> LogIndex {
-        let mut matched = [0; MAX_MEMBERS];
+        self.quorum_value(self.own_match, |p| p.match_index)
+    }
+
+    /// The highest value a majority has reached: the leader's `own` and
+    /// each follower's `of` its progress, sorted, read at the quorum
+    /// position (commitment here, a ReadIndex round in `read_index.rs`).
+    pub(super) fn quorum_value(&self, own: u64, of: impl Fn(&Progress) -> u64) -> u64 {
+        let mut values = [0; MAX_MEMBERS];
         let n = self.progress.len() + 1;
-        matched[0] = self.own_match;
-        for (slot, p) in matched[1..n].iter_mut().zip(self.progress.values()) {
-            *slot = p.match_index;
+        values[0] = own;
+        for (slot, p) in values[1..n].iter_mut().zip(self.progress.values()) {
+            *slot = of(p);
         }
-        matched[..n].sort_unstable_by(|a, b| b.cmp(a));
-        matched[self.quorum() - 1]
+        values[..n].sort_unstable_by(|a, b| b.cmp(a));
+        values[self.quorum() - 1]
+    }
+
+    /// Whether an entry of this leader's own term is committed: until then
+    /// its commit index may lag what earlier leaders committed (§5.4.2,
+    /// thesis §6.4).
+    pub(super) fn own_term_committed(&self) -> bool {
+        self.log().term_at(self.commit_index) == Some(self.current_term())
     }
 
     /// "If commitIndex > lastApplied: increment lastApplied, apply

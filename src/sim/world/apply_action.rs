@@ -198,15 +198,13 @@ impl Simulation {
     /// Crash and reboot from what the disk kept, with a fresh random stream.
     fn restart(&mut self, id: NodeId) {
         self.lose_inbox(id);
-        let now = self.now;
         let seed = self.config.seed;
         let stored = self.crash_and_recover(id);
+        let now = self.node_time(id);
         let server = self.server_mut(id);
         server.incarnation += 1;
         let rng = node_stream(seed, id, server.incarnation);
         let config = server.node.config().clone();
-        let now = self.clocks.of(id).local(now);
-        let server = self.server_mut(id);
         server.node = RaftNode::restart(id, config, stored, rng, now);
         server.up = true;
         server.timer_at = None;

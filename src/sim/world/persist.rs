@@ -38,7 +38,7 @@ impl Simulation {
         // step it back in. The scratch list keeps its allocation.
         let mut released = std::mem::take(&mut self.released);
         std::mem::swap(&mut released, &mut out.after_persist);
-        let node_now = self.clocks.of(id).local(now);
+        let node_now = self.node_time(id);
         let server = &mut self.servers[id as usize - 1];
         server.node.persisted(node_now, released.drain(..), out);
         self.released = released;

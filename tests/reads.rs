@@ -355,3 +355,63 @@ fn a_read_can_ask_for_its_own_path() {
         Err("\"path\" is for a read only".into())
     );
 }
+
+/// The drift bound is a setting like the read path: changing it records a
+/// `drift` action, and a wider bound shortens the lease (thesis §6.4.1):
+/// at ±50% it is gone, and the leader runs a round for every read.
+#[test]
+fn the_drift_bound_can_change_while_running_and_shortens_the_lease() {
+    let mut sim = cluster_reading_by(ReadPath::Lease, true);
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    send(&mut sim, Some(leader), write("x", "1"));
+    run_for(&mut sim, 200 * MILLIS);
+    send(&mut sim, Some(leader), read("x"));
+    run_for(&mut sim, 200 * MILLIS);
+    let served = ReadsServed::of(sim.history().iter());
+    assert_eq!((served.lease, served.read_index), (1, 0), "{served:?}");
+
+    sim.act(Action::SetDriftBound(500_000)).unwrap();
+    assert_eq!(sim.config().reads.clock_drift_ppm, 500_000);
+    for _ in 0..3 {
+        send(&mut sim, Some(leader), read("x"));
+        run_for(&mut sim, 200 * MILLIS);
+    }
+    let served = ReadsServed::of(sim.history().iter());
+    assert_eq!((served.lease, served.read_index), (1, 3), "{served:?}");
+
+    // A change ends the lease earned under the old bound; the next
+    // heartbeat's round earns one of the new length.
+    sim.act(Action::SetDriftBound(10_000)).unwrap();
+    run_for(&mut sim, 100 * MILLIS);
+    send(&mut sim, Some(leader), read("x"));
+    run_for(&mut sim, 200 * MILLIS);
+    let served = ReadsServed::of(sim.history().iter());
+    assert_eq!((served.lease, served.read_index), (2, 3), "{served:?}");
+    assert_no_violations(&sim);
+}
+
+#[test]
+fn an_absurd_drift_bound_is_refused_and_changes_nothing() {
+    let mut sim = cluster_reading_by(ReadPath::Lease, true);
+    run_for(&mut sim, 500 * MILLIS);
+    let hash = sim.trace_hash();
+    let err = sim.act(Action::SetDriftBound(600_000)).unwrap_err();
+    assert_eq!(err, "the drift bound is 0..=500000 ppm (±50%), got 600000");
+    assert_eq!(sim.trace_hash(), hash);
+    assert_eq!(sim.config().reads.clock_drift_ppm, 0);
+    // As a scenario file writes it, and read back.
+    let parse = |text: &str| {
+        let r: raft_playground::sim::action_record::ActionRecord =
+            serde_json::from_str(text).unwrap();
+        Action::try_from(r)
+    };
+    let drift = r#"{"t":0,"action":"drift","ppm":10000}"#;
+    assert_eq!(parse(drift), Ok(Action::SetDriftBound(10_000)));
+    let negative = r#"{"t":0,"action":"drift","ppm":-1}"#;
+    assert_eq!(
+        parse(negative),
+        Err("a drift bound is at least 0 ppm, got -1".into())
+    );
+    let missing = r#"{"t":0,"action":"drift"}"#;
+    assert_eq!(parse(missing), Err("a drift needs \"ppm\"".into()));
+}

@@ -55,6 +55,15 @@ impl RaftNode {
         }
     }
 
+    /// Change the drift bound the lease allows for (the playground's
+    /// setting). A lease earned under the old bound may be too long for
+    /// the new one, so it ends: the next read runs a round, which earns a
+    /// lease of the new length.
+    pub fn set_drift_bound(&mut self, ppm: u64) {
+        self.config.max_clock_drift_ppm = ppm;
+        self.reads.lease_until = 0;
+    }
+
     /// A round sent at `sent` was acknowledged by a majority.
     pub(super) fn extend_lease(&mut self, sent: Time) {
         let until = sent + self.lease_duration();

@@ -9,6 +9,7 @@ use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
 use crate::sim::Action;
 use crate::view::disk_state::DiskState;
+use crate::view::drift_bound;
 use crate::view::keys::{KeyCommand, BINDINGS};
 use crate::view::network_edits::NetworkEdit;
 use crate::view::playground::{Playground, Selection};
@@ -269,6 +270,7 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
             </div>
             { mechanisms(p.sim.config().raft, link) }
             { reads(p.sim.config().reads.path, link) }
+            { drift(p.sim.config().reads.clock_drift_ppm, link) }
             { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, NetworkEdit::LatencyMinMs) }
             { slider("Latency max (ms)", ms(config.latency_max), "200", "1", 0, NetworkEdit::LatencyMaxMs) }
             { slider("Loss", config.loss, "1", "0.01", 2, NetworkEdit::Loss) }
@@ -311,11 +313,32 @@ fn reads(path: ReadPath, link: &Callback<Msg>) -> Html {
         Msg::Do(Input::Act(Action::SetReads(chosen)))
     });
     html! {
-        <label class="reads" title="Thesis §6.4: how a read is answered, and whether it writes the log">
+        <label class="setting" title="Thesis §6.4: how a read is answered, and whether it writes the log">
             { "Reads " }
             <select aria-label="Reads" onchange={on_change}>
                 { for ReadPath::ALL.into_iter().map(|p| html! {
                     <option value={p.name()} selected={p == path}>{ read_path_label(p) }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// The clock drift bound a lease allows for (thesis §6.4.1): a select
+/// that records a `drift` action.
+fn drift(bound: u64, link: &Callback<Msg>) -> Html {
+    let on_change = link.reform(move |e: Event| {
+        let value = e.target_unchecked_into::<HtmlInputElement>().value();
+        // The options are the only values; anything else keeps the bound.
+        let chosen = value.parse().unwrap_or(bound);
+        Msg::Do(Input::Act(Action::SetDriftBound(chosen)))
+    });
+    html! {
+        <label class="setting" title="Thesis §6.4.1: how far clocks may run off real time; a lease gives up twice this share of the election timeout">
+            { "Drift bound " }
+            <select aria-label="Drift bound" onchange={on_change}>
+                { for drift_bound::entries(bound).into_iter().map(|ppm| html! {
+                    <option value={ppm.to_string()} selected={ppm == bound}>{ drift_bound::label(ppm) }</option>
                 }) }
             </select>
         </label>

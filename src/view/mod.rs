@@ -4,6 +4,7 @@
 //! natively; `src/ui` only turns it into SVG and HTML with Yew.
 
 pub mod disk_state;
+pub mod drift_bound;
 pub mod embed;
 pub mod event_log;
 pub mod geometry;

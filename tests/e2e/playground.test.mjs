@@ -49,6 +49,15 @@ for (const kind of browsers()) {
       await page.click(button('Send'));
       await page.waitFor({ css: '.requests li.ok', text: /read hello raft, answered by (ReadIndex|follower read)/ }, { timeout: 20000 });
 
+      // The drift bound a lease allows for is a setting too: choosing it
+      // records a `drift` action, shown in the event log.
+      await page.run(() => {
+        const drift = document.querySelector('select[aria-label="Drift bound"]');
+        drift.value = '100000';
+        drift.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await page.waitFor({ css: '.event-log li', text: 'action: drift bound 100000 ppm' }, { timeout: 10000 });
+
       // Partition the leader away: the majority elects another.
       await page.click(button('Isolate leader'));
       await page.waitForFunction((old) => {

@@ -77,7 +77,8 @@ pub struct ActionRecord {
     /// `log`, `read_index`, `lease` or `local`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<ReadPath>,
-    /// A `clock` action's rate, parts per million off real time.
+    /// A `clock` action's rate, parts per million off real time; a `drift`
+    /// action's bound, in parts per million.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ppm: Option<i64>,
 }
@@ -128,6 +129,8 @@ pub enum ActionName {
     Reads,
     /// `clock`: [`Action::SetClockRate`].
     Clock,
+    /// `drift`: [`Action::SetDriftBound`].
+    Drift,
 }
 
 /// Which key-value operation a client action performs.
@@ -241,6 +244,10 @@ impl From<&Action> for ActionRecord {
                 ppm: Some(ppm),
                 ..Self::on(N::Clock, node)
             },
+            Action::SetDriftBound(ppm) => ActionRecord {
+                ppm: Some(ppm as i64),
+                ..Self::named(N::Drift)
+            },
             Action::SetRaft(o) => ActionRecord {
                 pre_vote: Some(o.pre_vote),
                 check_quorum: Some(o.check_quorum),
@@ -338,6 +345,12 @@ impl TryFrom<ActionRecord> for Action {
                 node: node(r.node)?,
                 ppm: r.ppm.ok_or_else(|| missing("ppm"))?,
             },
+            N::Drift => match r.ppm.ok_or_else(|| missing("ppm"))? {
+                ppm if ppm < 0 => {
+                    return Err(format!("a drift bound is at least 0 ppm, got {ppm}"))
+                }
+                ppm => Action::SetDriftBound(ppm as u64),
+            },
         })
     }
 }
@@ -396,6 +409,7 @@ impl ActionName {
             N::Transfer => "transfer",
             N::Reads => "reads",
             N::Clock => "clock",
+            N::Drift => "drift",
         }
     }
 }

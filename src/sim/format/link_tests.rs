@@ -88,7 +88,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
     let mut node = || rng.range_inclusive(1, nodes);
     let (a, b) = (node(), node());
     let b = if a == b { a % nodes + 1 } else { b };
-    match rng.index(23) {
+    match rng.index(24) {
         0 => Action::Stop(a),
         1 => Action::Resume(a),
         2 => Action::ResumeAll,
@@ -122,6 +122,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
             path: crate::raft::ReadPath::ALL[rng.index(4)],
         },
         19 => Action::TransferLeadership(a),
+        23 => Action::SetDriftBound(rng.range_inclusive(0, 500_000)),
         18 => Action::SetRaft(crate::sim::config::RaftOptions {
             pre_vote: rng.index(2) == 0,
             check_quorum: rng.index(2) == 0,

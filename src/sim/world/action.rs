@@ -97,6 +97,11 @@ pub enum Action {
         /// How the read is to be answered.
         path: ReadPath,
     },
+    /// The bound every server assumes clocks drift within, in parts per
+    /// million (0..=500000): a lease gives up twice this share of the
+    /// election timeout (thesis §6.4.1). The clocks themselves do not
+    /// change; a clock already past the new bound breaks the lease.
+    SetDriftBound(u64),
 }
 
 impl Action {
@@ -145,6 +150,7 @@ impl fmt::Display for Action {
             Action::TransferLeadership(n) => write!(f, "transfer leadership to {n}"),
             Action::ReachOnly { node, peers } => write!(f, "{node} reaches only {peers:?}"),
             Action::SetReads(path) => write!(f, "reads by {}", path.name()),
+            Action::SetDriftBound(ppm) => write!(f, "drift bound {ppm} ppm"),
             Action::ClientRead {
                 to: Some(n),
                 key,

@@ -30,6 +30,9 @@ impl Simulation {
             Action::SetClockRate { ppm, .. } if ppm.abs() > MAX_DRIFT_PPM => Err(format!(
                 "a clock runs at most {MAX_DRIFT_PPM} ppm (±50%) off real time, got {ppm}"
             )),
+            Action::SetDriftBound(ppm) if *ppm > MAX_DRIFT_PPM as u64 => Err(format!(
+                "the drift bound is 0..={MAX_DRIFT_PPM} ppm (±50%), got {ppm}"
+            )),
             _ => Ok(()),
         }
     }
@@ -103,6 +106,12 @@ impl Simulation {
                 self.config.reads.path = path;
                 for id in 1..=self.config.nodes {
                     self.server_mut(id).node.set_reads(path);
+                }
+            }
+            Action::SetDriftBound(ppm) => {
+                self.config.reads.clock_drift_ppm = ppm;
+                for id in 1..=self.config.nodes {
+                    self.server_mut(id).node.set_drift_bound(ppm);
                 }
             }
             Action::SetClockRate { node, ppm } => {

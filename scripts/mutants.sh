@@ -21,14 +21,14 @@ files=("$@")
 args=()
 for f in "${files[@]}"; do args+=(--file "$f"); done
 # The core's own unit tests and the paper's rules catch a core mutant, with
-# the whole-cluster stories of PreVote, CheckQuorum and the tours (each
+# the whole-cluster stories of PreVote, CheckQuorum, the reads and the tours (each
 # well under a second); the simulator's sweeps would only take longer to
 # say the same.
 # shellcheck disable=SC2086
 cargo mutants "${args[@]}" --no-shuffle --profile mutants --timeout 30 ${MUTANTS_ARGS:-} -- \
   --lib --test paper_5_1_terms --test paper_5_2_election --test paper_5_3_replication \
   --test paper_5_4_safety --test paper_8_clients --test unsafe_switches --test transcripts \
-  --test pre_vote_check_quorum --test tours \
+  --test pre_vote_check_quorum --test tours --test reads \
   || true   # cargo-mutants exits non-zero when a mutant survives
 caught=$(wc -l < mutants.out/caught.txt)
 missed=$(wc -l < mutants.out/missed.txt)

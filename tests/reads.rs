@@ -10,6 +10,7 @@ use raft_playground::raft::{
 };
 use raft_playground::sim::config::{RaftOptions, ReadSettings};
 use raft_playground::sim::history::Outcome;
+use raft_playground::sim::invariants::Invariant;
 use raft_playground::sim::linearizability::{check, Verdict};
 use raft_playground::sim::network::NetworkConfig;
 use raft_playground::sim::reads_served::ReadsServed;
@@ -46,13 +47,14 @@ fn lease_cluster(seed: u64, bound_ppm: u64, switches: UnsafeSwitches) -> Simulat
 /// The leader's clock runs slow and the others' fast, by `ppm` each; the
 /// leader is then cut off while clients read from it every 5 ms and write
 /// through the others every 20 ms. Returns whether the history is
-/// linearizable, and how its reads were answered.
+/// linearizable, how its reads were answered, and whether the lease
+/// invariant fired (the only invariant that may).
 fn leader_cut_off_with_skewed_clocks(
     seed: u64,
     bound_ppm: u64,
     ppm: i64,
     switches: UnsafeSwitches,
-) -> (bool, ReadsServed) {
+) -> (bool, ReadsServed, bool) {
     let mut sim = lease_cluster(seed, bound_ppm, switches);
     let leader = await_leader(&mut sim, 2 * SECONDS);
     for id in 1..=3 {
@@ -79,12 +81,19 @@ fn leader_cut_off_with_skewed_clocks(
         }
     }
     run_for(&mut sim, 2 * SECONDS);
-    assert_no_violations(&sim);
+    let violations = sim.violations();
+    assert!(
+        violations
+            .iter()
+            .all(|v| v.invariant == Invariant::LeaseExclusive),
+        "{violations:#?}"
+    );
     let history = sim.history().to_vec();
     let verdict = check(&history, 1_000_000).verdict;
     (
         verdict == Verdict::Linearizable,
         ReadsServed::of(history.iter()),
+        !violations.is_empty(),
     )
 }
 
@@ -97,20 +106,26 @@ fn write(key: &str, value: &str) -> Op {
 
 /// Over 40 seeds (latencies, election timeouts): without the drift
 /// margin the lease serves a stale read in most; with it, in none. Random
-/// sweeps rarely catch this (see the README): closed-loop clients stuck on
-/// the cut-off leader leave no one to write through the new one while the
-/// old lease runs, so this story gives them a client on each side.
+/// sweeps rarely see the stale read itself (see the README): closed-loop
+/// clients stuck on the cut-off leader leave no one to write through the
+/// new one while the old lease runs, so this story gives them a client on
+/// each side. Every stale read comes with the lease invariant broken: a
+/// new leader elected inside the old one's lease.
 #[test]
 fn a_lease_that_ignores_the_drift_bound_serves_stale_reads_and_the_margin_prevents_them() {
     let unsafe_lease = UnsafeSwitches::none().with(UnsafeSwitch::LeaseIgnoresDrift);
     let (mut caught, mut safe_ok, mut lease_reads) = (0, 0, 0);
     for seed in 1..=40 {
-        let (linearizable, served) =
+        let (linearizable, served, lease_broken) =
             leader_cut_off_with_skewed_clocks(seed, 300_000, 300_000, unsafe_lease);
         caught += u32::from(!linearizable);
-        let (linearizable, served_safe) =
+        assert!(
+            linearizable || lease_broken,
+            "seed {seed}: a stale read without the lease invariant firing"
+        );
+        let (linearizable, served_safe, lease_broken) =
             leader_cut_off_with_skewed_clocks(seed, 300_000, 300_000, UnsafeSwitches::none());
-        safe_ok += u32::from(linearizable);
+        safe_ok += u32::from(linearizable && !lease_broken);
         lease_reads += served.lease.min(served_safe.lease);
     }
     eprintln!("lease-ignores-drift caught in {caught} of 40 seeds; margin kept {safe_ok} of 40 linearizable");
@@ -126,10 +141,11 @@ fn a_lease_that_ignores_the_drift_bound_serves_stale_reads_and_the_margin_preven
 /// its safety rests on the bound (thesis §6.4.1).
 #[test]
 fn a_clock_beyond_the_bound_breaks_even_the_correct_lease() {
-    let (linearizable, served) =
+    let (linearizable, served, lease_broken) =
         leader_cut_off_with_skewed_clocks(1, 10_000, 300_000, UnsafeSwitches::none());
     assert!(served.lease > 0, "{served:?}");
     assert!(!linearizable);
+    assert!(lease_broken, "a new leader was elected inside the lease");
 }
 
 fn cluster_reading_by(path: ReadPath, check_quorum: bool) -> Simulation {

@@ -379,3 +379,36 @@ fn read_index_without_noop_is_caught_by_the_linearizability_checker() {
         "the switch needs ReadIndex reads"
     );
 }
+
+/// `lease-ignores-drift` in a sweep: 3 servers, every fault, lease reads
+/// with CheckQuorum, clocks within a 30% bound that the nemesis moves to
+/// its edges. A lease without its drift margin outlasts a follower's
+/// election timeout, and the lease invariant sees the new leader elected
+/// inside it; with the margin, the same seeds pass.
+#[test]
+fn lease_ignores_drift_is_caught_by_the_lease_invariant() {
+    use raft_playground::raft::ReadPath;
+    let on = UnsafeSwitches::none().with(UnsafeSwitch::LeaseIgnoresDrift);
+    let with_lease = |seed: u64, switches: UnsafeSwitches| {
+        let mut config = config(seed, switches, Faults::All);
+        config.nodes = 3;
+        config.raft.check_quorum = true;
+        config.reads.path = ReadPath::Lease;
+        config.reads.clock_drift_ppm = 300_000;
+        config.nemesis.clock_changes = 0.1;
+        sim::run(config, 60 * SECONDS, |_| {}).unwrap().1
+    };
+    let failing = (1..=SEED_BOUND)
+        .map(|seed| with_lease(seed, on))
+        .find(|r| !r.passed())
+        .expect("lease-ignores-drift caught");
+    println!("lease-ignores-drift caught at seed {}", failing.seed);
+    let first = &failing.violations[0];
+    assert_eq!(first.invariant, Invariant::LeaseExclusive, "{first:?}");
+    assert!(first.detail.contains("held its read lease"), "{first:?}");
+    assert!(failing.reads_served.lease > 0);
+    assert!(
+        with_lease(failing.seed, UnsafeSwitches::none()).passed(),
+        "the switch is the cause"
+    );
+}

@@ -172,7 +172,15 @@ mod tests {
                 assert!(frames <= max_frames, "{}: {frames} frames", tour.id);
                 assert_eq!(p.sim.now(), player.at(player.step), "{}", tour.id);
             }
-            assert!(p.sim.violations().is_empty(), "{}", tour.id);
+            // Only the reads tour breaks a rule, on purpose: the lease of a
+            // clock past its drift bound (thesis §6.4.1).
+            let mut broken: Vec<_> = p.sim.violations().iter().map(|v| v.invariant).collect();
+            broken.dedup();
+            let expected = match tour.id {
+                "reads-without-the-log" => vec![crate::sim::Invariant::LeaseExclusive],
+                _ => Vec::new(),
+            };
+            assert_eq!(broken, expected, "{}", tour.id);
             assert!(!player.diverged(&p));
         }
     }

@@ -532,18 +532,22 @@ impl Simulation {
         let mut out = self.take_out();
         self.persist(id, &mut out);
         let now = self.now;
-        let violations = self
-            .checker
-            .observe(now, &self.servers[id as usize - 1].node, &out);
-        if !violations.is_empty() {
-            for v in violations.iter().cloned() {
-                let event = TraceEvent::Violation {
-                    invariant: v.invariant.name(),
-                    nodes: v.nodes,
-                    detail: v.detail,
-                };
-                self.trace.record(now, event);
-            }
+        let node = &self.servers[id as usize - 1].node;
+        let term = node.current_term();
+        let elected = node.role() == Role::Leader && self.checker.leader_of(term) != Some(id);
+        let mut violations = self.checker.observe(now, node, &out).to_vec();
+        if elected {
+            let leases = self.leases_held();
+            let found = self.checker.observe_election(now, id, term, &leases);
+            violations.extend_from_slice(found);
+        }
+        for v in violations {
+            let event = TraceEvent::Violation {
+                invariant: v.invariant.name(),
+                nodes: v.nodes,
+                detail: v.detail,
+            };
+            self.trace.record(now, event);
         }
         self.record_state(id);
         for a in out.applied.drain(..) {
@@ -609,6 +613,17 @@ impl Simulation {
     /// shows it (`clocks`). What the server is given with every input.
     pub fn node_time(&self, id: NodeId) -> Time {
         self.clocks.of(id).local(self.now)
+    }
+
+    /// Every server that holds a read lease now, by its own clock, with the
+    /// term it leads: running or paused (a paused leader keeps its lease
+    /// and may answer from it when it resumes).
+    fn leases_held(&self) -> Vec<(NodeId, Term)> {
+        self.servers
+            .iter()
+            .filter(|s| s.node.lease_until(self.node_time(s.node.id())).is_some())
+            .map(|s| (s.node.id(), s.node.current_term()))
+            .collect()
     }
 
     /// Every server's clock.

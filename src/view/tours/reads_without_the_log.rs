@@ -3,7 +3,8 @@
 //! write no log entry; reads go by lease from 1000 ms; S3's clock runs at
 //! half speed from 1300 ms, S1's and S2's 50% fast from 1500 ms, when S3 is
 //! cut off; S1 leads term 2 from 1529 ms, x=2 is acknowledged at 1585 ms,
-//! and S3 answers a read at 1589 ms from its lease with the stale x=1.
+//! and S3 answers a read at 1589 ms from its lease with the stale x=1. The
+//! lease invariant fires at 1529 ms, the one violation of the tour.
 
 use super::Step;
 
@@ -39,7 +40,8 @@ pub(super) const STEPS: &[Step] = &[
         at_ms: 1540,
         text: "From 1300 ms S3's clock ran at half speed, and from 1500 ms S1's and S2's ran 50% \
                fast, far past the drift bound of 0 this cluster assumes. S3 was cut off at \
-               1500 ms, and S1 leads term 2 since 1529 ms.",
+               1500 ms, and S1 leads term 2 since 1529 ms, while S3's lease still runs: the \
+               safety panel flags lease_exclusive, the lease's promise broken.",
     },
     Step {
         at_ms: 1620,

@@ -50,11 +50,18 @@ pub enum Invariant {
     /// Asking for pre-votes changes no term: a server sends PreVote for the
     /// term after its own, in the term it was in before (thesis §9.6).
     PreVoteKeepsTerm,
+    /// A read lease is exclusive (thesis §6.4.1): while a server holds one
+    /// by its own clock, no server is elected in a later term, and no read
+    /// is answered from a lease after such an election. The lease is a
+    /// promise that no election ends before it does; checked when a server
+    /// is elected, against the leases every server holds then, and at every
+    /// lease read, against the checker's record of leaders.
+    LeaseExclusive,
 }
 
 impl Invariant {
     /// Every invariant, in declaration order.
-    pub const ALL: [Invariant; 13] = [
+    pub const ALL: [Invariant; 14] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
         Invariant::LogMatching,
@@ -68,6 +75,7 @@ impl Invariant {
         Invariant::AcknowledgedEntriesHeld,
         Invariant::AppendEntriesMatchLeaderLog,
         Invariant::PreVoteKeepsTerm,
+        Invariant::LeaseExclusive,
     ];
 
     /// The name the trace, the run report and the summary use (snake_case).
@@ -86,6 +94,7 @@ impl Invariant {
             Invariant::AcknowledgedEntriesHeld => "acknowledged_entries_held",
             Invariant::AppendEntriesMatchLeaderLog => "append_entries_match_leader_log",
             Invariant::PreVoteKeepsTerm => "pre_vote_keeps_term",
+            Invariant::LeaseExclusive => "lease_exclusive",
         }
     }
 }

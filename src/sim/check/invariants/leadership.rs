@@ -5,7 +5,9 @@
 
 use super::server_view::ServerView;
 use super::{Invariant, InvariantChecker};
-use crate::raft::{LogIndex, NodeId, RaftNode, Role, Term, Time};
+use crate::raft::{
+    ClientReply, LogIndex, NodeId, RaftNode, ReplyOutcome, Role, ServedBy, Term, Time,
+};
 
 impl InvariantChecker {
     pub(super) fn check_term_and_vote(&mut self, now: Time, node: &RaftNode, view: &ServerView) {
@@ -56,6 +58,42 @@ impl InvariantChecker {
                 );
                 self.report(Invariant::LeaderCompleteness, now, vec![id, c.by], detail);
             }
+        }
+    }
+
+    /// A lease read (thesis §6.4.1) answered while a later term already has
+    /// a leader: the lease did not keep the election out.
+    pub(super) fn check_lease_reads(
+        &mut self,
+        now: Time,
+        node: &RaftNode,
+        replies: &[ClientReply],
+    ) {
+        let by_lease = |r: &ClientReply| {
+            matches!(
+                r.outcome,
+                ReplyOutcome::Read {
+                    served_by: ServedBy::Lease,
+                    ..
+                }
+            )
+        };
+        let Some(read) = replies.iter().find(|r| by_lease(r)) else {
+            return;
+        };
+        let term = node.current_term();
+        let Some((&later, &leader)) = self.leaders.iter().next_back() else {
+            return;
+        };
+        if later > term {
+            let detail = format!(
+                "node {} answered read {}#{} from its lease of term {term} after node {leader} was elected in term {later}",
+                node.id(),
+                read.client,
+                read.request
+            );
+            let nodes = vec![node.id(), leader];
+            self.report(Invariant::LeaseExclusive, now, nodes, detail);
         }
     }
 

@@ -19,8 +19,9 @@
 //! * `server_view`: what the checker remembers of each server;
 //! * `log_mirror`: the mirror, its audits, and the checks on each log
 //!   change (Leader Append-Only, Log Matching, no committed entry deleted);
-//! * `leadership`: term and vote monotonicity, Election Safety, and Leader
-//!   Completeness of a newly elected leader;
+//! * `leadership`: term and vote monotonicity, Election Safety, Leader
+//!   Completeness of a newly elected leader, and lease reads only by the
+//!   latest leader;
 //! * `commit`: commit indexes and applies (committed entries stable, Leader
 //!   Completeness as entries commit, State Machine Safety, index order);
 //! * `messages`: what servers send (one vote per term, acknowledged entries
@@ -128,11 +129,34 @@ impl InvariantChecker {
         self.check_commit(now, node, &mut view);
         self.check_applies(now, node, &mut view, &out.applied);
         self.check_messages(now, node, &view, &out.messages);
+        self.check_lease_reads(now, node, &out.replies);
         self.audit_when_due(now, node, &mut view);
         view.term = node.current_term();
         view.voted_for = node.voted_for();
         view.leader_of = (node.role() == Role::Leader).then_some(node.current_term());
         *self.servers.get_mut(&id).expect("taken above") = view;
+        &self.violations[before.min(self.violations.len())..]
+    }
+
+    /// `leader` was just elected in `term`, while the servers in `leases`
+    /// held read leases of the terms given: a lease of an earlier term
+    /// promised that no election could end before it did (thesis §6.4.1).
+    /// Returns the violations found by this call.
+    pub fn observe_election(
+        &mut self,
+        now: Time,
+        leader: NodeId,
+        term: Term,
+        leases: &[(NodeId, Term)],
+    ) -> &[Violation] {
+        let before = self.violations.len();
+        for &(holder, held_in) in leases.iter().filter(|&&(_, t)| t < term) {
+            let detail = format!(
+                "node {leader} was elected in term {term} while node {holder} held its read lease of term {held_in}"
+            );
+            let nodes = vec![holder, leader];
+            self.report(Invariant::LeaseExclusive, now, nodes, detail);
+        }
         &self.violations[before.min(self.violations.len())..]
     }
 

@@ -12,6 +12,7 @@
 mod crafted_logs;
 mod elections_and_commits;
 mod late_truncation;
+mod leases;
 mod messages_sent;
 mod reported_changes;
 
@@ -198,6 +199,7 @@ fn every_invariant_has_a_negative_test() {
         crafted_logs::TESTED,
         reported_changes::TESTED,
         messages_sent::TESTED,
+        leases::TESTED,
     ]
     .concat()
     .into_iter()

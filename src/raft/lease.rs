@@ -108,3 +108,32 @@ impl RaftNode {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::raft::test_support::leader_of_three;
+    use crate::raft::{Message, Output, ReadPath, MILLIS};
+
+    /// What the page's node panel and the simulator's lease check read:
+    /// the end of the lease while it runs, and nothing once it has run out.
+    /// (cargo-mutants: `lease_until` returning `None` passed every test.)
+    #[test]
+    fn lease_until_is_the_end_of_a_running_lease() {
+        let mut node = leader_of_three();
+        node.config.reads = ReadPath::Lease;
+        node.config.check_quorum = true;
+        let mut out = Output::default();
+        node.tick(50 * MILLIS, &mut out);
+        assert_eq!(
+            node.lease_until(60 * MILLIS),
+            None,
+            "no round acknowledged yet"
+        );
+        let ack = Message::ReadHeartbeatReply { term: 1, round: 1 };
+        node.step(60 * MILLIS, 2, ack, &mut out);
+        let until = 50 * MILLIS + node.lease_duration();
+        assert_eq!(node.lease_until(60 * MILLIS), Some(until));
+        assert_eq!(node.lease_until(until - 1), Some(until));
+        assert_eq!(node.lease_until(until), None, "run out");
+    }
+}

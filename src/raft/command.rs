@@ -49,15 +49,6 @@ impl Op {
             Op::Read { key } | Op::Write { key, .. } | Op::Cas { key, .. } => key,
         }
     }
-
-    /// A short name of the operation: `"read"`, `"write"` or `"cas"`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Op::Read { .. } => "read",
-            Op::Write { .. } => "write",
-            Op::Cas { .. } => "cas",
-        }
-    }
 }
 
 /// A client's request as it travels in the log: who asked, which request, what.

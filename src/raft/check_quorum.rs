@@ -76,6 +76,11 @@ impl RaftNode {
         if check_quorum && !self.config.check_quorum && self.role == Role::Leader {
             self.start_quorum_period(now, true);
         }
+        // A lease rests on the followers' stickiness (thesis §6.4.1): one
+        // earned while it was off promises nothing, so a change ends it.
+        if check_quorum != self.config.check_quorum {
+            self.reads.lease_until = 0;
+        }
         self.config.pre_vote = pre_vote;
         self.config.check_quorum = check_quorum;
     }

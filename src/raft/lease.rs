@@ -136,4 +136,33 @@ mod tests {
         assert_eq!(node.lease_until(until - 1), Some(until));
         assert_eq!(node.lease_until(until), None, "run out");
     }
+
+    /// A lease earned under other settings promises nothing: changing the
+    /// read path or CheckQuorum, even there and back, ends it.
+    #[test]
+    fn changing_the_settings_ends_the_lease() {
+        let leased = || {
+            let mut node = leader_of_three();
+            node.config.reads = ReadPath::Lease;
+            node.config.check_quorum = true;
+            let mut out = Output::default();
+            node.tick(50 * MILLIS, &mut out);
+            let ack = Message::ReadHeartbeatReply { term: 1, round: 1 };
+            node.step(60 * MILLIS, 2, ack, &mut out);
+            assert!(node.lease_until(70 * MILLIS).is_some());
+            node
+        };
+        let mut node = leased();
+        node.set_reads(ReadPath::ReadIndex);
+        node.set_reads(ReadPath::Lease);
+        assert_eq!(node.lease_until(70 * MILLIS), None);
+        let mut node = leased();
+        node.set_mechanisms(70 * MILLIS, false, false);
+        node.set_mechanisms(70 * MILLIS, false, true);
+        assert_eq!(node.lease_until(70 * MILLIS), None);
+        let mut node = leased();
+        node.set_reads(ReadPath::Lease);
+        node.set_mechanisms(70 * MILLIS, true, true);
+        assert!(node.lease_until(70 * MILLIS).is_some(), "no change, no end");
+    }
 }

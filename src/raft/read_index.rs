@@ -508,8 +508,13 @@ impl RaftNode {
     }
 
     /// Change how this server answers reads from now on (the playground's
-    /// setting). Reads already waiting finish as they started.
+    /// setting). Reads already waiting finish as they started. A lease is
+    /// only as good as the settings it was earned under, so a change ends
+    /// it (rounds under ReadIndex also extend it, unused).
     pub fn set_reads(&mut self, path: ReadPath) {
+        if path != self.config.reads {
+            self.reads.lease_until = 0;
+        }
         self.config.reads = path;
     }
 

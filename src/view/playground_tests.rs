@@ -135,6 +135,47 @@ mod replay_tests {
         let again = Playground::from_scenario(exported).unwrap();
         assert_eq!(again.sim.now(), 0);
     }
+
+    /// Issue 11: each mechanism's setting changed from the page (PreVote
+    /// and CheckQuorum, the read path, the drift bound, a clock) is an
+    /// action in the export, and the export replays to the same trace.
+    #[test]
+    fn a_session_changing_the_mechanisms_replays_exactly() {
+        use crate::raft::ReadPath;
+        use crate::sim::config::RaftOptions;
+        let mut p = Playground::new(5, 3).unwrap();
+        p.skip(600);
+        let raft = RaftOptions {
+            pre_vote: true,
+            check_quorum: true,
+        };
+        let changes = [
+            Action::SetRaft(raft),
+            Action::SetReads(ReadPath::Lease),
+            Action::SetDriftBound(100_000),
+            Action::SetClockRate {
+                node: 2,
+                ppm: -50_000,
+            },
+        ];
+        for change in changes.clone() {
+            p.act(change);
+            p.skip(150);
+        }
+        let read = Op::Read { key: "x".into() };
+        p.send(read, None);
+        p.skip(300);
+        let exported = p.export();
+        let recorded: Vec<Action> = exported.actions.iter().map(|(_, a)| a.clone()).collect();
+        assert_eq!(recorded[..4], changes);
+        assert_eq!(p.sim.config().reads.clock_drift_ppm, 100_000);
+        let json = exported.to_json();
+        assert!(json.contains(r#""action": "drift""#), "{json}");
+        let loaded = Scenario::from_json(&json).unwrap();
+        assert_eq!(loaded.actions, exported.actions);
+        let replayed = loaded.run().unwrap();
+        assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
+    }
 }
 
 mod time_travel_tests {

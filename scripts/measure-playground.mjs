@@ -20,6 +20,12 @@ import { existsSync } from 'node:fs';
 import { withBrowser } from '../tests/e2e/serve.mjs';
 
 const dist = process.argv[2] || 'dist';
+if (dist.startsWith('-') || !existsSync(dist)) {
+  console.error(dist.startsWith('-')
+    ? 'usage: node scripts/measure-playground.mjs [dist]  (MEASURE_SECONDS=N for the length of each run; default 10)'
+    : `no build at ${dist}: run scripts/build-web.sh first, or name the folder it built`);
+  process.exit(2);
+}
 const SECONDS = Number(process.env.MEASURE_SECONDS || 10);
 
 function bundle() {

@@ -332,8 +332,13 @@ mod tests {
             }
             assert_eq!(ours.contains(&value), std.contains(&value));
             assert_eq!(ours.len(), std.len());
+            assert_eq!(ours.is_empty(), std.is_empty());
             assert!(ours.iter().eq(std.iter()));
             assert_eq!(ours, std);
+            // Equality can fail too: one element more is another set.
+            let mut more = std.clone();
+            more.insert((10, 10));
+            assert!(ours != more);
             assert_eq!(format!("{ours:?}"), format!("{std:?}"));
         }
         ours.clear();

@@ -309,6 +309,13 @@ fn an_old_terms_round_confirms_nothing_seed_688() {
     assert!(report.reads_served.read_index > 0);
 }
 
+/// An action as a scenario file writes it, read back.
+fn action_from_record(text: &str) -> Result<Action, String> {
+    let record: raft_playground::sim::action_record::ActionRecord =
+        serde_json::from_str(text).unwrap();
+    Action::try_from(record)
+}
+
 /// A read can ask for its own path whatever the cluster's setting: the
 /// client panel's "read by" menu, a `client` action with a `path`.
 #[test]
@@ -352,10 +359,8 @@ fn a_read_can_ask_for_its_own_path() {
     assert_no_violations(&sim);
     // As a scenario file writes it, and read back.
     let record = r#"{"t":0,"action":"client","node":2,"op":"read","key":"x","path":"lease"}"#;
-    let r: raft_playground::sim::action_record::ActionRecord =
-        serde_json::from_str(record).unwrap();
     assert_eq!(
-        Action::try_from(r),
+        action_from_record(record),
         Ok(Action::ClientRead {
             to: Some(2),
             key: "x".into(),
@@ -364,10 +369,8 @@ fn a_read_can_ask_for_its_own_path() {
     );
     let write_with_path =
         r#"{"t":0,"action":"client","op":"write","key":"x","value":"1","path":"lease"}"#;
-    let r: raft_playground::sim::action_record::ActionRecord =
-        serde_json::from_str(write_with_path).unwrap();
     assert_eq!(
-        Action::try_from(r),
+        action_from_record(write_with_path),
         Err("\"path\" is for a read only".into())
     );
 }
@@ -416,18 +419,16 @@ fn an_absurd_drift_bound_is_refused_and_changes_nothing() {
     assert_eq!(sim.trace_hash(), hash);
     assert_eq!(sim.config().reads.clock_drift_ppm, 0);
     // As a scenario file writes it, and read back.
-    let parse = |text: &str| {
-        let r: raft_playground::sim::action_record::ActionRecord =
-            serde_json::from_str(text).unwrap();
-        Action::try_from(r)
-    };
     let drift = r#"{"t":0,"action":"drift","ppm":10000}"#;
-    assert_eq!(parse(drift), Ok(Action::SetDriftBound(10_000)));
+    assert_eq!(action_from_record(drift), Ok(Action::SetDriftBound(10_000)));
     let negative = r#"{"t":0,"action":"drift","ppm":-1}"#;
     assert_eq!(
-        parse(negative),
+        action_from_record(negative),
         Err("a drift bound is at least 0 ppm, got -1".into())
     );
     let missing = r#"{"t":0,"action":"drift"}"#;
-    assert_eq!(parse(missing), Err("a drift needs \"ppm\"".into()));
+    assert_eq!(
+        action_from_record(missing),
+        Err("a drift needs \"ppm\"".into())
+    );
 }

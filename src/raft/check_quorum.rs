@@ -79,7 +79,7 @@ impl RaftNode {
         // A lease rests on the followers' stickiness (thesis §6.4.1): one
         // earned while it was off promises nothing, so a change ends it.
         if check_quorum != self.config.check_quorum {
-            self.reads.lease_until = 0;
+            self.end_lease();
         }
         self.config.pre_vote = pre_vote;
         self.config.check_quorum = check_quorum;

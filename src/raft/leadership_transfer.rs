@@ -26,7 +26,7 @@ impl RaftNode {
             node.transfer = Some((target, abort_at));
             // The target's election ignores leader stickiness, so no
             // lease may outlive the start of the hand-over.
-            node.reads.lease_until = 0;
+            node.end_lease();
             node.advance_transfer(out);
         });
     }

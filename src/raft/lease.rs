@@ -61,6 +61,11 @@ impl RaftNode {
     /// lease of the new length.
     pub fn set_drift_bound(&mut self, ppm: u64) {
         self.config.max_clock_drift_ppm = ppm;
+        self.end_lease();
+    }
+
+    /// Gives up the lease held, if any: the next read runs a round.
+    pub(super) fn end_lease(&mut self) {
         self.reads.lease_until = 0;
     }
 

@@ -513,7 +513,7 @@ impl RaftNode {
     /// it (rounds under ReadIndex also extend it, unused).
     pub fn set_reads(&mut self, path: ReadPath) {
         if path != self.config.reads {
-            self.reads.lease_until = 0;
+            self.end_lease();
         }
         self.config.reads = path;
     }

@@ -20,7 +20,7 @@ pub fn entries(current: u64) -> Vec<u64> {
     all
 }
 
-/// A bound as the menu names it: "±1%", "±0.5%", "none (exact clocks)".
+/// A bound as the menu names it: "±1%", "±0.50%", "none (exact clocks)".
 pub fn label(ppm: u64) -> String {
     match ppm {
         0 => "none (exact clocks)".into(),

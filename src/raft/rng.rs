@@ -85,4 +85,16 @@ mod tests {
         assert_eq!(rng.range_inclusive(5, 5), 5);
         assert_eq!(rng.range_inclusive(9, 3), 9);
     }
+
+    /// `chance(p)` is a draw in [0, 1) below `p`, so it is true with
+    /// probability exactly `p`: a draw equal to `p` is false.
+    #[test]
+    fn chance_is_true_only_below_p() {
+        let draw = (Rng::new(3).next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        assert!(!Rng::new(3).chance(draw));
+        assert!(Rng::new(3).chance(draw + f64::EPSILON));
+        let mut rng = Rng::new(4);
+        let hits = (0..10_000).filter(|_| rng.chance(0.25)).count();
+        assert!((2_300..2_700).contains(&hits), "{hits} of 10000 at p = 0.25");
+    }
 }

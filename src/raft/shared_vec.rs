@@ -262,6 +262,8 @@ mod tests {
         b.truncate(CHUNK + 3);
         assert_eq!(a, b);
         assert_eq!(&a, (0..CHUNK + 3).collect::<Vec<_>>());
+        assert_ne!(&a, (0..CHUNK + 4).collect::<Vec<_>>());
+        assert_ne!(&a, vec![7; CHUNK + 3]);
         assert_eq!(format!("{:?}", filled(3)), "[0, 1, 2]");
     }
 }

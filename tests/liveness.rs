@@ -29,7 +29,7 @@ fn liveness_matches_acknowledged_writes_by_request_id() {
         .iter()
         .filter_map(|e| match &e.payload {
             Payload::Command(c) => Some((c.client, c.request, c.op.clone())),
-            Payload::Noop => None,
+            Payload::Noop | Payload::Config(_) => None,
         })
         .collect();
     let acked: Vec<Operation> = sim

@@ -146,6 +146,7 @@ fn log(sim: &Simulation, id: NodeId) -> Vec<String> {
         .iter()
         .map(|e| match &e.payload {
             Payload::Noop => format!("noop/{}", e.term),
+            Payload::Config(m) => format!("config {m}/{}", e.term),
             Payload::Command(c) => match &c.op {
                 Op::Write { key, value } => {
                     format!("{key}={value}/{}", e.term)

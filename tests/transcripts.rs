@@ -95,9 +95,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use raft_playground::raft::{
-    ClientCommand, ClientReply, Config, ConflictHint, Entry, Envelope, LogChange, LogIndex,
-    Message, NodeId, Op, OpResult, Output, Payload, PersistentState, RaftLog, RaftNode, ReadPath,
-    ReplyOutcome, Rng, Role, Term, Time, Timing, UnsafeSwitch, UnsafeSwitches, MILLIS,
+    ClientCommand, ClientReply, Config, ConfigChange, ConflictHint, Entry, Envelope, LogChange,
+    LogIndex, Membership, Message, NodeId, Op, OpResult, Output, Payload, PersistentState, RaftLog,
+    RaftNode, ReadPath, ReplyOutcome, Rng, Role, Term, Time, Timing, UnsafeSwitch, UnsafeSwitches,
+    MILLIS,
 };
 use raft_playground::sim::action_record::{ActionRecord, OpKind};
 use raft_playground::sim::history::{HistoryRecord, Operation};
@@ -417,6 +418,9 @@ fn show_time(t: Time) -> String {
 }
 
 fn members(text: &str) -> Result<Vec<NodeId>, String> {
+    if text == "none" {
+        return Ok(vec![]);
+    }
     if let Some((a, b)) = text.split_once("..") {
         return Ok((number(a)?..=number(b)?).collect());
     }
@@ -483,7 +487,48 @@ fn describe_entry(index: LogIndex, e: &Entry) -> String {
     match &e.payload {
         Payload::Noop => format!("{index}/{}", e.term),
         Payload::Command(c) => format!("{index}/{}:{}", e.term, describe_command(c)),
+        Payload::Config(m) => format!("{index}/{}:config:{}", e.term, describe_membership(m)),
     }
+}
+
+/// `voters=1,2,3;learners=4;old=1,2` (empty parts left out).
+fn describe_membership(m: &Membership) -> String {
+    let parts = [
+        ("voters", &m.voters),
+        ("learners", &m.learners),
+        ("old", &m.outgoing),
+    ];
+    let present = parts
+        .iter()
+        .filter(|(name, ids)| *name == "voters" || !ids.is_empty());
+    let text: Vec<String> = present
+        .map(|(name, ids)| {
+            let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+            format!("{name}={}", ids.join(","))
+        })
+        .collect();
+    text.join(";")
+}
+
+fn parse_membership(text: &str) -> Result<Membership, String> {
+    let mut m = Membership::default();
+    for part in text.split(';') {
+        let (name, ids) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not like voters=1,2,3"))?;
+        let ids = if ids.is_empty() {
+            vec![]
+        } else {
+            members(ids)?
+        };
+        match name {
+            "voters" => m.voters = ids,
+            "learners" => m.learners = ids,
+            "old" => m.outgoing = ids,
+            _ => return Err(format!("{name:?} is not voters, learners or old")),
+        }
+    }
+    Ok(m)
 }
 
 fn describe_entries(first: LogIndex, entries: &[Entry]) -> String {
@@ -504,6 +549,7 @@ fn parse_entry(text: &str) -> Result<(LogIndex, Entry), String> {
         .ok_or_else(|| format!("{text:?} is not an entry like 3/2"))?;
     let payload = match (parts.next(), parts.next()) {
         (None, _) => Payload::Noop,
+        (Some("config"), Some(m)) => Payload::Config(Rc::new(parse_membership(m)?)),
         (Some(who), Some(op)) => Payload::Command(Rc::new(parse_command(who, op)?)),
         (Some(_), None) => return Err(format!("{text:?}: a command entry is I/T:cC#R:op")),
     };
@@ -812,6 +858,7 @@ struct Summary {
     vote: Option<NodeId>,
     commit: LogIndex,
     leader: Option<NodeId>,
+    membership: Membership,
 }
 
 impl Summary {
@@ -822,6 +869,7 @@ impl Summary {
             vote: n.voted_for(),
             commit: n.commit_index(),
             leader: n.leader_hint(),
+            membership: n.membership().clone(),
         }
     }
 
@@ -844,6 +892,11 @@ impl Summary {
                 vote_text(self.vote),
                 vote_text(after.vote)
             ));
+        }
+        if self.membership != after.membership {
+            let (old, new) = (&self.membership, &after.membership);
+            let (old, new) = (describe_membership(old), describe_membership(new));
+            parts.push(format!("membership {old} -> {new}"));
         }
         if self.commit != after.commit {
             parts.push(format!("commit {}->{}", self.commit, after.commit));
@@ -1102,6 +1155,22 @@ impl Interpreter for Core {
                 let id = id_arg(&args, 1)?;
                 args.done()?;
                 self.input(id, |n, now, out| n.force_timeout(now, out))
+            }
+            "change" => {
+                let id = id_arg(&args, 1)?;
+                let change = match (args.take("add"), args.take("promote"), args.take("remove")) {
+                    (Some(n), None, None) => ConfigChange::AddLearner(node_id(&n)?),
+                    (None, Some(n), None) => ConfigChange::Promote(node_id(&n)?),
+                    (None, None, Some(n)) => ConfigChange::Remove(node_id(&n)?),
+                    _ => return Err("change needs one of add=, promote=, remove=".into()),
+                };
+                args.done()?;
+                let mut refused = None;
+                let mut lines = self.input(id, |n, now, out| {
+                    refused = n.propose_change(now, change, out).err();
+                })?;
+                lines.extend(refused.map(|why| format!("n{id} refuses the change: {why}")));
+                Ok(lines)
             }
             "transfer" => {
                 let id = id_arg(&args, 1)?;

@@ -51,8 +51,8 @@ impl RaftNode {
     /// The leader's periodic check (every minimum election timeout): step
     /// down unless a majority, itself included, answered since the last one.
     pub(super) fn check_quorum(&mut self, now: Time) {
-        let active = 1 + self.progress.values().filter(|p| p.recent_active).count();
-        if active < self.quorum() {
+        let active = |id| id == self.id || self.progress.get(&id).is_some_and(|p| p.recent_active);
+        if !self.membership.has_quorum(active) {
             let term = self.current_term();
             return self.become_follower(now, term, None);
         }

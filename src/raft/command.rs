@@ -1,6 +1,7 @@
 //! Commands of the replicated key-value store, with the semantics of
 //! Maelstrom's lin-kv workload: read, write and compare-and-set.
 
+use super::membership::Membership;
 use super::types::{ClientId, RequestId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -74,6 +75,9 @@ pub enum Payload {
     /// A client's command. Behind an `Rc` so that the many copies of an
     /// entry (in messages, logs and snapshots) share one command.
     Command(Rc<ClientCommand>),
+    /// A new configuration of the cluster (thesis §4.1): every server uses
+    /// the latest one in its log from the moment it is appended.
+    Config(Rc<Membership>),
 }
 
 /// The result of applying an operation to the state machine.
@@ -110,6 +114,7 @@ impl fmt::Display for Payload {
         match self {
             Payload::Noop => write!(f, "noop"),
             Payload::Command(c) => write!(f, "c{}#{} {}", c.client, c.request, c.op),
+            Payload::Config(m) => write!(f, "config {m}"),
         }
     }
 }

@@ -28,7 +28,7 @@ impl RaftNode {
         self.persistent.current_term += 1;
         self.persistent.voted_for = Some(self.id);
         self.stand(now, Role::Candidate);
-        if self.votes.len() >= self.quorum() {
+        if self.is_quorum(&self.votes) {
             self.become_leader(now, out);
             return;
         }
@@ -117,7 +117,7 @@ impl RaftNode {
             return;
         }
         self.votes.insert(voter);
-        if self.votes.len() >= self.quorum() {
+        if self.is_quorum(&self.votes) {
             self.become_leader(now, out);
         }
     }
@@ -143,15 +143,11 @@ impl RaftNode {
         // Inserted one by one: `collect` would sort the pairs first, and that
         // sort is one more copy of the standard sort in the wasm.
         self.progress.clear();
-        for peer in self
-            .config
-            .members
-            .iter()
-            .copied()
-            .filter(|&p| p != self.id)
-        {
+        for &peer in &self.peers {
             self.progress.insert(peer, Progress::new(last));
         }
+        self.catch_up.clear();
+        self.start_catch_up(now);
         // With the unsafe Figure 8 switch the no-op is left out too: it would
         // otherwise ride along with the old entries and mask the bug.
         if !self
@@ -165,7 +161,7 @@ impl RaftNode {
             };
             self.append_to_log(noop, out);
         }
-        self.maybe_commit(out);
+        self.maybe_commit(now, out);
         self.broadcast_append(now, out);
     }
 }

@@ -17,7 +17,7 @@ impl RaftNode {
     /// The leader starts handing over to `target`. Ignored unless this
     /// server leads and `target` is another member.
     pub fn transfer_leadership(&mut self, now: Time, target: NodeId, out: &mut Output) {
-        let member = self.peers().any(|p| p == target);
+        let member = target != self.id && self.membership.is_voter(target);
         if self.role != Role::Leader || !member {
             return;
         }
@@ -65,7 +65,8 @@ impl RaftNode {
     /// TimeoutNow from the leader of this term: an election now, without a
     /// pre-vote (the leader itself asked for it).
     pub(super) fn handle_timeout_now(&mut self, now: Time, term: Term, out: &mut Output) {
-        if term == self.current_term() && self.role != Role::Leader {
+        let voter = self.membership.is_voter(self.id);
+        if term == self.current_term() && self.role != Role::Leader && voter {
             self.start_election_for(now, true, out);
         }
     }

@@ -9,8 +9,11 @@
 //! `client.rs`; this file holds the state and the transitions between roles.
 
 use super::client::PendingProposal;
+use super::command::Payload;
 use super::config::Config;
 use super::log::{Entry, RaftLog};
+use super::membership::Membership;
+use super::membership_change::CatchUp;
 use super::message::{Envelope, Message};
 use super::output::{LogChange, Output};
 use super::progress::Progress;
@@ -107,6 +110,18 @@ pub struct RaftNode {
     /// Reads answered without the log: waiting at the leader, or forwarded
     /// to it (thesis §6.4).
     pub(super) reads: Reads,
+    /// The configuration in use: the latest in the log, committed or not,
+    /// else the one the server started with (thesis §4.1).
+    pub(super) membership: Membership,
+    /// The index of the entry that holds `membership`; 0 for the one the
+    /// server started with.
+    pub(super) membership_index: LogIndex,
+    /// Every other server of `membership`, in id order: whom a leader
+    /// replicates to and a candidate asks for votes.
+    pub(super) peers: Vec<NodeId>,
+    /// Leader only: the learners catching up, each in its current round
+    /// of replication (thesis §4.2.1).
+    pub(super) catch_up: VecMap<NodeId, CatchUp>,
     pub(super) rng: Rng,
 }
 
@@ -150,8 +165,13 @@ impl RaftNode {
             heartbeat_deadline: 0,
             pending: VecMap::new(),
             reads: Reads::default(),
+            membership: Membership::default(),
+            membership_index: 0,
+            peers: Vec::new(),
+            catch_up: VecMap::new(),
             rng,
         };
+        node.refresh_membership();
         node.reset_election_deadline(now);
         // A lease counts on every server that acknowledged it refusing
         // votes for an election timeout. One that crashed and came back
@@ -177,6 +197,16 @@ impl RaftNode {
     /// The configuration this server was created with.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+    /// The configuration of the cluster this server uses: the latest in its
+    /// log, committed or not (thesis §4.1), else the one it started with.
+    pub fn membership(&self) -> &Membership {
+        &self.membership
+    }
+    /// The index of the entry holding [`RaftNode::membership`]; 0 when it
+    /// is the one the server started with.
+    pub fn membership_index(&self) -> LogIndex {
+        self.membership_index
     }
     /// Follower, candidate or leader.
     pub fn role(&self) -> Role {
@@ -370,6 +400,11 @@ impl RaftNode {
     /// The election timer fired (§5.2): an election, or with PreVote on, a
     /// pre-vote that may lead to one (thesis §9.6).
     fn election_timeout(&mut self, now: Time, out: &mut Output) {
+        // Only a voter stands: a learner, a server not yet told it joined,
+        // or one removed stays quiet (etcd's `promotable`, thesis §4.2.3).
+        if !self.membership.is_voter(self.id) {
+            return self.reset_election_deadline(now);
+        }
         if self.config.pre_vote {
             self.start_pre_vote(now, out)
         } else {
@@ -407,6 +442,7 @@ impl RaftNode {
         }
         self.votes.clear();
         self.progress.clear();
+        self.catch_up.clear();
         self.transfer = None;
         if was_leader || leader.is_some() {
             self.reset_election_deadline(now);
@@ -423,23 +459,20 @@ impl RaftNode {
                 .range_inclusive(t.election_timeout_min, t.election_timeout_max);
     }
 
-    pub(super) fn quorum(&self) -> usize {
-        self.config.quorum()
+    /// Do the servers in `set` make a quorum of the configuration in use
+    /// (both majorities during joint consensus)?
+    pub(super) fn is_quorum(&self, set: &VecSet<NodeId>) -> bool {
+        self.membership.has_quorum(|id| set.contains(&id))
     }
 
     pub(super) fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
-        let me = self.id;
-        self.config
-            .members
-            .iter()
-            .copied()
-            .filter(move |&p| p != me)
+        self.peers.iter().copied()
     }
 
-    /// The `i`th member other than this server, for loops that send while
-    /// mutating `self` (no allocation on the hot path).
+    /// The `i`th server other than this one, for loops that send while
+    /// mutating `self`.
     pub(super) fn peer_at(&self, i: usize) -> Option<NodeId> {
-        self.peers().nth(i)
+        self.peers.get(i).copied()
     }
 
     pub(super) fn send(&self, to: NodeId, message: Message, out: &mut Output) {
@@ -451,8 +484,15 @@ impl RaftNode {
     }
 
     pub(super) fn append_to_log(&mut self, entry: Entry, out: &mut Output) -> LogIndex {
+        let membership = match &entry.payload {
+            Payload::Config(m) => Some(m.clone()),
+            _ => None,
+        };
         let index = self.persistent.log.append(entry);
         push_appended(out, index);
+        if let Some(membership) = membership {
+            self.adopt_membership(index, &membership);
+        }
         if self.role == Role::Leader {
             self.ack_own_append(index, out);
         }

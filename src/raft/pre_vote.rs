@@ -34,7 +34,7 @@ impl RaftNode {
             self.persistent.voted_for = None;
         }
         self.stand(now, Role::PreCandidate);
-        if self.votes.len() >= self.quorum() {
+        if self.is_quorum(&self.votes) {
             return self.start_election(now, out);
         }
         let request = Message::PreVote {
@@ -90,7 +90,7 @@ impl RaftNode {
             return;
         }
         self.votes.insert(voter);
-        if self.votes.len() >= self.quorum() {
+        if self.is_quorum(&self.votes) {
             self.start_election(now, out);
         }
     }

@@ -1,6 +1,5 @@
 //! Log replication (paper §5.3) and the commit rule (§5.4.2).
 
-use super::config::MAX_MEMBERS;
 use super::log::Entry;
 use super::message::{ConflictHint, Message};
 use super::node::{RaftNode, Role};
@@ -143,6 +142,7 @@ impl RaftNode {
     fn truncate_log(&mut self, from: LogIndex, out: &mut Output) {
         self.persistent.log.truncate_from(from);
         out.log_changes.push(LogChange::Truncated { from });
+        self.membership_truncated(from);
     }
 
     /// Where the leader should probe next (§5.3's optimization): past our
@@ -186,7 +186,7 @@ impl RaftNode {
     /// then commit what a majority holds and keep a lagging follower moving.
     pub(super) fn handle_append_success(
         &mut self,
-        _now: Time,
+        now: Time,
         follower: NodeId,
         term: Term,
         match_index: LogIndex,
@@ -199,14 +199,20 @@ impl RaftNode {
         if follower == self.id {
             // The leader's own entries are durable up to `match_index`.
             self.own_match = self.own_match.max(match_index);
-            return self.maybe_commit(out);
+            return self.maybe_commit(now, out);
         }
         let Some(progress) = self.progress.get_mut(&follower) else {
             return;
         };
         progress.record_match(match_index);
         let behind = progress.next_index <= self.log().last_index();
-        self.maybe_commit(out);
+        self.maybe_commit(now, out);
+        if self.role != Role::Leader {
+            return;
+        }
+        if self.membership.is_learner(follower) {
+            self.advance_catch_up(now, follower, out);
+        }
         if self.transfer_target() == Some(follower) {
             return self.advance_transfer(out);
         }
@@ -247,7 +253,7 @@ impl RaftNode {
     /// §5.4.2: "Raft never commits log entries from previous terms by counting
     /// replicas. Only log entries from the leader's current term are committed
     /// by counting replicas" (the Figure 8 situation).
-    pub(super) fn maybe_commit(&mut self, out: &mut Output) {
+    pub(super) fn maybe_commit(&mut self, now: Time, out: &mut Output) {
         let majority_index = self.quorum_match_index();
         if majority_index <= self.commit_index {
             return;
@@ -261,6 +267,7 @@ impl RaftNode {
         {
             self.commit_index = majority_index;
             self.apply_committed(out);
+            self.step_down_if_removed(now);
         }
     }
 
@@ -274,15 +281,13 @@ impl RaftNode {
     /// The highest value a majority has reached: the leader's `own` and
     /// each follower's `of` its progress, sorted, read at the quorum
     /// position (commitment here, a ReadIndex round in `read_index.rs`).
+    /// A leader that is not a voter (being removed, thesis §4.2.2) does
+    /// not count itself.
     pub(super) fn quorum_value(&self, own: u64, of: impl Fn(&Progress) -> u64) -> u64 {
-        let mut values = [0; MAX_MEMBERS];
-        let n = self.progress.len() + 1;
-        values[0] = own;
-        for (slot, p) in values[1..n].iter_mut().zip(self.progress.values()) {
-            *slot = of(p);
-        }
-        values[..n].sort_unstable_by(|a, b| b.cmp(a));
-        values[self.quorum() - 1]
+        self.membership.quorum_value(|id| match id == self.id {
+            true => own,
+            false => self.progress.get(&id).map_or(0, &of),
+        })
     }
 
     /// Whether an entry of this leader's own term is committed: until then

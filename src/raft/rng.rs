@@ -95,6 +95,9 @@ mod tests {
         assert!(Rng::new(3).chance(draw + f64::EPSILON));
         let mut rng = Rng::new(4);
         let hits = (0..10_000).filter(|_| rng.chance(0.25)).count();
-        assert!((2_300..2_700).contains(&hits), "{hits} of 10000 at p = 0.25");
+        assert!(
+            (2_300..2_700).contains(&hits),
+            "{hits} of 10000 at p = 0.25"
+        );
     }
 }

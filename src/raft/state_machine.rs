@@ -50,7 +50,7 @@ impl KvStore {
     pub fn apply(&mut self, entry: &Entry) -> Option<OpResult> {
         self.applied.push(entry.clone());
         match &entry.payload {
-            Payload::Noop => None,
+            Payload::Noop | Payload::Config(_) => None,
             Payload::Command(command) => Some(self.execute_once(command)),
         }
     }

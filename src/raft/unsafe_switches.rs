@@ -41,11 +41,20 @@ pub enum UnsafeSwitch {
     /// while the old one still answers from its lease. Shows only with
     /// `--reads lease`, CheckQuorum and clocks that drift.
     LeaseIgnoresDrift,
+    /// A new leader changes the membership before an entry of its own term
+    /// is committed (breaks the rule added to thesis §4.1 after the
+    /// dissertation: without it, single-server changes from two leaders
+    /// can form disjoint majorities, and a committed entry can be lost).
+    ConfigChangeWithoutNoop,
+    /// A leader starts a second single-server change before the first one
+    /// is committed (breaks thesis §4.1: two changes at once may differ by
+    /// two servers, and the old and new majorities need not overlap).
+    TwoChangesAtOnce,
 }
 
 impl UnsafeSwitch {
     /// Every switch, in declaration order.
-    pub const ALL: [UnsafeSwitch; 9] = [
+    pub const ALL: [UnsafeSwitch; 11] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
         UnsafeSwitch::ForgetVoteOnRestart,
@@ -55,6 +64,8 @@ impl UnsafeSwitch {
         UnsafeSwitch::PreVoteRaisesTerm,
         UnsafeSwitch::ReadIndexWithoutNoop,
         UnsafeSwitch::LeaseIgnoresDrift,
+        UnsafeSwitch::ConfigChangeWithoutNoop,
+        UnsafeSwitch::TwoChangesAtOnce,
     ];
 
     /// The name used on the command line and in scenarios.
@@ -69,6 +80,8 @@ impl UnsafeSwitch {
             UnsafeSwitch::PreVoteRaisesTerm => "prevote-raises-term",
             UnsafeSwitch::ReadIndexWithoutNoop => "read-index-without-noop",
             UnsafeSwitch::LeaseIgnoresDrift => "lease-ignores-drift",
+            UnsafeSwitch::ConfigChangeWithoutNoop => "config-change-without-noop",
+            UnsafeSwitch::TwoChangesAtOnce => "two-changes-at-once",
         }
     }
 
@@ -101,6 +114,12 @@ impl UnsafeSwitch {
             }
             UnsafeSwitch::LeaseIgnoresDrift => {
                 "the read lease does not subtract the clock drift bound, so a fast follower clock elects a new leader inside it (breaks thesis 6.4.1; needs --reads lease --check-quorum --clock-drift)"
+            }
+            UnsafeSwitch::ConfigChangeWithoutNoop => {
+                "a new leader changes the membership before its own term's no-op commits, so two leaders' changes can form disjoint majorities (breaks thesis 4.1; needs --membership)"
+            }
+            UnsafeSwitch::TwoChangesAtOnce => {
+                "a second single-server change starts before the first commits, so old and new majorities need not overlap (breaks thesis 4.1; needs --membership)"
             }
         }
     }

@@ -67,6 +67,19 @@ pub fn payload_hash(payload: &Payload) -> u64 {
             h.u64(0);
         }
         Payload::Command(command) => hash_command(h.u64(1), command),
+        Payload::Config(membership) => {
+            h.u64(2);
+            for list in [
+                &membership.voters,
+                &membership.outgoing,
+                &membership.learners,
+            ] {
+                h.u64(list.len() as u64);
+                for &id in list {
+                    h.u64(id);
+                }
+            }
+        }
     }
     h.finish()
 }

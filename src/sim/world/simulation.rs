@@ -875,7 +875,7 @@ impl Simulation {
                 .iter()
                 .filter_map(|e| match &e.payload {
                     Payload::Command(c) => Some((c.client, c.request)),
-                    Payload::Noop => None,
+                    Payload::Noop | Payload::Config(_) => None,
                 })
                 .collect();
             for &(client, request) in &acked {

@@ -1,0 +1,283 @@
+//! Changing the membership one server at a time (thesis §4.1-4.2).
+//!
+//! A change is a log entry holding the whole new configuration, and every
+//! server uses it as soon as it is in its log (§4.1). Adding or removing one
+//! voter at a time keeps every majority of the old configuration
+//! overlapping every majority of the new, so no two leaders can be elected
+//! in one term by the two. That holds only with two rules:
+//! * one change at a time: the next waits until the last is committed;
+//! * a new leader changes nothing until an entry of its own term is
+//!   committed. Without this rule (added after the dissertation), a leader
+//!   whose log lacks an uncommitted change of an earlier leader can commit
+//!   a change of its own, and the two changes, each one server from the
+//!   configuration they started from, can differ by two.
+//!
+//! A new server joins as a learner and is promoted once it has caught up
+//! (§4.2.1); a leader removed from the configuration steps down once the
+//! change is committed (§4.2.2).
+
+use super::command::Payload;
+use super::config::MAX_MEMBERS;
+use super::log::Entry;
+use super::membership::Membership;
+use super::node::{RaftNode, Role};
+use super::output::Output;
+use super::progress::Progress;
+use super::types::{LogIndex, NodeId, Time};
+use super::unsafe_switches::UnsafeSwitch;
+use std::fmt;
+use std::rc::Rc;
+
+/// One single-server change of the membership.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigChange {
+    /// A new server receives the log without a vote (§4.2.1). The leader
+    /// promotes it on its own once it has caught up.
+    AddLearner(NodeId),
+    /// A learner becomes a voter.
+    Promote(NodeId),
+    /// A voter or learner leaves the cluster.
+    Remove(NodeId),
+}
+
+/// Why a leader refused a change; nothing was appended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeRefused {
+    /// Only a leader changes the membership.
+    NotLeader,
+    /// The change at this index is not committed yet (one at a time).
+    ChangePending(LogIndex),
+    /// No entry of the leader's own term is committed yet.
+    OwnTermNotCommitted,
+    /// The server is in the configuration already.
+    AlreadyMember(NodeId),
+    /// The server is not in the configuration.
+    NotMember(NodeId),
+    /// Only a learner can be promoted.
+    NotALearner(NodeId),
+    /// The cluster would have no voter left.
+    LastVoter(NodeId),
+    /// The configuration holds as many servers as a server can track.
+    Full,
+}
+
+impl fmt::Display for ChangeRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChangeRefused::NotLeader => write!(f, "only the leader changes the membership"),
+            ChangeRefused::ChangePending(index) => {
+                write!(f, "the change at index {index} is not committed yet")
+            }
+            ChangeRefused::OwnTermNotCommitted => {
+                write!(
+                    f,
+                    "the new leader has not committed an entry of its term yet"
+                )
+            }
+            ChangeRefused::AlreadyMember(id) => write!(f, "n{id} is in the cluster already"),
+            ChangeRefused::NotMember(id) => write!(f, "n{id} is not in the cluster"),
+            ChangeRefused::NotALearner(id) => write!(f, "n{id} is not a learner"),
+            ChangeRefused::LastVoter(id) => write!(f, "n{id} is the last voter"),
+            ChangeRefused::Full => write!(f, "the cluster has {MAX_MEMBERS} servers"),
+        }
+    }
+}
+
+/// A learner's current round of replication (§4.2.1): the leader's last
+/// index when the round began, and when it began. A round that ends within
+/// an election timeout shows the learner keeps up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatchUp {
+    round_end: LogIndex,
+    started: Time,
+}
+
+impl RaftNode {
+    /// As leader, append the configuration that `change` makes of the one in
+    /// use, and start replicating it. Returns the entry's index.
+    pub fn propose_change(
+        &mut self,
+        now: Time,
+        change: ConfigChange,
+        out: &mut Output,
+    ) -> Result<LogIndex, ChangeRefused> {
+        let next = self.changed_membership(change)?;
+        let mut index = 0;
+        self.input(out, |node, out| {
+            index = node.append_membership(now, next, out);
+        });
+        Ok(index)
+    }
+
+    /// The configuration after `change`, if the leader may make it now.
+    fn changed_membership(&self, change: ConfigChange) -> Result<Membership, ChangeRefused> {
+        let switches = self.config.unsafe_switches;
+        if self.role != Role::Leader {
+            return Err(ChangeRefused::NotLeader);
+        }
+        if self.membership_index > self.commit_index
+            && !switches.is_on(UnsafeSwitch::TwoChangesAtOnce)
+        {
+            return Err(ChangeRefused::ChangePending(self.membership_index));
+        }
+        if !self.own_term_committed() && !switches.is_on(UnsafeSwitch::ConfigChangeWithoutNoop) {
+            return Err(ChangeRefused::OwnTermNotCommitted);
+        }
+        let mut next = self.membership.clone();
+        match change {
+            ConfigChange::AddLearner(id) if next.contains(id) => {
+                return Err(ChangeRefused::AlreadyMember(id))
+            }
+            ConfigChange::AddLearner(_) if next.servers().len() >= MAX_MEMBERS => {
+                return Err(ChangeRefused::Full)
+            }
+            ConfigChange::AddLearner(id) => insert(&mut next.learners, id),
+            ConfigChange::Promote(id) if !next.is_learner(id) => {
+                return Err(ChangeRefused::NotALearner(id))
+            }
+            ConfigChange::Promote(id) => {
+                next.learners.retain(|&l| l != id);
+                insert(&mut next.voters, id);
+            }
+            ConfigChange::Remove(id) if !next.contains(id) => {
+                return Err(ChangeRefused::NotMember(id))
+            }
+            ConfigChange::Remove(id) if next.voters == [id] => {
+                return Err(ChangeRefused::LastVoter(id))
+            }
+            ConfigChange::Remove(id) => {
+                next.voters.retain(|&v| v != id);
+                next.learners.retain(|&l| l != id);
+            }
+        }
+        Ok(next)
+    }
+
+    fn append_membership(&mut self, now: Time, next: Membership, out: &mut Output) -> LogIndex {
+        let entry = Entry {
+            term: self.current_term(),
+            payload: Payload::Config(Rc::new(next)),
+        };
+        let index = self.append_to_log(entry, out);
+        self.start_catch_up(now);
+        self.send_append_to_all(out);
+        index
+    }
+
+    /// Use the latest configuration in the log, else the starting one: at
+    /// start, after a restart and when a truncation removed the entry in use.
+    pub(super) fn refresh_membership(&mut self) {
+        let log = self.log();
+        let latest = (1..=log.last_index())
+            .rev()
+            .find_map(|i| match &log.entry(i)?.payload {
+                Payload::Config(m) => Some((i, m.clone())),
+                _ => None,
+            });
+        match latest {
+            Some((index, membership)) => self.adopt_membership(index, &membership),
+            None => {
+                let first = Membership::of_voters(self.config.members.iter().copied());
+                self.adopt_membership(0, &first)
+            }
+        }
+    }
+
+    /// Use `membership`, held at `index` (0: the starting one). A leader
+    /// starts replicating to new servers and stops for removed ones.
+    pub(super) fn adopt_membership(&mut self, index: LogIndex, membership: &Membership) {
+        self.membership = membership.clone();
+        self.membership_index = index;
+        self.peers = membership.servers();
+        self.peers.retain(|&p| p != self.id);
+        if self.role != Role::Leader {
+            return;
+        }
+        let last = self.log().last_index();
+        for &peer in &self.peers {
+            if !self.progress.contains_key(&peer) {
+                self.progress.insert(peer, Progress::new(last));
+            }
+        }
+        let gone: Vec<NodeId> = self
+            .progress
+            .keys()
+            .copied()
+            .filter(|p| !membership.contains(*p))
+            .collect();
+        for peer in gone {
+            self.progress.remove(&peer);
+            self.catch_up.remove(&peer);
+        }
+    }
+
+    /// After a truncation: if it removed the configuration in use, fall
+    /// back to the latest one left (§4.1: the configuration is the latest
+    /// in the log, committed or not).
+    pub(super) fn membership_truncated(&mut self, from: LogIndex) {
+        if self.membership_index >= from {
+            self.refresh_membership();
+        }
+    }
+
+    /// §4.2.2: a leader not in the configuration it committed steps down.
+    pub(super) fn step_down_if_removed(&mut self, now: Time) {
+        if self.role == Role::Leader
+            && self.commit_index >= self.membership_index
+            && !self.membership.is_voter(self.id)
+        {
+            let term = self.current_term();
+            self.become_follower(now, term, None);
+        }
+    }
+
+    /// Leader: a round of replication starts for every learner not yet in
+    /// one (on taking office, and when a learner is added).
+    pub(super) fn start_catch_up(&mut self, now: Time) {
+        let round_end = self.log().last_index();
+        for &id in &self.membership.learners {
+            if !self.catch_up.contains_key(&id) {
+                let round = CatchUp {
+                    round_end,
+                    started: now,
+                };
+                self.catch_up.insert(id, round);
+            }
+        }
+    }
+
+    /// Leader: `learner` acknowledged up to `match_index`. A round that ended
+    /// within an election timeout means the learner keeps up, and it is
+    /// promoted as soon as a change may start; a slower one starts another
+    /// round (§4.2.1).
+    pub(super) fn advance_catch_up(&mut self, now: Time, learner: NodeId, out: &mut Output) {
+        let Some(round) = self.catch_up.get(&learner).copied() else {
+            return;
+        };
+        if self.progress.get(&learner).map_or(0, |p| p.match_index) < round.round_end {
+            return;
+        }
+        let quick = now - round.started <= self.config.timing.election_timeout_min;
+        if !quick {
+            let round_end = self.log().last_index();
+            self.catch_up.insert(
+                learner,
+                CatchUp {
+                    round_end,
+                    started: now,
+                },
+            );
+            return;
+        }
+        if let Ok(next) = self.changed_membership(ConfigChange::Promote(learner)) {
+            self.catch_up.remove(&learner);
+            self.append_membership(now, next, out);
+        }
+    }
+}
+
+fn insert(ids: &mut Vec<NodeId>, id: NodeId) {
+    if let Err(at) = ids.binary_search(&id) {
+        ids.insert(at, id);
+    }
+}

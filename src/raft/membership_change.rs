@@ -101,7 +101,7 @@ impl RaftNode {
         change: ConfigChange,
         out: &mut Output,
     ) -> Result<LogIndex, ChangeRefused> {
-        let next = self.changed_membership(change)?;
+        let next = self.check_change(change)?;
         let mut index = 0;
         self.input(out, |node, out| {
             index = node.append_membership(now, next, out);
@@ -109,8 +109,9 @@ impl RaftNode {
         Ok(index)
     }
 
-    /// The configuration after `change`, if the leader may make it now.
-    fn changed_membership(&self, change: ConfigChange) -> Result<Membership, ChangeRefused> {
+    /// The configuration after `change`, if this server, as leader, may
+    /// make it now; changes nothing.
+    pub fn check_change(&self, change: ConfigChange) -> Result<Membership, ChangeRefused> {
         let switches = self.config.unsafe_switches;
         if self.role != Role::Leader {
             return Err(ChangeRefused::NotLeader);
@@ -199,15 +200,20 @@ impl RaftNode {
                 self.progress.insert(peer, Progress::new(last));
             }
         }
-        let gone: Vec<NodeId> = self
-            .progress
-            .keys()
-            .copied()
-            .filter(|p| !membership.contains(*p))
-            .collect();
-        for peer in gone {
+        let gone = self.progress.keys().copied();
+        self.leaving = gone.filter(|p| !membership.contains(*p)).collect();
+        for peer in &self.leaving {
+            self.catch_up.remove(peer);
+        }
+    }
+
+    /// Leader, once its latest change is committed: a last AppendEntries
+    /// tells each removed server so (its commit index passes its removal),
+    /// and the leader stops replicating to it.
+    fn release_leaving(&mut self, out: &mut Output) {
+        for peer in std::mem::take(&mut self.leaving) {
+            self.send_append(peer, out);
             self.progress.remove(&peer);
-            self.catch_up.remove(&peer);
         }
     }
 
@@ -220,12 +226,29 @@ impl RaftNode {
         }
     }
 
-    /// §4.2.2: a leader not in the configuration it committed steps down.
-    pub(super) fn step_down_if_removed(&mut self, now: Time) {
-        if self.role == Role::Leader
-            && self.commit_index >= self.membership_index
-            && !self.membership.is_voter(self.id)
-        {
+    /// Whether this server starts elections. A voter does. A learner, or a
+    /// server not yet told it joined, stays quiet, and so does one whose
+    /// removal it knows is committed: it would only disrupt (thesis
+    /// §4.2.3). A server removed by a change it cannot know committed
+    /// still stands, counting only the new configuration's votes: it may
+    /// be the leader that appended its own removal and crashed, whose
+    /// longer log the remaining servers need. Found by a sweep (seed 561,
+    /// 5 servers): with it quiet, the others waited forever for its vote.
+    pub(super) fn may_stand(&self) -> bool {
+        let removal_uncommitted = self.commit_index < self.membership_index;
+        self.membership.is_voter(self.id)
+            || removal_uncommitted && !self.membership.is_learner(self.id)
+    }
+
+    /// Leader, as its commit index moves: once its latest change is
+    /// committed, removed servers are told and let go, and a leader not in
+    /// the configuration steps down (§4.2.2).
+    pub(super) fn change_committed(&mut self, now: Time, out: &mut Output) {
+        if self.role != Role::Leader || self.commit_index < self.membership_index {
+            return;
+        }
+        self.release_leaving(out);
+        if !self.membership.is_voter(self.id) {
             let term = self.current_term();
             self.become_follower(now, term, None);
         }
@@ -269,7 +292,7 @@ impl RaftNode {
             );
             return;
         }
-        if let Ok(next) = self.changed_membership(ConfigChange::Promote(learner)) {
+        if let Ok(next) = self.check_change(ConfigChange::Promote(learner)) {
             self.catch_up.remove(&learner);
             self.append_membership(now, next, out);
         }

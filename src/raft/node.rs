@@ -119,6 +119,10 @@ pub struct RaftNode {
     /// Every other server of `membership`, in id order: whom a leader
     /// replicates to and a candidate asks for votes.
     pub(super) peers: Vec<NodeId>,
+    /// Leader only: servers its latest change removed, still sent the log
+    /// until that change commits, so that they learn they are out and stay
+    /// quiet (thesis §4.2.3).
+    pub(super) leaving: Vec<NodeId>,
     /// Leader only: the learners catching up, each in its current round
     /// of replication (thesis §4.2.1).
     pub(super) catch_up: VecMap<NodeId, CatchUp>,
@@ -168,6 +172,7 @@ impl RaftNode {
             membership: Membership::default(),
             membership_index: 0,
             peers: Vec::new(),
+            leaving: Vec::new(),
             catch_up: VecMap::new(),
             rng,
         };
@@ -400,9 +405,7 @@ impl RaftNode {
     /// The election timer fired (§5.2): an election, or with PreVote on, a
     /// pre-vote that may lead to one (thesis §9.6).
     fn election_timeout(&mut self, now: Time, out: &mut Output) {
-        // Only a voter stands: a learner, a server not yet told it joined,
-        // or one removed stays quiet (etcd's `promotable`, thesis §4.2.3).
-        if !self.membership.is_voter(self.id) {
+        if !self.may_stand() {
             return self.reset_election_deadline(now);
         }
         if self.config.pre_vote {
@@ -442,6 +445,7 @@ impl RaftNode {
         }
         self.votes.clear();
         self.progress.clear();
+        self.leaving.clear();
         self.catch_up.clear();
         self.transfer = None;
         if was_leader || leader.is_some() {
@@ -469,10 +473,12 @@ impl RaftNode {
         self.peers.iter().copied()
     }
 
-    /// The `i`th server other than this one, for loops that send while
-    /// mutating `self`.
+    /// The `i`th server other than this one that a leader replicates to
+    /// (the servers leaving last), for loops that send while mutating
+    /// `self`.
     pub(super) fn peer_at(&self, i: usize) -> Option<NodeId> {
-        self.peers.get(i).copied()
+        let leaving = i.checked_sub(self.peers.len()).map(|j| self.leaving.get(j));
+        leaving.unwrap_or(self.peers.get(i)).copied()
     }
 
     pub(super) fn send(&self, to: NodeId, message: Message, out: &mut Output) {

@@ -267,7 +267,7 @@ impl RaftNode {
         {
             self.commit_index = majority_index;
             self.apply_committed(out);
-            self.step_down_if_removed(now);
+            self.change_committed(now, out);
         }
     }
 

@@ -13,8 +13,8 @@ pub mod world;
 pub use check::{history, invariants, linearizability};
 pub use format::{action_record, decimal, legacy_link, link, scenario, stable_hash, trace};
 pub use world::{
-    action, availability, clocks, config, disk, fault_model, held_links, nemesis, network,
-    node_status, reads_served, run, simulation, stale_deliveries, workload,
+    action, availability, clocks, config, disk, fault_model, held_links, membership, nemesis,
+    network, node_status, reads_served, run, simulation, stale_deliveries, workload,
 };
 
 pub use action::Action;

@@ -88,7 +88,7 @@ pub struct RunArgs {
     // The scenario decides the run: options it would silently override are
     // refused rather than ignored.
     #[arg(long, value_name = "FILE",
-          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions", "transfers", "reads", "clock_drift", "bound_clients",
+          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions", "transfers", "membership", "reads", "clock_drift", "bound_clients",
                                 "clients", "rate", "unsafe_switches"])]
     pub scenario: Option<String>,
     /// Print the summary as one JSON object instead of text
@@ -146,6 +146,11 @@ pub struct Common {
     /// other server (thesis 3.10)
     #[arg(long)]
     pub transfers: bool,
+    /// With --faults all or partial, membership changes too: in one strike
+    /// of ten the nemesis adds a server (as a learner, promoted once caught
+    /// up) or removes a random one, the leader included (thesis 4.2)
+    #[arg(long)]
+    pub membership: bool,
     /// How reads are answered (thesis 6.4): through the log, by ReadIndex,
     /// from a lease (safe only with --check-quorum and clocks within
     /// --clock-drift), or locally (not linearizable)
@@ -346,6 +351,9 @@ fn options(c: Common, bench: bool) -> Options {
     }
     if c.transfers {
         config.nemesis.transfers = 0.1;
+    }
+    if c.membership {
+        config.nemesis.membership_changes = 0.1;
     }
     if c.disk_faults {
         config = config.with_disk_faults();

@@ -140,6 +140,7 @@ pub fn print_report(r: &RunReport) {
     );
     println!("trace hash: {:016x}", r.trace_hash);
     print_disk_faults(std::slice::from_ref(r));
+    print_membership_changes(std::slice::from_ref(r));
     println!("verdict: {}", verdict(r));
 }
 
@@ -173,6 +174,7 @@ pub fn failure_reason(r: &RunReport) -> String {
 
 pub fn print_sweep(reports: &[RunReport], wall: Duration) {
     print_disk_faults(reports);
+    print_membership_changes(reports);
     let events: u64 = reports.iter().map(|r| r.events).sum();
     let safety: u64 = reports.iter().map(|r| r.violation_count).sum();
     let nonlinearizable = reports.iter().filter(|r| !r.linearizable()).count() as u64;
@@ -220,6 +222,21 @@ fn print_disk_faults(reports: &[RunReport]) {
         .sum();
     if crashes + torn > 0 {
         println!("disk faults: {crashes} crashes lost unsynced writes, {torn} torn records dropped by checksum");
+    }
+}
+
+/// With `--membership`: how many servers were added and removed, in all
+/// and per simulated hour (nothing when none).
+fn print_membership_changes(reports: &[RunReport]) {
+    let added: u64 = reports.iter().map(|r| r.membership_changes.added).sum();
+    let removed: u64 = reports.iter().map(|r| r.membership_changes.removed).sum();
+    let hours = reports.iter().map(|r| r.end_time).sum::<u64>() as f64 / 3.6e9;
+    if added + removed > 0 {
+        println!(
+            "membership changes: {added} servers added, {removed} removed ({:.0} and {:.0} per simulated hour)",
+            added as f64 / hours,
+            removed as f64 / hours
+        );
     }
 }
 

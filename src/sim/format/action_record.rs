@@ -131,6 +131,10 @@ pub enum ActionName {
     Clock,
     /// `drift`: [`Action::SetDriftBound`].
     Drift,
+    /// `add_server`: [`Action::AddServer`].
+    AddServer,
+    /// `remove_server`: [`Action::RemoveServer`].
+    RemoveServer,
 }
 
 /// Which key-value operation a client action performs.
@@ -248,6 +252,8 @@ impl From<&Action> for ActionRecord {
                 ppm: Some(ppm as i64),
                 ..Self::named(N::Drift)
             },
+            Action::AddServer => Self::named(N::AddServer),
+            Action::RemoveServer(node) => Self::on(N::RemoveServer, node),
             Action::SetRaft(o) => ActionRecord {
                 pre_vote: Some(o.pre_vote),
                 check_quorum: Some(o.check_quorum),
@@ -351,6 +357,8 @@ impl TryFrom<ActionRecord> for Action {
                 }
                 ppm => Action::SetDriftBound(ppm as u64),
             },
+            N::AddServer => Action::AddServer,
+            N::RemoveServer => Action::RemoveServer(node(r.node)?),
         })
     }
 }
@@ -410,6 +418,8 @@ impl ActionName {
             N::Reads => "reads",
             N::Clock => "clock",
             N::Drift => "drift",
+            N::AddServer => "add_server",
+            N::RemoveServer => "remove_server",
         }
     }
 }

@@ -88,7 +88,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
     let mut node = || rng.range_inclusive(1, nodes);
     let (a, b) = (node(), node());
     let b = if a == b { a % nodes + 1 } else { b };
-    match rng.index(24) {
+    match rng.index(26) {
         0 => Action::Stop(a),
         1 => Action::Resume(a),
         2 => Action::ResumeAll,
@@ -123,6 +123,8 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
         },
         19 => Action::TransferLeadership(a),
         23 => Action::SetDriftBound(rng.range_inclusive(0, 500_000)),
+        24 => Action::AddServer,
+        25 => Action::RemoveServer(a),
         18 => Action::SetRaft(crate::sim::config::RaftOptions {
             pre_vote: rng.index(2) == 0,
             check_quorum: rng.index(2) == 0,

@@ -366,8 +366,10 @@ impl Scenario {
         self.check_limits()?;
         self.config().validate()?;
         let sim = Simulation::new(self.config())?;
+        let mut servers = sim.server_count();
         for (i, (_, action)) in self.actions.iter().enumerate() {
-            sim.validate_action(action)
+            servers += (action == &Action::AddServer) as u64;
+            sim.validate_action_among(action, servers)
                 .map_err(|e| format!("action {}: {e}", i + 1))?;
         }
         Ok(())

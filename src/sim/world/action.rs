@@ -102,6 +102,12 @@ pub enum Action {
     /// election timeout (thesis §6.4.1). The clocks themselves do not
     /// change; a clock already past the new bound breaks the lease.
     SetDriftBound(u64),
+    /// A new server joins: it gets the next unused id, and the leader adds
+    /// it as a learner, to promote it once it has caught up (thesis
+    /// §4.2.1).
+    AddServer,
+    /// The leader removes this server from the cluster (thesis §4.2).
+    RemoveServer(NodeId),
 }
 
 impl Action {
@@ -116,7 +122,9 @@ impl Action {
             Action::ClientRequest { to, .. } | Action::ClientRead { to, .. } => {
                 to.iter().copied().collect()
             }
-            Action::Deafen(n) | Action::TransferLeadership(n) => vec![*n],
+            Action::Deafen(n) | Action::TransferLeadership(n) | Action::RemoveServer(n) => {
+                vec![*n]
+            }
             Action::SetClockRate { node, .. } => vec![*node],
             Action::ReachOnly { node, peers } => [*node].iter().chain(peers).copied().collect(),
             _ => Vec::new(),
@@ -151,6 +159,8 @@ impl fmt::Display for Action {
             Action::ReachOnly { node, peers } => write!(f, "{node} reaches only {peers:?}"),
             Action::SetReads(path) => write!(f, "reads by {}", path.name()),
             Action::SetDriftBound(ppm) => write!(f, "drift bound {ppm} ppm"),
+            Action::AddServer => write!(f, "add a server"),
+            Action::RemoveServer(n) => write!(f, "remove server {n}"),
             Action::ClientRead {
                 to: Some(n),
                 key,

@@ -11,7 +11,13 @@ use crate::sim::trace::TraceEvent;
 impl Simulation {
     /// Checks an action against this cluster without doing it.
     pub fn validate_action(&self, action: &Action) -> Result<(), String> {
-        let n = self.config.nodes;
+        self.validate_action_among(action, self.server_count())
+    }
+
+    /// As [`Simulation::validate_action`], in a cluster that will have
+    /// created `n` servers by the time the action runs (a scenario's
+    /// actions after an `AddServer` may name the server it adds).
+    pub fn validate_action_among(&self, action: &Action, n: u64) -> Result<(), String> {
         if let Some(bad) = action.nodes().into_iter().find(|&id| id == 0 || id > n) {
             return Err(format!("there is no node {bad}: nodes are 1..={n}"));
         }
@@ -62,14 +68,14 @@ impl Simulation {
             Action::Stop(id) => self.stop(id),
             Action::Resume(id) => self.resume(id),
             Action::ResumeAll => {
-                for id in 1..=self.config.nodes {
+                for id in 1..=self.server_count() {
                     self.resume(id);
                 }
             }
             Action::Restart(id) => self.restart(id),
             Action::ForceTimeout(id) => self.force_timeout(id),
             Action::Partition(groups) => {
-                let all: Vec<NodeId> = (1..=self.config.nodes).collect();
+                let all: Vec<NodeId> = (1..=self.server_count()).collect();
                 self.network.partition(&groups, &all);
                 self.release_held();
             }
@@ -97,20 +103,20 @@ impl Simulation {
             Action::AlignTimers => self.align_timers(),
             Action::SpreadTimers => self.spread_timers(),
             Action::Deafen(id) => {
-                for from in (1..=self.config.nodes).filter(|&n| n != id) {
+                for from in (1..=self.server_count()).filter(|&n| n != id) {
                     self.network.cut(from, id);
                 }
             }
             Action::SetRaft(options) => self.set_raft(options),
             Action::SetReads(path) => {
                 self.config.reads.path = path;
-                for id in 1..=self.config.nodes {
+                for id in 1..=self.server_count() {
                     self.server_mut(id).node.set_reads(path);
                 }
             }
             Action::SetDriftBound(ppm) => {
                 self.config.reads.clock_drift_ppm = ppm;
-                for id in 1..=self.config.nodes {
+                for id in 1..=self.server_count() {
                     self.server_mut(id).node.set_drift_bound(ppm);
                 }
             }
@@ -120,8 +126,10 @@ impl Simulation {
                 self.rearm_timer(node);
             }
             Action::TransferLeadership(target) => self.transfer_leadership(target),
+            Action::AddServer => self.add_server(),
+            Action::RemoveServer(id) => self.remove_server(id),
             Action::ReachOnly { node, peers } => {
-                let others = (1..=self.config.nodes).filter(|n| *n != node && !peers.contains(n));
+                let others = (1..=self.server_count()).filter(|n| *n != node && !peers.contains(n));
                 for other in others.collect::<Vec<_>>() {
                     self.network.cut(node, other);
                     self.network.cut(other, node);
@@ -156,6 +164,7 @@ impl Simulation {
     pub(super) fn validate_moment(&self, action: &Action) -> Result<(), String> {
         match *action {
             Action::TransferLeadership(target) => self.validate_transfer(target),
+            Action::AddServer | Action::RemoveServer(_) => self.validate_change(action),
             _ => Ok(()),
         }
     }
@@ -188,7 +197,7 @@ impl Simulation {
     /// server restarted later.
     fn set_raft(&mut self, options: crate::sim::config::RaftOptions) {
         self.config.raft = options;
-        for id in 1..=self.config.nodes {
+        for id in 1..=self.server_count() {
             let now = self.node_time(id);
             let node = &mut self.server_mut(id).node;
             node.set_mechanisms(now, options.pre_vote, options.check_quorum);

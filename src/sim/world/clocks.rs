@@ -81,6 +81,14 @@ impl Clocks {
         }
     }
 
+    /// Clocks up to server `id`'s, the new ones on real time: for a server
+    /// that joins while the cluster runs.
+    pub fn cover(&mut self, id: NodeId) {
+        if self.clocks.len() < id as usize {
+            self.clocks.resize(id as usize, Clock::default());
+        }
+    }
+
     /// Server `id`'s clock.
     pub fn of(&self, id: NodeId) -> &Clock {
         &self.clocks[id as usize - 1]

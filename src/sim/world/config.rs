@@ -221,8 +221,9 @@ impl SimConfig {
             ),
             (
                 (0.0..=1.0).contains(&self.nemesis.partial_partitions)
-                    && (0.0..=1.0).contains(&self.nemesis.transfers),
-                "partial partitions and transfers must be shares 0..=1".into(),
+                    && (0.0..=1.0).contains(&self.nemesis.transfers)
+                    && (0.0..=1.0).contains(&self.nemesis.membership_changes),
+                "partial partitions, transfers and membership changes must be shares 0..=1".into(),
             ),
             (
                 self.reads.clock_drift_ppm <= MAX_DRIFT_PPM as u64,

@@ -12,6 +12,7 @@ pub mod config;
 pub mod disk;
 pub mod fault_model;
 pub mod held_links;
+pub mod membership;
 pub mod nemesis;
 pub mod network;
 pub mod node_status;

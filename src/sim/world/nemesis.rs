@@ -6,8 +6,13 @@ use crate::sim::action::Action;
 
 /// What the nemesis sees of the cluster when it picks a fault.
 pub struct ClusterView<'a> {
-    /// Every server of the cluster.
+    /// Every server of the run, removed ones included.
     pub nodes: &'a [NodeId],
+    /// The servers of the leader's configuration (empty without a leader).
+    pub members: &'a [NodeId],
+    /// Whether another server may still be added (ids left, room in the
+    /// configuration).
+    pub may_add: bool,
     /// The servers stopped now.
     pub stopped: &'a [NodeId],
     /// The running leader of the highest term, if any.
@@ -47,6 +52,9 @@ pub struct NemesisConfig {
     /// rate, within the run's drift bound. 0 by default; only drawn when
     /// clocks drift.
     pub clock_changes: f64,
+    /// The share of strikes, 0..=1, that add a server or remove a random
+    /// one, the leader included (thesis §4.2). 0 by default.
+    pub membership_changes: f64,
 }
 
 impl Default for NemesisConfig {
@@ -58,6 +66,7 @@ impl Default for NemesisConfig {
             partial_partitions: 0.0,
             transfers: 0.0,
             clock_changes: 0.0,
+            membership_changes: 0.0,
         }
     }
 }
@@ -77,20 +86,23 @@ pub struct Nemesis {
     partial_rng: Rng,
     /// For clock rate changes: a stream apart, for the same reason.
     clock_rng: Rng,
+    /// For membership changes: a stream apart, for the same reason.
+    membership_rng: Rng,
 }
 
 impl Nemesis {
     /// A nemesis drawing from `rngs`: the main stream, then those for
     /// crashes during writes, partial partitions and transfers, and clock
-    /// changes, each a stream of its own.
-    pub fn new(config: NemesisConfig, rngs: [Rng; 4]) -> Self {
-        let [rng, write_rng, partial_rng, clock_rng] = rngs;
+    /// changes, and membership changes, each a stream of its own.
+    pub fn new(config: NemesisConfig, rngs: [Rng; 5]) -> Self {
+        let [rng, write_rng, partial_rng, clock_rng, membership_rng] = rngs;
         Nemesis {
             config,
             rng,
             write_rng,
             partial_rng,
             clock_rng,
+            membership_rng,
         }
     }
 
@@ -120,6 +132,10 @@ impl Nemesis {
         let changes = self.config.clock_changes;
         if bound > 0 && changes > 0.0 && self.clock_rng.chance(changes) {
             return self.clock_change(view, bound);
+        }
+        let changes = self.config.membership_changes;
+        if view.leader.is_some() && changes > 0.0 && self.membership_rng.chance(changes) {
+            return self.membership_change(view);
         }
         if let Some(leader) = view.leader {
             let transfers = self.config.transfers;
@@ -168,6 +184,18 @@ impl Nemesis {
             10 => Action::ForceTimeout(pick(&mut self.rng)),
             _ => Action::Heal,
         }
+    }
+
+    /// Add a server or remove a random member, the leader included; the
+    /// cluster stays between two and nine servers as far as ids allow.
+    fn membership_change(&mut self, view: &ClusterView) -> Action {
+        let rng = &mut self.membership_rng;
+        let members = view.members;
+        let add = members.len() <= 2 || rng.chance(0.5);
+        if view.may_add && add || members.is_empty() {
+            return Action::AddServer;
+        }
+        Action::RemoveServer(members[rng.index(members.len())])
     }
 
     /// A clock at the edge of the bound, where it does the most harm to a

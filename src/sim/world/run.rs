@@ -8,6 +8,7 @@ use crate::sim::disk::DiskFaultCounts;
 use crate::sim::history::Outcome;
 use crate::sim::invariants::Violation;
 use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
+use crate::sim::membership::MembershipChanges;
 use crate::sim::reads_served::ReadsServed;
 use crate::sim::simulation::Simulation;
 use crate::sim::stale_deliveries::StaleDeliveries;
@@ -85,6 +86,10 @@ pub struct RunReport {
     /// Messages from an earlier term delivered to a server, by kind,
     /// liveness phase included.
     pub stale_deliveries: StaleDeliveries,
+    /// Servers the nemesis or the actions added and removed (absent from
+    /// JSON when none).
+    #[serde(skip_serializing_if = "MembershipChanges::is_zero")]
+    pub membership_changes: MembershipChanges,
     /// How much of the fault phase a leader could commit.
     pub availability: Availability,
     /// Acknowledged reads by what answered them (absent from JSON when
@@ -263,6 +268,7 @@ fn report(
         liveness,
         disk_faults: sim.disk_faults(),
         stale_deliveries: *sim.stale_deliveries(),
+        membership_changes: sim.membership_changes(),
         availability,
         reads_served: ReadsServed::of(history.iter()),
     }

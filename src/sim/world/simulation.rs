@@ -118,6 +118,8 @@ pub struct Simulation {
     /// The read path each of the user's reads asked for, by client (each
     /// user request is its own client), when not the cluster's.
     pub(super) read_paths: VecMap<ClientId, ReadPath>,
+    /// Servers added and removed so far.
+    pub(super) membership_changes: crate::sim::membership::MembershipChanges,
 }
 
 /// Names of the random streams derived from the seed.
@@ -137,6 +139,8 @@ const NEMESIS_PARTIAL_STREAM: u64 = 7;
 const CLOCK_STREAM: u64 = 8;
 /// The nemesis's clock rate changes: a stream of their own.
 const NEMESIS_CLOCK_STREAM: u64 = 9;
+/// The nemesis's membership changes: a stream of their own.
+const NEMESIS_MEMBERSHIP_STREAM: u64 = 10;
 
 /// The random stream of server `id` in its `incarnation`.
 pub(super) fn node_stream(seed: u64, id: NodeId, incarnation: u64) -> Rng {
@@ -174,6 +178,7 @@ impl Simulation {
                     NEMESIS_WRITE_STREAM,
                     NEMESIS_PARTIAL_STREAM,
                     NEMESIS_CLOCK_STREAM,
+                    NEMESIS_MEMBERSHIP_STREAM,
                 ]
                 .map(|stream| Rng::derive(seed, stream)),
             ),
@@ -187,22 +192,13 @@ impl Simulation {
             stale: StaleDeliveries::default(),
             clocks: Clocks::new(config.nodes),
             read_paths: VecMap::new(),
+            membership_changes: Default::default(),
             config,
         };
         sim.draw_clock_rates(Rng::derive(seed, CLOCK_STREAM));
         for id in 1..=sim.config.nodes {
-            let node = RaftNode::new(id, sim.core_config(), node_stream(seed, id, 0), 0);
-            sim.servers.push(Server {
-                node,
-                up: true,
-                incarnation: 0,
-                disk: Disk::new(),
-                timer_at: None,
-                last_state: None,
-                leader_logged: None,
-                inbox: VecDeque::new(),
-            });
-            sim.after_input(id);
+            sim.start_server(sim.core_config());
+            debug_assert_eq!(sim.servers.len() as NodeId, id);
         }
         for client in 1..=sim.config.workload.clients as ClientId {
             let at = sim.workload.next_issue_time(0, client);
@@ -228,7 +224,27 @@ impl Simulation {
         }
     }
 
-    fn core_config(&self) -> Config {
+    /// A brand new server with the next id, up, with an empty disk.
+    pub(super) fn start_server(&mut self, config: Config) -> NodeId {
+        let id = self.servers.len() as NodeId + 1;
+        self.clocks.cover(id);
+        let now = self.node_time(id);
+        let node = RaftNode::new(id, config, node_stream(self.config.seed, id, 0), now);
+        self.servers.push(Server {
+            node,
+            up: true,
+            incarnation: 0,
+            disk: Disk::new(),
+            timer_at: None,
+            last_state: None,
+            leader_logged: None,
+            inbox: VecDeque::new(),
+        });
+        self.after_input(id);
+        id
+    }
+
+    pub(super) fn core_config(&self) -> Config {
         Config {
             members: (1..=self.config.nodes).collect(),
             timing: self.config.timing,
@@ -432,7 +448,13 @@ impl Simulation {
 
     /// Schedules `action` at time `at` (not before now).
     pub fn schedule(&mut self, at: Time, action: Action) -> Result<(), String> {
-        self.validate_action(&action)?;
+        if let Err(e) = self.validate_action(&action) {
+            // It may name a server that an earlier scheduled action adds.
+            let adds = self.scheduled.iter();
+            let adds = adds.filter(|(_, a)| a == &Some(Action::AddServer)).count();
+            self.validate_action_among(&action, self.server_count() + adds as u64)
+                .map_err(|_| e)?;
+        }
         let key = self.seq;
         debug_assert!(self.scheduled.last().is_none_or(|(k, _)| *k < key));
         self.scheduled.push((key, Some(action)));
@@ -806,15 +828,23 @@ impl Simulation {
         if !self.nemesis.config.enabled {
             return;
         }
-        let nodes: Vec<NodeId> = (1..=self.config.nodes).collect();
+        let nodes: Vec<NodeId> = (1..=self.server_count()).collect();
         let stopped: Vec<NodeId> = self
             .servers
             .iter()
             .filter(|s| !s.up)
             .map(|s| s.node.id())
             .collect();
+        let leader = self.leader();
+        let members = leader.map_or(Vec::new(), |l| {
+            self.servers[l as usize - 1].node.membership().servers()
+        });
+        let may_add = self.server_count() < crate::sim::config::MAX_NODES
+            && members.len() < crate::sim::membership::MAX_CLUSTER;
         let view = ClusterView {
             nodes: &nodes,
+            members: &members,
+            may_add,
             stopped: &stopped,
             leader: self.leader(),
             partitioned: self.network.is_partitioned(),
@@ -843,11 +873,24 @@ impl Simulation {
         }
     }
 
-    /// A leader that every running server follows in its term, if there is one.
+    /// The servers of the leader's configuration (thesis §4.1), or every
+    /// server when there is no leader: removed servers are no longer
+    /// expected to follow or to apply.
+    pub fn members(&self) -> impl Iterator<Item = &Server> {
+        let membership = self
+            .leader()
+            .map(|l| self.servers[l as usize - 1].node.membership());
+        self.servers
+            .iter()
+            .filter(move |s| membership.is_none_or(|m| m.contains(s.node.id())))
+    }
+
+    /// A leader that every running server of its configuration follows in
+    /// its term, if there is one.
     pub fn stable_leader(&self) -> Option<NodeId> {
         let leader = self.leader()?;
         let term = self.server(leader)?.node.current_term();
-        let all_follow = self.servers.iter().all(|s| {
+        let all_follow = self.members().all(|s| {
             s.up && s.node.current_term() == term
                 && (s.node.id() == leader || s.node.leader_hint() == Some(leader))
         });
@@ -867,7 +910,7 @@ impl Simulation {
             .filter(|o| o.outcome == Outcome::Ok && !matches!(o.op, crate::raft::Op::Read { .. }))
             .map(|o| (o.client, o.request))
             .collect();
-        for server in &self.servers {
+        for server in self.members() {
             let applied: BTreeSet<(ClientId, RequestId)> = server
                 .node
                 .state_machine()

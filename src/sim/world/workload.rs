@@ -117,6 +117,11 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// Servers were added: clients may now pick any of 1..=`nodes`.
+    pub fn set_nodes(&mut self, nodes: u64) {
+        self.nodes = nodes;
+    }
+
     /// A workload with nothing issued yet, for a cluster of `nodes` servers,
     /// drawing from `rng`.
     pub fn new(config: WorkloadConfig, nodes: u64, rng: Rng) -> Self {

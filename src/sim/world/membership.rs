@@ -1,0 +1,100 @@
+//! Adding and removing servers while the cluster runs (thesis chapter 4).
+//!
+//! A new server gets the next unused id: ids are never reused, so a
+//! server's id names one disk and one history for the whole run. It starts
+//! with no configuration, hears of the cluster from the leader's log, and
+//! stays quiet until that log makes it a voter. A removed server keeps
+//! running, as one an operator has not shut down yet: Raft must keep it
+//! from disrupting the others (thesis §4.2.3).
+
+use crate::raft::{ConfigChange, NodeId};
+use crate::sim::action::Action;
+use crate::sim::config::MAX_NODES;
+use crate::sim::simulation::Simulation;
+
+/// How many membership changes the leader took on in a run: what shows
+/// that a sweep with `--membership` tested what it claims to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MembershipChanges {
+    /// Servers added (each as a learner, promoted by the leader later).
+    pub added: u64,
+    /// Servers removed, the leader included.
+    pub removed: u64,
+}
+
+impl MembershipChanges {
+    /// True when no change was made.
+    pub fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The most servers one configuration holds in the simulator (the
+/// playground draws up to nine).
+pub const MAX_CLUSTER: usize = 9;
+
+impl Simulation {
+    /// How many servers the run has created, removed ones included: ids
+    /// are 1..=this.
+    pub fn server_count(&self) -> u64 {
+        self.servers.len() as u64
+    }
+
+    /// How many servers were added and removed so far.
+    pub fn membership_changes(&self) -> MembershipChanges {
+        self.membership_changes
+    }
+
+    /// The change an `AddServer` or `RemoveServer` asks the leader for, if
+    /// it may make it now; a message saying why not otherwise.
+    pub(super) fn validate_change(&self, action: &Action) -> Result<(), String> {
+        let Some(leader) = self.leader() else {
+            return Err("there is no leader to change the membership".into());
+        };
+        let node = &self.servers[leader as usize - 1].node;
+        let change = match *action {
+            Action::AddServer if self.server_count() >= MAX_NODES => {
+                return Err(format!(
+                    "a run creates at most {MAX_NODES} servers: ids are never reused"
+                ));
+            }
+            Action::AddServer if node.membership().servers().len() >= MAX_CLUSTER => {
+                return Err(format!("a cluster has at most {MAX_CLUSTER} servers"));
+            }
+            Action::AddServer => ConfigChange::AddLearner(self.server_count() + 1),
+            Action::RemoveServer(id) => ConfigChange::Remove(id),
+            _ => return Ok(()),
+        };
+        node.check_change(change)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// A new server, then the leader's change that adds it as a learner.
+    pub(super) fn add_server(&mut self) {
+        let Some(leader) = self.leader() else {
+            return;
+        };
+        let mut config = self.core_config();
+        config.members.clear();
+        let id = self.start_server(config);
+        self.workload.set_nodes(self.server_count());
+        self.propose_change(leader, ConfigChange::AddLearner(id));
+        self.membership_changes.added += 1;
+    }
+
+    /// The leader's change that removes `id`.
+    pub(super) fn remove_server(&mut self, id: NodeId) {
+        if let Some(leader) = self.leader() {
+            self.propose_change(leader, ConfigChange::Remove(id));
+            self.membership_changes.removed += 1;
+        }
+    }
+
+    fn propose_change(&mut self, leader: NodeId, change: ConfigChange) {
+        self.input(leader, |node, now, out| {
+            // Checked just before by `validate_change`.
+            let _ = node.propose_change(now, change, out);
+        });
+    }
+}

@@ -1158,11 +1158,20 @@ impl Interpreter for Core {
             }
             "change" => {
                 let id = id_arg(&args, 1)?;
-                let change = match (args.take("add"), args.take("promote"), args.take("remove")) {
-                    (Some(n), None, None) => ConfigChange::AddLearner(node_id(&n)?),
-                    (None, Some(n), None) => ConfigChange::Promote(node_id(&n)?),
-                    (None, None, Some(n)) => ConfigChange::Remove(node_id(&n)?),
-                    _ => return Err("change needs one of add=, promote=, remove=".into()),
+                let replace = (args.take("replace"), args.take("with"));
+                let single = (args.take("add"), args.take("promote"), args.take("remove"));
+                let change = match (single, replace) {
+                    ((Some(n), None, None), (None, None)) => ConfigChange::AddLearner(node_id(&n)?),
+                    ((None, Some(n), None), (None, None)) => ConfigChange::Promote(node_id(&n)?),
+                    ((None, None, Some(n)), (None, None)) => ConfigChange::Remove(node_id(&n)?),
+                    ((None, None, None), (Some(old), Some(new))) => ConfigChange::Replace {
+                        remove: members(&old)?,
+                        add: members(&new)?,
+                    },
+                    _ => {
+                        let forms = "add=N, promote=N, remove=N or replace=A,B with=C,D";
+                        return Err(format!("change needs one of {forms}"));
+                    }
                 };
                 args.done()?;
                 let mut refused = None;

@@ -28,8 +28,8 @@ use super::unsafe_switches::UnsafeSwitch;
 use std::fmt;
 use std::rc::Rc;
 
-/// One single-server change of the membership.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// One change of the membership.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigChange {
     /// A new server receives the log without a vote (§4.2.1). The leader
     /// promotes it on its own once it has caught up.
@@ -38,6 +38,15 @@ pub enum ConfigChange {
     Promote(NodeId),
     /// A voter or learner leaves the cluster.
     Remove(NodeId),
+    /// Any change of the voters at once, through joint consensus (thesis
+    /// §4.3, `joint_consensus.rs`): the new servers join as learners, and
+    /// once they have caught up the cluster moves to C_old,new, then C_new.
+    Replace {
+        /// Voters that leave.
+        remove: Vec<NodeId>,
+        /// New servers that become voters.
+        add: Vec<NodeId>,
+    },
 }
 
 /// Why a leader refused a change; nothing was appended.
@@ -101,17 +110,20 @@ impl RaftNode {
         change: ConfigChange,
         out: &mut Output,
     ) -> Result<LogIndex, ChangeRefused> {
-        let next = self.check_change(change)?;
+        let next = self.check_change(&change)?;
         let mut index = 0;
         self.input(out, |node, out| {
             index = node.append_membership(now, next, out);
+            if let ConfigChange::Replace { remove, add } = change {
+                node.plan_joint(&remove, &add);
+            }
         });
         Ok(index)
     }
 
     /// The configuration after `change`, if this server, as leader, may
     /// make it now; changes nothing.
-    pub fn check_change(&self, change: ConfigChange) -> Result<Membership, ChangeRefused> {
+    pub fn check_change(&self, change: &ConfigChange) -> Result<Membership, ChangeRefused> {
         let switches = self.config.unsafe_switches;
         if self.role != Role::Leader {
             return Err(ChangeRefused::NotLeader);
@@ -124,8 +136,11 @@ impl RaftNode {
         if !self.own_term_committed() && !switches.is_on(UnsafeSwitch::ConfigChangeWithoutNoop) {
             return Err(ChangeRefused::OwnTermNotCommitted);
         }
+        if self.membership.is_joint() {
+            return Err(ChangeRefused::ChangePending(self.membership_index));
+        }
         let mut next = self.membership.clone();
-        match change {
+        match *change {
             ConfigChange::AddLearner(id) if next.contains(id) => {
                 return Err(ChangeRefused::AlreadyMember(id))
             }
@@ -150,11 +165,20 @@ impl RaftNode {
                 next.voters.retain(|&v| v != id);
                 next.learners.retain(|&l| l != id);
             }
+            ConfigChange::Replace {
+                ref remove,
+                ref add,
+            } => return self.first_joint_step(remove, add),
         }
         Ok(next)
     }
 
-    fn append_membership(&mut self, now: Time, next: Membership, out: &mut Output) -> LogIndex {
+    pub(super) fn append_membership(
+        &mut self,
+        now: Time,
+        next: Membership,
+        out: &mut Output,
+    ) -> LogIndex {
         let entry = Entry {
             term: self.current_term(),
             payload: Payload::Config(Rc::new(next)),
@@ -250,8 +274,9 @@ impl RaftNode {
         self.release_leaving(out);
         if !self.membership.is_voter(self.id) {
             let term = self.current_term();
-            self.become_follower(now, term, None);
+            return self.become_follower(now, term, None);
         }
+        self.advance_joint(now, out);
     }
 
     /// Leader: a round of replication starts for every learner not yet in
@@ -292,14 +317,19 @@ impl RaftNode {
             );
             return;
         }
-        if let Ok(next) = self.check_change(ConfigChange::Promote(learner)) {
-            self.catch_up.remove(&learner);
-            self.append_membership(now, next, out);
+        self.catch_up.remove(&learner);
+        if self.joint_waits_for(learner) {
+            return self.learner_ready_for_joint(now, learner, out);
+        }
+        match self.check_change(&ConfigChange::Promote(learner)) {
+            Ok(next) => drop(self.append_membership(now, next, out)),
+            // Tried again at its next acknowledgement.
+            Err(_) => drop(self.catch_up.insert(learner, round)),
         }
     }
 }
 
-fn insert(ids: &mut Vec<NodeId>, id: NodeId) {
+pub(super) fn insert(ids: &mut Vec<NodeId>, id: NodeId) {
     if let Err(at) = ids.binary_search(&id) {
         ids.insert(at, id);
     }

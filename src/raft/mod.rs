@@ -15,6 +15,7 @@ mod command;
 mod config;
 mod durability;
 mod election;
+mod joint_consensus;
 mod leadership_transfer;
 mod lease;
 mod log;

@@ -11,6 +11,7 @@
 use super::client::PendingProposal;
 use super::command::Payload;
 use super::config::Config;
+use super::joint_consensus::JointPlan;
 use super::log::{Entry, RaftLog};
 use super::membership::Membership;
 use super::membership_change::CatchUp;
@@ -126,6 +127,8 @@ pub struct RaftNode {
     /// Leader only: the learners catching up, each in its current round
     /// of replication (thesis §4.2.1).
     pub(super) catch_up: VecMap<NodeId, CatchUp>,
+    /// Leader only: a joint change under way (thesis §4.3).
+    pub(super) joint_plan: Option<JointPlan>,
     pub(super) rng: Rng,
 }
 
@@ -174,6 +177,7 @@ impl RaftNode {
             peers: Vec::new(),
             leaving: Vec::new(),
             catch_up: VecMap::new(),
+            joint_plan: None,
             rng,
         };
         node.refresh_membership();
@@ -447,6 +451,7 @@ impl RaftNode {
         self.progress.clear();
         self.leaving.clear();
         self.catch_up.clear();
+        self.joint_plan = None;
         self.transfer = None;
         if was_leader || leader.is_some() {
             self.reset_election_deadline(now);

@@ -81,6 +81,12 @@ pub struct ActionRecord {
     /// action's bound, in parts per million.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ppm: Option<i64>,
+    /// The voters a `replace_servers` removes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remove: Option<Vec<NodeId>>,
+    /// How many new servers a `replace_servers` adds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<u64>,
 }
 
 /// The `"action"` names.
@@ -135,6 +141,8 @@ pub enum ActionName {
     AddServer,
     /// `remove_server`: [`Action::RemoveServer`].
     RemoveServer,
+    /// `replace_servers`: [`Action::ReplaceServers`].
+    ReplaceServers,
 }
 
 /// Which key-value operation a client action performs.
@@ -254,6 +262,11 @@ impl From<&Action> for ActionRecord {
             },
             Action::AddServer => Self::named(N::AddServer),
             Action::RemoveServer(node) => Self::on(N::RemoveServer, node),
+            Action::ReplaceServers { remove, add } => ActionRecord {
+                remove: Some(remove),
+                add: Some(add),
+                ..Self::named(N::ReplaceServers)
+            },
             Action::SetRaft(o) => ActionRecord {
                 pre_vote: Some(o.pre_vote),
                 check_quorum: Some(o.check_quorum),
@@ -359,6 +372,10 @@ impl TryFrom<ActionRecord> for Action {
             },
             N::AddServer => Action::AddServer,
             N::RemoveServer => Action::RemoveServer(node(r.node)?),
+            N::ReplaceServers => Action::ReplaceServers {
+                remove: r.remove.ok_or_else(|| missing("remove"))?,
+                add: r.add.ok_or_else(|| missing("add"))?,
+            },
         })
     }
 }
@@ -420,6 +437,7 @@ impl ActionName {
             N::Drift => "drift",
             N::AddServer => "add_server",
             N::RemoveServer => "remove_server",
+            N::ReplaceServers => "replace_servers",
         }
     }
 }

@@ -88,7 +88,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
     let mut node = || rng.range_inclusive(1, nodes);
     let (a, b) = (node(), node());
     let b = if a == b { a % nodes + 1 } else { b };
-    match rng.index(26) {
+    match rng.index(27) {
         0 => Action::Stop(a),
         1 => Action::Resume(a),
         2 => Action::ResumeAll,
@@ -125,6 +125,10 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
         23 => Action::SetDriftBound(rng.range_inclusive(0, 500_000)),
         24 => Action::AddServer,
         25 => Action::RemoveServer(a),
+        26 => Action::ReplaceServers {
+            remove: vec![a, b],
+            add: rng.range_inclusive(0, 3),
+        },
         18 => Action::SetRaft(crate::sim::config::RaftOptions {
             pre_vote: rng.index(2) == 0,
             check_quorum: rng.index(2) == 0,

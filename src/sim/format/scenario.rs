@@ -8,7 +8,7 @@ use crate::json::{first_bad_member, Locate, Tree};
 use crate::raft::{Op, ReadPath, Time, Timing};
 use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
-use crate::sim::config::{RaftOptions, ReadSettings, SimConfig};
+use crate::sim::config::{RaftOptions, ReadSettings, SimConfig, MAX_NODES};
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
@@ -368,7 +368,11 @@ impl Scenario {
         let sim = Simulation::new(self.config())?;
         let mut servers = sim.server_count();
         for (i, (_, action)) in self.actions.iter().enumerate() {
-            servers += (action == &Action::AddServer) as u64;
+            servers += match action {
+                Action::AddServer => 1,
+                Action::ReplaceServers { add, .. } => (*add).min(MAX_NODES),
+                _ => 0,
+            };
             sim.validate_action_among(action, servers)
                 .map_err(|e| format!("action {}: {e}", i + 1))?;
         }

@@ -108,6 +108,15 @@ pub enum Action {
     AddServer,
     /// The leader removes this server from the cluster (thesis §4.2).
     RemoveServer(NodeId),
+    /// Replace voters with new servers at once, through joint consensus
+    /// (thesis §4.3): `add` new servers join as learners, then the cluster
+    /// moves to C_old,new and on to C_new.
+    ReplaceServers {
+        /// The voters that leave.
+        remove: Vec<NodeId>,
+        /// How many new servers take their place (or join besides them).
+        add: u64,
+    },
 }
 
 impl Action {
@@ -126,6 +135,7 @@ impl Action {
                 vec![*n]
             }
             Action::SetClockRate { node, .. } => vec![*node],
+            Action::ReplaceServers { remove, .. } => remove.clone(),
             Action::ReachOnly { node, peers } => [*node].iter().chain(peers).copied().collect(),
             _ => Vec::new(),
         }
@@ -161,6 +171,9 @@ impl fmt::Display for Action {
             Action::SetDriftBound(ppm) => write!(f, "drift bound {ppm} ppm"),
             Action::AddServer => write!(f, "add a server"),
             Action::RemoveServer(n) => write!(f, "remove server {n}"),
+            Action::ReplaceServers { remove, add } => {
+                write!(f, "replace servers {remove:?} with {add} new")
+            }
             Action::ClientRead {
                 to: Some(n),
                 key,

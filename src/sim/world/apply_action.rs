@@ -128,6 +128,7 @@ impl Simulation {
             Action::TransferLeadership(target) => self.transfer_leadership(target),
             Action::AddServer => self.add_server(),
             Action::RemoveServer(id) => self.remove_server(id),
+            Action::ReplaceServers { remove, add } => self.replace_servers(remove, add),
             Action::ReachOnly { node, peers } => {
                 let others = (1..=self.server_count()).filter(|n| *n != node && !peers.contains(n));
                 for other in others.collect::<Vec<_>>() {
@@ -164,7 +165,9 @@ impl Simulation {
     pub(super) fn validate_moment(&self, action: &Action) -> Result<(), String> {
         match *action {
             Action::TransferLeadership(target) => self.validate_transfer(target),
-            Action::AddServer | Action::RemoveServer(_) => self.validate_change(action),
+            Action::AddServer | Action::RemoveServer(_) | Action::ReplaceServers { .. } => {
+                self.validate_change(action)
+            }
             _ => Ok(()),
         }
     }
@@ -179,6 +182,10 @@ impl Simulation {
         }
         if self.server(target).is_some_and(|s| !s.up) {
             return Err(format!("node {target} is stopped: it cannot take over"));
+        }
+        let membership = self.servers[leader as usize - 1].node.membership();
+        if !membership.is_voter(target) {
+            return Err(format!("node {target} is not a voter: it cannot take over"));
         }
         Ok(())
     }

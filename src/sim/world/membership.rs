@@ -63,9 +63,10 @@ impl Simulation {
             }
             Action::AddServer => ConfigChange::AddLearner(self.server_count() + 1),
             Action::RemoveServer(id) => ConfigChange::Remove(id),
+            Action::ReplaceServers { ref remove, add } => self.replacement(remove, add)?,
             _ => return Ok(()),
         };
-        node.check_change(change)
+        node.check_change(&change)
             .map(drop)
             .map_err(|e| e.to_string())
     }
@@ -81,6 +82,44 @@ impl Simulation {
         self.workload.set_nodes(self.server_count());
         self.propose_change(leader, ConfigChange::AddLearner(id));
         self.membership_changes.added += 1;
+    }
+
+    /// The joint change a `ReplaceServers` asks for, with the ids its new
+    /// servers will get, if the run may create them.
+    fn replacement(&self, remove: &[NodeId], add: u64) -> Result<ConfigChange, String> {
+        let first = self.server_count() + 1;
+        // Written so that an absurd `add` cannot overflow.
+        if add > MAX_NODES - self.server_count() {
+            return Err(format!(
+                "a run creates at most {MAX_NODES} servers: ids are never reused"
+            ));
+        }
+        let node = &self.servers[self.leader().expect("checked by the caller") as usize - 1].node;
+        if node.membership().servers().len() + add as usize > MAX_CLUSTER {
+            return Err(format!("a cluster has at most {MAX_CLUSTER} servers"));
+        }
+        let add = (first..first + add).collect();
+        Ok(ConfigChange::Replace {
+            remove: remove.to_vec(),
+            add,
+        })
+    }
+
+    /// New servers, then the leader's joint change that swaps them for
+    /// `remove` (thesis §4.3).
+    pub(super) fn replace_servers(&mut self, remove: Vec<NodeId>, add: u64) {
+        let Some(leader) = self.leader() else {
+            return;
+        };
+        let mut config = self.core_config();
+        config.members.clear();
+        let added: Vec<NodeId> = (0..add)
+            .map(|_| self.start_server(config.clone()))
+            .collect();
+        self.workload.set_nodes(self.server_count());
+        self.membership_changes.added += add;
+        self.membership_changes.removed += remove.len() as u64;
+        self.propose_change(leader, ConfigChange::Replace { remove, add: added });
     }
 
     /// The leader's change that removes `id`.

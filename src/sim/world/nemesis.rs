@@ -187,10 +187,23 @@ impl Nemesis {
     }
 
     /// Add a server or remove a random member, the leader included; the
-    /// cluster stays between two and nine servers as far as ids allow.
+    /// cluster stays between two and nine servers as far as ids allow. One
+    /// change in four replaces one or two members with as many new servers
+    /// at once, through joint consensus.
     fn membership_change(&mut self, view: &ClusterView) -> Action {
         let rng = &mut self.membership_rng;
         let members = view.members;
+        if view.may_add && members.len() >= 3 && rng.chance(0.25) {
+            let count = rng.range_inclusive(1, 2);
+            let mut remove = Vec::new();
+            while (remove.len() as u64) < count {
+                let pick = members[rng.index(members.len())];
+                if !remove.contains(&pick) {
+                    remove.push(pick);
+                }
+            }
+            return Action::ReplaceServers { remove, add: count };
+        }
         let add = members.len() <= 2 || rng.chance(0.5);
         if view.may_add && add || members.is_empty() {
             return Action::AddServer;

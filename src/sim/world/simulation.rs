@@ -828,6 +828,18 @@ impl Simulation {
         if !self.nemesis.config.enabled {
             return;
         }
+        let action = self.with_cluster_view(|nemesis, view| nemesis.next_action(view));
+        let _ = self.act(action);
+        let next = self.nemesis.next_interval();
+        self.push(self.now + next, EventKind::Nemesis);
+    }
+
+    /// What the nemesis sees of the cluster, handed to `pick` with the
+    /// nemesis itself.
+    pub(super) fn with_cluster_view<T>(
+        &mut self,
+        pick: impl FnOnce(&mut Nemesis, &ClusterView) -> T,
+    ) -> T {
         let nodes: Vec<NodeId> = (1..=self.server_count()).collect();
         let stopped: Vec<NodeId> = self
             .servers
@@ -846,16 +858,13 @@ impl Simulation {
             members: &members,
             may_add,
             stopped: &stopped,
-            leader: self.leader(),
+            leader,
             partitioned: self.network.is_partitioned(),
             cuts: self.network.cuts().len(),
             oldest_in_flight: self.network.in_flight().next().map(|m| m.id),
             clock_drift_ppm: self.config.reads.clock_drift_ppm,
         };
-        let action = self.nemesis.next_action(&view);
-        let _ = self.act(action);
-        let next = self.nemesis.next_interval();
-        self.push(self.now + next, EventKind::Nemesis);
+        pick(&mut self.nemesis, &view)
     }
 
     /// Ends the fault phase: no more faults or new client operations, every

@@ -50,6 +50,7 @@ impl InvariantChecker {
                 } => self.check_leader_append(
                     now,
                     node,
+                    view.leader_of,
                     *term,
                     (*prev_log_index, *prev_log_term),
                     entries,
@@ -151,6 +152,7 @@ impl InvariantChecker {
         &mut self,
         now: Time,
         node: &RaftNode,
+        was_leader_of: Option<Term>,
         term: Term,
         (prev_log_index, prev_log_term): (LogIndex, Term),
         entries: &[Entry],
@@ -158,7 +160,12 @@ impl InvariantChecker {
         let id = node.id();
         let (role, current) = (node.role(), node.current_term());
         let log = node.log();
-        let detail = if role != Role::Leader || current != term {
+        // A leader that steps down within its term, removed by the change
+        // it just committed (thesis §4.2.2), sends its last AppendEntries
+        // in the same step: judged as the leader it was when the step
+        // began, and only then.
+        let led = role == Role::Leader || was_leader_of == Some(term);
+        let detail = if !led || current != term {
             format!(
                 "sent AppendEntries of term {term} as {} of term {current}",
                 role.as_str()

@@ -3,6 +3,7 @@
 use super::app::Msg;
 use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use crate::view::geometry::{self, arc_path};
+use crate::view::membership::Standing;
 use crate::view::playground::Selection;
 use crate::view::scene::{LinkView, MessageView, NodeView};
 use crate::view::session::{Input, Session};
@@ -110,6 +111,7 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
     let class = classes!(
         "node",
         format!("role-{}", n.role),
+        format!("standing-{}", n.standing.as_str()),
         selected.then_some("selected")
     );
     let onclick = on_click(link, Input::Select(Selection::Node(id)));
@@ -117,7 +119,8 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
     let (cx, cy, r) = (n.center.x, n.center.y, n.radius);
     html! {
         <g class={class} role="button" tabindex="0" aria-label={n.label.clone()} aria-pressed={selected.to_string()}
-            data-node={id.to_string()} data-role={n.role} data-term={n.term.to_string()} {onclick} {onkeydown}>
+            data-node={id.to_string()} data-role={n.role} data-term={n.term.to_string()}
+            data-standing={n.standing.as_str()} {onclick} {onkeydown}>
             <title>{ &n.label }</title>
             if n.role == "leader" {
                 <circle class="leader-ring" cx={fmt(cx)} cy={fmt(cy)} r={fmt(r + 9.0)} />
@@ -129,6 +132,9 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
             { for n.vote_dots.iter().map(|d| html! {
                 <circle class="vote" cx={fmt(d.x)} cy={fmt(d.y)} r="3" />
             }) }
+            if n.standing != Standing::Voter {
+                <text class="standing" x={fmt(cx)} y={fmt(cy + r + 16.0)}>{ n.standing.as_str() }</text>
+            }
         </g>
     }
 }

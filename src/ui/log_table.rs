@@ -1,10 +1,13 @@
 //! The log table: one row per server, one cell per index, coloured by term;
 //! committed entries solid, uncommitted dashed, those not yet on the node's
 //! disk struck through with a red underline; the leader's nextIndex and
-//! matchIndex for each follower marked in its row (`view::log_table`).
+//! matchIndex for each follower marked in its row (`view::log_table`);
+//! configuration entries marked "cfg", learners' and removed servers' rows
+//! named so.
 
 use super::part::{on_click, PartProps};
 use crate::view::log_table::{log_table, LogCell};
+use crate::view::membership::Standing;
 use crate::view::palette::term_class;
 use crate::view::playground::Selection;
 use crate::view::session::{Input, Session};
@@ -34,9 +37,11 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                     { for table.rows.iter().map(|row| {
                         let id = row.id;
                         let onclick = on_click(&part.send, Input::Select(Selection::Node(id)));
+                        let standing = (row.standing != Standing::Voter).then(|| row.standing.as_str());
                         html! {
-                            <tr class={classes!(row.stopped.then_some("stopped"))}>
-                                <th scope="row"><button class="link" {onclick}>{ format!("n{id}") }</button></th>
+                            <tr class={classes!(row.stopped.then_some("stopped"), standing.map(|s| format!("standing-{s}")))}>
+                                <th scope="row"><button class="link" {onclick}>{ format!("n{id}") }</button>
+                                    if let Some(word) = standing { <span class="row-standing">{ word }</span> }</th>
                                 { for row.cells.iter().map(cell) }
                             </tr>
                         }
@@ -60,10 +65,13 @@ fn cell(c: &LogCell) -> Html {
                 "not committed"
             };
             let disk = if c.unsynced { ", not yet on disk" } else { "" };
+            // A configuration entry (thesis §4.1) says which.
+            let config = c.config.as_ref().map(|m| format!(", config {m}"));
             html! {
-                <td class={classes!("entry", term_class(term), if committed { "committed" } else { "uncommitted" }, c.unsynced.then_some("unsynced"))}
-                    title={format!("index {}, term {term}, {state}{disk}", c.index)}>
+                <td class={classes!("entry", term_class(term), if committed { "committed" } else { "uncommitted" }, c.unsynced.then_some("unsynced"), config.is_some().then_some("config"))}
+                    title={format!("index {}, term {term}, {state}{disk}{}", c.index, config.as_deref().unwrap_or_default())}>
                     { term }
+                    if config.is_some() { <span class="cfg">{ "cfg" }</span> }
                     { for marks }
                 </td>
             }

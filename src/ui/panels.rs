@@ -11,6 +11,7 @@ use crate::sim::Action;
 use crate::view::disk_state::DiskState;
 use crate::view::drift_bound;
 use crate::view::keys::{KeyCommand, BINDINGS};
+use crate::view::membership::{self, Standing};
 use crate::view::network_edits::NetworkEdit;
 use crate::view::playground::{Playground, Selection};
 use crate::view::requests;
@@ -37,6 +38,7 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
     };
     let node = &server.node;
     let role = crate::sim::NodeStatus::of(server).as_str();
+    let standing = membership::standing(&p.sim, id);
     let act = |action: Action| on_click(link, Input::Act(action));
     let request = crate::raft::Op::Write {
         key: "msg".into(),
@@ -47,6 +49,8 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
             <h2>{ format!("Node {id}") }</h2>
             <dl>
                 <dt>{ "role" }</dt><dd>{ role }</dd>
+                <dt>{ "member" }</dt><dd class={format!("standing-{}", standing.as_str())}>{ standing.as_str() }</dd>
+                <dt>{ "its configuration" }</dt><dd>{ configuration_text(node) }</dd>
                 <dt>{ "term" }</dt><dd>{ node.current_term() }</dd>
                 <dt>{ "votedFor" }</dt><dd>{ node.voted_for().map_or("none".into(), |v| format!("n{v}")) }</dd>
                 <dt>{ "commitIndex" }</dt><dd>{ node.commit_index() }</dd>
@@ -94,8 +98,22 @@ fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
                     <button aria-keyshortcuts="L" title="Thesis §3.10: the leader catches this node up and tells it to time out now"
                         onclick={act(Action::TransferLeadership(id))}>{ "Transfer leadership here" }</button>
                 }
+                if standing != Standing::Removed {
+                    <button title="Thesis §4.2.2: the leader appends a configuration without this server; a leader removing itself steps down once it commits"
+                        onclick={act(Action::RemoveServer(id))}>{ "Remove" }</button>
+                }
             </div>
         </div>
+    }
+}
+
+/// The configuration a server uses (thesis §4.1: the latest in its log,
+/// committed or not), and the index of its entry.
+fn configuration_text(node: &crate::raft::RaftNode) -> String {
+    match node.membership_index() {
+        0 if node.membership().voters.is_empty() => "none yet".into(),
+        0 => format!("{} (from the start)", node.membership()),
+        index => format!("{} (entry {index})", node.membership()),
     }
 }
 
@@ -189,7 +207,7 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
                     value={s.drafts.client_text.clone()} oninput={on_text} />
                 <select aria-label="Send to" onchange={on_target}>
                     <option value="leader" selected={s.drafts.client_target.is_none()}>{ "the leader" }</option>
-                    { for (1..=p.sim.config().nodes).map(|n| html! {
+                    { for (1..=p.sim.server_count()).map(|n| html! {
                         <option value={n.to_string()} selected={s.drafts.client_target == Some(n)}>{ format!("node {n}") }</option>
                     }) }
                 </select>
@@ -213,7 +231,14 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
 
 pub(super) fn network(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
-    let n = p.sim.config().nodes;
+    let n = p.sim.server_count();
+    let cluster = membership::cluster(&p.sim);
+    // "Leader reaches one peer": the leader keeps the voter after it.
+    let leader_and_peer = p
+        .sim
+        .leader()
+        .and_then(|l| Some((l, membership::next_voter(cluster, l)?)))
+        .filter(|&(l, peer)| l != peer && n >= 3);
     let config = p.sim.network().config;
     let slider = |label: &'static str,
                   value: f64,
@@ -249,9 +274,9 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                 <button aria-keyshortcuts="D" title="Cut every link into the leader: it still sends, but hears nothing"
                     onclick={on_click(link, Input::Key(KeyCommand::DeafenLeader))}>{ "Deafen leader" }</button>
                 <button onclick={on_click(link, Input::MajorityMinority)}>{ "Majority / minority" }</button>
-                if let Some(leader) = p.sim.leader().filter(|_| n >= 3) {
+                if let Some((leader, peer)) = leader_and_peer {
                     <button title="A partial partition: the leader keeps one peer and loses the rest, who still reach each other"
-                        onclick={on_click(link, Input::Act(Action::ReachOnly { node: leader, peers: vec![leader % n + 1] }))}>
+                        onclick={on_click(link, Input::Act(Action::ReachOnly { node: leader, peers: vec![peer] }))}>
                         { "Leader reaches one peer" }</button>
                 }
                 <button aria-keyshortcuts="H" onclick={on_click(link, Input::Act(Action::Heal))}>{ "Heal" }</button>
@@ -268,6 +293,12 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                 <input type="text" aria-label="Link to cut" placeholder="1->2" value={s.drafts.cut.clone()} oninput={on_cut} />
                 <button onclick={on_click(link, Input::Cut)}>{ "Cut one way" }</button>
             </div>
+            <fieldset class="membership">
+                <legend>{ "Membership" }</legend>
+                <p class="configuration" aria-label="Configuration">{ cluster.to_string() }</p>
+                <button title="Thesis §4.2.1: a new server joins as a learner and the leader makes it a voter once it has caught up"
+                    onclick={on_click(link, Input::Act(Action::AddServer))}>{ "Add server" }</button>
+            </fieldset>
             { mechanisms(p.sim.config().raft, link) }
             { reads(p.sim.config().reads.path, link) }
             { drift(p.sim.config().reads.clock_drift_ppm, link) }
@@ -407,7 +438,7 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
             <div class="dialog">
                 <h2>{ "Keyboard" }</h2>
                 <table>{ for BINDINGS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }</table>
-                <p>{ "Nodes: fill colour is the term; the outline is the role (leader: double ring, candidate: dashed, follower: thin); grey is stopped. The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries." }</p>
+                <p>{ "Nodes: fill colour is the term; the outline is the role (leader: double ring, candidate: dashed, follower: thin); grey is stopped. A dashed teal outline is a learner, which gets the log but has no vote yet; a pale grey one was removed from the configuration (thesis ch. 4). The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries." }</p>
                 <button onclick={on_click(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
             </div>
         </div>

@@ -16,14 +16,18 @@ pub struct Point {
     pub y: f64,
 }
 
-/// Radius of a server's circle: smaller when there are many.
+/// Radius of a server's circle: smaller when there are many. A run that
+/// adds and removes servers may hold up to 25 (removed ones stay drawn).
 pub fn node_radius(nodes: u64) -> f64 {
     if nodes <= 5 {
         34.0
     } else {
-        34.0 - (nodes - 5) as f64 * 3.0
+        (34.0 - (nodes - 5) as f64 * 3.0).max(MIN_NODE_RADIUS)
     }
 }
+
+/// The smallest circle: 25 of them still stand apart on the ring.
+const MIN_NODE_RADIUS: f64 = 13.0;
 
 /// Server `id` (1-based) of `nodes`, on a ring starting at the top and going
 /// clockwise, as RaftScope draws it.
@@ -140,6 +144,15 @@ mod tests {
             let r = ((p.x - 200.0).powi(2) + (p.y - 200.0).powi(2)).sqrt();
             assert!((r - RING_RADIUS).abs() < 1e-9);
         }
+    }
+
+    #[test]
+    fn circles_stand_apart_on_the_ring_up_to_25_servers() {
+        for n in 2..=25 {
+            let gap = distance(node_position(1, n), node_position(2, n));
+            assert!(2.0 * node_radius(n) < gap, "{n} servers");
+        }
+        assert_eq!(node_radius(9), 22.0);
     }
 
     #[test]

@@ -266,7 +266,7 @@ pub enum HostEvent {
     Ready {
         /// The protocol's version, [`PROTOCOL`].
         protocol: u32,
-        /// How many servers the cluster has.
+        /// How many servers the run has (ids 1..=nodes), added ones included.
         nodes: u64,
         /// The simulated time now.
         t_us: Time,
@@ -416,7 +416,7 @@ impl HostApi {
     pub fn ready(&self, p: &Playground) -> HostEvent {
         HostEvent::Ready {
             protocol: PROTOCOL,
-            nodes: p.scenario.nodes,
+            nodes: p.sim.server_count(),
             t_us: p.sim.now(),
             paused: p.paused,
             leader: p.sim.leader(),

@@ -4,8 +4,10 @@
 //! and matchIndex for each follower marked in that follower's row (paper
 //! Figure 2, "volatile state on leaders").
 
-use crate::raft::{LogIndex, NodeId, Term};
+use super::membership::{self, Standing};
+use crate::raft::{LogIndex, Membership, NodeId, Payload, RaftNode, Term};
 use crate::sim::Simulation;
+use std::rc::Rc;
 
 /// A leader's bookkeeping shown in a follower's row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +41,9 @@ pub struct LogCell {
     /// In the server's log in memory but not yet durable on its disk: a
     /// crash now would lose it.
     pub unsynced: bool,
+    /// A configuration entry's membership (thesis §4.1): the server uses
+    /// it from the moment it is in the log.
+    pub config: Option<Rc<Membership>>,
 }
 
 /// One server's row.
@@ -48,6 +53,8 @@ pub struct LogRow {
     pub id: NodeId,
     /// Stopped servers' rows are greyed.
     pub stopped: bool,
+    /// Voter, learner or removed (`view::membership`).
+    pub standing: Standing,
     /// One cell per index shown, in order.
     pub cells: Vec<LogCell>,
 }
@@ -105,17 +112,28 @@ pub fn log_table(sim: &Simulation, width: u64) -> LogTable {
                         unsynced: entry.is_some() && index > synced,
                         entry,
                         marks,
+                        config: config_at(node, index),
                     }
                 })
                 .collect();
             LogRow {
                 id: node.id(),
                 stopped: !s.up,
+                standing: membership::standing(sim, node.id()),
                 cells,
             }
         })
         .collect();
     LogTable { first, last, rows }
+}
+
+/// The membership in `node`'s entry at `index`, if that is a configuration
+/// entry.
+fn config_at(node: &RaftNode, index: LogIndex) -> Option<Rc<Membership>> {
+    match &node.log().entry(index)?.payload {
+        Payload::Config(membership) => Some(Rc::clone(membership)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -235,5 +253,35 @@ mod tests {
         assert_eq!((t.first, t.last), (9, 13));
         assert!(t.rows.iter().all(|r| r.cells.len() == 5));
         assert_eq!(t.indices().count(), 5);
+    }
+
+    #[test]
+    fn an_added_server_gets_a_row_and_the_change_is_a_marked_entry() {
+        let mut sim = sim();
+        sim.act(Action::AddServer).unwrap();
+        let t = log_table(&sim, 10);
+        assert_eq!(t.rows.len(), 4);
+        assert_eq!(t.rows[3].standing, Standing::Learner);
+        let leader = sim.leader().unwrap();
+        let cell = &t.rows[leader as usize - 1].cells[1];
+        let config = cell.config.as_ref().expect("the change is entry 2");
+        assert_eq!(
+            (config.voters.as_slice(), config.learners.as_slice()),
+            (&[1, 2, 3][..], &[4][..])
+        );
+        assert!(
+            t.rows[leader as usize - 1].cells[0].config.is_none(),
+            "the no-op"
+        );
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        let t = log_table(&sim, 10);
+        let row = &t.rows[3];
+        assert_eq!(row.standing, Standing::Voter);
+        let configs: Vec<String> = row
+            .cells
+            .iter()
+            .filter_map(|c| c.config.as_ref().map(|m| m.to_string()))
+            .collect();
+        assert_eq!(configs, ["voters 1,2,3 learners 4", "voters 1,2,3,4"]);
     }
 }

@@ -12,6 +12,7 @@ pub mod host_api;
 pub mod keys;
 pub mod log_table;
 pub mod markup;
+pub mod membership;
 pub mod message_history;
 pub mod network_edits;
 pub mod op_text;

@@ -39,14 +39,15 @@ impl NetworkEdit {
     }
 }
 
-/// The side cut off by "Majority / minority": the largest minority,
-/// `(n - 1) / 2` servers, with the leader among them if there is one, so the
-/// majority must elect a new leader while the old one cannot commit
-/// (paper §5.4.1, Figure 8's story).
-pub fn minority(nodes: u64, leader: Option<NodeId>) -> Vec<NodeId> {
+/// The side cut off by "Majority / minority": the largest minority of the
+/// `voters`, `(n - 1) / 2` servers, with the leader among them if there is
+/// one, so the majority must elect a new leader while the old one cannot
+/// commit (paper §5.4.1, Figure 8's story). Learners and removed servers
+/// stay with the majority: they do not count (thesis chapter 4).
+pub fn minority(voters: &[NodeId], leader: Option<NodeId>) -> Vec<NodeId> {
     let mut ids: Vec<NodeId> = leader.into_iter().collect();
-    ids.extend((1..=nodes).filter(|&i| Some(i) != leader));
-    ids.truncate(((nodes - 1) / 2) as usize);
+    ids.extend(voters.iter().filter(|&&i| Some(i) != leader));
+    ids.truncate(voters.len().saturating_sub(1) / 2);
     ids
 }
 
@@ -63,11 +64,20 @@ mod tests {
 
     #[test]
     fn the_minority_holds_the_leader_and_is_the_largest_that_cannot_elect() {
-        assert_eq!(minority(5, Some(4)), vec![4, 1]);
-        assert_eq!(minority(5, None), vec![1, 2]);
-        assert_eq!(minority(3, Some(2)), vec![2]);
-        assert_eq!(minority(9, Some(9)), vec![9, 1, 2, 3]);
-        assert_eq!(minority(4, Some(1)), vec![1]);
+        let ids = |n: NodeId| (1..=n).collect::<Vec<_>>();
+        assert_eq!(minority(&ids(5), Some(4)), vec![4, 1]);
+        assert_eq!(minority(&ids(5), None), vec![1, 2]);
+        assert_eq!(minority(&ids(3), Some(2)), vec![2]);
+        assert_eq!(minority(&ids(9), Some(9)), vec![9, 1, 2, 3]);
+        assert_eq!(minority(&ids(4), Some(1)), vec![1]);
+    }
+
+    #[test]
+    fn the_minority_is_of_the_voters_only() {
+        // Voters 1, 3, 4, 6 (2 removed, 5 a learner): one of four.
+        assert_eq!(minority(&[1, 3, 4, 6], Some(3)), vec![3]);
+        assert_eq!(minority(&[1, 3, 4, 6, 7], Some(7)), vec![7, 1]);
+        assert_eq!(minority(&[], None), Vec::<NodeId>::new());
     }
 
     #[test]

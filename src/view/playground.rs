@@ -173,7 +173,7 @@ impl Playground {
             snapshots: Snapshots::new(&sim),
             frontier_events: 0,
             scene: scene::scene(&sim),
-            sequence: SequenceView::new(&MessageHistory::default(), scenario.nodes, sim.now()),
+            sequence: SequenceView::new(&MessageHistory::default(), sim.server_count(), sim.now()),
             sim,
             paused: false,
             speed: speed::DEFAULT_SPEED,
@@ -462,10 +462,10 @@ impl Playground {
             }
             KeyCommand::DeafenLeader => self.with_leader(leader, Action::Deafen),
             KeyCommand::TransferLeadership => {
-                let nodes = self.sim.config().nodes;
+                let cluster = super::membership::cluster(&self.sim);
                 let target = match self.selection {
                     Selection::Node(id) => Some(id),
-                    _ => leader.map(|l| l % nodes + 1),
+                    _ => leader.and_then(|l| super::membership::next_voter(cluster, l)),
                 };
                 self.with_leader(leader, |_| Action::TransferLeadership(target.unwrap_or(1)))
             }
@@ -508,8 +508,9 @@ impl Playground {
             }
         }
         self.scene = scene::scene(&self.sim);
+        // A lifeline per server the run has: added ones join on the right.
         self.sequence
-            .update(&self.messages, self.scenario.nodes, self.sim.now());
+            .update(&self.messages, self.sim.server_count(), self.sim.now());
         self.last_positions = self
             .scene
             .messages

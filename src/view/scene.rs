@@ -2,6 +2,7 @@
 //! flight and links, with everything the SVG needs already worked out.
 
 use super::geometry::{self, Point};
+use super::membership::{self, Standing};
 use super::palette;
 use crate::raft::{Message, NodeId, Role, Time};
 use crate::sim::{Endpoint, InFlight, Packet, Simulation};
@@ -29,7 +30,11 @@ pub struct NodeView {
     pub vote_dots: Vec<Point>,
     /// Its commit index.
     pub commit: u64,
-    /// The accessible name: "Node 3, leader, term 4".
+    /// Voter, learner or removed, in the leader's configuration (thesis
+    /// chapter 4; `view::membership`).
+    pub standing: Standing,
+    /// The accessible name: "Node 3, leader, term 4", with ", learner" or
+    /// ", removed" after it for those.
     pub label: String,
 }
 
@@ -99,7 +104,7 @@ pub struct Scene {
 
 /// The picture of `sim` right now.
 pub fn scene(sim: &Simulation) -> Scene {
-    let n = sim.config().nodes;
+    let n = sim.server_count();
     let places = positions(sim);
     let nodes = sim
         .servers()
@@ -121,8 +126,10 @@ pub fn scene(sim: &Simulation) -> Scene {
 /// Where each server is drawn (index id - 1): on the ring, and when the
 /// network is partitioned each group pushed outward along its own direction,
 /// so the groups stand visibly apart.
+/// Every server the run has created is drawn, removed ones included: they
+/// may still run (thesis §4.2.3).
 pub fn positions(sim: &Simulation) -> Vec<Point> {
-    let n = sim.config().nodes;
+    let n = sim.server_count();
     let ring: Vec<Point> = (1..=n).map(|id| geometry::node_position(id, n)).collect();
     let groups = sim.network().groups();
     if groups.is_empty() {
@@ -170,6 +177,7 @@ fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) ->
     };
     let term = node.current_term();
     let (center, radius) = (places[node.id() as usize - 1], geometry::node_radius(n));
+    let standing = membership::standing(sim, node.id());
     NodeView {
         id: node.id(),
         center,
@@ -189,8 +197,20 @@ fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) ->
             Vec::new()
         },
         commit: node.commit_index(),
-        label: format!("Node {}, {role}, term {term}", node.id()),
+        standing,
+        label: label(node.id(), role, term, standing),
     }
+}
+
+/// "Node 3, leader, term 4"; a learner's or a removed server's name says so
+/// at the end.
+fn label(id: NodeId, role: &str, term: u64, standing: Standing) -> String {
+    let mut label = format!("Node {id}, {role}, term {term}");
+    if standing != Standing::Voter {
+        label.push_str(", ");
+        label.push_str(standing.as_str());
+    }
+    label
 }
 
 /// Room for the votes of the largest cluster drawn (9 servers).
@@ -418,5 +438,46 @@ mod tests {
             to_receiver(head) < to_receiver(tail),
             "it points at the receiver"
         );
+    }
+
+    #[test]
+    fn an_added_server_joins_the_ring_as_a_learner_and_the_ring_reflows() {
+        let mut sim = Simulation::new(SimConfig {
+            nodes: 3,
+            seed: 3,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        sim.run_until(1000 * MILLIS);
+        sim.act(Action::AddServer).unwrap();
+        let s = scene(&sim);
+        assert_eq!(s.nodes.len(), 4);
+        assert_eq!(s.links.len(), 6, "a link per pair of the four");
+        let new = &s.nodes[3];
+        assert_eq!(new.standing, Standing::Learner);
+        assert!(new.label.ends_with(", learner"), "{}", new.label);
+        assert_eq!(new.center, geometry::node_position(4, 4));
+        assert_eq!(s.nodes[1].center, geometry::node_position(2, 4), "reflowed");
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        let promoted = &scene(&sim).nodes[3];
+        assert_eq!(promoted.standing, Standing::Voter);
+        assert!(!promoted.label.contains("learner"));
+    }
+
+    #[test]
+    fn a_removed_server_is_still_drawn_and_labelled_removed() {
+        let mut sim = sim();
+        sim.run_until(1000 * MILLIS);
+        let leader = sim.leader().unwrap();
+        let gone = leader % 5 + 1;
+        sim.act(Action::RemoveServer(gone)).unwrap();
+        sim.run_until(sim.now() + 500 * MILLIS);
+        let s = scene(&sim);
+        assert_eq!(s.nodes.len(), 5);
+        let view = &s.nodes[gone as usize - 1];
+        assert_eq!(view.standing, Standing::Removed);
+        assert!(view.label.ends_with(", removed"), "{}", view.label);
+        let others = s.nodes.iter().filter(|n| n.id != gone);
+        assert!(others.into_iter().all(|n| n.standing == Standing::Voter));
     }
 }

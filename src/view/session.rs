@@ -218,7 +218,8 @@ impl Session {
             }
             Input::MajorityMinority => {
                 let p = &self.playground;
-                let minority = network_edits::minority(p.sim.config().nodes, p.sim.leader());
+                let voters = &super::membership::cluster(&p.sim).voters;
+                let minority = network_edits::minority(voters, p.sim.leader());
                 self.playground.act(Action::Partition(vec![minority]));
             }
             Input::Network(edit) => {

@@ -140,6 +140,67 @@ mod inputs {
     }
 
     #[test]
+    fn an_added_server_is_drawn_everywhere_and_comes_back_with_the_link() {
+        let mut s = playing();
+        s.update(Input::Act(Action::AddServer));
+        assert_eq!(s.playground.notice, None);
+        let p = &s.playground;
+        assert_eq!(p.scenario.actions.last().unwrap().1, Action::AddServer);
+        assert_eq!(p.sim.server_count(), 6);
+        assert_eq!(p.scene.nodes.len(), 6);
+        assert_eq!(crate::view::log_table::log_table(&p.sim, 8).rows.len(), 6);
+        let lanes: Vec<String> = p
+            .sequence
+            .content()
+            .lanes
+            .iter()
+            .map(|l| l.name.clone())
+            .collect();
+        assert_eq!(lanes[..6], ["n1", "n2", "n3", "n4", "n5", "n6"]);
+        s.update(Input::Share {
+            page: "https://example.org/".into(),
+        });
+        let (url, _) = s.drafts.shared.clone().unwrap();
+        let mut other = open("", "");
+        other.update(Input::ImportText(url));
+        other.update(Input::Import);
+        assert_eq!(other.playground.scene.nodes.len(), 6);
+    }
+
+    #[test]
+    fn a_refused_change_says_why_and_changes_nothing() {
+        let mut s = open("?paused=1", "");
+        s.update(Input::Act(Action::AddServer));
+        let notice = s.playground.notice.clone().unwrap_or_default();
+        assert!(notice.contains("no leader"), "{notice}");
+        assert!(s.playground.scenario.actions.is_empty());
+        assert_eq!(s.playground.scene.nodes.len(), 5);
+        s.update(Input::Skip(1_000));
+        s.update(Input::Act(Action::AddServer));
+        s.update(Input::Act(Action::AddServer));
+        assert!(s.playground.notice.is_some(), "one change at a time");
+        assert_eq!(s.playground.scenario.actions.len(), 1);
+        assert_eq!(s.playground.scene.nodes.len(), 6);
+    }
+
+    #[test]
+    fn majority_minority_counts_only_the_voters() {
+        let mut s = playing();
+        let leader = s.playground.sim.leader().unwrap();
+        let gone = leader % 5 + 1;
+        s.update(Input::Act(Action::RemoveServer(gone)));
+        s.update(Input::Skip(500));
+        assert_eq!(s.playground.sim.leader(), Some(leader));
+        s.update(Input::MajorityMinority);
+        let (_, action) = s.playground.scenario.actions.last().unwrap();
+        assert_eq!(
+            *action,
+            Action::Partition(vec![vec![leader]]),
+            "one of four voters"
+        );
+    }
+
+    #[test]
     fn a_latency_slider_keeps_the_range_whole() {
         let mut s = playing();
         s.update(Input::Network(NetworkEdit::LatencyMinMs(150.0)));

@@ -98,7 +98,11 @@ pub fn of(session: &Session) -> Versions {
                 .u64(leader.unwrap_or(0))
                 .u64(term.unwrap_or(0));
         }),
-        client: keyed(9, &|h| requests(p, h)),
+        client: keyed(9, &|h| {
+            // The "send to" menu lists every server.
+            h.u64(sim.server_count());
+            requests(p, h);
+        }),
         network: keyed(10, &|h| {
             let c = sim.network().config;
             let raft = sim.config().raft;
@@ -109,6 +113,7 @@ pub fn of(session: &Session) -> Versions {
                 .u64(c.latency_max)
                 .u64(c.loss.to_bits())
                 .u64(c.duplication.to_bits());
+            membership(sim, h);
         }),
         logs: keyed(11, &|h| logs(p, h)),
         applied: keyed(12, &|h| {
@@ -161,6 +166,7 @@ pub fn node(session: &Session, n: &NodeView) -> u64 {
             .str(n.fill)
             .u64(n.commit)
             .str(&n.label)
+            .str(n.standing.as_str())
             .u64(selected as u64)
             .u64(n.center.x.to_bits())
             .u64(n.center.y.to_bits())
@@ -213,6 +219,7 @@ fn server_state(s: &Server, h: &mut StableHasher) {
         .u64(node.commit_index())
         .u64(node.last_applied())
         .u64(node.leader_hint().unwrap_or(0))
+        .u64(node.membership_index())
         .u64(s.incarnation);
     // The disk: unsynced cells and the details' "on disk" rows follow it.
     let durable = s.disk.durable_hard_state();
@@ -247,6 +254,19 @@ fn details(p: &Playground, h: &mut StableHasher) {
 fn logs(p: &Playground, h: &mut StableHasher) {
     for s in p.sim.servers() {
         server_state(s, h);
+    }
+}
+
+/// The servers and the cluster's configuration: the network panel's
+/// checkboxes and its membership line.
+fn membership(sim: &crate::sim::Simulation, h: &mut StableHasher) {
+    let cluster = super::membership::cluster(sim);
+    h.u64(sim.server_count());
+    for list in [&cluster.voters, &cluster.outgoing, &cluster.learners] {
+        h.u64(list.len() as u64);
+        for &id in list {
+            h.u64(id);
+        }
     }
 }
 
@@ -376,5 +396,29 @@ mod tests {
             s.versions().links,
             "cut links are drawn dashed"
         );
+    }
+
+    /// The leader promotes a caught-up learner during frames, with no
+    /// input: the network panel's membership line and the node move.
+    #[test]
+    fn a_promotion_during_frames_redraws_the_network_panel_and_the_node() {
+        use crate::view::membership::{standing, Standing};
+        let mut s = playing();
+        s.update(Input::Act(crate::sim::Action::AddServer));
+        let new = s.playground.sim.server_count();
+        assert_eq!(standing(&s.playground.sim, new), Standing::Learner);
+        let node_key = |s: &Session| {
+            let view = &s.playground.scene.nodes[new as usize - 1];
+            node(s, view)
+        };
+        loop {
+            let (before, node_before) = (s.versions(), node_key(&s));
+            s.update(Input::Frame { wall_ms: 5.0 });
+            if standing(&s.playground.sim, new) == Standing::Voter {
+                assert_ne!(before.network, s.versions().network);
+                assert_ne!(node_before, node_key(&s));
+                break;
+            }
+        }
     }
 }

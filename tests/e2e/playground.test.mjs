@@ -1,6 +1,7 @@
 // End to end, as a new user would: open the release build, wait for a
 // leader, send a message, partition the leader away, see a new leader, heal,
 // see the old leader become a follower; no console errors. Saves a screenshot.
+// Adds a server: it joins the ring as a learner and becomes a voter.
 // Every test runs in Chromium and in Firefox (tests/e2e/browsers.mjs).
 // Run: node --test tests/e2e/  (after scripts/build-web.sh).
 import { test } from 'node:test';
@@ -88,6 +89,31 @@ for (const kind of browsers()) {
 
       await page.screenshot(`${SHOTS}/${kind.name}-healed.png`);
       assert.deepEqual(page.errors, [], 'no console errors');
+    });
+  });
+
+  test(`${kind.name}: an added server joins the ring as a learner, then votes`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=5&nodes=3&paused=1');
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor('g.node[data-role=leader]', { timeout: 10000 });
+      assert.equal(await page.count('g.node'), 3);
+
+      await page.click(button('Add server'));
+      const added = 'g.node[data-node="4"]';
+      await page.waitFor(added, { timeout: 5000 });
+      assert.equal(await page.count('g.node'), 4);
+      assert.match(await page.attr(added, 'aria-label'), /^Node 4, follower, term \d+, learner$/);
+      // One change at a time (thesis §4.1): a second is refused and says why.
+      await page.click(button('Add server'));
+      await page.waitFor({ css: '.notice', text: 'not committed yet' }, { timeout: 5000 });
+      assert.equal(await page.count('g.node'), 4);
+
+      // Caught up, the learner is promoted to voter.
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor(`${added}[data-standing=voter]`, { timeout: 5000 });
+      assert.match(await page.attr(added, 'aria-label'), /^Node 4, follower, term \d+$/);
+      assert.deepEqual(page.errors, []);
     });
   });
 

@@ -1,0 +1,154 @@
+//! Who is in the cluster, as the page shows it (thesis chapter 4). A server
+//! uses the latest configuration in its log, committed or not (§4.1), so
+//! servers may disagree for a while; the page judges by the leader's, the
+//! one that decides what happens next, and with no leader by each server's
+//! own.
+
+use crate::raft::{Membership, NodeId};
+use crate::sim::Simulation;
+
+/// A server's place in the configuration the page judges by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Standing {
+    /// It votes, and its match index counts for commitment.
+    Voter,
+    /// It receives the log without a vote while it catches up (§4.2.1).
+    Learner,
+    /// In no configuration: removed (§4.2.2), or added by a leader whose
+    /// change was lost. It may still run, but the others ignore it.
+    Removed,
+}
+
+impl Standing {
+    /// The word the page uses, also its CSS class suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Voter => "voter",
+            Standing::Learner => "learner",
+            Standing::Removed => "removed",
+        }
+    }
+}
+
+/// Where server `id` stands: in the leader's configuration if there is a
+/// leader, else in its own.
+pub fn standing(sim: &Simulation, id: NodeId) -> Standing {
+    let judge = sim.leader().unwrap_or(id);
+    let Some(server) = sim.server(judge) else {
+        return Standing::Removed;
+    };
+    let membership = server.node.membership();
+    if membership.is_voter(id) {
+        Standing::Voter
+    } else if membership.is_learner(id) {
+        Standing::Learner
+    } else if membership.voters.is_empty() {
+        // A new server that has heard of no configuration yet: the leader
+        // that added it did so as a learner (§4.2.1).
+        Standing::Learner
+    } else {
+        Standing::Removed
+    }
+}
+
+/// The configuration of the cluster as the page shows it: the leader's, or
+/// with no leader the most recent one any server holds (the first server's
+/// among equals).
+pub fn cluster(sim: &Simulation) -> &Membership {
+    if let Some(leader) = sim.leader().and_then(|l| sim.server(l)) {
+        return leader.node.membership();
+    }
+    let mut latest = &sim.servers()[0].node;
+    for s in sim.servers() {
+        if s.node.membership_index() > latest.membership_index() {
+            latest = &s.node;
+        }
+    }
+    latest.membership()
+}
+
+/// The voter after `id` in `membership`, going round: where "transfer
+/// leadership" sends it by default.
+pub fn next_voter(membership: &Membership, id: NodeId) -> Option<NodeId> {
+    let voters = &membership.voters;
+    voters
+        .iter()
+        .find(|&&v| v > id)
+        .or_else(|| voters.first())
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::MILLIS;
+    use crate::sim::{Action, SimConfig};
+
+    fn sim(nodes: u64) -> Simulation {
+        let mut sim = Simulation::new(SimConfig {
+            nodes,
+            seed: 3,
+            ..SimConfig::default()
+        })
+        .unwrap();
+        sim.run_until(1000 * MILLIS);
+        sim
+    }
+
+    fn standings(sim: &Simulation) -> Vec<Standing> {
+        (1..=sim.server_count())
+            .map(|id| standing(sim, id))
+            .collect()
+    }
+
+    #[test]
+    fn a_new_server_is_a_learner_until_the_leader_promotes_it() {
+        use Standing::*;
+        let mut sim = sim(3);
+        assert_eq!(standings(&sim), [Voter, Voter, Voter]);
+        sim.act(Action::AddServer).unwrap();
+        assert_eq!(sim.server_count(), 4);
+        assert_eq!(standings(&sim), [Voter, Voter, Voter, Learner]);
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        assert_eq!(standings(&sim), [Voter; 4], "caught up and promoted");
+        assert_eq!(cluster(&sim).voters, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_removed_server_stands_removed_and_still_runs() {
+        let mut sim = sim(3);
+        let leader = sim.leader().unwrap();
+        let gone = next_voter(cluster(&sim), leader).unwrap();
+        sim.act(Action::RemoveServer(gone)).unwrap();
+        assert_eq!(standing(&sim, gone), Standing::Removed, "at once (§4.1)");
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        assert_eq!(standing(&sim, gone), Standing::Removed);
+        assert_eq!(cluster(&sim).voters.len(), 2);
+        assert_eq!(sim.servers().len(), 3, "the removed server is still there");
+    }
+
+    #[test]
+    fn with_no_leader_each_server_judges_by_its_own_configuration() {
+        let mut sim = sim(3);
+        sim.act(Action::AddServer).unwrap();
+        let leader = sim.leader().unwrap();
+        sim.act(Action::Stop(leader)).unwrap();
+        assert_eq!(sim.leader(), None);
+        // The new server heard of no configuration yet: it joined as a
+        // learner. The followers' logs may not hold the change either.
+        assert_eq!(standing(&sim, 4), Standing::Learner);
+        assert!(cluster(&sim).voters.len() == 3);
+        for id in 1..=3 {
+            assert_eq!(standing(&sim, id), Standing::Voter);
+        }
+    }
+
+    #[test]
+    fn the_next_voter_goes_round() {
+        let m = Membership::of_voters([1, 3, 5]);
+        assert_eq!(next_voter(&m, 1), Some(3));
+        assert_eq!(next_voter(&m, 5), Some(1));
+        assert_eq!(next_voter(&m, 4), Some(5), "a non-voter's next");
+        assert_eq!(next_voter(&Membership::default(), 1), None);
+    }
+}

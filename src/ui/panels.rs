@@ -298,6 +298,10 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                 <p class="configuration" aria-label="Configuration">{ cluster.to_string() }</p>
                 <button title="Thesis §4.2.1: a new server joins as a learner and the leader makes it a voter once it has caught up"
                     onclick={on_click(link, Input::Act(Action::AddServer))}>{ "Add server" }</button>
+                { for membership::replacement(&p.sim).map(|(action, label)| html! {
+                    <button title="Thesis §4.3: joint consensus, where every decision needs a majority of the old voters and of the new"
+                        onclick={on_click(link, Input::Act(action))}>{ label }</button>
+                }) }
             </fieldset>
             { mechanisms(p.sim.config().raft, link) }
             { reads(p.sim.config().reads.path, link) }

@@ -5,7 +5,7 @@
 //! own.
 
 use crate::raft::{Membership, NodeId};
-use crate::sim::Simulation;
+use crate::sim::{Action, Simulation};
 
 /// A server's place in the configuration the page judges by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,11 +78,38 @@ pub fn next_voter(membership: &Membership, id: NodeId) -> Option<NodeId> {
         .copied()
 }
 
+/// The page's joint change (thesis §4.3): the first two voters other than
+/// the leader, replaced by two new servers at once. With its label, such as
+/// "Replace n2 and n3 with n6 and n7". `None` without a leader or with
+/// fewer than three voters.
+pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
+    let leader = sim.leader()?;
+    let voters = &cluster(sim).voters;
+    if voters.len() < 3 {
+        return None;
+    }
+    let remove: Vec<NodeId> = voters
+        .iter()
+        .copied()
+        .filter(|&v| v != leader)
+        .take(2)
+        .collect();
+    let first = sim.server_count() + 1;
+    let label = format!(
+        "Replace n{} and n{} with n{} and n{}",
+        remove[0],
+        remove[1],
+        first,
+        first + 1
+    );
+    Some((Action::ReplaceServers { remove, add: 2 }, label))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::raft::MILLIS;
-    use crate::sim::{Action, SimConfig};
+    use crate::sim::SimConfig;
 
     fn sim(nodes: u64) -> Simulation {
         let mut sim = Simulation::new(SimConfig {
@@ -141,6 +168,33 @@ mod tests {
         for id in 1..=3 {
             assert_eq!(standing(&sim, id), Standing::Voter);
         }
+    }
+
+    /// The joint change the page offers replaces two followers with two
+    /// new servers, and leaves the cluster on the new voters.
+    #[test]
+    fn the_replacement_swaps_two_followers_for_two_new_servers() {
+        let mut sim = sim(3);
+        let leader = sim.leader().unwrap();
+        let (action, label) = replacement(&sim).unwrap();
+        let Action::ReplaceServers { remove, add } = &action else {
+            panic!("{action:?}");
+        };
+        assert!(!remove.contains(&leader) && remove.len() == 2 && *add == 2);
+        assert_eq!(
+            label,
+            format!("Replace n{} and n{} with n4 and n5", remove[0], remove[1])
+        );
+        sim.act(action.clone()).unwrap();
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        assert_eq!(cluster(&sim).voters, [leader, 4, 5]);
+        for &gone in remove {
+            assert_eq!(standing(&sim, gone), Standing::Removed);
+        }
+        assert!(replacement(&sim).is_some());
+        sim.act(Action::RemoveServer(4)).unwrap();
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        assert_eq!(replacement(&sim), None, "two voters left");
     }
 
     #[test]

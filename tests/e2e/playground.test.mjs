@@ -113,6 +113,16 @@ for (const kind of browsers()) {
       await page.click(button('Skip 1 simulated second'));
       await page.waitFor(`${added}[data-standing=voter]`, { timeout: 5000 });
       assert.match(await page.attr(added, 'aria-label'), /^Node 4, follower, term \d+$/);
+
+      // Joint consensus (thesis §4.3): two followers replaced at once.
+      const leader = Number(await page.attr('g.node[data-role=leader]', 'data-node'));
+      const [a, b] = [1, 2, 3, 4].filter((id) => id !== leader);
+      await page.click(button(`Replace n${a} and n${b} with n5 and n6`));
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor('g.node[data-node="6"][data-standing=voter]', { timeout: 5000 });
+      assert.equal(await page.count('g.node'), 6);
+      assert.equal(await page.attr(`g.node[data-node="${a}"]`, 'data-standing'), 'removed');
+      assert.equal(await page.attr(`g.node[data-node="${b}"]`, 'data-standing'), 'removed');
       assert.deepEqual(page.errors, []);
     });
   });

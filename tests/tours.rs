@@ -209,7 +209,7 @@ fn ids(list: &[NodeId]) -> BTreeSet<NodeId> {
 // ---- the tours as a list ------------------------------------------------------
 
 #[test]
-fn eleven_tours_in_the_documented_order() {
+fn twelve_tours_in_the_documented_order() {
     let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
@@ -225,6 +225,7 @@ fn eleven_tours_in_the_documented_order() {
             "deaf-leader",
             "leadership-transfer",
             "reads-without-the-log",
+            "growing-the-cluster",
         ]
     );
     for tour in &TOURS {
@@ -270,10 +271,21 @@ fn every_tour_is_well_formed() {
                 step.at_ms
             );
             assert!(text.len() <= 300, "{id} at {} ms: too long", step.at_ms);
-            // Servers are named S1..=Sn, as the simulator numbers them.
+            // Servers are named S1..=Sn, as the simulator numbers them, the
+            // ones the scenario adds included.
+            let added: u64 = scenario
+                .actions
+                .iter()
+                .map(|(_, a)| match a {
+                    Action::AddServer => 1,
+                    Action::ReplaceServers { add, .. } => *add,
+                    _ => 0,
+                })
+                .sum();
             for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
                 if let Some(n) = word.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()) {
-                    assert!((1..=scenario.nodes).contains(&n), "{id}: no server S{n}");
+                    let known = 1..=scenario.nodes + added;
+                    assert!(known.contains(&n), "{id}: no server S{n}");
                 }
             }
         }
@@ -1373,5 +1385,56 @@ fn tour_reads_without_the_log() {
     assert!(scenario_does(tour, 2000, Action::Heal));
     assert_follower_of(sim, 3, 1, 2);
     assert_eq!(value(sim, 3, "x").as_deref(), Some("2"));
+    r.done();
+}
+
+// ---- 12. a server joins -----------------------------------------------------------
+
+/// Server `id`'s voters and learners.
+fn members(sim: &Simulation, id: NodeId) -> (Vec<NodeId>, Vec<NodeId>) {
+    let m = node(sim, id).membership();
+    (m.voters.clone(), m.learners.clone())
+}
+
+#[test]
+fn tour_growing_the_cluster() {
+    let mut r = Replay::new("growing-the-cluster");
+    let tour = r.tour;
+    let sim = r.step(0);
+    assert_eq!(sim.server_count(), 3);
+    assert!(scenario_does(tour, 400, Action::AddServer));
+
+    let sim = r.step(1);
+    assert_leader(sim, 2, 1);
+    for id in [1, 2, 3] {
+        assert_eq!(commit(sim, id), 1);
+    }
+
+    let sim = r.step(2);
+    assert_eq!(sim.server_count(), 4);
+    assert_eq!(log(sim, 2), ["noop/1", "config voters 1,2,3 learners 4/1"]);
+    assert_eq!(members(sim, 2), (vec![1, 2, 3], vec![4]));
+    assert!(node(sim, 4).log().entries().is_empty(), "S4 starts empty");
+    assert_eq!(node(sim, 4).role(), raft_playground::raft::Role::Follower);
+
+    let sim = r.step(3);
+    assert_eq!(node(sim, 2).membership_index(), 3);
+    for id in [1, 2, 3, 4] {
+        assert_eq!(members(sim, id), (vec![1, 2, 3, 4], vec![]), "n{id}");
+    }
+    assert_eq!(node(sim, 2).membership().voters.len() / 2 + 1, 3);
+
+    let sim = r.step(4);
+    assert_eq!(outcome(sim, "1"), (Outcome::Ok, true, Some(4)));
+    assert_eq!(commit(sim, 2), 4);
+
+    let sim = r.step(5);
+    assert!(scenario_does(tour, 900, Action::Stop(2)));
+    assert_leader(sim, 4, 2);
+    for id in [1, 3] {
+        assert_eq!(node(sim, id).voted_for(), Some(4), "n{id} voted for S4");
+    }
+    assert_eq!(commit(sim, 4), 5);
+    assert_eq!(log(sim, 4)[4], "noop/2");
     r.done();
 }

@@ -10,6 +10,7 @@
 
 mod deaf_leader;
 mod figure_8;
+mod growing_the_cluster;
 mod leader_crash;
 mod leader_election;
 mod leadership_transfer;
@@ -58,7 +59,7 @@ impl Tour {
 
 /// The tours, from the basics (§5.2 elections, §5.3 replication) to the
 /// subtle commit rule of §5.4.2.
-pub static TOURS: [Tour; 11] = [
+pub static TOURS: [Tour; 12] = [
     Tour {
         id: "leader-election",
         title: "Leader election",
@@ -150,6 +151,13 @@ pub static TOURS: [Tour; 11] = [
                   answer a stale read (thesis §6.4).",
         scenario_json: include_str!("../../docs/tours/reads-without-the-log.json"),
         steps: reads_without_the_log::STEPS,
+    },
+    Tour {
+        id: "growing-the-cluster",
+        title: "Growing the cluster",
+        summary: "A new server joins as a learner, catches up without a vote, is promoted once                   it keeps up, and then counts: it even wins the next election (thesis §4.2).",
+        scenario_json: include_str!("../../docs/tours/growing-the-cluster.json"),
+        steps: growing_the_cluster::STEPS,
     },
 ];
 

@@ -209,7 +209,7 @@ fn ids(list: &[NodeId]) -> BTreeSet<NodeId> {
 // ---- the tours as a list ------------------------------------------------------
 
 #[test]
-fn twelve_tours_in_the_documented_order() {
+fn thirteen_tours_in_the_documented_order() {
     let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
@@ -226,6 +226,7 @@ fn twelve_tours_in_the_documented_order() {
             "leadership-transfer",
             "reads-without-the-log",
             "growing-the-cluster",
+            "removing-the-leader",
         ]
     );
     for tour in &TOURS {
@@ -1436,5 +1437,51 @@ fn tour_growing_the_cluster() {
     }
     assert_eq!(commit(sim, 4), 5);
     assert_eq!(log(sim, 4)[4], "noop/2");
+    r.done();
+}
+
+// ---- 13. the leader leaves ----------------------------------------------------------
+
+#[test]
+fn tour_removing_the_leader() {
+    let mut r = Replay::new("removing-the-leader");
+    let tour = r.tour;
+    r.step(0);
+    assert!(scenario_does(tour, 500, Action::RemoveServer(5)));
+
+    let sim = r.step(1);
+    assert_leader(sim, 5, 1);
+    for id in 1..=5 {
+        assert_eq!(commit(sim, id), 2, "n{id}");
+    }
+    assert_eq!(outcome(sim, "1"), (Outcome::Ok, true, Some(2)));
+
+    let sim = r.step(2);
+    assert_leader(sim, 5, 1);
+    assert_eq!(log(sim, 5)[2], "config voters 1,2,3,4/1");
+    assert_eq!(members(sim, 5), (vec![1, 2, 3, 4], vec![]));
+    assert_eq!(commit(sim, 5), 2, "not committed yet");
+
+    let sim = r.step(3);
+    assert_eq!(node(sim, 5).role(), raft_playground::raft::Role::Follower);
+    assert_eq!(commit(sim, 5), 3);
+    assert_eq!(sim.leader(), None);
+    for id in 1..=4 {
+        assert_eq!(commit(sim, id), 2, "n{id} does not know yet");
+        assert_eq!(members(sim, id), (vec![1, 2, 3, 4], vec![]), "n{id}");
+    }
+
+    let sim = r.step(4);
+    assert_leader(sim, 3, 2);
+    let elected = first_time(tour, 540 * MILLIS, |s| s.leader().is_some());
+    assert!(elected <= 800 * MILLIS);
+    for id in 1..=4 {
+        assert_eq!(commit(sim, id), 4, "n{id}");
+    }
+
+    let sim = r.step(5);
+    assert_eq!(term(sim, 5), 1);
+    assert_eq!(node(sim, 5).role(), raft_playground::raft::Role::Follower);
+    assert_leader(sim, 3, 2);
     r.done();
 }

@@ -18,6 +18,7 @@ mod log_replication;
 mod minority_leader;
 mod node_returns;
 mod reads_without_the_log;
+mod removing_the_leader;
 mod restart_catch_up;
 mod split_vote;
 
@@ -59,7 +60,7 @@ impl Tour {
 
 /// The tours, from the basics (§5.2 elections, §5.3 replication) to the
 /// subtle commit rule of §5.4.2.
-pub static TOURS: [Tour; 12] = [
+pub static TOURS: [Tour; 13] = [
     Tour {
         id: "leader-election",
         title: "Leader election",
@@ -158,6 +159,13 @@ pub static TOURS: [Tour; 12] = [
         summary: "A new server joins as a learner, catches up without a vote, is promoted once                   it keeps up, and then counts: it even wins the next election (thesis §4.2).",
         scenario_json: include_str!("../../docs/tours/growing-the-cluster.json"),
         steps: growing_the_cluster::STEPS,
+    },
+    Tour {
+        id: "removing-the-leader",
+        title: "Removing the leader",
+        summary: "The leader removes itself: it leads a cluster it is not in until the change                   commits, then steps down, and the rest elect a leader among themselves                   (thesis §4.2.2).",
+        scenario_json: include_str!("../../docs/tours/removing-the-leader.json"),
+        steps: removing_the_leader::STEPS,
     },
 ];
 

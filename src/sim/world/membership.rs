@@ -7,7 +7,7 @@
 //! running, as one an operator has not shut down yet: Raft must keep it
 //! from disrupting the others (thesis §4.2.3).
 
-use crate::raft::{ConfigChange, NodeId};
+use crate::raft::{ConfigChange, Membership, NodeId};
 use crate::sim::action::Action;
 use crate::sim::config::MAX_NODES;
 use crate::sim::simulation::Simulation;
@@ -52,18 +52,20 @@ impl Simulation {
             return Err("there is no leader to change the membership".into());
         };
         let node = &self.servers[leader as usize - 1].node;
+        let first = self.server_count() + 1;
         let change = match *action {
-            Action::AddServer if self.server_count() >= MAX_NODES => {
-                return Err(format!(
-                    "a run creates at most {MAX_NODES} servers: ids are never reused"
-                ));
+            Action::AddServer => {
+                self.check_room(node.membership(), 1)?;
+                ConfigChange::AddLearner(first)
             }
-            Action::AddServer if node.membership().servers().len() >= MAX_CLUSTER => {
-                return Err(format!("a cluster has at most {MAX_CLUSTER} servers"));
-            }
-            Action::AddServer => ConfigChange::AddLearner(self.server_count() + 1),
             Action::RemoveServer(id) => ConfigChange::Remove(id),
-            Action::ReplaceServers { ref remove, add } => self.replacement(remove, add)?,
+            Action::ReplaceServers { ref remove, add } => {
+                self.check_room(node.membership(), add)?;
+                ConfigChange::Replace {
+                    remove: remove.clone(),
+                    add: (first..first + add).collect(),
+                }
+            }
             _ => return Ok(()),
         };
         node.check_change(&change)
@@ -71,38 +73,41 @@ impl Simulation {
             .map_err(|e| e.to_string())
     }
 
-    /// A new server, then the leader's change that adds it as a learner.
-    pub(super) fn add_server(&mut self) {
-        let Some(leader) = self.leader() else {
-            return;
-        };
-        let mut config = self.core_config();
-        config.members.clear();
-        let id = self.start_server(config);
-        self.workload.set_nodes(self.server_count());
-        self.propose_change(leader, ConfigChange::AddLearner(id));
-        self.membership_changes.added += 1;
-    }
-
-    /// The joint change a `ReplaceServers` asks for, with the ids its new
-    /// servers will get, if the run may create them.
-    fn replacement(&self, remove: &[NodeId], add: u64) -> Result<ConfigChange, String> {
-        let first = self.server_count() + 1;
+    /// Whether `add` more servers fit: in the run's ids, and in a
+    /// configuration of at most nine.
+    fn check_room(&self, membership: &Membership, add: u64) -> Result<(), String> {
         // Written so that an absurd `add` cannot overflow.
         if add > MAX_NODES - self.server_count() {
             return Err(format!(
                 "a run creates at most {MAX_NODES} servers: ids are never reused"
             ));
         }
-        let node = &self.servers[self.leader().expect("checked by the caller") as usize - 1].node;
-        if node.membership().servers().len() + add as usize > MAX_CLUSTER {
+        if membership.servers().len() as u64 + add > MAX_CLUSTER as u64 {
             return Err(format!("a cluster has at most {MAX_CLUSTER} servers"));
         }
-        let add = (first..first + add).collect();
-        Ok(ConfigChange::Replace {
-            remove: remove.to_vec(),
-            add,
-        })
+        Ok(())
+    }
+
+    /// `count` brand new servers, with no configuration of their own: they
+    /// learn the cluster's from the leader's log.
+    fn start_joining_servers(&mut self, count: u64) -> Vec<NodeId> {
+        let mut config = self.core_config();
+        config.members.clear();
+        let ids = (0..count)
+            .map(|_| self.start_server(config.clone()))
+            .collect();
+        self.workload.set_nodes(self.server_count());
+        self.membership_changes.added += count;
+        ids
+    }
+
+    /// A new server, then the leader's change that adds it as a learner.
+    pub(super) fn add_server(&mut self) {
+        let Some(leader) = self.leader() else {
+            return;
+        };
+        let id = self.start_joining_servers(1)[0];
+        self.propose_change(leader, ConfigChange::AddLearner(id));
     }
 
     /// New servers, then the leader's joint change that swaps them for
@@ -111,13 +116,7 @@ impl Simulation {
         let Some(leader) = self.leader() else {
             return;
         };
-        let mut config = self.core_config();
-        config.members.clear();
-        let added: Vec<NodeId> = (0..add)
-            .map(|_| self.start_server(config.clone()))
-            .collect();
-        self.workload.set_nodes(self.server_count());
-        self.membership_changes.added += add;
+        let added = self.start_joining_servers(add);
         self.membership_changes.removed += remove.len() as u64;
         self.propose_change(leader, ConfigChange::Replace { remove, add: added });
     }

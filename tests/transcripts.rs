@@ -97,8 +97,8 @@
 use raft_playground::raft::{
     ClientCommand, ClientReply, Config, ConfigChange, ConflictHint, Entry, Envelope, LogChange,
     LogIndex, Membership, Message, NodeId, Op, OpResult, Output, Payload, PersistentState, RaftLog,
-    RaftNode, ReadPath, ReplyOutcome, Rng, Role, Term, Time, Timing, UnsafeSwitch, UnsafeSwitches,
-    MILLIS,
+    RaftNode, ReadPath, ReplyOutcome, Rng, Role, SnapshotRecord, Term, Time, Timing, UnsafeSwitch,
+    UnsafeSwitches, MILLIS,
 };
 use raft_playground::sim::action_record::{ActionRecord, OpKind};
 use raft_playground::sim::history::{HistoryRecord, Operation};
@@ -668,6 +668,40 @@ fn describe_message(m: &Message) -> String {
             };
             format!("AppendEntriesReply{{term:{term} reject prev:{rejected_index} hint:{hint}}}")
         }
+        // Written, never read back: a transcript cannot forge a snapshot.
+        Message::InstallSnapshot {
+            term,
+            meta,
+            offset,
+            records,
+        } => {
+            let data: Vec<String> = records.iter().map(describe_record).collect();
+            format!(
+                "InstallSnapshot{{term:{term} last:{}/{} offset:{offset} of:{} data:[{}]}}",
+                meta.last_index,
+                meta.last_term,
+                meta.records,
+                data.join(" ")
+            )
+        }
+        Message::InstallSnapshotReply {
+            term,
+            last_index,
+            received,
+            done,
+        } => format!(
+            "InstallSnapshotReply{{term:{term} last:{last_index} received:{received}{}}}",
+            if *done { " done" } else { "" }
+        ),
+    }
+}
+
+fn describe_record(record: &SnapshotRecord) -> String {
+    match record {
+        SnapshotRecord::Pair { key, value } => format!("{key}={value}"),
+        SnapshotRecord::Session {
+            client, request, ..
+        } => format!("c{client}#{request}"),
     }
 }
 
@@ -919,6 +953,22 @@ fn describe_output(node: &RaftNode, before: &Summary, out: &Output) -> Vec<Strin
     for change in &out.log_changes {
         lines.push(match *change {
             LogChange::Truncated { from } => format!("n{id} log: deleted from {from} on"),
+            LogChange::Compacted { through } => format!(
+                "n{id} log: compacted through {through}/{} into a snapshot",
+                node.log().snapshot_term()
+            ),
+            LogChange::Installed {
+                through,
+                kept_suffix,
+            } => format!(
+                "n{id} log: installed the snapshot through {through}/{}, {}",
+                node.log().snapshot_term(),
+                if kept_suffix {
+                    "kept the entries after it"
+                } else {
+                    "discarded the rest of its log"
+                }
+            ),
             LogChange::Appended { from, to } => {
                 let entries: Option<Vec<Entry>> =
                     (from..=to).map(|i| node.log().entry(i).cloned()).collect();
@@ -1074,6 +1124,13 @@ impl Core {
                 None => ReadPath::Log,
             },
             max_clock_drift_ppm: args.take("drift").map_or(Ok(0), |d| number(&d))?,
+            snapshot_threshold: args
+                .take("snapshot-every")
+                .map(|n| number(&n))
+                .transpose()?,
+            snapshot_chunk_records: args
+                .take("chunk")
+                .map_or(Ok(4), |n| number(&n).map(|n| n as usize))?,
             unsafe_switches: switches,
         };
         let mut log = RaftLog::new();
@@ -1086,6 +1143,7 @@ impl Core {
             current_term: args.take("term").map_or(Ok(0), |t| number(&t))?,
             voted_for: args.take("vote").map(|v| node_id(&v)).transpose()?,
             log,
+            snapshot: None,
         };
         let seed = args.take("seed").map_or(Ok(id), |s| number(&s))?;
         args.done()?;

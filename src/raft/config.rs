@@ -1,7 +1,7 @@
 //! Configuration of one Raft server.
 
 use super::read_index::ReadPath;
-use super::types::{NodeId, Time, MILLIS};
+use super::types::{LogIndex, NodeId, Time, MILLIS};
 use super::unsafe_switches::UnsafeSwitches;
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +61,13 @@ pub struct Config {
     /// How far any server's clock may run from real time, in parts per
     /// million: the margin a lease gives up (thesis §6.4.1). 0 by default.
     pub max_clock_drift_ppm: u64,
+    /// Log compaction (thesis chapter 5): a server snapshots its state
+    /// machine once this many applied entries follow its last snapshot.
+    /// `None` (the default): never.
+    pub snapshot_threshold: Option<LogIndex>,
+    /// How many records (a key and its value, or a client's session) one
+    /// InstallSnapshot chunk carries (Figure 13's `data[]`).
+    pub snapshot_chunk_records: usize,
     /// Deliberate bugs for demonstrations; all off by default.
     pub unsafe_switches: UnsafeSwitches,
 }
@@ -76,6 +83,8 @@ impl Config {
             check_quorum: false,
             reads: ReadPath::Log,
             max_clock_drift_ppm: 0,
+            snapshot_threshold: None,
+            snapshot_chunk_records: 4,
             unsafe_switches: UnsafeSwitches::none(),
         }
     }

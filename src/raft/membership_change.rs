@@ -192,20 +192,8 @@ impl RaftNode {
     /// Use the latest configuration in the log, else the starting one: at
     /// start, after a restart and when a truncation removed the entry in use.
     pub(super) fn refresh_membership(&mut self) {
-        let log = self.log();
-        let latest = (1..=log.last_index())
-            .rev()
-            .find_map(|i| match &log.entry(i)?.payload {
-                Payload::Config(m) => Some((i, m.clone())),
-                _ => None,
-            });
-        match latest {
-            Some((index, membership)) => self.adopt_membership(index, &membership),
-            None => {
-                let first = Membership::of_voters(self.config.members.iter().copied());
-                self.adopt_membership(0, &first)
-            }
-        }
+        let (index, membership) = self.membership_at(self.log().last_index());
+        self.adopt_membership(index, &membership);
     }
 
     /// Use `membership`, held at `index` (0: the starting one). A leader

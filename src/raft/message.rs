@@ -3,7 +3,9 @@
 //! set currentTerm = T, convert to follower" (§5.1).
 
 use super::log::Entry;
+use super::snapshot::{SnapshotMeta, SnapshotRecord};
 use super::types::{ClientId, LogIndex, NodeId, RequestId, Term};
+use std::rc::Rc;
 
 /// A message from one server to another.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,6 +121,32 @@ pub enum Message {
         /// The leader's commitIndex.
         leader_commit: LogIndex,
     },
+    /// Invoked by the leader to send a follower chunks of a snapshot
+    /// (paper §7, Figure 13), when the entries it needs are compacted away.
+    InstallSnapshot {
+        /// The leader's term.
+        term: Term,
+        /// lastIncludedIndex, lastIncludedTerm and the configuration.
+        meta: Rc<SnapshotMeta>,
+        /// The position of this chunk's first record in the snapshot.
+        offset: u64,
+        /// The chunk's records; the last chunk ends at `meta.records`
+        /// (Figure 13's `done`).
+        records: Vec<SnapshotRecord>,
+    },
+    /// The answer to an InstallSnapshot.
+    InstallSnapshotReply {
+        /// The follower's current term, for the leader to update itself.
+        term: Term,
+        /// The last included index of the snapshot it answers.
+        last_index: LogIndex,
+        /// How many records of it the follower holds, in order: where the
+        /// next chunk starts.
+        received: u64,
+        /// True once the follower holds the whole snapshot, durably: it
+        /// then matches the leader through `last_index`.
+        done: bool,
+    },
     /// The answer to an AppendEntries.
     AppendEntriesReply {
         /// The follower's current term, for the leader to update itself.
@@ -178,6 +206,8 @@ impl Message {
             | Message::ReadIndex { term, .. }
             | Message::ReadIndexReply { term, .. }
             | Message::AppendEntries { term, .. }
+            | Message::InstallSnapshot { term, .. }
+            | Message::InstallSnapshotReply { term, .. }
             | Message::AppendEntriesReply { term, .. } => *term,
         }
     }
@@ -211,6 +241,8 @@ impl Message {
             Message::ReadIndexReply { .. } => "ReadIndexReply",
             Message::AppendEntries { .. } => "AppendEntries",
             Message::AppendEntriesReply { .. } => "AppendEntriesReply",
+            Message::InstallSnapshot { .. } => "InstallSnapshot",
+            Message::InstallSnapshotReply { .. } => "InstallSnapshotReply",
         }
     }
 }

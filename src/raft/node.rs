@@ -11,6 +11,7 @@
 use super::client::PendingProposal;
 use super::command::Payload;
 use super::config::Config;
+use super::install_snapshot::{Incoming, SnapshotChunk};
 use super::joint_consensus::JointPlan;
 use super::log::{Entry, RaftLog};
 use super::membership::Membership;
@@ -21,6 +22,7 @@ use super::progress::Progress;
 use super::read_index::{ReadPath, Reads};
 use super::replication::AppendRequest;
 use super::rng::Rng;
+use super::snapshot::Snapshot;
 use super::state_machine::KvStore;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
@@ -69,6 +71,9 @@ pub struct PersistentState {
     pub voted_for: Option<NodeId>,
     /// This server's log.
     pub log: RaftLog,
+    /// The latest snapshot, which holds what the log compacted away
+    /// (thesis §5.1): the log starts right after its last included index.
+    pub snapshot: Option<Snapshot>,
 }
 
 /// One Raft server.
@@ -129,6 +134,8 @@ pub struct RaftNode {
     pub(super) catch_up: VecMap<NodeId, CatchUp>,
     /// Leader only: a joint change under way (thesis §4.3).
     pub(super) joint_plan: Option<JointPlan>,
+    /// Follower only: the chunks of a snapshot received so far (Figure 13).
+    pub(super) incoming: Option<Incoming>,
     pub(super) rng: Rng,
 }
 
@@ -154,13 +161,19 @@ impl RaftNode {
         {
             persistent.voted_for = None;
         }
+        // A snapshot's entries are committed, and its state machine has
+        // applied them (thesis §5.1).
+        let (commit_index, state_machine) = match &persistent.snapshot {
+            Some(s) => (s.last_index(), (*s.store).clone()),
+            None => (0, KvStore::default()),
+        };
         let mut node = RaftNode {
             id,
             config,
             persistent,
             role: Role::Follower,
-            commit_index: 0,
-            state_machine: KvStore::default(),
+            commit_index,
+            state_machine,
             leader_hint: None,
             election_deadline: 0,
             votes: VecSet::new(),
@@ -178,6 +191,7 @@ impl RaftNode {
             leaving: Vec::new(),
             catch_up: VecMap::new(),
             joint_plan: None,
+            incoming: None,
             rng,
         };
         node.refresh_membership();
@@ -381,6 +395,29 @@ impl RaftNode {
                     leader_commit,
                 };
                 self.handle_append_entries(now, from, request, out)
+            }
+            Message::InstallSnapshot {
+                term,
+                meta,
+                offset,
+                records,
+            } => {
+                let chunk = SnapshotChunk {
+                    term,
+                    meta,
+                    offset,
+                    records,
+                };
+                self.handle_install_snapshot(now, from, chunk, out)
+            }
+            Message::InstallSnapshotReply {
+                term,
+                last_index,
+                received,
+                done,
+            } => {
+                let reply = (term, last_index, received, done);
+                self.handle_install_snapshot_reply(now, from, reply, out)
             }
             Message::AppendEntriesReply {
                 term,

@@ -36,6 +36,7 @@ use super::client::ClientReply;
 use super::command::OpResult;
 use super::log::Entry;
 use super::message::Envelope;
+use super::snapshot::Snapshot;
 use super::types::{LogIndex, NodeId, Term};
 
 /// The part of the persistent state that is not the log: the current term
@@ -65,13 +66,39 @@ pub enum LogChange {
         /// The index of the last entry appended.
         to: LogIndex,
     },
+    /// The server snapshotted its state machine and discarded its entries
+    /// through this index ([`Output::snapshot`]): the log reads the same,
+    /// it only holds less.
+    Compacted {
+        /// The snapshot's last included index.
+        through: LogIndex,
+    },
+    /// The server installed a snapshot from the leader
+    /// ([`Output::snapshot`]): its log now starts after `through`, holding
+    /// the entries it had after it only if `kept_suffix` (Figure 13, rule 6).
+    Installed {
+        /// The snapshot's last included index.
+        through: LogIndex,
+        /// Whether the entries after `through` were kept.
+        kept_suffix: bool,
+    },
 }
 
 impl LogChange {
     /// The first index this change touched: the log is unchanged below it.
-    pub fn first_index(self) -> LogIndex {
+    /// The first index whose entry this change touched, if any: the log
+    /// reads the same below it. A compaction touches none (the snapshot
+    /// holds the same entries); an installed snapshot only the entries
+    /// after it that it discarded (those before it are committed, so the
+    /// same as the snapshot's).
+    pub fn first_index(self) -> Option<LogIndex> {
         match self {
-            LogChange::Truncated { from } | LogChange::Appended { from, .. } => from,
+            LogChange::Truncated { from } | LogChange::Appended { from, .. } => Some(from),
+            LogChange::Compacted { .. } => None,
+            LogChange::Installed {
+                through,
+                kept_suffix,
+            } => (!kept_suffix).then_some(through + 1),
         }
     }
 }
@@ -101,8 +128,12 @@ pub struct Output {
     pub after_persist: Vec<Envelope>,
     /// The term and vote to make durable, if either changed.
     pub hard_state: Option<HardState>,
-    /// How the log changed, in order: to make durable after `hard_state`.
+    /// How the log changed, in order: to make durable after `hard_state`
+    /// and `snapshot`.
     pub log_changes: Vec<LogChange>,
+    /// A snapshot taken or installed, to make durable before the log
+    /// changes, which discard what it covers (thesis §5.1).
+    pub snapshot: Option<Snapshot>,
     /// Answers to client requests. They never wait: a leader answers only
     /// once the entry is committed, which needs it durable on a majority.
     pub replies: Vec<ClientReply>,
@@ -117,6 +148,7 @@ impl Output {
         self.after_persist.clear();
         self.hard_state = None;
         self.log_changes.clear();
+        self.snapshot = None;
         self.replies.clear();
         self.applied.clear();
     }
@@ -124,6 +156,6 @@ impl Output {
     /// Whether anything must be written to stable storage (etcd's
     /// `MustSync`).
     pub fn must_persist(&self) -> bool {
-        self.hard_state.is_some() || !self.log_changes.is_empty()
+        self.hard_state.is_some() || !self.log_changes.is_empty() || self.snapshot.is_some()
     }
 }

@@ -1,6 +1,7 @@
 //! A leader's view of one follower's log (Figure 2, "Volatile state on
 //! leaders"): nextIndex and matchIndex.
 
+use super::install_snapshot::SnapshotTransfer;
 use super::types::LogIndex;
 
 /// What a leader knows about one follower's log, and where to send from next.
@@ -18,6 +19,9 @@ pub struct Progress {
     /// The latest ReadIndex heartbeat round the server acknowledged in this
     /// term of office (thesis §6.4).
     pub read_round: u64,
+    /// A snapshot being sent to that server, because its next entry is
+    /// compacted away (paper §7).
+    pub snapshot: Option<SnapshotTransfer>,
 }
 
 impl Progress {
@@ -30,6 +34,7 @@ impl Progress {
             // A new leader just heard from a majority: its voters.
             recent_active: true,
             read_round: 0,
+            snapshot: None,
         }
     }
 

@@ -34,19 +34,26 @@ impl RaftNode {
     }
 
     /// AppendEntries for `peer`, starting at its nextIndex, which then moves
-    /// past what was sent.
+    /// past what was sent; a chunk of the snapshot instead if that entry
+    /// is compacted away (paper §7).
     pub(super) fn send_append(&mut self, peer: NodeId, out: &mut Output) {
-        let Some(progress) = self.progress.get(&peer) else {
+        let snapshot_index = self.log().snapshot_index();
+        let Some(progress) = self.progress.get_mut(&peer) else {
             return;
         };
-        let prev_log_index = progress.next_index - 1;
-        let prev_log_term = self
-            .log()
-            .term_at(prev_log_index)
-            .expect("nextIndex never passes the leader's last index + 1");
+        if progress.next_index <= snapshot_index {
+            return self.send_snapshot_chunk(peer, out);
+        }
+        progress.snapshot = None;
+        // nextIndex never passes the leader's last index + 1, unless a
+        // follower acknowledged entries the leader never had (only with
+        // the unsafe `SnapshotUncommitted`; the checker reports that).
+        let next_index = progress.next_index.min(self.log().last_index() + 1);
+        let prev_log_index = next_index - 1;
+        let prev_log_term = self.log().term_at(prev_log_index).unwrap_or(0);
         let entries = self
             .log()
-            .entries_from(progress.next_index, self.config.max_entries_per_append);
+            .entries_from(next_index, self.config.max_entries_per_append);
         let last_sent = prev_log_index + entries.len() as LogIndex;
         if let Some(progress) = self.progress.get_mut(&peer) {
             progress.record_sent(last_sent);
@@ -76,7 +83,7 @@ impl RaftNode {
             prev_log_term,
             entries,
             leader_commit,
-        } = request;
+        } = self.skip_compacted(request);
         // Rule 1: "Reply false if term < currentTerm".
         if term < self.current_term() {
             let hint = ConflictHint::default();
@@ -108,6 +115,25 @@ impl RaftNode {
             ConflictHint::default(),
             out,
         );
+    }
+
+    /// Entries this server compacted are committed, so by Log Matching the
+    /// same as the leader's (§5.4): the request is read from the last
+    /// compacted index on, and is consistent there (raft-rs and etcd skip
+    /// what is committed in the same way).
+    fn skip_compacted(&self, mut request: AppendRequest) -> AppendRequest {
+        let (snapshot_index, snapshot_term) =
+            (self.log().snapshot_index(), self.log().snapshot_term());
+        let Some(behind) = snapshot_index.checked_sub(request.prev_log_index) else {
+            return request;
+        };
+        // If it carries nothing past the snapshot, it is a success through
+        // the snapshot's index, which this server holds as committed.
+        let skip = (behind as usize).min(request.entries.len());
+        request.entries.drain(..skip);
+        request.prev_log_index = snapshot_index;
+        request.prev_log_term = snapshot_term;
+        request
     }
 
     /// Rules 3 and 4: "If an existing entry conflicts with a new one (same index
@@ -298,8 +324,16 @@ impl RaftNode {
     }
 
     /// "If commitIndex > lastApplied: increment lastApplied, apply
-    /// log[lastApplied] to state machine" (Figure 2).
+    /// log[lastApplied] to state machine" (Figure 2), then snapshot if the
+    /// log has grown enough.
     pub(super) fn apply_committed(&mut self, out: &mut Output) {
+        self.apply_entries(out);
+        self.maybe_snapshot(out);
+    }
+
+    /// Applies every committed entry not yet applied, and serves the reads
+    /// that waited for them.
+    pub(super) fn apply_entries(&mut self, out: &mut Output) {
         while self.last_applied() < self.commit_index {
             let index = self.last_applied() + 1;
             // commitIndex never passes the last index in a correct server; with

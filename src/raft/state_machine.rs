@@ -5,6 +5,7 @@
 use super::command::{ClientCommand, Key, Op, OpResult, Payload, Value};
 use super::log::Entry;
 use super::shared_vec::SharedVec;
+use super::snapshot::SnapshotRecord;
 use super::types::{ClientId, LogIndex, RequestId};
 use super::vec_map::VecMap;
 
@@ -65,6 +66,48 @@ impl KvStore {
         self.sessions
             .insert(command.client, (command.request, result.clone()));
         result
+    }
+
+    /// The state as a snapshot's records, in a fixed order: every key and
+    /// its value, then every client's session.
+    pub fn records(&self) -> Vec<SnapshotRecord> {
+        let pairs = self.data.iter().map(|(k, v)| SnapshotRecord::Pair {
+            key: k.clone(),
+            value: v.clone(),
+        });
+        let sessions =
+            self.sessions
+                .iter()
+                .map(|(&client, (request, result))| SnapshotRecord::Session {
+                    client,
+                    request: *request,
+                    result: result.clone(),
+                });
+        pairs.chain(sessions).collect()
+    }
+
+    /// The store a snapshot's records describe; `history` is the
+    /// observers' list of what was applied to reach it.
+    pub fn from_records(records: Vec<SnapshotRecord>, history: SharedVec<Entry>) -> KvStore {
+        let mut store = KvStore {
+            applied: history,
+            ..KvStore::default()
+        };
+        for record in records {
+            match record {
+                SnapshotRecord::Pair { key, value } => {
+                    store.data.insert(key, value);
+                }
+                SnapshotRecord::Session {
+                    client,
+                    request,
+                    result,
+                } => {
+                    store.sessions.insert(client, (request, result));
+                }
+            }
+        }
+        store
     }
 
     /// What `op` returns against the current state, without changing it:
@@ -151,6 +194,24 @@ mod tests {
             "the duplicate write did not run again"
         );
         assert_eq!(kv.last_applied(), 4);
+    }
+
+    #[test]
+    fn a_store_rebuilt_from_its_records_is_the_same_store() {
+        let mut kv = KvStore::default();
+        kv.apply(&entry(1, 1, write("1")));
+        kv.apply(&entry(2, 4, Op::Read { key: "x".into() }));
+        let records = kv.records();
+        assert_eq!(records.len(), 3, "one key, two sessions");
+        let rebuilt = KvStore::from_records(records, kv.applied().clone());
+        assert_eq!(rebuilt, kv);
+        let mut twice = rebuilt.clone();
+        assert_eq!(
+            twice.apply(&entry(2, 4, Op::Read { key: "x".into() })),
+            Some(OpResult::ReadValue(Some("1".into()))),
+            "the session came along: the duplicate gets the cached reply"
+        );
+        assert_eq!(twice.last_applied(), 3);
     }
 
     #[test]

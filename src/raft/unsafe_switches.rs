@@ -50,11 +50,15 @@ pub enum UnsafeSwitch {
     /// is committed (breaks thesis §4.1: two changes at once may differ by
     /// two servers, and the old and new majorities need not overlap).
     TwoChangesAtOnce,
+    /// A server snapshots its whole log, uncommitted entries included, and
+    /// treats them as committed (breaks thesis §5.1: "each server takes
+    /// snapshots independently, covering just the committed entries").
+    SnapshotUncommitted,
 }
 
 impl UnsafeSwitch {
     /// Every switch, in declaration order.
-    pub const ALL: [UnsafeSwitch; 11] = [
+    pub const ALL: [UnsafeSwitch; 12] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
         UnsafeSwitch::ForgetVoteOnRestart,
@@ -66,6 +70,7 @@ impl UnsafeSwitch {
         UnsafeSwitch::LeaseIgnoresDrift,
         UnsafeSwitch::ConfigChangeWithoutNoop,
         UnsafeSwitch::TwoChangesAtOnce,
+        UnsafeSwitch::SnapshotUncommitted,
     ];
 
     /// The name used on the command line and in scenarios.
@@ -82,6 +87,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::LeaseIgnoresDrift => "lease-ignores-drift",
             UnsafeSwitch::ConfigChangeWithoutNoop => "config-change-without-noop",
             UnsafeSwitch::TwoChangesAtOnce => "two-changes-at-once",
+            UnsafeSwitch::SnapshotUncommitted => "snapshot-uncommitted",
         }
     }
 
@@ -120,6 +126,9 @@ impl UnsafeSwitch {
             }
             UnsafeSwitch::TwoChangesAtOnce => {
                 "a second single-server change starts before the first commits, so old and new majorities need not overlap (breaks thesis 4.1; needs --membership)"
+            }
+            UnsafeSwitch::SnapshotUncommitted => {
+                "a snapshot takes in the whole log, uncommitted entries too, and calls them committed (breaks thesis 5.1; needs --snapshots)"
             }
         }
     }

@@ -56,6 +56,30 @@ fn raft(message: &Message) -> String {
             ),
             None => format!("term {term}: not the leader, client {client}'s read #{request} refused"),
         },
+        Message::InstallSnapshot {
+            term,
+            meta,
+            offset,
+            records,
+        } => format!(
+            "term {term}, snapshot through index {} (term {}), records {}-{} of {}",
+            meta.last_index,
+            meta.last_term,
+            offset + 1,
+            offset + records.len() as u64,
+            meta.records
+        ),
+        Message::InstallSnapshotReply {
+            term,
+            last_index,
+            received,
+            done,
+        } => match done {
+            true => format!("term {term}, snapshot through index {last_index} installed"),
+            false => format!(
+                "term {term}, holds {received} records of the snapshot through index {last_index}"
+            ),
+        },
         Message::TimeoutNow { term } => {
             format!("term {term}: start an election now (leadership transfer)")
         }

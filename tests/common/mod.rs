@@ -36,6 +36,7 @@ pub fn restarted(
         current_term,
         voted_for,
         log,
+        snapshot: None,
     };
     RaftNode::restart(id, config, persistent, Rng::new(id), 0)
 }

@@ -7,7 +7,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use raft_playground::raft::{ReadPath, Time, UnsafeSwitch, MILLIS, SECONDS};
 use raft_playground::sim::config::ReadSettings;
 use raft_playground::sim::run::LINEARIZABILITY_STEPS;
-use raft_playground::sim::{parse_duration, SimConfig, MAX_NODES};
+use raft_playground::sim::{parse_duration, SimConfig, MAX_NODES, MAX_SNAPSHOT_THRESHOLD};
 use std::ops::RangeInclusive;
 
 const AFTER_HELP: &str = "\
@@ -88,7 +88,7 @@ pub struct RunArgs {
     // The scenario decides the run: options it would silently override are
     // refused rather than ignored.
     #[arg(long, value_name = "FILE",
-          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions", "transfers", "membership", "reads", "clock_drift", "bound_clients",
+          conflicts_with_all = ["seed", "nodes", "faults", "disk_faults", "pre_vote", "check_quorum", "partial_partitions", "transfers", "membership", "snapshots", "reads", "clock_drift", "bound_clients",
                                 "clients", "rate", "unsafe_switches"])]
     pub scenario: Option<String>,
     /// Print the summary as one JSON object instead of text
@@ -151,6 +151,11 @@ pub struct Common {
     /// up) or removes a random one, the leader included (thesis 4.2)
     #[arg(long)]
     pub membership: bool,
+    /// Log compaction (thesis 5): every server snapshots its state machine
+    /// once N entries were applied since its last snapshot, and a leader
+    /// sends InstallSnapshot to a follower whose next entry it compacted
+    #[arg(long, value_name = "N", value_parser = snapshot_threshold)]
+    pub snapshots: Option<u64>,
     /// How reads are answered (thesis 6.4): through the log, by ReadIndex,
     /// from a lease (safe only with --check-quorum and clocks within
     /// --clock-drift), or locally (not linearizable)
@@ -358,6 +363,7 @@ fn options(c: Common, bench: bool) -> Options {
     if c.disk_faults {
         config = config.with_disk_faults();
     }
+    config.snapshot_threshold = c.snapshots;
     if c.clock_drift > 0 {
         config.nemesis.clock_changes = 0.1;
     }
@@ -397,6 +403,17 @@ fn node_count(value: &str) -> Result<u64, String> {
         Ok(n)
     } else {
         Err(format!("nodes must be 1..={MAX_NODES}"))
+    }
+}
+
+fn snapshot_threshold(value: &str) -> Result<u64, String> {
+    let n = whole_number(value)?;
+    if (1..=MAX_SNAPSHOT_THRESHOLD).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "a snapshot threshold must be 1..={MAX_SNAPSHOT_THRESHOLD} entries"
+        ))
     }
 }
 

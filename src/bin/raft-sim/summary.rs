@@ -141,6 +141,7 @@ pub fn print_report(r: &RunReport) {
     println!("trace hash: {:016x}", r.trace_hash);
     print_disk_faults(std::slice::from_ref(r));
     print_membership_changes(std::slice::from_ref(r));
+    print_snapshots(std::slice::from_ref(r));
     println!("verdict: {}", verdict(r));
 }
 
@@ -175,6 +176,7 @@ pub fn failure_reason(r: &RunReport) -> String {
 pub fn print_sweep(reports: &[RunReport], wall: Duration) {
     print_disk_faults(reports);
     print_membership_changes(reports);
+    print_snapshots(reports);
     let events: u64 = reports.iter().map(|r| r.events).sum();
     let safety: u64 = reports.iter().map(|r| r.violation_count).sum();
     let nonlinearizable = reports.iter().filter(|r| !r.linearizable()).count() as u64;
@@ -236,6 +238,23 @@ fn print_membership_changes(reports: &[RunReport]) {
             "membership changes: {added} servers added, {removed} removed ({:.0} and {:.0} per simulated hour)",
             added as f64 / hours,
             removed as f64 / hours
+        );
+    }
+}
+
+/// With `--snapshots`: how many snapshots were taken and installed, and
+/// InstallSnapshot chunks sent, in all and per simulated hour.
+fn print_snapshots(reports: &[RunReport]) {
+    let taken: u64 = reports.iter().map(|r| r.snapshots.taken).sum();
+    let installed: u64 = reports.iter().map(|r| r.snapshots.installed).sum();
+    let chunks: u64 = reports.iter().map(|r| r.snapshots.chunks_sent).sum();
+    let hours = reports.iter().map(|r| r.end_time).sum::<u64>() as f64 / 3.6e9;
+    if taken + installed > 0 {
+        println!(
+            "snapshots: {taken} taken, {installed} installed by InstallSnapshot in {chunks} chunks \
+             ({:.0} installed and {:.0} chunks per simulated hour)",
+            installed as f64 / hours,
+            chunks as f64 / hours
         );
     }
 }

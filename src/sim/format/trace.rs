@@ -52,7 +52,9 @@ pub enum TraceEvent {
         /// What the entry carries: `noop`, or `c<client>#<request> <op>`.
         payload: Payload,
     },
-    /// A node became leader; its whole log as (index, term) pairs.
+    /// A node became leader; its whole log as (index, term) pairs. A log
+    /// compacted by a snapshot starts with the snapshot's last included
+    /// index and term.
     LeaderLog {
         /// The new leader.
         node: NodeId,
@@ -113,6 +115,18 @@ pub enum TraceEvent {
         outcome: Outcome,
         /// For an `ok` read: the value read (`None`: key absent); `None` otherwise.
         result: Option<String>,
+    },
+    /// A node took a snapshot, or installed one from the leader, through
+    /// `index` (thesis chapter 5): its log now starts after it.
+    Snapshot {
+        /// The server.
+        node: NodeId,
+        /// The snapshot's last included index.
+        index: LogIndex,
+        /// The term of the entry at `index`.
+        term: Term,
+        /// Installed from the leader (InstallSnapshot), or taken itself.
+        installed: bool,
     },
     /// An invariant was violated.
     Violation {

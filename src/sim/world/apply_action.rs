@@ -233,7 +233,8 @@ impl Simulation {
         server.node = RaftNode::restart(id, config, stored, rng, now);
         server.up = true;
         server.timer_at = None;
-        self.checker.observe_restart(id);
+        self.checker
+            .observe_restart(&self.servers[id as usize - 1].node);
         self.after_input(id);
     }
 

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 /// The largest cluster the simulator accepts.
 pub const MAX_NODES: u64 = 25;
+/// The largest snapshot threshold: beyond it a run of any length in the
+/// playground never snapshots, which "none" says better.
+pub const MAX_SNAPSHOT_THRESHOLD: u64 = 100_000;
 
 /// How long a client of `--faults all` waits before resending a request:
 /// half the default 1 s timeout, so an unanswered request is sent twice.
@@ -92,6 +95,9 @@ pub struct SimConfig {
     pub unsafe_switches: UnsafeSwitches,
     /// Cap on entries carried by one AppendEntries, passed to every server.
     pub max_entries_per_append: usize,
+    /// Log compaction (thesis chapter 5): every server snapshots once this
+    /// many entries were applied since its last snapshot; `None`: never.
+    pub snapshot_threshold: Option<u64>,
     /// Keep trace events (for `--trace` and the UI), not just their hash.
     pub record_trace: bool,
 }
@@ -111,6 +117,7 @@ impl Default for SimConfig {
             reads: ReadSettings::default(),
             unsafe_switches: UnsafeSwitches::none(),
             max_entries_per_append: 64,
+            snapshot_threshold: None,
             record_trace: false,
         }
     }
@@ -169,7 +176,7 @@ impl SimConfig {
         let n = &self.network;
         let w = &self.workload;
         let d = &self.disk;
-        let checks: [(bool, String); 15] = [
+        let checks: [(bool, String); 16] = [
             (
                 (1..=MAX_NODES).contains(&self.nodes),
                 format!("nodes must be 1..={MAX_NODES}, got {}", self.nodes),
@@ -210,6 +217,14 @@ impl SimConfig {
             (
                 self.max_entries_per_append > 0 && (1..=1000).contains(&w.keys),
                 "max entries per append must be positive and keys 1..=1000".into(),
+            ),
+            (
+                self.snapshot_threshold
+                    .is_none_or(|t| (1..=MAX_SNAPSHOT_THRESHOLD).contains(&t)),
+                format!(
+                    "snapshot threshold must be 1..={MAX_SNAPSHOT_THRESHOLD} entries, got {}",
+                    self.snapshot_threshold.unwrap_or(0)
+                ),
             ),
             (
                 d.write_latency <= 60 * SECONDS && d.fsync_latency <= 60 * SECONDS,

@@ -14,7 +14,11 @@
 //!   first record may be left torn, half written (with probability
 //!   `torn_write`). Every record carries a checksum of its index and entry;
 //!   recovery checks them all and drops the log from the first bad one on.
-//! - A restart recovers the term, vote and log from what is durable only.
+//! - A snapshot (taken, or installed from the leader) is part of its
+//!   input's write, before the log: it is durable first, then the log it
+//!   covers is discarded (thesis §5.1), both when the write is.
+//! - A restart recovers the term, vote, snapshot and log from what is
+//!   durable only.
 //!
 //! With the defaults (no latency, no tearing) every write is durable the
 //! moment it is issued, and a restart recovers exactly what the node had:
@@ -22,7 +26,7 @@
 
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::{
-    Entry, Envelope, HardState, LogIndex, Output, Payload, PersistentState, RaftLog, Time,
+    Entry, Envelope, HardState, LogIndex, Output, Payload, PersistentState, RaftLog, Snapshot, Time,
 };
 use crate::sim::stable_hash::{payload_hash, StableHasher};
 use std::collections::VecDeque;
@@ -94,6 +98,7 @@ struct Write {
     /// Durable from then on.
     durable_at: Time,
     hard_state: Option<HardState>,
+    snapshot: Option<Snapshot>,
     log: Option<LogWrite>,
     /// Messages released once this write is durable.
     waiting: Vec<Envelope>,
@@ -143,9 +148,12 @@ pub struct Recovery {
 pub struct Disk {
     /// The durable term and vote.
     hard_state: HardState,
+    /// The durable snapshot, which holds what the log no longer does.
+    snapshot: Option<Snapshot>,
     /// The durable log records...
     log: RaftLog,
-    /// ...and the checksum written with each (`checksum(index, entry)`).
+    /// ...and the checksum written with each (`checksum(index, entry)`),
+    /// from the log's first index on.
     checksums: SharedVec<u64>,
     /// A record a crash left half written after the durable log.
     torn: Option<TornRecord>,
@@ -161,7 +169,11 @@ pub struct Disk {
 /// The last index `out`'s log changes left as it was, if they changed the
 /// log at all: every index after it may differ.
 fn unchanged_prefix(out: &Output) -> Option<LogIndex> {
-    out.log_changes.iter().map(|c| c.first_index() - 1).min()
+    out.log_changes
+        .iter()
+        .filter_map(|c| c.first_index())
+        .map(|first| first - 1)
+        .min()
 }
 
 /// The checksum written with a log record (a stable hash, so the same on
@@ -204,10 +216,17 @@ impl Disk {
     /// memory: entries after it are not yet on stable storage (or differ
     /// from what is).
     pub fn synced_index(&self) -> LogIndex {
+        // A snapshot not yet durable may have replaced entries after the
+        // durable snapshot's last index with others.
+        let snapshot_pending = self.pending.iter().any(|w| w.snapshot.is_some());
+        let through = match snapshot_pending {
+            true => self.log.snapshot_index(),
+            false => self.log.last_index(),
+        };
         self.pending
             .iter()
             .filter_map(|w| w.log.as_ref().map(|l| l.keep))
-            .fold(self.log.last_index(), LogIndex::min)
+            .fold(through, LogIndex::min)
     }
 
     /// The index of the torn record the last recovery found by its
@@ -231,13 +250,15 @@ impl Disk {
         out: &Output,
         log: &RaftLog,
     ) -> Option<Time> {
-        let keep = unchanged_prefix(out);
+        // Entries the new snapshot covers are written as part of it.
+        let keep = unchanged_prefix(out).map(|keep| keep.max(log.snapshot_index()));
         let written_at = now + config.write_latency;
         let durable_at = (written_at + config.fsync_latency)
             .max(self.pending.back().map_or(0, |w| w.durable_at));
         if durable_at <= now && self.pending.is_empty() {
             // Durable at once: straight from the log, with no copy on the way.
             self.set_hard_state(out.hard_state);
+            self.set_snapshot(out.snapshot.as_ref());
             if let Some(keep) = keep {
                 let tail = (keep + 1..=log.last_index()).map(|i| log.entry(i).expect("in the log"));
                 self.write_log(keep, tail);
@@ -252,6 +273,7 @@ impl Disk {
             written_at,
             durable_at,
             hard_state: out.hard_state,
+            snapshot: out.snapshot.clone(),
             log: log_write,
             waiting: Vec::new(),
         };
@@ -291,6 +313,7 @@ impl Disk {
 
     fn make_durable(&mut self, write: Write) {
         self.set_hard_state(write.hard_state);
+        self.set_snapshot(write.snapshot.as_ref());
         if let Some(LogWrite { keep, entries }) = &write.log {
             self.write_log(*keep, entries.iter());
         }
@@ -302,11 +325,35 @@ impl Disk {
         }
     }
 
-    /// Keeps records `1..=keep` and writes `entries` after them, each with
-    /// its checksum.
+    /// Writes the snapshot, then discards the records it covers, keeping
+    /// (with their checksums) those after it if they follow it, as the
+    /// server's log did (Figure 13, rule 6).
+    fn set_snapshot(&mut self, snapshot: Option<&Snapshot>) {
+        let Some(snapshot) = snapshot else {
+            return;
+        };
+        self.snapshot = Some(snapshot.clone());
+        let first = self.log.first_index();
+        self.log
+            .install(snapshot.last_index(), snapshot.last_term());
+        let mut kept = SharedVec::new();
+        for i in self.log.first_index()..=self.log.last_index() {
+            kept.push(self.checksums[(i - first) as usize]);
+        }
+        self.checksums = kept;
+    }
+
+    /// The durable snapshot, if there is one.
+    pub fn durable_snapshot(&self) -> Option<&Snapshot> {
+        self.snapshot.as_ref()
+    }
+
+    /// Keeps records through `keep` and writes `entries` after them, each
+    /// with its checksum.
     fn write_log<'a>(&mut self, keep: LogIndex, entries: impl Iterator<Item = &'a Entry>) {
         self.log.truncate_from(keep + 1);
-        self.checksums.truncate(keep as usize);
+        let held = self.log.last_index() - self.log.snapshot_index();
+        self.checksums.truncate(held as usize);
         for entry in entries {
             let index = self.log.append(entry.clone());
             self.checksums.push(checksum(index, entry));
@@ -355,14 +402,15 @@ impl Disk {
     /// checksum: the log ends before the first record that fails, and a
     /// torn record is dropped (and forgotten, as recovery truncates it).
     pub fn recover(&mut self) -> Recovery {
-        let valid = (1..=self.log.last_index())
+        let first = self.log.first_index();
+        let valid = (first..=self.log.last_index())
             .find(|&i| {
                 let entry = self.log.entry(i).expect("within the log");
-                self.checksums.get(i as usize - 1) != Some(&checksum(i, entry))
+                self.checksums.get((i - first) as usize) != Some(&checksum(i, entry))
             })
             .map_or(self.log.last_index(), |bad| bad - 1);
         self.log.truncate_from(valid + 1);
-        self.checksums.truncate(valid as usize);
+        self.checksums.truncate((valid + 1 - first) as usize);
         let dropped_torn = self.torn.take().and_then(|t| {
             let intact = t.index == valid + 1 && checksum(t.index, &t.entry) == t.checksum;
             if intact {
@@ -379,6 +427,7 @@ impl Disk {
                 current_term: self.hard_state.term,
                 voted_for: self.hard_state.voted_for,
                 log: self.log.clone(),
+                snapshot: self.snapshot.clone(),
             },
             dropped_torn,
         }

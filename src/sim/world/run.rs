@@ -10,7 +10,7 @@ use crate::sim::invariants::Violation;
 use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
 use crate::sim::membership::MembershipChanges;
 use crate::sim::reads_served::ReadsServed;
-use crate::sim::simulation::Simulation;
+use crate::sim::simulation::{Simulation, SnapshotCounts};
 use crate::sim::stale_deliveries::StaleDeliveries;
 use serde::{Serialize, Serializer};
 
@@ -90,6 +90,10 @@ pub struct RunReport {
     /// JSON when none).
     #[serde(skip_serializing_if = "MembershipChanges::is_zero")]
     pub membership_changes: MembershipChanges,
+    /// Snapshots taken and installed, and InstallSnapshot chunks sent
+    /// (absent from JSON when none).
+    #[serde(skip_serializing_if = "SnapshotCounts::is_zero")]
+    pub snapshots: SnapshotCounts,
     /// How much of the fault phase a leader could commit.
     pub availability: Availability,
     /// Acknowledged reads by what answered them (absent from JSON when
@@ -269,6 +273,7 @@ fn report(
         disk_faults: sim.disk_faults(),
         stale_deliveries: *sim.stale_deliveries(),
         membership_changes: sim.membership_changes(),
+        snapshots: sim.snapshot_counts(),
         availability,
         reads_served: ReadsServed::of(history.iter()),
     }

@@ -8,8 +8,8 @@
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::vec_map::VecMap;
 use crate::raft::{
-    ClientCommand, ClientId, ClientReply, Config, LogIndex, NodeId, Output, Payload, RaftNode,
-    ReadPath, RequestId, Rng, Role, Term, Time,
+    ClientCommand, ClientId, ClientReply, Config, LogChange, LogIndex, Message, NodeId, Output,
+    Payload, RaftNode, ReadPath, RequestId, Rng, Role, Term, Time,
 };
 use crate::sim::action::Action;
 use crate::sim::clocks::Clocks;
@@ -120,6 +120,27 @@ pub struct Simulation {
     pub(super) read_paths: VecMap<ClientId, ReadPath>,
     /// Servers added and removed so far.
     pub(super) membership_changes: crate::sim::membership::MembershipChanges,
+    /// Snapshots taken and installed, and InstallSnapshot chunks sent.
+    pub(super) snapshot_counts: SnapshotCounts,
+}
+
+/// How often servers compacted their logs and sent snapshots in a run:
+/// what shows that a sweep with `--snapshots` tested what it claims to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SnapshotCounts {
+    /// Snapshots servers took of their own state machine.
+    pub taken: u64,
+    /// Snapshots followers installed from a leader's InstallSnapshot.
+    pub installed: u64,
+    /// InstallSnapshot chunks sent.
+    pub chunks_sent: u64,
+}
+
+impl SnapshotCounts {
+    /// True when no snapshot was taken or sent.
+    pub fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// Names of the random streams derived from the seed.
@@ -193,6 +214,7 @@ impl Simulation {
             clocks: Clocks::new(config.nodes),
             read_paths: VecMap::new(),
             membership_changes: Default::default(),
+            snapshot_counts: SnapshotCounts::default(),
             config,
         };
         sim.draw_clock_rates(Rng::derive(seed, CLOCK_STREAM));
@@ -253,8 +275,15 @@ impl Simulation {
             check_quorum: self.config.raft.check_quorum,
             reads: self.config.reads.path,
             max_clock_drift_ppm: self.config.reads.clock_drift_ppm,
+            snapshot_threshold: self.config.snapshot_threshold,
+            snapshot_chunk_records: 4,
             unsafe_switches: self.config.unsafe_switches,
         }
+    }
+
+    /// Snapshots taken and installed so far, and chunks sent.
+    pub fn snapshot_counts(&self) -> SnapshotCounts {
+        self.snapshot_counts
     }
 
     /// Every parameter derived from the seed, for printing: the random
@@ -572,6 +601,7 @@ impl Simulation {
             self.trace.record(now, event);
         }
         self.record_state(id);
+        self.record_snapshots(id, &out);
         for a in out.applied.drain(..) {
             let event = TraceEvent::Apply {
                 node: id,
@@ -677,10 +707,12 @@ impl Simulation {
             server.leader_logged = Some(key.0);
         }
         let leader_log = newly_leader.then(|| {
-            let entries = node.log().entries();
-            (1..)
-                .zip(entries.iter().map(|e| e.term))
-                .collect::<Vec<_>>()
+            let log = node.log();
+            let compacted =
+                (log.snapshot_index() > 0).then_some((log.snapshot_index(), log.snapshot_term()));
+            let entries = log.entries();
+            let held = (log.first_index()..).zip(entries.iter().map(|e| e.term));
+            compacted.into_iter().chain(held).collect::<Vec<_>>()
         });
         let (term, role, voted_for, commit, last_index, last_term) = key;
         let event = TraceEvent::State {
@@ -703,6 +735,32 @@ impl Simulation {
                 },
             );
         }
+    }
+
+    /// Traces and counts the snapshots server `id` took or installed.
+    fn record_snapshots(&mut self, id: NodeId, out: &Output) {
+        for change in &out.log_changes {
+            let (index, installed) = match *change {
+                LogChange::Compacted { through } => (through, false),
+                LogChange::Installed { through, .. } => (through, true),
+                LogChange::Truncated { .. } | LogChange::Appended { .. } => continue,
+            };
+            match installed {
+                true => self.snapshot_counts.installed += 1,
+                false => self.snapshot_counts.taken += 1,
+            }
+            let term = out.snapshot.as_ref().map_or(0, |s| s.last_term());
+            let event = TraceEvent::Snapshot {
+                node: id,
+                index,
+                term,
+                installed,
+            };
+            self.trace.record(self.now, event);
+        }
+        let chunks = out.messages.iter();
+        let chunks = chunks.filter(|e| matches!(e.message, Message::InstallSnapshot { .. }));
+        self.snapshot_counts.chunks_sent += chunks.count() as u64;
     }
 
     fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {

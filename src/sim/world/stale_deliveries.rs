@@ -35,11 +35,13 @@ impl StaleDeliveries {
         let counter = match message {
             // TimeoutNow is the leader's word, like its AppendEntries.
             Message::AppendEntries { .. }
+            | Message::InstallSnapshot { .. }
             | Message::TimeoutNow { .. }
             | Message::ReadHeartbeat { .. }
             | Message::ReadIndexReply { .. } => &mut self.append_entries,
             // A follower's word to the leader, like its acknowledgements.
             Message::AppendEntriesReply { .. }
+            | Message::InstallSnapshotReply { .. }
             | Message::ReadHeartbeatReply { .. }
             | Message::ReadIndex { .. } => &mut self.append_entries_replies,
             Message::RequestVote { .. } | Message::PreVote { .. } => &mut self.request_votes,

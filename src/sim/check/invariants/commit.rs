@@ -57,8 +57,12 @@ impl InvariantChecker {
     /// `node` is the first to commit `index`: record it, and every current
     /// leader of a later term must already hold it (Leader Completeness).
     fn extend_committed(&mut self, now: Time, node: &RaftNode, view: &ServerView, index: LogIndex) {
+        // Committed, applied and compacted in one input, the entry is gone
+        // from the log; the state machine lists it.
+        let applied = node.state_machine().applied().get(index as usize - 1);
+        let term = node.log().term_at(index).or(applied.map(|e| e.term));
         let c = Committed {
-            term: node.log().term_at(index).unwrap_or(0),
+            term: term.unwrap_or(0),
             prefix: view.prefix_at(index).unwrap_or(0),
             in_term: node.current_term(),
             by: node.id(),

@@ -11,7 +11,6 @@
 
 use super::server_view::{prefixes_of, ServerView};
 use super::{Invariant, InvariantChecker};
-use crate::raft::shared_vec::SharedVec;
 use crate::raft::{LogChange, LogIndex, NodeId, RaftNode, Role, Term, Time};
 use crate::sim::stable_hash::chain;
 
@@ -53,6 +52,15 @@ impl InvariantChecker {
                 }
                 LogChange::Appended { from, to } => {
                     self.mirror_appended(now, node, leader_of, view, from, to)
+                }
+                // The log reads the same: the snapshot holds the entries.
+                LogChange::Compacted { .. } => true,
+                LogChange::Installed {
+                    through,
+                    kept_suffix,
+                } => {
+                    self.mirror_install(now, node, view, through, kept_suffix);
+                    true
                 }
             };
             if !faithful {
@@ -133,7 +141,7 @@ impl InvariantChecker {
     /// that (a message from a deposed leader, late by election timeouts).
     /// That server's copy was not part of the majority that committed the
     /// entry, which keeps it.
-    fn check_truncation_spares_committed(
+    pub(super) fn check_truncation_spares_committed(
         &mut self,
         now: Time,
         id: NodeId,
@@ -173,7 +181,15 @@ impl InvariantChecker {
         index: LogIndex,
     ) -> bool {
         let id = node.id();
-        let Some(entry) = node.log().entry(index) else {
+        // An entry appended and compacted in the same input is gone from
+        // the log, but applied: the state machine lists it.
+        let applied = || node.state_machine().applied().get(index as usize - 1);
+        let compacted = index <= node.log().snapshot_index();
+        let Some(entry) = node
+            .log()
+            .entry(index)
+            .or_else(|| applied().filter(|_| compacted))
+        else {
             let detail = format!(
                 "it reported index {index} appended, but its log ends at {}",
                 node.log().last_index()
@@ -224,11 +240,12 @@ impl InvariantChecker {
         if mirror_agrees(view, node) {
             return;
         }
-        let differs = prefixes_of(node.log())
-            .zip(view.prefix.iter())
+        let first = node.log().first_index();
+        let differs = prefixes_of(node.log(), view.prefix_at(first - 1).unwrap_or(0))
+            .zip(view.prefix.iter().skip(first as usize - 1))
             .position(|(log, mirror)| log != *mirror)
             .map_or(node.log().last_index().min(view.mirrored_len()) + 1, |i| {
-                i as LogIndex + 1
+                first + i as LogIndex
             });
         let detail = format!(
             "its log differs from what its reported log changes made of it, from index {differs}"
@@ -248,16 +265,28 @@ impl InvariantChecker {
     }
 }
 
+/// Whether the mirror holds the log's length and, where the log still holds
+/// entries, its entries (the compacted prefix is checked as committed when
+/// it is compacted: `snapshots.rs`).
 fn mirror_agrees(view: &ServerView, node: &RaftNode) -> bool {
+    let first = node.log().first_index();
+    let Some(base) = view.prefix_at(first - 1) else {
+        return false;
+    };
     view.mirrored_len() == node.log().last_index()
-        && prefixes_of(node.log()).eq(view.prefix.iter().copied())
+        && prefixes_of(node.log(), base).eq(view.prefix.iter().skip(first as usize - 1).copied())
 }
 
-/// Rebuilds the mirror from the log, once a misreport has been reported.
+/// Rebuilds the mirror from the log, once a misreport has been reported;
+/// the compacted prefix stays as the mirror had it.
 fn resync(view: &mut ServerView, node: &RaftNode) {
-    let mut prefix = SharedVec::new();
-    for p in prefixes_of(node.log()) {
-        prefix.push(p);
+    let first = node.log().first_index();
+    while view.mirrored_len() < first - 1 {
+        view.prefix.push(0);
     }
-    view.prefix = prefix;
+    view.prefix.truncate(first as usize - 1);
+    let base = view.prefix_at(first - 1).unwrap_or(0);
+    for p in prefixes_of(node.log(), base).collect::<Vec<_>>() {
+        view.prefix.push(p);
+    }
 }

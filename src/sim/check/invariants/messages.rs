@@ -41,6 +41,14 @@ impl InvariantChecker {
                     match_index,
                     ..
                 } => self.check_acknowledgement(now, node, view, envelope.to, *term, *match_index),
+                // A snapshot installed vouches for the log through its last
+                // index, as an acknowledgement of entries does.
+                Message::InstallSnapshotReply {
+                    term,
+                    last_index,
+                    done: true,
+                    ..
+                } => self.check_acknowledgement(now, node, view, envelope.to, *term, *last_index),
                 Message::AppendEntries {
                     term,
                     prev_log_index,
@@ -62,6 +70,8 @@ impl InvariantChecker {
                 | Message::TimeoutNow { .. }
                 | Message::PreVoteReply { .. }
                 | Message::AppendEntriesReply { .. }
+                | Message::InstallSnapshot { .. }
+                | Message::InstallSnapshotReply { .. }
                 | Message::ReadHeartbeat { .. }
                 | Message::ReadHeartbeatReply { .. }
                 | Message::ReadIndex { .. }

@@ -36,10 +36,12 @@ mod log_mirror;
 mod messages;
 mod recovery;
 mod server_view;
+mod snapshots;
 #[cfg(test)]
 mod tests;
 
 pub use invariant::{tally, Invariant, Violation};
+pub use snapshots::state_hash;
 
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::vec_map::VecMap;
@@ -60,6 +62,8 @@ pub struct InvariantChecker {
     more_seen: VecMap<(LogIndex, Term), (u64, NodeId)>,
     /// The committed prefix of the log, by index - 1.
     committed: SharedVec<Committed>,
+    /// The state of the first snapshot seen through each index, and whose.
+    snapshot_states: VecMap<LogIndex, (u64, NodeId)>,
     violations: Vec<Violation>,
     /// Violations beyond this many are counted, not kept.
     dropped: u64,
@@ -106,13 +110,15 @@ impl InvariantChecker {
         self.votes.get(&(term, voter)).copied()
     }
 
-    /// A server crashed and came back: its volatile state starts from zero.
-    /// Its term, vote and log must not (that is checked on the next observe).
-    pub fn observe_restart(&mut self, id: NodeId) {
-        if let Some(view) = self.servers.get_mut(&id) {
-            view.commit = 0;
-            view.applied = 0;
-            view.applied_chain = 0;
+    /// A server crashed and came back: its volatile state starts from zero,
+    /// or from its snapshot, whose entries are committed and applied. Its
+    /// term, vote and log must not (that is checked on the next observe).
+    pub fn observe_restart(&mut self, node: &RaftNode) {
+        if let Some(view) = self.servers.get_mut(&node.id()) {
+            let from = node.log().snapshot_index();
+            view.commit = from;
+            view.applied = from;
+            view.applied_chain = view.prefix_at(from).unwrap_or(0);
             view.leader_of = None;
         }
     }
@@ -128,6 +134,7 @@ impl InvariantChecker {
         self.check_leadership(now, node, &view);
         self.check_commit(now, node, &mut view);
         self.check_applies(now, node, &mut view, &out.applied);
+        self.check_snapshots(now, node, &out.log_changes);
         self.check_messages(now, node, &view, &out.messages);
         self.check_lease_reads(now, node, &out.replies);
         self.audit_when_due(now, node, &mut view);

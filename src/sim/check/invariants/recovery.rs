@@ -23,9 +23,13 @@ impl InvariantChecker {
         view.voted_for = durable.voted_for;
         let keep = synced.min(durable.log.last_index());
         view.prefix.truncate(keep as usize);
+        let committed = &self.committed;
         for index in keep + 1..=durable.log.last_index() {
-            let entry = durable.log.entry(index).expect("within the log");
-            let prefix = chain(view.prefix_at(index - 1).unwrap_or(0), entry);
+            // The durable snapshot's entries are committed ones.
+            let prefix = match durable.log.entry(index) {
+                Some(entry) => chain(view.prefix_at(index - 1).unwrap_or(0), entry),
+                None => committed.get(index as usize - 1).map_or(0, |c| c.prefix),
+            };
             view.prefix.push(prefix);
         }
     }

@@ -40,11 +40,12 @@ impl ServerView {
     }
 }
 
-/// The chained prefix hashes of `log`, index 1 first: what a faithful mirror
-/// of it holds.
-pub(super) fn prefixes_of(log: &RaftLog) -> impl Iterator<Item = u64> + '_ {
-    let mut prefix = 0;
-    (1..=log.last_index()).map(move |i| {
+/// The chained prefix hashes of the entries `log` holds, its first index
+/// first, chained on `base` (the hash through its snapshot's last index; 0
+/// for a log that starts at 1): what a faithful mirror holds there.
+pub(super) fn prefixes_of(log: &RaftLog, base: u64) -> impl Iterator<Item = u64> + '_ {
+    let mut prefix = base;
+    (log.first_index()..=log.last_index()).map(move |i| {
         prefix = chain(prefix, log.entry(i).expect("within the log"));
         prefix
     })

@@ -129,6 +129,19 @@ impl TraceEvent {
                 v.field("outcome", Text(outcome.as_str()));
                 v.field("result", OptText(result.as_deref()));
             }
+            TraceEvent::Snapshot {
+                node,
+                index,
+                term,
+                installed,
+            } => {
+                v.field("kind", Kind(11, "snapshot"));
+                v.field("node", Int(*node));
+                v.field("index", Int(*index));
+                v.field("term", Int(*term));
+                let how = if *installed { "installed" } else { "taken" };
+                v.field("how", Text(how));
+            }
             TraceEvent::Violation {
                 invariant,
                 nodes,

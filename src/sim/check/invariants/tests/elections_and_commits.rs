@@ -70,7 +70,8 @@ fn state_machine_safety_fires_for_applying_another_entry() {
 fn term_and_vote_monotonic_fires_for_a_term_that_went_back() {
     let mut h = Harness::new();
     h.join(&server(1, &[1, 2, 3], 3, Some(2), &[]));
-    h.checker.observe_restart(1);
+    h.checker
+        .observe_restart(&server(1, &[1, 2, 3], 0, None, &[]));
     h.join(&server(1, &[1, 2, 3], 3, Some(2), &[]));
     h.assert_none();
     h.join(&server(1, &[1, 2, 3], 2, None, &[]));
@@ -105,7 +106,8 @@ fn index_order_fires_for_a_commit_index_that_went_back() {
     // The same server after a restart the checker was told of is fine.
     let mut h = Harness::new();
     let restarted = commits_two(&mut h);
-    h.checker.observe_restart(1);
+    h.checker
+        .observe_restart(&server(1, &[1, 2, 3], 0, None, &[]));
     h.observe(&restarted, &Output::default());
     h.assert_none();
 }

@@ -61,7 +61,7 @@ fn a_restarted_candidate_that_votes_again_is_caught() {
         ..n2.config().clone()
     };
     let mut n2 = RaftNode::restart(2, config, stored, Rng::new(5), h.now);
-    h.checker.observe_restart(2);
+    h.checker.observe_restart(&n2);
     let request = Message::RequestVote {
         term: 1,
         last_log_index: 0,

@@ -116,6 +116,7 @@ fn server(
         current_term: term,
         voted_for,
         log,
+        snapshot: None,
     };
     RaftNode::restart(id, config(members), stored, Rng::new(id), 0)
 }

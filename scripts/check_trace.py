@@ -95,6 +95,7 @@ TRACE_FIELDS = {
     "invoke": {"client": INT, "request": INT, "op": STR},
     "return": {"client": INT, "request": INT, "outcome": STR, "result": OPT_STR},
     "violation": {"invariant": STR, "nodes": INTS, "detail": STR},
+    "snapshot": {"node": INT, "index": INT, "term": INT, "how": STR},
 }
 
 
@@ -136,7 +137,7 @@ def check_fields(record, fields, where):
 
 # The kinds the checks read; the others (the bulk of a trace: send, deliver,
 # drop) are validated and then dropped, to keep memory small.
-KEPT_KINDS = {"state", "apply", "leader_log", "violation"}
+KEPT_KINDS = {"state", "apply", "leader_log", "violation", "snapshot"}
 
 
 def read_trace(path):
@@ -223,14 +224,32 @@ def check_state_machine_safety(events):
     same command text as the first `apply` at that index. (A restarted node
     applies its log again from index 1; that is fine as long as it applies
     the same entries.) Returns a list of problems (empty when ok).
+
+    A `snapshot` through index i must end with the term of the entry
+    applied at i: a snapshot holds committed entries only, so it agrees
+    with what was applied there (an apply seen later is compared with it
+    the same way).
     """
-    first_apply = {}  # index -> first apply event at that index
+    first_apply = {}  # index -> first apply event (or snapshot) at that index
     problems = []
     reported = set()
     for e in events:
+        if e["kind"] == "snapshot":
+            first = first_apply.setdefault(e["index"], dict(e, command=None))
+            if first["term"] != e["term"] and e["index"] not in reported:
+                reported.add(e["index"])
+                problems.append(
+                    f"index {e['index']}: n{e['node']}'s snapshot at t={e['t']}us "
+                    f"(line {e['line']}) ends with term {e['term']}, but "
+                    f"n{first['node']} has term {first['term']} there "
+                    f"(line {first['line']})"
+                )
+            continue
         if e["kind"] != "apply":
             continue
         first = first_apply.setdefault(e["index"], e)
+        if first["command"] is None:  # a snapshot came first: it names the term
+            first_apply[e["index"]] = first = dict(e, term=first["term"])
         same = first["term"] == e["term"] and first["command"] == e["command"]
         if not same and e["index"] not in reported:  # once per index
             reported.add(e["index"])
@@ -286,6 +305,9 @@ def check_leader_completeness(events):
             if (e["node"], e["term"]) in reported:
                 continue  # once per leadership is enough
             log = {index: term for index, term in e["log"]}
+            # A log compacted by a snapshot starts at the snapshot's last
+            # included index: what it compacted is committed and held.
+            start = e["log"][0][0] if e["log"] else 1
             for index in sorted(applied):
                 entry_term, command, first = applied[index]
                 # An index applied but never seen committed would be its own
@@ -294,6 +316,8 @@ def check_leader_completeness(events):
                     commit_term[index - 1] if index <= len(commit_term) else first["term"]
                 )
                 if committed_in >= e["term"] or log.get(index) == entry_term:
+                    continue
+                if index < start:
                     continue
                 holds = log.get(index)
                 has = "nothing" if holds is None else f"an entry of term {holds}"

@@ -307,3 +307,29 @@ fn unreadable_input_exits_2_with_a_message() {
         assert!(!verdict.stderr.contains("Traceback"), "{verdict}");
     }
 }
+
+/// Snapshots in the trace (`snapshot` events, and leader logs that start
+/// after a snapshot): a safe run that snapshots every 8 entries under every
+/// fault passes every outside check, and `snapshot-uncommitted` is caught
+/// from the trace alone (seed 2, the first failing seed of the sweep in
+/// the README, breaks State Machine Safety there).
+#[test]
+fn snapshots_are_read_from_the_trace_and_snapshot_uncommitted_is_caught() {
+    let dir = TempDir::new("snapshots");
+    let (trace, history) = (dir.file("t.jsonl"), dir.file("h.json"));
+    let safe = "run --seed 4 --nodes 5 --faults all --disk-faults --membership --snapshots 8";
+    raft_sim(safe, &["--trace", &trace, "--history", &history]);
+    let text = std::fs::read_to_string(&trace).unwrap();
+    assert!(text.contains(r#""kind":"snapshot""#) && text.contains(r#""how":"installed""#));
+    let verdict = outside_check(&trace, Some(&history));
+    assert_eq!(verdict.code, 0, "{verdict}");
+    for property in SAFETY.into_iter().chain(["linearizability"]) {
+        assert!(verdict.is_ok(property), "{property}:\n{verdict}");
+    }
+    let unsafe_run =
+        "run --seed 2 --nodes 3 --faults all --snapshots 8 --unsafe snapshot-uncommitted";
+    raft_sim(unsafe_run, &["--trace", &trace]);
+    let verdict = outside_check(&trace, None);
+    assert_eq!(verdict.code, 1, "{verdict}");
+    assert!(verdict.is_violated("state_machine_safety"), "{verdict}");
+}

@@ -35,7 +35,8 @@
 //!
 //! * `node ID members=1,2,3|1..5 [term=T] [vote=N] [log=[1/1 2/1 ...]]
 //!   [timeout=300ms|150ms..300ms] [heartbeat=50ms] [seed=N] [max-append=N]
-//!   [with=pre-vote,check-quorum] [unsafe=NAME,...]`: a server restarted at
+//!   [with=pre-vote,check-quorum] [unsafe=NAME,...] [snapshot-every=N]
+//!   [chunk=N]`: a server restarted at
 //!   `now` from that persistent
 //!   state. The election timeout defaults to exactly 300 ms (min = max) so
 //!   that times in transcripts are predictable; heartbeats to 50 ms. Prints
@@ -56,6 +57,10 @@
 //!   `AppendEntriesReply{term:2 ok match:5}`,
 //!   `AppendEntriesReply{term:2 reject prev:3 hint:2/1}` (the rejected
 //!   request's prevLogIndex; the hint as index/term, or index alone).
+//!   InstallSnapshot and its reply are printed
+//!   (`InstallSnapshot{term:2 last:6/2 offset:0 of:3 data:[x=1]}`, the
+//!   records as `key=value` or `cC#R` for a client's session) but cannot be
+//!   written: a transcript cannot forge a snapshot.
 //! * `propose ID cC#R OP`: `RaftNode::propose`.
 //! * `restart ID`: crash and restart from `into_persistent()` (same config).
 //! * `state ID...`: role, term, vote, commit, applied, leader hint, the next
@@ -789,6 +794,12 @@ fn parse_message(text: &str) -> Result<Message, String> {
                 last_log_term,
             }
         }
+        "InstallSnapshotReply" => Message::InstallSnapshotReply {
+            term,
+            last_index: number(&field("last")?)?,
+            received: number(&field("received")?)?,
+            done: flag("done"),
+        },
         "PreVoteReply" if flag("granted") || flag("rejected") => Message::PreVoteReply {
             term,
             vote_granted: flag("granted"),
@@ -1013,9 +1024,14 @@ fn describe_state(n: &RaftNode) -> Vec<String> {
         n.last_applied(),
         vote_text(n.leader_hint()),
     )];
+    let log = n.log();
+    let snapshot = match log.snapshot_index() {
+        0 => String::new(),
+        index => format!("snapshot={index}/{} ", log.snapshot_term()),
+    };
     lines.push(format!(
-        "n{id} log={}",
-        describe_entries(1, &n.log().entries())
+        "n{id} {snapshot}log={}",
+        describe_entries(log.first_index(), &log.entries())
     ));
     let data = n.state_machine().data();
     if !data.is_empty() {
@@ -1621,6 +1637,8 @@ fn messages_read_back_as_described() {
         "ReadIndex{term:2 read:c1#4}",
         "ReadIndexReply{term:2 read:c1#4 index:7}",
         "ReadIndexReply{term:3 read:c1#4 refused}",
+        "InstallSnapshotReply{term:2 last:6 received:3}",
+        "InstallSnapshotReply{term:2 last:6 received:4 done}",
     ];
     for text in samples {
         let message = parse_message(text).unwrap();

@@ -94,6 +94,12 @@ impl RaftNode {
         self.persistent.snapshot.as_ref()
     }
 
+    /// Change how many applied entries make a snapshot (`None`: never).
+    /// The next apply takes one if the log has grown past the new threshold.
+    pub fn set_snapshot_threshold(&mut self, every: Option<LogIndex>) {
+        self.config.snapshot_threshold = every;
+    }
+
     /// After applying: take a snapshot once enough entries were applied
     /// since the last one (thesis §5.1). With the unsafe
     /// `SnapshotUncommitted` switch, the snapshot takes in the whole log,

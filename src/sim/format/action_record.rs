@@ -87,6 +87,9 @@ pub struct ActionRecord {
     /// How many new servers a `replace_servers` adds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add: Option<u64>,
+    /// A `snapshots` action's threshold, in entries; absent: no snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<u64>,
 }
 
 /// The `"action"` names.
@@ -143,6 +146,8 @@ pub enum ActionName {
     RemoveServer,
     /// `replace_servers`: [`Action::ReplaceServers`].
     ReplaceServers,
+    /// `snapshots`: [`Action::SetSnapshots`].
+    Snapshots,
 }
 
 /// Which key-value operation a client action performs.
@@ -267,6 +272,10 @@ impl From<&Action> for ActionRecord {
                 add: Some(add),
                 ..Self::named(N::ReplaceServers)
             },
+            Action::SetSnapshots(every) => ActionRecord {
+                every,
+                ..Self::named(N::Snapshots)
+            },
             Action::SetRaft(o) => ActionRecord {
                 pre_vote: Some(o.pre_vote),
                 check_quorum: Some(o.check_quorum),
@@ -376,6 +385,7 @@ impl TryFrom<ActionRecord> for Action {
                 remove: r.remove.ok_or_else(|| missing("remove"))?,
                 add: r.add.ok_or_else(|| missing("add"))?,
             },
+            N::Snapshots => Action::SetSnapshots(r.every),
         })
     }
 }
@@ -438,6 +448,7 @@ impl ActionName {
             N::AddServer => "add_server",
             N::RemoveServer => "remove_server",
             N::ReplaceServers => "replace_servers",
+            N::Snapshots => "snapshots",
         }
     }
 }

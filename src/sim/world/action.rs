@@ -117,6 +117,9 @@ pub enum Action {
         /// How many new servers take their place (or join besides them).
         add: u64,
     },
+    /// From now on every server snapshots once this many entries were
+    /// applied since its last snapshot (thesis chapter 5); `None`: never.
+    SetSnapshots(Option<u64>),
 }
 
 impl Action {
@@ -191,6 +194,8 @@ impl fmt::Display for Action {
             Action::SetClockRate { node, ppm } => {
                 write!(f, "clock of {node} runs {:+}%", *ppm as f64 / 10_000.0)
             }
+            Action::SetSnapshots(Some(every)) => write!(f, "snapshot every {every} entries"),
+            Action::SetSnapshots(None) => write!(f, "no snapshots"),
             Action::SetRaft(o) => {
                 let on = |b: bool| if b { "on" } else { "off" };
                 write!(

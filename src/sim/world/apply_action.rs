@@ -4,6 +4,7 @@
 use crate::raft::{NodeId, RaftNode, Role};
 use crate::sim::action::Action;
 use crate::sim::clocks::MAX_DRIFT_PPM;
+use crate::sim::config::MAX_SNAPSHOT_THRESHOLD;
 use crate::sim::network::DropReason;
 use crate::sim::simulation::{node_stream, EventKind, Simulation};
 use crate::sim::trace::TraceEvent;
@@ -36,6 +37,11 @@ impl Simulation {
             Action::SetClockRate { ppm, .. } if ppm.abs() > MAX_DRIFT_PPM => Err(format!(
                 "a clock runs at most {MAX_DRIFT_PPM} ppm (±50%) off real time, got {ppm}"
             )),
+            Action::SetSnapshots(Some(every)) if !(1..=MAX_SNAPSHOT_THRESHOLD).contains(every) => {
+                Err(format!(
+                    "a snapshot threshold must be 1..={MAX_SNAPSHOT_THRESHOLD} entries, got {every}"
+                ))
+            }
             Action::SetDriftBound(ppm) if *ppm > MAX_DRIFT_PPM as u64 => Err(format!(
                 "the drift bound is 0..={MAX_DRIFT_PPM} ppm (±50%), got {ppm}"
             )),
@@ -129,6 +135,12 @@ impl Simulation {
             Action::AddServer => self.add_server(),
             Action::RemoveServer(id) => self.remove_server(id),
             Action::ReplaceServers { remove, add } => self.replace_servers(remove, add),
+            Action::SetSnapshots(every) => {
+                self.config.snapshot_threshold = every;
+                for id in 1..=self.server_count() {
+                    self.server_mut(id).node.set_snapshot_threshold(every);
+                }
+            }
             Action::ReachOnly { node, peers } => {
                 let others = (1..=self.server_count()).filter(|n| *n != node && !peers.contains(n));
                 for other in others.collect::<Vec<_>>() {

@@ -601,7 +601,6 @@ impl Simulation {
             self.trace.record(now, event);
         }
         self.record_state(id);
-        self.record_snapshots(id, &out);
         for a in out.applied.drain(..) {
             let event = TraceEvent::Apply {
                 node: id,
@@ -611,6 +610,8 @@ impl Simulation {
             };
             self.trace.record(now, event);
         }
+        // After the applies: a server snapshots what it has applied.
+        self.record_snapshots(id, &out);
         for envelope in out.messages.drain(..) {
             let packet = Packet::Raft(envelope.message);
             self.send(

@@ -15,6 +15,7 @@ mod late_truncation;
 mod leases;
 mod messages_sent;
 mod reported_changes;
+mod snapshots;
 
 use super::{Invariant, InvariantChecker};
 use crate::raft::{

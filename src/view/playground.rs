@@ -140,6 +140,7 @@ impl Playground {
             faults: config.faults,
             raft: config.raft,
             reads: config.reads,
+            unsafe_switches: config.unsafe_switches,
             duration: 0,
             client_timeout: config.workload.timeout,
             client_retry: config.workload.retry,

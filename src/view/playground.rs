@@ -346,6 +346,19 @@ impl Playground {
         self.sim.run_until(t);
     }
 
+    /// The warning the page shows when this run has unsafe switches on
+    /// (it breaks Raft on purpose), naming them; `None` for a safe run.
+    pub fn unsafe_warning(&self) -> Option<String> {
+        let switches = self.scenario.unsafe_switches;
+        let names: Vec<&str> = switches.enabled().map(|u| u.name()).collect();
+        (!names.is_empty()).then(|| {
+            format!(
+                "Unsafe: {} \u{2014} this run breaks Raft on purpose",
+                names.join(", ")
+            )
+        })
+    }
+
     /// This session as a scenario: it replays the whole run reached so
     /// far, and opens at the moment on screen (its `cursor`).
     pub fn export(&self) -> Scenario {

@@ -25,8 +25,10 @@ struct Replay {
     tour: &'static Tour,
     playground: Playground,
     next: usize,
-    /// The one invariant the story breaks on purpose, once it has.
-    broken: Option<Invariant>,
+    /// The run on screen: 0, or 1 for the tour's sequel.
+    run: usize,
+    /// The invariants the story breaks on purpose, once it has.
+    broken: Vec<Invariant>,
 }
 
 impl Replay {
@@ -37,31 +39,41 @@ impl Replay {
             tour,
             playground,
             next: 0,
-            broken: None,
+            run: 0,
+            broken: Vec::new(),
         }
     }
 
-    /// From the next step on, the story has broken `invariant` on purpose:
-    /// violations of it, and of nothing else, are expected.
-    fn breaks(&mut self, invariant: Invariant) {
-        self.broken = Some(invariant);
+    /// From the next step on, the story has broken `invariants` on
+    /// purpose: violations of them, and of nothing else, are expected
+    /// (until the tour turns to its other run).
+    fn breaks(&mut self, invariants: &[Invariant]) {
+        self.broken = invariants.to_vec();
     }
 
     /// Plays on to step `i` ("Next"), checks that no invariant broke on the
     /// way, and returns the simulation as the person sees it there.
     fn step(&mut self, i: usize) -> &Simulation {
         assert_eq!(i, self.next, "{}: steps are visited in order", self.tour.id);
+        let run = self.tour.run_of(i);
+        if run != self.run {
+            // The page loads the tour's other run, and shows the step's
+            // moment of it.
+            let scenario = self.tour.scenario_of(run);
+            self.playground = Playground::from_scenario(scenario).expect("sequel loads");
+            self.run = run;
+            self.broken.clear();
+        }
         let at_ms = self.tour.steps[i].at_ms;
         let now_ms = self.playground.sim.now() / MILLIS;
         self.playground.skip(at_ms - now_ms);
         assert_eq!(self.playground.sim.now(), at_ms * MILLIS);
-        match self.broken {
-            None => assert_no_violations(&self.playground.sim),
-            Some(invariant) => {
-                let v = self.playground.sim.violations();
-                assert!(v.iter().all(|v| v.invariant == invariant), "{v:?}");
-            }
-        }
+        let v = self.playground.sim.violations();
+        assert!(
+            v.iter().all(|v| self.broken.contains(&v.invariant)),
+            "{}: unexpected violations at step {i}: {v:?}",
+            self.tour.id
+        );
         self.next += 1;
         &self.playground.sim
     }
@@ -78,7 +90,7 @@ impl Replay {
 }
 
 /// The scenario's simulation with some unsafe switches on, every action of
-/// the tour scheduled (the scenario format has no field for switches).
+/// the tour scheduled (in place of the scenario's own `unsafe`).
 fn start_with(tour: &Tour, switches: UnsafeSwitches) -> Simulation {
     let scenario = tour.scenario();
     let mut config = scenario.config();
@@ -209,7 +221,7 @@ fn ids(list: &[NodeId]) -> BTreeSet<NodeId> {
 // ---- the tours as a list ------------------------------------------------------
 
 #[test]
-fn thirteen_tours_in_the_documented_order() {
+fn fourteen_tours_in_the_documented_order() {
     let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
     assert_eq!(
         ids,
@@ -227,6 +239,7 @@ fn thirteen_tours_in_the_documented_order() {
             "reads-without-the-log",
             "growing-the-cluster",
             "removing-the-leader",
+            "single-server-change-bug",
         ]
     );
     for tour in &TOURS {
@@ -248,30 +261,36 @@ fn sentences(text: &str) -> usize {
 fn every_tour_is_well_formed() {
     for tour in &TOURS {
         let id = tour.id;
-        let scenario = tour.scenario();
         assert!(!tour.title.is_empty() && !tour.summary.is_empty(), "{id}");
-        assert!((3..=9).contains(&scenario.nodes), "{id}: 3 to 9 nodes");
-        assert_eq!(
-            scenario.timing,
-            playground_config(scenario.seed, scenario.nodes).timing,
-            "{id}: the playground's timing"
+        assert!(
+            !tour.summary.contains("  "),
+            "{id}: a line break lost in the summary"
         );
         assert!((4..=9).contains(&tour.steps.len()), "{id}: 4 to 9 steps");
-        assert_eq!(tour.steps[0].at_ms, 0, "{id}: step 0 at time 0");
-        for pair in tour.steps.windows(2) {
-            assert!(pair[0].at_ms < pair[1].at_ms, "{id}: times increase");
-        }
-        let last = tour.steps.last().unwrap().at_ms;
-        assert!(last * MILLIS <= scenario.duration, "{id}: within the run");
-        for step in tour.steps {
-            let text = step.text;
-            assert!(!text.trim().is_empty(), "{id}: empty text");
+        if let Some(sequel) = tour.sequel {
             assert!(
-                (1..=3).contains(&sentences(text)),
-                "{id} at {} ms: 1 to 3 sentences: {text}",
-                step.at_ms
+                (1..tour.steps.len()).contains(&sequel.from_step),
+                "{id}: the sequel has steps and comes after one"
             );
-            assert!(text.len() <= 300, "{id} at {} ms: too long", step.at_ms);
+        }
+        for run in 0..tour.runs() {
+            let scenario = tour.scenario_of(run);
+            assert!((3..=9).contains(&scenario.nodes), "{id}: 3 to 9 nodes");
+            assert_eq!(
+                scenario.timing,
+                playground_config(scenario.seed, scenario.nodes).timing,
+                "{id}: the playground's timing"
+            );
+            let steps: Vec<_> = (0..tour.steps.len())
+                .filter(|&i| tour.run_of(i) == run)
+                .map(|i| tour.steps[i])
+                .collect();
+            assert_eq!(steps[0].at_ms, 0, "{id}: each run's first step at time 0");
+            for pair in steps.windows(2) {
+                assert!(pair[0].at_ms < pair[1].at_ms, "{id}: times increase");
+            }
+            let last = steps.last().unwrap().at_ms;
+            assert!(last * MILLIS <= scenario.duration, "{id}: within the run");
             // Servers are named S1..=Sn, as the simulator numbers them, the
             // ones the scenario adds included.
             let added: u64 = scenario
@@ -283,42 +302,81 @@ fn every_tour_is_well_formed() {
                     _ => 0,
                 })
                 .sum();
-            for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-                if let Some(n) = word.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()) {
-                    let known = 1..=scenario.nodes + added;
-                    assert!(known.contains(&n), "{id}: no server S{n}");
+            for step in steps {
+                let text = step.text;
+                assert!(!text.trim().is_empty(), "{id}: empty text");
+                assert!(
+                    (1..=3).contains(&sentences(text)),
+                    "{id} at {} ms: 1 to 3 sentences: {text}",
+                    step.at_ms
+                );
+                assert!(text.len() <= 300, "{id} at {} ms: too long", step.at_ms);
+                for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+                    if let Some(n) = word.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()) {
+                        let known = 1..=scenario.nodes + added;
+                        assert!(known.contains(&n), "{id}: no server S{n}");
+                    }
                 }
             }
         }
     }
 }
 
+/// Every run of every tour keeps every invariant, and the CLI agrees on
+/// its file, but for the two that break a rule on purpose: the reads tour
+/// (a lease outlived, a stale read) and the first run of the single-server
+/// change bug (an unsafe switch), whose files the CLI fails.
 #[test]
 fn every_tour_runs_without_violations_and_the_cli_agrees() {
     for tour in &TOURS {
-        let sim = tour.scenario().run().expect("tour runs");
-        if tour.id != "reads-without-the-log" {
-            assert_no_violations(&sim);
-        }
-        let file = format!("{}/docs/tours/{}.json", env!("CARGO_MANIFEST_DIR"), tour.id);
-        let out = Command::new(env!("CARGO_BIN_EXE_raft-sim"))
-            .args(["run", "--scenario", &file])
-            .output()
-            .expect("raft-sim runs");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        if tour.id == "reads-without-the-log" {
-            // Its story is a lease outlived and a stale read: the checks it
-            // must fail.
-            assert!(
-                stdout.contains("linearizability: NOT linearizable"),
-                "{stdout}"
+        for run in 0..tour.runs() {
+            let file = match run {
+                0 => format!("{}.json", tour.id),
+                _ => format!("{}-with-the-rule.json", tour.id),
+            };
+            let path = format!("{}/docs/tours/{file}", env!("CARGO_MANIFEST_DIR"));
+            let text = std::fs::read_to_string(&path).expect("the tour's file");
+            let scenario = raft_playground::sim::Scenario::from_json(&text).unwrap();
+            assert_eq!(scenario, tour.scenario_of(run), "{file} is the tour's run");
+            let sim = scenario.run().expect("tour runs");
+            let broken_on_purpose = matches!(
+                (tour.id, run),
+                ("reads-without-the-log", _) | ("single-server-change-bug", 0)
             );
-            assert!(stdout.contains("lease_exclusive"), "{stdout}");
-            assert!(stdout.contains("verdict: FAIL"), "{stdout}");
-            continue;
+            if !broken_on_purpose {
+                assert_no_violations(&sim);
+            }
+            let out = Command::new(env!("CARGO_BIN_EXE_raft-sim"))
+                .args(["run", "--scenario", &path])
+                .output()
+                .expect("raft-sim runs");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            match (tour.id, run) {
+                ("reads-without-the-log", _) => {
+                    // Its story is a lease outlived and a stale read: the
+                    // checks it must fail.
+                    assert!(
+                        stdout.contains("linearizability: NOT linearizable"),
+                        "{stdout}"
+                    );
+                    assert!(stdout.contains("lease_exclusive"), "{stdout}");
+                    assert!(stdout.contains("verdict: FAIL"), "{stdout}");
+                }
+                ("single-server-change-bug", 0) => {
+                    assert!(
+                        stdout.contains("unsafe switches: config-change-without-noop"),
+                        "{stdout}"
+                    );
+                    assert!(stdout.contains("leader_completeness"), "{stdout}");
+                    assert!(stdout.contains("verdict: FAIL"), "{stdout}");
+                    assert!(!out.status.success());
+                }
+                _ => {
+                    assert!(out.status.success(), "{file}: {stdout}");
+                    assert!(stdout.contains("verdict: PASS"), "{file}: {stdout}");
+                }
+            }
         }
-        assert!(out.status.success(), "{}: {stdout}", tour.id);
-        assert!(stdout.contains("verdict: PASS"), "{}: {stdout}", tour.id);
     }
 }
 
@@ -346,14 +404,29 @@ fn back_and_next_show_the_same_pictures() {
     }
     for tour in &TOURS {
         let mut replay = Replay::new(tour.id);
-        if tour.id == "reads-without-the-log" {
-            replay.breaks(Invariant::LeaseExclusive);
+        match tour.id {
+            "reads-without-the-log" => replay.breaks(&[Invariant::LeaseExclusive]),
+            "single-server-change-bug" => replay.breaks(&SINGLE_SERVER_CHANGE_BREAKS),
+            _ => {}
         }
         let forward: Vec<String> = (0..tour.steps.len())
             .map(|i| picture(replay.step(i)))
             .collect();
+        let mut run = replay.run;
         let p = &mut replay.playground;
         for i in (0..tour.steps.len() - 1).rev() {
+            if tour.run_of(i) != run {
+                // Back across runs: the page loads the other run.
+                run = tour.run_of(i);
+                *p = Playground::from_scenario(tour.scenario_of(run)).unwrap();
+                p.skip(tour.steps[i].at_ms);
+            }
+            if tour.run_of(i + 1) != run {
+                // Next from here loads the other run: no stretch to play.
+                p.seek(tour.steps[i].at_ms * MILLIS);
+                assert_eq!(picture(&p.sim), forward[i], "{} back to step {i}", tour.id);
+                continue;
+            }
             p.seek(tour.steps[i].at_ms * MILLIS);
             assert_eq!(picture(&p.sim), forward[i], "{} back to step {i}", tour.id);
             let mut next = p.clone();
@@ -1305,7 +1378,7 @@ fn tour_reads_without_the_log() {
         "one round trip from the client: at most twice the 10 ms latency"
     );
 
-    r.breaks(Invariant::LeaseExclusive);
+    r.breaks(&[Invariant::LeaseExclusive]);
     let sim = r.step(5);
     assert!(scenario_does(
         tour,
@@ -1483,5 +1556,194 @@ fn tour_removing_the_leader() {
     assert_eq!(term(sim, 5), 1);
     assert_eq!(node(sim, 5).role(), raft_playground::raft::Role::Follower);
     assert_leader(sim, 3, 2);
+    r.done();
+}
+
+// ---- 14. the single-server change bug ------------------------------------------------
+
+/// What the first run of the single-server change bug breaks, in the order
+/// the checker reports it.
+const SINGLE_SERVER_CHANGE_BREAKS: [Invariant; 3] = [
+    Invariant::LeaderCompleteness,
+    Invariant::CommittedEntriesStable,
+    Invariant::StateMachineSafety,
+];
+
+#[test]
+fn tour_single_server_change_bug() {
+    let mut r = Replay::new("single-server-change-bug");
+    let tour = r.tour;
+    let with_the_rule = tour.sequel.expect("a second run").from_step;
+    assert_eq!(with_the_rule, 6);
+    let unsafe_on = UnsafeSwitches::none().with(UnsafeSwitch::ConfigChangeWithoutNoop);
+
+    // 0: four servers, the rule off on purpose; the page says so.
+    let sim = r.step(0);
+    assert_eq!(sim.server_count(), 4);
+    assert_eq!(sim.config().unsafe_switches, unsafe_on);
+    assert_eq!(
+        r.playground.unsafe_warning().as_deref(),
+        Some("Unsafe: config-change-without-noop \u{2014} this run breaks Raft on purpose")
+    );
+    // The same actions in both runs, the switch the only difference.
+    let (first, second) = (tour.scenario_of(0), tour.scenario_of(1));
+    assert_eq!(first.actions, second.actions);
+    assert_eq!(
+        raft_playground::sim::Scenario {
+            unsafe_switches: UnsafeSwitches::none(),
+            ..first.clone()
+        },
+        second
+    );
+    let removals = first
+        .actions
+        .iter()
+        .filter(|(_, a)| matches!(a, Action::RemoveServer(_)))
+        .count();
+    assert_eq!(removals, 2, "two leaders each remove one server");
+
+    // 1: S1 leads term 1, alone since 200 ms; it removed S4 at 210 ms.
+    let sim = r.step(1);
+    assert!(scenario_does(
+        tour,
+        200,
+        Action::Partition(vec![vec![1], vec![2, 3, 4]])
+    ));
+    assert!(scenario_does(tour, 210, Action::RemoveServer(4)));
+    assert_leader(sim, 1, 1);
+    assert_eq!(log(sim, 1), ["noop/1", "config voters 1,2,3/1"]);
+    assert_eq!(members(sim, 1), (vec![1, 2, 3], vec![]));
+    for id in [2, 3, 4] {
+        assert_eq!(log(sim, id), ["noop/1"], "n{id}: index 2 is on S1 only");
+        assert_eq!(members(sim, id), (vec![1, 2, 3, 4], vec![]), "n{id}");
+    }
+
+    // 2: S2 won term 2 with S3 and S4; S2->S3 cut; S2 removed S1 at once.
+    let sim = r.step(2);
+    assert!(scenario_does(tour, 220, Action::ForceTimeout(2)));
+    assert!(scenario_does(tour, 235, Action::CutLink { from: 2, to: 3 }));
+    assert!(scenario_does(tour, 241, Action::RemoveServer(1)));
+    assert_eq!(role(sim, 2), "leader");
+    assert_eq!(term(sim, 2), 2);
+    for id in [3, 4] {
+        assert_eq!(node(sim, id).voted_for(), Some(2), "n{id} voted for S2");
+    }
+    assert_eq!(log(sim, 2), ["noop/1", "noop/2", "config voters 2,3,4/2"]);
+    assert_eq!(members(sim, 2), (vec![2, 3, 4], vec![]));
+    assert_eq!(commit(sim, 2), 1, "the no-op of term 2 is not committed");
+    assert_eq!(role(sim, 1), "leader", "S1 still leads term 1");
+
+    // 3: S2 and S4 committed indexes 2 and 3; S1 still leads over S1-S3.
+    let sim = r.step(3);
+    assert_eq!(commit(sim, 2), 3);
+    assert_eq!(log(sim, 4), log(sim, 2));
+    assert_eq!(log(sim, 3), ["noop/1"], "S3 has none of it");
+    assert_eq!(log(sim, 1), ["noop/1", "config voters 1,2,3/1"]);
+    assert_eq!(role(sim, 1), "leader");
+    assert_eq!(term(sim, 1), 1);
+    assert_eq!(members(sim, 1), (vec![1, 2, 3], vec![]));
+    assert_no_violations(sim);
+
+    // 4: S1 and S3 together from 300 ms; S1 won term 7 with S3's vote,
+    // after elections nobody won; the checker reported it at once.
+    r.breaks(&SINGLE_SERVER_CHANGE_BREAKS[..1]);
+    let sim = r.step(4);
+    assert!(scenario_does(
+        tour,
+        300,
+        Action::Partition(vec![vec![1, 3], vec![2, 4]])
+    ));
+    assert_leader(sim, 1, 7);
+    assert_eq!(node(sim, 3).voted_for(), Some(1));
+    assert_eq!(role(sim, 2), "leader", "S2 still leads term 2 with S4");
+    assert_eq!(members(sim, 1), (vec![1, 2, 3], vec![]));
+    let elected = first_time(tour, 300 * MILLIS, |s| s.leader() == Some(1));
+    assert!(elected > 300 * MILLIS && elected <= 810 * MILLIS);
+    let at_300 = {
+        let mut s = tour.scenario().start(false).unwrap();
+        s.run_until(300 * MILLIS);
+        s
+    };
+    assert!(
+        node(&at_300, 3).log().last_index() < node(&at_300, 1).log().last_index(),
+        "S3's log is shorter than S1's"
+    );
+    for t in 3..7 {
+        // Terms 3 to 6 began before S1 won: elections nobody won.
+        let won = first_time(tour, 300 * MILLIS, |s| {
+            s.servers().iter().any(|x| x.node.current_term() > t)
+        });
+        assert!(won < elected);
+    }
+    let s3_leads = first_time(tour, 300 * MILLIS, |s| {
+        role(s, 3) == "leader" || s.now() >= 900 * MILLIS
+    });
+    assert_eq!(s3_leads, 900 * MILLIS, "S3 cannot win");
+    let v = sim.violations();
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].invariant, Invariant::LeaderCompleteness);
+    assert!(v[0]
+        .detail
+        .contains("lacks index 3 (term 2) committed in term 2"));
+
+    // 5: the safety panel: Leader Completeness violated, then State
+    // Machine Safety and committed-entry stability once S1 commits.
+    r.breaks(&SINGLE_SERVER_CHANGE_BREAKS);
+    let sim = r.step(5);
+    let mut broken: Vec<Invariant> = sim.violations().iter().map(|v| v.invariant).collect();
+    assert_eq!(broken[0], Invariant::LeaderCompleteness);
+    broken.sort_by_key(|i| i.name());
+    broken.dedup();
+    let mut expected = SINGLE_SERVER_CHANGE_BREAKS.to_vec();
+    expected.sort_by_key(|i| i.name());
+    assert_eq!(broken, expected);
+    assert_eq!(commit(sim, 1), 3, "S1 committed its own entries at 2 and 3");
+    assert_eq!(log(sim, 1)[2], "noop/7");
+    // The same actions without the switch break nothing: the switch is
+    // what broke it.
+    let mut safe = start_with(tour, UnsafeSwitches::none());
+    safe.run_until(900 * MILLIS);
+    assert_no_violations(&safe);
+
+    // 6: the sequel, with the rule on: no warning.
+    let sim = r.step(with_the_rule);
+    assert!(sim.config().unsafe_switches.is_empty());
+    assert_eq!(sim.now(), 0);
+    assert_eq!(sim.server_count(), 4);
+    assert_eq!(r.playground.unsafe_warning(), None);
+
+    // 7: S2 won term 2 as before; its removal of S1 was refused, and
+    // cannot succeed: its no-op needs three of S1-S4, and S3 is cut off.
+    let sim = r.step(7);
+    assert_eq!(role(sim, 2), "leader");
+    assert_eq!(term(sim, 2), 2);
+    assert_eq!(log(sim, 2), ["noop/1", "noop/2"]);
+    assert_eq!(members(sim, 2), (vec![1, 2, 3, 4], vec![]));
+    assert_eq!(commit(sim, 2), 1);
+    let mut at_241 = tour.scenario_of(1).start(false).unwrap();
+    at_241.run_until(241 * MILLIS);
+    assert_eq!(log(&at_241, 2), ["noop/1", "noop/2"], "the removal refused");
+    assert_eq!(
+        at_241.act(Action::RemoveServer(1)),
+        Err("the new leader has not committed an entry of its term yet".to_string())
+    );
+    let cut = sim.network().blocked(Endpoint::Node(2), Endpoint::Node(3));
+    assert!(cut.is_some(), "S3 no longer hears from S2");
+
+    // 8: S1 won term 7 with S3 and committed index 3; nothing of term 2
+    // was committed; every invariant holds.
+    let sim = r.step(8);
+    assert_leader(sim, 1, 7);
+    assert_eq!(node(sim, 3).voted_for(), Some(1));
+    assert_eq!(commit(sim, 1), 3);
+    for s in sim.servers() {
+        let id = s.node.id();
+        let committed = &log(sim, id)[..commit(sim, id) as usize];
+        assert!(
+            committed.iter().all(|e| !e.ends_with("/2")),
+            "n{id} committed nothing of term 2: {committed:?}"
+        );
+    }
+    assert_no_violations(sim);
     r.done();
 }

@@ -243,6 +243,7 @@ impl Component for App {
             return html! {
                 <div class="playground embed">
                     <Part ..part(PartKind::TourPanel, v.tour) />
+                    <Part ..part(PartKind::Unsafe, v.edits) />
                     <section class="picture" aria-label="Cluster">
                         <Part ..part(PartKind::Cluster, v.picture) />
                     </section>
@@ -277,6 +278,7 @@ impl Component for App {
                 <main class="layout">
                     <section class="picture" aria-label="Cluster">
                         <Part ..part(PartKind::TourPanel, v.tour) />
+                        <Part ..part(PartKind::Unsafe, v.edits) />
                         <Part ..part(PartKind::Cluster, v.picture) />
                         <Part ..part(PartKind::Timeline, v.timeline) />
                         <Part ..part(PartKind::Notice, v.edits) />

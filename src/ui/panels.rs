@@ -459,3 +459,16 @@ pub(super) fn notice(s: &Session, _: &PartProps) -> Html {
         <p class="notice" role="status" aria-live="polite">{ text.unwrap_or_default() }</p>
     }
 }
+
+/// The line that says the run breaks Raft on purpose, naming its unsafe
+/// switches (what each breaks in its tooltip); nothing for a safe run.
+pub(super) fn unsafe_warning(s: &Session, _: &PartProps) -> Html {
+    let Some(text) = s.playground.unsafe_warning() else {
+        return html! {};
+    };
+    let switches = s.playground.scenario.unsafe_switches.enabled();
+    let title: Vec<&str> = switches.map(|u| u.description()).collect();
+    html! {
+        <p class="unsafe-warning" role="note" title={title.join("; ")}>{ text }</p>
+    }
+}

@@ -112,6 +112,8 @@ pub enum PartKind {
     Help,
     /// The line that says what went wrong.
     Notice,
+    /// The warning that the run has unsafe switches on.
+    Unsafe,
     /// Share this run as a link, a file or an iframe; load one back.
     Share,
     /// The menu of tours, in the top bar.
@@ -122,7 +124,7 @@ pub enum PartKind {
 
 impl PartKind {
     /// Every part, in order.
-    const ALL: [PartKind; 22] = [
+    const ALL: [PartKind; 23] = [
         PartKind::Cluster,
         PartKind::Links,
         PartKind::Node,
@@ -142,6 +144,7 @@ impl PartKind {
         PartKind::EventLog,
         PartKind::Help,
         PartKind::Notice,
+        PartKind::Unsafe,
         PartKind::Share,
         PartKind::TourMenu,
         PartKind::TourPanel,
@@ -173,6 +176,7 @@ impl PartKind {
             PartKind::EventLog => "EventLog",
             PartKind::Help => "Help",
             PartKind::Notice => "Notice",
+            PartKind::Unsafe => "Unsafe",
             PartKind::Share => "Share",
             PartKind::TourMenu => "TourMenu",
             PartKind::TourPanel => "TourPanel",
@@ -201,6 +205,7 @@ impl PartKind {
             PartKind::EventLog => panels::event_log,
             PartKind::Help => panels::help,
             PartKind::Notice => panels::notice,
+            PartKind::Unsafe => panels::unsafe_warning,
             PartKind::Share => share::view,
             PartKind::TourMenu => tour::menu,
             PartKind::TourPanel => tour::panel,

@@ -140,6 +140,7 @@ impl Playground {
             faults: config.faults,
             raft: config.raft,
             reads: config.reads,
+            unsafe_switches: config.unsafe_switches,
             duration: 0,
             client_timeout: config.workload.timeout,
             client_retry: config.workload.retry,
@@ -343,6 +344,19 @@ impl Playground {
         replay_seen(&mut self.sim, self.frontier_events, t);
         self.sim.trace_mut().take_recorded();
         self.sim.run_until(t);
+    }
+
+    /// The warning the page shows when this run has unsafe switches on
+    /// (it breaks Raft on purpose), naming them; `None` for a safe run.
+    pub fn unsafe_warning(&self) -> Option<String> {
+        let switches = self.scenario.unsafe_switches;
+        let names: Vec<&str> = switches.enabled().map(|u| u.name()).collect();
+        (!names.is_empty()).then(|| {
+            format!(
+                "Unsafe: {} \u{2014} this run breaks Raft on purpose",
+                names.join(", ")
+            )
+        })
     }
 
     /// This session as a scenario: it replays the whole run reached so

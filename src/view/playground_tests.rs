@@ -467,3 +467,39 @@ mod time_travel_scenario_tests {
         assert_eq!(p.export().run().unwrap().trace_hash(), p.sim.trace_hash());
     }
 }
+
+mod unsafe_switches {
+    use crate::raft::{UnsafeSwitch, UnsafeSwitches};
+    use crate::view::permalink;
+    use crate::view::playground::*;
+
+    /// A run with an unsafe switch says so, naming it; its shared link and
+    /// file keep the switch, so the receiver sees the same broken run and
+    /// the same warning. A safe run says nothing.
+    #[test]
+    fn a_run_with_an_unsafe_switch_says_so_and_its_link_keeps_it() {
+        let safe = Playground::new(3, 5).unwrap();
+        assert_eq!(safe.unsafe_warning(), None);
+        let mut scenario = safe.export();
+        scenario.unsafe_switches =
+            UnsafeSwitches::none().with(UnsafeSwitch::ConfigChangeWithoutNoop);
+        let mut p = Playground::from_scenario(scenario).unwrap();
+        assert_eq!(
+            p.sim.config().unsafe_switches,
+            p.scenario.unsafe_switches,
+            "the run has the switch on"
+        );
+        assert_eq!(
+            p.unsafe_warning().as_deref(),
+            Some("Unsafe: config-change-without-noop \u{2014} this run breaks Raft on purpose")
+        );
+        p.skip(500);
+        let shared = p.export();
+        let fragment = permalink::encode(&shared);
+        let opened = permalink::decode(&fragment).unwrap().unwrap();
+        assert_eq!(opened, shared);
+        let q = Playground::open_shared(opened, false).unwrap();
+        assert_eq!(q.unsafe_warning(), p.unsafe_warning());
+        assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
+    }
+}

@@ -1,7 +1,8 @@
 //! Playing a guided tour: which step the person is on, and moving between
 //! steps. "Next" plays the stretch of the run up to the next step's moment
 //! and pauses there (pressed again while playing, it jumps straight there);
-//! "Back" jumps to the previous step's moment.
+//! "Back" jumps to the previous step's moment. A step told over a tour's
+//! other run (its sequel) loads that run first.
 
 use super::playground::Playground;
 use super::tours::{self, Tour};
@@ -22,7 +23,9 @@ pub struct TourPlayer {
     pub step: usize,
     /// The person's speed, restored when a fast-played stretch ends.
     speed_before: Option<f64>,
-    /// The tour scenario's actions, to tell when the person changed the
+    /// The tour's run on screen: 0, or 1 for its sequel ([`Tour::run_of`]).
+    run: usize,
+    /// That run's scenario's actions, to tell when the person changed the
     /// run (kept, rather than parsing the tour's JSON on every frame).
     actions: Vec<(Time, Action)>,
 }
@@ -38,15 +41,18 @@ impl TourPlayer {
                 known.join(", ")
             )
         })?;
-        let mut playground = Playground::from_scenario(tour.scenario())?;
+        let step = step.min(tour.steps.len() - 1);
+        let run = tour.run_of(step);
+        let mut playground = Playground::from_scenario(tour.scenario_of(run))?;
         playground.paused = true;
         let mut player = TourPlayer {
             tour,
             step: 0,
             speed_before: None,
+            run,
             actions: playground.scenario.actions.clone(),
         };
-        player.jump(&mut playground, step.min(tour.steps.len() - 1));
+        player.jump(&mut playground, step);
         // Its history up to the step is not news to a host.
         playground.new_events.clear();
         Ok((player, playground))
@@ -95,7 +101,7 @@ impl TourPlayer {
         }
         self.step += 1;
         let at = self.at(self.step);
-        if p.sim.now() >= at {
+        if p.sim.now() >= at || self.tour.run_of(self.step) != self.run {
             self.jump(p, self.step);
             return;
         }
@@ -119,13 +125,29 @@ impl TourPlayer {
         self.jump(p, step);
     }
 
-    /// Straight to `step`'s moment, paused.
+    /// Straight to `step`'s moment, paused; in the tour's other run, that
+    /// run is loaded first (the person's speed kept).
     pub fn jump(&mut self, p: &mut Playground, step: usize) {
         self.step = step;
         p.pause_at = None;
-        p.paused = true;
         self.restore_speed(p);
+        let run = self.tour.run_of(step);
+        let reload = run != self.run;
+        if reload {
+            let fresh = Playground::from_scenario(self.tour.scenario_of(run))
+                .unwrap_or_else(|e| panic!("built-in tour {} does not load: {e}", self.tour.id));
+            let speed = p.speed;
+            *p = fresh;
+            p.speed = speed;
+            self.run = run;
+            self.actions = p.scenario.actions.clone();
+        }
+        p.paused = true;
         p.go_to(self.at(step));
+        if reload {
+            // The other run's history up to the step is not news to a host.
+            p.new_events.clear();
+        }
     }
 
     /// Called every frame: once a stretch has played, the person's speed
@@ -172,8 +194,10 @@ mod tests {
                 assert!(frames <= max_frames, "{}: {frames} frames", tour.id);
                 assert_eq!(p.sim.now(), player.at(player.step), "{}", tour.id);
             }
-            // Only the reads tour breaks a rule, on purpose: the lease of a
-            // clock past its drift bound (thesis §6.4.1).
+            // Only the reads tour ends on a broken rule, on purpose: the
+            // lease of a clock past its drift bound (thesis §6.4.1). The
+            // single-server change bug breaks one in its first run, and
+            // ends on the safe one.
             let mut broken: Vec<_> = p.sim.violations().iter().map(|v| v.invariant).collect();
             broken.dedup();
             let expected = match tour.id {
@@ -182,7 +206,40 @@ mod tests {
             };
             assert_eq!(broken, expected, "{}", tour.id);
             assert!(!player.diverged(&p));
+            assert_eq!(player.run, tour.runs() - 1, "{}: on its last run", tour.id);
         }
+    }
+
+    /// A tour with a sequel loads the other run when Next or Back crosses
+    /// into it, or a link opens a step of it, at the same moment as
+    /// playing there; the person's speed stays.
+    #[test]
+    fn crossing_into_the_sequel_loads_its_run() {
+        let tour = tours::TOURS.iter().find(|t| t.sequel.is_some()).unwrap();
+        let first = tour.sequel.unwrap().from_step;
+        let (mut player, mut p) = TourPlayer::start(tour.id, first - 1).unwrap();
+        assert_eq!(player.run, 0);
+        assert!(!p.scenario.unsafe_switches.is_empty());
+        p.speed = 0.25;
+        let hash_before = p.sim.trace_hash();
+        player.next(&mut p);
+        assert_eq!((player.step, player.run), (first, 1));
+        assert!(
+            p.paused && p.pause_at.is_none(),
+            "no stretch plays across runs"
+        );
+        assert_eq!(p.sim.now(), player.at(first));
+        assert_eq!(p.speed, 0.25);
+        assert_eq!(p.scenario, tour.scenario_of(1));
+        assert!(!player.diverged(&p));
+        let (linked, q) = TourPlayer::start(tour.id, first).unwrap();
+        assert_eq!(linked.run, 1);
+        assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
+        player.back(&mut p);
+        assert_eq!((player.step, player.run), (first - 1, 0));
+        assert_eq!(p.sim.trace_hash(), hash_before);
+        assert_eq!(p.scenario, tour.scenario_of(0));
+        assert!(!player.diverged(&p));
     }
 
     /// Back, a second Next while playing, and a link to a step all land on

@@ -4,6 +4,12 @@
 //! next step's time and pauses there; each step's text tells what is on
 //! screen at that moment and what happened since the previous step.
 //!
+//! A tour may turn to a second run part-way (its `sequel`): the same
+//! actions replayed with one thing changed, as "The single-server change
+//! bug" plays a run with a rule switched off and then the same actions
+//! with it on. Its steps' times count from the start of the run they are
+//! told over.
+//!
 //! Every factual claim of a step is checked against the simulation in
 //! tests/tours.rs, so a change to the core or the simulator that changes a
 //! story fails a test instead of leaving a wrong narration.
@@ -20,6 +26,7 @@ mod node_returns;
 mod reads_without_the_log;
 mod removing_the_leader;
 mod restart_catch_up;
+mod single_server_change_bug;
 mod split_vote;
 
 use crate::sim::Scenario;
@@ -45,22 +52,59 @@ pub struct Tour {
     pub summary: &'static str,
     /// The scenario, in the JSON format of docs/scenario-format.md.
     pub scenario_json: &'static str,
-    /// The narrated steps, in time order.
+    /// The narrated steps: in time order within each run.
     pub steps: &'static [Step],
+    /// The second run the tour turns to, if it has one.
+    pub sequel: Option<Sequel>,
+}
+
+/// The second run of a tour: from step `from_step` on, the steps are told
+/// over this scenario, from its own time 0 (the page loads it when the
+/// person reaches that step, and the first run again on the way back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sequel {
+    /// The first step told over this run; it is at time 0.
+    pub from_step: usize,
+    /// Its scenario, in the JSON format of docs/scenario-format.md
+    /// (``docs/tours/<id>-<name>.json``).
+    pub scenario_json: &'static str,
 }
 
 impl Tour {
-    /// The tour's scenario. Every built-in scenario is parsed by a test, so
-    /// this cannot fail.
+    /// The tour's (first) scenario. Every built-in scenario is parsed by a
+    /// test, so this cannot fail.
     pub fn scenario(&self) -> Scenario {
-        Scenario::from_json(self.scenario_json)
+        self.scenario_of(0)
+    }
+
+    /// How many runs the tour is told over: 1, or 2 with a sequel.
+    pub fn runs(&self) -> usize {
+        1 + self.sequel.is_some() as usize
+    }
+
+    /// The run step `step` is told over: 0 for the tour's scenario, 1 for
+    /// its sequel's.
+    pub fn run_of(&self, step: usize) -> usize {
+        match self.sequel {
+            Some(sequel) if step >= sequel.from_step => 1,
+            _ => 0,
+        }
+    }
+
+    /// The scenario of run `run` (see [`Tour::run_of`]).
+    pub fn scenario_of(&self, run: usize) -> Scenario {
+        let json = match (run, self.sequel) {
+            (0, _) | (_, None) => self.scenario_json,
+            (_, Some(sequel)) => sequel.scenario_json,
+        };
+        Scenario::from_json(json)
             .unwrap_or_else(|e| panic!("built-in tour {} does not parse: {e}", self.id))
     }
 }
 
 /// The tours, from the basics (§5.2 elections, §5.3 replication) to the
-/// subtle commit rule of §5.4.2.
-pub static TOURS: [Tour; 13] = [
+/// subtle commit rule of §5.4.2 and membership changes (thesis chapter 4).
+pub static TOURS: [Tour; 14] = [
     Tour {
         id: "leader-election",
         title: "Leader election",
@@ -68,6 +112,7 @@ pub static TOURS: [Tour; 13] = [
                   leads with heartbeats; terms number the elections (§5.2).",
         scenario_json: include_str!("../../docs/tours/leader-election.json"),
         steps: leader_election::STEPS,
+        sequel: None,
     },
     Tour {
         id: "log-replication",
@@ -76,6 +121,7 @@ pub static TOURS: [Tour; 13] = [
                   committed on a majority and applied everywhere in the same order (§5.3).",
         scenario_json: include_str!("../../docs/tours/log-replication.json"),
         steps: log_replication::STEPS,
+        sequel: None,
     },
     Tour {
         id: "leader-crash",
@@ -84,6 +130,7 @@ pub static TOURS: [Tour; 13] = [
                   old leader restarts as a follower and catches up (§5.2, §5.3).",
         scenario_json: include_str!("../../docs/tours/leader-crash.json"),
         steps: leader_crash::STEPS,
+        sequel: None,
     },
     Tour {
         id: "split-vote",
@@ -92,6 +139,7 @@ pub static TOURS: [Tour; 13] = [
                   the term; randomized timeouts settle it in the next term (§5.2).",
         scenario_json: include_str!("../../docs/tours/split-vote.json"),
         steps: split_vote::STEPS,
+        sequel: None,
     },
     Tour {
         id: "minority-leader",
@@ -101,6 +149,7 @@ pub static TOURS: [Tour; 13] = [
                   replaced (§5.3, §5.4).",
         scenario_json: include_str!("../../docs/tours/minority-leader.json"),
         steps: minority_leader::STEPS,
+        sequel: None,
     },
     Tour {
         id: "restart-catch-up",
@@ -109,6 +158,7 @@ pub static TOURS: [Tour; 13] = [
                   log and the leader backs up nextIndex to bring it up to date (§5.3).",
         scenario_json: include_str!("../../docs/tours/restart-catch-up.json"),
         steps: restart_catch_up::STEPS,
+        sequel: None,
     },
     Tour {
         id: "figure-8",
@@ -117,6 +167,7 @@ pub static TOURS: [Tour; 13] = [
                   older entry stored on a majority can still be overwritten (§5.4.2).",
         scenario_json: include_str!("../../docs/tours/figure-8.json"),
         steps: figure_8::STEPS,
+        sequel: None,
     },
     Tour {
         id: "node-returns",
@@ -125,6 +176,7 @@ pub static TOURS: [Tour; 13] = [
                   with PreVote it asks first, keeps its term and rejoins quietly (thesis §9.6).",
         scenario_json: include_str!("../../docs/tours/node-returns.json"),
         steps: node_returns::STEPS,
+        sequel: None,
     },
     Tour {
         id: "deaf-leader",
@@ -134,6 +186,7 @@ pub static TOURS: [Tour; 13] = [
                   from deposing its successor (thesis §6.2, §4.2.3).",
         scenario_json: include_str!("../../docs/tours/deaf-leader.json"),
         steps: deaf_leader::STEPS,
+        sequel: None,
     },
     Tour {
         id: "leadership-transfer",
@@ -143,6 +196,7 @@ pub static TOURS: [Tour; 13] = [
                   (thesis §3.10).",
         scenario_json: include_str!("../../docs/tours/leadership-transfer.json"),
         steps: leadership_transfer::STEPS,
+        sequel: None,
     },
     Tour {
         id: "reads-without-the-log",
@@ -152,20 +206,42 @@ pub static TOURS: [Tour; 13] = [
                   answer a stale read (thesis §6.4).",
         scenario_json: include_str!("../../docs/tours/reads-without-the-log.json"),
         steps: reads_without_the_log::STEPS,
+        sequel: None,
     },
     Tour {
         id: "growing-the-cluster",
         title: "Growing the cluster",
-        summary: "A new server joins as a learner, catches up without a vote, is promoted once                   it keeps up, and then counts: it even wins the next election (thesis §4.2).",
+        summary: "A new server joins as a learner, catches up without a vote, is promoted once \
+                  it keeps up, and then counts: it even wins the next election (thesis §4.2).",
         scenario_json: include_str!("../../docs/tours/growing-the-cluster.json"),
         steps: growing_the_cluster::STEPS,
+        sequel: None,
     },
     Tour {
         id: "removing-the-leader",
         title: "Removing the leader",
-        summary: "The leader removes itself: it leads a cluster it is not in until the change                   commits, then steps down, and the rest elect a leader among themselves                   (thesis §4.2.2).",
+        summary: "The leader removes itself: it leads a cluster it is not in until the change \
+                  commits, then steps down, and the rest elect a leader among themselves \
+                  (thesis §4.2.2).",
         scenario_json: include_str!("../../docs/tours/removing-the-leader.json"),
         steps: removing_the_leader::STEPS,
+        sequel: None,
+    },
+    Tour {
+        id: "single-server-change-bug",
+        title: "The single-server change bug",
+        summary: "Without the rule that a new leader commits an entry of its term before it \
+                  changes the membership, two leaders' one-server changes form majorities that do \
+                  not overlap, and a committed entry is lost; with the rule, the same actions stay \
+                  safe (thesis §4.1).",
+        scenario_json: include_str!("../../docs/tours/single-server-change-bug.json"),
+        steps: single_server_change_bug::STEPS,
+        sequel: Some(Sequel {
+            from_step: single_server_change_bug::WITH_THE_RULE,
+            scenario_json: include_str!(
+                "../../docs/tours/single-server-change-bug-with-the-rule.json"
+            ),
+        }),
     },
 ];
 

@@ -12,7 +12,8 @@
 //!
 //! Format 3 is format 2 followed by the disk's settings, and format 4 is
 //! format 3 followed by the settings added since (`LinkExtras`: the fault
-//! model and client retries). Each is written only for a scenario that uses
+//! model and client retries). Format 5 adds the read settings, and format 6
+//! the unsafe switches. Each is written only for a scenario that uses
 //! what it adds, so every other link is byte for byte what it was, and
 //! opens in builds that predate the newer formats.
 
@@ -23,7 +24,7 @@ use crate::sim::config::RaftOptions;
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
-use crate::sim::scenario::{ClientLoad, Scenario};
+use crate::sim::scenario::{unsafe_switches_named, ClientLoad, Scenario};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,10 @@ pub const FORMAT_WITH_EXTRAS: u8 = 4;
 /// (`ReadSettings`): written only for a scenario whose settings are not
 /// the defaults.
 pub const FORMAT_WITH_READS: u8 = 5;
+/// Format 5 followed by the names of the unsafe switches turned on
+/// (`UnsafeSwitch::name`, a postcard list of strings): written only for a
+/// scenario with at least one, a run that breaks Raft on purpose.
+pub const FORMAT_WITH_UNSAFE: u8 = 6;
 
 /// The playground's timing (`view::playground::playground_config`): most
 /// links come from there.
@@ -220,6 +225,7 @@ impl From<LinkScenario> for Scenario {
             faults: FaultModel::default(),
             raft: RaftOptions::default(),
             reads: Default::default(),
+            unsafe_switches: Default::default(),
             duration: l.duration.0,
             client_timeout: l.client_timeout.0,
             client_retry: None,
@@ -235,11 +241,13 @@ impl From<LinkScenario> for Scenario {
 /// scenario, then (formats 3 and 4) of the disk, then (format 4) of the
 /// extras.
 pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
-    let with_reads = !scenario.reads.is_default();
+    let with_unsafe = !scenario.unsafe_switches.is_empty();
+    let with_reads = with_unsafe || !scenario.reads.is_default();
     let extras =
         LinkExtras::of(scenario).or_else(|| with_reads.then(|| LinkExtras::all_of(scenario)));
     let with_disk = !scenario.disk.is_synchronous();
     let format = match (&extras, with_disk) {
+        _ if with_unsafe => FORMAT_WITH_UNSAFE,
         _ if with_reads => FORMAT_WITH_READS,
         (Some(_), _) => FORMAT_WITH_EXTRAS,
         (None, true) => FORMAT_WITH_DISK,
@@ -257,6 +265,14 @@ pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
     if with_reads {
         bytes.extend(postcard::to_allocvec(&scenario.reads).expect("plain data"));
     }
+    if with_unsafe {
+        let names: Vec<&str> = scenario
+            .unsafe_switches
+            .enabled()
+            .map(|u| u.name())
+            .collect();
+        bytes.extend(postcard::to_allocvec(&names).expect("plain data"));
+    }
     bytes
 }
 
@@ -272,7 +288,10 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
     }
     match bytes.first() {
         Some(1) => crate::sim::legacy_link::from_bytes_unvalidated(bytes),
-        Some(&format @ (FORMAT | FORMAT_WITH_DISK | FORMAT_WITH_EXTRAS | FORMAT_WITH_READS)) => {
+        Some(
+            &format @ (FORMAT | FORMAT_WITH_DISK | FORMAT_WITH_EXTRAS | FORMAT_WITH_READS
+            | FORMAT_WITH_UNSAFE),
+        ) => {
             let (link, mut rest): (LinkScenario, _) =
                 postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;
             let mut scenario = Scenario::from(link);
@@ -286,9 +305,15 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
                 extras.apply(&mut scenario);
                 rest = after;
             }
-            if format == FORMAT_WITH_READS {
+            if format >= FORMAT_WITH_READS {
                 (scenario.reads, rest) =
                     postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+            }
+            if format == FORMAT_WITH_UNSAFE {
+                let (names, after): (Vec<String>, _) =
+                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+                scenario.unsafe_switches = unsafe_switches_named(&names)?;
+                rest = after;
             }
             if !rest.is_empty() {
                 return Err(format!("{} unexpected bytes at the end", rest.len()));
@@ -296,7 +321,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
             Ok(scenario)
         }
         Some(other) => Err(format!(
-            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_READS}"
+            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_UNSAFE}"
         )),
         None => Err("it is empty".into()),
     }

@@ -215,6 +215,9 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
             path: crate::raft::ReadPath::ALL[rng.index(4)],
             clock_drift_ppm: rng.range_inclusive(0, 500_000),
         },
+        // Not drawn, so every scenario drawn is the one drawn before unsafe
+        // switches existed (`a_scenario_with_unsafe_switches_writes_format_6`).
+        unsafe_switches: Default::default(),
     };
     assert_eq!(s.validate(), Ok(()), "{s:?}");
     s
@@ -284,6 +287,41 @@ fn only_a_scenario_with_reads_or_drift_writes_format_5() {
         from_bytes(&trailing),
         Err("1 unexpected bytes at the end".into())
     );
+}
+
+/// Format 6 is format 5 (with the disk, extras and reads, default or not)
+/// and the switches' names: links without switches keep their bytes, and
+/// a name this build does not know is refused, naming it.
+#[test]
+fn only_a_scenario_with_unsafe_switches_writes_format_6() {
+    use crate::raft::{UnsafeSwitch, UnsafeSwitches};
+    let mut s =
+        Scenario::from_json(include_str!("../../../docs/examples/minority-leader.json")).unwrap();
+    let plain = to_bytes(&s);
+    s.unsafe_switches = UnsafeSwitches::none().with(UnsafeSwitch::ConfigChangeWithoutNoop);
+    let bytes = to_bytes(&s);
+    assert_eq!(bytes[0], FORMAT_WITH_UNSAFE);
+    assert_eq!(&bytes[1..plain.len()], &plain[1..], "format 2 first");
+    let name = b"config-change-without-noop";
+    let tail = [&[1, name.len() as u8][..], name].concat();
+    assert!(bytes.ends_with(&tail), "then one name: {bytes:?}");
+    assert_eq!(from_bytes(&bytes).as_ref(), Ok(&s));
+    s.unsafe_switches = s.unsafe_switches.with(UnsafeSwitch::LocalReads);
+    s.reads.path = crate::raft::ReadPath::ReadIndex;
+    s.disk = DiskConfig::faulty();
+    assert_eq!(from_bytes(&to_bytes(&s)), Ok(s.clone()));
+    let mut unknown = bytes.clone();
+    let at = unknown.len() - name.len();
+    unknown[at..].copy_from_slice(b"config-change-without-nope");
+    let err = from_bytes(&unknown).unwrap_err();
+    assert!(
+        err.contains("there is no unsafe switch `config-change-without-nope`"),
+        "{err}"
+    );
+    s.unsafe_switches = UnsafeSwitches::none();
+    s.reads = Default::default();
+    s.disk = DiskConfig::default();
+    assert_eq!(to_bytes(&s), plain, "no switch: format 2 again");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! docs/scenario-format.md; `ScenarioFile` is its serde shape.
 
 use crate::json::{first_bad_member, Locate, Tree};
-use crate::raft::{Op, ReadPath, Time, Timing};
+use crate::raft::{Op, ReadPath, Time, Timing, UnsafeSwitch, UnsafeSwitches};
 use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
 use crate::sim::config::{RaftOptions, ReadSettings, SimConfig, MAX_NODES};
@@ -46,6 +46,9 @@ pub struct Scenario {
     /// How reads are answered and how far clocks drift; the log and exact
     /// clocks by default.
     pub reads: ReadSettings,
+    /// Deliberately broken rules in every server (a run that breaks Raft
+    /// on purpose, to show what a rule is for); none by default.
+    pub unsafe_switches: UnsafeSwitches,
     /// How long to run, in simulated microseconds.
     pub duration: Time,
     /// How long a client waits for an answer before the outcome is unknown.
@@ -116,6 +119,9 @@ struct ScenarioFile {
     raft: RaftOptions,
     #[serde(default, skip_serializing_if = "ReadSettings::is_default")]
     reads: ReadSettings,
+    /// The unsafe switches' names (`UnsafeSwitch::name`); absent: none.
+    #[serde(default, rename = "unsafe", skip_serializing_if = "Vec::is_empty")]
+    unsafe_switches: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     workload: Option<ClientLoad>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,7 +138,7 @@ impl Locate for Scenario {
             u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
             Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
             DiskConfig, "disk"; FaultModel, "faults"; RaftOptions, "raft";
-            ReadSettings, "reads";
+            ReadSettings, "reads"; Vec<String>, "unsafe";
             Option<ClientLoad>, "workload";
             Option<Time>, "cursor_us";
             Option<u64>, "cursor_events"; Vec<ActionRecord>, "actions";
@@ -219,6 +225,11 @@ impl From<Scenario> for ScenarioFile {
             faults: s.faults,
             raft: s.raft,
             reads: s.reads,
+            unsafe_switches: s
+                .unsafe_switches
+                .enabled()
+                .map(|u| u.name().to_string())
+                .collect(),
             workload: s.workload,
             cursor_us: s.cursor,
             cursor_events: s.cursor_events,
@@ -257,6 +268,10 @@ impl TryFrom<ScenarioFile> for Scenario {
                 "\"faults\", \"client_retry_us\", \"raft\" and \"reads\" need version 2".into(),
             );
         }
+        if file.version == 1 && !file.unsafe_switches.is_empty() {
+            return Err("\"unsafe\" needs version 2".into());
+        }
+        let unsafe_switches = unsafe_switches_named(&file.unsafe_switches)?;
         if file.actions.len() > MAX_ACTIONS {
             return Err(format!(
                 "{} actions; at most {MAX_ACTIONS} are accepted",
@@ -289,6 +304,7 @@ impl TryFrom<ScenarioFile> for Scenario {
             faults: file.faults,
             raft: file.raft,
             reads: file.reads,
+            unsafe_switches,
             duration: file.duration_us,
             client_timeout: file.client_timeout_us,
             client_retry: file.client_retry_us,
@@ -312,6 +328,7 @@ impl Scenario {
             faults: self.faults,
             raft: self.raft,
             reads: self.reads,
+            unsafe_switches: self.unsafe_switches,
             ..SimConfig::default()
         };
         config.workload.timeout = self.client_timeout;
@@ -451,6 +468,23 @@ impl Scenario {
     }
 }
 
+/// The set of switches with these names (`UnsafeSwitch::name`), or a
+/// message naming the first that is not one, and the names there are.
+pub fn unsafe_switches_named(names: &[String]) -> Result<UnsafeSwitches, String> {
+    let mut switches = UnsafeSwitches::none();
+    for name in names {
+        let Some(switch) = UnsafeSwitch::from_name(name) else {
+            let known: Vec<&str> = UnsafeSwitch::ALL.iter().map(|s| s.name()).collect();
+            return Err(format!(
+                "\"unsafe\": there is no unsafe switch `{name}`; the switches are {}",
+                known.join(", ")
+            ));
+        };
+        switches = switches.with(switch);
+    }
+    Ok(switches)
+}
+
 /// Seeds and message ids must be below this: JSON numbers are f64, whole
 /// only below 2^53, and the reader takes no more.
 const MAX_WHOLE: u64 = 9_007_000_000_000_000;
@@ -509,6 +543,7 @@ mod tests {
             disk: DiskConfig::default(),
             raft: RaftOptions::default(),
             reads: Default::default(),
+            unsafe_switches: UnsafeSwitches::none(),
             faults: FaultModel::default(),
             duration: 10 * SECONDS,
             client_timeout: 5 * SECONDS,
@@ -619,6 +654,44 @@ mod tests {
         let v1 = json.replace("\"version\": 2", "\"version\": 1");
         let err = Scenario::from_json(&v1).unwrap_err();
         assert!(err.contains("\"reads\" need version 2"), "{err}");
+    }
+
+    #[test]
+    fn unsafe_switches_are_optional_named_and_checked() {
+        assert!(!sample().to_json().contains("\"unsafe\""));
+        let broken = Scenario {
+            unsafe_switches: UnsafeSwitches::none()
+                .with(UnsafeSwitch::ConfigChangeWithoutNoop)
+                .with(UnsafeSwitch::CommitOldTerms),
+            ..sample()
+        };
+        let json = broken.to_json();
+        assert!(
+            json.contains(
+                "\"unsafe\": [\n    \"commit-old-terms\",\n    \"config-change-without-noop\"\n  ]"
+            ),
+            "{json}"
+        );
+        assert_eq!(Scenario::from_json(&json), Ok(broken.clone()));
+        assert_eq!(broken.config().unsafe_switches, broken.unsafe_switches);
+        let hash = broken.run().unwrap().trace_hash();
+        assert_ne!(hash, SAMPLE_HASH, "no election no-op: another run");
+        let bad = json.replace("\"commit-old-terms\"", "\"commit-everything\"");
+        let err = Scenario::from_json(&bad).unwrap_err();
+        assert!(
+            err.starts_with("\"unsafe\": there is no unsafe switch `commit-everything`; the switches are commit-old-terms, "),
+            "{err}"
+        );
+        let wrong_type = json.replace("\"commit-old-terms\"", "3");
+        let err = Scenario::from_json(&wrong_type).unwrap_err();
+        assert!(err.starts_with("unsafe[0]: invalid type"), "{err}");
+        let v1 = json.replace("\"version\": 2", "\"version\": 1");
+        let err = Scenario::from_json(&v1).unwrap_err();
+        assert_eq!(err, "\"unsafe\" needs version 2");
+        let empty = sample()
+            .to_json()
+            .replace("\"seed\"", "\"unsafe\": [],\n  \"seed\"");
+        assert_eq!(Scenario::from_json(&empty), Ok(sample()), "[] is none");
     }
 
     #[test]

@@ -195,3 +195,64 @@ fn only_an_append_after_the_durable_log_can_tear() {
     disk.crash(3 * MILLIS, true);
     assert!(disk.torn().is_none());
 }
+
+/// A snapshot of index `through` for a log `log`: only its index and term
+/// matter to the disk.
+fn snapshot_of(log: &RaftLog, through: LogIndex) -> crate::raft::Snapshot {
+    let meta = crate::raft::SnapshotMeta {
+        last_index: through,
+        last_term: log.term_at(through).unwrap(),
+        membership: crate::raft::Membership::of_voters([1, 2, 3]),
+        membership_index: 0,
+        records: 0,
+        history: SharedVec::new(),
+    };
+    crate::raft::Snapshot {
+        meta: std::rc::Rc::new(meta),
+        store: std::rc::Rc::new(crate::raft::KvStore::default()),
+    }
+}
+
+/// Thesis §5.1: the snapshot is written, then the log it covers discarded,
+/// both with the write that carries them. A crash before that write is
+/// durable keeps the old log and no snapshot; after it, recovery reads the
+/// snapshot and the log after it, every kept record's checksum intact.
+#[test]
+fn a_snapshot_is_durable_with_its_write_and_recovery_starts_after_it() {
+    let mut disk = Disk::new();
+    let mut log = log_of(&[1, 1, 2, 2]);
+    disk.issue(
+        0,
+        &DiskConfig::default(),
+        &output(2, None, &[appended(1, 4)]),
+        &log,
+    );
+    let snapshot = snapshot_of(&log, 3);
+    log.compact(3);
+    let out = Output {
+        snapshot: Some(snapshot.clone()),
+        log_changes: vec![LogChange::Compacted { through: 3 }],
+        ..Output::default()
+    };
+    assert_eq!(disk.issue(10, &SLOW, &out, &log), Some(10 + 5 * MILLIS));
+    assert_eq!(
+        disk.synced_index(),
+        0,
+        "the snapshot may replace anything after none"
+    );
+    let mut lost = disk.clone();
+    lost.crash(11, false);
+    let before = lost.recover().state;
+    assert_eq!((before.snapshot, before.log.snapshot_index()), (None, 0));
+    assert_eq!(before.log.last_index(), 4);
+    disk.sync(10 + 5 * MILLIS);
+    disk.crash(20 * MILLIS, false);
+    let after = disk.recover().state;
+    assert_eq!(after.snapshot, Some(snapshot));
+    assert_eq!((after.log.first_index(), after.log.last_index()), (4, 4));
+    assert_eq!(
+        after.log.entry(4),
+        Some(&entry(2)),
+        "the suffix, checksum intact"
+    );
+}

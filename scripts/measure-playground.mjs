@@ -3,7 +3,9 @@
 //   node scripts/measure-playground.mjs [dist]
 // - bundle: wasm + JS glue, raw and gzip
 // - wasm work per animation frame (simulation advance + render), p50/p95/max:
-//   5 nodes at default speed; 9 nodes with a client at 10 requests/simulated s
+//   5 nodes at default speed; 9 nodes with a client at 10 requests/simulated s;
+//   8 nodes growing to 9 (a learner catching up, then promoted) with that
+//   client, the frame times taken from the moment "Add server" is pressed
 // - how often each part of the page was drawn in that time (a frame redraws
 //   the picture, the clock and the timeline; the rest only on change)
 // - frames run while paused (should be 0)
@@ -46,10 +48,11 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-async function frames(browser, url, label) {
+async function frames(browser, url, label, setup = async () => {}) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(url);
   await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  await setup(page);
   const parts = ['Cluster', 'Node', 'Message', 'Clock', 'Timeline', 'LogTable', 'Applied', 'EventLog', 'Details', 'Safety', 'Client', 'Network'];
   const renders = () => page.evaluate((names) => names.map((n) => window.wasmBindings.part_renders(n)), parts);
   const drawnBefore = await renders();
@@ -177,5 +180,11 @@ await withBrowser(dist, async ({ url, browser }) => {
   await cpu(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
   await frames(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
   await frames(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
+  await frames(browser, `${url}/?seed=1&nodes=8&load=10`, '8 nodes growing to 9, client at 10 req/s',
+    async (page) => {
+      // A leader first: before one is elected the change is refused.
+      await page.waitForTimeout(1500);
+      await page.getByRole('button', { name: 'Add server' }).click();
+    });
   await jumps(browser, `${url}/?seed=1&nodes=5&load=10&paused=1`);
 });

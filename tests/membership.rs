@@ -3,7 +3,8 @@
 //! refusals a person sees, the single-server change bug reproduced step by
 //! step, and sweeps with the nemesis adding and removing servers.
 
-use raft_playground::raft::{NodeId, Role, UnsafeSwitch, UnsafeSwitches, MILLIS, SECONDS};
+use raft_playground::raft::{NodeId, Payload, Role, UnsafeSwitch, UnsafeSwitches, MILLIS, SECONDS};
+use raft_playground::sim::membership::Replacement;
 use raft_playground::sim::{self, Action, Invariant, NetworkConfig, SimConfig, Simulation};
 
 /// `nodes` servers, no clients, a network with a fixed 10 ms latency (so
@@ -313,5 +314,81 @@ fn replacing_two_servers_at_once_goes_through_joint_consensus() {
     assert_eq!(
         err,
         "a run creates at most 25 servers: ids are never reused"
+    );
+}
+
+/// The configurations in server `id`'s log, oldest first, as voters.
+fn configurations(sim: &Simulation, id: NodeId) -> Vec<Vec<NodeId>> {
+    let log = sim.server(id).unwrap().node.log();
+    log.entries()
+        .iter()
+        .filter_map(|e| match &e.payload {
+            Payload::Config(m) => Some(m.voters.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The same replacement one by one (the `replacement` setting, thesis
+/// §4.1): after the learners catch up, the leader promotes n4, removes n2,
+/// promotes n5, removes n3, each change once the last is committed, never
+/// with an outgoing majority; the cluster ends where joint consensus ends.
+#[test]
+fn replacing_two_servers_one_by_one_goes_through_single_server_changes() {
+    let mut sim = three_led_by_n1();
+    at(&mut sim, 150, Action::SetReplacement(Replacement::OneByOne)).unwrap();
+    let replace = Action::ReplaceServers {
+        remove: vec![2, 3],
+        add: 2,
+    };
+    at(&mut sim, 200, replace).unwrap();
+    sim.run_until(2 * SECONDS);
+    for id in [1, 4, 5] {
+        assert_eq!(view(&sim, id), (vec![1, 4, 5], vec![]), "n{id}");
+    }
+    let steps = vec![
+        vec![1, 2, 3],
+        vec![1, 2, 3, 4],
+        vec![1, 3, 4],
+        vec![1, 3, 4, 5],
+        vec![1, 4, 5],
+    ];
+    assert_eq!(configurations(&sim, 1), steps);
+    let log = sim.server(1).unwrap().node.log().entries();
+    assert!(log.iter().all(|e| match &e.payload {
+        Payload::Config(m) => !m.is_joint(),
+        _ => true,
+    }));
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+}
+
+/// The correct core passes sweeps whose replacements go one by one.
+#[test]
+fn the_safe_core_passes_sweeps_replacing_servers_one_by_one() {
+    for nodes in [3, 5] {
+        for seed in 1..=20 {
+            let mut config = sweep_config(seed, nodes, UnsafeSwitches::none());
+            config.replacement = Replacement::OneByOne;
+            let (_, report) = sim::run(config, 60 * SECONDS, |_| {}).unwrap();
+            assert!(report.passed(), "{nodes} nodes, seed {seed}: {report:?}");
+        }
+    }
+}
+
+/// The setting is an action in scenario files; a way that does not exist
+/// is named in the message.
+#[test]
+fn the_replacement_setting_is_a_scenario_action() {
+    let ok = scenario(r#"{"t":100000,"action":"replacement","by":"one_by_one"}"#);
+    let parsed = sim::Scenario::from_json(&ok).unwrap();
+    assert_eq!(
+        parsed.actions[0].1,
+        Action::SetReplacement(Replacement::OneByOne)
+    );
+    let bad = scenario(r#"{"t":100000,"action":"replacement","by":"three_at_once"}"#);
+    let err = sim::Scenario::from_json(&bad).unwrap_err();
+    assert!(
+        err.starts_with("actions[0].by: unknown variant `three_at_once`"),
+        "{err}"
     );
 }

@@ -14,10 +14,16 @@
 //! The plan (the target voters, the learners still catching up) is the
 //! leader's alone: a new leader finishes a joint configuration it finds in
 //! its log, but learners whose plan was lost are promoted one by one.
+//!
+//! The same plan, one by one (`ConfigChange::ReplaceOneByOne`), replaces
+//! step 2 and 3 with single-server changes (§4.1): promote one new server,
+//! remove one old one, and so on, each once the last is committed, the
+//! leader's own removal last. A new leader that takes over midway does not
+//! go on with it.
 
 use super::config::MAX_MEMBERS;
 use super::membership::Membership;
-use super::membership_change::{insert, ChangeRefused};
+use super::membership_change::{insert, ChangeRefused, ConfigChange};
 use super::node::{RaftNode, Role};
 use super::output::Output;
 use super::types::{NodeId, Time};
@@ -28,6 +34,9 @@ use super::types::{NodeId, Time};
 pub struct JointPlan {
     voters: Vec<NodeId>,
     waiting: Vec<NodeId>,
+    /// By single-server changes instead of C_old,new: the servers to
+    /// promote and to remove, in order.
+    one_by_one: Option<(Vec<NodeId>, Vec<NodeId>)>,
 }
 
 impl RaftNode {
@@ -38,6 +47,7 @@ impl RaftNode {
         &self,
         remove: &[NodeId],
         add: &[NodeId],
+        one_by_one: bool,
     ) -> Result<Membership, ChangeRefused> {
         let current = &self.membership;
         if let Some(&id) = remove.iter().find(|id| !current.voters.contains(id)) {
@@ -53,6 +63,11 @@ impl RaftNode {
         if target.is_empty() {
             return Err(ChangeRefused::LastVoter(remove[0]));
         }
+        if add.is_empty() && one_by_one {
+            let removals = self.removal_order(remove);
+            let step = single_step(current, &[], &removals).expect("a removal");
+            return self.check_change(&step);
+        }
         if add.is_empty() {
             return Ok(joint(current, target));
         }
@@ -65,12 +80,26 @@ impl RaftNode {
 
     /// After the first entry: remember where the change goes, until its
     /// new servers have caught up.
-    pub(super) fn plan_joint(&mut self, remove: &[NodeId], add: &[NodeId]) {
-        if !add.is_empty() {
-            let voters = target_voters(&self.membership, remove, add);
-            let waiting = add.to_vec();
-            self.joint_plan = Some(JointPlan { voters, waiting });
+    pub(super) fn plan_joint(&mut self, remove: &[NodeId], add: &[NodeId], one_by_one: bool) {
+        if add.is_empty() && !one_by_one {
+            return; // C_old,new is in the log already
         }
+        let voters = target_voters(&self.membership, remove, add);
+        let waiting = add.to_vec();
+        let one_by_one = one_by_one.then(|| (add.to_vec(), self.removal_order(remove)));
+        self.joint_plan = Some(JointPlan {
+            voters,
+            waiting,
+            one_by_one,
+        });
+    }
+
+    /// The servers to remove, this leader last: once its own removal
+    /// commits it steps down (§4.2.2), and the plan is its alone.
+    fn removal_order(&self, remove: &[NodeId]) -> Vec<NodeId> {
+        let mut order: Vec<NodeId> = remove.iter().copied().filter(|&id| id != self.id).collect();
+        order.extend(remove.iter().copied().filter(|&id| id == self.id));
+        order
     }
 
     /// Does the planned joint change still wait for `learner`?
@@ -102,15 +131,45 @@ impl RaftNode {
             self.append_membership(now, new, out);
             return;
         }
-        if self
-            .joint_plan
-            .as_ref()
-            .is_some_and(|p| p.waiting.is_empty())
-        {
-            let plan = self.joint_plan.take().expect("checked above");
+        let Some(plan) = self.joint_plan.take_if(|p| p.waiting.is_empty()) else {
+            return;
+        };
+        let Some((promote, remove)) = &plan.one_by_one else {
             let next = joint(&self.membership, plan.voters);
             self.append_membership(now, next, out);
+            return;
+        };
+        let Some(step) = single_step(&self.membership, promote, remove) else {
+            return; // done
+        };
+        match self.check_change(&step) {
+            Ok(next) => drop(self.append_membership(now, next, out)),
+            Err(_) => return, // the step cannot be made: the plan ends
         }
+        self.joint_plan = Some(plan);
+    }
+}
+
+/// The next single-server change of a one-by-one replacement: promote a
+/// new server while no more have been promoted than removed, else remove
+/// the next old one, else promote what is left; `None` when done.
+fn single_step(
+    current: &Membership,
+    promote: &[NodeId],
+    remove: &[NodeId],
+) -> Option<ConfigChange> {
+    let promoted = promote
+        .iter()
+        .filter(|&&id| current.voters.contains(&id))
+        .count();
+    let removed = remove.iter().filter(|&&id| !current.contains(id)).count();
+    let next_promotion = promote.iter().find(|&&id| current.is_learner(id));
+    let next_removal = remove.iter().find(|&&id| current.contains(id));
+    match (next_promotion, next_removal) {
+        (Some(&id), _) if promoted <= removed => Some(ConfigChange::Promote(id)),
+        (_, Some(&id)) => Some(ConfigChange::Remove(id)),
+        (Some(&id), None) => Some(ConfigChange::Promote(id)),
+        (None, None) => None,
     }
 }
 

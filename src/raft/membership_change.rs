@@ -47,6 +47,18 @@ pub enum ConfigChange {
         /// New servers that become voters.
         add: Vec<NodeId>,
     },
+    /// The same change as `Replace`, made of single-server changes (thesis
+    /// §4.1): the new servers join as learners, then, once they have
+    /// caught up, the leader promotes one and removes one in turn, each
+    /// change once the last is committed, itself last. Every step is safe
+    /// alone; the intermediate configurations are what joint consensus
+    /// avoids (an even-sized cluster on the way, more changes to commit).
+    ReplaceOneByOne {
+        /// Voters that leave.
+        remove: Vec<NodeId>,
+        /// New servers that become voters.
+        add: Vec<NodeId>,
+    },
 }
 
 /// Why a leader refused a change; nothing was appended.
@@ -114,8 +126,12 @@ impl RaftNode {
         let mut index = 0;
         self.input(out, |node, out| {
             index = node.append_membership(now, next, out);
-            if let ConfigChange::Replace { remove, add } = change {
-                node.plan_joint(&remove, &add);
+            match change {
+                ConfigChange::Replace { remove, add } => node.plan_joint(&remove, &add, false),
+                ConfigChange::ReplaceOneByOne { remove, add } => {
+                    node.plan_joint(&remove, &add, true)
+                }
+                _ => {}
             }
         });
         Ok(index)
@@ -168,7 +184,11 @@ impl RaftNode {
             ConfigChange::Replace {
                 ref remove,
                 ref add,
-            } => return self.first_joint_step(remove, add),
+            } => return self.first_joint_step(remove, add, false),
+            ConfigChange::ReplaceOneByOne {
+                ref remove,
+                ref add,
+            } => return self.first_joint_step(remove, add, true),
         }
         Ok(next)
     }

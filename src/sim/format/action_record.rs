@@ -13,6 +13,7 @@
 use crate::json::{first_bad_member, Locate, Tree};
 use crate::raft::{NodeId, Op, ReadPath, Time};
 use crate::sim::action::Action;
+use crate::sim::membership::Replacement;
 use crate::sim::network::{MessageId, NetworkConfig};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -90,6 +91,9 @@ pub struct ActionRecord {
     /// A `snapshots` action's threshold, in entries; absent: no snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub every: Option<u64>,
+    /// A `replacement` action's way: `joint` or `one_by_one`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Replacement>,
 }
 
 /// The `"action"` names.
@@ -148,6 +152,8 @@ pub enum ActionName {
     ReplaceServers,
     /// `snapshots`: [`Action::SetSnapshots`].
     Snapshots,
+    /// `replacement`: [`Action::SetReplacement`].
+    Replacement,
 }
 
 /// Which key-value operation a client action performs.
@@ -180,12 +186,14 @@ impl Locate for ActionRecord {
             Option<String>, "key"; Option<String>, "value"; Option<Time>, "latency_min_us";
             Option<Time>, "latency_max_us"; Option<f64>, "loss"; Option<f64>, "duplication";
             Option<Vec<NodeId>>, "peers"; Option<bool>, "pre_vote"; Option<bool>, "check_quorum";
-            Option<ReadPath>, "path"; Option<i64>, "ppm";
+            Option<ReadPath>, "path"; Option<i64>, "ppm"; Option<Vec<NodeId>>, "remove";
+            Option<u64>, "add"; Option<u64>, "every"; Option<Replacement>, "by";
         )
     }
 }
 
 impl Locate for ActionName {}
+impl Locate for Replacement {}
 impl Locate for OpKind {}
 impl Locate for NodeOrText {}
 
@@ -271,6 +279,10 @@ impl From<&Action> for ActionRecord {
                 remove: Some(remove),
                 add: Some(add),
                 ..Self::named(N::ReplaceServers)
+            },
+            Action::SetReplacement(by) => ActionRecord {
+                by: Some(by),
+                ..Self::named(N::Replacement)
             },
             Action::SetSnapshots(every) => ActionRecord {
                 every,
@@ -386,6 +398,7 @@ impl TryFrom<ActionRecord> for Action {
                 add: r.add.ok_or_else(|| missing("add"))?,
             },
             N::Snapshots => Action::SetSnapshots(r.every),
+            N::Replacement => Action::SetReplacement(r.by.ok_or_else(|| missing("by"))?),
         })
     }
 }
@@ -449,6 +462,7 @@ impl ActionName {
             N::RemoveServer => "remove_server",
             N::ReplaceServers => "replace_servers",
             N::Snapshots => "snapshots",
+            N::Replacement => "replacement",
         }
     }
 }

@@ -117,6 +117,9 @@ pub enum Action {
         /// How many new servers take their place (or join besides them).
         add: u64,
     },
+    /// How later `ReplaceServers` change the voters: joint consensus, or
+    /// single-server changes one by one.
+    SetReplacement(crate::sim::membership::Replacement),
     /// From now on every server snapshots once this many entries were
     /// applied since its last snapshot (thesis chapter 5); `None`: never.
     SetSnapshots(Option<u64>),
@@ -194,6 +197,7 @@ impl fmt::Display for Action {
             Action::SetClockRate { node, ppm } => {
                 write!(f, "clock of {node} runs {:+}%", *ppm as f64 / 10_000.0)
             }
+            Action::SetReplacement(by) => write!(f, "replace servers by {}", by.name()),
             Action::SetSnapshots(Some(every)) => write!(f, "snapshot every {every} entries"),
             Action::SetSnapshots(None) => write!(f, "no snapshots"),
             Action::SetRaft(o) => {

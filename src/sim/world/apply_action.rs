@@ -135,6 +135,7 @@ impl Simulation {
             Action::AddServer => self.add_server(),
             Action::RemoveServer(id) => self.remove_server(id),
             Action::ReplaceServers { remove, add } => self.replace_servers(remove, add),
+            Action::SetReplacement(by) => self.config.replacement = by,
             Action::SetSnapshots(every) => {
                 self.config.snapshot_threshold = every;
                 for id in 1..=self.server_count() {

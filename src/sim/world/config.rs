@@ -98,6 +98,8 @@ pub struct SimConfig {
     /// Log compaction (thesis chapter 5): every server snapshots once this
     /// many entries were applied since its last snapshot; `None`: never.
     pub snapshot_threshold: Option<u64>,
+    /// How `replace_servers` changes the voters: joint consensus by default.
+    pub replacement: crate::sim::membership::Replacement,
     /// Keep trace events (for `--trace` and the UI), not just their hash.
     pub record_trace: bool,
 }
@@ -118,6 +120,7 @@ impl Default for SimConfig {
             unsafe_switches: UnsafeSwitches::none(),
             max_entries_per_append: 64,
             snapshot_threshold: None,
+            replacement: Default::default(),
             record_trace: false,
         }
     }

@@ -29,6 +29,39 @@ impl MembershipChanges {
     }
 }
 
+/// How `replace_servers` changes the voters: the setting the page's
+/// Membership box and the `replacement` action choose.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Replacement {
+    /// Joint consensus (thesis §4.3): C_old,new, then C_new.
+    #[default]
+    Joint,
+    /// Single-server changes (thesis §4.1): promote one, remove one, each
+    /// once the last is committed.
+    OneByOne,
+}
+
+impl Replacement {
+    /// The name in scenario files: `joint` or `one_by_one`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Replacement::Joint => "joint",
+            Replacement::OneByOne => "one_by_one",
+        }
+    }
+
+    /// The core's change that replaces `remove` with `add` this way.
+    pub fn change(self, remove: Vec<NodeId>, add: Vec<NodeId>) -> ConfigChange {
+        match self {
+            Replacement::Joint => ConfigChange::Replace { remove, add },
+            Replacement::OneByOne => ConfigChange::ReplaceOneByOne { remove, add },
+        }
+    }
+}
+
 /// The most servers one configuration holds in the simulator (the
 /// playground draws up to nine).
 pub const MAX_CLUSTER: usize = 9;
@@ -61,10 +94,8 @@ impl Simulation {
             Action::RemoveServer(id) => ConfigChange::Remove(id),
             Action::ReplaceServers { ref remove, add } => {
                 self.check_room(node.membership(), add)?;
-                ConfigChange::Replace {
-                    remove: remove.clone(),
-                    add: (first..first + add).collect(),
-                }
+                let added = (first..first + add).collect();
+                self.config.replacement.change(remove.clone(), added)
             }
             _ => return Ok(()),
         };
@@ -110,15 +141,16 @@ impl Simulation {
         self.propose_change(leader, ConfigChange::AddLearner(id));
     }
 
-    /// New servers, then the leader's joint change that swaps them for
-    /// `remove` (thesis §4.3).
+    /// New servers, then the leader's change that swaps them for
+    /// `remove`: joint (thesis §4.3) or one by one (§4.1), as set.
     pub(super) fn replace_servers(&mut self, remove: Vec<NodeId>, add: u64) {
         let Some(leader) = self.leader() else {
             return;
         };
         let added = self.start_joining_servers(add);
         self.membership_changes.removed += remove.len() as u64;
-        self.propose_change(leader, ConfigChange::Replace { remove, add: added });
+        let change = self.config.replacement.change(remove, added);
+        self.propose_change(leader, change);
     }
 
     /// The leader's change that removes `id`.

@@ -170,6 +170,9 @@ impl RaftNode {
             kept_suffix: kept,
         });
         self.refresh_membership();
+        // Reads waiting for this server to apply an index may be answered
+        // now (thesis §6.4).
+        self.serve_reads(out);
     }
 
     fn reply_snapshot(

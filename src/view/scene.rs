@@ -4,7 +4,7 @@
 use super::geometry::{self, Point};
 use super::membership::{self, Standing};
 use super::palette;
-use crate::raft::{Message, NodeId, Role, Time};
+use crate::raft::{Message, NodeId, Role, Time, MILLIS};
 use crate::sim::{Endpoint, InFlight, Packet, Simulation};
 
 /// One server as drawn.
@@ -130,7 +130,7 @@ pub fn scene(sim: &Simulation) -> Scene {
 /// may still run (thesis §4.2.3).
 pub fn positions(sim: &Simulation) -> Vec<Point> {
     let n = sim.server_count();
-    let ring: Vec<Point> = (1..=n).map(|id| geometry::node_position(id, n)).collect();
+    let ring = ring_positions(sim);
     let groups = sim.network().groups();
     if groups.is_empty() {
         return ring;
@@ -163,6 +163,40 @@ pub fn positions(sim: &Simulation) -> Vec<Point> {
 
 /// How far a partitioned group moves away from the others.
 const PARTITION_PUSH: f64 = 24.0;
+
+/// How long the ring takes to make room for servers just added, in
+/// simulated time: 0.6 s of the page's default speed (1/30). A function of
+/// simulated time, so time travel and a paused page show the same frame.
+pub const REFLOW: Time = 20 * MILLIS;
+
+/// Every server's place on the ring. For `REFLOW` after servers were
+/// added, the others glide from their places on the smaller ring to those
+/// on the larger one, and the new ones come out from the centre.
+fn ring_positions(sim: &Simulation) -> Vec<Point> {
+    let servers = sim.servers();
+    let n = servers.len() as u64;
+    let last_added = servers.last().map_or(0, |s| s.started_at);
+    let elapsed = sim.now().saturating_sub(last_added);
+    let before = servers.iter().filter(|s| s.started_at < last_added).count() as u64;
+    let settled = (1..=n).map(|id| geometry::node_position(id, n));
+    if last_added == 0 || elapsed >= REFLOW || before == 0 {
+        return settled.collect();
+    }
+    // Ease out: fast at first, settling gently.
+    let t = elapsed as f64 / REFLOW as f64;
+    let f = 1.0 - (1.0 - t) * (1.0 - t);
+    let lerp = |a: Point, b: Point| Point {
+        x: a.x + (b.x - a.x) * f,
+        y: a.y + (b.y - a.y) * f,
+    };
+    settled
+        .zip(1..)
+        .map(|(to, id)| match id <= before {
+            true => lerp(geometry::node_position(id, before), to),
+            false => lerp(geometry::clients_position(), to),
+        })
+        .collect()
+}
 
 fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) -> NodeView {
     let n = places.len() as u64;
@@ -456,7 +490,25 @@ mod tests {
         let new = &s.nodes[3];
         assert_eq!(new.standing, Standing::Learner);
         assert!(new.label.ends_with(", learner"), "{}", new.label);
-        assert_eq!(new.center, geometry::node_position(4, 4));
+        // The moment it is added, everyone is where they were, and the new
+        // server at the centre; halfway, between; then on the larger ring.
+        assert_eq!(new.center, geometry::clients_position());
+        assert_eq!(s.nodes[1].center, geometry::node_position(2, 3));
+        sim.run_until(sim.now() + REFLOW / 2);
+        let half = scene(&sim);
+        let (from, to) = (geometry::node_position(2, 3), geometry::node_position(2, 4));
+        let p = half.nodes[1].center;
+        assert!(
+            geometry::distance(from, p) > 0.5 && geometry::distance(p, to) > 0.5,
+            "{p:?}"
+        );
+        assert!(
+            geometry::distance(p, to) < geometry::distance(from, to),
+            "closer to the end"
+        );
+        sim.run_until(sim.now() + REFLOW / 2);
+        let s = scene(&sim);
+        assert_eq!(s.nodes[3].center, geometry::node_position(4, 4));
         assert_eq!(s.nodes[1].center, geometry::node_position(2, 4), "reflowed");
         sim.run_until(sim.now() + 1000 * MILLIS);
         let promoted = &scene(&sim).nodes[3];

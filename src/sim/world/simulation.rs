@@ -36,6 +36,9 @@ pub struct Server {
     pub up: bool,
     /// How many times it was restarted; names its random stream.
     pub incarnation: u64,
+    /// When the run created it: 0 for the starting servers, later for one
+    /// added by a membership change.
+    pub started_at: Time,
     /// Its stable storage: what survives a crash, and what is on its way.
     pub disk: Disk,
     /// The time of the one timer event that counts for this server.
@@ -256,6 +259,7 @@ impl Simulation {
             node,
             up: true,
             incarnation: 0,
+            started_at: self.now,
             disk: Disk::new(),
             timer_at: None,
             last_state: None,

@@ -88,14 +88,17 @@ pub struct Nemesis {
     clock_rng: Rng,
     /// For membership changes: a stream apart, for the same reason.
     membership_rng: Rng,
+    /// For the changes asked of a leader just elected: a stream apart.
+    election_rng: Rng,
 }
 
 impl Nemesis {
     /// A nemesis drawing from `rngs`: the main stream, then those for
     /// crashes during writes, partial partitions and transfers, and clock
-    /// changes, and membership changes, each a stream of its own.
-    pub fn new(config: NemesisConfig, rngs: [Rng; 5]) -> Self {
-        let [rng, write_rng, partial_rng, clock_rng, membership_rng] = rngs;
+    /// changes, membership changes, and changes right after an election,
+    /// each a stream of its own.
+    pub fn new(config: NemesisConfig, rngs: [Rng; 6]) -> Self {
+        let [rng, write_rng, partial_rng, clock_rng, membership_rng, election_rng] = rngs;
         Nemesis {
             config,
             rng,
@@ -103,7 +106,28 @@ impl Nemesis {
             partial_rng,
             clock_rng,
             membership_rng,
+            election_rng,
         }
+    }
+
+    /// A leader was just elected at `now`: with membership changes on,
+    /// half the time ask it for a change 1 to 10 ms later, before its
+    /// no-op is likely committed. That is the moment the rule added to
+    /// thesis §4.1 after the dissertation is about (an operator's script
+    /// that retries a change as soon as leadership moves does exactly
+    /// this). Returns when. Draws nothing unless membership changes are on.
+    pub fn change_after_election(&mut self, now: Time) -> Option<Time> {
+        if !self.config.enabled || self.config.membership_changes <= 0.0 {
+            return None;
+        }
+        let rng = &mut self.election_rng;
+        rng.chance(0.5)
+            .then(|| now + rng.range_inclusive(MILLIS, 10 * MILLIS))
+    }
+
+    /// The change asked of a newly elected leader.
+    pub fn election_change(&mut self, view: &ClusterView) -> Action {
+        pick_change(&mut self.election_rng, view)
     }
 
     /// A write was issued at `issued` and will be durable at `durable`:
@@ -186,29 +210,9 @@ impl Nemesis {
         }
     }
 
-    /// Add a server or remove a random member, the leader included; the
-    /// cluster stays between two and nine servers as far as ids allow. One
-    /// change in four replaces one or two members with as many new servers
-    /// at once, through joint consensus.
+    /// A membership change at a strike (`pick_change`).
     fn membership_change(&mut self, view: &ClusterView) -> Action {
-        let rng = &mut self.membership_rng;
-        let members = view.members;
-        if view.may_add && members.len() >= 3 && rng.chance(0.25) {
-            let count = rng.range_inclusive(1, 2);
-            let mut remove = Vec::new();
-            while (remove.len() as u64) < count {
-                let pick = members[rng.index(members.len())];
-                if !remove.contains(&pick) {
-                    remove.push(pick);
-                }
-            }
-            return Action::ReplaceServers { remove, add: count };
-        }
-        let add = members.len() <= 2 || rng.chance(0.5);
-        if view.may_add && add || members.is_empty() {
-            return Action::AddServer;
-        }
-        Action::RemoveServer(members[rng.index(members.len())])
+        pick_change(&mut self.membership_rng, view)
     }
 
     /// A clock at the edge of the bound, where it does the most harm to a
@@ -275,4 +279,28 @@ impl Nemesis {
             }
         }
     }
+}
+
+/// A membership change: in one of four, replace one or two members with
+/// as many new servers at once; else add a server or remove a random
+/// member (the leader among them), keeping the cluster between two and
+/// nine servers as far as ids allow.
+fn pick_change(rng: &mut Rng, view: &ClusterView) -> Action {
+    let members = view.members;
+    if view.may_add && members.len() >= 3 && rng.chance(0.25) {
+        let count = rng.range_inclusive(1, 2);
+        let mut remove = Vec::new();
+        while (remove.len() as u64) < count {
+            let pick = members[rng.index(members.len())];
+            if !remove.contains(&pick) {
+                remove.push(pick);
+            }
+        }
+        return Action::ReplaceServers { remove, add: count };
+    }
+    let add = members.len() <= 2 || rng.chance(0.5);
+    if view.may_add && add || members.is_empty() {
+        return Action::AddServer;
+    }
+    Action::RemoveServer(members[rng.index(members.len())])
 }

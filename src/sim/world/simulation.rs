@@ -67,6 +67,7 @@ pub(super) enum EventKind {
     DiskSync(NodeId),
     /// The nemesis crashes a server while a write is on its way to durable.
     CrashDuringWrite(NodeId),
+    ChangeAfterElection,
     ClientRetry(ClientId, RequestId),
 }
 
@@ -165,6 +166,8 @@ const CLOCK_STREAM: u64 = 8;
 const NEMESIS_CLOCK_STREAM: u64 = 9;
 /// The nemesis's membership changes: a stream of their own.
 const NEMESIS_MEMBERSHIP_STREAM: u64 = 10;
+/// The nemesis's changes asked of a leader just elected.
+const NEMESIS_ELECTION_STREAM: u64 = 11;
 
 /// The random stream of server `id` in its `incarnation`.
 pub(super) fn node_stream(seed: u64, id: NodeId, incarnation: u64) -> Rng {
@@ -203,6 +206,7 @@ impl Simulation {
                     NEMESIS_PARTIAL_STREAM,
                     NEMESIS_CLOCK_STREAM,
                     NEMESIS_MEMBERSHIP_STREAM,
+                    NEMESIS_ELECTION_STREAM,
                 ]
                 .map(|stream| Rng::derive(seed, stream)),
             ),
@@ -422,6 +426,7 @@ impl Simulation {
             EventKind::Nemesis => self.nemesis_strikes(),
             EventKind::DiskSync(id) => self.disk_sync(id),
             EventKind::CrashDuringWrite(id) => self.crash_during_write(id),
+            EventKind::ChangeAfterElection => self.change_after_election(),
             EventKind::Scheduled(key) => {
                 if let Some(action) = self.take_scheduled(key) {
                     // A scheduled action was validated when it was scheduled.
@@ -595,6 +600,9 @@ impl Simulation {
             let leases = self.leases_held();
             let found = self.checker.observe_election(now, id, term, &leases);
             violations.extend_from_slice(found);
+            if let Some(at) = self.nemesis.change_after_election(now) {
+                self.push(at, EventKind::ChangeAfterElection);
+            }
         }
         for v in violations {
             let event = TraceEvent::Violation {
@@ -900,6 +908,16 @@ impl Simulation {
         let _ = self.act(action);
         let next = self.nemesis.next_interval();
         self.push(self.now + next, EventKind::Nemesis);
+    }
+
+    /// The nemesis's change asked of a leader just elected (refused, as
+    /// any change, if it may not make it yet).
+    fn change_after_election(&mut self) {
+        if !self.nemesis.config.enabled {
+            return;
+        }
+        let action = self.with_cluster_view(|nemesis, view| nemesis.election_change(view));
+        let _ = self.act(action);
     }
 
     /// What the nemesis sees of the cluster, handed to `pick` with the

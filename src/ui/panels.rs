@@ -134,9 +134,12 @@ fn message_details(p: &Playground, id: u64, link: &Callback<Msg>) -> Html {
         return html! { <div class="panel details"><p>{ "That message has arrived or died." }</p></div> };
     };
     let summary = crate::view::packet_text::describe(&m.packet);
+    // A snapshot chunk's tag, as drawn beside it: "snapshot 2/3".
+    let tag = p.scene.messages.iter().find(|v| v.id == id);
+    let tag = tag.and_then(|v| v.tag.as_deref()).map(|t| format!(" · {t}"));
     html! {
         <div class="panel details" aria-label={format!("Message {id} details")}>
-            <h2>{ format!("{} #{id}", m.packet.kind()) }</h2>
+            <h2>{ format!("{} #{id}{}", m.packet.kind(), tag.unwrap_or_default()) }</h2>
             <dl>
                 <dt>{ "from" }</dt><dd>{ m.from.to_string() }</dd>
                 <dt>{ "to" }</dt><dd>{ m.to.to_string() }</dd>

@@ -38,6 +38,28 @@ pub struct NodeView {
     pub label: String,
 }
 
+/// The shape of a message in the picture: told apart by shape as well as
+/// colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageShape {
+    /// Votes, AppendEntries, client traffic.
+    Dot,
+    /// A read's messages (thesis §6.4), apart from the round heartbeats.
+    Square,
+    /// A chunk of a snapshot or its acknowledgement (§7): a wide parcel.
+    Parcel,
+}
+
+impl MessageShape {
+    fn of(kind: &str) -> Self {
+        match kind {
+            "InstallSnapshot" | "InstallSnapshotReply" => MessageShape::Parcel,
+            kind if kind.starts_with("Read") => MessageShape::Square,
+            _ => MessageShape::Dot,
+        }
+    }
+}
+
 /// One message in flight as drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageView {
@@ -61,6 +83,11 @@ pub struct MessageView {
     pub carries_entries: bool,
     /// The dot's radius: bigger when it carries entries.
     pub radius: f64,
+    /// Its shape.
+    pub shape: MessageShape,
+    /// A word drawn beside it: which chunk of a snapshot ("snapshot 2/3"),
+    /// and what its reply says ("got 2/3", "installed").
+    pub tag: Option<String>,
     /// A short arrow from the dot's edge towards the receiver, shown while
     /// paused: where it starts and where its head is.
     pub direction: (Point, Point),
@@ -262,6 +289,7 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         Packet::Raft(Message::AppendEntriesReply { success, .. }) => (true, Some(*success), false),
         Packet::Raft(Message::ReadHeartbeatReply { .. }) => (true, Some(true), false),
         Packet::Raft(Message::ReadIndexReply { index, .. }) => (true, Some(index.is_some()), false),
+        Packet::Raft(Message::InstallSnapshotReply { .. }) => (true, Some(true), false),
         Packet::Raft(Message::AppendEntries { entries, .. }) => (false, None, !entries.is_empty()),
         Packet::ClientReply(_) => (true, None, false),
         _ => (false, None, false),
@@ -275,6 +303,8 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         at,
         radius,
         direction: direction(at, to, radius),
+        shape: MessageShape::of(m.packet.kind()),
+        tag: snapshot_tag(sim, m),
         kind: m.packet.kind(),
         color: palette::message_color(m.packet.kind()),
         reply,
@@ -284,6 +314,49 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         to_name: endpoint_name(m.to),
         sent_at: m.sent_at,
         deliver_at: m.deliver_at,
+    }
+}
+
+/// Which chunk of how many a snapshot message is ("snapshot 2/3"), or
+/// what its reply acknowledges ("got 2/3", "installed"). Chunks hold the
+/// sender's `snapshot_chunk_records` records each; a reply's total comes
+/// from the snapshot its leader holds, if still the one being sent.
+fn snapshot_tag(sim: &Simulation, m: &InFlight) -> Option<String> {
+    let chunk = |e: Endpoint| match e {
+        Endpoint::Node(id) => sim
+            .server(id)
+            .map_or(1, |s| s.node.config().snapshot_chunk_records.max(1) as u64),
+        Endpoint::Client(_) => 1,
+    };
+    let Packet::Raft(message) = &m.packet else {
+        return None;
+    };
+    match message {
+        Message::InstallSnapshot { meta, offset, .. } => {
+            let size = chunk(m.from);
+            let total = meta.records.div_ceil(size).max(1);
+            Some(format!("snapshot {}/{total}", offset / size + 1))
+        }
+        Message::InstallSnapshotReply { done: true, .. } => Some("installed".into()),
+        Message::InstallSnapshotReply {
+            last_index,
+            received,
+            ..
+        } => {
+            let size = chunk(m.to);
+            let leaders = match m.to {
+                Endpoint::Node(id) => sim.server(id).and_then(|s| s.node.snapshot()),
+                Endpoint::Client(_) => None,
+            };
+            let total = leaders
+                .filter(|s| s.last_index() == *last_index)
+                .map(|s| s.meta.records.div_ceil(size).max(1));
+            Some(match total {
+                Some(total) => format!("got {}/{total}", received.div_ceil(size)),
+                None => format!("got {received} records"),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -479,5 +552,72 @@ mod tests {
         assert!(view.label.ends_with(", removed"), "{}", view.label);
         let others = s.nodes.iter().filter(|n| n.id != gone);
         assert!(others.into_iter().all(|n| n.standing == Standing::Voter));
+    }
+
+    /// A snapshot travels as parcels, each tagged with its chunk, and the
+    /// follower's replies say how far it got, then that it installed.
+    #[test]
+    fn snapshot_chunks_are_tagged_parcels_and_their_replies_say_how_far() {
+        let mut sim = sim();
+        sim.run_until(1000 * MILLIS);
+        let leader = sim.leader().unwrap();
+        let behind = leader % 5 + 1;
+        sim.act(Action::SetSnapshots(Some(5))).unwrap();
+        sim.act(Action::Stop(behind)).unwrap();
+        // Ten keys and ten client sessions: 20 records, 5 chunks of 4.
+        for i in 0..10 {
+            let op = crate::raft::Op::Write {
+                key: format!("k{i}"),
+                value: i.to_string(),
+            };
+            sim.act(Action::ClientRequest {
+                to: Some(leader),
+                op,
+            })
+            .unwrap();
+        }
+        sim.run_until(sim.now() + 300 * MILLIS);
+        sim.act(Action::Resume(behind)).unwrap();
+        let mut tags = Vec::new();
+        while sim.server(behind).unwrap().node.log().snapshot_index() == 0 {
+            assert!(sim.step() && sim.now() < 5000 * MILLIS, "never installed");
+            for m in scene(&sim).messages {
+                if m.shape == MessageShape::Parcel && !tags.contains(m.tag.as_ref().unwrap()) {
+                    assert_eq!(m.color, palette::message_color("InstallSnapshot"));
+                    assert_eq!(m.reply, m.kind == "InstallSnapshotReply");
+                    tags.push(m.tag.unwrap());
+                }
+            }
+        }
+        let records = sim
+            .server(leader)
+            .unwrap()
+            .node
+            .snapshot()
+            .unwrap()
+            .meta
+            .records;
+        assert_eq!(records, 20);
+        assert_eq!(
+            tags,
+            [
+                "snapshot 1/5",
+                "got 1/5",
+                "snapshot 2/5",
+                "got 2/5",
+                "snapshot 3/5",
+                "got 3/5",
+                "snapshot 4/5",
+                "got 4/5",
+                "snapshot 5/5",
+                "installed"
+            ],
+            "the last chunk's reply leaves as it installs"
+        );
+        let heartbeat = scene(&sim)
+            .messages
+            .into_iter()
+            .find(|m| m.kind == "AppendEntries");
+        assert!(heartbeat.is_none_or(|m| m.shape == MessageShape::Dot && m.tag.is_none()));
     }
 }

@@ -109,6 +109,9 @@ pub fn of(session: &Session) -> Versions {
             h.u64(raft.pre_vote as u64).u64(raft.check_quorum as u64);
             h.u64(sim.config().reads.path as u64)
                 .u64(sim.leader().unwrap_or(0));
+            // A scenario's own `snapshots` action changes the menu too.
+            let snapshots = sim.config().snapshot_threshold;
+            h.u64(snapshots.map_or(0, |n| n + 1));
             h.u64(c.latency_min)
                 .u64(c.latency_max)
                 .u64(c.loss.to_bits())

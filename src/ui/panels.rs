@@ -137,7 +137,9 @@ fn message_details(p: &Playground, id: u64, link: &Callback<Msg>) -> Html {
     let summary = crate::view::packet_text::describe(&m.packet);
     // A snapshot chunk's tag, as drawn beside it: "snapshot 2/3".
     let tag = p.scene.messages.iter().find(|v| v.id == id);
-    let tag = tag.and_then(|v| v.tag.as_deref()).map(|t| format!(" · {t}"));
+    let tag = tag
+        .and_then(|v| v.tag.as_deref())
+        .map(|t| format!(" · {t}"));
     html! {
         <div class="panel details" aria-label={format!("Message {id} details")}>
             <h2>{ format!("{} #{id}{}", m.packet.kind(), tag.unwrap_or_default()) }</h2>

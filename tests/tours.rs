@@ -1914,6 +1914,25 @@ fn tour_snapshot_catch_up() {
         ]
     ));
     assert!(tags(p).contains(&"installed".to_string()));
+    // A heartbeat sent the current chunk again before its ack came back.
+    assert_eq!(chunks(sim), [(8, 2, 6, 10)]);
+    let resent = p.sim.network().in_flight().find(|m| {
+        matches!(
+            &m.packet,
+            Packet::Raft(Message::InstallSnapshot { offset: 8, .. })
+        )
+    });
+    let resent = resent.unwrap().sent_at;
+    let mut then = tour.scenario().start(false).unwrap();
+    then.run_until(resent);
+    let heartbeats = then.network().in_flight().filter(|m| {
+        m.sent_at == resent && m.from == Endpoint::Node(1) && m.packet.kind() == "AppendEntries"
+    });
+    assert_eq!(
+        heartbeats.count(),
+        3,
+        "sent with the heartbeats to S2, S3, S5"
+    );
     let last = p.events.lines().last().unwrap();
     assert!(
         p.events

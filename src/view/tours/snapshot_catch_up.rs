@@ -55,8 +55,9 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 1125,
         text: "With the last chunk S4 installed the snapshot: its state machine is S1's as of \
-               index 6, its log starts after index 6 and its commit index is 6. Its reply \
-               says so.",
+               index 6, its log starts after index 6 and its commit index is 6. Its reply says \
+               so; the copy of chunk 3 a heartbeat sent again is still on its way, and will \
+               change nothing.",
     },
     Step {
         at_ms: 1170,

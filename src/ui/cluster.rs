@@ -179,10 +179,8 @@ pub(super) fn message(s: &Session, part: &PartProps) -> Html {
                     x2={fmt(head.x - m.at.x)} y2={fmt(head.y - m.at.y)} marker-end="url(#arrow)" />
             }
             { shape(m, fill, stroke_dash) }
-            // Above a chunk, below a reply: a chunk and the reply it
-            // crosses on the same link do not cover each other's words.
             if let Some(tag) = &m.tag {
-                <text class="tag" y={fmt(if m.reply { m.radius + 11.0 } else { -m.radius - 4.0 })} fill={m.color}>{ tag }</text>
+                <text class="tag" x={fmt(m.tag_at.x)} y={fmt(m.tag_at.y)} text-anchor={m.tag_anchor} fill={m.color}>{ tag }</text>
             }
             if m.reply && m.ok == Some(false) {
                 <text class="nack" y="3">{ "×" }</text>

@@ -88,6 +88,12 @@ pub struct MessageView {
     /// A word drawn beside it: which chunk of a snapshot ("snapshot 2/3"),
     /// and what its reply says ("got 2/3", "installed").
     pub tag: Option<String>,
+    /// Where the tag goes, from the message's centre: to the right of its
+    /// flight, so a chunk and the reply it crosses on the same link put
+    /// their words on opposite sides.
+    pub tag_at: Point,
+    /// The tag's SVG `text-anchor`, so it grows away from the link.
+    pub tag_anchor: &'static str,
     /// A short arrow from the dot's edge towards the receiver, shown while
     /// paused: where it starts and where its head is.
     pub direction: (Point, Point),
@@ -296,6 +302,7 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
     };
     let at = geometry::along(from, to, progress, margin);
     let radius = if carries_entries { 7.0 } else { 5.0 };
+    let (tag_at, tag_anchor) = tag_place(from, to, radius);
     MessageView {
         id: m.id,
         from,
@@ -305,6 +312,8 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         direction: direction(at, to, radius),
         shape: MessageShape::of(m.packet.kind()),
         tag: snapshot_tag(sim, m),
+        tag_at,
+        tag_anchor,
         kind: m.packet.kind(),
         color: palette::message_color(m.packet.kind()),
         reply,
@@ -315,6 +324,28 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         sent_at: m.sent_at,
         deliver_at: m.deliver_at,
     }
+}
+
+/// Where a message's tag goes from its centre, and how it is anchored:
+/// its radius and 9 units more to the right of its flight from `from` to
+/// `to` (y grows down, so the right of (ux, uy) is (-uy, ux)).
+fn tag_place(from: Point, to: Point, radius: f64) -> (Point, &'static str) {
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-6);
+    let (nx, ny) = (-dy / len, dx / len);
+    let away = radius + 9.0;
+    let anchor = match nx {
+        nx if nx > 0.4 => "start",
+        nx if nx < -0.4 => "end",
+        _ => "middle",
+    };
+    (
+        Point {
+            x: nx * away,
+            y: ny * away,
+        },
+        anchor,
+    )
 }
 
 /// Which chunk of how many a snapshot message is ("snapshot 2/3"), or
@@ -614,6 +645,13 @@ mod tests {
             ],
             "the last chunk's reply leaves as it installs"
         );
+        // A chunk and a reply on the same link put their tags on opposite
+        // sides of it.
+        let place = |from, to| tag_place(from, to, 5.0).0;
+        let (a, b) = (geometry::node_position(1, 5), geometry::node_position(4, 5));
+        let (there, back) = (place(a, b), place(b, a));
+        assert!((there.x + back.x).abs() < 1e-9 && (there.y + back.y).abs() < 1e-9);
+        assert!((there.x.hypot(there.y) - 14.0).abs() < 1e-9);
         let heartbeat = scene(&sim)
             .messages
             .into_iter()

@@ -193,6 +193,8 @@ pub fn message(session: &Session, m: &MessageView) -> u64 {
             .u64(m.radius.to_bits())
             .u64(m.shape as u64)
             .str(m.tag.as_deref().unwrap_or_default())
+            .u64(m.tag_at.x.to_bits())
+            .u64(m.tag_at.y.to_bits())
             .u64(selected as u64)
             .u64(p.paused as u64)
             .u64(m.from.x.to_bits())

@@ -5,7 +5,7 @@ use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use crate::view::geometry::{self, arc_path};
 use crate::view::membership::Standing;
 use crate::view::playground::Selection;
-use crate::view::scene::{LinkView, MessageView, NodeView};
+use crate::view::scene::{LinkView, MessageShape, MessageView, NodeView};
 use crate::view::session::{Input, Session};
 use crate::view::versions;
 use yew::prelude::*;
@@ -156,12 +156,14 @@ pub(super) fn message(s: &Session, part: &PartProps) -> Html {
         (true, Some(false)) => ("white", Some("2 2")),
         (true, _) => ("white", None),
     };
+    let tag = m.tag.as_ref().map(|t| format!(", {t}"));
     let label = format!(
-        "{} from {} to {}{}",
+        "{} from {} to {}{}{}",
         m.kind,
         m.from_name,
         m.to_name,
-        outcome_text(m)
+        outcome_text(m),
+        tag.as_deref().unwrap_or_default()
     );
     let class = classes!(
         "message",
@@ -176,19 +178,37 @@ pub(super) fn message(s: &Session, part: &PartProps) -> Html {
                 <line class="direction" x1={fmt(tail.x - m.at.x)} y1={fmt(tail.y - m.at.y)}
                     x2={fmt(head.x - m.at.x)} y2={fmt(head.y - m.at.y)} marker-end="url(#arrow)" />
             }
-            // A read's messages are squares: told apart from the round
-            // heartbeats of AppendEntries by shape as well as colour.
-            if m.kind.starts_with("Read") {
-                <rect x={fmt(-m.radius)} y={fmt(-m.radius)} width={fmt(2.0 * m.radius)} height={fmt(2.0 * m.radius)}
-                    fill={fill} stroke={m.color} stroke-width="2" stroke-dasharray={stroke_dash} />
-            } else {
-                <circle r={fmt(m.radius)} fill={fill} stroke={m.color}
-                    stroke-width="2" stroke-dasharray={stroke_dash} />
+            { shape(m, fill, stroke_dash) }
+            if let Some(tag) = &m.tag {
+                <text class="tag" x={fmt(m.tag_at.x)} y={fmt(m.tag_at.y)} text-anchor={m.tag_anchor} fill={m.color}>{ tag }</text>
             }
             if m.reply && m.ok == Some(false) {
                 <text class="nack" y="3">{ "×" }</text>
             }
         </g>
+    }
+}
+
+/// A message's shape around the origin: a read's are squares, told apart
+/// from the round heartbeats of AppendEntries by shape as well as colour;
+/// a snapshot's chunks and their replies wide parcels with a band.
+fn shape(m: &MessageView, fill: &'static str, dash: Option<&'static str>) -> Html {
+    let r = m.radius;
+    match m.shape {
+        MessageShape::Dot => html! {
+            <circle r={fmt(r)} fill={fill} stroke={m.color} stroke-width="2" stroke-dasharray={dash} />
+        },
+        MessageShape::Square => html! {
+            <rect x={fmt(-r)} y={fmt(-r)} width={fmt(2.0 * r)} height={fmt(2.0 * r)}
+                fill={fill} stroke={m.color} stroke-width="2" stroke-dasharray={dash} />
+        },
+        MessageShape::Parcel => html! {
+            <>
+                <rect x={fmt(-1.6 * r)} y={fmt(-r)} width={fmt(3.2 * r)} height={fmt(2.0 * r)} rx="1.5"
+                    fill={fill} stroke={m.color} stroke-width="2" stroke-dasharray={dash} />
+                <line x1="0" y1={fmt(-r)} x2="0" y2={fmt(r)} stroke={if m.reply { m.color } else { "white" }} stroke-width="1.5" />
+            </>
+        },
     }
 }
 

@@ -3,10 +3,10 @@
 //! disk struck through with a red underline; the leader's nextIndex and
 //! matchIndex for each follower marked in its row (`view::log_table`);
 //! configuration entries marked "cfg", learners' and removed servers' rows
-//! named so.
+//! named so; a compacted prefix one hatched block, "snapshot ≤ 24 · t2".
 
 use super::part::{on_click, PartProps};
-use crate::view::log_table::{log_table, LogCell};
+use crate::view::log_table::{log_table, LogCell, LogMark, SnapshotBlock};
 use crate::view::membership::Standing;
 use crate::view::palette::term_class;
 use crate::view::playground::Selection;
@@ -42,6 +42,7 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                             <tr class={classes!(row.stopped.then_some("stopped"), standing.map(|s| format!("standing-{s}")))}>
                                 <th scope="row"><button class="link" {onclick}>{ format!("n{id}") }</button>
                                     if let Some(word) = standing { <span class="row-standing">{ word }</span> }</th>
+                                { for row.snapshot.iter().map(snapshot) }
                                 { for row.cells.iter().map(cell) }
                             </tr>
                         }
@@ -52,11 +53,27 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-fn cell(c: &LogCell) -> Html {
-    let marks = c
-        .marks
+/// The leader's nextIndex and matchIndex marks at a cell or block.
+fn marks(marks: &[LogMark]) -> Html {
+    marks
         .iter()
-        .map(|m| html! { <span class={classes!("mark", m.as_str())}>{ m.as_str() }</span> });
+        .map(|m| html! { <span class={classes!("mark", m.as_str())}>{ m.as_str() }</span> })
+        .collect()
+}
+
+/// The compacted prefix: one block over the columns it covers, in its last
+/// term's colour.
+fn snapshot(b: &SnapshotBlock) -> Html {
+    html! {
+        <td class={classes!("snapshot", term_class(b.last_term))} colspan={b.columns.to_string()} title={b.title()}>
+            { b.label() }
+            { marks(&b.marks) }
+        </td>
+    }
+}
+
+fn cell(c: &LogCell) -> Html {
+    let marks = marks(&c.marks);
     match c.entry {
         Some((term, committed)) => {
             let state = if committed {
@@ -72,10 +89,10 @@ fn cell(c: &LogCell) -> Html {
                     title={format!("index {}, term {term}, {state}{disk}{}", c.index, config.as_deref().unwrap_or_default())}>
                     { term }
                     if config.is_some() { <span class="cfg">{ "cfg" }</span> }
-                    { for marks }
+                    { marks }
                 </td>
             }
         }
-        None => html! { <td class="empty">{ for marks }</td> },
+        None => html! { <td class="empty">{ marks }</td> },
     }
 }

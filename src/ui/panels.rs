@@ -16,6 +16,7 @@ use crate::view::network_edits::NetworkEdit;
 use crate::view::playground::{Playground, Selection};
 use crate::view::requests;
 use crate::view::session::{Input, Session};
+use crate::view::snapshot_threshold;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -134,9 +135,14 @@ fn message_details(p: &Playground, id: u64, link: &Callback<Msg>) -> Html {
         return html! { <div class="panel details"><p>{ "That message has arrived or died." }</p></div> };
     };
     let summary = crate::view::packet_text::describe(&m.packet);
+    // A snapshot chunk's tag, as drawn beside it: "snapshot 2/3".
+    let tag = p.scene.messages.iter().find(|v| v.id == id);
+    let tag = tag
+        .and_then(|v| v.tag.as_deref())
+        .map(|t| format!(" · {t}"));
     html! {
         <div class="panel details" aria-label={format!("Message {id} details")}>
-            <h2>{ format!("{} #{id}", m.packet.kind()) }</h2>
+            <h2>{ format!("{} #{id}{}", m.packet.kind(), tag.unwrap_or_default()) }</h2>
             <dl>
                 <dt>{ "from" }</dt><dd>{ m.from.to_string() }</dd>
                 <dt>{ "to" }</dt><dd>{ m.to.to_string() }</dd>
@@ -306,6 +312,7 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
             { mechanisms(p.sim.config().raft, link) }
             { reads(p.sim.config().reads.path, link) }
             { drift(p.sim.config().reads.clock_drift_ppm, link) }
+            { snapshots(p.sim.config().snapshot_threshold, link) }
             { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, NetworkEdit::LatencyMinMs) }
             { slider("Latency max (ms)", ms(config.latency_max), "200", "1", 0, NetworkEdit::LatencyMaxMs) }
             { slider("Loss", config.loss, "1", "0.01", 2, NetworkEdit::Loss) }
@@ -374,6 +381,27 @@ fn drift(bound: u64, link: &Callback<Msg>) -> Html {
             <select aria-label="Drift bound" onchange={on_change}>
                 { for drift_bound::entries(bound).into_iter().map(|ppm| html! {
                     <option value={ppm.to_string()} selected={ppm == bound}>{ drift_bound::label(ppm) }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// Log compaction (thesis chapter 5): a select that records a `snapshots`
+/// action, off or every N applied entries.
+fn snapshots(every: Option<u64>, link: &Callback<Msg>) -> Html {
+    let on_change = link.reform(move |e: Event| {
+        let value = e.target_unchecked_into::<HtmlInputElement>().value();
+        // The options are the only values; anything else keeps the setting.
+        let chosen = snapshot_threshold::parse(&value).unwrap_or(every);
+        Msg::Do(Input::Act(Action::SetSnapshots(chosen)))
+    });
+    html! {
+        <label class="setting" title="Thesis chapter 5: each server snapshots its state and discards its log once this many entries were applied; a follower too far behind gets the snapshot by InstallSnapshot">
+            { "Snapshots " }
+            <select aria-label="Snapshots" onchange={on_change}>
+                { for snapshot_threshold::entries(every).into_iter().map(|n| html! {
+                    <option value={snapshot_threshold::value(n)} selected={n == every}>{ snapshot_threshold::label(n) }</option>
                 }) }
             </select>
         </label>

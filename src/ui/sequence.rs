@@ -107,11 +107,12 @@ impl Component for Layer {
 /// and the clip to the plot, from its top to `now`: what slides is hidden
 /// beyond them (time labels too, which are revealed as they pass `now`).
 fn defs() -> Html {
-    const HEADS: [(&str, &str); 5] = [
+    const HEADS: [(&str, &str); 6] = [
         ("seq-head-rv", "RequestVote"),
         ("seq-head-pv", "PreVote"),
         ("seq-head-ae", "AppendEntries"),
         ("seq-head-ri", "ReadHeartbeat"),
+        ("seq-head-snap", "InstallSnapshot"),
         ("seq-head-client", "ClientRequest"),
     ];
     html! {

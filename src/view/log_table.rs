@@ -2,7 +2,9 @@
 //! index of a window of the most recent indices, each entry with its term
 //! and whether that server knows it committed, and the leader's nextIndex
 //! and matchIndex for each follower marked in that follower's row (paper
-//! Figure 2, "volatile state on leaders").
+//! Figure 2, "volatile state on leaders"). A compacted prefix (thesis
+//! chapter 5) is one block, the snapshot, named by its last included index
+//! and term: those entries are gone, and their terms with them.
 
 use super::membership::{self, Standing};
 use crate::raft::{LogIndex, Membership, NodeId, Payload, RaftNode, Term};
@@ -46,6 +48,39 @@ pub struct LogCell {
     pub config: Option<Rc<Membership>>,
 }
 
+/// The part of a row a snapshot replaced: one block over the window's
+/// compacted indices (paper §7, Figure 12).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotBlock {
+    /// The snapshot's last included index.
+    pub last_index: LogIndex,
+    /// The term of the entry at `last_index`.
+    pub last_term: Term,
+    /// How many of the window's columns it covers (from the first shown).
+    pub columns: u64,
+    /// The leader's marks at the indices it covers.
+    pub marks: Vec<LogMark>,
+}
+
+impl SnapshotBlock {
+    /// What the block says: "snapshot ≤ 24 · t2", shortened to "≤ 24" when
+    /// it covers too few columns for the whole.
+    pub fn label(&self) -> String {
+        match self.columns {
+            0..=3 => format!("≤ {}", self.last_index),
+            _ => format!("snapshot ≤ {} · t{}", self.last_index, self.last_term),
+        }
+    }
+
+    /// Its tooltip, in full.
+    pub fn title(&self) -> String {
+        format!(
+            "snapshot: entries through index {} (term {}) compacted into the state machine",
+            self.last_index, self.last_term
+        )
+    }
+}
+
 /// One server's row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogRow {
@@ -55,7 +90,9 @@ pub struct LogRow {
     pub stopped: bool,
     /// Voter, learner or removed (`view::membership`).
     pub standing: Standing,
-    /// One cell per index shown, in order.
+    /// Its snapshot, where the window shows some of what it replaced.
+    pub snapshot: Option<SnapshotBlock>,
+    /// One cell per index shown after the snapshot block, in order.
     pub cells: Vec<LogCell>,
 }
 
@@ -93,25 +130,37 @@ pub fn log_table(sim: &Simulation, width: u64) -> LogTable {
         .map(|s| {
             let node = &s.node;
             let progress = leader.and_then(|l| l.node.progress().get(&node.id()));
+            let marks_at = |index: LogIndex| {
+                let mut marks = Vec::new();
+                if progress.is_some_and(|p| p.next_index == index) {
+                    marks.push(LogMark::Next);
+                }
+                if progress.is_some_and(|p| p.match_index == index) {
+                    marks.push(LogMark::Match);
+                }
+                marks
+            };
+            let log = node.log();
+            // Entries through the snapshot's last index are gone: their
+            // terms too (`term_at` is None below it).
+            let compacted = log.snapshot_index();
+            let snapshot = (compacted >= first).then(|| SnapshotBlock {
+                last_index: compacted,
+                last_term: log.snapshot_term(),
+                columns: compacted - first + 1,
+                marks: (first..=compacted).flat_map(marks_at).collect(),
+            });
             let synced = s.disk.synced_index();
-            let cells = (first..=last.max(first))
+            let cells = (first.max(compacted + 1)..=last.max(first))
                 .map(|index| {
-                    let entry = (index <= node.log().last_index()).then(|| {
-                        let term = node.log().term_at(index).unwrap_or(0);
-                        (term, index <= node.commit_index())
-                    });
-                    let mut marks = Vec::new();
-                    if progress.is_some_and(|p| p.next_index == index) {
-                        marks.push(LogMark::Next);
-                    }
-                    if progress.is_some_and(|p| p.match_index == index) {
-                        marks.push(LogMark::Match);
-                    }
+                    let entry = log
+                        .entry(index)
+                        .map(|e| (e.term, index <= node.commit_index()));
                     LogCell {
                         index,
                         unsynced: entry.is_some() && index > synced,
                         entry,
-                        marks,
+                        marks: marks_at(index),
                         config: config_at(node, index),
                     }
                 })
@@ -120,6 +169,7 @@ pub fn log_table(sim: &Simulation, width: u64) -> LogTable {
                 id: node.id(),
                 stopped: !s.up,
                 standing: membership::standing(sim, node.id()),
+                snapshot,
                 cells,
             }
         })
@@ -283,5 +333,70 @@ mod tests {
             .filter_map(|c| c.config.as_ref().map(|m| m.to_string()))
             .collect();
         assert_eq!(configs, ["voters 1,2,3 learners 4", "voters 1,2,3,4"]);
+    }
+
+    /// A compacted prefix is one block named by the snapshot's last index
+    /// and term, never cells of term 0; the leader's marks for a follower
+    /// that installed the snapshot sit on its block or after it.
+    #[test]
+    fn a_compacted_prefix_is_one_snapshot_block() {
+        let mut sim = sim();
+        let leader = sim.leader().unwrap();
+        let behind = (1..=3).find(|&n| n != leader).unwrap();
+        sim.act(Action::SetSnapshots(Some(5))).unwrap();
+        sim.act(Action::Stop(behind)).unwrap();
+        // Entries 2-5 make the snapshot through 5; 6-8 stay in the log.
+        for batch in [0..4, 4..7] {
+            for i in batch {
+                sim.act(write_to(Some(leader), &i.to_string())).unwrap();
+            }
+            sim.run_until(sim.now() + 300 * MILLIS);
+        }
+        let node = &sim.server(leader).unwrap().node;
+        let (through, term) = (node.log().snapshot_index(), node.log().snapshot_term());
+        assert_eq!((through, node.log().last_index()), (5, 8));
+        let t = log_table(&sim, 10);
+        assert_eq!((t.first, t.last), (1, 8));
+        let row = &t.rows[leader as usize - 1];
+        let block = row.snapshot.as_ref().expect("the leader compacted");
+        assert_eq!(
+            (block.last_index, block.last_term, block.columns),
+            (5, term, 5)
+        );
+        assert_eq!(block.label(), format!("snapshot ≤ 5 · t{term}"));
+        let shown: Vec<LogIndex> = row.cells.iter().map(|c| c.index).collect();
+        assert_eq!(shown, [6, 7, 8], "cells only after the block");
+        assert!(row.cells.iter().all(|c| c.entry == Some((term, true))));
+        let stopped = &t.rows[behind as usize - 1];
+        assert_eq!(stopped.snapshot, None);
+        assert_eq!(stopped.cells.len(), 8);
+        assert!(stopped
+            .cells
+            .iter()
+            .all(|c| c.entry.is_none_or(|(t, _)| t > 0)));
+
+        // A narrow window shows the part of the block it reaches, shortened.
+        let t = log_table(&sim, 4);
+        let block = t.rows[leader as usize - 1].snapshot.clone().unwrap();
+        assert_eq!((t.first, block.columns), (5, 1));
+        assert_eq!(block.label(), "≤ 5");
+
+        sim.act(Action::Resume(behind)).unwrap();
+        sim.run_until(sim.now() + 500 * MILLIS);
+        let follower = &sim.server(behind).unwrap().node;
+        assert!(follower.log().snapshot_index() >= 5, "installed");
+        let t = log_table(&sim, 10);
+        let row = &t.rows[behind as usize - 1];
+        let block = row.snapshot.as_ref().expect("the follower's snapshot");
+        assert_eq!(block.last_index, follower.log().snapshot_index());
+        let marks: Vec<LogMark> = block
+            .marks
+            .iter()
+            .chain(row.cells.iter().flat_map(|c| &c.marks))
+            .copied()
+            .collect();
+        assert!(marks.contains(&LogMark::Match), "{row:?}");
+        let row_len = block.columns + row.cells.len() as u64;
+        assert_eq!(row_len, t.indices().count() as u64, "every column once");
     }
 }

@@ -24,6 +24,7 @@ pub mod requests;
 pub mod scene;
 pub mod sequence;
 pub mod session;
+pub mod snapshot_threshold;
 pub mod snapshots;
 pub mod speed;
 pub mod timeline_marks;

@@ -42,6 +42,8 @@ pub fn message_color(kind: &str) -> &'static str {
         // A ReadIndex round and a follower's request for a read index
         // (thesis §6.4): reads that write no log entry.
         "ReadHeartbeat" | "ReadHeartbeatReply" | "ReadIndex" | "ReadIndexReply" => "#c2255c",
+        // A snapshot in chunks, and the follower's acknowledgements (§7).
+        "InstallSnapshot" | "InstallSnapshotReply" => "#d9480f",
         _ => "#8a4b08",
     }
 }

@@ -176,6 +176,37 @@ mod replay_tests {
         let replayed = loaded.run().unwrap();
         assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
     }
+
+    /// Issue 12: the page's snapshot menu acts through the `snapshots`
+    /// action: the servers compact, the menu reads the run's setting, and
+    /// the export says so and replays to the same trace; turning it off
+    /// is an action too.
+    #[test]
+    fn the_snapshot_setting_is_a_recorded_action_that_replays() {
+        let mut p = Playground::new(5, 3).unwrap();
+        p.skip(600);
+        p.act(Action::SetSnapshots(Some(5)));
+        assert_eq!(p.sim.config().snapshot_threshold, Some(5));
+        for i in 0..6 {
+            let op = Op::Write {
+                key: "x".into(),
+                value: i.to_string(),
+            };
+            p.send(op, None);
+            p.skip(60);
+        }
+        p.skip(300);
+        assert!(p.sim.snapshot_counts().taken >= 3, "every server compacted");
+        p.act(Action::SetSnapshots(None));
+        assert_eq!(p.sim.config().snapshot_threshold, None);
+        let exported = p.export();
+        let json = exported.to_json();
+        assert!(json.contains(r#""action": "snapshots""#), "{json}");
+        let loaded = Scenario::from_json(&json).unwrap();
+        assert_eq!(loaded.actions, exported.actions);
+        let replayed = loaded.run().unwrap();
+        assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
+    }
 }
 
 mod time_travel_tests {

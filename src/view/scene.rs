@@ -38,6 +38,28 @@ pub struct NodeView {
     pub label: String,
 }
 
+/// The shape of a message in the picture: told apart by shape as well as
+/// colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageShape {
+    /// Votes, AppendEntries, client traffic.
+    Dot,
+    /// A read's messages (thesis §6.4), apart from the round heartbeats.
+    Square,
+    /// A chunk of a snapshot or its acknowledgement (§7): a wide parcel.
+    Parcel,
+}
+
+impl MessageShape {
+    fn of(kind: &str) -> Self {
+        match kind {
+            "InstallSnapshot" | "InstallSnapshotReply" => MessageShape::Parcel,
+            kind if kind.starts_with("Read") => MessageShape::Square,
+            _ => MessageShape::Dot,
+        }
+    }
+}
+
 /// One message in flight as drawn.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageView {
@@ -61,6 +83,17 @@ pub struct MessageView {
     pub carries_entries: bool,
     /// The dot's radius: bigger when it carries entries.
     pub radius: f64,
+    /// Its shape.
+    pub shape: MessageShape,
+    /// A word drawn beside it: which chunk of a snapshot ("snapshot 2/3"),
+    /// and what its reply says ("got 2/3", "installed").
+    pub tag: Option<String>,
+    /// Where the tag goes, from the message's centre: to the right of its
+    /// flight, so a chunk and the reply it crosses on the same link put
+    /// their words on opposite sides.
+    pub tag_at: Point,
+    /// The tag's SVG `text-anchor`, so it grows away from the link.
+    pub tag_anchor: &'static str,
     /// A short arrow from the dot's edge towards the receiver, shown while
     /// paused: where it starts and where its head is.
     pub direction: (Point, Point),
@@ -296,12 +329,14 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         Packet::Raft(Message::AppendEntriesReply { success, .. }) => (true, Some(*success), false),
         Packet::Raft(Message::ReadHeartbeatReply { .. }) => (true, Some(true), false),
         Packet::Raft(Message::ReadIndexReply { index, .. }) => (true, Some(index.is_some()), false),
+        Packet::Raft(Message::InstallSnapshotReply { .. }) => (true, Some(true), false),
         Packet::Raft(Message::AppendEntries { entries, .. }) => (false, None, !entries.is_empty()),
         Packet::ClientReply(_) => (true, None, false),
         _ => (false, None, false),
     };
     let at = geometry::along(from, to, progress, margin);
     let radius = if carries_entries { 7.0 } else { 5.0 };
+    let (tag_at, tag_anchor) = tag_place(from, to, radius);
     MessageView {
         id: m.id,
         from,
@@ -309,6 +344,10 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         at,
         radius,
         direction: direction(at, to, radius),
+        shape: MessageShape::of(m.packet.kind()),
+        tag: snapshot_tag(sim, m),
+        tag_at,
+        tag_anchor,
         kind: m.packet.kind(),
         color: palette::message_color(m.packet.kind()),
         reply,
@@ -318,6 +357,71 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         to_name: endpoint_name(m.to),
         sent_at: m.sent_at,
         deliver_at: m.deliver_at,
+    }
+}
+
+/// Where a message's tag goes from its centre, and how it is anchored:
+/// its radius and 9 units more to the right of its flight from `from` to
+/// `to` (y grows down, so the right of (ux, uy) is (-uy, ux)).
+fn tag_place(from: Point, to: Point, radius: f64) -> (Point, &'static str) {
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-6);
+    let (nx, ny) = (-dy / len, dx / len);
+    let away = radius + 9.0;
+    let anchor = match nx {
+        nx if nx > 0.4 => "start",
+        nx if nx < -0.4 => "end",
+        _ => "middle",
+    };
+    (
+        Point {
+            x: nx * away,
+            y: ny * away,
+        },
+        anchor,
+    )
+}
+
+/// Which chunk of how many a snapshot message is ("snapshot 2/3"), or
+/// what its reply acknowledges ("got 2/3", "installed"). Chunks hold the
+/// sender's `snapshot_chunk_records` records each; a reply's total comes
+/// from the snapshot its leader holds, if still the one being sent.
+fn snapshot_tag(sim: &Simulation, m: &InFlight) -> Option<String> {
+    let chunk = |e: Endpoint| match e {
+        Endpoint::Node(id) => sim
+            .server(id)
+            .map_or(1, |s| s.node.config().snapshot_chunk_records.max(1) as u64),
+        Endpoint::Client(_) => 1,
+    };
+    let Packet::Raft(message) = &m.packet else {
+        return None;
+    };
+    match message {
+        Message::InstallSnapshot { meta, offset, .. } => {
+            let size = chunk(m.from);
+            let total = meta.records.div_ceil(size).max(1);
+            Some(format!("snapshot {}/{total}", offset / size + 1))
+        }
+        Message::InstallSnapshotReply { done: true, .. } => Some("installed".into()),
+        Message::InstallSnapshotReply {
+            last_index,
+            received,
+            ..
+        } => {
+            let size = chunk(m.to);
+            let leaders = match m.to {
+                Endpoint::Node(id) => sim.server(id).and_then(|s| s.node.snapshot()),
+                Endpoint::Client(_) => None,
+            };
+            let total = leaders
+                .filter(|s| s.last_index() == *last_index)
+                .map(|s| s.meta.records.div_ceil(size).max(1));
+            Some(match total {
+                Some(total) => format!("got {}/{total}", received.div_ceil(size)),
+                None => format!("got {received} records"),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -531,5 +635,79 @@ mod tests {
         assert!(view.label.ends_with(", removed"), "{}", view.label);
         let others = s.nodes.iter().filter(|n| n.id != gone);
         assert!(others.into_iter().all(|n| n.standing == Standing::Voter));
+    }
+
+    /// A snapshot travels as parcels, each tagged with its chunk, and the
+    /// follower's replies say how far it got, then that it installed.
+    #[test]
+    fn snapshot_chunks_are_tagged_parcels_and_their_replies_say_how_far() {
+        let mut sim = sim();
+        sim.run_until(1000 * MILLIS);
+        let leader = sim.leader().unwrap();
+        let behind = leader % 5 + 1;
+        sim.act(Action::SetSnapshots(Some(5))).unwrap();
+        sim.act(Action::Stop(behind)).unwrap();
+        // Ten keys and ten client sessions: 20 records, 5 chunks of 4.
+        for i in 0..10 {
+            let op = crate::raft::Op::Write {
+                key: format!("k{i}"),
+                value: i.to_string(),
+            };
+            sim.act(Action::ClientRequest {
+                to: Some(leader),
+                op,
+            })
+            .unwrap();
+        }
+        sim.run_until(sim.now() + 300 * MILLIS);
+        sim.act(Action::Resume(behind)).unwrap();
+        let mut tags = Vec::new();
+        while sim.server(behind).unwrap().node.log().snapshot_index() == 0 {
+            assert!(sim.step() && sim.now() < 5000 * MILLIS, "never installed");
+            for m in scene(&sim).messages {
+                if m.shape == MessageShape::Parcel && !tags.contains(m.tag.as_ref().unwrap()) {
+                    assert_eq!(m.color, palette::message_color("InstallSnapshot"));
+                    assert_eq!(m.reply, m.kind == "InstallSnapshotReply");
+                    tags.push(m.tag.unwrap());
+                }
+            }
+        }
+        let records = sim
+            .server(leader)
+            .unwrap()
+            .node
+            .snapshot()
+            .unwrap()
+            .meta
+            .records;
+        assert_eq!(records, 20);
+        assert_eq!(
+            tags,
+            [
+                "snapshot 1/5",
+                "got 1/5",
+                "snapshot 2/5",
+                "got 2/5",
+                "snapshot 3/5",
+                "got 3/5",
+                "snapshot 4/5",
+                "got 4/5",
+                "snapshot 5/5",
+                "installed"
+            ],
+            "the last chunk's reply leaves as it installs"
+        );
+        // A chunk and a reply on the same link put their tags on opposite
+        // sides of it.
+        let place = |from, to| tag_place(from, to, 5.0).0;
+        let (a, b) = (geometry::node_position(1, 5), geometry::node_position(4, 5));
+        let (there, back) = (place(a, b), place(b, a));
+        assert!((there.x + back.x).abs() < 1e-9 && (there.y + back.y).abs() < 1e-9);
+        assert!((there.x.hypot(there.y) - 14.0).abs() < 1e-9);
+        let heartbeat = scene(&sim)
+            .messages
+            .into_iter()
+            .find(|m| m.kind == "AppendEntries");
+        assert!(heartbeat.is_none_or(|m| m.shape == MessageShape::Dot && m.tag.is_none()));
     }
 }

@@ -143,7 +143,8 @@ pub struct Arrow {
     pub y2: f64,
     /// The colour for its RPC type, as in the cluster picture.
     pub color: &'static str,
-    /// "rv", "ae" or "client": the line's weight (heartbeats faint).
+    /// "rv", "pv", "ae", "ri", "snap" or "client": the line's weight
+    /// (heartbeats faint, snapshot chunks heavy).
     pub class: &'static str,
     /// Replies are dashed, as return messages in sequence diagrams.
     pub reply: bool,
@@ -330,13 +331,14 @@ fn arrow(lanes: &Lanes, base: Time, span: &Span) -> Option<Arrow> {
 
 /// Colours as in the cluster picture; weight by what matters: votes and
 /// client traffic bold, AppendEntries (mostly heartbeats: the trace does
-/// not say which carry entries) faint.
+/// not say which carry entries) faint, a snapshot's chunks heaviest.
 fn style(kind: &str) -> (&'static str, &'static str) {
     let class = match kind {
         "RequestVote" | "RequestVoteReply" | "TimeoutNow" => "rv",
         "PreVote" | "PreVoteReply" => "pv",
         "AppendEntries" | "AppendEntriesReply" => "ae",
         "ReadHeartbeat" | "ReadHeartbeatReply" | "ReadIndex" | "ReadIndexReply" => "ri",
+        "InstallSnapshot" | "InstallSnapshotReply" => "snap",
         _ => "client",
     };
     (class, palette::message_color(kind))

@@ -27,6 +27,7 @@ mod reads_without_the_log;
 mod removing_the_leader;
 mod restart_catch_up;
 mod single_server_change_bug;
+mod snapshot_catch_up;
 mod split_vote;
 
 use crate::sim::Scenario;
@@ -103,8 +104,9 @@ impl Tour {
 }
 
 /// The tours, from the basics (§5.2 elections, §5.3 replication) to the
-/// subtle commit rule of §5.4.2 and membership changes (thesis chapter 4).
-pub static TOURS: [Tour; 14] = [
+/// subtle commit rule of §5.4.2, membership changes (thesis chapter 4) and
+/// log compaction (chapter 5).
+pub static TOURS: [Tour; 15] = [
     Tour {
         id: "leader-election",
         title: "Leader election",
@@ -242,6 +244,16 @@ pub static TOURS: [Tour; 14] = [
                 "../../docs/tours/single-server-change-bug-with-the-rule.json"
             ),
         }),
+    },
+    Tour {
+        id: "snapshot-catch-up",
+        title: "A follower too far behind gets a snapshot",
+        summary: "Servers snapshot their state and discard their logs; a follower that missed \
+                  the discarded entries gets the leader's snapshot instead, in chunks, one at a \
+                  time, installs it and goes on from there (§7, thesis chapter 5).",
+        scenario_json: include_str!("../../docs/tours/snapshot-catch-up.json"),
+        steps: snapshot_catch_up::STEPS,
+        sequel: None,
     },
 ];
 

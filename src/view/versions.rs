@@ -109,6 +109,9 @@ pub fn of(session: &Session) -> Versions {
             h.u64(raft.pre_vote as u64).u64(raft.check_quorum as u64);
             h.u64(sim.config().reads.path as u64)
                 .u64(sim.leader().unwrap_or(0));
+            // A scenario's own `snapshots` action changes the menu too.
+            let snapshots = sim.config().snapshot_threshold;
+            h.u64(snapshots.map_or(0, |n| n + 1));
             h.u64(c.latency_min)
                 .u64(c.latency_max)
                 .u64(c.loss.to_bits())
@@ -188,6 +191,10 @@ pub fn message(session: &Session, m: &MessageView) -> u64 {
             .u64(m.ok.map_or(2, u64::from))
             .u64(m.carries_entries as u64)
             .u64(m.radius.to_bits())
+            .u64(m.shape as u64)
+            .str(m.tag.as_deref().unwrap_or_default())
+            .u64(m.tag_at.x.to_bits())
+            .u64(m.tag_at.y.to_bits())
             .u64(selected as u64)
             .u64(p.paused as u64)
             .u64(m.from.x.to_bits())
@@ -216,6 +223,7 @@ fn server_state(s: &Server, h: &mut StableHasher) {
         .u64(node.voted_for().unwrap_or(0))
         .u64(node.log().last_index())
         .u64(node.log().last_term())
+        .u64(node.log().snapshot_index())
         .u64(node.commit_index())
         .u64(node.last_applied())
         .u64(node.leader_hint().unwrap_or(0))

@@ -33,7 +33,7 @@ for (const kind of browsers()) {
       await page.waitFor('select[aria-label="Guided tour"]', { state: 'attached' });
       const ids = await page.evaluate(() => [...document.querySelectorAll('select[aria-label="Guided tour"] option')]
         .map((o) => o.value).filter((v) => v));
-      assert.equal(ids.length, 14, `tours in the menu: ${ids}`);
+      assert.equal(ids.length, 15, `tours in the menu: ${ids}`);
       for (const id of ids) {
         await page.goto(`${url}/?tour=${id}`);
         await page.waitFor({ css: '.tour-step', text: 'step 1 of' });

@@ -7,6 +7,7 @@ use crate::raft::{NodeId, Payload, ReadPath, Role, MILLIS};
 use crate::sim::config::RaftOptions;
 use crate::sim::decimal::{fixed, seconds};
 use crate::sim::invariants::tally;
+use crate::sim::membership::Replacement;
 use crate::sim::Action;
 use crate::view::disk_state::DiskState;
 use crate::view::drift_bound;
@@ -239,6 +240,13 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     let n = p.sim.server_count();
     let cluster = membership::cluster(&p.sim);
+    let (by, replacement_title) = membership::replacement_way(&p.sim);
+    let other = match by {
+        Replacement::Joint => Replacement::OneByOne,
+        Replacement::OneByOne => Replacement::Joint,
+    };
+    let toggle_replacement =
+        link.reform(move |_: Event| Msg::Do(Input::Act(Action::SetReplacement(other))));
     // "Leader reaches one peer": the leader keeps the voter after it.
     let leader_and_peer = p
         .sim
@@ -305,9 +313,12 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                 <button title="Thesis §4.2.1: a new server joins as a learner and the leader makes it a voter once it has caught up"
                     onclick={on_click(link, Input::Act(Action::AddServer))}>{ "Add server" }</button>
                 { for membership::replacement(&p.sim).map(|(action, label)| html! {
-                    <button title="Thesis §4.3: joint consensus, where every decision needs a majority of the old voters and of the new"
+                    <button title={replacement_title}
                         onclick={on_click(link, Input::Act(action))}>{ label }</button>
                 }) }
+                <label title="Replace servers by single-server changes (thesis §4.1) instead of joint consensus (§4.3)">
+                    <input type="checkbox" checked={by == Replacement::OneByOne} onchange={toggle_replacement} />
+                    { "one server at a time" }</label>
             </fieldset>
             { mechanisms(p.sim.config().raft, link) }
             { reads(p.sim.config().reads.path, link) }

@@ -5,6 +5,7 @@
 //! own.
 
 use crate::raft::{Membership, NodeId};
+use crate::sim::membership::Replacement;
 use crate::sim::{Action, Simulation};
 
 /// A server's place in the configuration the page judges by.
@@ -78,8 +79,9 @@ pub fn next_voter(membership: &Membership, id: NodeId) -> Option<NodeId> {
         .copied()
 }
 
-/// The page's joint change (thesis §4.3): the first two voters other than
-/// the leader, replaced by two new servers at once. With its label, such as
+/// The page's replacement: the first two voters other than the leader,
+/// replaced by two new servers, by joint consensus (thesis §4.3) or one by
+/// one (§4.1) as the `replacement` setting says. With its label, such as
 /// "Replace n2 and n3 with n6 and n7". `None` without a leader or with
 /// fewer than three voters.
 pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
@@ -103,6 +105,20 @@ pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
         first + 1
     );
     Some((Action::ReplaceServers { remove, add: 2 }, label))
+}
+
+/// The way the replacement button goes, and the words that explain it.
+pub fn replacement_way(sim: &Simulation) -> (Replacement, &'static str) {
+    match sim.config().replacement {
+        Replacement::Joint => (
+            Replacement::Joint,
+            "Thesis §4.3: joint consensus, where every decision needs a majority of the old voters and of the new",
+        ),
+        Replacement::OneByOne => (
+            Replacement::OneByOne,
+            "Thesis §4.1: single-server changes, one at a time: promote a new server, remove an old one, and again, each once the last is committed",
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -168,6 +184,31 @@ mod tests {
         for id in 1..=3 {
             assert_eq!(standing(&sim, id), Standing::Voter);
         }
+    }
+
+    /// The setting says which way the replacement button goes, and its
+    /// explanation cites the section of that way.
+    #[test]
+    fn the_replacement_way_follows_the_setting() {
+        let mut sim = sim(3);
+        let (by, title) = replacement_way(&sim);
+        assert!(
+            by == Replacement::Joint && title.contains("§4.3"),
+            "{title}"
+        );
+        sim.act(Action::SetReplacement(Replacement::OneByOne))
+            .unwrap();
+        let (by, title) = replacement_way(&sim);
+        assert!(
+            by == Replacement::OneByOne && title.contains("§4.1"),
+            "{title}"
+        );
+        let (action, _) = replacement(&sim).unwrap();
+        sim.act(action).unwrap();
+        sim.run_until(sim.now() + 2 * crate::raft::SECONDS);
+        let voters = &cluster(&sim).voters;
+        assert_eq!(voters.len(), 3, "{voters:?}");
+        assert!(sim.violations().is_empty());
     }
 
     /// The joint change the page offers replaces two followers with two

@@ -112,6 +112,7 @@ pub fn of(session: &Session) -> Versions {
             // A scenario's own `snapshots` action changes the menu too.
             let snapshots = sim.config().snapshot_threshold;
             h.u64(snapshots.map_or(0, |n| n + 1));
+            h.u64(sim.config().replacement as u64);
             h.u64(c.latency_min)
                 .u64(c.latency_max)
                 .u64(c.loss.to_bits())

@@ -4,6 +4,7 @@
 
 use crate::raft::{Key, NodeId, Op, ReadPath};
 use crate::sim::config::RaftOptions;
+use crate::sim::membership::Replacement;
 use crate::sim::network::{MessageId, NetworkConfig};
 use std::fmt;
 
@@ -119,7 +120,7 @@ pub enum Action {
     },
     /// How later `ReplaceServers` change the voters: joint consensus, or
     /// single-server changes one by one.
-    SetReplacement(crate::sim::membership::Replacement),
+    SetReplacement(Replacement),
     /// From now on every server snapshots once this many entries were
     /// applied since its last snapshot (thesis chapter 5); `None`: never.
     SetSnapshots(Option<u64>),
@@ -197,7 +198,12 @@ impl fmt::Display for Action {
             Action::SetClockRate { node, ppm } => {
                 write!(f, "clock of {node} runs {:+}%", *ppm as f64 / 10_000.0)
             }
-            Action::SetReplacement(by) => write!(f, "replace servers by {}", by.name()),
+            Action::SetReplacement(Replacement::Joint) => {
+                write!(f, "replace servers by joint consensus")
+            }
+            Action::SetReplacement(Replacement::OneByOne) => {
+                write!(f, "replace servers one at a time")
+            }
             Action::SetSnapshots(Some(every)) => write!(f, "snapshot every {every} entries"),
             Action::SetSnapshots(None) => write!(f, "no snapshots"),
             Action::SetRaft(o) => {

@@ -3,7 +3,7 @@
 # `trunk build --release`, the same command a user would run. Everything
 # about size lives where Trunk and Cargo read it: index.html's rust link asks
 # for Cargo's `web` profile in release builds (data-cargo-profile-release,
-# Cargo.toml: release with opt-level "z") and wasm-opt -Oz (data-wasm-opt),
+# Cargo.toml: release with opt-level "z") and wasm-opt -Oz --converge (data-wasm-opt, data-wasm-opt-params),
 # from the npm binaryen package (Debian's binaryen is too old for what
 # wasm-bindgen emits). Extra arguments go to trunk.
 set -euo pipefail

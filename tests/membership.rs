@@ -6,6 +6,7 @@
 use raft_playground::raft::{NodeId, Payload, Role, UnsafeSwitch, UnsafeSwitches, MILLIS, SECONDS};
 use raft_playground::sim::membership::Replacement;
 use raft_playground::sim::{self, Action, Invariant, NetworkConfig, SimConfig, Simulation};
+use std::ops::RangeInclusive;
 
 /// `nodes` servers, no clients, a network with a fixed 10 ms latency (so
 /// a script knows when each message lands), nothing lost.
@@ -197,21 +198,20 @@ fn sweep_config(seed: u64, nodes: u64, switches: UnsafeSwitches) -> SimConfig {
     config
 }
 
-/// `two-changes-at-once` is caught by a safety invariant within 60 seeds
-/// of the sweep with membership changes at three servers (first at seed
-/// 21), and the same seed passes with the switch off. It takes a rare
-/// interleaving: about 4 seeds in 1,000 fail (README).
-#[test]
-fn two_changes_at_once_is_caught_in_a_sweep() {
-    let on = UnsafeSwitches::none().with(UnsafeSwitch::TwoChangesAtOnce);
+/// `switch` breaks Leader Completeness, Election Safety or committed-entry
+/// stability first at some seed of `seeds` of the membership sweep at
+/// `nodes` servers, and that seed passes with the switch off.
+fn assert_caught_in_sweep(switch: UnsafeSwitch, nodes: u64, seeds: RangeInclusive<u64>) {
     let run = |seed, switches| {
-        let config = sweep_config(seed, 3, switches);
+        let config = sweep_config(seed, nodes, switches);
         sim::run(config, 60 * SECONDS, |_| {}).unwrap().1
     };
-    let failing = (1..=60)
+    let on = UnsafeSwitches::none().with(switch);
+    let failing = seeds
+        .clone()
         .map(|seed| run(seed, on))
         .find(|r| !r.violations.is_empty())
-        .expect("two-changes-at-once caught within 60 seeds");
+        .unwrap_or_else(|| panic!("{} not caught in seeds {seeds:?}", switch.name()));
     let first = failing.violations[0].invariant;
     let safety = [
         Invariant::LeaderCompleteness,
@@ -222,30 +222,21 @@ fn two_changes_at_once_is_caught_in_a_sweep() {
     assert!(run(failing.seed, UnsafeSwitches::none()).passed());
 }
 
-/// `config-change-without-noop` is caught in the sweep at four servers,
-/// where the nemesis asks each new leader for a change within 10 ms of its
-/// election half the time (before its no-op is likely committed): first
-/// at seed 268 (README), by a safety invariant, and that seed passes with
-/// the switch off.
+/// `two-changes-at-once` is caught within 60 seeds at three servers (first
+/// at seed 21). It takes a rare interleaving: about 4 seeds in 1,000 fail
+/// (README).
+#[test]
+fn two_changes_at_once_is_caught_in_a_sweep() {
+    assert_caught_in_sweep(UnsafeSwitch::TwoChangesAtOnce, 3, 1..=60);
+}
+
+/// `config-change-without-noop` is caught at four servers, where the
+/// nemesis asks half of all new leaders for a change within 10 ms of their
+/// election (before their no-op is likely committed): first at seed 268
+/// (README).
 #[test]
 fn config_change_without_noop_is_caught_in_a_sweep() {
-    let on = UnsafeSwitches::none().with(UnsafeSwitch::ConfigChangeWithoutNoop);
-    let run = |seed, switches| {
-        let config = sweep_config(seed, 4, switches);
-        sim::run(config, 60 * SECONDS, |_| {}).unwrap().1
-    };
-    let failing = (260..=280)
-        .map(|seed| run(seed, on))
-        .find(|r| !r.violations.is_empty())
-        .expect("config-change-without-noop caught in seeds 260..=280");
-    let first = failing.violations[0].invariant;
-    let safety = [
-        Invariant::LeaderCompleteness,
-        Invariant::ElectionSafety,
-        Invariant::CommittedEntriesStable,
-    ];
-    assert!(safety.contains(&first), "seed {}: {first:?}", failing.seed);
-    assert!(run(failing.seed, UnsafeSwitches::none()).passed());
+    assert_caught_in_sweep(UnsafeSwitch::ConfigChangeWithoutNoop, 4, 260..=280);
 }
 
 /// The correct core passes sweeps in which the nemesis adds and removes

@@ -113,6 +113,8 @@ pub fn of(session: &Session) -> Versions {
             let snapshots = sim.config().snapshot_threshold;
             h.u64(snapshots.map_or(0, |n| n + 1));
             h.u64(sim.config().replacement as u64);
+            // And its `drift` action the Drift bound menu.
+            h.u64(sim.config().reads.clock_drift_ppm);
             h.u64(c.latency_min)
                 .u64(c.latency_max)
                 .u64(c.loss.to_bits())
@@ -405,6 +407,24 @@ mod tests {
             s.versions().links,
             "cut links are drawn dashed"
         );
+    }
+
+    /// A scenario's own settings actions (no input of the person's) move
+    /// the network panel's key: its menus show them.
+    #[test]
+    fn settings_a_scenario_changes_redraw_the_network_panel() {
+        use crate::sim::membership::Replacement;
+        use crate::sim::Action;
+        let mut s = playing();
+        for action in [
+            Action::SetDriftBound(20_000),
+            Action::SetSnapshots(Some(6)),
+            Action::SetReplacement(Replacement::OneByOne),
+        ] {
+            let before = s.versions().network;
+            s.playground.act(action.clone());
+            assert_ne!(before, s.versions().network, "{action}");
+        }
     }
 
     /// The leader promotes a caught-up learner during frames, with no

@@ -123,6 +123,24 @@ for (const kind of browsers()) {
       assert.equal(await page.count('g.node'), 6);
       assert.equal(await page.attr(`g.node[data-node="${a}"]`, 'data-standing'), 'removed');
       assert.equal(await page.attr(`g.node[data-node="${b}"]`, 'data-standing'), 'removed');
+
+      // One server at a time (thesis §4.1): the same button, now by
+      // single-server changes, ends on the same kind of cluster.
+      await page.click('fieldset.membership input[type=checkbox]');
+      await page.waitFor('fieldset.membership button[title*="§4.1"]', { timeout: 5000 });
+      const now = Number(await page.attr('g.node[data-role=leader]', 'data-node'));
+      const voters = [];
+      for (const id of [1, 2, 3, 4, 5, 6]) {
+        const standing = await page.attr(`g.node[data-node="${id}"]`, 'data-standing');
+        if (standing === 'voter' && id !== now) voters.push(id);
+      }
+      const [c, d] = voters;
+      await page.click(button(`Replace n${c} and n${d} with n7 and n8`));
+      await page.click(button('Skip 1 simulated second'));
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor('g.node[data-node="8"][data-standing=voter]', { timeout: 5000 });
+      assert.equal(await page.attr(`g.node[data-node="${c}"]`, 'data-standing'), 'removed');
+      assert.equal(await page.attr(`g.node[data-node="${d}"]`, 'data-standing'), 'removed');
       assert.deepEqual(page.errors, []);
     });
   });

@@ -234,3 +234,95 @@ impl RaftNode {
 fn same_snapshot(a: &SnapshotMeta, b: &SnapshotMeta) -> bool {
     (a.last_index, a.last_term) == (b.last_index, b.last_term)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::membership::Membership;
+    use crate::raft::node::PersistentState;
+    use crate::raft::shared_vec::SharedVec;
+    use crate::raft::{Config, Envelope, Rng};
+
+    /// Server 2 of three, a follower in `term` with an empty log.
+    fn follower_in(term: Term) -> RaftNode {
+        let stored = PersistentState {
+            current_term: term,
+            ..PersistentState::default()
+        };
+        RaftNode::restart(2, Config::cluster(3), stored, Rng::new(2), 0)
+    }
+
+    /// A whole snapshot through index 5 of term 1 in one chunk.
+    fn chunk_of_term(term: Term) -> Message {
+        let meta = SnapshotMeta {
+            last_index: 5,
+            last_term: 1,
+            membership: Membership::of_voters([1, 2, 3]),
+            membership_index: 0,
+            records: 1,
+            history: SharedVec::new(),
+        };
+        let record = SnapshotRecord::Pair {
+            key: "x".into(),
+            value: "1".into(),
+        };
+        Message::InstallSnapshot {
+            term,
+            meta: Rc::new(meta),
+            offset: 0,
+            records: vec![record],
+        }
+    }
+
+    fn replies(out: &Output) -> Vec<&Envelope> {
+        out.messages.iter().chain(&out.after_persist).collect()
+    }
+
+    /// Figure 13, receiver rule 1: "Reply immediately if term <
+    /// currentTerm". A chunk from a deposed leader changes nothing and is
+    /// answered with the current term, so that leader steps down. (Found
+    /// by cargo-mutants: with `<` turned into `>`, the stale snapshot was
+    /// installed and its sender taken for the leader.)
+    #[test]
+    fn a_chunk_of_an_earlier_term_is_refused_with_the_current_term() {
+        let mut node = follower_in(3);
+        let mut out = Output::default();
+        node.step(0, 1, chunk_of_term(2), &mut out);
+        assert_eq!(node.log().snapshot_index(), 0, "nothing installed");
+        assert_eq!((node.leader_hint(), node.commit_index()), (None, 0));
+        let reply = Message::InstallSnapshotReply {
+            term: 3,
+            last_index: 5,
+            received: 0,
+            done: false,
+        };
+        assert_eq!(
+            replies(&out).iter().map(|e| &e.message).collect::<Vec<_>>(),
+            [&reply]
+        );
+    }
+
+    /// The same chunk in the follower's own term is installed whole: its
+    /// log starts after index 5, its store holds the record, and its reply
+    /// says done.
+    #[test]
+    fn a_whole_snapshot_of_the_current_term_is_installed() {
+        let mut node = follower_in(2);
+        let mut out = Output::default();
+        node.step(0, 1, chunk_of_term(2), &mut out);
+        assert_eq!((node.log().snapshot_index(), node.commit_index()), (5, 5));
+        assert_eq!(node.leader_hint(), Some(1));
+        assert_eq!(node.state_machine().get("x"), Some(&"1".to_string()));
+        let done = replies(&out).iter().any(|e| {
+            matches!(
+                e.message,
+                Message::InstallSnapshotReply {
+                    done: true,
+                    last_index: 5,
+                    ..
+                }
+            )
+        });
+        assert!(done, "{out:?}");
+    }
+}

@@ -107,17 +107,14 @@ impl RaftNode {
         }
     }
 
-    /// Rules 2 to 5: a chunk at offset 0 starts a new snapshot; one that
-    /// continues the snapshot being received is added; any other is a
-    /// duplicate or out of order and changes nothing. Returns how many
-    /// records of the chunk's snapshot this server holds.
+    /// Rules 2 to 5: a chunk at offset 0 starts the snapshot anew (a
+    /// duplicate of it too: the same first chunk gives the same records, and
+    /// the leader resends from what the reply says); one that continues the
+    /// snapshot being received is added; any other is a duplicate or out of
+    /// order and changes nothing. Returns how many records of the chunk's
+    /// snapshot this server holds.
     fn receive_chunk(&mut self, chunk: SnapshotChunk) -> u64 {
-        let continues = self.incoming.as_ref().is_some_and(|i| {
-            i.term == chunk.term
-                && same_snapshot(&i.meta, &chunk.meta)
-                && i.records.len() as u64 == chunk.offset
-        });
-        if chunk.offset == 0 && !continues {
+        if chunk.offset == 0 {
             self.incoming = Some(Incoming {
                 term: chunk.term,
                 meta: chunk.meta.clone(),

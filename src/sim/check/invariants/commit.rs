@@ -3,7 +3,7 @@
 //! (Leader Completeness, §5.4), every server applies exactly it (State
 //! Machine Safety, §5.4.3), and lastApplied <= commitIndex <= last index.
 
-use super::server_view::{Committed, ServerView};
+use super::server_view::{held_entry, Committed, ServerView};
 use super::{Invariant, InvariantChecker};
 use crate::raft::{Applied, LogIndex, NodeId, RaftNode, Time};
 use crate::sim::stable_hash::chain;
@@ -57,12 +57,8 @@ impl InvariantChecker {
     /// `node` is the first to commit `index`: record it, and every current
     /// leader of a later term must already hold it (Leader Completeness).
     fn extend_committed(&mut self, now: Time, node: &RaftNode, view: &ServerView, index: LogIndex) {
-        // Committed, applied and compacted in one input, the entry is gone
-        // from the log; the state machine lists it.
-        let applied = node.state_machine().applied().get(index as usize - 1);
-        let term = node.log().term_at(index).or(applied.map(|e| e.term));
         let c = Committed {
-            term: term.unwrap_or(0),
+            term: held_entry(node, index).map_or(0, |e| e.term),
             prefix: view.prefix_at(index).unwrap_or(0),
             in_term: node.current_term(),
             by: node.id(),

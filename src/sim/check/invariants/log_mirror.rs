@@ -9,7 +9,7 @@
 //! must equal the log's after every input, and the whole mirror is audited
 //! against the log every so often and at the end of a run.
 
-use super::server_view::{prefixes_of, ServerView};
+use super::server_view::{held_entry, prefixes_of, ServerView};
 use super::{Invariant, InvariantChecker};
 use crate::raft::{LogChange, LogIndex, NodeId, RaftNode, Role, Term, Time};
 use crate::sim::stable_hash::chain;
@@ -181,15 +181,7 @@ impl InvariantChecker {
         index: LogIndex,
     ) -> bool {
         let id = node.id();
-        // An entry appended and compacted in the same input is gone from
-        // the log, but applied: the state machine lists it.
-        let applied = || node.state_machine().applied().get(index as usize - 1);
-        let compacted = index <= node.log().snapshot_index();
-        let Some(entry) = node
-            .log()
-            .entry(index)
-            .or_else(|| applied().filter(|_| compacted))
-        else {
+        let Some(entry) = held_entry(node, index) else {
             let detail = format!(
                 "it reported index {index} appended, but its log ends at {}",
                 node.log().last_index()

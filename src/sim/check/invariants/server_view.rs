@@ -2,7 +2,7 @@
 //! committed index.
 
 use crate::raft::shared_vec::SharedVec;
-use crate::raft::{LogIndex, NodeId, RaftLog, Term};
+use crate::raft::{Entry, LogIndex, NodeId, RaftLog, RaftNode, Term};
 use crate::sim::stable_hash::chain;
 
 /// What the checker remembers of one server between events.
@@ -49,6 +49,18 @@ pub(super) fn prefixes_of(log: &RaftLog, base: u64) -> impl Iterator<Item = u64>
         prefix = chain(prefix, log.entry(i).expect("within the log"));
         prefix
     })
+}
+
+/// The entry `node` holds at `index`: from its log, or, once compacted
+/// (perhaps in the very input that appended or committed it), from the
+/// list of entries its state machine applied, which a snapshot's entries
+/// are all in.
+pub(super) fn held_entry(node: &RaftNode, index: LogIndex) -> Option<&Entry> {
+    let compacted = index <= node.log().snapshot_index();
+    let applied = || node.state_machine().applied().get(index as usize - 1);
+    node.log()
+        .entry(index)
+        .or_else(|| applied().filter(|_| compacted))
 }
 
 /// An index known to be committed, with the first server seen to commit it.

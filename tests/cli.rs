@@ -494,3 +494,88 @@ fn a_reader_that_leaves_early_ends_the_output_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(141));
 }
+
+#[test]
+fn explore_prints_its_figures_and_a_counterexample_that_run_replays() {
+    let dir = std::env::temp_dir().join(format!("raft-sim-explore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("counterexample.json");
+    let file = file.to_str().unwrap();
+    let o = raft_sim(&[
+        "explore",
+        "--nodes",
+        "3",
+        "--depth",
+        "9",
+        "--unsafe",
+        "vote-without-log-check",
+        "--max-in-flight",
+        "4",
+        "--restarts",
+        "0",
+        "--requests",
+        "0",
+        "--duplicates",
+        "0",
+        "--out",
+        file,
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "a violation exits 1: {out}");
+    for needle in [
+        "states explored: ",
+        "unique states: ",
+        "states per second: ",
+        "deepest depth completed: 7",
+        "violation after 8 steps: leader_completeness",
+        "   1. timeout ",
+        "   8. deliver message ",
+    ] {
+        assert!(out.contains(needle), "{needle:?} missing from:\n{out}");
+    }
+    let replay = raft_sim(&["run", "--scenario", file]);
+    let replayed = stdout(&replay);
+    assert!(
+        replayed.contains("leader_completeness violated at t=8000us"),
+        "{replayed}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn explore_refuses_bounds_it_cannot_explore() {
+    let o = raft_sim(&["explore", "--nodes", "7"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the explorer takes 1 to 5 nodes, got 7"),
+        "{}",
+        stderr(&o)
+    );
+    let o = raft_sim(&["explore", "--depth", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the depth must be 1..=64 steps, got 0"),
+        "{}",
+        stderr(&o)
+    );
+    let o = raft_sim(&["explore", "--depth", "many"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--depth"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_safe_core_explores_to_the_depth_asked_with_no_violation() {
+    let o = raft_sim(&[
+        "explore",
+        "--depth",
+        "6",
+        "--max-in-flight",
+        "4",
+        "--requests",
+        "0",
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("deepest depth completed: 6"), "{out}");
+    assert!(out.contains("no violation within these bounds"), "{out}");
+}

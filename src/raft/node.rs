@@ -443,6 +443,20 @@ impl RaftNode {
         }
     }
 
+    /// The heartbeat timer fires now, as if it were due: a leader sends
+    /// AppendEntries to every follower (Figure 2, "repeat during idle
+    /// periods to prevent election timeouts") and renews its lease. What
+    /// an explorer uses to choose when heartbeats happen; nothing on a
+    /// server that does not lead.
+    pub fn force_heartbeat(&mut self, now: Time, out: &mut Output) {
+        if self.role == Role::Leader {
+            self.input(out, |node, out| {
+                node.broadcast_append(now, out);
+                node.renew_lease(now, out);
+            });
+        }
+    }
+
     /// The election timer fired (§5.2): an election, or with PreVote on, a
     /// pre-vote that may lead to one (thesis §9.6).
     fn election_timeout(&mut self, now: Time, out: &mut Output) {

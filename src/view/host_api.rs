@@ -626,7 +626,9 @@ impl HostApi {
 /// refuse it, so a refusal changes nothing (not even a fork in the past).
 fn act(p: &mut Playground, action: Action) -> Result<(), String> {
     match &action {
-        Action::DropMessage(id) if p.sim.network().get(*id).is_none() => {
+        Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id)
+            if p.sim.network().get(*id).is_none() =>
+        {
             return Err(format!("message {id} is no longer in flight"));
         }
         Action::ClientRequest { op, .. } => {

@@ -105,8 +105,8 @@ mod tests {
                 "the link's scenario is damaged: ".into(),
             ),
             (
-                format!("r={}", base64url(&[7, 1])),
-                "the link's scenario is damaged: format 7 is not supported".into(),
+                format!("r={}", base64url(&[8, 1])),
+                "the link's scenario is damaged: format 8 is not supported".into(),
             ),
         ];
         for (fragment, expected) in cases {

@@ -412,7 +412,9 @@ impl Playground {
     /// Does `action` and records it; a refusal becomes the notice shown to
     /// the person and records nothing.
     pub fn act(&mut self, action: Action) {
-        if let Action::DropMessage(id) = action {
+        if let Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id) =
+            action
+        {
             if self.sim.network().get(id).is_none() {
                 self.notice = Some(format!("message {id} is no longer in flight"));
                 return;

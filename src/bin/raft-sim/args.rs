@@ -77,6 +77,9 @@ pub enum Command {
         mut_arg("jobs", |a| a.hide(true)),
     )]
     Bench(Common),
+    /// Explore every interleaving of a small cluster, breadth-first, and
+    /// print the shortest counterexample
+    Explore(crate::explore::ExploreArgs),
 }
 
 #[derive(Args)]
@@ -216,7 +219,7 @@ pub enum Reads {
 }
 
 impl Reads {
-    fn path(self) -> ReadPath {
+    pub fn path(self) -> ReadPath {
         match self {
             Reads::Log => ReadPath::Log,
             Reads::ReadIndex => ReadPath::ReadIndex,
@@ -281,6 +284,7 @@ pub enum Job {
     Run(Options),
     Sweep(Options, RangeInclusive<u64>),
     Bench(Options),
+    Explore(crate::explore::ExploreArgs),
 }
 
 /// The parsed options of a command, with the configuration they give.
@@ -313,8 +317,11 @@ pub fn parse() -> Job {
         }
         Command::Sweep(args) => Job::Sweep(options(args.common, false), args.seeds),
         Command::Bench(common) => Job::Bench(options(common, true)),
+        Command::Explore(args) => return Job::Explore(args),
     };
-    let (Job::Run(o) | Job::Sweep(o, _) | Job::Bench(o)) = &job;
+    let (Job::Run(o) | Job::Sweep(o, _) | Job::Bench(o)) = &job else {
+        unreachable!("explore returned above")
+    };
     if let Err(message) = o.config.validate() {
         Cli::command()
             .error(clap::error::ErrorKind::ValueValidation, message)

@@ -2,6 +2,7 @@
 //! See `raft-sim --help` and the README.
 
 mod args;
+mod explore;
 mod summary;
 
 use args::{Job, Options};
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         Job::Run(options) => run(options),
         Job::Sweep(options, seeds) => sweep(options, seeds),
         Job::Bench(options) => bench(options),
+        Job::Explore(args) => explore::explore(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

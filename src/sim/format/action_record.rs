@@ -41,7 +41,8 @@ pub struct ActionRecord {
     /// A node for `cut` and `restore`, a value for a `cas`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<NodeOrText>,
-    /// The id of the message a `drop` removes.
+    /// The id of the message a `drop` removes, a `deliver` delivers now or
+    /// a `duplicate` delivers a copy of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<MessageId>,
     /// A `client` action's operation.
@@ -154,6 +155,12 @@ pub enum ActionName {
     Snapshots,
     /// `replacement`: [`Action::SetReplacement`].
     Replacement,
+    /// `deliver`: [`Action::DeliverMessage`].
+    Deliver,
+    /// `duplicate`: [`Action::DuplicateMessage`].
+    Duplicate,
+    /// `heartbeat`: [`Action::Heartbeat`].
+    Heartbeat,
 }
 
 /// Which key-value operation a client action performs.
@@ -212,6 +219,13 @@ impl ActionRecord {
         }
     }
 
+    fn message(action: ActionName, message: MessageId) -> Self {
+        ActionRecord {
+            message: Some(message),
+            ..Self::named(action)
+        }
+    }
+
     fn link(action: ActionName, from: NodeId, to: NodeId) -> Self {
         ActionRecord {
             from: Some(NodeOrText::Node(from)),
@@ -237,10 +251,10 @@ impl From<&Action> for ActionRecord {
             Action::Heal => Self::named(N::Heal),
             Action::CutLink { from, to } => Self::link(N::Cut, from, to),
             Action::RestoreLink { from, to } => Self::link(N::Restore, from, to),
-            Action::DropMessage(message) => ActionRecord {
-                message: Some(message),
-                ..Self::named(N::Drop)
-            },
+            Action::DropMessage(message) => Self::message(N::Drop, message),
+            Action::DeliverMessage(message) => Self::message(N::Deliver, message),
+            Action::DuplicateMessage(message) => Self::message(N::Duplicate, message),
+            Action::Heartbeat(node) => Self::on(N::Heartbeat, node),
             Action::ClientRequest { to, op } => client_record(to, op),
             Action::ClientRead { to, key, path } => ActionRecord {
                 path: Some(path),
@@ -349,6 +363,9 @@ impl TryFrom<ActionRecord> for Action {
                 to: link_end(r.to, "to")?,
             },
             N::Drop => Action::DropMessage(r.message.ok_or_else(|| missing("message"))?),
+            N::Deliver => Action::DeliverMessage(r.message.ok_or_else(|| missing("message"))?),
+            N::Duplicate => Action::DuplicateMessage(r.message.ok_or_else(|| missing("message"))?),
+            N::Heartbeat => Action::Heartbeat(node(r.node)?),
             N::Client => match (client_op(r.op, r.key, r.value, r.from, r.to)?, r.path) {
                 (op, None) => Action::ClientRequest { to: r.node, op },
                 (Op::Read { key }, Some(path)) => Action::ClientRead {
@@ -463,6 +480,9 @@ impl ActionName {
             N::ReplaceServers => "replace_servers",
             N::Snapshots => "snapshots",
             N::Replacement => "replacement",
+            N::Deliver => "deliver",
+            N::Duplicate => "duplicate",
+            N::Heartbeat => "heartbeat",
         }
     }
 }
@@ -531,6 +551,9 @@ mod tests {
             Action::CutLink { from: 1, to: 2 },
             Action::RestoreLink { from: 2, to: 1 },
             Action::DropMessage(77),
+            Action::DeliverMessage(78),
+            Action::DuplicateMessage(79),
+            Action::Heartbeat(2),
             Action::ClientRequest {
                 to: None,
                 op: Op::Read { key: "k".into() },

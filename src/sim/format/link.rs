@@ -12,8 +12,8 @@
 //!
 //! Format 3 is format 2 followed by the disk's settings, and format 4 is
 //! format 3 followed by the settings added since (`LinkExtras`: the fault
-//! model and client retries). Format 5 adds the read settings, and format 6
-//! the unsafe switches. Each is written only for a scenario that uses
+//! model and client retries). Format 5 adds the read settings, format 6
+//! the unsafe switches, and format 7 who delivers messages. Each is written only for a scenario that uses
 //! what it adds, so every other link is byte for byte what it was, and
 //! opens in builds that predate the newer formats.
 
@@ -47,6 +47,10 @@ pub const FORMAT_WITH_READS: u8 = 5;
 /// (`UnsafeSwitch::name`, a postcard list of strings): written only for a
 /// scenario with at least one, a run that breaks Raft on purpose.
 pub const FORMAT_WITH_UNSAFE: u8 = 6;
+/// Format 6 followed by who delivers messages (`Delivery`): written only
+/// for a run whose messages wait for actions, as the explorer's
+/// counterexamples do.
+pub const FORMAT_WITH_DELIVERY: u8 = 7;
 
 /// The playground's timing (`view::playground::playground_config`): most
 /// links come from there.
@@ -135,6 +139,7 @@ impl LinkExtras {
             partitions: self.partitions,
             paused_inbox: self.paused_inbox,
             client_duplication: self.client_duplication,
+            delivery: Default::default(),
         };
         s.client_retry = self.client_retry.map(|t| t.0);
         s.raft = RaftOptions {
@@ -241,12 +246,14 @@ impl From<LinkScenario> for Scenario {
 /// scenario, then (formats 3 and 4) of the disk, then (format 4) of the
 /// extras.
 pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
-    let with_unsafe = !scenario.unsafe_switches.is_empty();
+    let with_delivery = !scenario.faults.delivery.is_network();
+    let with_unsafe = with_delivery || !scenario.unsafe_switches.is_empty();
     let with_reads = with_unsafe || !scenario.reads.is_default();
     let extras =
         LinkExtras::of(scenario).or_else(|| with_reads.then(|| LinkExtras::all_of(scenario)));
     let with_disk = !scenario.disk.is_synchronous();
     let format = match (&extras, with_disk) {
+        _ if with_delivery => FORMAT_WITH_DELIVERY,
         _ if with_unsafe => FORMAT_WITH_UNSAFE,
         _ if with_reads => FORMAT_WITH_READS,
         (Some(_), _) => FORMAT_WITH_EXTRAS,
@@ -273,6 +280,9 @@ pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
             .collect();
         bytes.extend(postcard::to_allocvec(&names).expect("plain data"));
     }
+    if with_delivery {
+        bytes.extend(postcard::to_allocvec(&scenario.faults.delivery).expect("plain data"));
+    }
     bytes
 }
 
@@ -290,7 +300,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
         Some(1) => crate::sim::legacy_link::from_bytes_unvalidated(bytes),
         Some(
             &format @ (FORMAT | FORMAT_WITH_DISK | FORMAT_WITH_EXTRAS | FORMAT_WITH_READS
-            | FORMAT_WITH_UNSAFE),
+            | FORMAT_WITH_UNSAFE | FORMAT_WITH_DELIVERY),
         ) => {
             let (link, mut rest): (LinkScenario, _) =
                 postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;
@@ -309,11 +319,15 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
                 (scenario.reads, rest) =
                     postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
             }
-            if format == FORMAT_WITH_UNSAFE {
+            if format >= FORMAT_WITH_UNSAFE {
                 let (names, after): (Vec<String>, _) =
                     postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
                 scenario.unsafe_switches = unsafe_switches_named(&names)?;
                 rest = after;
+            }
+            if format == FORMAT_WITH_DELIVERY {
+                (scenario.faults.delivery, rest) =
+                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
             }
             if !rest.is_empty() {
                 return Err(format!("{} unexpected bytes at the end", rest.len()));
@@ -321,7 +335,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
             Ok(scenario)
         }
         Some(other) => Err(format!(
-            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_UNSAFE}"
+            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_DELIVERY}"
         )),
         None => Err("it is empty".into()),
     }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::raft::{Op, Rng, SECONDS};
+use crate::sim::fault_model::Delivery;
 
 /// A time: whole milliseconds half the time, since those are encoded
 /// differently.
@@ -64,6 +65,7 @@ fn faults(rng: &mut Rng) -> FaultModel {
         partitions: [PartitionMode::Drop, PartitionMode::Hold][rng.index(2)],
         paused_inbox: [PausedInbox::Drop, PausedInbox::Keep][rng.index(2)],
         client_duplication: rng.index(2) == 0,
+        delivery: [Delivery::Network, Delivery::ByAction][rng.index(2)],
     }
 }
 
@@ -88,7 +90,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
     let mut node = || rng.range_inclusive(1, nodes);
     let (a, b) = (node(), node());
     let b = if a == b { a % nodes + 1 } else { b };
-    match rng.index(27) {
+    match rng.index(30) {
         0 => Action::Stop(a),
         1 => Action::Resume(a),
         2 => Action::ResumeAll,
@@ -107,6 +109,9 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
         7 => Action::CutLink { from: a, to: b },
         8 => Action::RestoreLink { from: a, to: b },
         9 => Action::DropMessage(rng.next_u64() >> 20),
+        27 => Action::DeliverMessage(rng.next_u64() >> 20),
+        28 => Action::DuplicateMessage(rng.next_u64() >> 20),
+        29 => Action::Heartbeat(a),
         10 => Action::SetNetwork(network(rng)),
         11 => Action::AlignTimers,
         12 => Action::SpreadTimers,

@@ -10,7 +10,7 @@ use crate::sim::action::Action;
 use crate::sim::action_record::ActionRecord;
 use crate::sim::config::{RaftOptions, ReadSettings, SimConfig, MAX_NODES};
 use crate::sim::disk::DiskConfig;
-use crate::sim::fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
+use crate::sim::fault_model::{Delivery, FaultModel, LatencyTail, PartitionMode, PausedInbox};
 use crate::sim::network::NetworkConfig;
 use crate::sim::simulation::Simulation;
 use serde::{Deserialize, Serialize};
@@ -170,7 +170,7 @@ impl Locate for FaultModel {
     fn locate<V: Tree>(v: &V) -> String {
         first_bad_member!(v;
             LatencyTail, "latency_tail"; PartitionMode, "partitions"; PausedInbox, "paused_inbox";
-            bool, "client_duplication";
+            bool, "client_duplication"; Delivery, "delivery";
         )
     }
 }
@@ -182,6 +182,7 @@ impl Locate for LatencyTail {
 }
 
 impl Locate for PartitionMode {}
+impl Locate for Delivery {}
 impl Locate for PausedInbox {}
 
 impl Locate for RaftOptions {
@@ -513,7 +514,9 @@ fn load_limits(load: &ClientLoad) -> Result<(), String> {
 /// and network settings are checked against the cluster later).
 fn action_limits(action: &Action) -> Option<String> {
     let texts: &[&String] = match action {
-        Action::DropMessage(id) if *id >= MAX_WHOLE => {
+        Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id)
+            if *id >= MAX_WHOLE =>
+        {
             return Some(format!("\"message\" must be at most {}", MAX_WHOLE - 1))
         }
         Action::ClientRequest { op, .. } => match op {

@@ -124,15 +124,27 @@ pub enum Action {
     /// From now on every server snapshots once this many entries were
     /// applied since its last snapshot (thesis chapter 5); `None`: never.
     SetSnapshots(Option<u64>),
+    /// Deliver one message in flight now, whatever its latency: the
+    /// explorer's "this message arrives next" (`explore`).
+    DeliverMessage(MessageId),
+    /// Deliver a copy of one message in flight now, and leave the original
+    /// in flight: the network duplicated it.
+    DuplicateMessage(MessageId),
+    /// The leader's heartbeat timer fires now: it sends AppendEntries to
+    /// every follower (Figure 2, "repeat during idle periods"). Nothing
+    /// happens on a server that does not lead.
+    Heartbeat(NodeId),
 }
 
 impl Action {
     /// Servers this action names, to validate against the cluster size.
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {
-            Action::Stop(n) | Action::Resume(n) | Action::Restart(n) | Action::ForceTimeout(n) => {
-                vec![*n]
-            }
+            Action::Stop(n)
+            | Action::Resume(n)
+            | Action::Restart(n)
+            | Action::ForceTimeout(n)
+            | Action::Heartbeat(n) => vec![*n],
             Action::Partition(groups) => groups.iter().flatten().copied().collect(),
             Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
             Action::ClientRequest { to, .. } | Action::ClientRead { to, .. } => {
@@ -162,6 +174,9 @@ impl fmt::Display for Action {
             Action::CutLink { from, to } => write!(f, "cut {from}->{to}"),
             Action::RestoreLink { from, to } => write!(f, "restore {from}->{to}"),
             Action::DropMessage(id) => write!(f, "drop message {id}"),
+            Action::DeliverMessage(id) => write!(f, "deliver message {id}"),
+            Action::DuplicateMessage(id) => write!(f, "duplicate message {id}"),
+            Action::Heartbeat(n) => write!(f, "heartbeat {n}"),
             Action::ClientRequest { to: Some(n), op } => write!(f, "client {op} to {n}"),
             Action::ClientRequest { to: None, op } => write!(f, "client {op}"),
             Action::SetNetwork(c) => write!(

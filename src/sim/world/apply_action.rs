@@ -67,6 +67,11 @@ impl Simulation {
             );
             return Ok(());
         }
+        if let Action::DeliverMessage(id) | Action::DuplicateMessage(id) = action {
+            if self.network.get(id).is_none() {
+                return Err(format!("message {id} is not in flight"));
+            }
+        }
         let description = action.to_string();
         self.trace
             .record(self.now, TraceEvent::Action { description });
@@ -140,6 +145,13 @@ impl Simulation {
                 self.config.snapshot_threshold = every;
                 for id in 1..=self.server_count() {
                     self.server_mut(id).node.set_snapshot_threshold(every);
+                }
+            }
+            Action::DeliverMessage(id) => self.deliver(id),
+            Action::DuplicateMessage(id) => self.deliver_copy(id),
+            Action::Heartbeat(id) => {
+                if self.server_mut(id).up {
+                    self.input(id, |node, now, out| node.force_heartbeat(now, out));
                 }
             }
             Action::ReachOnly { node, peers } => {

@@ -35,6 +35,10 @@ pub struct FaultModel {
     /// assume any attempt may be in a log twice (`workload::attempts`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub client_duplication: bool,
+    /// Whether messages between servers arrive and timers fire by
+    /// themselves, or only when an action says so (the explorer's runs).
+    #[serde(default, skip_serializing_if = "Delivery::is_network")]
+    pub delivery: Delivery,
 }
 
 impl FaultModel {
@@ -56,6 +60,7 @@ impl FaultModel {
             partitions: PartitionMode::Hold,
             paused_inbox: PausedInbox::Keep,
             client_duplication: true,
+            delivery: Delivery::Network,
         }
     }
 
@@ -156,6 +161,29 @@ impl PausedInbox {
     /// True for the default.
     pub fn is_drop(&self) -> bool {
         *self == PausedInbox::Drop
+    }
+}
+
+/// Who decides when things happen: the network and the clocks, or the
+/// actions alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// A message arrives when its latency has passed; timers fire when due.
+    #[default]
+    Network,
+    /// A message to a server waits in flight until a `deliver`,
+    /// `duplicate` or `drop` action, and no server's timer fires until a
+    /// `timeout` or `heartbeat` action: every interleaving is a list of
+    /// actions, which is how the explorer (`explore`) enumerates them and
+    /// how its counterexamples replay. A reply to a client arrives at once.
+    ByAction,
+}
+
+impl Delivery {
+    /// True for the default.
+    pub fn is_network(&self) -> bool {
+        *self == Delivery::Network
     }
 }
 

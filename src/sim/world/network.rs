@@ -304,6 +304,21 @@ impl Network {
         &self.held
     }
 
+    /// Puts a copy of message `id` on the wire as a new message, due now
+    /// and not lost: the network duplicated it. Returns the copy (its new
+    /// id), or `None` if `id` is not in flight.
+    pub fn copy(&mut self, now: Time, id: MessageId) -> Option<InFlight> {
+        let mut copy = self.get(id)?.clone();
+        copy.id = self.next_id;
+        self.next_id += 1;
+        copy.sent_at = now;
+        copy.deliver_at = now;
+        copy.lost = false;
+        self.in_flight.push_back(Some(Box::new(copy.clone())));
+        self.in_flight_count += 1;
+        Some(copy)
+    }
+
     /// Removes a message by hand; returns it if it was in flight.
     pub fn drop_message(&mut self, id: MessageId) -> Option<InFlight> {
         self.take(id)

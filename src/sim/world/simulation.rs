@@ -15,6 +15,7 @@ use crate::sim::action::Action;
 use crate::sim::clocks::Clocks;
 use crate::sim::config::SimConfig;
 use crate::sim::disk::{Disk, DiskFaultCounts};
+use crate::sim::fault_model::Delivery;
 use crate::sim::history::{Operation, Outcome};
 use crate::sim::invariants::{InvariantChecker, Violation};
 use crate::sim::nemesis::{ClusterView, Nemesis};
@@ -527,7 +528,7 @@ impl Simulation {
 
     // ---- event handlers ---------------------------------------------------
 
-    fn deliver(&mut self, id: MessageId) {
+    pub(super) fn deliver(&mut self, id: MessageId) {
         let Some((message, fate)) = self.network.arrive(id) else {
             return; // dropped by hand while in flight, or held by a partition
         };
@@ -663,9 +664,10 @@ impl Simulation {
     pub(super) fn rearm_timer(&mut self, id: NodeId) {
         let now = self.now;
         let clock = *self.clocks.of(id);
+        let by_action = self.config.faults.delivery == Delivery::ByAction;
         let server = self.server_mut(id);
-        if !server.up {
-            return;
+        if !server.up || by_action {
+            return; // with `Delivery::ByAction`, timers fire only by action
         }
         let due = clock.real(now, server.node.next_deadline());
         if server.timer_at.is_none_or(|at| due < at) {
@@ -798,8 +800,38 @@ impl Simulation {
                 deliver_t: sent.deliver_at,
             };
             self.trace.record(self.now, event);
-            self.push(sent.deliver_at, EventKind::Deliver(sent.id));
+            match self.config.faults.delivery {
+                Delivery::Network => self.push(sent.deliver_at, EventKind::Deliver(sent.id)),
+                // A reply to a client arrives at once; a message to a
+                // server waits in flight for an action.
+                Delivery::ByAction if matches!(to, Endpoint::Client(_)) => {
+                    self.push(self.now, EventKind::Deliver(sent.id))
+                }
+                Delivery::ByAction => {}
+            }
         }
+    }
+
+    /// A copy of message `id`, still in flight, put on the wire as a new
+    /// message and delivered at once (`Action::DuplicateMessage`).
+    pub(super) fn deliver_copy(&mut self, id: MessageId) {
+        let Some(copy) = self.network.copy(self.now, id) else {
+            return;
+        };
+        let term = match &copy.packet {
+            Packet::Raft(m) => Some(m.term()),
+            _ => None,
+        };
+        let event = TraceEvent::Send {
+            id: copy.id,
+            from: copy.from,
+            to: copy.to,
+            kind: copy.packet.kind(),
+            term,
+            deliver_t: self.now,
+        };
+        self.trace.record(self.now, event);
+        self.deliver(copy.id);
     }
 
     // ---- clients ------------------------------------------------------------

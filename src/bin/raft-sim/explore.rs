@@ -1,0 +1,163 @@
+//! `raft-sim explore`: the exhaustive explorer (`sim::explore`) on the
+//! command line. It prints how the search went level by level, the
+//! figures (states explored, unique states, states per second, deepest
+//! depth completed), and the shortest counterexample found, which it can
+//! write as a scenario file the player replays.
+
+use super::args::{Reads, Switch};
+use clap::Args;
+use raft_playground::raft::UnsafeSwitches;
+use raft_playground::sim::config::ReadSettings;
+use raft_playground::sim::explore::{explorer_config, Bounds, ExploreProgress, Explorer};
+use std::time::Instant;
+
+/// `raft-sim explore`'s options.
+#[derive(Args)]
+pub struct ExploreArgs {
+    /// Cluster size, 1..=5
+    #[arg(long, value_name = "N", default_value = "3")]
+    pub nodes: u64,
+    /// Steps from the start: every state at most this many steps away is checked
+    #[arg(long, value_name = "D", default_value = "12")]
+    pub depth: u32,
+    /// No server times out once its term has reached T
+    #[arg(long, value_name = "T", default_value = "3")]
+    pub max_term: u64,
+    /// No client request once some log holds L entries
+    #[arg(long, value_name = "L", default_value = "3")]
+    pub max_log: u64,
+    /// A state with more messages than M in flight is not expanded
+    #[arg(long, value_name = "M", default_value = "6")]
+    pub max_in_flight: usize,
+    /// Crashes (each with its reboot) along one path
+    #[arg(long, value_name = "K", default_value = "1")]
+    pub restarts: u32,
+    /// Client requests (a write or a read of one key) along one path
+    #[arg(long, value_name = "K", default_value = "1")]
+    pub requests: u32,
+    /// Messages the network may duplicate along one path
+    #[arg(long, value_name = "K", default_value = "1")]
+    pub duplicates: u32,
+    /// Turn on a deliberately unsafe switch (repeatable)
+    #[arg(long = "unsafe", value_name = "NAME")]
+    pub unsafe_switches: Vec<Switch>,
+    /// PreVote in every server (thesis 9.6)
+    #[arg(long)]
+    pub pre_vote: bool,
+    /// CheckQuorum in every server (thesis 6.2)
+    #[arg(long)]
+    pub check_quorum: bool,
+    /// How reads are answered (thesis 6.4)
+    #[arg(long, value_enum, default_value_t = Reads::Log)]
+    pub reads: Reads,
+    /// Write the shortest counterexample as a scenario file
+    /// (docs/scenario-format.md) that `raft-sim run --scenario` and the
+    /// player replay to the violation
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
+}
+
+impl ExploreArgs {
+    fn bounds(&self) -> Bounds {
+        Bounds {
+            nodes: self.nodes,
+            depth: self.depth,
+            max_term: self.max_term,
+            max_log: self.max_log,
+            max_in_flight: self.max_in_flight,
+            restarts: self.restarts,
+            requests: self.requests,
+            duplicates: self.duplicates,
+        }
+    }
+}
+
+/// Runs the search; Ok(true) when no violation was found.
+pub fn explore(args: ExploreArgs) -> Result<bool, String> {
+    let bounds = args.bounds();
+    bounds.validate()?;
+    let switches = args
+        .unsafe_switches
+        .iter()
+        .fold(UnsafeSwitches::none(), |s, Switch(u)| s.with(*u));
+    let mut config = explorer_config(&bounds, switches);
+    config.raft.pre_vote = args.pre_vote;
+    config.raft.check_quorum = args.check_quorum;
+    config.reads = ReadSettings {
+        path: args.reads.path(),
+        ..config.reads
+    };
+    config.validate()?;
+    print_bounds(&bounds, switches);
+    let mut explorer = Explorer::new(bounds, config)?;
+    let started = Instant::now();
+    let mut shown = 0;
+    let progress = loop {
+        let progress = explorer.step(1_000);
+        if progress.depth_done > shown || progress.finished {
+            shown = progress.depth_done;
+            print_level(&progress, started.elapsed().as_secs_f64());
+        }
+        if progress.finished {
+            break progress;
+        }
+    };
+    print_figures(&progress, started.elapsed().as_secs_f64());
+    let Some(found) = explorer.counterexample() else {
+        println!("no violation within these bounds");
+        return Ok(true);
+    };
+    println!(
+        "violation after {} steps: {}",
+        found.actions.len(),
+        found.detail
+    );
+    println!("shortest counterexample:");
+    for (i, action) in found.actions.iter().enumerate() {
+        println!("  {:>2}. {action}", i + 1);
+    }
+    if let Some(path) = &args.out {
+        let scenario = explorer
+            .scenario()
+            .expect("a counterexample has a scenario");
+        std::fs::write(path, scenario.to_json())
+            .map_err(|e| format!("cannot write '{path}': {e}"))?;
+        println!("scenario written to {path} (raft-sim run --scenario {path})");
+    }
+    Ok(false)
+}
+
+fn print_bounds(b: &Bounds, switches: UnsafeSwitches) {
+    let names: Vec<&str> = switches.enabled().map(|s| s.name()).collect();
+    println!(
+        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} messages in flight, {} crash(es), {} client request(s), {} duplicate(s); unsafe: {}",
+        b.nodes,
+        b.depth,
+        b.max_term,
+        b.max_log,
+        b.max_in_flight,
+        b.restarts,
+        b.requests,
+        b.duplicates,
+        if names.is_empty() { "none".to_string() } else { names.join(", ") }
+    );
+}
+
+fn print_level(p: &ExploreProgress, seconds: f64) {
+    println!(
+        "  depth {:>2} done: {} states explored, {} unique, {} waiting, {:.1} s",
+        p.depth_done, p.explored, p.unique, p.frontier, seconds
+    );
+}
+
+fn print_figures(p: &ExploreProgress, seconds: f64) {
+    println!(
+        "states explored: {}, unique states: {} (after symmetry reduction), states per second: {:.0}, deepest depth completed: {}, pruned for messages in flight: {}, wall time: {:.1} s",
+        p.explored,
+        p.unique,
+        p.explored as f64 / seconds.max(1e-9),
+        p.depth_done,
+        p.pruned,
+        seconds
+    );
+}

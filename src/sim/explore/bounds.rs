@@ -1,0 +1,106 @@
+//! What the explorer may do, and how far: the bounds that keep the state
+//! space of a small cluster finite.
+
+use crate::raft::{LogIndex, Term};
+use crate::sim::MAX_NODES;
+
+/// The largest cluster the explorer takes: its symmetry reduction tries
+/// every renaming of the servers (5! = 120), and the state space grows
+/// much faster than that.
+pub const MAX_EXPLORE_NODES: u64 = 5;
+/// The deepest search accepted: past it, no bound on memory holds.
+pub const MAX_DEPTH: u32 = 64;
+
+/// Bounds on the interleavings the explorer enumerates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Bounds {
+    /// Servers in the cluster, 1..=[`MAX_EXPLORE_NODES`].
+    pub nodes: u64,
+    /// Steps (actions) from the start: the search is breadth-first, so
+    /// every state at most this many steps away is visited.
+    pub depth: u32,
+    /// No server times out once its term has reached this (each election
+    /// raises a term, so this bounds the elections).
+    pub max_term: Term,
+    /// No client request is sent once some log holds this many entries.
+    pub max_log: LogIndex,
+    /// A state with more messages than this in flight is not expanded.
+    pub max_in_flight: usize,
+    /// Crashes (each followed at once by a reboot) over a whole path.
+    pub restarts: u32,
+    /// Client requests (a write, or a read of the same key) over a path.
+    pub requests: u32,
+    /// Messages the network may duplicate over a path.
+    pub duplicates: u32,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds {
+            nodes: 3,
+            depth: 12,
+            max_term: 3,
+            max_log: 3,
+            max_in_flight: 6,
+            restarts: 1,
+            requests: 1,
+            duplicates: 1,
+        }
+    }
+}
+
+impl Bounds {
+    /// Why these bounds cannot be explored, if they cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_EXPLORE_NODES.min(MAX_NODES)).contains(&self.nodes) {
+            return Err(format!(
+                "the explorer takes 1 to {MAX_EXPLORE_NODES} nodes, got {}",
+                self.nodes
+            ));
+        }
+        if !(1..=MAX_DEPTH).contains(&self.depth) {
+            return Err(format!(
+                "the depth must be 1..={MAX_DEPTH} steps, got {}",
+                self.depth
+            ));
+        }
+        if self.max_term == 0 {
+            return Err("the term bound must be at least 1, or no election can start".into());
+        }
+        if self.max_in_flight == 0 {
+            return Err("at least 1 message must be allowed in flight".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_three_servers_to_depth_twelve_and_valid() {
+        let b = Bounds::default();
+        assert_eq!((b.nodes, b.depth), (3, 12));
+        assert_eq!(b.validate(), Ok(()));
+    }
+
+    #[test]
+    fn absurd_bounds_are_refused_with_the_reason() {
+        let too_many = Bounds {
+            nodes: 6,
+            ..Bounds::default()
+        };
+        assert!(too_many.validate().unwrap_err().contains("1 to 5 nodes"));
+        let too_deep = Bounds {
+            depth: 1000,
+            ..Bounds::default()
+        };
+        assert!(too_deep.validate().unwrap_err().contains("depth"));
+        let no_terms = Bounds {
+            max_term: 0,
+            ..Bounds::default()
+        };
+        assert!(no_terms.validate().unwrap_err().contains("term"));
+    }
+}

@@ -1,0 +1,144 @@
+//! The exhaustive explorer (`sim::explore`): it finds the shortest
+//! violation an unsafe switch allows, breadth-first, and its counterexample
+//! is a scenario that replays to that violation; the safe core explores the
+//! same bounds with none.
+
+use raft_playground::raft::{UnsafeSwitch, UnsafeSwitches};
+use raft_playground::sim::explore::{explorer_config, Bounds, Explorer, STEP};
+use raft_playground::sim::scenario::Scenario;
+use raft_playground::sim::Action;
+
+/// Three servers, no client, no crash, no duplicate, at most 4 messages in
+/// flight: small enough for the test profile, big enough for an election
+/// and a commit.
+fn elections_only(depth: u32) -> Bounds {
+    Bounds {
+        depth,
+        max_in_flight: 4,
+        restarts: 0,
+        requests: 0,
+        duplicates: 0,
+        ..Bounds::default()
+    }
+}
+
+fn explore(bounds: Bounds, switch: Option<UnsafeSwitch>) -> Explorer {
+    let switches = switch.map_or(UnsafeSwitches::none(), |s| UnsafeSwitches::none().with(s));
+    let mut explorer = Explorer::new(bounds, explorer_config(&bounds, switches)).unwrap();
+    explorer.run();
+    explorer
+}
+
+/// Replays the explorer's counterexample from its JSON, as a file would
+/// be, and returns the first violation the replay's checkers saw.
+fn replay(explorer: &Explorer) -> (String, u64) {
+    let json = explorer.scenario().expect("a scenario").to_json();
+    let sim = Scenario::from_json(&json).unwrap().run().unwrap();
+    let first = sim.violations().first().expect("the replay breaks it too");
+    (first.invariant.name().to_string(), first.t)
+}
+
+#[test]
+fn vote_without_log_check_breaks_leader_completeness_in_eight_steps_at_the_fewest() {
+    // n1 is elected and commits its no-op with n2; n3, whose log is empty,
+    // times out and wins n1's vote, which the log check would refuse
+    // (§5.4.1): a leader without a committed entry.
+    let explorer = explore(elections_only(10), Some(UnsafeSwitch::VoteWithoutLogCheck));
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "leader_completeness", "{}", found.detail);
+    assert_eq!(found.actions.len(), 8, "{:?}", found.actions);
+    let timeouts = found
+        .actions
+        .iter()
+        .filter(|a| matches!(a, Action::ForceTimeout(_)));
+    assert_eq!(timeouts.count(), 2, "two elections: {:?}", found.actions);
+    // It replays to the same violation, at its last step.
+    assert_eq!(replay(&explorer), ("leader_completeness".into(), 8 * STEP));
+    // Breadth-first: nothing shorter breaks it.
+    let shorter = explore(elections_only(7), Some(UnsafeSwitch::VoteWithoutLogCheck));
+    assert!(shorter.counterexample().is_none());
+}
+
+#[test]
+fn the_safe_core_explores_the_same_bounds_without_a_violation() {
+    let mut explorer = Explorer::new(
+        elections_only(8),
+        explorer_config(&elections_only(8), UnsafeSwitches::none()),
+    )
+    .unwrap();
+    let progress = explorer.run();
+    assert!(explorer.counterexample().is_none());
+    assert!(progress.finished);
+    assert_eq!(progress.depth_done, 8);
+    // Real work was done: elections, votes and appends interleaved.
+    assert!(progress.unique > 1_000, "{progress:?}");
+    assert!(progress.explored > progress.unique, "{progress:?}");
+}
+
+#[test]
+fn forget_vote_on_restart_lets_a_server_vote_twice_after_a_crash() {
+    let bounds = Bounds {
+        restarts: 1,
+        ..elections_only(8)
+    };
+    let explorer = explore(bounds, Some(UnsafeSwitch::ForgetVoteOnRestart));
+    let found = explorer.counterexample().expect("a counterexample");
+    assert!(
+        found
+            .actions
+            .iter()
+            .any(|a| matches!(a, Action::Restart(_))),
+        "{:?}",
+        found.actions
+    );
+    // The restarted server comes back without its vote: caught at once.
+    assert_eq!(
+        found.invariant, "term_and_vote_monotonic",
+        "{}",
+        found.detail
+    );
+    assert_eq!(replay(&explorer).0, found.invariant);
+}
+
+#[test]
+fn local_reads_return_a_stale_value_that_linearizability_catches() {
+    // One election (terms up to 1) keeps the space small enough for a
+    // test: elect, write and commit, then read from a server behind.
+    let bounds = Bounds {
+        requests: 2,
+        max_term: 1,
+        ..elections_only(11)
+    };
+    let explorer = explore(bounds, Some(UnsafeSwitch::LocalReads));
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "linearizability", "{}", found.detail);
+    let requests = found
+        .actions
+        .iter()
+        .filter(|a| matches!(a, Action::ClientRequest { .. }));
+    assert_eq!(
+        requests.count(),
+        2,
+        "a write, then a read: {:?}",
+        found.actions
+    );
+}
+
+#[test]
+fn a_search_in_slices_ends_where_one_run_does() {
+    let bounds = elections_only(6);
+    let config = explorer_config(&bounds, UnsafeSwitches::none());
+    let mut whole = Explorer::new(bounds, config.clone()).unwrap();
+    let at_once = whole.run();
+    let mut sliced = Explorer::new(bounds, config).unwrap();
+    let mut slices = 0;
+    let mut last = sliced.step(7);
+    while !last.finished {
+        let next = sliced.step(7);
+        assert!(next.explored >= last.explored && next.depth_done >= last.depth_done);
+        last = next;
+        slices += 1;
+    }
+    assert!(slices > 10, "{slices} slices");
+    assert_eq!(last, at_once);
+}

@@ -20,101 +20,134 @@
 //! Murphi and Stateright's `representative`).
 
 use crate::raft::{NodeId, RaftNode};
-use crate::sim::network::{Endpoint, InFlight};
+use crate::sim::network::Endpoint;
 use crate::sim::Simulation;
 use std::collections::hash_map::DefaultHasher;
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::hash::Hasher;
 
-/// The fingerprint of `sim`'s state with `budget` (what the path used of
-/// its bounds), the same for every renaming of the servers.
-pub fn fingerprint(sim: &Simulation, budget: [u32; 3]) -> u64 {
-    let servers = sim.servers();
-    let n = servers.len();
-    let own: Vec<u64> = servers.iter().map(|s| own_part(&s.node, s.up)).collect();
-    let messages: Vec<(Endpoint, Endpoint, u64)> = sim
-        .network()
-        .in_flight()
-        .map(|m| (m.from, m.to, content(m)))
-        .collect();
-    let mut shared = DefaultHasher::new();
-    shared.write(&budget.map(u64::from).map(u64::to_le_bytes).concat());
-    for op in sim.history().iter() {
-        let _ = write!(
-            HashWriter(&mut shared),
-            "{}#{} {:?} {:?} {:?}",
-            op.client,
-            op.request,
-            op.op,
-            op.outcome,
-            op.read_result
-        );
-    }
-    let shared = shared.finish();
-    permutations(n)
-        .into_iter()
-        .map(|rename| renamed(sim, &rename, &own, &messages, shared))
-        .min()
-        .expect("at least one renaming")
+/// Computes fingerprints, keeping what one fingerprint needs and the next
+/// can reuse: the renamings, and buffers (the search computes millions).
+pub struct Fingerprinter {
+    renamings: Vec<Vec<NodeId>>,
+    text: String,
+    own: Vec<u64>,
+    messages: Vec<(Endpoint, Endpoint, u64)>,
+    servers: Vec<(NodeId, u64)>,
+    wire: Vec<(u64, u64, u64)>,
 }
 
-/// The hash of the state with server `i + 1` called `rename[i]`.
-fn renamed(
-    sim: &Simulation,
-    rename: &[NodeId],
-    own: &[u64],
-    messages: &[(Endpoint, Endpoint, u64)],
-    shared: u64,
-) -> u64 {
-    let to = |id: NodeId| rename[id as usize - 1];
-    // Servers in the order of their new names.
-    let mut servers: Vec<(NodeId, u64)> = sim
-        .servers()
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (rename[i], named_part(&s.node, own[i], &to)))
-        .collect();
-    servers.sort_unstable();
-    let end = |e: Endpoint| match e {
-        Endpoint::Node(id) => Endpoint::Node(to(id)),
-        client => client,
-    };
-    let mut wire: Vec<(u64, u64, u64)> = messages
-        .iter()
-        .map(|&(from, dest, content)| (end(from).code(), end(dest).code(), content))
-        .collect();
-    wire.sort_unstable();
-    let mut h = DefaultHasher::new();
-    h.write_u64(shared);
-    for (_, part) in servers {
-        h.write_u64(part);
+impl Fingerprinter {
+    /// For clusters of `nodes` servers.
+    pub fn new(nodes: u64) -> Fingerprinter {
+        Fingerprinter {
+            renamings: permutations(nodes as usize),
+            text: String::new(),
+            own: Vec::new(),
+            messages: Vec::new(),
+            servers: Vec::new(),
+            wire: Vec::new(),
+        }
     }
-    for (from, dest, content) in wire {
-        h.write_u64(from);
-        h.write_u64(dest);
-        h.write_u64(content);
+
+    /// The fingerprint of `sim`'s state with `budget` (what the path used
+    /// of its bounds), the same for every renaming of the servers.
+    pub fn fingerprint(&mut self, sim: &Simulation, budget: [u32; 3]) -> u64 {
+        self.own.clear();
+        for s in sim.servers() {
+            let part = own_part(&s.node, s.up, &mut self.text);
+            self.own.push(part);
+        }
+        self.messages.clear();
+        for m in sim.network().in_flight() {
+            self.text.clear();
+            let _ = write!(self.text, "{:?}", m.packet);
+            self.messages.push((m.from, m.to, hash_text(&self.text)));
+        }
+        let shared = self.shared_part(sim, budget);
+        let mut least = u64::MAX;
+        for i in 0..self.renamings.len() {
+            least = least.min(self.renamed(sim, i, shared));
+        }
+        least
     }
-    h.finish()
+
+    /// What no renaming changes: the budgets and the clients' operations.
+    fn shared_part(&mut self, sim: &Simulation, budget: [u32; 3]) -> u64 {
+        self.text.clear();
+        let _ = write!(self.text, "{budget:?}");
+        for op in sim.history().iter() {
+            let _ = write!(
+                self.text,
+                "|{}#{} {:?} {:?} {:?}",
+                op.client, op.request, op.op, op.outcome, op.read_result
+            );
+        }
+        hash_text(&self.text)
+    }
+
+    /// The hash of the state under renaming `r`: server `i + 1` is called
+    /// `self.renamings[r][i]`.
+    fn renamed(&mut self, sim: &Simulation, r: usize, shared: u64) -> u64 {
+        let rename = &self.renamings[r];
+        let to = |id: NodeId| rename[id as usize - 1];
+        // Servers in the order of their new names.
+        self.servers.clear();
+        for (i, s) in sim.servers().iter().enumerate() {
+            self.servers
+                .push((rename[i], named_part(&s.node, self.own[i], &to)));
+        }
+        self.servers.sort_unstable();
+        let end = |e: Endpoint| match e {
+            Endpoint::Node(id) => Endpoint::Node(to(id)),
+            client => client,
+        };
+        self.wire.clear();
+        for &(from, dest, content) in &self.messages {
+            self.wire
+                .push((end(from).code(), end(dest).code(), content));
+        }
+        self.wire.sort_unstable();
+        let mut h = DefaultHasher::new();
+        h.write_u64(shared);
+        for &(_, part) in &self.servers {
+            h.write_u64(part);
+        }
+        for &(from, dest, content) in &self.wire {
+            h.write_u64(from);
+            h.write_u64(dest);
+            h.write_u64(content);
+        }
+        h.finish()
+    }
+}
+
+/// The fingerprint of `sim`'s state with `budget`, computed afresh (see
+/// [`Fingerprinter`], which a search keeps).
+pub fn fingerprint(sim: &Simulation, budget: [u32; 3]) -> u64 {
+    Fingerprinter::new(sim.servers().len() as u64).fingerprint(sim, budget)
 }
 
 /// What of a server names no other server: the same under any renaming.
-fn own_part(node: &RaftNode, up: bool) -> u64 {
+/// `text` is a scratch buffer.
+fn own_part(node: &RaftNode, up: bool, text: &mut String) -> u64 {
+    let log = node.log();
+    text.clear();
+    for index in log.first_index()..=log.last_index() {
+        if let Some(entry) = log.entry(index) {
+            let _ = write!(text, "{}:{:?},", entry.term, entry.payload);
+        }
+    }
     let mut h = DefaultHasher::new();
+    h.write(text.as_bytes());
     h.write_u8(up as u8);
     h.write_u8(node.role() as u8);
     h.write_u64(node.current_term());
     h.write_u64(node.commit_index());
     h.write_u64(node.last_applied());
     h.write_usize(node.pending_proposals());
-    let log = node.log();
     h.write_u64(log.snapshot_index());
     h.write_u64(log.snapshot_term());
-    for index in log.first_index()..=log.last_index() {
-        if let Some(entry) = log.entry(index) {
-            h.write_u64(entry.term);
-            let _ = write!(HashWriter(&mut h), "{:?}", entry.payload);
-        }
-    }
     h.finish()
 }
 
@@ -124,32 +157,27 @@ fn named_part(node: &RaftNode, own: u64, to: &impl Fn(NodeId) -> NodeId) -> u64 
     h.write_u64(own);
     h.write_u64(node.voted_for().map_or(0, to));
     h.write_u64(node.leader_hint().map_or(0, to));
-    let mut votes: Vec<NodeId> = node.votes().iter().map(|&v| to(v)).collect();
-    votes.sort_unstable();
-    h.write_usize(votes.len());
-    for v in votes {
-        h.write_u64(v);
+    // Renamed sets are summed, which is order-free: a sum of distinct
+    // small ids shifted apart cannot collide (at most 5 servers).
+    let votes: u64 = node.votes().iter().map(|&v| 1 << (8 * to(v))).sum();
+    h.write_u64(votes);
+    let mut progress = [(0, 0); 8];
+    for (&peer, p) in node.progress().iter() {
+        progress[to(peer) as usize] = (p.next_index, p.match_index);
     }
-    let mut progress: Vec<(NodeId, u64, u64)> = node
-        .progress()
-        .iter()
-        .map(|(&peer, p)| (to(peer), p.next_index, p.match_index))
-        .collect();
-    progress.sort_unstable();
-    for (peer, next, matched) in progress {
-        h.write_u64(peer);
+    for (next, matched) in progress {
         h.write_u64(next);
         h.write_u64(matched);
     }
     h.finish()
 }
 
-/// A message's content: its type and fields, but not its id, ends or
-/// timing. No message between servers names a server inside it (the
-/// sender is the envelope's), so the content needs no renaming.
-fn content(m: &InFlight) -> u64 {
+/// A message's content (its type and fields; not its id, ends or timing)
+/// is hashed from its text. No message between servers names a server
+/// inside it (the sender is the envelope's), so it needs no renaming.
+fn hash_text(text: &str) -> u64 {
     let mut h = DefaultHasher::new();
-    let _ = write!(HashWriter(&mut h), "{:?}", m.packet);
+    h.write(text.as_bytes());
     h.finish()
 }
 
@@ -170,16 +198,6 @@ fn permutations(n: usize) -> Vec<Vec<NodeId>> {
         all = longer;
     }
     all
-}
-
-/// Feeds formatted text to a hasher without building a string.
-struct HashWriter<'a>(&'a mut DefaultHasher);
-
-impl fmt::Write for HashWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! counterexample is a scenario file the player opens at the violation.
 
 use super::bounds::Bounds;
-use super::fingerprint::fingerprint;
+use super::fingerprint::Fingerprinter;
 use super::moves::{moves, Used};
 use crate::raft::{Time, UnsafeSwitches, MILLIS};
 use crate::sim::fault_model::Delivery;
@@ -76,9 +76,12 @@ struct Step {
     before: Option<Rc<Step>>,
 }
 
-/// A state waiting to be expanded.
+/// A state waiting to be expanded: only the path to it, which is
+/// replayed from the start when its turn comes. A whole simulation is
+/// about 5 KB; a path shares all but its last step with its parent's, so
+/// the frontier of millions of states fits in memory (the replay costs a
+/// step per level, spread over the state's ten or so successors).
 struct Frontier {
-    sim: Simulation,
     path: Option<Rc<Step>>,
     used: Used,
 }
@@ -89,7 +92,10 @@ struct Frontier {
 pub struct Explorer {
     bounds: Bounds,
     config: SimConfig,
+    /// The state every path starts from.
+    start: Simulation,
     seen: HashSet<u64, BuildHasherDefault<Identity>>,
+    fingerprinter: Fingerprinter,
     level: VecDeque<Frontier>,
     next: Vec<Frontier>,
     /// Steps from the start of the states in `level`.
@@ -110,18 +116,20 @@ impl Explorer {
         config.nemesis.enabled = false;
         config.record_trace = false;
         let sim = Simulation::new(config.clone())?;
+        let mut fingerprinter = Fingerprinter::new(bounds.nodes);
         let mut seen = HashSet::default();
-        seen.insert(fingerprint(&sim, Used::default().counts()));
-        let start = Frontier {
-            sim,
+        seen.insert(fingerprinter.fingerprint(&sim, Used::default().counts()));
+        let first = Frontier {
             path: None,
             used: Used::default(),
         };
         Ok(Explorer {
             bounds,
             config,
+            start: sim,
             seen,
-            level: VecDeque::from([start]),
+            fingerprinter,
+            level: VecDeque::from([first]),
             next: Vec::new(),
             depth: 0,
             progress: ExploreProgress {
@@ -203,9 +211,10 @@ impl Explorer {
     /// Every move from `state`: each successor is checked, and kept for
     /// the next level if it is new.
     fn expand(&mut self, state: Frontier) {
+        let from = self.replay(&state.path);
         let at = (self.depth + 1) as Time * STEP;
-        for action in moves(&state.sim, &self.bounds, state.used) {
-            let mut sim = state.sim.clone();
+        for action in moves(&from, &self.bounds, state.used) {
+            let mut sim = from.clone();
             sim.run_until(at);
             if sim.act_now(action.clone()).is_err() {
                 continue;
@@ -226,7 +235,10 @@ impl Explorer {
                 return;
             }
             let used = state.used.after(&path.as_ref().expect("just made").action);
-            if !self.seen.insert(fingerprint(&sim, used.counts())) {
+            if !self
+                .seen
+                .insert(self.fingerprinter.fingerprint(&sim, used.counts()))
+            {
                 continue;
             }
             self.progress.unique += 1;
@@ -234,8 +246,21 @@ impl Explorer {
                 self.progress.pruned += 1;
                 continue;
             }
-            self.next.push(Frontier { sim, path, used });
+            self.next.push(Frontier { path, used });
         }
+    }
+}
+
+impl Explorer {
+    /// The state at the end of `path`, replayed from the start: step `i`
+    /// at `(i + 1) * STEP`, as it was first taken.
+    fn replay(&self, path: &Option<Rc<Step>>) -> Simulation {
+        let mut sim = self.start.clone();
+        for (i, action) in actions_of(path).into_iter().enumerate() {
+            sim.run_until((i as Time + 1) * STEP);
+            sim.act_now(action).expect("it was taken once already");
+        }
+        sim
     }
 }
 

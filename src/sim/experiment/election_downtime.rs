@@ -190,6 +190,9 @@ pub struct LineResult {
     /// Trials that took more than one term to end (a split vote, or an
     /// ineligible candidate that timed out first).
     pub more_than_one_term: u64,
+    /// Trials that could not be set up or measured (see
+    /// [`ExperimentResults::errors`]); not in the figures.
+    pub failed: u64,
     /// The downtime's cumulative distribution, a point per trial.
     pub cdf: Vec<CdfPoint>,
     /// What the paper says of this line.
@@ -301,17 +304,22 @@ impl Experiment {
         let lines = self.config.lines.iter().zip(&self.outcomes);
         let lines = lines.map(|(&line, outcomes)| {
             let mut ran = Vec::new();
+            let mut failed = 0;
             for (trial, o) in outcomes.iter().enumerate() {
                 match o {
                     Some(Ok(outcome)) => ran.push(outcome),
                     Some(Err(e)) => {
+                        failed += 1;
                         let seed = self.config.seed + trial as u64;
                         errors.push(format!("{line}, seed {seed}: {e}"))
                     }
                     None => {}
                 }
             }
-            line_result(line, &ran)
+            LineResult {
+                failed,
+                ..line_result(line, &ran)
+            }
         });
         ExperimentResults {
             config: self.config.clone(),
@@ -330,6 +338,7 @@ fn line_result(line: Line, ran: &[&TrialOutcome]) -> LineResult {
         downtime: stats::summarize(&downtimes),
         elected: stats::summarize(&elected),
         more_than_one_term: ran.iter().filter(|o| o.elections() != Some(1)).count() as u64,
+        failed: 0,
         cdf: stats::cdf(&seeded),
         paper: line.paper().to_vec(),
     }

@@ -15,16 +15,20 @@
 //! minimum election timeout for all tests."
 //!
 //! A trial here, every step a recorded action so the scenario replays it:
-//! 1. server 1 is made to time out at once and is elected (term 1);
-//! 2. the replies of servers 4 and 5 to server 1 are cut (one way), so the
-//!    leader never learns what they lack and never backs off;
+//! 1. server 1 is made to time out at once, so that a leader is elected
+//!    even when every timeout is the same (150–150 ms); it usually wins,
+//!    but with timeouts shorter than a vote's round trip another may;
+//! 2. once a leader is stable, the replies of the two highest-numbered
+//!    followers to it are cut (one way), so it never learns what they lack
+//!    and never backs off;
 //! 3. three writes go to the leader, each appended and broadcast at once;
-//!    the first one's AppendEntries to server 4 is dropped, and the
-//!    second one's to server 5. Servers 4 and 5 keep hearing the leader
-//!    (each later AppendEntries resets their election timer, and they
-//!    reject it), but their logs stay behind: 1, 2 and 3 end with the three
-//!    writes, 5 with the first, 4 with neither. As in the thesis, "two of
-//!    the four servers were not eligible to become leader";
+//!    the first one's AppendEntries to the first of those two followers is
+//!    dropped, and the second one's to the other. Both keep hearing the
+//!    leader (each later AppendEntries resets their election timer, and
+//!    they reject it), but their logs stay behind: the leader and the two
+//!    others end with the three writes, one of the two with the first, the
+//!    other with neither. As in the thesis, "two of the four servers were
+//!    not eligible to become leader";
 //! 4. the third write's broadcast is the synchronized heartbeat; the leader
 //!    is stopped at a moment drawn uniformly within the heartbeat interval
 //!    after it, from the trial's seed.
@@ -44,11 +48,8 @@ use crate::sim::scenario::Scenario;
 use crate::sim::simulation::Simulation;
 use serde::{Deserialize, Serialize};
 
-/// The leader of every trial.
-pub const LEADER: NodeId = 1;
-/// Servers whose logs fall behind: the first misses all three writes, the
-/// second the last two.
-pub const BEHIND: [NodeId; 2] = [4, 5];
+/// The server made to stand first.
+const FIRST: NodeId = 1;
 /// A trial that has not elected a leader this long after the crash is
 /// given up (counted as longer than any that ended).
 pub const GIVE_UP_AFTER: Time = 60 * SECONDS;
@@ -145,11 +146,12 @@ pub fn trial_scenario(line: Line, seed: u64) -> Result<Scenario, String> {
     let mut live = Recorder {
         sim: Simulation::new(base.config())?,
         actions: Vec::new(),
+        leader: FIRST,
     };
     let heartbeat = line.timing().heartbeat_interval;
     let sync_at = live.set_up(line)?;
     let crash_at = sync_at + Rng::derive(seed, CRASH_STREAM).range_inclusive(0, heartbeat - 1);
-    live.actions.push((crash_at, Action::Stop(LEADER)));
+    live.actions.push((crash_at, Action::Stop(live.leader)));
     Ok(Scenario {
         duration: crash_at + GIVE_UP_AFTER,
         actions: live.actions,
@@ -165,6 +167,8 @@ const CRASH_STREAM: u64 = 0x6669_6731_3620_6372; // "fig16 cr"
 struct Recorder {
     sim: Simulation,
     actions: Vec<(Time, Action)>,
+    /// The leader the trial crashes.
+    leader: NodeId,
 }
 
 impl Recorder {
@@ -178,22 +182,30 @@ impl Recorder {
     /// Steps 1 to 3 of the trial; returns when the synchronized broadcast
     /// left.
     fn set_up(&mut self, line: Line) -> Result<Time, String> {
-        self.act(Action::ForceTimeout(LEADER))?;
+        self.act(Action::ForceTimeout(FIRST))?;
         self.sim.run_until(2 * line.max);
-        if self.sim.stable_leader() != Some(LEADER) {
-            return Err(format!("node {LEADER} did not become a stable leader"));
-        }
-        for from in BEHIND {
-            self.act(Action::CutLink { from, to: LEADER })?;
+        let bound = self.sim.now() + 10 * SECONDS;
+        self.leader = loop {
+            match self.sim.stable_leader() {
+                Some(leader) => break leader,
+                None if self.sim.now() > bound => return Err("no stable leader".into()),
+                None => self.sim.run_until(self.sim.now() + MILLIS),
+            }
+        };
+        let leader = self.leader;
+        let followers: Vec<NodeId> = (1..=5).filter(|&n| n != leader).collect();
+        let behind = [followers[2], followers[3]];
+        for from in behind {
+            self.act(Action::CutLink { from, to: leader })?;
         }
         let mut sent = 0;
-        for (value, missed_by) in ["1", "2", "3"].into_iter().zip([Some(4), Some(5), None]) {
+        for (value, missed_by) in ["1", "2", "3"].into_iter().zip([Some(0), Some(1), None]) {
             if sent > 0 {
                 self.sim.run_until(sent + MILLIS);
             }
             sent = self.write(value)?;
-            if let Some(follower) = missed_by {
-                self.drop_append(follower)?;
+            if let Some(i) = missed_by {
+                self.drop_append(behind[i])?;
             }
         }
         Ok(sent)
@@ -206,10 +218,11 @@ impl Recorder {
             key: "fig16".into(),
             value: value.into(),
         };
-        let last = |sim: &Simulation| sim.server(LEADER).map(|s| s.node.log().last_index());
+        let leader = self.leader;
+        let last = |sim: &Simulation| sim.server(leader).map(|s| s.node.log().last_index());
         let before = last(&self.sim);
         self.act(Action::ClientRequest {
-            to: Some(LEADER),
+            to: Some(leader),
             op,
         })?;
         let bound = self.sim.now() + 10 * MILLIS;
@@ -225,12 +238,13 @@ impl Recorder {
     /// to `follower`.
     fn drop_append(&mut self, follower: NodeId) -> Result<(), String> {
         let carries_entries = |p: &Packet| matches!(p, Packet::Raft(Message::AppendEntries { entries, .. }) if !entries.is_empty());
+        let leader = self.leader;
         let id = self
             .sim
             .network()
             .in_flight()
             .find(|m| {
-                m.from == Endpoint::Node(LEADER)
+                m.from == Endpoint::Node(leader)
                     && m.to == Endpoint::Node(follower)
                     && carries_entries(&m.packet)
             })

@@ -54,8 +54,8 @@ fn the_crash_comes_within_a_heartbeat_of_the_broadcast_and_logs_differ() {
             .collect();
         assert_eq!(writes.len(), 3);
         let drops = scenario.actions.iter();
-        let drops = drops.filter(|(_, a)| matches!(a, Action::DropMessage(_)));
-        let sync = drops.last().unwrap().0 + MILLIS;
+        let mut drops = drops.filter(|(_, a)| matches!(a, Action::DropMessage(_)));
+        let sync = drops.next_back().unwrap().0 + MILLIS;
         assert!(writes[2] == sync && crash_at >= sync && crash_at < sync + heartbeat + MILLIS);
         // At the crash: the leader leads, servers 2 and 3 hold its log, 5
         // misses two writes and 4 all three, yet every follower heard the

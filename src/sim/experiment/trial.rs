@@ -57,8 +57,8 @@ pub const GIVE_UP_AFTER: Time = 60 * SECONDS;
 /// The network of every trial: a LAN, 0.2 to 0.3 ms one way, nothing lost.
 ///
 /// The paper's clusters had "a broadcast time (network round trip plus
-/// disk write) of roughly 15ms" (thesis, caption of Figure 9.8, the
-/// paper's Figure 16): on gigabit Ethernet the round trip is well under a
+/// disk write) of roughly 15ms" (the thesis's caption of the paper's
+/// Figure 16, in its §9.4): on gigabit Ethernet the round trip is well under a
 /// millisecond, so nearly all of it is the disk. We model it the same way:
 /// a fast network and [`disk`]'s slow writes. Heartbeats then arrive at
 /// once, as on the paper's LAN (a 7.5 ms one-way latency instead would
@@ -82,7 +82,7 @@ pub fn network() -> NetworkConfig {
 /// and a round trip, 2 × 7.25 + 2 × 0.25 = 15 ms, the paper's broadcast
 /// time. (An AppendEntries round carrying an entry, one write and a round
 /// trip, then takes about 7.75 ms; the thesis's model of an election, its
-/// §9.3, counts one write, "2L + W", of the same 15 ms in all.)
+/// §9.1, counts one write, "2L + W", of the same 15 ms in all.)
 pub fn disk() -> DiskConfig {
     DiskConfig {
         write_latency: 250,

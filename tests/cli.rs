@@ -145,7 +145,7 @@ fn help_lists_every_unsafe_switch() {
 
 #[test]
 fn bad_arguments_get_a_clear_message_and_exit_2() {
-    let cases: [(&[&str], &str); 15] = [
+    let cases: [(&[&str], &str); 19] = [
         (&[], "Usage: raft-sim <COMMAND>"),
         (&["fly"], "unrecognized subcommand 'fly'"),
         (&["run", "--seed"], "a value is required for '--seed <S>'"),
@@ -187,6 +187,22 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
         (
             &["run", "--clock-drift", "-5"],
             "invalid value '-5' for '--clock-drift <PPM>'",
+        ),
+        (
+            &["experiment", "election-downtime", "--trials", "0"],
+            "for '--trials <N>': trials must be 1..=100000 per line",
+        ),
+        (
+            &["experiment", "election-downtime", "--lines", "middle"],
+            "invalid value 'middle' for '--lines <LINES>'",
+        ),
+        (
+            &["experiment", "election-downtime", "--jobs", "0"],
+            "for '--jobs <J>': expected a positive whole number",
+        ),
+        (
+            &["experiment", "figure-8"],
+            "unrecognized subcommand 'figure-8'",
         ),
     ];
     for (args, expected) in cases {
@@ -578,4 +594,65 @@ fn the_safe_core_explores_to_the_depth_asked_with_no_violation() {
     assert!(o.status.success(), "{out}{}", stderr(&o));
     assert!(out.contains("deepest depth completed: 6"), "{out}");
     assert!(out.contains("no violation within these bounds"), "{out}");
+}
+
+#[test]
+fn experiment_election_downtime_prints_a_row_per_line_and_writes_the_cdf() {
+    let dir = std::env::temp_dir().join(format!("raft-sim-fig16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("cdf.csv");
+    let csv_arg = csv.to_str().unwrap();
+    let args = [
+        "experiment",
+        "election-downtime",
+        "--trials",
+        "3",
+        "--lines",
+        "bottom",
+        "--seed",
+        "5",
+        "--csv",
+        csv_arg,
+    ];
+    let o = raft_sim(&args);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains(" ms ")).collect();
+    let names: Vec<&str> = rows.iter().map(|r| r.split("  ").next().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "12-24 ms",
+            "25-50 ms",
+            "50-100 ms",
+            "100-200 ms",
+            "150-300 ms"
+        ]
+    );
+    assert!(rows[0].ends_with("mean 35, max 152"), "{}", rows[0]);
+    assert!(out.contains("wall time: "), "{out}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("line,downtime_ms,cumulative_fraction,seed")
+    );
+    let points: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(points.len(), 15, "{text}");
+    assert_eq!(points[2][0], "12-24");
+    assert_eq!(points[2][2], "1.0000");
+    assert!(
+        points.iter().all(|p| ["5", "6", "7"].contains(&p[3])),
+        "{text}"
+    );
+    // The same seed prints the same table.
+    let again = stdout(&raft_sim(&args));
+    let table = |s: &str| {
+        s.lines()
+            .filter(|l| l.contains(" ms "))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(table(&again), table(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

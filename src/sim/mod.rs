@@ -2,9 +2,12 @@
 //! (`world`: time, an event queue with a total order, a network, storage
 //! that survives crashes, clients, a nemesis), the checkers (`check`:
 //! invariants, the client history, linearizability) and the formats
-//! (`format`: trace, scenarios, links). One seed decides everything.
+//! (`format`: trace, scenarios, links), and experiments that run many
+//! checked runs and summarize them (`experiment`: the paper's Figure 16).
+//! One seed decides everything.
 
 pub mod check;
+pub mod experiment;
 pub mod explore;
 pub mod format;
 pub mod world;

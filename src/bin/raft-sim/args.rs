@@ -6,6 +6,7 @@ use clap::builder::PossibleValue;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use raft_playground::raft::{ReadPath, Time, UnsafeSwitch, MILLIS, SECONDS};
 use raft_playground::sim::config::ReadSettings;
+use raft_playground::sim::experiment::election_downtime::{self, ExperimentConfig, Line};
 use raft_playground::sim::run::LINEARIZABILITY_STEPS;
 use raft_playground::sim::{parse_duration, SimConfig, MAX_NODES, MAX_SNAPSHOT_THRESHOLD};
 use std::ops::RangeInclusive;
@@ -80,6 +81,66 @@ pub enum Command {
     /// Explore every interleaving of a small cluster, breadth-first, and
     /// print the shortest counterexample
     Explore(crate::explore::ExploreArgs),
+    /// Reproduce an experiment of the Raft paper
+    #[command(subcommand)]
+    Experiment(ExperimentCommand),
+}
+
+/// The experiments `raft-sim experiment` runs.
+#[derive(Subcommand)]
+pub enum ExperimentCommand {
+    /// Figure 16 of the Raft paper: the time to detect and replace a crashed
+    /// leader, per range of election timeouts (5 servers, broadcast time
+    /// about 15 ms, heartbeats every half minimum timeout)
+    ElectionDowntime(ElectionDowntimeArgs),
+}
+
+/// `raft-sim experiment election-downtime`.
+#[derive(Args)]
+pub struct ElectionDowntimeArgs {
+    /// Trials per line, 1..=100000; the 150-150 ms line runs a tenth of them
+    /// (at least 1), as in the paper
+    #[arg(long, value_name = "N", default_value = "1000", value_parser = trial_count,
+          allow_negative_numbers = true)]
+    pub trials: u64,
+    /// Which graph of the figure: the timeout's randomness (top), its scale
+    /// (bottom), or both
+    #[arg(long, value_enum, default_value_t = FigureLines::All)]
+    pub lines: FigureLines,
+    /// Write the cumulative distributions as CSV (line, downtime_ms,
+    /// cumulative_fraction, seed)
+    #[arg(long, value_name = "PATH")]
+    pub csv: Option<String>,
+    /// Seed of the first trial of each line; trial k has seed S + k
+    #[arg(long, value_name = "S", default_value = "1", value_parser = experiment_seed,
+          allow_negative_numbers = true)]
+    pub seed: u64,
+    /// Worker threads [default: all cores]
+    #[arg(long, value_name = "J", value_parser = positive_number,
+          allow_negative_numbers = true)]
+    pub jobs: Option<u64>,
+}
+
+/// `--lines`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FigureLines {
+    /// 150-150, 150-151, 150-155, 150-175, 150-200 and 150-300 ms
+    Top,
+    /// 12-24, 25-50, 50-100, 100-200 and 150-300 ms
+    Bottom,
+    /// Both graphs (150-300 ms once)
+    All,
+}
+
+impl FigureLines {
+    /// The lines of that graph.
+    pub fn lines(self) -> Vec<Line> {
+        match self {
+            FigureLines::Top => election_downtime::TOP.to_vec(),
+            FigureLines::Bottom => election_downtime::BOTTOM.to_vec(),
+            FigureLines::All => election_downtime::all_lines(),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -285,6 +346,14 @@ pub enum Job {
     Sweep(Options, RangeInclusive<u64>),
     Bench(Options),
     Explore(crate::explore::ExploreArgs),
+    ElectionDowntime(ExperimentOptions),
+}
+
+/// The parsed options of `experiment election-downtime`.
+pub struct ExperimentOptions {
+    pub config: ExperimentConfig,
+    pub csv: Option<String>,
+    pub jobs: usize,
 }
 
 /// The parsed options of a command, with the configuration they give.
@@ -318,9 +387,12 @@ pub fn parse() -> Job {
         Command::Sweep(args) => Job::Sweep(options(args.common, false), args.seeds),
         Command::Bench(common) => Job::Bench(options(common, true)),
         Command::Explore(args) => return Job::Explore(args),
+        Command::Experiment(ExperimentCommand::ElectionDowntime(args)) => {
+            return Job::ElectionDowntime(experiment_options(args));
+        }
     };
     let (Job::Run(o) | Job::Sweep(o, _) | Job::Bench(o)) = &job else {
-        unreachable!("explore returned above")
+        unreachable!("returned above");
     };
     if let Err(message) = o.config.validate() {
         Cli::command()
@@ -388,6 +460,41 @@ fn options(c: Common, bench: bool) -> Options {
         scenario: None,
         json: false,
         lin_budget: c.lin_budget,
+    }
+}
+
+fn experiment_options(args: ElectionDowntimeArgs) -> ExperimentOptions {
+    ExperimentOptions {
+        config: ExperimentConfig {
+            seed: args.seed,
+            trials: args.trials,
+            lines: args.lines.lines(),
+        },
+        csv: args.csv,
+        jobs: args.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |j| j.min(256) as usize,
+        ),
+    }
+}
+
+fn trial_count(value: &str) -> Result<u64, String> {
+    let n = whole_number(value)?;
+    if (1..=100_000).contains(&n) {
+        Ok(n)
+    } else {
+        Err("trials must be 1..=100000 per line".into())
+    }
+}
+
+/// A trial's seed is written in its scenario, whose JSON numbers are whole
+/// only below 2^53: the first seed stays well below.
+fn experiment_seed(value: &str) -> Result<u64, String> {
+    let seed = whole_number(value)?;
+    if seed <= 9_000_000_000_000_000 {
+        Ok(seed)
+    } else {
+        Err("the seed must be at most 9000000000000000".into())
     }
 }
 

@@ -2,6 +2,7 @@
 //! See `raft-sim --help` and the README.
 
 mod args;
+mod experiment;
 mod explore;
 mod summary;
 
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         Job::Sweep(options, seeds) => sweep(options, seeds),
         Job::Bench(options) => bench(options),
         Job::Explore(args) => explore::explore(args),
+        Job::ElectionDowntime(options) => experiment::election_downtime(options),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! (`format`: trace, scenarios, links). One seed decides everything.
 
 pub mod check;
+pub mod find;
 pub mod format;
 pub mod world;
 

@@ -2,6 +2,7 @@
 //! See `raft-sim --help` and the README.
 
 mod args;
+mod find;
 mod summary;
 
 use args::{Job, Options};
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
         Job::Run(options) => run(options),
         Job::Sweep(options, seeds) => sweep(options, seeds),
         Job::Bench(options) => bench(options),
+        Job::FindFailure(options, find) => find::find_failure(options, find),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

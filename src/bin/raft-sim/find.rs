@@ -9,7 +9,7 @@ use raft_playground::sim::find::{
 use std::time::{Duration, Instant};
 
 /// Events per slice: what a Worker would run between messages.
-const SLICE: u64 = 50_000;
+const SLICE: u64 = 5_000;
 /// How often progress is printed.
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 

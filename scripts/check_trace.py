@@ -96,6 +96,7 @@ TRACE_FIELDS = {
     "return": {"client": INT, "request": INT, "outcome": STR, "result": OPT_STR},
     "violation": {"invariant": STR, "nodes": INTS, "detail": STR},
     "snapshot": {"node": INT, "index": INT, "term": INT, "how": STR},
+    "unsafe_step": {"node": INT, "switch": STR, "peer": OPT_INT, "index": OPT_INT},
 }
 
 

@@ -656,3 +656,82 @@ fn experiment_election_downtime_prints_a_row_per_line_and_writes_the_cdf() {
     assert_eq!(table(&again), table(&out));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+/// `find-failure` needs exactly one switch and sensible numbers; each
+/// mistake says what is wrong and exits 2.
+#[test]
+fn find_failure_refuses_wrong_arguments_clearly() {
+    let cases: [(&[&str], &str); 4] = [
+        (&["find-failure"], "--unsafe <NAME>"),
+        (
+            &[
+                "find-failure",
+                "--unsafe",
+                "local-reads",
+                "--unsafe",
+                "commit-old-terms",
+            ],
+            "one unsafe switch at a time, got 2: local-reads, commit-old-terms",
+        ),
+        (
+            &[
+                "find-failure",
+                "--unsafe",
+                "local-reads",
+                "--max-seeds",
+                "0",
+            ],
+            "expected a positive whole number",
+        ),
+        (&["find-failure", "--unsafe", "local-read"], "local-reads"),
+    ];
+    for (args, expected) in cases {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// `find-failure` finds, shrinks and writes a scenario that `run
+/// --scenario` replays to the same violation.
+#[test]
+fn find_failure_writes_a_scenario_that_run_replays_to_the_violation() {
+    let dir = std::env::temp_dir().join(format!("raft-sim-find-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("found.json");
+    let out = out.to_str().unwrap();
+    let o = raft_sim(&[
+        "find-failure",
+        "--unsafe",
+        "vote-without-log-check",
+        "--out",
+        out,
+    ]);
+    let text = stdout(&o);
+    assert!(o.status.success(), "{text}{}", stderr(&o));
+    for needle in [
+        "searched: 1 seeds",
+        "found at seed",
+        "shrinking: ",
+        "  actions: ",
+        "  end: ",
+        "  nodes: ",
+        "first unsafe step: ",
+        "violation: ",
+    ] {
+        assert!(text.contains(needle), "missing '{needle}' in:\n{text}");
+    }
+    let invariant = text
+        .lines()
+        .find_map(|l| l.strip_prefix("violation: "))
+        .and_then(|l| l.split(' ').next())
+        .unwrap()
+        .to_string();
+    let replay = raft_sim(&["run", "--scenario", out]);
+    let replayed = stdout(&replay);
+    assert_eq!(replay.status.code(), Some(1), "{replayed}");
+    assert!(
+        replayed.contains(&format!("- {invariant} violated")),
+        "{invariant} not in:\n{replayed}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

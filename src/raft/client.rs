@@ -4,7 +4,7 @@
 use super::command::{ClientCommand, Op, OpResult, Payload};
 use super::log::Entry;
 use super::node::{RaftNode, Role};
-use super::output::Output;
+use super::output::{Output, UnsafeStep};
 use super::read_index::{ReadPath, ServedBy};
 use super::types::{ClientId, LogIndex, NodeId, RequestId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
@@ -101,6 +101,15 @@ impl RaftNode {
             if let Op::Read { key } = &command.op {
                 let result = self.state_machine.read(key);
                 let index = self.last_applied();
+                if reads != ReadPath::Local {
+                    // Only `LocalReads` answers this read without the log
+                    // or a round (§8).
+                    out.unsafe_steps.push(UnsafeStep {
+                        switch: UnsafeSwitch::LocalReads,
+                        peer: None,
+                        index: Some(index),
+                    });
+                }
                 return reply(out, &command, ReplyOutcome::Applied { index, result });
             }
         }

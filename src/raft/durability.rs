@@ -4,7 +4,7 @@
 
 use super::message::{Envelope, Message};
 use super::node::RaftNode;
-use super::output::{HardState, Output};
+use super::output::{HardState, Output, UnsafeStep};
 use super::types::{LogIndex, NodeId, Time};
 use super::unsafe_switches::UnsafeSwitch;
 
@@ -55,6 +55,36 @@ impl RaftNode {
         let after = self.hard_state();
         if after != before {
             out.hard_state = Some(after);
+        }
+        self.note_reply_before_persist(out);
+    }
+
+    /// With the unsafe `ReplyBeforePersist` switch, a response that left
+    /// with writes still to make (a vote, entries) would have waited for
+    /// them: say so, once per input.
+    fn note_reply_before_persist(&self, out: &mut Output) {
+        let switch = UnsafeSwitch::ReplyBeforePersist;
+        if !self.config.unsafe_switches.is_on(switch) || !out.must_persist() {
+            return;
+        }
+        let reply = out.messages.iter().find(|e| {
+            e.from == self.id
+                && matches!(
+                    e.message,
+                    Message::RequestVoteReply { .. } | Message::AppendEntriesReply { .. }
+                )
+        });
+        if let Some(reply) = reply {
+            let peer = Some(reply.to);
+            let index = out.log_changes.last().and_then(|c| match *c {
+                super::output::LogChange::Appended { to, .. } => Some(to),
+                _ => None,
+            });
+            out.unsafe_steps.push(UnsafeStep {
+                switch,
+                peer,
+                index,
+            });
         }
     }
 

@@ -4,7 +4,7 @@ use super::command::Payload;
 use super::log::Entry;
 use super::message::Message;
 use super::node::{RaftNode, Role};
-use super::output::Output;
+use super::output::{Output, UnsafeStep};
 use super::progress::Progress;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
@@ -72,6 +72,14 @@ impl RaftNode {
     ) {
         let vote_granted = term == self.current_term()
             && self.may_vote_for(candidate, last_log_index, last_log_term);
+        if vote_granted && !self.log().is_up_to_date(last_log_index, last_log_term) {
+            // Only `VoteWithoutLogCheck` grants this vote (§5.4.1).
+            out.unsafe_steps.push(UnsafeStep {
+                switch: UnsafeSwitch::VoteWithoutLogCheck,
+                peer: Some(candidate),
+                index: Some(last_log_index),
+            });
+        }
         if vote_granted {
             // Made durable before the reply leaves (`respond`): a server that
             // forgot a vote it granted could grant another in the same term,

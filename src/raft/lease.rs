@@ -15,7 +15,7 @@
 
 use super::command::Key;
 use super::node::RaftNode;
-use super::output::Output;
+use super::output::{Output, UnsafeStep};
 use super::read_index::{ReadPath, ServedBy};
 use super::types::{ClientId, RequestId, Time};
 use super::unsafe_switches::UnsafeSwitch;
@@ -39,8 +39,15 @@ impl RaftNode {
         {
             return min;
         }
+        min - self.drift_margin()
+    }
+
+    /// What a lease gives up for clock drift: twice the drift bound's share
+    /// of the election timeout (thesis §6.4.1).
+    fn drift_margin(&self) -> Time {
+        let min = self.config.timing.election_timeout_min;
         let drift = (2 * self.config.max_clock_drift_ppm).min(PPM);
-        min - min * drift / PPM
+        min * drift / PPM
     }
 
     /// With lease reads, every heartbeat also sends a round, so that the
@@ -109,6 +116,17 @@ impl RaftNode {
             return false;
         }
         let index = self.commit_index;
+        let switch = UnsafeSwitch::LeaseIgnoresDrift;
+        if self.config.unsafe_switches.is_on(switch)
+            && now >= self.reads.lease_until.saturating_sub(self.drift_margin())
+        {
+            // A lease that gave up the margin would have run out by now.
+            out.unsafe_steps.push(UnsafeStep {
+                switch,
+                peer: None,
+                index: Some(index),
+            });
+        }
         self.answer_read(client, request, key, index, ServedBy::Lease, out);
         true
     }

@@ -21,7 +21,7 @@ use super::config::MAX_MEMBERS;
 use super::log::Entry;
 use super::membership::Membership;
 use super::node::{RaftNode, Role};
-use super::output::Output;
+use super::output::{Output, UnsafeStep};
 use super::progress::Progress;
 use super::types::{LogIndex, NodeId, Time};
 use super::unsafe_switches::UnsafeSwitch;
@@ -199,11 +199,33 @@ impl RaftNode {
         next: Membership,
         out: &mut Output,
     ) -> LogIndex {
+        let steps = [
+            (
+                UnsafeSwitch::TwoChangesAtOnce,
+                self.membership_index > self.commit_index,
+            ),
+            (
+                UnsafeSwitch::ConfigChangeWithoutNoop,
+                !self.own_term_committed(),
+            ),
+        ];
         let entry = Entry {
             term: self.current_term(),
             payload: Payload::Config(Rc::new(next)),
         };
         let index = self.append_to_log(entry, out);
+        // Only these switches let a change through here (thesis §4.1).
+        let switches = self.config.unsafe_switches;
+        let steps = steps
+            .into_iter()
+            .filter(|&(s, broken)| broken && switches.is_on(s));
+        for (switch, _) in steps {
+            out.unsafe_steps.push(UnsafeStep {
+                switch,
+                peer: None,
+                index: Some(index),
+            });
+        }
         self.start_catch_up(now);
         self.send_append_to_all(out);
         index

@@ -49,7 +49,7 @@ pub use membership::Membership;
 pub use membership_change::{ChangeRefused, ConfigChange};
 pub use message::{ConflictHint, Envelope, Message};
 pub use node::{PersistentState, RaftNode, Role};
-pub use output::{Applied, HardState, LogChange, Output};
+pub use output::{Applied, HardState, LogChange, Output, UnsafeStep};
 pub use progress::Progress;
 pub use read_index::{ReadPath, ServedBy};
 pub use rng::Rng;

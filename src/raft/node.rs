@@ -17,7 +17,7 @@ use super::log::{Entry, RaftLog};
 use super::membership::Membership;
 use super::membership_change::CatchUp;
 use super::message::{Envelope, Message};
-use super::output::{LogChange, Output};
+use super::output::{LogChange, Output, UnsafeStep};
 use super::progress::Progress;
 use super::read_index::{ReadPath, Reads};
 use super::replication::AppendRequest;
@@ -137,6 +137,10 @@ pub struct RaftNode {
     /// Follower only: the chunks of a snapshot received so far (Figure 13).
     pub(super) incoming: Option<Incoming>,
     pub(super) rng: Rng,
+    /// The vote its storage held that a restart forgot, only with the
+    /// unsafe `ForgetVoteOnRestart` switch, until
+    /// [`RaftNode::report_restart`] reports it.
+    forgotten_vote: Option<NodeId>,
 }
 
 impl RaftNode {
@@ -155,11 +159,12 @@ impl RaftNode {
         rng: Rng,
         now: Time,
     ) -> Self {
+        let mut forgotten_vote = None;
         if config
             .unsafe_switches
             .is_on(UnsafeSwitch::ForgetVoteOnRestart)
         {
-            persistent.voted_for = None;
+            forgotten_vote = persistent.voted_for.take();
         }
         // A snapshot's entries are committed, and its state machine has
         // applied them (thesis §5.1).
@@ -193,6 +198,7 @@ impl RaftNode {
             joint_plan: None,
             incoming: None,
             rng,
+            forgotten_vote,
         };
         node.refresh_membership();
         node.reset_election_deadline(now);
@@ -204,6 +210,20 @@ impl RaftNode {
             node.leader_contact = Some(now);
         }
         node
+    }
+
+    /// What the restart that made this node did only because of an unsafe
+    /// switch: a vote its storage held and it forgot (Figure 2's votedFor
+    /// is persistent state). Reported once, into the first output after
+    /// the restart; a caller that wants to know calls it then.
+    pub fn report_restart(&mut self, out: &mut Output) {
+        if let Some(candidate) = self.forgotten_vote.take() {
+            out.unsafe_steps.push(UnsafeStep {
+                switch: UnsafeSwitch::ForgetVoteOnRestart,
+                peer: Some(candidate),
+                index: None,
+            });
+        }
     }
 
     /// Crash: keep only what was persisted.

@@ -38,6 +38,7 @@ use super::log::Entry;
 use super::message::Envelope;
 use super::snapshot::Snapshot;
 use super::types::{LogIndex, NodeId, Term};
+use super::unsafe_switches::UnsafeSwitch;
 
 /// The part of the persistent state that is not the log: the current term
 /// and the vote in it (etcd's `HardState`, Figure 2's currentTerm and
@@ -114,6 +115,35 @@ pub struct Applied {
     pub result: Option<OpResult>,
 }
 
+/// A decision a server made only because an unsafe switch is on: the rule
+/// the switch breaks would have decided otherwise here. The server acts as
+/// it always did with the switch; this only says so, for observers (the
+/// simulator traces it as `unsafe_step`, and the page marks the moment a
+/// broken rule first mattered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnsafeStep {
+    /// The switch that made the difference.
+    pub switch: UnsafeSwitch,
+    /// The other server involved, where there is one: the candidate voted
+    /// for, the leader whose stale AppendEntries truncated the log.
+    pub peer: Option<NodeId>,
+    /// The log index involved, where there is one: the entry committed by
+    /// counting, the first entry deleted, the read index served, the last
+    /// index snapshotted.
+    pub index: Option<LogIndex>,
+}
+
+impl UnsafeStep {
+    /// A step of `switch` with neither a peer nor an index.
+    pub fn of(switch: UnsafeSwitch) -> Self {
+        UnsafeStep {
+            switch,
+            peer: None,
+            index: None,
+        }
+    }
+}
+
 /// Everything one input produced. The caller clears it between inputs (or
 /// reuses it to avoid allocation). The order in which to act on it is the
 /// module's contract above.
@@ -139,6 +169,9 @@ pub struct Output {
     pub replies: Vec<ClientReply>,
     /// Committed entries the state machine applied, in log order.
     pub applied: Vec<Applied>,
+    /// Decisions taken only because an unsafe switch is on, in order
+    /// (always empty with every switch off).
+    pub unsafe_steps: Vec<UnsafeStep>,
 }
 
 impl Output {
@@ -151,6 +184,7 @@ impl Output {
         self.snapshot = None;
         self.replies.clear();
         self.applied.clear();
+        self.unsafe_steps.clear();
     }
 
     /// Whether anything must be written to stable storage (etcd's

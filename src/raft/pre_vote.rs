@@ -13,7 +13,7 @@
 
 use super::message::Message;
 use super::node::{RaftNode, Role};
-use super::output::Output;
+use super::output::{Output, UnsafeStep};
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
 
@@ -32,6 +32,8 @@ impl RaftNode {
             // leader (§5.1) exactly as without PreVote.
             self.persistent.current_term += 1;
             self.persistent.voted_for = None;
+            out.unsafe_steps
+                .push(UnsafeStep::of(UnsafeSwitch::PreVoteRaisesTerm));
         }
         self.stand(now, Role::PreCandidate);
         if self.is_quorum(&self.votes) {

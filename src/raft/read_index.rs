@@ -21,7 +21,7 @@ use super::client::{ClientReply, ReplyOutcome};
 use super::command::Key;
 use super::message::Message;
 use super::node::{RaftNode, Role};
-use super::output::Output;
+use super::output::{Output, UnsafeStep};
 use super::types::{ClientId, LogIndex, NodeId, RequestId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
 use serde::{Deserialize, Serialize};
@@ -214,6 +214,14 @@ impl RaftNode {
         out: &mut Output,
     ) {
         let index = self.read_index_now();
+        if index.is_some() && !self.own_term_committed() {
+            // Only `ReadIndexWithoutNoop` gives this read an index now.
+            out.unsafe_steps.push(UnsafeStep {
+                switch: UnsafeSwitch::ReadIndexWithoutNoop,
+                peer: None,
+                index,
+            });
+        }
         let round = self.send_read_round(now, out);
         self.reads.waiting.push(LeaderRead {
             client,

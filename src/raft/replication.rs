@@ -3,7 +3,7 @@
 use super::log::Entry;
 use super::message::{ConflictHint, Message};
 use super::node::{RaftNode, Role};
-use super::output::{Applied, LogChange, Output};
+use super::output::{Applied, LogChange, Output, UnsafeStep};
 use super::progress::Progress;
 use super::types::{LogIndex, NodeId, Term, Time};
 use super::unsafe_switches::UnsafeSwitch;
@@ -148,6 +148,14 @@ impl RaftNode {
             .is_on(UnsafeSwitch::TruncateOnAnyAppend)
             && self.log().last_index() > prev_log_index
         {
+            if !self.same_log_after_merge(prev_log_index, &entries) {
+                // Rules 3 and 4 would have kept an entry this deletes.
+                out.unsafe_steps.push(UnsafeStep {
+                    switch: UnsafeSwitch::TruncateOnAnyAppend,
+                    peer: self.leader_hint,
+                    index: Some(prev_log_index + 1),
+                });
+            }
             self.truncate_log(prev_log_index + 1, out);
         }
         for (offset, entry) in entries.into_iter().enumerate() {
@@ -159,6 +167,20 @@ impl RaftNode {
             }
             self.append_to_log(entry, out);
         }
+    }
+
+    /// Whether rules 3 and 4 leave the log as truncating after
+    /// `prev_log_index` and appending `entries` would: the entries reach
+    /// the log's end, or conflict with it somewhere (rule 3 then deletes
+    /// the rest). Otherwise rule 3 keeps entries past them, which the
+    /// unsafe `TruncateOnAnyAppend` deletes.
+    fn same_log_after_merge(&self, prev_log_index: LogIndex, entries: &[Entry]) -> bool {
+        let covered = prev_log_index + entries.len() as LogIndex >= self.log().last_index();
+        let conflict = entries.iter().enumerate().any(|(offset, entry)| {
+            let index = prev_log_index + 1 + offset as LogIndex;
+            self.log().term_at(index).is_some_and(|t| t != entry.term)
+        });
+        covered || conflict
     }
 
     /// Delete entries from `from` on. Client requests waiting on them stay
@@ -291,6 +313,14 @@ impl RaftNode {
                 .unsafe_switches
                 .is_on(UnsafeSwitch::CommitOldTerms)
         {
+            if !own_term {
+                // Only `CommitOldTerms` commits this by counting (§5.4.2).
+                out.unsafe_steps.push(UnsafeStep {
+                    switch: UnsafeSwitch::CommitOldTerms,
+                    peer: None,
+                    index: Some(majority_index),
+                });
+            }
             self.commit_index = majority_index;
             self.apply_committed(out);
             self.change_committed(now, out);

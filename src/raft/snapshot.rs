@@ -15,7 +15,7 @@ use super::command::{OpResult, Payload};
 use super::log::Entry;
 use super::membership::Membership;
 use super::node::RaftNode;
-use super::output::{LogChange, Output};
+use super::output::{LogChange, Output, UnsafeStep};
 use super::shared_vec::SharedVec;
 use super::state_machine::KvStore;
 use super::types::{ClientId, LogIndex, RequestId, Term};
@@ -120,6 +120,11 @@ impl RaftNode {
             return;
         }
         if unsafe_all && through > self.commit_index {
+            out.unsafe_steps.push(UnsafeStep {
+                switch: UnsafeSwitch::SnapshotUncommitted,
+                peer: None,
+                index: Some(through),
+            });
             self.commit_index = through;
             self.apply_entries(out);
         }

@@ -133,6 +133,24 @@ impl UnsafeSwitch {
         }
     }
 
+    /// Where the rule it breaks is stated: the paper's section or figure,
+    /// or the thesis's section.
+    pub fn rule_source(self) -> &'static str {
+        match self {
+            UnsafeSwitch::CommitOldTerms => "paper §5.4.2, Figure 8",
+            UnsafeSwitch::VoteWithoutLogCheck => "paper §5.4.1",
+            UnsafeSwitch::ForgetVoteOnRestart => "paper §5.2, Figure 2",
+            UnsafeSwitch::TruncateOnAnyAppend => "paper Figure 2, AppendEntries rule 3",
+            UnsafeSwitch::LocalReads => "paper §8",
+            UnsafeSwitch::ReplyBeforePersist => "paper Figure 2, persistent state",
+            UnsafeSwitch::PreVoteRaisesTerm => "thesis §9.6",
+            UnsafeSwitch::ReadIndexWithoutNoop => "thesis §6.4",
+            UnsafeSwitch::LeaseIgnoresDrift => "thesis §6.4.1",
+            UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::TwoChangesAtOnce => "thesis §4.1",
+            UnsafeSwitch::SnapshotUncommitted => "thesis §5.1",
+        }
+    }
+
     /// The switch with this [`UnsafeSwitch::name`], if there is one.
     pub fn from_name(name: &str) -> Option<UnsafeSwitch> {
         UnsafeSwitch::ALL.into_iter().find(|s| s.name() == name)

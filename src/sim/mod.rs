@@ -9,6 +9,7 @@
 pub mod check;
 pub mod experiment;
 pub mod explore;
+pub mod find;
 pub mod format;
 pub mod world;
 

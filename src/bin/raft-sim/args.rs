@@ -84,6 +84,22 @@ pub enum Command {
     /// Reproduce an experiment of the Raft paper
     #[command(subcommand)]
     Experiment(ExperimentCommand),
+    /// Search seeds for a failure of one unsafe switch, shrink it, and
+    /// write it as a scenario
+    #[command(
+        after_help = FIND_AFTER_HELP,
+        mut_arg("duration", |a| a.default_value("60s").help(
+            "Simulated time per seed, e.g. 60s, 500ms, 2m"
+        )),
+        mut_arg("unsafe_switches", |a| a.required(true).help(
+            "The unsafe switch to find a failure of (exactly one)"
+        )),
+        mut_arg("trace", |a| a.hide(true)),
+        mut_arg("history", |a| a.hide(true)),
+        mut_arg("jobs", |a| a.hide(true)),
+        mut_arg("lin_budget", |a| a.hide(true)),
+    )]
+    FindFailure(FindArgs),
 }
 
 /// The experiments `raft-sim experiment` runs.
@@ -141,6 +157,36 @@ impl FigureLines {
             FigureLines::All => election_downtime::all_lines(),
         }
     }
+}
+
+const FIND_AFTER_HELP: &str = "\
+Turns on what the switch needs to show (the nemesis of --faults all unless
+--faults partial, and e.g. --disk-faults for reply-before-persist; see the
+README's \"Finding a failure\"), sweeps seeds from --seed on, turns the first
+failing run into a scenario with the nemesis's faults as explicit actions,
+shrinks it, and writes it to --out; `raft-sim run --scenario FILE` replays it
+to the same violation.
+Exit status: 0 when a failure was found; 1 when none was within --max-seeds;
+2 on bad arguments.";
+
+#[derive(Args)]
+pub struct FindArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Seeds to try before giving up
+    #[arg(long, value_name = "N", default_value = "1000", value_parser = positive_number,
+          allow_negative_numbers = true)]
+    pub max_seeds: u64,
+    /// Simulator events the shrinking may spend, in all
+    #[arg(long, value_name = "EVENTS", default_value = "50000000", value_parser = whole_number::<u64>,
+          allow_negative_numbers = true)]
+    pub shrink_events: u64,
+    /// Write the shrunk scenario here, as JSON (docs/scenario-format.md)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<String>,
+    /// Write the failure report here, as JSON (what the page narrates)
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<String>,
 }
 
 #[derive(Args)]
@@ -347,6 +393,7 @@ pub enum Job {
     Bench(Options),
     Explore(crate::explore::ExploreArgs),
     ElectionDowntime(ExperimentOptions),
+    FindFailure(Options, FindOptions),
 }
 
 /// The parsed options of `experiment election-downtime`.
@@ -354,6 +401,15 @@ pub struct ExperimentOptions {
     pub config: ExperimentConfig,
     pub csv: Option<String>,
     pub jobs: usize,
+}
+
+/// What `find-failure` adds to the options of a run.
+pub struct FindOptions {
+    pub switch: UnsafeSwitch,
+    pub max_seeds: u64,
+    pub shrink_events: u64,
+    pub out: Option<String>,
+    pub report: Option<String>,
 }
 
 /// The parsed options of a command, with the configuration they give.
@@ -386,12 +442,13 @@ pub fn parse() -> Job {
         }
         Command::Sweep(args) => Job::Sweep(options(args.common, false), args.seeds),
         Command::Bench(common) => Job::Bench(options(common, true)),
+        Command::FindFailure(args) => find_failure(args),
         Command::Explore(args) => return Job::Explore(args),
         Command::Experiment(ExperimentCommand::ElectionDowntime(args)) => {
             return Job::ElectionDowntime(experiment_options(args));
         }
     };
-    let (Job::Run(o) | Job::Sweep(o, _) | Job::Bench(o)) = &job else {
+    let (Job::Run(o) | Job::Sweep(o, _) | Job::Bench(o) | Job::FindFailure(o, _)) = &job else {
         unreachable!("returned above");
     };
     if let Err(message) = o.config.validate() {
@@ -400,6 +457,38 @@ pub fn parse() -> Job {
             .exit();
     }
     job
+}
+
+/// `find-failure`: exactly one switch, taken out of the configuration
+/// (the search turns it on, with what it needs).
+fn find_failure(args: FindArgs) -> Job {
+    let switches: Vec<UnsafeSwitch> = args.common.unsafe_switches.iter().map(|s| s.0).collect();
+    let [switch] = switches[..] else {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "find-failure looks for a failure of one unsafe switch at a time, got {}: {}",
+                    switches.len(),
+                    switches
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .exit();
+    };
+    let find = FindOptions {
+        switch,
+        max_seeds: args.max_seeds,
+        shrink_events: args.shrink_events,
+        out: args.out,
+        report: args.report,
+    };
+    let mut options = options(args.common, false);
+    options.config.unsafe_switches = Default::default();
+    Job::FindFailure(options, find)
 }
 
 fn options(c: Common, bench: bool) -> Options {

@@ -4,6 +4,7 @@
 mod args;
 mod experiment;
 mod explore;
+mod find;
 mod summary;
 
 use args::{Job, Options};
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
         Job::Bench(options) => bench(options),
         Job::Explore(args) => explore::explore(args),
         Job::ElectionDowntime(options) => experiment::election_downtime(options),
+        Job::FindFailure(options, find) => find::find_failure(options, find),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -14,7 +14,7 @@ mod json;
 
 pub use json::to_json_line;
 
-use crate::raft::{LogIndex, NodeId, Op, Payload, Term, Time};
+use crate::raft::{LogIndex, NodeId, Op, Payload, Term, Time, UnsafeSwitch};
 use crate::sim::history::Outcome;
 use crate::sim::network::{DropReason, Endpoint};
 use crate::sim::node_status::NodeStatus;
@@ -128,6 +128,21 @@ pub enum TraceEvent {
         /// Installed from the leader (InstallSnapshot), or taken itself.
         installed: bool,
     },
+    /// A server decided something only because an unsafe switch is on
+    /// (`raft::UnsafeStep`): the rule the switch breaks would have decided
+    /// otherwise. A note on why, not a thing that happened: it is kept when
+    /// recording but left out of the hash, so turning the notes on changed
+    /// no trace hash.
+    UnsafeStep {
+        /// The server.
+        node: NodeId,
+        /// The switch that made the difference.
+        switch: UnsafeSwitch,
+        /// The other server involved, if any.
+        peer: Option<NodeId>,
+        /// The log index involved, if any.
+        index: Option<LogIndex>,
+    },
     /// An invariant was violated.
     Violation {
         /// The invariant's name, as
@@ -185,9 +200,22 @@ impl Trace {
     /// Traces `event` at time `t`: folds both into the hash, and keeps them when
     /// recording.
     pub fn record(&mut self, t: Time, event: TraceEvent) {
+        if let TraceEvent::UnsafeStep { .. } = event {
+            return self.note(t, event);
+        }
         self.events += 1;
         self.hash.u64(t);
         hash::fold(&mut self.hash, &event);
+        if let Some(recorded) = &mut self.recorded {
+            recorded.push((t, event));
+        }
+    }
+}
+
+impl Trace {
+    /// Keeps a note (`TraceEvent::UnsafeStep`) when recording, without
+    /// hashing or counting it.
+    fn note(&mut self, t: Time, event: TraceEvent) {
         if let Some(recorded) = &mut self.recorded {
             recorded.push((t, event));
         }

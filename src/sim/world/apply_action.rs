@@ -260,6 +260,9 @@ impl Simulation {
         server.timer_at = None;
         self.checker
             .observe_restart(&self.servers[id as usize - 1].node);
+        let mut out = self.take_out();
+        self.server_mut(id).node.report_restart(&mut out);
+        self.put_out(out);
         self.after_input(id);
     }
 

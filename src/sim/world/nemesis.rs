@@ -55,6 +55,13 @@ pub struct NemesisConfig {
     /// The share of strikes, 0..=1, that add a server or remove a random
     /// one, the leader included (thesis §4.2). 0 by default.
     pub membership_changes: f64,
+    /// Make the run replayable from a scenario without the nemesis: each
+    /// fault runs after every other event of its microsecond, as a
+    /// scheduled action does, and every action the nemesis takes is logged
+    /// with its time ([`Nemesis::taken`]). Off by default (and in every
+    /// sweep), where faults keep their place among the events: the order
+    /// every pinned trace hash was taken with.
+    pub replayable: bool,
 }
 
 impl Default for NemesisConfig {
@@ -67,6 +74,7 @@ impl Default for NemesisConfig {
             transfers: 0.0,
             clock_changes: 0.0,
             membership_changes: 0.0,
+            replayable: false,
         }
     }
 }
@@ -90,6 +98,8 @@ pub struct Nemesis {
     membership_rng: Rng,
     /// For the changes asked of a leader just elected: a stream apart.
     election_rng: Rng,
+    /// What it did and when, when `config.replayable`.
+    taken: Vec<(Time, Action)>,
 }
 
 impl Nemesis {
@@ -107,6 +117,21 @@ impl Nemesis {
             clock_rng,
             membership_rng,
             election_rng,
+            taken: Vec::new(),
+        }
+    }
+
+    /// Every action it took so far, with its time, when
+    /// [`NemesisConfig::replayable`]: scheduled at those times in a run
+    /// without the nemesis, they replay the run exactly.
+    pub fn taken(&self) -> &[(Time, Action)] {
+        &self.taken
+    }
+
+    /// Logs `action`, taken at `now`, when the run is replayable.
+    pub(super) fn log(&mut self, now: Time, action: &Action) {
+        if self.config.replayable {
+            self.taken.push((now, action.clone()));
         }
     }
 

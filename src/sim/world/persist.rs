@@ -80,7 +80,7 @@ impl Simulation {
     /// another crash) and the fault phase is not over.
     pub(super) fn crash_during_write(&mut self, id: NodeId) {
         if self.nemesis.config.enabled && self.server_mut(id).disk.unsynced_writes() > 0 {
-            let _ = self.act(crate::sim::action::Action::Restart(id));
+            self.act_for_nemesis(crate::sim::action::Action::Restart(id));
         }
     }
 

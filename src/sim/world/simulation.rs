@@ -489,9 +489,15 @@ impl Simulation {
     pub fn schedule(&mut self, at: Time, action: Action) -> Result<(), String> {
         if let Err(e) = self.validate_action(&action) {
             // It may name a server that an earlier scheduled action adds.
-            let adds = self.scheduled.iter();
-            let adds = adds.filter(|(_, a)| a == &Some(Action::AddServer)).count();
-            self.validate_action_among(&action, self.server_count() + adds as u64)
+            // (or a replacement adds).
+            let adds: u64 = (self.scheduled.iter())
+                .map(|(_, a)| match a {
+                    Some(Action::AddServer) => 1,
+                    Some(Action::ReplaceServers { add, .. }) => *add,
+                    _ => 0,
+                })
+                .sum();
+            self.validate_action_among(&action, self.server_count() + adds)
                 .map_err(|_| e)?;
         }
         let key = self.seq;
@@ -503,7 +509,12 @@ impl Simulation {
 
     pub(super) fn push(&mut self, at: Time, kind: EventKind) {
         self.seq += 1;
-        let class = matches!(kind, EventKind::Scheduled(_)) as u8;
+        let fault = matches!(
+            kind,
+            EventKind::Nemesis | EventKind::CrashDuringWrite(_) | EventKind::ChangeAfterElection
+        );
+        let replayable = fault && self.nemesis.config.replayable;
+        let class = (matches!(kind, EventKind::Scheduled(_)) || replayable) as u8;
         self.queue.push(Reverse(Queued {
             at,
             class,
@@ -604,6 +615,15 @@ impl Simulation {
             if let Some(at) = self.nemesis.change_after_election(now) {
                 self.push(at, EventKind::ChangeAfterElection);
             }
+        }
+        for step in out.unsafe_steps.drain(..) {
+            let event = TraceEvent::UnsafeStep {
+                node: id,
+                switch: step.switch,
+                peer: step.peer,
+                index: step.index,
+            };
+            self.trace.record(now, event);
         }
         for v in violations {
             let event = TraceEvent::Violation {
@@ -937,7 +957,7 @@ impl Simulation {
             return;
         }
         let action = self.with_cluster_view(|nemesis, view| nemesis.next_action(view));
-        let _ = self.act(action);
+        self.act_for_nemesis(action);
         let next = self.nemesis.next_interval();
         self.push(self.now + next, EventKind::Nemesis);
     }
@@ -949,7 +969,22 @@ impl Simulation {
             return;
         }
         let action = self.with_cluster_view(|nemesis, view| nemesis.election_change(view));
-        let _ = self.act(action);
+        self.act_for_nemesis(action);
+    }
+
+    /// Does the nemesis's `action`, and logs it if it took effect (a
+    /// refused action changes nothing, and is refused again in a replay).
+    pub(super) fn act_for_nemesis(&mut self, action: Action) {
+        if !self.nemesis.config.replayable {
+            let _ = self.act(action);
+        } else if self.act(action.clone()).is_ok() {
+            self.nemesis.log(self.now, &action);
+        }
+    }
+
+    /// The nemesis, and what it did when its run is replayable.
+    pub fn nemesis(&self) -> &Nemesis {
+        &self.nemesis
     }
 
     /// What the nemesis sees of the cluster, handed to `pick` with the

@@ -40,10 +40,11 @@ impl InvariantChecker {
                     "committed index {known} differs from what node {} committed",
                     c.by
                 );
-                self.report(
+                self.report_at(
                     Invariant::CommittedEntriesStable,
                     now,
                     vec![id, c.by],
+                    (None, Some(known)),
                     detail,
                 );
             }
@@ -76,10 +77,12 @@ impl InvariantChecker {
                 "leader lacks index {index} (term {}) committed in term {}",
                 c.term, c.in_term
             );
-            self.report(
+            let term = self.servers.get(&leader).and_then(|s| s.leader_of);
+            self.report_at(
                 Invariant::LeaderCompleteness,
                 now,
                 vec![leader, c.by],
+                (term, Some(index)),
                 detail,
             );
         }
@@ -113,7 +116,9 @@ impl InvariantChecker {
                         "applied {} (term {}) at index {}, where node {} committed term {}",
                         a.entry.payload, a.entry.term, a.index, c.by, c.term
                     );
-                    self.report(Invariant::StateMachineSafety, now, vec![id, c.by], detail);
+                    let at = (None, Some(a.index));
+                    let nodes = vec![id, c.by];
+                    self.report_at(Invariant::StateMachineSafety, now, nodes, at, detail);
                 }
                 None => {
                     let detail = format!("applied index {} that no server has committed", a.index);

@@ -1,7 +1,7 @@
 //! What the checker holds the cluster to: the [`Invariant`]s, and what a
 //! broken one looks like ([`Violation`]).
 
-use crate::raft::{NodeId, Time};
+use crate::raft::{LogIndex, NodeId, Term, Time};
 use std::fmt;
 
 /// A property the checker holds the cluster to. The first five are the
@@ -111,6 +111,13 @@ pub struct Violation {
     pub nodes: Vec<NodeId>,
     /// What exactly, in words, for people.
     pub detail: String,
+    /// The term the violation is about, where the checker knows one: the
+    /// term with two leaders, the term of a double vote, the term of the
+    /// leader lacking a committed entry, the lease's term.
+    pub term: Option<Term>,
+    /// The log index it is about, where there is one: the committed entry
+    /// lost, missing or applied differently.
+    pub index: Option<LogIndex>,
 }
 
 impl fmt::Display for Violation {
@@ -152,6 +159,8 @@ mod tests {
             t: 0,
             nodes: vec![1],
             detail: String::new(),
+            term: None,
+            index: None,
         };
         let found = [
             v(Invariant::ALL[2]),

@@ -37,7 +37,14 @@ impl InvariantChecker {
         let first = *self.leaders.get_or_insert_with(term, || id);
         if first != id {
             let detail = format!("two leaders in term {term}");
-            self.report(Invariant::ElectionSafety, now, vec![first, id], detail);
+            let nodes = vec![first, id];
+            self.report_at(
+                Invariant::ElectionSafety,
+                now,
+                nodes,
+                (Some(term), None),
+                detail,
+            );
         }
         if view.leader_of == Some(term) {
             return;
@@ -56,7 +63,9 @@ impl InvariantChecker {
                     "leader of term {term} lacks index {index} (term {}) committed in term {}",
                     c.term, c.in_term
                 );
-                self.report(Invariant::LeaderCompleteness, now, vec![id, c.by], detail);
+                let at = (Some(term), Some(index));
+                let nodes = vec![id, c.by];
+                self.report_at(Invariant::LeaderCompleteness, now, nodes, at, detail);
             }
         }
     }
@@ -93,7 +102,13 @@ impl InvariantChecker {
                 read.request
             );
             let nodes = vec![node.id(), leader];
-            self.report(Invariant::LeaseExclusive, now, nodes, detail);
+            self.report_at(
+                Invariant::LeaseExclusive,
+                now,
+                nodes,
+                (Some(later), None),
+                detail,
+            );
         }
     }
 
@@ -106,10 +121,11 @@ impl InvariantChecker {
             let detail = format!(
                 "node {voter} voted for node {first} and then for node {candidate} in term {term}"
             );
-            self.report(
+            self.report_at(
                 Invariant::OneVotePerTerm,
                 now,
                 vec![voter, first, candidate],
+                (Some(term), None),
                 detail,
             );
         }

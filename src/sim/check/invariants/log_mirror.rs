@@ -161,10 +161,11 @@ impl InvariantChecker {
                 "deleted index {index} (term {}), committed by node {}",
                 committed.term, committed.by
             );
-            self.report(
+            self.report_at(
                 Invariant::CommittedEntriesStable,
                 now,
                 vec![id, committed.by],
+                (None, Some(index)),
                 detail,
             );
         }

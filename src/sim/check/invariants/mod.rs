@@ -181,12 +181,26 @@ impl InvariantChecker {
     }
 
     fn report(&mut self, invariant: Invariant, t: Time, nodes: Vec<NodeId>, detail: String) {
+        self.report_at(invariant, t, nodes, (None, None), detail);
+    }
+
+    /// As `report`, with the (term, index) the violation is about.
+    fn report_at(
+        &mut self,
+        invariant: Invariant,
+        t: Time,
+        nodes: Vec<NodeId>,
+        (term, index): (Option<Term>, Option<LogIndex>),
+        detail: String,
+    ) {
         if self.violations.len() < MAX_KEPT_VIOLATIONS {
             self.violations.push(Violation {
                 invariant,
                 t,
                 nodes,
                 detail,
+                term,
+                index,
             });
         } else {
             self.dropped += 1;

@@ -142,6 +142,18 @@ impl TraceEvent {
                 let how = if *installed { "installed" } else { "taken" };
                 v.field("how", Text(how));
             }
+            TraceEvent::UnsafeStep {
+                node,
+                switch,
+                peer,
+                index,
+            } => {
+                v.field("kind", Kind(12, "unsafe_step"));
+                v.field("node", Int(*node));
+                v.field("switch", Text(switch.name()));
+                v.field("peer", OptInt(*peer));
+                v.field("index", OptInt(*index));
+            }
             TraceEvent::Violation {
                 invariant,
                 nodes,

@@ -1,0 +1,100 @@
+//! What each unsafe switch needs before it can show: the settings under
+//! which its broken rule is ever consulted, on top of the user's own.
+
+use crate::raft::{ReadPath, UnsafeSwitch, UnsafeSwitches};
+use crate::sim::config::SimConfig;
+
+/// A clock drift bound wide enough for `lease-ignores-drift` to show in a
+/// few hundred seeds (30%, as `tests/unsafe_switches.rs` uses).
+const LEASE_DRIFT_PPM: u64 = 300_000;
+/// The nemesis's share of strikes that change a clock or the membership,
+/// as `raft-sim --clock-drift` and `--membership` set them.
+const CHANGE_SHARE: f64 = 0.1;
+/// The snapshot threshold of `raft-sim --snapshots 8` sweeps.
+const SNAPSHOT_EVERY: u64 = 8;
+
+/// `config` with what `switch` needs to show turned on, and `switch` as
+/// the only unsafe switch. Everything else the user set is kept:
+/// * every switch: the nemesis of `--faults all` (unless a nemesis is on
+///   already), at least one client, and the clients of a scenario (bound
+///   clients cannot be written in one, so they are unbound);
+/// * `reply-before-persist`: disks that lose unsynced writes
+///   (`--disk-faults`, Figure 2's "stable storage" made fallible);
+/// * `prevote-raises-term`: PreVote (thesis §9.6);
+/// * `read-index-without-noop`: ReadIndex reads, unless already by lease
+///   (thesis §6.4);
+/// * `lease-ignores-drift`: lease reads, CheckQuorum, clocks that drift
+///   within 30% and a nemesis that moves them (thesis §6.4.1);
+/// * `config-change-without-noop`, `two-changes-at-once`: a nemesis that
+///   changes the membership (thesis §4.1);
+/// * `snapshot-uncommitted`: a snapshot every 8 entries (thesis §5.1).
+pub fn settings_for(switch: UnsafeSwitch, mut config: SimConfig) -> SimConfig {
+    if !config.nemesis.enabled {
+        config = config.with_all_faults();
+    }
+    config.unsafe_switches = UnsafeSwitches::none().with(switch);
+    config.workload.clients = config.workload.clients.max(1);
+    config.workload.bound = false;
+    config.record_trace = false;
+    match switch {
+        UnsafeSwitch::ReplyBeforePersist if config.disk.is_synchronous() => {
+            config = config.with_disk_faults();
+        }
+        UnsafeSwitch::PreVoteRaisesTerm => config.raft.pre_vote = true,
+        UnsafeSwitch::ReadIndexWithoutNoop if config.reads.path != ReadPath::Lease => {
+            config.reads.path = ReadPath::ReadIndex;
+        }
+        UnsafeSwitch::LeaseIgnoresDrift => {
+            config.reads.path = ReadPath::Lease;
+            config.raft.check_quorum = true;
+            config.reads.clock_drift_ppm = config.reads.clock_drift_ppm.max(LEASE_DRIFT_PPM);
+            config.nemesis.clock_changes = config.nemesis.clock_changes.max(CHANGE_SHARE);
+        }
+        UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::TwoChangesAtOnce => {
+            let share = &mut config.nemesis.membership_changes;
+            *share = share.max(CHANGE_SHARE);
+        }
+        UnsafeSwitch::SnapshotUncommitted => {
+            config.snapshot_threshold = config.snapshot_threshold.or(Some(SNAPSHOT_EVERY));
+        }
+        _ => {}
+    }
+    config
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_switch_gets_what_it_needs_and_keeps_the_rest() {
+        let mut mine = SimConfig {
+            nodes: 7,
+            ..SimConfig::default()
+        };
+        mine.workload.rate = 25.0;
+        for switch in UnsafeSwitch::ALL {
+            let c = settings_for(switch, mine.clone());
+            assert_eq!(c.nodes, 7, "{}", switch.name());
+            assert_eq!(c.workload.rate, 25.0);
+            assert!(c.nemesis.enabled);
+            assert!(c.unsafe_switches.enabled().eq([switch]));
+            assert_eq!(c.validate(), Ok(()));
+        }
+        let c = |s| settings_for(s, mine.clone());
+        assert!(!c(UnsafeSwitch::ReplyBeforePersist).disk.is_synchronous());
+        assert!(c(UnsafeSwitch::PreVoteRaisesTerm).raft.pre_vote);
+        let read_index = c(UnsafeSwitch::ReadIndexWithoutNoop).reads.path;
+        assert_eq!(read_index, ReadPath::ReadIndex);
+        let lease = c(UnsafeSwitch::LeaseIgnoresDrift);
+        assert_eq!(lease.reads.path, ReadPath::Lease);
+        assert!(lease.raft.check_quorum && lease.reads.clock_drift_ppm > 0);
+        let change = c(UnsafeSwitch::TwoChangesAtOnce).nemesis.membership_changes;
+        assert!(change > 0.0);
+        assert_eq!(
+            c(UnsafeSwitch::SnapshotUncommitted).snapshot_threshold,
+            Some(8)
+        );
+        assert!(c(UnsafeSwitch::CommitOldTerms).disk.is_synchronous());
+    }
+}

@@ -18,6 +18,7 @@ fn elections_only(depth: u32) -> Bounds {
         restarts: 0,
         requests: 0,
         duplicates: 0,
+        drops: 0,
         ..Bounds::default()
     }
 }
@@ -61,11 +62,14 @@ fn vote_without_log_check_breaks_leader_completeness_in_eight_steps_at_the_fewes
 
 #[test]
 fn the_safe_core_explores_the_same_bounds_without_a_violation() {
-    let mut explorer = Explorer::new(
-        elections_only(8),
-        explorer_config(&elections_only(8), UnsafeSwitches::none()),
-    )
-    .unwrap();
+    // The default bounds (a crash, a request, a duplicate and a loss
+    // along each path), to depth 8.
+    let bounds = Bounds {
+        depth: 8,
+        ..Bounds::default()
+    };
+    let mut explorer =
+        Explorer::new(bounds, explorer_config(&bounds, UnsafeSwitches::none())).unwrap();
     let progress = explorer.run();
     assert!(explorer.counterexample().is_none());
     assert!(progress.finished);
@@ -126,7 +130,7 @@ fn local_reads_return_a_stale_value_that_linearizability_catches() {
 
 #[test]
 fn a_search_in_slices_ends_where_one_run_does() {
-    let bounds = elections_only(6);
+    let bounds = elections_only(8);
     let config = explorer_config(&bounds, UnsafeSwitches::none());
     let mut whole = Explorer::new(bounds, config.clone()).unwrap();
     let at_once = whole.run();

@@ -27,7 +27,7 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "L", default_value = "3")]
     pub max_log: u64,
     /// A state with more messages than M in flight is not expanded
-    #[arg(long, value_name = "M", default_value = "6")]
+    #[arg(long, value_name = "M", default_value = "4")]
     pub max_in_flight: usize,
     /// Crashes (each with its reboot) along one path
     #[arg(long, value_name = "K", default_value = "1")]
@@ -38,6 +38,13 @@ pub struct ExploreArgs {
     /// Messages the network may duplicate along one path
     #[arg(long, value_name = "K", default_value = "1")]
     pub duplicates: u32,
+    /// Messages the network may lose along one path
+    #[arg(long, value_name = "K", default_value = "1")]
+    pub drops: u32,
+    /// Every server snapshots once N entries were applied since its last
+    /// snapshot (thesis 5)
+    #[arg(long, value_name = "N")]
+    pub snapshots: Option<u64>,
     /// Turn on a deliberately unsafe switch (repeatable)
     #[arg(long = "unsafe", value_name = "NAME")]
     pub unsafe_switches: Vec<Switch>,
@@ -68,6 +75,7 @@ impl ExploreArgs {
             restarts: self.restarts,
             requests: self.requests,
             duplicates: self.duplicates,
+            drops: self.drops,
         }
     }
 }
@@ -87,6 +95,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
         path: args.reads.path(),
         ..config.reads
     };
+    config.snapshot_threshold = args.snapshots;
     config.validate()?;
     print_bounds(&bounds, switches);
     let mut explorer = Explorer::new(bounds, config)?;
@@ -130,7 +139,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
 fn print_bounds(b: &Bounds, switches: UnsafeSwitches) {
     let names: Vec<&str> = switches.enabled().map(|s| s.name()).collect();
     println!(
-        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} messages in flight, {} crash(es), {} client request(s), {} duplicate(s); unsafe: {}",
+        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} messages in flight, {} crash(es), {} client request(s), {} duplicate(s), {} drop(s); unsafe: {}",
         b.nodes,
         b.depth,
         b.max_term,
@@ -139,6 +148,7 @@ fn print_bounds(b: &Bounds, switches: UnsafeSwitches) {
         b.restarts,
         b.requests,
         b.duplicates,
+        b.drops,
         if names.is_empty() { "none".to_string() } else { names.join(", ") }
     );
 }

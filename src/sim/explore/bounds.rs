@@ -32,6 +32,11 @@ pub struct Bounds {
     pub requests: u32,
     /// Messages the network may duplicate over a path.
     pub duplicates: u32,
+    /// Messages the network may lose over a path. For safety a lost
+    /// message is one never delivered, which every path already allows;
+    /// a loss matters only by making room under `max_in_flight`, so a
+    /// small budget loses nothing the bound would not.
+    pub drops: u32,
 }
 
 impl Default for Bounds {
@@ -41,10 +46,11 @@ impl Default for Bounds {
             depth: 12,
             max_term: 3,
             max_log: 3,
-            max_in_flight: 6,
+            max_in_flight: 4,
             restarts: 1,
             requests: 1,
             duplicates: 1,
+            drops: 1,
         }
     }
 }

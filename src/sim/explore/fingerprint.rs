@@ -52,7 +52,7 @@ impl Fingerprinter {
 
     /// The fingerprint of `sim`'s state with `budget` (what the path used
     /// of its bounds), the same for every renaming of the servers.
-    pub fn fingerprint(&mut self, sim: &Simulation, budget: [u32; 3]) -> u64 {
+    pub fn fingerprint(&mut self, sim: &Simulation, budget: [u32; 4]) -> u64 {
         self.own.clear();
         for s in sim.servers() {
             let part = own_part(&s.node, s.up, &mut self.text);
@@ -73,7 +73,7 @@ impl Fingerprinter {
     }
 
     /// What no renaming changes: the budgets and the clients' operations.
-    fn shared_part(&mut self, sim: &Simulation, budget: [u32; 3]) -> u64 {
+    fn shared_part(&mut self, sim: &Simulation, budget: [u32; 4]) -> u64 {
         self.text.clear();
         let _ = write!(self.text, "{budget:?}");
         for op in sim.history().iter() {
@@ -124,7 +124,7 @@ impl Fingerprinter {
 
 /// The fingerprint of `sim`'s state with `budget`, computed afresh (see
 /// [`Fingerprinter`], which a search keeps).
-pub fn fingerprint(sim: &Simulation, budget: [u32; 3]) -> u64 {
+pub fn fingerprint(sim: &Simulation, budget: [u32; 4]) -> u64 {
     Fingerprinter::new(sim.servers().len() as u64).fingerprint(sim, budget)
 }
 
@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn a_state_and_the_same_state_with_servers_renamed_are_one() {
-        let none = [0; 3];
+        let none = [0; 4];
         let one = fingerprint(&after(&[Action::ForceTimeout(1)]), none);
         let two = fingerprint(&after(&[Action::ForceTimeout(2)]), none);
         assert_eq!(one, two, "n1 or n2 standing for election: one state");
@@ -233,7 +233,7 @@ mod tests {
 
     #[test]
     fn states_that_differ_have_different_fingerprints() {
-        let none = [0; 3];
+        let none = [0; 4];
         let fresh = fingerprint(&after(&[]), none);
         let candidate = fingerprint(&after(&[Action::ForceTimeout(1)]), none);
         assert_ne!(fresh, candidate);
@@ -242,7 +242,7 @@ mod tests {
         let dropped = after(&[Action::ForceTimeout(1), Action::DropMessage(1)]);
         assert_ne!(fingerprint(&sent, none), fingerprint(&dropped, none));
         // Nor with a budget spent.
-        assert_ne!(fingerprint(&sent, none), fingerprint(&sent, [1, 0, 0]));
+        assert_ne!(fingerprint(&sent, none), fingerprint(&sent, [1, 0, 0, 0]));
         // Two servers standing, or one twice over: different.
         let both = after(&[Action::ForceTimeout(1), Action::ForceTimeout(2)]);
         let twice = after(&[Action::ForceTimeout(1), Action::ForceTimeout(1)]);

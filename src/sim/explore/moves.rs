@@ -15,12 +15,14 @@ pub struct Used {
     pub requests: u32,
     /// Messages duplicated.
     pub duplicates: u32,
+    /// Messages dropped.
+    pub drops: u32,
 }
 
 impl Used {
-    /// The three counts, for the fingerprint.
-    pub fn counts(&self) -> [u32; 3] {
-        [self.restarts, self.requests, self.duplicates]
+    /// The counts, for the fingerprint.
+    pub fn counts(&self) -> [u32; 4] {
+        [self.restarts, self.requests, self.duplicates, self.drops]
     }
 
     /// What is used after `action`.
@@ -29,6 +31,7 @@ impl Used {
             Action::Restart(_) => self.restarts += 1,
             Action::ClientRequest { .. } => self.requests += 1,
             Action::DuplicateMessage(_) => self.duplicates += 1,
+            Action::DropMessage(_) => self.drops += 1,
             _ => {}
         }
         self
@@ -51,7 +54,9 @@ pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
             continue;
         }
         all.push(Action::DeliverMessage(m.id));
-        all.push(Action::DropMessage(m.id));
+        if used.drops < bounds.drops {
+            all.push(Action::DropMessage(m.id));
+        }
         if used.duplicates < bounds.duplicates {
             all.push(Action::DuplicateMessage(m.id));
         }
@@ -105,7 +110,7 @@ mod tests {
         let spent = Used {
             restarts: 1,
             requests: 1,
-            duplicates: 0,
+            ..Used::default()
         };
         assert_eq!(moves(&sim, &bounds, spent).len(), 3, "only timeouts left");
     }

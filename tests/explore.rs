@@ -146,3 +146,21 @@ fn a_search_in_slices_ends_where_one_run_does() {
     assert!(slices > 10, "{slices} slices");
     assert_eq!(last, at_once);
 }
+
+#[test]
+fn a_counterexample_travels_in_a_link_of_format_7_with_its_delivery() {
+    use raft_playground::sim::fault_model::Delivery;
+    use raft_playground::sim::link;
+    let explorer = explore(elections_only(8), Some(UnsafeSwitch::VoteWithoutLogCheck));
+    let scenario = explorer.scenario().unwrap();
+    assert_eq!(scenario.faults.delivery, Delivery::ByAction);
+    let bytes = link::to_bytes(&scenario);
+    assert_eq!(bytes[0], link::FORMAT_WITH_DELIVERY);
+    let back = link::from_bytes(&bytes).unwrap();
+    assert_eq!(back, scenario);
+    // Without the delivery setting the same actions replay a different run:
+    // the network delivers by itself and the actions name other messages.
+    let mut by_network = scenario.clone();
+    by_network.faults.delivery = Delivery::Network;
+    assert_ne!(link::to_bytes(&by_network)[0], link::FORMAT_WITH_DELIVERY);
+}

@@ -216,3 +216,34 @@ fn dropping_a_message_in_flight() {
     );
     assert!(sim.act(Action::Stop(9)).unwrap_err().contains("no node 9"));
 }
+
+/// Delivering a message by hand hands it over now, once: its own delivery
+/// event later finds nothing. Duplicating one delivers a copy under a new
+/// id and leaves the original in flight. A heartbeat by hand sends
+/// AppendEntries to every follower at once.
+#[test]
+fn delivering_duplicating_and_heartbeating_by_hand() {
+    let mut sim = cluster(3, 2);
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    run_for(&mut sim, 5 * MILLIS);
+    let first = sim.network().in_flight().next().expect("in flight").clone();
+    let events = sim.events();
+    sim.act(Action::DuplicateMessage(first.id)).unwrap();
+    assert!(sim.network().get(first.id).is_some(), "the original stays");
+    sim.act(Action::DeliverMessage(first.id)).unwrap();
+    assert!(sim.network().get(first.id).is_none(), "delivered now");
+    assert!(sim.act(Action::DeliverMessage(first.id)).is_err(), "once");
+    assert!(sim.act(Action::DuplicateMessage(first.id)).is_err());
+    let before = sim.network().in_flight().count();
+    sim.act(Action::Heartbeat(leader)).unwrap();
+    let sent = sim.network().in_flight().count() - before;
+    assert!(sent >= 2, "AppendEntries to both followers, {sent} sent");
+    let follower = (1..=3).find(|&n| n != leader).unwrap();
+    let before = sim.network().in_flight().count();
+    sim.act(Action::Heartbeat(follower)).unwrap();
+    assert_eq!(sim.network().in_flight().count(), before, "not a leader");
+    // The delivery event of the message delivered by hand does nothing.
+    run_for(&mut sim, 50 * MILLIS);
+    assert!(sim.events() > events);
+    assert_no_violations(&sim);
+}

@@ -102,6 +102,10 @@ pub struct Explorer {
     depth: u32,
     progress: ExploreProgress,
     found: Option<Counterexample>,
+    /// The last state replayed up to its parent, and that parent's path:
+    /// siblings sit side by side in a level, so most replays start here
+    /// and take one step instead of the whole path.
+    parent: Option<(Option<Rc<Step>>, Simulation)>,
 }
 
 impl Explorer {
@@ -138,6 +142,7 @@ impl Explorer {
                 ..ExploreProgress::default()
             },
             found: None,
+            parent: None,
         })
     }
 
@@ -252,14 +257,30 @@ impl Explorer {
 }
 
 impl Explorer {
-    /// The state at the end of `path`, replayed from the start: step `i`
-    /// at `(i + 1) * STEP`, as it was first taken.
-    fn replay(&self, path: &Option<Rc<Step>>) -> Simulation {
-        let mut sim = self.start.clone();
-        for (i, action) in actions_of(path).into_iter().enumerate() {
-            sim.run_until((i as Time + 1) * STEP);
-            sim.act_now(action).expect("it was taken once already");
-        }
+    /// The state at the end of `path`, replayed from the start (step `i`
+    /// at `(i + 1) * STEP`, as it was first taken), or from its parent
+    /// when the state replayed last was a sibling.
+    fn replay(&mut self, path: &Option<Rc<Step>>) -> Simulation {
+        let Some(last) = path else {
+            return self.start.clone();
+        };
+        let before = &last.before;
+        let parent = match self.parent.take() {
+            Some((at, sim)) if same_path(&at, before) => sim,
+            _ => {
+                let mut sim = self.start.clone();
+                for (i, action) in actions_of(before).into_iter().enumerate() {
+                    sim.run_until((i as Time + 1) * STEP);
+                    sim.act_now(action).expect("it was taken once already");
+                }
+                sim
+            }
+        };
+        let mut sim = parent.clone();
+        self.parent = Some((before.clone(), parent));
+        sim.run_until(path_len(path) as Time * STEP);
+        sim.act_now(last.action.clone())
+            .expect("it was taken once already");
         sim
     }
 }
@@ -283,6 +304,20 @@ fn violation(sim: &Simulation) -> Option<(String, String)> {
         )),
         _ => None,
     }
+}
+
+/// Whether two paths are the same one (not merely equal steps).
+fn same_path(a: &Option<Rc<Step>>, b: &Option<Rc<Step>>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+/// How many steps a path has.
+fn path_len(path: &Option<Rc<Step>>) -> usize {
+    std::iter::successors(path.as_deref(), |step| step.before.as_deref()).count()
 }
 
 /// The actions of a path, first to last.

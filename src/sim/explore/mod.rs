@@ -14,7 +14,9 @@
 pub mod bounds;
 pub mod fingerprint;
 pub mod moves;
+pub mod plan;
 pub mod search;
 
 pub use bounds::Bounds;
+pub use plan::{plan, ExplorePlan};
 pub use search::{explorer_config, Counterexample, ExploreProgress, Explorer, STEP};

@@ -33,7 +33,6 @@ pub enum ExplorePlan {
 
 /// The plan for `switch`.
 pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
-    use UnsafeSwitch as U;
     let shows = |bounds: Bounds, steps: u32, edit: fn(&mut SimConfig)| {
         let mut config = explorer_config(&bounds, UnsafeSwitches::none().with(switch));
         edit(&mut config);
@@ -48,11 +47,11 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
         ..Bounds::default()
     };
     match switch {
-        U::VoteWithoutLogCheck => shows(depth(8), 8, |_| {}),
-        U::ForgetVoteOnRestart => shows(depth(2), 2, |_| {}),
-        U::TruncateOnAnyAppend => shows(depth(6), 6, |_| {}),
-        U::PreVoteRaisesTerm => shows(depth(1), 1, |c| c.raft.pre_vote = true),
-        U::LocalReads => shows(
+        UnsafeSwitch::VoteWithoutLogCheck => shows(depth(8), 8, |_| {}),
+        UnsafeSwitch::ForgetVoteOnRestart => shows(depth(2), 2, |_| {}),
+        UnsafeSwitch::TruncateOnAnyAppend => shows(depth(6), 6, |_| {}),
+        UnsafeSwitch::PreVoteRaisesTerm => shows(depth(1), 1, |c| c.raft.pre_vote = true),
+        UnsafeSwitch::LocalReads => shows(
             Bounds {
                 requests: 2,
                 max_term: 1,
@@ -61,22 +60,22 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
             11,
             |c| c.reads.path = ReadPath::Local,
         ),
-        U::CommitOldTerms => ExplorePlan::TooDeep(
+        UnsafeSwitch::CommitOldTerms => ExplorePlan::TooDeep(
             "Figure 8 takes three elections and two client writes: about 18 steps, past what a minute of search reaches",
         ),
-        U::ReadIndexWithoutNoop => ExplorePlan::TooDeep(
+        UnsafeSwitch::ReadIndexWithoutNoop => ExplorePlan::TooDeep(
             "a write committed, a new leader elected, then a read served by it: about 14 steps with two requests",
         ),
-        U::SnapshotUncommitted => ExplorePlan::TooDeep(
+        UnsafeSwitch::SnapshotUncommitted => ExplorePlan::TooDeep(
             "no failure within 12 steps with a snapshot after every entry and two requests",
         ),
-        U::ReplyBeforePersist => ExplorePlan::NotModeled(
+        UnsafeSwitch::ReplyBeforePersist => ExplorePlan::NotModeled(
             "it needs a disk that loses unsynced writes; the explorer's disks are synchronous",
         ),
-        U::LeaseIgnoresDrift => ExplorePlan::NotModeled(
+        UnsafeSwitch::LeaseIgnoresDrift => ExplorePlan::NotModeled(
             "it needs clocks that drift; the explorer's steps have no time between them",
         ),
-        U::ConfigChangeWithoutNoop | U::TwoChangesAtOnce => ExplorePlan::NotModeled(
+        UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::TwoChangesAtOnce => ExplorePlan::NotModeled(
             "membership changes are not among the explorer's moves (and the known failures need 4 servers)",
         ),
     }

@@ -8,7 +8,7 @@
 
 use super::bounds::Bounds;
 use super::search::explorer_config;
-use crate::raft::{ReadPath, UnsafeSwitch, UnsafeSwitches};
+use crate::raft::{UnsafeSwitch, UnsafeSwitches};
 use crate::sim::SimConfig;
 
 /// What the explorer can do for one switch.
@@ -58,7 +58,7 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
                 ..depth(11)
             },
             11,
-            |c| c.reads.path = ReadPath::Local,
+            |_| {},
         ),
         UnsafeSwitch::CommitOldTerms => ExplorePlan::TooDeep(
             "Figure 8 takes three elections and two client writes: about 18 steps, past what a minute of search reaches",

@@ -116,11 +116,9 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
         println!("no violation within these bounds");
         return Ok(true);
     };
-    println!(
-        "violation after {} steps: {}",
-        found.actions.len(),
-        found.detail
-    );
+    let steps = found.actions.len();
+    let plural = if steps == 1 { "" } else { "s" };
+    println!("violation after {steps} step{plural}: {}", found.detail);
     println!("shortest counterexample:");
     for (i, action) in found.actions.iter().enumerate() {
         println!("  {:>2}. {action}", i + 1);

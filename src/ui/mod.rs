@@ -13,6 +13,7 @@ mod perf;
 mod sequence;
 mod share;
 mod tour;
+pub mod worker;
 
 pub use app::{App, AppProps};
 pub use perf::{frame_times, part_renders};

@@ -13,6 +13,7 @@ mod perf;
 mod sequence;
 mod share;
 mod tour;
+mod what_if;
 pub mod worker;
 
 pub use app::{App, AppProps};

@@ -161,7 +161,8 @@ impl WhatIf {
             }
             WorkerReply::NotFound { seeds_tried } => Search::NotFound { seeds_tried },
             WorkerReply::Failed { message } => Search::Failed(message),
-            other => Search::Failed(format!("the worker answered another job: {other:?}")),
+            // Explored, ExperimentDone: not what this panel asked for.
+            _ => Search::Failed("the worker answered another kind of job".into()),
         };
         match next {
             Search::Running { .. } => self.search = next,
@@ -202,7 +203,7 @@ impl WhatIf {
 pub fn narration(report: &FailureReport) -> Vec<String> {
     let ms = |t: u64| format!("{:.3} s", t as f64 / 1e6);
     let mut lines = vec![format!(
-        "Switch {}: {} ({}).",
+        "Switch {}: {} \u{2014} {}.",
         report.switch, report.rule, report.source
     )];
     lines.push(match &report.first_unsafe_step {

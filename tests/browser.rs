@@ -299,8 +299,10 @@ fn worker_messages_cross_as_js_values_unchanged() {
     use raft_playground::ui::worker::to_js;
     use raft_playground::view::worker_protocol::{WorkerJob, WorkerReply};
 
-    let mut config = SimConfig::default();
-    config.seed = (1 << 60) + 7;
+    let config = SimConfig {
+        seed: (1 << 60) + 7,
+        ..SimConfig::default()
+    };
     let scenario = scenario_of(&config, 3_000_000, &[]);
     let mut experiment = Experiment::new(ExperimentConfig {
         trials: 2,

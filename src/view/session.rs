@@ -308,12 +308,22 @@ impl Session {
         }
     }
 
-    /// What a search starts from: the run's settings as it started, with
-    /// the network as it is now; none of its actions.
+    /// What a search starts from: the run's settings as they are now (the
+    /// network, raft options and reads the panels may have changed), none
+    /// of its actions but the snapshot threshold, which a scenario holds
+    /// only as an action at time 0 (`worker_jobs::search_config`).
     fn search_settings(&self) -> Scenario {
+        let sim = &self.playground.sim;
         let mut settings = self.playground.scenario.clone();
-        settings.network = self.playground.sim.network().config;
+        settings.network = sim.network().config;
+        settings.raft = sim.config().raft;
+        settings.reads = sim.config().reads;
         settings.actions.clear();
+        if let Some(every) = sim.config().snapshot_threshold {
+            settings
+                .actions
+                .push((0, Action::SetSnapshots(Some(every))));
+        }
         settings.cursor = None;
         settings.cursor_events = None;
         settings

@@ -64,6 +64,27 @@ fn find_starts_a_worker_with_the_pages_settings_and_the_chosen_switch() {
 }
 
 #[test]
+fn the_search_gets_the_settings_the_panels_changed() {
+    use crate::raft::ReadPath;
+    use crate::sim::Action;
+    use crate::view::worker_jobs::search_config;
+    let mut s = session();
+    let mut raft = s.playground.sim.config().raft;
+    raft.pre_vote = true;
+    s.update(Input::Act(Action::SetRaft(raft)));
+    s.update(Input::Act(Action::SetReads(ReadPath::ReadIndex)));
+    s.update(Input::Act(Action::SetSnapshots(Some(5))));
+    let WorkerJob::FindFailure { settings, .. } = start(&mut s, 0.0) else {
+        panic!()
+    };
+    let config = search_config(&settings);
+    assert!(config.raft.pre_vote);
+    assert_eq!(config.reads.path, ReadPath::ReadIndex);
+    assert_eq!(config.snapshot_threshold, Some(5));
+    assert_eq!(config.nodes, s.playground.scenario.nodes);
+}
+
+#[test]
 fn progress_shows_seeds_and_time_and_cancel_returns_to_idle() {
     let mut s = session();
     start(&mut s, 1000.0);

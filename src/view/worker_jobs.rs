@@ -10,6 +10,7 @@ use crate::sim::experiment::{Experiment, ExperimentConfig};
 use crate::sim::explore::{explorer_config, Bounds, Explorer};
 use crate::sim::find::{FailureKind, FailureReport, FailureSearch, Shrinker};
 use crate::sim::scenario::{unsafe_switches_named, Scenario};
+use crate::sim::{Action, SimConfig};
 
 /// How much one step may do, in each job's own unit. The defaults keep a
 /// step to a few milliseconds natively (README, "Finding a failure"), so
@@ -134,7 +135,8 @@ fn start(job: WorkerJob) -> Result<State, String> {
         } => {
             let switch = UnsafeSwitch::from_name(&switch)
                 .ok_or_else(|| format!("no unsafe switch is named '{switch}'"))?;
-            let search = Box::new(FailureSearch::new(settings.config(), switch, max_seeds)?);
+            let config = search_config(&settings);
+            let search = Box::new(FailureSearch::new(config, switch, max_seeds)?);
             Ok(State::Searching {
                 search,
                 switch,
@@ -147,6 +149,25 @@ fn start(job: WorkerJob) -> Result<State, String> {
         } => explorer(bounds, &unsafe_switches),
         WorkerJob::ElectionDowntime { config } => experiment(config),
     }
+}
+
+/// The configuration a search of `settings` runs: the scenario's own,
+/// with the settings its actions at time 0 make (snapshots, raft options,
+/// reads, drift bound, network); its other actions are not the search's.
+pub fn search_config(settings: &Scenario) -> SimConfig {
+    let mut config = settings.config();
+    let at_start = settings.actions.iter().take_while(|(t, _)| *t == 0);
+    for (_, action) in at_start {
+        match action {
+            Action::SetSnapshots(every) => config.snapshot_threshold = *every,
+            Action::SetRaft(options) => config.raft = *options,
+            Action::SetReads(path) => config.reads.path = *path,
+            Action::SetDriftBound(ppm) => config.reads.clock_drift_ppm = *ppm,
+            Action::SetNetwork(network) => config.network = *network,
+            _ => {}
+        }
+    }
+    config
 }
 
 fn explorer(bounds: Bounds, unsafe_switches: &[String]) -> Result<State, String> {

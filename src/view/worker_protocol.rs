@@ -24,7 +24,9 @@ pub const READY: &str = "ready";
 pub enum WorkerJob {
     /// Search seeds for a failure of one unsafe switch, then shrink it.
     FindFailure {
-        /// The page's settings (nodes, network, raft options, reads...);
+        /// The page's settings (nodes, network, raft options, reads...),
+        /// with a snapshot threshold as an action at time 0 (its other
+        /// actions are ignored: `worker_jobs::search_config`);
         /// `sim::find::settings_for` adds what the switch needs.
         settings: Scenario,
         /// The switch's name (`UnsafeSwitch::name`).

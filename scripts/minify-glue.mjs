@@ -1,11 +1,12 @@
 // Trunk post-build hook, release builds only: minifies wasm-bindgen's JS
-// glue (playground-*.js) with terser. Trunk's own minifier gives up on it
-// ("Failed to minify JS"), and the glue is 50 KB as written: 8.9 KB of
-// gzip, 6.5 KB minified (README, "Bundle"). Trunk has already written the
-// glue's Subresource Integrity hash into index.html, so the hash is
-// written again for the minified file.
+// glue (playground-*.js; and the worker's worker.js, below) with terser.
+// Trunk's own minifier gives up on it ("Failed to minify JS"), and the
+// glue is 50 KB as written: 8.9 KB of gzip, 6.5 KB minified (README,
+// "Bundle"). Trunk has already written the glue's Subresource Integrity
+// hash into index.html, so the hash is written again for the minified
+// file.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minify } from 'terser';
 
@@ -35,3 +36,15 @@ if (!html.includes(sri(before))) {
 }
 writeFileSync(page, html.replaceAll(sri(before), sri(code)));
 console.log(`minify-glue: ${glue[0]} ${before.length} -> ${code.length} bytes`);
+
+// The Web Worker's glue (index.html, data-type="worker"): a classic script
+// (wasm-bindgen's no-modules target) that the loader shim imports with
+// importScripts and whose global `wasm_bindgen` it calls, so its top level
+// keeps its names. Trunk writes no integrity hash for it.
+const worker = join(dir, 'worker.js');
+if (existsSync(worker)) {
+  const text = readFileSync(worker, 'utf8');
+  const small = (await minify(text, { module: false, toplevel: false, compress: true, mangle: true })).code;
+  writeFileSync(worker, small);
+  console.log(`minify-glue: worker.js ${text.length} -> ${small.length} bytes`);
+}

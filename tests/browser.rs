@@ -286,3 +286,70 @@ async fn running_frames_redraw_only_the_moving_parts() {
     }
     assert_eq!(part_renders("NoSuchPart"), -1.0);
 }
+
+/// Every worker message crosses postMessage's JS values and back unchanged
+/// (serde-wasm-bindgen both ways, as the page and the worker do), a seed
+/// past 2^53 included; a hostile value is refused, not misread.
+#[wasm_bindgen_test]
+fn worker_messages_cross_as_js_values_unchanged() {
+    use raft_playground::sim::experiment::{Experiment, ExperimentConfig};
+    use raft_playground::sim::explore::{Bounds, ExploreProgress};
+    use raft_playground::sim::find::scenario_of;
+    use raft_playground::sim::SimConfig;
+    use raft_playground::ui::worker::to_js;
+    use raft_playground::view::worker_protocol::{WorkerJob, WorkerReply};
+
+    let config = SimConfig {
+        seed: (1 << 60) + 7,
+        ..SimConfig::default()
+    };
+    let scenario = scenario_of(&config, 3_000_000, &[]);
+    let mut experiment = Experiment::new(ExperimentConfig {
+        trials: 2,
+        lines: ExperimentConfig::default().lines[1..2].to_vec(),
+        ..ExperimentConfig::default()
+    });
+    experiment.step(2);
+    let jobs = [
+        WorkerJob::FindFailure {
+            settings: scenario.clone(),
+            switch: "vote-without-log-check".into(),
+            max_seeds: 200,
+        },
+        WorkerJob::Explore {
+            bounds: Bounds::default(),
+            unsafe_switches: vec!["commit-old-terms".into()],
+        },
+        WorkerJob::ElectionDowntime {
+            config: ExperimentConfig::default(),
+        },
+    ];
+    for job in jobs {
+        let back: WorkerJob = serde_wasm_bindgen::from_value(to_js(&job).unwrap()).unwrap();
+        assert_eq!(back, job);
+    }
+    let replies = [
+        WorkerReply::Progress {
+            done: 1,
+            total: 2,
+            what: "seeds tried".into(),
+        },
+        WorkerReply::NotFound { seeds_tried: 200 },
+        WorkerReply::Explored {
+            progress: ExploreProgress::default(),
+            counterexample: Some(scenario),
+        },
+        WorkerReply::ExperimentDone {
+            results: experiment.results(),
+        },
+        WorkerReply::Failed {
+            message: "no".into(),
+        },
+    ];
+    for reply in replies {
+        let back: WorkerReply = serde_wasm_bindgen::from_value(to_js(&reply).unwrap()).unwrap();
+        assert_eq!(back, reply);
+    }
+    let hostile = wasm_bindgen::JsValue::from_str("ready");
+    assert!(serde_wasm_bindgen::from_value::<WorkerReply>(hostile).is_err());
+}

@@ -6,10 +6,13 @@ use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
+use super::worker::WorkerHandle;
 use super::{sequence, share};
 use crate::view::keys;
 use crate::view::session::{Input, Session};
 use crate::view::url_params::UrlParams;
+use crate::view::what_if::{WhatIfInput, WorkerCommand};
+use crate::view::worker_protocol::WorkerReply;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -109,6 +112,8 @@ pub enum Msg {
     HashChanged,
     /// The host's held-back clock event is due.
     HostFlush,
+    /// The Web Worker said something.
+    Worker(Box<WorkerReply>),
 }
 
 /// The root component: the playground page.
@@ -124,6 +129,8 @@ pub struct App {
     _hash: Closure<dyn FnMut()>,
     /// The host page's window, if the playground is framed (docs/embedding.md).
     host: HostSide,
+    /// The "What if…" search's worker, while one runs.
+    worker: Option<WorkerHandle>,
 }
 
 impl Component for App {
@@ -158,6 +165,7 @@ impl Component for App {
             _keys: keys,
             _hash: hash,
             host,
+            worker: None,
         };
         app.keep_animating();
         app
@@ -193,10 +201,15 @@ impl Component for App {
                 self.host.flushed();
                 None
             }
+            Msg::Worker(reply) => Some(Input::WhatIf(WhatIfInput::Reply {
+                reply,
+                now_ms: perf::now_ms(),
+            })),
         };
         if let Some(input) = input {
             self.session.0.borrow_mut().update(input);
         }
+        self.drive_worker(ctx);
         if may_move_address {
             self.sync_address();
         }
@@ -279,6 +292,7 @@ impl Component for App {
                     <section class="picture" aria-label="Cluster">
                         <Part ..part(PartKind::TourPanel, v.tour) />
                         <Part ..part(PartKind::Unsafe, v.edits) />
+                        <Part ..part(PartKind::FailureStory, v.edits) />
                         <Part ..part(PartKind::Cluster, v.picture) />
                         <Part ..part(PartKind::Timeline, v.timeline) />
                         <Part ..part(PartKind::Notice, v.edits) />
@@ -286,6 +300,7 @@ impl Component for App {
                     <aside class="side">
                         <Part ..part(PartKind::Details, v.details) />
                         <Part ..part(PartKind::Safety, v.safety) />
+                        <Part ..part(PartKind::WhatIf, v.edits) />
                         <Part ..part(PartKind::Client, v.client) />
                         <Part ..part(PartKind::Network, v.network) />
                         <Part ..part(PartKind::Share, v.edits) />
@@ -304,6 +319,29 @@ impl Component for App {
 }
 
 impl App {
+    /// Starts or stops the worker as the session asks.
+    fn drive_worker(&mut self, ctx: &Context<Self>) {
+        let command = self.session.0.borrow_mut().what_if.take_command();
+        match command {
+            Some(WorkerCommand::Start(job)) => {
+                self.worker = None; // terminates any other
+                let link = ctx.link().clone();
+                let on_reply =
+                    Callback::from(move |reply| link.send_message(Msg::Worker(Box::new(reply))));
+                match WorkerHandle::start(*job, on_reply) {
+                    Ok(handle) => self.worker = Some(handle),
+                    Err(message) => self.session.0.borrow_mut().what_if.failed(message),
+                }
+            }
+            Some(WorkerCommand::Stop) => {
+                if let Some(handle) = self.worker.take() {
+                    handle.cancel();
+                }
+            }
+            None => {}
+        }
+    }
+
     /// Keeps the address bar pointing at what is shown when a tour is open
     /// (`?tour=...&step=...`), so copying it links to this step.
     fn sync_address(&self) {

@@ -108,11 +108,17 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
     let id = n.id;
     let link = &part.send;
     let selected = p.selection == Selection::Node(id);
+    // A server a failure found names (view::what_if).
+    let involved = p
+        .failure
+        .as_ref()
+        .is_some_and(|f| f.highlight.nodes.contains(&id));
     let class = classes!(
         "node",
         format!("role-{}", n.role),
         format!("standing-{}", n.standing.as_str()),
-        selected.then_some("selected")
+        selected.then_some("selected"),
+        involved.then_some("involved")
     );
     let onclick = on_click(link, Input::Select(Selection::Node(id)));
     let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Node(id))));

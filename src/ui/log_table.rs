@@ -43,7 +43,7 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                                 <th scope="row"><button class="link" {onclick}>{ format!("n{id}") }</button>
                                     if let Some(word) = standing { <span class="row-standing">{ word }</span> }</th>
                                 { for row.snapshot.iter().map(snapshot) }
-                                { for row.cells.iter().map(cell) }
+                                { for row.cells.iter().map(|c| cell(c, involved(s, id, c.index))) }
                             </tr>
                         }
                     }) }
@@ -72,7 +72,15 @@ fn snapshot(b: &SnapshotBlock) -> Html {
     }
 }
 
-fn cell(c: &LogCell) -> Html {
+/// Whether a failure found names this server's entry at `index`.
+fn involved(s: &Session, id: u64, index: u64) -> bool {
+    s.playground
+        .failure
+        .as_ref()
+        .is_some_and(|f| f.highlight.nodes.contains(&id) && f.highlight.indexes.contains(&index))
+}
+
+fn cell(c: &LogCell, involved: bool) -> Html {
     let marks = marks(&c.marks);
     match c.entry {
         Some((term, committed)) => {
@@ -85,7 +93,7 @@ fn cell(c: &LogCell) -> Html {
             // A configuration entry (thesis §4.1) says which.
             let config = c.config.as_ref().map(|m| format!(", config {m}"));
             html! {
-                <td class={classes!("entry", term_class(term), if committed { "committed" } else { "uncommitted" }, c.unsynced.then_some("unsynced"), config.is_some().then_some("config"))}
+                <td class={classes!("entry", term_class(term), if committed { "committed" } else { "uncommitted" }, c.unsynced.then_some("unsynced"), config.is_some().then_some("config"), involved.then_some("involved"))}
                     title={format!("index {}, term {term}, {state}{disk}{}", c.index, config.as_deref().unwrap_or_default())}>
                     { term }
                     if config.is_some() { <span class="cfg">{ "cfg" }</span> }

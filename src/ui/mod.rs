@@ -13,6 +13,8 @@ mod perf;
 mod sequence;
 mod share;
 mod tour;
+mod what_if;
+pub mod worker;
 
 pub use app::{App, AppProps};
 pub use perf::{frame_times, part_renders};

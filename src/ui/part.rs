@@ -4,7 +4,7 @@
 //! so Yew skips it on frames that did not touch what it shows.
 
 use super::app::Msg;
-use super::{cluster, controls, log_table, panels, share, tour};
+use super::{cluster, controls, log_table, panels, share, tour, what_if};
 use crate::view::session::{Input, Session};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
@@ -120,11 +120,15 @@ pub enum PartKind {
     TourMenu,
     /// The narration of the current step, if a tour is open.
     TourPanel,
+    /// The "What if…" panel: unsafe switches and "Find a failure".
+    WhatIf,
+    /// The story of a failure found, above the picture.
+    FailureStory,
 }
 
 impl PartKind {
     /// Every part, in order.
-    const ALL: [PartKind; 23] = [
+    const ALL: [PartKind; 25] = [
         PartKind::Cluster,
         PartKind::Links,
         PartKind::Node,
@@ -148,6 +152,8 @@ impl PartKind {
         PartKind::Share,
         PartKind::TourMenu,
         PartKind::TourPanel,
+        PartKind::WhatIf,
+        PartKind::FailureStory,
     ];
     /// The part called `name` ("Cluster", "LogTable"...).
     pub fn named(name: &str) -> Option<PartKind> {
@@ -180,6 +186,8 @@ impl PartKind {
             PartKind::Share => "Share",
             PartKind::TourMenu => "TourMenu",
             PartKind::TourPanel => "TourPanel",
+            PartKind::WhatIf => "WhatIf",
+            PartKind::FailureStory => "FailureStory",
         }
     }
 
@@ -209,6 +217,8 @@ impl PartKind {
             PartKind::Share => share::view,
             PartKind::TourMenu => tour::menu,
             PartKind::TourPanel => tour::panel,
+            PartKind::WhatIf => what_if::panel,
+            PartKind::FailureStory => what_if::story,
         }
     }
 }

@@ -32,3 +32,6 @@ pub mod tour_player;
 pub mod tours;
 pub mod url_params;
 pub mod versions;
+pub mod what_if;
+pub mod worker_jobs;
+pub mod worker_protocol;

@@ -14,6 +14,7 @@ use super::snapshots::Snapshots;
 use super::speed;
 use crate::raft::vec_map::{self, VecMap};
 use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
+use crate::sim::find::FailureReport;
 use crate::sim::DiskConfig;
 use crate::sim::{Action, ClientLoad, Scenario, SimConfig, Simulation, TraceEvent};
 
@@ -91,6 +92,9 @@ pub struct Playground {
     /// What the last update traced for the first time (not replays), for
     /// whoever listens: a host page's subscriptions.
     pub new_events: Vec<(Time, TraceEvent)>,
+    /// The failure this run was found for ("What if…"), told for the page:
+    /// its marks, narration and highlight. Goes with the run.
+    pub failure: Option<FailureReport>,
 }
 
 /// The timing the playground uses: RaftScope's, so elections are quick to
@@ -190,6 +194,7 @@ impl Playground {
             events: EventLog::default(),
             messages: MessageHistory::default(),
             new_events: Vec::new(),
+            failure: None,
         }
     }
 

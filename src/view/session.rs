@@ -11,9 +11,11 @@ use super::op_text::parse_op;
 use super::playground::{Playground, Selection};
 use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
+use super::what_if::{WhatIf, WhatIfInput};
 use super::{embed, permalink, versions};
 use crate::raft::vec_map::VecSet;
 use crate::raft::{NodeId, Op, ReadPath};
+use crate::sim::find::FailureReport;
 use crate::sim::{Action, Scenario};
 
 /// What the panels' fields hold before it becomes an action.
@@ -129,6 +131,8 @@ pub enum Input {
     TourRestartStep,
     /// A command from the host page that frames this one.
     Host(HostCommand),
+    /// The "What if…" panel, or its worker's reply.
+    WhatIf(WhatIfInput),
 }
 
 /// The page's session (see the module's words).
@@ -148,6 +152,8 @@ pub struct Session {
     host_errors: Vec<HostEvent>,
     /// Bumped by every input but a frame: see [`versions`].
     pub edits: u64,
+    /// The "What if…" panel and its search.
+    pub what_if: WhatIf,
 }
 
 impl Session {
@@ -180,6 +186,7 @@ impl Session {
             host: HostApi::default(),
             host_errors: Vec::new(),
             edits: 0,
+            what_if: WhatIf::default(),
         }
     }
 
@@ -280,6 +287,61 @@ impl Session {
                 }
             }
             Input::Host(command) => self.host_command(command),
+            Input::WhatIf(input) => self.what_if_input(input),
+        }
+    }
+
+    fn what_if_input(&mut self, input: WhatIfInput) {
+        match input {
+            WhatIfInput::Toggle => self.what_if.open = !self.what_if.open,
+            WhatIfInput::Choose(name) => self.what_if.choose(&name),
+            WhatIfInput::Find { now_ms } => {
+                let settings = self.search_settings();
+                self.what_if.find(settings, now_ms);
+            }
+            WhatIfInput::Cancel => self.what_if.cancel(),
+            WhatIfInput::Reply { reply, now_ms } => {
+                if let Some((scenario, report)) = self.what_if.reply(*reply, now_ms) {
+                    self.load_failure(scenario, report);
+                }
+            }
+        }
+    }
+
+    /// What a search starts from: the run's settings as they are now (the
+    /// network, raft options and reads the panels may have changed), none
+    /// of its actions but the snapshot threshold, which a scenario holds
+    /// only as an action at time 0 (`worker_jobs::search_config`).
+    fn search_settings(&self) -> Scenario {
+        let sim = &self.playground.sim;
+        let mut settings = self.playground.scenario.clone();
+        settings.network = sim.network().config;
+        settings.raft = sim.config().raft;
+        settings.reads = sim.config().reads;
+        settings.actions.clear();
+        if let Some(every) = sim.config().snapshot_threshold {
+            settings
+                .actions
+                .push((0, Action::SetSnapshots(Some(every))));
+        }
+        settings.cursor = None;
+        settings.cursor_events = None;
+        settings
+    }
+
+    /// Opens a found failure paused at its violation, told by `report`; or
+    /// keeps the run on screen and says why it cannot.
+    fn load_failure(&mut self, mut scenario: Scenario, report: FailureReport) {
+        scenario.cursor = Some(report.violation.t);
+        scenario.cursor_events = None;
+        match Playground::open_shared(scenario, false) {
+            Ok(mut fresh) => {
+                fresh.failure = Some(report);
+                self.replace_run(fresh, None);
+            }
+            Err(e) => self
+                .what_if
+                .failed(format!("the failure found cannot be shown: {e}")),
         }
     }
 

@@ -23,6 +23,11 @@ pub enum MarkKind {
     Request,
     /// Any other action (timers, timeouts, network settings...).
     Other,
+    /// An unsafe switch changed a decision (the first time, of a failure
+    /// found by "What if…").
+    Unsafe,
+    /// An invariant broke, or a read was stale (a failure found).
+    Violation,
 }
 
 impl MarkKind {
@@ -36,6 +41,8 @@ impl MarkKind {
             MarkKind::Heal => "mark-heal",
             MarkKind::Request => "mark-request",
             MarkKind::Other => "mark-other",
+            MarkKind::Unsafe => "mark-unsafe",
+            MarkKind::Violation => "mark-violation",
         }
     }
 }
@@ -67,11 +74,30 @@ pub fn marks(p: &Playground) -> Vec<Mark> {
         kind: kind_of(action),
         label: action.to_string(),
     });
-    let mut all: Vec<Mark> = elections.chain(actions).collect();
+    let mut all: Vec<Mark> = elections.chain(actions).chain(failure_marks(p)).collect();
     crate::raft::vec_map::sort_by_key(&mut all, |m| m.at);
     let skip = all.len().saturating_sub(MAX_MARKS);
     all.drain(..skip);
     all
+}
+
+/// The first unsafe step and the violation of a failure found.
+fn failure_marks(p: &Playground) -> Vec<Mark> {
+    let Some(report) = &p.failure else {
+        return Vec::new();
+    };
+    let step = report.first_unsafe_step.as_ref().map(|s| Mark {
+        at: s.t,
+        kind: MarkKind::Unsafe,
+        label: format!("{}: first unsafe step, node {}", report.switch, s.node),
+    });
+    let v = &report.violation;
+    let violation = Mark {
+        at: v.t,
+        kind: MarkKind::Violation,
+        label: format!("violation: {}", v.kind.name()),
+    };
+    step.into_iter().chain([violation]).collect()
 }
 
 fn kind_of(action: &Action) -> MarkKind {

@@ -212,7 +212,8 @@ pub fn marks(session: &Session) -> u64 {
     let p = &session.playground;
     key(session, 4, &|h| {
         h.u64(p.events.elections().len() as u64)
-            .u64(p.scenario.actions.len() as u64);
+            .u64(p.scenario.actions.len() as u64)
+            .u64(p.failure.as_ref().map_or(0, |f| f.violation.t + 1));
     })
 }
 

@@ -137,10 +137,13 @@ for (const kind of browsers()) {
       const csp = await page.attr('meta[http-equiv="Content-Security-Policy"]', 'content');
       assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
       assert.match(csp, /style-src 'self';/);
+      assert.match(csp, /worker-src 'self';/);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
       const foreign = page.requests.filter((u) => !u.startsWith(url + '/') && !u.startsWith('data:'));
       assert.deepEqual(foreign, [], 'no requests beyond its own files');
       assert.ok(page.requests.some((u) => u.endsWith('.wasm')), `the requests were seen: ${page.requests}`);
+      // The Web Worker's wasm loads only when a job starts ("What if…").
+      assert.deepEqual(page.requests.filter((u) => /worker/.test(u)), [], 'no worker fetched at load');
       assert.deepEqual(page.errors, []);
       // The policy is really in force: an injected inline script is refused
       // and reported.

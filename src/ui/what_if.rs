@@ -1,0 +1,118 @@
+//! The "What if…" panel (every unsafe switch, "Find a failure", progress
+//! and Cancel) and the story of a failure found, drawn above the picture.
+//! The session decides (`view::what_if`); the root runs the worker.
+
+use super::app::Msg;
+use super::part::{on_click, PartProps};
+use super::perf;
+use crate::raft::UnsafeSwitch;
+use crate::view::session::{Input, Session};
+use crate::view::what_if::{self, Search, WhatIfInput};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+fn input(i: WhatIfInput) -> Input {
+    Input::WhatIf(i)
+}
+
+/// The panel: closed, a button; open, the switches and the search.
+pub(super) fn panel(s: &Session, part: &PartProps) -> Html {
+    let w = &s.what_if;
+    let send = &part.send;
+    let toggle = on_click(send, input(WhatIfInput::Toggle));
+    html! {
+        <div class="panel what-if">
+            <h2>
+                <button class="link" aria-expanded={w.open.to_string()} onclick={toggle}>
+                    { if w.open { "What if\u{2026} \u{25be}" } else { "What if\u{2026} \u{25b8}" } }
+                </button>
+            </h2>
+            if w.open {
+                <p class="hint">{ "Turn off one of Raft's rules and let a search find a run it breaks." }</p>
+                <fieldset class="switches" disabled={w.running()}>
+                    <legend>{ "Unsafe switches" }</legend>
+                    { for UnsafeSwitch::ALL.into_iter().map(|u| switch(u, u == w.chosen, send)) }
+                </fieldset>
+                { search(s, send) }
+            }
+        </div>
+    }
+}
+
+fn switch(u: UnsafeSwitch, chosen: bool, send: &Callback<Msg>) -> Html {
+    let onchange = send.reform(|e: Event| {
+        let name = e.target_unchecked_into::<HtmlInputElement>().value();
+        Msg::Do(input(WhatIfInput::Choose(name)))
+    });
+    html! {
+        <label class={classes!("switch", chosen.then_some("chosen"))}>
+            <input type="radio" name="what-if-switch" value={u.name()} checked={chosen} {onchange} />
+            <span class="switch-name">{ u.name() }</span>
+            <span class="switch-rule">{ format!("{} ({})", u.description(), u.rule_source()) }</span>
+        </label>
+    }
+}
+
+fn search(s: &Session, send: &Callback<Msg>) -> Html {
+    let w = &s.what_if;
+    let find = send.reform(|_| {
+        Msg::Do(input(WhatIfInput::Find {
+            now_ms: perf::now_ms(),
+        }))
+    });
+    let status = match &w.search {
+        Search::Idle => None,
+        Search::Running { .. } => w.progress_text(),
+        Search::NotFound { seeds_tried } => Some(format!(
+            "No failure in {seeds_tried} seeds: try other settings (more nodes, a lossier network)."
+        )),
+        Search::Failed(message) => Some(format!("The search failed: {message}")),
+    };
+    let failed = matches!(w.search, Search::Failed(_));
+    html! {
+        <div class="what-if-search">
+            if w.running() {
+                <button onclick={on_click(send, input(WhatIfInput::Cancel))}>{ "Cancel" }</button>
+                <progress aria-label="Search progress" max={progress_max(w)} value={progress_value(w)} />
+            } else {
+                <button class="primary" onclick={find}>{ "Find a failure" }</button>
+            }
+            if let Some(text) = status {
+                <p class={classes!("what-if-status", failed.then_some("bad"))} role="status">{ text }</p>
+            }
+        </div>
+    }
+}
+
+fn progress_of(w: &what_if::WhatIf) -> Option<(u64, u64)> {
+    match &w.search {
+        Search::Running {
+            progress: Some((done, total, _)),
+            ..
+        } if *total > 0 => Some((*done, *total)),
+        _ => None,
+    }
+}
+
+fn progress_max(w: &what_if::WhatIf) -> Option<String> {
+    progress_of(w).map(|(_, total)| total.to_string())
+}
+
+fn progress_value(w: &what_if::WhatIf) -> Option<String> {
+    progress_of(w).map(|(done, _)| done.to_string())
+}
+
+/// The story of the failure on screen, above the picture; nothing for a
+/// run that was not found by a search.
+pub(super) fn story(s: &Session, _: &PartProps) -> Html {
+    let Some(report) = &s.playground.failure else {
+        return html! {};
+    };
+    html! {
+        <section class="failure-story" aria-label="The failure found">
+            <h2>{ format!("What if: {}", report.switch) }</h2>
+            { for what_if::narration(report).into_iter().map(|line| html! { <p>{ line }</p> }) }
+            <p class="hint">{ "Highlighted: the servers and log entries involved. Share it like any run." }</p>
+        </section>
+    }
+}

@@ -1,0 +1,273 @@
+//! The "What if…" panel: every unsafe switch with the rule it removes, and
+//! "Find a failure", which asks the page's Web Worker to search the page's
+//! own settings for a run the switch breaks. The session decides; the page
+//! only carries out [`WorkerCommand`]s (start a worker, terminate it) and
+//! brings back the worker's replies. A failure found loads into the player,
+//! paused at the violation, with its [`FailureReport`] beside it.
+
+use super::worker_protocol::{WorkerJob, WorkerReply};
+use crate::raft::UnsafeSwitch;
+use crate::sim::find::FailureReport;
+use crate::sim::Scenario;
+
+/// Seeds a page's search tries before it gives up.
+pub const MAX_SEEDS: u64 = 200;
+
+/// What the panel's controls send.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WhatIfInput {
+    /// Open or close the panel.
+    Toggle,
+    /// The switch menu changed (a switch's name).
+    Choose(String),
+    /// "Find a failure", at this wall time (ms).
+    Find {
+        /// Any wall clock, in milliseconds.
+        now_ms: f64,
+    },
+    /// "Cancel".
+    Cancel,
+    /// The worker said something, at this wall time (ms).
+    Reply {
+        /// What it said.
+        reply: Box<WorkerReply>,
+        /// The same wall clock as `Find`'s.
+        now_ms: f64,
+    },
+}
+
+/// What the page must do with its worker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerCommand {
+    /// Start a worker with this job (terminating any other).
+    Start(Box<WorkerJob>),
+    /// Terminate the worker.
+    Stop,
+}
+
+/// Where the search is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Search {
+    /// Nothing running.
+    Idle,
+    /// The worker is on it.
+    Running {
+        /// When it started and when it was last heard from (wall ms).
+        started_ms: f64,
+        /// The last time the worker was heard from (wall ms).
+        now_ms: f64,
+        /// Its last progress: done, total, what.
+        progress: Option<(u64, u64, String)>,
+    },
+    /// It ended without a failure.
+    NotFound {
+        /// Seeds run.
+        seeds_tried: u64,
+    },
+    /// It could not run, or the worker failed.
+    Failed(String),
+}
+
+/// The panel's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhatIf {
+    /// Whether the panel is open.
+    pub open: bool,
+    /// The switch chosen.
+    pub chosen: UnsafeSwitch,
+    /// The search.
+    pub search: Search,
+    /// What the page must do with its worker, taken by the page.
+    command: Option<WorkerCommand>,
+}
+
+impl Default for WhatIf {
+    fn default() -> Self {
+        WhatIf {
+            open: false,
+            chosen: UnsafeSwitch::ALL[0],
+            search: Search::Idle,
+            command: None,
+        }
+    }
+}
+
+impl WhatIf {
+    /// The command for the page's worker, once.
+    pub fn take_command(&mut self) -> Option<WorkerCommand> {
+        self.command.take()
+    }
+
+    /// Whether a search is running.
+    pub fn running(&self) -> bool {
+        matches!(self.search, Search::Running { .. })
+    }
+
+    /// Starts a search of `settings` with the chosen switch.
+    pub fn find(&mut self, settings: Scenario, now_ms: f64) {
+        self.search = Search::Running {
+            started_ms: now_ms,
+            now_ms,
+            progress: None,
+        };
+        self.command = Some(WorkerCommand::Start(Box::new(WorkerJob::FindFailure {
+            settings,
+            switch: self.chosen.name().to_string(),
+            max_seeds: MAX_SEEDS,
+        })));
+    }
+
+    /// Stops the search; the page is idle again.
+    pub fn cancel(&mut self) {
+        if self.running() {
+            self.command = Some(WorkerCommand::Stop);
+        }
+        self.search = Search::Idle;
+    }
+
+    /// Chooses the switch named `name` (unknown names are ignored).
+    pub fn choose(&mut self, name: &str) {
+        if let Some(switch) = UnsafeSwitch::from_name(name) {
+            self.chosen = switch;
+        }
+    }
+
+    /// Takes a reply from the worker; returns a failure found, for the
+    /// session to load. Replies after a cancel, or of another job, are
+    /// ignored.
+    pub fn reply(&mut self, reply: WorkerReply, now: f64) -> Option<(Scenario, FailureReport)> {
+        let Search::Running {
+            started_ms,
+            progress,
+            ..
+        } = &mut self.search
+        else {
+            return None;
+        };
+        let started_ms = *started_ms;
+        let next = match reply {
+            WorkerReply::Progress { done, total, what } => {
+                *progress = Some((done, total, what));
+                let progress = progress.take();
+                Search::Running {
+                    started_ms,
+                    now_ms: now,
+                    progress,
+                }
+            }
+            WorkerReply::Found { scenario, report } => {
+                self.finish(Search::Idle);
+                return Some((scenario, report));
+            }
+            WorkerReply::NotFound { seeds_tried } => Search::NotFound { seeds_tried },
+            WorkerReply::Failed { message } => Search::Failed(message),
+            // Explored, ExperimentDone: not what this panel asked for.
+            _ => Search::Failed("the worker answered another kind of job".into()),
+        };
+        match next {
+            Search::Running { .. } => self.search = next,
+            ended => self.finish(ended),
+        }
+        None
+    }
+
+    /// A search that could not be loaded or told says so.
+    pub fn failed(&mut self, message: String) {
+        self.finish(Search::Failed(message));
+    }
+
+    fn finish(&mut self, end: Search) {
+        self.search = end;
+        self.command = Some(WorkerCommand::Stop);
+    }
+
+    /// The progress line: "12 of 200 seeds tried, 1.4 s".
+    pub fn progress_text(&self) -> Option<String> {
+        let Search::Running {
+            started_ms,
+            now_ms,
+            progress,
+        } = &self.search
+        else {
+            return None;
+        };
+        let spent = format!("{:.1} s", (now_ms - started_ms).max(0.0) / 1000.0);
+        Some(match progress {
+            None => format!("starting the worker\u{2026} {spent}"),
+            Some((done, total, what)) => format!("{done} of {total} {what}, {spent}"),
+        })
+    }
+}
+
+/// The narration of a found failure, as sentences for the page.
+pub fn narration(report: &FailureReport) -> Vec<String> {
+    let ms = |t: u64| format!("{:.3} s", t as f64 / 1e6);
+    let mut lines = vec![format!(
+        "Switch {}: {} \u{2014} {}.",
+        report.switch, report.rule, report.source
+    )];
+    lines.push(match &report.first_unsafe_step {
+        Some(step) => format!(
+            "The rule was first skipped at {} by node {}{}{} (marked \u{26a0} on the timeline){}.",
+            ms(step.t),
+            step.node,
+            step.peer
+                .map_or(String::new(), |p| format!(", about node {p}")),
+            step.index
+                .map_or(String::new(), |i| format!(", at log index {i}")),
+            match report.unsafe_steps {
+                1 => String::new(),
+                n => format!("; {n} times in all"),
+            }
+        ),
+        None => "No decision of the switch was recorded before the violation.".into(),
+    });
+    lines.push(violation_sentence(report, &ms));
+    lines
+}
+
+fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> String {
+    let v = &report.violation;
+    let what = v.kind.name().replace('_', " ");
+    let nodes: Vec<String> = v.nodes.iter().map(|n| format!("node {n}")).collect();
+    let about = match (&v.stale_read, v.term, v.index) {
+        (Some(read), _, _) => format!(
+            "the {} of client {} ({}) returned {}, answered by {}",
+            read.op,
+            read.client,
+            format_args!("request {}", read.request),
+            read.result.as_deref().unwrap_or("nothing"),
+            read.answered_by
+                .map_or("an unknown server".into(), |n| format!("node {n}"))
+        ),
+        (None, term, index) => {
+            let mut parts = Vec::new();
+            if let Some(t) = term {
+                parts.push(format!("term {t}"));
+            }
+            if let Some(i) = index {
+                parts.push(format!("log index {i}"));
+            }
+            parts.join(", ")
+        }
+    };
+    format!(
+        "It led to a violation of {what} at {} (marked \u{2716}){}{}: {}",
+        ms(v.t),
+        if nodes.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", nodes.join(" and "))
+        },
+        if about.is_empty() {
+            String::new()
+        } else {
+            format!(", {about}")
+        },
+        v.detail
+    )
+}
+
+#[cfg(test)]
+#[path = "what_if_tests.rs"]
+mod tests;

@@ -1,0 +1,222 @@
+//! The panel's decisions natively: a search starts a worker with the
+//! page's settings, progress and cancel move it, stale replies are
+//! ignored, and a failure found (by the same runner the worker runs)
+//! loads paused at its violation, marked and narrated, and shares as a
+//! link that opens there too.
+
+use super::*;
+use crate::sim::invariants::Invariant;
+use crate::view::session::{Input, Session};
+use crate::view::timeline_marks::{self, MarkKind};
+use crate::view::url_params::UrlParams;
+use crate::view::worker_jobs::{Budget, JobRunner};
+use crate::view::{permalink, playground::Playground};
+
+fn session() -> Session {
+    let params = UrlParams {
+        autoplay: false,
+        ..UrlParams::default()
+    };
+    Session::open(&params, &[], "", false)
+}
+
+fn what_if(s: &mut Session, input: WhatIfInput) {
+    s.update(Input::WhatIf(input));
+}
+
+/// Starts a search and returns its job.
+fn start(s: &mut Session, now_ms: f64) -> WorkerJob {
+    what_if(s, WhatIfInput::Find { now_ms });
+    match s.what_if.take_command() {
+        Some(WorkerCommand::Start(job)) => *job,
+        other => panic!("no worker started: {other:?}"),
+    }
+}
+
+fn progress(done: u64) -> WorkerReply {
+    WorkerReply::Progress {
+        done,
+        total: MAX_SEEDS,
+        what: "seeds tried".into(),
+    }
+}
+
+#[test]
+fn find_starts_a_worker_with_the_pages_settings_and_the_chosen_switch() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("commit-old-terms".into()));
+    what_if(&mut s, WhatIfInput::Choose("no-such-switch".into()));
+    let job = start(&mut s, 1000.0);
+    let WorkerJob::FindFailure {
+        settings,
+        switch,
+        max_seeds,
+    } = job
+    else {
+        panic!("{job:?}")
+    };
+    assert_eq!(switch, "commit-old-terms");
+    assert_eq!(max_seeds, MAX_SEEDS);
+    assert_eq!(settings.nodes, s.playground.scenario.nodes);
+    assert_eq!(settings.timing, s.playground.scenario.timing);
+    assert!(settings.actions.is_empty() && settings.cursor.is_none());
+    assert!(s.what_if.running());
+}
+
+#[test]
+fn the_search_gets_the_settings_the_panels_changed() {
+    use crate::raft::ReadPath;
+    use crate::sim::Action;
+    use crate::view::worker_jobs::search_config;
+    let mut s = session();
+    let mut raft = s.playground.sim.config().raft;
+    raft.pre_vote = true;
+    s.update(Input::Act(Action::SetRaft(raft)));
+    s.update(Input::Act(Action::SetReads(ReadPath::ReadIndex)));
+    s.update(Input::Act(Action::SetSnapshots(Some(5))));
+    let WorkerJob::FindFailure { settings, .. } = start(&mut s, 0.0) else {
+        panic!()
+    };
+    let config = search_config(&settings);
+    assert!(config.raft.pre_vote);
+    assert_eq!(config.reads.path, ReadPath::ReadIndex);
+    assert_eq!(config.snapshot_threshold, Some(5));
+    assert_eq!(config.nodes, s.playground.scenario.nodes);
+}
+
+#[test]
+fn progress_shows_seeds_and_time_and_cancel_returns_to_idle() {
+    let mut s = session();
+    start(&mut s, 1000.0);
+    assert_eq!(
+        s.what_if.progress_text().unwrap(),
+        "starting the worker\u{2026} 0.0 s"
+    );
+    let reply = |s: &mut Session, reply, now_ms| {
+        what_if(
+            s,
+            WhatIfInput::Reply {
+                reply: Box::new(reply),
+                now_ms,
+            },
+        )
+    };
+    reply(&mut s, progress(12), 2500.0);
+    assert_eq!(
+        s.what_if.progress_text().unwrap(),
+        "12 of 200 seeds tried, 1.5 s"
+    );
+    what_if(&mut s, WhatIfInput::Cancel);
+    assert_eq!(s.what_if.search, Search::Idle);
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    // A reply that was on its way is ignored: the page stays idle.
+    reply(&mut s, progress(13), 2600.0);
+    reply(&mut s, WorkerReply::NotFound { seeds_tried: 3 }, 2700.0);
+    assert_eq!(s.what_if.search, Search::Idle);
+    assert_eq!(s.what_if.take_command(), None);
+}
+
+#[test]
+fn a_failed_worker_is_said_and_stopped_and_the_run_is_kept() {
+    let mut s = session();
+    let before = s.playground.scenario.clone();
+    start(&mut s, 0.0);
+    let message = "the worker failed: it failed to load or stopped".to_string();
+    let reply = WorkerReply::Failed {
+        message: message.clone(),
+    };
+    what_if(
+        &mut s,
+        WhatIfInput::Reply {
+            reply: Box::new(reply),
+            now_ms: 5.0,
+        },
+    );
+    assert_eq!(s.what_if.search, Search::Failed(message));
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    assert_eq!(s.playground.scenario, before);
+}
+
+/// Runs `job` as the worker would, natively.
+fn run(job: WorkerJob) -> Vec<WorkerReply> {
+    let mut runner = JobRunner::new(job);
+    let mut replies = Vec::new();
+    while !runner.is_done() {
+        replies.extend(runner.step(Budget::default()));
+    }
+    replies
+}
+
+#[test]
+fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
+    let job = start(&mut s, 0.0);
+    for reply in run(job) {
+        what_if(
+            &mut s,
+            WhatIfInput::Reply {
+                reply: Box::new(reply),
+                now_ms: 9.0,
+            },
+        );
+    }
+    assert_eq!(s.what_if.search, Search::Idle, "{:?}", s.what_if.search);
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    let p = &s.playground;
+    let report = p.failure.clone().expect("the failure is on screen");
+    assert!(p.paused);
+    assert_eq!(p.sim.now(), report.violation.t);
+    let kind = report.violation.kind;
+    assert_eq!(kind.name(), Invariant::LeaderCompleteness.name());
+    assert!(p
+        .sim
+        .violations()
+        .iter()
+        .any(|v| v.invariant.name() == kind.name()));
+    let marks = timeline_marks::marks(p);
+    let at = |k: MarkKind| marks.iter().find(|m| m.kind == k).map(|m| m.at);
+    assert_eq!(at(MarkKind::Violation), Some(report.violation.t));
+    assert_eq!(
+        at(MarkKind::Unsafe),
+        report.first_unsafe_step.as_ref().map(|s| s.t)
+    );
+    let told = narration(&report).join(" ");
+    assert!(told.contains("vote-without-log-check"), "{told}");
+    assert!(told.contains("leader completeness"), "{told}");
+    assert!(told.contains("5.4.1"), "{told}");
+    // Shared as a link, it opens paused at the violation too.
+    s.update(Input::Share {
+        page: "https://x/".into(),
+    });
+    let (url, _) = s.drafts.shared.clone().unwrap();
+    let fragment = url.split_once('#').unwrap().1;
+    let scenario = permalink::decode(fragment).unwrap().unwrap();
+    let opened = Playground::open_shared(scenario, false).unwrap();
+    assert!(opened.paused);
+    assert_eq!(opened.sim.now(), report.violation.t);
+    assert!(opened
+        .sim
+        .violations()
+        .iter()
+        .any(|v| v.invariant.name() == kind.name()));
+}
+
+#[test]
+fn loading_another_run_drops_the_narration() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
+    let job = start(&mut s, 0.0);
+    for reply in run(job) {
+        what_if(
+            &mut s,
+            WhatIfInput::Reply {
+                reply: Box::new(reply),
+                now_ms: 9.0,
+            },
+        );
+    }
+    assert!(s.playground.failure.is_some());
+    s.update(Input::Reset);
+    assert!(s.playground.failure.is_none());
+}

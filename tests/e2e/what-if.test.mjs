@@ -1,0 +1,95 @@
+// End to end: the "What if…" panel. Choosing vote-without-log-check and
+// pressing "Find a failure" runs the search in the page's Web Worker; the
+// failure found opens paused at its violation, marked on the timeline,
+// narrated (the switch, the invariant) and highlighted, and its shared link
+// opens paused there too. A search can be cancelled: the page is idle
+// again. Both under the page's strict CSP. Runs in Chromium and in Firefox
+// (tests/e2e/browsers.mjs). Run: node --test tests/e2e/ (after
+// scripts/build-web.sh).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { browsers, button, labelled, withPage } from './browsers.mjs';
+
+const DIST = process.env.DIST || 'dist';
+const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
+
+async function watchCsp(page) {
+  await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+}
+
+async function openPanel(page, url, on) {
+  await page.goto(url + '/?paused=1');
+  await page.click({ css: '.what-if h2 button', text: 'What if' });
+  await page.waitFor('.what-if .switches');
+  assert.equal(await page.count('.what-if .switch'), 12, 'every unsafe switch is listed');
+  await page.click(`.what-if input[value="${on}"]`);
+  await page.waitFor({ css: '.what-if .switch.chosen', text: on });
+}
+
+const clock = (page) => page.text(labelled('Simulated time'));
+
+for (const kind of browsers()) {
+  test(`${kind.name}: What if… finds a vote-without-log-check failure, narrated at its violation`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await watchCsp(page);
+      await openPanel(page, url, 'vote-without-log-check');
+      await page.click(button('Find a failure'));
+      await page.waitFor('.failure-story', { timeout: 90000 });
+      const story = (await page.text('.failure-story')).replace(/\s+/g, ' ');
+      assert.match(story, /vote-without-log-check/);
+      assert.match(story, /leader completeness/);
+      assert.match(story, /5\.4\.1/);
+      // Paused at the violation: the clock reads the violation's moment.
+      await page.waitFor(button('Play'));
+      const at = story.match(/violation of leader completeness at (\d+\.\d{3}) s/);
+      assert.ok(at, story);
+      assert.equal(await clock(page), `t = ${at[1]} s`);
+      // Marked on the timeline and highlighted in the picture and the logs.
+      assert.equal(await page.count('.tmark.mark-violation'), 1);
+      assert.equal(await page.count('.tmark.mark-unsafe'), 1);
+      assert.ok(await page.count('g.node.involved') >= 2, 'the servers involved are highlighted');
+      assert.ok(await page.count('td.entry.involved') >= 1, 'the log entries involved are highlighted');
+      assert.ok(!(await page.count('.what-if progress')), 'the search is over');
+      await page.screenshot(`${SHOTS}/${kind.name}-what-if-found.png`);
+
+      // The failure is a run like any other: its link opens paused there.
+      await page.click(button('Share this run'));
+      const link = await page.value(labelled('Link to this run'));
+      await page.goto('about:blank');
+      await page.goto(link);
+      await page.waitFor({ ...labelled('Simulated time'), text: `t = ${at[1]} s` });
+      await page.waitFor(button('Play'));
+      assert.deepEqual(page.errors, []);
+      assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+    });
+  });
+
+  test(`${kind.name}: What if… shows progress and a cancelled search leaves the page idle`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await watchCsp(page);
+      // Natively this switch needs hundreds of seeds: still searching when cancelled.
+      await openPanel(page, url, 'config-change-without-noop');
+      const before = await clock(page);
+      await page.click(button('Find a failure'));
+      await page.waitFor({ css: '.what-if-status', text: /\d+ of 200 seeds tried, \d+\.\d s/ }, { timeout: 60000 });
+      assert.equal(await page.count('.what-if progress'), 1);
+      await page.click(button('Cancel'));
+      await page.waitFor(button('Find a failure'));
+      assert.equal(await page.count('.what-if-status'), 0, 'no progress left behind');
+      assert.equal(await page.count('.what-if progress'), 0);
+      assert.equal(await page.count('.failure-story'), 0);
+      // Nothing arrives late: the run on screen is the one before.
+      await page.sleep(1500);
+      assert.equal(await page.count('.failure-story'), 0);
+      assert.equal(await page.count('.what-if-status'), 0);
+      assert.equal(await clock(page), before);
+      assert.deepEqual(page.errors, []);
+      assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+    });
+  });
+}

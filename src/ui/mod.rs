@@ -4,6 +4,8 @@
 mod app;
 mod cluster;
 mod controls;
+mod experiment_run;
+mod experiments;
 mod frame_loop;
 mod host_api;
 mod log_table;
@@ -53,6 +55,7 @@ fn props_from_url() -> AppProps {
         from_start: params.from_start,
         host_origin: params.host_origin,
         disk: params.disk,
+        view: params.view,
     }
 }
 

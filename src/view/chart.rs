@@ -28,8 +28,8 @@ impl Frame {
         width: 640.0,
         height: 300.0,
         left: 44.0,
-        right: 16.0,
-        top: 10.0,
+        right: 28.0,
+        top: 18.0,
         bottom: 40.0,
     };
     /// A narrow one, for a phone: fewer units across, so the same font
@@ -38,8 +38,8 @@ impl Frame {
         width: 360.0,
         height: 260.0,
         left: 40.0,
-        right: 12.0,
-        top: 10.0,
+        right: 24.0,
+        top: 18.0,
         bottom: 40.0,
     };
 

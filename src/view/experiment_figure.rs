@@ -54,6 +54,8 @@ pub struct Curve {
     pub line: Line,
     /// Its index among the experiment's lines (for a `TrialId`).
     pub index: usize,
+    /// Trials run, ended or not.
+    pub trials: u64,
     /// Its colour.
     pub colour: &'static str,
     /// The step line's SVG points (empty when no trial ended).
@@ -87,6 +89,8 @@ pub struct Graph {
     pub give_up_x: Option<f64>,
     /// A line per timeout range, in the paper's order.
     pub curves: Vec<Curve>,
+    /// The seed of every line's first trial (trial `k` has this plus `k`).
+    pub first_seed: u64,
 }
 
 /// The trial nearest the pointer.
@@ -130,6 +134,7 @@ impl Graph {
             y_ticks: frame.percent_ticks(),
             give_up_x,
             curves,
+            first_seed: results.config.seed,
         }
     }
 
@@ -209,6 +214,7 @@ fn curve(
     Curve {
         line: r.line,
         index,
+        trials: r.downtime.trials,
         colour: line_colour(r.line),
         points,
         unfinished,
@@ -255,28 +261,30 @@ pub fn legend(r: &LineResult) -> String {
 
 /// A count with thousands separated: `1,000`.
 pub fn count(n: u64) -> String {
-    chart::ms_label(n as f64)
+    match n {
+        0 => "0".to_string(),
+        n => chart::ms_label(n as f64),
+    }
 }
 
 /// What the pointer is over: the time and percent under it, and the
-/// nearest trial, in words.
+/// nearest trial (its line, number, seed and downtime), in words.
 pub fn hover_text(graph: &Graph, x: f64, y: f64) -> (String, Option<String>) {
     let at = format!(
-        "{} ms, {}%",
+        "Pointer: {} ms, {}%",
         fixed(graph.axis.ms_at(x), 1),
         fixed(graph.frame.fraction_at(y) * 100.0, 1)
     );
-    let trial = graph
-        .nearest(x, y)
-        .and_then(|n| graph.mark(&n))
-        .map(|(c, m)| {
-            format!(
-                "{}: {} ms, {}% of trials at or below it; seed {} (click to open it in the player)",
-                line_label(c.line),
-                ms_text(m.value),
-                fixed(m.fraction * 100.0, 1),
-                m.seed
-            )
-        });
+    let trial = graph.nearest(x, y).and_then(|n| graph.mark(&n)).map(|(c, m)| {
+        format!(
+            "nearest trial: {}, trial {} of {} (seed {}), {} ms, {}% of trials at or below it. Click to open it in the player.",
+            line_label(c.line),
+            m.seed - graph.first_seed + 1,
+            count(c.trials),
+            m.seed,
+            ms_text(m.value),
+            fixed(m.fraction * 100.0, 1),
+        )
+    });
     (at, trial)
 }

@@ -106,7 +106,7 @@ pub fn note(r: &LineResult) -> String {
         differs |= !close;
         parts.push(text);
     }
-    let mut out = parts.join("; ") + ".";
+    let mut out = sentence(&parts.join("; ")) + ".";
     if let Some(why) = reason(r.line).filter(|_| differs || r.downtime.ended == 0) {
         out.push(' ');
         out.push_str(why);
@@ -114,7 +114,16 @@ pub fn note(r: &LineResult) -> String {
     out
 }
 
-/// One figure against ours, and whether they agree.
+/// `text` with a capital first letter.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// One figure against ours (a clause, in lower case), and whether they
+/// agree.
 fn compare(figure: &PaperFigure, r: &LineResult) -> (String, bool) {
     let d = &r.downtime;
     let (what, paper, ours) = match *figure {
@@ -129,7 +138,7 @@ fn compare(figure: &PaperFigure, r: &LineResult) -> (String, bool) {
                     t / SECONDS,
                     GIVE_UP_AFTER / SECONDS
                 ),
-                (true, _) => format!("As in the paper, every trial took over {} s", t / SECONDS),
+                (true, _) => format!("as in the paper, every trial took over {} s", t / SECONDS),
                 (false, _) => format!(
                     "Some trials here ended within {} s, which none did in the paper",
                     t / SECONDS
@@ -152,13 +161,13 @@ fn compare(figure: &PaperFigure, r: &LineResult) -> (String, bool) {
     let (ours, paper) = (ms_text(ours), count(paper / MILLIS));
     if (ratio - 1.0).abs() <= CLOSE {
         (
-            format!("Our {what}, {ours} ms, is close to the paper's {paper} ms"),
+            format!("our {what}, {ours} ms, is close to the paper's {paper} ms"),
             true,
         )
     } else {
         let times = crate::sim::decimal::fixed(ratio, 1);
         (
-            format!("Our {what} is {ours} ms, {times}× the paper's {paper} ms"),
+            format!("our {what} is {ours} ms, {times}× the paper's {paper} ms"),
             false,
         )
     }

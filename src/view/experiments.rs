@@ -294,8 +294,20 @@ impl Experiments {
     /// The trial a click at (`x`, `y`) of graph `graph` picks, as the
     /// scenario to open in the player: `None` when no trial is near.
     pub fn pick(&self, graph: usize, x: f64, y: f64) -> Option<Result<Scenario, String>> {
+        let near = self.graphs.get(graph)?.nearest(x, y)?;
+        self.trial(graph, near.curve, near.mark)
+    }
+
+    /// The scenario of a drawn trial (graph, curve, mark), to open in the
+    /// player.
+    pub fn trial(
+        &self,
+        graph: usize,
+        curve: usize,
+        mark: usize,
+    ) -> Option<Result<Scenario, String>> {
         let g = self.graphs.get(graph)?;
-        let (curve, mark) = g.mark(&g.nearest(x, y)?)?;
+        let (curve, mark) = g.mark(&Nearest { curve, mark })?;
         Some(trial_for_player(curve.line, mark.seed))
     }
 

@@ -29,7 +29,7 @@ fn line(l: Line, trials: &[(u64, Option<u64>)]) -> LineResult {
 
 /// Every line of the figure: 150–150 ms never ends, 150–151 ms half the
 /// time, the rest between 20 ms and 1 s; 150–200 ms has a trial at exactly
-/// 100 ms (seed 42).
+/// 100 ms (seed 2).
 fn results() -> ExperimentResults {
     let lines = all_lines()
         .into_iter()
@@ -42,10 +42,10 @@ fn results() -> ExperimentResults {
             (150, 200) => line(
                 l,
                 &[
-                    (41, Some(300)),
-                    (42, Some(100)),
-                    (43, Some(1000)),
-                    (44, Some(513)),
+                    (1, Some(300)),
+                    (2, Some(100)),
+                    (3, Some(1000)),
+                    (4, Some(513)),
                 ],
             ),
             (150, 155) => line(l, &[(1, Some(287)), (2, Some(290)), (3, Some(800))]),
@@ -100,7 +100,7 @@ fn a_trial_at_100_ms_sits_on_the_100_tick_at_its_percent() {
         .iter()
         .find(|c| c.line == Line::ms(150, 200))
         .unwrap();
-    let m = c.marks.iter().find(|m| m.seed == 42).unwrap();
+    let m = c.marks.iter().find(|m| m.seed == 2).unwrap();
     let tick = top
         .x_ticks
         .iter()
@@ -120,7 +120,7 @@ fn a_trial_at_100_ms_sits_on_the_100_tick_at_its_percent() {
         .collect();
     assert_eq!(
         picked,
-        [(41, "median trial"), (43, "slowest trial")],
+        [(1, "median trial"), (3, "slowest trial")],
         "300 ms is the 2nd of 4"
     );
     // The line starts at 0% at that x and rises there.
@@ -140,16 +140,29 @@ fn hovering_finds_the_nearest_trial_and_its_seed() {
         .iter()
         .find(|c| c.line == Line::ms(150, 200))
         .unwrap();
-    let m = c.marks.iter().find(|m| m.seed == 43).unwrap().clone();
+    let m = c.marks.iter().find(|m| m.seed == 3).unwrap().clone();
     e.hover(0, m.x - 3.0, m.y + 2.0);
     let h = e.hover.clone().unwrap();
     let trial = h.trial.expect("a trial is near");
-    assert!(trial.contains("seed 43"), "{trial}");
-    assert!(
-        trial.starts_with("150–200 ms: 1000.0 ms, 100.0%"),
-        "{trial}"
+    assert!(trial.contains("seed 3"), "{trial}");
+    assert_eq!(
+        trial,
+        "nearest trial: 150–200 ms, trial 3 of 4 (seed 3), 1000.0 ms, 100.0% of trials at or below it. Click to open it in the player."
     );
-    assert!(h.at.ends_with('%') && h.at.contains(" ms, "), "{}", h.at);
+    let (ms, percent) = (
+        e.graphs[0].axis.ms_at(h.x),
+        e.graphs[0].frame.fraction_at(h.y),
+    );
+    let expected = format!(
+        "Pointer: {} ms, {}%",
+        crate::sim::decimal::fixed(ms, 1),
+        crate::sim::decimal::fixed(percent * 100.0, 1)
+    );
+    assert_eq!(h.at, expected);
+    assert!(
+        (ms - 1000.0).abs() > 1.0 && (ms / 1000.0 - 1.0).abs() < 0.1,
+        "3 units left of 1 s: {ms}"
+    );
     // Far from every line: the time and percent, but no trial.
     e.hover(
         0,
@@ -242,6 +255,7 @@ fn the_table_sets_the_papers_figures_beside_ours() {
         (r.median.as_str(), r.mean.as_str(), r.max.as_str()),
         (">60000", "-", ">60000")
     );
+    assert_eq!((r.trials.as_str(), r.ended.as_str()), ("2", "0"));
     assert!(
         r.note.starts_with(
             "As in the paper, no trial ended within 10 s: here none ended within 60 s."
@@ -254,7 +268,7 @@ fn the_table_sets_the_papers_figures_beside_ours() {
     assert_eq!(r.paper, "mean 35, longest 152");
     assert!(
         r.note
-            .contains("Our mean is 93.3 ms, 2.7× the paper's 35 ms; Our longest is 200.0 ms"),
+            .contains("Our mean is 93.3 ms, 2.7× the paper's 35 ms; our longest is 200.0 ms"),
         "{}",
         r.note
     );
@@ -384,7 +398,7 @@ fn clicking_a_trial_opens_that_trial_in_the_player_paused_before_the_crash() {
     );
 
     let mut session = Session::open(&UrlParams::default(), &[], "", false);
-    session.update(Input::OpenScenario(Box::new(scenario.clone())));
+    session.update(Input::OpenScenario(Ok(Box::new(scenario.clone()))));
     let p = &session.playground;
     assert_eq!(p.scenario.seed, mark.seed);
     assert!(p.paused, "opened paused");
@@ -392,4 +406,8 @@ fn clicking_a_trial_opens_that_trial_in_the_player_paused_before_the_crash() {
     let leader = p.sim.leader().expect("the leader is still up");
     assert_eq!(p.sim.server(leader).unwrap().node.role(), Role::Leader);
     assert_eq!(session.drafts.error, None);
+    // The same trial by its place in the graph, as a drawn point opens it.
+    let by_place = e.trial(1, 0, 1).unwrap().unwrap();
+    assert_eq!(by_place, scenario);
+    assert_eq!(e.trial(1, 0, 99), None);
 }

@@ -105,7 +105,8 @@ pub enum Input {
     FileRead(Result<String, String>),
     /// A scenario the page made (a trial picked in the Experiments view),
     /// loaded as a link is: at its moment, paused.
-    OpenScenario(Box<Scenario>),
+    /// (`Err`: it could not be made, and the run on screen stays.)
+    OpenScenario(Result<Box<Scenario>, String>),
     /// The address's fragment changed (a link pasted into the address bar).
     LinkOpened {
         /// The new fragment, with or without its `#`.
@@ -246,7 +247,7 @@ impl Session {
                 self.load(loaded);
             }
             Input::FileRead(text) => self.load(text.and_then(|text| parse_pasted(&text))),
-            Input::OpenScenario(scenario) => self.load(Ok(*scenario)),
+            Input::OpenScenario(scenario) => self.load(scenario.map(|s| *s)),
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));

@@ -3,11 +3,13 @@
 //! person does. Every number, position and sentence comes from the view.
 
 use super::app::Msg;
+use super::worker::WorkerHandle;
 use crate::sim::decimal::fixed;
 use crate::view::chart::Tick;
 use crate::view::experiment_figure::{Curve, Graph};
 use crate::view::experiment_table::{Row, HEADINGS};
 use crate::view::experiments::{Experiments, PageView, Setting, Status};
+use crate::view::worker_protocol::{WorkerJob, WorkerReply};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -20,8 +22,8 @@ pub enum ExpMsg {
     Start(Setting),
     /// Stop the run.
     Cancel,
-    /// A run's report (the run's number, the report).
-    Reply(u64, super::experiment_run::RunReply),
+    /// The worker's reply about a run (the run's number, the reply).
+    Reply(u64, Box<WorkerReply>),
     /// The pointer is at (x, y) of graph n, in drawing units.
     Hover(usize, f64, f64),
     /// The pointer left a graph.
@@ -259,7 +261,8 @@ pub struct ExperimentsSide {
     pub page: PageView,
     /// The Experiments view's state.
     pub model: Experiments,
-    run: Option<super::experiment_run::Run>,
+    /// The worker running the experiment (dropping it terminates it).
+    worker: Option<WorkerHandle>,
 }
 
 impl ExperimentsSide {
@@ -268,7 +271,7 @@ impl ExperimentsSide {
         ExperimentsSide {
             page,
             model: Experiments::new(narrow_window()),
-            run: None,
+            worker: None,
         }
     }
 
@@ -288,25 +291,31 @@ impl ExperimentsSide {
             }
             ExpMsg::Start(setting) => {
                 let (run, config) = m.start(setting, super::perf::now_ms());
-                let on_reply = send.reform(move |r| Msg::Experiments(ExpMsg::Reply(run, r)));
-                match super::experiment_run::Run::start(config, on_reply) {
-                    Ok(handle) => self.run = Some(handle),
+                let on_reply =
+                    send.reform(move |r| Msg::Experiments(ExpMsg::Reply(run, Box::new(r))));
+                let job = WorkerJob::ElectionDowntime { config };
+                match WorkerHandle::start(job, on_reply) {
+                    Ok(handle) => self.worker = Some(handle),
                     Err(e) => m.failed(run, e),
                 }
             }
             ExpMsg::Cancel => {
                 m.cancel();
-                self.run = None; // dropping it stops it
+                self.worker = None; // dropping it terminates the worker
             }
             ExpMsg::Reply(run, reply) => {
-                use super::experiment_run::RunReply;
-                match reply {
-                    RunReply::Progress { done, total, what } => m.progress(run, done, total, what),
-                    RunReply::Done(results) => m.finished(run, *results, super::perf::now_ms()),
-                    RunReply::Failed(e) => m.failed(run, e),
+                match *reply {
+                    WorkerReply::Progress { done, total, what } => {
+                        m.progress(run, done, total, what)
+                    }
+                    WorkerReply::ExperimentDone { results } => {
+                        m.finished(run, results, super::perf::now_ms())
+                    }
+                    WorkerReply::Failed { message } => m.failed(run, message),
+                    other => m.failed(run, format!("the worker answered another job: {other:?}")),
                 }
                 if !m.running() {
-                    self.run = None;
+                    self.worker = None;
                 }
             }
             ExpMsg::Hover(g, x, y) => m.hover(g, x, y),

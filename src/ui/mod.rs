@@ -4,7 +4,6 @@
 mod app;
 mod cluster;
 mod controls;
-mod experiment_run;
 mod experiments;
 mod frame_loop;
 mod host_api;
@@ -15,6 +14,7 @@ mod perf;
 mod sequence;
 mod share;
 mod tour;
+pub mod worker;
 
 pub use app::{App, AppProps};
 pub use perf::{frame_times, part_renders};

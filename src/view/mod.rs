@@ -36,3 +36,5 @@ pub mod tour_player;
 pub mod tours;
 pub mod url_params;
 pub mod versions;
+pub mod worker_jobs;
+pub mod worker_protocol;

@@ -10,18 +10,18 @@ use crate::sim::linearizability::Verdict;
 use crate::sim::network::Endpoint;
 use crate::sim::scenario::Scenario;
 use crate::sim::trace::TraceEvent;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// A failure, told for the page.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FailureReport {
     /// The switch's name (`--unsafe NAME`).
-    pub switch: &'static str,
+    pub switch: String,
     /// The rule it breaks, in one sentence (`UnsafeSwitch::description`).
-    pub rule: &'static str,
+    pub rule: String,
     /// Where that rule is stated (`UnsafeSwitch::rule_source`).
-    pub source: &'static str,
+    pub source: String,
     /// The seed of the run.
     pub seed: u64,
     /// The first time the switch changed a decision, for a timeline mark.
@@ -35,7 +35,7 @@ pub struct FailureReport {
 }
 
 /// One decision an unsafe switch changed (`TraceEvent::UnsafeStep`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepMark {
     /// When (simulated microseconds).
     pub t: Time,
@@ -50,7 +50,7 @@ pub struct StepMark {
 }
 
 /// The violation found.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ViolationMark {
     /// Which invariant, or `linearizability`.
     pub kind: FailureKind,
@@ -72,7 +72,7 @@ pub struct ViolationMark {
 }
 
 /// The client operation a linearizability violation is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaleRead {
     /// The client and its request number.
     pub client: u64,
@@ -93,7 +93,7 @@ pub struct StaleRead {
 }
 
 /// What the page highlights.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Highlight {
     /// Servers: the violation's, the first unsafe step's and its peer.
     pub nodes: Vec<NodeId>,
@@ -146,9 +146,9 @@ fn tell(
     let violation = violation_mark(failure, trace, history, &deliveries);
     let highlight = highlight(&violation, steps.first());
     FailureReport {
-        switch: switch.name(),
-        rule: switch.description(),
-        source: switch.rule_source(),
+        switch: switch.name().to_string(),
+        rule: switch.description().to_string(),
+        source: switch.rule_source().to_string(),
         seed,
         first_unsafe_step: steps.first().cloned(),
         unsafe_steps: steps.len(),

@@ -24,6 +24,17 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
+    /// The kind [`FailureKind::name`] names.
+    pub fn from_name(name: &str) -> Option<FailureKind> {
+        if name == "linearizability" {
+            return Some(FailureKind::NotLinearizable);
+        }
+        Invariant::ALL
+            .into_iter()
+            .find(|i| i.name() == name)
+            .map(FailureKind::Invariant)
+    }
+
     /// The invariant's name, or `linearizability`.
     pub fn name(self) -> &'static str {
         match self {
@@ -36,6 +47,14 @@ impl FailureKind {
 impl Serialize for FailureKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FailureKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        FailureKind::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("no invariant is named '{name}'")))
     }
 }
 

@@ -1,0 +1,288 @@
+//! A worker's job, run a slice at a time: `JobRunner::new(job)`, then
+//! `step(budget)` until a final reply. The worker binary (`src/bin/worker.rs`)
+//! is only a loop around it; the same code runs natively in tests. To
+//! cancel, stop calling `step` and drop the runner (the page terminates
+//! the whole worker).
+
+use super::worker_protocol::{WorkerJob, WorkerReply};
+use crate::raft::UnsafeSwitch;
+use crate::sim::experiment::{Experiment, ExperimentConfig};
+use crate::sim::explore::{explorer_config, Bounds, Explorer};
+use crate::sim::find::{FailureKind, FailureReport, FailureSearch, Shrinker};
+use crate::sim::scenario::{unsafe_switches_named, Scenario};
+
+/// How much one step may do, in each job's own unit. The defaults keep a
+/// step to a few milliseconds natively (README, "Finding a failure"), so
+/// a worker posts progress and reads its messages often.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Simulator events (search and shrinking).
+    pub events: u64,
+    /// Explorer states expanded.
+    pub states: u64,
+    /// Figure 16 trials.
+    pub trials: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            events: 5_000,
+            states: 200,
+            trials: 1,
+        }
+    }
+}
+
+/// Simulator events the shrinking of a found failure may spend in all: a
+/// tenth of `raft-sim find-failure`'s default, so that a page's search
+/// ends in seconds.
+pub const SHRINK_EVENTS: u64 = 5_000_000;
+
+/// What a progress reply counts, in words.
+pub const SEEDS_TRIED: &str = "seeds tried";
+/// Progress while shrinking: events spent of [`SHRINK_EVENTS`].
+pub const SHRINKING: &str = "simulator events spent shrinking";
+/// Progress of an exploration: depths completed of the bound.
+pub const DEPTHS: &str = "depths explored";
+/// Progress of an experiment.
+pub const TRIALS: &str = "trials run";
+
+/// A job in progress.
+pub struct JobRunner {
+    state: State,
+    /// Work done so far, in the current phase's unit: simulator events
+    /// (search and shrinking together), states explored, trials run.
+    work: u64,
+}
+
+enum State {
+    Searching {
+        search: Box<FailureSearch>,
+        switch: UnsafeSwitch,
+        max_seeds: u64,
+    },
+    Shrinking {
+        shrinker: Box<Shrinker>,
+        kind: FailureKind,
+        switch: UnsafeSwitch,
+        /// Events the search ran before.
+        base: u64,
+    },
+    Exploring {
+        explorer: Box<Explorer>,
+        depth: u32,
+    },
+    Experimenting(Box<Experiment>),
+    /// Could not start: the message is the first step's reply.
+    Refused(String),
+    Done,
+}
+
+impl JobRunner {
+    /// A runner for `job`; a job that cannot start says why at its first
+    /// step, as a `Failed` reply.
+    pub fn new(job: WorkerJob) -> JobRunner {
+        let state = start(job).unwrap_or_else(State::Refused);
+        JobRunner { state, work: 0 }
+    }
+
+    /// Work done so far: simulator events (search and shrinking), states
+    /// explored, or trials run; what bounds a step, for tests.
+    pub fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// Whether the final reply was given.
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done)
+    }
+
+    /// Runs at most `budget` of work; returns progress, and after the last
+    /// step the final reply too. Once done, returns nothing.
+    pub fn step(&mut self, budget: Budget) -> Vec<WorkerReply> {
+        let (replies, next) = match std::mem::replace(&mut self.state, State::Done) {
+            State::Searching {
+                search,
+                switch,
+                max_seeds,
+            } => search_step(search, switch, max_seeds, budget, &mut self.work),
+            State::Shrinking {
+                shrinker,
+                kind,
+                switch,
+                base,
+            } => shrink_step(shrinker, kind, switch, base, budget, &mut self.work),
+            State::Exploring { explorer, depth } => {
+                explore_step(explorer, depth, budget, &mut self.work)
+            }
+            State::Experimenting(experiment) => experiment_step(experiment, budget, &mut self.work),
+            State::Refused(message) => (vec![WorkerReply::Failed { message }], State::Done),
+            State::Done => (Vec::new(), State::Done),
+        };
+        self.state = next;
+        replies
+    }
+}
+
+fn start(job: WorkerJob) -> Result<State, String> {
+    match job {
+        WorkerJob::FindFailure {
+            settings,
+            switch,
+            max_seeds,
+        } => {
+            let switch = UnsafeSwitch::from_name(&switch)
+                .ok_or_else(|| format!("no unsafe switch is named '{switch}'"))?;
+            let search = Box::new(FailureSearch::new(settings.config(), switch, max_seeds)?);
+            Ok(State::Searching {
+                search,
+                switch,
+                max_seeds,
+            })
+        }
+        WorkerJob::Explore {
+            bounds,
+            unsafe_switches,
+        } => explorer(bounds, &unsafe_switches),
+        WorkerJob::ElectionDowntime { config } => experiment(config),
+    }
+}
+
+fn explorer(bounds: Bounds, unsafe_switches: &[String]) -> Result<State, String> {
+    let switches = unsafe_switches_named(unsafe_switches)?;
+    let explorer = Explorer::new(bounds, explorer_config(&bounds, switches))?;
+    Ok(State::Exploring {
+        explorer: Box::new(explorer),
+        depth: bounds.depth,
+    })
+}
+
+fn experiment(config: ExperimentConfig) -> Result<State, String> {
+    if config.lines.is_empty() {
+        return Err("the experiment has no lines to run".into());
+    }
+    Ok(State::Experimenting(Box::new(Experiment::new(config))))
+}
+
+type Stepped = (Vec<WorkerReply>, State);
+
+fn progress(done: u64, total: u64, what: &str) -> WorkerReply {
+    WorkerReply::Progress {
+        done,
+        total,
+        what: what.to_string(),
+    }
+}
+
+fn search_step(
+    mut search: Box<FailureSearch>,
+    switch: UnsafeSwitch,
+    max_seeds: u64,
+    budget: Budget,
+    work: &mut u64,
+) -> Stepped {
+    let p = search.step(budget.events);
+    *work = p.events;
+    let mut replies = vec![progress(p.seeds_tried, max_seeds, SEEDS_TRIED)];
+    if let Some(found) = search.found() {
+        let shrinker = Box::new(Shrinker::new(found, SHRINK_EVENTS));
+        let kind = found.failure.kind;
+        let next = State::Shrinking {
+            shrinker,
+            kind,
+            switch,
+            base: p.events,
+        };
+        return (replies, next);
+    }
+    if p.exhausted {
+        replies.push(WorkerReply::NotFound {
+            seeds_tried: p.seeds_tried,
+        });
+        return (replies, State::Done);
+    }
+    let next = State::Searching {
+        search,
+        switch,
+        max_seeds,
+    };
+    (replies, next)
+}
+
+fn shrink_step(
+    mut shrinker: Box<Shrinker>,
+    kind: FailureKind,
+    switch: UnsafeSwitch,
+    base: u64,
+    budget: Budget,
+    work: &mut u64,
+) -> Stepped {
+    let p = shrinker.step(budget.events);
+    *work = base + p.events;
+    let mut replies = vec![progress(
+        p.events.min(SHRINK_EVENTS),
+        SHRINK_EVENTS,
+        SHRINKING,
+    )];
+    if !p.done {
+        let next = State::Shrinking {
+            shrinker,
+            kind,
+            switch,
+            base,
+        };
+        return (replies, next);
+    }
+    replies.push(found(shrinker.scenario().clone(), kind, switch));
+    (replies, State::Done)
+}
+
+/// The final reply for a shrunk failure: told from a recorded replay.
+fn found(scenario: Scenario, kind: FailureKind, switch: UnsafeSwitch) -> WorkerReply {
+    match FailureReport::of(&scenario, kind, switch) {
+        Some(report) => WorkerReply::Found { scenario, report },
+        None => WorkerReply::Failed {
+            message: format!(
+                "the shrunk scenario no longer fails ({}): a bug in the shrinking",
+                kind.name()
+            ),
+        },
+    }
+}
+
+fn explore_step(
+    mut explorer: Box<Explorer>,
+    depth: u32,
+    budget: Budget,
+    work: &mut u64,
+) -> Stepped {
+    let p = explorer.step(budget.states);
+    *work = p.explored;
+    let mut replies = vec![progress(u64::from(p.depth_done), u64::from(depth), DEPTHS)];
+    if !p.finished {
+        return (replies, State::Exploring { explorer, depth });
+    }
+    replies.push(WorkerReply::Explored {
+        progress: p,
+        counterexample: explorer.scenario(),
+    });
+    (replies, State::Done)
+}
+
+fn experiment_step(mut experiment: Box<Experiment>, budget: Budget, work: &mut u64) -> Stepped {
+    let p = experiment.step(budget.trials);
+    *work = p.done;
+    let mut replies = vec![progress(p.done, p.total, TRIALS)];
+    if p.done < p.total {
+        return (replies, State::Experimenting(experiment));
+    }
+    replies.push(WorkerReply::ExperimentDone {
+        results: experiment.results(),
+    });
+    (replies, State::Done)
+}
+
+#[cfg(test)]
+#[path = "worker_jobs_tests.rs"]
+mod tests;

@@ -312,7 +312,7 @@ impl ExperimentsSide {
                         m.finished(run, results, super::perf::now_ms())
                     }
                     WorkerReply::Failed { message } => m.failed(run, message),
-                    other => m.failed(run, format!("the worker answered another job: {other:?}")),
+                    _ => m.failed(run, "the worker answered another job".to_string()),
                 }
                 if !m.running() {
                     self.worker = None;

@@ -296,7 +296,7 @@ fn a_run_goes_from_idle_to_progress_to_graphs() {
     );
     e.progress(run, 910, 9100, "150–175 ms".into());
     assert_eq!(e.share_done(), Some(0.1));
-    assert_eq!(e.status_text(), "910 of 9100 trials: 150–175 ms");
+    assert_eq!(e.status_text(), "910 of 9,100 trials: 150–175 ms");
     e.progress(run - 1, 5000, 9100, "a late reply of an earlier run".into());
     assert_eq!(e.share_done(), Some(0.1));
     e.finished(run, results(), 13_500.0);

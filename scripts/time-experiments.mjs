@@ -1,0 +1,22 @@
+// Times the Experiments view's two settings in the release page, in
+// headless Chromium and Firefox (tests/e2e/browsers.mjs), from the click to
+// the graphs, and prints the page's own figure ("Done: N trials in S s").
+//   node scripts/time-experiments.mjs [dist]   (E2E_BROWSERS=chromium: one)
+import { browsers, button, labelled, withPage } from '../tests/e2e/browsers.mjs';
+
+const dist = process.argv[2] || 'dist';
+const settings = ['Quick run: 100 trials per line', "The paper's counts: 1,000 per line"];
+for (const kind of browsers()) {
+  for (const setting of settings) {
+    await withPage(kind, dist, async ({ url, page }) => {
+      await page.goto(url + '/?view=experiments');
+      const status = labelled('Experiment status');
+      await page.waitFor({ ...status, text: 'Not run yet' });
+      const started = Date.now();
+      await page.click(button(setting));
+      await page.waitFor({ ...status, text: 'Done:' }, { timeout: 600000 });
+      const wall = ((Date.now() - started) / 1000).toFixed(1);
+      console.log(`${kind.name}, ${setting}: ${wall} s from the click; the page says "${(await page.text(status)).split('.')[0]}.${(await page.text(status)).split('.')[1]}"`);
+    });
+  }
+}

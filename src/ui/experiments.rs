@@ -5,7 +5,7 @@
 use super::app::Msg;
 use super::worker::WorkerHandle;
 use crate::sim::decimal::fixed;
-use crate::view::chart::Tick;
+use crate::view::chart::{Frame, Tick};
 use crate::view::experiment_figure::{Curve, Graph};
 use crate::view::experiment_table::{Row, HEADINGS};
 use crate::view::experiments::{Experiments, PageView, Setting, Status};
@@ -97,24 +97,23 @@ fn status(e: &Experiments) -> Html {
 }
 
 /// The pointer's position in the SVG's own units, from a mouse event on it.
-fn pointer(e: &MouseEvent, g: &Graph) -> Option<(f64, f64)> {
+fn pointer(e: &MouseEvent, frame: Frame) -> Option<(f64, f64)> {
     let svg = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
     let rect = svg.get_bounding_client_rect();
     let (px, py) = (
         e.client_x() as f64 - rect.left(),
         e.client_y() as f64 - rect.top(),
     );
-    Some(g.frame.to_view(px, py, rect.width(), rect.height()))
+    Some(frame.to_view(px, py, rect.width(), rect.height()))
 }
 
 fn graph(e: &Experiments, i: usize, g: &Graph, send: &Callback<Msg>) -> Html {
     let f = g.frame;
-    let (g1, g2) = (g.clone(), g.clone());
-    let hover = send.reform(move |ev: MouseEvent| match pointer(&ev, &g1) {
+    let hover = send.reform(move |ev: MouseEvent| match pointer(&ev, f) {
         Some((x, y)) => Msg::Experiments(ExpMsg::Hover(i, x, y)),
         None => Msg::Experiments(ExpMsg::Leave),
     });
-    let click = send.reform(move |ev: MouseEvent| match pointer(&ev, &g2) {
+    let click = send.reform(move |ev: MouseEvent| match pointer(&ev, f) {
         Some((x, y)) => Msg::Experiments(ExpMsg::ClickAt(i, x, y)),
         None => Msg::Experiments(ExpMsg::Leave),
     });

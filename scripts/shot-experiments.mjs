@@ -25,6 +25,14 @@ await withBrowser(dist, async ({ browser, url }) => {
     await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.45);
     await page.waitForTimeout(200);
     await page.screenshot({ path: `${out}/exp-${name}-done.png`, fullPage: true });
+    // The graphs as a phone shows them, unscaled.
+    await svg.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${out}/exp-${name}-graph.png` });
+    // A trial opened in the player, paused before its crash.
+    await page.locator('circle.trial[aria-label^="150–200 ms median trial"]').click();
+    await page.getByLabel('Trace hash').waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${out}/exp-${name}-trial.png` });
     await page.close();
   }
 });

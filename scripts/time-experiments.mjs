@@ -15,7 +15,7 @@ for (const kind of browsers()) {
         try {
           new PerformanceObserver((l) => l.getEntries().forEach((e) => window.longTasks.push(Math.round(e.duration))))
             .observe({ type: 'longtask', buffered: true });
-        } catch { /* not in this browser */ }
+        } catch { window.longTasks = null; /* not in this browser */ }
       });
       await page.goto(url + '/?view=experiments');
       const status = labelled('Experiment status');

@@ -89,10 +89,10 @@ impl Setting {
     pub fn cost(self) -> &'static str {
         match self {
             Setting::Quick => {
-                "910 trials (10 for 150–150 ms): about 2 s in Chromium and in Firefox on a 2-core machine"
+                "910 trials (10 for 150–150 ms): 2 to 3 s in Chromium and in Firefox on a busy 2-core machine"
             }
             Setting::Paper => {
-                "9,100 trials (100 for 150–150 ms): about 15 s in Chromium, 17 s in Firefox on a 2-core machine"
+                "9,100 trials (100 for 150–150 ms): 15 to 24 s in Chromium, 17 to 33 s in Firefox on a busy 2-core machine"
             }
         }
     }
@@ -201,7 +201,7 @@ impl Experiments {
         self.status = Status::Running {
             done: 0,
             total,
-            what: "starting the worker".to_string(),
+            what: "trials run".to_string(),
         };
         self.version += 1;
         (self.run, config)
@@ -331,8 +331,11 @@ impl Experiments {
     pub fn status_text(&self) -> String {
         match &self.status {
             Status::Idle => "Not run yet: choose how many trials.".to_string(),
+            Status::Running { done: 0, total, .. } => {
+                format!("Starting the worker ({} trials)…", count(*total))
+            }
             Status::Running { done, total, what } => {
-                format!("{} of {} trials: {what}", count(*done), count(*total))
+                format!("{} of {} {what}", count(*done), count(*total))
             }
             Status::Done => match self.took_ms {
                 Some(ms) => format!(

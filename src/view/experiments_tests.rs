@@ -291,12 +291,13 @@ fn a_run_goes_from_idle_to_progress_to_graphs() {
         Status::Running {
             done: 0,
             total: 9100,
-            what: "starting the worker".into()
+            what: "trials run".into()
         }
     );
-    e.progress(run, 910, 9100, "150–175 ms".into());
+    assert_eq!(e.status_text(), "Starting the worker (9,100 trials)…");
+    e.progress(run, 910, 9100, "trials run".into());
     assert_eq!(e.share_done(), Some(0.1));
-    assert_eq!(e.status_text(), "910 of 9,100 trials: 150–175 ms");
+    assert_eq!(e.status_text(), "910 of 9,100 trials run");
     e.progress(run - 1, 5000, 9100, "a late reply of an earlier run".into());
     assert_eq!(e.share_done(), Some(0.1));
     e.finished(run, results(), 13_500.0);

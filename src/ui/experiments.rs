@@ -10,6 +10,7 @@ use crate::view::experiment_figure::{Curve, Graph};
 use crate::view::experiment_table::{Row, HEADINGS};
 use crate::view::experiments::{Experiments, PageView, Setting, Status};
 use crate::view::worker_protocol::{WorkerJob, WorkerReply};
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -32,6 +33,9 @@ pub enum ExpMsg {
     ClickAt(usize, f64, f64),
     /// A drawn trial chosen: graph, curve, mark.
     Open(usize, usize, usize),
+    /// Draw a run's results (a task after the one that received them, so
+    /// reading the worker's message and drawing do not share one task).
+    Draw(u64, Box<crate::sim::experiment::ExperimentResults>),
 }
 
 fn n(x: f64) -> String {
@@ -308,7 +312,10 @@ impl ExperimentsSide {
                         m.progress(run, done, total, what)
                     }
                     WorkerReply::ExperimentDone { results } => {
-                        m.finished(run, results, super::perf::now_ms())
+                        self.worker = None; // its job is done
+                        let send = send.clone();
+                        let draw = ExpMsg::Draw(run, Box::new(results));
+                        Timeout::new(0, move || send.emit(Msg::Experiments(draw))).forget();
                     }
                     WorkerReply::Failed { message } => m.failed(run, message),
                     _ => m.failed(run, "the worker answered another job".to_string()),
@@ -317,6 +324,7 @@ impl ExperimentsSide {
                     self.worker = None;
                 }
             }
+            ExpMsg::Draw(run, results) => m.finished(run, *results, super::perf::now_ms()),
             ExpMsg::Hover(g, x, y) => m.hover(g, x, y),
             ExpMsg::Leave => m.leave(),
             ExpMsg::ClickAt(g, x, y) => {

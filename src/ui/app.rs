@@ -2,12 +2,14 @@
 //! animation frames, keys, the address bar, files and the host page; and
 //! lays out the page's parts, each drawn again only when its key moves.
 
+use super::experiments::{ExpMsg, ExperimentsSide};
 use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
 use super::worker::WorkerHandle;
-use super::{sequence, share};
+use super::{experiments, sequence, share};
+use crate::view::experiments::PageView;
 use crate::view::keys;
 use crate::view::session::{Input, Session};
 use crate::view::url_params::UrlParams;
@@ -58,6 +60,9 @@ pub struct AppProps {
     /// Every server's disk (`?disk=slow`).
     #[prop_or_default]
     pub disk: crate::sim::DiskConfig,
+    /// The view it opens on (`?view=experiments`).
+    #[prop_or_default]
+    pub view: PageView,
 }
 
 impl Default for AppProps {
@@ -74,6 +79,7 @@ impl Default for AppProps {
             from_start: false,
             host_origin: None,
             disk: Default::default(),
+            view: PageView::Player,
         }
     }
 }
@@ -92,6 +98,7 @@ impl AppProps {
             from_start: self.from_start,
             host_origin: self.host_origin.clone(),
             disk: self.disk,
+            view: self.view,
         }
     }
 }
@@ -114,6 +121,8 @@ pub enum Msg {
     HostFlush,
     /// The Web Worker said something.
     Worker(Box<WorkerReply>),
+    /// Something for the Experiments view.
+    Experiments(ExpMsg),
 }
 
 /// The root component: the playground page.
@@ -131,6 +140,8 @@ pub struct App {
     host: HostSide,
     /// The "What if…" search's worker, while one runs.
     worker: Option<WorkerHandle>,
+    /// Which view shows, and the Experiments view's state and run.
+    experiments: ExperimentsSide,
 }
 
 impl Component for App {
@@ -166,12 +177,26 @@ impl Component for App {
             _hash: hash,
             host,
             worker: None,
+            experiments: ExperimentsSide::new(props.view),
         };
         app.keep_animating();
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let experiments_showing = self.experiments.page == PageView::Experiments;
+        let msg = match msg {
+            Msg::Experiments(msg) => {
+                let mut session = self.session.0.borrow_mut();
+                self.experiments.update(msg, &mut session, &self.send);
+                drop(session);
+                self.keep_animating();
+                return true;
+            }
+            // The player's keys do nothing while the experiments show.
+            Msg::Do(Input::Key(_) | Input::Arrow { .. }) if experiments_showing => return false,
+            msg => msg,
+        };
         // Frames never change the tour step or the run's identity, so only
         // other messages can move the address bar.
         let may_move_address = !matches!(msg, Msg::Frame(_));
@@ -205,6 +230,7 @@ impl Component for App {
                 reply,
                 now_ms: perf::now_ms(),
             })),
+            Msg::Experiments(_) => None, // handled above
         };
         if let Some(input) = input {
             self.session.0.borrow_mut().update(input);
@@ -242,6 +268,9 @@ impl Component for App {
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
+        if self.experiments.page == PageView::Experiments && !self.session.read().embed {
+            return experiments::view(&self.experiments.model, &self.send);
+        }
         let session = self.session.read();
         let v = session.versions();
         let part = |kind: PartKind, version: u64| PartProps {
@@ -287,6 +316,7 @@ impl Component for App {
                             onclick={self.send.reform(|_| Msg::Do(Input::Key(keys::KeyCommand::ToggleHelp)))}>{ "?" }</button>
                     </div>
                     <Part ..part(PartKind::TourMenu, v.tour) />
+                    <button class="to-experiments" onclick={self.send.reform(|_| Msg::Experiments(ExpMsg::Show(PageView::Experiments)))}>{ "Experiments" }</button>
                 </header>
                 <main class="layout">
                     <section class="picture" aria-label="Cluster">
@@ -364,7 +394,8 @@ impl App {
     /// Asks for another frame while anything moves; otherwise lets the loop
     /// stop, so a paused page costs nothing.
     fn keep_animating(&mut self) {
-        if self.session.read().playground.animating() {
+        let showing = self.experiments.page == PageView::Player || self.session.read().embed;
+        if showing && self.session.read().playground.animating() {
             self.frames.request();
         } else {
             self.frames.cancel();

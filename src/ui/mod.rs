@@ -4,6 +4,7 @@
 mod app;
 mod cluster;
 mod controls;
+mod experiments;
 mod frame_loop;
 mod host_api;
 mod log_table;
@@ -55,6 +56,7 @@ fn props_from_url() -> AppProps {
         from_start: params.from_start,
         host_origin: params.host_origin,
         disk: params.disk,
+        view: params.view,
     }
 }
 

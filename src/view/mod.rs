@@ -3,10 +3,14 @@
 //! command language. Plain Rust with no web dependency, so all of it is tested
 //! natively; `src/ui` only turns it into SVG and HTML with Yew.
 
+pub mod chart;
 pub mod disk_state;
 pub mod drift_bound;
 pub mod embed;
 pub mod event_log;
+pub mod experiment_figure;
+pub mod experiment_table;
+pub mod experiments;
 pub mod geometry;
 pub mod host_api;
 pub mod keys;

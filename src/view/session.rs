@@ -105,6 +105,10 @@ pub enum Input {
     Import,
     /// A chosen file was read (or could not be).
     FileRead(Result<String, String>),
+    /// A scenario the page made (a trial picked in the Experiments view),
+    /// loaded as a link is: at its moment, paused.
+    /// (`Err`: it could not be made, and the run on screen stays.)
+    OpenScenario(Result<Box<Scenario>, String>),
     /// The address's fragment changed (a link pasted into the address bar).
     LinkOpened {
         /// The new fragment, with or without its `#`.
@@ -250,6 +254,7 @@ impl Session {
                 self.load(loaded);
             }
             Input::FileRead(text) => self.load(text.and_then(|text| parse_pasted(&text))),
+            Input::OpenScenario(scenario) => self.load(scenario.map(|s| *s)),
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));

@@ -34,6 +34,8 @@ pub struct UrlParams {
     pub host_origin: Option<String>,
     /// Every server's disk (`disk=slow`: writes take 50 ms to be durable).
     pub disk: DiskConfig,
+    /// The view the page opens on (`view=experiments`).
+    pub view: super::experiments::PageView,
 }
 
 impl Default for UrlParams {
@@ -49,6 +51,7 @@ impl Default for UrlParams {
             from_start: false,
             host_origin: None,
             disk: DiskConfig::default(),
+            view: Default::default(),
         }
     }
 }
@@ -94,6 +97,10 @@ impl UrlParams {
                 _ => return bad("disk=slow is the one disk on offer"),
             },
             "embed" => self.embed = value != "0",
+            "view" => match super::experiments::PageView::parse(value) {
+                Some(view) => self.view = view,
+                None => return bad("the views are player and experiments"),
+            },
             "tour" if !value.is_empty() => self.tour = Some(value.to_string()),
             "step" => match value.parse::<usize>() {
                 Ok(step) if step >= 1 => self.step = step - 1,
@@ -171,7 +178,7 @@ mod tests {
     #[test]
     fn every_parameter_is_read() {
         let (p, problems) =
-            UrlParams::parse("?seed=7&nodes=9&load=2.5&paused=1&embed=1&tour=split-vote&step=3&autoplay=1&origin=https://blog.example/&disk=slow");
+            UrlParams::parse("?seed=7&nodes=9&load=2.5&paused=1&embed=1&tour=split-vote&step=3&autoplay=1&origin=https://blog.example/&disk=slow&view=experiments");
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(
             p,
@@ -186,6 +193,7 @@ mod tests {
                 from_start: true,
                 host_origin: Some("https://blog.example".into()),
                 disk: DiskConfig::slow(),
+                view: crate::view::experiments::PageView::Experiments,
             }
         );
         assert_eq!(UrlParams::parse("").0, UrlParams::default());

@@ -1,0 +1,379 @@
+//! The Experiments view: draws `view::experiments` (Figure 16's two graphs,
+//! the table beside the paper, the progress of a run) and forwards what the
+//! person does. Every number, position and sentence comes from the view.
+
+use super::app::Msg;
+use super::worker::WorkerHandle;
+use crate::sim::decimal::fixed;
+use crate::view::chart::{Frame, Tick};
+use crate::view::experiment_figure::{Curve, Graph};
+use crate::view::experiment_table::{Row, HEADINGS};
+use crate::view::experiments::{Experiments, PageView, Setting, Status};
+use crate::view::worker_protocol::{WorkerJob, WorkerReply};
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// What the Experiments view sends the root.
+#[derive(Clone, Debug)]
+pub enum ExpMsg {
+    /// Show this view of the page.
+    Show(PageView),
+    /// Run the experiment with this many trials.
+    Start(Setting),
+    /// Stop the run.
+    Cancel,
+    /// The worker's reply about a run (the run's number, the reply).
+    Reply(u64, Box<WorkerReply>),
+    /// The pointer is at (x, y) of graph n, in drawing units.
+    Hover(usize, f64, f64),
+    /// The pointer left a graph.
+    Leave,
+    /// A click at (x, y) of graph n: the nearest trial, if any is near.
+    ClickAt(usize, f64, f64),
+    /// A drawn trial chosen: graph, curve, mark.
+    Open(usize, usize, usize),
+    /// Draw a run's results (a task after the one that received them, so
+    /// reading the worker's message and drawing do not share one task).
+    Draw(u64, Box<crate::sim::experiment::ExperimentResults>),
+}
+
+fn n(x: f64) -> String {
+    fixed(x, 1)
+}
+
+/// The whole view.
+pub fn view(e: &Experiments, send: &Callback<Msg>) -> Html {
+    let back = send.reform(|_| Msg::Experiments(ExpMsg::Show(PageView::Player)));
+    html! {
+        <div class="experiments-page">
+            <header class="bar">
+                <h1>{ "Raft Playground" }</h1>
+                <button class="back" onclick={back}>{ "← Back to the player" }</button>
+            </header>
+            <main class="experiments">
+                <h2>{ "Figure 16: the time to elect a new leader" }</h2>
+                <p class="intro">{ "Five servers; the leader crashes at a random moment of its heartbeat interval, just after a synchronized heartbeat, and two of the four survivors hold shorter logs. Each trial is one seeded scenario, run in the simulator; the graphs show, per range of election timeouts, the share of trials with a new leader within a given time (the paper's §9.3)." }</p>
+                { controls(e, send) }
+                { status(e) }
+                if e.status == Status::Done {
+                    <div class="exp-graphs">
+                        { for e.graphs.iter().enumerate().map(|(i, g)| graph(e, i, g, send)) }
+                    </div>
+                    { table(&e.rows) }
+                }
+            </main>
+        </div>
+    }
+}
+
+fn controls(e: &Experiments, send: &Callback<Msg>) -> Html {
+    let running = e.running();
+    html! {
+        <div class="exp-controls">
+            { for Setting::ALL.into_iter().map(|s| html! {
+                <div class="exp-setting">
+                    <button disabled={running} onclick={send.reform(move |_| Msg::Experiments(ExpMsg::Start(s)))}>{ s.label() }</button>
+                    <span class="cost">{ s.cost() }</span>
+                </div>
+            }) }
+            if running {
+                <button class="cancel" onclick={send.reform(|_| Msg::Experiments(ExpMsg::Cancel))}>{ "Cancel" }</button>
+            }
+        </div>
+    }
+}
+
+fn status(e: &Experiments) -> Html {
+    let bar = match &e.status {
+        Status::Running { done, total, .. } => html! {
+            <progress aria-label="Experiment progress" max={total.max(&1).to_string()} value={done.to_string()}></progress>
+        },
+        _ => html! {},
+    };
+    let failed = matches!(e.status, Status::Failed(_));
+    html! {
+        <div class="exp-status">
+            { bar }
+            <p role="status" aria-label="Experiment status" class={classes!(failed.then_some("error"))}>{ e.status_text() }</p>
+        </div>
+    }
+}
+
+/// The pointer's position in the SVG's own units, from a mouse event on it.
+fn pointer(e: &MouseEvent, frame: Frame) -> Option<(f64, f64)> {
+    let svg = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let rect = svg.get_bounding_client_rect();
+    let (px, py) = (
+        e.client_x() as f64 - rect.left(),
+        e.client_y() as f64 - rect.top(),
+    );
+    Some(frame.to_view(px, py, rect.width(), rect.height()))
+}
+
+fn graph(e: &Experiments, i: usize, g: &Graph, send: &Callback<Msg>) -> Html {
+    let f = g.frame;
+    let hover = send.reform(move |ev: MouseEvent| match pointer(&ev, f) {
+        Some((x, y)) => Msg::Experiments(ExpMsg::Hover(i, x, y)),
+        None => Msg::Experiments(ExpMsg::Leave),
+    });
+    let click = send.reform(move |ev: MouseEvent| match pointer(&ev, f) {
+        Some((x, y)) => Msg::Experiments(ExpMsg::ClickAt(i, x, y)),
+        None => Msg::Experiments(ExpMsg::Leave),
+    });
+    let leave = send.reform(|_| Msg::Experiments(ExpMsg::Leave));
+    let hovered = e.hover.as_ref().filter(|h| h.graph == i);
+    let label = format!(
+        "{}: cumulative percent of trials against time without a leader, log scale",
+        g.title
+    );
+    html! {
+        <figure class="exp-graph">
+            <figcaption>{ g.title }</figcaption>
+            <svg class="cdf" viewBox={format!("0 0 {} {}", f.width, f.height)} role="img" aria-label={label}
+                onmousemove={hover} onmouseleave={leave} onclick={click}>
+                <rect class="plot-bg" x={n(f.x0())} y={n(f.y0())} width={n(f.x1() - f.x0())} height={n(f.y1() - f.y0())} />
+                { for g.x_ticks.iter().map(|t| x_tick(g, t)) }
+                { for g.y_ticks.iter().map(|t| y_tick(g, t)) }
+                <text class="axis-title" x={n((f.x0() + f.x1()) / 2.0)} y={n(f.height - 4.0)} text-anchor="middle">{ "time without leader (ms, log scale)" }</text>
+                if let Some(x) = g.give_up_x {
+                    <line class="give-up" x1={n(x)} x2={n(x)} y1={n(f.y0())} y2={n(f.y1())} />
+                    <text class="give-up-label" x={n(x + 2.0)} y={n(f.y0() - 5.0)} text-anchor="end">{ "given up at 60 s" }</text>
+                }
+                { for g.curves.iter().map(|c| curve(g, c)) }
+                { for g.curves.iter().enumerate().map(|(ci, c)| highlights(i, ci, c, send)) }
+                if let Some(h) = hovered {
+                    <line class="crosshair" x1={n(h.x.clamp(f.x0(), f.x1()))} x2={n(h.x.clamp(f.x0(), f.x1()))} y1={n(f.y0())} y2={n(f.y1())} />
+                    if let Some((_, m)) = h.nearest.as_ref().and_then(|near| g.mark(near)) {
+                        <circle class="hover-mark" cx={n(m.x)} cy={n(m.y)} r="5" />
+                    }
+                }
+            </svg>
+            <p class="readout" aria-live="polite">{ readout(e, i) }</p>
+            <ul class="legend">
+                { for g.curves.iter().map(|c| html! {
+                    <li>
+                        <svg class="swatch" viewBox="0 0 20 8" aria-hidden="true"><line x1="0" y1="4" x2="20" y2="4" stroke={c.colour} /></svg>
+                        { c.legend.clone() }
+                    </li>
+                }) }
+            </ul>
+        </figure>
+    }
+}
+
+fn readout(e: &Experiments, i: usize) -> String {
+    match e.hover.as_ref().filter(|h| h.graph == i) {
+        Some(h) => match &h.trial {
+            Some(t) => format!("{}; {}", h.at, t),
+            None => format!("{}; no trial near it.", h.at),
+        },
+        None => "Point at the graph to read it; click a trial (or Tab to a dot and press Enter) to open it in the player.".to_string(),
+    }
+}
+
+fn x_tick(g: &Graph, t: &Tick) -> Html {
+    let f = g.frame;
+    let major = t.label.is_some();
+    html! {
+        <>
+            <line class={if major { "grid major" } else { "grid" }} x1={n(t.at)} x2={n(t.at)} y1={n(f.y0())} y2={n(f.y1())} />
+            if let Some(label) = &t.label {
+                <text class="tick" x={n(t.at)} y={n(f.y1() + 14.0)} text-anchor="middle">{ label.clone() }</text>
+            }
+        </>
+    }
+}
+
+fn y_tick(g: &Graph, t: &Tick) -> Html {
+    let f = g.frame;
+    html! {
+        <>
+            <line class="grid" x1={n(f.x0())} x2={n(f.x1())} y1={n(t.at)} y2={n(t.at)} />
+            <text class="tick" x={n(f.x0() - 4.0)} y={n(t.at + 4.0)} text-anchor="end">{ t.label.clone().unwrap_or_default() }</text>
+        </>
+    }
+}
+
+fn curve(g: &Graph, c: &Curve) -> Html {
+    let tail = c.unfinished.zip(g.give_up_x).map(|((x, y), to)| {
+        html! {
+            <line class="unfinished" x1={n(x)} y1={n(y)} x2={n(to)} y2={n(y)} stroke={c.colour} />
+        }
+    });
+    html! {
+        <g class="curve" data-line={c.legend.clone()}>
+            if !c.points.is_empty() {
+                <polyline points={c.points.clone()} stroke={c.colour} />
+            }
+            { for tail }
+        </g>
+    }
+}
+
+fn highlights(graph: usize, ci: usize, c: &Curve, send: &Callback<Msg>) -> Html {
+    html! {
+        <>
+        { for c.highlights.iter().map(|&(mi, what)| {
+            let m = &c.marks[mi];
+            let label = format!("{} {what}: {} ms, seed {}; open it in the player", crate::view::experiment_figure::line_label(c.line), crate::view::experiment_figure::ms_text(m.value), m.seed);
+            let open = move || Msg::Experiments(ExpMsg::Open(graph, ci, mi));
+            let click = send.reform(move |ev: MouseEvent| { ev.stop_propagation(); open() });
+            let key = super::part::on_enter(send, open);
+            html! {
+                <circle class="trial" cx={n(m.x)} cy={n(m.y)} r="4" fill={c.colour} tabindex="0" role="button"
+                    aria-label={label} data-seed={m.seed.to_string()} onclick={click} onkeydown={key} />
+            }
+        }) }
+        </>
+    }
+}
+
+fn table(rows: &[Row]) -> Html {
+    html! {
+        <div class="exp-table-wrap">
+            <table class="exp-table" aria-label="Our figures beside the paper's">
+                <thead><tr>{ for HEADINGS.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+                <tbody>
+                    { for rows.iter().map(|r| html! {
+                        <tr>
+                            <td><span class="timeouts">
+                                <svg class="swatch" viewBox="0 0 20 8" aria-hidden="true"><line x1="0" y1="4" x2="20" y2="4" stroke={r.colour} /></svg>
+                                { r.timeouts.clone() }
+                            </span></td>
+                            <td class="num">{ r.trials.clone() }</td>
+                            <td class="num">{ r.ended.clone() }</td>
+                            <td class="num">{ r.median.clone() }</td>
+                            <td class="num">{ r.mean.clone() }</td>
+                            <td class="num">{ r.p99.clone() }</td>
+                            <td class="num">{ r.max.clone() }</td>
+                            <td class="paper">{ r.paper.clone() }</td>
+                            <td class="note">{ r.note.clone() }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The root's side of the view: which view shows, the view's state, and
+/// the run going on.
+pub struct ExperimentsSide {
+    /// The view on screen.
+    pub page: PageView,
+    /// The Experiments view's state.
+    pub model: Experiments,
+    /// The worker running the experiment (dropping it terminates it).
+    worker: Option<WorkerHandle>,
+}
+
+impl ExperimentsSide {
+    /// Opening on `page`.
+    pub fn new(page: PageView) -> Self {
+        ExperimentsSide {
+            page,
+            model: Experiments::new(narrow_window()),
+            worker: None,
+        }
+    }
+
+    /// Carries out `msg`; a trial chosen is loaded into `session`.
+    pub fn update(
+        &mut self,
+        msg: ExpMsg,
+        session: &mut crate::view::session::Session,
+        send: &Callback<Msg>,
+    ) {
+        let m = &mut self.model;
+        match msg {
+            ExpMsg::Show(page) => {
+                self.page = page;
+                m.set_narrow(narrow_window());
+                set_address(page);
+            }
+            ExpMsg::Start(setting) => {
+                let (run, config) = m.start(setting, super::perf::now_ms());
+                let on_reply =
+                    send.reform(move |r| Msg::Experiments(ExpMsg::Reply(run, Box::new(r))));
+                let job = WorkerJob::ElectionDowntime { config };
+                match WorkerHandle::start(job, on_reply) {
+                    Ok(handle) => self.worker = Some(handle),
+                    Err(e) => m.failed(run, e),
+                }
+            }
+            ExpMsg::Cancel => {
+                m.cancel();
+                self.worker = None; // dropping it terminates the worker
+            }
+            ExpMsg::Reply(run, reply) => {
+                match *reply {
+                    WorkerReply::Progress { done, total, what } => {
+                        m.progress(run, done, total, what)
+                    }
+                    WorkerReply::ExperimentDone { results } => {
+                        self.worker = None; // its job is done
+                        let send = send.clone();
+                        let draw = ExpMsg::Draw(run, Box::new(results));
+                        Timeout::new(0, move || send.emit(Msg::Experiments(draw))).forget();
+                    }
+                    WorkerReply::Failed { message } => m.failed(run, message),
+                    _ => m.failed(run, "the worker answered another job".to_string()),
+                }
+                if !m.running() {
+                    self.worker = None;
+                }
+            }
+            ExpMsg::Draw(run, results) => m.finished(run, *results, super::perf::now_ms()),
+            ExpMsg::Hover(g, x, y) => m.hover(g, x, y),
+            ExpMsg::Leave => m.leave(),
+            ExpMsg::ClickAt(g, x, y) => {
+                if let Some(trial) = m.pick(g, x, y) {
+                    self.open(trial, session);
+                }
+            }
+            ExpMsg::Open(g, c, k) => {
+                if let Some(trial) = m.trial(g, c, k) {
+                    self.open(trial, session);
+                }
+            }
+        }
+    }
+
+    fn open(
+        &mut self,
+        trial: Result<crate::sim::Scenario, String>,
+        session: &mut crate::view::session::Session,
+    ) {
+        session.update(crate::view::session::Input::OpenScenario(
+            trial.map(Box::new),
+        ));
+        self.page = PageView::Player;
+        set_address(PageView::Player);
+    }
+}
+
+/// Phone-sized: the graphs use the narrow frame.
+fn narrow_window() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 700.0)
+}
+
+/// Puts `view=experiments` in the address bar, or takes it out.
+fn set_address(page: PageView) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let current = location.search().unwrap_or_default();
+    if let Some(query) = crate::view::experiments::query_for(&current, page) {
+        let path = location.pathname().unwrap_or_default();
+        let hash = location.hash().unwrap_or_default();
+        if let Ok(history) = window.history() {
+            let url = format!("{path}{query}{hash}");
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}

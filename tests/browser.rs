@@ -338,6 +338,7 @@ fn worker_messages_cross_as_js_values_unchanged() {
         WorkerReply::Explored {
             progress: ExploreProgress::default(),
             counterexample: Some(scenario),
+            report: None,
         },
         WorkerReply::ExperimentDone {
             results: experiment.results(),

@@ -60,6 +60,12 @@ fn search(s: &Session, send: &Callback<Msg>) -> Html {
             now_ms: perf::now_ms(),
         }))
     });
+    let explore = send.reform(|_| {
+        Msg::Do(input(WhatIfInput::Explore {
+            now_ms: perf::now_ms(),
+        }))
+    });
+    let (plan, explorable) = w.explore_plan();
     let status = match &w.search {
         Search::Idle => None,
         Search::Running { .. } => w.progress_text(),
@@ -67,6 +73,7 @@ fn search(s: &Session, send: &Callback<Msg>) -> Html {
             "No failure in {seeds_tried} seeds: try other settings (more nodes, a lossier network)."
         )),
         Search::Failed(message) => Some(format!("The search failed: {message}")),
+        Search::NothingWithinBounds => Some("No violation within the explorer's bounds.".into()),
     };
     let failed = matches!(w.search, Search::Failed(_));
     html! {
@@ -76,9 +83,14 @@ fn search(s: &Session, send: &Callback<Msg>) -> Html {
                 <progress aria-label="Search progress" max={progress_max(w)} value={progress_value(w)} />
             } else {
                 <button class="primary" onclick={find}>{ "Find a failure" }</button>
+                <button onclick={explore} disabled={!explorable}>{ "Explore every interleaving" }</button>
+                <p class="what-if-plan hint">{ plan }</p>
             }
             if let Some(text) = status {
                 <p class={classes!("what-if-status", failed.then_some("bad"))} role="status">{ text }</p>
+            }
+            if let Some(text) = w.explored_text() {
+                <p class="what-if-explored">{ text }</p>
             }
         </div>
     }

@@ -304,6 +304,7 @@ impl Session {
                 let settings = self.search_settings();
                 self.what_if.find(settings, now_ms);
             }
+            WhatIfInput::Explore { now_ms } => self.what_if.explore(now_ms),
             WhatIfInput::Cancel => self.what_if.cancel(),
             WhatIfInput::Reply { reply, now_ms } => {
                 if let Some((scenario, report)) = self.what_if.reply(*reply, now_ms) {

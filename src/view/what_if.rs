@@ -7,6 +7,7 @@
 
 use super::worker_protocol::{WorkerJob, WorkerReply};
 use crate::raft::UnsafeSwitch;
+use crate::sim::explore::{plan, ExplorePlan, ExploreProgress};
 use crate::sim::find::FailureReport;
 use crate::sim::Scenario;
 
@@ -22,6 +23,11 @@ pub enum WhatIfInput {
     Choose(String),
     /// "Find a failure", at this wall time (ms).
     Find {
+        /// Any wall clock, in milliseconds.
+        now_ms: f64,
+    },
+    /// "Explore every interleaving", at this wall time (ms).
+    Explore {
         /// Any wall clock, in milliseconds.
         now_ms: f64,
     },
@@ -66,6 +72,8 @@ pub enum Search {
     },
     /// It could not run, or the worker failed.
     Failed(String),
+    /// The exploration ended without a violation within its bounds.
+    NothingWithinBounds,
 }
 
 /// The panel's state.
@@ -77,6 +85,8 @@ pub struct WhatIf {
     pub chosen: UnsafeSwitch,
     /// The search.
     pub search: Search,
+    /// The last exploration's figures, and its wall time in ms.
+    pub explored: Option<(ExploreProgress, f64)>,
     /// What the page must do with its worker, taken by the page.
     command: Option<WorkerCommand>,
 }
@@ -87,6 +97,7 @@ impl Default for WhatIf {
             open: false,
             chosen: UnsafeSwitch::ALL[0],
             search: Search::Idle,
+            explored: None,
             command: None,
         }
     }
@@ -105,6 +116,7 @@ impl WhatIf {
 
     /// Starts a search of `settings` with the chosen switch.
     pub fn find(&mut self, settings: Scenario, now_ms: f64) {
+        self.explored = None;
         self.search = Search::Running {
             started_ms: now_ms,
             now_ms,
@@ -115,6 +127,57 @@ impl WhatIf {
             switch: self.chosen.name().to_string(),
             max_seeds: MAX_SEEDS,
         })));
+    }
+
+    /// Explores every interleaving with the chosen switch, with the bounds
+    /// `sim::explore::plan` measured for it; nothing for a switch the
+    /// explorer cannot show (the panel says why).
+    pub fn explore(&mut self, now_ms: f64) {
+        let ExplorePlan::Shows { bounds, .. } = plan(self.chosen) else {
+            return;
+        };
+        self.explored = None;
+        self.search = Search::Running {
+            started_ms: now_ms,
+            now_ms,
+            progress: None,
+        };
+        self.command = Some(WorkerCommand::Start(Box::new(WorkerJob::Explore {
+            bounds,
+            unsafe_switches: vec![self.chosen.name().to_string()],
+        })));
+    }
+
+    /// What the explorer can do for the chosen switch, in a sentence, and
+    /// whether "Explore every interleaving" may be pressed.
+    pub fn explore_plan(&self) -> (String, bool) {
+        match plan(self.chosen) {
+            ExplorePlan::Shows { bounds, steps, .. } => (
+                format!(
+                    "Every interleaving of {} servers, breadth-first to depth {}: the shortest failure takes {steps} step{}.",
+                    bounds.nodes,
+                    bounds.depth,
+                    if steps == 1 { "" } else { "s" }
+                ),
+                true,
+            ),
+            ExplorePlan::TooDeep(why) => (format!("Too deep to explore here: {why}."), false),
+            ExplorePlan::NotModeled(why) => (format!("The explorer cannot show it: {why}."), false),
+        }
+    }
+
+    /// The last exploration's figures, in words.
+    pub fn explored_text(&self) -> Option<String> {
+        let (p, ms) = self.explored?;
+        let per_second = p.explored as f64 / (ms / 1000.0).max(0.001);
+        Some(format!(
+            "Explored {} states ({} unique after symmetry reduction), every state to depth {} checked, in {:.1} s: {:.0} states per second in this browser's Worker.",
+            p.explored,
+            p.unique,
+            p.depth_done,
+            ms / 1000.0,
+            per_second
+        ))
     }
 
     /// Stops the search; the page is idle again.
@@ -160,8 +223,20 @@ impl WhatIf {
                 return Some((scenario, report));
             }
             WorkerReply::NotFound { seeds_tried } => Search::NotFound { seeds_tried },
+            WorkerReply::Explored {
+                progress,
+                counterexample,
+                report,
+            } => {
+                self.explored = Some((progress, (now - started_ms).max(0.0)));
+                if let (Some(scenario), Some(report)) = (counterexample, report) {
+                    self.finish(Search::Idle);
+                    return Some((scenario, report));
+                }
+                Search::NothingWithinBounds
+            }
             WorkerReply::Failed { message } => Search::Failed(message),
-            // Explored, ExperimentDone: not what this panel asked for.
+            // ExperimentDone: not what this panel asked for.
             _ => Search::Failed("the worker answered another kind of job".into()),
         };
         match next {

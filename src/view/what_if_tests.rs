@@ -220,3 +220,53 @@ fn loading_another_run_drops_the_narration() {
     s.update(Input::Reset);
     assert!(s.playground.failure.is_none());
 }
+
+#[test]
+fn exploring_a_switch_loads_its_shortest_failure_with_the_figures() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
+    let (plan, explorable) = s.what_if.explore_plan();
+    assert!(explorable, "{plan}");
+    assert!(plan.contains("8 steps"), "{plan}");
+    what_if(&mut s, WhatIfInput::Explore { now_ms: 0.0 });
+    let Some(WorkerCommand::Start(job)) = s.what_if.take_command() else {
+        panic!("no worker started");
+    };
+    assert!(matches!(*job, WorkerJob::Explore { .. }), "{job:?}");
+    for reply in run(*job) {
+        let reply = Box::new(reply);
+        what_if(
+            &mut s,
+            WhatIfInput::Reply {
+                reply,
+                now_ms: 500.0,
+            },
+        );
+    }
+    assert_eq!(s.what_if.search, Search::Idle, "{:?}", s.what_if.search);
+    let p = &s.playground;
+    let report = p
+        .failure
+        .clone()
+        .expect("the shortest failure is on screen");
+    assert!(p.paused);
+    assert_eq!(p.sim.now(), report.violation.t);
+    // Eight steps, one a millisecond: the violation at the eighth.
+    assert_eq!(report.violation.t, 8_000);
+    assert_eq!(report.violation.kind.name(), "leader_completeness");
+    let figures = s.what_if.explored_text().expect("the figures");
+    assert!(figures.contains("states per second"), "{figures}");
+    assert!(figures.contains("to depth 7"), "{figures}");
+}
+
+#[test]
+fn a_switch_the_explorer_cannot_show_says_why_and_starts_nothing() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("lease-ignores-drift".into()));
+    let (plan, explorable) = s.what_if.explore_plan();
+    assert!(!explorable);
+    assert!(plan.contains("clocks that drift"), "{plan}");
+    what_if(&mut s, WhatIfInput::Explore { now_ms: 0.0 });
+    assert_eq!(s.what_if.take_command(), None);
+    assert_eq!(s.what_if.search, Search::Idle);
+}

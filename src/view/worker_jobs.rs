@@ -7,7 +7,7 @@
 use super::worker_protocol::{WorkerJob, WorkerReply};
 use crate::raft::UnsafeSwitch;
 use crate::sim::experiment::{Experiment, ExperimentConfig};
-use crate::sim::explore::{explorer_config, Bounds, Explorer};
+use crate::sim::explore::{explorer_config, plan, Bounds, ExplorePlan, Explorer};
 use crate::sim::find::{FailureKind, FailureReport, FailureSearch, Shrinker};
 use crate::sim::scenario::{unsafe_switches_named, Scenario};
 use crate::sim::{Action, SimConfig};
@@ -73,6 +73,8 @@ enum State {
     Exploring {
         explorer: Box<Explorer>,
         depth: u32,
+        /// The one switch explored, whose failure the page narrates.
+        switch: Option<UnsafeSwitch>,
     },
     Experimenting(Box<Experiment>),
     /// Could not start: the message is the first step's reply.
@@ -114,9 +116,11 @@ impl JobRunner {
                 switch,
                 base,
             } => shrink_step(shrinker, kind, switch, base, budget, &mut self.work),
-            State::Exploring { explorer, depth } => {
-                explore_step(explorer, depth, budget, &mut self.work)
-            }
+            State::Exploring {
+                explorer,
+                depth,
+                switch,
+            } => explore_step(explorer, depth, switch, budget, &mut self.work),
             State::Experimenting(experiment) => experiment_step(experiment, budget, &mut self.work),
             State::Refused(message) => (vec![WorkerReply::Failed { message }], State::Done),
             State::Done => (Vec::new(), State::Done),
@@ -172,10 +176,25 @@ pub fn search_config(settings: &Scenario) -> SimConfig {
 
 fn explorer(bounds: Bounds, unsafe_switches: &[String]) -> Result<State, String> {
     let switches = unsafe_switches_named(unsafe_switches)?;
-    let explorer = Explorer::new(bounds, explorer_config(&bounds, switches))?;
+    let mut config = explorer_config(&bounds, switches);
+    let mut enabled = switches.enabled();
+    let switch = match (enabled.next(), enabled.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    };
+    // One switch: the settings it needs to show (PreVote for
+    // prevote-raises-term), as `sim::explore::plan` measured them.
+    if let Some(ExplorePlan::Shows {
+        config: planned, ..
+    }) = switch.map(plan)
+    {
+        config = *planned;
+    }
+    let explorer = Explorer::new(bounds, config)?;
     Ok(State::Exploring {
         explorer: Box::new(explorer),
         depth: bounds.depth,
+        switch,
     })
 }
 
@@ -275,6 +294,7 @@ fn found(scenario: Scenario, kind: FailureKind, switch: UnsafeSwitch) -> WorkerR
 fn explore_step(
     mut explorer: Box<Explorer>,
     depth: u32,
+    switch: Option<UnsafeSwitch>,
     budget: Budget,
     work: &mut u64,
 ) -> Stepped {
@@ -282,11 +302,28 @@ fn explore_step(
     *work = p.explored;
     let mut replies = vec![progress(u64::from(p.depth_done), u64::from(depth), DEPTHS)];
     if !p.finished {
-        return (replies, State::Exploring { explorer, depth });
+        return (
+            replies,
+            State::Exploring {
+                explorer,
+                depth,
+                switch,
+            },
+        );
     }
+    // The shortest failure, narrated as a found one is.
+    let counterexample = explorer.scenario();
+    let kind = explorer
+        .counterexample()
+        .and_then(|c| FailureKind::from_name(&c.invariant));
+    let report = match (&counterexample, kind, switch) {
+        (Some(scenario), Some(kind), Some(switch)) => FailureReport::of(scenario, kind, switch),
+        _ => None,
+    };
     replies.push(WorkerReply::Explored {
         progress: p,
-        counterexample: explorer.scenario(),
+        counterexample,
+        report,
     });
     (replies, State::Done)
 }

@@ -171,6 +171,7 @@ fn a_small_exploration_of_the_safe_core_finds_no_counterexample() {
         Some(WorkerReply::Explored {
             progress,
             counterexample: None,
+            report: None,
         }) => assert_eq!(progress.depth_done, 4),
         other => panic!("{other:?}"),
     }

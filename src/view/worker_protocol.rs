@@ -80,6 +80,8 @@ pub enum WorkerReply {
         progress: ExploreProgress,
         /// The shortest violation, as a scenario the player replays.
         counterexample: Option<Scenario>,
+        /// What the page narrates of it, when one switch was explored.
+        report: Option<FailureReport>,
     },
     /// Every trial of the experiment ran.
     ExperimentDone {

@@ -103,6 +103,7 @@ fn every_reply() -> Vec<WorkerReply> {
                 ..ExploreProgress::default()
             },
             counterexample: Some(scenario()),
+            report: Some(report()),
         },
         WorkerReply::ExperimentDone {
             results: experiment.results(),

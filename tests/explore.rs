@@ -164,3 +164,20 @@ fn a_counterexample_travels_in_a_link_of_format_7_with_its_delivery() {
     by_network.faults.delivery = Delivery::Network;
     assert_ne!(link::to_bytes(&by_network)[0], link::FORMAT_WITH_DELIVERY);
 }
+
+#[test]
+fn a_counterexample_keeps_the_snapshot_threshold_it_was_explored_with() {
+    let bounds = elections_only(8);
+    let mut config = explorer_config(
+        &bounds,
+        UnsafeSwitches::none().with(UnsafeSwitch::VoteWithoutLogCheck),
+    );
+    config.snapshot_threshold = Some(1);
+    let mut explorer = Explorer::new(bounds, config).unwrap();
+    explorer.run();
+    let scenario = explorer.scenario().unwrap();
+    assert_eq!(scenario.actions[0], (0, Action::SetSnapshots(Some(1))));
+    assert_eq!(scenario.cursor, Some(8 * STEP));
+    let found = explorer.counterexample().unwrap();
+    assert_eq!(replay(&explorer).0, found.invariant);
+}

@@ -12,6 +12,7 @@ use super::fingerprint::Fingerprinter;
 use super::moves::{moves, Used};
 use crate::raft::{Time, UnsafeSwitches, MILLIS};
 use crate::sim::fault_model::Delivery;
+use crate::sim::find::scenario_of;
 use crate::sim::linearizability::{self, Verdict};
 use crate::sim::scenario::Scenario;
 use crate::sim::{Action, SimConfig, Simulation};
@@ -30,11 +31,17 @@ const LINEARIZABILITY_BUDGET: u64 = 100_000;
 /// background clients, no nemesis, and every message and timer waiting
 /// for an action.
 pub fn explorer_config(bounds: &Bounds, unsafe_switches: UnsafeSwitches) -> SimConfig {
-    let mut config = SimConfig {
-        nodes: bounds.nodes,
+    let config = SimConfig {
         unsafe_switches,
         ..SimConfig::default()
     };
+    explorable(config, bounds)
+}
+
+/// `config` as the explorer runs it: its cluster size, no background
+/// clients, no nemesis, every message and timer waiting for an action.
+fn explorable(mut config: SimConfig, bounds: &Bounds) -> SimConfig {
+    config.nodes = bounds.nodes;
     config.faults.delivery = Delivery::ByAction;
     config.workload.clients = 0;
     config.nemesis.enabled = false;
@@ -112,12 +119,9 @@ impl Explorer {
     /// A search from a fresh cluster of `config` (its raft options, read
     /// path and unsafe switches count; its cluster size, clients, nemesis
     /// and delivery are the explorer's own: see [`explorer_config`]).
-    pub fn new(bounds: Bounds, mut config: SimConfig) -> Result<Explorer, String> {
+    pub fn new(bounds: Bounds, config: SimConfig) -> Result<Explorer, String> {
         bounds.validate()?;
-        config.nodes = bounds.nodes;
-        config.faults.delivery = Delivery::ByAction;
-        config.workload.clients = 0;
-        config.nemesis.enabled = false;
+        let mut config = explorable(config, &bounds);
         config.record_trace = false;
         let sim = Simulation::new(config.clone())?;
         let mut fingerprinter = Fingerprinter::new(bounds.nodes);
@@ -177,27 +181,13 @@ impl Explorer {
     pub fn scenario(&self) -> Option<Scenario> {
         let found = self.found.as_ref()?;
         let end = found.actions.len() as Time * STEP;
-        let c = &self.config;
+        let steps: Vec<(Time, Action)> = (1..)
+            .map(|i: Time| i * STEP)
+            .zip(found.actions.iter().cloned())
+            .collect();
         Some(Scenario {
-            seed: c.seed,
-            nodes: c.nodes,
-            timing: c.timing,
-            network: c.network,
-            disk: c.disk,
-            faults: c.faults,
-            raft: c.raft,
-            reads: c.reads,
-            unsafe_switches: c.unsafe_switches,
-            duration: end + STEP,
-            client_timeout: c.workload.timeout,
-            client_retry: c.workload.retry,
-            workload: None,
             cursor: Some(end),
-            cursor_events: None,
-            actions: (1..)
-                .map(|i: Time| i * STEP)
-                .zip(found.actions.iter().cloned())
-                .collect(),
+            ..scenario_of(&self.config, end + STEP, &steps)
         })
     }
 
@@ -225,6 +215,7 @@ impl Explorer {
                 continue;
             }
             self.progress.explored += 1;
+            let used = state.used.after(&action);
             let path = Some(Rc::new(Step {
                 action,
                 before: state.path.clone(),
@@ -239,7 +230,6 @@ impl Explorer {
                 self.progress.finished = true;
                 return;
             }
-            let used = state.used.after(&path.as_ref().expect("just made").action);
             if !self
                 .seen
                 .insert(self.fingerprinter.fingerprint(&sim, used.counts()))

@@ -137,6 +137,14 @@ fn a_failed_worker_is_said_and_stopped_and_the_run_is_kept() {
     assert_eq!(s.playground.scenario, before);
 }
 
+/// Hands the panel every reply, as the page does, at wall time `now_ms`.
+fn answer(s: &mut Session, replies: Vec<WorkerReply>, now_ms: f64) {
+    for reply in replies {
+        let reply = Box::new(reply);
+        what_if(s, WhatIfInput::Reply { reply, now_ms });
+    }
+}
+
 /// Runs `job` as the worker would, natively.
 fn run(job: WorkerJob) -> Vec<WorkerReply> {
     let mut runner = JobRunner::new(job);
@@ -152,15 +160,7 @@ fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
     let mut s = session();
     what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
     let job = start(&mut s, 0.0);
-    for reply in run(job) {
-        what_if(
-            &mut s,
-            WhatIfInput::Reply {
-                reply: Box::new(reply),
-                now_ms: 9.0,
-            },
-        );
-    }
+    answer(&mut s, run(job), 9.0);
     assert_eq!(s.what_if.search, Search::Idle, "{:?}", s.what_if.search);
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
     let p = &s.playground;
@@ -233,16 +233,7 @@ fn exploring_a_switch_loads_its_shortest_failure_with_the_figures() {
         panic!("no worker started");
     };
     assert!(matches!(*job, WorkerJob::Explore { .. }), "{job:?}");
-    for reply in run(*job) {
-        let reply = Box::new(reply);
-        what_if(
-            &mut s,
-            WhatIfInput::Reply {
-                reply,
-                now_ms: 500.0,
-            },
-        );
-    }
+    answer(&mut s, run(*job), 500.0);
     assert_eq!(s.what_if.search, Search::Idle, "{:?}", s.what_if.search);
     let p = &s.playground;
     let report = p

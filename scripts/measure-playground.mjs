@@ -42,16 +42,22 @@ function bundle() {
     console.log(`  ${f}: ${(bytes.length / 1024).toFixed(1)} KB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KB gzip`);
   }
   console.log(`bundle (wasm + js): ${(raw / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzip`);
-  // The Web Worker ("What if…", explorer, experiments): fetched only when
-  // the page starts a job, so not part of the page's bundle above.
-  let wraw = 0, wgz = 0;
-  for (const f of readdirSync(dist)) {
-    if (!/^worker(_bg\.wasm|\.js|_loader\.js)$/.test(f)) continue;
-    const bytes = readFileSync(join(dist, f));
-    wraw += bytes.length;
-    wgz += gzipSync(bytes, { level: 9 }).length;
+  // The Web Worker ("What if…", explorer, experiments) and the studio (the
+  // Experiments view): fetched only when a person opens what needs them, so
+  // not part of the page's bundle above.
+  for (const [name, pattern] of [
+    ['worker', /^worker(_bg\.wasm|\.js|_loader\.js)$/],
+    ['studio', /^studio(_bg\.wasm|\.js|-start\.js)$/],
+  ]) {
+    let oraw = 0, ogz = 0;
+    for (const f of readdirSync(dist)) {
+      if (!pattern.test(f)) continue;
+      const bytes = readFileSync(join(dist, f));
+      oraw += bytes.length;
+      ogz += gzipSync(bytes, { level: 9 }).length;
+    }
+    if (oraw) console.log(`${name}, loaded on demand (wasm + js): ${(oraw / 1024).toFixed(1)} KB, ${(ogz / 1024).toFixed(1)} KB gzip`);
   }
-  if (wraw) console.log(`worker, loaded on demand (wasm + js): ${(wraw / 1024).toFixed(1)} KB, ${(wgz / 1024).toFixed(1)} KB gzip`);
 }
 
 function percentile(sorted, p) {

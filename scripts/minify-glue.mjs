@@ -37,14 +37,16 @@ if (!html.includes(sri(before))) {
 writeFileSync(page, html.replaceAll(sri(before), sri(code)));
 console.log(`minify-glue: ${glue[0]} ${before.length} -> ${code.length} bytes`);
 
-// The Web Worker's glue (index.html, data-type="worker"): a classic script
-// (wasm-bindgen's no-modules target) that the loader shim imports with
-// importScripts and whose global `wasm_bindgen` it calls, so its top level
-// keeps its names. Trunk writes no integrity hash for it.
-const worker = join(dir, 'worker.js');
-if (existsSync(worker)) {
-  const text = readFileSync(worker, 'utf8');
+// The Web Worker's glue and the studio's (index.html, data-type="worker"):
+// classic scripts (wasm-bindgen's no-modules target) whose global
+// `wasm_bindgen` a loader calls (the worker's shim with importScripts,
+// www/studio-start.js for the studio), so their top level keeps its names.
+// Trunk writes no integrity hash for them.
+for (const name of ['worker.js', 'studio.js']) {
+  const file = join(dir, name);
+  if (!existsSync(file)) continue;
+  const text = readFileSync(file, 'utf8');
   const small = (await minify(text, { module: false, toplevel: false, compress: true, mangle: true })).code;
-  writeFileSync(worker, small);
-  console.log(`minify-glue: worker.js ${text.length} -> ${small.length} bytes`);
+  writeFileSync(file, small);
+  console.log(`minify-glue: ${name} ${text.length} -> ${small.length} bytes`);
 }

@@ -2,15 +2,16 @@
 //! animation frames, keys, the address bar, files and the host page; and
 //! lays out the page's parts, each drawn again only when its key moves.
 
-use super::experiments::{ExpMsg, ExperimentsSide};
 use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
+use super::studio_client::{self, Studio, StudioMsg};
 use super::worker::WorkerHandle;
-use super::{experiments, sequence, share};
+use super::{sequence, share};
 use crate::view::experiments::PageView;
 use crate::view::keys;
+use crate::view::permalink;
 use crate::view::session::{Input, Session};
 use crate::view::url_params::UrlParams;
 use crate::view::what_if::{WhatIfInput, WorkerCommand};
@@ -121,8 +122,10 @@ pub enum Msg {
     HostFlush,
     /// The Web Worker said something.
     Worker(Box<WorkerReply>),
-    /// Something for the Experiments view.
-    Experiments(ExpMsg),
+    /// Show the Experiments view (in the studio).
+    ShowExperiments,
+    /// The studio said something.
+    Studio(StudioMsg),
 }
 
 /// The root component: the playground page.
@@ -140,8 +143,10 @@ pub struct App {
     host: HostSide,
     /// The "What if…" search's worker, while one runs.
     worker: Option<WorkerHandle>,
-    /// Which view shows, and the Experiments view's state and run.
-    experiments: ExperimentsSide,
+    /// Which view shows: the player, or the studio's Experiments view.
+    page: PageView,
+    /// The page's second module, where the Experiments view lives.
+    studio: Studio,
 }
 
 impl Component for App {
@@ -177,19 +182,27 @@ impl Component for App {
             _hash: hash,
             host,
             worker: None,
-            experiments: ExperimentsSide::new(props.view),
+            page: PageView::Player,
+            studio: Studio::Absent,
         };
+        studio_client::install(ctx.link().clone());
+        if props.view == PageView::Experiments && !app.session.read().embed {
+            app.show_experiments();
+        }
         app.keep_animating();
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        let experiments_showing = self.experiments.page == PageView::Experiments;
+        let experiments_showing = self.page == PageView::Experiments;
         let msg = match msg {
-            Msg::Experiments(msg) => {
-                let mut session = self.session.0.borrow_mut();
-                self.experiments.update(msg, &mut session, &self.send);
-                drop(session);
+            Msg::ShowExperiments => {
+                self.show_experiments();
+                self.keep_animating();
+                return true;
+            }
+            Msg::Studio(msg) => {
+                self.studio_said(msg);
                 self.keep_animating();
                 return true;
             }
@@ -230,7 +243,7 @@ impl Component for App {
                 reply,
                 now_ms: perf::now_ms(),
             })),
-            Msg::Experiments(_) => None, // handled above
+            Msg::ShowExperiments | Msg::Studio(_) => None, // handled above
         };
         if let Some(input) = input {
             self.session.0.borrow_mut().update(input);
@@ -268,8 +281,8 @@ impl Component for App {
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
-        if self.experiments.page == PageView::Experiments && !self.session.read().embed {
-            return experiments::view(&self.experiments.model, &self.send);
+        if self.page == PageView::Experiments && !self.session.read().embed {
+            return self.studio_status();
         }
         let session = self.session.read();
         let v = session.versions();
@@ -316,7 +329,7 @@ impl Component for App {
                             onclick={self.send.reform(|_| Msg::Do(Input::Key(keys::KeyCommand::ToggleHelp)))}>{ "?" }</button>
                     </div>
                     <Part ..part(PartKind::TourMenu, v.tour) />
-                    <button class="to-experiments" onclick={self.send.reform(|_| Msg::Experiments(ExpMsg::Show(PageView::Experiments)))}>{ "Experiments" }</button>
+                    <button class="to-experiments" onclick={self.send.reform(|_| Msg::ShowExperiments)}>{ "Experiments" }</button>
                 </header>
                 <main class="layout">
                     <section class="picture" aria-label="Cluster">
@@ -349,6 +362,76 @@ impl Component for App {
 }
 
 impl App {
+    /// Shows the Experiments view: the studio draws it, once loaded.
+    fn show_experiments(&mut self) {
+        self.page = PageView::Experiments;
+        set_view_address(PageView::Experiments);
+        match self.studio {
+            Studio::Ready => studio_client::studio_call("experiments"),
+            Studio::Loading => {}
+            Studio::Absent | Studio::Failed(_) => {
+                self.studio = match studio_client::load() {
+                    Ok(()) => Studio::Loading,
+                    Err(why) => Studio::Failed(why),
+                };
+            }
+        }
+    }
+
+    /// Back to the player.
+    fn show_player(&mut self) {
+        self.page = PageView::Player;
+        set_view_address(PageView::Player);
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(studio_client::STUDIO_ROOT))
+        {
+            let _ = root.set_attribute("hidden", "");
+        }
+    }
+
+    fn studio_said(&mut self, msg: StudioMsg) {
+        match msg {
+            StudioMsg::Ready => {
+                self.studio = Studio::Ready;
+                if self.page == PageView::Experiments {
+                    studio_client::studio_call("experiments");
+                }
+            }
+            StudioMsg::Failed(why) => self.studio = Studio::Failed(why),
+            StudioMsg::ShowPlayer => self.show_player(),
+            StudioMsg::Open { fragment, error } => {
+                self.show_player();
+                let trial = if error.is_empty() {
+                    permalink::decode(&fragment)
+                        .and_then(|s| s.ok_or_else(|| "the trial has no scenario".to_string()))
+                } else {
+                    Err(error)
+                };
+                let input = Input::OpenScenario(trial.map(Box::new));
+                self.session.0.borrow_mut().update(input);
+            }
+        }
+    }
+
+    /// What the page shows while the studio draws the Experiments view:
+    /// nothing once it is there, else how loading it goes.
+    fn studio_status(&self) -> Html {
+        let back = self.send.reform(|_| Msg::Studio(StudioMsg::ShowPlayer));
+        match &self.studio {
+            Studio::Ready => html! {},
+            Studio::Absent | Studio::Loading => html! {
+                <p class="studio-status" role="status">{ "Loading the Experiments view\u{2026}" }</p>
+            },
+            Studio::Failed(why) => html! {
+                <div class="studio-status" role="alert">
+                    <p>{ format!("The Experiments view could not load: {why}.") }</p>
+                    <button class="back" onclick={back}>{ "\u{2190} Back to the player" }</button>
+                </div>
+            },
+        }
+    }
+
     /// Starts or stops the worker as the session asks.
     fn drive_worker(&mut self, ctx: &Context<Self>) {
         let command = self.session.0.borrow_mut().what_if.take_command();
@@ -394,7 +477,7 @@ impl App {
     /// Asks for another frame while anything moves; otherwise lets the loop
     /// stop, so a paused page costs nothing.
     fn keep_animating(&mut self) {
-        let showing = self.experiments.page == PageView::Player || self.session.read().embed;
+        let showing = self.page == PageView::Player || self.session.read().embed;
         if showing && self.session.read().playground.animating() {
             self.frames.request();
         } else {
@@ -428,6 +511,23 @@ fn listen_to_keys(link: Scope<App>) -> Closure<dyn FnMut(web_sys::KeyboardEvent)
         let _ = document.add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
     }
     keys
+}
+
+/// Puts `view=experiments` in the address bar, or takes it out.
+fn set_view_address(page: PageView) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let current = location.search().unwrap_or_default();
+    if let Some(query) = crate::view::experiments::query_for(&current, page) {
+        let path = location.pathname().unwrap_or_default();
+        let hash = location.hash().unwrap_or_default();
+        if let Ok(history) = window.history() {
+            let url = format!("{path}{query}{hash}");
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+        }
+    }
 }
 
 fn current_fragment() -> String {

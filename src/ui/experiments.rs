@@ -1,14 +1,16 @@
 //! The Experiments view: draws `view::experiments` (Figure 16's two graphs,
 //! the table beside the paper, the progress of a run) and forwards what the
 //! person does. Every number, position and sentence comes from the view.
+//! It runs in the studio, the page's second module (`ui::studio`), in the
+//! `#studio` element: a trial chosen is handed to the player as a link.
 
-use super::app::Msg;
+use super::studio_client::{call, call2, window_member, MAIN_API, STUDIO_ROOT};
 use super::worker::WorkerHandle;
 use crate::sim::decimal::fixed;
 use crate::view::chart::{Frame, Tick};
 use crate::view::experiment_figure::{Curve, Graph};
 use crate::view::experiment_table::{Row, HEADINGS};
-use crate::view::experiments::{Experiments, PageView, Setting, Status};
+use crate::view::experiments::{Experiments, Setting, Status};
 use crate::view::worker_protocol::{WorkerJob, WorkerReply};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
@@ -17,8 +19,8 @@ use yew::prelude::*;
 /// What the Experiments view sends the root.
 #[derive(Clone, Debug)]
 pub enum ExpMsg {
-    /// Show this view of the page.
-    Show(PageView),
+    /// "Back to the player".
+    Back,
     /// Run the experiment with this many trials.
     Start(Setting),
     /// Stop the run.
@@ -43,8 +45,8 @@ fn n(x: f64) -> String {
 }
 
 /// The whole view.
-pub fn view(e: &Experiments, send: &Callback<Msg>) -> Html {
-    let back = send.reform(|_| Msg::Experiments(ExpMsg::Show(PageView::Player)));
+pub fn view(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
+    let back = send.reform(|_| ExpMsg::Back);
     html! {
         <div class="experiments-page">
             <header class="bar">
@@ -67,18 +69,18 @@ pub fn view(e: &Experiments, send: &Callback<Msg>) -> Html {
     }
 }
 
-fn controls(e: &Experiments, send: &Callback<Msg>) -> Html {
+fn controls(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
     let running = e.running();
     html! {
         <div class="exp-controls">
             { for Setting::ALL.into_iter().map(|s| html! {
                 <div class="exp-setting">
-                    <button disabled={running} onclick={send.reform(move |_| Msg::Experiments(ExpMsg::Start(s)))}>{ s.label() }</button>
+                    <button disabled={running} onclick={send.reform(move |_| ExpMsg::Start(s))}>{ s.label() }</button>
                     <span class="cost">{ s.cost() }</span>
                 </div>
             }) }
             if running {
-                <button class="cancel" onclick={send.reform(|_| Msg::Experiments(ExpMsg::Cancel))}>{ "Cancel" }</button>
+                <button class="cancel" onclick={send.reform(|_| ExpMsg::Cancel)}>{ "Cancel" }</button>
             }
         </div>
     }
@@ -111,17 +113,17 @@ fn pointer(e: &MouseEvent, frame: Frame) -> Option<(f64, f64)> {
     Some(frame.to_view(px, py, rect.width(), rect.height()))
 }
 
-fn graph(e: &Experiments, i: usize, g: &Graph, send: &Callback<Msg>) -> Html {
+fn graph(e: &Experiments, i: usize, g: &Graph, send: &Callback<ExpMsg>) -> Html {
     let f = g.frame;
     let hover = send.reform(move |ev: MouseEvent| match pointer(&ev, f) {
-        Some((x, y)) => Msg::Experiments(ExpMsg::Hover(i, x, y)),
-        None => Msg::Experiments(ExpMsg::Leave),
+        Some((x, y)) => ExpMsg::Hover(i, x, y),
+        None => ExpMsg::Leave,
     });
     let click = send.reform(move |ev: MouseEvent| match pointer(&ev, f) {
-        Some((x, y)) => Msg::Experiments(ExpMsg::ClickAt(i, x, y)),
-        None => Msg::Experiments(ExpMsg::Leave),
+        Some((x, y)) => ExpMsg::ClickAt(i, x, y),
+        None => ExpMsg::Leave,
     });
-    let leave = send.reform(|_| Msg::Experiments(ExpMsg::Leave));
+    let leave = send.reform(|_| ExpMsg::Leave);
     let hovered = e.hover.as_ref().filter(|h| h.graph == i);
     let label = format!(
         "{}: cumulative percent of trials against time without a leader, log scale",
@@ -211,15 +213,20 @@ fn curve(g: &Graph, c: &Curve) -> Html {
     }
 }
 
-fn highlights(graph: usize, ci: usize, c: &Curve, send: &Callback<Msg>) -> Html {
+fn highlights(graph: usize, ci: usize, c: &Curve, send: &Callback<ExpMsg>) -> Html {
     html! {
         <>
         { for c.highlights.iter().map(|&(mi, what)| {
             let m = &c.marks[mi];
             let label = format!("{} {what}: {} ms, seed {}; open it in the player", crate::view::experiment_figure::line_label(c.line), crate::view::experiment_figure::ms_text(m.value), m.seed);
-            let open = move || Msg::Experiments(ExpMsg::Open(graph, ci, mi));
+            let open = move || ExpMsg::Open(graph, ci, mi);
             let click = send.reform(move |ev: MouseEvent| { ev.stop_propagation(); open() });
-            let key = super::part::on_enter(send, open);
+            let send_key = send.clone();
+            let key = Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" {
+                    send_key.emit(open());
+                }
+            });
             html! {
                 <circle class="trial" cx={n(m.x)} cy={n(m.y)} r="4" fill={c.colour} tabindex="0" role="button"
                     aria-label={label} data-seed={m.seed.to_string()} onclick={click} onkeydown={key} />
@@ -257,45 +264,34 @@ fn table(rows: &[Row]) -> Html {
     }
 }
 
-/// The root's side of the view: which view shows, the view's state, and
-/// the run going on.
-pub struct ExperimentsSide {
-    /// The view on screen.
-    pub page: PageView,
-    /// The Experiments view's state.
-    pub model: Experiments,
+/// The Experiments view's root in the studio: the view's state and the
+/// run going on.
+pub struct ExperimentsRoot {
+    model: Experiments,
     /// The worker running the experiment (dropping it terminates it).
     worker: Option<WorkerHandle>,
 }
 
-impl ExperimentsSide {
-    /// Opening on `page`.
-    pub fn new(page: PageView) -> Self {
-        ExperimentsSide {
-            page,
+impl Component for ExperimentsRoot {
+    type Message = ExpMsg;
+    type Properties = ();
+
+    fn create(_: &Context<Self>) -> Self {
+        ExperimentsRoot {
             model: Experiments::new(narrow_window()),
             worker: None,
         }
     }
 
-    /// Carries out `msg`; a trial chosen is loaded into `session`.
-    pub fn update(
-        &mut self,
-        msg: ExpMsg,
-        session: &mut crate::view::session::Session,
-        send: &Callback<Msg>,
-    ) {
+    fn update(&mut self, ctx: &Context<Self>, msg: ExpMsg) -> bool {
         let m = &mut self.model;
         match msg {
-            ExpMsg::Show(page) => {
-                self.page = page;
-                m.set_narrow(narrow_window());
-                set_address(page);
-            }
+            ExpMsg::Back => hand_to_player(|api| call(api, "showPlayer", "")),
             ExpMsg::Start(setting) => {
                 let (run, config) = m.start(setting, super::perf::now_ms());
-                let on_reply =
-                    send.reform(move |r| Msg::Experiments(ExpMsg::Reply(run, Box::new(r))));
+                let on_reply = ctx
+                    .link()
+                    .callback(move |r| ExpMsg::Reply(run, Box::new(r)));
                 let job = WorkerJob::ElectionDowntime { config };
                 match WorkerHandle::start(job, on_reply) {
                     Ok(handle) => self.worker = Some(handle),
@@ -313,9 +309,9 @@ impl ExperimentsSide {
                     }
                     WorkerReply::ExperimentDone { results } => {
                         self.worker = None; // its job is done
-                        let send = send.clone();
+                        let link = ctx.link().clone();
                         let draw = ExpMsg::Draw(run, Box::new(results));
-                        Timeout::new(0, move || send.emit(Msg::Experiments(draw))).forget();
+                        Timeout::new(0, move || link.send_message(draw)).forget();
                     }
                     WorkerReply::Failed { message } => m.failed(run, message),
                     _ => m.failed(run, "the worker answered another job".to_string()),
@@ -329,27 +325,42 @@ impl ExperimentsSide {
             ExpMsg::Leave => m.leave(),
             ExpMsg::ClickAt(g, x, y) => {
                 if let Some(trial) = m.pick(g, x, y) {
-                    self.open(trial, session);
+                    open(trial);
                 }
             }
             ExpMsg::Open(g, c, k) => {
                 if let Some(trial) = m.trial(g, c, k) {
-                    self.open(trial, session);
+                    open(trial);
                 }
             }
         }
+        true
     }
 
-    fn open(
-        &mut self,
-        trial: Result<crate::sim::Scenario, String>,
-        session: &mut crate::view::session::Session,
-    ) {
-        session.update(crate::view::session::Input::OpenScenario(
-            trial.map(Box::new),
-        ));
-        self.page = PageView::Player;
-        set_address(PageView::Player);
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        view(&self.model, &ctx.link().callback(|msg| msg))
+    }
+}
+
+/// Hands a trial to the player, as a link's fragment.
+fn open(trial: Result<crate::sim::Scenario, String>) {
+    let (fragment, error) = match trial {
+        Ok(scenario) => (crate::view::permalink::encode(&scenario), String::new()),
+        Err(e) => (String::new(), e),
+    };
+    hand_to_player(|api| call2(api, "open", &fragment, &error));
+}
+
+/// Hides the view and lets the page's player show, then tells the page.
+fn hand_to_player(tell: impl FnOnce(&wasm_bindgen::JsValue)) {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(STUDIO_ROOT));
+    if let Some(root) = root {
+        let _ = root.set_attribute("hidden", "");
+    }
+    if let Some(api) = window_member(MAIN_API) {
+        tell(&api);
     }
 }
 
@@ -359,21 +370,4 @@ fn narrow_window() -> bool {
         .and_then(|w| w.inner_width().ok())
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w < 700.0)
-}
-
-/// Puts `view=experiments` in the address bar, or takes it out.
-fn set_address(page: PageView) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
-    let current = location.search().unwrap_or_default();
-    if let Some(query) = crate::view::experiments::query_for(&current, page) {
-        let path = location.pathname().unwrap_or_default();
-        let hash = location.hash().unwrap_or_default();
-        if let Ok(history) = window.history() {
-            let url = format!("{path}{query}{hash}");
-            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-        }
-    }
 }

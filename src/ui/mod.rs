@@ -13,6 +13,8 @@ mod part;
 mod perf;
 mod sequence;
 mod share;
+pub mod studio;
+mod studio_client;
 mod tour;
 mod what_if;
 pub mod worker;

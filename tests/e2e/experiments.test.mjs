@@ -55,3 +55,38 @@ for (const kind of browsers()) {
     });
   });
 }
+
+// The view lives in the studio, the page's second wasm module: the player
+// does not fetch it, the Experiments button does, and going back and forth
+// keeps the view's state.
+for (const kind of browsers()) {
+  test(`${kind.name}: the studio loads only when the Experiments view opens`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/');
+      await page.waitFor(labelled('Trace hash'));
+      const loaded = () => page.evaluate(() => ({
+        studio: typeof window.__raftStudio,
+        scripts: [...document.scripts].map((s) => s.src).filter((s) => /studio/.test(s)).length,
+      }));
+      assert.deepEqual(await loaded(), { studio: 'undefined', scripts: 0 });
+
+      await page.click(button('Experiments'));
+      const status = labelled('Experiment status');
+      await page.waitFor({ ...status, text: 'Not run yet' });
+      assert.deepEqual(await loaded(), { studio: 'object', scripts: 2 });
+      assert.match(await page.url(), /view=experiments/);
+      assert.equal(await page.count('.playground'), 0);
+
+      await page.click(button('← Back to the player'));
+      await page.waitFor(labelled('Trace hash'));
+      assert.equal(await page.evaluate(() => document.getElementById('studio').hidden), true);
+      assert.doesNotMatch(await page.url(), /view=experiments/);
+
+      await page.click(button('Experiments'));
+      await page.waitFor({ ...status, text: 'Not run yet' });
+      assert.equal(await page.evaluate(() => document.getElementById('studio').hidden), false);
+      assert.equal(await page.count('.experiments-page'), 1);
+      assert.deepEqual(page.errors, []);
+    });
+  });
+}

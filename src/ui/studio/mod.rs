@@ -1,0 +1,47 @@
+//! The studio: the page's second wasm module (`src/bin/studio.rs`), started
+//! on the page's thread the first time a person opens one of its parts
+//! (`ui::studio_client` is the page's side, and says how the two talk). It
+//! draws in `#studio`, an element of its own beside the page's `#app`, with
+//! a Yew renderer of its own.
+
+use super::experiments::ExperimentsRoot;
+use super::studio_client::{call, window_member, MAIN_API, STUDIO_API, STUDIO_ROOT};
+use std::cell::Cell;
+use wasm_bindgen::closure::Closure;
+
+thread_local! {
+    /// Whether the Experiments view is mounted in `#studio` yet.
+    static MOUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Puts `window.__raftStudio` in place and tells the page the studio is
+/// ready. A panic shows the page's error panel, as in the page's module.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| super::show_fatal_error(&info.to_string())));
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let api = js_sys::Object::new();
+    let experiments = Closure::<dyn Fn()>::new(show_experiments).into_js_value();
+    let _ = js_sys::Reflect::set(&api, &"experiments".into(), &experiments);
+    let _ = js_sys::Reflect::set(&window, &STUDIO_API.into(), &api);
+    match window_member(MAIN_API) {
+        Some(main) => call(&main, "studioReady", ""),
+        None => web_sys::console::error_1(&"the studio found no page to serve".into()),
+    }
+}
+
+/// Shows the Experiments view in `#studio`, mounting it the first time;
+/// its state (a run, its results) stays while the player shows.
+fn show_experiments() {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(STUDIO_ROOT))
+    else {
+        return;
+    };
+    root.remove_attribute("hidden").ok();
+    if !MOUNTED.with(|m| m.replace(true)) {
+        yew::Renderer::<ExperimentsRoot>::with_root(root).render();
+    }
+}

@@ -1,0 +1,155 @@
+//! The page's side of the studio, its second wasm module
+//! (`src/bin/studio.rs`, `src/ui/studio/`): the parts a person opens
+//! rather than sees at once (the Experiments view) live there, so the
+//! page's first download does not carry them. The studio is fetched the
+//! first time one of them is opened, by adding `www/studio-start.js` to
+//! the page.
+//!
+//! The two modules share no memory, so they talk through two small objects
+//! on `window`, with strings only:
+//! - `window.__raftMain` (this side): `studioReady()`, `studioFailed(why)`,
+//!   `showPlayer()`, and `open(fragment, error)`, which opens a run given
+//!   as a link's fragment (`r=...`, `view::permalink`), or shows `error`;
+//! - `window.__raftStudio` (the studio's): `experiments()`, which shows the
+//!   Experiments view in `#studio`.
+
+use super::app::{App, Msg};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::html::Scope;
+
+/// The object the page puts on `window` for the studio.
+pub const MAIN_API: &str = "__raftMain";
+/// The object the studio puts on `window` for the page.
+pub const STUDIO_API: &str = "__raftStudio";
+/// The element the studio draws its views in (index.html).
+pub const STUDIO_ROOT: &str = "studio";
+/// The script that fetches and starts the studio, beside the page.
+const START_SCRIPT: &str = "./studio-start.js";
+
+/// Where the studio is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Studio {
+    /// Not asked for yet.
+    Absent,
+    /// Being fetched and compiled.
+    Loading,
+    /// Started: its functions can be called.
+    Ready,
+    /// It could not load (the message says why); a later open tries again.
+    Failed(String),
+}
+
+/// What the studio says to the page.
+#[derive(Clone, Debug)]
+pub enum StudioMsg {
+    /// It started.
+    Ready,
+    /// It could not load or start.
+    Failed(String),
+    /// "Back to the player".
+    ShowPlayer,
+    /// Open this link fragment in the player, or say this error.
+    Open {
+        /// A link's fragment (`r=...`); empty with an error.
+        fragment: String,
+        /// Why there is no run to open; empty if there is one.
+        error: String,
+    },
+}
+
+/// Puts `window.__raftMain` in place; its functions send `link` messages.
+/// The closures live as long as the page.
+pub fn install(link: Scope<App>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let api = js_sys::Object::new();
+    let send = |msg: fn(String, String) -> StudioMsg| {
+        let link = link.clone();
+        Closure::<dyn Fn(JsValue, JsValue)>::new(move |a: JsValue, b: JsValue| {
+            let text = |v: JsValue| v.as_string().unwrap_or_default();
+            link.send_message(Msg::Studio(msg(text(a), text(b))));
+        })
+        .into_js_value()
+    };
+    let members = [
+        ("studioReady", send(|_, _| StudioMsg::Ready)),
+        ("studioFailed", send(|why, _| StudioMsg::Failed(why))),
+        ("showPlayer", send(|_, _| StudioMsg::ShowPlayer)),
+        (
+            "open",
+            send(|fragment, error| StudioMsg::Open { fragment, error }),
+        ),
+    ];
+    for (name, function) in members {
+        let _ = js_sys::Reflect::set(&api, &name.into(), &function);
+    }
+    let _ = js_sys::Reflect::set(&window, &MAIN_API.into(), &api);
+}
+
+/// Starts fetching the studio; it answers through `studioReady` or
+/// `studioFailed`.
+pub fn load() -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let script = document
+        .create_element("script")
+        .map_err(|_| "cannot make a script element")?;
+    script
+        .set_attribute("src", START_SCRIPT)
+        .map_err(|_| "cannot set the script's address")?;
+    let on_error = Closure::once_into_js(|| {
+        if let Some(api) = window_member(MAIN_API) {
+            call(
+                &api,
+                "studioFailed",
+                &format!("{START_SCRIPT} could not be fetched"),
+            );
+        }
+    });
+    if let Some(element) = script.dyn_ref::<web_sys::HtmlElement>() {
+        element.set_onerror(Some(on_error.unchecked_ref()));
+    }
+    let head = document.head().ok_or("the page has no head")?;
+    head.append_child(&script)
+        .map_err(|_| "cannot add the studio's script")?;
+    Ok(())
+}
+
+/// Calls the studio's function `name` (it must be `Ready`).
+pub fn studio_call(name: &str) {
+    match window_member(STUDIO_API) {
+        Some(api) => call(&api, name, ""),
+        None => web_sys::console::error_1(&"the studio is not loaded".into()),
+    }
+}
+
+/// The object `name` on `window`, if there is one.
+pub(super) fn window_member(name: &str) -> Option<JsValue> {
+    let window = web_sys::window()?;
+    js_sys::Reflect::get(&window, &name.into())
+        .ok()
+        .filter(|v| v.is_object())
+}
+
+/// Calls `api.name(argument)`, if `api` has such a function.
+pub(super) fn call(api: &JsValue, name: &str, argument: &str) {
+    let function = js_sys::Reflect::get(api, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(function) = function {
+        let _ = function.call1(api, &argument.into());
+    }
+}
+
+/// Calls `api.name(first, second)`, if `api` has such a function.
+pub(super) fn call2(api: &JsValue, name: &str, first: &str, second: &str) {
+    let function = js_sys::Reflect::get(api, &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(function) = function {
+        let _ = function.call2(api, &first.into(), &second.into());
+    }
+}

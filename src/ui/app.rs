@@ -6,13 +6,13 @@ use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
-use super::studio_client::{self, Studio, StudioMsg};
-use super::worker::WorkerHandle;
+use super::studio_client::{self, Studio, StudioJob, StudioMsg};
 use super::{sequence, share};
 use crate::view::experiments::PageView;
 use crate::view::keys;
 use crate::view::permalink;
 use crate::view::session::{Input, Session};
+use crate::view::studio_wire::{self, JobWire};
 use crate::view::url_params::UrlParams;
 use crate::view::what_if::{WhatIfInput, WorkerCommand};
 use crate::view::worker_protocol::WorkerReply;
@@ -141,8 +141,10 @@ pub struct App {
     _hash: Closure<dyn FnMut()>,
     /// The host page's window, if the playground is framed (docs/embedding.md).
     host: HostSide,
-    /// The "What if…" search's worker, while one runs.
-    worker: Option<WorkerHandle>,
+    /// The "What if…" search's job in the studio, while one runs.
+    worker: Option<StudioJob>,
+    /// A job waiting for the studio to load.
+    pending_job: Option<String>,
     /// Which view shows: the player, or the studio's Experiments view.
     page: PageView,
     /// The page's second module, where the Experiments view lives.
@@ -182,6 +184,7 @@ impl Component for App {
             _hash: hash,
             host,
             worker: None,
+            pending_job: None,
             page: PageView::Player,
             studio: Studio::Absent,
         };
@@ -202,7 +205,7 @@ impl Component for App {
                 return true;
             }
             Msg::Studio(msg) => {
-                self.studio_said(msg);
+                self.studio_said(msg, ctx.link());
                 self.keep_animating();
                 return true;
             }
@@ -369,12 +372,7 @@ impl App {
         match self.studio {
             Studio::Ready => studio_client::studio_call("experiments"),
             Studio::Loading => {}
-            Studio::Absent | Studio::Failed(_) => {
-                self.studio = match studio_client::load() {
-                    Ok(()) => Studio::Loading,
-                    Err(why) => Studio::Failed(why),
-                };
-            }
+            Studio::Absent | Studio::Failed(_) => self.load_studio(),
         }
     }
 
@@ -390,15 +388,19 @@ impl App {
         }
     }
 
-    fn studio_said(&mut self, msg: StudioMsg) {
+    fn studio_said(&mut self, msg: StudioMsg, link: &Scope<App>) {
         match msg {
             StudioMsg::Ready => {
                 self.studio = Studio::Ready;
                 if self.page == PageView::Experiments {
                     studio_client::studio_call("experiments");
                 }
+                self.start_pending_job(link);
             }
-            StudioMsg::Failed(why) => self.studio = Studio::Failed(why),
+            StudioMsg::Failed(why) => {
+                self.studio = Studio::Failed(why.clone());
+                self.studio_failed(why);
+            }
             StudioMsg::ShowPlayer => self.show_player(),
             StudioMsg::Open { fragment, error } => {
                 self.show_player();
@@ -432,27 +434,66 @@ impl App {
         }
     }
 
-    /// Starts or stops the worker as the session asks.
+    /// Starts or stops the search's job as the session asks. The job runs
+    /// in the studio, which is fetched for the first one.
     fn drive_worker(&mut self, ctx: &Context<Self>) {
         let command = self.session.0.borrow_mut().what_if.take_command();
         match command {
             Some(WorkerCommand::Start(job)) => {
-                self.worker = None; // terminates any other
-                let link = ctx.link().clone();
-                let on_reply =
-                    Callback::from(move |reply| link.send_message(Msg::Worker(Box::new(reply))));
-                match WorkerHandle::start(*job, on_reply) {
-                    Ok(handle) => self.worker = Some(handle),
-                    Err(message) => self.session.0.borrow_mut().what_if.failed(message),
+                self.worker = None; // stops any other
+                match JobWire::of(&job) {
+                    Some(wire) => {
+                        self.pending_job = Some(studio_wire::encode(&wire));
+                        self.start_pending_job(ctx.link());
+                    }
+                    None => self.job_failed("the panel cannot start this job".into()),
                 }
             }
             Some(WorkerCommand::Stop) => {
-                if let Some(handle) = self.worker.take() {
-                    handle.cancel();
-                }
+                self.worker = None;
+                self.pending_job = None;
             }
             None => {}
         }
+    }
+
+    /// Hands the waiting job to the studio once it is there.
+    fn start_pending_job(&mut self, link: &Scope<App>) {
+        match self.studio {
+            Studio::Ready => {
+                if let Some(text) = self.pending_job.take() {
+                    let link = link.clone();
+                    let on_reply = Callback::from(move |reply| {
+                        link.send_message(Msg::Worker(Box::new(reply)))
+                    });
+                    self.worker = Some(StudioJob::start(&text, on_reply));
+                }
+            }
+            Studio::Loading => {}
+            Studio::Absent | Studio::Failed(_) => self.load_studio(),
+        }
+    }
+
+    fn load_studio(&mut self) {
+        self.studio = match studio_client::load() {
+            Ok(()) => Studio::Loading,
+            Err(why) => Studio::Failed(why),
+        };
+        if let Studio::Failed(why) = &self.studio {
+            let why = why.clone();
+            self.studio_failed(why);
+        }
+    }
+
+    /// The studio could not load: a waiting job says so.
+    fn studio_failed(&mut self, why: String) {
+        if self.pending_job.take().is_some() {
+            self.job_failed(format!("the page's studio could not load: {why}"));
+        }
+    }
+
+    fn job_failed(&mut self, message: String) {
+        self.session.0.borrow_mut().what_if.failed(message);
     }
 
     /// Keeps the address bar pointing at what is shown when a tour is open

@@ -11,9 +11,14 @@
 //!   `showPlayer()`, and `open(fragment, error)`, which opens a run given
 //!   as a link's fragment (`r=...`, `view::permalink`), or shows `error`;
 //! - `window.__raftStudio` (the studio's): `experiments()`, which shows the
-//!   Experiments view in `#studio`.
+//!   Experiments view in `#studio`; `startJob(job, onReply)`, which runs a
+//!   "What if…" job (`view::studio_wire`) in a Web Worker and calls
+//!   `onReply(reply)` with each reply, and returns the job's number; and
+//!   `stopJob(number)`.
 
 use super::app::{App, Msg};
+use crate::view::studio_wire::{decode, ReplyWire};
+use crate::view::worker_protocol::WorkerReply;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::html::Scope;
@@ -123,6 +128,63 @@ pub fn studio_call(name: &str) {
     match window_member(STUDIO_API) {
         Some(api) => call(&api, name, ""),
         None => web_sys::console::error_1(&"the studio is not loaded".into()),
+    }
+}
+
+/// A "What if…" job the studio runs. Dropping it stops the job.
+pub struct StudioJob {
+    id: Option<u32>,
+    _on_reply: Closure<dyn Fn(String)>,
+}
+
+impl StudioJob {
+    /// Hands the job `text` (`view::studio_wire::encode` of a `JobWire`)
+    /// to the studio, which must be `Ready`; replies go to `on_reply`, and
+    /// one that cannot be read is a `Failed` reply.
+    pub fn start(text: &str, on_reply: yew::Callback<WorkerReply>) -> StudioJob {
+        let reply_to = on_reply.clone();
+        let on_reply_text = Closure::<dyn Fn(String)>::new(move |text: String| {
+            let reply = decode::<ReplyWire>(&text)
+                .map(ReplyWire::into_reply)
+                .unwrap_or_else(|e| WorkerReply::Failed {
+                    message: format!("the page cannot read the studio's reply: {e}"),
+                });
+            reply_to.emit(reply);
+        });
+        let function = window_member(STUDIO_API).and_then(|api| {
+            let f = js_sys::Reflect::get(&api, &"startJob".into()).ok()?;
+            Some((api, f.dyn_into::<js_sys::Function>().ok()?))
+        });
+        let id = match function {
+            Some((api, f)) => f
+                .call2(&api, &text.into(), on_reply_text.as_ref())
+                .ok()
+                .and_then(|id| id.as_f64())
+                .map(|id| id as u32),
+            None => None,
+        };
+        if id.is_none() {
+            on_reply.emit(WorkerReply::Failed {
+                message: "the studio did not take the job".into(),
+            });
+        }
+        StudioJob {
+            id,
+            _on_reply: on_reply_text,
+        }
+    }
+}
+
+impl Drop for StudioJob {
+    fn drop(&mut self) {
+        if let (Some(id), Some(api)) = (self.id, window_member(STUDIO_API)) {
+            let stop = js_sys::Reflect::get(&api, &"stopJob".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            if let Some(stop) = stop {
+                let _ = stop.call1(&api, &id.into());
+            }
+        }
     }
 }
 

@@ -31,6 +31,7 @@ pub mod session;
 pub mod snapshot_threshold;
 pub mod snapshots;
 pub mod speed;
+pub mod studio_wire;
 pub mod timeline_marks;
 pub mod tour_player;
 pub mod tours;

@@ -2,7 +2,10 @@
 //! on the page's thread the first time a person opens one of its parts
 //! (`ui::studio_client` is the page's side, and says how the two talk). It
 //! draws in `#studio`, an element of its own beside the page's `#app`, with
-//! a Yew renderer of its own.
+//! a Yew renderer of its own, and it runs the "What if…" panel's jobs in
+//! Web Workers for the page (`jobs`).
+
+mod jobs;
 
 use super::experiments::ExperimentsRoot;
 use super::studio_client::{call, window_member, MAIN_API, STUDIO_API, STUDIO_ROOT};
@@ -24,6 +27,10 @@ pub fn start() {
     let api = js_sys::Object::new();
     let experiments = Closure::<dyn Fn()>::new(show_experiments).into_js_value();
     let _ = js_sys::Reflect::set(&api, &"experiments".into(), &experiments);
+    let start_job = Closure::<dyn Fn(String, js_sys::Function) -> u32>::new(jobs::start);
+    let _ = js_sys::Reflect::set(&api, &"startJob".into(), &start_job.into_js_value());
+    let stop_job = Closure::<dyn Fn(u32)>::new(jobs::stop);
+    let _ = js_sys::Reflect::set(&api, &"stopJob".into(), &stop_job.into_js_value());
     let _ = js_sys::Reflect::set(&window, &STUDIO_API.into(), &api);
     match window_member(MAIN_API) {
         Some(main) => call(&main, "studioReady", ""),

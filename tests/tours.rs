@@ -12,7 +12,9 @@ use raft_playground::raft::{
     MILLIS,
 };
 use raft_playground::sim::config::RaftOptions;
-use raft_playground::sim::{Action, Endpoint, Invariant, Outcome, Packet, Simulation};
+use raft_playground::sim::{
+    link, Action, Endpoint, Invariant, Outcome, Packet, Scenario, Simulation,
+};
 use raft_playground::view::playground::{playground_config, Playground};
 use raft_playground::view::tours::{self, Tour, TOURS};
 use std::collections::BTreeSet;
@@ -249,6 +251,71 @@ fn fifteen_tours_in_the_documented_order() {
     assert_eq!(tours::find("no-such-tour"), None);
 }
 
+/// `REWRITE=1` in the environment: rewrite the generated files instead of
+/// failing on them (as in tests/transcripts.rs).
+fn rewriting() -> bool {
+    std::env::var_os("REWRITE").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The page embeds every run's scenario as link bytes
+/// (`docs/tours/<file>.link`, `sim::link`), so that it parses no JSON for
+/// a tour; the `.json` beside it is the readable source. Each `.link` must
+/// be what the link format writes for its `.json`, read back to exactly
+/// the same scenario (the link carries everything the tour uses), and be
+/// the bytes the build embeds; docs/tours/ holds the files of the tours'
+/// runs and no others. `REWRITE=1 cargo test --test tours tour_links`
+/// rewrites the `.link` files from the `.json` ones.
+#[test]
+fn tour_links_are_their_json_files() {
+    let dir = format!("{}/docs/tours", env!("CARGO_MANIFEST_DIR"));
+    let mut expected = BTreeSet::new();
+    let mut stale = Vec::new();
+    for tour in &TOURS {
+        for run in 0..tour.runs() {
+            let file = tour.scenario_file(run);
+            let json = std::fs::read_to_string(format!("{dir}/{file}.json"))
+                .unwrap_or_else(|e| panic!("docs/tours/{file}.json: {e}"));
+            let scenario = Scenario::from_json(&json)
+                .unwrap_or_else(|e| panic!("docs/tours/{file}.json: {e}"));
+            let bytes = link::to_bytes(&scenario);
+            assert_eq!(
+                link::from_bytes(&bytes).as_ref(),
+                Ok(&scenario),
+                "docs/tours/{file}.json: its link does not carry all of it"
+            );
+            let path = format!("{dir}/{file}.link");
+            let on_disk = std::fs::read(&path).unwrap_or_default();
+            if rewriting() {
+                if on_disk != bytes {
+                    std::fs::write(&path, &bytes).expect("the .link file written");
+                    eprintln!("rewrote docs/tours/{file}.link ({} bytes)", bytes.len());
+                }
+            } else if on_disk != bytes || tour.scenario_link_of(run) != bytes {
+                stale.push(format!("docs/tours/{file}.link"));
+            } else {
+                assert_eq!(tour.scenario_of(run), scenario, "{file}");
+            }
+            expected.insert(format!("{file}.json"));
+            expected.insert(format!("{file}.link"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale (not the link bytes of the .json beside them): {}; \
+         run `REWRITE=1 cargo test --test tours tour_links` and commit the .link files",
+        stale.join(", ")
+    );
+    let present: BTreeSet<String> = std::fs::read_dir(&dir)
+        .expect("docs/tours/")
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let strays: Vec<&String> = present.difference(&expected).collect();
+    assert!(
+        strays.is_empty(),
+        "docs/tours/ holds files of no tour's run (see Tour::scenario_file): {strays:?}"
+    );
+}
+
 /// Sentences in a text: a '.', '!' or '?' at the end or before a space
 /// ("§5.4.2" is not a sentence end).
 fn sentences(text: &str) -> usize {
@@ -331,13 +398,10 @@ fn every_tour_is_well_formed() {
 fn every_tour_runs_without_violations_and_the_cli_agrees() {
     for tour in &TOURS {
         for run in 0..tour.runs() {
-            let file = match run {
-                0 => format!("{}.json", tour.id),
-                _ => format!("{}-with-the-rule.json", tour.id),
-            };
+            let file = format!("{}.json", tour.scenario_file(run));
             let path = format!("{}/docs/tours/{file}", env!("CARGO_MANIFEST_DIR"));
             let text = std::fs::read_to_string(&path).expect("the tour's file");
-            let scenario = raft_playground::sim::Scenario::from_json(&text).unwrap();
+            let scenario = Scenario::from_json(&text).unwrap();
             assert_eq!(scenario, tour.scenario_of(run), "{file} is the tour's run");
             let sim = scenario.run().expect("tour runs");
             let broken_on_purpose = matches!(

@@ -26,7 +26,7 @@ pub struct TourPlayer {
     /// The tour's run on screen: 0, or 1 for its sequel ([`Tour::run_of`]).
     run: usize,
     /// That run's scenario's actions, to tell when the person changed the
-    /// run (kept, rather than parsing the tour's JSON on every frame).
+    /// run (kept, rather than decoding the tour's scenario on every frame).
     actions: Vec<(Time, Action)>,
 }
 

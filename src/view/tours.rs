@@ -4,6 +4,13 @@
 //! next step's time and pauses there; each step's text tells what is on
 //! screen at that moment and what happened since the previous step.
 //!
+//! The page embeds each scenario as link bytes (`docs/tours/<id>.link`,
+//! `sim::link`, the format of `#r=` links) rather than the JSON text: they
+//! are a fraction of its size, and a tour needs no JSON parsing in the page.
+//! The JSON file stays the readable source; the `.link` beside it is
+//! generated from it, and tests/tours.rs fails when it is stale
+//! (`REWRITE=1 cargo test --test tours tour_links` rewrites it).
+//!
 //! A tour may turn to a second run part-way (its `sequel`): the same
 //! actions replayed with one thing changed, as "The single-server change
 //! bug" plays a run with a rule switched off and then the same actions
@@ -30,7 +37,15 @@ mod single_server_change_bug;
 mod snapshot_catch_up;
 mod split_vote;
 
-use crate::sim::Scenario;
+use crate::sim::{link, Scenario};
+
+/// The bytes of `docs/tours/<$file>.link`, generated from
+/// `docs/tours/<$file>.json` (see [`Tour::scenario_file`]).
+macro_rules! link {
+    ($file:literal) => {
+        include_bytes!(concat!("../../docs/tours/", $file, ".link"))
+    };
+}
 
 /// One stop of a tour: the simulated time to pause at, and what to say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,8 +66,9 @@ pub struct Tour {
     pub title: &'static str,
     /// One line on what it shows, for the menu's tooltip.
     pub summary: &'static str,
-    /// The scenario, in the JSON format of docs/scenario-format.md.
-    pub scenario_json: &'static str,
+    /// The scenario as link bytes (`sim::link`): `docs/tours/<id>.link`,
+    /// generated from `docs/tours/<id>.json` (docs/scenario-format.md).
+    pub scenario_link: &'static [u8],
     /// The narrated steps: in time order within each run.
     pub steps: &'static [Step],
     /// The second run the tour turns to, if it has one.
@@ -66,13 +82,15 @@ pub struct Tour {
 pub struct Sequel {
     /// The first step told over this run; it is at time 0.
     pub from_step: usize,
-    /// Its scenario, in the JSON format of docs/scenario-format.md
-    /// (``docs/tours/<id>-<name>.json``).
-    pub scenario_json: &'static str,
+    /// Its name: its scenario is ``docs/tours/<id>-<name>.json`` (see
+    /// [`Tour::scenario_file`]).
+    pub name: &'static str,
+    /// Its scenario, as link bytes (`sim::link`) generated from that file.
+    pub scenario_link: &'static [u8],
 }
 
 impl Tour {
-    /// The tour's (first) scenario. Every built-in scenario is parsed by a
+    /// The tour's (first) scenario. Every built-in scenario is decoded by a
     /// test, so this cannot fail.
     pub fn scenario(&self) -> Scenario {
         self.scenario_of(0)
@@ -94,12 +112,28 @@ impl Tour {
 
     /// The scenario of run `run` (see [`Tour::run_of`]).
     pub fn scenario_of(&self, run: usize) -> Scenario {
-        let json = match (run, self.sequel) {
-            (0, _) | (_, None) => self.scenario_json,
-            (_, Some(sequel)) => sequel.scenario_json,
-        };
-        Scenario::from_json(json)
-            .unwrap_or_else(|e| panic!("built-in tour {} does not parse: {e}", self.id))
+        link::from_bytes(self.scenario_link_of(run))
+            .unwrap_or_else(|e| panic!("built-in tour {} does not decode: {e}", self.id))
+    }
+
+    /// The link bytes of run `run`'s scenario, as the build embeds them.
+    pub fn scenario_link_of(&self, run: usize) -> &'static [u8] {
+        match (run, self.sequel) {
+            (0, _) | (_, None) => self.scenario_link,
+            (_, Some(sequel)) => sequel.scenario_link,
+        }
+    }
+
+    /// The name, without extension, of run `run`'s scenario files in
+    /// docs/tours/: `<id>` for the tour's own, `<id>-<name>` for its
+    /// sequel's. The `.json` is the source, the `.link` the bytes
+    /// `link!` embeds; tests/tours.rs checks that they agree, that these
+    /// are the files embedded, and that docs/tours/ holds no others.
+    pub fn scenario_file(&self, run: usize) -> String {
+        match (run, self.sequel) {
+            (0, _) | (_, None) => self.id.to_string(),
+            (_, Some(sequel)) => format!("{}-{}", self.id, sequel.name),
+        }
     }
 }
 
@@ -112,7 +146,7 @@ pub static TOURS: [Tour; 15] = [
         title: "Leader election",
         summary: "Followers time out, one becomes a candidate, wins a majority of votes and \
                   leads with heartbeats; terms number the elections (§5.2).",
-        scenario_json: include_str!("../../docs/tours/leader-election.json"),
+        scenario_link: link!("leader-election"),
         steps: leader_election::STEPS,
         sequel: None,
     },
@@ -121,7 +155,7 @@ pub static TOURS: [Tour; 15] = [
         title: "Log replication",
         summary: "Client writes become log entries on the leader, are copied by AppendEntries, \
                   committed on a majority and applied everywhere in the same order (§5.3).",
-        scenario_json: include_str!("../../docs/tours/log-replication.json"),
+        scenario_link: link!("log-replication"),
         steps: log_replication::STEPS,
         sequel: None,
     },
@@ -130,7 +164,7 @@ pub static TOURS: [Tour; 15] = [
         title: "Leader crash",
         summary: "The leader crashes; the others elect a new leader in a higher term, and the \
                   old leader restarts as a follower and catches up (§5.2, §5.3).",
-        scenario_json: include_str!("../../docs/tours/leader-crash.json"),
+        scenario_link: link!("leader-crash"),
         steps: leader_crash::STEPS,
         sequel: None,
     },
@@ -139,7 +173,7 @@ pub static TOURS: [Tour; 15] = [
         title: "Split vote",
         summary: "Election timers fire together, the candidates split the votes and nobody wins \
                   the term; randomized timeouts settle it in the next term (§5.2).",
-        scenario_json: include_str!("../../docs/tours/split-vote.json"),
+        scenario_link: link!("split-vote"),
         steps: split_vote::STEPS,
         sequel: None,
     },
@@ -149,7 +183,7 @@ pub static TOURS: [Tour; 15] = [
         summary: "A partition strands the leader with a minority: its new entry cannot commit, \
                   the majority elects a new leader, and after healing the old entry is \
                   replaced (§5.3, §5.4).",
-        scenario_json: include_str!("../../docs/tours/minority-leader.json"),
+        scenario_link: link!("minority-leader"),
         steps: minority_leader::STEPS,
         sequel: None,
     },
@@ -158,7 +192,7 @@ pub static TOURS: [Tour; 15] = [
         title: "Restart and catch up",
         summary: "A follower stops while the others commit entries; it restarts with its saved \
                   log and the leader backs up nextIndex to bring it up to date (§5.3).",
-        scenario_json: include_str!("../../docs/tours/restart-catch-up.json"),
+        scenario_link: link!("restart-catch-up"),
         steps: restart_catch_up::STEPS,
         sequel: None,
     },
@@ -167,7 +201,7 @@ pub static TOURS: [Tour; 15] = [
         title: "Figure 8: old entries",
         summary: "Why a leader commits only entries of its own term by counting replicas: an \
                   older entry stored on a majority can still be overwritten (§5.4.2).",
-        scenario_json: include_str!("../../docs/tours/figure-8.json"),
+        scenario_link: link!("figure-8"),
         steps: figure_8::STEPS,
         sequel: None,
     },
@@ -176,7 +210,7 @@ pub static TOURS: [Tour; 15] = [
         title: "A node comes back from a partition",
         summary: "A server cut off raises its term alone and, back, deposes a healthy leader; \
                   with PreVote it asks first, keeps its term and rejoins quietly (thesis §9.6).",
-        scenario_json: include_str!("../../docs/tours/node-returns.json"),
+        scenario_link: link!("node-returns"),
         steps: node_returns::STEPS,
         sequel: None,
     },
@@ -186,7 +220,7 @@ pub static TOURS: [Tour; 15] = [
         summary: "A leader that hears nothing still sends heartbeats and stalls the cluster; \
                   with CheckQuorum it steps down, and leader stickiness keeps the deaf server \
                   from deposing its successor (thesis §6.2, §4.2.3).",
-        scenario_json: include_str!("../../docs/tours/deaf-leader.json"),
+        scenario_link: link!("deaf-leader"),
         steps: deaf_leader::STEPS,
         sequel: None,
     },
@@ -196,7 +230,7 @@ pub static TOURS: [Tour; 15] = [
         summary: "The leader stops taking requests, brings the chosen successor up to date and \
                   tells it to stand at once with TimeoutNow; it wins, and no write is lost \
                   (thesis §3.10).",
-        scenario_json: include_str!("../../docs/tours/leadership-transfer.json"),
+        scenario_link: link!("leadership-transfer"),
         steps: leadership_transfer::STEPS,
         sequel: None,
     },
@@ -206,7 +240,7 @@ pub static TOURS: [Tour; 15] = [
         summary: "ReadIndex confirms leadership with a heartbeat round instead of a log entry; a \
                   lease skips even that, and a clock that drifts past its bound makes it \
                   answer a stale read (thesis §6.4).",
-        scenario_json: include_str!("../../docs/tours/reads-without-the-log.json"),
+        scenario_link: link!("reads-without-the-log"),
         steps: reads_without_the_log::STEPS,
         sequel: None,
     },
@@ -215,7 +249,7 @@ pub static TOURS: [Tour; 15] = [
         title: "Growing the cluster",
         summary: "A new server joins as a learner, catches up without a vote, is promoted once \
                   it keeps up, and then counts: it even wins the next election (thesis §4.2).",
-        scenario_json: include_str!("../../docs/tours/growing-the-cluster.json"),
+        scenario_link: link!("growing-the-cluster"),
         steps: growing_the_cluster::STEPS,
         sequel: None,
     },
@@ -225,7 +259,7 @@ pub static TOURS: [Tour; 15] = [
         summary: "The leader removes itself: it leads a cluster it is not in until the change \
                   commits, then steps down, and the rest elect a leader among themselves \
                   (thesis §4.2.2).",
-        scenario_json: include_str!("../../docs/tours/removing-the-leader.json"),
+        scenario_link: link!("removing-the-leader"),
         steps: removing_the_leader::STEPS,
         sequel: None,
     },
@@ -236,13 +270,12 @@ pub static TOURS: [Tour; 15] = [
                   changes the membership, two leaders' one-server changes form majorities that do \
                   not overlap, and a committed entry is lost; with the rule, the same actions stay \
                   safe (thesis §4.1).",
-        scenario_json: include_str!("../../docs/tours/single-server-change-bug.json"),
+        scenario_link: link!("single-server-change-bug"),
         steps: single_server_change_bug::STEPS,
         sequel: Some(Sequel {
             from_step: single_server_change_bug::WITH_THE_RULE,
-            scenario_json: include_str!(
-                "../../docs/tours/single-server-change-bug-with-the-rule.json"
-            ),
+            name: "with-the-rule",
+            scenario_link: link!("single-server-change-bug-with-the-rule"),
         }),
     },
     Tour {
@@ -251,7 +284,7 @@ pub static TOURS: [Tour; 15] = [
         summary: "Servers snapshot their state and discard their logs; a follower that missed \
                   the discarded entries gets the leader's snapshot instead, in chunks, one at a \
                   time, installs it and goes on from there (§7, thesis chapter 5).",
-        scenario_json: include_str!("../../docs/tours/snapshot-catch-up.json"),
+        scenario_link: link!("snapshot-catch-up"),
         steps: snapshot_catch_up::STEPS,
         sequel: None,
     },

@@ -211,9 +211,13 @@ fn a_scenario_replays_to_the_native_trace_hash_in_wasm() {
 }
 
 /// Every old link (tests/compat/links.tsv) opens in the browser too, and
-/// replays to the hash it was pinned with natively.
+/// replays to the hash it was pinned with natively. (`#s=` links are JSON:
+/// the page reads them with the studio's reader, this test with the same
+/// code in this module.)
 #[wasm_bindgen_test]
 fn old_links_open_in_the_browser_with_their_pinned_hashes() {
+    use raft_playground::view::scenario_json;
+    scenario_json::install(&scenario_json::OwnJson);
     let corpus = include_str!("compat/links.tsv");
     let mut opened = 0;
     for line in corpus.lines().filter(|l| !l.starts_with('#')) {

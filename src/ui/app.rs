@@ -10,12 +10,12 @@ use super::studio_client::{self, Studio, StudioJob, StudioMsg};
 use super::{sequence, share};
 use crate::view::experiments::PageView;
 use crate::view::keys;
-use crate::view::permalink;
 use crate::view::session::{Input, Session};
 use crate::view::studio_wire::{self, JobWire};
 use crate::view::url_params::UrlParams;
 use crate::view::what_if::{WhatIfInput, WorkerCommand};
 use crate::view::worker_protocol::WorkerReply;
+use crate::view::{permalink, scenario_json};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -145,6 +145,8 @@ pub struct App {
     worker: Option<StudioJob>,
     /// A job waiting for the studio to load.
     pending_job: Option<String>,
+    /// Inputs that read or write JSON, waiting for the studio to load.
+    held: Vec<Input>,
     /// Which view shows: the player, or the studio's Experiments view.
     page: PageView,
     /// The page's second module, where the Experiments view lives.
@@ -157,10 +159,15 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let props = ctx.props();
+        // The page's JSON reader is the studio's (view::scenario_json); an
+        // old `#s=` link (JSON) opens once the studio is there.
+        scenario_json::install(&studio_client::StudioJson);
+        let fragment = current_fragment();
+        let json_link = scenario_json::is_json(&fragment);
         let session = Session::open(
             &props.params(),
             &props.url_problems,
-            &current_fragment(),
+            if json_link { "" } else { &fragment },
             prefers_reduced_motion(),
         );
         let link = ctx.link().clone();
@@ -185,10 +192,14 @@ impl Component for App {
             host,
             worker: None,
             pending_job: None,
+            held: Vec::new(),
             page: PageView::Player,
             studio: Studio::Absent,
         };
         studio_client::install(ctx.link().clone());
+        if json_link {
+            app.hold_for_studio(Input::LinkOpened { fragment });
+        }
         if props.view == PageView::Experiments && !app.session.read().embed {
             app.show_experiments();
         }
@@ -206,7 +217,11 @@ impl Component for App {
             }
             Msg::Studio(msg) => {
                 self.studio_said(msg, ctx.link());
+                self.drive_worker(ctx);
+                self.sync_address();
                 self.keep_animating();
+                self.host
+                    .deliver(&mut self.session.0.borrow_mut(), ctx.link());
                 return true;
             }
             // The player's keys do nothing while the experiments show.
@@ -249,7 +264,13 @@ impl Component for App {
             Msg::ShowExperiments | Msg::Studio(_) => None, // handled above
         };
         if let Some(input) = input {
-            self.session.0.borrow_mut().update(input);
+            let needs_studio =
+                self.session.read().needs_json(&input) && self.studio != Studio::Ready;
+            if needs_studio {
+                self.hold_for_studio(input);
+            } else {
+                self.session.0.borrow_mut().update(input);
+            }
         }
         self.drive_worker(ctx);
         if may_move_address {
@@ -396,6 +417,7 @@ impl App {
                     studio_client::studio_call("experiments");
                 }
                 self.start_pending_job(link);
+                self.release_held();
             }
             StudioMsg::Failed(why) => {
                 self.studio = Studio::Failed(why.clone());
@@ -485,10 +507,28 @@ impl App {
         }
     }
 
-    /// The studio could not load: a waiting job says so.
+    /// The studio could not load: a waiting job says so, and held inputs
+    /// go on to say so too (`view::scenario_json` answers that it is not
+    /// loaded).
     fn studio_failed(&mut self, why: String) {
         if self.pending_job.take().is_some() {
             self.job_failed(format!("the page's studio could not load: {why}"));
+        }
+        self.release_held();
+    }
+
+    /// Keeps `input` until the studio, which reads JSON, is there.
+    fn hold_for_studio(&mut self, input: Input) {
+        self.held.push(input);
+        if matches!(self.studio, Studio::Absent | Studio::Failed(_)) {
+            self.load_studio();
+        }
+    }
+
+    /// Hands the held inputs to the session, in order.
+    fn release_held(&mut self) {
+        for input in std::mem::take(&mut self.held) {
+            self.session.0.borrow_mut().update(input);
         }
     }
 

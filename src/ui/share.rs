@@ -35,10 +35,12 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 <label class="shared">{ "Link" }
                     <input type="text" readonly=true aria-label="Link to this run" value={url.clone()} />
                 </label>
-                <a class="download" download="raft-scenario.json"
-                    href={format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(json))}>
-                    { "Download scenario (JSON)" }
-                </a>
+                if !json.is_empty() {
+                    <a class="download" download="raft-scenario.json"
+                        href={format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(json))}>
+                        { "Download scenario (JSON)" }
+                    </a>
+                }
             }
             if let Some(snippet) = &s.drafts.embed_snippet {
                 <label class="shared">{ "Paste this into a page to embed the run" }

@@ -14,9 +14,14 @@
 //!   Experiments view in `#studio`; `startJob(job, onReply)`, which runs a
 //!   "What if…" job (`view::studio_wire`) in a Web Worker and calls
 //!   `onReply(reply)` with each reply, and returns the job's number; and
-//!   `stopJob(number)`.
+//!   `stopJob(number)`; `scenarioFromJson(text)` and `scenarioToJson(fragment)`,
+//!   the page's JSON reader and writer (`view::scenario_json`), which answer
+//!   a link fragment or JSON, or [`JSON_ERROR`] and what is wrong.
 
 use super::app::{App, Msg};
+use crate::sim::Scenario;
+use crate::view::permalink;
+use crate::view::scenario_json::JsonCodec;
 use crate::view::studio_wire::{decode, ReplyWire};
 use crate::view::worker_protocol::WorkerReply;
 use wasm_bindgen::closure::Closure;
@@ -29,6 +34,9 @@ pub const MAIN_API: &str = "__raftMain";
 pub const STUDIO_API: &str = "__raftStudio";
 /// The element the studio draws its views in (index.html).
 pub const STUDIO_ROOT: &str = "studio";
+/// How the studio's JSON functions begin an error instead of an answer (a
+/// fragment never starts with it, JSON text neither).
+pub const JSON_ERROR: &str = "!";
 /// The script that fetches and starts the studio, beside the page.
 const START_SCRIPT: &str = "./studio-start.js";
 
@@ -128,6 +136,37 @@ pub fn studio_call(name: &str) {
     match window_member(STUDIO_API) {
         Some(api) => call(&api, name, ""),
         None => web_sys::console::error_1(&"the studio is not loaded".into()),
+    }
+}
+
+/// The page's JSON reader and writer: the studio's, asked at once (the page
+/// holds an input that needs it back until the studio is there).
+pub struct StudioJson;
+
+impl StudioJson {
+    fn ask(&self, name: &str, argument: &str) -> Result<String, String> {
+        let api = window_member(STUDIO_API).ok_or("the page's studio is not loaded")?;
+        let answer = js_sys::Reflect::get(&api, &name.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call1(&api, &argument.into()).ok())
+            .and_then(|a| a.as_string())
+            .ok_or("the page's studio did not answer")?;
+        match answer.strip_prefix(JSON_ERROR) {
+            Some(error) => Err(error.to_string()),
+            None => Ok(answer),
+        }
+    }
+}
+
+impl JsonCodec for StudioJson {
+    fn read(&self, text: &str) -> Result<Scenario, String> {
+        let fragment = self.ask("scenarioFromJson", text)?;
+        permalink::decode(&fragment)?.ok_or_else(|| "the studio sent no scenario".into())
+    }
+
+    fn write(&self, scenario: &Scenario) -> Result<String, String> {
+        self.ask("scenarioToJson", &permalink::encode(scenario))
     }
 }
 

@@ -25,6 +25,7 @@ pub mod palette;
 pub mod permalink;
 pub mod playground;
 pub mod requests;
+pub mod scenario_json;
 pub mod scene;
 pub mod sequence;
 pub mod session;

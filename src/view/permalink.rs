@@ -28,7 +28,7 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
     let bytes = unbase64url(data).ok_or(NOT_BASE64)?;
     let text =
         String::from_utf8(bytes).map_err(|_| "the link's scenario is not text".to_string())?;
-    Scenario::from_json(&text)
+    super::scenario_json::read(&text)
         .map(Some)
         .map_err(|e| format!("the link's scenario cannot be used: {e}"))
 }

@@ -12,7 +12,7 @@ use super::playground::{Playground, Selection};
 use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
 use super::what_if::{WhatIf, WhatIfInput};
-use super::{embed, permalink, versions};
+use super::{embed, permalink, scenario_json, versions};
 use crate::raft::vec_map::VecSet;
 use crate::raft::{NodeId, Op, ReadPath};
 use crate::sim::find::FailureReport;
@@ -37,7 +37,8 @@ pub struct Drafts {
     pub cut: String,
     /// What went wrong with the last thing asked, shown until the next.
     pub error: Option<String>,
-    /// The last shared link and scenario JSON.
+    /// The last shared link and scenario JSON (empty if it could not be
+    /// written).
     pub shared: Option<(String, String)>,
     /// The last iframe snippet made.
     pub embed_snippet: Option<String>,
@@ -245,7 +246,11 @@ impl Session {
             Input::Share { page } => {
                 let scenario = self.playground.export();
                 let url = format!("{page}#{}", permalink::encode(&scenario));
-                self.drafts.shared = Some((url, scenario.to_json()));
+                let json = scenario_json::write(&scenario).unwrap_or_else(|e| {
+                    self.drafts.error = Some(format!("the run cannot be written as JSON: {e}"));
+                    String::new()
+                });
+                self.drafts.shared = Some((url, json));
             }
             Input::Embed { page } => self.drafts.embed_snippet = Some(self.embed_snippet(&page)),
             Input::ImportText(s) => self.drafts.import = s,
@@ -293,6 +298,19 @@ impl Session {
             }
             Input::Host(command) => self.host_command(command),
             Input::WhatIf(input) => self.what_if_input(input),
+        }
+    }
+
+    /// Whether `input` reads or writes scenario JSON: the page has the
+    /// studio, which holds the JSON reader (`view::scenario_json`), loaded
+    /// before it hands such an input over.
+    pub fn needs_json(&self, input: &Input) -> bool {
+        match input {
+            Input::Share { .. } => true,
+            Input::Import => scenario_json::is_json(&self.drafts.import),
+            Input::FileRead(Ok(text)) => scenario_json::is_json(text),
+            Input::LinkOpened { fragment } => scenario_json::is_json(fragment),
+            _ => false,
         }
     }
 
@@ -545,7 +563,7 @@ fn starting_run(
 pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
     let text = text.trim();
     if text.starts_with('{') {
-        return Scenario::from_json(text);
+        return scenario_json::read(text);
     }
     let fragment = text.split_once('#').map_or(text, |(_, f)| f);
     permalink::decode(fragment)?

@@ -421,3 +421,35 @@ mod host_and_address {
         assert!(s.embed_snippet(page).contains("#r="));
     }
 }
+
+mod json_inputs {
+    use super::*;
+
+    /// The inputs that read or write JSON are the ones the page holds back
+    /// until the studio (the JSON reader's module) is there.
+    #[test]
+    fn only_inputs_that_read_or_write_json_need_the_reader() {
+        let mut s = open("", "");
+        let json = include_str!("../../docs/examples/minority-leader.json").to_string();
+        let old_link = format!("s={}", crate::sim::link::base64url(json.as_bytes()));
+        assert!(s.needs_json(&Input::Share { page: "p".into() }));
+        assert!(s.needs_json(&Input::FileRead(Ok(json.clone()))));
+        assert!(!s.needs_json(&Input::FileRead(Err("unreadable".into()))));
+        assert!(s.needs_json(&Input::LinkOpened {
+            fragment: format!("#{old_link}")
+        }));
+        assert!(!s.needs_json(&Input::LinkOpened {
+            fragment: shared_link(3)
+        }));
+        assert!(!s.needs_json(&Input::Import), "nothing pasted");
+        s.update(Input::ImportText(json.clone()));
+        assert!(s.needs_json(&Input::Import));
+        s.update(Input::ImportText(shared_link(3)));
+        assert!(!s.needs_json(&Input::Import));
+        assert!(!s.needs_json(&Input::Key(KeyCommand::TogglePause)));
+        // And what they decide still reads the JSON (natively, directly).
+        s.update(Input::FileRead(Ok(json)));
+        assert_eq!(s.playground.scenario.nodes, 5);
+        assert_eq!(s.drafts.error, None);
+    }
+}

@@ -5,6 +5,7 @@
 // Run: node --test tests/e2e/  (after scripts/build-web.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { browsers, button, labelled, withPage } from './browsers.mjs';
 
 const DIST = process.env.DIST || 'dist';
@@ -50,6 +51,36 @@ for (const kind of browsers()) {
       await page.goto('about:blank');
       await page.goto(autoplay.href);
       await page.waitFor(button('Pause'));
+      assert.deepEqual(page.errors, []);
+    });
+  });
+}
+
+// The oldest links (#s=, base64url JSON) open too: the page holds the link
+// until its second module, the studio, which reads JSON, is loaded. The
+// same run as the tour's #z= link: the same trace hash a second in.
+for (const kind of browsers()) {
+  test(`${kind.name}: an #s= JSON link opens once the studio is there, as its #z= twin`, async () => {
+    const corpus = readFileSync('tests/compat/links.tsv', 'utf8').split('\n');
+    const link = (name) => corpus.find((l) => l.startsWith(`${name}\t`)).split('\t')[1];
+    await withPage(kind, DIST, async ({ url, page }) => {
+      const hashAfterASecond = async (fragment) => {
+        await page.goto('about:blank');
+        await page.goto(`${url}/?paused=1#${fragment}`);
+        // The tour's seed, once the link's run is on screen.
+        for (let i = 0; (await page.value(labelled('Seed'))) !== '4'; i++) {
+          assert.ok(i < 200, 'the link did not open within 10 s');
+          await page.sleep(50);
+        }
+        await page.click(button('Skip 1 simulated second'));
+        await page.waitFor({ ...labelled('Simulated time'), text: 't = 1.000 s' });
+        return page.text(labelled('Trace hash'));
+      };
+      const binary = await hashAfterASecond(link('tour-figure-8'));
+      assert.equal(await page.evaluate(() => typeof window.__raftStudio), 'undefined');
+      const json = await hashAfterASecond(link('tour-figure-8-json'));
+      assert.equal(await page.evaluate(() => typeof window.__raftStudio), 'object');
+      assert.equal(json, binary);
       assert.deepEqual(page.errors, []);
     });
   });

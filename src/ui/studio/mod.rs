@@ -8,7 +8,7 @@
 mod jobs;
 
 use super::experiments::ExperimentsRoot;
-use super::studio_client::{call, window_member, MAIN_API, STUDIO_API, STUDIO_ROOT};
+use super::studio_client::{call, window_member, JSON_ERROR, MAIN_API, STUDIO_API, STUDIO_ROOT};
 use std::cell::Cell;
 use wasm_bindgen::closure::Closure;
 
@@ -31,10 +31,33 @@ pub fn start() {
     let _ = js_sys::Reflect::set(&api, &"startJob".into(), &start_job.into_js_value());
     let stop_job = Closure::<dyn Fn(u32)>::new(jobs::stop);
     let _ = js_sys::Reflect::set(&api, &"stopJob".into(), &stop_job.into_js_value());
+    let from_json = Closure::<dyn Fn(String) -> String>::new(scenario_from_json);
+    let _ = js_sys::Reflect::set(&api, &"scenarioFromJson".into(), &from_json.into_js_value());
+    let to_json = Closure::<dyn Fn(String) -> String>::new(scenario_to_json);
+    let _ = js_sys::Reflect::set(&api, &"scenarioToJson".into(), &to_json.into_js_value());
     let _ = js_sys::Reflect::set(&window, &STUDIO_API.into(), &api);
     match window_member(MAIN_API) {
         Some(main) => call(&main, "studioReady", ""),
         None => web_sys::console::error_1(&"the studio found no page to serve".into()),
+    }
+}
+
+/// The page's JSON reader (`view::scenario_json`): the scenario in `text`
+/// as a link's fragment (`r=...`), or `!` and what is wrong with it.
+fn scenario_from_json(text: String) -> String {
+    match crate::sim::Scenario::from_json(&text) {
+        Ok(scenario) => crate::view::permalink::encode(&scenario),
+        Err(e) => format!("{JSON_ERROR}{e}"),
+    }
+}
+
+/// The page's JSON writer: the scenario of the link `fragment` as JSON, or
+/// `!` and why there is none.
+fn scenario_to_json(fragment: String) -> String {
+    match crate::view::permalink::decode(&fragment) {
+        Ok(Some(scenario)) => scenario.to_json(),
+        Ok(None) => format!("{JSON_ERROR}no scenario in the link"),
+        Err(e) => format!("{JSON_ERROR}{e}"),
     }
 }
 

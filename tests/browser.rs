@@ -358,3 +358,38 @@ fn worker_messages_cross_as_js_values_unchanged() {
     let hostile = wasm_bindgen::JsValue::from_str("ready");
     assert!(serde_wasm_bindgen::from_value::<WorkerReply>(hostile).is_err());
 }
+
+/// Without its studio (here nothing serves `studio-start.js`), the page
+/// still works: "Share this run" waits for the studio, then shows the link
+/// and says why there is no JSON to download, and the run stays as it was.
+#[wasm_bindgen_test]
+async fn a_page_whose_studio_cannot_load_still_shares_a_link_and_says_why() {
+    let root = mount(3).await;
+    let hash = find(&root, "[aria-label='Trace hash']")
+        .unwrap()
+        .text_content();
+    press(&root, "Share this run").await;
+    let mut waited = 0;
+    while find(&root, "input[aria-label='Link to this run']").is_none() {
+        assert!(waited < 200, "the share never ended");
+        sleep(Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    let link: HtmlInputElement = find(&root, "input[aria-label='Link to this run']")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(link.value().contains("#r="), "{}", link.value());
+    assert!(find(&root, "a.download").is_none());
+    let notice = find(&root, ".notice").unwrap().text_content().unwrap();
+    assert!(
+        notice.contains("cannot be written as JSON") && notice.contains("studio"),
+        "{notice}"
+    );
+    assert_eq!(
+        find(&root, "[aria-label='Trace hash']")
+            .unwrap()
+            .text_content(),
+        hash
+    );
+}

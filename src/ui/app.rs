@@ -118,6 +118,8 @@ pub enum Msg {
     FileChosen(web_sys::File),
     /// The address's fragment changed.
     HashChanged,
+    /// A message from the host page, for the studio to read.
+    HostMessage(JsValue),
     /// The host's held-back clock event is due.
     HostFlush,
     /// The Web Worker said something.
@@ -179,7 +181,7 @@ impl Component for App {
             let _ = window
                 .add_event_listener_with_callback("hashchange", hash.as_ref().unchecked_ref());
         }
-        let host = HostSide::listen(props.host_origin.clone(), ctx.link().clone());
+        let mut host = HostSide::listen(props.host_origin.clone(), ctx.link().clone());
         host.post(&session.host.ready(&session.playground));
         let mut app = App {
             session: Shared(Rc::new(RefCell::new(session))),
@@ -199,6 +201,10 @@ impl Component for App {
         studio_client::install(ctx.link().clone());
         if json_link {
             app.hold_for_studio(Input::LinkOpened { fragment });
+        }
+        // A framed page talks to its host through the studio: fetch it now.
+        if app.host.framed() && app.studio == Studio::Absent {
+            app.load_studio();
         }
         if props.view == PageView::Experiments && !app.session.read().embed {
             app.show_experiments();
@@ -253,6 +259,7 @@ impl Component for App {
             Msg::HashChanged => Some(Input::LinkOpened {
                 fragment: current_fragment(),
             }),
+            Msg::HostMessage(data) => self.host.command(data).map(Input::Host),
             Msg::HostFlush => {
                 self.host.flushed();
                 None
@@ -418,6 +425,9 @@ impl App {
                 }
                 self.start_pending_job(link);
                 self.release_held();
+                for command in self.host.studio_ready() {
+                    self.session.0.borrow_mut().update(Input::Host(command));
+                }
             }
             StudioMsg::Failed(why) => {
                 self.studio = Studio::Failed(why.clone());
@@ -511,6 +521,7 @@ impl App {
     /// go on to say so too (`view::scenario_json` answers that it is not
     /// loaded).
     fn studio_failed(&mut self, why: String) {
+        self.host.studio_failed(&why);
         if self.pending_job.take().is_some() {
             self.job_failed(format!("the page's studio could not load: {why}"));
         }

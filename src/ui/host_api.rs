@@ -4,21 +4,25 @@
 //! that origin), and posts the events the host subscribed to back to the
 //! parent. What a command does and which events go out is decided by
 //! [`HostApi`] in `src/view/host_api.rs`, tested natively.
+//!
+//! Reading a message and writing an event (serde-wasm-bindgen) is the
+//! studio's, the page's second module (`ui::studio::host`), which a framed
+//! page loads at once; until it is there, commands and events wait here,
+//! in order (`view::host_wire`).
 
 use super::app::{App, Msg};
 use super::perf;
+use super::studio_client::{studio_function, JSON_ERROR};
 use crate::view::host_api::{HostCommand, HostEvent};
-use crate::view::session::{Input, Session};
+use crate::view::host_wire::{HostCommandWire, HostEventWire};
+use crate::view::session::Session;
+use crate::view::studio_wire::{decode, encode};
 use gloo_timers::callback::Timeout;
-use js_sys::{Array, JsString, Object};
+use js_sys::Object;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::html::Scope;
 
-/// A message nested deeper than this is refused before it is read.
-const MAX_DEPTH: u32 = 32;
-/// At most this many values (objects, arrays, strings, numbers...) in one.
-const MAX_VALUES: u32 = 100_000;
 /// A warning quotes at most this many characters of what was wrong.
 const MAX_WARNING: usize = 300;
 
@@ -31,6 +35,12 @@ pub struct HostSide {
     origin: Option<String>,
     /// The timer that sends a clock change the throttle held back.
     flush: Option<Timeout>,
+    /// Whether the studio, which reads and writes messages, is there.
+    studio_ready: bool,
+    /// Events to post once it is (`HostEventWire`s, encoded).
+    unposted: Vec<String>,
+    /// Messages from the host to read once it is.
+    unread: Vec<JsValue>,
 }
 
 struct Listener {
@@ -52,8 +62,8 @@ impl HostSide {
                 let parent = parent.clone();
                 Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
                     move |event: web_sys::MessageEvent| {
-                        if let Some(command) = receive(&event, &parent, origin.as_deref()) {
-                            app.send_message(Msg::Do(Input::Host(command)));
+                        if let Some(data) = receive(&event, &parent, origin.as_deref()) {
+                            app.send_message(Msg::HostMessage(data));
                         }
                     },
                 )
@@ -71,16 +81,75 @@ impl HostSide {
             listener,
             origin,
             flush: None,
+            studio_ready: false,
+            unposted: Vec::new(),
+            unread: Vec::new(),
         }
     }
 
-    /// Posts `event` to the parent window, marked with its source.
-    pub fn post(&self, event: &HostEvent) {
-        if let Some(l) = &self.listener {
-            let _ = l
-                .parent
-                .post_message(&crate::json::to_value(&event.envelope()), &l.target);
+    /// Whether the page is framed, and so talks to a host (and needs the
+    /// studio for it).
+    pub fn framed(&self) -> bool {
+        self.listener.is_some()
+    }
+
+    /// Posts `event` to the parent window, marked with its source, once
+    /// the studio can write it.
+    pub fn post(&mut self, event: &HostEvent) {
+        if self.listener.is_some() {
+            self.unposted
+                .push(encode(&HostEventWire::from(event.clone())));
+            self.post_waiting();
         }
+    }
+
+    fn post_waiting(&mut self) {
+        let (Some(l), true) = (&self.listener, self.studio_ready) else {
+            return;
+        };
+        let Some((api, envelope)) = studio_function("hostEnvelope") else {
+            return;
+        };
+        for text in std::mem::take(&mut self.unposted) {
+            match envelope.call1(&api, &text.into()) {
+                Ok(value) if value.is_object() => {
+                    let _ = l.parent.post_message(&value, &l.target);
+                }
+                _ => warn("the studio could not write an event for the host"),
+            }
+        }
+    }
+
+    /// A message from the host: its command, once the studio has read it
+    /// (a message it cannot read gets a console warning).
+    pub fn command(&mut self, data: JsValue) -> Option<HostCommand> {
+        if !self.studio_ready {
+            self.unread.push(data);
+            return None;
+        }
+        read(data)
+    }
+
+    /// The studio is there: posts the waiting events and returns the
+    /// waiting commands, in order.
+    pub fn studio_ready(&mut self) -> Vec<HostCommand> {
+        self.studio_ready = true;
+        self.post_waiting();
+        std::mem::take(&mut self.unread)
+            .into_iter()
+            .filter_map(read)
+            .collect()
+    }
+
+    /// The studio could not load: what waited is dropped, said once.
+    pub fn studio_failed(&mut self, why: &str) {
+        if self.framed() {
+            warn(&format!(
+                "the page's studio, which reads the host's messages, could not load: {why}"
+            ));
+        }
+        self.unposted.clear();
+        self.unread.clear();
     }
 
     /// The origin from `?origin=`, if any.
@@ -125,14 +194,14 @@ fn framed_parent() -> Option<(web_sys::Window, web_sys::Window)> {
     (!Object::is(parent.as_ref(), window.as_ref())).then_some((window, parent))
 }
 
-/// The command in `event`, if it is one to obey. Messages from any window
-/// but the parent are not for us and pass silently; a message from the
-/// parent that cannot be obeyed gets one console warning saying why.
+/// The data of `event`, if it is a message to obey. Messages from any
+/// window but the parent are not for us and pass silently; one from the
+/// wrong origin gets one console warning saying why.
 fn receive(
     event: &web_sys::MessageEvent,
     parent: &web_sys::Window,
     origin: Option<&str>,
-) -> Option<HostCommand> {
+) -> Option<JsValue> {
     let from_parent = event
         .source()
         .is_some_and(|source| Object::is(source.as_ref(), parent.as_ref()));
@@ -148,16 +217,24 @@ fn receive(
             return None;
         }
     }
-    let data = event.data();
-    let checked = plain_data(&data, 0, &mut Budget::default())
-        .and_then(|()| crate::json::from_value::<HostCommand>(data));
-    match checked {
-        Ok(command) => Some(command),
-        Err(reason) => {
-            warn(&reason);
-            None
-        }
-    }
+    Some(event.data())
+}
+
+/// The command the studio reads in `data` (checked there: plain data of a
+/// reasonable size, every field named in an error); `None`, with a console
+/// warning saying why, if it cannot be obeyed.
+fn read(data: JsValue) -> Option<HostCommand> {
+    let (api, read) = studio_function("hostCommand")?;
+    let answer = read
+        .call1(&api, &data)
+        .ok()
+        .and_then(|a| a.as_string())
+        .unwrap_or_else(|| format!("{JSON_ERROR}the studio did not answer"));
+    let command = match answer.strip_prefix(JSON_ERROR) {
+        Some(reason) => Err(reason.to_string()),
+        None => decode::<HostCommandWire>(&answer).and_then(HostCommandWire::into_command),
+    };
+    command.map_err(|reason| warn(&reason)).ok()
 }
 
 fn warn(reason: &str) {
@@ -168,99 +245,4 @@ fn warn(reason: &str) {
     web_sys::console::warn_1(
         &format!("raft-playground: ignored a message from the host page: {shown}").into(),
     );
-}
-
-/// What is left of a message's allowance while it is checked.
-struct Budget {
-    values: u32,
-    chars: u64,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget {
-            values: MAX_VALUES,
-            chars: crate::json::MAX_INPUT as u64,
-        }
-    }
-}
-
-impl Budget {
-    fn take(&mut self, values: u32) -> Result<(), String> {
-        self.values = self
-            .values
-            .checked_sub(values)
-            .ok_or_else(|| format!("the message has more than {MAX_VALUES} values"))?;
-        Ok(())
-    }
-
-    fn text(&mut self, chars: u32) -> Result<(), String> {
-        self.chars = self.chars.checked_sub(chars as u64).ok_or_else(|| {
-            format!(
-                "the message has more than {} characters of text",
-                crate::json::MAX_INPUT
-            )
-        })?;
-        Ok(())
-    }
-}
-
-/// Checks that `value` is JSON-like data of a reasonable size before it is
-/// read: plain objects, arrays, strings, numbers, booleans and null, at
-/// most [`MAX_DEPTH`] deep (a structured clone may be cyclic), at most
-/// [`MAX_VALUES`] values and 1 MiB of text in all.
-fn plain_data(value: &JsValue, depth: u32, budget: &mut Budget) -> Result<(), String> {
-    budget.take(1)?;
-    if value.is_null()
-        || value.is_undefined()
-        || value.as_bool().is_some()
-        || value.as_f64().is_some()
-    {
-        return Ok(());
-    }
-    if let Some(text) = value.dyn_ref::<JsString>() {
-        return budget.text(text.length());
-    }
-    if depth >= MAX_DEPTH {
-        return Err(format!("the message is nested more than {MAX_DEPTH} deep"));
-    }
-    if Array::is_array(value) {
-        let array: &Array = value.unchecked_ref();
-        if array.length() > budget.values {
-            return Err(format!("the message has more than {MAX_VALUES} values"));
-        }
-        for item in array.iter() {
-            plain_data(&item, depth + 1, budget)?;
-        }
-        return Ok(());
-    }
-    if is_plain_object(value) {
-        let entries = Object::entries(value.unchecked_ref());
-        if entries.length() > budget.values {
-            return Err(format!("the message has more than {MAX_VALUES} values"));
-        }
-        for entry in entries.iter() {
-            let pair: Array = entry.unchecked_into();
-            if let Some(key) = pair.get(0).dyn_ref::<JsString>() {
-                budget.text(key.length())?;
-            }
-            plain_data(&pair.get(1), depth + 1, budget)?;
-        }
-        return Ok(());
-    }
-    Err("the message holds something other than JSON data (objects, arrays, strings, numbers, booleans, null)".into())
-}
-
-/// An object made by `{...}` (or with no prototype): not a Map, Date,
-/// typed array or the like.
-fn is_plain_object(value: &JsValue) -> bool {
-    if !value.is_object() {
-        return false;
-    }
-    let proto = Object::get_prototype_of(value);
-    proto.is_null()
-        || Object::is(
-            proto.as_ref(),
-            Object::get_prototype_of(Object::new().as_ref()).as_ref(),
-        )
 }

@@ -16,7 +16,9 @@
 //!   `onReply(reply)` with each reply, and returns the job's number; and
 //!   `stopJob(number)`; `scenarioFromJson(text)` and `scenarioToJson(fragment)`,
 //!   the page's JSON reader and writer (`view::scenario_json`), which answer
-//!   a link fragment or JSON, or [`JSON_ERROR`] and what is wrong.
+//!   a link fragment or JSON, or [`JSON_ERROR`] and what is wrong;
+//!   `hostCommand(data)` and `hostEnvelope(event)`, which read a host
+//!   page's message and write an event for it (`view::host_wire`).
 
 use super::app::{App, Msg};
 use crate::sim::Scenario;
@@ -225,6 +227,14 @@ impl Drop for StudioJob {
             }
         }
     }
+}
+
+/// The studio's function `name`, with the object to call it on, if the
+/// studio is there.
+pub(super) fn studio_function(name: &str) -> Option<(JsValue, js_sys::Function)> {
+    let api = window_member(STUDIO_API)?;
+    let function = js_sys::Reflect::get(&api, &name.into()).ok()?;
+    Some((api, function.dyn_into().ok()?))
 }
 
 /// The object `name` on `window`, if there is one.

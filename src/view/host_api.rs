@@ -330,7 +330,7 @@ pub enum HostEvent {
         /// When it was found.
         t_us: Time,
         /// The invariant's name.
-        invariant: &'static str,
+        invariant: String,
         /// The servers involved.
         nodes: Vec<NodeId>,
         /// What exactly, for people.
@@ -352,7 +352,7 @@ pub enum HostEvent {
     /// unchanged. `message` is what the playground would show.
     Error {
         /// The refused command's `type` ([`HostCommand::name`]).
-        command: &'static str,
+        command: String,
         /// Why it was refused.
         message: String,
     },
@@ -612,7 +612,7 @@ impl HostApi {
                     detail,
                 } if wants(EventKind::Violation) => out.push(HostEvent::Violation {
                     t_us,
-                    invariant,
+                    invariant: invariant.to_string(),
                     nodes: nodes.clone(),
                     detail: detail.clone(),
                 }),

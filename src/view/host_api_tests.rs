@@ -391,7 +391,7 @@ fn subscriptions_filter_events() {
         collect(&mut host, &mut p, wall),
         vec![HostEvent::Violation {
             t_us: 7,
-            invariant: "election_safety",
+            invariant: "election_safety".into(),
             nodes: vec![1, 2],
             detail: "two leaders in term 3".into(),
         }]
@@ -634,7 +634,7 @@ fn events_are_marked_with_their_source_and_type() {
             term: 3,
         },
         HostEvent::Error {
-            command: "act",
+            command: "act".into(),
             message: "there is no node 9: nodes are 1..=5".into(),
         },
     ];

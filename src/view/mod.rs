@@ -13,6 +13,7 @@ pub mod experiment_table;
 pub mod experiments;
 pub mod geometry;
 pub mod host_api;
+pub mod host_wire;
 pub mod keys;
 pub mod log_table;
 pub mod markup;

@@ -439,7 +439,7 @@ impl Session {
             Ok(Applied::Done) => {}
             Ok(Applied::NewRun(fresh, tour)) => self.replace_run(*fresh, tour),
             Err(message) => self.host_errors.push(HostEvent::Error {
-                command: name,
+                command: name.to_string(),
                 message,
             }),
         }

@@ -370,7 +370,7 @@ mod host_and_address {
         s.update(Input::Host(HostCommand::SetSpeed { speed: 1e9 }));
         let events = s.host_events(0.0);
         assert!(
-            matches!(&events[..], [HostEvent::Error { command: "set_speed", message }] if message.contains("speed")),
+            matches!(&events[..], [HostEvent::Error { command, message }] if command == "set_speed" && message.contains("speed")),
             "{events:?}"
         );
         assert!(s.host_events(0.0).is_empty(), "reported once");

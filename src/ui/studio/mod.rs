@@ -5,6 +5,7 @@
 //! a Yew renderer of its own, and it runs the "What if…" panel's jobs in
 //! Web Workers for the page (`jobs`).
 
+mod host;
 mod jobs;
 
 use super::experiments::ExperimentsRoot;
@@ -31,6 +32,10 @@ pub fn start() {
     let _ = js_sys::Reflect::set(&api, &"startJob".into(), &start_job.into_js_value());
     let stop_job = Closure::<dyn Fn(u32)>::new(jobs::stop);
     let _ = js_sys::Reflect::set(&api, &"stopJob".into(), &stop_job.into_js_value());
+    let host_command = Closure::<dyn Fn(wasm_bindgen::JsValue) -> String>::new(host::command);
+    let _ = js_sys::Reflect::set(&api, &"hostCommand".into(), &host_command.into_js_value());
+    let host_envelope = Closure::<dyn Fn(String) -> wasm_bindgen::JsValue>::new(host::envelope);
+    let _ = js_sys::Reflect::set(&api, &"hostEnvelope".into(), &host_envelope.into_js_value());
     let from_json = Closure::<dyn Fn(String) -> String>::new(scenario_from_json);
     let _ = js_sys::Reflect::set(&api, &"scenarioFromJson".into(), &from_json.into_js_value());
     let to_json = Closure::<dyn Fn(String) -> String>::new(scenario_to_json);

@@ -169,44 +169,72 @@ pub enum HostEventWire {
     },
 }
 
-/// Moves every field of a variant across, for both directions.
+/// `From` both ways between [`HostEvent`] and [`HostEventWire`], moving
+/// every field of each variant across; the list is written once.
 macro_rules! twins {
-    ($value:expr, $from:ident => $to:ident, $($variant:ident { $($field:ident),* }),* $(,)?) => {
-        match $value {
-            $($from::$variant { $($field),* } => $to::$variant { $($field),* },)*
+    ($($variant:ident { $($field:ident),* }),* $(,)?) => {
+        impl From<HostEvent> for HostEventWire {
+            fn from(event: HostEvent) -> HostEventWire {
+                match event {
+                    $(HostEvent::$variant { $($field),* } => HostEventWire::$variant { $($field),* },)*
+                }
+            }
+        }
+
+        impl From<HostEventWire> for HostEvent {
+            fn from(event: HostEventWire) -> HostEvent {
+                match event {
+                    $(HostEventWire::$variant { $($field),* } => HostEvent::$variant { $($field),* },)*
+                }
+            }
         }
     };
 }
 
-impl From<HostEvent> for HostEventWire {
-    fn from(event: HostEvent) -> HostEventWire {
-        twins!(event, HostEvent => HostEventWire,
-            Ready { protocol, nodes, t_us, paused, leader },
-            LeaderElected { t_us, node, term },
-            Committed { t_us, node, term, index },
-            Applied { t_us, node, index, term, command },
-            RequestFinished { t_us, client, request, op, outcome, result },
-            Violation { t_us, invariant, nodes, detail },
-            Clock { t_us, paused, speed, leader },
-            Error { command, message },
-        )
-    }
-}
-
-impl From<HostEventWire> for HostEvent {
-    fn from(event: HostEventWire) -> HostEvent {
-        twins!(event, HostEventWire => HostEvent,
-            Ready { protocol, nodes, t_us, paused, leader },
-            LeaderElected { t_us, node, term },
-            Committed { t_us, node, term, index },
-            Applied { t_us, node, index, term, command },
-            RequestFinished { t_us, client, request, op, outcome, result },
-            Violation { t_us, invariant, nodes, detail },
-            Clock { t_us, paused, speed, leader },
-            Error { command, message },
-        )
-    }
-}
+twins!(
+    Ready {
+        protocol,
+        nodes,
+        t_us,
+        paused,
+        leader
+    },
+    LeaderElected { t_us, node, term },
+    Committed {
+        t_us,
+        node,
+        term,
+        index
+    },
+    Applied {
+        t_us,
+        node,
+        index,
+        term,
+        command
+    },
+    RequestFinished {
+        t_us,
+        client,
+        request,
+        op,
+        outcome,
+        result
+    },
+    Violation {
+        t_us,
+        invariant,
+        nodes,
+        detail
+    },
+    Clock {
+        t_us,
+        paused,
+        speed,
+        leader
+    },
+    Error { command, message },
+);
 
 #[cfg(test)]
 #[path = "host_wire_tests.rs"]

@@ -23,6 +23,10 @@ pub enum ExpMsg {
     Back,
     /// Run the experiment with this many trials.
     Start(Setting),
+    /// Start the worker for run n (a task after the click's, so that the
+    /// click's answer on the page and the worker's start are two short
+    /// tasks, not one long one).
+    Launch(u64, Box<WorkerJob>),
     /// Stop the run.
     Cancel,
     /// The worker's reply about a run (the run's number, the reply).
@@ -35,9 +39,10 @@ pub enum ExpMsg {
     ClickAt(usize, f64, f64),
     /// A drawn trial chosen: graph, curve, mark.
     Open(usize, usize, usize),
-    /// Draw a run's results (a task after the one that received them, so
-    /// reading the worker's message and drawing do not share one task).
-    Draw(u64, Box<crate::sim::experiment::ExperimentResults>),
+    /// Draw the figure's next piece (a task of its own after a frame, so
+    /// that reading the worker's messages, each piece, and the layout of
+    /// each take a task apiece).
+    DrawStep,
 }
 
 fn n(x: f64) -> String {
@@ -62,7 +67,9 @@ pub fn view(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
                     <div class="exp-graphs">
                         { for e.graphs.iter().enumerate().map(|(i, g)| graph(e, i, g, send)) }
                     </div>
-                    { table(&e.rows) }
+                    if !e.rows.is_empty() {
+                        { table(&e.rows) }
+                    }
                 }
             </main>
         </div>
@@ -270,6 +277,8 @@ pub struct ExperimentsRoot {
     model: Experiments,
     /// The worker running the experiment (dropping it terminates it).
     worker: Option<WorkerHandle>,
+    /// Whether a piece of the figure is due to be drawn.
+    draw_due: bool,
 }
 
 impl Component for ExperimentsRoot {
@@ -280,6 +289,7 @@ impl Component for ExperimentsRoot {
         ExperimentsRoot {
             model: Experiments::new(narrow_window()),
             worker: None,
+            draw_due: false,
         }
     }
 
@@ -289,15 +299,20 @@ impl Component for ExperimentsRoot {
             ExpMsg::Back => hand_to_player(|api| call(api, "showPlayer", "")),
             ExpMsg::Start(setting) => {
                 let (run, config) = m.start(setting, super::perf::now_ms());
+                let job = Box::new(WorkerJob::ElectionDowntime { config });
+                let link = ctx.link().clone();
+                Timeout::new(0, move || link.send_message(ExpMsg::Launch(run, job))).forget();
+            }
+            ExpMsg::Launch(run, job) if run == m.run && m.running() => {
                 let on_reply = ctx
                     .link()
                     .callback(move |r| ExpMsg::Reply(run, Box::new(r)));
-                let job = WorkerJob::ElectionDowntime { config };
-                match WorkerHandle::start(job, on_reply) {
+                match WorkerHandle::start(*job, on_reply) {
                     Ok(handle) => self.worker = Some(handle),
                     Err(e) => m.failed(run, e),
                 }
             }
+            ExpMsg::Launch(..) => {} // cancelled before it started
             ExpMsg::Cancel => {
                 m.cancel();
                 self.worker = None; // dropping it terminates the worker
@@ -307,20 +322,21 @@ impl Component for ExperimentsRoot {
                     WorkerReply::Progress { done, total, what } => {
                         m.progress(run, done, total, what)
                     }
-                    WorkerReply::ExperimentDone { results } => {
-                        self.worker = None; // its job is done
-                        let link = ctx.link().clone();
-                        let draw = ExpMsg::Draw(run, Box::new(results));
-                        Timeout::new(0, move || link.send_message(draw)).forget();
+                    WorkerReply::ExperimentLine { line } => m.line(run, line),
+                    WorkerReply::ExperimentDone { errors } => {
+                        m.finished(run, errors, super::perf::now_ms())
                     }
                     WorkerReply::Failed { message } => m.failed(run, message),
                     _ => m.failed(run, "the worker answered another job".to_string()),
                 }
                 if !m.running() {
-                    self.worker = None;
+                    self.worker = None; // its job is done
                 }
             }
-            ExpMsg::Draw(run, results) => m.finished(run, *results, super::perf::now_ms()),
+            ExpMsg::DrawStep => {
+                self.draw_due = false;
+                m.draw_step();
+            }
             ExpMsg::Hover(g, x, y) => m.hover(g, x, y),
             ExpMsg::Leave => m.leave(),
             ExpMsg::ClickAt(g, x, y) => {
@@ -334,12 +350,30 @@ impl Component for ExperimentsRoot {
                 }
             }
         }
+        if self.model.drawing() && !self.draw_due {
+            self.draw_due = true;
+            let link = ctx.link().clone();
+            after_a_frame(move || link.send_message(ExpMsg::DrawStep));
+        }
         true
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         view(&self.model, &ctx.link().callback(|msg| msg))
     }
+}
+
+/// Runs `then` in a task of its own after the next frame is drawn, so that
+/// the frame (its style and layout of what was just drawn) and `then` do
+/// not share a task with what came before.
+fn after_a_frame(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return then();
+    };
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        Timeout::new(0, then).forget();
+    });
+    let _ = window.request_animation_frame(frame.unchecked_ref());
 }
 
 /// Hands a trial to the player, as a link's fragment.

@@ -150,19 +150,22 @@ impl AvailabilityConfig {
     }
 }
 
-/// One run's figures.
+/// One run's figures. The counts are 32-bit (a fault phase of at most
+/// 10 min has at most 60,000 samples, and the clients a few thousand
+/// operations): they cross to the page as plain numbers, which it reads
+/// faster than the BigInts a 64-bit number crosses as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeedFigures {
     /// Its seed.
     pub seed: u64,
     /// Samples of the fault phase (one per 10 ms).
-    pub samples: u64,
+    pub samples: u32,
     /// Those with a serving leader.
-    pub with_leader: u64,
+    pub with_leader: u32,
     /// Client operations acknowledged.
-    pub ops_ok: u64,
+    pub ops_ok: u32,
     /// Client operations in all (ok, failed, unknown).
-    pub ops: u64,
+    pub ops: u32,
 }
 
 impl SeedFigures {
@@ -191,13 +194,13 @@ pub struct SwitchResult {
 impl SwitchResult {
     /// Samples with a serving leader, of all samples, over every seed.
     pub fn serving(&self) -> (u64, u64) {
-        let sum = |f: fn(&SeedFigures) -> u64| self.seeds.iter().map(f).sum();
+        let sum = |f: fn(&SeedFigures) -> u32| self.seeds.iter().map(|s| u64::from(f(s))).sum();
         (sum(|s| s.with_leader), sum(|s| s.samples))
     }
 
     /// Client operations acknowledged, of all, over every seed.
     pub fn ops(&self) -> (u64, u64) {
-        let sum = |f: fn(&SeedFigures) -> u64| self.seeds.iter().map(f).sum();
+        let sum = |f: fn(&SeedFigures) -> u32| self.seeds.iter().map(|s| u64::from(f(s))).sum();
         (sum(|s| s.ops_ok), sum(|s| s.ops))
     }
 }
@@ -240,6 +243,8 @@ pub struct AvailabilityRun {
     /// Combinations finished and not yet taken.
     finished: Vec<SwitchResult>,
     done: u64,
+    /// Simulator events run so far, over every run.
+    events: u64,
 }
 
 impl AvailabilityRun {
@@ -258,6 +263,7 @@ impl AvailabilityRun {
             failing: Vec::new(),
             finished: Vec::new(),
             done: 0,
+            events: 0,
         })
     }
 
@@ -272,6 +278,11 @@ impl AvailabilityRun {
             done: self.done,
             total: self.config.runs(),
         }
+    }
+
+    /// Simulator events run so far, over every run.
+    pub fn events(&self) -> u64 {
+        self.events
     }
 
     /// Whether every run is done.
@@ -297,18 +308,22 @@ impl AvailabilityRun {
             };
             let before = run.sim().events();
             let ended = run.step(max_events - spent);
-            spent += (run.sim().events() - before).max(1);
+            let ran = run.sim().events() - before;
+            self.events += ran;
+            spent += ran.max(1);
             if !ended {
                 self.current = Some((seed, run));
                 continue;
             }
             let (sim, report) = run.finish(|_| {});
+            let ops = report.ops_ok + report.ops_fail + report.ops_unknown;
+            let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
             self.seeds.push(SeedFigures {
                 seed,
-                samples: report.availability.samples,
-                with_leader: report.availability.with_leader,
-                ops_ok: report.ops_ok as u64,
-                ops: (report.ops_ok + report.ops_fail + report.ops_unknown) as u64,
+                samples: narrow(report.availability.samples),
+                with_leader: narrow(report.availability.with_leader),
+                ops_ok: narrow(report.ops_ok as u64),
+                ops: narrow(ops as u64),
             });
             self.strikes.push(sim.nemesis().taken().to_vec());
             if !report.passed() {
@@ -352,7 +367,7 @@ mod tests {
     use super::*;
     use crate::sim::run::run_simulation;
 
-    fn figures(seed: u64, with_leader: u64) -> SeedFigures {
+    fn figures(seed: u64, with_leader: u32) -> SeedFigures {
         SeedFigures {
             seed,
             samples: 100,
@@ -414,17 +429,23 @@ mod tests {
                 let sim = Simulation::new(config.sim_config(switches, seed)).unwrap();
                 let (_, report) = run_simulation(sim, 3 * SECONDS, |_| {});
                 assert_eq!(figures.seed, seed);
-                assert_eq!(figures.samples, report.availability.samples);
-                assert_eq!(figures.with_leader, report.availability.with_leader);
-                assert_eq!(figures.ops_ok, report.ops_ok as u64);
+                assert_eq!(u64::from(figures.samples), report.availability.samples);
+                assert_eq!(
+                    u64::from(figures.with_leader),
+                    report.availability.with_leader
+                );
+                assert_eq!(figures.ops_ok as usize, report.ops_ok);
             }
             let median = median_seed(&result.seeds).unwrap();
             assert_eq!(result.median.seed, median.seed);
             assert_eq!(result.median.raft, switches.options());
             let replayed = result.median.start(false).unwrap();
             let (_, report) = run_simulation(replayed, 3 * SECONDS, |_| {});
-            assert_eq!(report.availability.with_leader, median.with_leader);
-            assert_eq!(report.ops_ok as u64, median.ops_ok);
+            assert_eq!(
+                report.availability.with_leader,
+                u64::from(median.with_leader)
+            );
+            assert_eq!(report.ops_ok, median.ops_ok as usize);
         }
     }
 

@@ -7,6 +7,7 @@
 //! carries messages to and from the worker.
 
 use super::chart::Frame;
+use super::comparison::Comparison;
 use super::experiment_figure::{count, hover_text, Graph, Nearest};
 use super::experiment_table::{rows, Row};
 use crate::raft::MILLIS;
@@ -167,6 +168,8 @@ pub struct Experiments {
     /// Whether pieces of the figure are left to draw
     /// ([`Experiments::draw_step`]).
     drawing: bool,
+    /// The PreVote/CheckQuorum comparison, the view's second part.
+    pub comparison: Comparison,
     /// What the pointer is over.
     pub hover: Option<Hover>,
     /// Which run replies belong to: bumped by every start and cancel, so a
@@ -192,6 +195,7 @@ impl Experiments {
             graphs: Vec::new(),
             rows: Vec::new(),
             drawing: false,
+            comparison: Comparison::new(narrow),
             hover: None,
             run: 0,
             started_ms: 0.0,
@@ -291,18 +295,20 @@ impl Experiments {
         self.drawing = self.results.is_some();
     }
 
-    /// Whether pieces of the figure are left to draw.
+    /// Whether pieces of the figure, or combinations of the comparison,
+    /// are left to draw.
     pub fn drawing(&self) -> bool {
-        self.drawing
+        self.drawing || self.comparison.drawing()
     }
 
-    /// Draws the figure's next piece: the top graph's axes, then its lines
-    /// one by one, the bottom graph's likewise, then the table. The page
-    /// draws one a task, so that no task, nor the frame after it, takes
-    /// long (README, "In the page: the Experiments view").
+    /// Draws the next piece: of the figure, the top graph's axes, then its
+    /// lines one by one, the bottom graph's likewise, then the table; else
+    /// the comparison's next combination. The page draws one a task, so
+    /// that no task, nor the frame after it, takes long (README, "In the
+    /// page: the Experiments view").
     pub fn draw_step(&mut self) {
         let Some(results) = self.results.as_ref().filter(|_| self.drawing) else {
-            return;
+            return self.comparison.draw_step();
         };
         self.version += 1;
         if let Some(graph) = self.graphs.last_mut().filter(|g| !g.complete()) {

@@ -125,9 +125,13 @@ fn status(e: &Experiments) -> Html {
     }
 }
 
-/// The pointer's position in the SVG's own units, from a mouse event on it.
+/// The pointer's position in the SVG's own units, from a mouse event on it
+/// or on something drawn in it. Not the event's `current_target`: Yew
+/// listens on its root and hands the handlers the event there, so that is
+/// the root, not the graph.
 fn pointer(e: &MouseEvent, frame: Frame) -> Option<(f64, f64)> {
-    let svg = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let svg = target.closest("svg.cdf").ok()??;
     let rect = svg.get_bounding_client_rect();
     let (px, py) = (
         e.client_x() as f64 - rect.left(),
@@ -579,6 +583,11 @@ fn hand_to_player(tell: impl FnOnce(&wasm_bindgen::JsValue)) {
         .and_then(|d| d.get_element_by_id(STUDIO_ROOT));
     if let Some(root) = root {
         let _ = root.set_attribute("hidden", "");
+    }
+    // The player starts at the page's top, not where the view was scrolled
+    // to (the comparison is below Figure 16).
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
     }
     if let Some(api) = window_member(MAIN_API) {
         tell(&api);

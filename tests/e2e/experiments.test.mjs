@@ -41,6 +41,18 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.exp-table tr', text: /150–155 ms.*median 287/ });
       assert.equal(await page.count('.exp-table tbody tr'), 10);
 
+      // Pointing beside a trial (not on its dot) reads it out.
+      const near = await page.evaluate(() => {
+        const circle = document.querySelectorAll('svg.cdf')[1].querySelector('circle.trial');
+        circle.scrollIntoView({ block: 'center' });
+        const dot = circle.getBoundingClientRect();
+        const x = dot.left + dot.width / 2 + 6, y = dot.top + dot.height / 2 + 2;
+        document.elementFromPoint(x, y).dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: x, clientY: y }));
+        return true;
+      });
+      assert.equal(near, true);
+      await page.waitFor({ css: '.readout', text: /nearest trial: .*seed \d+/ });
+
       // A trial on the bottom graph's 12–24 ms line: open it.
       const trial = { css: 'circle.trial[aria-label^="12–24 ms median trial"]' };
       const label = await page.attr(trial, 'aria-label');

@@ -340,7 +340,13 @@ pub fn difference(parts: &[SwitchResult]) -> Option<String> {
         .into_iter()
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .expect("four parts");
-    let which = format!("{}'s {}", part.switches.label(), measure.label());
+    let with = match part.switches {
+        Switches::Neither => "neither switch",
+        Switches::PreVote => "PreVote alone",
+        Switches::CheckQuorum => "CheckQuorum alone",
+        Switches::Both => "both",
+    };
+    let which = format!("the {} with {with}", measure.label());
     let (ours, theirs, gap) = (fixed(ours, 1), fixed(theirs, 1), fixed(gap, 1));
     let order = match readme_order(parts) {
         true => "the combinations rank as there, CheckQuorum above neither and PreVote, both highest",
@@ -356,9 +362,9 @@ pub fn difference(parts: &[SwitchResult]) -> Option<String> {
     let shares = part.seeds.iter().map(|s| s.serving() * 100.0);
     let lo = shares.clone().fold(f64::INFINITY, f64::min);
     let hi = shares.fold(f64::NEG_INFINITY, f64::max);
-    let which = capitalized(&which);
     Some(format!(
-        "{which} is {gap} points from the README's {readme} seeds ({ours}% against {theirs}%), as {} seeds can be when one seed's serving leader ranges from {}% to {}%; {order}.",
+        "{} is {gap} points from the README's {readme} seeds ({ours}% against {theirs}%), as {} seeds can be when one seed's serving leader ranges from {}% to {}%; {order}.",
+        capitalized(&which),
         count(seeds),
         fixed(lo, 0),
         fixed(hi, 0)

@@ -127,13 +127,13 @@ fn one_sentence_on_the_difference_from_the_readme() {
     assert_eq!(difference(&four()[..3]), None, "not before all four");
     assert_eq!(
         difference(&four()).unwrap(),
-        "Every figure is within 1.3 points of the README's 1,000 seeds (the furthest, neither's client operations ok: 68.0% against 69.3%), and the combinations rank as there, CheckQuorum above neither and PreVote, both highest."
+        "Every figure is within 1.3 points of the README's 1,000 seeds (the furthest, the client operations ok with neither switch: 68.0% against 69.3%), and the combinations rank as there, CheckQuorum above neither and PreVote, both highest."
     );
     let mut far = four();
     far[1] = part(Switches::PreVote, &[(1, 420, 69), (2, 960, 69)]);
     assert_eq!(
         difference(&far).unwrap(),
-        "PreVote's serving leader is 13.5 points from the README's 1,000 seeds (69.0% against 55.5%), as 2 seeds can be when one seed's serving leader ranges from 42% to 96%; the combinations do not rank as there (CheckQuorum above neither and PreVote, both highest)."
+        "The serving leader with PreVote alone is 13.5 points from the README's 1,000 seeds (69.0% against 55.5%), as 2 seeds can be when one seed's serving leader ranges from 42% to 96%; the combinations do not rank as there (CheckQuorum above neither and PreVote, both highest)."
     );
 }
 

@@ -296,6 +296,9 @@ async fn running_frames_redraw_only_the_moving_parts() {
 /// past 2^53 included; a hostile value is refused, not misread.
 #[wasm_bindgen_test]
 fn worker_messages_cross_as_js_values_unchanged() {
+    use raft_playground::sim::experiment::switch_availability::{
+        AvailabilityConfig, AvailabilityRun,
+    };
     use raft_playground::sim::experiment::{Experiment, ExperimentConfig};
     use raft_playground::sim::explore::{Bounds, ExploreProgress};
     use raft_playground::sim::find::scenario_of;
@@ -314,6 +317,13 @@ fn worker_messages_cross_as_js_values_unchanged() {
         ..ExperimentConfig::default()
     });
     experiment.step(2);
+    let mut comparison = AvailabilityRun::new(AvailabilityConfig {
+        seeds: 1,
+        duration: 1_000_000,
+        ..AvailabilityConfig::default()
+    })
+    .unwrap();
+    comparison.step(u64::MAX).unwrap();
     let jobs = [
         WorkerJob::FindFailure {
             settings: scenario.clone(),
@@ -326,6 +336,9 @@ fn worker_messages_cross_as_js_values_unchanged() {
         },
         WorkerJob::ElectionDowntime {
             config: ExperimentConfig::default(),
+        },
+        WorkerJob::Availability {
+            config: AvailabilityConfig::default(),
         },
     ];
     for job in jobs {
@@ -344,9 +357,14 @@ fn worker_messages_cross_as_js_values_unchanged() {
             counterexample: Some(scenario),
             report: None,
         },
-        WorkerReply::ExperimentDone {
-            results: experiment.results(),
+        WorkerReply::ExperimentLine {
+            line: experiment.line(0).unwrap(),
         },
+        WorkerReply::ExperimentDone { errors: vec![] },
+        WorkerReply::AvailabilityPart {
+            result: comparison.take_finished().remove(0),
+        },
+        WorkerReply::AvailabilityDone { runs: 4 },
         WorkerReply::Failed {
             message: "no".into(),
         },

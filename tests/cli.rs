@@ -82,6 +82,37 @@ fn sweep_ends_with_the_summary_line() {
     assert!(last.ends_with(", violations: 0"), "{last}");
 }
 
+/// The page's PreVote/CheckQuorum comparison runs `switch_availability::
+/// sweep_config`, said to be what `sweep --faults partial` runs: the
+/// sweep's availability line is that configuration's checked runs, summed.
+#[test]
+fn the_pages_availability_comparison_runs_what_sweep_faults_partial_runs() {
+    use raft_playground::raft::SECONDS;
+    use raft_playground::sim::experiment::switch_availability::{sweep_config, Switches};
+    use raft_playground::sim::{run::run_simulation, Simulation};
+    for switches in Switches::ALL {
+        let mut args = vec!["sweep", "--seeds", "1..3", "--duration", "20s"];
+        args.extend(["--faults", "partial", "--nodes", "5"]);
+        args.extend(switches.flags().split_whitespace());
+        let out = stdout(&raft_sim(&args));
+        let (mut with_leader, mut samples, mut ok, mut all) = (0, 0, 0, 0);
+        for seed in 1..=3 {
+            let sim = Simulation::new(sweep_config(5, switches, seed)).unwrap();
+            let (_, r) = run_simulation(sim, 20 * SECONDS, |_| {});
+            with_leader += r.availability.with_leader;
+            samples += r.availability.samples;
+            ok += r.ops_ok;
+            all += r.ops_ok + r.ops_fail + r.ops_unknown;
+        }
+        let line = format!(
+            "availability: a serving leader {:.1}% of the fault phase; client operations ok {:.1}% ({ok} of {all})",
+            with_leader as f64 * 100.0 / samples as f64,
+            ok as f64 * 100.0 / all as f64
+        );
+        assert!(out.contains(&line), "{}: {line}\n{out}", switches.label());
+    }
+}
+
 #[test]
 fn a_sweep_with_an_unsafe_switch_reports_violations_and_fails() {
     let o = raft_sim(&[

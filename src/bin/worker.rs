@@ -1,8 +1,8 @@
 //! The Web Worker (index.html: `data-type="worker"`): receives one
 //! [`WorkerJob`](raft_playground::view::worker_protocol::WorkerJob), runs
 //! it with [`JobRunner`](raft_playground::view::worker_jobs::JobRunner) in
-//! slices of about 10 ms, posts progress at most every 100 ms and the final
-//! reply, and yields (`setTimeout(0)`) between slices so that its messages
+//! slices of about 10 ms, posts progress at most every 100 ms, pieces of
+//! results as soon as they are ready and the final reply, and yields (`setTimeout(0)`) between slices so that its messages
 //! arrive. The page cancels by terminating it. Natively there is nothing
 //! to run: the runner's tests run the same code.
 
@@ -73,11 +73,12 @@ mod web {
             for reply in runner.step(Budget::default()) {
                 match reply {
                     WorkerReply::Progress { .. } => progress = Some(reply),
-                    last => {
+                    last if last.is_final() => {
                         progress.iter().for_each(post);
                         post(&last);
                         return;
                     }
+                    piece => post(&piece),
                 }
             }
         }

@@ -1,13 +1,17 @@
 //! The Experiments view: draws `view::experiments` (Figure 16's two graphs,
-//! the table beside the paper, the progress of a run) and forwards what the
-//! person does. Every number, position and sentence comes from the view.
+//! the table beside the paper, the progress of a run) and
+//! `view::comparison` (PreVote and CheckQuorum as bars beside the README's
+//! figures), and forwards what the person does. Every number, position and
+//! sentence comes from the view.
 //! It runs in the studio, the page's second module (`ui::studio`), in the
 //! `#studio` element: a trial chosen is handed to the player as a link.
 
 use super::studio_client::{call, call2, window_member, MAIN_API, STUDIO_ROOT};
 use super::worker::WorkerHandle;
 use crate::sim::decimal::fixed;
+use crate::view::availability_chart::{self, BarChart, Group, Measure};
 use crate::view::chart::{Frame, Tick};
+use crate::view::comparison::{Comparison, SeedCount};
 use crate::view::experiment_figure::{Curve, Graph};
 use crate::view::experiment_table::{Row, HEADINGS};
 use crate::view::experiments::{Experiments, Setting, Status};
@@ -23,6 +27,10 @@ pub enum ExpMsg {
     Back,
     /// Run the experiment with this many trials.
     Start(Setting),
+    /// Start the worker for run n (a task after the click's, so that the
+    /// click's answer on the page and the worker's start are two short
+    /// tasks, not one long one).
+    Launch(u64, Box<WorkerJob>),
     /// Stop the run.
     Cancel,
     /// The worker's reply about a run (the run's number, the reply).
@@ -35,9 +43,21 @@ pub enum ExpMsg {
     ClickAt(usize, f64, f64),
     /// A drawn trial chosen: graph, curve, mark.
     Open(usize, usize, usize),
-    /// Draw a run's results (a task after the one that received them, so
-    /// reading the worker's message and drawing do not share one task).
-    Draw(u64, Box<crate::sim::experiment::ExperimentResults>),
+    /// Draw the figure's next piece (a task of its own after a frame, so
+    /// that reading the worker's messages, each piece, and the layout of
+    /// each take a task apiece).
+    DrawStep,
+    /// Run the PreVote/CheckQuorum comparison with this many seeds.
+    StartComparison(SeedCount),
+    /// Start its worker for run n (as `Launch`).
+    LaunchComparison(u64, Box<WorkerJob>),
+    /// Stop it.
+    CancelComparison,
+    /// The worker's reply about a comparison (its number, the reply).
+    ComparisonReply(u64, Box<WorkerReply>),
+    /// A group of bars chosen (a click anywhere on its row, or Enter): its
+    /// index.
+    OpenBars(usize),
 }
 
 fn n(x: f64) -> String {
@@ -62,8 +82,11 @@ pub fn view(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
                     <div class="exp-graphs">
                         { for e.graphs.iter().enumerate().map(|(i, g)| graph(e, i, g, send)) }
                     </div>
-                    { table(&e.rows) }
+                    if !e.rows.is_empty() {
+                        { table(&e.rows) }
+                    }
                 }
+                { comparison(&e.comparison, send) }
             </main>
         </div>
     }
@@ -102,9 +125,13 @@ fn status(e: &Experiments) -> Html {
     }
 }
 
-/// The pointer's position in the SVG's own units, from a mouse event on it.
+/// The pointer's position in the SVG's own units, from a mouse event on it
+/// or on something drawn in it. Not the event's `current_target`: Yew
+/// listens on its root and hands the handlers the event there, so that is
+/// the root, not the graph.
 fn pointer(e: &MouseEvent, frame: Frame) -> Option<(f64, f64)> {
-    let svg = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let svg = target.closest("svg.cdf").ok()??;
     let rect = svg.get_bounding_client_rect();
     let (px, py) = (
         e.client_x() as f64 - rect.left(),
@@ -264,12 +291,141 @@ fn table(rows: &[Row]) -> Html {
     }
 }
 
+fn comparison(c: &Comparison, send: &Callback<ExpMsg>) -> Html {
+    let running = c.running();
+    let bar = match &c.status {
+        Status::Running { done, total, .. } => html! {
+            <progress aria-label="Comparison progress" max={total.max(&1).to_string()} value={done.to_string()}></progress>
+        },
+        _ => html! {},
+    };
+    let failed = matches!(c.status, Status::Failed(_));
+    html! {
+        <section class="exp-comparison">
+            <h2>{ "PreVote and CheckQuorum: a leader that can serve, under partial partitions" }</h2>
+            <p class="intro">
+                { "Five servers and three clients for 60 s while the nemesis, about once a second, deafens the leader (it sends but hears nothing), leaves a server reaching only some of its peers, or heals, as " }
+                <code>{ "raft-sim sweep --faults partial" }</code>
+                { " runs them. Each seed runs four times, with neither switch, PreVote, CheckQuorum and both: the same seed, the same faults. The bars are the share of the fault phase with a leader that a majority follows over working links, and the share of client operations that succeeded; the black marks are the README's figures for 1,000 seeds." }
+            </p>
+            <div class="exp-controls">
+                { for SeedCount::ALL.into_iter().map(|s| html! {
+                    <div class="exp-setting">
+                        <button disabled={running} onclick={send.reform(move |_| ExpMsg::StartComparison(s))}>{ s.label() }</button>
+                        <span class="cost">{ s.cost() }</span>
+                    </div>
+                }) }
+                if running {
+                    <button class="cancel" onclick={send.reform(|_| ExpMsg::CancelComparison)}>{ "Cancel" }</button>
+                }
+            </div>
+            <div class="exp-status">
+                { bar }
+                <p role="status" aria-label="Comparison status" class={classes!(failed.then_some("error"))}>{ c.status_text() }</p>
+            </div>
+            if !c.chart.groups.is_empty() {
+                { bars(&c.chart, send) }
+                { comparison_table(c) }
+            }
+            if let Some(sentence) = &c.difference {
+                <p class="exp-difference">{ sentence.clone() }</p>
+            }
+        </section>
+    }
+}
+
+fn bars(chart: &BarChart, send: &Callback<ExpMsg>) -> Html {
+    let f = chart.frame;
+    html! {
+        <figure class="exp-graph exp-bars">
+            <figcaption>{ "Availability with each switch off and on" }</figcaption>
+            <svg class="bars" viewBox={format!("0 0 {} {}", f.width, f.height)} role="group"
+                aria-label="Bars: the share with a serving leader and of client operations ok, per combination of PreVote and CheckQuorum, beside the README's figures">
+                { for chart.ticks.iter().map(|t| html! {
+                    <>
+                        <line class="grid" x1={n(t.at)} x2={n(t.at)} y1={n(f.y0())} y2={n(f.y1())} />
+                        <text class="tick" x={n(t.at)} y={n(f.y1() + 14.0)} text-anchor="middle">{ t.label.clone().unwrap_or_default() }</text>
+                    </>
+                }) }
+                <text class="axis-title" x={n((f.x0() + f.x1()) / 2.0)} y={n(f.height - 4.0)} text-anchor="middle">{ "percent (of the fault phase; of client operations)" }</text>
+                { for chart.groups.iter().enumerate().map(|(i, g)| bar_group(i, g, f.width, send)) }
+            </svg>
+            <ul class="legend">
+                { for Measure::ALL.into_iter().map(|m| html! {
+                    <li>
+                        <svg class="swatch" viewBox="0 0 20 8" aria-hidden="true"><rect x="0" y="0" width="20" height="8" fill={m.colour()} /></svg>
+                        { m.label() }
+                    </li>
+                }) }
+                <li>
+                    <svg class="swatch" viewBox="0 0 20 8" aria-hidden="true"><line class="reference" x1="10" x2="10" y1="0" y2="8" /></svg>
+                    { "the README, 1,000 seeds" }
+                </li>
+            </ul>
+        </figure>
+    }
+}
+
+fn bar_group(i: usize, g: &Group, width: f64, send: &Callback<ExpMsg>) -> Html {
+    let send_key = send.clone();
+    let key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            send_key.emit(ExpMsg::OpenBars(i));
+        }
+    });
+    html! {
+        <g class="bar-group" tabindex="0" role="button" aria-label={g.aria.clone()}
+            data-switches={g.label} data-seed={g.median_seed.to_string()}
+            onclick={send.reform(move |_| ExpMsg::OpenBars(i))} onkeydown={key}>
+            <rect class="hit" x="0" y={n(g.y - 4.0)} width={n(width)} height={n(g.height + 8.0)} />
+            <text class="group-label" x={n(g.label_x)} y={n(g.label_y)} text-anchor="end">{ g.label }</text>
+            { for g.bars.iter().map(|b| html! {
+                <>
+                    <rect class="bar" x={n(b.x)} y={n(b.y)} width={n(b.width.max(0.5))} height={n(b.height)} fill={b.measure.colour()} />
+                    <line class="reference" x1={n(b.reference_x)} x2={n(b.reference_x)} y1={n(b.y - 2.0)} y2={n(b.y + b.height + 2.0)}>
+                        <title>{ format!("the README, 1,000 seeds: {}", b.reference) }</title>
+                    </line>
+                    <text class="bar-value" x={n(b.text_x)} y={n(b.y + b.height - 4.0)}>{ b.text.clone() }</text>
+                </>
+            }) }
+        </g>
+    }
+}
+
+fn comparison_table(c: &Comparison) -> Html {
+    html! {
+        <div class="exp-table-wrap">
+            <table class="exp-table" aria-label="Our availability beside the README's">
+                <thead><tr>{ for availability_chart::HEADINGS.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
+                <tbody>
+                    { for c.rows.iter().map(|r| html! {
+                        <tr>
+                            <td>{ r.switches }</td>
+                            <td class="num">{ r.serving.clone() }</td>
+                            <td class="num">{ r.readme_serving.clone() }</td>
+                            <td class="num">{ r.ops.clone() }</td>
+                            <td class="num">{ r.readme_ops.clone() }</td>
+                            <td class="num">{ r.failing.clone() }</td>
+                            <td class="num">{ r.median_seed.clone() }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
 /// The Experiments view's root in the studio: the view's state and the
 /// run going on.
 pub struct ExperimentsRoot {
     model: Experiments,
     /// The worker running the experiment (dropping it terminates it).
     worker: Option<WorkerHandle>,
+    /// The worker running the comparison.
+    comparison_worker: Option<WorkerHandle>,
+    /// Whether a piece of the figure is due to be drawn.
+    draw_due: bool,
 }
 
 impl Component for ExperimentsRoot {
@@ -280,6 +436,8 @@ impl Component for ExperimentsRoot {
         ExperimentsRoot {
             model: Experiments::new(narrow_window()),
             worker: None,
+            comparison_worker: None,
+            draw_due: false,
         }
     }
 
@@ -289,15 +447,20 @@ impl Component for ExperimentsRoot {
             ExpMsg::Back => hand_to_player(|api| call(api, "showPlayer", "")),
             ExpMsg::Start(setting) => {
                 let (run, config) = m.start(setting, super::perf::now_ms());
+                let job = Box::new(WorkerJob::ElectionDowntime { config });
+                let link = ctx.link().clone();
+                Timeout::new(0, move || link.send_message(ExpMsg::Launch(run, job))).forget();
+            }
+            ExpMsg::Launch(run, job) if run == m.run && m.running() => {
                 let on_reply = ctx
                     .link()
                     .callback(move |r| ExpMsg::Reply(run, Box::new(r)));
-                let job = WorkerJob::ElectionDowntime { config };
-                match WorkerHandle::start(job, on_reply) {
+                match WorkerHandle::start(*job, on_reply) {
                     Ok(handle) => self.worker = Some(handle),
                     Err(e) => m.failed(run, e),
                 }
             }
+            ExpMsg::Launch(..) => {} // cancelled before it started
             ExpMsg::Cancel => {
                 m.cancel();
                 self.worker = None; // dropping it terminates the worker
@@ -307,20 +470,64 @@ impl Component for ExperimentsRoot {
                     WorkerReply::Progress { done, total, what } => {
                         m.progress(run, done, total, what)
                     }
-                    WorkerReply::ExperimentDone { results } => {
-                        self.worker = None; // its job is done
-                        let link = ctx.link().clone();
-                        let draw = ExpMsg::Draw(run, Box::new(results));
-                        Timeout::new(0, move || link.send_message(draw)).forget();
+                    WorkerReply::ExperimentLine { line } => m.line(run, line),
+                    WorkerReply::ExperimentDone { errors } => {
+                        m.finished(run, errors, super::perf::now_ms())
                     }
                     WorkerReply::Failed { message } => m.failed(run, message),
                     _ => m.failed(run, "the worker answered another job".to_string()),
                 }
                 if !m.running() {
-                    self.worker = None;
+                    self.worker = None; // its job is done
                 }
             }
-            ExpMsg::Draw(run, results) => m.finished(run, *results, super::perf::now_ms()),
+            ExpMsg::DrawStep => {
+                self.draw_due = false;
+                m.draw_step();
+            }
+            ExpMsg::StartComparison(seeds) => {
+                let (run, config) = m.comparison.start(seeds, super::perf::now_ms());
+                let job = Box::new(WorkerJob::Availability { config });
+                let link = ctx.link().clone();
+                let launch = move || link.send_message(ExpMsg::LaunchComparison(run, job));
+                Timeout::new(0, launch).forget();
+            }
+            ExpMsg::LaunchComparison(run, job)
+                if run == m.comparison.run && m.comparison.running() =>
+            {
+                let on_reply = ctx
+                    .link()
+                    .callback(move |r| ExpMsg::ComparisonReply(run, Box::new(r)));
+                match WorkerHandle::start(*job, on_reply) {
+                    Ok(handle) => self.comparison_worker = Some(handle),
+                    Err(e) => m.comparison.failed(run, e),
+                }
+            }
+            ExpMsg::LaunchComparison(..) => {}
+            ExpMsg::CancelComparison => {
+                m.comparison.cancel();
+                self.comparison_worker = None;
+            }
+            ExpMsg::ComparisonReply(run, reply) => {
+                let c = &mut m.comparison;
+                match *reply {
+                    WorkerReply::Progress { done, total, what } => {
+                        c.progress(run, done, total, what)
+                    }
+                    WorkerReply::AvailabilityPart { result } => c.part(run, result),
+                    WorkerReply::AvailabilityDone { .. } => c.finished(run, super::perf::now_ms()),
+                    WorkerReply::Failed { message } => c.failed(run, message),
+                    _ => c.failed(run, "the worker answered another job".to_string()),
+                }
+                if !c.running() {
+                    self.comparison_worker = None;
+                }
+            }
+            ExpMsg::OpenBars(i) => {
+                if let Some(trial) = m.comparison.trial(i) {
+                    open(trial);
+                }
+            }
             ExpMsg::Hover(g, x, y) => m.hover(g, x, y),
             ExpMsg::Leave => m.leave(),
             ExpMsg::ClickAt(g, x, y) => {
@@ -334,12 +541,30 @@ impl Component for ExperimentsRoot {
                 }
             }
         }
+        if self.model.drawing() && !self.draw_due {
+            self.draw_due = true;
+            let link = ctx.link().clone();
+            after_a_frame(move || link.send_message(ExpMsg::DrawStep));
+        }
         true
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         view(&self.model, &ctx.link().callback(|msg| msg))
     }
+}
+
+/// Runs `then` in a task of its own after the next frame is drawn, so that
+/// the frame (its style and layout of what was just drawn) and `then` do
+/// not share a task with what came before.
+fn after_a_frame(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return then();
+    };
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        Timeout::new(0, then).forget();
+    });
+    let _ = window.request_animation_frame(frame.unchecked_ref());
 }
 
 /// Hands a trial to the player, as a link's fragment.
@@ -358,6 +583,11 @@ fn hand_to_player(tell: impl FnOnce(&wasm_bindgen::JsValue)) {
         .and_then(|d| d.get_element_by_id(STUDIO_ROOT));
     if let Some(root) = root {
         let _ = root.set_attribute("hidden", "");
+    }
+    // The player starts at the page's top, not where the view was scrolled
+    // to (the comparison is below Figure 16).
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
     }
     if let Some(api) = window_member(MAIN_API) {
         tell(&api);

@@ -91,6 +91,9 @@ pub struct Graph {
     pub curves: Vec<Curve>,
     /// The seed of every line's first trial (trial `k` has this plus `k`).
     pub first_seed: u64,
+    /// The lines not drawn yet (indexes into the results' lines), the
+    /// next one last.
+    pending: Vec<usize>,
 }
 
 /// The trial nearest the pointer.
@@ -113,6 +116,20 @@ impl Graph {
         results: &ExperimentResults,
         frame: Frame,
     ) -> Graph {
+        let mut graph = Graph::axes(title, lines, results, frame);
+        while graph.add_curve(results) {}
+        graph
+    }
+
+    /// The graph of `lines` with its axes and no line yet: the page adds
+    /// them one a task ([`Graph::add_curve`]), so that no task draws a
+    /// whole graph of thousands of trials.
+    pub fn axes(
+        title: &'static str,
+        lines: &[Line],
+        results: &ExperimentResults,
+        frame: Frame,
+    ) -> Graph {
         let shown: Vec<(usize, &LineResult)> = lines
             .iter()
             .filter_map(|l| results.lines.iter().enumerate().find(|(_, r)| r.line == *l))
@@ -122,10 +139,6 @@ impl Graph {
             .iter()
             .any(|(_, r)| r.downtime.ended < r.downtime.trials);
         let give_up_x = censored.then(|| axis.x(ms(GIVE_UP_AFTER)));
-        let curves = shown
-            .iter()
-            .map(|&(index, r)| curve(index, r, &axis, frame, give_up_x))
-            .collect();
         Graph {
             title,
             frame,
@@ -133,9 +146,28 @@ impl Graph {
             x_ticks: axis.ticks(),
             y_ticks: frame.percent_ticks(),
             give_up_x,
-            curves,
+            curves: Vec::new(),
             first_seed: results.config.seed,
+            pending: shown.iter().rev().map(|&(i, _)| i).collect(),
         }
+    }
+
+    /// Adds the line of the next timeout range, in the paper's order;
+    /// whether there was one to add.
+    pub fn add_curve(&mut self, results: &ExperimentResults) -> bool {
+        let Some(index) = self.pending.pop() else {
+            return false;
+        };
+        if let Some(r) = results.lines.get(index) {
+            let c = curve(index, r, &self.axis, self.frame, self.give_up_x);
+            self.curves.push(c);
+        }
+        true
+    }
+
+    /// Whether every line is drawn.
+    pub fn complete(&self) -> bool {
+        self.pending.is_empty()
     }
 
     /// The trial drawn nearest to (`x`, `y`), within [`PICK_RADIUS`].

@@ -7,12 +7,13 @@
 //! carries messages to and from the worker.
 
 use super::chart::Frame;
+use super::comparison::Comparison;
 use super::experiment_figure::{count, hover_text, Graph, Nearest};
 use super::experiment_table::{rows, Row};
 use crate::raft::MILLIS;
 use crate::sim::action::Action;
 use crate::sim::experiment::election_downtime::{
-    ExperimentConfig, ExperimentResults, Line, BOTTOM, TOP,
+    ExperimentConfig, ExperimentResults, Line, LineResult, BOTTOM, TOP,
 };
 use crate::sim::experiment::trial;
 use crate::sim::Scenario;
@@ -156,10 +157,19 @@ pub struct Experiments {
     pub frame: Frame,
     /// The last run's results.
     pub results: Option<ExperimentResults>,
+    /// What the run going on was asked to do.
+    config: ExperimentConfig,
+    /// Its lines so far, as the worker sends each.
+    lines: Vec<LineResult>,
     /// Figure 16's two graphs of them.
     pub graphs: Vec<Graph>,
     /// The table of them.
     pub rows: Vec<Row>,
+    /// Whether pieces of the figure are left to draw
+    /// ([`Experiments::draw_step`]).
+    drawing: bool,
+    /// The PreVote/CheckQuorum comparison, the view's second part.
+    pub comparison: Comparison,
     /// What the pointer is over.
     pub hover: Option<Hover>,
     /// Which run replies belong to: bumped by every start and cancel, so a
@@ -180,8 +190,12 @@ impl Experiments {
             status: Status::Idle,
             frame: if narrow { Frame::NARROW } else { Frame::WIDE },
             results: None,
+            config: ExperimentConfig::default(),
+            lines: Vec::new(),
             graphs: Vec::new(),
             rows: Vec::new(),
+            drawing: false,
+            comparison: Comparison::new(narrow),
             hover: None,
             run: 0,
             started_ms: 0.0,
@@ -196,6 +210,8 @@ impl Experiments {
         let config = setting.config();
         let total = config.lines.iter().map(|&l| config.trials_of(l)).sum();
         self.setting = setting;
+        self.config = config.clone();
+        self.lines.clear();
         self.run += 1;
         self.started_ms = now_ms;
         self.status = Status::Running {
@@ -215,14 +231,27 @@ impl Experiments {
         }
     }
 
-    /// Run `run` finished at wall time `now_ms`.
-    pub fn finished(&mut self, run: u64, results: ExperimentResults, now_ms: f64) {
+    /// The worker's figures of one line of run `run`.
+    pub fn line(&mut self, run: u64, line: LineResult) {
+        if run == self.run && matches!(self.status, Status::Running { .. }) {
+            self.lines.push(line);
+        }
+    }
+
+    /// Run `run` finished at wall time `now_ms` (every line was sent; its
+    /// trials that could not run are `errors`). The figure is drawn a piece
+    /// at a time from now on: [`Experiments::draw_step`].
+    pub fn finished(&mut self, run: u64, errors: Vec<String>, now_ms: f64) {
         if run != self.run || !matches!(self.status, Status::Running { .. }) {
             return;
         }
         self.took_ms = Some(now_ms - self.started_ms);
         self.status = Status::Done;
-        self.results = Some(results);
+        self.results = Some(ExperimentResults {
+            config: self.config.clone(),
+            lines: std::mem::take(&mut self.lines),
+            errors,
+        });
         self.redraw();
     }
 
@@ -257,17 +286,53 @@ impl Experiments {
         }
     }
 
+    /// Draws the figure again, from its first piece.
     fn redraw(&mut self) {
         self.hover = None;
         self.version += 1;
-        let Some(results) = &self.results else {
-            return;
+        self.graphs.clear();
+        self.rows.clear();
+        self.drawing = self.results.is_some();
+    }
+
+    /// Whether pieces of the figure, or combinations of the comparison,
+    /// are left to draw.
+    pub fn drawing(&self) -> bool {
+        self.drawing || self.comparison.drawing()
+    }
+
+    /// Draws the next piece: of the figure, the top graph's axes, then its
+    /// lines one by one, the bottom graph's likewise, then the table; else
+    /// the comparison's next combination. The page draws one a task, so
+    /// that no task, nor the frame after it, takes long (README, "In the
+    /// page: the Experiments view").
+    pub fn draw_step(&mut self) {
+        let Some(results) = self.results.as_ref().filter(|_| self.drawing) else {
+            return self.comparison.draw_step();
         };
-        self.graphs = vec![
-            Graph::new("Varying the randomness", &TOP, results, self.frame),
-            Graph::new("Scaling the timeout", &BOTTOM, results, self.frame),
-        ];
-        self.rows = rows(results);
+        self.version += 1;
+        if let Some(graph) = self.graphs.last_mut().filter(|g| !g.complete()) {
+            graph.add_curve(results);
+            return;
+        }
+        match self.graphs.len() {
+            0 => self.graphs.push(Graph::axes(
+                "Varying the randomness",
+                &TOP,
+                results,
+                self.frame,
+            )),
+            1 => self.graphs.push(Graph::axes(
+                "Scaling the timeout",
+                &BOTTOM,
+                results,
+                self.frame,
+            )),
+            _ => {
+                self.rows = rows(results);
+                self.drawing = false;
+            }
+        }
     }
 
     /// The pointer moved to (`x`, `y`) of graph `graph` (drawing units).

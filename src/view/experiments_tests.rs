@@ -59,11 +59,85 @@ fn results() -> ExperimentResults {
     }
 }
 
+/// Hands `results` to `e` as the worker does (a line a message, then the
+/// end) at wall time `now_ms`, and draws the figure a piece at a time.
+fn deliver(e: &mut Experiments, run: u64, results: ExperimentResults, now_ms: f64) {
+    for line in results.lines {
+        e.line(run, line);
+    }
+    e.finished(run, results.errors, now_ms);
+    while e.drawing() {
+        e.draw_step();
+    }
+}
+
 fn done() -> Experiments {
     let mut e = Experiments::new(false);
     let (run, _) = e.start(Setting::Quick, 0.0);
-    e.finished(run, results(), 2500.0);
+    deliver(&mut e, run, results(), 2500.0);
     e
+}
+
+#[test]
+fn the_figure_is_drawn_a_line_a_step_the_table_last() {
+    let mut e = Experiments::new(false);
+    let (run, _) = e.start(Setting::Quick, 0.0);
+    for line in results().lines {
+        e.line(run, line);
+    }
+    e.line(run - 1, results().lines[0].clone());
+    e.finished(run, Vec::new(), 10.0);
+    assert_eq!(e.status, Status::Done);
+    assert_eq!(
+        e.results.as_ref().unwrap().lines,
+        results().lines,
+        "every line, once, in order; a late one of another run dropped"
+    );
+    let drawn = |e: &Experiments| {
+        let curves: Vec<usize> = e.graphs.iter().map(|g| g.curves.len()).collect();
+        (curves, e.rows.len(), e.drawing())
+    };
+    assert_eq!(drawn(&e), (vec![], 0, true));
+    let mut seen = Vec::new();
+    while e.drawing() {
+        e.draw_step();
+        seen.push(drawn(&e));
+    }
+    // The top graph's axes, its six lines, the bottom's axes, its five,
+    // then the table.
+    let mut expected: Vec<(Vec<usize>, usize, bool)> =
+        (0..=6).map(|k| (vec![k], 0, true)).collect();
+    expected.extend((0..=5).map(|k| (vec![6, k], 0, true)));
+    expected.push((vec![6, 5], 10, false));
+    assert_eq!(seen, expected);
+    assert_eq!(e.graphs[0].title, "Varying the randomness");
+    assert_eq!(
+        e.graphs,
+        [
+            Graph::new(
+                "Varying the randomness",
+                &TOP,
+                e.results.as_ref().unwrap(),
+                Frame::WIDE
+            ),
+            Graph::new(
+                "Scaling the timeout",
+                &BOTTOM,
+                e.results.as_ref().unwrap(),
+                Frame::WIDE
+            ),
+        ],
+        "as drawn at once"
+    );
+    let version = e.version;
+    e.draw_step();
+    assert_eq!(e.version, version, "nothing left to draw");
+    e.set_narrow(true);
+    assert_eq!(
+        drawn(&e),
+        (vec![], 0, true),
+        "drawn again, a piece at a time"
+    );
 }
 
 #[test]
@@ -300,7 +374,7 @@ fn a_run_goes_from_idle_to_progress_to_graphs() {
     assert_eq!(e.status_text(), "910 of 9,100 trials run");
     e.progress(run - 1, 5000, 9100, "a late reply of an earlier run".into());
     assert_eq!(e.share_done(), Some(0.1));
-    e.finished(run, results(), 13_500.0);
+    deliver(&mut e, run, results(), 13_500.0);
     assert_eq!(e.status, Status::Done);
     assert_eq!(e.graphs.len(), 2);
     assert!(
@@ -310,6 +384,9 @@ fn a_run_goes_from_idle_to_progress_to_graphs() {
         e.status_text()
     );
     e.set_narrow(false);
+    while e.drawing() {
+        e.draw_step();
+    }
     assert_eq!(
         e.graphs[0].frame,
         Frame::WIDE,
@@ -323,7 +400,7 @@ fn a_cancelled_run_ignores_its_late_replies() {
     let (run, _) = e.start(Setting::Quick, 0.0);
     e.cancel();
     assert_eq!(e.status, Status::Cancelled);
-    e.finished(run, results(), 10.0);
+    deliver(&mut e, run, results(), 10.0);
     e.failed(run, "terminated".into());
     assert_eq!((e.status.clone(), e.graphs.len()), (Status::Cancelled, 0));
     let (again, _) = e.start(Setting::Quick, 20.0);
@@ -377,7 +454,7 @@ fn clicking_a_trial_opens_that_trial_in_the_player_paused_before_the_crash() {
     experiment.step(10);
     let mut e = Experiments::new(false);
     let (run, _) = e.start(Setting::Quick, 0.0);
-    e.finished(run, experiment.results(), 1.0);
+    deliver(&mut e, run, experiment.results(), 1.0);
     let bottom = &e.graphs[1];
     assert_eq!(bottom.curves.len(), 1);
     let mark = bottom.curves[0].marks[1].clone();

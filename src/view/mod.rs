@@ -3,7 +3,9 @@
 //! command language. Plain Rust with no web dependency, so all of it is tested
 //! natively; `src/ui` only turns it into SVG and HTML with Yew.
 
+pub mod availability_chart;
 pub mod chart;
+pub mod comparison;
 pub mod disk_state;
 pub mod drift_bound;
 pub mod embed;

@@ -100,7 +100,7 @@ impl JobWire {
                 bounds: *bounds,
                 unsafe_switches: unsafe_switches.clone(),
             }),
-            WorkerJob::ElectionDowntime { .. } => None,
+            WorkerJob::ElectionDowntime { .. } | WorkerJob::Availability { .. } => None,
         }
     }
 
@@ -148,7 +148,10 @@ impl ReplyWire {
                 counterexample: counterexample.as_ref().map(permalink::encode),
                 report,
             },
-            WorkerReply::ExperimentDone { .. } => ReplyWire::Failed {
+            WorkerReply::ExperimentLine { .. }
+            | WorkerReply::ExperimentDone { .. }
+            | WorkerReply::AvailabilityPart { .. }
+            | WorkerReply::AvailabilityDone { .. } => ReplyWire::Failed {
                 message: "the worker answered another kind of job".into(),
             },
             WorkerReply::Failed { message } => ReplyWire::Failed { message },

@@ -80,11 +80,28 @@ fn an_exploration_and_its_counterexample_cross_unchanged() {
 }
 
 #[test]
-fn the_experiments_job_is_not_the_panels() {
+fn the_experiments_jobs_are_not_the_panels() {
     let job = WorkerJob::ElectionDowntime {
         config: crate::sim::experiment::ExperimentConfig::default(),
     };
     assert_eq!(JobWire::of(&job), None);
+    let job = WorkerJob::Availability {
+        config: Default::default(),
+    };
+    assert_eq!(JobWire::of(&job), None);
+}
+
+#[test]
+fn the_experiments_replies_reach_the_panel_as_failures() {
+    let other = ReplyWire::Failed {
+        message: "the worker answered another kind of job".into(),
+    };
+    for reply in [
+        WorkerReply::ExperimentDone { errors: vec![] },
+        WorkerReply::AvailabilityDone { runs: 4 },
+    ] {
+        assert_eq!(ReplyWire::of(reply), other);
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 use super::worker_protocol::{WorkerJob, WorkerReply};
 use crate::raft::UnsafeSwitch;
+use crate::sim::experiment::switch_availability::{AvailabilityConfig, AvailabilityRun};
 use crate::sim::experiment::{Experiment, ExperimentConfig};
 use crate::sim::explore::{explorer_config, plan, Bounds, ExplorePlan, Explorer};
 use crate::sim::find::{FailureKind, FailureReport, FailureSearch, Shrinker};
@@ -17,7 +18,8 @@ use crate::sim::{Action, SimConfig};
 /// a worker posts progress and reads its messages often.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
-    /// Simulator events (search and shrinking).
+    /// Simulator events (search, shrinking, and the runs of the
+    /// PreVote/CheckQuorum comparison).
     pub events: u64,
     /// Explorer states expanded.
     pub states: u64,
@@ -48,12 +50,16 @@ pub const SHRINKING: &str = "simulator events spent shrinking";
 pub const DEPTHS: &str = "depths explored";
 /// Progress of an experiment.
 pub const TRIALS: &str = "trials run";
+/// Progress of the PreVote/CheckQuorum comparison: runs (a seed under one
+/// combination) done.
+pub const RUNS: &str = "runs of 60 s done";
 
 /// A job in progress.
 pub struct JobRunner {
     state: State,
     /// Work done so far, in the current phase's unit: simulator events
-    /// (search and shrinking together), states explored, trials run.
+    /// (search and shrinking together, or the comparison's runs), states
+    /// explored, trials run.
     work: u64,
 }
 
@@ -76,7 +82,12 @@ enum State {
         /// The one switch explored, whose failure the page narrates.
         switch: Option<UnsafeSwitch>,
     },
-    Experimenting(Box<Experiment>),
+    Experimenting {
+        experiment: Box<Experiment>,
+        /// Lines already sent.
+        sent: usize,
+    },
+    Comparing(Box<AvailabilityRun>),
     /// Could not start: the message is the first step's reply.
     Refused(String),
     Done,
@@ -90,8 +101,9 @@ impl JobRunner {
         JobRunner { state, work: 0 }
     }
 
-    /// Work done so far: simulator events (search and shrinking), states
-    /// explored, or trials run; what bounds a step, for tests.
+    /// Work done so far: simulator events (search and shrinking, or the
+    /// comparison's runs), states explored, or trials run; what bounds a
+    /// step, for tests.
     pub fn work(&self) -> u64 {
         self.work
     }
@@ -121,7 +133,10 @@ impl JobRunner {
                 depth,
                 switch,
             } => explore_step(explorer, depth, switch, budget, &mut self.work),
-            State::Experimenting(experiment) => experiment_step(experiment, budget, &mut self.work),
+            State::Experimenting { experiment, sent } => {
+                experiment_step(experiment, sent, budget, &mut self.work)
+            }
+            State::Comparing(run) => compare_step(run, budget, &mut self.work),
             State::Refused(message) => (vec![WorkerReply::Failed { message }], State::Done),
             State::Done => (Vec::new(), State::Done),
         };
@@ -152,6 +167,7 @@ fn start(job: WorkerJob) -> Result<State, String> {
             unsafe_switches,
         } => explorer(bounds, &unsafe_switches),
         WorkerJob::ElectionDowntime { config } => experiment(config),
+        WorkerJob::Availability { config } => comparison(config),
     }
 }
 
@@ -202,7 +218,14 @@ fn experiment(config: ExperimentConfig) -> Result<State, String> {
     if config.lines.is_empty() {
         return Err("the experiment has no lines to run".into());
     }
-    Ok(State::Experimenting(Box::new(Experiment::new(config))))
+    Ok(State::Experimenting {
+        experiment: Box::new(Experiment::new(config)),
+        sent: 0,
+    })
+}
+
+fn comparison(config: AvailabilityConfig) -> Result<State, String> {
+    Ok(State::Comparing(Box::new(AvailabilityRun::new(config)?)))
 }
 
 type Stepped = (Vec<WorkerReply>, State);
@@ -328,16 +351,47 @@ fn explore_step(
     (replies, State::Done)
 }
 
-fn experiment_step(mut experiment: Box<Experiment>, budget: Budget, work: &mut u64) -> Stepped {
+/// A trial a step (a trial is a few milliseconds); each line's figures
+/// as soon as its last trial ran, then the end.
+fn experiment_step(
+    mut experiment: Box<Experiment>,
+    mut sent: usize,
+    budget: Budget,
+    work: &mut u64,
+) -> Stepped {
     let p = experiment.step(budget.trials);
     *work = p.done;
     let mut replies = vec![progress(p.done, p.total, TRIALS)];
+    while experiment.line_done(sent) {
+        if let Some(line) = experiment.line(sent) {
+            replies.push(WorkerReply::ExperimentLine { line });
+        }
+        sent += 1;
+    }
     if p.done < p.total {
-        return (replies, State::Experimenting(experiment));
+        return (replies, State::Experimenting { experiment, sent });
     }
     replies.push(WorkerReply::ExperimentDone {
-        results: experiment.results(),
+        errors: experiment.errors(),
     });
+    (replies, State::Done)
+}
+
+/// The budget's simulator events a step; each combination's figures as
+/// soon as its last seed ran, then the end.
+fn compare_step(mut run: Box<AvailabilityRun>, budget: Budget, work: &mut u64) -> Stepped {
+    let p = match run.step(budget.events) {
+        Ok(p) => p,
+        Err(message) => return (vec![WorkerReply::Failed { message }], State::Done),
+    };
+    *work = run.events();
+    let mut replies = vec![progress(p.done, p.total, RUNS)];
+    let parts = run.take_finished().into_iter();
+    replies.extend(parts.map(|result| WorkerReply::AvailabilityPart { result }));
+    if !run.is_done() {
+        return (replies, State::Comparing(run));
+    }
+    replies.push(WorkerReply::AvailabilityDone { runs: p.total });
     (replies, State::Done)
 }
 

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::raft::SECONDS;
+use crate::sim::experiment::switch_availability::AvailabilityConfig;
 use crate::sim::explore::Bounds;
 use crate::sim::find::{scenario_of, Trial, TrialEnd};
 use crate::sim::SimConfig;
@@ -178,27 +179,138 @@ fn a_small_exploration_of_the_safe_core_finds_no_counterexample() {
 }
 
 #[test]
-fn an_experiment_runs_a_trial_a_step_and_reports_every_trial() {
+fn an_experiment_runs_a_trial_a_step_and_sends_each_line_when_done() {
     let config = ExperimentConfig {
         trials: 3,
-        lines: ExperimentConfig::default().lines[1..2].to_vec(),
+        lines: ExperimentConfig::default().lines[1..3].to_vec(),
         ..ExperimentConfig::default()
     };
-    let (replies, largest) = run(WorkerJob::ElectionDowntime { config }, Budget::default());
+    let (replies, largest) = run(
+        WorkerJob::ElectionDowntime {
+            config: config.clone(),
+        },
+        Budget::default(),
+    );
     assert_monotonic(&replies);
     assert_eq!(largest, 1);
-    let n = replies.len();
-    let done = WorkerReply::Progress {
-        done: 3,
-        total: 3,
-        what: TRIALS.into(),
+    // The first line right after its third trial, the second after the
+    // sixth, then the end: each line as the whole run's results have it.
+    let told: Vec<String> = replies
+        .iter()
+        .map(|r| match r {
+            WorkerReply::Progress { done, .. } => format!("{done}"),
+            WorkerReply::ExperimentLine { line } => format!("line {}", line.line),
+            WorkerReply::ExperimentDone { errors } => format!("done {}", errors.len()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "1",
+            "2",
+            "3",
+            "line 150-151 ms",
+            "4",
+            "5",
+            "6",
+            "line 150-155 ms",
+            "done 0"
+        ]
+    );
+    let mut whole = Experiment::new(config);
+    whole.step(u64::MAX);
+    let lines: Vec<_> = replies
+        .iter()
+        .filter_map(|r| match r {
+            WorkerReply::ExperimentLine { line } => Some(line.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lines, whole.results().lines);
+}
+
+/// The comparison on a tiny configuration (two seeds of 4 s): every
+/// combination's figures are those of `sim::run::run_simulation`, the
+/// checked run `raft-sim sweep` runs, for the same seeds; the same seed is
+/// the same nemesis under every combination; no step runs much more than
+/// its budget of events.
+#[test]
+fn the_availability_comparison_sends_each_combination_as_the_sweep_runs_it() {
+    use crate::sim::experiment::switch_availability::{median_seed, Switches};
+    use crate::sim::run::run_simulation;
+    use crate::sim::Simulation;
+    let config = AvailabilityConfig {
+        seed: 5,
+        seeds: 2,
+        nodes: 5,
+        duration: 4 * SECONDS,
     };
-    assert_eq!(replies[n - 2], done);
-    match &replies[n - 1] {
-        WorkerReply::ExperimentDone { results } => {
-            assert_eq!(results.lines.len(), 1);
-            assert_eq!(results.config.trials, 3);
+    let budget = Budget::default();
+    let job = WorkerJob::Availability {
+        config: config.clone(),
+    };
+    let (replies, largest) = run(job, budget);
+    assert_monotonic(&replies);
+    // One 10 ms sample of a busy cluster is a few dozen events.
+    assert!(
+        largest <= budget.events + 500,
+        "a step ran {largest} events"
+    );
+    assert_eq!(
+        replies.last(),
+        Some(&WorkerReply::AvailabilityDone { runs: 8 })
+    );
+    let parts: Vec<_> = replies
+        .iter()
+        .filter_map(|r| match r {
+            WorkerReply::AvailabilityPart { result } => Some(result),
+            _ => None,
+        })
+        .collect();
+    let order: Vec<Switches> = parts.iter().map(|p| p.switches).collect();
+    assert_eq!(order, Switches::ALL);
+    let mut nemesis_of_seed = std::collections::BTreeMap::new();
+    for part in parts {
+        assert!(part.failing.is_empty(), "{:?}", part.failing);
+        let mut summed = (0, 0, 0, 0);
+        for (k, figures) in part.seeds.iter().enumerate() {
+            let seed = 5 + k as u64;
+            assert_eq!(figures.seed, seed);
+            let sim = Simulation::new(config.sim_config(part.switches, seed)).unwrap();
+            let (sim, report) = run_simulation(sim, config.duration, |_| {});
+            assert_eq!(u64::from(figures.samples), report.availability.samples);
+            assert_eq!(
+                u64::from(figures.with_leader),
+                report.availability.with_leader
+            );
+            assert_eq!(figures.ops_ok as usize, report.ops_ok);
+            let ops = report.ops_ok + report.ops_fail + report.ops_unknown;
+            assert_eq!(figures.ops as usize, ops);
+            summed.0 += report.availability.with_leader;
+            summed.1 += report.availability.samples;
+            summed.2 += report.ops_ok as u64;
+            summed.3 += ops as u64;
+            // The first strike of seed k is the same under every switch.
+            let first = sim.nemesis().taken().first().map(|(t, _)| *t);
+            assert_eq!(*nemesis_of_seed.entry(seed).or_insert(first), first);
         }
+        assert_eq!(part.serving(), (summed.0, summed.1));
+        assert_eq!(part.ops(), (summed.2, summed.3));
+        let median = median_seed(&part.seeds).unwrap();
+        assert_eq!(part.median.seed, median.seed);
+    }
+}
+
+#[test]
+fn a_comparison_the_page_never_asks_for_fails_with_a_reason() {
+    let config = AvailabilityConfig {
+        nodes: 2,
+        ..AvailabilityConfig::default()
+    };
+    let (replies, _) = run(WorkerJob::Availability { config }, Budget::default());
+    match &replies[..] {
+        [WorkerReply::Failed { message }] => assert!(message.contains("3..="), "{message}"),
         other => panic!("{other:?}"),
     }
 }

@@ -1,11 +1,13 @@
 //! What the page and its Web Worker say to each other: a [`WorkerJob`] goes
-//! in, [`WorkerReply`]s come out (progress, then one final reply). Both are
+//! in, [`WorkerReply`]s come out (progress, results in pieces as they are
+//! ready, then one final reply). Both are
 //! serde types; in the browser they cross `postMessage` as JS values made
 //! by serde-wasm-bindgen, natively they are tested through serde_json. No
 //! web dependency: the job runner (`view::worker_jobs`) and its tests use
 //! them natively.
 
-use crate::sim::experiment::{ExperimentConfig, ExperimentResults};
+use crate::sim::experiment::switch_availability::{AvailabilityConfig, SwitchResult};
+use crate::sim::experiment::{ExperimentConfig, LineResult};
 use crate::sim::explore::{Bounds, ExploreProgress};
 use crate::sim::find::FailureReport;
 use crate::sim::scenario::Scenario;
@@ -46,6 +48,12 @@ pub enum WorkerJob {
         /// The lines and trials to run.
         config: ExperimentConfig,
     },
+    /// PreVote and CheckQuorum, each off and on, under partial partitions
+    /// (sim::experiment::switch_availability).
+    Availability {
+        /// The seeds to run under each combination.
+        config: AvailabilityConfig,
+    },
 }
 
 /// What a worker says back.
@@ -83,10 +91,28 @@ pub enum WorkerReply {
         /// What the page narrates of it, when one switch was explored.
         report: Option<FailureReport>,
     },
-    /// Every trial of the experiment ran.
+    /// Every trial of one line of Figure 16 ran: its figures. The lines
+    /// come one a message as each is done, so that no message is large
+    /// (the page reads each in a task of its own).
+    ExperimentLine {
+        /// The line's figures.
+        line: LineResult,
+    },
+    /// Every trial of the experiment ran (every line was sent).
     ExperimentDone {
-        /// Every line's figures.
-        results: ExperimentResults,
+        /// Trials that could not be set up or measured (none expected).
+        errors: Vec<String>,
+    },
+    /// Every seed of one combination of PreVote and CheckQuorum ran: its
+    /// figures, as each combination is done.
+    AvailabilityPart {
+        /// The combination's figures, and its median seed's run.
+        result: SwitchResult,
+    },
+    /// Every combination ran (each was sent).
+    AvailabilityDone {
+        /// Runs in all.
+        runs: u64,
     },
     /// The job could not run (bad settings, an unknown switch, a bug).
     Failed {
@@ -96,9 +122,15 @@ pub enum WorkerReply {
 }
 
 impl WorkerReply {
-    /// Whether this reply ends its job (every reply but progress).
+    /// Whether this reply ends its job (every reply but progress and
+    /// pieces of results).
     pub fn is_final(&self) -> bool {
-        !matches!(self, WorkerReply::Progress { .. })
+        !matches!(
+            self,
+            WorkerReply::Progress { .. }
+                | WorkerReply::ExperimentLine { .. }
+                | WorkerReply::AvailabilityPart { .. }
+        )
     }
 }
 

@@ -3,6 +3,9 @@
 
 use super::*;
 use crate::raft::{UnsafeSwitch, SECONDS};
+use crate::sim::experiment::switch_availability::{
+    AvailabilityConfig, AvailabilityRun, SwitchResult,
+};
 use crate::sim::experiment::{Experiment, ExperimentConfig};
 use crate::sim::find::{scenario_of, FailureKind, Highlight, StaleRead, StepMark, ViolationMark};
 use crate::sim::invariants::Invariant;
@@ -73,7 +76,22 @@ fn every_job() -> Vec<WorkerJob> {
         WorkerJob::ElectionDowntime {
             config: ExperimentConfig::default(),
         },
+        WorkerJob::Availability {
+            config: AvailabilityConfig::default(),
+        },
     ]
+}
+
+/// One combination of a tiny comparison: one seed of 2 s.
+fn switch_result() -> SwitchResult {
+    let mut run = AvailabilityRun::new(AvailabilityConfig {
+        seeds: 1,
+        duration: 2 * SECONDS,
+        ..AvailabilityConfig::default()
+    })
+    .unwrap();
+    run.step(u64::MAX).unwrap();
+    run.take_finished().remove(0)
 }
 
 fn every_reply() -> Vec<WorkerReply> {
@@ -105,9 +123,16 @@ fn every_reply() -> Vec<WorkerReply> {
             counterexample: Some(scenario()),
             report: Some(report()),
         },
-        WorkerReply::ExperimentDone {
-            results: experiment.results(),
+        WorkerReply::ExperimentLine {
+            line: experiment.line(0).unwrap(),
         },
+        WorkerReply::ExperimentDone {
+            errors: vec!["150–150 ms, seed 3: no leader".into()],
+        },
+        WorkerReply::AvailabilityPart {
+            result: switch_result(),
+        },
+        WorkerReply::AvailabilityDone { runs: 4 },
         WorkerReply::Failed {
             message: "no".into(),
         },
@@ -159,7 +184,10 @@ fn a_hostile_reply_is_an_error_not_a_misreading() {
 }
 
 #[test]
-fn only_progress_is_not_final() {
+fn only_progress_and_pieces_of_results_are_not_final() {
     let finals: Vec<bool> = every_reply().iter().map(WorkerReply::is_final).collect();
-    assert_eq!(finals, [false, true, true, true, true, true]);
+    assert_eq!(
+        finals,
+        [false, true, true, true, false, true, false, true, true]
+    );
 }

@@ -2,6 +2,9 @@
 // the Web Worker with a progress bar, both graphs are drawn with a line per
 // timeout range, the table sets the paper's figures beside ours, and a
 // trial clicked on a curve opens in the player, paused before its crash.
+// The PreVote/CheckQuorum comparison runs in a worker too, draws a group
+// of bars per combination beside the README's figures, and a group clicked
+// opens its median seed in the player, paused before the first cut.
 // Runs in Chromium and in Firefox (tests/e2e/browsers.mjs).
 // Run: node --test tests/e2e/  (after scripts/build-web.sh).
 import { test } from 'node:test';
@@ -19,6 +22,8 @@ for (const kind of browsers()) {
       await page.click(button('Quick run: 100 trials per line'));
       await page.waitFor({ ...status, text: /of 910 trials/ });
       await page.waitFor({ ...status, text: 'Done: 910 trials' }, { timeout: 180000 });
+      // The figure is drawn a line a task, the table last.
+      await page.waitFor({ css: '.exp-table th', name: 'the paper (§9.3)' });
 
       // Both graphs, one line per timeout range: 6 on top (150–150 ms never
       // ends, so it has a legend entry and no polyline), 5 below.
@@ -32,10 +37,21 @@ for (const kind of browsers()) {
         { curves: 5, polylines: 5, legend: 5 },
       ]);
       await page.waitFor({ css: '.legend li', text: '150–150 ms: none of 10 ended within 60 s' });
-      // The table has the paper's column and its figures.
-      await page.waitFor({ css: '.exp-table th', name: 'the paper (§9.3)' });
+      // The table has the paper's figures.
       await page.waitFor({ css: '.exp-table tr', text: /150–155 ms.*median 287/ });
       assert.equal(await page.count('.exp-table tbody tr'), 10);
+
+      // Pointing beside a trial (not on its dot) reads it out.
+      const near = await page.evaluate(() => {
+        const circle = document.querySelectorAll('svg.cdf')[1].querySelector('circle.trial');
+        circle.scrollIntoView({ block: 'center' });
+        const dot = circle.getBoundingClientRect();
+        const x = dot.left + dot.width / 2 + 6, y = dot.top + dot.height / 2 + 2;
+        document.elementFromPoint(x, y).dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: x, clientY: y }));
+        return true;
+      });
+      assert.equal(near, true);
+      await page.waitFor({ css: '.readout', text: /nearest trial: .*seed \d+/ });
 
       // A trial on the bottom graph's 12–24 ms line: open it.
       const trial = { css: 'circle.trial[aria-label^="12–24 ms median trial"]' };
@@ -51,6 +67,48 @@ for (const kind of browsers()) {
       await page.click(button('Skip 1 simulated second'));
       await page.waitFor({ css: '.event-log li', text: /action: stop \d/ });
       await page.waitFor({ css: '.event-log li', text: /became leader for term [2-9]/ });
+      assert.deepEqual(page.errors, []);
+    });
+  });
+}
+
+for (const kind of browsers()) {
+  test(`${kind.name}: the PreVote/CheckQuorum comparison draws four groups of bars and opens a median seed`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?view=experiments');
+      const status = labelled('Comparison status');
+      await page.waitFor({ ...status, text: 'Not run yet' });
+      await page.click(button('Quick run: 40 seeds per combination'));
+      await page.waitFor({ ...status, text: /of 160 runs of 60 s done/ });
+      await page.waitFor({ ...status, text: 'Done: 160 runs' }, { timeout: 180000 });
+      // The sentence on the difference comes once all four are drawn.
+      await page.waitFor({ css: '.exp-difference', text: "the README's 1,000 seeds" });
+
+      // A group per combination, in the README's order, each with its two
+      // bars and the README's figure marked on each.
+      const groups = await page.evaluate(() => [...document.querySelectorAll('svg.bars g.bar-group')].map((g) => ({
+        switches: g.getAttribute('data-switches'),
+        bars: g.querySelectorAll('rect.bar').length,
+        references: g.querySelectorAll('line.reference').length,
+      })));
+      assert.deepEqual(groups, ['neither', 'PreVote', 'CheckQuorum', 'both'].map((switches) => ({ switches, bars: 2, references: 2 })));
+      await page.waitFor({ css: '.exp-comparison th', name: 'README (1,000 seeds)' });
+      assert.equal(await page.count('.exp-comparison tbody tr'), 4);
+
+      // Both switches' group: its figures beside the README's; open it.
+      const both = { css: 'g.bar-group[data-switches="both"]' };
+      const label = await page.attr(both, 'aria-label');
+      const seed = await page.attr(both, 'data-seed');
+      assert.match(label, new RegExp(`^both: serving leader [0-9.]+% \\(README: 73\\.2%\\), client operations ok [0-9.]+% \\(README: 73\\.9%\\); open its median seed, ${seed}, in the player$`));
+      await page.click({ css: 'g.bar-group[data-switches="both"] rect.bar' });
+      await page.waitFor(labelled('Trace hash'));
+      assert.equal(await page.value(labelled('Seed')), seed);
+      await page.waitFor(button('Play')); // paused, 1 ms before the first cut
+      assert.doesNotMatch(await page.url(), /view=experiments/);
+      // Within a simulated second the nemesis deafens a server or leaves
+      // one reaching only some peers.
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor({ css: '.event-log li', text: /action: (deafen \d|\d reaches only \[)/ });
       assert.deepEqual(page.errors, []);
     });
   });

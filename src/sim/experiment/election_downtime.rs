@@ -300,32 +300,51 @@ impl Experiment {
 
     /// The results of the trials run so far.
     pub fn results(&self) -> ExperimentResults {
-        let mut errors = Vec::new();
-        let lines = self.config.lines.iter().zip(&self.outcomes);
-        let lines = lines.map(|(&line, outcomes)| {
-            let mut ran = Vec::new();
-            let mut failed = 0;
-            for (trial, o) in outcomes.iter().enumerate() {
-                match o {
-                    Some(Ok(outcome)) => ran.push(outcome),
-                    Some(Err(e)) => {
-                        failed += 1;
-                        let seed = self.config.seed + trial as u64;
-                        errors.push(format!("{line}, seed {seed}: {e}"))
-                    }
-                    None => {}
-                }
-            }
-            LineResult {
-                failed,
-                ..line_result(line, &ran)
-            }
-        });
         ExperimentResults {
             config: self.config.clone(),
-            lines: lines.collect(),
-            errors,
+            lines: (0..self.config.lines.len())
+                .filter_map(|i| self.line(i))
+                .collect(),
+            errors: self.errors(),
         }
+    }
+
+    /// Whether every trial of line `i` (an index into the configuration's
+    /// lines) has run.
+    pub fn line_done(&self, i: usize) -> bool {
+        self.outcomes
+            .get(i)
+            .is_some_and(|o| o.iter().all(Option::is_some))
+    }
+
+    /// Line `i`'s results, of the trials run so far: what
+    /// [`Experiment::results`] has for it, to hand out one line at a time.
+    pub fn line(&self, i: usize) -> Option<LineResult> {
+        let (&line, outcomes) = self.config.lines.get(i).zip(self.outcomes.get(i))?;
+        let ran: Vec<&TrialOutcome> = outcomes.iter().flatten().flatten().collect();
+        let failed = outcomes
+            .iter()
+            .filter(|o| matches!(o, Some(Err(_))))
+            .count();
+        Some(LineResult {
+            failed: failed as u64,
+            ..line_result(line, &ran)
+        })
+    }
+
+    /// The trials that could not be set up or measured, each with its
+    /// line, seed and reason.
+    pub fn errors(&self) -> Vec<String> {
+        let lines = self.config.lines.iter().zip(&self.outcomes);
+        lines
+            .flat_map(|(&line, outcomes)| {
+                outcomes.iter().enumerate().filter_map(move |(trial, o)| {
+                    let Some(Err(e)) = o else { return None };
+                    let seed = self.config.seed + trial as u64;
+                    Some(format!("{line}, seed {seed}: {e}"))
+                })
+            })
+            .collect()
     }
 }
 

@@ -175,74 +175,232 @@ pub fn run_simulation(
 /// Like [`run_simulation`], with `linearizability_steps` as the search
 /// budget per key instead of [`LINEARIZABILITY_STEPS`].
 pub fn run_simulation_with_budget(
-    mut sim: Simulation,
+    sim: Simulation,
     duration: Time,
     linearizability_steps: u64,
     mut on_progress: impl FnMut(&mut Simulation),
 ) -> (Simulation, RunReport) {
-    let mut t = sim.now();
-    let mut availability = Availability::default();
-    while t < duration {
-        let second = (t + SECONDS).min(duration);
-        // Running to each sample time changes nothing: events run at their
-        // own times whatever the steps (the trace hash is the same).
-        while t < second {
-            t = (t + SAMPLE_EVERY).min(second);
-            sim.run_until(t);
-            availability.sample(&sim);
-        }
-        on_progress(&mut sim);
-    }
-    let hash_at_duration = sim.trace_hash();
-    let liveness = liveness_phase(&mut sim);
-    // The mirrors are audited every so often during the run; once more at
-    // its end, so that no misreported log change goes unseen.
-    sim.audit_logs();
-    on_progress(&mut sim);
-    let report = report(
-        &sim,
-        hash_at_duration,
-        liveness,
-        availability,
-        linearizability_steps,
-    );
-    (sim, report)
-}
-
-fn liveness_phase(sim: &mut Simulation) -> Liveness {
-    sim.heal_everything();
-    let healed_at = sim.now();
-    let leader_after = run_until_true(sim, LEADER_BOUND, |s| s.stable_leader().is_some());
-    let caught_up_after = leader_after.and_then(|_| {
-        run_until_true(sim, CATCH_UP_BOUND, |s| {
-            s.acknowledged_writes_missing().is_empty()
-        })
-        .map(|_| sim.now() - healed_at)
-    });
-    Liveness {
-        leader_after,
-        caught_up_after,
-        missing: sim.acknowledged_writes_missing(),
-    }
-}
-
-/// Steps until `done` holds (checked every simulated 10 ms) or `bound`
-/// passes; returns how long it took.
-fn run_until_true(
-    sim: &mut Simulation,
-    bound: Time,
-    done: impl Fn(&Simulation) -> bool,
-) -> Option<Time> {
-    let start = sim.now();
-    let step = 10 * crate::raft::MILLIS;
+    let mut run = CheckedRun::new(sim, duration, linearizability_steps);
     loop {
-        if done(sim) {
-            return Some(sim.now() - start);
+        match run.tick() {
+            Tick::Sampled => {}
+            Tick::Second => on_progress(&mut run.sim),
+            Tick::Ended => break,
         }
-        if sim.now() >= start + bound {
-            return None;
+    }
+    run.finish(on_progress)
+}
+
+/// One whole checked run, a few simulated milliseconds at a time: what
+/// [`run_simulation_with_budget`] does in one call, for a caller that must
+/// stop often (the page's Web Worker, `view::worker_jobs`). The same steps
+/// in the same order: its report is the same, to the trace hash.
+pub struct CheckedRun {
+    sim: Simulation,
+    duration: Time,
+    linearizability_steps: u64,
+    availability: Availability,
+    phase: Phase,
+}
+
+/// Where a [`CheckedRun`] is.
+enum Phase {
+    /// The fault phase, sampled up to `t`, the current second ending at
+    /// `second`.
+    Faults { t: Time, second: Time },
+    /// Healed at `healed_at`: waiting for a stable leader, since `start`.
+    Leader {
+        hash_at_duration: u64,
+        healed_at: Time,
+        start: Time,
+    },
+    /// A stable leader came `leader_after` after healing: waiting, since
+    /// `start`, for every acknowledged write to reach every server.
+    CatchUp {
+        hash_at_duration: u64,
+        healed_at: Time,
+        leader_after: Time,
+        start: Time,
+    },
+    /// The liveness phase is over.
+    Ended {
+        hash_at_duration: u64,
+        liveness: Liveness,
+    },
+}
+
+/// What one [`CheckedRun::tick`] did.
+enum Tick {
+    /// A sample of the fault phase, the heal, or 10 ms of the liveness
+    /// phase.
+    Sampled,
+    /// The sample that ends a simulated second of the fault phase.
+    Second,
+    /// Nothing: the liveness phase is over.
+    Ended,
+}
+
+impl CheckedRun {
+    /// `sim` (a configuration's, or a scenario's with its actions
+    /// scheduled), to run for `duration` with faults, then to heal.
+    pub fn new(sim: Simulation, duration: Time, linearizability_steps: u64) -> CheckedRun {
+        let t = sim.now();
+        CheckedRun {
+            phase: Phase::Faults {
+                t,
+                second: (t + SECONDS).min(duration),
+            },
+            sim,
+            duration,
+            linearizability_steps,
+            availability: Availability::default(),
         }
-        sim.run_until(sim.now() + step);
+    }
+
+    /// The simulation so far.
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// Whether the liveness phase is over: [`CheckedRun::finish`] is next.
+    pub fn ended(&self) -> bool {
+        matches!(self.phase, Phase::Ended { .. })
+    }
+
+    /// Runs until at least `max_events` more events ran or the liveness
+    /// phase is over; whether it is.
+    pub fn step(&mut self, max_events: u64) -> bool {
+        let start = self.sim.events();
+        while self.sim.events() - start < max_events {
+            if let Tick::Ended = self.tick() {
+                return true;
+            }
+        }
+        self.ended()
+    }
+
+    /// One sample of the fault phase (running to each sample time changes
+    /// nothing: events run at their own times whatever the steps, and the
+    /// trace hash is the same), or 10 ms of the liveness phase.
+    fn tick(&mut self) -> Tick {
+        let sim = &mut self.sim;
+        let step = 10 * crate::raft::MILLIS;
+        self.phase = match std::mem::replace(&mut self.phase, Phase::Faults { t: 0, second: 0 }) {
+            Phase::Faults { t, second } if t < self.duration => {
+                let t = (t + SAMPLE_EVERY).min(second);
+                sim.run_until(t);
+                self.availability.sample(sim);
+                if t < second {
+                    self.phase = Phase::Faults { t, second };
+                    return Tick::Sampled;
+                }
+                let second = (t + SECONDS).min(self.duration);
+                self.phase = Phase::Faults { t, second };
+                return Tick::Second;
+            }
+            Phase::Faults { .. } => {
+                let hash_at_duration = sim.trace_hash();
+                sim.heal_everything();
+                let now = sim.now();
+                Phase::Leader {
+                    hash_at_duration,
+                    healed_at: now,
+                    start: now,
+                }
+            }
+            Phase::Leader {
+                hash_at_duration,
+                healed_at,
+                start,
+            } => {
+                if sim.stable_leader().is_some() {
+                    Phase::CatchUp {
+                        hash_at_duration,
+                        healed_at,
+                        leader_after: sim.now() - start,
+                        start: sim.now(),
+                    }
+                } else if sim.now() >= start + LEADER_BOUND {
+                    Phase::Ended {
+                        hash_at_duration,
+                        liveness: Liveness {
+                            leader_after: None,
+                            caught_up_after: None,
+                            missing: sim.acknowledged_writes_missing(),
+                        },
+                    }
+                } else {
+                    sim.run_until(sim.now() + step);
+                    Phase::Leader {
+                        hash_at_duration,
+                        healed_at,
+                        start,
+                    }
+                }
+            }
+            Phase::CatchUp {
+                hash_at_duration,
+                healed_at,
+                leader_after,
+                start,
+            } => {
+                let missing = sim.acknowledged_writes_missing();
+                let caught_up = missing.is_empty();
+                if caught_up || sim.now() >= start + CATCH_UP_BOUND {
+                    Phase::Ended {
+                        hash_at_duration,
+                        liveness: Liveness {
+                            leader_after: Some(leader_after),
+                            caught_up_after: caught_up.then(|| sim.now() - healed_at),
+                            missing,
+                        },
+                    }
+                } else {
+                    sim.run_until(sim.now() + step);
+                    Phase::CatchUp {
+                        hash_at_duration,
+                        healed_at,
+                        leader_after,
+                        start,
+                    }
+                }
+            }
+            ended @ Phase::Ended { .. } => {
+                self.phase = ended;
+                return Tick::Ended;
+            }
+        };
+        Tick::Sampled
+    }
+
+    /// Runs what is left, then audits the logs once more and checks the
+    /// client history: the finished simulation and its report.
+    /// `on_progress` is called once, before the report.
+    pub fn finish(
+        mut self,
+        mut on_progress: impl FnMut(&mut Simulation),
+    ) -> (Simulation, RunReport) {
+        while !self.step(u64::MAX) {}
+        let Phase::Ended {
+            hash_at_duration,
+            liveness,
+        } = self.phase
+        else {
+            unreachable!("step ran to the end");
+        };
+        let mut sim = self.sim;
+        // The mirrors are audited every so often during the run; once more at
+        // its end, so that no misreported log change goes unseen.
+        sim.audit_logs();
+        on_progress(&mut sim);
+        let report = report(
+            &sim,
+            hash_at_duration,
+            liveness,
+            self.availability,
+            self.linearizability_steps,
+        );
+        (sim, report)
     }
 }
 

@@ -221,15 +221,6 @@ impl Component for App {
                 self.keep_animating();
                 return true;
             }
-            Msg::Studio(msg) => {
-                self.studio_said(msg, ctx.link());
-                self.drive_worker(ctx);
-                self.sync_address();
-                self.keep_animating();
-                self.host
-                    .deliver(&mut self.session.0.borrow_mut(), ctx.link());
-                return true;
-            }
             // The player's keys do nothing while the experiments show.
             Msg::Do(Input::Key(_) | Input::Arrow { .. }) if experiments_showing => return false,
             msg => msg,
@@ -268,7 +259,11 @@ impl Component for App {
                 reply,
                 now_ms: perf::now_ms(),
             })),
-            Msg::ShowExperiments | Msg::Studio(_) => None, // handled above
+            Msg::Studio(msg) => {
+                self.studio_said(msg, ctx.link());
+                None
+            }
+            Msg::ShowExperiments => None, // handled above
         };
         if let Some(input) = input {
             let needs_studio =
@@ -404,16 +399,21 @@ impl App {
         }
     }
 
-    /// Back to the player.
+    /// Back to the player: the studio's view hides, and the player starts
+    /// at the page's top, not where the view was scrolled to.
     fn show_player(&mut self) {
         self.page = PageView::Player;
         set_view_address(PageView::Player);
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if let Some(root) = window
+            .document()
             .and_then(|d| d.get_element_by_id(studio_client::STUDIO_ROOT))
         {
             let _ = root.set_attribute("hidden", "");
         }
+        window.scroll_to_with_x_and_y(0.0, 0.0);
     }
 
     fn studio_said(&mut self, msg: StudioMsg, link: &Scope<App>) {

@@ -6,7 +6,7 @@
 //! It runs in the studio, the page's second module (`ui::studio`), in the
 //! `#studio` element: a trial chosen is handed to the player as a link.
 
-use super::studio_client::{call, call2, window_member, MAIN_API, STUDIO_ROOT};
+use super::studio_client::{call, MAIN_API};
 use super::worker::WorkerHandle;
 use crate::sim::decimal::fixed;
 use crate::view::availability_chart::{self, BarChart, Group, Measure};
@@ -444,7 +444,9 @@ impl Component for ExperimentsRoot {
     fn update(&mut self, ctx: &Context<Self>, msg: ExpMsg) -> bool {
         let m = &mut self.model;
         match msg {
-            ExpMsg::Back => hand_to_player(|api| call(api, "showPlayer", "")),
+            ExpMsg::Back => {
+                call(MAIN_API, "showPlayer", &[]);
+            }
             ExpMsg::Start(setting) => {
                 let (run, config) = m.start(setting, super::perf::now_ms());
                 let job = Box::new(WorkerJob::ElectionDowntime { config });
@@ -567,31 +569,14 @@ fn after_a_frame(then: impl FnOnce() + 'static) {
     let _ = window.request_animation_frame(frame.unchecked_ref());
 }
 
-/// Hands a trial to the player, as a link's fragment.
+/// Hands a trial to the player, as a link's fragment (the page hides this
+/// view and shows the player).
 fn open(trial: Result<crate::sim::Scenario, String>) {
     let (fragment, error) = match trial {
         Ok(scenario) => (crate::view::permalink::encode(&scenario), String::new()),
         Err(e) => (String::new(), e),
     };
-    hand_to_player(|api| call2(api, "open", &fragment, &error));
-}
-
-/// Hides the view and lets the page's player show, then tells the page.
-fn hand_to_player(tell: impl FnOnce(&wasm_bindgen::JsValue)) {
-    let root = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(STUDIO_ROOT));
-    if let Some(root) = root {
-        let _ = root.set_attribute("hidden", "");
-    }
-    // The player starts at the page's top, not where the view was scrolled
-    // to (the comparison is below Figure 16).
-    if let Some(window) = web_sys::window() {
-        window.scroll_to_with_x_and_y(0.0, 0.0);
-    }
-    if let Some(api) = window_member(MAIN_API) {
-        tell(&api);
-    }
+    call(MAIN_API, "open", &[fragment.into(), error.into()]);
 }
 
 /// Phone-sized: the graphs use the narrow frame.

@@ -12,7 +12,7 @@
 
 use super::app::{App, Msg};
 use super::perf;
-use super::studio_client::{studio_function, JSON_ERROR};
+use super::studio_client::{ask, call, STUDIO_API};
 use crate::view::host_api::{HostCommand, HostEvent};
 use crate::view::host_wire::{HostCommandWire, HostEventWire};
 use crate::view::session::Session;
@@ -107,12 +107,9 @@ impl HostSide {
         let (Some(l), true) = (&self.listener, self.studio_ready) else {
             return;
         };
-        let Some((api, envelope)) = studio_function("hostEnvelope") else {
-            return;
-        };
         for text in std::mem::take(&mut self.unposted) {
-            match envelope.call1(&api, &text.into()) {
-                Ok(value) if value.is_object() => {
+            match call(STUDIO_API, "hostEnvelope", &[text.into()]) {
+                Some(value) if value.is_object() => {
                     let _ = l.parent.post_message(&value, &l.target);
                 }
                 _ => warn("the studio could not write an event for the host"),
@@ -224,17 +221,11 @@ fn receive(
 /// reasonable size, every field named in an error); `None`, with a console
 /// warning saying why, if it cannot be obeyed.
 fn read(data: JsValue) -> Option<HostCommand> {
-    let (api, read) = studio_function("hostCommand")?;
-    let answer = read
-        .call1(&api, &data)
+    ask("hostCommand", &data)
+        .and_then(|text| decode::<HostCommandWire>(&text))
+        .and_then(HostCommandWire::into_command)
+        .map_err(|reason| warn(&reason))
         .ok()
-        .and_then(|a| a.as_string())
-        .unwrap_or_else(|| format!("{JSON_ERROR}the studio did not answer"));
-    let command = match answer.strip_prefix(JSON_ERROR) {
-        Some(reason) => Err(reason.to_string()),
-        None => decode::<HostCommandWire>(&answer).and_then(HostCommandWire::into_command),
-    };
-    command.map_err(|reason| warn(&reason)).ok()
 }
 
 fn warn(reason: &str) {

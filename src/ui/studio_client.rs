@@ -116,13 +116,8 @@ pub fn load() -> Result<(), String> {
         .set_attribute("src", START_SCRIPT)
         .map_err(|_| "cannot set the script's address")?;
     let on_error = Closure::once_into_js(|| {
-        if let Some(api) = window_member(MAIN_API) {
-            call(
-                &api,
-                "studioFailed",
-                &format!("{START_SCRIPT} could not be fetched"),
-            );
-        }
+        let why = format!("{START_SCRIPT} could not be fetched");
+        call(MAIN_API, "studioFailed", &[why.into()]);
     });
     if let Some(element) = script.dyn_ref::<web_sys::HtmlElement>() {
         element.set_onerror(Some(on_error.unchecked_ref()));
@@ -135,9 +130,8 @@ pub fn load() -> Result<(), String> {
 
 /// Calls the studio's function `name` (it must be `Ready`).
 pub fn studio_call(name: &str) {
-    match window_member(STUDIO_API) {
-        Some(api) => call(&api, name, ""),
-        None => web_sys::console::error_1(&"the studio is not loaded".into()),
+    if call(STUDIO_API, name, &[]).is_none() {
+        web_sys::console::error_1(&"the studio is not loaded".into());
     }
 }
 
@@ -145,30 +139,14 @@ pub fn studio_call(name: &str) {
 /// holds an input that needs it back until the studio is there).
 pub struct StudioJson;
 
-impl StudioJson {
-    fn ask(&self, name: &str, argument: &str) -> Result<String, String> {
-        let api = window_member(STUDIO_API).ok_or("the page's studio is not loaded")?;
-        let answer = js_sys::Reflect::get(&api, &name.into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .and_then(|f| f.call1(&api, &argument.into()).ok())
-            .and_then(|a| a.as_string())
-            .ok_or("the page's studio did not answer")?;
-        match answer.strip_prefix(JSON_ERROR) {
-            Some(error) => Err(error.to_string()),
-            None => Ok(answer),
-        }
-    }
-}
-
 impl JsonCodec for StudioJson {
     fn read(&self, text: &str) -> Result<Scenario, String> {
-        let fragment = self.ask("scenarioFromJson", text)?;
+        let fragment = ask("scenarioFromJson", &text.into())?;
         permalink::decode(&fragment)?.ok_or_else(|| "the studio sent no scenario".into())
     }
 
     fn write(&self, scenario: &Scenario) -> Result<String, String> {
-        self.ask("scenarioToJson", &permalink::encode(scenario))
+        ask("scenarioToJson", &permalink::encode(scenario).into())
     }
 }
 
@@ -192,18 +170,10 @@ impl StudioJob {
                 });
             reply_to.emit(reply);
         });
-        let function = window_member(STUDIO_API).and_then(|api| {
-            let f = js_sys::Reflect::get(&api, &"startJob".into()).ok()?;
-            Some((api, f.dyn_into::<js_sys::Function>().ok()?))
-        });
-        let id = match function {
-            Some((api, f)) => f
-                .call2(&api, &text.into(), on_reply_text.as_ref())
-                .ok()
-                .and_then(|id| id.as_f64())
-                .map(|id| id as u32),
-            None => None,
-        };
+        let args = [text.into(), on_reply_text.as_ref().clone()];
+        let id = call(STUDIO_API, "startJob", &args)
+            .and_then(|id| id.as_f64())
+            .map(|id| id as u32);
         if id.is_none() {
             on_reply.emit(WorkerReply::Failed {
                 message: "the studio did not take the job".into(),
@@ -218,49 +188,42 @@ impl StudioJob {
 
 impl Drop for StudioJob {
     fn drop(&mut self) {
-        if let (Some(id), Some(api)) = (self.id, window_member(STUDIO_API)) {
-            let stop = js_sys::Reflect::get(&api, &"stopJob".into())
-                .ok()
-                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-            if let Some(stop) = stop {
-                let _ = stop.call1(&api, &id.into());
-            }
+        if let Some(id) = self.id {
+            call(STUDIO_API, "stopJob", &[id.into()]);
         }
     }
 }
 
-/// The studio's function `name`, with the object to call it on, if the
-/// studio is there.
-pub(super) fn studio_function(name: &str) -> Option<(JsValue, js_sys::Function)> {
-    let api = window_member(STUDIO_API)?;
-    let function = js_sys::Reflect::get(&api, &name.into()).ok()?;
-    Some((api, function.dyn_into().ok()?))
-}
-
-/// The object `name` on `window`, if there is one.
-pub(super) fn window_member(name: &str) -> Option<JsValue> {
+/// Calls `window[object][name](...args)`, if there is such a function;
+/// its result, or `None` if there is none or it threw.
+pub(super) fn call(object: &str, name: &str, args: &[JsValue]) -> Option<JsValue> {
     let window = web_sys::window()?;
-    js_sys::Reflect::get(&window, &name.into())
+    let api = js_sys::Reflect::get(&window, &object.into())
         .ok()
-        .filter(|v| v.is_object())
+        .filter(|v| v.is_object())?;
+    let function: js_sys::Function = js_sys::Reflect::get(&api, &name.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let args: js_sys::Array = args.iter().collect();
+    function.apply(&api, &args).ok()
 }
 
-/// Calls `api.name(argument)`, if `api` has such a function.
-pub(super) fn call(api: &JsValue, name: &str, argument: &str) {
-    let function = js_sys::Reflect::get(api, &name.into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let Some(function) = function {
-        let _ = function.call1(api, &argument.into());
+/// Asks the studio's function `name`, which answers a string, or
+/// [`JSON_ERROR`] and what is wrong.
+pub(super) fn ask(name: &str, argument: &JsValue) -> Result<String, String> {
+    let answer = call(STUDIO_API, name, std::slice::from_ref(argument))
+        .ok_or("the page's studio is not loaded")?
+        .as_string()
+        .ok_or("the page's studio did not answer")?;
+    match answer.strip_prefix(JSON_ERROR) {
+        Some(error) => Err(error.to_string()),
+        None => Ok(answer),
     }
 }
 
-/// Calls `api.name(first, second)`, if `api` has such a function.
-pub(super) fn call2(api: &JsValue, name: &str, first: &str, second: &str) {
-    let function = js_sys::Reflect::get(api, &name.into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let Some(function) = function {
-        let _ = function.call2(api, &first.into(), &second.into());
-    }
+/// What the studio answers for `result`: the value, or [`JSON_ERROR`] and
+/// what is wrong (read back by [`ask`]).
+pub(super) fn answer(result: Result<String, String>) -> String {
+    result.unwrap_or_else(|e| format!("{JSON_ERROR}{e}"))
 }

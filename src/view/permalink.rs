@@ -18,11 +18,10 @@ pub fn encode(scenario: &Scenario) -> String {
 /// With several keys, the newest format wins: `r=`, then `z=`, then `s=`.
 pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
     let fragment = fragment.trim_start_matches('#');
-    let value = |key: &str| fragment.split('&').find_map(|part| part.strip_prefix(key));
-    if let Some(data) = value("r=").or_else(|| value("z=")) {
+    if let Some(data) = binary_value(fragment) {
         return decode_binary(data).map(Some);
     }
-    let Some(data) = value("s=") else {
+    let Some(data) = value(fragment, "s=") else {
         return Ok(None);
     };
     let bytes = unbase64url(data).ok_or(NOT_BASE64)?;
@@ -31,6 +30,23 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
     super::scenario_json::read(&text)
         .map(Some)
         .map_err(|e| format!("the link's scenario cannot be used: {e}"))
+}
+
+/// Whether [`decode`] reads `fragment` as JSON: an `s=` link with no newer
+/// key beside it.
+pub fn is_json_link(fragment: &str) -> bool {
+    let fragment = fragment.trim_start_matches('#');
+    binary_value(fragment).is_none() && value(fragment, "s=").is_some()
+}
+
+/// The value of `key` (with its `=`) in `fragment`.
+fn value<'a>(fragment: &'a str, key: &str) -> Option<&'a str> {
+    fragment.split('&').find_map(|part| part.strip_prefix(key))
+}
+
+/// The binary form's value, the newest first: `r=`, then `z=`.
+fn binary_value(fragment: &str) -> Option<&str> {
+    value(fragment, "r=").or_else(|| value(fragment, "z="))
 }
 
 /// Damaged bytes and a scenario that does not validate get different

@@ -85,17 +85,12 @@ fn fallback_write(_: &Scenario) -> Result<String, String> {
 }
 
 /// Whether `text` (pasted, loaded from a file, or a link) is read as JSON:
-/// JSON itself, or an `#s=` link, the oldest form, which is base64url JSON.
-/// Newer links (`r=`, `z=`) win over `s=` in one fragment, as
-/// `view::permalink::decode` reads them.
+/// JSON itself, or an `#s=` link, the oldest form, which is base64url JSON
+/// (`view::permalink::is_json_link`).
 pub fn is_json(text: &str) -> bool {
     let text = text.trim();
-    if text.starts_with('{') {
-        return true;
-    }
     let fragment = text.split_once('#').map_or(text, |(_, f)| f);
-    let has = |key: &str| fragment.split('&').any(|part| part.starts_with(key));
-    has("s=") && !has("r=") && !has("z=")
+    text.starts_with('{') || super::permalink::is_json_link(fragment)
 }
 
 #[cfg(test)]

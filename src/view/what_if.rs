@@ -116,17 +116,12 @@ impl WhatIf {
 
     /// Starts a search of `settings` with the chosen switch.
     pub fn find(&mut self, settings: Scenario, now_ms: f64) {
-        self.explored = None;
-        self.search = Search::Running {
-            started_ms: now_ms,
-            now_ms,
-            progress: None,
-        };
-        self.command = Some(WorkerCommand::Start(Box::new(WorkerJob::FindFailure {
+        let job = WorkerJob::FindFailure {
             settings,
             switch: self.chosen.name().to_string(),
             max_seeds: MAX_SEEDS,
-        })));
+        };
+        self.start(job, now_ms);
     }
 
     /// Explores every interleaving with the chosen switch, with the bounds
@@ -136,16 +131,23 @@ impl WhatIf {
         let ExplorePlan::Shows { bounds, .. } = plan(self.chosen) else {
             return;
         };
+        let job = WorkerJob::Explore {
+            bounds,
+            unsafe_switches: vec![self.chosen.name().to_string()],
+        };
+        self.start(job, now_ms);
+    }
+
+    /// Runs `job` from `now_ms`: the last figures go, the page starts a
+    /// worker.
+    fn start(&mut self, job: WorkerJob, now_ms: f64) {
         self.explored = None;
         self.search = Search::Running {
             started_ms: now_ms,
             now_ms,
             progress: None,
         };
-        self.command = Some(WorkerCommand::Start(Box::new(WorkerJob::Explore {
-            bounds,
-            unsafe_switches: vec![self.chosen.name().to_string()],
-        })));
+        self.command = Some(WorkerCommand::Start(Box::new(job)));
     }
 
     /// What the explorer can do for the chosen switch, in a sentence, and

@@ -413,3 +413,14 @@ class SeleniumPage extends SeleniumScope {
     writeFileSync(path, Buffer.from(png, 'base64'));
   }
 }
+
+/** Records every Content-Security-Policy violation in window.cspViolations
+ *  (the page's errors and requests the driver records itself). */
+export async function watchCsp(page) {
+  await page.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+}

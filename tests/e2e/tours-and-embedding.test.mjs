@@ -7,21 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { browsers, button, labelled, withPage } from './browsers.mjs';
+import { browsers, button, labelled, watchCsp, withPage } from './browsers.mjs';
 
 const DIST = process.env.DIST || 'dist';
 const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
-
-/** Records every Content-Security-Policy violation in window.cspViolations
- *  (the page's errors and requests the driver records itself). */
-async function watchCsp(page) {
-  await page.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-}
 
 const stepLabel = (page) => page.text('.tour-step');
 

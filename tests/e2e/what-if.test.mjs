@@ -8,19 +8,10 @@
 // scripts/build-web.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browsers, button, labelled, withPage } from './browsers.mjs';
+import { browsers, button, labelled, watchCsp, withPage } from './browsers.mjs';
 
 const DIST = process.env.DIST || 'dist';
 const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
-
-async function watchCsp(page) {
-  await page.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => {
-      window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-}
 
 async function openPanel(page, url, on) {
   await page.goto(url + '/?paused=1');

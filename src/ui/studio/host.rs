@@ -5,7 +5,7 @@
 //! data of a reasonable size, then serde-wasm-bindgen, whose errors name
 //! the field at fault.
 
-use crate::ui::studio_client::JSON_ERROR;
+use crate::ui::studio_client::answer;
 use crate::view::host_api::{HostCommand, HostEvent};
 use crate::view::host_wire::{HostCommandWire, HostEventWire};
 use crate::view::studio_wire::{decode, encode};
@@ -22,10 +22,7 @@ const MAX_VALUES: u32 = 100_000;
 pub fn command(data: JsValue) -> String {
     let checked = plain_data(&data, 0, &mut Budget::default())
         .and_then(|()| crate::json::from_value::<HostCommand>(data));
-    match checked {
-        Ok(command) => encode(&HostCommandWire::of(command)),
-        Err(reason) => format!("{JSON_ERROR}{reason}"),
-    }
+    answer(checked.map(|command| encode(&HostCommandWire::of(command))))
 }
 
 /// The object to post for the page's event `text` (`HostEventWire`,

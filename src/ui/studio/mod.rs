@@ -9,7 +9,7 @@ mod host;
 mod jobs;
 
 use super::experiments::ExperimentsRoot;
-use super::studio_client::{call, window_member, JSON_ERROR, MAIN_API, STUDIO_API, STUDIO_ROOT};
+use super::studio_client::{answer, call, MAIN_API, STUDIO_API, STUDIO_ROOT};
 use std::cell::Cell;
 use wasm_bindgen::closure::Closure;
 
@@ -41,29 +41,27 @@ pub fn start() {
     let to_json = Closure::<dyn Fn(String) -> String>::new(scenario_to_json);
     let _ = js_sys::Reflect::set(&api, &"scenarioToJson".into(), &to_json.into_js_value());
     let _ = js_sys::Reflect::set(&window, &STUDIO_API.into(), &api);
-    match window_member(MAIN_API) {
-        Some(main) => call(&main, "studioReady", ""),
-        None => web_sys::console::error_1(&"the studio found no page to serve".into()),
+    if call(MAIN_API, "studioReady", &[]).is_none() {
+        web_sys::console::error_1(&"the studio found no page to serve".into());
     }
 }
 
 /// The page's JSON reader (`view::scenario_json`): the scenario in `text`
 /// as a link's fragment (`r=...`), or `!` and what is wrong with it.
 fn scenario_from_json(text: String) -> String {
-    match crate::sim::Scenario::from_json(&text) {
-        Ok(scenario) => crate::view::permalink::encode(&scenario),
-        Err(e) => format!("{JSON_ERROR}{e}"),
-    }
+    answer(crate::sim::Scenario::from_json(&text).map(|s| crate::view::permalink::encode(&s)))
 }
 
 /// The page's JSON writer: the scenario of the link `fragment` as JSON, or
 /// `!` and why there is none.
 fn scenario_to_json(fragment: String) -> String {
-    match crate::view::permalink::decode(&fragment) {
-        Ok(Some(scenario)) => scenario.to_json(),
-        Ok(None) => format!("{JSON_ERROR}no scenario in the link"),
-        Err(e) => format!("{JSON_ERROR}{e}"),
-    }
+    answer(
+        crate::view::permalink::decode(&fragment).and_then(|scenario| {
+            scenario
+                .map(|s| s.to_json())
+                .ok_or_else(|| "no scenario in the link".to_string())
+        }),
+    )
 }
 
 /// Shows the Experiments view in `#studio`, mounting it the first time;

@@ -3,18 +3,18 @@
 
 use super::app::Msg;
 use super::part::{on_click, PartProps};
-use crate::raft::{NodeId, Payload, ReadPath, Role, MILLIS};
+use crate::raft::{NodeId, Payload, ReadPath, MILLIS};
 use crate::sim::config::RaftOptions;
-use crate::sim::decimal::{fixed, seconds};
+use crate::sim::decimal::fixed;
 use crate::sim::invariants::tally;
 use crate::sim::membership::Replacement;
 use crate::sim::Action;
-use crate::view::disk_state::DiskState;
+use crate::view::details::{self, MessageDetails, NodeDetails, Offer, Row};
 use crate::view::drift_bound;
 use crate::view::keys::{KeyCommand, BINDINGS};
-use crate::view::membership::{self, Standing};
+use crate::view::membership;
 use crate::view::network_edits::NetworkEdit;
-use crate::view::playground::{Playground, Selection};
+use crate::view::playground::Selection;
 use crate::view::requests;
 use crate::view::session::{Input, Session};
 use crate::view::snapshot_threshold;
@@ -24,8 +24,13 @@ use yew::prelude::*;
 pub(super) fn selection(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     match p.selection {
-        Selection::Node(id) => node_details(p, id, link),
-        Selection::Message(id) => message_details(p, id, link),
+        Selection::Node(id) => details::node(p, id).map_or(html! {}, |d| node_details(id, d, link)),
+        Selection::Message(id) => match details::message(p, id) {
+            Some(d) => message_details(id, d, link),
+            None => {
+                html! { <div class="panel details"><p>{ "That message has arrived or died." }</p></div> }
+            }
+        },
         Selection::None => html! {
             <div class="panel details"><h2>{ "Details" }</h2>
                 <p class="hint">{ "Click a node or a message (or Tab to it and press Enter) to see it and act on it." }</p>
@@ -34,127 +39,53 @@ pub(super) fn selection(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-fn node_details(p: &Playground, id: NodeId, link: &Callback<Msg>) -> Html {
-    let Some(server) = p.sim.server(id) else {
-        return html! {};
-    };
-    let node = &server.node;
-    let role = crate::sim::NodeStatus::of(server).as_str();
-    let standing = membership::standing(&p.sim, id);
-    let act = |action: Action| on_click(link, Input::Act(action));
-    let request = crate::raft::Op::Write {
-        key: "msg".into(),
-        value: format!("to n{id}"),
-    };
+fn node_details(id: NodeId, d: NodeDetails, link: &Callback<Msg>) -> Html {
     html! {
         <div class="panel details" aria-label={format!("Node {id} details")}>
             <h2>{ format!("Node {id}") }</h2>
-            <dl>
-                <dt>{ "role" }</dt><dd>{ role }</dd>
-                <dt>{ "member" }</dt><dd class={format!("standing-{}", standing.as_str())}>{ standing.as_str() }</dd>
-                <dt>{ "its configuration" }</dt><dd>{ configuration_text(node) }</dd>
-                <dt>{ "term" }</dt><dd>{ node.current_term() }</dd>
-                <dt>{ "votedFor" }</dt><dd>{ node.voted_for().map_or("none".into(), |v| format!("n{v}")) }</dd>
-                <dt>{ "commitIndex" }</dt><dd>{ node.commit_index() }</dd>
-                <dt>{ "lastApplied" }</dt><dd>{ node.last_applied() }</dd>
-                <dt>{ "last log index" }</dt><dd>{ node.log().last_index() }</dd>
-                <dt>{ "leader hint" }</dt><dd>{ node.leader_hint().map_or("unknown".into(), |l| format!("n{l}")) }</dd>
-                if let Some(target) = node.transfer_target() {
-                    <><dt>{ "transferring to" }</dt><dd>{ format!("n{target}") }</dd></>
-                }
-                <dt>{ "restarts" }</dt><dd>{ server.incarnation }</dd>
-                <dt>{ "clock" }</dt><dd>{ clock_text(p.sim.clocks().of(id).ppm()) }</dd>
-                if let Some(until) = node.lease_until(p.sim.node_time(id)) {
-                    <><dt>{ "lease" }</dt><dd>{ format!("for {} ms more", (until - p.sim.node_time(id)) / MILLIS) }</dd></>
-                }
-                { for DiskState::of(server).rows().into_iter().map(|(term, text)| html! {
-                    <><dt>{ term }</dt><dd>{ text }</dd></>
-                }) }
-            </dl>
-            if node.role() == Role::Leader {
+            { rows(d.rows) }
+            if let Some(progress) = d.progress {
                 <table class="progress" aria-label="nextIndex and matchIndex per follower">
                     <tr><th>{ "peer" }</th><th>{ "nextIndex" }</th><th>{ "matchIndex" }</th></tr>
-                    { for node.progress().iter().map(|(peer, pr)| html! {
-                        <tr><td>{ format!("n{peer}") }</td><td>{ pr.next_index }</td><td>{ pr.match_index }</td></tr>
+                    { for progress.into_iter().map(|(peer, next, matched)| html! {
+                        <tr><td>{ format!("n{peer}") }</td><td>{ next }</td><td>{ matched }</td></tr>
                     }) }
                 </table>
             }
-            <div class="actions">
-                if server.up {
-                    <button onclick={act(Action::Stop(id))}>{ "Stop" }</button>
-                } else {
-                    <button onclick={act(Action::Resume(id))}>{ "Resume" }</button>
-                }
-                <button onclick={act(Action::Restart(id))}>{ "Restart" }</button>
-                <button onclick={act(Action::ForceTimeout(id))}>{ "Time out" }</button>
-                <button onclick={act(Action::ClientRequest { to: Some(id), op: request })}>{ "Send request here" }</button>
-                <button onclick={act(Action::Partition(vec![vec![id]]))}>{ "Isolate" }</button>
-                if p.sim.clocks().of(id).ppm() == 0 {
-                    <button title="Thesis §6.4.1: a lease is safe only while clocks drift within the bound"
-                        onclick={act(Action::SetClockRate { node: id, ppm: 300_000 })}>{ "Clock 30% fast" }</button>
-                    <button onclick={act(Action::SetClockRate { node: id, ppm: -300_000 })}>{ "Clock 30% slow" }</button>
-                } else {
-                    <button onclick={act(Action::SetClockRate { node: id, ppm: 0 })}>{ "Exact clock" }</button>
-                }
-                if node.role() != Role::Leader {
-                    <button aria-keyshortcuts="L" title="Thesis §3.10: the leader catches this node up and tells it to time out now"
-                        onclick={act(Action::TransferLeadership(id))}>{ "Transfer leadership here" }</button>
-                }
-                if standing != Standing::Removed {
-                    <button title="Thesis §4.2.2: the leader appends a configuration without this server; a leader removing itself steps down once it commits"
-                        onclick={act(Action::RemoveServer(id))}>{ "Remove" }</button>
-                }
-            </div>
+            { offers("actions", d.offers, link) }
         </div>
     }
 }
 
-/// The configuration a server uses (thesis §4.1: the latest in its log,
-/// committed or not), and the index of its entry.
-fn configuration_text(node: &crate::raft::RaftNode) -> String {
-    match node.membership_index() {
-        0 if node.membership().voters.is_empty() => "none yet".into(),
-        0 => format!("{} (from the start)", node.membership()),
-        index => format!("{} (entry {index})", node.membership()),
-    }
-}
-
-/// A clock's rate as the node panel shows it.
-fn clock_text(ppm: i64) -> String {
-    match ppm {
-        0 => "exact".into(),
-        ppm => format!(
-            "{}{}% off real time",
-            if ppm > 0 { "+" } else { "−" },
-            fixed(ppm.unsigned_abs() as f64 / 10_000.0, 1)
-        ),
-    }
-}
-
-fn message_details(p: &Playground, id: u64, link: &Callback<Msg>) -> Html {
-    let Some(m) = p.sim.network().get(id) else {
-        return html! { <div class="panel details"><p>{ "That message has arrived or died." }</p></div> };
-    };
-    let summary = crate::view::packet_text::describe(&m.packet);
-    // A snapshot chunk's tag, as drawn beside it: "snapshot 2/3".
-    let tag = p.scene.messages.iter().find(|v| v.id == id);
-    let tag = tag
-        .and_then(|v| v.tag.as_deref())
-        .map(|t| format!(" · {t}"));
+fn message_details(id: u64, d: MessageDetails, link: &Callback<Msg>) -> Html {
     html! {
         <div class="panel details" aria-label={format!("Message {id} details")}>
-            <h2>{ format!("{} #{id}{}", m.packet.kind(), tag.unwrap_or_default()) }</h2>
-            <dl>
-                <dt>{ "from" }</dt><dd>{ m.from.to_string() }</dd>
-                <dt>{ "to" }</dt><dd>{ m.to.to_string() }</dd>
-                <dt>{ "sent" }</dt><dd>{ format!("{} s", seconds(m.sent_at, 3)) }</dd>
-                <dt>{ "arrives" }</dt><dd>{ format!("{} s", seconds(m.deliver_at, 3)) }</dd>
-            </dl>
-            <p class="packet">{ summary }</p>
-            <div class="actions">
-                <button onclick={on_click(link, Input::Act(Action::DropMessage(id)))}>{ "Drop" }</button>
-            </div>
+            <h2>{ d.heading }</h2>
+            { rows(d.rows) }
+            <p class="packet">{ d.packet }</p>
+            { offers("actions", d.offers, link) }
         </div>
+    }
+}
+
+/// A details list, every row drawn by the same code.
+fn rows(rows: Vec<Row>) -> Html {
+    html! {
+        <dl>{ for rows.into_iter().map(|r| html! {
+            <><dt>{ r.term }</dt><dd class={r.class}>{ r.value }</dd></>
+        }) }</dl>
+    }
+}
+
+/// A row of buttons in a `div` of `class`.
+pub(super) fn offers(class: &'static str, offers: Vec<Offer>, link: &Callback<Msg>) -> Html {
+    html! { <div class={class}>{ for offers.into_iter().map(|o| offer(o, link)) }</div> }
+}
+
+/// One button: every button a panel offers is drawn by this code.
+pub(super) fn offer(o: Offer, link: &Callback<Msg>) -> Html {
+    html! {
+        <button title={o.title} aria-keyshortcuts={o.key} onclick={on_click(link, o.input)}>{ o.label }</button>
     }
 }
 

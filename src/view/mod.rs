@@ -6,6 +6,7 @@
 pub mod availability_chart;
 pub mod chart;
 pub mod comparison;
+pub mod details;
 pub mod disk_state;
 pub mod drift_bound;
 pub mod embed;

@@ -1,0 +1,144 @@
+use super::*;
+
+fn labels(offers: &[Offer]) -> Vec<&'static str> {
+    offers.iter().map(|o| o.label).collect()
+}
+
+fn value<'a>(rows: &'a [Row], term: &str) -> Option<&'a str> {
+    rows.iter()
+        .find(|r| r.term == term)
+        .map(|r| r.value.as_str())
+}
+
+/// A five-server cluster with a leader.
+fn led() -> (Playground, NodeId) {
+    let mut p = Playground::new(1, 5).unwrap();
+    p.skip(2_000);
+    let leader = p.sim.leader().expect("a leader after 2 s");
+    (p, leader)
+}
+
+#[test]
+fn a_leader_shows_figure_2_state_and_each_followers_progress() {
+    let (p, leader) = led();
+    let d = node(&p, leader).unwrap();
+    let term = p.sim.server(leader).unwrap().node.current_term();
+    assert_eq!(value(&d.rows, "role"), Some("leader"));
+    assert_eq!(value(&d.rows, "term"), Some(term.to_string().as_str()));
+    assert_eq!(
+        value(&d.rows, "votedFor"),
+        Some(format!("n{leader}").as_str())
+    );
+    assert_eq!(value(&d.rows, "clock"), Some("exact"));
+    let member = d.rows.iter().find(|r| r.term == "member").unwrap();
+    assert_eq!(member.class.as_deref(), Some("standing-voter"));
+    let progress = d.progress.expect("a leader shows nextIndex and matchIndex");
+    let peers: Vec<NodeId> = progress.iter().map(|&(peer, ..)| peer).collect();
+    assert_eq!(peers.len(), 4, "every follower: {peers:?}");
+    assert!(!peers.contains(&leader));
+    assert!(
+        value(&d.rows, "on disk").is_some(),
+        "the disk's rows follow"
+    );
+}
+
+#[test]
+fn a_leader_offers_no_transfer_to_itself_and_a_follower_does() {
+    let (p, leader) = led();
+    let d = node(&p, leader).unwrap();
+    assert_eq!(
+        labels(&d.offers),
+        [
+            "Stop",
+            "Restart",
+            "Time out",
+            "Send request here",
+            "Isolate",
+            "Clock 30% fast",
+            "Clock 30% slow",
+            "Remove"
+        ]
+    );
+    let follower = (1..=5).find(|&n| n != leader).unwrap();
+    let d = node(&p, follower).unwrap();
+    assert!(d.progress.is_none(), "only a leader tracks its followers");
+    let transfer = d
+        .offers
+        .iter()
+        .find(|o| o.label == "Transfer leadership here")
+        .unwrap();
+    assert_eq!(transfer.key, Some("L"));
+    assert!(matches!(transfer.input, Input::Act(Action::TransferLeadership(n)) if n == follower));
+    let request = d
+        .offers
+        .iter()
+        .find(|o| o.label == "Send request here")
+        .unwrap();
+    assert!(
+        matches!(&request.input, Input::Act(Action::ClientRequest { to: Some(n), .. }) if *n == follower),
+        "{:?}",
+        request.input
+    );
+}
+
+#[test]
+fn a_stopped_server_offers_resume_and_a_fast_clock_offers_exact() {
+    let (mut p, leader) = led();
+    let follower = (1..=5).find(|&n| n != leader).unwrap();
+    p.act(Action::Stop(follower));
+    p.act(Action::SetClockRate {
+        node: follower,
+        ppm: 300_000,
+    });
+    let d = node(&p, follower).unwrap();
+    assert_eq!(value(&d.rows, "role"), Some("stopped"));
+    assert_eq!(value(&d.rows, "clock"), Some("+30.0% off real time"));
+    assert_eq!(labels(&d.offers)[0], "Resume");
+    assert!(matches!(d.offers[0].input, Input::Act(Action::Resume(n)) if n == follower));
+    assert!(labels(&d.offers).contains(&"Exact clock"));
+    assert!(!labels(&d.offers).contains(&"Clock 30% fast"));
+}
+
+#[test]
+fn a_removed_server_offers_no_removal() {
+    let (mut p, leader) = led();
+    let follower = (1..=5).find(|&n| n != leader).unwrap();
+    p.act(Action::RemoveServer(follower));
+    p.skip(2_000);
+    let d = node(&p, follower).unwrap();
+    assert_eq!(value(&d.rows, "member"), Some("removed"));
+    assert!(
+        !labels(&d.offers).contains(&"Remove"),
+        "{:?}",
+        labels(&d.offers)
+    );
+}
+
+#[test]
+fn no_server_no_panel() {
+    let (p, _) = led();
+    assert!(node(&p, 9).is_none());
+    assert!(message(&p, u64::MAX).is_none(), "a message long gone");
+}
+
+#[test]
+fn a_message_in_flight_says_where_it_goes_and_offers_its_drop() {
+    let (mut p, _) = led();
+    while p.scene.messages.is_empty() {
+        p.step();
+    }
+    let id = p.scene.messages[0].id;
+    let m = p.sim.network().get(id).unwrap().clone();
+    let d = message(&p, id).unwrap();
+    assert!(
+        d.heading.starts_with(&format!("{} #{id}", m.packet.kind())),
+        "{}",
+        d.heading
+    );
+    assert_eq!(value(&d.rows, "from"), Some(m.from.to_string().as_str()));
+    assert_eq!(value(&d.rows, "to"), Some(m.to.to_string().as_str()));
+    assert!(value(&d.rows, "arrives").unwrap().ends_with(" s"));
+    assert_eq!(labels(&d.offers), ["Drop"]);
+    assert!(matches!(d.offers[0].input, Input::Act(Action::DropMessage(n)) if n == id));
+    assert!(!d.packet.is_empty());
+}

@@ -14,7 +14,6 @@ use crate::view::session::{Input, Session};
 use crate::view::speed;
 use crate::view::timeline_marks::{self, Mark};
 use crate::view::versions;
-use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
@@ -91,17 +90,20 @@ pub(super) fn embed_play(s: &Session, part: &PartProps) -> Html {
 /// again when clicked, so it opens at the moment on screen.
 pub(super) fn embed_link(s: &Session, part: &PartProps) -> Html {
     let session = part.session.clone();
-    let refresh = Callback::from(move |e: MouseEvent| {
-        if let Some(a) = e
-            .current_target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-        {
-            let link = session.read().full_playground_link(&share::page_address());
-            let _ = a.set_attribute("href", &link);
-        }
-    });
+    // The anchor itself: Yew delegates events to its root, so the event's
+    // `current_target` is the app's root element, not this link.
+    let anchor = NodeRef::default();
+    let refresh = {
+        let anchor = anchor.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(a) = anchor.cast::<Element>() {
+                let link = session.read().full_playground_link(&share::page_address());
+                let _ = a.set_attribute("href", &link);
+            }
+        })
+    };
     html! {
-        <a class="open-full" href={s.full_playground_link(&share::page_address())} target="_blank" rel="noopener"
+        <a ref={anchor} class="open-full" href={s.full_playground_link(&share::page_address())} target="_blank" rel="noopener"
             onclick={refresh}>{ "Open in the full playground ↗" }</a>
     }
 }

@@ -114,6 +114,26 @@ for (const kind of browsers()) {
     });
   });
 
+  test(`${kind.name}: an embed's way out to the full playground opens at the moment on screen`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?embed=1&seed=2');
+      await page.waitFor('g.node[data-role=leader]', { timeout: 20000 });
+      // The link is drawn with the bar (play, speed); the run has moved on
+      // since, so a click must write the link of this moment.
+      const drawn = await page.attr('a.open-full', 'href');
+      await page.evaluate(() => document.addEventListener('click', (e) => {
+        const a = e.target.closest && e.target.closest('a.open-full');
+        if (a) { window.openedHref = a.getAttribute('href'); e.preventDefault(); }
+      }));
+      await page.click('a.open-full');
+      const opened = await page.waitForFunction(() => window.openedHref);
+      assert.match(opened, /#r=/, opened);
+      assert.notEqual(opened, drawn, 'the link names the moment of the click, not of the last draw');
+      assert.equal(await page.attr('#app', 'href'), null, 'nothing else took the link');
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   test(`${kind.name}: the page keeps to its strict CSP and fetches only its own files`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await watchCsp(page);

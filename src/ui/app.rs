@@ -237,9 +237,13 @@ impl Component for App {
                 Some(Input::Frame { wall_ms })
             }
             Msg::Do(input) => Some(input),
-            Msg::Share => Some(Input::Share {
-                page: share::page_with_query(),
-            }),
+            Msg::Share => {
+                // The link at once; its JSON once the studio, which writes
+                // JSON, is there (held below until then).
+                let page = share::page_with_query();
+                self.session.0.borrow_mut().update(Input::Share { page });
+                Some(Input::ShareJson)
+            }
             Msg::Embed => Some(Input::Embed {
                 page: share::page_address(),
             }),

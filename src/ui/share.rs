@@ -31,11 +31,11 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 <button onclick={link.reform(|_| Msg::Share)}>{ "Share this run" }</button>
                 <button onclick={link.reform(|_| Msg::Embed)}>{ "Embed" }</button>
             </div>
-            if let Some((url, json)) = &s.drafts.shared {
+            if let Some(shared) = &s.drafts.shared {
                 <label class="shared">{ "Link" }
-                    <input type="text" readonly=true aria-label="Link to this run" value={url.clone()} />
+                    <input type="text" readonly=true aria-label="Link to this run" value={shared.url.clone()} />
                 </label>
-                if !json.is_empty() {
+                if let Some(json) = shared.json.as_ref().filter(|json| !json.is_empty()) {
                     <a class="download" download="raft-scenario.json"
                         href={format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(json))}>
                         { "Download scenario (JSON)" }

@@ -37,13 +37,26 @@ pub struct Drafts {
     pub cut: String,
     /// What went wrong with the last thing asked, shown until the next.
     pub error: Option<String>,
-    /// The last shared link and scenario JSON (empty if it could not be
-    /// written).
-    pub shared: Option<(String, String)>,
+    /// The last run shared: its link, and its JSON once written.
+    pub shared: Option<Shared>,
     /// The last iframe snippet made.
     pub embed_snippet: Option<String>,
     /// The "Load a link or scenario JSON" field.
     pub import: String,
+}
+
+/// A run shared by "Share this run". The link is written at once; the
+/// JSON download needs the studio's JSON writer, which the page may still
+/// have to fetch, so it follows ([`Input::ShareJson`]) and the link does
+/// not wait for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    /// The link to the run at the moment it was shared.
+    pub url: String,
+    /// The run as scenario JSON, once written (empty if it could not be).
+    pub json: Option<String>,
+    /// The run as it was shared, for the JSON that follows.
+    scenario: Scenario,
 }
 
 /// Everything a person or a host page can ask of the page.
@@ -95,6 +108,8 @@ pub enum Input {
         /// The address the link starts with.
         page: String,
     },
+    /// Write the JSON of the run last shared, for its download.
+    ShareJson,
     /// "Embed": `page` is the page's address without query or fragment.
     Embed {
         /// The address the iframe loads.
@@ -246,12 +261,14 @@ impl Session {
             Input::Share { page } => {
                 let scenario = self.playground.export();
                 let url = format!("{page}#{}", permalink::encode(&scenario));
-                let json = scenario_json::write(&scenario).unwrap_or_else(|e| {
-                    self.drafts.error = Some(format!("the run cannot be written as JSON: {e}"));
-                    String::new()
+                let json = None;
+                self.drafts.shared = Some(Shared {
+                    url,
+                    json,
+                    scenario,
                 });
-                self.drafts.shared = Some((url, json));
             }
+            Input::ShareJson => self.write_shared_json(),
             Input::Embed { page } => self.drafts.embed_snippet = Some(self.embed_snippet(&page)),
             Input::ImportText(s) => self.drafts.import = s,
             Input::Import => {
@@ -306,12 +323,24 @@ impl Session {
     /// before it hands such an input over.
     pub fn needs_json(&self, input: &Input) -> bool {
         match input {
-            Input::Share { .. } => true,
+            Input::ShareJson => true,
             Input::Import => scenario_json::is_json(&self.drafts.import),
             Input::FileRead(Ok(text)) => scenario_json::is_json(text),
             Input::LinkOpened { fragment } => scenario_json::is_json(fragment),
             _ => false,
         }
+    }
+
+    /// Writes the JSON of the run last shared, if it is not written yet.
+    fn write_shared_json(&mut self) {
+        let Some(shared) = self.drafts.shared.as_mut().filter(|s| s.json.is_none()) else {
+            return;
+        };
+        let json = scenario_json::write(&shared.scenario).unwrap_or_else(|e| {
+            self.drafts.error = Some(format!("the run cannot be written as JSON: {e}"));
+            String::new()
+        });
+        shared.json = Some(json);
     }
 
     fn what_if_input(&mut self, input: WhatIfInput) {

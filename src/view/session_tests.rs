@@ -160,7 +160,7 @@ mod inputs {
         s.update(Input::Share {
             page: "https://example.org/".into(),
         });
-        let (url, _) = s.drafts.shared.clone().unwrap();
+        let url = s.drafts.shared.clone().unwrap().url;
         let mut other = open("", "");
         other.update(Input::ImportText(url));
         other.update(Input::Import);
@@ -293,12 +293,19 @@ mod inputs {
         s.update(Input::Share {
             page: "https://example.org/raft/?seed=3".into(),
         });
-        let (url, json) = s.drafts.shared.clone().unwrap();
+        let shared = s.drafts.shared.clone().unwrap();
+        assert_eq!(shared.json, None, "the link does not wait for the JSON");
+        let hash = s.playground.sim.trace_hash();
+        // The run moves on; the JSON written after is still the shared run's.
+        s.update(Input::Key(KeyCommand::Step));
+        assert_ne!(s.playground.sim.trace_hash(), hash);
+        s.update(Input::ShareJson);
+        let shared = s.drafts.shared.clone().unwrap();
+        let (url, json) = (shared.url, shared.json.unwrap());
         assert!(
             url.starts_with("https://example.org/raft/?seed=3#r="),
             "{url}"
         );
-        let hash = s.playground.sim.trace_hash();
         for pasted in [url, json] {
             let mut other = open("", "");
             other.update(Input::ImportText(pasted));
@@ -432,7 +439,8 @@ mod json_inputs {
         let mut s = open("", "");
         let json = include_str!("../../docs/examples/minority-leader.json").to_string();
         let old_link = format!("s={}", crate::sim::link::base64url(json.as_bytes()));
-        assert!(s.needs_json(&Input::Share { page: "p".into() }));
+        assert!(!s.needs_json(&Input::Share { page: "p".into() }));
+        assert!(s.needs_json(&Input::ShareJson));
         assert!(s.needs_json(&Input::FileRead(Ok(json.clone()))));
         assert!(!s.needs_json(&Input::FileRead(Err("unreadable".into()))));
         assert!(s.needs_json(&Input::LinkOpened {

@@ -189,7 +189,7 @@ fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
     s.update(Input::Share {
         page: "https://x/".into(),
     });
-    let (url, _) = s.drafts.shared.clone().unwrap();
+    let url = s.drafts.shared.clone().unwrap().url;
     let fragment = url.split_once('#').unwrap().1;
     let scenario = permalink::decode(fragment).unwrap().unwrap();
     let opened = Playground::open_shared(scenario, false).unwrap();

@@ -24,6 +24,12 @@ for (const kind of browsers()) {
       await page.click(button('Share this run'));
       const link = await page.value(labelled('Link to this run'));
       assert.match(link, /#r=[A-Za-z0-9_-]+$/);
+      // The JSON download follows once the studio, which writes JSON, is
+      // there: the run as it was shared, even if it moved on meanwhile.
+      await page.click(button('Skip 1 simulated second'));
+      const json = decodeURIComponent((await page.attr('a.download', 'href')).split(',').slice(1).join(','));
+      assert.equal(JSON.parse(json).seed, 9);
+      assert.equal(JSON.parse(json).cursor_us, 3000000, 'the shared moment');
 
       // The reader opens the link in a fresh page load.
       await page.goto('about:blank');

@@ -174,6 +174,10 @@ pub struct Session {
     pub edits: u64,
     /// The "What if…" panel and its search.
     pub what_if: WhatIf,
+    /// The address asked for shared runs from their start (`?autoplay=1`):
+    /// a link opened later (a `#s=` link held for the studio, a new
+    /// fragment) honours it as the page's own link does.
+    from_start: bool,
 }
 
 impl Session {
@@ -207,6 +211,7 @@ impl Session {
             host_errors: Vec::new(),
             edits: 0,
             what_if: WhatIf::default(),
+            from_start: params.from_start,
         }
     }
 
@@ -273,14 +278,14 @@ impl Session {
             Input::ImportText(s) => self.drafts.import = s,
             Input::Import => {
                 let loaded = parse_pasted(&self.drafts.import);
-                self.load(loaded);
+                self.load(loaded, false);
             }
-            Input::FileRead(text) => self.load(text.and_then(|text| parse_pasted(&text))),
-            Input::OpenScenario(scenario) => self.load(scenario.map(|s| *s)),
+            Input::FileRead(text) => self.load(text.and_then(|text| parse_pasted(&text)), false),
+            Input::OpenScenario(scenario) => self.load(scenario.map(|s| *s), false),
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
-                self.load(loaded);
+                self.load(loaded, self.from_start);
             }
             Input::Seek(t) => {
                 let p = &mut self.playground;
@@ -526,8 +531,10 @@ impl Session {
 
     /// Replaces the run with a loaded scenario, or keeps it and says why
     /// the scenario could not be loaded.
-    fn load(&mut self, loaded: Result<Scenario, String>) {
-        match loaded.and_then(|s| Playground::open_shared(s, false)) {
+    /// Opens `loaded` at its shared moment, or from its start; or keeps
+    /// the run and says why not.
+    fn load(&mut self, loaded: Result<Scenario, String>, from_start: bool) {
+        match loaded.and_then(|s| Playground::open_shared(s, from_start)) {
             Ok(fresh) => {
                 self.replace_run(fresh, None);
                 self.drafts.import.clear();

@@ -63,6 +63,27 @@ mod opening {
         assert_eq!(from_start.playground.sim.now(), 0);
     }
 
+    /// A link opened after the page (an old `#s=` link held until the
+    /// studio can read it, or a new fragment) keeps the address's
+    /// `?autoplay=1` as the page's own link does; a pasted one opens at
+    /// its moment.
+    #[test]
+    fn a_link_opened_later_keeps_the_addresss_autoplay() {
+        for (query, at) in [("", 1_500 * crate::raft::MILLIS), ("?autoplay=1", 0)] {
+            let mut s = open(query, "");
+            s.update(Input::LinkOpened {
+                fragment: shared_link(3),
+            });
+            assert_eq!(s.drafts.error, None);
+            assert_eq!(s.playground.sim.now(), at, "{query}");
+            assert_eq!(s.playground.paused, at > 0, "{query}");
+            s.update(Input::ImportText(shared_link(3)));
+            s.update(Input::Import);
+            let moment = 1_500 * crate::raft::MILLIS;
+            assert_eq!(s.playground.sim.now(), moment, "pasted, {query}");
+        }
+    }
+
     #[test]
     fn a_tour_wins_over_a_link_and_opens_at_its_step() {
         let s = open("?tour=figure-8&step=2", &shared_link(3));

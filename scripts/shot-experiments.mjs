@@ -27,8 +27,12 @@ await withBrowser(dist, async ({ browser, url }) => {
     await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.45);
     await page.waitForTimeout(200);
     await page.screenshot({ path: `${out}/exp-${name}-done.png`, fullPage: true });
-    // The graphs as a phone shows them, unscaled.
+    // The graphs as a phone shows them, unscaled, with the hover: the
+    // scroll moved the graph from under the pointer, so point again.
     await svg.scrollIntoViewIfNeeded();
+    const shown = await svg.boundingBox();
+    await page.mouse.move(shown.x + shown.width * 0.35, shown.y + shown.height * 0.45);
+    await page.waitForTimeout(200);
     await page.screenshot({ path: `${out}/exp-${name}-graph.png` });
     // A trial opened in the player, paused before its crash.
     await page.locator('circle.trial[aria-label^="150–200 ms median trial"]').click();

@@ -2026,3 +2026,21 @@ fn tour_snapshot_catch_up() {
     assert_no_violations(sim);
     r.done();
 }
+
+/// The host-page protocol's `start_tour` names every tour a host may
+/// start (docs/embedding.md), and no other.
+#[test]
+fn the_embedding_guide_lists_every_tour() {
+    let guide = std::fs::read_to_string("docs/embedding.md").unwrap();
+    let row = guide
+        .lines()
+        .find(|l| l.starts_with("| `start_tour`"))
+        .expect("the start_tour row");
+    let listed = row.split("The tours: ").nth(1).expect("the tours' list");
+    let listed: Vec<&str> = listed
+        .split(['`', ',', ' ', '|'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let ids: Vec<&str> = TOURS.iter().map(|t| t.id).collect();
+    assert_eq!(listed, ids);
+}

@@ -14,6 +14,14 @@ const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
 
 const stepLabel = (page) => page.text('.tour-step');
 
+/** Skips the rest of a stretch still playing: checked and pressed in one
+ *  task of the page, since a second → after the stretch ended on its own
+ *  would turn a page too far (a race seen once in Firefox). */
+const skipIfPlaying = (page) => page.evaluate(() => {
+  if (!document.querySelector('.tour-step').textContent.startsWith('playing')) return;
+  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+});
+
 for (const kind of browsers()) {
   test(`${kind.name}: every guided tour runs to its end`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
@@ -32,7 +40,7 @@ for (const kind of browsers()) {
           await page.press('ArrowRight');
           // Let it play a little, then skip the rest of the stretch.
           await page.sleep(150);
-          if ((await stepLabel(page)).startsWith('playing')) await page.press('ArrowRight');
+          await skipIfPlaying(page);
           await page.waitFor({ css: '.tour-step', text: new RegExp(`^step ${step} of ${total}$`) });
           texts.push(await page.text('.tour-text'));
         }

@@ -260,7 +260,10 @@ impl Component for App {
                 self.last_frame = Some(t);
                 Some(Input::Frame { wall_ms })
             }
-            Msg::Do(input) => Some(input),
+            Msg::Do(input) => {
+                self.catch_up();
+                Some(input)
+            }
             Msg::Share => Some(Input::Share {
                 page: share::page_with_query(),
             }),
@@ -419,6 +422,21 @@ impl Component for App {
 }
 
 impl App {
+    /// Before the person's input, while running: the simulation moves on to
+    /// the wall clock's now, where the browser has moved the messages
+    /// meanwhile (view::motion), so pausing (say) holds them where they
+    /// are seen rather than where the last frame left them.
+    fn catch_up(&mut self) {
+        let Some(last) = self.last_frame else {
+            return;
+        };
+        let now = perf::now_ms();
+        self.session.0.borrow_mut().update(Input::Frame {
+            wall_ms: now - last,
+        });
+        self.last_frame = Some(now);
+    }
+
     /// A frame's work is done: drawn, or found to change nothing.
     fn frame_done(&mut self) {
         if let Some(started) = self.frame_started.take() {

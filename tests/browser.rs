@@ -252,10 +252,11 @@ fn scenarios_cross_to_javascript_values_and_back() {
     assert!(err.starts_with("not valid JSON"), "{err}");
 }
 
-/// A running frame redraws the picture, not the panels: over half a
-/// second of frames (about 15 ms of simulated time, a heartbeat round at
-/// most) the log table, the network panel and the event log are drawn
-/// again far less often than the cluster picture.
+/// A running frame redraws the picture (its timers, once per simulated
+/// millisecond), not the panels: over half a second of frames (about 15 ms
+/// of simulated time, a heartbeat round at most) the log table, the
+/// network panel and the event log are drawn again far less often than
+/// the cluster picture.
 #[wasm_bindgen_test]
 async fn running_frames_redraw_only_the_moving_parts() {
     use raft_playground::ui::part_renders;
@@ -289,6 +290,56 @@ async fn running_frames_redraw_only_the_moving_parts() {
         );
     }
     assert_eq!(part_renders("NoSuchPart"), -1.0);
+}
+
+/// Messages fly by themselves: running, a message's box moves on between
+/// frames the page draws (the browser animates it, `ui::motion`); paused,
+/// every message stays where the simulation stopped it, and moves again
+/// when the run plays on.
+#[wasm_bindgen_test]
+async fn messages_fly_by_themselves_and_stop_where_the_run_pauses() {
+    let root = mount(5).await;
+    skip(&root, 1).await;
+    press(&root, "Play").await;
+    let place = |e: &Element| {
+        let r = e.get_bounding_client_rect();
+        (r.x(), r.y())
+    };
+    let mut moved = 0;
+    for _ in 0..100 {
+        let Some(flight) = find(&root, ".flight") else {
+            sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        let before = place(&flight);
+        sleep(Duration::from_millis(60)).await;
+        if flight.is_connected() && place(&flight) != before {
+            moved += 1;
+            if moved == 3 {
+                break;
+            }
+        }
+    }
+    assert_eq!(moved, 3, "messages in flight move while the run plays");
+    press(&root, "Pause").await;
+    // Paused with a message in flight (play on a little until one is).
+    for _ in 0..50 {
+        if find(&root, ".flight").is_some() {
+            break;
+        }
+        press(&root, "Play").await;
+        sleep(Duration::from_millis(50)).await;
+        press(&root, "Pause").await;
+    }
+    let flights = all(&root, ".flight");
+    assert!(!flights.is_empty(), "a message in flight when paused");
+    let held: Vec<_> = flights.iter().map(place).collect();
+    sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        flights.iter().map(place).collect::<Vec<_>>(),
+        held,
+        "paused, they stay"
+    );
 }
 
 /// Every worker message crosses postMessage's JS values and back unchanged

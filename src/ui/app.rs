@@ -13,15 +13,25 @@ use crate::view::keys;
 use crate::view::session::{Input, Session};
 use crate::view::studio_wire::{self, JobWire};
 use crate::view::url_params::UrlParams;
+use crate::view::versions::{self, Drawn};
 use crate::view::what_if::{WhatIfInput, WorkerCommand};
 use crate::view::worker_protocol::WorkerReply;
 use crate::view::{permalink, scenario_json};
+use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::html::Scope;
 use yew::prelude::*;
+
+/// A frame at 60 frames a second, in milliseconds: a frame comes up to
+/// this long after it is asked for.
+const FRAME_MS: f64 = 1000.0 / 60.0;
+
+/// How much sooner than the next change the page wakes (timers are late
+/// by a millisecond or so).
+const WAKE_EARLY_MS: f64 = 2.0;
 
 /// What the page asks of the playground, read from its address (see
 /// [`UrlParams`](crate::view::url_params::UrlParams)).
@@ -108,6 +118,8 @@ impl AppProps {
 pub enum Msg {
     /// An animation frame, at this timestamp (ms).
     Frame(f64),
+    /// The page slept until something it draws changes: ask for a frame.
+    Wake,
     /// Something the session decides.
     Do(Input),
     /// "Share this run": the session needs the page's address.
@@ -139,6 +151,10 @@ pub struct App {
     frames: FrameLoop,
     last_frame: Option<f64>,
     frame_started: Option<f64>,
+    /// What the page last drew (`view::versions::drawn`).
+    drawn: Option<Drawn>,
+    /// The timer that ends the page's sleep between frames, while it sleeps.
+    wake: Option<Timeout>,
     _keys: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
     _hash: Closure<dyn FnMut()>,
     /// The host page's window, if the playground is framed (docs/embedding.md).
@@ -189,6 +205,8 @@ impl Component for App {
             frames,
             last_frame: None,
             frame_started: None,
+            drawn: None,
+            wake: None,
             _keys: keys,
             _hash: hash,
             host,
@@ -223,11 +241,17 @@ impl Component for App {
             }
             // The player's keys do nothing while the experiments show.
             Msg::Do(Input::Key(_) | Input::Arrow { .. }) if experiments_showing => return false,
+            Msg::Wake => {
+                self.wake = None;
+                self.frames.request();
+                return false;
+            }
             msg => msg,
         };
         // Frames never change the tour step or the run's identity, so only
         // other messages can move the address bar.
-        let may_move_address = !matches!(msg, Msg::Frame(_));
+        let frame = matches!(msg, Msg::Frame(_));
+        let may_move_address = !frame;
         let input = match msg {
             Msg::Frame(t) => {
                 self.frames.arrived();
@@ -236,10 +260,14 @@ impl Component for App {
                 self.last_frame = Some(t);
                 Some(Input::Frame { wall_ms })
             }
-            Msg::Do(input) => Some(input),
+            Msg::Do(input) => {
+                self.catch_up();
+                Some(input)
+            }
             Msg::Share => {
-                // The link at once; its JSON once the studio, which writes
-                // JSON, is there (held below until then).
+                // The link at once, of the moment on screen; its JSON once
+                // the studio, which writes JSON, is there (held below).
+                self.catch_up();
                 let page = share::page_with_query();
                 self.session.0.borrow_mut().update(Input::Share { page });
                 Some(Input::ShareJson)
@@ -267,7 +295,7 @@ impl Component for App {
                 self.studio_said(msg, ctx.link());
                 None
             }
-            Msg::ShowExperiments => None, // handled above
+            Msg::ShowExperiments | Msg::Wake => None, // handled above
         };
         if let Some(input) = input {
             let needs_studio =
@@ -285,13 +313,20 @@ impl Component for App {
         self.keep_animating();
         self.host
             .deliver(&mut self.session.0.borrow_mut(), ctx.link());
+        // A frame that changes nothing on the page is not drawn: most
+        // running frames, as messages fly by themselves (view::motion).
+        let drawn = versions::drawn(&self.session.read());
+        let unchanged = self.drawn.as_ref() == Some(&drawn);
+        self.drawn = Some(drawn);
+        if unchanged && frame {
+            self.frame_done();
+            return false;
+        }
         true
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
-        if let Some(started) = self.frame_started.take() {
-            perf::record(perf::now_ms() - started);
-        }
+        self.frame_done();
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
@@ -382,7 +417,7 @@ impl Component for App {
                 <section class="logs" aria-label="Logs">
                     <Part ..part(PartKind::LogTable, v.logs) />
                     <Part ..part(PartKind::Applied, v.applied) />
-                    { sequence::view(&p.sequence.content(), p.sequence.shift(p.sim.now())) }
+                    { sequence::view(&p.sequence.content(), versions::diagram_shift(p)) }
                     <Part ..part(PartKind::EventLog, v.events) />
                 </section>
                 <Part ..part(PartKind::Help, v.edits) />
@@ -392,6 +427,28 @@ impl Component for App {
 }
 
 impl App {
+    /// Before the person's input, while running: the simulation moves on to
+    /// the wall clock's now, where the browser has moved the messages
+    /// meanwhile (view::motion), so pausing (say) holds them where they
+    /// are seen rather than where the last frame left them.
+    fn catch_up(&mut self) {
+        let Some(last) = self.last_frame else {
+            return;
+        };
+        let now = perf::now_ms();
+        self.session.0.borrow_mut().update(Input::Frame {
+            wall_ms: now - last,
+        });
+        self.last_frame = Some(now);
+    }
+
+    /// A frame's work is done: drawn, or found to change nothing.
+    fn frame_done(&mut self) {
+        if let Some(started) = self.frame_started.take() {
+            perf::record(perf::now_ms() - started);
+        }
+    }
+
     /// Shows the Experiments view: the studio draws it, once loaded.
     fn show_experiments(&mut self) {
         self.page = PageView::Experiments;
@@ -574,11 +631,26 @@ impl App {
     /// stop, so a paused page costs nothing.
     fn keep_animating(&mut self) {
         let showing = self.page == PageView::Player || self.session.read().embed;
-        if showing && self.session.read().playground.animating() {
-            self.frames.request();
-        } else {
+        if !(showing && self.session.read().playground.animating()) {
             self.frames.cancel();
+            self.wake = None;
             self.last_frame = None;
+            return;
+        }
+        if self.wake.is_some() {
+            return;
+        }
+        // Sleep, rather than take frames that would draw nothing, when the
+        // next change is more than a frame away (view::playground): the
+        // frame asked for on waking is the first after the change, or
+        // just before it.
+        let idle_ms = self.session.read().playground.idle_ms();
+        if idle_ms > FRAME_MS {
+            let send = self.send.clone();
+            let sleep_ms = (idle_ms - WAKE_EARLY_MS) as u32;
+            self.wake = Some(Timeout::new(sleep_ms, move || send.emit(Msg::Wake)));
+        } else {
+            self.frames.request();
         }
     }
 }

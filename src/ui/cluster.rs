@@ -1,9 +1,11 @@
 //! The cluster picture in SVG: links, messages in flight, servers.
 
 use super::app::Msg;
+use super::motion::Flying;
 use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use crate::view::geometry::{self, arc_path};
 use crate::view::membership::Standing;
+use crate::view::motion;
 use crate::view::playground::Selection;
 use crate::view::scene::{LinkView, MessageShape, MessageView, NodeView};
 use crate::view::session::{Input, Session};
@@ -40,13 +42,16 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
             </svg>
             <svg class="cluster moving" viewBox={viewbox} role="group" aria-label="Messages in flight">
                 <g class="timers" aria-hidden="true">{ for scene.nodes.iter().map(timer) }</g>
-                // Each message's group moves; what it holds is drawn at the
-                // origin and only again when it changes.
-                <g class="messages">{ for scene.messages.iter().map(|m| html! {
-                    <g key={m.id} class="flight" transform={format!("translate({} {})", fmt(m.at.x), fmt(m.at.y))}>
-                        <Part ..part.item(PartKind::Message, m.id, versions::message(s, m)) />
-                    </g>
-                }) }</g>
+                // Messages are HTML boxes in the picture's units, which the
+                // browser animates (ui::motion); what each holds is drawn
+                // at the origin and only again when it changes.
+                <foreignObject x="0" y="0" width={fmt(geometry::WIDTH)} height={fmt(geometry::HEIGHT)}>
+                    <div xmlns="http://www.w3.org/1999/xhtml" class="in-motion">{ for scene.messages.iter().map(|m| html! {
+                        <Flying key={m.id} flight={motion::flight(m, p.sim.now(), p.speed, p.paused)}
+                            version={versions::flight(s, m)}
+                            part={part.item(PartKind::Message, m.id, versions::message(s, m))} />
+                    }) }</div>
+                </foreignObject>
                 <g class="dying" aria-hidden="true">{ for p.dying.iter().map(|d| {
                     let opacity = crate::sim::decimal::fixed((d.left_ms / crate::view::playground::DYING_MS).clamp(0.0, 1.0), 2);
                     let (x, y) = (d.at.x, d.at.y);
@@ -89,8 +94,8 @@ fn link_line(l: &LinkView) -> Html {
     }
 }
 
-/// A server's election timer running down, drawn every frame outside the
-/// server's own part.
+/// A server's election timer running down, drawn on every tick (with the
+/// clock) outside the server's own part.
 fn timer(n: &NodeView) -> Html {
     let d = arc_path(n.center, n.radius + 5.0, n.timer_left);
     if d.is_empty() {

@@ -114,17 +114,23 @@ pub(super) fn embed_link(s: &Session, part: &PartProps) -> Html {
 pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
     let send = &part.send;
     let p = &s.playground;
-    let ms = |t: u64| t / MILLIS;
-    let on_seek = send.reform(|e: InputEvent| {
+    let session = part.session.clone();
+    let on_seek = send.reform(move |e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
         if input.value() == input.max() {
             return Msg::Do(Input::Seek(u64::MAX)); // the very end, not its millisecond
         }
-        Msg::Do(Input::Seek(
-            input.value_as_number().max(0.0) as u64 * MILLIS,
-        ))
+        // The browser reads the number: Rust's float parser would bring
+        // its tables into the page (14 KB of gzip, measured).
+        let max = js_sys::Number::parse_float(&input.max());
+        let (value, max) = (
+            input.value_as_number(),
+            if max.is_finite() { max } else { 0.0 },
+        );
+        let at = versions::seek_to(&session.read().playground, value as u64, max as u64);
+        Msg::Do(Input::Seek(at))
     });
-    let end_ms = ms(p.timeline_end()).max(1);
+    let shown = versions::timeline(p);
     html! {
         <div class="timeline">
             <button aria-label="Replay from the start" title="Replay from the start"
@@ -132,10 +138,10 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
             <button aria-label="Step back one event" aria-keyshortcuts="Z" title="Step back one event (Z or ←)"
                 onclick={key(send, KeyCommand::StepBack)}>{ "◀" }</button>
             <div class="track">
-                <svg class="tmarks" viewBox={format!("0 0 {end_ms} 10")} preserveAspectRatio="none" aria-label="Timeline marks">
+                <svg class="tmarks" viewBox={format!("0 0 {} 10", shown.scale)} preserveAspectRatio="none" aria-label="Timeline marks">
                     <Part ..part.nested(PartKind::TimelineMarks, versions::marks(s)) />
                 </svg>
-                <input type="range" min="0" max={ms(p.timeline_end()).to_string()} step="1" value={ms(p.sim.now()).to_string()}
+                <input type="range" min="0" max={shown.max.to_string()} step="1" value={shown.value.to_string()}
                     aria-label="Timeline" oninput={on_seek} />
             </div>
             <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"

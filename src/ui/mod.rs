@@ -8,6 +8,7 @@ mod experiments;
 mod frame_loop;
 mod host_api;
 mod log_table;
+mod motion;
 mod panels;
 mod part;
 mod perf;

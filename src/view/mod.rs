@@ -22,6 +22,7 @@ pub mod log_table;
 pub mod markup;
 pub mod membership;
 pub mod message_history;
+pub mod motion;
 pub mod network_edits;
 pub mod op_text;
 pub mod packet_text;

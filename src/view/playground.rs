@@ -47,6 +47,10 @@ pub const PLAYGROUND_NODES: std::ops::RangeInclusive<u64> = 3..=9;
 /// Longest wall-clock gap one frame may cover (a hidden tab resumes calmly).
 const MAX_FRAME_MS: f64 = 100.0;
 
+/// The longest the page sleeps between frames while running: half the
+/// longest frame, so a late wake-up is not mistaken for a lagging one.
+pub const MAX_IDLE_MS: f64 = MAX_FRAME_MS / 2.0;
+
 /// The playground: a simulation and everything the page shows of it.
 #[derive(Clone, Debug)]
 pub struct Playground {
@@ -95,6 +99,10 @@ pub struct Playground {
     /// The failure this run was found for ("What if…"), told for the page:
     /// its marks, narration and highlight. Goes with the run.
     pub failure: Option<FailureReport>,
+    /// Running frames longer than the longest step the simulation takes:
+    /// it fell behind the wall clock, so the animations of messages in
+    /// flight, which follow the wall clock, start again from it.
+    pub lagged: u64,
 }
 
 /// The timing the playground uses: RaftScope's, so elections are quick to
@@ -195,6 +203,7 @@ impl Playground {
             messages: MessageHistory::default(),
             new_events: Vec::new(),
             failure: None,
+            lagged: 0,
         }
     }
 
@@ -383,6 +392,9 @@ impl Playground {
 
     /// One animation frame: `wall_ms` of real time passed.
     pub fn frame(&mut self, wall_ms: f64) {
+        if wall_ms > MAX_FRAME_MS && !self.paused {
+            self.lagged += 1;
+        }
         let wall_ms = wall_ms.clamp(0.0, MAX_FRAME_MS);
         self.age_dying(wall_ms);
         if !self.paused {
@@ -545,6 +557,24 @@ impl Playground {
             d.left_ms -= wall_ms;
         }
         self.dying.retain(|d| d.left_ms > 0.0);
+    }
+
+    /// Wall milliseconds the page may sleep before its next frame, as
+    /// nothing it draws itself would change before then: not the next
+    /// simulated millisecond (the clock's digit, the timers, the message
+    /// diagram: `versions::tick`), not the next event (the messages fly by
+    /// themselves meanwhile). At most [`MAX_IDLE_MS`], so the frame after
+    /// it still moves the simulation by all the wall time that passed;
+    /// 0 while paused or while a message fades.
+    pub fn idle_ms(&self) -> f64 {
+        if self.paused || !self.dying.is_empty() {
+            return 0.0;
+        }
+        let now = self.sim.now();
+        let tick = (now / MILLIS + 1) * MILLIS;
+        let next = self.sim.next_event_at().map_or(tick, |at| at.min(tick));
+        let wall = next.saturating_sub(now) as f64 / MILLIS as f64 / self.speed;
+        wall.min(MAX_IDLE_MS)
     }
 
     /// Is there anything to animate? False when paused with nothing fading:

@@ -98,6 +98,36 @@ mod playing {
         let last = p.scenario.actions.last().unwrap();
         assert_eq!(last.1, Action::TransferLeadership(target));
     }
+
+    /// Running, the page sleeps until the next simulated millisecond or
+    /// event, whichever comes first, and never past half the longest
+    /// frame; paused, it does not sleep (it asks for no frames at all).
+    #[test]
+    fn the_page_sleeps_until_the_next_thing_it_would_draw() {
+        let mut p = Playground::new(1, 5).unwrap();
+        p.paused = false;
+        p.skip(300);
+        for _ in 0..200 {
+            let (now, idle) = (p.sim.now(), p.idle_ms());
+            assert!((0.0..=MAX_IDLE_MS).contains(&idle), "{idle}");
+            let tick = (now / MILLIS + 1) * MILLIS;
+            let next = p.sim.next_event_at().unwrap().min(tick);
+            let wall = (next - now) as f64 / MILLIS as f64 / p.speed;
+            assert!((idle - wall.min(MAX_IDLE_MS)).abs() < 1e-9);
+            // Sleeping (nearly) that long changes nothing the page draws
+            // itself.
+            if next - now >= 10 {
+                let (events, ms) = (p.sim.events(), now / MILLIS);
+                p.frame(idle * 0.9);
+                assert_eq!((p.sim.events(), p.sim.now() / MILLIS), (events, ms));
+            }
+            p.frame(16.0);
+        }
+        p.speed = crate::view::speed::MIN_SPEED;
+        assert_eq!(p.idle_ms(), MAX_IDLE_MS, "slow: a tick is a second away");
+        p.paused = true;
+        assert_eq!(p.idle_ms(), 0.0);
+    }
 }
 
 mod replay_tests {

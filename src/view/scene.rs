@@ -71,6 +71,9 @@ pub struct MessageView {
     pub to: Point,
     /// Where the message is now, by how much of its flight has passed.
     pub at: Point,
+    /// Where its flight starts and ends: `at` moves from the one to the
+    /// other, evenly in time (`view::motion` animates it so).
+    pub path: (Point, Point),
     /// The RPC type: "RequestVote", "AppendEntriesReply", "ClientRequest"...
     pub kind: &'static str,
     /// The colour for its RPC type.
@@ -335,6 +338,10 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         _ => (false, None, false),
     };
     let at = geometry::along(from, to, progress, margin);
+    let path = (
+        geometry::along(from, to, 0.0, margin),
+        geometry::along(from, to, 1.0, margin),
+    );
     let radius = if carries_entries { 7.0 } else { 5.0 };
     let (tag_at, tag_anchor) = tag_place(from, to, radius);
     MessageView {
@@ -342,6 +349,7 @@ fn message_view(sim: &Simulation, m: &InFlight, places: &[Point]) -> MessageView
         from,
         to,
         at,
+        path,
         radius,
         direction: direction(at, to, radius),
         shape: MessageShape::of(m.packet.kind()),

@@ -13,11 +13,13 @@
 use super::playground::{Playground, Selection};
 use super::requests;
 use super::scene::{MessageView, NodeView};
+use super::sequence::Diagram;
 use super::session::Session;
-use crate::raft::MILLIS;
+use crate::raft::{Time, MILLIS};
 use crate::sim::stable_hash::StableHasher;
 use crate::sim::workload::USER_CLIENT_BASE;
 use crate::sim::{NodeStatus, Outcome, Server};
+use std::rc::Rc;
 
 /// One change key per part of the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,8 +62,11 @@ pub fn of(session: &Session) -> Versions {
     let sim = &p.sim;
     let keyed = |part: u64, more: &dyn Fn(&mut StableHasher)| key(session, part, more);
     Versions {
+        // The picture draws its election timers once per tick, with the
+        // clock; the messages move by themselves (`view::motion`).
         picture: keyed(1, &|h| {
-            h.u64(sim.now()).u64(sim.events()).u64(p.paused as u64);
+            h.u64(tick(p)).u64(sim.events()).u64(p.paused as u64);
+            h.u64(p.lagged);
             for d in &p.dying {
                 h.u64(d.left_ms.to_bits());
             }
@@ -70,12 +75,15 @@ pub fn of(session: &Session) -> Versions {
         // The clock shows milliseconds: at the default speed it changes
         // every other frame.
         clock: keyed(2, &|h| {
-            h.u64(sim.now() / MILLIS).u64(sim.trace_hash());
+            h.u64(tick(p)).u64(sim.trace_hash());
         }),
         timeline: keyed(3, &|h| {
-            h.u64(sim.now() / MILLIS)
-                .u64(p.timeline_end() / MILLIS)
+            let t = timeline(p);
+            h.u64(t.value)
+                .u64(t.max)
+                .u64(t.scale)
                 .u64(p.in_the_past() as u64)
+                .u64(p.paused as u64)
                 .u64(p.scenario.actions.len() as u64);
         }),
         marks: marks(session),
@@ -136,6 +144,110 @@ pub fn of(session: &Session) -> Versions {
         }),
         edits: keyed(14, &|_| {}),
     }
+}
+
+/// The moving parts the page draws itself (the election timers, the clock,
+/// the message diagram) move once per simulated millisecond, the clock's
+/// last digit, all on the same frames: at the default speed that is every
+/// other frame, and a frame between two ticks changes nothing on the page,
+/// which costs the browser almost nothing. (At 1/30 of real time a timer's
+/// arc moves about one unit of the picture per millisecond.)
+pub fn tick(p: &Playground) -> u64 {
+    p.sim.now() / MILLIS
+}
+
+/// How far down the message diagram's content is moved, in whole units, as
+/// of the tick: it slides with the timers and the clock, on their frames.
+pub fn diagram_shift(p: &Playground) -> f64 {
+    p.sequence.shift(tick(p) * MILLIS).round()
+}
+
+/// What the page would draw: every part's key and the message diagram,
+/// which the page draws itself. A frame that leaves it equal changes
+/// nothing, and the page skips drawing it.
+#[derive(Clone, Debug)]
+pub struct Drawn {
+    versions: Versions,
+    diagram: Rc<Diagram>,
+    shift: f64,
+}
+
+/// The same diagram is the same `Rc` (kept here, so its address cannot be
+/// reused by another while compared).
+impl PartialEq for Drawn {
+    fn eq(&self, other: &Self) -> bool {
+        self.versions == other.versions
+            && Rc::ptr_eq(&self.diagram, &other.diagram)
+            && self.shift == other.shift
+    }
+}
+
+/// What `session` would draw now.
+pub fn drawn(session: &Session) -> Drawn {
+    let p = &session.playground;
+    Drawn {
+        versions: of(session),
+        diagram: p.sequence.content(),
+        shift: diagram_shift(p),
+    }
+}
+
+/// A track at most this many pixels wide: the timeline's marks are scaled
+/// again when they would move by a pixel of it.
+const TRACK_PX: u64 = 1000;
+
+/// What the timeline shows, in simulated milliseconds: its slider's value
+/// and end, and the time its marks are scaled to (the track's right end).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimelineView {
+    /// The slider's value.
+    pub value: u64,
+    /// The slider's end.
+    pub max: u64,
+    /// The time at the track's right end, for the marks (at least 1).
+    pub scale: u64,
+}
+
+/// The timeline of `p`. Paused or behind the end of the run, to the
+/// millisecond. Running at the end, the slider's thumb sits at its right
+/// end whatever the time, so its value and end move only in steps of about
+/// a tenth of the run (for screen readers; a person grabbing it lands
+/// where they aimed: [`seek_to`]), and the marks are scaled in steps of
+/// about a thousandth: in between they would slide by less than a pixel.
+/// So the page does not lay the slider out again on every tick.
+pub fn timeline(p: &Playground) -> TimelineView {
+    let (now, end) = (p.sim.now() / MILLIS, p.timeline_end() / MILLIS);
+    if p.paused || now < end {
+        return TimelineView {
+            value: now,
+            max: end,
+            scale: end.max(1),
+        };
+    }
+    let coarse = round_down(end, end / 10);
+    TimelineView {
+        value: coarse,
+        max: coarse,
+        scale: round_down(end, end / TRACK_PX).max(1),
+    }
+}
+
+/// Where moving the slider to `value` of `max`, as the page last drew
+/// them, goes: that millisecond if the slider was drawn to the
+/// millisecond; else the same fraction of the run as it is now (drawn a
+/// little earlier, the slider's end was the run's end then).
+pub fn seek_to(p: &Playground, value: u64, max: u64) -> Time {
+    let end = p.timeline_end();
+    if max == end / MILLIS {
+        return value * MILLIS;
+    }
+    (u128::from(value) * u128::from(end) / u128::from(max.max(1))) as Time
+}
+
+/// `x` down to a multiple of the power of two at or below `step`.
+fn round_down(x: u64, step: u64) -> u64 {
+    let step = 1 << step.max(1).ilog2();
+    x / step * step
 }
 
 /// The key of part number `part`: every input's count, then what `more`
@@ -204,6 +316,29 @@ pub fn message(session: &Session, m: &MessageView) -> u64 {
             .u64(m.from.y.to_bits())
             .u64(m.to.x.to_bits())
             .u64(m.to.y.to_bits());
+    })
+}
+
+/// One message's flight: the browser's animation of it starts again when
+/// this moves (`view::motion`), which it does on every input (a seek, a
+/// step, a speed change), on pausing and playing, and when the simulation
+/// fell behind the wall clock; never as the message merely flies on.
+pub fn flight(session: &Session, m: &MessageView) -> u64 {
+    let p = &session.playground;
+    key(session, 18, &|h| {
+        h.u64(m.id)
+            .u64(m.sent_at)
+            .u64(m.deliver_at)
+            .u64(m.path.0.x.to_bits())
+            .u64(m.path.0.y.to_bits())
+            .u64(m.path.1.x.to_bits())
+            .u64(m.path.1.y.to_bits())
+            .u64(p.speed.to_bits())
+            .u64(p.paused as u64)
+            .u64(p.lagged);
+        if p.paused {
+            h.u64(p.sim.now());
+        }
     })
 }
 
@@ -320,24 +455,36 @@ mod tests {
         s
     }
 
-    /// Short frames until one passes with no simulator event in it: the
-    /// keys before and after that frame.
-    fn quiet_frame(s: &mut Session) -> (Versions, Versions) {
+    /// Frames of `wall_ms` until one passes with no simulator event in it
+    /// and, if `new_tick`, into the next simulated millisecond (else within
+    /// the same one): the keys before and after that frame.
+    fn quiet_frame(s: &mut Session, wall_ms: f64, new_tick: bool) -> (Versions, Versions) {
         loop {
             let before = s.versions();
-            let events = s.playground.sim.events();
-            s.update(Input::Frame { wall_ms: 1.0 });
-            if s.playground.sim.events() == events {
+            let (events, ticked) = (s.playground.sim.events(), tick(&s.playground));
+            s.update(Input::Frame { wall_ms });
+            let quiet = s.playground.sim.events() == events;
+            if quiet && (tick(&s.playground) != ticked) == new_tick {
                 return (before, s.versions());
             }
         }
     }
 
+    /// Between two of the clock's milliseconds, with nothing arriving, a
+    /// frame changes nothing on the page (the messages fly by themselves).
+    #[test]
+    fn a_frame_within_a_tick_changes_no_key() {
+        let mut s = playing();
+        let (before, after) = quiet_frame(&mut s, 5.0, false);
+        assert_eq!(before, after);
+    }
+
     #[test]
     fn a_frame_in_which_nothing_arrives_redraws_only_the_moving_parts() {
         let mut s = playing();
-        let (before, after) = quiet_frame(&mut s);
-        assert_ne!(before.picture, after.picture, "messages fly on");
+        let (before, after) = quiet_frame(&mut s, 16.0, true);
+        assert_ne!(before.picture, after.picture, "the timers run down");
+        assert_ne!(before.clock, after.clock, "the clock ticks");
         for (part, a, b) in [
             ("logs", before.logs, after.logs),
             ("applied", before.applied, after.applied),
@@ -450,5 +597,88 @@ mod tests {
                 break;
             }
         }
+    }
+
+    /// A message's animation is left to run as it flies, and started again
+    /// from the simulation when the run pauses, the speed changes or the
+    /// simulation falls behind the wall clock.
+    #[test]
+    fn a_flight_is_restarted_only_when_the_animation_could_be_wrong() {
+        let mut s = playing();
+        let first = |s: &Session| s.playground.scene.messages.first().cloned();
+        while first(&s).is_none() {
+            s.update(Input::Frame { wall_ms: 16.0 });
+        }
+        let m = first(&s).unwrap();
+        let key = flight(&s, &m);
+        let later = |s: &Session| {
+            s.playground
+                .scene
+                .messages
+                .iter()
+                .find(|x| x.id == m.id)
+                .cloned()
+        };
+        s.update(Input::Frame { wall_ms: 16.0 });
+        let flying = later(&s).expect("still flying one frame on");
+        assert_ne!(flying.at, m.at, "it moved");
+        assert_eq!(flight(&s, &flying), key, "and its animation runs on");
+        for restart in [
+            Input::Frame { wall_ms: 250.0 },
+            Input::Key(KeyCommand::Faster),
+            Input::Key(KeyCommand::TogglePause),
+        ] {
+            let before = flight(&s, &flying);
+            s.update(restart.clone());
+            let Some(now) = later(&s) else { return };
+            assert_ne!(flight(&s, &now), before, "{restart:?}");
+        }
+    }
+
+    /// Running at the end of the run, the timeline changes only when its
+    /// marks would move a pixel, and its slider by a tenth; paused or
+    /// behind the end, to the millisecond.
+    #[test]
+    fn the_timeline_moves_when_a_pixel_of_it_would() {
+        let mut s = playing();
+        s.update(Input::Skip(9_000)); // ten seconds in
+        let (mut scaled, mut slid) = (0, 0);
+        let mut last = timeline(&s.playground);
+        for _ in 0..300 {
+            s.update(Input::Frame { wall_ms: 16.0 });
+            let t = timeline(&s.playground);
+            assert_eq!(t.value, t.max, "the thumb at the end");
+            let end = s.playground.timeline_end() / MILLIS;
+            assert!(end - t.scale <= end / TRACK_PX, "within a pixel");
+            assert!(end - t.max <= end / 10, "within a tenth");
+            scaled += (t.scale != last.scale) as u32;
+            slid += (t.max != last.max) as u32;
+            last = t;
+        }
+        // 300 frames: 160 ms of the run; a thousandth is 8 ms at 10 s, a
+        // tenth 512.
+        assert!((10..=30).contains(&scaled), "scaled {scaled} times");
+        assert!(slid <= 1, "slid {slid} times");
+        // Grabbed at half its length, the slider goes to half the run.
+        let end = s.playground.timeline_end();
+        let half = seek_to(&s.playground, last.max / 2, last.max);
+        assert!(half.abs_diff(end / 2) <= MILLIS, "{half} of {end}");
+        s.update(Input::Key(KeyCommand::TogglePause));
+        let paused = timeline(&s.playground);
+        let ms = s.playground.sim.now() / MILLIS;
+        assert_eq!((paused.value, paused.max), (ms, ms), "paused: exact");
+        assert_eq!(seek_to(&s.playground, 1_234, ms), 1_234 * MILLIS);
+        s.update(Input::Seek(5_000 * MILLIS));
+        s.update(Input::Key(KeyCommand::TogglePause));
+        for _ in 0..4 {
+            s.update(Input::Frame { wall_ms: 16.0 });
+        }
+        let behind = timeline(&s.playground);
+        assert_eq!(
+            behind.value,
+            s.playground.sim.now() / MILLIS,
+            "behind the end: exact"
+        );
+        assert!(behind.value > 5_000 && behind.max > behind.value);
     }
 }

@@ -93,17 +93,29 @@ pub fn view(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
 }
 
 fn controls(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
-    let running = e.running();
+    let choices = Setting::ALL.map(|s| (s.label(), s.cost(), ExpMsg::Start(s)));
+    choice_buttons(choices, e.running(), ExpMsg::Cancel, send)
+}
+
+/// How big a run to start, each choice a button with its cost beside it
+/// (greyed while a run goes), and Cancel while one does: the same row
+/// for Figure 16 and for the comparison.
+fn choice_buttons(
+    choices: impl IntoIterator<Item = (&'static str, &'static str, ExpMsg)>,
+    running: bool,
+    cancel: ExpMsg,
+    send: &Callback<ExpMsg>,
+) -> Html {
     html! {
         <div class="exp-controls">
-            { for Setting::ALL.into_iter().map(|s| html! {
+            { for choices.into_iter().map(|(label, cost, start)| html! {
                 <div class="exp-setting">
-                    <button disabled={running} onclick={send.reform(move |_| ExpMsg::Start(s))}>{ s.label() }</button>
-                    <span class="cost">{ s.cost() }</span>
+                    <button disabled={running} onclick={send.reform(move |_| start.clone())}>{ label }</button>
+                    <span class="cost">{ cost }</span>
                 </div>
             }) }
             if running {
-                <button class="cancel" onclick={send.reform(|_| ExpMsg::Cancel)}>{ "Cancel" }</button>
+                <button class="cancel" onclick={send.reform(move |_| cancel.clone())}>{ "Cancel" }</button>
             }
         </div>
     }
@@ -293,6 +305,7 @@ fn table(rows: &[Row]) -> Html {
 
 fn comparison(c: &Comparison, send: &Callback<ExpMsg>) -> Html {
     let running = c.running();
+    let choices = SeedCount::ALL.map(|s| (s.label(), s.cost(), ExpMsg::StartComparison(s)));
     let bar = match &c.status {
         Status::Running { done, total, .. } => html! {
             <progress aria-label="Comparison progress" max={total.max(&1).to_string()} value={done.to_string()}></progress>
@@ -308,17 +321,7 @@ fn comparison(c: &Comparison, send: &Callback<ExpMsg>) -> Html {
                 <code>{ "raft-sim sweep --faults partial" }</code>
                 { " runs them. Each seed runs four times, with neither switch, PreVote, CheckQuorum and both: the same seed, the same faults. The bars are the share of the fault phase with a leader that a majority follows over working links, and the share of client operations that succeeded; the black marks are the README's figures for 1,000 seeds." }
             </p>
-            <div class="exp-controls">
-                { for SeedCount::ALL.into_iter().map(|s| html! {
-                    <div class="exp-setting">
-                        <button disabled={running} onclick={send.reform(move |_| ExpMsg::StartComparison(s))}>{ s.label() }</button>
-                        <span class="cost">{ s.cost() }</span>
-                    </div>
-                }) }
-                if running {
-                    <button class="cancel" onclick={send.reform(|_| ExpMsg::CancelComparison)}>{ "Cancel" }</button>
-                }
-            </div>
+            { choice_buttons(choices, running, ExpMsg::CancelComparison, send) }
             <div class="exp-status">
                 { bar }
                 <p role="status" aria-label="Comparison status" class={classes!(failed.then_some("error"))}>{ c.status_text() }</p>

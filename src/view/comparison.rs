@@ -7,7 +7,7 @@
 
 use super::availability_chart::{difference, rows, BarChart, Row};
 use super::experiment_figure::count;
-use super::experiments::Status;
+use super::experiments::{running_text, Status};
 use crate::raft::{MILLIS, SECONDS};
 use crate::sim::action::Action;
 use crate::sim::experiment::switch_availability::{AvailabilityConfig, SwitchResult, Switches};
@@ -208,22 +208,14 @@ impl Comparison {
 
     /// The progress bar's share, 0 to 1, while running.
     pub fn share_done(&self) -> Option<f64> {
-        match &self.status {
-            Status::Running { done, total, .. } => Some(*done as f64 / (*total).max(1) as f64),
-            _ => None,
-        }
+        self.status.share_done()
     }
 
     /// The status line.
     pub fn status_text(&self) -> String {
         match &self.status {
             Status::Idle => "Not run yet: choose how many seeds.".to_string(),
-            Status::Running { done: 0, total, .. } => {
-                format!("Starting the worker ({} runs)…", count(*total))
-            }
-            Status::Running { done, total, what } => {
-                format!("{} of {} {what}", count(*done), count(*total))
-            }
+            Status::Running { done, total, what } => running_text(*done, *total, what, "runs"),
             Status::Done => match self.took_ms {
                 Some(ms) => format!(
                     "Done: {} runs in {} s in this browser. Click a group of bars (or Tab to it and press Enter) to open its median seed in the player.",

@@ -129,6 +129,29 @@ pub enum Status {
     Failed(String),
 }
 
+impl Status {
+    /// The progress bar's share, 0 to 1, while running.
+    pub fn share_done(&self) -> Option<f64> {
+        match self {
+            Status::Running { done, total, .. } => Some(if *total == 0 {
+                0.0
+            } else {
+                *done as f64 / *total as f64
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A running job's status line, counting `unit`s ("trials", "runs"):
+/// the worker starting until the first is done, then how many are.
+pub fn running_text(done: u64, total: u64, what: &str, unit: &str) -> String {
+    match done {
+        0 => format!("Starting the worker ({} {unit})…", count(total)),
+        _ => format!("{} of {} {what}", count(done), count(total)),
+    }
+}
+
 /// What the pointer is over in a graph.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hover {
@@ -382,26 +405,14 @@ impl Experiments {
 
     /// The progress bar's share, 0 to 1, while running.
     pub fn share_done(&self) -> Option<f64> {
-        match &self.status {
-            Status::Running { done, total, .. } => Some(if *total == 0 {
-                0.0
-            } else {
-                *done as f64 / *total as f64
-            }),
-            _ => None,
-        }
+        self.status.share_done()
     }
 
     /// The status line.
     pub fn status_text(&self) -> String {
         match &self.status {
             Status::Idle => "Not run yet: choose how many trials.".to_string(),
-            Status::Running { done: 0, total, .. } => {
-                format!("Starting the worker ({} trials)…", count(*total))
-            }
-            Status::Running { done, total, what } => {
-                format!("{} of {} {what}", count(*done), count(*total))
-            }
+            Status::Running { done, total, what } => running_text(*done, *total, what, "trials"),
             Status::Done => match self.took_ms {
                 Some(ms) => format!(
                     "Done: {} trials in {} s in this browser. Point at a line to read it; click a trial to open it in the player.",

@@ -350,7 +350,12 @@ impl Component for App {
             return self.studio_status();
         }
         let session = self.session.read();
-        let v = session.versions();
+        // The keys `update` just computed to decide whether to draw (only
+        // `update` changes the session); before the first, the session's.
+        let v = self
+            .drawn
+            .as_ref()
+            .map_or_else(|| session.versions(), Drawn::versions);
         let part = |kind: PartKind, version: u64| PartProps {
             kind,
             session: self.session.clone(),

@@ -78,12 +78,12 @@ fn rows(rows: Vec<Row>) -> Html {
 }
 
 /// A row of buttons in a `div` of `class`.
-pub(super) fn offers(class: &'static str, offers: Vec<Offer>, link: &Callback<Msg>) -> Html {
+fn offers(class: &'static str, offers: Vec<Offer>, link: &Callback<Msg>) -> Html {
     html! { <div class={class}>{ for offers.into_iter().map(|o| offer(o, link)) }</div> }
 }
 
 /// One button: every button a panel offers is drawn by this code.
-pub(super) fn offer(o: Offer, link: &Callback<Msg>) -> Html {
+fn offer(o: Offer, link: &Callback<Msg>) -> Html {
     html! {
         <button title={o.title} aria-keyshortcuts={o.key} onclick={on_click(link, o.input)}>{ o.label }</button>
     }

@@ -226,7 +226,7 @@ fn configuration_text(node: &RaftNode) -> String {
 }
 
 /// A clock's rate as the node panel shows it.
-pub fn clock_text(ppm: i64) -> String {
+fn clock_text(ppm: i64) -> String {
     match ppm {
         0 => "exact".into(),
         ppm => format!(

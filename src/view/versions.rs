@@ -182,6 +182,13 @@ impl PartialEq for Drawn {
     }
 }
 
+impl Drawn {
+    /// The parts' keys it holds, for the page to draw with.
+    pub fn versions(&self) -> Versions {
+        self.versions
+    }
+}
+
 /// What `session` would draw now.
 pub fn drawn(session: &Session) -> Drawn {
     let p = &session.playground;

@@ -568,7 +568,16 @@ fn starting_run(
 ) -> (Playground, Option<TourPlayer>) {
     if let Some(id) = &params.tour {
         match TourPlayer::start(id, params.step) {
-            Ok((player, p)) => return (p, Some(player)),
+            Ok((player, p)) => {
+                let steps = player.tour.steps.len();
+                if params.step >= steps {
+                    problems.push(format!(
+                        "step={} is past the end: the tour '{id}' has {steps} steps, so it opens at its last",
+                        params.step + 1
+                    ));
+                }
+                return (p, Some(player));
+            }
             Err(e) => problems.push(e),
         }
     }

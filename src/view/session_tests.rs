@@ -92,6 +92,22 @@ mod opening {
     }
 
     #[test]
+    fn a_step_past_a_tours_end_opens_its_last_and_says_so() {
+        let s = open("?tour=figure-8&step=999", "");
+        let tour = s.tour.as_ref().expect("the tour opened");
+        let last = tour.tour.steps.len();
+        assert_eq!(tour.step, last - 1);
+        let error = s.drafts.error.expect("the step is named");
+        assert!(
+            error.contains(&format!(
+                "step=999 is past the end: the tour 'figure-8' has {last} steps"
+            )),
+            "{error}"
+        );
+        assert!(open("?tour=figure-8&step=2", "").drafts.error.is_none());
+    }
+
+    #[test]
     fn what_cannot_be_had_is_said_and_a_fresh_cluster_opens() {
         let s = Session::open(
             &params("?tour=nope"),

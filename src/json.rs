@@ -142,6 +142,21 @@ pub fn from_str<T: Readable>(text: &str) -> Result<T, String> {
     platform::from_str(text)
 }
 
+/// `reason` with its control characters written as `\u0000` escapes: the
+/// browser's message quotes the text it refused, which may be binary (a
+/// damaged link), and those characters would show as empty boxes.
+pub fn printable(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    for c in reason.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `value` as indented JSON text.
 pub fn to_string<T: Serialize>(value: &T) -> String {
     platform::to_string(value)
@@ -195,7 +210,7 @@ mod platform {
                 .ok()
                 .and_then(|m| m.as_string())
                 .unwrap_or_default();
-            format!("not valid JSON: {reason}")
+            format!("not valid JSON: {}", printable(&reason))
         })?;
         from_value(value)
     }
@@ -260,6 +275,15 @@ pub use platform::{from_value, to_value};
 mod tests {
     use super::*;
     use serde_json::Value;
+
+    #[test]
+    fn control_characters_in_a_reason_are_written_as_escapes() {
+        assert_eq!(
+            printable("Unexpected token '\u{0}', \"\u{0}\u{1b}\" is not valid JSON"),
+            "Unexpected token '\\u0000', \"\\u0000\\u001b\" is not valid JSON"
+        );
+        assert_eq!(printable("tab\there, é"), "tab\\u0009here, é");
+    }
 
     impl Tree for Value {
         fn member(&self, name: &str) -> Option<Value> {
@@ -403,6 +427,14 @@ mod tests {
 mod wasm_tests {
     use crate::sim::Scenario;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn binary_text_is_refused_with_a_printable_message() {
+        let error = Scenario::from_json("\u{0}\u{0}\u{0}").unwrap_err();
+        assert!(error.starts_with("not valid JSON: "), "{error}");
+        assert!(!error.chars().any(char::is_control), "{error:?}");
+        assert!(error.contains("\\u0000"), "{error}");
+    }
 
     #[wasm_bindgen_test]
     fn faults_are_named_in_the_browser_as_natively() {

@@ -9,7 +9,7 @@
   const glue = document.createElement('script');
   glue.src = './studio.js';
   glue.onload = () => {
-    wasm_bindgen('./studio_bg.wasm').catch((e) => failed(String(e && e.message || e)));
+    wasm_bindgen({ module_or_path: './studio_bg.wasm' }).catch((e) => failed(String(e && e.message || e)));
   };
   glue.onerror = () => failed('studio.js could not be fetched');
   document.head.append(glue);

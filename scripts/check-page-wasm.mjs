@@ -1,0 +1,33 @@
+// Trunk post-build hook, release builds only: refuses a page wasm that
+// links code the page is known to do without, each of which once slipped
+// in through one innocent-looking line. Rust keeps the source paths of
+// panic locations in the release wasm (no names are kept), so a module of
+// the standard library shows up as its path.
+//   - core's float parser (dec2flt): one `str::parse::<f64>` linked it and
+//     its tables, +14 KB of gzip (README, "Bundle"); the page reads numbers
+//     with the browser's parser (js_sys::Number::parse_float).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error('check-page-wasm: run me as a Trunk hook (TRUNK_STAGING_DIR is not set)');
+  process.exit(2);
+}
+if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+
+const FORBIDDEN = [
+  ['core/src/num/dec2flt', "Rust's float parser (str::parse::<f64>, f64::from_str): read numbers with js_sys::Number::parse_float in the page"],
+];
+const wasm = readdirSync(dir).filter((f) => /^playground-[0-9a-f]+_bg\.wasm$/.test(f));
+if (wasm.length !== 1) {
+  console.error(`check-page-wasm: expected one playground-*_bg.wasm in ${dir}, found ${wasm.length}`);
+  process.exit(1);
+}
+const bytes = readFileSync(join(dir, wasm[0])).toString('latin1');
+const found = FORBIDDEN.filter(([path]) => bytes.includes(path));
+for (const [path, why] of found) {
+  console.error(`check-page-wasm: ${wasm[0]} links ${path}: ${why}`);
+}
+if (found.length > 0) process.exit(1);
+console.log(`check-page-wasm: ${wasm[0]} links none of ${FORBIDDEN.map(([p]) => p).join(', ')}`);

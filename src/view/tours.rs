@@ -8,7 +8,7 @@
 //! `sim::link`, the format of `#r=` links) rather than the JSON text: they
 //! are a fraction of its size, and a tour needs no JSON parsing in the page.
 //! The JSON file stays the readable source; the `.link` beside it is
-//! generated from it, and tests/tours.rs fails when it is stale
+//! generated from it, and tests/tours/ fails when it is stale
 //! (`REWRITE=1 cargo test --test tours tour_links` rewrites it).
 //!
 //! A tour may turn to a second run part-way (its `sequel`): the same
@@ -18,7 +18,7 @@
 //! told over.
 //!
 //! Every factual claim of a step is checked against the simulation in
-//! tests/tours.rs, so a change to the core or the simulator that changes a
+//! tests/tours/, so a change to the core or the simulator that changes a
 //! story fails a test instead of leaving a wrong narration.
 
 mod deaf_leader;
@@ -127,7 +127,7 @@ impl Tour {
     /// The name, without extension, of run `run`'s scenario files in
     /// docs/tours/: `<id>` for the tour's own, `<id>-<name>` for its
     /// sequel's. The `.json` is the source, the `.link` the bytes
-    /// `link!` embeds; tests/tours.rs checks that they agree, that these
+    /// `link!` embeds; tests/tours/ checks that they agree, that these
     /// are the files embedded, and that docs/tours/ holds no others.
     pub fn scenario_file(&self, run: usize) -> String {
         match (run, self.sequel) {

@@ -9,7 +9,7 @@
 //! faithful state is shown instead: the old entry stored on a majority (one
 //! copy from its own term, on S2, whose link from S1 is cut), the no-op on a
 //! minority, nothing committed, and S5 still able to win and overwrite it.
-//! tests/tours.rs replays the same actions with the unsafe switch
+//! tests/tours/safety.rs replays the same actions with the unsafe switch
 //! commit-old-terms, where S1 commits the old entry by counting replicas and
 //! S5 then overwrites it: Figure 8 (d).
 

@@ -259,7 +259,7 @@ fn fifteen_tours_in_the_documented_order() {
 }
 
 /// `REWRITE=1` in the environment: rewrite the generated files instead of
-/// failing on them (as in tests/transcripts.rs).
+/// failing on them (as in tests/transcripts/).
 fn rewriting() -> bool {
     std::env::var_os("REWRITE").is_some_and(|v| !v.is_empty() && v != "0")
 }

@@ -8,8 +8,8 @@
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::vec_map::VecMap;
 use crate::raft::{
-    ClientCommand, ClientId, ClientReply, Config, LogChange, LogIndex, Message, NodeId, Output,
-    Payload, RaftNode, ReadPath, RequestId, Rng, Role, Term, Time,
+    ClientId, Config, LogIndex, NodeId, Output, Payload, RaftNode, ReadPath, RequestId, Rng, Role,
+    Term, Time,
 };
 use crate::sim::action::Action;
 use crate::sim::clocks::Clocks;
@@ -18,13 +18,13 @@ use crate::sim::disk::{Disk, DiskFaultCounts};
 use crate::sim::fault_model::Delivery;
 use crate::sim::history::{Operation, Outcome};
 use crate::sim::invariants::{InvariantChecker, Violation};
-use crate::sim::nemesis::{ClusterView, Nemesis};
+use crate::sim::nemesis::Nemesis;
 use crate::sim::network::{Endpoint, InFlight, MessageId, Network, Packet};
 use crate::sim::node_status::NodeStatus;
 use crate::sim::stable_hash::StableHasher;
 use crate::sim::stale_deliveries::StaleDeliveries;
 use crate::sim::trace::{Trace, TraceEvent};
-use crate::sim::workload::{AfterReply, Workload, USER_CLIENT_BASE};
+use crate::sim::workload::Workload;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
@@ -45,16 +45,16 @@ pub struct Server {
     /// The time of the one timer event that counts for this server.
     pub(super) timer_at: Option<Time>,
     /// The state last written to the trace.
-    last_state: Option<StateKey>,
+    pub(super) last_state: Option<StateKey>,
     /// The term whose `leader_log` was written for this server, so a leader
     /// stopped and resumed in the same term is not announced twice.
-    leader_logged: Option<Term>,
+    pub(super) leader_logged: Option<Term>,
     /// What reached it while stopped, when paused servers keep their inbox
     /// (`PausedInbox::Keep`), in arrival order.
     pub(super) inbox: VecDeque<InFlight>,
 }
 
-type StateKey = (Term, NodeStatus, Option<NodeId>, LogIndex, LogIndex, Term);
+pub(super) type StateKey = (Term, NodeStatus, Option<NodeId>, LogIndex, LogIndex, Term);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum EventKind {
@@ -662,23 +662,6 @@ impl Simulation {
         self.rearm_timer(id);
     }
 
-    /// Compares the checker's mirror of every server's log with the log
-    /// itself (what [`crate::sim::run`] does at the end of a run), and
-    /// traces any difference as a violation.
-    pub fn audit_logs(&mut self) {
-        let now = self.now;
-        for server in &self.servers {
-            for v in self.checker.audit(now, &server.node).iter().cloned() {
-                let event = TraceEvent::Violation {
-                    invariant: v.invariant.name(),
-                    nodes: v.nodes,
-                    detail: v.detail,
-                };
-                self.trace.record(now, event);
-            }
-        }
-    }
-
     /// Keeps exactly one live timer event per running server, at or before its
     /// next deadline. A later deadline is picked up when the early event fires.
     pub(super) fn rearm_timer(&mut self, id: NodeId) {
@@ -718,92 +701,7 @@ impl Simulation {
         &self.clocks
     }
 
-    /// Writes a `state` event when any traced field changed, and the leader's
-    /// log when a server takes office.
-    pub(super) fn record_state(&mut self, id: NodeId) {
-        let now = self.now;
-        let server = &mut self.servers[id as usize - 1];
-        let node = &server.node;
-        let role = NodeStatus::of(server);
-        let key: StateKey = (
-            node.current_term(),
-            role,
-            node.voted_for(),
-            node.commit_index(),
-            node.log().last_index(),
-            node.log().last_term(),
-        );
-        let previous = server.last_state.replace(key);
-        if previous == Some(key) {
-            return;
-        }
-        let newly_leader = role == NodeStatus::Leader && server.leader_logged != Some(key.0);
-        if newly_leader {
-            server.leader_logged = Some(key.0);
-        }
-        let leader_log = newly_leader.then(|| {
-            let log = node.log();
-            let compacted =
-                (log.snapshot_index() > 0).then_some((log.snapshot_index(), log.snapshot_term()));
-            let entries = log.entries();
-            let held = (log.first_index()..).zip(entries.iter().map(|e| e.term));
-            compacted.into_iter().chain(held).collect::<Vec<_>>()
-        });
-        let (term, role, voted_for, commit, last_index, last_term) = key;
-        let event = TraceEvent::State {
-            node: id,
-            term,
-            role,
-            voted_for,
-            commit,
-            last_index,
-            last_term,
-        };
-        self.trace.record(now, event);
-        if let Some(log) = leader_log {
-            self.trace.record(
-                now,
-                TraceEvent::LeaderLog {
-                    node: id,
-                    term,
-                    log,
-                },
-            );
-        }
-    }
-
-    /// Traces and counts the snapshots server `id` took or installed.
-    fn record_snapshots(&mut self, id: NodeId, out: &Output) {
-        // Nothing to look for in a run that never snapshots (most runs,
-        // and the bench): no scan of every input's output.
-        if self.config.snapshot_threshold.is_none() && self.snapshot_counts.is_zero() {
-            return;
-        }
-        for change in &out.log_changes {
-            let (index, installed) = match *change {
-                LogChange::Compacted { through } => (through, false),
-                LogChange::Installed { through, .. } => (through, true),
-                LogChange::Truncated { .. } | LogChange::Appended { .. } => continue,
-            };
-            match installed {
-                true => self.snapshot_counts.installed += 1,
-                false => self.snapshot_counts.taken += 1,
-            }
-            let term = out.snapshot.as_ref().map_or(0, |s| s.last_term());
-            let event = TraceEvent::Snapshot {
-                node: id,
-                index,
-                term,
-                installed,
-            };
-            self.trace.record(self.now, event);
-        }
-        let chunks = out.messages.iter();
-        let chunks = chunks.filter(|e| matches!(e.message, Message::InstallSnapshot { .. }));
-        self.snapshot_counts.chunks_sent += chunks.count() as u64;
-    }
-
-    fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
+    pub(super) fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
         let kind = packet.kind();
         let term = match &packet {
             Packet::Raft(m) => Some(m.term()),
@@ -854,186 +752,7 @@ impl Simulation {
         self.deliver(copy.id);
     }
 
-    // ---- clients ------------------------------------------------------------
-
-    fn issue_workload_op(&mut self, client: ClientId) {
-        if self.workload.stopped {
-            return;
-        }
-        let (command, target) = self.workload.issue_random(self.now, client);
-        self.start_request(command, target);
-    }
-
-    pub(super) fn start_request(&mut self, command: ClientCommand, target: NodeId) {
-        let event = TraceEvent::Invoke {
-            client: command.client,
-            request: command.request,
-            op: command.op.clone(),
-        };
-        self.trace.record(self.now, event);
-        let deadline = self.now + self.config.workload.timeout;
-        self.push(
-            deadline,
-            EventKind::ClientTimeout(command.client, command.request),
-        );
-        if let Some(retry) = self.config.workload.retry {
-            let kind = EventKind::ClientRetry(command.client, command.request);
-            self.push(self.now + retry, kind);
-        }
-        self.send_request(command, target);
-    }
-
-    /// Sends (or sends again) a client's request, with the read path the
-    /// client asked for, if any.
-    fn send_request(&mut self, command: ClientCommand, target: NodeId) {
-        let from = Endpoint::Client(command.client);
-        let path = self.read_paths.get(&command.client).copied();
-        let packet = Packet::ClientRequest(command, path);
-        self.send(from, Endpoint::Node(target), packet);
-    }
-
-    fn client_reply(&mut self, reply: ClientReply) {
-        match self
-            .workload
-            .on_reply(self.now, reply.client, reply.request, &reply.outcome)
-        {
-            AfterReply::Ignore => {}
-            AfterReply::Redirect(command, target) => self.send_request(command, target),
-            AfterReply::Done {
-                client,
-                request,
-                history_index,
-            } => {
-                let op = &self.workload.history()[history_index];
-                let event = TraceEvent::Return {
-                    client,
-                    request,
-                    outcome: op.outcome,
-                    result: op.read_result.clone(),
-                };
-                self.trace.record(self.now, event);
-                self.next_workload_op(client);
-            }
-        }
-    }
-
-    fn client_timeout(&mut self, client: ClientId, request: RequestId) {
-        if !self.workload.on_timeout(client, request) {
-            return;
-        }
-        let event = TraceEvent::Return {
-            client,
-            request,
-            outcome: Outcome::Unknown,
-            result: None,
-        };
-        self.trace.record(self.now, event);
-        self.next_workload_op(client);
-    }
-
-    /// A client has waited a retry interval for `request`: if it still
-    /// waits, it sends the same request again (`workload::attempts`).
-    fn client_retry(&mut self, client: ClientId, request: RequestId) {
-        let Some((command, target)) = self.workload.on_retry(client, request) else {
-            return;
-        };
-        self.send_request(command, target);
-        if let Some(retry) = self.config.workload.retry {
-            self.push(self.now + retry, EventKind::ClientRetry(client, request));
-        }
-    }
-
-    fn next_workload_op(&mut self, client: ClientId) {
-        if client < USER_CLIENT_BASE && !self.workload.stopped {
-            let at = self.workload.next_issue_time(self.now, client);
-            self.push(at, EventKind::ClientIssue(client));
-        }
-    }
-
-    // ---- faults -------------------------------------------------------------
-
-    fn nemesis_strikes(&mut self) {
-        if !self.nemesis.config.enabled {
-            return;
-        }
-        let action = self.with_cluster_view(|nemesis, view| nemesis.next_action(view));
-        self.act_for_nemesis(action);
-        let next = self.nemesis.next_interval();
-        self.push(self.now + next, EventKind::Nemesis);
-    }
-
-    /// The nemesis's change asked of a leader just elected (refused, as
-    /// any change, if it may not make it yet).
-    fn change_after_election(&mut self) {
-        if !self.nemesis.config.enabled {
-            return;
-        }
-        let action = self.with_cluster_view(|nemesis, view| nemesis.election_change(view));
-        self.act_for_nemesis(action);
-    }
-
-    /// Does the nemesis's `action`, and logs it if it took effect (a
-    /// refused action changes nothing, and is refused again in a replay).
-    pub(super) fn act_for_nemesis(&mut self, action: Action) {
-        if !self.nemesis.config.replayable {
-            let _ = self.act(action);
-        } else if self.act(action.clone()).is_ok() {
-            self.nemesis.log(self.now, &action);
-        }
-    }
-
-    /// The nemesis, and what it did when its run is replayable.
-    pub fn nemesis(&self) -> &Nemesis {
-        &self.nemesis
-    }
-
-    /// What the nemesis sees of the cluster, handed to `pick` with the
-    /// nemesis itself.
-    pub(super) fn with_cluster_view<T>(
-        &mut self,
-        pick: impl FnOnce(&mut Nemesis, &ClusterView) -> T,
-    ) -> T {
-        let nodes: Vec<NodeId> = (1..=self.server_count()).collect();
-        let stopped: Vec<NodeId> = self
-            .servers
-            .iter()
-            .filter(|s| !s.up)
-            .map(|s| s.node.id())
-            .collect();
-        let leader = self.leader();
-        let members = leader.map_or(Vec::new(), |l| {
-            self.servers[l as usize - 1].node.membership().servers()
-        });
-        let may_add = self.server_count() < crate::sim::config::MAX_NODES
-            && members.len() < crate::sim::membership::MAX_CLUSTER;
-        let view = ClusterView {
-            nodes: &nodes,
-            members: &members,
-            may_add,
-            stopped: &stopped,
-            leader,
-            partitioned: self.network.is_partitioned(),
-            cuts: self.network.cuts().len(),
-            oldest_in_flight: self.network.in_flight().next().map(|m| m.id),
-            clock_drift_ppm: self.config.reads.clock_drift_ppm,
-        };
-        pick(&mut self.nemesis, &view)
-    }
-
-    /// Ends the fault phase: no more faults or new client operations, every
-    /// server resumed, the network healed and reliable (no loss, no
-    /// duplication, no latency tail). Used before checking liveness.
-    pub fn heal_everything(&mut self) {
-        self.nemesis.config.enabled = false;
-        self.workload.stopped = true;
-        self.network.end_latency_tail();
-        let mut network = self.network.config;
-        network.loss = 0.0;
-        network.duplication = 0.0;
-        for action in [Action::ResumeAll, Action::Heal, Action::SetNetwork(network)] {
-            let _ = self.act(action);
-        }
-    }
+    // ---- the cluster as the liveness checks read it -----------------------
 
     /// The servers of the leader's configuration (thesis §4.1), or every
     /// server when there is no leader: removed servers are no longer

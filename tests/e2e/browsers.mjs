@@ -222,8 +222,12 @@ class PlaywrightPage extends PlaywrightScope {
     super(page.mainFrame());
     this.page = page;
     this.errors = [];
+    this.warnings = [];
     this.requests = [];
-    page.on('console', (m) => { if (m.type() === 'error') this.errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+      if (m.type() === 'warning') this.warnings.push(m.text());
+    });
     page.on('pageerror', (e) => this.errors.push(String(e)));
     page.on('request', (r) => this.requests.push(r.url()));
   }
@@ -352,6 +356,7 @@ class SeleniumPage extends SeleniumScope {
     super(driver);
     this.bidi = bidi;
     this.errors = [];
+    this.warnings = [];
     this.requests = [];
   }
 
@@ -361,6 +366,7 @@ class SeleniumPage extends SeleniumScope {
       // 'console' entries at level error (console.error), and 'javascript'
       // entries: uncaught exceptions, as Playwright's pageerror.
       if (p.level === 'error' && (p.type === 'console' || p.type === 'javascript')) this.errors.push(p.text);
+      if (p.level === 'warn' && p.type === 'console') this.warnings.push(p.text);
     });
     this.bidi.on('network.beforeRequestSent', (p) => this.requests.push(p.request.url));
     await this.bidi.subscribe(['log.entryAdded', 'network.beforeRequestSent']);

@@ -68,6 +68,9 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.event-log li', text: /action: stop \d/ });
       await page.waitFor({ css: '.event-log li', text: /became leader for term [2-9]/ });
       assert.deepEqual(page.errors, []);
+      // The studio's and the worker's loaders start wasm-bindgen as 0.2.130
+      // asks (www/studio-start.js, scripts/worker-loader.mjs).
+      assert.deepEqual(page.warnings.filter((w) => /deprecated/.test(w)), []);
     });
   });
 }

@@ -1,0 +1,23 @@
+// Trunk post-build hook: Trunk writes the Web Worker's loader
+// (worker_loader.js, for index.html's data-type="worker") as
+//   importScripts("./worker.js");wasm_bindgen("./worker_bg.wasm");
+// and wasm-bindgen 0.2.130's glue warns in the console on every job
+// ("using deprecated parameters for the initialization function; pass a
+// single object instead"). This passes the object it asks for.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.TRUNK_STAGING_DIR;
+if (!dir) {
+  console.error('worker-loader: run me as a Trunk hook (TRUNK_STAGING_DIR is not set)');
+  process.exit(2);
+}
+const file = join(dir, 'worker_loader.js');
+const loader = readFileSync(file, 'utf8');
+const call = /wasm_bindgen\(("\.\/worker_bg\.wasm")\)/;
+if (!call.test(loader)) {
+  console.error(`worker-loader: no wasm_bindgen("./worker_bg.wasm") call in ${file}; has Trunk changed?`);
+  process.exit(1);
+}
+writeFileSync(file, loader.replace(call, 'wasm_bindgen({ module_or_path: $1 })'));
+console.log('worker-loader: worker_loader.js passes wasm-bindgen an object');

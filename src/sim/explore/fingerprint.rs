@@ -19,6 +19,7 @@
 //! state to the same number (Ip and Dill's scalarset reduction, as in
 //! Murphi and Stateright's `representative`).
 
+use super::moves::{is_dead, is_stale_request};
 use crate::raft::{NodeId, RaftNode};
 use crate::sim::network::Endpoint;
 use crate::sim::Simulation;
@@ -33,6 +34,7 @@ pub struct Fingerprinter {
     servers: Vec<(NodeId, u64)>,
     wire: Vec<(u64, u64, u64)>,
     times: Vec<u64>,
+    stale_requests_lost: bool,
 }
 
 impl Fingerprinter {
@@ -45,7 +47,15 @@ impl Fingerprinter {
             servers: Vec::new(),
             wire: Vec::new(),
             times: Vec::new(),
+            stale_requests_lost: false,
         }
+    }
+
+    /// Leaving out stale requests too, as the search does with
+    /// `Bounds::stale_requests_lost` (they are never delivered).
+    pub fn losing_stale_requests(mut self, lost: bool) -> Fingerprinter {
+        self.stale_requests_lost = lost;
+        self
     }
 
     /// The fingerprint of `sim`'s state with `budget` (what the path used
@@ -58,6 +68,9 @@ impl Fingerprinter {
         }
         self.messages.clear();
         for m in sim.network().in_flight() {
+            if is_dead(sim, m) || (self.stale_requests_lost && is_stale_request(sim, m)) {
+                continue; // the same state without it (`moves::is_dead`)
+            }
             let mut h = Mix::default();
             m.packet.hash(&mut h);
             self.messages.push((m.from, m.to, h.finish()));

@@ -103,7 +103,7 @@ mod tests {
             let mut explorer = Explorer::new(bounds, *config).unwrap();
             explorer.run();
             let found = explorer.counterexample().expect("a counterexample");
-            assert_eq!(found.actions.len() as u32, steps, "{switch:?}");
+            assert_eq!(found.steps(), steps, "{switch:?}");
         }
     }
 

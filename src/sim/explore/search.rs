@@ -112,6 +112,8 @@ struct Frontier {
 /// caller that must stay responsive (a Web Worker posting progress) calls
 /// it with a small budget and may simply stop calling to cancel.
 pub struct Explorer {
+    /// The steps taken before the search starts (see [`Explorer::after`]).
+    prefix: Vec<Action>,
     bounds: Bounds,
     config: SimConfig,
     /// The state every path starts from.
@@ -140,19 +142,32 @@ impl Explorer {
     /// path and unsafe switches count; its cluster size, clients, nemesis
     /// and delivery are the explorer's own: see [`explorer_config`]).
     pub fn new(bounds: Bounds, config: SimConfig) -> Result<Explorer, String> {
+        Explorer::after(bounds, config, &[])
+    }
+
+    /// A search from the state `prefix` leads to, one action per step from
+    /// a fresh cluster of `config`: every state at most `bounds.depth`
+    /// steps further is checked (a test reaches a deep counterexample this
+    /// way in a fraction of the time). Its counterexample starts with
+    /// `prefix`; what the prefix used counts against the budgets.
+    pub fn after(bounds: Bounds, config: SimConfig, prefix: &[Action]) -> Result<Explorer, String> {
         bounds.validate()?;
         let mut config = explorable(config, &bounds);
         config.record_trace = false;
-        let sim = Simulation::new(config.clone())?;
+        let mut sim = Simulation::new(config.clone())?;
+        let mut used = Used::default();
+        for (i, action) in prefix.iter().enumerate() {
+            sim.run_until((i as Time + 1) * STEP);
+            sim.act_now(action.clone())?;
+            used = used.after(action);
+        }
         let mut fingerprinter =
             Fingerprinter::new(bounds.nodes).losing_stale_requests(bounds.stale_requests_lost);
         let mut seen = HashSet::default();
-        seen.insert(fingerprinter.fingerprint(&sim, Used::default().counts()));
-        let first = Frontier {
-            path: None,
-            used: Used::default(),
-        };
+        seen.insert(fingerprinter.fingerprint(&sim, used.counts()));
+        let first = Frontier { path: None, used };
         Ok(Explorer {
+            prefix: prefix.to_vec(),
             bounds,
             config,
             start: sim,
@@ -230,7 +245,7 @@ impl Explorer {
     /// the next level if it is new.
     fn expand(&mut self, state: Frontier) {
         let from = self.replay(&state.path);
-        let at = (self.depth + 1) as Time * STEP;
+        let at = (self.prefix.len() as u32 + self.depth + 1) as Time * STEP;
         for action in moves(&from, &self.bounds, state.used) {
             let mut sim = from.clone();
             sim.run_until(at);
@@ -257,7 +272,7 @@ impl Explorer {
             // as it was cannot change the verdict its parent had.
             let history_changed = sim.history() != from.history();
             if let Some((invariant, detail)) = violation(&sim, history_changed) {
-                let (actions, step_of) = actions_of(&path);
+                let (actions, step_of) = self.with_prefix(actions_of(&path));
                 self.found = Some(Counterexample {
                     actions,
                     step_of,
@@ -285,6 +300,15 @@ impl Explorer {
 }
 
 impl Explorer {
+    /// The actions and steps of a path from where the search started, with
+    /// the prefix before them.
+    fn with_prefix(&self, (actions, step_of): (Vec<Action>, Vec<u32>)) -> (Vec<Action>, Vec<u32>) {
+        let skip = self.prefix.len() as u32;
+        let all = self.prefix.iter().cloned().chain(actions);
+        let steps = (1..=skip).chain(step_of.into_iter().map(|s| s + skip));
+        (all.collect(), steps.collect())
+    }
+
     /// The state at the end of `path`, replayed (step `i` at `i * STEP`,
     /// as it was first taken) from the deepest state it shares with the
     /// path replayed last.
@@ -308,7 +332,7 @@ impl Explorer {
                 Some((_, sim)) => sim.clone(),
                 None => self.start.clone(),
             };
-            sim.run_until((i as Time + 1) * STEP);
+            sim.run_until((self.prefix.len() + i + 1) as Time * STEP);
             sim.act_now(step.action.clone())
                 .expect("it was taken once already");
             if let Some(id) = step.deliver {

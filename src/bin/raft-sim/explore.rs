@@ -137,10 +137,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
     };
     let steps = found.steps();
     let plural = if steps == 1 { "" } else { "s" };
-    println!(
-        "violation after {steps} step{plural} ({}): {}",
-        found.invariant, found.detail
-    );
+    println!("violation after {steps} step{plural}: {}", found.detail);
     println!("shortest counterexample:");
     let mut last = 0;
     for (action, &step) in found.actions.iter().zip(&found.step_of) {

@@ -244,7 +244,10 @@ impl Explorer {
     /// Every move from `state`: each successor is checked, and kept for
     /// the next level if it is new.
     fn expand(&mut self, state: Frontier) {
-        let from = self.replay(&state.path);
+        self.replay(&state.path);
+        // Borrowed, not cloned: a clone of a whole simulation (and its
+        // allocations) is most of a step's cost.
+        let from = self.along.last().map_or(&self.start, |(_, sim)| sim);
         let at = (self.prefix.len() as u32 + self.depth + 1) as Time * STEP;
         for action in moves(&from, &self.bounds, state.used) {
             let mut sim = from.clone();
@@ -309,10 +312,11 @@ impl Explorer {
         (all.collect(), steps.collect())
     }
 
-    /// The state at the end of `path`, replayed (step `i` at `i * STEP`,
-    /// as it was first taken) from the deepest state it shares with the
-    /// path replayed last.
-    fn replay(&mut self, path: &Option<Rc<Step>>) -> Simulation {
+    /// Makes the last of `along` the state at the end of `path` (the start
+    /// when `along` is empty), replayed (step `i` at `i * STEP`, as it was
+    /// first taken) from the deepest state it shares with the path
+    /// replayed last.
+    fn replay(&mut self, path: &Option<Rc<Step>>) {
         let mut chain: Vec<&Rc<Step>> = Vec::new();
         let mut at = path.as_ref();
         while let Some(step) = at {
@@ -340,10 +344,6 @@ impl Explorer {
                     .expect("it was taken once already");
             }
             self.along.push((Rc::clone(step), sim));
-        }
-        match self.along.last() {
-            Some((_, sim)) => sim.clone(),
-            None => self.start.clone(),
         }
     }
 }

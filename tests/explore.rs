@@ -224,10 +224,10 @@ fn planned_safe(switch: UnsafeSwitch, depth: u32) -> ExploreProgress {
 
 #[test]
 fn snapshot_uncommitted_loses_a_committed_entry_in_twelve_steps_and_the_safe_core_does_not() {
-    // A leader's write reaches a follower, which snapshots it at once as if
-    // committed (the switch) and so reports it committed and applied; the
-    // checker counts it committed in term 1; a server without it is
-    // elected in term 2.
+    // n1 leads term 1 and takes a write; when n2 acknowledges the no-op,
+    // n1 snapshots its whole log, the write no follower holds included,
+    // and calls it committed (the switch); n2, with only the no-op, is
+    // elected in term 2 with n3's vote.
     let (explorer, steps) = planned(UnsafeSwitch::SnapshotUncommitted);
     let found = explorer.counterexample().expect("a counterexample");
     assert_eq!(found.invariant, "leader_completeness", "{}", found.detail);
@@ -271,10 +271,11 @@ fn read_index_without_noop_serves_a_stale_read_that_linearizability_catches() {
 
 #[test]
 fn commit_old_terms_is_figure_8_in_twenty_steps() {
-    // S1 leads term 1 and appends a write it never replicates; S2 leads
-    // term 2 with S3's vote and appends its own; S1 leads term 3 with S3's
-    // vote, replicates its term-1 entry to S3 and commits it by counting;
-    // S2 wins term 4 with a log whose last term (2) beats it.
+    // n1 leads term 1; n2 leads term 2 with n3's vote; n1, not yet
+    // deposed, appends a write it never replicates, then leads term 3 with
+    // n3's vote, replicates that entry to n3 and commits it by counting;
+    // n2, still leading term 2 as far as it knows, appends a write of its
+    // own and wins term 4 with a log whose last term (2) beats it.
     //
     // The whole search takes 30 s in the test profile (20 s natively), so
     // this one starts where every shortest Figure 8 found starts (the

@@ -249,7 +249,7 @@ impl Explorer {
         // allocations) is most of a step's cost.
         let from = self.along.last().map_or(&self.start, |(_, sim)| sim);
         let at = (self.prefix.len() as u32 + self.depth + 1) as Time * STEP;
-        for action in moves(&from, &self.bounds, state.used) {
+        for action in moves(from, &self.bounds, state.used) {
             let mut sim = from.clone();
             sim.run_until(at);
             if sim.act_now(action.clone()).is_err() {

@@ -3,8 +3,11 @@
 //! is a scenario that replays to that violation; the safe core explores the
 //! same bounds with none.
 
-use raft_playground::raft::{UnsafeSwitch, UnsafeSwitches};
-use raft_playground::sim::explore::{explorer_config, Bounds, Explorer, STEP};
+use raft_playground::raft::{Op, UnsafeSwitch, UnsafeSwitches};
+use raft_playground::sim::explore::{
+    explorer_config, plan, Bounds, ExplorePlan, ExploreProgress, Explorer, STEP,
+};
+use raft_playground::sim::linearizability::{self, Verdict};
 use raft_playground::sim::scenario::Scenario;
 use raft_playground::sim::Action;
 
@@ -180,4 +183,148 @@ fn a_counterexample_keeps_the_snapshot_threshold_it_was_explored_with() {
     assert_eq!(scenario.cursor, Some(8 * STEP));
     let found = explorer.counterexample().unwrap();
     assert_eq!(replay(&explorer).0, found.invariant);
+}
+
+/// The search `sim::explore::plan` records for `switch` (the page's
+/// "Explore every interleaving"), run to its end.
+fn planned(switch: UnsafeSwitch) -> (Explorer, u32) {
+    let ExplorePlan::Shows {
+        bounds,
+        config,
+        steps,
+    } = plan(switch)
+    else {
+        panic!("{switch:?} has no plan");
+    };
+    let mut explorer = Explorer::new(bounds, *config).unwrap();
+    explorer.run();
+    (explorer, steps)
+}
+
+/// The same bounds and settings with the switch off.
+fn planned_safe(switch: UnsafeSwitch, depth: u32) -> ExploreProgress {
+    let ExplorePlan::Shows {
+        bounds, mut config, ..
+    } = plan(switch)
+    else {
+        panic!("{switch:?} has no plan");
+    };
+    config.unsafe_switches = UnsafeSwitches::none();
+    let bounds = Bounds { depth, ..bounds };
+    let mut explorer = Explorer::new(bounds, *config).unwrap();
+    let progress = explorer.run();
+    assert!(
+        explorer.counterexample().is_none(),
+        "{:?}",
+        explorer.counterexample()
+    );
+    assert_eq!(progress.depth_done, depth);
+    progress
+}
+
+#[test]
+fn snapshot_uncommitted_loses_a_committed_entry_in_twelve_steps_and_the_safe_core_does_not() {
+    // n1 leads term 1 and takes a write; when n2 acknowledges the no-op,
+    // n1 snapshots its whole log, the write no follower holds included,
+    // and calls it committed (the switch); n2, with only the no-op, is
+    // elected in term 2 with n3's vote.
+    let (explorer, steps) = planned(UnsafeSwitch::SnapshotUncommitted);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "leader_completeness", "{}", found.detail);
+    assert_eq!(found.steps(), steps);
+    assert_eq!(steps, 12);
+    assert_eq!(replay(&explorer), ("leader_completeness".into(), 12 * STEP));
+    let safe = planned_safe(UnsafeSwitch::SnapshotUncommitted, 12);
+    assert!(safe.unique > 1_000, "{safe:?}");
+}
+
+#[test]
+fn read_index_without_noop_serves_a_stale_read_that_linearizability_catches() {
+    // A write committed and acknowledged; a new leader, before its no-op
+    // commits, answers a read by ReadIndex from a commit index behind it.
+    let (explorer, steps) = planned(UnsafeSwitch::ReadIndexWithoutNoop);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "linearizability", "{}", found.detail);
+    assert_eq!(found.steps(), 15);
+    assert_eq!(found.steps(), steps);
+    let reads = found.actions.iter().filter(|a| {
+        matches!(
+            a,
+            Action::ClientRequest {
+                op: Op::Read { .. },
+                ..
+            }
+        )
+    });
+    assert_eq!(reads.count(), 1, "{:?}", found.actions);
+    // The scenario replays to a history that is not linearizable.
+    let json = explorer.scenario().unwrap().to_json();
+    let sim = Scenario::from_json(&json).unwrap().run().unwrap();
+    let history = sim.history().to_vec();
+    let verdict = linearizability::check(&history, 100_000).verdict;
+    assert!(
+        matches!(verdict, Verdict::NotLinearizable { .. }),
+        "{verdict:?}"
+    );
+    planned_safe(UnsafeSwitch::ReadIndexWithoutNoop, 15);
+}
+
+#[test]
+fn commit_old_terms_is_figure_8_in_twenty_steps() {
+    // n1 leads term 1; n2 leads term 2 with n3's vote; n1, not yet
+    // deposed, appends a write it never replicates, then leads term 3 with
+    // n3's vote, replicates that entry to n3 and commits it by counting;
+    // n2, still leading term 2 as far as it knows, appends a write of its
+    // own and wins term 4 with a log whose last term (2) beats it.
+    //
+    // The whole search takes 30 s in the test profile (20 s natively), so
+    // this one starts where every shortest Figure 8 found starts (the
+    // first 6 of its steps, `raft-sim explore` prints them): n1 elected in
+    // term 1 with n2's vote, then n2 elected in term 2 with n3's. Every
+    // interleaving of the 14 steps after that is searched, breadth-first.
+    let ExplorePlan::Shows {
+        bounds,
+        config,
+        steps,
+    } = plan(UnsafeSwitch::CommitOldTerms)
+    else {
+        panic!("commit-old-terms has a plan");
+    };
+    let prefix = [
+        Action::ForceTimeout(1),
+        Action::DeliverMessage(1), // n1's RequestVote to n2
+        Action::DeliverMessage(3), // n2's vote: n1 leads term 1
+        Action::ForceTimeout(2),
+        Action::DeliverMessage(7), // n2's RequestVote to n3
+        Action::DeliverMessage(8), // n3's vote: n2 leads term 2
+    ];
+    let bounds = Bounds {
+        depth: steps - 6,
+        ..bounds
+    };
+    let mut explorer = Explorer::after(bounds, (*config).clone(), &prefix).unwrap();
+    explorer.run();
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "leader_completeness", "{}", found.detail);
+    assert_eq!((found.steps(), steps), (20, 20));
+    assert_eq!(found.actions[..6], prefix);
+    let timeouts = found
+        .actions
+        .iter()
+        .filter(|a| matches!(a, Action::ForceTimeout(_)));
+    assert_eq!(timeouts.count(), 4, "four elections: {:?}", found.actions);
+    assert_eq!(replay(&explorer), ("leader_completeness".into(), 20 * STEP));
+    // The safe core, from the same state with the same bounds: every
+    // interleaving of the 14 steps, no violation. (The whole search,
+    // 20 steps from the start, is in the README: 2.9 M states, none.)
+    let mut safe_config = *config;
+    safe_config.unsafe_switches = UnsafeSwitches::none();
+    let mut safe = Explorer::after(bounds, safe_config, &prefix).unwrap();
+    let progress = safe.run();
+    assert!(
+        safe.counterexample().is_none(),
+        "{:?}",
+        safe.counterexample()
+    );
+    assert_eq!(progress.depth_done, 14);
 }

@@ -11,7 +11,7 @@ use super::unsafe_switches::UnsafeSwitch;
 use std::rc::Rc;
 
 /// The answer a server gives a client.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClientReply {
     /// The client that sent the request.
     pub client: ClientId,
@@ -23,7 +23,7 @@ pub struct ClientReply {
 
 /// What became of a client request (§8): done, or definitely not done. No
 /// reply is sent while a request's fate is still unknown.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ReplyOutcome {
     /// Committed at `index` and applied, with this result.
     Applied {
@@ -64,7 +64,7 @@ pub enum ReplyOutcome {
 }
 
 /// A request this server appended as leader, waiting to be applied.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PendingProposal {
     /// The leader's term when it appended the entry. The entry later applied
     /// at the same index is this request's only if its term matches (Log

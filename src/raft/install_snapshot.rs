@@ -18,7 +18,7 @@ use super::types::{LogIndex, NodeId, Term, Time};
 use std::rc::Rc;
 
 /// A leader's transfer of a snapshot to one follower.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SnapshotTransfer {
     /// The last included index of the snapshot being sent.
     pub last_index: LogIndex,
@@ -28,7 +28,7 @@ pub struct SnapshotTransfer {
 }
 
 /// A follower's snapshot being received, chunk by chunk.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) struct Incoming {
     /// The term of the leader sending it.
     term: Term,

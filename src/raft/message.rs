@@ -21,7 +21,7 @@ pub struct Envelope {
 /// A request or reply of one of Figure 2's two RPCs. Replies carry no request
 /// id: each holds what its receiver needs to handle it correctly even when it
 /// arrives late, twice or out of order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Message {
     /// Invoked by candidates to gather votes (§5.2).
     RequestVote {
@@ -168,7 +168,7 @@ pub enum Message {
 }
 
 /// Why a follower rejected AppendEntries, and where to try next.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ConflictHint {
     /// The follower's log is shorter than prevLogIndex, or the first index of
     /// the conflicting term's run in the follower's log.

@@ -313,6 +313,32 @@ impl RaftNode {
         self.pending.len()
     }
 
+    /// For the explorer's fingerprint (`sim::explore::fingerprint`): hashes
+    /// the volatile state its accessors do not show and the rules act on —
+    /// the leader's own match, its waiting proposals, its read rounds and
+    /// waiting reads, a follower's forwarded reads, a snapshot being
+    /// received, whether a leader was heard from (CheckQuorum), a forgotten
+    /// vote — with every server it names renamed by `rename`. Not times,
+    /// deadlines or the random stream: the explorer fires timers by action.
+    pub fn hash_explored_state<H: std::hash::Hasher>(
+        &self,
+        h: &mut H,
+        rename: &dyn Fn(NodeId) -> NodeId,
+    ) {
+        use std::hash::Hash;
+        self.own_match.hash(h);
+        self.pending.len().hash(h);
+        for (index, proposal) in self.pending.iter() {
+            (index, proposal).hash(h);
+        }
+        self.reads.hash_state(h, rename);
+        self.incoming.hash(h);
+        self.leader_contact.is_some().hash(h);
+        self.forgotten_vote.map(rename).hash(h);
+        self.catch_up.len().hash(h);
+        self.transfer.map(|(id, _)| rename(id)).hash(h);
+    }
+
     /// The next time at which [`RaftNode::tick`] has work to do.
     pub fn next_deadline(&self) -> Time {
         match self.role {

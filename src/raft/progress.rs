@@ -5,7 +5,7 @@ use super::install_snapshot::SnapshotTransfer;
 use super::types::LogIndex;
 
 /// What a leader knows about one follower's log, and where to send from next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Progress {
     /// Index of the next entry to send to that server; starts just past the
     /// leader's last entry and backs off on rejection.

@@ -151,6 +151,32 @@ pub(super) struct Reads {
     forwarded: Vec<ForwardedRead>,
 }
 
+impl Reads {
+    /// Hashes what the rules act on (rounds, waiting and forwarded reads),
+    /// not when rounds were sent or the lease ends (times), with every
+    /// server named renamed by `rename`: for the explorer's fingerprint.
+    pub(super) fn hash_state<H: std::hash::Hasher>(
+        &self,
+        h: &mut H,
+        rename: &dyn Fn(NodeId) -> NodeId,
+    ) {
+        use std::hash::Hash;
+        (self.round, self.confirmed).hash(h);
+        self.waiting.len().hash(h);
+        for read in &self.waiting {
+            (read.client, read.request, read.round, read.index).hash(h);
+            match &read.asker {
+                Asker::Client { key } => (0u8, key).hash(h),
+                Asker::Follower(id) => (1u8, rename(*id)).hash(h),
+            }
+        }
+        self.forwarded.len().hash(h);
+        for read in &self.forwarded {
+            (read.client, read.request, &read.key, read.index).hash(h);
+        }
+    }
+}
+
 impl RaftNode {
     /// A client's read under ReadIndex or a lease: the leader confirms it
     /// still leads (or holds a lease); another server forwards it to the

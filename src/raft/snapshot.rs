@@ -45,9 +45,22 @@ pub struct SnapshotMeta {
     pub history: SharedVec<Entry>,
 }
 
+/// Hashes what a server acts on: not `history`, which is for observers
+/// only (equal metas hash equal, as `Hash` requires: equal metas have equal
+/// fields).
+impl std::hash::Hash for SnapshotMeta {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.last_index.hash(state);
+        self.last_term.hash(state);
+        self.membership.hash(state);
+        self.membership_index.hash(state);
+        self.records.hash(state);
+    }
+}
+
 /// One record of a snapshot's state (Figure 13's `data[]`, record by
 /// record): a key and its value, or a client's session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SnapshotRecord {
     /// A key of the store and its value.
     Pair {

@@ -261,3 +261,39 @@ fn a_switch_the_explorer_cannot_show_says_why_and_starts_nothing() {
     assert_eq!(s.what_if.take_command(), None);
     assert_eq!(s.what_if.search, Search::Idle);
 }
+
+#[test]
+fn the_panel_offers_exploration_for_eight_switches_and_says_why_not_for_four() {
+    let mut s = session();
+    let explorable = [
+        ("prevote-raises-term", "1 step."),
+        ("forget-vote-on-restart", "2 steps"),
+        ("truncate-on-any-append", "6 steps"),
+        ("vote-without-log-check", "8 steps"),
+        ("local-reads", "11 steps"),
+        ("snapshot-uncommitted", "12 steps"),
+        ("read-index-without-noop", "15 steps"),
+        (
+            "commit-old-terms",
+            "depth 20: the shortest failure takes 20 steps",
+        ),
+    ];
+    for (switch, words) in explorable {
+        what_if(&mut s, WhatIfInput::Choose(switch.into()));
+        let (plan, offered) = s.what_if.explore_plan();
+        assert!(offered, "{switch}: {plan}");
+        assert!(plan.contains(words), "{switch}: {plan}");
+    }
+    let not_modeled = [
+        ("reply-before-persist", "loses unsynced writes"),
+        ("lease-ignores-drift", "clocks that drift"),
+        ("config-change-without-noop", "4 servers"),
+        ("two-changes-at-once", "4 servers"),
+    ];
+    for (switch, words) in not_modeled {
+        what_if(&mut s, WhatIfInput::Choose(switch.into()));
+        let (plan, offered) = s.what_if.explore_plan();
+        assert!(!offered, "{switch}: {plan}");
+        assert!(plan.contains(words), "{switch}: {plan}");
+    }
+}

@@ -41,6 +41,21 @@ pub struct ExploreArgs {
     /// Messages the network may lose along one path
     #[arg(long, value_name = "K", default_value = "1")]
     pub drops: u32,
+    /// No heartbeat moves (a new leader, and a leader given a request,
+    /// still send AppendEntries)
+    #[arg(long)]
+    pub no_heartbeats: bool,
+    /// Client requests are writes only
+    #[arg(long)]
+    pub writes_only: bool,
+    /// A client request goes only to a leader and is delivered in the step
+    /// that sends it
+    #[arg(long)]
+    pub instant_requests: bool,
+    /// The network loses every request between servers once its receiver's
+    /// term has passed the request's
+    #[arg(long)]
+    pub stale_requests_lost: bool,
     /// Every server snapshots once N entries were applied since its last
     /// snapshot (thesis 5)
     #[arg(long, value_name = "N")]
@@ -76,6 +91,10 @@ impl ExploreArgs {
             requests: self.requests,
             duplicates: self.duplicates,
             drops: self.drops,
+            heartbeats: !self.no_heartbeats,
+            reads: !self.writes_only,
+            instant_requests: self.instant_requests,
+            stale_requests_lost: self.stale_requests_lost,
         }
     }
 }
@@ -116,12 +135,18 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
         println!("no violation within these bounds");
         return Ok(true);
     };
-    let steps = found.actions.len();
+    let steps = found.steps();
     let plural = if steps == 1 { "" } else { "s" };
     println!("violation after {steps} step{plural}: {}", found.detail);
     println!("shortest counterexample:");
-    for (i, action) in found.actions.iter().enumerate() {
-        println!("  {:>2}. {action}", i + 1);
+    let mut last = 0;
+    for (action, &step) in found.actions.iter().zip(&found.step_of) {
+        if step == last {
+            println!("      and {action}");
+        } else {
+            println!("  {step:>2}. {action}");
+        }
+        last = step;
     }
     if let Some(path) = &args.out {
         let scenario = explorer
@@ -137,7 +162,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
 fn print_bounds(b: &Bounds, switches: UnsafeSwitches) {
     let names: Vec<&str> = switches.enabled().map(|s| s.name()).collect();
     println!(
-        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} messages in flight, {} crash(es), {} client request(s), {} duplicate(s), {} drop(s); unsafe: {}",
+        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}; unsafe: {}",
         b.nodes,
         b.depth,
         b.max_term,
@@ -145,8 +170,16 @@ fn print_bounds(b: &Bounds, switches: UnsafeSwitches) {
         b.max_in_flight,
         b.restarts,
         b.requests,
+        if b.reads { "" } else { " (writes only)" },
+        if b.instant_requests { " (to a leader, delivered at once)" } else { "" },
         b.duplicates,
         b.drops,
+        match (b.heartbeats, b.stale_requests_lost) {
+            (true, false) => "",
+            (false, false) => ", no heartbeats",
+            (true, true) => ", stale requests lost",
+            (false, true) => ", no heartbeats, stale requests lost",
+        },
         if names.is_empty() { "none".to_string() } else { names.join(", ") }
     );
 }

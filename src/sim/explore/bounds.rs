@@ -37,6 +37,29 @@ pub struct Bounds {
     /// a loss matters only by making room under `max_in_flight`, so a
     /// small budget loses nothing the bound would not.
     pub drops: u32,
+    /// Whether a leader may send its heartbeats by action. A new leader
+    /// and a leader given a request send AppendEntries anyway; a heartbeat
+    /// only repeats them.
+    #[serde(default = "yes")]
+    pub heartbeats: bool,
+    /// Whether a client request may be a read (else only writes).
+    #[serde(default = "yes")]
+    pub reads: bool,
+    /// A client request is delivered in the step that sends it (two
+    /// actions, `client` then `deliver`, at the same millisecond), and only
+    /// to a server that leads: see `moves` for why this loses no violation
+    /// when the path duplicates no message.
+    #[serde(default)]
+    pub instant_requests: bool,
+    /// The network loses every request between servers whose receiver's
+    /// term has passed the request's (`moves::is_stale_request`): such a
+    /// request is never delivered, and not counted or fingerprinted.
+    #[serde(default)]
+    pub stale_requests_lost: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for Bounds {
@@ -51,6 +74,10 @@ impl Default for Bounds {
             requests: 1,
             duplicates: 1,
             drops: 1,
+            heartbeats: true,
+            reads: true,
+            instant_requests: false,
+            stale_requests_lost: false,
         }
     }
 }

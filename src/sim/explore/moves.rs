@@ -2,8 +2,8 @@
 //! come next in some real run, within the bounds.
 
 use super::bounds::Bounds;
-use crate::raft::{NodeId, Op, Role};
-use crate::sim::network::Endpoint;
+use crate::raft::{Message, NodeId, Op, Role};
+use crate::sim::network::{Endpoint, InFlight, Packet};
 use crate::sim::{Action, Simulation};
 
 /// What a path has used of its bounds so far.
@@ -47,10 +47,13 @@ pub const KEY: &str = "x";
 /// flight to a server, in id order, deliver it, drop it, or duplicate it;
 /// for each server, time out (not a leader), send heartbeats (a leader),
 /// crash and reboot; then a client's write or read sent to each server.
+///
+/// Dead messages (see [`is_dead`]) are not moved: delivering, dropping or
+/// duplicating one changes nothing the protocol can ever tell.
 pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
     let mut all = Vec::new();
     for m in sim.network().in_flight() {
-        if !matches!(m.to, Endpoint::Node(_)) {
+        if !matches!(m.to, Endpoint::Node(_)) || is_ignored(sim, bounds, m) {
             continue;
         }
         all.push(Action::DeliverMessage(m.id));
@@ -64,7 +67,9 @@ pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
     for server in sim.servers() {
         let (id, node) = (server.node.id(), &server.node);
         if node.role() == Role::Leader {
-            all.push(Action::Heartbeat(id));
+            if bounds.heartbeats {
+                all.push(Action::Heartbeat(id));
+            }
         } else if node.current_term() < bounds.max_term {
             all.push(Action::ForceTimeout(id));
         }
@@ -74,11 +79,132 @@ pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
     }
     let longest = sim.servers().iter().map(|s| s.node.log().last_index());
     if used.requests < bounds.requests && longest.max().unwrap_or(0) < bounds.max_log {
-        for id in 1..=sim.servers().len() as NodeId {
-            all.extend(requests_to(id, used.requests));
+        for s in sim.servers() {
+            if bounds.instant_requests && s.node.role() != Role::Leader {
+                continue;
+            }
+            let requests = requests_to(s.node.id(), used.requests);
+            let kinds = if bounds.reads { 2 } else { 1 };
+            all.extend(requests.into_iter().take(kinds));
         }
     }
     all
+}
+
+/// Whether `m` is dead: a reply that its receiver ignores now and in every
+/// state that can follow.
+///
+/// - A vote (`RequestVoteReply`) of term `t`, to a server whose term is
+///   past `t`, or is `t` and which is not a candidate: `handle_vote_reply`
+///   returns at once unless the server is a candidate and the reply's term
+///   is its current term.
+/// - A reply to an AppendEntries, a snapshot chunk or a read round, of
+///   term `t`, to a server whose term is past `t`, or is `t` and which is
+///   neither a candidate nor a leader: `handle_append_success`,
+///   `handle_append_rejection`, `handle_install_snapshot_reply` and
+///   `handle_read_heartbeat_reply` return at once unless the server leads
+///   in the reply's term.
+///
+/// And none of these is ever live again: a lower term is not adopted
+/// (§5.1), and a server's term never decreases (it is persisted, and
+/// `term_and_vote_monotonic` checks it after every step); within a term a
+/// server becomes a candidate only by `start_election_for`, which first
+/// raises its term, and a leader only from a candidate of the same term
+/// (`become_leader`). So a follower or pre-candidate of term `t` is never
+/// a candidate or leader of `t`, and a leader of `t` never a candidate of
+/// `t`. So delivering a dead message changes nothing, now or in any future
+/// state: it is a drop. The explorer leaves dead messages in the
+/// simulation (a counterexample replays with them in flight, undelivered)
+/// but neither moves them nor counts them: not in a state's fingerprint,
+/// nor under `max_in_flight`. A state with a dead message and the same
+/// state without it have the same futures, step for step, so nothing is
+/// missed and no counterexample gets longer (one that delivered a dead
+/// message is a step longer than the same path without that step).
+pub fn is_dead(sim: &Simulation, m: &InFlight) -> bool {
+    let (Endpoint::Node(to), Packet::Raft(message)) = (m.to, &m.packet) else {
+        return false;
+    };
+    let Some(server) = sim.servers().get(to as usize - 1) else {
+        return false;
+    };
+    let (term, role) = (server.node.current_term(), server.node.role());
+    let live_in = |roles: &[Role]| message.term() == term && roles.contains(&role);
+    match message {
+        Message::RequestVoteReply { .. } => message.term() < term || !live_in(&[Role::Candidate]),
+        Message::AppendEntriesReply { .. }
+        | Message::InstallSnapshotReply { .. }
+        | Message::ReadHeartbeatReply { .. } => {
+            message.term() < term || !live_in(&[Role::Candidate, Role::Leader])
+        }
+        _ => false,
+    }
+}
+
+/// Whether the explorer leaves `m` out: dead ([`is_dead`]), or, with
+/// `Bounds::stale_requests_lost`, a stale request ([`is_stale_request`]).
+/// Left-out messages are not moved, nor in a state's fingerprint, nor
+/// counted under `max_in_flight`.
+pub fn is_ignored(sim: &Simulation, bounds: &Bounds, m: &InFlight) -> bool {
+    is_dead(sim, m) || (bounds.stale_requests_lost && is_stale_request(sim, m))
+}
+
+/// Messages in flight that are not left out: what `max_in_flight` bounds.
+pub fn live_in_flight(sim: &Simulation, bounds: &Bounds) -> usize {
+    sim.network()
+        .in_flight()
+        .filter(|m| !is_ignored(sim, bounds, m))
+        .count()
+}
+
+/// A request between servers (a RequestVote, AppendEntries, snapshot chunk
+/// or read round) of a term older than its receiver's. Its receiver
+/// refuses it and answers with its own term, which can teach the sender a
+/// newer term: unlike a dead message it may matter, so leaving it out
+/// (`Bounds::stale_requests_lost`) is a bound — the network loses every
+/// request its receiver has outgrown — not a reduction.
+pub fn is_stale_request(sim: &Simulation, m: &InFlight) -> bool {
+    let (Endpoint::Node(to), Packet::Raft(message)) = (m.to, &m.packet) else {
+        return false;
+    };
+    let request = matches!(
+        message,
+        Message::RequestVote { .. }
+            | Message::AppendEntries { .. }
+            | Message::InstallSnapshot { .. }
+            | Message::ReadHeartbeat { .. }
+    );
+    let term = sim
+        .servers()
+        .get(to as usize - 1)
+        .map(|s| s.node.current_term());
+    request && term.is_some_and(|term| message.term() < term)
+}
+
+/// With `Bounds::instant_requests`, the message a client request just put
+/// on the wire, which the same step delivers.
+///
+/// Why delivering a client request at once, and only to a leader, loses no
+/// violation on a path that duplicates no message: a request that waits on
+/// the wire and is delivered later reaches the server exactly as the same
+/// request sent later and delivered at once would; only its invocation is
+/// earlier, and an earlier invocation gives linearizability more freedom,
+/// never less (every linearization of the later-invoked history is one of
+/// the earlier). A request never delivered stays pending forever, which a
+/// history may linearize as never taking effect: as if it had not been sent.
+/// A write or a log read delivered to a server that does not lead is
+/// answered at once with NotLeader (`RaftNode::propose`: nothing is
+/// appended or sent), and a request that definitely failed is no operation
+/// to linearizability. So for writes and log reads every violation has a
+/// path of this shape no longer than itself. (Not so for reads a follower
+/// serves or forwards — `LocalReads`, ReadIndex and lease reads at a
+/// follower —, which this bound leaves out: a plan that needs them keeps
+/// it off.)
+pub fn new_client_request(sim: &Simulation) -> Option<u64> {
+    sim.network()
+        .in_flight()
+        .filter(|m| matches!(m.from, Endpoint::Client(_)))
+        .map(|m| m.id)
+        .max()
 }
 
 /// A write of a value no earlier request wrote (so a stale read shows),

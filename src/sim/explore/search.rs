@@ -9,7 +9,7 @@
 
 use super::bounds::Bounds;
 use super::fingerprint::Fingerprinter;
-use super::moves::{moves, Used};
+use super::moves::{live_in_flight, moves, new_client_request, Used};
 use crate::raft::{Time, UnsafeSwitches, MILLIS};
 use crate::sim::fault_model::Delivery;
 use crate::sim::find::scenario_of;
@@ -69,8 +69,13 @@ pub struct ExploreProgress {
 /// The shortest path to a violation the search found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Counterexample {
-    /// The steps, in order; step `i` (from 0) happens at `(i + 1) * STEP`.
+    /// The actions, in order.
     pub actions: Vec<Action>,
+    /// The step (from 1) each action belongs to, which happens at
+    /// `step * STEP`: one action per step, except that with
+    /// `Bounds::instant_requests` a client request and its delivery are
+    /// one step.
+    pub step_of: Vec<u32>,
     /// The invariant broken (`linearizability` for a history that is not).
     pub invariant: String,
     /// What exactly, in words.
@@ -80,7 +85,17 @@ pub struct Counterexample {
 /// One step of a path, linked to the one before (paths share prefixes).
 struct Step {
     action: Action,
+    /// The client request `action` sent, delivered in the same step
+    /// (`Bounds::instant_requests`).
+    deliver: Option<u64>,
     before: Option<Rc<Step>>,
+}
+
+impl Counterexample {
+    /// How many steps it takes.
+    pub fn steps(&self) -> u32 {
+        self.step_of.last().copied().unwrap_or(0)
+    }
 }
 
 /// A state waiting to be expanded: only the path to it, which is
@@ -97,6 +112,8 @@ struct Frontier {
 /// caller that must stay responsive (a Web Worker posting progress) calls
 /// it with a small budget and may simply stop calling to cancel.
 pub struct Explorer {
+    /// The steps taken before the search starts (see [`Explorer::after`]).
+    prefix: Vec<Action>,
     bounds: Bounds,
     config: SimConfig,
     /// The state every path starts from.
@@ -109,10 +126,15 @@ pub struct Explorer {
     depth: u32,
     progress: ExploreProgress,
     found: Option<Counterexample>,
-    /// The last state replayed up to its parent, and that parent's path:
-    /// siblings sit side by side in a level, so most replays start here
-    /// and take one step instead of the whole path.
-    parent: Option<(Option<Rc<Step>>, Simulation)>,
+    /// The states along the last path replayed, one per step (entry `i`
+    /// is the state after step `i + 1`, with that step): a level lists
+    /// states in the order of their parents, and those in the order of
+    /// theirs, so consecutive states share most of their paths, and a
+    /// replay starts from the deepest state the two share instead of from
+    /// the start (or, as before, only from a shared parent: at depth 20
+    /// most states have one or two new children, so that replayed nearly
+    /// whole paths).
+    along: Vec<(Rc<Step>, Simulation)>,
 }
 
 impl Explorer {
@@ -120,18 +142,32 @@ impl Explorer {
     /// path and unsafe switches count; its cluster size, clients, nemesis
     /// and delivery are the explorer's own: see [`explorer_config`]).
     pub fn new(bounds: Bounds, config: SimConfig) -> Result<Explorer, String> {
+        Explorer::after(bounds, config, &[])
+    }
+
+    /// A search from the state `prefix` leads to, one action per step from
+    /// a fresh cluster of `config`: every state at most `bounds.depth`
+    /// steps further is checked (a test reaches a deep counterexample this
+    /// way in a fraction of the time). Its counterexample starts with
+    /// `prefix`; what the prefix used counts against the budgets.
+    pub fn after(bounds: Bounds, config: SimConfig, prefix: &[Action]) -> Result<Explorer, String> {
         bounds.validate()?;
         let mut config = explorable(config, &bounds);
         config.record_trace = false;
-        let sim = Simulation::new(config.clone())?;
-        let mut fingerprinter = Fingerprinter::new(bounds.nodes);
+        let mut sim = Simulation::new(config.clone())?;
+        let mut used = Used::default();
+        for (i, action) in prefix.iter().enumerate() {
+            sim.run_until((i as Time + 1) * STEP);
+            sim.act_now(action.clone())?;
+            used = used.after(action);
+        }
+        let mut fingerprinter =
+            Fingerprinter::new(bounds.nodes).losing_stale_requests(bounds.stale_requests_lost);
         let mut seen = HashSet::default();
-        seen.insert(fingerprinter.fingerprint(&sim, Used::default().counts()));
-        let first = Frontier {
-            path: None,
-            used: Used::default(),
-        };
+        seen.insert(fingerprinter.fingerprint(&sim, used.counts()));
+        let first = Frontier { path: None, used };
         Ok(Explorer {
+            prefix: prefix.to_vec(),
             bounds,
             config,
             start: sim,
@@ -146,7 +182,7 @@ impl Explorer {
                 ..ExploreProgress::default()
             },
             found: None,
-            parent: None,
+            along: Vec::new(),
         })
     }
 
@@ -180,9 +216,11 @@ impl Explorer {
     /// player paused at the last one, where the violation is.
     pub fn scenario(&self) -> Option<Scenario> {
         let found = self.found.as_ref()?;
-        let end = found.actions.len() as Time * STEP;
-        let steps: Vec<(Time, Action)> = (1..)
-            .map(|i: Time| i * STEP)
+        let end = found.steps() as Time * STEP;
+        let steps: Vec<(Time, Action)> = found
+            .step_of
+            .iter()
+            .map(|&i| i as Time * STEP)
             .zip(found.actions.iter().cloned())
             .collect();
         Some(Scenario {
@@ -206,23 +244,41 @@ impl Explorer {
     /// Every move from `state`: each successor is checked, and kept for
     /// the next level if it is new.
     fn expand(&mut self, state: Frontier) {
-        let from = self.replay(&state.path);
-        let at = (self.depth + 1) as Time * STEP;
-        for action in moves(&from, &self.bounds, state.used) {
+        self.replay(&state.path);
+        // Borrowed, not cloned: a clone of a whole simulation (and its
+        // allocations) is most of a step's cost.
+        let from = self.along.last().map_or(&self.start, |(_, sim)| sim);
+        let at = (self.prefix.len() as u32 + self.depth + 1) as Time * STEP;
+        for action in moves(from, &self.bounds, state.used) {
             let mut sim = from.clone();
             sim.run_until(at);
             if sim.act_now(action.clone()).is_err() {
                 continue;
             }
+            let mut deliver = None;
+            if self.bounds.instant_requests && matches!(action, Action::ClientRequest { .. }) {
+                deliver = new_client_request(&sim);
+                if let Some(id) = deliver {
+                    if sim.act_now(Action::DeliverMessage(id)).is_err() {
+                        continue;
+                    }
+                }
+            }
             self.progress.explored += 1;
             let used = state.used.after(&action);
             let path = Some(Rc::new(Step {
                 action,
+                deliver,
                 before: state.path.clone(),
             }));
-            if let Some((invariant, detail)) = violation(&sim) {
+            // Linearizability reads the history alone: a step that left it
+            // as it was cannot change the verdict its parent had.
+            let history_changed = sim.history() != from.history();
+            if let Some((invariant, detail)) = violation(&sim, history_changed) {
+                let (actions, step_of) = self.with_prefix(actions_of(&path));
                 self.found = Some(Counterexample {
-                    actions: actions_of(&path),
+                    actions,
+                    step_of,
                     invariant,
                     detail,
                 });
@@ -237,7 +293,7 @@ impl Explorer {
                 continue;
             }
             self.progress.unique += 1;
-            if sim.network().in_flight_count() > self.bounds.max_in_flight {
+            if live_in_flight(&sim, &self.bounds) > self.bounds.max_in_flight {
                 self.progress.pruned += 1;
                 continue;
             }
@@ -247,39 +303,59 @@ impl Explorer {
 }
 
 impl Explorer {
-    /// The state at the end of `path`, replayed from the start (step `i`
-    /// at `(i + 1) * STEP`, as it was first taken), or from its parent
-    /// when the state replayed last was a sibling.
-    fn replay(&mut self, path: &Option<Rc<Step>>) -> Simulation {
-        let Some(last) = path else {
-            return self.start.clone();
-        };
-        let before = &last.before;
-        let parent = match self.parent.take() {
-            Some((at, sim)) if same_path(&at, before) => sim,
-            _ => {
-                let mut sim = self.start.clone();
-                for (i, action) in actions_of(before).into_iter().enumerate() {
-                    sim.run_until((i as Time + 1) * STEP);
-                    sim.act_now(action).expect("it was taken once already");
-                }
-                sim
+    /// The actions and steps of a path from where the search started, with
+    /// the prefix before them.
+    fn with_prefix(&self, (actions, step_of): (Vec<Action>, Vec<u32>)) -> (Vec<Action>, Vec<u32>) {
+        let skip = self.prefix.len() as u32;
+        let all = self.prefix.iter().cloned().chain(actions);
+        let steps = (1..=skip).chain(step_of.into_iter().map(|s| s + skip));
+        (all.collect(), steps.collect())
+    }
+
+    /// Makes the last of `along` the state at the end of `path` (the start
+    /// when `along` is empty), replayed (step `i` at `i * STEP`, as it was
+    /// first taken) from the deepest state it shares with the path
+    /// replayed last.
+    fn replay(&mut self, path: &Option<Rc<Step>>) {
+        let mut chain: Vec<&Rc<Step>> = Vec::new();
+        let mut at = path.as_ref();
+        while let Some(step) = at {
+            chain.push(step);
+            at = step.before.as_ref();
+        }
+        chain.reverse();
+        // Paths are a tree of shared steps: sharing the step at `k` means
+        // sharing every step before it.
+        let mut shared = chain.len().min(self.along.len());
+        while shared > 0 && !Rc::ptr_eq(&self.along[shared - 1].0, chain[shared - 1]) {
+            shared -= 1;
+        }
+        self.along.truncate(shared);
+        for (i, &step) in chain.iter().enumerate().skip(shared) {
+            let mut sim = match self.along.last() {
+                Some((_, sim)) => sim.clone(),
+                None => self.start.clone(),
+            };
+            sim.run_until((self.prefix.len() + i + 1) as Time * STEP);
+            sim.act_now(step.action.clone())
+                .expect("it was taken once already");
+            if let Some(id) = step.deliver {
+                sim.act_now(Action::DeliverMessage(id))
+                    .expect("it was taken once already");
             }
-        };
-        let mut sim = parent.clone();
-        self.parent = Some((before.clone(), parent));
-        sim.run_until(path_len(path) as Time * STEP);
-        sim.act_now(last.action.clone())
-            .expect("it was taken once already");
-        sim
+            self.along.push((Rc::clone(step), sim));
+        }
     }
 }
 
-/// The first thing the checkers caught in `sim`: an invariant, else a
-/// history that is not linearizable.
-fn violation(sim: &Simulation) -> Option<(String, String)> {
+/// The first thing the checkers caught in `sim`: an invariant, else (if
+/// the step changed the history) a history that is not linearizable.
+fn violation(sim: &Simulation, history_changed: bool) -> Option<(String, String)> {
     if let Some(v) = sim.violations().first() {
         return Some((v.invariant.name().to_string(), v.to_string()));
+    }
+    if !history_changed {
+        return None; // checked as it is when it last changed
     }
     let history = sim.history();
     if !history.iter().any(|op| op.return_t.is_some()) {
@@ -296,30 +372,26 @@ fn violation(sim: &Simulation) -> Option<(String, String)> {
     }
 }
 
-/// Whether two paths are the same one (not merely equal steps).
-fn same_path(a: &Option<Rc<Step>>, b: &Option<Rc<Step>>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-        _ => false,
-    }
-}
-
 /// How many steps a path has.
 fn path_len(path: &Option<Rc<Step>>) -> usize {
     std::iter::successors(path.as_deref(), |step| step.before.as_deref()).count()
 }
 
-/// The actions of a path, first to last.
-fn actions_of(path: &Option<Rc<Step>>) -> Vec<Action> {
+/// The actions of a path, first to last, and the step (from 1) of each.
+fn actions_of(path: &Option<Rc<Step>>) -> (Vec<Action>, Vec<u32>) {
     let mut actions = Vec::new();
     let mut at = path.as_deref();
-    while let Some(step) = at {
-        actions.push(step.action.clone());
-        at = step.before.as_deref();
+    let mut step = path_len(path) as u32;
+    while let Some(s) = at {
+        if let Some(id) = s.deliver {
+            actions.push((Action::DeliverMessage(id), step));
+        }
+        actions.push((s.action.clone(), step));
+        at = s.before.as_deref();
+        step -= 1;
     }
     actions.reverse();
-    actions
+    actions.into_iter().unzip()
 }
 
 /// The hasher of the seen set: its keys are fingerprints, hashes already.

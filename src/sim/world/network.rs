@@ -44,7 +44,7 @@ impl fmt::Display for Endpoint {
 }
 
 /// What a message carries.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Packet {
     /// A message between servers (RequestVote, AppendEntries, and their replies).
     Raft(Message),

@@ -105,6 +105,9 @@ pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
 ///   `handle_read_heartbeat_reply` return at once unless the server leads
 ///   in the reply's term.
 ///
+/// A reply of a term later than its receiver's is never dead: the receiver
+/// adopts that term and steps down (§5.1) before any of those handlers.
+///
 /// And none of these is ever live again: a lower term is not adopted
 /// (§5.1), and a server's term never decreases (it is persisted, and
 /// `term_and_vote_monotonic` checks it after every step); within a term a
@@ -128,14 +131,16 @@ pub fn is_dead(sim: &Simulation, m: &InFlight) -> bool {
         return false;
     };
     let (term, role) = (server.node.current_term(), server.node.role());
-    let live_in = |roles: &[Role]| message.term() == term && roles.contains(&role);
+    // A reply of a later term is never dead: its receiver adopts that term
+    // and steps down (§5.1), whatever the reply answers.
+    let dead_unless = |roles: &[Role]| {
+        message.term() < term || (message.term() == term && !roles.contains(&role))
+    };
     match message {
-        Message::RequestVoteReply { .. } => message.term() < term || !live_in(&[Role::Candidate]),
+        Message::RequestVoteReply { .. } => dead_unless(&[Role::Candidate]),
         Message::AppendEntriesReply { .. }
         | Message::InstallSnapshotReply { .. }
-        | Message::ReadHeartbeatReply { .. } => {
-            message.term() < term || !live_in(&[Role::Candidate, Role::Leader])
-        }
+        | Message::ReadHeartbeatReply { .. } => dead_unless(&[Role::Candidate, Role::Leader]),
         _ => false,
     }
 }
@@ -221,8 +226,67 @@ fn requests_to(id: NodeId, sent: u32) -> [Action; 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raft::Term;
     use crate::raft::UnsafeSwitches;
     use crate::sim::explore::search::explorer_config;
+
+    /// The vote replies in flight to `to`, with whether each is dead.
+    fn votes_to(sim: &Simulation, to: NodeId) -> Vec<(Term, bool)> {
+        let votes = sim.network().in_flight().filter(|m| {
+            m.to == Endpoint::Node(to)
+                && matches!(m.packet, Packet::Raft(Message::RequestVoteReply { .. }))
+        });
+        votes
+            .map(|m| match &m.packet {
+                Packet::Raft(message) => (message.term(), is_dead(sim, m)),
+                _ => unreachable!("filtered to Raft messages"),
+            })
+            .collect()
+    }
+
+    /// Delivers the message in flight from `from` to `to` of term `term`
+    /// that is a vote reply (`reply`) or a request.
+    fn deliver(sim: &mut Simulation, (from, to): (NodeId, NodeId), term: Term, reply: bool) {
+        let id = sim.network().in_flight().find(|m| {
+            let Packet::Raft(message) = &m.packet else {
+                return false;
+            };
+            let is_reply = matches!(message, Message::RequestVoteReply { .. });
+            m.from == Endpoint::Node(from)
+                && m.to == Endpoint::Node(to)
+                && message.term() == term
+                && is_reply == reply
+        });
+        let id = id.expect("such a message is in flight").id;
+        sim.act_now(Action::DeliverMessage(id)).unwrap();
+    }
+
+    fn term_of(sim: &Simulation, id: NodeId) -> Term {
+        sim.server(id).unwrap().node.current_term()
+    }
+
+    #[test]
+    fn a_reply_of_a_later_term_is_live_and_one_of_a_passed_term_is_dead() {
+        let bounds = Bounds::default();
+        let mut sim = Simulation::new(explorer_config(&bounds, UnsafeSwitches::none())).unwrap();
+        // n1 stands in term 1; n2 stands twice, to term 2, and refuses
+        // n1's RequestVote with its term 2, which n1 must adopt (§5.1).
+        sim.act_now(Action::ForceTimeout(1)).unwrap();
+        sim.act_now(Action::ForceTimeout(2)).unwrap();
+        sim.act_now(Action::ForceTimeout(2)).unwrap();
+        assert_eq!((term_of(&sim, 1), term_of(&sim, 2)), (1, 2));
+        deliver(&mut sim, (1, 2), 1, false);
+        assert_eq!(votes_to(&sim, 1), [(2, false)], "a later term is live");
+        // n3 grants n2's term-2 vote: live while n2 stands in term 2.
+        deliver(&mut sim, (2, 3), 2, false);
+        assert_eq!(votes_to(&sim, 2), [(2, false)]);
+        // n2 stands again, in term 3: that term-2 vote is dead now.
+        sim.act_now(Action::ForceTimeout(2)).unwrap();
+        assert_eq!(votes_to(&sim, 2), [(2, true)], "a passed term is dead");
+        // Delivered, the term-2 reply does move n1 to term 2.
+        deliver(&mut sim, (2, 1), 2, true);
+        assert_eq!(term_of(&sim, 1), 2);
+    }
 
     #[test]
     fn a_fresh_cluster_can_time_out_crash_or_take_a_request_anywhere() {

@@ -8,13 +8,9 @@
 //     with the browser's parser (js_sys::Number::parse_float).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stagingDir } from './trunk-hook.mjs';
 
-const dir = process.env.TRUNK_STAGING_DIR;
-if (!dir) {
-  console.error('check-page-wasm: run me as a Trunk hook (TRUNK_STAGING_DIR is not set)');
-  process.exit(2);
-}
-if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+const dir = stagingDir('check-page-wasm', { releaseOnly: true });
 
 const FORBIDDEN = [
   ['core/src/num/dec2flt', "Rust's float parser (str::parse::<f64>, f64::from_str): read numbers with js_sys::Number::parse_float in the page"],

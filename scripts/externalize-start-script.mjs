@@ -5,12 +5,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stagingDir } from './trunk-hook.mjs';
 
-const dir = process.env.TRUNK_STAGING_DIR;
-if (!dir) {
-  console.error('externalize-start-script: run me as a Trunk hook (TRUNK_STAGING_DIR is not set)');
-  process.exit(2);
-}
+const dir = stagingDir('externalize-start-script');
 const page = join(dir, 'index.html');
 const html = readFileSync(page, 'utf8');
 const inline = /<script type="module">([\s\S]*?)<\/script>/;

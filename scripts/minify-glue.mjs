@@ -9,13 +9,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minify } from 'terser';
+import { stagingDir } from './trunk-hook.mjs';
 
-const dir = process.env.TRUNK_STAGING_DIR;
-if (!dir) {
-  console.error('minify-glue: run me as a Trunk hook (TRUNK_STAGING_DIR is not set)');
-  process.exit(2);
-}
-if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+const dir = stagingDir('minify-glue', { releaseOnly: true });
 
 const glue = readdirSync(dir).filter((f) => /^playground-[0-9a-f]+\.js$/.test(f));
 if (glue.length !== 1) {

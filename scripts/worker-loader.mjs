@@ -6,12 +6,9 @@
 // single object instead"). This passes the object it asks for.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stagingDir } from './trunk-hook.mjs';
 
-const dir = process.env.TRUNK_STAGING_DIR;
-if (!dir) {
-  console.error('worker-loader: run me as a Trunk hook (TRUNK_STAGING_DIR is not set)');
-  process.exit(2);
-}
+const dir = stagingDir('worker-loader');
 const file = join(dir, 'worker_loader.js');
 const loader = readFileSync(file, 'utf8');
 const call = /wasm_bindgen\(("\.\/worker_bg\.wasm")\)/;

@@ -68,9 +68,10 @@ pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
 
 pub(super) fn clock(s: &Session, _: &PartProps) -> Html {
     let sim = &s.playground.sim;
+    let clock = versions::clock(&s.playground);
     html! {
         <>
-            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(sim.now(), 3)) }</span>
+            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(clock.shown, clock.places)) }</span>
             <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
                 { format!("{:016x}", sim.trace_hash()) }
             </code>

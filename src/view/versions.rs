@@ -62,20 +62,21 @@ pub fn of(session: &Session) -> Versions {
     let sim = &p.sim;
     let keyed = |part: u64, more: &dyn Fn(&mut StableHasher)| key(session, part, more);
     Versions {
-        // The picture draws its election timers once per tick, with the
-        // clock; the messages move by themselves (`view::motion`).
+        // The picture's election timers and messages move by themselves
+        // (`view::motion`): it changes only with the simulation's events.
         picture: keyed(1, &|h| {
-            h.u64(tick(p)).u64(sim.events()).u64(p.paused as u64);
+            h.u64(sim.events()).u64(p.paused as u64);
             h.u64(p.lagged);
             for d in &p.dying {
                 h.u64(d.left_ms.to_bits());
             }
         }),
         links: links(session),
-        // The clock shows milliseconds: at the default speed it changes
-        // every other frame.
+        // The clock changes a few times a wall second ([`clock`]), the
+        // trace hash with the simulation's events.
         clock: keyed(2, &|h| {
-            h.u64(tick(p)).u64(sim.trace_hash());
+            let c = clock(p);
+            h.u64(c.shown).u64(c.places as u64).u64(sim.trace_hash());
         }),
         timeline: keyed(3, &|h| {
             let t = timeline(p);
@@ -154,6 +155,52 @@ pub fn of(session: &Session) -> Versions {
 /// arc moves about one unit of the picture per millisecond.)
 pub fn tick(p: &Playground) -> u64 {
     p.sim.now() / MILLIS
+}
+
+/// What the clock shows: a time, rounded down, to some decimal places of
+/// a second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clock {
+    /// The simulated time shown, a whole number of its last place.
+    pub shown: Time,
+    /// Decimal places of a second, 0 to 3.
+    pub places: usize,
+}
+
+/// The clock of `p`. Paused, to the millisecond. Running, to the last
+/// place that changes at most about ten times a wall second at the speed
+/// (hundredths at the default 1/30x, milliseconds at 1/100x and slower,
+/// tenths at 1x, whole seconds faster), so that the page redraws it a
+/// few times a second rather than on every simulated millisecond, and a
+/// person can read it; rounded down, so it never shows a time not yet
+/// reached.
+pub fn clock(p: &Playground) -> Clock {
+    let now = p.sim.now();
+    let mut places = 3;
+    if !p.paused {
+        // One unit of the last place lasts this many wall milliseconds.
+        let mut unit = MILLIS;
+        while places > 0 && (unit as f64 / MILLIS as f64) < CLOCK_WALL_MS * p.speed {
+            places -= 1;
+            unit *= 10;
+        }
+    }
+    let unit = MILLIS * 10u64.pow(3 - places as u32);
+    Clock {
+        shown: now / unit * unit,
+        places,
+    }
+}
+
+/// The least wall time between two changes of the running clock's text.
+const CLOCK_WALL_MS: f64 = 100.0;
+
+impl Clock {
+    /// When the running clock next changes: the next unit of its last
+    /// place.
+    pub fn next_change(&self) -> Time {
+        self.shown + MILLIS * 10u64.pow(3 - self.places as u32)
+    }
 }
 
 /// How far down the message diagram's content is moved, in whole units, as
@@ -349,6 +396,26 @@ pub fn flight(session: &Session, m: &MessageView) -> u64 {
     })
 }
 
+/// One election timer's sweep: its animation starts again when this
+/// moves, as a message's flight does ([`flight`]), and when the timer is
+/// reset (a new deadline).
+pub fn sweep(session: &Session, n: &NodeView) -> u64 {
+    let p = &session.playground;
+    key(session, 19, &|h| {
+        h.u64(n.id)
+            .u64(n.timer_ends.map_or(0, |t| t + 1))
+            .u64(n.center.x.to_bits())
+            .u64(n.center.y.to_bits())
+            .u64(n.radius.to_bits())
+            .u64(p.speed.to_bits())
+            .u64(p.paused as u64)
+            .u64(p.lagged);
+        if p.paused {
+            h.u64(p.sim.now());
+        }
+    })
+}
+
 /// The timeline marks' key alone, for the timeline that draws them.
 pub fn marks(session: &Session) -> u64 {
     let p = &session.playground;
@@ -486,13 +553,14 @@ mod tests {
         assert_eq!(before, after);
     }
 
+    /// Into the next simulated millisecond with nothing arriving, the
+    /// picture is not drawn again either: its timers run down by themselves.
     #[test]
     fn a_frame_in_which_nothing_arrives_redraws_only_the_moving_parts() {
         let mut s = playing();
         let (before, after) = quiet_frame(&mut s, 16.0, true);
-        assert_ne!(before.picture, after.picture, "the timers run down");
-        assert_ne!(before.clock, after.clock, "the clock ticks");
         for (part, a, b) in [
+            ("picture", before.picture, after.picture),
             ("logs", before.logs, after.logs),
             ("applied", before.applied, after.applied),
             ("events", before.events, after.events),
@@ -640,6 +708,58 @@ mod tests {
             let Some(now) = later(&s) else { return };
             assert_ne!(flight(&s, &now), before, "{restart:?}");
         }
+    }
+
+    /// The running clock shows a place that changes a few times a wall
+    /// second, rounded down; paused, the millisecond.
+    #[test]
+    fn the_clock_changes_a_few_times_a_second() {
+        let mut s = playing();
+        s.update(Input::Skip(1_234));
+        let p = &mut s.playground;
+        let now = p.sim.now();
+        for (speed, places) in [
+            (1.0 / 1000.0, 3),
+            (1.0 / 100.0, 3),
+            (1.0 / 30.0, 2),
+            (1.0, 1),
+            (4.0, 0),
+        ] {
+            p.speed = speed;
+            let c = clock(p);
+            assert_eq!(c.places, places, "at {speed}");
+            let unit = MILLIS * 10u64.pow(3 - places as u32);
+            assert!(c.shown <= now && now < c.shown + unit && c.shown % unit == 0);
+            assert_eq!(c.next_change(), c.shown + unit);
+            // A unit of the last place lasts at least 100 wall ms.
+            assert!(
+                unit as f64 / MILLIS as f64 / speed >= 100.0 - 1e-9,
+                "at {speed}"
+            );
+        }
+        p.speed = crate::view::speed::DEFAULT_SPEED;
+        p.paused = true;
+        assert_eq!(
+            clock(p),
+            Clock {
+                shown: now,
+                places: 3
+            }
+        );
+        // Running again, its key moves with what it shows, and only then.
+        s.update(Input::Key(KeyCommand::TogglePause));
+        let (mut same, mut moved) = (0, 0);
+        for _ in 0..200 {
+            let p = &s.playground;
+            let (c, hash, key) = (clock(p), p.sim.trace_hash(), s.versions().clock);
+            s.update(Input::Frame { wall_ms: 5.0 });
+            let p = &s.playground;
+            let shown = clock(p) != c || p.sim.trace_hash() != hash;
+            assert_eq!(shown, key != s.versions().clock);
+            same += !shown as u32;
+            moved += shown as u32;
+        }
+        assert!(same > 100 && moved > 0, "{same} {moved}");
     }
 
     /// Running at the end of the run, the timeline changes only when its

@@ -1,7 +1,7 @@
 //! The cluster picture in SVG: links, messages in flight, servers.
 
 use super::app::Msg;
-use super::motion::{Flying, Sweeping};
+use super::motion::{self as moving, Motion, Moving};
 use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use crate::view::geometry;
 use crate::view::membership::Standing;
@@ -49,9 +49,15 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                     <div xmlns="http://www.w3.org/1999/xhtml" class="in-motion">
                         <div class="timers" aria-hidden="true">{ for scene.nodes.iter().map(|n| timer(s, n)) }</div>
                         { for scene.messages.iter().map(|m| html! {
-                            <Flying key={m.id} flight={motion::flight(m, p.sim.now(), p.speed, p.paused)}
-                                version={versions::flight(s, m)}
-                                part={part.item(PartKind::Message, m.id, versions::message(s, m))} />
+                            // The drawing's box is centred on the origin and
+                            // lets what overflows it show (a snapshot's tag
+                            // is long).
+                            <Moving key={m.id} class="flight" version={versions::flight(s, m)}
+                                motion={Motion::flight(&motion::flight(m, p.sim.now(), p.speed, p.paused))}>
+                                <svg viewBox="-60 -60 120 120" width="120" height="120">
+                                    <Part ..part.item(PartKind::Message, m.id, versions::message(s, m)) />
+                                </svg>
+                            </Moving>
                         }) }
                     </div>
                 </foreignObject>
@@ -102,7 +108,9 @@ fn link_line(l: &LinkView) -> Html {
 fn timer(s: &Session, n: &NodeView) -> Html {
     let p = &s.playground;
     match motion::sweep(n, p.sim.now(), p.speed, p.paused) {
-        Some(sweep) => html! { <Sweeping key={n.id} {sweep} version={versions::sweep(s, n)} /> },
+        Some(sweep) => {
+            html! { <div key={n.id}>{ moving::sweeping(&sweep, versions::sweep(s, n)) }</div> }
+        }
         None => html! {},
     }
 }

@@ -789,7 +789,7 @@ mod tests {
             let c = clock(p);
             assert_eq!(c.places, places, "at {speed}");
             let unit = MILLIS * 10u64.pow(3 - places as u32);
-            assert!(c.shown <= now && now < c.shown + unit && c.shown % unit == 0);
+            assert!(c.shown <= now && now < c.shown + unit && c.shown.is_multiple_of(unit));
             assert_eq!(c.next_change(), c.shown + unit);
             // A unit of the last place lasts at least 100 wall ms.
             assert!(

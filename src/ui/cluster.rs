@@ -47,8 +47,10 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 // changes.
                 <foreignObject x="0" y="0" width={fmt(geometry::WIDTH)} height={fmt(geometry::HEIGHT)}>
                     <div xmlns="http://www.w3.org/1999/xhtml" class="in-motion">
-                        <div class="timers" aria-hidden="true">{ for scene.nodes.iter().map(|n| timer(s, n)) }</div>
-                        { for scene.messages.iter().map(|m| html! {
+                        <div class="timers" aria-hidden="true">{ for scene.nodes.iter().filter_map(|n| timer(s, n)) }</div>
+                        // Keyed, in a list of their own: Yew matches a
+                        // list's children by key only when all have one.
+                        <div class="messages">{ for scene.messages.iter().map(|m| html! {
                             // The drawing's box is centred on the origin and
                             // lets what overflows it show (a snapshot's tag
                             // is long).
@@ -58,7 +60,7 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                                     <Part ..part.item(PartKind::Message, m.id, versions::message(s, m)) />
                                 </svg>
                             </Moving>
-                        }) }
+                        }) }</div>
                     </div>
                 </foreignObject>
                 <g class="dying" aria-hidden="true">{ for p.dying.iter().map(|d| {
@@ -104,15 +106,11 @@ fn link_line(l: &LinkView) -> Html {
 }
 
 /// A server's election timer running down, if it runs, animated by the
-/// browser outside the server's own part.
-fn timer(s: &Session, n: &NodeView) -> Html {
+/// browser outside the server's own part; keyed, as are all in its list.
+fn timer(s: &Session, n: &NodeView) -> Option<Html> {
     let p = &s.playground;
-    match motion::sweep(n, p.sim.now(), p.speed, p.paused) {
-        Some(sweep) => {
-            html! { <div key={n.id}>{ moving::sweeping(&sweep, versions::sweep(s, n)) }</div> }
-        }
-        None => html! {},
-    }
+    let sweep = motion::sweep(n, p.sim.now(), p.speed, p.paused)?;
+    Some(html! { <div key={n.id}>{ moving::sweeping(&sweep, versions::sweep(s, n)) }</div> })
 }
 
 /// One server: the part numbered by its id.

@@ -6,9 +6,11 @@
 //! Every input but a frame (a click, a key, a host command) bumps
 //! [`Session::edits`], which every key includes: those are rare, and then
 //! everything may be redrawn. A frame moves the simulation on; a part's key
-//! then covers only what the simulation can change under it, so a frame in
-//! which a message flies on but nothing arrives redraws the picture, the
-//! clock and the timeline, and not the logs, panels or event log.
+//! then covers only what the simulation can change under it. What moves
+//! between events (messages, election timers, the message diagram's slide,
+//! the timeline's marks) the browser moves by itself, so a frame in which
+//! nothing happens redraws nothing but, a few times a second, the clock's
+//! digit or the timeline's step.
 
 use super::playground::{Playground, Selection};
 use super::requests;

@@ -163,13 +163,15 @@ pub fn tick(p: &Playground) -> u64 {
 /// a second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Clock {
-    /// The simulated time shown, a whole number of its last place.
+    /// The simulated time shown: running, a whole number of its last
+    /// place; paused, the exact time, which is shown rounded.
     pub shown: Time,
     /// Decimal places of a second, 0 to 3.
     pub places: usize,
 }
 
-/// The clock of `p`. Paused, to the millisecond. Running, to the last
+/// The clock of `p`. Paused, the exact time (shown rounded to the
+/// millisecond). Running, to the last
 /// place that changes at most about ten times a wall second at the speed
 /// (hundredths at the default 1/30x, milliseconds at 1/100x and slower,
 /// tenths at 1x, whole seconds faster), so that the page redraws it a
@@ -186,6 +188,11 @@ pub fn clock(p: &Playground) -> Clock {
             places -= 1;
             unit *= 10;
         }
+    }
+    if p.paused {
+        // To the nearest millisecond, as the failure story and the
+        // timeline name moments.
+        return Clock { shown: now, places };
     }
     let unit = MILLIS * 10u64.pow(3 - places as u32);
     Clock {
@@ -822,6 +829,22 @@ mod tests {
             moved += shown as u32;
         }
         assert!(same > 100 && moved > 0, "{same} {moved}");
+        // Paused between two milliseconds, it names the nearest, as the
+        // failure story does.
+        while s.playground.sim.now() % MILLIS < MILLIS / 2 {
+            s.update(Input::Frame { wall_ms: 5.0 });
+        }
+        s.update(Input::Key(KeyCommand::TogglePause));
+        let now = s.playground.sim.now();
+        assert_eq!(
+            clock(&s.playground),
+            Clock {
+                shown: now,
+                places: 3
+            }
+        );
+        let shown = |t| crate::sim::decimal::seconds(t, 3);
+        assert_eq!(shown(now), shown(now / MILLIS * MILLIS + MILLIS));
     }
 
     /// Running at the end of the run, the timeline's marks are drawn again

@@ -6,11 +6,10 @@
 //   5 nodes at default speed; 9 nodes with a client at 10 requests/simulated s;
 //   8 nodes growing to 9 (a learner catching up, then promoted) with that
 //   client, the frame times taken from the moment "Add server" is pressed
-// - how often each part of the page was drawn in that time (each simulated
-//   millisecond redraws the picture's timers, the clock and the timeline's
-//   marks; the page sleeps in between, the messages flying on the
-//   compositor, and a frame that comes anyway draws nothing; the rest
-//   only on change)
+// - how often each part of the page was drawn in that time (only on change:
+//   the messages, timers, the diagram's slide and the timeline's marks move
+//   on the compositor, the clock's digit a few times a second; the page
+//   sleeps in between)
 // - frames run while paused (should be 0)
 // - main-thread task time per wall second (Chrome's Performance metrics,
 //   TaskDuration), running and paused: the page's CPU cost

@@ -363,7 +363,6 @@ impl Component for App {
             send: self.send.clone(),
             item: 0,
         };
-        let p = &session.playground;
         if session.embed {
             return html! {
                 <div class="playground embed">
@@ -422,7 +421,7 @@ impl Component for App {
                 <section class="logs" aria-label="Logs">
                     <Part ..part(PartKind::LogTable, v.logs) />
                     <Part ..part(PartKind::Applied, v.applied) />
-                    { sequence::view(&p.sequence.content(), versions::diagram_shift(p)) }
+                    { sequence::page(&session) }
                     <Part ..part(PartKind::EventLog, v.events) />
                 </section>
                 <Part ..part(PartKind::Help, v.edits) />

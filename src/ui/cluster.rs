@@ -1,9 +1,9 @@
 //! The cluster picture in SVG: links, messages in flight, servers.
 
 use super::app::Msg;
-use super::motion::Flying;
+use super::motion::{self as moving, Motion, Moving};
 use super::part::{on_click, on_enter, Part, PartKind, PartProps};
-use crate::view::geometry::{self, arc_path};
+use crate::view::geometry;
 use crate::view::membership::Standing;
 use crate::view::motion;
 use crate::view::playground::Selection;
@@ -41,16 +41,27 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 }) }</g>
             </svg>
             <svg class="cluster moving" viewBox={viewbox} role="group" aria-label="Messages in flight">
-                <g class="timers" aria-hidden="true">{ for scene.nodes.iter().map(timer) }</g>
-                // Messages are HTML boxes in the picture's units, which the
-                // browser animates (ui::motion); what each holds is drawn
-                // at the origin and only again when it changes.
+                // Timers and messages are HTML boxes in the picture's units,
+                // which the browser animates (ui::motion); what a message
+                // holds is drawn at the origin and only again when it
+                // changes.
                 <foreignObject x="0" y="0" width={fmt(geometry::WIDTH)} height={fmt(geometry::HEIGHT)}>
-                    <div xmlns="http://www.w3.org/1999/xhtml" class="in-motion">{ for scene.messages.iter().map(|m| html! {
-                        <Flying key={m.id} flight={motion::flight(m, p.sim.now(), p.speed, p.paused)}
-                            version={versions::flight(s, m)}
-                            part={part.item(PartKind::Message, m.id, versions::message(s, m))} />
-                    }) }</div>
+                    <div xmlns="http://www.w3.org/1999/xhtml" class="in-motion">
+                        <div class="timers" aria-hidden="true">{ for scene.nodes.iter().filter_map(|n| timer(s, n)) }</div>
+                        // Keyed, in a list of their own: Yew matches a
+                        // list's children by key only when all have one.
+                        <div class="messages">{ for scene.messages.iter().map(|m| html! {
+                            // The drawing's box is centred on the origin and
+                            // lets what overflows it show (a snapshot's tag
+                            // is long).
+                            <Moving key={m.id} class="flight" version={versions::flight(s, m)}
+                                motion={Motion::flight(&motion::flight(m, p.sim.now(), p.speed, p.paused))}>
+                                <svg viewBox="-60 -60 120 120" width="120" height="120">
+                                    <Part ..part.item(PartKind::Message, m.id, versions::message(s, m)) />
+                                </svg>
+                            </Moving>
+                        }) }</div>
+                    </div>
                 </foreignObject>
                 <g class="dying" aria-hidden="true">{ for p.dying.iter().map(|d| {
                     let opacity = crate::sim::decimal::fixed((d.left_ms / crate::view::playground::DYING_MS).clamp(0.0, 1.0), 2);
@@ -94,14 +105,12 @@ fn link_line(l: &LinkView) -> Html {
     }
 }
 
-/// A server's election timer running down, drawn on every tick (with the
-/// clock) outside the server's own part.
-fn timer(n: &NodeView) -> Html {
-    let d = arc_path(n.center, n.radius + 5.0, n.timer_left);
-    if d.is_empty() {
-        return html! {};
-    }
-    html! { <path class="timer" d={d} /> }
+/// A server's election timer running down, if it runs, animated by the
+/// browser outside the server's own part; keyed, as are all in its list.
+fn timer(s: &Session, n: &NodeView) -> Option<Html> {
+    let p = &s.playground;
+    let sweep = motion::sweep(n, p.sim.now(), p.speed, p.paused)?;
+    Some(html! { <div key={n.id}>{ moving::sweeping(&sweep, versions::sweep(s, n)) }</div> })
 }
 
 /// One server: the part numbered by its id.

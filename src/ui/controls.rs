@@ -4,6 +4,7 @@
 //! acts or the run pauses.
 
 use super::app::Msg;
+use super::motion::{Motion, Moving};
 use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use super::share;
 use crate::raft::MILLIS;
@@ -68,9 +69,10 @@ pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
 
 pub(super) fn clock(s: &Session, _: &PartProps) -> Html {
     let sim = &s.playground.sim;
+    let clock = versions::clock(&s.playground);
     html! {
         <>
-            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(sim.now(), 3)) }</span>
+            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(clock.shown, clock.places)) }</span>
             <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
                 { format!("{:016x}", sim.trace_hash()) }
             </code>
@@ -138,9 +140,13 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
             <button aria-label="Step back one event" aria-keyshortcuts="Z" title="Step back one event (Z or ←)"
                 onclick={key(send, KeyCommand::StepBack)}>{ "◀" }</button>
             <div class="track">
-                <svg class="tmarks" viewBox={format!("0 0 {} 10", shown.scale)} preserveAspectRatio="none" aria-label="Timeline marks">
-                    <Part ..part.nested(PartKind::TimelineMarks, versions::marks(s)) />
-                </svg>
+                // Squeezed towards the left by the browser as the run grows
+                // past the time they are drawn scaled to (versions::stretch).
+                <Moving class="tmarks" version={part.version} motion={squeeze(p)}>
+                    <svg viewBox={format!("0 0 {} 10", shown.scale)} preserveAspectRatio="none" aria-label="Timeline marks">
+                        <Part ..part.nested(PartKind::TimelineMarks, versions::marks(s)) />
+                    </svg>
+                </Moving>
                 <input type="range" min="0" max={shown.max.to_string()} step="1" value={shown.value.to_string()}
                     aria-label="Timeline" oninput={on_seek} />
             </div>
@@ -154,6 +160,17 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
                 } }
             </span>
         </div>
+    }
+}
+
+/// How the browser squeezes the timeline's marks, if it does.
+fn squeeze(p: &crate::view::playground::Playground) -> Motion {
+    match versions::stretch(p) {
+        Some(st) => Motion::ScaleX {
+            factors: st.frames,
+            duration_ms: st.duration_ms,
+        },
+        None => Motion::Still,
     }
 }
 

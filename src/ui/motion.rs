@@ -1,14 +1,19 @@
-//! Messages in flight as Web Animations (`view::motion` decides them): the
-//! browser's compositor moves each one from its sender to its receiver, so
-//! the page draws a message only when it is sent, changes or arrives.
-//! `element.animate()` is not in web-sys's stable API, hence the binding.
+//! What the browser moves by itself, as Web Animations that `view` decides:
+//! messages in flight (`view::motion::Flight`), election timers
+//! (`view::motion::Sweep`), the message diagram's slide and dots
+//! (`view::sequence`) and the timeline's marks (`view::versions::stretch`).
+//! The compositor plays them, so the page draws each only when it starts
+//! again. One component type moves them all ([`Moving`]): each type costs
+//! the bundle Yew's generic code again. `element.animate()` is not in
+//! web-sys's stable API, hence the binding.
 
-use super::part::{Part, PartProps};
-use crate::view::motion::Flight;
+use super::cluster::fmt;
+use crate::sim::decimal::fixed;
+use crate::view::motion::{Flight, Side, Sweep};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 #[wasm_bindgen]
@@ -32,39 +37,87 @@ extern "C" {
     fn cancel(this: &Animation);
 }
 
-/// What a flying message needs: its flight, the flight's key (the
-/// animation starts again only when it moves) and the message's part.
-#[derive(Clone, Properties)]
-pub struct FlyingProps {
-    /// Where and how fast it flies, as of the last change of `version`.
-    pub flight: Flight,
-    /// `view::versions::flight`.
-    pub version: u64,
-    /// The message's own part, drawn around the origin.
-    pub part: PartProps,
+/// How a box moves: CSS transforms at offsets (0..=1) of `duration_ms`,
+/// started `elapsed_ms` in, held still unless `running`. Kept as the
+/// view's own figures and turned into keyframes only when it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Motion {
+    /// Not moved: only placed.
+    Still,
+    /// Translated through points in CSS pixels.
+    Through {
+        points: Vec<(f64, f64, f64)>,
+        duration_ms: f64,
+        elapsed_ms: f64,
+        running: bool,
+    },
+    /// Turned through angles in degrees.
+    Turn {
+        degrees: Vec<(f64, f64)>,
+        duration_ms: f64,
+        running: bool,
+    },
+    /// Scaled across through factors.
+    ScaleX {
+        factors: Vec<(f64, f64)>,
+        duration_ms: f64,
+    },
 }
 
-/// The flight moves on every frame, its key does not: compare the key.
-impl PartialEq for FlyingProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.version == other.version && self.part == other.part
+impl Motion {
+    /// A message's flight (or a dot's), in picture units.
+    pub fn flight(f: &Flight) -> Self {
+        Motion::Through {
+            points: vec![(0.0, f.start.x, f.start.y), (1.0, f.end.x, f.end.y)],
+            duration_ms: f.duration_ms,
+            elapsed_ms: f.elapsed_ms,
+            running: f.running,
+        }
     }
 }
 
-/// One message in flight: an HTML box the browser animates, holding the
-/// message's drawing.
-pub struct Flying {
+/// A box the browser moves: what it holds, placed, and how it moves.
+#[derive(Clone, Properties)]
+pub struct MovingProps {
+    /// Its classes.
+    pub class: Classes,
+    /// How it moves, as of the last change of `version`.
+    pub motion: Motion,
+    /// CSS pixel properties set on it when it starts ("left", "top"...):
+    /// through the CSS object model, which the page's
+    /// Content-Security-Policy allows (a style attribute it does not).
+    #[prop_or_default]
+    pub place: Vec<(&'static str, f64)>,
+    /// Its key: the motion starts again only when this moves.
+    pub version: u64,
+    /// What it holds.
+    #[prop_or_default]
+    pub children: Html,
+}
+
+/// The motion moves on every frame, its key does not: compare the key
+/// and what the box holds.
+impl PartialEq for MovingProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+            && self.class == other.class
+            && self.children == other.children
+    }
+}
+
+/// One moving box.
+pub struct Moving {
     node: NodeRef,
     animation: Option<Animation>,
     started: Option<u64>,
 }
 
-impl Component for Flying {
+impl Component for Moving {
     type Message = ();
-    type Properties = FlyingProps;
+    type Properties = MovingProps;
 
     fn create(_: &Context<Self>) -> Self {
-        Flying {
+        Moving {
             node: NodeRef::default(),
             animation: None,
             started: None,
@@ -72,14 +125,9 @@ impl Component for Flying {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        // The drawing's box is centred on the origin and lets what
-        // overflows it show (a snapshot's tag is long).
+        let props = ctx.props();
         html! {
-            <div class="flight" ref={self.node.clone()}>
-                <svg viewBox="-60 -60 120 120" width="120" height="120">
-                    <Part ..ctx.props().part.clone() />
-                </svg>
-            </div>
+            <div class={props.class.clone()} ref={self.node.clone()}>{ props.children.clone() }</div>
         }
     }
 
@@ -92,9 +140,14 @@ impl Component for Flying {
         if let Some(old) = self.animation.take() {
             old.cancel();
         }
-        if let Some(element) = self.node.cast::<Element>() {
-            self.animation = Some(play(&element, &props.flight));
+        let Some(element) = self.node.cast::<HtmlElement>() else {
+            return;
+        };
+        let style = element.style();
+        for (name, px) in &props.place {
+            let _ = style.set_property(name, &format!("{}px", fmt(*px)));
         }
+        self.animation = play(&element, &props.motion);
     }
 
     fn destroy(&mut self, _: &Context<Self>) {
@@ -104,17 +157,49 @@ impl Component for Flying {
     }
 }
 
-/// Starts `flight` on `element`, at the point the simulation has reached.
-fn play(element: &Element, flight: &Flight) -> Animation {
-    let [from, to] = flight.keyframes();
-    let frames = [(0.0, from), (1.0, to)];
-    start(
-        element,
-        &frames,
-        flight.duration_ms,
-        flight.elapsed_ms,
-        flight.running,
-    )
+/// Starts `motion` on `element`.
+fn play(element: &Element, motion: &Motion) -> Option<Animation> {
+    let n = |x: f64| fixed(x, 2);
+    let (frames, duration_ms, elapsed_ms, running): (Vec<(f64, String)>, _, _, _) = match motion {
+        Motion::Still => return None,
+        Motion::Through {
+            points,
+            duration_ms,
+            elapsed_ms,
+            running,
+        } => (
+            (points.iter())
+                .map(|(o, x, y)| (*o, format!("translate({}px, {}px)", n(*x), n(*y))))
+                .collect(),
+            *duration_ms,
+            *elapsed_ms,
+            *running,
+        ),
+        Motion::Turn {
+            degrees,
+            duration_ms,
+            running,
+        } => (
+            (degrees.iter())
+                .map(|(o, d)| (*o, format!("rotate({}deg)", n(*d))))
+                .collect(),
+            *duration_ms,
+            0.0,
+            *running,
+        ),
+        Motion::ScaleX {
+            factors,
+            duration_ms,
+        } => (
+            (factors.iter())
+                .map(|(o, f)| (*o, format!("scaleX({})", fixed(*f, 5))))
+                .collect(),
+            *duration_ms,
+            0.0,
+            true,
+        ),
+    };
+    Some(start(element, &frames, duration_ms, elapsed_ms, running))
 }
 
 /// Animates `element`'s transform through `frames` (offset 0..=1, CSS
@@ -153,4 +238,54 @@ fn object(fields: &[(&str, JsValue)]) -> Object {
         let _ = Reflect::set(&o, &JsValue::from_str(name), value);
     }
     o
+}
+
+/// A server's election timer, if it runs: two half rings, each turned
+/// inside a clip to its side of the server; started again when `version`
+/// (`versions::sweep`) moves.
+pub fn sweeping(sweep: &Sweep, version: u64) -> Html {
+    html! {
+        <>
+            { half(sweep, Side::Right, version) }
+            if sweep.left.is_some() {
+                { half(sweep, Side::Left, version) }
+            }
+        </>
+    }
+}
+
+/// One side of a timer: a clip to its side of the server, holding the
+/// half ring that turns (and, on the right, its rounded end).
+fn half(sweep: &Sweep, side: Side, version: u64) -> Html {
+    let (x, y, size) = sweep.ring_box();
+    let viewbox = format!("{} {} {} {}", fmt(x), fmt(y), fmt(size), fmt(size));
+    let (c, r) = (sweep.center, sweep.radius);
+    let ([left, top, width, height], ring_left) = sweep.side_box(side);
+    let degrees = match side {
+        Side::Right => sweep.right.clone(),
+        Side::Left => sweep.left.clone().unwrap_or_default(),
+    };
+    let turn = Motion::Turn {
+        degrees,
+        duration_ms: sweep.duration_ms,
+        running: sweep.running,
+    };
+    let clip = vec![
+        ("left", left),
+        ("top", top),
+        ("width", width),
+        ("height", height),
+    ];
+    html! {
+        <Moving class="timer-side" motion={Motion::Still} place={clip} {version}>
+            <Moving class="timer-turn" motion={turn} place={vec![("left", ring_left)]} {version}>
+                <svg viewBox={viewbox} width={fmt(size)} height={fmt(size)}>
+                    <path class="timer-half" d={sweep.half_ring(side)} />
+                    if side == Side::Right {
+                        <circle class="timer-end" cx={fmt(c.x)} cy={fmt(c.y - r)} r="1.5" />
+                    }
+                </svg>
+            </Moving>
+        </Moving>
+    }
 }

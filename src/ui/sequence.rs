@@ -1,53 +1,79 @@
 //! The message diagram: lifelines, recent messages as arrows, and the
 //! stretches where a node led, ran for election or was stopped.
 //!
-//! What is drawn ([`Diagram`]) changes only a few times per wall second,
-//! while the picture slides every frame. So the parts that depend on the
-//! content alone are components compared by `Rc` identity and skipped on
-//! frames that only move it; each frame sets one `transform` on the two
-//! moving groups, and redraws only the band labels that stick to the top
-//! and the dots of messages in flight. Arrows are keyed by message id: a
-//! new diagram touches the page only for arrows that came, went or changed.
-//! Only presentation attributes and classes, no `style`, so the page's
+//! What is drawn ([`Diagram`]) changes only a few times per wall second;
+//! in between, the browser slides it up on the compositor (a Web Animation
+//! of one transform per layer, `view::sequence::Slide`) and moves the dots
+//! of messages in flight along the line of `now` (`Arrow::dot`), so a frame
+//! that records nothing draws nothing here. The parts that depend on the
+//! content alone are components compared by `Rc` identity. Arrows are
+//! keyed by message id: a new diagram touches the page only for arrows that
+//! came, went or changed. The sliding layers are HTML boxes in the
+//! picture's units (a `foreignObject` of the plot's size, whose box is the
+//! clip), since the compositor does not move SVG groups. Only presentation
+//! attributes and classes, no `style` attribute, so the page's
 //! Content-Security-Policy holds.
 
 use super::cluster::fmt;
-use crate::sim::decimal;
+use super::motion::{Motion, Moving};
 use crate::sim::NodeStatus;
+use crate::view::motion::Flight;
 use crate::view::palette;
-use crate::view::sequence::{Arrow, Band, Diagram, Tip, HEIGHT, LEFT, NOW_Y, RIGHT, TOP, WIDTH};
+use crate::view::sequence::{
+    self, Arrow, Band, Diagram, Slide, Tip, HEIGHT, LEFT, NOW_Y, RIGHT, TOP, WIDTH,
+};
+use crate::view::session::Session;
+use crate::view::versions;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The message diagram section: `content` moved down by `shift`
-/// (`SequenceView::shift`). Drawn every frame; the layers that depend on
-/// the content alone are skipped while it is the same `Rc`.
-pub fn view(content: &Rc<Diagram>, shift: f64) -> Html {
-    // Whole units: at the default speed the content slides a third of a
-    // unit per frame, so the page repaints the diagram every third frame
-    // instead of every frame (the transform string does not change in
-    // between, and Yew leaves the DOM alone).
-    let shift = shift.round();
+/// The message diagram of `session`, as it slides from now.
+pub fn page(session: &Session) -> Html {
+    let p = &session.playground;
+    let content = p.sequence.content();
+    let (now, speed, paused) = (p.sim.now(), p.speed, p.paused);
+    let slide = Slide::new(content.base, now, speed, paused);
+    let dots = sequence::dots(&content, now, speed, paused);
+    view(&content, slide, versions::slide(session), dots)
+}
+
+/// The message diagram section: `content` slid as `slide` says, restarted
+/// when `version` (`versions::slide`) moves, at simulated time `now`.
+fn view(content: &Rc<Diagram>, slide: Slide, version: u64, dots: Vec<(Rc<Arrow>, Flight)>) -> Html {
     let viewbox = format!("0 0 {} {}", fmt(WIDTH), fmt(HEIGHT));
-    let moved = format!("translate(0 {})", decimal::fixed(shift, 0));
     let layer = |kind| html! { <Layer content={Rc::clone(content)} {kind} /> };
+    let window = |kind| {
+        html! {
+            <foreignObject x="0" y={fmt(TOP)} width={fmt(WIDTH)} height={fmt(NOW_Y - TOP)}>
+                <div xmlns="http://www.w3.org/1999/xhtml" class="seq-window">
+                    <Moving class="seq-slide" motion={slid(slide)} {version}>
+                        <svg width={fmt(WIDTH)} height={fmt(NOW_Y - TOP)}>{ layer(kind) }</svg>
+                    </Moving>
+                </div>
+            </foreignObject>
+        }
+    };
     html! {
         <section class="sequence" aria-label="Message diagram">
             <h2>{ "Messages over time" }</h2>
             <svg class="sequence-diagram" viewBox={viewbox} role="img" aria-label={content.summary.clone()}>
                 { layer(LayerKind::Defs) }
-                <g clip-path="url(#seq-clip)" aria-hidden="true">
-                    <g transform={moved.clone()}>{ layer(LayerKind::Ticks) }</g>
-                </g>
+                { window(LayerKind::Ticks) }
                 { layer(LayerKind::Lanes) }
-                <g clip-path="url(#seq-clip)">
-                    <g transform={moved}>
-                        { layer(LayerKind::Bands) }
-                        { band_labels(content, shift) }
-                        { layer(LayerKind::Messages) }
-                    </g>
-                </g>
-                { dots(content, shift) }
+                { window(LayerKind::Moving) }
+                { layer(LayerKind::Pinned) }
+                <foreignObject x="0" y="0" width={fmt(WIDTH)} height={fmt(HEIGHT)}>
+                    <div xmlns="http://www.w3.org/1999/xhtml" class="seq-dots">
+                        { for dots.into_iter().map(|(a, flight)| html! {
+                            <Moving key={a.id} class={classes!("seq-dot", "msg", a.class, a.reply.then_some("reply"))}
+                                motion={Motion::flight(&flight)} version={dot_version(&a, version)}>
+                                <svg viewBox="-4 -4 8 8" width="8" height="8">
+                                    <circle r="2.5" stroke={a.color} />
+                                </svg>
+                            </Moving>
+                        }) }
+                    </div>
+                </foreignObject>
             </svg>
             if let Some(note) = &content.note {
                 <p class="window-note">{ note }</p>
@@ -62,8 +88,12 @@ enum LayerKind {
     Defs,
     Ticks,
     Lanes,
-    Bands,
-    Messages,
+    /// The role stretches, the names of those that started in the window,
+    /// and the messages: what slides over the lanes.
+    Moving,
+    /// The names of the role stretches that started above the window, at
+    /// its top.
+    Pinned,
 }
 
 #[derive(Clone, Debug, Properties)]
@@ -97,15 +127,19 @@ impl Component for Layer {
             LayerKind::Defs => defs(),
             LayerKind::Ticks => ticks(d),
             LayerKind::Lanes => lanes(d),
-            LayerKind::Bands => bands(d),
-            LayerKind::Messages => messages(d),
+            LayerKind::Moving => html! {
+                <>
+                    { bands(d) }
+                    { band_labels(d, false) }
+                    { messages(d) }
+                </>
+            },
+            LayerKind::Pinned => band_labels(d, true),
         }
     }
 }
 
-/// Arrowheads, one per message colour (markers cannot take the line's),
-/// and the clip to the plot, from its top to `now`: what slides is hidden
-/// beyond them (time labels too, which are revealed as they pass `now`).
+/// Arrowheads, one per message colour (markers cannot take the line's).
 fn defs() -> Html {
     const HEADS: [(&str, &str); 6] = [
         ("seq-head-rv", "RequestVote"),
@@ -122,9 +156,6 @@ fn defs() -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" fill={palette::message_color(kind)} />
                 </marker>
             }) }
-            <clipPath id="seq-clip">
-                <rect x="0" y={fmt(TOP)} width={fmt(WIDTH)} height={fmt(NOW_Y - TOP)} />
-            </clipPath>
         </defs>
     }
 }
@@ -190,16 +221,19 @@ fn band_mark(b: &Band) -> Html {
     }
 }
 
-/// The role stretches' names, at the start of each, or at the window's top
-/// for one that began above it (so it stays named): they move each frame.
-fn band_labels(d: &Diagram, shift: f64) -> Html {
-    let top = TOP - shift;
+/// The role stretches' names: at the start of each that started in the
+/// window, sliding with it; or, `pinned`, at the window's top for those
+/// that began above it (so they stay named), still.
+fn band_labels(d: &Diagram, pinned: bool) -> Html {
     html! {
         <g class="bands" aria-hidden="true">
-            { for d.bands.iter().filter(|b| b.y2 >= top).map(|b| html! {
-                <text key={format!("{} {}", b.x, b.start)} class="band-label" x={fmt(b.x + 5.0)} y={fmt(b.y1.max(top) + 9.0)}>
-                    { &b.label }
-                </text>
+            { for d.bands.iter().filter(|b| b.pinned == pinned).map(|b| {
+                let y = if pinned { TOP } else { b.y1 };
+                html! {
+                    <text key={format!("{} {}", b.x, b.start)} class="band-label" x={fmt(b.x + 5.0)} y={fmt(y + 9.0)}>
+                        { &b.label }
+                    </text>
+                }
             }) }
         </g>
     }
@@ -265,17 +299,25 @@ fn arrow(a: &Arrow) -> Html {
     }
 }
 
-/// Messages in flight, each a dot where it is at `now`, on the line of
-/// `now` (outside the clip, which would cut the dot in half).
-fn dots(d: &Diagram, shift: f64) -> Html {
-    let now = NOW_Y - shift;
-    html! {
-        <g class="messages" aria-hidden="true">
-            { for d.arrows.iter().filter_map(|a| Some((a, a.x_at(now)?))).map(|(a, x)| html! {
-                <g key={a.id} class={classes!("msg", a.class, a.reply.then_some("reply"))}>
-                    <circle cx={fmt(x)} cy={fmt(NOW_Y)} r="2.5" stroke={a.color} />
-                </g>
-            }) }
-        </g>
+/// The slide as the browser plays it: the layer sits at the window's top,
+/// so content at y shows at y + shift in the picture when moved by
+/// shift - TOP.
+fn slid(s: Slide) -> Motion {
+    Motion::Through {
+        points: vec![(0.0, 0.0, s.from - TOP), (1.0, 0.0, s.to - TOP)],
+        duration_ms: s.duration_ms,
+        elapsed_ms: 0.0,
+        running: s.running,
     }
+}
+
+/// A dot's key: the slide's, and where its message's arrow runs, so the
+/// dot starts again with either.
+fn dot_version(a: &Arrow, slide: u64) -> u64 {
+    let mut h = crate::sim::stable_hash::StableHasher::new();
+    h.u64(slide);
+    for x in [a.x1, a.y1, a.x2, a.y2] {
+        h.u64(x.to_bits());
+    }
+    h.finish()
 }

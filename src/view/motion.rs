@@ -8,7 +8,7 @@
 //! clock: then it shows exactly where the simulation is.
 
 use super::geometry::Point;
-use super::scene::MessageView;
+use super::scene::{MessageView, NodeView};
 use super::speed::MIN_SPEED;
 use crate::raft::{Time, MILLIS};
 
@@ -63,6 +63,143 @@ fn translate(p: Point) -> String {
     let n = |x: f64| crate::sim::decimal::fixed(x, 2);
     format!("translate({}px, {}px)", n(p.x), n(p.y))
 }
+
+/// A server's election timer as the browser animates it. Its arc runs
+/// clockwise from the top and shrinks back towards the top as the time
+/// runs out, evenly; it is drawn as two half rings, each turned about the
+/// server's centre inside a clip to one side of it (turning is what the
+/// compositor can animate). The right side shows the first half turn of
+/// the arc, the left side the rest.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweep {
+    /// The server's centre.
+    pub center: Point,
+    /// The arc's radius.
+    pub radius: f64,
+    /// Wall milliseconds until the timeout fires, at the current speed.
+    pub duration_ms: f64,
+    /// How far the right side's half ring is turned, degrees clockwise,
+    /// over the sweep: (offset 0..=1, degrees).
+    pub right: Vec<(f64, f64)>,
+    /// The left side's, if the arc reaches past half a turn.
+    pub left: Option<Vec<(f64, f64)>>,
+    /// Whether it runs on (false: held where the simulation stands).
+    pub running: bool,
+}
+
+/// Which side of the server a half ring shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The first half turn of the arc, from the top.
+    Right,
+    /// The second, from the bottom.
+    Left,
+}
+
+/// The sweep of `n`'s election timer from simulated time `now`, at
+/// `speed`; none for a leader or a stopped server.
+pub fn sweep(n: &NodeView, now: Time, speed: f64, paused: bool) -> Option<Sweep> {
+    let ends = n.timer_ends?;
+    let turn = 360.0 * n.timer_left.clamp(0.0, 0.9999);
+    if turn <= 0.0 {
+        return None;
+    }
+    let duration_ms = ends.saturating_sub(now) as f64 / MILLIS as f64 / speed.max(MIN_SPEED);
+    // The arc passes the bottom (half a turn) at this offset of the sweep.
+    let half = 1.0 - 180.0 / turn;
+    let (right, left) = if turn > 180.0 {
+        let left = vec![(0.0, turn - 180.0), (half, 0.0), (1.0, 0.0)];
+        (vec![(0.0, 180.0), (half, 180.0), (1.0, 0.0)], Some(left))
+    } else {
+        (vec![(0.0, turn), (1.0, 0.0)], None)
+    };
+    Some(Sweep {
+        center: n.center,
+        radius: n.radius + 5.0,
+        duration_ms: duration_ms.max(1.0),
+        right,
+        left,
+        running: !paused,
+    })
+}
+
+impl Sweep {
+    /// How far one side's half ring is turned at `offset` (0..=1) of the
+    /// sweep, in degrees: what the animation shows then.
+    pub fn turned(&self, side: Side, offset: f64) -> f64 {
+        let frames = match side {
+            Side::Right => &self.right,
+            Side::Left => match &self.left {
+                Some(frames) => frames,
+                None => return 0.0,
+            },
+        };
+        let after = frames
+            .iter()
+            .position(|(o, _)| *o >= offset)
+            .unwrap_or(frames.len() - 1);
+        if after == 0 {
+            return frames[0].1;
+        }
+        let ((o0, d0), (o1, d1)) = (frames[after - 1], frames[after]);
+        let f = if o1 > o0 {
+            (offset - o0) / (o1 - o0)
+        } else {
+            1.0
+        };
+        d0 + (d1 - d0) * f.clamp(0.0, 1.0)
+    }
+
+    /// The CSS transform turning a half ring by `degrees` about the
+    /// server's centre, the middle of its box ([`Sweep::ring_box`]).
+    pub fn transform(&self, degrees: f64) -> String {
+        format!("rotate({}deg)", crate::sim::decimal::fixed(degrees, 2))
+    }
+
+    /// The square around the ring, with room for its stroke: left, top and
+    /// side, in the picture's units. Each half ring is drawn in one, so the
+    /// browser composites small boxes, not the whole picture.
+    pub fn ring_box(&self) -> (f64, f64, f64) {
+        let half = self.radius + RING_PAD;
+        (self.center.x - half, self.center.y - half, 2.0 * half)
+    }
+
+    /// The clip that shows one side of the ring (left, top, width, height
+    /// in the picture's units), and where the ring's box sits in it (its
+    /// left edge, from the clip's).
+    pub fn side_box(&self, side: Side) -> ([f64; 4], f64) {
+        let (x, y, size) = self.ring_box();
+        let half = size / 2.0;
+        match side {
+            Side::Left => ([x, y, half, size], 0.0),
+            Side::Right => ([self.center.x, y, half, size], -half),
+        }
+    }
+
+    /// One side's half ring, unturned: the right side's lies over the
+    /// left half and ends at the top (turning it clockwise brings its end
+    /// into view); the left side's lies over the right half and ends at
+    /// the bottom. An SVG path.
+    pub fn half_ring(&self, side: Side) -> String {
+        let (c, r) = (self.center, self.radius);
+        let n = |x: f64| crate::sim::decimal::fixed(x, 2);
+        let (top, bottom) = (c.y - r, c.y + r);
+        let (from, to) = match side {
+            Side::Right => (bottom, top),
+            Side::Left => (top, bottom),
+        };
+        format!(
+            "M {x} {} A {r} {r} 0 0 1 {x} {}",
+            n(from),
+            n(to),
+            x = n(c.x),
+            r = n(r)
+        )
+    }
+}
+
+/// Room around a timer's ring for its stroke and rounded end.
+const RING_PAD: f64 = 3.0;
 
 #[cfg(test)]
 mod tests {
@@ -137,5 +274,77 @@ mod tests {
             ]
         );
         assert!(!flight(&running().1, 0, 1.0, true).running);
+    }
+
+    /// The two halves together show as much of a turn as the timer has
+    /// left, at every moment of the sweep, and the simulation agrees.
+    #[test]
+    fn the_halves_show_the_time_left() {
+        let (mut p, _) = running();
+        let now = p.sim.now();
+        let long = |p: &Playground| {
+            let n = p.scene.nodes.iter().filter(|n| n.timer_ends.is_some());
+            n.max_by(|a, b| a.timer_left.total_cmp(&b.timer_left))
+                .cloned()
+        };
+        let n = long(&p).expect("a follower");
+        let s = sweep(&n, now, DEFAULT_SPEED, false).expect("its timer runs");
+        let shown = |offset: f64| s.turned(Side::Right, offset) + s.turned(Side::Left, offset);
+        for i in 0..=20 {
+            let offset = i as f64 / 20.0;
+            let expected = 360.0 * n.timer_left.min(0.9999) * (1.0 - offset);
+            assert!(
+                (shown(offset) - expected).abs() < 1e-6,
+                "at {offset}: {} of {expected}",
+                shown(offset)
+            );
+            assert!(
+                s.turned(Side::Right, offset) <= 180.0 && s.turned(Side::Left, offset) <= 180.0
+            );
+        }
+        // Two simulated milliseconds on, the picture's own timer agrees.
+        p.skip(2);
+        let later = p.scene.nodes.iter().find(|m| m.id == n.id).unwrap();
+        if later.timer_ends == n.timer_ends {
+            let offset = 2.0 / DEFAULT_SPEED / s.duration_ms;
+            assert!((shown(offset) - 360.0 * later.timer_left).abs() < 1e-6);
+        }
+    }
+
+    #[test]
+    fn a_short_timer_needs_only_the_right_half_and_a_leader_none() {
+        let (p, _) = running();
+        let mut n = p.scene.nodes[0].clone();
+        n.timer_left = 0.25;
+        n.timer_ends = Some(p.sim.now() + 50 * MILLIS);
+        let s = sweep(&n, p.sim.now(), 1.0, true).unwrap();
+        assert_eq!(
+            (s.right.clone(), s.left.clone()),
+            (vec![(0.0, 90.0), (1.0, 0.0)], None)
+        );
+        assert!((s.duration_ms - 50.0).abs() < 1e-9 && !s.running);
+        n.timer_ends = None;
+        assert_eq!(sweep(&n, p.sim.now(), 1.0, false), None);
+    }
+
+    #[test]
+    fn the_halves_turn_about_the_server() {
+        let s = Sweep {
+            center: Point { x: 200.0, y: 75.0 },
+            radius: 35.0,
+            duration_ms: 1.0,
+            right: vec![],
+            left: None,
+            running: true,
+        };
+        assert_eq!(s.transform(90.0), "rotate(90.00deg)");
+        assert_eq!(
+            s.half_ring(Side::Right),
+            "M 200.00 110.00 A 35.00 35.00 0 0 1 200.00 40.00"
+        );
+        // A box of 76 around the centre, its halves either side of it.
+        assert_eq!(s.ring_box(), (162.0, 37.0, 76.0));
+        assert_eq!(s.side_box(Side::Left), ([162.0, 37.0, 38.0, 76.0], 0.0));
+        assert_eq!(s.side_box(Side::Right), ([200.0, 37.0, 38.0, 76.0], -38.0));
     }
 }

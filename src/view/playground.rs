@@ -561,18 +561,32 @@ impl Playground {
 
     /// Wall milliseconds the page may sleep before its next frame, as
     /// nothing it draws itself would change before then: not the next
-    /// simulated millisecond (the clock's digit, the timers, the message
-    /// diagram: `versions::tick`), not the next event (the messages fly by
-    /// themselves meanwhile). At most [`MAX_IDLE_MS`], so the frame after
-    /// it still moves the simulation by all the wall time that passed;
-    /// 0 while paused or while a message fades.
+    /// simulated event, the clock's next digit, the message diagram's next
+    /// content or the timeline's next step (`view::versions`); the timers,
+    /// the messages, the diagram's slide and the timeline's marks move by
+    /// themselves meanwhile. At most [`MAX_IDLE_MS`], so the frame after it
+    /// still moves the simulation by all the wall time that passed; 0
+    /// while paused or while a message fades.
     pub fn idle_ms(&self) -> f64 {
         if self.paused || !self.dying.is_empty() {
             return 0.0;
         }
         let now = self.sim.now();
-        let tick = (now / MILLIS + 1) * MILLIS;
-        let next = self.sim.next_event_at().map_or(tick, |at| at.min(tick));
+        let timeline = super::versions::timeline(self);
+        // Behind the end of the run, the timeline moves every millisecond.
+        let timeline = timeline
+            .next
+            .map_or((now / MILLIS + 1) * MILLIS, |ms| ms * MILLIS);
+        let next = [
+            self.sim.next_event_at(),
+            Some(super::versions::clock(self).next_change()),
+            self.sequence.next_change(),
+            Some(timeline),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(now);
         let wall = next.saturating_sub(now) as f64 / MILLIS as f64 / self.speed;
         wall.min(MAX_IDLE_MS)
     }

@@ -99,30 +99,45 @@ mod playing {
         assert_eq!(last.1, Action::TransferLeadership(target));
     }
 
-    /// Running, the page sleeps until the next simulated millisecond or
-    /// event, whichever comes first, and never past half the longest
-    /// frame; paused, it does not sleep (it asks for no frames at all).
+    /// Running, the page sleeps until the next simulated event or the next
+    /// change of what it draws itself (the clock's digit, the diagram's
+    /// content, the timeline's step), not the next simulated millisecond,
+    /// and never past half the longest frame; paused, it does not sleep
+    /// (it asks for no frames at all).
     #[test]
     fn the_page_sleeps_until_the_next_thing_it_would_draw() {
+        use crate::view::versions::{clock, timeline};
         let mut p = Playground::new(1, 5).unwrap();
         p.paused = false;
         p.skip(300);
+        let mut longer_than_a_tick = 0;
         for _ in 0..200 {
             let (now, idle) = (p.sim.now(), p.idle_ms());
             assert!((0.0..=MAX_IDLE_MS).contains(&idle), "{idle}");
-            let tick = (now / MILLIS + 1) * MILLIS;
-            let next = p.sim.next_event_at().unwrap().min(tick);
+            let next = [
+                p.sim.next_event_at().unwrap(),
+                clock(&p).next_change(),
+                p.sequence.next_change().unwrap(),
+                timeline(&p).next.unwrap() * MILLIS,
+            ]
+            .into_iter()
+            .min()
+            .unwrap();
             let wall = (next - now) as f64 / MILLIS as f64 / p.speed;
             assert!((idle - wall.min(MAX_IDLE_MS)).abs() < 1e-9);
+            longer_than_a_tick += (next - now > 2 * MILLIS) as u32;
             // Sleeping (nearly) that long changes nothing the page draws
             // itself.
             if next - now >= 10 {
-                let (events, ms) = (p.sim.events(), now / MILLIS);
+                let drawn = |p: &Playground| (p.sim.events(), clock(p), timeline(p));
+                let (before, content) = (drawn(&p), p.sequence.content());
                 p.frame(idle * 0.9);
-                assert_eq!((p.sim.events(), p.sim.now() / MILLIS), (events, ms));
+                assert_eq!(drawn(&p), before);
+                assert!(std::rc::Rc::ptr_eq(&content, &p.sequence.content()));
             }
             p.frame(16.0);
         }
+        assert!(longer_than_a_tick > 20, "{longer_than_a_tick}");
         p.speed = crate::view::speed::MIN_SPEED;
         assert_eq!(p.idle_ms(), MAX_IDLE_MS, "slow: a tick is a second away");
         p.paused = true;

@@ -25,6 +25,8 @@ pub struct NodeView {
     /// How much of the election timeout is left, 0..=1 (0 for leaders and
     /// stopped servers).
     pub timer_left: f64,
+    /// When the election timeout fires, if `timer_left` runs down.
+    pub timer_ends: Option<Time>,
     /// Where to draw the votes a candidate holds, itself included: dots
     /// around the inside of its circle, clockwise from the top.
     pub vote_dots: Vec<Point>,
@@ -239,12 +241,11 @@ fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) ->
     let node = &server.node;
     let role = crate::sim::NodeStatus::of(server).as_str();
     let timing = sim.config().timing;
-    let timer_left = if server.up && node.role() != Role::Leader {
-        let left = node.election_deadline().saturating_sub(sim.now());
+    let timer_ends = (server.up && node.role() != Role::Leader).then(|| node.election_deadline());
+    let timer_left = timer_ends.map_or(0.0, |ends| {
+        let left = ends.saturating_sub(sim.now());
         left as f64 / timing.election_timeout_max.max(1) as f64
-    } else {
-        0.0
-    };
+    });
     let term = node.current_term();
     let (center, radius) = (places[node.id() as usize - 1], geometry::node_radius(n));
     let standing = membership::standing(sim, node.id());
@@ -260,6 +261,7 @@ fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) ->
             palette::STOPPED
         },
         timer_left: timer_left.clamp(0.0, 1.0),
+        timer_ends,
         // A candidate's votes, or a pre-candidate's pre-votes.
         vote_dots: if matches!(node.role(), Role::Candidate | Role::PreCandidate) {
             vote_dots(center, radius, node.votes().len())

@@ -3,17 +3,23 @@
 //! for all clients), time flowing down to `now` at the bottom, each message
 //! an arrow from (sender, send time) to (receiver, arrival time).
 //!
-//! The picture slides down as time passes, a little every frame. So that a
-//! frame costs next to nothing, what is drawn (the [`Diagram`]) is placed in
-//! time coordinates relative to a fixed `base` (y = 0), not to `now`: the
-//! page moves it all with one `translate` by [`shift`]`(base, now)` and hides
-//! what lies above the window or below `now` with a fixed clip. Messages
-//! still in flight are drawn along their whole planned path, so the clip at
-//! `now` makes them grow. The diagram itself is recomputed only when what it
-//! shows changes ([`SequenceView`]).
+//! The picture slides up as time passes. So that the page need not draw it
+//! as it does, what is drawn (the [`Diagram`]) is placed in time
+//! coordinates relative to a fixed `base` (y = 0), not to `now`: the
+//! browser moves it all with one `translate` by [`shift`]`(base, now)`,
+//! animated on the compositor ([`Slide`]), and hides what lies above the
+//! window or below `now` with a fixed clip. Messages still in flight are
+//! drawn along their whole planned path, so the clip at `now` makes them
+//! grow, and their dots on the line of `now` are animated too
+//! ([`Arrow::dot`]). The diagram itself is recomputed only when what it
+//! shows changes ([`SequenceView`]), which includes a role stretch's name
+//! reaching the window's top, where it then stays.
 
+use super::geometry::Point;
 use super::message_history::{MessageHistory, Span, SpanEnd};
+use super::motion::Flight;
 use super::palette;
+use super::speed::MIN_SPEED;
 use crate::raft::{Time, MILLIS, SECONDS};
 use crate::sim::decimal;
 use crate::sim::{Endpoint, NodeStatus};
@@ -170,11 +176,84 @@ impl Arrow {
     }
 }
 
+impl Arrow {
+    /// The flight of a message's dot along the line of `now`, for the
+    /// browser to animate, if it is on its way at `now`: from where the
+    /// arrow crosses that line when sent to where it does when it ends,
+    /// evenly in time, as the arrow slides up under the line.
+    pub fn dot(&self, base: Time, now: Time, speed: f64, paused: bool) -> Option<Flight> {
+        self.x_at(y(base, now))?;
+        let wall = |units: f64| units / PER_UNIT / MILLIS as f64 / speed.max(MIN_SPEED);
+        Some(Flight {
+            start: Point {
+                x: self.x1,
+                y: NOW_Y,
+            },
+            end: Point {
+                x: self.x2,
+                y: NOW_Y,
+            },
+            duration_ms: wall(self.y2 - self.y1),
+            elapsed_ms: wall(y(base, now) - self.y1),
+            running: !paused,
+        })
+    }
+}
+
+/// The dots of `d`'s messages in flight at `now`, with their flights.
+pub fn dots(d: &Diagram, now: Time, speed: f64, paused: bool) -> Vec<(Rc<Arrow>, Flight)> {
+    (d.arrows.iter())
+        .filter_map(|a| Some((Rc::clone(a), a.dot(d.base, now, speed, paused)?)))
+        .collect()
+}
+
+/// How the browser slides the diagram's content up: from the shift at
+/// one moment to the shift at the next rebase, evenly in wall time at the
+/// speed (which is evenly in simulated time), restarted only when the
+/// speed changes, the run pauses or plays, the person acts, the
+/// simulation lags, or the content is rebased ([`crate::view::versions::slide`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slide {
+    /// The shift when the animation starts, in units of the picture.
+    pub from: f64,
+    /// The shift when it ends.
+    pub to: f64,
+    /// Wall milliseconds from the one to the other.
+    pub duration_ms: f64,
+    /// Whether it moves on (false: held at `from`).
+    pub running: bool,
+}
+
+impl Slide {
+    /// The content of base `base` slid from `now`, at `speed`.
+    pub fn new(base: Time, now: Time, speed: f64, paused: bool) -> Self {
+        let end = base + 2 * REBASE_EVERY;
+        Slide {
+            from: shift(base, now),
+            to: shift(base, end),
+            duration_ms: end.saturating_sub(now) as f64 / MILLIS as f64 / speed.max(MIN_SPEED),
+            running: !paused,
+        }
+    }
+
+    /// The shift shown `elapsed_ms` after the start.
+    pub fn at(&self, elapsed_ms: f64) -> f64 {
+        let f = (elapsed_ms / self.duration_ms.max(1e-9)).clamp(0.0, 1.0);
+        self.from + (self.to - self.from) * f
+    }
+}
+
 /// A stretch of a lifeline in a role worth seeing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Band {
     /// When the stretch started: with `x`, a stable key.
     pub start: Time,
+    /// When it ended (drawn on to the content's end if it goes on).
+    pub end: Time,
+    /// Whether it started above the window: then its name stays at the
+    /// window's top (where the page draws it, still), else it sits at its
+    /// start and slides with the content.
+    pub pinned: bool,
     /// The lifeline's position across.
     pub x: f64,
     /// Where the stretch starts down (no higher than the content's top).
@@ -391,6 +470,8 @@ fn bands(
             };
             Some(Band {
                 start: s.start,
+                end: s.end,
+                pinned: s.start < from,
                 x: lanes.x(Endpoint::Node(s.node))?,
                 y1: y(base, s.start.max(from)),
                 y2: y(base, s.end),
@@ -445,6 +526,13 @@ impl SequenceView {
             .map_or(next_tick, |t| t.min(next_tick));
         let previous = Some(self.content.as_ref());
         let content = diagram_after(history, nodes, now, until, base_at(now), previous);
+        // A stretch's name moves to the window's top when its start passes
+        // it, and goes when its end does.
+        let crossing = (content.bands.iter())
+            .flat_map(|b| [b.start + WINDOW, b.end + WINDOW])
+            .filter(|&t| t > now)
+            .min();
+        let until = crossing.map_or(until, |t| t.min(until));
         self.content = Rc::new(content);
         self.made = Some(Made {
             version: history.version(),
@@ -463,6 +551,12 @@ impl SequenceView {
     /// How far down the content moves at `now`.
     pub fn shift(&self, now: Time) -> f64 {
         shift(self.content.base, now)
+    }
+
+    /// When the content is next recomputed, with nothing recorded before:
+    /// the page need not wake for it before then.
+    pub fn next_change(&self) -> Option<Time> {
+        self.made.map(|m| m.until)
     }
 }
 

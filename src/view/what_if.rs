@@ -163,7 +163,6 @@ impl WhatIf {
                 ),
                 true,
             ),
-            ExplorePlan::TooDeep(why) => (format!("Too deep to explore here: {why}."), false),
             ExplorePlan::NotModeled(why) => (format!("The explorer cannot show it: {why}."), false),
         }
     }

@@ -24,9 +24,6 @@ pub enum ExplorePlan {
         /// The length of the shortest counterexample, as measured.
         steps: u32,
     },
-    /// The explorer models what the switch needs, but its shortest failure
-    /// is deeper than a search of a minute reaches.
-    TooDeep(&'static str),
     /// The explorer does not model what the switch needs.
     NotModeled(&'static str),
 }

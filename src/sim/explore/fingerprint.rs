@@ -19,7 +19,7 @@
 //! state to the same number (Ip and Dill's scalarset reduction, as in
 //! Murphi and Stateright's `representative`).
 
-use super::moves::{is_dead, is_stale_request};
+use super::moves::is_ignored;
 use crate::raft::{NodeId, RaftNode};
 use crate::sim::network::Endpoint;
 use crate::sim::Simulation;
@@ -68,7 +68,7 @@ impl Fingerprinter {
         }
         self.messages.clear();
         for m in sim.network().in_flight() {
-            if is_dead(sim, m) || (self.stale_requests_lost && is_stale_request(sim, m)) {
+            if is_ignored(sim, self.stale_requests_lost, m) {
                 continue; // the same state without it (`moves::is_dead`)
             }
             let mut h = Mix::default();

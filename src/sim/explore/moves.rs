@@ -53,7 +53,7 @@ pub const KEY: &str = "x";
 pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
     let mut all = Vec::new();
     for m in sim.network().in_flight() {
-        if !matches!(m.to, Endpoint::Node(_)) || is_ignored(sim, bounds, m) {
+        if !matches!(m.to, Endpoint::Node(_)) || is_ignored(sim, bounds.stale_requests_lost, m) {
             continue;
         }
         all.push(Action::DeliverMessage(m.id));
@@ -145,19 +145,19 @@ pub fn is_dead(sim: &Simulation, m: &InFlight) -> bool {
     }
 }
 
-/// Whether the explorer leaves `m` out: dead ([`is_dead`]), or, with
-/// `Bounds::stale_requests_lost`, a stale request ([`is_stale_request`]).
-/// Left-out messages are not moved, nor in a state's fingerprint, nor
-/// counted under `max_in_flight`.
-pub fn is_ignored(sim: &Simulation, bounds: &Bounds, m: &InFlight) -> bool {
-    is_dead(sim, m) || (bounds.stale_requests_lost && is_stale_request(sim, m))
+/// Whether the explorer leaves `m` out: dead ([`is_dead`]), or, when
+/// `stale_requests_lost` (`Bounds::stale_requests_lost`), a stale request
+/// ([`is_stale_request`]). Left-out messages are not moved, nor in a
+/// state's fingerprint, nor counted under `max_in_flight`.
+pub fn is_ignored(sim: &Simulation, stale_requests_lost: bool, m: &InFlight) -> bool {
+    is_dead(sim, m) || (stale_requests_lost && is_stale_request(sim, m))
 }
 
 /// Messages in flight that are not left out: what `max_in_flight` bounds.
 pub fn live_in_flight(sim: &Simulation, bounds: &Bounds) -> usize {
     sim.network()
         .in_flight()
-        .filter(|m| !is_ignored(sim, bounds, m))
+        .filter(|m| !is_ignored(sim, bounds.stale_requests_lost, m))
         .count()
 }
 

@@ -1,11 +1,12 @@
 //! The cluster picture in SVG: links, messages in flight, servers.
 
 use super::app::Msg;
-use super::motion::{self as moving, Motion, Moving};
+use super::motion::{self as moving, Moving};
 use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use crate::view::geometry;
 use crate::view::membership::Standing;
 use crate::view::motion;
+use crate::view::motion::Motion;
 use crate::view::playground::Selection;
 use crate::view::scene::{LinkView, MessageShape, MessageView, NodeView};
 use crate::view::session::{Input, Session};

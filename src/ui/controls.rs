@@ -4,12 +4,13 @@
 //! acts or the run pauses.
 
 use super::app::Msg;
-use super::motion::{Motion, Moving};
+use super::motion::Moving;
 use super::part::{on_click, on_enter, Part, PartKind, PartProps};
 use super::share;
 use crate::raft::MILLIS;
 use crate::sim::decimal::{fixed, seconds};
 use crate::view::keys::KeyCommand;
+use crate::view::motion::Motion;
 use crate::view::playground::PLAYGROUND_NODES;
 use crate::view::session::{Input, Session};
 use crate::view::speed;

@@ -8,8 +8,7 @@
 //! web-sys's stable API, hence the binding.
 
 use super::cluster::fmt;
-use crate::sim::decimal::fixed;
-use crate::view::motion::{Flight, Side, Sweep};
+use crate::view::motion::{Motion, Side, Sweep};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -35,45 +34,6 @@ extern "C" {
 
     #[wasm_bindgen(method)]
     fn cancel(this: &Animation);
-}
-
-/// How a box moves: CSS transforms at offsets (0..=1) of `duration_ms`,
-/// started `elapsed_ms` in, held still unless `running`. Kept as the
-/// view's own figures and turned into keyframes only when it starts.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Motion {
-    /// Not moved: only placed.
-    Still,
-    /// Translated through points in CSS pixels.
-    Through {
-        points: Vec<(f64, f64, f64)>,
-        duration_ms: f64,
-        elapsed_ms: f64,
-        running: bool,
-    },
-    /// Turned through angles in degrees.
-    Turn {
-        degrees: Vec<(f64, f64)>,
-        duration_ms: f64,
-        running: bool,
-    },
-    /// Scaled across through factors.
-    ScaleX {
-        factors: Vec<(f64, f64)>,
-        duration_ms: f64,
-    },
-}
-
-impl Motion {
-    /// A message's flight (or a dot's), in picture units.
-    pub fn flight(f: &Flight) -> Self {
-        Motion::Through {
-            points: vec![(0.0, f.start.x, f.start.y), (1.0, f.end.x, f.end.y)],
-            duration_ms: f.duration_ms,
-            elapsed_ms: f.elapsed_ms,
-            running: f.running,
-        }
-    }
 }
 
 /// A box the browser moves: what it holds, placed, and how it moves.
@@ -159,47 +119,14 @@ impl Component for Moving {
 
 /// Starts `motion` on `element`.
 fn play(element: &Element, motion: &Motion) -> Option<Animation> {
-    let n = |x: f64| fixed(x, 2);
-    let (frames, duration_ms, elapsed_ms, running): (Vec<(f64, String)>, _, _, _) = match motion {
-        Motion::Still => return None,
-        Motion::Through {
-            points,
-            duration_ms,
-            elapsed_ms,
-            running,
-        } => (
-            (points.iter())
-                .map(|(o, x, y)| (*o, format!("translate({}px, {}px)", n(*x), n(*y))))
-                .collect(),
-            *duration_ms,
-            *elapsed_ms,
-            *running,
-        ),
-        Motion::Turn {
-            degrees,
-            duration_ms,
-            running,
-        } => (
-            (degrees.iter())
-                .map(|(o, d)| (*o, format!("rotate({}deg)", n(*d))))
-                .collect(),
-            *duration_ms,
-            0.0,
-            *running,
-        ),
-        Motion::ScaleX {
-            factors,
-            duration_ms,
-        } => (
-            (factors.iter())
-                .map(|(o, f)| (*o, format!("scaleX({})", fixed(*f, 5))))
-                .collect(),
-            *duration_ms,
-            0.0,
-            true,
-        ),
-    };
-    Some(start(element, &frames, duration_ms, elapsed_ms, running))
+    let k = motion.keyframes()?;
+    Some(start(
+        element,
+        &k.frames,
+        k.duration_ms,
+        k.elapsed_ms,
+        k.running,
+    ))
 }
 
 /// Animates `element`'s transform through `frames` (offset 0..=1, CSS

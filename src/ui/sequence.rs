@@ -15,9 +15,10 @@
 //! Content-Security-Policy holds.
 
 use super::cluster::fmt;
-use super::motion::{Motion, Moving};
+use super::motion::Moving;
 use crate::sim::NodeStatus;
 use crate::view::motion::Flight;
+use crate::view::motion::Motion;
 use crate::view::palette;
 use crate::view::sequence::{
     self, Arrow, Band, Diagram, Slide, Tip, HEIGHT, LEFT, NOW_Y, RIGHT, TOP, WIDTH,

@@ -51,17 +51,114 @@ impl Flight {
             y: self.start.y + (self.end.y - self.start.y) * f,
         }
     }
-
-    /// The animation's two keyframes: CSS transforms in picture units (the
-    /// page draws messages in a layer of the picture's own units).
-    pub fn keyframes(&self) -> [String; 2] {
-        [translate(self.start), translate(self.end)]
-    }
 }
 
-fn translate(p: Point) -> String {
-    let n = |x: f64| crate::sim::decimal::fixed(x, 2);
-    format!("translate({}px, {}px)", n(p.x), n(p.y))
+/// How a box the browser moves moves: CSS transforms at offsets (0..=1)
+/// of `duration_ms`, started `elapsed_ms` in, held still unless `running`.
+/// `ui::motion::Moving` plays it; it is kept as figures and turned into
+/// keyframes ([`Motion::keyframes`]) only when it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Motion {
+    /// Not moved: only placed.
+    Still,
+    /// Translated through points in CSS pixels.
+    Through {
+        /// (offset, x, y).
+        points: Vec<(f64, f64, f64)>,
+        /// The whole motion, in wall milliseconds.
+        duration_ms: f64,
+        /// How far into it it starts.
+        elapsed_ms: f64,
+        /// Whether it plays on (false: held where it starts).
+        running: bool,
+    },
+    /// Turned through angles in degrees, from its start.
+    Turn {
+        /// (offset, degrees clockwise).
+        degrees: Vec<(f64, f64)>,
+        /// The whole motion, in wall milliseconds.
+        duration_ms: f64,
+        /// Whether it plays on.
+        running: bool,
+    },
+    /// Scaled across through factors, from its start, always playing.
+    ScaleX {
+        /// (offset, factor).
+        factors: Vec<(f64, f64)>,
+        /// The whole motion, in wall milliseconds.
+        duration_ms: f64,
+    },
+}
+
+/// A [`Motion`] as the browser's `animate()` takes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Keyframes {
+    /// (offset 0..=1, CSS transform), in order.
+    pub frames: Vec<(f64, String)>,
+    /// The whole animation, in wall milliseconds.
+    pub duration_ms: f64,
+    /// How far into it the animation starts.
+    pub elapsed_ms: f64,
+    /// Whether it plays on (false: held at `elapsed_ms`).
+    pub running: bool,
+}
+
+impl Motion {
+    /// A message's flight (or a dot's), in picture units (the page draws
+    /// messages in a layer of the picture's own units).
+    pub fn flight(f: &Flight) -> Self {
+        Motion::Through {
+            points: vec![(0.0, f.start.x, f.start.y), (1.0, f.end.x, f.end.y)],
+            duration_ms: f.duration_ms,
+            elapsed_ms: f.elapsed_ms,
+            running: f.running,
+        }
+    }
+
+    /// Its keyframes and timing; none when it stands still.
+    pub fn keyframes(&self) -> Option<Keyframes> {
+        let n = |x: f64| crate::sim::decimal::fixed(x, 2);
+        let each = |frames: &[(f64, f64)], css: &dyn Fn(f64) -> String| {
+            frames.iter().map(|&(o, v)| (o, css(v))).collect()
+        };
+        Some(match self {
+            Motion::Still => return None,
+            Motion::Through {
+                points,
+                duration_ms,
+                elapsed_ms,
+                running,
+            } => Keyframes {
+                frames: (points.iter())
+                    .map(|(o, x, y)| (*o, format!("translate({}px, {}px)", n(*x), n(*y))))
+                    .collect(),
+                duration_ms: *duration_ms,
+                elapsed_ms: *elapsed_ms,
+                running: *running,
+            },
+            Motion::Turn {
+                degrees,
+                duration_ms,
+                running,
+            } => Keyframes {
+                frames: each(degrees, &|d| format!("rotate({}deg)", n(d))),
+                duration_ms: *duration_ms,
+                elapsed_ms: 0.0,
+                running: *running,
+            },
+            Motion::ScaleX {
+                factors,
+                duration_ms,
+            } => Keyframes {
+                frames: each(factors, &|f| {
+                    format!("scaleX({})", crate::sim::decimal::fixed(f, 5))
+                }),
+                duration_ms: *duration_ms,
+                elapsed_ms: 0.0,
+                running: true,
+            },
+        })
+    }
 }
 
 /// A server's election timer as the browser animates it. Its arc runs
@@ -148,12 +245,6 @@ impl Sweep {
             1.0
         };
         d0 + (d1 - d0) * f.clamp(0.0, 1.0)
-    }
-
-    /// The CSS transform turning a half ring by `degrees` about the
-    /// server's centre, the middle of its box ([`Sweep::ring_box`]).
-    pub fn transform(&self, degrees: f64) -> String {
-        format!("rotate({}deg)", crate::sim::decimal::fixed(degrees, 2))
     }
 
     /// The square around the ring, with room for its stroke: left, top and
@@ -266,13 +357,16 @@ mod tests {
             elapsed_ms: 0.0,
             running: true,
         };
+        let frames = Motion::flight(&f).keyframes().expect("a flight moves");
         assert_eq!(
-            f.keyframes(),
+            frames.frames,
             [
-                "translate(10.00px, 20.50px)".to_string(),
-                "translate(300.25px, 4.00px)".to_string()
+                (0.0, "translate(10.00px, 20.50px)".to_string()),
+                (1.0, "translate(300.25px, 4.00px)".to_string())
             ]
         );
+        assert_eq!((frames.duration_ms, frames.running), (100.0, true));
+        assert_eq!(Motion::Still.keyframes(), None);
         assert!(!flight(&running().1, 0, 1.0, true).running);
     }
 
@@ -337,7 +431,14 @@ mod tests {
             left: None,
             running: true,
         };
-        assert_eq!(s.transform(90.0), "rotate(90.00deg)");
+        let turn = Motion::Turn {
+            degrees: vec![(0.0, 90.0), (1.0, 0.0)],
+            duration_ms: s.duration_ms,
+            running: s.running,
+        };
+        let frames = turn.keyframes().expect("a timer turns").frames;
+        assert_eq!(frames[0], (0.0, "rotate(90.00deg)".to_string()));
+        assert_eq!(frames[1], (1.0, "rotate(0.00deg)".to_string()));
         assert_eq!(
             s.half_ring(Side::Right),
             "M 200.00 110.00 A 35.00 35.00 0 0 1 200.00 40.00"

@@ -153,12 +153,6 @@ pub fn of(session: &Session) -> Versions {
     }
 }
 
-/// The simulated millisecond: what the page drew on before its moving
-/// parts moved by themselves.
-pub fn tick(p: &Playground) -> u64 {
-    p.sim.now() / MILLIS
-}
-
 /// What the clock shows: a time, rounded down, to some decimal places of
 /// a second.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,21 +174,21 @@ pub struct Clock {
 /// reached.
 pub fn clock(p: &Playground) -> Clock {
     let now = p.sim.now();
-    let mut places = 3;
-    if !p.paused {
-        // One unit of the last place lasts this many wall milliseconds.
-        let mut unit = MILLIS;
-        while places > 0 && (unit as f64 / MILLIS as f64) < CLOCK_WALL_MS * p.speed {
-            places -= 1;
-            unit *= 10;
-        }
-    }
     if p.paused {
         // To the nearest millisecond, as the failure story and the
         // timeline name moments.
-        return Clock { shown: now, places };
+        return Clock {
+            shown: now,
+            places: 3,
+        };
     }
-    let unit = MILLIS * 10u64.pow(3 - places as u32);
+    // One unit of the last place lasts unit / speed of wall time: at least
+    // CLOCK_WALL_MS, or the place is dropped.
+    let (mut places, mut unit) = (3, MILLIS);
+    while places > 0 && (unit as f64 / MILLIS as f64) < CLOCK_WALL_MS * p.speed {
+        places -= 1;
+        unit *= 10;
+    }
     Clock {
         shown: now / unit * unit,
         places,
@@ -220,14 +214,20 @@ impl Clock {
 pub fn slide(session: &Session) -> u64 {
     let p = &session.playground;
     key(session, 20, &|h| {
-        h.u64(p.sequence.content().base)
-            .u64(p.speed.to_bits())
-            .u64(p.paused as u64)
-            .u64(p.lagged);
-        if p.paused {
-            h.u64(p.sim.now());
-        }
+        h.u64(p.sequence.content().base);
+        restarts(p, h);
     })
+}
+
+/// What starts every animation the browser plays again (a flight, a
+/// sweep, the slide): the speed, pausing and playing, the simulation
+/// falling behind the wall clock, and, paused, the moment shown (a seek
+/// or a step).
+fn restarts(p: &Playground, h: &mut StableHasher) {
+    h.u64(p.speed.to_bits()).u64(p.paused as u64).u64(p.lagged);
+    if p.paused {
+        h.u64(p.sim.now());
+    }
 }
 
 /// What the page would draw: every part's key and the message diagram,
@@ -455,13 +455,8 @@ pub fn flight(session: &Session, m: &MessageView) -> u64 {
             .u64(m.path.0.x.to_bits())
             .u64(m.path.0.y.to_bits())
             .u64(m.path.1.x.to_bits())
-            .u64(m.path.1.y.to_bits())
-            .u64(p.speed.to_bits())
-            .u64(p.paused as u64)
-            .u64(p.lagged);
-        if p.paused {
-            h.u64(p.sim.now());
-        }
+            .u64(m.path.1.y.to_bits());
+        restarts(p, h);
     })
 }
 
@@ -475,13 +470,8 @@ pub fn sweep(session: &Session, n: &NodeView) -> u64 {
             .u64(n.timer_ends.map_or(0, |t| t + 1))
             .u64(n.center.x.to_bits())
             .u64(n.center.y.to_bits())
-            .u64(n.radius.to_bits())
-            .u64(p.speed.to_bits())
-            .u64(p.paused as u64)
-            .u64(p.lagged);
-        if p.paused {
-            h.u64(p.sim.now());
-        }
+            .u64(n.radius.to_bits());
+        restarts(p, h);
     })
 }
 
@@ -596,6 +586,11 @@ mod tests {
         s.update(Input::Skip(1_000));
         s.update(Input::Key(KeyCommand::TogglePause));
         s
+    }
+
+    /// The simulated millisecond `p` is in.
+    fn tick(p: &Playground) -> u64 {
+        p.sim.now() / MILLIS
     }
 
     /// Frames of `wall_ms` until one passes with no simulator event in it

@@ -328,3 +328,45 @@ fn commit_old_terms_is_figure_8_in_twenty_steps() {
     );
     assert_eq!(progress.depth_done, 14);
 }
+
+#[test]
+fn reply_before_persist_lets_a_crashed_server_vote_twice_in_a_term() {
+    // A server's vote leaves before it is durable (the switch); the server
+    // crashes before it is, comes back without it, and votes for another
+    // candidate of the same term.
+    let (explorer, steps) = planned(UnsafeSwitch::ReplyBeforePersist);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "one_vote_per_term", "{}", found.detail);
+    assert_eq!((found.steps(), steps), (7, 7));
+    let restarts = found
+        .actions
+        .iter()
+        .filter(|a| matches!(a, Action::Restart(_)));
+    assert_eq!(restarts.count(), 1, "{:?}", found.actions);
+    assert_eq!(replay(&explorer), ("one_vote_per_term".into(), 7 * STEP));
+    // The replay's crash lost a write that was not yet durable: that is
+    // how the vote was forgotten.
+    let json = explorer.scenario().unwrap().to_json();
+    let sim = Scenario::from_json(&json).unwrap().run().unwrap();
+    assert_eq!(sim.disk_faults().crashes_losing_writes, 1);
+    // The safe core holds its vote until it is durable: nothing, deeper.
+    let safe = planned_safe(UnsafeSwitch::ReplyBeforePersist, 12);
+    assert!(safe.unique > 10_000, "{safe:?}");
+}
+
+#[test]
+fn reply_before_persist_needs_a_disk_that_lags() {
+    // With writes durable at once there is nothing to reply before: the
+    // same search finds nothing.
+    let ExplorePlan::Shows {
+        bounds, mut config, ..
+    } = plan(UnsafeSwitch::ReplyBeforePersist)
+    else {
+        panic!("reply-before-persist has a plan");
+    };
+    config.disk = Default::default();
+    let mut explorer = Explorer::new(bounds, *config).unwrap();
+    let progress = explorer.run();
+    assert!(explorer.counterexample().is_none());
+    assert_eq!(progress.depth_done, bounds.depth);
+}

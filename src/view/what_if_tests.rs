@@ -263,7 +263,7 @@ fn a_switch_the_explorer_cannot_show_says_why_and_starts_nothing() {
 }
 
 #[test]
-fn the_panel_offers_exploration_for_eight_switches_and_says_why_not_for_four() {
+fn the_panel_offers_exploration_for_nine_switches_and_says_why_not_for_three() {
     let mut s = session();
     let explorable = [
         ("prevote-raises-term", "1 step."),
@@ -273,6 +273,7 @@ fn the_panel_offers_exploration_for_eight_switches_and_says_why_not_for_four() {
         ("local-reads", "11 steps"),
         ("snapshot-uncommitted", "12 steps"),
         ("read-index-without-noop", "15 steps"),
+        ("reply-before-persist", "7 steps"),
         (
             "commit-old-terms",
             "depth 20: the shortest failure takes 20 steps",
@@ -285,7 +286,6 @@ fn the_panel_offers_exploration_for_eight_switches_and_says_why_not_for_four() {
         assert!(plan.contains(words), "{switch}: {plan}");
     }
     let not_modeled = [
-        ("reply-before-persist", "loses unsynced writes"),
         ("lease-ignores-drift", "clocks that drift"),
         ("config-change-without-noop", "4 servers"),
         ("two-changes-at-once", "4 servers"),

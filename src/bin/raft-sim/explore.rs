@@ -8,7 +8,9 @@ use super::args::{Reads, Switch};
 use clap::Args;
 use raft_playground::raft::UnsafeSwitches;
 use raft_playground::sim::config::ReadSettings;
-use raft_playground::sim::explore::{explorer_config, Bounds, ExploreProgress, Explorer};
+use raft_playground::sim::explore::{
+    explorer_config, lagging_disk, Bounds, ExploreProgress, Explorer,
+};
 use std::time::Instant;
 
 /// `raft-sim explore`'s options.
@@ -60,6 +62,10 @@ pub struct ExploreArgs {
     /// snapshot (thesis 5)
     #[arg(long, value_name = "N")]
     pub snapshots: Option<u64>,
+    /// Each disk write becomes durable K steps after it is issued, and a
+    /// crash before then loses it (0: durable at once)
+    #[arg(long, value_name = "K", default_value = "0")]
+    pub disk_steps: u32,
     /// Turn on a deliberately unsafe switch (repeatable)
     #[arg(long = "unsafe", value_name = "NAME")]
     pub unsafe_switches: Vec<Switch>,
@@ -115,8 +121,9 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
         ..config.reads
     };
     config.snapshot_threshold = args.snapshots;
+    config.disk = lagging_disk(args.disk_steps);
     config.validate()?;
-    print_bounds(&bounds, switches);
+    print_bounds(&bounds, switches, args.disk_steps);
     let mut explorer = Explorer::new(bounds, config)?;
     let started = Instant::now();
     let mut shown = 0;
@@ -159,10 +166,10 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
     Ok(false)
 }
 
-fn print_bounds(b: &Bounds, switches: UnsafeSwitches) {
+fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {
     let names: Vec<&str> = switches.enabled().map(|s| s.name()).collect();
     println!(
-        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}; unsafe: {}",
+        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}{}; unsafe: {}",
         b.nodes,
         b.depth,
         b.max_term,
@@ -179,6 +186,10 @@ fn print_bounds(b: &Bounds, switches: UnsafeSwitches) {
             (false, false) => ", no heartbeats",
             (true, true) => ", stale requests lost",
             (false, true) => ", no heartbeats, stale requests lost",
+        },
+        match disk_steps {
+            0 => String::new(),
+            k => format!(", disk writes durable {k} step(s) after they are issued"),
         },
         if names.is_empty() { "none".to_string() } else { names.join(", ") }
     );

@@ -35,6 +35,7 @@ pub struct Fingerprinter {
     wire: Vec<(u64, u64, u64)>,
     times: Vec<u64>,
     stale_requests_lost: bool,
+    disks: bool,
 }
 
 impl Fingerprinter {
@@ -48,6 +49,7 @@ impl Fingerprinter {
             wire: Vec::new(),
             times: Vec::new(),
             stale_requests_lost: false,
+            disks: false,
         }
     }
 
@@ -55,6 +57,15 @@ impl Fingerprinter {
     /// `Bounds::stale_requests_lost` (they are never delivered).
     pub fn losing_stale_requests(mut self, lost: bool) -> Fingerprinter {
         self.stale_requests_lost = lost;
+        self
+    }
+
+    /// Counting each server's disk too, as a search must when disks lose
+    /// unsynced writes (a `DiskConfig` that is not synchronous): with a
+    /// synchronous disk what is durable is what the server holds, so the
+    /// disk tells nothing more.
+    pub fn with_disks(mut self, disks: bool) -> Fingerprinter {
+        self.disks = disks;
         self
     }
 
@@ -114,8 +125,13 @@ impl Fingerprinter {
         // Servers in the order of their new names.
         self.servers.clear();
         for (i, s) in sim.servers().iter().enumerate() {
-            self.servers
-                .push((rename[i], named_part(&s.node, self.own[i], &to)));
+            let mut part = named_part(&s.node, self.own[i], &to);
+            if self.disks {
+                let mut h = Mix(part);
+                s.disk.hash_explored_state(&mut h, sim.now(), &to);
+                part = h.finish();
+            }
+            self.servers.push((rename[i], part));
         }
         self.servers.sort_unstable();
         let end = |e: Endpoint| match e {
@@ -142,7 +158,9 @@ impl Fingerprinter {
 /// The fingerprint of `sim`'s state with `budget`, computed afresh (see
 /// [`Fingerprinter`], which a search keeps).
 pub fn fingerprint(sim: &Simulation, budget: [u32; 4]) -> u64 {
-    Fingerprinter::new(sim.servers().len() as u64).fingerprint(sim, budget)
+    Fingerprinter::new(sim.servers().len() as u64)
+        .with_disks(!sim.config().disk.is_synchronous())
+        .fingerprint(sim, budget)
 }
 
 /// What of a server names no other server: the same under any renaming.

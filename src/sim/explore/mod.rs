@@ -19,4 +19,4 @@ pub mod search;
 
 pub use bounds::Bounds;
 pub use plan::{plan, ExplorePlan};
-pub use search::{explorer_config, Counterexample, ExploreProgress, Explorer, STEP};
+pub use search::{explorer_config, lagging_disk, Counterexample, ExploreProgress, Explorer, STEP};

@@ -107,10 +107,12 @@ pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
 ///
 /// A reply of a term later than its receiver's is never dead: the receiver
 /// adopts that term and steps down (§5.1) before any of those handlers.
+/// With a disk that lags (`search::lagging_disk`), "its receiver's term"
+/// is the durable one: a term past the durable term is lost in a crash.
 ///
 /// And none of these is ever live again: a lower term is not adopted
-/// (§5.1), and a server's term never decreases (it is persisted, and
-/// `term_and_vote_monotonic` checks it after every step); within a term a
+/// (§5.1), and a server's term never falls below its durable term (a crash
+/// goes back to that, and writes are durable in order); within a term a
 /// server becomes a candidate only by `start_election_for`, which first
 /// raises its term, and a leader only from a candidate of the same term
 /// (`become_leader`). So a follower or pre-candidate of term `t` is never
@@ -131,10 +133,18 @@ pub fn is_dead(sim: &Simulation, m: &InFlight) -> bool {
         return false;
     };
     let (term, role) = (server.node.current_term(), server.node.role());
-    // A reply of a later term is never dead: its receiver adopts that term
-    // and steps down (§5.1), whatever the reply answers.
+    // A crash takes a server back to its durable term, which is behind
+    // `term` while a write of it is on its way (never with the default
+    // synchronous disk, where the two are one).
+    // A reply of a term the server has passed but not made durable is
+    // never dead: a crash takes it back below that term, and the reply's
+    // later term is adopted then (§5.1), whatever the reply answers. One of
+    // its durable term stays dead: back at that term after a crash, the
+    // server is a follower, never a candidate or leader of it.
+    let durable = server.disk.durable_hard_state().term;
     let dead_unless = |roles: &[Role]| {
-        message.term() < term || (message.term() == term && !roles.contains(&role))
+        message.term() < durable
+            || (message.term() == durable && (durable < term || !roles.contains(&role)))
     };
     match message {
         Message::RequestVoteReply { .. } => dead_unless(&[Role::Candidate]),
@@ -228,7 +238,7 @@ mod tests {
     use super::*;
     use crate::raft::Term;
     use crate::raft::UnsafeSwitches;
-    use crate::sim::explore::search::explorer_config;
+    use crate::sim::explore::search::{explorer_config, STEP};
 
     /// The vote replies in flight to `to`, with whether each is dead.
     fn votes_to(sim: &Simulation, to: NodeId) -> Vec<(Term, bool)> {
@@ -286,6 +296,46 @@ mod tests {
         // Delivered, the term-2 reply does move n1 to term 2.
         deliver(&mut sim, (2, 1), 2, true);
         assert_eq!(term_of(&sim, 1), 2);
+    }
+
+    #[test]
+    fn a_reply_of_a_term_its_receiver_has_not_made_durable_is_live() {
+        use crate::sim::explore::lagging_disk;
+        let bounds = Bounds::default();
+        let mut config = explorer_config(&bounds, UnsafeSwitches::none());
+        config.disk = lagging_disk(3);
+        let mut sim = Simulation::new(config).unwrap();
+        let mut t = 0;
+        let mut act = |sim: &mut Simulation, action: Action| {
+            t += STEP;
+            sim.run_until(t);
+            sim.act_now(action).unwrap();
+        };
+        // n2 stands three times, to term 3, all durable by 6 ms; n1 stands
+        // in term 1, its RequestVote held until that is durable, at 7 ms.
+        for _ in 0..3 {
+            act(&mut sim, Action::ForceTimeout(2));
+        }
+        for _ in 0..3 {
+            act(&mut sim, Action::ForceTimeout(1));
+        }
+        act(&mut sim, Action::ForceTimeout(1));
+        assert_eq!(term_of(&sim, 1), 4);
+        assert_eq!(sim.server(1).unwrap().disk.durable_hard_state().term, 1);
+        // n2 refuses n1's term-1 RequestVote with its term 3 (§5.1).
+        deliver(&mut sim, (1, 2), 1, false);
+        let refusal = votes_to(&sim, 1);
+        assert_eq!(
+            refusal,
+            [(3, false)],
+            "live: n1's terms 2 to 4 are not durable"
+        );
+        // n1 crashes at 8 ms, when term 2 has just become durable and
+        // terms 3 and 4 have not: back in term 2, it adopts term 3.
+        act(&mut sim, Action::Restart(1));
+        assert_eq!(term_of(&sim, 1), 2);
+        deliver(&mut sim, (2, 1), 3, true);
+        assert_eq!(term_of(&sim, 1), 3);
     }
 
     #[test]

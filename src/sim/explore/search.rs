@@ -11,6 +11,7 @@ use super::bounds::Bounds;
 use super::fingerprint::Fingerprinter;
 use super::moves::{live_in_flight, moves, new_client_request, Used};
 use crate::raft::{Time, UnsafeSwitches, MILLIS};
+use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::Delivery;
 use crate::sim::find::scenario_of;
 use crate::sim::linearizability::{self, Verdict};
@@ -36,6 +37,18 @@ pub fn explorer_config(bounds: &Bounds, unsafe_switches: UnsafeSwitches) -> SimC
         ..SimConfig::default()
     };
     explorable(config, bounds)
+}
+
+/// A disk on which each write becomes durable `steps` steps after it is
+/// issued, so a crash in between loses it (0: durable at once, the
+/// default). What `reply-before-persist` needs to show. Nothing is torn,
+/// so no random draw enters the search; the fingerprint then counts each
+/// server's disk (`Fingerprinter::with_disks`).
+pub fn lagging_disk(steps: u32) -> DiskConfig {
+    DiskConfig {
+        fsync_latency: Time::from(steps) * STEP,
+        ..DiskConfig::default()
+    }
 }
 
 /// `config` as the explorer runs it: its cluster size, no background
@@ -161,8 +174,9 @@ impl Explorer {
             sim.act_now(action.clone())?;
             used = used.after(action);
         }
-        let mut fingerprinter =
-            Fingerprinter::new(bounds.nodes).losing_stale_requests(bounds.stale_requests_lost);
+        let mut fingerprinter = Fingerprinter::new(bounds.nodes)
+            .losing_stale_requests(bounds.stale_requests_lost)
+            .with_disks(!config.disk.is_synchronous());
         let mut seen = HashSet::default();
         seen.insert(fingerprinter.fingerprint(&sim, used.counts()));
         let first = Frontier { path: None, used };

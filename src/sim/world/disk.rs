@@ -26,10 +26,12 @@
 
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::{
-    Entry, Envelope, HardState, LogIndex, Output, Payload, PersistentState, RaftLog, Snapshot, Time,
+    Entry, Envelope, HardState, LogIndex, NodeId, Output, Payload, PersistentState, RaftLog,
+    Snapshot, Time,
 };
 use crate::sim::stable_hash::{payload_hash, StableHasher};
 use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
 
 /// How the disks of a run behave. The defaults make every write durable at
 /// once. The serde names are those of scenario files.
@@ -398,6 +400,44 @@ impl Disk {
         self.released.clear();
     }
 
+    /// Hashes what of the disk can decide a run's future, for the
+    /// explorer's fingerprint (`sim::explore::fingerprint`): the durable
+    /// term, vote, snapshot and log, and each write not yet durable — how
+    /// long until it reaches the device and until it is durable, what it
+    /// holds, and the messages waiting for it — with every server it names
+    /// renamed by `rename`. Two servers with the same memory and different
+    /// disks differ after a crash, and in when their held replies leave.
+    pub fn hash_explored_state<H: Hasher>(
+        &self,
+        h: &mut H,
+        now: Time,
+        rename: &dyn Fn(NodeId) -> NodeId,
+    ) {
+        hash_hard_state(h, Some(self.hard_state), rename);
+        hash_snapshot(h, self.snapshot.as_ref());
+        (self.log.snapshot_index(), self.log.snapshot_term()).hash(h);
+        for index in self.log.first_index()..=self.log.last_index() {
+            self.log.entry(index).hash(h);
+        }
+        (self.pending.len(), self.released.len(), self.torn.is_some()).hash(h);
+        for write in &self.pending {
+            let after = |t: Time| t.saturating_sub(now);
+            (after(write.written_at), after(write.durable_at)).hash(h);
+            hash_hard_state(h, write.hard_state, rename);
+            hash_snapshot(h, write.snapshot.as_ref());
+            write.log.as_ref().map(|l| (l.keep, &l.entries)).hash(h);
+            // The order they wait in decides nothing the explorer keeps:
+            // released together, each waits on the wire for its own move.
+            let mut waiting: Vec<_> = write
+                .waiting
+                .iter()
+                .map(|e| (rename(e.from), rename(e.to), &e.message))
+                .collect();
+            waiting.sort_unstable_by_key(|&(from, to, _)| (from, to));
+            waiting.hash(h);
+        }
+    }
+
     /// Reads the durable state back after a crash, checking every record's
     /// checksum: the log ends before the first record that fails, and a
     /// torn record is dropped (and forgotten, as recovery truncates it).
@@ -432,6 +472,21 @@ impl Disk {
             dropped_torn,
         }
     }
+}
+
+/// A term and a vote (if any) with the vote renamed, for a fingerprint.
+fn hash_hard_state<H: Hasher>(
+    h: &mut H,
+    hard: Option<HardState>,
+    rename: &dyn Fn(NodeId) -> NodeId,
+) {
+    hard.map(|s| (s.term, s.voted_for.map(rename))).hash(h);
+}
+
+/// Where a snapshot ends, for a fingerprint: what it holds follows from
+/// the entries it replaced, as for the server's own snapshot.
+fn hash_snapshot<H: Hasher>(h: &mut H, snapshot: Option<&Snapshot>) {
+    snapshot.map(|s| (s.last_index(), s.last_term())).hash(h);
 }
 
 #[cfg(test)]

@@ -256,3 +256,62 @@ fn a_snapshot_is_durable_with_its_write_and_recovery_starts_after_it() {
         "the suffix, checksum intact"
     );
 }
+
+/// The explorer's view of a disk, hashed with `rename` at `now`.
+fn explored(disk: &Disk, now: Time, rename: &dyn Fn(NodeId) -> NodeId) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    disk.hash_explored_state(&mut h, now, rename);
+    h.finish()
+}
+
+#[test]
+fn the_explorer_tells_a_write_on_its_way_from_the_same_write_durable() {
+    let same = |id: NodeId| id;
+    let log = log_of(&[1]);
+    let out = output(1, Some(2), &[appended(1, 1)]);
+    let mut synced = Disk::new();
+    synced.issue(0, &DiskConfig::default(), &out, &log);
+    let mut lagging = Disk::new();
+    lagging.issue(0, &SLOW, &out, &log);
+    assert_ne!(explored(&lagging, 0, &same), explored(&synced, 0, &same));
+    // Its time left counts, from now: issued a millisecond later and seen
+    // a millisecond later, it is the same write on its way.
+    let mut later = Disk::new();
+    later.issue(MILLIS, &SLOW, &out, &log);
+    assert_eq!(
+        explored(&later, MILLIS, &same),
+        explored(&lagging, 0, &same)
+    );
+    assert_ne!(explored(&later, 0, &same), explored(&lagging, 0, &same));
+    // Durable, it is the synchronous disk's state again.
+    lagging.sync(SLOW.write_latency + SLOW.fsync_latency);
+    assert_eq!(
+        explored(&lagging, 9 * MILLIS, &same),
+        explored(&synced, 0, &same)
+    );
+}
+
+#[test]
+fn the_explorer_renames_the_vote_and_the_held_replies_of_a_disk() {
+    let swap = |id: NodeId| 3 - id; // 1 <-> 2
+    let log = log_of(&[]);
+    let mut for_1 = Disk::new();
+    for_1.issue(0, &SLOW, &output(1, Some(1), &[]), &log);
+    for_1.hold(&mut vec![reply(1)]);
+    let mut for_2 = Disk::new();
+    for_2.issue(0, &SLOW, &output(1, Some(2), &[]), &log);
+    for_2.hold(&mut vec![reply(2)]);
+    let same = |id: NodeId| id;
+    assert_ne!(explored(&for_1, 0, &same), explored(&for_2, 0, &same));
+    // Each reply's sender (2) is renamed too, so compare with it swapped:
+    // a vote for 1 held for 1 from 2, renamed, is a vote for 2 held for 2
+    // from 1.
+    let mut from_1 = Disk::new();
+    from_1.issue(0, &SLOW, &output(1, Some(2), &[]), &log);
+    let mut held = vec![Envelope {
+        from: 1,
+        ..reply(2)
+    }];
+    from_1.hold(&mut held);
+    assert_eq!(explored(&for_1, 0, &swap), explored(&from_1, 0, &same));
+}

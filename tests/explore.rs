@@ -370,3 +370,25 @@ fn reply_before_persist_needs_a_disk_that_lags() {
     assert!(explorer.counterexample().is_none());
     assert_eq!(progress.depth_done, bounds.depth);
 }
+
+#[test]
+fn two_changes_at_once_let_disjoint_majorities_commit_and_the_safe_core_does_not() {
+    // n1 removes n2, then n3 before the first change commits (the switch):
+    // alone in its configuration, it commits alone, and n2 wins term 2
+    // with n3's vote without that entry. Majorities of {n1, n2, n3} and of
+    // {n1} need not overlap (thesis §4.1).
+    let (explorer, steps) = planned(UnsafeSwitch::TwoChangesAtOnce);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "leader_completeness", "{}", found.detail);
+    assert_eq!((found.steps(), steps), (10, 10));
+    let removals: Vec<&Action> = found
+        .actions
+        .iter()
+        .filter(|a| matches!(a, Action::RemoveServer(_)))
+        .collect();
+    assert_eq!(removals.len(), 2, "{:?}", found.actions);
+    assert_eq!(replay(&explorer), ("leader_completeness".into(), 10 * STEP));
+    // The core refuses the second change while the first is uncommitted.
+    let safe = planned_safe(UnsafeSwitch::TwoChangesAtOnce, 14);
+    assert!(safe.unique > 10_000, "{safe:?}");
+}

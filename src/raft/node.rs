@@ -337,6 +337,12 @@ impl RaftNode {
         self.forgotten_vote.map(rename).hash(h);
         self.catch_up.len().hash(h);
         self.transfer.map(|(id, _)| rename(id)).hash(h);
+        // Servers a leader's change removed, still sent the log until it
+        // commits (thesis §4.2.3); a set, so sorted after renaming.
+        let mut leaving: Vec<NodeId> = self.leaving.iter().map(|&id| rename(id)).collect();
+        leaving.sort_unstable();
+        leaving.hash(h);
+        self.joint_plan.is_some().hash(h);
     }
 
     /// The next time at which [`RaftNode::tick`] has work to do.

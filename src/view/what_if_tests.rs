@@ -263,7 +263,7 @@ fn a_switch_the_explorer_cannot_show_says_why_and_starts_nothing() {
 }
 
 #[test]
-fn the_panel_offers_exploration_for_nine_switches_and_says_why_not_for_three() {
+fn the_panel_offers_exploration_for_ten_switches_and_says_why_not_for_two() {
     let mut s = session();
     let explorable = [
         ("prevote-raises-term", "1 step."),
@@ -274,6 +274,7 @@ fn the_panel_offers_exploration_for_nine_switches_and_says_why_not_for_three() {
         ("snapshot-uncommitted", "12 steps"),
         ("read-index-without-noop", "15 steps"),
         ("reply-before-persist", "7 steps"),
+        ("two-changes-at-once", "10 steps"),
         (
             "commit-old-terms",
             "depth 20: the shortest failure takes 20 steps",
@@ -288,7 +289,6 @@ fn the_panel_offers_exploration_for_nine_switches_and_says_why_not_for_three() {
     let not_modeled = [
         ("lease-ignores-drift", "clocks that drift"),
         ("config-change-without-noop", "4 servers"),
-        ("two-changes-at-once", "4 servers"),
     ];
     for (switch, words) in not_modeled {
         what_if(&mut s, WhatIfInput::Choose(switch.into()));

@@ -62,6 +62,10 @@ pub struct ExploreArgs {
     /// snapshot (thesis 5)
     #[arg(long, value_name = "N")]
     pub snapshots: Option<u64>,
+    /// Servers the leader may remove from the configuration along one path
+    /// (single-server changes, thesis 4.1)
+    #[arg(long, value_name = "K", default_value = "0")]
+    pub removals: u32,
     /// Each disk write becomes durable K steps after it is issued, and a
     /// crash before then loses it (0: durable at once)
     #[arg(long, value_name = "K", default_value = "0")]
@@ -101,6 +105,7 @@ impl ExploreArgs {
             reads: !self.writes_only,
             instant_requests: self.instant_requests,
             stale_requests_lost: self.stale_requests_lost,
+            removals: self.removals,
         }
     }
 }
@@ -169,7 +174,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
 fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {
     let names: Vec<&str> = switches.enabled().map(|s| s.name()).collect();
     println!(
-        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}{}; unsafe: {}",
+        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}{}{}; unsafe: {}",
         b.nodes,
         b.depth,
         b.max_term,
@@ -186,6 +191,10 @@ fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {
             (false, false) => ", no heartbeats",
             (true, true) => ", stale requests lost",
             (false, true) => ", no heartbeats, stale requests lost",
+        },
+        match b.removals {
+            0 => String::new(),
+            k => format!(", {k} removal(s) of a server"),
         },
         match disk_steps {
             0 => String::new(),

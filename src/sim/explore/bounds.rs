@@ -56,6 +56,10 @@ pub struct Bounds {
     /// request is never delivered, and not counted or fingerprinted.
     #[serde(default)]
     pub stale_requests_lost: bool,
+    /// Servers the leader may remove from the configuration over a path
+    /// (thesis §4.1), one single-server change each.
+    #[serde(default)]
+    pub removals: u32,
 }
 
 fn yes() -> bool {
@@ -78,6 +82,7 @@ impl Default for Bounds {
             reads: true,
             instant_requests: false,
             stale_requests_lost: false,
+            removals: 0,
         }
     }
 }

@@ -17,12 +17,21 @@ pub struct Used {
     pub duplicates: u32,
     /// Messages dropped.
     pub drops: u32,
+    /// Servers removed from the configuration.
+    pub removals: u32,
 }
 
 impl Used {
     /// The counts, for the fingerprint.
-    pub fn counts(&self) -> [u32; 4] {
-        [self.restarts, self.requests, self.duplicates, self.drops]
+    pub fn counts(&self) -> [u32; 5] {
+        let removals = self.removals;
+        [
+            self.restarts,
+            self.requests,
+            self.duplicates,
+            self.drops,
+            removals,
+        ]
     }
 
     /// What is used after `action`.
@@ -32,6 +41,7 @@ impl Used {
             Action::ClientRequest { .. } => self.requests += 1,
             Action::DuplicateMessage(_) => self.duplicates += 1,
             Action::DropMessage(_) => self.drops += 1,
+            Action::RemoveServer(_) => self.removals += 1,
             _ => {}
         }
         self
@@ -88,7 +98,22 @@ pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
             all.extend(requests.into_iter().take(kinds));
         }
     }
+    if used.removals < bounds.removals {
+        all.extend(removals(sim));
+    }
     all
+}
+
+/// The leader's removal of each of its configuration's servers, itself
+/// included (thesis §4.2.2); the simulator refuses one the core would
+/// (`RaftNode::check_change`), and the search skips it. Removals only, so
+/// the servers stay the same set and renaming them stays sound.
+fn removals(sim: &Simulation) -> Vec<Action> {
+    let Some(leader) = sim.leader().and_then(|id| sim.server(id)) else {
+        return Vec::new();
+    };
+    let voters = leader.node.membership().voters.iter();
+    voters.map(|&id| Action::RemoveServer(id)).collect()
 }
 
 /// Whether `m` is dead: a reply that its receiver ignores now and in every

@@ -124,8 +124,25 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
         UnsafeSwitch::LeaseIgnoresDrift => ExplorePlan::NotModeled(
             "it needs clocks that drift; the explorer's steps have no time between them",
         ),
-        UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::TwoChangesAtOnce => ExplorePlan::NotModeled(
-            "it needs membership changes, which are not among the explorer's moves, and its known failures need 4 servers, past the 3-server target",
+        // n1 leads term 1 and commits its no-op with n2; n2 stands for
+        // term 2 and n3 votes for it; n1 removes n2, then n3 before that
+        // commits (the switch), and with itself as the whole configuration
+        // commits alone; n2 wins term 2 with n3's vote, lacking that entry.
+        // The old majority {n2, n3} and the new {n1} do not overlap.
+        UnsafeSwitch::TwoChangesAtOnce => shows(
+            Bounds {
+                max_term: 2,
+                max_in_flight: 8,
+                heartbeats: false,
+                stale_requests_lost: true,
+                removals: 2,
+                ..shaped(10, 0)
+            },
+            10,
+            |_| {},
+        ),
+        UnsafeSwitch::ConfigChangeWithoutNoop => ExplorePlan::NotModeled(
+            "it needs servers added as well as removed, and its known failure needs 4 servers to start with; the explorer's membership moves are removals only, which keep the servers one set to rename",
         ),
     }
 }

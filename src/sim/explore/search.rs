@@ -178,7 +178,7 @@ impl Explorer {
             .losing_stale_requests(bounds.stale_requests_lost)
             .with_disks(!config.disk.is_synchronous());
         let mut seen = HashSet::default();
-        seen.insert(fingerprinter.fingerprint(&sim, used.counts()));
+        seen.insert(fingerprinter.fingerprint(&sim, &used.counts()));
         let first = Frontier { path: None, used };
         Ok(Explorer {
             prefix: prefix.to_vec(),
@@ -302,7 +302,7 @@ impl Explorer {
             }
             if !self
                 .seen
-                .insert(self.fingerprinter.fingerprint(&sim, used.counts()))
+                .insert(self.fingerprinter.fingerprint(&sim, &used.counts()))
             {
                 continue;
             }

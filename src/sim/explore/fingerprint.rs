@@ -20,7 +20,8 @@
 //! Murphi and Stateright's `representative`).
 
 use super::moves::is_ignored;
-use crate::raft::{NodeId, RaftNode};
+use super::timing::times_part;
+use crate::raft::{NodeId, RaftNode, Time};
 use crate::sim::network::Endpoint;
 use crate::sim::Simulation;
 use std::hash::{Hash, Hasher};
@@ -35,6 +36,8 @@ pub struct Fingerprinter {
     wire: Vec<(u64, u64, u64)>,
     times: Vec<u64>,
     stale_requests_lost: bool,
+    /// With waits (`timing`): the local horizon time left is capped at.
+    horizon: Option<Time>,
 }
 
 impl Fingerprinter {
@@ -48,6 +51,7 @@ impl Fingerprinter {
             wire: Vec::new(),
             times: Vec::new(),
             stale_requests_lost: false,
+            horizon: None,
         }
     }
 
@@ -58,12 +62,23 @@ impl Fingerprinter {
         self
     }
 
+    /// With each server's deadlines, relative to its clock and capped at
+    /// `local_horizon`, and its clock rate (`timing::times_part`), as the
+    /// search does when it lets time pass.
+    pub fn timed(mut self, local_horizon: Time) -> Fingerprinter {
+        self.horizon = Some(local_horizon);
+        self
+    }
+
     /// The fingerprint of `sim`'s state with `budget` (what the path used
     /// of its bounds), the same for every renaming of the servers.
-    pub fn fingerprint(&mut self, sim: &Simulation, budget: [u32; 4]) -> u64 {
+    pub fn fingerprint(&mut self, sim: &Simulation, budget: impl Hash) -> u64 {
         self.own.clear();
-        for s in sim.servers() {
-            let part = own_part(&s.node, s.up);
+        for (i, s) in sim.servers().iter().enumerate() {
+            let mut part = own_part(&s.node, s.up);
+            if let Some(horizon) = self.horizon {
+                part = mix(part, times_part(sim, i, horizon));
+            }
             self.own.push(part);
         }
         self.messages.clear();
@@ -86,7 +101,7 @@ impl Fingerprinter {
     /// What no renaming changes: the budgets and the clients' operations,
     /// with the order of their invocations and returns (which
     /// linearizability reads), not their times.
-    fn shared_part(&mut self, sim: &Simulation, budget: [u32; 4]) -> u64 {
+    fn shared_part(&mut self, sim: &Simulation, budget: impl Hash) -> u64 {
         let mut h = Mix::default();
         budget.hash(&mut h);
         let history = sim.history();
@@ -141,7 +156,7 @@ impl Fingerprinter {
 
 /// The fingerprint of `sim`'s state with `budget`, computed afresh (see
 /// [`Fingerprinter`], which a search keeps).
-pub fn fingerprint(sim: &Simulation, budget: [u32; 4]) -> u64 {
+pub fn fingerprint(sim: &Simulation, budget: impl Hash) -> u64 {
     Fingerprinter::new(sim.servers().len() as u64).fingerprint(sim, budget)
 }
 
@@ -188,7 +203,7 @@ fn named_part(node: &RaftNode, own: u64, to: &impl Fn(NodeId) -> NodeId) -> u64 
 /// `Hash`, a word at a time, instead of through their `Debug` text (which
 /// was a quarter of the search's time).
 #[derive(Default)]
-struct Mix(u64);
+pub(super) struct Mix(u64);
 
 impl Hasher for Mix {
     fn finish(&self) -> u64 {

@@ -17,12 +17,21 @@ pub struct Used {
     pub duplicates: u32,
     /// Messages dropped.
     pub drops: u32,
+    /// Waits (`timing`): the search counts them, as no action is one.
+    pub waits: u32,
 }
 
 impl Used {
     /// The counts, for the fingerprint.
-    pub fn counts(&self) -> [u32; 4] {
-        [self.restarts, self.requests, self.duplicates, self.drops]
+    pub fn counts(&self) -> [u32; 5] {
+        let waits = self.waits;
+        [
+            self.restarts,
+            self.requests,
+            self.duplicates,
+            self.drops,
+            waits,
+        ]
     }
 
     /// What is used after `action`.

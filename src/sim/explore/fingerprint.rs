@@ -10,7 +10,9 @@
 //! time and timers (the explorer fires timers by action, so a deadline
 //! decides nothing), the random streams, message ids, and the checkers'
 //! memory of the past — as in TLC or Stateright without history variables,
-//! two paths to the same servers and messages are one state.
+//! two paths to the same servers and messages are one state. (With waits,
+//! `Bounds::waits`, time can reach deadlines: then each server's clock
+//! rate and deadlines, relative to its own clock, count too — `timing`.)
 //!
 //! Symmetry reduction: servers are interchangeable (every one runs the
 //! same code from the same start), so a state and the same state with the

@@ -3,13 +3,15 @@
 //! is a scenario that replays to that violation; the safe core explores the
 //! same bounds with none.
 
-use raft_playground::raft::{Op, UnsafeSwitch, UnsafeSwitches};
+use raft_playground::raft::{Op, Role, UnsafeSwitch, UnsafeSwitches, MILLIS};
 use raft_playground::sim::explore::{
     explorer_config, plan, Bounds, ExplorePlan, ExploreProgress, Explorer, STEP,
 };
 use raft_playground::sim::linearizability::{self, Verdict};
+use raft_playground::sim::network::Endpoint;
 use raft_playground::sim::scenario::Scenario;
-use raft_playground::sim::Action;
+use raft_playground::sim::trace::TraceEvent;
+use raft_playground::sim::{Action, Simulation};
 
 /// Three servers, no client, no crash, no duplicate, at most 4 messages in
 /// flight: small enough for the test profile, big enough for an election
@@ -391,4 +393,165 @@ fn two_changes_at_once_let_disjoint_majorities_commit_and_the_safe_core_does_not
     // The core refuses the second change while the first is uncommitted.
     let safe = planned_safe(UnsafeSwitch::TwoChangesAtOnce, 14);
     assert!(safe.unique > 10_000, "{safe:?}");
+}
+
+#[test]
+fn lease_ignores_drift_elects_a_leader_inside_the_old_leaders_lease_in_twelve_steps() {
+    // Clocks drawn within 30%: n1 -8.9%, n2 -5.8%, n3 +22.4%. Two waits
+    // let the start-up stickiness pass; n1 is elected, and n3 acknowledges
+    // its lease round; after a third wait n3's fast clock has counted out
+    // an election timeout, n1's slow one has not counted out the lease,
+    // and n2 is elected with n3's vote inside it.
+    let (explorer, steps) = planned(UnsafeSwitch::LeaseIgnoresDrift);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "lease_exclusive", "{}", found.detail);
+    assert!(
+        found
+            .detail
+            .contains("while node 1 held its read lease of term 1"),
+        "{}",
+        found.detail
+    );
+    assert_eq!((found.steps(), steps), (12, 12));
+    // Three of the steps are waits (steps with no action), 130 ms each.
+    assert_eq!(found.actions.len(), 9, "{:?}", found.actions);
+    let end = *found.at.last().unwrap();
+    assert_eq!(end, 3 * 130 * MILLIS + 9 * STEP);
+    assert_eq!(replay(&explorer), ("lease_exclusive".into(), end));
+    // The switch made the difference: at the election, n1's lease runs
+    // by its own clock past where the drift margin would have ended it.
+    let json = explorer.scenario().unwrap().to_json();
+    let mut sim = Scenario::from_json(&json).unwrap().start(false).unwrap();
+    sim.run_until(end);
+    let n1 = &sim.server(1).unwrap().node;
+    let now = sim.node_time(1);
+    let until = n1.lease_until(now).expect("n1 still holds its lease");
+    let min = n1.config().timing.election_timeout_min;
+    let margin = min * 2 * 300_000 / 1_000_000;
+    assert!(now >= until - margin, "past the safe lease: {now} {until}");
+}
+
+#[test]
+fn lease_ignores_drift_safe_core_explores_the_same_bounds_without_a_violation() {
+    let safe = planned_safe(UnsafeSwitch::LeaseIgnoresDrift, 12);
+    assert!(safe.unique > 100_000, "{safe:?}");
+}
+
+/// Delivers, at `at`, the first message in flight from `from` to `to` of
+/// `kind`.
+fn deliver_at(sim: &mut Simulation, at: u64, (from, to): (Endpoint, Endpoint), kind: &str) {
+    sim.run_until(at);
+    let m = sim
+        .network()
+        .in_flight()
+        .find(|m| m.from == from && m.to == to && m.packet.kind() == kind);
+    let id = m.unwrap_or_else(|| panic!("no {kind} in flight")).id;
+    sim.act_now(Action::DeliverMessage(id)).unwrap();
+}
+
+/// The explorer's counterexample taken on to a read, with the plan's
+/// clocks: n1's no-op committed with n3 first (so n1 may answer from its
+/// lease), n3 (whose log now leads n2's) elected with n2's vote inside
+/// n1's lease, then a read sent to n1.
+fn lease_read_after_a_new_leader(switches: UnsafeSwitches) -> Simulation {
+    let ExplorePlan::Shows { mut config, .. } = plan(UnsafeSwitch::LeaseIgnoresDrift) else {
+        panic!("a plan");
+    };
+    config.unsafe_switches = switches;
+    config.record_trace = true;
+    let mut sim = Simulation::new(*config).unwrap();
+    let (n, c) = (Endpoint::Node, Endpoint::Client);
+    let t = std::cell::Cell::new(260 * MILLIS);
+    let next = || {
+        t.set(t.get() + MILLIS);
+        t.get()
+    };
+    let act = |sim: &mut Simulation, at: u64, a: Action| {
+        sim.run_until(at);
+        sim.act_now(a).unwrap();
+    };
+    act(&mut sim, next(), Action::ForceTimeout(1));
+    deliver_at(&mut sim, next(), (n(1), n(3)), "RequestVote");
+    deliver_at(&mut sim, next(), (n(3), n(1)), "RequestVoteReply");
+    deliver_at(&mut sim, next(), (n(1), n(3)), "AppendEntries");
+    deliver_at(&mut sim, next(), (n(3), n(1)), "AppendEntriesReply");
+    act(&mut sim, next(), Action::Heartbeat(1));
+    deliver_at(&mut sim, next(), (n(1), n(3)), "ReadHeartbeat");
+    deliver_at(&mut sim, next(), (n(3), n(1)), "ReadHeartbeatReply");
+    t.set(t.get() + 130 * MILLIS); // the wait
+    act(&mut sim, next(), Action::ForceTimeout(3));
+    deliver_at(&mut sim, next(), (n(3), n(2)), "RequestVote");
+    deliver_at(&mut sim, next(), (n(2), n(3)), "RequestVoteReply");
+    assert_eq!(sim.server(3).unwrap().node.role(), Role::Leader);
+    let read = Op::Read { key: "x".into() };
+    act(
+        &mut sim,
+        next(),
+        Action::ClientRequest {
+            to: Some(1),
+            op: read,
+        },
+    );
+    let reader = sim
+        .network()
+        .in_flight()
+        .find_map(|m| match (m.from, m.to) {
+            (Endpoint::Client(k), Endpoint::Node(1)) => Some(k),
+            _ => None,
+        });
+    let reader = reader.expect("the read is on the wire");
+    deliver_at(&mut sim, next(), (c(reader), n(1)), "ClientRequest");
+    if sim.network().in_flight().any(|m| m.to == c(reader)) {
+        deliver_at(&mut sim, next(), (n(1), c(reader)), "ClientReply");
+    }
+    sim
+}
+
+#[test]
+fn lease_ignores_drift_then_serves_a_stale_read_from_the_old_lease() {
+    let mut sim =
+        lease_read_after_a_new_leader(UnsafeSwitches::none().with(UnsafeSwitch::LeaseIgnoresDrift));
+    let read = sim
+        .history()
+        .iter()
+        .find(|op| matches!(op.op, Op::Read { .. }));
+    let read = read.expect("the read").clone();
+    assert!(read.return_t.is_some(), "n1 answered at once: {read:?}");
+    // Answered from a lease of term 1 while term 2's leader may already
+    // have committed writes n1 never saw: a stale read, which the lease
+    // invariant names (after the election it saw first).
+    let stale = sim
+        .violations()
+        .iter()
+        .find(|v| v.detail.contains("answered read"));
+    let stale = stale.expect("the read from the old lease is caught");
+    assert_eq!(stale.invariant.name(), "lease_exclusive");
+    assert!(
+        stale.detail.contains("node 1 answered read"),
+        "{}",
+        stale.detail
+    );
+    // The switch's own step: n1 answered a read its margin would refuse
+    // (`serve_by_lease` notes it only when it answers from the lease).
+    let notes = sim.trace_mut().take_recorded();
+    let unsafe_reads = notes.iter().filter(|(_, e)| {
+        matches!(
+            e,
+            TraceEvent::UnsafeStep {
+                node: 1,
+                switch: UnsafeSwitch::LeaseIgnoresDrift,
+                ..
+            }
+        )
+    });
+    assert_eq!(unsafe_reads.count(), 1);
+    // With the margin, the same steps leave n1 without a lease: it runs a
+    // round instead, which no one answers, and nothing breaks.
+    let safe = lease_read_after_a_new_leader(UnsafeSwitches::none());
+    let read = safe
+        .history()
+        .iter()
+        .find(|op| matches!(op.op, Op::Read { .. }));
+    assert_eq!(read.expect("the read").return_t, None, "not answered");
+    assert!(safe.violations().is_empty(), "{:?}", safe.violations());
 }

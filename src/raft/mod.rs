@@ -15,6 +15,7 @@ mod command;
 mod config;
 mod durability;
 mod election;
+mod explored_times;
 mod install_snapshot;
 mod joint_consensus;
 mod leadership_transfer;

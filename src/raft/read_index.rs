@@ -177,6 +177,23 @@ impl Reads {
     }
 }
 
+impl Reads {
+    /// Hashes each unconfirmed round with the lease it would earn, as
+    /// `lease_end` gives it (relative to now): for the explorer's
+    /// time-relative fingerprint (`explored_times`).
+    pub(super) fn hash_sent_at<H: std::hash::Hasher>(
+        &self,
+        h: &mut H,
+        lease_end: impl Fn(Time) -> Time,
+    ) {
+        use std::hash::Hash;
+        self.sent_at.len().hash(h);
+        for &(round, sent) in &self.sent_at {
+            (round, lease_end(sent)).hash(h);
+        }
+    }
+}
+
 impl RaftNode {
     /// A client's read under ReadIndex or a lease: the leader confirms it
     /// still leads (or holds a lease); another server forwards it to the

@@ -629,7 +629,7 @@ fn client_count(value: &str) -> Result<u32, String> {
     }
 }
 
-fn clock_drift(value: &str) -> Result<u64, String> {
+pub(crate) fn clock_drift(value: &str) -> Result<u64, String> {
     let ppm: u64 = whole_number(value)?;
     if ppm <= 500_000 {
         Ok(ppm)

@@ -58,6 +58,20 @@ pub struct ExploreArgs {
     /// term has passed the request's
     #[arg(long)]
     pub stale_requests_lost: bool,
+    /// Waits along one path: each lets --wait-ms of real time pass, so that
+    /// leases and leader stickiness can run out (0: every step is 1 ms
+    /// after the one before, and no deadline is ever reached)
+    #[arg(long, value_name = "K", default_value = "0")]
+    pub waits: u32,
+    /// How long one wait lasts, in milliseconds (1..=1000)
+    #[arg(long, value_name = "MS", default_value = "50")]
+    pub wait_ms: u64,
+    /// Each server's clock runs at a rate the seed draws within this many
+    /// parts per million of real time (10000 = 1%), 0..=500000, and a lease
+    /// gives up that margin (thesis 6.4.1); with --waits, leases and
+    /// stickiness run out by these clocks
+    #[arg(long, value_name = "PPM", default_value = "0", value_parser = super::args::clock_drift)]
+    pub clock_drift: u64,
     /// Every server snapshots once N entries were applied since its last
     /// snapshot (thesis 5)
     #[arg(long, value_name = "N")]
@@ -106,6 +120,8 @@ impl ExploreArgs {
             instant_requests: self.instant_requests,
             stale_requests_lost: self.stale_requests_lost,
             removals: self.removals,
+            waits: self.waits,
+            wait_millis: self.wait_ms,
         }
     }
 }
@@ -123,7 +139,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
     config.raft.check_quorum = args.check_quorum;
     config.reads = ReadSettings {
         path: args.reads.path(),
-        ..config.reads
+        clock_drift_ppm: args.clock_drift,
     };
     config.snapshot_threshold = args.snapshots;
     config.disk = lagging_disk(args.disk_steps);
@@ -153,6 +169,10 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
     println!("shortest counterexample:");
     let mut last = 0;
     for (action, &step) in found.actions.iter().zip(&found.step_of) {
+        // A step with no action is a wait.
+        for wait in last + 1..step {
+            println!("  {wait:>2}. wait {} ms", bounds.wait_millis);
+        }
         if step == last {
             println!("      and {action}");
         } else {
@@ -174,7 +194,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
 fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {
     let names: Vec<&str> = switches.enabled().map(|s| s.name()).collect();
     println!(
-        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}{}{}; unsafe: {}",
+        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}{}{}{}; unsafe: {}",
         b.nodes,
         b.depth,
         b.max_term,
@@ -199,6 +219,10 @@ fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {
         match disk_steps {
             0 => String::new(),
             k => format!(", disk writes durable {k} step(s) after they are issued"),
+        },
+        match b.waits {
+            0 => String::new(),
+            k => format!(", {k} wait(s) of {} ms", b.wait_millis),
         },
         if names.is_empty() { "none".to_string() } else { names.join(", ") }
     );

@@ -10,6 +10,10 @@ use crate::sim::MAX_NODES;
 pub const MAX_EXPLORE_NODES: u64 = 5;
 /// The deepest search accepted: past it, no bound on memory holds.
 pub const MAX_DEPTH: u32 = 64;
+/// The longest wait accepted: a client gives up on a request after a
+/// second (`WorkloadConfig::timeout`), which the explorer does not model,
+/// so the time a search lets pass must stay under it (`timing::horizon`).
+pub const MAX_WAIT_MILLIS: u64 = 1_000;
 
 /// Bounds on the interleavings the explorer enumerates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -60,6 +64,15 @@ pub struct Bounds {
     /// (thesis §4.1), one single-server change each.
     #[serde(default)]
     pub removals: u32,
+    /// Waits along a path: each lets `wait_millis` of real time pass with
+    /// nothing else happening (`timing`), so that leases and leader
+    /// stickiness can run out. 0, the default, keeps every step 1 ms
+    /// after the one before, where no deadline is ever reached.
+    #[serde(default)]
+    pub waits: u32,
+    /// How long one wait lasts, in milliseconds of real time.
+    #[serde(default)]
+    pub wait_millis: u64,
 }
 
 fn yes() -> bool {
@@ -83,6 +96,8 @@ impl Default for Bounds {
             instant_requests: false,
             stale_requests_lost: false,
             removals: 0,
+            waits: 0,
+            wait_millis: 0,
         }
     }
 }
@@ -107,6 +122,12 @@ impl Bounds {
         }
         if self.max_in_flight == 0 {
             return Err("at least 1 message must be allowed in flight".into());
+        }
+        if self.waits > 0 && !(1..=MAX_WAIT_MILLIS).contains(&self.wait_millis) {
+            return Err(format!(
+                "with waits, a wait must last 1..={MAX_WAIT_MILLIS} ms, got {}",
+                self.wait_millis
+            ));
         }
         Ok(())
     }
@@ -140,5 +161,14 @@ mod tests {
             ..Bounds::default()
         };
         assert!(no_terms.validate().unwrap_err().contains("term"));
+        let instant_wait = Bounds {
+            waits: 1,
+            wait_millis: 0,
+            ..Bounds::default()
+        };
+        assert!(instant_wait
+            .validate()
+            .unwrap_err()
+            .contains("a wait must last"));
     }
 }

@@ -10,7 +10,9 @@
 //! time and timers (the explorer fires timers by action, so a deadline
 //! decides nothing), the random streams, message ids, and the checkers'
 //! memory of the past — as in TLC or Stateright without history variables,
-//! two paths to the same servers and messages are one state.
+//! two paths to the same servers and messages are one state. (With waits,
+//! `Bounds::waits`, time can reach deadlines: then each server's clock
+//! rate and deadlines, relative to its own clock, count too — `timing`.)
 //!
 //! Symmetry reduction: servers are interchangeable (every one runs the
 //! same code from the same start), so a state and the same state with the
@@ -20,7 +22,8 @@
 //! Murphi and Stateright's `representative`).
 
 use super::moves::is_ignored;
-use crate::raft::{NodeId, RaftNode};
+use super::timing::times_part;
+use crate::raft::{NodeId, RaftNode, Time};
 use crate::sim::network::Endpoint;
 use crate::sim::Simulation;
 use std::hash::{Hash, Hasher};
@@ -36,6 +39,8 @@ pub struct Fingerprinter {
     times: Vec<u64>,
     stale_requests_lost: bool,
     disks: bool,
+    /// With waits (`timing`): the local horizon time left is capped at.
+    horizon: Option<Time>,
 }
 
 impl Fingerprinter {
@@ -50,6 +55,7 @@ impl Fingerprinter {
             times: Vec::new(),
             stale_requests_lost: false,
             disks: false,
+            horizon: None,
         }
     }
 
@@ -69,12 +75,23 @@ impl Fingerprinter {
         self
     }
 
+    /// With each server's deadlines, relative to its clock and capped at
+    /// `local_horizon`, and its clock rate (`timing::times_part`), as the
+    /// search does when it lets time pass.
+    pub fn timed(mut self, local_horizon: Time) -> Fingerprinter {
+        self.horizon = Some(local_horizon);
+        self
+    }
+
     /// The fingerprint of `sim`'s state with `budget` (what the path used
     /// of its bounds), the same for every renaming of the servers.
-    pub fn fingerprint(&mut self, sim: &Simulation, budget: &[u32]) -> u64 {
+    pub fn fingerprint(&mut self, sim: &Simulation, budget: impl Hash) -> u64 {
         self.own.clear();
-        for s in sim.servers() {
-            let part = own_part(&s.node, s.up);
+        for (i, s) in sim.servers().iter().enumerate() {
+            let mut part = own_part(&s.node, s.up);
+            if let Some(horizon) = self.horizon {
+                part = mix(part, times_part(sim, i, horizon));
+            }
             self.own.push(part);
         }
         self.messages.clear();
@@ -97,7 +114,7 @@ impl Fingerprinter {
     /// What no renaming changes: the budgets and the clients' operations,
     /// with the order of their invocations and returns (which
     /// linearizability reads), not their times.
-    fn shared_part(&mut self, sim: &Simulation, budget: &[u32]) -> u64 {
+    fn shared_part(&mut self, sim: &Simulation, budget: impl Hash) -> u64 {
         let mut h = Mix::default();
         budget.hash(&mut h);
         let history = sim.history();
@@ -157,7 +174,7 @@ impl Fingerprinter {
 
 /// The fingerprint of `sim`'s state with `budget`, computed afresh (see
 /// [`Fingerprinter`], which a search keeps).
-pub fn fingerprint(sim: &Simulation, budget: &[u32]) -> u64 {
+pub fn fingerprint(sim: &Simulation, budget: impl Hash) -> u64 {
     Fingerprinter::new(sim.servers().len() as u64)
         .with_disks(!sim.config().disk.is_synchronous())
         .fingerprint(sim, budget)
@@ -206,7 +223,7 @@ fn named_part(node: &RaftNode, own: u64, to: &impl Fn(NodeId) -> NodeId) -> u64 
 /// `Hash`, a word at a time, instead of through their `Debug` text (which
 /// was a quarter of the search's time).
 #[derive(Default)]
-struct Mix(u64);
+pub(super) struct Mix(u64);
 
 impl Hasher for Mix {
     fn finish(&self) -> u64 {
@@ -294,7 +311,7 @@ mod tests {
 
     #[test]
     fn a_state_and_the_same_state_with_servers_renamed_are_one() {
-        let none = &[0; 5];
+        let none = [0; 5];
         let one = fingerprint(&after(&[Action::ForceTimeout(1)]), none);
         let two = fingerprint(&after(&[Action::ForceTimeout(2)]), none);
         assert_eq!(one, two, "n1 or n2 standing for election: one state");
@@ -308,7 +325,7 @@ mod tests {
 
     #[test]
     fn states_that_differ_have_different_fingerprints() {
-        let none = &[0; 5];
+        let none = [0; 5];
         let fresh = fingerprint(&after(&[]), none);
         let candidate = fingerprint(&after(&[Action::ForceTimeout(1)]), none);
         assert_ne!(fresh, candidate);
@@ -319,7 +336,7 @@ mod tests {
         // Nor with a budget spent.
         assert_ne!(
             fingerprint(&sent, none),
-            fingerprint(&sent, &[1, 0, 0, 0, 0])
+            fingerprint(&sent, [1, 0, 0, 0, 0])
         );
         // Two servers standing, or one twice over: different.
         let both = after(&[Action::ForceTimeout(1), Action::ForceTimeout(2)]);

@@ -16,6 +16,7 @@ pub mod fingerprint;
 pub mod moves;
 pub mod plan;
 pub mod search;
+pub mod timing;
 
 pub use bounds::Bounds;
 pub use plan::{plan, ExplorePlan};

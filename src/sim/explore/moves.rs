@@ -19,18 +19,21 @@ pub struct Used {
     pub drops: u32,
     /// Servers removed from the configuration.
     pub removals: u32,
+    /// Waits (`timing`): the search counts them, as no action is one.
+    pub waits: u32,
 }
 
 impl Used {
     /// The counts, for the fingerprint.
-    pub fn counts(&self) -> [u32; 5] {
-        let removals = self.removals;
+    pub fn counts(&self) -> [u32; 6] {
+        let (removals, waits) = (self.removals, self.waits);
         [
             self.restarts,
             self.requests,
             self.duplicates,
             self.drops,
             removals,
+            waits,
         ]
     }
 

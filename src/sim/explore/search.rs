@@ -10,6 +10,7 @@
 use super::bounds::Bounds;
 use super::fingerprint::Fingerprinter;
 use super::moves::{live_in_flight, moves, new_client_request, Used};
+use super::timing;
 use crate::raft::{Time, UnsafeSwitches, MILLIS};
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::Delivery;
@@ -22,7 +23,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 /// Simulated time between two steps of a path, so that a counterexample
-/// replays as one action per millisecond.
+/// replays as one action per millisecond (a wait, `timing`, is longer).
 pub const STEP: Time = MILLIS;
 /// The linearizability search's budget per key; the explorer's histories
 /// hold a handful of operations, far below it.
@@ -84,11 +85,14 @@ pub struct ExploreProgress {
 pub struct Counterexample {
     /// The actions, in order.
     pub actions: Vec<Action>,
-    /// The step (from 1) each action belongs to, which happens at
-    /// `step * STEP`: one action per step, except that with
-    /// `Bounds::instant_requests` a client request and its delivery are
-    /// one step.
+    /// The step (from 1) each action belongs to: one action per step,
+    /// except that with `Bounds::instant_requests` a client request and
+    /// its delivery are one step, and a wait (`timing`) is a step with no
+    /// action.
     pub step_of: Vec<u32>,
+    /// The real time of each action: `step * STEP` without waits, and
+    /// each wait's length later after it.
+    pub at: Vec<Time>,
     /// The invariant broken (`linearizability` for a history that is not).
     pub invariant: String,
     /// What exactly, in words.
@@ -97,7 +101,10 @@ pub struct Counterexample {
 
 /// One step of a path, linked to the one before (paths share prefixes).
 struct Step {
-    action: Action,
+    /// What the step does; `None` for a wait.
+    action: Option<Action>,
+    /// When it is taken, in real time.
+    at: Time,
     /// The client request `action` sent, delivered in the same step
     /// (`Bounds::instant_requests`).
     deliver: Option<u64>,
@@ -166,6 +173,8 @@ impl Explorer {
     pub fn after(bounds: Bounds, config: SimConfig, prefix: &[Action]) -> Result<Explorer, String> {
         bounds.validate()?;
         let mut config = explorable(config, &bounds);
+        timing::check_clients(&bounds, &config)?;
+        timing::check_leases(&bounds, &config)?;
         config.record_trace = false;
         let mut sim = Simulation::new(config.clone())?;
         let mut used = Used::default();
@@ -177,8 +186,11 @@ impl Explorer {
         let mut fingerprinter = Fingerprinter::new(bounds.nodes)
             .losing_stale_requests(bounds.stale_requests_lost)
             .with_disks(!config.disk.is_synchronous());
+        if timing::is_timed(&bounds) {
+            fingerprinter = fingerprinter.timed(timing::local_horizon(&bounds));
+        }
         let mut seen = HashSet::default();
-        seen.insert(fingerprinter.fingerprint(&sim, &used.counts()));
+        seen.insert(fingerprinter.fingerprint(&sim, used.counts()));
         let first = Frontier { path: None, used };
         Ok(Explorer {
             prefix: prefix.to_vec(),
@@ -226,15 +238,16 @@ impl Explorer {
         self.found.as_ref()
     }
 
-    /// The counterexample as a scenario: one action per millisecond, the
-    /// player paused at the last one, where the violation is.
+    /// The counterexample as a scenario: each action at its real time
+    /// (one per millisecond, waits apart), the player paused at the last
+    /// one, where the violation is.
     pub fn scenario(&self) -> Option<Scenario> {
         let found = self.found.as_ref()?;
-        let end = found.steps() as Time * STEP;
+        let end = found.at.last().copied().unwrap_or(0);
         let steps: Vec<(Time, Action)> = found
-            .step_of
+            .at
             .iter()
-            .map(|&i| i as Time * STEP)
+            .copied()
             .zip(found.actions.iter().cloned())
             .collect();
         Some(Scenario {
@@ -262,26 +275,47 @@ impl Explorer {
         // Borrowed, not cloned: a clone of a whole simulation (and its
         // allocations) is most of a step's cost.
         let from = self.along.last().map_or(&self.start, |(_, sim)| sim);
-        let at = (self.prefix.len() as u32 + self.depth + 1) as Time * STEP;
-        for action in moves(from, &self.bounds, state.used) {
+        let bounds = &self.bounds;
+        let mut all: Vec<Option<Action>> = moves(from, bounds, state.used)
+            .into_iter()
+            .filter(|a| timing::allows(from, bounds, a))
+            .map(Some)
+            .collect();
+        if state.used.waits < bounds.waits {
+            all.push(None);
+        }
+        for action in all {
             let mut sim = from.clone();
+            let at = from.now()
+                + if action.is_some() {
+                    STEP
+                } else {
+                    timing::wait(bounds)
+                };
             sim.run_until(at);
-            if sim.act_now(action.clone()).is_err() {
-                continue;
-            }
             let mut deliver = None;
-            if self.bounds.instant_requests && matches!(action, Action::ClientRequest { .. }) {
-                deliver = new_client_request(&sim);
-                if let Some(id) = deliver {
-                    if sim.act_now(Action::DeliverMessage(id)).is_err() {
-                        continue;
+            let mut used = Used {
+                waits: state.used.waits + u32::from(action.is_none()),
+                ..state.used
+            };
+            if let Some(action) = &action {
+                if sim.act_now(action.clone()).is_err() {
+                    continue;
+                }
+                if self.bounds.instant_requests && matches!(action, Action::ClientRequest { .. }) {
+                    deliver = new_client_request(&sim);
+                    if let Some(id) = deliver {
+                        if sim.act_now(Action::DeliverMessage(id)).is_err() {
+                            continue;
+                        }
                     }
                 }
+                used = used.after(action);
             }
             self.progress.explored += 1;
-            let used = state.used.after(&action);
             let path = Some(Rc::new(Step {
                 action,
+                at,
                 deliver,
                 before: state.path.clone(),
             }));
@@ -289,10 +323,11 @@ impl Explorer {
             // as it was cannot change the verdict its parent had.
             let history_changed = sim.history() != from.history();
             if let Some((invariant, detail)) = violation(&sim, history_changed) {
-                let (actions, step_of) = self.with_prefix(actions_of(&path));
+                let (actions, step_of, at) = self.with_prefix(actions_of(&path));
                 self.found = Some(Counterexample {
                     actions,
                     step_of,
+                    at,
                     invariant,
                     detail,
                 });
@@ -302,7 +337,7 @@ impl Explorer {
             }
             if !self
                 .seen
-                .insert(self.fingerprinter.fingerprint(&sim, &used.counts()))
+                .insert(self.fingerprinter.fingerprint(&sim, used.counts()))
             {
                 continue;
             }
@@ -317,17 +352,18 @@ impl Explorer {
 }
 
 impl Explorer {
-    /// The actions and steps of a path from where the search started, with
-    /// the prefix before them.
-    fn with_prefix(&self, (actions, step_of): (Vec<Action>, Vec<u32>)) -> (Vec<Action>, Vec<u32>) {
+    /// The actions, steps and times of a path from where the search
+    /// started, with the prefix before them (one step a millisecond).
+    fn with_prefix(&self, (actions, step_of, at): Taken) -> Taken {
         let skip = self.prefix.len() as u32;
         let all = self.prefix.iter().cloned().chain(actions);
         let steps = (1..=skip).chain(step_of.into_iter().map(|s| s + skip));
-        (all.collect(), steps.collect())
+        let times = (1..=skip).map(|i| Time::from(i) * STEP).chain(at);
+        (all.collect(), steps.collect(), times.collect())
     }
 
     /// Makes the last of `along` the state at the end of `path` (the start
-    /// when `along` is empty), replayed (step `i` at `i * STEP`, as it was
+    /// when `along` is empty), replayed (each step at its time, as it was
     /// first taken) from the deepest state it shares with the path
     /// replayed last.
     fn replay(&mut self, path: &Option<Rc<Step>>) {
@@ -345,14 +381,16 @@ impl Explorer {
             shared -= 1;
         }
         self.along.truncate(shared);
-        for (i, &step) in chain.iter().enumerate().skip(shared) {
+        for &step in chain.iter().skip(shared) {
             let mut sim = match self.along.last() {
                 Some((_, sim)) => sim.clone(),
                 None => self.start.clone(),
             };
-            sim.run_until((self.prefix.len() + i + 1) as Time * STEP);
-            sim.act_now(step.action.clone())
-                .expect("it was taken once already");
+            sim.run_until(step.at);
+            if let Some(action) = &step.action {
+                sim.act_now(action.clone())
+                    .expect("it was taken once already");
+            }
             if let Some(id) = step.deliver {
                 sim.act_now(Action::DeliverMessage(id))
                     .expect("it was taken once already");
@@ -391,21 +429,33 @@ fn path_len(path: &Option<Rc<Step>>) -> usize {
     std::iter::successors(path.as_deref(), |step| step.before.as_deref()).count()
 }
 
-/// The actions of a path, first to last, and the step (from 1) of each.
-fn actions_of(path: &Option<Rc<Step>>) -> (Vec<Action>, Vec<u32>) {
+/// A path's actions, the step (from 1) of each, and the time of each.
+type Taken = (Vec<Action>, Vec<u32>, Vec<Time>);
+
+/// The actions of a path, first to last, with the step (from 1) and the
+/// time of each; a wait is a step with no action.
+fn actions_of(path: &Option<Rc<Step>>) -> Taken {
     let mut actions = Vec::new();
     let mut at = path.as_deref();
     let mut step = path_len(path) as u32;
     while let Some(s) = at {
         if let Some(id) = s.deliver {
-            actions.push((Action::DeliverMessage(id), step));
+            actions.push((Action::DeliverMessage(id), step, s.at));
         }
-        actions.push((s.action.clone(), step));
+        if let Some(action) = &s.action {
+            actions.push((action.clone(), step, s.at));
+        }
         at = s.before.as_deref();
         step -= 1;
     }
     actions.reverse();
-    actions.into_iter().unzip()
+    let mut taken: Taken = Default::default();
+    for (action, step, time) in actions {
+        taken.0.push(action);
+        taken.1.push(step);
+        taken.2.push(time);
+    }
+    taken
 }
 
 /// The hasher of the seen set: its keys are fingerprints, hashes already.

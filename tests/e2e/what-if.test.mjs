@@ -76,8 +76,8 @@ for (const kind of browsers()) {
       console.log(`${kind.name} explorer: ${figures}`);
       await page.screenshot(`${SHOTS}/${kind.name}-what-if-explored.png`);
       // A switch the explorer does not model says why, and cannot be explored.
-      await page.click(`.what-if input[value="lease-ignores-drift"]`);
-      await page.waitFor({ css: '.what-if-plan', text: /clocks that drift/ });
+      await page.click(`.what-if input[value="config-change-without-noop"]`);
+      await page.waitFor({ css: '.what-if-plan', text: /needs 4 servers/ });
       assert.deepEqual(page.errors, []);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
     });

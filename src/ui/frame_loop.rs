@@ -23,10 +23,7 @@ impl FrameLoop {
         if self.pending.is_some() {
             return;
         }
-        // No window, no frames (a page always has one).
-        let Some(window) = web_sys::window() else {
-            return;
-        };
+        let window = web_sys::window().expect("a window");
         self.pending = window
             .request_animation_frame(self.callback.as_ref().unchecked_ref())
             .ok();

@@ -259,10 +259,11 @@ fn scenarios_cross_to_javascript_values_and_back() {
 /// heartbeat round or so) the picture and the clock are drawn on far fewer
 /// frames than there were simulated milliseconds, and the log table, the
 /// network panel and the event log on fewer still; meanwhile the diagram
-/// slid and a timer turned without being drawn.
+/// slid and a timer turned without being drawn. And the page took far
+/// fewer frames than 20 a second: it sleeps until its next change.
 #[wasm_bindgen_test]
 async fn running_frames_redraw_only_the_moving_parts() {
-    use raft_playground::ui::part_renders;
+    use raft_playground::ui::{frame_count, part_renders};
     let root = mount(5).await;
     skip(&root, 1).await;
     let clock_ms = |root: &Element| {
@@ -280,6 +281,7 @@ async fn running_frames_redraw_only_the_moving_parts() {
     ];
     let before: Vec<f64> = parts.iter().map(|p| part_renders(p)).collect();
     let started = clock_ms(&root);
+    let (frames_before, wall_before) = (frame_count(), wall_ms());
     press(&root, "Play").await;
     sleep(Duration::from_millis(300)).await;
     // Moved by the browser alone: the slide's layer and a timer's half ring.
@@ -300,6 +302,7 @@ async fn running_frames_redraw_only_the_moving_parts() {
     let (slid, turned) = (top(&root, ".seq-slide"), turns(&root));
     let still = part_renders("Cluster") == drawn_then;
     press(&root, "Pause").await;
+    let (frames, wall) = (frame_count() - frames_before, wall_ms() - wall_before);
     let ms = (clock_ms(&root) - started) as f64;
     let drawn: Vec<f64> = parts
         .iter()
@@ -336,7 +339,19 @@ async fn running_frames_redraw_only_the_moving_parts() {
             "{part} drawn {n} times in {cluster} frames"
         );
     }
+    // The page sleeps until the next change it draws, however far (here
+    // about 14 frames a second): not at most 50 ms, which, with the frames
+    // around each change, took 20 to 25.
+    assert!(frames >= 1.0, "{frames} frames");
+    assert!(
+        frames * 50.0 < wall,
+        "{frames} frames in {wall} ms of wall time"
+    );
     assert_eq!(part_renders("NoSuchPart"), -1.0);
+}
+
+fn wall_ms() -> f64 {
+    web_sys::window().unwrap().performance().unwrap().now()
 }
 
 /// Messages fly by themselves: running, a message's box moves on between

@@ -252,6 +252,14 @@ impl Component for App {
         // other messages can move the address bar.
         let frame = matches!(msg, Msg::Frame(_));
         let may_move_address = !frame;
+        if !frame {
+            // Any other message finds the simulation caught up with the
+            // wall clock, and ends the page's sleep, as what it slept for
+            // may come sooner now (a faster speed, a new message): the
+            // sleep is planned again from here (below).
+            self.wake = None;
+            self.catch_up();
+        }
         let input = match msg {
             Msg::Frame(t) => {
                 self.frames.arrived();
@@ -260,14 +268,10 @@ impl Component for App {
                 self.last_frame = Some(t);
                 Some(Input::Frame { wall_ms })
             }
-            Msg::Do(input) => {
-                self.catch_up();
-                Some(input)
-            }
+            Msg::Do(input) => Some(input),
             Msg::Share => {
                 // The link at once, of the moment on screen; its JSON once
                 // the studio, which writes JSON, is there (held below).
-                self.catch_up();
                 let page = share::page_with_query();
                 self.session.0.borrow_mut().update(Input::Share { page });
                 Some(Input::ShareJson)
@@ -431,10 +435,11 @@ impl Component for App {
 }
 
 impl App {
-    /// Before the person's input, while running: the simulation moves on to
-    /// the wall clock's now, where the browser has moved the messages
-    /// meanwhile (view::motion), so pausing (say) holds them where they
-    /// are seen rather than where the last frame left them.
+    /// Before any input (the person's, the host page's...), while running:
+    /// the simulation moves on to the wall clock's now, where the browser
+    /// has moved the messages meanwhile (view::motion), so pausing (say)
+    /// holds them where they are seen rather than where the last frame
+    /// left them.
     fn catch_up(&mut self) {
         let Some(last) = self.last_frame else {
             return;
@@ -645,10 +650,10 @@ impl App {
             return;
         }
         // Sleep, rather than take frames that would draw nothing, when the
-        // next change is more than a frame away (view::playground): the
+        // next change is more than a frame away (view::session): the
         // frame asked for on waking is the first after the change, or
         // just before it.
-        let idle_ms = self.session.read().playground.idle_ms();
+        let idle_ms = self.session.read().idle_ms();
         if idle_ms > FRAME_MS {
             let send = self.send.clone();
             let sleep_ms = (idle_ms - WAKE_EARLY_MS) as u32;

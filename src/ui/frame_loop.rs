@@ -23,7 +23,10 @@ impl FrameLoop {
         if self.pending.is_some() {
             return;
         }
-        let window = web_sys::window().expect("a window");
+        // No window, no frames (a page always has one).
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         self.pending = window
             .request_animation_frame(self.callback.as_ref().unchecked_ref())
             .ok();

@@ -21,7 +21,7 @@ mod what_if;
 pub mod worker;
 
 pub use app::{App, AppProps};
-pub use perf::{frame_times, part_renders};
+pub use perf::{frame_count, frame_times, part_renders};
 
 use crate::view::url_params::UrlParams;
 use wasm_bindgen::JsCast;

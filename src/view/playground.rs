@@ -44,12 +44,14 @@ pub struct Dying {
 pub const DYING_MS: f64 = 600.0;
 /// How many servers the playground draws.
 pub const PLAYGROUND_NODES: std::ops::RangeInclusive<u64> = 3..=9;
-/// Longest wall-clock gap one frame may cover (a hidden tab resumes calmly).
-const MAX_FRAME_MS: f64 = 100.0;
+/// Longest wall-clock gap one frame may cover (a hidden tab resumes
+/// calmly): the longest sleep before it and a long frame more.
+const MAX_FRAME_MS: f64 = MAX_IDLE_MS + 100.0;
 
-/// The longest the page sleeps between frames while running: half the
-/// longest frame, so a late wake-up is not mistaken for a lagging one.
-pub const MAX_IDLE_MS: f64 = MAX_FRAME_MS / 2.0;
+/// The longest the page sleeps between frames while running: the running
+/// clock's last place changes at least this often at any speed
+/// (`view::versions::clock`).
+pub const MAX_IDLE_MS: f64 = 1000.0;
 
 /// The playground: a simulation and everything the page shows of it.
 #[derive(Clone, Debug)]
@@ -390,7 +392,9 @@ impl Playground {
         scenario
     }
 
-    /// One animation frame: `wall_ms` of real time passed.
+    /// One animation frame: `wall_ms` of real time passed, up to
+    /// [`MAX_FRAME_MS`]; a longer gap (a hidden tab) is cut to that, and
+    /// the simulation falls behind the wall clock.
     pub fn frame(&mut self, wall_ms: f64) {
         if wall_ms > MAX_FRAME_MS && !self.paused {
             self.lagged += 1;
@@ -562,11 +566,12 @@ impl Playground {
     /// Wall milliseconds the page may sleep before its next frame, as
     /// nothing it draws itself would change before then: not the next
     /// simulated event, the clock's next digit, the message diagram's next
-    /// content or the timeline's next step (`view::versions`); the timers,
-    /// the messages, the diagram's slide and the timeline's marks move by
-    /// themselves meanwhile. At most [`MAX_IDLE_MS`], so the frame after it
-    /// still moves the simulation by all the wall time that passed; 0
-    /// while paused or while a message fades.
+    /// content, the timeline's next step (`view::versions`) or a tour's
+    /// stop; the timers, the messages, the diagram's slide and the
+    /// timeline's marks move by themselves meanwhile. At most
+    /// [`MAX_IDLE_MS`] (the clock), so the frame after it moves the
+    /// simulation by all the wall time that passed ([`Playground::frame`]).
+    /// 0 while paused or while a message fades.
     pub fn idle_ms(&self) -> f64 {
         if self.paused || !self.dying.is_empty() {
             return 0.0;
@@ -582,13 +587,13 @@ impl Playground {
             Some(super::versions::clock(self).next_change()),
             self.sequence.next_change(),
             Some(timeline),
+            self.pause_at,
         ]
         .into_iter()
         .flatten()
         .min()
         .unwrap_or(now);
-        let wall = next.saturating_sub(now) as f64 / MILLIS as f64 / self.speed;
-        wall.min(MAX_IDLE_MS)
+        next.saturating_sub(now) as f64 / MILLIS as f64 / self.speed
     }
 
     /// Is there anything to animate? False when paused with nothing fading:

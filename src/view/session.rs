@@ -4,7 +4,7 @@
 //! so all of the page's decisions are tested natively; the Yew `App` only
 //! wires the browser to it (frames, keys, the address bar, files, timers).
 
-use super::host_api::{Applied, HostApi, HostCommand, HostEvent};
+use super::host_api::{Applied, EventKind, HostApi, HostCommand, HostEvent, CLOCK_INTERVAL_MS};
 use super::keys::KeyCommand;
 use super::network_edits::{self, NetworkEdit};
 use super::op_text::parse_op;
@@ -321,6 +321,18 @@ impl Session {
             Input::Host(command) => self.host_command(command),
             Input::WhatIf(input) => self.what_if_input(input),
         }
+    }
+
+    /// Wall milliseconds the page may sleep before its next frame: until
+    /// the next change it draws ([`Playground::idle_ms`]), or, for a host
+    /// page that follows the clock, until its next `clock` event may go
+    /// (so it still gets about four a second).
+    pub fn idle_ms(&self) -> f64 {
+        let idle = self.playground.idle_ms();
+        if self.host.subscribed(EventKind::Clock) {
+            return idle.min(CLOCK_INTERVAL_MS);
+        }
+        idle
     }
 
     /// Whether `input` reads or writes scenario JSON: the page has the

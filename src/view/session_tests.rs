@@ -421,6 +421,22 @@ mod host_and_address {
         assert_ne!(s.playground.speed, 1e9);
     }
 
+    /// At the slowest speed the next change is up to a second away, but a
+    /// host following the clock is told it about four times a second.
+    #[test]
+    fn a_host_following_the_clock_wakes_the_page_for_it() {
+        use crate::view::host_api::CLOCK_INTERVAL_MS;
+        let mut s = open("", "");
+        s.update(Input::SetSpeed(crate::view::speed::MIN_SPEED));
+        assert!(s.idle_ms() > CLOCK_INTERVAL_MS, "{}", s.idle_ms());
+        s.update(Input::Host(HostCommand::Subscribe {
+            events: vec![EventKind::Clock],
+        }));
+        assert_eq!(s.idle_ms(), CLOCK_INTERVAL_MS);
+        s.update(Input::Key(KeyCommand::TogglePause));
+        assert_eq!(s.idle_ms(), 0.0, "paused, no sleep: no frames");
+    }
+
     #[test]
     fn a_tour_puts_its_step_in_the_address_and_ending_it_clears_it() {
         let mut s = open("?embed=1", "");

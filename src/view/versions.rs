@@ -763,7 +763,7 @@ mod tests {
         assert_ne!(flying.at, m.at, "it moved");
         assert_eq!(flight(&s, &flying), key, "and its animation runs on");
         for restart in [
-            Input::Frame { wall_ms: 250.0 },
+            Input::Frame { wall_ms: 2_000.0 },
             Input::Key(KeyCommand::Faster),
             Input::Key(KeyCommand::TogglePause),
         ] {

@@ -445,7 +445,7 @@ impl App {
             return;
         };
         let now = perf::now_ms();
-        self.session.0.borrow_mut().update(Input::Frame {
+        self.session.0.borrow_mut().update(Input::CatchUp {
             wall_ms: now - last,
         });
         self.last_frame = Some(now);

@@ -67,6 +67,14 @@ pub enum Input {
         /// Wall milliseconds since the previous frame (0 for the first).
         wall_ms: f64,
     },
+    /// Before another input, while running: the simulation moves on by the
+    /// `wall_ms` the page slept through since its last frame, so the input
+    /// acts on the moment the person sees (the browser moved the messages
+    /// meanwhile, `view::motion`).
+    CatchUp {
+        /// Wall milliseconds since the previous frame.
+        wall_ms: f64,
+    },
     /// A keyboard shortcut, or the button that does the same.
     Key(KeyCommand),
     /// Run this many simulated milliseconds at once.
@@ -178,6 +186,10 @@ pub struct Session {
     /// a link opened later (a `#s=` link held for the studio, a new
     /// fragment) honours it as the page's own link does.
     from_start: bool,
+    /// The last input was a catch-up that reached the end of a tour's
+    /// playing stretch: the person, who saw it playing, meant the → that
+    /// follows as "skip to its end", which it now is.
+    stretch_ended_in_catch_up: bool,
 }
 
 impl Session {
@@ -212,21 +224,24 @@ impl Session {
             edits: 0,
             what_if: WhatIf::default(),
             from_start: params.from_start,
+            stretch_ended_in_catch_up: false,
         }
     }
 
     /// Carries out `input`.
     pub fn update(&mut self, input: Input) {
-        if !matches!(input, Input::Frame { .. }) {
+        if !matches!(input, Input::Frame { .. } | Input::CatchUp { .. }) {
             self.edits += 1;
         }
+        let stretch_ended = std::mem::take(&mut self.stretch_ended_in_catch_up);
         match input {
-            Input::Frame { wall_ms } => {
-                self.playground.frame(wall_ms);
-                if let Some(tour) = &mut self.tour {
-                    tour.on_frame(&mut self.playground);
-                }
+            Input::Frame { wall_ms } => self.frame(wall_ms),
+            Input::CatchUp { wall_ms } => {
+                let playing = self.tour.is_some() && self.playground.pause_at.is_some();
+                self.frame(wall_ms);
+                self.stretch_ended_in_catch_up = playing && self.playground.pause_at.is_none();
             }
+            Input::Arrow { forward: true } | Input::TourNext if stretch_ended => {}
             Input::Key(command) => self.playground.command(command),
             Input::Skip(ms) => self.playground.skip(ms),
             Input::SetSpeed(s) => self.playground.speed = s,
@@ -320,6 +335,15 @@ impl Session {
             }
             Input::Host(command) => self.host_command(command),
             Input::WhatIf(input) => self.what_if_input(input),
+        }
+    }
+
+    /// `wall_ms` of real time passed: the run moves on, and a tour whose
+    /// stretch has played gives the person's speed back.
+    fn frame(&mut self, wall_ms: f64) {
+        self.playground.frame(wall_ms);
+        if let Some(tour) = &mut self.tour {
+            tour.on_frame(&mut self.playground);
         }
     }
 

@@ -403,6 +403,52 @@ mod inputs {
         s.update(Input::TourChoose(String::new()));
         assert!(s.tour.is_none());
     }
+
+    /// → pressed while a tour's stretch is seen playing skips to its end.
+    /// If the page slept through that end, the catch-up before the key
+    /// reaches it first: the → is then spent, not a step further. A stop
+    /// the person saw (drawn by a frame) leaves → to go on.
+    #[test]
+    fn a_tours_arrow_that_finds_its_stretch_over_only_stops() {
+        let playing_to_step_2 = || {
+            let mut s = open("?tour=figure-8", "");
+            s.update(Input::Arrow { forward: true });
+            let stop = s.playground.pause_at.expect("step 2 is a stretch to play");
+            let wall_to_stop = |s: &Session| {
+                let p = &s.playground;
+                (stop - p.sim.now()) as f64 / crate::raft::MILLIS as f64 / p.speed
+            };
+            // Frames up to 100 ms before the stop.
+            while wall_to_stop(&s) > 100.0 {
+                s.update(Input::Frame { wall_ms: 50.0 });
+            }
+            let past_the_stop = wall_to_stop(&s) + 50.0;
+            (s, past_the_stop)
+        };
+        let step = |s: &Session| (s.tour.as_ref().unwrap().step, s.playground.pause_at);
+
+        let (mut s, past_the_stop) = playing_to_step_2();
+        s.update(Input::CatchUp {
+            wall_ms: past_the_stop,
+        });
+        assert_eq!(step(&s), (1, None), "the catch-up ended the stretch");
+        s.update(Input::Arrow { forward: true });
+        assert_eq!(step(&s), (1, None), "and the → was the skip");
+        s.update(Input::Arrow { forward: true });
+        assert_eq!(step(&s).0, 2, "the next → goes on");
+
+        let (mut s, past_the_stop) = playing_to_step_2();
+        s.update(Input::Frame {
+            wall_ms: past_the_stop,
+        });
+        s.update(Input::Arrow { forward: true });
+        assert_eq!(step(&s).0, 2, "a stop seen: → goes on");
+
+        let (mut s, _) = playing_to_step_2();
+        s.update(Input::CatchUp { wall_ms: 1.0 });
+        s.update(Input::Arrow { forward: true });
+        assert_eq!(step(&s), (1, None), "still playing: → skips to the stop");
+    }
 }
 
 mod host_and_address {

@@ -188,32 +188,38 @@ fn a_counterexample_keeps_the_snapshot_threshold_it_was_explored_with() {
 }
 
 /// The search `sim::explore::plan` records for `switch` (the page's
-/// "Explore every interleaving"), run to its end.
+/// "Explore every interleaving"), run from its prefix to its end.
 fn planned(switch: UnsafeSwitch) -> (Explorer, u32) {
     let ExplorePlan::Shows {
         bounds,
         config,
+        prefix,
         steps,
+        ..
     } = plan(switch)
     else {
         panic!("{switch:?} has no plan");
     };
-    let mut explorer = Explorer::new(bounds, *config).unwrap();
+    let mut explorer = Explorer::after(bounds, *config, &prefix).unwrap();
     explorer.run();
     (explorer, steps)
 }
 
-/// The same bounds and settings with the switch off.
+/// The same bounds, settings and prefix with the switch off, `depth`
+/// steps past the prefix.
 fn planned_safe(switch: UnsafeSwitch, depth: u32) -> ExploreProgress {
     let ExplorePlan::Shows {
-        bounds, mut config, ..
+        bounds,
+        mut config,
+        prefix,
+        ..
     } = plan(switch)
     else {
         panic!("{switch:?} has no plan");
     };
     config.unsafe_switches = UnsafeSwitches::none();
     let bounds = Bounds { depth, ..bounds };
-    let mut explorer = Explorer::new(bounds, *config).unwrap();
+    let mut explorer = Explorer::after(bounds, *config, &prefix).unwrap();
     let progress = explorer.run();
     assert!(
         explorer.counterexample().is_none(),
@@ -288,6 +294,7 @@ fn commit_old_terms_is_figure_8_in_twenty_steps() {
         bounds,
         config,
         steps,
+        ..
     } = plan(UnsafeSwitch::CommitOldTerms)
     else {
         panic!("commit-old-terms has a plan");

@@ -9,7 +9,7 @@
 use super::bounds::Bounds;
 use super::search::{explorer_config, lagging_disk};
 use crate::raft::{ReadPath, UnsafeSwitch, UnsafeSwitches};
-use crate::sim::SimConfig;
+use crate::sim::{Action, SimConfig};
 
 /// What the explorer can do for one switch.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,11 +17,19 @@ pub enum ExplorePlan {
     /// These bounds and settings find the shortest counterexample, of
     /// `steps` steps.
     Shows {
-        /// The bounds of the search.
+        /// The bounds of the search (its depth counts the steps after
+        /// `prefix`).
         bounds: Bounds,
         /// The cluster's settings (the switch, and what it needs on).
         config: Box<SimConfig>,
-        /// The length of the shortest counterexample, as measured.
+        /// The steps taken before the search starts, one action each
+        /// (`Explorer::after`); empty: the search starts from a fresh
+        /// cluster.
+        prefix: Vec<Action>,
+        /// What `prefix` does, in words, for the page ("" without one).
+        prefix_story: &'static str,
+        /// The length of the shortest counterexample, as measured, the
+        /// prefix's steps included.
         steps: u32,
     },
     /// The explorer does not model what the switch needs.
@@ -36,6 +44,8 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
         ExplorePlan::Shows {
             bounds,
             config: Box::new(config),
+            prefix: Vec::new(),
+            prefix_story: "",
             steps,
         }
     };
@@ -191,7 +201,9 @@ mod tests {
             let ExplorePlan::Shows {
                 bounds,
                 config,
+                prefix,
                 steps,
+                ..
             } = plan(switch)
             else {
                 continue;
@@ -199,7 +211,7 @@ mod tests {
             if steps > 8 {
                 continue; // the slow ones are tests/explore.rs's
             }
-            let mut explorer = Explorer::new(bounds, *config).unwrap();
+            let mut explorer = Explorer::after(bounds, *config, &prefix).unwrap();
             explorer.run();
             let found = explorer.counterexample().expect("a counterexample");
             assert_eq!(found.steps(), steps, "{switch:?}");

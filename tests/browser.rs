@@ -415,7 +415,7 @@ fn worker_messages_cross_as_js_values_unchanged() {
     use raft_playground::sim::experiment::{Experiment, ExperimentConfig};
     use raft_playground::sim::explore::{Bounds, ExploreProgress};
     use raft_playground::sim::find::scenario_of;
-    use raft_playground::sim::SimConfig;
+    use raft_playground::sim::{Action, SimConfig};
     use raft_playground::ui::worker::to_js;
     use raft_playground::view::worker_protocol::{WorkerJob, WorkerReply};
 
@@ -446,6 +446,7 @@ fn worker_messages_cross_as_js_values_unchanged() {
         WorkerJob::Explore {
             bounds: Bounds::default(),
             unsafe_switches: vec!["commit-old-terms".into()],
+            prefix: vec![Action::ForceTimeout(1), Action::DeliverMessage(1)],
         },
         WorkerJob::ElectionDowntime {
             config: ExperimentConfig::default(),

@@ -14,7 +14,7 @@ use super::worker_protocol::{WorkerJob, WorkerReply};
 use crate::sim::explore::{Bounds, ExploreProgress};
 use crate::sim::find::FailureReport;
 use crate::sim::link::{base64url, unbase64url};
-use crate::sim::Scenario;
+use crate::sim::{Action, Scenario};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,8 @@ pub enum JobWire {
         bounds: Bounds,
         /// The unsafe switches' names.
         unsafe_switches: Vec<String>,
+        /// The steps before the search starts.
+        prefix: Vec<Action>,
     },
 }
 
@@ -96,9 +98,11 @@ impl JobWire {
             WorkerJob::Explore {
                 bounds,
                 unsafe_switches,
+                prefix,
             } => Some(JobWire::Explore {
                 bounds: *bounds,
                 unsafe_switches: unsafe_switches.clone(),
+                prefix: prefix.clone(),
             }),
             WorkerJob::ElectionDowntime { .. } | WorkerJob::Availability { .. } => None,
         }
@@ -119,9 +123,11 @@ impl JobWire {
             JobWire::Explore {
                 bounds,
                 unsafe_switches,
+                prefix,
             } => WorkerJob::Explore {
                 bounds,
                 unsafe_switches,
+                prefix,
             },
         })
     }

@@ -65,6 +65,16 @@ fn a_search_job_and_its_found_failure_cross_unchanged() {
 }
 
 #[test]
+fn an_exploration_from_a_plans_prefix_crosses_with_it() {
+    let job = job_of("config-change-without-noop", true);
+    let WorkerJob::Explore { prefix, .. } = &job else {
+        panic!("{job:?}");
+    };
+    assert_eq!(prefix.len(), 6);
+    assert_eq!(across(&job), job);
+}
+
+#[test]
 fn an_exploration_and_its_counterexample_cross_unchanged() {
     let job = job_of("vote-without-log-check", true);
     assert_eq!(across(&job), job);

@@ -87,6 +87,9 @@ pub struct WhatIf {
     pub search: Search,
     /// The last exploration's figures, and its wall time in ms.
     pub explored: Option<(ExploreProgress, f64)>,
+    /// The steps the last exploration started after (its plan's prefix):
+    /// its depths count from there.
+    explored_after: u32,
     /// What the page must do with its worker, taken by the page.
     command: Option<WorkerCommand>,
 }
@@ -98,6 +101,7 @@ impl Default for WhatIf {
             chosen: UnsafeSwitch::ALL[0],
             search: Search::Idle,
             explored: None,
+            explored_after: 0,
             command: None,
         }
     }
@@ -125,23 +129,27 @@ impl WhatIf {
     }
 
     /// Explores every interleaving with the chosen switch, with the bounds
-    /// `sim::explore::plan` measured for it; nothing for a switch the
-    /// explorer cannot show (the panel says why).
+    /// `sim::explore::plan` measured for it, from its prefix; nothing for a
+    /// switch the explorer cannot show (the panel says why).
     pub fn explore(&mut self, now_ms: f64) {
-        let ExplorePlan::Shows { bounds, .. } = plan(self.chosen) else {
+        let ExplorePlan::Shows { bounds, prefix, .. } = plan(self.chosen) else {
             return;
         };
+        let prefix_steps = prefix.len() as u32;
         let job = WorkerJob::Explore {
             bounds,
             unsafe_switches: vec![self.chosen.name().to_string()],
+            prefix,
         };
         self.start(job, now_ms);
+        self.explored_after = prefix_steps;
     }
 
     /// Runs `job` from `now_ms`: the last figures go, the page starts a
     /// worker.
     fn start(&mut self, job: WorkerJob, now_ms: f64) {
         self.explored = None;
+        self.explored_after = 0;
         self.search = Search::Running {
             started_ms: now_ms,
             now_ms,
@@ -153,13 +161,30 @@ impl WhatIf {
     /// What the explorer can do for the chosen switch, in a sentence, and
     /// whether "Explore every interleaving" may be pressed.
     pub fn explore_plan(&self) -> (String, bool) {
+        let plural = |n: u32| if n == 1 { "" } else { "s" };
         match plan(self.chosen) {
+            ExplorePlan::Shows {
+                bounds,
+                steps,
+                prefix,
+                prefix_story,
+                ..
+            } if !prefix.is_empty() => (
+                format!(
+                    "Every interleaving of {} servers after {prefix_story} (the first {} steps, fixed), breadth-first {} steps further: the shortest failure takes {steps} step{}.",
+                    bounds.nodes,
+                    prefix.len(),
+                    bounds.depth,
+                    plural(steps)
+                ),
+                true,
+            ),
             ExplorePlan::Shows { bounds, steps, .. } => (
                 format!(
                     "Every interleaving of {} servers, breadth-first to depth {}: the shortest failure takes {steps} step{}.",
                     bounds.nodes,
                     bounds.depth,
-                    if steps == 1 { "" } else { "s" }
+                    plural(steps)
                 ),
                 true,
             ),
@@ -171,8 +196,12 @@ impl WhatIf {
     pub fn explored_text(&self) -> Option<String> {
         let (p, ms) = self.explored?;
         let per_second = p.explored as f64 / (ms / 1000.0).max(0.001);
+        let after = match self.explored_after {
+            0 => String::new(),
+            k => format!(" past the first {k} steps"),
+        };
         Some(format!(
-            "Explored {} states ({} unique after symmetry reduction), every state to depth {} checked, in {:.1} s: {:.0} states per second in this browser's Worker.",
+            "Explored {} states ({} unique after symmetry reduction), every state to depth {}{after} checked, in {:.1} s: {:.0} states per second in this browser's Worker.",
             p.explored,
             p.unique,
             p.depth_done,

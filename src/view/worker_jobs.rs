@@ -165,7 +165,8 @@ fn start(job: WorkerJob) -> Result<State, String> {
         WorkerJob::Explore {
             bounds,
             unsafe_switches,
-        } => explorer(bounds, &unsafe_switches),
+            prefix,
+        } => explorer(bounds, &unsafe_switches, &prefix),
         WorkerJob::ElectionDowntime { config } => experiment(config),
         WorkerJob::Availability { config } => comparison(config),
     }
@@ -190,7 +191,11 @@ pub fn search_config(settings: &Scenario) -> SimConfig {
     config
 }
 
-fn explorer(bounds: Bounds, unsafe_switches: &[String]) -> Result<State, String> {
+fn explorer(
+    bounds: Bounds,
+    unsafe_switches: &[String],
+    prefix: &[Action],
+) -> Result<State, String> {
     let switches = unsafe_switches_named(unsafe_switches)?;
     let mut config = explorer_config(&bounds, switches);
     let mut enabled = switches.enabled();
@@ -206,7 +211,9 @@ fn explorer(bounds: Bounds, unsafe_switches: &[String]) -> Result<State, String>
     {
         config = *planned;
     }
-    let explorer = Explorer::new(bounds, config)?;
+    // From the state `prefix` leads to (a plan's, for a search too deep
+    // to run from the start).
+    let explorer = Explorer::after(bounds, config, prefix)?;
     Ok(State::Exploring {
         explorer: Box::new(explorer),
         depth: bounds.depth,

@@ -6,7 +6,7 @@
 use super::*;
 use crate::raft::SECONDS;
 use crate::sim::experiment::switch_availability::AvailabilityConfig;
-use crate::sim::explore::Bounds;
+use crate::sim::explore::{Bounds, STEP};
 use crate::sim::find::{scenario_of, Trial, TrialEnd};
 use crate::sim::SimConfig;
 
@@ -135,6 +135,7 @@ fn a_job_that_cannot_run_fails_at_once_with_a_reason() {
             ..Bounds::default()
         },
         unsafe_switches: vec![],
+        prefix: vec![],
     };
     let (replies, _) = run(bad, Budget::default());
     assert!(
@@ -165,6 +166,7 @@ fn a_small_exploration_of_the_safe_core_finds_no_counterexample() {
     let job = WorkerJob::Explore {
         bounds,
         unsafe_switches: vec![],
+        prefix: vec![],
     };
     let (replies, _) = run(job, Budget::default());
     assert_monotonic(&replies);
@@ -176,6 +178,40 @@ fn a_small_exploration_of_the_safe_core_finds_no_counterexample() {
         }) => assert_eq!(progress.depth_done, 4),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn an_exploration_starts_from_the_state_its_prefix_leads_to() {
+    // vote-without-log-check's 8 steps, from n3's timeout (any server's
+    // will do: renaming the servers maps one onto another).
+    let job = WorkerJob::Explore {
+        bounds: Bounds {
+            depth: 7,
+            max_in_flight: 4,
+            restarts: 0,
+            requests: 0,
+            duplicates: 0,
+            drops: 0,
+            ..Bounds::default()
+        },
+        unsafe_switches: vec!["vote-without-log-check".into()],
+        prefix: vec![Action::ForceTimeout(3)],
+    };
+    let (replies, _) = run(job, Budget::default());
+    assert_monotonic(&replies);
+    let Some(WorkerReply::Explored {
+        progress,
+        counterexample: Some(scenario),
+        report: Some(report),
+    }) = replies.last()
+    else {
+        panic!("{:?}", replies.last());
+    };
+    // Found 7 steps past the prefix, every state 6 steps past it checked.
+    assert_eq!(progress.depth_done, 6);
+    let first = scenario.actions.iter().find(|(t, _)| *t > 0);
+    assert_eq!(first, Some(&(STEP, Action::ForceTimeout(3))));
+    assert_eq!(report.violation.t, 8 * STEP);
 }
 
 #[test]

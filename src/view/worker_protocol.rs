@@ -11,6 +11,7 @@ use crate::sim::experiment::{ExperimentConfig, LineResult};
 use crate::sim::explore::{Bounds, ExploreProgress};
 use crate::sim::find::FailureReport;
 use crate::sim::scenario::Scenario;
+use crate::sim::Action;
 use serde::{Deserialize, Serialize};
 
 /// The first message a worker posts, once its wasm is loaded and it
@@ -42,6 +43,10 @@ pub enum WorkerJob {
         bounds: Bounds,
         /// The unsafe switches' names (none: the safe core).
         unsafe_switches: Vec<String>,
+        /// The steps taken before the search starts (`Explorer::after`;
+        /// `sim::explore::plan`'s prefix); empty: from a fresh cluster.
+        #[serde(default)]
+        prefix: Vec<Action>,
     },
     /// The paper's Figure 16 (sim::experiment).
     ElectionDowntime {

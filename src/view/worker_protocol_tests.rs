@@ -72,6 +72,7 @@ fn every_job() -> Vec<WorkerJob> {
         WorkerJob::Explore {
             bounds: Bounds::default(),
             unsafe_switches: vec!["commit-old-terms".into()],
+            prefix: vec![Action::ForceTimeout(1), Action::DeliverMessage(1)],
         },
         WorkerJob::ElectionDowntime {
             config: ExperimentConfig::default(),

@@ -25,6 +25,14 @@ use std::rc::Rc;
 /// Simulated time between two steps of a path, so that a counterexample
 /// replays as one action per millisecond (a wait, `timing`, is longer).
 pub const STEP: Time = MILLIS;
+
+/// When the prefix's step `i` (from 0) is taken: one [`STEP`] after the
+/// one before, the first at `STEP`. [`Explorer::after`] plays the prefix
+/// at these times, and a counterexample's scenario names them.
+fn prefix_time(i: usize) -> Time {
+    (i as Time + 1) * STEP
+}
+
 /// The linearizability search's budget per key; the explorer's histories
 /// hold a handful of operations, far below it.
 const LINEARIZABILITY_BUDGET: u64 = 100_000;
@@ -179,7 +187,7 @@ impl Explorer {
         let mut sim = Simulation::new(config.clone())?;
         let mut used = Used::default();
         for (i, action) in prefix.iter().enumerate() {
-            sim.run_until((i as Time + 1) * STEP);
+            sim.run_until(prefix_time(i));
             sim.act_now(action.clone())?;
             used = used.after(action);
         }
@@ -358,7 +366,7 @@ impl Explorer {
         let skip = self.prefix.len() as u32;
         let all = self.prefix.iter().cloned().chain(actions);
         let steps = (1..=skip).chain(step_of.into_iter().map(|s| s + skip));
-        let times = (1..=skip).map(|i| Time::from(i) * STEP).chain(at);
+        let times = (0..self.prefix.len()).map(prefix_time).chain(at);
         (all.collect(), steps.collect(), times.collect())
     }
 

@@ -21,6 +21,7 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
     let p = &s.playground;
     let scene = &p.scene;
     let viewbox = format!("0 0 {} {}", fmt(geometry::WIDTH), fmt(geometry::HEIGHT));
+    let hub = geometry::clients_position(scene.nodes.len() as u64);
     // Two layers of one size: the still one (links, servers) is laid out
     // and painted again only when a server's part changes; the moving one
     // (timers, messages) every frame, and it holds only a few shapes.
@@ -34,8 +35,8 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 </defs>
                 <Part ..part.nested(PartKind::Links, versions::links(s)) />
                 <g class="clients-hub" aria-hidden="true">
-                    <circle cx="200" cy="200" r="10" class="hub" />
-                    <text x="200" y="224" class="hub-label">{ "clients" }</text>
+                    <circle cx={fmt(hub.x)} cy={fmt(hub.y)} r="10" class="hub" />
+                    <text x={fmt(hub.x)} y={fmt(hub.y + 24.0)} class="hub-label">{ "clients" }</text>
                 </g>
                 <g class="nodes">{ for scene.nodes.iter().map(|n| html! {
                     <Part ..part.item(PartKind::Node, n.id, versions::node(s, n)) />

@@ -173,7 +173,7 @@ pub fn positions(sim: &Simulation) -> Vec<Point> {
     if groups.is_empty() {
         return ring;
     }
-    let center = geometry::clients_position();
+    let center = geometry::ring_center();
     (1..=n)
         .map(|id| {
             let group = groups.get(&id);
@@ -231,7 +231,7 @@ fn ring_positions(sim: &Simulation) -> Vec<Point> {
         .zip(1..)
         .map(|(to, id)| match id <= before {
             true => lerp(geometry::node_position(id, before), to),
-            false => lerp(geometry::clients_position(), to),
+            false => lerp(geometry::ring_center(), to),
         })
         .collect()
 }
@@ -305,7 +305,7 @@ fn vote_dots(center: Point, radius: f64, votes: usize) -> Vec<Point> {
 fn endpoint_position(e: Endpoint, places: &[Point]) -> Point {
     match e {
         Endpoint::Node(id) => places[id as usize - 1],
-        Endpoint::Client(_) => geometry::clients_position(),
+        Endpoint::Client(_) => geometry::clients_position(places.len() as u64),
     }
 }
 
@@ -606,7 +606,7 @@ mod tests {
         assert!(new.label.ends_with(", learner"), "{}", new.label);
         // The moment it is added, everyone is where they were, and the new
         // server at the centre; halfway, between; then on the larger ring.
-        assert_eq!(new.center, geometry::clients_position());
+        assert_eq!(new.center, geometry::ring_center());
         assert_eq!(s.nodes[1].center, geometry::node_position(2, 3));
         sim.run_until(sim.now() + REFLOW / 2);
         let half = scene(&sim);

@@ -13,6 +13,10 @@
 // - frames run while paused (should be 0)
 // - main-thread task time per wall second (Chrome's Performance metrics,
 //   TaskDuration), running and paused: the page's CPU cost
+// - with RAFTSCOPE_DIR=DIR (a copy of ongardie/raftscope served from DIR;
+//   not in this repository): RaftScope's main-thread task time beside this
+//   page's, alternated three times in the same browser, each at its own
+//   default speed (RaftScope 1/100x, this page 1/30x), 5 servers each
 // - a size report of the wasm: the largest functions and the bytes per
 //   crate, from twiggy (`cargo install --locked twiggy --version 0.8.0`) on
 //   the names-kept wasm Cargo leaves in target/ before wasm-bindgen
@@ -21,7 +25,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { withBrowser } from '../tests/e2e/serve.mjs';
+import { serve, withBrowser } from '../tests/e2e/serve.mjs';
 
 const dist = process.argv[2] || 'dist';
 if (dist.startsWith('-') || !existsSync(dist)) {
@@ -125,6 +129,48 @@ async function cpu(browser, url, label) {
   await page.close();
 }
 
+// RaftScope's page in the same way as cpu(): started, 2 s, RUNNING, then
+// paused with its space bar (its `playback` reports it).
+async function raftscopeCpu(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  await page.goto(`${url}/index.html`);
+  await page.waitForFunction(() => window.state && window.state.current && window.state.current.time > 0);
+  await page.waitForTimeout(2000);
+  const over = async (seconds) => {
+    const [b0, t0] = [await task(), Date.now()];
+    await page.waitForTimeout(seconds * 1000);
+    return ((await task()) - b0) * 1000 / ((Date.now() - t0) / 1000);
+  };
+  const running = await over(SECONDS);
+  await page.keyboard.press('Space');
+  await page.waitForTimeout(500);
+  if (!(await page.evaluate(() => window.playback.isPaused()))) errors.push('did not pause');
+  const paused = await over(Math.min(SECONDS, 5));
+  await page.close();
+  if (errors.length) console.log(`RaftScope: errors: ${errors.join('; ')}`);
+  return { running, paused };
+}
+
+async function compareWithRaftScope(browser, ourUrl) {
+  const dir = process.env.RAFTSCOPE_DIR;
+  if (!dir) return;
+  const theirs = await serve(dir);
+  try {
+    for (let i = 1; i <= 3; i++) {
+      const r = await raftscopeCpu(browser, theirs.url);
+      console.log(`RaftScope (${dir}), 5 servers, its default speed: main-thread task time ${r.running.toFixed(0)} ms/s running, ${r.paused.toFixed(0)} ms/s paused`);
+      await cpu(browser, ourUrl, `this page, pair ${i}`);
+    }
+  } finally {
+    theirs.stop();
+  }
+}
+
 // The wasm's largest functions and its bytes per crate (before wasm-opt,
 // with names, so the shares are what matters, not the totals).
 function sizeReport() {
@@ -194,6 +240,7 @@ async function jumps(browser, url) {
 bundle();
 sizeReport();
 await withBrowser(dist, async ({ url, browser }) => {
+  await compareWithRaftScope(browser, `${url}/?seed=1&nodes=5`);
   await cpu(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
   await cpu(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
   await frames(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');

@@ -135,21 +135,22 @@ impl WhatIf {
         let ExplorePlan::Shows { bounds, prefix, .. } = plan(self.chosen) else {
             return;
         };
-        let prefix_steps = prefix.len() as u32;
         let job = WorkerJob::Explore {
             bounds,
             unsafe_switches: vec![self.chosen.name().to_string()],
             prefix,
         };
         self.start(job, now_ms);
-        self.explored_after = prefix_steps;
     }
 
     /// Runs `job` from `now_ms`: the last figures go, the page starts a
     /// worker.
     fn start(&mut self, job: WorkerJob, now_ms: f64) {
         self.explored = None;
-        self.explored_after = 0;
+        self.explored_after = match &job {
+            WorkerJob::Explore { prefix, .. } => prefix.len() as u32,
+            _ => 0,
+        };
         self.search = Search::Running {
             started_ms: now_ms,
             now_ms,

@@ -175,9 +175,7 @@ impl Reads {
             (read.client, read.request, &read.key, read.index).hash(h);
         }
     }
-}
 
-impl Reads {
     /// Hashes each unconfirmed round with the lease it would earn, as
     /// `lease_end` gives it (relative to now): for the explorer's
     /// time-relative fingerprint (`explored_times`).

@@ -26,14 +26,13 @@ pub struct Used {
 impl Used {
     /// The counts, for the fingerprint.
     pub fn counts(&self) -> [u32; 6] {
-        let (removals, waits) = (self.removals, self.waits);
         [
             self.restarts,
             self.requests,
             self.duplicates,
             self.drops,
-            removals,
-            waits,
+            self.removals,
+            self.waits,
         ]
     }
 

@@ -95,11 +95,26 @@ async function frames(browser, url, label, setup = async () => {}) {
   await page.close();
 }
 
-// The page's CPU cost: main-thread task time (TaskDuration, seconds of
+// How cpu() starts and pauses a page: this one, by default, and a copy
+// of RaftScope (`RAFTSCOPE_DIR`), paused with its space bar.
+const THIS_PAGE = {
+  ready: (page) => page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5),
+  pause: (page) => page.getByRole('button', { name: 'Pause' }).click(),
+  paused: async () => true,
+};
+const RAFTSCOPE = {
+  ready: (page) => page.waitForFunction(() => window.state && window.state.current && window.state.current.time > 0),
+  pause: (page) => page.keyboard.press('Space'),
+  paused: (page) => page.evaluate(() => window.playback.isPaused()),
+};
+
+// A page's CPU cost: main-thread task time (TaskDuration, seconds of
 // busy main thread) per wall second, over SECONDS of running and then of
 // pausing, at the page's default speed.
-async function cpu(browser, url, label) {
+async function cpu(browser, url, label, kind = THIS_PAGE) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   // Seconds of main thread: all tasks, and the script, style and layout
@@ -110,7 +125,7 @@ async function cpu(browser, url, label) {
     return KINDS.map((k) => metrics.find((m) => m.name === k).value);
   };
   await page.goto(url);
-  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  await kind.ready(page);
   await page.waitForTimeout(2000); // past start-up
   // Milliseconds of each kind per wall second.
   const over = async (seconds) => {
@@ -120,40 +135,15 @@ async function cpu(browser, url, label) {
     return (await busy()).map((b, i) => ((b - b0[i]) * 1000) / wall);
   };
   const running = await over(SECONDS);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await kind.pause(page);
   await page.waitForTimeout(500);
+  if (!(await kind.paused(page))) errors.push('it did not pause');
   const paused = await over(Math.min(SECONDS, 5));
   const [task, script, style, layout] = running.map((x) => x.toFixed(0));
   console.log(`${label}: main-thread task time ${task} ms/s running (script ${script}, style ${style}, ` +
     `layout ${layout}), ${paused[0].toFixed(0)} ms/s paused`);
+  if (errors.length) console.log(`${label}: errors: ${errors.join('; ')}`);
   await page.close();
-}
-
-// RaftScope's page in the same way as cpu(): started, 2 s, RUNNING, then
-// paused with its space bar (its `playback` reports it).
-async function raftscopeCpu(browser, url) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-  await page.goto(`${url}/index.html`);
-  await page.waitForFunction(() => window.state && window.state.current && window.state.current.time > 0);
-  await page.waitForTimeout(2000);
-  const over = async (seconds) => {
-    const [b0, t0] = [await task(), Date.now()];
-    await page.waitForTimeout(seconds * 1000);
-    return ((await task()) - b0) * 1000 / ((Date.now() - t0) / 1000);
-  };
-  const running = await over(SECONDS);
-  await page.keyboard.press('Space');
-  await page.waitForTimeout(500);
-  if (!(await page.evaluate(() => window.playback.isPaused()))) errors.push('did not pause');
-  const paused = await over(Math.min(SECONDS, 5));
-  await page.close();
-  if (errors.length) console.log(`RaftScope: errors: ${errors.join('; ')}`);
-  return { running, paused };
 }
 
 async function compareWithRaftScope(browser, ourUrl) {
@@ -162,8 +152,7 @@ async function compareWithRaftScope(browser, ourUrl) {
   const theirs = await serve(dir);
   try {
     for (let i = 1; i <= 3; i++) {
-      const r = await raftscopeCpu(browser, theirs.url);
-      console.log(`RaftScope (${dir}), 5 servers, its default speed: main-thread task time ${r.running.toFixed(0)} ms/s running, ${r.paused.toFixed(0)} ms/s paused`);
+      await cpu(browser, `${theirs.url}/index.html`, `RaftScope (${dir}), 5 servers, its default speed, pair ${i}`, RAFTSCOPE);
       await cpu(browser, ourUrl, `this page, pair ${i}`);
     }
   } finally {

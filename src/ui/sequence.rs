@@ -204,7 +204,7 @@ fn bands(d: &Diagram) -> Html {
     html! {
         <g class="bands">
             { for d.bands.iter().map(|b| html! {
-                <g key={format!("{} {}", b.x, b.start)} class={classes!("band", b.role.as_str())}>
+                <g key={format!("{} {}", b.x.to_bits(), b.start)} class={classes!("band", b.role.as_str())}>
                     { band_mark(b) }
                 </g>
             }) }
@@ -231,7 +231,7 @@ fn band_labels(d: &Diagram, pinned: bool) -> Html {
             { for d.bands.iter().filter(|b| b.pinned == pinned).map(|b| {
                 let y = if pinned { TOP } else { b.y1 };
                 html! {
-                    <text key={format!("{} {}", b.x, b.start)} class="band-label" x={fmt(b.x + 5.0)} y={fmt(y + 9.0)}>
+                    <text key={format!("{} {}", b.x.to_bits(), b.start)} class="band-label" x={fmt(b.x + 5.0)} y={fmt(y + 9.0)}>
                         { &b.label }
                     </text>
                 }

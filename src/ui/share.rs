@@ -83,8 +83,8 @@ pub fn read_file(file: web_sys::File, link: Scope<App>) {
     if file.size() > limit as f64 {
         let name = file.name();
         link.send_message(Msg::Do(Input::FileRead(Err(format!(
-            "{name} is {:.0} KB; a scenario file is at most {} KB",
-            file.size() / 1024.0,
+            "{name} is {} KB; a scenario file is at most {} KB",
+            crate::sim::decimal::fixed(file.size() / 1024.0, 0),
             limit / 1024
         )))));
         return;

@@ -431,8 +431,12 @@ impl HostApi {
             HostCommand::Pause => p.paused = true,
             HostCommand::SetSpeed { speed } => {
                 if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
+                    let plain = crate::sim::decimal::plain;
                     return Err(format!(
-                        "the speed is from {MIN_SPEED} to {MAX_SPEED} (simulated time per wall time), not {speed}"
+                        "the speed is from {} to {} (simulated time per wall time), not {}",
+                        plain(MIN_SPEED),
+                        plain(MAX_SPEED),
+                        plain(speed)
                     ));
                 }
                 p.speed = speed;

@@ -614,14 +614,17 @@ fn replay_cost(scenario: &Scenario) -> Result<(), String> {
     let seconds = scenario.duration as f64 / crate::raft::SECONDS as f64;
     if scenario.duration > MAX_LOADED_DURATION {
         return Err(format!(
-            "the scenario lasts {seconds:.0} simulated seconds; the playground replays at most {}",
+            "the scenario lasts {} simulated seconds; the playground replays at most {}",
+            crate::sim::decimal::fixed(seconds, 0),
             MAX_LOADED_DURATION / crate::raft::SECONDS
         ));
     }
     let requests = scenario.workload.map_or(0.0, |w| w.rate * seconds);
     if requests > MAX_LOADED_REQUESTS {
         return Err(format!(
-            "the scenario's clients make about {requests:.0} requests; the playground replays at most {MAX_LOADED_REQUESTS:.0}"
+            "the scenario's clients make about {} requests; the playground replays at most {}",
+            crate::sim::decimal::fixed(requests, 0),
+            crate::sim::decimal::fixed(MAX_LOADED_REQUESTS, 0)
         ));
     }
     Ok(())

@@ -1,6 +1,8 @@
 //! The speed control: a logarithmic scale from 1/1000 of real time to 4x,
 //! as a slider position 0..=100.
 
+use crate::sim::decimal::{fixed, plain};
+
 /// Slowest and fastest speeds, as simulated time per wall time.
 pub const MIN_SPEED: f64 = 0.001;
 /// The fastest: four times real time.
@@ -33,9 +35,9 @@ pub fn slower(speed: f64) -> f64 {
 /// "1/30x", "1x", "4x": how a person reads a speed.
 pub fn label(speed: f64) -> String {
     if speed >= 1.0 {
-        format!("{}x", (speed * 10.0).round() / 10.0)
+        format!("{}x", plain((speed * 10.0).round() / 10.0))
     } else {
-        format!("1/{:.0}x", 1.0 / speed)
+        format!("1/{}x", fixed(1.0 / speed, 0))
     }
 }
 

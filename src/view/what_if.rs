@@ -7,6 +7,7 @@
 
 use super::worker_protocol::{WorkerJob, WorkerReply};
 use crate::raft::UnsafeSwitch;
+use crate::sim::decimal::fixed;
 use crate::sim::explore::{plan, ExplorePlan, ExploreProgress};
 use crate::sim::find::FailureReport;
 use crate::sim::Scenario;
@@ -202,12 +203,12 @@ impl WhatIf {
             k => format!(" past the first {k} steps"),
         };
         Some(format!(
-            "Explored {} states ({} unique after symmetry reduction), every state to depth {}{after} checked, in {:.1} s: {:.0} states per second in this browser's Worker.",
+            "Explored {} states ({} unique after symmetry reduction), every state to depth {}{after} checked, in {} s: {} states per second in this browser's Worker.",
             p.explored,
             p.unique,
             p.depth_done,
-            ms / 1000.0,
-            per_second
+            fixed(ms / 1000.0, 1),
+            fixed(per_second, 0)
         ))
     }
 
@@ -297,7 +298,7 @@ impl WhatIf {
         else {
             return None;
         };
-        let spent = format!("{:.1} s", (now_ms - started_ms).max(0.0) / 1000.0);
+        let spent = format!("{} s", fixed((now_ms - started_ms).max(0.0) / 1000.0, 1));
         Some(match progress {
             None => format!("starting the worker\u{2026} {spent}"),
             Some((done, total, what)) => format!("{done} of {total} {what}, {spent}"),
@@ -307,7 +308,7 @@ impl WhatIf {
 
 /// The narration of a found failure, as sentences for the page.
 pub fn narration(report: &FailureReport) -> Vec<String> {
-    let ms = |t: u64| format!("{:.3} s", t as f64 / 1e6);
+    let ms = |t: u64| format!("{} s", crate::sim::decimal::seconds(t, 3));
     let mut lines = vec![format!(
         "Switch {}: {} \u{2014} {}.",
         report.switch, report.rule, report.source

@@ -8,6 +8,11 @@
 //! nodes), measured by scripts/measure-playground.mjs. (This file also used
 //! to read floats, to keep the standard parser out of the wasm: the browser
 //! parses numbers now.)
+//!
+//! Nothing here uses the standard float formatting (`{}` or `{:.N}` of an
+//! `f64`): linked anywhere in the page, its tables cost the bundle 13 KB
+//! of wasm (twiggy's dominator tree). Every number the page writes comes
+//! through `fixed` or `plain`.
 
 /// `x` with `places` decimals (at most 9), like `format!("{x:.places$}")`
 /// for the sizes drawn (up to about 10^9); ties may round the other way.
@@ -16,11 +21,49 @@ pub fn fixed(x: f64, places: usize) -> String {
     let unit = 10u64.pow(places as u32);
     let scaled = (x.abs() * unit as f64).round();
     if !scaled.is_finite() || scaled >= 9.0e15 {
-        return format!("{x:.places$}"); // huge, infinite or NaN: never drawn
+        return huge(x); // never drawn; in messages about absurd input
     }
     let scaled = scaled as u64;
     let sign = if x < 0.0 && scaled != 0 { "-" } else { "" };
     digits(sign, scaled, places)
+}
+
+/// `x` as a person writes it, without trailing zeros ("2.5", "1000",
+/// "0.001"): like `format!("{x}")` to as many of 9 decimals as 16 digits
+/// leave, but for the huge (see [`huge`]); Display's shortest digits
+/// would bring the standard formatting back.
+pub fn plain(x: f64) -> String {
+    let mut places = 9;
+    while places > 0 && x.abs() * 10f64.powi(places as i32) >= 9.0e15 {
+        places -= 1;
+    }
+    let mut s = fixed(x, places);
+    if s.contains('.') {
+        let kept = s.trim_end_matches('0').trim_end_matches('.').len();
+        s.truncate(kept);
+    }
+    s
+}
+
+/// A number too big for [`fixed`], infinite or not a number; the big in
+/// scientific notation ("1.5e20"), which only a message about absurd
+/// input shows.
+fn huge(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    if x.is_infinite() {
+        return format!("{sign}inf");
+    }
+    // Powers of ten by division, not `log10` (libm in the wasm); at most
+    // 308 of them.
+    let (mut mantissa, mut exponent) = (x.abs(), 0);
+    while mantissa >= 10.0 {
+        mantissa /= 10.0;
+        exponent += 1;
+    }
+    format!("{sign}{}e{exponent}", plain(mantissa))
 }
 
 /// Microseconds `t` as seconds with `places` decimals (at most 6), exactly.
@@ -68,7 +111,33 @@ mod tests {
             }
         }
         assert_eq!(fixed(-0.0001, 2), "0.00");
+        assert_eq!(fixed(1e20, 1), "1e20");
+        assert_eq!(fixed(-1.5e300, 1), "-1.5e300");
+        assert_eq!(fixed(f64::NAN, 1), "NaN");
+        assert_eq!(fixed(f64::NEG_INFINITY, 1), "-inf");
         assert_eq!(fixed(12.345, 1), "12.3");
+    }
+
+    #[test]
+    fn plain_writes_what_display_writes_to_nine_decimals() {
+        for x in [
+            0.0,
+            2.5,
+            10.0,
+            0.1,
+            0.001,
+            -7.25,
+            1234.5678,
+            123_456_789.25,
+            1e9,
+            1e15,
+            100_000.0,
+        ] {
+            assert_eq!(plain(x), format!("{x}"), "{x}");
+        }
+        assert_eq!(plain(0.123456789), "0.123456789");
+        assert_eq!(plain(1e-10), "0");
+        assert_eq!(plain(f64::INFINITY), "inf");
     }
 
     #[test]

@@ -182,7 +182,10 @@ impl fmt::Display for Action {
             Action::SetNetwork(c) => write!(
                 f,
                 "network latency {}..{}us loss {} duplication {}",
-                c.latency_min, c.latency_max, c.loss, c.duplication
+                c.latency_min,
+                c.latency_max,
+                crate::sim::decimal::plain(c.loss),
+                crate::sim::decimal::plain(c.duplication)
             ),
             Action::AlignTimers => write!(f, "align timers"),
             Action::SpreadTimers => write!(f, "spread timers"),
@@ -211,7 +214,9 @@ impl fmt::Display for Action {
                 write!(f, "client read {key} by {}", path.name())
             }
             Action::SetClockRate { node, ppm } => {
-                write!(f, "clock of {node} runs {:+}%", *ppm as f64 / 10_000.0)
+                let sign = if *ppm >= 0 { "+" } else { "" };
+                let percent = crate::sim::decimal::plain(*ppm as f64 / 10_000.0);
+                write!(f, "clock of {node} runs {sign}{percent}%")
             }
             Action::SetReplacement(Replacement::Joint) => {
                 write!(f, "replace servers by joint consensus")

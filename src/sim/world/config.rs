@@ -2,6 +2,7 @@
 
 use crate::raft::{ReadPath, Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
 use crate::sim::clocks::MAX_DRIFT_PPM;
+use crate::sim::decimal::plain;
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::FaultModel;
 use crate::sim::nemesis::NemesisConfig;
@@ -198,11 +199,11 @@ impl SimConfig {
             ),
             (
                 (0.0..=1.0).contains(&n.loss),
-                format!("loss must be 0..=1, got {}", n.loss),
+                format!("loss must be 0..=1, got {}", plain(n.loss)),
             ),
             (
                 (0.0..=1.0).contains(&n.duplication),
-                format!("duplication must be 0..=1, got {}", n.duplication),
+                format!("duplication must be 0..=1, got {}", plain(n.duplication)),
             ),
             (
                 w.clients <= 1000,
@@ -210,7 +211,10 @@ impl SimConfig {
             ),
             (
                 w.rate.is_finite() && w.rate > 0.0 && w.rate <= 100_000.0,
-                format!("rate must be > 0 and <= 100000 ops/s, got {}", w.rate),
+                format!(
+                    "rate must be > 0 and <= 100000 ops/s, got {}",
+                    plain(w.rate)
+                ),
             ),
             (w.timeout > 0, "client timeout must be positive".into()),
             (
@@ -235,7 +239,7 @@ impl SimConfig {
             ),
             (
                 (0.0..=1.0).contains(&d.torn_write),
-                format!("torn_write must be 0..=1, got {}", d.torn_write),
+                format!("torn_write must be 0..=1, got {}", plain(d.torn_write)),
             ),
             (
                 (0.0..=1.0).contains(&self.nemesis.partial_partitions)

@@ -70,7 +70,7 @@ impl FaultModel {
         if !(0.0..=1.0).contains(&tail.probability) {
             return Err(format!(
                 "latency tail probability must be 0..=1, got {}",
-                tail.probability
+                crate::sim::decimal::plain(tail.probability)
             ));
         }
         if tail.min > tail.max || tail.max > MAX_TAIL {

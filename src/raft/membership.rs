@@ -82,8 +82,11 @@ impl Membership {
             for (slot, &id) in values[..n].iter_mut().zip(set) {
                 *slot = value_of(id);
             }
-            values[..n].sort_unstable_by(|a, b| b.cmp(a));
-            values[n / 2]
+            // Ascending, by insertion (`vec_map::sort_by_key`: a standard
+            // sort would link its own copy into the wasm); the value a
+            // majority has reached is the (n/2+1)-th highest.
+            super::vec_map::sort_by_key(&mut values[..n], |v| *v);
+            values[n - 1 - n / 2]
         };
         let value = if self.voters.is_empty() {
             0
@@ -100,7 +103,7 @@ impl Membership {
 
 fn sorted(ids: impl IntoIterator<Item = NodeId>) -> Vec<NodeId> {
     let mut ids: Vec<NodeId> = ids.into_iter().collect();
-    ids.sort_unstable();
+    super::vec_map::sort_by_key(&mut ids, |id| *id);
     ids.dedup();
     ids
 }

@@ -15,7 +15,7 @@ pub fn entries(current: u64) -> Vec<u64> {
     let mut all = CHOICES.to_vec();
     if !all.contains(&current) {
         all.push(current);
-        all.sort_unstable();
+        crate::raft::vec_map::sort_by_key(&mut all, |ppm| *ppm);
     }
     all
 }

@@ -187,10 +187,6 @@ function sizeReport() {
   for (const r of rows) byCrate.set(crateOf(r.name), (byCrate.get(crateOf(r.name)) || 0) + r.bytes);
   const top = [...byCrate.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
   console.log('  by crate: ' + top.map(([c, b]) => `${c} ${(b / 1024).toFixed(0)} KB`).join(', '));
-  // The standard float formatting (`{}` or `{:.N}` of an f64) costs 13 KB
-  // of wasm once linked; the page writes numbers with sim::decimal.
-  const floats = rows.filter((r) => /float_to_decimal|flt2dec/.test(r.name)).reduce((s, r) => s + r.bytes, 0);
-  console.log(`  standard float formatting: ${floats ? `linked, ${(floats / 1024).toFixed(1)} KB (a {} of an f64 crept in)` : 'not linked'}`);
 }
 
 // Time travel: build a 10-minute run (5 nodes, a client at 10 req/s), then

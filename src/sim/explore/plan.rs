@@ -38,6 +38,28 @@ pub enum ExplorePlan {
     NotModeled(&'static str),
 }
 
+impl ExplorePlan {
+    /// The same plan, searched from the state `prefix` (told as `story`)
+    /// leads to.
+    fn after(self, prefix: Vec<Action>, story: &'static str) -> ExplorePlan {
+        match self {
+            ExplorePlan::Shows {
+                bounds,
+                config,
+                steps,
+                ..
+            } => ExplorePlan::Shows {
+                bounds,
+                config,
+                prefix,
+                prefix_story: story,
+                steps,
+            },
+            not_modeled => not_modeled,
+        }
+    }
+}
+
 /// The plan for `switch`.
 pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
     let shows = |bounds: Bounds, steps: u32, edit: fn(&mut SimConfig)| {
@@ -181,29 +203,19 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
         // from the state after these 6 steps, in 3 s. (With 6 in flight,
         // the whole search's counterexample is this one, prefix and all.)
         UnsafeSwitch::ConfigChangeWithoutNoop => {
-            let mut plan = shows(
-                Bounds {
-                    nodes: 4,
-                    max_term: 3,
-                    max_in_flight: 5,
-                    heartbeats: false,
-                    stale_requests_lost: true,
-                    removals: 2,
-                    ..shaped(12, 0)
-                },
-                18,
-                |_| {},
-            );
-            if let ExplorePlan::Shows {
-                prefix,
-                prefix_story,
-                ..
-            } = &mut plan
-            {
-                *prefix = elect_n1_then_time_out_n2();
-                *prefix_story = "n1's election in term 1 and n2's timeout for term 2";
-            }
-            plan
+            let bounds = Bounds {
+                nodes: 4,
+                max_term: 3,
+                max_in_flight: 5,
+                heartbeats: false,
+                stale_requests_lost: true,
+                removals: 2,
+                ..shaped(12, 0)
+            };
+            shows(bounds, 18, |_| {}).after(
+                elect_n1_then_time_out_n2(),
+                "n1's election in term 1 and n2's timeout for term 2",
+            )
         }
     }
 }

@@ -9,6 +9,7 @@
 
 use super::cluster::fmt;
 use crate::view::motion::{Motion, Side, Sweep};
+use crate::view::versions;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -203,12 +204,9 @@ fn half(sweep: &Sweep, side: Side, version: u64) -> Html {
         ("width", width),
         ("height", height),
     ];
-    // The clip is placed again only when it moves (the server moved), not
-    // each time the timer restarts: four style writes per half saved on
-    // every heartbeat a follower receives.
-    let placed = [left, top, width, height]
-        .iter()
-        .fold(side as u64, |key, v| key.rotate_left(17) ^ v.to_bits());
+    // Placed again only when the box moves, not at each restart: four
+    // style writes per half saved on every heartbeat a follower receives.
+    let placed = versions::clip(side, [left, top, width, height]);
     html! {
         <Moving class="timer-side" motion={Motion::Still} place={clip} version={placed}>
             <Moving class="timer-turn" motion={turn} place={vec![("left", ring_left)]} {version}>

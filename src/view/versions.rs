@@ -12,6 +12,7 @@
 //! nothing happens redraws nothing but, a few times a second, the clock's
 //! digit or the timeline's step.
 
+use super::motion::Side;
 use super::playground::{Playground, Selection};
 use super::requests;
 use super::scene::{MessageView, NodeView};
@@ -475,6 +476,18 @@ pub fn sweep(session: &Session, n: &NodeView) -> u64 {
     })
 }
 
+/// The key of one half of a timer's clip box, placed at `place` (left,
+/// top, width, height): the box is placed again only when it moves (its
+/// server moved), not each time the timer restarts inside it ([`sweep`]).
+pub fn clip(side: Side, place: [f64; 4]) -> u64 {
+    let mut h = StableHasher::new();
+    h.u64(side as u64);
+    for v in place {
+        h.u64(v.to_bits());
+    }
+    h.finish()
+}
+
 /// The timeline marks' key alone, for the timeline that draws them.
 pub fn marks(session: &Session) -> u64 {
     let p = &session.playground;
@@ -640,6 +653,45 @@ mod tests {
         ] {
             assert_eq!(a, b, "{part} must not be redrawn by a quiet frame");
         }
+    }
+
+    /// A follower's timer restarts with every heartbeat: its sweep starts
+    /// again, but its clip boxes, which only move with the server, keep
+    /// their keys (so they are not placed again).
+    #[test]
+    fn a_timer_restart_keeps_its_clip_boxes_keys() {
+        let mut s = playing();
+        let keys = |s: &Session, id: u64| {
+            let p = &s.playground;
+            let n = &p.scene.nodes[id as usize - 1];
+            let turning = super::super::motion::sweep(n, p.sim.now(), p.speed, p.paused)
+                .expect("a follower's timer runs");
+            let clips = [Side::Right, Side::Left].map(|side| clip(side, turning.side_box(side).0));
+            (n.timer_ends, sweep(s, n), clips)
+        };
+        let follower = (1..=5)
+            .find(|&id| {
+                s.playground.scene.nodes[id as usize - 1]
+                    .timer_ends
+                    .is_some()
+            })
+            .expect("a follower");
+        let (ends, sweep_before, clips_before) = keys(&s, follower);
+        while s.playground.scene.nodes[follower as usize - 1].timer_ends == ends {
+            s.update(Input::Frame { wall_ms: 16.0 });
+        }
+        let (_, sweep_after, clips_after) = keys(&s, follower);
+        assert_ne!(sweep_before, sweep_after, "the timer restarted");
+        assert_eq!(clips_before, clips_after);
+        assert_ne!(
+            clips_before[0], clips_before[1],
+            "each side has its own key"
+        );
+        // A box that moves has a new key.
+        assert_ne!(
+            clip(Side::Right, [1.0, 2.0, 3.0, 4.0]),
+            clip(Side::Right, [1.0, 2.0, 3.0, 4.5])
+        );
     }
 
     /// Frames alone (no input) that carry a request to commit change the

@@ -12,7 +12,7 @@
 //! Nothing here uses the standard float formatting (`{}` or `{:.N}` of an
 //! `f64`): linked anywhere in the page, its tables cost the bundle 13 KB
 //! of wasm (twiggy's dominator tree). Every number the page writes comes
-//! through `fixed` or `plain`.
+//! through `fixed`, `plain` or `seconds`.
 
 /// `x` with `places` decimals (at most 9), like `format!("{x:.places$}")`
 /// for the sizes drawn (up to about 10^9); ties may round the other way.

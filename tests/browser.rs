@@ -72,6 +72,14 @@ async fn skip(root: &Element, seconds: u32) {
     }
 }
 
+/// Scrolls `selector` into view, as a person does to read it, and waits
+/// for the page to learn it (its `IntersectionObserver` reports on the next
+/// frame) and draw it: a section below the picture is drawn only in view.
+async fn look_at(root: &Element, selector: &str) {
+    find(root, selector).unwrap().scroll_into_view();
+    sleep(Duration::from_millis(150)).await;
+}
+
 fn leader(root: &Element) -> Option<String> {
     find(root, "g.node[data-role=leader]").map(|g| g.get_attribute("data-node").unwrap())
 }
@@ -161,6 +169,7 @@ async fn a_client_message_is_applied_on_every_live_node_in_the_same_order() {
         press(&root, "Send").await;
     }
     skip(&root, 2).await;
+    look_at(&root, ".applied").await;
     let rows: Vec<String> = all(&root, ".applied td.delivered")
         .iter()
         .map(|td| td.text_content().unwrap())
@@ -279,6 +288,8 @@ async fn running_frames_redraw_only_the_moving_parts() {
     let parts = [
         "Cluster", "Clock", "LogTable", "Network", "EventLog", "Share", "Node", "Timeline",
     ];
+    // The diagram slides only where it can be seen.
+    look_at(&root, ".sequence").await;
     let before: Vec<f64> = parts.iter().map(|p| part_renders(p)).collect();
     let started = clock_ms(&root);
     let (frames_before, wall_before) = (frame_count(), wall_ms());
@@ -527,5 +538,43 @@ async fn a_page_whose_studio_cannot_load_still_shares_a_link_and_says_why() {
             .unwrap()
             .text_content(),
         hash
+    );
+}
+
+/// The message diagram, out of view below the picture, is not drawn while
+/// the run goes on; scrolled into view, it is drawn at once, as of now.
+#[wasm_bindgen_test]
+async fn the_diagram_out_of_view_waits_to_be_seen() {
+    let root = mount(6).await;
+    skip(&root, 1).await;
+    look_at(&root, ".bar").await;
+    let said = |root: &Element| {
+        let diagram = find(root, "svg.sequence-diagram").unwrap();
+        diagram.get_attribute("aria-label").unwrap()
+    };
+    let (before, clock) = (said(&root), find(&root, ".clock").unwrap().text_content());
+    press(&root, "Play").await;
+    sleep(Duration::from_millis(1_500)).await;
+    press(&root, "Pause").await;
+    assert_ne!(
+        find(&root, ".clock").unwrap().text_content(),
+        clock,
+        "the run went on"
+    );
+    assert_eq!(
+        said(&root),
+        before,
+        "out of view, the diagram was not drawn"
+    );
+    look_at(&root, ".sequence").await;
+    let after = said(&root);
+    assert_ne!(after, before, "in view, it is drawn");
+    let clock = find(&root, ".clock").unwrap().text_content().unwrap();
+    let at = |text: &str, mark: &str| text.split(mark).nth(1).unwrap().to_string();
+    // "... up to t=1.234s, ..." and the clock's "t = 1.234 s" (paused).
+    assert_eq!(
+        at(&after, "t=").split('s').next().unwrap(),
+        at(&clock, "t = ").split(' ').next().unwrap(),
+        "{after} / {clock}"
     );
 }

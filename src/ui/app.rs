@@ -7,13 +7,14 @@ use super::host_api::HostSide;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
 use super::studio_client::{self, Studio, StudioJob, StudioMsg};
-use super::{sequence, share};
+use super::{on_screen, share};
 use crate::view::experiments::PageView;
 use crate::view::keys;
+use crate::view::on_screen::Section;
 use crate::view::session::{Input, Session};
 use crate::view::studio_wire::{self, JobWire};
 use crate::view::url_params::UrlParams;
-use crate::view::versions::{self, Drawn};
+use crate::view::versions::{self, Versions};
 use crate::view::what_if::{WhatIfInput, WorkerCommand};
 use crate::view::worker_protocol::WorkerReply;
 use crate::view::{permalink, scenario_json};
@@ -151,8 +152,12 @@ pub struct App {
     frames: FrameLoop,
     last_frame: Option<f64>,
     frame_started: Option<f64>,
-    /// What the page last drew (`view::versions::drawn`).
-    drawn: Option<Drawn>,
+    /// The keys the page last drew with (`view::versions::drawn`).
+    drawn: Option<Versions>,
+    /// The boxes of the sections below the picture, in the order of
+    /// `Section::ALL`, and what tells the session which are in view.
+    boxes: [NodeRef; 4],
+    on_screen: Option<on_screen::Watcher>,
     /// The timer that ends the page's sleep between frames, while it sleeps.
     wake: Option<Timeout>,
     _keys: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
@@ -206,6 +211,8 @@ impl Component for App {
             last_frame: None,
             frame_started: None,
             drawn: None,
+            boxes: Default::default(),
+            on_screen: on_screen::Watcher::new(ctx.link().callback(|msg| msg)),
             wake: None,
             _keys: keys,
             _hash: hash,
@@ -319,8 +326,8 @@ impl Component for App {
             .deliver(&mut self.session.0.borrow_mut(), ctx.link());
         // A frame that changes nothing on the page is not drawn: most
         // running frames, as messages fly by themselves (view::motion).
-        let drawn = versions::drawn(&self.session.read());
-        let unchanged = self.drawn.as_ref() == Some(&drawn);
+        let drawn = versions::drawn(&self.session.read(), self.drawn.as_ref());
+        let unchanged = self.drawn == Some(drawn);
         self.drawn = Some(drawn);
         if unchanged && frame {
             self.frame_done();
@@ -330,6 +337,9 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if let Some(watcher) = &mut self.on_screen {
+            watcher.watch(&self.boxes);
+        }
         self.frame_done();
     }
 
@@ -356,10 +366,7 @@ impl Component for App {
         let session = self.session.read();
         // The keys `update` just computed to decide whether to draw (only
         // `update` changes the session); before the first, the session's.
-        let v = self
-            .drawn
-            .as_ref()
-            .map_or_else(|| session.versions(), Drawn::versions);
+        let v = self.drawn.unwrap_or_else(|| session.versions());
         let part = |kind: PartKind, version: u64| PartProps {
             kind,
             session: self.session.clone(),
@@ -384,8 +391,8 @@ impl Component for App {
                     <Part ..part(PartKind::Notice, v.edits) />
                     <details class="embed-more">
                         <summary>{ "Logs and events" }</summary>
-                        <Part ..part(PartKind::LogTable, v.logs) />
-                        <Part ..part(PartKind::EventLog, v.events) />
+                        { self.watched(Section::LogTable, part(PartKind::LogTable, v.logs)) }
+                        { self.watched(Section::EventLog, part(PartKind::EventLog, v.events)) }
                     </details>
                     <Part ..part(PartKind::Help, v.edits) />
                 </div>
@@ -423,10 +430,10 @@ impl Component for App {
                     </aside>
                 </main>
                 <section class="logs" aria-label="Logs">
-                    <Part ..part(PartKind::LogTable, v.logs) />
-                    <Part ..part(PartKind::Applied, v.applied) />
-                    { sequence::page(&session) }
-                    <Part ..part(PartKind::EventLog, v.events) />
+                    { self.watched(Section::LogTable, part(PartKind::LogTable, v.logs)) }
+                    { self.watched(Section::Applied, part(PartKind::Applied, v.applied)) }
+                    { self.watched(Section::Diagram, part(PartKind::Diagram, v.diagram)) }
+                    { self.watched(Section::EventLog, part(PartKind::EventLog, v.events)) }
                 </section>
                 <Part ..part(PartKind::Help, v.edits) />
             </div>
@@ -435,6 +442,17 @@ impl Component for App {
 }
 
 impl App {
+    /// A section below the picture, in the box whose coming into view and
+    /// leaving it the page watches (`ui::on_screen`).
+    fn watched(&self, section: Section, props: PartProps) -> Html {
+        html! {
+            <div class="watched" data-section={on_screen::Watcher::name(section)}
+                ref={self.boxes[section as usize].clone()}>
+                <Part ..props />
+            </div>
+        }
+    }
+
     /// Before any input (the person's, the host page's...), while running:
     /// the simulation moves on to the wall clock's now, where the browser
     /// has moved the messages meanwhile (view::motion), so pausing (say)

@@ -9,6 +9,7 @@ mod frame_loop;
 mod host_api;
 mod log_table;
 mod motion;
+mod on_screen;
 mod panels;
 mod part;
 mod perf;

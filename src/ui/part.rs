@@ -4,7 +4,7 @@
 //! so Yew skips it on frames that did not touch what it shows.
 
 use super::app::Msg;
-use super::{cluster, controls, log_table, panels, share, tour, what_if};
+use super::{cluster, controls, log_table, panels, sequence, share, tour, what_if};
 use crate::view::session::{Input, Session};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
@@ -108,6 +108,8 @@ pub enum PartKind {
     Applied,
     /// The event log in words.
     EventLog,
+    /// The message diagram.
+    Diagram,
     /// The keyboard help overlay.
     Help,
     /// The line that says what went wrong.
@@ -128,7 +130,7 @@ pub enum PartKind {
 
 impl PartKind {
     /// Every part, in order.
-    const ALL: [PartKind; 25] = [
+    const ALL: [PartKind; 26] = [
         PartKind::Cluster,
         PartKind::Links,
         PartKind::Node,
@@ -146,6 +148,7 @@ impl PartKind {
         PartKind::Network,
         PartKind::Applied,
         PartKind::EventLog,
+        PartKind::Diagram,
         PartKind::Help,
         PartKind::Notice,
         PartKind::Unsafe,
@@ -180,6 +183,7 @@ impl PartKind {
             PartKind::Network => "Network",
             PartKind::Applied => "Applied",
             PartKind::EventLog => "EventLog",
+            PartKind::Diagram => "Diagram",
             PartKind::Help => "Help",
             PartKind::Notice => "Notice",
             PartKind::Unsafe => "Unsafe",
@@ -211,6 +215,7 @@ impl PartKind {
             PartKind::Network => panels::network,
             PartKind::Applied => panels::applied,
             PartKind::EventLog => panels::event_log,
+            PartKind::Diagram => sequence::page,
             PartKind::Help => panels::help,
             PartKind::Notice => panels::notice,
             PartKind::Unsafe => panels::unsafe_warning,

@@ -16,6 +16,7 @@
 
 use super::cluster::fmt;
 use super::motion::Moving;
+use super::part::PartProps;
 use crate::sim::NodeStatus;
 use crate::view::motion::Flight;
 use crate::view::motion::Motion;
@@ -28,8 +29,9 @@ use crate::view::versions;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// The message diagram of `session`, as it slides from now.
-pub fn page(session: &Session) -> Html {
+/// The message diagram of `session`, as it slides from now (the page's
+/// `Diagram` part).
+pub(super) fn page(session: &Session, _: &PartProps) -> Html {
     let p = &session.playground;
     let content = p.sequence.content();
     let (now, speed, paused) = (p.sim.now(), p.speed, p.paused);

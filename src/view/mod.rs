@@ -24,6 +24,7 @@ pub mod membership;
 pub mod message_history;
 pub mod motion;
 pub mod network_edits;
+pub mod on_screen;
 pub mod op_text;
 pub mod packet_text;
 pub mod palette;

@@ -543,6 +543,16 @@ impl SequenceView {
         true
     }
 
+    /// The content's change key: what it was computed from, which
+    /// decides it (the page's key for the diagram, `view::versions`).
+    pub fn key(&self) -> u64 {
+        let mut h = crate::sim::stable_hash::StableHasher::new();
+        if let Some(m) = self.made {
+            h.u64(m.version).u64(m.nodes).u64(m.now).u64(m.until);
+        }
+        h.finish()
+    }
+
     /// What is drawn; the same `Rc` until it changes.
     pub fn content(&self) -> Rc<Diagram> {
         Rc::clone(&self.content)

@@ -7,6 +7,7 @@
 use super::host_api::{Applied, EventKind, HostApi, HostCommand, HostEvent, CLOCK_INTERVAL_MS};
 use super::keys::KeyCommand;
 use super::network_edits::{self, NetworkEdit};
+use super::on_screen::{OnScreen, Section};
 use super::op_text::parse_op;
 use super::playground::{Playground, Selection};
 use super::tour_player::TourPlayer;
@@ -161,6 +162,14 @@ pub enum Input {
     Host(HostCommand),
     /// The "What if…" panel, or its worker's reply.
     WhatIf(WhatIfInput),
+    /// A section below the picture came into view or left it (scrolling):
+    /// changes nothing but what the next frames draw.
+    OnScreen {
+        /// Which section.
+        section: Section,
+        /// In view now.
+        in_view: bool,
+    },
 }
 
 /// The page's session (see the module's words).
@@ -178,8 +187,11 @@ pub struct Session {
     pub host: HostApi,
     /// Errors to report to the host page, oldest first.
     host_errors: Vec<HostEvent>,
-    /// Bumped by every input but a frame: see [`versions`].
+    /// Bumped by every input but a frame (or scrolling): see [`versions`].
     pub edits: u64,
+    /// The sections below the picture in view: those out of it are not
+    /// drawn again until they are back ([`versions::drawn`]).
+    pub on_screen: OnScreen,
     /// The "What if…" panel and its search.
     pub what_if: WhatIf,
     /// The address asked for shared runs from their start (`?autoplay=1`):
@@ -222,6 +234,7 @@ impl Session {
             host: HostApi::default(),
             host_errors: Vec::new(),
             edits: 0,
+            on_screen: OnScreen::default(),
             what_if: WhatIf::default(),
             from_start: params.from_start,
             stretch_ended_in_catch_up: false,
@@ -230,7 +243,11 @@ impl Session {
 
     /// Carries out `input`.
     pub fn update(&mut self, input: Input) {
-        if !matches!(input, Input::Frame { .. } | Input::CatchUp { .. }) {
+        let redraws = !matches!(
+            input,
+            Input::Frame { .. } | Input::CatchUp { .. } | Input::OnScreen { .. }
+        );
+        if redraws {
             self.edits += 1;
         }
         let stretch_ended = std::mem::take(&mut self.stretch_ended_in_catch_up);
@@ -335,6 +352,7 @@ impl Session {
             }
             Input::Host(command) => self.host_command(command),
             Input::WhatIf(input) => self.what_if_input(input),
+            Input::OnScreen { section, in_view } => self.on_screen.set(section, in_view),
         }
     }
 

@@ -13,16 +13,15 @@
 //! digit or the timeline's step.
 
 use super::motion::Side;
+use super::on_screen::Section;
 use super::playground::{Playground, Selection};
 use super::requests;
 use super::scene::{MessageView, NodeView};
-use super::sequence::Diagram;
 use super::session::Session;
 use crate::raft::{Time, MILLIS};
 use crate::sim::stable_hash::StableHasher;
 use crate::sim::workload::USER_CLIENT_BASE;
 use crate::sim::{NodeStatus, Outcome, Server};
-use std::rc::Rc;
 
 /// One change key per part of the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -55,6 +54,8 @@ pub struct Versions {
     pub applied: u64,
     /// The event log.
     pub events: u64,
+    /// The message diagram: its content and its slide ([`slide`]).
+    pub diagram: u64,
     /// What only a person's input changes: sharing, help, notices.
     pub edits: u64,
 }
@@ -150,6 +151,9 @@ pub fn of(session: &Session) -> Versions {
                 h.str(last);
             }
         }),
+        diagram: keyed(21, &|h| {
+            h.u64(p.sequence.key()).u64(slide(session));
+        }),
         edits: keyed(14, &|_| {}),
     }
 }
@@ -231,40 +235,28 @@ fn restarts(p: &Playground, h: &mut StableHasher) {
     }
 }
 
-/// What the page would draw: every part's key and the message diagram,
-/// which the page draws itself. A frame that leaves it equal changes
-/// nothing, and the page skips drawing it.
-#[derive(Clone, Debug)]
-pub struct Drawn {
-    versions: Versions,
-    diagram: Rc<Diagram>,
-    slide: u64,
-}
-
-/// The same diagram is the same `Rc` (kept here, so its address cannot be
-/// reused by another while compared).
-impl PartialEq for Drawn {
-    fn eq(&self, other: &Self) -> bool {
-        self.versions == other.versions
-            && Rc::ptr_eq(&self.diagram, &other.diagram)
-            && self.slide == other.slide
+/// The keys the page draws with: `session`'s, but a section below the
+/// picture that is out of view (`view::on_screen`) keeps the key it was
+/// last drawn with (`previous`), so it is not drawn again until it is back
+/// in view. A frame that leaves them equal changes nothing, and the page
+/// skips drawing it.
+pub fn drawn(session: &Session, previous: Option<&Versions>) -> Versions {
+    let mut v = of(session);
+    let Some(previous) = previous else {
+        return v;
+    };
+    for section in Section::ALL {
+        if !session.on_screen.shows(section) {
+            let (now, then) = match section {
+                Section::LogTable => (&mut v.logs, previous.logs),
+                Section::Applied => (&mut v.applied, previous.applied),
+                Section::Diagram => (&mut v.diagram, previous.diagram),
+                Section::EventLog => (&mut v.events, previous.events),
+            };
+            *now = then;
+        }
     }
-}
-
-impl Drawn {
-    /// The parts' keys it holds, for the page to draw with.
-    pub fn versions(&self) -> Versions {
-        self.versions
-    }
-}
-
-/// What `session` would draw now.
-pub fn drawn(session: &Session) -> Drawn {
-    Drawn {
-        versions: of(session),
-        diagram: session.playground.sequence.content(),
-        slide: slide(session),
-    }
+    v
 }
 
 /// The timeline's marks are scaled again when the run has grown by about
@@ -591,6 +583,7 @@ mod tests {
     use crate::view::keys::KeyCommand;
     use crate::view::session::Input;
     use crate::view::url_params::UrlParams;
+    use std::rc::Rc;
 
     /// A 5-node cluster with a leader, playing.
     fn playing() -> Session {
@@ -619,6 +612,70 @@ mod tests {
                 return (before, s.versions());
             }
         }
+    }
+
+    /// A section below the picture out of view keeps the key it was last
+    /// drawn with however the run moves, so it is not drawn again; back in
+    /// view, it takes the run's key at once. Scrolling itself redraws
+    /// nothing, and the sections in view move as they would.
+    #[test]
+    fn a_section_out_of_view_is_not_drawn_again_until_it_is_back() {
+        let mut s = playing();
+        let first = drawn(&s, None);
+        assert_eq!(first, s.versions(), "the first drawing is the run's");
+        for section in Section::ALL {
+            s.update(Input::OnScreen {
+                section,
+                in_view: false,
+            });
+        }
+        assert_eq!(drawn(&s, Some(&first)), first, "scrolling redraws nothing");
+        let mut shown = first;
+        for _ in 0..300 {
+            s.update(Input::Frame { wall_ms: 16.0 });
+            shown = drawn(&s, Some(&shown));
+        }
+        // And a person's input elsewhere (which redraws what is in view).
+        s.update(Input::Skip(2_000));
+        shown = drawn(&s, Some(&shown));
+        let held = |v: &Versions| (v.logs, v.applied, v.diagram, v.events);
+        assert_eq!(held(&shown), held(&first));
+        let now = s.versions();
+        assert_ne!(now.diagram, first.diagram, "messages went by");
+        assert_ne!(now.logs, first.logs, "heartbeats and the skip moved them");
+        assert_ne!(shown.picture, first.picture, "the picture moved on");
+        assert_eq!(shown.picture, now.picture);
+        s.update(Input::OnScreen {
+            section: Section::Diagram,
+            in_view: true,
+        });
+        let back = drawn(&s, Some(&shown));
+        assert_eq!(back.diagram, now.diagram, "back in view, drawn as it is");
+        assert_eq!(
+            back.events, first.events,
+            "the event log is still out of view"
+        );
+    }
+
+    /// The diagram's key moves when its content is computed again (a
+    /// message sent or delivered, the next tick), and only then (while its
+    /// slide plays on).
+    #[test]
+    fn the_diagrams_key_moves_with_its_content() {
+        let mut s = playing();
+        let (mut moved, mut still) = (0, 0);
+        for _ in 0..300 {
+            let (content, key) = (s.playground.sequence.content(), s.versions().diagram);
+            s.update(Input::Frame { wall_ms: 16.0 });
+            let same = Rc::ptr_eq(&content, &s.playground.sequence.content());
+            assert_eq!(same, key == s.versions().diagram);
+            (moved, still) = if same {
+                (moved, still + 1)
+            } else {
+                (moved + 1, still)
+            };
+        }
+        assert!(moved > 5 && still > 5, "{moved} changes, {still} still");
     }
 
     /// Between two of the clock's milliseconds, with nothing arriving, a

@@ -148,6 +148,16 @@ class Scope {
     }
   }
 
+  /** Scrolls the first match of `css` into view, as a person does to read
+   * it: the sections below the picture are drawn only while in view. */
+  lookAt(css) {
+    return this.run((c) => {
+      const e = document.querySelector(c);
+      if (e) e.scrollIntoView();
+      return true;
+    }, css);
+  }
+
   evaluate(fn, arg) { return this.run(fn, arg); }
   count(target) { return this.run(pageOp, ['count', toTarget(target)]); }
   text(target, { timeout } = {}) { return this.#op('text', target, undefined, timeout); }

@@ -65,6 +65,7 @@ for (const kind of browsers()) {
       assert.doesNotMatch(await page.url(), /view=experiments/);
       // Within a simulated second the leader is stopped and another elected.
       await page.click(button('Skip 1 simulated second'));
+      await page.lookAt('.event-log');
       await page.waitFor({ css: '.event-log li', text: /action: stop \d/ });
       await page.waitFor({ css: '.event-log li', text: /became leader for term [2-9]/ });
       assert.deepEqual(page.errors, []);
@@ -111,6 +112,7 @@ for (const kind of browsers()) {
       // Within a simulated second the nemesis deafens a server or leaves
       // one reaching only some peers.
       await page.click(button('Skip 1 simulated second'));
+      await page.lookAt('.event-log');
       await page.waitFor({ css: '.event-log li', text: /action: (deafen \d|\d reaches only \[)/ });
       assert.deepEqual(page.errors, []);
     });

@@ -38,6 +38,7 @@ for (const kind of browsers()) {
       await page.fill(labelled('Message'), 'hello raft');
       await page.click(button('Send'));
       await page.waitFor({ css: '.requests li.ok', text: 'hello raft' }, { timeout: 20000 });
+      await page.lookAt('.applied');
       await page.waitFor({ css: '.applied td.delivered', text: 'hello raft', nth: 4 }, { timeout: 20000 });
 
       // Reads by ReadIndex: the answer writes no entry and says what gave it.
@@ -57,6 +58,7 @@ for (const kind of browsers()) {
         drift.value = '100000';
         drift.dispatchEvent(new Event('change', { bubbles: true }));
       });
+      await page.lookAt('.event-log');
       await page.waitFor({ css: '.event-log li', text: 'action: drift bound 100000 ppm' }, { timeout: 10000 });
 
       // Partition the leader away: the majority elects another.

@@ -41,6 +41,7 @@ for (const kind of browsers()) {
       assert.equal(await page.attr(timeline, 'max'), '3000');
       assert.equal(await page.value(timeline), '3000');
       // The event log holds what happened before the moment.
+      await page.lookAt('.event-log');
       await page.waitFor({ css: '.event-log li', text: 'action: partition' });
 
       // Replay from the start: back to 0, playing.

@@ -76,4 +76,13 @@ mod tests {
         on.set(Section::Diagram, true);
         assert!(on.shows(Section::Diagram) && !on.shows(Section::EventLog));
     }
+
+    /// The page names a section's box by its number, and reads it back
+    /// from `ALL` (`ui::on_screen`).
+    #[test]
+    fn a_sections_number_is_its_place_in_all() {
+        for (i, section) in Section::ALL.into_iter().enumerate() {
+            assert_eq!(section as usize, i);
+        }
+    }
 }

@@ -10,6 +10,7 @@ use super::network_edits::{self, NetworkEdit};
 use super::on_screen::{OnScreen, Section};
 use super::op_text::parse_op;
 use super::playground::{Playground, Selection};
+use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
 use super::what_if::{WhatIf, WhatIfInput};
@@ -261,7 +262,7 @@ impl Session {
             Input::Arrow { forward: true } | Input::TourNext if stretch_ended => {}
             Input::Key(command) => self.playground.command(command),
             Input::Skip(ms) => self.playground.skip(ms),
-            Input::SetSpeed(s) => self.playground.speed = s,
+            Input::SetSpeed(s) => self.set_speed(s),
             Input::Reset => self.reset(),
             Input::SeedText(s) => self.drafts.seed = s,
             Input::NodesText(s) => self.drafts.nodes = s,
@@ -558,6 +559,15 @@ impl Session {
         self.drafts.error = None;
         self.playground = fresh;
         self.tour = tour;
+    }
+
+    /// The speed slider's value, kept within the slider's range: the page
+    /// sends only such values, but a frame at an absurd speed would run the
+    /// simulation for ages, so the session does not take one on trust.
+    fn set_speed(&mut self, speed: f64) {
+        if !speed.is_nan() {
+            self.playground.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+        }
     }
 
     fn reset(&mut self) {

@@ -560,3 +560,24 @@ mod json_inputs {
         assert_eq!(s.drafts.error, None);
     }
 }
+
+mod speed {
+    use super::*;
+    use crate::view::speed::{MAX_SPEED, MIN_SPEED};
+
+    /// The slider sends only speeds in its range; anything else is held to
+    /// it (a frame at 10^12x would run the simulation for ages), and a
+    /// NaN is ignored (found by tests/session_monkey.rs).
+    #[test]
+    fn an_absurd_speed_is_kept_to_the_sliders_range() {
+        let mut s = open("", "");
+        s.update(Input::SetSpeed(1e12));
+        assert_eq!(s.playground.speed, MAX_SPEED);
+        s.update(Input::SetSpeed(-3.0));
+        assert_eq!(s.playground.speed, MIN_SPEED);
+        s.update(Input::SetSpeed(f64::NAN));
+        assert_eq!(s.playground.speed, MIN_SPEED);
+        s.update(Input::SetSpeed(0.5));
+        assert_eq!(s.playground.speed, 0.5);
+    }
+}

@@ -224,6 +224,11 @@ impl Playground {
             } else {
                 cursor
             };
+            if cursor > 0 || events.is_none() {
+                // Time 0's actions too (the loop below starts past them).
+                p.run_until(0);
+                p.refresh();
+            }
             let mut t = 0;
             while t < end {
                 t = (t + crate::raft::SECONDS).min(end);
@@ -236,6 +241,10 @@ impl Playground {
                 {
                     p.sim.step();
                 }
+                // The sender's clock may stand at the cursor with none of
+                // its events done yet (a step back to the microsecond's
+                // start).
+                p.sim.run_before(cursor);
                 p.refresh();
             }
             p.paused = true;
@@ -299,7 +308,10 @@ impl Playground {
     fn restore(&self, t: Time, events: u64) -> Simulation {
         let snapshot = self.snapshots.nearest(t, events);
         let mut sim = snapshot.sim.clone();
-        sim.cancel_scheduled();
+        // What the copy still owes its own moment (the run's first copy is
+        // taken before the actions at time 0) stays; the later actions are
+        // armed again from the list, which a fork may have cut short.
+        sim.cancel_scheduled_after(snapshot.sim.now());
         let (from_file, by_person) = self.scenario.actions.split_at(self.first_user_action);
         let pending = from_file
             .iter()
@@ -338,7 +350,7 @@ impl Playground {
             return;
         }
         let now = self.sim.now();
-        self.sim.cancel_scheduled();
+        self.sim.cancel_scheduled_after(now);
         let kept_from_file = self.scenario.actions[..self.first_user_action]
             .iter()
             .filter(|(at, _)| *at <= now)

@@ -341,6 +341,41 @@ mod time_travel_tests {
         );
     }
 
+    /// A loaded scenario's actions at time 0 (a server stopped from the
+    /// start) happen again when time travel goes back to the start: the
+    /// run's first copy is taken before them (found by tests/session_monkey.rs).
+    #[test]
+    fn seeking_back_to_the_start_keeps_a_loaded_runs_first_actions() {
+        let mut scenario = Playground::new(13, 5).unwrap().export();
+        scenario.actions = vec![(0, Action::Stop(2)), (0, Action::Stop(3))];
+        scenario.cursor = None;
+        let mut p = Playground::from_scenario(scenario.clone()).unwrap();
+        p.skip(1_000);
+        let at_one_second = p.sim.trace_hash();
+        let stopped = |p: &Playground| p.sim.servers().iter().filter(|s| !s.up).count();
+        let seen: Vec<usize> = [400 * MILLIS, 1, 0]
+            .into_iter()
+            .map(|t| {
+                p.seek(t);
+                stopped(&p)
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [2, 2, 2],
+            "n2 and n3 are stopped at 400 ms, 1 µs and 0"
+        );
+        p.seek(SECONDS);
+        assert_eq!(p.sim.trace_hash(), at_one_second);
+        scenario.duration = 300 * MILLIS;
+        scenario.cursor = Some(300 * MILLIS);
+        let mut q = Playground::open_shared(scenario, false).unwrap();
+        q.step_back();
+        q.replay_from_start();
+        q.skip(1_000);
+        assert_eq!(q.sim.trace_hash(), at_one_second);
+    }
+
     /// Jumping to the very end of a run loaded from a scenario (whose
     /// future actions sit in the snapshots' queues) lands exactly there.
     #[test]
@@ -467,6 +502,38 @@ mod shared_link_tests {
         // `autoplay=1`: from the start instead, playing.
         let r = Playground::open_shared(shared, true).unwrap();
         assert_eq!((r.sim.now(), r.paused), (0, false));
+    }
+
+    /// Shared at time 0 after acting there (a page opened paused): the
+    /// receiver does the action too (found by tests/session_monkey.rs).
+    #[test]
+    fn a_link_shared_at_time_zero_keeps_what_was_done_there() {
+        let mut p = Playground::new(3, 5).unwrap();
+        p.paused = true;
+        p.act(Action::Stop(2));
+        assert_eq!(p.sim.now(), 0);
+        let q = Playground::open_shared(p.export(), false).unwrap();
+        assert_eq!(
+            (q.sim.now(), q.sim.events(), q.sim.trace_hash()),
+            (0, p.sim.events(), p.sim.trace_hash())
+        );
+        assert!(!q.sim.server(2).unwrap().up);
+    }
+
+    /// A step back to the first event of a microsecond leaves the clock
+    /// there with the event still to come: the link opens at that clock.
+    #[test]
+    fn a_link_shared_after_stepping_back_over_an_action_opens_at_its_clock() {
+        let mut p = Playground::new(4, 5).unwrap();
+        p.skip(400);
+        p.act(Action::Heal);
+        p.step_back();
+        assert_eq!(p.sim.next_event_at(), Some(p.sim.now()));
+        let q = Playground::open_shared(p.export(), false).unwrap();
+        assert_eq!(
+            (q.sim.now(), q.sim.events(), q.sim.trace_hash()),
+            (p.sim.now(), p.sim.events(), p.sim.trace_hash())
+        );
     }
 
     /// Shared part-way through a microsecond (by single steps): the link

@@ -223,7 +223,8 @@ fn tour_figure_8() {
     // And it really would: crash S1 now, bring S5 back, and S5 wins and
     // overwrites index 2, legally, since it was not committed.
     let mut what_if = sim.clone();
-    what_if.cancel_scheduled();
+    let now = what_if.now();
+    what_if.cancel_scheduled_after(now);
     for action in [
         Action::Stop(1),
         Action::Heal,

@@ -446,6 +446,16 @@ impl Simulation {
         self.now = self.now.max(t);
     }
 
+    /// Runs every event due before `t`, then sets the clock to `t`: the
+    /// moment a run was stopped at by single steps, with events of that
+    /// microsecond still to come.
+    pub fn run_before(&mut self, t: Time) {
+        while self.next_event_at().is_some_and(|at| at < t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
     /// Does `action` at the current time the way a scenario replays it:
     /// after every event already due at this microsecond. What the UI calls,
     /// so that a recorded session replays exactly.
@@ -456,14 +466,23 @@ impl Simulation {
         Ok(())
     }
 
-    /// Forgets every scheduled action not yet done (time travel discards the
-    /// future when a person acts in the past).
-    pub fn cancel_scheduled(&mut self) {
-        self.scheduled.clear();
+    /// Forgets every scheduled action not yet done that is due after `t`
+    /// (time travel discards the future when a person acts in the past).
+    /// Those due by `t` stay as they were: a run stopped part-way through
+    /// a microsecond (by single steps) still owes them to that moment.
+    pub fn cancel_scheduled_after(&mut self, t: Time) {
         // Their queue events go too: left in, they would still be counted
         // as events, and a replay would no longer count like the original.
         self.queue
-            .retain(|Reverse(q)| !matches!(q.kind, EventKind::Scheduled(_)));
+            .retain(|Reverse(q)| !matches!(q.kind, EventKind::Scheduled(_)) || q.at <= t);
+        let kept: Vec<u64> = (self.queue.iter())
+            .filter_map(|Reverse(q)| match q.kind {
+                EventKind::Scheduled(key) => Some(key),
+                _ => None,
+            })
+            .collect();
+        self.scheduled
+            .retain(|(key, action)| action.is_some() && kept.contains(key));
     }
 
     /// The scheduled action with `key`, taken out; the done ones at the

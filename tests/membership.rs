@@ -409,3 +409,24 @@ fn the_replacement_setting_is_a_scenario_action() {
         "{err}"
     );
 }
+
+/// A server that a scheduled action adds later cannot be named before it
+/// exists: `act_now` and `schedule` count only the additions due by then,
+/// as a scenario file is checked (found by tests/session_monkey.rs: a page
+/// let a person resume n4 before the AddServer of a loaded run, and its
+/// shared link could not be opened).
+#[test]
+fn a_server_added_later_cannot_be_acted_on_before() {
+    let mut sim = three_led_by_n1();
+    sim.schedule(900 * MILLIS, Action::AddServer).unwrap();
+    assert_eq!(
+        sim.act_now(Action::Resume(4)).unwrap_err(),
+        "there is no node 4: nodes are 1..=3"
+    );
+    sim.schedule(950 * MILLIS, Action::Stop(4)).unwrap();
+    sim.run_until(SECONDS);
+    assert!(
+        !sim.server(4).unwrap().up,
+        "n4, added at 900 ms, stopped at 950"
+    );
+}

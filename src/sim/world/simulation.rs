@@ -506,11 +506,18 @@ impl Simulation {
 
     /// Schedules `action` at time `at` (not before now).
     pub fn schedule(&mut self, at: Time, action: Action) -> Result<(), String> {
+        let at = at.max(self.now);
         if let Err(e) = self.validate_action(&action) {
-            // It may name a server that an earlier scheduled action adds.
-            // (or a replacement adds).
-            let adds: u64 = (self.scheduled.iter())
-                .map(|(_, a)| match a {
+            // It may name a server that an action scheduled before it adds
+            // (or a replacement adds), not one added later: a scenario file
+            // is checked the same way (`Scenario::validate`).
+            let adds: u64 = (self.queue.iter())
+                .filter_map(|Reverse(q)| match q.kind {
+                    EventKind::Scheduled(key) if q.at <= at => Some(key),
+                    _ => None,
+                })
+                .filter_map(|key| self.scheduled.binary_search_by_key(&key, |(k, _)| *k).ok())
+                .map(|i| match &self.scheduled[i].1 {
                     Some(Action::AddServer) => 1,
                     Some(Action::ReplaceServers { add, .. }) => *add,
                     _ => 0,
@@ -522,7 +529,7 @@ impl Simulation {
         let key = self.seq;
         debug_assert!(self.scheduled.last().is_none_or(|(k, _)| *k < key));
         self.scheduled.push((key, Some(action)));
-        self.push(at.max(self.now), EventKind::Scheduled(key));
+        self.push(at, EventKind::Scheduled(key));
         Ok(())
     }
 

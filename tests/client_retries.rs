@@ -299,3 +299,35 @@ fn a_scenario_carries_its_retry_interval() {
     let err = Scenario::from_json(&zero).unwrap_err();
     assert!(err.contains("retry interval must be positive"), "{err}");
 }
+
+/// On a network of zero latency, a "not the leader" comes back in the very
+/// microsecond the request went out. Before any leader exists, the request
+/// would bounce between the servers forever while no time passed (found by
+/// tests/session_monkey.rs: the page ran out of memory). The client waits
+/// `REDIRECT_PAUSE` before following such an answer, so time goes on, a
+/// leader is elected and the write is applied.
+#[test]
+fn a_redirect_on_a_network_of_zero_latency_waits_for_time_to_pass() {
+    let mut config = playground_config(4, 5);
+    config.network.latency_min = 0;
+    config.network.latency_max = 0;
+    let mut sim = Simulation::new(config).unwrap();
+    let request = Action::ClientRequest {
+        to: Some(1),
+        op: write("1"),
+    };
+    sim.schedule(MILLIS, request).unwrap();
+    sim.run_before(MILLIS);
+    assert_eq!(sim.leader(), None);
+    // Step by step: without the pause, these would all be at 1 ms.
+    let steps = (0..200)
+        .take_while(|_| sim.now() <= MILLIS && sim.step())
+        .count();
+    assert!(steps < 20, "{steps} events in the request's microsecond");
+    sim.run_until(2 * SECONDS);
+    let op = sim.history().iter().last().cloned().unwrap();
+    assert_eq!(op.outcome, Outcome::Ok, "{op:?}");
+    assert!(op.redirects >= 1);
+    let pause = raft_playground::sim::workload::REDIRECT_PAUSE;
+    assert!(op.return_t.unwrap() >= MILLIS + pause * u64::from(op.redirects));
+}

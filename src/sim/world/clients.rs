@@ -3,11 +3,19 @@
 //! up on at its deadline; then the client's next operation is scheduled.
 
 use crate::raft::{ClientCommand, ClientId, ClientReply, NodeId, RequestId};
+use crate::raft::{Time, MILLIS};
+use crate::sim::fault_model::Delivery;
 use crate::sim::history::Outcome;
 use crate::sim::network::{Endpoint, Packet};
 use crate::sim::simulation::{EventKind, Simulation};
 use crate::sim::trace::TraceEvent;
 use crate::sim::workload::{AfterReply, USER_CLIENT_BASE};
+
+/// How long a client waits before following a "not the leader" that came
+/// back in the very microsecond it sent the request. Only a network of
+/// zero latency answers that fast; any other network's round trip is the
+/// client's pause, and its runs are as they were.
+pub const REDIRECT_PAUSE: Time = MILLIS;
 
 impl Simulation {
     pub(super) fn issue_workload_op(&mut self, client: ClientId) {
@@ -40,6 +48,7 @@ impl Simulation {
     /// Sends (or sends again) a client's request, with the read path the
     /// client asked for, if any.
     pub(super) fn send_request(&mut self, command: ClientCommand, target: NodeId) {
+        (self.workload).note_sent(command.client, command.request, self.now);
         let from = Endpoint::Client(command.client);
         let path = self.read_paths.get(&command.client).copied();
         let packet = Packet::ClientRequest(command, path);
@@ -52,7 +61,20 @@ impl Simulation {
             .on_reply(self.now, reply.client, reply.request, &reply.outcome)
         {
             AfterReply::Ignore => {}
-            AfterReply::Redirect(command, target) => self.send_request(command, target),
+            AfterReply::Redirect(command, target) => {
+                let sent_at = self.workload.sent_at(command.client, command.request);
+                let by_network = self.config.faults.delivery == Delivery::Network;
+                if by_network && sent_at == Some(self.now) {
+                    // Sent and turned away within one microsecond (a network
+                    // of zero latency): without a pause the request would
+                    // bounce between servers forever while no time passes,
+                    // and no election could end the bouncing.
+                    let kind = EventKind::ClientRedirect(command.client, command.request);
+                    self.push(self.now + REDIRECT_PAUSE, kind);
+                } else {
+                    self.send_request(command, target);
+                }
+            }
             AfterReply::Done {
                 client,
                 request,
@@ -68,6 +90,14 @@ impl Simulation {
                 self.trace.record(self.now, event);
                 self.next_workload_op(client);
             }
+        }
+    }
+
+    /// A redirect held back by [`REDIRECT_PAUSE`] goes out, if the client
+    /// still waits.
+    pub(super) fn client_redirect(&mut self, client: ClientId, request: RequestId) {
+        if let Some((command, target)) = self.workload.waiting(client, request) {
+            self.send_request(command, target);
         }
     }
 

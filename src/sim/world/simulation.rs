@@ -70,6 +70,8 @@ pub(super) enum EventKind {
     CrashDuringWrite(NodeId),
     ChangeAfterElection,
     ClientRetry(ClientId, RequestId),
+    /// A redirect held back: see `workload::REDIRECT_PAUSE`.
+    ClientRedirect(ClientId, RequestId),
 }
 
 /// A queued event, ordered by time, then class, then sequence number: a
@@ -424,6 +426,7 @@ impl Simulation {
             EventKind::ClientIssue(client) => self.issue_workload_op(client),
             EventKind::ClientTimeout(client, request) => self.client_timeout(client, request),
             EventKind::ClientRetry(client, request) => self.client_retry(client, request),
+            EventKind::ClientRedirect(client, request) => self.client_redirect(client, request),
             EventKind::Nemesis => self.nemesis_strikes(),
             EventKind::DiskSync(id) => self.disk_sync(id),
             EventKind::CrashDuringWrite(id) => self.crash_during_write(id),

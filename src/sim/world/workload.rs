@@ -8,7 +8,9 @@ mod attempts;
 
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::vec_map::VecMap;
-use crate::raft::{ClientCommand, ClientId, NodeId, Op, OpResult, RequestId, Rng, Time, SECONDS};
+use crate::raft::{
+    ClientCommand, ClientId, NodeId, Op, OpResult, RequestId, Rng, Time, MILLIS, SECONDS,
+};
 use crate::sim::history::{Operation, Outcome};
 
 /// Client ids at and above this are the user's one-off requests, one id each,
@@ -58,6 +60,14 @@ impl Default for WorkloadConfig {
     }
 }
 
+/// How long a client waits before following a "not the leader" that came
+/// back in the very microsecond it sent the request. Only a network of
+/// zero latency answers that fast, and then, before any leader exists, the
+/// request would bounce between the servers while no time passed; any
+/// other network's round trip is the client's pause, and its runs are as
+/// they were.
+pub const REDIRECT_PAUSE: Time = MILLIS;
+
 /// A request a client is waiting on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outstanding {
@@ -72,6 +82,8 @@ pub struct Outstanding {
     /// Attempts that may still be in some log, and so may yet commit: every
     /// send, less each one a reply proved dead (see `attempts`).
     pub live_attempts: u32,
+    /// When it was last sent (`Simulation::send_request`).
+    pub sent_at: Time,
 }
 
 /// What the simulator should do after a reply.
@@ -157,6 +169,24 @@ impl Workload {
         self.outstanding.values()
     }
 
+    /// When `(client, request)`, if still waiting, was last sent.
+    pub fn sent_at(&self, client: ClientId, request: RequestId) -> Option<Time> {
+        self.outstanding.get(&(client, request)).map(|w| w.sent_at)
+    }
+
+    /// `(client, request)` was sent (again) at `now`.
+    pub fn note_sent(&mut self, client: ClientId, request: RequestId, now: Time) {
+        if let Some(waiting) = self.outstanding.get_mut(&(client, request)) {
+            waiting.sent_at = now;
+        }
+    }
+
+    /// The request `(client, request)` as it waits, and where it goes next.
+    pub fn waiting(&self, client: ClientId, request: RequestId) -> Option<(ClientCommand, NodeId)> {
+        let waiting = self.outstanding.get(&(client, request))?;
+        Some((waiting.command.clone(), waiting.target))
+    }
+
     /// When workload client `client` starts its next operation: a random
     /// gap (mean clients / rate) after it started the previous one, or now if
     /// that has passed, so the total rate is `rate` while operations are
@@ -230,6 +260,7 @@ impl Workload {
             history_index: self.history.len() - 1,
             redirects: 0,
             live_attempts: 1,
+            sent_at: now,
         };
         self.outstanding
             .insert((client, command.request), outstanding);

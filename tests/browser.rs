@@ -570,11 +570,17 @@ async fn the_diagram_out_of_view_waits_to_be_seen() {
     let after = said(&root);
     assert_ne!(after, before, "in view, it is drawn");
     let clock = find(&root, ".clock").unwrap().text_content().unwrap();
-    let at = |text: &str, mark: &str| text.split(mark).nth(1).unwrap().to_string();
-    // "... up to t=1.234s, ..." and the clock's "t = 1.234 s" (paused).
-    assert_eq!(
-        at(&after, "t=").split('s').next().unwrap(),
-        at(&clock, "t = ").split(' ').next().unwrap(),
+    let at = |text: &str, mark: &str, end: char| -> f64 {
+        let number = text.split(mark).nth(1).unwrap().split(end).next().unwrap();
+        number.parse().unwrap()
+    };
+    // "... up to t=1.234s, ..." and the clock's "t = 1.234 s" (paused). The
+    // diagram is recomputed when a message comes or goes, and at least
+    // every TICK_EVERY (0.1 s): drawn now, it is at most that old.
+    let (drawn_at, now) = (at(&after, "t=", 's'), at(&clock, "t = ", ' '));
+    let tick = raft_playground::view::sequence::TICK_EVERY as f64 / 1e6;
+    assert!(
+        drawn_at <= now && now - drawn_at < tick && drawn_at > at(&before, "t=", 's'),
         "{after} / {clock}"
     );
 }

@@ -16,7 +16,7 @@ use raft_playground::raft::{NodeId, ReadPath, Rng, SECONDS};
 use raft_playground::sim::config::RaftOptions;
 use raft_playground::sim::membership::Replacement;
 use raft_playground::sim::{Action, Invariant, Scenario};
-use raft_playground::view::host_api::HostCommand;
+use raft_playground::view::host_api::{EventKind, HostCommand};
 use raft_playground::view::keys::KeyCommand;
 use raft_playground::view::network_edits::NetworkEdit;
 use raft_playground::view::on_screen::Section;
@@ -179,7 +179,20 @@ fn key_command(rng: &mut Rng) -> KeyCommand {
 }
 
 fn host_command(rng: &mut Rng, shared: &[Scenario]) -> HostCommand {
-    match rng.range_inclusive(0, 5) {
+    match rng.range_inclusive(0, 7) {
+        6 => HostCommand::Subscribe {
+            events: vec![
+                EventKind::LeaderElected,
+                EventKind::Committed,
+                EventKind::Applied,
+                EventKind::RequestFinished,
+                EventKind::Violation,
+                EventKind::Clock,
+            ],
+        },
+        7 => HostCommand::Unsubscribe {
+            events: vec![EventKind::Clock],
+        },
         0 => HostCommand::Play,
         1 => HostCommand::Pause,
         2 => HostCommand::SetSpeed {
@@ -198,6 +211,19 @@ fn host_command(rng: &mut Rng, shared: &[Scenario]) -> HostCommand {
     }
 }
 
+/// A file read (its text, sensible or not, or a read that failed), or a
+/// run the Experiments view opens.
+fn file_or_scenario(rng: &mut Rng, shared: &[Scenario]) -> Input {
+    let scenario = (!shared.is_empty()).then(|| pick(rng, shared));
+    match (rng.range_inclusive(0, 4), scenario) {
+        (0, Some(s)) => Input::FileRead(Ok(s.to_json())),
+        (1, Some(s)) => Input::OpenScenario(Ok(Box::new(s))),
+        (2, Some(s)) => Input::FileRead(Ok(s.to_json().replace("\"nodes\":", "\"nodes\":9"))),
+        (3, _) => Input::FileRead(Err("the file could not be read".into())),
+        _ => Input::FileRead(Ok(text(rng))),
+    }
+}
+
 /// Every tour's id, and one that is no tour.
 fn tour_ids() -> Vec<String> {
     let mut ids: Vec<String> = tours::TOURS.iter().map(|t| t.id.to_string()).collect();
@@ -210,7 +236,7 @@ fn tour_ids() -> Vec<String> {
 /// later inputs may load again (as a link, a host command or the field).
 fn input(rng: &mut Rng, session: &Session, shared: &[Scenario]) -> Input {
     let p = &session.playground;
-    match rng.range_inclusive(0, 39) {
+    match rng.range_inclusive(0, 40) {
         0..=7 => Input::Frame {
             wall_ms: pick(rng, &[0.0, 4.0, 16.7, 16.7, 33.0, 250.0, 5_000.0]),
         },
@@ -283,6 +309,7 @@ fn input(rng: &mut Rng, session: &Session, shared: &[Scenario]) -> Input {
             _ => Input::TourRestartStep,
         },
         38 => Input::Host(host_command(rng, shared)),
+        39 => file_or_scenario(rng, shared),
         _ => match rng.range_inclusive(0, 2) {
             0 => Input::WhatIf(WhatIfInput::Toggle),
             1 => Input::WhatIf(WhatIfInput::Choose(pick(

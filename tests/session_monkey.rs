@@ -12,10 +12,10 @@
 //! In the manner of FoundationDB's simulation: one seed per sequence, so a
 //! failure prints the seed and the inputs that led to it.
 
-use raft_playground::raft::{NodeId, ReadPath, Rng, SECONDS};
+use raft_playground::raft::{NodeId, ReadPath, Rng, MILLIS, SECONDS};
 use raft_playground::sim::config::RaftOptions;
 use raft_playground::sim::membership::Replacement;
-use raft_playground::sim::{Action, Invariant, Scenario};
+use raft_playground::sim::{Action, Invariant, NetworkConfig, Scenario};
 use raft_playground::view::host_api::{EventKind, HostCommand};
 use raft_playground::view::keys::KeyCommand;
 use raft_playground::view::network_edits::NetworkEdit;
@@ -552,4 +552,45 @@ fn the_monkey_reaches_the_page_s_corners() {
     assert!(leader && past && tour && reopened, "{reached:?}");
     assert!(sizes.len() >= 4, "cluster sizes seen: {sizes:?}");
     assert!(furthest > 5 * SECONDS, "{reached:?}");
+}
+
+/// Raft's promise of progress: whatever the monkey did, once every fault
+/// is healed (servers resumed, links whole, no loss, the playground's
+/// latency, clocks at true rate) a run with no unsafe switch has a leader
+/// that every member follows within `LEADER_BOUND` (§5.2 with §9.3's
+/// timing requirement).
+#[test]
+fn every_run_healed_elects_a_leader_everyone_follows() {
+    use raft_playground::sim::run::LEADER_BOUND;
+    for seed in 1..=sequences() / 2 {
+        let session = play(seed).unwrap_or_else(|e| panic!("{e}"));
+        let p = &session.playground;
+        if p.unsafe_warning().is_some() {
+            continue;
+        }
+        let mut sim = p.sim.clone();
+        // The moment's own events first (it may have been stepped to), not
+        // the rest of a run scrubbed back in (its later actions).
+        let now = sim.now();
+        sim.run_until(now);
+        sim.cancel_scheduled_after(now);
+        sim.heal_everything();
+        let ids: Vec<_> = sim.servers().iter().map(|s| s.node.id()).collect();
+        for id in ids {
+            let _ = sim.act_now(Action::SetClockRate { node: id, ppm: 0 });
+        }
+        let mut network = sim.network().config;
+        network.latency_min = NetworkConfig::default().latency_min;
+        network.latency_max = NetworkConfig::default().latency_max;
+        sim.act_now(Action::SetNetwork(network)).unwrap();
+        let healed = sim.now();
+        while sim.stable_leader().is_none() && sim.now() < healed + LEADER_BOUND {
+            sim.run_until(sim.now() + 10 * MILLIS);
+        }
+        assert!(
+            sim.stable_leader().is_some(),
+            "seed {seed}: no leader {} s after healing at t={healed}",
+            LEADER_BOUND / SECONDS
+        );
+    }
 }

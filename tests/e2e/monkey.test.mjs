@@ -6,7 +6,8 @@
 // has a monkey of its own (tests/session_monkey.rs); this one covers the
 // Yew layer: the listeners, the values read from the DOM, the parts.
 // Run: node --test tests/e2e/monkey.test.mjs  (after scripts/build-web.sh);
-// MONKEY_STEPS=N for a longer hunt, MONKEY_SEED=S for another sequence.
+// MONKEY_STEPS=N for a longer hunt, MONKEY_SEED=S for another sequence,
+// MONKEY_PAGE='/?embed=1' (any path and query) for another way in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browsers, button, withPage } from './browsers.mjs';
@@ -88,7 +89,7 @@ function generator(seed) {
 for (const kind of browsers()) {
   test(`${kind.name}: a monkey clicking at random never breaks the page`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
-      await page.goto(url + '/?seed=3&nodes=5');
+      await page.goto(url + (process.env.MONKEY_PAGE || '/?seed=3&nodes=5'));
       await page.waitFor('g.node');
       const random = generator(SEED);
       const done = [];

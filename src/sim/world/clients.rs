@@ -3,19 +3,12 @@
 //! up on at its deadline; then the client's next operation is scheduled.
 
 use crate::raft::{ClientCommand, ClientId, ClientReply, NodeId, RequestId};
-use crate::raft::{Time, MILLIS};
 use crate::sim::fault_model::Delivery;
 use crate::sim::history::Outcome;
 use crate::sim::network::{Endpoint, Packet};
 use crate::sim::simulation::{EventKind, Simulation};
 use crate::sim::trace::TraceEvent;
-use crate::sim::workload::{AfterReply, USER_CLIENT_BASE};
-
-/// How long a client waits before following a "not the leader" that came
-/// back in the very microsecond it sent the request. Only a network of
-/// zero latency answers that fast; any other network's round trip is the
-/// client's pause, and its runs are as they were.
-pub const REDIRECT_PAUSE: Time = MILLIS;
+use crate::sim::workload::{AfterReply, REDIRECT_PAUSE, USER_CLIENT_BASE};
 
 impl Simulation {
     pub(super) fn issue_workload_op(&mut self, client: ClientId) {
@@ -48,7 +41,8 @@ impl Simulation {
     /// Sends (or sends again) a client's request, with the read path the
     /// client asked for, if any.
     pub(super) fn send_request(&mut self, command: ClientCommand, target: NodeId) {
-        (self.workload).note_sent(command.client, command.request, self.now);
+        self.workload
+            .note_sent(command.client, command.request, self.now);
         let from = Endpoint::Client(command.client);
         let path = self.read_paths.get(&command.client).copied();
         let packet = Packet::ClientRequest(command, path);

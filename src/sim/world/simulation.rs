@@ -478,14 +478,19 @@ impl Simulation {
         // as events, and a replay would no longer count like the original.
         self.queue
             .retain(|Reverse(q)| !matches!(q.kind, EventKind::Scheduled(_)) || q.at <= t);
-        let kept: Vec<u64> = (self.queue.iter())
-            .filter_map(|Reverse(q)| match q.kind {
-                EventKind::Scheduled(key) => Some(key),
-                _ => None,
-            })
-            .collect();
+        let kept: Vec<u64> = self.scheduled_due_by(t).collect();
         self.scheduled
             .retain(|(key, action)| action.is_some() && kept.contains(key));
+    }
+
+    /// The keys of the scheduled actions still queued for `t` or earlier.
+    fn scheduled_due_by(&self, t: Time) -> impl Iterator<Item = u64> + '_ {
+        self.queue
+            .iter()
+            .filter_map(move |Reverse(q)| match q.kind {
+                EventKind::Scheduled(key) if q.at <= t => Some(key),
+                _ => None,
+            })
     }
 
     /// The scheduled action with `key`, taken out; the done ones at the
@@ -514,11 +519,7 @@ impl Simulation {
             // It may name a server that an action scheduled before it adds
             // (or a replacement adds), not one added later: a scenario file
             // is checked the same way (`Scenario::validate`).
-            let adds: u64 = (self.queue.iter())
-                .filter_map(|Reverse(q)| match q.kind {
-                    EventKind::Scheduled(key) if q.at <= at => Some(key),
-                    _ => None,
-                })
+            let adds: u64 = (self.scheduled_due_by(at))
                 .filter_map(|key| self.scheduled.binary_search_by_key(&key, |(k, _)| *k).ok())
                 .map(|i| match &self.scheduled[i].1 {
                     Some(Action::AddServer) => 1,

@@ -324,6 +324,11 @@ fn input(rng: &mut Rng, session: &Session, shared: &[Scenario]) -> Input {
     }
 }
 
+/// Are all of `numbers` numbers (no NaN, no infinity)?
+fn finite(numbers: &[f64]) -> bool {
+    numbers.iter().all(|x| x.is_finite())
+}
+
 /// Computes what the page draws from the session, as its parts do: a
 /// panic here is a blank part (or the error panel) in the page.
 fn draw(session: &Session) -> u64 {
@@ -340,26 +345,23 @@ fn draw(session: &Session) -> u64 {
                 sweep.center.x,
                 sweep.center.y,
             ];
-            assert!(
-                numbers.iter().all(|x| x.is_finite()),
-                "a timer's motion: {sweep:?}"
-            );
+            assert!(finite(&numbers), "a timer's motion: {sweep:?}");
         }
         let _ = details::node(p, n.id);
     }
     for m in &p.scene.messages {
         drawn ^= versions::message(session, m) ^ versions::flight(session, m);
         let flight = motion::flight(m, now, speed, paused);
+        let (start, end) = (flight.start, flight.end);
         let numbers = [
             flight.duration_ms,
             flight.elapsed_ms,
-            flight.start.x,
-            flight.end.y,
+            start.x,
+            start.y,
+            end.x,
+            end.y,
         ];
-        assert!(
-            numbers.iter().all(|x| x.is_finite()),
-            "a flight's motion: {flight:?}"
-        );
+        assert!(finite(&numbers), "a flight's motion: {flight:?}");
         let _ = details::message(p, m.id);
     }
     let _ = versions::clock(p);

@@ -542,7 +542,8 @@ async fn a_page_whose_studio_cannot_load_still_shares_a_link_and_says_why() {
 }
 
 /// The message diagram, out of view below the picture, is not drawn while
-/// the run goes on; scrolled into view, it is drawn at once, as of now.
+/// the run goes on; scrolled into view, it is drawn at once, as of its
+/// last recomputation (at most one tick before now).
 #[wasm_bindgen_test]
 async fn the_diagram_out_of_view_waits_to_be_seen() {
     let root = mount(6).await;

@@ -8,6 +8,9 @@
 #                               wasm-bindgen-cli, wasm-opt, node packages
 #                               (playwright-core, selenium-webdriver), Chromium
 #                               and chromedriver, Firefox ESR and geckodriver
+#   scripts/install.sh --measure  --web and twiggy, for the size report of
+#                               scripts/measure-playground.mjs (not needed by
+#                               the tests, so CI does not build it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +18,7 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
 GECKODRIVER_VERSION=0.37.1
+TWIGGY_VERSION=0.8.0
 
 say() { printf '[install] %s\n' "$*"; }
 
@@ -73,8 +77,18 @@ need_web() {
   fi
 }
 
+need_measure() {
+  if ! twiggy --version 2>/dev/null | grep -q "$TWIGGY_VERSION"; then
+    say "installing twiggy $TWIGGY_VERSION (the wasm's size report; about 2 min, once)"
+    cargo install --locked twiggy --version "$TWIGGY_VERSION"
+  fi
+}
+
 need_native
-if [ "${1:-}" = "--web" ]; then
-  need_web
-fi
+case "${1:-}" in
+  "") ;;
+  --web) need_web ;;
+  --measure) need_web; need_measure ;;
+  *) say "unknown option ${1}: use --web or --measure, or nothing"; exit 2 ;;
+esac
 say "ready"

@@ -20,7 +20,7 @@
 //   page's, alternated three times in the same browser, each at its own
 //   default speed (RaftScope 1/100x, this page 1/30x), 5 servers each
 // - a size report of the wasm: the largest functions and the bytes per
-//   crate, from twiggy (`cargo install --locked twiggy --version 0.8.0`) on
+//   crate, from twiggy 0.8.0 (`scripts/install.sh --measure` installs it) on
 //   the names-kept wasm Cargo leaves in target/ before wasm-bindgen
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -171,7 +171,7 @@ function sizeReport() {
   try {
     csv = execFileSync('twiggy', ['top', '-n', '100000', '-f', 'csv', wasm], { maxBuffer: 1 << 28 }).toString();
   } catch {
-    return console.log('size report: twiggy not found (cargo install --locked twiggy --version 0.8.0)');
+    return console.log('size report: twiggy not found (scripts/install.sh --measure installs it)');
   }
   // CSV: the name is quoted when it holds a comma, with quotes doubled.
   const rows = csv.trim().split('\n').slice(1).map((line) => {

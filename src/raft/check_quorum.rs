@@ -11,7 +11,7 @@
 
 use super::message::Message;
 use super::node::{RaftNode, Role};
-use super::types::{NodeId, Time};
+use super::types::{NodeId, Term, Time};
 
 impl RaftNode {
     /// Whether this server knows of a live leader at `now`: it leads, or it
@@ -24,10 +24,18 @@ impl RaftNode {
                 .is_some_and(|at| now < at + self.config.timing.election_timeout_min)
     }
 
-    /// With CheckQuorum on, a RequestVote is ignored while a leader is known
-    /// to be alive (thesis §4.2.3: "if a server receives a RequestVote
-    /// request within the minimum election timeout of hearing from a
-    /// current leader, it does not update its term or grant its vote").
+    /// This server heard from the leader of its current term (or leads).
+    pub(super) fn heard_leader(&mut self, now: Time) {
+        self.leader_contact = Some(now);
+        self.leader_contact_term = self.current_term();
+    }
+
+    /// With CheckQuorum on, a RequestVote for a term after the leader's is
+    /// ignored while that leader is known to be alive (thesis §4.2.3: "if
+    /// a server receives a RequestVote request within the minimum election
+    /// timeout of hearing from a current leader, it does not update its
+    /// term or grant its vote"). The leader's term is the server's own,
+    /// except under lease reads after a step into a later term.
     pub(super) fn ignores_vote_request(&self, now: Time, message: &Message) -> bool {
         self.config.check_quorum
             && matches!(
@@ -37,8 +45,16 @@ impl RaftNode {
                     ..
                 }
             )
-            && message.term() > self.current_term()
+            && message.term() > self.stickiness_term()
             && self.hears_from_leader(now)
+    }
+
+    /// The term of the leader whose contact makes this server sticky.
+    fn stickiness_term(&self) -> Term {
+        match self.leases_on() {
+            true => self.leader_contact_term,
+            false => self.current_term(),
+        }
     }
 
     /// A follower of this leader's term answered: it is alive.
@@ -90,7 +106,7 @@ impl RaftNode {
 mod tests {
     use super::*;
     use crate::raft::test_support::leader_of_three as leader;
-    use crate::raft::{Config, Output, Rng, MILLIS};
+    use crate::raft::{Config, Output, ReadPath, Rng, MILLIS};
 
     /// Found by cargo-mutants: nothing pinned what turning CheckQuorum on
     /// does to a running leader. Its first check comes a minimum election
@@ -133,6 +149,55 @@ mod tests {
         follower.set_mechanisms(7 * MILLIS, false, true);
         assert_eq!(follower.quorum_check_at, 0, "a follower has no period");
         assert!(follower.config.check_quorum);
+    }
+
+    /// Server 2 of three hears leader 1 of term 1 (a lease round), then a
+    /// refused pre-vote's reply of term 2 moves it to term 2 with no
+    /// leader, and a candidate of term 2 asks for its vote. Returns whether
+    /// it granted the vote.
+    fn votes_after_a_later_term_without_a_leader(reads: ReadPath) -> bool {
+        let mut node = RaftNode::new(2, Config::cluster(3), Rng::new(2), 0);
+        node.set_mechanisms(0, false, true);
+        node.set_reads(reads);
+        let mut out = Output::default();
+        let round = Message::ReadHeartbeat { term: 1, round: 1 };
+        node.step(10 * MILLIS, 1, round, &mut out);
+        let refused = Message::PreVoteReply {
+            term: 2,
+            vote_granted: false,
+        };
+        node.step(20 * MILLIS, 3, refused, &mut out);
+        assert_eq!((node.current_term(), node.leader_hint()), (2, None));
+        let ask = Message::RequestVote {
+            term: 2,
+            last_log_index: 0,
+            last_log_term: 0,
+            leadership_transfer: false,
+        };
+        let mut out = Output::default();
+        node.step(30 * MILLIS, 3, ask, &mut out);
+        let replies = out.messages.iter().chain(&out.after_persist);
+        replies.into_iter().any(|e| {
+            matches!(
+                e.message,
+                Message::RequestVoteReply {
+                    vote_granted: true,
+                    ..
+                }
+            )
+        })
+    }
+
+    /// Thesis §6.4.1: a server that acknowledged a lease round refuses
+    /// votes for an election timeout, even once a later term reaches it
+    /// by another message; etcd raft (and this core before) forgot the
+    /// leader there and voted, which let a leader be elected inside the
+    /// lease (a lease sweep's seed 3574). Without lease reads nothing
+    /// rests on it, and the vote is granted as before.
+    #[test]
+    fn a_lease_s_promise_outlives_a_later_term_heard_of_meanwhile() {
+        assert!(!votes_after_a_later_term_without_a_leader(ReadPath::Lease));
+        assert!(votes_after_a_later_term_without_a_leader(ReadPath::Log));
     }
 
     /// Found by cargo-mutants: the count must include the leader itself,

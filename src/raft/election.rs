@@ -136,7 +136,7 @@ impl RaftNode {
     fn become_leader(&mut self, now: Time, out: &mut Output) {
         self.role = Role::Leader;
         self.leader_hint = Some(self.id);
-        self.leader_contact = Some(now);
+        self.heard_leader(now);
         self.quorum_check_at = now + self.config.timing.election_timeout_min;
         self.transfer = None;
         self.votes.clear();

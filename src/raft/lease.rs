@@ -56,7 +56,7 @@ impl RaftNode {
     /// lease"). The rounds travel as their own messages, one more pair
     /// per follower and heartbeat.
     pub(super) fn renew_lease(&mut self, now: Time, out: &mut Output) {
-        if self.config.reads == ReadPath::Lease && self.config.check_quorum {
+        if self.leases_on() {
             self.send_read_round(now, out);
             self.confirm_rounds(out);
         }
@@ -74,6 +74,12 @@ impl RaftNode {
     /// Gives up the lease held, if any: the next read runs a round.
     pub(super) fn end_lease(&mut self) {
         self.reads.lease_until = 0;
+    }
+
+    /// Lease reads with CheckQuorum: the leader answers reads from a lease
+    /// that every server acknowledging it keeps (thesis §6.4.1).
+    pub fn leases_on(&self) -> bool {
+        self.config.reads == ReadPath::Lease && self.config.check_quorum
     }
 
     /// A round sent at `sent` was acknowledged by a majority.

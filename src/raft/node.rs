@@ -19,7 +19,7 @@ use super::membership_change::CatchUp;
 use super::message::{Envelope, Message};
 use super::output::{LogChange, Output, UnsafeStep};
 use super::progress::Progress;
-use super::read_index::{ReadPath, Reads};
+use super::read_index::Reads;
 use super::replication::AppendRequest;
 use super::rng::Rng;
 use super::snapshot::Snapshot;
@@ -95,8 +95,11 @@ pub struct RaftNode {
     pub(super) votes: VecSet<NodeId>,
     /// When this server last heard from a leader of its current term (or,
     /// as leader, since when it leads): what "a current leader exists"
-    /// means for PreVote and CheckQuorum. `None` after a restart.
+    /// means for PreVote and CheckQuorum. `None` after a restart. Under
+    /// lease reads it outlives a step into a later term (`become_follower`).
     pub(super) leader_contact: Option<Time>,
+    /// The term of that leader: the current term, except after such a step.
+    pub(super) leader_contact_term: Term,
     /// Leader with CheckQuorum only: when it next checks that a majority
     /// answered since the last check (thesis §6.2).
     pub(super) quorum_check_at: Time,
@@ -183,6 +186,7 @@ impl RaftNode {
             election_deadline: 0,
             votes: VecSet::new(),
             leader_contact: None,
+            leader_contact_term: 0,
             quorum_check_at: 0,
             transfer: None,
             progress: VecMap::new(),
@@ -206,8 +210,8 @@ impl RaftNode {
         // votes for an election timeout. One that crashed and came back
         // must not vote sooner: it treats itself as having just heard from
         // a leader (the etcd lease's known gap, closed here).
-        if node.config.reads == ReadPath::Lease && node.config.check_quorum {
-            node.leader_contact = Some(now);
+        if node.leases_on() {
+            node.heard_leader(now);
         }
         node
     }
@@ -334,6 +338,11 @@ impl RaftNode {
         self.reads.hash_state(h, rename);
         self.incoming.hash(h);
         self.leader_contact.is_some().hash(h);
+        if self.leases_on() && self.leader_contact_term != self.current_term() {
+            // A lease's promise carried into a later term: which term it
+            // keeps votes from decides votes.
+            self.leader_contact_term.hash(h);
+        }
         self.forgotten_vote.map(rename).hash(h);
         self.catch_up.len().hash(h);
         self.transfer.map(|(id, _)| rename(id)).hash(h);
@@ -544,10 +553,16 @@ impl RaftNode {
         self.leader_hint = leader;
         // The leader this server knows of is the one that just spoke, or
         // none: a new term's leader is not known yet, and a leader stepping
-        // down knows no other.
+        // down knows no other. Under lease reads, though, a server that
+        // acknowledged a leader's rounds promised to refuse votes for an
+        // election timeout (thesis §6.4.1), and a later term it hears of
+        // meanwhile (a rejected pre-vote's reply, say) does not end that
+        // promise: it keeps the contact. etcd raft forgets it here
+        // (`becomeFollower(term, None)`), which frees the vote inside the
+        // lease; the session monkey and a lease sweep (seed 3574) found it.
         if leader.is_some() {
-            self.leader_contact = Some(now);
-        } else if new_term || was_leader {
+            self.heard_leader(now);
+        } else if was_leader || (new_term && !self.leases_on()) {
             self.leader_contact = None;
         }
         self.votes.clear();

@@ -6,7 +6,7 @@ mod common;
 
 use common::cluster::*;
 use raft_playground::raft::{
-    NodeId, Op, ReadPath, ServedBy, Time, UnsafeSwitch, UnsafeSwitches, MILLIS, SECONDS,
+    NodeId, Op, ReadPath, Role, ServedBy, Time, UnsafeSwitch, UnsafeSwitches, MILLIS, SECONDS,
 };
 use raft_playground::sim::config::{RaftOptions, ReadSettings};
 use raft_playground::sim::history::Outcome;
@@ -21,7 +21,11 @@ fn read(key: &str) -> Op {
 }
 
 fn lease_cluster(seed: u64, bound_ppm: u64, switches: UnsafeSwitches) -> Simulation {
-    let config = SimConfig {
+    Simulation::new(lease_config(seed, bound_ppm, switches)).expect("valid config")
+}
+
+fn lease_config(seed: u64, bound_ppm: u64, switches: UnsafeSwitches) -> SimConfig {
+    SimConfig {
         seed,
         nodes: 3,
         network: NetworkConfig {
@@ -40,8 +44,7 @@ fn lease_cluster(seed: u64, bound_ppm: u64, switches: UnsafeSwitches) -> Simulat
         },
         unsafe_switches: switches,
         ..SimConfig::default()
-    };
-    Simulation::new(config).expect("valid config")
+    }
 }
 
 /// The leader's clock runs slow and the others' fast, by `ppm` each; the
@@ -430,5 +433,68 @@ fn an_absurd_drift_bound_is_refused_and_changes_nothing() {
     assert_eq!(
         action_from_record(missing),
         Err("a drift needs \"ppm\"".into())
+    );
+}
+
+/// Two followers cut off from the leader for a second, then the leader cut
+/// off from everyone: with `force` a follower that acknowledged the
+/// leader's lease is made to time out at that moment ("Time out" in the
+/// page). The other four elect a leader within the next second; returns
+/// the lease violations of that second.
+fn lease_after_the_leader_is_cut_off(force: bool) -> Vec<String> {
+    let config = SimConfig {
+        nodes: 5,
+        raft: RaftOptions {
+            pre_vote: true,
+            check_quorum: true,
+        },
+        ..lease_config(7, 0, UnsafeSwitches::none())
+    };
+    let mut sim = Simulation::new(config).unwrap();
+    let leader = await_leader(&mut sim, 2 * SECONDS);
+    let others: Vec<NodeId> = (1..=5).filter(|&n| n != leader).collect();
+    let (acked, cut_off) = (others[0], vec![others[2], others[3]]);
+    sim.act(Action::Partition(vec![cut_off])).unwrap();
+    run_for(&mut sim, SECONDS);
+    let holds_lease = |sim: &Simulation| {
+        let node = &sim.server(leader).unwrap().node;
+        node.lease_until(sim.now()).is_some()
+    };
+    assert!(holds_lease(&sim), "the leader holds a lease");
+    sim.act(Action::Partition(vec![vec![leader]])).unwrap();
+    if force {
+        sim.act(Action::ForceTimeout(acked)).unwrap();
+    }
+    run_for(&mut sim, SECONDS);
+    let elected = sim
+        .servers()
+        .iter()
+        .any(|s| s.node.id() != leader && s.node.role() == Role::Leader);
+    assert!(elected, "the others elect a leader of their own");
+    let lease = sim.violations().iter();
+    lease
+        .filter(|v| v.invariant == Invariant::LeaseExclusive)
+        .map(|v| v.detail.clone())
+        .collect()
+}
+
+/// A lease rests on every election timer running its course (thesis
+/// §6.4.1: the leader assumes "no other server will become leader for
+/// about an election timeout"). A follower's timer fired by hand, early,
+/// is outside that assumption: a server that acknowledged the lease stands
+/// at once, and with the two servers that have not heard the leader for a
+/// second it is elected inside the lease. Without the forced timeout the
+/// same cut waits the lease out. (The session monkey found this at seed
+/// 12685; the page's "Time out" says so.)
+#[test]
+fn a_timer_fired_by_hand_can_elect_a_leader_inside_a_lease() {
+    assert_eq!(
+        lease_after_the_leader_is_cut_off(false),
+        Vec::<String>::new()
+    );
+    let broken = lease_after_the_leader_is_cut_off(true);
+    assert!(
+        broken.iter().any(|d| d.contains("held its read lease")),
+        "{broken:?}"
     );
 }

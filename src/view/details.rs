@@ -178,7 +178,9 @@ fn node_offers(id: NodeId, up: bool, role: Role, ppm: i64, standing: Standing) -
             false => Offer::act("Resume", Action::Resume(id)),
         },
         Offer::act("Restart", Action::Restart(id)),
-        Offer::act("Time out", Action::ForceTimeout(id)),
+        Offer::act("Time out", Action::ForceTimeout(id)).titled(
+            "§5.2: its election timer fires now, early; a read lease counts on no timer firing early (thesis §6.4.1), so this can break one",
+        ),
         Offer::act(
             "Send request here",
             Action::ClientRequest {

@@ -68,6 +68,14 @@ fn a_leader_offers_no_transfer_to_itself_and_a_follower_does() {
         .find(|o| o.label == "Transfer leadership here")
         .unwrap();
     assert_eq!(transfer.key, Some("L"));
+    let time_out = d.offers.iter().find(|o| o.label == "Time out").unwrap();
+    assert!(
+        time_out
+            .title
+            .is_some_and(|t| t.contains("lease") && t.contains("§6.4.1")),
+        "a timer fired early can break a lease, and the button says so: {:?}",
+        time_out.title
+    );
     assert!(matches!(transfer.input, Input::Act(Action::TransferLeadership(n)) if n == follower));
     let request = d
         .offers

@@ -9,7 +9,9 @@
 
 use super::server_view::ServerView;
 use super::{Invariant, InvariantChecker};
-use crate::raft::{Entry, Envelope, LogIndex, Message, NodeId, RaftNode, Role, Term, Time};
+use crate::raft::{
+    Entry, Envelope, LogIndex, Message, NodeId, RaftLog, RaftNode, Role, Term, Time,
+};
 
 impl InvariantChecker {
     /// Checks every message `node` sent during one input. `view` is its
@@ -180,15 +182,22 @@ impl InvariantChecker {
                 "sent AppendEntries of term {term} as {} of term {current}",
                 role.as_str()
             )
-        } else if log.term_at(prev_log_index) != Some(prev_log_term) {
+        } else if self.leader_term_at(log, prev_log_index) != Some(prev_log_term) {
             format!(
                 "sent prevLogIndex {prev_log_index} with prevLogTerm {prev_log_term}, but its \
                  log holds {} there",
-                describe_term(log.term_at(prev_log_index))
+                describe_term(self.leader_term_at(log, prev_log_index))
             )
-        } else if let Some(index) = (prev_log_index + 1..)
-            .zip(entries)
-            .find_map(|(index, entry)| (log.entry(index) != Some(entry)).then_some(index))
+        } else if let Some(index) =
+            (prev_log_index + 1..)
+                .zip(entries)
+                .find_map(|(index, entry)| {
+                    let held = match log.entry(index) {
+                        Some(held) => held == entry,
+                        None => self.leader_term_at(log, index) == Some(entry.term),
+                    };
+                    (!held).then_some(index)
+                })
         {
             format!("sent an entry for index {index} that differs from its log's entry there")
         } else {
@@ -200,6 +209,20 @@ impl InvariantChecker {
             vec![id],
             detail,
         );
+    }
+
+    /// The term of the leader's entry at `index`, as it was when the step
+    /// began. A leader can commit, apply and snapshot past an index in the
+    /// same step as it sends an AppendEntries naming it (a leader alone
+    /// among voters commits its no-op at once): the log then holds it only
+    /// inside the snapshot, where every entry is committed, so the
+    /// committed record says its term.
+    fn leader_term_at(&self, log: &RaftLog, index: LogIndex) -> Option<Term> {
+        log.term_at(index).or_else(|| {
+            let compacted = index >= 1 && index < log.snapshot_index();
+            let committed = compacted.then(|| self.committed.get(index as usize - 1));
+            committed.flatten().map(|c| c.term)
+        })
     }
 }
 

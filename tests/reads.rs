@@ -456,11 +456,11 @@ fn lease_after_the_leader_is_cut_off(force: bool) -> Vec<String> {
     let (acked, cut_off) = (others[0], vec![others[2], others[3]]);
     sim.act(Action::Partition(vec![cut_off])).unwrap();
     run_for(&mut sim, SECONDS);
-    let holds_lease = |sim: &Simulation| {
-        let node = &sim.server(leader).unwrap().node;
-        node.lease_until(sim.now()).is_some()
-    };
-    assert!(holds_lease(&sim), "the leader holds a lease");
+    let leader_node = &sim.server(leader).unwrap().node;
+    assert!(
+        leader_node.lease_until(sim.now()).is_some(),
+        "the leader holds a lease"
+    );
     sim.act(Action::Partition(vec![vec![leader]])).unwrap();
     if force {
         sim.act(Action::ForceTimeout(acked)).unwrap();
@@ -471,8 +471,7 @@ fn lease_after_the_leader_is_cut_off(force: bool) -> Vec<String> {
         .iter()
         .any(|s| s.node.id() != leader && s.node.role() == Role::Leader);
     assert!(elected, "the others elect a leader of their own");
-    let lease = sim.violations().iter();
-    lease
+    (sim.violations().iter())
         .filter(|v| v.invariant == Invariant::LeaseExclusive)
         .map(|v| v.detail.clone())
         .collect()

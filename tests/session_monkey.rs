@@ -441,7 +441,7 @@ fn unsafe_for_leases(input: &Input) -> bool {
 /// so the lease check of `safe_run_broken` has runs to hold to account (the
 /// page's default has CheckQuorum off, under which leases are unsafe).
 /// Those sequences then skip the inputs of `unsafe_for_leases`.
-fn leases_on(rng: &mut Rng) -> Vec<Input> {
+fn inputs_turning_leases_on(rng: &mut Rng) -> Vec<Input> {
     vec![
         Input::Act(Action::SetRaft(RaftOptions {
             pre_vote: coin(rng),
@@ -509,7 +509,7 @@ fn play_reaching(seed: u64, reached: &mut Reached) -> Result<Session, String> {
     let keep_leases = coin(&mut rng);
     let mut queued = VecDeque::new();
     if keep_leases {
-        queued.extend(leases_on(&mut rng));
+        queued.extend(inputs_turning_leases_on(&mut rng));
     }
     for _ in 0..INPUTS {
         let mut next = (queued.pop_front()).unwrap_or_else(|| input(&mut rng, &session, &shared));
@@ -543,7 +543,7 @@ fn play_reaching(seed: u64, reached: &mut Reached) -> Result<Session, String> {
         // leases back.
         let p = &session.playground;
         if keep_leases && queued.is_empty() && p.sim.now() == 0 && leases_may_break(p) {
-            queued.extend(leases_on(&mut rng));
+            queued.extend(inputs_turning_leases_on(&mut rng));
         }
     }
     if !leases_may_break(&session.playground) {

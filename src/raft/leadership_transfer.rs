@@ -48,6 +48,10 @@ impl RaftNode {
             .is_some_and(|p| p.match_index == self.log().last_index());
         if caught_up {
             let term = self.current_term();
+            // An aborted transfer does not end the target's election: a
+            // late TimeoutNow, or its RequestVotes, may still win it, with
+            // votes that stickiness does not hold back (`lease.rs`).
+            self.reads.handed_over = true;
             self.send(target, Message::TimeoutNow { term }, out);
         } else {
             self.send_append(target, out);
@@ -75,7 +79,55 @@ impl RaftNode {
 #[cfg(test)]
 mod tests {
     use crate::raft::test_support::leader_of_three;
-    use crate::raft::{Config, Output, RaftNode, Rng};
+    use crate::raft::{Config, Message, Output, RaftNode, ReadPath, Rng, MILLIS};
+
+    /// A transfer that sent TimeoutNow and was then given up leaves no
+    /// lease for the rest of the term: the target's election ignores
+    /// stickiness and may still win with votes of servers that acknowledge
+    /// the leader's later rounds. The sweep `--faults all --disk-faults
+    /// --reads lease --check-quorum --pre-vote --membership --snapshots 5
+    /// --transfers` failed seed 470 on this: node 5 elected in term 50 from
+    /// a TimeoutNow while node 6, its transfer aborted, held a lease of
+    /// term 49 that node 9 had acknowledged just before voting for node 5.
+    #[test]
+    fn no_lease_after_a_timeout_now_in_the_same_term() {
+        let mut node = leader_of_three();
+        node.config.reads = ReadPath::Lease;
+        node.config.check_quorum = true;
+        let mut out = Output::default();
+        let caught_up = Message::AppendEntriesReply {
+            term: 1,
+            success: true,
+            match_index: node.log().last_index(),
+            rejected_index: 0,
+            hint: Default::default(),
+        };
+        node.step(MILLIS, 3, caught_up, &mut out);
+        node.transfer_leadership(2 * MILLIS, 3, &mut out);
+        let timeout_now = |out: &Output| {
+            out.messages
+                .iter()
+                .any(|e| e.to == 3 && matches!(e.message, Message::TimeoutNow { term: 1 }))
+        };
+        assert!(timeout_now(&out), "the target holds the whole log");
+        // Past the abort: the leader takes requests again, and a round
+        // goes out with its heartbeat.
+        let later = 2 * MILLIS + node.config.timing.election_timeout_max;
+        node.tick(later, &mut out);
+        assert_eq!(node.transfer_target(), None, "given up");
+        let round = out
+            .messages
+            .iter()
+            .rev()
+            .find_map(|e| match e.message {
+                Message::ReadHeartbeat { round, .. } => Some(round),
+                _ => None,
+            })
+            .expect("a round with the heartbeat");
+        let ack = Message::ReadHeartbeatReply { term: 1, round };
+        node.step(later + MILLIS, 2, ack, &mut out);
+        assert_eq!(node.lease_until(later + 2 * MILLIS), None);
+    }
 
     /// Found by cargo-mutants: nothing pinned that only a leader hands over,
     /// and only to another member.

@@ -90,12 +90,13 @@ impl RaftNode {
 
     /// Whether this server may answer a read now without a round: lease
     /// reads configured, CheckQuorum on (without stickiness nothing stops
-    /// an election), no transfer under way (TimeoutNow's election ignores
-    /// stickiness), and the lease not run out.
+    /// an election), no transfer under way and no TimeoutNow sent in this
+    /// term (its election ignores stickiness), and the lease not run out.
     pub(super) fn lease_valid(&self, now: Time) -> bool {
         self.config.reads == ReadPath::Lease
             && self.config.check_quorum
             && self.takes_requests()
+            && !self.reads.handed_over
             && now < self.reads.lease_until
     }
 

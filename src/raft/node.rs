@@ -336,6 +336,10 @@ impl RaftNode {
             (index, proposal).hash(h);
         }
         self.reads.hash_state(h, rename);
+        if self.leases_on() && self.reads.handed_over {
+            // No lease again in this term: it decides how reads are answered.
+            "handed over".hash(h);
+        }
         self.incoming.hash(h);
         self.leader_contact.is_some().hash(h);
         if self.leases_on() && self.leader_contact_term != self.current_term() {

@@ -145,6 +145,11 @@ pub(super) struct Reads {
     sent_at: Vec<(u64, Time)>,
     /// Leader: until when it may answer without a round (`lease.rs`).
     pub(super) lease_until: Time,
+    /// Leader: a TimeoutNow went out in this term of office. The election
+    /// it starts ignores leader stickiness and may begin and end any time
+    /// later (the message, or the votes it asks for, may be late), so no
+    /// lease can be trusted again in this term (`lease.rs`).
+    pub(super) handed_over: bool,
     /// Leader: reads waiting to be answered.
     waiting: Vec<LeaderRead>,
     /// Follower: reads sent on to the leader.

@@ -62,13 +62,30 @@ impl InvariantChecker {
     /// After the commit checks: every snapshot `changes` took or installed
     /// covers committed entries only, and agrees with the committed term
     /// and with any other snapshot at its last index.
+    ///
+    /// A step may take more than one snapshot (a leader that commits twice
+    /// in one step, past the threshold each time): the server then holds
+    /// only the last, and each earlier one must lie before the next.
     pub(super) fn check_snapshots(&mut self, now: Time, node: &RaftNode, changes: &[LogChange]) {
         let id = node.id();
-        for change in changes {
-            let (LogChange::Compacted { through } | LogChange::Installed { through, .. }) = *change
-            else {
+        let snapshots: Vec<LogIndex> = changes
+            .iter()
+            .filter_map(|change| match *change {
+                LogChange::Compacted { through } | LogChange::Installed { through, .. } => {
+                    Some(through)
+                }
+                _ => None,
+            })
+            .collect();
+        for (k, &through) in snapshots.iter().enumerate() {
+            if let Some(&next) = snapshots.get(k + 1) {
+                if next <= through {
+                    let detail =
+                        format!("reported a snapshot through {through}, then one through {next}");
+                    self.report(Invariant::LogChangesReported, now, vec![id], detail);
+                }
                 continue;
-            };
+            }
             let Some(snapshot) = node.snapshot().filter(|s| s.last_index() == through) else {
                 let detail = format!("reported a snapshot through {through} that it does not hold");
                 self.report(Invariant::LogChangesReported, now, vec![id], detail);

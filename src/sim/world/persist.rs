@@ -3,49 +3,58 @@
 //! that wait for them leave when they are durable, and a crash recovers
 //! from what is durable only.
 
-use crate::raft::{NodeId, Output, PersistentState};
+use crate::raft::{HardState, LogIndex, NodeId, Output, PersistentState};
 use crate::sim::simulation::{EventKind, Simulation};
 
 impl Simulation {
     /// After an input to server `id`: issue the writes `out` asks for, and
     /// release the messages that wait for durability if nothing is left to
-    /// wait for (always, with the default synchronous disk). The server's
-    /// acknowledgement of its own entries is stepped back into it then.
+    /// wait for (always, with the default synchronous disk). What the server
+    /// addressed to itself (its vote for itself, its acknowledgement of its
+    /// own entries) is stepped back into it then, and whatever that writes
+    /// in turn (a new leader's no-op, a snapshot) is issued the same way.
     pub(super) fn persist(&mut self, id: NodeId, out: &mut Output) {
+        let mut issue = out.must_persist();
+        loop {
+            if issue {
+                self.issue_writes(id, out);
+            }
+            if out.after_persist.is_empty() {
+                return;
+            }
+            let server = &mut self.servers[id as usize - 1];
+            if server.disk.unsynced_writes() > 0 {
+                return server.disk.hold(&mut out.after_persist);
+            }
+            // Nothing left to wait for (always so with the default disk).
+            if out.after_persist.iter().all(|e| e.to != id) {
+                return out.messages.append(&mut out.after_persist);
+            }
+            // The scratch list keeps its allocation.
+            let before = writes(out);
+            let mut released = std::mem::take(&mut self.released);
+            std::mem::swap(&mut released, &mut out.after_persist);
+            let node_now = self.node_time(id);
+            let server = &mut self.servers[id as usize - 1];
+            server.node.persisted(node_now, released.drain(..), out);
+            self.released = released;
+            issue = writes(out) != before;
+        }
+    }
+
+    /// Issues the writes `out` asks for to server `id`'s disk (all of them
+    /// again after a step back in: the disk writes the log from the first
+    /// entry `out` changed, so a second issue only adds what is new).
+    fn issue_writes(&mut self, id: NodeId, out: &Output) {
         let now = self.now;
         let disk_config = self.config.disk;
         let server = &mut self.servers[id as usize - 1];
-        if out.must_persist() {
-            if let Some(durable_at) = server.disk.issue(now, &disk_config, out, server.node.log()) {
-                self.push(durable_at, EventKind::DiskSync(id));
-                if let Some(at) = self.nemesis.crash_during_write(now, durable_at) {
-                    self.push(at, EventKind::CrashDuringWrite(id));
-                }
+        if let Some(durable_at) = server.disk.issue(now, &disk_config, out, server.node.log()) {
+            self.push(durable_at, EventKind::DiskSync(id));
+            if let Some(at) = self.nemesis.crash_during_write(now, durable_at) {
+                self.push(at, EventKind::CrashDuringWrite(id));
             }
         }
-        if out.after_persist.is_empty() {
-            return;
-        }
-        let server = &mut self.servers[id as usize - 1];
-        if server.disk.unsynced_writes() > 0 {
-            return server.disk.hold(&mut out.after_persist);
-        }
-        // Nothing left to wait for (always so with the default disk).
-        if out.after_persist.iter().all(|e| e.to != id) {
-            return out.messages.append(&mut out.after_persist);
-        }
-        // The leader's acknowledgement of its own entries is among them:
-        // step it back in. The scratch list keeps its allocation.
-        let mut released = std::mem::take(&mut self.released);
-        std::mem::swap(&mut released, &mut out.after_persist);
-        let node_now = self.node_time(id);
-        let server = &mut self.servers[id as usize - 1];
-        server.node.persisted(node_now, released.drain(..), out);
-        self.released = released;
-        debug_assert!(
-            out.after_persist.is_empty(),
-            "an acknowledgement of its own entries asks for nothing more"
-        );
     }
 
     /// Server `id`'s disk completes the writes durable by now; what waited
@@ -107,4 +116,11 @@ impl Simulation {
         }
         recovery.state
     }
+}
+
+/// What `out` asks storage to write, in short: a step back in that changes
+/// it wrote something more.
+fn writes(out: &Output) -> (usize, Option<HardState>, Option<LogIndex>) {
+    let snapshot = out.snapshot.as_ref().map(|s| s.last_index());
+    (out.log_changes.len(), out.hard_state, snapshot)
 }

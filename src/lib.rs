@@ -21,13 +21,15 @@
 //!     .collect();
 //!
 //! // Server 1's election timer fires: it becomes a candidate of term 1 and
-//! // votes for itself. Its RequestVotes wait until that is durable.
+//! // votes for itself. That vote counts, and its RequestVotes leave, only
+//! // once it is durable: all three wait.
 //! let mut requests = Output::default();
 //! nodes[0].force_timeout(0, &mut requests);
 //! assert_eq!(requests.hard_state, Some(HardState { term: 1, voted_for: Some(1) }));
-//! assert_eq!(requests.after_persist.len(), 2);
+//! assert_eq!(requests.after_persist.len(), 3);
 //!
-//! // ...written to disk here; then they may leave.
+//! // ...written to disk here; then its own vote is counted and the
+//! // requests may leave.
 //! let ready = std::mem::take(&mut requests.after_persist);
 //! nodes[0].persisted(0, ready, &mut requests);
 //! assert_eq!(requests.messages.len(), 2);

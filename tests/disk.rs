@@ -250,3 +250,59 @@ fn the_safe_core_loses_the_vote_and_its_reply_together() {
     assert_ne!(sim.checker().leader_of(1), Some(1), "1 never got 2's vote");
     assert_no_violations(&sim);
 }
+
+/// A lone voter on the default disk (durable at once) takes office when its
+/// own vote is stepped back in, and its no-op, written in that step back,
+/// reaches the disk too: a restart keeps it. (The simulator once issued
+/// only the writes of the input itself, so the no-op lived in memory only;
+/// the membership sweep's `two-changes-at-once` test found it as a log
+/// shorter after a restart than its reported changes.)
+#[test]
+fn a_lone_voter_s_no_op_is_written_in_the_step_its_vote_counts() {
+    let config = SimConfig {
+        seed: 1,
+        nodes: 1,
+        record_trace: true,
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid config");
+    await_leader(&mut sim, SECONDS);
+    let server = sim.server(1).unwrap();
+    assert_eq!(server.node.log().last_index(), 1, "its no-op");
+    assert_eq!(server.disk.durable_log(), server.node.log(), "written");
+    sim.act(Action::Restart(1)).unwrap();
+    assert_eq!(sim.server(1).unwrap().node.log().last_index(), 1);
+    await_leader(&mut sim, SECONDS);
+    assert_no_violations(&sim);
+}
+
+/// On a slow disk, a lone voter is a candidate until its new term and vote
+/// are durable; a crash before then leaves it in the old term, having led
+/// nothing (thesis §3.8: a server must not forget that it voted).
+#[test]
+fn a_lone_voter_leads_only_once_its_vote_is_durable() {
+    let mut sim = slow_cluster(1, 1, SLOW);
+    step_until(&mut sim, SECONDS, "a candidate", |s| {
+        s.server(1).unwrap().node.role() == Role::Candidate
+    });
+    let term = sim.server(1).unwrap().node.current_term();
+    assert_eq!(
+        sim.server(1).unwrap().disk.durable_hard_state().term,
+        term - 1
+    );
+    sim.act(Action::Restart(1)).unwrap();
+    let node = &sim.server(1).unwrap().node;
+    assert_eq!(
+        (node.current_term(), node.role()),
+        (term - 1, Role::Follower)
+    );
+    step_until(&mut sim, SECONDS, "a candidate again", |s| {
+        s.server(1).unwrap().node.role() == Role::Candidate
+    });
+    let term = sim.server(1).unwrap().node.current_term();
+    step_until(&mut sim, SECONDS, "a leader", |s| {
+        s.server(1).unwrap().node.role() == Role::Leader
+    });
+    assert_eq!(sim.server(1).unwrap().disk.durable_hard_state().term, term);
+    assert_no_violations(&sim);
+}

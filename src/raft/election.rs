@@ -28,15 +28,22 @@ impl RaftNode {
         self.persistent.current_term += 1;
         self.persistent.voted_for = Some(self.id);
         self.stand(now, Role::Candidate);
-        if self.is_quorum(&self.votes) {
-            self.become_leader(now, out);
-            return;
-        }
-        // The candidate counted its own vote already, so the requests wait
-        // until its new term and vote are durable: no vote for it can exist
-        // before then, and a crash cannot make it forget it voted for itself.
-        let (last_log_index, last_log_term) = (self.log().last_index(), self.log().last_term());
+        // Its own vote counts once its new term and vote are durable, as its
+        // own entries do (`durability.rs`): stepped back in as a reply to
+        // itself. A lone voter that took office at once could lead a term
+        // that a crash then makes it forget, and vote in it again for
+        // another (the sweep `--faults all --disk-faults --reads read-index
+        // --membership --snapshots 10 --transfers --nodes 3 --clients 10
+        // --rate 50`, seed 391: two leaders in term 90). The requests wait
+        // too: no vote for it can exist before then.
+        self.votes.remove(&self.id);
         let term = self.current_term();
+        let own_vote = Message::RequestVoteReply {
+            term,
+            vote_granted: true,
+        };
+        self.send_after_persist(self.id, own_vote, out);
+        let (last_log_index, last_log_term) = (self.log().last_index(), self.log().last_term());
         for peer in self.peers() {
             let request = Message::RequestVote {
                 term,
@@ -49,7 +56,7 @@ impl RaftNode {
     }
 
     /// Become a candidate or a pre-candidate: no leader known, its own vote
-    /// counted, and a fresh random timeout (§5.2), so that a split vote, or
+    /// counted (a candidate takes it back until it is durable), and a fresh random timeout (§5.2), so that a split vote, or
     /// a pre-vote without a majority, is tried again.
     pub(super) fn stand(&mut self, now: Time, role: Role) {
         self.role = role;
@@ -141,11 +148,9 @@ impl RaftNode {
         self.transfer = None;
         self.votes.clear();
         let last = self.log().last_index();
-        // Everything up to `last` is durable: the votes that elected this
-        // leader answered RequestVotes sent only once all its earlier writes
-        // were (a single server needs no votes, and its log came from its
-        // own earlier terms or from storage). The no-op's own
-        // acknowledgement moves this on.
+        // Everything up to `last` is durable: its own vote counted only once
+        // its earlier writes were, and the others answered RequestVotes sent
+        // only then. The no-op's own acknowledgement moves this on.
         self.own_match = last;
         self.reset_leader_reads();
         // Inserted one by one: `collect` would sort the pairs first, and that

@@ -8,6 +8,7 @@ pub(super) fn leader_of_three() -> RaftNode {
     let mut node = RaftNode::new(1, Config::cluster(3), Rng::new(1), 0);
     let mut out = Output::default();
     node.force_timeout(0, &mut out);
+    node.persisted_now(0, &mut out);
     let vote = Message::RequestVoteReply {
         term: 1,
         vote_granted: true,

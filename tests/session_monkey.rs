@@ -14,7 +14,7 @@
 
 use std::collections::VecDeque;
 
-use raft_playground::raft::{NodeId, ReadPath, Rng, MILLIS, SECONDS};
+use raft_playground::raft::{NodeId, ReadPath, Rng, Time, MILLIS, SECONDS};
 use raft_playground::sim::config::RaftOptions;
 use raft_playground::sim::membership::Replacement;
 use raft_playground::sim::reads_served::ReadsServed;
@@ -409,11 +409,13 @@ fn draw(session: &Session) -> u64 {
 /// server's timer fired early by hand ("Time out": the server may have
 /// acknowledged the lease, and now stands at once) may break one without
 /// any bug; the reads tour does so on purpose. Settings made at time 0 are
-/// the run's own: no server holds a lease before its first election.
-fn leases_may_break(p: &Playground) -> bool {
+/// the run's own: no server holds a lease before its first election. Only
+/// actions up to `until` count: a lease broken before the first of them is
+/// a bug, whatever the run did later.
+fn leases_may_break(p: &Playground, until: Time) -> bool {
     let s = &p.scenario;
     let mut check_quorum = s.raft.check_quorum;
-    for (at, action) in &s.actions {
+    for (at, action) in s.actions.iter().filter(|(at, _)| *at <= until) {
         match action {
             Action::SetRaft(options) if *at == 0 => check_quorum = options.check_quorum,
             _ if outside_a_lease_s_timing(action) => return true,
@@ -542,11 +544,11 @@ fn play_reaching(seed: u64, reached: &mut Reached) -> Result<Session, String> {
         // A run replaced at time 0 (reset, a new size, a link) gets its
         // leases back.
         let p = &session.playground;
-        if keep_leases && queued.is_empty() && p.sim.now() == 0 && leases_may_break(p) {
+        if keep_leases && queued.is_empty() && p.sim.now() == 0 && leases_may_break(p, Time::MAX) {
             queued.extend(inputs_turning_leases_on(&mut rng));
         }
     }
-    if !leases_may_break(&session.playground) {
+    if !leases_may_break(&session.playground, Time::MAX) {
         let history = session.playground.sim.history();
         reached.lease_reads_checked += ReadsServed::of(history.iter()).lease;
     }
@@ -556,7 +558,7 @@ fn play_reaching(seed: u64, reached: &mut Reached) -> Result<Session, String> {
 /// What a run with no unsafe switch broke, if anything.
 fn safe_run_broken(p: &Playground) -> Option<String> {
     let broken = (p.sim.violations().iter())
-        .find(|v| !(v.invariant == Invariant::LeaseExclusive && leases_may_break(p)));
+        .find(|v| !(v.invariant == Invariant::LeaseExclusive && leases_may_break(p, v.t)));
     match broken {
         Some(v) if p.unsafe_warning().is_none() => Some(format!("a safe run broke {v:?}")),
         _ => None,

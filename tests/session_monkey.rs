@@ -21,6 +21,7 @@ use raft_playground::sim::reads_served::ReadsServed;
 use raft_playground::sim::{Action, Invariant, NetworkConfig, Scenario};
 use raft_playground::view::host_api::{EventKind, HostCommand};
 use raft_playground::view::keys::KeyCommand;
+use raft_playground::view::lease_breaks;
 use raft_playground::view::network_edits::NetworkEdit;
 use raft_playground::view::on_screen::Section;
 use raft_playground::view::playground::{Playground, Selection};
@@ -401,28 +402,15 @@ fn draw(session: &Session) -> u64 {
     drawn
 }
 
-/// A read lease is safe only with CheckQuorum and with every election
-/// timer running its course on a clock within the drift bound (thesis
-/// §6.4.1: the leader "would assume that no other server will become
-/// leader for about an election timeout"). A run that had CheckQuorum off
-/// after its start, a clock's rate or the drift bound changed, or a
+/// Whether the run did, up to `until`, something a read lease does not
+/// allow for (`view::lease_breaks`, which the safety panel explains it
+/// with): CheckQuorum off, a clock rate or the drift bound changed, or a
 /// server's timer fired early by hand ("Time out": the server may have
-/// acknowledged the lease, and now stands at once) may break one without
-/// any bug; the reads tour does so on purpose. Settings made at time 0 are
-/// the run's own: no server holds a lease before its first election. Only
-/// actions up to `until` count: a lease broken before the first of them is
-/// a bug, whatever the run did later.
+/// acknowledged the lease, and now stands at once); the reads tour does so
+/// on purpose. A lease broken before the first of them is a bug, whatever
+/// the run did later.
 fn leases_may_break(p: &Playground, until: Time) -> bool {
-    let s = &p.scenario;
-    let mut check_quorum = s.raft.check_quorum;
-    for (at, action) in s.actions.iter().filter(|(at, _)| *at <= until) {
-        match action {
-            Action::SetRaft(options) if *at == 0 => check_quorum = options.check_quorum,
-            _ if outside_a_lease_s_timing(action) => return true,
-            _ => {}
-        }
-    }
-    !check_quorum
+    lease_breaks::first_until(&p.scenario, until).is_some()
 }
 
 /// An action after which a lease may break by design (`leases_may_break`).

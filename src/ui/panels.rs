@@ -12,6 +12,7 @@ use crate::sim::Action;
 use crate::view::details::{self, MessageDetails, NodeDetails, Offer, Row};
 use crate::view::drift_bound;
 use crate::view::keys::{KeyCommand, BINDINGS};
+use crate::view::lease_breaks;
 use crate::view::membership;
 use crate::view::network_edits::NetworkEdit;
 use crate::view::playground::Selection;
@@ -113,6 +114,9 @@ pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
                 }) }
             </ul>
             { for violations.iter().take(3).map(|v| html! { <p class="violation">{ v.to_string() }</p> }) }
+            { for lease_breaks::note(&p.scenario, violations).map(|note| html! {
+                <p class="violation-cause">{ note }</p>
+            }) }
         </div>
     }
 }

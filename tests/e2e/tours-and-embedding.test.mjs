@@ -55,6 +55,9 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.tour-step', text: /^step \d+ of \d+$/ });
       await page.goto(`${url}/?tour=split-vote&step=3`);
       await page.waitFor({ css: '.tour-step', text: /^step 3 of / });
+      // The safety panel says why the reads tour's lease broke: on purpose.
+      await page.goto(`${url}/?tour=reads-without-the-log&step=6`);
+      await page.waitFor({ css: '.violation-cause', text: /^Broken on purpose: S3's clock rate was changed at 1\.300 s\./ });
       await page.goto(`${url}/?tour=no-such-tour`);
       await page.waitFor({ css: '.notice', text: "there is no tour 'no-such-tour'" });
       assert.deepEqual(page.errors, []);

@@ -332,6 +332,13 @@ fn tour_reads_without_the_log() {
         (v[0].invariant, v[0].t, v[0].nodes.as_slice()),
         (Invariant::LeaseExclusive, elected, &[3, 1][..])
     );
+    // The safety panel says why: the tour broke the lease on purpose, and
+    // with S3's clock first.
+    let note = raft_playground::view::lease_breaks::note(&tour.scenario(), v).unwrap();
+    assert!(
+        note.starts_with("Broken on purpose: S3's clock rate was changed at 1.300 s."),
+        "{note}"
+    );
 
     let sim = r.step(6);
     let write = op_at(sim, 1554);

@@ -1,0 +1,247 @@
+//! Why a read lease broke, when the run itself broke one on purpose.
+//!
+//! A lease is safe only with CheckQuorum on and with every election timer
+//! running its course on a clock within the drift bound (thesis §6.4.1:
+//! the leader "would assume that no other server will become leader for
+//! about an election timeout"). The page lets a person do what that
+//! assumption rules out: fire a timer by hand ("Time out"), change a
+//! server's clock rate or the drift bound, or turn CheckQuorum off. When
+//! `lease_exclusive` fires after one of those, the safety panel says which
+//! and when; when it fires with none before it, the core has a bug, and
+//! the panel says that instead.
+
+use crate::raft::{NodeId, Time};
+use crate::sim::decimal;
+use crate::sim::{Action, Invariant, Scenario, Violation};
+
+/// Something a run did that a read lease does not allow for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaseBreak {
+    /// CheckQuorum was off from the start (`at` 0: votes given then are
+    /// not held back, even once it is on), or turned off at `at`.
+    CheckQuorumOff {
+        /// Simulated microseconds.
+        at: Time,
+    },
+    /// A server's election timer was fired by hand.
+    TimerFiredByHand {
+        /// Simulated microseconds.
+        at: Time,
+        /// The server.
+        node: NodeId,
+    },
+    /// A server's clock rate was changed.
+    ClockRateChanged {
+        /// Simulated microseconds.
+        at: Time,
+        /// The server.
+        node: NodeId,
+    },
+    /// The drift bound was changed after the start.
+    DriftBoundChanged {
+        /// Simulated microseconds.
+        at: Time,
+    },
+}
+
+/// The first thing `scenario` did up to `until` that a lease does not allow
+/// for, if any. Settings made at time 0 are the run's own (no server holds
+/// a lease before the first election), except CheckQuorum left off.
+pub fn first_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
+    let mut check_quorum = scenario.raft.check_quorum;
+    let mut first: Option<LeaseBreak> = None;
+    for &(at, ref action) in scenario.actions.iter().filter(|(at, _)| *at <= until) {
+        let found = match *action {
+            Action::SetRaft(options) if at == 0 => {
+                check_quorum = options.check_quorum;
+                None
+            }
+            Action::SetRaft(options) if !options.check_quorum => {
+                Some(LeaseBreak::CheckQuorumOff { at })
+            }
+            Action::ForceTimeout(node) => Some(LeaseBreak::TimerFiredByHand { at, node }),
+            Action::SetClockRate { node, .. } => Some(LeaseBreak::ClockRateChanged { at, node }),
+            Action::SetDriftBound(_) if at > 0 => Some(LeaseBreak::DriftBoundChanged { at }),
+            _ => None,
+        };
+        // The actions are in time order within what was loaded and within
+        // what the person did, not across the two: keep the earliest.
+        if let Some(found) = found.filter(|f| first.is_none_or(|g| f.at() < g.at())) {
+            first = Some(found);
+        }
+    }
+    match check_quorum {
+        false => Some(LeaseBreak::CheckQuorumOff { at: 0 }),
+        true => first,
+    }
+}
+
+impl LeaseBreak {
+    /// When it happened.
+    pub fn at(&self) -> Time {
+        match *self {
+            LeaseBreak::CheckQuorumOff { at }
+            | LeaseBreak::TimerFiredByHand { at, .. }
+            | LeaseBreak::ClockRateChanged { at, .. }
+            | LeaseBreak::DriftBoundChanged { at } => at,
+        }
+    }
+
+    /// One sentence for the safety panel, under a `lease_exclusive`
+    /// violation.
+    pub fn explain(&self) -> String {
+        let when = |at: Time| format!("at {} s", decimal::seconds(at, 3));
+        let what = match *self {
+            LeaseBreak::CheckQuorumOff { at: 0 } => "CheckQuorum was off at the start".to_string(),
+            LeaseBreak::CheckQuorumOff { at } => format!("CheckQuorum was turned off {}", when(at)),
+            LeaseBreak::TimerFiredByHand { at, node } => {
+                format!(
+                    "S{node}'s election timer was fired by hand (\"Time out\") {}",
+                    when(at)
+                )
+            }
+            LeaseBreak::ClockRateChanged { at, node } => {
+                format!("S{node}'s clock rate was changed {}", when(at))
+            }
+            LeaseBreak::DriftBoundChanged { at } => {
+                format!("the drift bound was changed {}", when(at))
+            }
+        };
+        format!(
+            "Broken on purpose: {what}. A lease counts on no election timer firing early, \
+             on clocks within the drift bound, and on CheckQuorum (thesis §6.4.1)."
+        )
+    }
+}
+
+/// What the safety panel says under its violations when one is
+/// `lease_exclusive`: the verdict on the first such.
+pub fn note(scenario: &Scenario, violations: &[Violation]) -> Option<String> {
+    (violations.iter())
+        .find(|v| v.invariant == Invariant::LeaseExclusive)
+        .map(|v| verdict(scenario, v.t))
+}
+
+/// What the safety panel says under a `lease_exclusive` violation seen at
+/// `t`: the run's own reason, or that there is none and this is a bug.
+pub fn verdict(scenario: &Scenario, t: Time) -> String {
+    match first_until(scenario, t) {
+        Some(cause) => cause.explain(),
+        None => "Nothing this run did allows it: a bug in the core. Please share this run \
+                 (Share) and report it."
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{MILLIS, SECONDS};
+    use crate::sim::config::RaftOptions;
+
+    fn leased(actions: Vec<(Time, Action)>) -> Scenario {
+        let mut config = crate::sim::SimConfig::default();
+        config.raft.check_quorum = true;
+        crate::sim::find::scenario_of(&config, 10 * SECONDS, &actions)
+    }
+
+    fn check_quorum(on: bool) -> Action {
+        Action::SetRaft(RaftOptions {
+            pre_vote: false,
+            check_quorum: on,
+        })
+    }
+
+    /// The note speaks of the first `lease_exclusive` violation, at its
+    /// own time, and of nothing else.
+    #[test]
+    fn the_panel_s_note_is_about_the_first_lease_violation() {
+        let violation = |invariant, t| Violation {
+            invariant,
+            t,
+            nodes: vec![1, 2],
+            detail: String::new(),
+            term: None,
+            index: None,
+        };
+        let s = leased(vec![(2 * SECONDS, Action::ForceTimeout(2))]);
+        let two_leaders = violation(Invariant::ElectionSafety, SECONDS);
+        assert_eq!(note(&s, std::slice::from_ref(&two_leaders)), None);
+        let early = violation(Invariant::LeaseExclusive, SECONDS);
+        let late = violation(Invariant::LeaseExclusive, 3 * SECONDS);
+        let bug = note(&s, &[two_leaders, early, late.clone()]).unwrap();
+        assert!(bug.contains("a bug in the core"), "{bug}");
+        let by_hand = note(&s, &[late]).unwrap();
+        assert!(by_hand.starts_with("Broken on purpose: S2's"), "{by_hand}");
+    }
+
+    #[test]
+    fn a_run_that_keeps_every_assumption_explains_nothing_and_calls_it_a_bug() {
+        let s = leased(vec![(SECONDS, Action::Heal)]);
+        assert_eq!(first_until(&s, u64::MAX), None);
+        assert!(verdict(&s, SECONDS).contains("a bug in the core"));
+    }
+
+    #[test]
+    fn a_timer_fired_by_hand_explains_only_what_came_after_it() {
+        let s = leased(vec![(1200 * MILLIS, Action::ForceTimeout(3))]);
+        assert_eq!(first_until(&s, SECONDS), None, "before it");
+        let cause = first_until(&s, 2 * SECONDS);
+        let at = 1200 * MILLIS;
+        assert_eq!(cause, Some(LeaseBreak::TimerFiredByHand { at, node: 3 }));
+        let text = verdict(&s, 2 * SECONDS);
+        assert!(
+            text.contains("S3's election timer was fired by hand"),
+            "{text}"
+        );
+        assert!(
+            text.contains("at 1.200 s") && text.contains("§6.4.1"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn settings_of_time_zero_are_the_run_s_own_but_check_quorum_off_is_not() {
+        let mut s = leased(vec![(0, Action::SetDriftBound(10_000))]);
+        assert_eq!(first_until(&s, SECONDS), None);
+        s.raft.check_quorum = false;
+        let off = Some(LeaseBreak::CheckQuorumOff { at: 0 });
+        assert_eq!(first_until(&s, SECONDS), off);
+        s.actions.push((0, check_quorum(true)));
+        assert_eq!(first_until(&s, SECONDS), None, "turned on at the start");
+        s.actions.push((500 * MILLIS, check_quorum(false)));
+        let at = 500 * MILLIS;
+        assert_eq!(
+            first_until(&s, SECONDS),
+            Some(LeaseBreak::CheckQuorumOff { at })
+        );
+        assert!(verdict(&s, SECONDS).contains("CheckQuorum was turned off at 0.500 s"));
+    }
+
+    /// A loaded run's actions come first in the list, the person's after,
+    /// so the list is not in time order: the earliest cause is the one.
+    #[test]
+    fn the_earliest_cause_is_named_whatever_the_order_of_the_list() {
+        let s = leased(vec![
+            (2 * SECONDS, Action::ForceTimeout(1)),
+            (
+                SECONDS,
+                Action::SetClockRate {
+                    node: 2,
+                    ppm: 500_000,
+                },
+            ),
+            (3 * SECONDS, Action::SetDriftBound(0)),
+        ]);
+        let at = SECONDS;
+        let cause = Some(LeaseBreak::ClockRateChanged { at, node: 2 });
+        assert_eq!(first_until(&s, 4 * SECONDS), cause);
+        assert!(verdict(&s, 4 * SECONDS).contains("S2's clock rate was changed at 1.000 s"));
+        let s = leased(vec![(3 * SECONDS, Action::SetDriftBound(0))]);
+        let at = 3 * SECONDS;
+        assert_eq!(
+            first_until(&s, 4 * SECONDS),
+            Some(LeaseBreak::DriftBoundChanged { at })
+        );
+    }
+}

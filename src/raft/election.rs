@@ -56,8 +56,9 @@ impl RaftNode {
     }
 
     /// Become a candidate or a pre-candidate: no leader known, its own vote
-    /// counted (a candidate takes it back until it is durable), and a fresh random timeout (§5.2), so that a split vote, or
-    /// a pre-vote without a majority, is tried again.
+    /// counted (a candidate takes it back until it is durable), and a fresh
+    /// random timeout (§5.2), so that a split vote, or a pre-vote without a
+    /// majority, is tried again.
     pub(super) fn stand(&mut self, now: Time, role: Role) {
         self.role = role;
         self.leader_hint = None;

@@ -78,8 +78,8 @@ impl RaftNode {
 
 #[cfg(test)]
 mod tests {
-    use crate::raft::test_support::leader_of_three;
-    use crate::raft::{Config, Message, Output, RaftNode, ReadPath, Rng, MILLIS};
+    use crate::raft::test_support::{leader_of_three, leased_leader_of_three};
+    use crate::raft::{Config, Message, Output, RaftNode, Rng, MILLIS};
 
     /// A transfer that sent TimeoutNow and was then given up leaves no
     /// lease for the rest of the term: the target's election ignores
@@ -91,17 +91,9 @@ mod tests {
     /// term 49 that node 9 had acknowledged just before voting for node 5.
     #[test]
     fn no_lease_after_a_timeout_now_in_the_same_term() {
-        let mut node = leader_of_three();
-        node.config.reads = ReadPath::Lease;
-        node.config.check_quorum = true;
+        let mut node = leased_leader_of_three();
         let mut out = Output::default();
-        let caught_up = Message::AppendEntriesReply {
-            term: 1,
-            success: true,
-            match_index: node.log().last_index(),
-            rejected_index: 0,
-            hint: Default::default(),
-        };
+        let caught_up = Message::append_success(1, node.log().last_index());
         node.step(MILLIS, 3, caught_up, &mut out);
         node.transfer_leadership(2 * MILLIS, 3, &mut out);
         let timeout_now = |out: &Output| {

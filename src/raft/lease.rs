@@ -141,7 +141,7 @@ impl RaftNode {
 
 #[cfg(test)]
 mod tests {
-    use crate::raft::test_support::leader_of_three;
+    use crate::raft::test_support::leased_leader_of_three;
     use crate::raft::{Message, Output, ReadPath, MILLIS};
 
     /// What the page's node panel and the simulator's lease check read:
@@ -149,9 +149,7 @@ mod tests {
     /// (cargo-mutants: `lease_until` returning `None` passed every test.)
     #[test]
     fn lease_until_is_the_end_of_a_running_lease() {
-        let mut node = leader_of_three();
-        node.config.reads = ReadPath::Lease;
-        node.config.check_quorum = true;
+        let mut node = leased_leader_of_three();
         let mut out = Output::default();
         node.tick(50 * MILLIS, &mut out);
         assert_eq!(
@@ -172,9 +170,7 @@ mod tests {
     #[test]
     fn changing_the_settings_ends_the_lease() {
         let leased = || {
-            let mut node = leader_of_three();
-            node.config.reads = ReadPath::Lease;
-            node.config.check_quorum = true;
+            let mut node = leased_leader_of_three();
             let mut out = Output::default();
             node.tick(50 * MILLIS, &mut out);
             let ack = Message::ReadHeartbeatReply { term: 1, round: 1 };

@@ -1,6 +1,6 @@
 //! What the core's unit tests share.
 
-use super::{Config, Message, Output, RaftNode, Rng, Role};
+use super::{Config, Message, Output, RaftNode, ReadPath, Rng, Role};
 
 /// Server 1 of three, elected leader of term 1 at time 0 by server 2's
 /// vote, with the default configuration (PreVote and CheckQuorum off).
@@ -15,5 +15,14 @@ pub(super) fn leader_of_three() -> RaftNode {
     };
     node.step(0, 2, vote, &mut out);
     assert_eq!(node.role(), Role::Leader);
+    node
+}
+
+/// [`leader_of_three`] with reads by lease and CheckQuorum on (thesis
+/// §6.4.1): no round acknowledged yet, so no lease.
+pub(super) fn leased_leader_of_three() -> RaftNode {
+    let mut node = leader_of_three();
+    node.config.reads = ReadPath::Lease;
+    node.config.check_quorum = true;
     node
 }

@@ -20,8 +20,11 @@ linearizability search included: it proves nothing); 2 on bad arguments.";
 fn after_help() -> String {
     let mut text =
         String::from("Unsafe switches (--unsafe NAME; for demonstrating the checkers, all off):\n");
+    // The names' column as wide as the longest name and a space.
+    let width = UnsafeSwitch::ALL.map(|s| s.name().len()).into_iter().max();
+    let width = width.unwrap_or(0) + 1;
     for s in UnsafeSwitch::ALL {
-        text.push_str(&format!("  {:<24}{}\n", s.name(), s.description()));
+        text.push_str(&format!("  {:<width$}{}\n", s.name(), s.description()));
     }
     text.push('\n');
     text.push_str(AFTER_HELP);

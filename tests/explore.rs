@@ -514,6 +514,60 @@ fn lease_ignores_drift_safe_core_explores_the_same_bounds_without_a_violation() 
     assert!(safe.unique > 100_000, "{safe:?}");
 }
 
+#[test]
+fn lease_after_timeout_now_elects_the_target_inside_the_old_leaders_lease_in_fourteen_steps() {
+    // The prefix (7 steps): n1 leads term 1, n2 holds its log, leases on,
+    // and n1 hands over to n2. Then TimeoutNow reaches n2, a wait of
+    // 300 ms, n1's heartbeat gives the transfer up and sends a lease
+    // round, n3 takes it and then n2's RequestVote (a hand-over's, which
+    // stickiness lets through), n3's acknowledgement earns n1 a lease and
+    // n3's vote elects n2 inside it.
+    let (explorer, steps) = planned(UnsafeSwitch::LeaseAfterTimeoutNow);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "lease_exclusive", "{}", found.detail);
+    assert!(
+        found
+            .detail
+            .contains("node 2 was elected in term 2 while node 1 held its read lease of term 1"),
+        "{}",
+        found.detail
+    );
+    assert_eq!((found.steps(), steps), (14, 14));
+    assert_eq!(found.actions.len(), 13, "one wait: {:?}", found.actions);
+    assert!(found.actions.contains(&Action::TransferLeadership(2)));
+    let end = *found.at.last().unwrap();
+    assert_eq!(replay(&explorer), ("lease_exclusive".into(), end));
+    // The switch made the difference: n1's lease came from a round it sent
+    // after TimeoutNow had gone out in the same term, and the trace says
+    // so with the switch's step.
+    let json = explorer.scenario().unwrap().to_json();
+    let mut sim = Scenario::from_json(&json).unwrap().start(true).unwrap();
+    sim.run_until(end);
+    let n1 = &sim.server(1).unwrap().node;
+    assert!(
+        n1.lease_until(sim.node_time(1)).is_some(),
+        "n1 holds a lease"
+    );
+    let unsafe_steps: Vec<_> = (sim.trace_mut().take_recorded().into_iter())
+        .filter_map(|(_, e)| match e {
+            TraceEvent::UnsafeStep { node, switch, .. } => Some((node, switch)),
+            _ => None,
+        })
+        .collect();
+    let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
+    assert_eq!(
+        unsafe_steps,
+        [(1, switch)],
+        "the lease came from the switch"
+    );
+}
+
+#[test]
+fn lease_after_timeout_now_safe_core_explores_the_same_bounds_without_a_violation() {
+    let safe = planned_safe(UnsafeSwitch::LeaseAfterTimeoutNow, 9);
+    assert!(safe.unique > 500_000, "{safe:?}");
+}
+
 /// Delivers, at `at`, the first message in flight from `from` to `to` of
 /// `kind`.
 fn deliver_at(sim: &mut Simulation, at: u64, (from, to): (Endpoint, Endpoint), kind: &str) {

@@ -21,11 +21,14 @@ impl RaftNode {
     ///   contact with a leader (thesis §4.2.3): it decides votes;
     /// - the end of the lease, and the lease each unconfirmed round would
     ///   earn if a majority acknowledged it now (thesis §6.4.1): they
-    ///   decide whether a read is answered at once.
+    ///   decide whether a read is answered at once;
+    /// - the end of a leadership transfer (thesis §3.10): a heartbeat
+    ///   after it gives the transfer up (`force_heartbeat`), and the
+    ///   leader takes requests and earns leases again.
     ///
     /// Left out, as deciding nothing while timers fire only by action: the
-    /// election, heartbeat, quorum-check and transfer deadlines (only
-    /// `tick` reads them, and the explorer never ticks).
+    /// election, heartbeat and quorum-check deadlines (only `tick` reads
+    /// them, and the explorer never ticks).
     pub fn hash_explored_times<H: Hasher>(&self, h: &mut H, now: Time, horizon: Time) {
         let left = |deadline: Time| deadline.saturating_sub(now).min(horizon);
         let min = self.config.timing.election_timeout_min;
@@ -34,6 +37,10 @@ impl RaftNode {
         let lease = self.lease_duration();
         self.reads
             .hash_sent_at(h, |sent| left(sent.saturating_add(lease)));
+        if let Some((_, abort_at)) = self.transfer {
+            // When a hand-over is given up decides when a lease returns.
+            left(abort_at).hash(h);
+        }
     }
 
     /// Whether this server, not leading, may time out at `now` by its own

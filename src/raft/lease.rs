@@ -83,9 +83,14 @@ impl RaftNode {
     }
 
     /// A round sent at `sent` was acknowledged by a majority.
-    pub(super) fn extend_lease(&mut self, sent: Time) {
+    pub(super) fn extend_lease(&mut self, sent: Time, out: &mut Output) {
         let until = sent + self.lease_duration();
         self.reads.lease_until = self.reads.lease_until.max(until);
+        if self.reads.handed_over && self.takes_requests() && self.lease_after_timeout_now() {
+            // The rule holds no lease once TimeoutNow has gone out.
+            let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
+            out.unsafe_steps.push(UnsafeStep::of(switch));
+        }
     }
 
     /// Whether this server may answer a read now without a round: lease
@@ -96,8 +101,14 @@ impl RaftNode {
         self.config.reads == ReadPath::Lease
             && self.config.check_quorum
             && self.takes_requests()
-            && !self.reads.handed_over
+            && (!self.reads.handed_over || self.lease_after_timeout_now())
             && now < self.reads.lease_until
+    }
+
+    /// The unsafe switch that forgets a TimeoutNow sent in this term.
+    fn lease_after_timeout_now(&self) -> bool {
+        let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
+        self.leases_on() && self.config.unsafe_switches.is_on(switch)
     }
 
     /// Until when the lease runs, while this server leads and holds one.

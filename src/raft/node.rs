@@ -516,6 +516,9 @@ impl RaftNode {
     pub fn force_heartbeat(&mut self, now: Time, out: &mut Output) {
         if self.role == Role::Leader {
             self.input(out, |node, out| {
+                // As `tick` does before a heartbeat: the explorer, which
+                // fires timers by action only, gives a transfer up here.
+                node.abort_late_transfer(now);
                 node.broadcast_append(now, out);
                 node.renew_lease(now, out);
             });

@@ -364,7 +364,7 @@ impl RaftNode {
         }
         self.reads.confirmed = majority;
         if let Some(&(_, sent)) = self.reads.sent_at.iter().find(|(r, _)| *r == majority) {
-            self.extend_lease(sent);
+            self.extend_lease(sent, out);
         }
         self.reads.sent_at.retain(|(r, _)| *r > majority);
         self.serve_reads(out);

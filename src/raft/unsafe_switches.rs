@@ -54,11 +54,17 @@ pub enum UnsafeSwitch {
     /// treats them as committed (breaks thesis §5.1: "each server takes
     /// snapshots independently, covering just the committed entries").
     SnapshotUncommitted,
+    /// A leader that sent TimeoutNow earns read leases again once it gives
+    /// the transfer up (breaks thesis §3.10 with §6.4.1: the target's
+    /// election ignores leader stickiness, so a late TimeoutNow may still
+    /// elect it inside the lease; etcd-io/etcd#12704). Shows only with
+    /// `--reads lease`, CheckQuorum and leadership transfers.
+    LeaseAfterTimeoutNow,
 }
 
 impl UnsafeSwitch {
     /// Every switch, in declaration order.
-    pub const ALL: [UnsafeSwitch; 12] = [
+    pub const ALL: [UnsafeSwitch; 13] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
         UnsafeSwitch::ForgetVoteOnRestart,
@@ -71,6 +77,7 @@ impl UnsafeSwitch {
         UnsafeSwitch::ConfigChangeWithoutNoop,
         UnsafeSwitch::TwoChangesAtOnce,
         UnsafeSwitch::SnapshotUncommitted,
+        UnsafeSwitch::LeaseAfterTimeoutNow,
     ];
 
     /// The name used on the command line and in scenarios.
@@ -88,6 +95,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::ConfigChangeWithoutNoop => "config-change-without-noop",
             UnsafeSwitch::TwoChangesAtOnce => "two-changes-at-once",
             UnsafeSwitch::SnapshotUncommitted => "snapshot-uncommitted",
+            UnsafeSwitch::LeaseAfterTimeoutNow => "lease-after-timeout-now",
         }
     }
 
@@ -130,6 +138,9 @@ impl UnsafeSwitch {
             UnsafeSwitch::SnapshotUncommitted => {
                 "a snapshot takes in the whole log, uncommitted entries too, and calls them committed (breaks thesis 5.1; needs --snapshots)"
             }
+            UnsafeSwitch::LeaseAfterTimeoutNow => {
+                "a leader that sent TimeoutNow earns read leases again after giving the transfer up, though the target's election ignores stickiness (breaks thesis 3.10 with 6.4.1; needs --reads lease --check-quorum --transfers)"
+            }
         }
     }
 
@@ -148,6 +159,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::LeaseIgnoresDrift => "thesis §6.4.1",
             UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::TwoChangesAtOnce => "thesis §4.1",
             UnsafeSwitch::SnapshotUncommitted => "thesis §5.1",
+            UnsafeSwitch::LeaseAfterTimeoutNow => "thesis §3.10 with §6.4.1",
         }
     }
 

@@ -80,6 +80,10 @@ pub struct ExploreArgs {
     /// (single-server changes, thesis 4.1)
     #[arg(long, value_name = "K", default_value = "0")]
     pub removals: u32,
+    /// Leadership transfers the leader may start along one path, to any
+    /// other voter (thesis 3.10)
+    #[arg(long, value_name = "K", default_value = "0")]
+    pub transfers: u32,
     /// Each disk write becomes durable K steps after it is issued, and a
     /// crash before then loses it (0: durable at once)
     #[arg(long, value_name = "K", default_value = "0")]
@@ -122,6 +126,7 @@ impl ExploreArgs {
             removals: self.removals,
             waits: self.waits,
             wait_millis: self.wait_ms,
+            transfers: self.transfers,
         }
     }
 }
@@ -194,7 +199,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
 fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {
     let names: Vec<&str> = switches.enabled().map(|s| s.name()).collect();
     println!(
-        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}{}{}{}; unsafe: {}",
+        "explore: {} nodes, depth {}, terms up to {}, logs up to {} entries, at most {} live messages in flight, {} crash(es), {} client request(s){}{}, {} duplicate(s), {} drop(s){}{}{}{}{}; unsafe: {}",
         b.nodes,
         b.depth,
         b.max_term,
@@ -215,6 +220,10 @@ fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {
         match b.removals {
             0 => String::new(),
             k => format!(", {k} removal(s) of a server"),
+        },
+        match b.transfers {
+            0 => String::new(),
+            k => format!(", {k} leadership transfer(s)"),
         },
         match disk_steps {
             0 => String::new(),

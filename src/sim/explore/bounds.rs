@@ -73,6 +73,10 @@ pub struct Bounds {
     /// How long one wait lasts, in milliseconds of real time.
     #[serde(default)]
     pub wait_millis: u64,
+    /// Leadership transfers the leader may start over a path (thesis
+    /// §3.10), one to each other voter as a move.
+    #[serde(default)]
+    pub transfers: u32,
 }
 
 fn yes() -> bool {
@@ -98,6 +102,7 @@ impl Default for Bounds {
             removals: 0,
             waits: 0,
             wait_millis: 0,
+            transfers: 0,
         }
     }
 }

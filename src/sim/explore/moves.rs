@@ -21,11 +21,13 @@ pub struct Used {
     pub removals: u32,
     /// Waits (`timing`): the search counts them, as no action is one.
     pub waits: u32,
+    /// Leadership transfers started.
+    pub transfers: u32,
 }
 
 impl Used {
     /// The counts, for the fingerprint.
-    pub fn counts(&self) -> [u32; 6] {
+    pub fn counts(&self) -> [u32; 7] {
         [
             self.restarts,
             self.requests,
@@ -33,6 +35,7 @@ impl Used {
             self.drops,
             self.removals,
             self.waits,
+            self.transfers,
         ]
     }
 
@@ -44,6 +47,7 @@ impl Used {
             Action::DuplicateMessage(_) => self.duplicates += 1,
             Action::DropMessage(_) => self.drops += 1,
             Action::RemoveServer(_) => self.removals += 1,
+            Action::TransferLeadership(_) => self.transfers += 1,
             _ => {}
         }
         self
@@ -103,7 +107,22 @@ pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
     if used.removals < bounds.removals {
         all.extend(removals(sim));
     }
+    if used.transfers < bounds.transfers {
+        all.extend(transfers(sim));
+    }
     all
+}
+
+/// The leader's hand-over to each other voter of its configuration
+/// (thesis §3.10); the simulator refuses one to a stopped server, and the
+/// search skips it.
+fn transfers(sim: &Simulation) -> Vec<Action> {
+    let Some(leader) = sim.leader().and_then(|id| sim.server(id)) else {
+        return Vec::new();
+    };
+    let voters = leader.node.membership().voters.iter();
+    let others = voters.filter(|&&id| id != leader.node.id());
+    others.map(|&id| Action::TransferLeadership(id)).collect()
 }
 
 /// The leader's removal of each of its configuration's servers, itself

@@ -202,6 +202,25 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
         // 13 s natively, and the page's Worker is 3 to 4 times slower;
         // from the state after these 6 steps, in 3 s. (With 6 in flight,
         // the whole search's counterexample is this one, prefix and all.)
+        // The prefix: n1 leads term 1, n2 holds its whole log, lease reads
+        // are switched on, and n1 hands over to n2 (TimeoutNow leaves at
+        // once). Then, in 7 steps: TimeoutNow reaches n2, which stands for
+        // term 2; a wait; n1's heartbeat gives the transfer up and sends a
+        // lease round; n3 takes the round, then n2's RequestVote, which
+        // ignores stickiness (it comes from a hand-over), and votes; n3's
+        // acknowledgement of the round reaches n1, whose lease the switch
+        // lets run, and n3's vote elects n2 inside it. 14 steps in all.
+        // Why leases only after the election: a server that starts with
+        // leases on acts as if it had just heard from a leader, and the
+        // wait that outlasts that would cost the search a level it cannot
+        // afford (none within 14 steps from a fresh cluster with three
+        // waits of 130 ms: 38.8 M states, 651 s).
+        UnsafeSwitch::LeaseAfterTimeoutNow => {
+            shows(transfer_bounds(), 14, lease_after_transfer).after(
+                elect_n1_and_hand_over_to_n2(),
+                "n1's election in term 1 with n2's vote, n2 caught up, lease reads on, and n1's hand-over to n2",
+            )
+        }
         UnsafeSwitch::ConfigChangeWithoutNoop => {
             let bounds = Bounds {
                 nodes: 4,
@@ -234,6 +253,50 @@ fn elect_n1_then_time_out_n2() -> Vec<Action> {
         Action::DeliverMessage(5), // n3's vote: n1 leads term 1
         Action::ForceTimeout(2),
     ]
+}
+
+/// The first 7 steps of a 3-server cluster with ReadIndex reads: n1 times
+/// out for term 1 and n2's vote elects it; n1's no-op reaches n2 and n2's
+/// acknowledgement catches it up; reads switch to leases (the page's
+/// Reads control); n1 hands over to n2, which holds its whole log, so
+/// TimeoutNow leaves at once. The message ids are the simulator's, in the
+/// order the messages were sent.
+fn elect_n1_and_hand_over_to_n2() -> Vec<Action> {
+    vec![
+        Action::ForceTimeout(1),
+        Action::DeliverMessage(1), // n1's RequestVote to n2
+        Action::DeliverMessage(3), // n2's vote: n1 leads term 1
+        Action::DeliverMessage(4), // n1's no-op to n2
+        Action::DeliverMessage(6), // n2's acknowledgement
+        Action::SetReads(ReadPath::Lease),
+        Action::TransferLeadership(2),
+    ]
+}
+
+/// The bounds that show `LeaseAfterTimeoutNow` after the hand-over: one
+/// wait of 300 ms (an election timeout at most, so the transfer is given
+/// up at n1's next heartbeat), one transfer's worth of room, and room for
+/// a heartbeat's messages beside TimeoutNow and an election's.
+pub fn transfer_bounds() -> Bounds {
+    Bounds {
+        depth: 7,
+        max_term: 2,
+        max_in_flight: 8,
+        restarts: 0,
+        requests: 0,
+        duplicates: 0,
+        drops: 0,
+        waits: 1,
+        wait_millis: 300,
+        ..Bounds::default()
+    }
+}
+
+/// CheckQuorum and ReadIndex reads until the prefix turns leases on, on
+/// clocks that keep time: the switch needs no drift to show.
+fn lease_after_transfer(config: &mut SimConfig) {
+    config.reads.path = ReadPath::ReadIndex;
+    config.raft.check_quorum = true;
 }
 
 /// The bounds that show `LeaseIgnoresDrift`: three waits of 130 ms, and
@@ -308,7 +371,10 @@ mod tests {
                 panic!("{switch:?}: {plan:?}");
             };
             assert_eq!(prefix.is_empty(), prefix_story.is_empty(), "{switch:?}");
-            let own = switch == UnsafeSwitch::ConfigChangeWithoutNoop;
+            let own = matches!(
+                switch,
+                UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::LeaseAfterTimeoutNow
+            );
             assert_eq!(!prefix.is_empty(), own, "{switch:?}");
         }
     }

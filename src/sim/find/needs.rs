@@ -8,7 +8,8 @@ use crate::sim::config::SimConfig;
 /// few hundred seeds (30%, as `tests/unsafe_switches.rs` uses).
 const LEASE_DRIFT_PPM: u64 = 300_000;
 /// The nemesis's share of strikes that change a clock or the membership,
-/// as `raft-sim --clock-drift` and `--membership` set them.
+/// or ask for a transfer, as `raft-sim --clock-drift`, `--membership` and
+/// `--transfers` set them.
 const CHANGE_SHARE: f64 = 0.1;
 /// The snapshot threshold of `raft-sim --snapshots 8` sweeps.
 const SNAPSHOT_EVERY: u64 = 8;
@@ -27,7 +28,9 @@ const SNAPSHOT_EVERY: u64 = 8;
 ///   within 30% and a nemesis that moves them (thesis §6.4.1);
 /// * `config-change-without-noop`, `two-changes-at-once`: a nemesis that
 ///   changes the membership (thesis §4.1);
-/// * `snapshot-uncommitted`: a snapshot every 8 entries (thesis §5.1).
+/// * `snapshot-uncommitted`: a snapshot every 8 entries (thesis §5.1);
+/// * `lease-after-timeout-now`: lease reads, CheckQuorum and a nemesis
+///   that asks for leadership transfers (thesis §3.10 with §6.4.1).
 pub fn settings_for(switch: UnsafeSwitch, mut config: SimConfig) -> SimConfig {
     if !config.nemesis.enabled {
         config = config.with_all_faults();
@@ -56,6 +59,12 @@ pub fn settings_for(switch: UnsafeSwitch, mut config: SimConfig) -> SimConfig {
         }
         UnsafeSwitch::SnapshotUncommitted => {
             config.snapshot_threshold = config.snapshot_threshold.or(Some(SNAPSHOT_EVERY));
+        }
+        UnsafeSwitch::LeaseAfterTimeoutNow => {
+            config.reads.path = ReadPath::Lease;
+            config.raft.check_quorum = true;
+            let share = &mut config.nemesis.transfers;
+            *share = share.max(CHANGE_SHARE);
         }
         _ => {}
     }
@@ -96,5 +105,8 @@ mod tests {
             Some(8)
         );
         assert!(c(UnsafeSwitch::CommitOldTerms).disk.is_synchronous());
+        let transfer = c(UnsafeSwitch::LeaseAfterTimeoutNow);
+        assert_eq!(transfer.reads.path, ReadPath::Lease);
+        assert!(transfer.raft.check_quorum && transfer.nemesis.transfers > 0.0);
     }
 }

@@ -17,7 +17,7 @@ async function openPanel(page, url, on) {
   await page.goto(url + '/?paused=1');
   await page.click({ css: '.what-if h2 button', text: 'What if' });
   await page.waitFor('.what-if .switches');
-  assert.equal(await page.count('.what-if .switch'), 12, 'every unsafe switch is listed');
+  assert.equal(await page.count('.what-if .switch'), 13, 'every unsafe switch is listed');
   await page.click(`.what-if input[value="${on}"]`);
   await page.waitFor({ css: '.what-if .switch.chosen', text: on });
 }
@@ -88,6 +88,17 @@ for (const kind of browsers()) {
       const disabled = await page.evaluate(() => [...document.querySelectorAll('.what-if-search button')]
         .find((b) => b.textContent.trim() === 'Explore every interleaving')?.disabled);
       assert.equal(disabled, false, 'Explore every interleaving is offered');
+      // The thirteenth: a lease that outlives a hand-over, shown from the
+      // state after its plan's 7 fixed steps (about 1 s natively).
+      await page.click(`.what-if input[value="lease-after-timeout-now"]`);
+      await page.waitFor({ css: '.what-if-plan', text: /n1's hand-over to n2 \(the first 7 steps, fixed\)/ });
+      await page.click(button('Explore every interleaving'));
+      await page.waitFor({ css: '.failure-story', text: /lease-after-timeout-now/ }, { timeout: 120000 });
+      const lease = (await page.text('.failure-story')).replace(/\s+/g, ' ');
+      assert.match(lease, /rule was first skipped at 0\.312 s by node 1.*violation of lease exclusive at 0\.313 s/, lease);
+      await page.waitFor(button('Play'));
+      assert.equal(await clock(page), 't = 0.313 s');
+      await page.screenshot(`${SHOTS}/${kind.name}-what-if-lease-after-timeout-now.png`);
       assert.deepEqual(page.errors, []);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
     });

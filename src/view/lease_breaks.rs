@@ -7,10 +7,15 @@
 //! assumption rules out: fire a timer by hand ("Time out"), change a
 //! server's clock rate or the drift bound, or turn CheckQuorum off. When
 //! `lease_exclusive` fires after one of those, the safety panel says which
-//! and when; when it fires with none before it, the core has a bug, and
-//! the panel says that instead.
+//! and when. A run with an unsafe switch on breaks a rule on purpose from
+//! the start: a switch of the lease's own rules (`lease-ignores-drift`,
+//! `lease-after-timeout-now`) is named before any action, since the
+//! explorer's counterexamples fire timers by action as a matter of course;
+//! another switch is named when no action explains the break. When it
+//! fires with none of these, the core has a bug, and the panel says that
+//! instead.
 
-use crate::raft::{NodeId, Time};
+use crate::raft::{NodeId, Time, UnsafeSwitch};
 use crate::sim::decimal;
 use crate::sim::{Action, Invariant, Scenario, Violation};
 
@@ -42,12 +47,33 @@ pub enum LeaseBreak {
         /// Simulated microseconds.
         at: Time,
     },
+    /// An unsafe switch was on from the start.
+    SwitchOn(UnsafeSwitch),
 }
 
-/// The first thing `scenario` did up to `until` that a lease does not allow
-/// for, if any. Settings made at time 0 are the run's own (no server holds
-/// a lease before the first election), except CheckQuorum left off.
+/// The switches that break a rule of the lease itself.
+const LEASE_SWITCHES: [UnsafeSwitch; 2] = [
+    UnsafeSwitch::LeaseIgnoresDrift,
+    UnsafeSwitch::LeaseAfterTimeoutNow,
+];
+
+/// What `scenario` did up to `until` that a lease does not allow for, if
+/// anything: a switch of the lease's own rules; else the first such action
+/// (settings made at time 0 are the run's own, as no server holds a lease
+/// before the first election, except CheckQuorum left off); else any other
+/// unsafe switch.
 pub fn first_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
+    let switches = scenario.unsafe_switches;
+    if let Some(&switch) = LEASE_SWITCHES.iter().find(|s| switches.is_on(**s)) {
+        return Some(LeaseBreak::SwitchOn(switch));
+    }
+    let by_action = first_action_until(scenario, until);
+    by_action.or_else(|| switches.enabled().next().map(LeaseBreak::SwitchOn))
+}
+
+/// The first action of `scenario` up to `until` that a lease does not
+/// allow for, or CheckQuorum left off.
+fn first_action_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
     let mut check_quorum = scenario.raft.check_quorum;
     let mut first: Option<LeaseBreak> = None;
     for &(at, ref action) in scenario.actions.iter().filter(|(at, _)| *at <= until) {
@@ -84,6 +110,7 @@ impl LeaseBreak {
             | LeaseBreak::TimerFiredByHand { at, .. }
             | LeaseBreak::ClockRateChanged { at, .. }
             | LeaseBreak::DriftBoundChanged { at } => at,
+            LeaseBreak::SwitchOn(_) => 0,
         }
     }
 
@@ -105,6 +132,14 @@ impl LeaseBreak {
             }
             LeaseBreak::DriftBoundChanged { at } => {
                 format!("the drift bound was changed {}", when(at))
+            }
+            LeaseBreak::SwitchOn(switch) => {
+                return format!(
+                    "Broken on purpose: the unsafe switch {} is on: {} ({}).",
+                    switch.name(),
+                    switch.description(),
+                    switch.rule_source()
+                );
             }
         };
         format!(
@@ -136,7 +171,7 @@ pub fn verdict(scenario: &Scenario, t: Time) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{MILLIS, SECONDS};
+    use crate::raft::{UnsafeSwitches, MILLIS, SECONDS};
     use crate::sim::config::RaftOptions;
 
     fn leased(actions: Vec<(Time, Action)>) -> Scenario {
@@ -216,6 +251,46 @@ mod tests {
             Some(LeaseBreak::CheckQuorumOff { at })
         );
         assert!(verdict(&s, SECONDS).contains("CheckQuorum was turned off at 0.500 s"));
+    }
+
+    /// The explorer's counterexamples fire election timers by action: with
+    /// a switch of the lease's own rules on, the switch is the cause, not
+    /// the first "Time out" (which came before any lease).
+    #[test]
+    fn a_lease_switch_is_named_before_any_action() {
+        let mut s = leased(vec![(MILLIS, Action::ForceTimeout(1))]);
+        let by_hand = Some(LeaseBreak::TimerFiredByHand {
+            at: MILLIS,
+            node: 1,
+        });
+        assert_eq!(first_until(&s, SECONDS), by_hand);
+        let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
+        s.unsafe_switches = UnsafeSwitches::none().with(switch);
+        assert_eq!(first_until(&s, SECONDS), Some(LeaseBreak::SwitchOn(switch)));
+        let text = verdict(&s, SECONDS);
+        assert!(
+            text.starts_with("Broken on purpose: the unsafe switch lease-after-timeout-now is on"),
+            "{text}"
+        );
+        assert!(text.contains("thesis §3.10 with §6.4.1"), "{text}");
+    }
+
+    /// Another switch is named only when no action explains the break, and
+    /// rather than calling the run a bug in the core.
+    #[test]
+    fn another_switch_is_named_when_no_action_explains_the_break() {
+        let switch = UnsafeSwitch::VoteWithoutLogCheck;
+        let mut s = leased(vec![(SECONDS, Action::Heal)]);
+        s.unsafe_switches = UnsafeSwitches::none().with(switch);
+        assert_eq!(
+            first_until(&s, 2 * SECONDS),
+            Some(LeaseBreak::SwitchOn(switch))
+        );
+        assert!(!verdict(&s, 2 * SECONDS).contains("a bug in the core"));
+        s.actions.push((SECONDS, Action::ForceTimeout(2)));
+        let at = SECONDS;
+        let by_hand = Some(LeaseBreak::TimerFiredByHand { at, node: 2 });
+        assert_eq!(first_until(&s, 2 * SECONDS), by_hand);
     }
 
     /// A loaded run's actions come first in the list, the person's after,

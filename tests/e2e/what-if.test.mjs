@@ -98,6 +98,9 @@ for (const kind of browsers()) {
       assert.match(lease, /rule was first skipped at 0\.312 s by node 1.*violation of lease exclusive at 0\.313 s/, lease);
       await page.waitFor(button('Play'));
       assert.equal(await clock(page), 't = 0.313 s');
+      // The safety panel names the switch as the cause, not the
+      // counterexample's first "Time out", which came before any lease.
+      await page.waitFor({ css: '.violation-cause', text: /^Broken on purpose: the unsafe switch lease-after-timeout-now is on:/ });
       await page.screenshot(`${SHOTS}/${kind.name}-what-if-lease-after-timeout-now.png`);
       assert.deepEqual(page.errors, []);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);

@@ -564,8 +564,10 @@ fn lease_after_timeout_now_elects_the_target_inside_the_old_leaders_lease_in_fou
 
 #[test]
 fn lease_after_timeout_now_safe_core_explores_the_same_bounds_without_a_violation() {
-    let safe = planned_safe(UnsafeSwitch::LeaseAfterTimeoutNow, 9);
-    assert!(safe.unique > 500_000, "{safe:?}");
+    // One step past the counterexample's 7 (9 steps: 988,476 unique
+    // states, README; 8 keeps the test profile's run short).
+    let safe = planned_safe(UnsafeSwitch::LeaseAfterTimeoutNow, 8);
+    assert!(safe.unique > 300_000, "{safe:?}");
 }
 
 /// Delivers, at `at`, the first message in flight from `from` to `to` of

@@ -134,11 +134,10 @@ impl LeaseBreak {
                 format!("the drift bound was changed {}", when(at))
             }
             LeaseBreak::SwitchOn(switch) => {
+                // The description names the rule it breaks.
+                let (name, description) = (switch.name(), switch.description());
                 return format!(
-                    "Broken on purpose: the unsafe switch {} is on: {} ({}).",
-                    switch.name(),
-                    switch.description(),
-                    switch.rule_source()
+                    "Broken on purpose: the unsafe switch {name} is on: {description}."
                 );
             }
         };
@@ -272,7 +271,7 @@ mod tests {
             text.starts_with("Broken on purpose: the unsafe switch lease-after-timeout-now is on"),
             "{text}"
         );
-        assert!(text.contains("thesis §3.10 with §6.4.1"), "{text}");
+        assert!(text.contains("(breaks thesis 3.10 with 6.4.1;"), "{text}");
     }
 
     /// Another switch is named only when no action explains the break, and

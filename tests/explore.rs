@@ -44,6 +44,25 @@ fn replay(explorer: &Explorer) -> (String, u64) {
     (first.invariant.name().to_string(), first.t)
 }
 
+/// The explorer's counterexample replayed from its JSON, recording, to
+/// `end`.
+fn replayed_until(explorer: &Explorer, end: u64) -> Simulation {
+    let json = explorer.scenario().expect("a scenario").to_json();
+    let mut sim = Scenario::from_json(&json).unwrap().start(true).unwrap();
+    sim.run_until(end);
+    sim
+}
+
+/// The unsafe steps `sim` recorded: which server, by which switch.
+fn unsafe_steps(sim: &mut Simulation) -> Vec<(u64, UnsafeSwitch)> {
+    (sim.trace_mut().take_recorded().into_iter())
+        .filter_map(|(_, e)| match e {
+            TraceEvent::UnsafeStep { node, switch, .. } => Some((node, switch)),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn vote_without_log_check_breaks_leader_completeness_in_eight_steps_at_the_fewest() {
     // n1 is elected and commits its no-op with n2; n3, whose log is empty,
@@ -453,19 +472,9 @@ fn config_change_without_noop_lets_a_leader_lack_a_committed_entry_in_eighteen_s
     assert_eq!(replay(&explorer), ("leader_completeness".into(), 18 * STEP));
     // The switch's own steps: each removal went through before an entry
     // of its leader's term committed.
-    let json = explorer.scenario().unwrap().to_json();
-    let mut sim = Scenario::from_json(&json).unwrap().start(true).unwrap();
-    sim.run_until(18 * STEP);
-    let unsafe_steps = sim.trace_mut().take_recorded();
-    let unsafe_steps: Vec<_> = unsafe_steps
-        .iter()
-        .filter_map(|(_, e)| match e {
-            TraceEvent::UnsafeStep { node, switch, .. } => Some((*node, *switch)),
-            _ => None,
-        })
-        .collect();
+    let mut sim = replayed_until(&explorer, 18 * STEP);
     let switch = UnsafeSwitch::ConfigChangeWithoutNoop;
-    assert_eq!(unsafe_steps, [(1, switch), (2, switch)]);
+    assert_eq!(unsafe_steps(&mut sim), [(1, switch), (2, switch)]);
     // The core refuses a change until an entry of the leader's term has
     // committed: from the same state, the same bounds, nothing.
     let safe = planned_safe(UnsafeSwitch::ConfigChangeWithoutNoop, 12);
@@ -540,23 +549,15 @@ fn lease_after_timeout_now_elects_the_target_inside_the_old_leaders_lease_in_fou
     // The switch made the difference: n1's lease came from a round it sent
     // after TimeoutNow had gone out in the same term, and the trace says
     // so with the switch's step.
-    let json = explorer.scenario().unwrap().to_json();
-    let mut sim = Scenario::from_json(&json).unwrap().start(true).unwrap();
-    sim.run_until(end);
+    let mut sim = replayed_until(&explorer, end);
     let n1 = &sim.server(1).unwrap().node;
     assert!(
         n1.lease_until(sim.node_time(1)).is_some(),
         "n1 holds a lease"
     );
-    let unsafe_steps: Vec<_> = (sim.trace_mut().take_recorded().into_iter())
-        .filter_map(|(_, e)| match e {
-            TraceEvent::UnsafeStep { node, switch, .. } => Some((node, switch)),
-            _ => None,
-        })
-        .collect();
     let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
     assert_eq!(
-        unsafe_steps,
+        unsafe_steps(&mut sim),
         [(1, switch)],
         "the lease came from the switch"
     );

@@ -273,22 +273,17 @@ fn elect_n1_and_hand_over_to_n2() -> Vec<Action> {
     ]
 }
 
-/// The bounds that show `LeaseAfterTimeoutNow` after the hand-over: one
-/// wait of 300 ms (an election timeout at most, so the transfer is given
-/// up at n1's next heartbeat), one transfer's worth of room, and room for
-/// a heartbeat's messages beside TimeoutNow and an election's.
+/// The bounds that show `LeaseAfterTimeoutNow` after the hand-over: those
+/// of `LeaseIgnoresDrift` (room for a heartbeat's messages beside
+/// TimeoutNow and an election's), 7 steps deep, with one wait of 300 ms
+/// (an election timeout at most, so the transfer is given up at n1's next
+/// heartbeat).
 pub fn transfer_bounds() -> Bounds {
     Bounds {
         depth: 7,
-        max_term: 2,
-        max_in_flight: 8,
-        restarts: 0,
-        requests: 0,
-        duplicates: 0,
-        drops: 0,
         waits: 1,
         wait_millis: 300,
-        ..Bounds::default()
+        ..lease_bounds()
     }
 }
 

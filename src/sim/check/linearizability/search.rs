@@ -14,8 +14,8 @@
 //!   configuration is explored at most once.
 //! * Sound reductions on top, each argued where it is implemented: a read
 //!   that may take effect now is taken without trying alternatives; unknown
-//!   ops are tried only when someone could observe their value, after the
-//!   acknowledged ops, and only one of several interchangeable ones; the memo
+//!   ops are tried only where an op already invoked could require their
+//!   value next, after the acknowledged ops, and only one of several interchangeable ones; the memo
 //!   treats all values nobody will observe as one, and prunes configurations
 //!   subsumed by one already explored (see `Candidates` and `Memo`).
 //!   Acknowledged ops are tried earliest return first.
@@ -241,11 +241,21 @@ struct Frame {
 ///   tried (a partial-order reduction): if any order works, so does the one
 ///   that moves the read to now, since a read changes nothing and every op
 ///   that had to precede it is already linearized.
-/// * An unknown op is tried only if some op not yet linearized requires the
-///   value it leaves. Otherwise whatever follows it in a completion is a
-///   write or nothing, and the completion without it is shorter and still
-///   valid. Without this, every unknown op that never took effect would stay
-///   a candidate to the end and be retried at every dead end.
+/// * An unknown op is tried only if the value it leaves could lead, through
+///   unknown cas ops of the window (the calls before the first return), to
+///   a value an acknowledged op of the window requires. In a completion
+///   where the op right after an unknown one does not require its value,
+///   that next op is a write (a read or a cas would require it) or there is
+///   none, so dropping the unknown op leaves a valid completion. Hence some
+///   completion has each unknown op followed at once by an op requiring its
+///   value: a run of unknown ops, each a cas from the value before but the
+///   first, ends in an acknowledged op requiring the last value. All of
+///   them are in the window already, since unknown ops have no return and
+///   taking them unblocks nothing. The rule before 2026-12-03, some op left
+///   anywhere in the history requires the value, kept every unknown op of a
+///   popular value a candidate to the end: 12 of 3,000 runs of the sweep
+///   matrix's third line ran out of budget, one of them still at ten times
+///   the budget (docs/measurements.md).
 /// * Of unknown candidates with the same effect only the first is tried: they
 ///   are interchangeable, having no return (so nothing must follow them) and
 ///   being invoked already (so all that must precede them has taken effect).
@@ -349,24 +359,29 @@ impl<'h> Search<'h> {
     /// See `Candidates`. The same configuration always yields the same list,
     /// which is what lets `run` resume after an undone op.
     fn candidates(&self) -> Candidates {
-        let (mut required, mut unknown): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        let mut window = Vec::new();
         let mut node = self.list.first();
         while let Some(call) = node.filter(|&n| self.list.is_call[n]) {
             let op = self.list.op_of[call];
+            if self.history.ops[op].effect == Effect::Read(self.state) {
+                return Candidates {
+                    ops: vec![op],
+                    blocked: None,
+                };
+            }
+            window.push(op);
+            node = self.list.next(call);
+        }
+        let useful = self.useful_values(&window);
+        let (mut required, mut unknown): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        for &op in &window {
             let key_op = &self.history.ops[op];
             match key_op.effect {
-                Effect::Read(seen) if seen == self.state => {
-                    return Candidates {
-                        ops: vec![op],
-                        blocked: None,
-                    };
-                }
                 Effect::Read(_) => {}
                 _ if key_op.is_required() => required.push(op),
-                _ if self.worth_trying(op, &unknown) => unknown.push(op),
+                _ if self.worth_trying(op, &unknown, &useful) => unknown.push(op),
                 _ => {}
             }
-            node = self.list.next(call);
         }
         required.sort_by_key(|&op| (self.history.ops[op].deadline, op));
         required.append(&mut unknown);
@@ -377,14 +392,46 @@ impl<'h> Search<'h> {
         }
     }
 
-    /// Whether to try an unknown op (see `Candidates`): someone left requires
-    /// the value it leaves, and no interchangeable op is tried already.
-    fn worth_trying(&self, op: usize, chosen: &[usize]) -> bool {
+    /// For each value, whether an unknown op leaving it could be followed
+    /// by a chain of the window's unknown cas ops (`from` the value before,
+    /// `to` the next) ending in a value an acknowledged op of the window
+    /// requires (see `Candidates`). A backward fixed point over values:
+    /// ignoring that each cas can be used once only makes it say yes more
+    /// often, which is sound.
+    fn useful_values(&self, window: &[usize]) -> Vec<bool> {
+        let mut useful = vec![false; self.observers.len()];
+        let mut unknown_cas = Vec::new();
+        for &op in window {
+            let key_op = &self.history.ops[op];
+            match (key_op.effect, key_op.is_required()) {
+                (Effect::Cas { from, to }, false) => unknown_cas.push((from, to)),
+                (effect, true) => {
+                    if let Some(value) = effect.observes() {
+                        useful[value as usize] = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut grew = true;
+        while grew {
+            grew = false;
+            for &(from, to) in &unknown_cas {
+                if useful[to as usize] && !useful[from as usize] {
+                    useful[from as usize] = true;
+                    grew = true;
+                }
+            }
+        }
+        useful
+    }
+
+    /// Whether to try an unknown op (see `Candidates`): the value it leaves
+    /// is `useful`, and no interchangeable op is tried already.
+    fn worth_trying(&self, op: usize, chosen: &[usize], useful: &[bool]) -> bool {
         let effect = self.history.ops[op].effect;
-        let could_matter = effect
-            .produces()
-            .is_some_and(|v| self.observers[v as usize] > 0);
-        could_matter && chosen.iter().all(|&c| self.history.ops[c].effect != effect)
+        effect.produces().is_some_and(|v| useful[v as usize])
+            && chosen.iter().all(|&c| self.history.ops[c].effect != effect)
     }
 
     /// Lets `op` take effect now if the specification allows it and the

@@ -15,9 +15,10 @@
 //! * Sound reductions on top, each argued where it is implemented: a read
 //!   that may take effect now is taken without trying alternatives; unknown
 //!   ops are tried only where an op already invoked could require their
-//!   value next, after the acknowledged ops, and only one of several interchangeable ones; the memo
-//!   treats all values nobody will observe as one, and prunes configurations
-//!   subsumed by one already explored (see `Candidates` and `Memo`).
+//!   value next, after the acknowledged ops, and only one of several
+//!   interchangeable ones; the memo treats all values nobody will observe as
+//!   one, and prunes configurations subsumed by one already explored (see
+//!   `Candidates` and `Memo`).
 //!   Acknowledged ops are tried earliest return first.
 //!
 //! Real-time order is strict: A precedes B only if A returned before B was

@@ -219,40 +219,53 @@ fn brute_force_from(ops: &[&Operation], placed: &mut [bool], state: Option<Strin
     false
 }
 
+/// The shape of tiny random histories: how many ops at most, and in ten,
+/// how many are cas ops and how many have an unknown outcome.
+struct Tiny {
+    max_ops: u64,
+    cas_in_10: u64,
+    unknown_in_10: u64,
+}
+
 /// A tiny random history on one key: few values, random intervals, all
 /// three outcomes, reads returning anything plausible.
-fn tiny_history(rng: &mut XorShift) -> Vec<Operation> {
+fn tiny_history(rng: &mut XorShift, shape: &Tiny) -> Vec<Operation> {
     let value = |rng: &mut XorShift| ["1", "2", "3"][rng.below(3) as usize];
-    (0..1 + rng.below(7))
+    (0..1 + rng.below(shape.max_ops))
         .map(|_| {
             let invoke = rng.below(40);
             let ret = invoke + rng.below(20);
-            let mut op = match rng.below(3) {
-                0 => read(
+            let kind = rng.below(10);
+            let mut op = if kind < shape.cas_in_10 {
+                cas("x", value(rng), value(rng), invoke, ret)
+            } else if kind.is_multiple_of(2) {
+                read(
                     "x",
                     [None, Some("1"), Some("2")][rng.below(3) as usize],
                     invoke,
                     ret,
-                ),
-                1 => write("x", value(rng), invoke, ret),
-                _ => cas("x", value(rng), value(rng), invoke, ret),
+                )
+            } else {
+                write("x", value(rng), invoke, ret)
             };
-            match rng.below(10) {
-                0 | 1 => (op.outcome, op.return_t) = (Outcome::Unknown, None),
-                2 => op.outcome = Outcome::Fail,
-                _ => {}
+            let outcome = rng.below(10);
+            if outcome < shape.unknown_in_10 {
+                (op.outcome, op.return_t) = (Outcome::Unknown, None);
+            } else if outcome == shape.unknown_in_10 {
+                op.outcome = Outcome::Fail;
             }
             op
         })
         .collect()
 }
 
-#[test]
-fn agrees_with_brute_force_on_tiny_random_histories() {
-    let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+/// Asserts that `check` and `brute_force` agree on `cases` histories of
+/// `shape`, and that both verdicts are common enough to mean something.
+fn agrees_with_brute_force(seed: u64, cases: usize, shape: &Tiny) {
+    let mut rng = XorShift(seed);
     let mut linearizable = 0;
-    for case in 0..5000 {
-        let history = tiny_history(&mut rng);
+    for case in 0..cases {
+        let history = tiny_history(&mut rng, shape);
         let expected = brute_force(&history);
         let verdict = check(&history, BUDGET).verdict;
         assert_eq!(
@@ -263,11 +276,32 @@ fn agrees_with_brute_force_on_tiny_random_histories() {
         assert!(!matches!(verdict, Verdict::Inconclusive { .. }));
         linearizable += usize::from(expected);
     }
-    // Both verdicts must be well represented for the comparison to mean much.
     assert!(
-        (1000..4000).contains(&linearizable),
-        "{linearizable} of 5000 linearizable"
+        (cases / 5..cases * 4 / 5).contains(&linearizable),
+        "{linearizable} of {cases} linearizable"
     );
+}
+
+#[test]
+fn agrees_with_brute_force_on_tiny_random_histories() {
+    let shape = Tiny {
+        max_ops: 7,
+        cas_in_10: 3,
+        unknown_in_10: 2,
+    };
+    agrees_with_brute_force(0x2545_F491_4F6C_DD1D, 5000, &shape);
+}
+
+/// Mostly cas ops, half of them unknown: chains of unknown cas ops leading
+/// to a value an acknowledged op requires (`Search::useful_values`).
+#[test]
+fn agrees_with_brute_force_on_tiny_histories_of_unknown_cas_chains() {
+    let shape = Tiny {
+        max_ops: 8,
+        cas_in_10: 7,
+        unknown_in_10: 5,
+    };
+    agrees_with_brute_force(0x9E37_79B9_7F4A_7C15, 20_000, &shape);
 }
 
 #[test]

@@ -39,24 +39,43 @@ use std::collections::HashMap;
 // The set of operations that have taken effect.
 // ---------------------------------------------------------------------------
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Bitset(Vec<u64>);
+#[derive(Clone, Debug)]
+struct Bitset {
+    words: Vec<u64>,
+    /// How many words at the start are full, and a bound past the last
+    /// word that is not empty: kept as bits are set and cleared, so that
+    /// `window` need not scan a long history's ops at every step.
+    full: usize,
+    high: usize,
+}
 
 impl Bitset {
     fn new(len: usize) -> Self {
-        Bitset(vec![0; len.div_ceil(64)])
+        Bitset {
+            words: vec![0; len.div_ceil(64)],
+            full: 0,
+            high: 0,
+        }
     }
 
     fn set(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
+        self.words[i / 64] |= 1 << (i % 64);
+        self.high = self.high.max(i / 64 + 1);
+        while self.words.get(self.full) == Some(&u64::MAX) {
+            self.full += 1;
+        }
     }
 
     fn clear(&mut self, i: usize) {
-        self.0[i / 64] &= !(1 << (i % 64));
+        self.words[i / 64] &= !(1 << (i % 64));
+        self.full = self.full.min(i / 64);
     }
 
     fn is_subset_of(&self, other: &Bitset) -> bool {
-        self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
+        self.words
+            .iter()
+            .zip(&other.words)
+            .all(|(a, b)| a & !b == 0)
     }
 
     /// The set, compactly, for a memo key: all words before `start` are
@@ -64,19 +83,14 @@ impl Bitset {
     /// order and taken roughly in that order, so the window stays short
     /// however long the history.
     fn window(&self) -> Window {
-        let start = self
-            .0
-            .iter()
-            .position(|&w| w != u64::MAX)
-            .unwrap_or(self.0.len());
-        let end = self
-            .0
+        let start = self.full;
+        let end = self.words[start..self.high.max(start)]
             .iter()
             .rposition(|&w| w != 0)
-            .map_or(start, |last| (last + 1).max(start));
+            .map_or(start, |last| start + last + 1);
         Window {
             start,
-            words: self.0[start..end].to_vec(),
+            words: self.words[start..end].to_vec(),
         }
     }
 }
@@ -360,29 +374,34 @@ impl<'h> Search<'h> {
     /// See `Candidates`. The same configuration always yields the same list,
     /// which is what lets `run` resume after an undone op.
     fn candidates(&self) -> Candidates {
-        let mut window = Vec::new();
+        let (mut required, mut unknown): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
         let mut node = self.list.first();
         while let Some(call) = node.filter(|&n| self.list.is_call[n]) {
             let op = self.list.op_of[call];
-            if self.history.ops[op].effect == Effect::Read(self.state) {
-                return Candidates {
-                    ops: vec![op],
-                    blocked: None,
-                };
-            }
-            window.push(op);
-            node = self.list.next(call);
-        }
-        let useful = self.useful_values(&window);
-        let (mut required, mut unknown): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
-        for &op in &window {
             let key_op = &self.history.ops[op];
             match key_op.effect {
+                Effect::Read(seen) if seen == self.state => {
+                    return Candidates {
+                        ops: vec![op],
+                        blocked: None,
+                    };
+                }
                 Effect::Read(_) => {}
                 _ if key_op.is_required() => required.push(op),
-                _ if self.worth_trying(op, &unknown, &useful) => unknown.push(op),
-                _ => {}
+                _ => unknown.push(op),
             }
+            node = self.list.next(call);
+        }
+        // Most windows hold no unknown op, and then no value is weighed.
+        if !unknown.is_empty() {
+            let useful = self.useful_values(node);
+            let mut tried: Vec<usize> = Vec::new();
+            for op in unknown.drain(..) {
+                if self.worth_trying(op, &tried, &useful) {
+                    tried.push(op);
+                }
+            }
+            unknown = tried;
         }
         required.sort_by_key(|&op| (self.history.ops[op].deadline, op));
         required.append(&mut unknown);
@@ -399,11 +418,14 @@ impl<'h> Search<'h> {
     /// requires (see `Candidates`). A backward fixed point over values:
     /// ignoring that each cas can be used once only makes it say yes more
     /// often, which is sound.
-    fn useful_values(&self, window: &[usize]) -> Vec<bool> {
+    /// The window is the list's calls before `first_return`.
+    fn useful_values(&self, first_return: Option<usize>) -> Vec<bool> {
         let mut useful = vec![false; self.observers.len()];
         let mut unknown_cas = Vec::new();
-        for &op in window {
-            let key_op = &self.history.ops[op];
+        let mut node = self.list.first();
+        while let Some(call) = node.filter(|&n| Some(n) != first_return) {
+            node = self.list.next(call);
+            let key_op = &self.history.ops[self.list.op_of[call]];
             match (key_op.effect, key_op.is_required()) {
                 (Effect::Cas { from, to }, false) => unknown_cas.push((from, to)),
                 (effect, true) => {

@@ -408,3 +408,29 @@ fn unknown_ops_taking_effect_late_are_tried_only_where_they_lead_somewhere() {
         );
     }
 }
+
+#[test]
+fn a_bitset_window_leaves_out_full_words_before_it_and_empty_ones_after() {
+    use super::Bitset;
+    let mut set = Bitset::new(300);
+    for i in 0..130 {
+        set.set(i);
+    }
+    let window = set.window();
+    assert_eq!((window.start, window.words), (2, vec![0b11]));
+    set.clear(5);
+    let window = set.window();
+    assert_eq!((window.start, window.words.len()), (0, 3));
+    assert_eq!(window.words[0], !(1 << 5));
+    set.set(5);
+    set.clear(129);
+    set.clear(128);
+    let window = set.window();
+    assert_eq!((window.start, window.words), (2, vec![]));
+    set.set(299);
+    assert_eq!(
+        set.window().words.len(),
+        3,
+        "words 2 to 4, the last holding 299"
+    );
+}

@@ -418,6 +418,7 @@ impl<'h> Search<'h> {
     /// requires (see `Candidates`). A backward fixed point over values:
     /// ignoring that each cas can be used once only makes it say yes more
     /// often, which is sound.
+    ///
     /// The window is the list's calls before `first_return`.
     fn useful_values(&self, first_return: Option<usize>) -> Vec<bool> {
         let mut useful = vec![false; self.observers.len()];

@@ -371,17 +371,13 @@ fn late_unknowns_history(seed: u64, n: u64, delay: u64, values: u64) -> Vec<Oper
             6..=7 => {
                 let from = register.clone().unwrap_or_default();
                 let op = unknown_cas("x", &from, &value, invoke);
-                late.entry(i + 1 + rng.below(delay))
-                    .or_default()
-                    .push(op.clone());
+                take_effect_at(&mut late, i + 1 + rng.below(delay), &op);
                 op
             }
             _ => {
                 let op = unknown_write("x", &value, invoke);
                 if rng.below(3) > 0 {
-                    late.entry(i + 1 + rng.below(delay))
-                        .or_default()
-                        .push(op.clone());
+                    take_effect_at(&mut late, i + 1 + rng.below(delay), &op);
                 }
                 op
             }
@@ -389,6 +385,11 @@ fn late_unknowns_history(seed: u64, n: u64, delay: u64, values: u64) -> Vec<Oper
         history.push(entry);
     }
     history
+}
+
+/// Has the unknown `op` take effect just before slot `slot`.
+fn take_effect_at(late: &mut BTreeMap<u64, Vec<Operation>>, slot: u64, op: &Operation) {
+    late.entry(slot).or_default().push(op.clone());
 }
 
 #[test]

@@ -1,6 +1,8 @@
 // Measures the playground's release build in headless Chromium and prints
 // figures (no assertions: machines are noisy, figures go in the README).
 //   node scripts/measure-playground.mjs [dist]
+//   (MEASURE_SECONDS=N: each run's length, 10 by default; MEASURE_ONLY=
+//   frames,cpu: only those of bundle, size, cpu, frames, jumps)
 // - bundle: wasm + JS glue, raw and gzip
 // - wasm work per animation frame (simulation advance + render), p50/p95/max:
 //   5 nodes at default speed (at the top of the page, and scrolled down to
@@ -12,6 +14,8 @@
 //   the messages, timers, the diagram's slide and the timeline's marks move
 //   on the compositor, the clock's digit a few times a second; the page
 //   sleeps in between)
+// - the frames of a 5-node run grouped by the parts they drew, with the
+//   median and p95 work of each kind (which kind of frame is slow)
 // - frames run while paused (should be 0)
 // - main-thread task time per wall second (Chrome's Performance metrics,
 //   TaskDuration), running and paused: the page's CPU cost
@@ -37,6 +41,16 @@ if (dist.startsWith('-') || !existsSync(dist)) {
   process.exit(2);
 }
 const SECONDS = Number(process.env.MEASURE_SECONDS || 10);
+// MEASURE_ONLY=frames,cpu (any of bundle, size, cpu, frames, kinds, jumps):
+// only those parts, to measure one change quickly. Default: all of them.
+const PARTS = ['bundle', 'size', 'cpu', 'frames', 'kinds', 'jumps'];
+const ONLY = (process.env.MEASURE_ONLY || PARTS.join(',')).split(',');
+const unknown = ONLY.filter((p) => !PARTS.includes(p));
+if (unknown.length) {
+  console.error(`MEASURE_ONLY: unknown part ${unknown.join(', ')}; the parts are ${PARTS.join(', ')}`);
+  process.exit(2);
+}
+const want = (part) => ONLY.includes(part);
 
 function bundle() {
   let raw = 0, gz = 0;
@@ -97,6 +111,52 @@ async function frames(browser, url, label, setup = async () => {}) {
   await page.close();
 }
 
+// The frames of a run grouped by the parts they drew ("Cluster+Message+
+// Clock": a message came or went): how many, and the median and p95 work
+// of each kind, the most frequent first. The timer's 0.1 ms steps and the
+// machine's noise hide a change to one frame; a kind's median over a few
+// dozen does not. Each animation frame is wrapped to read the parts'
+// counts before it and, in a task queued after it (after Yew has drawn),
+// after it.
+async function frameKinds(browser, url, label) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript((parts) => {
+    window.frameKinds = [];
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => raf((t) => {
+      const w = window.wasmBindings;
+      if (!w) return callback(t);
+      const counts = () => parts.map((p) => w.part_renders(p));
+      const [before, frames] = [counts(), w.frame_count()];
+      callback(t);
+      setTimeout(() => {
+        if (w.frame_count() === frames) return;
+        const after = counts();
+        const kind = parts.filter((_, i) => after[i] > before[i])
+          .join('+') || '(nothing drawn)';
+        const times = w.frame_times();
+        window.frameKinds.push([kind, times[times.length - 1]]);
+      }, 0);
+    });
+  }, ['Cluster', 'Links', 'Node', 'Message', 'Bar', 'Clock', 'Timeline', 'TimelineMarks', 'LogTable',
+    'Details', 'Safety', 'Client', 'Network', 'Applied', 'EventLog', 'Diagram']);
+  await page.goto(url);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  await page.evaluate(() => { window.frameKinds = []; });
+  await page.waitForTimeout(SECONDS * 2000);
+  const kinds = new Map();
+  for (const [kind, ms] of await page.evaluate(() => window.frameKinds)) {
+    kinds.set(kind, [...(kinds.get(kind) || []), ms]);
+  }
+  console.log(`${label}, frames by what they drew (${SECONDS * 2} s): count, median, p95 of work`);
+  for (const [kind, times] of [...kinds].sort((a, b) => b[1].length - a[1].length).slice(0, 8)) {
+    const sorted = times.sort((a, b) => a - b);
+    console.log(`  ${String(sorted.length).padStart(4)}  ${percentile(sorted, 0.5).toFixed(1)} ms  ` +
+      `${percentile(sorted, 0.95).toFixed(1)} ms  ${kind}`);
+  }
+  await page.close();
+}
+
 // How cpu() starts and pauses a page: this one, by default, and a copy
 // of RaftScope (`RAFTSCOPE_DIR`), paused with its space bar.
 const THIS_PAGE = {
@@ -138,7 +198,8 @@ async function cpu(browser, url, label, kind = THIS_PAGE) {
   };
   const running = await over(SECONDS);
   await kind.pause(page);
-  await page.waitForTimeout(500);
+  // Past this page's coming to rest (a draw 400 ms after its last input).
+  await page.waitForTimeout(1000);
   if (!(await kind.paused(page))) errors.push('it did not pause');
   const paused = await over(Math.min(SECONDS, 5));
   const [task, script, style, layout] = running.map((x) => x.toFixed(0));
@@ -228,12 +289,20 @@ async function jumps(browser, url) {
   await page.close();
 }
 
-bundle();
-sizeReport();
+if (want('bundle')) bundle();
+if (want('size')) sizeReport();
 await withBrowser(dist, async ({ url, browser }) => {
-  await compareWithRaftScope(browser, `${url}/?seed=1&nodes=5`);
-  await cpu(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
-  await cpu(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
+  if (want('cpu')) {
+    await compareWithRaftScope(browser, `${url}/?seed=1&nodes=5`);
+    await cpu(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
+    await cpu(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
+  }
+  if (want('frames')) await allFrames(browser, url);
+  if (want('kinds')) await frameKinds(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
+  if (want('jumps')) await jumps(browser, `${url}/?seed=1&nodes=5&load=10&paused=1`);
+});
+
+async function allFrames(browser, url) {
   await frames(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
   // The sections below the picture are drawn only in view (view::on_screen):
   // the same run with the message diagram, the log table and the applied
@@ -247,5 +316,4 @@ await withBrowser(dist, async ({ url, browser }) => {
       await page.waitForTimeout(1500);
       await page.getByRole('button', { name: 'Add server' }).click();
     });
-  await jumps(browser, `${url}/?seed=1&nodes=5&load=10&paused=1`);
-});
+}

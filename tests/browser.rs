@@ -415,6 +415,28 @@ async fn messages_fly_by_themselves_and_stop_where_the_run_pauses() {
     );
 }
 
+/// Printing while the run plays draws the sections out of view as they
+/// are: the browser's `beforeprint` brings the page to rest.
+#[wasm_bindgen_test]
+async fn printing_draws_the_sections_out_of_view() {
+    let root = mount(6).await;
+    skip(&root, 1).await;
+    look_at(&root, ".bar").await;
+    let said = |root: &Element| {
+        let log = find(root, "svg.sequence-diagram").unwrap();
+        log.get_attribute("aria-label").unwrap()
+    };
+    let before = said(&root);
+    press(&root, "Play").await;
+    sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(said(&root), before, "out of view, not drawn while playing");
+    let print = web_sys::Event::new("beforeprint").unwrap();
+    web_sys::window().unwrap().dispatch_event(&print).unwrap();
+    settle().await;
+    assert_ne!(said(&root), before, "drawn for the printout");
+    press(&root, "Pause").await;
+}
+
 /// Every worker message crosses postMessage's JS values and back unchanged
 /// (serde-wasm-bindgen both ways, as the page and the worker do), a seed
 /// past 2^53 included; a hostile value is refused, not misread.
@@ -542,8 +564,10 @@ async fn a_page_whose_studio_cannot_load_still_shares_a_link_and_says_why() {
 }
 
 /// The message diagram, out of view below the picture, is not drawn while
-/// the run goes on; scrolled into view, it is drawn at once, as of its
-/// last recomputation (at most one tick before now).
+/// the run goes on; a moment after the run pauses (at rest), it is, so
+/// find in page and a printout see the run; scrolled into view, it is
+/// drawn at once, as of its last recomputation (at most one tick before
+/// now).
 #[wasm_bindgen_test]
 async fn the_diagram_out_of_view_waits_to_be_seen() {
     let root = mount(6).await;
@@ -556,7 +580,6 @@ async fn the_diagram_out_of_view_waits_to_be_seen() {
     let (before, clock) = (said(&root), find(&root, ".clock").unwrap().text_content());
     press(&root, "Play").await;
     sleep(Duration::from_millis(1_500)).await;
-    press(&root, "Pause").await;
     assert_ne!(
         find(&root, ".clock").unwrap().text_content(),
         clock,
@@ -565,8 +588,12 @@ async fn the_diagram_out_of_view_waits_to_be_seen() {
     assert_eq!(
         said(&root),
         before,
-        "out of view, the diagram was not drawn"
+        "out of view, the diagram is not drawn while the run goes on"
     );
+    press(&root, "Pause").await;
+    // The page comes to rest 400 ms after its last input (ui::app).
+    sleep(Duration::from_millis(1_000)).await;
+    assert_ne!(said(&root), before, "at rest, drawn though out of view");
     look_at(&root, ".sequence").await;
     let after = said(&root);
     assert_ne!(after, before, "in view, it is drawn");

@@ -330,12 +330,13 @@ fn input(rng: &mut Rng, session: &Session, shared: &[Scenario]) -> Input {
         },
         38 => Input::Host(host_command(rng, shared)),
         39 => file_or_scenario(rng, shared),
-        _ => match rng.range_inclusive(0, 2) {
+        _ => match rng.range_inclusive(0, 3) {
             0 => Input::WhatIf(WhatIfInput::Toggle),
             1 => Input::WhatIf(WhatIfInput::Choose(pick(
                 rng,
                 &["vote-without-log-check".to_string(), "nonsense".to_string()],
             ))),
+            2 => Input::Rest,
             _ => Input::OnScreen {
                 section: pick(rng, &Section::ALL),
                 in_view: coin(rng),

@@ -34,6 +34,11 @@ const FRAME_MS: f64 = 1000.0 / 60.0;
 /// by a millisecond or so).
 const WAKE_EARLY_MS: f64 = 2.0;
 
+/// How long the page stays still (nothing moving, no input) before it
+/// comes to rest and draws the sections out of view (`Input::Rest`): past
+/// a drag of the timeline, so scrubbing draws only what is in view.
+const REST_MS: u32 = 400;
+
 /// What the page asks of the playground, read from its address (see
 /// [`UrlParams`](crate::view::url_params::UrlParams)).
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -160,8 +165,12 @@ pub struct App {
     on_screen: Option<on_screen::Watcher>,
     /// The timer that ends the page's sleep between frames, while it sleeps.
     wake: Option<Timeout>,
+    /// The timer that brings a still page to rest (`REST_MS`).
+    rest: Option<Timeout>,
     _keys: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
     _hash: Closure<dyn FnMut()>,
+    /// Brings the page to rest before it is printed.
+    _print: Closure<dyn FnMut()>,
     /// The host page's window, if the playground is framed (docs/embedding.md).
     host: HostSide,
     /// The "What if…" search's job in the studio, while one runs.
@@ -198,9 +207,13 @@ impl Component for App {
         let keys = listen_to_keys(ctx.link().clone());
         let link = ctx.link().clone();
         let hash = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::HashChanged));
+        let link = ctx.link().clone();
+        let print = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::Do(Input::Rest)));
         if let Some(window) = web_sys::window() {
             let _ = window
                 .add_event_listener_with_callback("hashchange", hash.as_ref().unchecked_ref());
+            let _ = window
+                .add_event_listener_with_callback("beforeprint", print.as_ref().unchecked_ref());
         }
         let mut host = HostSide::listen(props.host_origin.clone(), ctx.link().clone());
         host.post(&session.host.ready(&session.playground));
@@ -214,8 +227,10 @@ impl Component for App {
             boxes: Default::default(),
             on_screen: on_screen::Watcher::new(ctx.link().callback(|msg| msg)),
             wake: None,
+            rest: None,
             _keys: keys,
             _hash: hash,
+            _print: print,
             host,
             worker: None,
             pending_job: None,
@@ -662,8 +677,14 @@ impl App {
             self.frames.cancel();
             self.wake = None;
             self.last_frame = None;
+            // Still: at rest once nothing else comes for a moment.
+            self.rest = (!self.session.read().at_rest).then(|| {
+                let send = self.send.clone();
+                Timeout::new(REST_MS, move || send.emit(Msg::Do(Input::Rest)))
+            });
             return;
         }
+        self.rest = None;
         if self.wake.is_some() {
             return;
         }

@@ -171,6 +171,11 @@ pub enum Input {
         /// In view now.
         in_view: bool,
     },
+    /// The page has been still for a moment (nothing moving, no input) or
+    /// is about to be printed: the sections out of view are drawn as they
+    /// are, so the browser's find in page and a printout see the run on
+    /// screen ([`Session::at_rest`]).
+    Rest,
 }
 
 /// The page's session (see the module's words).
@@ -203,6 +208,10 @@ pub struct Session {
     /// playing stretch: the person, who saw it playing, meant the → that
     /// follows as "skip to its end", which it now is.
     stretch_ended_in_catch_up: bool,
+    /// The page is at rest ([`Input::Rest`]) and nothing came since, but
+    /// scrolling: every section is drawn as it is, in view or not
+    /// ([`versions::drawn`]).
+    pub at_rest: bool,
 }
 
 impl Session {
@@ -239,6 +248,7 @@ impl Session {
             what_if: WhatIf::default(),
             from_start: params.from_start,
             stretch_ended_in_catch_up: false,
+            at_rest: false,
         }
     }
 
@@ -246,10 +256,15 @@ impl Session {
     pub fn update(&mut self, input: Input) {
         let redraws = !matches!(
             input,
-            Input::Frame { .. } | Input::CatchUp { .. } | Input::OnScreen { .. }
+            Input::Frame { .. } | Input::CatchUp { .. } | Input::OnScreen { .. } | Input::Rest
         );
         if redraws {
             self.edits += 1;
+        }
+        match input {
+            Input::Rest => self.at_rest = true,
+            Input::OnScreen { .. } => {}
+            _ => self.at_rest = false,
         }
         let stretch_ended = std::mem::take(&mut self.stretch_ended_in_catch_up);
         match input {
@@ -354,6 +369,7 @@ impl Session {
             Input::Host(command) => self.host_command(command),
             Input::WhatIf(input) => self.what_if_input(input),
             Input::OnScreen { section, in_view } => self.on_screen.set(section, in_view),
+            Input::Rest => {}
         }
     }
 

@@ -238,11 +238,12 @@ fn restarts(p: &Playground, h: &mut StableHasher) {
 /// The keys the page draws with: `session`'s, but a section below the
 /// picture that is out of view (`view::on_screen`) keeps the key it was
 /// last drawn with (`previous`), so it is not drawn again until it is back
-/// in view. A frame that leaves them equal changes nothing, and the page
-/// skips drawing it.
+/// in view, or the page comes to rest (`Session::at_rest`: a paused page,
+/// a moment after its last input, or a printout). A frame that leaves them
+/// equal changes nothing, and the page skips drawing it.
 pub fn drawn(session: &Session, previous: Option<&Versions>) -> Versions {
     let mut v = of(session);
-    let Some(previous) = previous else {
+    let Some(previous) = previous.filter(|_| !session.at_rest) else {
         return v;
     };
     for section in Section::ALL {
@@ -655,6 +656,50 @@ mod tests {
             back.events, first.events,
             "the event log is still out of view"
         );
+    }
+
+    /// At rest (paused a moment, or printing), every section is drawn as
+    /// it is, in view or not, so find in page and a printout see the run
+    /// on screen; the next input but scrolling holds them again.
+    #[test]
+    fn at_rest_the_sections_out_of_view_are_drawn_as_they_are() {
+        let mut s = playing();
+        let first = drawn(&s, None);
+        for section in Section::ALL {
+            s.update(Input::OnScreen {
+                section,
+                in_view: false,
+            });
+        }
+        let mut shown = first;
+        for _ in 0..300 {
+            s.update(Input::Frame { wall_ms: 16.0 });
+            shown = drawn(&s, Some(&shown));
+        }
+        s.update(Input::Key(KeyCommand::TogglePause));
+        shown = drawn(&s, Some(&shown));
+        let held = |v: &Versions| (v.logs, v.applied, v.diagram, v.events);
+        assert_eq!(held(&shown), held(&first), "paused, not yet at rest");
+        let edits = s.edits;
+        s.update(Input::Rest);
+        assert_eq!(s.edits, edits, "coming to rest redraws nothing else");
+        shown = drawn(&s, Some(&shown));
+        assert_eq!(shown, s.versions(), "at rest, everything as it is");
+        assert_ne!(held(&shown), held(&first));
+        s.update(Input::OnScreen {
+            section: Section::Diagram,
+            in_view: true,
+        });
+        assert!(s.at_rest, "scrolling leaves the page at rest");
+        s.update(Input::Key(KeyCommand::TogglePause));
+        let rested = shown;
+        for _ in 0..300 {
+            s.update(Input::Frame { wall_ms: 16.0 });
+            shown = drawn(&s, Some(&shown));
+        }
+        assert!(!s.at_rest);
+        assert_eq!(shown.logs, rested.logs, "running again, held again");
+        assert_ne!(shown.diagram, rested.diagram, "but not what is in view");
     }
 
     /// The diagram's key moves when its content is computed again (a

@@ -66,15 +66,7 @@ fn search(s: &Session, send: &Callback<Msg>) -> Html {
         }))
     });
     let (plan, explorable) = w.explore_plan();
-    let status = match &w.search {
-        Search::Idle => None,
-        Search::Running { .. } => w.progress_text(),
-        Search::NotFound { seeds_tried } => Some(format!(
-            "No failure in {seeds_tried} seeds: try other settings (more nodes, a lossier network)."
-        )),
-        Search::Failed(message) => Some(format!("The search failed: {message}")),
-        Search::NothingWithinBounds => Some("No violation within the explorer's bounds.".into()),
-    };
+    let status = w.status_text();
     let failed = matches!(w.search, Search::Failed(_));
     html! {
         <div class="what-if-search">

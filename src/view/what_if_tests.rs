@@ -116,6 +116,38 @@ fn progress_shows_seeds_and_time_and_cancel_returns_to_idle() {
     assert_eq!(s.what_if.take_command(), None);
 }
 
+/// A search that found nothing points to the explorer; for the switch
+/// random runs almost never show, it says why.
+#[test]
+fn a_search_that_found_nothing_points_to_the_explorer() {
+    for (switch, says) in [
+        (
+            "vote-without-log-check",
+            "try other settings (another cluster size",
+        ),
+        (
+            "lease-after-timeout-now",
+            "needs a TimeoutNow late by more than",
+        ),
+    ] {
+        let mut s = session();
+        what_if(&mut s, WhatIfInput::Choose(switch.to_string()));
+        assert_eq!(s.what_if.status_text(), None, "idle: nothing to say");
+        start(&mut s, 0.0);
+        what_if(
+            &mut s,
+            WhatIfInput::Reply {
+                reply: Box::new(WorkerReply::NotFound { seeds_tried: 200 }),
+                now_ms: 1000.0,
+            },
+        );
+        let text = s.what_if.status_text().unwrap();
+        assert!(text.starts_with("No failure in 200 seeds: "), "{text}");
+        assert!(text.contains(says), "{switch}: {text}");
+        assert!(text.to_lowercase().contains("explore every interleaving"));
+    }
+}
+
 #[test]
 fn a_failed_worker_is_said_and_stopped_and_the_run_is_kept() {
     let mut s = session();

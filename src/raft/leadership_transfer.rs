@@ -10,8 +10,9 @@
 
 use super::message::Message;
 use super::node::{RaftNode, Role};
-use super::output::Output;
+use super::output::{Output, UnsafeStep};
 use super::types::{NodeId, Term, Time};
+use super::unsafe_switches::UnsafeSwitch;
 
 impl RaftNode {
     /// The leader starts handing over to `target`. Ignored unless this
@@ -60,9 +61,19 @@ impl RaftNode {
 
     /// An election timeout after it began, a transfer that has not ended
     /// (by the leader stepping down) is given up.
-    pub(super) fn abort_late_transfer(&mut self, now: Time) {
+    pub(super) fn abort_late_transfer(&mut self, now: Time, out: &mut Output) {
         if self.transfer.is_some_and(|(_, abort_at)| now >= abort_at) {
             self.transfer = None;
+            if self.reads.handed_over
+                && self.lease_after_timeout_now()
+                && now < self.reads.lease_until
+            {
+                // The rule holds no lease once TimeoutNow has gone out; the
+                // switch lets the one earned before it count again, from
+                // here (`lease.rs`).
+                let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
+                out.unsafe_steps.push(UnsafeStep::of(switch));
+            }
         }
     }
 
@@ -79,7 +90,7 @@ impl RaftNode {
 #[cfg(test)]
 mod tests {
     use crate::raft::test_support::{leader_of_three, leased_leader_of_three};
-    use crate::raft::{Config, Message, Output, RaftNode, Rng, MILLIS};
+    use crate::raft::{Config, Message, Output, RaftNode, Rng, Time, MILLIS};
 
     /// A transfer that sent TimeoutNow and was then given up leaves no
     /// lease for the rest of the term: the target's election ignores
@@ -119,6 +130,48 @@ mod tests {
         let ack = Message::ReadHeartbeatReply { term: 1, round };
         node.step(later + MILLIS, 2, ack, &mut out);
         assert_eq!(node.lease_until(later + 2 * MILLIS), None);
+    }
+
+    /// With `lease-after-timeout-now` on, a lease acknowledged during the
+    /// transfer (after TimeoutNow went out) counts again once the transfer
+    /// is given up: that moment is the switch's step, as the rule would
+    /// hold no lease. Without the switch, or with the lease run out by
+    /// then, giving up is no step.
+    #[test]
+    fn giving_a_transfer_up_with_a_lease_running_is_the_switchs_step() {
+        use crate::raft::{UnsafeSwitch, UnsafeSwitches};
+        let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
+        let run = |on: bool, ack_lead: Time| {
+            let mut node = leased_leader_of_three();
+            if on {
+                node.config.unsafe_switches = UnsafeSwitches::none().with(switch);
+            }
+            let mut out = Output::default();
+            let caught_up = Message::append_success(1, node.log().last_index());
+            node.step(MILLIS, 3, caught_up, &mut out);
+            node.transfer_leadership(2 * MILLIS, 3, &mut out);
+            let abort = 2 * MILLIS + node.config.timing.election_timeout_max;
+            // A heartbeat's round, acknowledged `ack_lead` before the abort.
+            let round_at = abort - ack_lead - MILLIS;
+            node.force_heartbeat(round_at, &mut out);
+            let round = (out.messages.iter().rev())
+                .find_map(|e| match e.message {
+                    Message::ReadHeartbeat { round, .. } => Some(round),
+                    _ => None,
+                })
+                .expect("a round with the heartbeat");
+            let ack = Message::ReadHeartbeatReply { term: 1, round };
+            node.step(abort - ack_lead, 2, ack, &mut out);
+            out.unsafe_steps.clear();
+            node.tick(abort, &mut out);
+            assert_eq!(node.transfer_target(), None, "given up");
+            let steps: Vec<UnsafeSwitch> = out.unsafe_steps.iter().map(|s| s.switch).collect();
+            (steps, node.lease_until(abort).is_some())
+        };
+        assert_eq!(run(true, 10 * MILLIS), (vec![switch], true));
+        assert_eq!(run(false, 10 * MILLIS), (vec![], false));
+        let long_ago = run(true, 280 * MILLIS);
+        assert_eq!(long_ago, (vec![], false), "the lease had run out");
     }
 
     /// Found by cargo-mutants: nothing pinned that only a leader hands over,

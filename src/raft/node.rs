@@ -382,7 +382,7 @@ impl RaftNode {
     pub fn tick(&mut self, now: Time, out: &mut Output) {
         self.input(out, |node, out| match node.role {
             Role::Leader => {
-                node.abort_late_transfer(now);
+                node.abort_late_transfer(now, out);
                 if node.config.check_quorum && now >= node.quorum_check_at {
                     node.check_quorum(now);
                 }
@@ -518,7 +518,7 @@ impl RaftNode {
             self.input(out, |node, out| {
                 // As `tick` does before a heartbeat: the explorer, which
                 // fires timers by action only, gives a transfer up here.
-                node.abort_late_transfer(now);
+                node.abort_late_transfer(now, out);
                 node.broadcast_append(now, out);
                 node.renew_lease(now, out);
             });

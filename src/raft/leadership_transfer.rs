@@ -64,13 +64,11 @@ impl RaftNode {
     pub(super) fn abort_late_transfer(&mut self, now: Time, out: &mut Output) {
         if self.transfer.is_some_and(|(_, abort_at)| now >= abort_at) {
             self.transfer = None;
-            if self.reads.handed_over
-                && self.lease_after_timeout_now()
-                && now < self.reads.lease_until
-            {
+            if self.reads.handed_over && self.lease_valid(now) {
                 // The rule holds no lease once TimeoutNow has gone out; the
-                // switch lets the one earned before it count again, from
-                // here (`lease.rs`).
+                // switch lets the one running count again, from here: only
+                // the switch makes a lease valid after a hand-over
+                // (`lease.rs`).
                 let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
                 out.unsafe_steps.push(UnsafeStep::of(switch));
             }

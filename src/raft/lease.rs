@@ -106,7 +106,7 @@ impl RaftNode {
     }
 
     /// The unsafe switch that forgets a TimeoutNow sent in this term.
-    pub(super) fn lease_after_timeout_now(&self) -> bool {
+    fn lease_after_timeout_now(&self) -> bool {
         let switch = UnsafeSwitch::LeaseAfterTimeoutNow;
         self.leases_on() && self.config.unsafe_switches.is_on(switch)
     }

@@ -36,6 +36,13 @@ fn find(root: &Element, selector: &str) -> Option<Element> {
     root.query_selector(selector).unwrap()
 }
 
+/// The message diagram's accessible summary ("N messages in the 0.6 s up
+/// to t=...s, ..."): what it was last drawn as, in view or not.
+fn diagram_summary(root: &Element) -> String {
+    let diagram = find(root, "svg.sequence-diagram").unwrap();
+    diagram.get_attribute("aria-label").unwrap()
+}
+
 fn all(root: &Element, selector: &str) -> Vec<Element> {
     let list = root.query_selector_all(selector).unwrap();
     (0..list.length())
@@ -422,18 +429,18 @@ async fn printing_draws_the_sections_out_of_view() {
     let root = mount(6).await;
     skip(&root, 1).await;
     look_at(&root, ".bar").await;
-    let said = |root: &Element| {
-        let log = find(root, "svg.sequence-diagram").unwrap();
-        log.get_attribute("aria-label").unwrap()
-    };
-    let before = said(&root);
+    let before = diagram_summary(&root);
     press(&root, "Play").await;
     sleep(Duration::from_millis(1_500)).await;
-    assert_eq!(said(&root), before, "out of view, not drawn while playing");
+    assert_eq!(
+        diagram_summary(&root),
+        before,
+        "out of view, not drawn while playing"
+    );
     let print = web_sys::Event::new("beforeprint").unwrap();
     web_sys::window().unwrap().dispatch_event(&print).unwrap();
     settle().await;
-    assert_ne!(said(&root), before, "drawn for the printout");
+    assert_ne!(diagram_summary(&root), before, "drawn for the printout");
     press(&root, "Pause").await;
 }
 
@@ -573,11 +580,10 @@ async fn the_diagram_out_of_view_waits_to_be_seen() {
     let root = mount(6).await;
     skip(&root, 1).await;
     look_at(&root, ".bar").await;
-    let said = |root: &Element| {
-        let diagram = find(root, "svg.sequence-diagram").unwrap();
-        diagram.get_attribute("aria-label").unwrap()
-    };
-    let (before, clock) = (said(&root), find(&root, ".clock").unwrap().text_content());
+    let (before, clock) = (
+        diagram_summary(&root),
+        find(&root, ".clock").unwrap().text_content(),
+    );
     press(&root, "Play").await;
     sleep(Duration::from_millis(1_500)).await;
     assert_ne!(
@@ -586,16 +592,20 @@ async fn the_diagram_out_of_view_waits_to_be_seen() {
         "the run went on"
     );
     assert_eq!(
-        said(&root),
+        diagram_summary(&root),
         before,
         "out of view, the diagram is not drawn while the run goes on"
     );
     press(&root, "Pause").await;
     // The page comes to rest 400 ms after its last input (ui::app).
     sleep(Duration::from_millis(1_000)).await;
-    assert_ne!(said(&root), before, "at rest, drawn though out of view");
+    assert_ne!(
+        diagram_summary(&root),
+        before,
+        "at rest, drawn though out of view"
+    );
     look_at(&root, ".sequence").await;
-    let after = said(&root);
+    let after = diagram_summary(&root);
     assert_ne!(after, before, "in view, it is drawn");
     let clock = find(&root, ".clock").unwrap().text_content().unwrap();
     let at = |text: &str, mark: &str, end: char| -> f64 {

@@ -89,6 +89,19 @@ fn find_shrink_and_report(switch: UnsafeSwitch) {
         .as_ref()
         .expect("an unsafe step before the violation");
     assert!(first.t <= told.violation.t, "{told:?}");
+    // The step told beside the violation comes after the first, by or
+    // about one of the violation's servers.
+    if let Some(nearest) = &told.nearest_unsafe_step {
+        assert!(
+            first.t <= nearest.t && nearest.t <= told.violation.t,
+            "{told:?}"
+        );
+        let named = |n: u64| told.violation.nodes.contains(&n);
+        assert!(
+            named(nearest.node) || nearest.peer.is_some_and(named),
+            "{told:?}"
+        );
+    }
     assert!(told.unsafe_steps >= 1 && !told.highlight.nodes.is_empty());
     assert!(told.rule.contains("breaks") && !told.source.is_empty());
 }

@@ -4,6 +4,7 @@
 
 use super::playground::Playground;
 use crate::raft::Time;
+use crate::sim::find::StepMark;
 use crate::sim::Action;
 
 /// What a timeline mark stands for; it decides the mark's colour.
@@ -81,23 +82,31 @@ pub fn marks(p: &Playground) -> Vec<Mark> {
     all
 }
 
-/// The first unsafe step and the violation of a failure found.
+/// The first unsafe step, the last one before the violation that
+/// involves its servers (if another), and the violation of a failure found.
 fn failure_marks(p: &Playground) -> Vec<Mark> {
     let Some(report) = &p.failure else {
         return Vec::new();
     };
-    let step = report.first_unsafe_step.as_ref().map(|s| Mark {
+    let first = report.first_unsafe_step.as_ref();
+    let nearest = report
+        .nearest_unsafe_step
+        .as_ref()
+        .filter(|&s| Some(s) != first);
+    let step = |s: &StepMark, which: &str| Mark {
         at: s.t,
         kind: MarkKind::Unsafe,
-        label: format!("{}: first unsafe step, node {}", report.switch, s.node),
-    });
+        label: format!("{}: {which} unsafe step, node {}", report.switch, s.node),
+    };
+    let steps = first.map(|s| step(s, "first")).into_iter();
+    let steps = steps.chain(nearest.map(|s| step(s, "last")));
     let v = &report.violation;
     let violation = Mark {
         at: v.t,
         kind: MarkKind::Violation,
         label: format!("violation: {}", v.kind.name()),
     };
-    step.into_iter().chain([violation]).collect()
+    steps.chain([violation]).collect()
 }
 
 fn kind_of(action: &Action) -> MarkKind {

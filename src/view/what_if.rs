@@ -9,7 +9,7 @@ use super::worker_protocol::{WorkerJob, WorkerReply};
 use crate::raft::UnsafeSwitch;
 use crate::sim::decimal::fixed;
 use crate::sim::explore::{plan, ExplorePlan, ExploreProgress};
-use crate::sim::find::FailureReport;
+use crate::sim::find::{FailureReport, StepMark};
 use crate::sim::Scenario;
 
 /// Seeds a page's search tries before it gives up.
@@ -340,21 +340,35 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
         "Switch {}: {} \u{2014} {}.",
         report.switch, report.rule, report.source
     )];
-    lines.push(match &report.first_unsafe_step {
-        Some(step) => format!(
-            "The rule was first skipped at {} by node {}{}{} (marked \u{26a0} on the timeline){}.",
-            ms(step.t),
-            step.node,
-            step.peer
+    let step = |s: &StepMark| {
+        format!(
+            "at {} by node {}{}{}",
+            ms(s.t),
+            s.node,
+            s.peer
                 .map_or(String::new(), |p| format!(", about node {p}")),
-            step.index
-                .map_or(String::new(), |i| format!(", at log index {i}")),
+            s.index
+                .map_or(String::new(), |i| format!(", at log index {i}"))
+        )
+    };
+    let (first, nearest) = (&report.first_unsafe_step, &report.nearest_unsafe_step);
+    lines.push(match (first, nearest) {
+        (Some(first), Some(nearest)) if first != nearest => format!(
+            "The rule was first skipped {}, and last before the violation {}, \
+             a server the violation involves ({} times in all, the two marked \u{26a0} on the timeline).",
+            step(first),
+            step(nearest),
+            report.unsafe_steps
+        ),
+        (Some(first), _) => format!(
+            "The rule was first skipped {} (marked \u{26a0} on the timeline){}.",
+            step(first),
             match report.unsafe_steps {
                 1 => String::new(),
                 n => format!("; {n} times in all"),
             }
         ),
-        None => "No decision of the switch was recorded before the violation.".into(),
+        (None, _) => "No decision of the switch was recorded before the violation.".into(),
     });
     lines.push(violation_sentence(report, &ms));
     lines

@@ -234,6 +234,56 @@ fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
         .any(|v| v.invariant.name() == kind.name()));
 }
 
+/// A run that skipped the rule first elsewhere tells, beside the first
+/// step, the last one before the violation on its servers, and marks both.
+#[test]
+fn a_failure_tells_the_last_step_on_its_servers_beside_the_first() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
+    let job = start(&mut s, 0.0);
+    answer(&mut s, run(job), 9.0);
+    let mut report = s.playground.failure.clone().expect("a failure");
+    let first = report.first_unsafe_step.clone().expect("a first step");
+    let node = report.violation.nodes[0];
+    let nearest = StepMark {
+        t: report.violation.t,
+        node,
+        peer: None,
+        index: Some(7),
+        message: None,
+    };
+    report.nearest_unsafe_step = Some(nearest.clone());
+    let told = narration(&report).join(" ");
+    let at = |t: u64| format!("at {} s", crate::sim::decimal::seconds(t, 3));
+    let first_told = format!("first skipped {} by node {}", at(first.t), first.node);
+    let nearest_told = format!(
+        "last before the violation {} by node {node}, at log index 7",
+        at(nearest.t)
+    );
+    assert!(told.contains(&first_told), "{told}");
+    assert!(told.contains(&nearest_told), "{told}");
+    s.playground.failure = Some(report.clone());
+    let unsafe_marks: Vec<u64> = timeline_marks::marks(&s.playground)
+        .iter()
+        .filter(|m| m.kind == MarkKind::Unsafe)
+        .map(|m| m.at)
+        .collect();
+    assert_eq!(unsafe_marks, vec![first.t, nearest.t]);
+    // The same step twice is told, and marked, once.
+    report.nearest_unsafe_step = Some(first.clone());
+    let told = narration(&report).join(" ");
+    assert!(
+        told.contains(&first_told) && !told.contains("last before"),
+        "{told}"
+    );
+    s.playground.failure = Some(report);
+    let marks = timeline_marks::marks(&s.playground);
+    assert_eq!(
+        marks.iter().filter(|m| m.kind == MarkKind::Unsafe).count(),
+        1
+    );
+}
+
 #[test]
 fn loading_another_run_drops_the_narration() {
     let mut s = session();

@@ -34,6 +34,13 @@ fn report() -> FailureReport {
             index: None,
             message: Some(41),
         }),
+        nearest_unsafe_step: Some(StepMark {
+            t: 3_000,
+            node: 3,
+            peer: None,
+            index: Some(4),
+            message: None,
+        }),
         unsafe_steps: 2,
         violation: ViolationMark {
             kind: FailureKind::Invariant(Invariant::LeaderCompleteness),

@@ -4,7 +4,7 @@
 use crate::args::{FindOptions, Options};
 use raft_playground::raft::Time;
 use raft_playground::sim::find::{
-    FailureReport, FailureSearch, Found, ShrinkSizes, Shrinker, ViolationMark,
+    FailureReport, FailureSearch, Found, ShrinkSizes, Shrinker, StepMark, ViolationMark,
 };
 use std::time::{Duration, Instant};
 
@@ -134,18 +134,36 @@ fn print_report(report: &FailureReport) {
     println!("rule broken: {} ({})", report.rule, report.source);
     match &report.first_unsafe_step {
         Some(step) => println!(
-            "first unsafe step: {} at node {}{}{}{} ({} before the violation)",
-            seconds(step.t),
-            step.node,
-            step.peer.map_or(String::new(), |p| format!(", peer {p}")),
-            step.index.map_or(String::new(), |i| format!(", index {i}")),
-            step.message
-                .map_or(String::new(), |m| format!(", answering message {m}")),
+            "first unsafe step: {} ({} before the violation)",
+            step_text(step),
             report.unsafe_steps
         ),
         None => println!("first unsafe step: none recorded"),
     }
+    let first = report.first_unsafe_step.as_ref();
+    if let Some(step) = report
+        .nearest_unsafe_step
+        .as_ref()
+        .filter(|&s| Some(s) != first)
+    {
+        println!(
+            "last unsafe step by or about the violation's servers: {}",
+            step_text(step)
+        );
+    }
     print_violation(&report.violation);
+}
+
+fn step_text(step: &StepMark) -> String {
+    format!(
+        "{} at node {}{}{}{}",
+        seconds(step.t),
+        step.node,
+        step.peer.map_or(String::new(), |p| format!(", peer {p}")),
+        step.index.map_or(String::new(), |i| format!(", index {i}")),
+        step.message
+            .map_or(String::new(), |m| format!(", answering message {m}")),
+    )
 }
 
 fn print_violation(v: &ViolationMark) {

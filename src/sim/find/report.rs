@@ -1,6 +1,8 @@
 //! What the page needs to narrate a found failure: the switch and the rule
-//! it breaks, the first time it changed a server's decision, and the
-//! violation with the servers, messages and log indexes to highlight.
+//! it breaks, the first time it changed a server's decision and the last
+//! time before the violation that it changed one of the violation's
+//! servers', and the violation with the servers, messages and log indexes
+//! to highlight.
 //! Read from a recorded replay of the shrunk scenario.
 
 use super::trial::{Failure, FailureKind, Trial, TrialEnd};
@@ -26,6 +28,11 @@ pub struct FailureReport {
     pub seed: u64,
     /// The first time the switch changed a decision, for a timeline mark.
     pub first_unsafe_step: Option<StepMark>,
+    /// The step told beside the violation: the last one at or before it
+    /// by or about a server the violation names, if one is. A run can
+    /// skip the rule harmlessly long before, elsewhere, so the first step
+    /// is often not the one that led to the violation.
+    pub nearest_unsafe_step: Option<StepMark>,
     /// How many times it did, up to the violation.
     pub unsafe_steps: usize,
     /// What broke.
@@ -95,12 +102,13 @@ pub struct StaleRead {
 /// What the page highlights.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Highlight {
-    /// Servers: the violation's, the first unsafe step's and its peer.
+    /// Servers: the violation's, the first and the nearest unsafe
+    /// steps' and their peers.
     pub nodes: Vec<NodeId>,
-    /// Messages: the ones the step and the violation answered, the reply
+    /// Messages: the ones the steps and the violation answered, the reply
     /// of a stale read.
     pub messages: Vec<u64>,
-    /// Log indexes: the violation's and the first unsafe step's.
+    /// Log indexes: the violation's and the unsafe steps'.
     pub indexes: Vec<LogIndex>,
 }
 
@@ -144,13 +152,15 @@ fn tell(
         })
         .collect();
     let violation = violation_mark(failure, trace, history, &deliveries);
-    let highlight = highlight(&violation, steps.first());
+    let nearest = nearest_step(&steps, &violation);
+    let highlight = highlight(&violation, steps.first(), nearest.as_ref());
     FailureReport {
         switch: switch.name().to_string(),
         rule: switch.description().to_string(),
         source: switch.rule_source().to_string(),
         seed,
         first_unsafe_step: steps.first().cloned(),
+        nearest_unsafe_step: nearest,
         unsafe_steps: steps.len(),
         violation,
         highlight,
@@ -223,11 +233,23 @@ fn stale_read(op: &Operation, trace: &[(Time, TraceEvent)]) -> StaleRead {
     }
 }
 
-fn highlight(violation: &ViolationMark, first: Option<&StepMark>) -> Highlight {
+/// The last step at or before the violation by or about one of its
+/// servers, if one is.
+fn nearest_step(steps: &[StepMark], violation: &ViolationMark) -> Option<StepMark> {
+    let names = |node: NodeId| violation.nodes.contains(&node);
+    let involved = |s: &&StepMark| names(s.node) || s.peer.is_some_and(names);
+    steps.iter().rev().find(involved).cloned()
+}
+
+fn highlight(
+    violation: &ViolationMark,
+    first: Option<&StepMark>,
+    nearest: Option<&StepMark>,
+) -> Highlight {
     let mut nodes: BTreeSet<NodeId> = violation.nodes.iter().copied().collect();
     let mut messages: BTreeSet<u64> = violation.message.into_iter().collect();
     let mut indexes: BTreeSet<LogIndex> = violation.index.into_iter().collect();
-    if let Some(step) = first {
+    for step in first.into_iter().chain(nearest) {
         nodes.extend(std::iter::once(step.node).chain(step.peer));
         messages.extend(step.message);
         indexes.extend(step.index);
@@ -269,5 +291,61 @@ impl<'a> Deliveries<'a> {
                 _ => None,
             })
             .find(|id| self.to.get(id) == Some(&Endpoint::Node(node)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::invariants::Invariant;
+
+    fn step(t: Time, node: NodeId, peer: Option<NodeId>) -> StepMark {
+        StepMark {
+            t,
+            node,
+            peer,
+            index: None,
+            message: None,
+        }
+    }
+
+    fn violation(nodes: Vec<NodeId>) -> ViolationMark {
+        ViolationMark {
+            kind: FailureKind::Invariant(Invariant::ElectionSafety),
+            t: 100,
+            nodes,
+            detail: String::new(),
+            term: None,
+            index: None,
+            message: None,
+            stale_read: None,
+        }
+    }
+
+    #[test]
+    fn the_nearest_step_is_the_last_by_or_about_a_server_of_the_violation() {
+        let steps = [
+            step(10, 4, None),
+            step(20, 1, Some(5)),
+            step(30, 2, Some(3)),
+        ];
+        // Node 5 was the peer of the step at 20; the one at 30 is elsewhere.
+        assert_eq!(
+            nearest_step(&steps, &violation(vec![4, 5])),
+            Some(steps[1].clone())
+        );
+        assert_eq!(
+            nearest_step(&steps, &violation(vec![4])),
+            Some(steps[0].clone())
+        );
+        assert_eq!(
+            nearest_step(&steps, &violation(vec![3])),
+            Some(steps[2].clone())
+        );
+        // None involved: nothing is told beside the violation.
+        assert_eq!(nearest_step(&steps, &violation(vec![6])), None);
+        // Both steps are highlighted.
+        let h = highlight(&violation(vec![6]), steps.first(), steps.get(2));
+        assert_eq!(h.nodes, vec![2, 3, 4, 6]);
     }
 }

@@ -9,7 +9,7 @@ use super::worker_protocol::{WorkerJob, WorkerReply};
 use crate::raft::UnsafeSwitch;
 use crate::sim::decimal::fixed;
 use crate::sim::explore::{plan, ExplorePlan, ExploreProgress};
-use crate::sim::find::{FailureReport, StepMark};
+use crate::sim::find::{FailureReport, StepMark, LATE_TIMEOUT_NOW_TAIL};
 use crate::sim::Scenario;
 
 /// Seeds a page's search tries before it gives up.
@@ -300,8 +300,9 @@ impl WhatIf {
             Search::NotFound { seeds_tried } => Some(match self.chosen {
                 UnsafeSwitch::LeaseAfterTimeoutNow => format!(
                     "No failure in {seeds_tried} seeds: this one needs a TimeoutNow late by more \
-                     than an election timeout, which even with 30% of messages late comes in \
-                     about one seed in 150. Explore every interleaving to see it."
+                     than an election timeout, which even with {}% of messages late comes in \
+                     about one seed in 150. Explore every interleaving to see it.",
+                    (LATE_TIMEOUT_NOW_TAIL * 100.0).round() as u64
                 ),
                 _ => format!(
                     "No failure in {seeds_tried} seeds: try other settings (another cluster \
@@ -354,8 +355,8 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
     let (first, nearest) = (&report.first_unsafe_step, &report.nearest_unsafe_step);
     lines.push(match (first, nearest) {
         (Some(first), Some(nearest)) if first != nearest => format!(
-            "The rule was first skipped {}, and last before the violation {}, \
-             a server the violation involves ({} times in all, the two marked \u{26a0} on the timeline).",
+            "The rule was first skipped {}, and last before the violation, on a server \
+             it involves, {} ({} times in all; both marked \u{26a0} on the timeline).",
             step(first),
             step(nearest),
             report.unsafe_steps

@@ -127,7 +127,7 @@ fn a_search_that_found_nothing_points_to_the_explorer() {
         ),
         (
             "lease-after-timeout-now",
-            "needs a TimeoutNow late by more than",
+            "with 30% of messages late comes in",
         ),
     ] {
         let mut s = session();
@@ -257,7 +257,7 @@ fn a_failure_tells_the_last_step_on_its_servers_beside_the_first() {
     let at = |t: u64| format!("at {} s", crate::sim::decimal::seconds(t, 3));
     let first_told = format!("first skipped {} by node {}", at(first.t), first.node);
     let nearest_told = format!(
-        "last before the violation {} by node {node}, at log index 7",
+        "last before the violation, on a server it involves, {} by node {node}, at log index 7",
         at(nearest.t)
     );
     assert!(told.contains(&first_told), "{told}");

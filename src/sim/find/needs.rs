@@ -19,7 +19,7 @@ const SNAPSHOT_EVERY: u64 = 8;
 /// after the leader gave its transfer up. At the nemesis's 2% no seed of
 /// 4,000 failed at 5 servers; at 30%, 7 of 1,000 at 5 servers and 5 of
 /// 1,000 at 3, and the safe core none of 2,000 at each (2026-12-03).
-const LATE_TIMEOUT_NOW_TAIL: f64 = 0.3;
+pub const LATE_TIMEOUT_NOW_TAIL: f64 = 0.3;
 
 /// `config` with what `switch` needs to show turned on, and `switch` as
 /// the only unsafe switch. Everything else the user set is kept:

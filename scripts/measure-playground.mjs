@@ -2,7 +2,8 @@
 // figures (no assertions: machines are noisy, figures go in the README).
 //   node scripts/measure-playground.mjs [dist]
 //   (MEASURE_SECONDS=N: each run's length, 10 by default; MEASURE_ONLY=
-//   frames,cpu: only those of bundle, size, cpu, frames, jumps)
+//   frames,cpu: only those of bundle, size, cpu, frames, kinds, threads,
+//   jumps)
 // - bundle: wasm + JS glue, raw and gzip
 // - wasm work per animation frame (simulation advance + render), p50/p95/max:
 //   5 nodes at default speed (at the top of the page, and scrolled down to
@@ -17,6 +18,11 @@
 // - the frames of a 5-node run grouped by the parts they drew, with the
 //   median and p95 work of each kind (which kind of frame is slow)
 // - frames run while paused (should be 0)
+// - threads: each animation frame's wall time beside its main-thread CPU
+//   time (Chrome's trace, FireAnimationFrame's duration and thread
+//   duration): on 2 shared cores the renderer's main thread is often taken
+//   off the CPU inside a frame, which adds to the wall time but is no work
+//   of the page's (tracing itself adds about 0.1 to 0.2 ms per frame)
 // - main-thread task time per wall second (Chrome's Performance metrics,
 //   TaskDuration), running and paused: the page's CPU cost
 // - with RAFTSCOPE_DIR=DIR (a copy of ongardie/raftscope served from DIR;
@@ -29,6 +35,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { serve, withBrowser } from '../tests/e2e/serve.mjs';
@@ -41,9 +48,9 @@ if (dist.startsWith('-') || !existsSync(dist)) {
   process.exit(2);
 }
 const SECONDS = Number(process.env.MEASURE_SECONDS || 10);
-// MEASURE_ONLY=frames,cpu (any of bundle, size, cpu, frames, kinds, jumps):
-// only those parts, to measure one change quickly. Default: all of them.
-const PARTS = ['bundle', 'size', 'cpu', 'frames', 'kinds', 'jumps'];
+// MEASURE_ONLY=frames,cpu (any of bundle, size, cpu, frames, kinds, threads,
+// jumps): only those parts, to measure one change quickly. Default: all.
+const PARTS = ['bundle', 'size', 'cpu', 'frames', 'kinds', 'threads', 'jumps'];
 const ONLY = (process.env.MEASURE_ONLY || PARTS.join(',')).split(',');
 const unknown = ONLY.filter((p) => !PARTS.includes(p));
 if (unknown.length) {
@@ -155,6 +162,33 @@ async function frameKinds(browser, url, label) {
       `${percentile(sorted, 0.95).toFixed(1)} ms  ${kind}`);
   }
   await page.close();
+}
+
+// Each animation frame's wall time and the main thread's CPU time in it,
+// from a trace of the run: p50 and p95 of each, and how many frames the
+// thread spent more than 1 ms of off the CPU.
+async function threadTimes(browser, url, label) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(url);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  const path = join(tmpdir(), `measure-trace-${process.pid}.json`);
+  await browser.startTracing(page, { path, categories: ['devtools.timeline'] });
+  await page.waitForTimeout(SECONDS * 2000);
+  await browser.stopTracing();
+  await page.close();
+  const trace = JSON.parse(readFileSync(path, 'utf8'));
+  const frames = (trace.traceEvents || trace)
+    .filter((e) => e.ph === 'X' && e.name === 'FireAnimationFrame' && e.tdur !== undefined);
+  if (!frames.length) {
+    console.log(`${label}: no frames traced`);
+    return;
+  }
+  const sorted = (key) => frames.map((e) => e[key] / 1000).sort((a, b) => a - b);
+  const [wall, thread] = [sorted('dur'), sorted('tdur')];
+  const away = frames.filter((e) => e.dur - e.tdur > 1000).length;
+  const figure = (ms) => `p50 ${percentile(ms, 0.5).toFixed(2)} ms, p95 ${percentile(ms, 0.95).toFixed(2)} ms`;
+  console.log(`${label}, traced (${SECONDS * 2} s, ${frames.length} frames): wall ${figure(wall)}; ` +
+    `main-thread CPU ${figure(thread)}; ${away} frames off the CPU for more than 1 ms`);
 }
 
 // How cpu() starts and pauses a page: this one, by default, and a copy
@@ -299,6 +333,10 @@ await withBrowser(dist, async ({ url, browser }) => {
   }
   if (want('frames')) await allFrames(browser, url);
   if (want('kinds')) await frameKinds(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
+  if (want('threads')) {
+    await threadTimes(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');
+    await threadTimes(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
+  }
   if (want('jumps')) await jumps(browser, `${url}/?seed=1&nodes=5&load=10&paused=1`);
 });
 

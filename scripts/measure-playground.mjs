@@ -98,7 +98,7 @@ async function frames(browser, url, label, setup = async () => {}) {
   await page.goto(url);
   await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
   await setup(page);
-  const parts = ['Cluster', 'Node', 'Message', 'Clock', 'Timeline', 'LogTable', 'Applied', 'EventLog', 'Details', 'Safety', 'Client', 'Network'];
+  const parts = ['Cluster', 'Node', 'Timer', 'Message', 'Clock', 'Timeline', 'LogTable', 'Applied', 'EventLog', 'Details', 'Safety', 'Client', 'Network'];
   const renders = () => page.evaluate((names) => names.map((n) => window.wasmBindings.part_renders(n)), parts);
   const drawnBefore = await renders();
   await page.waitForTimeout(SECONDS * 1000);
@@ -145,7 +145,7 @@ async function frameKinds(browser, url, label) {
         window.frameKinds.push([kind, times[times.length - 1]]);
       }, 0);
     });
-  }, ['Cluster', 'Links', 'Node', 'Message', 'Bar', 'Clock', 'Timeline', 'TimelineMarks', 'LogTable',
+  }, ['Cluster', 'Links', 'Node', 'Timer', 'Message', 'Bar', 'Clock', 'Timeline', 'TimelineMarks', 'LogTable',
     'Details', 'Safety', 'Client', 'Network', 'Applied', 'EventLog', 'Diagram']);
   await page.goto(url);
   await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);

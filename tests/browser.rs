@@ -293,7 +293,7 @@ async fn running_frames_redraw_only_the_moving_parts() {
         (r.y(), r.height())
     };
     let parts = [
-        "Cluster", "Clock", "LogTable", "Network", "EventLog", "Share", "Node", "Timeline",
+        "Cluster", "Clock", "LogTable", "Network", "EventLog", "Share", "Node", "Timeline", "Timer",
     ];
     // The diagram slides only where it can be seen.
     look_at(&root, ".sequence").await;
@@ -345,11 +345,16 @@ async fn running_frames_redraw_only_the_moving_parts() {
     );
     assert_ne!(slide.0, slid.0, "the diagram slid");
     assert_ne!(turn, turned, "a timer turned (drawn again: {})", !still);
-    // Five servers: drawn on every frame, they would be 5 per frame.
-    let servers = drawn[6];
+    // Five servers: drawn on every frame, they would be 5 per frame; so
+    // would their timers, drawn only when one starts again.
+    let (servers, timers) = (drawn[6], drawn[8]);
     assert!(
         servers <= cluster,
         "servers drawn {servers} times in {cluster} frames"
+    );
+    assert!(
+        timers <= 2.0 * cluster,
+        "timers drawn {timers} times in {cluster} frames"
     );
     for (part, n) in parts.iter().zip(&drawn).skip(2).take(4) {
         assert!(

@@ -8,7 +8,7 @@ use crate::view::membership::Standing;
 use crate::view::motion;
 use crate::view::motion::Motion;
 use crate::view::playground::Selection;
-use crate::view::scene::{LinkView, MessageShape, MessageView, NodeView};
+use crate::view::scene::{LinkView, MessageShape, MessageView};
 use crate::view::session::{Input, Session};
 use crate::view::versions;
 use yew::prelude::*;
@@ -49,7 +49,9 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 // changes.
                 <foreignObject x="0" y="0" width={fmt(geometry::WIDTH)} height={fmt(geometry::HEIGHT)}>
                     <div xmlns="http://www.w3.org/1999/xhtml" class="in-motion">
-                        <div class="timers" aria-hidden="true">{ for scene.nodes.iter().filter_map(|n| timer(s, n)) }</div>
+                        <div class="timers" aria-hidden="true">{ for scene.nodes.iter().map(|n| html! {
+                            <Part key={n.id} ..part.item(PartKind::Timer, n.id, versions::sweep(s, n)) />
+                        }) }</div>
                         // Keyed, in a list of their own: Yew matches a
                         // list's children by key only when all have one.
                         <div class="messages">{ for scene.messages.iter().map(|m| html! {
@@ -108,11 +110,17 @@ fn link_line(l: &LinkView) -> Html {
 }
 
 /// A server's election timer running down, if it runs, animated by the
-/// browser outside the server's own part; keyed, as are all in its list.
-fn timer(s: &Session, n: &NodeView) -> Option<Html> {
+/// browser outside the server's own part: the part numbered by its id,
+/// drawn when its sweep starts again (`versions::sweep`), so a redraw of
+/// the picture does not build its rings again.
+pub(super) fn timer(s: &Session, part: &PartProps) -> Html {
     let p = &s.playground;
-    let sweep = motion::sweep(n, p.sim.now(), p.speed, p.paused)?;
-    Some(html! { <div key={n.id}>{ moving::sweeping(&sweep, versions::sweep(s, n)) }</div> })
+    let sweep = (p.scene.nodes.iter().find(|n| n.id == part.item))
+        .and_then(|n| motion::sweep(n, p.sim.now(), p.speed, p.paused));
+    match sweep {
+        Some(sweep) => html! { <div>{ moving::sweeping(&sweep, part.version) }</div> },
+        None => html! {},
+    }
 }
 
 /// One server: the part numbered by its id.

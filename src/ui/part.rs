@@ -77,6 +77,9 @@ pub enum PartKind {
     /// One server in the picture: drawn again when its role, term, commit
     /// index or votes change, not as its election timer runs down.
     Node,
+    /// One server's election timer running down: drawn again only when it
+    /// starts again (the browser turns it), not as the picture is redrawn.
+    Timer,
     /// One message in flight: drawn again when it is selected or the run
     /// pauses, not as it flies (the picture moves it).
     Message,
@@ -130,10 +133,11 @@ pub enum PartKind {
 
 impl PartKind {
     /// Every part, in order.
-    const ALL: [PartKind; 26] = [
+    const ALL: [PartKind; 27] = [
         PartKind::Cluster,
         PartKind::Links,
         PartKind::Node,
+        PartKind::Timer,
         PartKind::Message,
         PartKind::Bar,
         PartKind::Clock,
@@ -169,6 +173,7 @@ impl PartKind {
             PartKind::Cluster => "Cluster",
             PartKind::Links => "Links",
             PartKind::Node => "Node",
+            PartKind::Timer => "Timer",
             PartKind::Message => "Message",
             PartKind::Bar => "Bar",
             PartKind::Clock => "Clock",
@@ -201,6 +206,7 @@ impl PartKind {
             PartKind::Cluster => cluster::view,
             PartKind::Links => cluster::links,
             PartKind::Node => cluster::node,
+            PartKind::Timer => cluster::timer,
             PartKind::Message => cluster::message,
             PartKind::Bar => controls::bar,
             PartKind::Clock => controls::clock,

@@ -62,7 +62,7 @@ pub mod view;
 pub mod ui;
 
 /// The browser builds' allocator: talc instead of the standard library's
-/// dlmalloc, 2.9 KB less gzip for the page (3.0 for the studio, 3.3 for
+/// dlmalloc, 2.8 KB less gzip for the page (3.0 for the studio, 3.3 for
 /// the worker) with the same frame times, explorer speed and heap
 /// (measured 2026-12-03, docs/measurements.md).
 #[cfg(target_arch = "wasm32")]

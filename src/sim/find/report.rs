@@ -1,8 +1,8 @@
 //! What the page needs to narrate a found failure: the switch and the rule
-//! it breaks, the first time it changed a server's decision and the last
-//! time before the violation that it changed one of the violation's
-//! servers', and the violation with the servers, messages and log indexes
-//! to highlight.
+//! it breaks, the first time it changed a server's decision, the last time
+//! before the violation that it did so on a server the violation names,
+//! and the violation with the servers, messages and log indexes to
+//! highlight.
 //! Read from a recorded replay of the shrunk scenario.
 
 use super::trial::{Failure, FailureKind, Trial, TrialEnd};

@@ -32,7 +32,7 @@
 // - a size report of the wasm: the largest functions and the bytes per
 //   crate, from twiggy 0.8.0 (`scripts/install.sh --measure` installs it) on
 //   the names-kept wasm Cargo leaves in target/ before wasm-bindgen
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -93,10 +93,15 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-async function frames(browser, url, label, setup = async () => {}) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+// Opens `url` in `page` and waits until the run has drawn a few frames.
+async function running(page, url) {
   await page.goto(url);
   await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+}
+
+async function frames(browser, url, label, setup = async () => {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await running(page, url);
   await setup(page);
   const parts = ['Cluster', 'Node', 'Timer', 'Message', 'Clock', 'Timeline', 'LogTable', 'Applied', 'EventLog', 'Details', 'Safety', 'Client', 'Network'];
   const renders = () => page.evaluate((names) => names.map((n) => window.wasmBindings.part_renders(n)), parts);
@@ -147,8 +152,7 @@ async function frameKinds(browser, url, label) {
     });
   }, ['Cluster', 'Links', 'Node', 'Timer', 'Message', 'Bar', 'Clock', 'Timeline', 'TimelineMarks', 'LogTable',
     'Details', 'Safety', 'Client', 'Network', 'Applied', 'EventLog', 'Diagram']);
-  await page.goto(url);
-  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  await running(page, url);
   await page.evaluate(() => { window.frameKinds = []; });
   await page.waitForTimeout(SECONDS * 2000);
   const kinds = new Map();
@@ -169,14 +173,14 @@ async function frameKinds(browser, url, label) {
 // thread spent more than 1 ms of off the CPU.
 async function threadTimes(browser, url, label) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(url);
-  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.frame_count() > 5);
+  await running(page, url);
   const path = join(tmpdir(), `measure-trace-${process.pid}.json`);
   await browser.startTracing(page, { path, categories: ['devtools.timeline'] });
   await page.waitForTimeout(SECONDS * 2000);
   await browser.stopTracing();
   await page.close();
   const trace = JSON.parse(readFileSync(path, 'utf8'));
+  unlinkSync(path);
   const frames = (trace.traceEvents || trace)
     .filter((e) => e.ph === 'X' && e.name === 'FireAnimationFrame' && e.tdur !== undefined);
   if (!frames.length) {

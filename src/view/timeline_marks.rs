@@ -88,18 +88,13 @@ fn failure_marks(p: &Playground) -> Vec<Mark> {
     let Some(report) = &p.failure else {
         return Vec::new();
     };
-    let first = report.first_unsafe_step.as_ref();
-    let nearest = report
-        .nearest_unsafe_step
-        .as_ref()
-        .filter(|&s| Some(s) != first);
     let step = |s: &StepMark, which: &str| Mark {
         at: s.t,
         kind: MarkKind::Unsafe,
         label: format!("{}: {which} unsafe step, node {}", report.switch, s.node),
     };
-    let steps = first.map(|s| step(s, "first")).into_iter();
-    let steps = steps.chain(nearest.map(|s| step(s, "last")));
+    let steps = report.first_unsafe_step.iter().map(|s| step(s, "first"));
+    let steps = steps.chain(report.nearest_other_step().map(|s| step(s, "last")));
     let v = &report.violation;
     let violation = Mark {
         at: v.t,

@@ -352,25 +352,26 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
                 .map_or(String::new(), |i| format!(", at log index {i}"))
         )
     };
-    let (first, nearest) = (&report.first_unsafe_step, &report.nearest_unsafe_step);
-    lines.push(match (first, nearest) {
-        (Some(first), Some(nearest)) if first != nearest => format!(
-            "The rule was first skipped {}, and last before the violation, on a server \
+    lines.push(
+        match (&report.first_unsafe_step, report.nearest_other_step()) {
+            (Some(first), Some(nearest)) => format!(
+                "The rule was first skipped {}, and last before the violation, on a server \
              it involves, {} ({} times in all; both marked \u{26a0} on the timeline).",
-            step(first),
-            step(nearest),
-            report.unsafe_steps
-        ),
-        (Some(first), _) => format!(
-            "The rule was first skipped {} (marked \u{26a0} on the timeline){}.",
-            step(first),
-            match report.unsafe_steps {
-                1 => String::new(),
-                n => format!("; {n} times in all"),
-            }
-        ),
-        (None, _) => "No decision of the switch was recorded before the violation.".into(),
-    });
+                step(first),
+                step(nearest),
+                report.unsafe_steps
+            ),
+            (Some(first), _) => format!(
+                "The rule was first skipped {} (marked \u{26a0} on the timeline){}.",
+                step(first),
+                match report.unsafe_steps {
+                    1 => String::new(),
+                    n => format!("; {n} times in all"),
+                }
+            ),
+            (None, _) => "No decision of the switch was recorded before the violation.".into(),
+        },
+    );
     lines.push(violation_sentence(report, &ms));
     lines
 }

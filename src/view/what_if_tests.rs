@@ -187,12 +187,19 @@ fn run(job: WorkerJob) -> Vec<WorkerReply> {
     replies
 }
 
-#[test]
-fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
+/// A session whose search for a vote-without-log-check failure ran to
+/// its end, every reply answered.
+fn found_vote_without_log_check() -> Session {
     let mut s = session();
     what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
     let job = start(&mut s, 0.0);
     answer(&mut s, run(job), 9.0);
+    s
+}
+
+#[test]
+fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
+    let mut s = found_vote_without_log_check();
     assert_eq!(s.what_if.search, Search::Idle, "{:?}", s.what_if.search);
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
     let p = &s.playground;
@@ -238,10 +245,7 @@ fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
 /// step, the last one before the violation on its servers, and marks both.
 #[test]
 fn a_failure_tells_the_last_step_on_its_servers_beside_the_first() {
-    let mut s = session();
-    what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
-    let job = start(&mut s, 0.0);
-    answer(&mut s, run(job), 9.0);
+    let mut s = found_vote_without_log_check();
     let mut report = s.playground.failure.clone().expect("a failure");
     let first = report.first_unsafe_step.clone().expect("a first step");
     let node = report.violation.nodes[0];

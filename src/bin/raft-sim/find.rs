@@ -140,12 +140,7 @@ fn print_report(report: &FailureReport) {
         ),
         None => println!("first unsafe step: none recorded"),
     }
-    let first = report.first_unsafe_step.as_ref();
-    if let Some(step) = report
-        .nearest_unsafe_step
-        .as_ref()
-        .filter(|&s| Some(s) != first)
-    {
+    if let Some(step) = report.nearest_other_step() {
         println!(
             "last unsafe step by or about the violation's servers: {}",
             step_text(step)

@@ -124,6 +124,15 @@ impl FailureReport {
         let history = trial.sim().history().to_vec();
         Some(tell(switch, scenario.seed, &failure, &trace, &history))
     }
+
+    /// The nearest unsafe step when it is another step than the first:
+    /// what the CLI, the story and the timeline tell beside the first.
+    pub fn nearest_other_step(&self) -> Option<&StepMark> {
+        let first = self.first_unsafe_step.as_ref();
+        self.nearest_unsafe_step
+            .as_ref()
+            .filter(|&s| Some(s) != first)
+    }
 }
 
 fn tell(

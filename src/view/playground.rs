@@ -83,8 +83,12 @@ pub struct Playground {
     pub events: EventLog,
     /// Every message of the run so far, for the space-time diagram.
     pub messages: MessageHistory,
-    /// The space-time diagram of `messages`, recomputed only when it changes.
+    /// The space-time diagram of `messages`, recomputed only when it
+    /// changes, and only while it is wanted ([`Playground::want_diagram`]).
     pub sequence: SequenceView,
+    /// Whether `sequence` follows the run: the page stops computing it
+    /// while the diagram is out of view, and catches up when it is back.
+    diagram_wanted: bool,
     /// Time travel: copies of the simulation to replay from.
     snapshots: Snapshots,
     /// The furthest simulated time this run has reached: the timeline's end.
@@ -189,6 +193,7 @@ impl Playground {
             frontier_events: 0,
             scene: scene::scene(&sim),
             sequence: SequenceView::new(&MessageHistory::default(), sim.server_count(), sim.now()),
+            diagram_wanted: true,
             sim,
             paused: false,
             speed: speed::DEFAULT_SPEED,
@@ -557,15 +562,35 @@ impl Playground {
             }
         }
         self.scene = scene::scene(&self.sim);
-        // A lifeline per server the run has: added ones join on the right.
-        self.sequence
-            .update(&self.messages, self.sim.server_count(), self.sim.now());
+        if self.diagram_wanted {
+            self.update_diagram();
+        }
         self.last_positions = self
             .scene
             .messages
             .iter()
             .map(|m| (m.id, (m.at, m.color)))
             .collect();
+    }
+
+    /// Keeps the message diagram up to date (`wanted`), or stops computing
+    /// it until it is wanted again: a diagram out of view is not drawn
+    /// (`view::on_screen`), so following every message for it is work
+    /// nobody sees, and the page need not wake for its next tick. Wanted
+    /// again, it is computed at once for the moment on screen, the same
+    /// diagram as if it had followed all along (it depends only on the
+    /// messages and the time).
+    pub fn want_diagram(&mut self, wanted: bool) {
+        let was = std::mem::replace(&mut self.diagram_wanted, wanted);
+        if wanted && !was {
+            self.update_diagram();
+        }
+    }
+
+    /// A lifeline per server the run has: added ones join on the right.
+    fn update_diagram(&mut self) {
+        self.sequence
+            .update(&self.messages, self.sim.server_count(), self.sim.now());
     }
 
     fn age_dying(&mut self, wall_ms: f64) {
@@ -597,7 +622,9 @@ impl Playground {
         let next = [
             self.sim.next_event_at(),
             Some(super::versions::clock(self).next_change()),
-            self.sequence.next_change(),
+            self.diagram_wanted
+                .then(|| self.sequence.next_change())
+                .flatten(),
             Some(timeline),
             self.pause_at,
         ]

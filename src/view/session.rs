@@ -371,6 +371,10 @@ impl Session {
             Input::OnScreen { section, in_view } => self.on_screen.set(section, in_view),
             Input::Rest => {}
         }
+        // Drawn only in view or at rest (`view::versions::drawn`), so
+        // computed only then; a new run (reset, a link) starts wanting it.
+        let shown = self.on_screen.shows(Section::Diagram) || self.at_rest;
+        self.playground.want_diagram(shown);
     }
 
     /// `wall_ms` of real time passed: the run moves on, and a tour whose

@@ -838,3 +838,172 @@ fn find_failure_writes_a_scenario_that_run_replays_to_the_violation() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Seeds go up to the largest a scenario holds, so every run can be
+/// written as one; sweeps and searches that reach it end there (they used
+/// to wrap around to seed 0 and run on forever).
+#[test]
+fn seeds_end_at_the_largest_a_scenario_holds() {
+    for args in [
+        &["run", "--seed", "9007000000000000"][..],
+        &["sweep", "--seeds", "18446744073709551615"][..],
+        &["sweep", "--seeds", "9006999999999999..9007000000000000"][..],
+    ] {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("the seed must be at most 9006999999999999"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    let o = raft_sim(&[
+        "sweep",
+        "--seeds",
+        "9006999999999998..9006999999999999",
+        "--duration",
+        "100ms",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("seeds: 2,"), "{}", stdout(&o));
+    let o = raft_sim(&[
+        "find-failure",
+        "--unsafe",
+        "commit-old-terms",
+        "--seed",
+        "9006999999999997",
+        "--max-seeds",
+        "20",
+        "--duration",
+        "100ms",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("no failure found in 3 seeds"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A sweep or a search refuses a file it could not write before it runs,
+/// not after (losing what it found), and leaves no file behind.
+#[test]
+fn output_files_are_checked_before_the_work() {
+    for args in [
+        &[
+            "sweep",
+            "--seeds",
+            "1..3",
+            "--trace",
+            "/nonexistent/dir/t.jsonl",
+        ][..],
+        &[
+            "find-failure",
+            "--unsafe",
+            "local-reads",
+            "--out",
+            "/nonexistent/dir/f.json",
+        ][..],
+        &[
+            "find-failure",
+            "--unsafe",
+            "local-reads",
+            "--report",
+            "/nonexistent/dir/r.json",
+        ][..],
+    ] {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).contains("cannot write '/nonexistent/dir/"),
+            "{args:?}"
+        );
+        assert!(stdout(&o).is_empty(), "{args:?} ran: {}", stdout(&o));
+    }
+    let dir = std::env::temp_dir().join(format!("raft-sim-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("nothing.json");
+    let o = raft_sim(&[
+        "find-failure",
+        "--unsafe",
+        "local-reads",
+        "--max-seeds",
+        "1",
+        "--duration",
+        "100ms",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing found, nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A replacement names the servers it removes among those there before
+/// it, not those it adds; and it adds at most a configuration's worth.
+/// Both used to pass validation and then fail to start (or, with a huge
+/// `add`, wrap around).
+#[test]
+fn a_replacement_is_checked_against_the_servers_before_it() {
+    let dir = std::env::temp_dir().join(format!("raft-sim-replace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (
+            r#"{"t":2000000,"action":"replace_servers","remove":[4],"add":1}"#,
+            "action 1: there is no node 4: nodes are 1..=3",
+        ),
+        (
+            r#"{"t":1000000,"action":"replace_servers","remove":[],"add":9223372036854775808}"#,
+            "action 1: \"add\" must be at most 9, got 9223372036854775808",
+        ),
+    ];
+    for (i, (action, expected)) in cases.iter().enumerate() {
+        let path = dir.join(format!("s{i}.json"));
+        let json = format!(
+            r#"{{"version":2,"seed":1,"nodes":3,"duration_us":3000000,"actions":[{action}]}}"#
+        );
+        std::fs::write(&path, json).unwrap();
+        let o = raft_sim(&["run", "--scenario", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{action}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("scenario '{}'", path.display())) && err.contains(expected),
+            "{action}: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Timers below a millisecond are refused: a 1 µs heartbeat made one
+/// simulated millisecond cost 12,500 events, and a tiny scenario ran on
+/// for minutes.
+#[test]
+fn timers_below_a_millisecond_are_refused() {
+    let dir = std::env::temp_dir().join(format!("raft-sim-timers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (
+            2,
+            2,
+            1,
+            "election timeout range must be non-empty and start at 1ms or more",
+        ),
+        (
+            5000,
+            6000,
+            999,
+            "heartbeat interval must be at least 1ms and below the election timeout",
+        ),
+    ];
+    for (min, max, heartbeat, expected) in cases {
+        let path = dir.join(format!("t{heartbeat}.json"));
+        let json = format!(
+            r#"{{"version":2,"seed":1,"nodes":5,"duration_us":1000,"timing":{{"election_timeout_min_us":{min},"election_timeout_max_us":{max},"heartbeat_us":{heartbeat}}},"actions":[]}}"#
+        );
+        std::fs::write(&path, json).unwrap();
+        let o = raft_sim(&["run", "--scenario", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{}", stderr(&o));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

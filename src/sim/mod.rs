@@ -23,7 +23,7 @@ pub use world::{
 };
 
 pub use action::Action;
-pub use config::{parse_duration, SimConfig, MAX_NODES, MAX_SNAPSHOT_THRESHOLD};
+pub use config::{parse_duration, SimConfig, MAX_NODES, MAX_SNAPSHOT_THRESHOLD, MIN_TIMER};
 pub use disk::DiskConfig;
 pub use fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
 pub use history::{Operation, Outcome};

@@ -8,6 +8,7 @@ use raft_playground::raft::{ReadPath, Time, UnsafeSwitch, MILLIS, SECONDS};
 use raft_playground::sim::config::ReadSettings;
 use raft_playground::sim::experiment::election_downtime::{self, ExperimentConfig, Line};
 use raft_playground::sim::run::LINEARIZABILITY_STEPS;
+use raft_playground::sim::scenario::MAX_SEED;
 use raft_playground::sim::{parse_duration, SimConfig, MAX_NODES, MAX_SNAPSHOT_THRESHOLD};
 use std::ops::RangeInclusive;
 
@@ -222,7 +223,7 @@ pub struct SweepArgs {
 #[derive(Args)]
 pub struct Common {
     /// Seed of the run
-    #[arg(long, value_name = "S", default_value = "1", value_parser = whole_number::<u64>,
+    #[arg(long, value_name = "S", default_value = "1", value_parser = seed,
           allow_negative_numbers = true)]
     pub seed: u64,
     /// Cluster size
@@ -590,6 +591,22 @@ fn experiment_seed(value: &str) -> Result<u64, String> {
     }
 }
 
+/// A seed a scenario can hold (so a run, or a failure found from it,
+/// can be written as a scenario and replayed).
+fn seed(value: &str) -> Result<u64, String> {
+    within_seed_limit(whole_number(value)?)
+}
+
+fn within_seed_limit(seed: u64) -> Result<u64, String> {
+    if seed <= MAX_SEED {
+        Ok(seed)
+    } else {
+        Err(format!(
+            "the seed must be at most {MAX_SEED}, which a scenario file can hold"
+        ))
+    }
+}
+
 fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
     value
         .parse()
@@ -667,6 +684,7 @@ fn seed_range(value: &str) -> Result<RangeInclusive<u64>, String> {
     if a > b {
         return Err(bad());
     }
+    within_seed_limit(b)?;
     if b - a >= 10_000_000 {
         return Err("at most 10000000 seeds at once".into());
     }

@@ -15,6 +15,9 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 
 pub fn find_failure(options: Options, find: FindOptions) -> Result<bool, String> {
     let started = Instant::now();
+    for path in [&find.out, &find.report].into_iter().flatten() {
+        crate::check_writable(path)?;
+    }
     let switch = find.switch;
     let search = FailureSearch::new(options.config.clone(), switch, find.max_seeds)?;
     let mut search = search.with_duration(options.duration);

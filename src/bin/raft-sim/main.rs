@@ -44,6 +44,23 @@ fn create(path: &str) -> Result<BufWriter<File>, String> {
         .map_err(|e| format!("cannot write '{path}': {e}"))
 }
 
+/// Refuses, before any work, a file that the work's result could not be
+/// written to (say, in a folder that does not exist): a long sweep or
+/// search must not end by losing what it found. The file is opened
+/// without truncating it, and removed again if the check made it.
+fn check_writable(path: &str) -> Result<(), String> {
+    let existed = std::path::Path::new(path).exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| format!("cannot write '{path}': {e}"))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 /// Writes recorded trace events, if any, to `out`.
 fn drain_trace(sim: &mut Simulation, out: &mut Option<BufWriter<File>>) {
     if let Some(out) = out {
@@ -64,7 +81,7 @@ fn run(mut options: Options) -> Result<bool, String> {
             if !options.duration_given {
                 options.duration = scenario.duration;
             }
-            scenario.start(trace_out.is_some())?
+            (scenario.start(trace_out.is_some())).map_err(|e| format!("scenario '{path}': {e}"))?
         }
         None => Simulation::new(options.config.clone())?,
     };
@@ -112,19 +129,23 @@ fn load_scenario(path: &str) -> Result<sim::Scenario, String> {
 
 fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<bool, String> {
     let started = Instant::now();
-    let (first, last) = (*seeds.start(), *seeds.end());
-    let next = AtomicU64::new(first);
+    if let Some(path) = &options.trace {
+        check_writable(path)?;
+    }
+    // Counted from the first seed, so the last can be any seed there is.
+    let (first, count) = (*seeds.start(), seeds.end() - seeds.start() + 1);
+    let next = AtomicU64::new(0);
     let reports: Mutex<Vec<RunReport>> = Mutex::new(Vec::new());
-    let jobs = options.jobs.min((last - first + 1) as usize);
+    let jobs = options.jobs.min(count as usize);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| loop {
-                let seed = next.fetch_add(1, Ordering::Relaxed);
-                if seed > last {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
                     return;
                 }
                 let mut config = options.config.clone();
-                config.seed = seed;
+                config.seed = first + i;
                 if let Ok(sim) = Simulation::new(config) {
                     let budget = options.lin_budget;
                     let (_, report) =

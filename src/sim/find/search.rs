@@ -5,7 +5,7 @@ use super::needs::settings_for;
 use super::trial::{scenario_of, Failure, Trial, TrialEnd};
 use crate::raft::{Time, UnsafeSwitch, SECONDS};
 use crate::sim::config::SimConfig;
-use crate::sim::scenario::Scenario;
+use crate::sim::scenario::{Scenario, MAX_SEED};
 use serde::Serialize;
 
 /// Simulated time per seed: a sweep's (`raft-sim sweep --duration 60s`).
@@ -43,7 +43,8 @@ pub struct Found {
 pub struct FailureSearch {
     config: SimConfig,
     duration: Time,
-    next_seed: u64,
+    /// The next seed to try; `None` past the largest seed there is.
+    next_seed: Option<u64>,
     last_seed: u64,
     running: Option<Trial>,
     progress: SearchProgress,
@@ -52,8 +53,9 @@ pub struct FailureSearch {
 
 impl FailureSearch {
     /// Searches seeds `config.seed`, `config.seed + 1`, ... (at most
-    /// `max_seeds` of them) of `config` with what `switch` needs
-    /// ([`settings_for`]), each for [`SEED_DURATION`].
+    /// `max_seeds` of them, and none past [`MAX_SEED`], so the failure is
+    /// a scenario) of `config` with what `switch` needs ([`settings_for`]),
+    /// each for [`SEED_DURATION`].
     pub fn new(config: SimConfig, switch: UnsafeSwitch, max_seeds: u64) -> Result<Self, String> {
         let config = settings_for(switch, config);
         config.validate()?;
@@ -64,8 +66,8 @@ impl FailureSearch {
     /// turned on): the safe core, for one, should never be found failing.
     pub fn with_settings(config: SimConfig, max_seeds: u64) -> Self {
         FailureSearch {
-            next_seed: config.seed,
-            last_seed: config.seed.saturating_add(max_seeds.saturating_sub(1)),
+            next_seed: Some(config.seed),
+            last_seed: (config.seed.saturating_add(max_seeds.saturating_sub(1))).min(MAX_SEED),
             duration: SEED_DURATION,
             running: None,
             progress: SearchProgress {
@@ -117,12 +119,11 @@ impl FailureSearch {
     }
 
     fn start_next_seed(&mut self) {
-        if self.next_seed > self.last_seed {
+        let Some(seed) = self.next_seed.filter(|&s| s <= self.last_seed) else {
             self.progress.exhausted = true;
             return;
-        }
-        let seed = self.next_seed;
-        self.next_seed += 1;
+        };
+        self.next_seed = seed.checked_add(1);
         self.progress.seeds_tried += 1;
         let config = SimConfig {
             seed,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::raft::{Op, Rng, SECONDS};
+use crate::sim::config::MIN_TIMER;
 use crate::sim::fault_model::Delivery;
 
 /// A time: whole milliseconds half the time, since those are encoded
@@ -171,9 +172,9 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
         0 => Timing::default(),
         1 => PLAYGROUND_TIMING,
         _ => {
-            let max = time(rng, 60 * SECONDS).max(2);
-            let min = rng.range_inclusive(2, max);
-            let heartbeat_interval = rng.range_inclusive(1, min - 1);
+            let max = time(rng, 60 * SECONDS).max(MIN_TIMER + 1);
+            let min = rng.range_inclusive(MIN_TIMER + 1, max);
+            let heartbeat_interval = rng.range_inclusive(MIN_TIMER, min - 1);
             Timing {
                 election_timeout_min: min,
                 election_timeout_max: max,

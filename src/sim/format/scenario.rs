@@ -11,6 +11,7 @@ use crate::sim::action_record::ActionRecord;
 use crate::sim::config::{RaftOptions, ReadSettings, SimConfig, MAX_NODES};
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::{Delivery, FaultModel, LatencyTail, PartitionMode, PausedInbox};
+use crate::sim::membership::MAX_CLUSTER;
 use crate::sim::network::NetworkConfig;
 use crate::sim::simulation::Simulation;
 use serde::{Deserialize, Serialize};
@@ -386,13 +387,17 @@ impl Scenario {
         let sim = Simulation::new(self.config())?;
         let mut servers = sim.server_count();
         for (i, (_, action)) in self.actions.iter().enumerate() {
-            servers += match action {
-                Action::AddServer => 1,
-                Action::ReplaceServers { add, .. } => (*add).min(MAX_NODES),
-                _ => 0,
-            };
+            // Checked among the servers that earlier actions may have
+            // added, not the ones it adds itself (as `Simulation::schedule`
+            // does); a run creates at most MAX_NODES.
             sim.validate_action_among(action, servers)
                 .map_err(|e| format!("action {}: {e}", i + 1))?;
+            let adds = match action {
+                Action::AddServer => 1,
+                Action::ReplaceServers { add, .. } => *add,
+                _ => 0,
+            };
+            servers = servers.saturating_add(adds).min(MAX_NODES);
         }
         Ok(())
     }
@@ -489,6 +494,9 @@ pub fn unsafe_switches_named(names: &[String]) -> Result<UnsafeSwitches, String>
 /// Seeds and message ids must be below this: JSON numbers are f64, whole
 /// only below 2^53, and the reader takes no more.
 const MAX_WHOLE: u64 = 9_007_000_000_000_000;
+/// The largest seed a scenario holds: the command line takes no larger,
+/// so every run it makes can be written as a scenario and a link.
+pub const MAX_SEED: u64 = MAX_WHOLE - 1;
 const MAX_DURATION: Time = 24 * 3600 * 1_000_000;
 const MAX_CLIENT_TIMEOUT: Time = 3600 * 1_000_000;
 /// The most any timing or latency setting may be.
@@ -518,6 +526,11 @@ fn action_limits(action: &Action) -> Option<String> {
             if *id >= MAX_WHOLE =>
         {
             return Some(format!("\"message\" must be at most {}", MAX_WHOLE - 1))
+        }
+        // One configuration holds at most MAX_CLUSTER servers: more new
+        // ones in one change could never join.
+        Action::ReplaceServers { add, .. } if *add > MAX_CLUSTER as u64 => {
+            return Some(format!("\"add\" must be at most {MAX_CLUSTER}, got {add}"))
         }
         Action::ClientRequest { op, .. } => match op {
             Op::Read { key } => &[key],

@@ -13,7 +13,7 @@ use crate::raft::{
 };
 use crate::sim::action::Action;
 use crate::sim::clocks::Clocks;
-use crate::sim::config::SimConfig;
+use crate::sim::config::{SimConfig, MAX_NODES};
 use crate::sim::disk::{Disk, DiskFaultCounts};
 use crate::sim::fault_model::Delivery;
 use crate::sim::history::{Operation, Outcome};
@@ -526,8 +526,9 @@ impl Simulation {
                     Some(Action::ReplaceServers { add, .. }) => *add,
                     _ => 0,
                 })
-                .sum();
-            self.validate_action_among(&action, self.server_count() + adds)
+                .fold(0, u64::saturating_add);
+            let servers = self.server_count().saturating_add(adds).min(MAX_NODES);
+            self.validate_action_among(&action, servers)
                 .map_err(|_| e)?;
         }
         let key = self.seq;

@@ -13,8 +13,10 @@ use super::sequence::SequenceView;
 use super::snapshots::Snapshots;
 use super::speed;
 use crate::raft::vec_map::{self, VecMap};
-use crate::raft::{NodeId, Op, Time, Timing, MILLIS};
+use crate::raft::{NodeId, Op, Time, Timing, MILLIS, SECONDS};
 use crate::sim::find::FailureReport;
+use crate::sim::link::PLAYGROUND_TIMING;
+use crate::sim::membership::MAX_CLUSTER;
 use crate::sim::DiskConfig;
 use crate::sim::{Action, ClientLoad, Scenario, SimConfig, Simulation, TraceEvent};
 
@@ -117,11 +119,7 @@ pub fn playground_config(seed: u64, nodes: u64) -> SimConfig {
     let mut config = SimConfig {
         seed,
         nodes,
-        timing: Timing {
-            election_timeout_min: 100 * MILLIS,
-            election_timeout_max: 200 * MILLIS,
-            heartbeat_interval: 50 * MILLIS,
-        },
+        timing: PLAYGROUND_TIMING,
         record_trace: true,
         ..SimConfig::default()
     };
@@ -649,6 +647,20 @@ impl Playground {
 pub const MAX_LOADED_DURATION: Time = 3600 * crate::raft::SECONDS;
 const MAX_LOADED_REQUESTS: f64 = 100_000.0;
 
+/// Timer firings a server's heartbeat and election timers make per
+/// simulated second at most: what a replay's events grow with.
+fn firings_per_second(t: &Timing) -> f64 {
+    let per_second = |interval: Time| SECONDS as f64 / interval.max(1) as f64;
+    per_second(t.heartbeat_interval) + per_second(t.election_timeout_min)
+}
+
+/// The most timer firings a loaded scenario may make: an hour of the
+/// playground's timing on nine servers (the longest replay it allows).
+fn max_loaded_firings() -> f64 {
+    let hour = MAX_LOADED_DURATION as f64 / SECONDS as f64;
+    hour * MAX_CLUSTER as f64 * firings_per_second(&PLAYGROUND_TIMING)
+}
+
 fn replay_cost(scenario: &Scenario) -> Result<(), String> {
     let seconds = scenario.duration as f64 / crate::raft::SECONDS as f64;
     if scenario.duration > MAX_LOADED_DURATION {
@@ -664,6 +676,31 @@ fn replay_cost(scenario: &Scenario) -> Result<(), String> {
             "the scenario's clients make about {} requests; the playground replays at most {}",
             crate::sim::decimal::fixed(requests, 0),
             crate::sim::decimal::fixed(MAX_LOADED_REQUESTS, 0)
+        ));
+    }
+    // Faster timers make more events per simulated second: a short run
+    // with heartbeats every millisecond costs as much as an hour.
+    let added: u64 = (scenario.actions.iter())
+        .map(|(_, a)| match a {
+            Action::AddServer => 1,
+            Action::ReplaceServers { add, .. } => *add,
+            _ => 0,
+        })
+        .fold(0, u64::saturating_add);
+    let servers =
+        (scenario.nodes.saturating_add(added)).min(scenario.nodes.max(MAX_CLUSTER as u64));
+    let firings = seconds * servers as f64 * firings_per_second(&scenario.timing);
+    if firings > max_loaded_firings() {
+        return Err(format!(
+            "the scenario's timers would fire about {} times (heartbeats every {} ms, \
+             election timeouts from {} ms, {} servers, {} simulated seconds); the \
+             playground replays at most {}: an hour of its own timing on nine servers",
+            crate::sim::decimal::fixed(firings, 0),
+            crate::sim::decimal::plain(scenario.timing.heartbeat_interval as f64 / MILLIS as f64),
+            crate::sim::decimal::plain(scenario.timing.election_timeout_min as f64 / MILLIS as f64),
+            servers,
+            crate::sim::decimal::fixed(seconds, 0),
+            crate::sim::decimal::fixed(max_loaded_firings(), 0)
         ));
     }
     Ok(())

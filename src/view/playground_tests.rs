@@ -601,8 +601,26 @@ mod shared_link_tests {
         });
         let err = Playground::open_shared(s.clone(), false).unwrap_err();
         assert!(err.contains("about 600000 requests"), "{err}");
-        // Beyond its own end, a cursor is refused by validation itself.
+        // Timers firing every millisecond make ten minutes cost more than
+        // an hour of the playground's own timing on nine servers; a
+        // minute of them is fine.
         s.workload = None;
+        s.timing = Timing {
+            election_timeout_min: 2 * MILLIS,
+            election_timeout_max: 4 * MILLIS,
+            heartbeat_interval: MILLIS,
+        };
+        let err = Playground::open_shared(s.clone(), false).unwrap_err();
+        assert!(
+            err.contains("timers would fire about 4500000 times")
+                && err.contains("heartbeats every 1 ms, election timeouts from 2 ms, 5 servers")
+                && err.contains("replays at most 972000"),
+            "{err}"
+        );
+        s.duration = 60 * crate::raft::SECONDS;
+        s.cursor = Some(s.duration);
+        assert!(Playground::open_shared(s.clone(), false).is_ok());
+        // Beyond its own end, a cursor is refused by validation itself.
         s.cursor = Some(s.duration + 1);
         assert!(s
             .validate()

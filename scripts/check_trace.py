@@ -174,6 +174,8 @@ def parse_trace_line(text, where):
         event = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"{where}: not valid JSON ({e.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply") from None
     if not isinstance(event, dict):
         raise InputError(f"{where}: expected a JSON object")
     check_fields(event, {"t": INT, "kind": STR}, where)
@@ -367,6 +369,8 @@ def read_history(path):
         raise InputError(
             f"history {path!r}: not valid JSON at line {e.lineno}: {e.msg}"
         ) from None
+    except RecursionError:
+        raise InputError(f"history {path!r}: JSON nested too deeply") from None
     if not isinstance(history, list):
         raise InputError(f"history {path!r}: expected a JSON array")
     for n, op in enumerate(history):
@@ -593,6 +597,25 @@ def subsumed(failed, config):
     return any(u & ~opt_mask == 0 for u in failed.get((req_mask, value, in_run), ()))
 
 
+def unwritten_value(ops):
+    """An ok operation that needs a value (a read's result, a cas's from)
+    which no operation on its key writes and which is not the key's
+    initial absence, with that value; else None. No order satisfies it,
+    and the search would only learn so after trying the orders of
+    everything else (40 concurrent writes ran it out of budget)."""
+    written = {None}
+    for op in ops:
+        if op["op"] == "write":
+            written.add(op["value"])
+        elif op["op"] == "cas":
+            written.add(op["to"])
+    for op in ops:
+        value = needs(op)
+        if op["outcome"] == "ok" and value is not NOTHING and value not in written:
+            return op, value
+    return None
+
+
 def check_key(ops, max_steps):
     """Checks one key's ok ops, unknown writes and unknown cas.
 
@@ -601,6 +624,10 @@ def check_key(ops, max_steps):
     what is left of the budget. Returns ("ok", None), ("violated",
     explanation) or ("inconclusive", why).
     """
+    unwritten = unwritten_value(ops)
+    if unwritten is not None:
+        op, value = unwritten
+        return ("violated", f"{describe_op(op)} needs the value {value!r}, which no operation on the key writes")
     key = KeySearch(ops)
     if not key.required:
         return ("ok", None)

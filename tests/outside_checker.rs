@@ -333,3 +333,57 @@ fn snapshots_are_read_from_the_trace_and_snapshot_uncommitted_is_caught() {
     assert_eq!(verdict.code, 1, "{verdict}");
     assert!(verdict.is_violated("state_machine_safety"), "{verdict}");
 }
+
+/// Forty concurrent writes and a read of a value none of them wrote: no
+/// order can explain the read, which the checker says at once (its search
+/// used to try the writes' orders until its budget ran out, and answered
+/// "inconclusive"). A read of a value a write wrote is fine. JSON
+/// nested beyond Python's recursion limit is unreadable input (exit 2),
+/// not a crash (which exited 1, "violated").
+#[test]
+fn a_read_of_a_value_nobody_wrote_is_caught_at_once() {
+    let dir = TempDir::new("unwritten");
+    let trace = dir.file("t.jsonl");
+    raft_sim("run --seed 1 --duration 2s", &["--trace", &trace]);
+    let op = |client: u64, op: &str, value: &str, result: &str| {
+        format!(
+            r#"{{"client":{client},"request":1,"op":"{op}","key":"k","value":{value},"from":null,"to":null,"invoke_t":0,"return_t":100,"outcome":"ok","result":{result},"index":null,"redirects":0}}"#
+        )
+    };
+    // Forty writes with the unwritten read; eight with a written one (the
+    // search proves that, but not yet through forty).
+    for (writes, read, expected_code) in [(40, "\"nope\"", 1), (8, "\"7\"", 0)] {
+        let mut ops: Vec<String> = (0..writes)
+            .map(|i| op(i + 1, "write", &format!("\"{i}\""), "null"))
+            .collect();
+        ops.push(op(999, "read", "null", read));
+        let history = dir.file("h.json");
+        std::fs::write(&history, format!("[{}]", ops.join(","))).unwrap();
+        let verdict = outside_check(&trace, Some(&history));
+        assert_eq!(verdict.code, expected_code, "{read}: {verdict}");
+        if expected_code == 1 {
+            assert!(verdict.is_violated("linearizability"), "{verdict}");
+            assert!(
+                verdict
+                    .line("linearizability")
+                    .contains("needs the value 'nope', which no operation on the key writes"),
+                "{verdict}"
+            );
+        } else {
+            assert!(verdict.is_ok("linearizability"), "{verdict}");
+        }
+    }
+    let nested = dir.file("nested.json");
+    std::fs::write(
+        &nested,
+        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+    )
+    .unwrap();
+    let verdict = outside_check(&trace, Some(&nested));
+    assert_eq!(verdict.code, 2, "{verdict}");
+    assert!(
+        verdict.stderr.contains("JSON nested too deeply"),
+        "{verdict}"
+    );
+    assert!(!verdict.stderr.contains("Traceback"), "{verdict}");
+}

@@ -266,6 +266,22 @@ impl Session {
             Input::OnScreen { .. } => {}
             _ => self.at_rest = false,
         }
+        // The help is a modal dialog: behind it, keys change nothing but
+        // the dialog (they used to act on the run it hides).
+        let behind_help = matches!(
+            input,
+            Input::Key(c) if !matches!(c, KeyCommand::ToggleHelp | KeyCommand::Close)
+        ) || matches!(input, Input::Arrow { .. });
+        if behind_help && self.playground.help_open {
+            return;
+        }
+        if is_command(&input) {
+            // The notice line tells how the person's last command went: an
+            // older refusal, or a form's error, goes with the next one
+            // (a form's error used to hide every later refusal).
+            self.drafts.error = None;
+            self.playground.notice = None;
+        }
         let stretch_ended = std::mem::take(&mut self.stretch_ended_in_catch_up);
         match input {
             Input::Frame { wall_ms } => self.frame(wall_ms),
@@ -641,6 +657,30 @@ impl Session {
             Err(e) => self.drafts.error = Some(e),
         }
     }
+}
+
+/// Whether `input` is a command of the person's, whose outcome the notice
+/// line tells: not the passing of time, the page's own bookkeeping,
+/// typing into a form (its error stays while it is being corrected), a
+/// host page's command (answered to the host) or the Worker's replies.
+fn is_command(input: &Input) -> bool {
+    !matches!(
+        input,
+        Input::Frame { .. }
+            | Input::CatchUp { .. }
+            | Input::OnScreen { .. }
+            | Input::Rest
+            | Input::SeedText(_)
+            | Input::NodesText(_)
+            | Input::ClientText(_)
+            | Input::ClientTarget(_)
+            | Input::ClientReadPath(_)
+            | Input::ToggleSide(_)
+            | Input::CutText(_)
+            | Input::ImportText(_)
+            | Input::Host(_)
+            | Input::WhatIf(_)
+    )
 }
 
 /// The run a page opens with, and its tour if it opens one; what cannot be

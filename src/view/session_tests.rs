@@ -451,6 +451,80 @@ mod inputs {
     }
 }
 
+mod notices {
+    use super::*;
+    use crate::sim::Action;
+
+    fn shown(s: &Session) -> Option<String> {
+        s.drafts
+            .error
+            .clone()
+            .or_else(|| s.playground.notice.clone())
+    }
+
+    /// The notice line tells how the last command went: a form's error
+    /// no longer hides the refusals after it, and a command that works
+    /// clears what an earlier one said. Typing leaves it.
+    #[test]
+    fn the_notice_tells_the_last_commands_outcome() {
+        let mut s = open("?seed=2&nodes=9&paused=1", "");
+        s.update(Input::Skip(1_000));
+        s.update(Input::Act(Action::AddServer));
+        let full = shown(&s).expect("nine servers are the most");
+        assert!(full.contains("at most 9 servers"), "{full}");
+        s.update(Input::ImportText("junk".into()));
+        s.update(Input::Import);
+        let junk = shown(&s).unwrap();
+        assert!(junk.contains("your current run is unchanged"), "{junk}");
+        s.update(Input::ImportText("junk, still".into()));
+        assert_eq!(shown(&s), Some(junk), "typing leaves it");
+        s.update(Input::Act(Action::AddServer));
+        assert_eq!(
+            shown(&s),
+            Some(full),
+            "the latest refusal, not the form's error"
+        );
+        s.update(Input::CutText("1->1".into()));
+        s.update(Input::Cut);
+        let cut = shown(&s).unwrap();
+        assert!(cut.contains("two different nodes"), "{cut}");
+        s.update(Input::Skip(100));
+        assert_eq!(shown(&s), None, "a command that worked says nothing");
+    }
+
+    /// The help is a modal dialog: keys behind it change nothing but the
+    /// dialog itself (a client request used to be recorded behind it).
+    #[test]
+    fn keys_behind_the_help_change_nothing() {
+        let mut s = open("?seed=2&paused=1", "");
+        s.update(Input::Skip(1_000));
+        s.update(Input::Key(KeyCommand::ToggleHelp));
+        assert!(s.playground.help_open);
+        let before = (
+            s.playground.sim.trace_hash(),
+            s.playground.scenario.actions.len(),
+        );
+        for input in [
+            Input::Key(KeyCommand::ClientRequestToLeader),
+            Input::Key(KeyCommand::TogglePause),
+            Input::Key(KeyCommand::StepBack),
+            Input::Arrow { forward: true },
+        ] {
+            s.update(input);
+            let now = (
+                s.playground.sim.trace_hash(),
+                s.playground.scenario.actions.len(),
+            );
+            assert_eq!(now, before);
+            assert!(s.playground.paused && s.playground.help_open);
+        }
+        s.update(Input::Key(KeyCommand::Close));
+        assert!(!s.playground.help_open);
+        s.update(Input::Key(KeyCommand::ClientRequestToLeader));
+        assert_eq!(s.playground.scenario.actions.len(), before.1 + 1);
+    }
+}
+
 mod host_and_address {
     use super::*;
 

@@ -34,7 +34,7 @@ pub enum UnsafeSwitch {
     /// A new leader answers ReadIndex reads before an entry of its own term
     /// is committed (breaks thesis §6.4, step 1: its commit index may lag
     /// what the previous leader committed and acknowledged). Shows only
-    /// with `--reads read_index` (or `lease`).
+    /// with `--reads read-index` (or `lease`).
     ReadIndexWithoutNoop,
     /// The lease does not give up the clock drift bound (breaks thesis
     /// §6.4.1): a follower whose clock runs fast may elect a new leader
@@ -124,7 +124,7 @@ impl UnsafeSwitch {
                 "a pre-candidate raises its term before asking, so a node cut off still deposes the leader on return (breaks thesis 9.6; needs --pre-vote)"
             }
             UnsafeSwitch::ReadIndexWithoutNoop => {
-                "a new leader answers ReadIndex reads before its no-op commits, from a commit index that may lag (breaks thesis 6.4; needs --reads read_index)"
+                "a new leader answers ReadIndex reads before its no-op commits, from a commit index that may lag (breaks thesis 6.4; needs --reads read-index)"
             }
             UnsafeSwitch::LeaseIgnoresDrift => {
                 "the read lease does not subtract the clock drift bound, so a fast follower clock elects a new leader inside it (breaks thesis 6.4.1; needs --reads lease --check-quorum --clock-drift)"
@@ -142,6 +142,17 @@ impl UnsafeSwitch {
                 "a leader that sent TimeoutNow earns read leases again after giving the transfer up, though the target's election ignores stickiness (breaks thesis 3.10 with 6.4.1; needs --reads lease --check-quorum --transfers)"
             }
         }
+    }
+
+    /// The description without what it breaks and what the command line
+    /// needs for it: the page's What-if list, which names the source
+    /// itself ([`UnsafeSwitch::rule_source`]) and turns on what the switch
+    /// needs by itself.
+    pub fn rule(self) -> &'static str {
+        let description = self.description();
+        description
+            .split_once(" (breaks ")
+            .map_or(description, |(rule, _)| rule)
     }
 
     /// Where the rule it breaks is stated: the paper's section or figure,
@@ -208,6 +219,25 @@ impl UnsafeSwitches {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The page's list says the rule once, without the command line's
+    /// flags (it used to read "(breaks 5.4.2, Figure 8) (paper §5.4.2,
+    /// Figure 8)" and "needs --disk-faults").
+    #[test]
+    fn the_rule_is_the_description_without_its_sources_and_flags() {
+        for u in UnsafeSwitch::ALL {
+            let rule = u.rule();
+            assert!(
+                u.description().starts_with(rule) && rule.len() > 20,
+                "{rule}"
+            );
+            assert!(!rule.contains("breaks") && !rule.contains("--"), "{rule}");
+        }
+        assert_eq!(
+            UnsafeSwitch::ReplyBeforePersist.rule(),
+            "votes and append acknowledgements leave before they are durable"
+        );
+    }
 
     /// Found by cargo-mutants: nothing pinned the set's queries, nor that
     /// each switch has its own description (`--help` prints them).

@@ -54,7 +54,8 @@ pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
                 <output aria-live="off">{ speed::label(p.speed) }</output>
             </label>
             <label>{ "Seed " }
-                <input class="seed" type="text" inputmode="numeric" aria-label="Seed" value={s.drafts.seed.clone()} oninput={on_seed} />
+                <input class="seed" type="text" inputmode="numeric" aria-label="Seed" value={s.drafts.seed.clone()} oninput={on_seed}
+                    onkeydown={on_enter(send, || Msg::Do(Input::Reset))} />
             </label>
             <label>{ "Nodes " }
                 <select aria-label="Nodes" onchange={on_nodes}>
@@ -64,6 +65,9 @@ pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
                 </select>
             </label>
             <button onclick={on_click(send, Input::Reset)}>{ "Reset" }</button>
+            if s.reset_pending() {
+                <span class="reset-pending" role="status">{ "Reset to apply" }</span>
+            }
         </>
     }
 }

@@ -414,6 +414,15 @@ impl Session {
         idle
     }
 
+    /// Whether the seed or node count typed differs from the run's: they
+    /// take effect on Reset (or Enter in the seed field), which the bar
+    /// then says, rather than looking applied.
+    pub fn reset_pending(&self) -> bool {
+        let scenario = &self.playground.scenario;
+        self.drafts.seed.trim() != scenario.seed.to_string()
+            || self.drafts.nodes.trim() != scenario.nodes.to_string()
+    }
+
     /// Whether `input` reads or writes scenario JSON: the page has the
     /// studio, which holds the JSON reader (`view::scenario_json`), loaded
     /// before it hands such an input over.

@@ -492,6 +492,28 @@ mod notices {
         assert_eq!(shown(&s), None, "a command that worked says nothing");
     }
 
+    /// A seed or node count typed is not the run's until Reset, and the
+    /// bar says so (choosing 7 nodes used to look applied).
+    #[test]
+    fn a_typed_seed_or_size_is_pending_until_reset() {
+        let mut s = open("?paused=1", "");
+        assert!(!s.reset_pending());
+        s.update(Input::NodesText("7".into()));
+        assert!(s.reset_pending());
+        s.update(Input::SeedText(" 42 ".into()));
+        s.update(Input::Reset);
+        assert!(!s.reset_pending());
+        assert_eq!(
+            (s.playground.scenario.seed, s.playground.scenario.nodes),
+            (42, 7)
+        );
+        s.update(Input::SeedText("x".into()));
+        assert!(s.reset_pending());
+        s.update(Input::Reset);
+        assert!(s.reset_pending(), "a bad seed is not applied");
+        assert!(s.drafts.error.as_deref().unwrap().contains("'x'"));
+    }
+
     /// The help is a modal dialog: keys behind it change nothing but the
     /// dialog itself (a client request used to be recorded behind it).
     #[test]

@@ -424,11 +424,7 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
 }
 
 pub(super) fn notice(s: &Session, _: &PartProps) -> Html {
-    let text = s
-        .drafts
-        .error
-        .clone()
-        .or_else(|| s.playground.notice.clone());
+    let text = s.notice_text();
     html! {
         <p class="notice" role="status" aria-live="polite">{ text.unwrap_or_default() }</p>
     }

@@ -111,7 +111,34 @@ pub struct Playground {
     /// it fell behind the wall clock, so the animations of messages in
     /// flight, which follow the wall clock, start again from it.
     pub lagged: u64,
+    /// A shared run still being replayed to the moment it was shared.
+    opening: Option<Opening>,
 }
+
+/// Where a shared run's replay stands on its way to the shared moment:
+/// it goes on a slice per frame ([`Playground::open_more`]), so a heavy
+/// link (an hour of nine servers under load took 11 s in one go) does not
+/// freeze the tab.
+#[derive(Clone, Copy, Debug)]
+struct Opening {
+    /// The moment the run was shared at.
+    cursor: Time,
+    /// Replayed a second at a time up to here...
+    end: Time,
+    /// ...then to this many events at `cursor`, if the sender was
+    /// part-way through its microsecond.
+    events: Option<u64>,
+    /// Replayed so far.
+    t: Time,
+}
+
+/// Simulator events a shared run replays at once when it opens: most
+/// links (a few minutes of a run) open in one go. In Chromium on this
+/// project's machines, 100,000 took a task of 0.9 s, 10,000 a frame of
+/// about 80 ms (README, "opening a heavy link").
+pub const OPEN_AT_ONCE: u64 = 40_000;
+/// Events replayed per frame after that: a frame of about 40 ms.
+pub const OPEN_PER_FRAME: u64 = 5_000;
 
 /// The timing the playground uses: RaftScope's, so elections are quick to
 /// watch (100-200 ms timeouts, 50 ms heartbeats).
@@ -209,6 +236,7 @@ impl Playground {
             new_events: Vec::new(),
             failure: None,
             lagged: 0,
+            opening: None,
         }
     }
 
@@ -228,33 +256,64 @@ impl Playground {
                 cursor
             };
             if cursor > 0 || events.is_none() {
-                // Time 0's actions too (the loop below starts past them).
+                // Time 0's actions too (the replay starts past them).
                 p.run_until(0);
                 p.refresh();
             }
-            let mut t = 0;
-            while t < end {
-                t = (t + crate::raft::SECONDS).min(end);
-                p.go_to(t);
-            }
-            if let Some(events) = events {
-                // Shared part-way through a microsecond: its first events.
-                while p.sim.events() < events
-                    && p.sim.next_event_at().is_some_and(|at| at <= cursor)
-                {
-                    p.sim.step();
-                }
-                // The sender's clock may stand at the cursor with none of
-                // its events done yet (a step back to the microsecond's
-                // start).
-                p.sim.run_before(cursor);
-                p.refresh();
-            }
             p.paused = true;
+            p.opening = Some(Opening {
+                cursor,
+                end,
+                events,
+                t: 0,
+            });
+            p.open_more(OPEN_AT_ONCE);
         }
         // Its history up to the moment it opens at is not news to a host.
         p.new_events.clear();
         Ok(p)
+    }
+
+    /// Replays more of a shared run towards its moment, a simulated second
+    /// at a time, until about `budget` events have run; true once it is
+    /// there (or was not opening).
+    pub fn open_more(&mut self, budget: u64) -> bool {
+        let Some(mut o) = self.opening.take() else {
+            return true;
+        };
+        let start = self.sim.events();
+        while o.t < o.end && self.sim.events() - start < budget {
+            o.t = (o.t + crate::raft::SECONDS).min(o.end);
+            self.go_to(o.t);
+        }
+        // Drops replayed were never seen live: nothing fades for them (a
+        // heavy run's thousands of crosses slowed every frame).
+        self.dying.clear();
+        if o.t < o.end {
+            self.opening = Some(o);
+            self.new_events.clear();
+            return false;
+        }
+        if let Some(events) = o.events {
+            // Shared part-way through a microsecond: its first events.
+            while self.sim.events() < events
+                && self.sim.next_event_at().is_some_and(|at| at <= o.cursor)
+            {
+                self.sim.step();
+            }
+            // The sender's clock may stand at the cursor with none of its
+            // events done yet (a step back to the microsecond's start).
+            self.sim.run_before(o.cursor);
+            self.refresh();
+        }
+        self.new_events.clear();
+        true
+    }
+
+    /// How far a shared run's replay has come, and the moment it goes to,
+    /// while it is still opening.
+    pub fn opening(&self) -> Option<(Time, Time)> {
+        self.opening.map(|o| (o.t, o.cursor))
     }
 
     /// "Replay from the start": back to time 0, playing; the run so far
@@ -608,7 +667,7 @@ impl Playground {
     /// simulation by all the wall time that passed ([`Playground::frame`]).
     /// 0 while paused or while a message fades.
     pub fn idle_ms(&self) -> f64 {
-        if self.paused || !self.dying.is_empty() {
+        if self.paused || !self.dying.is_empty() || self.opening.is_some() {
             return 0.0;
         }
         let now = self.sim.now();
@@ -636,7 +695,7 @@ impl Playground {
     /// Is there anything to animate? False when paused with nothing fading:
     /// then the page does no per-frame work at all.
     pub fn animating(&self) -> bool {
-        !self.paused || !self.dying.is_empty()
+        !self.paused || !self.dying.is_empty() || self.opening.is_some()
     }
 }
 

@@ -586,6 +586,39 @@ mod shared_link_tests {
         assert!(q.snapshots.len() >= 30, "{} snapshots", q.snapshots.len());
     }
 
+    /// A heavy shared run opens a slice at a time, each frame a bounded
+    /// amount of work, and arrives at the same moment, with the same
+    /// trace and snapshots all along, as if replayed in one go.
+    #[test]
+    fn a_heavy_shared_run_opens_in_slices_to_the_same_moment() {
+        let mut p = Playground::with_load(3, 5, 20.0).unwrap();
+        p.skip(600_000);
+        let (moment, hash, events) = (p.sim.now(), p.sim.trace_hash(), p.sim.events());
+        assert!(events > 2 * OPEN_AT_ONCE, "{events} events");
+        let mut q = Playground::open_shared(p.export(), false).unwrap();
+        let (first, cursor) = q.opening().expect("too heavy for one go");
+        assert_eq!(cursor, moment);
+        assert!(first > 0 && q.sim.events() < 2 * OPEN_AT_ONCE);
+        assert!(q.animating() && q.idle_ms() == 0.0, "frames keep coming");
+        let mut slices = 0;
+        loop {
+            let before = q.sim.events();
+            let done = q.open_more(OPEN_PER_FRAME);
+            slices += 1;
+            // A slice stops at the first whole second past its budget.
+            assert!(q.sim.events() - before < 2 * OPEN_PER_FRAME + 2_000);
+            if done {
+                break;
+            }
+            assert!(q.paused && q.new_events.is_empty() && q.dying.is_empty());
+        }
+        assert!(slices > 10, "{slices} slices");
+        assert_eq!(q.opening(), None);
+        assert_eq!((q.sim.now(), q.sim.trace_hash()), (moment, hash));
+        assert!(q.snapshots.len() >= 30, "{} snapshots", q.snapshots.len());
+        assert!(!q.animating(), "at the moment, paused");
+    }
+
     /// A hostile link cannot make the page replay hours of heavy load.
     #[test]
     fn scenarios_too_long_or_too_busy_to_replay_are_refused() {

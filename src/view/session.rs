@@ -9,14 +9,15 @@ use super::keys::KeyCommand;
 use super::network_edits::{self, NetworkEdit};
 use super::on_screen::{OnScreen, Section};
 use super::op_text::parse_op;
-use super::playground::{Playground, Selection};
+use super::playground::{Playground, Selection, OPEN_PER_FRAME};
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
 use super::what_if::{WhatIf, WhatIfInput};
 use super::{embed, permalink, scenario_json, versions};
 use crate::raft::vec_map::VecSet;
-use crate::raft::{NodeId, Op, ReadPath};
+use crate::raft::{NodeId, Op, ReadPath, Time};
+use crate::sim::decimal::seconds;
 use crate::sim::find::FailureReport;
 use crate::sim::{Action, Scenario};
 
@@ -258,7 +259,8 @@ impl Session {
             input,
             Input::Frame { .. } | Input::CatchUp { .. } | Input::OnScreen { .. } | Input::Rest
         );
-        if redraws {
+        // While a shared run opens, each frame moves its progress line.
+        if redraws || self.playground.opening().is_some() {
             self.edits += 1;
         }
         match input {
@@ -274,6 +276,12 @@ impl Session {
         ) || matches!(input, Input::Arrow { .. });
         if behind_help && self.playground.help_open {
             return;
+        }
+        if let Some(progress) = self.playground.opening() {
+            if !acts_while_opening(&input) {
+                self.still_opening(input, progress);
+                return;
+            }
         }
         if is_command(&input) {
             // The notice line tells how the person's last command went: an
@@ -396,6 +404,10 @@ impl Session {
     /// `wall_ms` of real time passed: the run moves on, and a tour whose
     /// stretch has played gives the person's speed back.
     fn frame(&mut self, wall_ms: f64) {
+        if self.playground.opening().is_some() {
+            self.playground.open_more(OPEN_PER_FRAME);
+            return;
+        }
         self.playground.frame(wall_ms);
         if let Some(tour) = &mut self.tour {
             tour.on_frame(&mut self.playground);
@@ -567,6 +579,36 @@ impl Session {
         versions::of(self)
     }
 
+    /// An input a shared run still opening cannot take yet: a host page
+    /// is told by an error event; the person sees the notice line say the
+    /// run is opening ([`Session::notice_text`]).
+    fn still_opening(&mut self, input: Input, (t, cursor): (Time, Time)) {
+        if let Input::Host(command) = input {
+            self.host_errors.push(HostEvent::Error {
+                command: command.name().to_string(),
+                message: format!(
+                    "the shared run is still opening: {} of {} simulated seconds replayed",
+                    seconds(t, 0),
+                    seconds(cursor, 0)
+                ),
+            });
+        }
+    }
+
+    /// The notice line: how a shared run's opening is coming on, or how
+    /// the person's last command went (a form's error, or a refusal).
+    pub fn notice_text(&self) -> Option<String> {
+        if let Some((t, cursor)) = self.playground.opening() {
+            return Some(format!(
+                "Opening the shared run: {} of {} simulated seconds replayed; the controls \
+                 wait until it is there.",
+                seconds(t, 0),
+                seconds(cursor, 0)
+            ));
+        }
+        (self.drafts.error.clone()).or_else(|| self.playground.notice.clone())
+    }
+
     fn host_command(&mut self, command: HostCommand) {
         let name = command.name();
         match self.host.apply(command, &mut self.playground) {
@@ -665,6 +707,32 @@ impl Session {
             }
             Err(e) => self.drafts.error = Some(e),
         }
+    }
+}
+
+/// Whether `input` can be taken while a shared run is still opening: the
+/// frames that replay it, the page's own bookkeeping, typing, what
+/// replaces the run (a reset, another link or file, a tour) and what
+/// changes no run (the help, the speed, a what-if search). The rest would
+/// act on a moment the sender never saw.
+fn acts_while_opening(input: &Input) -> bool {
+    match input {
+        Input::Host(command) => matches!(
+            command,
+            HostCommand::Load { .. }
+                | HostCommand::StartTour { .. }
+                | HostCommand::Subscribe { .. }
+        ),
+        Input::Key(command) => matches!(command, KeyCommand::ToggleHelp | KeyCommand::Close),
+        Input::Reset
+        | Input::Import
+        | Input::FileRead(_)
+        | Input::OpenScenario(_)
+        | Input::LinkOpened { .. }
+        | Input::TourChoose(_)
+        | Input::SetSpeed(_)
+        | Input::WhatIf(_) => true,
+        other => !is_command(other),
     }
 }
 

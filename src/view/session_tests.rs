@@ -514,6 +514,51 @@ mod notices {
         assert!(s.drafts.error.as_deref().unwrap().contains("'x'"));
     }
 
+    /// A link too heavy to replay in one go opens frame by frame: the
+    /// notice line shows how far it has come, the controls and a host
+    /// page's commands wait (a host is told why), and it arrives at the
+    /// sender's moment.
+    #[test]
+    fn a_heavy_link_opens_frame_by_frame_with_its_progress_shown() {
+        let mut sender = Playground::with_load(3, 5, 20.0).unwrap();
+        sender.skip(600_000);
+        let (moment, hash) = (sender.sim.now(), sender.sim.trace_hash());
+        let link = format!("#{}", permalink::encode(&sender.export()));
+        let mut s = open("", &link);
+        let progress = s.notice_text().unwrap();
+        assert!(
+            progress.starts_with("Opening the shared run: ")
+                && progress.contains(" of 600 simulated seconds replayed"),
+            "{progress}"
+        );
+        let actions = s.playground.scenario.actions.len();
+        s.update(Input::Key(KeyCommand::ClientRequestToLeader));
+        s.update(Input::Skip(1_000));
+        assert_eq!(s.playground.scenario.actions.len(), actions);
+        s.update(Input::Host(HostCommand::Play));
+        let told = s.host_events(0.0);
+        assert!(
+            matches!(&told[..], [HostEvent::Error { command, message }]
+                if command == "play" && message.contains("still opening")),
+            "{told:?}"
+        );
+        let mut frames = 0;
+        while s.playground.opening().is_some() {
+            let edits = s.edits;
+            s.update(Input::Frame { wall_ms: 16.0 });
+            assert!(s.edits > edits, "the progress line is drawn again");
+            frames += 1;
+        }
+        assert!(frames > 10, "{frames} frames");
+        assert_eq!(s.notice_text(), None);
+        assert_eq!(
+            (s.playground.sim.now(), s.playground.sim.trace_hash()),
+            (moment, hash)
+        );
+        s.update(Input::Key(KeyCommand::ClientRequestToLeader));
+        assert_eq!(s.playground.scenario.actions.len(), actions + 1);
+    }
+
     /// The help is a modal dialog: keys behind it change nothing but the
     /// dialog itself (a client request used to be recorded behind it).
     #[test]

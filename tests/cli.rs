@@ -939,6 +939,22 @@ fn output_files_are_checked_before_the_work() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A stale read is told in words, not as Rust's debug text (it read
+/// "read k3 -> None, answered by Some(2)").
+#[test]
+fn find_failure_tells_a_stale_read_in_words() {
+    let o = raft_sim(&["find-failure", "--unsafe", "local-reads"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(
+            "the operation: client 1 request 4: read k3 returned nothing (the key absent), \
+             answered by node 2"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
 /// A replacement names the servers it removes among those there before
 /// it, not those it adds; and it adds at most a configuration's worth.
 /// Both used to pass validation and then fail to start (or, with a huge
@@ -1005,5 +1021,48 @@ fn timers_below_a_millisecond_are_refused() {
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert!(stderr(&o).contains(expected), "{}", stderr(&o));
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The example lines in docs/history-format.md are lines of the history
+/// the command it cites writes (they had drifted from it).
+#[test]
+fn the_history_formats_example_is_what_its_command_writes() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/history-format.md"
+    ))
+    .unwrap();
+    let example = doc
+        .split("```json\n[\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n]\n```").next())
+        .expect("the example block");
+    let dir = std::env::temp_dir().join(format!("raft-sim-hdoc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("h.json");
+    let o = raft_sim(&[
+        "run",
+        "--seed",
+        "3",
+        "--nodes",
+        "5",
+        "--duration",
+        "20s",
+        "--faults",
+        "all",
+        "--history",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = written.lines().map(|l| l.trim_end_matches(',')).collect();
+    for line in example.lines() {
+        assert!(
+            lines.contains(&line.trim_end_matches(',')),
+            "not in the history: {line}"
+        );
+    }
+    assert!(example.lines().count() >= 5);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -173,9 +173,13 @@ fn print_violation(v: &ViolationMark) {
         v.detail
     );
     if let Some(read) = &v.stale_read {
+        let result = read.result.as_deref().unwrap_or("nothing (the key absent)");
+        let by = read
+            .answered_by
+            .map_or("an unknown server".to_string(), |n| format!("node {n}"));
         println!(
-            "  the operation: client {} request {}: {} -> {:?}, answered by {:?}",
-            read.client, read.request, read.op, read.result, read.answered_by
+            "  the operation: client {} request {}: {} returned {result}, answered by {by}",
+            read.client, read.request, read.op
         );
     }
 }

@@ -156,7 +156,8 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
                 <circle class="leader-ring" cx={fmt(cx)} cy={fmt(cy)} r={fmt(r + 9.0)} />
             }
             <circle class="body" cx={fmt(cx)} cy={fmt(cy)} r={fmt(r)} fill={n.fill} />
-            <text class="term" x={fmt(cx)} y={fmt(cy + 2.0)}>{ n.term }</text>
+            <text class="term" x={fmt(cx)} y={fmt(cy + 2.0)}
+                textLength={geometry::term_fit(n.term, r).map(fmt)} lengthAdjust="spacingAndGlyphs">{ n.term }</text>
             <text class="node-id" x={fmt(cx)} y={fmt(cy - r * 0.48)}>{ format!("n{id}") }</text>
             <text class="commit" x={fmt(cx)} y={fmt(cy + r * 0.62)}>{ format!("c{}", n.commit) }</text>
             { for n.vote_dots.iter().map(|d| html! {

@@ -29,6 +29,17 @@ pub fn node_radius(nodes: u64) -> f64 {
 /// The smallest circle: 25 of them still stand apart on the ring.
 const MIN_NODE_RADIUS: f64 = 13.0;
 
+/// The width a server's term may take inside its circle of `radius`, if
+/// its digits, at about 12.5 px each in the picture's bold 20 px, would
+/// take more: the text is then squeezed to it (SVG `textLength`). Terms
+/// of five digits (an hour-long run) spilled into the neighbours, and of
+/// four at nine servers.
+pub fn term_fit(term: u64, radius: f64) -> Option<f64> {
+    let digits = term.checked_ilog10().map_or(1, |d| d + 1);
+    let room = 1.6 * radius;
+    (f64::from(digits) * 12.5 > room).then_some(room)
+}
+
 /// Server `id` (1-based) of `nodes`, on a ring starting at the top and going
 /// clockwise, as RaftScope draws it.
 pub fn node_position(id: u64, nodes: u64) -> Point {
@@ -159,6 +170,19 @@ pub fn arc_path(c: Point, radius: f64, fraction: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A term fits its circle as it is while its digits do, and is
+    /// squeezed to 1.6 radii once they would spill: five digits at five
+    /// servers, three at nine.
+    #[test]
+    fn a_long_term_is_squeezed_into_its_circle() {
+        assert_eq!(term_fit(0, node_radius(5)), None);
+        assert_eq!(term_fit(9999, node_radius(5)), None);
+        assert_eq!(term_fit(10_000, node_radius(5)), Some(1.6 * 34.0));
+        assert_eq!(term_fit(99, node_radius(9)), None);
+        assert_eq!(term_fit(100, node_radius(9)), Some(1.6 * 22.0));
+        assert_eq!(term_fit(u64::MAX, 13.0), Some(1.6 * 13.0));
+    }
 
     #[test]
     fn nodes_sit_on_the_ring_first_at_the_top() {

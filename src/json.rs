@@ -79,6 +79,52 @@ pub fn at_path(path: &str, error: impl std::fmt::Display) -> String {
     }
 }
 
+/// The value at `path` (as [`Locate::locate`] writes it: `.name`, `[i]`)
+/// below `root`, if it is there.
+pub fn value_at<V: Tree>(root: &V, path: &str) -> Option<V> {
+    let mut value = None::<V>;
+    let mut rest = path;
+    while !rest.is_empty() {
+        let here = value.as_ref().unwrap_or(root);
+        let next = if let Some(after) = rest.strip_prefix('[') {
+            let (index, after) = after.split_once(']')?;
+            rest = after;
+            here.elements().into_iter().nth(index.parse().ok()?)?
+        } else {
+            let after = rest.strip_prefix('.')?;
+            let end = after.find(['.', '[']).unwrap_or(after.len());
+            rest = &after[end..];
+            here.member(&after[..end])?
+        };
+        value = Some(next);
+    }
+    value
+}
+
+/// serde-wasm-bindgen's words for a value of the wrong shape, in JSON's
+/// (`found`: "an array", "a string"...). It reads a struct's fields off
+/// any value, so an array where an object belongs gives "invalid type:
+/// JsValue(Function(every))" (an array's `every` is a function), and a
+/// string where a list or an object belongs "TypeError: Reflect.get called
+/// on non-object"; other messages lose a leading "Error: ".
+pub fn plain_error(message: &str, found: &str) -> String {
+    if message.contains("Reflect.get called on non-object") {
+        return format!("invalid type: {found}, expected a list or an object");
+    }
+    if message.contains("JsValue(") {
+        let expected = if found == "an array" {
+            ", expected an object"
+        } else {
+            ""
+        };
+        return format!("invalid type: {found}{expected}");
+    }
+    message
+        .strip_prefix("Error: ")
+        .unwrap_or(message)
+        .to_string()
+}
+
 /// The first of a struct's members (`Type, "name";`, in declaration order)
 /// that does not read, as a path; empty if they all do.
 macro_rules! first_bad_member {
@@ -218,8 +264,28 @@ mod platform {
     /// Reads `T` from a JavaScript value (a host page's message, say); a
     /// failure is then located by walking the value.
     pub fn from_value<T: Locate>(value: JsValue) -> Result<T, String> {
-        T::deserialize(serde_wasm_bindgen::Deserializer::from(value.clone()))
-            .map_err(|e| at_path(&T::locate(&value), e))
+        T::deserialize(serde_wasm_bindgen::Deserializer::from(value.clone())).map_err(|e| {
+            let path = T::locate(&value);
+            let found = value_at(&value, &path).unwrap_or(value);
+            at_path(&path, plain_error(&e.to_string(), kind(&found)))
+        })
+    }
+
+    /// What kind of JSON value `v` is, in words.
+    fn kind(v: &JsValue) -> &'static str {
+        if js_sys::Array::is_array(v) {
+            "an array"
+        } else if v.is_object() {
+            "an object"
+        } else if v.is_string() {
+            "a string"
+        } else if v.as_f64().is_some() {
+            "a number"
+        } else if v.as_bool().is_some() {
+            "a boolean"
+        } else {
+            "null"
+        }
     }
 
     impl Tree for JsValue {
@@ -301,6 +367,38 @@ mod tests {
         fn reads_as<T: DeserializeOwned>(&self) -> bool {
             T::deserialize(self.clone()).is_ok()
         }
+    }
+
+    /// The walk finds the value at a path `Locate` wrote, and a shape
+    /// serde-wasm-bindgen words oddly is told in JSON's words (the page
+    /// said "actions[0]: Error: invalid type: JsValue(Function(every)),
+    /// expected u64" for `"actions":[[1]]`).
+    #[test]
+    fn a_value_of_the_wrong_shape_is_told_in_jsons_words() {
+        let doc: Value = serde_json::from_str(r#"{"a":[{"b":[1,2,{"c":"x"}]}]}"#).unwrap();
+        assert_eq!(value_at(&doc, ".a[0].b[2].c"), Some(Value::from("x")));
+        assert_eq!(value_at(&doc, ""), None);
+        assert_eq!(value_at(&doc, ".a[1]"), None);
+        assert_eq!(value_at(&doc, ".a[x]"), None);
+        assert_eq!(
+            plain_error(
+                "invalid type: JsValue(Function(every)), expected u64",
+                "an array"
+            ),
+            "invalid type: an array, expected an object"
+        );
+        assert_eq!(
+            plain_error("TypeError: Reflect.get called on non-object", "a string"),
+            "invalid type: a string, expected a list or an object"
+        );
+        assert_eq!(
+            plain_error("Error: missing field `t`", "an object"),
+            "missing field `t`"
+        );
+        assert_eq!(
+            plain_error("unknown variant `x`", "a string"),
+            "unknown variant `x`"
+        );
     }
 
     /// What the browser says for `value`: the error of a plain read, at the

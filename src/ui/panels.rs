@@ -11,6 +11,7 @@ use crate::sim::membership::Replacement;
 use crate::sim::Action;
 use crate::view::details::{self, MessageDetails, NodeDetails, Offer, Row};
 use crate::view::drift_bound;
+use crate::view::event_log;
 use crate::view::keys::{KeyCommand, BINDINGS};
 use crate::view::lease_breaks;
 use crate::view::membership;
@@ -113,7 +114,7 @@ pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
                     html! { <li class={class}><span class="dot" aria-hidden="true"></span>{ format!("{}: {text}", inv.name().replace('_', " ")) }</li> }
                 }) }
             </ul>
-            { for violations.iter().take(3).map(|v| html! { <p class="violation">{ v.to_string() }</p> }) }
+            { for violations.iter().take(3).map(|v| html! { <p class="violation">{ event_log::violation_sentence(v) }</p> }) }
             { for lease_breaks::note(&p.scenario, violations).map(|note| html! {
                 <p class="violation-cause">{ note }</p>
             }) }

@@ -6,7 +6,7 @@
 use crate::raft::vec_map::VecMap;
 use crate::raft::{NodeId, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
-use crate::sim::{Endpoint, NodeStatus, TraceEvent};
+use crate::sim::{Endpoint, NodeStatus, TraceEvent, Violation};
 use std::collections::VecDeque;
 
 /// Lines kept; older ones scroll away.
@@ -226,10 +226,49 @@ impl EventLog {
     }
 }
 
+/// A broken invariant as the Safety panel says it: "leader completeness
+/// broken at 4.462 s, on n5 and n2: ..." (it showed the CLI's
+/// "leader_completeness violated at t=4462159us, nodes [5, 2]: ...").
+pub fn violation_sentence(v: &Violation) -> String {
+    let nodes: Vec<String> = v.nodes.iter().map(|n| format!("n{n}")).collect();
+    let on = match nodes.as_slice() {
+        [] => String::new(),
+        [one] => format!(", on {one}"),
+        [rest @ .., last] => format!(", on {} and {last}", rest.join(", ")),
+    };
+    format!(
+        "{} broken at {} s{on}: {}",
+        v.invariant.name().replace('_', " "),
+        crate::sim::decimal::seconds(v.t, 3),
+        v.detail
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use crate::sim::Action;
     use crate::view::playground::Playground;
+
+    #[test]
+    fn a_violation_reads_as_a_sentence() {
+        use crate::sim::{Invariant, Violation};
+        let mut v = Violation {
+            invariant: Invariant::LeaderCompleteness,
+            t: 4_462_159,
+            nodes: vec![5, 2],
+            detail: "n5 lacks index 2".into(),
+            term: None,
+            index: None,
+        };
+        assert_eq!(
+            super::violation_sentence(&v),
+            "leader completeness broken at 4.462 s, on n5 and n2: n5 lacks index 2"
+        );
+        v.nodes = vec![3];
+        assert!(super::violation_sentence(&v).contains("s, on n3: "));
+        v.nodes = vec![1, 2, 3];
+        assert!(super::violation_sentence(&v).contains("on n1, n2 and n3"));
+    }
 
     #[test]
     fn elections_actions_and_requests_read_as_sentences() {

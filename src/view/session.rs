@@ -318,7 +318,13 @@ impl Session {
             }
             Input::SplitSides => {
                 let side: Vec<NodeId> = self.drafts.side.iter().copied().collect();
-                self.playground.act(Action::Partition(vec![side]));
+                if side.is_empty() {
+                    // A split with nobody on a side cuts nothing; it used
+                    // to be recorded (and moved the trace hash) anyway.
+                    self.drafts.error = Some("tick the servers of one side first".into());
+                } else {
+                    self.playground.act(Action::Partition(vec![side]));
+                }
             }
             Input::MajorityMinority => {
                 let p = &self.playground;

@@ -492,6 +492,33 @@ mod notices {
         assert_eq!(shown(&s), None, "a command that worked says nothing");
     }
 
+    /// A split with no server ticked cuts nothing, so it records nothing
+    /// and says what it needs.
+    #[test]
+    fn a_split_with_nobody_ticked_records_nothing() {
+        let mut s = open("?paused=1", "");
+        let (hash, actions) = (
+            s.playground.sim.trace_hash(),
+            s.playground.scenario.actions.len(),
+        );
+        s.update(Input::SplitSides);
+        assert_eq!(
+            s.notice_text().as_deref(),
+            Some("tick the servers of one side first")
+        );
+        assert_eq!(
+            (
+                s.playground.sim.trace_hash(),
+                s.playground.scenario.actions.len()
+            ),
+            (hash, actions)
+        );
+        s.update(Input::ToggleSide(2));
+        s.update(Input::SplitSides);
+        assert_eq!(s.playground.scenario.actions.len(), actions + 1);
+        assert_eq!(s.notice_text(), None);
+    }
+
     /// A seed or node count typed is not the run's until Reset, and the
     /// bar says so (choosing 7 nodes used to look applied).
     #[test]

@@ -131,7 +131,7 @@ impl TryFrom<CommandRecord> for HostCommand {
     fn try_from(r: CommandRecord) -> Result<HostCommand, String> {
         use CommandName as N;
         fn needs<T>(field: Option<T>, kind: CommandName, name: &str) -> Result<T, String> {
-            field.ok_or_else(|| format!("a {} needs \"{name}\"", kind.as_str()))
+            field.ok_or_else(|| format!("the {} command needs \"{name}\"", kind.as_str()))
         }
         let k = r.kind;
         Ok(match k {

@@ -654,3 +654,20 @@ fn events_are_marked_with_their_source_and_type() {
     assert!(texts[2].contains(r#""command": "act""#));
     assert_eq!(MILLIS, 1_000, "t_us is in microseconds");
 }
+
+/// A command missing a field it needs names the command and the field
+/// (it read "a act needs \"action\"").
+#[test]
+fn a_command_missing_a_field_says_which() {
+    for (json, expected) in [
+        (r#"{"type":"act"}"#, "the act command needs \"action\""),
+        (r#"{"type":"seek"}"#, "the seek command needs \"t_us\""),
+        (
+            r#"{"type":"set_speed"}"#,
+            "the set_speed command needs \"speed\"",
+        ),
+    ] {
+        let err = crate::json::from_str::<HostCommand>(json).unwrap_err();
+        assert!(err.contains(expected), "{json}: {err}");
+    }
+}

@@ -1066,3 +1066,38 @@ fn the_history_formats_example_is_what_its_command_writes() {
     assert!(example.lines().count() >= 5);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Flags that did nothing now say so: `--jobs 0` (taken as 1 by run and
+/// sweep, refused by experiment), `--wait-ms` without `--waits` (ignored),
+/// and `explore --out` when there is no counterexample (nothing written,
+/// silently).
+#[test]
+fn flags_that_would_do_nothing_say_so() {
+    for (args, expected) in [
+        (
+            &["run", "--jobs", "0"][..],
+            "expected a positive whole number",
+        ),
+        (
+            &["sweep", "--seeds", "1..2", "--jobs", "0"][..],
+            "expected a positive whole number",
+        ),
+        (
+            &["explore", "--wait-ms", "300", "--depth", "2"][..],
+            "--waits <K>",
+        ),
+    ] {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
+    let dir = std::env::temp_dir().join(format!("raft-sim-noout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("x.json");
+    let o = raft_sim(&["explore", "--depth", "3", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = format!("no counterexample, so nothing written to {}", out.display());
+    assert!(stdout(&o).contains(&said), "{}", stdout(&o));
+    assert!(!out.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -304,9 +304,9 @@ pub struct Common {
     #[arg(long = "unsafe", value_name = "NAME")]
     pub unsafe_switches: Vec<Switch>,
     /// Worker threads [default: all cores]
-    #[arg(long, value_name = "J", value_parser = whole_number::<usize>,
+    #[arg(long, value_name = "J", value_parser = positive_number,
           allow_negative_numbers = true)]
-    pub jobs: Option<usize>,
+    pub jobs: Option<u64>,
     /// Linearizability search budget per key, in steps; a search that runs
     /// out is inconclusive, which fails the run
     #[arg(long, value_name = "STEPS", default_value_t = LINEARIZABILITY_STEPS,
@@ -546,10 +546,10 @@ fn options(c: Common, bench: bool) -> Options {
         faults: c.faults,
         trace: c.trace,
         history: c.history,
-        jobs: c
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .clamp(1, 256),
+        jobs: c.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |j| j.min(256) as usize,
+        ),
         scenario: None,
         json: false,
         lin_budget: c.lin_budget,

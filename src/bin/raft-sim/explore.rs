@@ -64,7 +64,7 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "K", default_value = "0")]
     pub waits: u32,
     /// How long one wait lasts, in milliseconds (1..=1000)
-    #[arg(long, value_name = "MS", default_value = "50")]
+    #[arg(long, value_name = "MS", default_value = "50", requires = "waits")]
     pub wait_ms: u64,
     /// Each server's clock runs at a rate the seed draws within this many
     /// parts per million of real time (10000 = 1%), 0..=500000, and a lease
@@ -166,6 +166,9 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
     print_figures(&progress, started.elapsed().as_secs_f64());
     let Some(found) = explorer.counterexample() else {
         println!("no violation within these bounds");
+        if let Some(path) = &args.out {
+            println!("no counterexample, so nothing written to {path}");
+        }
         return Ok(true);
     };
     let steps = found.steps();

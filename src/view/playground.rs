@@ -739,12 +739,8 @@ fn replay_cost(scenario: &Scenario) -> Result<(), String> {
     }
     // Faster timers make more events per simulated second: a short run
     // with heartbeats every millisecond costs as much as an hour.
-    let added: u64 = (scenario.actions.iter())
-        .map(|(_, a)| match a {
-            Action::AddServer => 1,
-            Action::ReplaceServers { add, .. } => *add,
-            _ => 0,
-        })
+    let added = (scenario.actions.iter())
+        .map(|(_, a)| a.servers_added())
         .fold(0, u64::saturating_add);
     let servers =
         (scenario.nodes.saturating_add(added)).min(scenario.nodes.max(MAX_CLUSTER as u64));

@@ -392,12 +392,9 @@ impl Scenario {
             // does); a run creates at most MAX_NODES.
             sim.validate_action_among(action, servers)
                 .map_err(|e| format!("action {}: {e}", i + 1))?;
-            let adds = match action {
-                Action::AddServer => 1,
-                Action::ReplaceServers { add, .. } => *add,
-                _ => 0,
-            };
-            servers = servers.saturating_add(adds).min(MAX_NODES);
+            servers = servers
+                .saturating_add(action.servers_added())
+                .min(MAX_NODES);
         }
         Ok(())
     }

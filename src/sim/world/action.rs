@@ -137,6 +137,17 @@ pub enum Action {
 }
 
 impl Action {
+    /// How many new servers this action asks for (they are created only
+    /// if the leader may make the change then): what later actions may
+    /// name, and what a replay may have to run.
+    pub fn servers_added(&self) -> u64 {
+        match self {
+            Action::AddServer => 1,
+            Action::ReplaceServers { add, .. } => *add,
+            _ => 0,
+        }
+    }
+
     /// Servers this action names, to validate against the cluster size.
     pub fn nodes(&self) -> Vec<NodeId> {
         match self {

@@ -521,11 +521,8 @@ impl Simulation {
             // is checked the same way (`Scenario::validate`).
             let adds: u64 = (self.scheduled_due_by(at))
                 .filter_map(|key| self.scheduled.binary_search_by_key(&key, |(k, _)| *k).ok())
-                .map(|i| match &self.scheduled[i].1 {
-                    Some(Action::AddServer) => 1,
-                    Some(Action::ReplaceServers { add, .. }) => *add,
-                    _ => 0,
-                })
+                .filter_map(|i| self.scheduled[i].1.as_ref())
+                .map(Action::servers_added)
                 .fold(0, u64::saturating_add);
             let servers = self.server_count().saturating_add(adds).min(MAX_NODES);
             self.validate_action_among(&action, servers)

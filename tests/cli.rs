@@ -2,6 +2,9 @@
 // Native only: it runs the binary, and reads its JSON with serde_json.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::temp_dir::TempDir;
 use std::process::{Command, Output};
 
 fn raft_sim(args: &[&str]) -> Output {
@@ -498,9 +501,8 @@ fn unwritable_output_files_are_reported_not_panicked() {
 
 #[test]
 fn trace_and_history_files_have_the_documented_shape() {
-    let dir = std::env::temp_dir().join(format!("raft-sim-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (trace, history) = (dir.join("t.jsonl"), dir.join("h.json"));
+    let dir = TempDir::new("shape");
+    let (trace, history) = (dir.file("t.jsonl"), dir.file("h.json"));
     let o = raft_sim(&[
         "run",
         "--seed",
@@ -510,9 +512,9 @@ fn trace_and_history_files_have_the_documented_shape() {
         "--clients",
         "2",
         "--trace",
-        trace.to_str().unwrap(),
+        &trace,
         "--history",
-        history.to_str().unwrap(),
+        &history,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let trace = std::fs::read_to_string(trace).unwrap();
@@ -538,7 +540,6 @@ fn trace_and_history_files_have_the_documented_shape() {
     let history = std::fs::read_to_string(history).unwrap();
     assert!(history.trim_start().starts_with('[') && history.trim_end().ends_with(']'));
     assert!(history.contains("\"outcome\":\"ok\"") && history.contains("\"invoke_t\":"));
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// A scenario decides seed, size, faults and load: giving them as well is
@@ -585,10 +586,8 @@ fn a_reader_that_leaves_early_ends_the_output_quietly() {
 
 #[test]
 fn explore_prints_its_figures_and_a_counterexample_that_run_replays() {
-    let dir = std::env::temp_dir().join(format!("raft-sim-explore-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("counterexample.json");
-    let file = file.to_str().unwrap();
+    let dir = TempDir::new("explore");
+    let file = &dir.file("counterexample.json");
     let o = raft_sim(&[
         "explore",
         "--nodes",
@@ -627,7 +626,6 @@ fn explore_prints_its_figures_and_a_counterexample_that_run_replays() {
         replayed.contains("leader_completeness violated at t=8000us"),
         "{replayed}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -670,10 +668,9 @@ fn the_safe_core_explores_to_the_depth_asked_with_no_violation() {
 
 #[test]
 fn experiment_election_downtime_prints_a_row_per_line_and_writes_the_cdf() {
-    let dir = std::env::temp_dir().join(format!("raft-sim-fig16-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let csv = dir.join("cdf.csv");
-    let csv_arg = csv.to_str().unwrap();
+    let dir = TempDir::new("fig16");
+    let csv = dir.file("cdf.csv");
+    let csv_arg = csv.as_str();
     let args = [
         "experiment",
         "election-downtime",
@@ -726,7 +723,6 @@ fn experiment_election_downtime_prints_a_row_per_line_and_writes_the_cdf() {
             .collect::<Vec<_>>()
     };
     assert_eq!(table(&again), table(&out));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 /// `find-failure` needs exactly one switch and sensible numbers; each
 /// mistake says what is wrong and exits 2.
@@ -795,10 +791,8 @@ fn find_failure_finds_a_lease_outliving_a_given_up_transfer() {
 /// --scenario` replays to the same violation.
 #[test]
 fn find_failure_writes_a_scenario_that_run_replays_to_the_violation() {
-    let dir = std::env::temp_dir().join(format!("raft-sim-find-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = dir.join("found.json");
-    let out = out.to_str().unwrap();
+    let dir = TempDir::new("find");
+    let out = &dir.file("found.json");
     let o = raft_sim(&[
         "find-failure",
         "--unsafe",
@@ -836,7 +830,6 @@ fn find_failure_writes_a_scenario_that_run_replays_to_the_violation() {
         replayed.contains(&format!("- {invariant} violated")),
         "{invariant} not in:\n{replayed}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Seeds go up to the largest a scenario holds, so every run can be
@@ -920,9 +913,8 @@ fn output_files_are_checked_before_the_work() {
         );
         assert!(stdout(&o).is_empty(), "{args:?} ran: {}", stdout(&o));
     }
-    let dir = std::env::temp_dir().join(format!("raft-sim-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = dir.join("nothing.json");
+    let dir = TempDir::new("check");
+    let out = dir.file("nothing.json");
     let o = raft_sim(&[
         "find-failure",
         "--unsafe",
@@ -932,11 +924,13 @@ fn output_files_are_checked_before_the_work() {
         "--duration",
         "100ms",
         "--out",
-        out.to_str().unwrap(),
+        &out,
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(!out.exists(), "nothing found, nothing written");
-    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        !std::path::Path::new(&out).exists(),
+        "nothing found, nothing written"
+    );
 }
 
 /// A stale read is told in words, not as Rust's debug text (it read
@@ -961,8 +955,7 @@ fn find_failure_tells_a_stale_read_in_words() {
 /// `add`, wrap around).
 #[test]
 fn a_replacement_is_checked_against_the_servers_before_it() {
-    let dir = std::env::temp_dir().join(format!("raft-sim-replace-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("replace");
     let cases = [
         (
             r#"{"t":2000000,"action":"replace_servers","remove":[4],"add":1}"#,
@@ -974,20 +967,19 @@ fn a_replacement_is_checked_against_the_servers_before_it() {
         ),
     ];
     for (i, (action, expected)) in cases.iter().enumerate() {
-        let path = dir.join(format!("s{i}.json"));
+        let path = dir.file(&format!("s{i}.json"));
         let json = format!(
             r#"{{"version":2,"seed":1,"nodes":3,"duration_us":3000000,"actions":[{action}]}}"#
         );
         std::fs::write(&path, json).unwrap();
-        let o = raft_sim(&["run", "--scenario", path.to_str().unwrap()]);
+        let o = raft_sim(&["run", "--scenario", &path]);
         assert_eq!(o.status.code(), Some(2), "{action}");
         let err = stderr(&o);
         assert!(
-            err.contains(&format!("scenario '{}'", path.display())) && err.contains(expected),
+            err.contains(&format!("scenario '{path}'")) && err.contains(expected),
             "{action}: {err}"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Timers below a millisecond are refused: a 1 µs heartbeat made one
@@ -995,8 +987,7 @@ fn a_replacement_is_checked_against_the_servers_before_it() {
 /// for minutes.
 #[test]
 fn timers_below_a_millisecond_are_refused() {
-    let dir = std::env::temp_dir().join(format!("raft-sim-timers-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("timers");
     let cases = [
         (
             2,
@@ -1012,16 +1003,15 @@ fn timers_below_a_millisecond_are_refused() {
         ),
     ];
     for (min, max, heartbeat, expected) in cases {
-        let path = dir.join(format!("t{heartbeat}.json"));
+        let path = dir.file(&format!("t{heartbeat}.json"));
         let json = format!(
             r#"{{"version":2,"seed":1,"nodes":5,"duration_us":1000,"timing":{{"election_timeout_min_us":{min},"election_timeout_max_us":{max},"heartbeat_us":{heartbeat}}},"actions":[]}}"#
         );
         std::fs::write(&path, json).unwrap();
-        let o = raft_sim(&["run", "--scenario", path.to_str().unwrap()]);
+        let o = raft_sim(&["run", "--scenario", &path]);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
         assert!(stderr(&o).contains(expected), "{}", stderr(&o));
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The example lines in docs/history-format.md are lines of the history
@@ -1038,9 +1028,8 @@ fn the_history_formats_example_is_what_its_command_writes() {
         .nth(1)
         .and_then(|rest| rest.split("\n]\n```").next())
         .expect("the example block");
-    let dir = std::env::temp_dir().join(format!("raft-sim-hdoc-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("h.json");
+    let dir = TempDir::new("hdoc");
+    let path = dir.file("h.json");
     let o = raft_sim(&[
         "run",
         "--seed",
@@ -1052,7 +1041,7 @@ fn the_history_formats_example_is_what_its_command_writes() {
         "--faults",
         "all",
         "--history",
-        path.to_str().unwrap(),
+        &path,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let written = std::fs::read_to_string(&path).unwrap();
@@ -1064,7 +1053,6 @@ fn the_history_formats_example_is_what_its_command_writes() {
         );
     }
     assert!(example.lines().count() >= 5);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Flags that did nothing now say so: `--jobs 0` (taken as 1 by run and
@@ -1091,13 +1079,11 @@ fn flags_that_would_do_nothing_say_so() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
     }
-    let dir = std::env::temp_dir().join(format!("raft-sim-noout-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = dir.join("x.json");
-    let o = raft_sim(&["explore", "--depth", "3", "--out", out.to_str().unwrap()]);
+    let dir = TempDir::new("noout");
+    let out = dir.file("x.json");
+    let o = raft_sim(&["explore", "--depth", "3", "--out", &out]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let said = format!("no counterexample, so nothing written to {}", out.display());
+    let said = format!("no counterexample, so nothing written to {out}");
     assert!(stdout(&o).contains(&said), "{}", stdout(&o));
-    assert!(!out.exists());
-    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!std::path::Path::new(&out).exists());
 }

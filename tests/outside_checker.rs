@@ -15,7 +15,10 @@
 //! `FAIL seed N: ...` lines rather than from a constant; the comments record
 //! what the sweeps reported when the test was written.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::temp_dir::TempDir;
+use std::path::Path;
 use std::process::{Command, Output};
 
 const RAFT_SIM: &str = env!("CARGO_BIN_EXE_raft-sim");
@@ -27,31 +30,6 @@ const SAFETY: [&str; 3] = [
     "state_machine_safety",
     "leader_completeness",
 ];
-
-/// A fresh directory for one test's files, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "raft-sim-outside-checker-{}-{test}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create a temporary directory");
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

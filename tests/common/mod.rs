@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod temp_dir;
 
 use raft_playground::raft::{
     ClientCommand, Config, ConflictHint, Entry, Envelope, LogIndex, Message, NodeId, Op, Output,

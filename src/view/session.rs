@@ -592,11 +592,7 @@ impl Session {
         if let Input::Host(command) = input {
             self.host_errors.push(HostEvent::Error {
                 command: command.name().to_string(),
-                message: format!(
-                    "the shared run is still opening: {} of {} simulated seconds replayed",
-                    seconds(t, 0),
-                    seconds(cursor, 0)
-                ),
+                message: format!("the shared run is still opening: {}", replayed(t, cursor)),
             });
         }
     }
@@ -606,10 +602,8 @@ impl Session {
     pub fn notice_text(&self) -> Option<String> {
         if let Some((t, cursor)) = self.playground.opening() {
             return Some(format!(
-                "Opening the shared run: {} of {} simulated seconds replayed; the controls \
-                 wait until it is there.",
-                seconds(t, 0),
-                seconds(cursor, 0)
+                "Opening the shared run: {}; the controls wait until it is there.",
+                replayed(t, cursor)
             ));
         }
         (self.drafts.error.clone()).or_else(|| self.playground.notice.clone())
@@ -714,6 +708,16 @@ impl Session {
             Err(e) => self.drafts.error = Some(e),
         }
     }
+}
+
+/// How far a shared run's replay has come: "120 of 3600 simulated
+/// seconds replayed".
+fn replayed(t: Time, cursor: Time) -> String {
+    format!(
+        "{} of {} simulated seconds replayed",
+        seconds(t, 0),
+        seconds(cursor, 0)
+    )
 }
 
 /// Whether `input` can be taken while a shared run is still opening: the

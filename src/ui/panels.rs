@@ -176,6 +176,7 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     let n = p.sim.server_count();
     let cluster = membership::cluster(&p.sim);
+    let add_refusal = membership::no_room(&p.sim, 1);
     let (by, replacement_title) = membership::replacement_way(&p.sim);
     let other = match by {
         Replacement::Joint => Replacement::OneByOne,
@@ -246,7 +247,8 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
             <fieldset class="membership">
                 <legend>{ "Membership" }</legend>
                 <p class="configuration" aria-label="Configuration">{ cluster.to_string() }</p>
-                <button title="Thesis §4.2.1: a new server joins as a learner and the leader makes it a voter once it has caught up"
+                <button title={add_refusal.clone().unwrap_or_else(|| "Thesis §4.2.1: a new server joins as a learner and the leader makes it a voter once it has caught up".into())}
+                    disabled={add_refusal.is_some()}
                     onclick={on_click(link, Input::Act(Action::AddServer))}>{ "Add server" }</button>
                 { for membership::replacement(&p.sim).map(|(action, label)| html! {
                     <button title={replacement_title}

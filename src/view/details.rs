@@ -200,7 +200,8 @@ fn node_offers(id: NodeId, up: bool, role: Role, ppm: i64, standing: Standing) -
     } else {
         offers.push(Offer::act("Exact clock", clock(0)));
     }
-    if role != Role::Leader {
+    // Only a voter can be elected, so only a voter can take over (§3.10).
+    if role != Role::Leader && standing == Standing::Voter {
         offers.push(
             Offer::act("Transfer leadership here", Action::TransferLeadership(id))
                 .titled(

@@ -115,11 +115,29 @@ fn a_removed_server_offers_no_removal() {
     p.skip(2_000);
     let d = node(&p, follower).unwrap();
     assert_eq!(value(&d.rows, "member"), Some("removed"));
-    assert!(
-        !labels(&d.offers).contains(&"Remove"),
-        "{:?}",
-        labels(&d.offers)
-    );
+    for gone in ["Remove", "Transfer leadership here"] {
+        assert!(
+            !labels(&d.offers).contains(&gone),
+            "{gone}: {:?}",
+            labels(&d.offers)
+        );
+    }
+}
+
+/// A learner cannot be elected, so it is offered no transfer (§3.10,
+/// §4.2.1); once promoted it is.
+#[test]
+fn a_learner_is_offered_no_transfer_until_it_votes() {
+    let (mut p, _) = led();
+    p.act(Action::AddServer);
+    let new = p.sim.server_count();
+    let d = node(&p, new).unwrap();
+    assert_eq!(value(&d.rows, "member"), Some("learner"));
+    assert!(!labels(&d.offers).contains(&"Transfer leadership here"));
+    p.skip(2_000);
+    let d = node(&p, new).unwrap();
+    assert_eq!(value(&d.rows, "member"), Some("voter"));
+    assert!(labels(&d.offers).contains(&"Transfer leadership here"));
 }
 
 #[test]

@@ -82,12 +82,12 @@ pub fn next_voter(membership: &Membership, id: NodeId) -> Option<NodeId> {
 /// The page's replacement: the first two voters other than the leader,
 /// replaced by two new servers, by joint consensus (thesis §4.3) or one by
 /// one (§4.1) as the `replacement` setting says. With its label, such as
-/// "Replace n2 and n3 with n6 and n7". `None` without a leader or with
-/// fewer than three voters.
+/// "Replace n2 and n3 with n6 and n7". `None` without a leader, with
+/// fewer than three voters, or with no room for two more servers.
 pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
     let leader = sim.leader()?;
     let voters = &cluster(sim).voters;
-    if voters.len() < 3 {
+    if voters.len() < 3 || no_room(sim, 2).is_some() {
         return None;
     }
     let remove: Vec<NodeId> = voters
@@ -105,6 +105,14 @@ pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
         first + 1
     );
     Some((Action::ReplaceServers { remove, add: 2 }, label))
+}
+
+/// Why `add` more servers cannot join, if they cannot: the configuration
+/// the page shows holds at most nine, and a run creates at most 25 (ids
+/// are never reused). The simulator refuses the same changes; the page
+/// uses this to offer only what it would accept.
+pub fn no_room(sim: &Simulation, add: u64) -> Option<String> {
+    sim.check_room(cluster(sim), add).err()
 }
 
 /// The way the replacement button goes, and the words that explain it.
@@ -184,6 +192,30 @@ mod tests {
         for id in 1..=3 {
             assert_eq!(standing(&sim, id), Standing::Voter);
         }
+    }
+
+    /// At eight servers two more do not fit, and at nine not one: the page
+    /// offers no replacement and says why "Add server" is off, in the
+    /// simulator's own words, which refuses the same changes.
+    #[test]
+    fn only_changes_that_fit_are_offered() {
+        let mut sim = sim(7);
+        assert!(replacement(&sim).is_some());
+        assert_eq!(no_room(&sim, 1), None);
+        sim.act(Action::AddServer).unwrap();
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        assert_eq!(cluster(&sim).voters.len(), 8);
+        assert!(replacement(&sim).is_none(), "8 + 2 > 9");
+        let refused = sim.act(Action::ReplaceServers {
+            remove: vec![1, 2],
+            add: 2,
+        });
+        assert!(refused.is_err(), "{refused:?}");
+        assert_eq!(no_room(&sim, 1), None, "a ninth still fits");
+        sim.act(Action::AddServer).unwrap();
+        let why = no_room(&sim, 1).expect("nine is the most");
+        assert_eq!(why, "a cluster has at most 9 servers");
+        assert_eq!(sim.act(Action::AddServer).unwrap_err(), why);
     }
 
     /// The setting says which way the replacement button goes, and its

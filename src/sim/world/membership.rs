@@ -106,7 +106,7 @@ impl Simulation {
 
     /// Whether `add` more servers fit: in the run's ids, and in a
     /// configuration of at most nine.
-    fn check_room(&self, membership: &Membership, add: u64) -> Result<(), String> {
+    pub fn check_room(&self, membership: &Membership, add: u64) -> Result<(), String> {
         // Written so that an absurd `add` cannot overflow.
         if add > MAX_NODES - self.server_count() {
             return Err(format!(

@@ -515,6 +515,10 @@ impl Playground {
                 return;
             }
         }
+        if let Some(why) = self.changes_nothing(&action) {
+            self.notice = Some(why);
+            return;
+        }
         self.fork_if_in_the_past();
         let now = self.sim.now();
         self.notice = self.sim.act_now(action.clone()).err();
@@ -527,6 +531,25 @@ impl Playground {
             }
         }
         self.refresh();
+    }
+
+    /// Why a network action would change nothing, if it would: the page
+    /// records no such action, which would only lengthen the run's link
+    /// and put a mark on its timeline.
+    fn changes_nothing(&self, action: &Action) -> Option<String> {
+        let network = self.sim.network();
+        match *action {
+            Action::Heal if !network.is_partitioned() && network.cuts().is_empty() => {
+                Some("nothing to heal: every link is up".into())
+            }
+            Action::CutLink { from, to } if network.cuts().contains(&(from, to)) => {
+                Some(format!("the link {from}->{to} is cut already"))
+            }
+            Action::RestoreLink { from, to } if !network.cuts().contains(&(from, to)) => {
+                Some(format!("the link {from}->{to} is not cut"))
+            }
+            _ => None,
+        }
     }
 
     /// Sends a plain message or command to `to` (None: the leader, if any).

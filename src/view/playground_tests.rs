@@ -526,7 +526,7 @@ mod shared_link_tests {
     fn a_link_shared_after_stepping_back_over_an_action_opens_at_its_clock() {
         let mut p = Playground::new(4, 5).unwrap();
         p.skip(400);
-        p.act(Action::Heal);
+        p.act(Action::CutLink { from: 1, to: 2 });
         p.step_back();
         assert_eq!(p.sim.next_event_at(), Some(p.sim.now()));
         let q = Playground::open_shared(p.export(), false).unwrap();

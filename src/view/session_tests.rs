@@ -519,6 +519,43 @@ mod notices {
         assert_eq!(s.notice_text(), None);
     }
 
+    /// Heal with every link up, cutting a link cut already, or restoring
+    /// one that is not cut changes nothing, so it records nothing and says
+    /// why.
+    #[test]
+    fn a_network_action_that_changes_nothing_records_nothing() {
+        let mut s = open("?paused=1", "");
+        let unchanged = |s: &Session| {
+            (
+                s.playground.sim.trace_hash(),
+                s.playground.scenario.actions.len(),
+            )
+        };
+        let before = unchanged(&s);
+        s.update(Input::Act(Action::Heal));
+        assert_eq!(
+            s.notice_text().as_deref(),
+            Some("nothing to heal: every link is up")
+        );
+        s.update(Input::Act(Action::RestoreLink { from: 1, to: 2 }));
+        assert_eq!(s.notice_text().as_deref(), Some("the link 1->2 is not cut"));
+        assert_eq!(unchanged(&s), before);
+        s.update(Input::CutText("1->2".into()));
+        s.update(Input::Cut);
+        assert_eq!(s.notice_text(), None);
+        let cut = unchanged(&s);
+        assert_eq!(cut.1, before.1 + 1);
+        s.update(Input::Cut);
+        assert_eq!(
+            s.notice_text().as_deref(),
+            Some("the link 1->2 is cut already")
+        );
+        assert_eq!(unchanged(&s), cut);
+        s.update(Input::Act(Action::Heal));
+        assert_eq!(s.notice_text(), None);
+        assert_eq!(s.playground.scenario.actions.len(), before.1 + 2);
+    }
+
     /// A seed or node count typed is not the run's until Reset, and the
     /// bar says so (choosing 7 nodes used to look applied).
     #[test]

@@ -272,7 +272,7 @@ mod tests {
     #[test]
     fn acting_during_a_tour_is_noticed() {
         let (player, mut p) = TourPlayer::start(tours::TOURS[0].id, 1).unwrap();
-        p.act(crate::sim::Action::Heal);
+        p.act(crate::sim::Action::CutLink { from: 1, to: 2 });
         assert!(player.diverged(&p));
     }
 }

@@ -2,7 +2,7 @@
 //! JSON round trips.
 
 use super::*;
-use crate::raft::{Op, Rng, SECONDS};
+use crate::raft::{NodeId, Op, Rng, SECONDS};
 use crate::sim::config::MIN_TIMER;
 use crate::sim::fault_model::Delivery;
 
@@ -104,7 +104,15 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
                     .map(|_| rng.range_inclusive(1, nodes))
                     .collect()
             };
-            Action::Partition((0..groups).map(|_| group()).collect())
+            let groups: Vec<Vec<NodeId>> = (0..groups).map(|_| group()).collect();
+            // A server is on one side: each id kept where it comes first
+            // (drawn as before, so every scenario's other draws stay).
+            let mut seen = std::collections::BTreeSet::new();
+            let groups = groups
+                .into_iter()
+                .map(|g| g.into_iter().filter(|&id| seen.insert(id)).collect())
+                .collect();
+            Action::Partition(groups)
         }
         6 => Action::Heal,
         7 => Action::CutLink { from: a, to: b },

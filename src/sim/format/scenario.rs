@@ -759,6 +759,29 @@ mod tests {
         }
     }
 
+    /// A server is on one side of a partition: naming it in two groups (or
+    /// twice in one) is refused, where before the last group named won.
+    #[test]
+    fn a_server_named_twice_in_a_partition_is_refused() {
+        let json = |groups: &str| {
+            format!(
+                r#"{{"version":1,"seed":7,"nodes":5,"duration_us":1000000,
+                "actions":[{{"t":1,"action":"heal"}},
+                {{"t":2,"action":"partition","groups":{groups}}}]}}"#
+            )
+        };
+        assert!(Scenario::from_json(&json("[[4,1],[2,3,5]]")).is_ok());
+        for (groups, twice) in [("[[4,1],[2,3,4]]", 4), ("[[1,1,1],[2]]", 1)] {
+            let err = Scenario::from_json(&json(groups)).unwrap_err();
+            assert!(
+                err.contains(&format!(
+                    "action 2: node {twice} is named twice in the partition"
+                )),
+                "{groups}: {err}"
+            );
+        }
+    }
+
     /// Property: any mutation of a valid scenario either decodes to a
     /// scenario that validates and re-encodes to itself, or is refused with
     /// a message; it never panics.

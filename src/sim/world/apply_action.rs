@@ -1,6 +1,7 @@
 //! How each [`Action`] changes the simulation. Faults from the nemesis,
 //! scenario steps and clicks in the UI all arrive here.
 
+use crate::raft::vec_map::VecSet;
 use crate::raft::{NodeId, RaftNode, Role};
 use crate::sim::action::Action;
 use crate::sim::clocks::MAX_DRIFT_PPM;
@@ -26,6 +27,12 @@ impl Simulation {
             Action::CutLink { from, to } | Action::RestoreLink { from, to } if from == to => Err(
                 format!("a link joins two different nodes, got {from}->{to}"),
             ),
+            Action::Partition(groups) => match twice_in(groups.iter().flatten()) {
+                Some(id) => Err(format!(
+                    "node {id} is named twice in the partition: a server is on one side"
+                )),
+                None => Ok(()),
+            },
             Action::ReachOnly { node, peers } if peers.contains(node) => Err(format!(
                 "node {node} cannot be one of its own peers in reach_only"
             )),
@@ -305,4 +312,10 @@ impl Simulation {
             .map(|s| s.node.id())
             .collect()
     }
+}
+
+/// The first id named a second time, if any.
+fn twice_in<'a>(ids: impl Iterator<Item = &'a NodeId>) -> Option<NodeId> {
+    let mut seen = VecSet::new();
+    ids.copied().find(|&id| !seen.insert(id))
 }

@@ -84,7 +84,11 @@ impl UrlParams {
             },
             "load" => match parse_rate(value) {
                 Some(rate) if rate <= 1000.0 => self.load = rate,
-                _ => return bad("the load is 0 to 1000 requests per second"),
+                _ => {
+                    return bad(
+                        "the load is 0 to 1000 requests per second, with at most 3 decimals",
+                    )
+                }
             },
             "autoplay" => self.from_start = value != "0",
             "origin" => match parse_origin(value) {
@@ -208,6 +212,11 @@ mod tests {
         assert_eq!(p, UrlParams::default());
         assert_eq!(problems.len(), 9, "{problems:?}");
         assert!(problems[0].contains("3 to 9 nodes"));
+        let load = UrlParams::parse("?load=0.0001").1;
+        assert!(
+            load[0].contains("0 to 1000") && load[0].contains("at most 3 decimals"),
+            "{load:?}"
+        );
         assert_eq!(parse_rate("0.125"), Some(0.125));
         assert_eq!(parse_rate("1000"), Some(1000.0));
     }

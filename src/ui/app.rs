@@ -650,16 +650,17 @@ impl App {
         self.session.0.borrow_mut().what_if.failed(message);
     }
 
-    /// Keeps the address bar pointing at what is shown when a tour is open
-    /// (`?tour=...&step=...`), so copying it links to this step.
+    /// Keeps the address bar pointing at what is shown: a tour's step
+    /// (`?tour=...&step=...`), or the seed and size of a Reset.
     fn sync_address(&self) {
         let Some(window) = web_sys::window() else {
             return;
         };
         let location = window.location();
-        let current = location.search().unwrap_or_default();
+        let search = location.search().unwrap_or_default();
+        let hash = location.hash().unwrap_or_default();
         let session = self.session.read();
-        let Some(wanted) = session.address_query(&current, self.host.origin()) else {
+        let Some(wanted) = session.address_query(&search, &hash, self.host.origin()) else {
             return;
         };
         let path = location.pathname().unwrap_or_default();

@@ -213,6 +213,9 @@ pub struct Session {
     /// scrolling: every section is drawn as it is, in view or not
     /// ([`versions::drawn`]).
     pub at_rest: bool,
+    /// The run on screen was started by Reset: the address bar names its
+    /// seed and size ([`Session::address_query`]).
+    after_reset: bool,
 }
 
 impl Session {
@@ -250,6 +253,7 @@ impl Session {
             from_start: params.from_start,
             stretch_ended_in_catch_up: false,
             at_rest: false,
+            after_reset: false,
         }
     }
 
@@ -531,30 +535,43 @@ impl Session {
         out
     }
 
-    /// The query string the address bar should show, if it should change:
-    /// the tour step while a tour is open (so copying the address links to
-    /// it), kept with `embed=1` and `origin=`; an address without a tour is
-    /// not ours to rewrite unless a tour just ended.
-    pub fn address_query(&self, current: &str, origin: Option<&str>) -> Option<String> {
-        if self.tour.is_none() && !current.contains("tour=") {
-            return None;
-        }
+    /// The address the bar should show after the path, if it should
+    /// change, so that copying or reloading it opens what is shown: the
+    /// tour step while a tour is open, kept with `embed=1` and `origin=`;
+    /// after a Reset, the run's `seed=` and `nodes=` (the fragment of a
+    /// link opened before, and the settings Reset does not keep, go). An
+    /// address otherwise is not ours to rewrite unless a tour just ended.
+    pub fn address_query(&self, search: &str, hash: &str, origin: Option<&str>) -> Option<String> {
         let mut wanted = Vec::new();
-        if self.embed {
-            wanted.push("embed=1".to_string());
-        }
-        if let Some(origin) = origin {
-            wanted.push(format!("origin={origin}")); // it guards a reload too
-        }
-        if let Some(player) = &self.tour {
-            wanted.push(player.query());
+        if let (None, true) = (&self.tour, self.after_reset) {
+            let scenario = &self.playground.scenario;
+            wanted.extend(
+                search
+                    .trim_start_matches('?')
+                    .split('&')
+                    .filter(|pair| !pair.is_empty() && !reset_replaces(pair))
+                    .map(str::to_string),
+            );
+            wanted.push(format!("seed={}&nodes={}", scenario.seed, scenario.nodes));
+        } else if self.tour.is_none() && !search.contains("tour=") {
+            return None;
+        } else {
+            if self.embed {
+                wanted.push("embed=1".to_string());
+            }
+            if let Some(origin) = origin {
+                wanted.push(format!("origin={origin}")); // it guards a reload too
+            }
+            if let Some(player) = &self.tour {
+                wanted.push(player.query());
+            }
         }
         let wanted = if wanted.is_empty() {
             String::new()
         } else {
             format!("?{}", wanted.join("&"))
         };
-        (wanted != current).then_some(wanted)
+        (wanted != format!("{search}{hash}")).then_some(wanted)
     }
 
     /// Where "Open in the full playground" goes: the tour step, or this run
@@ -646,6 +663,7 @@ impl Session {
         self.drafts.error = None;
         self.playground = fresh;
         self.tour = tour;
+        self.after_reset = false;
     }
 
     /// The speed slider's value, kept within the slider's range: the page
@@ -675,6 +693,7 @@ impl Session {
             Ok(fresh) => {
                 self.replace_run(fresh, None);
                 self.drafts.side.clear();
+                self.after_reset = true;
             }
             Err(e) => self.drafts.error = Some(e),
         }
@@ -829,3 +848,10 @@ pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
 #[cfg(test)]
 #[path = "session_tests.rs"]
 mod tests;
+
+/// Whether a query's `pair` names something Reset sets anew: the run's seed
+/// and size, a tour, and the background load and disk it does not keep.
+fn reset_replaces(pair: &str) -> bool {
+    let key = pair.split_once('=').map_or(pair, |(key, _)| key);
+    matches!(key, "seed" | "nodes" | "load" | "disk" | "tour" | "step")
+}

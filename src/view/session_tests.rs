@@ -692,21 +692,51 @@ mod host_and_address {
     fn a_tour_puts_its_step_in_the_address_and_ending_it_clears_it() {
         let mut s = open("?embed=1", "");
         assert_eq!(
-            s.address_query("?embed=1", None),
+            s.address_query("?embed=1", "", None),
             None,
             "not ours to rewrite"
         );
         s.update(Input::TourChoose("figure-8".into()));
-        let wanted = s.address_query("?embed=1", Some("https://host.example"));
+        let wanted = s.address_query("?embed=1", "", Some("https://host.example"));
         assert_eq!(
             wanted.as_deref(),
             Some("?embed=1&origin=https://host.example&tour=figure-8&step=1")
         );
         s.update(Input::TourEnd);
         assert_eq!(
-            s.address_query("?embed=1&tour=figure-8&step=1", None)
+            s.address_query("?embed=1&tour=figure-8&step=1", "", None)
                 .as_deref(),
             Some("?embed=1")
+        );
+    }
+
+    /// After Reset the address names the new run, so a reload opens it:
+    /// the seed and size replace the old ones, and the settings and link
+    /// Reset does not keep go; the page's own settings stay.
+    #[test]
+    fn a_reset_puts_its_seed_and_size_in_the_address() {
+        let search = "?embed=1&seed=3&load=2.5&paused=1&disk=slow";
+        let mut s = open(search, "");
+        assert_eq!(s.address_query(search, "", None), None, "as opened");
+        s.update(Input::SeedText("8".into()));
+        s.update(Input::NodesText("7".into()));
+        s.update(Input::Reset);
+        assert_eq!(
+            s.address_query(search, "#r=old", None).as_deref(),
+            Some("?embed=1&paused=1&seed=8&nodes=7")
+        );
+        let now = "?embed=1&paused=1&seed=8&nodes=7";
+        assert_eq!(s.address_query(now, "", None), None, "already there");
+        assert_eq!(
+            s.address_query(now, "#r=old", None).as_deref(),
+            Some(now),
+            "the old link's fragment goes"
+        );
+        s.update(Input::TourChoose("figure-8".into()));
+        assert_eq!(
+            s.address_query(now, "", None).as_deref(),
+            Some("?embed=1&tour=figure-8&step=1"),
+            "a tour after the reset names the tour"
         );
     }
 

@@ -640,7 +640,10 @@ impl Session {
 
     fn start_tour(&mut self, id: &str, step: usize) {
         match TourPlayer::start(id, step) {
-            Ok((player, fresh)) => self.replace_run(fresh, Some(player)),
+            Ok((player, fresh)) => {
+                self.what_if.stop_for_tour();
+                self.replace_run(fresh, Some(player));
+            }
             Err(e) => self.drafts.error = Some(e),
         }
     }

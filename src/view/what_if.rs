@@ -75,6 +75,9 @@ pub enum Search {
     Failed(String),
     /// The exploration ended without a violation within its bounds.
     NothingWithinBounds,
+    /// A tour started while it ran: a failure found would have replaced
+    /// the tour, so it stopped.
+    StoppedForTour,
 }
 
 /// The panel's state.
@@ -283,6 +286,14 @@ impl WhatIf {
         self.finish(Search::Failed(message));
     }
 
+    /// A tour starts: a running search stops, and says so, rather than
+    /// replace the tour with the failure it finds.
+    pub fn stop_for_tour(&mut self) {
+        if self.running() {
+            self.finish(Search::StoppedForTour);
+        }
+    }
+
     fn finish(&mut self, end: Search) {
         self.search = end;
         self.command = Some(WorkerCommand::Stop);
@@ -313,6 +324,11 @@ impl WhatIf {
             Search::NothingWithinBounds => {
                 Some("No violation within the explorer's bounds.".into())
             }
+            Search::StoppedForTour => Some(
+                "The search stopped when the tour started: what it found would have \
+                 replaced the tour. Start it again once the tour ends."
+                    .into(),
+            ),
         }
     }
 

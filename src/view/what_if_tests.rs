@@ -169,6 +169,32 @@ fn a_failed_worker_is_said_and_stopped_and_the_run_is_kept() {
     assert_eq!(s.playground.scenario, before);
 }
 
+/// A tour started during a search stops it, and the panel says why: the
+/// failure it found would have replaced the tour. Late replies change
+/// nothing.
+#[test]
+fn a_tour_stops_a_search_and_says_so() {
+    let mut s = session();
+    start(&mut s, 0.0);
+    s.update(Input::TourChoose("figure-8".into()));
+    assert!(s.tour.is_some());
+    assert_eq!(s.what_if.search, Search::StoppedForTour);
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    let text = s.what_if.status_text().unwrap();
+    assert!(text.contains("stopped when the tour started"), "{text}");
+    what_if(
+        &mut s,
+        WhatIfInput::Reply {
+            reply: Box::new(progress(3)),
+            now_ms: 5.0,
+        },
+    );
+    assert_eq!(s.what_if.search, Search::StoppedForTour);
+    assert!(s.tour.is_some());
+    s.update(Input::TourChoose("figure-8".into()));
+    assert_eq!(s.what_if.take_command(), None, "nothing left to stop");
+}
+
 /// Hands the panel every reply, as the page does, at wall time `now_ms`.
 fn answer(s: &mut Session, replies: Vec<WorkerReply>, now_ms: f64) {
     for reply in replies {

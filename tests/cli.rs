@@ -1087,3 +1087,19 @@ fn flags_that_would_do_nothing_say_so() {
     assert!(stdout(&o).contains(&said), "{}", stdout(&o));
     assert!(!std::path::Path::new(&out).exists());
 }
+
+/// A switch the flags never consult is named on stderr with what it needs,
+/// for `run` and `sweep`; with that flag given, no note.
+#[test]
+fn a_switch_that_cannot_matter_is_said() {
+    let note =
+        "raft-sim: note: --unsafe reply-before-persist changes nothing without --disk-faults";
+    let base = ["--unsafe", "reply-before-persist", "--duration", "2s"];
+    let run = raft_sim(&[&["run"][..], &base].concat());
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(stderr(&run).contains(note), "{}", stderr(&run));
+    let sweep = raft_sim(&[&["sweep", "--seeds", "1..2"][..], &base].concat());
+    assert!(stderr(&sweep).contains(note), "{}", stderr(&sweep));
+    let given = raft_sim(&[&["run", "--disk-faults"][..], &base].concat());
+    assert!(!stderr(&given).contains("note:"), "{}", stderr(&given));
+}

@@ -412,3 +412,38 @@ fn lease_ignores_drift_is_caught_by_the_lease_invariant() {
         "the switch is the cause"
     );
 }
+
+/// A switch whose rule the settings never consult (`sim::find::unconsulted`:
+/// a synchronous disk, no PreVote, reads through the log, no membership
+/// changes, no snapshots, no transfers) leaves every run as it was: the
+/// same trace hash as with every switch off, which is why `raft-sim` says
+/// so rather than report its clean run. (With what each needs, each is
+/// caught: the tests above and `raft-sim find-failure`.)
+#[test]
+fn a_switch_its_settings_never_consult_changes_nothing() {
+    let needy: Vec<UnsafeSwitch> = UnsafeSwitch::ALL
+        .into_iter()
+        .filter(|&s| {
+            sim::find::unconsulted(s, &config(1, UnsafeSwitches::none(), Faults::All)).is_some()
+        })
+        .collect();
+    assert_eq!(needy.len(), 8, "{needy:?}");
+    let hash = |config: SimConfig| sim::run(config, 20 * SECONDS, |_| {}).unwrap().1.trace_hash;
+    for &switch in &needy {
+        let on = UnsafeSwitches::none().with(switch);
+        for seed in 1..=3 {
+            assert_eq!(
+                hash(config(seed, on, Faults::All)),
+                hash(config(seed, UnsafeSwitches::none(), Faults::All)),
+                "{} changed seed {seed}",
+                switch.name()
+            );
+        }
+    }
+    // The comparison can fail: a switch these settings do consult does.
+    let consulted = UnsafeSwitches::none().with(UnsafeSwitch::VoteWithoutLogCheck);
+    assert_ne!(
+        hash(config(1, consulted, Faults::All)),
+        hash(config(1, UnsafeSwitches::none(), Faults::All))
+    );
+}

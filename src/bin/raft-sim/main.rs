@@ -83,7 +83,10 @@ fn run(mut options: Options) -> Result<bool, String> {
             }
             (scenario.start(trace_out.is_some())).map_err(|e| format!("scenario '{path}': {e}"))?
         }
-        None => Simulation::new(options.config.clone())?,
+        None => {
+            note_unconsulted(&options.config);
+            Simulation::new(options.config.clone())?
+        }
     };
     if !options.json {
         summary::print_header(&options, &sim.derived_parameters());
@@ -127,8 +130,22 @@ fn load_scenario(path: &str) -> Result<sim::Scenario, String> {
     sim::Scenario::from_json(&text).map_err(|e| format!("scenario '{path}': {e}"))
 }
 
+/// Says, on stderr, which `--unsafe` switches cannot matter with the flags
+/// given: a clean run of such a switch shows nothing about its rule.
+fn note_unconsulted(config: &sim::SimConfig) {
+    for switch in config.unsafe_switches.enabled() {
+        if let Some(flags) = sim::find::unconsulted(switch, config) {
+            eprintln!(
+                "raft-sim: note: --unsafe {} changes nothing without {flags}",
+                switch.name()
+            );
+        }
+    }
+}
+
 fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<bool, String> {
     let started = Instant::now();
+    note_unconsulted(&options.config);
     if let Some(path) = &options.trace {
         check_writable(path)?;
     }

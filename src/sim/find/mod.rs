@@ -18,7 +18,7 @@ mod search;
 mod shrink;
 mod trial;
 
-pub use needs::{settings_for, LATE_TIMEOUT_NOW_TAIL};
+pub use needs::{settings_for, unconsulted, LATE_TIMEOUT_NOW_TAIL};
 pub use report::{FailureReport, Highlight, StaleRead, StepMark, ViolationMark};
 pub use search::{FailureSearch, Found, SearchProgress};
 pub use shrink::{ShrinkProgress, ShrinkSizes, Shrinker};

@@ -86,9 +86,68 @@ pub fn settings_for(switch: UnsafeSwitch, mut config: SimConfig) -> SimConfig {
     config
 }
 
+/// The flags `switch` needs under `config` before its broken rule can
+/// ever decide anything, if it needs some: `raft-sim run` and `sweep` say
+/// so rather than report a clean run of a switch that did nothing. Only
+/// what `config` alone settles: a scenario's actions may add more.
+pub fn unconsulted(switch: UnsafeSwitch, config: &SimConfig) -> Option<&'static str> {
+    let lease = config.reads.path == ReadPath::Lease;
+    match switch {
+        // A synchronous disk makes every write durable in the step that
+        // asks for it: no reply can leave before it.
+        UnsafeSwitch::ReplyBeforePersist if config.disk.is_synchronous() => Some("--disk-faults"),
+        UnsafeSwitch::PreVoteRaisesTerm if !config.raft.pre_vote => Some("--pre-vote"),
+        UnsafeSwitch::ReadIndexWithoutNoop if config.reads.path == ReadPath::Log => {
+            Some("--reads read-index")
+        }
+        UnsafeSwitch::LeaseIgnoresDrift if !lease => Some("--reads lease --check-quorum"),
+        UnsafeSwitch::LeaseAfterTimeoutNow if !lease || config.nemesis.transfers == 0.0 => {
+            Some("--reads lease --check-quorum --transfers")
+        }
+        UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::TwoChangesAtOnce
+            if config.nemesis.membership_changes == 0.0 =>
+        {
+            Some("--membership")
+        }
+        UnsafeSwitch::SnapshotUncommitted if config.snapshot_threshold.is_none() => {
+            Some("--snapshots N")
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every switch is consulted under the settings `settings_for` gives
+    /// it, and the plain defaults leave exactly the switches that need a
+    /// mechanism unconsulted.
+    #[test]
+    fn what_a_switch_needs_is_what_settings_for_turns_on() {
+        let plain = SimConfig::default();
+        let mut needy = Vec::new();
+        for switch in UnsafeSwitch::ALL {
+            let given = settings_for(switch, plain.clone());
+            assert_eq!(unconsulted(switch, &given), None, "{}", switch.name());
+            if unconsulted(switch, &plain).is_some() {
+                needy.push(switch.name());
+            }
+        }
+        assert_eq!(
+            needy,
+            [
+                "reply-before-persist",
+                "prevote-raises-term",
+                "read-index-without-noop",
+                "lease-ignores-drift",
+                "config-change-without-noop",
+                "two-changes-at-once",
+                "snapshot-uncommitted",
+                "lease-after-timeout-now"
+            ]
+        );
+    }
 
     #[test]
     fn each_switch_gets_what_it_needs_and_keeps_the_rest() {

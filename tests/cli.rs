@@ -724,6 +724,7 @@ fn experiment_election_downtime_prints_a_row_per_line_and_writes_the_cdf() {
     };
     assert_eq!(table(&again), table(&out));
 }
+
 /// `find-failure` needs exactly one switch and sensible numbers; each
 /// mistake says what is wrong and exits 2.
 #[test]
@@ -756,6 +757,14 @@ fn find_failure_refuses_wrong_arguments_clearly() {
         let o = raft_sim(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+        // The subcommand's usage where clap gives one, and for the
+        // mistake found after parsing too (it gave the top level's).
+        let with_usage = expected.starts_with("--unsafe") || expected.contains("at a time");
+        assert!(
+            !with_usage || stderr(&o).contains("Usage: raft-sim find-failure "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
     }
 }
 

@@ -452,15 +452,28 @@ pub fn parse() -> Job {
             return Job::ElectionDowntime(experiment_options(args));
         }
     };
-    let (Job::Run(o) | Job::Sweep(o, _) | Job::Bench(o) | Job::FindFailure(o, _)) = &job else {
-        unreachable!("returned above");
+    let (name, o) = match &job {
+        Job::Run(o) => ("run", o),
+        Job::Sweep(o, _) => ("sweep", o),
+        Job::Bench(o) => ("bench", o),
+        Job::FindFailure(o, _) => ("find-failure", o),
+        _ => unreachable!("returned above"),
     };
     if let Err(message) = o.config.validate() {
-        Cli::command()
-            .error(clap::error::ErrorKind::ValueValidation, message)
-            .exit();
+        refuse(name, clap::error::ErrorKind::ValueValidation, message);
     }
     job
+}
+
+/// Exits as clap does on a bad argument, with `message` and the usage of
+/// subcommand `name` (not the top level's, which names no option).
+fn refuse(name: &str, kind: clap::error::ErrorKind, message: String) -> ! {
+    let mut cli = Cli::command();
+    cli.build(); // gives each subcommand its full name: "raft-sim run"
+    match cli.find_subcommand_mut(name) {
+        Some(sub) => sub.error(kind, message).exit(),
+        None => cli.error(kind, message).exit(),
+    }
 }
 
 /// `find-failure`: exactly one switch, taken out of the configuration
@@ -468,20 +481,16 @@ pub fn parse() -> Job {
 fn find_failure(args: FindArgs) -> Job {
     let switches: Vec<UnsafeSwitch> = args.common.unsafe_switches.iter().map(|s| s.0).collect();
     let [switch] = switches[..] else {
-        Cli::command()
-            .error(
-                clap::error::ErrorKind::ArgumentConflict,
-                format!(
-                    "find-failure looks for a failure of one unsafe switch at a time, got {}: {}",
-                    switches.len(),
-                    switches
-                        .iter()
-                        .map(|s| s.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .exit();
+        let names: Vec<&str> = switches.iter().map(|s| s.name()).collect();
+        refuse(
+            "find-failure",
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "find-failure looks for a failure of one unsafe switch at a time, got {}: {}",
+                switches.len(),
+                names.join(", ")
+            ),
+        );
     };
     let find = FindOptions {
         switch,

@@ -130,7 +130,7 @@ impl UnsafeSwitch {
                 "the read lease does not subtract the clock drift bound, so a fast follower clock elects a new leader inside it (breaks thesis 6.4.1; needs --reads lease --check-quorum --clock-drift)"
             }
             UnsafeSwitch::ConfigChangeWithoutNoop => {
-                "a new leader changes the membership before its own term's no-op commits, so two leaders' changes can form disjoint majorities (breaks thesis 4.1; needs --membership)"
+                "a new leader changes the membership before its own term's no-op commits, so two leaders' changes can form disjoint majorities (breaks thesis 4.1 with Ongaro's 2015 fix; needs --membership)"
             }
             UnsafeSwitch::TwoChangesAtOnce => {
                 "a second single-server change starts before the first commits, so old and new majorities need not overlap (breaks thesis 4.1; needs --membership)"
@@ -139,7 +139,7 @@ impl UnsafeSwitch {
                 "a snapshot takes in the whole log, uncommitted entries too, and calls them committed (breaks thesis 5.1; needs --snapshots)"
             }
             UnsafeSwitch::LeaseAfterTimeoutNow => {
-                "a leader that sent TimeoutNow earns read leases again after giving the transfer up, though the target's election ignores stickiness (breaks thesis 3.10 with 6.4.1; needs --reads lease --check-quorum --transfers)"
+                "a leader that sent TimeoutNow earns read leases again after giving the transfer up, though the target's election ignores stickiness (breaks thesis 3.10, 4.2.3 and 6.4.1, etcd #12704; needs --reads lease --check-quorum --transfers)"
             }
         }
     }
@@ -168,9 +168,10 @@ impl UnsafeSwitch {
             UnsafeSwitch::PreVoteRaisesTerm => "thesis §9.6",
             UnsafeSwitch::ReadIndexWithoutNoop => "thesis §6.4",
             UnsafeSwitch::LeaseIgnoresDrift => "thesis §6.4.1",
-            UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::TwoChangesAtOnce => "thesis §4.1",
+            UnsafeSwitch::ConfigChangeWithoutNoop => "thesis §4.1; Ongaro's 2015 fix on raft-dev",
+            UnsafeSwitch::TwoChangesAtOnce => "thesis §4.1",
             UnsafeSwitch::SnapshotUncommitted => "thesis §5.1",
-            UnsafeSwitch::LeaseAfterTimeoutNow => "thesis §3.10 with §6.4.1",
+            UnsafeSwitch::LeaseAfterTimeoutNow => "thesis §3.10, §4.2.3, §6.4.1; etcd #12704",
         }
     }
 

@@ -271,7 +271,10 @@ mod tests {
             text.starts_with("Broken on purpose: the unsafe switch lease-after-timeout-now is on"),
             "{text}"
         );
-        assert!(text.contains("(breaks thesis 3.10 with 6.4.1;"), "{text}");
+        assert!(
+            text.contains("(breaks thesis 3.10, 4.2.3 and 6.4.1,"),
+            "{text}"
+        );
     }
 
     /// Another switch is named only when no action explains the break, and

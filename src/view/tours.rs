@@ -269,7 +269,7 @@ pub static TOURS: [Tour; 15] = [
         summary: "Without the rule that a new leader commits an entry of its term before it \
                   changes the membership, two leaders' one-server changes form majorities that do \
                   not overlap, and a committed entry is lost; with the rule, the same actions stay \
-                  safe (thesis §4.1).",
+                  safe (thesis §4.1; the rule is Ongaro's 2015 fix, posted to raft-dev).",
         scenario_link: link!("single-server-change-bug"),
         steps: single_server_change_bug::STEPS,
         sequel: Some(Sequel {

@@ -13,7 +13,7 @@ use raft_playground::raft::{
 };
 use raft_playground::sim::config::RaftOptions;
 use raft_playground::sim::{
-    link, Action, Endpoint, Invariant, Outcome, Packet, Scenario, Simulation,
+    link, Action, Endpoint, Invariant, Outcome, Packet, Scenario, Simulation, TraceEvent,
 };
 use raft_playground::view::playground::{playground_config, Playground};
 use raft_playground::view::tours::{self, Tour, TOURS};

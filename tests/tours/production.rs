@@ -141,12 +141,57 @@ fn tour_node_returns() {
     let sim = r.step(5);
     assert!(scenario_does(tour, 2000, Action::Heal));
     assert_follower_of(sim, 3, 2, 6);
+    let (refusals, first_append) = after_the_heal(tour);
+    assert_eq!(
+        refusals,
+        [1, 2, 4, 5],
+        "every other server refused S3's pre-vote"
+    );
+    assert!(
+        first_append.is_some(),
+        "S2's heartbeat reached S3 after the refusals"
+    );
     assert_eq!(
         sim.checker().leaders().collect::<Vec<_>>(),
         [(1, 5), (6, 2)],
         "no election"
     );
     r.done();
+}
+
+/// In node-returns after the heal at 2000 ms, up to 2100 ms: the servers
+/// whose pre-vote refusals reached S3 (a refusal carries the voter's own
+/// term, 6; a grant echoes the 7 asked about), and when the first
+/// AppendEntries from S2 reached S3, if it came after them all.
+fn after_the_heal(tour: &Tour) -> (Vec<NodeId>, Option<Time>) {
+    let mut sim = tour.scenario().start(true).expect("tour loads");
+    sim.run_until(2100 * MILLIS);
+    let mut sends = std::collections::BTreeMap::new();
+    let (mut refusals, mut first_append) = (Vec::new(), None);
+    for (t, event) in sim.trace_mut().take_recorded() {
+        match event {
+            TraceEvent::Send {
+                id,
+                from,
+                to,
+                kind,
+                term,
+                ..
+            } if t >= 2000 * MILLIS && to == Endpoint::Node(3) => {
+                sends.insert(id, (from, kind, term));
+            }
+            TraceEvent::Deliver { id } => match sends.get(&id) {
+                Some(&(Endpoint::Node(n), "PreVoteReply", Some(6))) => refusals.push(n),
+                Some(&(Endpoint::Node(2), "AppendEntries", _)) if first_append.is_none() => {
+                    first_append = Some(t).filter(|_| refusals.len() == 4);
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    refusals.sort();
+    (refusals, first_append)
 }
 
 // ---- 10. handing over leadership ----------------------------------------------------

@@ -39,7 +39,7 @@ pub const LATE_TIMEOUT_NOW_TAIL: f64 = 0.3;
 /// * `lease-after-timeout-now`: lease reads, CheckQuorum, a nemesis that
 ///   asks for leadership transfers, and 30% of messages late by one to
 ///   five election timeouts, so a TimeoutNow can outlive its transfer
-///   (thesis §3.10 with §6.4.1).
+///   (thesis §3.10, §4.2.3 and §6.4.1).
 pub fn settings_for(switch: UnsafeSwitch, mut config: SimConfig) -> SimConfig {
     if !config.nemesis.enabled {
         config = config.with_all_faults();

@@ -20,14 +20,14 @@ pub(super) const STEPS: &[Step] = &[
         at_ms: 410,
         text: "S2 appended a new configuration at index 2: voters S1 to S3, and S4 as a \
                learner. A server uses a configuration as soon as it is in its log, committed or \
-               not (§4.1). S4 starts with an empty log and neither votes nor stands for \
+               not (thesis §4.1). S4 starts with an empty log and neither votes nor stands for \
                election, so a majority is still two of three.",
     },
     Step {
         at_ms: 480,
         text: "S4 caught up within one round of replication, far shorter than an election \
                timeout, so S2 promoted it: the configuration at index 3 makes S4 a voter \
-               (§4.2.1). A majority is now three of four.",
+               (thesis §4.2.1). A majority is now three of four.",
     },
     Step {
         at_ms: 800,

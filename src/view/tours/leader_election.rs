@@ -18,9 +18,10 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 136,
-        text: "S1, S2, S4 and S5 each granted their vote: none had voted in term 1 yet, and a \
-               server votes at most once per term, first come, first served (§5.2). The \
-               replies are on their way to S3.",
+        text: "S1, S2, S4 and S5 each granted their vote: none had voted in term 1 yet (a \
+               server votes at most once per term, first come, first served, §5.2), and S3's \
+               log, empty like theirs, is at least as up to date (§5.4.1). The replies are on \
+               their way to S3.",
     },
     Step {
         at_ms: 145,

@@ -36,7 +36,8 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 2100,
-        text: "The network healed at 2000 ms: S3 heard S2's heartbeat and follows it in term 6. \
-               S2 leads on, undisturbed.",
+        text: "The network healed at 2000 ms: S3's pre-vote reached the others, and each \
+               refused, as they hear from S2, their leader (thesis §9.6). Then S2's heartbeat \
+               reached S3, which follows it in term 6, and S2 leads on, undisturbed.",
     },
 ];

@@ -20,7 +20,7 @@ pub(super) const STEPS: &[Step] = &[
         at_ms: 530,
         text: "At 500 ms S5 appended the configuration S1 to S4 at index 3 and uses it at once: \
                it leads a cluster it is no longer part of, counting only the copies of S1 to S4 \
-               (§4.2.2).",
+               (thesis §4.2.2).",
     },
     Step {
         at_ms: 600,

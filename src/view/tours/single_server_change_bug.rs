@@ -31,9 +31,10 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 241,
-        text: "S2 timed out and won term 2 with the votes of S3 and S4, and then the link from \
-               S2 to S3 was cut. Without the rule, S2 removed S1 at once: the configuration S2 \
-               to S4 at index 3, before its no-op of term 2 was committed.",
+        text: "We made S2 time out at 220 ms, and S3 and S4 voted for it. The link from S2 to \
+               S3 was cut at 235 ms, just before their votes arrived and S2 won term 2. Without \
+               the rule, S2 removed S1 at once: the configuration S2 to S4 at index 3, before \
+               its no-op of term 2 was committed.",
     },
     Step {
         at_ms: 270,

@@ -27,8 +27,9 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 545,
-        text: "Every request was refused: each candidate had already voted for itself in term \
-               2, and a server votes once per term. Each has 1 vote of the 3 needed, a split \
+        text: "Every request that arrived was refused (those to the stopped S2 were lost): \
+               each candidate had already voted for itself in term 2, and a server votes once \
+               per term. Each has 1 vote of the 3 needed, a split \
                vote: nobody wins term 2 (§5.2).",
     },
     Step {

@@ -194,7 +194,8 @@ for (const kind of browsers()) {
       await page.setValue(labelled('Timeline'), '1200');
       await clockShows('t = 1.200 s');
       await page.waitFor({ css: '.timeline-note', text: 'acting here discards' });
-      await page.click(button('Heal'));
+      await page.setValue(labelled('Link to cut'), '1->2');
+      await page.click(button('Cut one way'));
       await page.waitFor({ css: '.timeline-note', text: '1 action(s) recorded' });
       assert.equal(await page.attr(labelled('Timeline'), 'max'), '1200');
       assert.deepEqual(page.errors, []);

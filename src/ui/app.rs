@@ -403,7 +403,7 @@ impl Component for App {
                         <Part ..part(PartKind::EmbedLink, v.bar) />
                     </div>
                     <Part ..part(PartKind::Timeline, v.timeline) />
-                    <Part ..part(PartKind::Notice, v.edits) />
+                    <Part ..part(PartKind::Notice, v.notice) />
                     <details class="embed-more">
                         <summary>{ "Logs and events" }</summary>
                         { self.watched(Section::LogTable, part(PartKind::LogTable, v.logs)) }
@@ -433,7 +433,7 @@ impl Component for App {
                         <Part ..part(PartKind::FailureStory, v.edits) />
                         <Part ..part(PartKind::Cluster, v.picture) />
                         <Part ..part(PartKind::Timeline, v.timeline) />
-                        <Part ..part(PartKind::Notice, v.edits) />
+                        <Part ..part(PartKind::Notice, v.notice) />
                     </section>
                     <aside class="side">
                         <Part ..part(PartKind::Details, v.details) />

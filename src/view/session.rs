@@ -263,8 +263,7 @@ impl Session {
             input,
             Input::Frame { .. } | Input::CatchUp { .. } | Input::OnScreen { .. } | Input::Rest
         );
-        // While a shared run opens, each frame moves its progress line.
-        if redraws || self.playground.opening().is_some() {
+        if redraws {
             self.edits += 1;
         }
         match input {

@@ -58,6 +58,9 @@ pub struct Versions {
     pub diagram: u64,
     /// What only a person's input changes: sharing, help, notices.
     pub edits: u64,
+    /// The notice line: a person's input, or a shared run's opening
+    /// progress.
+    pub notice: u64,
 }
 
 /// The keys of `session` as it is now.
@@ -155,6 +158,11 @@ pub fn of(session: &Session) -> Versions {
             h.u64(p.sequence.key()).u64(slide(session));
         }),
         edits: keyed(14, &|_| {}),
+        notice: keyed(16, &|h| {
+            if let Some((t, _)) = p.opening() {
+                h.u64(t);
+            }
+        }),
     }
 }
 
@@ -246,6 +254,15 @@ pub fn drawn(session: &Session, previous: Option<&Versions>) -> Versions {
     let Some(previous) = previous.filter(|_| !session.at_rest) else {
         return v;
     };
+    // While a shared run opens, its frames replay thousands of events
+    // each: only the progress in the notice line is drawn again, unless a
+    // person's input asks for more.
+    if session.playground.opening().is_some() && v.edits == previous.edits {
+        return Versions {
+            notice: v.notice,
+            ..*previous
+        };
+    }
     for section in Section::ALL {
         if !session.on_screen.shows(section) {
             let (now, then) = match section {

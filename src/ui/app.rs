@@ -13,6 +13,7 @@ use crate::view::keys;
 use crate::view::on_screen::Section;
 use crate::view::session::{Input, Session};
 use crate::view::studio_wire::{self, JobWire};
+use crate::view::url_params::HostOrigin;
 use crate::view::url_params::UrlParams;
 use crate::view::versions::{self, Versions};
 use crate::view::what_if::{WhatIfInput, WorkerCommand};
@@ -73,7 +74,7 @@ pub struct AppProps {
     pub from_start: bool,
     /// The origin a host page must have for its commands to be obeyed.
     #[prop_or_default]
-    pub host_origin: Option<String>,
+    pub host_origin: HostOrigin,
     /// Every server's disk (`?disk=slow`).
     #[prop_or_default]
     pub disk: crate::sim::DiskConfig,
@@ -94,7 +95,7 @@ impl Default for AppProps {
             step: 0,
             url_problems: Vec::new(),
             from_start: false,
-            host_origin: None,
+            host_origin: HostOrigin::Any,
             disk: Default::default(),
             view: PageView::Player,
         }
@@ -660,7 +661,7 @@ impl App {
         let search = location.search().unwrap_or_default();
         let hash = location.hash().unwrap_or_default();
         let session = self.session.read();
-        let Some(wanted) = session.address_query(&search, &hash, self.host.origin()) else {
+        let Some(wanted) = session.address_query(&search, &hash) else {
             return;
         };
         let path = location.pathname().unwrap_or_default();

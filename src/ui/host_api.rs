@@ -17,6 +17,7 @@ use crate::view::host_api::{HostCommand, HostEvent};
 use crate::view::host_wire::{HostCommandWire, HostEventWire};
 use crate::view::session::Session;
 use crate::view::studio_wire::{decode, encode};
+use crate::view::url_params::HostOrigin;
 use gloo_timers::callback::Timeout;
 use js_sys::Object;
 use wasm_bindgen::closure::Closure;
@@ -31,8 +32,6 @@ const MAX_WARNING: usize = 300;
 /// session's, `view::host_api`).
 pub struct HostSide {
     listener: Option<Listener>,
-    /// The only origin obeyed (`?origin=`), if one was given.
-    origin: Option<String>,
     /// The timer that sends a clock change the throttle held back.
     flush: Option<Timeout>,
     /// Whether the studio, which reads and writes messages, is there.
@@ -54,10 +53,19 @@ struct Listener {
 impl HostSide {
     /// Starts listening if the page is framed (the caller then posts
     /// `ready`); a top-level page listens to nobody.
-    pub fn listen(origin: Option<String>, app: Scope<App>) -> HostSide {
-        let listener = framed_parent().map(|(window, parent)| {
-            let target = origin.clone().unwrap_or_else(|| "*".into());
-            let origin = origin.clone();
+    pub fn listen(origin: HostOrigin, app: Scope<App>) -> HostSide {
+        let framed = framed_parent();
+        if framed.is_some() && origin == HostOrigin::Nobody {
+            web_sys::console::warn_1(
+                &"raft-playground: this embed obeys no host page: its origin= parameter names no \
+                  origin (the notice line says why)"
+                    .into(),
+            );
+        }
+        let framed = framed.filter(|_| origin != HostOrigin::Nobody);
+        let listener = framed.map(|(window, parent)| {
+            let target = origin.only().unwrap_or("*").to_string();
+            let origin = origin.only().map(str::to_string);
             let closure = {
                 let parent = parent.clone();
                 Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
@@ -79,7 +87,6 @@ impl HostSide {
         });
         HostSide {
             listener,
-            origin,
             flush: None,
             studio_ready: false,
             unposted: Vec::new(),
@@ -147,11 +154,6 @@ impl HostSide {
         }
         self.unposted.clear();
         self.unread.clear();
-    }
-
-    /// The origin from `?origin=`, if any.
-    pub fn origin(&self) -> Option<&str> {
-        self.origin.as_deref()
     }
 
     /// The throttle's timer went off.

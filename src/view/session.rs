@@ -536,11 +536,12 @@ impl Session {
 
     /// The address the bar should show after the path, if it should
     /// change, so that copying or reloading it opens what is shown: the
-    /// tour step while a tour is open, kept with `embed=1` and `origin=`;
+    /// tour step while a tour is open, kept with `embed=1` and `origin=`
+    /// as written (a wrong one must keep refusing hosts after a reload);
     /// after a Reset, the run's `seed=` and `nodes=` (the fragment of a
     /// link opened before, and the settings Reset does not keep, go). An
     /// address otherwise is not ours to rewrite unless a tour just ended.
-    pub fn address_query(&self, search: &str, hash: &str, origin: Option<&str>) -> Option<String> {
+    pub fn address_query(&self, search: &str, hash: &str) -> Option<String> {
         let mut wanted = Vec::new();
         if let (None, true) = (&self.tour, self.after_reset) {
             let scenario = &self.playground.scenario;
@@ -558,9 +559,12 @@ impl Session {
             if self.embed {
                 wanted.push("embed=1".to_string());
             }
-            if let Some(origin) = origin {
-                wanted.push(format!("origin={origin}")); // it guards a reload too
-            }
+            let origins = search.trim_start_matches('?').split('&');
+            wanted.extend(
+                origins
+                    .filter(|pair| pair.starts_with("origin="))
+                    .map(str::to_string),
+            );
             if let Some(player) = &self.tour {
                 wanted.push(player.query());
             }

@@ -728,20 +728,23 @@ mod host_and_address {
     #[test]
     fn a_tour_puts_its_step_in_the_address_and_ending_it_clears_it() {
         let mut s = open("?embed=1", "");
-        assert_eq!(
-            s.address_query("?embed=1", "", None),
-            None,
-            "not ours to rewrite"
-        );
+        assert_eq!(s.address_query("?embed=1", ""), None, "not ours to rewrite");
         s.update(Input::TourChoose("figure-8".into()));
-        let wanted = s.address_query("?embed=1", "", Some("https://host.example"));
+        // origin= as written, even one that names no origin: a reload
+        // must go on refusing hosts (url_params::HostOrigin::Nobody).
+        let bad = s.address_query("?embed=1&origin=htps://host.example", "");
+        assert_eq!(
+            bad.as_deref(),
+            Some("?embed=1&origin=htps://host.example&tour=figure-8&step=1")
+        );
+        let wanted = s.address_query("?embed=1&origin=https://host.example", "");
         assert_eq!(
             wanted.as_deref(),
             Some("?embed=1&origin=https://host.example&tour=figure-8&step=1")
         );
         s.update(Input::TourEnd);
         assert_eq!(
-            s.address_query("?embed=1&tour=figure-8&step=1", "", None)
+            s.address_query("?embed=1&tour=figure-8&step=1", "")
                 .as_deref(),
             Some("?embed=1")
         );
@@ -754,24 +757,24 @@ mod host_and_address {
     fn a_reset_puts_its_seed_and_size_in_the_address() {
         let search = "?embed=1&seed=3&load=2.5&paused=1&disk=slow";
         let mut s = open(search, "");
-        assert_eq!(s.address_query(search, "", None), None, "as opened");
+        assert_eq!(s.address_query(search, ""), None, "as opened");
         s.update(Input::SeedText("8".into()));
         s.update(Input::NodesText("7".into()));
         s.update(Input::Reset);
         assert_eq!(
-            s.address_query(search, "#r=old", None).as_deref(),
+            s.address_query(search, "#r=old").as_deref(),
             Some("?embed=1&paused=1&seed=8&nodes=7")
         );
         let now = "?embed=1&paused=1&seed=8&nodes=7";
-        assert_eq!(s.address_query(now, "", None), None, "already there");
+        assert_eq!(s.address_query(now, ""), None, "already there");
         assert_eq!(
-            s.address_query(now, "#r=old", None).as_deref(),
+            s.address_query(now, "#r=old").as_deref(),
             Some(now),
             "the old link's fragment goes"
         );
         s.update(Input::TourChoose("figure-8".into()));
         assert_eq!(
-            s.address_query(now, "", None).as_deref(),
+            s.address_query(now, "").as_deref(),
             Some("?embed=1&tour=figure-8&step=1"),
             "a tour after the reset names the tour"
         );

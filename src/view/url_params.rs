@@ -9,6 +9,31 @@
 
 use crate::sim::DiskConfig;
 
+/// Which host pages an embed obeys (`origin=`), always only its parent
+/// window.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum HostOrigin {
+    /// No `origin=`: the parent, whatever its origin.
+    #[default]
+    Any,
+    /// The parent, at this origin only.
+    Only(String),
+    /// An `origin=` that names no origin, or two that differ: nobody. A
+    /// misspelt restriction must not lift it (it used to: the value was
+    /// ignored, and every origin obeyed).
+    Nobody,
+}
+
+impl HostOrigin {
+    /// The one origin obeyed, if there is one.
+    pub fn only(&self) -> Option<&str> {
+        match self {
+            HostOrigin::Only(origin) => Some(origin),
+            _ => None,
+        }
+    }
+}
+
 /// The page's parameters, each at its default unless the query string set it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UrlParams {
@@ -29,9 +54,9 @@ pub struct UrlParams {
     /// A shared run plays from its start instead of opening paused at the
     /// moment it was shared.
     pub from_start: bool,
-    /// The origin a host page must have for its commands to be obeyed
-    /// (besides being the parent window).
-    pub host_origin: Option<String>,
+    /// Which host page's commands are obeyed (besides being the parent
+    /// window's).
+    pub host_origin: HostOrigin,
     /// Every server's disk (`disk=slow`: writes take 50 ms to be durable).
     pub disk: DiskConfig,
     /// The view the page opens on (`view=experiments`).
@@ -49,7 +74,7 @@ impl Default for UrlParams {
             tour: None,
             step: 0,
             from_start: false,
-            host_origin: None,
+            host_origin: HostOrigin::Any,
             disk: DiskConfig::default(),
             view: Default::default(),
         }
@@ -91,9 +116,20 @@ impl UrlParams {
                 }
             },
             "autoplay" => self.from_start = value != "0",
-            "origin" => match parse_origin(value) {
-                Some(origin) => self.host_origin = Some(origin),
-                None => return bad("an origin is http(s)://host or http(s)://host:port"),
+            "origin" => match (parse_origin(value), &self.host_origin) {
+                (Some(origin), HostOrigin::Any) => self.host_origin = HostOrigin::Only(origin),
+                (Some(origin), HostOrigin::Only(first)) if origin == *first => {}
+                (Some(_), _) => {
+                    self.host_origin = HostOrigin::Nobody;
+                    return bad("two different origins: no host page is obeyed");
+                }
+                (None, _) => {
+                    self.host_origin = HostOrigin::Nobody;
+                    return bad(
+                        "an origin is http(s)://host or http(s)://host:port; no host page is \
+                         obeyed until it is right",
+                    );
+                }
             },
             "paused" => self.autoplay = value != "1",
             "disk" => match value {
@@ -117,9 +153,10 @@ impl UrlParams {
 }
 
 /// An origin as a browser writes `MessageEvent.origin`: scheme, lower-case
-/// host and a port only when it is not the scheme's default; `None` for
-/// anything else (a path, a query, another scheme). `%3A` and `%2F` may be
-/// percent-encoded, as some pages write them in a query.
+/// host and a port (1 to 65535) only when it is not the scheme's default;
+/// a page's whole address stands for its origin (authors paste one);
+/// `None` for anything else (another scheme, no host, a bad port). `%3A`
+/// and `%2F` may be percent-encoded, as some pages write them in a query.
 fn parse_origin(value: &str) -> Option<String> {
     let value = value
         .replace("%3A", ":")
@@ -133,7 +170,8 @@ fn parse_origin(value: &str) -> Option<String> {
         "https" => "443",
         _ => return None,
     };
-    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    // The authority ends where a path, query or fragment starts.
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let (host, port) = match authority.rsplit_once(':') {
         Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
             (host, Some(port))
@@ -145,8 +183,9 @@ fn parse_origin(value: &str) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
             || (host.starts_with('[') && host.ends_with(']')));
-    let port_ok =
-        port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok = port.is_none_or(|p| {
+        p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
     if !host_ok || !port_ok {
         return None;
     }
@@ -195,7 +234,7 @@ mod tests {
                 tour: Some("split-vote".into()),
                 step: 2,
                 from_start: true,
-                host_origin: Some("https://blog.example".into()),
+                host_origin: HostOrigin::Only("https://blog.example".into()),
                 disk: DiskConfig::slow(),
                 view: crate::view::experiments::PageView::Experiments,
             }
@@ -209,7 +248,14 @@ mod tests {
         let (p, problems) = UrlParams::parse(
             "?nodes=1000000&seed=-1&load=NaN&step=0&load=1e3&load=2000&load=.5&origin=javascript:x&disk=fast",
         );
-        assert_eq!(p, UrlParams::default());
+        let refused = HostOrigin::Nobody;
+        assert_eq!(
+            p,
+            UrlParams {
+                host_origin: refused,
+                ..UrlParams::default()
+            }
+        );
         assert_eq!(problems.len(), 9, "{problems:?}");
         assert!(problems[0].contains("3 to 9 nodes"));
         let load = UrlParams::parse("?load=0.0001").1;
@@ -221,6 +267,35 @@ mod tests {
         assert_eq!(parse_rate("1000"), Some(1000.0));
     }
 
+    /// A misspelt or doubled `origin=` obeys nobody, where it used to lift
+    /// the restriction; the notice says so.
+    #[test]
+    fn a_wrong_origin_obeys_nobody() {
+        let one = |q: &str| UrlParams::parse(q);
+        assert_eq!(one("").0.host_origin, HostOrigin::Any);
+        assert_eq!(
+            one("?origin=https://a.example/post").0.host_origin,
+            HostOrigin::Only("https://a.example".into())
+        );
+        for q in [
+            "?origin=htps://a.example",
+            "?origin=",
+            "?origin=*",
+            "?origin=https://a.example&origin=https://b.example",
+            "?origin=garbage&origin=https://a.example",
+        ] {
+            let (p, problems) = one(q);
+            assert_eq!(p.host_origin, HostOrigin::Nobody, "{q}");
+            assert!(
+                problems[0].contains("no host page is obeyed"),
+                "{q}: {problems:?}"
+            );
+        }
+        let same = one("?origin=https://a.example&origin=https://A.example/");
+        assert_eq!(same.0.host_origin.only(), Some("https://a.example"));
+        assert!(same.1.is_empty());
+    }
+
     #[test]
     fn origins_are_read_as_browsers_write_them() {
         let cases = [
@@ -228,8 +303,17 @@ mod tests {
             ("https%3A%2F%2Fblog.example", Some("https://blog.example")),
             ("https://blog.example:443", Some("https://blog.example")),
             ("http://127.0.0.1:8080", Some("http://127.0.0.1:8080")),
-            ("https://blog.example/page", None),
-            ("https://blog.example?x=1", None),
+            ("https://blog.example/page", Some("https://blog.example")),
+            (
+                "https://blog.example:8443/a/b?x=1#y",
+                Some("https://blog.example:8443"),
+            ),
+            ("https://blog.example?x=1", Some("https://blog.example")),
+            ("http://127.0.0.1:99999", None),
+            ("http://127.0.0.1:0", None),
+            ("htps://blog.example", None),
+            ("*", None),
+            ("", None),
             ("javascript:alert(1)", None),
             ("ftp://blog.example", None),
             ("https://", None),

@@ -8,6 +8,9 @@
 // scripts/build-web.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { browsers, button, labelled, watchCsp, withPage } from './browsers.mjs';
 
 const DIST = process.env.DIST || 'dist';
@@ -108,6 +111,26 @@ for (const kind of browsers()) {
       assert.deepEqual(page.errors, []);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
     });
+  });
+
+  // A worker whose wasm cannot be fetched (a dropped connection; here, a
+  // site without the file) is a failed search, said in the panel: it used
+  // to wait on "starting the worker" for ever.
+  test(`${kind.name}: What if… says so when the worker's wasm does not load`, async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'raft-no-worker-wasm-'));
+    try {
+      cpSync(DIST, broken, { recursive: true });
+      rmSync(join(broken, 'worker_bg.wasm'));
+      await withPage(kind, broken, async ({ url, page }) => {
+        await openPanel(page, url, 'vote-without-log-check');
+        await page.click(button('Find a failure'));
+        await page.waitFor({ css: '.what-if-status', text: /^The search failed: the worker failed: .*its wasm did not load/ }, { timeout: 30000 });
+        await page.waitFor(button('Find a failure'));
+        assert.equal(await page.count('.what-if progress'), 0, 'no progress left behind');
+      });
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 
   test(`${kind.name}: What if… shows progress and a cancelled search leaves the page idle`, async () => {

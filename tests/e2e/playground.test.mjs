@@ -201,4 +201,29 @@ for (const kind of browsers()) {
       assert.deepEqual(page.errors, []);
     });
   });
+
+  // A phone's width: nothing sticks out sideways (the tour menu did, by
+  // 2 px, and the picture's column by its content), and the margins match.
+  test(`${kind.name}: at 375 px nothing scrolls sideways`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?paused=1&nodes=9');
+      await page.waitFor('.tour-menu');
+      const box = await page.evaluate(() => {
+        const right = (css) => document.querySelector(css).getBoundingClientRect().right;
+        return {
+          wide: document.documentElement.scrollWidth,
+          view: document.documentElement.clientWidth,
+          menu: right('.tour-menu'),
+          picture: right('.picture'),
+          side: right('.side'),
+          left: document.querySelector('.picture').getBoundingClientRect().left,
+        };
+      });
+      assert.ok(box.wide <= box.view, JSON.stringify(box));
+      assert.ok(box.menu <= box.view && box.side <= box.view, JSON.stringify(box));
+      assert.ok(Math.abs(box.picture - box.side) < 1, JSON.stringify(box));
+      assert.ok(Math.abs(box.view - box.picture - box.left) < 2, `even margins: ${JSON.stringify(box)}`);
+      await page.screenshot(`${SHOTS}/${kind.name}-375.png`);
+    }, { width: 375, height: 812 });
+  });
 }

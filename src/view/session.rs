@@ -536,38 +536,33 @@ impl Session {
 
     /// The address the bar should show after the path, if it should
     /// change, so that copying or reloading it opens what is shown: the
-    /// tour step while a tour is open, kept with `embed=1` and `origin=`
-    /// as written (a wrong one must keep refusing hosts after a reload);
-    /// after a Reset, the run's `seed=` and `nodes=` (the fragment of a
-    /// link opened before, and the settings Reset does not keep, go). An
-    /// address otherwise is not ours to rewrite unless a tour just ended.
+    /// tour step while a tour is open; after a Reset, the run's `seed=`
+    /// and `nodes=`. Either way the page's own settings stay as written
+    /// (`embed=`, `origin=`, `view=`, `paused=`), and what named the run
+    /// before goes (its seed and size, load, disk, tour, a link's
+    /// fragment). An address otherwise is not ours to rewrite unless a
+    /// tour just ended.
     pub fn address_query(&self, search: &str, hash: &str) -> Option<String> {
-        let mut wanted = Vec::new();
-        if let (None, true) = (&self.tour, self.after_reset) {
-            let scenario = &self.playground.scenario;
-            wanted.extend(
-                search
-                    .trim_start_matches('?')
-                    .split('&')
-                    .filter(|pair| !pair.is_empty() && !reset_replaces(pair))
-                    .map(str::to_string),
-            );
-            wanted.push(format!("seed={}&nodes={}", scenario.seed, scenario.nodes));
-        } else if self.tour.is_none() && !search.contains("tour=") {
+        let ours = self.tour.is_some() || self.after_reset || search.contains("tour=");
+        if !ours {
             return None;
-        } else {
-            if self.embed {
-                wanted.push("embed=1".to_string());
+        }
+        // The page's own settings stay as written: embed=, origin= (a
+        // wrong one must go on refusing hosts after a reload), view=,
+        // paused=, autoplay=.
+        let mut wanted: Vec<String> = search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !reset_replaces(pair))
+            .map(str::to_string)
+            .collect();
+        match &self.tour {
+            Some(player) => wanted.push(player.query()),
+            None if self.after_reset => {
+                let scenario = &self.playground.scenario;
+                wanted.push(format!("seed={}&nodes={}", scenario.seed, scenario.nodes));
             }
-            let origins = search.trim_start_matches('?').split('&');
-            wanted.extend(
-                origins
-                    .filter(|pair| pair.starts_with("origin="))
-                    .map(str::to_string),
-            );
-            if let Some(player) = &self.tour {
-                wanted.push(player.query());
-            }
+            None => {} // a tour just ended
         }
         let wanted = if wanted.is_empty() {
             String::new()
@@ -855,8 +850,9 @@ pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
 #[path = "session_tests.rs"]
 mod tests;
 
-/// Whether a query's `pair` names something Reset sets anew: the run's seed
-/// and size, a tour, and the background load and disk it does not keep.
+/// Whether a query's `pair` names the run on screen, which a tour or a
+/// Reset sets anew: its seed and size, a tour and step, and the background
+/// load and disk neither keeps.
 fn reset_replaces(pair: &str) -> bool {
     let key = pair.split_once('=').map_or(pair, |(key, _)| key);
     matches!(key, "seed" | "nodes" | "load" | "disk" | "tour" | "step")

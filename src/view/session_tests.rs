@@ -732,6 +732,13 @@ mod host_and_address {
         s.update(Input::TourChoose("figure-8".into()));
         // origin= as written, even one that names no origin: a reload
         // must go on refusing hosts (url_params::HostOrigin::Nobody).
+        // So does view= (a reload of ?view=experiments&tour=... opened the
+        // tour's player instead).
+        assert_eq!(
+            s.address_query("?view=experiments&tour=split-vote&step=2", "")
+                .as_deref(),
+            Some("?view=experiments&tour=figure-8&step=1")
+        );
         let bad = s.address_query("?embed=1&origin=htps://host.example", "");
         assert_eq!(
             bad.as_deref(),
@@ -775,7 +782,7 @@ mod host_and_address {
         s.update(Input::TourChoose("figure-8".into()));
         assert_eq!(
             s.address_query(now, "").as_deref(),
-            Some("?embed=1&tour=figure-8&step=1"),
+            Some("?embed=1&paused=1&tour=figure-8&step=1"),
             "a tour after the reset names the tour"
         );
     }

@@ -252,6 +252,23 @@ for (const kind of browsers()) {
       assert.match(await strict.text('.embed-bar button.primary'), /Play/, 'still paused');
       // Its events go to https://elsewhere.example only: this page hears none.
       assert.equal(await page.evaluate(() => document.querySelectorAll('#log li[data-type="ready"]').length), 1);
+      // A misspelt origin= obeys nobody (it used to obey everybody): this
+      // page, its parent, is ignored, the console and notice say why, and
+      // no event comes.
+      await page.evaluate(() => {
+        const typo = document.createElement('iframe');
+        typo.id = 'typo';
+        typo.src = './?embed=1&paused=1&origin=htps://127.0.0.1';
+        document.body.append(typo);
+      });
+      const typo = page.frame('#typo');
+      await typo.waitFor('.playground.embed svg.cluster g.node');
+      await page.evaluate(() => document.getElementById('typo').contentWindow.postMessage({ type: 'play' }, '*'));
+      await page.sleep(700);
+      assert.match(await typo.text('.embed-bar button.primary'), /Play/, 'still paused');
+      assert.match((await typo.evaluate(() => window.playgroundWarnings)).join(' '), /obeys no host page/);
+      assert.match(await typo.text('.notice'), /no host page is obeyed/);
+      assert.equal(await page.evaluate(() => document.querySelectorAll('#log li[data-type="ready"]').length), 1);
       // (A browser may log that it held back the embed's `ready` for a
       // parent of another origin: that is the point.)
       assert.deepEqual(page.errors.filter((e) => !/elsewhere\.example/.test(e)), []);

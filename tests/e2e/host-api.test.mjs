@@ -72,6 +72,21 @@ async function openHost(page, url) {
 
 const maxTerm = async (page) => Math.max(...(await entries(page, 'leader_elected')).map((e) => Number(e.term)));
 
+/** Frames a paused embed (`?embed=1&paused=1&` + `query`) as `#id` in
+ *  the host page, and sends it `play` from there, its parent. */
+async function frameAndPlay(page, id, query) {
+  await page.evaluate(([id, query]) => {
+    const frame = document.createElement('iframe');
+    frame.id = id;
+    frame.src = `./?embed=1&paused=1&${query}`;
+    document.body.append(frame);
+  }, [id, query]);
+  const embed = page.frame(`#${id}`);
+  await embed.waitFor('.playground.embed svg.cluster g.node');
+  await page.evaluate((id) => document.getElementById(id).contentWindow.postMessage({ type: 'play' }, '*'), id);
+  return embed;
+}
+
 for (const kind of browsers()) {
   test(`${kind.name}: the example host page drives the embed and hears back`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
@@ -237,15 +252,7 @@ for (const kind of browsers()) {
 
       // An embed told to obey https://elsewhere.example ignores this page,
       // with a warning.
-      await page.evaluate(() => {
-        const strict = document.createElement('iframe');
-        strict.id = 'strict';
-        strict.src = './?embed=1&paused=1&origin=https://elsewhere.example';
-        document.body.append(strict);
-      });
-      const strict = page.frame('#strict');
-      await strict.waitFor('.playground.embed svg.cluster g.node');
-      await page.evaluate(() => document.getElementById('strict').contentWindow.postMessage({ type: 'play' }, '*'));
+      const strict = await frameAndPlay(page, 'strict', 'origin=https://elsewhere.example');
       await strict.waitForFunction(() => window.playgroundWarnings.length === 1);
       assert.match((await strict.evaluate(() => window.playgroundWarnings))[0],
         /this embed obeys only https:\/\/elsewhere\.example/);
@@ -255,15 +262,7 @@ for (const kind of browsers()) {
       // A misspelt origin= obeys nobody (it used to obey everybody): this
       // page, its parent, is ignored, the console and notice say why, and
       // no event comes.
-      await page.evaluate(() => {
-        const typo = document.createElement('iframe');
-        typo.id = 'typo';
-        typo.src = './?embed=1&paused=1&origin=htps://127.0.0.1';
-        document.body.append(typo);
-      });
-      const typo = page.frame('#typo');
-      await typo.waitFor('.playground.embed svg.cluster g.node');
-      await page.evaluate(() => document.getElementById('typo').contentWindow.postMessage({ type: 'play' }, '*'));
+      const typo = await frameAndPlay(page, 'typo', 'origin=htps://127.0.0.1');
       await page.sleep(700);
       assert.match(await typo.text('.embed-bar button.primary'), /Play/, 'still paused');
       assert.match((await typo.evaluate(() => window.playgroundWarnings)).join(' '), /obeys no host page/);

@@ -13,8 +13,7 @@ use crate::view::keys;
 use crate::view::on_screen::Section;
 use crate::view::session::{Input, Session};
 use crate::view::studio_wire::{self, JobWire};
-use crate::view::url_params::HostOrigin;
-use crate::view::url_params::UrlParams;
+use crate::view::url_params::{HostOrigin, UrlParams};
 use crate::view::versions::{self, Versions};
 use crate::view::what_if::{WhatIfInput, WorkerCommand};
 use crate::view::worker_protocol::WorkerReply;
@@ -137,6 +136,8 @@ pub enum Msg {
     FileChosen(web_sys::File),
     /// The address's fragment changed.
     HashChanged,
+    /// Back or Forward: the view the address names shows.
+    HistoryMoved,
     /// A message from the host page, for the studio to read.
     HostMessage(JsValue),
     /// The host's held-back clock event is due.
@@ -170,6 +171,7 @@ pub struct App {
     rest: Option<Timeout>,
     _keys: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
     _hash: Closure<dyn FnMut()>,
+    _history: Closure<dyn FnMut()>,
     /// Brings the page to rest before it is printed.
     _print: Closure<dyn FnMut()>,
     /// The host page's window, if the playground is framed (docs/embedding.md).
@@ -209,10 +211,14 @@ impl Component for App {
         let link = ctx.link().clone();
         let hash = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::HashChanged));
         let link = ctx.link().clone();
+        let history = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::HistoryMoved));
+        let link = ctx.link().clone();
         let print = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::Do(Input::Rest)));
         if let Some(window) = web_sys::window() {
             let _ = window
                 .add_event_listener_with_callback("hashchange", hash.as_ref().unchecked_ref());
+            let _ = window
+                .add_event_listener_with_callback("popstate", history.as_ref().unchecked_ref());
             let _ = window
                 .add_event_listener_with_callback("beforeprint", print.as_ref().unchecked_ref());
         }
@@ -231,6 +237,7 @@ impl Component for App {
             rest: None,
             _keys: keys,
             _hash: hash,
+            _history: history,
             _print: print,
             host,
             worker: None,
@@ -248,7 +255,7 @@ impl Component for App {
             app.load_studio();
         }
         if props.view == PageView::Experiments && !app.session.read().embed {
-            app.show_experiments();
+            app.show_experiments(Address::Keep);
         }
         app.keep_animating();
         app
@@ -258,7 +265,19 @@ impl Component for App {
         let experiments_showing = self.page == PageView::Experiments;
         let msg = match msg {
             Msg::ShowExperiments => {
-                self.show_experiments();
+                self.show_experiments(Address::Push);
+                self.keep_animating();
+                return true;
+            }
+            Msg::HistoryMoved => {
+                let embed = self.session.read().embed;
+                match (view_in_address(), self.page) {
+                    (PageView::Experiments, PageView::Player) if !embed => {
+                        self.show_experiments(Address::Keep)
+                    }
+                    (PageView::Player, PageView::Experiments) => self.show_player(Address::Keep),
+                    _ => return false,
+                }
                 self.keep_animating();
                 return true;
             }
@@ -322,7 +341,7 @@ impl Component for App {
                 self.studio_said(msg, ctx.link());
                 None
             }
-            Msg::ShowExperiments | Msg::Wake => None, // handled above
+            Msg::ShowExperiments | Msg::HistoryMoved | Msg::Wake => None, // handled above
         };
         if let Some(input) = input {
             let needs_studio =
@@ -365,6 +384,10 @@ impl Component for App {
             let _ = window.remove_event_listener_with_callback(
                 "hashchange",
                 self._hash.as_ref().unchecked_ref(),
+            );
+            let _ = window.remove_event_listener_with_callback(
+                "popstate",
+                self._history.as_ref().unchecked_ref(),
             );
         }
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
@@ -493,9 +516,9 @@ impl App {
     }
 
     /// Shows the Experiments view: the studio draws it, once loaded.
-    fn show_experiments(&mut self) {
+    fn show_experiments(&mut self, address: Address) {
         self.page = PageView::Experiments;
-        set_view_address(PageView::Experiments);
+        set_view_address(PageView::Experiments, address);
         match self.studio {
             Studio::Ready => studio_client::studio_call("experiments"),
             Studio::Loading => {}
@@ -505,9 +528,9 @@ impl App {
 
     /// Back to the player: the studio's view hides, and the player starts
     /// at the page's top, not where the view was scrolled to.
-    fn show_player(&mut self) {
+    fn show_player(&mut self, address: Address) {
         self.page = PageView::Player;
-        set_view_address(PageView::Player);
+        set_view_address(PageView::Player, address);
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -537,9 +560,10 @@ impl App {
                 self.studio = Studio::Failed(why.clone());
                 self.studio_failed(why);
             }
-            StudioMsg::ShowPlayer => self.show_player(),
+            StudioMsg::ShowPlayer => self.show_player(Address::Push),
             StudioMsg::Open { fragment, error } => {
-                self.show_player();
+                // Back from the trial returns to the results.
+                self.show_player(Address::Push);
                 let trial = if error.is_empty() {
                     permalink::decode(&fragment)
                         .and_then(|s| s.ok_or_else(|| "the trial has no scenario".to_string()))
@@ -731,8 +755,29 @@ fn listen_to_keys(link: Scope<App>) -> Closure<dyn FnMut(web_sys::KeyboardEvent)
     keys
 }
 
-/// Puts `view=experiments` in the address bar, or takes it out.
-fn set_view_address(page: PageView) {
+/// How a change of view meets the browser's history.
+#[derive(Clone, Copy, PartialEq)]
+enum Address {
+    /// A person's click: a new entry, so Back returns to the view before.
+    Push,
+    /// Back, Forward or the address itself chose the view: as it is.
+    Keep,
+}
+
+/// The view the address names now (after Back or Forward).
+fn view_in_address() -> PageView {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    UrlParams::parse(&search).0.view
+}
+
+/// Puts `view=experiments` in the address bar, or takes it out: as a new
+/// history entry for a person's click ([`Address::Push`]).
+fn set_view_address(page: PageView, address: Address) {
+    if address == Address::Keep {
+        return;
+    }
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -743,7 +788,7 @@ fn set_view_address(page: PageView) {
         let hash = location.hash().unwrap_or_default();
         if let Ok(history) = window.history() {
             let url = format!("{path}{query}{hash}");
-            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&url));
         }
     }
 }

@@ -63,6 +63,13 @@ for (const kind of browsers()) {
       assert.equal(await page.value(labelled('Seed')), seed);
       await page.waitFor(button('Play')); // paused, just before the crash
       assert.doesNotMatch(await page.url(), /view=experiments/);
+      // Back from the trial: the results, as they were; Forward: the trial.
+      await page.evaluate(() => history.back());
+      await page.waitFor({ ...status, text: 'Done: 910 trials' });
+      assert.equal(await page.count('svg.cdf'), 2);
+      await page.evaluate(() => history.forward());
+      await page.waitFor(labelled('Trace hash'));
+      assert.equal(await page.value(labelled('Seed')), seed);
       // Within a simulated second the leader is stopped and another elected.
       await page.click(button('Skip 1 simulated second'));
       await page.lookAt('.event-log');
@@ -72,6 +79,28 @@ for (const kind of browsers()) {
       // The studio's and the worker's loaders start wasm-bindgen as 0.2.130
       // asks (www/studio-start.js, scripts/worker-loader.mjs).
       assert.deepEqual(page.warnings.filter((w) => /deprecated/.test(w)), []);
+    });
+  });
+}
+
+// Switching views is a step in the browser's history: Back returns to the
+// view before, not to the site before (it left the page, and its results).
+for (const kind of browsers()) {
+  test(`${kind.name}: Back and Forward move between the player and the Experiments view`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?paused=1&seed=5');
+      await page.waitFor(labelled('Trace hash'));
+      await page.click(button('Experiments'));
+      await page.waitFor({ ...labelled('Experiment status'), text: 'Not run yet' });
+      assert.match(await page.url(), /\?paused=1&seed=5&view=experiments$/);
+      await page.evaluate(() => history.back());
+      await page.waitFor(labelled('Trace hash'));
+      assert.match(await page.url(), /\?paused=1&seed=5$/);
+      assert.equal(await page.value(labelled('Seed')), '5', 'the same run');
+      await page.evaluate(() => history.forward());
+      await page.waitFor({ ...labelled('Experiment status'), text: 'Not run yet' });
+      assert.match(await page.url(), /view=experiments$/);
+      assert.deepEqual(page.errors, []);
     });
   });
 }

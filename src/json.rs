@@ -119,10 +119,44 @@ pub fn plain_error(message: &str, found: &str) -> String {
         };
         return format!("invalid type: {found}{expected}");
     }
-    message
-        .strip_prefix("Error: ")
-        .unwrap_or(message)
-        .to_string()
+    let message = message.strip_prefix("Error: ").unwrap_or(message);
+    plain_number(message)
+}
+
+/// A number as JSON wrote it: the browser hands every number over as a
+/// float, so serde's "floating point `-5.0`" is JSON's `-5`, an integer,
+/// and a float of hundreds of digits (`1e308` written out) is said by its
+/// size, not printed; either is an invalid value, not type.
+fn plain_number(message: &str) -> String {
+    const FLOAT: &str = "floating point `";
+    let Some(start) = message.find(FLOAT) else {
+        return message.to_string();
+    };
+    let rest = &message[start + FLOAT.len()..];
+    let Some(end) = rest.find('`') else {
+        return message.to_string();
+    };
+    let number = &rest[..end];
+    let digits = number.trim_start_matches('-');
+    let integral = digits
+        .strip_suffix(".0")
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    let said = match integral {
+        Some(whole) if whole.len() <= 16 => format!("integer `{}`", &number[..number.len() - 2]),
+        _ if number.len() > 24 => format!(
+            "a number of {} digits",
+            digits.split('.').next().unwrap_or(digits).len()
+        ),
+        _ => return message.to_string(),
+    };
+    // A whole number, or one too large, is of the right type for an
+    // integer field: its value is what is wrong, as serde_json says.
+    let before = &message[..start];
+    let before = match before.strip_suffix("invalid type: ") {
+        Some(lead) => format!("{lead}invalid value: "),
+        None => before.to_string(),
+    };
+    format!("{before}{said}{}", &rest[end + 1..])
 }
 
 /// The first of a struct's members (`Type, "name";`, in declaration order)
@@ -399,6 +433,31 @@ mod tests {
             plain_error("unknown variant `x`", "a string"),
             "unknown variant `x`"
         );
+        // Numbers come as floats: said as JSON wrote them, or by size.
+        assert_eq!(
+            plain_error(
+                "invalid value: floating point `-5.0`, expected u64",
+                "a number"
+            ),
+            "invalid value: integer `-5`, expected u64"
+        );
+        let huge = format!(
+            "invalid value: floating point `1{}.0`, expected u64",
+            "0".repeat(308)
+        );
+        assert_eq!(
+            plain_error(&huge, "a number"),
+            "invalid value: a number of 309 digits, expected u64"
+        );
+        assert_eq!(
+            plain_error(
+                "invalid type: floating point `-5.0`, expected u64",
+                "a number"
+            ),
+            "invalid value: integer `-5`, expected u64"
+        );
+        let half = "invalid value: floating point `2.5`, expected u64";
+        assert_eq!(plain_error(half, "a number"), half);
     }
 
     /// What the browser says for `value`: the error of a plain read, at the

@@ -548,6 +548,15 @@ impl Playground {
             Action::RestoreLink { from, to } if !network.cuts().contains(&(from, to)) => {
                 Some(format!("the link {from}->{to} is not cut"))
             }
+            // Every server on one side ([], [[]], or all in one group):
+            // with no partition in place, it splits nothing.
+            Action::Partition(ref groups) if !network.is_partitioned() => {
+                let named = groups.iter().filter(|g| !g.is_empty()).count();
+                let listed: usize = groups.iter().map(Vec::len).sum();
+                let everyone = listed as u64 == self.sim.server_count();
+                (named == 0 || (named == 1 && everyone))
+                    .then(|| "nothing to split: every server would be on one side".into())
+            }
             _ => None,
         }
     }

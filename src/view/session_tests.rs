@@ -537,6 +537,13 @@ mod notices {
             s.notice_text().as_deref(),
             Some("nothing to heal: every link is up")
         );
+        for groups in [vec![], vec![vec![]], vec![vec![1, 2, 3, 4, 5]]] {
+            s.update(Input::Act(Action::Partition(groups)));
+            assert_eq!(
+                s.notice_text().as_deref(),
+                Some("nothing to split: every server would be on one side")
+            );
+        }
         s.update(Input::Act(Action::RestoreLink { from: 1, to: 2 }));
         assert_eq!(s.notice_text().as_deref(), Some("the link 1->2 is not cut"));
         assert_eq!(unchanged(&s), before);

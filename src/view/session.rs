@@ -553,7 +553,7 @@ impl Session {
         let mut wanted: Vec<String> = search
             .trim_start_matches('?')
             .split('&')
-            .filter(|pair| !pair.is_empty() && !reset_replaces(pair))
+            .filter(|pair| !pair.is_empty() && !names_the_run(pair))
             .map(str::to_string)
             .collect();
         match &self.tour {
@@ -853,7 +853,7 @@ mod tests;
 /// Whether a query's `pair` names the run on screen, which a tour or a
 /// Reset sets anew: its seed and size, a tour and step, and the background
 /// load and disk neither keeps.
-fn reset_replaces(pair: &str) -> bool {
+fn names_the_run(pair: &str) -> bool {
     let key = pair.split_once('=').map_or(pair, |(key, _)| key);
     matches!(key, "seed" | "nodes" | "load" | "disk" | "tour" | "step")
 }

@@ -17,7 +17,7 @@ use super::tours;
 use crate::json::{first_bad_member, Locate, Tree};
 use crate::raft::{LogIndex, NodeId, Term, Time};
 use crate::sim::action_record::ActionRecord;
-use crate::sim::scenario::MAX_TEXT;
+use crate::sim::scenario::action_limits;
 use crate::sim::{Action, NodeStatus, Outcome, Scenario, TraceEvent};
 use serde::{Deserialize, Serialize};
 
@@ -629,23 +629,15 @@ impl HostApi {
 /// Does `action` as the page's buttons would, after the checks that could
 /// refuse it, so a refusal changes nothing (not even a fork in the past).
 fn act(p: &mut Playground, action: Action) -> Result<(), String> {
-    match &action {
-        Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id)
-            if p.sim.network().get(*id).is_none() =>
-        {
+    if let Some(problem) = action_limits(&action) {
+        return Err(problem);
+    }
+    if let Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id) =
+        &action
+    {
+        if p.sim.network().get(*id).is_none() {
             return Err(format!("message {id} is no longer in flight"));
         }
-        Action::ClientRequest { op, .. } => {
-            let texts: Vec<&String> = match op {
-                crate::raft::Op::Read { key } => vec![key],
-                crate::raft::Op::Write { key, value } => vec![key, value],
-                crate::raft::Op::Cas { key, from, to } => vec![key, from, to],
-            };
-            if texts.iter().any(|s| s.len() > MAX_TEXT) {
-                return Err(format!("a key or value is at most {MAX_TEXT} characters"));
-            }
-        }
-        _ => {}
     }
     p.sim.validate_action(&action)?;
     match action {

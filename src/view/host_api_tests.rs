@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::raft::{MILLIS, SECONDS};
+use crate::sim::scenario::MAX_TEXT;
 use crate::sim::Outcome;
 
 fn cmd(json: &str) -> HostCommand {
@@ -272,6 +273,7 @@ fn impossible_commands_are_refused_and_change_nothing() {
         (r#"{"type":"act","action":{"action":"drop","message":123456789}}"#.into(), "no longer in flight"),
         (r#"{"type":"act","action":{"action":"client","node":7,"op":"read","key":"k"}}"#.into(), "no node 7"),
         (format!(r#"{{"type":"act","action":{{"action":"client","op":"read","key":"{long}"}}}}"#), "at most 200"),
+        (r#"{"type":"act","action":{"action":"client","op":"write","key":"","value":"v"}}"#.into(), "\"key\" must not be empty"),
         (r#"{"type":"act","action":{"action":"network","latency_min_us":5,"latency_max_us":1,"loss":0,"duplication":0}}"#.into(), "latency"),
         (r#"{"type":"act","action":{"action":"clock","node":2,"ppm":600000}}"#.into(), "at most 500000 ppm"),
         (r#"{"type":"act","action":{"action":"clock","node":9,"ppm":0}}"#.into(), "there is no node 9"),

@@ -516,8 +516,9 @@ fn load_limits(load: &ClientLoad) -> Result<(), String> {
 }
 
 /// What is out of range in an action's own fields, if anything (node ids
-/// and network settings are checked against the cluster later).
-fn action_limits(action: &Action) -> Option<String> {
+/// and network settings are checked against the cluster later). Every
+/// entry point asks this: files, links and the host page's `act`.
+pub fn action_limits(action: &Action) -> Option<String> {
     let texts: &[&String] = match action {
         Action::DropMessage(id) | Action::DeliverMessage(id) | Action::DuplicateMessage(id)
             if *id >= MAX_WHOLE =>
@@ -534,12 +535,20 @@ fn action_limits(action: &Action) -> Option<String> {
             Op::Write { key, value } => &[key, value],
             Op::Cas { key, from, to } => &[key, from, to],
         },
+        Action::ClientRead { key, .. } => &[key],
         _ => &[],
     };
-    texts
-        .iter()
-        .any(|s| s.len() > MAX_TEXT)
-        .then(|| format!("a key or value is longer than {MAX_TEXT} characters"))
+    // The page's request box cannot make an empty key either (it splits
+    // on spaces); a value may be empty.
+    if texts.first().is_some_and(|key| key.is_empty()) {
+        return Some("\"key\" must not be empty".into());
+    }
+    texts.iter().find(|s| s.len() > MAX_TEXT).map(|s| {
+        format!(
+            "a key or value is at most {MAX_TEXT} bytes, got {}",
+            s.len()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -778,6 +787,44 @@ mod tests {
                     "action 2: node {twice} is named twice in the partition"
                 )),
                 "{groups}: {err}"
+            );
+        }
+    }
+
+    /// A key is checked wherever an action names one: an empty key, and a
+    /// key over the limit on a read with a path (which went unchecked).
+    #[test]
+    fn every_key_is_checked_the_same_way() {
+        let json = |client: &str| {
+            format!(
+                r#"{{"version":1,"seed":7,"nodes":3,"duration_us":1000000,
+                "actions":[{{"t":1,"action":"client",{client}}}]}}"#
+            )
+        };
+        let long = "k".repeat(MAX_TEXT + 1);
+        assert!(Scenario::from_json(&json(r#""op":"write","key":"k","value":"""#)).is_ok());
+        for (client, expected) in [
+            (
+                r#""op":"write","key":"","value":"v""#.to_string(),
+                "action 1: \"key\" must not be empty",
+            ),
+            (
+                r#""op":"read","key":"","path":"lease""#.into(),
+                "action 1: \"key\" must not be empty",
+            ),
+            (
+                format!(r#""op":"read","key":"{long}","path":"lease""#),
+                "action 1: a key or value is at most 200 bytes, got 201",
+            ),
+            (
+                format!(r#""op":"cas","key":"k","from":"","to":"{long}""#),
+                "at most 200 bytes, got 201",
+            ),
+        ] {
+            let err = Scenario::from_json(&json(&client)).unwrap_err();
+            assert!(
+                err.contains(expected),
+                "{client}: '{err}' lacks '{expected}'"
             );
         }
     }

@@ -237,7 +237,10 @@ fn file_or_scenario(rng: &mut Rng, shared: &[Scenario]) -> Input {
     let scenario = (!shared.is_empty()).then(|| pick(rng, shared));
     match (rng.range_inclusive(0, 4), scenario) {
         (0, Some(s)) => Input::FileRead(Ok(s.to_json())),
-        (1, Some(s)) => Input::OpenScenario(Ok(Box::new(s))),
+        (1, Some(s)) => Input::OpenScenario {
+            scenario: Ok(Box::new(s)),
+            caption: "a run of the Experiments view".into(),
+        },
         (2, Some(s)) => Input::FileRead(Ok(s.to_json().replace("\"nodes\":", "\"nodes\":9"))),
         (3, _) => Input::FileRead(Err("the file could not be read".into())),
         _ => Input::FileRead(Ok(text(rng))),

@@ -561,7 +561,11 @@ impl App {
                 self.studio_failed(why);
             }
             StudioMsg::ShowPlayer => self.show_player(Address::Push),
-            StudioMsg::Open { fragment, error } => {
+            StudioMsg::Open {
+                fragment,
+                error,
+                caption,
+            } => {
                 // Back from the trial returns to the results.
                 self.show_player(Address::Push);
                 let trial = if error.is_empty() {
@@ -570,7 +574,10 @@ impl App {
                 } else {
                     Err(error)
                 };
-                let input = Input::OpenScenario(trial.map(Box::new));
+                let input = Input::OpenScenario {
+                    scenario: trial.map(Box::new),
+                    caption,
+                };
                 self.session.0.borrow_mut().update(input);
             }
         }

@@ -574,12 +574,20 @@ fn after_a_frame(then: impl FnOnce() + 'static) {
 
 /// Hands a trial to the player, as a link's fragment (the page hides this
 /// view and shows the player).
-fn open(trial: Result<crate::sim::Scenario, String>) {
-    let (fragment, error) = match trial {
-        Ok(scenario) => (crate::view::permalink::encode(&scenario), String::new()),
-        Err(e) => (String::new(), e),
+fn open(trial: Result<crate::view::experiments::ForPlayer, String>) {
+    let (fragment, error, caption) = match trial {
+        Ok(run) => (
+            crate::view::permalink::encode(&run.scenario),
+            String::new(),
+            run.caption,
+        ),
+        Err(e) => (String::new(), e, String::new()),
     };
-    call(MAIN_API, "open", &[fragment.into(), error.into()]);
+    call(
+        MAIN_API,
+        "open",
+        &[fragment.into(), error.into(), caption.into()],
+    );
 }
 
 /// Phone-sized: the graphs use the narrow frame.

@@ -428,8 +428,9 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
 
 pub(super) fn notice(s: &Session, _: &PartProps) -> Html {
     let text = s.notice_text();
+    let class = classes!("notice", s.notice_is_news().then_some("news"));
     html! {
-        <p class="notice" role="status" aria-live="polite">{ text.unwrap_or_default() }</p>
+        <p {class} role="status" aria-live="polite">{ text.unwrap_or_default() }</p>
     }
 }
 

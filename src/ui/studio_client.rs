@@ -70,6 +70,8 @@ pub enum StudioMsg {
         fragment: String,
         /// Why there is no run to open; empty if there is one.
         error: String,
+        /// Which run it is, for the notice line.
+        caption: String,
     },
 }
 
@@ -80,21 +82,27 @@ pub fn install(link: Scope<App>) {
         return;
     };
     let api = js_sys::Object::new();
-    let send = |msg: fn(String, String) -> StudioMsg| {
+    let send = |msg: fn([String; 3]) -> StudioMsg| {
         let link = link.clone();
-        Closure::<dyn Fn(JsValue, JsValue)>::new(move |a: JsValue, b: JsValue| {
-            let text = |v: JsValue| v.as_string().unwrap_or_default();
-            link.send_message(Msg::Studio(msg(text(a), text(b))));
-        })
+        Closure::<dyn Fn(JsValue, JsValue, JsValue)>::new(
+            move |a: JsValue, b: JsValue, c: JsValue| {
+                let text = |v: JsValue| v.as_string().unwrap_or_default();
+                link.send_message(Msg::Studio(msg([text(a), text(b), text(c)])));
+            },
+        )
         .into_js_value()
     };
     let members = [
-        ("studioReady", send(|_, _| StudioMsg::Ready)),
-        ("studioFailed", send(|why, _| StudioMsg::Failed(why))),
-        ("showPlayer", send(|_, _| StudioMsg::ShowPlayer)),
+        ("studioReady", send(|_| StudioMsg::Ready)),
+        ("studioFailed", send(|[why, ..]| StudioMsg::Failed(why))),
+        ("showPlayer", send(|_| StudioMsg::ShowPlayer)),
         (
             "open",
-            send(|fragment, error| StudioMsg::Open { fragment, error }),
+            send(|[fragment, error, caption]| StudioMsg::Open {
+                fragment,
+                error,
+                caption,
+            }),
         ),
     ];
     for (name, function) in members {

@@ -7,7 +7,7 @@
 
 use super::availability_chart::{difference, rows, BarChart, Row};
 use super::experiment_figure::count;
-use super::experiments::{running_text, Status};
+use super::experiments::{running_text, ForPlayer, Status};
 use crate::raft::{MILLIS, SECONDS};
 use crate::sim::action::Action;
 use crate::sim::experiment::switch_availability::{AvailabilityConfig, SwitchResult, Switches};
@@ -230,11 +230,22 @@ impl Comparison {
     }
 
     /// The run the bars of group `group` (an index into `chart.groups`)
-    /// open: the combination's median seed, as a scenario for the player.
-    pub fn trial(&self, group: usize) -> Option<Result<Scenario, String>> {
+    /// open: the combination's median seed, for the player.
+    pub fn trial(&self, group: usize) -> Option<Result<ForPlayer, String>> {
         let switches = self.chart.groups.get(group)?.switches;
         let part = self.parts.iter().find(|p| p.switches == switches)?;
-        Some(median_for_player(part))
+        let which = match switches {
+            Switches::Neither => "PreVote and CheckQuorum off",
+            Switches::PreVote => "PreVote on, CheckQuorum off",
+            Switches::CheckQuorum => "CheckQuorum on, PreVote off",
+            Switches::Both => "PreVote and CheckQuorum on",
+        };
+        let caption = format!(
+            "{which}: the median run of {} (seed {}), paused just before the first partial partition. Press Play to watch whether a leader keeps serving.",
+            count(part.seeds.len() as u64),
+            part.median.seed,
+        );
+        Some(median_for_player(part).map(|scenario| ForPlayer { scenario, caption }))
     }
 }
 

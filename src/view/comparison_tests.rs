@@ -202,8 +202,13 @@ fn a_bar_opens_its_combinations_median_seed_paused_before_the_first_cut() {
     assert_eq!(both.switches, Switches::Both);
     let median = median_seed(&c.parts[3].seeds).unwrap();
     assert_eq!(both.median_seed, median.seed);
-    let scenario = c.trial(3).unwrap().unwrap();
+    let opened = c.trial(3).unwrap().unwrap();
+    let scenario = opened.scenario;
     assert_eq!(scenario.seed, median.seed);
+    assert_eq!(
+        opened.caption,
+        format!("PreVote and CheckQuorum on: the median run of {} (seed {}), paused just before the first partial partition. Press Play to watch whether a leader keeps serving.", config.seeds, median.seed)
+    );
     assert_eq!(scenario.raft, Switches::Both.options());
     let first_cut = scenario
         .actions
@@ -225,7 +230,12 @@ fn a_bar_opens_its_combinations_median_seed_paused_before_the_first_cut() {
 
     // The player opens it as a link opens: paused at the cursor.
     let mut session = Session::open(&UrlParams::default(), &[], "", false);
-    session.update(Input::OpenScenario(Ok(Box::new(scenario.clone()))));
+    session.update(Input::OpenScenario {
+        scenario: Ok(Box::new(scenario.clone())),
+        caption: opened.caption.clone(),
+    });
+    assert_eq!(session.notice_text(), Some(opened.caption));
+    assert!(session.notice_is_news());
     let p = &session.playground;
     assert_eq!(p.scenario.seed, median.seed);
     assert!(p.paused, "opened paused");

@@ -8,7 +8,7 @@
 
 use super::chart::Frame;
 use super::comparison::Comparison;
-use super::experiment_figure::{count, hover_text, Graph, Nearest};
+use super::experiment_figure::{count, hover_text, line_label, ms_text, Graph, Nearest};
 use super::experiment_table::{rows, Row};
 use crate::raft::MILLIS;
 use crate::sim::action::Action;
@@ -384,23 +384,33 @@ impl Experiments {
     }
 
     /// The trial a click at (`x`, `y`) of graph `graph` picks, as the
-    /// scenario to open in the player: `None` when no trial is near.
-    pub fn pick(&self, graph: usize, x: f64, y: f64) -> Option<Result<Scenario, String>> {
+    /// run to open in the player: `None` when no trial is near.
+    pub fn pick(&self, graph: usize, x: f64, y: f64) -> Option<Result<ForPlayer, String>> {
         let near = self.graphs.get(graph)?.nearest(x, y)?;
         self.trial(graph, near.curve, near.mark)
     }
 
-    /// The scenario of a drawn trial (graph, curve, mark), to open in the
-    /// player.
+    /// A drawn trial (graph, curve, mark) as the run to open in the
+    /// player, with the words that say which it is.
     pub fn trial(
         &self,
         graph: usize,
         curve: usize,
         mark: usize,
-    ) -> Option<Result<Scenario, String>> {
+    ) -> Option<Result<ForPlayer, String>> {
         let g = self.graphs.get(graph)?;
         let (curve, mark) = g.mark(&Nearest { curve, mark })?;
-        Some(trial_for_player(curve.line, mark.seed))
+        let caption = format!(
+            "Figure 16, the {} line, trial {} of {} (seed {}): paused just before the leader crashes. Press Play to watch the cluster go {} ms without a leader until it elects another.",
+            line_label(curve.line),
+            mark.seed - g.first_seed + 1,
+            count(curve.trials),
+            mark.seed,
+            ms_text(mark.value),
+        );
+        Some(
+            trial_for_player(curve.line, mark.seed).map(|scenario| ForPlayer { scenario, caption }),
+        )
     }
 
     /// The progress bar's share, 0 to 1, while running.
@@ -429,6 +439,16 @@ impl Experiments {
 
 fn trials_run(results: &ExperimentResults) -> u64 {
     results.lines.iter().map(|l| l.downtime.trials).sum()
+}
+
+/// A run the Experiments view hands to the player, and what the notice
+/// line says of it there (which run it is, and what to watch for).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForPlayer {
+    /// The run, with the moment it opens at.
+    pub scenario: Scenario,
+    /// Which run it is, in words.
+    pub caption: String,
 }
 
 /// Opened this long before its crash, a trial shows the leader still up.

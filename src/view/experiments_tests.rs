@@ -458,11 +458,21 @@ fn clicking_a_trial_opens_that_trial_in_the_player_paused_before_the_crash() {
     let bottom = &e.graphs[1];
     assert_eq!(bottom.curves.len(), 1);
     let mark = bottom.curves[0].marks[1].clone();
-    let scenario = e
+    let opened = e
         .pick(1, mark.x + 2.0, mark.y - 2.0)
         .expect("a trial is near")
         .unwrap();
+    let scenario = opened.scenario.clone();
     assert_eq!(scenario.seed, mark.seed);
+    assert_eq!(
+        opened.caption,
+        format!(
+            "Figure 16, the 12–24 ms line, trial {} of 3 (seed {}): paused just before the leader crashes. Press Play to watch the cluster go {} ms without a leader until it elects another.",
+            mark.seed - bottom.first_seed + 1,
+            mark.seed,
+            crate::view::experiment_figure::ms_text(mark.value)
+        )
+    );
     let measured = trial::measure(&scenario).unwrap();
     assert_eq!(
         measured.downtime,
@@ -476,7 +486,12 @@ fn clicking_a_trial_opens_that_trial_in_the_player_paused_before_the_crash() {
     );
 
     let mut session = Session::open(&UrlParams::default(), &[], "", false);
-    session.update(Input::OpenScenario(Ok(Box::new(scenario.clone()))));
+    session.update(Input::OpenScenario {
+        scenario: Ok(Box::new(scenario.clone())),
+        caption: opened.caption.clone(),
+    });
+    assert_eq!(session.notice_text(), Some(opened.caption.clone()));
+    assert!(session.notice_is_news(), "news, not a refusal");
     let p = &session.playground;
     assert_eq!(p.scenario.seed, mark.seed);
     assert!(p.paused, "opened paused");
@@ -484,8 +499,11 @@ fn clicking_a_trial_opens_that_trial_in_the_player_paused_before_the_crash() {
     let leader = p.sim.leader().expect("the leader is still up");
     assert_eq!(p.sim.server(leader).unwrap().node.role(), Role::Leader);
     assert_eq!(session.drafts.error, None);
+    // The next command takes the notice line.
+    session.update(Input::Key(crate::view::keys::KeyCommand::Step));
+    assert_eq!(session.notice_text(), None);
     // The same trial by its place in the graph, as a drawn point opens it.
     let by_place = e.trial(1, 0, 1).unwrap().unwrap();
-    assert_eq!(by_place, scenario);
+    assert_eq!(by_place, opened);
     assert_eq!(e.trial(1, 0, 99), None);
 }

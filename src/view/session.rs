@@ -134,8 +134,13 @@ pub enum Input {
     FileRead(Result<String, String>),
     /// A scenario the page made (a trial picked in the Experiments view),
     /// loaded as a link is: at its moment, paused.
-    /// (`Err`: it could not be made, and the run on screen stays.)
-    OpenScenario(Result<Box<Scenario>, String>),
+    OpenScenario {
+        /// The run (`Err`: it could not be made, and the run on screen
+        /// stays).
+        scenario: Result<Box<Scenario>, String>,
+        /// Which run it is, for the notice line once it is open.
+        caption: String,
+    },
     /// The address's fragment changed (a link pasted into the address bar).
     LinkOpened {
         /// The new fragment, with or without its `#`.
@@ -216,6 +221,10 @@ pub struct Session {
     /// The run on screen was started by Reset: the address bar names its
     /// seed and size ([`Session::address_query`]).
     after_reset: bool,
+    /// What the page says of a run it opened for the person (a trial of
+    /// the Experiments view): news in the notice line, until the next
+    /// command, as a refusal would be.
+    told: Option<String>,
 }
 
 impl Session {
@@ -254,6 +263,7 @@ impl Session {
             stretch_ended_in_catch_up: false,
             at_rest: false,
             after_reset: false,
+            told: None,
         }
     }
 
@@ -292,6 +302,7 @@ impl Session {
             // (a form's error used to hide every later refusal).
             self.drafts.error = None;
             self.playground.notice = None;
+            self.told = None;
         }
         let stretch_ended = std::mem::take(&mut self.stretch_ended_in_catch_up);
         match input {
@@ -361,8 +372,14 @@ impl Session {
                 let loaded = parse_pasted(&self.drafts.import);
                 self.load(loaded, false);
             }
-            Input::FileRead(text) => self.load(text.and_then(|text| parse_pasted(&text)), false),
-            Input::OpenScenario(scenario) => self.load(scenario.map(|s| *s), false),
+            Input::FileRead(text) => {
+                self.load(text.and_then(|text| parse_pasted(&text)), false);
+            }
+            Input::OpenScenario { scenario, caption } => {
+                if self.load(scenario.map(|s| *s), false) {
+                    self.told = Some(caption);
+                }
+            }
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
@@ -621,7 +638,18 @@ impl Session {
                 replayed(t, cursor)
             ));
         }
-        (self.drafts.error.clone()).or_else(|| self.playground.notice.clone())
+        (self.drafts.error.clone())
+            .or_else(|| self.playground.notice.clone())
+            .or_else(|| self.told.clone())
+    }
+
+    /// Whether the notice line tells news (how an opening comes on, which
+    /// run was opened) rather than what went wrong.
+    pub fn notice_is_news(&self) -> bool {
+        self.playground.opening().is_some()
+            || (self.drafts.error.is_none()
+                && self.playground.notice.is_none()
+                && self.told.is_some())
     }
 
     fn host_command(&mut self, command: HostCommand) {
@@ -704,13 +732,18 @@ impl Session {
     /// the scenario could not be loaded.
     /// Opens `loaded` at its shared moment, or from its start; or keeps
     /// the run and says why not.
-    fn load(&mut self, loaded: Result<Scenario, String>, from_start: bool) {
+    /// Opens `loaded` in place of the run on screen; whether it did.
+    fn load(&mut self, loaded: Result<Scenario, String>, from_start: bool) -> bool {
         match loaded.and_then(|s| Playground::open_shared(s, from_start)) {
             Ok(fresh) => {
                 self.replace_run(fresh, None);
                 self.drafts.import.clear();
+                true
             }
-            Err(e) => self.drafts.error = Some(format!("{e} (your current run is unchanged)")),
+            Err(e) => {
+                self.drafts.error = Some(format!("{e} (your current run is unchanged)"));
+                false
+            }
         }
     }
 
@@ -757,7 +790,7 @@ fn acts_while_opening(input: &Input) -> bool {
         Input::Reset
         | Input::Import
         | Input::FileRead(_)
-        | Input::OpenScenario(_)
+        | Input::OpenScenario { .. }
         | Input::LinkOpened { .. }
         | Input::TourChoose(_)
         | Input::SetSpeed(_)

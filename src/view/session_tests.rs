@@ -546,6 +546,7 @@ mod notices {
         }
         s.update(Input::Act(Action::RestoreLink { from: 1, to: 2 }));
         assert_eq!(s.notice_text().as_deref(), Some("the link 1->2 is not cut"));
+        assert!(!s.notice_is_news(), "a refusal");
         assert_eq!(unchanged(&s), before);
         s.update(Input::CutText("1->2".into()));
         s.update(Input::Cut);
@@ -597,6 +598,7 @@ mod notices {
         let link = format!("#{}", permalink::encode(&sender.export()));
         let mut s = open("", &link);
         let progress = s.notice_text().unwrap();
+        assert!(s.notice_is_news(), "progress, not a refusal");
         assert!(
             progress.starts_with("Opening the shared run: ")
                 && progress.contains(" of 600 simulated seconds replayed"),

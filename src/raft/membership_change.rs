@@ -20,6 +20,7 @@ use super::command::Payload;
 use super::config::MAX_MEMBERS;
 use super::log::Entry;
 use super::membership::Membership;
+use super::message::Message;
 use super::node::{RaftNode, Role};
 use super::output::{Output, UnsafeStep};
 use super::progress::Progress;
@@ -292,6 +293,28 @@ impl RaftNode {
         let removal_uncommitted = self.commit_index < self.membership_index;
         self.membership.is_voter(self.id)
             || removal_uncommitted && !self.membership.is_learner(self.id)
+    }
+
+    /// A vote or pre-vote request from a server that does not vote in this
+    /// server's configuration is ignored, its term included, while this
+    /// server knows of a live leader: thesis §4.2.3's rule ("if a server
+    /// receives a RequestVote request within the minimum election timeout
+    /// of hearing from a current leader, it does not update its term or
+    /// grant its vote"), kept for outsiders even with CheckQuorum off, as
+    /// hashicorp/raft ignores them ("rejecting vote request since node is
+    /// not in configuration"). A server removed while cut off never hears
+    /// of its removal (the leader stops sending to it), so it times out
+    /// again and again with ever higher terms; without this each of its
+    /// requests deposed the leader of the servers that removed it. With no
+    /// live leader it is heard: it may be the removed leader whose log the
+    /// others need (`may_stand`). Ignoring a message is always safe.
+    pub(super) fn ignores_outsider(&self, now: Time, from: NodeId, message: &Message) -> bool {
+        matches!(
+            message,
+            Message::RequestVote { .. } | Message::PreVote { .. }
+        ) && !self.membership.is_voter(from)
+            && self.commit_index >= self.membership_index
+            && self.hears_from_leader(now)
     }
 
     /// Leader, as its commit index moves: once its latest change is

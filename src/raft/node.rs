@@ -404,7 +404,7 @@ impl RaftNode {
     fn step_message(&mut self, now: Time, from: NodeId, message: Message, out: &mut Output) {
         // CheckQuorum's leader stickiness (thesis §4.2.3): while a leader is
         // known to be alive, a RequestVote is ignored, its term included.
-        if self.ignores_vote_request(now, &message) {
+        if self.ignores_vote_request(now, &message) || self.ignores_outsider(now, from, &message) {
             return;
         }
         // §5.1: any higher term makes this server a follower of that term.

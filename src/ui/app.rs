@@ -744,6 +744,10 @@ fn listen_to_keys(link: Scope<App>) -> Closure<dyn FnMut(web_sys::KeyboardEvent)
             if typing_in_a_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
             }
+            // Space presses the focused button; it is pause only elsewhere.
+            if e.key() == " " && on_a_control(&e) {
+                return;
+            }
             let input = match e.key().as_str() {
                 key @ ("ArrowLeft" | "ArrowRight") => Input::Arrow {
                     forward: key == "ArrowRight",
@@ -814,6 +818,19 @@ fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
         return false;
     };
     matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+}
+
+/// Whether the key went to something Space presses: a button, a link, a
+/// summary, or a shape acting as a button.
+fn on_a_control(e: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    matches!(target.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+        || target.get_attribute("role").as_deref() == Some("button")
 }
 
 fn prefers_reduced_motion() -> bool {

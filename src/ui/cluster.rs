@@ -2,7 +2,7 @@
 
 use super::app::Msg;
 use super::motion::{self as moving, Moving};
-use super::part::{on_click, on_enter, Part, PartKind, PartProps};
+use super::part::{on_activate, on_click, Part, PartKind, PartProps};
 use crate::view::geometry;
 use crate::view::membership::Standing;
 use crate::view::motion;
@@ -145,7 +145,7 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
         involved.then_some("involved")
     );
     let onclick = on_click(link, Input::Select(Selection::Node(id)));
-    let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Node(id))));
+    let onkeydown = on_activate(link, move || Msg::Do(Input::Select(Selection::Node(id))));
     let (cx, cy, r) = (n.center.x, n.center.y, n.radius);
     html! {
         <g class={class} role="button" tabindex="0" aria-label={n.label.clone()} aria-pressed={selected.to_string()}
@@ -181,7 +181,7 @@ pub(super) fn message(s: &Session, part: &PartProps) -> Html {
     let link = &part.send;
     let selected = p.selection == Selection::Message(id);
     let onclick = on_click(link, Input::Select(Selection::Message(id)));
-    let onkeydown = on_enter(link, move || Msg::Do(Input::Select(Selection::Message(id))));
+    let onkeydown = on_activate(link, move || Msg::Do(Input::Select(Selection::Message(id))));
     let (fill, stroke_dash) = match (m.reply, m.ok) {
         (false, _) => (m.color, None),
         (true, Some(false)) => ("white", Some("2 2")),

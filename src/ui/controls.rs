@@ -5,7 +5,7 @@
 
 use super::app::Msg;
 use super::motion::Moving;
-use super::part::{on_click, on_enter, Part, PartKind, PartProps};
+use super::part::{on_activate, on_click, on_enter, Part, PartKind, PartProps};
 use super::share;
 use crate::raft::MILLIS;
 use crate::sim::decimal::{fixed, seconds};
@@ -191,7 +191,7 @@ fn mark(m: Mark, send: &Callback<Msg>) -> Html {
     let at = m.at;
     let title = format!("t={}s {}", seconds(m.at, 3), m.label);
     let x = (m.at / MILLIS).to_string();
-    let onkeydown = on_enter(send, move || Msg::Do(Input::Seek(at)));
+    let onkeydown = on_activate(send, move || Msg::Do(Input::Seek(at)));
     html! {
         <line class={classes!("tmark", m.kind.class())} x1={x.clone()} x2={x} y1="0" y2="10"
             vector-effect="non-scaling-stroke" role="button" tabindex="0" aria-label={title.clone()}

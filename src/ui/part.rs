@@ -260,8 +260,23 @@ pub fn on_click(send: &Callback<Msg>, input: Input) -> Callback<MouseEvent> {
     send.reform(move |_| Msg::Do(input.clone()))
 }
 
-/// A key handler that sends `msg` when Enter is pressed (for SVG shapes
-/// that act as buttons).
+/// A key handler for an SVG shape that acts as a button (`role="button"`):
+/// Enter or Space sends `msg`, as either presses a button.
+pub fn on_activate(
+    send: &Callback<Msg>,
+    msg: impl Fn() -> Msg + 'static,
+) -> Callback<KeyboardEvent> {
+    let send = send.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if matches!(e.key().as_str(), "Enter" | " ") {
+            e.prevent_default();
+            send.emit(msg());
+        }
+    })
+}
+
+/// A key handler that sends `msg` when Enter is pressed (a field's
+/// Enter).
 pub fn on_enter(send: &Callback<Msg>, msg: impl Fn() -> Msg + 'static) -> Callback<KeyboardEvent> {
     let send = send.clone();
     Callback::from(move |e: KeyboardEvent| {

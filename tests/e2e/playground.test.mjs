@@ -191,6 +191,16 @@ for (const kind of browsers()) {
       const clockShows = (text) => page.waitFor(
         { ...labelled('Simulated time'), text: new RegExp(`^${text.replaceAll('.', '\\.')}$`) }, { timeout: 5000 });
       await clockShows('t = 3.000 s');
+      // The marks show: an SVG line draws its stroke (colouring its fill,
+      // as the CSS once did, left every ordinary mark invisible).
+      const election = await page.evaluate(() => {
+        const mark = document.querySelector('.tmark.mark-election');
+        const style = mark && getComputedStyle(mark);
+        return mark && { stroke: style.stroke, width: parseFloat(style.strokeWidth) };
+      });
+      assert.notEqual(election, null, 'an election is marked');
+      assert.notEqual(election.stroke, 'none');
+      assert.ok(election.width >= 2, `stroke width ${election.width}`);
       await page.setValue(labelled('Timeline'), '1200');
       await clockShows('t = 1.200 s');
       await page.waitFor({ css: '.timeline-note', text: 'acting here discards' });
@@ -198,6 +208,25 @@ for (const kind of browsers()) {
       await page.click(button('Cut one way'));
       await page.waitFor({ css: '.timeline-note', text: '1 action(s) recorded' });
       assert.equal(await page.attr(labelled('Timeline'), 'max'), '1200');
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
+  // Space presses the focused button (here +1 s), as a browser's button
+  // takes it; it is pause and play only where no control has the focus.
+  // (It paused, and the button did nothing.)
+  test(`${kind.name}: Space presses the focused button rather than pausing`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=4&paused=1');
+      await page.waitFor(button('Skip 1 simulated second'));
+      await page.evaluate(() => document.querySelector('[aria-label="Skip 1 simulated second"]').focus());
+      await page.press('Space');
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 1\.000 s$/ }, { timeout: 5000 });
+      await page.waitFor(button('Play'), { timeout: 2000 });
+      // Away from any control, Space plays.
+      await page.evaluate(() => document.activeElement.blur());
+      await page.press('Space');
+      await page.waitFor(button('Pause'), { timeout: 5000 });
       assert.deepEqual(page.errors, []);
     });
   });

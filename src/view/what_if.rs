@@ -364,7 +364,9 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
             s.node,
             s.peer
                 .map_or(String::new(), |p| format!(", about node {p}")),
+            // Index 0 holds no entry: a vote's step names none.
             s.index
+                .filter(|&i| i > 0)
                 .map_or(String::new(), |i| format!(", at log index {i}"))
         )
     };
@@ -395,7 +397,7 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
 fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> String {
     let v = &report.violation;
     let what = v.kind.name().replace('_', " ");
-    let nodes: Vec<String> = v.nodes.iter().map(|n| format!("node {n}")).collect();
+    let nodes = nodes_in_words(&v.nodes);
     let about = match (&v.stale_read, v.term, v.index) {
         (Some(read), _, _) => format!(
             "the {} of client {} ({}) returned {}, answered by {}",
@@ -423,7 +425,7 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
         if nodes.is_empty() {
             String::new()
         } else {
-            format!(", {}", nodes.join(" and "))
+            format!(", {nodes}")
         },
         if about.is_empty() {
             String::new()
@@ -432,6 +434,18 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
         },
         v.detail
     )
+}
+
+/// "node 4", "nodes 4 and 7", "nodes 4, 7 and 2"; nothing for none.
+fn nodes_in_words(nodes: &[crate::raft::NodeId]) -> String {
+    match nodes {
+        [] => String::new(),
+        [one] => format!("node {one}"),
+        [rest @ .., last] => {
+            let rest: Vec<String> = rest.iter().map(|n| n.to_string()).collect();
+            format!("nodes {} and {last}", rest.join(", "))
+        }
+    }
 }
 
 #[cfg(test)]

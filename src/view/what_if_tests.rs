@@ -442,3 +442,13 @@ fn the_panel_offers_exploration_for_all_thirteen_switches() {
         assert!(plan.contains(words), "{switch}: {plan}");
     }
 }
+
+/// Nodes in words, as a person writes them (it read "node 4 and node 7
+/// and node 2").
+#[test]
+fn nodes_are_listed_as_a_person_writes_them() {
+    assert_eq!(super::nodes_in_words(&[]), "");
+    assert_eq!(super::nodes_in_words(&[4]), "node 4");
+    assert_eq!(super::nodes_in_words(&[4, 7]), "nodes 4 and 7");
+    assert_eq!(super::nodes_in_words(&[4, 7, 2]), "nodes 4, 7 and 2");
+}

@@ -88,7 +88,12 @@ fn vote_without_log_check_is_found_shrunk_and_replays_to_its_violation() {
         panic!("no failure found: {:?}", replies.last());
     };
     assert_eq!(report.switch, "vote-without-log-check");
-    assert!(report.rule.contains("5.4.1"), "{}", report.rule);
+    // The rule once, its source apart, and no command-line flags.
+    assert_eq!(
+        report.rule,
+        "votes are granted without the up-to-date log check"
+    );
+    assert_eq!(report.source, "paper §5.4.1");
     assert!(report.first_unsafe_step.is_some());
     assert!(report.highlight.nodes.len() >= 2, "{:?}", report.highlight);
     let mut trial = Trial::start(scenario, None, Some(report.violation.kind), false).unwrap();

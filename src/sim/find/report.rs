@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 pub struct FailureReport {
     /// The switch's name (`--unsafe NAME`).
     pub switch: String,
-    /// The rule it breaks, in one sentence (`UnsafeSwitch::description`).
+    /// The rule it breaks, in one sentence (`UnsafeSwitch::rule`).
     pub rule: String,
     /// Where that rule is stated (`UnsafeSwitch::rule_source`).
     pub source: String,
@@ -165,7 +165,7 @@ fn tell(
     let highlight = highlight(&violation, steps.first(), nearest.as_ref());
     FailureReport {
         switch: switch.name().to_string(),
-        rule: switch.description().to_string(),
+        rule: switch.rule().to_string(),
         source: switch.rule_source().to_string(),
         seed,
         first_unsafe_step: steps.first().cloned(),

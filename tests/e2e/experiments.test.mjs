@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { browsers, button, labelled, withPage } from './browsers.mjs';
 
 const DIST = process.env.DIST || 'dist';
+const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
 
 for (const kind of browsers()) {
   test(`${kind.name}: the Experiments view runs Figure 16 in the worker and opens a trial`, async () => {
@@ -62,6 +63,9 @@ for (const kind of browsers()) {
       await page.waitFor(labelled('Trace hash'));
       assert.equal(await page.value(labelled('Seed')), seed);
       await page.waitFor(button('Play')); // paused, just before the crash
+      // The notice line says which trial this is, as news.
+      await page.waitFor({ css: '.notice.news', text: new RegExp(`^Figure 16, the 12–24 ms line, trial \\d+ of 100 \\(seed ${seed}\\): paused just before the leader crashes`) });
+      await page.screenshot(`${SHOTS}/${kind.name}-trial-opened.png`);
       assert.doesNotMatch(await page.url(), /view=experiments/);
       // Back from the trial: the results, as they were; Forward: the trial.
       await page.evaluate(() => history.back());

@@ -20,6 +20,7 @@ use crate::view::playground::Selection;
 use crate::view::requests;
 use crate::view::session::{Input, Session};
 use crate::view::snapshot_threshold;
+use crate::view::what_if;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -112,6 +113,9 @@ pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
                 { for tally(violations).into_iter().map(|(inv, broken)| {
                     let (class, text) = if broken == 0 { ("ok", "holds".to_string()) } else { ("violated", format!("VIOLATED ({broken})")) };
                     html! { <li class={class}><span class="dot" aria-hidden="true"></span>{ format!("{}: {text}", inv.name().replace('_', " ")) }</li> }
+                }) }
+                { for what_if::history_violation(p).map(|line| html! {
+                    <li class="violated"><span class="dot" aria-hidden="true"></span>{ line }</li>
                 }) }
             </ul>
             { for violations.iter().take(3).map(|v| html! { <p class="violation">{ event_log::violation_sentence(v) }</p> }) }

@@ -426,6 +426,11 @@ impl Playground {
         self.messages.forget_after(now);
         self.horizon = now;
         self.frontier_events = self.sim.events();
+        // A found failure's story goes with its violation: once that is in
+        // the discarded future, nothing on screen shows what it tells.
+        if self.failure.as_ref().is_some_and(|f| f.violation.t > now) {
+            self.failure = None;
+        }
     }
 
     /// Runs the simulation to `t`. Any stretch already seen (the cursor is

@@ -116,7 +116,8 @@ pub fn of(session: &Session) -> Versions {
                 .map(|s| s.node.current_term());
             h.u64(sim.violations().len() as u64)
                 .u64(leader.unwrap_or(0))
-                .u64(term.unwrap_or(0));
+                .u64(term.unwrap_or(0))
+                .u64(super::what_if::history_violation(p).is_some() as u64);
         }),
         client: keyed(9, &|h| {
             // The "send to" menu lists every server.

@@ -9,8 +9,9 @@ use super::worker_protocol::{WorkerJob, WorkerReply};
 use crate::raft::UnsafeSwitch;
 use crate::sim::decimal::fixed;
 use crate::sim::explore::{plan, ExplorePlan, ExploreProgress};
-use crate::sim::find::{FailureReport, StepMark, LATE_TIMEOUT_NOW_TAIL};
+use crate::sim::find::{FailureKind, FailureReport, StepMark, LATE_TIMEOUT_NOW_TAIL};
 use crate::sim::Scenario;
+use crate::view::playground::Playground;
 
 /// Seeds a page's search tries before it gives up.
 pub const MAX_SEEDS: u64 = 200;
@@ -434,6 +435,22 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
         },
         v.detail
     )
+}
+
+/// The Safety panel's line for a found failure no live invariant shows:
+/// a client history with no linearization, which the search found by
+/// checking the whole history. From the violation's moment on; `None`
+/// before it, without a failure, or for an invariant's failure (the
+/// panel's own line shows that). (The panel was all green beside a story
+/// of a stale read.)
+pub fn history_violation(p: &Playground) -> Option<String> {
+    let v = &p.failure.as_ref()?.violation;
+    (v.kind == FailureKind::NotLinearizable && p.sim.now() >= v.t).then(|| {
+        format!(
+            "linearizability: VIOLATED (the search's check of the client history, at {} s)",
+            crate::sim::decimal::seconds(v.t, 3)
+        )
+    })
 }
 
 /// "node 4", "nodes 4 and 7", "nodes 4, 7 and 2"; nothing for none.

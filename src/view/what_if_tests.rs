@@ -6,6 +6,8 @@
 
 use super::*;
 use crate::sim::invariants::Invariant;
+use crate::sim::Action;
+use crate::view::keys::KeyCommand;
 use crate::view::session::{Input, Session};
 use crate::view::timeline_marks::{self, MarkKind};
 use crate::view::url_params::UrlParams;
@@ -331,6 +333,68 @@ fn loading_another_run_drops_the_narration() {
     assert!(s.playground.failure.is_some());
     s.update(Input::Reset);
     assert!(s.playground.failure.is_none());
+}
+
+/// Acting before the violation discards it, and its story, marks and
+/// highlights with it; acting after it keeps them (it still happened).
+/// (A review found the story telling a violation the run no longer had.)
+#[test]
+fn forking_before_the_violation_drops_the_story_and_after_it_keeps_it() {
+    let mut s = found_vote_without_log_check();
+    let t = s.playground.failure.as_ref().unwrap().violation.t;
+    s.update(Input::Seek(t + 1));
+    s.update(Input::Key(KeyCommand::Step));
+    s.update(Input::Seek(t / 2));
+    assert!(s.playground.failure.is_some(), "moving alone keeps it");
+    s.update(Input::Skip(1));
+    assert!(s.playground.failure.is_some(), "still before the violation");
+    s.update(Input::Act(Action::SpreadTimers));
+    assert!(
+        s.playground.failure.is_none(),
+        "the violation was discarded"
+    );
+    assert!(s.playground.sim.violations().is_empty());
+
+    let mut s = found_vote_without_log_check();
+    s.update(Input::Act(Action::SpreadTimers));
+    assert!(
+        s.playground.failure.is_some(),
+        "acting at the violation keeps it"
+    );
+}
+
+/// A history with no linearization shows in the Safety panel too, from
+/// its moment on; an invariant's failure needs no such line.
+#[test]
+fn a_history_with_no_linearization_is_said_in_the_safety_panel() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("local-reads".into()));
+    let job = start(&mut s, 0.0);
+    answer(&mut s, run(job), 9.0);
+    let t = s
+        .playground
+        .failure
+        .as_ref()
+        .expect("a failure")
+        .violation
+        .t;
+    let line = history_violation(&s.playground).expect("said at the violation");
+    assert!(
+        line.starts_with(
+            "linearizability: VIOLATED (the search's check of the client history, at "
+        ),
+        "{line}"
+    );
+    assert!(
+        s.playground.sim.violations().is_empty(),
+        "no invariant shows it"
+    );
+    s.update(Input::Seek(t - 1));
+    assert_eq!(history_violation(&s.playground), None, "not before");
+    assert_eq!(
+        history_violation(&found_vote_without_log_check().playground),
+        None
+    );
 }
 
 #[test]

@@ -451,7 +451,7 @@ fn the_replacement_setting_is_a_scenario_action() {
     let bad = scenario(r#"{"t":100000,"action":"replacement","by":"three_at_once"}"#);
     let err = sim::Scenario::from_json(&bad).unwrap_err();
     assert!(
-        err.starts_with("actions[0].by: unknown variant `three_at_once`"),
+        err.starts_with("action 1 (actions[0].by): unknown variant `three_at_once`"),
         "{err}"
     );
 }

@@ -871,6 +871,9 @@ fn starting_run(
 /// older `#z=` or `#s=` one), or the JSON itself.
 pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
     let text = text.trim();
+    if text.is_empty() {
+        return Err("there is nothing to load: it is empty".into());
+    }
     if text.starts_with('{') {
         return scenario_json::read(text);
     }

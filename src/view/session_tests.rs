@@ -375,6 +375,13 @@ mod inputs {
             .as_deref()
             .unwrap()
             .starts_with("the file could not"));
+        // An empty file says so (it read "neither a playground link nor
+        // scenario JSON").
+        s.update(Input::FileRead(Ok(" \n".into())));
+        assert_eq!(
+            s.drafts.error.as_deref(),
+            Some("there is nothing to load: it is empty (your current run is unchanged)")
+        );
         assert_eq!(s.playground.sim.trace_hash(), hash);
     }
 

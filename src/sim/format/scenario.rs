@@ -372,7 +372,10 @@ impl Scenario {
     /// Reads a scenario of any supported version and validates it; the
     /// error says what is wrong and where.
     pub fn from_json(text: &str) -> Result<Scenario, String> {
-        let scenario: Scenario = crate::json::from_str(text)?;
+        if text.trim().is_empty() {
+            return Err("the scenario is empty".into());
+        }
+        let scenario: Scenario = crate::json::from_str(text).map_err(numbered)?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -468,6 +471,24 @@ impl Scenario {
             previous = *at;
         }
         Ok(())
+    }
+}
+
+/// "actions[4].node: ..." as "action 5 (actions[4].node): ...": the
+/// checks after reading count actions from 1, as a person does ("action
+/// 5: there is no node 9"), and a reader of either message must find the
+/// same action. (A review fixed the wrong one, off by one.)
+fn numbered(message: String) -> String {
+    let Some((path, reason)) = message.split_once(": ") else {
+        return message;
+    };
+    let index = path
+        .strip_prefix("actions[")
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(index, _)| index.parse::<usize>().ok());
+    match index {
+        Some(i) => format!("action {} ({path}): {reason}", i + 1),
+        None => message,
     }
 }
 
@@ -756,10 +777,11 @@ mod tests {
             ),
             (
                 good.replace("\"action\": \"heal\"", "\"action\": \"explode\""),
-                "actions[4].action: unknown variant `explode`",
+                "action 5 (actions[4].action): unknown variant `explode`",
             ),
             (good.replace("\"to\": 3", "\"to\": 9"), "there is no node 9"),
             (good.replace("\"seed\": 42,", ""), "missing field `seed`"),
+            ("  \n".to_string(), "the scenario is empty"),
             ("{not json".to_string(), "not valid JSON"),
         ];
         for (text, expected) in cases {

@@ -220,7 +220,10 @@ impl EventLog {
             }
             TraceEvent::Violation {
                 invariant, detail, ..
-            } => Some(format!("VIOLATION of {invariant}: {detail}")),
+            } => Some(format!(
+                "VIOLATION of {}: {detail}",
+                invariant.replace('_', " ")
+            )),
             _ => None,
         }
     }

@@ -244,6 +244,12 @@ fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
     let marks = timeline_marks::marks(p);
     let at = |k: MarkKind| marks.iter().find(|m| m.kind == k).map(|m| m.at);
     assert_eq!(at(MarkKind::Violation), Some(report.violation.t));
+    // In words, not the checker's identifier.
+    let violation = marks.iter().find(|m| m.kind == MarkKind::Violation);
+    assert_eq!(
+        violation.map(|m| m.label.as_str()),
+        Some("violation: leader completeness")
+    );
     assert_eq!(
         at(MarkKind::Unsafe),
         report.first_unsafe_step.as_ref().map(|s| s.t)

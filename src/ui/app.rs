@@ -186,6 +186,9 @@ pub struct App {
     page: PageView,
     /// The page's second module, where the Experiments view lives.
     studio: Studio,
+    /// While the keyboard help is open, what had the focus before it: the
+    /// dialog takes the focus, and gives it back when it closes.
+    focus_before_help: Option<Option<web_sys::HtmlElement>>,
 }
 
 impl Component for App {
@@ -243,6 +246,7 @@ impl Component for App {
             worker: None,
             pending_job: None,
             held: Vec::new(),
+            focus_before_help: None,
             page: PageView::Player,
             studio: Studio::Absent,
         };
@@ -375,6 +379,7 @@ impl Component for App {
         if let Some(watcher) = &mut self.on_screen {
             watcher.watch(&self.boxes);
         }
+        self.move_focus_with_help();
         self.frame_done();
     }
 
@@ -818,6 +823,41 @@ fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
         return false;
     };
     matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+}
+
+impl App {
+    /// The keyboard help takes the focus when it opens (its Close button),
+    /// so Tab and Enter act in it, and gives it back when it closes.
+    fn move_focus_with_help(&mut self) {
+        let open = self.session.read().playground.help_open;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let focus = |e: &web_sys::HtmlElement| {
+            let _ = e.focus();
+        };
+        match (open, self.focus_before_help.is_some()) {
+            (true, false) => {
+                let before = document.active_element().and_then(|e| e.dyn_into().ok());
+                self.focus_before_help = Some(before);
+                let close = document
+                    .query_selector(".overlay .dialog button")
+                    .ok()
+                    .flatten();
+                if let Some(close) = close.and_then(|e| e.dyn_into().ok()) {
+                    focus(&close);
+                }
+            }
+            (false, true) => {
+                if let Some(Some(before)) = self.focus_before_help.take() {
+                    if before.is_connected() {
+                        focus(&before);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Whether the key went to something Space presses: a button, a link, a

@@ -150,7 +150,8 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
         <div class="panel client">
             <h2>{ "Client" }</h2>
             <form onsubmit={on_submit}>
-                <input type="text" aria-label="Message" placeholder="hello, or read x / write x 1 / cas x 1 2"
+                <input type="text" aria-label="Message" placeholder="hello, or write x 1"
+                    title="A message, or read K / write K V / cas K FROM TO"
                     value={s.drafts.client_text.clone()} oninput={on_text} />
                 <select aria-label="Send to" onchange={on_target}>
                     <option value="leader" selected={s.drafts.client_target.is_none()}>{ "the leader" }</option>

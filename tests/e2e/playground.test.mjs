@@ -82,6 +82,8 @@ for (const kind of browsers()) {
       // Keyboard alone: the help overlay opens with ? and closes with Escape.
       await page.press('?');
       await page.waitFor(dialog('Keyboard shortcuts'));
+      // The dialog takes the focus, so Tab and Enter act in it.
+      await page.waitForFunction(() => document.activeElement?.closest('[role=dialog]') !== null, undefined, { timeout: 2000 });
       await page.press('Escape');
       await page.waitForFunction(() => document.querySelectorAll('[role=dialog]').length === 0, undefined, { timeout: 2000 });
 

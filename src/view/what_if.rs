@@ -79,6 +79,15 @@ pub enum Search {
     /// A tour started while it ran: a failure found would have replaced
     /// the tour, so it stopped.
     StoppedForTour,
+    /// It found a failure, now in the player.
+    Found {
+        /// By the explorer (a shortest counterexample), not a seed search.
+        explored: bool,
+        /// The failing run's seed.
+        seed: u64,
+        /// Wall time the search took (ms).
+        took_ms: f64,
+    },
 }
 
 /// The panel's state.
@@ -255,7 +264,11 @@ impl WhatIf {
                 }
             }
             WorkerReply::Found { scenario, report } => {
-                self.finish(Search::Idle);
+                self.finish(Search::Found {
+                    explored: false,
+                    seed: scenario.seed,
+                    took_ms: (now - started_ms).max(0.0),
+                });
                 return Some((scenario, report));
             }
             WorkerReply::NotFound { seeds_tried } => Search::NotFound { seeds_tried },
@@ -266,7 +279,11 @@ impl WhatIf {
             } => {
                 self.explored = Some((progress, (now - started_ms).max(0.0)));
                 if let (Some(scenario), Some(report)) = (counterexample, report) {
-                    self.finish(Search::Idle);
+                    self.finish(Search::Found {
+                        explored: true,
+                        seed: scenario.seed,
+                        took_ms: (now - started_ms).max(0.0),
+                    });
                     return Some((scenario, report));
                 }
                 Search::NothingWithinBounds
@@ -330,6 +347,21 @@ impl WhatIf {
                  replaced the tour. Start it again once the tour ends."
                     .into(),
             ),
+            Search::Found {
+                explored,
+                seed,
+                took_ms,
+            } => {
+                let took = fixed(took_ms / 1000.0, 1);
+                let how = match explored {
+                    true => format!("The explorer found a shortest counterexample in {took} s"),
+                    false => format!("Found a failure at seed {seed} in {took} s"),
+                };
+                Some(format!(
+                    "{how}: it opened in the player, paused at the violation, its story \
+                     above the picture."
+                ))
+            }
         }
     }
 

@@ -228,7 +228,23 @@ fn found_vote_without_log_check() -> Session {
 #[test]
 fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
     let mut s = found_vote_without_log_check();
-    assert_eq!(s.what_if.search, Search::Idle, "{:?}", s.what_if.search);
+    assert!(matches!(
+        s.what_if.search,
+        Search::Found {
+            explored: false,
+            ..
+        }
+    ));
+    // The panel says what happened (it used to say nothing, the story
+    // being above the picture, out of view).
+    let status = s.what_if.status_text().unwrap();
+    assert!(status.starts_with("Found a failure at seed "), "{status}");
+    assert!(
+        status.ends_with(
+            "it opened in the player, paused at the violation, its story above the picture."
+        ),
+        "{status}"
+    );
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
     let p = &s.playground;
     let report = p.failure.clone().expect("the failure is on screen");
@@ -416,7 +432,11 @@ fn exploring_a_switch_loads_its_shortest_failure_with_the_figures() {
     };
     assert!(matches!(*job, WorkerJob::Explore { .. }), "{job:?}");
     answer(&mut s, run(*job), 500.0);
-    assert_eq!(s.what_if.search, Search::Idle, "{:?}", s.what_if.search);
+    let status = s.what_if.status_text().unwrap();
+    assert!(
+        status.starts_with("The explorer found a shortest counterexample in "),
+        "{status}"
+    );
     let p = &s.playground;
     let report = p
         .failure

@@ -158,12 +158,21 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
             <circle class="body" cx={fmt(cx)} cy={fmt(cy)} r={fmt(r)} fill={n.fill} />
             <text class="term" x={fmt(cx)} y={fmt(cy + 2.0)}
                 textLength={geometry::term_fit(n.term, r).map(fmt)} lengthAdjust="spacingAndGlyphs">{ n.term }</text>
-            <text class="node-id" x={fmt(cx)} y={fmt(cy - r * 0.48)}>{ format!("n{id}") }</text>
-            <text class="commit" x={fmt(cx)} y={fmt(cy + r * 0.62)}>{ format!("c{}", n.commit) }</text>
+            if geometry::labels_inside(r) {
+                <text class="node-id" x={fmt(cx)} y={fmt(cy - r * 0.48)}>{ format!("n{id}") }</text>
+                <text class="commit" x={fmt(cx)} y={fmt(cy + r * 0.62)}>{ format!("c{}", n.commit) }</text>
+            } else {
+                // Above the leader's double ring, which a small circle has too.
+                <text class="node-id" x={fmt(cx)} y={fmt(cy - r - 12.0)}>{ format!("n{id}") }</text>
+            }
             { for n.vote_dots.iter().map(|d| html! {
                 <circle class="vote" cx={fmt(d.x)} cy={fmt(d.y)} r="3" />
             }) }
-            if n.standing != Standing::Voter {
+            // Small circles say "removed" by their pale dashed outline
+            // alone: the word reached the neighbours' names.
+            if n.standing != Standing::Voter
+                && (geometry::labels_inside(r) || n.standing != Standing::Removed)
+            {
                 <text class="standing" x={fmt(cx)} y={fmt(cy + r + 16.0)}>{ n.standing.as_str() }</text>
             }
         </g>

@@ -26,6 +26,14 @@ pub fn node_radius(nodes: u64) -> f64 {
     }
 }
 
+/// Whether a server's name and commit index fit inside its circle of
+/// `radius` beside the term's 20 px digits. Below this, at ten servers or
+/// more, the name goes above the circle and the commit index is left to
+/// the node's details ("n15" and "c10" overprinted the term).
+pub fn labels_inside(radius: f64) -> bool {
+    radius >= 20.0
+}
+
 /// The smallest circle: 25 of them still stand apart on the ring.
 const MIN_NODE_RADIUS: f64 = 13.0;
 
@@ -202,6 +210,7 @@ mod tests {
             assert!(2.0 * node_radius(n) < gap, "{n} servers");
         }
         assert_eq!(node_radius(9), 22.0);
+        assert!(labels_inside(node_radius(9)) && !labels_inside(node_radius(10)));
     }
 
     /// The distance from `p` to the segment from `a` to `b`.

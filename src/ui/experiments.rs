@@ -78,7 +78,7 @@ pub fn view(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
                 <p class="intro">{ "Five servers; the leader crashes at a random moment of its heartbeat interval, just after a synchronized heartbeat, and two of the four survivors hold shorter logs. Each trial is one seeded scenario, run in the simulator; the graphs show, per range of election timeouts, the share of trials with a new leader within a given time (the paper's §9.3)." }</p>
                 { controls(e, send) }
                 { status(e) }
-                if e.status == Status::Done {
+                if e.has_results() {
                     <div class="exp-graphs">
                         { for e.graphs.iter().enumerate().map(|(i, g)| graph(e, i, g, send)) }
                     </div>

@@ -295,6 +295,13 @@ impl Experiments {
         }
     }
 
+    /// Whether a figure is there to show: the last finished run's stays
+    /// while another runs, and after it is cancelled or fails (starting a
+    /// run used to hide it for good).
+    pub fn has_results(&self) -> bool {
+        self.results.is_some()
+    }
+
     /// Whether a run is going.
     pub fn running(&self) -> bool {
         matches!(self.status, Status::Running { .. })
@@ -431,6 +438,9 @@ impl Experiments {
                 ),
                 None => "Done.".to_string(),
             },
+            Status::Cancelled if self.results.is_some() => {
+                "Cancelled: the figure below is from the run before.".to_string()
+            }
             Status::Cancelled => "Cancelled.".to_string(),
             Status::Failed(e) => format!("The experiment failed: {e}"),
         }

@@ -71,6 +71,26 @@ fn deliver(e: &mut Experiments, run: u64, results: ExperimentResults, now_ms: f6
     }
 }
 
+/// A second run leaves the first's figure in place until it finishes, and
+/// a cancel keeps it, saying whose it is.
+#[test]
+fn a_new_run_keeps_the_last_figure_until_it_finishes() {
+    let mut e = done();
+    let drawn = e.graphs.clone();
+    assert!(!drawn.is_empty() && e.has_results());
+    e.start(Setting::Paper, 3000.0);
+    assert!(e.has_results() && e.running());
+    assert_eq!(e.graphs, drawn, "still drawn while the next runs");
+    e.cancel();
+    assert!(e.has_results());
+    assert_eq!(e.graphs, drawn);
+    assert_eq!(
+        e.status_text(),
+        "Cancelled: the figure below is from the run before."
+    );
+    assert!(!Experiments::new(false).has_results());
+}
+
 fn done() -> Experiments {
     let mut e = Experiments::new(false);
     let (run, _) = e.start(Setting::Quick, 0.0);

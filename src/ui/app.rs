@@ -520,6 +520,36 @@ impl App {
         }
     }
 
+    /// The keyboard help takes the focus when it opens (its Close button),
+    /// so Tab and Enter act in it, and gives it back when it closes. Runs
+    /// after every render, so it does nothing unless the help opened or
+    /// closed since the last.
+    fn move_focus_with_help(&mut self) {
+        let open = self.session.read().playground.help_open;
+        if open == self.focus_before_help.is_some() {
+            return;
+        }
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if open {
+            let before = document.active_element().and_then(|e| e.dyn_into().ok());
+            self.focus_before_help = Some(before);
+            let close = document
+                .query_selector(".overlay .dialog button")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(close) = close {
+                let _ = close.focus();
+            }
+        } else if let Some(Some(before)) = self.focus_before_help.take() {
+            if before.is_connected() {
+                let _ = before.focus();
+            }
+        }
+    }
+
     /// Shows the Experiments view: the studio draws it, once loaded.
     fn show_experiments(&mut self, address: Address) {
         self.page = PageView::Experiments;
@@ -823,41 +853,6 @@ fn key_target(e: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
 fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
     key_target(e)
         .is_some_and(|target| matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-}
-
-impl App {
-    /// The keyboard help takes the focus when it opens (its Close button),
-    /// so Tab and Enter act in it, and gives it back when it closes.
-    fn move_focus_with_help(&mut self) {
-        let open = self.session.read().playground.help_open;
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let focus = |e: &web_sys::HtmlElement| {
-            let _ = e.focus();
-        };
-        match (open, self.focus_before_help.is_some()) {
-            (true, false) => {
-                let before = document.active_element().and_then(|e| e.dyn_into().ok());
-                self.focus_before_help = Some(before);
-                let close = document
-                    .query_selector(".overlay .dialog button")
-                    .ok()
-                    .flatten();
-                if let Some(close) = close.and_then(|e| e.dyn_into().ok()) {
-                    focus(&close);
-                }
-            }
-            (false, true) => {
-                if let Some(Some(before)) = self.focus_before_help.take() {
-                    if before.is_connected() {
-                        focus(&before);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Whether the key went to something Space presses: a button, a link, a

@@ -630,26 +630,32 @@ impl Session {
     }
 
     /// The notice line: how a shared run's opening is coming on, or how
-    /// the person's last command went (a form's error, or a refusal).
+    /// the person's last command went (a form's error, or a refusal), or
+    /// which run the page opened for them.
     pub fn notice_text(&self) -> Option<String> {
-        if let Some((t, cursor)) = self.playground.opening() {
-            return Some(format!(
-                "Opening the shared run: {}; the controls wait until it is there.",
-                replayed(t, cursor)
-            ));
-        }
-        (self.drafts.error.clone())
-            .or_else(|| self.playground.notice.clone())
-            .or_else(|| self.told.clone())
+        self.notice().map(|(text, _)| text)
     }
 
     /// Whether the notice line tells news (how an opening comes on, which
     /// run was opened) rather than what went wrong.
     pub fn notice_is_news(&self) -> bool {
-        self.playground.opening().is_some()
-            || (self.drafts.error.is_none()
-                && self.playground.notice.is_none()
-                && self.told.is_some())
+        self.notice().is_some_and(|(_, news)| news)
+    }
+
+    /// The notice line's text, and whether it is news: one order of
+    /// precedence for both.
+    fn notice(&self) -> Option<(String, bool)> {
+        if let Some((t, cursor)) = self.playground.opening() {
+            let text = format!(
+                "Opening the shared run: {}; the controls wait until it is there.",
+                replayed(t, cursor)
+            );
+            return Some((text, true));
+        }
+        let refusal = (self.drafts.error.clone()).or_else(|| self.playground.notice.clone());
+        refusal
+            .map(|text| (text, false))
+            .or_else(|| self.told.clone().map(|text| (text, true)))
     }
 
     fn host_command(&mut self, command: HostCommand) {
@@ -728,11 +734,9 @@ impl Session {
         }
     }
 
-    /// Replaces the run with a loaded scenario, or keeps it and says why
-    /// the scenario could not be loaded.
-    /// Opens `loaded` at its shared moment, or from its start; or keeps
-    /// the run and says why not.
-    /// Opens `loaded` in place of the run on screen; whether it did.
+    /// Opens `loaded` in place of the run on screen, at its shared moment
+    /// or from its start; or keeps the run and says why not. Whether it
+    /// opened.
     fn load(&mut self, loaded: Result<Scenario, String>, from_start: bool) -> bool {
         match loaded.and_then(|s| Playground::open_shared(s, from_start)) {
             Ok(fresh) => {

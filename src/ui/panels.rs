@@ -21,6 +21,7 @@ use crate::view::requests;
 use crate::view::session::{Input, Session};
 use crate::view::snapshot_threshold;
 use crate::view::what_if;
+use crate::view::words;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -112,7 +113,7 @@ pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
             <ul>
                 { for tally(violations).into_iter().map(|(inv, broken)| {
                     let (class, text) = if broken == 0 { ("ok", "holds".to_string()) } else { ("violated", format!("VIOLATED ({broken})")) };
-                    html! { <li class={class}><span class="dot" aria-hidden="true"></span>{ format!("{}: {text}", inv.name().replace('_', " ")) }</li> }
+                    html! { <li class={class}><span class="dot" aria-hidden="true"></span>{ format!("{}: {text}", words::in_words(inv.name())) }</li> }
                 }) }
                 { for what_if::history_violation(p).map(|line| html! {
                     <li class="violated"><span class="dot" aria-hidden="true"></span>{ line }</li>

@@ -3,6 +3,7 @@
 //! the whole timeline seen so far, so it can follow the time-travel cursor
 //! (`until(now)`) and lose the discarded future when the run forks.
 
+use super::words;
 use crate::raft::vec_map::VecMap;
 use crate::raft::{NodeId, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
@@ -222,7 +223,7 @@ impl EventLog {
                 invariant, detail, ..
             } => Some(format!(
                 "VIOLATION of {}: {detail}",
-                invariant.replace('_', " ")
+                words::in_words(invariant)
             )),
             _ => None,
         }
@@ -234,14 +235,13 @@ impl EventLog {
 /// "leader_completeness violated at t=4462159us, nodes [5, 2]: ...").
 pub fn violation_sentence(v: &Violation) -> String {
     let nodes: Vec<String> = v.nodes.iter().map(|n| format!("n{n}")).collect();
-    let on = match nodes.as_slice() {
-        [] => String::new(),
-        [one] => format!(", on {one}"),
-        [rest @ .., last] => format!(", on {} and {last}", rest.join(", ")),
+    let on = match nodes.is_empty() {
+        true => String::new(),
+        false => format!(", on {}", words::listed(&nodes)),
     };
     format!(
         "{} broken at {} s{on}: {}",
-        v.invariant.name().replace('_', " "),
+        words::in_words(v.invariant.name()),
         crate::sim::decimal::seconds(v.t, 3),
         v.detail
     )

@@ -46,5 +46,6 @@ pub mod tours;
 pub mod url_params;
 pub mod versions;
 pub mod what_if;
+pub mod words;
 pub mod worker_jobs;
 pub mod worker_protocol;

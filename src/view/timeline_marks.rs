@@ -99,7 +99,7 @@ fn failure_marks(p: &Playground) -> Vec<Mark> {
     let violation = Mark {
         at: v.t,
         kind: MarkKind::Violation,
-        label: format!("violation: {}", v.kind.name().replace('_', " ")),
+        label: format!("violation: {}", super::words::in_words(v.kind.name())),
     };
     steps.chain([violation]).collect()
 }

@@ -12,6 +12,7 @@ use crate::sim::explore::{plan, ExplorePlan, ExploreProgress};
 use crate::sim::find::{FailureKind, FailureReport, StepMark, LATE_TIMEOUT_NOW_TAIL};
 use crate::sim::Scenario;
 use crate::view::playground::Playground;
+use crate::view::words;
 
 /// Seeds a page's search tries before it gives up.
 pub const MAX_SEEDS: u64 = 200;
@@ -253,6 +254,7 @@ impl WhatIf {
             return None;
         };
         let started_ms = *started_ms;
+        let took_ms = (now - started_ms).max(0.0);
         let next = match reply {
             WorkerReply::Progress { done, total, what } => {
                 *progress = Some((done, total, what));
@@ -267,7 +269,7 @@ impl WhatIf {
                 self.finish(Search::Found {
                     explored: false,
                     seed: scenario.seed,
-                    took_ms: (now - started_ms).max(0.0),
+                    took_ms,
                 });
                 return Some((scenario, report));
             }
@@ -277,12 +279,12 @@ impl WhatIf {
                 counterexample,
                 report,
             } => {
-                self.explored = Some((progress, (now - started_ms).max(0.0)));
+                self.explored = Some((progress, took_ms));
                 if let (Some(scenario), Some(report)) = (counterexample, report) {
                     self.finish(Search::Found {
                         explored: true,
                         seed: scenario.seed,
-                        took_ms: (now - started_ms).max(0.0),
+                        took_ms,
                     });
                     return Some((scenario, report));
                 }
@@ -429,7 +431,7 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
 
 fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> String {
     let v = &report.violation;
-    let what = v.kind.name().replace('_', " ");
+    let what = words::in_words(v.kind.name());
     let nodes = nodes_in_words(&v.nodes);
     let about = match (&v.stale_read, v.term, v.index) {
         (Some(read), _, _) => format!(
@@ -487,13 +489,11 @@ pub fn history_violation(p: &Playground) -> Option<String> {
 
 /// "node 4", "nodes 4 and 7", "nodes 4, 7 and 2"; nothing for none.
 fn nodes_in_words(nodes: &[crate::raft::NodeId]) -> String {
-    match nodes {
-        [] => String::new(),
-        [one] => format!("node {one}"),
-        [rest @ .., last] => {
-            let rest: Vec<String> = rest.iter().map(|n| n.to_string()).collect();
-            format!("nodes {} and {last}", rest.join(", "))
-        }
+    let ids: Vec<String> = nodes.iter().map(|n| n.to_string()).collect();
+    match ids.len() {
+        0 => String::new(),
+        1 => format!("node {}", ids[0]),
+        _ => format!("nodes {}", words::listed(&ids)),
     }
 }
 

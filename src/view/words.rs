@@ -1,0 +1,34 @@
+//! How the page writes names and lists in its sentences, in one place so
+//! that the Safety panel, the event log, the timeline's marks and the
+//! What-if story say them alike.
+
+/// A checker's snake_case name as the page writes it: "leader_completeness"
+/// is "leader completeness".
+pub fn in_words(name: &str) -> String {
+    name.replace('_', " ")
+}
+
+/// Items as a sentence lists them: "a", "a and b", "a, b and c"; nothing
+/// for none.
+pub fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_lists_read_as_a_person_writes_them() {
+        assert_eq!(in_words("leader_completeness"), "leader completeness");
+        let items = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(listed(&items(&[])), "");
+        assert_eq!(listed(&items(&["n4"])), "n4");
+        assert_eq!(listed(&items(&["n4", "n7"])), "n4 and n7");
+        assert_eq!(listed(&items(&["n4", "n7", "n2"])), "n4, n7 and n2");
+    }
+}

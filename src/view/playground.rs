@@ -17,6 +17,7 @@ use crate::raft::{NodeId, Op, Time, Timing, MILLIS, SECONDS};
 use crate::sim::find::FailureReport;
 use crate::sim::link::PLAYGROUND_TIMING;
 use crate::sim::membership::MAX_CLUSTER;
+use crate::sim::scenario::MAX_SEED;
 use crate::sim::DiskConfig;
 use crate::sim::{Action, ClientLoad, Scenario, SimConfig, Simulation, TraceEvent};
 
@@ -46,6 +47,31 @@ pub struct Dying {
 pub const DYING_MS: f64 = 600.0;
 /// How many servers the playground draws.
 pub const PLAYGROUND_NODES: std::ops::RangeInclusive<u64> = 3..=9;
+
+/// A seed typed into the page or its address; the error is the sentence
+/// to show.
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    let digits = text.trim();
+    match digits.parse::<u64>() {
+        Ok(seed) => shareable_seed(seed),
+        // Past u64: too large rather than not a number.
+        Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            shareable_seed(u64::MAX)
+        }
+        Err(_) => Err(format!("the seed must be a whole number, not '{text}'")),
+    }
+}
+
+/// None past [`MAX_SEED`]: every run the page shows can be shared, and a
+/// scenario's JSON holds whole numbers only below 2^53.
+fn shareable_seed(seed: u64) -> Result<u64, String> {
+    match seed <= MAX_SEED {
+        true => Ok(seed),
+        false => Err(format!(
+            "the seed must be at most {MAX_SEED}, so that the run can be shared as a link or a file"
+        )),
+    }
+}
 /// Longest wall-clock gap one frame may cover (a hidden tab resumes
 /// calmly): the longest sleep before it and a long frame more.
 const MAX_FRAME_MS: f64 = MAX_IDLE_MS + 100.0;
@@ -173,6 +199,7 @@ impl Playground {
         if !PLAYGROUND_NODES.contains(&nodes) {
             return Err(format!("the playground shows 3 to 9 nodes, not {nodes}"));
         }
+        shareable_seed(seed)?;
         let config = playground_config(seed, nodes);
         let scenario = Scenario {
             seed,

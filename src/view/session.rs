@@ -9,7 +9,7 @@ use super::keys::KeyCommand;
 use super::network_edits::{self, NetworkEdit};
 use super::on_screen::{OnScreen, Section};
 use super::op_text::parse_op;
-use super::playground::{Playground, Selection, OPEN_PER_FRAME};
+use super::playground::{parse_seed, Playground, Selection, OPEN_PER_FRAME};
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
@@ -711,14 +711,11 @@ impl Session {
     }
 
     fn reset(&mut self) {
-        let seed = self.drafts.seed.trim().parse::<u64>();
+        let seed = parse_seed(&self.drafts.seed);
         let nodes = self.drafts.nodes.trim().parse::<u64>();
         let result = match (seed, nodes) {
             (Ok(seed), Ok(nodes)) => Playground::new(seed, nodes),
-            (Err(_), _) => Err(format!(
-                "the seed must be a whole number, not '{}'",
-                self.drafts.seed
-            )),
+            (Err(why), _) => Err(why),
             (_, Err(_)) => Err(format!(
                 "the node count must be 3 to 9, not '{}'",
                 self.drafts.nodes

@@ -324,6 +324,36 @@ mod inputs {
         assert!(s.playground.paused);
     }
 
+    /// A seed past 2^53 would run, but its link and file could not be
+    /// opened again: the page refuses it when it is typed.
+    #[test]
+    fn reset_refuses_a_seed_no_link_could_hold() {
+        let mut s = playing();
+        let hash = s.playground.sim.trace_hash();
+        for (typed, said) in [
+            ("9007199254740993", "at most 9006999999999999"),
+            ("18446744073709551616", "at most 9006999999999999"),
+            ("-3", "a whole number, not '-3'"),
+        ] {
+            s.update(Input::SeedText(typed.into()));
+            s.update(Input::Reset);
+            let error = s.drafts.error.clone().unwrap_or_default();
+            assert!(error.contains(said), "{typed}: {error}");
+            assert_eq!(s.playground.sim.trace_hash(), hash, "the run is kept");
+        }
+        s.update(Input::SeedText(" 9006999999999999 ".into()));
+        s.update(Input::Reset);
+        assert_eq!(s.playground.scenario.seed, 9_006_999_999_999_999);
+        s.update(Input::Share {
+            page: "https://example.org/raft/".into(),
+        });
+        let mut other = open("", "");
+        other.update(Input::ImportText(s.drafts.shared.clone().unwrap().url));
+        other.update(Input::Import);
+        assert_eq!(other.drafts.error, None, "the largest seed's link opens");
+        assert_eq!(other.playground.scenario.seed, 9_006_999_999_999_999);
+    }
+
     #[test]
     fn a_shared_link_and_its_json_come_back_as_the_same_run() {
         let mut s = playing();

@@ -99,9 +99,9 @@ impl UrlParams {
     fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let bad = |what: &str| Err(format!("ignored {key}={value}: {what}"));
         match key {
-            "seed" => match value.parse() {
+            "seed" => match super::playground::parse_seed(value) {
                 Ok(seed) => self.seed = seed,
-                Err(_) => return bad("the seed is a whole number"),
+                Err(why) => return bad(&why),
             },
             "nodes" => match value.parse() {
                 Ok(n) if super::playground::PLAYGROUND_NODES.contains(&n) => self.nodes = n,
@@ -263,6 +263,9 @@ mod tests {
             load[0].contains("0 to 1000") && load[0].contains("at most 3 decimals"),
             "{load:?}"
         );
+        let (p, seed) = UrlParams::parse("?seed=9007199254740993");
+        assert_eq!(p.seed, UrlParams::default().seed);
+        assert!(seed[0].contains("at most 9006999999999999"), "{seed:?}");
         assert_eq!(parse_rate("0.125"), Some(0.125));
         assert_eq!(parse_rate("1000"), Some(1000.0));
     }

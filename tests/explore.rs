@@ -689,3 +689,44 @@ fn lease_ignores_drift_then_serves_a_stale_read_from_the_old_lease() {
     assert_eq!(read.expect("the read").return_t, None, "not answered");
     assert!(safe.violations().is_empty(), "{:?}", safe.violations());
 }
+
+/// The progress bar's estimate of the work left: where the depth completed
+/// said three quarters while a sixteenth of the work was done, the
+/// estimate stays near the share truly done, and never runs far ahead.
+#[test]
+fn the_estimated_total_keeps_the_progress_bar_from_running_ahead() {
+    let bounds = elections_only(14);
+    let mut explorer =
+        Explorer::new(bounds, explorer_config(&bounds, UnsafeSwitches::none())).unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let p = explorer.step(200);
+        seen.push((p.explored, explorer.estimated_total(), p.depth_done));
+        if p.finished {
+            break;
+        }
+    }
+    let total = explorer.estimated_total();
+    assert_eq!(
+        total,
+        seen.last().unwrap().0,
+        "done: the total is what was checked"
+    );
+    let share = |x: u64, of: u64| x as f64 / of.max(1) as f64;
+    let ahead = seen
+        .iter()
+        .map(|&(done, estimate, _)| share(done, estimate) - share(done, total))
+        .fold(f64::MIN, f64::max);
+    let depth_ahead = seen
+        .iter()
+        .map(|&(done, _, depth)| share(u64::from(depth), 14) - share(done, total))
+        .fold(f64::MIN, f64::max);
+    assert!(
+        depth_ahead > 0.5,
+        "the depth alone ran {depth_ahead:.2} ahead"
+    );
+    assert!(
+        ahead < 0.1,
+        "the estimate ran {ahead:.2} ahead of the work done"
+    );
+}

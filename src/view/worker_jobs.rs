@@ -46,8 +46,10 @@ pub const SHRINK_EVENTS: u64 = 5_000_000;
 pub const SEEDS_TRIED: &str = "seeds tried";
 /// Progress while shrinking: events spent of [`SHRINK_EVENTS`].
 pub const SHRINKING: &str = "simulator events spent shrinking";
-/// Progress of an exploration: depths completed of the bound.
-pub const DEPTHS: &str = "depths explored";
+/// Progress of an exploration: states checked, of a total projected from
+/// the level being expanded (`Explorer::estimated_total`); the depths
+/// completed would run far ahead, each level being a few times the last.
+pub const CHECKED_OF_ABOUT: &str = "states checked (the total is an estimate)";
 /// Progress of an experiment.
 pub const TRIALS: &str = "trials run";
 /// Progress of the PreVote/CheckQuorum comparison: runs (a seed under one
@@ -237,6 +239,16 @@ fn comparison(config: AvailabilityConfig) -> Result<State, String> {
 
 type Stepped = (Vec<WorkerReply>, State);
 
+/// `n` to its two leading figures, as an estimate is said: 139,423 is
+/// 140,000.
+fn two_figures(n: u64) -> u64 {
+    let mut unit = 1;
+    while n / unit >= 100 {
+        unit *= 10;
+    }
+    (n + unit / 2) / unit * unit
+}
+
 fn progress(done: u64, total: u64, what: &str) -> WorkerReply {
     WorkerReply::Progress {
         done,
@@ -330,7 +342,11 @@ fn explore_step(
 ) -> Stepped {
     let p = explorer.step(budget.states);
     *work = p.explored;
-    let mut replies = vec![progress(u64::from(p.depth_done), u64::from(depth), DEPTHS)];
+    let total = match p.finished {
+        true => p.explored,
+        false => two_figures(explorer.estimated_total()).max(p.explored),
+    };
+    let mut replies = vec![progress(p.explored, total, CHECKED_OF_ABOUT)];
     if !p.finished {
         return (
             replies,

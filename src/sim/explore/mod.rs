@@ -12,6 +12,7 @@
 //! command line.
 
 pub mod bounds;
+pub mod estimate;
 pub mod fingerprint;
 pub mod moves;
 pub mod plan;

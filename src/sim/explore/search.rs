@@ -8,6 +8,7 @@
 //! counterexample is a scenario file the player opens at the violation.
 
 use super::bounds::Bounds;
+use super::estimate::{estimated_total, LevelCounts};
 use super::fingerprint::Fingerprinter;
 use super::moves::{live_in_flight, moves, new_client_request, Used};
 use super::timing;
@@ -152,6 +153,9 @@ pub struct Explorer {
     next: Vec<Frontier>,
     /// Steps from the start of the states in `level`.
     depth: u32,
+    /// States in `level` when it began, and successors checked before.
+    level_size: u64,
+    explored_before: u64,
     progress: ExploreProgress,
     found: Option<Counterexample>,
     /// The states along the last path replayed, one per step (entry `i`
@@ -210,6 +214,8 @@ impl Explorer {
             level: VecDeque::from([first]),
             next: Vec::new(),
             depth: 0,
+            level_size: 1,
+            explored_before: 0,
             progress: ExploreProgress {
                 unique: 1,
                 frontier: 1,
@@ -239,6 +245,24 @@ impl Explorer {
     pub fn run(&mut self) -> ExploreProgress {
         while !self.step(10_000).finished {}
         self.progress
+    }
+
+    /// The successors the whole search will have checked, projected from
+    /// the level being expanded (see [`estimated_total`]); what was checked
+    /// once the search is over.
+    pub fn estimated_total(&self) -> u64 {
+        if self.progress.finished {
+            return self.progress.explored;
+        }
+        estimated_total(&LevelCounts {
+            depth: self.depth,
+            bound: self.bounds.depth,
+            level_size: self.level_size,
+            level_left: self.level.len() as u64,
+            explored_before: self.explored_before,
+            explored: self.progress.explored,
+            next_found: self.next.len() as u64,
+        })
     }
 
     /// The shortest violation found, once the search found one.
@@ -274,6 +298,8 @@ impl Explorer {
             return;
         }
         self.level = std::mem::take(&mut self.next).into();
+        self.level_size = self.level.len() as u64;
+        self.explored_before = self.progress.explored;
     }
 
     /// Every move from `state`: each successor is checked, and kept for

@@ -183,7 +183,7 @@ fn help_lists_every_unsafe_switch() {
 
 #[test]
 fn bad_arguments_get_a_clear_message_and_exit_2() {
-    let cases: [(&[&str], &str); 19] = [
+    let cases: [(&[&str], &str); 20] = [
         (&[], "Usage: raft-sim <COMMAND>"),
         (&["fly"], "unrecognized subcommand 'fly'"),
         (&["run", "--seed"], "a value is required for '--seed <S>'"),
@@ -196,6 +196,7 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
             "for '--nodes <N>': nodes must be 1..=25",
         ),
         (&["run", "--duration", "-5s"], "is not a duration"),
+        (&["run", "--duration", "25h"], "is too long: at most 24h"),
         (
             &["run", "--faults", "some"],
             "invalid value 'some' for '--faults",
@@ -378,6 +379,25 @@ fn run_json_reports_violations_and_exits_1() {
         "{json}"
     );
     assert!(first["t"].is_u64() && first["nodes"].is_array() && first["detail"].is_string());
+
+    // Past the 100 kept, every violation is still counted by invariant.
+    let o = raft_sim(&[
+        "run",
+        "--seed",
+        "1",
+        "--faults",
+        "all",
+        "--unsafe",
+        "vote-without-log-check",
+        "--json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let all = json["violation_count"].as_u64().unwrap();
+    let by_invariant = json["violations_by_invariant"].as_object().expect("a map");
+    let counted: u64 = by_invariant.values().map(|n| n.as_u64().unwrap()).sum();
+    assert!(all > 100, "{all}: enough to pass the kept 100");
+    assert_eq!(json["violations"].as_array().unwrap().len(), 100);
+    assert_eq!(counted, all, "{by_invariant:?}");
 
     let o = raft_sim(&[
         "run",
@@ -584,6 +604,25 @@ fn a_reader_that_leaves_early_ends_the_output_quietly() {
     assert_eq!(out.status.code(), Some(141));
 }
 
+/// Output that cannot be written (a full disk) is said in one line, not
+/// as a panic.
+#[test]
+fn a_full_disk_on_the_output_is_said_not_panicked() {
+    let full = std::fs::File::create("/dev/full").expect("/dev/full");
+    let out = Command::new(env!("CARGO_BIN_EXE_raft-sim"))
+        .args(["run", "--seed", "1", "--duration", "1s"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("raft-sim: cannot write the output: No space left on device"),
+        "{err}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
 #[test]
 fn explore_prints_its_figures_and_a_counterexample_that_run_replays() {
     let dir = TempDir::new("explore");
@@ -624,6 +663,22 @@ fn explore_prints_its_figures_and_a_counterexample_that_run_replays() {
     let replayed = stdout(&replay);
     assert!(
         replayed.contains("leader_completeness violated at t=8000us"),
+        "{replayed}"
+    );
+    // Without the switch the same steps break nothing, and the run passes:
+    // a counterexample's messages move only by its actions, so after
+    // healing there is no liveness to check, and none is failed.
+    let json = std::fs::read_to_string(file).unwrap();
+    let safe = json.replace("\"vote-without-log-check\"", "");
+    assert_ne!(safe, json, "the switch was taken out");
+    std::fs::write(file, safe).unwrap();
+    let replay = raft_sim(&["run", "--scenario", file]);
+    let replayed = stdout(&replay);
+    assert_eq!(replay.status.code(), Some(0), "{replayed}");
+    assert!(
+        replayed.contains(
+            "liveness: not checked: messages and timers move only by the scenario's actions"
+        ),
         "{replayed}"
     );
 }
@@ -913,6 +968,13 @@ fn output_files_are_checked_before_the_work() {
             "--report",
             "/nonexistent/dir/r.json",
         ][..],
+        &[
+            "explore",
+            "--depth",
+            "3",
+            "--out",
+            "/nonexistent/dir/c.json",
+        ][..],
     ] {
         let o = raft_sim(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -1111,4 +1173,33 @@ fn a_switch_that_cannot_matter_is_said() {
     assert!(stderr(&sweep).contains(note), "{}", stderr(&sweep));
     let given = raft_sim(&[&["run", "--disk-faults"][..], &base].concat());
     assert!(!stderr(&given).contains("note:"), "{}", stderr(&given));
+}
+
+/// A scenario is read to at most 1 MiB, whatever the file says its size
+/// is: a device reports none, and `/dev/zero` used to be read until memory
+/// ran out. Text that is not UTF-8 says where; a byte-order mark is skipped.
+#[test]
+fn a_scenario_is_read_within_its_limit_and_as_text() {
+    let o = raft_sim(&["run", "--scenario", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("scenario '/dev/zero' is over 1048576 bytes"),
+        "{err}"
+    );
+    let dir = TempDir::new("reader");
+    let scenario = r#"{"version":1,"seed":1,"nodes":3,"duration_us":1000000,"actions":[]}"#;
+    let latin1 = dir.file("latin1.json");
+    std::fs::write(&latin1, b"{\"version\":1,\"x\":\"caf\xe9\"}").unwrap();
+    let o = raft_sim(&["run", "--scenario", &latin1]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not UTF-8 text: byte 21 is not valid UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    let bom = dir.file("bom.json");
+    std::fs::write(&bom, format!("\u{feff}{scenario}")).unwrap();
+    let o = raft_sim(&["run", "--scenario", &bom]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

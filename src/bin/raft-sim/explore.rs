@@ -149,6 +149,9 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
     config.snapshot_threshold = args.snapshots;
     config.disk = lagging_disk(args.disk_steps);
     config.validate()?;
+    if let Some(path) = &args.out {
+        crate::check_writable(path)?;
+    }
     print_bounds(&bounds, switches, args.disk_steps);
     let mut explorer = Explorer::new(bounds, config)?;
     let started = Instant::now();

@@ -8,6 +8,7 @@ mod find;
 mod summary;
 
 use args::{Job, Options};
+use raft_playground::json::MAX_INPUT;
 use raft_playground::sim::trace::to_json_line;
 use raft_playground::sim::{self, history, RunReport, Simulation};
 use std::fs::File;
@@ -114,20 +115,27 @@ fn run(mut options: Options) -> Result<bool, String> {
     Ok(report.passed())
 }
 
-/// Reads a scenario file, refusing huge files before reading them.
+/// Reads a scenario file, at most [`MAX_INPUT`] bytes of it: a device or
+/// a pipe (`/dev/zero`) reports no size, so the limit is on what is read.
+/// A leading byte-order mark, as some editors write, is skipped.
 fn load_scenario(path: &str) -> Result<sim::Scenario, String> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read scenario '{path}': {e}"))?
-        .len();
-    if size > raft_playground::json::MAX_INPUT as u64 {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read scenario '{path}': {e}");
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|file| file.take(MAX_INPUT as u64 + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() > MAX_INPUT {
         return Err(format!(
-            "scenario '{path}' is {size} bytes; at most {} are accepted",
-            raft_playground::json::MAX_INPUT
+            "scenario '{path}' is over {MAX_INPUT} bytes; at most {MAX_INPUT} are accepted"
         ));
     }
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read scenario '{path}': {e}"))?;
-    sim::Scenario::from_json(&text).map_err(|e| format!("scenario '{path}': {e}"))
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!("scenario '{path}' is not UTF-8 text: byte {at} is not valid UTF-8")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    sim::Scenario::from_json(text).map_err(|e| format!("scenario '{path}': {e}"))
 }
 
 /// Says, on stderr, which `--unsafe` switches cannot matter with the flags
@@ -238,8 +246,14 @@ fn quiet_when_the_reader_leaves() {
             .payload()
             .downcast_ref::<String>()
             .map_or("", String::as_str);
-        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
-            std::process::exit(141);
+        if let Some(why) = message.strip_prefix("failed printing to stdout: ") {
+            // A reader that left (`| head`) ends the output quietly, as
+            // `cat` does; any other failure (a full disk) is said.
+            if why.contains("Broken pipe") {
+                std::process::exit(141);
+            }
+            eprintln!("raft-sim: cannot write the output: {why}");
+            std::process::exit(2);
         }
         default(info);
     }));

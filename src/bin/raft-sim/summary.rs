@@ -3,7 +3,7 @@
 use crate::args::Options;
 use raft_playground::sim::availability::Availability;
 use raft_playground::sim::reads_served::ReadsServed;
-use raft_playground::sim::{invariants, RunReport, StaleDeliveries, Verdict};
+use raft_playground::sim::{RunReport, StaleDeliveries, Verdict};
 use std::time::Duration;
 
 pub fn print_header(options: &Options, derived: &[(String, String)]) {
@@ -94,7 +94,7 @@ pub fn print_report(r: &RunReport) {
         r.ops_ok, r.ops_fail, r.ops_unknown
     );
     println!("invariants:");
-    for (invariant, broken) in invariants::tally(&r.violations) {
+    for &(invariant, broken) in &r.violations_by_invariant {
         let verdict = if broken == 0 {
             "ok".to_string()
         } else {
@@ -105,11 +105,21 @@ pub fn print_report(r: &RunReport) {
     for v in r.violations.iter().take(10) {
         println!("  - {v}");
     }
+    if r.violation_count > r.violations.len() as u64 {
+        println!(
+            "  ({} violations in all; the first {} are kept, in --json too)",
+            r.violation_count,
+            r.violations.len()
+        );
+    }
     println!(
         "linearizability: {} ({} keys, {} ops checked)",
         r.linearizability.verdict, r.linearizability.keys_checked, r.linearizability.ops_checked
     );
     match (r.liveness.leader_after, r.liveness.caught_up_after) {
+        _ if r.liveness.by_action => println!(
+            "liveness: not checked: messages and timers move only by the scenario's actions (\"delivery\": \"by_action\")"
+        ),
         (Some(l), Some(c)) => println!(
             "liveness: stable leader {:.3} s after healing; every acknowledged write on every node after {:.3} s",
             l as f64 / 1e6,

@@ -515,7 +515,7 @@ const MAX_WHOLE: u64 = 9_007_000_000_000_000;
 /// The largest seed a scenario holds: the command line takes no larger,
 /// so every run it makes can be written as a scenario and a link.
 pub const MAX_SEED: u64 = MAX_WHOLE - 1;
-const MAX_DURATION: Time = 24 * 3600 * 1_000_000;
+const MAX_DURATION: Time = crate::sim::world::config::MAX_RUN;
 const MAX_CLIENT_TIMEOUT: Time = 3600 * 1_000_000;
 /// The most any timing or latency setting may be.
 const MAX_SETTING: Time = 60_000_000;

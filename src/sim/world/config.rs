@@ -293,9 +293,15 @@ pub fn parse_duration(text: &str) -> Result<Time, String> {
     };
     number
         .checked_mul(scale)
-        .filter(|&t| t <= 1000 * 3600 * SECONDS)
-        .ok_or_else(|| format!("'{text}' is too long: at most 1000h"))
+        .filter(|&t| t <= MAX_RUN)
+        .ok_or_else(|| format!("'{text}' is too long: at most 24h, as in a scenario file"))
 }
+
+/// The longest run: a day, the longest a scenario file holds, so every run
+/// can be written as one. A run's history and trace grow with its time
+/// (about 47 MB a simulated hour at the defaults): 1000h, the limit
+/// before, ran out of memory.
+pub const MAX_RUN: Time = 24 * 3600 * SECONDS;
 
 #[cfg(test)]
 mod tests {
@@ -310,6 +316,9 @@ mod tests {
         assert!(parse_duration("-3s").is_err());
         assert!(parse_duration("3 parsecs").is_err());
         assert!(parse_duration("99999999999999h").is_err());
+        assert_eq!(parse_duration("24h"), Ok(MAX_RUN));
+        let too_long = parse_duration("1441m").unwrap_err();
+        assert!(too_long.contains("at most 24h"), "{too_long}");
     }
 
     #[test]

@@ -5,8 +5,9 @@ use crate::raft::{LogIndex, NodeId, Term, Time, SECONDS};
 use crate::sim::availability::{Availability, SAMPLE_EVERY};
 use crate::sim::config::SimConfig;
 use crate::sim::disk::DiskFaultCounts;
+use crate::sim::fault_model::Delivery;
 use crate::sim::history::Outcome;
-use crate::sim::invariants::Violation;
+use crate::sim::invariants::{Invariant, Violation};
 use crate::sim::linearizability::{self, LinearizabilityReport, Verdict};
 use crate::sim::membership::MembershipChanges;
 use crate::sim::reads_served::ReadsServed;
@@ -31,13 +32,18 @@ pub struct Liveness {
     pub caught_up_after: Option<Time>,
     /// (client, node) pairs still missing an acknowledged write at the end.
     pub missing: Vec<(u64, NodeId)>,
+    /// Not checked: messages and timers move only by the scenario's
+    /// actions (`Delivery::ByAction`, an explorer's counterexample), so
+    /// after healing nothing moves and no leader can come.
+    pub by_action: bool,
 }
 
 impl Liveness {
     /// True when a stable leader appeared and every acknowledged write reached
-    /// every server, each within its bound.
+    /// every server, each within its bound; or when there is nothing to
+    /// check (see [`Liveness::by_action`]).
     pub fn ok(&self) -> bool {
-        self.leader_after.is_some() && self.caught_up_after.is_some()
+        self.by_action || (self.leader_after.is_some() && self.caught_up_after.is_some())
     }
 }
 
@@ -76,6 +82,10 @@ pub struct RunReport {
     pub violations: Vec<Violation>,
     /// Every violation found, including those not kept.
     pub violation_count: u64,
+    /// Every invariant broken, with how often, those not kept included:
+    /// `{"leader_completeness": 12, ...}`.
+    #[serde(serialize_with = "by_invariant")]
+    pub violations_by_invariant: Vec<(Invariant, u64)>,
     /// The linearizability check of the whole client history.
     pub linearizability: LinearizabilityReport,
     /// What the liveness phase saw.
@@ -126,6 +136,14 @@ impl RunReport {
     pub fn inconclusive(&self) -> bool {
         matches!(self.linearizability.verdict, Verdict::Inconclusive { .. })
     }
+}
+
+fn by_invariant<S: Serializer>(
+    counts: &[(Invariant, u64)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let broken = counts.iter().filter(|(_, n)| *n > 0);
+    serializer.collect_map(broken.map(|(inv, n)| (inv.name(), n)))
 }
 
 fn hex<S: Serializer>(hash: &u64, serializer: S) -> Result<S::Ok, S::Error> {
@@ -327,6 +345,7 @@ impl CheckedRun {
                             leader_after: None,
                             caught_up_after: None,
                             missing: sim.acknowledged_writes_missing(),
+                            by_action: false,
                         },
                     }
                 } else {
@@ -353,6 +372,7 @@ impl CheckedRun {
                             leader_after: Some(leader_after),
                             caught_up_after: caught_up.then(|| sim.now() - healed_at),
                             missing,
+                            by_action: false,
                         },
                     }
                 } else {
@@ -383,12 +403,13 @@ impl CheckedRun {
         while !self.step(u64::MAX) {}
         let Phase::Ended {
             hash_at_duration,
-            liveness,
+            mut liveness,
         } = self.phase
         else {
             unreachable!("step ran to the end");
         };
         let mut sim = self.sim;
+        liveness.by_action = sim.config().faults.delivery == Delivery::ByAction;
         // The mirrors are audited every so often during the run; once more at
         // its end, so that no misreported log change goes unseen.
         sim.audit_logs();
@@ -426,6 +447,7 @@ fn report(
         ops_unknown: count(Outcome::Unknown),
         violations: sim.violations().to_vec(),
         violation_count: sim.checker().violation_count(),
+        violations_by_invariant: sim.checker().violations_by_invariant(),
         linearizability: linearizability::check(&history.to_vec(), linearizability_steps),
         liveness,
         disk_faults: sim.disk_faults(),

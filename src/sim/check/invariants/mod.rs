@@ -65,8 +65,9 @@ pub struct InvariantChecker {
     /// The state of the first snapshot seen through each index, and whose.
     snapshot_states: VecMap<LogIndex, (u64, NodeId)>,
     violations: Vec<Violation>,
-    /// Violations beyond this many are counted, not kept.
-    dropped: u64,
+    /// Violations beyond the first [`MAX_KEPT_VIOLATIONS`], counted by
+    /// invariant, not kept.
+    dropped: VecMap<Invariant, u64>,
 }
 
 const MAX_KEPT_VIOLATIONS: usize = 100;
@@ -85,7 +86,21 @@ impl InvariantChecker {
     /// Every violation found, including those beyond the first 100 that were
     /// counted but not kept.
     pub fn violation_count(&self) -> u64 {
-        self.violations.len() as u64 + self.dropped
+        self.violations.len() as u64 + self.dropped.values().sum::<u64>()
+    }
+
+    /// Every invariant, in [`Invariant::ALL`]'s order, with how often it
+    /// was broken, those not kept included.
+    pub fn violations_by_invariant(&self) -> Vec<(Invariant, u64)> {
+        tally(&self.violations)
+            .into_iter()
+            .map(|(inv, kept)| {
+                (
+                    inv,
+                    kept as u64 + self.dropped.get(&inv).copied().unwrap_or(0),
+                )
+            })
+            .collect()
     }
 
     /// The highest index known to be committed: the largest commitIndex any
@@ -203,7 +218,7 @@ impl InvariantChecker {
                 index,
             });
         } else {
-            self.dropped += 1;
+            *self.dropped.get_or_insert_with(invariant, || 0) += 1;
         }
     }
 }

@@ -127,7 +127,7 @@ impl UnsafeSwitch {
                 "a new leader answers ReadIndex reads before its no-op commits, from a commit index that may lag (breaks thesis 6.4; needs --reads read-index)"
             }
             UnsafeSwitch::LeaseIgnoresDrift => {
-                "the read lease does not subtract the clock drift bound, so a fast follower clock elects a new leader inside it (breaks thesis 6.4.1; needs --reads lease --check-quorum --clock-drift)"
+                "the read lease is not shortened by the clock drift bound, so a fast follower clock elects a new leader inside it (breaks thesis 6.4.1; needs --reads lease --check-quorum --clock-drift)"
             }
             UnsafeSwitch::ConfigChangeWithoutNoop => {
                 "a new leader changes the membership before its own term's no-op commits, so two leaders' changes can form disjoint majorities (breaks thesis 4.1 with Ongaro's 2015 fix; needs --membership)"

@@ -43,7 +43,7 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 1900,
         text: "Deaf S5 hears no leader, so it stands in term after term, and its RequestVotes do \
-               reach the others. They ignore them while they hear S4 (leader stickiness, thesis \
-               §4.2.3): S4 stays leader and commits y=2 at index 4.",
+               reach the others. With CheckQuorum on, they ignore them while they hear S4 \
+               (leader stickiness, thesis §4.2.3): S4 stays leader and commits y=2 at index 4.",
     },
 ];

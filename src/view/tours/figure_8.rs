@@ -66,7 +66,8 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 960,
         text: "S3 won term 5 and replaced S5's entries: every running server has x=A at index \
-               2, committed. With the unsafe switch commit-old-terms, S1 would commit x=A by \
-               counting replicas, and S5 would win and erase it.",
+               2, committed. With the unsafe switch commit-old-terms, which also drops a new \
+               leader's no-op, S1 would commit x=A by counting replicas with no entry of term \
+               3 anywhere, and S5 could then win and erase it (Figure 8 (d)).",
     },
 ];

@@ -8,7 +8,8 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 0,
         text: "Five servers; S4 will win the first election, in term 1. Watch the logs under \
-               the picture: an entry is dashed while uncommitted and solid once committed.",
+               the picture: an entry is dashed until that server knows it is committed, and \
+               solid after.",
     },
     Step {
         at_ms: 390,

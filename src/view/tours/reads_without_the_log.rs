@@ -22,7 +22,7 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 640,
         text: "A read reached S3 at 600 ms. S3 noted its commit index, 2, sent a ReadIndex round \
-               (the square messages) and answered x=1 once a majority acknowledged it; its log \
+               (square messages, seen while it plays) and answered x=1 once a majority acknowledged it; its log \
                did not grow (thesis §6.4).",
     },
     Step {

@@ -23,7 +23,7 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 950,
         text: "Meanwhile S1 committed three more writes (x=2, y=3, x=4 at indexes 3 to 5) with \
-               S2, S3 and S5, four servers, a majority. For S4, S1's matchIndex is still 2.",
+               on S1, S2, S3 and S5, four of five servers, a majority. For S4, S1's matchIndex is still 2.",
     },
     Step {
         at_ms: 1005,
@@ -33,8 +33,10 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 1030,
-        text: "S1's heartbeat asked S4 to check index 5 first (prevLogIndex 5). S4 has no \
-               entry there, so it refused, with a hint that its log ends at index 2 (§5.3).",
+        text: "S1 had moved its nextIndex for S4 to 6 as it sent entries (pipelining; in \
+               Figure 2 nextIndex rises only on success), so its heartbeat asked S4 to check \
+               index 5 (prevLogIndex 5). S4 has no entry there, so it refused, with a hint \
+               that its log ends at index 2 (§5.3).",
     },
     Step {
         at_ms: 1045,

@@ -20,9 +20,10 @@ pub(super) const WITH_THE_RULE: usize = 6;
 pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 0,
-        text: "Four servers, running with one rule switched off on purpose: a new leader may \
-               change the membership before an entry of its own term is committed. Partitions \
-               and a cut link will let two leaders each remove one server (thesis §4.1).",
+        text: "Four servers, with one rule switched off on purpose: a new leader may change \
+               the membership before an entry of its own term commits (a rule added on \
+               raft-dev in 2015, after thesis §4.1). Partitions and a cut link will let two \
+               leaders each remove one server.",
     },
     Step {
         at_ms: 215,
@@ -32,19 +33,22 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 241,
         text: "We made S2 time out at 220 ms, and S3 and S4 voted for it. The link from S2 to \
-               S3 was cut at 235 ms, just before their votes arrived and S2 won term 2. Without \
+               S3 was cut one way at 235 ms; the votes, travelling the other way, still arrived \
+               and S2 won term 2. Without \
                the rule, S2 removed S1 at once: the configuration S2 to S4 at index 3, before \
                its no-op of term 2 was committed.",
     },
     Step {
         at_ms: 270,
         text: "S2 and S4 are two of S2 to S4, a majority of the configuration S2 uses: S2 \
-               committed indexes 2 and 3 without S1 or S3. S1 still leads term 1 over S1 to S3.",
+               committed indexes 2 and 3 without S1 or S3. S1 still leads term 1 over S1 to S3. \
+               The picture draws the configuration of the newest leader, S2: it greys S1 out \
+               as removed, though S1 still counts itself.",
     },
     Step {
         at_ms: 810,
         text: "At 300 ms S1 and S3 were put together. S3's log is shorter than S1's, so S3 \
-               cannot win, and after elections nobody won, S1 won term 7 with S3's vote: two of \
+               cannot win, and after several elections that nobody won, S1 won term 7 with S3's vote: two of \
                S1 to S3, a majority of its configuration, sharing no server with S2 and S4.",
     },
     Step {

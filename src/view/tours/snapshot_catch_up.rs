@@ -43,10 +43,10 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 1090,
-        text: "S4 stored chunk 1 and acknowledged it, and S1 sent chunk 2 of 3: one chunk in \
-               flight at a time, the next when the last is acknowledged (this simulator's pacing; \
-               Figure 13 asks only that chunks go in order). S4's log \
-               has not changed yet.",
+        text: "S4 stored chunk 1 and acknowledged it, and S1 sent chunk 2 of 3: one chunk at a \
+               time, the next when the last is acknowledged; a heartbeat may resend the one in \
+               flight (this simulator's pacing; Figure 13 asks only that chunks go in order). \
+               S4's log has not changed yet.",
     },
     Step {
         at_ms: 1110,

@@ -1159,6 +1159,56 @@ fn flags_that_would_do_nothing_say_so() {
     assert!(!std::path::Path::new(&out).exists());
 }
 
+/// Flags that change nothing with the others given say so on stderr, and
+/// the run still runs; with what they need, no note.
+#[test]
+fn idle_flags_are_noted() {
+    for (args, note) in [
+        (
+            &["run", "--duration", "1s", "--membership"][..],
+            "--membership changes nothing without --faults all or partial",
+        ),
+        (
+            &[
+                "run",
+                "--duration",
+                "1s",
+                "--transfers",
+                "--partial-partitions",
+            ][..],
+            "--partial-partitions changes nothing",
+        ),
+        (
+            &[
+                "sweep",
+                "--seeds",
+                "1..2",
+                "--duration",
+                "1s",
+                "--reads",
+                "lease",
+            ][..],
+            "--reads lease is answered by ReadIndex without --check-quorum",
+        ),
+    ] {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&o).contains(note), "{args:?}: {}", stderr(&o));
+    }
+    let o = raft_sim(&[
+        "run",
+        "--duration",
+        "1s",
+        "--faults",
+        "all",
+        "--membership",
+        "--reads",
+        "lease",
+        "--check-quorum",
+    ]);
+    assert_eq!(stderr(&o), "", "nothing to note");
+}
+
 /// A switch the flags never consult is named on stderr with what it needs,
 /// for `run` and `sweep`; with that flag given, no note.
 #[test]

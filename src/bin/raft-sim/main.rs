@@ -139,8 +139,12 @@ fn load_scenario(path: &str) -> Result<sim::Scenario, String> {
 }
 
 /// Says, on stderr, which `--unsafe` switches cannot matter with the flags
-/// given: a clean run of such a switch shows nothing about its rule.
+/// given: a clean run of such a switch shows nothing about its rule; and
+/// which other flags change nothing.
 fn note_unconsulted(config: &sim::SimConfig) {
+    for note in idle_flags(config) {
+        eprintln!("raft-sim: note: {note}");
+    }
     for switch in config.unsafe_switches.enabled() {
         if let Some(flags) = sim::find::unconsulted(switch, config) {
             eprintln!(
@@ -149,6 +153,31 @@ fn note_unconsulted(config: &sim::SimConfig) {
             );
         }
     }
+}
+
+/// Flags that change nothing with the others given: the nemesis's kinds
+/// of strike without a nemesis, and a lease without CheckQuorum, which the
+/// core answers by ReadIndex instead (a lease is safe only while a leader
+/// that lost its majority steps down, thesis §6.4.1).
+fn idle_flags(config: &sim::SimConfig) -> Vec<String> {
+    let nemesis = &config.nemesis;
+    let mut notes: Vec<String> = [
+        ("--partial-partitions", nemesis.partial_partitions),
+        ("--transfers", nemesis.transfers),
+        ("--membership", nemesis.membership_changes),
+    ]
+    .into_iter()
+    .filter(|&(_, share)| share > 0.0 && !nemesis.enabled)
+    .map(|(flag, _)| {
+        format!("{flag} changes nothing without --faults all or partial, whose nemesis strikes")
+    })
+    .collect();
+    if config.reads.path == raft_playground::raft::ReadPath::Lease && !config.raft.check_quorum {
+        notes.push(
+            "--reads lease is answered by ReadIndex without --check-quorum (thesis §6.4.1)".into(),
+        );
+    }
+    notes
 }
 
 fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<bool, String> {

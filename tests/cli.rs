@@ -82,7 +82,7 @@ fn sweep_ends_with_the_summary_line() {
     assert!(o.status.success(), "{out}");
     let last = out.lines().last().unwrap();
     assert!(last.starts_with("seeds: 20, events: "), "{last}");
-    assert!(last.ends_with(", violations: 0"), "{last}");
+    assert!(last.ends_with(", failing seeds: 0"), "{last}");
 }
 
 /// The page's PreVote/CheckQuorum comparison runs `switch_availability::
@@ -131,7 +131,7 @@ fn a_sweep_with_an_unsafe_switch_reports_violations_and_fails() {
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("FAIL seed "), "{out}");
     let last = out.lines().last().unwrap();
-    assert!(!last.ends_with("violations: 0"), "{last}");
+    assert!(!last.ends_with("failing seeds: 0"), "{last}");
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn a_sweep_with_disk_faults_catches_reply_before_persist_and_passes_without() {
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains(" crashes lost unsynced writes, "), "{out}");
-    assert!(out.lines().last().unwrap().ends_with(", violations: 0"));
+    assert!(out.lines().last().unwrap().ends_with(", failing seeds: 0"));
     let o = raft_sim(&[&args[..], &["--unsafe", "reply-before-persist"]].concat());
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
@@ -365,6 +365,7 @@ fn run_json_reports_violations_and_exits_1() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     assert!(json["violation_count"].as_u64().unwrap() > 0, "{json}");
+    assert_eq!(json["outcome"], "unsafe", "{json}");
     let first = &json["violations"][0];
     // Voting without the log check elects a leader that lacks committed
     // entries; which of the invariants that guard them fires first depends
@@ -420,8 +421,9 @@ fn run_json_reports_violations_and_exits_1() {
 }
 
 /// A linearizability search that runs out of budget proves nothing: the run
-/// fails (exit 1, the "fail" status) and says "inconclusive", in text and in
-/// JSON, where the same seed with the default budget passes.
+/// is not a pass (exit 3, not 1: no rule was seen broken) and says
+/// "inconclusive", in text and in JSON, where the same seed with the
+/// default budget passes.
 #[test]
 fn an_inconclusive_linearizability_search_is_not_a_pass() {
     let args = ["run", "--seed", "4", "--duration", "20s", "--faults", "all"];
@@ -432,7 +434,7 @@ fn an_inconclusive_linearizability_search_is_not_a_pass() {
     let tiny = [&args[..], &["--lin-budget", "10"]].concat();
     let o = raft_sim(&tiny);
     let out = stdout(&o);
-    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(3), "{out}{}", stderr(&o));
     for needle in [
         "linearizability: inconclusive on key",
         "search budget of 10 steps exhausted",
@@ -443,13 +445,14 @@ fn an_inconclusive_linearizability_search_is_not_a_pass() {
     assert!(!out.contains("PASS"), "{out}");
 
     let o = raft_sim(&[&tiny[..], &["--json"]].concat());
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     assert_eq!(json["violation_count"], 0, "{json}");
     assert_eq!(
         json["linearizability"]["verdict"]["result"], "inconclusive",
         "{json}"
     );
+    assert_eq!(json["outcome"], "inconclusive", "{json}");
 
     let o = raft_sim(&[
         "sweep",
@@ -461,7 +464,7 @@ fn an_inconclusive_linearizability_search_is_not_a_pass() {
         "5",
     ]);
     let out = stdout(&o);
-    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(o.status.code(), Some(3), "{out}");
     assert!(
         out.contains("FAIL seed 1: linearizability inconclusive"),
         "{out}"

@@ -14,8 +14,10 @@ use std::ops::RangeInclusive;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 when every invariant held, the history is proven linearizable
-and the cluster recovered after healing; 1 otherwise (an inconclusive
-linearizability search included: it proves nothing); 2 on bad arguments.";
+and the cluster recovered after healing; 1 when an invariant broke or the
+history is not linearizable; 3 when the linearizability search ran out of
+budget (nothing is proven); 4 when the cluster did not recover after healing;
+2 on bad arguments or files. A sweep exits with its worst seed's status.";
 
 /// `raft-sim --help`: the commands, then the unsafe switches and exit status.
 fn after_help() -> String {
@@ -84,6 +86,10 @@ pub enum Command {
     Bench(Common),
     /// Explore every interleaving of a small cluster, breadth-first, and
     /// print the shortest counterexample
+    #[command(
+        after_help = "Exit status: 0 when no state within the bounds breaks an invariant; 1 when \
+one does (the shortest path to it is printed, and written to --out); 2 on bad arguments."
+    )]
     Explore(crate::explore::ExploreArgs),
     /// Reproduce an experiment of the Raft paper
     #[command(subcommand)]

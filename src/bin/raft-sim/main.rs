@@ -17,24 +17,34 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Instant;
+use summary::Outcome;
 
 fn main() -> ExitCode {
     quiet_when_the_reader_leaves();
     let result = match args::parse() {
         Job::Run(options) => run(options),
         Job::Sweep(options, seeds) => sweep(options, seeds),
-        Job::Bench(options) => bench(options),
-        Job::Explore(args) => explore::explore(args),
-        Job::ElectionDowntime(options) => experiment::election_downtime(options),
-        Job::FindFailure(options, find) => find::find_failure(options, find),
+        Job::Bench(options) => bench(options).map(passed),
+        Job::Explore(args) => explore::explore(args).map(passed),
+        Job::ElectionDowntime(options) => experiment::election_downtime(options).map(passed),
+        // Exit 0 when it found (and wrote) a failure: what it was asked for.
+        Job::FindFailure(options, find) => find::find_failure(options, find).map(passed),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(outcome) => ExitCode::from(outcome.status()),
         Err(message) => {
             eprintln!("raft-sim: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// A command that only passes or fails: 0 or 1.
+fn passed(ok: bool) -> Outcome {
+    if ok {
+        Outcome::Pass
+    } else {
+        Outcome::Unsafe
     }
 }
 
@@ -71,7 +81,7 @@ fn drain_trace(sim: &mut Simulation, out: &mut Option<BufWriter<File>>) {
     }
 }
 
-fn run(mut options: Options) -> Result<bool, String> {
+fn run(mut options: Options) -> Result<Outcome, String> {
     let mut trace_out = options.trace.as_deref().map(create).transpose()?;
     let mut history_out = options.history.as_deref().map(create).transpose()?;
     options.config.record_trace = trace_out.is_some();
@@ -106,13 +116,24 @@ fn run(mut options: Options) -> Result<bool, String> {
             .map_err(|e| format!("cannot write the history: {e}"))?;
     }
     if options.json {
-        let json = serde_json::to_string(&report)
-            .map_err(|e| format!("cannot write the summary as JSON: {e}"))?;
+        /// The report with its outcome first, as the exit status says it.
+        #[derive(serde::Serialize)]
+        struct Judged<'a> {
+            outcome: &'static str,
+            #[serde(flatten)]
+            report: &'a RunReport,
+        }
+        let outcome = Outcome::of(&report).name();
+        let json = serde_json::to_string(&Judged {
+            outcome,
+            report: &report,
+        })
+        .map_err(|e| format!("cannot write the summary as JSON: {e}"))?;
         println!("{json}");
     } else {
         summary::print_report(&report);
     }
-    Ok(report.passed())
+    Ok(Outcome::of(&report))
 }
 
 /// Reads a scenario file, at most [`MAX_INPUT`] bytes of it: a device or
@@ -180,7 +201,7 @@ fn idle_flags(config: &sim::SimConfig) -> Vec<String> {
     notes
 }
 
-fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<bool, String> {
+fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<Outcome, String> {
     let started = Instant::now();
     note_unconsulted(&options.config);
     if let Some(path) = &options.trace {
@@ -232,7 +253,12 @@ fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<bool,
         println!("trace of seed {} written to {path}", report.seed);
     }
     summary::print_sweep(&reports, started.elapsed());
-    Ok(failing.is_empty())
+    // The worst seed's outcome.
+    Ok(reports
+        .iter()
+        .map(Outcome::of)
+        .max()
+        .unwrap_or(Outcome::Pass))
 }
 
 fn bench(options: Options) -> Result<bool, String> {

@@ -155,15 +155,67 @@ pub fn print_report(r: &RunReport) {
     println!("verdict: {}", verdict(r));
 }
 
+/// How a run ended, worst first, and the exit status that says it: a
+/// script can tell a broken rule from a run that proved nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Every invariant held, the history is proven linearizable, and the
+    /// cluster recovered after healing.
+    Pass,
+    /// Safe as far as the search went, but it ran out of budget: nothing
+    /// is proven.
+    Inconclusive,
+    /// No safety violation, but no stable leader, or acknowledged writes
+    /// missing, after healing.
+    Stuck,
+    /// An invariant broke, or the history is not linearizable.
+    Unsafe,
+}
+
+impl Outcome {
+    pub fn of(r: &RunReport) -> Outcome {
+        if r.violation_count > 0 || !r.linearizable() {
+            Outcome::Unsafe
+        } else if !r.liveness.ok() {
+            Outcome::Stuck
+        } else if r.inconclusive() {
+            Outcome::Inconclusive
+        } else {
+            Outcome::Pass
+        }
+    }
+
+    /// Its name in `--json`'s `outcome`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Inconclusive => "inconclusive",
+            Outcome::Stuck => "stuck",
+            Outcome::Unsafe => "unsafe",
+        }
+    }
+
+    /// The exit status (2 is bad arguments).
+    pub fn status(self) -> u8 {
+        match self {
+            Outcome::Pass => 0,
+            Outcome::Unsafe => 1,
+            Outcome::Inconclusive => 3,
+            Outcome::Stuck => 4,
+        }
+    }
+}
+
 /// PASS only with proof: a run whose only shortfall is an inconclusive
-/// linearizability search is INCONCLUSIVE, which fails like a violation.
+/// linearizability search is INCONCLUSIVE, not a pass.
 fn verdict(r: &RunReport) -> &'static str {
-    if r.passed() {
-        "PASS"
-    } else if r.violation_count == 0 && r.inconclusive() && r.liveness.ok() {
-        "INCONCLUSIVE (the linearizability search ran out of budget: nothing is proven)"
-    } else {
-        "FAIL"
+    match Outcome::of(r) {
+        Outcome::Pass => "PASS",
+        Outcome::Inconclusive => {
+            "INCONCLUSIVE (the linearizability search ran out of budget: nothing is proven)"
+        }
+        Outcome::Stuck => "FAIL (liveness)",
+        Outcome::Unsafe => "FAIL",
     }
 }
 
@@ -203,11 +255,13 @@ pub fn print_sweep(reports: &[RunReport], wall: Duration) {
     println!("{}", stale_rates(reports));
     println!("{}", availability(reports));
     print_reads_served(reports);
+    // Seeds, not violations: one broken seed may count hundreds of
+    // violations, and a seed that only proved nothing counts too.
+    let failing = reports.iter().filter(|r| !r.passed()).count();
     println!(
-        "seeds: {}, events: {}, violations: {}",
+        "seeds: {}, events: {}, failing seeds: {failing}",
         reports.len(),
         events,
-        safety + nonlinearizable + liveness
     );
 }
 
@@ -301,4 +355,32 @@ fn stale_rates(reports: &[RunReport]) -> String {
         stale.total(),
         simulated as f64 / 3.6e9
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raft_playground::raft::SECONDS;
+    use raft_playground::sim::SimConfig;
+
+    /// Each way a run falls short has its own exit status, and the worst
+    /// wins: a script tells a broken rule from a run that proved nothing.
+    #[test]
+    fn each_outcome_has_its_own_exit_status() {
+        let (_, pass) = raft_playground::sim::run(SimConfig::default(), SECONDS, |_| {}).unwrap();
+        assert_eq!(Outcome::of(&pass), Outcome::Pass);
+        let mut inconclusive = pass.clone();
+        inconclusive.linearizability.verdict = Verdict::Inconclusive {
+            key: "x".into(),
+            reason: "out of budget".into(),
+        };
+        let mut stuck = inconclusive.clone();
+        stuck.liveness.leader_after = None;
+        let mut broken = stuck.clone();
+        broken.violation_count = 1;
+        let outcomes = [&pass, &inconclusive, &stuck, &broken].map(Outcome::of);
+        assert_eq!(outcomes.map(Outcome::status), [0, 3, 4, 1]);
+        assert_eq!(outcomes.iter().max(), Some(&Outcome::Unsafe));
+        assert_eq!(verdict(&stuck), "FAIL (liveness)");
+    }
 }

@@ -1033,7 +1033,7 @@ fn a_replacement_is_checked_against_the_servers_before_it() {
     let cases = [
         (
             r#"{"t":2000000,"action":"replace_servers","remove":[4],"add":1}"#,
-            "action 1: there is no node 4: nodes are 1..=3",
+            "action 1 (actions[0].remove): there is no node 4: nodes are 1..=3",
         ),
         (
             r#"{"t":1000000,"action":"replace_servers","remove":[],"add":9223372036854775808}"#,
@@ -1067,13 +1067,13 @@ fn timers_below_a_millisecond_are_refused() {
             2,
             2,
             1,
-            "election timeout range must be non-empty and start at 1ms or more",
+            "election timeout range must be non-empty and start at 1ms or more, got 2..2 us",
         ),
         (
             5000,
             6000,
             999,
-            "heartbeat interval must be at least 1ms and below the election timeout",
+            "heartbeat interval must be at least 1ms and below the election timeout's minimum, got 999 us against 5000 us",
         ),
     ];
     for (min, max, heartbeat, expected) in cases {
@@ -1251,6 +1251,14 @@ fn a_scenario_is_read_within_its_limit_and_as_text() {
         "{}",
         stderr(&o)
     );
+    // The wrong shape is said in the format's words, not serde's types.
+    let array = dir.file("array.json");
+    std::fs::write(&array, "[1, 2]").unwrap();
+    let o = raft_sim(&["run", "--scenario", &array]);
+    assert_eq!(o.status.code(), Some(2));
+    let said = "expected a scenario: an object with version, seed, nodes, duration_us and actions";
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("ScenarioFile"), "{}", stderr(&o));
     let bom = dir.file("bom.json");
     std::fs::write(&bom, format!("\u{feff}{scenario}")).unwrap();
     let o = raft_sim(&["run", "--scenario", &bom]);

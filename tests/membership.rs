@@ -338,7 +338,10 @@ fn scenarios_add_and_remove_servers_and_replay_exactly() {
     let early =
         scenario(r#"{"t":500000,"action":"stop","node":4},{"t":1000000,"action":"add_server"}"#);
     let err = sim::Scenario::from_json(&early).unwrap_err();
-    assert_eq!(err, "action 1: there is no node 4: nodes are 1..=3");
+    assert_eq!(
+        err,
+        "action 1 (actions[0].node): there is no node 4: nodes are 1..=3"
+    );
     let nameless = scenario(r#"{"t":500000,"action":"remove_server"}"#);
     let err = sim::Scenario::from_json(&nameless).unwrap_err();
     assert!(err.contains("a remove_server needs \"node\""), "{err}");

@@ -12,6 +12,9 @@ pub const MAX_MEMBERS: usize = 32;
 /// Timing of elections and heartbeats, in simulated microseconds. The serde
 /// names are those of scenario files (docs/scenario-format.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    expecting = "an object with election_timeout_min_us, election_timeout_max_us and heartbeat_us"
+)]
 pub struct Timing {
     /// Election timeouts are drawn uniformly from this range (paper §5.2 uses
     /// 150-300 ms) so that split votes are rare and resolve quickly.

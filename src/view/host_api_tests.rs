@@ -282,7 +282,7 @@ fn impossible_commands_are_refused_and_change_nothing() {
         (r#"{"type":"set_speed","speed":10}"#.into(), "from 0.001 to 4"),
         (r#"{"type":"set_speed","speed":0}"#.into(), "from 0.001 to 4"),
         (r#"{"type":"set_speed","speed":-1}"#.into(), "from 0.001 to 4"),
-        (node_99.into(), "action 1: there is no node 99"),
+        (node_99.into(), "action 1 (actions[0].node): there is no node 99"),
         (r#"{"type":"load","scenario":{"version":2,"seed":1,"nodes":12,"duration_us":0,"actions":[]}}"#.into(), "3 to 9 nodes"),
         (r#"{"type":"load","scenario":{"version":2,"seed":1,"nodes":0,"duration_us":0,"actions":[]}}"#.into(), "unchanged"),
         (

@@ -459,7 +459,10 @@ mod tests {
     fn decoded_scenarios_get_the_json_validation() {
         // One action at time 0: cut 2 -> 9.
         let err = error(&[&HEADER[..], &[1, 0, CUT, 2, 9]].concat());
-        assert!(err.contains("action 1: there is no node 9"), "{err}");
+        assert!(
+            err.contains("action 1 (actions[0].to): there is no node 9"),
+            "{err}"
+        );
         let err = error(&[&HEADER[..], &[1, 0, RESUME, 0]].concat());
         assert!(err.contains("action 1"), "{err}");
     }

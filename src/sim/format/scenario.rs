@@ -99,6 +99,7 @@ impl Default for ClientLoad {
 
 /// A scenario as written in JSON (docs/scenario-format.md).
 #[derive(Serialize, Deserialize)]
+#[serde(expecting = "a scenario: an object with version, seed, nodes, duration_us and actions")]
 struct ScenarioFile {
     version: u64,
     seed: u64,
@@ -393,8 +394,17 @@ impl Scenario {
             // Checked among the servers that earlier actions may have
             // added, not the ones it adds itself (as `Simulation::schedule`
             // does); a run creates at most MAX_NODES.
+            // The field at fault, when it is a node id, as the reader names one.
+            let fields = action.node_fields();
+            let path = match fields
+                .into_iter()
+                .find(|&(_, id)| !(1..=servers).contains(&id))
+            {
+                Some((field, _)) => format!("actions[{i}].{field}"),
+                None => format!("actions[{i}]"),
+            };
             sim.validate_action_among(action, servers)
-                .map_err(|e| format!("action {}: {e}", i + 1))?;
+                .map_err(|e| numbered(format!("{path}: {e}")))?;
             servers = servers
                 .saturating_add(action.servers_added())
                 .min(MAX_NODES);
@@ -806,7 +816,7 @@ mod tests {
             let err = Scenario::from_json(&json(groups)).unwrap_err();
             assert!(
                 err.contains(&format!(
-                    "action 2: node {twice} is named twice in the partition"
+                    "action 2 (actions[1]): node {twice} is named twice in the partition"
                 )),
                 "{groups}: {err}"
             );

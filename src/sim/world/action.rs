@@ -150,23 +150,36 @@ impl Action {
 
     /// Servers this action names, to validate against the cluster size.
     pub fn nodes(&self) -> Vec<NodeId> {
+        self.node_fields().into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// The node ids it names, each with its field in the scenario format
+    /// (`docs/scenario-format.md`), so a message can say which is wrong.
+    pub fn node_fields(&self) -> Vec<(&'static str, NodeId)> {
+        let each = |field: &'static str, ids: &[NodeId]| -> Vec<(&'static str, NodeId)> {
+            ids.iter().map(|&id| (field, id)).collect()
+        };
         match self {
             Action::Stop(n)
             | Action::Resume(n)
             | Action::Restart(n)
             | Action::ForceTimeout(n)
-            | Action::Heartbeat(n) => vec![*n],
-            Action::Partition(groups) => groups.iter().flatten().copied().collect(),
-            Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
+            | Action::Heartbeat(n)
+            | Action::Deafen(n)
+            | Action::TransferLeadership(n)
+            | Action::RemoveServer(n)
+            | Action::SetClockRate { node: n, .. } => vec![("node", *n)],
+            Action::Partition(groups) => groups.iter().flat_map(|g| each("groups", g)).collect(),
+            Action::CutLink { from, to } | Action::RestoreLink { from, to } => {
+                vec![("from", *from), ("to", *to)]
+            }
             Action::ClientRequest { to, .. } | Action::ClientRead { to, .. } => {
-                to.iter().copied().collect()
+                to.iter().map(|&id| ("node", id)).collect()
             }
-            Action::Deafen(n) | Action::TransferLeadership(n) | Action::RemoveServer(n) => {
-                vec![*n]
+            Action::ReplaceServers { remove, .. } => each("remove", remove),
+            Action::ReachOnly { node, peers } => {
+                [vec![("node", *node)], each("peers", peers)].concat()
             }
-            Action::SetClockRate { node, .. } => vec![*node],
-            Action::ReplaceServers { remove, .. } => remove.clone(),
-            Action::ReachOnly { node, peers } => [*node].iter().chain(peers).copied().collect(),
             _ => Vec::new(),
         }
     }

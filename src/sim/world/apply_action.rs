@@ -20,7 +20,11 @@ impl Simulation {
     /// created `n` servers by the time the action runs (a scenario's
     /// actions after an `AddServer` may name the server it adds).
     pub fn validate_action_among(&self, action: &Action, n: u64) -> Result<(), String> {
-        if let Some(bad) = action.nodes().into_iter().find(|&id| id == 0 || id > n) {
+        if let Some((_, bad)) = action
+            .node_fields()
+            .into_iter()
+            .find(|&(_, id)| !(1..=n).contains(&id))
+        {
             return Err(format!("there is no node {bad}: nodes are 1..={n}"));
         }
         match action {

@@ -194,15 +194,24 @@ impl SimConfig {
             (
                 t.election_timeout_min >= MIN_TIMER
                     && t.election_timeout_min <= t.election_timeout_max,
-                "election timeout range must be non-empty and start at 1ms or more".into(),
+                format!(
+                    "election timeout range must be non-empty and start at 1ms or more, got {}..{} us",
+                    t.election_timeout_min, t.election_timeout_max
+                ),
             ),
             (
                 t.heartbeat_interval >= MIN_TIMER && t.heartbeat_interval < t.election_timeout_min,
-                "heartbeat interval must be at least 1ms and below the election timeout".into(),
+                format!(
+                    "heartbeat interval must be at least 1ms and below the election timeout's minimum, got {} us against {} us",
+                    t.heartbeat_interval, t.election_timeout_min
+                ),
             ),
             (
                 n.latency_min <= n.latency_max && n.latency_max <= 60 * SECONDS,
-                "latency range must be min <= max <= 60s".into(),
+                format!(
+                    "latency range must be min <= max <= 60s, got {}..{} us",
+                    n.latency_min, n.latency_max
+                ),
             ),
             (
                 (0.0..=1.0).contains(&n.loss),

@@ -99,6 +99,7 @@ pub struct InFlight {
 
 /// Tunable network behaviour. The serde names are those of scenario files.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(expecting = "an object with latency_min_us, latency_max_us, loss and duplication")]
 pub struct NetworkConfig {
     /// Least latency of a message, in simulated microseconds.
     #[serde(rename = "latency_min_us")]

@@ -171,10 +171,12 @@ impl EventLog {
                     return None;
                 }
                 Some(match *role {
-                    // A resumed node keeps its role: say so, rather than
-                    // announce an election that did not happen.
+                    // A resumed node keeps its role, a restarted one is a
+                    // follower: say so, rather than announce an election
+                    // that did not happen. ("Back", not "resumed": a
+                    // restart is not a resume.)
                     _ if was == NodeStatus::Stopped => {
-                        format!("node {node} resumed as {} in term {term}", role.as_str())
+                        format!("node {node} is back as {} in term {term}", role.as_str())
                     }
                     NodeStatus::Leader => format!("node {node} became leader for term {term}"),
                     NodeStatus::Candidate => {

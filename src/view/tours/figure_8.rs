@@ -31,17 +31,17 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 390,
         text: "(b) We made S5 time out: S3 and S4 elected it for term 2, then it was cut off \
-               alone, so its no-op and a write x=B (indexes 2 and 3) reached nobody. S1 \
+               alone while the others were reconnected, so its no-op and a write x=B (indexes 2 and 3) reached nobody. S1 \
                learned of term 2 and stepped down.",
     },
     Step {
         at_ms: 440,
-        text: "(c) S4 and S5 crashed. We made S1 time out: S2 and S3 elected it for term 3, it \
+        text: "S4 and S5 crashed. We made S1 time out: S2 and S3 elected it for term 3, it \
                appended a no-op at index 3, and the link from S1 to S2 was cut.",
     },
     Step {
         at_ms: 505,
-        text: "S3 got x=A and the no-op, so x=A is on a majority (S1, S2, S3) yet not \
+        text: "(c) S3 got x=A and the no-op, so x=A is on a majority (S1, S2, S3) yet not \
                committed: a leader counts replicas only for entries of its own term, and the \
                no-op is on 2 servers. Rightly so: if S1 crashed now, S5 could come back, win \
                with the votes of S2 and S4 and overwrite index 2 (Figure 8 (d)).",

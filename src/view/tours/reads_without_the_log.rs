@@ -41,7 +41,7 @@ pub(super) const STEPS: &[Step] = &[
         text: "From 1300 ms S3's clock ran at half speed, and from 1500 ms S1's and S2's ran 50% \
                fast, far past the drift bound of 0 this cluster assumes. S3 was cut off at \
                1500 ms, and S1 leads term 2 since 1529 ms, while S3's lease still runs: the \
-               safety panel flags lease_exclusive, the lease's promise broken.",
+               safety panel flags lease exclusive, the lease's promise broken.",
     },
     Step {
         at_ms: 1620,

@@ -41,6 +41,9 @@ pub enum ExpMsg {
     Leave,
     /// A click at (x, y) of graph n: the nearest trial, if any is near.
     ClickAt(usize, f64, f64),
+    /// A pointer went down on a graph: whether it is a finger (a touch
+    /// screen has no hover, so its taps read before they open).
+    PointerDown(bool),
     /// A drawn trial chosen: graph, curve, mark.
     Open(usize, usize, usize),
     /// Draw the figure's next piece (a task of its own after a frame, so
@@ -163,6 +166,7 @@ fn graph(e: &Experiments, i: usize, g: &Graph, send: &Callback<ExpMsg>) -> Html 
         None => ExpMsg::Leave,
     });
     let leave = send.reform(|_| ExpMsg::Leave);
+    let down = send.reform(|ev: PointerEvent| ExpMsg::PointerDown(ev.pointer_type() == "touch"));
     let hovered = e.hover.as_ref().filter(|h| h.graph == i);
     let label = format!(
         "{}: cumulative percent of trials against time without a leader, log scale",
@@ -172,7 +176,7 @@ fn graph(e: &Experiments, i: usize, g: &Graph, send: &Callback<ExpMsg>) -> Html 
         <figure class="exp-graph">
             <figcaption>{ g.title }</figcaption>
             <svg class="cdf" viewBox={format!("0 0 {} {}", f.width, f.height)} role="img" aria-label={label}
-                onmousemove={hover} onmouseleave={leave} onclick={click}>
+                onmousemove={hover} onmouseleave={leave} onclick={click} onpointerdown={down}>
                 <rect class="plot-bg" x={n(f.x0())} y={n(f.y0())} width={n(f.x1() - f.x0())} height={n(f.y1() - f.y0())} />
                 { for g.x_ticks.iter().map(|t| x_tick(g, t)) }
                 { for g.y_ticks.iter().map(|t| y_tick(g, t)) }
@@ -209,7 +213,7 @@ fn readout(e: &Experiments, i: usize) -> String {
             Some(t) => format!("{}; {}", h.at, t),
             None => format!("{}; no trial near it.", h.at),
         },
-        None => "Point at the graph to read it; click a trial (or Tab to a dot and press Enter) to open it in the player.".to_string(),
+        None => "Point at the graph to read it; click a trial (or Tab to a dot and press Enter) to open it in the player. On a touch screen, tap to read and tap the same trial again to open it.".to_string(),
     }
 }
 
@@ -429,6 +433,8 @@ pub struct ExperimentsRoot {
     comparison_worker: Option<WorkerHandle>,
     /// Whether a piece of the figure is due to be drawn.
     draw_due: bool,
+    /// Whether the last pointer down on a graph was a finger.
+    touch: bool,
 }
 
 impl Component for ExperimentsRoot {
@@ -441,6 +447,7 @@ impl Component for ExperimentsRoot {
             worker: None,
             comparison_worker: None,
             draw_due: false,
+            touch: false,
         }
     }
 
@@ -535,8 +542,16 @@ impl Component for ExperimentsRoot {
             }
             ExpMsg::Hover(g, x, y) => m.hover(g, x, y),
             ExpMsg::Leave => m.leave(),
+            ExpMsg::PointerDown(touch) => {
+                self.touch = touch;
+                return false;
+            }
             ExpMsg::ClickAt(g, x, y) => {
-                if let Some(trial) = m.pick(g, x, y) {
+                let picked = match self.touch {
+                    true => m.tap(g, x, y),
+                    false => m.pick(g, x, y),
+                };
+                if let Some(trial) = picked {
                     open(trial);
                 }
             }

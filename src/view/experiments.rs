@@ -390,6 +390,19 @@ impl Experiments {
         }
     }
 
+    /// A tap of a finger at (`x`, `y`) of graph `graph`: a touch screen has
+    /// no hover, so the first tap reads the graph there, as a pointer's
+    /// hover does, and a second tap on the same trial opens it.
+    pub fn tap(&mut self, graph: usize, x: f64, y: f64) -> Option<Result<ForPlayer, String>> {
+        let near = self.graphs.get(graph)?.nearest(x, y);
+        let read = (self.hover.as_ref()).is_some_and(|h| h.graph == graph && h.nearest == near);
+        if near.is_some() && read {
+            return self.pick(graph, x, y);
+        }
+        self.hover(graph, x, y);
+        None
+    }
+
     /// The trial a click at (`x`, `y`) of graph `graph` picks, as the
     /// run to open in the player: `None` when no trial is near.
     pub fn pick(&self, graph: usize, x: f64, y: f64) -> Option<Result<ForPlayer, String>> {

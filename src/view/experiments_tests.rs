@@ -225,6 +225,32 @@ fn a_trial_at_100_ms_sits_on_the_100_tick_at_its_percent() {
     )));
 }
 
+/// On a touch screen the first tap reads the graph, as a hover does, and
+/// only a second tap on the same trial opens it (one tap used to open a
+/// trial before its value could be read).
+#[test]
+fn a_tap_reads_the_graph_and_a_second_tap_on_the_trial_opens_it() {
+    let mut e = done();
+    let c = (e.graphs[0].curves.iter())
+        .find(|c| c.line == Line::ms(150, 200))
+        .unwrap();
+    let (m, other) = (c.marks[0].clone(), c.marks.last().unwrap().clone());
+    assert!(e.tap(0, m.x, m.y).is_none(), "the first tap only reads");
+    assert!(e.hover.as_ref().unwrap().trial.is_some());
+    assert!(
+        e.tap(0, other.x, other.y).is_none(),
+        "another trial: read it"
+    );
+    let opened = e.tap(0, other.x, other.y).expect("the second tap opens");
+    let caption = opened.unwrap().caption;
+    assert!(
+        caption.contains(&format!("seed {}", other.seed)),
+        "{caption}"
+    );
+    // Far from every line, taps only read.
+    assert!(e.tap(0, 0.0, 0.0).is_none() && e.tap(0, 0.0, 0.0).is_none());
+}
+
 #[test]
 fn hovering_finds_the_nearest_trial_and_its_seed() {
     let mut e = done();

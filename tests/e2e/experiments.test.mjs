@@ -54,6 +54,26 @@ for (const kind of browsers()) {
       assert.equal(near, true);
       await page.waitFor({ css: '.readout', text: /nearest trial: .*seed \d+/ });
 
+      // A finger's tap (no hover on a touch screen) only reads the graph;
+      // a second tap on the same trial opens it. Back: the results again.
+      const tap = () => page.evaluate(() => {
+        const circle = document.querySelectorAll('svg.cdf')[0].querySelector('circle.trial');
+        const dot = circle.getBoundingClientRect();
+        const x = dot.left + dot.width / 2 + 6, y = dot.top + dot.height / 2 + 2;
+        const at = document.elementFromPoint(x, y);
+        const touch = { bubbles: true, clientX: x, clientY: y, pointerType: 'touch' };
+        at.dispatchEvent(new PointerEvent('pointerdown', touch));
+        at.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: y }));
+        return at.tagName;
+      });
+      assert.notEqual(await tap(), 'circle', 'beside the dot, not on it');
+      await page.waitFor({ css: '.readout', text: /nearest trial: .*seed \d+/ });
+      assert.equal(await page.count('svg.cdf'), 2, 'one tap only reads');
+      await tap();
+      await page.waitFor(labelled('Trace hash'));
+      await page.evaluate(() => history.back());
+      await page.waitFor({ ...status, text: 'Done: 910 trials' });
+
       // A trial on the bottom graph's 12–24 ms line: open it.
       const trial = { css: 'circle.trial[aria-label^="12–24 ms median trial"]' };
       const label = await page.attr(trial, 'aria-label');

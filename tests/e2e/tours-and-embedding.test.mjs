@@ -121,6 +121,18 @@ for (const kind of browsers()) {
       await page.setValue(labelled('Timeline'), '2000');
       await page.waitFor({ ...labelled('Trace hash'), text: hash.trim() }, { timeout: 5000 });
       assert.equal(await page.text(labelled('Trace hash')), hash);
+
+      // A tour's long step in a 320x240 embed scrolls in its box and
+      // leaves the picture in sight (it used to fill the whole frame).
+      await page.setViewport({ width: 320, height: 240 });
+      await page.goto(url + '/?embed=1&tour=figure-8&step=5');
+      await page.waitFor({ css: '.tour-text', text: /^\(c\) S3 got x=A/ });
+      const seen = await page.evaluate(() => {
+        const box = (css) => document.querySelector(css).getBoundingClientRect();
+        return { picture: box('.picture').top, text: box('.tour-text').height, inner: innerHeight };
+      });
+      assert.ok(seen.picture < seen.inner * 0.65, JSON.stringify(seen));
+      assert.ok(seen.text < seen.inner * 0.3, JSON.stringify(seen));
       assert.deepEqual(page.errors, []);
     });
   });

@@ -23,6 +23,11 @@ MATRIX=(
   # Seed 391 once: a lone voter led before its vote was durable
   # (src/raft/election.rs, src/sim/world/persist.rs).
   "--faults all --disk-faults --reads read-index --membership --snapshots 10 --transfers --nodes 3 --clients 10 --rate 50"
+  # A mutation test (2026-12-04): a ReadIndex read given the round before
+  # its own passed every line above; slow clients bound to one server
+  # each catch it (seeds 65 and 337 of 500), as does the transcript
+  # 6.4-a-read-waits-for-a-round-sent-after-it-arrived.
+  "--faults all --reads read-index --bound-clients --nodes 3 --clients 3 --rate 3"
   "--faults all --disk-faults --reads lease --check-quorum --clock-drift 20000 --partial-partitions --nodes 3"
   "--faults all --disk-faults --reads lease --check-quorum --membership --transfers --nodes 9 --bound-clients"
   "--faults partial --reads lease --check-quorum --pre-vote --transfers --membership --snapshots 7 --nodes 6"

@@ -113,7 +113,7 @@ pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
             <ul>
                 { for tally(violations).into_iter().map(|(inv, broken)| {
                     let (class, text) = if broken == 0 { ("ok", "holds".to_string()) } else { ("violated", format!("VIOLATED ({broken})")) };
-                    html! { <li class={class}><span class="dot" aria-hidden="true"></span>{ format!("{}: {text}", words::in_words(inv.name())) }</li> }
+                    html! { <li class={class} title={inv.rule()}><span class="dot" aria-hidden="true"></span>{ format!("{}: {text}", words::in_words(inv.name())) }</li> }
                 }) }
                 { for what_if::history_violation(p).map(|line| html! {
                     <li class="violated"><span class="dot" aria-hidden="true"></span>{ line }</li>

@@ -97,6 +97,49 @@ impl Invariant {
             Invariant::LeaseExclusive => "lease_exclusive",
         }
     }
+
+    /// The rule in one sentence, with where it is stated: the page's safety
+    /// panel shows it beside the name.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "At most one leader per term (§5.2, Figure 3).",
+            Invariant::LeaderAppendOnly => {
+                "A leader never overwrites or deletes entries in its log (Figure 3)."
+            }
+            Invariant::LogMatching => {
+                "Two logs with an entry of the same index and term agree up to it (§5.3, Figure 3)."
+            }
+            Invariant::LeaderCompleteness => {
+                "A committed entry is in the log of every later leader (§5.4, Figure 3)."
+            }
+            Invariant::StateMachineSafety => {
+                "No two servers apply different entries at one index (§5.4.3, Figure 3)."
+            }
+            Invariant::TermAndVoteMonotonic => {
+                "currentTerm and votedFor never go back, across restarts too (Figure 2)."
+            }
+            Invariant::CommittedEntriesStable => {
+                "A committed index never changes: never deleted, never another entry (§5.4)."
+            }
+            Invariant::IndexOrder => {
+                "lastApplied <= commitIndex <= the last log index, and entries apply in order (Figure 2)."
+            }
+            Invariant::LogChangesReported => {
+                "Every change to a log is reported as it happens, so the checker need not take a server's word."
+            }
+            Invariant::OneVotePerTerm => "A server votes for at most one candidate per term (§5.2).",
+            Invariant::AcknowledgedEntriesHeld => {
+                "A follower that acknowledges entries holds them, as its leader has them (Figure 2, §5.3)."
+            }
+            Invariant::AppendEntriesMatchLeaderLog => {
+                "Only the term's leader sends AppendEntries, carrying what its own log holds (§5.3)."
+            }
+            Invariant::PreVoteKeepsTerm => "Asking for pre-votes changes no term (thesis §9.6).",
+            Invariant::LeaseExclusive => {
+                "While a server holds a read lease, no server is elected in a later term (thesis §6.4.1)."
+            }
+        }
+    }
 }
 
 /// One broken invariant: which, when, who, and what exactly.
@@ -151,6 +194,21 @@ pub fn tally(violations: &[Violation]) -> Vec<(Invariant, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The safety panel's sentence for each invariant cites where the rule
+    /// is stated; only the checker's own rule (log changes reported) has
+    /// no section.
+    #[test]
+    fn every_rule_says_where_it_is_stated() {
+        for inv in Invariant::ALL {
+            let cited = inv.rule().contains('§') || inv.rule().contains("Figure");
+            assert_eq!(cited, inv != Invariant::LogChangesReported, "{inv:?}");
+            assert!(
+                inv.rule().ends_with('.') && inv.rule().len() < 110,
+                "{inv:?}"
+            );
+        }
+    }
 
     #[test]
     fn the_tally_counts_each_invariant_in_order() {

@@ -729,4 +729,9 @@ fn the_estimated_total_keeps_the_progress_bar_from_running_ahead() {
         ahead < 0.1,
         "the estimate ran {ahead:.2} ahead of the work done"
     );
+    let fractions: Vec<f64> = seen.iter().map(|&(d, e, _)| share(d, e)).collect();
+    assert!(
+        fractions.windows(2).all(|w| w[1] >= w[0]),
+        "the bar never goes back: {fractions:?}"
+    );
 }

@@ -156,6 +156,8 @@ pub struct Explorer {
     /// States in `level` when it began, and successors checked before.
     level_size: u64,
     explored_before: u64,
+    /// The lowest projection of the whole search's work so far.
+    lowest_estimate: u64,
     progress: ExploreProgress,
     found: Option<Counterexample>,
     /// The states along the last path replayed, one per step (entry `i`
@@ -216,6 +218,7 @@ impl Explorer {
             depth: 0,
             level_size: 1,
             explored_before: 0,
+            lowest_estimate: u64::MAX,
             progress: ExploreProgress {
                 unique: 1,
                 frontier: 1,
@@ -248,13 +251,15 @@ impl Explorer {
     }
 
     /// The successors the whole search will have checked, projected from
-    /// the level being expanded (see [`estimated_total`]); what was checked
-    /// once the search is over.
-    pub fn estimated_total(&self) -> u64 {
+    /// the level being expanded (see [`estimated_total`]), and never more
+    /// than an earlier projection: early ones count too much, and a bar
+    /// whose total grows would go back. What was checked once the search
+    /// is over.
+    pub fn estimated_total(&mut self) -> u64 {
         if self.progress.finished {
             return self.progress.explored;
         }
-        estimated_total(&LevelCounts {
+        let projected = estimated_total(&LevelCounts {
             depth: self.depth,
             bound: self.bounds.depth,
             level_size: self.level_size,
@@ -262,7 +267,9 @@ impl Explorer {
             explored_before: self.explored_before,
             explored: self.progress.explored,
             next_found: self.next.len() as u64,
-        })
+        });
+        self.lowest_estimate = self.lowest_estimate.min(projected);
+        self.lowest_estimate.max(self.progress.explored)
     }
 
     /// The shortest violation found, once the search found one.

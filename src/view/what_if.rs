@@ -380,7 +380,10 @@ impl WhatIf {
         let spent = format!("{} s", fixed((now_ms - started_ms).max(0.0) / 1000.0, 1));
         Some(match progress {
             None => format!("starting the worker\u{2026} {spent}"),
-            Some((done, total, what)) => format!("{done} of {total} {what}, {spent}"),
+            Some((done, total, what)) => {
+                let count = super::experiment_figure::count;
+                format!("{} of {} {what}, {spent}", count(*done), count(*total))
+            }
         })
     }
 }

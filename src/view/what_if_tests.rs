@@ -108,6 +108,17 @@ fn progress_shows_seeds_and_time_and_cancel_returns_to_idle() {
         s.what_if.progress_text().unwrap(),
         "12 of 200 seeds tried, 1.5 s"
     );
+    // An explorer's counts, in the millions, are said with separators.
+    let states = WorkerReply::Progress {
+        done: 88_706,
+        total: 3_700_000,
+        what: "states checked (the total is an estimate)".into(),
+    };
+    reply(&mut s, states, 2700.0);
+    assert_eq!(
+        s.what_if.progress_text().unwrap(),
+        "88,706 of 3,700,000 states checked (the total is an estimate), 1.7 s"
+    );
     what_if(&mut s, WhatIfInput::Cancel);
     assert_eq!(s.what_if.search, Search::Idle);
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));

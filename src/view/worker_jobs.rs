@@ -80,7 +80,6 @@ enum State {
     },
     Exploring {
         explorer: Box<Explorer>,
-        depth: u32,
         /// The one switch explored, whose failure the page narrates.
         switch: Option<UnsafeSwitch>,
     },
@@ -130,11 +129,9 @@ impl JobRunner {
                 switch,
                 base,
             } => shrink_step(shrinker, kind, switch, base, budget, &mut self.work),
-            State::Exploring {
-                explorer,
-                depth,
-                switch,
-            } => explore_step(explorer, depth, switch, budget, &mut self.work),
+            State::Exploring { explorer, switch } => {
+                explore_step(explorer, switch, budget, &mut self.work)
+            }
             State::Experimenting { experiment, sent } => {
                 experiment_step(experiment, sent, budget, &mut self.work)
             }
@@ -218,7 +215,6 @@ fn explorer(
     let explorer = Explorer::after(bounds, config, prefix)?;
     Ok(State::Exploring {
         explorer: Box::new(explorer),
-        depth: bounds.depth,
         switch,
     })
 }
@@ -335,7 +331,6 @@ fn found(scenario: Scenario, kind: FailureKind, switch: UnsafeSwitch) -> WorkerR
 
 fn explore_step(
     mut explorer: Box<Explorer>,
-    depth: u32,
     switch: Option<UnsafeSwitch>,
     budget: Budget,
     work: &mut u64,
@@ -348,14 +343,7 @@ fn explore_step(
     };
     let mut replies = vec![progress(p.explored, total, CHECKED_OF_ABOUT)];
     if !p.finished {
-        return (
-            replies,
-            State::Exploring {
-                explorer,
-                depth,
-                switch,
-            },
-        );
+        return (replies, State::Exploring { explorer, switch });
     }
     // The shortest failure, narrated as a found one is.
     let counterexample = explorer.scenario();

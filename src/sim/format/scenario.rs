@@ -395,11 +395,7 @@ impl Scenario {
             // added, not the ones it adds itself (as `Simulation::schedule`
             // does); a run creates at most MAX_NODES.
             // The field at fault, when it is a node id, as the reader names one.
-            let fields = action.node_fields();
-            let path = match fields
-                .into_iter()
-                .find(|&(_, id)| !(1..=servers).contains(&id))
-            {
+            let path = match action.unknown_node(servers) {
                 Some((field, _)) => format!("actions[{i}].{field}"),
                 None => format!("actions[{i}]"),
             };

@@ -153,6 +153,12 @@ impl Action {
         self.node_fields().into_iter().map(|(_, id)| id).collect()
     }
 
+    /// The first node id it names outside `1..=n`, with its field: what
+    /// the simulation refuses, and what a scenario's message points at.
+    pub fn unknown_node(&self, n: u64) -> Option<(&'static str, NodeId)> {
+        (self.node_fields().into_iter()).find(|&(_, id)| !(1..=n).contains(&id))
+    }
+
     /// The node ids it names, each with its field in the scenario format
     /// (`docs/scenario-format.md`), so a message can say which is wrong.
     pub fn node_fields(&self) -> Vec<(&'static str, NodeId)> {

@@ -20,11 +20,7 @@ impl Simulation {
     /// created `n` servers by the time the action runs (a scenario's
     /// actions after an `AddServer` may name the server it adds).
     pub fn validate_action_among(&self, action: &Action, n: u64) -> Result<(), String> {
-        if let Some((_, bad)) = action
-            .node_fields()
-            .into_iter()
-            .find(|&(_, id)| !(1..=n).contains(&id))
-        {
+        if let Some((_, bad)) = action.unknown_node(n) {
             return Err(format!("there is no node {bad}: nodes are 1..={n}"));
         }
         match action {

@@ -6,7 +6,6 @@ use super::part::{on_click, PartProps};
 use crate::raft::{NodeId, Payload, ReadPath, MILLIS};
 use crate::sim::config::RaftOptions;
 use crate::sim::decimal::fixed;
-use crate::sim::invariants::tally;
 use crate::sim::membership::Replacement;
 use crate::sim::Action;
 use crate::view::details::{self, MessageDetails, NodeDetails, Offer, Row};
@@ -111,7 +110,7 @@ pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
             <h2>{ "Safety" }</h2>
             <p class="leader-summary" aria-live="polite">{ summary }</p>
             <ul>
-                { for tally(violations).into_iter().map(|(inv, broken)| {
+                { for p.sim.checker().violations_by_invariant().into_iter().map(|(inv, broken)| {
                     let (class, text) = if broken == 0 { ("ok", "holds".to_string()) } else { ("violated", format!("VIOLATED ({broken})")) };
                     html! { <li class={class} title={inv.rule()}><span class="dot" aria-hidden="true"></span>{ format!("{}: {text}", words::in_words(inv.name())) }</li> }
                 }) }

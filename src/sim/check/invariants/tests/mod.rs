@@ -208,3 +208,25 @@ fn every_invariant_has_a_negative_test() {
     .collect();
     assert_eq!(tested, Invariant::ALL.into_iter().collect());
 }
+
+/// Past the 100 violations kept, every one is still counted, by invariant:
+/// what the CLI's summary and the page's Safety panel show (both used to
+/// count the kept ones only).
+#[test]
+fn violations_past_those_kept_are_counted_by_invariant() {
+    let mut checker = InvariantChecker::new();
+    for t in 0..150 {
+        let invariant = match t % 3 {
+            0 => Invariant::ElectionSafety,
+            _ => Invariant::LogMatching,
+        };
+        checker.report(invariant, t, vec![1], String::new());
+    }
+    assert_eq!(checker.violations().len(), 100);
+    assert_eq!(checker.violation_count(), 150);
+    let counted = checker.violations_by_invariant();
+    let of = |inv| counted.iter().find(|(i, _)| *i == inv).unwrap().1;
+    assert_eq!(of(Invariant::ElectionSafety), 50);
+    assert_eq!(of(Invariant::LogMatching), 100);
+    assert_eq!(counted.len(), Invariant::ALL.len());
+}

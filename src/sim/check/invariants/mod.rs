@@ -208,6 +208,10 @@ impl InvariantChecker {
         (term, index): (Option<Term>, Option<LogIndex>),
         detail: String,
     ) {
+        // A server can break a rule against its own earlier state (a
+        // state machine that lost what it applied): name it once.
+        let mut nodes = nodes;
+        nodes.dedup();
         if self.violations.len() < MAX_KEPT_VIOLATIONS {
             self.violations.push(Violation {
                 invariant,

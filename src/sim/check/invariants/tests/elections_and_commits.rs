@@ -133,3 +133,22 @@ fn index_order_fires_for_an_apply_beyond_the_commit_index() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].detail, "lastApplied 1 > commitIndex 0");
 }
+
+/// Server 1 alone commits its no-op, then applies another entry there: it
+/// breaks the rule against its own commit, and is named once, not twice.
+#[test]
+fn a_server_at_odds_with_its_own_commit_is_named_once() {
+    let mut h = Harness::new();
+    let mut n1 = server(1, &[1], 0, None, &[]);
+    let mut out = Output::default();
+    n1.force_timeout(h.now, &mut out);
+    n1.persisted_now(h.now, &mut out);
+    n1.persisted_now(h.now, &mut out);
+    let [Applied { entry, .. }] = &mut out.applied[..] else {
+        panic!("applies index 1: {out:?}");
+    };
+    *entry = write(1, "x");
+    h.observe(&n1, &out);
+    h.assert_only(Invariant::StateMachineSafety);
+    assert_eq!(h.checker.violations()[0].nodes, vec![1]);
+}

@@ -1264,3 +1264,39 @@ fn a_scenario_is_read_within_its_limit_and_as_text() {
     let o = raft_sim(&["run", "--scenario", &bom]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// A scenario's header says its faults are its own, held messages
+/// included, not "none"; and actions past the run's end are said not to
+/// happen, without refusing the file.
+#[test]
+fn a_scenario_run_says_what_its_faults_are_and_which_actions_are_too_late() {
+    let dir = TempDir::new("scenario-header");
+    let held = dir.file("held.json");
+    let tail = r#""faults":{"latency_tail":{"probability":0.02,"min_us":150000,"max_us":1500000}}"#;
+    let actions = r#"[{"t":500000,"action":"restart","node":2},{"t":3000000,"action":"heal"},{"t":4000000,"action":"heal"}]"#;
+    std::fs::write(
+        &held,
+        format!(
+            r#"{{"version":2,"seed":1,"nodes":3,"duration_us":2000000,{tail},"actions":{actions}}}"#
+        ),
+    )
+    .unwrap();
+    let o = raft_sim(&["run", "--scenario", &held]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let header = "faults as the scenario's actions say, and held messages,";
+    assert!(out.contains(header), "{out}");
+    assert!(out.contains("held messages: latency tail 2%"), "{out}");
+    let late = "2 of the scenario's actions come after the run ends at 2.000 s and do not happen (the first: action 2, at 3.000 s)";
+    assert!(stderr(&o).contains(late), "{}", stderr(&o));
+    // Run long enough, every action happens and nothing is said.
+    let o = raft_sim(&["run", "--scenario", &held, "--duration", "5s"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("do not happen"), "{}", stderr(&o));
+    let o = raft_sim(&["run", "--scenario", "docs/examples/minority-leader.json"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("faults as the scenario's actions say, 0 clients"),
+        "{out}"
+    );
+}

@@ -92,6 +92,7 @@ fn run(mut options: Options) -> Result<Outcome, String> {
             if !options.duration_given {
                 options.duration = scenario.duration;
             }
+            note_late_actions(&scenario, options.duration);
             (scenario.start(trace_out.is_some())).map_err(|e| format!("scenario '{path}': {e}"))?
         }
         None => {
@@ -157,6 +158,22 @@ fn load_scenario(path: &str) -> Result<sim::Scenario, String> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     sim::Scenario::from_json(text).map_err(|e| format!("scenario '{path}': {e}"))
+}
+
+/// Says, on stderr, that the scenario's actions after the run's end will
+/// not happen (the file stays valid: a longer `--duration` reaches them).
+fn note_late_actions(scenario: &sim::Scenario, duration: u64) {
+    let mut late = (scenario.actions.iter().enumerate()).filter(|(_, (t, _))| *t > duration);
+    let Some((first, (t, _))) = late.next() else {
+        return;
+    };
+    eprintln!(
+        "raft-sim: note: {} of the scenario's actions come after the run ends at {} s and do not happen (the first: action {}, at {} s); --duration runs longer",
+        1 + late.count(),
+        sim::decimal::seconds(duration, 3),
+        first + 1,
+        sim::decimal::seconds(*t, 3),
+    );
 }
 
 /// Says, on stderr, which `--unsafe` switches cannot matter with the flags

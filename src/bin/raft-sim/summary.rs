@@ -9,12 +9,19 @@ use std::time::Duration;
 pub fn print_header(options: &Options, derived: &[(String, String)]) {
     let c = &options.config;
     let switches: Vec<&str> = c.unsafe_switches.enabled().map(|s| s.name()).collect();
+    // A scenario's faults are its actions (and any held messages, printed
+    // below), not a --faults level: "none" would misread it.
+    let faults = match (&options.scenario, c.faults.is_off()) {
+        (Some(_), true) => "as the scenario's actions say".to_string(),
+        (Some(_), false) => "as the scenario's actions say, and held messages".to_string(),
+        (None, _) => options.faults.name(),
+    };
     println!(
         "seed {}, {} nodes, {} s simulated, faults {}, {} clients at {} ops/s, unsafe switches: {}",
         c.seed,
         c.nodes,
         options.duration as f64 / 1e6,
-        options.faults.name(),
+        faults,
         c.workload.clients,
         c.workload.rate,
         if switches.is_empty() {

@@ -391,3 +391,13 @@ pub(super) fn insert(ids: &mut Vec<NodeId>, id: NodeId) {
         ids.insert(at, id);
     }
 }
+
+#[cfg(test)]
+impl RaftNode {
+    /// For the checker's negative tests only: a server that uses
+    /// `membership` as the configuration of `index`, whatever its log says.
+    pub(crate) fn use_membership_regardless(&mut self, index: LogIndex, membership: Membership) {
+        self.membership = membership;
+        self.membership_index = index;
+    }
+}

@@ -57,11 +57,15 @@ pub enum Invariant {
     /// is elected, against the leases every server holds then, and at every
     /// lease read, against the checker's record of leaders.
     LeaseExclusive,
+    /// A server uses the latest configuration in its log, committed or not
+    /// (thesis §4.1): the one every quorum it counts is counted on. Read
+    /// from its log (or, below it, its snapshot), not from its word.
+    ConfigurationInUse,
 }
 
 impl Invariant {
     /// Every invariant, in declaration order.
-    pub const ALL: [Invariant; 14] = [
+    pub const ALL: [Invariant; 15] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
         Invariant::LogMatching,
@@ -76,6 +80,7 @@ impl Invariant {
         Invariant::AppendEntriesMatchLeaderLog,
         Invariant::PreVoteKeepsTerm,
         Invariant::LeaseExclusive,
+        Invariant::ConfigurationInUse,
     ];
 
     /// The name the trace, the run report and the summary use (snake_case).
@@ -95,6 +100,7 @@ impl Invariant {
             Invariant::AppendEntriesMatchLeaderLog => "append_entries_match_leader_log",
             Invariant::PreVoteKeepsTerm => "pre_vote_keeps_term",
             Invariant::LeaseExclusive => "lease_exclusive",
+            Invariant::ConfigurationInUse => "configuration_in_use",
         }
     }
 
@@ -137,6 +143,9 @@ impl Invariant {
             Invariant::PreVoteKeepsTerm => "Asking for pre-votes changes no term (thesis §9.6).",
             Invariant::LeaseExclusive => {
                 "While a server holds a read lease, no server is elected in a later term (thesis §6.4.1)."
+            }
+            Invariant::ConfigurationInUse => {
+                "A server uses the latest configuration in its log, committed or not (thesis §4.1)."
             }
         }
     }

@@ -26,10 +26,13 @@
 //!   Completeness as entries commit, State Machine Safety, index order);
 //! * `messages`: what servers send (one vote per term, acknowledged entries
 //!   held, AppendEntries that match the leader's log);
+//! * `configuration`: the configuration each server uses is the latest
+//!   in its log (thesis §4.1);
 //! * `recovery`: a crash that lost writes, and the server's view rewound to
 //!   what its disk kept.
 
 mod commit;
+mod configuration;
 mod invariant;
 mod leadership;
 mod log_mirror;
@@ -145,6 +148,7 @@ impl InvariantChecker {
         let id = node.id();
         let mut view = std::mem::take(self.servers.get_or_insert_with(id, ServerView::default));
         self.check_log_changes(now, node, &mut view, &out.log_changes);
+        self.check_configuration(now, node, &mut view, &out.log_changes);
         self.check_term_and_vote(now, node, &view);
         self.check_leadership(now, node, &view);
         self.check_commit(now, node, &mut view);

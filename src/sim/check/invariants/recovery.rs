@@ -23,6 +23,7 @@ impl InvariantChecker {
         view.voted_for = durable.voted_for;
         let keep = synced.min(durable.log.last_index());
         view.prefix.truncate(keep as usize);
+        view.config_clean_through = view.config_clean_through.min(keep);
         let committed = &self.committed;
         for index in keep + 1..=durable.log.last_index() {
             // The durable snapshot's entries are committed ones.

@@ -22,6 +22,11 @@ pub(super) struct ServerView {
     pub(super) applied_chain: u64,
     /// Observations since the mirror was last audited against the log.
     pub(super) since_audit: u64,
+    /// The index of the configuration it used at the last observation
+    /// (`None` before the first)...
+    pub(super) config_index: Option<LogIndex>,
+    /// ...and how far its log was then known to hold no later one.
+    pub(super) config_clean_through: LogIndex,
 }
 
 impl ServerView {

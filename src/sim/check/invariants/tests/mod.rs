@@ -9,6 +9,7 @@
 //! one-member cluster elects itself and commits alone, which gives committed
 //! entries without a network.
 
+mod configuration;
 mod crafted_logs;
 mod elections_and_commits;
 mod late_truncation;
@@ -202,6 +203,7 @@ fn every_invariant_has_a_negative_test() {
         reported_changes::TESTED,
         messages_sent::TESTED,
         leases::TESTED,
+        configuration::TESTED,
     ]
     .concat()
     .into_iter()

@@ -826,6 +826,26 @@ fn find_failure_refuses_wrong_arguments_clearly() {
     }
 }
 
+/// What the search overrides of the user's flags is said, not done
+/// silently: no clients become one, bound clients unbound.
+#[test]
+fn find_failure_says_which_flags_it_overrides() {
+    let args = [
+        "find-failure",
+        "--unsafe",
+        "local-reads",
+        "--max-seeds",
+        "1",
+    ];
+    let o = raft_sim(&[&args[..], &["--clients", "0", "--bound-clients"]].concat());
+    let err = stderr(&o);
+    assert!(err.contains("--clients 0 is raised to 1"), "{err}");
+    assert!(err.contains("--bound-clients is dropped"), "{err}");
+    assert!(stdout(&o).contains(" 1 clients at "), "{}", stdout(&o));
+    let o = raft_sim(&args);
+    assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
+}
+
 /// The thirteenth switch needs a TimeoutNow that outlives its transfer:
 /// the finder makes 30% of messages late for it (`sim::find::needs`), and
 /// finds it at seed 156 of a default search (README, "Finding a failure");

@@ -13,12 +13,29 @@ const SLICE: u64 = 5_000;
 /// How often progress is printed.
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 
+/// Says, on stderr, which of the user's flags the search overrides
+/// (`sim::find::settings_for`): it needs a client's requests, and writes
+/// its failure as a scenario, which cannot bind clients to servers.
+fn note_overridden(config: &raft_playground::sim::SimConfig) {
+    if config.workload.clients == 0 {
+        eprintln!(
+            "raft-sim: note: --clients 0 is raised to 1: the search needs a client's requests"
+        );
+    }
+    if config.workload.bound {
+        eprintln!(
+            "raft-sim: note: --bound-clients is dropped: the failure is written as a scenario, which cannot bind clients"
+        );
+    }
+}
+
 pub fn find_failure(options: Options, find: FindOptions) -> Result<bool, String> {
     let started = Instant::now();
     for path in [&find.out, &find.report].into_iter().flatten() {
         crate::check_writable(path)?;
     }
     let switch = find.switch;
+    note_overridden(&options.config);
     let search = FailureSearch::new(options.config.clone(), switch, find.max_seeds)?;
     let mut search = search.with_duration(options.duration);
     println!(

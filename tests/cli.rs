@@ -707,6 +707,34 @@ fn explore_refuses_bounds_it_cannot_explore() {
     assert!(stderr(&o).contains("--depth"), "{}", stderr(&o));
 }
 
+/// `--max-states` stops a search that would run for hours: close to the
+/// cap, with the depth it completed and exit status 3 (nothing proven
+/// beyond it); a cap the search stays under changes nothing.
+#[test]
+fn explore_stops_at_max_states_as_inconclusive() {
+    let o = raft_sim(&["explore", "--max-states", "5000"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let text = stdout(&o);
+    let line = text.lines().last().unwrap_or_default();
+    assert!(
+        line.starts_with("stopped at --max-states 5000: no violation in the "),
+        "{text}"
+    );
+    assert!(line.contains("depth 4 of 12 completed"), "{text}");
+    let explored: u64 = line["stopped at --max-states 5000: no violation in the ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert!((5000..5100).contains(&explored), "{text}");
+    let o = raft_sim(&["explore", "--depth", "4", "--max-states", "1000000"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("no violation within these bounds"));
+    let o = raft_sim(&["explore", "--max-states", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected a positive whole number"));
+}
+
 #[test]
 fn the_safe_core_explores_to_the_depth_asked_with_no_violation() {
     let o = raft_sim(&[

@@ -628,7 +628,7 @@ fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
         .map_err(|_| "expected a non-negative whole number".to_string())
 }
 
-fn positive_number(value: &str) -> Result<u64, String> {
+pub(crate) fn positive_number(value: &str) -> Result<u64, String> {
     match whole_number(value)? {
         0 => Err("expected a positive whole number".to_string()),
         n => Ok(n),

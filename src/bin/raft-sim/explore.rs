@@ -5,6 +5,7 @@
 //! write as a scenario file the player replays.
 
 use super::args::{Reads, Switch};
+use super::summary::Outcome;
 use clap::Args;
 use raft_playground::raft::UnsafeSwitches;
 use raft_playground::sim::config::ReadSettings;
@@ -102,6 +103,12 @@ pub struct ExploreArgs {
     /// How reads are answered (thesis 6.4)
     #[arg(long, value_enum, default_value_t = Reads::Log)]
     pub reads: Reads,
+    /// Stop once this many states were explored, with exit status 3
+    /// (inconclusive: no violation in those, nothing proven of the rest)
+    /// and the deepest depth completed; unlimited when not given
+    #[arg(long, value_name = "S", value_parser = super::args::positive_number,
+          allow_negative_numbers = true)]
+    pub max_states: Option<u64>,
     /// Write the shortest counterexample as a scenario file
     /// (docs/scenario-format.md) that `raft-sim run --scenario` and the
     /// player replay to the violation
@@ -133,8 +140,9 @@ impl ExploreArgs {
     }
 }
 
-/// Runs the search; Ok(true) when no violation was found.
-pub fn explore(args: ExploreArgs) -> Result<bool, String> {
+/// Runs the search: a pass when no violation was found within the
+/// bounds, inconclusive when `--max-states` stopped it first.
+pub fn explore(args: ExploreArgs) -> Result<Outcome, String> {
     let bounds = args.bounds();
     bounds.validate()?;
     let switches = args
@@ -158,23 +166,45 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
     let mut explorer = Explorer::new(bounds, config)?;
     let started = Instant::now();
     let mut shown = 0;
+    let mut progress = ExploreProgress::default();
     let progress = loop {
-        let progress = explorer.step(1_000);
+        // A state expanded yields ten or so explored: nearing --max-states,
+        // expand fewer at a time so the search stops close to it.
+        let left = args
+            .max_states
+            .map_or(u64::MAX, |m| m.saturating_sub(progress.explored));
+        progress = explorer.step((left / 16).clamp(1, 1_000));
         if progress.depth_done > shown || progress.finished {
             shown = progress.depth_done;
             print_level(&progress, started.elapsed().as_secs_f64());
         }
-        if progress.finished {
+        let stopped = args.max_states.is_some_and(|max| progress.explored >= max);
+        if progress.finished || stopped {
             break progress;
         }
     };
     print_figures(&progress, started.elapsed().as_secs_f64());
     let Some(found) = explorer.counterexample() else {
-        println!("no violation within these bounds");
+        let outcome = match progress.finished {
+            true => {
+                println!("no violation within these bounds");
+                Outcome::Pass
+            }
+            false => {
+                println!(
+                    "stopped at --max-states {}: no violation in the {} states explored, depth {} of {} completed; nothing is proven beyond them",
+                    args.max_states.unwrap_or_default(),
+                    progress.explored,
+                    progress.depth_done,
+                    bounds.depth
+                );
+                Outcome::Inconclusive
+            }
+        };
         if let Some(path) = &args.out {
             println!("no counterexample, so nothing written to {path}");
         }
-        return Ok(true);
+        return Ok(outcome);
     };
     let steps = found.steps();
     let plural = if steps == 1 { "" } else { "s" };
@@ -201,7 +231,7 @@ pub fn explore(args: ExploreArgs) -> Result<bool, String> {
             .map_err(|e| format!("cannot write '{path}': {e}"))?;
         println!("scenario written to {path} (raft-sim run --scenario {path})");
     }
-    Ok(false)
+    Ok(Outcome::Unsafe)
 }
 
 fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {

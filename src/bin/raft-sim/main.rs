@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Job::Run(options) => run(options),
         Job::Sweep(options, seeds) => sweep(options, seeds),
         Job::Bench(options) => bench(options).map(passed),
-        Job::Explore(args) => explore::explore(args).map(passed),
+        Job::Explore(args) => explore::explore(args),
         Job::ElectionDowntime(options) => experiment::election_downtime(options).map(passed),
         // Exit 0 when it found (and wrote) a failure: what it was asked for.
         Job::FindFailure(options, find) => find::find_failure(options, find).map(passed),

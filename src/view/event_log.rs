@@ -129,7 +129,7 @@ impl EventLog {
     }
 
     /// Keeps track of who sent each server its snapshot chunks, for
-    /// "node 3 installed node 1's snapshot".
+    /// "n3 installed n1's snapshot".
     fn follow_chunks(&mut self, event: &TraceEvent) {
         match *event {
             TraceEvent::Send {
@@ -176,17 +176,17 @@ impl EventLog {
                     // that did not happen. ("Back", not "resumed": a
                     // restart is not a resume.)
                     _ if was == NodeStatus::Stopped => {
-                        format!("node {node} is back as {} in term {term}", role.as_str())
+                        format!("n{node} is back as {} in term {term}", role.as_str())
                     }
-                    NodeStatus::Leader => format!("node {node} became leader for term {term}"),
+                    NodeStatus::Leader => format!("n{node} became leader for term {term}"),
                     NodeStatus::Candidate => {
-                        format!("node {node} started an election for term {term}")
+                        format!("n{node} started an election for term {term}")
                     }
                     NodeStatus::PreCandidate => {
-                        format!("node {node} asks for pre-votes for term {}", term + 1)
+                        format!("n{node} asks for pre-votes for term {}", term + 1)
                     }
-                    NodeStatus::Stopped => format!("node {node} stopped"),
-                    NodeStatus::Follower => format!("node {node} is a follower in term {term}"),
+                    NodeStatus::Stopped => format!("n{node} stopped"),
+                    NodeStatus::Follower => format!("n{node} is a follower in term {term}"),
                 })
             }
             TraceEvent::Snapshot {
@@ -195,15 +195,15 @@ impl EventLog {
                 installed: false,
                 ..
             } => Some(format!(
-                "node {node} snapshotted its state through index {index}"
+                "n{node} snapshotted its state through index {index}"
             )),
             TraceEvent::Snapshot { node, index, .. } => {
                 let whose = match self.snapshot_from.get(node) {
-                    Some(from) => format!("node {from}'s"),
+                    Some(from) => format!("n{from}'s"),
                     None => "the leader's".into(),
                 };
                 Some(format!(
-                    "node {node} installed {whose} snapshot through {index}"
+                    "n{node} installed {whose} snapshot through {index}"
                 ))
             }
             TraceEvent::Action { description } => Some(format!("action: {description}")),
@@ -290,7 +290,7 @@ mod tests {
             .join("\n");
         assert!(text.contains("became leader for term"), "{text}");
         assert!(text.contains(&format!("action: stop {leader}")), "{text}");
-        assert!(text.contains(&format!("node {leader} stopped")), "{text}");
+        assert!(text.contains(&format!("n{leader} stopped")), "{text}");
         assert!(lines.iter().all(|l| l.starts_with("t=")));
     }
 
@@ -358,13 +358,12 @@ mod tests {
         assert!(through >= 4, "{through}");
         let text: Vec<&str> = p.events.lines().map(|l| l.as_str()).collect();
         let text = text.join("\n");
-        let taken = format!("node {leader} snapshotted its state through index {through}");
+        let taken = format!("n{leader} snapshotted its state through index {through}");
         assert!(text.contains(&taken), "{text}");
         // The resumed server's timer has run out: it may depose the leader
         // before it hears from it, so the snapshot comes from whoever leads.
         let sender = p.sim.leader().unwrap();
-        let installed =
-            format!("node {behind} installed node {sender}'s snapshot through {through}");
+        let installed = format!("n{behind} installed n{sender}'s snapshot through {through}");
         assert!(text.contains(&installed), "{text}");
     }
 
@@ -383,7 +382,7 @@ mod tests {
         let line = log.lines().next().unwrap();
         assert_eq!(
             line,
-            "t=0.000s node 2 installed the leader's snapshot through 9"
+            "t=0.000s n2 installed the leader's snapshot through 9"
         );
     }
 }

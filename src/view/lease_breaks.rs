@@ -123,12 +123,12 @@ impl LeaseBreak {
             LeaseBreak::CheckQuorumOff { at } => format!("CheckQuorum was turned off {}", when(at)),
             LeaseBreak::TimerFiredByHand { at, node } => {
                 format!(
-                    "S{node}'s election timer was fired by hand (\"Time out\") {}",
+                    "n{node}'s election timer was fired by hand (\"Time out\") {}",
                     when(at)
                 )
             }
             LeaseBreak::ClockRateChanged { at, node } => {
-                format!("S{node}'s clock rate was changed {}", when(at))
+                format!("n{node}'s clock rate was changed {}", when(at))
             }
             LeaseBreak::DriftBoundChanged { at } => {
                 format!("the drift bound was changed {}", when(at))
@@ -206,7 +206,7 @@ mod tests {
         let bug = note(&s, &[two_leaders, early, late.clone()]).unwrap();
         assert!(bug.contains("a bug in the core"), "{bug}");
         let by_hand = note(&s, &[late]).unwrap();
-        assert!(by_hand.starts_with("Broken on purpose: S2's"), "{by_hand}");
+        assert!(by_hand.starts_with("Broken on purpose: n2's"), "{by_hand}");
     }
 
     #[test]
@@ -225,7 +225,7 @@ mod tests {
         assert_eq!(cause, Some(LeaseBreak::TimerFiredByHand { at, node: 3 }));
         let text = verdict(&s, 2 * SECONDS);
         assert!(
-            text.contains("S3's election timer was fired by hand"),
+            text.contains("n3's election timer was fired by hand"),
             "{text}"
         );
         assert!(
@@ -313,7 +313,7 @@ mod tests {
         let at = SECONDS;
         let cause = Some(LeaseBreak::ClockRateChanged { at, node: 2 });
         assert_eq!(first_until(&s, 4 * SECONDS), cause);
-        assert!(verdict(&s, 4 * SECONDS).contains("S2's clock rate was changed at 1.000 s"));
+        assert!(verdict(&s, 4 * SECONDS).contains("n2's clock rate was changed at 1.000 s"));
         let s = leased(vec![(3 * SECONDS, Action::SetDriftBound(0))]);
         let at = 3 * SECONDS;
         assert_eq!(

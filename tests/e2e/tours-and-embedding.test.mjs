@@ -57,7 +57,7 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.tour-step', text: /^step 3 of / });
       // The safety panel says why the reads tour's lease broke: on purpose.
       await page.goto(`${url}/?tour=reads-without-the-log&step=6`);
-      await page.waitFor({ css: '.violation-cause', text: /^Broken on purpose: S3's clock rate was changed at 1\.300 s\./ });
+      await page.waitFor({ css: '.violation-cause', text: /^Broken on purpose: n3's clock rate was changed at 1\.300 s\./ });
       await page.goto(`${url}/?tour=no-such-tour`);
       await page.waitFor({ css: '.notice', text: "there is no tour 'no-such-tour'" });
       assert.deepEqual(page.errors, []);
@@ -126,7 +126,7 @@ for (const kind of browsers()) {
       // leaves the picture in sight (it used to fill the whole frame).
       await page.setViewport({ width: 320, height: 240 });
       await page.goto(url + '/?embed=1&tour=figure-8&step=5');
-      await page.waitFor({ css: '.tour-text', text: /^\(c\) S3 got x=A/ });
+      await page.waitFor({ css: '.tour-text', text: /^\(c\) n3 got x=A/ });
       const seen = await page.evaluate(() => {
         const box = (css) => document.querySelector(css).getBoundingClientRect();
         return { picture: box('.picture').top, text: box('.tour-text').height, inner: innerHeight };

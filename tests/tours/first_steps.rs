@@ -47,7 +47,7 @@ fn tour_leader_election() {
 
     let sim = r.step(3);
     assert_leader(sim, 3, 1);
-    // S2's and S5's votes arrived; S1's and S4's are still on the way.
+    // n2's and n5's votes arrived; n1's and n4's are still on the way.
     for id in [2, 5] {
         assert!(in_flight(sim, id, 3, "RequestVoteReply").is_empty());
     }
@@ -73,7 +73,7 @@ fn tour_leader_election() {
         let leaders: Vec<_> = sim.checker().leaders().collect();
         assert_eq!(leaders, [(1, 3)], "one leader, of term 1, ever");
     }
-    // "If S3 stopped, a new election would start term 2."
+    // "If n3 stopped, a new election would start term 2."
     let mut what_if = r.playground.sim.clone();
     what_if.act_now(Action::Stop(3)).unwrap();
     what_if.run_until(what_if.now() + 500 * MILLIS);
@@ -220,7 +220,7 @@ fn tour_leader_crash() {
         assert_eq!(
             (role(sim, id), term(sim, id)),
             ("follower", 1),
-            "S3 was first"
+            "n3 was first"
         );
     }
     assert_eq!(node(sim, 3).config().quorum(), 3);

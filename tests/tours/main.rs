@@ -366,7 +366,7 @@ fn every_tour_is_well_formed() {
             }
             let last = steps.last().unwrap().at_ms;
             assert!(last * MILLIS <= scenario.duration, "{id}: within the run");
-            // Servers are named S1..=Sn, as the simulator numbers them, the
+            // Servers are named n1..=nN, as the picture labels them, the
             // ones the scenario adds included.
             let added: u64 = scenario
                 .actions
@@ -387,9 +387,9 @@ fn every_tour_is_well_formed() {
                 );
                 assert!(text.len() <= 300, "{id} at {} ms: too long", step.at_ms);
                 for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-                    if let Some(n) = word.strip_prefix('S').and_then(|n| n.parse::<u64>().ok()) {
+                    if let Some(n) = word.strip_prefix('n').and_then(|n| n.parse::<u64>().ok()) {
                         let known = 1..=scenario.nodes + added;
-                        assert!(known.contains(&n), "{id}: no server S{n}");
+                        assert!(known.contains(&n), "{id}: no server n{n}");
                     }
                 }
             }

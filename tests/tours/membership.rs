@@ -28,7 +28,7 @@ fn tour_growing_the_cluster() {
     assert_eq!(sim.server_count(), 4);
     assert_eq!(log(sim, 2), ["noop/1", "config voters 1,2,3 learners 4/1"]);
     assert_eq!(members(sim, 2), (vec![1, 2, 3], vec![4]));
-    assert!(node(sim, 4).log().entries().is_empty(), "S4 starts empty");
+    assert!(node(sim, 4).log().entries().is_empty(), "n4 starts empty");
     assert_eq!(node(sim, 4).role(), raft_playground::raft::Role::Follower);
 
     let sim = r.step(3);
@@ -46,7 +46,7 @@ fn tour_growing_the_cluster() {
     assert!(scenario_does(tour, 900, Action::Stop(2)));
     assert_leader(sim, 4, 2);
     for id in [1, 3] {
-        assert_eq!(node(sim, id).voted_for(), Some(4), "n{id} voted for S4");
+        assert_eq!(node(sim, id).voted_for(), Some(4), "n{id} voted for n4");
     }
     assert_eq!(commit(sim, 4), 5);
     assert_eq!(log(sim, 4)[4], "noop/2");
@@ -142,7 +142,7 @@ fn tour_single_server_change_bug() {
         .count();
     assert_eq!(removals, 2, "two leaders each remove one server");
 
-    // 1: S1 leads term 1, alone since 200 ms; it removed S4 at 210 ms.
+    // 1: n1 leads term 1, alone since 200 ms; it removed n4 at 210 ms.
     let sim = r.step(1);
     assert!(scenario_does(
         tour,
@@ -154,11 +154,11 @@ fn tour_single_server_change_bug() {
     assert_eq!(log(sim, 1), ["noop/1", "config voters 1,2,3/1"]);
     assert_eq!(members(sim, 1), (vec![1, 2, 3], vec![]));
     for id in [2, 3, 4] {
-        assert_eq!(log(sim, id), ["noop/1"], "n{id}: index 2 is on S1 only");
+        assert_eq!(log(sim, id), ["noop/1"], "n{id}: index 2 is on n1 only");
         assert_eq!(members(sim, id), (vec![1, 2, 3, 4], vec![]), "n{id}");
     }
 
-    // 2: S2 won term 2 with S3 and S4; S2->S3 cut; S2 removed S1 at once.
+    // 2: n2 won term 2 with n3 and n4; n2->n3 cut; n2 removed n1 at once.
     let sim = r.step(2);
     assert!(scenario_does(tour, 220, Action::ForceTimeout(2)));
     assert!(scenario_does(tour, 235, Action::CutLink { from: 2, to: 3 }));
@@ -166,25 +166,25 @@ fn tour_single_server_change_bug() {
     assert_eq!(role(sim, 2), "leader");
     assert_eq!(term(sim, 2), 2);
     for id in [3, 4] {
-        assert_eq!(node(sim, id).voted_for(), Some(2), "n{id} voted for S2");
+        assert_eq!(node(sim, id).voted_for(), Some(2), "n{id} voted for n2");
     }
     assert_eq!(log(sim, 2), ["noop/1", "noop/2", "config voters 2,3,4/2"]);
     assert_eq!(members(sim, 2), (vec![2, 3, 4], vec![]));
     assert_eq!(commit(sim, 2), 1, "the no-op of term 2 is not committed");
-    assert_eq!(role(sim, 1), "leader", "S1 still leads term 1");
+    assert_eq!(role(sim, 1), "leader", "n1 still leads term 1");
 
-    // 3: S2 and S4 committed indexes 2 and 3; S1 still leads over S1-S3.
+    // 3: n2 and n4 committed indexes 2 and 3; n1 still leads over n1-n3.
     let sim = r.step(3);
     assert_eq!(commit(sim, 2), 3);
     assert_eq!(log(sim, 4), log(sim, 2));
-    assert_eq!(log(sim, 3), ["noop/1"], "S3 has none of it");
+    assert_eq!(log(sim, 3), ["noop/1"], "n3 has none of it");
     assert_eq!(log(sim, 1), ["noop/1", "config voters 1,2,3/1"]);
     assert_eq!(role(sim, 1), "leader");
     assert_eq!(term(sim, 1), 1);
     assert_eq!(members(sim, 1), (vec![1, 2, 3], vec![]));
     assert_no_violations(sim);
 
-    // 4: S1 and S3 together from 300 ms; S1 won term 7 with S3's vote,
+    // 4: n1 and n3 together from 300 ms; n1 won term 7 with n3's vote,
     // after elections nobody won; the checker reported it at once.
     r.breaks(&SINGLE_SERVER_CHANGE_BREAKS[..1]);
     let sim = r.step(4);
@@ -195,7 +195,7 @@ fn tour_single_server_change_bug() {
     ));
     assert_leader(sim, 1, 7);
     assert_eq!(node(sim, 3).voted_for(), Some(1));
-    assert_eq!(role(sim, 2), "leader", "S2 still leads term 2 with S4");
+    assert_eq!(role(sim, 2), "leader", "n2 still leads term 2 with n4");
     assert_eq!(members(sim, 1), (vec![1, 2, 3], vec![]));
     let elected = first_time(tour, 300 * MILLIS, |s| s.leader() == Some(1));
     assert!(elected > 300 * MILLIS && elected <= 810 * MILLIS);
@@ -206,10 +206,10 @@ fn tour_single_server_change_bug() {
     };
     assert!(
         node(&at_300, 3).log().last_index() < node(&at_300, 1).log().last_index(),
-        "S3's log is shorter than S1's"
+        "n3's log is shorter than n1's"
     );
     for t in 3..7 {
-        // Terms 3 to 6 began before S1 won: elections nobody won.
+        // Terms 3 to 6 began before n1 won: elections nobody won.
         let won = first_time(tour, 300 * MILLIS, |s| {
             s.servers().iter().any(|x| x.node.current_term() > t)
         });
@@ -218,7 +218,7 @@ fn tour_single_server_change_bug() {
     let s3_leads = first_time(tour, 300 * MILLIS, |s| {
         role(s, 3) == "leader" || s.now() >= 900 * MILLIS
     });
-    assert_eq!(s3_leads, 900 * MILLIS, "S3 cannot win");
+    assert_eq!(s3_leads, 900 * MILLIS, "n3 cannot win");
     let v = sim.violations();
     assert_eq!(v.len(), 1, "{v:?}");
     assert_eq!(v[0].invariant, Invariant::LeaderCompleteness);
@@ -227,7 +227,7 @@ fn tour_single_server_change_bug() {
         .contains("lacks index 3 (term 2) committed in term 2"));
 
     // 5: the safety panel: Leader Completeness violated, then State
-    // Machine Safety and committed-entry stability once S1 commits.
+    // Machine Safety and committed-entry stability once n1 commits.
     r.breaks(&SINGLE_SERVER_CHANGE_BREAKS);
     let sim = r.step(5);
     let mut broken: Vec<Invariant> = sim.violations().iter().map(|v| v.invariant).collect();
@@ -237,7 +237,7 @@ fn tour_single_server_change_bug() {
     let mut expected = SINGLE_SERVER_CHANGE_BREAKS.to_vec();
     expected.sort_by_key(|i| i.name());
     assert_eq!(broken, expected);
-    assert_eq!(commit(sim, 1), 3, "S1 committed its own entries at 2 and 3");
+    assert_eq!(commit(sim, 1), 3, "n1 committed its own entries at 2 and 3");
     assert_eq!(log(sim, 1)[2], "noop/7");
     // The same actions without the switch break nothing: the switch is
     // what broke it.
@@ -252,8 +252,8 @@ fn tour_single_server_change_bug() {
     assert_eq!(sim.server_count(), 4);
     assert_eq!(r.playground.unsafe_warning(), None);
 
-    // 7: S2 won term 2 as before; its removal of S1 was refused, and
-    // cannot succeed: its no-op needs three of S1-S4, and S3 is cut off.
+    // 7: n2 won term 2 as before; its removal of n1 was refused, and
+    // cannot succeed: its no-op needs three of n1-n4, and n3 is cut off.
     let sim = r.step(7);
     assert_eq!(role(sim, 2), "leader");
     assert_eq!(term(sim, 2), 2);
@@ -268,9 +268,9 @@ fn tour_single_server_change_bug() {
         Err("the new leader has not committed an entry of its term yet".to_string())
     );
     let cut = sim.network().blocked(Endpoint::Node(2), Endpoint::Node(3));
-    assert!(cut.is_some(), "S3 no longer hears from S2");
+    assert!(cut.is_some(), "n3 no longer hears from n2");
 
-    // 8: S1 won term 7 with S3 and committed index 3; nothing of term 2
+    // 8: n1 won term 7 with n3 and committed index 3; nothing of term 2
     // was committed; every invariant holds.
     let sim = r.step(8);
     assert_leader(sim, 1, 7);

@@ -31,7 +31,7 @@ fn tour_deaf_leader() {
             .blocked(Endpoint::Node(5), Endpoint::Node(from));
         assert!(
             into_s5.is_some() && from_s5.is_none(),
-            "S5 sends, hears nothing"
+            "n5 sends, hears nothing"
         );
     }
     for id in all {
@@ -72,10 +72,10 @@ fn tour_deaf_leader() {
 
     let sim = r.step(6);
     assert_eq!(role(sim, 5), "candidate");
-    assert!(term(sim, 5) >= 3, "S5 stood again and again");
+    assert!(term(sim, 5) >= 3, "n5 stood again and again");
     assert_leader(sim, 4, 2);
     for id in followers {
-        assert_eq!(term(sim, id), 2, "S5's higher terms were ignored");
+        assert_eq!(term(sim, id), 2, "n5's higher terms were ignored");
     }
     assert_eq!(outcome(sim, "2"), (Outcome::Ok, true, Some(4)));
     for id in followers {
@@ -117,7 +117,7 @@ fn tour_node_returns() {
     assert_eq!(
         sim.checker().leaders().collect::<Vec<_>>(),
         [(1, 5), (6, 2)],
-        "S5 deposed, S2 elected"
+        "n5 deposed, n2 elected"
     );
     assert_leader(sim, 2, 6);
     for id in others {
@@ -145,11 +145,11 @@ fn tour_node_returns() {
     assert_eq!(
         refusals,
         [1, 2, 4, 5],
-        "every other server refused S3's pre-vote"
+        "every other server refused n3's pre-vote"
     );
     assert!(
         first_append.is_some(),
-        "S2's heartbeat reached S3 after the refusals"
+        "n2's heartbeat reached n3 after the refusals"
     );
     assert_eq!(
         sim.checker().leaders().collect::<Vec<_>>(),
@@ -160,9 +160,9 @@ fn tour_node_returns() {
 }
 
 /// In node-returns after the heal at 2000 ms, up to 2100 ms: the servers
-/// whose pre-vote refusals reached S3 (a refusal carries the voter's own
+/// whose pre-vote refusals reached n3 (a refusal carries the voter's own
 /// term, 6; a grant echoes the 7 asked about), and when the first
-/// AppendEntries from S2 reached S3, if it came after them all.
+/// AppendEntries from n2 reached n3, if it came after them all.
 fn after_the_heal(tour: &Tour) -> (Vec<NodeId>, Option<Time>) {
     let mut sim = tour.scenario().start(true).expect("tour loads");
     sim.run_until(2100 * MILLIS);
@@ -231,7 +231,7 @@ fn tour_leadership_transfer() {
             && m.to == Endpoint::Node(3)
             && matches!(&m.packet, Packet::ClientRequest(c, _) if c.op.to_string().contains("y=2"))
     });
-    assert!(redirected, "the client was sent on to S3");
+    assert!(redirected, "the client was sent on to n3");
 
     let sim = r.step(4);
     assert_eq!(log(sim, 3), ["noop/1", "x=1/1"]);
@@ -362,7 +362,7 @@ fn tour_reads_without_the_log() {
     assert_eq!(
         (role(sim, 3), term(sim, 3)),
         ("leader", 1),
-        "S3 still thinks it leads"
+        "n3 still thinks it leads"
     );
     let elected = first_time(tour, 1500 * MILLIS, |s| s.leader() == Some(1));
     assert_eq!(ms(elected), 1529);
@@ -370,7 +370,7 @@ fn tour_reads_without_the_log() {
         sim.checker().leaders().collect::<Vec<_>>(),
         [(1, 3), (2, 1)]
     );
-    // The lease's promise, broken the moment S1 took office.
+    // The lease's promise, broken the moment n1 took office.
     let v = sim.violations();
     assert_eq!(v.len(), 1, "{v:?}");
     assert_eq!(
@@ -378,10 +378,10 @@ fn tour_reads_without_the_log() {
         (Invariant::LeaseExclusive, elected, &[3, 1][..])
     );
     // The safety panel says why: the tour broke the lease on purpose, and
-    // with S3's clock first.
+    // with n3's clock first.
     let note = raft_playground::view::lease_breaks::note(&tour.scenario(), v).unwrap();
     assert!(
-        note.starts_with("Broken on purpose: S3's clock rate was changed at 1.300 s."),
+        note.starts_with("Broken on purpose: n3's clock rate was changed at 1.300 s."),
         "{note}"
     );
 

@@ -162,7 +162,7 @@ fn tour_figure_8() {
     let tour = r.tour;
     r.step(0);
 
-    // (a) x=A is on S1 and S2 only.
+    // (a) x=A is on n1 and n2 only.
     let sim = r.step(1);
     assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 1)]);
     assert_leader(sim, 1, 1);
@@ -181,7 +181,7 @@ fn tour_figure_8() {
         "just as"
     );
 
-    // (b) S5 leads term 2 alone, with a different index 2.
+    // (b) n5 leads term 2 alone, with a different index 2.
     let sim = r.step(2);
     assert!(scenario_does(tour, 330, Action::ForceTimeout(5)));
     assert_leader(sim, 5, 2);
@@ -191,10 +191,10 @@ fn tour_figure_8() {
         assert_eq!(log(sim, id), ["noop/1"]);
     }
     let group = |id: NodeId| sim.network().groups()[&id];
-    assert!((1..=4).all(|id| group(id) != group(5)), "S5 is alone");
+    assert!((1..=4).all(|id| group(id) != group(5)), "n5 is alone");
     assert_eq!((role(sim, 1), term(sim, 1)), ("follower", 2));
 
-    // (c) S1 leads term 3; the link S1 -> S2 is cut.
+    // (c) n1 leads term 3; the link n1 -> n2 is cut.
     let sim = r.step(3);
     assert_eq!((role(sim, 4), role(sim, 5)), ("stopped", "stopped"));
     assert!(scenario_does(tour, 400, Action::ForceTimeout(1)));
@@ -213,14 +213,14 @@ fn tour_figure_8() {
         assert_eq!(commit(sim, id), 1, "S{id}: index 2 not committed");
     }
     assert_eq!(node(sim, 1).progress()[&3].match_index, 3);
-    // S5's log (last entry: index 3, term 2) is at least as up to date as
-    // S2's and S4's, not S3's: S2 and S4 would vote for it (§5.4.1).
+    // n5's log (last entry: index 3, term 2) is at least as up to date as
+    // n2's and n4's, not n3's: n2 and n4 would vote for it (§5.4.1).
     let would_vote = |id: NodeId| node(sim, id).log().is_up_to_date(3, 2);
     assert_eq!(
         (would_vote(2), would_vote(3), would_vote(4)),
         (true, false, true)
     );
-    // And it really would: crash S1 now, bring S5 back, and S5 wins and
+    // And it really would: crash n1 now, bring n5 back, and n5 wins and
     // overwrites index 2, legally, since it was not committed.
     let mut what_if = sim.clone();
     let now = what_if.now();
@@ -230,7 +230,7 @@ fn tour_figure_8() {
         Action::Heal,
         Action::Restart(4),
         Action::Restart(5),
-        Action::ForceTimeout(5), // term 3: S2 and S3 already voted for S1
+        Action::ForceTimeout(5), // term 3: n2 and n3 already voted for n1
         Action::ForceTimeout(5), // term 4
     ] {
         what_if.act_now(action).unwrap();
@@ -240,7 +240,7 @@ fn tour_figure_8() {
     assert_eq!(holders(&what_if, 2, "noop/2"), ids(&[2, 3, 4, 5]));
     assert_no_violations(&what_if);
 
-    // (e) The no-op reaches S2: index 3 committed, and index 2 with it.
+    // (e) The no-op reaches n2: index 3 committed, and index 2 with it.
     let sim = r.step(5);
     assert!(scenario_does(
         tour,
@@ -252,7 +252,7 @@ fn tour_figure_8() {
     assert_eq!(commit(sim, 1), 3);
     assert_eq!(outcome(sim, "A"), (Outcome::Ok, true, Some(2)));
 
-    // S5 runs for term 3: only S4 votes for it.
+    // n5 runs for term 3: only n4 votes for it.
     let sim = r.step(6);
     for action in [
         Action::Stop(1),
@@ -292,8 +292,8 @@ fn tour_figure_8() {
 
 /// The same actions with the unsafe switch commit-old-terms (§5.4.2 broken,
 /// no election no-op): the step 5 and step 8 claims of the figure-8 tour
-/// become false. S1 commits x=A by counting replicas, with no entry of its
-/// own term, and S5 then wins and overwrites it: Figure 8 (d). The checker
+/// become false. n1 commits x=A by counting replicas, with no entry of its
+/// own term, and n5 then wins and overwrites it: Figure 8 (d). The checker
 /// sees it.
 #[test]
 fn figure_8_with_the_unsafe_commit_rule_loses_a_committed_entry() {

@@ -4,7 +4,7 @@ use super::*;
 
 // ---- 15. a follower too far behind gets a snapshot ----------------------------------
 
-/// The InstallSnapshot chunks in flight from S1 to S4: (offset, records
+/// The InstallSnapshot chunks in flight from n1 to n4: (offset, records
 /// carried, the snapshot's last index and record count).
 fn chunks(sim: &Simulation) -> Vec<(u64, usize, LogIndex, u64)> {
     in_flight(sim, 1, 4, "InstallSnapshot")
@@ -44,8 +44,8 @@ fn tour_snapshot_catch_up() {
     let menu = raft_playground::view::snapshot_threshold::label(Some(6));
     assert_eq!(menu, "every 6 entries");
 
-    // 1: S1 leads term 1, the first leader; x=1 committed everywhere at
-    // index 2; S4 stopped.
+    // 1: n1 leads term 1, the first leader; x=1 committed everywhere at
+    // index 2; n4 stopped.
     let sim = r.step(1);
     assert_eq!(sim.checker().leaders().collect::<Vec<_>>(), [(1, 1)]);
     assert_leader(sim, 1, 1);
@@ -56,7 +56,7 @@ fn tour_snapshot_catch_up() {
     assert!(scenario_does(tour, 500, Action::Stop(4)));
     assert_eq!(role(sim, 4), "stopped");
 
-    // 2: five more writes, to index 7; S1, S2, S3, S5 compacted through 6.
+    // 2: five more writes, to index 7; n1, n2, n3, n5 compacted through 6.
     r.step(2);
     let (sim, p) = (&r.playground.sim, &r.playground);
     let scenario = tour.scenario();
@@ -85,7 +85,7 @@ fn tour_snapshot_catch_up() {
         let block = table.rows[id as usize - 1].snapshot.as_ref().unwrap();
         assert_eq!(block.label(), "snapshot ≤ 6 · t1", "S{id}");
     }
-    assert_eq!(table.rows[3].snapshot, None, "S4 has no snapshot");
+    assert_eq!(table.rows[3].snapshot, None, "n4 has no snapshot");
     let lines: Vec<&String> = p.events.lines().collect();
     let taken = lines
         .iter()
@@ -93,7 +93,7 @@ fn tour_snapshot_catch_up() {
         .count();
     assert_eq!(taken, 4, "{lines:?}");
 
-    // 3: S4 back at 1000 ms with 2 entries; entries 3 to 6 in no log.
+    // 3: n4 back at 1000 ms with 2 entries; entries 3 to 6 in no log.
     let sim = r.step(3);
     assert!(scenario_does(tour, 1000, Action::Restart(4)));
     assert_eq!((role(sim, 4), term(sim, 4)), ("follower", 1));
@@ -105,7 +105,7 @@ fn tour_snapshot_catch_up() {
             .all(|s| s.node.log().entry(index).is_none()));
     }
 
-    // 4: S4 refused the heartbeat; chunk 1 of 3 (records 1-4 of 10) flies.
+    // 4: n4 refused the heartbeat; chunk 1 of 3 (records 1-4 of 10) flies.
     r.step(4);
     let (sim, p) = (&r.playground.sim, &r.playground);
     let refused = first_time(tour, 1000 * MILLIS, |s| {
@@ -122,7 +122,7 @@ fn tour_snapshot_catch_up() {
     assert_eq!(chunks(sim), [(0, 4, 6, 10)]);
     assert_eq!(tags(p), ["snapshot 1/3"]);
 
-    // 5: S4 acknowledged chunk 1; chunk 2 of 3 in flight, alone; S4's log
+    // 5: n4 acknowledged chunk 1; chunk 2 of 3 in flight, alone; n4's log
     // unchanged.
     r.step(5);
     let (sim, p) = (&r.playground.sim, &r.playground);
@@ -133,7 +133,7 @@ fn tour_snapshot_catch_up() {
     assert_eq!(node(sim, 4).log().snapshot_index(), 0);
     assert!(tags(p).contains(&"snapshot 2/3".to_string()));
 
-    // 6: chunk 3 of 3, the last 2 records; S4 keeps its old log and state.
+    // 6: chunk 3 of 3, the last 2 records; n4 keeps its old log and state.
     r.step(6);
     let (sim, p) = (&r.playground.sim, &r.playground);
     assert_eq!(chunks(sim), [(8, 2, 6, 10)]);
@@ -142,7 +142,7 @@ fn tour_snapshot_catch_up() {
     assert_eq!(node(sim, 4).log().snapshot_index(), 0);
     assert_eq!(value(sim, 4, "a"), None);
 
-    // 7: S4 installed S1's snapshot: S1's state as of 6, log after 6,
+    // 7: n4 installed n1's snapshot: n1's state as of 6, log after 6,
     // commit 6; its reply says installed.
     r.step(7);
     let (sim, p) = (&r.playground.sim, &r.playground);
@@ -184,13 +184,13 @@ fn tour_snapshot_catch_up() {
     assert_eq!(
         heartbeats.count(),
         3,
-        "sent with the heartbeats to S2, S3, S5"
+        "sent with the heartbeats to n2, n3, n5"
     );
     let last = p.events.lines().last().unwrap();
     assert!(
         p.events
             .lines()
-            .any(|l| l.ends_with("node 4 installed node 1's snapshot through 6")),
+            .any(|l| l.ends_with("n4 installed n1's snapshot through 6")),
         "{last}"
     );
     let table = raft_playground::view::log_table::log_table(sim, 24);
@@ -199,7 +199,7 @@ fn tour_snapshot_catch_up() {
         "snapshot ≤ 6 · t1"
     );
 
-    // 8: AppendEntries from index 7: S4 appended and applied e=6, matchIndex
+    // 8: AppendEntries from index 7: n4 appended and applied e=6, matchIndex
     // 7; the same state everywhere.
     let sim = r.step(8);
     assert_eq!(log(sim, 4), ["e=6/1"]);

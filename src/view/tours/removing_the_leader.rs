@@ -1,7 +1,7 @@
-//! Tour "removing-the-leader" (thesis §4.2.2): seed 6 elects S5 for term 1
-//! among five; x=1 commits at index 2; at 500 ms S5 appends the
-//! configuration S1-S4 (index 3), commits it with three of those four at
-//! about 540 ms and steps down; S3 wins term 2 at about 700 ms, and its
+//! Tour "removing-the-leader" (thesis §4.2.2): seed 6 elects n5 for term 1
+//! among five; x=1 commits at index 2; at 500 ms n5 appends the
+//! configuration n1-n4 (index 3), commits it with three of those four at
+//! about 540 ms and steps down; n3 wins term 2 at about 700 ms, and its
 //! no-op (index 4) tells the others the change is committed.
 
 use super::Step;
@@ -9,33 +9,33 @@ use super::Step;
 pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 0,
-        text: "Five servers; S5 will lead term 1. At 500 ms S5 is asked to remove itself from \
+        text: "Five servers; n5 will lead term 1. At 500 ms n5 is asked to remove itself from \
                the cluster, as when an operator retires the leader's machine (thesis §4.2.2).",
     },
     Step {
         at_ms: 450,
-        text: "S5 leads term 1, and the write x=1 is committed at index 2 on all five.",
+        text: "n5 leads term 1, and the write x=1 is committed at index 2 on all five.",
     },
     Step {
         at_ms: 530,
-        text: "At 500 ms S5 appended the configuration S1 to S4 at index 3 and uses it at once: \
-               it leads a cluster it is no longer part of, counting only the copies of S1 to S4 \
+        text: "At 500 ms n5 appended the configuration n1 to n4 at index 3 and uses it at once: \
+               it leads a cluster it is no longer part of, counting only the copies of n1 to n4 \
                (thesis §4.2.2).",
     },
     Step {
         at_ms: 600,
-        text: "Three of S1 to S4 acknowledged index 3, so S5 committed it and stepped down; out \
+        text: "Three of n1 to n4 acknowledged index 3, so n5 committed it and stepped down; out \
                of the configuration, it will not stand again. Its former followers do not know \
                yet that the change is committed.",
     },
     Step {
         at_ms: 800,
-        text: "With no heartbeats, the four held an election, and S3 won term 2. Its no-op at \
+        text: "With no heartbeats, the four held an election, and n3 won term 2. Its no-op at \
                index 4 commits everything before it, the change included, on all four.",
     },
     Step {
         at_ms: 1200,
-        text: "S5 still runs but stays in term 1: nobody sends it anything, and knowing its \
+        text: "n5 still runs but stays in term 1: nobody sends it anything, and knowing its \
                removal is committed, it never stands for election.",
     },
 ];

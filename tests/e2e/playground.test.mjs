@@ -41,6 +41,25 @@ for (const kind of browsers()) {
       await page.lookAt('.applied');
       await page.waitFor({ css: '.applied td.delivered', text: 'hello raft', nth: 4 }, { timeout: 20000 });
 
+      // The leader's nextIndex/matchIndex tags sit in the gaps between the
+      // log table's rows: none covers an entry of another row.
+      const tags = await page.run(() => {
+        const marks = [...document.querySelectorAll('.log-table .mark')];
+        const covered = marks.flatMap((m) => {
+          const r = m.getBoundingClientRect();
+          return [...document.querySelectorAll('.log-table td')]
+            .filter((td) => !td.contains(m))
+            .filter((td) => {
+              const c = td.getBoundingClientRect();
+              return r.left < c.right && c.left < r.right && r.top < c.bottom && c.top < r.bottom;
+            })
+            .map((td) => `${m.textContent} over ${td.title || td.className}`);
+        });
+        return { count: marks.length, covered };
+      });
+      assert.ok(tags.count > 0, 'the leader marks its followers');
+      assert.deepEqual(tags.covered, []);
+
       // Reads by ReadIndex: the answer writes no entry and says what gave it.
       await page.run(() => {
         const reads = document.querySelector('select[aria-label="Reads"]');

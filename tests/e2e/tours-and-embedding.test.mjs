@@ -133,6 +133,22 @@ for (const kind of browsers()) {
       });
       assert.ok(seen.picture < seen.inner * 0.65, JSON.stringify(seen));
       assert.ok(seen.text < seen.inner * 0.3, JSON.stringify(seen));
+
+      // At the embed snippet's 460 px in a blog column, the step sits
+      // beside the cluster: the cluster gets the height the bar leaves
+      // (stacked, it had 160 px), and Back/Next stay in the frame.
+      await page.setViewport({ width: 700, height: 460 });
+      await page.goto(url + '/?embed=1&tour=figure-8&step=5');
+      await page.waitFor({ css: '.tour-text', text: /^\(c\) n3 got x=A/ });
+      const wide = await page.evaluate(() => {
+        const box = (css) => document.querySelector(css).getBoundingClientRect();
+        const next = [...document.querySelectorAll('.tour-buttons button')].pop().getBoundingClientRect();
+        return { cluster: box('svg.cluster').height, tourRight: box('.tour').right, pictureLeft: box('.picture').left,
+          next: next.bottom, timeline: box('.timeline').bottom, inner: innerHeight };
+      });
+      assert.ok(wide.cluster >= 280, JSON.stringify(wide));
+      assert.ok(wide.tourRight <= wide.pictureLeft, JSON.stringify(wide));
+      assert.ok(wide.next <= wide.inner && wide.timeline <= wide.inner, JSON.stringify(wide));
       assert.deepEqual(page.errors, []);
     });
   });

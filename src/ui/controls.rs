@@ -161,7 +161,7 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
                 { if p.in_the_past() {
                     format!("at {} s of {} s: acting here discards what came after", seconds(p.sim.now(), 3), seconds(p.horizon, 3))
                 } else {
-                    format!("{} action(s) recorded", p.scenario.actions.len())
+                    format!("{} recorded", crate::view::words::counted(p.scenario.actions.len(), "action"))
                 } }
             </span>
         </div>

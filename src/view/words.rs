@@ -18,6 +18,15 @@ pub fn listed(items: &[String]) -> String {
     }
 }
 
+/// A count with its noun: "1 action", "0 actions", "16 actions" (nouns
+/// that take an s).
+pub fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +39,8 @@ mod tests {
         assert_eq!(listed(&items(&["n4"])), "n4");
         assert_eq!(listed(&items(&["n4", "n7"])), "n4 and n7");
         assert_eq!(listed(&items(&["n4", "n7", "n2"])), "n4, n7 and n2");
+        assert_eq!(counted(0, "action"), "0 actions");
+        assert_eq!(counted(1, "action"), "1 action");
+        assert_eq!(counted(16, "action"), "16 actions");
     }
 }

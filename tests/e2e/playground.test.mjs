@@ -227,7 +227,7 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.timeline-note', text: 'acting here discards' });
       await page.setValue(labelled('Link to cut'), '1->2');
       await page.click(button('Cut one way'));
-      await page.waitFor({ css: '.timeline-note', text: '1 action(s) recorded' });
+      await page.waitFor({ css: '.timeline-note', text: '1 action recorded' });
       assert.equal(await page.attr(labelled('Timeline'), 'max'), '1200');
       assert.deepEqual(page.errors, []);
     });

@@ -872,6 +872,17 @@ fn find_failure_says_which_flags_it_overrides() {
     assert!(stdout(&o).contains(" 1 clients at "), "{}", stdout(&o));
     let o = raft_sim(&args);
     assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
+    let lease = [
+        "find-failure",
+        "--unsafe",
+        "lease-ignores-drift",
+        "--max-seeds",
+        "1",
+    ];
+    let o = raft_sim(&[&lease[..], &["--reads", "read-index"]].concat());
+    let said =
+        "--reads read-index is replaced by --reads lease: --unsafe lease-ignores-drift needs it";
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
 }
 
 /// The thirteenth switch needs a TimeoutNow that outlives its transfer:
@@ -1314,8 +1325,8 @@ fn a_scenario_is_read_within_its_limit_and_as_text() {
 }
 
 /// A scenario's header says its faults are its own, held messages
-/// included, not "none"; and actions past the run's end are said not to
-/// happen, without refusing the file.
+/// included, not "none"; and actions past the fault phase are said to
+/// run in the liveness check, without refusing the file.
 #[test]
 fn a_scenario_run_says_what_its_faults_are_and_which_actions_are_too_late() {
     let dir = TempDir::new("scenario-header");
@@ -1335,13 +1346,49 @@ fn a_scenario_run_says_what_its_faults_are_and_which_actions_are_too_late() {
     let header = "faults as the scenario's actions say, and held messages,";
     assert!(out.contains(header), "{out}");
     assert!(out.contains("held messages: latency tail 2%"), "{out}");
-    let late = "2 of the scenario's actions come after the run ends at 2.000 s and do not happen (the first: action 2, at 3.000 s)";
+    let late = "2 of the scenario's actions come after its faults end at 2.000 s (the first: action 2, at 3.000 s); they run only if the liveness check after the heal is still waiting then";
     assert!(stderr(&o).contains(late), "{}", stderr(&o));
-    // Run long enough, every action happens and nothing is said.
+    // They can run: with every server restarted just before the heal, the
+    // check waits for a leader, a partition comes first, and the cluster
+    // does not recover (exit 4).
+    let cut = dir.file("cut.json");
+    let restarts = (1..=3).map(|n| format!(r#"{{"t":990000,"action":"restart","node":{n}}}"#));
+    let partition = r#"{"t":1050000,"action":"partition","groups":[[1],[2],[3]]}"#;
+    let actions = format!("[{},{partition}]", restarts.collect::<Vec<_>>().join(","));
+    std::fs::write(
+        &cut,
+        format!(r#"{{"version":1,"seed":1,"nodes":3,"duration_us":1000000,"actions":{actions}}}"#),
+    )
+    .unwrap();
+    let o = raft_sim(&["run", "--scenario", &cut]);
+    assert!(
+        stderr(&o).contains("1 of the scenario's actions come after"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("FAIL (liveness)"), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(4), "{}", stdout(&o));
+    // Run long enough, every action is in the fault phase and nothing is said.
     let o = raft_sim(&["run", "--scenario", &held, "--duration", "5s"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(!stderr(&o).contains("do not happen"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("come after"), "{}", stderr(&o));
     let o = raft_sim(&["run", "--scenario", "docs/examples/minority-leader.json"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("faults as the scenario's actions say, 0 clients"),
+        "{out}"
+    );
+    // Delivery by action holds nothing back: no "held messages".
+    let by_action = dir.file("by-action.json");
+    let faults = r#""faults":{"delivery":"by_action"}"#;
+    std::fs::write(
+        &by_action,
+        format!(
+            r#"{{"version":2,"seed":1,"nodes":3,"duration_us":1000000,{faults},"actions":[]}}"#
+        ),
+    )
+    .unwrap();
+    let o = raft_sim(&["run", "--scenario", &by_action]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         out.contains("faults as the scenario's actions say, 0 clients"),

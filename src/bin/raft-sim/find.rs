@@ -2,10 +2,12 @@
 //! The engine is `sim::find`; this prints its progress and times it.
 
 use crate::args::{FindOptions, Options};
-use raft_playground::raft::Time;
+use raft_playground::raft::{ReadPath, Time, UnsafeSwitch};
+use raft_playground::sim::find::settings_for;
 use raft_playground::sim::find::{
     FailureReport, FailureSearch, Found, ShrinkSizes, Shrinker, StepMark, ViolationMark,
 };
+use raft_playground::sim::SimConfig;
 use std::time::{Duration, Instant};
 
 /// Events per slice: what a Worker would run between messages.
@@ -14,9 +16,10 @@ const SLICE: u64 = 5_000;
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 
 /// Says, on stderr, which of the user's flags the search overrides
-/// (`sim::find::settings_for`): it needs a client's requests, and writes
-/// its failure as a scenario, which cannot bind clients to servers.
-fn note_overridden(config: &raft_playground::sim::SimConfig) {
+/// (`sim::find::settings_for`): it needs a client's requests, writes its
+/// failure as a scenario, which cannot bind clients to servers, and some
+/// switches need a read path of their own.
+fn note_overridden(config: &SimConfig, switch: UnsafeSwitch) {
     if config.workload.clients == 0 {
         eprintln!(
             "raft-sim: note: --clients 0 is raised to 1: the search needs a client's requests"
@@ -27,6 +30,17 @@ fn note_overridden(config: &raft_playground::sim::SimConfig) {
             "raft-sim: note: --bound-clients is dropped: the failure is written as a scenario, which cannot bind clients"
         );
     }
+    let given = config.reads.path;
+    let needed = settings_for(switch, config.clone()).reads.path;
+    if given != ReadPath::Log && needed != given {
+        let flag = |p: ReadPath| p.name().replace('_', "-");
+        eprintln!(
+            "raft-sim: note: --reads {} is replaced by --reads {}: --unsafe {} needs it",
+            flag(given),
+            flag(needed),
+            switch.name()
+        );
+    }
 }
 
 pub fn find_failure(options: Options, find: FindOptions) -> Result<bool, String> {
@@ -35,7 +49,7 @@ pub fn find_failure(options: Options, find: FindOptions) -> Result<bool, String>
         crate::check_writable(path)?;
     }
     let switch = find.switch;
-    note_overridden(&options.config);
+    note_overridden(&options.config, switch);
     let search = FailureSearch::new(options.config.clone(), switch, find.max_seeds)?;
     let mut search = search.with_duration(options.duration);
     println!(

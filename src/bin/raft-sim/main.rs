@@ -160,15 +160,18 @@ fn load_scenario(path: &str) -> Result<sim::Scenario, String> {
     sim::Scenario::from_json(text).map_err(|e| format!("scenario '{path}': {e}"))
 }
 
-/// Says, on stderr, that the scenario's actions after the run's end will
-/// not happen (the file stays valid: a longer `--duration` reaches them).
+/// Says, on stderr, which of the scenario's actions come after its faults
+/// end: they run only if the liveness check that follows the heal is
+/// still waiting then (for a stable leader, then for acknowledged writes
+/// to reach every server; up to 20 s), and a partition there can keep the
+/// cluster from recovering. A file may mean that; it is said, not refused.
 fn note_late_actions(scenario: &sim::Scenario, duration: u64) {
     let mut late = (scenario.actions.iter().enumerate()).filter(|(_, (t, _))| *t > duration);
     let Some((first, (t, _))) = late.next() else {
         return;
     };
     eprintln!(
-        "raft-sim: note: {} of the scenario's actions come after the run ends at {} s and do not happen (the first: action {}, at {} s); --duration runs longer",
+        "raft-sim: note: {} of the scenario's actions come after its faults end at {} s (the first: action {}, at {} s); they run only if the liveness check after the heal is still waiting then",
         1 + late.count(),
         sim::decimal::seconds(duration, 3),
         first + 1,

@@ -3,12 +3,14 @@
 //! Every quorum a server counts (votes, commits, reads) is counted on that
 //! configuration, so one that lags its log counts on the wrong servers.
 //!
-//! Checked from the server's log, not from what it says of itself: the
-//! entry at `membership_index` must hold the configuration it uses (or,
-//! below its snapshot, the snapshot must), and no later entry may hold
-//! another. The second part is kept cheap by remembering how far the log
-//! is known to be free of configurations, so each entry is read once
-//! unless a truncation or an install rewrites it.
+//! Checked against the server's log, not its word: the entry at
+//! `membership_index` must hold the configuration it uses (or, below its
+//! snapshot, the snapshot must), and no later entry may hold another. The
+//! second part is kept cheap by remembering how far the log is known to be
+//! free of configurations, so each entry is read once unless a reported
+//! truncation or install rewrites it. That memory trusts the reported log
+//! changes, as the mirror does; `log_changes_reported` holds those to the
+//! log itself.
 
 use super::server_view::ServerView;
 use super::{Invariant, InvariantChecker};

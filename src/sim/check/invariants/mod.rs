@@ -215,7 +215,13 @@ impl InvariantChecker {
         // A server can break a rule against its own earlier state (a
         // state machine that lost what it applied): name it once.
         let mut nodes = nodes;
-        nodes.dedup();
+        let mut seen = Vec::with_capacity(nodes.len());
+        nodes.retain(|n| {
+            !seen.contains(n) && {
+                seen.push(*n);
+                true
+            }
+        });
         if self.violations.len() < MAX_KEPT_VIOLATIONS {
             self.violations.push(Violation {
                 invariant,

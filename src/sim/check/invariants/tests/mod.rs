@@ -232,3 +232,13 @@ fn violations_past_those_kept_are_counted_by_invariant() {
     assert_eq!(of(Invariant::LogMatching), 100);
     assert_eq!(counted.len(), Invariant::ALL.len());
 }
+
+/// A violation names each server once, in the order first named, however
+/// the check listed them.
+#[test]
+fn a_violation_names_each_server_once() {
+    let mut checker = InvariantChecker::new();
+    let detail = String::from("crafted");
+    checker.report(Invariant::ElectionSafety, 1, vec![3, 1, 3, 1], detail);
+    assert_eq!(checker.violations()[0].nodes, vec![3, 1]);
+}

@@ -421,11 +421,13 @@ impl Component for App {
         if session.embed {
             return html! {
                 <div class="playground embed">
-                    <Part ..part(PartKind::TourPanel, v.tour) />
-                    <Part ..part(PartKind::Unsafe, v.edits) />
-                    <section class="picture" aria-label="Cluster">
-                        <Part ..part(PartKind::Cluster, v.picture) />
-                    </section>
+                    <div class="embed-stage">
+                        <Part ..part(PartKind::TourPanel, v.tour) />
+                        <Part ..part(PartKind::Unsafe, v.edits) />
+                        <section class="picture" aria-label="Cluster">
+                            <Part ..part(PartKind::Cluster, v.picture) />
+                        </section>
+                    </div>
                     <div class="controls embed-bar" role="toolbar" aria-label="Simulation controls">
                         <Part ..part(PartKind::EmbedPlay, v.bar) />
                         <Part ..part(PartKind::Clock, v.clock) />

@@ -149,6 +149,23 @@ for (const kind of browsers()) {
       assert.ok(wide.cluster >= 280, JSON.stringify(wide));
       assert.ok(wide.tourRight <= wide.pictureLeft, JSON.stringify(wide));
       assert.ok(wide.next <= wide.inner && wide.timeline <= wide.inner, JSON.stringify(wide));
+      // Opening "Logs and events" scrolls the frame: the cluster keeps its
+      // 10rem and the step its buttons, inside its own box.
+      await page.click('summary');
+      await page.waitFor('.embed-more[open] .log-table');
+      const opened = await page.evaluate(() => {
+        const box = (css) => document.querySelector(css).getBoundingClientRect();
+        return { cluster: box('svg.cluster').height, tour: box('.tour').bottom, next: box('.tour-buttons').bottom };
+      });
+      assert.ok(opened.cluster >= 150 && opened.next <= opened.tour, JSON.stringify(opened));
+      // A run that breaks a rule on purpose says so above the cluster.
+      await page.goto(url + '/?embed=1&tour=single-server-change-bug&step=3');
+      await page.waitFor('.unsafe-warning');
+      const warned = await page.evaluate(() => ({
+        warning: document.querySelector('.unsafe-warning').getBoundingClientRect().bottom,
+        cluster: document.querySelector('svg.cluster').getBoundingClientRect().top,
+      }));
+      assert.ok(warned.warning <= warned.cluster, JSON.stringify(warned));
       assert.deepEqual(page.errors, []);
     });
   });

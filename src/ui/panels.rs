@@ -156,7 +156,7 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
                 <select aria-label="Send to" onchange={on_target}>
                     <option value="leader" selected={s.drafts.client_target.is_none()}>{ "the leader" }</option>
                     { for (1..=p.sim.server_count()).map(|n| html! {
-                        <option value={n.to_string()} selected={s.drafts.client_target == Some(n)}>{ format!("node {n}") }</option>
+                        <option value={n.to_string()} selected={s.drafts.client_target == Some(n)}>{ format!("n{n}") }</option>
                     }) }
                 </select>
                 <select aria-label="Read by" title="How a read is answered: as the cluster is set, or this way (thesis §6.4)" onchange={on_read_path}>

@@ -1,4 +1,4 @@
-//! The event log in words: the moments worth reading ("t=1.204s node 3
+//! The event log in words: the moments worth reading ("t=1.204s n3
 //! became leader for term 4"), taken from the simulator's trace. It holds
 //! the whole timeline seen so far, so it can follow the time-travel cursor
 //! (`until(now)`) and lose the discarded future when the run forks.

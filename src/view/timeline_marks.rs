@@ -55,7 +55,7 @@ pub struct Mark {
     pub at: Time,
     /// What happened, for the colour.
     pub kind: MarkKind,
-    /// What happened, in words: "node 2 elected leader for term 3", "stop 1".
+    /// What happened, in words: "n2 elected leader for term 3", "stop 1".
     pub label: String,
 }
 
@@ -68,7 +68,7 @@ pub fn marks(p: &Playground) -> Vec<Mark> {
     let elections = p.events.elections().iter().map(|e| Mark {
         at: e.at,
         kind: MarkKind::Election,
-        label: format!("node {} elected leader for term {}", e.leader, e.term),
+        label: format!("n{} elected leader for term {}", e.leader, e.term),
     });
     let actions = p.scenario.actions.iter().map(|(at, action)| Mark {
         at: *at,
@@ -91,7 +91,7 @@ fn failure_marks(p: &Playground) -> Vec<Mark> {
     let step = |s: &StepMark, which: &str| Mark {
         at: s.t,
         kind: MarkKind::Unsafe,
-        label: format!("{}: {which} unsafe step, node {}", report.switch, s.node),
+        label: format!("{}: {which} unsafe step, n{}", report.switch, s.node),
     };
     let steps = report.first_unsafe_step.iter().map(|s| step(s, "first"));
     let steps = steps.chain(report.nearest_other_step().map(|s| step(s, "last")));

@@ -397,11 +397,10 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
     )];
     let step = |s: &StepMark| {
         format!(
-            "at {} by node {}{}{}",
+            "at {} by n{}{}{}",
             ms(s.t),
             s.node,
-            s.peer
-                .map_or(String::new(), |p| format!(", about node {p}")),
+            s.peer.map_or(String::new(), |p| format!(", about n{p}")),
             // Index 0 holds no entry: a vote's step names none.
             s.index
                 .filter(|&i| i > 0)
@@ -444,7 +443,7 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
             format_args!("request {}", read.request),
             read.result.as_deref().unwrap_or("nothing"),
             read.answered_by
-                .map_or("an unknown server".into(), |n| format!("node {n}"))
+                .map_or("an unknown server".into(), |n| format!("n{n}"))
         ),
         (None, term, index) => {
             let mut parts = Vec::new();
@@ -490,13 +489,13 @@ pub fn history_violation(p: &Playground) -> Option<String> {
     })
 }
 
-/// "node 4", "nodes 4 and 7", "nodes 4, 7 and 2"; nothing for none.
+/// "on n4", "on n4 and n7", "on n4, n7 and n2", as the event log says
+/// it; nothing for none.
 fn nodes_in_words(nodes: &[crate::raft::NodeId]) -> String {
-    let ids: Vec<String> = nodes.iter().map(|n| n.to_string()).collect();
-    match ids.len() {
-        0 => String::new(),
-        1 => format!("node {}", ids[0]),
-        _ => format!("nodes {}", words::listed(&ids)),
+    let ids: Vec<String> = nodes.iter().map(|n| format!("n{n}")).collect();
+    match ids.is_empty() {
+        true => String::new(),
+        false => format!("on {}", words::listed(&ids)),
     }
 }
 

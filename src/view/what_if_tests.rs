@@ -320,9 +320,9 @@ fn a_failure_tells_the_last_step_on_its_servers_beside_the_first() {
     report.nearest_unsafe_step = Some(nearest.clone());
     let told = narration(&report).join(" ");
     let at = |t: u64| format!("at {} s", crate::sim::decimal::seconds(t, 3));
-    let first_told = format!("first skipped {} by node {}", at(first.t), first.node);
+    let first_told = format!("first skipped {} by n{}", at(first.t), first.node);
     let nearest_told = format!(
-        "last before the violation, on a server it involves, {} by node {node}, at log index 7",
+        "last before the violation, on a server it involves, {} by n{node}, at log index 7",
         at(nearest.t)
     );
     assert!(told.contains(&first_told), "{told}");
@@ -549,7 +549,7 @@ fn the_panel_offers_exploration_for_all_thirteen_switches() {
 #[test]
 fn nodes_are_listed_as_a_person_writes_them() {
     assert_eq!(super::nodes_in_words(&[]), "");
-    assert_eq!(super::nodes_in_words(&[4]), "node 4");
-    assert_eq!(super::nodes_in_words(&[4, 7]), "nodes 4 and 7");
-    assert_eq!(super::nodes_in_words(&[4, 7, 2]), "nodes 4, 7 and 2");
+    assert_eq!(super::nodes_in_words(&[4]), "on n4");
+    assert_eq!(super::nodes_in_words(&[4, 7]), "on n4 and n7");
+    assert_eq!(super::nodes_in_words(&[4, 7, 2]), "on n4, n7 and n2");
 }

@@ -236,10 +236,9 @@ impl EventLog {
 /// broken at 4.462 s, on n5 and n2: ..." (it showed the CLI's
 /// "leader_completeness violated at t=4462159us, nodes [5, 2]: ...").
 pub fn violation_sentence(v: &Violation) -> String {
-    let nodes: Vec<String> = v.nodes.iter().map(|n| format!("n{n}")).collect();
-    let on = match nodes.is_empty() {
-        true => String::new(),
-        false => format!(", on {}", words::listed(&nodes)),
+    let on = match words::on_servers(&v.nodes) {
+        on if on.is_empty() => on,
+        on => format!(", {on}"),
     };
     format!(
         "{} broken at {} s{on}: {}",

@@ -434,7 +434,7 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
 fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> String {
     let v = &report.violation;
     let what = words::in_words(v.kind.name());
-    let nodes = nodes_in_words(&v.nodes);
+    let nodes = words::on_servers(&v.nodes);
     let about = match (&v.stale_read, v.term, v.index) {
         (Some(read), _, _) => format!(
             "the {} of client {} ({}) returned {}, answered by {}",
@@ -487,16 +487,6 @@ pub fn history_violation(p: &Playground) -> Option<String> {
             crate::sim::decimal::seconds(v.t, 3)
         )
     })
-}
-
-/// "on n4", "on n4 and n7", "on n4, n7 and n2", as the event log says
-/// it; nothing for none.
-fn nodes_in_words(nodes: &[crate::raft::NodeId]) -> String {
-    let ids: Vec<String> = nodes.iter().map(|n| format!("n{n}")).collect();
-    match ids.is_empty() {
-        true => String::new(),
-        false => format!("on {}", words::listed(&ids)),
-    }
 }
 
 #[cfg(test)]

@@ -548,8 +548,9 @@ fn the_panel_offers_exploration_for_all_thirteen_switches() {
 /// and node 2").
 #[test]
 fn nodes_are_listed_as_a_person_writes_them() {
-    assert_eq!(super::nodes_in_words(&[]), "");
-    assert_eq!(super::nodes_in_words(&[4]), "on n4");
-    assert_eq!(super::nodes_in_words(&[4, 7]), "on n4 and n7");
-    assert_eq!(super::nodes_in_words(&[4, 7, 2]), "on n4, n7 and n2");
+    use crate::view::words::on_servers;
+    assert_eq!(on_servers(&[]), "");
+    assert_eq!(on_servers(&[4]), "on n4");
+    assert_eq!(on_servers(&[4, 7]), "on n4 and n7");
+    assert_eq!(on_servers(&[4, 7, 2]), "on n4, n7 and n2");
 }

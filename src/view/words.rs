@@ -18,6 +18,16 @@ pub fn listed(items: &[String]) -> String {
     }
 }
 
+/// The servers a sentence is about: "on n4", "on n4 and n7", "on n4, n7
+/// and n2"; nothing for none.
+pub fn on_servers(nodes: &[crate::raft::NodeId]) -> String {
+    let names: Vec<String> = nodes.iter().map(|n| format!("n{n}")).collect();
+    match names.is_empty() {
+        true => String::new(),
+        false => format!("on {}", listed(&names)),
+    }
+}
+
 /// A count with its noun: "1 action", "0 actions", "16 actions" (nouns
 /// that take an s).
 pub fn counted(n: usize, noun: &str) -> String {
@@ -39,6 +49,8 @@ mod tests {
         assert_eq!(listed(&items(&["n4"])), "n4");
         assert_eq!(listed(&items(&["n4", "n7"])), "n4 and n7");
         assert_eq!(listed(&items(&["n4", "n7", "n2"])), "n4, n7 and n2");
+        assert_eq!(on_servers(&[]), "");
+        assert_eq!(on_servers(&[4, 7, 2]), "on n4, n7 and n2");
         assert_eq!(counted(0, "action"), "0 actions");
         assert_eq!(counted(1, "action"), "1 action");
         assert_eq!(counted(16, "action"), "16 actions");

@@ -20,18 +20,18 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(500);
 /// failure as a scenario, which cannot bind clients to servers, and some
 /// switches need a read path of their own.
 fn note_overridden(config: &SimConfig, switch: UnsafeSwitch) {
-    if config.workload.clients == 0 {
+    let needed = settings_for(switch, config.clone());
+    if needed.workload.clients != config.workload.clients {
         eprintln!(
             "raft-sim: note: --clients 0 is raised to 1: the search needs a client's requests"
         );
     }
-    if config.workload.bound {
+    if needed.workload.bound != config.workload.bound {
         eprintln!(
             "raft-sim: note: --bound-clients is dropped: the failure is written as a scenario, which cannot bind clients"
         );
     }
-    let given = config.reads.path;
-    let needed = settings_for(switch, config.clone()).reads.path;
+    let (given, needed) = (config.reads.path, needed.reads.path);
     if given != ReadPath::Log && needed != given {
         let flag = |p: ReadPath| p.name().replace('_', "-");
         eprintln!(

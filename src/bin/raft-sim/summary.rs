@@ -11,12 +11,7 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
     let switches: Vec<&str> = c.unsafe_switches.enabled().map(|s| s.name()).collect();
     // A scenario's faults are its actions (and any held messages, printed
     // below), not a --faults level: "none" would misread it.
-    use raft_playground::sim::fault_model::{PartitionMode, PausedInbox};
-    let f = &c.faults;
-    let held = f.latency_tail.probability > 0.0
-        || f.partitions == PartitionMode::Hold
-        || f.paused_inbox == PausedInbox::Keep;
-    let faults = match (&options.scenario, held) {
+    let faults = match (&options.scenario, c.faults.holds_messages()) {
         (Some(_), false) => "as the scenario's actions say".to_string(),
         (Some(_), true) => "as the scenario's actions say, and held messages".to_string(),
         (None, _) => options.faults.name(),

@@ -47,6 +47,14 @@ impl FaultModel {
         *self == FaultModel::default()
     }
 
+    /// Whether messages can be held back rather than lost: a latency tail,
+    /// partitions that hold, or paused servers that keep their inbox.
+    pub fn holds_messages(&self) -> bool {
+        self.latency_tail.probability > 0.0
+            || self.partitions == PartitionMode::Hold
+            || self.paused_inbox == PausedInbox::Keep
+    }
+
     /// What the nemesis uses (`--faults all`): 2% of messages late by one to
     /// five election timeouts, partitions that hold messages, paused servers
     /// that keep their inbox, and duplicated client traffic.

@@ -214,19 +214,17 @@ impl InvariantChecker {
     ) {
         // A server can break a rule against its own earlier state (a
         // state machine that lost what it applied): name it once.
-        let mut nodes = nodes;
-        let mut seen = Vec::with_capacity(nodes.len());
-        nodes.retain(|n| {
-            !seen.contains(n) && {
-                seen.push(*n);
-                true
+        let mut named = Vec::with_capacity(nodes.len());
+        for n in nodes {
+            if !named.contains(&n) {
+                named.push(n);
             }
-        });
+        }
         if self.violations.len() < MAX_KEPT_VIOLATIONS {
             self.violations.push(Violation {
                 invariant,
                 t,
-                nodes,
+                nodes: named,
                 detail,
                 term,
                 index,

@@ -1330,16 +1330,17 @@ fn a_scenario_is_read_within_its_limit_and_as_text() {
 #[test]
 fn a_scenario_run_says_what_its_faults_are_and_which_actions_are_too_late() {
     let dir = TempDir::new("scenario-header");
-    let held = dir.file("held.json");
+    // A scenario file of 3 servers, seed 1: `fields` then its actions.
+    let scenario = |name: &str, fields: &str, actions: &str| {
+        let path = dir.file(name);
+        let text = format!(r#"{{"seed":1,"nodes":3,{fields},"actions":{actions}}}"#);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
     let tail = r#""faults":{"latency_tail":{"probability":0.02,"min_us":150000,"max_us":1500000}}"#;
     let actions = r#"[{"t":500000,"action":"restart","node":2},{"t":3000000,"action":"heal"},{"t":4000000,"action":"heal"}]"#;
-    std::fs::write(
-        &held,
-        format!(
-            r#"{{"version":2,"seed":1,"nodes":3,"duration_us":2000000,{tail},"actions":{actions}}}"#
-        ),
-    )
-    .unwrap();
+    let fields = format!(r#""version":2,"duration_us":2000000,{tail}"#);
+    let held = scenario("held.json", &fields, actions);
     let o = raft_sim(&["run", "--scenario", &held]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
@@ -1351,15 +1352,10 @@ fn a_scenario_run_says_what_its_faults_are_and_which_actions_are_too_late() {
     // They can run: with every server restarted just before the heal, the
     // check waits for a leader, a partition comes first, and the cluster
     // does not recover (exit 4).
-    let cut = dir.file("cut.json");
     let restarts = (1..=3).map(|n| format!(r#"{{"t":990000,"action":"restart","node":{n}}}"#));
     let partition = r#"{"t":1050000,"action":"partition","groups":[[1],[2],[3]]}"#;
     let actions = format!("[{},{partition}]", restarts.collect::<Vec<_>>().join(","));
-    std::fs::write(
-        &cut,
-        format!(r#"{{"version":1,"seed":1,"nodes":3,"duration_us":1000000,"actions":{actions}}}"#),
-    )
-    .unwrap();
+    let cut = scenario("cut.json", r#""version":1,"duration_us":1000000"#, &actions);
     let o = raft_sim(&["run", "--scenario", &cut]);
     assert!(
         stderr(&o).contains("1 of the scenario's actions come after"),
@@ -1379,15 +1375,8 @@ fn a_scenario_run_says_what_its_faults_are_and_which_actions_are_too_late() {
         "{out}"
     );
     // Delivery by action holds nothing back: no "held messages".
-    let by_action = dir.file("by-action.json");
-    let faults = r#""faults":{"delivery":"by_action"}"#;
-    std::fs::write(
-        &by_action,
-        format!(
-            r#"{{"version":2,"seed":1,"nodes":3,"duration_us":1000000,{faults},"actions":[]}}"#
-        ),
-    )
-    .unwrap();
+    let fields = r#""version":2,"duration_us":1000000,"faults":{"delivery":"by_action"}"#;
+    let by_action = scenario("by-action.json", fields, "[]");
     let o = raft_sim(&["run", "--scenario", &by_action]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(

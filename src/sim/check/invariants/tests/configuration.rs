@@ -29,29 +29,29 @@ fn holding_a_change(h: &mut Harness) -> RaftNode {
     n2
 }
 
+/// [`holding_a_change`]'s server, made to use `voters` as the
+/// configuration of `index`: only this check fires, and says `why`.
+fn fires_when_using(index: LogIndex, voters: &[NodeId], why: &str) {
+    let mut h = Harness::new();
+    let mut n2 = holding_a_change(&mut h);
+    n2.use_membership_regardless(index, Membership::of_voters(voters.iter().copied()));
+    h.observe(&n2, &Output::default());
+    h.assert_only(Invariant::ConfigurationInUse);
+    let detail = &h.checker.violations()[0].detail;
+    assert!(detail.contains(why), "{detail}");
+}
+
 /// It goes back to its starting members though its log still holds the
 /// change: it would count votes and commits on the old servers.
 #[test]
 fn configuration_in_use_fires_for_a_server_behind_its_log() {
-    let mut h = Harness::new();
-    let mut n2 = holding_a_change(&mut h);
-    n2.use_membership_regardless(0, Membership::of_voters([1, 2, 3]));
-    h.observe(&n2, &Output::default());
-    h.assert_only(Invariant::ConfigurationInUse);
-    let detail = &h.checker.violations()[0].detail;
-    assert!(detail.contains("its log holds one at index 2"), "{detail}");
+    fires_when_using(0, &[1, 2, 3], "its log holds one at index 2");
 }
 
 /// It claims the change came from index 1, which holds a no-op.
 #[test]
 fn configuration_in_use_fires_for_a_configuration_its_log_does_not_hold() {
-    let mut h = Harness::new();
-    let mut n2 = holding_a_change(&mut h);
-    n2.use_membership_regardless(1, Membership::of_voters([1, 2, 3, 4]));
-    h.observe(&n2, &Output::default());
-    h.assert_only(Invariant::ConfigurationInUse);
-    let detail = &h.checker.violations()[0].detail;
-    assert!(detail.contains("which holds no configuration"), "{detail}");
+    fires_when_using(1, &[1, 2, 3, 4], "which holds no configuration");
 }
 
 /// A follower appends a change from its leader and uses it at once,

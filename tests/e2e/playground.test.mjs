@@ -276,4 +276,29 @@ for (const kind of browsers()) {
       await page.screenshot(`${SHOTS}/${kind.name}-375.png`);
     }, { width: 375, height: 812 });
   });
+
+  test(`${kind.name}: the cluster stays in view beside the panels as the page scrolls`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?paused=1');
+      await page.waitFor('.tour-menu');
+      // Scrolled so that the Network panel's last control is at the
+      // window's bottom: the picture stays in the window, its top edge
+      // just under the window's, and the timeline under it too.
+      const at = await page.evaluate(() => {
+        const box = (css) => document.querySelector(css).getBoundingClientRect();
+        const target = box('.side').bottom + window.scrollY - window.innerHeight;
+        window.scrollTo(0, target);
+        return {
+          scrolled: window.scrollY,
+          view: window.innerHeight,
+          picture: box('.layout > .picture').top,
+          cluster: box('.cluster-stack').bottom,
+          timeline: box('.timeline').bottom,
+        };
+      });
+      assert.ok(at.scrolled > 400, `the side column should overflow: ${JSON.stringify(at)}`);
+      assert.ok(at.picture >= 0 && at.picture <= 12, JSON.stringify(at));
+      assert.ok(at.timeline <= at.view && at.cluster <= at.view, JSON.stringify(at));
+    }, { width: 1100, height: 700 });
+  });
 }

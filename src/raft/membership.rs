@@ -111,9 +111,15 @@ fn sorted(ids: impl IntoIterator<Item = NodeId>) -> Vec<NodeId> {
 /// `voters 1,2,3 learners 4`, or `voters 1,2,4 old 1,2,3` when joint.
 impl fmt::Display for Membership {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |ids: &[NodeId]| {
-            let names: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-            names.join(",")
+        // "none" rather than nothing: a server added to a running cluster
+        // holds no configuration until the leader's log reaches it, and a
+        // violation's detail read "uses voters (index 0)".
+        let list = |ids: &[NodeId]| match ids.is_empty() {
+            true => "none".to_string(),
+            false => {
+                let names: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+                names.join(",")
+            }
         };
         write!(f, "voters {}", list(&self.voters))?;
         if self.is_joint() {
@@ -158,6 +164,7 @@ mod tests {
         assert!(m.has_quorum(|id| [1, 2, 4].contains(&id)));
         assert_eq!(m.servers(), [1, 2, 3, 4, 5]);
         assert_eq!(m.to_string(), "voters 1,4,5 old 1,2,3");
+        assert_eq!(Membership::default().to_string(), "voters none");
     }
 
     #[test]

@@ -97,7 +97,7 @@ fn changes_the_leader_cannot_make_are_refused_with_the_reason() {
     sim.run_until(200 * MILLIS);
     assert_eq!(
         refusal(&mut sim, 200, Action::RemoveServer(9)),
-        "there is no node 9: nodes are 1..=3"
+        "there is no node 9: nodes are 1 to 3"
     );
     at(&mut sim, 200, Action::AddServer).unwrap();
     assert_eq!(
@@ -340,7 +340,7 @@ fn scenarios_add_and_remove_servers_and_replay_exactly() {
     let err = sim::Scenario::from_json(&early).unwrap_err();
     assert_eq!(
         err,
-        "action 1 (actions[0].node): there is no node 4: nodes are 1..=3"
+        "action 1 (actions[0].node): there is no node 4: nodes are 1 to 3"
     );
     let nameless = scenario(r#"{"t":500000,"action":"remove_server"}"#);
     let err = sim::Scenario::from_json(&nameless).unwrap_err();
@@ -470,7 +470,7 @@ fn a_server_added_later_cannot_be_acted_on_before() {
     sim.schedule(900 * MILLIS, Action::AddServer).unwrap();
     assert_eq!(
         sim.act_now(Action::Resume(4)).unwrap_err(),
-        "there is no node 4: nodes are 1..=3"
+        "there is no node 4: nodes are 1 to 3"
     );
     sim.schedule(950 * MILLIS, Action::Stop(4)).unwrap();
     sim.run_until(SECONDS);

@@ -124,7 +124,7 @@ fn a_scenario_turns_snapshots_on_and_replays_exactly() {
     let zero = scenario(r#"{"t":0,"action":"snapshots","every":0}"#);
     let err = sim::Scenario::from_json(&zero).unwrap_err();
     assert!(
-        err.contains("snapshot threshold must be 1..=100000"),
+        err.contains("snapshot threshold must be 1 to 100000"),
         "{err}"
     );
     assert!(err.starts_with("action 1"), "{err}");

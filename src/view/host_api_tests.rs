@@ -637,7 +637,7 @@ fn events_are_marked_with_their_source_and_type() {
         },
         HostEvent::Error {
             command: "act".into(),
-            message: "there is no node 9: nodes are 1..=5".into(),
+            message: "there is no node 9: nodes are 1 to 5".into(),
         },
     ];
     let texts: Vec<String> = events

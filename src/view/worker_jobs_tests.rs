@@ -368,7 +368,7 @@ fn a_comparison_the_page_never_asks_for_fails_with_a_reason() {
     };
     let (replies, _) = run(WorkerJob::Availability { config }, Budget::default());
     match &replies[..] {
-        [WorkerReply::Failed { message }] => assert!(message.contains("3..="), "{message}"),
+        [WorkerReply::Failed { message }] => assert!(message.contains("need 3 to "), "{message}"),
         other => panic!("{other:?}"),
     }
 }

@@ -198,7 +198,7 @@ for (const kind of browsers()) {
       await page.sleep(500);
       const errors = await entries(page, 'error');
       assert.deepEqual(errors.map((e) => e.command), ['load', 'act', 'seek', 'set_speed']);
-      assert.match(errors[0].text, /action 1 \(actions\[0\]\.node\): there is no node 99: nodes are 1..=5 \(your current run is unchanged\)/);
+      assert.match(errors[0].text, /action 1 \(actions\[0\]\.node\): there is no node 99: nodes are 1 to 5 \(your current run is unchanged\)/);
       assert.match(errors[1].text, /there is no node 9/);
       assert.match(errors[2].text, /0 or later/);
       assert.match(errors[3].text, /from 0.001 to 4/);

@@ -591,7 +591,7 @@ fn trial_count(value: &str) -> Result<u64, String> {
     if (1..=100_000).contains(&n) {
         Ok(n)
     } else {
-        Err("trials must be 1..=100000 per line".into())
+        Err("trials must be 1 to 100000 per line".into())
     }
 }
 
@@ -640,7 +640,7 @@ fn node_count(value: &str) -> Result<u64, String> {
     if (1..=MAX_NODES).contains(&n) {
         Ok(n)
     } else {
-        Err(format!("nodes must be 1..={MAX_NODES}"))
+        Err(format!("nodes must be 1 to {MAX_NODES}"))
     }
 }
 
@@ -650,7 +650,7 @@ fn snapshot_threshold(value: &str) -> Result<u64, String> {
         Ok(n)
     } else {
         Err(format!(
-            "a snapshot threshold must be 1..={MAX_SNAPSHOT_THRESHOLD} entries"
+            "a snapshot threshold must be 1 to {MAX_SNAPSHOT_THRESHOLD} entries"
         ))
     }
 }
@@ -660,7 +660,7 @@ fn client_count(value: &str) -> Result<u32, String> {
     if n <= 1000 {
         Ok(n)
     } else {
-        Err("clients must be 0..=1000".into())
+        Err("clients must be 0 to 1000".into())
     }
 }
 
@@ -669,7 +669,7 @@ pub(crate) fn clock_drift(value: &str) -> Result<u64, String> {
     if ppm <= 500_000 {
         Ok(ppm)
     } else {
-        Err("clock drift must be 0..=500000 ppm (at most ±50%)".into())
+        Err("clock drift must be 0 to 500000 ppm (at most ±50%)".into())
     }
 }
 

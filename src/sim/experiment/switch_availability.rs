@@ -130,11 +130,11 @@ impl AvailabilityConfig {
     /// Refuses what the page should never ask for.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=10_000).contains(&self.seeds) {
-            return Err(format!("seeds must be 1..=10000, got {}", self.seeds));
+            return Err(format!("seeds must be 1 to 10000, got {}", self.seeds));
         }
         if !(3..=MAX_NODES).contains(&self.nodes) {
             return Err(format!(
-                "partial partitions need 3..={MAX_NODES} servers, got {}",
+                "partial partitions need 3 to {MAX_NODES} servers, got {}",
                 self.nodes
             ));
         }

@@ -118,7 +118,7 @@ impl Bounds {
         }
         if !(1..=MAX_DEPTH).contains(&self.depth) {
             return Err(format!(
-                "the depth must be 1..={MAX_DEPTH} steps, got {}",
+                "the depth must be 1 to {MAX_DEPTH} steps, got {}",
                 self.depth
             ));
         }
@@ -130,7 +130,7 @@ impl Bounds {
         }
         if self.waits > 0 && !(1..=MAX_WAIT_MILLIS).contains(&self.wait_millis) {
             return Err(format!(
-                "with waits, a wait must last 1..={MAX_WAIT_MILLIS} ms, got {}",
+                "with waits, a wait must last 1 to {MAX_WAIT_MILLIS} ms, got {}",
                 self.wait_millis
             ));
         }

@@ -21,7 +21,7 @@ impl Simulation {
     /// actions after an `AddServer` may name the server it adds).
     pub fn validate_action_among(&self, action: &Action, n: u64) -> Result<(), String> {
         if let Some((_, bad)) = action.unknown_node(n) {
-            return Err(format!("there is no node {bad}: nodes are 1..={n}"));
+            return Err(format!("there is no node {bad}: nodes are 1 to {n}"));
         }
         match action {
             Action::CutLink { from, to } | Action::RestoreLink { from, to } if from == to => Err(
@@ -46,11 +46,11 @@ impl Simulation {
             )),
             Action::SetSnapshots(Some(every)) if !(1..=MAX_SNAPSHOT_THRESHOLD).contains(every) => {
                 Err(format!(
-                    "a snapshot threshold must be 1..={MAX_SNAPSHOT_THRESHOLD} entries, got {every}"
+                    "a snapshot threshold must be 1 to {MAX_SNAPSHOT_THRESHOLD} entries, got {every}"
                 ))
             }
             Action::SetDriftBound(ppm) if *ppm > MAX_DRIFT_PPM as u64 => Err(format!(
-                "the drift bound is 0..={MAX_DRIFT_PPM} ppm (±50%), got {ppm}"
+                "the drift bound is 0 to {MAX_DRIFT_PPM} ppm (±50%), got {ppm}"
             )),
             _ => Ok(()),
         }

@@ -189,7 +189,7 @@ impl SimConfig {
         let checks: [(bool, String); 16] = [
             (
                 (1..=MAX_NODES).contains(&self.nodes),
-                format!("nodes must be 1..={MAX_NODES}, got {}", self.nodes),
+                format!("nodes must be 1 to {MAX_NODES}, got {}", self.nodes),
             ),
             (
                 t.election_timeout_min >= MIN_TIMER
@@ -215,15 +215,15 @@ impl SimConfig {
             ),
             (
                 (0.0..=1.0).contains(&n.loss),
-                format!("loss must be 0..=1, got {}", plain(n.loss)),
+                format!("loss must be 0 to 1, got {}", plain(n.loss)),
             ),
             (
                 (0.0..=1.0).contains(&n.duplication),
-                format!("duplication must be 0..=1, got {}", plain(n.duplication)),
+                format!("duplication must be 0 to 1, got {}", plain(n.duplication)),
             ),
             (
                 w.clients <= 1000,
-                format!("clients must be 0..=1000, got {}", w.clients),
+                format!("clients must be 0 to 1000, got {}", w.clients),
             ),
             (
                 w.rate.is_finite() && w.rate > 0.0 && w.rate <= 100_000.0,
@@ -239,13 +239,13 @@ impl SimConfig {
             ),
             (
                 self.max_entries_per_append > 0 && (1..=1000).contains(&w.keys),
-                "max entries per append must be positive and keys 1..=1000".into(),
+                "max entries per append must be positive and keys 1 to 1000".into(),
             ),
             (
                 self.snapshot_threshold
                     .is_none_or(|t| (1..=MAX_SNAPSHOT_THRESHOLD).contains(&t)),
                 format!(
-                    "snapshot threshold must be 1..={MAX_SNAPSHOT_THRESHOLD} entries, got {}",
+                    "snapshot threshold must be 1 to {MAX_SNAPSHOT_THRESHOLD} entries, got {}",
                     self.snapshot_threshold.unwrap_or(0)
                 ),
             ),
@@ -255,18 +255,18 @@ impl SimConfig {
             ),
             (
                 (0.0..=1.0).contains(&d.torn_write),
-                format!("torn_write must be 0..=1, got {}", plain(d.torn_write)),
+                format!("torn_write must be 0 to 1, got {}", plain(d.torn_write)),
             ),
             (
                 (0.0..=1.0).contains(&self.nemesis.partial_partitions)
                     && (0.0..=1.0).contains(&self.nemesis.transfers)
                     && (0.0..=1.0).contains(&self.nemesis.membership_changes),
-                "partial partitions, transfers and membership changes must be shares 0..=1".into(),
+                "partial partitions, transfers and membership changes must be shares 0 to 1".into(),
             ),
             (
                 self.reads.clock_drift_ppm <= MAX_DRIFT_PPM as u64,
                 format!(
-                    "clock_drift_ppm must be 0..={MAX_DRIFT_PPM} (±50%), got {}",
+                    "clock_drift_ppm must be 0 to {MAX_DRIFT_PPM} (±50%), got {}",
                     self.reads.clock_drift_ppm
                 ),
             ),

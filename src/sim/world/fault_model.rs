@@ -77,7 +77,7 @@ impl FaultModel {
         let tail = &self.latency_tail;
         if !(0.0..=1.0).contains(&tail.probability) {
             return Err(format!(
-                "latency tail probability must be 0..=1, got {}",
+                "latency tail probability must be 0 to 1, got {}",
                 crate::sim::decimal::plain(tail.probability)
             ));
         }

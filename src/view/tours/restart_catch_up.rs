@@ -22,8 +22,8 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 950,
-        text: "Meanwhile n1 committed three more writes (x=2, y=3, x=4 at indexes 3 to 5) with \
-               on n1, n2, n3 and n5, four of five servers, a majority. For n4, n1's matchIndex is still 2.",
+        text: "Meanwhile n1 committed three more writes (x=2, y=3, x=4 at indexes 3 to 5), \
+               stored on n1, n2, n3 and n5: four of five servers, a majority. For n4, n1's matchIndex is still 2.",
     },
     Step {
         at_ms: 1005,

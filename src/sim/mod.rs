@@ -26,7 +26,7 @@ pub use action::Action;
 pub use config::{parse_duration, SimConfig, MAX_NODES, MAX_SNAPSHOT_THRESHOLD, MIN_TIMER};
 pub use disk::DiskConfig;
 pub use fault_model::{FaultModel, LatencyTail, PartitionMode, PausedInbox};
-pub use history::{Operation, Outcome};
+pub use history::{Failure, Operation, Outcome};
 pub use invariants::{Invariant, InvariantChecker, Violation};
 pub use linearizability::{LinearizabilityReport, Verdict};
 pub use network::{DropReason, Endpoint, InFlight, NetworkConfig, Packet};

@@ -3,8 +3,9 @@
 //! waiting where, or timed out with its outcome unknown (a linearizability
 //! checker must then consider both, paper §6.3).
 
+use crate::raft::Op;
 use crate::sim::workload::USER_CLIENT_BASE;
-use crate::sim::{Operation, Outcome, Simulation};
+use crate::sim::{Failure, Operation, Outcome, Simulation};
 
 /// One request as the panel lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,16 +53,17 @@ pub fn latest(sim: &Simulation, count: usize) -> Vec<RequestLine> {
                     format!("read {read}, answered by {by} as of index {index}{redirected}")
                 }
                 (Outcome::Ok, _) => {
-                    let read = o
-                        .read_result
-                        .as_ref()
-                        .map_or(String::new(), |v| format!(", read {v}"));
-                    format!("committed{at} and applied{read}{redirected}")
+                    let effect = match (&o.op, &o.read_result) {
+                        (_, Some(v)) => format!(", read {v}"),
+                        (Op::Read { .. }, None) => ", read nothing (no such key)".into(),
+                        (Op::Cas { key, from, to }, None) => {
+                            format!(": {key} was {from}, now {to}")
+                        }
+                        _ => String::new(),
+                    };
+                    format!("committed{at} and applied{effect}{redirected}")
                 }
-                (Outcome::Fail, _) if o.index.is_some() => {
-                    format!("failed: another entry was committed{at}")
-                }
-                (Outcome::Fail, _) => "failed (had no effect)".to_string(),
+                (Outcome::Fail, _) => failed(o, &at),
                 (Outcome::Unknown, Some(w)) if w.redirects > 0 => format!(
                     "sent to n{}, redirected {}×, waiting",
                     w.target, w.redirects
@@ -76,6 +78,23 @@ pub fn latest(sim: &Simulation, count: usize) -> Vec<RequestLine> {
             }
         })
         .collect()
+}
+
+/// Why `o` had no effect, in words: a compare-and-set that found another
+/// value was committed and applied like any entry, unlike one whose entry
+/// was overwritten.
+fn failed(o: &Operation, at: &str) -> String {
+    match (&o.failure, &o.op) {
+        (Some(Failure::CasFound(found)), Op::Cas { key, from, .. }) => {
+            let found = found
+                .as_ref()
+                .map_or("did not exist".to_string(), |v| format!("was {v}"));
+            format!("committed{at}, did nothing: {key} {found}, not {from}")
+        }
+        (Some(Failure::Overwritten), _) => format!("failed: another entry was committed{at}"),
+        (Some(Failure::Stale), _) => "not applied: a later request of its client was".to_string(),
+        _ => "failed (had no effect)".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -160,6 +179,48 @@ mod tests {
             "{lines:?}"
         );
         assert_eq!(lines[1], "read a, answered by ReadIndex as of index 2");
+    }
+
+    #[test]
+    fn a_cas_says_what_it_found_and_a_read_of_no_key_says_so() {
+        let mut p = Playground::new(3, 3).unwrap();
+        p.skip(1_000);
+        let cas = |from: &str, to: &str| Op::Cas {
+            key: "x".into(),
+            from: from.into(),
+            to: to.into(),
+        };
+        for op in [
+            Op::Write {
+                key: "x".into(),
+                value: "1".into(),
+            },
+            cas("1", "2"),
+            cas("5", "6"),
+            Op::Read { key: "y".into() },
+        ] {
+            p.send(op, None);
+            p.skip(300);
+        }
+        let lines = statuses(&p);
+        let index = |line: &str| line.split(" at index ").nth(1).map(|s| s.to_string());
+        assert!(
+            lines[0].starts_with("committed at index ")
+                && lines[0].ends_with(" and applied, read nothing (no such key)"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("committed at index ")
+                && lines[1].ends_with(", did nothing: x was 2, not 5"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[2].ends_with(" and applied: x was 1, now 2"),
+            "{lines:?}"
+        );
+        assert!(index(&lines[1]).is_some() && index(&lines[1]) != index(&lines[2]));
+        assert_eq!(p.sim.history().last().unwrap().outcome, Outcome::Ok);
+        assert_eq!(latest(&p.sim, 4)[1].outcome, Outcome::Fail);
     }
 
     #[test]

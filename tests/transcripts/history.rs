@@ -29,6 +29,7 @@ pub(crate) fn operation(r: HistoryRecord) -> Result<Operation, String> {
         index: r.index,
         served_by: None,
         redirects: r.redirects,
+        failure: None,
     })
 }
 

@@ -29,6 +29,20 @@ impl Outcome {
     }
 }
 
+/// Why an operation failed, for the person reading about it: the checker
+/// needs only that it had no effect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// Another entry was committed at the index it was appended at (its
+    /// leader lost leadership first, paper §5.3).
+    Overwritten,
+    /// A compare-and-set was applied and found this value (`None`: the key
+    /// did not exist) rather than the one it expected.
+    CasFound(Option<Value>),
+    /// Applied after a later request of the same client, so skipped.
+    Stale,
+}
+
 /// One client operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Operation {
@@ -55,6 +69,8 @@ pub struct Operation {
     /// How often a server answered "not the leader" and the client tried
     /// another.
     pub redirects: u32,
+    /// When it failed, why.
+    pub failure: Option<Failure>,
 }
 
 /// One operation as the `--history` file spells it (docs/history-format.md):
@@ -148,6 +164,7 @@ mod tests {
                 index: None,
                 served_by: None,
                 redirects: 4,
+                failure: None,
             },
             Operation {
                 client: 1,
@@ -160,6 +177,7 @@ mod tests {
                 index: Some(2),
                 served_by: None,
                 redirects: 0,
+                failure: None,
             },
             Operation {
                 client: 1000000,
@@ -176,6 +194,7 @@ mod tests {
                 index: Some(3),
                 served_by: None,
                 redirects: 1,
+                failure: Some(Failure::CasFound(None)),
             },
         ]
     }

@@ -11,7 +11,7 @@ use crate::raft::vec_map::VecMap;
 use crate::raft::{
     ClientCommand, ClientId, NodeId, Op, OpResult, RequestId, Rng, Time, MILLIS, SECONDS,
 };
-use crate::sim::history::{Operation, Outcome};
+use crate::sim::history::{Failure, Operation, Outcome};
 
 /// Client ids at and above this are the user's one-off requests, one id each,
 /// so the user may have many requests in flight at once.
@@ -253,6 +253,7 @@ impl Workload {
             index: None,
             served_by: None,
             redirects: 0,
+            failure: None,
         });
         let outstanding = Outstanding {
             command: command.clone(),
@@ -290,7 +291,7 @@ impl Workload {
             ReplyOutcome::Read { served_by, .. } => Some(*served_by),
             _ => None,
         };
-        let (outcome, read) = match outcome {
+        let (outcome, read, failure) = match outcome {
             // A "not the leader" proves this attempt was never appended; the
             // resend replaces it, so the live attempts stay as they were.
             ReplyOutcome::NotLeader { leader_hint } => {
@@ -306,7 +307,7 @@ impl Workload {
             ReplyOutcome::Overwritten { .. } if !self.overwritten_settles(&key) => {
                 return AfterReply::Ignore;
             }
-            ReplyOutcome::Overwritten { .. } => (Outcome::Fail, None),
+            ReplyOutcome::Overwritten { .. } => (Outcome::Fail, None, Some(Failure::Overwritten)),
             ReplyOutcome::Applied { result, .. } | ReplyOutcome::Read { result, .. } => {
                 classify(result)
             }
@@ -317,6 +318,7 @@ impl Workload {
         record.return_t = Some(now);
         record.outcome = outcome;
         record.read_result = read;
+        record.failure = failure;
         record.index = index;
         record.served_by = served_by;
         record.redirects = waiting.redirects;
@@ -370,11 +372,16 @@ impl Workload {
 
 /// The client-visible outcome of an applied command: a compare-and-set that
 /// did not match, or a stale request, had no effect.
-fn classify(result: &OpResult) -> (Outcome, Option<crate::raft::Value>) {
+fn classify(result: &OpResult) -> (Outcome, Option<crate::raft::Value>, Option<Failure>) {
     match result {
-        OpResult::Written | OpResult::CasOk => (Outcome::Ok, None),
-        OpResult::ReadValue(v) => (Outcome::Ok, v.clone()),
-        OpResult::CasFailed { .. } | OpResult::Stale => (Outcome::Fail, None),
+        OpResult::Written | OpResult::CasOk => (Outcome::Ok, None, None),
+        OpResult::ReadValue(v) => (Outcome::Ok, v.clone(), None),
+        OpResult::CasFailed { current } => (
+            Outcome::Fail,
+            None,
+            Some(Failure::CasFound(current.clone())),
+        ),
+        OpResult::Stale => (Outcome::Fail, None, Some(Failure::Stale)),
     }
 }
 

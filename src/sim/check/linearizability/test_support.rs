@@ -18,6 +18,7 @@ pub(super) fn operation(op: Op, invoke: Time, ret: Option<Time>, outcome: Outcom
         index: None,
         served_by: None,
         redirects: 0,
+        failure: None,
     }
 }
 

@@ -14,7 +14,9 @@ use crate::view::versions;
 use yew::prelude::*;
 
 pub(super) fn links(s: &Session, _: &PartProps) -> Html {
-    html! { <g class="links">{ for s.playground.scene.links.iter().map(link_line) }</g> }
+    let scene = &s.playground.scene;
+    let radius = scene.nodes.first().map_or(0.0, |n| n.radius);
+    html! { <g class="links">{ for scene.links.iter().map(|l| link_line(l, radius)) }</g> }
 }
 
 pub(super) fn view(s: &Session, part: &PartProps) -> Html {
@@ -84,17 +86,13 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
 
 /// Open links are thin grey lines; a partition's cut links are dashed red;
 /// a one-way cut is dashed orange with an arrow showing the open direction.
-fn link_line(l: &LinkView) -> Html {
-    let (class, marker) = match (l.a_to_b, l.b_to_a) {
-        (true, true) => ("link open", None),
-        (false, false) => ("link cut", None),
-        (true, false) => ("link one-way", Some(false)),
-        (false, true) => ("link one-way", Some(true)),
+fn link_line(l: &LinkView, radius: f64) -> Html {
+    let (class, one_way) = match (l.a_to_b, l.b_to_a) {
+        (true, true) => ("link open", false),
+        (false, false) => ("link cut", false),
+        _ => ("link one-way", true),
     };
-    let (from, to) = match marker {
-        Some(true) => (l.to, l.from),
-        _ => (l.from, l.to),
-    };
+    let (from, to) = l.line(radius);
     let title = match (l.a_to_b, l.b_to_a) {
         (true, true) => format!("link {}–{} open", l.a, l.b),
         (false, false) => format!("link {}–{} cut", l.a, l.b),
@@ -103,7 +101,7 @@ fn link_line(l: &LinkView) -> Html {
     };
     html! {
         <line class={class} x1={fmt(from.x)} y1={fmt(from.y)} x2={fmt(to.x)} y2={fmt(to.y)}
-            marker-end={marker.map(|_| "url(#arrow)")}>
+            marker-end={one_way.then_some("url(#arrow)")}>
             <title>{ title }</title>
         </line>
     }

@@ -129,6 +129,28 @@ pub struct LinkView {
     pub b_to_a: bool,
 }
 
+impl LinkView {
+    /// The line as drawn, from the end messages leave: a one-way link
+    /// ends at the edge of the circle (of `radius`) that receives, so its
+    /// arrowhead shows; drawn to the centre, the circle hid it.
+    pub fn line(&self, radius: f64) -> (Point, Point) {
+        let (from, to) = match (self.a_to_b, self.b_to_a) {
+            (false, true) => (self.to, self.from),
+            _ => (self.from, self.to),
+        };
+        if self.a_to_b == self.b_to_a {
+            return (from, to);
+        }
+        let length = geometry::distance(from, to);
+        let keep = ((length - radius - 2.0) / length).max(0.0);
+        let head = Point {
+            x: from.x + (to.x - from.x) * keep,
+            y: from.y + (to.y - from.y) * keep,
+        };
+        (from, head)
+    }
+}
+
 /// Everything the cluster picture draws at one moment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
@@ -536,6 +558,19 @@ mod tests {
         let s = scene(&sim);
         let l = s.links.iter().find(|l| l.a == 4 && l.b == 5).unwrap();
         assert!(!l.a_to_b && l.b_to_a, "one way only");
+        // Drawn from n5, which still reaches n4, to the edge of n4's
+        // circle, where the arrowhead shows.
+        let r = s.nodes[0].radius;
+        let (from, head) = l.line(r);
+        assert_eq!(from, s.nodes[4].center);
+        let short = geometry::distance(head, s.nodes[3].center);
+        assert!((short - (r + 2.0)).abs() < 1e-9, "{short}");
+        let open = link(1, 2);
+        assert_eq!(
+            open.line(r),
+            (open.from, open.to),
+            "open links join centres"
+        );
     }
 
     #[test]

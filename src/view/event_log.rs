@@ -108,7 +108,9 @@ impl EventLog {
             ..
         } = event
         {
-            if self.elections.last().is_none_or(|e| e.term != *term) {
+            // Once per term: a leader stopped and resumed while another was
+            // elected in a later term is back, not elected again.
+            if !self.elections.iter().any(|e| e.term == *term) {
                 self.elections.push(Election {
                     at: t,
                     leader: *node,
@@ -272,6 +274,27 @@ mod tests {
         assert!(super::violation_sentence(&v).contains("s, on n3: "));
         v.nodes = vec![1, 2, 3];
         assert!(super::violation_sentence(&v).contains("on n1, n2 and n3"));
+    }
+
+    #[test]
+    fn a_stopped_leader_resumed_is_back_not_elected_again() {
+        let mut p = Playground::new(3, 5).unwrap();
+        p.skip(1000);
+        let old = p.sim.leader().unwrap();
+        p.act(Action::Stop(old));
+        p.skip(1000);
+        assert!(p.sim.leader().is_some_and(|l| l != old));
+        p.act(Action::Resume(old));
+        p.skip(1);
+        let text: Vec<&String> = p.events.lines().collect();
+        assert!(
+            text.iter()
+                .any(|l| l.contains(&format!("n{old} is back as leader"))),
+            "{text:?}"
+        );
+        let terms: Vec<u64> = p.events.elections().iter().map(|e| e.term).collect();
+        assert_eq!(terms.len(), 2, "{terms:?}");
+        assert!(terms[0] < terms[1], "{terms:?}");
     }
 
     #[test]

@@ -317,11 +317,15 @@ impl Session {
             Input::Skip(ms) => self.playground.skip(ms),
             Input::SetSpeed(s) => self.set_speed(s),
             Input::Reset => self.reset(),
-            Input::SeedText(s) => self.drafts.seed = s,
+            Input::SeedText(s) => {
+                self.edit_draft(|d| &mut d.seed, |t| parse_seed(t).err(), s);
+            }
             Input::NodesText(s) => self.drafts.nodes = s,
             Input::Select(s) => self.playground.selection = s,
             Input::Act(action) => self.playground.act(action),
-            Input::ClientText(s) => self.drafts.client_text = s,
+            Input::ClientText(s) => {
+                self.edit_draft(|d| &mut d.client_text, |t| parse_op(t).err(), s);
+            }
             Input::ClientTarget(t) => self.drafts.client_target = t,
             Input::ClientReadPath(p) => self.drafts.client_read_path = p,
             Input::Send => self.send(),
@@ -350,7 +354,10 @@ impl Session {
                 let config = edit.apply(self.playground.sim.network().config);
                 self.playground.act(Action::SetNetwork(config));
             }
-            Input::CutText(s) => self.drafts.cut = s,
+            Input::CutText(s) => {
+                let check = |t: &str| network_edits::parse_cut(t).err();
+                self.edit_draft(|d| &mut d.cut, check, s);
+            }
             Input::Cut => match network_edits::parse_cut(&self.drafts.cut) {
                 Ok((from, to)) => self.playground.act(Action::CutLink { from, to }),
                 Err(e) => self.drafts.error = Some(e),
@@ -667,6 +674,23 @@ impl Session {
                 command: name.to_string(),
                 message,
             }),
+        }
+    }
+
+    /// Typing into a form's field: the field's error stays while it is
+    /// being corrected, and goes once its text passes the field's `check`
+    /// (a seed of 21 digits, retyped as 42, kept its error up).
+    fn edit_draft(
+        &mut self,
+        field: fn(&mut Drafts) -> &mut String,
+        check: impl Fn(&str) -> Option<String>,
+        text: String,
+    ) {
+        let was = check(field(&mut self.drafts));
+        *field(&mut self.drafts) = text;
+        let now = check(field(&mut self.drafts));
+        if was.is_some() && self.drafts.error == was && now.is_none() {
+            self.drafts.error = None;
         }
     }
 

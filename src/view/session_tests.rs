@@ -529,6 +529,33 @@ mod notices {
         assert_eq!(shown(&s), None, "a command that worked says nothing");
     }
 
+    /// A form's error stays while its field is being corrected and goes
+    /// once the text is right; another field's typing leaves it.
+    #[test]
+    fn a_forms_error_goes_once_its_field_is_corrected() {
+        let mut s = open("?paused=1", "");
+        s.update(Input::SeedText("99999999999999999999".into()));
+        s.update(Input::Reset);
+        let error = shown(&s).unwrap();
+        assert!(error.contains("at most"), "{error}");
+        s.update(Input::SeedText("9999999999999999999".into()));
+        assert_eq!(shown(&s), Some(error.clone()), "still too big");
+        s.update(Input::ClientText("write x 1".into()));
+        assert_eq!(shown(&s), Some(error), "another field's typing");
+        s.update(Input::SeedText("42".into()));
+        assert_eq!(shown(&s), None, "corrected");
+        s.update(Input::CutText("1->".into()));
+        s.update(Input::Cut);
+        assert!(shown(&s).is_some());
+        s.update(Input::CutText("1->2".into()));
+        assert_eq!(shown(&s), None, "a cut corrected");
+        s.update(Input::ClientText("cas x 1".into()));
+        s.update(Input::Send);
+        assert!(shown(&s).is_some());
+        s.update(Input::ClientText("read x".into()));
+        assert_eq!(shown(&s), None);
+    }
+
     /// A split with no server ticked cuts nothing, so it records nothing
     /// and says what it needs.
     #[test]

@@ -221,6 +221,10 @@ pub struct Session {
     /// The run on screen was started by Reset: the address bar names its
     /// seed and size ([`Session::address_query`]).
     after_reset: bool,
+    /// The run on screen was opened from a scenario (pasted, a file, a
+    /// trial of the Experiments view, a found failure): its link, which
+    /// the address bar then carries ([`Session::address_query`]).
+    opened: Option<String>,
     /// What the page says of a run it opened for the person (a trial of
     /// the Experiments view): news in the notice line, until the next
     /// command, as a refusal would be.
@@ -263,6 +267,7 @@ impl Session {
             stretch_ended_in_catch_up: false,
             at_rest: false,
             after_reset: false,
+            opened: None,
             told: None,
         }
     }
@@ -391,6 +396,8 @@ impl Session {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
                 self.load(loaded, self.from_start);
+                // The address holds the link already, as it was written.
+                self.opened = None;
             }
             Input::Seek(t) => {
                 let p = &mut self.playground;
@@ -541,6 +548,7 @@ impl Session {
             Ok(mut fresh) => {
                 fresh.failure = Some(report);
                 self.replace_run(fresh, None);
+                self.opened = Some(permalink::encode(&self.playground.export()));
             }
             Err(e) => self
                 .what_if
@@ -561,13 +569,16 @@ impl Session {
     /// The address the bar should show after the path, if it should
     /// change, so that copying or reloading it opens what is shown: the
     /// tour step while a tour is open; after a Reset, the run's `seed=`
-    /// and `nodes=`. Either way the page's own settings stay as written
+    /// and `nodes=`; after opening a scenario, its link (`#r=`). Either way the page's own settings stay as written
     /// (`embed=`, `origin=`, `view=`, `paused=`), and what named the run
     /// before goes (its seed and size, load, disk, tour, a link's
     /// fragment). An address otherwise is not ours to rewrite unless a
     /// tour just ended.
     pub fn address_query(&self, search: &str, hash: &str) -> Option<String> {
-        let ours = self.tour.is_some() || self.after_reset || search.contains("tour=");
+        let ours = self.tour.is_some()
+            || self.after_reset
+            || self.opened.is_some()
+            || search.contains("tour=");
         if !ours {
             return None;
         }
@@ -588,11 +599,14 @@ impl Session {
             }
             None => {} // a tour just ended
         }
-        let wanted = if wanted.is_empty() {
+        let mut wanted = if wanted.is_empty() {
             String::new()
         } else {
             format!("?{}", wanted.join("&"))
         };
+        if let (None, Some(link)) = (&self.tour, &self.opened) {
+            wanted = format!("{wanted}#{link}");
+        }
         (wanted != format!("{search}{hash}")).then_some(wanted)
     }
 
@@ -723,6 +737,7 @@ impl Session {
         self.playground = fresh;
         self.tour = tour;
         self.after_reset = false;
+        self.opened = None;
     }
 
     /// The speed slider's value, kept within the slider's range: the page
@@ -763,6 +778,7 @@ impl Session {
             Ok(fresh) => {
                 self.replace_run(fresh, None);
                 self.drafts.import.clear();
+                self.opened = Some(permalink::encode(&self.playground.export()));
                 true
             }
             Err(e) => {

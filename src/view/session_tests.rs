@@ -860,6 +860,43 @@ mod host_and_address {
         );
     }
 
+    /// A run opened from a scenario (pasted, a file, a trial of the
+    /// Experiments view, a found failure) puts its link in the address,
+    /// so a reload opens it rather than the seed the address named; a
+    /// link opened from the address is left as it was written.
+    #[test]
+    fn an_opened_scenario_puts_its_link_in_the_address() {
+        let search = "?seed=11&paused=1";
+        let mut s = open(search, "");
+        s.update(Input::SeedText("12".into()));
+        s.update(Input::Reset);
+        s.update(Input::Skip(700));
+        s.update(Input::Share {
+            page: "https://example.org/raft/".into(),
+        });
+        let shared = s.drafts.shared.clone().unwrap().url;
+        let fragment = shared.split_once('#').unwrap().1.to_string();
+        let mut other = open(search, "");
+        other.update(Input::ImportText(shared.clone()));
+        other.update(Input::Import);
+        assert_eq!(other.drafts.error, None);
+        let wanted = other.address_query(search, "").unwrap();
+        assert_eq!(wanted, format!("?paused=1#{fragment}"));
+        let (query, hash) = wanted.split_at(wanted.find('#').unwrap());
+        assert_eq!(other.address_query(query, hash), None, "already there");
+        let reloaded = open(query, hash);
+        assert_eq!(
+            reloaded.playground.sim.trace_hash(),
+            other.playground.sim.trace_hash(),
+            "a reload opens the same run at the same moment"
+        );
+        let mut linked = open(search, "");
+        linked.update(Input::LinkOpened {
+            fragment: format!("#{fragment}"),
+        });
+        assert_eq!(linked.address_query(search, &format!("#{fragment}")), None);
+    }
+
     #[test]
     fn the_embed_snippet_and_full_link_name_the_tour_step_or_the_run() {
         let mut s = open("", "");

@@ -15,6 +15,7 @@ use crate::view::keys::{KeyCommand, BINDINGS};
 use crate::view::lease_breaks;
 use crate::view::membership;
 use crate::view::network_edits::NetworkEdit;
+use crate::view::palette;
 use crate::view::playground::Selection;
 use crate::view::requests;
 use crate::view::session::{Input, Session};
@@ -424,7 +425,13 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
             <div class="dialog">
                 <h2>{ "Keyboard" }</h2>
                 <table>{ for BINDINGS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }</table>
-                <p>{ "Nodes: fill colour is the term; the outline is the role (leader: double ring, candidate: dashed, follower: thin); grey is stopped. A dashed teal outline is a learner, which gets the log but has no vote yet; a pale grey one was removed from the configuration (thesis ch. 4). The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries." }</p>
+                <h2>{ "What you see" }</h2>
+                <p>{ "Each server shows its name, its term (the big number) and its commit index (c4: entries up to 4 are committed). Its fill colour is the term too; the outline is the role (leader: double ring, candidate: dashed, follower: thin); grey is stopped. A dashed teal outline is a learner, which gets the log but has no vote yet; a pale grey one was removed from the configuration (thesis ch. 4). The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries; squares are reads." }</p>
+                <ul class="colour-key" aria-label="Message colours">
+                    { for palette::MESSAGE_LEGEND.iter().map(|(words, kind)| html! {
+                        <li><svg viewBox="-6 -6 12 12" aria-hidden="true"><circle r="5" fill={palette::message_color(kind)} /></svg>{ *words }</li>
+                    }) }
+                </ul>
                 <button onclick={on_click(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
             </div>
         </div>

@@ -48,6 +48,21 @@ pub fn message_color(kind: &str) -> &'static str {
     }
 }
 
+/// What each message colour means, for the help's legend: the words, and
+/// a kind of that colour.
+pub const MESSAGE_LEGEND: [(&str, &str); 7] = [
+    ("RequestVote: elections", "RequestVote"),
+    ("PreVote: may I stand? (§9.6)", "PreVote"),
+    ("AppendEntries: entries and heartbeats", "AppendEntries"),
+    (
+        "InstallSnapshot: a snapshot in chunks (§7)",
+        "InstallSnapshot",
+    ),
+    ("ReadIndex: reads without the log (§6.4)", "ReadIndex"),
+    ("TimeoutNow: leadership transfer (§3.10)", "TimeoutNow"),
+    ("clients' requests and answers", "ClientRequest"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +74,26 @@ mod tests {
         }
         assert_eq!(term_color(1), term_color(8));
         assert_ne!(term_color(0), term_color(1));
+    }
+
+    /// The legend names every message colour once.
+    #[test]
+    fn the_legend_has_each_message_colour_once() {
+        let colors: Vec<&str> = MESSAGE_LEGEND
+            .iter()
+            .map(|(_, k)| message_color(k))
+            .collect();
+        for (i, c) in colors.iter().enumerate() {
+            assert!(!colors[..i].contains(c), "{c} twice");
+        }
+        for kind in [
+            "RequestVoteReply",
+            "AppendEntriesReply",
+            "ReadHeartbeat",
+            "ClientReply",
+        ] {
+            assert!(colors.contains(&message_color(kind)), "{kind}");
+        }
     }
 
     /// The stylesheet's term classes carry the very same colours.

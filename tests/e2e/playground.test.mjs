@@ -103,6 +103,18 @@ for (const kind of browsers()) {
       await page.waitFor(dialog('Keyboard shortcuts'));
       // The dialog takes the focus, so Tab and Enter act in it.
       await page.waitForFunction(() => document.activeElement?.closest('[role=dialog]') !== null, undefined, { timeout: 2000 });
+      // It says what the numbers in a server are, and each message colour.
+      const key = await page.evaluate(() => {
+        const dialog = document.querySelector('[role=dialog]');
+        const items = [...dialog.querySelectorAll('[aria-label="Message colours"] li')];
+        return {
+          text: dialog.textContent,
+          colours: new Set(items.map((li) => li.querySelector('circle').getAttribute('fill'))).size,
+          items: items.length,
+        };
+      });
+      assert.match(key.text, /its term \(the big number\) and its commit index/);
+      assert.ok(key.items === 7 && key.colours === 7, JSON.stringify(key));
       await page.press('Escape');
       await page.waitForFunction(() => document.querySelectorAll('[role=dialog]').length === 0, undefined, { timeout: 2000 });
 

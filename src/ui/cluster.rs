@@ -150,6 +150,11 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
             data-node={id.to_string()} data-role={n.role} data-term={n.term.to_string()}
             data-standing={n.standing.as_str()} {onclick} {onkeydown}>
             <title>{ &n.label }</title>
+            // A halo of its own, outside the leader's ring, so the outline
+            // still tells the role (a dashed red body read as a candidate).
+            if involved {
+                <circle class="involved-ring" cx={fmt(cx)} cy={fmt(cy)} r={fmt(r + 15.0)} />
+            }
             if n.role == "leader" {
                 <circle class="leader-ring" cx={fmt(cx)} cy={fmt(cy)} r={fmt(r + 9.0)} />
             }

@@ -49,7 +49,7 @@ for (const kind of browsers()) {
       // name; the last step on its servers is told and marked too.
       assert.match(story, /first skipped at \d+\.\d{3} s by n\d.*, and last before the violation, on a server it involves, at \d+\.\d{3} s by n\d/, story);
       assert.equal(await page.count('.tmark.mark-unsafe'), 2);
-      assert.ok(await page.count('g.node.involved') >= 2, 'the servers involved are highlighted');
+      assert.ok(await page.count('g.node.involved circle.involved-ring') >= 2, 'the servers involved are highlighted');
       assert.ok(!(await page.count('.what-if progress')), 'the search is over');
       await page.screenshot(`${SHOTS}/${kind.name}-what-if-found.png`);
       // The log table is below the picture, drawn once scrolled into view.

@@ -42,6 +42,9 @@ pub struct EventLog {
     chunks: Vec<(u64, NodeId, NodeId)>,
     /// Each server's sender of the last snapshot chunk it received.
     snapshot_from: VecMap<NodeId, NodeId>,
+    /// The person's requests still waiting, by client (each request has
+    /// a client of its own), so the end of one can name it.
+    asked: VecMap<u64, crate::raft::Op>,
 }
 
 impl EventLog {
@@ -210,6 +213,7 @@ impl EventLog {
             }
             TraceEvent::Action { description } => Some(format!("action: {description}")),
             TraceEvent::Invoke { client, op, .. } if *client >= USER_CLIENT_BASE => {
+                self.asked.insert(*client, op.clone());
                 Some(format!("you sent {op}"))
             }
             TraceEvent::Return {
@@ -221,7 +225,11 @@ impl EventLog {
                 let read = result
                     .as_ref()
                     .map_or(String::new(), |v| format!(", read {v}"));
-                Some(format!("your request ended: {}{read}", outcome.as_str()))
+                let what = match self.asked.remove(client) {
+                    Some(op) => op.to_string(),
+                    None => "request".into(),
+                };
+                Some(format!("your {what} ended: {}{read}", outcome.as_str()))
             }
             TraceEvent::Violation {
                 invariant, detail, ..

@@ -182,7 +182,9 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     let n = p.sim.server_count();
     let cluster = membership::cluster(&p.sim);
-    let add_refusal = membership::no_room(&p.sim, 1);
+    let add_refusal = membership::refusal(&p.sim, &Action::AddServer);
+    let replacement = membership::replacement(&p.sim);
+    let replace_refusal = (replacement.as_ref()).and_then(|(a, _)| membership::refusal(&p.sim, a));
     let (by, replacement_title) = membership::replacement_way(&p.sim);
     let other = match by {
         Replacement::Joint => Replacement::OneByOne,
@@ -256,10 +258,14 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                 <button title={add_refusal.clone().unwrap_or_else(|| "Thesis §4.2.1: a new server joins as a learner and the leader makes it a voter once it has caught up".into())}
                     disabled={add_refusal.is_some()}
                     onclick={on_click(link, Input::Act(Action::AddServer))}>{ "Add server" }</button>
-                { for membership::replacement(&p.sim).map(|(action, label)| html! {
-                    <button title={replacement_title}
+                { for replacement.map(|(action, label)| html! {
+                    <button title={replace_refusal.clone().unwrap_or_else(|| replacement_title.to_string())}
+                        disabled={replace_refusal.is_some()}
                         onclick={on_click(link, Input::Act(action))}>{ label }</button>
                 }) }
+                if let Some(why) = add_refusal.as_ref().or(replace_refusal.as_ref()) {
+                    <p class="hint why-not">{ format!("Not now: {}.", why.trim_end_matches('.')) }</p>
+                }
                 <label title="Replace servers by single-server changes (thesis §4.1) instead of joint consensus (§4.3)">
                     <input type="checkbox" checked={by == Replacement::OneByOne} onchange={toggle_replacement} />
                     { "one server at a time" }</label>

@@ -107,6 +107,14 @@ pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
     Some((Action::ReplaceServers { remove, add: 2 }, label))
 }
 
+/// Why the simulator would refuse `action` now, if it would: the page
+/// offers a membership button disabled, with this as its reason, rather
+/// than one that is refused when clicked (a replacement offered while
+/// another was under way).
+pub fn refusal(sim: &Simulation, action: &Action) -> Option<String> {
+    sim.check_now(action).err()
+}
+
 /// Why `add` more servers cannot join, if they cannot: the configuration
 /// the page shows holds at most nine, and a run creates at most 25 (ids
 /// are never reused). The simulator refuses the same changes; the page
@@ -163,6 +171,22 @@ mod tests {
         sim.run_until(sim.now() + 1000 * MILLIS);
         assert_eq!(standings(&sim), [Voter; 4], "caught up and promoted");
         assert_eq!(cluster(&sim).voters, [1, 2, 3, 4]);
+    }
+
+    /// While a replacement is under way the page offers the next one
+    /// disabled, with the reason the simulator would refuse it.
+    #[test]
+    fn a_replacement_under_way_makes_the_next_a_refusal_with_its_reason() {
+        let mut sim = sim(5);
+        let (action, _) = replacement(&sim).unwrap();
+        assert_eq!(refusal(&sim, &action), None);
+        sim.act(action).unwrap();
+        let (next, label) = replacement(&sim).unwrap();
+        let why = refusal(&sim, &next).expect("one change at a time");
+        assert_eq!(sim.act(next).unwrap_err(), why, "{label}");
+        sim.run_until(sim.now() + 2000 * MILLIS);
+        let (later, _) = replacement(&sim).unwrap();
+        assert_eq!(refusal(&sim, &later), None, "once it is done");
     }
 
     #[test]

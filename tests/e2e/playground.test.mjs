@@ -139,9 +139,12 @@ for (const kind of browsers()) {
       await page.waitFor(added, { timeout: 5000 });
       assert.equal(await page.count('g.node'), 4);
       assert.match(await page.attr(added, 'aria-label'), /^Node 4, follower, term \d+, learner$/);
-      // One change at a time (thesis §4.1): a second is refused and says why.
-      await page.click(button('Add server'));
-      await page.waitFor({ css: '.notice', text: 'not committed yet' }, { timeout: 5000 });
+      // One change at a time (thesis §4.1): a second is offered disabled,
+      // and the panel says why.
+      await page.waitFor({ css: 'fieldset.membership .why-not', text: 'not committed yet' }, { timeout: 5000 });
+      const disabled = await page.evaluate(() => [...document.querySelectorAll('fieldset.membership button')]
+        .filter((b) => b.disabled).map((b) => b.textContent.split(' ')[0]));
+      assert.deepEqual(disabled, ['Add', 'Replace']);
       assert.equal(await page.count('g.node'), 4);
 
       // Caught up, the learner is promoted to voter.

@@ -56,11 +56,17 @@ impl Simulation {
         }
     }
 
+    /// Whether [`Simulation::act`] would take `action` now, and if not why,
+    /// short of a message no longer in flight.
+    pub fn check_now(&self, action: &Action) -> Result<(), String> {
+        self.validate_action(action)?;
+        self.validate_moment(action)
+    }
+
     /// Does `action` now. Errors (an unknown node, a message no longer in
     /// flight) change nothing.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
-        self.validate_action(&action)?;
-        self.validate_moment(&action)?;
+        self.check_now(&action)?;
         if let Action::DropMessage(id) = action {
             if self.network.drop_message(id).is_none() {
                 return Err(format!("message {id} is not in flight"));

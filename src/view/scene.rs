@@ -138,10 +138,10 @@ impl LinkView {
             (false, true) => (self.to, self.from),
             _ => (self.from, self.to),
         };
-        if self.a_to_b == self.b_to_a {
+        let length = geometry::distance(from, to);
+        if self.a_to_b == self.b_to_a || length <= radius {
             return (from, to);
         }
-        let length = geometry::distance(from, to);
         let keep = ((length - radius - 2.0) / length).max(0.0);
         let head = Point {
             x: from.x + (to.x - from.x) * keep,

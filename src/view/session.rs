@@ -569,11 +569,11 @@ impl Session {
     /// The address the bar should show after the path, if it should
     /// change, so that copying or reloading it opens what is shown: the
     /// tour step while a tour is open; after a Reset, the run's `seed=`
-    /// and `nodes=`; after opening a scenario, its link (`#r=`). Either way the page's own settings stay as written
-    /// (`embed=`, `origin=`, `view=`, `paused=`), and what named the run
-    /// before goes (its seed and size, load, disk, tour, a link's
-    /// fragment). An address otherwise is not ours to rewrite unless a
-    /// tour just ended.
+    /// and `nodes=`; after opening a scenario, its link (`#r=`). Either
+    /// way the page's own settings stay as written (`embed=`, `origin=`,
+    /// `view=`, `paused=`), and what named the run before goes (its seed
+    /// and size, load, disk, tour, a link's fragment). An address
+    /// otherwise is not ours to rewrite unless a tour just ended.
     pub fn address_query(&self, search: &str, hash: &str) -> Option<String> {
         let ours = self.tour.is_some()
             || self.after_reset

@@ -141,15 +141,52 @@ impl UrlParams {
                 Some(view) => self.view = view,
                 None => return bad("the views are player and experiments"),
             },
-            "tour" if !value.is_empty() => self.tour = Some(value.to_string()),
+            "tour" if value.is_empty() => return bad("name a tour, as in tour=split-vote"),
+            "tour" => self.tour = Some(value.to_string()),
             "step" => match value.parse::<usize>() {
                 Ok(step) if step >= 1 => self.step = step - 1,
                 _ => return bad("steps count from 1"),
             },
-            _ => {}
+            _ => return unknown(key, value),
         }
         Ok(())
     }
+}
+
+/// Every key [`UrlParams::parse`] reads.
+const KEYS: [&str; 11] = [
+    "seed", "nodes", "load", "paused", "autoplay", "embed", "tour", "step", "view", "disk",
+    "origin",
+];
+
+/// A key the page does not read: reported, so that `?Seed=7` or `?node=9`
+/// does not silently open the default run, with the setting it is nearest
+/// to. An empty key (`?&seed=7`) and the keys that sites sharing a link add
+/// (`utm_source`, `fbclid`, `gclid`) are not the person's and pass quietly.
+fn unknown(key: &str, value: &str) -> Result<(), String> {
+    let lower = key.to_ascii_lowercase();
+    if key.is_empty() || lower.starts_with("utm_") || lower.ends_with("clid") {
+        return Ok(());
+    }
+    let shown = |text: &str| -> String {
+        match text.char_indices().nth(24) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text.to_string(),
+        }
+    };
+    let (key, value) = (shown(key), shown(value));
+    let nearest = KEYS
+        .iter()
+        .map(|known| (strsim::levenshtein(&lower, known), *known))
+        .min()
+        .filter(|(distance, _)| *distance <= 2);
+    Err(match nearest {
+        Some((_, known)) => format!("ignored {key}={value}: did you mean {known}=?"),
+        None => format!(
+            "ignored {key}={value}: the page reads only {}",
+            KEYS.join(", ")
+        ),
+    })
 }
 
 /// An origin as a browser writes `MessageEvent.origin`: scheme, lower-case
@@ -267,7 +304,48 @@ mod tests {
         assert_eq!(p.seed, UrlParams::default().seed);
         assert!(seed[0].contains("at most 9006999999999999"), "{seed:?}");
         assert_eq!(parse_rate("0.125"), Some(0.125));
+        let (p, empty_tour) = UrlParams::parse("?tour=");
+        assert_eq!(p.tour, None);
+        assert!(empty_tour[0].contains("name a tour"), "{empty_tour:?}");
+
         assert_eq!(parse_rate("1000"), Some(1000.0));
+    }
+
+    /// A key the page does not read is named, with the setting it is
+    /// nearest to; it used to be dropped without a word, and `?Seed=7`
+    /// opened seed 1 as if asked for.
+    #[test]
+    fn unknown_keys_are_reported_with_the_nearest_setting() {
+        let (p, problems) = UrlParams::parse("?Seed=7&node=9&speed=2&seed=3");
+        assert_eq!(p.seed, 3);
+        assert_eq!(p.nodes, UrlParams::default().nodes);
+        assert_eq!(
+            problems,
+            [
+                "ignored Seed=7: did you mean seed=?",
+                "ignored node=9: did you mean nodes=?",
+                "ignored speed=2: did you mean seed=?",
+            ]
+        );
+        let (_, far) = UrlParams::parse("?colour=blue");
+        assert_eq!(
+            far,
+            [
+                "ignored colour=blue: the page reads only seed, nodes, load, paused, autoplay, \
+              embed, tour, step, view, disk, origin"
+            ]
+        );
+        // A hostile key or value is cut short in the notice.
+        let long = "x".repeat(500);
+        let (_, cut) = UrlParams::parse(&format!("?{long}={long}"));
+        assert!(
+            cut[0].len() < 250 && cut[0].contains("xxx…=xxx") && cut[0].contains("xxx…: the page"),
+            "{cut:?}"
+        );
+        // What sharing sites add, and empty pairs, are not the person's.
+        let (p, quiet) = UrlParams::parse("?&utm_source=x&fbclid=1&gclid=2&&seed=4&");
+        assert!(quiet.is_empty(), "{quiet:?}");
+        assert_eq!(p.seed, 4);
     }
 
     /// A misspelt or doubled `origin=` obeys nobody, where it used to lift

@@ -718,8 +718,13 @@ impl Session {
         }
     }
 
+    /// The tour's run stays on screen, and the address carries it as a
+    /// link: a reload opens what the person was looking at, not the
+    /// default seed (the address used to fall back to the bare page).
     fn end_tour(&mut self) {
-        self.tour = None;
+        if self.tour.take().is_some() {
+            self.opened = Some(permalink::encode(&self.playground.export()));
+        }
         self.playground.pause_at = None;
     }
 

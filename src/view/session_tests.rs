@@ -799,7 +799,7 @@ mod host_and_address {
     }
 
     #[test]
-    fn a_tour_puts_its_step_in_the_address_and_ending_it_clears_it() {
+    fn a_tour_puts_its_step_in_the_address_and_ending_it_its_run() {
         let mut s = open("?embed=1", "");
         assert_eq!(s.address_query("?embed=1", ""), None, "not ours to rewrite");
         s.update(Input::TourChoose("figure-8".into()));
@@ -822,11 +822,24 @@ mod host_and_address {
             wanted.as_deref(),
             Some("?embed=1&origin=https://host.example&tour=figure-8&step=1")
         );
+        s.update(Input::Skip(300));
+        s.update(Input::TourEnd);
+        let ended = s
+            .address_query("?embed=1&tour=figure-8&step=1", "")
+            .unwrap();
+        let (query, hash) = ended.split_at(ended.find('#').unwrap());
+        assert_eq!(query, "?embed=1", "the tour's step goes");
+        assert!(hash.starts_with("#r="), "{hash}");
+        assert_eq!(
+            open(query, hash).playground.sim.trace_hash(),
+            s.playground.sim.trace_hash(),
+            "a reload opens the tour's run where it was ended"
+        );
         s.update(Input::TourEnd);
         assert_eq!(
-            s.address_query("?embed=1&tour=figure-8&step=1", "")
-                .as_deref(),
-            Some("?embed=1")
+            s.address_query(query, hash),
+            None,
+            "ending twice changes nothing"
         );
     }
 

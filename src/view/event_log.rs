@@ -78,7 +78,9 @@ impl EventLog {
     }
 
     /// A fork at `now`: forgets what came after, and takes each node's
-    /// role from `sim` as it is at the fork.
+    /// role, and the person's requests waiting for an answer, from `sim`
+    /// as they are at the fork (an answer in the discarded future comes
+    /// again, and must still name its request).
     pub fn forget_after(&mut self, now: Time, sim: &crate::sim::Simulation) {
         while self.lines.back().is_some_and(|(t, _)| *t > now) {
             self.lines.pop_back();
@@ -88,6 +90,12 @@ impl EventLog {
             .servers()
             .iter()
             .map(|s| (s.node.id(), (NodeStatus::of(s), s.node.current_term())))
+            .collect();
+        self.asked = sim
+            .history()
+            .iter()
+            .filter(|o| o.client >= USER_CLIENT_BASE && o.return_t.is_none())
+            .map(|o| (o.client, o.op.clone()))
             .collect();
     }
 

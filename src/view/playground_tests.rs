@@ -455,6 +455,37 @@ mod time_travel_tests {
         assert!(p.events.elections().iter().all(|e| e.at <= 2_500 * MILLIS));
     }
 
+    /// A fork between a request and its answer: the answer, which comes
+    /// again after the fork, still names the request (the log had let it
+    /// go in the discarded future, and said "your request ended").
+    #[test]
+    fn a_request_answered_again_after_a_fork_is_named() {
+        let mut p = Playground::new(13, 5).unwrap();
+        p.skip(2_000);
+        let sent_at = p.sim.now();
+        let write = Op::Write {
+            key: "msg".into(),
+            value: "x".into(),
+        };
+        p.send(write, None);
+        p.skip(2_000);
+        let ended = |p: &Playground| -> Vec<String> {
+            let lines = p.events.until(p.sim.now());
+            lines.filter(|l| l.contains(" ended: ")).cloned().collect()
+        };
+        let first = ended(&p);
+        assert_eq!(first.len(), 1, "{first:?}");
+        assert!(first[0].contains("your write msg=x ended: ok"), "{first:?}");
+        p.seek(sent_at + MILLIS);
+        assert!(ended(&p).is_empty(), "the cursor is before the answer");
+        // A follower cut off: the write still commits, on four servers.
+        p.act(Action::Partition(vec![vec![1]]));
+        p.skip(2_000);
+        let again = ended(&p);
+        assert_eq!(again.len(), 1, "{again:?}");
+        assert!(again[0].contains("your write msg=x ended: ok"), "{again:?}");
+    }
+
     #[test]
     fn snapshots_stay_bounded_on_long_runs() {
         let mut p = Playground::new(2, 3).unwrap();

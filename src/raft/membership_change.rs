@@ -289,7 +289,7 @@ impl RaftNode {
     /// be the leader that appended its own removal and crashed, whose
     /// longer log the remaining servers need. Found by a sweep (seed 561,
     /// 5 servers): with it quiet, the others waited forever for its vote.
-    pub(super) fn may_stand(&self) -> bool {
+    pub fn may_stand(&self) -> bool {
         let removal_uncommitted = self.commit_index < self.membership_index;
         self.membership.is_voter(self.id)
             || removal_uncommitted && !self.membership.is_learner(self.id)

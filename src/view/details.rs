@@ -124,13 +124,22 @@ pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
             ..row("member", standing.as_str())
         },
         row("its configuration", configuration_text(node)),
+    ];
+    if !node.may_stand() {
+        // Why its election timer firing starts nothing (thesis §4.2.3).
+        rows.push(row(
+            "elections",
+            "stays out: it has no vote in its configuration (thesis §4.2.1, §4.2.3)",
+        ));
+    }
+    rows.extend([
         row("term", node.current_term()),
         row("votedFor", node_name(node.voted_for(), "none")),
         row("commitIndex", node.commit_index()),
         row("lastApplied", node.last_applied()),
         row("last log index", node.log().last_index()),
         row("leader hint", node_name(node.leader_hint(), "unknown")),
-    ];
+    ]);
     if let Some(target) = node.transfer_target() {
         rows.push(row("transferring to", format!("n{target}")));
     }
@@ -156,7 +165,11 @@ pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
             .map(|(peer, pr)| (*peer, pr.next_index, pr.match_index))
             .collect()
     });
-    let offers = node_offers(id, server.up, node.role(), ppm, standing);
+    // Its timer firing does something only on a running server that may
+    // stand: a leader has no election timer, and a stopped server none
+    // running.
+    let times_out = server.up && node.role() != Role::Leader && node.may_stand();
+    let offers = node_offers(id, server.up, times_out, node.role(), ppm, standing);
     Some(NodeDetails {
         rows,
         progress,
@@ -164,10 +177,18 @@ pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
     })
 }
 
-/// What a server's panel offers: stop or resume, restart, time out, a
-/// request, isolation, a clock off real time or back, and the membership
-/// actions that make sense for it.
-fn node_offers(id: NodeId, up: bool, role: Role, ppm: i64, standing: Standing) -> Vec<Offer> {
+/// What a server's panel offers: stop or resume, restart, time out (when
+/// its timer firing would start something), a request, isolation, a clock
+/// off real time or back, and the membership actions that make sense for
+/// it.
+fn node_offers(
+    id: NodeId,
+    up: bool,
+    times_out: bool,
+    role: Role,
+    ppm: i64,
+    standing: Standing,
+) -> Vec<Offer> {
     let request = Op::Write {
         key: "msg".into(),
         value: format!("to n{id}"),
@@ -178,9 +199,13 @@ fn node_offers(id: NodeId, up: bool, role: Role, ppm: i64, standing: Standing) -
             false => Offer::act("Resume", Action::Resume(id)),
         },
         Offer::act("Restart", Action::Restart(id)),
-        Offer::act("Time out", Action::ForceTimeout(id)).titled(
+    ];
+    if times_out {
+        offers.push(Offer::act("Time out", Action::ForceTimeout(id)).titled(
             "§5.2: its election timer fires now, early; a read lease counts on no timer firing early (thesis §6.4.1), so this can break one",
-        ),
+        ));
+    }
+    offers.extend([
         Offer::act(
             "Send request here",
             Action::ClientRequest {
@@ -189,7 +214,7 @@ fn node_offers(id: NodeId, up: bool, role: Role, ppm: i64, standing: Standing) -
             },
         ),
         Offer::act("Isolate", Action::Partition(vec![vec![id]])),
-    ];
+    ]);
     let clock = |ppm| Action::SetClockRate { node: id, ppm };
     if ppm == 0 {
         offers.push(

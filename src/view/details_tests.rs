@@ -51,7 +51,6 @@ fn a_leader_offers_no_transfer_to_itself_and_a_follower_does() {
         [
             "Stop",
             "Restart",
-            "Time out",
             "Send request here",
             "Isolate",
             "Clock 30% fast",
@@ -103,6 +102,11 @@ fn a_stopped_server_offers_resume_and_a_fast_clock_offers_exact() {
     assert_eq!(value(&d.rows, "clock"), Some("+30.0% off real time"));
     assert_eq!(labels(&d.offers)[0], "Resume");
     assert!(matches!(d.offers[0].input, Input::Act(Action::Resume(n)) if n == follower));
+    assert!(
+        !labels(&d.offers).contains(&"Time out"),
+        "a stopped server's timer is not running: {:?}",
+        labels(&d.offers)
+    );
     assert!(labels(&d.offers).contains(&"Exact clock"));
     assert!(!labels(&d.offers).contains(&"Clock 30% fast"));
 }
@@ -115,7 +119,14 @@ fn a_removed_server_offers_no_removal() {
     p.skip(2_000);
     let d = node(&p, follower).unwrap();
     assert_eq!(value(&d.rows, "member"), Some("removed"));
-    for gone in ["Remove", "Transfer leadership here"] {
+    // Its timer firing starts nothing (thesis §4.2.3): the panel says so,
+    // and offers no button that would do nothing.
+    assert!(
+        value(&d.rows, "elections").is_some_and(|v| v.contains("§4.2.3")),
+        "{:?}",
+        d.rows
+    );
+    for gone in ["Remove", "Transfer leadership here", "Time out"] {
         assert!(
             !labels(&d.offers).contains(&gone),
             "{gone}: {:?}",
@@ -134,10 +145,14 @@ fn a_learner_is_offered_no_transfer_until_it_votes() {
     let d = node(&p, new).unwrap();
     assert_eq!(value(&d.rows, "member"), Some("learner"));
     assert!(!labels(&d.offers).contains(&"Transfer leadership here"));
+    assert!(!labels(&d.offers).contains(&"Time out"));
+    assert!(value(&d.rows, "elections").is_some());
     p.skip(2_000);
     let d = node(&p, new).unwrap();
     assert_eq!(value(&d.rows, "member"), Some("voter"));
     assert!(labels(&d.offers).contains(&"Transfer leadership here"));
+    assert!(labels(&d.offers).contains(&"Time out"));
+    assert_eq!(value(&d.rows, "elections"), None, "a voter stands");
 }
 
 #[test]

@@ -133,8 +133,10 @@ impl Component for Layer {
             LayerKind::Moving => html! {
                 <>
                     { bands(d) }
-                    { band_labels(d, false) }
                     { messages(d) }
+                    // Over the arrows, on their white halo, so that a
+                    // stretch's name is read, not crossed out.
+                    { band_labels(d, false) }
                 </>
             },
             LayerKind::Pinned => band_labels(d, true),

@@ -117,7 +117,7 @@ pub struct Tick {
     pub t: Time,
     /// Where the label sits down the content.
     pub y: f64,
-    /// The time: "t=1.2s".
+    /// The time: "1.20s".
     pub label: String,
 }
 
@@ -371,7 +371,9 @@ fn ticks(base: Time, from: Time, until: Time) -> Vec<Tick> {
         .map(|t| Tick {
             t,
             y: y(base, t),
-            label: format!("t={}s", decimal::seconds(t, 2)),
+            // No "t=": at a phone's width the labels are drawn larger
+            // (www/style.css) and must still fit left of the lanes.
+            label: format!("{}s", decimal::seconds(t, 2)),
         })
         .collect()
 }
@@ -663,7 +665,7 @@ mod tests {
         );
         assert_eq!(d.lanes.len(), 3, "no clients lane without client messages");
         let shown: Vec<_> = d.ticks.iter().filter(|t| t.t <= now).collect();
-        assert_eq!(shown.last().unwrap().label, "t=1.00s");
+        assert_eq!(shown.last().unwrap().label, "1.00s");
         assert!(shown
             .iter()
             .all(|t| t.y + shift >= TOP && t.y + shift <= NOW_Y));

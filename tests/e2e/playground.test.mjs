@@ -289,6 +289,13 @@ for (const kind of browsers()) {
       assert.ok(Math.abs(box.picture - box.side) < 1, JSON.stringify(box));
       assert.ok(Math.abs(box.view - box.picture - box.left) < 2, `even margins: ${JSON.stringify(box)}`);
       await page.screenshot(`${SHOTS}/${kind.name}-375.png`);
+      // The message diagram scales with its width; its labels are drawn
+      // larger here (they were 5 px tall).
+      await page.evaluate(() => document.querySelector('section.sequence').scrollIntoView());
+      await page.waitFor('.sequence .tick');
+      const tall = await page.evaluate(() => ['.tick', '.lane-name'].map(
+        (css) => document.querySelector(`.sequence ${css}`).getBoundingClientRect().height));
+      assert.ok(tall.every((h) => h >= 8), `legible diagram labels: ${tall}`);
     }, { width: 375, height: 812 });
   });
 

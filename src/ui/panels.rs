@@ -446,7 +446,13 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
 
 pub(super) fn notice(s: &Session, _: &PartProps) -> Html {
     let text = s.notice_text();
-    let class = classes!("notice", s.notice_is_news().then_some("news"));
+    // "said": there is something to read (a phone's width pins an error
+    // to the window's bottom, near whichever control raised it).
+    let class = classes!(
+        "notice",
+        s.notice_is_news().then_some("news"),
+        text.is_some().then_some("said")
+    );
     html! {
         <p {class} role="status" aria-live="polite">{ text.unwrap_or_default() }</p>
     }

@@ -299,6 +299,27 @@ for (const kind of browsers()) {
     }, { width: 375, height: 812 });
   });
 
+  // Below 800 px the panels are under the picture: an error from one of
+  // them was said under the picture, out of view.
+  test(`${kind.name}: at 375 px an error from a panel is said in view`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?paused=1');
+      await page.waitFor('.tour-menu');
+      await page.fill(labelled('Scenario to load'), '{"version": 9}');
+      await page.click(button('Load'));
+      await page.waitFor({ css: '.notice', text: 'your current run is unchanged' });
+      const box = await page.evaluate(() => {
+        const notice = document.querySelector('.notice').getBoundingClientRect();
+        const field = document.querySelector('[aria-label="Scenario to load"]').getBoundingClientRect();
+        return { top: notice.top, bottom: notice.bottom, field: field.top, view: window.innerHeight };
+      });
+      assert.ok(box.field >= 0 && box.field <= box.view, `the field is in view: ${JSON.stringify(box)}`);
+      assert.ok(box.top >= 0 && box.bottom <= box.view, `so is the error: ${JSON.stringify(box)}`);
+      await page.screenshot(`${SHOTS}/${kind.name}-375-error.png`);
+      assert.deepEqual(page.errors, []);
+    }, { width: 375, height: 812 });
+  });
+
   test(`${kind.name}: the cluster stays in view beside the panels as the page scrolls`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await page.goto(url + '/?paused=1');

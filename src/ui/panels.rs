@@ -444,7 +444,7 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-pub(super) fn notice(s: &Session, _: &PartProps) -> Html {
+pub(super) fn notice(s: &Session, part: &PartProps) -> Html {
     let text = s.notice_text();
     // "said": there is something to read (a phone's width pins an error
     // to the window's bottom, near whichever control raised it).
@@ -454,7 +454,12 @@ pub(super) fn notice(s: &Session, _: &PartProps) -> Html {
         text.is_some().then_some("said")
     );
     html! {
-        <p {class} role="status" aria-live="polite">{ text.unwrap_or_default() }</p>
+        <p {class} role="status" aria-live="polite">
+            { text.unwrap_or_default() }
+            if s.can_undo_reset() {
+                <button class="undo" onclick={on_click(&part.send, Input::UndoReset)}>{ "Undo" }</button>
+            }
+        </p>
     }
 }
 

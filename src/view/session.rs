@@ -86,6 +86,9 @@ pub enum Input {
     SetSpeed(f64),
     /// A fresh cluster from the seed and node-count fields.
     Reset,
+    /// Back to the run a Reset just replaced (offered until the next
+    /// command).
+    UndoReset,
     /// The seed field changed.
     SeedText(String),
     /// The node-count menu changed.
@@ -229,6 +232,19 @@ pub struct Session {
     /// the Experiments view): news in the notice line, until the next
     /// command, as a refusal would be.
     told: Option<String>,
+    /// The run a Reset replaced, with its tour and address, until the
+    /// next command: a Reset (Enter in the seed field) is one keystroke,
+    /// and it discarded the run and its history for good.
+    before_reset: Option<Box<BeforeReset>>,
+}
+
+/// What [`Input::UndoReset`] brings back.
+#[derive(Clone, Debug)]
+struct BeforeReset {
+    run: Playground,
+    tour: Option<TourPlayer>,
+    after_reset: bool,
+    opened: Option<String>,
 }
 
 impl Session {
@@ -269,6 +285,7 @@ impl Session {
             after_reset: false,
             opened: None,
             told: None,
+            before_reset: None,
         }
     }
 
@@ -308,6 +325,9 @@ impl Session {
             self.drafts.error = None;
             self.playground.notice = None;
             self.told = None;
+            if !matches!(input, Input::UndoReset) {
+                self.before_reset = None;
+            }
         }
         let stretch_ended = std::mem::take(&mut self.stretch_ended_in_catch_up);
         match input {
@@ -322,6 +342,7 @@ impl Session {
             Input::Skip(ms) => self.playground.skip(ms),
             Input::SetSpeed(s) => self.set_speed(s),
             Input::Reset => self.reset(),
+            Input::UndoReset => self.undo_reset(),
             Input::SeedText(s) => {
                 self.edit_draft(|d| &mut d.seed, |t| parse_seed(t).err(), s);
             }
@@ -683,7 +704,9 @@ impl Session {
         let name = command.name();
         match self.host.apply(command, &mut self.playground) {
             Ok(Applied::Done) => {}
-            Ok(Applied::NewRun(fresh, tour)) => self.replace_run(*fresh, tour),
+            Ok(Applied::NewRun(fresh, tour)) => {
+                self.replace_run(*fresh, tour);
+            }
             Err(message) => self.host_errors.push(HostEvent::Error {
                 command: name.to_string(),
                 message,
@@ -730,7 +753,7 @@ impl Session {
 
     /// Swaps in a new run (a reset, a loaded scenario, a tour), keeping the
     /// person's speed, and their pause state unless a tour sets its own.
-    fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) {
+    fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) -> Playground {
         fresh.speed = self.playground.speed;
         if tour.is_none() {
             // Paused if the person was, or if the run opens at a moment.
@@ -739,10 +762,10 @@ impl Session {
         self.drafts.seed = fresh.scenario.seed.to_string();
         self.drafts.nodes = fresh.scenario.nodes.to_string();
         self.drafts.error = None;
-        self.playground = fresh;
         self.tour = tour;
         self.after_reset = false;
         self.opened = None;
+        std::mem::replace(&mut self.playground, fresh)
     }
 
     /// The speed slider's value, kept within the slider's range: the page
@@ -767,11 +790,48 @@ impl Session {
         };
         match result {
             Ok(fresh) => {
-                self.replace_run(fresh, None);
+                let (tour, after_reset, opened) =
+                    (self.tour.take(), self.after_reset, self.opened.take());
+                let run = self.replace_run(fresh, None);
                 self.drafts.side.clear();
                 self.after_reset = true;
+                let scenario = &self.playground.scenario;
+                self.told = Some(format!(
+                    "A new run: seed {}, {} servers.",
+                    scenario.seed, scenario.nodes
+                ));
+                self.before_reset = Some(Box::new(BeforeReset {
+                    run,
+                    tour,
+                    after_reset,
+                    opened,
+                }));
             }
             Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    /// Whether the notice line offers to undo a Reset.
+    pub fn can_undo_reset(&self) -> bool {
+        self.before_reset.is_some()
+    }
+
+    /// The run the last Reset replaced, back as it was: its moment, its
+    /// history, its tour and its address.
+    fn undo_reset(&mut self) {
+        if let Some(before) = self.before_reset.take() {
+            let BeforeReset {
+                run,
+                tour,
+                after_reset,
+                opened,
+            } = *before;
+            self.drafts.seed = run.scenario.seed.to_string();
+            self.drafts.nodes = run.scenario.nodes.to_string();
+            self.playground = run;
+            self.tour = tour;
+            self.after_reset = after_reset;
+            self.opened = opened;
         }
     }
 

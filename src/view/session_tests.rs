@@ -492,6 +492,48 @@ mod notices {
     use super::*;
     use crate::sim::Action;
 
+    /// A Reset (one Enter in the seed field) says what it started and
+    /// offers, until the next command, the run it replaced: its moment,
+    /// its history, its tour and its address.
+    #[test]
+    fn a_reset_can_be_undone_until_the_next_command() {
+        let mut s = open("?seed=2&paused=1", "");
+        s.update(Input::TourChoose("figure-8".into()));
+        s.update(Input::Skip(700));
+        let before = (s.playground.sim.trace_hash(), s.playground.sim.now());
+        let address = s.address_query("?seed=2&paused=1", "");
+        assert!(!s.can_undo_reset());
+        s.update(Input::SeedText("8".into()));
+        s.update(Input::Reset);
+        assert!(s.tour.is_none());
+        assert_eq!(s.playground.scenario.seed, 8);
+        assert!(s.can_undo_reset());
+        assert_eq!(
+            s.notice_text().as_deref(),
+            Some("A new run: seed 8, 5 servers.")
+        );
+        assert!(s.notice_is_news());
+        s.update(Input::UndoReset);
+        assert!(!s.can_undo_reset());
+        assert_eq!(
+            (s.playground.sim.trace_hash(), s.playground.sim.now()),
+            before
+        );
+        assert!(s.tour.is_some(), "the tour is back");
+        assert_eq!(s.drafts.seed, s.playground.scenario.seed.to_string());
+        assert_eq!(s.address_query("?seed=2&paused=1", ""), address);
+        // Typing keeps the offer; any command ends it.
+        s.update(Input::Reset);
+        let seed = s.playground.scenario.seed;
+        s.update(Input::SeedText("9".into()));
+        assert!(s.can_undo_reset());
+        s.update(Input::Key(KeyCommand::TogglePause));
+        assert!(!s.can_undo_reset());
+        assert_eq!(s.notice_text(), None);
+        s.update(Input::UndoReset);
+        assert_eq!(s.playground.scenario.seed, seed, "nothing to undo");
+    }
+
     fn shown(s: &Session) -> Option<String> {
         s.drafts
             .error

@@ -219,6 +219,26 @@ for (const kind of browsers()) {
     });
   });
 
+  // Enter in the seed field starts a new run at once; the notice offers
+  // the old one back until the next command.
+  test(`${kind.name}: a Reset can be undone`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=4&paused=1');
+      for (let i = 0; i < 2; i++) await page.click(button('Skip 1 simulated second'));
+      const clock = { ...labelled('Simulated time'), text: /^t = 2\.000 s$/ };
+      await page.waitFor(clock, { timeout: 5000 });
+      await page.fill(labelled('Seed'), '9');
+      await page.press('Enter');
+      await page.waitFor({ css: '.notice', text: 'A new run: seed 9, 5 servers.' });
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ });
+      await page.click(button('Undo'));
+      await page.waitFor(clock, { timeout: 5000 });
+      assert.equal(await page.value(labelled('Seed')), '4');
+      assert.equal(await page.count('.notice .undo'), 0);
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   test(`${kind.name}: the timeline rewinds the run and acting there forks it`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await page.goto(url + '/?seed=4&paused=1');

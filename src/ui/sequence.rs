@@ -165,11 +165,24 @@ fn defs() -> Html {
     }
 }
 
-/// Time labels with faint rules across, in content coordinates.
+/// Time labels with faint rules across, in content coordinates; while
+/// the window reaches back before time 0 (a run's first 0.6 s, 18 s of
+/// the page at its default speed), that stretch is shaded and named,
+/// not left blank as if the diagram were broken.
 fn ticks(d: &Diagram) -> Html {
     let (left, right) = (fmt(LEFT), fmt(WIDTH - RIGHT));
+    let before_start = (d.base == 0).then(|| {
+        let height = NOW_Y - TOP;
+        html! {
+            <g class="before-start">
+                <rect x={left.clone()} y={fmt(-height)} width={fmt(WIDTH - RIGHT - LEFT)} height={fmt(height)} />
+                <text x={fmt((LEFT + WIDTH - RIGHT) / 2.0)} y="-8">{ "before the run started" }</text>
+            </g>
+        }
+    });
     html! {
         <g class="axes">
+            { for before_start }
             { for d.ticks.iter().map(|t| {
                 let y = fmt(t.y);
                 html! {

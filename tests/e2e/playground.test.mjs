@@ -316,6 +316,8 @@ for (const kind of browsers()) {
       const tall = await page.evaluate(() => ['.tick', '.lane-name'].map(
         (css) => document.querySelector(`.sequence ${css}`).getBoundingClientRect().height));
       assert.ok(tall.every((h) => h >= 8), `legible diagram labels: ${tall}`);
+      // At time 0 the window reaches back before the run: named, not blank.
+      await page.waitFor({ css: '.sequence .before-start text', text: 'before the run started' });
     }, { width: 375, height: 812 });
   });
 

@@ -321,6 +321,25 @@ for (const kind of browsers()) {
     }, { width: 375, height: 812 });
   });
 
+  // The narrowest phones: the page clips what sticks out sideways, so the
+  // scroll width cannot tell; each control's box must. (The Reads and
+  // Read-by menus, as wide as their longest option, and the sliders'
+  // values were cut off.)
+  test(`${kind.name}: at 320 px every control fits`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?paused=1');
+      await page.waitFor('.network select');
+      const out = await page.evaluate(() => {
+        const view = document.documentElement.clientWidth;
+        const controls = document.querySelectorAll('select, input, button, output, textarea, label');
+        return [...controls]
+          .filter((el) => !el.closest('svg') && el.getBoundingClientRect().right > view + 0.5)
+          .map((el) => `${el.tagName} ${el.getAttribute('aria-label') || el.textContent.slice(0, 20)}`);
+      });
+      assert.deepEqual(out, []);
+    }, { width: 320, height: 640 });
+  });
+
   // Below 800 px the panels are under the picture: an error from one of
   // them was said under the picture, out of view.
   test(`${kind.name}: at 375 px an error from a panel is said in view`, async () => {

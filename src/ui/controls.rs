@@ -111,7 +111,10 @@ pub(super) fn embed_link(s: &Session, part: &PartProps) -> Html {
     };
     html! {
         <a ref={anchor} class="open-full" href={s.full_playground_link(&share::page_address())} target="_blank" rel="noopener"
-            onclick={refresh}>{ "Open in the full playground ↗" }</a>
+            onclick={refresh}>
+            <span class="wide-only">{ "Open in the full playground ↗" }</span>
+            <span class="narrow-only">{ "Full playground ↗" }</span>
+        </a>
     }
 }
 
@@ -157,7 +160,7 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
             </div>
             <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"
                 onclick={key(send, KeyCommand::Step)}>{ "▶" }</button>
-            <span class="timeline-note">
+            <span class={classes!("timeline-note", p.in_the_past().then_some("past"))}>
                 { if p.in_the_past() {
                     format!("at {} s of {} s: acting here discards what came after", seconds(p.sim.now(), 3), seconds(p.horizon, 3))
                 } else {

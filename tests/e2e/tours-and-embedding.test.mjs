@@ -190,6 +190,35 @@ for (const kind of browsers()) {
     });
   });
 
+  // A 360x300 embed drew its cluster in 122 px of 300: the bar, the link
+  // and the timeline took the rest. They are one tight row each now.
+  test(`${kind.name}: a small embed gives the picture the room`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?embed=1&seed=2');
+      await page.waitFor('g.node');
+      const box = await page.evaluate(() => {
+        const rect = (css) => document.querySelector(css).getBoundingClientRect();
+        const bar = [...document.querySelectorAll('.embed-bar > *')].filter((el) => el.getBoundingClientRect().height);
+        return {
+          picture: rect('.embed .picture').height,
+          view: window.innerHeight,
+          // One row: every part's middle is within the first part's height.
+          rows: bar.some((el) => {
+            const [first, r] = [bar[0].getBoundingClientRect(), el.getBoundingClientRect()];
+            const middle = (r.top + r.bottom) / 2;
+            return middle < first.top || middle > first.bottom;
+          }) ? 2 : 1,
+          link: rect("a.open-full").width,
+          width: window.innerWidth,
+        };
+      });
+      assert.ok(box.picture >= 0.5 * box.view, JSON.stringify(box));
+      assert.equal(box.rows, 1, `the bar is one row: ${JSON.stringify(box)}`);
+      assert.ok(box.link > 0, 'the way out is there');
+      assert.deepEqual(page.errors, []);
+    }, { width: 360, height: 300 });
+  });
+
   test(`${kind.name}: the page keeps to its strict CSP and fetches only its own files`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await watchCsp(page);

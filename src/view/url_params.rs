@@ -115,7 +115,7 @@ impl UrlParams {
                     )
                 }
             },
-            "autoplay" => self.from_start = value != "0",
+            "autoplay" => self.from_start = switch(key, value)?,
             "origin" => match (parse_origin(value), &self.host_origin) {
                 (Some(origin), HostOrigin::Any) => self.host_origin = HostOrigin::Only(origin),
                 (Some(origin), HostOrigin::Only(first)) if origin == *first => {}
@@ -131,12 +131,12 @@ impl UrlParams {
                     );
                 }
             },
-            "paused" => self.autoplay = value != "1",
+            "paused" => self.autoplay = !switch(key, value)?,
             "disk" => match value {
                 "slow" => self.disk = DiskConfig::slow(),
                 _ => return bad("disk=slow is the one disk on offer"),
             },
-            "embed" => self.embed = value != "0",
+            "embed" => self.embed = switch(key, value)?,
             "view" => match super::experiments::PageView::parse(value) {
                 Some(view) => self.view = view,
                 None => return bad("the views are player and experiments"),
@@ -150,6 +150,20 @@ impl UrlParams {
             _ => return unknown(key, value),
         }
         Ok(())
+    }
+}
+
+/// A yes-or-no parameter: `paused=1`, `paused=0`, or a bare `paused`;
+/// `true`/`false` and `yes`/`no` as people write them. Anything else is
+/// reported, where it used to count as "no" (`?paused=true` played).
+fn switch(key: &str, value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "" | "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(format!(
+            "ignored {key}={}: {key}=1 or {key}=0",
+            shown(value)
+        )),
     }
 }
 
@@ -168,20 +182,17 @@ fn unknown(key: &str, value: &str) -> Result<(), String> {
     if key.is_empty() || lower.starts_with("utm_") || lower.ends_with("clid") {
         return Ok(());
     }
-    let shown = |text: &str| -> String {
-        match text.char_indices().nth(24) {
-            Some((cut, _)) => format!("{}…", &text[..cut]),
-            None => text.to_string(),
-        }
-    };
     let (key, value) = (shown(key), shown(value));
-    let nearest = KEYS
-        .iter()
-        .map(|known| (strsim::levenshtein(&lower, known), *known))
-        .min()
-        .filter(|(distance, _)| *distance <= 2);
+    // A guess only for a slip: another case, a plural, a letter wrong or
+    // two swapped; `speed=` is not a misspelt `seed=`.
+    let slip = |known: &str| {
+        lower.len() >= 3 && known.starts_with(lower.as_str())
+            || lower.starts_with(known)
+            || lower.len() == known.len() && strsim::damerau_levenshtein(&lower, known) <= 1
+    };
+    let nearest = KEYS.iter().find(|known| slip(known));
     Err(match nearest {
-        Some((_, known)) => format!("ignored {key}={value}: did you mean {known}=?"),
+        Some(known) => format!("ignored {key}={value}: did you mean {known}=?"),
         None => format!(
             "ignored {key}={value}: the page reads only {}",
             KEYS.join(", ")
@@ -232,6 +243,15 @@ fn parse_origin(value: &str) -> Option<String> {
     })
 }
 
+/// `text` as a notice quotes it: at most 24 characters, so that a hostile
+/// address cannot fill the page with its words.
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(24) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// A rate such as `10` or `2.5`: digits, then at most three decimals. (A
 /// general float parser would add 15 KB of gzip to the wasm for this one
 /// parameter.)
@@ -280,6 +300,30 @@ mod tests {
         assert!(UrlParams::parse("?embed").0.embed);
     }
 
+    /// Yes or no, as people write it; anything else is reported, where
+    /// it used to count as no (`?paused=true` played).
+    #[test]
+    fn switches_read_yes_and_no_and_report_the_rest() {
+        for on in ["", "1", "true", "Yes", "on"] {
+            let (p, problems) = UrlParams::parse(&format!("?paused={on}&embed={on}&autoplay={on}"));
+            assert!(problems.is_empty(), "{problems:?}");
+            assert!(!p.autoplay && p.embed && p.from_start, "{on}");
+        }
+        for off in ["0", "false", "no", "OFF"] {
+            let (p, _) = UrlParams::parse(&format!("?paused={off}&embed={off}&autoplay={off}"));
+            assert!(p.autoplay && !p.embed && !p.from_start, "{off}");
+        }
+        let (p, problems) = UrlParams::parse("?paused=maybe&autoplay=2");
+        assert_eq!(p, UrlParams::default());
+        assert_eq!(
+            problems,
+            [
+                "ignored paused=maybe: paused=1 or paused=0",
+                "ignored autoplay=2: autoplay=1 or autoplay=0"
+            ]
+        );
+    }
+
     #[test]
     fn absurd_values_fall_back_and_say_why() {
         let (p, problems) = UrlParams::parse(
@@ -316,7 +360,7 @@ mod tests {
     /// opened seed 1 as if asked for.
     #[test]
     fn unknown_keys_are_reported_with_the_nearest_setting() {
-        let (p, problems) = UrlParams::parse("?Seed=7&node=9&speed=2&seed=3");
+        let (p, problems) = UrlParams::parse("?Seed=7&node=9&setp=2&embeds=1&seed=3");
         assert_eq!(p.seed, 3);
         assert_eq!(p.nodes, UrlParams::default().nodes);
         assert_eq!(
@@ -324,9 +368,15 @@ mod tests {
             [
                 "ignored Seed=7: did you mean seed=?",
                 "ignored node=9: did you mean nodes=?",
-                "ignored speed=2: did you mean seed=?",
+                "ignored setp=2: did you mean step=?",
+                "ignored embeds=1: did you mean embed=?",
             ]
         );
+        // Not a slip of any of them: the list, not a wrong guess.
+        for far in ["?speed=2", "?s=2"] {
+            let (_, said) = UrlParams::parse(far);
+            assert!(said[0].contains("the page reads only seed"), "{said:?}");
+        }
         let (_, far) = UrlParams::parse("?colour=blue");
         assert_eq!(
             far,

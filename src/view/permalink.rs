@@ -27,6 +27,12 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
     let bytes = unbase64url(data).ok_or(NOT_BASE64)?;
     let text =
         String::from_utf8(bytes).map_err(|_| "the link's scenario is not text".to_string())?;
+    // A scenario is a JSON object; anything else is a damaged link, and
+    // the JSON parser's words about it ("Unexpected token '\u0000'") would
+    // not say so.
+    if !text.trim_start().starts_with('{') {
+        return Err("the link's scenario is damaged (not a JSON object): was it changed?".into());
+    }
     super::scenario_json::read(&text)
         .map(Some)
         .map_err(|e| format!("the link's scenario cannot be used: {e}"))
@@ -118,7 +124,18 @@ mod tests {
             ("z=%%%".to_string(), "damaged (not base64url)".to_string()),
             (
                 format!("r={}", base64url(&bytes[..bytes.len() - 3])),
-                "the link's scenario is damaged: ".into(),
+                "the link's scenario is damaged: it ends too soon: was the link cut short?".into(),
+            ),
+            // A page tester's: the library's words were all they said
+            // ("Hit the end of buffer, expected more data", "Serde
+            // Deserialization Error").
+            (
+                "r=AgcF4F2QTgAAAAAAB9AP&x=1".into(),
+                "it ends too soon: was the link cut short?".into(),
+            ),
+            (
+                format!("z={}", "B".repeat(50_000)),
+                "the link's scenario is damaged: its bytes do not spell a scenario: was the link changed?".into(),
             ),
             (
                 format!("r={}", base64url(&[8, 1])),
@@ -148,6 +165,10 @@ mod tests {
     #[test]
     fn broken_json_links_say_what_is_wrong() {
         assert!(decode("#s=%%%").unwrap_err().contains("damaged"));
+        assert_eq!(
+            decode("#s=AAAA").unwrap_err(),
+            "the link's scenario is damaged (not a JSON object): was it changed?"
+        );
         let bad_version =
             base64url(br#"{"version":9,"seed":1,"nodes":3,"duration_us":1,"actions":[]}"#);
         assert!(decode(&format!("#s={bad_version}"))

@@ -303,34 +303,33 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
             | FORMAT_WITH_UNSAFE | FORMAT_WITH_DELIVERY),
         ) => {
             let (link, mut rest): (LinkScenario, _) =
-                postcard::take_from_bytes(&bytes[1..]).map_err(|e| e.to_string())?;
+                postcard::take_from_bytes(&bytes[1..]).map_err(in_words)?;
             let mut scenario = Scenario::from(link);
             if format != FORMAT {
-                (scenario.disk, rest) =
-                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+                (scenario.disk, rest) = postcard::take_from_bytes(rest).map_err(in_words)?;
             }
             if format >= FORMAT_WITH_EXTRAS {
                 let (extras, after): (LinkExtras, _) =
-                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+                    postcard::take_from_bytes(rest).map_err(in_words)?;
                 extras.apply(&mut scenario);
                 rest = after;
             }
             if format >= FORMAT_WITH_READS {
-                (scenario.reads, rest) =
-                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+                (scenario.reads, rest) = postcard::take_from_bytes(rest).map_err(in_words)?;
             }
             if format >= FORMAT_WITH_UNSAFE {
                 let (names, after): (Vec<String>, _) =
-                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+                    postcard::take_from_bytes(rest).map_err(in_words)?;
                 scenario.unsafe_switches = unsafe_switches_named(&names)?;
                 rest = after;
             }
             if format == FORMAT_WITH_DELIVERY {
                 (scenario.faults.delivery, rest) =
-                    postcard::take_from_bytes(rest).map_err(|e| e.to_string())?;
+                    postcard::take_from_bytes(rest).map_err(in_words)?;
             }
             if !rest.is_empty() {
-                return Err(format!("{} unexpected bytes at the end", rest.len()));
+                let bytes = if rest.len() == 1 { "byte" } else { "bytes" };
+                return Err(format!("{} unexpected {bytes} at the end", rest.len()));
             }
             Ok(scenario)
         }
@@ -338,6 +337,19 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
             "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_DELIVERY}"
         )),
         None => Err("it is empty".into()),
+    }
+}
+
+/// What postcard's error means for a link: a person did not write the
+/// bytes, so the library's words ("Hit the end of buffer, expected more
+/// data", "Serde Deserialization Error") tell them nothing; how the link
+/// came to be broken does.
+fn in_words(e: postcard::Error) -> String {
+    match e {
+        postcard::Error::DeserializeUnexpectedEnd => {
+            "it ends too soon: was the link cut short?".into()
+        }
+        _ => "its bytes do not spell a scenario: was the link changed?".into(),
     }
 }
 

@@ -307,7 +307,7 @@ fn only_a_scenario_with_reads_or_drift_writes_format_5() {
     trailing.push(0);
     assert_eq!(
         from_bytes(&trailing),
-        Err("1 unexpected bytes at the end".into())
+        Err("1 unexpected byte at the end".into())
     );
 }
 
@@ -409,10 +409,14 @@ fn damaged_bytes_are_refused_with_a_message() {
     let cases = [
         (vec![], "it is empty"),
         (vec![9, 1], "format 9 is not supported"),
-        (bytes[..bytes.len() - 1].to_vec(), "end of buffer"),
+        (bytes[..bytes.len() - 1].to_vec(), "it ends too soon"),
         (
             [bytes.as_slice(), &[0]].concat(),
-            "1 unexpected bytes at the end",
+            "1 unexpected byte at the end",
+        ),
+        (
+            [bytes.as_slice(), &[0, 0]].concat(),
+            "2 unexpected bytes at the end",
         ),
         (vec![0; MAX_INPUT + 1], "at most 1048576 are accepted"),
     ];

@@ -120,7 +120,14 @@ pub fn plain_error(message: &str, found: &str) -> String {
         return format!("invalid type: {found}{expected}");
     }
     let message = message.strip_prefix("Error: ").unwrap_or(message);
-    plain_number(message)
+    // serde's names for what was found and wanted are Rust's: `null` is
+    // a "unit value", an object a "struct CommandRecord".
+    let message = message.replace("unit value", found);
+    let message = match message.find("expected struct ") {
+        Some(at) => format!("{}expected an object", &message[..at]),
+        None => message,
+    };
+    plain_number(&message)
 }
 
 /// A number as JSON wrote it: the browser hands every number over as a
@@ -141,7 +148,22 @@ fn plain_number(message: &str) -> String {
     let integral = digits
         .strip_suffix(".0")
         .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    // Past 2^53 - 1 a JavaScript number is not exact, so the browser does
+    // not hand it over as an integer at all, though it would fit the field.
+    let inexact = integral
+        .and_then(|whole| whole.parse::<u64>().ok())
+        .is_some_and(|n| n > (1 << 53) - 1);
     let said = match integral {
+        Some(whole) if inexact => {
+            let minus = if number.starts_with('-') { "-" } else { "" };
+            return format!(
+                "{}invalid value: integer `{minus}{whole}`: past 9007199254740991 (2^53 - 1), \
+                 a JavaScript number is not exact",
+                message[..start]
+                    .trim_end_matches("invalid type: ")
+                    .trim_end_matches("invalid value: ")
+            );
+        }
         Some(whole) if whole.len() <= 16 => format!("integer `{}`", &number[..number.len() - 2]),
         _ if number.len() > 24 => format!(
             "a number of {} digits",
@@ -458,6 +480,31 @@ mod tests {
         );
         let half = "invalid value: floating point `2.5`, expected u64";
         assert_eq!(plain_error(half, "a number"), half);
+        // A page tester's: 2^53 fits a u64, but is not exact in JavaScript;
+        // null and a struct's name were said in Rust's words.
+        assert_eq!(
+            plain_error(
+                "invalid type: floating point `9007199254740992.0`, expected u64",
+                "a number"
+            ),
+            "invalid value: integer `9007199254740992`: past 9007199254740991 (2^53 - 1), \
+             a JavaScript number is not exact"
+        );
+        assert_eq!(
+            plain_error(
+                "node: invalid type: floating point `-9007199254740992.0`, expected i64",
+                "a number"
+            ),
+            "node: invalid value: integer `-9007199254740992`: past 9007199254740991 (2^53 - 1), \
+             a JavaScript number is not exact"
+        );
+        assert_eq!(
+            plain_error(
+                "invalid type: unit value, expected struct CommandRecord",
+                "null"
+            ),
+            "invalid type: null, expected an object"
+        );
     }
 
     /// What the browser says for `value`: the error of a plain read, at the

@@ -432,11 +432,18 @@ impl HostApi {
             HostCommand::SetSpeed { speed } => {
                 if !(MIN_SPEED..=MAX_SPEED).contains(&speed) {
                     let plain = crate::sim::decimal::plain;
+                    // A speed too small for nine decimals reads "0", which
+                    // is not what was sent.
+                    let sent = match plain(speed) {
+                        zero if speed != 0.0 && zero.trim_start_matches('-') == "0" => {
+                            "one that small".to_string()
+                        }
+                        sent => sent,
+                    };
                     return Err(format!(
-                        "the speed is from {} to {} (simulated time per wall time), not {}",
+                        "the speed is from {} to {} (simulated time per wall time), not {sent}",
                         plain(MIN_SPEED),
                         plain(MAX_SPEED),
-                        plain(speed)
                     ));
                 }
                 p.speed = speed;

@@ -216,13 +216,14 @@ impl WhatIf {
             0 => String::new(),
             k => format!(" past the first {k} steps"),
         };
+        let count = super::experiment_figure::count;
         Some(format!(
             "Explored {} states ({} unique after symmetry reduction), every state to depth {}{after} checked, in {} s: {} states per second in this browser's Worker.",
-            p.explored,
-            p.unique,
+            count(p.explored),
+            count(p.unique),
             p.depth_done,
             fixed(ms / 1000.0, 1),
-            fixed(per_second, 0)
+            count(per_second.round() as u64)
         ))
     }
 

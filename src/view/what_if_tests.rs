@@ -463,6 +463,24 @@ fn exploring_a_switch_loads_its_shortest_failure_with_the_figures() {
     assert!(figures.contains("to depth 7"), "{figures}");
 }
 
+/// Millions of states, with thousands separated as everywhere else on
+/// the page (a page tester read "2187195 states (686240 unique...)").
+#[test]
+fn explored_figures_separate_thousands() {
+    let mut w = WhatIf::default();
+    let progress = ExploreProgress {
+        explored: 2_187_195,
+        unique: 686_240,
+        depth_done: 9,
+        ..ExploreProgress::default()
+    };
+    w.explored = Some((progress, 50_000.0));
+    assert_eq!(
+        w.explored_text().unwrap(),
+        "Explored 2,187,195 states (686,240 unique after symmetry reduction), every state to depth 9 checked, in 50.0 s: 43,744 states per second in this browser's Worker."
+    );
+}
+
 #[test]
 fn config_change_without_noop_is_explored_after_the_steps_its_plan_fixes() {
     let mut s = session();

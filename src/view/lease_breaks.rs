@@ -134,10 +134,12 @@ impl LeaseBreak {
                 format!("the drift bound was changed {}", when(at))
             }
             LeaseBreak::SwitchOn(switch) => {
-                // The description names the rule it breaks.
-                let (name, description) = (switch.name(), switch.description());
+                // The rule it breaks and where it is stated, as the What
+                // if list says them: not the CLI's flags the description
+                // ends with ("needs --reads lease ...").
+                let (name, rule, source) = (switch.name(), switch.rule(), switch.rule_source());
                 return format!(
-                    "Broken on purpose: the unsafe switch {name} is on: {description}."
+                    "Broken on purpose: the unsafe switch {name} is on: {rule} ({source})."
                 );
             }
         };
@@ -272,9 +274,10 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("(breaks thesis 3.10, 4.2.3 and 6.4.1,"),
+            text.ends_with("stickiness (thesis §3.10, §4.2.3, §6.4.1; etcd #12704)."),
             "{text}"
         );
+        assert!(!text.contains("--"), "no command-line flags: {text}");
     }
 
     /// Another switch is named only when no action explains the break, and

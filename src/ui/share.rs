@@ -56,6 +56,9 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                     <input type="file" accept=".json,application/json" aria-label="Scenario file" onchange={on_file} />
                 </label>
             </div>
+            if let Some(why) = s.import_error() {
+                <p class="form-error" role="alert">{ why }</p>
+            }
         </div>
     }
 }

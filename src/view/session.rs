@@ -236,6 +236,10 @@ pub struct Session {
     /// next command: a Reset (Enter in the seed field) is one keystroke,
     /// and it discarded the run and its history for good.
     before_reset: Option<Box<BeforeReset>>,
+    /// The last command was a Load (pasted or a file) that failed: its
+    /// error is said under the Load button, not in the notice line, which
+    /// sits under the picture, away from it.
+    import_failed: bool,
 }
 
 /// What [`Input::UndoReset`] brings back.
@@ -286,6 +290,7 @@ impl Session {
             opened: None,
             told: None,
             before_reset: None,
+            import_failed: false,
         }
     }
 
@@ -325,6 +330,7 @@ impl Session {
             self.drafts.error = None;
             self.playground.notice = None;
             self.told = None;
+            self.import_failed = false;
             if !matches!(input, Input::UndoReset) {
                 self.before_reset = None;
             }
@@ -403,10 +409,11 @@ impl Session {
             Input::ImportText(s) => self.drafts.import = s,
             Input::Import => {
                 let loaded = parse_pasted(&self.drafts.import);
-                self.load(loaded, false);
+                self.import_failed = !self.load(loaded, false);
             }
             Input::FileRead(text) => {
-                self.load(text.and_then(|text| parse_pasted(&text)), false);
+                let loaded = text.and_then(|text| parse_pasted(&text));
+                self.import_failed = !self.load(loaded, false);
             }
             Input::OpenScenario { scenario, caption } => {
                 if self.load(scenario.map(|s| *s), false) {
@@ -694,7 +701,8 @@ impl Session {
             );
             return Some((text, true));
         }
-        let refusal = (self.drafts.error.clone()).or_else(|| self.playground.notice.clone());
+        let error = self.drafts.error.clone().filter(|_| !self.import_failed);
+        let refusal = error.or_else(|| self.playground.notice.clone());
         refusal
             .map(|text| (text, false))
             .or_else(|| self.told.clone().map(|text| (text, true)))
@@ -809,6 +817,12 @@ impl Session {
             }
             Err(e) => self.drafts.error = Some(e),
         }
+    }
+
+    /// Why the last Load (pasted or a file) failed, for the Share panel to
+    /// say under its button.
+    pub fn import_error(&self) -> Option<&str> {
+        self.drafts.error.as_deref().filter(|_| self.import_failed)
     }
 
     /// Whether the notice line offers to undo a Reset.

@@ -492,6 +492,25 @@ mod notices {
     use super::*;
     use crate::sim::Action;
 
+    /// A failed Load is said under the Load button (its panel), not in the
+    /// notice line under the picture; the next command clears it.
+    #[test]
+    fn a_failed_load_is_said_by_its_panel() {
+        let mut s = open("?paused=1", "");
+        s.update(Input::ImportText("junk".into()));
+        s.update(Input::Import);
+        let why = s.import_error().expect("said by the Share panel");
+        assert!(why.contains("your current run is unchanged"), "{why}");
+        assert_eq!(s.notice_text(), None, "said once");
+        s.update(Input::FileRead(Ok("[]".into())));
+        assert!(s.import_error().is_some(), "a file, too");
+        s.update(Input::CutText("1-2".into()));
+        s.update(Input::Cut);
+        assert_eq!(s.import_error(), None);
+        let cut = s.notice_text().expect("the cut's error is the notice's");
+        assert!(cut.contains("FROM->TO"), "{cut}");
+    }
+
     /// A Reset (one Enter in the seed field) says what it started and
     /// offers, until the next command, the run it replaced: its moment,
     /// its history, its tour and its address.

@@ -210,11 +210,14 @@ for (const kind of browsers()) {
       const future = { ...JSON.parse(readFileSync('docs/examples/minority-leader.json', 'utf8')), version: 3 };
       await page.fill(labelled('Scenario to load'), JSON.stringify(future));
       await page.click(button('Load'));
-      await page.waitFor({ css: '.notice', text: 'version 3 is not supported' });
-      await page.waitFor({ css: '.notice', text: 'your current run is unchanged' });
+      // Said under the Load button, not under the picture, away from it.
+      await page.waitFor({ css: '.share .form-error', text: 'version 3 is not supported' });
+      await page.waitFor({ css: '.share .form-error', text: 'your current run is unchanged' });
+      assert.equal(await page.text('.notice'), '');
       await page.fill(labelled('Scenario to load'), link);
       await page.click(button('Load'));
-      await page.waitForFunction(() => document.querySelector('.notice').textContent === '');
+      await page.waitForFunction(() => !document.querySelector('.share .form-error'));
+      assert.equal(await page.text('.notice'), '');
       assert.deepEqual(page.errors, []);
     });
   });
@@ -346,12 +349,12 @@ for (const kind of browsers()) {
     await withPage(kind, DIST, async ({ url, page }) => {
       await page.goto(url + '/?paused=1');
       await page.waitFor('.tour-menu');
-      await page.fill(labelled('Scenario to load'), '{"version": 9}');
-      await page.click(button('Load'));
-      await page.waitFor({ css: '.notice', text: 'your current run is unchanged' });
+      await page.fill(labelled('Link to cut'), '1->1');
+      await page.click(button('Cut one way'));
+      await page.waitFor({ css: '.notice', text: 'two different nodes' });
       const box = await page.evaluate(() => {
         const notice = document.querySelector('.notice').getBoundingClientRect();
-        const field = document.querySelector('[aria-label="Scenario to load"]').getBoundingClientRect();
+        const field = document.querySelector('[aria-label="Link to cut"]').getBoundingClientRect();
         return { top: notice.top, bottom: notice.bottom, field: field.top, view: window.innerHeight };
       });
       assert.ok(box.field >= 0 && box.field <= box.view, `the field is in view: ${JSON.stringify(box)}`);

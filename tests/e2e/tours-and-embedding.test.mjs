@@ -103,7 +103,7 @@ for (const kind of browsers()) {
       const example = readFileSync('docs/examples/minority-leader.json');
       const file = labelled('Scenario file');
       await page.setInputFile(file, { name: 'bad.json', buffer: Buffer.from('{"version":1,"nodes":-3}') });
-      await page.waitFor({ css: '.notice', text: 'your current run is unchanged' });
+      await page.waitFor({ css: '.share .form-error', text: 'your current run is unchanged' });
       assert.equal(await page.text(labelled('Trace hash')), hash);
       await page.setInputFile(file, { name: 'minority-leader.json', buffer: example });
       await page.waitForFunction(() => document.querySelector('input.seed').value === '7');

@@ -81,7 +81,7 @@ for (const kind of browsers()) {
       await page.waitFor(button('Play'));
       assert.equal(await clock(page), 't = 0.008 s');
       const figures = await page.text('.what-if-explored');
-      assert.match(figures, /Explored \d+ states \(\d+ unique after symmetry reduction\), every state to depth 7 checked, in \d+\.\d s: \d+ states per second/);
+      assert.match(figures, /Explored [\d,]+ states \([\d,]+ unique after symmetry reduction\), every state to depth 7 checked, in \d+\.\d s: [\d,]+ states per second/);
       console.log(`${kind.name} explorer: ${figures}`);
       await page.screenshot(`${SHOTS}/${kind.name}-what-if-explored.png`);
       // The twelfth switch is offered too: 4 servers, searched from the

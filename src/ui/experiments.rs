@@ -321,9 +321,9 @@ fn comparison(c: &Comparison, send: &Callback<ExpMsg>) -> Html {
         <section class="exp-comparison">
             <h2>{ "PreVote and CheckQuorum: a leader that can serve, under partial partitions" }</h2>
             <p class="intro">
-                { "Five servers and three clients for 60 s while the nemesis, about once a second, deafens the leader (it sends but hears nothing), leaves a server reaching only some of its peers, or heals, as " }
+                { "Five servers and three clients for 60 s. About once a second the simulator breaks the network on purpose: it deafens the leader (it sends but hears nothing), leaves one server able to reach only some of the others, or heals everything. Each seed runs four times, with neither switch, with PreVote, with CheckQuorum and with both, and meets the same faults each time. The bars show how much of the faulty stretch had a leader that a majority follows over working links (checked every 10 ms), and how many client operations succeeded; the black marks are the same figures for 1,000 seeds, measured for the project's README with " }
                 <code>{ "raft-sim sweep --faults partial" }</code>
-                { " runs them. Each seed runs four times, with neither switch, PreVote, CheckQuorum and both: the same seed, the same faults. The bars are the share of the fault phase with a leader that a majority follows over working links, and the share of client operations that succeeded; the black marks are the README's figures for 1,000 seeds." }
+                { "." }
             </p>
             { choice_buttons(choices, running, ExpMsg::CancelComparison, send) }
             <div class="exp-status">

@@ -773,6 +773,11 @@ impl Session {
         self.tour = tour;
         self.after_reset = false;
         self.opened = None;
+        // A Reset's news and its Undo belong to the run it started: any
+        // run that replaces it (a found failure, a host page's load) ends
+        // them; `reset` sets them again after this.
+        self.told = None;
+        self.before_reset = None;
         std::mem::replace(&mut self.playground, fresh)
     }
 
@@ -801,6 +806,7 @@ impl Session {
                 let (tour, after_reset, opened) =
                     (self.tour.take(), self.after_reset, self.opened.take());
                 let run = self.replace_run(fresh, None);
+                self.what_if.stop_for_new_run();
                 self.drafts.side.clear();
                 self.after_reset = true;
                 let scenario = &self.playground.scenario;
@@ -842,6 +848,7 @@ impl Session {
             } = *before;
             self.drafts.seed = run.scenario.seed.to_string();
             self.drafts.nodes = run.scenario.nodes.to_string();
+            self.what_if.stop_for_new_run();
             self.playground = run;
             self.tour = tour;
             self.after_reset = after_reset;

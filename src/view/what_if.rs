@@ -80,6 +80,9 @@ pub enum Search {
     /// A tour started while it ran: a failure found would have replaced
     /// the tour, so it stopped.
     StoppedForTour,
+    /// The person reset the run, or undid a reset, while it ran: a failure
+    /// found would have replaced the run they chose, so it stopped.
+    StoppedForNewRun,
     /// It found a failure, now in the player.
     Found {
         /// By the explorer (a shortest counterexample), not a seed search.
@@ -315,6 +318,14 @@ impl WhatIf {
         }
     }
 
+    /// Stops the search because the person chose another run (Reset, or
+    /// Undo of one).
+    pub fn stop_for_new_run(&mut self) {
+        if self.running() {
+            self.finish(Search::StoppedForNewRun);
+        }
+    }
+
     fn finish(&mut self, end: Search) {
         self.search = end;
         self.command = Some(WorkerCommand::Stop);
@@ -348,6 +359,11 @@ impl WhatIf {
             Search::StoppedForTour => Some(
                 "The search stopped when the tour started: what it found would have \
                  replaced the tour. Start it again once the tour ends."
+                    .into(),
+            ),
+            Search::StoppedForNewRun => Some(
+                "The search stopped when you chose another run: what it found would \
+                 have replaced it. Start it again."
                     .into(),
             ),
             Search::Found {

@@ -209,6 +209,41 @@ fn a_tour_stops_a_search_and_says_so() {
 }
 
 /// Hands the panel every reply, as the page does, at wall time `now_ms`.
+/// A Reset during a search stops it (what it found would replace the run
+/// the person chose); a failure found after a Reset ends the Reset's
+/// Undo and its news, which belonged to the run it replaced.
+#[test]
+fn a_reset_stops_a_search_and_a_found_failure_ends_the_undo() {
+    let mut s = session();
+    start(&mut s, 0.0);
+    s.update(Input::Reset);
+    assert_eq!(s.what_if.search, Search::StoppedForNewRun);
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    let text = s.what_if.status_text().unwrap();
+    assert!(
+        text.contains("stopped when you chose another run"),
+        "{text}"
+    );
+
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
+    let job = start(&mut s, 0.0);
+    s.update(Input::SeedText("9".into()));
+    s.update(Input::Reset);
+    assert!(s.can_undo_reset());
+    // The search was stopped; its replies are as if it had not been.
+    answer(&mut s, run(job.clone()), 9.0);
+    assert_eq!(s.playground.scenario.seed, 9);
+    // A search started after the Reset finds its failure: no Undo now.
+    s.update(Input::SeedText("9".into()));
+    let job = start(&mut s, 10.0);
+    assert!(s.can_undo_reset(), "typing and the What if panel keep it");
+    answer(&mut s, run(job), 20.0);
+    assert!(s.playground.failure.is_some(), "the failure is on screen");
+    assert!(!s.can_undo_reset());
+    assert_eq!(s.notice_text(), None, "no 'A new run' for the failure");
+}
+
 fn answer(s: &mut Session, replies: Vec<WorkerReply>, now_ms: f64) {
     for reply in replies {
         let reply = Box::new(reply);

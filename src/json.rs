@@ -122,7 +122,10 @@ pub fn plain_error(message: &str, found: &str) -> String {
     let message = message.strip_prefix("Error: ").unwrap_or(message);
     // serde's names for what was found and wanted are Rust's: `null` is
     // a "unit value", an object a "struct CommandRecord".
-    let message = message.replace("unit value", found);
+    let message = message.replace(
+        "invalid type: unit value",
+        &format!("invalid type: {found}"),
+    );
     let message = match message.find("expected struct ") {
         Some(at) => format!("{}expected an object", &message[..at]),
         None => message,
@@ -154,16 +157,6 @@ fn plain_number(message: &str) -> String {
         .and_then(|whole| whole.parse::<u64>().ok())
         .is_some_and(|n| n > (1 << 53) - 1);
     let said = match integral {
-        Some(whole) if inexact => {
-            let minus = if number.starts_with('-') { "-" } else { "" };
-            return format!(
-                "{}invalid value: integer `{minus}{whole}`: past 9007199254740991 (2^53 - 1), \
-                 a JavaScript number is not exact",
-                message[..start]
-                    .trim_end_matches("invalid type: ")
-                    .trim_end_matches("invalid value: ")
-            );
-        }
         Some(whole) if whole.len() <= 16 => format!("integer `{}`", &number[..number.len() - 2]),
         _ if number.len() > 24 => format!(
             "a number of {} digits",
@@ -178,7 +171,11 @@ fn plain_number(message: &str) -> String {
         Some(lead) => format!("{lead}invalid value: "),
         None => before.to_string(),
     };
-    format!("{before}{said}{}", &rest[end + 1..])
+    let exact = match inexact {
+        true => ": a JavaScript number is exact only from -9007199254740991 to 9007199254740991",
+        false => "",
+    };
+    format!("{before}{said}{}{exact}", &rest[end + 1..])
 }
 
 /// The first of a struct's members (`Type, "name";`, in declaration order)
@@ -487,16 +484,16 @@ mod tests {
                 "invalid type: floating point `9007199254740992.0`, expected u64",
                 "a number"
             ),
-            "invalid value: integer `9007199254740992`: past 9007199254740991 (2^53 - 1), \
-             a JavaScript number is not exact"
+            "invalid value: integer `9007199254740992`, expected u64: a JavaScript number is \
+             exact only from -9007199254740991 to 9007199254740991"
         );
         assert_eq!(
             plain_error(
                 "node: invalid type: floating point `-9007199254740992.0`, expected i64",
                 "a number"
             ),
-            "node: invalid value: integer `-9007199254740992`: past 9007199254740991 (2^53 - 1), \
-             a JavaScript number is not exact"
+            "node: invalid value: integer `-9007199254740992`, expected i64: a JavaScript \
+             number is exact only from -9007199254740991 to 9007199254740991"
         );
         assert_eq!(
             plain_error(

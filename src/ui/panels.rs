@@ -446,19 +446,22 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
 
 pub(super) fn notice(s: &Session, part: &PartProps) -> Html {
     let text = s.notice_text();
-    // "said": there is something to read (a phone's width pins an error
-    // to the window's bottom, near whichever control raised it).
+    // "answer": it answers a command (a phone's width pins an error to
+    // the window's top, whichever panel raised it). The text is a span of
+    // its own so that, pinned, it leaves the line's place in the page.
     let class = classes!(
         "notice",
         s.notice_is_news().then_some("news"),
-        text.is_some().then_some("said")
+        s.notice_answers_a_command().then_some("answer")
     );
     html! {
         <p {class} role="status" aria-live="polite">
-            { text.unwrap_or_default() }
-            if s.can_undo_reset() {
-                <button class="undo" onclick={on_click(&part.send, Input::UndoReset)}>{ "Undo" }</button>
-            }
+            <span class="notice-text">
+                { text.unwrap_or_default() }
+                if s.can_undo_reset() {
+                    <button class="undo" onclick={on_click(&part.send, Input::UndoReset)}>{ "Undo" }</button>
+                }
+            </span>
         </p>
     }
 }

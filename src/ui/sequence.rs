@@ -211,6 +211,7 @@ fn lanes(d: &Diagram) -> Html {
                     </>
                 }
             }) }
+            <text class="tick" x={fmt(LEFT - 6.0)} y={fmt(TOP - 10.0)}>{ "t (s)" }</text>
             <line class="now" x1={fmt(LEFT)} y1={now.clone()} x2={fmt(WIDTH - RIGHT)} y2={now} />
         </g>
     }

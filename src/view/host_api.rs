@@ -436,7 +436,10 @@ impl HostApi {
                     // is not what was sent.
                     let sent = match plain(speed) {
                         zero if speed != 0.0 && zero.trim_start_matches('-') == "0" => {
-                            "one that small".to_string()
+                            match speed > 0.0 {
+                                true => "one that small".to_string(),
+                                false => "one below 0".to_string(),
+                            }
                         }
                         sent => sent,
                     };

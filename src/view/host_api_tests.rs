@@ -284,6 +284,7 @@ fn impossible_commands_are_refused_and_change_nothing() {
         // Nine decimals would print 0, not what was sent.
         (r#"{"type":"set_speed","speed":1e-10}"#.into(), "to 4 (simulated time per wall time), not one that small"),
         (r#"{"type":"set_speed","speed":0}"#.into(), "wall time), not 0"),
+        (r#"{"type":"set_speed","speed":-1e-10}"#.into(), "wall time), not one below 0"),
         (r#"{"type":"set_speed","speed":-1}"#.into(), "from 0.001 to 4"),
         (node_99.into(), "action 1 (actions[0].node): there is no node 99"),
         (r#"{"type":"load","scenario":{"version":2,"seed":1,"nodes":12,"duration_us":0,"actions":[]}}"#.into(), "3 to 9 nodes"),

@@ -124,18 +124,18 @@ mod tests {
             ("z=%%%".to_string(), "damaged (not base64url)".to_string()),
             (
                 format!("r={}", base64url(&bytes[..bytes.len() - 3])),
-                "the link's scenario is damaged: it ends too soon: was the link cut short?".into(),
+                "the link's scenario is damaged: it ends too soon (was the link cut short?)".into(),
             ),
             // A page tester's: the library's words were all they said
             // ("Hit the end of buffer, expected more data", "Serde
             // Deserialization Error").
             (
                 "r=AgcF4F2QTgAAAAAAB9AP&x=1".into(),
-                "it ends too soon: was the link cut short?".into(),
+                "it ends too soon (was the link cut short?)".into(),
             ),
             (
                 format!("z={}", "B".repeat(50_000)),
-                "the link's scenario is damaged: its bytes do not spell a scenario: was the link changed?".into(),
+                "the link's scenario is damaged: its bytes do not spell a scenario (was the link changed?)".into(),
             ),
             (
                 format!("r={}", base64url(&[8, 1])),

@@ -58,7 +58,10 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
         Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
             shareable_seed(u64::MAX)
         }
-        Err(_) => Err(format!("the seed must be a whole number, not '{text}'")),
+        Err(_) => Err(format!(
+            "the seed must be a whole number, not '{}'",
+            super::url_params::shown(text)
+        )),
     }
 }
 

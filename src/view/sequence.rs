@@ -117,7 +117,7 @@ pub struct Tick {
     pub t: Time,
     /// Where the label sits down the content.
     pub y: f64,
-    /// The time: "1.20s".
+    /// The time in seconds: "1.2".
     pub label: String,
 }
 
@@ -371,9 +371,11 @@ fn ticks(base: Time, from: Time, until: Time) -> Vec<Tick> {
         .map(|t| Tick {
             t,
             y: y(base, t),
-            // No "t=": at a phone's width the labels are drawn larger
-            // (www/style.css) and must still fit left of the lanes.
-            label: format!("{}s", decimal::seconds(t, 2)),
+            // Tenths (the ticks are a tenth apart) and no unit (the axis
+            // names it once): at a phone's width the labels are drawn
+            // larger (www/style.css) and "101.8" must still fit left of
+            // the lanes ("101.80s" lost its first digit).
+            label: decimal::seconds(t, 1),
         })
         .collect()
 }
@@ -621,6 +623,19 @@ mod tests {
         (a - b).abs() < 1e-6
     }
 
+    /// Time labels are tenths without a unit: at a phone's width, where
+    /// they are drawn larger, five characters fit left of the lanes, and
+    /// "101.80s" lost its first digit there.
+    #[test]
+    fn time_labels_stay_short_past_a_hundred_seconds() {
+        let labels: Vec<String> = ticks(0, 101_600 * MS, 101_800 * MS)
+            .into_iter()
+            .map(|t| t.label)
+            .collect();
+        assert_eq!(labels, ["101.6", "101.7", "101.8"]);
+        assert!(ticks(0, 0, 999_900 * MS).iter().all(|t| t.label.len() <= 5));
+    }
+
     #[test]
     fn arrows_run_from_sender_at_send_time_to_receiver_at_arrival() {
         let now = 1_100 * MS;
@@ -665,7 +680,7 @@ mod tests {
         );
         assert_eq!(d.lanes.len(), 3, "no clients lane without client messages");
         let shown: Vec<_> = d.ticks.iter().filter(|t| t.t <= now).collect();
-        assert_eq!(shown.last().unwrap().label, "1.00s");
+        assert_eq!(shown.last().unwrap().label, "1.0");
         assert!(shown
             .iter()
             .all(|t| t.y + shift >= TOP && t.y + shift <= NOW_Y));

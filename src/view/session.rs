@@ -240,6 +240,10 @@ pub struct Session {
     /// error is said under the Load button, not in the notice line, which
     /// sits under the picture, away from it.
     import_failed: bool,
+    /// The person has given a command since the page opened: the notice
+    /// line answers one (before, it can only hold what the address asked
+    /// that could not be done).
+    commanded: bool,
 }
 
 /// What [`Input::UndoReset`] brings back.
@@ -291,6 +295,7 @@ impl Session {
             told: None,
             before_reset: None,
             import_failed: false,
+            commanded: false,
         }
     }
 
@@ -331,6 +336,7 @@ impl Session {
             self.playground.notice = None;
             self.told = None;
             self.import_failed = false;
+            self.commanded = true;
             if !matches!(input, Input::UndoReset) {
                 self.before_reset = None;
             }
@@ -685,6 +691,13 @@ impl Session {
         self.notice().map(|(text, _)| text)
     }
 
+    /// Whether the notice line answers a command the person gave (rather
+    /// than telling what the address asked that could not be done): a
+    /// phone's width keeps such an answer in view.
+    pub fn notice_answers_a_command(&self) -> bool {
+        self.commanded && self.notice().is_some()
+    }
+
     /// Whether the notice line tells news (how an opening comes on, which
     /// run was opened) rather than what went wrong.
     pub fn notice_is_news(&self) -> bool {
@@ -1019,4 +1032,7 @@ mod tests;
 fn names_the_run(pair: &str) -> bool {
     let key = pair.split_once('=').map_or(pair, |(key, _)| key);
     matches!(key, "seed" | "nodes" | "load" | "disk" | "tour" | "step")
+        // A key the page said it ignored goes too, or every reload would
+        // say so again ("ignored Seed=7" beside the seed= of a Reset).
+        || !super::url_params::kept_in_address(key)
 }

@@ -860,7 +860,7 @@ mod host_and_address {
     }
 
     #[test]
-    fn a_tour_puts_its_step_in_the_address_and_ending_it_its_run() {
+    fn a_tour_puts_its_step_in_the_address_and_ending_it_leaves_its_run() {
         let mut s = open("?embed=1", "");
         assert_eq!(s.address_query("?embed=1", ""), None, "not ours to rewrite");
         s.update(Input::TourChoose("figure-8".into()));
@@ -931,6 +931,15 @@ mod host_and_address {
             s.address_query(now, "").as_deref(),
             Some("?embed=1&paused=1&tour=figure-8&step=1"),
             "a tour after the reset names the tour"
+        );
+        // A key the page said it ignored goes, or every reload would say
+        // so again; what a sharing site added stays.
+        let noisy = "?Seed=7&utm_source=x&colour=red";
+        let mut s = open(noisy, "");
+        s.update(Input::Reset);
+        assert_eq!(
+            s.address_query(noisy, "").as_deref(),
+            Some("?utm_source=x&seed=1&nodes=5")
         );
     }
 

@@ -87,17 +87,30 @@ impl UrlParams {
     pub fn parse(search: &str) -> (UrlParams, Vec<String>) {
         let mut params = UrlParams::default();
         let mut problems = Vec::new();
+        let mut unread = Vec::new();
         for pair in search.trim_start_matches('?').split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            if let Err(e) = params.set(key, value) {
+            let result = match KEYS.contains(&key) {
+                true => params.set(key, value),
+                false => unknown(key, value, &mut unread),
+            };
+            if let Err(e) = result {
                 problems.push(e);
             }
+        }
+        // The keys that are no slip of one of ours, said once.
+        if !unread.is_empty() {
+            problems.push(format!(
+                "ignored {}: the page reads only {}",
+                unread.join(", "),
+                KEYS.join(", ")
+            ));
         }
         (params, problems)
     }
 
     fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
-        let bad = |what: &str| Err(format!("ignored {key}={value}: {what}"));
+        let bad = |what: &str| Err(format!("ignored {key}={}: {what}", shown(value)));
         match key {
             "seed" => match super::playground::parse_seed(value) {
                 Ok(seed) => self.seed = seed,
@@ -147,7 +160,7 @@ impl UrlParams {
                 Ok(step) if step >= 1 => self.step = step - 1,
                 _ => return bad("steps count from 1"),
             },
-            _ => return unknown(key, value),
+            _ => {}
         }
         Ok(())
     }
@@ -161,7 +174,7 @@ fn switch(key: &str, value: &str) -> Result<bool, String> {
         "" | "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),
         _ => Err(format!(
-            "ignored {key}={}: {key}=1 or {key}=0",
+            "ignored {key}={}: {key}=1 or {key}=0 (or true/false, yes/no)",
             shown(value)
         )),
     }
@@ -173,15 +186,33 @@ const KEYS: [&str; 11] = [
     "origin",
 ];
 
-/// A key the page does not read: reported, so that `?Seed=7` or `?node=9`
-/// does not silently open the default run, with the setting it is nearest
-/// to. An empty key (`?&seed=7`) and the keys that sites sharing a link add
-/// (`utm_source`, `fbclid`, `gclid`) are not the person's and pass quietly.
-fn unknown(key: &str, value: &str) -> Result<(), String> {
+/// Whether an address keeps `key` when the page rewrites it: one the page
+/// reads, or one a sharing site added; a key reported as ignored goes.
+pub fn kept_in_address(key: &str) -> bool {
+    KEYS.contains(&key) || added_by_a_site(key)
+}
+
+/// The keys that sites sharing a link add (`utm_source`, `fbclid`,
+/// `gclid`, `ref`, `si`, `igshid`, `mc_cid`, `_ga`), and an empty one
+/// (`?&seed=7`): not the person's, so they pass quietly.
+fn added_by_a_site(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    if key.is_empty() || lower.starts_with("utm_") || lower.ends_with("clid") {
+    let prefixed = ["utm_", "mc_", "igsh", "_"];
+    lower.is_empty()
+        || lower.ends_with("clid")
+        || matches!(lower.as_str(), "ref" | "si")
+        || prefixed.iter().any(|p| lower.starts_with(p))
+}
+
+/// A key the page does not read: so that `?Seed=7` or `?node=9` does not
+/// silently open the default run, a slip of one of ours is reported with
+/// the key it is nearest to; any other goes into `unread`, to be said
+/// once for all.
+fn unknown(key: &str, value: &str, unread: &mut Vec<String>) -> Result<(), String> {
+    if added_by_a_site(key) {
         return Ok(());
     }
+    let lower = key.to_ascii_lowercase();
     let (key, value) = (shown(key), shown(value));
     // A guess only for a slip: another case, a plural, a letter wrong or
     // two swapped; `speed=` is not a misspelt `seed=`.
@@ -190,14 +221,13 @@ fn unknown(key: &str, value: &str) -> Result<(), String> {
             || lower.starts_with(known)
             || one_letter_off(&lower, known)
     };
-    let nearest = KEYS.iter().find(|known| slip(known));
-    Err(match nearest {
-        Some(known) => format!("ignored {key}={value}: did you mean {known}=?"),
-        None => format!(
-            "ignored {key}={value}: the page reads only {}",
-            KEYS.join(", ")
-        ),
-    })
+    match KEYS.iter().find(|known| slip(known)) {
+        Some(known) => Err(format!("ignored {key}={value}: did you mean {known}=?")),
+        None => {
+            unread.push(key);
+            Ok(())
+        }
+    }
 }
 
 /// Whether `a` and `b`, of one length, differ in one letter or in two
@@ -261,7 +291,7 @@ fn parse_origin(value: &str) -> Option<String> {
 
 /// `text` as a notice quotes it: at most 24 characters, so that a hostile
 /// address cannot fill the page with its words.
-fn shown(text: &str) -> String {
+pub fn shown(text: &str) -> String {
     match text.char_indices().nth(24) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
@@ -326,7 +356,9 @@ mod tests {
             assert!(!p.autoplay && p.embed && p.from_start, "{on}");
         }
         for off in ["0", "false", "no", "OFF"] {
-            let (p, _) = UrlParams::parse(&format!("?paused={off}&embed={off}&autoplay={off}"));
+            let (p, problems) =
+                UrlParams::parse(&format!("?paused={off}&embed={off}&autoplay={off}"));
+            assert!(problems.is_empty(), "{problems:?}");
             assert!(p.autoplay && !p.embed && !p.from_start, "{off}");
         }
         let (p, problems) = UrlParams::parse("?paused=maybe&autoplay=2");
@@ -334,8 +366,8 @@ mod tests {
         assert_eq!(
             problems,
             [
-                "ignored paused=maybe: paused=1 or paused=0",
-                "ignored autoplay=2: autoplay=1 or autoplay=0"
+                "ignored paused=maybe: paused=1 or paused=0 (or true/false, yes/no)",
+                "ignored autoplay=2: autoplay=1 or autoplay=0 (or true/false, yes/no)"
             ]
         );
     }
@@ -393,23 +425,38 @@ mod tests {
             let (_, said) = UrlParams::parse(far);
             assert!(said[0].contains("the page reads only seed"), "{said:?}");
         }
-        let (_, far) = UrlParams::parse("?colour=blue");
+        // Keys that are no slip of ours are said once, all together.
+        let (_, far) = UrlParams::parse("?colour=blue&seed=2&size=big");
         assert_eq!(
             far,
             [
-                "ignored colour=blue: the page reads only seed, nodes, load, paused, autoplay, \
+                "ignored colour, size: the page reads only seed, nodes, load, paused, autoplay, \
               embed, tour, step, view, disk, origin"
             ]
         );
-        // A hostile key or value is cut short in the notice.
+        // A hostile key or value is cut short in the notice, a known
+        // key's too.
         let long = "x".repeat(500);
-        let (_, cut) = UrlParams::parse(&format!("?{long}={long}"));
+        let (_, cut) = UrlParams::parse(&format!("?{long}={long}&Seed={long}&seed={long}"));
+        assert_eq!(cut.len(), 3, "{cut:?}");
+        assert!(cut.iter().all(|said| said.len() < 200), "{cut:?}");
         assert!(
-            cut[0].len() < 250 && cut[0].contains("xxx…=xxx") && cut[0].contains("xxx…: the page"),
+            cut[0].starts_with("ignored Seed=xxx") && cut[0].ends_with("x…: did you mean seed=?"),
+            "{cut:?}"
+        );
+        assert!(
+            cut[1].starts_with("ignored seed=xxx")
+                && cut[1].ends_with("not 'xxxxxxxxxxxxxxxxxxxxxxxx…'"),
+            "{cut:?}"
+        );
+        assert!(
+            cut[2].starts_with("ignored xxxxxxxxxxxxxxxxxxxxxxxx…: the page"),
             "{cut:?}"
         );
         // What sharing sites add, and empty pairs, are not the person's.
-        let (p, quiet) = UrlParams::parse("?&utm_source=x&fbclid=1&gclid=2&&seed=4&");
+        let (p, quiet) = UrlParams::parse(
+            "?&utm_source=x&fbclid=1&gclid=2&ref=a&si=b&igshid=c&mc_cid=d&_ga=e&&seed=4&",
+        );
         assert!(quiet.is_empty(), "{quiet:?}");
         assert_eq!(p.seed, 4);
     }

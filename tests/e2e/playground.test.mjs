@@ -353,12 +353,19 @@ for (const kind of browsers()) {
       await page.click(button('Cut one way'));
       await page.waitFor({ css: '.notice', text: 'two different nodes' });
       const box = await page.evaluate(() => {
-        const notice = document.querySelector('.notice').getBoundingClientRect();
-        const field = document.querySelector('[aria-label="Link to cut"]').getBoundingClientRect();
-        return { top: notice.top, bottom: notice.bottom, field: field.top, view: window.innerHeight };
+        const notice = document.querySelector('.notice .notice-text').getBoundingClientRect();
+        const input = document.querySelector('[aria-label="Link to cut"]');
+        const field = input.getBoundingClientRect();
+        const middle = document.elementFromPoint(field.left + field.width / 2, field.top + field.height / 2);
+        return {
+          top: notice.top, bottom: notice.bottom, field: field.top, view: window.innerHeight,
+          fieldSeen: middle === input,
+        };
       });
       assert.ok(box.field >= 0 && box.field <= box.view, `the field is in view: ${JSON.stringify(box)}`);
       assert.ok(box.top >= 0 && box.bottom <= box.view, `so is the error: ${JSON.stringify(box)}`);
+      assert.ok(box.fieldSeen, `the error does not cover the field: ${JSON.stringify(box)}`);
+      assert.ok(box.bottom - box.top <= 0.3 * box.view + 1, `at most 30% of the window: ${JSON.stringify(box)}`);
       await page.screenshot(`${SHOTS}/${kind.name}-375-error.png`);
       assert.deepEqual(page.errors, []);
     }, { width: 375, height: 812 });

@@ -347,9 +347,9 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
 fn in_words(e: postcard::Error) -> String {
     match e {
         postcard::Error::DeserializeUnexpectedEnd => {
-            "it ends too soon: was the link cut short?".into()
+            "it ends too soon (was the link cut short?)".into()
         }
-        _ => "its bytes do not spell a scenario: was the link changed?".into(),
+        _ => "its bytes do not spell a scenario (was the link changed?)".into(),
     }
 }
 

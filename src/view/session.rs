@@ -881,6 +881,13 @@ impl Session {
                 true
             }
             Err(e) => {
+                // The simulator's limit (config.rs: 1 to 25) is not the
+                // page's; a file of 50 servers was sent to a range that
+                // would not open either.
+                let e = match e.contains("nodes must be 1 to") {
+                    true => format!("{e}; the playground shows 3 to 9"),
+                    false => e,
+                };
                 self.drafts.error = Some(format!("{e} (your current run is unchanged)"));
                 false
             }

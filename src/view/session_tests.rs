@@ -504,6 +504,17 @@ mod notices {
         assert_eq!(s.notice_text(), None, "said once");
         s.update(Input::FileRead(Ok("[]".into())));
         assert!(s.import_error().is_some(), "a file, too");
+        // The simulator's node limit, and the page's beside it.
+        let fifty = r#"{"version":1,"seed":1,"nodes":50,"duration_us":1000000,"actions":[]}"#;
+        s.update(Input::ImportText(fifty.into()));
+        s.update(Input::Import);
+        assert_eq!(
+            s.import_error(),
+            Some(
+                "nodes must be 1 to 25, got 50; the playground shows 3 to 9 \
+                 (your current run is unchanged)"
+            )
+        );
         s.update(Input::CutText("1-2".into()));
         s.update(Input::Cut);
         assert_eq!(s.import_error(), None);

@@ -273,6 +273,16 @@ impl Component for App {
                 self.keep_animating();
                 return true;
             }
+            // Back or Forward within the player: a tour's step, which the
+            // session follows.
+            Msg::HistoryMoved
+                if (view_in_address(), self.page) == (PageView::Player, PageView::Player) =>
+            {
+                let search = web_sys::window()
+                    .and_then(|w| w.location().search().ok())
+                    .unwrap_or_default();
+                Msg::Do(Input::AddressMoved { search })
+            }
             Msg::HistoryMoved => {
                 let embed = self.session.read().embed;
                 match (view_in_address(), self.page) {
@@ -735,7 +745,12 @@ impl App {
         let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window.history() {
             let url = format!("{path}{wanted}");
-            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+            // A tour's step forward is a new entry, so Back returns to the
+            // step before; anything else rewrites the one there is.
+            let _ = match session.step_forward {
+                true => history.push_state_with_url(&JsValue::NULL, "", Some(&url)),
+                false => history.replace_state_with_url(&JsValue::NULL, "", Some(&url)),
+            };
         }
     }
 

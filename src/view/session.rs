@@ -89,6 +89,12 @@ pub enum Input {
     /// Back to the run a Reset just replaced (offered until the next
     /// command).
     UndoReset,
+    /// The browser's Back or Forward moved the address to `search`: within
+    /// the tour on screen, the page follows it to that step.
+    AddressMoved {
+        /// The address's query, with its `?`.
+        search: String,
+    },
     /// The seed field changed.
     SeedText(String),
     /// The node-count menu changed.
@@ -244,6 +250,11 @@ pub struct Session {
     /// line answers one (before, it can only hold what the address asked
     /// that could not be done).
     commanded: bool,
+    /// The last input moved the tour on screen a step forward: the page
+    /// adds that step to the browser's history rather than replacing the
+    /// address, so that Back (a phone's back gesture) returns to the step
+    /// before instead of leaving the page.
+    pub step_forward: bool,
 }
 
 /// What [`Input::UndoReset`] brings back.
@@ -296,11 +307,26 @@ impl Session {
             before_reset: None,
             import_failed: false,
             commanded: false,
+            step_forward: false,
         }
     }
 
     /// Carries out `input`.
     pub fn update(&mut self, input: Input) {
+        let before = self.tour_step();
+        let follows_the_address = matches!(input, Input::AddressMoved { .. });
+        self.carry_out(input);
+        self.step_forward = !follows_the_address
+            && matches!((before, self.tour_step()),
+                (Some((a, from)), Some((b, to))) if a == b && to > from);
+    }
+
+    /// The tour on screen and its step, if one is.
+    fn tour_step(&self) -> Option<(&'static str, usize)> {
+        self.tour.as_ref().map(|t| (t.tour.id, t.step))
+    }
+
+    fn carry_out(&mut self, input: Input) {
         let redraws = !matches!(
             input,
             Input::Frame { .. } | Input::CatchUp { .. } | Input::OnScreen { .. } | Input::Rest
@@ -459,6 +485,7 @@ impl Session {
                 }
             }
             Input::TourEnd => self.end_tour(),
+            Input::AddressMoved { search } => self.follow_address(&search),
             Input::TourRestartStep => {
                 if let Some((id, step)) = self.tour.as_ref().map(|t| (t.tour.id, t.step)) {
                     self.start_tour(id, step);
@@ -759,6 +786,27 @@ impl Session {
                 self.replace_run(fresh, Some(player));
             }
             Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    /// Goes to the step of the tour on screen that the address names, as
+    /// Back and Next would; an address of another tour, or of none, is
+    /// left to the page (the tour goes on, and its step is written back).
+    fn follow_address(&mut self, search: &str) {
+        let (params, _) = UrlParams::parse(search);
+        let Some(tour) = &mut self.tour else {
+            return;
+        };
+        if params.tour.as_deref() != Some(tour.tour.id) || params.step == tour.step {
+            return;
+        }
+        if params.step + 1 == tour.step {
+            tour.back(&mut self.playground);
+        } else if params.step == tour.step + 1 {
+            tour.next(&mut self.playground);
+        } else {
+            let id = tour.tour.id;
+            self.start_tour(id, params.step);
         }
     }
 

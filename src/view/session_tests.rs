@@ -915,6 +915,54 @@ mod host_and_address {
         );
     }
 
+    /// A tour's step forward is a new entry in the browser's history, so
+    /// Back (a phone's back gesture) returns to the step before instead of
+    /// leaving the page; the session follows the address Back and Forward
+    /// give it, within the tour on screen.
+    #[test]
+    fn back_and_forward_move_through_a_tours_steps() {
+        let mut s = open("?tour=figure-8&step=1", "");
+        let step = |s: &Session| s.tour.as_ref().unwrap().step;
+        for to in [1, 2] {
+            s.update(Input::TourNext);
+            assert!(s.step_forward, "Next adds an entry");
+            assert_eq!(step(&s), to, "playing to step {to}");
+            s.update(Input::TourNext);
+            assert!(!s.step_forward, "finishing the stretch is no new step");
+            assert!(s.playground.pause_at.is_none());
+        }
+        let at_three = s.playground.sim.trace_hash();
+        // Back: the address names step 2.
+        s.update(Input::AddressMoved {
+            search: "?tour=figure-8&step=2".into(),
+        });
+        assert_eq!(step(&s), 1);
+        assert!(!s.step_forward, "following the address adds no entry");
+        // Forward: step 3 again, and the run where it was.
+        s.update(Input::AddressMoved {
+            search: "?tour=figure-8&step=3".into(),
+        });
+        assert!(!s.step_forward);
+        s.update(Input::TourNext); // to the stretch's end, as a person would
+        assert_eq!(step(&s), 2);
+        assert_eq!(s.playground.sim.trace_hash(), at_three);
+        // Two back at once (a long press on Back): straight there.
+        s.update(Input::AddressMoved {
+            search: "?tour=figure-8&step=1".into(),
+        });
+        assert_eq!(step(&s), 0);
+        // Another tour's address, or none, is not followed.
+        for other in ["?tour=split-vote&step=2", "", "?seed=4"] {
+            s.update(Input::AddressMoved {
+                search: other.into(),
+            });
+            assert_eq!(
+                s.tour.as_ref().map(|t| (t.tour.id, t.step)),
+                Some(("figure-8", 0))
+            );
+        }
+    }
+
     /// After Reset the address names the new run, so a reload opens it:
     /// the seed and size replace the old ones, and the settings and link
     /// Reset does not keep go; the page's own settings stay.

@@ -219,6 +219,33 @@ for (const kind of browsers()) {
     }, { width: 360, height: 300 });
   });
 
+  // Each step forward is an entry in the browser's history: Back (a
+  // phone's back gesture) returns to the step before instead of leaving
+  // the page, and Forward goes on again.
+  test(`${kind.name}: the browser's Back and Forward move through a tour's steps`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?tour=split-vote');
+      await page.waitFor({ css: '.tour-step', text: 'step 1 of' });
+      for (const step of [2, 3]) {
+        await page.press('ArrowRight');
+        await page.sleep(150);
+        await skipIfPlaying(page);
+        await page.waitFor({ css: '.tour-step', text: new RegExp(`^step ${step} of`) });
+      }
+      await page.evaluate(() => history.back());
+      await page.waitFor({ css: '.tour-step', text: /^step 2 of/ });
+      assert.match(await page.url(), /tour=split-vote&step=2$/);
+      await page.evaluate(() => history.back());
+      await page.waitFor({ css: '.tour-step', text: /^step 1 of/ });
+      await page.evaluate(() => history.forward());
+      await page.sleep(150);
+      await skipIfPlaying(page);
+      await page.waitFor({ css: '.tour-step', text: /^step 2 of/ });
+      assert.match(await page.url(), /tour=split-vote&step=2$/);
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   test(`${kind.name}: the page keeps to its strict CSP and fetches only its own files`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await watchCsp(page);

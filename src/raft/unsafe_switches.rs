@@ -155,6 +155,13 @@ impl UnsafeSwitch {
             .map_or(description, |(rule, _)| rule)
     }
 
+    /// The rule and where it is stated, as the page says them everywhere
+    /// (the What if list, the unsafe line's tooltip, the lease verdict):
+    /// "... (thesis §6.4.1)", without the CLI's flags.
+    pub fn rule_and_source(self) -> String {
+        format!("{} ({})", self.rule(), self.rule_source())
+    }
+
     /// Where the rule it breaks is stated: the paper's section or figure,
     /// or the thesis's section.
     pub fn rule_source(self) -> &'static str {

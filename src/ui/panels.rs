@@ -473,9 +473,7 @@ pub(super) fn unsafe_warning(s: &Session, _: &PartProps) -> Html {
         return html! {};
     };
     let switches = s.playground.scenario.unsafe_switches.enabled();
-    let title: Vec<String> = switches
-        .map(|u| format!("{} ({})", u.rule(), u.rule_source()))
-        .collect();
+    let title: Vec<String> = switches.map(|u| u.rule_and_source()).collect();
     html! {
         <p class="unsafe-warning" role="note" title={title.join("; ")}>{ text }</p>
     }

@@ -48,7 +48,7 @@ fn switch(u: UnsafeSwitch, chosen: bool, send: &Callback<Msg>) -> Html {
         <label class={classes!("switch", chosen.then_some("chosen"))}>
             <input type="radio" name="what-if-switch" value={u.name()} checked={chosen} {onchange} />
             <span class="switch-name">{ u.name() }</span>
-            <span class="switch-rule">{ format!("{} ({})", u.rule(), u.rule_source()) }</span>
+            <span class="switch-rule">{ u.rule_and_source() }</span>
         </label>
     }
 }

@@ -137,10 +137,8 @@ impl LeaseBreak {
                 // The rule it breaks and where it is stated, as the What
                 // if list says them: not the CLI's flags the description
                 // ends with ("needs --reads lease ...").
-                let (name, rule, source) = (switch.name(), switch.rule(), switch.rule_source());
-                return format!(
-                    "Broken on purpose: the unsafe switch {name} is on: {rule} ({source})."
-                );
+                let (name, rule) = (switch.name(), switch.rule_and_source());
+                return format!("Broken on purpose: the unsafe switch {name} is on: {rule}.");
             }
         };
         format!(

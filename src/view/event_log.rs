@@ -91,11 +91,9 @@ impl EventLog {
             .iter()
             .map(|s| (s.node.id(), (NodeStatus::of(s), s.node.current_term())))
             .collect();
-        self.asked = sim
-            .history()
-            .iter()
-            .filter(|o| o.client >= USER_CLIENT_BASE && o.return_t.is_none())
-            .map(|o| (o.client, o.op.clone()))
+        self.asked = (sim.workload().outstanding())
+            .filter(|w| w.command.client >= USER_CLIENT_BASE)
+            .map(|w| (w.command.client, w.command.op.clone()))
             .collect();
     }
 

@@ -434,14 +434,12 @@ impl HostApi {
                     let plain = crate::sim::decimal::plain;
                     // A speed too small for nine decimals reads "0", which
                     // is not what was sent.
-                    let sent = match plain(speed) {
-                        zero if speed != 0.0 && zero.trim_start_matches('-') == "0" => {
-                            match speed > 0.0 {
-                                true => "one that small".to_string(),
-                                false => "one below 0".to_string(),
-                            }
-                        }
-                        sent => sent,
+                    let rounds_to_zero =
+                        speed != 0.0 && plain(speed).trim_start_matches('-') == "0";
+                    let sent = match (rounds_to_zero, speed > 0.0) {
+                        (true, true) => "one that small".into(),
+                        (true, false) => "one below 0".into(),
+                        (false, _) => plain(speed),
                     };
                     return Err(format!(
                         "the speed is from {} to {} (simulated time per wall time), not {sent}",

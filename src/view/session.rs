@@ -487,7 +487,7 @@ impl Session {
             Input::TourEnd => self.end_tour(),
             Input::AddressMoved { search } => self.follow_address(&search),
             Input::TourRestartStep => {
-                if let Some((id, step)) = self.tour.as_ref().map(|t| (t.tour.id, t.step)) {
+                if let Some((id, step)) = self.tour_step() {
                     self.start_tour(id, step);
                 }
             }

@@ -396,11 +396,10 @@ mod tests {
         assert_eq!(p.seed, UrlParams::default().seed);
         assert!(seed[0].contains("at most 9006999999999999"), "{seed:?}");
         assert_eq!(parse_rate("0.125"), Some(0.125));
+        assert_eq!(parse_rate("1000"), Some(1000.0));
         let (p, empty_tour) = UrlParams::parse("?tour=");
         assert_eq!(p.tour, None);
         assert!(empty_tour[0].contains("name a tour"), "{empty_tour:?}");
-
-        assert_eq!(parse_rate("1000"), Some(1000.0));
     }
 
     /// A key the page does not read is named, with the setting it is

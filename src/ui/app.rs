@@ -730,11 +730,21 @@ impl App {
     }
 
     /// Keeps the address bar pointing at what is shown: a tour's step
-    /// (`?tour=...&step=...`), or the seed and size of a Reset.
+    /// (`?tour=...&step=...`), or the seed and size of a Reset; or goes
+    /// Back, for a tour's step back to the history's entry before.
     fn sync_address(&self) {
         let Some(window) = web_sys::window() else {
             return;
         };
+        let back = std::mem::take(&mut self.session.0.borrow_mut().back_in_history);
+        if back {
+            // The step before is the entry before: the session follows the
+            // address there when the browser says it moved (popstate).
+            if let Ok(history) = window.history() {
+                let _ = history.back();
+            }
+            return;
+        }
         let location = window.location();
         let search = location.search().unwrap_or_default();
         let hash = location.hash().unwrap_or_default();

@@ -255,6 +255,16 @@ pub struct Session {
     /// address, so that Back (a phone's back gesture) returns to the step
     /// before instead of leaving the page.
     pub step_forward: bool,
+    /// The tour's steps forward that are entries in the browser's history,
+    /// back to where this tour began (or the page opened).
+    steps_in_history: usize,
+    /// The last input asked to go a tour step back where that step is the
+    /// history's entry before: the page goes Back, and the session follows
+    /// the address there ([`Input::AddressMoved`]), so the browser's Back
+    /// and the tour's stay one (the tour's Back used to rewrite the entry,
+    /// and the browser's Back then showed the same step again). The page
+    /// takes it once.
+    pub back_in_history: bool,
 }
 
 /// What [`Input::UndoReset`] brings back.
@@ -308,17 +318,33 @@ impl Session {
             import_failed: false,
             commanded: false,
             step_forward: false,
+            steps_in_history: 0,
+            back_in_history: false,
         }
     }
 
     /// Carries out `input`.
     pub fn update(&mut self, input: Input) {
+        self.back_in_history = false;
         let before = self.tour_step();
         let follows_the_address = matches!(input, Input::AddressMoved { .. });
         self.carry_out(input);
-        self.step_forward = !follows_the_address
-            && matches!((before, self.tour_step()),
-                (Some((a, from)), Some((b, to))) if a == b && to > from);
+        let after = self.tour_step();
+        // An embed's steps are not the host page's history: its Back
+        // leaves the page the reader is on.
+        self.step_forward = !self.embed
+            && !follows_the_address
+            && matches!((before, after), (Some((a, from)), Some((b, to))) if a == b && to > from);
+        self.steps_in_history = match (before, after) {
+            (Some((a, from)), Some((b, to))) if a == b && !self.embed => {
+                if self.step_forward || follows_the_address {
+                    (self.steps_in_history + to).saturating_sub(from)
+                } else {
+                    self.steps_in_history.min(to)
+                }
+            }
+            _ => 0,
+        };
     }
 
     /// The tour on screen and its step, if one is.
@@ -466,24 +492,20 @@ impl Session {
                 p.go_to(t.min(p.timeline_end()));
             }
             Input::ReplayFromStart => self.playground.replay_from_start(),
-            Input::Arrow { forward } => match (&mut self.tour, forward) {
-                (Some(tour), true) => tour.next(&mut self.playground),
-                (Some(tour), false) => tour.back(&mut self.playground),
-                (None, true) => self.playground.command(KeyCommand::Step),
-                (None, false) => self.playground.command(KeyCommand::StepBack),
+            Input::Arrow { forward: false } | Input::TourBack if self.tour.is_some() => {
+                self.tour_back()
+            }
+            Input::Arrow { forward: true } | Input::TourNext => match &mut self.tour {
+                Some(tour) => tour.next(&mut self.playground),
+                None if matches!(input, Input::Arrow { .. }) => {
+                    self.playground.command(KeyCommand::Step)
+                }
+                None => {}
             },
+            Input::Arrow { forward: false } => self.playground.command(KeyCommand::StepBack),
             Input::TourChoose(id) if id.is_empty() => self.end_tour(),
             Input::TourChoose(id) => self.start_tour(&id, 0),
-            Input::TourNext => {
-                if let Some(tour) = &mut self.tour {
-                    tour.next(&mut self.playground);
-                }
-            }
-            Input::TourBack => {
-                if let Some(tour) = &mut self.tour {
-                    tour.back(&mut self.playground);
-                }
-            }
+            Input::TourBack => {}
             Input::TourEnd => self.end_tour(),
             Input::AddressMoved { search } => self.follow_address(&search),
             Input::TourRestartStep => {
@@ -786,6 +808,16 @@ impl Session {
                 self.replace_run(fresh, Some(player));
             }
             Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    /// The tour's step before: through the browser's history where that
+    /// step is its entry before, else at once.
+    fn tour_back(&mut self) {
+        if self.steps_in_history > 0 {
+            self.back_in_history = true;
+        } else if let Some(tour) = &mut self.tour {
+            tour.back(&mut self.playground);
         }
     }
 

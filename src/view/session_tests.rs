@@ -963,6 +963,53 @@ mod host_and_address {
         }
     }
 
+    /// The tour's Back (its button, or ←) over a step that is an entry in
+    /// the browser's history goes Back there, and the session moves when
+    /// the address does; so the browser's Back then leaves that step,
+    /// rather than showing it again. A step with no entry before it moves
+    /// at once, as does every step of an embed, which adds no entries to
+    /// the host page's history.
+    #[test]
+    fn a_tours_back_goes_back_in_the_browsers_history() {
+        let mut s = open("?tour=figure-8", "");
+        let step = |s: &Session| s.tour.as_ref().unwrap().step;
+        let address = |step: usize| Input::AddressMoved {
+            search: format!("?tour=figure-8&step={step}"),
+        };
+        for _ in 0..2 {
+            s.update(Input::TourNext);
+            assert!(s.step_forward);
+            s.update(Input::TourNext); // the stretch played out
+        }
+        assert_eq!(step(&s), 2);
+        for (back, to) in [(Input::TourBack, 1), (Input::Arrow { forward: false }, 0)] {
+            s.update(back);
+            assert!(s.back_in_history, "Back to step {}", to + 1);
+            assert_eq!(step(&s), to + 1, "the session waits for the address");
+            s.update(address(to + 1));
+            assert!(!s.back_in_history, "taken once");
+            assert_eq!(step(&s), to);
+        }
+        // Forward, then the tour's Back again: that entry is still there.
+        s.update(address(2));
+        s.update(Input::TourBack);
+        assert!(s.back_in_history);
+        s.update(address(1));
+        // Opened at step 3, the steps before are no entries: moved at once.
+        let mut s = open("?tour=figure-8&step=3", "");
+        s.update(Input::TourBack);
+        assert!(!s.back_in_history);
+        assert_eq!(step(&s), 1);
+        // An embed's steps are replaced, never added.
+        let mut s = open("?embed=1&tour=figure-8", "");
+        s.update(Input::TourNext);
+        assert!(!s.step_forward, "an embed adds no history entry");
+        s.update(Input::TourNext);
+        s.update(Input::TourBack);
+        assert!(!s.back_in_history);
+        assert_eq!(step(&s), 0);
+    }
+
     /// After Reset the address names the new run, so a reload opens it:
     /// the seed and size replace the old ones, and the settings and link
     /// Reset does not keep go; the page's own settings stay.

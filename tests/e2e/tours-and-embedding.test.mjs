@@ -242,6 +242,15 @@ for (const kind of browsers()) {
       await skipIfPlaying(page);
       await page.waitFor({ css: '.tour-step', text: /^step 2 of/ });
       assert.match(await page.url(), /tour=split-vote&step=2$/);
+      // The tour's own Back goes Back in the history too: Forward then
+      // returns to step 2 (it used to rewrite step 2's entry as step 1,
+      // and Forward skipped to step 3).
+      await page.click(button('← Back'));
+      await page.waitFor({ css: '.tour-step', text: /^step 1 of/ });
+      await page.evaluate(() => history.forward());
+      await page.sleep(150);
+      await skipIfPlaying(page);
+      await page.waitFor({ css: '.tour-step', text: /^step 2 of/ });
       assert.deepEqual(page.errors, []);
     });
   });

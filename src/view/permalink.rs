@@ -6,7 +6,10 @@
 use crate::sim::link::{self, base64url, unbase64url};
 use crate::sim::Scenario;
 
-const NOT_BASE64: &str = "the link's scenario is damaged (not base64url): was it cut short?";
+const NOT_BASE64: &str =
+    "the link's scenario is damaged: its characters do not decode (was the link changed or cut short?)";
+const NOT_AN_OBJECT: &str =
+    "the link's scenario is damaged: it is not a JSON object (was the link changed?)";
 
 /// The fragment for `scenario`, without the leading `#`.
 pub fn encode(scenario: &Scenario) -> String {
@@ -31,7 +34,7 @@ pub fn decode(fragment: &str) -> Result<Option<Scenario>, String> {
     // the JSON parser's words about it ("Unexpected token '\u0000'") would
     // not say so.
     if !text.trim_start().starts_with('{') {
-        return Err("the link's scenario is damaged (not a JSON object): was it changed?".into());
+        return Err(NOT_AN_OBJECT.into());
     }
     super::scenario_json::read(&text)
         .map(Some)
@@ -120,8 +123,8 @@ mod tests {
         let scenario = Scenario::from_json(EXAMPLE).unwrap();
         let mut bytes = link::to_bytes(&scenario);
         let cases = [
-            ("r=%%%".to_string(), "damaged (not base64url)".to_string()),
-            ("z=%%%".to_string(), "damaged (not base64url)".to_string()),
+            ("r=%%%".to_string(), "damaged: its characters do not decode".to_string()),
+            ("z=%%%".to_string(), "damaged: its characters do not decode".to_string()),
             (
                 format!("r={}", base64url(&bytes[..bytes.len() - 3])),
                 "the link's scenario is damaged: it ends too soon (was the link cut short?)".into(),
@@ -167,7 +170,7 @@ mod tests {
         assert!(decode("#s=%%%").unwrap_err().contains("damaged"));
         assert_eq!(
             decode("#s=AAAA").unwrap_err(),
-            "the link's scenario is damaged (not a JSON object): was it changed?"
+            "the link's scenario is damaged: it is not a JSON object (was the link changed?)"
         );
         let bad_version =
             base64url(br#"{"version":9,"seed":1,"nodes":3,"duration_us":1,"actions":[]}"#);

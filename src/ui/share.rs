@@ -57,7 +57,7 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 </label>
             </div>
             if let Some(why) = s.import_error() {
-                <p class="form-error" role="alert">{ why }</p>
+                <p key={s.failed_loads()} class="form-error" role="alert">{ why }</p>
             }
         </div>
     }

@@ -246,6 +246,8 @@ pub struct Session {
     /// error is said under the Load button, not in the notice line, which
     /// sits under the picture, away from it.
     import_failed: bool,
+    /// See [`Session::failed_loads`].
+    failed_loads: u64,
     /// The person has given a command since the page opened: the notice
     /// line answers one (before, it can only hold what the address asked
     /// that could not be done).
@@ -316,6 +318,7 @@ impl Session {
             told: None,
             before_reset: None,
             import_failed: false,
+            failed_loads: 0,
             commanded: false,
             step_forward: false,
             steps_in_history: 0,
@@ -467,12 +470,9 @@ impl Session {
             Input::ImportText(s) => self.drafts.import = s,
             Input::Import => {
                 let loaded = parse_pasted(&self.drafts.import);
-                self.import_failed = !self.load(loaded, false);
+                self.import(loaded);
             }
-            Input::FileRead(text) => {
-                let loaded = text.and_then(|text| parse_pasted(&text));
-                self.import_failed = !self.load(loaded, false);
-            }
+            Input::FileRead(text) => self.import(text.and_then(|text| parse_pasted(&text))),
             Input::OpenScenario { scenario, caption } => {
                 if self.load(scenario.map(|s| *s), false) {
                     self.told = Some(caption);
@@ -918,10 +918,24 @@ impl Session {
         }
     }
 
+    /// A Load of pasted text or a file.
+    fn import(&mut self, loaded: Result<Scenario, String>) {
+        self.import_failed = !self.load(loaded, false);
+        self.failed_loads += u64::from(self.import_failed);
+    }
+
     /// Why the last Load (pasted or a file) failed, for the Share panel to
     /// say under its button.
     pub fn import_error(&self) -> Option<&str> {
         self.drafts.error.as_deref().filter(|_| self.import_failed)
+    }
+
+    /// How many Loads have failed: the Share panel draws each failure's
+    /// words anew, so a screen reader announces a second failure with
+    /// the same words too (an alert whose text does not change is not
+    /// read again).
+    pub fn failed_loads(&self) -> u64 {
+        self.failed_loads
     }
 
     /// Whether the notice line offers to undo a Reset.

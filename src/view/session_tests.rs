@@ -499,9 +499,16 @@ mod notices {
         let mut s = open("?paused=1", "");
         s.update(Input::ImportText("junk".into()));
         s.update(Input::Import);
-        let why = s.import_error().expect("said by the Share panel");
+        let why = s
+            .import_error()
+            .expect("said by the Share panel")
+            .to_string();
         assert!(why.contains("your current run is unchanged"), "{why}");
         assert_eq!(s.notice_text(), None, "said once");
+        assert_eq!(s.failed_loads(), 1);
+        s.update(Input::Import);
+        assert_eq!(s.import_error(), Some(why.as_str()), "the same words");
+        assert_eq!(s.failed_loads(), 2, "a second failure, drawn anew");
         s.update(Input::FileRead(Ok("[]".into())));
         assert!(s.import_error().is_some(), "a file, too");
         // The simulator's node limit, and the page's beside it.

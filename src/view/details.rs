@@ -15,7 +15,7 @@ use super::playground::Playground;
 use super::session::Input;
 use crate::raft::{NodeId, Op, RaftNode, Role, MILLIS};
 use crate::sim::decimal::{fixed, seconds};
-use crate::sim::{Action, NodeStatus};
+use crate::sim::{Action, NodeStatus, Server};
 
 /// One line of a details list: what it is, its value, and a class for
 /// the value when it has one to show (a server's standing).
@@ -165,11 +165,7 @@ pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
             .map(|(peer, pr)| (*peer, pr.next_index, pr.match_index))
             .collect()
     });
-    // Its timer firing does something only on a running server that may
-    // stand: a leader has no election timer, and a stopped server none
-    // running.
-    let times_out = server.up && node.role() != Role::Leader && node.may_stand();
-    let offers = node_offers(id, server.up, times_out, node.role(), ppm, standing);
+    let offers = node_offers(id, server, ppm, standing);
     Some(NodeDetails {
         rows,
         progress,
@@ -181,14 +177,12 @@ pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
 /// its timer firing would start something), a request, isolation, a clock
 /// off real time or back, and the membership actions that make sense for
 /// it.
-fn node_offers(
-    id: NodeId,
-    up: bool,
-    times_out: bool,
-    role: Role,
-    ppm: i64,
-    standing: Standing,
-) -> Vec<Offer> {
+fn node_offers(id: NodeId, server: &Server, ppm: i64, standing: Standing) -> Vec<Offer> {
+    let (up, role) = (server.up, server.node.role());
+    // Its timer firing does something only on a running server that may
+    // stand: a leader has no election timer, and a stopped server none
+    // running.
+    let times_out = up && role != Role::Leader && server.node.may_stand();
     let request = Op::Write {
         key: "msg".into(),
         value: format!("to n{id}"),

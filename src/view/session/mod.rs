@@ -3,23 +3,37 @@
 //! person (or a host page) sends as an [`Input`] and decides what happens,
 //! so all of the page's decisions are tested natively; the Yew `App` only
 //! wires the browser to it (frames, keys, the address bar, files, timers).
+//!
+//! Here: the session's state and its dispatch of every input. Beside it:
+//! `input` (what can be asked), `runs` (a Reset and its Undo, a Load, a
+//! tour's start and end), `address` (the address bar and the browser's
+//! history) and `notice` (the line under the picture).
 
 use super::host_api::{Applied, EventKind, HostApi, HostCommand, HostEvent, CLOCK_INTERVAL_MS};
 use super::keys::KeyCommand;
-use super::network_edits::{self, NetworkEdit};
+use super::network_edits;
 use super::on_screen::{OnScreen, Section};
 use super::op_text::parse_op;
-use super::playground::{parse_seed, Playground, Selection, OPEN_PER_FRAME};
+use super::playground::{parse_seed, Playground, OPEN_PER_FRAME};
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
 use super::what_if::{WhatIf, WhatIfInput};
-use super::{embed, permalink, scenario_json, versions};
+use super::{permalink, scenario_json, versions};
 use crate::raft::vec_map::VecSet;
-use crate::raft::{NodeId, Op, ReadPath, Time};
-use crate::sim::decimal::seconds;
-use crate::sim::find::FailureReport;
+use crate::raft::{NodeId, Op, ReadPath};
 use crate::sim::{Action, Scenario};
+
+mod address;
+mod input;
+mod notice;
+mod runs;
+
+use address::starting_run;
+pub use input::Input;
+use input::{acts_while_opening, is_command};
+pub use runs::parse_pasted;
+use runs::BeforeReset;
 
 /// What the panels' fields hold before it becomes an action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,137 +74,6 @@ pub struct Shared {
     pub json: Option<String>,
     /// The run as it was shared, for the JSON that follows.
     scenario: Scenario,
-}
-
-/// Everything a person or a host page can ask of the page.
-#[derive(Clone, Debug)]
-pub enum Input {
-    /// An animation frame: `wall_ms` of real time passed since the last.
-    Frame {
-        /// Wall milliseconds since the previous frame (0 for the first).
-        wall_ms: f64,
-    },
-    /// Before another input, while running: the simulation moves on by the
-    /// `wall_ms` the page slept through since its last frame, so the input
-    /// acts on the moment the person sees (the browser moved the messages
-    /// meanwhile, `view::motion`).
-    CatchUp {
-        /// Wall milliseconds since the previous frame.
-        wall_ms: f64,
-    },
-    /// A keyboard shortcut, or the button that does the same.
-    Key(KeyCommand),
-    /// Run this many simulated milliseconds at once.
-    Skip(u64),
-    /// The speed slider.
-    SetSpeed(f64),
-    /// A fresh cluster from the seed and node-count fields.
-    Reset,
-    /// Back to the run a Reset just replaced (offered until the next
-    /// command).
-    UndoReset,
-    /// The browser's Back or Forward moved the address to `search`: within
-    /// the tour on screen, the page follows it to that step.
-    AddressMoved {
-        /// The address's query, with its `?`.
-        search: String,
-    },
-    /// The seed field changed.
-    SeedText(String),
-    /// The node-count menu changed.
-    NodesText(String),
-    /// A node or message clicked.
-    Select(Selection),
-    /// A button that acts on the cluster.
-    Act(Action),
-    /// The client's message field changed.
-    ClientText(String),
-    /// The client's "send to" menu changed.
-    ClientTarget(Option<NodeId>),
-    /// The client's "read by" menu changed (None: the cluster's setting).
-    ClientReadPath(Option<ReadPath>),
-    /// Send the client's message.
-    Send,
-    /// A "Split" checkbox.
-    ToggleSide(NodeId),
-    /// Split off the ticked nodes.
-    SplitSides,
-    /// Cut a minority (the leader among it) off from the majority.
-    MajorityMinority,
-    /// A network slider moved.
-    Network(NetworkEdit),
-    /// The one-way cut field changed.
-    CutText(String),
-    /// Cut the link the field names.
-    Cut,
-    /// "Share this run": `page` is the page's address with its query.
-    Share {
-        /// The address the link starts with.
-        page: String,
-    },
-    /// Write the JSON of the run last shared, for its download.
-    ShareJson,
-    /// "Embed": `page` is the page's address without query or fragment.
-    Embed {
-        /// The address the iframe loads.
-        page: String,
-    },
-    /// The load field changed.
-    ImportText(String),
-    /// Load what the load field holds.
-    Import,
-    /// A chosen file was read (or could not be).
-    FileRead(Result<String, String>),
-    /// A scenario the page made (a trial picked in the Experiments view),
-    /// loaded as a link is: at its moment, paused.
-    OpenScenario {
-        /// The run (`Err`: it could not be made, and the run on screen
-        /// stays).
-        scenario: Result<Box<Scenario>, String>,
-        /// Which run it is, for the notice line once it is open.
-        caption: String,
-    },
-    /// The address's fragment changed (a link pasted into the address bar).
-    LinkOpened {
-        /// The new fragment, with or without its `#`.
-        fragment: String,
-    },
-    /// Time travel to this simulated time (µs; `u64::MAX`: the very end).
-    Seek(u64),
-    /// Back to time 0 of this run, playing.
-    ReplayFromStart,
-    /// ← or →: a tour's Back or Next, else a step back or forward.
-    Arrow {
-        /// → rather than ←.
-        forward: bool,
-    },
-    /// The tour menu (an empty id ends the tour).
-    TourChoose(String),
-    /// The tour's Next.
-    TourNext,
-    /// The tour's Back.
-    TourBack,
-    /// "End the tour".
-    TourEnd,
-    /// Reload the tour at its current step, undoing the person's changes.
-    TourRestartStep,
-    /// A command from the host page that frames this one.
-    Host(HostCommand),
-    /// The "What if…" panel, or its worker's reply.
-    WhatIf(WhatIfInput),
-    /// A section below the picture came into view or left it (scrolling):
-    /// changes nothing but what the next frames draw.
-    OnScreen {
-        /// Which section.
-        section: Section,
-        /// In view now.
-        in_view: bool,
-    },
-    /// The page has been still for a moment (nothing moving, no input) or
-    /// is about to be printed: the sections out of view are drawn as they
-    /// are, so the browser's find in page and a printout see the run on
-    /// screen ([`Session::at_rest`]).
-    Rest,
 }
 
 /// The page's session (see the module's words).
@@ -267,15 +150,6 @@ pub struct Session {
     /// and the browser's Back then showed the same step again). The page
     /// takes it once.
     pub back_in_history: bool,
-}
-
-/// What [`Input::UndoReset`] brings back.
-#[derive(Clone, Debug)]
-struct BeforeReset {
-    run: Playground,
-    tour: Option<TourPlayer>,
-    after_reset: bool,
-    opened: Option<String>,
 }
 
 impl Session {
@@ -622,23 +496,6 @@ impl Session {
         settings
     }
 
-    /// Opens a found failure paused at its violation, told by `report`; or
-    /// keeps the run on screen and says why it cannot.
-    fn load_failure(&mut self, mut scenario: Scenario, report: FailureReport) {
-        scenario.cursor = Some(report.violation.t);
-        scenario.cursor_events = None;
-        match Playground::open_shared(scenario, false) {
-            Ok(mut fresh) => {
-                fresh.failure = Some(report);
-                self.replace_run(fresh, None);
-                self.opened = Some(permalink::encode(&self.playground.export()));
-            }
-            Err(e) => self
-                .what_if
-                .failed(format!("the failure found cannot be shown: {e}")),
-        }
-    }
-
     /// The events for the host page since the last call: errors from its
     /// commands, then what the last updates traced and the clock
     /// (`wall_ms`: any wall clock in milliseconds). Each is reported once.
@@ -649,125 +506,9 @@ impl Session {
         out
     }
 
-    /// The address the bar should show after the path, if it should
-    /// change, so that copying or reloading it opens what is shown: the
-    /// tour step while a tour is open; after a Reset, the run's `seed=`
-    /// and `nodes=`; after opening a scenario, its link (`#r=`). Either
-    /// way the page's own settings stay as written (`embed=`, `origin=`,
-    /// `view=`, `paused=`), and what named the run before goes (its seed
-    /// and size, load, disk, tour, a link's fragment). An address
-    /// otherwise is not ours to rewrite unless a tour just ended.
-    pub fn address_query(&self, search: &str, hash: &str) -> Option<String> {
-        let ours = self.tour.is_some()
-            || self.after_reset
-            || self.opened.is_some()
-            || search.contains("tour=");
-        if !ours {
-            return None;
-        }
-        // The page's own settings stay as written: embed=, origin= (a
-        // wrong one must go on refusing hosts after a reload), view=,
-        // paused=, autoplay=.
-        let mut wanted: Vec<String> = search
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|pair| !pair.is_empty() && !names_the_run(pair))
-            .map(str::to_string)
-            .collect();
-        match &self.tour {
-            Some(player) => wanted.push(player.query()),
-            None if self.after_reset => {
-                let scenario = &self.playground.scenario;
-                wanted.push(format!("seed={}&nodes={}", scenario.seed, scenario.nodes));
-            }
-            None => {} // a tour just ended
-        }
-        let mut wanted = if wanted.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", wanted.join("&"))
-        };
-        if let (None, Some(link)) = (&self.tour, &self.opened) {
-            wanted = format!("{wanted}#{link}");
-        }
-        (wanted != format!("{search}{hash}")).then_some(wanted)
-    }
-
-    /// Where "Open in the full playground" goes: the tour step, or this run
-    /// as a link.
-    pub fn full_playground_link(&self, page: &str) -> String {
-        match &self.tour {
-            Some(player) => format!("{page}?{}", player.query()),
-            None => format!("{page}#{}", permalink::encode(&self.playground.export())),
-        }
-    }
-
-    /// The iframe HTML for this run: the tour step if a tour is open and
-    /// unchanged, else the run as a scenario link.
-    pub fn embed_snippet(&self, page: &str) -> String {
-        match &self.tour {
-            Some(player) if !player.diverged(&self.playground) => {
-                embed::snippet(page, &player.query(), "", player.tour.title)
-            }
-            _ => {
-                let fragment = permalink::encode(&self.playground.export());
-                embed::snippet(page, "", &fragment, "Raft Playground")
-            }
-        }
-    }
-
     /// The change keys of the page's parts (see [`versions`]).
     pub fn versions(&self) -> versions::Versions {
         versions::of(self)
-    }
-
-    /// An input a shared run still opening cannot take yet: a host page
-    /// is told by an error event; the person sees the notice line say the
-    /// run is opening ([`Session::notice_text`]).
-    fn still_opening(&mut self, input: Input, (t, cursor): (Time, Time)) {
-        if let Input::Host(command) = input {
-            self.host_errors.push(HostEvent::Error {
-                command: command.name().to_string(),
-                message: format!("the shared run is still opening: {}", replayed(t, cursor)),
-            });
-        }
-    }
-
-    /// The notice line: how a shared run's opening is coming on, or how
-    /// the person's last command went (a form's error, or a refusal), or
-    /// which run the page opened for them.
-    pub fn notice_text(&self) -> Option<String> {
-        self.notice().map(|(text, _)| text)
-    }
-
-    /// Whether the notice line answers a command the person gave (rather
-    /// than telling what the address asked that could not be done): a
-    /// phone's width keeps such an answer in view.
-    pub fn notice_answers_a_command(&self) -> bool {
-        self.commanded && self.notice().is_some()
-    }
-
-    /// Whether the notice line tells news (how an opening comes on, which
-    /// run was opened) rather than what went wrong.
-    pub fn notice_is_news(&self) -> bool {
-        self.notice().is_some_and(|(_, news)| news)
-    }
-
-    /// The notice line's text, and whether it is news: one order of
-    /// precedence for both.
-    fn notice(&self) -> Option<(String, bool)> {
-        if let Some((t, cursor)) = self.playground.opening() {
-            let text = format!(
-                "Opening the shared run: {}; the controls wait until it is there.",
-                replayed(t, cursor)
-            );
-            return Some((text, true));
-        }
-        let error = self.drafts.error.clone().filter(|_| !self.import_failed);
-        let refusal = error.or_else(|| self.playground.notice.clone());
-        refusal
-            .map(|text| (text, false))
-            .or_else(|| self.told.clone().map(|text| (text, true)))
     }
 
     fn host_command(&mut self, command: HostCommand) {
@@ -801,190 +542,12 @@ impl Session {
         }
     }
 
-    fn start_tour(&mut self, id: &str, step: usize) {
-        match TourPlayer::start(id, step) {
-            Ok((player, fresh)) => {
-                self.what_if.stop_for_tour();
-                self.replace_run(fresh, Some(player));
-            }
-            Err(e) => self.drafts.error = Some(e),
-        }
-    }
-
-    /// The tour's step before: through the browser's history where that
-    /// step is its entry before, else at once.
-    fn tour_back(&mut self) {
-        if self.steps_in_history > 0 {
-            self.back_in_history = true;
-        } else if let Some(tour) = &mut self.tour {
-            tour.back(&mut self.playground);
-        }
-    }
-
-    /// Goes to the step of the tour on screen that the address names, as
-    /// Back and Next would; an address of another tour, or of none, is
-    /// left to the page (the tour goes on, and its step is written back).
-    fn follow_address(&mut self, search: &str) {
-        let (params, _) = UrlParams::parse(search);
-        let Some(tour) = &mut self.tour else {
-            return;
-        };
-        if params.tour.as_deref() != Some(tour.tour.id) || params.step == tour.step {
-            return;
-        }
-        if params.step + 1 == tour.step {
-            tour.back(&mut self.playground);
-        } else if params.step == tour.step + 1 {
-            tour.next(&mut self.playground);
-        } else {
-            let id = tour.tour.id;
-            self.start_tour(id, params.step);
-        }
-    }
-
-    /// The tour's run stays on screen, and the address carries it as a
-    /// link: a reload opens what the person was looking at, not the
-    /// default seed (the address used to fall back to the bare page).
-    fn end_tour(&mut self) {
-        if self.tour.take().is_some() {
-            self.opened = Some(permalink::encode(&self.playground.export()));
-        }
-        self.playground.pause_at = None;
-    }
-
-    /// Swaps in a new run (a reset, a loaded scenario, a tour), keeping the
-    /// person's speed, and their pause state unless a tour sets its own.
-    fn replace_run(&mut self, mut fresh: Playground, tour: Option<TourPlayer>) -> Playground {
-        fresh.speed = self.playground.speed;
-        if tour.is_none() {
-            // Paused if the person was, or if the run opens at a moment.
-            fresh.paused |= self.playground.paused;
-        }
-        self.drafts.seed = fresh.scenario.seed.to_string();
-        self.drafts.nodes = fresh.scenario.nodes.to_string();
-        self.drafts.error = None;
-        self.tour = tour;
-        self.after_reset = false;
-        self.opened = None;
-        // A Reset's news and its Undo belong to the run it started: any
-        // run that replaces it (a found failure, a host page's load) ends
-        // them; `reset` sets them again after this.
-        self.told = None;
-        self.before_reset = None;
-        std::mem::replace(&mut self.playground, fresh)
-    }
-
     /// The speed slider's value, kept within the slider's range: the page
     /// sends only such values, but a frame at an absurd speed would run the
     /// simulation for ages, so the session does not take one on trust.
     fn set_speed(&mut self, speed: f64) {
         if !speed.is_nan() {
             self.playground.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
-        }
-    }
-
-    fn reset(&mut self) {
-        let seed = parse_seed(&self.drafts.seed);
-        let nodes = self.drafts.nodes.trim().parse::<u64>();
-        let result = match (seed, nodes) {
-            (Ok(seed), Ok(nodes)) => Playground::new(seed, nodes),
-            (Err(why), _) => Err(why),
-            (_, Err(_)) => Err(format!(
-                "the node count must be 3 to 9, not '{}'",
-                self.drafts.nodes
-            )),
-        };
-        match result {
-            Ok(fresh) => {
-                let (tour, after_reset, opened) =
-                    (self.tour.take(), self.after_reset, self.opened.take());
-                let run = self.replace_run(fresh, None);
-                self.what_if.stop_for_new_run();
-                self.drafts.side.clear();
-                self.after_reset = true;
-                let scenario = &self.playground.scenario;
-                self.told = Some(format!(
-                    "A new run: seed {}, {} servers.",
-                    scenario.seed, scenario.nodes
-                ));
-                self.before_reset = Some(Box::new(BeforeReset {
-                    run,
-                    tour,
-                    after_reset,
-                    opened,
-                }));
-            }
-            Err(e) => self.drafts.error = Some(e),
-        }
-    }
-
-    /// A Load of pasted text or a file.
-    fn import(&mut self, loaded: Result<Scenario, String>) {
-        self.import_failed = !self.load(loaded, false);
-        self.failed_loads += u64::from(self.import_failed);
-    }
-
-    /// Why the last Load (pasted or a file) failed, for the Share panel to
-    /// say under its button.
-    pub fn import_error(&self) -> Option<&str> {
-        self.drafts.error.as_deref().filter(|_| self.import_failed)
-    }
-
-    /// How many Loads have failed: the Share panel draws each failure's
-    /// words anew, so a screen reader announces a second failure with
-    /// the same words too (an alert whose text does not change is not
-    /// read again).
-    pub fn failed_loads(&self) -> u64 {
-        self.failed_loads
-    }
-
-    /// Whether the notice line offers to undo a Reset.
-    pub fn can_undo_reset(&self) -> bool {
-        self.before_reset.is_some()
-    }
-
-    /// The run the last Reset replaced, back as it was: its moment, its
-    /// history, its tour and its address.
-    fn undo_reset(&mut self) {
-        if let Some(before) = self.before_reset.take() {
-            let BeforeReset {
-                run,
-                tour,
-                after_reset,
-                opened,
-            } = *before;
-            self.drafts.seed = run.scenario.seed.to_string();
-            self.drafts.nodes = run.scenario.nodes.to_string();
-            self.what_if.stop_for_new_run();
-            self.playground = run;
-            self.tour = tour;
-            self.after_reset = after_reset;
-            self.opened = opened;
-        }
-    }
-
-    /// Opens `loaded` in place of the run on screen, at its shared moment
-    /// or from its start; or keeps the run and says why not. Whether it
-    /// opened.
-    fn load(&mut self, loaded: Result<Scenario, String>, from_start: bool) -> bool {
-        match loaded.and_then(|s| Playground::open_shared(s, from_start)) {
-            Ok(fresh) => {
-                self.replace_run(fresh, None);
-                self.drafts.import.clear();
-                self.opened = Some(permalink::encode(&self.playground.export()));
-                true
-            }
-            Err(e) => {
-                // The simulator's limit (config.rs: 1 to 25) is not the
-                // page's; a file of 50 servers was sent to a range that
-                // would not open either.
-                let e = match e.contains("nodes must be 1 to") {
-                    true => format!("{e}; the playground shows 3 to 9"),
-                    false => e,
-                };
-                self.drafts.error = Some(format!("{e} (your current run is unchanged)"));
-                false
-            }
         }
     }
 
@@ -1004,136 +567,5 @@ impl Session {
     }
 }
 
-/// How far a shared run's replay has come: "120 of 3600 simulated
-/// seconds replayed".
-fn replayed(t: Time, cursor: Time) -> String {
-    format!(
-        "{} of {} simulated seconds replayed",
-        seconds(t, 0),
-        seconds(cursor, 0)
-    )
-}
-
-/// Whether `input` can be taken while a shared run is still opening: the
-/// frames that replay it, the page's own bookkeeping, typing, what
-/// replaces the run (a reset, another link or file, a tour) and what
-/// changes no run (the help, the speed, a what-if search). The rest would
-/// act on a moment the sender never saw.
-fn acts_while_opening(input: &Input) -> bool {
-    match input {
-        Input::Host(command) => matches!(
-            command,
-            HostCommand::Load { .. }
-                | HostCommand::StartTour { .. }
-                | HostCommand::Subscribe { .. }
-        ),
-        Input::Key(command) => matches!(command, KeyCommand::ToggleHelp | KeyCommand::Close),
-        Input::Reset
-        | Input::Import
-        | Input::FileRead(_)
-        | Input::OpenScenario { .. }
-        | Input::LinkOpened { .. }
-        | Input::TourChoose(_)
-        | Input::SetSpeed(_)
-        | Input::WhatIf(_) => true,
-        other => !is_command(other),
-    }
-}
-
-/// Whether `input` is a command of the person's, whose outcome the notice
-/// line tells: not the passing of time, the page's own bookkeeping,
-/// typing into a form (its error stays while it is being corrected), a
-/// host page's command (answered to the host) or the Worker's replies.
-fn is_command(input: &Input) -> bool {
-    !matches!(
-        input,
-        Input::Frame { .. }
-            | Input::CatchUp { .. }
-            | Input::OnScreen { .. }
-            | Input::Rest
-            | Input::SeedText(_)
-            | Input::NodesText(_)
-            | Input::ClientText(_)
-            | Input::ClientTarget(_)
-            | Input::ClientReadPath(_)
-            | Input::ToggleSide(_)
-            | Input::CutText(_)
-            | Input::ImportText(_)
-            | Input::Host(_)
-            | Input::WhatIf(_)
-    )
-}
-
-/// The run a page opens with, and its tour if it opens one; what cannot be
-/// had goes into `problems`.
-fn starting_run(
-    params: &UrlParams,
-    fragment: &str,
-    problems: &mut Vec<String>,
-) -> (Playground, Option<TourPlayer>) {
-    if let Some(id) = &params.tour {
-        match TourPlayer::start(id, params.step) {
-            Ok((player, p)) => {
-                let steps = player.tour.steps.len();
-                if params.step >= steps {
-                    problems.push(format!(
-                        "step={} is past the end: the tour '{id}' has {steps} steps, so it opens at its last",
-                        params.step + 1
-                    ));
-                }
-                return (p, Some(player));
-            }
-            Err(e) => problems.push(e),
-        }
-    }
-    let shared = permalink::decode(fragment).and_then(|scenario| {
-        scenario
-            .map(|s| {
-                Playground::open_shared(s, params.from_start)
-                    .map_err(|e| format!("the link's scenario cannot be used: {e}"))
-            })
-            .transpose()
-    });
-    let fresh = || {
-        Playground::with_disk(params.seed, params.nodes, params.load, params.disk)
-            .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
-    };
-    match shared {
-        Ok(Some(p)) => (p, None),
-        Ok(None) => (fresh(), None),
-        Err(e) => {
-            problems.push(e);
-            (fresh(), None)
-        }
-    }
-}
-
-/// A scenario from what a person pasted: a link, a `#r=...` fragment (or an
-/// older `#z=` or `#s=` one), or the JSON itself.
-pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("there is nothing to load: it is empty".into());
-    }
-    if text.starts_with('{') {
-        return scenario_json::read(text);
-    }
-    let fragment = text.split_once('#').map_or(text, |(_, f)| f);
-    permalink::decode(fragment)?
-        .ok_or_else(|| "that is neither a playground link nor scenario JSON".to_string())
-}
-
 #[cfg(test)]
-#[path = "session_tests.rs"]
 mod tests;
-
-/// Whether a query's `pair` names the run on screen, which a tour or a
-/// Reset sets anew: its seed and size, a tour and step, and the background
-/// load and disk neither keeps.
-fn names_the_run(pair: &str) -> bool {
-    let key = pair.split_once('=').map_or(pair, |(key, _)| key);
-    matches!(key, "seed" | "nodes" | "load" | "disk" | "tour" | "step")
-        // A key the page said it ignored goes too, or every reload would
-        // say so again ("ignored Seed=7" beside the seed= of a Reset).
-        || !super::url_params::kept_in_address(key)
-}

@@ -4,6 +4,7 @@
 use super::*;
 use crate::view::host_api::HostEvent;
 use crate::view::keys::KeyCommand;
+use crate::view::network_edits::NetworkEdit;
 
 fn params(query: &str) -> UrlParams {
     UrlParams::parse(query).0
@@ -1124,7 +1125,7 @@ mod json_inputs {
     #[test]
     fn only_inputs_that_read_or_write_json_need_the_reader() {
         let mut s = open("", "");
-        let json = include_str!("../../docs/examples/minority-leader.json").to_string();
+        let json = include_str!("../../../docs/examples/minority-leader.json").to_string();
         let old_link = format!("s={}", crate::sim::link::base64url(json.as_bytes()));
         assert!(!s.needs_json(&Input::Share { page: "p".into() }));
         assert!(s.needs_json(&Input::ShareJson));

@@ -1,0 +1,164 @@
+//! The address bar: the run a page opens with, what the bar should say
+//! so that a reload opens what is shown, and a tour's steps as entries in
+//! the browser's history.
+
+use super::Session;
+use crate::view::playground::Playground;
+use crate::view::tour_player::TourPlayer;
+use crate::view::url_params::{self, UrlParams};
+use crate::view::{embed, permalink};
+
+/// The run a page opens with, and its tour if it opens one; what cannot be
+/// had goes into `problems`.
+pub(super) fn starting_run(
+    params: &UrlParams,
+    fragment: &str,
+    problems: &mut Vec<String>,
+) -> (Playground, Option<TourPlayer>) {
+    if let Some(id) = &params.tour {
+        match TourPlayer::start(id, params.step) {
+            Ok((player, p)) => {
+                let steps = player.tour.steps.len();
+                if params.step >= steps {
+                    problems.push(format!(
+                        "step={} is past the end: the tour '{id}' has {steps} steps, so it opens at its last",
+                        params.step + 1
+                    ));
+                }
+                return (p, Some(player));
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    let shared = permalink::decode(fragment).and_then(|scenario| {
+        scenario
+            .map(|s| {
+                Playground::open_shared(s, params.from_start)
+                    .map_err(|e| format!("the link's scenario cannot be used: {e}"))
+            })
+            .transpose()
+    });
+    let fresh = || {
+        Playground::with_disk(params.seed, params.nodes, params.load, params.disk)
+            .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
+    };
+    match shared {
+        Ok(Some(p)) => (p, None),
+        Ok(None) => (fresh(), None),
+        Err(e) => {
+            problems.push(e);
+            (fresh(), None)
+        }
+    }
+}
+
+impl Session {
+    /// The address the bar should show after the path, if it should
+    /// change, so that copying or reloading it opens what is shown: the
+    /// tour step while a tour is open; after a Reset, the run's `seed=`
+    /// and `nodes=`; after opening a scenario, its link (`#r=`). Either
+    /// way the page's own settings stay as written (`embed=`, `origin=`,
+    /// `view=`, `paused=`), and what named the run before goes (its seed
+    /// and size, load, disk, tour, a link's fragment). An address
+    /// otherwise is not ours to rewrite unless a tour just ended.
+    pub fn address_query(&self, search: &str, hash: &str) -> Option<String> {
+        let ours = self.tour.is_some()
+            || self.after_reset
+            || self.opened.is_some()
+            || search.contains("tour=");
+        if !ours {
+            return None;
+        }
+        // The page's own settings stay as written: embed=, origin= (a
+        // wrong one must go on refusing hosts after a reload), view=,
+        // paused=, autoplay=.
+        let mut wanted: Vec<String> = search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !names_the_run(pair))
+            .map(str::to_string)
+            .collect();
+        match &self.tour {
+            Some(player) => wanted.push(player.query()),
+            None if self.after_reset => {
+                let scenario = &self.playground.scenario;
+                wanted.push(format!("seed={}&nodes={}", scenario.seed, scenario.nodes));
+            }
+            None => {} // a tour just ended
+        }
+        let mut wanted = if wanted.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", wanted.join("&"))
+        };
+        if let (None, Some(link)) = (&self.tour, &self.opened) {
+            wanted = format!("{wanted}#{link}");
+        }
+        (wanted != format!("{search}{hash}")).then_some(wanted)
+    }
+
+    /// Where "Open in the full playground" goes: the tour step, or this run
+    /// as a link.
+    pub fn full_playground_link(&self, page: &str) -> String {
+        match &self.tour {
+            Some(player) => format!("{page}?{}", player.query()),
+            None => format!("{page}#{}", permalink::encode(&self.playground.export())),
+        }
+    }
+
+    /// The iframe HTML for this run: the tour step if a tour is open and
+    /// unchanged, else the run as a scenario link.
+    pub fn embed_snippet(&self, page: &str) -> String {
+        match &self.tour {
+            Some(player) if !player.diverged(&self.playground) => {
+                embed::snippet(page, &player.query(), "", player.tour.title)
+            }
+            _ => {
+                let fragment = permalink::encode(&self.playground.export());
+                embed::snippet(page, "", &fragment, "Raft Playground")
+            }
+        }
+    }
+
+    /// The tour's step before: through the browser's history where that
+    /// step is its entry before, else at once.
+    pub(super) fn tour_back(&mut self) {
+        if self.steps_in_history > 0 {
+            self.back_in_history = true;
+        } else if let Some(tour) = &mut self.tour {
+            tour.back(&mut self.playground);
+        }
+    }
+
+    /// Goes to the step of the tour on screen that the address names, as
+    /// Back and Next would; an address of another tour, or of none, is
+    /// left to the page (the tour goes on, and its step is written back).
+    pub(super) fn follow_address(&mut self, search: &str) {
+        let (params, _) = UrlParams::parse(search);
+        let Some(tour) = &mut self.tour else {
+            return;
+        };
+        if params.tour.as_deref() != Some(tour.tour.id) || params.step == tour.step {
+            return;
+        }
+        if params.step + 1 == tour.step {
+            tour.back(&mut self.playground);
+        } else if params.step == tour.step + 1 {
+            tour.next(&mut self.playground);
+        } else {
+            let id = tour.tour.id;
+            self.start_tour(id, params.step);
+        }
+    }
+}
+
+/// Whether a query's `pair` names the run on screen, which a tour or a
+/// Reset sets anew: its seed and size, a tour and step, and the background
+/// load and disk neither keeps.
+pub(super) fn names_the_run(pair: &str) -> bool {
+    let key = pair.split_once('=').map_or(pair, |(key, _)| key);
+    matches!(key, "seed" | "nodes" | "load" | "disk" | "tour" | "step")
+        // A key the page said it ignored goes too, or every reload would
+        // say so again ("ignored Seed=7" beside the seed= of a Reset).
+        || !url_params::kept_in_address(key)
+}

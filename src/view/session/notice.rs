@@ -1,0 +1,68 @@
+//! The notice line under the picture: a shared run's opening, the answer
+//! to the person's last command, or news of a run opened for them.
+
+use super::{Input, Session};
+use crate::raft::Time;
+use crate::sim::decimal::seconds;
+use crate::view::host_api::HostEvent;
+
+impl Session {
+    /// The notice line: how a shared run's opening is coming on, or how
+    /// the person's last command went (a form's error, or a refusal), or
+    /// which run the page opened for them.
+    pub fn notice_text(&self) -> Option<String> {
+        self.notice().map(|(text, _)| text)
+    }
+
+    /// Whether the notice line answers a command the person gave (rather
+    /// than telling what the address asked that could not be done): a
+    /// phone's width keeps such an answer in view.
+    pub fn notice_answers_a_command(&self) -> bool {
+        self.commanded && self.notice().is_some()
+    }
+
+    /// Whether the notice line tells news (how an opening comes on, which
+    /// run was opened) rather than what went wrong.
+    pub fn notice_is_news(&self) -> bool {
+        self.notice().is_some_and(|(_, news)| news)
+    }
+
+    /// The notice line's text, and whether it is news: one order of
+    /// precedence for both.
+    pub(super) fn notice(&self) -> Option<(String, bool)> {
+        if let Some((t, cursor)) = self.playground.opening() {
+            let text = format!(
+                "Opening the shared run: {}; the controls wait until it is there.",
+                replayed(t, cursor)
+            );
+            return Some((text, true));
+        }
+        let error = self.drafts.error.clone().filter(|_| !self.import_failed);
+        let refusal = error.or_else(|| self.playground.notice.clone());
+        refusal
+            .map(|text| (text, false))
+            .or_else(|| self.told.clone().map(|text| (text, true)))
+    }
+
+    /// An input a shared run still opening cannot take yet: a host page
+    /// is told by an error event; the person sees the notice line say the
+    /// run is opening ([`Session::notice_text`]).
+    pub(super) fn still_opening(&mut self, input: Input, (t, cursor): (Time, Time)) {
+        if let Input::Host(command) = input {
+            self.host_errors.push(HostEvent::Error {
+                command: command.name().to_string(),
+                message: format!("the shared run is still opening: {}", replayed(t, cursor)),
+            });
+        }
+    }
+}
+
+/// How far a shared run's replay has come: "120 of 3600 simulated
+/// seconds replayed".
+pub(super) fn replayed(t: Time, cursor: Time) -> String {
+    format!(
+        "{} of {} simulated seconds replayed",
+        seconds(t, 0),
+        seconds(cursor, 0)
+    )
+}

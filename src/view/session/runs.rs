@@ -1,0 +1,203 @@
+//! Swapping the run on screen: a Reset and its Undo, a Load, a found
+//! failure, a tour's start and end.
+
+use super::Session;
+use crate::sim::find::FailureReport;
+use crate::sim::Scenario;
+use crate::view::playground::{parse_seed, Playground};
+use crate::view::tour_player::TourPlayer;
+use crate::view::{permalink, scenario_json};
+
+/// What [`Input::UndoReset`](super::Input::UndoReset) brings back.
+#[derive(Clone, Debug)]
+pub(super) struct BeforeReset {
+    run: Playground,
+    tour: Option<TourPlayer>,
+    after_reset: bool,
+    opened: Option<String>,
+}
+
+impl Session {
+    /// Swaps in a new run (a reset, a loaded scenario, a tour), keeping the
+    /// person's speed, and their pause state unless a tour sets its own.
+    pub(super) fn replace_run(
+        &mut self,
+        mut fresh: Playground,
+        tour: Option<TourPlayer>,
+    ) -> Playground {
+        fresh.speed = self.playground.speed;
+        if tour.is_none() {
+            // Paused if the person was, or if the run opens at a moment.
+            fresh.paused |= self.playground.paused;
+        }
+        self.drafts.seed = fresh.scenario.seed.to_string();
+        self.drafts.nodes = fresh.scenario.nodes.to_string();
+        self.drafts.error = None;
+        self.tour = tour;
+        self.after_reset = false;
+        self.opened = None;
+        // A Reset's news and its Undo belong to the run it started: any
+        // run that replaces it (a found failure, a host page's load) ends
+        // them; `reset` sets them again after this.
+        self.told = None;
+        self.before_reset = None;
+        std::mem::replace(&mut self.playground, fresh)
+    }
+
+    pub(super) fn reset(&mut self) {
+        let seed = parse_seed(&self.drafts.seed);
+        let nodes = self.drafts.nodes.trim().parse::<u64>();
+        let result = match (seed, nodes) {
+            (Ok(seed), Ok(nodes)) => Playground::new(seed, nodes),
+            (Err(why), _) => Err(why),
+            (_, Err(_)) => Err(format!(
+                "the node count must be 3 to 9, not '{}'",
+                self.drafts.nodes
+            )),
+        };
+        match result {
+            Ok(fresh) => {
+                let (tour, after_reset, opened) =
+                    (self.tour.take(), self.after_reset, self.opened.take());
+                let run = self.replace_run(fresh, None);
+                self.what_if.stop_for_new_run();
+                self.drafts.side.clear();
+                self.after_reset = true;
+                let scenario = &self.playground.scenario;
+                self.told = Some(format!(
+                    "A new run: seed {}, {} servers.",
+                    scenario.seed, scenario.nodes
+                ));
+                self.before_reset = Some(Box::new(BeforeReset {
+                    run,
+                    tour,
+                    after_reset,
+                    opened,
+                }));
+            }
+            Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    /// Whether the notice line offers to undo a Reset.
+    pub fn can_undo_reset(&self) -> bool {
+        self.before_reset.is_some()
+    }
+
+    /// The run the last Reset replaced, back as it was: its moment, its
+    /// history, its tour and its address.
+    pub(super) fn undo_reset(&mut self) {
+        if let Some(before) = self.before_reset.take() {
+            let BeforeReset {
+                run,
+                tour,
+                after_reset,
+                opened,
+            } = *before;
+            self.drafts.seed = run.scenario.seed.to_string();
+            self.drafts.nodes = run.scenario.nodes.to_string();
+            self.what_if.stop_for_new_run();
+            self.playground = run;
+            self.tour = tour;
+            self.after_reset = after_reset;
+            self.opened = opened;
+        }
+    }
+
+    /// A Load of pasted text or a file.
+    pub(super) fn import(&mut self, loaded: Result<Scenario, String>) {
+        self.import_failed = !self.load(loaded, false);
+        self.failed_loads += u64::from(self.import_failed);
+    }
+
+    /// Why the last Load (pasted or a file) failed, for the Share panel to
+    /// say under its button.
+    pub fn import_error(&self) -> Option<&str> {
+        self.drafts.error.as_deref().filter(|_| self.import_failed)
+    }
+
+    /// How many Loads have failed: the Share panel draws each failure's
+    /// words anew, so a screen reader announces a second failure with
+    /// the same words too (an alert whose text does not change is not
+    /// read again).
+    pub fn failed_loads(&self) -> u64 {
+        self.failed_loads
+    }
+
+    /// Opens `loaded` in place of the run on screen, at its shared moment
+    /// or from its start; or keeps the run and says why not. Whether it
+    /// opened.
+    pub(super) fn load(&mut self, loaded: Result<Scenario, String>, from_start: bool) -> bool {
+        match loaded.and_then(|s| Playground::open_shared(s, from_start)) {
+            Ok(fresh) => {
+                self.replace_run(fresh, None);
+                self.drafts.import.clear();
+                self.opened = Some(permalink::encode(&self.playground.export()));
+                true
+            }
+            Err(e) => {
+                // The simulator's limit (config.rs: 1 to 25) is not the
+                // page's; a file of 50 servers was sent to a range that
+                // would not open either.
+                let e = match e.contains("nodes must be 1 to") {
+                    true => format!("{e}; the playground shows 3 to 9"),
+                    false => e,
+                };
+                self.drafts.error = Some(format!("{e} (your current run is unchanged)"));
+                false
+            }
+        }
+    }
+
+    /// Opens a found failure paused at its violation, told by `report`; or
+    /// keeps the run on screen and says why it cannot.
+    pub(super) fn load_failure(&mut self, mut scenario: Scenario, report: FailureReport) {
+        scenario.cursor = Some(report.violation.t);
+        scenario.cursor_events = None;
+        match Playground::open_shared(scenario, false) {
+            Ok(mut fresh) => {
+                fresh.failure = Some(report);
+                self.replace_run(fresh, None);
+                self.opened = Some(permalink::encode(&self.playground.export()));
+            }
+            Err(e) => self
+                .what_if
+                .failed(format!("the failure found cannot be shown: {e}")),
+        }
+    }
+
+    pub(super) fn start_tour(&mut self, id: &str, step: usize) {
+        match TourPlayer::start(id, step) {
+            Ok((player, fresh)) => {
+                self.what_if.stop_for_tour();
+                self.replace_run(fresh, Some(player));
+            }
+            Err(e) => self.drafts.error = Some(e),
+        }
+    }
+
+    /// The tour's run stays on screen, and the address carries it as a
+    /// link: a reload opens what the person was looking at, not the
+    /// default seed (the address used to fall back to the bare page).
+    pub(super) fn end_tour(&mut self) {
+        if self.tour.take().is_some() {
+            self.opened = Some(permalink::encode(&self.playground.export()));
+        }
+        self.playground.pause_at = None;
+    }
+}
+
+/// A scenario from what a person pasted: a link, a `#r=...` fragment (or an
+/// older `#z=` or `#s=` one), or the JSON itself.
+pub fn parse_pasted(text: &str) -> Result<Scenario, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("there is nothing to load: it is empty".into());
+    }
+    if text.starts_with('{') {
+        return scenario_json::read(text);
+    }
+    let fragment = text.split_once('#').map_or(text, |(_, f)| f);
+    permalink::decode(fragment)?
+        .ok_or_else(|| "that is neither a playground link nor scenario JSON".to_string())
+}

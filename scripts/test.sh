@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then runs every check and every test:
-# formatting and lints (native and wasm), the native cargo test suite (unit
+# formatting, lints (native and wasm) and doc links, the native cargo test suite (unit
 # tests, paper tests, scenarios, randomized nemesis runs, unsafe switches,
 # the CLI, the outside trace checker), the browser tests (wasm-bindgen-test
 # in headless Chromium, then in headless Firefox) and the end-to-end tests of
@@ -28,6 +28,9 @@ cargo fmt --check
 echo "== cargo clippy (native and wasm32) -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+
+echo "== cargo doc -D warnings (every intra-doc link resolves)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 
 echo "== cargo test (native)"
 cargo test --quiet 2>&1 | tee target/test-native.txt

@@ -51,7 +51,7 @@ pub trait Locate: DeserializeOwned {
     }
 }
 
-/// One member of a struct, for [`first_bad_member`]: its name, whether a
+/// One member of a struct, for `first_bad_member`: its name, whether a
 /// value reads as its type, and where inside a value that does not the
 /// fault is.
 pub type Member<V> = (&'static str, fn(&V) -> bool, fn(&V) -> String);
@@ -70,7 +70,7 @@ pub fn first_bad<V: Tree>(value: &V, members: &[Member<V>]) -> String {
     String::new()
 }
 
-/// "actions[2].node: missing field" from the path `Locate` found and the
+/// `actions[2].node: missing field` from the path `Locate` found and the
 /// error, the bare message for a fault at the root.
 pub fn at_path(path: &str, error: impl std::fmt::Display) -> String {
     match path.strip_prefix('.').unwrap_or(path) {

@@ -502,7 +502,7 @@ impl Playground {
     }
 
     /// One animation frame: `wall_ms` of real time passed, up to
-    /// [`MAX_FRAME_MS`]; a longer gap (a hidden tab) is cut to that, and
+    /// `MAX_FRAME_MS`; a longer gap (a hidden tab) is cut to that, and
     /// the simulation falls behind the wall clock.
     pub fn frame(&mut self, wall_ms: f64) {
         if wall_ms > MAX_FRAME_MS && !self.paused {

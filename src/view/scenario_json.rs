@@ -6,7 +6,7 @@
 //! type's reader live in the studio, the page's second module, and the
 //! page installs a [`JsonCodec`] that asks it (`ui::studio_client`). Before
 //! an input that needs JSON reaches the session, the page makes sure the
-//! studio is there ([`needs_json`]). Without a codec, the browser build
+//! studio is there ([`Session::needs_json`](super::session::Session::needs_json)). Without a codec, the browser build
 //! says so rather than link a reader in.
 
 use crate::sim::Scenario;

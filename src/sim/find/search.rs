@@ -55,7 +55,7 @@ impl FailureSearch {
     /// Searches seeds `config.seed`, `config.seed + 1`, ... (at most
     /// `max_seeds` of them, and none past [`MAX_SEED`], so the failure is
     /// a scenario) of `config` with what `switch` needs ([`settings_for`]),
-    /// each for [`SEED_DURATION`].
+    /// each for `SEED_DURATION`.
     pub fn new(config: SimConfig, switch: UnsafeSwitch, max_seeds: u64) -> Result<Self, String> {
         let config = settings_for(switch, config);
         config.validate()?;
@@ -79,7 +79,7 @@ impl FailureSearch {
         }
     }
 
-    /// Each seed runs this long instead of [`SEED_DURATION`].
+    /// Each seed runs this long instead of `SEED_DURATION`.
     pub fn with_duration(mut self, duration: Time) -> Self {
         self.duration = duration;
         self

@@ -30,7 +30,7 @@ pub fn fixed(x: f64, places: usize) -> String {
 
 /// `x` as a person writes it, without trailing zeros ("2.5", "1000",
 /// "0.001"): like `format!("{x}")` to as many of 9 decimals as 16 digits
-/// leave, but for the huge (see [`huge`]); Display's shortest digits
+/// leave, but for the huge (see `huge`); Display's shortest digits
 /// would bring the standard formatting back.
 pub fn plain(x: f64) -> String {
     let mut places = 9;

@@ -9,7 +9,7 @@ use crate::sim::trace::TraceEvent;
 
 impl Simulation {
     /// Compares the checker's mirror of every server's log with the log
-    /// itself (what [`crate::sim::run`] does at the end of a run), and
+    /// itself (what [`crate::sim::run()`] does at the end of a run), and
     /// traces any difference as a violation.
     pub fn audit_logs(&mut self) {
         let now = self.now;

@@ -2,9 +2,9 @@
 # Installs what is missing, then runs every check and every test:
 # formatting, lints (native and wasm) and doc links, the native cargo test
 # suite (unit tests, paper tests, scenarios, randomized nemesis runs, unsafe
-# switches, the CLI, the outside trace checker), the browser tests (wasm-
-# bindgen-test in headless Chromium, then in headless Firefox) and the end-
-# to-end tests of the release build in both browsers (playwright-core
+# switches, the CLI, the outside trace checker), the browser tests
+# (wasm-bindgen-test in headless Chromium, then in headless Firefox) and the
+# end-to-end tests of the release build in both browsers (playwright-core
 # driving Debian's Chromium, selenium-webdriver driving Debian's Firefox
 # ESR; see tests/e2e/browsers.mjs). Any failing step stops the script with a
 # non-zero exit status; the last line counts every test that passed.

@@ -300,7 +300,7 @@ fn mechanisms(raft: RaftOptions, link: &Callback<Msg>) -> Html {
             <legend>{ "Beyond Figure 2" }</legend>
             <label title="Thesis §9.6: ask whether you could win before raising your term">
                 <input type="checkbox" checked={raft.pre_vote} onchange={pre_vote} />{ "PreVote" }</label>
-            <label title="Thesis §6.2: a leader that hears no majority for an election timeout steps down; with it, a server that heard a leader within the minimum election timeout ignores RequestVote (thesis §4.2.3)">
+            <label title="Thesis §6.2: a leader that hears no majority for an election timeout steps down; with it, a server that heard a leader within the minimum election timeout ignores RequestVote (thesis §4.2.3). A server that comes back with a higher term still deposes the leader through its replies: PreVote keeps that term from rising (§9.6)">
                 <input type="checkbox" checked={raft.check_quorum} onchange={check_quorum} />{ "CheckQuorum" }</label>
         </fieldset>
     }

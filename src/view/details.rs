@@ -219,8 +219,9 @@ fn node_offers(id: NodeId, server: &Server, ppm: i64, standing: Standing) -> Vec
     } else {
         offers.push(Offer::act("Exact clock", clock(0)));
     }
-    // Only a voter can be elected, so only a voter can take over (§3.10).
-    if role != Role::Leader && standing == Standing::Voter {
+    // Only a running voter can be elected, so only one can take over
+    // (§3.10); a stopped one's offer was refused when clicked.
+    if up && role != Role::Leader && standing == Standing::Voter {
         offers.push(
             Offer::act("Transfer leadership here", Action::TransferLeadership(id))
                 .titled(

@@ -107,6 +107,11 @@ fn a_stopped_server_offers_resume_and_a_fast_clock_offers_exact() {
         "a stopped server's timer is not running: {:?}",
         labels(&d.offers)
     );
+    assert!(
+        !labels(&d.offers).contains(&"Transfer leadership here"),
+        "a stopped server cannot take over: {:?}",
+        labels(&d.offers)
+    );
     assert!(labels(&d.offers).contains(&"Exact clock"));
     assert!(!labels(&d.offers).contains(&"Clock 30% fast"));
 }

@@ -6,6 +6,7 @@
 //! named so; a compacted prefix one hatched block, "snapshot ≤ 24 · t2".
 
 use super::part::{on_click, PartProps};
+use crate::view::disk_state::slow_disk_note;
 use crate::view::log_table::{log_table, LogCell, LogMark, SnapshotBlock};
 use crate::view::membership::Standing;
 use crate::view::palette::term_class;
@@ -25,8 +26,9 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
             if first > 1 {
                 <p class="window-note">{ format!("showing indices {first}–{last} of {last}") }</p>
             }
-            if !s.playground.sim.config().disk.is_synchronous() {
+            if let Some(note) = slow_disk_note(&s.playground.sim.config().disk) {
                 <p class="window-note"><span class="legend unsynced">{ "3" }</span>{ " not yet on disk: lost if its node crashes now" }</p>
+                <p class="window-note">{ note }</p>
             }
             <table aria-label="Replicated logs">
                 <thead>

@@ -38,7 +38,8 @@ pub(super) const STEPS: &[Step] = &[
         at_ms: 1450,
         text: "Without heartbeats the followers' timers ran out: n4 won term 2. Its no-op at \
                index 3 is committed, and with it x=1 at index 2, the entry n5 left behind \
-               (§5.4.2).",
+               (§5.4.2). x=1's client still waits: it asked n5, which cannot hear that x=1 \
+               committed, so no answer will come from there.",
     },
     Step {
         at_ms: 1900,

@@ -68,6 +68,7 @@ pub(super) const STEPS: &[Step] = &[
         text: "n3 won term 5 and replaced n5's entries: every running server has x=A at index \
                2, committed. With the unsafe switch commit-old-terms, which also drops a new \
                leader's no-op, n1 would commit x=A by counting replicas with no entry of term \
-               3 anywhere, and n5 could then win and erase it (Figure 8 (d)).",
+               3 anywhere, and n5 could then win and erase it (Figure 8 (d)). x=B was never \
+               committed; its client still waits, as n5 lost the request when it crashed.",
     },
 ];

@@ -18,8 +18,8 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 405,
         text: "The link from n5 to n3 was cut from 340 to 400 ms, so n3 missed the write x=1. \
-               The other four hold it at index 2, a majority, so n5 committed it; n3's log still \
-               ends at index 1.",
+               The other four hold it at index 2, a majority, so n5 committed it (its answer is \
+               on its way to the client); n3's log still ends at index 1.",
     },
     Step {
         at_ms: 450,

@@ -24,8 +24,8 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 445,
         text: "All four followers stored index 2 and replied. With a majority holding it, n4 \
-               committed index 2, applied x=1 and answered the client; the followers do not \
-               know yet that it is committed.",
+               committed index 2, applied x=1 and sent the client its answer, still on its way; \
+               the followers do not know yet that it is committed.",
     },
     Step {
         at_ms: 490,

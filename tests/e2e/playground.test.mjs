@@ -320,6 +320,11 @@ for (const kind of browsers()) {
       assert.ok(Math.abs(box.picture - box.side) < 1, JSON.stringify(box));
       assert.ok(Math.abs(box.view - box.picture - box.left) < 2, `even margins: ${JSON.stringify(box)}`);
       await page.screenshot(`${SHOTS}/${kind.name}-375.png`);
+      // So does the cluster picture: its servers' names and commit indexes
+      // are drawn larger here (they were 7 and 8 px tall).
+      const names = await page.evaluate(() => ['.node-id', '.commit'].map(
+        (css) => document.querySelector(`.node ${css}`).getBoundingClientRect().height));
+      assert.ok(names.every((h) => h >= 10), `legible server labels: ${names}`);
       // The message diagram scales with its width; its labels are drawn
       // larger here (they were 5 px tall).
       await page.evaluate(() => document.querySelector('section.sequence').scrollIntoView());

@@ -311,15 +311,16 @@ pub struct TimelineView {
 /// to a fraction of a pixel. So the page does not lay the timeline out
 /// again on every tick.
 pub fn timeline(p: &Playground) -> TimelineView {
-    let (now, end) = (p.sim.now() / MILLIS, p.timeline_end() / MILLIS);
+    let (now, end) = (p.sim.now(), p.timeline_end());
     if p.paused || now < end {
         return TimelineView {
-            value: now,
-            max: end,
-            scale: end.max(1),
+            value: to_ms(now),
+            max: to_ms(end),
+            scale: to_ms(end).max(1),
             next: None,
         };
     }
+    let end = end / MILLIS;
     let (coarse, slid) = round_down(end, end / 10);
     let (scale, rescaled) = round_down(end, end / RESCALE_PART);
     TimelineView {
@@ -371,10 +372,16 @@ pub fn stretch(p: &Playground) -> Option<Stretch> {
 /// little earlier, the slider's end was the run's end then).
 pub fn seek_to(p: &Playground, value: u64, max: u64) -> Time {
     let end = p.timeline_end();
-    if max == end / MILLIS {
+    if max == to_ms(end) {
         return value * MILLIS;
     }
     (u128::from(value) * u128::from(end) / u128::from(max.max(1))) as Time
+}
+
+/// `t` to the nearest millisecond, as the clock rounds it (a fork at
+/// 2.4997 s had the slider at 2499 beside a clock reading 2.500 s).
+fn to_ms(t: Time) -> u64 {
+    (t + MILLIS / 2) / MILLIS
 }
 
 /// `x` down to a multiple of the power of two at or below `step`, and the

@@ -512,8 +512,13 @@ fn the_timeline_moves_when_a_pixel_of_it_would() {
     assert!(half.abs_diff(end / 2) <= MILLIS, "{half} of {end}");
     s.update(Input::Key(KeyCommand::TogglePause));
     let paused = timeline(&s.playground);
-    let ms = s.playground.sim.now() / MILLIS;
+    let now = s.playground.sim.now();
+    let ms = (now + MILLIS / 2) / MILLIS;
     assert_eq!((paused.value, paused.max), (ms, ms), "paused: exact");
+    // To the millisecond the clock shows (here 1.640 s, where the slider
+    // said 1639).
+    let shown = |t| crate::sim::decimal::seconds(t, 3);
+    assert_eq!(shown(ms * MILLIS), shown(now));
     assert_eq!(seek_to(&s.playground, 1_234, ms), 1_234 * MILLIS);
     s.update(Input::Seek(500 * MILLIS));
     s.update(Input::Key(KeyCommand::TogglePause));

@@ -272,7 +272,7 @@ fn input(rng: &mut Rng, session: &Session, shared: &[Scenario]) -> Input {
         15 => Input::SetSpeed(pick(rng, &[0.001, 0.03, 1.0, 4.0, 0.0, -3.0, 1e12])),
         16 => Input::NodesText(pick(rng, &["1", "3", "4", "5", "9", "0", "12", "x"]).into()),
         17 => Input::SeedText(text(rng)),
-        18 => pick(rng, &[Input::Reset, Input::Reset, Input::UndoReset]),
+        18 => pick(rng, &[Input::Reset, Input::Reset, Input::Undo]),
         19 => {
             let message = p.scene.messages.first().map(|m| m.id);
             Input::Select(match (rng.range_inclusive(0, 2), message) {

@@ -458,8 +458,8 @@ pub(super) fn notice(s: &Session, part: &PartProps) -> Html {
         <p {class} role="status" aria-live="polite">
             <span class="notice-text">
                 { text.unwrap_or_default() }
-                if s.can_undo_reset() {
-                    <button class="undo" onclick={on_click(&part.send, Input::UndoReset)}>{ "Undo" }</button>
+                if s.can_undo() {
+                    <button class="undo" onclick={on_click(&part.send, Input::Undo)}>{ "Undo" }</button>
                 }
             </span>
         </p>

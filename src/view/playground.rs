@@ -21,6 +21,18 @@ use crate::sim::scenario::MAX_SEED;
 use crate::sim::DiskConfig;
 use crate::sim::{Action, ClientLoad, Scenario, SimConfig, Simulation, TraceEvent};
 
+/// A fork: an action taken in the past discarded the run after it
+/// (RaftScope's `F`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fork {
+    /// Where the run was forked.
+    pub at: Time,
+    /// How far it had gone.
+    pub until: Time,
+    /// The recorded actions discarded with it.
+    pub actions: usize,
+}
+
 /// What the person is looking at in detail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
@@ -136,6 +148,9 @@ pub struct Playground {
     /// The failure this run was found for ("What if…"), told for the page:
     /// its marks, narration and highlight. Goes with the run.
     pub failure: Option<FailureReport>,
+    /// The last action taken in the past forked the run here, for the
+    /// session to tell and offer to undo; it takes it.
+    pub forked: Option<Fork>,
     /// Running frames longer than the longest step the simulation takes:
     /// it fell behind the wall clock, so the animations of messages in
     /// flight, which follow the wall clock, start again from it.
@@ -265,6 +280,7 @@ impl Playground {
             messages: MessageHistory::default(),
             new_events: Vec::new(),
             failure: None,
+            forked: None,
             lagged: 0,
             opening: None,
         }
@@ -442,12 +458,18 @@ impl Playground {
             return;
         }
         let now = self.sim.now();
+        let (until, actions) = (self.timeline_end(), self.scenario.actions.len());
         self.sim.cancel_scheduled_after(now);
         let kept_from_file = self.scenario.actions[..self.first_user_action]
             .iter()
             .filter(|(at, _)| *at <= now)
             .count();
         self.scenario.actions.retain(|(at, _)| *at <= now);
+        self.forked = Some(Fork {
+            at: now,
+            until,
+            actions: actions - self.scenario.actions.len(),
+        });
         self.scenario.duration = now;
         self.first_user_action = kept_from_file;
         let user_done = self.scenario.actions.len() - kept_from_file;

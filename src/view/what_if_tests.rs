@@ -230,17 +230,17 @@ fn a_reset_stops_a_search_and_a_found_failure_ends_the_undo() {
     let job = start(&mut s, 0.0);
     s.update(Input::SeedText("9".into()));
     s.update(Input::Reset);
-    assert!(s.can_undo_reset());
+    assert!(s.can_undo());
     // The search was stopped; its replies are as if it had not been.
     answer(&mut s, run(job.clone()), 9.0);
     assert_eq!(s.playground.scenario.seed, 9);
     // A search started after the Reset finds its failure: no Undo now.
     s.update(Input::SeedText("9".into()));
     let job = start(&mut s, 10.0);
-    assert!(s.can_undo_reset(), "typing and the What if panel keep it");
+    assert!(s.can_undo(), "typing and the What if panel keep it");
     answer(&mut s, run(job), 20.0);
     assert!(s.playground.failure.is_some(), "the failure is on screen");
-    assert!(!s.can_undo_reset());
+    assert!(!s.can_undo());
     assert_eq!(s.notice_text(), None, "no 'A new run' for the failure");
 }
 

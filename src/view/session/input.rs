@@ -34,9 +34,9 @@ pub enum Input {
     SetSpeed(f64),
     /// A fresh cluster from the seed and node-count fields.
     Reset,
-    /// Back to the run a Reset just replaced (offered until the next
-    /// command).
-    UndoReset,
+    /// Back to the run a Reset just replaced, or an action in the past
+    /// just forked (offered until the next command).
+    Undo,
     /// The browser's Back or Forward moved the address to `search`: within
     /// the tour on screen, the page follows it to that step.
     AddressMoved {
@@ -189,4 +189,29 @@ pub(super) fn is_command(input: &Input) -> bool {
             | Input::Host(_)
             | Input::WhatIf(_)
     )
+}
+
+/// Whether `input` may act on the run, which in the past forks it (the
+/// session then keeps the run as it was, for Undo): not the inputs that
+/// only move through it, or change how it is shown.
+pub(super) fn may_fork(input: &Input) -> bool {
+    match input {
+        Input::Key(command) => !matches!(
+            command,
+            KeyCommand::TogglePause
+                | KeyCommand::Step
+                | KeyCommand::StepBack
+                | KeyCommand::Faster
+                | KeyCommand::Slower
+                | KeyCommand::ToggleHelp
+                | KeyCommand::Close
+        ),
+        Input::Act(_)
+        | Input::Send
+        | Input::SplitSides
+        | Input::MajorityMinority
+        | Input::Network(_)
+        | Input::Cut => true,
+        _ => false,
+    }
 }

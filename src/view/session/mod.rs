@@ -31,9 +31,9 @@ mod runs;
 
 use address::starting_run;
 pub use input::Input;
-use input::{acts_while_opening, is_command};
+use input::{acts_while_opening, is_command, may_fork};
 pub use runs::parse_pasted;
-use runs::BeforeReset;
+use runs::UndoTo;
 
 /// What the panels' fields hold before it becomes an action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -121,10 +121,11 @@ pub struct Session {
     /// the Experiments view): news in the notice line, until the next
     /// command, as a refusal would be.
     told: Option<String>,
-    /// The run a Reset replaced, with its tour and address, until the
-    /// next command: a Reset (Enter in the seed field) is one keystroke,
-    /// and it discarded the run and its history for good.
-    before_reset: Option<Box<BeforeReset>>,
+    /// The run a Reset replaced, or an action in the past forked, with its
+    /// tour and address, until the next command: a Reset (Enter in the
+    /// seed field) is one keystroke, and it and a fork discarded the run
+    /// and its history for good.
+    undo_to: Option<Box<UndoTo>>,
     /// The last command was a Load (pasted or a file) that failed: its
     /// error is said under the Load button, not in the notice line, which
     /// sits under the picture, away from it.
@@ -190,7 +191,7 @@ impl Session {
             after_reset: false,
             opened: None,
             told: None,
-            before_reset: None,
+            undo_to: None,
             import_failed: false,
             failed_loads: 0,
             commanded: false,
@@ -266,10 +267,14 @@ impl Session {
             self.told = None;
             self.import_failed = false;
             self.commanded = true;
-            if !matches!(input, Input::UndoReset) {
-                self.before_reset = None;
+            if !matches!(input, Input::Undo) {
+                self.undo_to = None;
             }
         }
+        // Acting in the past discards the run after that moment: it is
+        // kept, so that the notice can offer it back.
+        let before_fork =
+            (may_fork(&input) && self.playground.in_the_past()).then(|| self.undo_point());
         let stretch_ended = std::mem::take(&mut self.stretch_ended_in_catch_up);
         match input {
             Input::Frame { wall_ms } => self.frame(wall_ms),
@@ -283,7 +288,7 @@ impl Session {
             Input::Skip(ms) => self.playground.skip(ms),
             Input::SetSpeed(s) => self.set_speed(s),
             Input::Reset => self.reset(),
-            Input::UndoReset => self.undo_reset(),
+            Input::Undo => self.undo(),
             Input::SeedText(s) => {
                 self.edit_draft(|d| &mut d.seed, |t| parse_seed(t).err(), s);
             }
@@ -391,6 +396,9 @@ impl Session {
             Input::WhatIf(input) => self.what_if_input(input),
             Input::OnScreen { section, in_view } => self.on_screen.set(section, in_view),
             Input::Rest => {}
+        }
+        if let (Some(fork), Some(before)) = (self.playground.forked.take(), before_fork) {
+            self.told_of_fork(fork, before);
         }
         // Drawn only in view or at rest (`view::versions::drawn`), so
         // computed only then; a new run (reset, a link) starts wanting it.

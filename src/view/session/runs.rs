@@ -2,15 +2,16 @@
 //! failure, a tour's start and end.
 
 use super::Session;
+use crate::sim::decimal::seconds;
 use crate::sim::find::FailureReport;
 use crate::sim::Scenario;
-use crate::view::playground::{parse_seed, Playground};
+use crate::view::playground::{parse_seed, Fork, Playground};
 use crate::view::tour_player::TourPlayer;
 use crate::view::{permalink, scenario_json};
 
-/// What [`Input::UndoReset`](super::Input::UndoReset) brings back.
+/// What [`Input::Undo`](super::Input::Undo) brings back.
 #[derive(Clone, Debug)]
-pub(super) struct BeforeReset {
+pub(super) struct UndoTo {
     run: Playground,
     tour: Option<TourPlayer>,
     after_reset: bool,
@@ -40,7 +41,7 @@ impl Session {
         // run that replaces it (a found failure, a host page's load) ends
         // them; `reset` sets them again after this.
         self.told = None;
-        self.before_reset = None;
+        self.undo_to = None;
         std::mem::replace(&mut self.playground, fresh)
     }
 
@@ -68,7 +69,7 @@ impl Session {
                     "A new run: seed {}, {} servers.",
                     scenario.seed, scenario.nodes
                 ));
-                self.before_reset = Some(Box::new(BeforeReset {
+                self.undo_to = Some(Box::new(UndoTo {
                     run,
                     tour,
                     after_reset,
@@ -79,16 +80,42 @@ impl Session {
         }
     }
 
-    /// Whether the notice line offers to undo a Reset.
-    pub fn can_undo_reset(&self) -> bool {
-        self.before_reset.is_some()
+    /// The run on screen as Undo would bring it back.
+    pub(super) fn undo_point(&self) -> Box<UndoTo> {
+        Box::new(UndoTo {
+            run: self.playground.clone(),
+            tour: self.tour.clone(),
+            after_reset: self.after_reset,
+            opened: self.opened.clone(),
+        })
     }
 
-    /// The run the last Reset replaced, back as it was: its moment, its
-    /// history, its tour and its address.
-    pub(super) fn undo_reset(&mut self) {
-        if let Some(before) = self.before_reset.take() {
-            let BeforeReset {
+    /// An action in the past forked the run: the notice says what went,
+    /// and offers it back.
+    pub(super) fn told_of_fork(&mut self, fork: Fork, before: Box<UndoTo>) {
+        let actions = match fork.actions {
+            0 => String::new(),
+            1 => ", and the action in it".into(),
+            n => format!(", and the {n} actions in it"),
+        };
+        self.told = Some(format!(
+            "Acting at {} s discarded the run after it, to {} s{actions}.",
+            seconds(fork.at, 3),
+            seconds(fork.until, 3)
+        ));
+        self.undo_to = Some(before);
+    }
+
+    /// Whether the notice line offers to undo a Reset or a fork.
+    pub fn can_undo(&self) -> bool {
+        self.undo_to.is_some()
+    }
+
+    /// The run the last Reset replaced, or the last fork cut short, back
+    /// as it was: its moment, its history, its tour and its address.
+    pub(super) fn undo(&mut self) {
+        if let Some(before) = self.undo_to.take() {
+            let UndoTo {
                 run,
                 tour,
                 after_reset,

@@ -540,19 +540,19 @@ mod notices {
         s.update(Input::Skip(700));
         let before = (s.playground.sim.trace_hash(), s.playground.sim.now());
         let address = s.address_query("?seed=2&paused=1", "");
-        assert!(!s.can_undo_reset());
+        assert!(!s.can_undo());
         s.update(Input::SeedText("8".into()));
         s.update(Input::Reset);
         assert!(s.tour.is_none());
         assert_eq!(s.playground.scenario.seed, 8);
-        assert!(s.can_undo_reset());
+        assert!(s.can_undo());
         assert_eq!(
             s.notice_text().as_deref(),
             Some("A new run: seed 8, 5 servers.")
         );
         assert!(s.notice_is_news());
-        s.update(Input::UndoReset);
-        assert!(!s.can_undo_reset());
+        s.update(Input::Undo);
+        assert!(!s.can_undo());
         assert_eq!(
             (s.playground.sim.trace_hash(), s.playground.sim.now()),
             before
@@ -564,12 +564,57 @@ mod notices {
         s.update(Input::Reset);
         let seed = s.playground.scenario.seed;
         s.update(Input::SeedText("9".into()));
-        assert!(s.can_undo_reset());
+        assert!(s.can_undo());
         s.update(Input::Key(KeyCommand::TogglePause));
-        assert!(!s.can_undo_reset());
+        assert!(!s.can_undo());
         assert_eq!(s.notice_text(), None);
-        s.update(Input::UndoReset);
+        s.update(Input::Undo);
         assert_eq!(s.playground.scenario.seed, seed, "nothing to undo");
+    }
+
+    /// Acting in the past forks the run: what came after goes, and the
+    /// notice says so and offers it back (a page tester lost two actions
+    /// to a click, with only the timeline's hint before it to warn).
+    #[test]
+    fn a_fork_says_what_it_discarded_and_can_be_undone() {
+        let mut s = open("?seed=5&paused=1", "");
+        s.update(Input::Skip(1_000));
+        s.update(Input::Act(Action::Stop(1)));
+        s.update(Input::Skip(2_000));
+        s.update(Input::Act(Action::Resume(1)));
+        s.update(Input::Skip(1_000));
+        let actions = s.playground.scenario.actions.len();
+        s.update(Input::Seek(2_500 * crate::raft::MILLIS));
+        s.update(Input::Key(KeyCommand::Step));
+        assert!(!s.can_undo(), "moving through the past forks nothing");
+        s.update(Input::Seek(2_500 * crate::raft::MILLIS));
+        let sim = &s.playground.sim;
+        let before = (sim.trace_hash(), sim.now(), s.playground.timeline_end());
+        s.update(Input::Act(Action::Stop(5)));
+        assert_eq!(
+            s.notice_text().as_deref(),
+            Some("Acting at 2.500 s discarded the run after it, to 4.000 s, and the action in it.")
+        );
+        assert!(s.notice_is_news() && s.can_undo());
+        assert_eq!(
+            s.playground.scenario.actions.len(),
+            actions,
+            "one gone, one new"
+        );
+        s.update(Input::Undo);
+        let sim = &s.playground.sim;
+        assert_eq!(
+            (sim.trace_hash(), sim.now(), s.playground.timeline_end()),
+            before,
+            "the run as it was before the fork"
+        );
+        assert_eq!(s.playground.scenario.actions.len(), actions);
+        assert_eq!(s.notice_text(), None);
+        // At the end of the run, acting forks nothing.
+        s.update(Input::Seek(4_000 * crate::raft::MILLIS));
+        s.update(Input::Act(Action::Stop(5)));
+        assert_eq!(s.notice_text(), None);
+        assert!(!s.can_undo());
     }
 
     fn shown(s: &Session) -> Option<String> {

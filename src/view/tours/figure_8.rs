@@ -36,8 +36,9 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 440,
-        text: "n4 and n5 crashed. We made n1 time out: n2 and n3 elected it for term 3, it \
-               appended a no-op at index 3, and the link from n1 to n2 was cut.",
+        text: "n4 and n5 crashed; x=B's client waits on, as n5 lost its request. We made n1 \
+               time out: n2 and n3 elected it for term 3, it appended a no-op at index 3, and \
+               the link from n1 to n2 was cut.",
     },
     Step {
         at_ms: 505,
@@ -68,7 +69,6 @@ pub(super) const STEPS: &[Step] = &[
         text: "n3 won term 5 and replaced n5's entries: every running server has x=A at index \
                2, committed. With the unsafe switch commit-old-terms, which also drops a new \
                leader's no-op, n1 would commit x=A by counting replicas with no entry of term \
-               3 anywhere, and n5 could then win and erase it (Figure 8 (d)). x=B was never \
-               committed; its client still waits, as n5 lost the request when it crashed.",
+               3 anywhere, and n5 could then win and erase it (Figure 8 (d)).",
     },
 ];

@@ -12,6 +12,7 @@ use crate::view::details::{self, MessageDetails, NodeDetails, Offer, Row};
 use crate::view::drift_bound;
 use crate::view::event_log;
 use crate::view::keys::{KeyCommand, BINDINGS};
+use crate::view::leadership;
 use crate::view::lease_breaks;
 use crate::view::membership;
 use crate::view::network_edits::NetworkEdit;
@@ -98,14 +99,7 @@ fn offer(o: Offer, link: &Callback<Msg>) -> Html {
 pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
     let p = &s.playground;
     let violations = p.sim.violations();
-    let leader = p.sim.leader();
-    let summary = match leader {
-        Some(l) => format!(
-            "Leader: n{l}, term {}",
-            p.sim.server(l).map_or(0, |s| s.node.current_term())
-        ),
-        None => "No leader right now".to_string(),
-    };
+    let summary = leadership::of(&p.sim).summary();
     html! {
         <div class="panel invariants">
             <h2>{ "Safety" }</h2>

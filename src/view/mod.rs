@@ -18,6 +18,7 @@ pub mod geometry;
 pub mod host_api;
 pub mod host_wire;
 pub mod keys;
+pub mod leadership;
 pub mod lease_breaks;
 pub mod log_table;
 pub mod markup;

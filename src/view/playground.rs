@@ -6,6 +6,7 @@
 use super::event_log::EventLog;
 use super::geometry::Point;
 use super::keys::KeyCommand;
+use super::leadership::{self, Leadership};
 use super::message_history::MessageHistory;
 use super::op_text::MESSAGE_KEY;
 use super::scene::{self, Scene};
@@ -620,19 +621,20 @@ impl Playground {
 
     /// Sends a plain message or command to `to` (None: the leader, if any).
     pub fn send(&mut self, op: Op, to: Option<NodeId>) {
-        let to = to.or_else(|| self.sim.leader());
+        let to = to.or_else(|| leadership::of(&self.sim).leader());
         self.act(Action::ClientRequest { to, op });
     }
 
     /// The user reads `key` by `path`, whatever the cluster's setting.
     pub fn read_by(&mut self, key: String, path: crate::raft::ReadPath, to: Option<NodeId>) {
-        let to = to.or_else(|| self.sim.leader());
+        let to = to.or_else(|| leadership::of(&self.sim).leader());
         self.act(Action::ClientRead { to, key, path });
     }
 
     /// A keyboard shortcut.
     pub fn command(&mut self, command: KeyCommand) {
-        let leader = self.sim.leader();
+        let leadership = leadership::of(&self.sim);
+        let leader = leadership.leader();
         match command {
             KeyCommand::TogglePause => self.paused = !self.paused,
             KeyCommand::Step => {
@@ -653,21 +655,23 @@ impl Playground {
                 };
                 self.send(op, leader);
             }
-            KeyCommand::RestartLeader => self.with_leader(leader, Action::Restart),
+            KeyCommand::RestartLeader => self.with_leader(leadership, Action::Restart),
             KeyCommand::SpreadTimers => self.act(Action::SpreadTimers),
             KeyCommand::AlignTimers => self.act(Action::AlignTimers),
             KeyCommand::ResumeAll => self.act(Action::ResumeAll),
             KeyCommand::IsolateLeader => {
-                self.with_leader(leader, |l| Action::Partition(vec![vec![l]]))
+                self.with_leader(leadership, |l| Action::Partition(vec![vec![l]]))
             }
-            KeyCommand::DeafenLeader => self.with_leader(leader, Action::Deafen),
+            KeyCommand::DeafenLeader => self.with_leader(leadership, Action::Deafen),
             KeyCommand::TransferLeadership => {
                 let cluster = super::membership::cluster(&self.sim);
                 let target = match self.selection {
                     Selection::Node(id) => Some(id),
                     _ => leader.and_then(|l| super::membership::next_voter(cluster, l)),
                 };
-                self.with_leader(leader, |_| Action::TransferLeadership(target.unwrap_or(1)))
+                self.with_leader(leadership, |_| {
+                    Action::TransferLeadership(target.unwrap_or(1))
+                })
             }
             KeyCommand::Heal => self.act(Action::Heal),
             KeyCommand::ToggleHelp => self.help_open = !self.help_open,
@@ -678,10 +682,15 @@ impl Playground {
         }
     }
 
-    fn with_leader(&mut self, leader: Option<NodeId>, action: impl FnOnce(NodeId) -> Action) {
-        match leader {
-            Some(l) => self.act(action(l)),
-            None => self.notice = Some("there is no leader right now".into()),
+    fn with_leader(&mut self, leadership: Leadership, action: impl FnOnce(NodeId) -> Action) {
+        match leadership {
+            Leadership::Leader { id, .. } => self.act(action(id)),
+            Leadership::Stale { id, .. } => {
+                self.notice = Some(format!(
+                    "there is no leader that can commit right now: n{id} only thinks it leads"
+                ))
+            }
+            Leadership::None => self.notice = Some("there is no leader right now".into()),
         }
     }
 

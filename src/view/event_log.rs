@@ -217,7 +217,10 @@ impl EventLog {
                     "n{node} installed {whose} snapshot through {index}"
                 ))
             }
-            TraceEvent::Action { description } => Some(format!("action: {description}")),
+            TraceEvent::Action { description } => Some(format!(
+                "action: {}",
+                super::action_words::action_words(description)
+            )),
             TraceEvent::Invoke { client, op, .. } if *client >= USER_CLIENT_BASE => {
                 self.asked.insert(*client, op.clone());
                 Some(format!("you sent {op}"))
@@ -325,7 +328,7 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         assert!(text.contains("became leader for term"), "{text}");
-        assert!(text.contains(&format!("action: stop {leader}")), "{text}");
+        assert!(text.contains(&format!("action: stop n{leader}")), "{text}");
         assert!(text.contains(&format!("n{leader} stopped")), "{text}");
         assert!(lines.iter().all(|l| l.starts_with("t=")));
     }

@@ -3,6 +3,7 @@
 //! command language. Plain Rust with no web dependency, so all of it is tested
 //! natively; `src/ui` only turns it into SVG and HTML with Yew.
 
+pub mod action_words;
 pub mod availability_chart;
 pub mod chart;
 pub mod comparison;

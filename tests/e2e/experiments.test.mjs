@@ -97,7 +97,7 @@ for (const kind of browsers()) {
       // Within a simulated second the leader is stopped and another elected.
       await page.click(button('Skip 1 simulated second'));
       await page.lookAt('.event-log');
-      await page.waitFor({ css: '.event-log li', text: /action: stop \d/ });
+      await page.waitFor({ css: '.event-log li', text: /action: stop n\d/ });
       await page.waitFor({ css: '.event-log li', text: /became leader for term [2-9]/ });
       assert.deepEqual(page.errors, []);
       // The studio's and the worker's loaders start wasm-bindgen as 0.2.130
@@ -166,7 +166,7 @@ for (const kind of browsers()) {
       // one reaching only some peers.
       await page.click(button('Skip 1 simulated second'));
       await page.lookAt('.event-log');
-      await page.waitFor({ css: '.event-log li', text: /action: (deafen \d|\d reaches only \[)/ });
+      await page.waitFor({ css: '.event-log li', text: /action: (deafen n\d|n\d reaches only )/ });
       assert.deepEqual(page.errors, []);
     });
   });

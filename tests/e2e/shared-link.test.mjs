@@ -42,7 +42,7 @@ for (const kind of browsers()) {
       assert.equal(await page.value(timeline), '3000');
       // The event log holds what happened before the moment.
       await page.lookAt('.event-log');
-      await page.waitFor({ css: '.event-log li', text: 'action: partition' });
+      await page.waitFor({ css: '.event-log li', text: /action: n\d cut off from the rest/ });
 
       // Replay from the start: back to 0, playing.
       await page.click(button('Replay from the start'));

@@ -3,9 +3,9 @@
 //! the whole timeline seen so far, so it can follow the time-travel cursor
 //! (`until(now)`) and lose the discarded future when the run forks.
 
-use super::words;
+use super::words::{self, listed};
 use crate::raft::vec_map::VecMap;
-use crate::raft::{NodeId, Time};
+use crate::raft::{LogIndex, Membership, NodeId, Payload, Role, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
 use crate::sim::{Endpoint, NodeStatus, TraceEvent, Violation};
 use std::collections::VecDeque;
@@ -45,6 +45,39 @@ pub struct EventLog {
     /// The person's requests still waiting, by client (each request has
     /// a client of its own), so the end of one can name it.
     asked: VecMap<u64, crate::raft::Op>,
+    /// What the trace does not tell, as each server last looked
+    /// ([`EventLog::observe`]).
+    watched: VecMap<NodeId, Watched>,
+    /// Lines from `observe`, each put in once the trace's events of its
+    /// moment are in.
+    pending: Vec<(Time, String)>,
+    /// The highest index of a configuration told committed, and whether
+    /// it was joint: the first server to apply an entry tells its commit.
+    config_told: (LogIndex, bool),
+    /// The last TimeoutNow told: its sender and term.
+    timeout_now: Option<(NodeId, u64)>,
+}
+
+/// A server as [`EventLog::observe`] last saw it.
+#[derive(Clone, Debug)]
+struct Watched {
+    /// The term it leads, while it runs as leader.
+    leads: Option<u64>,
+    /// The server it hands leadership over to.
+    transfer: Option<NodeId>,
+    /// Its configuration, and that entry's index.
+    config: (LogIndex, Membership),
+}
+
+impl Watched {
+    fn of(s: &crate::sim::Server) -> Self {
+        let n = &s.node;
+        Watched {
+            leads: (s.up && n.role() == Role::Leader).then(|| n.current_term()),
+            transfer: n.transfer_target(),
+            config: (n.membership_index(), n.membership().clone()),
+        }
+    }
 }
 
 impl EventLog {
@@ -95,6 +128,82 @@ impl EventLog {
             .filter(|w| w.command.client >= USER_CLIENT_BASE)
             .map(|w| (w.command.client, w.command.op.clone()))
             .collect();
+        self.pending.clear();
+        self.rebase(sim);
+        // Entries applied before the fork were told; later ones come again.
+        let applied = sim.servers().iter().map(|s| s.node.last_applied()).max();
+        self.config_told.0 = applied.unwrap_or(0);
+        self.timeout_now = None;
+    }
+
+    /// Takes each server as it is now, telling nothing: after a replay of
+    /// what was seen before, or a jump in time.
+    pub fn rebase(&mut self, sim: &crate::sim::Simulation) {
+        self.watched = sim
+            .servers()
+            .iter()
+            .map(|s| (s.node.id(), Watched::of(s)))
+            .collect();
+    }
+
+    /// Compares each server with how it last looked, after an event of
+    /// `sim` (or an action), for what the trace does not say: a leadership
+    /// transfer given up, a configuration a leader appended, a removed
+    /// leader stepping down. The lines go in after the trace's events of
+    /// the same moment ([`EventLog::record`], [`EventLog::flush`]).
+    pub fn observe(&mut self, sim: &crate::sim::Simulation) {
+        let t = sim.now();
+        for s in sim.servers() {
+            let (id, n) = (s.node.id(), &s.node);
+            let Some(was) = self.watched.get_mut(&id) else {
+                self.watched.insert(id, Watched::of(s));
+                continue;
+            };
+            let leads = (s.up && n.role() == Role::Leader).then(|| n.current_term());
+            let mut say = |text: String| self.pending.push((t, text));
+            if let (Some(to), None, true) = (was.transfer, n.transfer_target(), leads == was.leads)
+            {
+                say(format!(
+                    "n{id} gave up handing leadership to n{to} after an election timeout"
+                ));
+            }
+            let removed = !n.membership().is_voter(id);
+            if was.leads == Some(n.current_term()) && leads.is_none() && s.up && removed {
+                say(format!("n{id} stepped down: its removal is committed"));
+            }
+            let index = n.membership_index();
+            if index != was.config.0 {
+                if leads.is_some() && leads == was.leads {
+                    say(config_change(id, &was.config.1, n.membership(), index));
+                }
+                was.config = (index, n.membership().clone());
+            }
+            was.leads = leads;
+            was.transfer = n.transfer_target();
+        }
+    }
+
+    /// Puts in the lines `observe` found.
+    pub fn flush(&mut self) {
+        self.flush_before(Time::MAX);
+    }
+
+    fn flush_before(&mut self, t: Time) {
+        while self.pending.first().is_some_and(|p| p.0 < t) {
+            let (at, text) = self.pending.remove(0);
+            self.push(at, text);
+        }
+    }
+
+    fn push(&mut self, t: Time, text: String) {
+        if self.lines.len() == KEEP {
+            self.lines.pop_front();
+            self.scrolled_away += 1;
+        }
+        self.lines.push_back((
+            t,
+            format!("t={}s {text}", crate::sim::decimal::seconds(t, 3)),
+        ));
     }
 
     /// How many lines are kept.
@@ -127,15 +236,9 @@ impl EventLog {
                 });
             }
         }
+        self.flush_before(t);
         if let Some(text) = self.describe(event) {
-            if self.lines.len() == KEEP {
-                self.lines.pop_front();
-                self.scrolled_away += 1;
-            }
-            self.lines.push_back((
-                t,
-                format!("t={}s {text}", crate::sim::decimal::seconds(t, 3)),
-            ));
+            self.push(t, text);
         }
     }
 
@@ -217,6 +320,33 @@ impl EventLog {
                     "n{node} installed {whose} snapshot through {index}"
                 ))
             }
+            TraceEvent::Send {
+                from: Endpoint::Node(from),
+                to: Endpoint::Node(to),
+                kind: "TimeoutNow",
+                term: Some(term),
+                ..
+            } => {
+                let told = self.timeout_now.replace((*from, *term));
+                (told != Some((*from, *term))).then(|| {
+                    format!("n{from} sent TimeoutNow to n{to}, whose log is caught up: stand now")
+                })
+            }
+            TraceEvent::Apply {
+                index,
+                payload: Payload::Config(m),
+                ..
+            } if *index > self.config_told.0 => {
+                let was_joint = std::mem::replace(&mut self.config_told, (*index, m.is_joint())).1;
+                Some(match (m.is_joint(), was_joint) {
+                    (true, _) => format!("C_old,new at index {index} is committed"),
+                    (false, true) => format!("C_new at index {index} is committed: {}", members(m)),
+                    _ => format!(
+                        "the configuration at index {index} is committed: {}",
+                        members(m)
+                    ),
+                })
+            }
             TraceEvent::Action { description } => Some(format!(
                 "action: {}",
                 super::action_words::action_words(description)
@@ -249,6 +379,64 @@ impl EventLog {
             _ => None,
         }
     }
+}
+
+/// What a leader's new configuration changed, as it appends it: joint
+/// consensus entered or left (thesis §4.3), or servers added as learners,
+/// promoted or removed one at a time (§4.1-4.2).
+fn config_change(leader: NodeId, old: &Membership, new: &Membership, index: LogIndex) -> String {
+    let at = format!("at index {index}");
+    if new.is_joint() && !old.is_joint() {
+        return format!(
+            "n{leader} entered joint consensus {at}: C_old,new needs a majority of old {} and of new {}",
+            named(&new.outgoing),
+            named(&new.voters)
+        );
+    }
+    if old.is_joint() && !new.is_joint() {
+        return format!("n{leader} appended C_new {at}: {}", members(new));
+    }
+    let which = |keep: &dyn Fn(NodeId) -> bool| -> Vec<NodeId> {
+        let all = old.servers().into_iter().chain(new.servers());
+        let mut ids: Vec<NodeId> = all.filter(|&id| keep(id)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let promoted = which(&|id| old.is_learner(id) && new.is_voter(id));
+    let added = which(&|id| !old.contains(id) && new.contains(id));
+    let removed = which(&|id| old.contains(id) && !new.contains(id));
+    // "n6 joins as a learner", "n6 and n7 join as learners".
+    let some = |ids: &[NodeId], one: &str, more: &str| {
+        (!ids.is_empty())
+            .then(|| format!("{} {}", named(ids), [one, more][(ids.len() > 1) as usize]))
+    };
+    let said: Vec<String> = [
+        some(&promoted, "caught up, now voting", "caught up, now voting"),
+        some(&added, "joins as a learner", "join as learners"),
+        some(&removed, "leaves", "leave"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    format!(
+        "n{leader} changed the configuration {at}: {}",
+        said.join(", ")
+    )
+}
+
+/// "n1, n2 and n3".
+fn named(ids: &[NodeId]) -> String {
+    listed(&ids.iter().map(|id| format!("n{id}")).collect::<Vec<_>>())
+}
+
+/// "voters n1, n2 and n3", with the learners if any.
+fn members(m: &Membership) -> String {
+    let learners = match m.learners.as_slice() {
+        [] => String::new(),
+        l => format!(", learners {}", named(l)),
+    };
+    format!("voters {}{learners}", named(&m.voters))
 }
 
 /// A broken invariant as the Safety panel says it: "leader completeness
@@ -423,5 +611,149 @@ mod tests {
             line,
             "t=0.000s n2 installed the leader's snapshot through 9"
         );
+    }
+
+    fn text(p: &Playground) -> String {
+        p.events
+            .lines()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Seed 3, five servers: n4 leads term 2 from 0.261 s.
+    fn led_by_n4() -> Playground {
+        let mut p = Playground::new(3, 5).unwrap();
+        p.skip(1000);
+        assert_eq!(p.sim.leader(), Some(4));
+        p
+    }
+
+    /// The tester's case: leadership handed to a server cut off. Its log
+    /// was caught up, so TimeoutNow goes out at once (and is lost); an
+    /// election timeout later the leader gives up, and the log says so.
+    #[test]
+    fn a_transfer_to_a_server_cut_off_is_given_up_and_told() {
+        let mut p = led_by_n4();
+        p.act(Action::Partition(vec![vec![5]]));
+        p.act(Action::TransferLeadership(5));
+        p.skip(1000);
+        let text = text(&p);
+        let sent = "t=1.000s n4 sent TimeoutNow to n5, whose log is caught up: stand now";
+        assert!(text.contains(sent), "{text}");
+        let abort = crate::raft::SECONDS + p.sim.config().timing.election_timeout_max;
+        let given_up = format!(
+            "t={}s n4 gave up handing leadership to n5 after an election timeout",
+            crate::sim::decimal::seconds(abort, 3)
+        );
+        assert!(text.contains(&given_up), "{text}");
+        assert_eq!(text.matches("TimeoutNow").count(), 1, "told once: {text}");
+    }
+
+    /// A transfer that works: TimeoutNow, then the target leads.
+    #[test]
+    fn a_transfer_that_works_tells_its_timeout_now() {
+        let mut p = led_by_n4();
+        p.act(Action::TransferLeadership(2));
+        p.skip(500);
+        assert_eq!(p.sim.leader(), Some(2));
+        let text = text(&p);
+        assert!(
+            text.contains("n4 sent TimeoutNow to n2, whose log is caught up: stand now"),
+            "{text}"
+        );
+        assert!(!text.contains("gave up"), "{text}");
+    }
+
+    /// Joint consensus (thesis §4.3) step by step: the new servers join as
+    /// learners, C_old,new is entered and committed, then C_new. Back in
+    /// time and forked before C_old,new commits, its commit is told once.
+    #[test]
+    fn a_joint_replacement_is_told_step_by_step() {
+        let mut p = led_by_n4();
+        p.act(Action::ReplaceServers {
+            remove: vec![1, 2],
+            add: 2,
+        });
+        p.skip(1000);
+        let lines = [
+            "t=1.000s n4 changed the configuration at index 2: n6 and n7 join as learners",
+            "the configuration at index 2 is committed: voters n1, n2, n3, n4 and n5, \
+             learners n6 and n7",
+            "n4 entered joint consensus at index 3: C_old,new needs a majority of old \
+             n1, n2, n3, n4 and n5 and of new n3, n4, n5, n6 and n7",
+            "C_old,new at index 3 is committed",
+            "n4 appended C_new at index 4: voters n3, n4, n5, n6 and n7",
+            "C_new at index 4 is committed: voters n3, n4, n5, n6 and n7",
+        ];
+        let text = text(&p);
+        let mut at = 0;
+        for line in lines {
+            let found = text[at..].find(line);
+            assert!(found.is_some(), "{line:?} in order in:\n{text}");
+            at += found.unwrap();
+        }
+        p.seek(1_080 * crate::raft::MILLIS);
+        p.act(Action::SpreadTimers);
+        p.skip(1000);
+        let text = super::tests::text(&p);
+        assert_eq!(
+            text.matches("C_old,new at index 3 is committed").count(),
+            1,
+            "{text}"
+        );
+    }
+
+    /// A server added joins as a learner and is promoted once caught up
+    /// (§4.2.1); a leader that removes itself steps down once its removal
+    /// commits (§4.2.2).
+    #[test]
+    fn a_learner_promoted_and_a_removed_leader_stepping_down_are_told() {
+        let mut p = led_by_n4();
+        p.act(Action::AddServer);
+        p.skip(1000);
+        let text = text(&p);
+        let added = "t=1.000s n4 changed the configuration at index 2: n6 joins as a learner";
+        assert!(text.contains(added), "{text}");
+        let promoted = "n4 changed the configuration at index 3: n6 caught up, now voting";
+        assert!(text.contains(promoted), "{text}");
+        let committed =
+            "the configuration at index 3 is committed: voters n1, n2, n3, n4, n5 and n6";
+        assert!(text.contains(committed), "{text}");
+        p.act(Action::RemoveServer(4));
+        p.skip(1000);
+        let text = super::tests::text(&p);
+        let removing = "t=2.000s n4 changed the configuration at index 4: n4 leaves";
+        assert!(text.contains(removing), "{text}");
+        assert!(
+            text.contains("n4 stepped down: its removal is committed"),
+            "{text}"
+        );
+    }
+
+    /// Replacing one server at a time (§4.1): each promotion and removal
+    /// is a change of its own.
+    #[test]
+    fn a_replacement_one_by_one_tells_each_change() {
+        let mut p = led_by_n4();
+        p.act(Action::SetReplacement(
+            crate::sim::membership::Replacement::OneByOne,
+        ));
+        p.act(Action::ReplaceServers {
+            remove: vec![1, 2],
+            add: 2,
+        });
+        p.skip(1000);
+        let text = text(&p);
+        for change in [
+            "at index 3: n6 caught up, now voting",
+            "at index 4: n1 leaves",
+            "at index 5: n7 caught up, now voting",
+            "at index 6: n2 leaves",
+        ] {
+            let line = format!("n4 changed the configuration {change}");
+            assert!(text.contains(&line), "{line:?} in:\n{text}");
+        }
+        assert!(!text.contains("joint"), "{text}");
     }
 }

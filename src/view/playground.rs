@@ -436,6 +436,7 @@ impl Playground {
     /// traced was logged when it first happened.
     fn settle(&mut self, mut sim: Simulation) {
         sim.trace_mut().take_recorded();
+        self.events.rebase(&sim);
         self.sim = sim;
         self.dying.clear();
         self.refresh();
@@ -491,6 +492,13 @@ impl Playground {
     fn run_until(&mut self, t: Time) {
         replay_seen(&mut self.sim, self.frontier_events, t);
         self.sim.trace_mut().take_recorded();
+        self.events.rebase(&self.sim);
+        // Event by event, as `Simulation::run_until` runs them, so that the
+        // event log sees each server after each event.
+        while self.sim.next_event_at().is_some_and(|at| at <= t) {
+            self.sim.step();
+            self.events.observe(&self.sim);
+        }
         self.sim.run_until(t);
     }
 
@@ -552,6 +560,7 @@ impl Playground {
         self.sim.step();
         if seen_before {
             self.sim.trace_mut().take_recorded();
+            self.events.rebase(&self.sim);
         }
         self.refresh();
     }
@@ -716,6 +725,9 @@ impl Playground {
                 }
             }
         }
+        // After an action, or events run one by one elsewhere.
+        self.events.observe(&self.sim);
+        self.events.flush();
         self.scene = scene::scene(&self.sim);
         if self.diagram_wanted {
             self.update_diagram();

@@ -2,6 +2,10 @@
 //! became leader for term 4"), taken from the simulator's trace. It holds
 //! the whole timeline seen so far, so it can follow the time-travel cursor
 //! (`until(now)`) and lose the discarded future when the run forks.
+//! What the trace does not carry (a leadership transfer given up, a
+//! configuration a leader appended, a removed leader stepping down) it
+//! finds by looking at the servers after each event the page runs
+//! ([`EventLog::observe`]); the trace and its hash stay as they are.
 
 use super::words::{self, listed};
 use crate::raft::vec_map::VecMap;

@@ -1,0 +1,300 @@
+//! Tests of `event_log.rs`.
+
+use crate::sim::Action;
+use crate::view::playground::Playground;
+
+#[test]
+fn a_violation_reads_as_a_sentence() {
+    use crate::sim::{Invariant, Violation};
+    let mut v = Violation {
+        invariant: Invariant::LeaderCompleteness,
+        t: 4_462_159,
+        nodes: vec![5, 2],
+        detail: "n5 lacks index 2".into(),
+        term: None,
+        index: None,
+    };
+    assert_eq!(
+        super::violation_sentence(&v),
+        "leader completeness broken at 4.462 s, on n5 and n2: n5 lacks index 2"
+    );
+    v.nodes = vec![3];
+    assert!(super::violation_sentence(&v).contains("s, on n3: "));
+    v.nodes = vec![1, 2, 3];
+    assert!(super::violation_sentence(&v).contains("on n1, n2 and n3"));
+}
+
+#[test]
+fn a_stopped_leader_resumed_is_back_not_elected_again() {
+    let mut p = Playground::new(3, 5).unwrap();
+    p.skip(1000);
+    let old = p.sim.leader().unwrap();
+    p.act(Action::Stop(old));
+    p.skip(1000);
+    assert!(p.sim.leader().is_some_and(|l| l != old));
+    p.act(Action::Resume(old));
+    p.skip(1);
+    let text: Vec<&String> = p.events.lines().collect();
+    assert!(
+        text.iter()
+            .any(|l| l.contains(&format!("n{old} is back as leader"))),
+        "{text:?}"
+    );
+    let terms: Vec<u64> = p.events.elections().iter().map(|e| e.term).collect();
+    assert_eq!(terms.len(), 2, "{terms:?}");
+    assert!(terms[0] < terms[1], "{terms:?}");
+}
+
+#[test]
+fn elections_actions_and_requests_read_as_sentences() {
+    let mut p = Playground::new(1, 5).unwrap();
+    p.skip(1000);
+    let leader = p.sim.leader().unwrap();
+    p.act(Action::Stop(leader));
+    p.skip(1000);
+    let lines: Vec<&String> = p.events.lines().collect();
+    let text = lines
+        .iter()
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains("became leader for term"), "{text}");
+    assert!(text.contains(&format!("action: stop n{leader}")), "{text}");
+    assert!(text.contains(&format!("n{leader} stopped")), "{text}");
+    assert!(lines.iter().all(|l| l.starts_with("t=")));
+}
+
+/// The playground's log starts empty, with no State event seen for any
+/// server: the very first election must still be told.
+#[test]
+fn the_first_election_of_a_run_is_told() {
+    let mut p = Playground::new(3, 5).unwrap();
+    while p.sim.leader().is_none() {
+        p.frame(16.0);
+    }
+    let first = p.events.lines().next().unwrap();
+    assert!(first.ends_with("started an election for term 1"), "{first}");
+}
+
+/// A line keeps its number while older ones scroll away, so the page
+/// adds only new lines to the list it shows.
+#[test]
+fn lines_keep_their_numbers_as_old_ones_scroll_away() {
+    let mut log = super::EventLog::default();
+    let event = crate::sim::TraceEvent::Action {
+        description: "heal".into(),
+    };
+    for t in 0..(super::KEEP as u64 + 5) {
+        log.record(t * crate::raft::MILLIS, &event);
+    }
+    assert_eq!(log.len(), super::KEEP);
+    let numbered: Vec<(u64, String)> = log
+        .numbered_until(u64::MAX)
+        .map(|(n, l)| (n, l.clone()))
+        .collect();
+    assert_eq!(numbered[0].0, 5, "five scrolled away");
+    assert!(numbered[0].1.starts_with("t=0.005s"), "{}", numbered[0].1);
+    assert_eq!(numbered.last().unwrap().0, super::KEEP as u64 + 4);
+    assert_eq!(
+        log.numbered_until(9 * crate::raft::MILLIS).count(),
+        5,
+        "t=5..=9 ms"
+    );
+}
+
+/// Snapshots taken and installed read as sentences naming the index,
+/// and an install names the server whose snapshot it was.
+#[test]
+fn snapshots_taken_and_installed_read_as_sentences() {
+    let mut p = Playground::new(3, 3).unwrap();
+    p.skip(1000);
+    let leader = p.sim.leader().unwrap();
+    let behind = leader % 3 + 1;
+    p.act(Action::SetSnapshots(Some(4)));
+    p.act(Action::Stop(behind));
+    for i in 0..5 {
+        p.act(Action::ClientRequest {
+            to: Some(leader),
+            op: crate::raft::Op::Write {
+                key: format!("k{i}"),
+                value: i.to_string(),
+            },
+        });
+    }
+    p.skip(500);
+    p.act(Action::Resume(behind));
+    p.skip(500);
+    let through = p.sim.server(leader).unwrap().node.log().snapshot_index();
+    assert!(through >= 4, "{through}");
+    let text: Vec<&str> = p.events.lines().map(|l| l.as_str()).collect();
+    let text = text.join("\n");
+    let taken = format!("n{leader} snapshotted its state through index {through}");
+    assert!(text.contains(&taken), "{text}");
+    // The resumed server's timer has run out: it may depose the leader
+    // before it hears from it, so the snapshot comes from whoever leads.
+    let sender = p.sim.leader().unwrap();
+    let installed = format!("n{behind} installed n{sender}'s snapshot through {through}");
+    assert!(text.contains(&installed), "{text}");
+}
+
+/// Without the chunk seen (a log that starts mid-transfer), the install
+/// still reads well.
+#[test]
+fn an_install_whose_chunks_were_not_seen_names_the_leader() {
+    let mut log = super::EventLog::default();
+    let event = crate::sim::TraceEvent::Snapshot {
+        node: 2,
+        index: 9,
+        term: 1,
+        installed: true,
+    };
+    log.record(0, &event);
+    let line = log.lines().next().unwrap();
+    assert_eq!(
+        line,
+        "t=0.000s n2 installed the leader's snapshot through 9"
+    );
+}
+
+fn text(p: &Playground) -> String {
+    p.events
+        .lines()
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Seed 3, five servers: n4 leads term 2 from 0.261 s.
+fn led_by_n4() -> Playground {
+    let mut p = Playground::new(3, 5).unwrap();
+    p.skip(1000);
+    assert_eq!(p.sim.leader(), Some(4));
+    p
+}
+
+/// The tester's case: leadership handed to a server cut off. Its log
+/// was caught up, so TimeoutNow goes out at once (and is lost); an
+/// election timeout later the leader gives up, and the log says so.
+#[test]
+fn a_transfer_to_a_server_cut_off_is_given_up_and_told() {
+    let mut p = led_by_n4();
+    p.act(Action::Partition(vec![vec![5]]));
+    p.act(Action::TransferLeadership(5));
+    p.skip(1000);
+    let text = text(&p);
+    let sent = "t=1.000s n4 sent TimeoutNow to n5, whose log is caught up: stand now";
+    assert!(text.contains(sent), "{text}");
+    let abort = crate::raft::SECONDS + p.sim.config().timing.election_timeout_max;
+    let given_up = format!(
+        "t={}s n4 gave up handing leadership to n5 after an election timeout",
+        crate::sim::decimal::seconds(abort, 3)
+    );
+    assert!(text.contains(&given_up), "{text}");
+    assert_eq!(text.matches("TimeoutNow").count(), 1, "told once: {text}");
+}
+
+/// A transfer that works: TimeoutNow, then the target leads.
+#[test]
+fn a_transfer_that_works_tells_its_timeout_now() {
+    let mut p = led_by_n4();
+    p.act(Action::TransferLeadership(2));
+    p.skip(500);
+    assert_eq!(p.sim.leader(), Some(2));
+    let text = text(&p);
+    assert!(
+        text.contains("n4 sent TimeoutNow to n2, whose log is caught up: stand now"),
+        "{text}"
+    );
+    assert!(!text.contains("gave up"), "{text}");
+}
+
+/// Joint consensus (thesis §4.3) step by step: the new servers join as
+/// learners, C_old,new is entered and committed, then C_new. Back in
+/// time and forked before C_old,new commits, its commit is told once.
+#[test]
+fn a_joint_replacement_is_told_step_by_step() {
+    let mut p = led_by_n4();
+    p.act(Action::ReplaceServers {
+        remove: vec![1, 2],
+        add: 2,
+    });
+    p.skip(1000);
+    let lines = [
+        "t=1.000s n4 changed the configuration at index 2: n6 and n7 join as learners",
+        "the configuration at index 2 is committed: voters n1, n2, n3, n4 and n5, \
+         learners n6 and n7",
+        "n4 entered joint consensus at index 3: C_old,new needs a majority of old \
+         n1, n2, n3, n4 and n5 and of new n3, n4, n5, n6 and n7",
+        "C_old,new at index 3 is committed",
+        "n4 appended C_new at index 4: voters n3, n4, n5, n6 and n7",
+        "C_new at index 4 is committed: voters n3, n4, n5, n6 and n7",
+    ];
+    let text = text(&p);
+    let mut at = 0;
+    for line in lines {
+        let found = text[at..].find(line);
+        assert!(found.is_some(), "{line:?} in order in:\n{text}");
+        at += found.unwrap();
+    }
+    p.seek(1_080 * crate::raft::MILLIS);
+    p.act(Action::SpreadTimers);
+    p.skip(1000);
+    let text = super::tests::text(&p);
+    assert_eq!(
+        text.matches("C_old,new at index 3 is committed").count(),
+        1,
+        "{text}"
+    );
+}
+
+/// A server added joins as a learner and is promoted once caught up
+/// (§4.2.1); a leader that removes itself steps down once its removal
+/// commits (§4.2.2).
+#[test]
+fn a_learner_promoted_and_a_removed_leader_stepping_down_are_told() {
+    let mut p = led_by_n4();
+    p.act(Action::AddServer);
+    p.skip(1000);
+    let text = text(&p);
+    let added = "t=1.000s n4 changed the configuration at index 2: n6 joins as a learner";
+    assert!(text.contains(added), "{text}");
+    let promoted = "n4 changed the configuration at index 3: n6 caught up, now voting";
+    assert!(text.contains(promoted), "{text}");
+    let committed = "the configuration at index 3 is committed: voters n1, n2, n3, n4, n5 and n6";
+    assert!(text.contains(committed), "{text}");
+    p.act(Action::RemoveServer(4));
+    p.skip(1000);
+    let text = super::tests::text(&p);
+    let removing = "t=2.000s n4 changed the configuration at index 4: n4 leaves";
+    assert!(text.contains(removing), "{text}");
+    assert!(
+        text.contains("n4 stepped down: its removal is committed"),
+        "{text}"
+    );
+}
+
+/// Replacing one server at a time (§4.1): each promotion and removal
+/// is a change of its own.
+#[test]
+fn a_replacement_one_by_one_tells_each_change() {
+    let mut p = led_by_n4();
+    p.act(Action::SetReplacement(
+        crate::sim::membership::Replacement::OneByOne,
+    ));
+    p.act(Action::ReplaceServers {
+        remove: vec![1, 2],
+        add: 2,
+    });
+    p.skip(1000);
+    let text = text(&p);
+    for change in [
+        "at index 3: n6 caught up, now voting",
+        "at index 4: n1 leaves",
+        "at index 5: n7 caught up, now voting",
+        "at index 6: n2 leaves",
+    ] {
+        let line = format!("n4 changed the configuration {change}");
+        assert!(text.contains(&line), "{line:?} in:\n{text}");
+    }
+    assert!(!text.contains("joint"), "{text}");
+}

@@ -8,7 +8,7 @@
 //! ([`EventLog::observe`]); the trace and its hash stay as they are.
 
 use super::words::{self, listed};
-use crate::raft::vec_map::VecMap;
+use crate::raft::vec_map::{VecMap, VecSet};
 use crate::raft::{LogIndex, Membership, NodeId, Payload, Role, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
 use crate::sim::{Endpoint, NodeStatus, TraceEvent, Violation};
@@ -402,10 +402,9 @@ fn config_change(leader: NodeId, old: &Membership, new: &Membership, index: LogI
     }
     let which = |keep: &dyn Fn(NodeId) -> bool| -> Vec<NodeId> {
         let all = old.servers().into_iter().chain(new.servers());
-        let mut ids: Vec<NodeId> = all.filter(|&id| keep(id)).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+        // A VecSet: the standard sort costs the page's wasm its code.
+        let ids: VecSet<NodeId> = all.filter(|&id| keep(id)).collect();
+        ids.iter().copied().collect::<Vec<_>>()
     };
     let promoted = which(&|id| old.is_learner(id) && new.is_voter(id));
     let added = which(&|id| !old.contains(id) && new.contains(id));

@@ -56,24 +56,23 @@ impl Leadership {
 /// The leadership of `sim`: of its running leaders, highest term first,
 /// the first that a majority has not left behind.
 pub fn of(sim: &Simulation) -> Leadership {
-    let mut leaders: Vec<&Server> = sim
-        .servers()
-        .iter()
-        .filter(|s| s.up && s.node.role() == Role::Leader)
-        .collect();
-    leaders.sort_by_key(|s| std::cmp::Reverse(s.node.current_term()));
-    match leaders.iter().find(|s| can_commit(sim, s)) {
-        Some(s) => Leadership::Leader {
+    let leaders = || {
+        sim.servers()
+            .iter()
+            .filter(|s| s.up && s.node.role() == Role::Leader)
+    };
+    let term = |s: &&Server| s.node.current_term();
+    let leading = leaders().filter(|s| can_commit(sim, s)).max_by_key(term);
+    match (leading, leaders().max_by_key(term)) {
+        (Some(s), _) => Leadership::Leader {
             id: s.node.id(),
             term: s.node.current_term(),
         },
-        None => match leaders.first() {
-            Some(s) => Leadership::Stale {
-                id: s.node.id(),
-                term: s.node.current_term(),
-            },
-            None => Leadership::None,
+        (None, Some(s)) => Leadership::Stale {
+            id: s.node.id(),
+            term: s.node.current_term(),
         },
+        (None, None) => Leadership::None,
     }
 }
 

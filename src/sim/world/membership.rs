@@ -138,6 +138,7 @@ impl Simulation {
             return;
         };
         let id = self.start_joining_servers(1)[0];
+        self.network.place_beside(&[id], leader);
         self.propose_change(leader, ConfigChange::AddLearner(id));
     }
 
@@ -148,6 +149,7 @@ impl Simulation {
             return;
         };
         let added = self.start_joining_servers(add);
+        self.network.place_beside(&added, leader);
         self.membership_changes.removed += remove.len() as u64;
         let change = self.config.replacement.change(remove, added);
         self.propose_change(leader, change);

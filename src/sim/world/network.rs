@@ -366,6 +366,18 @@ impl Network {
         }
     }
 
+    /// Puts servers `new` on `beside`'s side of the partition in place, if
+    /// any: a server started during a partition used to be in no group,
+    /// cut off from every other, so the leader adding it could never catch
+    /// it up (thesis §4.2.1).
+    pub fn place_beside(&mut self, new: &[NodeId], beside: NodeId) {
+        if let Some(&group) = self.groups.get(&beside) {
+            for &n in new {
+                self.groups.insert(n, group);
+            }
+        }
+    }
+
     /// Cuts the one-way link from `from` to `to`.
     pub fn cut(&mut self, from: NodeId, to: NodeId) {
         self.cuts.insert((from, to));

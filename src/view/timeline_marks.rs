@@ -73,7 +73,7 @@ pub fn marks(p: &Playground) -> Vec<Mark> {
     let actions = p.scenario.actions.iter().map(|(at, action)| Mark {
         at: *at,
         kind: kind_of(action),
-        label: action.to_string(),
+        label: super::action_words::action_words(&action.to_string()),
     });
     let mut all: Vec<Mark> = elections.chain(actions).chain(failure_marks(p)).collect();
     crate::raft::vec_map::sort_by_key(&mut all, |m| m.at);
@@ -156,6 +156,10 @@ mod tests {
         }
         assert!(marks.windows(2).all(|w| w[0].at <= w[1].at));
         assert!(marks[0].label.contains("elected leader for term"));
+        // Actions in words, as the event log says them, not Rust's debug
+        // text ("partition [[1]]").
+        let labels: Vec<&str> = marks.iter().map(|m| m.label.as_str()).collect();
+        assert!(labels.contains(&"n1 cut off from the rest"), "{labels:?}");
         assert_eq!(position_percent(500 * MILLIS, 2_000 * MILLIS), 25.0);
         assert_eq!(position_percent(1, 0), 0.0);
     }

@@ -194,3 +194,51 @@ fn a_nemesis_run_replays_exactly_from_its_actions() {
         );
     }
 }
+
+/// The page's own "Find a failure", from a fresh page's settings through
+/// its session and Worker job, finds the two membership switches within
+/// its 200 seeds: at seeds 104 (`two-changes-at-once`) and 113
+/// (`config-change-without-noop`). Neither was found in 200 while a server
+/// added during a partition stayed cut off from every other.
+#[test]
+fn the_pages_search_finds_the_membership_switches() {
+    use raft_playground::view::session::{Input, Session};
+    use raft_playground::view::url_params::UrlParams;
+    use raft_playground::view::what_if::{WhatIfInput, WorkerCommand};
+    use raft_playground::view::worker_jobs::{Budget, JobRunner};
+    use raft_playground::view::worker_protocol::WorkerReply;
+    for (switch, seed) in [
+        ("two-changes-at-once", 104),
+        ("config-change-without-noop", 113),
+    ] {
+        let params = UrlParams {
+            autoplay: false,
+            ..UrlParams::default()
+        };
+        let mut s = Session::open(&params, &[], "", false);
+        s.update(Input::WhatIf(WhatIfInput::Choose(switch.into())));
+        s.update(Input::WhatIf(WhatIfInput::Find { now_ms: 0.0 }));
+        let Some(WorkerCommand::Start(job)) = s.what_if.take_command() else {
+            panic!("{switch}: no job started");
+        };
+        let mut runner = JobRunner::new(*job);
+        let mut found = None;
+        while !runner.is_done() {
+            let budget = Budget {
+                events: 1_000_000,
+                states: 1,
+                trials: 1,
+            };
+            for reply in runner.step(budget) {
+                match reply {
+                    WorkerReply::Found { report, .. } => found = Some(report.seed),
+                    WorkerReply::NotFound { seeds_tried } => {
+                        panic!("{switch}: none in {seeds_tried} seeds")
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(found, Some(seed), "{switch}");
+    }
+}

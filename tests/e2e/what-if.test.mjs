@@ -136,7 +136,7 @@ for (const kind of browsers()) {
   test(`${kind.name}: What if… shows progress and a cancelled search leaves the page idle`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await watchCsp(page);
-      // Natively this switch needs hundreds of seeds: still searching when cancelled.
+      // This switch needs 113 seeds from a fresh page: still searching when cancelled.
       await openPanel(page, url, 'config-change-without-noop');
       const before = await clock(page);
       await page.click(button('Find a failure'));

@@ -12,6 +12,7 @@
 //! nothing happens redraws nothing but, a few times a second, the clock's
 //! digit or the timeline's step.
 
+use super::leadership::Leadership;
 use super::motion::Side;
 use super::on_screen::Section;
 use super::playground::{Playground, Selection};
@@ -110,13 +111,17 @@ pub fn of(session: &Session) -> Versions {
         }),
         details: keyed(7, &|h| details(p, h)),
         safety: keyed(8, &|h| {
-            let leader = sim.leader();
-            let term = leader
-                .and_then(|l| sim.server(l))
-                .map(|s| s.node.current_term());
+            // What its leader line says (`leadership::of`): a leader gone
+            // stale changes it with no other change of the simulator's pick.
+            let (kind, leader, term) = match super::leadership::of(sim) {
+                Leadership::Leader { id, term } => (1, id, term),
+                Leadership::Stale { id, term } => (2, id, term),
+                Leadership::None => (0, 0, 0),
+            };
             h.u64(sim.violations().len() as u64)
-                .u64(leader.unwrap_or(0))
-                .u64(term.unwrap_or(0))
+                .u64(kind)
+                .u64(leader)
+                .u64(term)
                 .u64(super::what_if::history_violation(p).is_some() as u64);
         }),
         client: keyed(9, &|h| {

@@ -534,3 +534,37 @@ fn the_timeline_moves_when_a_pixel_of_it_would() {
     assert!(behind.value > 500 && behind.max > behind.value);
     assert_eq!((behind.next, stretch(&s.playground)), (None, None));
 }
+
+/// The safety panel's leader line follows `leadership::of`: a leader a
+/// majority leaves behind while the run plays (the others split so none
+/// is elected, their terms rising past its own) goes stale with no change
+/// of the simulator's pick, and the panel is drawn again (a reviewer saw
+/// "Leader: n3, term 1" stay).
+#[test]
+fn the_safety_panel_is_drawn_again_when_its_leader_goes_stale() {
+    let mut s = playing();
+    let leader = s.playground.sim.leader().unwrap();
+    let others: Vec<u64> = (1..=5).filter(|&n| n != leader).collect();
+    let groups = vec![vec![leader], others[..2].to_vec(), others[2..].to_vec()];
+    s.update(Input::Act(crate::sim::Action::Partition(groups)));
+    let mut last = s.versions();
+    for _ in 0..2_000 {
+        s.update(Input::Frame { wall_ms: 16.0 });
+        let stale = matches!(
+            super::super::leadership::of(&s.playground.sim),
+            Leadership::Stale { .. }
+        );
+        let now = s.versions();
+        if stale {
+            assert_eq!(
+                s.playground.sim.leader(),
+                Some(leader),
+                "the pick is the same"
+            );
+            assert_ne!(now.safety, last.safety, "drawn again once stale");
+            return;
+        }
+        last = now;
+    }
+    panic!("the leader never went stale");
+}

@@ -55,11 +55,12 @@ pub struct EventLog {
     /// Lines from `observe`, each put in once the trace's events of its
     /// moment are in.
     pending: Vec<(Time, String)>,
-    /// The highest index of a configuration told committed, and whether
-    /// it was joint: the first server to apply an entry tells its commit.
-    config_told: (LogIndex, bool),
-    /// The last TimeoutNow told: its sender and term.
-    timeout_now: Option<(NodeId, u64)>,
+    /// The configurations told committed, in time order: their moment,
+    /// index, and whether each was joint (the first server to apply an
+    /// entry tells its commit; after a fork, the discarded ones go).
+    configs_told: Vec<(Time, LogIndex, bool)>,
+    /// The last TimeoutNow told: its sender, target and term.
+    timeout_now: Option<(NodeId, NodeId, u64)>,
 }
 
 /// A server as [`EventLog::observe`] last saw it.
@@ -135,8 +136,7 @@ impl EventLog {
         self.pending.clear();
         self.rebase(sim);
         // Entries applied before the fork were told; later ones come again.
-        let applied = sim.servers().iter().map(|s| s.node.last_applied()).max();
-        self.config_told.0 = applied.unwrap_or(0);
+        self.configs_told.retain(|(at, ..)| *at <= now);
         self.timeout_now = None;
     }
 
@@ -168,10 +168,12 @@ impl EventLog {
             if let (Some(to), None, true) = (was.transfer, n.transfer_target(), leads == was.leads)
             {
                 say(format!(
-                    "n{id} gave up handing leadership to n{to} after an election timeout"
+                    "n{id} aborted handing leadership to n{to} after an election timeout"
                 ));
             }
-            let removed = !n.membership().is_voter(id);
+            // Removed, and the removal committed (§4.2.2): not a restart
+            // or a CheckQuorum step-down while it is still on its way.
+            let removed = !n.membership().is_voter(id) && n.commit_index() >= n.membership_index();
             if was.leads == Some(n.current_term()) && leads.is_none() && s.up && removed {
                 say(format!("n{id} stepped down: its removal is committed"));
             }
@@ -241,7 +243,7 @@ impl EventLog {
             }
         }
         self.flush_before(t);
-        if let Some(text) = self.describe(event) {
+        if let Some(text) = self.describe(t, event) {
             self.push(t, text);
         }
     }
@@ -271,7 +273,7 @@ impl EventLog {
         }
     }
 
-    fn describe(&mut self, event: &TraceEvent) -> Option<String> {
+    fn describe(&mut self, t: Time, event: &TraceEvent) -> Option<String> {
         match event {
             TraceEvent::State {
                 node, term, role, ..
@@ -331,8 +333,10 @@ impl EventLog {
                 term: Some(term),
                 ..
             } => {
-                let told = self.timeout_now.replace((*from, *term));
-                (told != Some((*from, *term))).then(|| {
+                // Once per hand-over: a lost TimeoutNow is sent again, but
+                // a second transfer in the same term is another.
+                let told = self.timeout_now.replace((*from, *to, *term));
+                (told != Some((*from, *to, *term))).then(|| {
                     format!("n{from} sent TimeoutNow to n{to}, whose log is caught up: stand now")
                 })
             }
@@ -340,8 +344,9 @@ impl EventLog {
                 index,
                 payload: Payload::Config(m),
                 ..
-            } if *index > self.config_told.0 => {
-                let was_joint = std::mem::replace(&mut self.config_told, (*index, m.is_joint())).1;
+            } if *index > self.configs_told.last().map_or(0, |c| c.1) => {
+                let was_joint = self.configs_told.last().is_some_and(|c| c.2);
+                self.configs_told.push((t, *index, m.is_joint()));
                 Some(match (m.is_joint(), was_joint) {
                     (true, _) => format!("C_old,new at index {index} is committed"),
                     (false, true) => format!("C_new at index {index} is committed: {}", members(m)),

@@ -586,6 +586,14 @@ impl Playground {
             self.notice = Some(why);
             return;
         }
+        // A refusal in the past forks nothing: tried on a copy first (a
+        // review saw a refused transfer cut the run short, unsaid).
+        if self.in_the_past() {
+            if let Err(why) = self.sim.clone().act_now(action.clone()) {
+                self.notice = Some(why);
+                return;
+            }
+        }
         self.fork_if_in_the_past();
         let now = self.sim.now();
         self.notice = self.sim.act_now(action.clone()).err();

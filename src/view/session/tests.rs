@@ -610,6 +610,15 @@ mod notices {
         );
         assert_eq!(s.playground.scenario.actions.len(), actions);
         assert_eq!(s.notice_text(), None);
+        // A refused action in the past forks nothing either.
+        let end = s.playground.timeline_end();
+        s.update(Input::Seek(2_500 * crate::raft::MILLIS));
+        let leader = s.playground.sim.leader().unwrap();
+        s.update(Input::Act(Action::TransferLeadership(leader)));
+        let refused = s.notice_text().unwrap();
+        assert!(refused.contains("already the leader"), "{refused}");
+        assert!(!s.can_undo());
+        assert_eq!(s.playground.timeline_end(), end, "the run as it was");
         // At the end of the run, acting forks nothing.
         s.update(Input::Seek(4_000 * crate::raft::MILLIS));
         s.update(Input::Act(Action::Stop(5)));

@@ -565,6 +565,7 @@ impl App {
     /// Shows the Experiments view: the studio draws it, once loaded.
     fn show_experiments(&mut self, address: Address) {
         self.page = PageView::Experiments;
+        self.views_pushed(address);
         set_view_address(PageView::Experiments, address);
         match self.studio {
             Studio::Ready => studio_client::studio_call("experiments"),
@@ -573,10 +574,19 @@ impl App {
         }
     }
 
+    /// An entry of the page's own pushed on the history: the tour's steps
+    /// before it are no longer the entries just behind.
+    fn views_pushed(&self, address: Address) {
+        if address == Address::Push {
+            self.session.0.borrow_mut().history_pushed();
+        }
+    }
+
     /// Back to the player: the studio's view hides, and the player starts
     /// at the page's top, not where the view was scrolled to.
     fn show_player(&mut self, address: Address) {
         self.page = PageView::Player;
+        self.views_pushed(address);
         set_view_address(PageView::Player, address);
         let Some(window) = web_sys::window() else {
             return;

@@ -124,10 +124,21 @@ impl Session {
     /// step is its entry before, else at once.
     pub(super) fn tour_back(&mut self) {
         if self.steps_in_history > 0 {
+            self.steps_in_history -= 1;
+            self.backs_pending += 1;
             self.back_in_history = true;
+        } else if self.backs_pending > 0 {
+            // The Back asked for is on its way: this one waits for it.
         } else if let Some(tour) = &mut self.tour {
             tour.back(&mut self.playground);
         }
+    }
+
+    /// The page pushed an entry of its own (the Experiments view, or back
+    /// to the player): the tour's steps are no longer just behind it.
+    pub fn history_pushed(&mut self) {
+        self.steps_in_history = 0;
+        self.backs_pending = 0;
     }
 
     /// Goes to the step of the tour on screen that the address names, as

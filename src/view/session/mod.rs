@@ -142,8 +142,13 @@ pub struct Session {
     /// before instead of leaving the page.
     pub step_forward: bool,
     /// The tour's steps forward that are entries in the browser's history,
-    /// back to where this tour began (or the page opened).
+    /// back to where this tour began (or the page opened), less the Backs
+    /// asked for.
     steps_in_history: usize,
+    /// Backs asked of the browser whose address has not come yet: a second
+    /// tour Back meanwhile (a double click, a held ←) would go past the
+    /// tour's first entry, so it waits.
+    backs_pending: usize,
     /// The last input asked to go a tour step back where that step is the
     /// history's entry before: the page goes Back, and the session follows
     /// the address there ([`Input::AddressMoved`]), so the browser's Back
@@ -197,6 +202,7 @@ impl Session {
             commanded: false,
             step_forward: false,
             steps_in_history: 0,
+            backs_pending: 0,
             back_in_history: false,
         }
     }
@@ -213,16 +219,22 @@ impl Session {
         self.step_forward = !self.embed
             && !follows_the_address
             && matches!((before, after), (Some((a, from)), Some((b, to))) if a == b && to > from);
-        self.steps_in_history = match (before, after) {
+        match (before, after) {
             (Some((a, from)), Some((b, to))) if a == b && !self.embed => {
-                if self.step_forward || follows_the_address {
-                    (self.steps_in_history + to).saturating_sub(from)
+                // A Back asked for arrived: counted when it was asked.
+                let asked = match follows_the_address {
+                    true => from.saturating_sub(to).min(self.backs_pending),
+                    false => 0,
+                };
+                self.backs_pending -= asked;
+                self.steps_in_history = if self.step_forward || follows_the_address {
+                    (self.steps_in_history + to + asked).saturating_sub(from)
                 } else {
                     self.steps_in_history.min(to)
-                }
+                };
             }
-            _ => 0,
-        };
+            _ => self.history_pushed(),
+        }
     }
 
     /// The tour on screen and its step, if one is.

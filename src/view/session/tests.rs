@@ -1057,6 +1057,26 @@ mod host_and_address {
         s.update(Input::TourBack);
         assert!(s.back_in_history);
         s.update(address(1));
+        s.update(Input::TourNext); // step 2, a new entry
+                                   // A second Back while the first is on its way waits for it (a
+                                   // double click went past the tour's first entry, out of the page).
+        s.update(Input::TourBack);
+        assert!(s.back_in_history);
+        s.update(Input::TourBack);
+        assert!(!s.back_in_history, "one Back asked for");
+        assert_eq!(step(&s), 1);
+        s.update(address(1));
+        assert_eq!(step(&s), 0);
+        s.update(Input::TourBack);
+        assert!(!s.back_in_history, "no entry of the tour behind");
+        // An entry of the page's own (the Experiments view) ends the
+        // tour's entries behind it: its Back moves at once.
+        s.update(Input::TourNext);
+        s.update(Input::TourNext);
+        s.history_pushed();
+        s.update(Input::TourBack);
+        assert!(!s.back_in_history);
+        assert_eq!(step(&s), 0);
         // Opened at step 3, the steps before are no entries: moved at once.
         let mut s = open("?tour=figure-8&step=3", "");
         s.update(Input::TourBack);

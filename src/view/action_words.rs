@@ -1,106 +1,83 @@
-//! An action as the event log says it. The trace keeps each action as the
-//! simulator wrote it (`partition [[3]]`, part of the trace's hash); the
-//! page reads it back in words: servers as "n3", lists as a sentence
-//! lists them ("n3 cut off from the rest").
+//! An action as the event log and the timeline's marks say it. The trace
+//! keeps each action as the simulator wrote it (`partition [[3]]`, part of
+//! the trace's hash); the page says it in words, from the action itself:
+//! servers as "n3", lists as a sentence lists them ("n3 cut off from the
+//! rest"). The match names every variant, so a new one must be worded.
 
-use super::words::listed;
+use super::words::{counted, listed};
+use crate::raft::NodeId;
+use crate::sim::Action;
 
-/// `description` (an [`Action`](crate::sim::Action) as the trace wrote it)
-/// in words; what it does not know stays as written.
-pub fn action_words(description: &str) -> String {
-    let d = description;
-    let said = if let Some(groups) = d.strip_prefix("partition ") {
-        partition(groups)
-    } else if let Some((old, add)) = d
-        .strip_prefix("replace servers ")
-        .and_then(|r| r.strip_suffix(" new")?.split_once(" with "))
-    {
-        let added: u64 = add.parse().unwrap_or(0);
-        nodes(old).map(|old| {
-            let servers = super::words::counted(added as usize, "new server");
-            format!("replace {} with {servers}", listed(&old))
-        })
-    } else if let Some((node, peers)) = d.split_once(" reaches only ") {
-        nodes(peers).and_then(|peers| {
-            let whom = if peers.is_empty() {
-                "no one".into()
-            } else {
-                listed(&peers)
-            };
-            Some(format!("{} reaches only {whom}", name(node)?))
-        })
-    } else if let Some((of, rate)) = d
-        .strip_prefix("clock of ")
-        .and_then(|r| r.split_once(" runs "))
-    {
-        name(of).map(|n| format!("{n}'s clock runs {rate}"))
-    } else if let Some((verb, link)) = d
-        .split_once(' ')
-        .filter(|(v, _)| ["cut", "restore"].contains(v))
-    {
-        let (from, to) = link.split_once("->").unwrap_or_default();
-        name(from)
-            .zip(name(to))
-            .map(|(f, t)| format!("{verb} the link {f}->{t}"))
-    } else if let Some((head, n)) = d.rsplit_once(' ') {
-        // "stop 3", "remove server 3", "transfer leadership to 3", "client
-        // write x=1 to 3": the server named last.
-        let verb = match head {
-            "timeout" => "time out",
-            "remove server" => "remove",
-            "heartbeat" => "heartbeat from",
-            _ => head,
-        };
-        let named = [
-            "stop",
-            "resume",
-            "restart",
-            "deafen",
-            "time out",
-            "remove",
-            "heartbeat from",
-        ];
-        (named.contains(&verb) || head.ends_with(" to"))
-            .then(|| name(n).map(|n| format!("{verb} {n}")))
-            .flatten()
-    } else {
-        None
-    };
-    said.unwrap_or_else(|| d.to_string())
-}
-
-/// "3" as "n3".
-fn name(id: &str) -> Option<String> {
-    id.parse::<u64>().ok().map(|id| format!("n{id}"))
-}
-
-/// "[1, 2]" as ["n1", "n2"].
-fn nodes(list: &str) -> Option<Vec<String>> {
-    let inner = list.strip_prefix('[')?.strip_suffix(']')?;
-    inner
-        .split(", ")
-        .filter(|s| !s.is_empty())
-        .map(name)
-        .collect()
-}
-
-/// "[[1, 2], [3]]": one group is cut off from the rest; more are split
-/// from each other.
-fn partition(groups: &str) -> Option<String> {
-    let inner = groups.strip_prefix('[')?.strip_suffix(']')?;
-    let mut sides = Vec::new();
-    for group in inner.split("], [") {
-        let group = format!("[{}]", group.trim_start_matches('[').trim_end_matches(']'));
-        let names = nodes(&group)?;
-        if !names.is_empty() {
-            sides.push(listed(&names));
+/// `action` in words.
+pub fn action_words(action: &Action) -> String {
+    match action {
+        Action::Stop(n) => format!("stop n{n}"),
+        Action::Resume(n) => format!("resume n{n}"),
+        Action::Restart(n) => format!("restart n{n}"),
+        Action::ForceTimeout(n) => format!("time out n{n}"),
+        Action::Deafen(n) => format!("deafen n{n}"),
+        Action::Heartbeat(n) => format!("heartbeat from n{n}"),
+        Action::RemoveServer(n) => format!("remove n{n}"),
+        Action::TransferLeadership(n) => format!("transfer leadership to n{n}"),
+        Action::Partition(groups) => partition(groups),
+        Action::CutLink { from, to } => format!("cut the link n{from}->n{to}"),
+        Action::RestoreLink { from, to } => format!("restore the link n{from}->n{to}"),
+        Action::ReachOnly { node, peers } if peers.is_empty() => format!("n{node} reaches no one"),
+        Action::ReachOnly { node, peers } => format!("n{node} reaches only {}", named(peers)),
+        Action::ReplaceServers { remove, add } => format!(
+            "replace {} with {}",
+            named(remove),
+            counted(*add as usize, "new server")
+        ),
+        Action::ClientRequest { to: Some(n), op } => format!("client {op} to n{n}"),
+        Action::ClientRead {
+            to: Some(n),
+            key,
+            path,
+        } => format!("client read {key} by {} to n{n}", path.name()),
+        Action::SetClockRate { node, .. } => {
+            // "clock of 2 runs +5%": the rate as the simulator words it.
+            let said = action.to_string();
+            let rate = said.rsplit(' ').next().unwrap_or_default();
+            format!("n{node}'s clock runs {rate}")
         }
+        // Nothing to name: as the simulator says it.
+        Action::ResumeAll
+        | Action::Heal
+        | Action::DropMessage(_)
+        | Action::DeliverMessage(_)
+        | Action::DuplicateMessage(_)
+        | Action::ClientRequest { to: None, .. }
+        | Action::ClientRead { to: None, .. }
+        | Action::SetNetwork(_)
+        | Action::AlignTimers
+        | Action::SpreadTimers
+        | Action::SetRaft(_)
+        | Action::SetReads(_)
+        | Action::SetDriftBound(_)
+        | Action::AddServer
+        | Action::SetReplacement(_)
+        | Action::SetSnapshots(_) => action.to_string(),
     }
-    Some(match sides.as_slice() {
+}
+
+/// [1, 2] as "n1 and n2".
+fn named(ids: &[NodeId]) -> String {
+    listed(&ids.iter().map(|id| format!("n{id}")).collect::<Vec<_>>())
+}
+
+/// One group is cut off from the rest; more are split from each other.
+fn partition(groups: &[Vec<NodeId>]) -> String {
+    let sides: Vec<String> = groups
+        .iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| named(g))
+        .collect();
+    match sides.as_slice() {
         [] => "no partition".into(),
         [one] => format!("{one} cut off from the rest"),
         _ => format!("split: {}", sides.join(" | ")),
-    })
+    }
 }
 
 #[cfg(test)]
@@ -109,10 +86,10 @@ mod tests {
     use crate::raft::{Op, ReadPath};
     use crate::sim::Action;
 
-    /// Each action as the trace writes it, and as the event log says it.
+    /// Each action as the event log says it.
     #[test]
     fn actions_read_as_words_with_servers_named_n() {
-        let said = |a: Action| action_words(&a.to_string());
+        let said = |a: Action| action_words(&a);
         assert_eq!(
             said(Action::Partition(vec![vec![3]])),
             "n3 cut off from the rest"
@@ -141,7 +118,7 @@ mod tests {
                 node: 3,
                 peers: vec![]
             }),
-            "n3 reaches only no one"
+            "n3 reaches no one"
         );
         assert_eq!(
             said(Action::CutLink { from: 1, to: 2 }),

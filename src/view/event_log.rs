@@ -11,7 +11,7 @@ use super::words::{self, listed};
 use crate::raft::vec_map::{VecMap, VecSet};
 use crate::raft::{LogIndex, Membership, NodeId, Payload, Role, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
-use crate::sim::{Endpoint, NodeStatus, TraceEvent, Violation};
+use crate::sim::{Action, Endpoint, NodeStatus, TraceEvent, Violation};
 use std::collections::VecDeque;
 
 /// Lines kept; older ones scroll away.
@@ -248,6 +248,23 @@ impl EventLog {
         }
     }
 
+    /// As [`EventLog::record`], with the run's `actions`: an action is said
+    /// in words ("n3 cut off from the rest"), not as the trace wrote it
+    /// ("partition [[3]]", which its hash keeps).
+    pub fn record_in_run(&mut self, t: Time, event: &TraceEvent, actions: &[(Time, Action)]) {
+        if let TraceEvent::Action { description } = event {
+            let taken = actions
+                .iter()
+                .rev()
+                .find(|(at, a)| *at == t && a.to_string() == *description);
+            if let Some((_, action)) = taken {
+                let description = super::action_words::action_words(action);
+                return self.record(t, &TraceEvent::Action { description });
+            }
+        }
+        self.record(t, event);
+    }
+
     /// Keeps track of who sent each server its snapshot chunks, for
     /// "n3 installed n1's snapshot".
     fn follow_chunks(&mut self, event: &TraceEvent) {
@@ -356,10 +373,7 @@ impl EventLog {
                     ),
                 })
             }
-            TraceEvent::Action { description } => Some(format!(
-                "action: {}",
-                super::action_words::action_words(description)
-            )),
+            TraceEvent::Action { description } => Some(format!("action: {description}")),
             TraceEvent::Invoke { client, op, .. } if *client >= USER_CLIENT_BASE => {
                 self.asked.insert(*client, op.clone());
                 Some(format!("you sent {op}"))

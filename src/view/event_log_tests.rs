@@ -342,3 +342,25 @@ fn a_replacement_one_by_one_tells_each_change() {
     }
     assert!(!text.contains("joint"), "{text}");
 }
+
+/// An action is said from the action itself, not by reading its trace
+/// text back: a message "go to 3" sent to no server in particular named
+/// n3 as its target (a review's find).
+#[test]
+fn an_action_is_worded_from_itself_not_its_text() {
+    let mut p = led_by_n4();
+    p.act(Action::ClientRequest {
+        to: None,
+        op: crate::raft::Op::Write {
+            key: "msg".into(),
+            value: "go to 3".into(),
+        },
+    });
+    p.act(Action::Partition(vec![vec![3]]));
+    let text = text(&p);
+    assert!(
+        text.contains("action: client write msg=go to 3\n"),
+        "{text}"
+    );
+    assert!(text.contains("action: n3 cut off from the rest"), "{text}");
+}

@@ -721,7 +721,7 @@ impl Playground {
         }
         self.new_events = self.sim.trace_mut().take_recorded();
         for (t, event) in &self.new_events {
-            self.events.record(*t, event);
+            self.events.record_in_run(*t, event, &self.scenario.actions);
             self.messages.record(*t, event);
             if let TraceEvent::Drop { id, .. } = event {
                 if let Some(&(at, color)) = self.last_positions.get(id) {

@@ -73,7 +73,7 @@ pub fn marks(p: &Playground) -> Vec<Mark> {
     let actions = p.scenario.actions.iter().map(|(at, action)| Mark {
         at: *at,
         kind: kind_of(action),
-        label: super::action_words::action_words(&action.to_string()),
+        label: super::action_words::action_words(action),
     });
     let mut all: Vec<Mark> = elections.chain(actions).chain(failure_marks(p)).collect();
     crate::raft::vec_map::sort_by_key(&mut all, |m| m.at);

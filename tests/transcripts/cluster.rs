@@ -6,6 +6,8 @@ use super::*;
 pub(crate) struct Sim {
     sim: Option<Simulation>,
     events: EventLog,
+    /// The actions scheduled, which the event log says in words.
+    actions: Vec<(Time, Action)>,
 }
 
 impl Sim {
@@ -19,7 +21,7 @@ impl Sim {
         for (t, event) in sim.trace_mut().take_recorded() {
             let before = self.events.len();
             let last = self.events.lines().next_back().cloned();
-            self.events.record(t, &event);
+            self.events.record_in_run(t, &event, &self.actions);
             let grew = self.events.len() > before;
             let scrolled = before == KEEP && self.events.lines().next_back() != last.as_ref();
             if grew || scrolled {
@@ -78,6 +80,7 @@ impl Interpreter for Sim {
                     .collect();
                 self.sim = Some(sim);
                 self.events = EventLog::default();
+                self.actions.clear();
                 self.new_sentences();
                 Ok(lines)
             }
@@ -90,6 +93,7 @@ impl Interpreter for Sim {
                     let at = record.t.ok_or("an action needs \"t\"")?;
                     let action = Action::try_from(record)?;
                     lines.push(format!("at {}: {action}", show_time(at)));
+                    self.actions.push((at, action.clone()));
                     sim.schedule(at, action)?;
                 }
                 Ok(lines)

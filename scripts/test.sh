@@ -29,8 +29,10 @@ echo "== cargo clippy (native and wasm32) -D warnings"
 cargo clippy --all-targets --quiet -- -D warnings
 cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
 
-echo "== cargo doc -D warnings (every intra-doc link resolves)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+echo "== cargo doc -D warnings (every intra-doc link resolves, private items and the browser's ui too)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items --quiet \
+  --target wasm32-unknown-unknown
 
 echo "== cargo test (native)"
 cargo test --quiet 2>&1 | tee target/test-native.txt

@@ -261,7 +261,7 @@ pub fn to_string<T: Serialize>(value: &T) -> String {
     platform::to_string(value)
 }
 
-/// "actions[2].node: missing field" for an error inside the document, the
+/// `actions[2].node: missing field` for an error inside the document, the
 /// bare message for one at its root.
 #[cfg(any(test, not(target_arch = "wasm32")))]
 fn located<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> String {

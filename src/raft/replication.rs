@@ -354,7 +354,7 @@ impl RaftNode {
     }
 
     /// "If commitIndex > lastApplied: increment lastApplied, apply
-    /// log[lastApplied] to state machine" (Figure 2), then snapshot if the
+    /// `log[lastApplied]` to state machine" (Figure 2), then snapshot if the
     /// log has grown enough.
     pub(super) fn apply_committed(&mut self, out: &mut Output) {
         self.apply_entries(out);

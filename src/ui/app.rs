@@ -40,7 +40,7 @@ const WAKE_EARLY_MS: f64 = 2.0;
 const REST_MS: u32 = 400;
 
 /// What the page asks of the playground, read from its address (see
-/// [`UrlParams`](crate::view::url_params::UrlParams)).
+/// [`UrlParams`]).
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct AppProps {
     /// The seed of a fresh cluster (when no tour or shared run opens instead).

@@ -3,7 +3,7 @@
 //! commands from its parent window only (and, with `?origin=`, only from
 //! that origin), and posts the events the host subscribed to back to the
 //! parent. What a command does and which events go out is decided by
-//! [`HostApi`] in `src/view/host_api.rs`, tested natively.
+//! [`HostApi`](crate::view::host_api::HostApi) in `src/view/host_api.rs`, tested natively.
 //!
 //! Reading a message and writing an event (serde-wasm-bindgen) is the
 //! studio's, the page's second module (`ui::studio::host`), which a framed

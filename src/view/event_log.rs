@@ -250,7 +250,7 @@ impl EventLog {
 
     /// As [`EventLog::record`], with the run's `actions`: an action is said
     /// in words ("n3 cut off from the rest"), not as the trace wrote it
-    /// ("partition [[3]]", which its hash keeps).
+    /// (`partition [[3]]`, which its hash keeps).
     pub fn record_in_run(&mut self, t: Time, event: &TraceEvent, actions: &[(Time, Action)]) {
         if let TraceEvent::Action { description } = event {
             let taken = actions

@@ -480,7 +480,7 @@ impl Scenario {
     }
 }
 
-/// "actions[4].node: ..." as "action 5 (actions[4].node): ...": the
+/// `actions[4].node: ...` as `action 5 (actions[4].node): ...`: the
 /// checks after reading count actions from 1, as a person does ("action
 /// 5: there is no node 9"), and a reader of either message must find the
 /// same action. (A review fixed the wrong one, off by one.)

@@ -18,7 +18,8 @@ const MAX_DEPTH: u32 = 32;
 const MAX_VALUES: u32 = 100_000;
 
 /// The command in a host's message, for the page (`HostCommandWire`,
-/// encoded), or [`JSON_ERROR`] and why it cannot be obeyed.
+/// encoded), or [`JSON_ERROR`](crate::ui::studio_client::JSON_ERROR) and
+/// why it cannot be obeyed.
 pub fn command(data: JsValue) -> String {
     let checked = plain_data(&data, 0, &mut Budget::default())
         .and_then(|()| crate::json::from_value::<HostCommand>(data));

@@ -10,6 +10,7 @@
 //! with the clock throttled. `src/ui/host_api.rs` is the other half: the
 //! `message` listener, its security checks, and `postMessage`.
 
+use super::leadership;
 use super::playground::Playground;
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
@@ -272,7 +273,8 @@ pub enum HostEvent {
         t_us: Time,
         /// Whether the run is paused.
         paused: bool,
-        /// The current leader (the running leader of the highest term), if any.
+        /// The current leader, if any: the running leader of the highest
+        /// term that a majority has not left behind (`view::leadership`).
         leader: Option<NodeId>,
     },
     /// A node became leader of `term` (once per elected term).
@@ -337,7 +339,7 @@ pub enum HostEvent {
         detail: String,
     },
     /// The simulated clock, at most every [`CLOCK_INTERVAL_MS`], with the
-    /// current leader (the running leader of the highest term), if any.
+    /// current leader (as in [`HostEvent::Ready`]), if any.
     Clock {
         /// The simulated time now.
         t_us: Time,
@@ -419,7 +421,7 @@ impl HostApi {
             nodes: p.sim.server_count(),
             t_us: p.sim.now(),
             paused: p.paused,
-            leader: p.sim.leader(),
+            leader: leadership::of(&p.sim).leader(),
         }
     }
 
@@ -515,7 +517,12 @@ impl HostApi {
             self.traced(p, &mut out);
         }
         if self.subscribed(EventKind::Clock) {
-            let state = (p.sim.now(), p.paused, p.speed.to_bits(), p.sim.leader());
+            let state = (
+                p.sim.now(),
+                p.paused,
+                p.speed.to_bits(),
+                leadership::of(&p.sim).leader(),
+            );
             if self.last_clock != Some(state) {
                 let due = self
                     .last_clock_wall

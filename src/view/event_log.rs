@@ -67,18 +67,23 @@ pub struct EventLog {
 #[derive(Clone, Debug)]
 struct Watched {
     /// The term it leads, while it runs as leader.
-    leads: Option<u64>,
+    leader_term: Option<u64>,
     /// The server it hands leadership over to.
     transfer: Option<NodeId>,
     /// Its configuration, and that entry's index.
     config: (LogIndex, Membership),
 }
 
+/// The term `s` leads, while it runs as leader.
+fn leader_term(s: &crate::sim::Server) -> Option<u64> {
+    (s.up && s.node.role() == Role::Leader).then(|| s.node.current_term())
+}
+
 impl Watched {
     fn of(s: &crate::sim::Server) -> Self {
         let n = &s.node;
         Watched {
-            leads: (s.up && n.role() == Role::Leader).then(|| n.current_term()),
+            leader_term: leader_term(s),
             transfer: n.transfer_target(),
             config: (n.membership_index(), n.membership().clone()),
         }
@@ -163,10 +168,13 @@ impl EventLog {
                 self.watched.insert(id, Watched::of(s));
                 continue;
             };
-            let leads = (s.up && n.role() == Role::Leader).then(|| n.current_term());
+            let leader_term = leader_term(s);
             let mut say = |text: String| self.pending.push((t, text));
-            if let (Some(to), None, true) = (was.transfer, n.transfer_target(), leads == was.leads)
-            {
+            if let (Some(to), None, true) = (
+                was.transfer,
+                n.transfer_target(),
+                leader_term == was.leader_term,
+            ) {
                 say(format!(
                     "n{id} aborted handing leadership to n{to} after an election timeout"
                 ));
@@ -174,17 +182,18 @@ impl EventLog {
             // Removed, and the removal committed (§4.2.2): not a restart
             // or a CheckQuorum step-down while it is still on its way.
             let removed = !n.membership().is_voter(id) && n.commit_index() >= n.membership_index();
-            if was.leads == Some(n.current_term()) && leads.is_none() && s.up && removed {
+            if was.leader_term == Some(n.current_term()) && leader_term.is_none() && s.up && removed
+            {
                 say(format!("n{id} stepped down: its removal is committed"));
             }
             let index = n.membership_index();
             if index != was.config.0 {
-                if leads.is_some() && leads == was.leads {
+                if leader_term.is_some() && leader_term == was.leader_term {
                     say(config_change(id, &was.config.1, n.membership(), index));
                 }
                 was.config = (index, n.membership().clone());
             }
-            was.leads = leads;
+            was.leader_term = leader_term;
             was.transfer = n.transfer_target();
         }
     }
@@ -290,42 +299,74 @@ impl EventLog {
         }
     }
 
+    /// A server's new role or term, if it is news.
+    fn role_change(&mut self, node: NodeId, term: u64, role: NodeStatus) -> Option<String> {
+        // Every server starts as a follower in term 0 (Figure 2), so
+        // its first election is news too.
+        let (was, was_term) = self
+            .roles
+            .insert(node, (role, term))
+            .unwrap_or((NodeStatus::Follower, 0));
+        // A candidate that times out again starts a new election
+        // without changing role: that is news too.
+        let new_election = role == NodeStatus::Candidate && term != was_term;
+        if was == role && !new_election {
+            return None;
+        }
+        Some(match role {
+            // A resumed node keeps its role, a restarted one is a
+            // follower: say so, rather than announce an election
+            // that did not happen. ("Back", not "resumed": a
+            // restart is not a resume.)
+            _ if was == NodeStatus::Stopped => {
+                format!("n{node} is back as {} in term {term}", role.as_str())
+            }
+            NodeStatus::Leader => format!("n{node} became leader for term {term}"),
+            NodeStatus::Candidate => format!("n{node} started an election for term {term}"),
+            NodeStatus::PreCandidate => {
+                format!("n{node} asks for pre-votes for term {}", term + 1)
+            }
+            NodeStatus::Stopped => format!("n{node} stopped"),
+            NodeStatus::Follower => format!("n{node} is a follower in term {term}"),
+        })
+    }
+
+    /// A leader's TimeoutNow (§3.10), once per hand-over: a lost one is
+    /// sent again, but a second transfer in the same term is another.
+    fn timeout_now_sent(&mut self, from: NodeId, to: NodeId, term: u64) -> Option<String> {
+        let told = self.timeout_now.replace((from, to, term));
+        (told != Some((from, to, term)))
+            .then(|| format!("n{from} sent TimeoutNow to n{to}, whose log is caught up: stand now"))
+    }
+
+    /// A configuration entry applied at `index`: its commit, told by the
+    /// first server to apply it (§4.3 for the joint ones).
+    fn configuration_committed(
+        &mut self,
+        t: Time,
+        index: LogIndex,
+        m: &Membership,
+    ) -> Option<String> {
+        if index <= self.configs_told.last().map_or(0, |c| c.1) {
+            return None;
+        }
+        let was_joint = self.configs_told.last().is_some_and(|c| c.2);
+        self.configs_told.push((t, index, m.is_joint()));
+        Some(match (m.is_joint(), was_joint) {
+            (true, _) => format!("C_old,new at index {index} is committed"),
+            (false, true) => format!("C_new at index {index} is committed: {}", members(m)),
+            _ => format!(
+                "the configuration at index {index} is committed: {}",
+                members(m)
+            ),
+        })
+    }
+
     fn describe(&mut self, t: Time, event: &TraceEvent) -> Option<String> {
         match event {
             TraceEvent::State {
                 node, term, role, ..
-            } => {
-                // Every server starts as a follower in term 0 (Figure 2), so
-                // its first election is news too.
-                let (was, was_term) = self
-                    .roles
-                    .insert(*node, (*role, *term))
-                    .unwrap_or((NodeStatus::Follower, 0));
-                // A candidate that times out again starts a new election
-                // without changing role: that is news too.
-                let new_election = *role == NodeStatus::Candidate && *term != was_term;
-                if was == *role && !new_election {
-                    return None;
-                }
-                Some(match *role {
-                    // A resumed node keeps its role, a restarted one is a
-                    // follower: say so, rather than announce an election
-                    // that did not happen. ("Back", not "resumed": a
-                    // restart is not a resume.)
-                    _ if was == NodeStatus::Stopped => {
-                        format!("n{node} is back as {} in term {term}", role.as_str())
-                    }
-                    NodeStatus::Leader => format!("n{node} became leader for term {term}"),
-                    NodeStatus::Candidate => {
-                        format!("n{node} started an election for term {term}")
-                    }
-                    NodeStatus::PreCandidate => {
-                        format!("n{node} asks for pre-votes for term {}", term + 1)
-                    }
-                    NodeStatus::Stopped => format!("n{node} stopped"),
-                    NodeStatus::Follower => format!("n{node} is a follower in term {term}"),
-                })
-            }
+            } => self.role_change(*node, *term, *role),
             TraceEvent::Snapshot {
                 node,
                 index,
@@ -349,30 +390,12 @@ impl EventLog {
                 kind: "TimeoutNow",
                 term: Some(term),
                 ..
-            } => {
-                // Once per hand-over: a lost TimeoutNow is sent again, but
-                // a second transfer in the same term is another.
-                let told = self.timeout_now.replace((*from, *to, *term));
-                (told != Some((*from, *to, *term))).then(|| {
-                    format!("n{from} sent TimeoutNow to n{to}, whose log is caught up: stand now")
-                })
-            }
+            } => self.timeout_now_sent(*from, *to, *term),
             TraceEvent::Apply {
                 index,
                 payload: Payload::Config(m),
                 ..
-            } if *index > self.configs_told.last().map_or(0, |c| c.1) => {
-                let was_joint = self.configs_told.last().is_some_and(|c| c.2);
-                self.configs_told.push((t, *index, m.is_joint()));
-                Some(match (m.is_joint(), was_joint) {
-                    (true, _) => format!("C_old,new at index {index} is committed"),
-                    (false, true) => format!("C_new at index {index} is committed: {}", members(m)),
-                    _ => format!(
-                        "the configuration at index {index} is committed: {}",
-                        members(m)
-                    ),
-                })
-            }
+            } => self.configuration_committed(t, *index, m),
             TraceEvent::Action { description } => Some(format!("action: {description}")),
             TraceEvent::Invoke { client, op, .. } if *client >= USER_CLIENT_BASE => {
                 self.asked.insert(*client, op.clone());

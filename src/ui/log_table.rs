@@ -6,8 +6,7 @@
 //! named so; a compacted prefix one hatched block, "snapshot ≤ 24 · t2".
 
 use super::part::{on_click, PartProps};
-use crate::view::disk_state::slow_disk_note;
-use crate::view::log_table::{log_table, LogCell, LogMark, SnapshotBlock};
+use crate::view::log_table::{log_table, slow_disk_note, LogCell, LogMark, SnapshotBlock};
 use crate::view::membership::Standing;
 use crate::view::palette::term_class;
 use crate::view::playground::Selection;

@@ -3,8 +3,8 @@
 //! memory (Figure 2's persistent state, "updated on stable storage before
 //! responding to RPCs").
 
-use crate::raft::{LogIndex, NodeId, Term, MILLIS};
-use crate::sim::{DiskConfig, Server};
+use crate::raft::{LogIndex, NodeId, Term};
+use crate::sim::Server;
 
 /// A server's durable state beside its state in memory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,37 +79,11 @@ impl DiskState {
     }
 }
 
-/// What the Logs panel says of disks that are not instant (`?disk=slow`):
-/// a page tester saw six terms go by with no leader and nothing to say
-/// why. A server makes its term and vote durable before it answers
-/// (Figure 2), so each round of an election takes the disk's time too.
-pub fn slow_disk_note(disk: &DiskConfig) -> Option<String> {
-    if disk.is_synchronous() {
-        return None;
-    }
-    let ms = (disk.write_latency + disk.fsync_latency) / MILLIS;
-    Some(format!(
-        "A write takes {ms} ms to be durable here, and a server writes its term and vote \
-         before it answers: elections take longer, so votes split more often (paper §5.6: \
-         the time to persist and send must stay well under the election timeout)."
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::raft::SECONDS;
-    use crate::sim::{Action, SimConfig, Simulation};
-
-    #[test]
-    fn only_a_slow_disk_has_a_note() {
-        assert_eq!(slow_disk_note(&DiskConfig::default()), None);
-        let note = slow_disk_note(&DiskConfig::slow()).unwrap();
-        assert!(
-            note.starts_with("A write takes 50 ms to be durable"),
-            "{note}"
-        );
-    }
+    use crate::sim::{Action, DiskConfig, SimConfig, Simulation};
 
     fn slow_cluster() -> Simulation {
         let config = SimConfig {

@@ -7,8 +7,8 @@
 //! and term: those entries are gone, and their terms with them.
 
 use super::membership::{self, Standing};
-use crate::raft::{LogIndex, Membership, NodeId, Payload, RaftNode, Term};
-use crate::sim::Simulation;
+use crate::raft::{LogIndex, Membership, NodeId, Payload, RaftNode, Term, MILLIS};
+use crate::sim::{DiskConfig, Simulation};
 use std::rc::Rc;
 
 /// A leader's bookkeeping shown in a follower's row.
@@ -186,8 +186,34 @@ fn config_at(node: &RaftNode, index: LogIndex) -> Option<Rc<Membership>> {
     }
 }
 
+/// What the Logs panel says of disks that are not instant (`?disk=slow`):
+/// a page tester saw six terms go by with no leader and nothing to say
+/// why. A server makes its term and vote durable before it answers
+/// (Figure 2), so each round of an election takes the disk's time too.
+pub fn slow_disk_note(disk: &DiskConfig) -> Option<String> {
+    if disk.is_synchronous() {
+        return None;
+    }
+    let ms = (disk.write_latency + disk.fsync_latency) / MILLIS;
+    Some(format!(
+        "A write takes {ms} ms to be durable here, and a server writes its term and vote \
+         before it answers: elections take longer, so votes split more often (paper §5.6: \
+         the time to persist and send must stay well under the election timeout)."
+    ))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_a_slow_disk_has_a_note() {
+        assert_eq!(slow_disk_note(&DiskConfig::default()), None);
+        let note = slow_disk_note(&DiskConfig::slow()).unwrap();
+        assert!(
+            note.starts_with("A write takes 50 ms to be durable"),
+            "{note}"
+        );
+    }
+
     use super::*;
     use crate::raft::{Op, MILLIS};
     use crate::sim::{Action, SimConfig};

@@ -774,3 +774,38 @@ mod unsafe_switches {
         assert_eq!(q.sim.trace_hash(), p.sim.trace_hash());
     }
 }
+
+mod a_stale_leader {
+    use crate::sim::Action;
+    use crate::view::playground::*;
+
+    /// With only a leader a majority has left behind, the page asks it for no
+    /// change of membership and no hand-over: it would take them and lose
+    /// them (a page tester's added server showed as "removed" for good).
+    #[test]
+    fn a_stale_leader_is_asked_for_no_membership_change() {
+        let mut p = Playground::new(5, 5).unwrap();
+        p.skip(1_000);
+        let old = p.sim.leader().unwrap();
+        p.act(Action::Partition(vec![vec![old]]));
+        p.skip(1_000);
+        let new = p.sim.leader().unwrap();
+        assert_ne!(new, old);
+        p.act(Action::Stop(new));
+        let servers = p.sim.server_count();
+        let refusal =
+            format!("there is no leader that can commit right now: n{old} only thinks it leads");
+        for action in [
+            Action::AddServer,
+            Action::TransferLeadership(new),
+            Action::RemoveServer(new),
+        ] {
+            p.notice = None;
+            p.act(action.clone());
+            assert_eq!(p.notice.as_deref(), Some(refusal.as_str()), "{action:?}");
+        }
+        assert_eq!(p.sim.server_count(), servers, "no server added");
+        p.command(crate::view::keys::KeyCommand::IsolateLeader);
+        assert_eq!(p.notice.as_deref(), Some(refusal.as_str()));
+    }
+}

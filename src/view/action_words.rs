@@ -4,7 +4,7 @@
 //! servers as "n3", lists as a sentence lists them ("n3 cut off from the
 //! rest"). The match names every variant, so a new one must be worded.
 
-use super::words::{counted, listed};
+use super::words::{counted, servers};
 use crate::raft::NodeId;
 use crate::sim::Action;
 
@@ -23,10 +23,10 @@ pub fn action_words(action: &Action) -> String {
         Action::CutLink { from, to } => format!("cut the link n{from}->n{to}"),
         Action::RestoreLink { from, to } => format!("restore the link n{from}->n{to}"),
         Action::ReachOnly { node, peers } if peers.is_empty() => format!("n{node} reaches no one"),
-        Action::ReachOnly { node, peers } => format!("n{node} reaches only {}", named(peers)),
+        Action::ReachOnly { node, peers } => format!("n{node} reaches only {}", servers(peers)),
         Action::ReplaceServers { remove, add } => format!(
             "replace {} with {}",
-            named(remove),
+            servers(remove),
             counted(*add as usize, "new server")
         ),
         Action::ClientRequest { to: Some(n), op } => format!("client {op} to n{n}"),
@@ -61,17 +61,12 @@ pub fn action_words(action: &Action) -> String {
     }
 }
 
-/// [1, 2] as "n1 and n2".
-fn named(ids: &[NodeId]) -> String {
-    listed(&ids.iter().map(|id| format!("n{id}")).collect::<Vec<_>>())
-}
-
 /// One group is cut off from the rest; more are split from each other.
 fn partition(groups: &[Vec<NodeId>]) -> String {
     let sides: Vec<String> = groups
         .iter()
         .filter(|g| !g.is_empty())
-        .map(|g| named(g))
+        .map(|g| servers(g))
         .collect();
     match sides.as_slice() {
         [] => "no partition".into(),

@@ -7,7 +7,7 @@
 //! finds by looking at the servers after each event the page runs
 //! ([`EventLog::observe`]); the trace and its hash stay as they are.
 
-use super::words::{self, listed};
+use super::words::{self, servers};
 use crate::raft::vec_map::{VecMap, VecSet};
 use crate::raft::{LogIndex, Membership, NodeId, Payload, Role, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
@@ -435,8 +435,8 @@ fn config_change(leader: NodeId, old: &Membership, new: &Membership, index: LogI
     if new.is_joint() && !old.is_joint() {
         return format!(
             "n{leader} entered joint consensus {at}: C_old,new needs a majority of old {} and of new {}",
-            named(&new.outgoing),
-            named(&new.voters)
+            servers(&new.outgoing),
+            servers(&new.voters)
         );
     }
     if old.is_joint() && !new.is_joint() {
@@ -454,7 +454,7 @@ fn config_change(leader: NodeId, old: &Membership, new: &Membership, index: LogI
     // "n6 joins as a learner", "n6 and n7 join as learners".
     let some = |ids: &[NodeId], one: &str, more: &str| {
         (!ids.is_empty())
-            .then(|| format!("{} {}", named(ids), [one, more][(ids.len() > 1) as usize]))
+            .then(|| format!("{} {}", servers(ids), [one, more][(ids.len() > 1) as usize]))
     };
     let said: Vec<String> = [
         some(&promoted, "caught up, now voting", "caught up, now voting"),
@@ -470,18 +470,13 @@ fn config_change(leader: NodeId, old: &Membership, new: &Membership, index: LogI
     )
 }
 
-/// "n1, n2 and n3".
-fn named(ids: &[NodeId]) -> String {
-    listed(&ids.iter().map(|id| format!("n{id}")).collect::<Vec<_>>())
-}
-
 /// "voters n1, n2 and n3", with the learners if any.
 fn members(m: &Membership) -> String {
     let learners = match m.learners.as_slice() {
         [] => String::new(),
-        l => format!(", learners {}", named(l)),
+        l => format!(", learners {}", servers(l)),
     };
-    format!("voters {}{learners}", named(&m.voters))
+    format!("voters {}{learners}", servers(&m.voters))
 }
 
 /// A broken invariant as the Safety panel says it: "leader completeness

@@ -18,13 +18,17 @@ pub fn listed(items: &[String]) -> String {
     }
 }
 
+/// Servers as a sentence lists them: "n4", "n4 and n7", "n4, n7 and n2".
+pub fn servers(nodes: &[crate::raft::NodeId]) -> String {
+    listed(&nodes.iter().map(|n| format!("n{n}")).collect::<Vec<_>>())
+}
+
 /// The servers a sentence is about: "on n4", "on n4 and n7", "on n4, n7
 /// and n2"; nothing for none.
 pub fn on_servers(nodes: &[crate::raft::NodeId]) -> String {
-    let names: Vec<String> = nodes.iter().map(|n| format!("n{n}")).collect();
-    match names.is_empty() {
+    match nodes.is_empty() {
         true => String::new(),
-        false => format!("on {}", listed(&names)),
+        false => format!("on {}", servers(nodes)),
     }
 }
 

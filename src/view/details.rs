@@ -9,6 +9,7 @@
 //! too (32 bytes less compressed).
 
 use super::disk_state::DiskState;
+use super::leadership;
 use super::membership::{self, Standing};
 use super::packet_text;
 use super::playground::Playground;
@@ -165,7 +166,8 @@ pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
             .map(|(peer, pr)| (*peer, pr.next_index, pr.match_index))
             .collect()
     });
-    let offers = node_offers(id, server, ppm, standing);
+    let leader = leadership::of(&p.sim).leader();
+    let offers = node_offers(id, server, ppm, standing, leader);
     Some(NodeDetails {
         rows,
         progress,
@@ -177,7 +179,13 @@ pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
 /// its timer firing would start something), a request, isolation, a clock
 /// off real time or back, and the membership actions that make sense for
 /// it.
-fn node_offers(id: NodeId, server: &Server, ppm: i64, standing: Standing) -> Vec<Offer> {
+fn node_offers(
+    id: NodeId,
+    server: &Server,
+    ppm: i64,
+    standing: Standing,
+    leader: Option<NodeId>,
+) -> Vec<Offer> {
     let (up, role) = (server.up, server.node.role());
     // Its timer firing does something only on a running server that may
     // stand: a leader has no election timer, and a stopped server none
@@ -220,8 +228,11 @@ fn node_offers(id: NodeId, server: &Server, ppm: i64, standing: Standing) -> Vec
         offers.push(Offer::act("Exact clock", clock(0)));
     }
     // Only a running voter can be elected, so only one can take over
-    // (§3.10); a stopped one's offer was refused when clicked.
-    if up && role != Role::Leader && standing == Standing::Voter {
+    // (§3.10); a stopped one's offer was refused when clicked. And only a
+    // leader that can still commit hands over: with none, or one a
+    // majority has left behind, the offer was refused when clicked.
+    let hands_over = leader.is_some_and(|l| l != id);
+    if up && hands_over && standing == Standing::Voter {
         offers.push(
             Offer::act("Transfer leadership here", Action::TransferLeadership(id))
                 .titled(

@@ -116,6 +116,32 @@ fn a_stopped_server_offers_resume_and_a_fast_clock_offers_exact() {
     assert!(!labels(&d.offers).contains(&"Clock 30% fast"));
 }
 
+/// A page tester's run: the leader cut off, the rest elect another, and
+/// that one stops. The old leader only thinks it leads and would refuse a
+/// transfer, so no follower offers one; nor with no leader at all.
+#[test]
+fn no_transfer_is_offered_without_a_leader_that_can_commit() {
+    let (mut p, old) = led();
+    let transfers = |p: &Playground| {
+        (1..=5)
+            .filter(|&n| labels(&node(p, n).unwrap().offers).contains(&"Transfer leadership here"))
+            .count()
+    };
+    assert_eq!(transfers(&p), 4, "every follower, with a leader");
+    p.act(Action::Partition(vec![vec![old]]));
+    p.skip(1_000);
+    let new = p.sim.leader().unwrap();
+    assert_ne!(new, old);
+    p.act(Action::Stop(new));
+    assert!(
+        matches!(leadership::of(&p.sim), leadership::Leadership::Stale { id, .. } if id == old)
+    );
+    assert_eq!(transfers(&p), 0, "the stale leader would refuse it");
+    p.act(Action::Stop(old));
+    assert_eq!(leadership::of(&p.sim), leadership::Leadership::None);
+    assert_eq!(transfers(&p), 0, "no leader to hand over");
+}
+
 #[test]
 fn a_removed_server_offers_no_removal() {
     let (mut p, leader) = led();

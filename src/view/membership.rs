@@ -2,8 +2,10 @@
 //! uses the latest configuration in its log, committed or not (§4.1), so
 //! servers may disagree for a while; the page judges by the leader's, the
 //! one that decides what happens next, and with no leader by each server's
-//! own.
+//! own. A leader a majority has left behind (`leadership`) decides nothing
+//! any more: the page judges as if there were none.
 
+use super::leadership;
 use crate::raft::{Membership, NodeId};
 use crate::sim::membership::Replacement;
 use crate::sim::{Action, Simulation};
@@ -32,9 +34,9 @@ impl Standing {
 }
 
 /// Where server `id` stands: in the leader's configuration if there is a
-/// leader, else in its own.
+/// leader that can commit, else in its own.
 pub fn standing(sim: &Simulation, id: NodeId) -> Standing {
-    let judge = sim.leader().unwrap_or(id);
+    let judge = leadership::of(sim).leader().unwrap_or(id);
     let Some(server) = sim.server(judge) else {
         return Standing::Removed;
     };
@@ -53,10 +55,10 @@ pub fn standing(sim: &Simulation, id: NodeId) -> Standing {
 }
 
 /// The configuration of the cluster as the page shows it: the leader's, or
-/// with no leader the most recent one any server holds (the first server's
-/// among equals).
+/// with no leader that can commit the most recent one any server holds
+/// (the first server's among equals).
 pub fn cluster(sim: &Simulation) -> &Membership {
-    if let Some(leader) = sim.leader().and_then(|l| sim.server(l)) {
+    if let Some(leader) = leadership::of(sim).leader().and_then(|l| sim.server(l)) {
         return leader.node.membership();
     }
     let mut latest = &sim.servers()[0].node;
@@ -85,7 +87,7 @@ pub fn next_voter(membership: &Membership, id: NodeId) -> Option<NodeId> {
 /// "Replace n2 and n3 with n6 and n7". `None` without a leader, with
 /// fewer than three voters, or with no room for two more servers.
 pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
-    let leader = sim.leader()?;
+    let leader = leadership::of(sim).leader()?;
     let voters = &cluster(sim).voters;
     if voters.len() < 3 || no_room(sim, 2).is_some() {
         return None;
@@ -216,6 +218,29 @@ mod tests {
         for id in 1..=3 {
             assert_eq!(standing(&sim, id), Standing::Voter);
         }
+    }
+
+    /// A page tester's kind of run: the leader is cut off alone, the
+    /// majority elects another, which removes a server and then stops. The
+    /// old leader still holds the old configuration, but it decides
+    /// nothing: the page shows the configuration the majority moved to.
+    #[test]
+    fn a_leader_left_behind_is_not_the_judge() {
+        let mut sim = sim(5);
+        let old = sim.leader().unwrap();
+        sim.act(Action::Partition(vec![vec![old]])).unwrap();
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        let new = sim.leader().unwrap();
+        assert_ne!(new, old);
+        let gone = (1..=5).find(|&n| n != old && n != new).unwrap();
+        sim.act(Action::RemoveServer(gone)).unwrap();
+        sim.run_until(sim.now() + 1000 * MILLIS);
+        sim.act(Action::Stop(new)).unwrap();
+        assert_eq!(sim.leader(), Some(old), "the simulator's pick");
+        assert!(sim.server(old).unwrap().node.membership().is_voter(gone));
+        assert_eq!(standing(&sim, gone), Standing::Removed);
+        assert_eq!(cluster(&sim).voters.len(), 4);
+        assert!(!cluster(&sim).is_voter(gone));
     }
 
     /// At eight servers two more do not fit, and at nine not one: the page

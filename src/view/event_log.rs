@@ -9,7 +9,7 @@
 
 use super::words::{self, servers};
 use crate::raft::vec_map::{VecMap, VecSet};
-use crate::raft::{LogIndex, Membership, NodeId, Payload, Role, Time};
+use crate::raft::{LogIndex, Membership, NodeId, Payload, Time};
 use crate::sim::workload::USER_CLIENT_BASE;
 use crate::sim::{Action, Endpoint, NodeStatus, TraceEvent, Violation};
 use std::collections::VecDeque;
@@ -76,7 +76,7 @@ struct Watched {
 
 /// The term `s` leads, while it runs as leader.
 fn leader_term(s: &crate::sim::Server) -> Option<u64> {
-    (s.up && s.node.role() == Role::Leader).then(|| s.node.current_term())
+    s.leads().then(|| s.node.current_term())
 }
 
 impl Watched {

@@ -6,7 +6,7 @@
 //! page does not call it "the leader", nor send requests to it by default
 //! (a page tester's request waited on such a leader for good).
 
-use crate::raft::{NodeId, Role, Term};
+use crate::raft::{NodeId, Term};
 use crate::sim::{Server, Simulation};
 
 /// The cluster's leadership as the page tells it.
@@ -56,11 +56,7 @@ impl Leadership {
 /// The leadership of `sim`: of its running leaders, highest term first,
 /// the first that a majority has not left behind.
 pub fn of(sim: &Simulation) -> Leadership {
-    let leaders = || {
-        sim.servers()
-            .iter()
-            .filter(|s| s.up && s.node.role() == Role::Leader)
-    };
+    let leaders = || sim.servers().iter().filter(|s| s.leads());
     let term = |s: &&Server| s.node.current_term();
     let leading = leaders().filter(|s| can_commit(sim, s)).max_by_key(term);
     match (leading, leaders().max_by_key(term)) {

@@ -54,6 +54,14 @@ pub struct Server {
     pub(super) inbox: VecDeque<InFlight>,
 }
 
+impl Server {
+    /// Whether it runs as leader: up, in the leader role. A stopped leader
+    /// keeps the role in memory but leads nothing while frozen.
+    pub fn leads(&self) -> bool {
+        self.up && self.node.role() == Role::Leader
+    }
+}
+
 pub(super) type StateKey = (Term, NodeStatus, Option<NodeId>, LogIndex, LogIndex, Term);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -406,7 +414,7 @@ impl Simulation {
     pub fn leader(&self) -> Option<NodeId> {
         self.servers
             .iter()
-            .filter(|s| s.up && s.node.role() == Role::Leader)
+            .filter(|s| s.leads())
             .max_by_key(|s| s.node.current_term())
             .map(|s| s.node.id())
     }

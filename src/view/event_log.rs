@@ -61,6 +61,9 @@ pub struct EventLog {
     configs_told: Vec<(Time, LogIndex, bool)>,
     /// The last TimeoutNow told: its sender, target and term.
     timeout_now: Option<(NodeId, NodeId, u64)>,
+    /// The last configuration entry told overwritten: its index and
+    /// configuration, so the servers that held it are told of once.
+    lost_told: Option<(LogIndex, Membership)>,
 }
 
 /// A server as [`EventLog::observe`] last saw it.
@@ -143,6 +146,7 @@ impl EventLog {
         // Entries applied before the fork were told; later ones come again.
         self.configs_told.retain(|(at, ..)| *at <= now);
         self.timeout_now = None;
+        self.lost_told = None;
     }
 
     /// Takes each server as it is now, telling nothing: after a replay of
@@ -158,7 +162,8 @@ impl EventLog {
     /// Compares each server with how it last looked, after an event of
     /// `sim` (or an action), for what the trace does not say: a leadership
     /// transfer given up, a configuration a leader appended, a removed
-    /// leader stepping down. The lines go in after the trace's events of
+    /// leader stepping down, a configuration entry overwritten. The lines
+    /// go in after the trace's events of
     /// the same moment ([`EventLog::record`], [`EventLog::flush`]).
     pub fn observe(&mut self, sim: &crate::sim::Simulation) {
         let t = sim.now();
@@ -191,7 +196,14 @@ impl EventLog {
                 if leader_term.is_some() && leader_term == was.leader_term {
                     say(config_change(id, &was.config.1, n.membership(), index));
                 }
-                was.config = (index, n.membership().clone());
+                // Back to an earlier configuration: the entry of the later
+                // one was overwritten (§5.3), and its change with it (§4.1).
+                let lost = std::mem::replace(&mut was.config, (index, n.membership().clone()));
+                if index < lost.0 && self.lost_told.as_ref() != Some(&lost) {
+                    let text = config_lost(&lost, n.membership());
+                    self.pending.push((t, text));
+                    self.lost_told = Some(lost);
+                }
             }
             was.leader_term = leader_term;
             was.transfer = n.transfer_target();
@@ -467,6 +479,40 @@ fn config_change(leader: NodeId, old: &Membership, new: &Membership, index: LogI
     format!(
         "n{leader} changed the configuration {at}: {}",
         said.join(", ")
+    )
+}
+
+/// A configuration entry at `lost.0`, overwritten by a later leader's log:
+/// what its change was, and what the servers that held it go back to. An
+/// added server that nobody else heard of is left in no configuration the
+/// leader knows (a page tester saw one shown "removed", unexplained).
+fn config_lost(lost: &(LogIndex, Membership), back: &Membership) -> String {
+    let (index, m) = lost;
+    let change = match (m.is_joint(), back.is_joint()) {
+        (true, false) => "entering joint consensus".into(),
+        (false, true) => "leaving joint consensus".into(),
+        _ => {
+            let ids = |keep: &dyn Fn(NodeId) -> bool| -> Vec<NodeId> {
+                let all = m.servers().into_iter().chain(back.servers());
+                let ids: VecSet<NodeId> = all.filter(|&id| keep(id)).collect();
+                ids.iter().copied().collect()
+            };
+            let said: Vec<String> = [
+                ("adding", ids(&|s| m.contains(s) && !back.contains(s))),
+                ("promoting", ids(&|s| m.is_voter(s) && back.is_learner(s))),
+                ("removing", ids(&|s| back.contains(s) && !m.contains(s))),
+            ]
+            .into_iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(verb, ids)| format!("{verb} {}", servers(&ids)))
+            .collect();
+            said.join(" and ")
+        }
+    };
+    format!(
+        "the configuration entry at index {index}, {change}, was overwritten by a \
+         later leader's log (§5.3): back to {}",
+        members(back)
     )
 }
 

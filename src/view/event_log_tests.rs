@@ -1,6 +1,7 @@
 //! Tests of `event_log.rs`.
 
 use crate::sim::Action;
+use crate::view::membership;
 use crate::view::playground::Playground;
 
 #[test]
@@ -363,4 +364,34 @@ fn an_action_is_worded_from_itself_not_its_text() {
         "{text}"
     );
     assert!(text.contains("action: n3 cut off from the rest"), "{text}");
+}
+
+/// A page tester's run: the leader, cut off with a minority, adds a
+/// server; the majority elects another leader, and once healed the old
+/// leader's entry adding the server is overwritten. The log says so, once,
+/// rather than leave the new server shown "removed" unexplained.
+#[test]
+fn a_configuration_entry_overwritten_is_told() {
+    let mut p = led_by_n4();
+    p.act(Action::Partition(vec![vec![4, 5], vec![1, 2, 3]]));
+    p.act(Action::AddServer);
+    p.skip(1000);
+    let new = p.sim.leader().unwrap();
+    assert!([1, 2, 3].contains(&new), "the majority elects: n{new}");
+    p.act(Action::Heal);
+    p.skip(1000);
+    let text = text(&p);
+    let lost = "the configuration entry at index 2, adding n6, was overwritten by a \
+                later leader's log (§5.3): back to voters n1, n2, n3, n4 and n5";
+    assert!(text.contains(lost), "{text}");
+    assert_eq!(
+        text.matches("overwritten").count(),
+        1,
+        "n4 and n5 lost it: {text}"
+    );
+    assert_eq!(
+        membership::standing(&p.sim, 6),
+        membership::Standing::Removed,
+        "what the sentence explains"
+    );
 }

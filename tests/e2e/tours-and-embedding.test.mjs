@@ -219,6 +219,24 @@ for (const kind of browsers()) {
     }, { width: 360, height: 300 });
   });
 
+  // On a laptop's screen a tour's step, the cluster and the timeline (the
+  // tour's clock) are all in view at once: the picture gives the step room.
+  test(`${kind.name}: at 1280x800 a tour step leaves the timeline in view`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?tour=figure-8&step=3');
+      await page.waitFor({ css: '.tour-step', text: 'step 3 of' });
+      await page.waitFor('g.node');
+      const box = await page.evaluate(() => ({
+        timeline: document.querySelector('.timeline .track').getBoundingClientRect().bottom,
+        cluster: document.querySelector('svg.cluster').getBoundingClientRect().height,
+        view: window.innerHeight,
+      }));
+      assert.ok(box.timeline <= box.view, `the timeline's track is in view: ${JSON.stringify(box)}`);
+      assert.ok(box.cluster >= 256, `the cluster keeps 16rem at least: ${JSON.stringify(box)}`);
+      assert.deepEqual(page.errors, []);
+    }, { width: 1280, height: 800 });
+  });
+
   // Each step forward is an entry in the browser's history: Back (a
   // phone's back gesture) returns to the step before instead of leaving
   // the page, and Forward goes on again.

@@ -75,6 +75,8 @@ struct Watched {
     transfer: Option<NodeId>,
     /// Its configuration, and that entry's index.
     config: (LogIndex, Membership),
+    /// Whether it held a read lease (thesis §6.4.1).
+    lease: bool,
 }
 
 /// The term `s` leads, while it runs as leader.
@@ -83,14 +85,20 @@ fn leader_term(s: &crate::sim::Server) -> Option<u64> {
 }
 
 impl Watched {
-    fn of(s: &crate::sim::Server) -> Self {
+    fn of(s: &crate::sim::Server, sim: &crate::sim::Simulation) -> Self {
         let n = &s.node;
         Watched {
             leader_term: leader_term(s),
             transfer: n.transfer_target(),
             config: (n.membership_index(), n.membership().clone()),
+            lease: holds_lease(s, sim),
         }
     }
+}
+
+/// Whether `s` runs and holds a read lease, by its own clock.
+fn holds_lease(s: &crate::sim::Server, sim: &crate::sim::Simulation) -> bool {
+    s.up && s.node.lease_until(sim.node_time(s.node.id())).is_some()
 }
 
 impl EventLog {
@@ -155,7 +163,7 @@ impl EventLog {
         self.watched = sim
             .servers()
             .iter()
-            .map(|s| (s.node.id(), Watched::of(s)))
+            .map(|s| (s.node.id(), Watched::of(s, sim)))
             .collect();
     }
 
@@ -170,7 +178,7 @@ impl EventLog {
         for s in sim.servers() {
             let (id, n) = (s.node.id(), &s.node);
             let Some(was) = self.watched.get_mut(&id) else {
-                self.watched.insert(id, Watched::of(s));
+                self.watched.insert(id, Watched::of(s, sim));
                 continue;
             };
             let leader_term = leader_term(s);
@@ -200,11 +208,25 @@ impl EventLog {
                 // one was overwritten (§5.3), and its change with it (§4.1).
                 let lost = std::mem::replace(&mut was.config, (index, n.membership().clone()));
                 if index < lost.0 && self.lost_told.as_ref() != Some(&lost) {
-                    let text = config_lost(&lost, n.membership());
-                    self.pending.push((t, text));
+                    say(config_lost(&lost, n.membership()));
                     self.lost_told = Some(lost);
                 }
             }
+            // A lease earned or lost by a leader that goes on leading
+            // (§6.4.1); renewals go unsaid, and a step-down says itself.
+            let lease = holds_lease(s, sim);
+            let leading = leader_term.is_some() && leader_term == was.leader_term;
+            match (was.lease, lease) {
+                (false, true) => say(format!(
+                    "n{id} holds a read lease (§6.4.1): it answers reads without a round \
+                     while its heartbeats renew the lease"
+                )),
+                (true, false) if leading => say(format!(
+                    "n{id}'s read lease ran out: its reads wait for a round of heartbeats (§6.4)"
+                )),
+                _ => {}
+            }
+            was.lease = lease;
             was.leader_term = leader_term;
             was.transfer = n.transfer_target();
         }

@@ -395,3 +395,34 @@ fn a_configuration_entry_overwritten_is_told() {
         "what the sentence explains"
     );
 }
+
+/// Lease reads (thesis §6.4.1): the leader's lease is told when it is
+/// earned, not at each renewal; cut off from the others, the leader's lease
+/// runs out before anyone else can be elected, and the log says so in that
+/// order, the guarantee the lease rests on.
+#[test]
+fn a_read_lease_earned_and_run_out_is_told_before_the_next_leader() {
+    use crate::raft::ReadPath;
+    use crate::sim::config::RaftOptions;
+    let mut p = led_by_n4();
+    p.act(Action::SetRaft(RaftOptions {
+        pre_vote: true,
+        check_quorum: true,
+    }));
+    p.act(Action::SetReads(ReadPath::Lease));
+    p.skip(500);
+    let text = super::tests::text(&p);
+    assert_eq!(text.matches("holds a read lease").count(), 1, "{text}");
+    let earned = "t=1.038s n4 holds a read lease (§6.4.1): it answers reads without a \
+                  round while its heartbeats renew the lease";
+    assert!(text.contains(earned), "{text}");
+    p.act(Action::Partition(vec![vec![4]]));
+    p.skip(1000);
+    let text = super::tests::text(&p);
+    let ran_out = text
+        .find("n4's read lease ran out: its reads wait for a round of heartbeats (§6.4)")
+        .expect(&text);
+    let elected = text.rfind("became leader for term 3").expect(&text);
+    assert!(ran_out < elected, "{text}");
+    assert_eq!(text.matches("read lease ran out").count(), 1, "{text}");
+}

@@ -256,6 +256,56 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
     }
 }
 
+/// An option a command has no use for is refused, not ignored: `sweep
+/// --seed 5` used to run seeds 1.. without a word.
+#[test]
+fn an_option_a_command_ignores_is_refused() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["sweep", "--seeds", "1..2", "--seed", "5"],
+            "--seed has no effect on sweep: it runs each seed of --seeds",
+        ),
+        (
+            &["sweep", "--seeds", "1..2", "--history", "h.json"],
+            "raft-sim run --seed S --history FILE",
+        ),
+        (
+            &["run", "--jobs", "2"],
+            "--jobs has no effect on run: one run takes one thread",
+        ),
+        (
+            &["bench", "--trace", "t.jsonl"],
+            "--trace has no effect on bench: raft-sim bench --help lists what it takes",
+        ),
+        (
+            &[
+                "find-failure",
+                "--unsafe",
+                "local-reads",
+                "--lin-budget",
+                "9",
+            ],
+            "--lin-budget has no effect on find-failure",
+        ),
+    ];
+    for (args, expected) in cases {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(expected),
+            "{args:?}: '{err}' lacks '{expected}'"
+        );
+        assert!(
+            err.contains(&format!("Usage: raft-sim {}", args[0])),
+            "{err}"
+        );
+    }
+    // What each command does take still works, hidden defaults included.
+    let o = raft_sim(&["sweep", "--seeds", "1..1", "--duration", "1s"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 #[test]
 fn a_misspelt_flag_gets_a_suggestion_and_exit_2() {
     let o = raft_sim(&["run", "--sed", "3"]);

@@ -3,7 +3,8 @@
 //! (exit status 2), with a suggestion for a misspelt flag or value.
 
 use clap::builder::PossibleValue;
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use raft_playground::raft::{ReadPath, Time, UnsafeSwitch, MILLIS, SECONDS};
 use raft_playground::sim::config::ReadSettings;
 use raft_playground::sim::experiment::election_downtime::{self, ExperimentConfig, Line};
@@ -50,8 +51,9 @@ pub struct Cli {
 /// What each command's help says about `--duration`.
 const DURATION: &str = "Simulated time with faults and clients, e.g. 60s, 500ms, 2m, 1h";
 
-// Every command accepts every option of `Common`, as before the move to
-// clap; the ones a command ignores are hidden from its help.
+// Every command shares the options of `Common`; the ones a command has no
+// use for are hidden from its help, and refused if given
+// (`refuse_ignored`).
 #[derive(Subcommand)]
 pub enum Command {
     /// Run one seed (or replay a scenario) and print a summary
@@ -443,7 +445,10 @@ pub struct Options {
 /// Parses the command line; on a mistake, prints clap's message and exits
 /// with status 2 (`--help` and `--version` exit 0).
 pub fn parse() -> Job {
-    let job = match Cli::parse().command {
+    let matches = Cli::command().get_matches();
+    refuse_ignored(&matches);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let job = match cli.command {
         Command::Run(args) => {
             let mut options = options(args.common, false);
             options.scenario = args.scenario;
@@ -469,6 +474,39 @@ pub fn parse() -> Job {
         refuse(name, clap::error::ErrorKind::ValueValidation, message);
     }
     job
+}
+
+/// Refuses an option the command has no use for (hidden from its help):
+/// `sweep --seed 5` ran seeds 1.. all the same, and `bench --trace F`
+/// wrote nothing, without a word.
+fn refuse_ignored(matches: &ArgMatches) {
+    let Some((name, given)) = matches.subcommand() else {
+        return;
+    };
+    let cli = Cli::command();
+    let Some(command) = cli.find_subcommand(name) else {
+        return;
+    };
+    for arg in command.get_arguments().filter(|a| a.is_hide_set()) {
+        let id = arg.get_id().as_str();
+        if given.value_source(id) != Some(ValueSource::CommandLine) {
+            continue;
+        }
+        let flag = arg.get_long().unwrap_or(id);
+        let instead = match (name, flag) {
+            ("sweep", "seed") => "it runs each seed of --seeds".into(),
+            ("sweep", "history") => {
+                "to keep one seed's history, run it: raft-sim run --seed S --history FILE".into()
+            }
+            ("run" | "bench", "jobs") => "one run takes one thread".into(),
+            _ => format!("raft-sim {name} --help lists what it takes"),
+        };
+        refuse(
+            name,
+            clap::error::ErrorKind::ArgumentConflict,
+            format!("--{flag} has no effect on {name}: {instead}"),
+        );
+    }
 }
 
 /// Exits as clap does on a bad argument, with `message` and the usage of

@@ -415,7 +415,16 @@ impl Component for App {
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         if self.page == PageView::Experiments && !self.session.read().embed {
-            return self.studio_status();
+            // The address's report: the view has no notice line of its own.
+            let report = self.session.read().address_report();
+            return html! {
+                <>
+                    if let Some(text) = report {
+                        <p class="notice address-report" role="alert">{ text }</p>
+                    }
+                    { self.studio_status() }
+                </>
+            };
         }
         let session = self.session.read();
         // The keys `update` just computed to decide whether to draw (only

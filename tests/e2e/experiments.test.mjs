@@ -127,6 +127,21 @@ for (const kind of browsers()) {
       assert.deepEqual(page.errors, []);
     });
   });
+
+  // The view has no notice line: what the address asked and could not be
+  // had is said at its top (it said nothing), and gone once in the player.
+  test(`${kind.name}: the Experiments view says what its address asked that was ignored`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?view=experiments&nodse=3');
+      await page.waitFor({ ...labelled('Experiment status'), text: 'Not run yet' });
+      const report = await page.text('.address-report');
+      assert.match(report, /nodse=3: did you mean nodes=\?/);
+      await page.click(button('← Back to the player'));
+      await page.waitFor(labelled('Trace hash'));
+      assert.equal(await page.count('.address-report'), 0);
+      assert.deepEqual(page.errors, []);
+    });
+  });
 }
 
 for (const kind of browsers()) {

@@ -21,6 +21,14 @@ impl Session {
         self.commanded && self.notice().is_some()
     }
 
+    /// What the address asked that could not be had, until the person's
+    /// first command: the Experiments view, which has no notice line,
+    /// shows it at its top (`?view=experiments&seed=abc` said nothing).
+    pub fn address_report(&self) -> Option<String> {
+        let (text, news) = self.notice().filter(|_| !self.commanded)?;
+        (!news).then_some(text)
+    }
+
     /// Whether the notice line tells news (how an opening comes on, which
     /// run was opened) rather than what went wrong.
     pub fn notice_is_news(&self) -> bool {

@@ -108,6 +108,25 @@ mod opening {
         assert!(open("?tour=figure-8&step=2", "").drafts.error.is_none());
     }
 
+    /// The Experiments view has no notice line: the address's report is
+    /// its own accessor, and a command's answer is not one.
+    #[test]
+    fn the_address_report_is_what_the_address_asked_and_no_answer() {
+        let s = Session::open(
+            &params("?view=experiments"),
+            &["seed=abc is not a whole number".to_string()],
+            "",
+            false,
+        );
+        let report = s.address_report().expect("the address asked for a seed");
+        assert!(report.contains("seed=abc"), "{report}");
+        assert_eq!(open("?view=experiments", "").address_report(), None);
+        let mut s = open("?seed=7", "");
+        s.update(Input::Act(Action::TransferLeadership(9)));
+        assert!(s.notice_text().is_some(), "the refusal answers the command");
+        assert_eq!(s.address_report(), None, "an answer, not the address's");
+    }
+
     #[test]
     fn what_cannot_be_had_is_said_and_a_fresh_cluster_opens() {
         let s = Session::open(

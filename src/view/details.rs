@@ -241,7 +241,8 @@ fn node_offers(
                 .keyed("L"),
         );
     }
-    if standing != Standing::Removed {
+    // A removal goes to the leader too, refused without one that commits.
+    if standing != Standing::Removed && leader.is_some() {
         offers.push(Offer::act("Remove", Action::RemoveServer(id)).titled(
             "Thesis §4.2.2: the leader appends a configuration without this server; a leader removing itself steps down once it commits",
         ));

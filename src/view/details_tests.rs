@@ -137,6 +137,10 @@ fn no_transfer_is_offered_without_a_leader_that_can_commit() {
         matches!(leadership::of(&p.sim), leadership::Leadership::Stale { id, .. } if id == old)
     );
     assert_eq!(transfers(&p), 0, "the stale leader would refuse it");
+    let removals = (1..=5)
+        .filter(|&n| labels(&node(&p, n).unwrap().offers).contains(&"Remove"))
+        .count();
+    assert_eq!(removals, 0, "refused too, so not offered");
     p.act(Action::Stop(old));
     assert_eq!(leadership::of(&p.sim), leadership::Leadership::None);
     assert_eq!(transfers(&p), 0, "no leader to hand over");

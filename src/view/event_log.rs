@@ -54,7 +54,7 @@ pub struct EventLog {
     watched: VecMap<NodeId, Watched>,
     /// Lines from `observe`, each put in once the trace's events of its
     /// moment are in.
-    pending: Vec<(Time, String)>,
+    pending: Vec<(Time, String, Ends)>,
     /// The configurations told committed, in time order: their moment,
     /// index, and whether each was joint (the first server to apply an
     /// entry tells its commit; after a fork, the discarded ones go).
@@ -75,6 +75,14 @@ struct Watched {
     transfer: Option<NodeId>,
     /// Its configuration, and that entry's index.
     config: (LogIndex, Membership),
+    /// The term of that entry (0 for the starting configuration): an
+    /// entry overwritten at the same index has another.
+    config_term: u64,
+    /// The configuration it held before, which the entry changed.
+    config_before: Membership,
+    /// Its restarts: a restart may lose entries not yet on disk, which is
+    /// no overwriting.
+    incarnation: u64,
     /// Whether it held a read lease (thesis §6.4.1).
     lease: bool,
 }
@@ -91,9 +99,27 @@ impl Watched {
             leader_term: leader_term(s),
             transfer: n.transfer_target(),
             config: (n.membership_index(), n.membership().clone()),
+            config_term: config_term(n),
+            config_before: n.membership().clone(),
+            incarnation: s.incarnation,
             lease: holds_lease(s, sim),
         }
     }
+}
+
+/// The term of the entry of `n`'s configuration (0 for the starting one).
+fn config_term(n: &crate::raft::RaftNode) -> u64 {
+    n.log().term_at(n.membership_index()).unwrap_or(0)
+}
+
+/// What a pending line ends, once it is in the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ends {
+    /// Nothing.
+    Nothing,
+    /// A hand-over: a later one to the same server in the same term sends
+    /// its own TimeoutNow, which is news again.
+    HandOver,
 }
 
 /// Whether `s` runs and holds a read lease, by its own clock.
@@ -160,10 +186,21 @@ impl EventLog {
     /// Takes each server as it is now, telling nothing: after a replay of
     /// what was seen before, or a jump in time.
     pub fn rebase(&mut self, sim: &crate::sim::Simulation) {
+        let was = std::mem::take(&mut self.watched);
         self.watched = sim
             .servers()
             .iter()
-            .map(|s| (s.node.id(), Watched::of(s, sim)))
+            .map(|s| {
+                let mut now = Watched::of(s, sim);
+                // The same entry changed the same configuration: what it
+                // changed is kept, for the words if it is overwritten.
+                if let Some(w) = was.get(&s.node.id()) {
+                    if (w.config.0, w.config_term) == (now.config.0, now.config_term) {
+                        now.config_before = w.config_before.clone();
+                    }
+                }
+                (s.node.id(), now)
+            })
             .collect();
     }
 
@@ -182,48 +219,71 @@ impl EventLog {
                 continue;
             };
             let leader_term = leader_term(s);
-            let mut say = |text: String| self.pending.push((t, text));
+            let mut say = |text: String, ends: Ends| self.pending.push((t, text, ends));
             if let (Some(to), None, true) = (
                 was.transfer,
                 n.transfer_target(),
                 leader_term == was.leader_term,
             ) {
-                say(format!(
-                    "n{id} aborted handing leadership to n{to} after an election timeout"
-                ));
+                let text =
+                    format!("n{id} aborted handing leadership to n{to} after an election timeout");
+                say(text, Ends::HandOver);
             }
             // Removed, and the removal committed (§4.2.2): not a restart
             // or a CheckQuorum step-down while it is still on its way.
             let removed = !n.membership().is_voter(id) && n.commit_index() >= n.membership_index();
             if was.leader_term == Some(n.current_term()) && leader_term.is_none() && s.up && removed
             {
-                say(format!("n{id} stepped down: its removal is committed"));
+                say(
+                    format!("n{id} stepped down: its removal is committed"),
+                    Ends::Nothing,
+                );
             }
-            let index = n.membership_index();
-            if index != was.config.0 {
+            let (index, term) = (n.membership_index(), config_term(n));
+            if (index, term) != (was.config.0, was.config_term) {
+                let (old, old_term) = (&was.config, was.config_term);
                 if leader_term.is_some() && leader_term == was.leader_term {
-                    say(config_change(id, &was.config.1, n.membership(), index));
+                    say(
+                        config_change(id, &old.1, n.membership(), index),
+                        Ends::Nothing,
+                    );
                 }
-                // Back to an earlier configuration: the entry of the later
-                // one was overwritten (§5.3), and its change with it (§4.1).
-                let lost = std::mem::replace(&mut was.config, (index, n.membership().clone()));
-                if index < lost.0 && self.lost_told.as_ref() != Some(&lost) {
-                    say(config_lost(&lost, n.membership()));
-                    self.lost_told = Some(lost);
+                // The old configuration's entry is gone from the log, or
+                // another is at its index: overwritten by a later leader's
+                // (§5.3), and its change with it (§4.1). Not a restart's
+                // loss of what was not yet on disk.
+                let gone = index < old.0 || n.log().term_at(old.0).is_some_and(|t| t != old_term);
+                let restarted = s.incarnation != was.incarnation;
+                if old.0 > 0 && gone && !restarted && self.lost_told.as_ref() != Some(old) {
+                    say(
+                        config_lost(old, &was.config_before, n.membership()),
+                        Ends::Nothing,
+                    );
+                    self.lost_told = Some(old.clone());
                 }
+                let now = (index, n.membership().clone());
+                was.config_before = std::mem::replace(&mut was.config, now).1;
+                was.config_term = term;
             }
+            was.incarnation = s.incarnation;
             // A lease earned or lost by a leader that goes on leading
             // (§6.4.1); renewals go unsaid, and a step-down says itself.
             let lease = holds_lease(s, sim);
             let leading = leader_term.is_some() && leader_term == was.leader_term;
             match (was.lease, lease) {
-                (false, true) => say(format!(
-                    "n{id} holds a read lease (§6.4.1): it answers reads without a round \
+                (false, true) => say(
+                    format!(
+                        "n{id} holds a read lease (§6.4.1): it answers reads without a round \
                      while its heartbeats renew the lease"
-                )),
-                (true, false) if leading => say(format!(
+                    ),
+                    Ends::Nothing,
+                ),
+                (true, false) if leading => say(
+                    format!(
                     "n{id}'s read lease ran out: its reads wait for a round of heartbeats (§6.4)"
-                )),
+                ),
+                    Ends::Nothing,
+                ),
                 _ => {}
             }
             was.lease = lease;
@@ -239,7 +299,10 @@ impl EventLog {
 
     fn flush_before(&mut self, t: Time) {
         while self.pending.first().is_some_and(|p| p.0 < t) {
-            let (at, text) = self.pending.remove(0);
+            let (at, text, ends) = self.pending.remove(0);
+            if ends == Ends::HandOver {
+                self.timeout_now = None;
+            }
             self.push(at, text);
         }
     }
@@ -505,11 +568,13 @@ fn config_change(leader: NodeId, old: &Membership, new: &Membership, index: LogI
 }
 
 /// A configuration entry at `lost.0`, overwritten by a later leader's log:
-/// what its change was, and what the servers that held it go back to. An
-/// added server that nobody else heard of is left in no configuration the
-/// leader knows (a page tester saw one shown "removed", unexplained).
-fn config_lost(lost: &(LogIndex, Membership), back: &Membership) -> String {
+/// what its change was (from `before`), and what the servers that held it
+/// use now. An added server that nobody else heard of is left in no
+/// configuration the leader knows (a page tester saw one shown "removed",
+/// unexplained).
+fn config_lost(lost: &(LogIndex, Membership), before: &Membership, now: &Membership) -> String {
     let (index, m) = lost;
+    let back = before;
     let change = match (m.is_joint(), back.is_joint()) {
         (true, false) => "entering joint consensus".into(),
         (false, true) => "leaving joint consensus".into(),
@@ -533,8 +598,8 @@ fn config_lost(lost: &(LogIndex, Membership), back: &Membership) -> String {
     };
     format!(
         "the configuration entry at index {index}, {change}, was overwritten by a \
-         later leader's log (§5.3): back to {}",
-        members(back)
+         later leader's log (§5.3): the servers that held it now use {}",
+        members(now)
     )
 }
 

@@ -7,7 +7,7 @@
 //! (a page tester's request waited on such a leader for good).
 
 use crate::raft::{NodeId, Term};
-use crate::sim::{Server, Simulation};
+use crate::sim::{Action, Server, Simulation};
 
 /// The cluster's leadership as the page tells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +80,30 @@ fn can_commit(sim: &Simulation, leader: &Server) -> bool {
         sim.server(id)
             .is_some_and(|s| s.node.current_term() <= term)
     })
+}
+
+/// Why the page does not ask for `action` now, if it does not: a change
+/// of membership or a hand-over goes to the leader, and a leader that a
+/// majority has left behind only thinks it leads; it would take the change
+/// and lose it (a page tester's added server then showed as "removed"
+/// for good).
+pub fn refusal(sim: &Simulation, action: &Action) -> Option<String> {
+    let to_the_leader = matches!(
+        action,
+        Action::AddServer
+            | Action::RemoveServer(_)
+            | Action::ReplaceServers { .. }
+            | Action::TransferLeadership(_)
+    );
+    match of(sim) {
+        Leadership::Stale { id, .. } if to_the_leader => Some(no_leader_that_can_commit(id)),
+        _ => None,
+    }
+}
+
+/// The refusal when only `stale`, cut off behind a majority, is leader.
+pub fn no_leader_that_can_commit(stale: NodeId) -> String {
+    format!("there is no leader that can commit right now: n{stale} only thinks it leads")
 }
 
 #[cfg(test)]

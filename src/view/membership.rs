@@ -114,7 +114,9 @@ pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
 /// than one that is refused when clicked (a replacement offered while
 /// another was under way).
 pub fn refusal(sim: &Simulation, action: &Action) -> Option<String> {
-    sim.check_now(action).err()
+    // The page refuses what the simulator would take from a leader that
+    // only thinks it leads: a button enabled, then refused (a review).
+    leadership::refusal(sim, action).or_else(|| sim.check_now(action).err())
 }
 
 /// Why `add` more servers cannot join, if they cannot: the configuration
@@ -241,6 +243,13 @@ mod tests {
         assert_eq!(standing(&sim, gone), Standing::Removed);
         assert_eq!(cluster(&sim).voters.len(), 4);
         assert!(!cluster(&sim).is_voter(gone));
+        // The buttons a click would be refused by are off, with the
+        // reason (a review saw "Add server" enabled, then refused).
+        let why = refusal(&sim, &Action::AddServer).expect("no leader that can commit");
+        assert!(
+            why.contains(&format!("n{old} only thinks it leads")),
+            "{why}"
+        );
     }
 
     /// At eight servers two more do not fit, and at nine not one: the page

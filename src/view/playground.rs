@@ -22,30 +22,6 @@ use crate::sim::scenario::MAX_SEED;
 use crate::sim::DiskConfig;
 use crate::sim::{Action, ClientLoad, Scenario, SimConfig, Simulation, TraceEvent};
 
-/// Why the page does not ask for `action` now, if it does not: a change
-/// of membership or a hand-over goes to the leader, and a leader that a
-/// majority has left behind only thinks it leads; it would take the change
-/// and lose it (a page tester's added server then showed as "removed"
-/// for good).
-fn needs_a_leader_that_can_commit(sim: &Simulation, action: &Action) -> Option<String> {
-    let to_the_leader = matches!(
-        action,
-        Action::AddServer
-            | Action::RemoveServer(_)
-            | Action::ReplaceServers { .. }
-            | Action::TransferLeadership(_)
-    );
-    match leadership::of(sim) {
-        Leadership::Stale { id, .. } if to_the_leader => Some(no_leader_that_can_commit(id)),
-        _ => None,
-    }
-}
-
-/// The refusal when only `stale`, cut off behind a majority, is leader.
-fn no_leader_that_can_commit(stale: NodeId) -> String {
-    format!("there is no leader that can commit right now: n{stale} only thinks it leads")
-}
-
 /// A fork: an action taken in the past discarded the run after it
 /// (RaftScope's `F`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -610,7 +586,7 @@ impl Playground {
             self.notice = Some(why);
             return;
         }
-        if let Some(why) = needs_a_leader_that_can_commit(&self.sim, &action) {
+        if let Some(why) = leadership::refusal(&self.sim, &action) {
             self.notice = Some(why);
             return;
         }
@@ -730,7 +706,9 @@ impl Playground {
     fn with_leader(&mut self, leadership: Leadership, action: impl FnOnce(NodeId) -> Action) {
         match leadership {
             Leadership::Leader { id, .. } => self.act(action(id)),
-            Leadership::Stale { id, .. } => self.notice = Some(no_leader_that_can_commit(id)),
+            Leadership::Stale { id, .. } => {
+                self.notice = Some(leadership::no_leader_that_can_commit(id))
+            }
             Leadership::None => self.notice = Some("there is no leader right now".into()),
         }
     }

@@ -202,12 +202,16 @@ impl Component for App {
         scenario_json::install(&studio_client::StudioJson);
         let fragment = current_fragment();
         let json_link = scenario_json::is_json(&fragment);
-        let session = Session::open(
+        let mut session = Session::open(
             &props.params(),
             &props.url_problems,
             if json_link { "" } else { &fragment },
             prefers_reduced_motion(),
         );
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let search = location.search().unwrap_or_default();
+            session.saw_address(&search, &location.hash().unwrap_or_default());
+        }
         let link = ctx.link().clone();
         let frames = FrameLoop::new(move |t| link.send_message(Msg::Frame(t)));
         let keys = listen_to_keys(ctx.link().clone());
@@ -769,18 +773,23 @@ impl App {
         let hash = location.hash().unwrap_or_default();
         let session = self.session.read();
         let Some(wanted) = session.address_query(&search, &hash) else {
+            drop(session);
+            self.session.0.borrow_mut().saw_address(&search, &hash);
             return;
         };
+        let step_forward = session.step_forward;
+        drop(session);
         let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window.history() {
             let url = format!("{path}{wanted}");
             // A tour's step forward is a new entry, so Back returns to the
             // step before; anything else rewrites the one there is.
-            let _ = match session.step_forward {
+            let _ = match step_forward {
                 true => history.push_state_with_url(&JsValue::NULL, "", Some(&url)),
                 false => history.replace_state_with_url(&JsValue::NULL, "", Some(&url)),
             };
         }
+        self.session.0.borrow_mut().saw_address(&wanted, "");
     }
 
     /// Asks for another frame while anything moves; otherwise lets the loop

@@ -62,6 +62,10 @@ impl Session {
     /// and size, load, disk, tour, a link's fragment). An address
     /// otherwise is not ours to rewrite unless a tour just ended.
     pub fn address_query(&self, search: &str, hash: &str) -> Option<String> {
+        // An Undo puts back the address its run had, exactly.
+        if let Some(back) = &self.address_back {
+            return (*back != format!("{search}{hash}")).then(|| back.clone());
+        }
         let ours = self.tour.is_some()
             || self.after_reset
             || self.opened.is_some()
@@ -95,6 +99,12 @@ impl Session {
             wanted = format!("{wanted}#{link}");
         }
         (wanted != format!("{search}{hash}")).then_some(wanted)
+    }
+
+    /// The page's address after its path (`?seed=5#r=...`), as it is
+    /// now: an Undo takes the run back to it.
+    pub fn saw_address(&mut self, search: &str, hash: &str) {
+        self.address_seen = Some(format!("{search}{hash}"));
     }
 
     /// Where "Open in the full playground" goes: the tour step, or this run

@@ -156,6 +156,13 @@ pub struct Session {
     /// and the browser's Back then showed the same step again). The page
     /// takes it once.
     pub back_in_history: bool,
+    /// The address the page last had after its path
+    /// ([`Session::saw_address`]): what an Undo takes back.
+    address_seen: Option<String>,
+    /// An Undo's address to put back, until another run replaces this one
+    /// (the run came back, but the address named the Reset's seed, or lost
+    /// a shared run's link, a page tester saw).
+    address_back: Option<String>,
 }
 
 impl Session {
@@ -204,6 +211,8 @@ impl Session {
             steps_in_history: 0,
             backs_pending: 0,
             back_in_history: false,
+            address_seen: None,
+            address_back: None,
         }
     }
 

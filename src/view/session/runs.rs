@@ -16,6 +16,8 @@ pub(super) struct UndoTo {
     tour: Option<TourPlayer>,
     after_reset: bool,
     opened: Option<String>,
+    /// The address the page had (after its path), if it was told.
+    address: Option<String>,
 }
 
 impl Session {
@@ -42,6 +44,7 @@ impl Session {
         // them; `reset` sets them again after this.
         self.told = None;
         self.undo_to = None;
+        self.address_back = None;
         std::mem::replace(&mut self.playground, fresh)
     }
 
@@ -74,6 +77,7 @@ impl Session {
                     tour,
                     after_reset,
                     opened,
+                    address: self.address_seen.clone(),
                 }));
             }
             Err(e) => self.drafts.error = Some(e),
@@ -87,6 +91,7 @@ impl Session {
             tour: self.tour.clone(),
             after_reset: self.after_reset,
             opened: self.opened.clone(),
+            address: self.address_seen.clone(),
         })
     }
 
@@ -120,6 +125,7 @@ impl Session {
                 tour,
                 after_reset,
                 opened,
+                address,
             } = *before;
             self.drafts.seed = run.scenario.seed.to_string();
             self.drafts.nodes = run.scenario.nodes.to_string();
@@ -128,6 +134,7 @@ impl Session {
             self.tour = tour;
             self.after_reset = after_reset;
             self.opened = opened;
+            self.address_back = address;
         }
     }
 

@@ -552,6 +552,37 @@ mod notices {
     /// A Reset (one Enter in the seed field) says what it started and
     /// offers, until the next command, the run it replaced: its moment,
     /// its history, its tour and its address.
+    /// A page tester's case: Undo brought the run back but left the
+    /// address on the Reset's seed (a reload opened seed 9), and a shared
+    /// run's link was lost from it. The address goes back too, and stays
+    /// until another run replaces this one.
+    #[test]
+    fn an_undone_reset_puts_the_address_back() {
+        let link = shared_link(5);
+        for (search, hash) in [("?seed=5&paused=1", ""), ("?paused=1", link.as_str())] {
+            let mut s = open(search, hash);
+            s.saw_address(search, hash);
+            s.update(Input::Skip(1_000));
+            s.update(Input::SeedText("9".into()));
+            s.update(Input::Reset);
+            let reset = s.address_query(search, hash).expect("the new run's");
+            assert_eq!(reset, "?paused=1&seed=9&nodes=5");
+            s.saw_address(&reset, "");
+            s.update(Input::Undo);
+            let back = s.address_query(&reset, "");
+            assert_eq!(back, Some(format!("{search}{hash}")));
+            s.saw_address(search, hash);
+            assert_eq!(s.address_query(search, hash), None, "in place");
+            s.update(Input::SeedText("4".into()));
+            s.update(Input::Reset);
+            assert_eq!(
+                s.address_query(search, hash).as_deref(),
+                Some("?paused=1&seed=4&nodes=5"),
+                "a later Reset names its own run"
+            );
+        }
+    }
+
     #[test]
     fn a_reset_can_be_undone_until_the_next_command() {
         let mut s = open("?seed=2&paused=1", "");

@@ -52,6 +52,14 @@ for (const kind of browsers()) {
       assert.ok(await page.count('g.node.involved circle.involved-ring') >= 2, 'the servers involved are highlighted');
       assert.ok(!(await page.count('.what-if progress')), 'the search is over');
       await page.screenshot(`${SHOTS}/${kind.name}-what-if-found.png`);
+      // Side by side, the sticky picture holds the story, the cluster and
+      // the timeline whose marks the story names, with nothing cut off (a
+      // page tester saw the timeline stay out of the box at 1280x800).
+      const box = await page.evaluate(() => {
+        const picture = document.querySelector('.layout > .picture');
+        return { scroll: picture.scrollHeight, client: picture.clientHeight };
+      });
+      assert.ok(box.scroll <= box.client + 1, `the picture's box overflows: ${JSON.stringify(box)}`);
       // The log table is below the picture, drawn once scrolled into view.
       await page.lookAt('.log-table');
       await page.waitFor('td.entry.involved');

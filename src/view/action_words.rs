@@ -6,6 +6,7 @@
 
 use super::words::{counted, servers};
 use crate::raft::NodeId;
+use crate::sim::decimal::plain;
 use crate::sim::Action;
 
 /// `action` in words.
@@ -41,6 +42,21 @@ pub fn action_words(action: &Action) -> String {
             let rate = said.rsplit(' ').next().unwrap_or_default();
             format!("n{node}'s clock runs {rate}")
         }
+        // In the units the Network panel shows (the trace says "latency
+        // 50000..50000us loss 0", which a page tester read on a mark).
+        Action::SetNetwork(c) => {
+            let (ms, percent) = (
+                |us: u64| plain(us as f64 / 1000.0),
+                |p: f64| plain(p * 100.0),
+            );
+            format!(
+                "network: latency {} to {} ms, {}% lost, {}% duplicated",
+                ms(c.latency_min),
+                ms(c.latency_max),
+                percent(c.loss),
+                percent(c.duplication)
+            )
+        }
         // Nothing to name: as the simulator says it.
         Action::ResumeAll
         | Action::Heal
@@ -49,7 +65,6 @@ pub fn action_words(action: &Action) -> String {
         | Action::DuplicateMessage(_)
         | Action::ClientRequest { to: None, .. }
         | Action::ClientRead { to: None, .. }
-        | Action::SetNetwork(_)
         | Action::AlignTimers
         | Action::SpreadTimers
         | Action::SetRaft(_)
@@ -122,6 +137,16 @@ mod tests {
         assert_eq!(
             said(Action::RestoreLink { from: 2, to: 1 }),
             "restore the link n2->n1"
+        );
+        let network = crate::sim::NetworkConfig {
+            latency_min: 50_000,
+            latency_max: 10_500,
+            loss: 0.03,
+            duplication: 0.0,
+        };
+        assert_eq!(
+            said(Action::SetNetwork(network)),
+            "network: latency 50 to 10.5 ms, 3% lost, 0% duplicated"
         );
         assert_eq!(said(Action::Stop(3)), "stop n3");
         assert_eq!(said(Action::Restart(3)), "restart n3");

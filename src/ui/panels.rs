@@ -186,9 +186,9 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
     };
     let toggle_replacement =
         link.reform(move |_: Event| Msg::Do(Input::Act(Action::SetReplacement(other))));
-    // "Leader reaches one peer": the leader keeps the voter after it.
-    let leader_and_peer = p
-        .sim
+    // "Leader reaches one peer": the leader keeps the voter after it (one
+    // that can commit: the keys that act on the leader refuse the other).
+    let leader_and_peer = crate::view::leadership::of(&p.sim)
         .leader()
         .and_then(|l| Some((l, membership::next_voter(cluster, l)?)))
         .filter(|&(l, peer)| l != peer && n >= 3);

@@ -31,7 +31,13 @@ pub struct Election {
 /// The log's lines, oldest first, with the elections seen.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    lines: VecDeque<(Time, String)>,
+    /// Each line with its moment and the trace's length once its cause
+    /// was traced, which orders it within its microsecond.
+    lines: VecDeque<(Time, u64, String)>,
+    /// The trace's length before the next event [`EventLog::record`]s (a
+    /// trace event's index): the page says where a batch starts
+    /// ([`EventLog::records_from`]).
+    records: u64,
     /// How many lines scrolled away before the first kept one, so each
     /// line keeps one number for as long as it is shown.
     scrolled_away: u64,
@@ -54,11 +60,11 @@ pub struct EventLog {
     watched: VecMap<NodeId, Watched>,
     /// Lines from `observe`, each put in once the trace's events of its
     /// moment are in.
-    pending: Vec<(Time, String, Ends)>,
+    pending: Vec<(Time, u64, String, Ends)>,
     /// The configurations told committed, in time order: their moment,
     /// index, and whether each was joint (the first server to apply an
     /// entry tells its commit; after a fork, the discarded ones go).
-    configs_told: Vec<(Time, LogIndex, bool)>,
+    configs_told: Vec<(Time, u64, LogIndex, bool)>,
     /// The last TimeoutNow told: its sender, target and term.
     timeout_now: Option<(NodeId, NodeId, u64)>,
     /// The last configuration entry told overwritten: its index and
@@ -130,13 +136,13 @@ fn holds_lease(s: &crate::sim::Server, sim: &crate::sim::Simulation) -> bool {
 impl EventLog {
     /// Every line kept, oldest first.
     pub fn lines(&self) -> impl DoubleEndedIterator<Item = &String> {
-        self.lines.iter().map(|(_, line)| line)
+        self.lines.iter().map(|(_, _, line)| line)
     }
 
     /// The lines up to simulated time `now`: what the cursor has seen.
     pub fn until(&self, now: Time) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        let end = self.lines.partition_point(|(t, _)| *t <= now);
-        self.lines.range(..end).map(|(_, line)| line)
+        let end = self.lines.partition_point(|(t, ..)| *t <= now);
+        self.lines.range(..end).map(|(_, _, line)| line)
     }
 
     /// The lines up to `now`, each with its number in the run (from 0),
@@ -162,9 +168,13 @@ impl EventLog {
     /// as they are at the fork (an answer in the discarded future comes
     /// again, and must still name its request).
     pub fn forget_after(&mut self, now: Time, sim: &crate::sim::Simulation) {
-        while self.lines.back().is_some_and(|(t, _)| *t > now) {
-            self.lines.pop_back();
-        }
+        // What `sim` traced is what happened: a fork part-way through a
+        // microsecond keeps that microsecond's lines up to it, not after
+        // (a review saw an election told twice, before the action).
+        let traced = sim.trace().len();
+        let later = |t: Time, key: u64| t > now || key > traced;
+        self.lines.retain(|(t, key, _)| !later(*t, *key));
+        self.records = traced;
         self.elections.retain(|e| e.at <= now);
         self.roles = sim
             .servers()
@@ -178,7 +188,7 @@ impl EventLog {
         self.pending.clear();
         self.rebase(sim);
         // Entries applied before the fork were told; later ones come again.
-        self.configs_told.retain(|(at, ..)| *at <= now);
+        self.configs_told.retain(|(at, key, ..)| !later(*at, *key));
         self.timeout_now = None;
         self.lost_told = None;
     }
@@ -219,7 +229,8 @@ impl EventLog {
                 continue;
             };
             let leader_term = leader_term(s);
-            let mut say = |text: String, ends: Ends| self.pending.push((t, text, ends));
+            let traced = sim.trace().len();
+            let mut say = |text: String, ends: Ends| self.pending.push((t, traced, text, ends));
             if let (Some(to), None, true) = (
                 was.transfer,
                 n.transfer_target(),
@@ -299,21 +310,22 @@ impl EventLog {
 
     fn flush_before(&mut self, t: Time) {
         while self.pending.first().is_some_and(|p| p.0 < t) {
-            let (at, text, ends) = self.pending.remove(0);
+            let (at, key, text, ends) = self.pending.remove(0);
             if ends == Ends::HandOver {
                 self.timeout_now = None;
             }
-            self.push(at, text);
+            self.push(at, key, text);
         }
     }
 
-    fn push(&mut self, t: Time, text: String) {
+    fn push(&mut self, t: Time, key: u64, text: String) {
         if self.lines.len() == KEEP {
             self.lines.pop_front();
             self.scrolled_away += 1;
         }
         self.lines.push_back((
             t,
+            key,
             format!("t={}s {text}", crate::sim::decimal::seconds(t, 3)),
         ));
     }
@@ -348,10 +360,17 @@ impl EventLog {
                 });
             }
         }
+        self.records += 1;
         self.flush_before(t);
         if let Some(text) = self.describe(t, event) {
-            self.push(t, text);
+            self.push(t, self.records, text);
         }
+    }
+
+    /// The next event [`EventLog::record`] takes is the trace's event
+    /// `index` (from 0): the page says so before each batch it records.
+    pub fn records_from(&mut self, index: u64) {
+        self.records = index;
     }
 
     /// As [`EventLog::record`], with the run's `actions`: an action is said
@@ -444,11 +463,12 @@ impl EventLog {
         index: LogIndex,
         m: &Membership,
     ) -> Option<String> {
-        if index <= self.configs_told.last().map_or(0, |c| c.1) {
+        if index <= self.configs_told.last().map_or(0, |c| c.2) {
             return None;
         }
-        let was_joint = self.configs_told.last().is_some_and(|c| c.2);
-        self.configs_told.push((t, index, m.is_joint()));
+        let was_joint = self.configs_told.last().is_some_and(|c| c.3);
+        self.configs_told
+            .push((t, self.records, index, m.is_joint()));
         Some(match (m.is_joint(), was_joint) {
             (true, _) => format!("C_old,new at index {index} is committed"),
             (false, true) => format!("C_new at index {index} is committed: {}", members(m)),

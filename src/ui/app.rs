@@ -189,6 +189,8 @@ pub struct App {
     /// While the keyboard help is open, what had the focus before it: the
     /// dialog takes the focus, and gives it back when it closes.
     focus_before_help: Option<Option<web_sys::HtmlElement>>,
+    /// Whether a found failure's story was on the page at the last render.
+    story_shown: bool,
 }
 
 impl Component for App {
@@ -251,6 +253,7 @@ impl Component for App {
             pending_job: None,
             held: Vec::new(),
             focus_before_help: None,
+            story_shown: false,
             page: PageView::Player,
             studio: Studio::Absent,
         };
@@ -394,6 +397,7 @@ impl Component for App {
             watcher.watch(&self.boxes);
         }
         self.move_focus_with_help();
+        self.move_focus_to_a_story();
         self.frame_done();
     }
 
@@ -573,6 +577,24 @@ impl App {
                 let _ = before.focus();
             }
         }
+    }
+
+    /// A failure just found: its story, above the picture, takes the focus
+    /// (and so comes into view). On a phone the page stayed at the What-if
+    /// panel, the story 900 px above, the focus on the page's body (a page
+    /// tester).
+    fn move_focus_to_a_story(&mut self) {
+        let shown = self.session.read().playground.failure.is_some();
+        if shown && !self.story_shown {
+            let story = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(".failure-story").ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(story) = story {
+                let _ = story.focus();
+            }
+        }
+        self.story_shown = shown;
     }
 
     /// Shows the Experiments view: the studio draws it, once loaded.

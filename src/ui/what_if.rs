@@ -113,7 +113,7 @@ pub(super) fn story(s: &Session, _: &PartProps) -> Html {
         return html! {};
     };
     html! {
-        <section class="failure-story" aria-label="The failure found">
+        <section class="failure-story" aria-label="The failure found" tabindex="-1">
             <h2>{ format!("What if: {}", report.switch) }</h2>
             { for what_if::narration(report).into_iter().map(|line| html! { <p>{ line }</p> }) }
             <p class="hint">{ "Highlighted: the servers and log entries involved. Share it like any run." }</p>

@@ -68,6 +68,8 @@ pub enum Search {
         /// Its last progress: done, total, what.
         progress: Option<(u64, u64, String)>,
     },
+    /// The person cancelled it.
+    Cancelled,
     /// It ended without a failure.
     NotFound {
         /// Seeds run.
@@ -232,10 +234,13 @@ impl WhatIf {
 
     /// Stops the search; the page is idle again.
     pub fn cancel(&mut self) {
-        if self.running() {
-            self.command = Some(WorkerCommand::Stop);
-        }
-        self.search = Search::Idle;
+        self.search = match self.running() {
+            true => {
+                self.command = Some(WorkerCommand::Stop);
+                Search::Cancelled
+            }
+            false => Search::Idle,
+        };
     }
 
     /// Chooses the switch named `name` (unknown names are ignored).
@@ -353,6 +358,10 @@ impl WhatIf {
                 ),
             }),
             Search::Failed(message) => Some(format!("The search failed: {message}")),
+            // It said nothing, as if it had never run (a page tester).
+            Search::Cancelled => {
+                Some("Cancelled: the search stopped, and the run on screen is as it was.".into())
+            }
             Search::NothingWithinBounds => {
                 Some("No violation within the explorer's bounds.".into())
             }

@@ -87,7 +87,7 @@ fn the_search_gets_the_settings_the_panels_changed() {
 }
 
 #[test]
-fn progress_shows_seeds_and_time_and_cancel_returns_to_idle() {
+fn progress_shows_seeds_and_time_and_cancel_says_so() {
     let mut s = session();
     start(&mut s, 1000.0);
     assert_eq!(
@@ -120,12 +120,16 @@ fn progress_shows_seeds_and_time_and_cancel_returns_to_idle() {
         "88,706 of 3,700,000 states checked (the total is an estimate), 1.7 s"
     );
     what_if(&mut s, WhatIfInput::Cancel);
-    assert_eq!(s.what_if.search, Search::Idle);
+    assert_eq!(s.what_if.search, Search::Cancelled);
+    assert_eq!(
+        s.what_if.status_text().as_deref(),
+        Some("Cancelled: the search stopped, and the run on screen is as it was.")
+    );
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
-    // A reply that was on its way is ignored: the page stays idle.
+    // A reply that was on its way is ignored: the page stays as it was.
     reply(&mut s, progress(13), 2600.0);
     reply(&mut s, WorkerReply::NotFound { seeds_tried: 3 }, 2700.0);
-    assert_eq!(s.what_if.search, Search::Idle);
+    assert_eq!(s.what_if.search, Search::Cancelled);
     assert_eq!(s.what_if.take_command(), None);
 }
 

@@ -60,6 +60,10 @@ for (const kind of browsers()) {
         return { scroll: picture.scrollHeight, client: picture.clientHeight };
       });
       assert.ok(box.scroll <= box.client + 1, `the picture's box overflows: ${JSON.stringify(box)}`);
+      // The story took the focus, so a screen reader and a phone's screen
+      // go to it.
+      assert.ok(await page.evaluate(() => document.activeElement.classList.contains('failure-story')),
+        'the story has the focus');
       // The log table is below the picture, drawn once scrolled into view.
       await page.lookAt('.log-table');
       await page.waitFor('td.entry.involved');
@@ -141,7 +145,7 @@ for (const kind of browsers()) {
     }
   });
 
-  test(`${kind.name}: What if… shows progress and a cancelled search leaves the page idle`, async () => {
+  test(`${kind.name}: What if… shows progress and a cancelled search says so and changes nothing`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await watchCsp(page);
       // This switch needs 113 seeds from a fresh page: still searching when cancelled.
@@ -152,13 +156,14 @@ for (const kind of browsers()) {
       assert.equal(await page.count('.what-if progress'), 1);
       await page.click(button('Cancel'));
       await page.waitFor(button('Find a failure'));
-      assert.equal(await page.count('.what-if-status'), 0, 'no progress left behind');
+      const cancelled = 'Cancelled: the search stopped, and the run on screen is as it was.';
+      assert.equal(await page.text('.what-if-status'), cancelled, 'no progress left behind');
       assert.equal(await page.count('.what-if progress'), 0);
       assert.equal(await page.count('.failure-story'), 0);
       // Nothing arrives late: the run on screen is the one before.
       await page.sleep(1500);
       assert.equal(await page.count('.failure-story'), 0);
-      assert.equal(await page.count('.what-if-status'), 0);
+      assert.equal(await page.text('.what-if-status'), cancelled);
       assert.equal(await clock(page), before);
       assert.deepEqual(page.errors, []);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);

@@ -88,15 +88,26 @@ impl UrlParams {
         let mut params = UrlParams::default();
         let mut problems = Vec::new();
         let mut unread = Vec::new();
+        let mut taken: Vec<(&str, &str)> = Vec::new();
         for pair in search.trim_start_matches('?').split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let result = match KEYS.contains(&key) {
-                true => params.set(key, value),
+                true => params
+                    .set(key, value)
+                    .and_then(|()| once(key, value, &mut taken)),
                 false => unknown(key, value, &mut unread),
             };
             if let Err(e) = result {
                 problems.push(e);
             }
+        }
+        // A step is a tour's: alone it opened the fresh cluster, unsaid.
+        if let (Some((_, step)), None) = (taken.iter().find(|(k, _)| *k == "step"), &params.tour) {
+            problems.push(format!(
+                "ignored step={}: a step belongs to a tour, as in tour=split-vote&step=2",
+                shown(step)
+            ));
+            params.step = 0;
         }
         // The keys that are no slip of one of ours, said once.
         if !unread.is_empty() {
@@ -158,12 +169,35 @@ impl UrlParams {
             "tour" => self.tour = Some(value.to_string()),
             "step" => match value.parse::<usize>() {
                 Ok(step) if step >= 1 => self.step = step - 1,
-                _ => return bad("steps count from 1"),
+                Ok(_) => return bad("steps count from 1"),
+                Err(_) => return bad("a step is a whole number, from 1"),
             },
             _ => {}
         }
         Ok(())
     }
+}
+
+/// A key given twice with two values (`?seed=5&seed=6`): the last is
+/// used, and said to be (it was used silently). `origin=` says its own.
+fn once<'a>(
+    key: &'a str,
+    value: &'a str,
+    taken: &mut Vec<(&'a str, &'a str)>,
+) -> Result<(), String> {
+    let before = taken.iter().position(|(k, _)| *k == key);
+    let said = match before.map(|i| std::mem::replace(&mut taken[i].1, value)) {
+        Some(first) if first != value && key != "origin" => Err(format!(
+            "{key}= is given twice, {key}={} and {key}={}: the last is used",
+            shown(first),
+            shown(value)
+        )),
+        _ => Ok(()),
+    };
+    if before.is_none() {
+        taken.push((key, value));
+    }
+    said
 }
 
 /// A yes-or-no parameter: `paused=1`, `paused=0`, or a bare `paused`;
@@ -400,6 +434,29 @@ mod tests {
         let (p, empty_tour) = UrlParams::parse("?tour=");
         assert_eq!(p.tour, None);
         assert!(empty_tour[0].contains("name a tour"), "{empty_tour:?}");
+    }
+
+    /// A page tester's addresses that opened something without a word: a
+    /// key given twice, a step without a tour, a step that is no number.
+    #[test]
+    fn a_value_used_in_place_of_another_is_said() {
+        let (p, twice) = UrlParams::parse("?seed=5&seed=6&nodes=5&nodes=5");
+        assert_eq!(p.seed, 6);
+        assert_eq!(
+            twice,
+            ["seed= is given twice, seed=5 and seed=6: the last is used"]
+        );
+        let (p, alone) = UrlParams::parse("?step=3&seed=2");
+        assert_eq!((p.step, p.seed), (0, 2));
+        assert_eq!(
+            alone,
+            ["ignored step=3: a step belongs to a tour, as in tour=split-vote&step=2"]
+        );
+        assert!(UrlParams::parse("?tour=split-vote&step=3").1.is_empty());
+        let (_, abc) = UrlParams::parse("?tour=split-vote&step=abc");
+        assert_eq!(abc, ["ignored step=abc: a step is a whole number, from 1"]);
+        let (_, zero) = UrlParams::parse("?tour=split-vote&step=0");
+        assert_eq!(zero, ["ignored step=0: steps count from 1"]);
     }
 
     /// A key the page does not read is named, with the setting it is

@@ -452,13 +452,15 @@ impl Session {
         idle
     }
 
-    /// Whether the seed or node count typed differs from the run's: they
-    /// take effect on Reset (or Enter in the seed field), which the bar
-    /// then says, rather than looking applied.
+    /// Whether the seed or node count typed differs from the run's and
+    /// would be taken: they take effect on Reset (or Enter in the seed
+    /// field), which the bar then says, rather than looking applied. A
+    /// seed Reset would refuse ("3.5") is not pending: Reset says why.
     pub fn reset_pending(&self) -> bool {
         let scenario = &self.playground.scenario;
-        self.drafts.seed.trim() != scenario.seed.to_string()
-            || self.drafts.nodes.trim() != scenario.nodes.to_string()
+        let differs = self.drafts.seed.trim() != scenario.seed.to_string()
+            || self.drafts.nodes.trim() != scenario.nodes.to_string();
+        differs && parse_seed(&self.drafts.seed).is_ok()
     }
 
     /// Whether `input` reads or writes scenario JSON: the page has the

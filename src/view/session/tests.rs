@@ -827,11 +827,17 @@ mod notices {
             (s.playground.scenario.seed, s.playground.scenario.nodes),
             (42, 7)
         );
-        s.update(Input::SeedText("x".into()));
-        assert!(s.reset_pending());
-        s.update(Input::Reset);
-        assert!(s.reset_pending(), "a bad seed is not applied");
-        assert!(s.drafts.error.as_deref().unwrap().contains("'x'"));
+        // A seed Reset would refuse is not "Reset to apply" (a page tester
+        // saw it beside "3.5"): Reset says why instead.
+        for bad in ["x", "3.5"] {
+            s.update(Input::SeedText(bad.into()));
+            assert!(!s.reset_pending(), "{bad}");
+            s.update(Input::Reset);
+            assert!(!s.reset_pending(), "a bad seed is not applied");
+            let error = s.drafts.error.clone().unwrap();
+            assert!(error.contains(&format!("'{bad}'")), "{error}");
+            assert_eq!(s.playground.scenario.seed, 42);
+        }
     }
 
     /// A link too heavy to replay in one go opens frame by frame: the

@@ -58,7 +58,7 @@ impl HostSide {
         if framed.is_some() && origin == HostOrigin::Nobody {
             web_sys::console::warn_1(
                 &"raft-playground: this embed obeys no host page: its origin= parameter names no \
-                  origin (the notice line says why)"
+                  origin, or two different ones (the notice line says which)"
                     .into(),
             );
         }

@@ -191,6 +191,9 @@ pub struct App {
     focus_before_help: Option<Option<web_sys::HtmlElement>>,
     /// Whether a found failure's story was on the page at the last render.
     story_shown: bool,
+    /// Back from the Experiments view: the next render gives its button
+    /// the focus (it fell to the page's body, a page tester saw).
+    focus_experiments_button: bool,
 }
 
 impl Component for App {
@@ -254,6 +257,7 @@ impl Component for App {
             held: Vec::new(),
             focus_before_help: None,
             story_shown: false,
+            focus_experiments_button: false,
             page: PageView::Player,
             studio: Studio::Absent,
         };
@@ -398,6 +402,9 @@ impl Component for App {
         }
         self.move_focus_with_help();
         self.move_focus_to_a_story();
+        if std::mem::take(&mut self.focus_experiments_button) {
+            focus(".to-experiments");
+        }
         self.frame_done();
     }
 
@@ -586,13 +593,7 @@ impl App {
     fn move_focus_to_a_story(&mut self) {
         let shown = self.session.read().playground.failure.is_some();
         if shown && !self.story_shown {
-            let story = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.query_selector(".failure-story").ok().flatten())
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(story) = story {
-                let _ = story.focus();
-            }
+            focus(".failure-story");
         }
         self.story_shown = shown;
     }
@@ -623,6 +624,7 @@ impl App {
         self.page = PageView::Player;
         self.views_pushed(address);
         set_view_address(PageView::Player, address);
+        self.focus_experiments_button = true;
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -949,4 +951,15 @@ fn prefers_reduced_motion() -> bool {
                 .flatten()
         })
         .is_some_and(|m| m.matches())
+}
+
+/// Gives the focus to the first element `selector` finds, if any.
+fn focus(selector: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
 }

@@ -139,6 +139,8 @@ for (const kind of browsers()) {
       await page.click(button('← Back to the player'));
       await page.waitFor(labelled('Trace hash'));
       assert.equal(await page.count('.address-report'), 0);
+      // The focus is back on the way there, not on the page's body.
+      assert.ok(await page.evaluate(() => document.activeElement.classList.contains('to-experiments')));
       assert.deepEqual(page.errors, []);
     });
   });

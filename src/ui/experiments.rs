@@ -102,7 +102,10 @@ fn controls(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
 
 /// How big a run to start, each choice a button with its cost beside it
 /// (greyed while a run goes), and Cancel while one does: the same row
-/// for Figure 16 and for the comparison.
+/// for Figure 16 and for the comparison. Greyed with `aria-disabled`, not
+/// `disabled`: a button disabled under the focus (Enter on it) dropped the
+/// focus to the page's body (a page tester); its clicks are ignored while
+/// the run goes (`update`).
 fn choice_buttons(
     choices: impl IntoIterator<Item = (&'static str, &'static str, ExpMsg)>,
     running: bool,
@@ -113,7 +116,7 @@ fn choice_buttons(
         <div class="exp-controls">
             { for choices.into_iter().map(|(label, cost, start)| html! {
                 <div class="exp-setting">
-                    <button disabled={running} onclick={send.reform(move |_| start.clone())}>{ label }</button>
+                    <button aria-disabled={running.then_some("true")} onclick={send.reform(move |_| start.clone())}>{ label }</button>
                     <span class="cost">{ cost }</span>
                 </div>
             }) }
@@ -435,6 +438,9 @@ pub struct ExperimentsRoot {
     draw_due: bool,
     /// Whether the last pointer down on a graph was a finger.
     touch: bool,
+    /// After a Cancel, which vanishes under the focus: the selector of the
+    /// row's first choice, which takes the focus once drawn.
+    refocus: Option<&'static str>,
 }
 
 impl Component for ExperimentsRoot {
@@ -448,6 +454,7 @@ impl Component for ExperimentsRoot {
             comparison_worker: None,
             draw_due: false,
             touch: false,
+            refocus: None,
         }
     }
 
@@ -457,6 +464,9 @@ impl Component for ExperimentsRoot {
             ExpMsg::Back => {
                 call(MAIN_API, "showPlayer", &[]);
             }
+            // A greyed choice pressed while its run goes.
+            ExpMsg::Start(_) if m.running() => return false,
+            ExpMsg::StartComparison(_) if m.comparison.running() => return false,
             ExpMsg::Start(setting) => {
                 let (run, config) = m.start(setting, super::perf::now_ms());
                 let job = Box::new(WorkerJob::ElectionDowntime { config });
@@ -476,6 +486,7 @@ impl Component for ExperimentsRoot {
             ExpMsg::Cancel => {
                 m.cancel();
                 self.worker = None; // dropping it terminates the worker
+                self.refocus = Some("main.experiments > .exp-controls button");
             }
             ExpMsg::Reply(run, reply) => {
                 match *reply {
@@ -519,6 +530,7 @@ impl Component for ExperimentsRoot {
             ExpMsg::CancelComparison => {
                 m.comparison.cancel();
                 self.comparison_worker = None;
+                self.refocus = Some(".exp-comparison .exp-controls button");
             }
             ExpMsg::ComparisonReply(run, reply) => {
                 let c = &mut m.comparison;
@@ -571,6 +583,19 @@ impl Component for ExperimentsRoot {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         view(&self.model, &ctx.link().callback(|msg| msg))
+    }
+
+    fn rendered(&mut self, _: &Context<Self>, _first: bool) {
+        let Some(selector) = self.refocus.take() else {
+            return;
+        };
+        let choice = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(choice) = choice {
+            let _ = choice.focus();
+        }
     }
 }
 

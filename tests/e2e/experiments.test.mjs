@@ -128,6 +128,31 @@ for (const kind of browsers()) {
     });
   });
 
+  // Keyboard only: Enter on a run's button keeps the focus there (it
+  // greys, it is not disabled, which dropped the focus to the body), and
+  // Cancel, which vanishes, hands the focus to the row's first choice.
+  test(`${kind.name}: the Experiments view keeps the focus through a run and its Cancel`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?view=experiments');
+      await page.waitFor({ ...labelled('Experiment status'), text: 'Not run yet' });
+      const focused = () => page.evaluate(() => {
+        const e = document.activeElement;
+        return `${e.tagName} ${e.className} ${e.textContent} ${e.getAttribute('aria-disabled')}`;
+      });
+      await page.evaluate(() => [...document.querySelectorAll('.exp-setting button')]
+        .find((b) => b.textContent.startsWith("The paper's counts")).focus());
+      await page.press('Enter');
+      await page.waitFor({ css: '.experiments > .exp-controls .cancel' });
+      assert.match(await focused(), /^BUTTON\s+The paper's counts: 1,000 per line true$/);
+      await page.press('Enter'); // pressed again while it runs: nothing new
+      await page.evaluate(() => document.querySelector('.experiments > .exp-controls .cancel').focus());
+      await page.press('Enter');
+      await page.waitFor({ ...labelled('Experiment status'), text: 'Cancelled' });
+      assert.match(await focused(), /^BUTTON\s+Quick run: 100 trials per line null$/);
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   // The view has no notice line: what the address asked and could not be
   // had is said at its top (it said nothing), and gone once in the player.
   test(`${kind.name}: the Experiments view says what its address asked that was ignored`, async () => {

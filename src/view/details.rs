@@ -232,7 +232,7 @@ fn node_offers(
     // leader that can still commit hands over: with none, or one a
     // majority has left behind, the offer was refused when clicked.
     let hands_over = leader.is_some_and(|l| l != id);
-    if up && hands_over && standing == Standing::Voter {
+    if up && role != Role::Leader && hands_over && standing == Standing::Voter {
         offers.push(
             Offer::act("Transfer leadership here", Action::TransferLeadership(id))
                 .titled(

@@ -70,6 +70,11 @@ pub struct EventLog {
     /// The last configuration entry told overwritten: its index and
     /// configuration, so the servers that held it are told of once.
     lost_told: Option<(LogIndex, Membership)>,
+    /// The configuration each configuration entry, by index and term,
+    /// changed (one entry per index and term, §5.3's Log Matching), for
+    /// the words if it is overwritten; kept across jumps in time, and
+    /// forgotten at a fork, whose future may hold other entries.
+    befores: VecMap<(LogIndex, u64), Membership>,
 }
 
 /// A server as [`EventLog::observe`] last saw it.
@@ -81,16 +86,15 @@ struct Watched {
     transfer: Option<NodeId>,
     /// Its configuration, and that entry's index.
     config: (LogIndex, Membership),
-    /// The term of that entry (0 for the starting configuration): an
-    /// entry overwritten at the same index has another.
+    /// The term of that entry (0 for the starting configuration, or one
+    /// unknown, compacted into a snapshot): an entry overwritten at the
+    /// same index has another.
     config_term: u64,
-    /// The configuration it held before, which the entry changed.
-    config_before: Membership,
     /// Its restarts: a restart may lose entries not yet on disk, which is
     /// no overwriting.
     incarnation: u64,
-    /// Whether it held a read lease (thesis §6.4.1).
-    lease: bool,
+    /// Until when it held a read lease, by its clock (thesis §6.4.1).
+    lease: Option<Time>,
 }
 
 /// The term `s` leads, while it runs as leader.
@@ -105,17 +109,11 @@ impl Watched {
             leader_term: leader_term(s),
             transfer: n.transfer_target(),
             config: (n.membership_index(), n.membership().clone()),
-            config_term: config_term(n),
-            config_before: n.membership().clone(),
+            config_term: n.log().term_at(n.membership_index()).unwrap_or(0),
             incarnation: s.incarnation,
-            lease: holds_lease(s, sim),
+            lease: lease_until(s, sim),
         }
     }
-}
-
-/// The term of the entry of `n`'s configuration (0 for the starting one).
-fn config_term(n: &crate::raft::RaftNode) -> u64 {
-    n.log().term_at(n.membership_index()).unwrap_or(0)
 }
 
 /// What a pending line ends, once it is in the log.
@@ -128,9 +126,9 @@ enum Ends {
     HandOver,
 }
 
-/// Whether `s` runs and holds a read lease, by its own clock.
-fn holds_lease(s: &crate::sim::Server, sim: &crate::sim::Simulation) -> bool {
-    s.up && s.node.lease_until(sim.node_time(s.node.id())).is_some()
+/// Until when `s` holds a read lease, by its own clock, if it does.
+fn lease_until(s: &crate::sim::Server, sim: &crate::sim::Simulation) -> Option<Time> {
+    s.node.lease_until(sim.node_time(s.node.id()))
 }
 
 impl EventLog {
@@ -191,26 +189,16 @@ impl EventLog {
         self.configs_told.retain(|(at, key, ..)| !later(*at, *key));
         self.timeout_now = None;
         self.lost_told = None;
+        self.befores = VecMap::new();
     }
 
     /// Takes each server as it is now, telling nothing: after a replay of
     /// what was seen before, or a jump in time.
     pub fn rebase(&mut self, sim: &crate::sim::Simulation) {
-        let was = std::mem::take(&mut self.watched);
         self.watched = sim
             .servers()
             .iter()
-            .map(|s| {
-                let mut now = Watched::of(s, sim);
-                // The same entry changed the same configuration: what it
-                // changed is kept, for the words if it is overwritten.
-                if let Some(w) = was.get(&s.node.id()) {
-                    if (w.config.0, w.config_term) == (now.config.0, now.config_term) {
-                        now.config_before = w.config_before.clone();
-                    }
-                }
-                (s.node.id(), now)
-            })
+            .map(|s| (s.node.id(), Watched::of(s, sim)))
             .collect();
     }
 
@@ -250,10 +238,16 @@ impl EventLog {
                     Ends::Nothing,
                 );
             }
-            let (index, term) = (n.membership_index(), config_term(n));
+            let index = n.membership_index();
+            // An entry compacted into a snapshot has no term in the log: the
+            // one seen before stands (a leader compacting past its
+            // configuration was told changing it, to the same).
+            let known = (index == was.config.0).then_some(was.config_term);
+            let term = (n.log().term_at(index)).unwrap_or(known.unwrap_or(0));
             if (index, term) != (was.config.0, was.config_term) {
                 let (old, old_term) = (&was.config, was.config_term);
-                if leader_term.is_some() && leader_term == was.leader_term {
+                let changed = old.1 != *n.membership();
+                if changed && leader_term.is_some() && leader_term == was.leader_term {
                     say(
                         config_change(id, &old.1, n.membership(), index),
                         Ends::Nothing,
@@ -266,22 +260,24 @@ impl EventLog {
                 let gone = index < old.0 || n.log().term_at(old.0).is_some_and(|t| t != old_term);
                 let restarted = s.incarnation != was.incarnation;
                 if old.0 > 0 && gone && !restarted && self.lost_told.as_ref() != Some(old) {
-                    say(
-                        config_lost(old, &was.config_before, n.membership()),
-                        Ends::Nothing,
-                    );
+                    let before = self.befores.get(&(old.0, old_term));
+                    say(config_lost(old, before, n.membership()), Ends::Nothing);
                     self.lost_told = Some(old.clone());
+                } else if !gone && !self.befores.contains_key(&(index, term)) {
+                    self.befores.insert((index, term), old.1.clone());
                 }
-                let now = (index, n.membership().clone());
-                was.config_before = std::mem::replace(&mut was.config, now).1;
+                was.config = (index, n.membership().clone());
                 was.config_term = term;
             }
             was.incarnation = s.incarnation;
             // A lease earned or lost by a leader that goes on leading
             // (§6.4.1); renewals go unsaid, and a step-down says itself.
-            let lease = holds_lease(s, sim);
+            // A lease given up before its time (a hand-over, a new drift
+            // bound) did not run out: the hand-over says itself.
+            let lease = lease_until(s, sim);
             let leading = leader_term.is_some() && leader_term == was.leader_term;
-            match (was.lease, lease) {
+            let ran_out = was.lease.is_some_and(|until| sim.node_time(id) >= until);
+            match (was.lease.is_some(), lease.is_some()) {
                 (false, true) => say(
                     format!(
                         "n{id} holds a read lease (§6.4.1): it answers reads without a round \
@@ -289,7 +285,7 @@ impl EventLog {
                     ),
                     Ends::Nothing,
                 ),
-                (true, false) if leading => say(
+                (true, false) if leading && ran_out => say(
                     format!(
                     "n{id}'s read lease ran out: its reads wait for a round of heartbeats (§6.4)"
                 ),
@@ -588,14 +584,31 @@ fn config_change(leader: NodeId, old: &Membership, new: &Membership, index: LogI
 }
 
 /// A configuration entry at `lost.0`, overwritten by a later leader's log:
-/// what its change was (from `before`), and what the servers that held it
-/// use now. An added server that nobody else heard of is left in no
+/// what its change was (from `before`, where known), and what the servers
+/// that held it use now. An added server that nobody else heard of is left in no
 /// configuration the leader knows (a page tester saw one shown "removed",
 /// unexplained).
-fn config_lost(lost: &(LogIndex, Membership), before: &Membership, now: &Membership) -> String {
+fn config_lost(
+    lost: &(LogIndex, Membership),
+    before: Option<&Membership>,
+    now: &Membership,
+) -> String {
     let (index, m) = lost;
-    let back = before;
-    let change = match (m.is_joint(), back.is_joint()) {
+    let change = match before.map(|back| change_words(back, m)) {
+        Some(change) if !change.is_empty() => format!(", {change},"),
+        _ => String::new(),
+    };
+    format!(
+        "the configuration entry at index {index}{change} was overwritten by a \
+         later leader's log (§5.3): the servers that held it now use {}",
+        members(now)
+    )
+}
+
+/// What the configuration `m` changed from `back`, in words: "adding n6",
+/// "entering joint consensus".
+fn change_words(back: &Membership, m: &Membership) -> String {
+    match (m.is_joint(), back.is_joint()) {
         (true, false) => "entering joint consensus".into(),
         (false, true) => "leaving joint consensus".into(),
         _ => {
@@ -615,12 +628,7 @@ fn config_lost(lost: &(LogIndex, Membership), before: &Membership, now: &Members
             .collect();
             said.join(" and ")
         }
-    };
-    format!(
-        "the configuration entry at index {index}, {change}, was overwritten by a \
-         later leader's log (§5.3): the servers that held it now use {}",
-        members(now)
-    )
+    }
 }
 
 /// "voters n1, n2 and n3", with the learners if any.

@@ -536,3 +536,79 @@ fn a_fork_part_way_through_a_microsecond_tells_nothing_twice() {
     let replayed = p.export().run().unwrap();
     assert_eq!(replayed.trace_hash(), p.sim.trace_hash());
 }
+
+/// A review's case: a leader compacting its log past its configuration entry
+/// changes nothing in its configuration; the log must not say it did.
+#[test]
+fn compaction_past_the_config_entry_tells_no_change() {
+    let mut p = led_by_n4();
+    p.act(Action::AddServer);
+    p.skip(2000);
+    let before = text(&p);
+    let index = p.sim.server(4).unwrap().node.membership_index();
+    assert!(index > 0, "n4 holds a configuration entry: {before}");
+    p.act(Action::SetSnapshots(Some(2)));
+    for i in 0..6 {
+        p.act(Action::ClientRequest {
+            to: Some(4),
+            op: crate::raft::Op::Write {
+                key: format!("k{i}"),
+                value: i.to_string(),
+            },
+        });
+        p.skip(100);
+    }
+    assert_eq!(p.sim.leader(), Some(4));
+    let through = p.sim.server(4).unwrap().node.log().snapshot_index();
+    assert!(through > index, "compacted past {index}: {through}");
+    let after = text(&p);
+    let new: Vec<&str> = after.lines().skip(before.lines().count()).collect();
+    let said: Vec<&&str> = new.iter().filter(|l| l.contains("configuration")).collect();
+    assert!(said.is_empty(), "{said:#?}");
+}
+
+/// A review's case: time travel back over a configuration entry and forward
+/// again; the entry is then overwritten. The line must still say what
+/// the entry changed ("adding n6"), as without the time travel.
+#[test]
+fn time_travel_keeps_what_an_overwritten_entry_changed() {
+    let mut p = led_by_n4();
+    let t0 = p.sim.now();
+    p.act(Action::Partition(vec![vec![4, 5], vec![1, 2, 3]]));
+    p.act(Action::AddServer);
+    p.skip(1000);
+    // A look back at the moment before the change, and forward again.
+    p.seek(t0 - 1);
+    p.go_to(p.timeline_end());
+    assert!(!p.in_the_past());
+    p.act(Action::Heal);
+    p.skip(1000);
+    let text = text(&p);
+    let lost = "the configuration entry at index 2, adding n6, was overwritten";
+    assert!(text.contains(lost), "{text}");
+}
+
+/// A review's case: a hand-over started under lease reads. The lease is given up
+/// at once (no lease while a transfer is under way), not run out.
+#[test]
+fn a_transfer_is_not_a_lease_run_out() {
+    use crate::raft::ReadPath;
+    use crate::sim::config::RaftOptions;
+    let mut p = led_by_n4();
+    p.act(Action::SetRaft(RaftOptions {
+        pre_vote: true,
+        check_quorum: true,
+    }));
+    p.act(Action::SetReads(ReadPath::Lease));
+    p.skip(500);
+    assert!(text(&p).contains("n4 holds a read lease"));
+    let before = text(&p).lines().count();
+    p.act(Action::TransferLeadership(5));
+    p.skip(500);
+    let text = text(&p);
+    let new: Vec<&str> = text.lines().skip(before).collect();
+    assert!(
+        !new.iter().any(|l| l.contains("read lease ran out")),
+        "{new:#?}"
+    );
+}

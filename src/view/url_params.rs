@@ -92,9 +92,12 @@ impl UrlParams {
         for pair in search.trim_start_matches('?').split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let result = match KEYS.contains(&key) {
-                true => params
-                    .set(key, value)
-                    .and_then(|()| once(key, value, &mut taken)),
+                true => {
+                    let before = params.clone();
+                    let set = params.set(key, value);
+                    let changed = params != before;
+                    set.and_then(|()| once(key, value, changed, &mut taken))
+                }
                 false => unknown(key, value, &mut unread),
             };
             if let Err(e) = result {
@@ -178,16 +181,19 @@ impl UrlParams {
     }
 }
 
-/// A key given twice with two values (`?seed=5&seed=6`): the last is
-/// used, and said to be (it was used silently). `origin=` says its own.
+/// A key given twice with two settings (`?seed=5&seed=6`; not
+/// `?paused&paused=1`): the last is used, and said to be (it was used
+/// silently). `changed`: the second changed the setting. `origin=` says
+/// its own.
 fn once<'a>(
     key: &'a str,
     value: &'a str,
+    changed: bool,
     taken: &mut Vec<(&'a str, &'a str)>,
 ) -> Result<(), String> {
     let before = taken.iter().position(|(k, _)| *k == key);
     let said = match before.map(|i| std::mem::replace(&mut taken[i].1, value)) {
-        Some(first) if first != value && key != "origin" => Err(format!(
+        Some(first) if changed && key != "origin" => Err(format!(
             "{key}= is given twice, {key}={} and {key}={}: the last is used",
             shown(first),
             shown(value)
@@ -440,6 +446,13 @@ mod tests {
     /// key given twice, a step without a tour, a step that is no number.
     #[test]
     fn a_value_used_in_place_of_another_is_said() {
+        for same in [
+            "?paused&paused=1",
+            "?paused=1&paused=true",
+            "?seed=05&seed=5",
+        ] {
+            assert!(UrlParams::parse(same).1.is_empty(), "{same}");
+        }
         let (p, twice) = UrlParams::parse("?seed=5&seed=6&nodes=5&nodes=5");
         assert_eq!(p.seed, 6);
         assert_eq!(

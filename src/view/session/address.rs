@@ -104,7 +104,14 @@ impl Session {
     /// The page's address after its path (`?seed=5#r=...`), as it is
     /// now: an Undo takes the run back to it.
     pub fn saw_address(&mut self, search: &str, hash: &str) {
-        self.address_seen = Some(format!("{search}{hash}"));
+        let seen = format!("{search}{hash}");
+        // An Undo's address, once back, is put back no more: the tour's
+        // steps and the views write theirs again (a review saw a tour's
+        // Next leave the address on the step before).
+        if self.address_back.as_deref() == Some(seen.as_str()) {
+            self.address_back = None;
+        }
+        self.address_seen = Some(seen);
     }
 
     /// Where "Open in the full playground" goes: the tour step, or this run

@@ -159,9 +159,9 @@ pub struct Session {
     /// The address the page last had after its path
     /// ([`Session::saw_address`]): what an Undo takes back.
     address_seen: Option<String>,
-    /// An Undo's address to put back, until another run replaces this one
-    /// (the run came back, but the address named the Reset's seed, or lost
-    /// a shared run's link, a page tester saw).
+    /// An Undo's address to put back, until it is back or another run
+    /// replaces this one (the run came back, but the address named the
+    /// Reset's seed, or lost a shared run's link, a page tester saw).
     address_back: Option<String>,
 }
 

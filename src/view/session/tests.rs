@@ -1300,3 +1300,88 @@ mod speed {
         assert_eq!(s.playground.speed, 0.5);
     }
 }
+
+/// A review's cases: Undo's address must not pin the address once the
+/// person moves on.
+mod undo_address_is_put_back_once {
+    use super::*;
+
+    /// A tour restored by Undo goes on to its next step: the address must
+    /// name that step, as it would without the Reset and its Undo.
+    #[test]
+    fn a_tour_step_after_an_undone_reset_is_written() {
+        let search = "?tour=figure-8&step=2";
+        let mut s = open(search, "");
+        s.saw_address(search, "");
+        s.update(Input::SeedText("9".into()));
+        s.update(Input::Reset);
+        let reset = s.address_query(search, "").expect("the Reset's address");
+        s.saw_address(&reset, "");
+        s.update(Input::Undo);
+        let back = s.address_query(&reset, "").expect("Undo puts it back");
+        assert_eq!(back, search);
+        s.saw_address(&back, "");
+        assert_eq!(s.tour.as_ref().unwrap().step, 1);
+        s.update(Input::TourNext);
+        assert_eq!(s.tour.as_ref().unwrap().step, 2, "the tour is at step 3");
+        assert!(s.step_forward, "a new history entry is wanted");
+        assert_eq!(
+            s.address_query(search, "").as_deref(),
+            Some("?tour=figure-8&step=3"),
+            "the address should follow the tour"
+        );
+    }
+
+    /// The same after a fork's Undo, within a tour.
+    #[test]
+    fn a_tour_step_after_an_undone_fork_is_written() {
+        let search = "?tour=figure-8&step=2";
+        let mut s = open(search, "");
+        s.saw_address(search, "");
+        s.update(Input::TourNext);
+        s.update(Input::TourNext); // the stretch played out
+        let search = format!("?tour=figure-8&step={}", s.tour.as_ref().unwrap().step + 1);
+        let search = search.as_str();
+        s.saw_address(search, "");
+        assert!(s.playground.sim.now() > 0);
+        s.update(Input::Seek(s.playground.sim.now() / 2));
+        assert!(s.playground.in_the_past());
+        s.update(Input::Act(Action::SpreadTimers));
+        assert!(s.can_undo(), "{:?}", s.notice_text());
+        s.update(Input::Undo);
+        assert_eq!(s.address_query(search, ""), None, "in place");
+        s.saw_address(search, ""); // as App::sync_address does
+        let before = s.tour.as_ref().unwrap().step;
+        s.update(Input::TourNext);
+        let after = s.tour.as_ref().unwrap().step;
+        assert_eq!(after, before + 1);
+        assert_eq!(
+            s.address_query(search, "").as_deref(),
+            Some(format!("?tour=figure-8&step={}", after + 1).as_str()),
+            "the address should follow the tour"
+        );
+    }
+
+    /// After an Undo, the Experiments view's view= (pushed by the page's
+    /// own code) must stay, as address_query keeps it otherwise.
+    #[test]
+    fn view_experiments_survives_an_undone_reset() {
+        let search = "?seed=5&paused=1";
+        let mut s = open(search, "");
+        s.saw_address(search, "");
+        s.update(Input::SeedText("9".into()));
+        s.update(Input::Reset);
+        let reset = s.address_query(search, "").unwrap();
+        s.saw_address(&reset, "");
+        s.update(Input::Undo);
+        let back = s.address_query(&reset, "").unwrap();
+        s.saw_address(&back, "");
+        // The person opens the Experiments view: the page pushes view=.
+        let experiments = "?seed=5&paused=1&view=experiments";
+        assert_eq!(
+            s.address_query(experiments, ""),
+            None,
+            "the view's address must not be rewritten"
+        );
+    }
+}

@@ -71,10 +71,11 @@ pub struct EventLog {
     /// configuration, so the servers that held it are told of once.
     lost_told: Option<(LogIndex, Membership)>,
     /// The configuration each configuration entry, by index and term,
-    /// changed (one entry per index and term, §5.3's Log Matching), for
-    /// the words if it is overwritten; kept across jumps in time, and
-    /// forgotten at a fork, whose future may hold other entries.
-    befores: VecMap<(LogIndex, u64), Membership>,
+    /// changed (one entry per index and term, §5.3's Log Matching), and
+    /// when it was first seen, for the words if it is overwritten; kept
+    /// across jumps in time, and at a fork up to it (its future may hold
+    /// other entries).
+    befores: VecMap<(LogIndex, u64), (Time, Membership)>,
 }
 
 /// A server as [`EventLog::observe`] last saw it.
@@ -189,7 +190,8 @@ impl EventLog {
         self.configs_told.retain(|(at, key, ..)| !later(*at, *key));
         self.timeout_now = None;
         self.lost_told = None;
-        self.befores = VecMap::new();
+        let kept = self.befores.iter().filter(|(_, (at, _))| *at <= now);
+        self.befores = kept.map(|(k, v)| (*k, v.clone())).collect();
     }
 
     /// Takes each server as it is now, telling nothing: after a replay of
@@ -260,11 +262,11 @@ impl EventLog {
                 let gone = index < old.0 || n.log().term_at(old.0).is_some_and(|t| t != old_term);
                 let restarted = s.incarnation != was.incarnation;
                 if old.0 > 0 && gone && !restarted && self.lost_told.as_ref() != Some(old) {
-                    let before = self.befores.get(&(old.0, old_term));
+                    let before = self.befores.get(&(old.0, old_term)).map(|b| &b.1);
                     say(config_lost(old, before, n.membership()), Ends::Nothing);
                     self.lost_told = Some(old.clone());
                 } else if !gone && !self.befores.contains_key(&(index, term)) {
-                    self.befores.insert((index, term), old.1.clone());
+                    self.befores.insert((index, term), (t, old.1.clone()));
                 }
                 was.config = (index, n.membership().clone());
                 was.config_term = term;
@@ -600,7 +602,7 @@ fn config_lost(
     };
     format!(
         "the configuration entry at index {index}{change} was overwritten by a \
-         later leader's log (§5.3): the servers that held it now use {}",
+         later leader's log (§5.3), whose configuration is {}",
         members(now)
     )
 }

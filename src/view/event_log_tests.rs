@@ -382,7 +382,7 @@ fn a_configuration_entry_overwritten_is_told() {
     p.skip(1000);
     let text = text(&p);
     let lost = "the configuration entry at index 2, adding n6, was overwritten by a \
-                later leader's log (§5.3): the servers that held it now use voters n1, n2, n3, \
+                later leader's log (§5.3), whose configuration is voters n1, n2, n3, \
                 n4 and n5";
     assert!(text.contains(lost), "{text}");
     assert_eq!(
@@ -495,7 +495,7 @@ fn a_configuration_overwritten_by_a_later_index_is_told() {
     );
     let text = text(&p);
     let lost = "the configuration entry at index 2, adding n6, was overwritten by a later \
-                leader's log (§5.3): the servers that held it now use voters n1, n2, n3, \
+                leader's log (§5.3), whose configuration is voters n1, n2, n3, \
                 n4, n5 and n7";
     assert!(text.contains(lost), "{text}");
     assert_eq!(text.matches("overwritten").count(), 1, "{text}");
@@ -610,5 +610,28 @@ fn a_transfer_is_not_a_lease_run_out() {
     assert!(
         !new.iter().any(|l| l.contains("read lease ran out")),
         "{new:#?}"
+    );
+}
+
+/// A page tester's case: a fork after the entry adding n6 was appended,
+/// before it is overwritten. What the entry changed is known from before
+/// the fork, and still said (it read "the configuration entry at index 2
+/// was overwritten", the change gone).
+#[test]
+fn a_fork_after_a_configuration_entry_keeps_what_it_changed() {
+    let mut p = led_by_n4();
+    p.act(Action::Partition(vec![vec![4, 5], vec![1, 2, 3]]));
+    p.act(Action::AddServer);
+    p.skip(1000);
+    p.act(Action::Heal);
+    p.skip(1000);
+    p.seek(2_030 * crate::raft::MILLIS);
+    p.act(Action::SetNetwork(p.sim.network().config));
+    assert!(p.forked.is_some(), "a fork");
+    p.skip(1000);
+    let text = text(&p);
+    assert!(
+        text.contains("at index 2, adding n6, was overwritten"),
+        "{text}"
     );
 }

@@ -68,14 +68,23 @@ fn search(s: &Session, send: &Callback<Msg>) -> Html {
     let (plan, explorable) = w.explore_plan();
     let status = w.status_text();
     let failed = matches!(w.search, Search::Failed(_));
+    // The same two buttons whether a search runs or not, so the focus
+    // stays where Enter was pressed (a page tester saw it fall to the
+    // page's body, and after Cancel land on "Explore"): the first is Find
+    // or Cancel, the second greys while a search runs (its clicks then
+    // ignored, `WhatIf::explore`).
+    let running = w.running();
+    let (first, label) = match running {
+        true => (on_click(send, input(WhatIfInput::Cancel)), "Cancel"),
+        false => (find, "Find a failure"),
+    };
     html! {
         <div class="what-if-search">
-            if w.running() {
-                <button onclick={on_click(send, input(WhatIfInput::Cancel))}>{ "Cancel" }</button>
+            <button class={classes!((!running).then_some("primary"))} onclick={first}>{ label }</button>
+            <button onclick={explore} disabled={!explorable} aria-disabled={running.then_some("true")}>{ "Explore every interleaving" }</button>
+            if running {
                 <progress aria-label="Search progress" max={progress_max(w)} value={progress_value(w)} />
             } else {
-                <button class="primary" onclick={find}>{ "Find a failure" }</button>
-                <button onclick={explore} disabled={!explorable}>{ "Explore every interleaving" }</button>
                 <p class="what-if-plan hint">{ plan }</p>
             }
             if let Some(text) = status {

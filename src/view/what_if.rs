@@ -152,6 +152,10 @@ impl WhatIf {
     /// `sim::explore::plan` measured for it, from its prefix; nothing for a
     /// switch the explorer cannot show (the panel says why).
     pub fn explore(&mut self, now_ms: f64) {
+        // Its button greys, but stays, while a search runs: ignored then.
+        if self.running() {
+            return;
+        }
         let ExplorePlan::Shows { bounds, prefix, .. } = plan(self.chosen) else {
             return;
         };

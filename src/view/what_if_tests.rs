@@ -119,6 +119,10 @@ fn progress_shows_seeds_and_time_and_cancel_says_so() {
         s.what_if.progress_text().unwrap(),
         "88,706 of 3,700,000 states checked (the total is an estimate), 1.7 s"
     );
+    // "Explore", greyed while a search runs, starts nothing.
+    what_if(&mut s, WhatIfInput::Explore { now_ms: 2800.0 });
+    assert!(matches!(s.what_if.search, Search::Running { .. }));
+    assert_eq!(s.what_if.take_command(), None, "no other job");
     what_if(&mut s, WhatIfInput::Cancel);
     assert_eq!(s.what_if.search, Search::Cancelled);
     assert_eq!(

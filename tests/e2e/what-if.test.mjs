@@ -151,11 +151,18 @@ for (const kind of browsers()) {
       // This switch needs 113 seeds from a fresh page: still searching when cancelled.
       await openPanel(page, url, 'config-change-without-noop');
       const before = await clock(page);
-      await page.click(button('Find a failure'));
+      // By keyboard: the focus stays on the button Enter was pressed on,
+      // which reads Cancel while the search runs (it fell to the body).
+      const focused = () => page.evaluate(() => document.activeElement.textContent);
+      await page.evaluate(() => [...document.querySelectorAll('.what-if-search button')]
+        .find((b) => b.textContent === 'Find a failure').focus());
+      await page.press('Enter');
       await page.waitFor({ css: '.what-if-status', text: /\d+ of 200 seeds tried, \d+\.\d s/ }, { timeout: 60000 });
       assert.equal(await page.count('.what-if progress'), 1);
-      await page.click(button('Cancel'));
+      assert.equal(await focused(), 'Cancel');
+      await page.press('Enter');
       await page.waitFor(button('Find a failure'));
+      assert.equal(await focused(), 'Find a failure');
       const cancelled = 'Cancelled: the search stopped, and the run on screen is as it was.';
       assert.equal(await page.text('.what-if-status'), cancelled, 'no progress left behind');
       assert.equal(await page.count('.what-if progress'), 0);

@@ -2,6 +2,7 @@
 //! animation frames, keys, the address bar, files and the host page; and
 //! lays out the page's parts, each drawn again only when its key moves.
 
+use super::focus;
 use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
 use super::part::{Part, PartKind, PartProps, Shared};
@@ -571,14 +572,7 @@ impl App {
         if open {
             let before = document.active_element().and_then(|e| e.dyn_into().ok());
             self.focus_before_help = Some(before);
-            let close = document
-                .query_selector(".overlay .dialog button")
-                .ok()
-                .flatten()
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(close) = close {
-                let _ = close.focus();
-            }
+            focus(".overlay .dialog button");
         } else if let Some(Some(before)) = self.focus_before_help.take() {
             if before.is_connected() {
                 let _ = before.focus();
@@ -951,15 +945,4 @@ fn prefers_reduced_motion() -> bool {
                 .flatten()
         })
         .is_some_and(|m| m.matches())
-}
-
-/// Gives the focus to the first element `selector` finds, if any.
-fn focus(selector: &str) {
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(selector).ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(element) = element {
-        let _ = element.focus();
-    }
 }

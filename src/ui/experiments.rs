@@ -586,15 +586,8 @@ impl Component for ExperimentsRoot {
     }
 
     fn rendered(&mut self, _: &Context<Self>, _first: bool) {
-        let Some(selector) = self.refocus.take() else {
-            return;
-        };
-        let choice = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(selector).ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(choice) = choice {
-            let _ = choice.focus();
+        if let Some(selector) = self.refocus.take() {
+            super::focus(selector);
         }
     }
 }

@@ -27,6 +27,18 @@ pub use perf::{frame_count, frame_times, part_renders};
 use crate::view::url_params::UrlParams;
 use wasm_bindgen::JsCast;
 
+/// Gives the focus to the first element `selector` finds, if any (the
+/// page's and the studio's rules for where the focus goes next).
+fn focus(selector: &str) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}
+
 /// Mounts the playground into the page's `#app` element (or the body) and
 /// installs a panic hook that replaces a dead page with an error panel.
 pub fn start() {

@@ -9,7 +9,6 @@
 //! too (32 bytes less compressed).
 
 use super::disk_state::DiskState;
-use super::leadership;
 use super::membership::{self, Standing};
 use super::packet_text;
 use super::playground::Playground;
@@ -117,7 +116,8 @@ fn node_name(id: Option<NodeId>, none: &str) -> String {
 pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
     let server = p.sim.server(id)?;
     let node = &server.node;
-    let standing = membership::standing(&p.sim, id);
+    let standings = membership::Standings::of(&p.sim);
+    let standing = standings.of_server(id);
     let mut rows = vec![
         row("role", NodeStatus::of(server).as_str()),
         Row {
@@ -166,8 +166,7 @@ pub fn node(p: &Playground, id: NodeId) -> Option<NodeDetails> {
             .map(|(peer, pr)| (*peer, pr.next_index, pr.match_index))
             .collect()
     });
-    let leader = leadership::of(&p.sim).leader();
-    let offers = node_offers(id, server, ppm, standing, leader);
+    let offers = node_offers(id, server, ppm, standing, standings.leader);
     Some(NodeDetails {
         rows,
         progress,

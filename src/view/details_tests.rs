@@ -134,7 +134,7 @@ fn no_transfer_is_offered_without_a_leader_that_can_commit() {
     assert_ne!(new, old);
     p.act(Action::Stop(new));
     assert!(
-        matches!(leadership::of(&p.sim), leadership::Leadership::Stale { id, .. } if id == old)
+        matches!(crate::view::leadership::of(&p.sim), crate::view::leadership::Leadership::Stale { id, .. } if id == old)
     );
     assert_eq!(transfers(&p), 0, "the stale leader would refuse it");
     let removals = (1..=5)
@@ -142,7 +142,10 @@ fn no_transfer_is_offered_without_a_leader_that_can_commit() {
         .count();
     assert_eq!(removals, 0, "refused too, so not offered");
     p.act(Action::Stop(old));
-    assert_eq!(leadership::of(&p.sim), leadership::Leadership::None);
+    assert_eq!(
+        crate::view::leadership::of(&p.sim),
+        crate::view::leadership::Leadership::None
+    );
     assert_eq!(transfers(&p), 0, "no leader to hand over");
 }
 

@@ -124,6 +124,7 @@ pub fn log_table(sim: &Simulation, width: u64) -> LogTable {
         .unwrap_or(0);
     let first = last.saturating_sub(width.saturating_sub(1)).max(1);
     let leader = sim.leader().and_then(|id| sim.server(id));
+    let standings = membership::Standings::of(sim);
     let rows = sim
         .servers()
         .iter()
@@ -168,7 +169,7 @@ pub fn log_table(sim: &Simulation, width: u64) -> LogTable {
             LogRow {
                 id: node.id(),
                 stopped: !s.up,
-                standing: membership::standing(sim, node.id()),
+                standing: standings.of_server(node.id()),
                 snapshot,
                 cells,
             }

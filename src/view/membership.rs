@@ -36,7 +36,34 @@ impl Standing {
 /// Where server `id` stands: in the leader's configuration if there is a
 /// leader that can commit, else in its own.
 pub fn standing(sim: &Simulation, id: NodeId) -> Standing {
-    let judge = leadership::of(sim).leader().unwrap_or(id);
+    Standings::of(sim).of_server(id)
+}
+
+/// Every server's standing, with the leader judging them found once: the
+/// picture and the log table ask for each server at every redraw.
+pub struct Standings<'a> {
+    sim: &'a Simulation,
+    /// The leader that can commit, if there is one
+    /// ([`leadership::of`]).
+    pub leader: Option<NodeId>,
+}
+
+impl<'a> Standings<'a> {
+    /// The standings in `sim`.
+    pub fn of(sim: &'a Simulation) -> Self {
+        let leader = leadership::of(sim).leader();
+        Standings { sim, leader }
+    }
+
+    /// Where server `id` stands ([`standing`]).
+    pub fn of_server(&self, id: NodeId) -> Standing {
+        let judge = self.leader.unwrap_or(id);
+        server_standing(self.sim, judge, id)
+    }
+}
+
+/// Where `id` stands in the configuration of server `judge`.
+fn server_standing(sim: &Simulation, judge: NodeId, id: NodeId) -> Standing {
     let Some(server) = sim.server(judge) else {
         return Standing::Removed;
     };

@@ -166,10 +166,11 @@ pub struct Scene {
 pub fn scene(sim: &Simulation) -> Scene {
     let n = sim.server_count();
     let places = positions(sim);
+    let standings = membership::Standings::of(sim);
     let nodes = sim
         .servers()
         .iter()
-        .map(|s| node_view(sim, s, &places))
+        .map(|s| node_view(sim, s, &places, &standings))
         .collect();
     let messages = sim
         .network()
@@ -258,7 +259,12 @@ fn ring_positions(sim: &Simulation) -> Vec<Point> {
         .collect()
 }
 
-fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) -> NodeView {
+fn node_view(
+    sim: &Simulation,
+    server: &crate::sim::Server,
+    places: &[Point],
+    standings: &membership::Standings,
+) -> NodeView {
     let n = places.len() as u64;
     let node = &server.node;
     let role = crate::sim::NodeStatus::of(server).as_str();
@@ -270,7 +276,7 @@ fn node_view(sim: &Simulation, server: &crate::sim::Server, places: &[Point]) ->
     });
     let term = node.current_term();
     let (center, radius) = (places[node.id() as usize - 1], geometry::node_radius(n));
-    let standing = membership::standing(sim, node.id());
+    let standing = standings.of_server(node.id());
     NodeView {
         id: node.id(),
         center,

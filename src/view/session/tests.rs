@@ -1306,11 +1306,10 @@ mod speed {
 mod undo_address_is_put_back_once {
     use super::*;
 
-    /// A tour restored by Undo goes on to its next step: the address must
-    /// name that step, as it would without the Reset and its Undo.
-    #[test]
-    fn a_tour_step_after_an_undone_reset_is_written() {
-        let search = "?tour=figure-8&step=2";
+    /// A session opened at `search`, reset to seed 9 and undone, with the
+    /// page's address following each step as `App::sync_address` does;
+    /// the Undo puts `search` back.
+    fn reset_and_undo(search: &str) -> Session {
         let mut s = open(search, "");
         s.saw_address(search, "");
         s.update(Input::SeedText("9".into()));
@@ -1321,6 +1320,15 @@ mod undo_address_is_put_back_once {
         let back = s.address_query(&reset, "").expect("Undo puts it back");
         assert_eq!(back, search);
         s.saw_address(&back, "");
+        s
+    }
+
+    /// A tour restored by Undo goes on to its next step: the address must
+    /// name that step, as it would without the Reset and its Undo.
+    #[test]
+    fn a_tour_step_after_an_undone_reset_is_written() {
+        let search = "?tour=figure-8&step=2";
+        let mut s = reset_and_undo(search);
         assert_eq!(s.tour.as_ref().unwrap().step, 1);
         s.update(Input::TourNext);
         assert_eq!(s.tour.as_ref().unwrap().step, 2, "the tour is at step 3");
@@ -1366,16 +1374,7 @@ mod undo_address_is_put_back_once {
     /// own code) must stay, as address_query keeps it otherwise.
     #[test]
     fn view_experiments_survives_an_undone_reset() {
-        let search = "?seed=5&paused=1";
-        let mut s = open(search, "");
-        s.saw_address(search, "");
-        s.update(Input::SeedText("9".into()));
-        s.update(Input::Reset);
-        let reset = s.address_query(search, "").unwrap();
-        s.saw_address(&reset, "");
-        s.update(Input::Undo);
-        let back = s.address_query(&reset, "").unwrap();
-        s.saw_address(&back, "");
+        let s = reset_and_undo("?seed=5&paused=1");
         // The person opens the Experiments view: the page pushes view=.
         let experiments = "?seed=5&paused=1&view=experiments";
         assert_eq!(

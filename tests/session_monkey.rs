@@ -397,7 +397,7 @@ fn draw(session: &Session) -> u64 {
     let _ = sequence::dots(&content, now, speed, paused);
     let _ = requests::latest(&p.sim, requests::SHOWN);
     let _ = membership::replacement(&p.sim);
-    let _ = p.events.numbered_until(now).rev().take(60).count();
+    let _ = p.events.numbered_until(&p.sim).rev().take(60).count();
     let _ = p.unsafe_warning();
     assert!(
         session.idle_ms() >= 0.0,

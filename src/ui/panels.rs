@@ -410,7 +410,7 @@ pub(super) fn event_log(s: &Session, _: &PartProps) -> Html {
         <div class="event-log">
             <h2>{ "Events" }</h2>
             <ol aria-label="Event log" aria-live="off">
-                { for p.events.numbered_until(p.sim.now()).rev().take(60).map(|(n, line)| html! { <li key={n}>{ line }</li> }) }
+                { for p.events.numbered_until(&p.sim).rev().take(60).map(|(n, line)| html! { <li key={n}>{ line }</li> }) }
             </ol>
         </div>
     }

@@ -138,23 +138,40 @@ impl EventLog {
         self.lines.iter().map(|(_, _, line)| line)
     }
 
-    /// The lines up to simulated time `now`: what the cursor has seen.
-    pub fn until(&self, now: Time) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        let end = self.lines.partition_point(|(t, ..)| *t <= now);
-        self.lines.range(..end).map(|(_, _, line)| line)
+    /// The lines up to the moment `sim` is at: what the cursor has seen.
+    /// Within its microsecond, only the lines of the events it has traced:
+    /// a step back can stop part-way through one.
+    pub fn until<'a>(
+        &'a self,
+        sim: &crate::sim::Simulation,
+    ) -> impl DoubleEndedIterator<Item = &'a String> {
+        self.numbered_until(sim).map(|(_, line)| line)
     }
 
-    /// The lines up to `now`, each with its number in the run (from 0),
-    /// which stays the same as lines scroll away: a key for redrawing only
-    /// the lines that are new.
-    pub fn numbered_until(
+    /// The lines [`EventLog::until`] gives, each with its number in the
+    /// run (from 0), which stays the same as lines scroll away: a key for
+    /// redrawing only the lines that are new.
+    pub fn numbered_until<'a>(
+        &'a self,
+        sim: &crate::sim::Simulation,
+    ) -> impl DoubleEndedIterator<Item = (u64, &'a String)> {
+        self.numbered_at(sim.now(), sim.trace().len())
+    }
+
+    /// The lines up to time `now` with `traced` events done, numbered.
+    fn numbered_at(
         &self,
         now: Time,
-    ) -> impl DoubleEndedIterator<Item = (u64, &String)> + ExactSizeIterator {
+        traced: u64,
+    ) -> impl DoubleEndedIterator<Item = (u64, &String)> {
         let first = self.scrolled_away;
-        self.until(now)
-            .enumerate()
-            .map(move |(i, line)| (first + i as u64, line))
+        let end = self.lines.partition_point(|(t, ..)| *t <= now);
+        // Lines of one microsecond are not in key order: what `observe`
+        // found goes after that microsecond's events (`flush_before`).
+        let seen =
+            move |(_, (t, key, _)): &(usize, &(Time, u64, String))| *t < now || *key <= traced;
+        (self.lines.range(..end).enumerate().filter(seen))
+            .map(move |(i, (_, _, line))| (first + i as u64, line))
     }
 
     /// Every leader elected so far, in time order (one per term).
@@ -341,6 +358,9 @@ impl EventLog {
     /// Adds the words for `event`, if it is worth a line.
     pub fn record(&mut self, t: Time, event: &TraceEvent) {
         self.follow_chunks(event);
+        if !event.is_counted() {
+            return;
+        }
         if let TraceEvent::State {
             node,
             term,

@@ -90,14 +90,14 @@ fn lines_keep_their_numbers_as_old_ones_scroll_away() {
     }
     assert_eq!(log.len(), super::KEEP);
     let numbered: Vec<(u64, String)> = log
-        .numbered_until(u64::MAX)
+        .numbered_at(u64::MAX, u64::MAX)
         .map(|(n, l)| (n, l.clone()))
         .collect();
     assert_eq!(numbered[0].0, 5, "five scrolled away");
     assert!(numbered[0].1.starts_with("t=0.005s"), "{}", numbered[0].1);
     assert_eq!(numbered.last().unwrap().0, super::KEEP as u64 + 4);
     assert_eq!(
-        log.numbered_until(9 * crate::raft::MILLIS).count(),
+        log.numbered_at(9 * crate::raft::MILLIS, u64::MAX).count(),
         5,
         "t=5..=9 ms"
     );
@@ -105,6 +105,45 @@ fn lines_keep_their_numbers_as_old_ones_scroll_away() {
 
 /// Snapshots taken and installed read as sentences naming the index,
 /// and an install names the server whose snapshot it was.
+/// A line's key is its event's place in the trace, which counts no notes
+/// of unsafe steps: part-way through a microsecond, the cursor shows the
+/// lines of the events it has done, and no later one.
+#[test]
+fn a_line_is_keyed_by_its_place_in_the_trace() {
+    use crate::raft::UnsafeSwitch;
+    use crate::sim::TraceEvent;
+    let mut log = super::EventLog::default();
+    let t = 7 * crate::raft::MILLIS;
+    log.records_from(0);
+    let note = TraceEvent::UnsafeStep {
+        node: 1,
+        switch: UnsafeSwitch::ConfigChangeWithoutNoop,
+        peer: None,
+        index: None,
+    };
+    assert!(!note.is_counted());
+    log.record(t, &note);
+    log.record(
+        t,
+        &TraceEvent::Action {
+            description: "heal".into(),
+        },
+    );
+    log.record(
+        t,
+        &TraceEvent::Action {
+            description: "heal".into(),
+        },
+    );
+    let shown = |traced| log.numbered_at(t, traced).count();
+    assert_eq!((shown(0), shown(1), shown(2)), (0, 1, 2));
+    assert_eq!(
+        log.numbered_at(t - 1, 2).count(),
+        0,
+        "none before their time"
+    );
+}
+
 #[test]
 fn snapshots_taken_and_installed_read_as_sentences() {
     let mut p = Playground::new(3, 3).unwrap();

@@ -722,7 +722,8 @@ impl Playground {
             self.snapshots.maybe_take(&self.sim, user_done);
         }
         self.new_events = self.sim.trace_mut().take_recorded();
-        let first = self.sim.trace().len() - self.new_events.len() as u64;
+        let counted = self.new_events.iter().filter(|(_, e)| e.is_counted());
+        let first = self.sim.trace().len() - counted.count() as u64;
         self.events.records_from(first);
         for (t, event) in &self.new_events {
             self.events.record_in_run(*t, event, &self.scenario.actions);

@@ -431,6 +431,36 @@ mod time_travel_tests {
         assert_eq!((p.sim.events(), p.sim.trace_hash()), seen[1]);
     }
 
+    /// Stepping back event by event shows the event log as it was when
+    /// each event was first reached, even part-way through a microsecond
+    /// (a review saw a step back keep that microsecond's later lines).
+    #[test]
+    fn stepping_back_shows_the_event_log_as_it_was() {
+        let mut p = Playground::new(13, 5).unwrap();
+        let shown = |p: &Playground| -> Vec<String> { p.events.until(&p.sim).cloned().collect() };
+        let mut seen = vec![(p.sim.events(), p.sim.now(), shown(&p))];
+        while p.sim.events() < 400 {
+            if p.sim.events() == 200 {
+                // A restart: its action line and the state lines it causes are
+                // one microsecond's.
+                p.act(Action::Restart(p.sim.leader().unwrap()));
+                seen.push((p.sim.events(), p.sim.now(), shown(&p)));
+            }
+            p.step();
+            seen.push((p.sim.events(), p.sim.now(), shown(&p)));
+        }
+        // The walk has a microsecond with lines from two of its events.
+        let split = seen
+            .windows(2)
+            .any(|w| w[0].1 == w[1].1 && w[0].2 != w[1].2 && !w[0].2.is_empty());
+        assert!(split, "no microsecond with lines from two events");
+        for (events, _, lines) in seen.iter().rev().skip(1) {
+            p.step_back();
+            assert_eq!(p.sim.events(), *events);
+            assert_eq!(shown(&p), *lines, "after stepping back to event {events}");
+        }
+    }
+
     /// The event log follows the cursor, and replaying a stretch already
     /// seen does not log it twice; a fork forgets the discarded future.
     #[test]
@@ -438,11 +468,11 @@ mod time_travel_tests {
         let mut p = busy();
         let all: Vec<String> = p.events.lines().cloned().collect();
         p.seek(2_500 * MILLIS);
-        let before: Vec<&String> = p.events.until(p.sim.now()).collect();
+        let before: Vec<&String> = p.events.until(&p.sim).collect();
         assert!(before.len() < all.len());
         assert!(before.iter().all(|l| !l.contains("action: heal")));
         p.skip(20_000);
-        let after: Vec<&String> = p.events.until(p.sim.now()).collect();
+        let after: Vec<&String> = p.events.until(&p.sim).collect();
         assert!(after.len() >= all.len());
         assert_eq!(
             after[..all.len()],
@@ -470,7 +500,7 @@ mod time_travel_tests {
         p.send(write, None);
         p.skip(2_000);
         let ended = |p: &Playground| -> Vec<String> {
-            let lines = p.events.until(p.sim.now());
+            let lines = p.events.until(&p.sim);
             lines.filter(|l| l.contains(" ended: ")).cloned().collect()
         };
         let first = ended(&p);

@@ -154,9 +154,9 @@ pub fn of(session: &Session) -> Versions {
             }
         }),
         events: keyed(13, &|h| {
-            let mut shown = p.events.until(sim.now());
-            h.u64(shown.len() as u64);
-            if let Some(last) = shown.next_back() {
+            let (count, last) = (p.events.until(sim)).fold((0, None), |(n, _), l| (n + 1, Some(l)));
+            h.u64(count);
+            if let Some(last) = last {
                 h.str(last);
             }
         }),

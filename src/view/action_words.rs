@@ -4,7 +4,8 @@
 //! servers as "n3", lists as a sentence lists them ("n3 cut off from the
 //! rest"). The match names every variant, so a new one must be worded.
 
-use super::words::{counted, servers};
+use super::words::{counted, read_path_label, read_path_words, servers};
+use super::{drift_bound, snapshot_threshold};
 use crate::raft::NodeId;
 use crate::sim::decimal::plain;
 use crate::sim::Action;
@@ -35,7 +36,16 @@ pub fn action_words(action: &Action) -> String {
             to: Some(n),
             key,
             path,
-        } => format!("client read {key} by {} to n{n}", path.name()),
+        } => format!("client read {key} {} to n{n}", read_path_words(*path)),
+        Action::ClientRead {
+            to: None,
+            key,
+            path,
+        } => format!("client read {key} {}", read_path_words(*path)),
+        // As the Network panel's menus name them.
+        Action::SetReads(path) => format!("reads: {}", read_path_label(*path)),
+        Action::SetDriftBound(ppm) => format!("drift bound: {}", drift_bound::label(*ppm)),
+        Action::SetSnapshots(every) => format!("snapshots: {}", snapshot_threshold::label(*every)),
         Action::SetClockRate { node, .. } => {
             // "clock of 2 runs +5%": the rate as the simulator words it.
             let said = action.to_string();
@@ -64,15 +74,11 @@ pub fn action_words(action: &Action) -> String {
         | Action::DeliverMessage(_)
         | Action::DuplicateMessage(_)
         | Action::ClientRequest { to: None, .. }
-        | Action::ClientRead { to: None, .. }
         | Action::AlignTimers
         | Action::SpreadTimers
         | Action::SetRaft(_)
-        | Action::SetReads(_)
-        | Action::SetDriftBound(_)
         | Action::AddServer
-        | Action::SetReplacement(_)
-        | Action::SetSnapshots(_) => action.to_string(),
+        | Action::SetReplacement(_) => action.to_string(),
     }
 }
 
@@ -183,6 +189,23 @@ mod tests {
             }),
             "client read x by lease to n2"
         );
+        assert_eq!(
+            said(Action::ClientRead {
+                to: None,
+                key: "x".into(),
+                path: ReadPath::ReadIndex
+            }),
+            "client read x by ReadIndex"
+        );
+        assert_eq!(
+            said(Action::SetReads(ReadPath::ReadIndex)),
+            "reads: ReadIndex"
+        );
+        assert_eq!(said(Action::SetDriftBound(10_000)), "drift bound: ±1%");
+        assert_eq!(
+            said(Action::SetDriftBound(0)),
+            "drift bound: none (exact clocks)"
+        );
         // Nothing to name: as written.
         assert_eq!(
             said(Action::ClientRequest {
@@ -194,8 +217,9 @@ mod tests {
         assert_eq!(said(Action::Heal), "heal");
         assert_eq!(
             said(Action::SetSnapshots(Some(5))),
-            "snapshot every 5 entries"
+            "snapshots: every 5 entries"
         );
+        assert_eq!(said(Action::SetSnapshots(None)), "snapshots: off");
         assert_eq!(said(Action::AddServer), "add a server");
     }
 }

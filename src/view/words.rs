@@ -41,6 +41,28 @@ pub fn counted(n: usize, noun: &str) -> String {
     }
 }
 
+/// A read path as the menus name it (thesis §6.4).
+pub fn read_path_label(path: crate::raft::ReadPath) -> &'static str {
+    use crate::raft::ReadPath;
+    match path {
+        ReadPath::Log => "through the log",
+        ReadPath::ReadIndex => "ReadIndex",
+        ReadPath::Lease => "lease (needs CheckQuorum)",
+        ReadPath::Local => "local (not linearizable)",
+    }
+}
+
+/// How a read goes, in a sentence: "client read x by ReadIndex".
+pub fn read_path_words(path: crate::raft::ReadPath) -> &'static str {
+    use crate::raft::ReadPath;
+    match path {
+        ReadPath::Log => "through the log",
+        ReadPath::ReadIndex => "by ReadIndex",
+        ReadPath::Lease => "by lease",
+        ReadPath::Local => "locally",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -297,7 +297,10 @@ fn input(rng: &mut Rng, session: &Session, shared: &[Scenario]) -> Input {
         26 => Input::Send,
         27 => Input::ToggleSide(node(rng)),
         28 => pick(rng, &[Input::SplitSides, Input::MajorityMinority]),
-        29 => Input::Network(network_edit(rng)),
+        29 => match coin(rng) {
+            true => Input::Network(network_edit(rng)),
+            false => Input::NetworkDrag(network_edit(rng)),
+        },
         30 => Input::CutText(text(rng)),
         31 => Input::Cut,
         32 => Input::Share {
@@ -388,6 +391,11 @@ fn draw(session: &Session) -> u64 {
         assert!(finite(&numbers), "a flight's motion: {flight:?}");
         let _ = details::message(p, m.id);
     }
+    let shown = session.network_shown();
+    assert!(
+        (0.0..=1.0).contains(&shown.loss) && shown.latency_min <= shown.latency_max,
+        "the network panel: {shown:?}"
+    );
     let _ = versions::clock(p);
     let _ = versions::timeline(p);
     let _ = versions::stretch(p);

@@ -157,7 +157,7 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
                 <select aria-label="Read by" title="How a read is answered: as the cluster is set, or this way (thesis §6.4)" onchange={on_read_path}>
                     <option value="cluster" selected={read_path.is_none()}>{ "reads as set" }</option>
                     { for ReadPath::ALL.into_iter().map(|p| html! {
-                        <option value={p.name()} selected={read_path == Some(p)}>{ format!("read: {}", read_path_label(p)) }</option>
+                        <option value={p.name()} selected={read_path == Some(p)}>{ format!("read: {}", words::read_path_label(p)) }</option>
                     }) }
                 </select>
                 <button type="submit">{ "Send" }</button>
@@ -192,24 +192,28 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
         .leader()
         .and_then(|l| Some((l, membership::next_voter(cluster, l)?)))
         .filter(|&(l, peer)| l != peer && n >= 3);
-    let config = p.sim.network().config;
+    let config = s.network_shown();
     let slider = |label: &'static str,
                   value: f64,
                   max: &'static str,
                   step: &'static str,
                   places: usize,
+                  shown: String,
                   edit: fn(f64) -> NetworkEdit| {
-        let on_input = link.reform(move |e: InputEvent| {
-            let v = e
-                .target_unchecked_into::<HtmlInputElement>()
-                .value_as_number();
-            Msg::Do(Input::Network(edit(v)))
-        });
+        // Dragging shows the value; letting go (or a key) sets it, as
+        // one action for the run.
+        let value_of = |e: &Event| {
+            e.target_unchecked_into::<HtmlInputElement>()
+                .value_as_number()
+        };
+        let on_input =
+            link.reform(move |e: InputEvent| Msg::Do(Input::NetworkDrag(edit(value_of(&e)))));
+        let on_change = link.reform(move |e: Event| Msg::Do(Input::Network(edit(value_of(&e)))));
         let value = fixed(value, places);
         html! {
             <label class="slider">{ label }
-                <input type="range" min="0" {max} {step} value={value.clone()} aria-label={label} oninput={on_input} />
-                <output>{ value }</output>
+                <input type="range" min="0" {max} {step} {value} aria-label={label} aria-valuetext={shown.clone()} oninput={on_input} onchange={on_change} />
+                <output>{ shown }</output>
             </label>
         }
     };
@@ -219,6 +223,8 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
         ))
     });
     let ms = |t: u64| (t / MILLIS) as f64;
+    // As the event log says a network change: "3% lost".
+    let percent = |p: f64| format!("{}%", crate::sim::decimal::plain(p * 100.0));
     html! {
         <div class="panel network">
             <h2>{ "Network" }</h2>
@@ -268,10 +274,10 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
             { reads(p.sim.config().reads.path, link) }
             { drift(p.sim.config().reads.clock_drift_ppm, link) }
             { snapshots(p.sim.config().snapshot_threshold, link) }
-            { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, NetworkEdit::LatencyMinMs) }
-            { slider("Latency max (ms)", ms(config.latency_max), "200", "1", 0, NetworkEdit::LatencyMaxMs) }
-            { slider("Loss", config.loss, "1", "0.01", 2, NetworkEdit::Loss) }
-            { slider("Duplication", config.duplication, "1", "0.01", 2, NetworkEdit::Duplication) }
+            { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, fixed(ms(config.latency_min), 0), NetworkEdit::LatencyMinMs) }
+            { slider("Latency max (ms)", ms(config.latency_max), "200", "1", 0, fixed(ms(config.latency_max), 0), NetworkEdit::LatencyMaxMs) }
+            { slider("Loss", config.loss, "1", "0.01", 2, percent(config.loss), NetworkEdit::Loss) }
+            { slider("Duplication", config.duplication, "1", "0.01", 2, percent(config.duplication), NetworkEdit::Duplication) }
         </div>
     }
 }
@@ -314,7 +320,7 @@ fn reads(path: ReadPath, link: &Callback<Msg>) -> Html {
             { "Reads " }
             <select aria-label="Reads" onchange={on_change}>
                 { for ReadPath::ALL.into_iter().map(|p| html! {
-                    <option value={p.name()} selected={p == path}>{ read_path_label(p) }</option>
+                    <option value={p.name()} selected={p == path}>{ words::read_path_label(p) }</option>
                 }) }
             </select>
         </label>
@@ -360,16 +366,6 @@ fn snapshots(every: Option<u64>, link: &Callback<Msg>) -> Html {
                 }) }
             </select>
         </label>
-    }
-}
-
-/// A read path as the menus name it.
-fn read_path_label(path: ReadPath) -> &'static str {
-    match path {
-        ReadPath::Log => "through the log",
-        ReadPath::ReadIndex => "ReadIndex",
-        ReadPath::Lease => "lease (needs CheckQuorum)",
-        ReadPath::Local => "local (not linearizable)",
     }
 }
 

@@ -130,7 +130,7 @@ pub fn of(session: &Session) -> Versions {
             requests(p, h);
         }),
         network: keyed(10, &|h| {
-            let c = sim.network().config;
+            let c = session.network_shown();
             let raft = sim.config().raft;
             h.u64(raft.pre_vote as u64).u64(raft.check_quorum as u64);
             h.u64(sim.config().reads.path as u64)

@@ -65,8 +65,11 @@ pub enum Input {
     SplitSides,
     /// Cut a minority (the leader among it) off from the majority.
     MajorityMinority,
-    /// A network slider moved.
+    /// A network slider set, at the end of a drag or by a key: the change
+    /// the run takes (one action, not one per step of the drag).
     Network(NetworkEdit),
+    /// A network slider dragged: its value shows, and nothing is done.
+    NetworkDrag(NetworkEdit),
     /// The one-way cut field changed.
     CutText(String),
     /// Cut the link the field names.
@@ -185,6 +188,7 @@ pub(super) fn is_command(input: &Input) -> bool {
             | Input::ClientReadPath(_)
             | Input::ToggleSide(_)
             | Input::CutText(_)
+            | Input::NetworkDrag(_)
             | Input::ImportText(_)
             | Input::Host(_)
             | Input::WhatIf(_)

@@ -22,7 +22,7 @@ use super::what_if::{WhatIf, WhatIfInput};
 use super::{permalink, scenario_json, versions};
 use crate::raft::vec_map::VecSet;
 use crate::raft::{NodeId, Op, ReadPath};
-use crate::sim::{Action, Scenario};
+use crate::sim::{Action, NetworkConfig, Scenario};
 
 mod address;
 mod input;
@@ -60,6 +60,9 @@ pub struct Drafts {
     pub embed_snippet: Option<String>,
     /// The "Load a link or scenario JSON" field.
     pub import: String,
+    /// A network slider being dragged: the run's settings when the drag
+    /// began, and the settings shown (see [`Session::network_shown`]).
+    pub network: Option<(NetworkConfig, NetworkConfig)>,
 }
 
 /// A run shared by "Share this run". The link is written at once; the
@@ -344,8 +347,13 @@ impl Session {
                 self.playground.act(Action::Partition(vec![minority]));
             }
             Input::Network(edit) => {
+                self.drafts.network = None;
                 let config = edit.apply(self.playground.sim.network().config);
                 self.playground.act(Action::SetNetwork(config));
+            }
+            Input::NetworkDrag(edit) => {
+                let now = self.playground.sim.network().config;
+                self.drafts.network = Some((now, edit.apply(now)));
             }
             Input::CutText(s) => {
                 let check = |t: &str| network_edits::parse_cut(t).err();
@@ -437,6 +445,17 @@ impl Session {
         self.playground.frame(wall_ms);
         if let Some(tour) = &mut self.tour {
             tour.on_frame(&mut self.playground);
+        }
+    }
+
+    /// The network settings the panel shows: the run's, or a dragged
+    /// slider's value while the drag lasts. A drag the run's settings have
+    /// moved under since (an Undo, another run) shows no more.
+    pub fn network_shown(&self) -> NetworkConfig {
+        let now = self.playground.sim.network().config;
+        match self.drafts.network {
+            Some((base, shown)) if base == now => shown,
+            _ => now,
         }
     }
 

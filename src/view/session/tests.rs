@@ -266,6 +266,38 @@ mod inputs {
         assert_eq!(config.latency_max, config.latency_min);
     }
 
+    /// A drag shows its value and acts on nothing; letting go is one
+    /// action. A drag the run's settings moved under shows no more.
+    #[test]
+    fn a_dragged_slider_shows_its_value_and_acts_once_let_go() {
+        let mut s = playing();
+        let (before, actions) = (
+            s.playground.sim.network().config,
+            s.playground.scenario.actions.len(),
+        );
+        for loss in [0.1, 0.2, 0.3] {
+            s.update(Input::NetworkDrag(NetworkEdit::Loss(loss)));
+        }
+        assert_eq!(s.network_shown().loss, 0.3);
+        assert_eq!(s.playground.sim.network().config, before, "no change yet");
+        assert_eq!(s.playground.scenario.actions.len(), actions);
+        s.update(Input::Network(NetworkEdit::Loss(0.3)));
+        assert_eq!(s.playground.sim.network().config.loss, 0.3);
+        assert_eq!(
+            s.playground.scenario.actions.len(),
+            actions + 1,
+            "one action"
+        );
+        assert_eq!(s.drafts.network, None);
+        // A drag left without a change, then the run's settings change
+        // (a scenario's action, a host page's).
+        s.update(Input::NetworkDrag(NetworkEdit::Loss(0.5)));
+        assert_eq!(s.network_shown().loss, 0.5);
+        let other = NetworkEdit::Duplication(0.2).apply(s.playground.sim.network().config);
+        s.update(Input::Act(Action::SetNetwork(other)));
+        assert_eq!(s.network_shown(), other, "the run's own settings show");
+    }
+
     #[test]
     fn split_sides_partitions_the_ticked_nodes() {
         let mut s = playing();

@@ -30,6 +30,17 @@ impl RaftNode {
         self.leader_contact_term = self.current_term();
     }
 
+    /// Restarted under lease reads: it may have promised a leader a lease
+    /// before it crashed, of its current term or of an earlier one (a term
+    /// it heard of later, with no leader, moved it on), and it does not
+    /// know which. So a vote of its own term is refused too, for an
+    /// election timeout, as a later one is (thesis §6.4.1; a review found
+    /// a restart granting a vote of its own term inside a lease).
+    pub(super) fn heard_leader_before_restart(&mut self, now: Time) {
+        self.leader_contact = Some(now);
+        self.leader_contact_term = self.current_term().saturating_sub(1);
+    }
+
     /// With CheckQuorum on, a RequestVote for a term after the leader's is
     /// ignored while that leader is known to be alive (thesis §4.2.3: "if
     /// a server receives a RequestVote request within the minimum election
@@ -198,6 +209,64 @@ mod tests {
     fn a_lease_s_promise_outlives_a_later_term_heard_of_meanwhile() {
         assert!(!votes_after_a_later_term_without_a_leader(ReadPath::Lease));
         assert!(votes_after_a_later_term_without_a_leader(ReadPath::Log));
+    }
+
+    /// The restart variant of the test above (found by a review). Server 2 acknowledged
+    /// leader 1's lease round of term 1, then a refused pre-vote's reply moved
+    /// it to term 2 with no leader (its promise still holds: it refuses a
+    /// term-2 vote, as the test above shows). It crashes and restarts within
+    /// the lease. `restart` treats it as having just heard from a leader, but
+    /// records that leader's term as the current one (2), so a RequestVote of
+    /// term 2 is no longer "after the leader's term" and is granted: with
+    /// candidate 3's own vote a second leader exists inside leader 1's lease
+    /// (thesis §6.4.1).
+    #[test]
+    fn a_restart_inside_a_lease_keeps_refusing_votes_of_its_own_term() {
+        let mut config = Config::cluster(3);
+        config.check_quorum = true;
+        config.reads = ReadPath::Lease;
+        let mut node = RaftNode::new(2, config.clone(), Rng::new(2), 0);
+        let mut out = Output::default();
+        let round = Message::ReadHeartbeat { term: 1, round: 1 };
+        node.step(10 * MILLIS, 1, round, &mut out);
+        let refused = Message::PreVoteReply {
+            term: 2,
+            vote_granted: false,
+        };
+        node.step(20 * MILLIS, 3, refused, &mut out);
+        assert_eq!((node.current_term(), node.voted_for()), (2, None));
+        let ask = Message::RequestVote {
+            term: 2,
+            last_log_index: 0,
+            last_log_term: 0,
+            leadership_transfer: false,
+        };
+        let granted = |out: &Output| {
+            out.messages.iter().chain(&out.after_persist).any(|e| {
+                matches!(
+                    e.message,
+                    Message::RequestVoteReply {
+                        vote_granted: true,
+                        ..
+                    }
+                )
+            })
+        };
+        // Without a crash the promise holds.
+        let mut kept = node.clone();
+        let mut out = Output::default();
+        kept.step(30 * MILLIS, 3, ask.clone(), &mut out);
+        assert!(!granted(&out), "refused without a crash");
+        // Crash and restart at 25 ms, well inside leader 1's lease (which
+        // runs until 10 ms + 150 ms).
+        let stored = node.into_persistent();
+        let mut node = RaftNode::restart(2, config, stored, Rng::new(2), 25 * MILLIS);
+        let mut out = Output::default();
+        node.step(30 * MILLIS, 3, ask, &mut out);
+        assert!(
+            !granted(&out),
+            "a restarted server granted a vote inside a lease it acknowledged"
+        );
     }
 
     /// Found by cargo-mutants: the count must include the leader itself,

@@ -211,7 +211,7 @@ impl RaftNode {
         // must not vote sooner: it treats itself as having just heard from
         // a leader (the etcd lease's known gap, closed here).
         if node.leases_on() {
-            node.heard_leader(now);
+            node.heard_leader_before_restart(now);
         }
         node
     }

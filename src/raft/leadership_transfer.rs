@@ -192,4 +192,34 @@ mod tests {
         leader.transfer_leadership(0, 3, &mut out);
         assert_eq!(leader.transfer_target(), Some(3));
     }
+
+    /// During a hand-over the leader takes no change of membership, as it
+    /// takes no client request (§3.10): once TimeoutNow has gone out, the
+    /// target would lack the entry (found by a review).
+    #[test]
+    fn no_membership_change_while_handing_over() {
+        use crate::raft::{ChangeRefused, ConfigChange};
+        let mut node = leader_of_three();
+        let mut out = Output::default();
+        node.persisted_now(0, &mut out);
+        let last = node.log().last_index();
+        node.step(MILLIS, 2, Message::append_success(1, last), &mut out);
+        node.step(MILLIS, 3, Message::append_success(1, last), &mut out);
+        assert_eq!(node.commit_index(), last, "the no-op is committed");
+        let add = ConfigChange::AddLearner(4);
+        assert!(
+            node.check_proposal(&add).is_ok(),
+            "taken before the hand-over"
+        );
+        node.transfer_leadership(2 * MILLIS, 3, &mut out);
+        assert!(
+            out.messages
+                .iter()
+                .any(|e| e.to == 3 && matches!(e.message, Message::TimeoutNow { .. })),
+            "TimeoutNow went out"
+        );
+        let change = node.propose_change(3 * MILLIS, add, &mut out);
+        assert_eq!(change, Err(ChangeRefused::HandingOver(3)));
+        assert_eq!(node.log().last_index(), last, "nothing appended");
+    }
 }

@@ -81,6 +81,8 @@ pub enum ChangeRefused {
     LastVoter(NodeId),
     /// The configuration holds as many servers as a server can track.
     Full,
+    /// The leader is handing leadership over to this server (§3.10).
+    HandingOver(NodeId),
 }
 
 impl fmt::Display for ChangeRefused {
@@ -101,6 +103,10 @@ impl fmt::Display for ChangeRefused {
             ChangeRefused::NotALearner(id) => write!(f, "n{id} is not a learner"),
             ChangeRefused::LastVoter(id) => write!(f, "n{id} is the last voter"),
             ChangeRefused::Full => write!(f, "the cluster has {MAX_MEMBERS} servers"),
+            ChangeRefused::HandingOver(to) => write!(
+                f,
+                "the leader is handing leadership over to n{to}: it takes no change until that ends"
+            ),
         }
     }
 }
@@ -123,7 +129,7 @@ impl RaftNode {
         change: ConfigChange,
         out: &mut Output,
     ) -> Result<LogIndex, ChangeRefused> {
-        let next = self.check_change(&change)?;
+        let next = self.check_proposal(&change)?;
         let mut index = 0;
         self.input(out, |node, out| {
             index = node.append_membership(now, next, out);
@@ -136,6 +142,17 @@ impl RaftNode {
             }
         });
         Ok(index)
+    }
+
+    /// The configuration after `change`, if this server, as leader, takes
+    /// it as a new request now; changes nothing. A leader handing over
+    /// takes no new request (thesis §3.10): the target would lack the
+    /// entry. A change already under way goes on ([`RaftNode::check_change`]).
+    pub fn check_proposal(&self, change: &ConfigChange) -> Result<Membership, ChangeRefused> {
+        if let (Role::Leader, Some(to)) = (self.role, self.transfer_target()) {
+            return Err(ChangeRefused::HandingOver(to));
+        }
+        self.check_change(change)
     }
 
     /// The configuration after `change`, if this server, as leader, may

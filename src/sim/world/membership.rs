@@ -99,7 +99,7 @@ impl Simulation {
             }
             _ => return Ok(()),
         };
-        node.check_change(&change)
+        node.check_proposal(&change)
             .map(drop)
             .map_err(|e| e.to_string())
     }

@@ -5,7 +5,7 @@
 
 use super::server_view::{held_entry, Committed, ServerView};
 use super::{Invariant, InvariantChecker};
-use crate::raft::{Applied, LogIndex, NodeId, RaftNode, Time};
+use crate::raft::{Applied, LogIndex, NodeId, Payload, RaftNode, Time};
 use crate::sim::stable_hash::chain;
 
 impl InvariantChecker {
@@ -65,6 +65,9 @@ impl InvariantChecker {
             by: node.id(),
         };
         self.committed.push(c);
+        if let Some(Payload::Config(m)) = held_entry(node, index).map(|e| &e.payload) {
+            self.committed_configs.insert(index, m.clone());
+        }
         let lacking: Vec<NodeId> = self
             .servers
             .iter()

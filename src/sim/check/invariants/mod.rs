@@ -48,8 +48,9 @@ pub use snapshots::state_hash;
 
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::vec_map::VecMap;
-use crate::raft::{LogIndex, NodeId, Output, RaftNode, Role, Term, Time};
+use crate::raft::{LogIndex, Membership, NodeId, Output, RaftNode, Role, Term, Time};
 use server_view::{Committed, ServerView};
+use std::rc::Rc;
 
 /// The incremental checker of every safety invariant.
 #[derive(Clone, Debug, Default)]
@@ -67,6 +68,9 @@ pub struct InvariantChecker {
     committed: SharedVec<Committed>,
     /// The state of the first snapshot seen through each index, and whose.
     snapshot_states: VecMap<LogIndex, (u64, NodeId)>,
+    /// Every configuration entry committed, by index: what a snapshot
+    /// must hold as its configuration.
+    committed_configs: VecMap<LogIndex, Rc<Membership>>,
     violations: Vec<Violation>,
     /// Violations beyond the first [`MAX_KEPT_VIOLATIONS`], counted by
     /// invariant, not kept.

@@ -10,7 +10,7 @@
 use super::server_view::ServerView;
 use super::{Invariant, InvariantChecker};
 use crate::raft::shared_vec::SharedVec;
-use crate::raft::{KvStore, LogChange, LogIndex, RaftNode, Time};
+use crate::raft::{KvStore, LogChange, LogIndex, NodeId, RaftNode, SnapshotMeta, Time};
 use crate::sim::stable_hash::{chain, StableHasher};
 
 /// A hash of a state machine's state: its keys and values and its client
@@ -109,6 +109,7 @@ impl InvariantChecker {
                 );
                 self.report(Invariant::StateMachineSafety, now, vec![id, c.by], detail);
             }
+            self.check_snapshot_configuration(now, id, &snapshot.meta);
             let hash = state_hash(&snapshot.store);
             let (seen, by) = *self
                 .snapshot_states
@@ -119,6 +120,33 @@ impl InvariantChecker {
                 );
                 self.report(Invariant::StateMachineSafety, now, vec![id, by], detail);
             }
+        }
+    }
+
+    /// A snapshot holds the configuration as of its last index (thesis
+    /// §5.1): the latest one committed by then. One that holds another
+    /// makes its holder count quorums on the wrong servers, which the
+    /// configuration check cannot see (it trusts the snapshot below its
+    /// index). The starting configuration (index 0) is each server's own.
+    fn check_snapshot_configuration(&mut self, now: Time, id: NodeId, meta: &SnapshotMeta) {
+        let through = meta.last_index;
+        let committed = self
+            .committed_configs
+            .iter()
+            .rev()
+            .find(|(i, _)| **i <= through);
+        let expected = committed.map_or(0, |(i, _)| *i);
+        let agrees = match committed {
+            Some((_, m)) => meta.membership_index == expected && **m == meta.membership,
+            None => meta.membership_index == 0,
+        };
+        if !agrees {
+            let detail = format!(
+                "its snapshot through index {through} holds the configuration of index {} ({}), \
+                 where index {expected}'s is the last committed by then",
+                meta.membership_index, meta.membership
+            );
+            self.report(Invariant::ConfigurationInUse, now, vec![id], detail);
         }
     }
 }

@@ -158,3 +158,49 @@ fn two_snapshots_in_one_step_are_judged_by_the_last() {
         "{details:?}"
     );
 }
+
+/// A snapshot holds the configuration committed by its last index: n1's,
+/// through index 3, holds index 2's, which added learner 2. Installed with
+/// the starting configuration instead, configuration_in_use fires for it
+/// (a review found that nothing checked a snapshot's configuration).
+#[test]
+fn a_snapshot_holding_another_configuration_is_caught() {
+    use crate::raft::{ConfigChange, Membership, SnapshotMeta};
+    let mut h = Harness::new();
+    let config = Config {
+        snapshot_threshold: Some(3),
+        ..config(&[1])
+    };
+    let mut n1 = RaftNode::restart(1, config, PersistentState::default(), Rng::new(1), 0);
+    h.input(&mut n1, |n, now, out| n.force_timeout(now, out));
+    h.input(&mut n1, |n, now, out| {
+        let added = n.propose_change(now, ConfigChange::AddLearner(2), out);
+        assert_eq!(added, Ok(2));
+    });
+    h.input(&mut n1, |n, now, out| n.propose(now, command("x"), out));
+    let held = n1.snapshot().expect("n1 snapshotted").clone();
+    assert_eq!((held.last_index(), held.meta.membership_index), (3, 2));
+    h.assert_none();
+    let meta = Rc::new(SnapshotMeta {
+        membership: Membership::of_voters([1]),
+        membership_index: 0,
+        ..(*held.meta).clone()
+    });
+    let mut n2 = server(2, &[1, 2], 1, None, &[]);
+    let chunk = Message::InstallSnapshot {
+        term: 1,
+        meta,
+        offset: 0,
+        records: held.store.records(),
+    };
+    h.input(&mut n2, |n, now: Time, out| n.step(now, 1, chunk, out));
+    assert_eq!(n2.log().snapshot_index(), 3, "installed");
+    h.assert_only(Invariant::ConfigurationInUse);
+    let v = &h.checker.violations()[0];
+    assert!(
+        v.detail.contains("holds the configuration of index 0")
+            && v.detail.contains("index 2's is the last committed"),
+        "{v}"
+    );
+    assert_eq!(v.nodes, [2]);
+}

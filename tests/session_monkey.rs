@@ -519,9 +519,13 @@ fn play_reaching(seed: u64, reached: &mut Reached) -> Result<Session, String> {
             next = Input::Frame { wall_ms: 16.7 };
         }
         inputs.push(format!("{next:?}"));
-        let sharing = matches!(next, Input::Share { .. });
         let past = session.playground.in_the_past();
+        let forks_before = session.playground.forked;
         session.update(next.clone());
+        // A share, and a fork: acting in the past cut the run, and the
+        // link must still replay it (one left an action of its moment in).
+        let forked = past && session.playground.forked != forks_before;
+        let sharing = matches!(next, Input::Share { .. }) || forked;
         reached.note(&session, &next, past);
         draw(&session);
         let _ = session.host_events(16.7);
@@ -538,7 +542,7 @@ fn play_reaching(seed: u64, reached: &mut Reached) -> Result<Session, String> {
                 last(&inputs)
             ));
         }
-        if sharing {
+        if matches!(next, Input::Share { .. }) {
             shared.push(session.playground.export());
         }
         // A run replaced at time 0 (reset, a new size, a link) gets its

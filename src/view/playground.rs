@@ -461,12 +461,35 @@ impl Playground {
         }
         let now = self.sim.now();
         let (until, actions) = (self.timeline_end(), self.scenario.actions.len());
-        self.sim.cancel_scheduled_after(now);
-        let kept_from_file = self.scenario.actions[..self.first_user_action]
+        // Part-way through a microsecond (a step back), the last actions
+        // of `now` may still be to come: they go with the rest of the
+        // future (a page tester's restart came back after its step back).
+        let to_come_now = self.sim.cancel_scheduled_not_done();
+        let mut kept: Vec<bool> = self
+            .scenario
+            .actions
             .iter()
-            .filter(|(at, _)| *at <= now)
+            .map(|(at, _)| *at <= now)
+            .collect();
+        let at_now = (0..kept.len())
+            .rev()
+            .filter(|&i| self.scenario.actions[i].0 == now);
+        let dropped: Vec<usize> = at_now.take(to_come_now).collect();
+        // The run's copies owe the scenario file's actions of their own
+        // moment; the person's are armed again from the list.
+        let dropped_from_file = dropped.iter().filter(|&&i| i < self.first_user_action);
+        let dropped_from_file = dropped_from_file.count();
+        for i in dropped {
+            kept[i] = false;
+        }
+        let kept_from_file = kept[..self.first_user_action]
+            .iter()
+            .filter(|k| **k)
             .count();
-        self.scenario.actions.retain(|(at, _)| *at <= now);
+        let mut keep = kept.into_iter();
+        self.scenario
+            .actions
+            .retain(|_| keep.next().unwrap_or(false));
         self.forked = Some(Fork {
             at: now,
             until,
@@ -475,7 +498,8 @@ impl Playground {
         self.scenario.duration = now;
         self.first_user_action = kept_from_file;
         let user_done = self.scenario.actions.len() - kept_from_file;
-        self.snapshots.forget_after(now, user_done);
+        self.snapshots
+            .forget_after(&self.sim, user_done, dropped_from_file);
         self.events.forget_after(now, &self.sim);
         self.messages.forget_after(now);
         self.horizon = now;

@@ -461,6 +461,79 @@ mod time_travel_tests {
         }
     }
 
+    /// Acting after a step back part-way through a microsecond discards
+    /// the actions of that microsecond still to come, with the rest of the
+    /// future (a page tester's restart came back after its step back, and
+    /// the Stop that forked was done after it).
+    #[test]
+    fn acting_part_way_through_a_microsecond_discards_its_later_actions() {
+        let mut p = Playground::new(5, 5).unwrap();
+        p.skip(1_000);
+        let leader = p.sim.leader().unwrap();
+        let actions = p.scenario.actions.len();
+        p.act(Action::Restart(leader));
+        let restarted_at = p.sim.now();
+        p.step_back();
+        assert_eq!(p.sim.now(), restarted_at, "the same microsecond");
+        assert!(p.in_the_past());
+        assert_eq!(p.sim.leader(), Some(leader), "before the restart");
+        p.act(Action::Stop(leader));
+        assert_eq!(p.forked.as_ref().map(|f| f.actions), Some(1), "the restart");
+        let stopped = (p.scenario.actions[actions..].iter()).map(|(_, a)| a.clone());
+        assert_eq!(stopped.collect::<Vec<_>>(), vec![Action::Stop(leader)]);
+        let server = &p.sim.servers()[leader as usize - 1];
+        assert_eq!(
+            (server.incarnation, server.up),
+            (0, false),
+            "stopped, never restarted"
+        );
+        let said: Vec<&String> = p.events.until(&p.sim).collect();
+        assert!(said.iter().all(|l| !l.contains("restart")), "{said:?}");
+        // The run replays from its scenario to the same moment.
+        let mut again = Playground::open_shared(p.export(), false).unwrap();
+        while again.opening().is_some() {
+            again.open_more(OPEN_AT_ONCE);
+        }
+        assert_eq!(again.sim.trace_hash(), p.sim.trace_hash());
+    }
+
+    /// A scenario file's two actions at time 0; a fork between them
+    /// discards the second, and the run's first copy, taken before them,
+    /// does not bring it back when the cursor goes back there (the session
+    /// monkey found the copy still owing it).
+    #[test]
+    fn a_fork_between_two_actions_of_a_file_discards_the_second_for_good() {
+        let mut scenario = Playground::new(5, 5).unwrap().export();
+        scenario.actions = vec![(0, Action::ForceTimeout(1)), (0, Action::ForceTimeout(2))];
+        scenario.duration = 3_000 * MILLIS;
+        let mut p = Playground::from_scenario(scenario).unwrap();
+        p.skip(1_000);
+        p.seek(0);
+        while p.sim.events() > 1 {
+            p.step_back();
+        }
+        assert_eq!(p.sim.now(), 0, "between the two timeouts");
+        p.act(Action::Stop(3));
+        assert_eq!(p.forked.as_ref().map(|f| f.actions), Some(1));
+        assert_eq!(
+            p.scenario.actions,
+            vec![(0, Action::ForceTimeout(1)), (0, Action::Stop(3))]
+        );
+        let at_fork = (p.sim.trace_hash(), p.sim.events());
+        p.skip(1_000);
+        let (hash, events) = (p.sim.trace_hash(), p.sim.events());
+        // Back to the start and on again: the same run.
+        p.seek(0);
+        assert_eq!((p.sim.trace_hash(), p.sim.events()), at_fork);
+        p.seek(1_000 * MILLIS);
+        assert_eq!((p.sim.trace_hash(), p.sim.events()), (hash, events));
+        let mut again = Playground::open_shared(p.export(), false).unwrap();
+        while again.opening().is_some() {
+            again.open_more(OPEN_AT_ONCE);
+        }
+        assert_eq!((again.sim.trace_hash(), again.sim.events()), (hash, events));
+    }
+
     /// The event log follows the cursor, and replaying a stretch already
     /// seen does not log it twice; a fork forgets the discarded future.
     #[test]

@@ -100,11 +100,28 @@ impl Snapshots {
             .unwrap_or(&self.list[0])
     }
 
-    /// A fork at time `now`, after `user_actions_done` of the person's
-    /// actions: copies of the discarded future are dropped.
-    pub fn forget_after(&mut self, now: Time, user_actions_done: usize) {
-        self.list
-            .retain(|s| s.sim.now() <= now && s.user_actions_done <= user_actions_done);
+    /// A fork at the moment `sim` is at, after `user_actions_done` of the
+    /// person's actions, that discarded the last `from_file_now` actions
+    /// the scenario file has at that moment: copies of the discarded
+    /// future are dropped, those of its own moment after the fork's event
+    /// too, and the copies of that moment no longer owe those actions (a
+    /// copy holds the file's actions of its moment not yet done; the
+    /// person's are armed again from the list).
+    pub fn forget_after(
+        &mut self,
+        sim: &Simulation,
+        user_actions_done: usize,
+        from_file_now: usize,
+    ) {
+        let (now, events) = (sim.now(), sim.events());
+        self.list.retain(|s| {
+            s.sim.now() <= now
+                && s.sim.events() <= events
+                && s.user_actions_done <= user_actions_done
+        });
+        for s in self.list.iter_mut().filter(|s| s.sim.now() == now) {
+            s.sim.cancel_last_due_now(from_file_now);
+        }
     }
 }
 
@@ -151,7 +168,9 @@ mod tests {
         let events = at_one_second.sim.events();
         let earlier = snapshots.nearest(SECONDS, events - 1);
         assert!(earlier.sim.now() < SECONDS);
-        snapshots.forget_after(SECONDS, 0);
+        let mut fork = Simulation::new(playground_config(3, 3)).unwrap();
+        fork.run_until(SECONDS);
+        snapshots.forget_after(&fork, 0, 0);
         assert_eq!(snapshots.times().last(), Some(SECONDS));
     }
 

@@ -482,11 +482,42 @@ impl Simulation {
     /// Those due by `t` stay as they were: a run stopped part-way through
     /// a microsecond (by single steps) still owes them to that moment.
     pub fn cancel_scheduled_after(&mut self, t: Time) {
+        self.cancel_scheduled(|at| at <= t);
+    }
+
+    /// Forgets every scheduled action not yet done, those due now
+    /// included: a person acting part-way through a microsecond (after a
+    /// step back) discards the actions of that microsecond still to come,
+    /// with the rest of the future. Returns how many of them were due now.
+    pub fn cancel_scheduled_not_done(&mut self) -> usize {
+        let due_now = self.scheduled_due_by(self.now).count();
+        self.cancel_scheduled(|_| false);
+        due_now
+    }
+
+    /// Forgets the last `n` scheduled actions still due at this moment, in
+    /// the order they would run: a fork at this moment discarded them, and
+    /// this copy, taken before they ran, still owed them.
+    pub fn cancel_last_due_now(&mut self, n: usize) {
+        // Due at one moment, scheduled actions run in the order of their keys.
+        let mut due: Vec<u64> = self.scheduled_due_by(self.now).collect();
+        crate::raft::vec_map::sort_by_key(&mut due, |key| *key);
+        let gone = &due[due.len().saturating_sub(n)..];
+        self.queue.retain(|Reverse(q)| match q.kind {
+            EventKind::Scheduled(key) => !gone.contains(&key),
+            _ => true,
+        });
+        self.scheduled.retain(|(key, _)| !gone.contains(key));
+    }
+
+    /// Forgets the scheduled actions not yet done that are not due at a
+    /// time `keep` accepts.
+    fn cancel_scheduled(&mut self, keep: impl Fn(Time) -> bool) {
         // Their queue events go too: left in, they would still be counted
         // as events, and a replay would no longer count like the original.
         self.queue
-            .retain(|Reverse(q)| !matches!(q.kind, EventKind::Scheduled(_)) || q.at <= t);
-        let kept: Vec<u64> = self.scheduled_due_by(t).collect();
+            .retain(|Reverse(q)| !matches!(q.kind, EventKind::Scheduled(_)) || keep(q.at));
+        let kept: Vec<u64> = self.scheduled_due_by(Time::MAX).collect();
         self.scheduled
             .retain(|(key, action)| action.is_some() && kept.contains(key));
     }

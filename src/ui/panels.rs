@@ -33,7 +33,7 @@ pub(super) fn selection(s: &Session, part: &PartProps) -> Html {
         Selection::Message(id) => match details::message(p, id) {
             Some(d) => message_details(id, d, link),
             None => {
-                html! { <div class="panel details"><p>{ "That message has arrived or died." }</p></div> }
+                html! { <div class="panel details"><p>{ details::message_not_in_flight(p, id) }</p></div> }
             }
         },
         Selection::None => html! {
@@ -137,6 +137,7 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
         Msg::Do(Input::ClientReadPath(ReadPath::from_name(&value)))
     });
     let read_path = s.drafts.client_read_path;
+    let check_quorum = p.sim.config().raft.check_quorum;
     let on_submit = link.reform(|e: SubmitEvent| {
         e.prevent_default();
         Msg::Do(Input::Send)
@@ -157,7 +158,7 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
                 <select aria-label="Read by" title="How a read is answered: as the cluster is set, or this way (thesis §6.4)" onchange={on_read_path}>
                     <option value="cluster" selected={read_path.is_none()}>{ "reads as set" }</option>
                     { for ReadPath::ALL.into_iter().map(|p| html! {
-                        <option value={p.name()} selected={read_path == Some(p)}>{ format!("read: {}", words::read_path_label(p)) }</option>
+                        <option value={p.name()} selected={read_path == Some(p)}>{ format!("read: {}", words::read_path_option(p, check_quorum)) }</option>
                     }) }
                 </select>
                 <button type="submit">{ "Send" }</button>
@@ -271,7 +272,7 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                     { "one server at a time" }</label>
             </fieldset>
             { mechanisms(p.sim.config().raft, link) }
-            { reads(p.sim.config().reads.path, link) }
+            { reads(p.sim.config().reads.path, p.sim.config().raft.check_quorum, link) }
             { drift(p.sim.config().reads.clock_drift_ppm, link) }
             { snapshots(p.sim.config().snapshot_threshold, link) }
             { slider("Latency min (ms)", ms(config.latency_min), "200", "1", 0, fixed(ms(config.latency_min), 0), NetworkEdit::LatencyMinMs) }
@@ -308,7 +309,7 @@ fn mechanisms(raft: RaftOptions, link: &Callback<Msg>) -> Html {
 
 /// How reads are answered (thesis §6.4): a select that records a `reads`
 /// action.
-fn reads(path: ReadPath, link: &Callback<Msg>) -> Html {
+fn reads(path: ReadPath, check_quorum: bool, link: &Callback<Msg>) -> Html {
     let on_change = link.reform(move |e: Event| {
         let value = e.target_unchecked_into::<HtmlInputElement>().value();
         // The options are the only values; anything else keeps the path.
@@ -320,7 +321,7 @@ fn reads(path: ReadPath, link: &Callback<Msg>) -> Html {
             { "Reads " }
             <select aria-label="Reads" onchange={on_change}>
                 { for ReadPath::ALL.into_iter().map(|p| html! {
-                    <option value={p.name()} selected={p == path}>{ words::read_path_label(p) }</option>
+                    <option value={p.name()} selected={p == path}>{ words::read_path_option(p, check_quorum) }</option>
                 }) }
             </select>
         </label>

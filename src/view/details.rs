@@ -291,6 +291,15 @@ pub fn message(p: &Playground, id: u64) -> Option<MessageDetails> {
     })
 }
 
+/// What the Details panel says of a selected message no longer in flight:
+/// gone, or, with the cursor moved back before its sending, not sent yet.
+pub fn message_not_in_flight(p: &Playground, id: u64) -> &'static str {
+    match p.sim.network().was_sent(id) {
+        true => "That message has arrived or died.",
+        false => "That message is not sent yet: the cursor is before it.",
+    }
+}
+
 #[cfg(test)]
 #[path = "details_tests.rs"]
 mod tests;

@@ -221,3 +221,28 @@ fn a_message_in_flight_says_where_it_goes_and_offers_its_drop() {
     assert!(matches!(d.offers[0].input, Input::Act(Action::DropMessage(n)) if n == id));
     assert!(!d.packet.is_empty());
 }
+
+/// A selected message the cursor moved back before is not sent yet, not
+/// "arrived or died" (a page tester read that at a time before its sending).
+#[test]
+fn a_message_not_in_flight_is_gone_or_not_sent_yet() {
+    let (mut p, _) = led();
+    while p.sim.network().in_flight_count() == 0 {
+        p.step();
+    }
+    let m = p.sim.network().in_flight().next().unwrap().clone();
+    let id = m.id;
+    assert!(message(&p, id).is_some());
+    p.seek(m.sent_at - 1);
+    assert!(message(&p, id).is_none());
+    assert_eq!(
+        message_not_in_flight(&p, id),
+        "That message is not sent yet: the cursor is before it."
+    );
+    p.go_to(m.deliver_at + 1);
+    assert!(message(&p, id).is_none());
+    assert_eq!(
+        message_not_in_flight(&p, id),
+        "That message has arrived or died."
+    );
+}

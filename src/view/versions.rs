@@ -125,8 +125,10 @@ pub fn of(session: &Session) -> Versions {
                 .u64(super::what_if::history_violation(p).is_some() as u64);
         }),
         client: keyed(9, &|h| {
-            // The "send to" menu lists every server.
-            h.u64(sim.server_count());
+            // The "send to" menu lists every server; "read by" names what
+            // a lease needs.
+            h.u64(sim.server_count())
+                .u64(sim.config().raft.check_quorum as u64);
             requests(p, h);
         }),
         network: keyed(10, &|h| {

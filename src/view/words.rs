@@ -41,14 +41,24 @@ pub fn counted(n: usize, noun: &str) -> String {
     }
 }
 
-/// A read path as the menus name it (thesis §6.4).
+/// A read path by its name (thesis §6.4).
 pub fn read_path_label(path: crate::raft::ReadPath) -> &'static str {
     use crate::raft::ReadPath;
     match path {
         ReadPath::Log => "through the log",
         ReadPath::ReadIndex => "ReadIndex",
-        ReadPath::Lease => "lease (needs CheckQuorum)",
+        ReadPath::Lease => "lease",
         ReadPath::Local => "local (not linearizable)",
+    }
+}
+
+/// A read path as the menus offer it: a lease says it needs CheckQuorum
+/// while CheckQuorum is off (§6.4.1: followers must refuse votes while
+/// the lease runs).
+pub fn read_path_option(path: crate::raft::ReadPath, check_quorum: bool) -> String {
+    match (path, check_quorum) {
+        (crate::raft::ReadPath::Lease, false) => "lease (needs CheckQuorum)".into(),
+        _ => read_path_label(path).into(),
     }
 }
 
@@ -66,6 +76,17 @@ pub fn read_path_words(path: crate::raft::ReadPath) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lease_needs_check_quorum_only_while_it_is_off() {
+        use crate::raft::ReadPath;
+        assert_eq!(
+            read_path_option(ReadPath::Lease, false),
+            "lease (needs CheckQuorum)"
+        );
+        assert_eq!(read_path_option(ReadPath::Lease, true), "lease");
+        assert_eq!(read_path_option(ReadPath::ReadIndex, false), "ReadIndex");
+    }
 
     #[test]
     fn names_and_lists_read_as_a_person_writes_them() {

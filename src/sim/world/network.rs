@@ -413,6 +413,10 @@ impl Network {
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
         self.in_flight.iter().flatten().map(|m| &**m)
     }
+    /// Was message `id` sent yet? Ids are given in order of sending.
+    pub fn was_sent(&self, id: MessageId) -> bool {
+        id < self.next_id
+    }
 
     /// The message with this id, if it is still in flight.
     pub fn get(&self, id: MessageId) -> Option<&InFlight> {

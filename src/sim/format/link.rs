@@ -365,13 +365,24 @@ pub fn base64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// `None` for anything that is not canonical unpadded base64url, or is
-/// longer than any scenario could be.
+/// `None` for anything that is not canonical base64url, or is longer than
+/// any scenario could be. Links are written unpadded; a hand-made one,
+/// as the browser's `btoa` writes it, may be padded and use `+` and `/`
+/// (a page tester's was refused as mangled).
 pub fn unbase64url(text: &str) -> Option<Vec<u8>> {
     if text.len() > 2 * MAX_INPUT {
         return None;
     }
-    URL_SAFE_NO_PAD.decode(text).ok()
+    let text = (text.strip_suffix("==").or_else(|| text.strip_suffix('='))).unwrap_or(text);
+    if !text.contains(['+', '/']) {
+        return URL_SAFE_NO_PAD.decode(text).ok();
+    }
+    let url_safe = |c: char| match c {
+        '+' => '-',
+        '/' => '_',
+        c => c,
+    };
+    URL_SAFE_NO_PAD.decode(text.chars().map(url_safe).collect::<String>()).ok()
 }
 
 #[cfg(test)]

@@ -496,4 +496,10 @@ fn base64url_round_trips_every_length() {
     assert_eq!(base64url(b"Man"), "TWFu");
     assert_eq!(unbase64url("a"), None);
     assert_eq!(unbase64url("ab=c"), None);
+    // As `btoa` writes it: padded, with + and /.
+    assert_eq!(unbase64url("aGk="), Some(b"hi".to_vec()));
+    assert_eq!(unbase64url("aGk"), Some(b"hi".to_vec()));
+    assert_eq!(unbase64url("+/8="), Some(vec![0xfb, 0xff]));
+    assert_eq!(unbase64url("-_8"), Some(vec![0xfb, 0xff]));
+    assert_eq!(unbase64url("aGk==="), None);
 }

@@ -211,7 +211,7 @@ impl Component for App {
         let mut session = Session::open(
             &props.params(),
             &props.url_problems,
-            if json_link { "" } else { &fragment },
+            &fragment,
             prefers_reduced_motion(),
         );
         if let Some(location) = web_sys::window().map(|w| w.location()) {
@@ -263,7 +263,8 @@ impl Component for App {
             studio: Studio::Absent,
         };
         studio_client::install(ctx.link().clone());
-        if json_link {
+        // Unless a tour opened instead (the session says so).
+        if json_link && app.session.read().tour.is_none() {
             app.hold_for_studio(Input::LinkOpened { fragment });
         }
         // A framed page talks to its host through the studio: fetch it now.

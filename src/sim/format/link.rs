@@ -382,7 +382,9 @@ pub fn unbase64url(text: &str) -> Option<Vec<u8>> {
         '/' => '_',
         c => c,
     };
-    URL_SAFE_NO_PAD.decode(text.chars().map(url_safe).collect::<String>()).ok()
+    URL_SAFE_NO_PAD
+        .decode(text.chars().map(url_safe).collect::<String>())
+        .ok()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::Session;
 use crate::view::playground::Playground;
 use crate::view::tour_player::TourPlayer;
 use crate::view::url_params::{self, UrlParams};
-use crate::view::{embed, permalink};
+use crate::view::{embed, permalink, scenario_json};
 
 /// The run a page opens with, and its tour if it opens one; what cannot be
 /// had goes into `problems`.
@@ -25,10 +25,23 @@ pub(super) fn starting_run(
                         params.step + 1
                     ));
                 }
+                if !matches!(permalink::decode(fragment), Ok(None)) {
+                    problems.push(format!(
+                        "the link after # is not opened: the tour '{id}' opens instead (remove tour= to open the link)"
+                    ));
+                }
                 return (p, Some(player));
             }
             Err(e) => problems.push(e),
         }
+    }
+    let fresh = || {
+        Playground::with_disk(params.seed, params.nodes, params.load, params.disk)
+            .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
+    };
+    // A JSON link (`#s=`) opens once the page's JSON reader is there.
+    if scenario_json::is_json(fragment) {
+        return (fresh(), None);
     }
     let shared = permalink::decode(fragment).and_then(|scenario| {
         scenario
@@ -38,10 +51,6 @@ pub(super) fn starting_run(
             })
             .transpose()
     });
-    let fresh = || {
-        Playground::with_disk(params.seed, params.nodes, params.load, params.disk)
-            .unwrap_or_else(|_| Playground::new(1, 5).expect("the default cluster is valid"))
-    };
     match shared {
         Ok(Some(p)) => (p, None),
         Ok(None) => (fresh(), None),

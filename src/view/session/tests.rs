@@ -85,11 +85,25 @@ mod opening {
         }
     }
 
+    /// And says the link is not opened (a page tester's went unsaid); a
+    /// JSON link (`#s=`) is left for the JSON reader only without a tour.
     #[test]
     fn a_tour_wins_over_a_link_and_opens_at_its_step() {
-        let s = open("?tour=figure-8&step=2", &shared_link(3));
-        let tour = s.tour.as_ref().expect("the tour opened");
-        assert_eq!((tour.tour.id, tour.step), ("figure-8", 1));
+        let json = "#s=eyJ2ZXJzaW9uIjoxfQ";
+        for link in [shared_link(3), json.to_string()] {
+            let s = open("?tour=figure-8&step=2", &link);
+            let tour = s.tour.as_ref().expect("the tour opened");
+            assert_eq!((tour.tour.id, tour.step), ("figure-8", 1));
+            let report = s.address_report().expect("the link is named");
+            assert!(
+                report.contains("the link after # is not opened"),
+                "{report}"
+            );
+        }
+        assert!(crate::view::scenario_json::is_json(json));
+        let s = open("?seed=7", json);
+        assert_eq!((s.playground.scenario.seed, s.address_report()), (7, None));
+        assert!(open("?tour=figure-8", "").address_report().is_none());
     }
 
     #[test]

@@ -374,17 +374,15 @@ pub fn unbase64url(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     let text = (text.strip_suffix("==").or_else(|| text.strip_suffix('='))).unwrap_or(text);
-    if !text.contains(['+', '/']) {
-        return URL_SAFE_NO_PAD.decode(text).ok();
+    let mut bytes = text.as_bytes().to_vec();
+    for b in &mut bytes {
+        *b = match *b {
+            b'+' => b'-',
+            b'/' => b'_',
+            b => b,
+        };
     }
-    let url_safe = |c: char| match c {
-        '+' => '-',
-        '/' => '_',
-        c => c,
-    };
-    URL_SAFE_NO_PAD
-        .decode(text.chars().map(url_safe).collect::<String>())
-        .ok()
+    URL_SAFE_NO_PAD.decode(bytes).ok()
 }
 
 #[cfg(test)]

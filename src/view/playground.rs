@@ -465,27 +465,14 @@ impl Playground {
         // of `now` may still be to come: they go with the rest of the
         // future (a page tester's restart came back after its step back).
         let to_come_now = self.sim.cancel_scheduled_not_done();
-        let mut kept: Vec<bool> = self
-            .scenario
-            .actions
+        let kept = kept_at_fork(&self.scenario.actions, now, to_come_now);
+        let from_file = kept[..self.first_user_action]
             .iter()
-            .map(|(at, _)| *at <= now)
-            .collect();
-        let at_now = (0..kept.len())
-            .rev()
-            .filter(|&i| self.scenario.actions[i].0 == now);
-        let dropped: Vec<usize> = at_now.take(to_come_now).collect();
+            .zip(&self.scenario.actions);
+        let kept_from_file = from_file.clone().filter(|(k, _)| **k).count();
         // The run's copies owe the scenario file's actions of their own
         // moment; the person's are armed again from the list.
-        let dropped_from_file = dropped.iter().filter(|&&i| i < self.first_user_action);
-        let dropped_from_file = dropped_from_file.count();
-        for i in dropped {
-            kept[i] = false;
-        }
-        let kept_from_file = kept[..self.first_user_action]
-            .iter()
-            .filter(|k| **k)
-            .count();
+        let dropped_from_file = from_file.filter(|(k, (at, _))| !**k && *at == now).count();
         let mut keep = kept.into_iter();
         self.scenario
             .actions
@@ -910,6 +897,20 @@ fn replay_cost(scenario: &Scenario) -> Result<(), String> {
 
 /// Runs `sim`'s events due by `t`, but none past event number `frontier`
 /// (the furthest point the run has reached before).
+/// Which of `actions` a fork at `now` keeps: those due by then, but for
+/// the last `to_come_now` of `now`'s own, which had not run yet.
+fn kept_at_fork(actions: &[(Time, Action)], now: Time, to_come_now: usize) -> Vec<bool> {
+    let mut kept: Vec<bool> = actions.iter().map(|(at, _)| *at <= now).collect();
+    let at_now: Vec<usize> = (0..actions.len())
+        .rev()
+        .filter(|&i| actions[i].0 == now)
+        .collect();
+    for i in at_now.into_iter().take(to_come_now) {
+        kept[i] = false;
+    }
+    kept
+}
+
 fn replay_seen(sim: &mut Simulation, frontier: u64, t: Time) {
     while sim.events() < frontier && sim.next_event_at().is_some_and(|at| at <= t) {
         sim.step();

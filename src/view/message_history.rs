@@ -198,16 +198,28 @@ impl MessageHistory {
         }
     }
 
-    /// A fork at `t`: what happened after `t` never did. Messages sent later
-    /// go; those that arrived or died later are in flight again.
-    pub fn forget_after(&mut self, t: Time) {
+    /// A fork at the moment `sim` is at: what happened after it never did.
+    /// Messages sent later go; those that arrived or died later are in
+    /// flight again. Within the fork's microsecond, `sim`'s network says
+    /// which (the new run gives its messages the discarded ones' ids).
+    pub fn forget_after(&mut self, sim: &crate::sim::Simulation) {
+        let network = sim.network();
+        let in_flight = |id| network.get(id).is_some();
+        self.forget(sim.now(), |id| network.was_sent(id), in_flight);
+    }
+
+    /// A fork at `t`, after which the messages `was_sent` says were sent
+    /// and `in_flight` says are in flight.
+    fn forget(&mut self, t: Time, was_sent: impl Fn(u64) -> bool, in_flight: impl Fn(u64) -> bool) {
         let mut changed = false;
-        while self.records.back().is_some_and(|r| r.span.sent_at > t) {
+        let later = |r: &Record| r.span.sent_at > t || !was_sent(r.span.id);
+        while self.records.back().is_some_and(later) {
             self.records.pop_back();
             changed = true;
         }
         for r in &mut self.records {
-            if r.ended.is_some_and(|e| end_time(e) > t) {
+            let undone = |e| end_time(e) > t || in_flight(r.span.id);
+            if r.ended.is_some_and(undone) {
                 r.ended = None;
                 changed = true;
             }

@@ -124,7 +124,7 @@ fn forgetting_after_a_fork_removes_later_sends_and_reopens_later_ends() {
     send(&mut h, 2, 100, 130);
     deliver(&mut h, 2, 130);
     send(&mut h, 3, 150, 160);
-    h.forget_after(120 * MILLIS);
+    h.forget(120 * MILLIS, |_| true, |_| false);
     let reopened = SpanEnd::InFlight { due: 130 * MILLIS };
     let delivered = SpanEnd::Delivered { at: 110 * MILLIS };
     assert_eq!(ends(&h, 0, 500), vec![(1, delivered), (2, reopened)]);
@@ -184,7 +184,7 @@ fn segments_cover_roles_overlapping_the_window() {
             (NodeStatus::Stopped, 400 * MILLIS, 450 * MILLIS)
         ]
     );
-    h.forget_after(300 * MILLIS);
+    h.forget(300 * MILLIS, |_| true, |_| false);
     assert_eq!(
         h.segments(0, 600 * MILLIS).last().unwrap().end,
         600 * MILLIS
@@ -243,9 +243,9 @@ fn the_version_counts_changes_and_not_replays() {
     send(&mut h, 1, 100, 110);
     deliver(&mut h, 1, 110);
     state(&mut h, 105, 2, NodeStatus::Candidate, 1);
-    h.forget_after(200 * MILLIS);
+    h.forget(200 * MILLIS, |_| true, |_| false);
     assert_eq!(h.version(), versions[3]);
-    h.forget_after(108 * MILLIS);
+    h.forget(108 * MILLIS, |_| true, |_| false);
     assert!(h.version() > versions[3], "a fork reopened message 1");
 }
 

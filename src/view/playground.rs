@@ -488,7 +488,7 @@ impl Playground {
         self.snapshots
             .forget_after(&self.sim, user_done, dropped_from_file);
         self.events.forget_after(now, &self.sim);
-        self.messages.forget_after(now);
+        self.messages.forget_after(&self.sim);
         self.horizon = now;
         self.frontier_events = self.sim.events();
         // A found failure's story goes with its violation: once that is in
@@ -604,7 +604,10 @@ impl Playground {
         // A refusal in the past forks nothing: tried on a copy first (a
         // review saw a refused transfer cut the run short, unsaid).
         if self.in_the_past() {
-            if let Err(why) = self.sim.clone().act_now(action.clone()) {
+            // As the fork leaves it: without the moment's actions to come.
+            let mut trial = self.sim.clone();
+            trial.cancel_scheduled_not_done();
+            if let Err(why) = trial.act_now(action.clone()) {
                 self.notice = Some(why);
                 return;
             }

@@ -912,3 +912,194 @@ mod a_stale_leader {
         assert_eq!(p.notice.as_deref(), Some(refusal.as_str()));
     }
 }
+
+/// Forks part-way through a microsecond: the run, its link, time travel
+/// and the message diagram agree (cases from a review).
+mod fork_part_way {
+    use crate::view::message_history::Span;
+    use crate::view::playground::*;
+
+    /// An action naming a server that an action of the fork's moment,
+    /// still to come, would add is refused before the run is cut: the
+    /// fork discards that action (a review's case).
+    #[test]
+    fn a_refusal_part_way_through_a_microsecond_cuts_nothing() {
+        let mut scenario = Playground::new(5, 5).unwrap().export();
+        let at = 1_000 * MILLIS;
+        scenario.actions = vec![(at, Action::ForceTimeout(1)), (at, Action::AddServer)];
+        scenario.duration = 2_000 * MILLIS;
+        let mut p = Playground::from_scenario(scenario.clone()).unwrap();
+        p.skip(1_500);
+        assert_eq!(p.sim.server_count(), 6, "n6 was added");
+        p.seek(at);
+        while p.sim.server_count() == 6 {
+            p.step_back();
+        }
+        assert_eq!(p.sim.now(), at, "before the addition, at its moment");
+        p.act(Action::Stop(6));
+        assert!(p.notice.is_some(), "refused");
+        assert!(p.forked.is_none(), "nothing cut");
+        assert_eq!(p.scenario.actions, scenario.actions);
+    }
+
+    fn opened(p: &Playground) -> Playground {
+        let mut q = Playground::open_shared(p.export(), false).unwrap();
+        while q.opening().is_some() {
+            q.open_more(OPEN_AT_ONCE);
+        }
+        q
+    }
+
+    fn write(v: &str) -> Op {
+        Op::Write {
+            key: "a".into(),
+            value: v.into(),
+        }
+    }
+
+    /// A fork part-way through a microsecond discards the messages the
+    /// discarded actions of that microsecond sent; the diagram must not
+    /// keep them (ids are reused by the new run's messages).
+    #[test]
+    fn a_fork_part_way_forgets_the_messages_its_discarded_actions_sent() {
+        let mut p = Playground::new(5, 5).unwrap();
+        p.skip(1_000);
+        let leader = p.sim.leader().unwrap();
+        let other = (1..=5).find(|&i| i != leader).unwrap();
+        p.act(Action::ClientRequest {
+            to: Some(leader),
+            op: write("1"),
+        });
+        let t = p.sim.now();
+        p.step_back();
+        assert_eq!(p.sim.now(), t);
+        assert!(p.in_the_past());
+        p.act(Action::ClientRequest {
+            to: Some(other),
+            op: write("2"),
+        });
+        assert!(p.forked.is_some());
+        let again = opened(&p);
+        assert_eq!(
+            (again.sim.now(), again.sim.events(), again.sim.trace_hash()),
+            (p.sim.now(), p.sim.events(), p.sim.trace_hash())
+        );
+        let mine = p.messages.window(0, t);
+        let theirs = again.messages.window(0, t);
+        let at_t = |w: &[Span]| {
+            w.iter()
+                .filter(|s| s.sent_at == t)
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            at_t(&mine),
+            at_t(&theirs),
+            "the messages sent at the fork's moment"
+        );
+    }
+
+    /// A message dropped by hand at the fork's moment, after its event:
+    /// the drop is discarded, the message is in flight again in the run,
+    /// and the diagram must say so.
+    #[test]
+    fn a_fork_part_way_brings_back_a_message_dropped_after_it() {
+        let mut p = Playground::new(5, 5).unwrap();
+        p.skip(1_000);
+        while p.scene.messages.is_empty() {
+            p.step();
+        }
+        let id = p.scene.messages[0].id;
+        p.act(Action::DropMessage(id));
+        let t = p.sim.now();
+        p.step_back();
+        assert_eq!(p.sim.now(), t);
+        assert!(
+            p.sim.network().get(id).is_some(),
+            "in flight before the drop"
+        );
+        p.act(Action::Stop(p.sim.leader().unwrap()));
+        assert!(p.forked.is_some());
+        assert!(p.sim.network().get(id).is_some(), "still in flight");
+        let again = opened(&p);
+        assert_eq!(again.sim.trace_hash(), p.sim.trace_hash());
+        let find = |q: &Playground| q.messages.window(0, t).into_iter().find(|s| s.id == id);
+        assert_eq!(find(&p), find(&again), "message {id}");
+    }
+
+    /// The page tester's case: a restart discarded by a Stop part-way
+    /// through its microsecond; the diagram's lifelines must not keep the
+    /// restart's role change.
+    #[test]
+    fn a_fork_part_way_forgets_the_role_changes_of_its_discarded_actions() {
+        let mut p = Playground::new(5, 5).unwrap();
+        p.skip(1_000);
+        let leader = p.sim.leader().unwrap();
+        p.act(Action::Restart(leader));
+        let t = p.sim.now();
+        p.step_back();
+        p.act(Action::Stop(leader));
+        assert!(p.forked.is_some());
+        p.skip(300);
+        let again = opened(&p);
+        assert_eq!(again.sim.trace_hash(), p.sim.trace_hash());
+        let now = p.sim.now();
+        assert_eq!(
+            p.messages.segments(t - 1, now),
+            again.messages.segments(t - 1, now),
+            "lifelines from the fork on"
+        );
+    }
+
+    fn moment(p: &Playground) -> (Time, u64, u64) {
+        (p.sim.now(), p.sim.events(), p.sim.trace_hash())
+    }
+
+    /// Forks at the very start, several in a row within one
+    /// microsecond, with file actions and the person's at that moment.
+    #[test]
+    fn forks_in_a_row_part_way_through_one_microsecond_replay() {
+        let mut scenario = Playground::new(7, 5).unwrap().export();
+        scenario.actions = vec![
+            (0, Action::ForceTimeout(1)),
+            (0, Action::ForceTimeout(2)),
+            (0, Action::ForceTimeout(3)),
+        ];
+        scenario.duration = 2_000 * MILLIS;
+        let mut p = Playground::from_scenario(scenario).unwrap();
+        p.skip(500);
+        p.act(Action::Stop(4));
+        p.skip(500);
+        p.seek(0);
+        while p.sim.events() > 2 {
+            p.step_back();
+        }
+        p.act(Action::Stop(5));
+        assert_eq!(moment(&opened(&p)), moment(&p), "first fork");
+        p.step_back();
+        p.step_back();
+        p.act(Action::Stop(4));
+        assert_eq!(moment(&opened(&p)), moment(&p), "second fork");
+        p.skip(300);
+        let end = moment(&p);
+        p.seek(0);
+        p.seek(300 * MILLIS);
+        assert_eq!(moment(&p), end, "time travel shows the run played");
+        assert_eq!(moment(&opened(&p)), end, "the link");
+        // To the very start, then act.
+        while p.sim.events() > 0 {
+            p.step_back();
+        }
+        p.act(Action::Stop(3));
+        p.skip(300);
+        let end = moment(&p);
+        p.seek(0);
+        p.seek(300 * MILLIS);
+        assert_eq!(moment(&p), end, "time travel after a fork at the start");
+        assert_eq!(
+            moment(&opened(&p)),
+            end,
+            "the link after a fork at the start"
+        );
+    }
+}

@@ -478,6 +478,8 @@ struct Reached {
     furthest: u64,
     /// Reads answered by lease in sequences whose leases were checked.
     lease_reads_checked: u64,
+    /// Forks whose shared link was checked (a review found the check dead).
+    forks_checked: u64,
 }
 
 impl Reached {
@@ -520,11 +522,17 @@ fn play_reaching(seed: u64, reached: &mut Reached) -> Result<Session, String> {
         }
         inputs.push(format!("{next:?}"));
         let past = session.playground.in_the_past();
-        let forks_before = session.playground.forked;
+        let notice_before = session.notice_text();
         session.update(next.clone());
         // A share, and a fork: acting in the past cut the run, and the
         // link must still replay it (one left an action of its moment in).
-        let forked = past && session.playground.forked != forks_before;
+        // `update` takes the playground's fork; its notice says it.
+        let notice = session.notice_text();
+        let forked =
+            past && notice != notice_before && notice.is_some_and(|n| n.starts_with("Acting at"));
+        if forked {
+            reached.forks_checked += 1;
+        }
         let sharing = matches!(next, Input::Share { .. }) || forked;
         reached.note(&session, &next, past);
         draw(&session);
@@ -632,9 +640,10 @@ fn the_monkey_reaches_the_page_s_corners() {
         ref sizes,
         furthest,
         lease_reads_checked,
+        forks_checked,
     } = reached;
     assert!(leader && past && tour && reopened, "{reached:?}");
-    assert!(lease_reads_checked > 0, "{reached:?}");
+    assert!(lease_reads_checked > 0 && forks_checked > 0, "{reached:?}");
     assert!(sizes.len() >= 4, "cluster sizes seen: {sizes:?}");
     assert!(furthest > 5 * SECONDS, "{reached:?}");
 }

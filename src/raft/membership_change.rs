@@ -147,7 +147,10 @@ impl RaftNode {
     /// The configuration after `change`, if this server, as leader, takes
     /// it as a new request now; changes nothing. A leader handing over
     /// takes no new request (thesis §3.10): the target would lack the
-    /// entry. A change already under way goes on ([`RaftNode::check_change`]).
+    /// entry. A change already under way goes on ([`RaftNode::check_change`]):
+    /// its next step may still be appended during a hand-over, which can
+    /// only delay the target's election (it may lack the step), never make
+    /// it unsafe.
     pub fn check_proposal(&self, change: &ConfigChange) -> Result<Membership, ChangeRefused> {
         if let (Role::Leader, Some(to)) = (self.role, self.transfer_target()) {
             return Err(ChangeRefused::HandingOver(to));

@@ -103,8 +103,6 @@ fn lines_keep_their_numbers_as_old_ones_scroll_away() {
     );
 }
 
-/// Snapshots taken and installed read as sentences naming the index,
-/// and an install names the server whose snapshot it was.
 /// A line's key is its event's place in the trace, which counts no notes
 /// of unsafe steps: part-way through a microsecond, the cursor shows the
 /// lines of the events it has done, and no later one.
@@ -144,6 +142,8 @@ fn a_line_is_keyed_by_its_place_in_the_trace() {
     );
 }
 
+/// Snapshots taken and installed read as sentences naming the index,
+/// and an install names the server whose snapshot it was.
 #[test]
 fn snapshots_taken_and_installed_read_as_sentences() {
     let mut p = Playground::new(3, 3).unwrap();

@@ -222,6 +222,7 @@ impl Session {
     /// Carries out `input`.
     pub fn update(&mut self, input: Input) {
         self.back_in_history = false;
+        self.forget_stale_drag(&input);
         let before = self.tour_step();
         let follows_the_address = matches!(input, Input::AddressMoved { .. });
         self.carry_out(input);
@@ -445,6 +446,18 @@ impl Session {
         self.playground.frame(wall_ms);
         if let Some(tour) = &mut self.tour {
             tour.on_frame(&mut self.playground);
+        }
+    }
+
+    /// A drag ends with its change, but one cut short (no change event)
+    /// must not come back when the run's settings return to where it
+    /// began (a review's seek back did that): any command, or a change of
+    /// the run's settings, forgets it.
+    fn forget_stale_drag(&mut self, input: &Input) {
+        let now = self.playground.sim.network().config;
+        let stale = |(base, _): (NetworkConfig, _)| base != now || is_command(input);
+        if !matches!(input, Input::NetworkDrag(_)) && self.drafts.network.is_some_and(stale) {
+            self.drafts.network = None;
         }
     }
 

@@ -1430,3 +1430,31 @@ mod undo_address_is_put_back_once {
         );
     }
 }
+
+/// A drag cut short (found by a review).
+mod stale_drag {
+    use super::*;
+
+    #[test]
+    fn a_drag_left_unfinished_does_not_come_back_with_time_travel() {
+        let mut s = open("?paused=1", "");
+        s.update(Input::Skip(1_000));
+        let base = s.playground.sim.network().config;
+        s.update(Input::NetworkDrag(NetworkEdit::Loss(0.5)));
+        // No change event (the drag was cut short); the run goes on and
+        // its settings change.
+        s.update(Input::Skip(500));
+        let other = NetworkEdit::Duplication(0.2).apply(base);
+        s.update(Input::Act(Action::SetNetwork(other)));
+        assert_eq!(s.network_shown(), other);
+        s.update(Input::Skip(500));
+        // Back before that change: the run's settings are `base` again.
+        s.update(Input::Seek(1_200 * crate::raft::MILLIS));
+        assert_eq!(s.playground.sim.network().config, base);
+        assert_eq!(
+            s.network_shown().loss,
+            base.loss,
+            "the panel shows the run's loss, not the old drag's"
+        );
+    }
+}

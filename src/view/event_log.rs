@@ -26,6 +26,8 @@ pub struct Election {
     pub leader: NodeId,
     /// The term it leads.
     pub term: u64,
+    /// Its event's place in the trace (from 1), as a line's key.
+    pub key: u64,
 }
 
 /// The log's lines, oldest first, with the elections seen.
@@ -191,7 +193,7 @@ impl EventLog {
         let later = |t: Time, key: u64| t > now || key > traced;
         self.lines.retain(|(t, key, _)| !later(*t, *key));
         self.records = traced;
-        self.elections.retain(|e| e.at <= now);
+        self.elections.retain(|e| !later(e.at, e.key));
         self.roles = sim
             .servers()
             .iter()
@@ -361,6 +363,7 @@ impl EventLog {
         if !event.is_counted() {
             return;
         }
+        self.records += 1;
         if let TraceEvent::State {
             node,
             term,
@@ -375,10 +378,10 @@ impl EventLog {
                     at: t,
                     leader: *node,
                     term: *term,
+                    key: self.records,
                 });
             }
         }
-        self.records += 1;
         self.flush_before(t);
         if let Some(text) = self.describe(t, event) {
             self.push(t, self.records, text);

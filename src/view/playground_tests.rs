@@ -942,6 +942,43 @@ mod fork_part_way {
         assert_eq!(p.scenario.actions, scenario.actions);
     }
 
+    /// An election in the fork's microsecond, after its event, is
+    /// forgotten with the rest: with messages that take no time, a server
+    /// that times out leads in the same microsecond, and a Stop between
+    /// the two actions of time 0 discards it.
+    #[test]
+    fn a_fork_part_way_forgets_an_election_after_it() {
+        let mut scenario = Playground::new(3, 3).unwrap().export();
+        scenario.network.latency_min = 0;
+        scenario.network.latency_max = 0;
+        scenario.actions = vec![(0, Action::AlignTimers), (0, Action::ForceTimeout(1))];
+        scenario.duration = 1_000 * MILLIS;
+        let mut p = Playground::from_scenario(scenario).unwrap();
+        p.skip(1);
+        let elected = p
+            .events
+            .elections()
+            .first()
+            .map(|e| (e.at, e.leader, e.term));
+        assert_eq!(elected, Some((0, 1, 1)), "n1 leads term 1 at once");
+        p.seek(0);
+        while p.sim.events() > 1 {
+            p.step_back();
+        }
+        assert_eq!(
+            (p.sim.now(), p.sim.leader()),
+            (0, None),
+            "before the timeout"
+        );
+        p.act(Action::Stop(1));
+        assert_eq!(p.forked.as_ref().map(|f| f.actions), Some(1), "the timeout");
+        assert!(
+            p.events.elections().is_empty(),
+            "{:?}",
+            p.events.elections()
+        );
+    }
+
     fn opened(p: &Playground) -> Playground {
         let mut q = Playground::open_shared(p.export(), false).unwrap();
         while q.opening().is_some() {

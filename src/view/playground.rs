@@ -898,22 +898,19 @@ fn replay_cost(scenario: &Scenario) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `sim`'s events due by `t`, but none past event number `frontier`
-/// (the furthest point the run has reached before).
 /// Which of `actions` a fork at `now` keeps: those due by then, but for
 /// the last `to_come_now` of `now`'s own, which had not run yet.
 fn kept_at_fork(actions: &[(Time, Action)], now: Time, to_come_now: usize) -> Vec<bool> {
     let mut kept: Vec<bool> = actions.iter().map(|(at, _)| *at <= now).collect();
-    let at_now: Vec<usize> = (0..actions.len())
-        .rev()
-        .filter(|&i| actions[i].0 == now)
-        .collect();
-    for i in at_now.into_iter().take(to_come_now) {
+    let at_now = (0..actions.len()).rev().filter(|&i| actions[i].0 == now);
+    for i in at_now.take(to_come_now) {
         kept[i] = false;
     }
     kept
 }
 
+/// Runs `sim`'s events due by `t`, but none past event number `frontier`
+/// (the furthest point the run has reached before).
 fn replay_seen(sim: &mut Simulation, frontier: u64, t: Time) {
     while sim.events() < frontier && sim.next_event_at().is_some_and(|at| at <= t) {
         sim.step();

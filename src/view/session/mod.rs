@@ -348,7 +348,6 @@ impl Session {
                 self.playground.act(Action::Partition(vec![minority]));
             }
             Input::Network(edit) => {
-                self.drafts.network = None;
                 let config = edit.apply(self.playground.sim.network().config);
                 self.playground.act(Action::SetNetwork(config));
             }

@@ -3,6 +3,7 @@
 //! the browser's history.
 
 use super::Session;
+use crate::sim::decimal::plain;
 use crate::view::playground::Playground;
 use crate::view::tour_player::TourPlayer;
 use crate::view::url_params::{self, UrlParams};
@@ -30,6 +31,11 @@ pub(super) fn starting_run(
                         "the link after # is not opened: the tour '{id}' opens instead (remove tour= to open the link)"
                     ));
                 }
+                if let Some(named) = run_settings_named(params) {
+                    problems.push(format!(
+                        "ignored {named}: the tour '{id}' runs its own cluster (remove tour= to open it)"
+                    ));
+                }
                 return (p, Some(player));
             }
             Err(e) => problems.push(e),
@@ -52,13 +58,43 @@ pub(super) fn starting_run(
             .transpose()
     });
     match shared {
-        Ok(Some(p)) => (p, None),
+        Ok(Some(p)) => {
+            if let Some(named) = run_settings_named(params) {
+                problems.push(format!(
+                    "ignored {named}: the link after # holds its own run (remove the link to open it)"
+                ));
+            }
+            (p, None)
+        }
         Ok(None) => (fresh(), None),
         Err(e) => {
             problems.push(e);
             (fresh(), None)
         }
     }
+}
+
+/// The run an address names beside a tour or a link (`seed=`, `nodes=`,
+/// `load=`, `disk=`), which the tour or link replaces: said, as
+/// `seed=7, nodes=9`, since it used to be dropped unsaid. A setting
+/// written at its default is not told from one left out, and changes
+/// nothing the person would miss.
+fn run_settings_named(params: &UrlParams) -> Option<String> {
+    let default = UrlParams::default();
+    let mut named = Vec::new();
+    if params.seed != default.seed {
+        named.push(format!("seed={}", params.seed));
+    }
+    if params.nodes != default.nodes {
+        named.push(format!("nodes={}", params.nodes));
+    }
+    if params.load != default.load {
+        named.push(format!("load={}", plain(params.load)));
+    }
+    if params.disk != default.disk {
+        named.push("disk=slow".to_string());
+    }
+    (!named.is_empty()).then(|| named.join(", "))
 }
 
 impl Session {

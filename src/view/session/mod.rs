@@ -283,6 +283,9 @@ impl Session {
                 return;
             }
         }
+        // Nothing done yet: a link held for the JSON reader (`#s=`) that
+        // fails leaves the run the address named, not one of the person's.
+        let at_open = !self.commanded;
         if is_command(&input) {
             // The notice line tells how the person's last command went: an
             // older refusal, or a form's error, goes with the next one
@@ -382,14 +385,14 @@ impl Session {
             }
             Input::FileRead(text) => self.import(text.and_then(|text| parse_pasted(&text))),
             Input::OpenScenario { scenario, caption } => {
-                if self.load(scenario.map(|s| *s), false) {
+                if self.load(scenario.map(|s| *s), false, false) {
                     self.told = Some(caption);
                 }
             }
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
-                self.load(loaded, self.from_start);
+                self.load(loaded, self.from_start, at_open);
                 // The address holds the link already, as it was written.
                 self.opened = None;
             }

@@ -140,7 +140,7 @@ impl Session {
 
     /// A Load of pasted text or a file.
     pub(super) fn import(&mut self, loaded: Result<Scenario, String>) {
-        self.import_failed = !self.load(loaded, false);
+        self.import_failed = !self.load(loaded, false, false);
         self.failed_loads += u64::from(self.import_failed);
     }
 
@@ -160,8 +160,14 @@ impl Session {
 
     /// Opens `loaded` in place of the run on screen, at its shared moment
     /// or from its start; or keeps the run and says why not. Whether it
-    /// opened.
-    pub(super) fn load(&mut self, loaded: Result<Scenario, String>, from_start: bool) -> bool {
+    /// opened. `at_open`: the page has just opened, with nothing done yet,
+    /// so the run kept is not one the person had.
+    pub(super) fn load(
+        &mut self,
+        loaded: Result<Scenario, String>,
+        from_start: bool,
+        at_open: bool,
+    ) -> bool {
         match loaded.and_then(|s| Playground::open_shared(s, from_start)) {
             Ok(fresh) => {
                 self.replace_run(fresh, None);
@@ -177,7 +183,17 @@ impl Session {
                     true => format!("{e}; the playground shows 3 to 9"),
                     false => e,
                 };
-                self.drafts.error = Some(format!("{e} (your current run is unchanged)"));
+                let kept = match at_open {
+                    true => {
+                        let scenario = &self.playground.scenario;
+                        format!(
+                            "the page opened seed {} with {} servers instead",
+                            scenario.seed, scenario.nodes
+                        )
+                    }
+                    false => "your current run is unchanged".into(),
+                };
+                self.drafts.error = Some(format!("{e} ({kept})"));
                 false
             }
         }

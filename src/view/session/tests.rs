@@ -100,10 +100,65 @@ mod opening {
                 "{report}"
             );
         }
+        // The run the address names beside it is said to be ignored.
+        let s = open("?tour=figure-8&seed=7&nodes=3&load=2.5", "");
+        assert_eq!(
+            s.address_report().as_deref(),
+            Some(
+                "ignored seed=7, nodes=3, load=2.5: the tour 'figure-8' runs its own cluster \
+                 (remove tour= to open it)"
+            )
+        );
         assert!(crate::view::scenario_json::is_json(json));
         let s = open("?seed=7", json);
         assert_eq!((s.playground.scenario.seed, s.address_report()), (7, None));
         assert!(open("?tour=figure-8", "").address_report().is_none());
+    }
+
+    /// A link beside `?seed=` opens the link's run, and says the seed is
+    /// ignored (it went unsaid); the defaults are not named.
+    #[test]
+    fn a_link_beside_a_seed_says_the_seed_is_ignored() {
+        let s = open("?seed=9&disk=slow&paused=1", &shared_link(3));
+        assert_eq!(s.playground.scenario.nodes, 3);
+        assert_eq!(
+            s.address_report().as_deref(),
+            Some(
+                "ignored seed=9, disk=slow: the link after # holds its own run (remove the \
+                 link to open it)"
+            )
+        );
+        assert_eq!(
+            open("?seed=1&nodes=5", &shared_link(3)).address_report(),
+            None
+        );
+    }
+
+    /// An old JSON link (`#s=`) that fails once the JSON reader is there
+    /// names the run the page opened instead; once the person has done
+    /// something, the run is theirs and stays.
+    #[test]
+    fn a_json_link_failing_at_open_names_the_run_opened_instead() {
+        let broken = "#s=eyJ2ZXJzaW9uIjo5fQ";
+        let mut s = open("?seed=7&nodes=3", broken);
+        s.update(Input::LinkOpened {
+            fragment: broken.into(),
+        });
+        let error = s.drafts.error.clone().expect("the link is refused");
+        assert!(
+            error.ends_with("(the page opened seed 7 with 3 servers instead)"),
+            "{error}"
+        );
+        let mut s = open("?seed=7&nodes=3", broken);
+        s.update(Input::Key(KeyCommand::TogglePause));
+        s.update(Input::LinkOpened {
+            fragment: broken.into(),
+        });
+        let error = s.drafts.error.clone().expect("the link is refused");
+        assert!(
+            error.ends_with("(your current run is unchanged)"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -98,6 +98,8 @@ struct Watched {
     incarnation: u64,
     /// Until when it held a read lease, by its clock (thesis §6.4.1).
     lease: Option<Time>,
+    /// The clock drift its lease allows for, in parts per million.
+    drift_ppm: u64,
 }
 
 /// The term `s` leads, while it runs as leader.
@@ -115,6 +117,7 @@ impl Watched {
             config_term: n.log().term_at(n.membership_index()).unwrap_or(0),
             incarnation: s.incarnation,
             lease: lease_until(s, sim),
+            drift_ppm: n.config().max_clock_drift_ppm,
         }
     }
 }
@@ -293,11 +296,13 @@ impl EventLog {
             was.incarnation = s.incarnation;
             // A lease earned or lost by a leader that goes on leading
             // (§6.4.1); renewals go unsaid, and a step-down says itself.
-            // A lease given up before its time (a hand-over, a new drift
-            // bound) did not run out: the hand-over says itself.
+            // A lease given up before its time did not run out: a
+            // hand-over or new read settings say themselves, a new drift
+            // bound is told here (its action line says only the bound).
             let lease = lease_until(s, sim);
             let leading = leader_term.is_some() && leader_term == was.leader_term;
             let ran_out = was.lease.is_some_and(|until| sim.node_time(id) >= until);
+            let drift_ppm = n.config().max_clock_drift_ppm;
             match (was.lease.is_some(), lease.is_some()) {
                 (false, true) => say(
                     format!(
@@ -312,9 +317,18 @@ impl EventLog {
                 ),
                     Ends::Nothing,
                 ),
+                (true, false) if leading && drift_ppm != was.drift_ppm => say(
+                    format!(
+                        "n{id} gave up its read lease: earned under the old drift bound, it \
+                         could outlast the new one; its next round of heartbeats earns one \
+                         anew (§6.4.1)"
+                    ),
+                    Ends::Nothing,
+                ),
                 _ => {}
             }
             was.lease = lease;
+            was.drift_ppm = drift_ppm;
             was.leader_term = leader_term;
             was.transfer = n.transfer_target();
         }

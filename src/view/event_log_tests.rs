@@ -467,6 +467,37 @@ fn a_read_lease_earned_and_run_out_is_told_before_the_next_leader() {
     assert_eq!(text.matches("read lease ran out").count(), 1, "{text}");
 }
 
+/// A new drift bound ends the lease earned under the old one (`raft::lease`
+/// `set_drift_bound`): the log says why it went before its time (it went
+/// unsaid), and the lease earned anew at the next heartbeats.
+#[test]
+fn a_lease_ended_by_a_new_drift_bound_is_told() {
+    use crate::raft::ReadPath;
+    use crate::sim::config::RaftOptions;
+    let mut p = led_by_n4();
+    p.act(Action::SetRaft(RaftOptions {
+        pre_vote: true,
+        check_quorum: true,
+    }));
+    p.act(Action::SetReads(ReadPath::Lease));
+    p.skip(500);
+    p.act(Action::SetDriftBound(10_000));
+    p.skip(1);
+    let text = super::tests::text(&p);
+    let gave_up = text
+        .find(
+            "n4 gave up its read lease: earned under the old drift bound, it could outlast \
+             the new one; its next round of heartbeats earns one anew (§6.4.1)",
+        )
+        .expect(&text);
+    p.skip(200);
+    let text = super::tests::text(&p);
+    let again = text.rfind("n4 holds a read lease").expect(&text);
+    assert!(gave_up < again, "{text}");
+    assert_eq!(text.matches("holds a read lease").count(), 2, "{text}");
+    assert_eq!(text.matches("gave up its read lease").count(), 1, "{text}");
+}
+
 /// A review's case: a hand-over given up, then asked again of the same
 /// server in the same term. The second TimeoutNow is news too (it went
 /// untold: the repeat check took it for the first one sent again).

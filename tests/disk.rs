@@ -18,6 +18,7 @@ use raft_playground::sim::{
 const SLOW: DiskConfig = DiskConfig {
     write_latency: MILLIS,
     fsync_latency: 49 * MILLIS,
+    fsync_jitter: 0,
     torn_write: 0.0,
 };
 

@@ -141,8 +141,8 @@ mod tests {
                 "the link's scenario is damaged: its bytes do not spell a scenario (was the link changed?)".into(),
             ),
             (
-                format!("r={}", base64url(&[8, 1])),
-                "the link's scenario is damaged: format 8 is not supported".into(),
+                format!("r={}", base64url(&[9, 1])),
+                "the link's scenario is damaged: format 9 is not supported".into(),
             ),
         ];
         for (fragment, expected) in cases {

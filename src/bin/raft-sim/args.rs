@@ -244,7 +244,7 @@ pub struct Common {
     #[arg(long, value_enum, default_value_t = Faults::None)]
     pub faults: Faults,
     /// Disks that lose what is not yet durable: writes take 1 ms to the
-    /// device and 4 ms more to durable, a crash may tear the record being
+    /// device and 4 to 54 ms more to durable, a crash may tear the record being
     /// written (1 in 4), and with --faults all the nemesis also crashes a
     /// server during one write in 20
     #[arg(long)]

@@ -57,9 +57,10 @@ pub fn print_header(options: &Options, derived: &[(String, String)]) {
     }
     if c.disk != Default::default() {
         println!(
-            "disk: write {} us, fsync {} us, torn writes {}; crashes during writes {}",
+            "disk: write {} us, fsync {} us (+0 to {} us), torn writes {}; crashes during writes {}",
             c.disk.write_latency,
             c.disk.fsync_latency,
+            c.disk.fsync_jitter,
             c.disk.torn_write,
             c.nemesis.crash_during_write
         );

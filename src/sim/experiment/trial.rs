@@ -87,6 +87,7 @@ pub fn disk() -> DiskConfig {
     DiskConfig {
         write_latency: 250,
         fsync_latency: 7 * MILLIS,
+        fsync_jitter: 0,
         torn_write: 0.0,
     }
 }

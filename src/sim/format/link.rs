@@ -13,7 +13,8 @@
 //! Format 3 is format 2 followed by the disk's settings, and format 4 is
 //! format 3 followed by the settings added since (`LinkExtras`: the fault
 //! model and client retries). Format 5 adds the read settings, format 6
-//! the unsafe switches, and format 7 who delivers messages. Each is written only for a scenario that uses
+//! the unsafe switches, format 7 who delivers messages, and format 8 how
+//! much a disk's fsyncs vary. Each is written only for a scenario that uses
 //! what it adds, so every other link is byte for byte what it was, and
 //! opens in builds that predate the newer formats.
 
@@ -51,6 +52,40 @@ pub const FORMAT_WITH_UNSAFE: u8 = 6;
 /// for a run whose messages wait for actions, as the explorer's
 /// counterexamples do.
 pub const FORMAT_WITH_DELIVERY: u8 = 7;
+/// Format 7 followed by the disk's fsync jitter (`DiskConfig::fsync_jitter`,
+/// a postcard varint of microseconds): written only for a disk whose
+/// fsyncs vary, as `raft-sim --disk-faults` has.
+pub const FORMAT_WITH_FSYNC_JITTER: u8 = 8;
+
+/// The disk as formats 3 to 8 write it: the members `DiskConfig` had when
+/// format 3 was made, in their order (format 8 adds the jitter at the end).
+#[derive(Serialize, Deserialize)]
+struct LinkDisk {
+    write_latency: Time,
+    fsync_latency: Time,
+    torn_write: f64,
+}
+
+impl From<&DiskConfig> for LinkDisk {
+    fn from(d: &DiskConfig) -> Self {
+        LinkDisk {
+            write_latency: d.write_latency,
+            fsync_latency: d.fsync_latency,
+            torn_write: d.torn_write,
+        }
+    }
+}
+
+impl From<LinkDisk> for DiskConfig {
+    fn from(d: LinkDisk) -> Self {
+        DiskConfig {
+            write_latency: d.write_latency,
+            fsync_latency: d.fsync_latency,
+            fsync_jitter: 0,
+            torn_write: d.torn_write,
+        }
+    }
+}
 
 /// The playground's timing (`view::playground::playground_config`): most
 /// links come from there.
@@ -246,13 +281,15 @@ impl From<LinkScenario> for Scenario {
 /// scenario, then (formats 3 and 4) of the disk, then (format 4) of the
 /// extras.
 pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
-    let with_delivery = !scenario.faults.delivery.is_network();
+    let with_jitter = scenario.disk.fsync_jitter > 0;
+    let with_delivery = with_jitter || !scenario.faults.delivery.is_network();
     let with_unsafe = with_delivery || !scenario.unsafe_switches.is_empty();
     let with_reads = with_unsafe || !scenario.reads.is_default();
     let extras =
         LinkExtras::of(scenario).or_else(|| with_reads.then(|| LinkExtras::all_of(scenario)));
     let with_disk = !scenario.disk.is_synchronous();
     let format = match (&extras, with_disk) {
+        _ if with_jitter => FORMAT_WITH_FSYNC_JITTER,
         _ if with_delivery => FORMAT_WITH_DELIVERY,
         _ if with_unsafe => FORMAT_WITH_UNSAFE,
         _ if with_reads => FORMAT_WITH_READS,
@@ -264,7 +301,7 @@ pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
     // Serializing plain data into a Vec cannot fail.
     bytes.extend(postcard::to_allocvec(&LinkScenario::from(scenario)).expect("plain data"));
     if format != FORMAT {
-        bytes.extend(postcard::to_allocvec(&scenario.disk).expect("plain data"));
+        bytes.extend(postcard::to_allocvec(&LinkDisk::from(&scenario.disk)).expect("plain data"));
     }
     if let Some(extras) = extras {
         bytes.extend(postcard::to_allocvec(&extras).expect("plain data"));
@@ -283,6 +320,9 @@ pub fn to_bytes(scenario: &Scenario) -> Vec<u8> {
     if with_delivery {
         bytes.extend(postcard::to_allocvec(&scenario.faults.delivery).expect("plain data"));
     }
+    if with_jitter {
+        bytes.extend(postcard::to_allocvec(&scenario.disk.fsync_jitter).expect("plain data"));
+    }
     bytes
 }
 
@@ -299,14 +339,22 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
     match bytes.first() {
         Some(1) => crate::sim::legacy_link::from_bytes_unvalidated(bytes),
         Some(
-            &format @ (FORMAT | FORMAT_WITH_DISK | FORMAT_WITH_EXTRAS | FORMAT_WITH_READS
-            | FORMAT_WITH_UNSAFE | FORMAT_WITH_DELIVERY),
+            &format @ (FORMAT
+            | FORMAT_WITH_DISK
+            | FORMAT_WITH_EXTRAS
+            | FORMAT_WITH_READS
+            | FORMAT_WITH_UNSAFE
+            | FORMAT_WITH_DELIVERY
+            | FORMAT_WITH_FSYNC_JITTER),
         ) => {
             let (link, mut rest): (LinkScenario, _) =
                 postcard::take_from_bytes(&bytes[1..]).map_err(in_words)?;
             let mut scenario = Scenario::from(link);
             if format != FORMAT {
-                (scenario.disk, rest) = postcard::take_from_bytes(rest).map_err(in_words)?;
+                let (disk, after): (LinkDisk, _) =
+                    postcard::take_from_bytes(rest).map_err(in_words)?;
+                scenario.disk = disk.into();
+                rest = after;
             }
             if format >= FORMAT_WITH_EXTRAS {
                 let (extras, after): (LinkExtras, _) =
@@ -323,8 +371,12 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
                 scenario.unsafe_switches = unsafe_switches_named(&names)?;
                 rest = after;
             }
-            if format == FORMAT_WITH_DELIVERY {
+            if format >= FORMAT_WITH_DELIVERY {
                 (scenario.faults.delivery, rest) =
+                    postcard::take_from_bytes(rest).map_err(in_words)?;
+            }
+            if format == FORMAT_WITH_FSYNC_JITTER {
+                (scenario.disk.fsync_jitter, rest) =
                     postcard::take_from_bytes(rest).map_err(in_words)?;
             }
             if !rest.is_empty() {

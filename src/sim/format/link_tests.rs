@@ -46,6 +46,11 @@ fn disk(rng: &mut Rng) -> DiskConfig {
     DiskConfig {
         write_latency: time(rng, SECONDS),
         fsync_latency: time(rng, 60 * SECONDS),
+        // Format 8 half the time.
+        fsync_jitter: match rng.index(2) {
+            0 => 0,
+            _ => time(rng, 60 * SECONDS),
+        },
         torn_write: fraction(rng),
     }
 }
@@ -273,7 +278,7 @@ fn only_a_scenario_with_a_disk_writes_format_3() {
         Scenario::from_json(include_str!("../../../docs/examples/minority-leader.json")).unwrap();
     let plain = to_bytes(&s);
     assert_eq!(plain[0], FORMAT);
-    s.disk = DiskConfig::faulty();
+    s.disk = DiskConfig::slow();
     let bytes = to_bytes(&s);
     assert_eq!(bytes[0], FORMAT_WITH_DISK);
     assert_eq!(
@@ -281,7 +286,18 @@ fn only_a_scenario_with_a_disk_writes_format_3() {
         &plain[1..],
         "format 2, then the disk"
     );
-    assert_eq!(from_bytes(&bytes), Ok(s));
+    assert_eq!(from_bytes(&bytes), Ok(s.clone()));
+    // A disk whose fsyncs vary writes format 8: format 3's bytes, the
+    // default extras, reads, switches and delivery, then the jitter.
+    s.disk = DiskConfig::faulty();
+    let jittery = to_bytes(&s);
+    assert_eq!(jittery[0], FORMAT_WITH_FSYNC_JITTER);
+    let jitter = postcard::to_allocvec(&s.disk.fsync_jitter).unwrap();
+    assert!(jittery.ends_with(&jitter));
+    assert_eq!(from_bytes(&jittery), Ok(s.clone()));
+    s.disk.fsync_jitter = 0;
+    let fixed = to_bytes(&s);
+    assert_eq!(fixed[0], FORMAT_WITH_DISK, "a fixed fsync stays format 3");
 }
 
 /// Format 4 is format 3 (with the disk, default or not) and the extras:
@@ -371,7 +387,7 @@ fn only_a_scenario_with_faults_or_retries_writes_format_4() {
     );
     assert_eq!(from_bytes(&bytes).as_ref(), Ok(&s));
     s.client_retry = Some(SECONDS);
-    s.disk = DiskConfig::faulty();
+    s.disk = DiskConfig::slow();
     let bytes = to_bytes(&s);
     assert_eq!(bytes[0], FORMAT_WITH_EXTRAS);
     assert_eq!(from_bytes(&bytes), Ok(s));

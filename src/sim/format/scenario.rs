@@ -164,7 +164,10 @@ impl Locate for NetworkConfig {
 
 impl Locate for DiskConfig {
     fn locate<V: Tree>(v: &V) -> String {
-        first_bad_member!(v; Time, "write_latency_us"; Time, "fsync_latency_us"; f64, "torn_write";)
+        first_bad_member!(v;
+            Time, "write_latency_us"; Time, "fsync_latency_us"; Time, "fsync_jitter_us";
+            f64, "torn_write";
+        )
     }
 }
 
@@ -438,6 +441,11 @@ impl Scenario {
             (
                 "\"disk\": \"fsync_latency_us\"",
                 self.disk.fsync_latency,
+                MAX_SETTING,
+            ),
+            (
+                "\"disk\": \"fsync_jitter_us\"",
+                self.disk.fsync_jitter,
                 MAX_SETTING,
             ),
         ];

@@ -250,7 +250,9 @@ impl SimConfig {
                 ),
             ),
             (
-                d.write_latency <= 60 * SECONDS && d.fsync_latency <= 60 * SECONDS,
+                [d.write_latency, d.fsync_latency, d.fsync_jitter]
+                    .iter()
+                    .all(|t| *t <= 60 * SECONDS),
                 "disk latencies must be at most 60s".into(),
             ),
             (

@@ -5,7 +5,11 @@
 //! - Each input's writes (the term and vote, then the log changes; the
 //!   core's `Output::hard_state` and `Output::log_changes`) form one write.
 //!   It reaches the device `write_latency` after it was issued and is
-//!   durable once the fsync that follows completes, `fsync_latency` later.
+//!   durable once the fsync that follows completes, `fsync_latency` later,
+//!   plus up to `fsync_jitter` more, drawn for each write: fsyncs vary, and
+//!   only a disk whose writes take unequal times can make a leader's own
+//!   write durable after a follower has acknowledged the same entry, the
+//!   case in which the leader must not count itself yet (thesis §10.2.1).
 //!   Writes become durable in the order they were issued.
 //! - Messages the node may send only once its writes are durable
 //!   (`Output::after_persist`) wait here for every write issued before them.
@@ -33,6 +37,11 @@ use crate::sim::stable_hash::{payload_hash, StableHasher};
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
+/// The most a faulty disk's fsync takes beyond its 4 ms: 20 ms, chosen by
+/// how often sweeps catch a leader counting its own write before it is
+/// durable (README, "Storage that can lose writes").
+pub const FAULTY_FSYNC_JITTER: Time = 50 * crate::raft::MILLIS;
+
 /// How the disks of a run behave. The defaults make every write durable at
 /// once. The serde names are those of scenario files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -45,20 +54,31 @@ pub struct DiskConfig {
     /// does it survive a crash.
     #[serde(rename = "fsync_latency_us", default)]
     pub fsync_latency: Time,
+    /// Up to this much more for each write's fsync, drawn uniformly from
+    /// the disk's random stream (0: every fsync takes `fsync_latency`).
+    #[serde(rename = "fsync_jitter_us", default, skip_serializing_if = "is_zero")]
+    pub fsync_jitter: Time,
     /// Probability, 0..=1, that a crash leaves the record being written
     /// torn (half on the device).
     #[serde(default)]
     pub torn_write: f64,
 }
 
+fn is_zero(t: &Time) -> bool {
+    *t == 0
+}
+
 impl DiskConfig {
     /// The disk of `raft-sim --disk-faults`: 1 ms to the device and 4 ms
     /// more to durable, so a write stays exposed for about a tenth of a
-    /// heartbeat interval, and a torn record in one crash of four.
+    /// heartbeat interval, and a torn record in one crash of four. Each
+    /// fsync takes up to FAULTY_FSYNC_JITTER more, so that some
+    /// write lags behind a message's round trip (at least 10 ms).
     pub fn faulty() -> Self {
         DiskConfig {
             write_latency: crate::raft::MILLIS,
             fsync_latency: 4 * crate::raft::MILLIS,
+            fsync_jitter: FAULTY_FSYNC_JITTER,
             torn_write: 0.25,
         }
     }
@@ -71,6 +91,7 @@ impl DiskConfig {
         DiskConfig {
             write_latency: 5 * crate::raft::MILLIS,
             fsync_latency: 45 * crate::raft::MILLIS,
+            fsync_jitter: 0,
             torn_write: 0.25,
         }
     }
@@ -243,19 +264,24 @@ impl Disk {
     }
 
     /// Issues the writes `out` asks for (`log` is the server's log after the
-    /// input). Returns when they will be durable, or `None` if they already
-    /// are (a synchronous disk with nothing before them).
+    /// input); their fsync takes `jitter` more than the disk's
+    /// `fsync_latency` (at most its `fsync_jitter`). Returns when they will
+    /// be durable, or `None` if they already are (a synchronous disk with
+    /// nothing before them).
     pub fn issue(
         &mut self,
         now: Time,
         config: &DiskConfig,
+        jitter: Time,
         out: &Output,
         log: &RaftLog,
     ) -> Option<Time> {
         // Entries the new snapshot covers are written as part of it.
         let keep = unchanged_prefix(out).map(|keep| keep.max(log.snapshot_index()));
         let written_at = now + config.write_latency;
-        let durable_at = (written_at + config.fsync_latency)
+        // Durable in the order issued: a quick fsync after a slow one
+        // waits for it.
+        let durable_at = (written_at + config.fsync_latency + jitter)
             .max(self.pending.back().map_or(0, |w| w.durable_at));
         if durable_at <= now && self.pending.is_empty() {
             // Durable at once: straight from the log, with no copy on the way.

@@ -7,6 +7,7 @@ use crate::raft::{LogChange, Message, MILLIS};
 const SLOW: DiskConfig = DiskConfig {
     write_latency: MILLIS,
     fsync_latency: 4 * MILLIS,
+    fsync_jitter: 0,
     torn_write: 0.0,
 };
 
@@ -58,22 +59,73 @@ fn a_synchronous_disk_makes_every_write_durable_at_once() {
     let mut disk = Disk::new();
     let out = output(1, Some(1), &[appended(1, 2)]);
     assert_eq!(
-        disk.issue(0, &DiskConfig::default(), &out, &log_of(&[1, 1])),
+        disk.issue(0, &DiskConfig::default(), 0, &out, &log_of(&[1, 1])),
         None
     );
     assert_eq!(disk.durable_log().last_index(), 2);
     assert_eq!(disk.unsynced_writes(), 0, "nothing for replies to wait for");
 }
 
+/// A write whose fsync drew a long jitter holds back the quicker one
+/// issued after it: durable in the order issued, as a log must be.
+#[test]
+fn a_slow_fsync_holds_back_the_writes_after_it() {
+    let mut disk = Disk::new();
+    let slow = disk.issue(
+        0,
+        &SLOW,
+        30 * MILLIS,
+        &output(1, Some(1), &[]),
+        &RaftLog::new(),
+    );
+    assert_eq!(slow, Some(35 * MILLIS));
+    let quick = disk.issue(
+        MILLIS,
+        &SLOW,
+        0,
+        &output(1, Some(1), &[appended(1, 1)]),
+        &log_of(&[1]),
+    );
+    assert_eq!(quick, Some(35 * MILLIS), "not at 6 ms, before the first");
+    disk.sync(34 * MILLIS);
+    assert_eq!(disk.unsynced_writes(), 2);
+}
+
+/// A run whose disks' fsyncs vary draws each write's from the disk's own
+/// stream: the same seed gives the same run, and the run differs from
+/// one with fixed fsyncs (a leader's own write may now be durable after a
+/// follower's acknowledgement of it, thesis §10.2.1).
+#[test]
+fn fsync_jitter_is_drawn_per_write_and_replays() {
+    use crate::sim::config::SimConfig;
+    let run = |jitter| {
+        let mut config = SimConfig {
+            seed: 3,
+            ..SimConfig::default()
+        }
+        .with_all_faults()
+        .with_disk_faults();
+        config.disk.fsync_jitter = jitter;
+        let (sim, report) =
+            crate::sim::run::run(config, 10 * crate::raft::SECONDS, |_| {}).unwrap();
+        assert!(report.passed(), "{:?}", report.violations);
+        sim.trace_hash()
+    };
+    let varied = run(50 * MILLIS);
+    assert_eq!(varied, run(50 * MILLIS));
+    assert_ne!(varied, run(0));
+}
+
 #[test]
 fn writes_become_durable_after_write_and_fsync_in_order() {
     let mut disk = Disk::new();
-    let first = disk.issue(0, &SLOW, &output(1, Some(1), &[]), &RaftLog::new());
+    let first = disk.issue(0, &SLOW, 0, &output(1, Some(1), &[]), &RaftLog::new());
     assert_eq!(first, Some(5 * MILLIS));
     disk.hold(&mut vec![reply(1)]);
     let second = disk.issue(
         MILLIS,
         &SLOW,
+        0,
         &output(1, Some(1), &[appended(1, 1)]),
         &log_of(&[1]),
     );
@@ -99,12 +151,14 @@ fn a_crash_before_fsync_loses_the_unsynced_vote_and_entries() {
     disk.issue(
         0,
         &DiskConfig::default(),
+        0,
         &output(1, None, &[appended(1, 1)]),
         &log_of(&[1]),
     );
     disk.issue(
         0,
         &SLOW,
+        0,
         &output(2, Some(3), &[appended(2, 3)]),
         &log_of(&[1, 2, 2]),
     );
@@ -126,11 +180,12 @@ fn a_truncation_not_yet_durable_leaves_the_old_entries_on_disk() {
     disk.issue(
         0,
         &sync,
+        0,
         &output(1, None, &[appended(1, 3)]),
         &log_of(&[1, 1, 1]),
     );
     let changes = [LogChange::Truncated { from: 2 }, appended(2, 2)];
-    disk.issue(0, &SLOW, &output(2, None, &changes), &log_of(&[1, 2]));
+    disk.issue(0, &SLOW, 0, &output(2, None, &changes), &log_of(&[1, 2]));
     assert_eq!(disk.synced_index(), 1, "memory and disk agree up to 1");
     disk.crash(MILLIS, false);
     assert_eq!(disk.recover().state.log, log_of(&[1, 1, 1]));
@@ -142,12 +197,14 @@ fn a_torn_record_fails_its_checksum_and_is_dropped() {
     disk.issue(
         0,
         &DiskConfig::default(),
+        0,
         &output(1, None, &[appended(1, 1)]),
         &log_of(&[1]),
     );
     disk.issue(
         0,
         &SLOW,
+        0,
         &output(1, None, &[appended(2, 3)]),
         &log_of(&[1, 1, 1]),
     );
@@ -172,7 +229,7 @@ fn a_torn_record_fails_its_checksum_and_is_dropped() {
 fn recovery_ends_the_log_at_the_first_bad_checksum() {
     let mut disk = Disk::new();
     let out = output(1, None, &[appended(1, 3)]);
-    disk.issue(0, &DiskConfig::default(), &out, &log_of(&[1, 1, 1]));
+    disk.issue(0, &DiskConfig::default(), 0, &out, &log_of(&[1, 1, 1]));
     *disk.checksums.make_mut(1) ^= 1;
     assert_eq!(disk.recover().state.log, log_of(&[1]));
 }
@@ -183,11 +240,12 @@ fn only_an_append_after_the_durable_log_can_tear() {
     disk.issue(
         0,
         &DiskConfig::default(),
+        0,
         &output(1, None, &[appended(1, 2)]),
         &log_of(&[1, 1]),
     );
     let out = output(2, None, &[LogChange::Truncated { from: 2 }]);
-    disk.issue(0, &SLOW, &out, &log_of(&[1]));
+    disk.issue(0, &SLOW, 0, &out, &log_of(&[1]));
     assert!(
         !disk.could_tear(3 * MILLIS),
         "a truncation writes no record"
@@ -224,6 +282,7 @@ fn a_snapshot_is_durable_with_its_write_and_recovery_starts_after_it() {
     disk.issue(
         0,
         &DiskConfig::default(),
+        0,
         &output(2, None, &[appended(1, 4)]),
         &log,
     );
@@ -234,7 +293,7 @@ fn a_snapshot_is_durable_with_its_write_and_recovery_starts_after_it() {
         log_changes: vec![LogChange::Compacted { through: 3 }],
         ..Output::default()
     };
-    assert_eq!(disk.issue(10, &SLOW, &out, &log), Some(10 + 5 * MILLIS));
+    assert_eq!(disk.issue(10, &SLOW, 0, &out, &log), Some(10 + 5 * MILLIS));
     assert_eq!(
         disk.synced_index(),
         0,
@@ -270,14 +329,14 @@ fn the_explorer_tells_a_write_on_its_way_from_the_same_write_durable() {
     let log = log_of(&[1]);
     let out = output(1, Some(2), &[appended(1, 1)]);
     let mut synced = Disk::new();
-    synced.issue(0, &DiskConfig::default(), &out, &log);
+    synced.issue(0, &DiskConfig::default(), 0, &out, &log);
     let mut lagging = Disk::new();
-    lagging.issue(0, &SLOW, &out, &log);
+    lagging.issue(0, &SLOW, 0, &out, &log);
     assert_ne!(explored(&lagging, 0, &same), explored(&synced, 0, &same));
     // Its time left counts, from now: issued a millisecond later and seen
     // a millisecond later, it is the same write on its way.
     let mut later = Disk::new();
-    later.issue(MILLIS, &SLOW, &out, &log);
+    later.issue(MILLIS, &SLOW, 0, &out, &log);
     assert_eq!(
         explored(&later, MILLIS, &same),
         explored(&lagging, 0, &same)
@@ -296,10 +355,10 @@ fn the_explorer_renames_the_vote_and_the_held_replies_of_a_disk() {
     let swap = |id: NodeId| 3 - id; // 1 <-> 2
     let log = log_of(&[]);
     let mut for_1 = Disk::new();
-    for_1.issue(0, &SLOW, &output(1, Some(1), &[]), &log);
+    for_1.issue(0, &SLOW, 0, &output(1, Some(1), &[]), &log);
     for_1.hold(&mut vec![reply(1)]);
     let mut for_2 = Disk::new();
-    for_2.issue(0, &SLOW, &output(1, Some(2), &[]), &log);
+    for_2.issue(0, &SLOW, 0, &output(1, Some(2), &[]), &log);
     for_2.hold(&mut vec![reply(2)]);
     let same = |id: NodeId| id;
     assert_ne!(explored(&for_1, 0, &same), explored(&for_2, 0, &same));
@@ -307,7 +366,7 @@ fn the_explorer_renames_the_vote_and_the_held_replies_of_a_disk() {
     // a vote for 1 held for 1 from 2, renamed, is a vote for 2 held for 2
     // from 1.
     let mut from_1 = Disk::new();
-    from_1.issue(0, &SLOW, &output(1, Some(2), &[]), &log);
+    from_1.issue(0, &SLOW, 0, &output(1, Some(2), &[]), &log);
     let mut held = vec![Envelope {
         from: 1,
         ..reply(2)

@@ -48,8 +48,15 @@ impl Simulation {
     fn issue_writes(&mut self, id: NodeId, out: &Output) {
         let now = self.now;
         let disk_config = self.config.disk;
+        // Drawn only for a disk that varies, so that every other run's
+        // disk stream (its torn records) is what it was.
+        let jitter = match disk_config.fsync_jitter {
+            0 => 0,
+            most => self.disk_rng.range_inclusive(0, most),
+        };
         let server = &mut self.servers[id as usize - 1];
-        if let Some(durable_at) = server.disk.issue(now, &disk_config, out, server.node.log()) {
+        let log = server.node.log();
+        if let Some(durable_at) = server.disk.issue(now, &disk_config, jitter, out, log) {
             self.push(durable_at, EventKind::DiskSync(id));
             if let Some(at) = self.nemesis.crash_during_write(now, durable_at) {
                 self.push(at, EventKind::CrashDuringWrite(id));

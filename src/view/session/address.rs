@@ -114,7 +114,7 @@ impl Session {
         let ours = self.tour.is_some()
             || self.after_reset
             || self.opened.is_some()
-            || search.contains("tour=");
+            || (search.contains("tour=") && !self.address_tour_refused);
         if !ours {
             return None;
         }
@@ -132,6 +132,12 @@ impl Session {
             None if self.after_reset => {
                 let scenario = &self.playground.scenario;
                 wanted.push(format!("seed={}&nodes={}", scenario.seed, scenario.nodes));
+                if self.fresh_load > 0.0 {
+                    wanted.push(format!("load={}", plain(self.fresh_load)));
+                }
+                if !self.fresh_disk.is_synchronous() {
+                    wanted.push("disk=slow".into());
+                }
             }
             None => {} // a tour just ended
         }

@@ -105,6 +105,11 @@ pub struct Session {
     /// a link opened later (a `#s=` link held for the studio, a new
     /// fragment) honours it as the page's own link does.
     from_start: bool,
+    /// The load and disk the address gave fresh runs (`load=`,
+    /// `disk=slow`): a Reset keeps them (it dropped them unsaid, a page
+    /// tester saw).
+    fresh_load: f64,
+    fresh_disk: crate::sim::disk::DiskConfig,
     /// The last input was a catch-up that reached the end of a tour's
     /// playing stretch: the person, who saw it playing, meant the → that
     /// follows as "skip to its end", which it now is.
@@ -166,6 +171,10 @@ pub struct Session {
     /// replaces this one (the run came back, but the address named the
     /// Reset's seed, or lost a shared run's link, a page tester saw).
     address_back: Option<String>,
+    /// The address's `tour=` named no tour: its run opened from the rest
+    /// of the address, which stays as written to be corrected (it was
+    /// rewritten to the bare page, a page tester saw).
+    address_tour_refused: bool,
 }
 
 impl Session {
@@ -182,6 +191,7 @@ impl Session {
     ) -> Self {
         let mut problems = problems.to_vec();
         let (mut playground, tour) = starting_run(params, fragment, &mut problems);
+        let tour_refused = tour.is_none();
         if tour.is_none() {
             playground.paused |= !params.autoplay || reduced_motion;
         }
@@ -201,6 +211,8 @@ impl Session {
             on_screen: OnScreen::default(),
             what_if: WhatIf::default(),
             from_start: params.from_start,
+            fresh_load: params.load,
+            fresh_disk: params.disk,
             stretch_ended_in_catch_up: false,
             at_rest: false,
             after_reset: false,
@@ -216,6 +228,7 @@ impl Session {
             back_in_history: false,
             address_seen: None,
             address_back: None,
+            address_tour_refused: params.tour.is_some() && tour_refused,
         }
     }
 

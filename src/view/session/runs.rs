@@ -2,7 +2,7 @@
 //! failure, a tour's start and end.
 
 use super::Session;
-use crate::sim::decimal::seconds;
+use crate::sim::decimal::{plain, seconds};
 use crate::sim::find::FailureReport;
 use crate::sim::Scenario;
 use crate::view::playground::{parse_seed, Fork, Playground};
@@ -52,7 +52,9 @@ impl Session {
         let seed = parse_seed(&self.drafts.seed);
         let nodes = self.drafts.nodes.trim().parse::<u64>();
         let result = match (seed, nodes) {
-            (Ok(seed), Ok(nodes)) => Playground::new(seed, nodes),
+            (Ok(seed), Ok(nodes)) => {
+                Playground::with_disk(seed, nodes, self.fresh_load, self.fresh_disk)
+            }
             (Err(why), _) => Err(why),
             (_, Err(_)) => Err(format!(
                 "the node count must be 3 to 9, not '{}'",
@@ -68,8 +70,16 @@ impl Session {
                 self.drafts.side.clear();
                 self.after_reset = true;
                 let scenario = &self.playground.scenario;
+                let load = match self.fresh_load > 0.0 {
+                    true => format!(", a client at {} requests/s", plain(self.fresh_load)),
+                    false => String::new(),
+                };
+                let disk = match self.fresh_disk.is_synchronous() {
+                    true => "",
+                    false => ", slow disks",
+                };
                 self.told = Some(format!(
-                    "A new run: seed {}, {} servers.",
+                    "A new run: seed {}, {} servers{load}{disk}.",
                     scenario.seed, scenario.nodes
                 ));
                 self.undo_to = Some(Box::new(UndoTo {

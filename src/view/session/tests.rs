@@ -161,6 +161,26 @@ mod opening {
         );
     }
 
+    /// A tour the address names wrongly is said, and the rest of the
+    /// address opens and stays as written, to be corrected (it was
+    /// rewritten to the bare page, so a reload lost seed, nodes and load).
+    #[test]
+    fn an_unknown_tour_leaves_the_address_as_written() {
+        let search = "?tour=x&seed=3&nodes=7&load=5";
+        let s = open(search, "");
+        assert_eq!(
+            (s.playground.scenario.seed, s.playground.scenario.nodes),
+            (3, 7)
+        );
+        assert!(s.address_report().unwrap().contains("there is no tour 'x'"));
+        assert_eq!(s.address_query(search, ""), None);
+        // A tour chosen then is the page's to write.
+        let mut s = open(search, "");
+        s.update(Input::TourChoose("split-vote".into()));
+        let query = s.address_query(search, "").expect("the tour's address");
+        assert!(query.contains("tour=split-vote"), "{query}");
+    }
+
     #[test]
     fn a_step_past_a_tours_end_opens_its_last_and_says_so() {
         let s = open("?tour=figure-8&step=999", "");
@@ -657,6 +677,31 @@ mod notices {
     /// address on the Reset's seed (a reload opened seed 9), and a shared
     /// run's link was lost from it. The address goes back too, and stays
     /// until another run replaces this one.
+    /// A Reset keeps the load and slow disks the address gave fresh runs,
+    /// says so, and writes them back into the address (it dropped both
+    /// unsaid: seed 8 then ran without a client, on instant disks).
+    #[test]
+    fn a_reset_keeps_the_addresss_load_and_disk() {
+        let search = "?seed=5&disk=slow&load=3&paused=1";
+        let mut s = open(search, "");
+        s.update(Input::SeedText("8".into()));
+        s.update(Input::Reset);
+        let scenario = &s.playground.scenario;
+        assert_eq!(scenario.workload.map(|w| w.rate), Some(3.0));
+        assert_eq!(scenario.disk, crate::sim::disk::DiskConfig::slow());
+        assert_eq!(
+            s.notice_text().as_deref(),
+            Some("A new run: seed 8, 5 servers, a client at 3 requests/s, slow disks.")
+        );
+        let query = s.address_query(search, "").expect("the new run's");
+        assert_eq!(query, "?paused=1&seed=8&nodes=5&load=3&disk=slow");
+        let again = open(&query, "");
+        assert_eq!(
+            again.playground.sim.trace_hash(),
+            s.playground.sim.trace_hash()
+        );
+    }
+
     #[test]
     fn an_undone_reset_puts_the_address_back() {
         let link = shared_link(5);
@@ -1250,8 +1295,8 @@ mod host_and_address {
     }
 
     /// After Reset the address names the new run, so a reload opens it:
-    /// the seed and size replace the old ones, and the settings and link
-    /// Reset does not keep go; the page's own settings stay.
+    /// the seed and size replace the old ones, the load and disk Reset
+    /// keeps follow them, and a link goes; the page's own settings stay.
     #[test]
     fn a_reset_puts_its_seed_and_size_in_the_address() {
         let search = "?embed=1&seed=3&load=2.5&paused=1&disk=slow";
@@ -1262,9 +1307,9 @@ mod host_and_address {
         s.update(Input::Reset);
         assert_eq!(
             s.address_query(search, "#r=old").as_deref(),
-            Some("?embed=1&paused=1&seed=8&nodes=7")
+            Some("?embed=1&paused=1&seed=8&nodes=7&load=2.5&disk=slow")
         );
-        let now = "?embed=1&paused=1&seed=8&nodes=7";
+        let now = "?embed=1&paused=1&seed=8&nodes=7&load=2.5&disk=slow";
         assert_eq!(s.address_query(now, ""), None, "already there");
         assert_eq!(
             s.address_query(now, "#r=old").as_deref(),

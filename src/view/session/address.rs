@@ -215,6 +215,12 @@ impl Session {
     pub(super) fn follow_address(&mut self, search: &str) {
         let (params, _) = UrlParams::parse(search);
         let Some(tour) = &mut self.tour else {
+            // Back from a tour ended: its step is the entry before, and the
+            // tour comes back at it, offering the run it replaces back
+            // (Back did nothing, a page tester saw).
+            if let Some(id) = params.tour {
+                self.choose_tour(&id, params.step);
+            }
             return;
         };
         if params.tour.as_deref() != Some(tour.tour.id) || params.step == tour.step {

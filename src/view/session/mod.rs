@@ -428,7 +428,7 @@ impl Session {
             },
             Input::Arrow { forward: false } => self.playground.command(KeyCommand::StepBack),
             Input::TourChoose(id) if id.is_empty() => self.end_tour(),
-            Input::TourChoose(id) => self.start_tour(&id, 0),
+            Input::TourChoose(id) => self.choose_tour(&id, 0),
             Input::TourBack => {}
             Input::TourEnd => self.end_tour(),
             Input::AddressMoved { search } => self.follow_address(&search),

@@ -226,13 +226,29 @@ impl Session {
         }
     }
 
-    pub(super) fn start_tour(&mut self, id: &str, step: usize) {
+    pub(super) fn start_tour(&mut self, id: &str, step: usize) -> bool {
         match TourPlayer::start(id, step) {
             Ok((player, fresh)) => {
                 self.what_if.stop_for_tour();
                 self.replace_run(fresh, Some(player));
+                true
             }
-            Err(e) => self.drafts.error = Some(e),
+            Err(e) => {
+                self.drafts.error = Some(e);
+                false
+            }
+        }
+    }
+
+    /// A tour chosen from the menu replaces the run on screen: the notice
+    /// says so and offers it back, as a Reset does (a page tester lost a
+    /// run to one arrow key on the menu, which Chromium takes as a choice).
+    pub(super) fn choose_tour(&mut self, id: &str, step: usize) {
+        let before = self.undo_point();
+        if self.start_tour(id, step) {
+            let title = self.tour.as_ref().map_or("", |t| t.tour.title);
+            self.told = Some(format!("Opened the tour \u{201c}{title}\u{201d}."));
+            self.undo_to = Some(before);
         }
     }
 

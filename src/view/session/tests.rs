@@ -729,6 +729,52 @@ mod notices {
         }
     }
 
+    /// A tour chosen from the menu says so and offers the run it replaced
+    /// back, its moment, history and address (one arrow key on the menu
+    /// lost a run, a page tester saw).
+    #[test]
+    fn a_tour_chosen_can_be_undone() {
+        let search = "?seed=3&paused=1";
+        let mut s = open(search, "");
+        s.saw_address(search, "");
+        s.update(Input::Skip(1_000));
+        s.update(Input::Key(KeyCommand::RestartLeader));
+        s.update(Input::Skip(1_000));
+        let before = (s.playground.sim.trace_hash(), s.playground.sim.now());
+        s.update(Input::TourChoose("leader-election".into()));
+        assert!(s.tour.is_some());
+        assert!(s.can_undo());
+        let notice = s.notice_text().unwrap();
+        assert!(notice.starts_with("Opened the tour"), "{notice}");
+        let address = s.address_query(search, "").expect("the tour's");
+        s.saw_address(&address, "");
+        s.update(Input::Undo);
+        assert!(s.tour.is_none());
+        assert_eq!(
+            (s.playground.sim.trace_hash(), s.playground.sim.now()),
+            before
+        );
+        assert_eq!(s.address_query(&address, "").as_deref(), Some(search));
+        // A tour that cannot open offers nothing.
+        s.update(Input::TourChoose("no-such-tour".into()));
+        assert!(!s.can_undo());
+    }
+
+    /// Back after "End the tour" goes to the tour's step, the entry
+    /// before: the tour comes back there (Back did nothing).
+    #[test]
+    fn back_after_a_tour_ended_brings_the_tour_back() {
+        let mut s = open("?tour=leader-crash&step=2", "");
+        s.update(Input::TourEnd);
+        assert!(s.tour.is_none());
+        s.update(Input::AddressMoved {
+            search: "?tour=leader-crash&step=1".into(),
+        });
+        let tour = s.tour.as_ref().expect("the tour is back");
+        assert_eq!((tour.tour.id, tour.step), ("leader-crash", 0));
+        assert!(s.can_undo(), "the run the tour replaced is offered back");
+    }
+
     #[test]
     fn a_reset_can_be_undone_until_the_next_command() {
         let mut s = open("?seed=2&paused=1", "");

@@ -89,8 +89,18 @@ impl UrlParams {
         let mut problems = Vec::new();
         let mut unread = Vec::new();
         let mut taken: Vec<(&str, &str)> = Vec::new();
-        for pair in search.trim_start_matches('?').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        // Percent-encoded keys and values read as what they spell (`%37`
+        // was reported as no whole number); `&` and `=` split first.
+        let decoded: Vec<(String, String)> = search
+            .trim_start_matches('?')
+            .split('&')
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decoded(key), percent_decoded(value))
+            })
+            .collect();
+        for (key, value) in &decoded {
+            let (key, value) = (key.as_str(), value.as_str());
             let result = match KEYS.contains(&key) {
                 true => {
                     let before = params.clone();
@@ -286,6 +296,13 @@ fn one_letter_off(a: &str, b: &str) -> bool {
     }
 }
 
+/// `text` with its `%XX` escapes decoded (invalid UTF-8 shown as U+FFFD).
+fn percent_decoded(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// An origin as a browser writes `MessageEvent.origin`: scheme, lower-case
 /// host and a port (1 to 65535) only when it is not the scheme's default;
 /// a page's whole address stands for its origin (authors paste one);
@@ -360,6 +377,20 @@ fn parse_rate(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As a browser or a sharing site may escape them (`%37` was reported
+    /// as no whole number, `split%2Dvote` as no tour).
+    #[test]
+    fn percent_encoded_keys_and_values_are_read() {
+        let (p, problems) = UrlParams::parse("?seed=%37&tour=split%2Dvote&%6Eodes=9&load=2%2E5");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            (p.seed, p.tour.as_deref(), p.nodes, p.load),
+            (7, Some("split-vote"), 9, 2.5)
+        );
+        let (_, problems) = UrlParams::parse("?seed=%FF");
+        assert!(problems[0].contains("ignored seed="), "{problems:?}");
+    }
 
     #[test]
     fn every_parameter_is_read() {

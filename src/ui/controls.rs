@@ -50,6 +50,7 @@ pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
             <label class="speed">
                 { "Speed " }
                 <input type="range" min="0" max="100" step="1" aria-label="Speed"
+                    aria-valuetext={speed::label(p.speed)}
                     value={fixed(speed::position_of(p.speed), 0)} oninput={on_speed} />
                 <output aria-live="off">{ speed::label(p.speed) }</output>
             </label>
@@ -77,8 +78,10 @@ pub(super) fn clock(s: &Session, _: &PartProps) -> Html {
     let clock = versions::clock(&s.playground);
     html! {
         <>
-            <span class="clock" aria-label="Simulated time">{ format!("t = {} s", seconds(clock.shown, clock.places)) }</span>
-            <code class="hash" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
+            // Roles that may carry a name: on a bare span or code element
+            // screen readers drop the aria-label (a page tester saw).
+            <span class="clock" role="timer" aria-label="Simulated time">{ format!("t = {} s", seconds(clock.shown, clock.places)) }</span>
+            <code class="hash" role="group" aria-label="Trace hash" title="Trace hash: the same run anywhere gives the same number">
                 { format!("{:016x}", sim.trace_hash()) }
             </code>
         </>
@@ -156,7 +159,7 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
                     </svg>
                 </Moving>
                 <input type="range" min="0" max={shown.max.to_string()} step="1" value={shown.value.to_string()}
-                    aria-label="Timeline" oninput={on_seek} />
+                    aria-label="Timeline" aria-valuetext={versions::timeline_words(shown)} oninput={on_seek} />
             </div>
             <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"
                 onclick={key(send, KeyCommand::Step)}>{ "▶" }</button>

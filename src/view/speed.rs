@@ -10,8 +10,13 @@ pub const MAX_SPEED: f64 = 4.0;
 /// The default: a first leader within a few seconds, messages easy to follow.
 pub const DEFAULT_SPEED: f64 = 1.0 / 30.0;
 
-/// Speed for a slider position (0 = slowest, 100 = fastest).
+/// Speed for a slider position (0 = slowest, 100 = fastest). The position
+/// the default speed is shown at (42, rounded) gives the default back: it
+/// gave 1/31x, so the slider could not return to 1/30x (a page tester saw).
 pub fn speed_at(position: f64) -> f64 {
+    if (position - position_of(DEFAULT_SPEED)).abs() <= 0.5 {
+        return DEFAULT_SPEED;
+    }
     let t = position.clamp(0.0, 100.0) / 100.0;
     (MIN_SPEED.ln() + t * (MAX_SPEED.ln() - MIN_SPEED.ln())).exp()
 }
@@ -57,6 +62,14 @@ mod tests {
             (mid * mid - MIN_SPEED * MAX_SPEED).abs() < 1e-9,
             "geometric midpoint"
         );
+    }
+
+    #[test]
+    fn the_default_speeds_position_gives_it_back() {
+        let shown = position_of(DEFAULT_SPEED).round();
+        assert_eq!(shown, 42.0);
+        assert_eq!(label(speed_at(shown)), "1/30x");
+        assert_eq!(label(speed_at(43.0)), "1/28x");
     }
 
     #[test]

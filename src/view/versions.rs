@@ -308,6 +308,17 @@ pub struct TimelineView {
     pub next: Option<u64>,
 }
 
+/// The timeline slider's value as a screen reader says it: "1.020 s of
+/// 3.000 s", not the milliseconds "1020".
+pub fn timeline_words(shown: TimelineView) -> String {
+    use crate::sim::decimal::seconds;
+    format!(
+        "{} s of {} s",
+        seconds(shown.value * MILLIS, 3),
+        seconds(shown.max * MILLIS, 3)
+    )
+}
+
 /// The timeline of `p`. Paused or behind the end of the run, to the
 /// millisecond. Running at the end, the slider's thumb sits at its right
 /// end whatever the time, so its value and end move only in steps of about

@@ -568,3 +568,16 @@ fn the_safety_panel_is_drawn_again_when_its_leader_goes_stale() {
     }
     panic!("the leader never went stale");
 }
+
+/// A screen reader says the timeline in seconds, not the slider's
+/// milliseconds (a page tester heard "1020").
+#[test]
+fn the_timeline_reads_in_seconds() {
+    let shown = TimelineView {
+        value: 1020,
+        max: 3000,
+        scale: 3000,
+        next: None,
+    };
+    assert_eq!(timeline_words(shown), "1.020 s of 3.000 s");
+}

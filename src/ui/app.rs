@@ -558,7 +558,7 @@ impl App {
         }
     }
 
-    /// The keyboard help takes the focus when it opens (its Close button),
+    /// The keyboard help takes the focus when it opens (the dialog, at its top),
     /// so Tab and Enter act in it, and gives it back when it closes. Runs
     /// after every render, so it does nothing unless the help opened or
     /// closed since the last.
@@ -573,7 +573,7 @@ impl App {
         if open {
             let before = document.active_element().and_then(|e| e.dyn_into().ok());
             self.focus_before_help = Some(before);
-            focus(".overlay .dialog button");
+            focus(".overlay .dialog");
         } else if let Some(Some(before)) = self.focus_before_help.take() {
             if before.is_connected() {
                 let _ = before.focus();

@@ -417,9 +417,19 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
     if !s.playground.help_open {
         return html! {};
     }
+    // Modal: Tab and Shift+Tab stay on its one control, Close (they
+    // went on to the page behind it, a page tester saw).
+    let keep_tab = Callback::from(|e: KeyboardEvent| {
+        if e.key() == "Tab" {
+            e.prevent_default();
+            super::focus(".overlay .dialog button");
+        }
+    });
     html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts">
-            <div class="dialog">
+        <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" onkeydown={keep_tab}>
+            // Takes the focus itself when it opens, so it opens at its top
+            // (focusing Close scrolled it to the end).
+            <div class="dialog" tabindex="-1">
                 <h2>{ "Keyboard" }</h2>
                 <table>{ for BINDINGS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }</table>
                 <h2>{ "What you see" }</h2>

@@ -103,6 +103,11 @@ for (const kind of browsers()) {
       await page.waitFor(dialog('Keyboard shortcuts'));
       // The dialog takes the focus, so Tab and Enter act in it.
       await page.waitForFunction(() => document.activeElement?.closest('[role=dialog]') !== null, undefined, { timeout: 2000 });
+      // It opens at its top, and Tab stays in it (it opened scrolled to its
+      // Close button, and the second Tab went to the page behind).
+      assert.equal(await page.evaluate(() => document.querySelector('.dialog').scrollTop), 0);
+      for (let i = 0; i < 3; i++) await page.press('Tab');
+      assert.ok(await page.evaluate(() => document.activeElement?.closest('[role=dialog]') !== null), 'Tab stays in the dialog');
       // It says what the numbers in a server are, and each message colour.
       const key = await page.evaluate(() => {
         const dialog = document.querySelector('[role=dialog]');

@@ -60,9 +60,7 @@ pub(super) fn starting_run(
     match shared {
         Ok(Some(p)) => {
             if let Some(named) = run_settings_named(params) {
-                problems.push(format!(
-                    "ignored {named}: the link after # holds its own run (remove the link to open it)"
-                ));
+                problems.push(link_ignores(&named));
             }
             (p, None)
         }
@@ -74,12 +72,17 @@ pub(super) fn starting_run(
     }
 }
 
+/// What an address's run settings beside a link are told.
+pub(super) fn link_ignores(named: &str) -> String {
+    format!("ignored {named}: the link after # holds its own run (remove the link to open it)")
+}
+
 /// The run an address names beside a tour or a link (`seed=`, `nodes=`,
 /// `load=`, `disk=`), which the tour or link replaces: said, as
 /// `seed=7, nodes=9`, since it used to be dropped unsaid. A setting
 /// written at its default is not told from one left out, and changes
 /// nothing the person would miss.
-fn run_settings_named(params: &UrlParams) -> Option<String> {
+pub(super) fn run_settings_named(params: &UrlParams) -> Option<String> {
     let default = UrlParams::default();
     let mut named = Vec::new();
     if params.seed != default.seed {

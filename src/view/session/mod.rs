@@ -175,6 +175,9 @@ pub struct Session {
     /// of the address, which stays as written to be corrected (it was
     /// rewritten to the bare page, a page tester saw).
     address_tour_refused: bool,
+    /// The run settings the address gave beside an old JSON link (`#s=`),
+    /// which opens once the JSON reader is there: said then, if it opens.
+    json_link_ignores: Option<String>,
 }
 
 impl Session {
@@ -229,6 +232,9 @@ impl Session {
             address_seen: None,
             address_back: None,
             address_tour_refused: params.tour.is_some() && tour_refused,
+            json_link_ignores: (tour_refused && scenario_json::is_json(fragment))
+                .then(|| address::run_settings_named(params))
+                .flatten(),
         }
     }
 
@@ -405,7 +411,10 @@ impl Session {
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
-                self.load(loaded, self.from_start, at_open);
+                let opened = self.load(loaded, self.from_start, at_open);
+                if let Some(named) = self.json_link_ignores.take().filter(|_| opened && at_open) {
+                    self.drafts.error = Some(address::link_ignores(&named));
+                }
                 // The address holds the link already, as it was written.
                 self.opened = None;
             }

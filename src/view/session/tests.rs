@@ -132,6 +132,17 @@ mod opening {
             open("?seed=1&nodes=5", &shared_link(3)).address_report(),
             None
         );
+        // An old JSON link opens once the JSON reader is there: said then.
+        let scenario = Playground::new(4, 3).unwrap().export();
+        let json = crate::view::scenario_json::write(&scenario).unwrap();
+        let link = format!("#s={}", crate::sim::link::base64url(json.as_bytes()));
+        let mut s = open("?seed=9", &link);
+        s.update(Input::LinkOpened { fragment: link });
+        assert_eq!(s.playground.scenario.nodes, 3);
+        assert_eq!(
+            s.drafts.error.as_deref(),
+            Some("ignored seed=9: the link after # holds its own run (remove the link to open it)")
+        );
     }
 
     /// An old JSON link (`#s=`) that fails once the JSON reader is there

@@ -436,12 +436,8 @@ fn a_configuration_entry_overwritten_is_told() {
     );
 }
 
-/// Lease reads (thesis §6.4.1): the leader's lease is told when it is
-/// earned, not at each renewal; cut off from the others, the leader's lease
-/// runs out before anyone else can be elected, and the log says so in that
-/// order, the guarantee the lease rests on.
-#[test]
-fn a_read_lease_earned_and_run_out_is_told_before_the_next_leader() {
+/// n4 leading with PreVote, CheckQuorum and lease reads, 500 ms on.
+fn leasing_n4() -> Playground {
     use crate::raft::ReadPath;
     use crate::sim::config::RaftOptions;
     let mut p = led_by_n4();
@@ -451,6 +447,16 @@ fn a_read_lease_earned_and_run_out_is_told_before_the_next_leader() {
     }));
     p.act(Action::SetReads(ReadPath::Lease));
     p.skip(500);
+    p
+}
+
+/// Lease reads (thesis §6.4.1): the leader's lease is told when it is
+/// earned, not at each renewal; cut off from the others, the leader's lease
+/// runs out before anyone else can be elected, and the log says so in that
+/// order, the guarantee the lease rests on.
+#[test]
+fn a_read_lease_earned_and_run_out_is_told_before_the_next_leader() {
+    let mut p = leasing_n4();
     let text = super::tests::text(&p);
     assert_eq!(text.matches("holds a read lease").count(), 1, "{text}");
     let earned = "t=1.038s n4 holds a read lease (§6.4.1): it answers reads without a \
@@ -472,15 +478,7 @@ fn a_read_lease_earned_and_run_out_is_told_before_the_next_leader() {
 /// unsaid), and the lease earned anew at the next heartbeats.
 #[test]
 fn a_lease_ended_by_a_new_drift_bound_is_told() {
-    use crate::raft::ReadPath;
-    use crate::sim::config::RaftOptions;
-    let mut p = led_by_n4();
-    p.act(Action::SetRaft(RaftOptions {
-        pre_vote: true,
-        check_quorum: true,
-    }));
-    p.act(Action::SetReads(ReadPath::Lease));
-    p.skip(500);
+    let mut p = leasing_n4();
     p.act(Action::SetDriftBound(10_000));
     p.skip(1);
     let text = super::tests::text(&p);

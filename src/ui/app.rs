@@ -291,10 +291,13 @@ impl Component for App {
             Msg::HistoryMoved
                 if (view_in_address(), self.page) == (PageView::Player, PageView::Player) =>
             {
-                let search = web_sys::window()
-                    .and_then(|w| w.location().search().ok())
-                    .unwrap_or_default();
-                Msg::Do(Input::AddressMoved { search })
+                let location = web_sys::window().map(|w| w.location());
+                let search = location.as_ref().and_then(|l| l.search().ok());
+                let hash = location.as_ref().and_then(|l| l.hash().ok());
+                Msg::Do(Input::AddressMoved {
+                    search: search.unwrap_or_default(),
+                    hash: hash.unwrap_or_default(),
+                })
             }
             Msg::HistoryMoved => {
                 let embed = self.session.read().embed;

@@ -122,6 +122,23 @@ impl Watched {
     }
 }
 
+/// Why a leader gave up its lease at a new drift bound (`raft::lease`
+/// `set_drift_bound`): a larger bound shortens leases, so the old one
+/// could outlast it; a smaller one lengthens them (a review: the line said
+/// "could outlast" of both).
+fn lease_given_up(id: NodeId, raised: bool) -> String {
+    match raised {
+        true => format!(
+            "n{id} gave up its read lease: earned for a smaller drift bound, it could outlast \
+             what the new one allows; its next round of heartbeats earns a shorter one (§6.4.1)"
+        ),
+        false => format!(
+            "n{id} gave up its read lease, earned for a larger drift bound: its next round of \
+             heartbeats earns a longer one (§6.4.1)"
+        ),
+    }
+}
+
 /// What a pending line ends, once it is in the log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Ends {
@@ -317,14 +334,9 @@ impl EventLog {
                 ),
                     Ends::Nothing,
                 ),
-                (true, false) if leading && drift_ppm != was.drift_ppm => say(
-                    format!(
-                        "n{id} gave up its read lease: earned under the old drift bound, it \
-                         could outlast the new one; its next round of heartbeats earns one \
-                         anew (§6.4.1)"
-                    ),
-                    Ends::Nothing,
-                ),
+                (true, false) if leading && drift_ppm != was.drift_ppm => {
+                    say(lease_given_up(id, drift_ppm > was.drift_ppm), Ends::Nothing)
+                }
                 _ => {}
             }
             was.lease = lease;

@@ -484,8 +484,8 @@ fn a_lease_ended_by_a_new_drift_bound_is_told() {
     let text = super::tests::text(&p);
     let gave_up = text
         .find(
-            "n4 gave up its read lease: earned under the old drift bound, it could outlast \
-             the new one; its next round of heartbeats earns one anew (§6.4.1)",
+            "n4 gave up its read lease: earned for a smaller drift bound, it could outlast \
+             what the new one allows; its next round of heartbeats earns a shorter one (§6.4.1)",
         )
         .expect(&text);
     p.skip(200);
@@ -494,6 +494,17 @@ fn a_lease_ended_by_a_new_drift_bound_is_told() {
     assert!(gave_up < again, "{text}");
     assert_eq!(text.matches("holds a read lease").count(), 2, "{text}");
     assert_eq!(text.matches("gave up its read lease").count(), 1, "{text}");
+    // Lowered, the bound lengthens leases: the line says so.
+    p.act(Action::SetDriftBound(0));
+    p.skip(1);
+    let text = super::tests::text(&p);
+    assert!(
+        text.contains(
+            "n4 gave up its read lease, earned for a larger drift bound: its next round of \
+             heartbeats earns a longer one (§6.4.1)"
+        ),
+        "{text}"
+    );
 }
 
 /// A review's case: a hand-over given up, then asked again of the same

@@ -196,6 +196,12 @@ pub fn slow_disk_note(disk: &DiskConfig) -> Option<String> {
         return None;
     }
     let ms = (disk.write_latency + disk.fsync_latency) / MILLIS;
+    // A disk whose fsyncs vary (`raft-sim --disk-faults`, a failure the
+    // What-if search found on it) takes up to its jitter more.
+    let ms = match disk.fsync_jitter / MILLIS {
+        0 => format!("{ms}"),
+        more => format!("{ms} to {}", ms + more),
+    };
     Some(format!(
         "A write takes {ms} ms to be durable here, and a server writes its term and vote \
          before it answers: elections take longer, so votes split more often (paper §5.6: \
@@ -213,6 +219,9 @@ mod tests {
             note.starts_with("A write takes 50 ms to be durable"),
             "{note}"
         );
+        // Fsyncs that vary give the range (it said 5 ms of 5 to 55).
+        let note = slow_disk_note(&DiskConfig::faulty()).unwrap();
+        assert!(note.starts_with("A write takes 5 to 55 ms"), "{note}");
     }
 
     use super::*;

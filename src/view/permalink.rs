@@ -142,7 +142,7 @@ mod tests {
             ),
             (
                 format!("r={}", base64url(&[9, 1])),
-                "the link's scenario is damaged: format 9 is not supported".into(),
+                "the link's scenario is damaged: format 9 is not supported: this build reads formats 1 to 8".into(),
             ),
         ];
         for (fragment, expected) in cases {

@@ -386,7 +386,7 @@ pub fn from_bytes_unvalidated(bytes: &[u8]) -> Result<Scenario, String> {
             Ok(scenario)
         }
         Some(other) => Err(format!(
-            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_DELIVERY}"
+            "format {other} is not supported: this build reads formats 1 to {FORMAT_WITH_FSYNC_JITTER}"
         )),
         None => Err("it is empty".into()),
     }

@@ -37,9 +37,10 @@ use crate::sim::stable_hash::{payload_hash, StableHasher};
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
-/// The most a faulty disk's fsync takes beyond its 4 ms: 20 ms, chosen by
+/// The most a faulty disk's fsync takes beyond its 4 ms: 50 ms, chosen by
 /// how often sweeps catch a leader counting its own write before it is
-/// durable (README, "Storage that can lose writes").
+/// durable (README, "The storage model": 43 of 2,000 seeds at 50 ms, 1 at
+/// 20 ms).
 pub const FAULTY_FSYNC_JITTER: Time = 50 * crate::raft::MILLIS;
 
 /// How the disks of a run behave. The defaults make every write durable at

@@ -9,13 +9,14 @@ use crate::view::tour_player::TourPlayer;
 use crate::view::url_params::{self, UrlParams};
 use crate::view::{embed, permalink, scenario_json};
 
-/// The run a page opens with, and its tour if it opens one; what cannot be
-/// had goes into `problems`.
+/// The run a page opens with, its tour if it opens one, and whether the
+/// address's own run settings (seed, nodes, load, disk) made it, rather
+/// than a tour or a link; what cannot be had goes into `problems`.
 pub(super) fn starting_run(
     params: &UrlParams,
     fragment: &str,
     problems: &mut Vec<String>,
-) -> (Playground, Option<TourPlayer>) {
+) -> (Playground, Option<TourPlayer>, bool) {
     if let Some(id) = &params.tour {
         match TourPlayer::start(id, params.step) {
             Ok((player, p)) => {
@@ -36,7 +37,7 @@ pub(super) fn starting_run(
                         "ignored {named}: the tour '{id}' runs its own cluster (remove tour= to open it)"
                     ));
                 }
-                return (p, Some(player));
+                return (p, Some(player), false);
             }
             Err(e) => problems.push(e),
         }
@@ -47,7 +48,7 @@ pub(super) fn starting_run(
     };
     // A JSON link (`#s=`) opens once the page's JSON reader is there.
     if scenario_json::is_json(fragment) {
-        return (fresh(), None);
+        return (fresh(), None, true);
     }
     let shared = permalink::decode(fragment).and_then(|scenario| {
         scenario
@@ -62,12 +63,12 @@ pub(super) fn starting_run(
             if let Some(named) = run_settings_named(params) {
                 problems.push(link_ignores(&named));
             }
-            (p, None)
+            (p, None, false)
         }
-        Ok(None) => (fresh(), None),
+        Ok(None) => (fresh(), None, true),
         Err(e) => {
             problems.push(e);
-            (fresh(), None)
+            (fresh(), None, true)
         }
     }
 }
@@ -215,17 +216,27 @@ impl Session {
     /// Goes to the step of the tour on screen that the address names, as
     /// Back and Next would; an address of another tour, or of none, is
     /// left to the page (the tour goes on, and its step is written back).
-    pub(super) fn follow_address(&mut self, search: &str) {
+    pub(super) fn follow_address(&mut self, search: &str, hash: &str) {
         let (params, _) = UrlParams::parse(search);
         let Some(tour) = &mut self.tour else {
             // Back from a tour ended: its step is the entry before, and the
-            // tour comes back at it, offering the run it replaces back
-            // (Back did nothing, a page tester saw).
+            // tour comes back at it (Back did nothing, a page tester saw).
+            // Forward again is the entry below.
             if let Some(id) = params.tour {
-                self.choose_tour(&id, params.step);
+                self.start_tour(&id, params.step);
             }
             return;
         };
+        if params.tour.is_none() {
+            // An entry of no tour (the tour ended there, or a Reset
+            // replaced it): the run a reload of it would open. Writing the
+            // tour's step over it instead lost that entry (a review).
+            let mut problems = Vec::new();
+            let (fresh, _, _) = starting_run(&params, hash, &mut problems);
+            self.what_if.stop_for_new_run();
+            self.replace_run(fresh, None);
+            return;
+        }
         if params.tour.as_deref() != Some(tour.tour.id) || params.step == tour.step {
             return;
         }

@@ -37,11 +37,14 @@ pub enum Input {
     /// Back to the run a Reset just replaced, or an action in the past
     /// just forked (offered until the next command).
     Undo,
-    /// The browser's Back or Forward moved the address to `search`: within
-    /// the tour on screen, the page follows it to that step.
+    /// The browser's Back or Forward moved the address to `search` and
+    /// `hash`: within the tour on screen, the page follows it to that
+    /// step; to or from a tour, it opens what the entry names.
     AddressMoved {
         /// The address's query, with its `?`.
         search: String,
+        /// The address's fragment, with its `#` (a run's link, if any).
+        hash: String,
     },
     /// The seed field changed.
     SeedText(String),

@@ -175,9 +175,10 @@ pub struct Session {
     /// of the address, which stays as written to be corrected (it was
     /// rewritten to the bare page, a page tester saw).
     address_tour_refused: bool,
-    /// The run settings the address gave beside an old JSON link (`#s=`),
-    /// which opens once the JSON reader is there: said then, if it opens.
-    json_link_ignores: Option<String>,
+    /// The page opened with an old JSON link (`#s=`), which opens once the
+    /// JSON reader is there (the first `LinkOpened`), and the run settings
+    /// the address gave beside it, to be said ignored if it opens.
+    held_json_link: Option<Option<String>>,
 }
 
 impl Session {
@@ -193,8 +194,14 @@ impl Session {
         reduced_motion: bool,
     ) -> Self {
         let mut problems = problems.to_vec();
-        let (mut playground, tour) = starting_run(params, fragment, &mut problems);
+        let (mut playground, tour, fresh) = starting_run(params, fragment, &mut problems);
         let tour_refused = tour.is_none();
+        // What a tour or a link replaced was said to be ignored: a Reset
+        // does not bring it back (a review).
+        let (fresh_load, fresh_disk) = match fresh {
+            true => (params.load, params.disk),
+            false => Default::default(),
+        };
         if tour.is_none() {
             playground.paused |= !params.autoplay || reduced_motion;
         }
@@ -214,8 +221,8 @@ impl Session {
             on_screen: OnScreen::default(),
             what_if: WhatIf::default(),
             from_start: params.from_start,
-            fresh_load: params.load,
-            fresh_disk: params.disk,
+            fresh_load,
+            fresh_disk,
             stretch_ended_in_catch_up: false,
             at_rest: false,
             after_reset: false,
@@ -232,9 +239,8 @@ impl Session {
             address_seen: None,
             address_back: None,
             address_tour_refused: params.tour.is_some() && tour_refused,
-            json_link_ignores: (tour_refused && scenario_json::is_json(fragment))
-                .then(|| address::run_settings_named(params))
-                .flatten(),
+            held_json_link: (tour_refused && scenario_json::is_json(fragment))
+                .then(|| address::run_settings_named(params)),
         }
     }
 
@@ -302,9 +308,7 @@ impl Session {
                 return;
             }
         }
-        // Nothing done yet: a link held for the JSON reader (`#s=`) that
-        // fails leaves the run the address named, not one of the person's.
-        let at_open = !self.commanded;
+        let untouched = !self.commanded;
         if is_command(&input) {
             // The notice line tells how the person's last command went: an
             // older refusal, or a form's error, goes with the next one
@@ -411,9 +415,16 @@ impl Session {
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
-                let opened = self.load(loaded, self.from_start, at_open);
-                if let Some(named) = self.json_link_ignores.take().filter(|_| opened && at_open) {
-                    self.drafts.error = Some(address::link_ignores(&named));
+                // The link held at open, with nothing done since: if it
+                // fails, the run kept is the one the address named, not
+                // the person's; if it opens, what it replaced is ignored.
+                let held = self.held_json_link.take().filter(|_| untouched);
+                let opened = self.load(loaded, self.from_start, held.is_some());
+                if let (true, Some(ignored)) = (opened, held) {
+                    (self.fresh_load, self.fresh_disk) = Default::default();
+                    if let Some(named) = ignored {
+                        self.drafts.error = Some(address::link_ignores(&named));
+                    }
                 }
                 // The address holds the link already, as it was written.
                 self.opened = None;
@@ -440,7 +451,7 @@ impl Session {
             Input::TourChoose(id) => self.choose_tour(&id, 0),
             Input::TourBack => {}
             Input::TourEnd => self.end_tour(),
-            Input::AddressMoved { search } => self.follow_address(&search),
+            Input::AddressMoved { search, hash } => self.follow_address(&search, &hash),
             Input::TourRestartStep => {
                 if let Some((id, step)) = self.tour_step() {
                     self.start_tour(id, step);

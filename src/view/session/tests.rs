@@ -165,6 +165,17 @@ mod opening {
             let error = s.drafts.error.clone().expect("the link is refused");
             assert!(error.ends_with(kept), "{error}");
         }
+        // A broken link put in the address while a tour shows leaves the
+        // tour: no run "the page opened" (a review).
+        let mut s = open("?tour=split-vote", "");
+        s.update(Input::LinkOpened {
+            fragment: broken.into(),
+        });
+        let error = s.drafts.error.clone().expect("the link is refused");
+        assert!(
+            error.ends_with("(your current run is unchanged)"),
+            "{error}"
+        );
     }
 
     /// A tour the address names wrongly is said, and the rest of the
@@ -683,6 +694,24 @@ mod notices {
     /// address on the Reset's seed (a reload opened seed 9), and a shared
     /// run's link was lost from it. The address goes back too, and stays
     /// until another run replaces this one.
+    /// A load or disk a tour or link replaced was said to be ignored: a
+    /// Reset after it does not bring it back (a review).
+    #[test]
+    fn a_reset_after_a_tour_or_link_leaves_what_they_replaced() {
+        for (search, fragment) in [
+            ("?tour=split-vote&load=2", String::new()),
+            ("?disk=slow&load=2", shared_link(3)),
+        ] {
+            let mut s = open(search, &fragment);
+            assert!(s.address_report().unwrap().contains("ignored"));
+            s.update(Input::TourEnd);
+            s.update(Input::Reset);
+            let scenario = &s.playground.scenario;
+            assert_eq!(scenario.workload, None, "{search}");
+            assert!(scenario.disk.is_synchronous(), "{search}");
+        }
+    }
+
     /// A Reset keeps the load and slow disks the address gave fresh runs,
     /// says so, and writes them back into the address (it dropped both
     /// unsaid: seed 8 then ran without a client, on instant disks).
@@ -767,18 +796,37 @@ mod notices {
     }
 
     /// Back after "End the tour" goes to the tour's step, the entry
-    /// before: the tour comes back there (Back did nothing).
+    /// before: the tour comes back there (Back did nothing). Forward then
+    /// opens the ended run's entry, which stays as written (a review saw
+    /// the tour's step written over it).
     #[test]
-    fn back_after_a_tour_ended_brings_the_tour_back() {
-        let mut s = open("?tour=leader-crash&step=2", "");
+    fn back_after_a_tour_ended_brings_the_tour_back_and_forward_the_run() {
+        let search = "?tour=leader-crash&step=2";
+        let mut s = open(search, "");
+        s.update(Input::Skip(300));
         s.update(Input::TourEnd);
         assert!(s.tour.is_none());
+        let ended = s.address_query(search, "").expect("the ended run's link");
+        let hash = ended.trim_start_matches('?');
+        assert!(hash.starts_with("#r="), "{ended}");
+        let ended_at = (s.playground.sim.trace_hash(), s.playground.sim.now());
+        s.saw_address("", hash);
         s.update(Input::AddressMoved {
             search: "?tour=leader-crash&step=1".into(),
+            hash: String::new(),
         });
         let tour = s.tour.as_ref().expect("the tour is back");
         assert_eq!((tour.tour.id, tour.step), ("leader-crash", 0));
-        assert!(s.can_undo(), "the run the tour replaced is offered back");
+        s.update(Input::AddressMoved {
+            search: String::new(),
+            hash: hash.into(),
+        });
+        assert!(s.tour.is_none());
+        assert_eq!(
+            (s.playground.sim.trace_hash(), s.playground.sim.now()),
+            ended_at
+        );
+        assert_eq!(s.address_query("", hash), None, "the entry stays");
     }
 
     #[test]
@@ -1251,12 +1299,14 @@ mod host_and_address {
         // Back: the address names step 2.
         s.update(Input::AddressMoved {
             search: "?tour=figure-8&step=2".into(),
+            hash: String::new(),
         });
         assert_eq!(step(&s), 1);
         assert!(!s.step_forward, "following the address adds no entry");
         // Forward: step 3 again, and the run where it was.
         s.update(Input::AddressMoved {
             search: "?tour=figure-8&step=3".into(),
+            hash: String::new(),
         });
         assert!(!s.step_forward);
         s.update(Input::TourNext); // to the stretch's end, as a person would
@@ -1265,18 +1315,27 @@ mod host_and_address {
         // Two back at once (a long press on Back): straight there.
         s.update(Input::AddressMoved {
             search: "?tour=figure-8&step=1".into(),
+            hash: String::new(),
         });
         assert_eq!(step(&s), 0);
-        // Another tour's address, or none, is not followed.
-        for other in ["?tour=split-vote&step=2", "", "?seed=4"] {
-            s.update(Input::AddressMoved {
-                search: other.into(),
-            });
-            assert_eq!(
-                s.tour.as_ref().map(|t| (t.tour.id, t.step)),
-                Some(("figure-8", 0))
-            );
-        }
+        // Another tour's address is not followed.
+        s.update(Input::AddressMoved {
+            search: "?tour=split-vote&step=2".into(),
+            hash: String::new(),
+        });
+        assert_eq!(
+            s.tour.as_ref().map(|t| (t.tour.id, t.step)),
+            Some(("figure-8", 0))
+        );
+        // An entry of no tour opens what a reload of it would, and its
+        // address stays as written.
+        s.update(Input::AddressMoved {
+            search: "?seed=4".into(),
+            hash: String::new(),
+        });
+        assert!(s.tour.is_none());
+        assert_eq!(s.playground.scenario.seed, 4);
+        assert_eq!(s.address_query("?seed=4", ""), None);
     }
 
     /// The tour's Back (its button, or ←) over a step that is an entry in
@@ -1291,6 +1350,7 @@ mod host_and_address {
         let step = |s: &Session| s.tour.as_ref().unwrap().step;
         let address = |step: usize| Input::AddressMoved {
             search: format!("?tour=figure-8&step={step}"),
+            hash: String::new(),
         };
         for _ in 0..2 {
             s.update(Input::TourNext);

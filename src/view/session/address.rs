@@ -65,7 +65,19 @@ pub(super) fn starting_run(
             }
             (p, None, false)
         }
-        Ok(None) => (fresh(), None, true),
+        Ok(None) => {
+            // A fragment with a key, but none of a link's (`#foo=bar`,
+            // `#R=...`): said, as a query's unknown key is (it passed
+            // unsaid).
+            let fragment = fragment.trim_start_matches('#');
+            if fragment.contains('=') {
+                problems.push(format!(
+                    "ignored #{}: a link's run follows #r= (or the older #z= and #s=)",
+                    url_params::shown(fragment)
+                ));
+            }
+            (fresh(), None, true)
+        }
         Err(e) => {
             problems.push(e);
             (fresh(), None, true)

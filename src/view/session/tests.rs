@@ -145,6 +145,21 @@ mod opening {
         );
     }
 
+    /// A fragment with a key but no link's is said to be ignored; an
+    /// anchor-like one, or none, passes.
+    #[test]
+    fn a_fragment_that_is_no_link_is_said() {
+        let s = open("?seed=3", "#foo=bar");
+        assert_eq!(s.playground.scenario.seed, 3);
+        assert_eq!(
+            s.address_report().as_deref(),
+            Some("ignored #foo=bar: a link's run follows #r= (or the older #z= and #s=)")
+        );
+        for quiet in ["", "#", "#top"] {
+            assert_eq!(open("?seed=3", quiet).address_report(), None, "{quiet}");
+        }
+    }
+
     /// An old JSON link (`#s=`) that fails once the JSON reader is there
     /// names the run the page opened instead; once the person has done
     /// something, the run is theirs and stays.

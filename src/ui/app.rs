@@ -197,6 +197,18 @@ pub struct App {
     focus_experiments_button: bool,
 }
 
+/// The browser's Back or Forward, as the session follows it: the
+/// address's query and fragment now.
+fn address_moved() -> Input {
+    let location = web_sys::window().map(|w| w.location());
+    let search = location.as_ref().and_then(|l| l.search().ok());
+    let hash = location.as_ref().and_then(|l| l.hash().ok());
+    Input::AddressMoved {
+        search: search.unwrap_or_default(),
+        hash: hash.unwrap_or_default(),
+    }
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = AppProps;
@@ -291,13 +303,7 @@ impl Component for App {
             Msg::HistoryMoved
                 if (view_in_address(), self.page) == (PageView::Player, PageView::Player) =>
             {
-                let location = web_sys::window().map(|w| w.location());
-                let search = location.as_ref().and_then(|l| l.search().ok());
-                let hash = location.as_ref().and_then(|l| l.hash().ok());
-                Msg::Do(Input::AddressMoved {
-                    search: search.unwrap_or_default(),
-                    hash: hash.unwrap_or_default(),
-                })
+                Msg::Do(address_moved())
             }
             Msg::HistoryMoved => {
                 let embed = self.session.read().embed;
@@ -305,7 +311,13 @@ impl Component for App {
                     (PageView::Experiments, PageView::Player) if !embed => {
                         self.show_experiments(Address::Keep)
                     }
-                    (PageView::Player, PageView::Experiments) => self.show_player(Address::Keep),
+                    (PageView::Player, PageView::Experiments) => {
+                        self.show_player(Address::Keep);
+                        // Back to the player's entry: the session follows it
+                        // as any Back (the page showed the run it had left
+                        // and wrote it over another run's entry, a tester).
+                        self.session.0.borrow_mut().update(address_moved());
+                    }
                     _ => return false,
                 }
                 self.keep_animating();

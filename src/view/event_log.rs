@@ -126,8 +126,13 @@ impl Watched {
 /// `set_drift_bound`): a larger bound shortens leases, so the old one
 /// could outlast it; a smaller one lengthens them (a review: the line said
 /// "could outlast" of both).
-fn lease_given_up(id: NodeId, raised: bool) -> String {
+fn lease_given_up(id: NodeId, raised: bool, any: bool) -> String {
     match raised {
+        // At ±50% the margin takes the whole lease: none is safe.
+        true if !any => format!(
+            "n{id} gave up its read lease: at this drift bound no lease is safe, so each read \
+             waits for a round of heartbeats (§6.4.1)"
+        ),
         true => format!(
             "n{id} gave up its read lease: earned for a smaller drift bound, it could outlast \
              what the new one allows; its next round of heartbeats earns a shorter one (§6.4.1)"
@@ -334,9 +339,10 @@ impl EventLog {
                 ),
                     Ends::Nothing,
                 ),
-                (true, false) if leading && drift_ppm != was.drift_ppm => {
-                    say(lease_given_up(id, drift_ppm > was.drift_ppm), Ends::Nothing)
-                }
+                (true, false) if leading && drift_ppm != was.drift_ppm => say(
+                    lease_given_up(id, drift_ppm > was.drift_ppm, n.lease_duration() > 0),
+                    Ends::Nothing,
+                ),
                 _ => {}
             }
             was.lease = lease;

@@ -494,6 +494,16 @@ fn a_lease_ended_by_a_new_drift_bound_is_told() {
     assert!(gave_up < again, "{text}");
     assert_eq!(text.matches("holds a read lease").count(), 2, "{text}");
     assert_eq!(text.matches("gave up its read lease").count(), 1, "{text}");
+    // At ±50% no lease is safe: the line promises none.
+    p.act(Action::SetDriftBound(500_000));
+    p.skip(1);
+    let text = super::tests::text(&p);
+    assert!(
+        text.contains("n4 gave up its read lease: at this drift bound no lease is safe"),
+        "{text}"
+    );
+    p.act(Action::SetDriftBound(10_000));
+    p.skip(200);
     // Lowered, the bound lengthens leases: the line says so.
     p.act(Action::SetDriftBound(0));
     p.skip(1);

@@ -85,6 +85,24 @@ pub(super) fn starting_run(
     }
 }
 
+/// `page` (an address with its query) without what names the run on
+/// screen: a shared link carries its run after `#`, and a `seed=` or
+/// `tour=` beside it was said to be ignored, or opened the tour instead (a
+/// page tester).
+pub(super) fn without_run_settings(page: &str) -> String {
+    let Some((path, query)) = page.split_once('?') else {
+        return page.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !names_the_run(pair))
+        .collect();
+    match kept.is_empty() {
+        true => path.to_string(),
+        false => format!("{path}?{}", kept.join("&")),
+    }
+}
+
 /// What an address's run settings beside a link are told.
 pub(super) fn link_ignores(named: &str) -> String {
     format!("ignored {named}: the link after # holds its own run (remove the link to open it)")
@@ -127,10 +145,16 @@ impl Session {
         if let Some(back) = &self.address_back {
             return (*back != format!("{search}{hash}")).then(|| back.clone());
         }
+        // A `tour=` key, not the letters anywhere (`?ref=tour=abc`, or
+        // `?detour=1`, lost the seed beside them, a page tester saw).
+        let names_a_tour = search
+            .trim_start_matches('?')
+            .split('&')
+            .any(|pair| pair.starts_with("tour="));
         let ours = self.tour.is_some()
             || self.after_reset
             || self.opened.is_some()
-            || (search.contains("tour=") && !self.address_tour_refused);
+            || (names_a_tour && !self.address_tour_refused);
         if !ours {
             return None;
         }
@@ -230,12 +254,25 @@ impl Session {
     /// left to the page (the tour goes on, and its step is written back).
     pub(super) fn follow_address(&mut self, search: &str, hash: &str) {
         let (params, _) = UrlParams::parse(search);
-        let Some(tour) = &mut self.tour else {
-            // Back from a tour ended: its step is the entry before, and the
-            // tour comes back at it (Back did nothing, a page tester saw).
-            // Forward again is the entry below.
+        let same_tour =
+            matches!((&self.tour, &params.tour), (Some(t), Some(id)) if t.tour.id == id);
+        let Some(tour) = self
+            .tour
+            .as_mut()
+            .filter(|_| same_tour || params.tour.is_none())
+        else {
+            // Back to a step of a tour not on screen (one ended, or left
+            // for another from the menu): that tour at that step (Back did
+            // nothing, or wrote this tour's step over the entry).
             if let Some(id) = params.tour {
                 self.start_tour(&id, params.step);
+            } else {
+                // An entry of no tour, with none on screen: the address is
+                // the browser's now (a link typed in, which its hashchange
+                // opens); writing the run's own over it put the old link
+                // back, a page tester saw.
+                self.opened = None;
+                self.after_reset = false;
             }
             return;
         };
@@ -249,7 +286,7 @@ impl Session {
             self.replace_run(fresh, None);
             return;
         }
-        if params.tour.as_deref() != Some(tour.tour.id) || params.step == tour.step {
+        if params.step == tour.step {
             return;
         }
         if params.step + 1 == tour.step {

@@ -318,7 +318,15 @@ impl Session {
             self.told = None;
             self.import_failed = false;
             self.commanded = true;
-            if !matches!(input, Input::Undo) {
+            // A tour chosen straight after another keeps the first's offer.
+            let keeps = match &input {
+                Input::Undo => true,
+                Input::TourChoose(id) => {
+                    !id.is_empty() && self.undo_to.as_ref().is_some_and(|u| u.by_tour_choice)
+                }
+                _ => false,
+            };
+            if !keeps {
                 self.undo_to = None;
             }
         }
@@ -391,6 +399,7 @@ impl Session {
             },
             Input::Share { page } => {
                 let scenario = self.playground.export();
+                let page = address::without_run_settings(&page);
                 let url = format!("{page}#{}", permalink::encode(&scenario));
                 let json = None;
                 self.drafts.shared = Some(Shared {

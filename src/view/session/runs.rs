@@ -18,6 +18,9 @@ pub(super) struct UndoTo {
     opened: Option<String>,
     /// The address the page had (after its path), if it was told.
     address: Option<String>,
+    /// A tour chosen from the menu replaced it: a second choice straight
+    /// after (a second arrow key on the menu) keeps offering this run.
+    pub(super) by_tour_choice: bool,
 }
 
 impl Session {
@@ -88,6 +91,7 @@ impl Session {
                     after_reset,
                     opened,
                     address: self.address_seen.clone(),
+                    by_tour_choice: false,
                 }));
             }
             Err(e) => self.drafts.error = Some(e),
@@ -102,6 +106,7 @@ impl Session {
             after_reset: self.after_reset,
             opened: self.opened.clone(),
             address: self.address_seen.clone(),
+            by_tour_choice: false,
         })
     }
 
@@ -136,6 +141,7 @@ impl Session {
                 after_reset,
                 opened,
                 address,
+                by_tour_choice: _,
             } = *before;
             self.drafts.seed = run.scenario.seed.to_string();
             self.drafts.nodes = run.scenario.nodes.to_string();
@@ -244,11 +250,20 @@ impl Session {
     /// says so and offers it back, as a Reset does (a page tester lost a
     /// run to one arrow key on the menu, which Chromium takes as a choice).
     pub(super) fn choose_tour(&mut self, id: &str, step: usize) {
-        let before = self.undo_point();
+        // Two choices in a row (two arrow keys on the menu): Undo goes back
+        // to the run before the first (it went back only to the first
+        // tour, a page tester saw).
+        let before = match self.undo_to.take() {
+            Some(earlier) if earlier.by_tour_choice => earlier,
+            _ => self.undo_point(),
+        };
         if self.start_tour(id, step) {
             let title = self.tour.as_ref().map_or("", |t| t.tour.title);
             self.told = Some(format!("Opened the tour \u{201c}{title}\u{201d}."));
-            self.undo_to = Some(before);
+            self.undo_to = Some(Box::new(UndoTo {
+                by_tour_choice: true,
+                ..*before
+            }));
         }
     }
 

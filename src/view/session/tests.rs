@@ -542,10 +542,8 @@ mod inputs {
         s.update(Input::ShareJson);
         let shared = s.drafts.shared.clone().unwrap();
         let (url, json) = (shared.url, shared.json.unwrap());
-        assert!(
-            url.starts_with("https://example.org/raft/?seed=3#r="),
-            "{url}"
-        );
+        // The page's seed= stays behind: the run is after the `#`.
+        assert!(url.starts_with("https://example.org/raft/#r="), "{url}");
         for pasted in [url, json] {
             let mut other = open("", "");
             other.update(Input::ImportText(pasted));
@@ -709,6 +707,91 @@ mod notices {
     /// address on the Reset's seed (a reload opened seed 9), and a shared
     /// run's link was lost from it. The address goes back too, and stays
     /// until another run replaces this one.
+    /// The second page tester's cases of this session's history and
+    /// address rules.
+    #[test]
+    fn a_tour_key_is_a_key_not_letters_in_another() {
+        for search in ["?seed=3&ref=tour=abc", "?detour=1&seed=3"] {
+            let s = open(search, "");
+            assert_eq!(s.playground.scenario.seed, 3, "{search}");
+            assert_eq!(s.address_query(search, ""), None, "{search}");
+        }
+    }
+
+    /// Two tours chosen in a row (two arrow keys on the menu): Undo brings
+    /// back the run before the first.
+    #[test]
+    fn undo_after_two_tour_choices_brings_back_the_run_before_them() {
+        let mut s = open("?seed=5&paused=1", "");
+        s.update(Input::Skip(2_000));
+        let before = (s.playground.sim.trace_hash(), s.playground.sim.now());
+        s.update(Input::TourChoose("leader-election".into()));
+        s.update(Input::TourChoose("log-replication".into()));
+        assert_eq!(s.tour.as_ref().unwrap().tour.id, "log-replication");
+        s.update(Input::Undo);
+        assert!(s.tour.is_none());
+        assert_eq!(
+            (s.playground.sim.trace_hash(), s.playground.sim.now()),
+            before
+        );
+        // A command in between ends the offer, as after a Reset.
+        s.update(Input::TourChoose("leader-election".into()));
+        s.update(Input::TourNext);
+        s.update(Input::TourChoose("log-replication".into()));
+        s.update(Input::Undo);
+        assert_eq!(s.tour.as_ref().unwrap().tour.id, "leader-election");
+    }
+
+    /// Back to a step of the tour left for another from the menu opens that
+    /// tour at that step (it wrote the new tour's step over the entry).
+    #[test]
+    fn back_to_another_tours_step_opens_that_tour() {
+        let mut s = open("?tour=split-vote&step=3", "");
+        s.update(Input::TourChoose("figure-8".into()));
+        s.update(Input::AddressMoved {
+            search: "?tour=split-vote&step=2".into(),
+            hash: String::new(),
+        });
+        let tour = s.tour.as_ref().unwrap();
+        assert_eq!((tour.tour.id, tour.step), ("split-vote", 1));
+        assert_eq!(s.address_query("?tour=split-vote&step=2", ""), None);
+    }
+
+    /// A link typed into the address bar moves the address (popstate, then
+    /// hashchange): the page leaves the address to it, and opens it, rather
+    /// than writing the old link back over it.
+    #[test]
+    fn a_link_typed_into_the_address_opens() {
+        let first = shared_link(3);
+        let mut s = open("", "");
+        s.update(Input::ImportText(first.clone()));
+        s.update(Input::Import);
+        let second = shared_link(5);
+        s.update(Input::AddressMoved {
+            search: String::new(),
+            hash: second.clone(),
+        });
+        assert_eq!(s.address_query("", &second), None, "not written back");
+        s.update(Input::LinkOpened { fragment: second });
+        assert_eq!(s.playground.scenario.nodes, 5);
+        assert_eq!(s.drafts.error, None);
+    }
+
+    /// A shared link carries its run after `#` only: a seed or tour in the
+    /// page's query went along, and was ignored or opened the tour.
+    #[test]
+    fn a_shared_link_leaves_the_run_settings_of_the_page_behind() {
+        let mut s = open("?seed=4&load=3&paused=1&tour=split-vote&embed=1", "");
+        s.update(Input::Share {
+            page: "https://x.org/?seed=4&load=3&paused=1&tour=split-vote&step=2&embed=1".into(),
+        });
+        let url = s.drafts.shared.clone().unwrap().url;
+        assert!(
+            url.starts_with("https://x.org/?paused=1&embed=1#r="),
+            "{url}"
+        );
+    }
+
     /// A load or disk a tour or link replaced was said to be ignored: a
     /// Reset after it does not bring it back (a review).
     #[test]
@@ -1333,14 +1416,14 @@ mod host_and_address {
             hash: String::new(),
         });
         assert_eq!(step(&s), 0);
-        // Another tour's address is not followed.
+        // Another tour's address opens that tour at that step.
         s.update(Input::AddressMoved {
             search: "?tour=split-vote&step=2".into(),
             hash: String::new(),
         });
         assert_eq!(
             s.tour.as_ref().map(|t| (t.tour.id, t.step)),
-            Some(("figure-8", 0))
+            Some(("split-vote", 1))
         );
         // An entry of no tour opens what a reload of it would, and its
         // address stays as written.

@@ -195,6 +195,8 @@ pub struct App {
     /// Back from the Experiments view: the next render gives its button
     /// the focus (it fell to the page's body, a page tester saw).
     focus_experiments_button: bool,
+    /// The tour the menu was last set to show ([`App::sync_tour_menu`]).
+    tour_in_menu: Option<&'static str>,
 }
 
 /// The browser's Back or Forward, as the session follows it: the
@@ -271,6 +273,7 @@ impl Component for App {
             focus_before_help: None,
             story_shown: false,
             focus_experiments_button: false,
+            tour_in_menu: None,
             page: PageView::Player,
             studio: Studio::Absent,
         };
@@ -422,6 +425,7 @@ impl Component for App {
         if std::mem::take(&mut self.focus_experiments_button) {
             focus(".to-experiments");
         }
+        self.sync_tour_menu();
         self.frame_done();
     }
 
@@ -593,6 +597,25 @@ impl App {
             if before.is_connected() {
                 let _ = before.focus();
             }
+        }
+    }
+
+    /// The tour menu shows the tour on screen. Its options' `selected`
+    /// attributes stop counting once the person has chosen from it (the
+    /// HTML rule for a select's "dirty" options), so after an Undo it
+    /// still named the tour undone (a page tester): its value is set.
+    fn sync_tour_menu(&mut self) {
+        let current = self.session.read().tour.as_ref().map(|t| t.tour.id);
+        if current == self.tour_in_menu {
+            return;
+        }
+        let menu = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(".tour-menu").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok());
+        if let Some(menu) = menu {
+            menu.set_value(current.unwrap_or(""));
+            self.tour_in_menu = current;
         }
     }
 

@@ -429,11 +429,8 @@ impl Session {
                 // the person's; if it opens, what it replaced is ignored.
                 let held = self.held_json_link.take().filter(|_| untouched);
                 let opened = self.load(loaded, self.from_start, held.is_some());
-                if let (true, Some(ignored)) = (opened, held) {
-                    (self.fresh_load, self.fresh_disk) = Default::default();
-                    if let Some(named) = ignored {
-                        self.drafts.error = Some(address::link_ignores(&named));
-                    }
+                if let (true, Some(Some(named))) = (opened, held) {
+                    self.drafts.error = Some(address::link_ignores(&named));
                 }
                 // The address holds the link already, as it was written.
                 self.opened = None;

@@ -3,6 +3,7 @@
 
 use super::Session;
 use crate::sim::decimal::{plain, seconds};
+use crate::sim::disk::DiskConfig;
 use crate::sim::find::FailureReport;
 use crate::sim::Scenario;
 use crate::view::playground::{parse_seed, Fork, Playground};
@@ -21,6 +22,8 @@ pub(super) struct UndoTo {
     /// A tour chosen from the menu replaced it: a second choice straight
     /// after (a second arrow key on the menu) keeps offering this run.
     pub(super) by_tour_choice: bool,
+    /// The load and disk a Reset of it would keep.
+    fresh: (f64, DiskConfig),
 }
 
 impl Session {
@@ -48,6 +51,11 @@ impl Session {
         self.told = None;
         self.undo_to = None;
         self.address_back = None;
+        // A run not made from the address's settings (a tour, a link, a
+        // file): the address no longer names them, and a Reset from it
+        // does not bring them back (it did, a page tester saw); `reset`
+        // keeps them.
+        (self.fresh_load, self.fresh_disk) = Default::default();
         std::mem::replace(&mut self.playground, fresh)
     }
 
@@ -68,7 +76,9 @@ impl Session {
             Ok(fresh) => {
                 let (tour, after_reset, opened) =
                     (self.tour.take(), self.after_reset, self.opened.take());
+                let kept = (self.fresh_load, self.fresh_disk);
                 let run = self.replace_run(fresh, None);
+                (self.fresh_load, self.fresh_disk) = kept;
                 self.what_if.stop_for_new_run();
                 self.drafts.side.clear();
                 self.after_reset = true;
@@ -92,6 +102,7 @@ impl Session {
                     opened,
                     address: self.address_seen.clone(),
                     by_tour_choice: false,
+                    fresh: kept,
                 }));
             }
             Err(e) => self.drafts.error = Some(e),
@@ -107,6 +118,7 @@ impl Session {
             opened: self.opened.clone(),
             address: self.address_seen.clone(),
             by_tour_choice: false,
+            fresh: (self.fresh_load, self.fresh_disk),
         })
     }
 
@@ -142,7 +154,9 @@ impl Session {
                 opened,
                 address,
                 by_tour_choice: _,
+                fresh,
             } = *before;
+            (self.fresh_load, self.fresh_disk) = fresh;
             self.drafts.seed = run.scenario.seed.to_string();
             self.drafts.nodes = run.scenario.nodes.to_string();
             self.what_if.stop_for_new_run();

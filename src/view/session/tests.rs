@@ -810,6 +810,32 @@ mod notices {
         }
     }
 
+    /// A tour chosen from the menu, or a link opened later, replaces the
+    /// run the address's load and disk made: a Reset after it does not
+    /// bring them back, and an Undo of the choice does.
+    #[test]
+    fn a_reset_after_a_chosen_tour_leaves_the_load_behind() {
+        let mut s = open("?seed=4&load=3&disk=slow", "");
+        s.update(Input::TourChoose("split-vote".into()));
+        s.update(Input::TourEnd);
+        s.update(Input::Reset);
+        assert_eq!(s.playground.scenario.workload, None);
+        let mut s = open("?seed=4&load=3&disk=slow", "");
+        s.update(Input::LinkOpened {
+            fragment: shared_link(3),
+        });
+        s.update(Input::Reset);
+        assert_eq!(s.playground.scenario.workload, None);
+        let mut s = open("?seed=4&load=3&disk=slow", "");
+        s.update(Input::TourChoose("split-vote".into()));
+        s.update(Input::Undo);
+        s.update(Input::Reset);
+        assert_eq!(s.playground.scenario.workload.map(|w| w.rate), Some(3.0));
+        // And a Reset after a Reset keeps them.
+        s.update(Input::Reset);
+        assert_eq!(s.playground.scenario.workload.map(|w| w.rate), Some(3.0));
+    }
+
     /// A Reset keeps the load and slow disks the address gave fresh runs,
     /// says so, and writes them back into the address (it dropped both
     /// unsaid: seed 8 then ran without a client, on instant disks).

@@ -249,9 +249,12 @@ impl Session {
         self.backs_pending = 0;
     }
 
-    /// Goes to the step of the tour on screen that the address names, as
-    /// Back and Next would; an address of another tour, or of none, is
-    /// left to the page (the tour goes on, and its step is written back).
+    /// Follows the browser's Back or Forward (and the player's return from
+    /// the Experiments view): to the step of the tour on screen that the
+    /// address names, as Back and Next would; to another tour's step, that
+    /// tour; from a tour to an entry of none, the run a reload of it would
+    /// open. With no tour on screen and none named, the address is left as
+    /// the browser has it (a link typed in opens by its hashchange).
     pub(super) fn follow_address(&mut self, search: &str, hash: &str) {
         let (params, _) = UrlParams::parse(search);
         let same_tour =
@@ -281,9 +284,12 @@ impl Session {
             // replaced it): the run a reload of it would open. Writing the
             // tour's step over it instead lost that entry (a review).
             let mut problems = Vec::new();
-            let (fresh, _, _) = starting_run(&params, hash, &mut problems);
+            let (run, _, made_by_address) = starting_run(&params, hash, &mut problems);
             self.what_if.stop_for_new_run();
-            self.replace_run(fresh, None);
+            self.replace_run(run, None);
+            if made_by_address {
+                (self.fresh_load, self.fresh_disk) = (params.load, params.disk);
+            }
             return;
         }
         if params.step == tour.step {

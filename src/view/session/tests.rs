@@ -1460,6 +1460,14 @@ mod host_and_address {
         assert!(s.tour.is_none());
         assert_eq!(s.playground.scenario.seed, 4);
         assert_eq!(s.address_query("?seed=4", ""), None);
+        // Its load is the address's, and a Reset keeps it.
+        s.update(Input::TourChoose("figure-8".into()));
+        s.update(Input::AddressMoved {
+            search: "?seed=4&load=2".into(),
+            hash: String::new(),
+        });
+        s.update(Input::Reset);
+        assert_eq!(s.playground.scenario.workload.map(|w| w.rate), Some(2.0));
     }
 
     /// The tour's Back (its button, or ←) over a step that is an entry in

@@ -278,6 +278,8 @@ impl Session {
                 by_tour_choice: true,
                 ..*before
             }));
+        } else if before.by_tour_choice {
+            self.undo_to = Some(before); // nothing changed: still offered
         }
     }
 

@@ -2,6 +2,7 @@
 //! so that a reload opens what is shown, and a tour's steps as entries in
 //! the browser's history.
 
+use super::runs::FreshRun;
 use super::Session;
 use crate::sim::decimal::plain;
 use crate::view::playground::Playground;
@@ -93,10 +94,7 @@ pub(super) fn without_run_settings(page: &str) -> String {
     let Some((path, query)) = page.split_once('?') else {
         return page.to_string();
     };
-    let kept: Vec<&str> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty() && !names_the_run(pair))
-        .collect();
+    let kept: Vec<&str> = page_settings(query).collect();
     match kept.is_empty() {
         true => path.to_string(),
         false => format!("{path}?{}", kept.join("&")),
@@ -161,21 +159,16 @@ impl Session {
         // The page's own settings stay as written: embed=, origin= (a
         // wrong one must go on refusing hosts after a reload), view=,
         // paused=, autoplay=.
-        let mut wanted: Vec<String> = search
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|pair| !pair.is_empty() && !names_the_run(pair))
-            .map(str::to_string)
-            .collect();
+        let mut wanted: Vec<String> = page_settings(search).map(str::to_string).collect();
         match &self.tour {
             Some(player) => wanted.push(player.query()),
             None if self.after_reset => {
                 let scenario = &self.playground.scenario;
                 wanted.push(format!("seed={}&nodes={}", scenario.seed, scenario.nodes));
-                if self.fresh_load > 0.0 {
-                    wanted.push(format!("load={}", plain(self.fresh_load)));
+                if self.fresh.load > 0.0 {
+                    wanted.push(format!("load={}", plain(self.fresh.load)));
                 }
-                if !self.fresh_disk.is_synchronous() {
+                if !self.fresh.disk.is_synchronous() {
                     wanted.push("disk=slow".into());
                 }
             }
@@ -284,12 +277,10 @@ impl Session {
             // replaced it): the run a reload of it would open. Writing the
             // tour's step over it instead lost that entry (a review).
             let mut problems = Vec::new();
-            let (run, _, made_by_address) = starting_run(&params, hash, &mut problems);
+            let (run, _, made) = starting_run(&params, hash, &mut problems);
             self.what_if.stop_for_new_run();
             self.replace_run(run, None);
-            if made_by_address {
-                (self.fresh_load, self.fresh_disk) = (params.load, params.disk);
-            }
+            self.fresh = FreshRun::named_by(&params, made);
             return;
         }
         if params.step == tour.step {
@@ -304,6 +295,17 @@ impl Session {
             self.start_tour(id, params.step);
         }
     }
+}
+
+/// The pairs of a query (with or without its `?`) that are the page's own
+/// settings (`embed=`, `origin=`, `view=`, `paused=`, ...), not what names
+/// the run on screen: what an address rewritten for a new run, or a shared
+/// link, keeps.
+fn page_settings(query: &str) -> impl Iterator<Item = &str> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !names_the_run(pair))
 }
 
 /// Whether a query's `pair` names the run on screen, which a tour or a

@@ -33,7 +33,7 @@ use address::starting_run;
 pub use input::Input;
 use input::{acts_while_opening, is_command, may_fork};
 pub use runs::parse_pasted;
-use runs::UndoTo;
+use runs::{FreshRun, UndoTo};
 
 /// What the panels' fields hold before it becomes an action.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -106,10 +106,9 @@ pub struct Session {
     /// fragment) honours it as the page's own link does.
     from_start: bool,
     /// The load and disk the address gave fresh runs (`load=`,
-    /// `disk=slow`): a Reset keeps them (it dropped them unsaid, a page
-    /// tester saw).
-    fresh_load: f64,
-    fresh_disk: crate::sim::disk::DiskConfig,
+    /// `disk=slow`), while the run on screen is one they made: a Reset
+    /// keeps them (it dropped them unsaid, a page tester saw).
+    fresh: FreshRun,
     /// The last input was a catch-up that reached the end of a tour's
     /// playing stretch: the person, who saw it playing, meant the → that
     /// follows as "skip to its end", which it now is.
@@ -194,14 +193,11 @@ impl Session {
         reduced_motion: bool,
     ) -> Self {
         let mut problems = problems.to_vec();
-        let (mut playground, tour, fresh) = starting_run(params, fragment, &mut problems);
+        let (mut playground, tour, made) = starting_run(params, fragment, &mut problems);
         let tour_refused = tour.is_none();
         // What a tour or a link replaced was said to be ignored: a Reset
         // does not bring it back (a review).
-        let (fresh_load, fresh_disk) = match fresh {
-            true => (params.load, params.disk),
-            false => Default::default(),
-        };
+        let fresh = FreshRun::named_by(params, made);
         if tour.is_none() {
             playground.paused |= !params.autoplay || reduced_motion;
         }
@@ -221,8 +217,7 @@ impl Session {
             on_screen: OnScreen::default(),
             what_if: WhatIf::default(),
             from_start: params.from_start,
-            fresh_load,
-            fresh_disk,
+            fresh,
             stretch_ended_in_catch_up: false,
             at_rest: false,
             after_reset: false,

@@ -8,7 +8,29 @@ use crate::sim::find::FailureReport;
 use crate::sim::Scenario;
 use crate::view::playground::{parse_seed, Fork, Playground};
 use crate::view::tour_player::TourPlayer;
+use crate::view::url_params::UrlParams;
 use crate::view::{permalink, scenario_json};
+
+/// The load and disk the address gives fresh runs (`load=`, `disk=slow`),
+/// which a Reset keeps.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct FreshRun {
+    pub(super) load: f64,
+    pub(super) disk: DiskConfig,
+}
+
+impl FreshRun {
+    /// The address's, if they made the run on screen (`made`); else none.
+    pub(super) fn named_by(params: &UrlParams, made: bool) -> Self {
+        match made {
+            true => FreshRun {
+                load: params.load,
+                disk: params.disk,
+            },
+            false => FreshRun::default(),
+        }
+    }
+}
 
 /// What [`Input::Undo`](super::Input::Undo) brings back.
 #[derive(Clone, Debug)]
@@ -23,7 +45,7 @@ pub(super) struct UndoTo {
     /// after (a second arrow key on the menu) keeps offering this run.
     pub(super) by_tour_choice: bool,
     /// The load and disk a Reset of it would keep.
-    fresh: (f64, DiskConfig),
+    fresh: FreshRun,
 }
 
 impl Session {
@@ -55,7 +77,7 @@ impl Session {
         // file): the address no longer names them, and a Reset from it
         // does not bring them back (it did, a page tester saw); `reset`
         // keeps them.
-        (self.fresh_load, self.fresh_disk) = Default::default();
+        self.fresh = FreshRun::default();
         std::mem::replace(&mut self.playground, fresh)
     }
 
@@ -64,7 +86,7 @@ impl Session {
         let nodes = self.drafts.nodes.trim().parse::<u64>();
         let result = match (seed, nodes) {
             (Ok(seed), Ok(nodes)) => {
-                Playground::with_disk(seed, nodes, self.fresh_load, self.fresh_disk)
+                Playground::with_disk(seed, nodes, self.fresh.load, self.fresh.disk)
             }
             (Err(why), _) => Err(why),
             (_, Err(_)) => Err(format!(
@@ -76,18 +98,18 @@ impl Session {
             Ok(fresh) => {
                 let (tour, after_reset, opened) =
                     (self.tour.take(), self.after_reset, self.opened.take());
-                let kept = (self.fresh_load, self.fresh_disk);
+                let kept = self.fresh;
                 let run = self.replace_run(fresh, None);
-                (self.fresh_load, self.fresh_disk) = kept;
+                self.fresh = kept;
                 self.what_if.stop_for_new_run();
                 self.drafts.side.clear();
                 self.after_reset = true;
                 let scenario = &self.playground.scenario;
-                let load = match self.fresh_load > 0.0 {
-                    true => format!(", a client at {} requests/s", plain(self.fresh_load)),
+                let load = match self.fresh.load > 0.0 {
+                    true => format!(", a client at {} requests/s", plain(self.fresh.load)),
                     false => String::new(),
                 };
-                let disk = match self.fresh_disk.is_synchronous() {
+                let disk = match self.fresh.disk.is_synchronous() {
                     true => "",
                     false => ", slow disks",
                 };
@@ -118,7 +140,7 @@ impl Session {
             opened: self.opened.clone(),
             address: self.address_seen.clone(),
             by_tour_choice: false,
-            fresh: (self.fresh_load, self.fresh_disk),
+            fresh: self.fresh,
         })
     }
 
@@ -156,7 +178,7 @@ impl Session {
                 by_tour_choice: _,
                 fresh,
             } = *before;
-            (self.fresh_load, self.fresh_disk) = fresh;
+            self.fresh = fresh;
             self.drafts.seed = run.scenario.seed.to_string();
             self.drafts.nodes = run.scenario.nodes.to_string();
             self.what_if.stop_for_new_run();

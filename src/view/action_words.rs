@@ -19,6 +19,7 @@ pub fn action_words(action: &Action) -> String {
         Action::ForceTimeout(n) => format!("time out n{n}"),
         Action::Deafen(n) => format!("deafen n{n}"),
         Action::Heartbeat(n) => format!("heartbeat from n{n}"),
+        Action::SyncDisk(n) => format!("n{n}'s disk syncs"),
         Action::RemoveServer(n) => format!("remove n{n}"),
         Action::TransferLeadership(n) => format!("transfer leadership to n{n}"),
         Action::Partition(groups) => partition(groups),

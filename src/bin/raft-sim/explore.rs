@@ -91,6 +91,11 @@ pub struct ExploreArgs {
     /// crash before then loses it (0: durable at once)
     #[arg(long, value_name = "K", default_value = "0")]
     pub disk_steps: u32,
+    /// A server's disk may finish its writes sooner than --disk-steps, as
+    /// a move: which server's writes are durable first is the search's to
+    /// choose (thesis 10.2.1)
+    #[arg(long, requires = "disk_steps")]
+    pub early_syncs: bool,
     /// Turn on a deliberately unsafe switch (repeatable)
     #[arg(long = "unsafe", value_name = "NAME")]
     pub unsafe_switches: Vec<Switch>,
@@ -136,6 +141,7 @@ impl ExploreArgs {
             waits: self.waits,
             wait_millis: self.wait_ms,
             transfers: self.transfers,
+            early_syncs: self.early_syncs,
         }
     }
 }
@@ -145,6 +151,9 @@ impl ExploreArgs {
 pub fn explore(args: ExploreArgs) -> Result<Outcome, String> {
     let bounds = args.bounds();
     bounds.validate()?;
+    if args.early_syncs && args.disk_steps == 0 {
+        return Err("--early-syncs needs --disk-steps of 1 or more: with writes durable at once there is nothing to sync early".into());
+    }
     let switches = args
         .unsafe_switches
         .iter()
@@ -263,9 +272,10 @@ fn print_bounds(b: &Bounds, switches: UnsafeSwitches, disk_steps: u32) {
             0 => String::new(),
             k => format!(", {k} leadership transfer(s)"),
         },
-        match disk_steps {
-            0 => String::new(),
-            k => format!(", disk writes durable {k} step(s) after they are issued"),
+        match (disk_steps, b.early_syncs) {
+            (0, _) => String::new(),
+            (k, false) => format!(", disk writes durable {k} step(s) after they are issued"),
+            (k, true) => format!(", disk writes durable at most {k} step(s) after they are issued"),
         },
         match b.waits {
             0 => String::new(),

@@ -77,6 +77,14 @@ pub struct Bounds {
     /// §3.10), one to each other voter as a move.
     #[serde(default)]
     pub transfers: u32,
+    /// Whether a server's disk may finish its writes sooner than its fsync
+    /// latency, as a move (`sync_disk`): with a disk that lags
+    /// (`search::lagging_disk`), which server's writes become durable
+    /// first is then the search's to choose, as varying fsync times make
+    /// it in a simulated run (thesis §10.2.1: a follower's copy can be
+    /// durable before the leader's own).
+    #[serde(default)]
+    pub early_syncs: bool,
 }
 
 fn yes() -> bool {
@@ -103,6 +111,7 @@ impl Default for Bounds {
             waits: 0,
             wait_millis: 0,
             transfers: 0,
+            early_syncs: false,
         }
     }
 }

@@ -62,7 +62,7 @@ pub const KEY: &str = "x";
 /// counterexample it finds first, is deterministic): for each message in
 /// flight to a server, in id order, deliver it, drop it, or duplicate it;
 /// for each server, time out (not a leader), send heartbeats (a leader),
-/// crash and reboot; then a client's write or read sent to each server.
+/// crash and reboot, finish its disk's writes early; then a client's write or read sent to each server.
 ///
 /// Dead messages (see [`is_dead`]) are not moved: delivering, dropping or
 /// duplicating one changes nothing the protocol can ever tell.
@@ -91,6 +91,9 @@ pub fn moves(sim: &Simulation, bounds: &Bounds, used: Used) -> Vec<Action> {
         }
         if used.restarts < bounds.restarts {
             all.push(Action::Restart(id));
+        }
+        if bounds.early_syncs && server.disk.unsynced_writes() > 0 {
+            all.push(Action::SyncDisk(id));
         }
     }
     let longest = sim.servers().iter().map(|s| s.node.log().last_index());

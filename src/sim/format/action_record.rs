@@ -161,6 +161,8 @@ pub enum ActionName {
     Duplicate,
     /// `heartbeat`: [`Action::Heartbeat`].
     Heartbeat,
+    /// `sync_disk`: [`Action::SyncDisk`].
+    SyncDisk,
 }
 
 /// Which key-value operation a client action performs.
@@ -255,6 +257,7 @@ impl From<&Action> for ActionRecord {
             Action::DeliverMessage(message) => Self::message(N::Deliver, message),
             Action::DuplicateMessage(message) => Self::message(N::Duplicate, message),
             Action::Heartbeat(node) => Self::on(N::Heartbeat, node),
+            Action::SyncDisk(node) => Self::on(N::SyncDisk, node),
             Action::ClientRequest { to, op } => client_record(to, op),
             Action::ClientRead { to, key, path } => ActionRecord {
                 path: Some(path),
@@ -366,6 +369,7 @@ impl TryFrom<ActionRecord> for Action {
             N::Deliver => Action::DeliverMessage(r.message.ok_or_else(|| missing("message"))?),
             N::Duplicate => Action::DuplicateMessage(r.message.ok_or_else(|| missing("message"))?),
             N::Heartbeat => Action::Heartbeat(node(r.node)?),
+            N::SyncDisk => Action::SyncDisk(node(r.node)?),
             N::Client => match (client_op(r.op, r.key, r.value, r.from, r.to)?, r.path) {
                 (op, None) => Action::ClientRequest { to: r.node, op },
                 (Op::Read { key }, Some(path)) => Action::ClientRead {
@@ -483,6 +487,7 @@ impl ActionName {
             N::Deliver => "deliver",
             N::Duplicate => "duplicate",
             N::Heartbeat => "heartbeat",
+            N::SyncDisk => "sync_disk",
         }
     }
 }
@@ -554,6 +559,7 @@ mod tests {
             Action::DeliverMessage(78),
             Action::DuplicateMessage(79),
             Action::Heartbeat(2),
+            Action::SyncDisk(3),
             Action::ClientRequest {
                 to: None,
                 op: Op::Read { key: "k".into() },

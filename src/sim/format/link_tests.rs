@@ -104,7 +104,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
     let mut node = || rng.range_inclusive(1, nodes);
     let (a, b) = (node(), node());
     let b = if a == b { a % nodes + 1 } else { b };
-    match rng.index(30) {
+    match rng.index(31) {
         0 => Action::Stop(a),
         1 => Action::Resume(a),
         2 => Action::ResumeAll,
@@ -134,6 +134,7 @@ pub fn action(rng: &mut Rng, nodes: u64) -> Action {
         27 => Action::DeliverMessage(rng.next_u64() >> 20),
         28 => Action::DuplicateMessage(rng.next_u64() >> 20),
         29 => Action::Heartbeat(a),
+        30 => Action::SyncDisk(a),
         10 => Action::SetNetwork(network(rng)),
         11 => Action::AlignTimers,
         12 => Action::SpreadTimers,

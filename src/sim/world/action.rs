@@ -134,6 +134,12 @@ pub enum Action {
     /// every follower (Figure 2, "repeat during idle periods"). Nothing
     /// happens on a server that does not lead.
     Heartbeat(NodeId),
+    /// A server's disk finishes every write it has issued now, sooner than
+    /// its fsync latency: the explorer's "this fsync completes next"
+    /// (`explore`, `Bounds::early_syncs`). Writes that take varying time
+    /// let a follower's copy be durable before the leader's own (thesis
+    /// §10.2.1). Nothing happens on a disk with no write in flight.
+    SyncDisk(NodeId),
 }
 
 impl Action {
@@ -171,6 +177,7 @@ impl Action {
             | Action::Restart(n)
             | Action::ForceTimeout(n)
             | Action::Heartbeat(n)
+            | Action::SyncDisk(n)
             | Action::Deafen(n)
             | Action::TransferLeadership(n)
             | Action::RemoveServer(n)
@@ -207,6 +214,7 @@ impl fmt::Display for Action {
             Action::DeliverMessage(id) => write!(f, "deliver message {id}"),
             Action::DuplicateMessage(id) => write!(f, "duplicate message {id}"),
             Action::Heartbeat(n) => write!(f, "heartbeat {n}"),
+            Action::SyncDisk(n) => write!(f, "sync disk {n}"),
             Action::ClientRequest { to: Some(n), op } => write!(f, "client {op} to {n}"),
             Action::ClientRequest { to: None, op } => write!(f, "client {op}"),
             Action::SetNetwork(c) => write!(

@@ -167,6 +167,7 @@ impl Simulation {
                     self.input(id, |node, now, out| node.force_heartbeat(now, out));
                 }
             }
+            Action::SyncDisk(id) => self.sync_disk_early(id),
             Action::ReachOnly { node, peers } => {
                 let others = (1..=self.server_count()).filter(|n| *n != node && !peers.contains(n));
                 for other in others.collect::<Vec<_>>() {

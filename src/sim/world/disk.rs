@@ -330,6 +330,16 @@ impl Disk {
         released
     }
 
+    /// Brings every write in flight forward to be durable by `now` at the
+    /// latest (its fsync finished sooner than the disk's latency); they
+    /// stay durable in the order issued. [`Disk::sync`] then completes them.
+    pub fn finish_writes_by(&mut self, now: Time) {
+        for write in &mut self.pending {
+            write.written_at = write.written_at.min(now);
+            write.durable_at = write.durable_at.min(now);
+        }
+    }
+
     /// Keeps messages released while the server was stopped, for its resume.
     pub fn keep_for_resume(&mut self, messages: Vec<Envelope>) {
         self.released.extend(messages);

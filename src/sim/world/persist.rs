@@ -79,6 +79,15 @@ impl Simulation {
         self.release(id, released);
     }
 
+    /// Server `id`'s disk finishes every write in flight now, sooner than
+    /// its latency ([`crate::sim::Action::SyncDisk`]); the sync events
+    /// already due later find nothing left.
+    pub(super) fn sync_disk_early(&mut self, id: NodeId) {
+        let now = self.now;
+        self.server_mut(id).disk.finish_writes_by(now);
+        self.disk_sync(id);
+    }
+
     /// A resumed server sends what became durable while it was stopped.
     pub(super) fn release_on_resume(&mut self, id: NodeId) {
         let released = self.server_mut(id).disk.take_released();

@@ -735,3 +735,59 @@ fn the_estimated_total_keeps_the_progress_bar_from_running_ahead() {
         "the bar never goes back: {fractions:?}"
     );
 }
+
+#[test]
+fn count_self_before_persist_loses_a_committed_no_op_in_fourteen_steps() {
+    // n1 leads term 1; n3's acknowledgement of its no-op commits it, n1's
+    // own copy counted while still on its way to n1's disk (the switch);
+    // n1 crashes and loses it, and its vote elects n2 without the entry.
+    let (explorer, steps) = planned(UnsafeSwitch::CountSelfBeforePersist);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(found.invariant, "leader_completeness", "{}", found.detail);
+    assert_eq!((found.steps(), steps), (14, 14));
+    let syncs = found
+        .actions
+        .iter()
+        .filter(|a| matches!(a, Action::SyncDisk(_)));
+    assert!(syncs.count() >= 3, "{:?}", found.actions);
+    assert_eq!(replay(&explorer), ("leader_completeness".into(), 14 * STEP));
+    let mut sim = replayed_until(&explorer, 14 * STEP);
+    assert_eq!(
+        unsafe_steps(&mut sim),
+        [(1, UnsafeSwitch::CountSelfBeforePersist)],
+        "n1 counted itself early, once"
+    );
+    assert_eq!(sim.disk_faults().crashes_losing_writes, 1);
+    // The safe core counts itself once durable: nothing, deeper.
+    let safe = planned_safe(UnsafeSwitch::CountSelfBeforePersist, 11);
+    assert!(safe.unique > 10_000, "{safe:?}");
+}
+
+#[test]
+fn count_self_before_persist_needs_disks_that_sync_out_of_order() {
+    // Without early syncs every write takes the same 6 steps, so n1's own
+    // copy is durable before any follower's acknowledgement can come
+    // back: the same search finds nothing.
+    let ExplorePlan::Shows {
+        bounds,
+        config,
+        prefix,
+        ..
+    } = plan(UnsafeSwitch::CountSelfBeforePersist)
+    else {
+        panic!("count-self-before-persist has a plan");
+    };
+    let bounds = Bounds {
+        early_syncs: false,
+        ..bounds
+    };
+    // The prefix's own syncs stay: they only let the election go on.
+    let mut explorer = Explorer::after(bounds, *config, &prefix).unwrap();
+    let progress = explorer.run();
+    assert!(
+        explorer.counterexample().is_none(),
+        "{:?}",
+        explorer.counterexample()
+    );
+    assert_eq!(progress.depth_done, bounds.depth);
+}

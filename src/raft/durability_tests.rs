@@ -5,7 +5,7 @@
 use crate::raft::command::{ClientCommand, Op, Payload};
 use crate::raft::log::Entry;
 use crate::raft::message::{Envelope, Message};
-use crate::raft::output::{HardState, LogChange, Output};
+use crate::raft::output::{HardState, LogChange, Output, UnsafeStep};
 use crate::raft::unsafe_switches::{UnsafeSwitch, UnsafeSwitches};
 use crate::raft::{Config, LogIndex, NodeId, RaftNode, Rng, Role, Term};
 
@@ -67,7 +67,11 @@ fn write(value: &str) -> ClientCommand {
 /// A leader of term 1 in a cluster of `n`, its no-op durable and
 /// acknowledged by every follower.
 fn settled_leader(n: u64) -> RaftNode {
-    let mut leader = safe(1, n);
+    settled_leader_with(n, UnsafeSwitches::none())
+}
+
+fn settled_leader_with(n: u64, switches: UnsafeSwitches) -> RaftNode {
+    let mut leader = node(1, n, switches);
     let mut out = Output::default();
     leader.force_timeout(0, &mut out);
     leader.persisted_now(0, &mut out);
@@ -181,6 +185,41 @@ fn a_leader_replicates_at_once_but_counts_itself_once_durable() {
     leader.persisted(0, vec![own_ack], &mut out);
     assert_eq!(leader.commit_index(), 2);
     assert_eq!(out.replies.len(), 1, "the client hears once committed");
+}
+
+/// The same steps with the unsafe switch: follower 2's acknowledgement
+/// alone commits the entry, the leader's copy counted though it is not
+/// durable, and the core reports the step (thesis §10.2.1).
+#[test]
+fn count_self_before_persist_commits_on_one_follower_ack() {
+    let on = UnsafeSwitches::none().with(UnsafeSwitch::CountSelfBeforePersist);
+    let mut leader = settled_leader_with(3, on);
+    let mut out = Output::default();
+    leader.propose(0, write("1"), &mut out);
+    assert_eq!(out.after_persist.len(), 1, "the own ack still waits");
+    let out = step(&mut leader, 2, ack(1, 2));
+    assert_eq!(leader.commit_index(), 2, "counted before durable");
+    assert_eq!(out.replies.len(), 1, "the client hears at once");
+    let reported = UnsafeStep {
+        switch: UnsafeSwitch::CountSelfBeforePersist,
+        peer: None,
+        index: Some(2),
+    };
+    assert_eq!(out.unsafe_steps, vec![reported]);
+}
+
+/// Once the leader's own write is durable the switch decides nothing,
+/// and nothing is reported: follower 2's ack commits as it would anyway.
+#[test]
+fn count_self_before_persist_reports_nothing_once_durable() {
+    let on = UnsafeSwitches::none().with(UnsafeSwitch::CountSelfBeforePersist);
+    let mut leader = settled_leader_with(3, on);
+    let mut out = Output::default();
+    leader.propose(0, write("1"), &mut out);
+    leader.persisted_now(0, &mut out);
+    let out = step(&mut leader, 2, ack(1, 2));
+    assert_eq!(leader.commit_index(), 2);
+    assert!(out.unsafe_steps.is_empty(), "{:?}", out.unsafe_steps);
 }
 
 #[test]

@@ -321,6 +321,15 @@ impl RaftNode {
                     index: Some(majority_index),
                 });
             }
+            if self.quorum_value(self.own_match, |p| p.match_index) < majority_index {
+                // Only `CountSelfBeforePersist` counts a copy that is not
+                // yet durable (thesis §10.2.1).
+                out.unsafe_steps.push(UnsafeStep {
+                    switch: UnsafeSwitch::CountSelfBeforePersist,
+                    peer: None,
+                    index: Some(majority_index),
+                });
+            }
             self.commit_index = majority_index;
             self.apply_committed(out);
             self.change_committed(now, out);
@@ -329,9 +338,19 @@ impl RaftNode {
 
     /// The highest index durable on a majority: the leader's own durable
     /// index and the followers' matchIndex values, sorted, read at the quorum
-    /// position.
+    /// position. The leader's entries count once its own acknowledgement
+    /// says they are durable (thesis §10.2.1); with the unsafe
+    /// `CountSelfBeforePersist` switch, as soon as they are in its log.
     fn quorum_match_index(&self) -> LogIndex {
-        self.quorum_value(self.own_match, |p| p.match_index)
+        let own = match self
+            .config
+            .unsafe_switches
+            .is_on(UnsafeSwitch::CountSelfBeforePersist)
+        {
+            true => self.log().last_index(),
+            false => self.own_match,
+        };
+        self.quorum_value(own, |p| p.match_index)
     }
 
     /// The highest value a majority has reached: the leader's `own` and

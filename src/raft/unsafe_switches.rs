@@ -60,11 +60,18 @@ pub enum UnsafeSwitch {
     /// elect it inside the lease; etcd-io/etcd#12704). Shows only with
     /// `--reads lease`, CheckQuorum and leadership transfers.
     LeaseAfterTimeoutNow,
+    /// A leader counts its own new entries toward a majority as soon as it
+    /// appends them, before they are durable on its own disk (breaks thesis
+    /// §10.2.1: the leader may write in parallel with its followers, but
+    /// counts itself only once its write is durable). A leader that
+    /// crashes then loses an entry it committed. Shows only with a disk
+    /// whose writes take varying time (`raft-sim --disk-faults`).
+    CountSelfBeforePersist,
 }
 
 impl UnsafeSwitch {
     /// Every switch, in declaration order.
-    pub const ALL: [UnsafeSwitch; 13] = [
+    pub const ALL: [UnsafeSwitch; 14] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
         UnsafeSwitch::ForgetVoteOnRestart,
@@ -78,6 +85,7 @@ impl UnsafeSwitch {
         UnsafeSwitch::TwoChangesAtOnce,
         UnsafeSwitch::SnapshotUncommitted,
         UnsafeSwitch::LeaseAfterTimeoutNow,
+        UnsafeSwitch::CountSelfBeforePersist,
     ];
 
     /// The name used on the command line and in scenarios.
@@ -96,6 +104,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::TwoChangesAtOnce => "two-changes-at-once",
             UnsafeSwitch::SnapshotUncommitted => "snapshot-uncommitted",
             UnsafeSwitch::LeaseAfterTimeoutNow => "lease-after-timeout-now",
+            UnsafeSwitch::CountSelfBeforePersist => "count-self-before-persist",
         }
     }
 
@@ -141,6 +150,9 @@ impl UnsafeSwitch {
             UnsafeSwitch::LeaseAfterTimeoutNow => {
                 "a leader that sent TimeoutNow earns read leases again after giving the transfer up, though the target's election ignores stickiness (breaks thesis 3.10, 4.2.3 and 6.4.1, etcd #12704; needs --reads lease --check-quorum --transfers)"
             }
+            UnsafeSwitch::CountSelfBeforePersist => {
+                "a leader counts its own new entries toward a majority before they are durable on its disk, so a crash can lose an entry it committed (breaks thesis 10.2.1; needs --disk-faults)"
+            }
         }
     }
 
@@ -179,6 +191,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::TwoChangesAtOnce => "thesis §4.1",
             UnsafeSwitch::SnapshotUncommitted => "thesis §5.1",
             UnsafeSwitch::LeaseAfterTimeoutNow => "thesis §3.10, §4.2.3, §6.4.1; etcd #12704",
+            UnsafeSwitch::CountSelfBeforePersist => "thesis §10.2.1",
         }
     }
 

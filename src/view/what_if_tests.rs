@@ -573,7 +573,7 @@ fn config_change_without_noop_is_explored_after_the_steps_its_plan_fixes() {
 }
 
 #[test]
-fn the_panel_offers_exploration_for_all_thirteen_switches() {
+fn the_panel_offers_exploration_for_all_fourteen_switches() {
     let mut s = session();
     let explorable = [
         ("prevote-raises-term", "1 step."),
@@ -595,6 +595,7 @@ fn the_panel_offers_exploration_for_all_thirteen_switches() {
             "after n1's election in term 1",
         ),
         ("lease-after-timeout-now", "n1's hand-over to n2"),
+        ("count-self-before-persist", "n2 votes for it, then stands"),
     ];
     assert_eq!(explorable.len(), UnsafeSwitch::ALL.len());
     for (switch, words) in explorable {

@@ -221,6 +221,31 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
         // 13 s natively, and the page's Worker is 3 to 4 times slower;
         // from the state after these 6 steps, in 3 s. (With 6 in flight,
         // the whole search's counterexample is this one, prefix and all.)
+        // Writes durable at most 6 steps after they are issued, sooner by
+        // a `sync_disk` move. n1 stands for term 1, n2 votes for it and
+        // stands for term 2 itself: the prefix. n2's vote elects n1, whose
+        // no-op reaches n3; n3's write is synced and its acknowledgement
+        // commits the no-op with n1's own copy counted though it is still
+        // on its way to n1's disk (the switch); n3 takes n2's RequestVote
+        // and votes; n1 crashes and loses the no-op, comes back empty,
+        // and its vote elects n2 in term 2 without the committed entry.
+        // With writes that all take the same time n1's own copy would be
+        // durable first (`early_syncs` off finds nothing).
+        UnsafeSwitch::CountSelfBeforePersist => {
+            let bounds = Bounds {
+                max_term: 2,
+                max_log: 2,
+                heartbeats: false,
+                stale_requests_lost: true,
+                early_syncs: true,
+                restarts: 1,
+                ..shaped(8, 0)
+            };
+            shows(bounds, 14, |c| c.disk = lagging_disk(6)).after(
+                elect_n1_as_n2_stands(),
+                "n1 stands for term 1; n2 votes for it, then stands for term 2 itself",
+            )
+        }
         UnsafeSwitch::ConfigChangeWithoutNoop => {
             let bounds = Bounds {
                 nodes: 4,
@@ -237,6 +262,23 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
             )
         }
     }
+}
+
+/// The first 6 steps of a 3-server cluster whose disks lag: n1 times out
+/// for term 1 and its disk syncs, so its RequestVotes leave (1 to n2, 2 to
+/// n3); n2 takes its own and votes; n2 times out for term 2 and its disk
+/// syncs, so its vote (3) and its RequestVotes (4 to n1, 5 to n3) leave;
+/// the vote reaches n1, which leads term 1 and sends its no-op (6 to n2,
+/// 7 to n3).
+fn elect_n1_as_n2_stands() -> Vec<Action> {
+    vec![
+        Action::ForceTimeout(1),
+        Action::SyncDisk(1),
+        Action::DeliverMessage(1), // n1's RequestVote to n2
+        Action::ForceTimeout(2),
+        Action::SyncDisk(2),
+        Action::DeliverMessage(3), // n2's vote: n1 leads term 1
+    ]
 }
 
 /// The first 6 steps of a 4-server cluster in the explorer: n1 times out
@@ -368,7 +410,9 @@ mod tests {
             assert_eq!(prefix.is_empty(), prefix_story.is_empty(), "{switch:?}");
             let own = matches!(
                 switch,
-                UnsafeSwitch::ConfigChangeWithoutNoop | UnsafeSwitch::LeaseAfterTimeoutNow
+                UnsafeSwitch::ConfigChangeWithoutNoop
+                    | UnsafeSwitch::LeaseAfterTimeoutNow
+                    | UnsafeSwitch::CountSelfBeforePersist
             );
             assert_eq!(!prefix.is_empty(), own, "{switch:?}");
         }
@@ -398,6 +442,35 @@ mod tests {
         assert_eq!(role_and_term(4), (Role::Follower, 0));
         let n1 = &sim.server(1).unwrap().node;
         assert_eq!(n1.membership().voters, [1, 2, 3, 4]);
+    }
+
+    /// The prefix's message ids name what its comment says: n1 leads term
+    /// 1, n2 stands for term 2, and n1's no-op to n3 (7) is in flight.
+    #[test]
+    fn the_count_self_prefix_elects_n1_as_n2_stands() {
+        let ExplorePlan::Shows { config, prefix, .. } = plan(UnsafeSwitch::CountSelfBeforePersist)
+        else {
+            panic!("a plan");
+        };
+        let mut sim = Simulation::new(*config).unwrap();
+        for (i, action) in prefix.into_iter().enumerate() {
+            sim.run_until((i as u64 + 1) * STEP);
+            sim.act_now(action).unwrap();
+        }
+        let role_and_term = |id| {
+            let node = &sim.server(id).unwrap().node;
+            (node.role(), node.current_term())
+        };
+        assert_eq!(role_and_term(1), (Role::Leader, 1));
+        assert_eq!(role_and_term(2), (Role::Candidate, 2));
+        assert_eq!(role_and_term(3), (Role::Follower, 0));
+        let to_n3 = sim.network().in_flight().find(|m| m.id == 7).unwrap();
+        assert_eq!(to_n3.to, crate::sim::network::Endpoint::Node(3));
+        assert_eq!(
+            sim.server(1).unwrap().disk.unsynced_writes(),
+            1,
+            "the no-op"
+        );
     }
 
     /// The lease plan rests on the rates the seed draws within its drift

@@ -31,6 +31,16 @@ const SNAPSHOT_EVERY: u64 = 8;
 /// 1,000 at 3, and the safe core none of 2,000 at each (2026-12-03).
 pub const LATE_TIMEOUT_NOW_TAIL: f64 = 0.3;
 
+/// For `count-self-before-persist`: fsyncs up to 100 ms slower than the
+/// disk's latency, and a nemesis that crashes a server during three writes
+/// in ten. The leader must crash after a majority of followers acknowledged
+/// an entry it still holds only in memory. Seeds searched before the
+/// first failure at 5 servers, from seeds 1, 10001, 20001 and 30001: at
+/// `--disk-faults`' 50 ms and 5%, 2,676 from seed 1; at 100 ms and 5%, 274,
+/// 703, 1,579 and 397; at 100 ms and 30%, 86, 226, 38 and 326 (2026-12-05).
+const SLOW_FSYNC_JITTER: Time = 100 * MILLIS;
+const CRASH_DURING_WRITE: f64 = 0.3;
+
 /// `config` with what `switch` needs to show turned on, and `switch` as
 /// the only unsafe switch. Everything else the user set is kept:
 /// * every switch: the nemesis of `--faults all` (unless a nemesis is on
@@ -40,6 +50,10 @@ pub const LATE_TIMEOUT_NOW_TAIL: f64 = 0.3;
 ///   they are unbound);
 /// * `reply-before-persist`: disks that lose unsynced writes
 ///   (`--disk-faults`, Figure 2's "stable storage" made fallible);
+/// * `count-self-before-persist`: the same disks, with fsyncs that take
+///   up to 100 ms more, so a follower's copy can be durable before the
+///   leader's own, and crashes during three writes in ten (thesis
+///   §10.2.1);
 /// * `prevote-raises-term`: PreVote (thesis §9.6);
 /// * `read-index-without-noop`: ReadIndex reads, unless already by lease
 ///   (thesis §6.4);
@@ -72,6 +86,15 @@ pub fn settings_for(switch: UnsafeSwitch, mut config: SimConfig) -> SimConfig {
     match switch {
         UnsafeSwitch::ReplyBeforePersist if config.disk.is_synchronous() => {
             config = config.with_disk_faults();
+        }
+        UnsafeSwitch::CountSelfBeforePersist => {
+            if config.disk.is_synchronous() {
+                config = config.with_disk_faults();
+            }
+            let jitter = &mut config.disk.fsync_jitter;
+            *jitter = (*jitter).max(SLOW_FSYNC_JITTER);
+            let crash = &mut config.nemesis.crash_during_write;
+            *crash = crash.max(CRASH_DURING_WRITE);
         }
         UnsafeSwitch::PreVoteRaisesTerm => config.raft.pre_vote = true,
         UnsafeSwitch::ReadIndexWithoutNoop if config.reads.path != ReadPath::Lease => {
@@ -123,6 +146,11 @@ pub fn unconsulted(switch: UnsafeSwitch, config: &SimConfig) -> Option<&'static 
         // A synchronous disk makes every write durable in the step that
         // asks for it: no reply can leave before it.
         UnsafeSwitch::ReplyBeforePersist if config.disk.is_synchronous() => Some("--disk-faults"),
+        // Writes that all take the same time are durable on the leader
+        // before any follower's acknowledgement of them can come back.
+        UnsafeSwitch::CountSelfBeforePersist if config.disk.fsync_jitter == 0 => {
+            Some("--disk-faults")
+        }
         UnsafeSwitch::PreVoteRaisesTerm if !config.raft.pre_vote => Some("--pre-vote"),
         UnsafeSwitch::ReadIndexWithoutNoop if config.reads.path == ReadPath::Log => {
             Some("--reads read-index")
@@ -171,7 +199,8 @@ mod tests {
                 "config-change-without-noop",
                 "two-changes-at-once",
                 "snapshot-uncommitted",
-                "lease-after-timeout-now"
+                "lease-after-timeout-now",
+                "count-self-before-persist"
             ]
         );
     }
@@ -193,6 +222,9 @@ mod tests {
         }
         let c = |s| settings_for(s, mine.clone());
         assert!(!c(UnsafeSwitch::ReplyBeforePersist).disk.is_synchronous());
+        let count_self = c(UnsafeSwitch::CountSelfBeforePersist);
+        assert_eq!(count_self.disk.fsync_jitter, SLOW_FSYNC_JITTER);
+        assert_eq!(count_self.nemesis.crash_during_write, CRASH_DURING_WRITE);
         assert!(c(UnsafeSwitch::PreVoteRaisesTerm).raft.pre_vote);
         let read_index = c(UnsafeSwitch::ReadIndexWithoutNoop).reads.path;
         assert_eq!(read_index, ReadPath::ReadIndex);

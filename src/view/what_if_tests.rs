@@ -252,6 +252,53 @@ fn a_reset_stops_a_search_and_a_found_failure_ends_the_undo() {
     assert_eq!(s.notice_text(), None, "no 'A new run' for the failure");
 }
 
+/// A run opened during a search (a pasted link, a file, a link typed
+/// into the address bar, a trial of the Experiments view, a host page's
+/// load) stops it as a Reset does: the failure it finds later would
+/// replace the run just opened (a page tester's pasted link was replaced
+/// ten seconds after it opened).
+#[test]
+fn a_run_opened_during_a_search_stops_it() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
+    let job = start(&mut s, 0.0);
+    let link = format!("#{}", permalink::encode(&scenario_of_seed(7)));
+    s.update(Input::ImportText(link));
+    s.update(Input::Import);
+    assert_eq!(s.playground.scenario.seed, 7, "the pasted run opened");
+    assert_eq!(s.what_if.search, Search::StoppedForNewRun);
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    answer(&mut s, run(job), 9.0);
+    assert_eq!(s.playground.scenario.seed, 7, "and stays");
+    assert!(s.playground.failure.is_none());
+
+    // A host page's load, and its tour.
+    use crate::view::host_api::HostCommand;
+    let mut s = session();
+    start(&mut s, 0.0);
+    let scenario = Box::new(scenario_of_seed(8));
+    s.update(Input::Host(HostCommand::Load { scenario }));
+    assert_eq!(s.playground.scenario.seed, 8);
+    assert_eq!(s.what_if.search, Search::StoppedForNewRun);
+    start(&mut s, 1.0);
+    let (tour, step) = ("figure-8".into(), 1);
+    s.update(Input::Host(HostCommand::StartTour { tour, step }));
+    assert!(s.tour.is_some());
+    assert_eq!(s.what_if.search, Search::StoppedForTour);
+
+    // A load that fails keeps the run and the search.
+    let mut s = session();
+    start(&mut s, 0.0);
+    s.update(Input::ImportText("#s=garbage".into()));
+    s.update(Input::Import);
+    assert!(s.what_if.running());
+}
+
+fn scenario_of_seed(seed: u64) -> crate::sim::scenario::Scenario {
+    let playground = Playground::new(seed, 3).unwrap();
+    playground.export()
+}
+
 fn answer(s: &mut Session, replies: Vec<WorkerReply>, now_ms: f64) {
     for reply in replies {
         let reply = Box::new(reply);

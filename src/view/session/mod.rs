@@ -615,6 +615,10 @@ impl Session {
         match self.host.apply(command, &mut self.playground) {
             Ok(Applied::Done) => {}
             Ok(Applied::NewRun(fresh, tour)) => {
+                match tour.is_some() {
+                    true => self.what_if.stop_for_tour(),
+                    false => self.what_if.stop_for_new_run(),
+                }
                 self.replace_run(*fresh, tour);
             }
             Err(message) => self.host_errors.push(HostEvent::Error {

@@ -222,6 +222,10 @@ impl Session {
     ) -> bool {
         match loaded.and_then(|s| Playground::open_shared(s, from_start)) {
             Ok(fresh) => {
+                // What a search finds would replace the run opened now
+                // (it did, ten seconds after a pasted link opened, a page
+                // tester saw): stopped, as Reset and Undo stop it.
+                self.what_if.stop_for_new_run();
                 self.replace_run(fresh, None);
                 self.drafts.import.clear();
                 self.opened = Some(permalink::encode(&self.playground.export()));

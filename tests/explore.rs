@@ -665,20 +665,27 @@ fn lease_ignores_drift_then_serves_a_stale_read_from_the_old_lease() {
         "{}",
         stale.detail
     );
-    // The switch's own step: n1 answered a read its margin would refuse
-    // (`serve_by_lease` notes it only when it answers from the lease).
+    // The switch's own steps: n1 earned a lease without the margin (noted
+    // with no index), then answered a read the margin would refuse
+    // (noted with the index it read at, only when it answers).
     let notes = sim.trace_mut().take_recorded();
-    let unsafe_reads = notes.iter().filter(|(_, e)| {
-        matches!(
-            e,
+    let steps: Vec<Option<u64>> = (notes.iter())
+        .filter_map(|(_, e)| match *e {
             TraceEvent::UnsafeStep {
                 node: 1,
                 switch: UnsafeSwitch::LeaseIgnoresDrift,
+                index,
                 ..
-            }
-        )
-    });
-    assert_eq!(unsafe_reads.count(), 1);
+            } => Some(index),
+            _ => None,
+        })
+        .collect();
+    let (reads, leases): (Vec<&Option<u64>>, Vec<_>) = steps.iter().partition(|i| i.is_some());
+    assert_eq!(reads.len(), 1, "{steps:?}");
+    assert!(
+        !leases.is_empty() && steps[0].is_none(),
+        "the lease first: {steps:?}"
+    );
     // With the margin, the same steps leave n1 without a lease: it runs a
     // round instead, which no one answers, and nothing breaks.
     let safe = lease_read_after_a_new_leader(UnsafeSwitches::none());
@@ -790,4 +797,27 @@ fn count_self_before_persist_needs_disks_that_sync_out_of_order() {
         explorer.counterexample()
     );
     assert_eq!(progress.depth_done, bounds.depth);
+}
+
+/// The switch's decision is recorded whenever it deletes an entry rules 3
+/// and 4 would keep, even to write the same entry back: its shortest
+/// counterexample does exactly that to a committed entry, and a page
+/// tester's story of it said "No decision of the switch was recorded".
+#[test]
+fn truncate_on_any_append_records_its_step_before_the_violation() {
+    let (explorer, steps) = planned(UnsafeSwitch::TruncateOnAnyAppend);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(
+        found.invariant, "committed_entries_stable",
+        "{}",
+        found.detail
+    );
+    let mut sim = replayed_until(&explorer, u64::from(steps) * STEP);
+    let recorded = unsafe_steps(&mut sim);
+    assert!(
+        recorded
+            .iter()
+            .any(|&(_, s)| s == UnsafeSwitch::TruncateOnAnyAppend),
+        "{recorded:?}"
+    );
 }

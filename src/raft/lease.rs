@@ -85,6 +85,18 @@ impl RaftNode {
     /// A round sent at `sent` was acknowledged by a majority.
     pub(super) fn extend_lease(&mut self, sent: Time, out: &mut Output) {
         let until = sent + self.lease_duration();
+        let drift = UnsafeSwitch::LeaseIgnoresDrift;
+        if until > self.reads.lease_until
+            && self.leases_on()
+            && self.config.unsafe_switches.is_on(drift)
+            && self.drift_margin() > 0
+        {
+            // The lease runs past where the margin would have ended it:
+            // a decision of the switch even if no read uses it, as a
+            // server elected inside it shows (a page tester's story of
+            // such a failure said no decision was recorded).
+            out.unsafe_steps.push(UnsafeStep::of(drift));
+        }
         self.reads.lease_until = self.reads.lease_until.max(until);
         if self.reads.handed_over && self.takes_requests() && self.lease_after_timeout_now() {
             // The rule holds no lease once TimeoutNow has gone out.

@@ -65,6 +65,11 @@ fn search(s: &Session, send: &Callback<Msg>) -> Html {
             now_ms: perf::now_ms(),
         }))
     });
+    let cancel = send.reform(|_| {
+        Msg::Do(input(WhatIfInput::Cancel {
+            now_ms: perf::now_ms(),
+        }))
+    });
     let (plan, explorable) = w.explore_plan();
     let status = w.status_text();
     let failed = matches!(w.search, Search::Failed(_));
@@ -75,7 +80,7 @@ fn search(s: &Session, send: &Callback<Msg>) -> Html {
     // ignored, `WhatIf::explore`).
     let running = w.running();
     let (first, label) = match running {
-        true => (on_click(send, input(WhatIfInput::Cancel)), "Cancel"),
+        true => (cancel, "Cancel"),
         false => (find, "Find a failure"),
     };
     html! {

@@ -34,8 +34,11 @@ pub enum WhatIfInput {
         /// Any wall clock, in milliseconds.
         now_ms: f64,
     },
-    /// "Cancel".
-    Cancel,
+    /// "Cancel", at this wall time (ms).
+    Cancel {
+        /// The same wall clock as `Find`'s.
+        now_ms: f64,
+    },
     /// The worker said something, at this wall time (ms).
     Reply {
         /// What it said.
@@ -44,6 +47,10 @@ pub enum WhatIfInput {
         now_ms: f64,
     },
 }
+
+/// How soon after a search starts a Cancel is taken for the second click
+/// of a double click (Windows' default double-click time is 500 ms).
+pub const DOUBLE_CLICK_MS: f64 = 500.0;
 
 /// What the page must do with its worker.
 #[derive(Clone, Debug, PartialEq)]
@@ -236,8 +243,17 @@ impl WhatIf {
         ))
     }
 
-    /// Stops the search; the page is idle again.
-    pub fn cancel(&mut self) {
+    /// Stops the search; the page is idle again. A Cancel within
+    /// [`DOUBLE_CLICK_MS`] of the search's start is the second click of
+    /// a double click on "Find a failure", which turns into Cancel under
+    /// the pointer: ignored (a page tester's double click cancelled the
+    /// search it had just started).
+    pub fn cancel(&mut self, now_ms: f64) {
+        if let Search::Running { started_ms, .. } = self.search {
+            if now_ms - started_ms < DOUBLE_CLICK_MS {
+                return;
+            }
+        }
         self.search = match self.running() {
             true => {
                 self.command = Some(WorkerCommand::Stop);

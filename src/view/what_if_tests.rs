@@ -123,7 +123,11 @@ fn progress_shows_seeds_and_time_and_cancel_says_so() {
     what_if(&mut s, WhatIfInput::Explore { now_ms: 2800.0 });
     assert!(matches!(s.what_if.search, Search::Running { .. }));
     assert_eq!(s.what_if.take_command(), None, "no other job");
-    what_if(&mut s, WhatIfInput::Cancel);
+    // The second click of a double click on Find lands on Cancel: ignored.
+    what_if(&mut s, WhatIfInput::Cancel { now_ms: 400.0 });
+    assert!(matches!(s.what_if.search, Search::Running { .. }));
+    assert_eq!(s.what_if.take_command(), None);
+    what_if(&mut s, WhatIfInput::Cancel { now_ms: 2900.0 });
     assert_eq!(s.what_if.search, Search::Cancelled);
     assert_eq!(
         s.what_if.status_text().as_deref(),

@@ -160,6 +160,9 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.what-if-status', text: /\d+ of 200 seeds tried, \d+\.\d s/ }, { timeout: 60000 });
       assert.equal(await page.count('.what-if progress'), 1);
       assert.equal(await focused(), 'Cancel');
+      // A Cancel within half a second of the start is a double click's
+      // second click, which the panel ignores (what_if::DOUBLE_CLICK_MS).
+      await page.sleep(600);
       await page.press('Enter');
       await page.waitFor(button('Find a failure'));
       assert.equal(await focused(), 'Find a failure');

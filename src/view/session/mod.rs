@@ -565,7 +565,7 @@ impl Session {
                 self.what_if.find(settings, now_ms);
             }
             WhatIfInput::Explore { now_ms } => self.what_if.explore(now_ms),
-            WhatIfInput::Cancel => self.what_if.cancel(),
+            WhatIfInput::Cancel { now_ms } => self.what_if.cancel(now_ms),
             WhatIfInput::Reply { reply, now_ms } => {
                 if let Some((scenario, report)) = self.what_if.reply(*reply, now_ms) {
                     self.load_failure(scenario, report);

@@ -80,8 +80,15 @@ pub(super) fn starting_run(
             (fresh(), None, true)
         }
         Err(e) => {
-            problems.push(e);
-            (fresh(), None, true)
+            // Said as a broken `#s=` link is (`Session::load`): what
+            // opened instead (a page tester saw the two differ).
+            let instead = fresh();
+            let scenario = &instead.scenario;
+            problems.push(format!(
+                "{e} (the page opened seed {} with {} servers instead)",
+                scenario.seed, scenario.nodes
+            ));
+            (instead, None, true)
         }
     }
 }

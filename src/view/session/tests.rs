@@ -193,6 +193,22 @@ mod opening {
         );
     }
 
+    /// A broken binary link at open says what opened instead, as a broken
+    /// JSON link does (a page tester saw `#s=` say it and `#r=`, `#z=`
+    /// not).
+    #[test]
+    fn a_broken_binary_link_at_open_names_the_run_opened_instead() {
+        for broken in ["#r=AAAA", "#z=AAAA"] {
+            let s = open("?seed=7&nodes=3", broken);
+            assert_eq!(s.playground.scenario.seed, 7);
+            let report = s.address_report().expect("the link is refused");
+            assert!(
+                report.ends_with("(the page opened seed 7 with 3 servers instead)"),
+                "{broken}: {report}"
+            );
+        }
+    }
+
     /// A tour the address names wrongly is said, and the rest of the
     /// address opens and stays as written, to be corrected (it was
     /// rewritten to the bare page, so a reload lost seed, nodes and load).

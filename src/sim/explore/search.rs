@@ -269,7 +269,13 @@ impl Explorer {
             next_found: self.next.len() as u64,
         });
         self.lowest_estimate = self.lowest_estimate.min(projected);
-        self.lowest_estimate.max(self.progress.explored)
+        // Until the search is over the bar stops at 99%: an estimate the
+        // work has reached is too low, and a full bar while the search
+        // went on for seconds more read as done (a page tester). The
+        // share still never falls: explored / (explored * 100/99 + 1)
+        // grows with explored.
+        let explored = self.progress.explored;
+        self.lowest_estimate.max(explored + explored / 99 + 1)
     }
 
     /// The shortest violation found, once the search found one.

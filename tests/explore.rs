@@ -739,7 +739,9 @@ fn the_estimated_total_keeps_the_progress_bar_from_running_ahead() {
     // Until the end the bar is never full (it was, seconds before the
     // end, where the estimate fell short).
     let unfinished = &seen[..seen.len() - 1];
-    assert!(unfinished.iter().all(|&(done, estimate, _)| done < estimate));
+    assert!(unfinished
+        .iter()
+        .all(|&(done, estimate, _)| done < estimate));
     let fractions: Vec<f64> = seen.iter().map(|&(d, e, _)| share(d, e)).collect();
     assert!(
         fractions.windows(2).all(|w| w[1] >= w[0]),

@@ -276,6 +276,19 @@ impl Session {
                 // back, a page tester saw.
                 self.opened = None;
                 self.after_reset = false;
+                let before = self.address_seen.as_deref().unwrap_or_default();
+                let moved_to = format!("{search}{hash}");
+                if run_named(before) != run_named(&moved_to) && run_named(&moved_to).1.is_none() {
+                    // Back from a link to an entry that names no link: the
+                    // run a reload of it would open (the linked run stayed,
+                    // under an address that named another, a page tester
+                    // saw). Forward brings the link back.
+                    let mut problems = Vec::new();
+                    let (run, _, made) = starting_run(&params, hash, &mut problems);
+                    self.what_if.stop_for_new_run();
+                    self.replace_run(run, None);
+                    self.fresh = FreshRun::named_by(&params, made);
+                }
             }
             return;
         };
@@ -302,6 +315,23 @@ impl Session {
             self.start_tour(id, params.step);
         }
     }
+}
+
+/// What an address (`?seed=3#r=...`) names of the run: the run keys of its
+/// query (`names_the_run`'s own: seed, size, load, disk, tour, step), in
+/// order, and the link after `#` if there is one. Two addresses that name
+/// the same run differ only in the page's settings (`view=`, `paused=`).
+fn run_named(address: &str) -> (Vec<&str>, Option<&str>) {
+    let (query, fragment) = address.split_once('#').unwrap_or((address, ""));
+    let mut keys: Vec<&str> = (query.trim_start_matches('?').split('&'))
+        .filter(|pair| {
+            let key = pair.split_once('=').map_or(*pair, |(key, _)| key);
+            matches!(key, "seed" | "nodes" | "load" | "disk" | "tour" | "step")
+        })
+        .collect();
+    crate::raft::vec_map::sort_by_key(&mut keys, |pair| *pair);
+    let link = (!matches!(permalink::decode(fragment), Ok(None))).then_some(fragment);
+    (keys, link)
 }
 
 /// The pairs of a query (with or without its `?`) that are the page's own

@@ -416,6 +416,12 @@ impl Session {
                     self.told = Some(caption);
                 }
             }
+            // A move to a fragment that names no link (Back from a link
+            // typed in; `#top`): its popstate, `AddressMoved`, followed it
+            // (it was told as "the link has no scenario in it", a page
+            // tester saw). A key without a link's (`#foo=bar`) is said.
+            Input::LinkOpened { fragment }
+                if matches!(permalink::decode(&fragment), Ok(None)) && !fragment.contains('=') => {}
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));

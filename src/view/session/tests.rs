@@ -793,6 +793,80 @@ mod notices {
         assert_eq!(s.drafts.error, None);
     }
 
+    /// Back from a link typed into the address bar to the entry before,
+    /// which names no link: the run a reload of that entry opens, and no
+    /// error (the linked run stayed under `?seed=3`, and the hashchange to
+    /// no fragment said "the link has no scenario in it", a page tester
+    /// saw). Forward opens the link again by its hashchange.
+    #[test]
+    fn back_from_a_typed_link_opens_the_entry_before() {
+        let mut s = open("?seed=3&nodes=3", "");
+        s.saw_address("?seed=3&nodes=3", "");
+        let link = shared_link(5);
+        s.update(Input::AddressMoved {
+            search: "?seed=3&nodes=3".into(),
+            hash: link.clone(),
+        });
+        s.update(Input::LinkOpened {
+            fragment: link.clone(),
+        });
+        assert_eq!(s.playground.scenario.nodes, 5);
+        let written = s
+            .address_query("?seed=3&nodes=3", &link)
+            .unwrap_or_default();
+        s.saw_address("", written.trim_start_matches('?'));
+        s.update(Input::AddressMoved {
+            search: "?seed=3&nodes=3".into(),
+            hash: String::new(),
+        });
+        s.update(Input::LinkOpened {
+            fragment: String::new(),
+        });
+        let scenario = &s.playground.scenario;
+        assert_eq!((scenario.seed, scenario.nodes), (3, 3));
+        assert_eq!(s.drafts.error, None);
+        assert_eq!(s.address_query("?seed=3&nodes=3", ""), None);
+        // A key that is no link's is still said.
+        s.update(Input::LinkOpened {
+            fragment: "#foo=bar".into(),
+        });
+        assert!(s.drafts.error.is_some());
+    }
+
+    /// Back from the Experiments view (its entry differs only by `view=`)
+    /// leaves the run on screen as it is, moved on and all; Back from a
+    /// trial the view opened, past the view, to the entry before it opens
+    /// that entry's run (the trial stayed under `?seed=3`, a page tester
+    /// saw).
+    #[test]
+    fn back_past_the_experiments_view_opens_the_entry_before_the_trial() {
+        let mut s = open("?seed=3&nodes=3", "");
+        s.update(Input::Skip(700));
+        let moved_on = s.playground.sim.now();
+        s.saw_address("?seed=3&nodes=3&view=experiments", "");
+        s.update(Input::AddressMoved {
+            search: "?seed=3&nodes=3".into(),
+            hash: String::new(),
+        });
+        assert_eq!(s.playground.sim.now(), moved_on, "the run stays");
+        let trial = shared_link(5);
+        s.update(Input::ImportText(trial.clone()));
+        s.update(Input::Import);
+        assert_eq!(s.playground.scenario.nodes, 5, "the trial opened");
+        s.saw_address("", &trial);
+        s.update(Input::AddressMoved {
+            search: "?seed=3&nodes=3&view=experiments".into(),
+            hash: String::new(),
+        });
+        s.saw_address("?seed=3&nodes=3&view=experiments", "");
+        s.update(Input::AddressMoved {
+            search: "?seed=3&nodes=3".into(),
+            hash: String::new(),
+        });
+        let scenario = &s.playground.scenario;
+        assert_eq!((scenario.seed, scenario.nodes), (3, 3));
+    }
+
     /// A shared link carries its run after `#` only: a seed or tour in the
     /// page's query went along, and was ignored or opened the tour.
     #[test]

@@ -100,6 +100,11 @@ struct Watched {
     lease: Option<Time>,
     /// The clock drift its lease allows for, in parts per million.
     drift_ppm: u64,
+    /// The term it led when its lease's running out was told: a lease
+    /// that lapses once may lapse between every two heartbeats (a wide
+    /// drift bound leaves a lease little longer than a heartbeat
+    /// interval), so later lapses and renewals in that term go unsaid.
+    lapse_told: Option<u64>,
 }
 
 /// The term `s` leads, while it runs as leader.
@@ -118,6 +123,7 @@ impl Watched {
             incarnation: s.incarnation,
             lease: lease_until(s, sim),
             drift_ppm: n.config().max_clock_drift_ppm,
+            lapse_told: None,
         }
     }
 }
@@ -325,20 +331,27 @@ impl EventLog {
             let leading = leader_term.is_some() && leader_term == was.leader_term;
             let ran_out = was.lease.is_some_and(|until| sim.node_time(id) >= until);
             let drift_ppm = n.config().max_clock_drift_ppm;
+            // At ±30% drift it said 59 lapses and 61 leases in 3 s.
+            let lapsed_before = leading && was.lapse_told == leader_term;
             match (was.lease.is_some(), lease.is_some()) {
-                (false, true) => say(
+                (false, true) if !lapsed_before => say(
                     format!(
                         "n{id} holds a read lease (§6.4.1): it answers reads without a round \
                      while its heartbeats renew the lease"
                     ),
                     Ends::Nothing,
                 ),
-                (true, false) if leading && ran_out => say(
-                    format!(
-                    "n{id}'s read lease ran out: its reads wait for a round of heartbeats (§6.4)"
-                ),
-                    Ends::Nothing,
-                ),
+                (true, false) if leading && ran_out && !lapsed_before => {
+                    let term = leader_term.unwrap_or_default();
+                    say(
+                        format!(
+                            "n{id}'s read lease ran out: its reads wait for a round of heartbeats \
+                             (§6.4); another lease or lapse in term {term} goes unsaid"
+                        ),
+                        Ends::Nothing,
+                    );
+                    was.lapse_told = leader_term;
+                }
                 (true, false) if leading && drift_ppm != was.drift_ppm => say(
                     lease_given_up(id, drift_ppm > was.drift_ppm, n.lease_duration() > 0),
                     Ends::Nothing,

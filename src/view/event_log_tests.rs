@@ -724,3 +724,21 @@ fn a_fork_after_a_configuration_entry_keeps_what_it_changed() {
         "{text}"
     );
 }
+
+/// A wide drift bound leaves a lease little longer than a heartbeat
+/// interval (60 ms of 150 at ±30%, against 50 ms heartbeats), so it lapses
+/// and is renewed again and again: the first lapse is told, and the rest
+/// of the term goes unsaid (59 lapses and 61 leases were told in 3 s).
+#[test]
+fn a_lease_that_lapses_between_heartbeats_is_told_once_a_term() {
+    let mut p = leasing_n4();
+    p.act(Action::SetDriftBound(300_000));
+    p.skip(3000);
+    let text = super::tests::text(&p);
+    assert_eq!(text.matches("read lease ran out").count(), 1, "{text}");
+    assert!(
+        text.contains("another lease or lapse in term 2 goes unsaid"),
+        "{text}"
+    );
+    assert!(text.matches("holds a read lease").count() <= 2, "{text}");
+}

@@ -891,8 +891,10 @@ fn listen_to_keys(link: Scope<App>) -> Closure<dyn FnMut(web_sys::KeyboardEvent)
             if typing_in_a_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
             }
-            // Space presses the focused button; it is pause only elsewhere.
-            if e.key() == " " && on_a_control(&e) {
+            // Space presses the focused button, and scrolls the help
+            // dialog (the shortcuts are off behind it, and Space did
+            // nothing there, a page tester saw); it is pause only elsewhere.
+            if e.key() == " " && (on_a_control(&e) || in_a_dialog(&e)) {
                 return;
             }
             let input = match e.key().as_str() {
@@ -965,6 +967,11 @@ fn key_target(e: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
 fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
     key_target(e)
         .is_some_and(|target| matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// Whether the key went to something inside a dialog (the help).
+fn in_a_dialog(e: &web_sys::KeyboardEvent) -> bool {
+    key_target(e).is_some_and(|target| target.closest("[role=dialog]").ok().flatten().is_some())
 }
 
 /// Whether the key went to something Space presses: a button, a link, a

@@ -245,6 +245,12 @@ fn two_figures(n: u64) -> u64 {
     (n + unit / 2) / unit * unit
 }
 
+/// The least total an unfinished search shows: its bar stops at 99%
+/// (`Explorer::estimated_total`).
+fn unfinished_floor(explored: u64) -> u64 {
+    explored + explored / 99 + 1
+}
+
 fn progress(done: u64, total: u64, what: &str) -> WorkerReply {
     WorkerReply::Progress {
         done,
@@ -337,9 +343,12 @@ fn explore_step(
 ) -> Stepped {
     let p = explorer.step(budget.states);
     *work = p.explored;
+    // Rounded, the estimate can fall back to the states checked, a full
+    // bar with the search still going (a review); the explorer's own
+    // floor, 1% above them, is kept after rounding.
     let total = match p.finished {
         true => p.explored,
-        false => two_figures(explorer.estimated_total()).max(p.explored),
+        false => two_figures(explorer.estimated_total()).max(unfinished_floor(p.explored)),
     };
     let mut replies = vec![progress(p.explored, total, CHECKED_OF_ABOUT)];
     if !p.finished {

@@ -54,6 +54,13 @@ fn assert_monotonic(replies: &[WorkerReply]) {
             continue;
         };
         assert!(done <= total, "{reply:?}");
+        // An explorer's bar is full only at its last report.
+        let last_report = !replies[i + 1..]
+            .iter()
+            .any(|r| matches!(r, WorkerReply::Progress { .. }));
+        if what == CHECKED_OF_ABOUT && !last_report {
+            assert!(done < total, "a full bar before the end: {reply:?}");
+        }
         match &last {
             Some((unit, d, t)) if unit == what => {
                 let total_kept = total == t || what == CHECKED_OF_ABOUT;
@@ -194,6 +201,28 @@ fn a_small_exploration_of_the_safe_core_finds_no_counterexample() {
         .collect();
     let (done, total) = *counted.last().expect("progress in states checked");
     assert_eq!(done, total, "the last progress is the whole search");
+}
+
+/// The estimate said to two figures could fall back to the states
+/// checked, a full bar while the search went on (a page tester, and a
+/// review that found where): `assert_monotonic` refuses one before the
+/// last report, for a search whose estimate falls short.
+#[test]
+fn an_exploration_shows_no_full_bar_before_its_end() {
+    let job = WorkerJob::Explore {
+        bounds: Bounds {
+            depth: 9,
+            ..Bounds::default()
+        },
+        unsafe_switches: vec![],
+        prefix: vec![],
+    };
+    let budget = Budget {
+        states: 20,
+        ..Budget::default()
+    };
+    let (replies, _) = run(job, budget);
+    assert_monotonic(&replies);
 }
 
 #[test]

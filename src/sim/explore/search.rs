@@ -252,9 +252,10 @@ impl Explorer {
 
     /// The successors the whole search will have checked, projected from
     /// the level being expanded (see [`estimated_total`]), and never more
-    /// than an earlier projection: early ones count too much, and a bar
-    /// whose total grows would go back. What was checked once the search
-    /// is over.
+    /// than an earlier projection (early ones count too much, and a bar
+    /// whose total grows would go back) unless the work has come within
+    /// 1% of it: then 1% more than what was checked. What was checked
+    /// once the search is over.
     pub fn estimated_total(&mut self) -> u64 {
         if self.progress.finished {
             return self.progress.explored;
@@ -271,9 +272,9 @@ impl Explorer {
         self.lowest_estimate = self.lowest_estimate.min(projected);
         // Until the search is over the bar stops at 99%: an estimate the
         // work has reached is too low, and a full bar while the search
-        // went on for seconds more read as done (a page tester). The
-        // share still never falls: explored / (explored * 100/99 + 1)
-        // grows with explored.
+        // went on for seconds more read as done (a page tester). The share
+        // then stays near 99% (it dips by under 1% where explored / 99
+        // steps up).
         let explored = self.progress.explored;
         self.lowest_estimate.max(explored + explored / 99 + 1)
     }

@@ -48,6 +48,13 @@ pub fn is_json_link(fragment: &str) -> bool {
     binary_value(fragment).is_none() && value(fragment, "s=").is_some()
 }
 
+/// Whether `fragment` holds a link ([`decode`] reads one, or says why it
+/// cannot), without decoding it.
+pub fn names_a_link(fragment: &str) -> bool {
+    let fragment = fragment.trim_start_matches('#');
+    binary_value(fragment).is_some() || value(fragment, "s=").is_some()
+}
+
 /// The value of `key` (with its `=`) in `fragment`.
 fn value<'a>(fragment: &'a str, key: &str) -> Option<&'a str> {
     fragment.split('&').find_map(|part| part.strip_prefix(key))

@@ -256,6 +256,12 @@ impl Session {
     /// open. With no tour on screen and none named, the address is left as
     /// the browser has it (a link typed in opens by its hashchange).
     pub(super) fn follow_address(&mut self, search: &str, hash: &str) {
+        // What the address named before the move, and the address now
+        // (`saw_address` came only after some moves: Back from the
+        // Experiments view compared a second Back with a stale one, a
+        // review saw).
+        let before = self.address_seen.clone().unwrap_or_default();
+        self.saw_address(search, hash);
         let (params, _) = UrlParams::parse(search);
         let same_tour =
             matches!((&self.tour, &params.tour), (Some(t), Some(id)) if t.tour.id == id);
@@ -276,32 +282,21 @@ impl Session {
                 // back, a page tester saw.
                 self.opened = None;
                 self.after_reset = false;
-                let before = self.address_seen.as_deref().unwrap_or_default();
                 let moved_to = format!("{search}{hash}");
-                if run_named(before) != run_named(&moved_to) && run_named(&moved_to).1.is_none() {
-                    // Back from a link to an entry that names no link: the
-                    // run a reload of it would open (the linked run stayed,
-                    // under an address that named another, a page tester
-                    // saw). Forward brings the link back.
-                    let mut problems = Vec::new();
-                    let (run, _, made) = starting_run(&params, hash, &mut problems);
-                    self.what_if.stop_for_new_run();
-                    self.replace_run(run, None);
-                    self.fresh = FreshRun::named_by(&params, made);
+                if !names_the_same_run(&before, &moved_to) && !permalink::names_a_link(hash) {
+                    // Back from a link to an entry that names another run
+                    // and no link (the linked run stayed, under an address
+                    // that named another, a page tester saw).
+                    self.open_entry_run(&params, hash, before);
                 }
             }
             return;
         };
         if params.tour.is_none() {
             // An entry of no tour (the tour ended there, or a Reset
-            // replaced it): the run a reload of it would open. Writing the
-            // tour's step over it instead lost that entry (a review).
-            let mut problems = Vec::new();
-            let (run, _, made) = starting_run(&params, hash, &mut problems);
-            self.what_if.stop_for_new_run();
-            self.replace_run(run, None);
-            self.fresh = FreshRun::named_by(&params, made);
-            return;
+            // replaced it). Writing the tour's step over it instead lost
+            // that entry (a review).
+            return self.open_entry_run(&params, hash, before);
         }
         if params.step == tour.step {
             return;
@@ -315,23 +310,50 @@ impl Session {
             self.start_tour(id, params.step);
         }
     }
+
+    /// Back or Forward to an entry that names another run: the run a
+    /// reload of it would open, with Undo for the one it replaces (a
+    /// found failure, or an hour's run, went with no way back, a review
+    /// saw).
+    fn open_entry_run(&mut self, params: &UrlParams, hash: &str, address_before: String) {
+        let mut before = self.undo_point();
+        // Undo puts back the address the run had before the move.
+        before.address = Some(address_before);
+        let mut problems = Vec::new();
+        let (run, _, made) = starting_run(params, hash, &mut problems);
+        self.what_if.stop_for_new_run();
+        self.replace_run(run, None);
+        self.fresh = FreshRun::named_by(params, made);
+        let scenario = &self.playground.scenario;
+        self.told = Some(format!(
+            "This page of the browser's history names another run, which opened: seed {}, {} servers.",
+            scenario.seed, scenario.nodes
+        ));
+        self.undo_to = Some(before);
+    }
 }
 
-/// What an address (`?seed=3#r=...`) names of the run: the run keys of its
-/// query (`names_the_run`'s own: seed, size, load, disk, tour, step), in
-/// order, and the link after `#` if there is one. Two addresses that name
-/// the same run differ only in the page's settings (`view=`, `paused=`).
-fn run_named(address: &str) -> (Vec<&str>, Option<&str>) {
-    let (query, fragment) = address.split_once('#').unwrap_or((address, ""));
-    let mut keys: Vec<&str> = (query.trim_start_matches('?').split('&'))
-        .filter(|pair| {
-            let key = pair.split_once('=').map_or(*pair, |(key, _)| key);
-            matches!(key, "seed" | "nodes" | "load" | "disk" | "tour" | "step")
-        })
-        .collect();
-    crate::raft::vec_map::sort_by_key(&mut keys, |pair| *pair);
-    let link = (!matches!(permalink::decode(fragment), Ok(None))).then_some(fragment);
-    (keys, link)
+/// Whether two addresses (`?seed=3&view=experiments#r=...`) name the same
+/// run: the same run settings as the page reads them (`?seed=3` is
+/// `?seed=3&nodes=5`, the default size; a review saw the two taken for
+/// two runs), the same tour step, and the same link after `#`, if any.
+/// The page's own settings (`view=`, `paused=`) do not count.
+fn names_the_same_run(a: &str, b: &str) -> bool {
+    let named = |address: &str| {
+        let (query, fragment) = address.split_once('#').unwrap_or((address, ""));
+        let (p, _) = UrlParams::parse(query);
+        let link = permalink::names_a_link(fragment).then(|| fragment.to_string());
+        (
+            p.seed,
+            p.nodes,
+            p.load.to_bits(),
+            p.disk,
+            p.tour,
+            p.step,
+            link,
+        )
+    };
+    named(a) == named(b)
 }
 
 /// The pairs of a query (with or without its `?`) that are the page's own

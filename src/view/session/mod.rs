@@ -421,7 +421,7 @@ impl Session {
             // (it was told as "the link has no scenario in it", a page
             // tester saw). A key without a link's (`#foo=bar`) is said.
             Input::LinkOpened { fragment }
-                if matches!(permalink::decode(&fragment), Ok(None)) && !fragment.contains('=') => {}
+                if !permalink::names_a_link(&fragment) && !fragment.contains('=') => {}
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));

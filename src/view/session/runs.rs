@@ -40,7 +40,7 @@ pub(super) struct UndoTo {
     after_reset: bool,
     opened: Option<String>,
     /// The address the page had (after its path), if it was told.
-    address: Option<String>,
+    pub(super) address: Option<String>,
     /// A tour chosen from the menu replaced it: a second choice straight
     /// after (a second arrow key on the menu) keeps offering this run.
     pub(super) by_tour_choice: bool,

@@ -867,6 +867,73 @@ mod notices {
         assert_eq!((scenario.seed, scenario.nodes), (3, 3));
     }
 
+    /// Back, past the Experiments view, from a Reset of the same seed (its
+    /// address `?seed=3&nodes=5`) to the entry the page opened with
+    /// (`?seed=3`): both name seed 3 with 5 servers, and the run stays,
+    /// moved on (a review saw it replaced by a fresh one).
+    #[test]
+    fn back_to_the_same_run_spelt_differently_keeps_it() {
+        let mut s = open("?seed=3", "");
+        s.saw_address("?seed=3", "");
+        s.update(Input::Reset);
+        let written = s.address_query("?seed=3", "").expect("the Reset's");
+        assert_eq!(written, "?seed=3&nodes=5");
+        s.saw_address(&written, "");
+        s.update(Input::Skip(700));
+        let moved_on = s.playground.sim.now();
+        s.update(Input::AddressMoved {
+            search: "?seed=3".into(),
+            hash: String::new(),
+        });
+        assert_eq!(s.playground.sim.now(), moved_on, "the same run stays");
+    }
+
+    /// A move the page does not follow with `saw_address` (Forward into
+    /// the Experiments view) leaves the session comparing with the
+    /// address it moved to last: a second Back to the same entry keeps
+    /// the run (a review saw it replaced again). And the run a Back
+    /// replaced comes back with Undo.
+    #[test]
+    fn back_to_an_entry_twice_replaces_the_run_once_and_undo_brings_it_back() {
+        let mut s = open("?seed=3&nodes=3", "");
+        s.saw_address("?seed=3&nodes=3", "");
+        let trial = shared_link(5);
+        s.update(Input::ImportText(trial.clone()));
+        s.update(Input::Import);
+        s.update(Input::Skip(300));
+        let trial_at = (s.playground.sim.trace_hash(), s.playground.sim.now());
+        s.saw_address("?view=experiments", &trial);
+        s.update(Input::AddressMoved {
+            search: "?seed=3&nodes=3".into(),
+            hash: String::new(),
+        });
+        assert_eq!(s.playground.scenario.nodes, 3);
+        let told = s.notice_text().expect("the new run is said");
+        assert!(told.contains("names another run"), "{told}");
+        s.update(Input::Undo);
+        assert_eq!(
+            (s.playground.sim.trace_hash(), s.playground.sim.now()),
+            trial_at,
+            "the trial, where it was"
+        );
+        // Its address comes back too, as the page writes it.
+        let back = s.address_query("?seed=3&nodes=3", "").expect("the link");
+        assert_eq!(back, format!("?view=experiments{trial}"), "as it was");
+        s.saw_address("?view=experiments", &trial);
+        s.update(Input::AddressMoved {
+            search: "?seed=3&nodes=3".into(),
+            hash: String::new(),
+        });
+        assert_eq!(s.playground.scenario.nodes, 3);
+        s.update(Input::Skip(700));
+        let moved_on = s.playground.sim.now();
+        s.update(Input::AddressMoved {
+            search: "?seed=3&nodes=3".into(),
+            hash: String::new(),
+        });
+        assert_eq!(s.playground.sim.now(), moved_on, "the run stays");
+    }
+
     /// A shared link carries its run after `#` only: a seed or tour in the
     /// page's query went along, and was ignored or opened the tour.
     #[test]

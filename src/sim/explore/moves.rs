@@ -62,7 +62,8 @@ pub const KEY: &str = "x";
 /// counterexample it finds first, is deterministic): for each message in
 /// flight to a server, in id order, deliver it, drop it, or duplicate it;
 /// for each server, time out (not a leader), send heartbeats (a leader),
-/// crash and reboot, finish its disk's writes early; then a client's write or read sent to each server.
+/// crash and reboot, finish its disk's writes early; then a client's
+/// write or read sent to each server.
 ///
 /// Dead messages (see [`is_dead`]) are not moved: delivering, dropping or
 /// duplicating one changes nothing the protocol can ever tell.

@@ -198,29 +198,6 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
                 "n1's election in term 1 with n2's vote, n2 caught up, lease reads on, and n1's hand-over to n2",
             )
         }
-        // Four servers, C0 = {n1..n4} (thesis §4.1; the bug Ongaro posted
-        // to raft-dev in 2015, with a removal where his adds a server).
-        // n1 leads term 1 with the votes of n2 and n3, and n2 times out for
-        // term 2: the prefix, 6 steps. n3 and n4 vote for n2, whose log is
-        // as empty as theirs; n1, not yet deposed, removes n2 before its
-        // no-op commits (the switch, a first time): C1 = {n1, n3, n4}, an
-        // entry only n1 holds. n2's RequestVote brings n1 to term 2
-        // (refused: n1's log is ahead); n4's vote elects n2, and n3 takes
-        // its no-op. n1 times out for term 3 and n4, its log empty, grants
-        // it. n2 removes n1 before its no-op commits (the switch again):
-        // under C2 = {n2, n3, n4}, used at once, n2 and n3 are a majority
-        // and the no-op commits. n4's vote reaches n1, which under C1
-        // needs only that one: a leader of term 3 without the committed
-        // entry, in 18 steps. C1 and C2 are each one server from C0 but
-        // two apart, and their majorities {n1, n4} and {n2, n3} do not
-        // overlap. (In Ongaro's telling the first change keeps the rule;
-        // here both skip it.)
-        // Why a prefix: speed. From a fresh cluster the same bounds find an
-        // 18-step counterexample too (none shorter; n2 times out before
-        // n3's vote reaches n1, so 5 messages in flight are enough), in
-        // 13 s natively, and the page's Worker is 3 to 4 times slower;
-        // from the state after these 6 steps, in 3 s. (With 6 in flight,
-        // the whole search's counterexample is this one, prefix and all.)
         // Writes durable at most 6 steps after they are issued, sooner by
         // a `sync_disk` move. n1 stands for term 1, n2 votes for it and
         // stands for term 2 itself: the prefix. n2's vote elects n1, whose
@@ -246,6 +223,29 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
                 "n1 stands for term 1; n2 votes for it, then stands for term 2 itself",
             )
         }
+        // Four servers, C0 = {n1..n4} (thesis §4.1; the bug Ongaro posted
+        // to raft-dev in 2015, with a removal where his adds a server).
+        // n1 leads term 1 with the votes of n2 and n3, and n2 times out for
+        // term 2: the prefix, 6 steps. n3 and n4 vote for n2, whose log is
+        // as empty as theirs; n1, not yet deposed, removes n2 before its
+        // no-op commits (the switch, a first time): C1 = {n1, n3, n4}, an
+        // entry only n1 holds. n2's RequestVote brings n1 to term 2
+        // (refused: n1's log is ahead); n4's vote elects n2, and n3 takes
+        // its no-op. n1 times out for term 3 and n4, its log empty, grants
+        // it. n2 removes n1 before its no-op commits (the switch again):
+        // under C2 = {n2, n3, n4}, used at once, n2 and n3 are a majority
+        // and the no-op commits. n4's vote reaches n1, which under C1
+        // needs only that one: a leader of term 3 without the committed
+        // entry, in 18 steps. C1 and C2 are each one server from C0 but
+        // two apart, and their majorities {n1, n4} and {n2, n3} do not
+        // overlap. (In Ongaro's telling the first change keeps the rule;
+        // here both skip it.)
+        // Why a prefix: speed. From a fresh cluster the same bounds find an
+        // 18-step counterexample too (none shorter; n2 times out before
+        // n3's vote reaches n1, so 5 messages in flight are enough), in
+        // 13 s natively, and the page's Worker is 3 to 4 times slower;
+        // from the state after these 6 steps, in 3 s. (With 6 in flight,
+        // the whole search's counterexample is this one, prefix and all.)
         UnsafeSwitch::ConfigChangeWithoutNoop => {
             let bounds = Bounds {
                 nodes: 4,

@@ -146,9 +146,11 @@ pub fn unconsulted(switch: UnsafeSwitch, config: &SimConfig) -> Option<&'static 
         // A synchronous disk makes every write durable in the step that
         // asks for it: no reply can leave before it.
         UnsafeSwitch::ReplyBeforePersist if config.disk.is_synchronous() => Some("--disk-faults"),
-        // Writes that all take the same time are durable on the leader
-        // before any follower's acknowledgement of them can come back.
-        UnsafeSwitch::CountSelfBeforePersist if config.disk.fsync_jitter == 0 => {
+        // A synchronous disk makes the leader's own write durable in the
+        // step that appends it. (Fixed fsyncs hardly ever let a follower's
+        // acknowledgement come first, but they may: a stopped follower's
+        // kept inbox is read before its held replies are released.)
+        UnsafeSwitch::CountSelfBeforePersist if config.disk.is_synchronous() => {
             Some("--disk-faults")
         }
         UnsafeSwitch::PreVoteRaisesTerm if !config.raft.pre_vote => Some("--pre-vote"),

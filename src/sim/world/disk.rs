@@ -330,14 +330,16 @@ impl Disk {
         released
     }
 
-    /// Brings every write in flight forward to be durable by `now` at the
-    /// latest (its fsync finished sooner than the disk's latency); they
-    /// stay durable in the order issued. [`Disk::sync`] then completes them.
-    pub fn finish_writes_by(&mut self, now: Time) {
-        for write in &mut self.pending {
-            write.written_at = write.written_at.min(now);
-            write.durable_at = write.durable_at.min(now);
+    /// Completes every write in flight now, in the order issued, sooner
+    /// than the disk's latency (`sync_disk`); returns the messages that
+    /// waited for them, in order.
+    pub fn sync_all(&mut self) -> Vec<Envelope> {
+        let mut released = Vec::new();
+        while let Some(mut write) = self.pending.pop_front() {
+            released.append(&mut write.waiting);
+            self.make_durable(write);
         }
+        released
     }
 
     /// Keeps messages released while the server was stopped, for its resume.

@@ -162,9 +162,7 @@ fn writes_finished_early_are_durable_now_and_survive_a_crash() {
         &output(1, Some(1), &[appended(1, 1)]),
         &log,
     );
-    disk.finish_writes_by(2 * MILLIS);
-    assert_eq!(disk.next_durable_at(), Some(2 * MILLIS));
-    assert_eq!(disk.sync(2 * MILLIS), vec![reply(1)]);
+    assert_eq!(disk.sync_all(), vec![reply(1)]);
     assert_eq!(disk.unsynced_writes(), 0);
     disk.crash(3 * MILLIS, false);
     let recovery = disk.recover();
@@ -173,8 +171,7 @@ fn writes_finished_early_are_durable_now_and_survive_a_crash() {
         (1, Some(1))
     );
     assert_eq!(recovery.state.log, log);
-    disk.finish_writes_by(4 * MILLIS);
-    assert!(disk.sync(4 * MILLIS).is_empty());
+    assert!(disk.sync_all().is_empty());
 }
 
 /// The action in a run: a follower's vote waits on its slow disk, and

@@ -68,8 +68,14 @@ impl Simulation {
     /// for them is released (kept for later if the server is stopped).
     pub(super) fn disk_sync(&mut self, id: NodeId) {
         let now = self.now;
+        let released = self.server_mut(id).disk.sync(now);
+        self.released_by_sync(id, released);
+    }
+
+    /// What waited for writes now durable on server `id`'s disk: sent, or
+    /// kept for its resume if it is stopped.
+    fn released_by_sync(&mut self, id: NodeId, released: Vec<crate::raft::Envelope>) {
         let server = self.server_mut(id);
-        let released = server.disk.sync(now);
         if released.is_empty() {
             return;
         }
@@ -83,9 +89,8 @@ impl Simulation {
     /// its latency ([`crate::sim::Action::SyncDisk`]); the sync events
     /// already due later find nothing left.
     pub(super) fn sync_disk_early(&mut self, id: NodeId) {
-        let now = self.now;
-        self.server_mut(id).disk.finish_writes_by(now);
-        self.disk_sync(id);
+        let released = self.server_mut(id).disk.sync_all();
+        self.released_by_sync(id, released);
     }
 
     /// A resumed server sends what became durable while it was stopped.

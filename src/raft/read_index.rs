@@ -596,6 +596,29 @@ mod tests {
     use super::*;
     use crate::raft::{Config, Rng};
 
+    /// A round of an earlier term is acknowledged as round 0, which
+    /// confirms nothing: a mutation that echoed its round passed every
+    /// ReadIndex sweep (a mutation tester, 2026-12-05; only lease sweeps
+    /// caught it).
+    #[test]
+    fn a_read_round_of_an_earlier_term_is_acknowledged_as_round_0() {
+        let mut node = RaftNode::new(2, Config::cluster(3), Rng::new(2), 0);
+        let mut out = Output::default();
+        let newer = Message::ReadHeartbeat { term: 3, round: 1 };
+        node.step(0, 3, newer, &mut out);
+        node.persisted_now(0, &mut out);
+        let mut out = Output::default();
+        let stale = Message::ReadHeartbeat { term: 2, round: 5 };
+        node.step(0, 1, stale, &mut out);
+        node.persisted_now(0, &mut out);
+        let reply = Message::ReadHeartbeatReply { term: 3, round: 0 };
+        let to_n1: Vec<&Message> = (out.messages.iter())
+            .filter(|e| e.to == 1)
+            .map(|e| &e.message)
+            .collect();
+        assert_eq!(to_n1, [&reply]);
+    }
+
     /// A follower whose leader never answers keeps only the latest reads.
     #[test]
     fn a_follower_keeps_at_most_the_latest_forwarded_reads() {

@@ -421,10 +421,10 @@ mod tests {
     /// A delivery of a message id no longer in flight does nothing, and
     /// says nothing: the prefix's ids must name the messages its comment
     /// says, or the search would start from another state.
-    #[test]
-    fn the_config_change_prefix_elects_n1_and_times_n2_out() {
-        let ExplorePlan::Shows { config, prefix, .. } = plan(UnsafeSwitch::ConfigChangeWithoutNoop)
-        else {
+    /// The state `switch`'s plan starts its search from: its prefix
+    /// played one action per step, as `Explorer::after` plays it.
+    fn after_prefix(switch: UnsafeSwitch) -> Simulation {
+        let ExplorePlan::Shows { config, prefix, .. } = plan(switch) else {
             panic!("a plan");
         };
         let mut sim = Simulation::new(*config).unwrap();
@@ -432,10 +432,18 @@ mod tests {
             sim.run_until((i as u64 + 1) * STEP);
             sim.act_now(action).unwrap();
         }
-        let role_and_term = |id| {
-            let node = &sim.server(id).unwrap().node;
-            (node.role(), node.current_term())
-        };
+        sim
+    }
+
+    fn role_and_term(sim: &Simulation, id: u64) -> (Role, u64) {
+        let node = &sim.server(id).unwrap().node;
+        (node.role(), node.current_term())
+    }
+
+    #[test]
+    fn the_config_change_prefix_elects_n1_and_times_n2_out() {
+        let sim = after_prefix(UnsafeSwitch::ConfigChangeWithoutNoop);
+        let role_and_term = |id| role_and_term(&sim, id);
         assert_eq!(role_and_term(1), (Role::Leader, 1));
         assert_eq!(role_and_term(2), (Role::Candidate, 2));
         assert_eq!(role_and_term(3), (Role::Follower, 1));
@@ -448,19 +456,8 @@ mod tests {
     /// 1, n2 stands for term 2, and n1's no-op to n3 (7) is in flight.
     #[test]
     fn the_count_self_prefix_elects_n1_as_n2_stands() {
-        let ExplorePlan::Shows { config, prefix, .. } = plan(UnsafeSwitch::CountSelfBeforePersist)
-        else {
-            panic!("a plan");
-        };
-        let mut sim = Simulation::new(*config).unwrap();
-        for (i, action) in prefix.into_iter().enumerate() {
-            sim.run_until((i as u64 + 1) * STEP);
-            sim.act_now(action).unwrap();
-        }
-        let role_and_term = |id| {
-            let node = &sim.server(id).unwrap().node;
-            (node.role(), node.current_term())
-        };
+        let sim = after_prefix(UnsafeSwitch::CountSelfBeforePersist);
+        let role_and_term = |id| role_and_term(&sim, id);
         assert_eq!(role_and_term(1), (Role::Leader, 1));
         assert_eq!(role_and_term(2), (Role::Candidate, 2));
         assert_eq!(role_and_term(3), (Role::Follower, 0));

@@ -11,7 +11,7 @@ use raft_playground::sim::linearizability::{self, Verdict};
 use raft_playground::sim::network::Endpoint;
 use raft_playground::sim::scenario::Scenario;
 use raft_playground::sim::trace::TraceEvent;
-use raft_playground::sim::{Action, Simulation};
+use raft_playground::sim::{Action, SimConfig, Simulation};
 
 /// Three servers, no client, no crash, no duplicate, at most 4 messages in
 /// flight: small enough for the test profile, big enough for an election
@@ -224,11 +224,14 @@ fn planned(switch: UnsafeSwitch) -> (Explorer, u32) {
     (explorer, steps)
 }
 
-/// The same bounds, settings and prefix with the switch off, `depth`
-/// steps past the prefix.
-fn planned_safe(switch: UnsafeSwitch, depth: u32) -> ExploreProgress {
+/// `switch`'s plan, with `edit` made to its bounds and settings, searched
+/// from its prefix to its depth: no counterexample in it.
+fn planned_finds_nothing(
+    switch: UnsafeSwitch,
+    edit: impl FnOnce(&mut Bounds, &mut SimConfig),
+) -> ExploreProgress {
     let ExplorePlan::Shows {
-        bounds,
+        mut bounds,
         mut config,
         prefix,
         ..
@@ -236,8 +239,7 @@ fn planned_safe(switch: UnsafeSwitch, depth: u32) -> ExploreProgress {
     else {
         panic!("{switch:?} has no plan");
     };
-    config.unsafe_switches = UnsafeSwitches::none();
-    let bounds = Bounds { depth, ..bounds };
+    edit(&mut bounds, &mut config);
     let mut explorer = Explorer::after(bounds, *config, &prefix).unwrap();
     let progress = explorer.run();
     assert!(
@@ -245,8 +247,17 @@ fn planned_safe(switch: UnsafeSwitch, depth: u32) -> ExploreProgress {
         "{:?}",
         explorer.counterexample()
     );
-    assert_eq!(progress.depth_done, depth);
+    assert_eq!(progress.depth_done, bounds.depth);
     progress
+}
+
+/// The same bounds, settings and prefix with the switch off, `depth`
+/// steps past the prefix.
+fn planned_safe(switch: UnsafeSwitch, depth: u32) -> ExploreProgress {
+    planned_finds_nothing(switch, |bounds, config| {
+        config.unsafe_switches = UnsafeSwitches::none();
+        bounds.depth = depth;
+    })
 }
 
 #[test]
@@ -386,17 +397,9 @@ fn reply_before_persist_lets_a_crashed_server_vote_twice_in_a_term() {
 fn reply_before_persist_needs_a_disk_that_lags() {
     // With writes durable at once there is nothing to reply before: the
     // same search finds nothing.
-    let ExplorePlan::Shows {
-        bounds, mut config, ..
-    } = plan(UnsafeSwitch::ReplyBeforePersist)
-    else {
-        panic!("reply-before-persist has a plan");
-    };
-    config.disk = Default::default();
-    let mut explorer = Explorer::new(bounds, *config).unwrap();
-    let progress = explorer.run();
-    assert!(explorer.counterexample().is_none());
-    assert_eq!(progress.depth_done, bounds.depth);
+    planned_finds_nothing(UnsafeSwitch::ReplyBeforePersist, |_, config| {
+        config.disk = Default::default();
+    });
 }
 
 #[test]
@@ -780,29 +783,11 @@ fn count_self_before_persist_loses_a_committed_no_op_in_fourteen_steps() {
 fn count_self_before_persist_needs_disks_that_sync_out_of_order() {
     // Without early syncs every write takes the same 6 steps, so n1's own
     // copy is durable before any follower's acknowledgement can come
-    // back: the same search finds nothing.
-    let ExplorePlan::Shows {
-        bounds,
-        config,
-        prefix,
-        ..
-    } = plan(UnsafeSwitch::CountSelfBeforePersist)
-    else {
-        panic!("count-self-before-persist has a plan");
-    };
-    let bounds = Bounds {
-        early_syncs: false,
-        ..bounds
-    };
-    // The prefix's own syncs stay: they only let the election go on.
-    let mut explorer = Explorer::after(bounds, *config, &prefix).unwrap();
-    let progress = explorer.run();
-    assert!(
-        explorer.counterexample().is_none(),
-        "{:?}",
-        explorer.counterexample()
-    );
-    assert_eq!(progress.depth_done, bounds.depth);
+    // back: the same search finds nothing. (The prefix's own syncs stay:
+    // they only let the election go on.)
+    planned_finds_nothing(UnsafeSwitch::CountSelfBeforePersist, |bounds, _| {
+        bounds.early_syncs = false;
+    });
 }
 
 /// The switch's decision is recorded whenever it deletes an entry rules 3

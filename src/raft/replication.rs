@@ -320,11 +320,15 @@ impl RaftNode {
                     index: Some(majority_index),
                 });
             }
-            if self.quorum_value(self.own_match, |p| p.match_index) < majority_index {
-                // Only `CountSelfBeforePersist` counts a copy that is not
-                // yet durable (thesis §10.2.1).
+            let count_self = UnsafeSwitch::CountSelfBeforePersist;
+            // Only this switch counts a copy that is not yet durable
+            // (thesis §10.2.1); the durable count is taken again only
+            // with it on, not at every commit of every run.
+            if self.config.unsafe_switches.is_on(count_self)
+                && self.quorum_value(self.own_match, |p| p.match_index) < majority_index
+            {
                 out.unsafe_steps.push(UnsafeStep {
-                    switch: UnsafeSwitch::CountSelfBeforePersist,
+                    switch: count_self,
                     peer: None,
                     index: Some(majority_index),
                 });

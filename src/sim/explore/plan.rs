@@ -418,11 +418,12 @@ mod tests {
         }
     }
 
-    /// A delivery of a message id no longer in flight does nothing, and
-    /// says nothing: the prefix's ids must name the messages its comment
-    /// says, or the search would start from another state.
     /// The state `switch`'s plan starts its search from: its prefix
-    /// played one action per step, as `Explorer::after` plays it.
+    /// played one action per step, as `Explorer::after` plays it. A
+    /// delivery of a message id no longer in flight does nothing, and says
+    /// nothing: the prefix's ids must name the messages its comment says,
+    /// or the search would start from another state, which the tests of
+    /// each prefix below check.
     fn after_prefix(switch: UnsafeSwitch) -> Simulation {
         let ExplorePlan::Shows { config, prefix, .. } = plan(switch) else {
             panic!("a plan");

@@ -2,7 +2,7 @@
 //! so that a reload opens what is shown, and a tour's steps as entries in
 //! the browser's history.
 
-use super::runs::FreshRun;
+use super::runs::{opened_instead, FreshRun};
 use super::Session;
 use crate::sim::decimal::plain;
 use crate::view::playground::Playground;
@@ -83,11 +83,7 @@ pub(super) fn starting_run(
             // Said as a broken `#s=` link is (`Session::load`): what
             // opened instead (a page tester saw the two differ).
             let instead = fresh();
-            let scenario = &instead.scenario;
-            problems.push(format!(
-                "{e} (the page opened seed {} with {} servers instead)",
-                scenario.seed, scenario.nodes
-            ));
+            problems.push(format!("{e} ({})", opened_instead(&instead.scenario)));
             (instead, None, true)
         }
     }

@@ -240,13 +240,7 @@ impl Session {
                     false => e,
                 };
                 let kept = match at_open {
-                    true => {
-                        let scenario = &self.playground.scenario;
-                        format!(
-                            "the page opened seed {} with {} servers instead",
-                            scenario.seed, scenario.nodes
-                        )
-                    }
+                    true => opened_instead(&self.playground.scenario),
                     false => "your current run is unchanged".into(),
                 };
                 self.drafts.error = Some(format!("{e} ({kept})"));
@@ -318,6 +312,15 @@ impl Session {
         }
         self.playground.pause_at = None;
     }
+}
+
+/// What a link that failed at open says of the run the page opened in its
+/// place (`#s=` in `Session::load`, `#r=` and `#z=` in `starting_run`).
+pub(super) fn opened_instead(scenario: &Scenario) -> String {
+    format!(
+        "the page opened seed {} with {} servers instead",
+        scenario.seed, scenario.nodes
+    )
 }
 
 /// A scenario from what a person pasted: a link, a `#r=...` fragment (or an

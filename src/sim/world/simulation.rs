@@ -8,8 +8,8 @@
 use crate::raft::shared_vec::SharedVec;
 use crate::raft::vec_map::VecMap;
 use crate::raft::{
-    ClientId, Config, LogIndex, NodeId, Output, Payload, RaftNode, ReadPath, RequestId, Rng, Role,
-    Term, Time,
+    ClientId, Config, LogIndex, Message, NodeId, Op, Output, Payload, RaftNode, ReadPath,
+    RequestId, Rng, Role, Term, Time,
 };
 use crate::sim::action::Action;
 use crate::sim::clocks::Clocks;
@@ -633,6 +633,16 @@ impl Simulation {
         if let Packet::Raft(m) = &message.packet {
             let term = self.servers[to as usize - 1].node.current_term();
             self.stale.observe(m, term);
+        }
+        // The checker holds every read index to when its read arrived.
+        match &message.packet {
+            Packet::Raft(Message::ReadIndex {
+                client, request, ..
+            }) => self.checker.observe_read_arrival(to, *client, *request),
+            Packet::ClientRequest(c, _) if matches!(c.op, Op::Read { .. }) => {
+                self.checker.observe_read_arrival(to, c.client, c.request)
+            }
+            _ => {}
         }
         self.input(to, |node, now, out| match (message.from, message.packet) {
             (Endpoint::Node(from), Packet::Raft(m)) => node.step(now, from, m, out),

@@ -61,11 +61,18 @@ pub enum Invariant {
     /// (thesis §4.1): the one every quorum it counts is counted on. Read
     /// from its log (or, below it, its snapshot), not from its word.
     ConfigurationInUse,
+    /// A leader gives a read index (answers a read by a ReadIndex round, or
+    /// gives a follower the index for its client's read) only for a read
+    /// that reached it before any later term had a leader (thesis §6.4,
+    /// step 3): a newer leader may have committed a write the read must
+    /// see. Checked against the term of the latest leader when the read
+    /// arrived, as the simulator reports arrivals.
+    ReadIndexNotSuperseded,
 }
 
 impl Invariant {
     /// Every invariant, in declaration order.
-    pub const ALL: [Invariant; 15] = [
+    pub const ALL: [Invariant; 16] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
         Invariant::LogMatching,
@@ -81,6 +88,7 @@ impl Invariant {
         Invariant::PreVoteKeepsTerm,
         Invariant::LeaseExclusive,
         Invariant::ConfigurationInUse,
+        Invariant::ReadIndexNotSuperseded,
     ];
 
     /// The name the trace, the run report and the summary use (snake_case).
@@ -101,6 +109,7 @@ impl Invariant {
             Invariant::PreVoteKeepsTerm => "pre_vote_keeps_term",
             Invariant::LeaseExclusive => "lease_exclusive",
             Invariant::ConfigurationInUse => "configuration_in_use",
+            Invariant::ReadIndexNotSuperseded => "read_index_not_superseded",
         }
     }
 
@@ -146,6 +155,9 @@ impl Invariant {
             }
             Invariant::ConfigurationInUse => {
                 "A server uses the latest configuration in its log, committed or not (thesis §4.1)."
+            }
+            Invariant::ReadIndexNotSuperseded => {
+                "A read index is given only for a read that came before any later leader (thesis §6.4)."
             }
         }
     }

@@ -28,6 +28,8 @@
 //!   held, AppendEntries that match the leader's log);
 //! * `configuration`: the configuration each server uses is the latest
 //!   in its log (thesis §4.1);
+//! * `reads`: read indexes given only for reads that arrived before any
+//!   later term had a leader (thesis §6.4);
 //! * `recovery`: a crash that lost writes, and the server's view rewound to
 //!   what its disk kept.
 
@@ -37,6 +39,7 @@ mod invariant;
 mod leadership;
 mod log_mirror;
 mod messages;
+mod reads;
 mod recovery;
 mod server_view;
 mod snapshots;
@@ -160,6 +163,7 @@ impl InvariantChecker {
         self.check_snapshots(now, node, &out.log_changes);
         self.check_messages(now, node, &view, &out.messages);
         self.check_lease_reads(now, node, &out.replies);
+        self.check_read_indexes(now, node, &mut view, (&out.replies, &out.messages));
         self.audit_when_due(now, node, &mut view);
         view.term = node.current_term();
         view.voted_for = node.voted_for();

@@ -1,8 +1,10 @@
 //! What the checker remembers of each server between events, and of each
 //! committed index.
 
+use super::reads::ClientReads;
 use crate::raft::shared_vec::SharedVec;
-use crate::raft::{Entry, LogIndex, NodeId, RaftLog, RaftNode, Term};
+use crate::raft::vec_map::VecMap;
+use crate::raft::{ClientId, Entry, LogIndex, NodeId, RaftLog, RaftNode, Term};
 use crate::sim::stable_hash::chain;
 
 /// What the checker remembers of one server between events.
@@ -27,6 +29,9 @@ pub(super) struct ServerView {
     pub(super) config_index: Option<LogIndex>,
     /// ...and how far its log was then known to hold no later one.
     pub(super) config_clean_through: LogIndex,
+    /// Leader: the reads that reached it in this term of office and wait
+    /// for their read index (`reads`).
+    pub(super) read_arrivals: VecMap<ClientId, ClientReads>,
 }
 
 impl ServerView {

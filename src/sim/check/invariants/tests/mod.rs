@@ -15,6 +15,7 @@ mod elections_and_commits;
 mod late_truncation;
 mod leases;
 mod messages_sent;
+mod reads;
 mod reported_changes;
 mod snapshots;
 
@@ -204,6 +205,7 @@ fn every_invariant_has_a_negative_test() {
         messages_sent::TESTED,
         leases::TESTED,
         configuration::TESTED,
+        reads::TESTED,
     ]
     .concat()
     .into_iter()

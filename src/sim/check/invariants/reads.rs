@@ -1,0 +1,165 @@
+//! Read indexes given only by a leader nobody had superseded when the read
+//! arrived (thesis §6.4, step 3).
+//!
+//! A leader answering a read without the log must know that no newer
+//! leader existed when the read arrived: a newer one may already have
+//! committed a write the read must see. ReadIndex proves it with a
+//! heartbeat round sent after the arrival: a majority acknowledged it in
+//! the leader's term, and any later election needed a vote from one of
+//! them, cast after it acknowledged. So a read index is never given for a
+//! read that arrived after a later term had a leader. The linearizability
+//! checker sees a stale read only when a conflicting write made it stale;
+//! this check sees the superseded leader answer whatever the data.
+//!
+//! The simulator reports each arrival (a client's read reaching a server,
+//! or a follower's ReadIndex reaching the leader); the checker notes which
+//! term had the latest leader then, and holds the answer to it: a reply
+//! served by a ReadIndex round, or a ReadIndexReply carrying an index.
+//! Lease reads are answered at arrival, so `check_lease_reads` holds them.
+
+use super::server_view::ServerView;
+use super::{Invariant, InvariantChecker};
+use crate::raft::{
+    ClientId, ClientReply, Envelope, Message, NodeId, RaftNode, ReplyOutcome, RequestId, Role,
+    ServedBy, Term, Time,
+};
+
+/// The latest term with a leader when a read reached its leader, and that
+/// leader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ReadArrival {
+    latest_term: Term,
+    latest_leader: NodeId,
+}
+
+/// How many of one client's latest reads a leader's arrivals are kept for.
+/// A client asks one thing at a time, so only retries and late copies of
+/// older requests arrive after a newer one.
+const KEPT_PER_CLIENT: usize = 8;
+
+/// The first arrivals at a leader of one client's latest reads, in its
+/// current term of office.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct ClientReads {
+    /// Requests at or below this were let go: a late copy of one must not
+    /// pass for its first arrival, so it is not recorded again.
+    let_go: RequestId,
+    /// The first arrival of each request kept, oldest first.
+    kept: Vec<(RequestId, ReadArrival)>,
+}
+
+impl ClientReads {
+    /// Records the first arrival of `request`; a copy of one kept changes
+    /// nothing (the answer may rest on the first).
+    fn arrive(&mut self, request: RequestId, arrival: ReadArrival) {
+        if request <= self.let_go || self.kept.iter().any(|&(r, _)| r == request) {
+            return;
+        }
+        let at = self.kept.iter().position(|&(r, _)| r > request);
+        self.kept
+            .insert(at.unwrap_or(self.kept.len()), (request, arrival));
+        if self.kept.len() > KEPT_PER_CLIENT {
+            self.let_go = self.kept.remove(0).0;
+        }
+    }
+
+    fn first_arrival(&self, request: RequestId) -> Option<ReadArrival> {
+        self.kept
+            .iter()
+            .find(|&&(r, _)| r == request)
+            .map(|&(_, a)| a)
+    }
+}
+
+impl InvariantChecker {
+    /// A read of `client`'s `request` reached server `node`: a client's
+    /// own read, or a follower's ReadIndex for it. Only a leader can give
+    /// it a read index, and only in the term of office it arrived in (a
+    /// leader that steps down refuses what waits), so arrivals are kept
+    /// for a leader until it stops leading. A copy of a read (a retry, a
+    /// duplicate, another follower's) keeps the first arrival: the leader
+    /// may answer the copy on the round it sent for the first.
+    pub fn observe_read_arrival(&mut self, node: NodeId, client: ClientId, request: RequestId) {
+        let (latest_term, latest_leader) = self
+            .leaders
+            .iter()
+            .next_back()
+            .map_or((0, 0), |(&t, &n)| (t, n));
+        let Some(view) = self.servers.get_mut(&node) else {
+            return;
+        };
+        if view.leader_of.is_some() {
+            let arrival = ReadArrival {
+                latest_term,
+                latest_leader,
+            };
+            let reads = view
+                .read_arrivals
+                .get_or_insert_with(client, Default::default);
+            reads.arrive(request, arrival);
+        }
+    }
+
+    /// Every read index `node` gave in this output, to its own client's
+    /// read or to a follower's, against when that read arrived.
+    pub(super) fn check_read_indexes(
+        &mut self,
+        now: Time,
+        node: &RaftNode,
+        view: &mut ServerView,
+        (replies, messages): (&[ClientReply], &[Envelope]),
+    ) {
+        if node.role() != Role::Leader {
+            view.read_arrivals.clear();
+            return;
+        }
+        let by_round = replies.iter().filter_map(|r| match r.outcome {
+            ReplyOutcome::Read {
+                served_by: ServedBy::ReadIndex,
+                ..
+            } => Some((r.client, r.request)),
+            _ => None,
+        });
+        let to_followers = messages.iter().filter_map(|e| match e.message {
+            Message::ReadIndexReply {
+                client,
+                request,
+                index: Some(_),
+                ..
+            } => Some((client, request)),
+            _ => None,
+        });
+        let given: Vec<_> = by_round.chain(to_followers).collect();
+        for (client, request) in given {
+            let reads = view.read_arrivals.get(&client);
+            if let Some(arrival) = reads.and_then(|r| r.first_arrival(request)) {
+                self.check_read_index(now, node, (client, request), arrival);
+            }
+        }
+    }
+
+    fn check_read_index(
+        &mut self,
+        now: Time,
+        node: &RaftNode,
+        (client, request): (ClientId, RequestId),
+        arrival: ReadArrival,
+    ) {
+        let (id, term) = (node.id(), node.current_term());
+        if arrival.latest_term <= term {
+            return;
+        }
+        let (later, leader) = (arrival.latest_term, arrival.latest_leader);
+        let detail = format!(
+            "node {id} gave read {client}#{request} a read index in term {term}, but the read reached it after node {leader} was elected in term {later}"
+        );
+        let at = (Some(later), None);
+        self.report_at(
+            Invariant::ReadIndexNotSuperseded,
+            now,
+            vec![id, leader],
+            at,
+            detail,
+        );
+    }
+}

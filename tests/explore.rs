@@ -308,6 +308,39 @@ fn read_index_without_noop_serves_a_stale_read_that_linearizability_catches() {
 }
 
 #[test]
+fn read_index_reuses_round_answers_a_read_that_came_after_the_next_leader() {
+    // n1 leads term 1; its round for a first read is acknowledged; n2 is
+    // elected in term 2; a second read reaches n1, which answers it on the
+    // first read's round (the switch). No write, so no stale value: the
+    // read index invariant is what sees it.
+    let (explorer, steps) = planned(UnsafeSwitch::ReadIndexReusesRound);
+    let found = explorer.counterexample().expect("a counterexample");
+    assert_eq!(
+        found.invariant, "read_index_not_superseded",
+        "{}",
+        found.detail
+    );
+    assert_eq!((found.steps(), steps), (12, 12));
+    assert!(
+        found.detail.contains("elected in term 2"),
+        "{}",
+        found.detail
+    );
+    assert_eq!(
+        replay(&explorer),
+        ("read_index_not_superseded".into(), 12 * STEP)
+    );
+    let mut sim = replayed_until(&explorer, 12 * STEP);
+    assert_eq!(
+        unsafe_steps(&mut sim),
+        [(1, UnsafeSwitch::ReadIndexReusesRound)],
+        "n1 reused its round, once"
+    );
+    let safe = planned_safe(UnsafeSwitch::ReadIndexReusesRound, 12);
+    assert!(safe.unique > 10_000, "{safe:?}");
+}
+
+#[test]
 fn commit_old_terms_is_figure_8_in_twenty_steps() {
     // n1 leads term 1; n2 leads term 2 with n3's vote; n1, not yet
     // deposed, appends a write it never replicates, then leads term 3 with

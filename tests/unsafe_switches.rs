@@ -380,6 +380,45 @@ fn read_index_without_noop_is_caught_by_the_linearizability_checker() {
     );
 }
 
+/// A ReadIndex read answered on a round sent before it arrived (thesis
+/// §6.4, step 3): with CheckQuorum, every fault and ReadIndex reads, a
+/// leader cut off from the cluster answers a read that reached it after
+/// another server was elected, and `read_index_not_superseded` sees it
+/// whether or not a write made the answer stale. The same seed with the
+/// rule kept passes, and so does the switch with reads through the log.
+#[test]
+fn read_index_reuses_round_is_caught_by_the_read_index_invariant() {
+    use raft_playground::raft::ReadPath;
+    let on = UnsafeSwitches::none().with(UnsafeSwitch::ReadIndexReusesRound);
+    let with_read_index = |seed: u64, switches: UnsafeSwitches| {
+        let mut config = config(seed, switches, Faults::All);
+        config.raft.check_quorum = true;
+        config.reads.path = ReadPath::ReadIndex;
+        sim::run(config, 60 * SECONDS, |_| {}).unwrap().1
+    };
+    let failing = (1..=SEED_BOUND)
+        .map(|seed| with_read_index(seed, on))
+        .find(|r| !r.passed())
+        .expect("read-index-reuses-round caught");
+    println!("read-index-reuses-round caught at seed {}", failing.seed);
+    let first = &failing.violations[0];
+    assert_eq!(
+        first.invariant,
+        Invariant::ReadIndexNotSuperseded,
+        "{first:?}"
+    );
+    assert!(first.detail.contains("after node"), "{first:?}");
+    assert!(failing.reads_served.read_index > 0);
+    assert!(
+        with_read_index(failing.seed, UnsafeSwitches::none()).passed(),
+        "the switch is the cause"
+    );
+    assert!(
+        run(failing.seed, on).passed(),
+        "the switch needs ReadIndex reads"
+    );
+}
+
 /// `lease-ignores-drift` in a sweep: 3 servers, every fault, lease reads
 /// with CheckQuorum, clocks within a 30% bound that the nemesis moves to
 /// its edges. A lease without its drift margin outlasts a follower's
@@ -468,7 +507,7 @@ fn a_switch_its_settings_never_consult_changes_nothing() {
             sim::find::unconsulted(s, &config(1, UnsafeSwitches::none(), Faults::All)).is_some()
         })
         .collect();
-    assert_eq!(needy.len(), 9, "{needy:?}");
+    assert_eq!(needy.len(), 10, "{needy:?}");
     let hash = |config: SimConfig| sim::run(config, 20 * SECONDS, |_| {}).unwrap().1.trace_hash;
     for &switch in &needy {
         let on = UnsafeSwitches::none().with(switch);

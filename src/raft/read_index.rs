@@ -268,7 +268,7 @@ impl RaftNode {
                 index,
             });
         }
-        let round = self.send_read_round(now, out);
+        let round = self.round_for_a_read(now, index, out);
         self.reads.waiting.push(LeaderRead {
             client,
             request,
@@ -278,6 +278,28 @@ impl RaftNode {
         });
         // A cluster of one confirms its round by itself.
         self.confirm_rounds(out);
+        if round <= self.reads.confirmed {
+            // Only a reused round (`ReadIndexReusesRound`) can be
+            // confirmed already: the read is answered at once.
+            self.serve_reads(out);
+        }
+    }
+
+    /// The round that confirms a read arriving now: a new one, sent now
+    /// (step 3). With the unsafe `ReadIndexReusesRound` switch, the last
+    /// one sent, if there is one, perhaps long confirmed.
+    fn round_for_a_read(&mut self, now: Time, index: Option<LogIndex>, out: &mut Output) -> u64 {
+        let switch = UnsafeSwitch::ReadIndexReusesRound;
+        if self.config.unsafe_switches.is_on(switch) && self.reads.round > 0 {
+            let step = UnsafeStep {
+                switch,
+                peer: None,
+                index,
+            };
+            out.unsafe_steps.push(step);
+            return self.reads.round;
+        }
+        self.send_read_round(now, out)
     }
 
     /// The read index a read arriving now gets: the commit index, once an
@@ -617,6 +639,58 @@ mod tests {
             .map(|e| &e.message)
             .collect();
         assert_eq!(to_n1, [&reply]);
+    }
+
+    /// Step 3: every read gets a round sent after it arrived. With the
+    /// unsafe `ReadIndexReusesRound` switch a second read rides on the
+    /// first one's round, long acknowledged, and is answered at once, with
+    /// the decision recorded.
+    #[test]
+    fn each_read_gets_a_round_sent_after_it_unless_the_switch_reuses_one() {
+        use crate::raft::{ClientCommand, Op, UnsafeSwitches};
+        let read = |request| ClientCommand {
+            client: 7,
+            request,
+            op: Op::Read { key: "x".into() },
+        };
+        for on in [false, true] {
+            let switch = UnsafeSwitch::ReadIndexReusesRound;
+            let mut config = Config::cluster(3);
+            if on {
+                config.unsafe_switches = UnsafeSwitches::none().with(switch);
+            }
+            let mut node = RaftNode::new(1, config, Rng::new(1), 0);
+            let mut out = Output::default();
+            node.force_timeout(0, &mut out);
+            node.persisted_now(0, &mut out);
+            let vote = Message::RequestVoteReply {
+                term: 1,
+                vote_granted: true,
+            };
+            node.step(0, 2, vote, &mut out);
+            node.persisted_now(0, &mut out);
+            node.step(0, 2, Message::append_success(1, 1), &mut out);
+            assert_eq!(node.commit_index(), 1, "the no-op");
+            node.propose_reading_by(0, read(1), ReadPath::ReadIndex, &mut out);
+            let ack = Message::ReadHeartbeatReply { term: 1, round: 1 };
+            node.step(0, 2, ack, &mut out);
+            assert_eq!(out.replies.len(), 1, "the first read, on round 1");
+            let mut out = Output::default();
+            node.propose_reading_by(0, read(2), ReadPath::ReadIndex, &mut out);
+            let rounds = out
+                .messages
+                .iter()
+                .filter(|e| matches!(e.message, Message::ReadHeartbeat { round: 2, .. }));
+            if on {
+                assert_eq!(rounds.count(), 0);
+                assert_eq!(out.replies.len(), 1, "answered on round 1");
+                assert_eq!(out.unsafe_steps.len(), 1);
+                assert_eq!(out.unsafe_steps[0].switch, switch);
+            } else {
+                assert_eq!(rounds.count(), 2, "round 2, to n2 and n3");
+                assert!(out.replies.is_empty() && out.unsafe_steps.is_empty());
+            }
+        }
     }
 
     /// A follower whose leader never answers keeps only the latest reads.

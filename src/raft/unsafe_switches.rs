@@ -67,11 +67,18 @@ pub enum UnsafeSwitch {
     /// crashes then loses an entry it committed. Shows only with a disk
     /// whose writes take varying time (`raft-sim --disk-faults`).
     CountSelfBeforePersist,
+    /// A leader answers a ReadIndex read on the latest heartbeat round it
+    /// sent, even one sent before the read arrived (breaks thesis §6.4,
+    /// step 3: only a round sent after the read arrives proves no newer
+    /// leader existed then). A leader already replaced answers from data
+    /// the new one may have overwritten. Shows only with `--reads
+    /// read-index` (or `lease`).
+    ReadIndexReusesRound,
 }
 
 impl UnsafeSwitch {
     /// Every switch, in declaration order.
-    pub const ALL: [UnsafeSwitch; 14] = [
+    pub const ALL: [UnsafeSwitch; 15] = [
         UnsafeSwitch::CommitOldTerms,
         UnsafeSwitch::VoteWithoutLogCheck,
         UnsafeSwitch::ForgetVoteOnRestart,
@@ -86,6 +93,7 @@ impl UnsafeSwitch {
         UnsafeSwitch::SnapshotUncommitted,
         UnsafeSwitch::LeaseAfterTimeoutNow,
         UnsafeSwitch::CountSelfBeforePersist,
+        UnsafeSwitch::ReadIndexReusesRound,
     ];
 
     /// The name used on the command line and in scenarios.
@@ -105,6 +113,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::SnapshotUncommitted => "snapshot-uncommitted",
             UnsafeSwitch::LeaseAfterTimeoutNow => "lease-after-timeout-now",
             UnsafeSwitch::CountSelfBeforePersist => "count-self-before-persist",
+            UnsafeSwitch::ReadIndexReusesRound => "read-index-reuses-round",
         }
     }
 
@@ -153,6 +162,9 @@ impl UnsafeSwitch {
             UnsafeSwitch::CountSelfBeforePersist => {
                 "a leader counts its own new entries toward a majority before they are durable on its disk, so a crash can lose an entry it committed (breaks thesis 10.2.1; needs --disk-faults)"
             }
+            UnsafeSwitch::ReadIndexReusesRound => {
+                "a leader answers a ReadIndex read on a heartbeat round sent before the read arrived, so a leader already replaced still answers (breaks thesis 6.4; needs --reads read-index)"
+            }
         }
     }
 
@@ -192,6 +204,7 @@ impl UnsafeSwitch {
             UnsafeSwitch::SnapshotUncommitted => "thesis §5.1",
             UnsafeSwitch::LeaseAfterTimeoutNow => "thesis §3.10, §4.2.3, §6.4.1; etcd #12704",
             UnsafeSwitch::CountSelfBeforePersist => "thesis §10.2.1",
+            UnsafeSwitch::ReadIndexReusesRound => "thesis §6.4, step 3",
         }
     }
 

@@ -624,7 +624,7 @@ fn config_change_without_noop_is_explored_after_the_steps_its_plan_fixes() {
 }
 
 #[test]
-fn the_panel_offers_exploration_for_all_fourteen_switches() {
+fn the_panel_offers_exploration_for_all_fifteen_switches() {
     let mut s = session();
     let explorable = [
         ("prevote-raises-term", "1 step."),
@@ -647,6 +647,7 @@ fn the_panel_offers_exploration_for_all_fourteen_switches() {
         ),
         ("lease-after-timeout-now", "n1's hand-over to n2"),
         ("count-self-before-persist", "n2 votes for it, then stands"),
+        ("read-index-reuses-round", "12 steps"),
     ];
     assert_eq!(explorable.len(), UnsafeSwitch::ALL.len());
     for (switch, words) in explorable {

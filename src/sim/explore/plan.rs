@@ -131,6 +131,25 @@ pub fn plan(switch: UnsafeSwitch) -> ExplorePlan {
             15,
             |c| c.reads.path = ReadPath::ReadIndex,
         ),
+        // n1 leads term 1 and commits its no-op with n2; n2 stands for
+        // term 2; a read reaches n1, which sends round 1 for it, and n3
+        // acknowledges the round; n3 votes for n2, which leads term 2; a
+        // second read reaches n1, which gives it round 1 (the switch),
+        // long acknowledged, and answers at once though n2 was elected
+        // before the read arrived. No write makes the answer stale, so only
+        // `read_index_not_superseded` sees it. The safe core explores the
+        // same bounds 14 deep with none (294,494 states, 2 s).
+        UnsafeSwitch::ReadIndexReusesRound => shows(
+            Bounds {
+                max_term: 2,
+                max_in_flight: 5,
+                heartbeats: false,
+                stale_requests_lost: true,
+                ..shaped(12, 2)
+            },
+            12,
+            |c| c.reads.path = ReadPath::ReadIndex,
+        ),
         // A follower snapshots an entry that never committed and calls it
         // committed; a leader elected without it lacks it.
         UnsafeSwitch::SnapshotUncommitted => shows(

@@ -55,8 +55,8 @@ const CRASH_DURING_WRITE: f64 = 0.3;
 ///   leader's own, and crashes during three writes in ten (thesis
 ///   §10.2.1);
 /// * `prevote-raises-term`: PreVote (thesis §9.6);
-/// * `read-index-without-noop`: ReadIndex reads, unless already by lease
-///   (thesis §6.4);
+/// * `read-index-without-noop` and `read-index-reuses-round`: ReadIndex
+///   reads, unless already by lease (thesis §6.4);
 /// * `lease-ignores-drift`: lease reads, CheckQuorum, clocks that drift
 ///   within 30% and a nemesis that moves them (thesis §6.4.1);
 /// * `two-changes-at-once`: a nemesis that changes the membership (thesis
@@ -97,7 +97,9 @@ pub fn settings_for(switch: UnsafeSwitch, mut config: SimConfig) -> SimConfig {
             *crash = crash.max(CRASH_DURING_WRITE);
         }
         UnsafeSwitch::PreVoteRaisesTerm => config.raft.pre_vote = true,
-        UnsafeSwitch::ReadIndexWithoutNoop if config.reads.path != ReadPath::Lease => {
+        UnsafeSwitch::ReadIndexWithoutNoop | UnsafeSwitch::ReadIndexReusesRound
+            if config.reads.path != ReadPath::Lease =>
+        {
             config.reads.path = ReadPath::ReadIndex;
         }
         UnsafeSwitch::LeaseIgnoresDrift => {
@@ -154,7 +156,9 @@ pub fn unconsulted(switch: UnsafeSwitch, config: &SimConfig) -> Option<&'static 
             Some("--disk-faults")
         }
         UnsafeSwitch::PreVoteRaisesTerm if !config.raft.pre_vote => Some("--pre-vote"),
-        UnsafeSwitch::ReadIndexWithoutNoop if config.reads.path == ReadPath::Log => {
+        UnsafeSwitch::ReadIndexWithoutNoop | UnsafeSwitch::ReadIndexReusesRound
+            if config.reads.path == ReadPath::Log =>
+        {
             Some("--reads read-index")
         }
         UnsafeSwitch::LeaseIgnoresDrift if !lease => Some("--reads lease --check-quorum"),
@@ -202,7 +206,8 @@ mod tests {
                 "two-changes-at-once",
                 "snapshot-uncommitted",
                 "lease-after-timeout-now",
-                "count-self-before-persist"
+                "count-self-before-persist",
+                "read-index-reuses-round"
             ]
         );
     }
@@ -230,6 +235,8 @@ mod tests {
         assert!(c(UnsafeSwitch::PreVoteRaisesTerm).raft.pre_vote);
         let read_index = c(UnsafeSwitch::ReadIndexWithoutNoop).reads.path;
         assert_eq!(read_index, ReadPath::ReadIndex);
+        let reuses_round = c(UnsafeSwitch::ReadIndexReusesRound).reads.path;
+        assert_eq!(reuses_round, ReadPath::ReadIndex);
         let lease = c(UnsafeSwitch::LeaseIgnoresDrift);
         assert_eq!(lease.reads.path, ReadPath::Lease);
         assert!(lease.raft.check_quorum && lease.reads.clock_drift_ppm > 0);

@@ -129,7 +129,13 @@ impl InvariantChecker {
             } => Some((client, request)),
             _ => None,
         });
-        let given: Vec<_> = by_round.chain(to_followers).collect();
+        // One violation per read, however many copies of it were answered.
+        let mut given: Vec<(ClientId, RequestId)> = Vec::new();
+        for read in by_round.chain(to_followers) {
+            if !given.contains(&read) {
+                given.push(read);
+            }
+        }
         for (client, request) in given {
             let reads = view.read_arrivals.get(&client);
             if let Some(arrival) = reads.and_then(|r| r.first_arrival(request)) {

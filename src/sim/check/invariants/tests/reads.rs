@@ -80,8 +80,11 @@ fn fires_for_a_read_index_given_to_a_follower_after_it_was_superseded() {
     // Saying it does not lead gives no index.
     h.observe(&n1, &forwarded(2, None));
     h.assert_none();
-    h.observe(&n1, &forwarded(2, Some(1)));
+    let mut twice = forwarded(2, Some(1));
+    twice.messages.push(twice.messages[0].clone());
+    h.observe(&n1, &twice);
     h.assert_only(Invariant::ReadIndexNotSuperseded);
+    assert_eq!(h.checker.violations().len(), 1, "one per read");
 }
 
 /// A retry or a second follower's copy of a read arriving late keeps the

@@ -834,14 +834,15 @@ impl App {
             self.session.0.borrow_mut().saw_address(&search, &hash);
             return;
         };
-        let step_forward = session.step_forward;
+        let new_history_entry = session.new_history_entry;
         drop(session);
         let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window.history() {
             let url = format!("{path}{wanted}");
-            // A tour's step forward is a new entry, so Back returns to the
-            // step before; anything else rewrites the one there is.
-            let _ = match step_forward {
+            // A tour's step forward and a found failure are new entries, so
+            // Back returns to the step or the run before; anything else
+            // rewrites the one there is.
+            let _ = match new_history_entry {
                 true => history.push_state_with_url(&JsValue::NULL, "", Some(&url)),
                 false => history.replace_state_with_url(&JsValue::NULL, "", Some(&url)),
             };

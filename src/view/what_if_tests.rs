@@ -396,6 +396,52 @@ fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
         .any(|v| v.invariant.name() == kind.name()));
 }
 
+/// A found failure is a new entry in the browser's history, under its own
+/// link: Back returns to the entry before, whose run opens again, with
+/// Undo for the failure (it replaced the run's entry, so Back left the
+/// page). Nothing else the search does adds an entry.
+#[test]
+fn a_found_failure_is_a_new_history_entry_that_back_leaves() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));
+    let job = start(&mut s, 0.0);
+    assert!(!s.new_history_entry, "starting a search adds no entry");
+    let replies = run(job);
+    let (found, before) = replies.split_last().unwrap();
+    answer(&mut s, before.to_vec(), 5.0);
+    assert!(!s.new_history_entry, "progress adds no entry");
+    answer(&mut s, vec![found.clone()], 9.0);
+    assert!(s.new_history_entry, "the failure is a new entry");
+    let address = s.address_query("", "").expect("the failure's link");
+    assert!(address.starts_with("#r="), "{address}");
+    s.saw_address(&address, "");
+    s.update(Input::SetSpeed(2.0));
+    assert!(!s.new_history_entry, "the next input adds none");
+    // Back: the entry before names no link, so its run opens again. The
+    // browser's hashchange follows the popstate, and is no command: as
+    // one it cleared the notice and its Undo.
+    s.update(Input::AddressMoved {
+        search: String::new(),
+        hash: String::new(),
+    });
+    s.update(Input::LinkOpened {
+        fragment: String::new(),
+    });
+    assert!(!s.new_history_entry);
+    assert!(
+        s.playground.failure.is_none(),
+        "the run before, not the failure"
+    );
+    let told = s.notice_text().unwrap_or_default();
+    assert!(told.contains("names another run"), "{told}");
+    s.update(Input::Undo);
+    assert!(
+        s.playground.failure.is_some(),
+        "Undo brings the failure back"
+    );
+    assert_eq!(s.address_query("", "").as_deref(), Some(address.as_str()));
+}
+
 /// A run that skipped the rule first elsewhere tells, beside the first
 /// step, the last one before the violation on its servers, and marks both.
 #[test]

@@ -32,6 +32,7 @@ for (const kind of browsers()) {
     await withPage(kind, DIST, async ({ url, page }) => {
       await watchCsp(page);
       await openPanel(page, url, 'vote-without-log-check');
+      const entries = await page.evaluate(() => history.length);
       await page.click(button('Find a failure'));
       await page.waitFor('.failure-story', { timeout: 90000 });
       const story = (await page.text('.failure-story')).replace(/\s+/g, ' ');
@@ -68,6 +69,18 @@ for (const kind of browsers()) {
       await page.lookAt('.log-table');
       await page.waitFor('td.entry.involved');
       assert.ok(await page.count('td.entry.involved') >= 1, 'the log entries involved are highlighted');
+
+      // The failure is a new entry in the browser's history, under its
+      // link: Back returns to the run before (it left the page), and Undo
+      // brings the failure back.
+      assert.equal(await page.evaluate(() => history.length), entries + 1);
+      assert.match(await page.evaluate(() => location.hash), /^#r=/);
+      await page.evaluate(() => history.back());
+      await page.waitFor({ css: '.notice-text', text: /names another run/ });
+      assert.equal(await page.count('.failure-story'), 0);
+      await page.click({ css: '.notice button.undo' });
+      await page.waitFor('.failure-story');
+      await page.waitFor({ ...labelled('Simulated time'), text: `t = ${at[1]} s` });
 
       // The failure is a run like any other: its link opens paused there.
       await page.click(button('Share this run'));

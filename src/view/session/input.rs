@@ -7,6 +7,7 @@ use crate::view::host_api::HostCommand;
 use crate::view::keys::KeyCommand;
 use crate::view::network_edits::NetworkEdit;
 use crate::view::on_screen::Section;
+use crate::view::permalink;
 use crate::view::playground::Selection;
 use crate::view::what_if::WhatIfInput;
 
@@ -178,24 +179,36 @@ pub(super) fn acts_while_opening(input: &Input) -> bool {
 /// typing into a form (its error stays while it is being corrected), a
 /// host page's command (answered to the host) or the Worker's replies.
 pub(super) fn is_command(input: &Input) -> bool {
-    !matches!(
-        input,
-        Input::Frame { .. }
-            | Input::CatchUp { .. }
-            | Input::OnScreen { .. }
-            | Input::Rest
-            | Input::SeedText(_)
-            | Input::NodesText(_)
-            | Input::ClientText(_)
-            | Input::ClientTarget(_)
-            | Input::ClientReadPath(_)
-            | Input::ToggleSide(_)
-            | Input::CutText(_)
-            | Input::NetworkDrag(_)
-            | Input::ImportText(_)
-            | Input::Host(_)
-            | Input::WhatIf(_)
-    )
+    !names_no_link(input)
+        && !matches!(
+            input,
+            Input::Frame { .. }
+                | Input::CatchUp { .. }
+                | Input::OnScreen { .. }
+                | Input::Rest
+                | Input::SeedText(_)
+                | Input::NodesText(_)
+                | Input::ClientText(_)
+                | Input::ClientTarget(_)
+                | Input::ClientReadPath(_)
+                | Input::ToggleSide(_)
+                | Input::CutText(_)
+                | Input::NetworkDrag(_)
+                | Input::ImportText(_)
+                | Input::Host(_)
+                | Input::WhatIf(_)
+        )
+}
+
+/// A move of the address's fragment to one that names no link (Back from
+/// a link to an entry without one; `#top`): the browser's hashchange after
+/// the popstate (`Input::AddressMoved`) that followed the move. Neither a
+/// command nor a link: taken for a command, it cleared the notice and the
+/// Undo that Back had just offered. A key without a link's (`#foo=bar`)
+/// is a link, and is said to be wrong.
+pub(super) fn names_no_link(input: &Input) -> bool {
+    matches!(input, Input::LinkOpened { fragment }
+        if !permalink::names_a_link(fragment) && !fragment.contains('='))
 }
 
 /// Whether `input` may act on the run, which in the past forks it (the

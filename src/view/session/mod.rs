@@ -143,11 +143,15 @@ pub struct Session {
     /// line answers one (before, it can only hold what the address asked
     /// that could not be done).
     commanded: bool,
-    /// The last input moved the tour on screen a step forward: the page
-    /// adds that step to the browser's history rather than replacing the
-    /// address, so that Back (a phone's back gesture) returns to the step
-    /// before instead of leaving the page.
-    pub step_forward: bool,
+    /// The last input moved the tour on screen a step forward, or opened
+    /// a failure a search found: the page adds an entry to the browser's
+    /// history rather than replacing the address, so that Back (a phone's
+    /// back gesture) returns to the step or the run before instead of
+    /// leaving the page (a found failure replaced the run's entry, with no
+    /// way back to it).
+    pub new_history_entry: bool,
+    /// The last input opened a failure a search found (`load_failure`).
+    opened_a_failure: bool,
     /// The tour's steps forward that are entries in the browser's history,
     /// back to where this tour began (or the page opened), less the Backs
     /// asked for.
@@ -227,7 +231,8 @@ impl Session {
             import_failed: false,
             failed_loads: 0,
             commanded: false,
-            step_forward: false,
+            new_history_entry: false,
+            opened_a_failure: false,
             steps_in_history: 0,
             backs_pending: 0,
             back_in_history: false,
@@ -247,11 +252,13 @@ impl Session {
         let follows_the_address = matches!(input, Input::AddressMoved { .. });
         self.carry_out(input);
         let after = self.tour_step();
+        let opened_a_failure = std::mem::take(&mut self.opened_a_failure);
+        let tour_forward =
+            matches!((before, after), (Some((a, from)), Some((b, to))) if a == b && to > from);
         // An embed's steps are not the host page's history: its Back
         // leaves the page the reader is on.
-        self.step_forward = !self.embed
-            && !follows_the_address
-            && matches!((before, after), (Some((a, from)), Some((b, to))) if a == b && to > from);
+        self.new_history_entry =
+            !self.embed && !follows_the_address && (tour_forward || opened_a_failure);
         match (before, after) {
             (Some((a, from)), Some((b, to))) if a == b && !self.embed => {
                 // A Back asked for arrived: counted when it was asked.
@@ -260,7 +267,7 @@ impl Session {
                     false => 0,
                 };
                 self.backs_pending -= asked;
-                self.steps_in_history = if self.step_forward || follows_the_address {
+                self.steps_in_history = if self.new_history_entry || follows_the_address {
                     (self.steps_in_history + to + asked).saturating_sub(from)
                 } else {
                     self.steps_in_history.min(to)
@@ -420,8 +427,7 @@ impl Session {
             // typed in; `#top`): its popstate, `AddressMoved`, followed it
             // (it was told as "the link has no scenario in it", a page
             // tester saw). A key without a link's (`#foo=bar`) is said.
-            Input::LinkOpened { fragment }
-                if !permalink::names_a_link(&fragment) && !fragment.contains('=') => {}
+            ref input @ Input::LinkOpened { .. } if input::names_no_link(input) => {}
             Input::LinkOpened { fragment } => {
                 let loaded = permalink::decode(&fragment)
                     .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));

@@ -259,6 +259,7 @@ impl Session {
                 fresh.failure = Some(report);
                 self.replace_run(fresh, None);
                 self.opened = Some(permalink::encode(&self.playground.export()));
+                self.opened_a_failure = true;
             }
             Err(e) => self
                 .what_if

@@ -1570,10 +1570,10 @@ mod host_and_address {
         let step = |s: &Session| s.tour.as_ref().unwrap().step;
         for to in [1, 2] {
             s.update(Input::TourNext);
-            assert!(s.step_forward, "Next adds an entry");
+            assert!(s.new_history_entry, "Next adds an entry");
             assert_eq!(step(&s), to, "playing to step {to}");
             s.update(Input::TourNext);
-            assert!(!s.step_forward, "finishing the stretch is no new step");
+            assert!(!s.new_history_entry, "finishing the stretch is no new step");
             assert!(s.playground.pause_at.is_none());
         }
         let at_three = s.playground.sim.trace_hash();
@@ -1583,13 +1583,13 @@ mod host_and_address {
             hash: String::new(),
         });
         assert_eq!(step(&s), 1);
-        assert!(!s.step_forward, "following the address adds no entry");
+        assert!(!s.new_history_entry, "following the address adds no entry");
         // Forward: step 3 again, and the run where it was.
         s.update(Input::AddressMoved {
             search: "?tour=figure-8&step=3".into(),
             hash: String::new(),
         });
-        assert!(!s.step_forward);
+        assert!(!s.new_history_entry);
         s.update(Input::TourNext); // to the stretch's end, as a person would
         assert_eq!(step(&s), 2);
         assert_eq!(s.playground.sim.trace_hash(), at_three);
@@ -1643,7 +1643,7 @@ mod host_and_address {
         };
         for _ in 0..2 {
             s.update(Input::TourNext);
-            assert!(s.step_forward);
+            assert!(s.new_history_entry);
             s.update(Input::TourNext); // the stretch played out
         }
         assert_eq!(step(&s), 2);
@@ -1688,7 +1688,7 @@ mod host_and_address {
         // An embed's steps are replaced, never added.
         let mut s = open("?embed=1&tour=figure-8", "");
         s.update(Input::TourNext);
-        assert!(!s.step_forward, "an embed adds no history entry");
+        assert!(!s.new_history_entry, "an embed adds no history entry");
         s.update(Input::TourNext);
         s.update(Input::TourBack);
         assert!(!s.back_in_history);
@@ -1879,7 +1879,7 @@ mod undo_address_is_put_back_once {
         assert_eq!(s.tour.as_ref().unwrap().step, 1);
         s.update(Input::TourNext);
         assert_eq!(s.tour.as_ref().unwrap().step, 2, "the tour is at step 3");
-        assert!(s.step_forward, "a new history entry is wanted");
+        assert!(s.new_history_entry, "a new history entry is wanted");
         assert_eq!(
             s.address_query(search, "").as_deref(),
             Some("?tour=figure-8&step=3"),

@@ -192,6 +192,8 @@ pub struct App {
     focus_before_help: Option<Option<web_sys::HtmlElement>>,
     /// Whether a found failure's story was on the page at the last render.
     story_shown: bool,
+    /// The session's `failures_opened` when a story last took the focus.
+    stories_opened: u64,
     /// Back from the Experiments view: the next render gives its button
     /// the focus (it fell to the page's body, a page tester saw).
     focus_experiments_button: bool,
@@ -272,6 +274,7 @@ impl Component for App {
             held: Vec::new(),
             focus_before_help: None,
             story_shown: false,
+            stories_opened: 0,
             focus_experiments_button: false,
             tour_in_menu: None,
             page: PageView::Player,
@@ -622,13 +625,18 @@ impl App {
     /// A failure just found: its story, above the picture, takes the focus
     /// (and so comes into view). On a phone the page stayed at the What-if
     /// panel, the story 900 px above, the focus on the page's body (a page
-    /// tester).
+    /// tester). A second failure found while the first's story is shown
+    /// takes it too (an exploration after a search left it on its button).
     fn move_focus_to_a_story(&mut self) {
-        let shown = self.session.read().playground.failure.is_some();
-        if shown && !self.story_shown {
+        let session = self.session.read();
+        let shown = session.playground.failure.is_some();
+        let opened = session.failures_opened;
+        drop(session);
+        if shown && (!self.story_shown || opened != self.stories_opened) {
             focus(".failure-story");
         }
         self.story_shown = shown;
+        self.stories_opened = opened;
     }
 
     /// Shows the Experiments view: the studio draws it, once loaded.

@@ -412,6 +412,7 @@ fn a_found_failure_is_a_new_history_entry_that_back_leaves() {
     assert!(!s.new_history_entry, "progress adds no entry");
     answer(&mut s, vec![found.clone()], 9.0);
     assert!(s.new_history_entry, "the failure is a new entry");
+    assert_eq!(s.failures_opened, 1, "its story takes the focus");
     let address = s.address_query("", "").expect("the failure's link");
     assert!(address.starts_with("#r="), "{address}");
     s.saw_address(&address, "");

@@ -152,6 +152,10 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.what-if-plan', text: /the shortest failure takes 12 steps/ });
       await page.click(button('Explore every interleaving'));
       await page.waitFor({ css: '.failure-story', text: /read-index-reuses-round/ }, { timeout: 120000 });
+      // The new story takes the focus, though the last one was shown (it
+      // stayed on the button, a page tester saw).
+      assert.ok(await page.evaluate(() => document.activeElement.classList.contains('failure-story')),
+        'the new story has the focus');
       const reused = (await page.text('.failure-story')).replace(/\s+/g, ' ');
       assert.match(reused, /rule was first skipped at 0\.012 s by n1, at log index 1.*violation of read index not superseded at 0\.012 s/, reused);
       await page.waitFor(button('Play'));

@@ -152,6 +152,9 @@ pub struct Session {
     pub new_history_entry: bool,
     /// The last input opened a failure a search found (`load_failure`).
     opened_a_failure: bool,
+    /// How many found failures were opened: the page moves the focus to
+    /// each one's story, a second found while the first is shown too.
+    pub failures_opened: u64,
     /// The tour's steps forward that are entries in the browser's history,
     /// back to where this tour began (or the page opened), less the Backs
     /// asked for.
@@ -233,6 +236,7 @@ impl Session {
             commanded: false,
             new_history_entry: false,
             opened_a_failure: false,
+            failures_opened: 0,
             steps_in_history: 0,
             backs_pending: 0,
             back_in_history: false,

@@ -260,6 +260,7 @@ impl Session {
                 self.replace_run(fresh, None);
                 self.opened = Some(permalink::encode(&self.playground.export()));
                 self.opened_a_failure = true;
+                self.failures_opened += 1;
             }
             Err(e) => self
                 .what_if

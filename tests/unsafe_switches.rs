@@ -419,6 +419,51 @@ fn read_index_reuses_round_is_caught_by_the_read_index_invariant() {
     );
 }
 
+/// A follower's read is held to when it reached the leader, which the
+/// simulator reports as the follower's ReadIndex arrives: with the switch,
+/// a superseded leader gives a follower the index of a read its client
+/// never sent to that leader, one that reached it (forwarded) after the
+/// next election, and the invariant names that read. With the forwarded
+/// read's arrival unreported, no such read is caught (a review).
+#[test]
+fn read_index_reuses_round_is_caught_for_a_follower_s_read() {
+    use raft_playground::raft::ReadPath;
+    use raft_playground::sim::{Endpoint, TraceEvent};
+    let on = UnsafeSwitches::none().with(UnsafeSwitch::ReadIndexReusesRound);
+    let fails_forwarding = |seed: u64| {
+        let mut config = config(seed, on, Faults::All);
+        config.raft.check_quorum = true;
+        config.reads.path = ReadPath::ReadIndex;
+        config.record_trace = true;
+        let (mut sim, _) = sim::run(config, 60 * SECONDS, |_| {}).unwrap();
+        let trace = sim.trace_mut().take_recorded();
+        let never_sent_to_the_leader = |at: usize, leader: u64, detail: &str| {
+            // "node 4 gave client 3's read (request 12) a read index ..."
+            let number = |after: &str, to: &str| -> u64 {
+                let rest = &detail[detail.find(after).unwrap() + after.len()..];
+                rest[..rest.find(to).unwrap()].parse().unwrap()
+            };
+            let (client, request) = (number("gave client ", "'s"), number("(request ", ")"));
+            let invoked = trace[..at].iter().rposition(|(_, e)| {
+                matches!(e, TraceEvent::Invoke { client: c, request: r, .. } if (*c, *r) == (client, request))
+            });
+            let sent = |e: &TraceEvent| {
+                matches!(e, TraceEvent::Send { from, to, kind, .. }
+                    if *from == Endpoint::Client(client) && *to == Endpoint::Node(leader) && *kind == "ClientRequest")
+            };
+            invoked.is_some_and(|i| !trace[i..at].iter().any(|(_, e)| sent(e)))
+        };
+        trace.iter().enumerate().any(|(i, (_, event))| {
+            matches!(event, TraceEvent::Violation { invariant, nodes, detail }
+                if *invariant == "read_index_not_superseded" && never_sent_to_the_leader(i, nodes[0], detail))
+        })
+    };
+    let seed = (1..=SEED_BOUND)
+        .find(|&seed| fails_forwarding(seed))
+        .expect("a follower's read caught");
+    println!("a follower's read caught at seed {seed}");
+}
+
 /// `lease-ignores-drift` in a sweep: 3 servers, every fault, lease reads
 /// with CheckQuorum, clocks within a 30% bound that the nemesis moves to
 /// its edges. A lease without its drift margin outlasts a follower's

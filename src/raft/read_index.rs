@@ -276,11 +276,12 @@ impl RaftNode {
             round,
             index,
         });
+        // A round sent now is never confirmed yet; only a reused one
+        // (`ReadIndexReusesRound`) can be, and its read is answered at once.
+        let reused_and_confirmed = round <= self.reads.confirmed;
         // A cluster of one confirms its round by itself.
         self.confirm_rounds(out);
-        if round <= self.reads.confirmed {
-            // Only a reused round (`ReadIndexReusesRound`) can be
-            // confirmed already: the read is answered at once.
+        if reused_and_confirmed {
             self.serve_reads(out);
         }
     }

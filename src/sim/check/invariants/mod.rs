@@ -163,7 +163,8 @@ impl InvariantChecker {
         self.check_snapshots(now, node, &out.log_changes);
         self.check_messages(now, node, &view, &out.messages);
         self.check_lease_reads(now, node, &out.replies);
-        self.check_read_indexes(now, node, &mut view, (&out.replies, &out.messages));
+        self.check_read_indexes(now, node, &view, out);
+        self.forget_reads_unless_leading(node, &mut view);
         self.audit_when_due(now, node, &mut view);
         view.term = node.current_term();
         view.voted_for = node.voted_for();

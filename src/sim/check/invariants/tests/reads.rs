@@ -66,7 +66,7 @@ fn fires_for_a_read_answered_by_a_round_after_it_was_superseded() {
     let v = &h.checker.violations()[0];
     assert_eq!((v.nodes.as_slice(), v.term), ([1, 2].as_slice(), Some(3)));
     assert!(
-        v.detail.contains("7#2") && v.detail.contains("term 3"),
+        v.detail.contains("client 7's read (request 2)") && v.detail.contains("term 3"),
         "{}",
         v.detail
     );
@@ -102,25 +102,62 @@ fn a_late_copy_keeps_the_first_arrival() {
     h.assert_none();
 }
 
-/// Arrivals are kept for a client's latest eight reads; an older one is
-/// let go for good, so a late copy of it is not taken for a first arrival.
+/// Arrivals are kept for a client's latest reads; an older one is let go
+/// for good, so a late copy of it is not taken for a first arrival.
 #[test]
 fn a_read_let_go_is_not_recorded_again() {
+    use crate::sim::check::invariants::reads::KEPT_PER_CLIENT;
     let mut h = Harness::new();
     let n1 = elected(&mut h, 1, &[]);
-    for request in 1..=9 {
+    let last = KEPT_PER_CLIENT as u64 + 1;
+    for request in 1..=last {
         h.checker.observe_read_arrival(1, 7, request);
     }
     let mut n2 = server(2, &[2], 2, None, &[]);
     h.input(&mut n2, |n, now, out| n.force_timeout(now, out));
     // Request 1 was let go: its copy is not recorded, and its answer
-    // unchecked. Request 10 is new: recorded after term 3's election.
+    // unchecked. The next request is new: recorded after term 3's
+    // election. (Request 2, still kept, keeps its first arrival.)
     h.checker.observe_read_arrival(1, 7, 1);
-    h.checker.observe_read_arrival(1, 7, 10);
+    h.checker.observe_read_arrival(1, 7, 2);
+    h.checker.observe_read_arrival(1, 7, last + 1);
     h.observe(&n1, &answered(1, ServedBy::ReadIndex));
+    h.observe(&n1, &answered(2, ServedBy::ReadIndex));
     h.assert_none();
-    h.observe(&n1, &answered(10, ServedBy::ReadIndex));
+    h.observe(&n1, &answered(last + 1, ServedBy::ReadIndex));
     h.assert_only(Invariant::ReadIndexNotSuperseded);
+}
+
+/// A leader that steps down forgets the reads that reached it: elected
+/// again later, a copy of one arriving then is a first arrival, checked
+/// against the leaders elected by then (kept, the old arrival let a
+/// superseded leader's answer pass).
+#[test]
+fn a_new_term_of_office_starts_with_no_reads() {
+    let mut h = Harness::new();
+    let mut n1 = elected(&mut h, 1, &[]);
+    h.checker.observe_read_arrival(1, 7, 1);
+    // n1 hears of term 3 and steps down, then is elected in term 4.
+    let newer = Message::RequestVote {
+        term: 3,
+        last_log_index: 0,
+        last_log_term: 0,
+        leadership_transfer: false,
+    };
+    h.input(&mut n1, |n, now, out| n.step(now, 2, newer, out));
+    assert_eq!((n1.role(), n1.current_term()), (Role::Follower, 3));
+    h.input(&mut n1, |n, now, out| n.force_timeout(now, out));
+    h.input(&mut n1, |n, now, out| n.step(now, 2, vote(4), out));
+    assert_eq!((n1.role(), n1.current_term()), (Role::Leader, 4));
+    // n3 leads term 5 (a one-member cluster); a copy of the read reaches
+    // n1, which answers it in term 4.
+    let mut n3 = server(3, &[3], 4, None, &[]);
+    h.input(&mut n3, |n, now, out| n.force_timeout(now, out));
+    assert_eq!((n3.role(), n3.current_term()), (Role::Leader, 5));
+    h.checker.observe_read_arrival(1, 7, 1);
+    h.observe(&n1, &answered(1, ServedBy::ReadIndex));
+    h.assert_only(Invariant::ReadIndexNotSuperseded);
+    assert_eq!(h.checker.violations()[0].term, Some(5));
 }
 
 /// A lease read is answered as it arrives: the lease's own check holds it,

@@ -648,6 +648,7 @@ mod tests {
     /// the decision recorded.
     #[test]
     fn each_read_gets_a_round_sent_after_it_unless_the_switch_reuses_one() {
+        use crate::raft::test_support::durable_leader_of_three;
         use crate::raft::{ClientCommand, Op, UnsafeSwitches};
         let read = |request| ClientCommand {
             client: 7,
@@ -660,16 +661,8 @@ mod tests {
             if on {
                 config.unsafe_switches = UnsafeSwitches::none().with(switch);
             }
-            let mut node = RaftNode::new(1, config, Rng::new(1), 0);
+            let mut node = durable_leader_of_three(config);
             let mut out = Output::default();
-            node.force_timeout(0, &mut out);
-            node.persisted_now(0, &mut out);
-            let vote = Message::RequestVoteReply {
-                term: 1,
-                vote_granted: true,
-            };
-            node.step(0, 2, vote, &mut out);
-            node.persisted_now(0, &mut out);
             node.step(0, 2, Message::append_success(1, 1), &mut out);
             assert_eq!(node.commit_index(), 1, "the no-op");
             node.propose_reading_by(0, read(1), ReadPath::ReadIndex, &mut out);

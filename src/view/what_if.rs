@@ -341,6 +341,7 @@ impl WhatIf {
         if self.running() {
             self.finish(Search::StoppedForTour);
         }
+        self.forget_found();
     }
 
     /// Stops the search because the person chose another run (Reset, or
@@ -348,6 +349,16 @@ impl WhatIf {
     pub fn stop_for_new_run(&mut self) {
         if self.running() {
             self.finish(Search::StoppedForNewRun);
+        }
+        self.forget_found();
+    }
+
+    /// Another run replaced a failure found: "it opened in the player,
+    /// paused at the violation" is no longer what the player shows (a
+    /// page tester read it beside the run Back had opened).
+    fn forget_found(&mut self) {
+        if matches!(self.search, Search::Found { .. }) {
+            self.search = Search::Idle;
         }
     }
 

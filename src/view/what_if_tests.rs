@@ -254,6 +254,11 @@ fn a_reset_stops_a_search_and_a_found_failure_ends_the_undo() {
     assert!(s.playground.failure.is_some(), "the failure is on screen");
     assert!(!s.can_undo());
     assert_eq!(s.notice_text(), None, "no 'A new run' for the failure");
+    // A Reset replaces the failure: the panel no longer says it opened in
+    // the player.
+    assert!(s.what_if.status_text().is_some());
+    s.update(Input::Reset);
+    assert_eq!(s.what_if.status_text(), None);
 }
 
 /// A run opened during a search (a pasted link, a file, a link typed

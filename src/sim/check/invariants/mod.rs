@@ -164,11 +164,16 @@ impl InvariantChecker {
         self.check_messages(now, node, &view, &out.messages);
         self.check_lease_reads(now, node, &out.replies);
         self.check_read_indexes(now, node, &view, out);
-        self.forget_reads_unless_leading(node, &mut view);
         self.audit_when_due(now, node, &mut view);
         view.term = node.current_term();
         view.voted_for = node.voted_for();
         view.leader_of = (node.role() == Role::Leader).then_some(node.current_term());
+        if view.leader_of.is_none() {
+            // It refused the reads still waiting when it stepped down, and
+            // a term of office it may start later begins with none: a copy
+            // arriving then is a first arrival (`reads`).
+            view.read_arrivals.clear();
+        }
         *self.servers.get_mut(&id).expect("taken above") = view;
         &self.violations[before.min(self.violations.len())..]
     }

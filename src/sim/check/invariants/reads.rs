@@ -20,8 +20,7 @@
 use super::server_view::ServerView;
 use super::{Invariant, InvariantChecker};
 use crate::raft::{
-    ClientId, Message, NodeId, Output, RaftNode, ReplyOutcome, RequestId, Role, ServedBy, Term,
-    Time,
+    ClientId, Message, NodeId, Output, RaftNode, ReplyOutcome, RequestId, ServedBy, Term, Time,
 };
 
 /// The latest term with a leader when a read reached its leader, and that
@@ -88,23 +87,13 @@ impl InvariantChecker {
         let Some(view) = self.servers.get_mut(&node) else {
             return;
         };
-        // Not the leader at its last input: whatever it records now, its
-        // next observation clears (`forget_reads_unless_leading`).
+        // Not the leader at its last input: whatever it recorded now, its
+        // next observation would clear (`InvariantChecker::observe`).
         if view.leader_of.is_some() {
             let reads = view
                 .read_arrivals
                 .get_or_insert_with(client, Default::default);
             reads.arrive(request, ReadArrival { latest });
-        }
-    }
-
-    /// A server that does not lead forgets the reads that reached it: it
-    /// refused those still waiting when it stepped down, and a term of
-    /// office it may start later begins with none (a copy arriving then
-    /// is a first arrival).
-    pub(super) fn forget_reads_unless_leading(&self, node: &RaftNode, view: &mut ServerView) {
-        if node.role() != Role::Leader {
-            view.read_arrivals.clear();
         }
     }
 

@@ -190,10 +190,9 @@ pub struct App {
     /// While the keyboard help is open, what had the focus before it: the
     /// dialog takes the focus, and gives it back when it closes.
     focus_before_help: Option<Option<web_sys::HtmlElement>>,
-    /// Whether a found failure's story was on the page at the last render.
-    story_shown: bool,
-    /// The session's `failures_opened` when a story last took the focus.
-    stories_opened: u64,
+    /// The session's `failures_opened` while a found failure's story was
+    /// on the page at the last render; `None` while none was.
+    story_of: Option<u64>,
     /// Back from the Experiments view: the next render gives its button
     /// the focus (it fell to the page's body, a page tester saw).
     focus_experiments_button: bool,
@@ -273,8 +272,7 @@ impl Component for App {
             pending_job: None,
             held: Vec::new(),
             focus_before_help: None,
-            story_shown: false,
-            stories_opened: 0,
+            story_of: None,
             focus_experiments_button: false,
             tour_in_menu: None,
             page: PageView::Player,
@@ -629,14 +627,12 @@ impl App {
     /// takes it too (an exploration after a search left it on its button).
     fn move_focus_to_a_story(&mut self) {
         let session = self.session.read();
-        let shown = session.playground.failure.is_some();
-        let opened = session.failures_opened;
+        let story_of = (session.playground.failure.is_some()).then_some(session.failures_opened);
         drop(session);
-        if shown && (!self.story_shown || opened != self.stories_opened) {
+        if story_of.is_some() && story_of != self.story_of {
             focus(".failure-story");
         }
-        self.story_shown = shown;
-        self.stories_opened = opened;
+        self.story_of = story_of;
     }
 
     /// Shows the Experiments view: the studio draws it, once loaded.

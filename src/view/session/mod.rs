@@ -150,10 +150,9 @@ pub struct Session {
     /// leaving the page (a found failure replaced the run's entry, with no
     /// way back to it).
     pub new_history_entry: bool,
-    /// The last input opened a failure a search found (`load_failure`).
-    opened_a_failure: bool,
-    /// How many found failures were opened: the page moves the focus to
-    /// each one's story, a second found while the first is shown too.
+    /// How many found failures were opened (`load_failure`): the input
+    /// that opens one adds a history entry, and the page moves the focus
+    /// to each one's story, a second found while the first is shown too.
     pub failures_opened: u64,
     /// The tour's steps forward that are entries in the browser's history,
     /// back to where this tour began (or the page opened), less the Backs
@@ -235,7 +234,6 @@ impl Session {
             failed_loads: 0,
             commanded: false,
             new_history_entry: false,
-            opened_a_failure: false,
             failures_opened: 0,
             steps_in_history: 0,
             backs_pending: 0,
@@ -254,9 +252,10 @@ impl Session {
         self.forget_stale_drag(&input);
         let before = self.tour_step();
         let follows_the_address = matches!(input, Input::AddressMoved { .. });
+        let failures_before = self.failures_opened;
         self.carry_out(input);
         let after = self.tour_step();
-        let opened_a_failure = std::mem::take(&mut self.opened_a_failure);
+        let opened_a_failure = self.failures_opened != failures_before;
         let tour_forward =
             matches!((before, after), (Some((a, from)), Some((b, to))) if a == b && to > from);
         // An embed's steps are not the host page's history: its Back

@@ -259,7 +259,6 @@ impl Session {
                 fresh.failure = Some(report);
                 self.replace_run(fresh, None);
                 self.opened = Some(permalink::encode(&self.playground.export()));
-                self.opened_a_failure = true;
                 self.failures_opened += 1;
             }
             Err(e) => self

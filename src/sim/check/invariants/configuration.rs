@@ -14,7 +14,7 @@
 
 use super::server_view::ServerView;
 use super::{Invariant, InvariantChecker};
-use crate::raft::{LogChange, LogIndex, Payload, RaftNode, Time};
+use crate::raft::{LogChange, LogIndex, Membership, Payload, RaftNode, Time};
 
 impl InvariantChecker {
     /// Checks that `node` uses the latest configuration in its log, after
@@ -91,8 +91,8 @@ fn held_config_differs(node: &RaftNode) -> Option<String> {
             None
         }
         None => Some(format!(
-            "it uses {uses} (index {index}), but its log holds no configuration and it started with voters {:?}",
-            node.config().members
+            "it uses {uses} (index {index}), but its log holds no configuration and it started with {}",
+            Membership::of_voters(node.config().members.iter().copied())
         )),
     }
 }

@@ -16,8 +16,10 @@ impl InvariantChecker {
             || (term == view.term && view.voted_for.is_some() && vote != view.voted_for);
         if went_back {
             let detail = format!(
-                "term/votedFor went from {}/{:?} to {term}/{vote:?}",
-                view.term, view.voted_for
+                "its term and vote went from term {} ({}) to term {term} ({})",
+                view.term,
+                vote_words(view.voted_for),
+                vote_words(vote)
             );
             self.report(
                 Invariant::TermAndVoteMonotonic,
@@ -129,5 +131,13 @@ impl InvariantChecker {
                 detail,
             );
         }
+    }
+}
+
+/// votedFor in words, for a violation's detail: "voted for node 2".
+fn vote_words(vote: Option<NodeId>) -> String {
+    match vote {
+        Some(id) => format!("voted for node {id}"),
+        None => "no vote".to_string(),
     }
 }

@@ -54,6 +54,22 @@ fn configuration_in_use_fires_for_a_configuration_its_log_does_not_hold() {
     fires_when_using(1, &[1, 2, 3, 4], "which holds no configuration");
 }
 
+/// A server whose log holds no configuration claims one its starting
+/// members are not; the detail names both in the same words.
+#[test]
+fn configuration_in_use_fires_for_members_it_did_not_start_with() {
+    let mut h = Harness::new();
+    let mut n2 = server(2, &[1, 2, 3], 1, None, &[noop(1)]);
+    h.join(&n2);
+    n2.use_membership_regardless(0, Membership::of_voters([1, 2, 3, 4]));
+    h.observe(&n2, &Output::default());
+    h.assert_only(Invariant::ConfigurationInUse);
+    assert_eq!(
+        h.checker.violations()[0].detail,
+        "it uses voters 1,2,3,4 (index 0), but its log holds no configuration and it started with voters 1,2,3"
+    );
+}
+
 /// A follower appends a change from its leader and uses it at once,
 /// uncommitted; a leader of a later term then overwrites it, and the
 /// follower falls back to its starting members. No violation either way:

@@ -76,6 +76,11 @@ fn term_and_vote_monotonic_fires_for_a_term_that_went_back() {
     h.assert_none();
     h.join(&server(1, &[1, 2, 3], 2, None, &[]));
     h.assert_only(Invariant::TermAndVoteMonotonic);
+    // In words, as the page's Safety panel shows it: no `Some(2)`.
+    assert_eq!(
+        h.checker.violations()[0].detail,
+        "its term and vote went from term 3 (voted for node 2) to term 2 (no vote)"
+    );
 }
 
 /// Server 1 committed two entries (its applies left out of what the

@@ -5,7 +5,7 @@
 //! unsafe step at or before the violation. The safe core is never found
 //! failing.
 
-use raft_playground::raft::{UnsafeSwitch, SECONDS};
+use raft_playground::raft::{UnsafeSwitch, UnsafeSwitches, SECONDS};
 use raft_playground::sim::find::{
     scenario_of, settings_for, FailureKind, FailureReport, FailureSearch, Found, Shrinker, Trial,
     TrialEnd,
@@ -106,6 +106,27 @@ fn find_shrink_and_report(switch: UnsafeSwitch) {
     // The rule in words, its source apart (the page tells both).
     assert!(!told.rule.contains("breaks") && !told.rule.contains("--"));
     assert!(!told.rule.is_empty() && !told.source.is_empty());
+
+    // Shared as a link, which does not say what was found, the run is told
+    // by its first failure (the page tells a found one so too): the one
+    // found, or one the shrinking brought to its event or before.
+    let shared = FailureReport::of_shared(&scenario).expect("a link to it is told");
+    assert_eq!(shared.switch, told.switch);
+    assert!(shared.violation.t <= told.violation.t, "{shared:?}");
+    if shared.violation.kind == kind {
+        assert_eq!(shared, told);
+    }
+    // Without its switch it is no failure to tell; with two, no one rule.
+    let mut safe = scenario.clone();
+    safe.unsafe_switches = UnsafeSwitches::none();
+    assert_eq!(FailureReport::of_shared(&safe), None);
+    let other = UnsafeSwitch::ALL
+        .into_iter()
+        .find(|&s| s != switch)
+        .unwrap();
+    let mut two = scenario;
+    two.unsafe_switches = two.unsafe_switches.with(other);
+    assert_eq!(FailureReport::of_shared(&two), None);
 }
 
 #[test]

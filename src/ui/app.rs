@@ -12,6 +12,7 @@ use super::{on_screen, share};
 use crate::view::experiments::PageView;
 use crate::view::keys;
 use crate::view::on_screen::Section;
+use crate::view::playground::StoryAsk;
 use crate::view::session::{Input, Session};
 use crate::view::studio_wire::{self, JobWire};
 use crate::view::url_params::{HostOrigin, UrlParams};
@@ -290,6 +291,8 @@ impl Component for App {
         if props.view == PageView::Experiments && !app.session.read().embed {
             app.show_experiments(Address::Keep);
         }
+        // A shared run's story, asked as it opened.
+        app.drive_worker(ctx);
         app.keep_animating();
         app
     }
@@ -628,8 +631,11 @@ impl App {
     fn move_focus_to_a_story(&mut self) {
         let session = self.session.read();
         let story_of = (session.playground.failure.is_some()).then_some(session.failures_opened);
+        // A shared run's story, told as it opened, leaves the focus where
+        // the reader is (an embed's would scroll the host page to it).
+        let told = matches!(session.playground.story, StoryAsk::Asked(_));
         drop(session);
-        if story_of.is_some() && story_of != self.story_of {
+        if story_of.is_some() && story_of != self.story_of && !told {
             focus(".failure-story");
         }
         self.story_of = story_of;

@@ -97,6 +97,22 @@ const MAX_FRAME_MS: f64 = MAX_IDLE_MS + 100.0;
 /// (`view::versions::clock`).
 pub const MAX_IDLE_MS: f64 = 1000.0;
 
+/// Where a shared run's story stands: a run someone shared with one
+/// unsafe switch on may be a failure found by "What if…", whose story
+/// (a [`FailureReport`]) the link does not carry; the worker replays the
+/// run to tell it (`WorkerJob::Tell`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StoryAsk {
+    /// Not a shared run with one switch on, or its story came with it.
+    #[default]
+    NotNeeded,
+    /// To be asked once the page can.
+    ToAsk,
+    /// Asked, as the session's ask number this (the answer for another
+    /// run is not this run's story).
+    Asked(u64),
+}
+
 /// The playground: a simulation and everything the page shows of it.
 #[derive(Clone, Debug)]
 pub struct Playground {
@@ -149,6 +165,9 @@ pub struct Playground {
     /// The failure this run was found for ("What if…"), told for the page:
     /// its marks, narration and highlight. Goes with the run.
     pub failure: Option<FailureReport>,
+    /// Whether `failure` is still to be asked of the worker: a shared run
+    /// with an unsafe switch on may be a found failure someone shared.
+    pub story: StoryAsk,
     /// The last action taken in the past forked the run here, for the
     /// session to tell and offer to undo; it takes it.
     pub forked: Option<Fork>,
@@ -281,6 +300,7 @@ impl Playground {
             messages: MessageHistory::default(),
             new_events: Vec::new(),
             failure: None,
+            story: StoryAsk::NotNeeded,
             forked: None,
             lagged: 0,
             opening: None,
@@ -318,6 +338,9 @@ impl Playground {
         }
         // Its history up to the moment it opens at is not news to a host.
         p.new_events.clear();
+        if p.scenario.unsafe_switches.enabled().count() == 1 {
+            p.story = StoryAsk::ToAsk;
+        }
         Ok(p)
     }
 

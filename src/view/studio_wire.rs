@@ -39,6 +39,11 @@ pub enum JobWire {
         /// The steps before the search starts.
         prefix: Vec<Action>,
     },
+    /// [`WorkerJob::Tell`], the run as a link fragment.
+    Tell {
+        /// The shared run.
+        run: String,
+    },
 }
 
 /// A worker's reply, as the studio hands it back to the page.
@@ -59,6 +64,11 @@ pub enum ReplyWire {
         scenario: String,
         /// What the page narrates.
         report: FailureReport,
+    },
+    /// [`WorkerReply::Told`].
+    Told {
+        /// What the page narrates.
+        report: Option<FailureReport>,
     },
     /// [`WorkerReply::NotFound`].
     NotFound {
@@ -104,6 +114,9 @@ impl JobWire {
                 unsafe_switches: unsafe_switches.clone(),
                 prefix: prefix.clone(),
             }),
+            WorkerJob::Tell { run } => Some(JobWire::Tell {
+                run: permalink::encode(run),
+            }),
             WorkerJob::ElectionDowntime { .. } | WorkerJob::Availability { .. } => None,
         }
     }
@@ -129,6 +142,9 @@ impl JobWire {
                 unsafe_switches,
                 prefix,
             },
+            JobWire::Tell { run } => WorkerJob::Tell {
+                run: scenario(&run)?,
+            },
         })
     }
 }
@@ -144,6 +160,7 @@ impl ReplyWire {
                 scenario: permalink::encode(&scenario),
                 report,
             },
+            WorkerReply::Told { report } => ReplyWire::Told { report },
             WorkerReply::NotFound { seeds_tried } => ReplyWire::NotFound { seeds_tried },
             WorkerReply::Explored {
                 progress,
@@ -180,6 +197,7 @@ impl ReplyWire {
                 scenario: s,
                 report,
             } => read(scenario(&s).map(|scenario| WorkerReply::Found { scenario, report })),
+            ReplyWire::Told { report } => WorkerReply::Told { report },
             ReplyWire::NotFound { seeds_tried } => WorkerReply::NotFound { seeds_tried },
             ReplyWire::Explored {
                 progress,

@@ -119,6 +119,9 @@ pub struct WhatIf {
     explored_after: u32,
     /// What the page must do with its worker, taken by the page.
     command: Option<WorkerCommand>,
+    /// The worker is telling a shared run's story (`WorkerJob::Tell`),
+    /// asked as this number; no panel shows it.
+    telling: Option<u64>,
 }
 
 impl Default for WhatIf {
@@ -130,6 +133,7 @@ impl Default for WhatIf {
             explored: None,
             explored_after: 0,
             command: None,
+            telling: None,
         }
     }
 }
@@ -174,9 +178,37 @@ impl WhatIf {
         self.start(job, now_ms);
     }
 
+    /// Asks the worker for the story of `run`, a shared run, as ask
+    /// number `ask`: the panel says nothing of it, and a search started
+    /// after replaces it.
+    pub fn tell(&mut self, run: Scenario, ask: u64) {
+        self.telling = Some(ask);
+        self.command = Some(WorkerCommand::Start(Box::new(WorkerJob::Tell { run })));
+    }
+
+    /// Whether the worker is telling a shared run's story.
+    pub fn telling(&self) -> bool {
+        self.telling.is_some()
+    }
+
+    /// Takes the worker's reply while it tells a story: the ask it
+    /// answers and the story, if the run has one. Any other end (the
+    /// worker failed) ends the telling quietly: the person asked for
+    /// nothing, and the run shows its violations without a story.
+    pub fn heard(&mut self, reply: WorkerReply) -> Option<(u64, FailureReport)> {
+        let report = match reply {
+            WorkerReply::Progress { .. } => return None,
+            WorkerReply::Told { report } => report,
+            _ => None,
+        };
+        self.command = Some(WorkerCommand::Stop);
+        self.telling.take().zip(report)
+    }
+
     /// Runs `job` from `now_ms`: the last figures go, the page starts a
-    /// worker.
+    /// worker (in place of one telling a story).
     fn start(&mut self, job: WorkerJob, now_ms: f64) {
+        self.telling = None;
         self.explored = None;
         self.explored_after = match &job {
             WorkerJob::Explore { prefix, .. } => prefix.len() as u32,
@@ -330,8 +362,13 @@ impl WhatIf {
         None
     }
 
-    /// A search that could not be loaded or told says so.
+    /// A search that could not be loaded or told says so; a story asked
+    /// for no one to see ends quietly.
     pub fn failed(&mut self, message: String) {
+        if self.telling.take().is_some() {
+            self.command = Some(WorkerCommand::Stop);
+            return;
+        }
         self.finish(Search::Failed(message));
     }
 
@@ -342,6 +379,7 @@ impl WhatIf {
             self.finish(Search::StoppedForTour);
         }
         self.forget_found();
+        self.stop_telling();
     }
 
     /// Stops the search because the person chose another run (Reset, or
@@ -351,6 +389,14 @@ impl WhatIf {
             self.finish(Search::StoppedForNewRun);
         }
         self.forget_found();
+        self.stop_telling();
+    }
+
+    /// The story asked for was of a run no longer on screen.
+    fn stop_telling(&mut self) {
+        if self.telling.take().is_some() {
+            self.command = Some(WorkerCommand::Stop);
+        }
     }
 
     /// Another run replaced a failure found: "it opened in the player,

@@ -720,3 +720,6 @@ fn nodes_are_listed_as_a_person_writes_them() {
     assert_eq!(on_servers(&[4, 7]), "on n4 and n7");
     assert_eq!(on_servers(&[4, 7, 2]), "on n4, n7 and n2");
 }
+
+#[path = "what_if_story_tests.rs"]
+mod story;

@@ -68,13 +68,11 @@ pub struct JobRunner {
 enum State {
     Searching {
         search: Box<FailureSearch>,
-        switch: UnsafeSwitch,
         max_seeds: u64,
     },
     Shrinking {
         shrinker: Box<Shrinker>,
         kind: FailureKind,
-        switch: UnsafeSwitch,
         /// Events the search ran before.
         base: u64,
     },
@@ -89,6 +87,8 @@ enum State {
         sent: usize,
     },
     Comparing(Box<AvailabilityRun>),
+    /// One replay, in one step: a shared run is seconds of simulated time.
+    Telling(Box<Scenario>),
     /// Could not start: the message is the first step's reply.
     Refused(String),
     Done,
@@ -118,17 +118,14 @@ impl JobRunner {
     /// step the final reply too. Once done, returns nothing.
     pub fn step(&mut self, budget: Budget) -> Vec<WorkerReply> {
         let (replies, next) = match std::mem::replace(&mut self.state, State::Done) {
-            State::Searching {
-                search,
-                switch,
-                max_seeds,
-            } => search_step(search, switch, max_seeds, budget, &mut self.work),
+            State::Searching { search, max_seeds } => {
+                search_step(search, max_seeds, budget, &mut self.work)
+            }
             State::Shrinking {
                 shrinker,
                 kind,
-                switch,
                 base,
-            } => shrink_step(shrinker, kind, switch, base, budget, &mut self.work),
+            } => shrink_step(shrinker, kind, base, budget, &mut self.work),
             State::Exploring { explorer, switch } => {
                 explore_step(explorer, switch, budget, &mut self.work)
             }
@@ -136,6 +133,10 @@ impl JobRunner {
                 experiment_step(experiment, sent, budget, &mut self.work)
             }
             State::Comparing(run) => compare_step(run, budget, &mut self.work),
+            State::Telling(run) => {
+                let report = FailureReport::of_shared(&run);
+                (vec![WorkerReply::Told { report }], State::Done)
+            }
             State::Refused(message) => (vec![WorkerReply::Failed { message }], State::Done),
             State::Done => (Vec::new(), State::Done),
         };
@@ -155,17 +156,14 @@ fn start(job: WorkerJob) -> Result<State, String> {
                 .ok_or_else(|| format!("no unsafe switch is named '{switch}'"))?;
             let config = search_config(&settings);
             let search = Box::new(FailureSearch::new(config, switch, max_seeds)?);
-            Ok(State::Searching {
-                search,
-                switch,
-                max_seeds,
-            })
+            Ok(State::Searching { search, max_seeds })
         }
         WorkerJob::Explore {
             bounds,
             unsafe_switches,
             prefix,
         } => explorer(bounds, &unsafe_switches, &prefix),
+        WorkerJob::Tell { run } => Ok(State::Telling(Box::new(run))),
         WorkerJob::ElectionDowntime { config } => experiment(config),
         WorkerJob::Availability { config } => comparison(config),
     }
@@ -261,7 +259,6 @@ fn progress(done: u64, total: u64, what: &str) -> WorkerReply {
 
 fn search_step(
     mut search: Box<FailureSearch>,
-    switch: UnsafeSwitch,
     max_seeds: u64,
     budget: Budget,
     work: &mut u64,
@@ -275,7 +272,6 @@ fn search_step(
         let next = State::Shrinking {
             shrinker,
             kind,
-            switch,
             base: p.events,
         };
         return (replies, next);
@@ -286,18 +282,13 @@ fn search_step(
         });
         return (replies, State::Done);
     }
-    let next = State::Searching {
-        search,
-        switch,
-        max_seeds,
-    };
+    let next = State::Searching { search, max_seeds };
     (replies, next)
 }
 
 fn shrink_step(
     mut shrinker: Box<Shrinker>,
     kind: FailureKind,
-    switch: UnsafeSwitch,
     base: u64,
     budget: Budget,
     work: &mut u64,
@@ -313,18 +304,22 @@ fn shrink_step(
         let next = State::Shrinking {
             shrinker,
             kind,
-            switch,
             base,
         };
         return (replies, next);
     }
-    replies.push(found(shrinker.scenario().clone(), kind, switch));
+    replies.push(found(shrinker.scenario().clone(), kind));
     (replies, State::Done)
 }
 
-/// The final reply for a shrunk failure: told from a recorded replay.
-fn found(scenario: Scenario, kind: FailureKind, switch: UnsafeSwitch) -> WorkerReply {
-    match FailureReport::of(&scenario, kind, switch) {
+/// The final reply for a shrunk failure: told from a recorded replay as a
+/// link to it is (`FailureReport::of_shared`), so that the story a person
+/// sees is the one they share. That is the run's first failure: the
+/// shrinking keeps the kind found failing, and can bring another to the
+/// same event or before it (`snapshot-uncommitted`'s leader completeness
+/// came with committed-entry stability at the same event).
+fn found(scenario: Scenario, kind: FailureKind) -> WorkerReply {
+    match FailureReport::of_shared(&scenario) {
         Some(report) => WorkerReply::Found { scenario, report },
         None => WorkerReply::Failed {
             message: format!(
@@ -354,14 +349,12 @@ fn explore_step(
     if !p.finished {
         return (replies, State::Exploring { explorer, switch });
     }
-    // The shortest failure, narrated as a found one is.
+    // The shortest failure, narrated as a found one is (and as a link to
+    // it is), when one switch was explored.
     let counterexample = explorer.scenario();
-    let kind = explorer
-        .counterexample()
-        .and_then(|c| FailureKind::from_name(&c.invariant));
-    let report = match (&counterexample, kind, switch) {
-        (Some(scenario), Some(kind), Some(switch)) => FailureReport::of(scenario, kind, switch),
-        _ => None,
+    let report = match switch {
+        Some(_) => counterexample.as_ref().and_then(FailureReport::of_shared),
+        None => None,
     };
     replies.push(WorkerReply::Explored {
         progress: p,

@@ -48,6 +48,13 @@ pub enum WorkerJob {
         #[serde(default)]
         prefix: Vec<Action>,
     },
+    /// A shared run with an unsafe switch on (a link, a file, a host
+    /// page's load), told as a found failure is
+    /// (`FailureReport::of_shared`), for the page to narrate.
+    Tell {
+        /// The run, as it was shared.
+        run: Scenario,
+    },
     /// The paper's Figure 16 (sim::experiment).
     ElectionDowntime {
         /// The lines and trials to run.
@@ -80,6 +87,12 @@ pub enum WorkerReply {
         scenario: Scenario,
         /// What the page narrates.
         report: FailureReport,
+    },
+    /// The answer to [`WorkerJob::Tell`]: `None` if the run has not
+    /// exactly one unsafe switch on, or does not fail.
+    Told {
+        /// What the page narrates.
+        report: Option<FailureReport>,
     },
     /// Every seed allowed passed.
     NotFound {

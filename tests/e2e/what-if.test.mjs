@@ -82,13 +82,23 @@ for (const kind of browsers()) {
       await page.waitFor('.failure-story');
       await page.waitFor({ ...labelled('Simulated time'), text: `t = ${at[1]} s` });
 
-      // The failure is a run like any other: its link opens paused there.
+      // The failure is a run like any other: its link opens paused there,
+      // and the worker tells it the story the sender saw (the link holds
+      // the run, not the story), without taking the reader's focus.
       await page.click(button('Share this run'));
       const link = await page.value(labelled('Link to this run'));
       await page.goto('about:blank');
       await page.goto(link);
       await page.waitFor({ ...labelled('Simulated time'), text: `t = ${at[1]} s` });
       await page.waitFor(button('Play'));
+      await page.waitFor('.failure-story', { timeout: 30000 });
+      assert.equal((await page.text('.failure-story')).replace(/\s+/g, ' '), story);
+      assert.equal(await page.count('.tmark.mark-violation'), 1);
+      assert.equal(await page.count('.tmark.mark-unsafe'), 2);
+      assert.ok(await page.count('g.node.involved circle.involved-ring') >= 2, 'highlighted as found');
+      assert.ok(!(await page.evaluate(() => document.activeElement.classList.contains('failure-story'))),
+        'a shared story leaves the focus where the reader is');
+      await page.screenshot(`${SHOTS}/${kind.name}-what-if-shared.png`);
       assert.deepEqual(page.errors, []);
       assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
     });

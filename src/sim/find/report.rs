@@ -116,13 +116,20 @@ impl FailureReport {
     /// Replays `scenario` with its trace recorded up to its failure of
     /// `kind`, and tells it; `None` if it no longer fails that way.
     pub fn of(scenario: &Scenario, kind: FailureKind, switch: UnsafeSwitch) -> Option<Self> {
-        let mut trial = Trial::start(scenario, None, Some(kind), true).ok()?;
-        let TrialEnd::Failed(failure) = trial.run() else {
+        replay(scenario, Some(kind), switch)
+    }
+
+    /// A shared run (a link, a file, a host page's load) told as a found
+    /// failure is: replayed up to its first failure of any kind, if it
+    /// has exactly one unsafe switch on and fails. The link does not say which kind was found, so a shrunk
+    /// run that broke another rule first (the shrinking keeps only the
+    /// kind it was given) is told by that rule.
+    pub fn of_shared(scenario: &Scenario) -> Option<Self> {
+        let mut on = scenario.unsafe_switches.enabled();
+        let (Some(switch), None) = (on.next(), on.next()) else {
             return None;
         };
-        let trace = trial.sim_mut().trace_mut().take_recorded();
-        let history = trial.sim().history().to_vec();
-        Some(tell(switch, scenario.seed, &failure, &trace, &history))
+        replay(scenario, None, switch)
     }
 
     /// The nearest unsafe step when it is another step than the first:
@@ -133,6 +140,22 @@ impl FailureReport {
             .as_ref()
             .filter(|&s| Some(s) != first)
     }
+}
+
+/// Replays `scenario` with its trace recorded up to its first failure
+/// of `kind` (any, if `None`), and tells it.
+fn replay(
+    scenario: &Scenario,
+    kind: Option<FailureKind>,
+    switch: UnsafeSwitch,
+) -> Option<FailureReport> {
+    let mut trial = Trial::start(scenario, None, kind, true).ok()?;
+    let TrialEnd::Failed(failure) = trial.run() else {
+        return None;
+    };
+    let trace = trial.sim_mut().trace_mut().take_recorded();
+    let history = trial.sim().history().to_vec();
+    Some(tell(switch, scenario.seed, &failure, &trace, &history))
 }
 
 fn tell(

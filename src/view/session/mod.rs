@@ -14,7 +14,7 @@ use super::keys::KeyCommand;
 use super::network_edits;
 use super::on_screen::{OnScreen, Section};
 use super::op_text::parse_op;
-use super::playground::{parse_seed, Playground, OPEN_PER_FRAME};
+use super::playground::{parse_seed, Playground, StoryAsk, OPEN_PER_FRAME};
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
 use super::url_params::UrlParams;
@@ -154,6 +154,9 @@ pub struct Session {
     /// that opens one adds a history entry, and the page moves the focus
     /// to each one's story, a second found while the first is shown too.
     pub failures_opened: u64,
+    /// How many shared runs' stories were asked of the worker
+    /// (`ask_for_a_story`), to match each answer to its run.
+    stories_asked: u64,
     /// The tour's steps forward that are entries in the browser's history,
     /// back to where this tour began (or the page opened), less the Backs
     /// asked for.
@@ -207,7 +210,7 @@ impl Session {
         if tour.is_none() {
             playground.paused |= !params.autoplay || reduced_motion;
         }
-        Session {
+        let mut session = Session {
             drafts: Drafts {
                 seed: playground.scenario.seed.to_string(),
                 nodes: playground.scenario.nodes.to_string(),
@@ -235,6 +238,7 @@ impl Session {
             commanded: false,
             new_history_entry: false,
             failures_opened: 0,
+            stories_asked: 0,
             steps_in_history: 0,
             backs_pending: 0,
             back_in_history: false,
@@ -243,7 +247,9 @@ impl Session {
             address_tour_refused: params.tour.is_some() && tour_refused,
             held_json_link: (tour_refused && scenario_json::is_json(fragment))
                 .then(|| address::run_settings_named(params)),
-        }
+        };
+        session.ask_for_a_story();
+        session
     }
 
     /// Carries out `input`.
@@ -254,6 +260,7 @@ impl Session {
         let follows_the_address = matches!(input, Input::AddressMoved { .. });
         let failures_before = self.failures_opened;
         self.carry_out(input);
+        self.ask_for_a_story();
         let after = self.tour_step();
         let opened_a_failure = self.failures_opened != failures_before;
         let tour_forward =
@@ -581,12 +588,35 @@ impl Session {
             }
             WhatIfInput::Explore { now_ms } => self.what_if.explore(now_ms),
             WhatIfInput::Cancel { now_ms } => self.what_if.cancel(now_ms),
+            WhatIfInput::Reply { reply, .. } if self.what_if.telling() => {
+                let heard = self.what_if.heard(*reply);
+                if let Some((ask, report)) = heard {
+                    let p = &mut self.playground;
+                    if p.story == StoryAsk::Asked(ask) {
+                        p.failure = Some(report);
+                    }
+                }
+            }
             WhatIfInput::Reply { reply, now_ms } => {
                 if let Some((scenario, report)) = self.what_if.reply(*reply, now_ms) {
                     self.load_failure(scenario, report);
                 }
             }
         }
+    }
+
+    /// A shared run with one unsafe switch on may be a failure someone
+    /// found and shared, whose story the link does not carry: asked of the
+    /// worker once, as it opens, unless a search runs (what it finds will
+    /// replace the run).
+    fn ask_for_a_story(&mut self) {
+        if self.playground.story != StoryAsk::ToAsk || self.what_if.running() {
+            return;
+        }
+        self.stories_asked += 1;
+        self.playground.story = StoryAsk::Asked(self.stories_asked);
+        let run = self.playground.scenario.clone();
+        self.what_if.tell(run, self.stories_asked);
     }
 
     /// What a search starts from: the run's settings as they are now (the

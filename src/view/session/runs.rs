@@ -6,7 +6,7 @@ use crate::sim::decimal::{plain, seconds};
 use crate::sim::disk::DiskConfig;
 use crate::sim::find::FailureReport;
 use crate::sim::Scenario;
-use crate::view::playground::{parse_seed, Fork, Playground};
+use crate::view::playground::{parse_seed, Fork, Playground, StoryAsk};
 use crate::view::tour_player::TourPlayer;
 use crate::view::url_params::UrlParams;
 use crate::view::{permalink, scenario_json};
@@ -257,6 +257,7 @@ impl Session {
         match Playground::open_shared(scenario, false) {
             Ok(mut fresh) => {
                 fresh.failure = Some(report);
+                fresh.story = StoryAsk::NotNeeded;
                 self.replace_run(fresh, None);
                 self.opened = Some(permalink::encode(&self.playground.export()));
                 self.failures_opened += 1;

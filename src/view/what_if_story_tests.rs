@@ -1,0 +1,141 @@
+//! A found failure shared: the link carries the run, not its story, so the
+//! page asks the worker to tell it as it opens (`WorkerJob::Tell`). The
+//! receiver sees the sender's story; an answer for a run no longer on
+//! screen, a run with no switch or a tour asks nothing or is dropped.
+
+use super::*;
+use crate::view::playground::StoryAsk;
+
+/// The link the person who found the failure shares.
+fn shared_failure() -> (String, FailureReport) {
+    let mut s = found_vote_without_log_check();
+    let report = s.playground.failure.clone().unwrap();
+    s.update(Input::Share {
+        page: "https://x/".into(),
+    });
+    let url = s.drafts.shared.clone().unwrap().url;
+    let fragment = url.split_once('#').unwrap().1.to_string();
+    (format!("#{fragment}"), report)
+}
+
+fn opened(fragment: &str) -> Session {
+    let params = UrlParams {
+        autoplay: false,
+        ..UrlParams::default()
+    };
+    Session::open(&params, &[], fragment, false)
+}
+
+/// The job the page started, which must be a story's.
+fn told_job(s: &mut Session) -> WorkerJob {
+    match s.what_if.take_command() {
+        Some(WorkerCommand::Start(job)) if matches!(*job, WorkerJob::Tell { .. }) => *job,
+        other => panic!("no story asked: {other:?}"),
+    }
+}
+
+#[test]
+fn a_shared_failure_opens_with_the_story_its_sender_saw() {
+    let (fragment, report) = shared_failure();
+    let mut s = opened(&fragment);
+    assert!(s.playground.failure.is_none(), "the link has no story");
+    let job = told_job(&mut s);
+    assert!(!s.what_if.running(), "the panel shows no search");
+    answer(&mut s, run(job), 5.0);
+    assert_eq!(s.playground.failure.as_ref(), Some(&report));
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    assert_eq!(s.what_if.status_text(), None, "the panel says nothing");
+    // Where the sender was, with the marks the sender saw.
+    let p = &s.playground;
+    assert!(p.paused);
+    assert_eq!(p.sim.now(), report.violation.t);
+    let marks = timeline_marks::marks(p);
+    assert!(marks.iter().any(|m| m.kind == MarkKind::Violation));
+    assert!(marks.iter().any(|m| m.kind == MarkKind::Unsafe));
+    // Not a failure found here: no history entry, and (the page's rule)
+    // the focus stays where the reader is.
+    assert!(!s.new_history_entry);
+    assert_eq!(s.failures_opened, 0);
+    assert!(matches!(s.playground.story, StoryAsk::Asked(_)));
+}
+
+/// Pasted into the Share panel, it is told too; found here, it is not
+/// asked again.
+#[test]
+fn a_pasted_failure_is_told_and_a_found_one_asks_nothing() {
+    let (fragment, report) = shared_failure();
+    let mut s = session();
+    s.update(Input::ImportText(fragment));
+    s.update(Input::Import);
+    let job = told_job(&mut s);
+    answer(&mut s, run(job), 5.0);
+    assert_eq!(s.playground.failure.as_ref(), Some(&report));
+
+    let mut s = found_vote_without_log_check();
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    assert_eq!(s.playground.story, StoryAsk::NotNeeded);
+    s.update(Input::Key(KeyCommand::Step));
+    assert_eq!(s.what_if.take_command(), None);
+}
+
+#[test]
+fn runs_without_one_switch_and_tours_ask_nothing() {
+    let s = &mut opened(&permalink::encode(&scenario_of_seed(3)));
+    assert_eq!(s.what_if.take_command(), None);
+    assert_eq!(s.playground.story, StoryAsk::NotNeeded);
+    // A tour with an unsafe switch tells its own story, and goes on
+    // telling none once it ends.
+    let tour = crate::view::tours::TOURS
+        .iter()
+        .find(|t| t.sequel.is_some())
+        .unwrap();
+    let mut s = session();
+    s.update(Input::TourChoose(tour.id.into()));
+    assert!(!s.playground.scenario.unsafe_switches.is_empty());
+    s.update(Input::TourEnd);
+    assert_eq!(s.what_if.take_command(), None);
+}
+
+/// The person moved on before the worker answered: the answer is not the
+/// story of the run on screen, and is dropped.
+#[test]
+fn an_answer_for_a_run_no_longer_on_screen_is_dropped() {
+    let (fragment, _) = shared_failure();
+    let mut s = opened(&fragment);
+    let job = told_job(&mut s);
+    s.update(Input::Reset);
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    answer(&mut s, run(job.clone()), 5.0);
+    assert!(s.playground.failure.is_none());
+    assert_eq!(s.what_if.status_text(), None, "nor said as a search's");
+
+    // Or started a search, which takes the worker.
+    let mut s = opened(&fragment);
+    told_job(&mut s);
+    what_if(&mut s, WhatIfInput::Choose("commit-old-terms".into()));
+    let search = start(&mut s, 0.0);
+    assert!(matches!(search, WorkerJob::FindFailure { .. }));
+    assert!(!s.what_if.telling());
+}
+
+/// A worker that cannot run (the studio did not load, as from `file://`)
+/// ends the telling quietly: the person asked for no search.
+#[test]
+fn a_story_that_cannot_be_told_leaves_the_panel_quiet() {
+    let (fragment, _) = shared_failure();
+    let mut s = opened(&fragment);
+    told_job(&mut s);
+    s.what_if
+        .failed("the page's studio could not load: offline".into());
+    assert_eq!(s.what_if.status_text(), None);
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    answer(
+        &mut s,
+        vec![WorkerReply::Failed {
+            message: "late".into(),
+        }],
+        5.0,
+    );
+    assert_eq!(s.what_if.status_text(), None);
+    assert!(s.playground.failure.is_none());
+}

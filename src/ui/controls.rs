@@ -197,9 +197,10 @@ fn mark(m: Mark, send: &Callback<Msg>) -> Html {
     let at = m.at;
     let title = format!("t={}s {}", seconds(m.at, 3), m.label);
     let x = (m.at / MILLIS).to_string();
+    let top = if m.kind.tall() { "-6" } else { "0" };
     let onkeydown = on_activate(send, move || Msg::Do(Input::Seek(at)));
     html! {
-        <line class={classes!("tmark", m.kind.class())} x1={x.clone()} x2={x} y1="0" y2="10"
+        <line class={classes!("tmark", m.kind.class())} x1={x.clone()} x2={x} y1={top} y2="10"
             vector-effect="non-scaling-stroke" role="button" tabindex="0" aria-label={title.clone()}
             onclick={on_click(send, Input::Seek(at))} {onkeydown}>
             <title>{ title }</title>

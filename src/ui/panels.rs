@@ -21,6 +21,7 @@ use crate::view::playground::Selection;
 use crate::view::requests;
 use crate::view::session::{Input, Session};
 use crate::view::snapshot_threshold;
+use crate::view::timeline_marks::MarkKind;
 use crate::view::what_if;
 use crate::view::words;
 use web_sys::HtmlInputElement;
@@ -437,6 +438,12 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
                 <ul class="colour-key" aria-label="Message colours">
                     { for palette::MESSAGE_LEGEND.iter().map(|(words, kind)| html! {
                         <li><svg viewBox="-6 -6 12 12" aria-hidden="true"><circle r="5" fill={palette::message_color(kind)} /></svg>{ *words }</li>
+                    }) }
+                </ul>
+                <h2>{ "The timeline's marks" }</h2>
+                <ul class="colour-key" aria-label="Timeline marks">
+                    { for MarkKind::ALL.iter().map(|k| html! {
+                        <li><svg viewBox="0 -6 4 16" aria-hidden="true"><line class={k.class()} x1="2" x2="2" y1={if k.tall() { "-6" } else { "0" }} y2="10" /></svg>{ k.words() }</li>
                     }) }
                 </ul>
                 <button onclick={on_click(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>

@@ -32,6 +32,41 @@ pub enum MarkKind {
 }
 
 impl MarkKind {
+    /// Every kind, in the order the help's key lists them.
+    pub const ALL: [MarkKind; 9] = [
+        MarkKind::Election,
+        MarkKind::Crash,
+        MarkKind::Recovery,
+        MarkKind::Partition,
+        MarkKind::Heal,
+        MarkKind::Request,
+        MarkKind::Other,
+        MarkKind::Unsafe,
+        MarkKind::Violation,
+    ];
+
+    /// What the kind stands for, in the help's key.
+    pub fn words(self) -> &'static str {
+        match self {
+            MarkKind::Election => "a leader elected",
+            MarkKind::Crash => "a server stopped or restarted",
+            MarkKind::Recovery => "a server resumed",
+            MarkKind::Partition => "the network split, or a link cut",
+            MarkKind::Heal => "the network healed",
+            MarkKind::Request => "a client request",
+            MarkKind::Other => "any other action",
+            MarkKind::Unsafe => "an unsafe switch changed a decision (tall)",
+            MarkKind::Violation => "a rule broke (tall)",
+        }
+    }
+
+    /// Drawn taller than the band of the others: a failure's marks stand
+    /// out among a run's (their colours are near a partition's and a
+    /// crash's, a page tester saw).
+    pub fn tall(self) -> bool {
+        matches!(self, MarkKind::Unsafe | MarkKind::Violation)
+    }
+
     /// The CSS class naming the mark's colour.
     pub fn class(self) -> &'static str {
         match self {
@@ -130,6 +165,18 @@ pub fn position_percent(at: Time, horizon: Time) -> f64 {
 mod tests {
     use super::*;
     use crate::raft::MILLIS;
+
+    /// The help's key names every kind once, each with a colour of its
+    /// own, and a failure's marks are the tall ones the story names.
+    #[test]
+    fn the_key_lists_every_kind_and_a_failures_marks_stand_tall() {
+        let classes: std::collections::BTreeSet<&str> =
+            MarkKind::ALL.iter().map(|k| k.class()).collect();
+        assert_eq!(classes.len(), MarkKind::ALL.len());
+        let tall: Vec<MarkKind> = MarkKind::ALL.into_iter().filter(|k| k.tall()).collect();
+        assert_eq!(tall, [MarkKind::Unsafe, MarkKind::Violation]);
+        assert!(MarkKind::ALL.iter().all(|k| !k.words().is_empty()));
+    }
 
     #[test]
     fn elections_crashes_partitions_and_requests_are_marked_in_order() {

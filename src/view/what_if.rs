@@ -514,13 +514,13 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
         match (&report.first_unsafe_step, report.nearest_other_step()) {
             (Some(first), Some(nearest)) => format!(
                 "The rule was first skipped {}, and last before the violation, on a server \
-             it involves, {} ({} times in all; both marked \u{26a0} on the timeline).",
+             it involves, {} ({} times in all; both tall amber marks on the timeline).",
                 step(first),
                 step(nearest),
                 report.unsafe_steps
             ),
             (Some(first), _) => format!(
-                "The rule was first skipped {} (marked \u{26a0} on the timeline){}.",
+                "The rule was first skipped {} (a tall amber mark on the timeline){}.",
                 step(first),
                 match report.unsafe_steps {
                     1 => String::new(),
@@ -560,7 +560,7 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
         }
     };
     format!(
-        "It led to a violation of {what} at {} (marked \u{2716}){}{}: {}",
+        "It led to a violation of {what} at {} (the tall red mark){}{}: {}",
         ms(v.t),
         if nodes.is_empty() {
             String::new()

@@ -156,8 +156,10 @@ pub fn unconsulted(switch: UnsafeSwitch, config: &SimConfig) -> Option<&'static 
             Some("--disk-faults")
         }
         UnsafeSwitch::PreVoteRaisesTerm if !config.raft.pre_vote => Some("--pre-vote"),
+        // Local reads never ask the leader; lease reads fall back to
+        // ReadIndex when no lease is held.
         UnsafeSwitch::ReadIndexWithoutNoop | UnsafeSwitch::ReadIndexReusesRound
-            if config.reads.path == ReadPath::Log =>
+            if matches!(config.reads.path, ReadPath::Log | ReadPath::Local) =>
         {
             Some("--reads read-index")
         }
@@ -210,6 +212,26 @@ mod tests {
                 "read-index-reuses-round"
             ]
         );
+    }
+
+    /// The ReadIndex switches are asked under ReadIndex and lease reads
+    /// (which fall back to it), never under local ones.
+    #[test]
+    fn read_index_switches_are_unconsulted_by_local_reads() {
+        let with = |path| {
+            let mut c = SimConfig::default();
+            c.reads.path = path;
+            c
+        };
+        for switch in [
+            UnsafeSwitch::ReadIndexWithoutNoop,
+            UnsafeSwitch::ReadIndexReusesRound,
+        ] {
+            let unasked = |path| unconsulted(switch, &with(path));
+            assert_eq!(unasked(ReadPath::Local), Some("--reads read-index"));
+            assert_eq!(unasked(ReadPath::ReadIndex), None);
+            assert_eq!(unasked(ReadPath::Lease), None);
+        }
     }
 
     #[test]

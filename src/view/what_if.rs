@@ -498,6 +498,7 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
         "Switch {}: {} \u{2014} {}.",
         report.switch, report.rule, report.source
     )];
+    let index = index_words(&report.switch);
     let step = |s: &StepMark| {
         format!(
             "at {} by n{}{}{}",
@@ -507,7 +508,7 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
             // Index 0 holds no entry: a vote's step names none.
             s.index
                 .filter(|&i| i > 0)
-                .map_or(String::new(), |i| format!(", at log index {i}"))
+                .map_or(String::new(), |i| format!(", {index} {i}"))
         )
     };
     lines.push(
@@ -532,6 +533,20 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
     );
     lines.push(violation_sentence(report, &ms));
     lines
+}
+
+/// What a switch's steps' index is: a read's is the index it reads at
+/// (thesis §6.4), not an entry of the log.
+fn index_words(switch: &str) -> &'static str {
+    match UnsafeSwitch::from_name(switch) {
+        Some(UnsafeSwitch::LocalReads) => "reading at applied index",
+        Some(
+            UnsafeSwitch::ReadIndexWithoutNoop
+            | UnsafeSwitch::ReadIndexReusesRound
+            | UnsafeSwitch::LeaseIgnoresDrift,
+        ) => "at read index",
+        _ => "at log index",
+    }
 }
 
 fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> String {

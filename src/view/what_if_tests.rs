@@ -487,12 +487,23 @@ fn a_failure_tells_the_last_step_on_its_servers_beside_the_first() {
         told.contains(&first_told) && !told.contains("last before"),
         "{told}"
     );
-    s.playground.failure = Some(report);
+    s.playground.failure = Some(report.clone());
     let marks = timeline_marks::marks(&s.playground);
     assert_eq!(
         marks.iter().filter(|m| m.kind == MarkKind::Unsafe).count(),
         1
     );
+    // A read's step names the index it reads at, not a log entry.
+    for (switch, words) in [
+        ("read-index-reuses-round", ", at read index 7"),
+        ("lease-ignores-drift", ", at read index 7"),
+        ("local-reads", ", reading at applied index 7"),
+    ] {
+        report.switch = switch.into();
+        report.first_unsafe_step = Some(nearest.clone());
+        let told = narration(&report).join(" ");
+        assert!(told.contains(words), "{switch}: {told}");
+    }
 }
 
 #[test]

@@ -167,7 +167,7 @@ for (const kind of browsers()) {
       assert.ok(await page.evaluate(() => document.activeElement.classList.contains('failure-story')),
         'the new story has the focus');
       const reused = (await page.text('.failure-story')).replace(/\s+/g, ' ');
-      assert.match(reused, /rule was first skipped at 0\.012 s by n1, at log index 1.*violation of read index not superseded at 0\.012 s/, reused);
+      assert.match(reused, /rule was first skipped at 0\.012 s by n1, at read index 1.*violation of read index not superseded at 0\.012 s/, reused);
       await page.waitFor(button('Play'));
       assert.equal(await clock(page), 't = 0.012 s');
       await page.screenshot(`${SHOTS}/${kind.name}-what-if-read-index-reuses-round.png`);

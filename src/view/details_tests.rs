@@ -222,6 +222,33 @@ fn a_message_in_flight_says_where_it_goes_and_offers_its_drop() {
     assert!(!d.packet.is_empty());
 }
 
+/// A run that delivers (or drops) a message by an action, as the
+/// explorer's do, says when the action does it, not the latency's time.
+#[test]
+fn a_message_an_action_moves_says_when_the_action_does() {
+    let (mut p, _) = led();
+    while p.scene.messages.is_empty() {
+        p.step();
+    }
+    let id = p.scene.messages[0].id;
+    let m = p.sim.network().get(id).unwrap().clone();
+    let (now, soon) = (p.sim.now(), m.deliver_at - 1);
+    for (action, term) in [
+        (Action::DeliverMessage(id), "arrives"),
+        (Action::DropMessage(id), "dropped"),
+    ] {
+        let mut scenario = p.export();
+        scenario.cursor = None;
+        scenario.actions.push((soon, action));
+        let mut q = Playground::from_scenario(scenario).unwrap();
+        q.go_to(now);
+        assert!(q.sim.network().get(id).is_some(), "in flight again");
+        let d = message(&q, id).unwrap();
+        let said = format!("{} s, by an action of the run", seconds(soon, 3));
+        assert_eq!(value(&d.rows, term), Some(said.as_str()), "{:?}", d.rows);
+    }
+}
+
 /// A selected message the cursor moved back before is not sent yet, not
 /// "arrived or died" (a page tester read that at a time before its sending).
 #[test]

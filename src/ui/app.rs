@@ -633,7 +633,7 @@ impl App {
         let story_of = (session.playground.failure.is_some()).then_some(session.failures_opened);
         // A shared run's story, told as it opened, leaves the focus where
         // the reader is (an embed's would scroll the host page to it).
-        let told = matches!(session.playground.story, StoryAsk::Asked(_));
+        let told = session.playground.story == StoryAsk::Told;
         drop(session);
         if story_of.is_some() && story_of != self.story_of && !told {
             focus(".failure-story");
@@ -816,7 +816,7 @@ impl App {
     }
 
     fn job_failed(&mut self, message: String) {
-        self.session.0.borrow_mut().what_if.failed(message);
+        self.session.0.borrow_mut().worker_failed(message);
     }
 
     /// Keeps the address bar pointing at what is shown: a tour's step

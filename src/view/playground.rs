@@ -109,8 +109,12 @@ pub enum StoryAsk {
     /// To be asked once the page can.
     ToAsk,
     /// Asked, as the session's ask number this (the answer for another
-    /// run is not this run's story).
+    /// run is not this run's story). Asked again if the worker stopped
+    /// before it answered (a Reset and its Undo, a search and its Cancel).
     Asked(u64),
+    /// Answered: `failure` holds the story, or the run has none, or the
+    /// worker could not run (not asked again).
+    Told,
 }
 
 /// The playground: a simulation and everything the page shows of it.

@@ -186,23 +186,23 @@ impl WhatIf {
         self.command = Some(WorkerCommand::Start(Box::new(WorkerJob::Tell { run })));
     }
 
-    /// Whether the worker is telling a shared run's story.
-    pub fn telling(&self) -> bool {
-        self.telling.is_some()
+    /// The ask the worker is telling a story for, if it is.
+    pub fn telling(&self) -> Option<u64> {
+        self.telling
     }
 
     /// Takes the worker's reply while it tells a story: the ask it
     /// answers and the story, if the run has one. Any other end (the
-    /// worker failed) ends the telling quietly: the person asked for
-    /// nothing, and the run shows its violations without a story.
-    pub fn heard(&mut self, reply: WorkerReply) -> Option<(u64, FailureReport)> {
+    /// worker failed) ends the telling quietly, with no story: the person
+    /// asked for nothing, and the run shows its violations without one.
+    pub fn heard(&mut self, reply: WorkerReply) -> Option<(u64, Option<FailureReport>)> {
         let report = match reply {
             WorkerReply::Progress { .. } => return None,
             WorkerReply::Told { report } => report,
             _ => None,
         };
         self.command = Some(WorkerCommand::Stop);
-        self.telling.take().zip(report)
+        Some((self.telling.take()?, report))
     }
 
     /// Runs `job` from `now_ms`: the last figures go, the page starts a
@@ -362,14 +362,16 @@ impl WhatIf {
         None
     }
 
-    /// A search that could not be loaded or told says so; a story asked
-    /// for no one to see ends quietly.
-    pub fn failed(&mut self, message: String) {
-        if self.telling.take().is_some() {
+    /// A search that could not be loaded or told says so. A story asked
+    /// for no one to see ends quietly: its ask, for the session to give
+    /// up on.
+    pub fn failed(&mut self, message: String) -> Option<u64> {
+        if let Some(ask) = self.telling.take() {
             self.command = Some(WorkerCommand::Stop);
-            return;
+            return Some(ask);
         }
         self.finish(Search::Failed(message));
+        None
     }
 
     /// A tour starts: a running search stops, and says so, rather than

@@ -56,7 +56,11 @@ fn a_shared_failure_opens_with_the_story_its_sender_saw() {
     // the focus stays where the reader is.
     assert!(!s.new_history_entry);
     assert_eq!(s.failures_opened, 0);
-    assert!(matches!(s.playground.story, StoryAsk::Asked(_)));
+    assert_eq!(s.playground.story, StoryAsk::Told);
+    // The panel names the run's switch, not the one chosen before.
+    assert_eq!(s.what_if.chosen.name(), "vote-without-log-check");
+    s.update(Input::Key(KeyCommand::Step));
+    assert_eq!(s.what_if.take_command(), None, "told once");
 }
 
 /// Pasted into the Share panel, it is told too; found here, it is not
@@ -115,20 +119,46 @@ fn an_answer_for_a_run_no_longer_on_screen_is_dropped() {
     what_if(&mut s, WhatIfInput::Choose("commit-old-terms".into()));
     let search = start(&mut s, 0.0);
     assert!(matches!(search, WorkerJob::FindFailure { .. }));
-    assert!(!s.what_if.telling());
+    assert_eq!(s.what_if.telling(), None);
+}
+
+/// The worker stopped before it answered, and the run came back (Undo of
+/// a Reset) or stayed (a search Cancelled): its story is asked again (it
+/// was lost for good, a page tester saw).
+#[test]
+fn a_story_interrupted_is_asked_again_when_its_run_is_back() {
+    let (fragment, report) = shared_failure();
+    let mut s = opened(&fragment);
+    told_job(&mut s);
+    s.update(Input::Reset);
+    s.update(Input::Undo);
+    let job = told_job(&mut s);
+    answer(&mut s, run(job), 5.0);
+    assert_eq!(s.playground.failure.as_ref(), Some(&report));
+
+    let mut s = opened(&fragment);
+    told_job(&mut s);
+    start(&mut s, 1000.0);
+    what_if(&mut s, WhatIfInput::Cancel { now_ms: 9000.0 });
+    assert!(!s.what_if.running());
+    let job = told_job(&mut s);
+    answer(&mut s, run(job), 5.0);
+    assert_eq!(s.playground.failure.as_ref(), Some(&report));
 }
 
 /// A worker that cannot run (the studio did not load, as from `file://`)
-/// ends the telling quietly: the person asked for no search.
+/// ends the telling quietly, for good: the person asked for no search.
 #[test]
 fn a_story_that_cannot_be_told_leaves_the_panel_quiet() {
     let (fragment, _) = shared_failure();
     let mut s = opened(&fragment);
     told_job(&mut s);
-    s.what_if
-        .failed("the page's studio could not load: offline".into());
+    s.worker_failed("the page's studio could not load: offline".into());
     assert_eq!(s.what_if.status_text(), None);
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    assert_eq!(s.playground.story, StoryAsk::Told);
+    s.update(Input::Key(KeyCommand::Step));
+    assert_eq!(s.what_if.take_command(), None, "not asked again");
     answer(
         &mut s,
         vec![WorkerReply::Failed {

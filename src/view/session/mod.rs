@@ -22,6 +22,7 @@ use super::what_if::{WhatIf, WhatIfInput};
 use super::{permalink, scenario_json, versions};
 use crate::raft::vec_map::VecSet;
 use crate::raft::{NodeId, Op, ReadPath};
+use crate::sim::find::FailureReport;
 use crate::sim::{Action, NetworkConfig, Scenario};
 
 mod address;
@@ -588,13 +589,9 @@ impl Session {
             }
             WhatIfInput::Explore { now_ms } => self.what_if.explore(now_ms),
             WhatIfInput::Cancel { now_ms } => self.what_if.cancel(now_ms),
-            WhatIfInput::Reply { reply, .. } if self.what_if.telling() => {
-                let heard = self.what_if.heard(*reply);
-                if let Some((ask, report)) = heard {
-                    let p = &mut self.playground;
-                    if p.story == StoryAsk::Asked(ask) {
-                        p.failure = Some(report);
-                    }
+            WhatIfInput::Reply { reply, .. } if self.what_if.telling().is_some() => {
+                if let Some((ask, report)) = self.what_if.heard(*reply) {
+                    self.story_told(ask, report);
                 }
             }
             WhatIfInput::Reply { reply, now_ms } => {
@@ -610,13 +607,43 @@ impl Session {
     /// worker once, as it opens, unless a search runs (what it finds will
     /// replace the run).
     fn ask_for_a_story(&mut self) {
-        if self.playground.story != StoryAsk::ToAsk || self.what_if.running() {
+        let ask = match self.playground.story {
+            StoryAsk::ToAsk => true,
+            // The worker stopped before it answered (a Reset, Undone; a
+            // search, Cancelled): this run is on screen again.
+            StoryAsk::Asked(n) => self.what_if.telling() != Some(n),
+            StoryAsk::NotNeeded | StoryAsk::Told => false,
+        };
+        if !ask || self.what_if.running() {
             return;
         }
         self.stories_asked += 1;
         self.playground.story = StoryAsk::Asked(self.stories_asked);
         let run = self.playground.scenario.clone();
         self.what_if.tell(run, self.stories_asked);
+    }
+
+    /// The worker's answer to ask `ask`: the story of the run on screen if
+    /// it was asked for this run, which is then not asked again.
+    fn story_told(&mut self, ask: u64, report: Option<FailureReport>) {
+        let p = &mut self.playground;
+        if p.story != StoryAsk::Asked(ask) {
+            return;
+        }
+        p.story = StoryAsk::Told;
+        if let Some(report) = report {
+            // The panel names the switch of the run on screen.
+            self.what_if.choose(&report.switch);
+            p.failure = Some(report);
+        }
+    }
+
+    /// The page's worker could not run its job (the studio did not load):
+    /// a search says so; a story asked for no one to see is given up.
+    pub fn worker_failed(&mut self, message: String) {
+        if let Some(ask) = self.what_if.failed(message) {
+            self.story_told(ask, None);
+        }
     }
 
     /// What a search starts from: the run's settings as they are now (the

@@ -734,3 +734,29 @@ fn nodes_are_listed_as_a_person_writes_them() {
 
 #[path = "what_if_story_tests.rs"]
 mod story;
+
+/// A failure's marks are drawn however many marks come after its first
+/// step: the timeline keeps only the latest of the others (a long run's
+/// first unsafe step went with them, its story still naming it).
+#[test]
+fn a_failures_marks_outlast_the_timelines_limit() {
+    let mut s = found_vote_without_log_check();
+    let report = s.playground.failure.clone().unwrap();
+    let first = report.first_unsafe_step.clone().unwrap().t;
+    let late = report.violation.t - 1;
+    assert!(first < late, "{first} {late}");
+    let p = &mut s.playground;
+    let many = (0..timeline_marks::MAX_MARKS).map(|_| (late, Action::SpreadTimers));
+    p.scenario.actions.extend(many);
+    let marks = timeline_marks::marks(p);
+    let unsafe_at: Vec<u64> = marks
+        .iter()
+        .filter(|m| m.kind == MarkKind::Unsafe)
+        .map(|m| m.at)
+        .collect();
+    assert_eq!(unsafe_at.first(), Some(&first), "{unsafe_at:?}");
+    assert!(marks.iter().any(|m| m.kind == MarkKind::Violation));
+    assert!(marks
+        .iter()
+        .all(|m| m.kind != MarkKind::Election || m.at >= late));
+}

@@ -120,17 +120,22 @@ fn progress_value(w: &what_if::WhatIf) -> Option<String> {
     progress_of(w).map(|(done, _)| done.to_string())
 }
 
-/// The story of the failure on screen, above the picture; nothing for a
-/// run that was not found by a search.
+/// The story of the failure on screen, above the picture: a failure
+/// found, or a shared run's, told by the worker (a line while it replays
+/// the run, so the picture moves less when the story comes); nothing else.
+/// In the tab order: it scrolls when the window is short.
 pub(super) fn story(s: &Session, _: &PartProps) -> Html {
     let Some(report) = &s.playground.failure else {
-        return html! {};
+        return match what_if::story_pending(s) {
+            Some(line) => html! { <p class="failure-story pending">{ line }</p> },
+            None => html! {},
+        };
     };
     html! {
-        <section class="failure-story" aria-label="The failure found" tabindex="-1">
+        <section class="failure-story" aria-label="What broke" tabindex="0">
             <h2>{ format!("What if: {}", report.switch) }</h2>
             { for what_if::narration(report).into_iter().map(|line| html! { <p>{ line }</p> }) }
-            <p class="hint">{ "Highlighted: the servers and log entries involved. Share it like any run." }</p>
+            <p class="hint">{ what_if::highlight_hint(report) }</p>
         </section>
     }
 }

@@ -377,20 +377,25 @@ impl WhatIf {
     /// A tour starts: a running search stops, and says so, rather than
     /// replace the tour with the failure it finds.
     pub fn stop_for_tour(&mut self) {
-        if self.running() {
-            self.finish(Search::StoppedForTour);
-        }
-        self.forget_found();
-        self.stop_telling();
+        self.stop_for(Search::StoppedForTour);
     }
 
     /// Stops the search because the person chose another run (Reset, or
     /// Undo of one).
     pub fn stop_for_new_run(&mut self) {
-        if self.running() {
-            self.finish(Search::StoppedForNewRun);
+        self.stop_for(Search::StoppedForNewRun);
+    }
+
+    /// Another run replaced the one on screen: a running search stops and
+    /// says `why`. What an ended one said was of the run before, and goes:
+    /// "it opened in the player" beside the run Back had opened, "No
+    /// failure in 200 seeds" beside a pasted failure's story (page
+    /// testers).
+    fn stop_for(&mut self, why: Search) {
+        match self.running() {
+            true => self.finish(why),
+            false => self.search = Search::Idle,
         }
-        self.forget_found();
         self.stop_telling();
     }
 
@@ -398,15 +403,6 @@ impl WhatIf {
     fn stop_telling(&mut self) {
         if self.telling.take().is_some() {
             self.command = Some(WorkerCommand::Stop);
-        }
-    }
-
-    /// Another run replaced a failure found: "it opened in the player,
-    /// paused at the violation" is no longer what the player shows (a
-    /// page tester read it beside the run Back had opened).
-    fn forget_found(&mut self) {
-        if matches!(self.search, Search::Found { .. }) {
-            self.search = Search::Idle;
         }
     }
 
@@ -535,6 +531,32 @@ pub fn narration(report: &FailureReport) -> Vec<String> {
     );
     lines.push(violation_sentence(report, &ms));
     lines
+}
+
+/// What the story's last line says is outlined: log entries only when
+/// the report names some (a vote's or a read's failure names none).
+pub fn highlight_hint(report: &FailureReport) -> &'static str {
+    match report.highlight.indexes.is_empty() {
+        true => "Highlighted: the servers involved. Share it like any run.",
+        false => "Highlighted: the servers and log entries involved. Share it like any run.",
+    }
+}
+
+/// The line the story's place holds while the worker replays a shared
+/// run to tell it.
+pub fn story_pending(s: &crate::view::session::Session) -> Option<String> {
+    let p = &s.playground;
+    let asked = matches!(p.story, crate::view::playground::StoryAsk::Asked(n) if s.what_if.telling() == Some(n));
+    let switch = p
+        .scenario
+        .unsafe_switches
+        .enabled()
+        .next()
+        .filter(|_| asked)?;
+    Some(format!(
+        "This run has the unsafe switch {} on: replaying it to tell what breaks\u{2026}",
+        switch.name()
+    ))
 }
 
 /// What a switch's steps' index is: a read's is the index it reads at

@@ -41,8 +41,15 @@ fn a_shared_failure_opens_with_the_story_its_sender_saw() {
     assert!(s.playground.failure.is_none(), "the link has no story");
     let job = told_job(&mut s);
     assert!(!s.what_if.running(), "the panel shows no search");
+    let pending = story_pending(&s).expect("a line holds the story's place");
+    assert!(pending.contains("vote-without-log-check"), "{pending}");
     answer(&mut s, run(job), 5.0);
     assert_eq!(s.playground.failure.as_ref(), Some(&report));
+    assert_eq!(story_pending(&s), None);
+    assert!(highlight_hint(&report).contains("log entries"));
+    let mut no_entries = report.clone();
+    no_entries.highlight.indexes.clear();
+    assert!(!highlight_hint(&no_entries).contains("log entries"));
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
     assert_eq!(s.what_if.status_text(), None, "the panel says nothing");
     // Where the sender was, with the marks the sender saw.
@@ -69,8 +76,18 @@ fn a_shared_failure_opens_with_the_story_its_sender_saw() {
 fn a_pasted_failure_is_told_and_a_found_one_asks_nothing() {
     let (fragment, report) = shared_failure();
     let mut s = session();
+    // What a search said of the run before goes with it (it stood beside
+    // the pasted failure's story, a page tester saw).
+    start(&mut s, 0.0);
+    answer(
+        &mut s,
+        vec![WorkerReply::NotFound { seeds_tried: 200 }],
+        9.0,
+    );
+    assert!(s.what_if.status_text().is_some());
     s.update(Input::ImportText(fragment));
     s.update(Input::Import);
+    assert_eq!(s.what_if.status_text(), None);
     let job = told_job(&mut s);
     answer(&mut s, run(job), 5.0);
     assert_eq!(s.playground.failure.as_ref(), Some(&report));
@@ -80,6 +97,22 @@ fn a_pasted_failure_is_told_and_a_found_one_asks_nothing() {
     assert_eq!(s.playground.story, StoryAsk::NotNeeded);
     s.update(Input::Key(KeyCommand::Step));
     assert_eq!(s.what_if.take_command(), None);
+}
+
+/// An embed has no room for a story, and would fetch the studio and the
+/// worker for its marks alone.
+#[test]
+fn an_embed_asks_nothing() {
+    let (fragment, _) = shared_failure();
+    let params = UrlParams {
+        embed: true,
+        ..UrlParams::default()
+    };
+    let mut s = Session::open(&params, &[], &fragment, false);
+    assert_eq!(s.what_if.take_command(), None);
+    s.update(Input::Key(KeyCommand::Step));
+    assert_eq!(s.what_if.take_command(), None);
+    assert_eq!(story_pending(&s), None);
 }
 
 #[test]

@@ -91,8 +91,10 @@ for (const kind of browsers()) {
       await page.goto(link);
       await page.waitFor({ ...labelled('Simulated time'), text: `t = ${at[1]} s` });
       await page.waitFor(button('Play'));
-      await page.waitFor('.failure-story', { timeout: 30000 });
-      assert.equal((await page.text('.failure-story')).replace(/\s+/g, ' '), story);
+      // (A line holds its place while the worker replays the run.)
+      await page.waitFor('section.failure-story', { timeout: 30000 });
+      assert.equal((await page.text('section.failure-story')).replace(/\s+/g, ' '), story);
+      assert.equal(await page.count('.failure-story.pending'), 0);
       assert.equal(await page.count('.tmark.mark-violation'), 1);
       assert.equal(await page.count('.tmark.mark-unsafe'), 2);
       assert.ok(await page.count('g.node.involved circle.involved-ring') >= 2, 'highlighted as found');

@@ -605,8 +605,13 @@ impl Session {
     /// A shared run with one unsafe switch on may be a failure someone
     /// found and shared, whose story the link does not carry: asked of the
     /// worker once, as it opens, unless a search runs (what it finds will
-    /// replace the run).
+    /// replace the run). Not in an embed, which has no room for a story:
+    /// the studio and the worker are 450 KB of gzip more for each embed
+    /// of a page, for marks alone; "Open in the full playground" tells it.
     fn ask_for_a_story(&mut self) {
+        if self.embed {
+            return;
+        }
         let ask = match self.playground.story {
             StoryAsk::ToAsk => true,
             // The worker stopped before it answered (a Reset, Undone; a

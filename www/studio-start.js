@@ -6,11 +6,18 @@
 // starts and tells the page through window.__raftMain.studioReady().
 (() => {
   const failed = (why) => window.__raftMain && window.__raftMain.studioFailed(why);
-  const glue = document.createElement('script');
-  glue.src = './studio.js';
-  glue.onload = () => {
+  const start = () => {
     wasm_bindgen({ module_or_path: './studio_bg.wasm' }).catch((e) => failed(String(e && e.message || e)));
   };
+  // A second try, after the wasm failed to load: the glue is there, and
+  // adding it again would declare `wasm_bindgen` twice (a page error).
+  if (typeof wasm_bindgen === 'function') {
+    start();
+    return;
+  }
+  const glue = document.createElement('script');
+  glue.src = './studio.js';
+  glue.onload = start;
   glue.onerror = () => failed('studio.js could not be fetched');
   document.head.append(glue);
 })();

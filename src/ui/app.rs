@@ -815,8 +815,15 @@ impl App {
         }
     }
 
+    /// The job could not start: told to the session as the worker's
+    /// failure, so that what it changes is drawn (called straight, it
+    /// left "starting the worker…" on screen).
     fn job_failed(&mut self, message: String) {
-        self.session.0.borrow_mut().worker_failed(message);
+        let input = Input::WhatIf(WhatIfInput::Reply {
+            reply: Box::new(WorkerReply::Failed { message }),
+            now_ms: perf::now_ms(),
+        });
+        self.session.0.borrow_mut().update(input);
     }
 
     /// Keeps the address bar pointing at what is shown: a tour's step

@@ -362,16 +362,9 @@ impl WhatIf {
         None
     }
 
-    /// A search that could not be loaded or told says so. A story asked
-    /// for no one to see ends quietly: its ask, for the session to give
-    /// up on.
-    pub fn failed(&mut self, message: String) -> Option<u64> {
-        if let Some(ask) = self.telling.take() {
-            self.command = Some(WorkerCommand::Stop);
-            return Some(ask);
-        }
+    /// A search that could not be loaded or told says so.
+    pub fn failed(&mut self, message: String) {
         self.finish(Search::Failed(message));
-        None
     }
 
     /// A tour starts: a running search stops, and says so, rather than

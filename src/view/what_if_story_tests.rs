@@ -186,7 +186,9 @@ fn a_story_that_cannot_be_told_leaves_the_panel_quiet() {
     let (fragment, _) = shared_failure();
     let mut s = opened(&fragment);
     told_job(&mut s);
-    s.worker_failed("the page's studio could not load: offline".into());
+    // As the page tells it (`App::job_failed`).
+    let message = "the page's studio could not load: offline".into();
+    answer(&mut s, vec![WorkerReply::Failed { message }], 5.0);
     assert_eq!(s.what_if.status_text(), None);
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
     assert_eq!(s.playground.story, StoryAsk::Told);

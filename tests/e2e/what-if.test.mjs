@@ -178,6 +178,29 @@ for (const kind of browsers()) {
     });
   });
 
+  // The studio's wasm did not load (a dropped connection): the search says
+  // so, and the next one loads it, without declaring its glue twice (a
+  // page tester's page error).
+  test(`${kind.name}: What if… loads the studio on a second try after its wasm failed`, async () => {
+    const broken = mkdtempSync(join(tmpdir(), 'raft-no-studio-wasm-'));
+    try {
+      cpSync(DIST, broken, { recursive: true });
+      rmSync(join(broken, 'studio_bg.wasm'));
+      await withPage(kind, broken, async ({ url, page }) => {
+        await openPanel(page, url, 'forget-vote-on-restart');
+        await page.click(button('Find a failure'));
+        await page.waitFor({ css: '.what-if-status', text: /^The search failed: the page's studio could not load/ }, { timeout: 30000 });
+        cpSync(join(DIST, 'studio_bg.wasm'), join(broken, 'studio_bg.wasm'));
+        await page.click(button('Find a failure'));
+        await page.waitFor('section.failure-story', { timeout: 90000 });
+        // Only the missing file's 404 (Chromium logs it).
+        assert.deepEqual(page.errors.filter((e) => !/status of 404/.test(e)), []);
+      });
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
   // A worker whose wasm cannot be fetched (a dropped connection; here, a
   // site without the file) is a failed search, said in the panel: it used
   // to wait on "starting the worker" for ever.

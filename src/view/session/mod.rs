@@ -643,14 +643,6 @@ impl Session {
         }
     }
 
-    /// The page's worker could not run its job (the studio did not load):
-    /// a search says so; a story asked for no one to see is given up.
-    pub fn worker_failed(&mut self, message: String) {
-        if let Some(ask) = self.what_if.failed(message) {
-            self.story_told(ask, None);
-        }
-    }
-
     /// What a search starts from: the run's settings as they are now (the
     /// network, raft options and reads the panels may have changed), none
     /// of its actions but the snapshot threshold, which a scenario holds

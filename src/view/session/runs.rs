@@ -262,10 +262,9 @@ impl Session {
                 self.opened = Some(permalink::encode(&self.playground.export()));
                 self.failures_opened += 1;
             }
-            Err(e) => {
-                self.what_if
-                    .failed(format!("the failure found cannot be shown: {e}"));
-            }
+            Err(e) => self
+                .what_if
+                .failed(format!("the failure found cannot be shown: {e}")),
         }
     }
 

@@ -36,14 +36,21 @@ impl StableHasher {
         self
     }
 
-    /// The length, then the bytes in little-endian words of eight.
+    /// The length, then the bytes in little-endian words of eight, the last
+    /// one padded with zeros.
     #[inline]
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.u64(s.len() as u64);
-        for chunk in s.as_bytes().chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.u64(u64::from_le_bytes(word));
+        let mut words = s.as_bytes().chunks_exact(8);
+        for word in &mut words {
+            self.u64(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+        }
+        // The short last word is assembled byte by byte: copying it into a
+        // padded array called `memcpy`, 6% of `raft-sim bench`'s
+        // instructions (keys, values and message kinds are short).
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            self.u64(rest.iter().rev().fold(0, |w, &b| (w << 8) | u64::from(b)));
         }
         self
     }
@@ -135,4 +142,22 @@ mod tests {
     }
 
     const PINNED: u64 = 12232086380996919854;
+
+    /// Strings of every length around a word or two fold exactly as
+    /// zero-padded little-endian words, as they always have.
+    #[test]
+    fn strings_fold_as_padded_words() {
+        let text = "0123456789abcdefghi";
+        for len in 0..=text.len() {
+            let s = &text[..len];
+            let mut expected = StableHasher::new();
+            expected.u64(len as u64);
+            for chunk in s.as_bytes().chunks(8) {
+                let mut word = [0u8; 8];
+                word[..chunk.len()].copy_from_slice(chunk);
+                expected.u64(u64::from_le_bytes(word));
+            }
+            assert_eq!(StableHasher::new().str(s).finish(), expected.finish());
+        }
+    }
 }

@@ -169,8 +169,9 @@ pub struct Network {
     /// Messages by id: slot `i` holds id `first_id + i`, `None` once
     /// delivered or dropped. Ids only grow and most messages arrive in about
     /// the order they were sent, so this stays short and every operation is
-    /// O(1).
-    in_flight: VecDeque<Option<Box<InFlight>>>,
+    /// O(1). Not boxed: a box per message cost an allocation and a free
+    /// per send (3% of `raft-sim bench`'s instructions).
+    in_flight: VecDeque<Option<InFlight>>,
     first_id: MessageId,
     in_flight_count: usize,
     next_id: MessageId,
@@ -262,7 +263,7 @@ impl Network {
             packet,
             lost: self.rng.chance(self.config.loss),
         };
-        self.in_flight.push_back(Some(Box::new(message)));
+        self.in_flight.push_back(Some(message));
         self.in_flight_count += 1;
         Sent {
             id,
@@ -315,7 +316,7 @@ impl Network {
         copy.sent_at = now;
         copy.deliver_at = now;
         copy.lost = false;
-        self.in_flight.push_back(Some(Box::new(copy.clone())));
+        self.in_flight.push_back(Some(copy.clone()));
         self.in_flight_count += 1;
         Some(copy)
     }
@@ -338,7 +339,7 @@ impl Network {
             self.in_flight.pop_front();
             self.first_id += 1;
         }
-        Some(*message)
+        Some(message)
     }
 
     /// Why a message from `from` to `to` cannot pass right now, if it cannot.
@@ -411,7 +412,7 @@ impl Network {
 
     /// Every message in flight, oldest id first.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.iter().flatten().map(|m| &**m)
+        self.in_flight.iter().flatten()
     }
     /// Was message `id` sent yet? Ids are given in order of sending.
     pub fn was_sent(&self, id: MessageId) -> bool {
@@ -420,7 +421,7 @@ impl Network {
 
     /// The message with this id, if it is still in flight.
     pub fn get(&self, id: MessageId) -> Option<&InFlight> {
-        self.in_flight.get(self.slot(id)?)?.as_deref()
+        self.in_flight.get(self.slot(id)?)?.as_ref()
     }
 
     /// How many messages are in flight.

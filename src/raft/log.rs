@@ -108,6 +108,26 @@ impl RaftLog {
         self.last_index()
     }
 
+    /// Appends `entry` as [`RaftLog::append`] does, sharing the storage of
+    /// `like`, a log holding the same entries (`SharedVec::push_like`).
+    pub fn append_like(&mut self, entry: Entry, like: &RaftLog) -> LogIndex {
+        match self.snapshot_index == like.snapshot_index {
+            true => self.entries.push_like(entry, &like.entries),
+            false => self.entries.push(entry),
+        }
+        self.last_index()
+    }
+
+    /// Pushes `entry`, the entry at index `list.len() + 1` of this log, on
+    /// `list`, sharing this log's storage (`SharedVec::push_like`): for a
+    /// state machine's list of the entries it applied.
+    pub fn push_applied(&self, list: &mut SharedVec<Entry>, entry: Entry) {
+        match self.snapshot_index {
+            0 => list.push_like(entry, &self.entries),
+            _ => list.push(entry),
+        }
+    }
+
     /// Deletes the entry at `from` and all that follow it (Figure 2,
     /// AppendEntries receiver rule 3). Compacted entries are committed and
     /// never deleted: `from` stops at the first index held.

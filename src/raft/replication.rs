@@ -393,7 +393,9 @@ impl RaftNode {
             let Some(entry) = self.log().entry(index).cloned() else {
                 break;
             };
-            let result = self.state_machine.apply(&entry);
+            let result = self
+                .state_machine
+                .apply_from_log(&self.persistent.log, &entry);
             self.answer_pending(index, &entry, result.as_ref(), out);
             out.applied.push(Applied {
                 index,

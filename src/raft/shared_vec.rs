@@ -95,6 +95,29 @@ impl<T: Clone> SharedVec<T> {
         }
     }
 
+    /// Appends `value` as [`SharedVec::push`] does, except that a tail it
+    /// fills up with what `like` holds in the same chunk becomes that
+    /// chunk, shared: the copies the simulator keeps of a log (its durable
+    /// copy, the entries its state machine applied) then hold the entries
+    /// once, and allocate nothing for them. Sharing shows only in memory:
+    /// a chunk is copied before it is changed.
+    pub fn push_like(&mut self, value: T, like: &SharedVec<T>)
+    where
+        T: PartialEq,
+    {
+        match like.chunks.get(self.chunks.len()) {
+            Some(theirs)
+                if self.tail.len() == CHUNK - 1
+                    && theirs[..CHUNK - 1] == self.tail[..]
+                    && theirs[CHUNK - 1] == value =>
+            {
+                self.tail.clear();
+                self.chunks.push(Rc::clone(theirs));
+            }
+            _ => self.push(value),
+        }
+    }
+
     /// Keeps the first `len` elements. Whole chunks are dropped without
     /// copying; a chunk cut in the middle becomes the tail (copied if a
     /// clone shares it).
@@ -238,6 +261,30 @@ mod tests {
         assert_eq!(original.to_vec(), (0..5 * CHUNK + 10).collect::<Vec<_>>());
         let changed = (copy[3], copy[5 * CHUNK], copy[5 * CHUNK + 10]);
         assert_eq!(changed, (2_000, 3_000, 1_000));
+    }
+
+    #[test]
+    fn push_like_shares_a_chunk_only_when_it_holds_the_same() {
+        let original = filled(2 * CHUNK + 3);
+        let mut copy = SharedVec::new();
+        let mut other = SharedVec::new();
+        for i in 0..2 * CHUNK + 3 {
+            copy.push_like(i, &original);
+            other.push_like(if i == CHUNK + 5 { 0 } else { i }, &original);
+        }
+        assert_eq!(copy, original);
+        assert!(copy.chunk_ptrs().eq(original.chunk_ptrs()));
+        // A chunk that differs anywhere is this vector's own.
+        let shared: Vec<bool> = other
+            .chunk_ptrs()
+            .zip(original.chunk_ptrs())
+            .map(|(a, b)| a == b)
+            .collect();
+        assert_eq!(shared, [true, false]);
+        assert_eq!(other[CHUNK + 5], 0);
+        // Changing a shared chunk changes only the vector changed.
+        *copy.make_mut(3) = 1_000;
+        assert_eq!((copy[3], original[3]), (1_000, 3));
     }
 
     #[test]

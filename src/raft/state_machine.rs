@@ -3,7 +3,7 @@
 //! servers deliver the same commands in the same order.
 
 use super::command::{ClientCommand, Key, Op, OpResult, Payload, Value};
-use super::log::Entry;
+use super::log::{Entry, RaftLog};
 use super::shared_vec::SharedVec;
 use super::snapshot::SnapshotRecord;
 use super::types::{ClientId, LogIndex, RequestId};
@@ -50,6 +50,18 @@ impl KvStore {
     /// for a no-op).
     pub fn apply(&mut self, entry: &Entry) -> Option<OpResult> {
         self.applied.push(entry.clone());
+        self.execute_entry(entry)
+    }
+
+    /// As [`KvStore::apply`], for the entry at the next index of `log`: the
+    /// list of applied entries shares the log's storage
+    /// (`RaftLog::push_applied`), so each entry is held once.
+    pub fn apply_from_log(&mut self, log: &RaftLog, entry: &Entry) -> Option<OpResult> {
+        log.push_applied(&mut self.applied, entry.clone());
+        self.execute_entry(entry)
+    }
+
+    fn execute_entry(&mut self, entry: &Entry) -> Option<OpResult> {
         match &entry.payload {
             Payload::Noop | Payload::Config(_) => None,
             Payload::Command(command) => Some(self.execute_once(command)),

@@ -290,7 +290,7 @@ impl Disk {
             self.set_snapshot(out.snapshot.as_ref());
             if let Some(keep) = keep {
                 let tail = (keep + 1..=log.last_index()).map(|i| log.entry(i).expect("in the log"));
-                self.write_log(keep, tail);
+                self.write_log(keep, tail, Some(log));
             }
             return None;
         }
@@ -351,7 +351,7 @@ impl Disk {
         self.set_hard_state(write.hard_state);
         self.set_snapshot(write.snapshot.as_ref());
         if let Some(LogWrite { keep, entries }) = &write.log {
-            self.write_log(*keep, entries.iter());
+            self.write_log(*keep, entries.iter(), None);
         }
     }
 
@@ -385,13 +385,22 @@ impl Disk {
     }
 
     /// Keeps records through `keep` and writes `entries` after them, each
-    /// with its checksum.
-    fn write_log<'a>(&mut self, keep: LogIndex, entries: impl Iterator<Item = &'a Entry>) {
+    /// with its checksum; written straight from the server's `log`, they
+    /// share its storage (`RaftLog::append_like`).
+    fn write_log<'a>(
+        &mut self,
+        keep: LogIndex,
+        entries: impl Iterator<Item = &'a Entry>,
+        log: Option<&RaftLog>,
+    ) {
         self.log.truncate_from(keep + 1);
         let held = self.log.last_index() - self.log.snapshot_index();
         self.checksums.truncate(held as usize);
         for entry in entries {
-            let index = self.log.append(entry.clone());
+            let index = match log {
+                Some(log) => self.log.append_like(entry.clone(), log),
+                None => self.log.append(entry.clone()),
+            };
             self.checksums.push(checksum(index, entry));
         }
     }

@@ -33,7 +33,9 @@
 
 use super::model::{Effect, KeyHistory, KeyOp, State, UNOBSERVED};
 use crate::raft::Time;
+use crate::sim::stable_hash::StableHasher;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 // ---------------------------------------------------------------------------
 // The set of operations that have taken effect.
@@ -109,7 +111,7 @@ struct Window {
 /// unknown ops have no return and so never force anything to follow them.
 #[derive(Default)]
 struct Memo {
-    seen: HashMap<(Window, State), Vec<Bitset>>,
+    seen: HashMap<(Window, State), Vec<Bitset>, BuildHasherDefault<StableHasher>>,
 }
 
 impl Memo {

@@ -197,7 +197,7 @@ fn mark(m: Mark, send: &Callback<Msg>) -> Html {
     let at = m.at;
     let title = format!("t={}s {}", seconds(m.at, 3), m.label);
     let x = (m.at / MILLIS).to_string();
-    let top = if m.kind.tall() { "-6" } else { "0" };
+    let top = m.kind.top().to_string();
     let onkeydown = on_activate(send, move || Msg::Do(Input::Seek(at)));
     html! {
         <line class={classes!("tmark", m.kind.class())} x1={x.clone()} x2={x} y1={top} y2="10"

@@ -443,7 +443,7 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
                 <h2>{ "The timeline's marks" }</h2>
                 <ul class="colour-key" aria-label="Timeline marks">
                     { for MarkKind::ALL.iter().map(|k| html! {
-                        <li><svg viewBox="0 -6 4 16" aria-hidden="true"><line class={k.class()} x1="2" x2="2" y1={if k.tall() { "-6" } else { "0" }} y2="10" /></svg>{ k.words() }</li>
+                        <li><svg viewBox="0 -6 4 16" aria-hidden="true"><line class={k.class()} x1="2" x2="2" y1={k.top().to_string()} y2="10" /></svg>{ k.words() }</li>
                     }) }
                 </ul>
                 <button onclick={on_click(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>

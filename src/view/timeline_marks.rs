@@ -56,15 +56,21 @@ impl MarkKind {
             MarkKind::Request => "a client request",
             MarkKind::Other => "any other action",
             MarkKind::Unsafe => "an unsafe switch changed a decision (tall)",
-            MarkKind::Violation => "a rule broke (tall)",
+            MarkKind::Violation => "a rule broke (tallest)",
         }
     }
 
-    /// Drawn taller than the band of the others: a failure's marks stand
-    /// out among a run's (their colours are near a partition's and a
-    /// crash's, a page tester saw).
-    pub fn tall(self) -> bool {
-        matches!(self, MarkKind::Unsafe | MarkKind::Violation)
+    /// Where the mark's top is, in the marks' band of 10 (0: its top).
+    /// A failure's marks rise above the others (their colours are near a
+    /// partition's and a crash's, a page tester saw), the violation's
+    /// highest: an unsafe step at its moment, drawn over it, leaves its
+    /// red top showing.
+    pub fn top(self) -> i32 {
+        match self {
+            MarkKind::Violation => -6,
+            MarkKind::Unsafe => -3,
+            _ => 0,
+        }
     }
 
     /// The CSS class naming the mark's colour.
@@ -118,7 +124,9 @@ pub fn marks(p: &Playground) -> Vec<Mark> {
     // unsafe step of a long run went with the oldest marks, a page tester
     // saw).
     all.extend(failure_marks(p));
-    crate::raft::vec_map::sort_by_key(&mut all, |m| m.at);
+    // At one moment the violation first, so the unsafe step is drawn over
+    // it.
+    crate::raft::vec_map::sort_by_key(&mut all, |m| (m.at, m.kind != MarkKind::Violation));
     all
 }
 
@@ -178,8 +186,9 @@ mod tests {
         let classes: std::collections::BTreeSet<&str> =
             MarkKind::ALL.iter().map(|k| k.class()).collect();
         assert_eq!(classes.len(), MarkKind::ALL.len());
-        let tall: Vec<MarkKind> = MarkKind::ALL.into_iter().filter(|k| k.tall()).collect();
+        let tall: Vec<MarkKind> = MarkKind::ALL.into_iter().filter(|k| k.top() < 0).collect();
         assert_eq!(tall, [MarkKind::Unsafe, MarkKind::Violation]);
+        assert!(MarkKind::Violation.top() < MarkKind::Unsafe.top());
         assert!(MarkKind::ALL.iter().all(|k| !k.words().is_empty()));
     }
 

@@ -592,7 +592,7 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
         }
     };
     format!(
-        "It led to a violation of {what} at {} (the tall red mark){}{}: {}",
+        "It led to a violation of {what} at {} (the tallest mark, red){}{}: {}",
         ms(v.t),
         if nodes.is_empty() {
             String::new()

@@ -760,3 +760,23 @@ fn a_failures_marks_outlast_the_timelines_limit() {
         .iter()
         .all(|m| m.kind != MarkKind::Election || m.at >= late));
 }
+
+/// An unsafe step at the violation's very moment is drawn over the
+/// violation's mark, which rises higher: both show (the red one hid the
+/// other, a page tester saw).
+#[test]
+fn an_unsafe_step_at_the_violations_moment_is_drawn_over_it() {
+    let mut s = found_vote_without_log_check();
+    let mut report = s.playground.failure.clone().unwrap();
+    let t = report.violation.t;
+    report.first_unsafe_step.as_mut().unwrap().t = t;
+    report.nearest_unsafe_step = None;
+    s.playground.failure = Some(report);
+    let kinds: Vec<MarkKind> = timeline_marks::marks(&s.playground)
+        .iter()
+        .filter(|m| m.at == t && m.kind != MarkKind::Election)
+        .map(|m| m.kind)
+        .collect();
+    assert_eq!(kinds, [MarkKind::Violation, MarkKind::Unsafe]);
+    assert!(MarkKind::Violation.top() < MarkKind::Unsafe.top());
+}

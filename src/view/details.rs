@@ -297,7 +297,9 @@ pub fn message(p: &Playground, id: u64) -> Option<MessageDetails> {
 /// action delivered at 0.012 s).
 fn fate(p: &Playground, id: u64, deliver_at: Time) -> Row {
     let now = p.sim.now();
-    let by_action = p.scenario.actions.iter().find_map(|(t, action)| {
+    // The earliest in time: the person's actions follow a file's in the
+    // list, whenever they happen.
+    let by_action = p.scenario.actions.iter().filter_map(|(t, action)| {
         let coming = (now..=deliver_at).contains(t);
         match action {
             Action::DeliverMessage(m) if *m == id && coming => Some(("arrives", *t)),
@@ -305,6 +307,7 @@ fn fate(p: &Playground, id: u64, deliver_at: Time) -> Row {
             _ => None,
         }
     });
+    let by_action = by_action.min_by_key(|(_, t)| *t);
     match by_action {
         Some((what, t)) => row(
             what,

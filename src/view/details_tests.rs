@@ -232,13 +232,17 @@ fn a_message_an_action_moves_says_when_the_action_does() {
     }
     let id = p.scene.messages[0].id;
     let m = p.sim.network().get(id).unwrap().clone();
-    let (now, soon) = (p.sim.now(), m.deliver_at - 1);
+    let (now, soon) = (p.sim.now(), m.deliver_at - 2);
     for (action, term) in [
         (Action::DeliverMessage(id), "arrives"),
         (Action::DropMessage(id), "dropped"),
     ] {
         let mut scenario = p.export();
         scenario.cursor = None;
+        // Listed first but later in time (a file's, before the person's).
+        scenario
+            .actions
+            .push((soon + 1, Action::DeliverMessage(id)));
         scenario.actions.push((soon, action));
         let mut q = Playground::from_scenario(scenario).unwrap();
         q.go_to(now);

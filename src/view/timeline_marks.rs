@@ -100,8 +100,8 @@ pub struct Mark {
     pub label: String,
 }
 
-/// At most this many marks are drawn (the latest): a mark per pixel or
-/// more says nothing.
+/// At most this many marks of the run are drawn (the latest), besides a
+/// failure's three: a mark per pixel or more says nothing.
 pub const MAX_MARKS: usize = 200;
 
 /// Every mark of the run so far, in time order.

@@ -119,11 +119,11 @@ impl FailureReport {
         replay(scenario, Some(kind), switch)
     }
 
-    /// A shared run (a link, a file, a host page's load) told as a found
-    /// failure is: replayed up to its first failure of any kind, if it
-    /// has exactly one unsafe switch on and fails. The link does not say which kind was found, so a shrunk
-    /// run that broke another rule first (the shrinking keeps only the
-    /// kind it was given) is told by that rule.
+    /// Tells a shared run (a link, a file, a host page's load) as a found
+    /// failure is told, from its first failure of any kind: `None` unless
+    /// exactly one unsafe switch is on and the run fails. A link does not
+    /// say which kind was found, so a shrunk run that broke another rule
+    /// first (shrinking keeps only the kind it was given) is told by that.
     pub fn of_shared(scenario: &Scenario) -> Option<Self> {
         let mut on = scenario.unsafe_switches.enabled();
         let (Some(switch), None) = (on.next(), on.next()) else {

@@ -170,7 +170,9 @@ pub struct Network {
     /// delivered or dropped. Ids only grow and most messages arrive in about
     /// the order they were sent, so this stays short and every operation is
     /// O(1). Not boxed: a box per message cost an allocation and a free
-    /// per send (3% of `raft-sim bench`'s instructions).
+    /// per send (3% of `raft-sim bench`'s instructions). A slot is 160
+    /// bytes, delivered or not, so one late message makes every slot after
+    /// it cost that until it goes (in each time-travel snapshot too).
     in_flight: VecDeque<Option<InFlight>>,
     first_id: MessageId,
     in_flight_count: usize,

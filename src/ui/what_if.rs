@@ -126,7 +126,7 @@ fn progress_value(w: &what_if::WhatIf) -> Option<String> {
 /// In the tab order: it scrolls when the window is short.
 pub(super) fn story(s: &Session, _: &PartProps) -> Html {
     let Some(report) = &s.playground.failure else {
-        return match what_if::story_pending(s) {
+        return match s.story_pending() {
             Some(line) => html! { <p class="failure-story pending">{ line }</p> },
             None => html! {},
         };

@@ -108,10 +108,17 @@ pub enum StoryAsk {
     NotNeeded,
     /// To be asked once the page can.
     ToAsk,
-    /// Asked, as the session's ask number this (the answer for another
-    /// run is not this run's story). Asked again if the worker stopped
-    /// before it answered (a Reset and its Undo, a search and its Cancel).
-    Asked(u64),
+    /// Asked as the session's number `ask`: only the answer to it can be
+    /// this run's story. Asked again if the worker stopped before it
+    /// answered (a Reset and its Undo, a search and its Cancel).
+    Asked {
+        /// The session's number for the ask.
+        ask: u64,
+        /// The earliest moment the run changed at since it was asked (an
+        /// action, or a fork): a violation after it was told of the run
+        /// before, which may not reach it now.
+        changed_at: Option<Time>,
+    },
     /// Answered: `failure` holds the story, or the run has none, or the
     /// worker could not run (not asked again).
     Told,
@@ -518,11 +525,6 @@ impl Playground {
         self.messages.forget_after(&self.sim);
         self.horizon = now;
         self.frontier_events = self.sim.events();
-        // A found failure's story goes with its violation: once that is in
-        // the discarded future, nothing on screen shows what it tells.
-        if self.failure.as_ref().is_some_and(|f| f.violation.t > now) {
-            self.failure = None;
-        }
     }
 
     /// Runs the simulation to `t`. Any stretch already seen (the cursor is
@@ -639,11 +641,15 @@ impl Playground {
                 return;
             }
         }
+        let forks = self.in_the_past();
         self.fork_if_in_the_past();
         let now = self.sim.now();
         self.notice = self.sim.act_now(action.clone()).err();
         if self.notice.is_none() {
             self.scenario.actions.push((now, action));
+        }
+        if forks || self.notice.is_none() {
+            self.story_changed_at(now);
         }
         if let Selection::Message(id) = self.selection {
             if self.sim.network().get(id).is_none() {
@@ -651,6 +657,40 @@ impl Playground {
             }
         }
         self.refresh();
+    }
+
+    /// The run changed at `now` (an action, in the past or at the
+    /// frontier): a story of a violation after it is no longer this run's,
+    /// which may not break that way now (a shared run opened before its
+    /// violation, or acted on in the past); the answer to one being told
+    /// is of the run before (a review saw a fork's discarded violation
+    /// attached), so only one before `now` will be taken.
+    fn story_changed_at(&mut self, now: Time) {
+        if self.failure.as_ref().is_some_and(|f| f.violation.t > now) {
+            self.failure = None;
+        }
+        if let StoryAsk::Asked { changed_at, .. } = &mut self.story {
+            *changed_at = Some(changed_at.map_or(now, |t| t.min(now)));
+        }
+    }
+
+    /// Takes the worker's story (`report`) for ask `ask`, if it is this
+    /// run's: asked as `ask`, with no change since before its violation.
+    pub fn take_story(&mut self, ask: u64, report: Option<FailureReport>) -> bool {
+        let StoryAsk::Asked {
+            ask: asked,
+            changed_at,
+        } = self.story
+        else {
+            return false;
+        };
+        if asked != ask {
+            return false;
+        }
+        self.story = StoryAsk::Told;
+        let still = |r: &FailureReport| changed_at.is_none_or(|t| t >= r.violation.t);
+        self.failure = report.filter(still);
+        self.failure.is_some()
     }
 
     /// Why a network action would change nothing, if it would: the page

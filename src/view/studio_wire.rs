@@ -43,6 +43,8 @@ pub enum JobWire {
     Tell {
         /// The shared run.
         run: String,
+        /// The page's number for the ask.
+        ask: u64,
     },
 }
 
@@ -67,6 +69,8 @@ pub enum ReplyWire {
     },
     /// [`WorkerReply::Told`].
     Told {
+        /// The ask answered.
+        ask: u64,
         /// What the page narrates.
         report: Option<FailureReport>,
     },
@@ -114,8 +118,9 @@ impl JobWire {
                 unsafe_switches: unsafe_switches.clone(),
                 prefix: prefix.clone(),
             }),
-            WorkerJob::Tell { run } => Some(JobWire::Tell {
+            WorkerJob::Tell { run, ask } => Some(JobWire::Tell {
                 run: permalink::encode(run),
+                ask: *ask,
             }),
             WorkerJob::ElectionDowntime { .. } | WorkerJob::Availability { .. } => None,
         }
@@ -142,8 +147,9 @@ impl JobWire {
                 unsafe_switches,
                 prefix,
             },
-            JobWire::Tell { run } => WorkerJob::Tell {
+            JobWire::Tell { run, ask } => WorkerJob::Tell {
                 run: scenario(&run)?,
+                ask,
             },
         })
     }
@@ -160,7 +166,7 @@ impl ReplyWire {
                 scenario: permalink::encode(&scenario),
                 report,
             },
-            WorkerReply::Told { report } => ReplyWire::Told { report },
+            WorkerReply::Told { ask, report } => ReplyWire::Told { ask, report },
             WorkerReply::NotFound { seeds_tried } => ReplyWire::NotFound { seeds_tried },
             WorkerReply::Explored {
                 progress,
@@ -197,7 +203,7 @@ impl ReplyWire {
                 scenario: s,
                 report,
             } => read(scenario(&s).map(|scenario| WorkerReply::Found { scenario, report })),
-            ReplyWire::Told { report } => WorkerReply::Told { report },
+            ReplyWire::Told { ask, report } => WorkerReply::Told { ask, report },
             ReplyWire::NotFound { seeds_tried } => WorkerReply::NotFound { seeds_tried },
             ReplyWire::Explored {
                 progress,

@@ -183,7 +183,7 @@ impl WhatIf {
     /// after replaces it.
     pub fn tell(&mut self, run: Scenario, ask: u64) {
         self.telling = Some(ask);
-        self.command = Some(WorkerCommand::Start(Box::new(WorkerJob::Tell { run })));
+        self.command = Some(WorkerCommand::Start(Box::new(WorkerJob::Tell { run, ask })));
     }
 
     /// The ask the worker is telling a story for, if it is.
@@ -192,13 +192,15 @@ impl WhatIf {
     }
 
     /// Takes the worker's reply while it tells a story: the ask it
-    /// answers and the story, if the run has one. Any other end (the
-    /// worker failed) ends the telling quietly, with no story: the person
-    /// asked for nothing, and the run shows its violations without one.
+    /// answers and the story, if the run has one; nothing for an answer
+    /// to an earlier ask. Any other end (the worker failed) ends the
+    /// telling quietly, with no story: the person asked for nothing, and
+    /// the run shows its violations without one.
     pub fn heard(&mut self, reply: WorkerReply) -> Option<(u64, Option<FailureReport>)> {
         let report = match reply {
             WorkerReply::Progress { .. } => return None,
-            WorkerReply::Told { report } => report,
+            WorkerReply::Told { ask, .. } if Some(ask) != self.telling => return None,
+            WorkerReply::Told { report, .. } => report,
             _ => None,
         };
         self.command = Some(WorkerCommand::Stop);
@@ -533,23 +535,6 @@ pub fn highlight_hint(report: &FailureReport) -> &'static str {
         true => "Highlighted: the servers involved. Share it like any run.",
         false => "Highlighted: the servers and log entries involved. Share it like any run.",
     }
-}
-
-/// The line the story's place holds while the worker replays a shared
-/// run to tell it.
-pub fn story_pending(s: &crate::view::session::Session) -> Option<String> {
-    let p = &s.playground;
-    let asked = matches!(p.story, crate::view::playground::StoryAsk::Asked(n) if s.what_if.telling() == Some(n));
-    let switch = p
-        .scenario
-        .unsafe_switches
-        .enabled()
-        .next()
-        .filter(|_| asked)?;
-    Some(format!(
-        "This run has the unsafe switch {} on: replaying it to tell what breaks\u{2026}",
-        switch.name()
-    ))
 }
 
 /// What a switch's steps' index is: a read's is the index it reads at

@@ -4,6 +4,7 @@
 //! screen, a run with no switch or a tour asks nothing or is dropped.
 
 use super::*;
+use crate::sim::Action;
 use crate::view::playground::StoryAsk;
 
 /// The link the person who found the failure shares.
@@ -41,11 +42,11 @@ fn a_shared_failure_opens_with_the_story_its_sender_saw() {
     assert!(s.playground.failure.is_none(), "the link has no story");
     let job = told_job(&mut s);
     assert!(!s.what_if.running(), "the panel shows no search");
-    let pending = story_pending(&s).expect("a line holds the story's place");
+    let pending = s.story_pending().expect("a line holds the story's place");
     assert!(pending.contains("vote-without-log-check"), "{pending}");
     answer(&mut s, run(job), 5.0);
     assert_eq!(s.playground.failure.as_ref(), Some(&report));
-    assert_eq!(story_pending(&s), None);
+    assert_eq!(s.story_pending(), None);
     assert!(highlight_hint(&report).contains("log entries"));
     let mut no_entries = report.clone();
     no_entries.highlight.indexes.clear();
@@ -112,7 +113,7 @@ fn an_embed_asks_nothing() {
     assert_eq!(s.what_if.take_command(), None);
     s.update(Input::Key(KeyCommand::Step));
     assert_eq!(s.what_if.take_command(), None);
-    assert_eq!(story_pending(&s), None);
+    assert_eq!(s.story_pending(), None);
 }
 
 #[test]
@@ -203,4 +204,63 @@ fn a_story_that_cannot_be_told_leaves_the_panel_quiet() {
     );
     assert_eq!(s.what_if.status_text(), None);
     assert!(s.playground.failure.is_none());
+}
+
+/// The run changed while its story was being told (an action in the past,
+/// which forks it, or at the frontier of a run opened from its start,
+/// before the violation): the answer is of the run before, and is not
+/// taken (a review saw a fork's discarded violation attached). An action
+/// at the violation's moment changes nothing before it.
+#[test]
+fn a_story_of_the_run_before_a_change_is_not_taken() {
+    let (fragment, report) = shared_failure();
+    let mut s = opened(&fragment);
+    let job = told_job(&mut s);
+    s.update(Input::Seek(report.violation.t / 2));
+    s.update(Input::Act(Action::SpreadTimers));
+    assert!(s.can_undo(), "forked");
+    answer(&mut s, run(job), 5.0);
+    assert_eq!(s.playground.failure, None);
+    assert_eq!(s.playground.story, StoryAsk::Told);
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+
+    let params = UrlParams {
+        autoplay: false,
+        from_start: true,
+        ..UrlParams::default()
+    };
+    let mut s = Session::open(&params, &[], &fragment, false);
+    let job = told_job(&mut s);
+    s.update(Input::Act(Action::SpreadTimers));
+    assert!(!s.can_undo(), "no fork: at the frontier");
+    answer(&mut s, run(job), 5.0);
+    assert_eq!(s.playground.failure, None);
+
+    let mut s = opened(&fragment);
+    let job = told_job(&mut s);
+    assert_eq!(s.playground.sim.now(), report.violation.t);
+    s.update(Input::Act(Action::SpreadTimers));
+    answer(&mut s, run(job), 5.0);
+    assert_eq!(s.playground.failure.as_ref(), Some(&report));
+}
+
+/// Told before its violation (a file with no moment opens at its start),
+/// the story goes when the person acts before the violation: the run may
+/// not break that way now.
+#[test]
+fn acting_before_a_told_violation_drops_its_story() {
+    let (fragment, report) = shared_failure();
+    let mut scenario = permalink::decode(&fragment).unwrap().unwrap();
+    scenario.cursor = None;
+    let mut s = session();
+    s.update(Input::ImportText(permalink::encode(&scenario)));
+    s.update(Input::Import);
+    let job = told_job(&mut s);
+    answer(&mut s, run(job), 5.0);
+    assert_eq!(s.playground.failure.as_ref(), Some(&report));
+    assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
+    assert!(s.playground.sim.now() < report.violation.t);
+    s.update(Input::Act(Action::SpreadTimers));
+    assert_eq!(s.playground.failure, None);
+    assert_eq!(s.what_if.take_command(), None, "not asked again");
 }

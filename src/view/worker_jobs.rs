@@ -87,8 +87,9 @@ enum State {
         sent: usize,
     },
     Comparing(Box<AvailabilityRun>),
-    /// One replay, in one step: a shared run is seconds of simulated time.
-    Telling(Box<Scenario>),
+    /// One replay, in one step: a shared run is seconds of simulated
+    /// time (a long busy one a second or so of the worker's, unsliced).
+    Telling(Box<Scenario>, u64),
     /// Could not start: the message is the first step's reply.
     Refused(String),
     Done,
@@ -133,9 +134,9 @@ impl JobRunner {
                 experiment_step(experiment, sent, budget, &mut self.work)
             }
             State::Comparing(run) => compare_step(run, budget, &mut self.work),
-            State::Telling(run) => {
+            State::Telling(run, ask) => {
                 let report = FailureReport::of_shared(&run);
-                (vec![WorkerReply::Told { report }], State::Done)
+                (vec![WorkerReply::Told { ask, report }], State::Done)
             }
             State::Refused(message) => (vec![WorkerReply::Failed { message }], State::Done),
             State::Done => (Vec::new(), State::Done),
@@ -163,7 +164,7 @@ fn start(job: WorkerJob) -> Result<State, String> {
             unsafe_switches,
             prefix,
         } => explorer(bounds, &unsafe_switches, &prefix),
-        WorkerJob::Tell { run } => Ok(State::Telling(Box::new(run))),
+        WorkerJob::Tell { run, ask } => Ok(State::Telling(Box::new(run), ask)),
         WorkerJob::ElectionDowntime { config } => experiment(config),
         WorkerJob::Availability { config } => comparison(config),
     }

@@ -52,8 +52,10 @@ pub enum WorkerJob {
     /// page's load), told as a found failure is
     /// (`FailureReport::of_shared`), for the page to narrate.
     Tell {
-        /// The run, as it was shared.
+        /// The run, as it is on screen.
         run: Scenario,
+        /// The page's number for the ask, said back with the answer.
+        ask: u64,
     },
     /// The paper's Figure 16 (sim::experiment).
     ElectionDowntime {
@@ -91,6 +93,8 @@ pub enum WorkerReply {
     /// The answer to [`WorkerJob::Tell`]: `None` if the run has not
     /// exactly one unsafe switch on, or does not fail.
     Told {
+        /// The ask answered.
+        ask: u64,
         /// What the page narrates.
         report: Option<FailureReport>,
     },

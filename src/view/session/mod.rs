@@ -589,6 +589,8 @@ impl Session {
             }
             WhatIfInput::Explore { now_ms } => self.what_if.explore(now_ms),
             WhatIfInput::Cancel { now_ms } => self.what_if.cancel(now_ms),
+            // The worker runs one job at a time: while it tells a story,
+            // its replies are the story's (a search started replaces it).
             WhatIfInput::Reply { reply, .. } if self.what_if.telling().is_some() => {
                 if let Some((ask, report)) = self.what_if.heard(*reply) {
                     self.story_told(ask, report);
@@ -616,30 +618,51 @@ impl Session {
             StoryAsk::ToAsk => true,
             // The worker stopped before it answered (a Reset, Undone; a
             // search, Cancelled): this run is on screen again.
-            StoryAsk::Asked(n) => self.what_if.telling() != Some(n),
+            StoryAsk::Asked { ask, .. } => self.what_if.telling() != Some(ask),
             StoryAsk::NotNeeded | StoryAsk::Told => false,
         };
         if !ask || self.what_if.running() {
             return;
         }
         self.stories_asked += 1;
-        self.playground.story = StoryAsk::Asked(self.stories_asked);
-        let run = self.playground.scenario.clone();
+        let changed_at = match self.playground.story {
+            StoryAsk::Asked { changed_at, .. } => changed_at,
+            _ => None,
+        };
+        self.playground.story = StoryAsk::Asked {
+            ask: self.stories_asked,
+            changed_at,
+        };
+        // The run as it is: the person's actions among the file's, in time.
+        let run = self.playground.export();
         self.what_if.tell(run, self.stories_asked);
     }
 
+    /// The line the story's place holds while the worker replays a shared
+    /// run to tell it.
+    pub fn story_pending(&self) -> Option<String> {
+        let p = &self.playground;
+        let telling = self.what_if.telling();
+        let asked = matches!(p.story, StoryAsk::Asked { ask, .. } if telling == Some(ask));
+        let switch = p
+            .scenario
+            .unsafe_switches
+            .enabled()
+            .next()
+            .filter(|_| asked)?;
+        Some(format!(
+            "This run has the unsafe switch {} on: replaying it to tell what breaks\u{2026}",
+            switch.name()
+        ))
+    }
+
     /// The worker's answer to ask `ask`: the story of the run on screen if
-    /// it was asked for this run, which is then not asked again.
+    /// it was asked for this run as it is, which is then not asked again.
     fn story_told(&mut self, ask: u64, report: Option<FailureReport>) {
-        let p = &mut self.playground;
-        if p.story != StoryAsk::Asked(ask) {
-            return;
-        }
-        p.story = StoryAsk::Told;
-        if let Some(report) = report {
+        if self.playground.take_story(ask, report) {
             // The panel names the switch of the run on screen.
-            self.what_if.choose(&report.switch);
-            p.failure = Some(report);
+            let switch = self.playground.failure.as_ref().map(|f| f.switch.clone());
+            self.what_if.choose(&switch.unwrap_or_default());
         }
     }
 

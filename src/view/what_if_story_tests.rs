@@ -163,10 +163,13 @@ fn an_answer_for_a_run_no_longer_on_screen_is_dropped() {
 fn a_story_interrupted_is_asked_again_when_its_run_is_back() {
     let (fragment, report) = shared_failure();
     let mut s = opened(&fragment);
-    told_job(&mut s);
+    let first = told_job(&mut s);
     s.update(Input::Reset);
     s.update(Input::Undo);
     let job = told_job(&mut s);
+    // A late answer to the first ask is not taken for the second.
+    answer(&mut s, run(first), 4.0);
+    assert!(s.playground.failure.is_none() && s.what_if.telling().is_some());
     answer(&mut s, run(job), 5.0);
     assert_eq!(s.playground.failure.as_ref(), Some(&report));
 

@@ -127,7 +127,7 @@ fn progress_value(w: &what_if::WhatIf) -> Option<String> {
 pub(super) fn story(s: &Session, _: &PartProps) -> Html {
     let Some(report) = &s.playground.failure else {
         return match s.story_pending() {
-            Some(line) => html! { <p class="failure-story pending">{ line }</p> },
+            Some(line) => html! { <p class="failure-story pending" role="status">{ line }</p> },
             None => html! {},
         };
     };

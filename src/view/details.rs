@@ -15,6 +15,7 @@ use super::playground::Playground;
 use super::session::Input;
 use crate::raft::{NodeId, Op, RaftNode, Role, Time, MILLIS};
 use crate::sim::decimal::{fixed, seconds};
+use crate::sim::fault_model::Delivery;
 use crate::sim::{Action, NodeStatus, Server};
 
 /// One line of a details list: what it is, its value, and a class for
@@ -297,10 +298,18 @@ pub fn message(p: &Playground, id: u64) -> Option<MessageDetails> {
 /// action delivered at 0.012 s).
 fn fate(p: &Playground, id: u64, deliver_at: Time) -> Row {
     let now = p.sim.now();
+    // The explorer's runs deliver by actions alone: the latency's time
+    // never comes (a tester read "arrives 0.017 s" at 1.107 s).
+    let by_actions_only = p.sim.config().faults.delivery == Delivery::ByAction;
+    let until = if by_actions_only {
+        Time::MAX
+    } else {
+        deliver_at
+    };
     // The earliest in time: the person's actions follow a file's in the
     // list, whenever they happen.
     let by_action = p.scenario.actions.iter().filter_map(|(t, action)| {
-        let coming = (now..=deliver_at).contains(t);
+        let coming = (now..=until).contains(t);
         match action {
             Action::DeliverMessage(m) if *m == id && coming => Some(("arrives", *t)),
             Action::DropMessage(m) if *m == id && coming => Some(("dropped", *t)),
@@ -312,6 +321,10 @@ fn fate(p: &Playground, id: u64, deliver_at: Time) -> Row {
         Some((what, t)) => row(
             what,
             format!("{} s, by an action of the run", seconds(t, 3)),
+        ),
+        None if by_actions_only => row(
+            "arrives",
+            "when an action delivers it; none of the run does",
         ),
         None => row("arrives", format!("{} s", seconds(deliver_at, 3))),
     }

@@ -277,3 +277,33 @@ fn a_message_not_in_flight_is_gone_or_not_sent_yet() {
         "That message has arrived or died."
     );
 }
+
+/// A run that delivers by actions alone (the explorer's): a message no
+/// action delivers never arrives, whatever its latency says; one an
+/// action delivers after the latency's time says when.
+#[test]
+fn an_explored_runs_message_arrives_only_by_an_action() {
+    use crate::sim::fault_model::Delivery;
+    let (p, _) = led();
+    let mut scenario = p.export();
+    scenario.cursor = None;
+    scenario.actions.clear();
+    scenario.workload = None;
+    scenario.faults.delivery = Delivery::ByAction;
+    scenario.actions.push((1_000, Action::ForceTimeout(1)));
+    let mut q = Playground::from_scenario(scenario.clone()).unwrap();
+    q.go_to(2_000);
+    let id = q.scene.messages.first().expect("a vote asked").id;
+    let late = q.sim.network().get(id).unwrap().deliver_at + 5_000;
+    let d = message(&q, id).unwrap();
+    assert_eq!(
+        value(&d.rows, "arrives"),
+        Some("when an action delivers it; none of the run does")
+    );
+    scenario.actions.push((late, Action::DeliverMessage(id)));
+    let mut q = Playground::from_scenario(scenario).unwrap();
+    q.go_to(2_000);
+    let d = message(&q, id).unwrap();
+    let said = format!("{} s, by an action of the run", seconds(late, 3));
+    assert_eq!(value(&d.rows, "arrives"), Some(said.as_str()));
+}

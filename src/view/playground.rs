@@ -119,9 +119,12 @@ pub enum StoryAsk {
         /// before, which may not reach it now.
         changed_at: Option<Time>,
     },
-    /// Answered: `failure` holds the story, or the run has none, or the
-    /// worker could not run (not asked again).
+    /// Answered: `failure` holds the story, or the run has none (not
+    /// asked again).
     Told,
+    /// The worker could not run (its wasm did not load): not asked again
+    /// (it would fail again), and said where the story would be.
+    Untold,
 }
 
 /// The playground: a simulation and everything the page shows of it.
@@ -674,23 +677,27 @@ impl Playground {
         }
     }
 
-    /// Takes the worker's story (`report`) for ask `ask`, if it is this
-    /// run's: asked as `ask`, with no change since before its violation.
-    pub fn take_story(&mut self, ask: u64, report: Option<FailureReport>) -> bool {
+    /// Takes the worker's answer to ask `ask`, if it is this run's: asked
+    /// as `ask`, and a story only with no change since before its
+    /// violation. `Err`: the worker could not run.
+    pub fn take_story(&mut self, ask: u64, told: Result<Option<FailureReport>, ()>) {
         let StoryAsk::Asked {
             ask: asked,
             changed_at,
         } = self.story
         else {
-            return false;
+            return;
         };
         if asked != ask {
-            return false;
+            return;
         }
+        let Ok(report) = told else {
+            self.story = StoryAsk::Untold;
+            return;
+        };
         self.story = StoryAsk::Told;
         let still = |r: &FailureReport| changed_at.is_none_or(|t| t >= r.violation.t);
         self.failure = report.filter(still);
-        self.failure.is_some()
     }
 
     /// Why a network action would change nothing, if it would: the page

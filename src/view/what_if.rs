@@ -193,18 +193,21 @@ impl WhatIf {
 
     /// Takes the worker's reply while it tells a story: the ask it
     /// answers and the story, if the run has one; nothing for an answer
-    /// to an earlier ask. Any other end (the worker failed) ends the
-    /// telling quietly, with no story: the person asked for nothing, and
-    /// the run shows its violations without one.
-    pub fn heard(&mut self, reply: WorkerReply) -> Option<(u64, Option<FailureReport>)> {
-        let report = match reply {
+    /// to an earlier ask. Any other end is the worker's failure (`Err`):
+    /// the story's place says so, and the panel nothing (the person asked
+    /// for no search).
+    pub fn heard(
+        &mut self,
+        reply: WorkerReply,
+    ) -> Option<(u64, Result<Option<FailureReport>, ()>)> {
+        let told = match reply {
             WorkerReply::Progress { .. } => return None,
             WorkerReply::Told { ask, .. } if Some(ask) != self.telling => return None,
-            WorkerReply::Told { report, .. } => report,
-            _ => None,
+            WorkerReply::Told { report, .. } => Ok(report),
+            _ => Err(()),
         };
         self.command = Some(WorkerCommand::Stop);
-        Some((self.telling.take()?, report))
+        Some((self.telling.take()?, told))
     }
 
     /// Runs `job` from `now_ms`: the last figures go, the page starts a
@@ -392,6 +395,15 @@ impl WhatIf {
             false => self.search = Search::Idle,
         }
         self.stop_telling();
+    }
+
+    /// The failure found is no longer on screen (an action before its
+    /// violation dropped it): "its story above the picture" would be
+    /// untrue (a page tester).
+    pub fn forget_found(&mut self) {
+        if matches!(self.search, Search::Found { .. }) {
+            self.search = Search::Idle;
+        }
     }
 
     /// The story asked for was of a run no longer on screen.

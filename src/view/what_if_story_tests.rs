@@ -4,6 +4,7 @@
 //! screen, a run with no switch or a tour asks nothing or is dropped.
 
 use super::*;
+use crate::raft::UnsafeSwitch;
 use crate::sim::Action;
 use crate::view::playground::StoryAsk;
 
@@ -65,8 +66,9 @@ fn a_shared_failure_opens_with_the_story_its_sender_saw() {
     assert!(!s.new_history_entry);
     assert_eq!(s.failures_opened, 0);
     assert_eq!(s.playground.story, StoryAsk::Told);
-    // The panel names the run's switch, not the one chosen before.
-    assert_eq!(s.what_if.chosen.name(), "vote-without-log-check");
+    // The panel keeps the person's choice (a late story reset it under a
+    // search they had started, a page tester saw).
+    assert_eq!(s.what_if.chosen, UnsafeSwitch::ALL[0]);
     s.update(Input::Key(KeyCommand::Step));
     assert_eq!(s.what_if.take_command(), None, "told once");
 }
@@ -195,7 +197,9 @@ fn a_story_that_cannot_be_told_leaves_the_panel_quiet() {
     answer(&mut s, vec![WorkerReply::Failed { message }], 5.0);
     assert_eq!(s.what_if.status_text(), None);
     assert_eq!(s.what_if.take_command(), Some(WorkerCommand::Stop));
-    assert_eq!(s.playground.story, StoryAsk::Told);
+    assert_eq!(s.playground.story, StoryAsk::Untold);
+    let said = s.story_pending().expect("the story's place says so");
+    assert!(said.contains("did not run"), "{said}");
     s.update(Input::Key(KeyCommand::Step));
     assert_eq!(s.what_if.take_command(), None, "not asked again");
     answer(
@@ -222,6 +226,7 @@ fn a_story_of_the_run_before_a_change_is_not_taken() {
     s.update(Input::Seek(report.violation.t / 2));
     s.update(Input::Act(Action::SpreadTimers));
     assert!(s.can_undo(), "forked");
+    assert_eq!(s.story_pending(), None, "no story promised any more");
     answer(&mut s, run(job), 5.0);
     assert_eq!(s.playground.failure, None);
     assert_eq!(s.playground.story, StoryAsk::Told);

@@ -551,6 +551,15 @@ fn forking_before_the_violation_drops_the_story_and_after_it_keeps_it() {
         s.playground.failure.is_some(),
         "acting at the violation keeps it"
     );
+    assert!(s.what_if.status_text().is_some());
+    // Dropped, the story is no longer "above the picture" (a page tester
+    // read that beside none).
+    s.update(Input::Seek(
+        s.playground.failure.as_ref().unwrap().violation.t / 2,
+    ));
+    s.update(Input::Act(Action::SpreadTimers));
+    assert!(s.playground.failure.is_none());
+    assert_eq!(s.what_if.status_text(), None);
 }
 
 /// A history with no linearization shows in the Safety panel too, from

@@ -262,6 +262,10 @@ impl Session {
         let failures_before = self.failures_opened;
         self.carry_out(input);
         self.ask_for_a_story();
+        if self.playground.failure.is_none() {
+            // "Found a failure ... its story above the picture" no more.
+            self.what_if.forget_found();
+        }
         let after = self.tour_step();
         let opened_a_failure = self.failures_opened != failures_before;
         let tour_forward =
@@ -619,7 +623,7 @@ impl Session {
             // The worker stopped before it answered (a Reset, Undone; a
             // search, Cancelled): this run is on screen again.
             StoryAsk::Asked { ask, .. } => self.what_if.telling() != Some(ask),
-            StoryAsk::NotNeeded | StoryAsk::Told => false,
+            StoryAsk::NotNeeded | StoryAsk::Told | StoryAsk::Untold => false,
         };
         if !ask || self.what_if.running() {
             return;
@@ -640,30 +644,36 @@ impl Session {
 
     /// The line the story's place holds while the worker replays a shared
     /// run to tell it.
+    /// Or what the story's place says when the worker could not tell it.
+    /// Not once the run changed: a story would rarely be taken then (the
+    /// line promised one for seconds, a page tester saw).
     pub fn story_pending(&self) -> Option<String> {
         let p = &self.playground;
+        let switch = p.scenario.unsafe_switches.enabled().next()?;
         let telling = self.what_if.telling();
-        let asked = matches!(p.story, StoryAsk::Asked { ask, .. } if telling == Some(ask));
-        let switch = p
-            .scenario
-            .unsafe_switches
-            .enabled()
-            .next()
-            .filter(|_| asked)?;
-        Some(format!(
-            "This run has the unsafe switch {} on: replaying it to tell what breaks\u{2026}",
-            switch.name()
-        ))
+        match p.story {
+            StoryAsk::Asked {
+                ask,
+                changed_at: None,
+            } if telling == Some(ask) => Some(format!(
+                "This run has the unsafe switch {} on: replaying it to tell what breaks\u{2026}",
+                switch.name()
+            )),
+            StoryAsk::Untold => Some(format!(
+                "This run has the unsafe switch {} on; the page's worker, which tells what \
+                 breaks, did not run.",
+                switch.name()
+            )),
+            _ => None,
+        }
     }
 
     /// The worker's answer to ask `ask`: the story of the run on screen if
     /// it was asked for this run as it is, which is then not asked again.
-    fn story_told(&mut self, ask: u64, report: Option<FailureReport>) {
-        if self.playground.take_story(ask, report) {
-            // The panel names the switch of the run on screen.
-            let switch = self.playground.failure.as_ref().map(|f| f.switch.clone());
-            self.what_if.choose(&switch.unwrap_or_default());
-        }
+    /// The panel's chosen switch stays the person's (a late story reset
+    /// it under a search they had started, a page tester saw).
+    fn story_told(&mut self, ask: u64, told: Result<Option<FailureReport>, ()>) {
+        self.playground.take_story(ask, told);
     }
 
     /// What a search starts from: the run's settings as they are now (the

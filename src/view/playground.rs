@@ -667,7 +667,8 @@ impl Playground {
     /// which may not break that way now (a shared run opened before its
     /// violation, or acted on in the past); the answer to one being told
     /// is of the run before (a review saw a fork's discarded violation
-    /// attached), so only one before `now` will be taken.
+    /// attached), so only a story whose violation is at `now` or before
+    /// it will be taken.
     fn story_changed_at(&mut self, now: Time) {
         if self.failure.as_ref().is_some_and(|f| f.violation.t > now) {
             self.failure = None;

@@ -393,9 +393,7 @@ impl RaftNode {
             let Some(entry) = self.log().entry(index).cloned() else {
                 break;
             };
-            let result = self
-                .state_machine
-                .apply_from_log(&self.persistent.log, &entry);
+            let result = self.state_machine.apply(&entry, &self.persistent.log);
             self.answer_pending(index, &entry, result.as_ref(), out);
             out.applied.push(Applied {
                 index,

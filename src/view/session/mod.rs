@@ -22,7 +22,6 @@ use super::what_if::{WhatIf, WhatIfInput};
 use super::{permalink, scenario_json, versions};
 use crate::raft::vec_map::VecSet;
 use crate::raft::{NodeId, Op, ReadPath};
-use crate::sim::find::FailureReport;
 use crate::sim::{Action, NetworkConfig, Scenario};
 
 mod address;
@@ -595,9 +594,11 @@ impl Session {
             WhatIfInput::Cancel { now_ms } => self.what_if.cancel(now_ms),
             // The worker runs one job at a time: while it tells a story,
             // its replies are the story's (a search started replaces it).
+            // The panel's chosen switch stays the person's (a late story
+            // reset it under a search they had started, a page tester saw).
             WhatIfInput::Reply { reply, .. } if self.what_if.telling().is_some() => {
-                if let Some((ask, report)) = self.what_if.heard(*reply) {
-                    self.story_told(ask, report);
+                if let Some((ask, told)) = self.what_if.heard(*reply) {
+                    self.playground.take_story(ask, told);
                 }
             }
             WhatIfInput::Reply { reply, now_ms } => {
@@ -618,21 +619,20 @@ impl Session {
         if self.embed {
             return;
         }
-        let ask = match self.playground.story {
-            StoryAsk::ToAsk => true,
+        let changed_at = match self.playground.story {
+            StoryAsk::ToAsk => None,
             // The worker stopped before it answered (a Reset, Undone; a
-            // search, Cancelled): this run is on screen again.
-            StoryAsk::Asked { ask, .. } => self.what_if.telling() != Some(ask),
-            StoryAsk::NotNeeded | StoryAsk::Told | StoryAsk::Untold => false,
+            // search, Cancelled): this run is on screen again, with the
+            // changes made since it was first asked.
+            StoryAsk::Asked { ask, changed_at } if self.what_if.telling() != Some(ask) => {
+                changed_at
+            }
+            _ => return,
         };
-        if !ask || self.what_if.running() {
+        if self.what_if.running() {
             return;
         }
         self.stories_asked += 1;
-        let changed_at = match self.playground.story {
-            StoryAsk::Asked { changed_at, .. } => changed_at,
-            _ => None,
-        };
         self.playground.story = StoryAsk::Asked {
             ask: self.stories_asked,
             changed_at,
@@ -642,11 +642,10 @@ impl Session {
         self.what_if.tell(run, self.stories_asked);
     }
 
-    /// The line the story's place holds while the worker replays a shared
-    /// run to tell it.
-    /// Or what the story's place says when the worker could not tell it.
-    /// Not once the run changed: a story would rarely be taken then (the
-    /// line promised one for seconds, a page tester saw).
+    /// What the story's place says while the worker replays a shared run
+    /// to tell it, or once the worker could not. Nothing while the run has
+    /// changed since the ask: a story would rarely be taken then (the line
+    /// promised one for seconds, a page tester saw).
     pub fn story_pending(&self) -> Option<String> {
         let p = &self.playground;
         let switch = p.scenario.unsafe_switches.enabled().next()?;
@@ -666,14 +665,6 @@ impl Session {
             )),
             _ => None,
         }
-    }
-
-    /// The worker's answer to ask `ask`: the story of the run on screen if
-    /// it was asked for this run as it is, which is then not asked again.
-    /// The panel's chosen switch stays the person's (a late story reset
-    /// it under a search they had started, a page tester saw).
-    fn story_told(&mut self, ask: u64, told: Result<Option<FailureReport>, ()>) {
-        self.playground.take_story(ask, told);
     }
 
     /// What a search starts from: the run's settings as they are now (the

@@ -76,11 +76,7 @@ enum State {
         /// Events the search ran before.
         base: u64,
     },
-    Exploring {
-        explorer: Box<Explorer>,
-        /// The one switch explored, whose failure the page narrates.
-        switch: Option<UnsafeSwitch>,
-    },
+    Exploring(Box<Explorer>),
     Experimenting {
         experiment: Box<Experiment>,
         /// Lines already sent.
@@ -127,9 +123,7 @@ impl JobRunner {
                 kind,
                 base,
             } => shrink_step(shrinker, kind, base, budget, &mut self.work),
-            State::Exploring { explorer, switch } => {
-                explore_step(explorer, switch, budget, &mut self.work)
-            }
+            State::Exploring(explorer) => explore_step(explorer, budget, &mut self.work),
             State::Experimenting { experiment, sent } => {
                 experiment_step(experiment, sent, budget, &mut self.work)
             }
@@ -212,10 +206,7 @@ fn explorer(
     // From the state `prefix` leads to (a plan's, for a search too deep
     // to run from the start).
     let explorer = Explorer::after(bounds, config, prefix)?;
-    Ok(State::Exploring {
-        explorer: Box::new(explorer),
-        switch,
-    })
+    Ok(State::Exploring(Box::new(explorer)))
 }
 
 fn experiment(config: ExperimentConfig) -> Result<State, String> {
@@ -331,12 +322,7 @@ fn found(scenario: Scenario, kind: FailureKind) -> WorkerReply {
     }
 }
 
-fn explore_step(
-    mut explorer: Box<Explorer>,
-    switch: Option<UnsafeSwitch>,
-    budget: Budget,
-    work: &mut u64,
-) -> Stepped {
+fn explore_step(mut explorer: Box<Explorer>, budget: Budget, work: &mut u64) -> Stepped {
     let p = explorer.step(budget.states);
     *work = p.explored;
     // Rounded, the estimate can fall back to the states checked, a full
@@ -348,15 +334,13 @@ fn explore_step(
     };
     let mut replies = vec![progress(p.explored, total, CHECKED_OF_ABOUT)];
     if !p.finished {
-        return (replies, State::Exploring { explorer, switch });
+        return (replies, State::Exploring(explorer));
     }
     // The shortest failure, narrated as a found one is (and as a link to
-    // it is), when one switch was explored.
+    // it is): `of_shared` tells it when one switch was explored, which the
+    // counterexample carries.
     let counterexample = explorer.scenario();
-    let report = match switch {
-        Some(_) => counterexample.as_ref().and_then(FailureReport::of_shared),
-        None => None,
-    };
+    let report = counterexample.as_ref().and_then(FailureReport::of_shared);
     replies.push(WorkerReply::Explored {
         progress: p,
         counterexample,

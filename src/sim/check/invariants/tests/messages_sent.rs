@@ -62,13 +62,7 @@ fn a_restarted_candidate_that_votes_again_is_caught() {
     };
     let mut n2 = RaftNode::restart(2, config, stored, Rng::new(5), h.now);
     h.checker.observe_restart(&n2);
-    let request = Message::RequestVote {
-        term: 1,
-        last_log_index: 0,
-        last_log_term: 0,
-        leadership_transfer: false,
-    };
-    h.input(&mut n2, |n, now, out| n.step(now, 1, request, out));
+    h.input(&mut n2, |n, now, out| n.step(now, 1, vote_request(1), out));
     let fired = h.fired();
     assert!(fired.contains(&Invariant::OneVotePerTerm), "{fired:?}");
     assert!(

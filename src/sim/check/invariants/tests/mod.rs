@@ -151,6 +151,16 @@ fn command(key: &str) -> ClientCommand {
 
 /// The granted vote of `term` that makes a candidate win in a cluster of
 /// three.
+/// A candidate's RequestVote of `term`, from an empty log.
+fn vote_request(term: Term) -> Message {
+    Message::RequestVote {
+        term,
+        last_log_index: 0,
+        last_log_term: 0,
+        leadership_transfer: false,
+    }
+}
+
 fn vote(term: Term) -> Message {
     Message::RequestVoteReply {
         term,

@@ -138,13 +138,7 @@ fn a_new_term_of_office_starts_with_no_reads() {
     let mut n1 = elected(&mut h, 1, &[]);
     h.checker.observe_read_arrival(1, 7, 1);
     // n1 hears of term 3 and steps down, then is elected in term 4.
-    let newer = Message::RequestVote {
-        term: 3,
-        last_log_index: 0,
-        last_log_term: 0,
-        leadership_transfer: false,
-    };
-    h.input(&mut n1, |n, now, out| n.step(now, 2, newer, out));
+    h.input(&mut n1, |n, now, out| n.step(now, 2, vote_request(3), out));
     assert_eq!((n1.role(), n1.current_term()), (Role::Follower, 3));
     h.input(&mut n1, |n, now, out| n.force_timeout(now, out));
     h.input(&mut n1, |n, now, out| n.step(now, 2, vote(4), out));

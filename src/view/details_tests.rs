@@ -1,4 +1,5 @@
 use super::*;
+use crate::sim::InFlight;
 
 fn labels(offers: &[Offer]) -> Vec<&'static str> {
     offers.iter().map(|o| o.label).collect()
@@ -16,6 +17,17 @@ fn led() -> (Playground, NodeId) {
     p.skip(2_000);
     let leader = p.sim.leader().expect("a leader after 2 s");
     (p, leader)
+}
+
+/// [`led`], stepped until a message is in flight: it, its id and the run.
+fn led_with_a_message_in_flight() -> (Playground, u64, InFlight) {
+    let (mut p, _) = led();
+    while p.scene.messages.is_empty() {
+        p.step();
+    }
+    let id = p.scene.messages[0].id;
+    let m = p.sim.network().get(id).unwrap().clone();
+    (p, id, m)
 }
 
 #[test]
@@ -202,12 +214,7 @@ fn no_server_no_panel() {
 
 #[test]
 fn a_message_in_flight_says_where_it_goes_and_offers_its_drop() {
-    let (mut p, _) = led();
-    while p.scene.messages.is_empty() {
-        p.step();
-    }
-    let id = p.scene.messages[0].id;
-    let m = p.sim.network().get(id).unwrap().clone();
+    let (p, id, m) = led_with_a_message_in_flight();
     let d = message(&p, id).unwrap();
     assert!(
         d.heading.starts_with(&format!("{} #{id}", m.packet.kind())),
@@ -226,12 +233,7 @@ fn a_message_in_flight_says_where_it_goes_and_offers_its_drop() {
 /// explorer's do, says when the action does it, not the latency's time.
 #[test]
 fn a_message_an_action_moves_says_when_the_action_does() {
-    let (mut p, _) = led();
-    while p.scene.messages.is_empty() {
-        p.step();
-    }
-    let id = p.scene.messages[0].id;
-    let m = p.sim.network().get(id).unwrap().clone();
+    let (p, id, m) = led_with_a_message_in_flight();
     let (now, soon) = (p.sim.now(), m.deliver_at - 2);
     for (action, term) in [
         (Action::DeliverMessage(id), "arrives"),

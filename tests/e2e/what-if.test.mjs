@@ -27,6 +27,19 @@ async function openPanel(page, url, on) {
 
 const clock = (page) => page.text(labelled('Simulated time'));
 
+/** Runs `body(dir)` on a copy of the site without `missing` (a file that
+ * did not load: a dropped connection), removed afterwards. */
+async function withoutFile(missing, body) {
+  const broken = mkdtempSync(join(tmpdir(), 'raft-without-'));
+  try {
+    cpSync(DIST, broken, { recursive: true });
+    rmSync(join(broken, missing));
+    await body(broken);
+  } finally {
+    rmSync(broken, { recursive: true, force: true });
+  }
+}
+
 for (const kind of browsers()) {
   test(`${kind.name}: What if… finds a vote-without-log-check failure, narrated at its violation`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
@@ -182,43 +195,29 @@ for (const kind of browsers()) {
   // so, and the next one loads it, without declaring its glue twice (a
   // page tester's page error).
   test(`${kind.name}: What if… loads the studio on a second try after its wasm failed`, async () => {
-    const broken = mkdtempSync(join(tmpdir(), 'raft-no-studio-wasm-'));
-    try {
-      cpSync(DIST, broken, { recursive: true });
-      rmSync(join(broken, 'studio_bg.wasm'));
-      await withPage(kind, broken, async ({ url, page }) => {
-        await openPanel(page, url, 'forget-vote-on-restart');
-        await page.click(button('Find a failure'));
-        await page.waitFor({ css: '.what-if-status', text: /^The search failed: the page's studio could not load/ }, { timeout: 30000 });
-        cpSync(join(DIST, 'studio_bg.wasm'), join(broken, 'studio_bg.wasm'));
-        await page.click(button('Find a failure'));
-        await page.waitFor('section.failure-story', { timeout: 90000 });
-        // Only the missing file's 404 (Chromium logs it).
-        assert.deepEqual(page.errors.filter((e) => !/status of 404/.test(e)), []);
-      });
-    } finally {
-      rmSync(broken, { recursive: true, force: true });
-    }
+    await withoutFile('studio_bg.wasm', (broken) => withPage(kind, broken, async ({ url, page }) => {
+      await openPanel(page, url, 'forget-vote-on-restart');
+      await page.click(button('Find a failure'));
+      await page.waitFor({ css: '.what-if-status', text: /^The search failed: the page's studio could not load/ }, { timeout: 30000 });
+      cpSync(join(DIST, 'studio_bg.wasm'), join(broken, 'studio_bg.wasm'));
+      await page.click(button('Find a failure'));
+      await page.waitFor('section.failure-story', { timeout: 90000 });
+      // Only the missing file's 404 (Chromium logs it).
+      assert.deepEqual(page.errors.filter((e) => !/status of 404/.test(e)), []);
+    }));
   });
 
   // A worker whose wasm cannot be fetched (a dropped connection; here, a
   // site without the file) is a failed search, said in the panel: it used
   // to wait on "starting the worker" for ever.
   test(`${kind.name}: What if… says so when the worker's wasm does not load`, async () => {
-    const broken = mkdtempSync(join(tmpdir(), 'raft-no-worker-wasm-'));
-    try {
-      cpSync(DIST, broken, { recursive: true });
-      rmSync(join(broken, 'worker_bg.wasm'));
-      await withPage(kind, broken, async ({ url, page }) => {
-        await openPanel(page, url, 'vote-without-log-check');
-        await page.click(button('Find a failure'));
-        await page.waitFor({ css: '.what-if-status', text: /^The search failed: the worker failed: .*its wasm did not load/ }, { timeout: 30000 });
-        await page.waitFor(button('Find a failure'));
-        assert.equal(await page.count('.what-if progress'), 0, 'no progress left behind');
-      });
-    } finally {
-      rmSync(broken, { recursive: true, force: true });
-    }
+    await withoutFile('worker_bg.wasm', (broken) => withPage(kind, broken, async ({ url, page }) => {
+      await openPanel(page, url, 'vote-without-log-check');
+      await page.click(button('Find a failure'));
+      await page.waitFor({ css: '.what-if-status', text: /^The search failed: the worker failed: .*its wasm did not load/ }, { timeout: 30000 });
+      await page.waitFor(button('Find a failure'));
+      assert.equal(await page.count('.what-if progress'), 0, 'no progress left behind');
+    }));
   });
 
   test(`${kind.name}: What if… shows progress and a cancelled search says so and changes nothing`, async () => {

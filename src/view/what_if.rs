@@ -95,12 +95,80 @@ pub enum Search {
     /// It found a failure, now in the player.
     Found {
         /// By the explorer (a shortest counterexample), not a seed search.
-        explored: bool,
+        explored: Option<Shortest>,
         /// The failing run's seed.
         seed: u64,
         /// Wall time the search took (ms).
         took_ms: f64,
     },
+}
+
+/// The length of the explorer's shortest counterexample, in its steps
+/// and in the actions the player records, which differ: a setting the
+/// switch needs is an action at the start, a client's request and its
+/// arrival are one step (`Bounds::instant_requests`), and a wait is a
+/// step with no action. A person who read "12 steps" above and "14
+/// actions recorded" below asked which (a page tester).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shortest {
+    /// The explorer's steps.
+    pub steps: u32,
+    /// The actions the run it loads records.
+    pub actions: usize,
+    /// Those at time 0: the settings the switch needs.
+    pub settings: usize,
+    /// The moments after 0 that have an action: the steps that act.
+    pub acting: usize,
+}
+
+impl Shortest {
+    /// The figures of `run`, a counterexample of `steps` steps.
+    fn of(steps: u32, run: &Scenario) -> Shortest {
+        let times = || run.actions.iter().map(|(t, _)| *t);
+        let mut moments: Vec<u64> = times().filter(|&t| t > 0).collect();
+        moments.dedup(); // in time order, as every scenario's actions are
+        Shortest {
+            steps,
+            actions: run.actions.len(),
+            settings: times().filter(|&t| t == 0).count(),
+            acting: moments.len(),
+        }
+    }
+
+    /// "12 steps, recorded as 14 actions (…),", or "8 steps" where the
+    /// two agree.
+    pub(super) fn words(self) -> String {
+        let counted = words::counted;
+        let steps = counted(self.steps as usize, "step");
+        let paired = self.actions - self.settings - self.acting;
+        let waits = (self.steps as usize).saturating_sub(self.acting);
+        let mut why = Vec::new();
+        match self.settings {
+            0 => {}
+            1 => why.push("a setting at the start".into()),
+            n => why.push(format!("{n} settings at the start")),
+        }
+        match paired {
+            0 => {}
+            1 => why.push("a client's request and its arrival in one step".into()),
+            n => why.push(format!(
+                "{n} client requests, each sent and arriving in one step"
+            )),
+        }
+        match waits {
+            0 => {}
+            1 => why.push("a step that only lets time pass".into()),
+            n => why.push(format!("{n} steps that only let time pass")),
+        }
+        match why.is_empty() {
+            true => steps,
+            false => format!(
+                "{steps}, recorded as {} ({}),",
+                counted(self.actions, "action"),
+                why.join("; ")
+            ),
+        }
+    }
 }
 
 /// The panel's state.
@@ -117,6 +185,9 @@ pub struct WhatIf {
     /// The steps the last exploration started after (its plan's prefix):
     /// its depths count from there.
     explored_after: u32,
+    /// The steps of the shortest counterexample the last exploration's
+    /// plan measured.
+    explore_steps: u32,
     /// What the page must do with its worker, taken by the page.
     command: Option<WorkerCommand>,
     /// The worker is telling a shared run's story (`WorkerJob::Tell`),
@@ -132,6 +203,7 @@ impl Default for WhatIf {
             search: Search::Idle,
             explored: None,
             explored_after: 0,
+            explore_steps: 0,
             command: None,
             telling: None,
         }
@@ -167,7 +239,13 @@ impl WhatIf {
         if self.running() {
             return;
         }
-        let ExplorePlan::Shows { bounds, prefix, .. } = plan(self.chosen) else {
+        let ExplorePlan::Shows {
+            bounds,
+            prefix,
+            steps,
+            ..
+        } = plan(self.chosen)
+        else {
             return;
         };
         let job = WorkerJob::Explore {
@@ -176,6 +254,7 @@ impl WhatIf {
             prefix,
         };
         self.start(job, now_ms);
+        self.explore_steps = steps;
     }
 
     /// Asks the worker for the story of `run`, a shared run, as ask
@@ -333,7 +412,7 @@ impl WhatIf {
             }
             WorkerReply::Found { scenario, report } => {
                 self.finish(Search::Found {
-                    explored: false,
+                    explored: None,
                     seed: scenario.seed,
                     took_ms,
                 });
@@ -347,8 +426,9 @@ impl WhatIf {
             } => {
                 self.explored = Some((progress, took_ms));
                 if let (Some(scenario), Some(report)) = (counterexample, report) {
+                    let shortest = Shortest::of(self.explore_steps, &scenario);
                     self.finish(Search::Found {
-                        explored: true,
+                        explored: Some(shortest),
                         seed: scenario.seed,
                         took_ms,
                     });
@@ -464,8 +544,11 @@ impl WhatIf {
             } => {
                 let took = fixed(took_ms / 1000.0, 1);
                 let how = match explored {
-                    true => format!("The explorer found a shortest counterexample in {took} s"),
-                    false => format!("Found a failure at seed {seed} in {took} s"),
+                    Some(shortest) => format!(
+                        "The explorer found a shortest counterexample of {} in {took} s",
+                        shortest.words()
+                    ),
+                    None => format!("Found a failure at seed {seed} in {took} s"),
                 };
                 Some(format!(
                     "{how}: it opened in the player, paused at the violation, its story \

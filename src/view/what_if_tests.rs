@@ -340,10 +340,7 @@ fn a_found_failure_opens_paused_at_its_violation_marked_and_narrated() {
     let mut s = found_vote_without_log_check();
     assert!(matches!(
         s.what_if.search,
-        Search::Found {
-            explored: false,
-            ..
-        }
+        Search::Found { explored: None, .. }
     ));
     // The panel says what happened (it used to say nothing, the story
     // being above the picture, out of view).
@@ -611,7 +608,7 @@ fn exploring_a_switch_loads_its_shortest_failure_with_the_figures() {
     answer(&mut s, run(*job), 500.0);
     let status = s.what_if.status_text().unwrap();
     assert!(
-        status.starts_with("The explorer found a shortest counterexample in "),
+        status.starts_with("The explorer found a shortest counterexample of 8 steps in "),
         "{status}"
     );
     let p = &s.playground;
@@ -627,6 +624,57 @@ fn exploring_a_switch_loads_its_shortest_failure_with_the_figures() {
     let figures = s.what_if.explored_text().expect("the figures");
     assert!(figures.contains("states per second"), "{figures}");
     assert!(figures.contains("to depth 7"), "{figures}");
+}
+
+/// The explorer's steps and the actions the player records differ, and
+/// the status says both, and why (a page tester read "12 steps" in the
+/// plan and "14 actions recorded" under the picture as disagreeing).
+#[test]
+fn an_explored_failure_says_its_steps_and_the_actions_recorded() {
+    let mut s = session();
+    what_if(&mut s, WhatIfInput::Choose("snapshot-uncommitted".into()));
+    assert!(s.what_if.explore_plan().0.contains("takes 12 steps"));
+    what_if(&mut s, WhatIfInput::Explore { now_ms: 0.0 });
+    let Some(WorkerCommand::Start(job)) = s.what_if.take_command() else {
+        panic!("no worker started");
+    };
+    answer(&mut s, run(*job), 500.0);
+    assert_eq!(s.playground.scenario.actions.len(), 14);
+    let status = s.what_if.status_text().unwrap();
+    assert!(
+        status.starts_with(
+            "The explorer found a shortest counterexample of 12 steps, recorded as 14 actions \
+             (a setting at the start; a client's request and its arrival in one step), in 0.5 s: \
+             it opened"
+        ),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_shortest_counterexample_says_each_reason_its_figures_differ() {
+    let said = |steps, actions, settings, acting| {
+        Shortest {
+            steps,
+            actions,
+            settings,
+            acting,
+        }
+        .words()
+    };
+    assert_eq!(said(8, 8, 0, 8), "8 steps");
+    assert_eq!(
+        said(12, 9, 0, 9),
+        "12 steps, recorded as 9 actions (3 steps that only let time pass),"
+    );
+    assert_eq!(
+        said(20, 22, 0, 20),
+        "20 steps, recorded as 22 actions (2 client requests, each sent and arriving in one step),"
+    );
+    assert_eq!(
+        said(10, 12, 2, 9),
+        "10 steps, recorded as 12 actions (2 settings at the start; a client's request and its arrival in one step; a step that only lets time pass),"
+    );
 }
 
 /// Millions of states, with thousands separated as everywhere else on

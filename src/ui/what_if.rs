@@ -6,6 +6,7 @@ use super::app::Msg;
 use super::part::{on_click, PartProps};
 use super::perf;
 use crate::raft::UnsafeSwitch;
+use crate::view::playground::StoryAsk;
 use crate::view::session::{Input, Session};
 use crate::view::what_if::{self, Search, WhatIfInput};
 use web_sys::HtmlInputElement;
@@ -124,18 +125,33 @@ fn progress_value(w: &what_if::WhatIf) -> Option<String> {
 /// found, or a shared run's, told by the worker (a line while it replays
 /// the run, so the picture moves less when the story comes); nothing else.
 /// In the tab order: it scrolls when the window is short.
+///
+/// Its place is always drawn, so a screen reader hears a shared run's
+/// story arrive: a live region must be there before what it announces (a
+/// page tester's note: the pending line's `role=status` was replaced,
+/// and the story itself said nothing). A failure found here takes the
+/// focus instead, which reads it, so its place is not live.
 pub(super) fn story(s: &Session, _: &PartProps) -> Html {
-    let Some(report) = &s.playground.failure else {
-        return match s.story_pending() {
-            Some(line) => html! { <p class="failure-story pending" role="status">{ line }</p> },
-            None => html! {},
-        };
+    let shared = s.playground.story != StoryAsk::NotNeeded;
+    let live = shared.then_some(AttrValue::Static("polite"));
+    let inner = match (&s.playground.failure, s.story_pending()) {
+        (Some(report), _) => html! {
+            <section class="failure-story" aria-label="What broke" tabindex="0">
+                <h2>{ format!("What if: {}", report.switch) }</h2>
+                { for what_if::narration(report).into_iter().map(|line| html! { <p>{ line }</p> }) }
+                <p class="hint">{ what_if::highlight_hint(report) }</p>
+            </section>
+        },
+        // While the worker replays, the line holds about a story's room:
+        // the picture moved 128 px at 1280x800 when the story came.
+        (None, Some(line)) => {
+            let class = match s.playground.story {
+                StoryAsk::Untold => "failure-story pending",
+                _ => "failure-story pending replaying",
+            };
+            html! { <p {class}>{ line }</p> }
+        }
+        (None, None) => html! {},
     };
-    html! {
-        <section class="failure-story" aria-label="What broke" tabindex="0">
-            <h2>{ format!("What if: {}", report.switch) }</h2>
-            { for what_if::narration(report).into_iter().map(|line| html! { <p>{ line }</p> }) }
-            <p class="hint">{ what_if::highlight_hint(report) }</p>
-        </section>
-    }
+    html! { <div class="story-place" aria-live={live}>{ inner }</div> }
 }

@@ -52,6 +52,9 @@ for (const kind of browsers()) {
       assert.match(story, /vote-without-log-check/);
       assert.match(story, /leader completeness/);
       assert.match(story, /5\.4\.1/);
+      // Found here, it takes the focus, which reads it: its place is not
+      // live (a screen reader would hear it twice).
+      assert.equal(await page.count('.story-place[aria-live]'), 0);
       // Paused at the violation: the clock reads the violation's moment.
       await page.waitFor(button('Play'));
       const at = story.match(/violation of leader completeness at (\d+\.\d{3}) s/);
@@ -108,6 +111,10 @@ for (const kind of browsers()) {
       await page.waitFor('section.failure-story', { timeout: 30000 });
       assert.equal((await page.text('section.failure-story')).replace(/\s+/g, ' '), story);
       assert.equal(await page.count('.failure-story.pending'), 0);
+      // A shared run's story arrives in a live region drawn before it, so
+      // a screen reader hears it (the pending line's own status region
+      // was replaced, and nothing was announced).
+      assert.equal(await page.count('.story-place[aria-live="polite"] > section.failure-story'), 1);
       assert.equal(await page.count('.tmark.mark-violation'), 1);
       assert.equal(await page.count('.tmark.mark-unsafe'), 2);
       assert.ok(await page.count('g.node.involved circle.involved-ring') >= 2, 'highlighted as found');

@@ -297,7 +297,19 @@ fn a_scenario_carries_its_retry_interval() {
     assert_ne!(scenario.run().unwrap().trace_hash(), before);
     let zero = json.replace("\"client_retry_us\": 200000", "\"client_retry_us\": 0");
     let err = Scenario::from_json(&zero).unwrap_err();
-    assert!(err.contains("retry interval must be positive"), "{err}");
+    assert!(
+        err.contains("retry interval must be at least 1ms, got 0 us"),
+        "{err}"
+    );
+    // Below a millisecond too: a 1 us retry made a 6 s run of five writes
+    // 6.5 M events and 294 MB (a tester), where the format says every
+    // timing under 1 ms is refused.
+    let tiny = json.replace("\"client_retry_us\": 200000", "\"client_retry_us\": 999");
+    let err = Scenario::from_json(&tiny).unwrap_err();
+    assert!(
+        err.contains("retry interval must be at least 1ms, got 999 us"),
+        "{err}"
+    );
 }
 
 /// On a network of zero latency, a "not the leader" comes back in the very

@@ -186,7 +186,7 @@ impl SimConfig {
         let n = &self.network;
         let w = &self.workload;
         let d = &self.disk;
-        let checks: [(bool, String); 16] = [
+        let checks: [(bool, String); 17] = [
             (
                 (1..=MAX_NODES).contains(&self.nodes),
                 format!("nodes must be 1 to {MAX_NODES}, got {}", self.nodes),
@@ -232,14 +232,27 @@ impl SimConfig {
                     plain(w.rate)
                 ),
             ),
-            (w.timeout > 0, "client timeout must be positive".into()),
+            // Below a millisecond a client retries or gives up faster than
+            // any message arrives: a 6 s run of five writes made 6.5 M
+            // events and 294 MB at a 1 us retry (a tester).
             (
-                w.retry != Some(0),
-                "client retry interval must be positive".into(),
+                w.timeout >= MIN_TIMER,
+                format!("client timeout must be at least 1ms, got {} us", w.timeout),
             ),
             (
-                self.max_entries_per_append > 0 && (1..=1000).contains(&w.keys),
-                "max entries per append must be positive and keys 1 to 1000".into(),
+                w.retry.is_none_or(|r| r >= MIN_TIMER),
+                format!(
+                    "client retry interval must be at least 1ms, got {} us",
+                    w.retry.unwrap_or(0)
+                ),
+            ),
+            (
+                self.max_entries_per_append > 0,
+                "max entries per append must be positive".into(),
+            ),
+            (
+                (1..=1000).contains(&w.keys),
+                format!("keys must be 1 to 1000, got {}", w.keys),
             ),
             (
                 self.snapshot_threshold

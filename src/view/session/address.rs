@@ -198,6 +198,11 @@ impl Session {
         if self.address_back.as_deref() == Some(seen.as_str()) {
             self.address_back = None;
         }
+        // Once the address holds another fragment, a hashchange to the
+        // followed link is a link typed in again: opened.
+        if self.link_followed.as_deref() != Some(hash) {
+            self.link_followed = None;
+        }
         self.address_seen = Some(seen);
     }
 
@@ -279,11 +284,22 @@ impl Session {
                 self.opened = None;
                 self.after_reset = false;
                 let moved_to = format!("{search}{hash}");
-                if !names_the_same_run(&before, &moved_to) && !permalink::names_a_link(hash) {
+                let another_run = !names_the_same_run(&before, &moved_to);
+                if another_run && !permalink::names_a_link(hash) {
                     // Back from a link to an entry that names another run
                     // and no link (the linked run stayed, under an address
                     // that named another, a page tester saw).
                     self.open_entry_run(&params, hash, before);
+                } else if another_run && !scenario_json::is_json(hash) {
+                    // To an entry of another link. Its hashchange opened
+                    // it, but Chromium fires none when the query moved
+                    // too: Forward from `?seed=1` to a found failure's
+                    // `#r=` named the failure and showed seed 1 (a page
+                    // tester). Opened here; the hashchange, if one comes,
+                    // finds it open. (A JSON link waits for the studio,
+                    // as its hashchange does.)
+                    self.open_link(hash, false);
+                    self.link_followed = Some(hash.to_string());
                 }
             }
             return;

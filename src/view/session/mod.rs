@@ -187,6 +187,10 @@ pub struct Session {
     /// JSON reader is there (the first `LinkOpened`), and the run settings
     /// the address gave beside it, to be said ignored if it opens.
     held_json_link: Option<Option<String>>,
+    /// The link a Back or Forward opened ([`Session::follow_address`]),
+    /// until its hashchange comes, if one does (Chromium's does not when
+    /// the query moved too): not opened twice.
+    link_followed: Option<String>,
 }
 
 impl Session {
@@ -245,6 +249,7 @@ impl Session {
             address_seen: None,
             address_back: None,
             address_tour_refused: params.tour.is_some() && tour_refused,
+            link_followed: None,
             held_json_link: (tour_refused && scenario_json::is_json(fragment))
                 .then(|| address::run_settings_named(params)),
         };
@@ -442,20 +447,12 @@ impl Session {
             // (it was told as "the link has no scenario in it", a page
             // tester saw). A key without a link's (`#foo=bar`) is said.
             ref input @ Input::LinkOpened { .. } if input::names_no_link(input) => {}
-            Input::LinkOpened { fragment } => {
-                let loaded = permalink::decode(&fragment)
-                    .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
-                // The link held at open, with nothing done since: if it
-                // fails, the run kept is the one the address named, not
-                // the person's; if it opens, what it replaced is ignored.
-                let held = self.held_json_link.take().filter(|_| untouched);
-                let opened = self.load(loaded, self.from_start, held.is_some());
-                if let (true, Some(Some(named))) = (opened, held) {
-                    self.drafts.error = Some(address::link_ignores(&named));
-                }
-                // The address holds the link already, as it was written.
-                self.opened = None;
+            // The hashchange of a Back or Forward the session followed
+            // already: the link is open.
+            Input::LinkOpened { fragment } if self.link_followed.as_ref() == Some(&fragment) => {
+                self.link_followed = None;
             }
+            Input::LinkOpened { fragment } => self.open_link(&fragment, untouched),
             Input::Seek(t) => {
                 let p = &mut self.playground;
                 p.paused = true;
@@ -555,6 +552,23 @@ impl Session {
         let differs = self.drafts.seed.trim() != scenario.seed.to_string()
             || self.drafts.nodes.trim() != scenario.nodes.to_string();
         differs && parse_seed(&self.drafts.seed).is_ok()
+    }
+
+    /// Opens the link in the address's `fragment` (`#r=...`), in place of
+    /// the run on screen.
+    pub(super) fn open_link(&mut self, fragment: &str, untouched: bool) {
+        let loaded = permalink::decode(fragment)
+            .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
+        // The link held at open, with nothing done since: if it fails, the
+        // run kept is the one the address named, not the person's; if it
+        // opens, what it replaced is ignored.
+        let held = self.held_json_link.take().filter(|_| untouched);
+        let opened = self.load(loaded, self.from_start, held.is_some());
+        if let (true, Some(Some(named))) = (opened, held) {
+            self.drafts.error = Some(address::link_ignores(&named));
+        }
+        // The address holds the link already, as it was written.
+        self.opened = None;
     }
 
     /// Whether `input` reads or writes scenario JSON: the page has the

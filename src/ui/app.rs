@@ -5,6 +5,7 @@
 use super::focus;
 use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
+use super::lost_focus::LostFocus;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
 use super::studio_client::{self, Studio, StudioJob, StudioMsg};
@@ -197,6 +198,9 @@ pub struct App {
     /// Back from the Experiments view: the next render gives its button
     /// the focus (it fell to the page's body, a page tester saw).
     focus_experiments_button: bool,
+    /// What had the focus before the input being carried out, for when it
+    /// goes away under it.
+    lost_focus: LostFocus,
     /// The tour the menu was last set to show ([`App::sync_tour_menu`]).
     tour_in_menu: Option<&'static str>,
 }
@@ -275,6 +279,7 @@ impl Component for App {
             focus_before_help: None,
             story_of: None,
             focus_experiments_button: false,
+            lost_focus: LostFocus::default(),
             tour_in_menu: None,
             page: PageView::Player,
             studio: Studio::Absent,
@@ -298,6 +303,9 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        if !matches!(msg, Msg::Frame(_)) {
+            self.lost_focus.note();
+        }
         let experiments_showing = self.page == PageView::Experiments;
         let msg = match msg {
             Msg::ShowExperiments => {
@@ -430,6 +438,7 @@ impl Component for App {
             focus(".to-experiments");
         }
         self.sync_tour_menu();
+        self.lost_focus.restore();
         self.frame_done();
     }
 

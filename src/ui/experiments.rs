@@ -77,7 +77,7 @@ pub fn view(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
                 <button class="back" onclick={back}>{ "← Back to the player" }</button>
             </header>
             <main class="experiments">
-                <h2>{ "Figure 16: the time to elect a new leader" }</h2>
+                <h2 class="view-start" tabindex="-1">{ "Figure 16: the time to elect a new leader" }</h2>
                 <p class="intro">{ "Five servers; the leader crashes at a random moment of its heartbeat interval, just after a synchronized heartbeat, and two of the four survivors hold shorter logs. Each trial is one seeded scenario, run in the simulator; the graphs show, per range of election timeouts, the share of trials with a new leader within a given time (the paper's §9.3)." }</p>
                 { controls(e, send) }
                 { status(e) }
@@ -585,11 +585,21 @@ impl Component for ExperimentsRoot {
         view(&self.model, &ctx.link().callback(|msg| msg))
     }
 
-    fn rendered(&mut self, _: &Context<Self>, _first: bool) {
+    fn rendered(&mut self, _: &Context<Self>, first: bool) {
+        if first {
+            focus_the_view();
+        }
         if let Some(selector) = self.refocus.take() {
             super::focus(selector);
         }
     }
+}
+
+/// The view just shown takes the focus at its first heading: the
+/// "Experiments" button pressed is gone with the player, and the focus
+/// fell to the page's body (a page tester).
+pub fn focus_the_view() {
+    super::focus("main.experiments > h2.view-start");
 }
 
 /// Runs `then` in a task of its own after the next frame is drawn, so that

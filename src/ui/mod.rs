@@ -8,6 +8,7 @@ mod experiments;
 mod frame_loop;
 mod host_api;
 mod log_table;
+mod lost_focus;
 mod motion;
 mod on_screen;
 mod panels;

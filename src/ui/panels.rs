@@ -91,7 +91,7 @@ fn offers(class: &'static str, offers: Vec<Offer>, link: &Callback<Msg>) -> Html
 /// One button: every button a panel offers is drawn by this code.
 fn offer(o: Offer, link: &Callback<Msg>) -> Html {
     html! {
-        <button title={o.title} aria-keyshortcuts={o.key} onclick={on_click(link, o.input)}>{ o.label }</button>
+        <button key={o.slot} title={o.title} aria-keyshortcuts={o.key} onclick={on_click(link, o.input)}>{ o.label }</button>
     }
 }
 

@@ -42,6 +42,12 @@ pub struct Offer {
     pub key: Option<&'static str>,
     /// What pressing it sends to the session.
     pub input: Input,
+    /// Which button it is from one drawing to the next (its label unless
+    /// set): a button that turns into another keeps its element, and so
+    /// the focus. Unkeyed, a server's Stop, once pressed, was a new
+    /// Resume and the focus fell to the page; Resume gave its element to
+    /// Restart, which a second Enter pressed (a page tester).
+    pub slot: &'static str,
 }
 
 impl Offer {
@@ -57,6 +63,7 @@ impl Offer {
             title: None,
             key: None,
             input,
+            slot: label,
         }
     }
 
@@ -74,6 +81,11 @@ impl Offer {
             key: Some(key),
             ..self
         }
+    }
+
+    /// The same button, kept as `slot` when it turns into another.
+    fn kept_as(self, slot: &'static str) -> Offer {
+        Offer { slot, ..self }
     }
 }
 
@@ -199,7 +211,8 @@ fn node_offers(
         match up {
             true => Offer::act("Stop", Action::Stop(id)),
             false => Offer::act("Resume", Action::Resume(id)),
-        },
+        }
+        .kept_as("stop"),
         Offer::act("Restart", Action::Restart(id)),
     ];
     if times_out {
@@ -218,14 +231,17 @@ fn node_offers(
         Offer::act("Isolate", Action::Partition(vec![vec![id]])),
     ]);
     let clock = |ppm| Action::SetClockRate { node: id, ppm };
+    // "Exact clock" stands where the button pressed stood.
     if ppm == 0 {
         offers.push(
             Offer::act("Clock 30% fast", clock(300_000))
-                .titled("Thesis §6.4.1: a lease is safe only while clocks drift within the bound"),
+                .titled("Thesis §6.4.1: a lease is safe only while clocks drift within the bound")
+                .kept_as("clock-fast"),
         );
-        offers.push(Offer::act("Clock 30% slow", clock(-300_000)));
+        offers.push(Offer::act("Clock 30% slow", clock(-300_000)).kept_as("clock-slow"));
     } else {
-        offers.push(Offer::act("Exact clock", clock(0)));
+        let slot = if ppm > 0 { "clock-fast" } else { "clock-slow" };
+        offers.push(Offer::act("Exact clock", clock(0)).kept_as(slot));
     }
     // Only a running voter can be elected, so only one can take over
     // (§3.10); a stopped one's offer was refused when clicked. And only a

@@ -131,6 +131,46 @@ fn a_stopped_server_offers_resume_and_a_fast_clock_offers_exact() {
 /// A page tester's run: the leader cut off, the rest elect another, and
 /// that one stops. The old leader only thinks it leads and would refuse a
 /// transfer, so no follower offers one; nor with no leader at all.
+/// Each button keeps its element as what it offers turns over, so the
+/// focus stays on it: Stop and Resume are one button, and "Exact clock"
+/// stands where the clock button pressed stood (unkeyed, the focus fell to
+/// the page, or moved to Restart, which a second Enter pressed: a page
+/// tester). Within a panel no two buttons share a slot.
+#[test]
+fn a_button_that_turns_into_another_keeps_its_slot() {
+    let slots = |p: &Playground, n| -> Vec<(&'static str, &'static str)> {
+        let d = node(p, n).unwrap();
+        let slots: Vec<_> = d.offers.iter().map(|o| (o.label, o.slot)).collect();
+        let mut unique: Vec<_> = slots.iter().map(|(_, slot)| *slot).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), slots.len(), "{slots:?}");
+        slots
+    };
+    let slot_of = |slots: &[(&str, &'static str)], label| {
+        slots
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, slot)| *slot)
+    };
+    let (mut p, leader) = led();
+    let n = (1..=5).find(|&n| n != leader).unwrap();
+    let up = slots(&p, n);
+    p.act(Action::Stop(n));
+    let stopped = slots(&p, n);
+    assert_eq!(slot_of(&up, "Stop"), slot_of(&stopped, "Resume"));
+    for (ppm, pressed) in [(300_000, "Clock 30% fast"), (-300_000, "Clock 30% slow")] {
+        p.act(Action::SetClockRate { node: n, ppm });
+        let off = slots(&p, n);
+        assert_eq!(
+            slot_of(&off, "Exact clock"),
+            slot_of(&up, pressed),
+            "{pressed}"
+        );
+        p.act(Action::SetClockRate { node: n, ppm: 0 });
+    }
+}
+
 #[test]
 fn no_transfer_is_offered_without_a_leader_that_can_commit() {
     let (mut p, old) = led();

@@ -413,4 +413,53 @@ for (const kind of browsers()) {
       assert.ok(at.timeline <= at.view && at.cluster <= at.view, JSON.stringify(at));
     }, { width: 1100, height: 700 });
   });
+
+  // From the keyboard, the focus stays where the reader is: on the button
+  // a pressed one turned into, or on the region around one that went away
+  // or greyed (it fell to the page's body, and a second Enter on Resume's
+  // old element restarted the server: a page tester).
+  test(`${kind.name}: the focus stays put as pressed buttons turn over or go`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      const focused = () => page.evaluate(() => {
+        const a = document.activeElement;
+        return a === document.body ? 'body' : `${a.tagName.toLowerCase()} ${a.textContent.trim().slice(0, 40)}`;
+      });
+      const enterOn = async (label) => {
+        await page.evaluate((t) => [...document.querySelectorAll('button')]
+          .find((b) => b.textContent.trim() === t).focus(), label);
+        await page.press('Enter');
+        await page.sleep(300);
+      };
+      await page.goto(url + '/?seed=4&paused=1');
+      await page.waitFor('g.node[aria-label^="Node 2,"]');
+      await page.evaluate(() => document.querySelector('g.node[aria-label^="Node 2,"]').focus());
+      await page.press('Enter');
+      await page.waitFor(button('Stop'));
+      await enterOn('Stop');
+      assert.equal(await focused(), 'button Resume');
+      await enterOn('Resume');
+      assert.equal(await focused(), 'button Stop');
+      await enterOn('Clock 30% slow');
+      assert.equal(await focused(), 'button Exact clock');
+      await enterOn('Exact clock');
+      assert.equal(await focused(), 'button Clock 30% slow');
+      // Undo goes with the notice: the picture, which held it, has the focus.
+      await enterOn('Reset');
+      await enterOn('Undo');
+      assert.match(await focused(), /^section /);
+      assert.ok(await page.evaluate(() => document.activeElement.matches('section.picture')));
+      // A tour's Back greys at the first step; "End the tour" goes.
+      await page.goto(url + '/?tour=leader-election&step=2&paused=1');
+      await page.waitFor('section.tour');
+      await enterOn('\u2190 Back');
+      assert.ok(await page.evaluate(() => document.activeElement.matches('section.tour')), await focused());
+      await enterOn('End the tour');
+      assert.ok(await page.evaluate(() => document.activeElement.matches('section.picture')), await focused());
+      // The Experiments view takes it at its heading.
+      await enterOn('Experiments');
+      await page.waitFor('main.experiments > h2');
+      await page.waitForFunction(() => document.activeElement.matches('main.experiments > h2'));
+      assert.deepEqual(page.errors, []);
+    });
+  });
 }

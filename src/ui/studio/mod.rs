@@ -74,7 +74,9 @@ fn show_experiments() {
         return;
     };
     root.remove_attribute("hidden").ok();
-    if !MOUNTED.with(|m| m.replace(true)) {
-        yew::Renderer::<ExperimentsRoot>::with_root(root).render();
+    match MOUNTED.with(|m| m.replace(true)) {
+        // Its first drawing focuses it.
+        false => drop(yew::Renderer::<ExperimentsRoot>::with_root(root).render()),
+        true => super::experiments::focus_the_view(),
     }
 }

@@ -42,6 +42,11 @@ const WAKE_EARLY_MS: f64 = 2.0;
 /// a drag of the timeline, so scrubbing draws only what is in view.
 const REST_MS: u32 = 400;
 
+/// How long the keys on a network slider rest before their value is one
+/// action for the run (`Input::NetworkSettled`): longer than a key's
+/// repeat, short enough that the run soon takes it.
+const SETTLE_MS: u32 = 600;
+
 /// What the page asks of the playground, read from its address (see
 /// [`UrlParams`]).
 #[derive(Clone, Debug, PartialEq, Properties)]
@@ -172,6 +177,9 @@ pub struct App {
     wake: Option<Timeout>,
     /// The timer that brings a still page to rest (`REST_MS`).
     rest: Option<Timeout>,
+    /// The timer that sets a network slider's value once its keys rest
+    /// (`SETTLE_MS`); each key starts it again.
+    settle: Option<Timeout>,
     _keys: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
     _hash: Closure<dyn FnMut()>,
     _history: Closure<dyn FnMut()>,
@@ -267,6 +275,7 @@ impl Component for App {
             boxes: Default::default(),
             on_screen: on_screen::Watcher::new(ctx.link().callback(|msg| msg)),
             wake: None,
+            settle: None,
             rest: None,
             _keys: keys,
             _hash: hash,
@@ -403,6 +412,11 @@ impl Component for App {
         if let Some(input) = input {
             let needs_studio =
                 self.session.read().needs_json(&input) && self.studio != Studio::Ready;
+            if matches!(input, Input::NetworkKeyed(_)) {
+                let send = self.send.clone();
+                let settled = move || send.emit(Msg::Do(Input::NetworkSettled));
+                self.settle = Some(Timeout::new(SETTLE_MS, settled));
+            }
             if needs_studio {
                 self.hold_for_studio(input);
             } else {

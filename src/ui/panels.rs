@@ -83,6 +83,20 @@ fn rows(rows: Vec<Row>) -> Html {
     }
 }
 
+/// The attribute a network slider holds while keys move it.
+const KEYED: &str = "data-keyed";
+
+/// Marks the slider as moved by keys (`on`) or by a pointer.
+fn keyed<E: TargetCast + 'static>(on: bool) -> Callback<E> {
+    Callback::from(move |e: E| {
+        let input = e.target_unchecked_into::<HtmlInputElement>();
+        let _ = match on {
+            true => input.set_attribute(KEYED, ""),
+            false => input.remove_attribute(KEYED),
+        };
+    })
+}
+
 /// A row of buttons in a `div` of `class`.
 fn offers(class: &'static str, offers: Vec<Offer>, link: &Callback<Msg>) -> Html {
     html! { <div class={class}>{ for offers.into_iter().map(|o| offer(o, link)) }</div> }
@@ -202,19 +216,26 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                   places: usize,
                   shown: String,
                   edit: fn(f64) -> NetworkEdit| {
-        // Dragging shows the value; letting go (or a key) sets it, as
-        // one action for the run.
-        let value_of = |e: &Event| {
-            e.target_unchecked_into::<HtmlInputElement>()
-                .value_as_number()
+        // Dragging shows the value; letting go sets it, as one action for
+        // the run. Keys show theirs, and set it once they rest: the input
+        // remembers whether a key or a pointer moved it last, as its
+        // events do not say.
+        let moved = move |e: &Event, done: bool| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            let edit = edit(input.value_as_number());
+            Msg::Do(match (input.has_attribute(KEYED), done) {
+                (true, _) => Input::NetworkKeyed(edit),
+                (false, false) => Input::NetworkDrag(edit),
+                (false, true) => Input::Network(edit),
+            })
         };
-        let on_input =
-            link.reform(move |e: InputEvent| Msg::Do(Input::NetworkDrag(edit(value_of(&e)))));
-        let on_change = link.reform(move |e: Event| Msg::Do(Input::Network(edit(value_of(&e)))));
+        let on_input = link.reform(move |e: InputEvent| moved(&e, false));
+        let on_change = link.reform(move |e: Event| moved(&e, true));
         let value = fixed(value, places);
         html! {
             <label class="slider">{ label }
-                <input type="range" min="0" {max} {step} {value} aria-label={label} aria-valuetext={shown.clone()} oninput={on_input} onchange={on_change} />
+                <input type="range" min="0" {max} {step} {value} aria-label={label} aria-valuetext={shown.clone()}
+                    oninput={on_input} onchange={on_change} onkeydown={keyed(true)} onpointerdown={keyed(false)} />
                 <output>{ shown }</output>
             </label>
         }

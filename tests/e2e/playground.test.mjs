@@ -462,4 +462,22 @@ for (const kind of browsers()) {
       assert.deepEqual(page.errors, []);
     });
   });
+
+  // Keys on a network slider show each value and make one action once
+  // they rest (ten presses of an arrow were ten actions and ten lines in
+  // the event log, a page tester); a pointer's drag is still one on
+  // release (the other tests).
+  test(`${kind.name}: keys on a network slider make one action once they rest`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=4&paused=1');
+      await page.waitFor({ css: '.timeline-note', text: '0 actions recorded' });
+      await page.evaluate(() => document.querySelector('input[aria-label="Loss"]').focus());
+      for (let i = 0; i < 10; i++) await page.press('ArrowRight');
+      await page.waitFor({ css: '.network output', text: '10%' });
+      await page.waitFor({ css: '.timeline-note', text: '1 action recorded' });
+      await page.sleep(800);
+      assert.equal(await page.text('.timeline-note'), '1 action recorded');
+      assert.deepEqual(page.errors, []);
+    });
+  });
 }

@@ -74,6 +74,14 @@ pub enum Input {
     Network(NetworkEdit),
     /// A network slider dragged: its value shows, and nothing is done.
     NetworkDrag(NetworkEdit),
+    /// A network slider moved by a key: its value shows, and the run takes
+    /// it once the keys rest ([`Input::NetworkSettled`]). Each key was an
+    /// action: ten presses of an arrow, ten actions and ten lines in the
+    /// event log (a page tester).
+    NetworkKeyed(NetworkEdit),
+    /// The keys on a network slider rested: the value they showed is the
+    /// change the run takes, one action.
+    NetworkSettled,
     /// The one-way cut field changed.
     CutText(String),
     /// Cut the link the field names.
@@ -194,6 +202,7 @@ pub(super) fn is_command(input: &Input) -> bool {
                 | Input::ToggleSide(_)
                 | Input::CutText(_)
                 | Input::NetworkDrag(_)
+                | Input::NetworkKeyed(_)
                 | Input::ImportText(_)
                 | Input::Host(_)
                 | Input::WhatIf(_)
@@ -231,6 +240,7 @@ pub(super) fn may_fork(input: &Input) -> bool {
         | Input::SplitSides
         | Input::MajorityMinority
         | Input::Network(_)
+        | Input::NetworkSettled
         | Input::Cut => true,
         _ => false,
     }

@@ -63,6 +63,8 @@ pub struct Drafts {
     /// A network slider being dragged: the run's settings when the drag
     /// began, and the settings shown (see [`Session::network_shown`]).
     pub network: Option<(NetworkConfig, NetworkConfig)>,
+    /// `network` was moved by keys, and waits for them to rest.
+    pub network_keyed: bool,
 }
 
 /// A run shared by "Share this run". The link is written at once; the
@@ -410,6 +412,12 @@ impl Session {
                 let now = self.playground.sim.network().config;
                 self.drafts.network = Some((now, edit.apply(now)));
             }
+            Input::NetworkKeyed(edit) => {
+                let now = self.playground.sim.network().config;
+                self.drafts.network = Some((now, edit.apply(self.network_shown())));
+                self.drafts.network_keyed = true;
+            }
+            Input::NetworkSettled => self.settle_network(),
             Input::CutText(s) => {
                 let check = |t: &str| network_edits::parse_cut(t).err();
                 self.edit_draft(|d| &mut d.cut, check, s);
@@ -514,10 +522,32 @@ impl Session {
     /// the run's settings, forgets it.
     fn forget_stale_drag(&mut self, input: &Input) {
         let now = self.playground.sim.network().config;
-        let stale = |(base, _): (NetworkConfig, _)| base != now || is_command(input);
-        if !matches!(input, Input::NetworkDrag(_)) && self.drafts.network.is_some_and(stale) {
+        // Keys' value waits for them to rest, whatever comes meanwhile.
+        let keyed = self.drafts.network_keyed;
+        let stale = |(base, _): (NetworkConfig, _)| base != now || (is_command(input) && !keyed);
+        let drags = matches!(input, Input::NetworkDrag(_) | Input::NetworkKeyed(_));
+        if !drags && self.drafts.network.is_some_and(stale) {
             self.drafts.network = None;
+            self.drafts.network_keyed = false;
         }
+    }
+
+    /// The keys on a slider rested: the value they showed is one action,
+    /// if the run's settings are still those they started from.
+    fn settle_network(&mut self) {
+        if !std::mem::take(&mut self.drafts.network_keyed) {
+            return;
+        }
+        if let Some((base, shown)) = self.drafts.network.take() {
+            if base == self.playground.sim.network().config && shown != base {
+                self.playground.act(Action::SetNetwork(shown));
+            }
+        }
+    }
+
+    /// Whether a slider's keys wait to rest ([`Input::NetworkSettled`]).
+    pub fn network_keys_pending(&self) -> bool {
+        self.drafts.network_keyed
     }
 
     /// The network settings the panel shows: the run's, or a dragged

@@ -435,6 +435,39 @@ mod inputs {
         assert_eq!(s.network_shown(), other, "the run's own settings show");
     }
 
+    /// Keys on a slider show each value and make one action once they
+    /// rest: ten presses of an arrow were ten actions (a page tester).
+    /// A command meanwhile keeps the value waiting; keys that come back to
+    /// where they started make none.
+    #[test]
+    fn keys_on_a_slider_make_one_action_once_they_rest() {
+        let mut s = playing();
+        let actions = s.playground.scenario.actions.len();
+        for i in 1..=10 {
+            s.update(Input::NetworkKeyed(NetworkEdit::Loss(f64::from(i) / 100.0)));
+            assert!(s.network_keys_pending());
+        }
+        s.update(Input::Key(KeyCommand::Step));
+        assert_eq!(s.network_shown().loss, 0.1, "the keys' value shows");
+        assert_eq!(s.playground.scenario.actions.len(), actions, "none yet");
+        s.update(Input::NetworkSettled);
+        assert!(!s.network_keys_pending());
+        assert_eq!(s.playground.sim.network().config.loss, 0.1);
+        assert_eq!(s.playground.scenario.actions.len(), actions + 1);
+        // Keys that return to the run's value: no action.
+        s.update(Input::NetworkKeyed(NetworkEdit::Loss(0.11)));
+        s.update(Input::NetworkKeyed(NetworkEdit::Loss(0.1)));
+        s.update(Input::NetworkSettled);
+        assert_eq!(s.playground.scenario.actions.len(), actions + 1);
+        // Two sliders keyed in turn: one action with both values.
+        s.update(Input::NetworkKeyed(NetworkEdit::Loss(0.2)));
+        s.update(Input::NetworkKeyed(NetworkEdit::Duplication(0.3)));
+        s.update(Input::NetworkSettled);
+        let config = s.playground.sim.network().config;
+        assert_eq!((config.loss, config.duplication), (0.2, 0.3));
+        assert_eq!(s.playground.scenario.actions.len(), actions + 2);
+    }
+
     #[test]
     fn split_sides_partitions_the_ticked_nodes() {
         let mut s = playing();

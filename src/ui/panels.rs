@@ -128,7 +128,11 @@ pub(super) fn invariants(s: &Session, _: &PartProps) -> Html {
                     <li class="violated"><span class="dot" aria-hidden="true"></span>{ line }</li>
                 }) }
             </ul>
-            { for violations.iter().take(3).map(|v| html! { <p class="violation">{ event_log::violation_sentence(v) }</p> }) }
+            // Live: a rule broken while the run plays is heard, not only
+            // seen turning red (a page tester heard nothing).
+            <div class="violations" aria-live="polite">
+                { for violations.iter().take(3).map(|v| html! { <p class="violation">{ event_log::violation_sentence(v) }</p> }) }
+            </div>
             { for lease_breaks::note(&p.scenario, violations).map(|note| html! {
                 <p class="violation-cause">{ note }</p>
             }) }

@@ -11,7 +11,7 @@
 //! `message` listener, its security checks, and `postMessage`.
 
 use super::leadership;
-use super::playground::Playground;
+use super::playground::{with_page_limits, Playground};
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
 use super::tours;
@@ -471,7 +471,9 @@ impl HostApi {
                 let fresh = scenario
                     .validate()
                     .and_then(|()| Playground::open_shared(*scenario, false))
-                    .map_err(|e| format!("{e} (your current run is unchanged)"))?;
+                    .map_err(|e| {
+                        format!("{} (your current run is unchanged)", with_page_limits(e))
+                    })?;
                 return Ok(Applied::NewRun(Box::new(fresh), None));
             }
             HostCommand::StartTour { tour, step } => {

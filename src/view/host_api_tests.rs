@@ -288,7 +288,12 @@ fn impossible_commands_are_refused_and_change_nothing() {
         (r#"{"type":"set_speed","speed":-1}"#.into(), "from 0.001 to 4"),
         (node_99.into(), "action 1 (actions[0].node): there is no node 99"),
         (r#"{"type":"load","scenario":{"version":2,"seed":1,"nodes":12,"duration_us":0,"actions":[]}}"#.into(), "3 to 9 nodes"),
-        (r#"{"type":"load","scenario":{"version":2,"seed":1,"nodes":0,"duration_us":0,"actions":[]}}"#.into(), "unchanged"),
+        // As the page says it: 1 to 25 was the simulator's range, and 1
+        // was then refused (a page tester).
+        (
+            r#"{"type":"load","scenario":{"version":2,"seed":1,"nodes":0,"duration_us":0,"actions":[]}}"#.into(),
+            "nodes must be 1 to 25, got 0; the playground shows 3 to 9 (your current run is unchanged)",
+        ),
         (
             r#"{"type":"load","scenario":{"version":2,"seed":1,"nodes":5,"duration_us":0,"timing":{"election_timeout_min_us":300000,"election_timeout_max_us":150000,"heartbeat_us":50000},"actions":[]}}"#.into(),
             "unchanged",

@@ -127,6 +127,17 @@ pub enum StoryAsk {
     Untold,
 }
 
+/// A scenario's refusal as the page says it. The simulator's node limit
+/// (1 to 25, `SimConfig::validate`) is not the page's: a file of 50
+/// servers was sent to a range that would not open either, and a host
+/// page's `load` of 0 servers was told "1 to 25" where 1 was then refused.
+pub fn with_page_limits(e: String) -> String {
+    match e.contains("nodes must be 1 to") {
+        true => format!("{e}; the playground shows 3 to 9"),
+        false => e,
+    }
+}
+
 /// The playground: a simulation and everything the page shows of it.
 #[derive(Clone, Debug)]
 pub struct Playground {

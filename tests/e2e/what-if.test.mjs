@@ -57,6 +57,9 @@ for (const kind of browsers()) {
       // Found here, it takes the focus, which reads it: its place is not
       // live (a screen reader would hear it twice).
       assert.equal(await page.count('.story-place[aria-live]'), 0);
+      // The Safety panel says the broken rule in a live region, so that a
+      // rule broken while a run plays is heard (a page tester heard none).
+      assert.equal(await page.count('.invariants .violations[aria-live="polite"] > p.violation'), 1);
       // Paused at the violation: the clock reads the violation's moment.
       await page.waitFor(button('Play'));
       const at = story.match(/violation of leader completeness at (\d+\.\d{3}) s/);

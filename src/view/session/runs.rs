@@ -6,7 +6,7 @@ use crate::sim::decimal::{plain, seconds};
 use crate::sim::disk::DiskConfig;
 use crate::sim::find::FailureReport;
 use crate::sim::Scenario;
-use crate::view::playground::{parse_seed, Fork, Playground, StoryAsk};
+use crate::view::playground::{parse_seed, with_page_limits, Fork, Playground, StoryAsk};
 use crate::view::tour_player::TourPlayer;
 use crate::view::url_params::UrlParams;
 use crate::view::{permalink, scenario_json};
@@ -232,13 +232,7 @@ impl Session {
                 true
             }
             Err(e) => {
-                // The simulator's limit (config.rs: 1 to 25) is not the
-                // page's; a file of 50 servers was sent to a range that
-                // would not open either.
-                let e = match e.contains("nodes must be 1 to") {
-                    true => format!("{e}; the playground shows 3 to 9"),
-                    false => e,
-                };
+                let e = with_page_limits(e);
                 let kept = match at_open {
                     true => opened_instead(&self.playground.scenario),
                     false => "your current run is unchanged".into(),

@@ -384,9 +384,14 @@ impl Component for App {
                 self.session.0.borrow_mut().update(Input::Share { page });
                 Some(Input::ShareJson)
             }
-            Msg::Embed => Some(Input::Embed {
-                page: share::page_address(),
-            }),
+            Msg::Embed => {
+                // A link shown is written anew, of the same moment, and
+                // its JSON with it.
+                let page = share::page_with_query();
+                self.session.0.borrow_mut().update(Input::Embed { page });
+                let shared = self.session.read().drafts.shared.is_some();
+                shared.then_some(Input::ShareJson)
+            }
             Msg::FileChosen(file) => {
                 share::read_file(file, ctx.link().clone());
                 None

@@ -93,9 +93,10 @@ pub enum Input {
     },
     /// Write the JSON of the run last shared, for its download.
     ShareJson,
-    /// "Embed": `page` is the page's address without query or fragment.
+    /// "Embed": `page` is the page's address with its query, as for
+    /// [`Input::Share`]; the iframe loads it without the query.
     Embed {
-        /// The address the iframe loads.
+        /// The page's address.
         page: String,
     },
     /// The load field changed.

@@ -426,19 +426,23 @@ impl Session {
                 Ok((from, to)) => self.playground.act(Action::CutLink { from, to }),
                 Err(e) => self.drafts.error = Some(e),
             },
+            // The link, its JSON and the embed shown name one moment: each
+            // button writes what the other showed too (the link kept the
+            // moment of Share while Embed's code had a later one, a page
+            // tester saw).
             Input::Share { page } => {
-                let scenario = self.playground.export();
-                let page = address::without_run_settings(&page);
-                let url = format!("{page}#{}", permalink::encode(&scenario));
-                let json = None;
-                self.drafts.shared = Some(Shared {
-                    url,
-                    json,
-                    scenario,
-                });
+                self.share_link(&page);
+                if self.drafts.embed_snippet.is_some() {
+                    self.share_embed(&page);
+                }
             }
             Input::ShareJson => self.write_shared_json(),
-            Input::Embed { page } => self.drafts.embed_snippet = Some(self.embed_snippet(&page)),
+            Input::Embed { page } => {
+                self.share_embed(&page);
+                if self.drafts.shared.is_some() {
+                    self.share_link(&page);
+                }
+            }
             Input::ImportText(s) => self.drafts.import = s,
             Input::Import => {
                 let loaded = parse_pasted(&self.drafts.import);
@@ -612,6 +616,25 @@ impl Session {
             Input::LinkOpened { fragment } => scenario_json::is_json(fragment),
             _ => false,
         }
+    }
+
+    /// The run as a link, from `page` (the page's address and query); its
+    /// JSON is written by [`Input::ShareJson`].
+    fn share_link(&mut self, page: &str) {
+        let scenario = self.playground.export();
+        let page = address::without_run_settings(page);
+        let url = format!("{page}#{}", permalink::encode(&scenario));
+        self.drafts.shared = Some(Shared {
+            url,
+            json: None,
+            scenario,
+        });
+    }
+
+    /// The iframe HTML for the run, loading `page` without its query.
+    fn share_embed(&mut self, page: &str) {
+        let bare = page.split(['?', '#']).next().unwrap_or_default();
+        self.drafts.embed_snippet = Some(self.embed_snippet(bare));
     }
 
     /// Writes the JSON of the run last shared, if it is not written yet.

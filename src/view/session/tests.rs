@@ -1842,6 +1842,45 @@ mod host_and_address {
         assert_eq!(linked.address_query(search, &format!("#{fragment}")), None);
     }
 
+    /// The link and the embed code shown name one moment: each button
+    /// writes the other anew (the link kept Share's moment while Embed's
+    /// code had a later one, a page tester saw). The iframe loads the page
+    /// without its query.
+    #[test]
+    fn share_and_embed_show_the_same_moment() {
+        let mut s = open("?seed=4&paused=1", "");
+        let page = "https://example.org/raft/?seed=4&paused=1";
+        let fragment = |text: &str| {
+            let link = text.split("#r=").nth(1)?;
+            let end = link.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+            Some(link[..end.unwrap_or(link.len())].to_string())
+        };
+        s.update(Input::Share { page: page.into() });
+        let first = fragment(&s.drafts.shared.as_ref().unwrap().url);
+        s.update(Input::Skip(1_000));
+        s.update(Input::Embed { page: page.into() });
+        let snippet = s.drafts.embed_snippet.clone().unwrap();
+        assert!(
+            snippet.contains("src=\"https://example.org/raft/?embed=1"),
+            "{snippet}"
+        );
+        let link = s.drafts.shared.as_ref().unwrap();
+        assert_eq!(fragment(&link.url), fragment(&snippet));
+        assert_ne!(
+            fragment(&link.url),
+            first,
+            "the link moved on with the embed"
+        );
+        assert_eq!(link.json, None, "its JSON is written anew");
+        s.update(Input::Skip(1_000));
+        s.update(Input::Share { page: page.into() });
+        let snippet = s.drafts.embed_snippet.clone().unwrap();
+        assert_eq!(
+            fragment(&s.drafts.shared.as_ref().unwrap().url),
+            fragment(&snippet)
+        );
+    }
+
     #[test]
     fn the_embed_snippet_and_full_link_name_the_tour_step_or_the_run() {
         let mut s = open("", "");

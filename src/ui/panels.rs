@@ -456,7 +456,12 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
             // Takes the focus itself when it opens, so it opens at its top
             // (focusing Close scrolled it to the end).
             <div class="dialog" tabindex="-1">
-                <h2>{ "Keyboard" }</h2>
+                // Close stays at the top as the dialog scrolls: on a phone
+                // it was 1,300 px down, at the dialog's end (a page tester).
+                <div class="dialog-head">
+                    <h2>{ "Keyboard" }</h2>
+                    <button onclick={on_click(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
+                </div>
                 <table>{ for BINDINGS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }</table>
                 <h2>{ "What you see" }</h2>
                 <p>{ "Each server shows its name, its term (the big number) and its commit index (c4: entries up to 4 are committed). Its fill colour is the term too; the outline is the role (leader: double ring, candidate: dashed, follower: thin); grey is stopped. A dashed teal outline is a learner, which gets the log but has no vote yet; a pale grey one was removed from the configuration (thesis ch. 4). The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries; squares are reads." }</p>
@@ -471,7 +476,6 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
                         <li><svg viewBox="0 -6 4 16" aria-hidden="true"><line class={k.class()} x1="2" x2="2" y1={k.top().to_string()} y2="10" /></svg>{ k.words() }</li>
                     }) }
                 </ul>
-                <button onclick={on_click(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
             </div>
         </div>
     }

@@ -120,6 +120,15 @@ for (const kind of browsers()) {
       });
       assert.match(key.text, /its term \(the big number\) and its commit index/);
       assert.ok(key.items === 7 && key.colours === 7, JSON.stringify(key));
+      // Close stays at the dialog's top as it scrolls (on a phone it was
+      // 1,300 px down, at the end, a page tester saw).
+      const close = await page.evaluate(() => {
+        const dialog = document.querySelector('.dialog');
+        dialog.scrollTop = dialog.scrollHeight;
+        const top = (e) => e.getBoundingClientRect().top;
+        return top(dialog.querySelector('button')) - top(dialog);
+      });
+      assert.ok(close >= 0 && close < 60, `Close ${close} px below the dialog's top`);
       await page.press('Escape');
       await page.waitForFunction(() => document.querySelectorAll('[role=dialog]').length === 0, undefined, { timeout: 2000 });
 

@@ -1468,3 +1468,40 @@ fn a_scenario_run_says_what_its_faults_are_and_which_actions_are_too_late() {
         "{out}"
     );
 }
+
+/// The trace hash a run prints.
+fn trace_hash(o: &Output) -> String {
+    let out = stdout(o);
+    let line = out.lines().find(|l| l.starts_with("trace hash:"));
+    line.unwrap_or_else(|| panic!("no trace hash in:\n{out}"))
+        .to_string()
+}
+
+/// `--partial-partitions` adds partial partitions to `--faults all`; with
+/// `--faults partial`, whose every strike is one, it changes nothing and
+/// says so. It used to lower their share to a third, turning the nemesis
+/// into the full one under a summary still saying "faults partial" (a
+/// tester).
+#[test]
+fn partial_partitions_change_nothing_with_faults_partial() {
+    let base = [
+        "run",
+        "--seed",
+        "2",
+        "--duration",
+        "30s",
+        "--faults",
+        "partial",
+    ];
+    let plain = raft_sim(&base);
+    let flagged = raft_sim(&[&base[..], &["--partial-partitions"]].concat());
+    assert!(flagged.status.success(), "{}", stderr(&flagged));
+    assert_eq!(trace_hash(&plain), trace_hash(&flagged));
+    let note = "raft-sim: note: --partial-partitions changes nothing with --faults partial";
+    assert!(stderr(&flagged).contains(note), "{}", stderr(&flagged));
+    assert!(!stderr(&plain).contains("note:"), "{}", stderr(&plain));
+    // Without a nemesis it names the one it adds to.
+    let idle = raft_sim(&["run", "--duration", "1s", "--partial-partitions"]);
+    let note = "--partial-partitions changes nothing without --faults all, whose nemesis strikes";
+    assert!(stderr(&idle).contains(note), "{}", stderr(&idle));
+}

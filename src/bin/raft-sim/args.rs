@@ -260,7 +260,8 @@ pub struct Common {
     pub check_quorum: bool,
     /// With --faults all, partial partitions too: in about one strike of
     /// three the nemesis deafens the leader (it sends but hears nothing),
-    /// leaves a server reaching only some of its peers, or heals
+    /// leaves a server reaching only some of its peers, or heals. With
+    /// --faults partial every strike is one already: it changes nothing
     #[arg(long)]
     pub partial_partitions: bool,
     /// With --faults all or partial, leadership transfers too: in one
@@ -440,6 +441,9 @@ pub struct Options {
     pub json: bool,
     /// The linearizability search budget per key, in steps.
     pub lin_budget: u64,
+    /// Flags that change nothing, as only the flags themselves can tell
+    /// (the configuration cannot): `run` and `sweep` print them.
+    pub notes: Vec<String>,
 }
 
 /// Parses the command line; on a mistake, prints clap's message and exits
@@ -576,7 +580,15 @@ fn options(c: Common, bench: bool) -> Options {
         Faults::All => config = config.with_all_faults(),
         Faults::Partial => config = config.with_partial_partitions(),
     }
-    if c.partial_partitions {
+    // `--faults partial` strikes with partial partitions only (a share of
+    // 1): lowering it to a third turned it into the full nemesis, while
+    // the summary still said "faults partial" (a tester).
+    let mut notes = Vec::new();
+    if c.partial_partitions && c.faults == Faults::Partial {
+        notes.push(
+            "--partial-partitions changes nothing with --faults partial, whose every strike is a partial partition already".to_string(),
+        );
+    } else if c.partial_partitions {
         config.nemesis.partial_partitions = 0.3;
     }
     if c.transfers {
@@ -606,6 +618,7 @@ fn options(c: Common, bench: bool) -> Options {
         scenario: None,
         json: false,
         lin_budget: c.lin_budget,
+        notes,
     }
 }
 

@@ -96,7 +96,7 @@ fn run(mut options: Options) -> Result<Outcome, String> {
             (scenario.start(trace_out.is_some())).map_err(|e| format!("scenario '{path}': {e}"))?
         }
         None => {
-            note_unconsulted(&options.config);
+            note_unconsulted(&options);
             Simulation::new(options.config.clone())?
         }
     };
@@ -182,8 +182,9 @@ fn note_late_actions(scenario: &sim::Scenario, duration: u64) {
 /// Says, on stderr, which `--unsafe` switches cannot matter with the flags
 /// given: a clean run of such a switch shows nothing about its rule; and
 /// which other flags change nothing.
-fn note_unconsulted(config: &sim::SimConfig) {
-    for note in idle_flags(config) {
+fn note_unconsulted(options: &Options) {
+    let config = &options.config;
+    for note in options.notes.iter().cloned().chain(idle_flags(config)) {
         eprintln!("raft-sim: note: {note}");
     }
     for switch in config.unsafe_switches.enabled() {
@@ -202,15 +203,17 @@ fn note_unconsulted(config: &sim::SimConfig) {
 /// that lost its majority steps down, thesis §6.4.1).
 fn idle_flags(config: &sim::SimConfig) -> Vec<String> {
     let nemesis = &config.nemesis;
+    // Partial partitions are what `--faults partial` strikes with already:
+    // the flag adds them to `--faults all` only.
     let mut notes: Vec<String> = [
-        ("--partial-partitions", nemesis.partial_partitions),
-        ("--transfers", nemesis.transfers),
-        ("--membership", nemesis.membership_changes),
+        ("--partial-partitions", nemesis.partial_partitions, "all"),
+        ("--transfers", nemesis.transfers, "all or partial"),
+        ("--membership", nemesis.membership_changes, "all or partial"),
     ]
     .into_iter()
-    .filter(|&(_, share)| share > 0.0 && !nemesis.enabled)
-    .map(|(flag, _)| {
-        format!("{flag} changes nothing without --faults all or partial, whose nemesis strikes")
+    .filter(|&(_, share, _)| share > 0.0 && !nemesis.enabled)
+    .map(|(flag, _, faults)| {
+        format!("{flag} changes nothing without --faults {faults}, whose nemesis strikes")
     })
     .collect();
     if config.reads.path == raft_playground::raft::ReadPath::Lease && !config.raft.check_quorum {
@@ -223,7 +226,7 @@ fn idle_flags(config: &sim::SimConfig) -> Vec<String> {
 
 fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<Outcome, String> {
     let started = Instant::now();
-    note_unconsulted(&options.config);
+    note_unconsulted(&options);
     if let Some(path) = &options.trace {
         check_writable(path)?;
     }

@@ -1505,3 +1505,66 @@ fn partial_partitions_change_nothing_with_faults_partial() {
     let note = "--partial-partitions changes nothing without --faults all, whose nemesis strikes";
     assert!(stderr(&idle).contains(note), "{}", stderr(&idle));
 }
+
+/// Two flags naming one file are refused before any work: both outputs
+/// were written to it and the file was neither (a tester), and a trace
+/// over the scenario it replays destroyed the scenario.
+#[test]
+fn two_outputs_to_one_file_are_refused() {
+    let dir = TempDir::new("same-file");
+    let same = dir.file("same.out");
+    let dotted = format!("{}/./same.out", dir.file(""));
+    let scenario = dir.file("s.json");
+    let text = r#"{"version":2,"seed":1,"nodes":3,"duration_us":1000000,"actions":[]}"#;
+    std::fs::write(&scenario, text).unwrap();
+    let cases: [(&[&str], String); 4] = [
+        (
+            &[
+                "run",
+                "--duration",
+                "2s",
+                "--trace",
+                &same,
+                "--history",
+                &same,
+            ],
+            format!("--trace and --history name the same file '{same}'"),
+        ),
+        (
+            &[
+                "run",
+                "--duration",
+                "2s",
+                "--trace",
+                &same,
+                "--history",
+                &dotted,
+            ],
+            format!("--trace and --history name the same file '{dotted}'"),
+        ),
+        (
+            &["run", "--scenario", &scenario, "--trace", &scenario],
+            format!("--scenario and --trace name the same file '{scenario}'"),
+        ),
+        (
+            &[
+                "find-failure",
+                "--unsafe",
+                "forget-vote-on-restart",
+                "--out",
+                &same,
+                "--report",
+                &same,
+            ],
+            format!("--out and --report name the same file '{same}'"),
+        ),
+    ];
+    for (args, expected) in &cases {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?} ran: {}", stdout(&o));
+    }
+    assert!(!std::path::Path::new(&same).exists(), "nothing written");
+    assert_eq!(std::fs::read_to_string(&scenario).unwrap(), text);
+}

@@ -477,7 +477,60 @@ pub fn parse() -> Job {
     if let Err(message) = o.config.validate() {
         refuse(name, clap::error::ErrorKind::ValueValidation, message);
     }
+    let files = match &job {
+        Job::Run(o) => vec![
+            ("--scenario", &o.scenario),
+            ("--trace", &o.trace),
+            ("--history", &o.history),
+        ],
+        Job::FindFailure(_, find) => vec![("--out", &find.out), ("--report", &find.report)],
+        _ => Vec::new(),
+    };
+    refuse_shared_files(name, &files);
     job
+}
+
+/// Refuses two flags naming one file: both outputs were written to it, one
+/// over the other, and the file was neither (`run --trace F --history F`,
+/// `find-failure --out F --report F`; a tester). A trace over the
+/// scenario it replays would destroy the scenario before it is read.
+fn refuse_shared_files(name: &str, files: &[(&str, &Option<String>)]) {
+    let given: Vec<(&str, &String)> = files
+        .iter()
+        .filter_map(|(flag, path)| path.as_ref().map(|p| (*flag, p)))
+        .collect();
+    for (i, (a, path_a)) in given.iter().enumerate() {
+        for (b, path_b) in &given[i + 1..] {
+            if same_file(path_a, path_b) {
+                refuse(
+                    name,
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!("{a} and {b} name the same file '{path_b}': each needs its own"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether two paths name one file: `out.json` and `./out.json` do. A
+/// file that does not exist yet is compared by its folder, resolved, and
+/// its name.
+fn same_file(a: &str, b: &str) -> bool {
+    fn resolved(path: &str) -> std::path::PathBuf {
+        let path = std::path::Path::new(path);
+        if let Ok(full) = path.canonicalize() {
+            return full;
+        }
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => std::path::Path::new("."),
+        };
+        match (folder.canonicalize(), path.file_name()) {
+            (Ok(folder), Some(name)) => folder.join(name),
+            _ => path.to_path_buf(),
+        }
+    }
+    a == b || resolved(a) == resolved(b)
 }
 
 /// Refuses an option the command has no use for (hidden from its help):

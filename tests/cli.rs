@@ -1568,3 +1568,74 @@ fn two_outputs_to_one_file_are_refused() {
     assert!(!std::path::Path::new(&same).exists(), "nothing written");
     assert_eq!(std::fs::read_to_string(&scenario).unwrap(), text);
 }
+
+/// A background workload expected to make over a million requests is
+/// refused, from flags or a scenario, with the figure and the limit: 1000
+/// clients at 100,000 ops/s for 24 h grew 20 MB a simulated second until
+/// killed (a tester).
+#[test]
+fn a_workload_too_big_to_keep_in_memory_is_refused() {
+    let dir = TempDir::new("requests");
+    let scenario = |name: &str, duration: &str, rate: &str| {
+        let path = dir.file(name);
+        let text = format!(
+            r#"{{"version":2,"seed":1,"nodes":3,"duration_us":{duration},"actions":[],
+                "workload":{{"clients":1000,"rate":{rate},"keys":3,"read_fraction":0.4,"cas_fraction":0.2}}}}"#
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let big = scenario("big.json", "86400000000", "100000");
+    let small = scenario("small.json", "1000000", "1000");
+    let limit = "at most 1000000 are accepted, since each is kept in memory until the run ends";
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "run",
+                "--clients",
+                "1000",
+                "--rate",
+                "100000",
+                "--duration",
+                "24h",
+            ],
+            "--rate and --duration: 100000 ops/s for 86400 s is about 8640000000 client requests",
+        ),
+        (
+            &[
+                "sweep",
+                "--seeds",
+                "1..2",
+                "--rate",
+                "1000",
+                "--duration",
+                "24h",
+            ],
+            "--rate and --duration: 1000 ops/s for 86400 s is about 86400000 client requests",
+        ),
+        (
+            &["bench", "--rate", "1000"],
+            "1000 ops/s for 3600 s is about 3600000 client requests",
+        ),
+        (
+            &["run", "--scenario", &big],
+            "\"workload\": \"rate\" over \"duration_us\": 100000 ops/s for 86400 s",
+        ),
+        (
+            &["run", "--scenario", &small, "--duration", "1h"],
+            "with --duration: 1000 ops/s for 3600 s is about 3600000 client requests",
+        ),
+    ];
+    for (args, expected) in cases {
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(expected) && err.contains(limit),
+            "{args:?}: {err}"
+        );
+        assert!(stdout(&o).is_empty(), "{args:?} ran: {}", stdout(&o));
+    }
+    let o = raft_sim(&["run", "--scenario", &small]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -6,8 +6,10 @@ use clap::builder::PossibleValue;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use raft_playground::raft::{ReadPath, Time, UnsafeSwitch, MILLIS, SECONDS};
+use raft_playground::sim::config::check_requests;
 use raft_playground::sim::config::ReadSettings;
 use raft_playground::sim::experiment::election_downtime::{self, ExperimentConfig, Line};
+use raft_playground::sim::find::settings_for;
 use raft_playground::sim::run::LINEARIZABILITY_STEPS;
 use raft_playground::sim::scenario::MAX_SEED;
 use raft_playground::sim::{parse_duration, SimConfig, MAX_NODES, MAX_SNAPSHOT_THRESHOLD};
@@ -476,6 +478,17 @@ pub fn parse() -> Job {
     };
     if let Err(message) = o.config.validate() {
         refuse(name, clap::error::ErrorKind::ValueValidation, message);
+    }
+    // The clients the run will have: find-failure gives a search one at least.
+    let workload = match &job {
+        Job::FindFailure(o, find) => settings_for(find.switch, o.config.clone()).workload,
+        _ => o.config.workload,
+    };
+    if o.scenario.is_none() {
+        if let Err(message) = check_requests(&workload, o.duration) {
+            let message = format!("--rate and --duration: {message}");
+            refuse(name, clap::error::ErrorKind::ValueValidation, message);
+        }
     }
     let files = match &job {
         Job::Run(o) => vec![

@@ -89,7 +89,11 @@ fn run(mut options: Options) -> Result<Outcome, String> {
         Some(path) => {
             let scenario = load_scenario(path)?;
             options.config = scenario.config();
-            if !options.duration_given {
+            if options.duration_given {
+                // The scenario's own duration was checked with it.
+                sim::config::check_requests(&options.config.workload, options.duration)
+                    .map_err(|e| format!("scenario '{path}' with --duration: {e}"))?;
+            } else {
                 options.duration = scenario.duration;
             }
             note_late_actions(&scenario, options.duration);

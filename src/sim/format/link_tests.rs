@@ -211,7 +211,7 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
             (at, action(rng, nodes))
         })
         .collect();
-    let s = Scenario {
+    let mut s = Scenario {
         seed: rng.next_u64() >> rng.range_inclusive(12, 63),
         nodes,
         timing,
@@ -247,6 +247,13 @@ pub fn random_scenario(rng: &mut Rng, step: Time) -> Scenario {
         // switches existed (`a_scenario_with_unsafe_switches_writes_format_6`).
         unsafe_switches: Default::default(),
     };
+    // Within the requests a run may be expected to make (not drawn, so the
+    // rest is drawn as before the limit).
+    let seconds = s.duration as f64 / SECONDS as f64;
+    if let Some(load) = &mut s.workload {
+        let most = (crate::sim::config::MAX_REQUESTS / seconds).floor();
+        load.rate = load.rate.min(most);
+    }
     assert_eq!(s.validate(), Ok(()), "{s:?}");
     s
 }

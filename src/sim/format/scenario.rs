@@ -391,6 +391,8 @@ impl Scenario {
     pub fn validate(&self) -> Result<(), String> {
         self.check_limits()?;
         self.config().validate()?;
+        crate::sim::config::check_requests(&self.config().workload, self.duration)
+            .map_err(|e| format!("\"workload\": \"rate\" over \"duration_us\": {e}"))?;
         let sim = Simulation::new(self.config())?;
         let mut servers = sim.server_count();
         for (i, (_, action)) in self.actions.iter().enumerate() {

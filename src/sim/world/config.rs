@@ -293,6 +293,44 @@ impl SimConfig {
     }
 }
 
+/// The most requests a run's background clients may be expected to make
+/// (rate × duration). Every request stays in memory until the run ends
+/// (its history record, its log entry on every server): about 1.1 KB each
+/// at 5 servers and 2 KB at 25 (`/usr/bin/time -v` of `raft-sim run
+/// --clients 10 --rate 100` for 1200 s and 1 h, 2026-12-05). Within the
+/// other limits 1000 clients at 100,000 ops/s for 24 h grew about 20 MB a
+/// simulated second until killed (a tester); a million is at most about
+/// 2 GB, and keeps a day at the default 10 ops/s and the bench's hour at
+/// 100 ops/s (360,000).
+pub const MAX_REQUESTS: f64 = 1_000_000.0;
+
+/// How many requests `workload`'s clients would make in `duration`, were
+/// they never slowed down: none without clients.
+pub fn expected_requests(workload: &WorkloadConfig, duration: Time) -> f64 {
+    if workload.clients == 0 {
+        return 0.0;
+    }
+    workload.rate * duration as f64 / SECONDS as f64
+}
+
+/// Refuses a background workload expected to make more than
+/// [`MAX_REQUESTS`] requests in `duration`; the message gives the figure
+/// and the limit, for the caller to say which settings made it.
+pub fn check_requests(workload: &WorkloadConfig, duration: Time) -> Result<(), String> {
+    let requests = expected_requests(workload, duration);
+    if requests <= MAX_REQUESTS {
+        return Ok(());
+    }
+    Err(format!(
+        "{} ops/s for {} s is about {} client requests; at most {} are accepted, \
+         since each is kept in memory until the run ends (about 1 to 2 KB apiece)",
+        plain(workload.rate),
+        crate::sim::decimal::plain(duration as f64 / SECONDS as f64),
+        crate::sim::decimal::fixed(requests, 0),
+        crate::sim::decimal::fixed(MAX_REQUESTS, 0),
+    ))
+}
+
 /// Parses a duration such as `60s`, `500ms`, `2m`, `1h` or `250us`.
 pub fn parse_duration(text: &str) -> Result<Time, String> {
     let text = text.trim();
@@ -343,6 +381,30 @@ mod tests {
         assert_eq!(parse_duration("24h"), Ok(MAX_RUN));
         let too_long = parse_duration("1441m").unwrap_err();
         assert!(too_long.contains("at most 24h"), "{too_long}");
+    }
+
+    /// The bench's hour at 100 ops/s and a day at the default rate run; a
+    /// day of 1000 clients at 100,000 ops/s grew 20 MB a simulated second
+    /// until killed (a tester).
+    #[test]
+    fn a_workload_expected_to_make_too_many_requests_is_refused() {
+        let load = |clients, rate| WorkloadConfig {
+            clients,
+            rate,
+            ..WorkloadConfig::default()
+        };
+        assert_eq!(check_requests(&load(10, 100.0), 3600 * SECONDS), Ok(()));
+        assert_eq!(check_requests(&load(3, 10.0), MAX_RUN), Ok(()));
+        assert_eq!(check_requests(&load(1, 100.0), 10_000 * SECONDS), Ok(()));
+        assert_eq!(check_requests(&load(0, 100_000.0), MAX_RUN), Ok(()));
+        let err = check_requests(&load(1000, 100_000.0), MAX_RUN).unwrap_err();
+        assert_eq!(
+            err,
+            "100000 ops/s for 86400 s is about 8640000000 client requests; at most \
+             1000000 are accepted, since each is kept in memory until the run ends \
+             (about 1 to 2 KB apiece)"
+        );
+        assert!(check_requests(&load(1, 100.0), 10_001 * SECONDS).is_err());
     }
 
     #[test]

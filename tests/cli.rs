@@ -1369,6 +1369,25 @@ fn a_switch_that_cannot_matter_is_said() {
     assert!(stderr(&sweep).contains(note), "{}", stderr(&sweep));
     let given = raft_sim(&[&["run", "--disk-faults"][..], &base].concat());
     assert!(!stderr(&given).contains("note:"), "{}", stderr(&given));
+    // A lease that gives up no margin for drift: the note names every flag
+    // it needs (it said nothing without --clock-drift; a tester).
+    let lease = ["--unsafe", "lease-ignores-drift", "--duration", "2s"];
+    let note = "raft-sim: note: --unsafe lease-ignores-drift changes nothing without \
+                --reads lease --check-quorum --clock-drift PPM";
+    for flags in [&["--reads", "lease", "--check-quorum"][..], &[]] {
+        let o = raft_sim(&[&["run"][..], flags, &lease].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains(note), "{flags:?}: {}", stderr(&o));
+    }
+    let drift = [
+        "--reads",
+        "lease",
+        "--check-quorum",
+        "--clock-drift",
+        "1000",
+    ];
+    let given = raft_sim(&[&["run"][..], &drift, &lease].concat());
+    assert!(!stderr(&given).contains("note:"), "{}", stderr(&given));
 }
 
 /// A scenario is read to at most 1 MiB, whatever the file says its size

@@ -143,7 +143,9 @@ pub fn settings_for(switch: UnsafeSwitch, mut config: SimConfig) -> SimConfig {
 /// so rather than report a clean run of a switch that did nothing. Only
 /// what `config` alone settles: a scenario's actions may add more.
 pub fn unconsulted(switch: UnsafeSwitch, config: &SimConfig) -> Option<&'static str> {
-    let lease = config.reads.path == ReadPath::Lease;
+    // Without CheckQuorum the core answers a lease read by ReadIndex
+    // (thesis §6.4.1): no lease is ever held.
+    let lease = config.reads.path == ReadPath::Lease && config.raft.check_quorum;
     match switch {
         // A synchronous disk makes every write durable in the step that
         // asks for it: no reply can leave before it.
@@ -163,7 +165,11 @@ pub fn unconsulted(switch: UnsafeSwitch, config: &SimConfig) -> Option<&'static 
         {
             Some("--reads read-index")
         }
-        UnsafeSwitch::LeaseIgnoresDrift if !lease => Some("--reads lease --check-quorum"),
+        // With exact clocks the lease gives up no margin, so ignoring it
+        // changes nothing (a tester found no note said so).
+        UnsafeSwitch::LeaseIgnoresDrift if !lease || config.reads.clock_drift_ppm == 0 => {
+            Some("--reads lease --check-quorum --clock-drift PPM")
+        }
         UnsafeSwitch::LeaseAfterTimeoutNow if !lease || config.nemesis.transfers == 0.0 => {
             Some("--reads lease --check-quorum --transfers")
         }
@@ -232,6 +238,24 @@ mod tests {
             assert_eq!(unasked(ReadPath::ReadIndex), None);
             assert_eq!(unasked(ReadPath::Lease), None);
         }
+    }
+
+    /// A lease is held only with CheckQuorum, and gives up a margin only
+    /// for clocks that drift: without either, lease-ignores-drift does
+    /// nothing.
+    #[test]
+    fn lease_ignores_drift_needs_a_lease_and_drifting_clocks() {
+        let with = |check_quorum, ppm| {
+            let mut c = SimConfig::default();
+            c.reads.path = ReadPath::Lease;
+            c.raft.check_quorum = check_quorum;
+            c.reads.clock_drift_ppm = ppm;
+            unconsulted(UnsafeSwitch::LeaseIgnoresDrift, &c)
+        };
+        let needs = Some("--reads lease --check-quorum --clock-drift PPM");
+        assert_eq!(with(true, 0), needs);
+        assert_eq!(with(false, 10_000), needs);
+        assert_eq!(with(true, 10_000), None);
     }
 
     #[test]

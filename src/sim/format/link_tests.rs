@@ -92,10 +92,11 @@ fn text(rng: &mut Rng) -> String {
     (0..len).map(|_| chars[rng.index(chars.len())]).collect()
 }
 
-/// A key: `text`, drawn the same, with an empty one made "k" (an empty key
-/// is refused, as the page's request box cannot make one).
+/// A key: `text`, drawn the same, with an empty one made "k" and spaces
+/// and newlines made "_" (such keys are refused, as the page's request box
+/// cannot make them).
 fn key(rng: &mut Rng) -> String {
-    Some(text(rng))
+    Some(text(rng).replace(char::is_whitespace, "_"))
         .filter(|k| !k.is_empty())
         .unwrap_or_else(|| "k".into())
 }

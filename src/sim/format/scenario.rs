@@ -580,6 +580,18 @@ pub fn action_limits(action: &Action) -> Option<String> {
     if texts.first().is_some_and(|key| key.is_empty()) {
         return Some("\"key\" must not be empty".into());
     }
+    // Nor a key with a space: the trace writes a request as text
+    // (`write K=V`, docs/trace-format.md), which a key holding whitespace
+    // or a control character (a newline, a tab, NUL: a tester) would make
+    // impossible to split back.
+    if let Some(key) = texts
+        .first()
+        .filter(|key| key.chars().any(|c| c.is_whitespace() || c.is_control()))
+    {
+        return Some(format!(
+            "\"key\" must hold no whitespace or control characters, got {key:?}"
+        ));
+    }
     texts.iter().find(|s| s.len() > MAX_TEXT).map(|s| {
         format!(
             "a key or value is at most {MAX_TEXT} bytes, got {}",

@@ -239,8 +239,9 @@ fn a_server_named_twice_in_a_partition_is_refused() {
     }
 }
 
-/// A key is checked wherever an action names one: an empty key, and a
-/// key over the limit on a read with a path (which went unchecked).
+/// A key is checked wherever an action names one: an empty key, a key
+/// over the limit on a read with a path (which went unchecked), and a key
+/// with whitespace or a control character.
 #[test]
 fn every_key_is_checked_the_same_way() {
     let json = |client: &str| {
@@ -251,6 +252,9 @@ fn every_key_is_checked_the_same_way() {
     };
     let long = "k".repeat(MAX_TEXT + 1);
     assert!(Scenario::from_json(&json(r#""op":"write","key":"k","value":"""#)).is_ok());
+    // A value may hold anything: the playground writes a message's text.
+    let spaced = r#""op":"write","key":"k=1","value":"a b\nc""#;
+    assert!(Scenario::from_json(&json(spaced)).is_ok());
     for (client, expected) in [
         (
             r#""op":"write","key":"","value":"v""#.to_string(),
@@ -267,6 +271,20 @@ fn every_key_is_checked_the_same_way() {
         (
             format!(r#""op":"cas","key":"k","from":"","to":"{long}""#),
             "at most 200 bytes, got 201",
+        ),
+        // The trace's request text could not be split back (a tester).
+        (
+            r#""op":"write","key":"a\nb","value":"v""#.into(),
+            r#"action 1: "key" must hold no whitespace or control characters, got "a\nb""#,
+        ),
+        (r#""op":"read","key":"a b""#.into(), r#"got "a b""#),
+        (
+            r#""op":"cas","key":"k\t","from":"1","to":"2""#.into(),
+            r#"got "k\t""#,
+        ),
+        (
+            r#""op":"read","key":"k\u0000","path":"lease""#.into(),
+            r#"got "k\0""#,
         ),
     ] {
         let err = Scenario::from_json(&json(&client)).unwrap_err();

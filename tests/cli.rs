@@ -1421,6 +1421,18 @@ fn a_scenario_is_read_within_its_limit_and_as_text() {
     let said = "expected a scenario: an object with version, seed, nodes, duration_us and actions";
     assert!(stderr(&o).contains(said), "{}", stderr(&o));
     assert!(!stderr(&o).contains("ScenarioFile"), "{}", stderr(&o));
+    // An array of the fields in order was read as one, and its faults
+    // named by position (`[6]`; a tester): any array is refused.
+    let fields = dir.file("fields.json");
+    let text = r#"[2, 7, 3, 1000000, 1000000, null, null, null, null, null, null, null, null, null, null, null, []]"#;
+    std::fs::write(&fields, text).unwrap();
+    let o = raft_sim(&["run", "--scenario", &fields]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(&format!("{said}, got an array")),
+        "{}",
+        stderr(&o)
+    );
     let bom = dir.file("bom.json");
     std::fs::write(&bom, format!("\u{feff}{scenario}")).unwrap();
     let o = raft_sim(&["run", "--scenario", &bom]);

@@ -97,6 +97,11 @@ impl Default for ClientLoad {
     }
 }
 
+/// What a scenario file holds, as its reader's messages say it (the same
+/// words as `expecting` below, which takes a literal only).
+const SCENARIO_SHAPE: &str =
+    "a scenario: an object with version, seed, nodes, duration_us and actions";
+
 /// A scenario as written in JSON (docs/scenario-format.md).
 #[derive(Serialize, Deserialize)]
 #[serde(expecting = "a scenario: an object with version, seed, nodes, duration_us and actions")]
@@ -378,6 +383,12 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Scenario, String> {
         if text.trim().is_empty() {
             return Err("the scenario is empty".into());
+        }
+        // serde's derive reads a struct from an array too, its fields in
+        // order, and then names a fault by its position (`[6]`) instead
+        // of its field (a tester). A scenario is an object.
+        if text.trim_start().starts_with('[') {
+            return Err(format!("expected {SCENARIO_SHAPE}, got an array"));
         }
         let scenario: Scenario = crate::json::from_str(text).map_err(numbered)?;
         scenario.validate()?;

@@ -1086,6 +1086,32 @@ fn seeds_end_at_the_largest_a_scenario_holds() {
         "{}",
         stdout(&o)
     );
+    // The experiment's trials too, to its last trial's seed S + N - 1 (it
+    // stopped at 9000000000000000, which the README did not say; a tester).
+    let experiment = ["experiment", "election-downtime", "--lines", "top"];
+    let o = raft_sim(
+        &[
+            &experiment[..],
+            &["--seed", "9006999999999999", "--trials", "1"],
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (args, expected) in [
+        (
+            &["--seed", "9006999999999998", "--trials", "3"][..],
+            "--seed 9006999999999998 with --trials 3 reaches seed 9007000000000000; \
+             the seed must be at most 9006999999999999",
+        ),
+        (
+            &["--seed", "9007000000000000"],
+            "the seed must be at most 9006999999999999",
+        ),
+    ] {
+        let o = raft_sim(&[&experiment[..], args].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
 }
 
 /// A sweep or a search refuses a file it could not write before it runs,

@@ -1082,10 +1082,34 @@ fn seeds_end_at_the_largest_a_scenario_holds() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("no failure found in 3 seeds"),
+        stdout(&o).contains(
+            "no failure found in 3 seeds: the search stopped at seed 9006999999999999, \
+             the largest a scenario holds, before --max-seeds 20"
+        ),
         "{}",
         stdout(&o)
     );
+    // One seed is one seed; all the seeds asked for end without the note.
+    let one = [
+        "find-failure",
+        "--unsafe",
+        "commit-old-terms",
+        "--duration",
+        "100ms",
+    ];
+    for (seed, max, said) in [
+        (
+            "9006999999999999",
+            "18446744073709551615",
+            "no failure found in 1 seed: the search stopped",
+        ),
+        ("1", "1", "no failure found in 1 seed\n"),
+        ("1", "2", "no failure found in 2 seeds\n"),
+    ] {
+        let o = raft_sim(&[&one[..], &["--seed", seed, "--max-seeds", max]].concat());
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stdout(&o).contains(said), "{seed} {max}: {}", stdout(&o));
+    }
     // The experiment's trials too, to its last trial's seed S + N - 1 (it
     // stopped at 9000000000000000, which the README did not say; a tester).
     let experiment = ["experiment", "election-downtime", "--lines", "top"];

@@ -7,6 +7,7 @@ use raft_playground::sim::find::settings_for;
 use raft_playground::sim::find::{
     FailureReport, FailureSearch, Found, ShrinkSizes, Shrinker, StepMark, ViolationMark,
 };
+use raft_playground::sim::scenario::MAX_SEED;
 use raft_playground::sim::SimConfig;
 use std::time::{Duration, Instant};
 
@@ -84,7 +85,19 @@ pub fn find_failure(options: Options, find: FindOptions) -> Result<bool, String>
         slowest.as_secs_f64() * 1e3
     );
     let Some(found) = search.found().cloned() else {
-        println!("no failure found in {} seeds", progress.seeds_tried);
+        let tried = progress.seeds_tried;
+        let seeds = if tried == 1 { "seed" } else { "seeds" };
+        // Fewer than asked: the search ended at the last seed there is
+        // (a tester was told only "1 seeds").
+        if tried < find.max_seeds {
+            println!(
+                "no failure found in {tried} {seeds}: the search stopped at seed {MAX_SEED}, \
+                 the largest a scenario holds, before --max-seeds {}",
+                find.max_seeds
+            );
+        } else {
+            println!("no failure found in {tried} {seeds}");
+        }
         return Ok(false);
     };
     println!(

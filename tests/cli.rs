@@ -245,6 +245,26 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
         ),
     ];
     refused_with(&cases);
+    // A negative number reaches the flag's own check, not clap's
+    // "unexpected argument '-1' found" (a tester).
+    refused_with(&[
+        (
+            &["run", "--snapshots", "-1"],
+            "invalid value '-1' for '--snapshots <N>': expected a non-negative whole number",
+        ),
+        (
+            &["sweep", "--seeds", "-1..3"],
+            "invalid value '-1..3' for '--seeds <A..B>': expected A..B with A <= B",
+        ),
+        (
+            &["explore", "--depth", "-1"],
+            "invalid value '-1' for '--depth <D>': expected a non-negative whole number",
+        ),
+        (
+            &["explore", "--restarts", "99999999999"],
+            "invalid value '99999999999' for '--restarts <K>': the number is too large",
+        ),
+    ]);
 }
 
 /// Each command line exits 2 with its message, and panics not.

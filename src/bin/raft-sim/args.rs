@@ -224,7 +224,7 @@ pub struct RunArgs {
 #[derive(Args)]
 pub struct SweepArgs {
     /// Inclusive range of seeds, like 1..1000 (or a single seed)
-    #[arg(long, value_name = "A..B", value_parser = seed_range)]
+    #[arg(long, value_name = "A..B", value_parser = seed_range, allow_hyphen_values = true)]
     pub seeds: RangeInclusive<u64>,
     #[command(flatten)]
     pub common: Common,
@@ -280,7 +280,8 @@ pub struct Common {
     /// Log compaction (thesis 5): every server snapshots its state machine
     /// once N entries were applied since its last snapshot, and a leader
     /// sends InstallSnapshot to a follower whose next entry it compacted
-    #[arg(long, value_name = "N", value_parser = snapshot_threshold)]
+    #[arg(long, value_name = "N", value_parser = snapshot_threshold,
+          allow_negative_numbers = true)]
     pub snapshots: Option<u64>,
     /// How reads are answered (thesis 6.4): through the log, by ReadIndex,
     /// from a lease (safe only with --check-quorum and clocks within
@@ -750,10 +751,14 @@ fn within_seed_limit(seed: u64) -> Result<u64, String> {
     }
 }
 
-fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
-    value
-        .parse()
-        .map_err(|_| "expected a non-negative whole number".to_string())
+pub(crate) fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+    value.parse().map_err(|_| {
+        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+            "the number is too large".to_string()
+        } else {
+            "expected a non-negative whole number".to_string()
+        }
+    })
 }
 
 pub(crate) fn positive_number(value: &str) -> Result<u64, String> {

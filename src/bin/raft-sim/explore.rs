@@ -18,33 +18,42 @@ use std::time::Instant;
 #[derive(Args)]
 pub struct ExploreArgs {
     /// Cluster size, 1..=5
-    #[arg(long, value_name = "N", default_value = "3")]
+    #[arg(long, value_name = "N", default_value = "3",
+          value_parser = super::args::whole_number::<u64>, allow_negative_numbers = true)]
     pub nodes: u64,
     /// Steps from the start, 1..=64: every state at most this many steps
     /// away is checked (each step multiplies the states, about 2.5 times
     /// for 3 servers; the default takes about 25 s)
-    #[arg(long, value_name = "D", default_value = "12")]
+    #[arg(long, value_name = "D", default_value = "12",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub depth: u32,
     /// No server times out once its term has reached T
-    #[arg(long, value_name = "T", default_value = "3")]
+    #[arg(long, value_name = "T", default_value = "3",
+          value_parser = super::args::whole_number::<u64>, allow_negative_numbers = true)]
     pub max_term: u64,
     /// No client request once some log holds L entries
-    #[arg(long, value_name = "L", default_value = "3")]
+    #[arg(long, value_name = "L", default_value = "3",
+          value_parser = super::args::whole_number::<u64>, allow_negative_numbers = true)]
     pub max_log: u64,
     /// A state with more messages than M in flight is not expanded
-    #[arg(long, value_name = "M", default_value = "4")]
+    #[arg(long, value_name = "M", default_value = "4",
+          value_parser = super::args::whole_number::<usize>, allow_negative_numbers = true)]
     pub max_in_flight: usize,
     /// Crashes (each with its reboot) along one path
-    #[arg(long, value_name = "K", default_value = "1")]
+    #[arg(long, value_name = "K", default_value = "1",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub restarts: u32,
     /// Client requests (a write or a read of one key) along one path
-    #[arg(long, value_name = "K", default_value = "1")]
+    #[arg(long, value_name = "K", default_value = "1",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub requests: u32,
     /// Messages the network may duplicate along one path
-    #[arg(long, value_name = "K", default_value = "1")]
+    #[arg(long, value_name = "K", default_value = "1",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub duplicates: u32,
     /// Messages the network may lose along one path
-    #[arg(long, value_name = "K", default_value = "1")]
+    #[arg(long, value_name = "K", default_value = "1",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub drops: u32,
     /// No heartbeat moves (a new leader, and a leader given a request,
     /// still send AppendEntries)
@@ -64,32 +73,39 @@ pub struct ExploreArgs {
     /// Waits along one path: each lets --wait-ms of real time pass, so that
     /// leases and leader stickiness can run out (0: every step is 1 ms
     /// after the one before, and no deadline is ever reached)
-    #[arg(long, value_name = "K", default_value = "0")]
+    #[arg(long, value_name = "K", default_value = "0",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub waits: u32,
     /// How long one wait lasts, in milliseconds (1..=1000)
-    #[arg(long, value_name = "MS", default_value = "50", requires = "waits")]
+    #[arg(long, value_name = "MS", default_value = "50", requires = "waits",
+          value_parser = super::args::whole_number::<u64>, allow_negative_numbers = true)]
     pub wait_ms: u64,
     /// Each server's clock runs at a rate the seed draws within this many
     /// parts per million of real time (10000 = 1%), 0..=500000, and a lease
     /// gives up that margin (thesis 6.4.1); with --waits, leases and
     /// stickiness run out by these clocks
-    #[arg(long, value_name = "PPM", default_value = "0", value_parser = super::args::clock_drift)]
+    #[arg(long, value_name = "PPM", default_value = "0", value_parser = super::args::clock_drift,
+          allow_negative_numbers = true)]
     pub clock_drift: u64,
     /// Every server snapshots once N entries were applied since its last
     /// snapshot (thesis 5)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N",
+          value_parser = super::args::whole_number::<u64>, allow_negative_numbers = true)]
     pub snapshots: Option<u64>,
     /// Servers the leader may remove from the configuration along one path
     /// (single-server changes, thesis 4.1)
-    #[arg(long, value_name = "K", default_value = "0")]
+    #[arg(long, value_name = "K", default_value = "0",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub removals: u32,
     /// Leadership transfers the leader may start along one path, to any
     /// other voter (thesis 3.10)
-    #[arg(long, value_name = "K", default_value = "0")]
+    #[arg(long, value_name = "K", default_value = "0",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub transfers: u32,
     /// Each disk write becomes durable K steps after it is issued, and a
     /// crash before then loses it (0: durable at once)
-    #[arg(long, value_name = "K", default_value = "0")]
+    #[arg(long, value_name = "K", default_value = "0",
+          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
     pub disk_steps: u32,
     /// A server's disk may finish its writes sooner than --disk-steps, as
     /// a move: which server's writes are durable first is the search's to

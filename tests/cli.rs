@@ -183,7 +183,7 @@ fn help_lists_every_unsafe_switch() {
 
 #[test]
 fn bad_arguments_get_a_clear_message_and_exit_2() {
-    let cases: [(&[&str], &str); 20] = [
+    let cases: [(&[&str], &str); 21] = [
         (&[], "Usage: raft-sim <COMMAND>"),
         (&["fly"], "unrecognized subcommand 'fly'"),
         (&["run", "--seed"], "a value is required for '--seed <S>'"),
@@ -197,6 +197,10 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
         ),
         (&["run", "--duration", "-5s"], "is not a duration"),
         (&["run", "--duration", "25h"], "is too long: at most 24h"),
+        (
+            &["run", "--duration", "99999999999999999999s"],
+            "'99999999999999999999s' is too long: at most 24h",
+        ),
         (
             &["run", "--faults", "some"],
             "invalid value 'some' for '--faults",

@@ -338,9 +338,17 @@ pub fn parse_duration(text: &str) -> Result<Time, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
-    let number: u64 = digits.parse().map_err(|_| {
-        format!("'{text}' is not a duration: expected a number and a unit, like 60s or 500ms")
-    })?;
+    // Digits beyond u64 are a duration, too long (a tester was told
+    // '99999999999999999999s' is not one): saturated, they fail below.
+    let number: u64 = match digits.parse() {
+        Ok(n) => n,
+        Err(_) if !digits.is_empty() => u64::MAX,
+        Err(_) => {
+            return Err(format!(
+                "'{text}' is not a duration: expected a number and a unit, like 60s or 500ms"
+            ))
+        }
+    };
     let scale = match unit {
         "us" => 1,
         "ms" => MILLIS,
@@ -378,6 +386,16 @@ mod tests {
         assert!(parse_duration("-3s").is_err());
         assert!(parse_duration("3 parsecs").is_err());
         assert!(parse_duration("99999999999999h").is_err());
+        for huge in [
+            "99999999999999999999s",
+            "99999999999999999999us",
+            "99999999999999999999",
+        ] {
+            let err = parse_duration(huge).unwrap_err();
+            assert!(err.contains("is too long: at most 24h"), "{err}");
+        }
+        let err = parse_duration("99999999999999999999parsecs").unwrap_err();
+        assert!(err.contains("unknown unit 'parsecs'"), "{err}");
         assert_eq!(parse_duration("24h"), Ok(MAX_RUN));
         let too_long = parse_duration("1441m").unwrap_err();
         assert!(too_long.contains("at most 24h"), "{too_long}");

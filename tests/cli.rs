@@ -1744,3 +1744,20 @@ fn a_workload_too_big_to_keep_in_memory_is_refused() {
     let o = raft_sim(&["run", "--scenario", &small]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// A client action's field that its op does not take is refused with the
+/// action's number, as "path" on a write is; a read with a "value" was
+/// silently a plain read (a tester).
+#[test]
+fn a_client_action_with_another_ops_field_is_refused() {
+    let dir = TempDir::new("client-fields");
+    let path = dir.file("read-value.json");
+    let text = r#"{"version":2,"seed":1,"nodes":3,"duration_us":1000000,"actions":[
+        {"t":1000,"action":"heal"},
+        {"t":2000,"action":"client","op":"read","key":"k","value":"v"}]}"#;
+    std::fs::write(&path, text).unwrap();
+    let o = raft_sim(&["run", "--scenario", &path]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let expected = format!("scenario '{path}': action 2: \"value\" is for a write only");
+    assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
+}

@@ -376,6 +376,33 @@ fn a_read_can_ask_for_its_own_path() {
         action_from_record(write_with_path),
         Err("\"path\" is for a read only".into())
     );
+    // Every field of another op is refused the same way: a read with a
+    // "value" was silently a plain read (a tester).
+    for (fields, expected) in [
+        (
+            r#""op":"read","key":"x","value":"1""#,
+            "\"value\" is for a write only",
+        ),
+        (
+            r#""op":"read","key":"x","from":"1","path":"lease""#,
+            "\"from\" is for a cas only",
+        ),
+        (
+            r#""op":"write","key":"x","value":"1","to":"2""#,
+            "\"to\" is for a cas only",
+        ),
+        (
+            r#""op":"cas","key":"x","from":"1","to":"2","value":"3""#,
+            "\"value\" is for a write only",
+        ),
+    ] {
+        let record = format!(r#"{{"t":0,"action":"client",{fields}}}"#);
+        assert_eq!(
+            action_from_record(&record),
+            Err(expected.into()),
+            "{fields}"
+        );
+    }
 }
 
 /// The drift bound is a setting like the read path: changing it records a

@@ -434,6 +434,21 @@ fn client_op(
 ) -> Result<Op, String> {
     let op = op.ok_or("a client needs \"op\": read, write or cas")?;
     let key = key.ok_or("a client needs \"key\"")?;
+    // A field another op takes is refused, as "path" on a write is: a
+    // read with a "value" was silently a plain read (a tester).
+    let given = [
+        ("value", value.is_some(), "a write"),
+        ("from", from.is_some(), "a cas"),
+        ("to", to.is_some(), "a cas"),
+    ];
+    let takes = |field: &str| match op {
+        OpKind::Read => false,
+        OpKind::Write => field == "value",
+        OpKind::Cas => field != "value",
+    };
+    if let Some((field, _, owner)) = given.iter().find(|(f, is, _)| *is && !takes(f)) {
+        return Err(format!("\"{field}\" is for {owner} only"));
+    }
     let text = |x: Option<NodeOrText>, field: &str| match x {
         Some(NodeOrText::Text(s)) => Ok(s),
         Some(NodeOrText::Node(_)) => Err(format!("\"{field}\" of a cas is a string")),

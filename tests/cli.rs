@@ -1761,3 +1761,43 @@ fn a_client_action_with_another_ops_field_is_refused() {
     let expected = format!("scenario '{path}': action 2: \"value\" is for a write only");
     assert!(stderr(&o).contains(&expected), "{}", stderr(&o));
 }
+
+/// Each depth the explorer completes is printed once: when a violation
+/// ended the next level part-way, the last completed depth was printed
+/// again with that level's partial figures (`depth 11 done` twice; a
+/// tester). The figures after it say how far the search went.
+#[test]
+fn explore_prints_each_depth_once() {
+    let o = raft_sim(&[
+        "explore",
+        "--reads",
+        "read-index",
+        "--max-term",
+        "2",
+        "--max-in-flight",
+        "5",
+        "--requests",
+        "2",
+        "--instant-requests",
+        "--no-heartbeats",
+        "--stale-requests-lost",
+        "--restarts",
+        "0",
+        "--duplicates",
+        "0",
+        "--drops",
+        "0",
+        "--unsafe",
+        "read-index-reuses-round",
+    ]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "a violation exits 1: {out}");
+    let depths: Vec<&str> = (out.lines())
+        .filter_map(|l| l.trim_start().strip_prefix("depth "))
+        .filter_map(|l| l.split(" done").next())
+        .map(str::trim)
+        .collect();
+    assert_eq!(depths, ["8", "9", "10", "11"], "{out}");
+    assert!(out.contains("violation after 12 steps"), "{out}");
+    assert!(out.contains("deepest depth completed: 11"), "{out}");
+}

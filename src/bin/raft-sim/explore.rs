@@ -199,7 +199,10 @@ pub fn explore(args: ExploreArgs) -> Result<Outcome, String> {
             .max_states
             .map_or(u64::MAX, |m| m.saturating_sub(progress.explored));
         progress = explorer.step((left / 16).clamp(1, 1_000));
-        if progress.depth_done > shown || progress.finished {
+        // Each depth once: a search that ends part-way through a level (a
+        // violation) printed the last completed one again, with that
+        // level's partial figures (a tester); the figures below say those.
+        if progress.depth_done > shown {
             shown = progress.depth_done;
             print_level(&progress, started.elapsed().as_secs_f64());
         }

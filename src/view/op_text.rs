@@ -41,12 +41,29 @@ pub fn parse_op(text: &str) -> Result<Op, String> {
             value: text.to_string(),
         },
     };
-    Ok(op)
+    // Split at whitespace, a key may still hold a control character (a
+    // paste): a run recording it could not be shared, as every reader
+    // refuses it (a review).
+    match crate::sim::scenario::key_problem(op.key()) {
+        Some(problem) => Err(problem),
+        None => Ok(op),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_with_a_control_character_is_refused() {
+        let e = parse_op("read a\u{1}b").unwrap_err();
+        assert_eq!(
+            e,
+            "\"key\" must hold no whitespace or control characters, got \"a\\u{1}b\""
+        );
+        // In a plain message's text it is only a value.
+        assert!(parse_op("hello\u{1}there").is_ok());
+    }
 
     #[test]
     fn commands_and_plain_messages() {

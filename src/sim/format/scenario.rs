@@ -563,6 +563,17 @@ fn load_limits(load: &ClientLoad) -> Result<(), String> {
     }
 }
 
+/// What is wrong with a client request's key, if anything: a key with a
+/// space cannot be. The trace writes a request as text (`write K=V`,
+/// docs/trace-format.md), which a key holding whitespace or a control
+/// character (a newline, a tab, NUL: a tester) would make impossible to
+/// split back. The page's request box asks this too.
+pub fn key_problem(key: &str) -> Option<String> {
+    key.chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+        .then(|| format!("\"key\" must hold no whitespace or control characters, got {key:?}"))
+}
+
 /// What is out of range in an action's own fields, if anything (node ids
 /// and network settings are checked against the cluster later). Every
 /// entry point asks this: files, links and the host page's `act`.
@@ -591,17 +602,8 @@ pub fn action_limits(action: &Action) -> Option<String> {
     if texts.first().is_some_and(|key| key.is_empty()) {
         return Some("\"key\" must not be empty".into());
     }
-    // Nor a key with a space: the trace writes a request as text
-    // (`write K=V`, docs/trace-format.md), which a key holding whitespace
-    // or a control character (a newline, a tab, NUL: a tester) would make
-    // impossible to split back.
-    if let Some(key) = texts
-        .first()
-        .filter(|key| key.chars().any(|c| c.is_whitespace() || c.is_control()))
-    {
-        return Some(format!(
-            "\"key\" must hold no whitespace or control characters, got {key:?}"
-        ));
+    if let Some(problem) = texts.first().and_then(|key| key_problem(key)) {
+        return Some(problem);
     }
     texts.iter().find(|s| s.len() > MAX_TEXT).map(|s| {
         format!(

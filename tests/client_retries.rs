@@ -298,7 +298,7 @@ fn a_scenario_carries_its_retry_interval() {
     let zero = json.replace("\"client_retry_us\": 200000", "\"client_retry_us\": 0");
     let err = Scenario::from_json(&zero).unwrap_err();
     assert!(
-        err.contains("retry interval must be at least 1ms, got 0 us"),
+        err.contains("\"client_retry_us\" must be at least 1000 (1 ms), got 0"),
         "{err}"
     );
     // Below a millisecond too: a 1 us retry made a 6 s run of five writes
@@ -307,7 +307,17 @@ fn a_scenario_carries_its_retry_interval() {
     let tiny = json.replace("\"client_retry_us\": 200000", "\"client_retry_us\": 999");
     let err = Scenario::from_json(&tiny).unwrap_err();
     assert!(
-        err.contains("retry interval must be at least 1ms, got 999 us"),
+        err.contains("\"client_retry_us\" must be at least 1000 (1 ms), got 999"),
+        "{err}"
+    );
+    // The client timeout had the same hole.
+    let short = json.replace(
+        "\"client_timeout_us\": 5000000",
+        "\"client_timeout_us\": 500",
+    );
+    let err = Scenario::from_json(&short).unwrap_err();
+    assert!(
+        err.contains("\"client_timeout_us\" must be at least 1000 (1 ms), got 500"),
         "{err}"
     );
 }

@@ -237,12 +237,12 @@ impl SimConfig {
             // events and 294 MB at a 1 us retry (a tester).
             (
                 w.timeout >= MIN_TIMER,
-                format!("client timeout must be at least 1ms, got {} us", w.timeout),
+                format!("\"client_timeout_us\" must be at least 1000 (1 ms), got {}", w.timeout),
             ),
             (
                 w.retry.is_none_or(|r| r >= MIN_TIMER),
                 format!(
-                    "client retry interval must be at least 1ms, got {} us",
+                    "\"client_retry_us\" must be at least 1000 (1 ms), got {}",
                     w.retry.unwrap_or(0)
                 ),
             ),
@@ -252,7 +252,7 @@ impl SimConfig {
             ),
             (
                 (1..=1000).contains(&w.keys),
-                format!("keys must be 1 to 1000, got {}", w.keys),
+                format!("\"workload\": \"keys\" must be 1 to 1000, got {}", w.keys),
             ),
             (
                 self.snapshot_threshold
@@ -404,6 +404,20 @@ mod tests {
     /// The bench's hour at 100 ops/s and a day at the default rate run; a
     /// day of 1000 clients at 100,000 ops/s grew 20 MB a simulated second
     /// until killed (a tester).
+    #[test]
+    fn keys_out_of_range_are_named_with_what_was_given() {
+        for keys in [0, 1001] {
+            let mut config = SimConfig::default();
+            config.workload.keys = keys;
+            assert_eq!(
+                config.validate(),
+                Err(format!(
+                    "\"workload\": \"keys\" must be 1 to 1000, got {keys}"
+                ))
+            );
+        }
+    }
+
     #[test]
     fn a_workload_expected_to_make_too_many_requests_is_refused() {
         let load = |clients, rate| WorkloadConfig {

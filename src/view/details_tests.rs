@@ -128,9 +128,6 @@ fn a_stopped_server_offers_resume_and_a_fast_clock_offers_exact() {
     assert!(!labels(&d.offers).contains(&"Clock 30% fast"));
 }
 
-/// A page tester's run: the leader cut off, the rest elect another, and
-/// that one stops. The old leader only thinks it leads and would refuse a
-/// transfer, so no follower offers one; nor with no leader at all.
 /// Each button keeps its element as what it offers turns over, so the
 /// focus stays on it: Stop and Resume are one button, and "Exact clock"
 /// stands where the clock button pressed stood (unkeyed, the focus fell to
@@ -171,6 +168,9 @@ fn a_button_that_turns_into_another_keeps_its_slot() {
     }
 }
 
+/// A page tester's run: the leader cut off, the rest elect another, and
+/// that one stops. The old leader only thinks it leads and would refuse a
+/// transfer, so no follower offers one; nor with no leader at all.
 #[test]
 fn no_transfer_is_offered_without_a_leader_that_can_commit() {
     let (mut p, old) = led();

@@ -312,139 +312,16 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        if !matches!(msg, Msg::Frame(_)) {
+        let noted = !matches!(msg, Msg::Frame(_));
+        if noted {
             self.lost_focus.note();
         }
-        let experiments_showing = self.page == PageView::Experiments;
-        let msg = match msg {
-            Msg::ShowExperiments => {
-                self.show_experiments(Address::Push);
-                self.keep_animating();
-                return true;
-            }
-            // Back or Forward within the player: a tour's step, which the
-            // session follows.
-            Msg::HistoryMoved
-                if (view_in_address(), self.page) == (PageView::Player, PageView::Player) =>
-            {
-                Msg::Do(address_moved())
-            }
-            Msg::HistoryMoved => {
-                let embed = self.session.read().embed;
-                match (view_in_address(), self.page) {
-                    (PageView::Experiments, PageView::Player) if !embed => {
-                        self.show_experiments(Address::Keep)
-                    }
-                    (PageView::Player, PageView::Experiments) => {
-                        self.show_player(Address::Keep);
-                        // Back to the player's entry: the session follows it
-                        // as any Back (the page showed the run it had left
-                        // and wrote it over another run's entry, a tester).
-                        self.session.0.borrow_mut().update(address_moved());
-                    }
-                    _ => return false,
-                }
-                self.keep_animating();
-                return true;
-            }
-            // The player's keys do nothing while the experiments show.
-            Msg::Do(Input::Key(_) | Input::Arrow { .. }) if experiments_showing => return false,
-            Msg::Wake => {
-                self.wake = None;
-                self.frames.request();
-                return false;
-            }
-            msg => msg,
-        };
-        // Frames never change the tour step or the run's identity, so only
-        // other messages can move the address bar.
-        let frame = matches!(msg, Msg::Frame(_));
-        let may_move_address = !frame;
-        if !frame {
-            // Any other message finds the simulation caught up with the
-            // wall clock, and ends the page's sleep, as what it slept for
-            // may come sooner now (a faster speed, a new message): the
-            // sleep is planned again from here (below).
-            self.wake = None;
-            self.catch_up();
+        let drawn = self.carry_out(ctx, msg);
+        if noted && !drawn {
+            // No drawing follows to restore it after.
+            self.lost_focus.forget();
         }
-        let input = match msg {
-            Msg::Frame(t) => {
-                self.frames.arrived();
-                self.frame_started = Some(perf::now_ms());
-                let wall_ms = self.last_frame.map_or(0.0, |last| t - last);
-                self.last_frame = Some(t);
-                Some(Input::Frame { wall_ms })
-            }
-            Msg::Do(input) => Some(input),
-            Msg::Share => {
-                // The link at once, of the moment on screen; its JSON once
-                // the studio, which writes JSON, is there (held below).
-                let page = share::page_with_query();
-                self.session.0.borrow_mut().update(Input::Share { page });
-                Some(Input::ShareJson)
-            }
-            Msg::Embed => {
-                // A link shown is written anew, of the same moment, and
-                // its JSON with it.
-                let page = share::page_with_query();
-                self.session.0.borrow_mut().update(Input::Embed { page });
-                let shared = self.session.read().drafts.shared.is_some();
-                shared.then_some(Input::ShareJson)
-            }
-            Msg::FileChosen(file) => {
-                share::read_file(file, ctx.link().clone());
-                None
-            }
-            Msg::HashChanged => Some(Input::LinkOpened {
-                fragment: current_fragment(),
-            }),
-            Msg::HostMessage(data) => self.host.command(data).map(Input::Host),
-            Msg::HostFlush => {
-                self.host.flushed();
-                None
-            }
-            Msg::Worker(reply) => Some(Input::WhatIf(WhatIfInput::Reply {
-                reply,
-                now_ms: perf::now_ms(),
-            })),
-            Msg::Studio(msg) => {
-                self.studio_said(msg, ctx.link());
-                None
-            }
-            Msg::ShowExperiments | Msg::HistoryMoved | Msg::Wake => None, // handled above
-        };
-        if let Some(input) = input {
-            let needs_studio =
-                self.session.read().needs_json(&input) && self.studio != Studio::Ready;
-            if matches!(input, Input::NetworkKeyed(_)) {
-                let send = self.send.clone();
-                let settled = move || send.emit(Msg::Do(Input::NetworkSettled));
-                self.settle = Some(Timeout::new(SETTLE_MS, settled));
-            }
-            if needs_studio {
-                self.hold_for_studio(input);
-            } else {
-                self.session.0.borrow_mut().update(input);
-            }
-        }
-        self.drive_worker(ctx);
-        if may_move_address {
-            self.sync_address();
-        }
-        self.keep_animating();
-        self.host
-            .deliver(&mut self.session.0.borrow_mut(), ctx.link());
-        // A frame that changes nothing on the page is not drawn: most
-        // running frames, as messages fly by themselves (view::motion).
-        let drawn = versions::drawn(&self.session.read(), self.drawn.as_ref());
-        let unchanged = self.drawn == Some(drawn);
-        self.drawn = Some(drawn);
-        if unchanged && frame {
-            self.frame_done();
-            return false;
-        }
-        true
+        drawn
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
@@ -575,6 +452,142 @@ impl Component for App {
 }
 
 impl App {
+    /// Carries out `msg`; whether the page is drawn after it.
+    fn carry_out(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let experiments_showing = self.page == PageView::Experiments;
+        let msg = match msg {
+            Msg::ShowExperiments => {
+                self.show_experiments(Address::Push);
+                self.keep_animating();
+                return true;
+            }
+            // Back or Forward within the player: a tour's step, which the
+            // session follows.
+            Msg::HistoryMoved
+                if (view_in_address(), self.page) == (PageView::Player, PageView::Player) =>
+            {
+                Msg::Do(address_moved())
+            }
+            Msg::HistoryMoved => {
+                let embed = self.session.read().embed;
+                match (view_in_address(), self.page) {
+                    (PageView::Experiments, PageView::Player) if !embed => {
+                        self.show_experiments(Address::Keep)
+                    }
+                    (PageView::Player, PageView::Experiments) => {
+                        self.show_player(Address::Keep);
+                        // Back to the player's entry: the session follows it
+                        // as any Back (the page showed the run it had left
+                        // and wrote it over another run's entry, a tester).
+                        self.session.0.borrow_mut().update(address_moved());
+                        self.open_followed_link();
+                    }
+                    _ => return false,
+                }
+                self.keep_animating();
+                return true;
+            }
+            // The player's keys do nothing while the experiments show.
+            Msg::Do(Input::Key(_) | Input::Arrow { .. }) if experiments_showing => return false,
+            Msg::Wake => {
+                self.wake = None;
+                self.frames.request();
+                return false;
+            }
+            msg => msg,
+        };
+        // Frames never change the tour step or the run's identity, so only
+        // other messages can move the address bar.
+        let frame = matches!(msg, Msg::Frame(_));
+        let may_move_address = !frame;
+        if !frame {
+            // Any other message finds the simulation caught up with the
+            // wall clock, and ends the page's sleep, as what it slept for
+            // may come sooner now (a faster speed, a new message): the
+            // sleep is planned again from here (below).
+            self.wake = None;
+            self.catch_up();
+        }
+        let input = match msg {
+            Msg::Frame(t) => {
+                self.frames.arrived();
+                self.frame_started = Some(perf::now_ms());
+                let wall_ms = self.last_frame.map_or(0.0, |last| t - last);
+                self.last_frame = Some(t);
+                Some(Input::Frame { wall_ms })
+            }
+            Msg::Do(input) => Some(input),
+            Msg::Share => {
+                // The link at once, of the moment on screen; its JSON once
+                // the studio, which writes JSON, is there (held below).
+                let page = share::page_with_query();
+                self.session.0.borrow_mut().update(Input::Share { page });
+                Some(Input::ShareJson)
+            }
+            Msg::Embed => {
+                // A link shown is written anew, of the same moment, and
+                // its JSON with it.
+                let page = share::page_with_query();
+                self.session.0.borrow_mut().update(Input::Embed { page });
+                let shared = self.session.read().drafts.shared.is_some();
+                shared.then_some(Input::ShareJson)
+            }
+            Msg::FileChosen(file) => {
+                share::read_file(file, ctx.link().clone());
+                None
+            }
+            Msg::HashChanged => Some(Input::LinkOpened {
+                fragment: current_fragment(),
+            }),
+            Msg::HostMessage(data) => self.host.command(data).map(Input::Host),
+            Msg::HostFlush => {
+                self.host.flushed();
+                None
+            }
+            Msg::Worker(reply) => Some(Input::WhatIf(WhatIfInput::Reply {
+                reply,
+                now_ms: perf::now_ms(),
+            })),
+            Msg::Studio(msg) => {
+                self.studio_said(msg, ctx.link());
+                None
+            }
+            Msg::ShowExperiments | Msg::HistoryMoved | Msg::Wake => None, // handled above
+        };
+        if let Some(input) = input {
+            let needs_studio =
+                self.session.read().needs_json(&input) && self.studio != Studio::Ready;
+            if matches!(input, Input::NetworkKeyed(_)) {
+                let send = self.send.clone();
+                let settled = move || send.emit(Msg::Do(Input::NetworkSettled));
+                self.settle = Some(Timeout::new(SETTLE_MS, settled));
+            }
+            if needs_studio {
+                self.hold_for_studio(input);
+            } else {
+                self.session.0.borrow_mut().update(input);
+            }
+        }
+        self.open_followed_link();
+        self.drive_worker(ctx);
+        if may_move_address {
+            self.sync_address();
+        }
+        self.keep_animating();
+        self.host
+            .deliver(&mut self.session.0.borrow_mut(), ctx.link());
+        // A frame that changes nothing on the page is not drawn: most
+        // running frames, as messages fly by themselves (view::motion).
+        let drawn = versions::drawn(&self.session.read(), self.drawn.as_ref());
+        let unchanged = self.drawn == Some(drawn);
+        self.drawn = Some(drawn);
+        if unchanged && frame {
+            self.frame_done();
+            return false;
+        }
+        true
+    }
+
     /// A section below the picture, in the box whose coming into view and
     /// leaving it the page watches (`ui::on_screen`).
     fn watched(&self, section: Section, props: PartProps) -> Html {
@@ -829,6 +842,20 @@ impl App {
     }
 
     /// Keeps `input` until the studio, which reads JSON, is there.
+    /// A JSON link Back or Forward moved to, which the session leaves to
+    /// the studio's reader: opened as a hashchange would open it, which
+    /// Chromium does not send when the query moved too.
+    fn open_followed_link(&mut self) {
+        let fragment = self.session.0.borrow_mut().link_to_open.take();
+        if let Some(fragment) = fragment {
+            let input = Input::LinkOpened { fragment };
+            match self.studio == Studio::Ready {
+                true => self.session.0.borrow_mut().update(input),
+                false => self.hold_for_studio(input),
+            }
+        }
+    }
+
     fn hold_for_studio(&mut self, input: Input) {
         self.held.push(input);
         if matches!(self.studio, Studio::Absent | Studio::Failed(_)) {

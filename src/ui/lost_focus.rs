@@ -15,7 +15,7 @@ const REGIONS: &str = ".panel, .tour, .picture, .controls, header, main, .experi
 /// What had the focus before an input, and the regions around it then.
 #[derive(Default)]
 pub struct LostFocus {
-    had: Option<(HtmlElement, Vec<Element>)>,
+    had: Option<(Element, Vec<Element>)>,
 }
 
 impl LostFocus {
@@ -25,6 +25,11 @@ impl LostFocus {
             let regions = regions_around(&element);
             (element, regions)
         });
+    }
+
+    /// The input drew nothing: what was noted is no longer before it.
+    pub fn forget(&mut self) {
+        self.had = None;
     }
 
     /// After the page is drawn: if the element noted is gone or disabled,
@@ -54,14 +59,13 @@ impl LostFocus {
     }
 }
 
-/// The element with the focus, unless it is the page's body.
-fn focused() -> Option<HtmlElement> {
+/// The element with the focus, unless it is the page's body: an SVG one
+/// too (a server, a message, a timeline mark).
+fn focused() -> Option<Element> {
     let document = web_sys::window()?.document()?;
     let active = document.active_element()?;
     let body = document.body().map(Element::from);
-    (Some(&active) != body.as_ref())
-        .then(|| active.dyn_into().ok())
-        .flatten()
+    (Some(&active) != body.as_ref()).then_some(active)
 }
 
 /// The regions that hold `element`, the nearest first: noted while it is

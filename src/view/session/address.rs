@@ -296,10 +296,14 @@ impl Session {
                     // too: Forward from `?seed=1` to a found failure's
                     // `#r=` named the failure and showed seed 1 (a page
                     // tester). Opened here; the hashchange, if one comes,
-                    // finds it open. (A JSON link waits for the studio,
-                    // as its hashchange does.)
+                    // finds it open.
                     self.open_link(hash, false);
                     self.link_followed = Some(hash.to_string());
+                } else if another_run {
+                    // A JSON link needs the studio's reader: the page
+                    // opens it as a hashchange would (a review). Opened
+                    // twice where a hashchange comes too, the same run.
+                    self.link_to_open = Some(hash.to_string());
                 }
             }
             return;

@@ -204,6 +204,7 @@ pub(super) fn is_command(input: &Input) -> bool {
                 | Input::CutText(_)
                 | Input::NetworkDrag(_)
                 | Input::NetworkKeyed(_)
+                | Input::NetworkSettled
                 | Input::ImportText(_)
                 | Input::Host(_)
                 | Input::WhatIf(_)

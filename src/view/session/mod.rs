@@ -23,6 +23,7 @@ use super::{permalink, scenario_json, versions};
 use crate::raft::vec_map::VecSet;
 use crate::raft::{NodeId, Op, ReadPath};
 use crate::sim::{Action, NetworkConfig, Scenario};
+use crate::view::network_edits::NetworkEdit;
 
 mod address;
 mod input;
@@ -63,8 +64,10 @@ pub struct Drafts {
     /// A network slider being dragged: the run's settings when the drag
     /// began, and the settings shown (see [`Session::network_shown`]).
     pub network: Option<(NetworkConfig, NetworkConfig)>,
-    /// `network` was moved by keys, and waits for them to rest.
-    pub network_keyed: bool,
+    /// The network sliders' values keys set, one per slider, waiting for
+    /// the keys to rest: made on the run's settings as they are then (a
+    /// scenario's own change meanwhile is kept, and so are they).
+    pub network_keyed: Vec<NetworkEdit>,
 }
 
 /// A run shared by "Share this run". The link is written at once; the
@@ -193,6 +196,9 @@ pub struct Session {
     /// until its hashchange comes, if one does (Chromium's does not when
     /// the query moved too): not opened twice.
     link_followed: Option<String>,
+    /// A JSON link Back or Forward moved to, for the page to open through
+    /// the studio's reader, as a hashchange (`Input::LinkOpened`).
+    pub link_to_open: Option<String>,
 }
 
 impl Session {
@@ -252,6 +258,7 @@ impl Session {
             address_back: None,
             address_tour_refused: params.tour.is_some() && tour_refused,
             link_followed: None,
+            link_to_open: None,
             held_json_link: (tour_refused && scenario_json::is_json(fragment))
                 .then(|| address::run_settings_named(params)),
         };
@@ -261,6 +268,9 @@ impl Session {
 
     /// Carries out `input`.
     pub fn update(&mut self, input: Input) {
+        if self.settles_keys_first(&input) {
+            self.update(Input::NetworkSettled);
+        }
         self.back_in_history = false;
         self.forget_stale_drag(&input);
         let before = self.tour_step();
@@ -413,9 +423,9 @@ impl Session {
                 self.drafts.network = Some((now, edit.apply(now)));
             }
             Input::NetworkKeyed(edit) => {
-                let now = self.playground.sim.network().config;
-                self.drafts.network = Some((now, edit.apply(self.network_shown())));
-                self.drafts.network_keyed = true;
+                let keyed = &mut self.drafts.network_keyed;
+                keyed.retain(|e| std::mem::discriminant(e) != std::mem::discriminant(&edit));
+                keyed.push(edit);
             }
             Input::NetworkSettled => self.settle_network(),
             Input::CutText(s) => {
@@ -526,32 +536,36 @@ impl Session {
     /// the run's settings, forgets it.
     fn forget_stale_drag(&mut self, input: &Input) {
         let now = self.playground.sim.network().config;
-        // Keys' value waits for them to rest, whatever comes meanwhile.
-        let keyed = self.drafts.network_keyed;
-        let stale = |(base, _): (NetworkConfig, _)| base != now || (is_command(input) && !keyed);
-        let drags = matches!(input, Input::NetworkDrag(_) | Input::NetworkKeyed(_));
-        if !drags && self.drafts.network.is_some_and(stale) {
+        let stale = |(base, _): (NetworkConfig, _)| base != now || is_command(input);
+        if !matches!(input, Input::NetworkDrag(_)) && self.drafts.network.is_some_and(stale) {
             self.drafts.network = None;
-            self.drafts.network_keyed = false;
         }
     }
 
-    /// The keys on a slider rested: the value they showed is one action,
-    /// if the run's settings are still those they started from.
+    /// Whether the keys' values on the sliders are made before `input`: a
+    /// command of the person's (it may be another run, which they must
+    /// not reach: a review saw a Reset's run take them), or a drag, which
+    /// starts from the run's settings.
+    fn settles_keys_first(&self, input: &Input) -> bool {
+        !self.drafts.network_keyed.is_empty()
+            && !matches!(input, Input::NetworkKeyed(_) | Input::NetworkSettled)
+            && (is_command(input) || matches!(input, Input::NetworkDrag(_)))
+    }
+
+    /// The keys on the sliders rested: the values they showed are one
+    /// action, unless they came back to the run's settings.
     fn settle_network(&mut self) {
-        if !std::mem::take(&mut self.drafts.network_keyed) {
-            return;
-        }
-        if let Some((base, shown)) = self.drafts.network.take() {
-            if base == self.playground.sim.network().config && shown != base {
-                self.playground.act(Action::SetNetwork(shown));
-            }
+        let keyed = std::mem::take(&mut self.drafts.network_keyed);
+        let now = self.playground.sim.network().config;
+        let to = keyed.iter().fold(now, |config, edit| edit.apply(config));
+        if to != now {
+            self.playground.act(Action::SetNetwork(to));
         }
     }
 
     /// Whether a slider's keys wait to rest ([`Input::NetworkSettled`]).
     pub fn network_keys_pending(&self) -> bool {
-        self.drafts.network_keyed
+        !self.drafts.network_keyed.is_empty()
     }
 
     /// The network settings the panel shows: the run's, or a dragged
@@ -559,10 +573,12 @@ impl Session {
     /// moved under since (an Undo, another run) shows no more.
     pub fn network_shown(&self) -> NetworkConfig {
         let now = self.playground.sim.network().config;
-        match self.drafts.network {
+        let shown = match self.drafts.network {
             Some((base, shown)) if base == now => shown,
             _ => now,
-        }
+        };
+        let keyed = self.drafts.network_keyed.iter();
+        keyed.fold(shown, |config, edit| edit.apply(config))
     }
 
     /// Wall milliseconds the page may sleep before its next frame: until

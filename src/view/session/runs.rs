@@ -64,6 +64,9 @@ impl Session {
         self.drafts.seed = fresh.scenario.seed.to_string();
         self.drafts.nodes = fresh.scenario.nodes.to_string();
         self.drafts.error = None;
+        // Keys' values not yet made were for the run replaced (a host
+        // page's load, a found failure); a command made them before.
+        self.drafts.network_keyed.clear();
         self.tour = tour;
         self.after_reset = false;
         self.opened = None;

@@ -437,8 +437,7 @@ mod inputs {
 
     /// Keys on a slider show each value and make one action once they
     /// rest: ten presses of an arrow were ten actions (a page tester).
-    /// A command meanwhile keeps the value waiting; keys that come back to
-    /// where they started make none.
+    /// Keys that come back to where they started make none.
     #[test]
     fn keys_on_a_slider_make_one_action_once_they_rest() {
         let mut s = playing();
@@ -447,13 +446,15 @@ mod inputs {
             s.update(Input::NetworkKeyed(NetworkEdit::Loss(f64::from(i) / 100.0)));
             assert!(s.network_keys_pending());
         }
-        s.update(Input::Key(KeyCommand::Step));
+        s.update(Input::Frame { wall_ms: 16.0 });
         assert_eq!(s.network_shown().loss, 0.1, "the keys' value shows");
         assert_eq!(s.playground.scenario.actions.len(), actions, "none yet");
         s.update(Input::NetworkSettled);
         assert!(!s.network_keys_pending());
         assert_eq!(s.playground.sim.network().config.loss, 0.1);
         assert_eq!(s.playground.scenario.actions.len(), actions + 1);
+        s.update(Input::NetworkSettled);
+        assert_eq!(s.playground.scenario.actions.len(), actions + 1, "once");
         // Keys that return to the run's value: no action.
         s.update(Input::NetworkKeyed(NetworkEdit::Loss(0.11)));
         s.update(Input::NetworkKeyed(NetworkEdit::Loss(0.1)));
@@ -466,6 +467,39 @@ mod inputs {
         let config = s.playground.sim.network().config;
         assert_eq!((config.loss, config.duplication), (0.2, 0.3));
         assert_eq!(s.playground.scenario.actions.len(), actions + 2);
+        // Keys, then a drag of another slider: the keys' value is made
+        // first, and the drag's on top of it (a review saw it lost).
+        s.update(Input::NetworkKeyed(NetworkEdit::Loss(0.4)));
+        s.update(Input::NetworkDrag(NetworkEdit::Duplication(0.5)));
+        s.update(Input::Network(NetworkEdit::Duplication(0.5)));
+        let config = s.playground.sim.network().config;
+        assert_eq!((config.loss, config.duplication), (0.4, 0.5));
+        assert_eq!(s.playground.scenario.actions.len(), actions + 4);
+    }
+
+    /// Keys' values belong to the run they were keyed on: a Reset makes
+    /// them there first, and the new run takes none (a review saw the
+    /// Reset's run record the old run's loss when the keys' timer came).
+    /// The timer's input is no command: it leaves the notice as it was.
+    #[test]
+    fn keys_on_a_slider_reach_no_other_run_and_leave_the_notice() {
+        let mut s = playing();
+        s.update(Input::NetworkKeyed(NetworkEdit::Loss(0.3)));
+        s.update(Input::Reset);
+        assert!(!s.network_keys_pending());
+        let notice = s.notice_text();
+        assert!(notice.is_some(), "the Reset's notice");
+        s.update(Input::NetworkSettled);
+        assert_eq!(
+            s.playground.scenario.actions.len(),
+            0,
+            "the new run took none"
+        );
+        assert_eq!(s.playground.sim.network().config.loss, 0.0);
+        assert_eq!(s.notice_text(), notice, "the timer said nothing");
+        // Undo brings back the run the keys were made on, with them.
+        s.update(Input::Undo);
+        assert_eq!(s.playground.sim.network().config.loss, 0.3);
     }
 
     #[test]
@@ -861,6 +895,15 @@ mod notices {
         assert_eq!(s.playground.scenario.nodes, 5);
         s.saw_address("?seed=1&paused=1", "");
         s.update(Input::LinkOpened { fragment: link });
+        assert_eq!(s.playground.scenario.nodes, 3);
+        // A JSON link needs the studio's reader: the page is asked to open
+        // it (a review), and the run stays until it does.
+        let json = "#s=eyJ2ZXJzaW9uIjoxfQ";
+        s.update(Input::AddressMoved {
+            search: "?paused=1".into(),
+            hash: json.into(),
+        });
+        assert_eq!(s.link_to_open.as_deref(), Some(json));
         assert_eq!(s.playground.scenario.nodes, 3);
     }
 

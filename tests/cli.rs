@@ -1609,6 +1609,26 @@ fn partial_partitions_change_nothing_with_faults_partial() {
     let idle = raft_sim(&["run", "--duration", "1s", "--partial-partitions"]);
     let note = "--partial-partitions changes nothing without --faults all, whose nemesis strikes";
     assert!(stderr(&idle).contains(note), "{}", stderr(&idle));
+    // find-failure and bench say it too (they said nothing, a review).
+    let note = "raft-sim: note: --partial-partitions changes nothing with --faults partial";
+    for command in [
+        &[
+            "find-failure",
+            "--unsafe",
+            "forget-vote-on-restart",
+            "--max-seeds",
+            "1",
+        ][..],
+        &["bench", "--duration", "1s"][..],
+    ] {
+        let flagged =
+            raft_sim(&[command, &["--faults", "partial", "--partial-partitions"]].concat());
+        assert!(
+            stderr(&flagged).contains(note),
+            "{command:?}: {}",
+            stderr(&flagged)
+        );
+    }
 }
 
 /// Two flags naming one file are refused before any work: both outputs

@@ -50,6 +50,7 @@ pub fn find_failure(options: Options, find: FindOptions) -> Result<bool, String>
         crate::check_writable(path)?;
     }
     let switch = find.switch;
+    super::say_notes(&options);
     note_overridden(&options.config, switch);
     let search = FailureSearch::new(options.config.clone(), switch, find.max_seeds)?;
     let mut search = search.with_duration(options.duration);

@@ -183,12 +183,22 @@ fn note_late_actions(scenario: &sim::Scenario, duration: u64) {
     );
 }
 
+/// Says, on stderr, what the arguments' reading noted (a flag that
+/// changes nothing beside another): every command that runs the
+/// simulator (`find-failure` and `bench` said nothing, a review).
+pub fn say_notes(options: &Options) {
+    for note in &options.notes {
+        eprintln!("raft-sim: note: {note}");
+    }
+}
+
 /// Says, on stderr, which `--unsafe` switches cannot matter with the flags
 /// given: a clean run of such a switch shows nothing about its rule; and
 /// which other flags change nothing.
 fn note_unconsulted(options: &Options) {
     let config = &options.config;
-    for note in options.notes.iter().cloned().chain(idle_flags(config)) {
+    say_notes(options);
+    for note in idle_flags(config) {
         eprintln!("raft-sim: note: {note}");
     }
     for switch in config.unsafe_switches.enabled() {
@@ -289,6 +299,7 @@ fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<Outco
 }
 
 fn bench(options: Options) -> Result<bool, String> {
+    say_notes(&options);
     summary::print_header(&options, &[]);
     let started = Instant::now();
     let mut sim = Simulation::new(options.config.clone())?;

@@ -140,7 +140,7 @@ impl Shortest {
     pub(super) fn words(self) -> String {
         let counted = words::counted;
         let steps = counted(self.steps as usize, "step");
-        let paired = self.actions - self.settings - self.acting;
+        let paired = self.actions.saturating_sub(self.settings + self.acting);
         let waits = (self.steps as usize).saturating_sub(self.acting);
         let mut why = Vec::new();
         match self.settings {

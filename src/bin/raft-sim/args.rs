@@ -446,7 +446,8 @@ pub struct Options {
     /// The linearizability search budget per key, in steps.
     pub lin_budget: u64,
     /// Flags that change nothing, as only the flags themselves can tell
-    /// (the configuration cannot): `run` and `sweep` print them.
+    /// (the configuration cannot): every command that runs the simulator
+    /// prints them (`say_notes`).
     pub notes: Vec<String>,
 }
 
@@ -584,12 +585,22 @@ fn refuse_ignored(matches: &ArgMatches) {
 /// Exits as clap does on a bad argument, with `message` and the usage of
 /// subcommand `name` (not the top level's, which names no option).
 fn refuse(name: &str, kind: clap::error::ErrorKind, message: String) -> ! {
+    refuse_in(&[name], kind, message)
+}
+
+/// [`refuse`] for the subcommand at `path` (`["experiment",
+/// "election-downtime"]`), or the command itself where there is none.
+fn refuse_in(path: &[&str], kind: clap::error::ErrorKind, message: String) -> ! {
     let mut cli = Cli::command();
     cli.build(); // gives each subcommand its full name: "raft-sim run"
-    match cli.find_subcommand_mut(name) {
-        Some(sub) => sub.error(kind, message).exit(),
-        None => cli.error(kind, message).exit(),
+    let mut at = &mut cli;
+    for name in path {
+        if at.find_subcommand(name).is_none() {
+            break;
+        }
+        at = at.find_subcommand_mut(name).expect("found just above");
     }
+    at.error(kind, message).exit()
 }
 
 /// `find-failure`: exactly one switch, taken out of the configuration
@@ -696,21 +707,15 @@ fn experiment_options(args: ElectionDowntimeArgs) -> ExperimentOptions {
     // 9000000000000000, which the README's limit did not say; a tester.)
     let last = args.seed.saturating_add(args.trials - 1);
     if last > MAX_SEED {
-        let mut cli = Cli::command();
-        cli.build();
-        let sub = cli
-            .find_subcommand_mut("experiment")
-            .and_then(|e| e.find_subcommand_mut("election-downtime"))
-            .expect("the command exists");
-        sub.error(
+        refuse_in(
+            &["experiment", "election-downtime"],
             clap::error::ErrorKind::ValueValidation,
             format!(
                 "--seed {} with --trials {} reaches seed {last}; the seed must be at most \
                  {MAX_SEED}, which a scenario file can hold",
                 args.seed, args.trials
             ),
-        )
-        .exit();
+        );
     }
     ExperimentOptions {
         config: ExperimentConfig {

@@ -401,10 +401,11 @@ impl Scenario {
     /// configuration and every action against the cluster.
     pub fn validate(&self) -> Result<(), String> {
         self.check_limits()?;
-        self.config().validate()?;
-        crate::sim::config::check_requests(&self.config().workload, self.duration)
+        let config = self.config();
+        config.validate()?;
+        crate::sim::config::check_requests(&config.workload, self.duration)
             .map_err(|e| format!("\"workload\": \"rate\" over \"duration_us\": {e}"))?;
-        let sim = Simulation::new(self.config())?;
+        let sim = Simulation::new(config)?;
         let mut servers = sim.server_count();
         for (i, (_, action)) in self.actions.iter().enumerate() {
             // Checked among the servers that earlier actions may have

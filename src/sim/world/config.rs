@@ -2,7 +2,7 @@
 
 use crate::raft::{ReadPath, Time, Timing, UnsafeSwitches, MILLIS, SECONDS};
 use crate::sim::clocks::MAX_DRIFT_PPM;
-use crate::sim::decimal::plain;
+use crate::sim::decimal::{fixed, plain};
 use crate::sim::disk::DiskConfig;
 use crate::sim::fault_model::FaultModel;
 use crate::sim::nemesis::NemesisConfig;
@@ -325,9 +325,9 @@ pub fn check_requests(workload: &WorkloadConfig, duration: Time) -> Result<(), S
         "{} ops/s for {} s is about {} client requests; at most {} are accepted, \
          since each is kept in memory until the run ends (about 1 to 2 KB apiece)",
         plain(workload.rate),
-        crate::sim::decimal::plain(duration as f64 / SECONDS as f64),
-        crate::sim::decimal::fixed(requests, 0),
-        crate::sim::decimal::fixed(MAX_REQUESTS, 0),
+        plain(duration as f64 / SECONDS as f64),
+        fixed(requests, 0),
+        fixed(MAX_REQUESTS, 0),
     ))
 }
 
@@ -401,9 +401,6 @@ mod tests {
         assert!(too_long.contains("at most 24h"), "{too_long}");
     }
 
-    /// The bench's hour at 100 ops/s and a day at the default rate run; a
-    /// day of 1000 clients at 100,000 ops/s grew 20 MB a simulated second
-    /// until killed (a tester).
     #[test]
     fn keys_out_of_range_are_named_with_what_was_given() {
         for keys in [0, 1001] {
@@ -418,6 +415,9 @@ mod tests {
         }
     }
 
+    /// The bench's hour at 100 ops/s and a day at the default rate run; a
+    /// day of 1000 clients at 100,000 ops/s grew 20 MB a simulated second
+    /// until killed (a tester).
     #[test]
     fn a_workload_expected_to_make_too_many_requests_is_refused() {
         let load = |clients, rate| WorkloadConfig {

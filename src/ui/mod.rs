@@ -15,6 +15,7 @@ mod panels;
 mod part;
 mod perf;
 mod sequence;
+mod settled_select;
 mod share;
 pub mod studio;
 mod studio_client;

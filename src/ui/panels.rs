@@ -3,6 +3,7 @@
 
 use super::app::Msg;
 use super::part::{on_click, PartProps};
+use super::settled_select::settled_select;
 use crate::raft::{NodeId, Payload, ReadPath, MILLIS};
 use crate::sim::config::RaftOptions;
 use crate::sim::decimal::fixed;
@@ -336,20 +337,19 @@ fn mechanisms(raft: RaftOptions, link: &Callback<Msg>) -> Html {
 /// How reads are answered (thesis §6.4): a select that records a `reads`
 /// action.
 fn reads(path: ReadPath, check_quorum: bool, link: &Callback<Msg>) -> Html {
-    let on_change = link.reform(move |e: Event| {
-        let value = e.target_unchecked_into::<HtmlInputElement>().value();
+    let apply = link.reform(move |value: String| {
         // The options are the only values; anything else keeps the path.
         let chosen = ReadPath::from_name(&value).unwrap_or(path);
         Msg::Do(Input::Act(Action::SetReads(chosen)))
     });
+    let options: Html = ReadPath::ALL.into_iter().map(|p| html! {
+        <option value={p.name()} selected={p == path}>{ words::read_path_option(p, check_quorum) }</option>
+    })
+    .collect();
     html! {
         <label class="setting" title="Thesis §6.4: how a read is answered, and whether it writes the log">
             { "Reads " }
-            <select aria-label="Reads" onchange={on_change}>
-                { for ReadPath::ALL.into_iter().map(|p| html! {
-                    <option value={p.name()} selected={p == path}>{ words::read_path_option(p, check_quorum) }</option>
-                }) }
-            </select>
+            { settled_select("Reads", "", path.name().to_string(), apply, options) }
         </label>
     }
 }
@@ -357,20 +357,19 @@ fn reads(path: ReadPath, check_quorum: bool, link: &Callback<Msg>) -> Html {
 /// The clock drift bound a lease allows for (thesis §6.4.1): a select
 /// that records a `drift` action.
 fn drift(bound: u64, link: &Callback<Msg>) -> Html {
-    let on_change = link.reform(move |e: Event| {
-        let value = e.target_unchecked_into::<HtmlInputElement>().value();
+    let apply = link.reform(move |value: String| {
         // The options are the only values; anything else keeps the bound.
         let chosen = value.parse().unwrap_or(bound);
         Msg::Do(Input::Act(Action::SetDriftBound(chosen)))
     });
+    let options: Html = drift_bound::entries(bound).into_iter().map(|ppm| html! {
+        <option value={ppm.to_string()} selected={ppm == bound}>{ drift_bound::label(ppm) }</option>
+    })
+    .collect();
     html! {
         <label class="setting" title="Thesis §6.4.1: how far clocks may run off real time; a lease gives up twice this share of the election timeout">
             { "Drift bound " }
-            <select aria-label="Drift bound" onchange={on_change}>
-                { for drift_bound::entries(bound).into_iter().map(|ppm| html! {
-                    <option value={ppm.to_string()} selected={ppm == bound}>{ drift_bound::label(ppm) }</option>
-                }) }
-            </select>
+            { settled_select("Drift bound", "", bound.to_string(), apply, options) }
         </label>
     }
 }
@@ -378,20 +377,20 @@ fn drift(bound: u64, link: &Callback<Msg>) -> Html {
 /// Log compaction (thesis chapter 5): a select that records a `snapshots`
 /// action, off or every N applied entries.
 fn snapshots(every: Option<u64>, link: &Callback<Msg>) -> Html {
-    let on_change = link.reform(move |e: Event| {
-        let value = e.target_unchecked_into::<HtmlInputElement>().value();
+    let apply = link.reform(move |value: String| {
         // The options are the only values; anything else keeps the setting.
         let chosen = snapshot_threshold::parse(&value).unwrap_or(every);
         Msg::Do(Input::Act(Action::SetSnapshots(chosen)))
     });
+    let options: Html = snapshot_threshold::entries(every).into_iter().map(|n| html! {
+        <option value={snapshot_threshold::value(n)} selected={n == every}>{ snapshot_threshold::label(n) }</option>
+    })
+    .collect();
+    let applied = snapshot_threshold::value(every);
     html! {
         <label class="setting" title="Thesis chapter 5: each server snapshots its state and discards its log once this many entries were applied; a follower too far behind gets the snapshot by InstallSnapshot">
             { "Snapshots " }
-            <select aria-label="Snapshots" onchange={on_change}>
-                { for snapshot_threshold::entries(every).into_iter().map(|n| html! {
-                    <option value={snapshot_threshold::value(n)} selected={n == every}>{ snapshot_threshold::label(n) }</option>
-                }) }
-            </select>
+            { settled_select("Snapshots", "", applied, apply, options) }
         </label>
     }
 }

@@ -3,26 +3,24 @@
 
 use super::app::Msg;
 use super::part::{on_click, PartProps};
+use super::settled_select::settled_select;
 use crate::view::session::{Input, Session};
 use crate::view::tours::TOURS;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 pub(super) fn menu(s: &Session, part: &PartProps) -> Html {
     let current = s.tour.as_ref().map(|t| t.tour.id);
-    let on_change = part.send.reform(|e: Event| {
-        Msg::Do(Input::TourChoose(
-            e.target_unchecked_into::<HtmlSelectElement>().value(),
-        ))
-    });
-    html! {
-        <select class="tour-menu" aria-label="Guided tour" onchange={on_change}>
+    let apply = part.send.reform(|id| Msg::Do(Input::TourChoose(id)));
+    let options = html! {
+        <>
             <option value="" selected={current.is_none()}>{ "Guided tours…" }</option>
             { for TOURS.iter().map(|t| html! {
                 <option value={t.id} selected={current == Some(t.id)} title={t.summary}>{ t.title }</option>
             }) }
-        </select>
-    }
+        </>
+    };
+    let applied = current.unwrap_or_default().to_string();
+    settled_select("Guided tour", "tour-menu", applied, apply, options)
 }
 
 pub(super) fn panel(s: &Session, part: &PartProps) -> Html {

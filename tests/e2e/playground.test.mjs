@@ -489,4 +489,51 @@ for (const kind of browsers()) {
       assert.deepEqual(page.errors, []);
     });
   });
+
+  // Arrow keys on a closed menu walk its choices; Enter, or leaving the
+  // menu, makes the choice, and Escape puts the one in force back. (Each
+  // arrow opened a tour, or recorded a Reads action: both browsers fire
+  // `change` per key, a page tester.) A choice without keys acts at once.
+  test(`${kind.name}: arrow keys on a menu choose, Enter applies`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=4&paused=1');
+      await page.waitFor({ css: '.timeline-note', text: '0 actions recorded' });
+      await page.evaluate(() => document.querySelector('.tour-menu').focus());
+      await page.press('ArrowDown');
+      await page.press('ArrowDown');
+      await page.sleep(400);
+      assert.equal(await page.count('section.tour'), 0, 'no tour opened on the way');
+      assert.ok(!(await page.url()).includes('tour='));
+      const second = await page.evaluate(() => document.querySelector('.tour-menu').options[2].value);
+      await page.press('Enter');
+      await page.waitFor({ css: '.tour-step', text: 'step 1 of' });
+      assert.ok((await page.url()).includes(`tour=${second}`), await page.url());
+
+      await page.goto(url + '/?seed=4&paused=1');
+      await page.waitFor({ css: '.timeline-note', text: '0 actions recorded' });
+      const reads = 'select[aria-label="Reads"]';
+      const applied = () => page.evaluate((css) => document.querySelector(css).dataset.applied, reads);
+      const before = await applied();
+      await page.evaluate((css) => document.querySelector(css).focus(), reads);
+      await page.press('ArrowDown');
+      await page.sleep(300);
+      assert.equal(await applied(), before, 'not applied while walking');
+      await page.press('Escape');
+      assert.equal(await page.evaluate((css) => document.querySelector(css).value, reads), before, 'Escape puts it back');
+      await page.press('ArrowDown');
+      await page.press('ArrowDown');
+      await page.press('Tab');
+      await page.waitFor({ css: '.timeline-note', text: '1 action recorded' });
+      assert.notEqual(await applied(), before, 'applied on leaving');
+
+      // A choice picked from the open list (no key on the menu) acts at once.
+      await page.evaluate((css) => {
+        const select = document.querySelector(css);
+        select.value = select.options[0].value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      }, reads);
+      await page.waitFor({ css: '.timeline-note', text: '2 actions recorded' });
+      assert.deepEqual(page.errors, []);
+    });
+  });
 }

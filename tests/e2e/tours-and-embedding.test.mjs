@@ -57,7 +57,7 @@ for (const kind of browsers()) {
       await page.waitFor({ css: '.tour-step', text: /^step 3 of / });
       // The safety panel says why the reads tour's lease broke: on purpose.
       await page.goto(`${url}/?tour=reads-without-the-log&step=6`);
-      await page.waitFor({ css: '.violation-cause', text: /^Broken on purpose: n3's clock rate was changed at 1\.300 s\./ });
+      await page.waitFor({ css: '.violation-cause', text: /^Broken on purpose: n3's clock was set to run -50% at 1\.300 s, with no drift allowed for\./ });
       await page.goto(`${url}/?tour=no-such-tour`);
       await page.waitFor({ css: '.notice', text: "there is no tour 'no-such-tour'" });
       assert.deepEqual(page.errors, []);

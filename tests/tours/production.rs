@@ -381,7 +381,9 @@ fn tour_reads_without_the_log() {
     // with n3's clock first.
     let note = raft_playground::view::lease_breaks::note(&tour.scenario(), v).unwrap();
     assert!(
-        note.starts_with("Broken on purpose: n3's clock rate was changed at 1.300 s."),
+        note.starts_with(
+            "Broken on purpose: n3's clock was set to run -50% at 1.300 s, with no drift allowed for."
+        ),
         "{note}"
     );
 

@@ -463,7 +463,7 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
                 </div>
                 <table>{ for BINDINGS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }</table>
                 <h2>{ "What you see" }</h2>
-                <p>{ "Each server shows its name, its term (the big number) and its commit index (c4: entries up to 4 are committed). Its fill colour is the term too; the outline is the role (leader: double ring, candidate: dashed, follower: thin); grey is stopped. A dashed teal outline is a learner, which gets the log but has no vote yet; a pale grey one was removed from the configuration (thesis ch. 4). The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries; squares are reads." }</p>
+                <p>{ "Each server shows its name, its term (the big number) and its commit index (c4: entries up to 4 are committed). Its fill colour is the term too; the outline is the role (leader: double ring, candidate: dashed, pre-candidate with PreVote: dotted lilac, follower: thin); grey is stopped. A dashed teal outline is a learner, which gets the log but has no vote yet; a pale grey one was removed from the configuration (thesis ch. 4). The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries; squares are reads." }</p>
                 <ul class="colour-key" aria-label="Message colours">
                     { for palette::MESSAGE_LEGEND.iter().map(|(words, kind)| html! {
                         <li><svg viewBox="-6 -6 12 12" aria-hidden="true"><circle r="5" fill={palette::message_color(kind)} /></svg>{ *words }</li>
@@ -475,6 +475,7 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
                         <li><svg viewBox="0 -6 4 16" aria-hidden="true"><line class={k.class()} x1="2" x2="2" y1={k.top().to_string()} y2="10" /></svg>{ k.words() }</li>
                     }) }
                 </ul>
+                <p>{ "A bare § is a section of the Raft paper (Ongaro and Ousterhout, 2014); thesis § is one of Ongaro's PhD thesis." }</p>
             </div>
         </div>
     }

@@ -137,15 +137,15 @@ fn lease_given_up(id: NodeId, raised: bool, any: bool) -> String {
         // At ±50% the margin takes the whole lease: none is safe.
         true if !any => format!(
             "n{id} gave up its read lease: at this drift bound no lease is safe, so each read \
-             waits for a round of heartbeats (§6.4.1)"
+             waits for a round of heartbeats (thesis §6.4.1)"
         ),
         true => format!(
             "n{id} gave up its read lease: earned for a smaller drift bound, it could outlast \
-             what the new one allows; its next round of heartbeats earns a shorter one (§6.4.1)"
+             what the new one allows; its next round of heartbeats earns a shorter one (thesis §6.4.1)"
         ),
         false => format!(
             "n{id} gave up its read lease, earned for a larger drift bound: its next round of \
-             heartbeats earns a longer one (§6.4.1)"
+             heartbeats earns a longer one (thesis §6.4.1)"
         ),
     }
 }
@@ -323,7 +323,7 @@ impl EventLog {
             }
             was.incarnation = s.incarnation;
             // A lease earned or lost by a leader that goes on leading
-            // (§6.4.1); renewals go unsaid, and a step-down says itself.
+            // (thesis §6.4.1); renewals go unsaid, and a step-down says itself.
             // A lease given up before its time did not run out: a
             // hand-over or new read settings say themselves, a new drift
             // bound is told here (its action line says only the bound).
@@ -336,7 +336,7 @@ impl EventLog {
             match (was.lease.is_some(), lease.is_some()) {
                 (false, true) if !lapsed_before => say(
                     format!(
-                        "n{id} holds a read lease (§6.4.1): it answers reads without a round \
+                        "n{id} holds a read lease (thesis §6.4.1): it answers reads without a round \
                      while its heartbeats renew the lease"
                     ),
                     Ends::Nothing,
@@ -346,7 +346,7 @@ impl EventLog {
                     say(
                         format!(
                             "n{id}'s read lease ran out: its reads wait for a round of heartbeats \
-                             (§6.4); another lease or lapse in term {term} goes unsaid"
+                             (thesis §6.4); another lease or lapse in term {term} goes unsaid"
                         ),
                         Ends::Nothing,
                     );

@@ -459,14 +459,14 @@ fn a_read_lease_earned_and_run_out_is_told_before_the_next_leader() {
     let mut p = leasing_n4();
     let text = super::tests::text(&p);
     assert_eq!(text.matches("holds a read lease").count(), 1, "{text}");
-    let earned = "t=1.038s n4 holds a read lease (§6.4.1): it answers reads without a \
+    let earned = "t=1.038s n4 holds a read lease (thesis §6.4.1): it answers reads without a \
                   round while its heartbeats renew the lease";
     assert!(text.contains(earned), "{text}");
     p.act(Action::Partition(vec![vec![4]]));
     p.skip(1000);
     let text = super::tests::text(&p);
     let ran_out = text
-        .find("n4's read lease ran out: its reads wait for a round of heartbeats (§6.4)")
+        .find("n4's read lease ran out: its reads wait for a round of heartbeats (thesis §6.4)")
         .expect(&text);
     let elected = text.rfind("became leader for term 3").expect(&text);
     assert!(ran_out < elected, "{text}");
@@ -485,7 +485,7 @@ fn a_lease_ended_by_a_new_drift_bound_is_told() {
     let gave_up = text
         .find(
             "n4 gave up its read lease: earned for a smaller drift bound, it could outlast \
-             what the new one allows; its next round of heartbeats earns a shorter one (§6.4.1)",
+             what the new one allows; its next round of heartbeats earns a shorter one (thesis §6.4.1)",
         )
         .expect(&text);
     p.skip(200);
@@ -511,7 +511,7 @@ fn a_lease_ended_by_a_new_drift_bound_is_told() {
     assert!(
         text.contains(
             "n4 gave up its read lease, earned for a larger drift bound: its next round of \
-             heartbeats earns a longer one (§6.4.1)"
+             heartbeats earns a longer one (thesis §6.4.1)"
         ),
         "{text}"
     );

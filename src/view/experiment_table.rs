@@ -178,7 +178,7 @@ fn compare(figure: &PaperFigure, r: &LineResult) -> (String, bool) {
 pub fn reason(line: Line) -> Option<&'static str> {
     Some(match (line.min / MILLIS, line.max / MILLIS) {
         (150, 150) => "Nothing in the simulator breaks the tie (no scheduling jitter, exact clocks): the four survivors stand at once, split, and time out again exactly 150 ms later; the paper's trials ended through real-world jitter.",
-        (150, 155) => "A RequestVote leaves once the candidate's own vote is durable, about 7.5 ms after it timed out; with 5 ms of randomness every survivor times out within that window and stands too, so votes split round after round. The paper's vote round must have been shorter than the 15 ms broadcast time it quotes.",
+        (150, 155) => "A RequestVote leaves only once the candidate's own vote is durable, about 7.5 ms after it timed out (thesis §9.3 lets the two overlap); with 5 ms of randomness every survivor times out within that window and stands too, so votes split round after round.",
         (150, 200) => "The same 7.5 ms window (a vote request leaves once the candidate's vote is durable) makes split votes a little more common here, which lengthens the tail.",
         (12, 24) => "A candidate whose timeout is under our 15 ms vote round stands again before its votes return, so only 15–24 ms timeouts can win: the failure the paper describes just beyond 12–24 ms starts here at 12–24.",
         _ => return None,

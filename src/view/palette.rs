@@ -52,14 +52,20 @@ pub fn message_color(kind: &str) -> &'static str {
 /// a kind of that colour.
 pub const MESSAGE_LEGEND: [(&str, &str); 7] = [
     ("RequestVote: elections", "RequestVote"),
-    ("PreVote: may I stand? (§9.6)", "PreVote"),
+    ("PreVote: may I stand? (thesis §9.6)", "PreVote"),
     ("AppendEntries: entries and heartbeats", "AppendEntries"),
     (
         "InstallSnapshot: a snapshot in chunks (§7)",
         "InstallSnapshot",
     ),
-    ("ReadIndex: reads without the log (§6.4)", "ReadIndex"),
-    ("TimeoutNow: leadership transfer (§3.10)", "TimeoutNow"),
+    (
+        "ReadIndex: reads without the log (thesis §6.4)",
+        "ReadIndex",
+    ),
+    (
+        "TimeoutNow: leadership transfer (thesis §3.10)",
+        "TimeoutNow",
+    ),
     ("clients' requests and answers", "ClientRequest"),
 ];
 

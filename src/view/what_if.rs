@@ -509,9 +509,10 @@ impl WhatIf {
             Search::Running { .. } => self.progress_text(),
             Search::NotFound { seeds_tried } => Some(match self.chosen {
                 UnsafeSwitch::LeaseAfterTimeoutNow => format!(
-                    "No failure in {seeds_tried} seeds: this one needs a TimeoutNow late by more \
-                     than an election timeout, which even with {}% of messages late comes in \
-                     about one seed in 150. Explore every interleaving to see it.",
+                    "No failure in {seeds_tried} seeds: this one needs TimeoutNow or its \
+                     RequestVotes to arrive after the leader gave the transfer up, which even \
+                     with {}% of messages late comes in about one seed in 150. Explore every \
+                     interleaving to see it.",
                     (LATE_TIMEOUT_NOW_TAIL * 100.0).round() as u64
                 ),
                 _ => format!(

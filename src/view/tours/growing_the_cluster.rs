@@ -25,9 +25,9 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 480,
-        text: "n4 caught up within one round of replication, far shorter than an election \
-               timeout, so n2 promoted it: the configuration at index 3 makes n4 a voter \
-               (thesis §4.2.1). A majority is now three of four.",
+        text: "n4's first round of replication took far less than an election timeout, so n2 \
+               promoted it at once (thesis §4.2.1 allows several rounds): the configuration at \
+               index 3 makes n4 a voter. A majority is now three of four.",
     },
     Step {
         at_ms: 800,

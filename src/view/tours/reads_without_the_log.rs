@@ -32,9 +32,9 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 1150,
-        text: "Reads go by lease since 1000 ms: each heartbeat carries a round, and an \
-               acknowledged round lets n3 answer alone for the minimum election timeout, 100 ms. \
-               The read at 1100 ms was answered at once.",
+        text: "Reads go by lease since 1000 ms: each heartbeat carries a round, and once a \
+               majority acknowledges one, n3 answers alone until 100 ms (the minimum election \
+               timeout) after it sent it. The read at 1100 ms was answered at once.",
     },
     Step {
         at_ms: 1540,

@@ -30,8 +30,9 @@ pub(super) const STEPS: &[Step] = &[
     },
     Step {
         at_ms: 800,
-        text: "With no heartbeats, the four held an election, and n3 won term 2. Its no-op at \
-               index 4 commits everything before it, the change included, on all four.",
+        text: "With no heartbeats, the four held an election, and n3 won term 2. Once its no-op \
+               at index 4 commits, all four know everything before it is committed, the change \
+               included.",
     },
     Step {
         at_ms: 1200,

@@ -1224,6 +1224,85 @@ fn output_files_are_checked_before_the_work() {
     );
 }
 
+/// An output that is a named pipe is opened once: checking it by opening
+/// it first ended its reader at that close, and the writing then waited
+/// for a reader that never came.
+#[test]
+fn an_output_to_a_named_pipe_reaches_its_reader() {
+    use std::process::Stdio;
+    use std::time::Duration;
+    let dir = TempDir::new("fifo");
+    let fifo = dir.file("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    let f = fifo.as_str();
+    let cases: [(&[&str], i32); 3] = [
+        (&["run", "--duration", "1s", "--trace", f], 0),
+        (&["run", "--duration", "1s", "--history", f], 0),
+        // A sweep writes the trace of its first failing seed.
+        (
+            &[
+                "sweep",
+                "--seeds",
+                "1..20",
+                "--duration",
+                "10s",
+                "--faults",
+                "all",
+                "--unsafe",
+                "vote-without-log-check",
+                "--trace",
+                f,
+            ],
+            1,
+        ),
+    ];
+    for (args, status) in cases {
+        // Into a file: a pipe back to the test would fill and stop both.
+        let copy = std::fs::File::create(dir.file("copy")).unwrap();
+        let mut reader = Command::new("cat")
+            .arg(&fifo)
+            .stdout(copy)
+            .spawn()
+            .expect("cat starts");
+        let mut sim = Command::new(env!("CARGO_BIN_EXE_raft-sim"))
+            .args(args)
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("raft-sim starts");
+        let ended = ended_within(&mut sim, Duration::from_secs(60));
+        // A reader still waiting once the writer is gone never gets one.
+        ended_within(&mut reader, Duration::from_secs(10));
+        let read = std::fs::read(dir.file("copy")).unwrap();
+        let ended = ended.unwrap_or_else(|| panic!("{args:?} waited for a reader"));
+        assert_eq!(ended.code(), Some(status), "{args:?}");
+        assert!(!read.is_empty(), "{args:?} wrote nothing to the pipe");
+    }
+}
+
+/// `child`'s exit status, or None (and `child` killed) if it is still
+/// running after `limit`.
+fn ended_within(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
+    let until = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if std::time::Instant::now() > until {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// A stale read is told in words, not as Rust's debug text (it read
 /// "read k3 -> None, answered by Some(2)").
 #[test]

@@ -58,9 +58,20 @@ fn create(path: &str) -> Result<BufWriter<File>, String> {
 /// Refuses, before any work, a file that the work's result could not be
 /// written to (say, in a folder that does not exist): a long sweep or
 /// search must not end by losing what it found. The file is opened
-/// without truncating it, and removed again if the check made it.
+/// without truncating it, and removed again if the check made it. A
+/// pipe or a device (`/dev/stdout`, a FIFO) is left alone: opening it
+/// twice would end a FIFO's reader at the first close, and the one open
+/// that writes says if it cannot be written. (A folder is opened, and
+/// refused.)
 fn check_writable(path: &str) -> Result<(), String> {
-    let existed = std::path::Path::new(path).exists();
+    let existing = std::fs::metadata(path).ok();
+    if existing
+        .as_ref()
+        .is_some_and(|m| !m.is_file() && !m.is_dir())
+    {
+        return Ok(());
+    }
+    let existed = existing.is_some();
     std::fs::OpenOptions::new()
         .append(true)
         .create(true)

@@ -1224,6 +1224,83 @@ fn output_files_are_checked_before_the_work() {
     );
 }
 
+/// Bad input loses nothing the user had: a scenario that is refused, or
+/// bounds the explorer refuses, leave the files the outputs name as they
+/// were (a bad scenario emptied the file --trace named), and nothing runs.
+#[test]
+fn bad_input_leaves_the_output_files_alone() {
+    let dir = TempDir::new("bad-input");
+    let kept = dir.file("kept.json");
+    let bad = dir.file("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"version":1,"nodes":3,"seed":1,"actions":[{"at_ms":5,"action":"crash","node":9}]}"#,
+    )
+    .unwrap();
+    // Good alone; too many requests with --duration 1h (checked by the run).
+    let busy = dir.file("busy.json");
+    std::fs::write(
+        &busy,
+        r#"{"version":2,"seed":1,"nodes":3,"duration_us":1000000,"actions":[],
+            "workload":{"clients":1000,"rate":1000,"keys":3,"read_fraction":0.4,"cas_fraction":0.2}}"#,
+    )
+    .unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["run", "--scenario", &bad, "--trace", &kept],
+            "unknown variant `crash`",
+        ),
+        (
+            &["run", "--scenario", &bad, "--history", &kept],
+            "unknown variant `crash`",
+        ),
+        (
+            &[
+                "run",
+                "--scenario",
+                &busy,
+                "--duration",
+                "1h",
+                "--trace",
+                &kept,
+            ],
+            "with --duration: 1000 ops/s for 3600 s",
+        ),
+        (
+            &[
+                "run",
+                "--scenario",
+                &busy,
+                "--duration",
+                "1h",
+                "--history",
+                &kept,
+            ],
+            "with --duration: 1000 ops/s for 3600 s",
+        ),
+        (
+            &[
+                "explore",
+                "--reads",
+                "lease",
+                "--check-quorum",
+                "--out",
+                &kept,
+            ],
+            "lease reads need time to pass between steps",
+        ),
+    ];
+    for (args, expected) in cases {
+        std::fs::write(&kept, "the user's own\n").unwrap();
+        let o = raft_sim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?} ran: {}", stdout(&o));
+        let now = std::fs::read_to_string(&kept).unwrap();
+        assert_eq!(now, "the user's own\n", "{args:?} changed the file");
+    }
+}
+
 /// An output that is a named pipe is opened once: checking it by opening
 /// it first ended its reader at that close, and the writing then waited
 /// for a reader that never came.

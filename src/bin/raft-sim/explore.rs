@@ -184,11 +184,13 @@ pub fn explore(args: ExploreArgs) -> Result<Outcome, String> {
     config.snapshot_threshold = args.snapshots;
     config.disk = lagging_disk(args.disk_steps);
     config.validate()?;
+    // The explorer checks the bounds against the configuration (leases
+    // need waits): all the input is judged before the output is.
+    let mut explorer = Explorer::new(bounds, config)?;
     if let Some(path) = &args.out {
         crate::check_writable(path)?;
     }
     print_bounds(&bounds, switches, args.disk_steps);
-    let mut explorer = Explorer::new(bounds, config)?;
     let started = Instant::now();
     let mut shown = 0;
     let mut progress = ExploreProgress::default();

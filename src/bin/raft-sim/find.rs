@@ -46,13 +46,15 @@ fn note_overridden(config: &SimConfig, switch: UnsafeSwitch) {
 
 pub fn find_failure(options: Options, find: FindOptions) -> Result<bool, String> {
     let started = Instant::now();
-    for path in [&find.out, &find.report].into_iter().flatten() {
-        crate::check_writable(path)?;
-    }
     let switch = find.switch;
     super::say_notes(&options);
     note_overridden(&options.config, switch);
+    // The search checks the configuration it runs with: all the input is
+    // judged before the outputs are.
     let search = FailureSearch::new(options.config.clone(), switch, find.max_seeds)?;
+    for path in [&find.out, &find.report].into_iter().flatten() {
+        crate::check_writable(path)?;
+    }
     let mut search = search.with_duration(options.duration);
     println!(
         "unsafe switch: {} ({})",

@@ -93,9 +93,8 @@ fn drain_trace(sim: &mut Simulation, out: &mut Option<BufWriter<File>>) {
 }
 
 fn run(mut options: Options) -> Result<Outcome, String> {
-    let mut trace_out = options.trace.as_deref().map(create).transpose()?;
-    let mut history_out = options.history.as_deref().map(create).transpose()?;
-    options.config.record_trace = trace_out.is_some();
+    let record_trace = options.trace.is_some();
+    options.config.record_trace = record_trace;
     let sim = match &options.scenario {
         Some(path) => {
             let scenario = load_scenario(path)?;
@@ -108,13 +107,22 @@ fn run(mut options: Options) -> Result<Outcome, String> {
                 options.duration = scenario.duration;
             }
             note_late_actions(&scenario, options.duration);
-            (scenario.start(trace_out.is_some())).map_err(|e| format!("scenario '{path}': {e}"))?
+            (scenario.start(record_trace)).map_err(|e| format!("scenario '{path}': {e}"))?
         }
         None => {
             note_unconsulted(&options);
             Simulation::new(options.config.clone())?
         }
     };
+    // Every input was read and checked: only now is an output touched, so
+    // that a mistake in the input loses none of the user's files (a bad
+    // scenario emptied the file --trace named). Both are checked before
+    // the trace is opened; the history, written at the end, is opened
+    // (and an old one emptied) only then.
+    for path in [&options.trace, &options.history].into_iter().flatten() {
+        check_writable(path)?;
+    }
+    let mut trace_out = options.trace.as_deref().map(create).transpose()?;
     if !options.json {
         summary::print_header(&options, &sim.derived_parameters());
     }
@@ -126,7 +134,8 @@ fn run(mut options: Options) -> Result<Outcome, String> {
         out.flush()
             .map_err(|e| format!("cannot write trace: {e}"))?;
     }
-    if let Some(out) = &mut history_out {
+    if let Some(path) = &options.history {
+        let mut out = create(path)?;
         out.write_all(history::to_json(&sim.history().to_vec()).as_bytes())
             .and_then(|_| out.flush())
             .map_err(|e| format!("cannot write the history: {e}"))?;

@@ -1301,6 +1301,50 @@ fn bad_input_leaves_the_output_files_alone() {
     }
 }
 
+/// An output written when the work ends is opened then, not before: a run
+/// or an experiment stopped part-way (Ctrl-C) leaves the file as it was.
+#[test]
+fn an_output_written_at_the_end_is_untouched_until_then() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = TempDir::new("untouched");
+    let kept = dir.file("kept");
+    for args in [
+        &["run", "--duration", "24h", "--history", &kept][..],
+        &[
+            "experiment",
+            "election-downtime",
+            "--trials",
+            "100000",
+            "--csv",
+            &kept,
+        ][..],
+    ] {
+        std::fs::write(&kept, "the user's own\n").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_raft-sim"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("raft-sim starts");
+        // The first line is printed once the outputs were checked.
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let now = std::fs::read_to_string(&kept).unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(!first.is_empty(), "{args:?} printed nothing");
+        assert_eq!(now, "the user's own\n", "{args:?} emptied the file early");
+        let now = std::fs::read_to_string(&kept).unwrap();
+        assert_eq!(
+            now, "the user's own\n",
+            "{args:?} stopped, changed the file"
+        );
+    }
+}
+
 /// An output that is a named pipe is opened once: checking it by opening
 /// it first ended its reader at that close, and the writing then waited
 /// for a reader that never came.

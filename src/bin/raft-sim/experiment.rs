@@ -3,7 +3,7 @@
 //! trials finish, and writes the cumulative distributions as CSV.
 
 use crate::args::ExperimentOptions;
-use crate::create;
+use crate::{check_writable, create};
 use raft_playground::raft::{Time, MILLIS};
 use raft_playground::sim::experiment::trial::GIVE_UP_AFTER;
 use raft_playground::sim::experiment::{
@@ -20,7 +20,11 @@ const SLICE: u64 = 64;
 
 pub fn election_downtime(options: ExperimentOptions) -> Result<bool, String> {
     let started = Instant::now();
-    let mut csv = options.csv.as_deref().map(create).transpose()?;
+    // Checked now, written (and an old file emptied) when the trials are
+    // done: an experiment stopped part-way leaves the file as it was.
+    if let Some(path) = &options.csv {
+        check_writable(path)?;
+    }
     let mut experiment = Experiment::new(options.config);
     let config = experiment.config().clone();
     println!("Figure 16 of the Raft paper: the time from a leader's crash until every other");
@@ -64,8 +68,9 @@ pub fn election_downtime(options: ExperimentOptions) -> Result<bool, String> {
     for e in &results.errors {
         println!("ERROR {e}");
     }
-    if let Some(out) = &mut csv {
-        write_csv(out, &results.lines)
+    if let Some(path) = &options.csv {
+        let mut out = create(path)?;
+        write_csv(&mut out, &results.lines)
             .and_then(|_| out.flush())
             .map_err(|e| format!("cannot write the CSV: {e}"))?;
     }

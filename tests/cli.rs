@@ -211,7 +211,7 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
         ),
         (
             &["sweep", "--seeds", "9..2"],
-            "for '--seeds <A..B>': expected A..B with A <= B",
+            "for '--seeds <A..B>': the first seed, 9, is after the last, 2: expected A..B with A <= B",
         ),
         (&["sweep", "--duration", "1s"], "--seeds <A..B>"),
         (
@@ -258,7 +258,7 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
         ),
         (
             &["sweep", "--seeds", "-1..3"],
-            "invalid value '-1..3' for '--seeds <A..B>': expected A..B with A <= B",
+            "invalid value '-1..3' for '--seeds <A..B>': '-1' is negative: seeds are whole numbers from 0 to 9006999999999999",
         ),
         (
             &["explore", "--depth", "-1"],
@@ -269,6 +269,42 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
             "invalid value '99999999999' for '--restarts <K>': the number is too large",
         ),
     ]);
+}
+
+/// A bad --seeds range is told what is wrong with it: `-5..3` was told
+/// "expected A..B with A <= B", though -5 is below 3; the trouble is the
+/// negative seed. A first seed after the last is a mistake of its own.
+#[test]
+fn a_bad_seed_range_is_told_what_is_wrong() {
+    let whole = "seeds are whole numbers from 0 to 9006999999999999";
+    let over = "the seed must be at most 9006999999999999, which a scenario file can hold";
+    refused_with(&[
+        (&["sweep", "--seeds", "-5..3"], &format!("'-5' is negative: {whole}")),
+        (&["sweep", "--seeds", "1..-3"], &format!("'-3' is negative: {whole}")),
+        (&["sweep", "--seeds", "-7"], &format!("'-7' is negative: {whole}")),
+        (
+            &["sweep", "--seeds", "5..3"],
+            "the first seed, 5, is after the last, 3: expected A..B with A <= B, like 3..5",
+        ),
+        (
+            &["sweep", "--seeds", "x..3"],
+            "'x' is not a seed: expected A..B or a single seed, each a whole number from 0 to 9006999999999999",
+        ),
+        (&["sweep", "--seeds", "1.."], "a range needs both its seeds"),
+        (&["sweep", "--seeds", "1..99999999999999999999999"], over),
+        (&["sweep", "--seeds", "1..9007000000000000"], over),
+    ]);
+    for (args, message) in [
+        (&["sweep", "--seeds", "-5..3"][..], "A <= B"),
+        (&["sweep", "--seeds", "5..3"][..], "negative"),
+        (
+            &["sweep", "--seeds", "1..99999999999999999999999"][..],
+            "A <= B",
+        ),
+    ] {
+        let err = stderr(&raft_sim(args));
+        assert!(!err.contains(message), "{args:?}: {err}");
+    }
 }
 
 /// Each command line exits 2 with its message, and panics not.

@@ -826,22 +826,46 @@ fn duration(value: &str) -> Result<Time, String> {
     parse_duration(value)
 }
 
-/// `A..B` (inclusive; `A..=B` too) or a single seed `A`.
+/// `A..B` (inclusive; `A..=B` too) or a single seed `A`. Each mistake is
+/// told its own: `-5..3` was told "expected A..B with A <= B", though -5
+/// is below 3; the trouble is the negative seed.
 fn seed_range(value: &str) -> Result<RangeInclusive<u64>, String> {
-    let bad = || "expected A..B with A <= B, like 1..1000".to_string();
     let (a, b) = match value.split_once("..") {
         Some((a, b)) => (a, b.trim_start_matches('=')),
         None => (value, value),
     };
-    let (a, b): (u64, u64) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+    let (a, b) = (range_end(a)?, range_end(b)?);
     if a > b {
-        return Err(bad());
+        return Err(format!(
+            "the first seed, {a}, is after the last, {b}: expected A..B with A <= B, like {b}..{a}"
+        ));
     }
-    within_seed_limit(b)?;
     if b - a >= 10_000_000 {
         return Err("at most 10000000 seeds at once".into());
     }
     Ok(a..=b)
+}
+
+/// One end of a `--seeds` range: a seed, as `--seed` takes.
+fn range_end(end: &str) -> Result<u64, String> {
+    use std::num::IntErrorKind;
+    let parsed = |s: &str| s.parse::<u64>().map_err(|e| *e.kind());
+    let negative = (end.strip_prefix('-'))
+        .is_some_and(|n| matches!(parsed(n), Ok(_) | Err(IntErrorKind::PosOverflow)));
+    match parsed(end) {
+        Ok(seed) => within_seed_limit(seed),
+        Err(IntErrorKind::PosOverflow) => within_seed_limit(u64::MAX),
+        Err(IntErrorKind::Empty) => {
+            Err("a range needs both its seeds, like 1..1000 (or give one seed)".into())
+        }
+        Err(_) if negative => Err(format!(
+            "'{end}' is negative: seeds are whole numbers from 0 to {MAX_SEED}"
+        )),
+        Err(_) => Err(format!(
+            "'{end}' is not a seed: expected A..B or a single seed, each a whole number \
+             from 0 to {MAX_SEED}, like 1..1000"
+        )),
+    }
 }
 
 #[cfg(test)]

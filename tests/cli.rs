@@ -307,6 +307,30 @@ fn a_bad_seed_range_is_told_what_is_wrong() {
     }
 }
 
+/// A flag that takes a whole number from 1 says so of -1 and abc too,
+/// not "expected a non-negative whole number", which 0 is (and refused).
+#[test]
+fn a_flag_from_one_says_so_of_any_bad_value() {
+    refused_with(&[
+        (
+            &["experiment", "election-downtime", "--jobs", "-1"],
+            "for '--jobs <J>': expected a positive whole number",
+        ),
+        (
+            &["explore", "--max-states", "-1"],
+            "for '--max-states <S>': expected a positive whole number",
+        ),
+        (
+            &["sweep", "--seeds", "1", "--lin-budget", "abc"],
+            "for '--lin-budget <STEPS>': expected a positive whole number",
+        ),
+        (
+            &["sweep", "--seeds", "1", "--jobs", "99999999999999999999999"],
+            "for '--jobs <J>': the number is too large",
+        ),
+    ]);
+}
+
 /// Each command line exits 2 with its message, and panics not.
 fn refused_with(cases: &[(&[&str], &str)]) {
     for (args, expected) in cases {

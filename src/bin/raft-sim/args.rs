@@ -766,10 +766,15 @@ pub(crate) fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, Strin
     })
 }
 
+/// A whole number from 1: `-1` or `abc` is told so too, not "expected a
+/// non-negative whole number", which 0 is and is refused all the same.
 pub(crate) fn positive_number(value: &str) -> Result<u64, String> {
-    match whole_number(value)? {
-        0 => Err("expected a positive whole number".to_string()),
-        n => Ok(n),
+    let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    match whole_number(value) {
+        Ok(0) => Err("expected a positive whole number".to_string()),
+        Ok(n) => Ok(n),
+        Err(too_large) if digits => Err(too_large),
+        Err(_) => Err("expected a positive whole number".to_string()),
     }
 }
 

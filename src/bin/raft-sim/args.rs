@@ -454,8 +454,9 @@ pub struct Options {
 /// Parses the command line; on a mistake, prints clap's message and exits
 /// with status 2 (`--help` and `--version` exit 0).
 pub fn parse() -> Job {
-    let matches = Cli::command().get_matches();
-    refuse_ignored(&matches);
+    let mut command = Cli::command();
+    let matches = command.get_matches_mut();
+    refuse_ignored(&command, &matches);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let job = match cli.command {
         Command::Run(args) => {
@@ -552,11 +553,10 @@ fn same_file(a: &str, b: &str) -> bool {
 /// Refuses an option the command has no use for (hidden from its help):
 /// `sweep --seed 5` ran seeds 1.. all the same, and `bench --trace F`
 /// wrote nothing, without a word.
-fn refuse_ignored(matches: &ArgMatches) {
+fn refuse_ignored(cli: &clap::Command, matches: &ArgMatches) {
     let Some((name, given)) = matches.subcommand() else {
         return;
     };
-    let cli = Cli::command();
     let Some(command) = cli.find_subcommand(name) else {
         return;
     };

@@ -2081,3 +2081,25 @@ fn explore_prints_each_depth_once() {
     assert!(out.contains("violation after 12 steps"), "{out}");
     assert!(out.contains("deepest depth completed: 11"), "{out}");
 }
+
+/// An output named by a symlink to a file not yet there is written
+/// through the link. The check that it can be written created the target
+/// through the link and then removed what it had "created" by the link's
+/// name: the user's link went, and the target stayed empty.
+#[cfg(unix)]
+#[test]
+fn an_output_through_a_dangling_symlink_keeps_the_link() {
+    let dir = TempDir::new("dangling-link");
+    let target = dir.file("history.json");
+    let link = dir.file("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = raft_sim(&["run", "--seed", "3", "--duration", "1s", "--history", &link]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let meta = std::fs::symlink_metadata(&link).expect("the link is still there");
+    assert!(meta.file_type().is_symlink(), "{link} is no longer a link");
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        written.starts_with('['),
+        "the history went through the link: {written:.80}"
+    );
+}

@@ -71,7 +71,9 @@ fn check_writable(path: &str) -> Result<(), String> {
     {
         return Ok(());
     }
-    let existed = existing.is_some();
+    // The path itself, not what it points to: removing a dangling
+    // symlink's new target by the link's name removed the user's link.
+    let existed = std::fs::symlink_metadata(path).is_ok();
     std::fs::OpenOptions::new()
         .append(true)
         .create(true)

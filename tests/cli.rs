@@ -254,7 +254,7 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
     refused_with(&[
         (
             &["run", "--snapshots", "-1"],
-            "invalid value '-1' for '--snapshots <N>': expected a non-negative whole number",
+            "invalid value '-1' for '--snapshots <N>': a snapshot threshold must be 1 to 100000 entries",
         ),
         (
             &["sweep", "--seeds", "-1..3"],
@@ -327,6 +327,36 @@ fn a_flag_from_one_says_so_of_any_bad_value() {
         (
             &["sweep", "--seeds", "1", "--jobs", "99999999999999999999999"],
             "for '--jobs <J>': the number is too large",
+        ),
+    ]);
+}
+
+/// A flag with a range says the range of any integer outside it, negative
+/// or too large, and of a word: `--nodes -1` was told "expected a
+/// non-negative whole number", though 0 is refused too.
+#[test]
+fn a_flag_with_a_range_says_it_of_any_bad_value() {
+    refused_with(&[
+        (
+            &["run", "--nodes", "-1"],
+            "for '--nodes <N>': nodes must be 1 to 25",
+        ),
+        (
+            &["run", "--nodes", "abc"],
+            "for '--nodes <N>': expected a whole number: nodes must be 1 to 25",
+        ),
+        (&["run", "--clients", "-3"], "clients must be 0 to 1000"),
+        (
+            &["run", "--clients", "99999999999999999999999"],
+            "clients must be 0 to 1000",
+        ),
+        (
+            &["run", "--clock-drift", "-1"],
+            "clock drift must be 0 to 500000 ppm",
+        ),
+        (
+            &["experiment", "election-downtime", "--trials", "-1"],
+            "trials must be 1 to 100000 per line",
         ),
     ]);
 }

@@ -732,12 +732,7 @@ fn experiment_options(args: ElectionDowntimeArgs) -> ExperimentOptions {
 }
 
 fn trial_count(value: &str) -> Result<u64, String> {
-    let n = whole_number(value)?;
-    if (1..=100_000).contains(&n) {
-        Ok(n)
-    } else {
-        Err("trials must be 1 to 100000 per line".into())
-    }
+    number_in(value, 1..=100_000, "trials must be 1 to 100000 per line")
 }
 
 /// A seed a scenario can hold (so a run, or a failure found from it,
@@ -778,42 +773,46 @@ pub(crate) fn positive_number(value: &str) -> Result<u64, String> {
     }
 }
 
-fn node_count(value: &str) -> Result<u64, String> {
-    let n = whole_number(value)?;
-    if (1..=MAX_NODES).contains(&n) {
-        Ok(n)
-    } else {
-        Err(format!("nodes must be 1 to {MAX_NODES}"))
+/// A whole number within `range`; any integer outside it, negative or
+/// too large, gets `message` (`--nodes -1` was told "expected a
+/// non-negative whole number", which 0 is and is refused all the same).
+fn number_in(
+    value: &str,
+    range: std::ops::RangeInclusive<u64>,
+    message: &str,
+) -> Result<u64, String> {
+    match whole_number::<u64>(value) {
+        Ok(n) if range.contains(&n) => Ok(n),
+        Ok(_) => Err(message.to_string()),
+        Err(_) if value.parse::<i128>().is_ok() => Err(message.to_string()),
+        Err(_) => Err(format!("expected a whole number: {message}")),
     }
+}
+
+fn node_count(value: &str) -> Result<u64, String> {
+    number_in(
+        value,
+        1..=MAX_NODES,
+        &format!("nodes must be 1 to {MAX_NODES}"),
+    )
 }
 
 fn snapshot_threshold(value: &str) -> Result<u64, String> {
-    let n = whole_number(value)?;
-    if (1..=MAX_SNAPSHOT_THRESHOLD).contains(&n) {
-        Ok(n)
-    } else {
-        Err(format!(
-            "a snapshot threshold must be 1 to {MAX_SNAPSHOT_THRESHOLD} entries"
-        ))
-    }
+    let range = 1..=MAX_SNAPSHOT_THRESHOLD;
+    let message = format!("a snapshot threshold must be 1 to {MAX_SNAPSHOT_THRESHOLD} entries");
+    number_in(value, range, &message)
 }
 
 fn client_count(value: &str) -> Result<u32, String> {
-    let n: u32 = whole_number(value)?;
-    if n <= 1000 {
-        Ok(n)
-    } else {
-        Err("clients must be 0 to 1000".into())
-    }
+    number_in(value, 0..=1000, "clients must be 0 to 1000").map(|n| n as u32)
 }
 
 pub(crate) fn clock_drift(value: &str) -> Result<u64, String> {
-    let ppm: u64 = whole_number(value)?;
-    if ppm <= 500_000 {
-        Ok(ppm)
-    } else {
-        Err("clock drift must be 0 to 500000 ppm (at most ±50%)".into())
-    }
+    number_in(
+        value,
+        0..=500_000,
+        "clock drift must be 0 to 500000 ppm (at most ±50%)",
+    )
 }
 
 fn rate(value: &str) -> Result<f64, String> {

@@ -299,6 +299,7 @@ fn impossible_commands_are_refused_and_change_nothing() {
             "unchanged",
         ),
         (r#"{"type":"start_tour","tour":"no-such-tour"}"#.into(), "there is no tour 'no-such-tour'; the tours are"),
+        (r#"{"type":"start_tour","tour":"no-such-tour","step":2}"#.into(), "there is no tour 'no-such-tour'; the tours are"),
         (r#"{"type":"start_tour","tour":"split-vote","step":0}"#.into(), "not 0"),
         (r#"{"type":"start_tour","tour":"split-vote","step":99}"#.into(), "not 99"),
     ];

@@ -9,7 +9,7 @@ use super::lost_focus::LostFocus;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
 use super::studio_client::{self, Studio, StudioJob, StudioMsg};
-use super::{on_screen, share};
+use super::{on_screen, settled_select, share};
 use crate::view::experiments::PageView;
 use crate::view::keys;
 use crate::view::on_screen::Section;
@@ -209,8 +209,6 @@ pub struct App {
     /// What had the focus before the input being carried out, for when it
     /// goes away under it.
     lost_focus: LostFocus,
-    /// The tour the menu was last set to show ([`App::sync_tour_menu`]).
-    tour_in_menu: Option<&'static str>,
 }
 
 /// The browser's Back or Forward, as the session follows it: the
@@ -289,7 +287,6 @@ impl Component for App {
             story_of: None,
             focus_experiments_button: false,
             lost_focus: LostFocus::default(),
-            tour_in_menu: None,
             page: PageView::Player,
             studio: Studio::Absent,
         };
@@ -333,7 +330,7 @@ impl Component for App {
         if std::mem::take(&mut self.focus_experiments_button) {
             focus(".to-experiments");
         }
-        self.sync_tour_menu();
+        settled_select::show_values_in_force();
         self.lost_focus.restore();
         self.frame_done();
     }
@@ -642,25 +639,6 @@ impl App {
             if before.is_connected() {
                 let _ = before.focus();
             }
-        }
-    }
-
-    /// The tour menu shows the tour on screen. Its options' `selected`
-    /// attributes stop counting once the person has chosen from it (the
-    /// HTML rule for a select's "dirty" options), so after an Undo it
-    /// still named the tour undone (a page tester): its value is set.
-    fn sync_tour_menu(&mut self) {
-        let current = self.session.read().tour.as_ref().map(|t| t.tour.id);
-        if current == self.tour_in_menu {
-            return;
-        }
-        let menu = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector(".tour-menu").ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok());
-        if let Some(menu) = menu {
-            menu.set_value(current.unwrap_or(""));
-            self.tour_in_menu = current;
         }
     }
 

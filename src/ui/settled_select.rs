@@ -4,14 +4,22 @@
 //! on a closed select, so walking the tour menu with the keyboard opened
 //! every tour on the way, and the Reads menu recorded an action per key
 //! (WCAG 3.2.2, "On Input": choosing must not change the context by
-//! itself). Here a change made by a key waits until Enter, or until the
-//! focus leaves the select, as a closed select used to in Firefox; Escape
-//! puts back the value in force. A choice picked from the open list (a
-//! pointer, or Enter in it) has no key of the select's own around it and
-//! acts at once.
+//! itself). Here a change made by a key waits for Enter or Tab (as the
+//! WAI-ARIA select-only combobox takes Tab); Escape, or leaving the menu by
+//! the pointer, puts back the value in force (a click on the notice's Undo
+//! applied the waiting choice first, which took the Undo away under the
+//! click). A choice picked from the open list (a pointer, or Enter in it)
+//! has no key of the select's own around it and acts at once. A choice of
+//! the value in force does nothing: it forked a rewound run for no change.
+//!
+//! The menu shows the value in force after every render
+//! ([`show_values_in_force`]): its options' `selected` attributes stop
+//! counting once a person has chosen from it (the HTML rule for a select's
+//! "dirty" options), and after a rewind or an Undo it named a setting the
+//! run no longer had (a page tester).
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Marks a key held down on the select: a change before its keyup came
@@ -19,6 +27,8 @@ use yew::prelude::*;
 const KEYED: &str = "data-keyed";
 /// Marks a change made by a key and not yet applied.
 const PENDING: &str = "data-pending";
+/// The value in force, as the session has it.
+const APPLIED: &str = "data-applied";
 
 /// The select named `label`, showing `options`, whose value in force is
 /// `applied`; `apply` gets each value chosen.
@@ -31,40 +41,38 @@ pub(super) fn settled_select(
 ) -> Html {
     let onchange = {
         let apply = apply.clone();
-        Callback::from(move |e: Event| match target(&e) {
-            Some(select) if select.has_attribute(KEYED) => {
-                let _ = select.set_attribute(PENDING, "");
-            }
-            Some(select) => apply.emit(select.value()),
-            None => {}
-        })
-    };
-    let onkeydown = {
-        let apply = apply.clone();
-        Callback::from(move |e: KeyboardEvent| {
+        Callback::from(move |e: Event| {
             let Some(select) = target(&e) else { return };
-            match e.key().as_str() {
-                "Enter" => take_pending(&select, &apply),
-                "Escape" if select.has_attribute(PENDING) => {
-                    let _ = select.remove_attribute(PENDING);
-                    let applied = select.get_attribute("data-applied").unwrap_or_default();
-                    select.set_value(&applied);
-                }
-                _ => {
-                    let _ = select.set_attribute(KEYED, "");
-                }
+            if select.has_attribute(KEYED) {
+                let _ = select.set_attribute(PENDING, "");
+            } else {
+                let _ = select.remove_attribute(PENDING);
+                apply_if_new(&select, &apply);
             }
         })
     };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        let Some(select) = target(&e) else { return };
+        match e.key().as_str() {
+            "Enter" | "Tab" if select.has_attribute(PENDING) => {
+                let _ = select.remove_attribute(PENDING);
+                apply_if_new(&select, &apply);
+            }
+            "Escape" => put_back(&select),
+            _ => {
+                let _ = select.set_attribute(KEYED, "");
+            }
+        }
+    });
     let onkeyup = Callback::from(|e: KeyboardEvent| {
         if let Some(select) = target(&e) {
             let _ = select.remove_attribute(KEYED);
         }
     });
-    let onblur = Callback::from(move |e: FocusEvent| {
+    let onblur = Callback::from(|e: FocusEvent| {
         if let Some(select) = target(&e) {
             let _ = select.remove_attribute(KEYED);
-            take_pending(&select, &apply);
+            put_back(&select);
         }
     });
     html! {
@@ -75,16 +83,51 @@ pub(super) fn settled_select(
     }
 }
 
+/// Every such menu on the page shows its value in force, unless a key's
+/// choice waits on it; called after each render.
+pub(super) fn show_values_in_force() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(menus) = document.query_selector_all("select[data-applied]:not([data-pending])") else {
+        return;
+    };
+    for i in 0..menus.length() {
+        if let Some(select) = menus.item(i).and_then(|n| n.dyn_into().ok()) {
+            show_applied(&select);
+        }
+    }
+}
+
 /// The select an event happened on.
 fn target(e: &Event) -> Option<HtmlSelectElement> {
     e.target()?.dyn_into().ok()
 }
 
-/// Applies a change a key made, if one waits.
-fn take_pending(select: &HtmlSelectElement, apply: &Callback<String>) {
-    let element: &Element = select;
-    if element.has_attribute(PENDING) {
-        let _ = element.remove_attribute(PENDING);
-        apply.emit(select.value());
+/// The value in force.
+fn applied(select: &HtmlSelectElement) -> String {
+    select.get_attribute(APPLIED).unwrap_or_default()
+}
+
+/// Applies the value shown, unless it is the one in force.
+fn apply_if_new(select: &HtmlSelectElement, apply: &Callback<String>) {
+    let value = select.value();
+    if value != applied(select) {
+        apply.emit(value);
+    }
+}
+
+/// Drops a key's waiting choice: the value in force is shown again.
+fn put_back(select: &HtmlSelectElement) {
+    if select.has_attribute(PENDING) {
+        let _ = select.remove_attribute(PENDING);
+        show_applied(select);
+    }
+}
+
+fn show_applied(select: &HtmlSelectElement) {
+    let applied = applied(select);
+    if select.value() != applied {
+        select.set_value(&applied);
     }
 }

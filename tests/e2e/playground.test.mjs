@@ -490,10 +490,13 @@ for (const kind of browsers()) {
     });
   });
 
-  // Arrow keys on a closed menu walk its choices; Enter, or leaving the
-  // menu, makes the choice, and Escape puts the one in force back. (Each
-  // arrow opened a tour, or recorded a Reads action: both browsers fire
-  // `change` per key, a page tester.) A choice without keys acts at once.
+  // Arrow keys on a closed menu walk its choices; Enter or Tab makes the
+  // choice, and Escape or leaving by the pointer puts the one in force
+  // back. (Each arrow opened a tour, or recorded a Reads action: both
+  // browsers fire `change` per key, a page tester.) A choice without keys
+  // acts at once; a choice of the value in force does nothing; and the menu
+  // shows the value in force after a rewind (it kept showing the last
+  // pick, a second tester).
   test(`${kind.name}: arrow keys on a menu choose, Enter applies`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await page.goto(url + '/?seed=4&paused=1');
@@ -508,23 +511,51 @@ for (const kind of browsers()) {
       await page.press('Enter');
       await page.waitFor({ css: '.tour-step', text: 'step 1 of' });
       assert.ok((await page.url()).includes(`tour=${second}`), await page.url());
+      // Down and up again, then Tab: the tour in force, not opened again.
+      await page.click(button('Next →'));
+      await page.waitFor({ css: '.tour-step', text: 'step 2 of' });
+      await page.evaluate(() => document.querySelector('.tour-menu').focus());
+      await page.press('ArrowDown');
+      await page.press('ArrowUp');
+      await page.press('Tab');
+      await page.sleep(400);
+      assert.match(await page.text('.tour-step'), /^(step 2 of|playing on to step 2)/, 'the tour stays at its step');
 
       await page.goto(url + '/?seed=4&paused=1');
       await page.waitFor({ css: '.timeline-note', text: '0 actions recorded' });
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 1\.000 s$/ });
       const reads = 'select[aria-label="Reads"]';
-      const applied = () => page.evaluate((css) => document.querySelector(css).dataset.applied, reads);
-      const before = await applied();
+      const menu = () => page.evaluate((css) => {
+        const select = document.querySelector(css);
+        return { shown: select.value, applied: select.dataset.applied };
+      }, reads);
+      const before = (await menu()).applied;
       await page.evaluate((css) => document.querySelector(css).focus(), reads);
       await page.press('ArrowDown');
       await page.sleep(300);
-      assert.equal(await applied(), before, 'not applied while walking');
+      assert.equal((await menu()).applied, before, 'not applied while walking');
       await page.press('Escape');
-      assert.equal(await page.evaluate((css) => document.querySelector(css).value, reads), before, 'Escape puts it back');
+      assert.deepEqual(await menu(), { shown: before, applied: before }, 'Escape puts it back');
       await page.press('ArrowDown');
       await page.press('ArrowDown');
       await page.press('Tab');
       await page.waitFor({ css: '.timeline-note', text: '1 action recorded' });
-      assert.notEqual(await applied(), before, 'applied on leaving');
+      const chosen = (await menu()).applied;
+      assert.notEqual(chosen, before, 'applied by Tab');
+
+      // A key's choice, then a pick of the value in force: nothing more.
+      await page.evaluate((css) => document.querySelector(css).focus(), reads);
+      await page.press('ArrowDown');
+      await page.evaluate((css) => {
+        const select = document.querySelector(css);
+        select.value = select.dataset.applied;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+        select.blur();
+      }, reads);
+      await page.sleep(300);
+      assert.equal(await page.text('.timeline-note'), '1 action recorded');
+      assert.deepEqual(await menu(), { shown: chosen, applied: chosen });
 
       // A choice picked from the open list (no key on the menu) acts at once.
       await page.evaluate((css) => {
@@ -533,6 +564,26 @@ for (const kind of browsers()) {
         select.dispatchEvent(new Event('change', { bubbles: true }));
       }, reads);
       await page.waitFor({ css: '.timeline-note', text: '2 actions recorded' });
+
+      // Back to the start (after a pick, which makes the options' `selected`
+      // attributes stop counting): the menu shows the setting of then.
+      await page.evaluate((css) => {
+        const select = document.querySelector(css);
+        select.value = select.options[2].value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      }, reads);
+      await page.waitFor({ css: '.timeline-note', text: '3 actions recorded' });
+      await page.setValue(labelled('Timeline'), '0');
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ });
+      await page.waitForFunction((css) => document.querySelector(css).value === document.querySelector(css).dataset.applied, reads);
+      assert.equal((await menu()).applied, before, 'the setting of time 0');
+      // A key's choice left by the pointer is dropped: no fork.
+      await page.evaluate((css) => document.querySelector(css).focus(), reads);
+      await page.press('ArrowDown');
+      await page.evaluate((css) => document.querySelector(css).blur(), reads);
+      await page.sleep(300);
+      assert.deepEqual(await menu(), { shown: before, applied: before });
+      assert.match(await page.text('.timeline-note'), /^at 0\.000 s of 1\.000 s/, 'not forked');
       assert.deepEqual(page.errors, []);
     });
   });

@@ -886,8 +886,14 @@ impl App {
         };
         let new_history_entry = session.new_history_entry;
         drop(session);
+        let left = self.session.0.borrow_mut().take_address_left(&search);
         let path = location.pathname().unwrap_or_default();
         if let Ok(history) = window.history() {
+            if let (true, Some(left)) = (new_history_entry, left) {
+                // The entry left keeps the person's run, not just its seed.
+                let left = format!("{path}{left}");
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&left));
+            }
             let url = format!("{path}{wanted}");
             // A tour's step forward and a found failure are new entries, so
             // Back returns to the step or the run before; anything else

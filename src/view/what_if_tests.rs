@@ -445,6 +445,52 @@ fn a_found_failure_is_a_new_history_entry_that_back_leaves() {
     assert_eq!(s.address_query("", "").as_deref(), Some(address.as_str()));
 }
 
+/// The run a found failure replaced is written into the entry it leaves,
+/// when that entry's address would not bring it back: Back then reopens
+/// the person's own run, at its moment, not a fresh run of its seed (a
+/// page tester lost a run of actions so). A run the address still names
+/// (nothing done, no time passed) leaves the entry as it is.
+#[test]
+fn back_from_a_found_failure_reopens_the_person_s_own_run() {
+    let found = |s: &mut Session| {
+        what_if(s, WhatIfInput::Choose("vote-without-log-check".into()));
+        let job = start(s, 0.0);
+        answer(s, run(job), 9.0);
+        assert!(s.new_history_entry);
+    };
+    let mut untouched = session();
+    found(&mut untouched);
+    assert_eq!(untouched.take_address_left("?seed=1"), None);
+
+    let mut s = session();
+    s.update(Input::Skip(1000));
+    s.update(Input::Act(Action::Stop(2)));
+    let (now, actions) = (
+        s.playground.sim.now(),
+        s.playground.scenario.actions.clone(),
+    );
+    assert!(now > 0 && !actions.is_empty());
+    found(&mut s);
+    let left = s
+        .take_address_left("?seed=1&view=experiments")
+        .expect("the run left");
+    let link = left
+        .strip_prefix("?view=experiments#")
+        .expect("the page's settings kept");
+    assert_eq!(s.take_address_left(""), None, "taken once");
+    // Back: the browser moves to that entry, and the session follows it.
+    s.update(Input::AddressMoved {
+        search: "?view=experiments".into(),
+        hash: format!("#{link}"),
+    });
+    assert!(
+        s.playground.failure.is_none(),
+        "the run before, not the failure"
+    );
+    assert_eq!(s.playground.sim.now(), now, "at its moment");
+    assert_eq!(s.playground.scenario.actions, actions, "with its actions");
+}
+
 /// A run that skipped the rule first elsewhere tells, beside the first
 /// step, the last one before the violation on its servers, and marks both.
 #[test]

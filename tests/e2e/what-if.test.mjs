@@ -138,6 +138,27 @@ for (const kind of browsers()) {
     });
   });
 
+  // Back from a found failure reopens the person's own run, at its
+  // moment: the entry it left named only the seed, and a fresh run of it
+  // opened (a page tester lost a run of actions so).
+  test(`${kind.name}: What if… Back from a found failure reopens the run the person had`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await openPanel(page, url, 'vote-without-log-check', '?seed=1&paused=1');
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor({ ...labelled('Simulated time'), text: 't = 1.000 s' });
+      await page.click(button('Isolate leader'));
+      await page.waitFor({ css: '.timeline-note', text: '1 action recorded' });
+      await page.click(button('Find a failure'));
+      await page.waitFor('.failure-story', { timeout: 90000 });
+      await page.evaluate(() => history.back());
+      await page.waitFor({ css: '.timeline-note', text: '1 action recorded' });
+      assert.equal(await clock(page), 't = 1.000 s');
+      assert.equal(await page.count('.failure-story'), 0);
+      assert.match(await page.evaluate(() => location.hash), /^#r=/, 'the entry holds the run');
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   test(`${kind.name}: What if… explores every interleaving in the Worker and opens the shortest failure`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await watchCsp(page);

@@ -188,6 +188,14 @@ impl Session {
         (wanted != format!("{search}{hash}")).then_some(wanted)
     }
 
+    /// The address to write into the history entry being left, before a
+    /// new one is added: the page's settings in `search` (the entry's
+    /// query now) and the left run's link. Taken once.
+    pub fn take_address_left(&mut self, search: &str) -> Option<String> {
+        let link = self.address_left.take()?;
+        Some(format!("{}#{link}", without_run_settings(search)))
+    }
+
     /// The page's address after its path (`?seed=5#r=...`), as it is
     /// now: an Undo takes the run back to it.
     pub fn saw_address(&mut self, search: &str, hash: &str) {

@@ -177,6 +177,12 @@ pub struct Session {
     /// and the browser's Back then showed the same step again). The page
     /// takes it once.
     pub back_in_history: bool,
+    /// The run a found failure just replaced, as a link, when its entry's
+    /// address would not bring it back (the person acted, or time moved):
+    /// the page writes it into that entry before adding the failure's
+    /// ([`Session::take_address_left`]). Back then returned to a fresh
+    /// run of the entry's seed, and the person's run was gone (a tester).
+    address_left: Option<String>,
     /// The address the page last had after its path
     /// ([`Session::saw_address`]): what an Undo takes back.
     address_seen: Option<String>,
@@ -254,6 +260,7 @@ impl Session {
             steps_in_history: 0,
             backs_pending: 0,
             back_in_history: false,
+            address_left: None,
             address_seen: None,
             address_back: None,
             address_tour_refused: params.tour.is_some() && tour_refused,
@@ -272,6 +279,7 @@ impl Session {
             self.update(Input::NetworkSettled);
         }
         self.back_in_history = false;
+        self.address_left = None;
         self.forget_stale_drag(&input);
         let before = self.tour_step();
         let follows_the_address = matches!(input, Input::AddressMoved { .. });

@@ -255,7 +255,9 @@ impl Session {
             Ok(mut fresh) => {
                 fresh.failure = Some(report);
                 fresh.story = StoryAsk::NotNeeded;
-                self.replace_run(fresh, None);
+                let left = self.replace_run(fresh, None);
+                let moved = left.sim.now() > 0 || !left.scenario.actions.is_empty();
+                self.address_left = moved.then(|| permalink::encode(&left.export()));
                 self.opened = Some(permalink::encode(&self.playground.export()));
                 self.failures_opened += 1;
             }

@@ -520,6 +520,15 @@ for (const kind of browsers()) {
       await page.press('Tab');
       await page.sleep(400);
       assert.match(await page.text('.tour-step'), /^(step 2 of|playing on to step 2)/, 'the tour stays at its step');
+      // Back through the tour's steps, then to the run before it: the
+      // tour was an entry of its own (it replaced the run's, and Back
+      // left the page).
+      await page.evaluate(() => history.back());
+      await page.waitFor({ css: '.tour-step', text: /^step 1 of/ });
+      await page.evaluate(() => history.back());
+      await page.waitFor({ css: '.timeline-note', text: '0 actions recorded' });
+      assert.equal(await page.count('section.tour'), 0);
+      assert.ok((await page.url()).includes('seed=4'), await page.url());
 
       await page.goto(url + '/?seed=4&paused=1');
       await page.waitFor({ css: '.timeline-note', text: '0 actions recorded' });

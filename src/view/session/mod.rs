@@ -283,6 +283,7 @@ impl Session {
         self.forget_stale_drag(&input);
         let before = self.tour_step();
         let follows_the_address = matches!(input, Input::AddressMoved { .. });
+        let chooses_a_tour = matches!(&input, Input::TourChoose(id) if !id.is_empty());
         let failures_before = self.failures_opened;
         self.carry_out(input);
         self.ask_for_a_story();
@@ -294,10 +295,15 @@ impl Session {
         let opened_a_failure = self.failures_opened != failures_before;
         let tour_forward =
             matches!((before, after), (Some((a, from)), Some((b, to))) if a == b && to > from);
+        // A tour chosen from the menu is an entry of its own, as a found
+        // failure is: Back from its first step returns to the run before
+        // (it replaced that run's entry, and Back left the page).
+        let chose_a_tour = chooses_a_tour && after.is_some() && after != before;
         // An embed's steps are not the host page's history: its Back
         // leaves the page the reader is on.
-        self.new_history_entry =
-            !self.embed && !follows_the_address && (tour_forward || opened_a_failure);
+        self.new_history_entry = !self.embed
+            && !follows_the_address
+            && (tour_forward || opened_a_failure || chose_a_tour);
         match (before, after) {
             (Some((a, from)), Some((b, to))) if a == b && !self.embed => {
                 // A Back asked for arrived: counted when it was asked.

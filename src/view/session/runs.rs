@@ -256,8 +256,7 @@ impl Session {
                 fresh.failure = Some(report);
                 fresh.story = StoryAsk::NotNeeded;
                 let left = self.replace_run(fresh, None);
-                let moved = left.sim.now() > 0 || !left.scenario.actions.is_empty();
-                self.address_left = moved.then(|| permalink::encode(&left.export()));
+                self.address_left = link_if_moved(&left);
                 self.opened = Some(permalink::encode(&self.playground.export()));
                 self.failures_opened += 1;
             }
@@ -292,7 +291,13 @@ impl Session {
             Some(earlier) if earlier.by_tour_choice => earlier,
             _ => self.undo_point(),
         };
+        // The entry the tour's own leaves names the run before, unless a
+        // tour chosen just before holds it (its address brings it back).
+        let left = (!before.by_tour_choice)
+            .then(|| link_if_moved(&before.run))
+            .flatten();
         if self.start_tour(id, step) {
+            self.address_left = left;
             let title = self.tour.as_ref().map_or("", |t| t.tour.title);
             self.told = Some(format!("Opened the tour \u{201c}{title}\u{201d}."));
             self.undo_to = Some(Box::new(UndoTo {
@@ -313,6 +318,13 @@ impl Session {
         }
         self.playground.pause_at = None;
     }
+}
+
+/// The link of `run`, when the address that made it would not bring it
+/// back: time moved, or the person acted.
+fn link_if_moved(run: &Playground) -> Option<String> {
+    let moved = run.sim.now() > 0 || !run.scenario.actions.is_empty();
+    moved.then(|| permalink::encode(&run.export()))
 }
 
 /// What a link that failed at open says of the run the page opened in its

@@ -825,6 +825,51 @@ mod notices {
         assert_eq!(s.tour.as_ref().unwrap().tour.id, "leader-election");
     }
 
+    /// A tour chosen from the menu is a new entry in the browser's history,
+    /// and the entry it leaves holds the run before when its address would
+    /// not bring it back: Back from the tour's first step reopens the
+    /// person's run (the tour replaced its entry, and Back left the page, a
+    /// page tester saw). A second choice leaves the first tour's entry, which
+    /// its address brings back, as it is.
+    #[test]
+    fn back_from_a_chosen_tour_reopens_the_run_before() {
+        let mut s = open("?seed=5&paused=1", "");
+        s.update(Input::Skip(2_000));
+        s.update(Input::Act(Action::Stop(2)));
+        let before = (s.playground.sim.trace_hash(), s.playground.sim.now());
+        s.update(Input::TourChoose("leader-election".into()));
+        assert!(s.new_history_entry, "the tour is an entry of its own");
+        let left = s
+            .take_address_left("?seed=5&paused=1")
+            .expect("the run left");
+        let link = left
+            .strip_prefix("?paused=1#")
+            .expect("the page's settings kept");
+        s.update(Input::TourChoose("log-replication".into()));
+        assert!(s.new_history_entry);
+        assert_eq!(s.take_address_left("?tour=leader-election&step=1"), None);
+        // Back twice: to the first tour, then to the run before it.
+        s.update(Input::AddressMoved {
+            search: "?tour=leader-election&step=1".into(),
+            hash: String::new(),
+        });
+        assert_eq!(s.tour.as_ref().unwrap().tour.id, "leader-election");
+        s.update(Input::AddressMoved {
+            search: "?paused=1".into(),
+            hash: format!("#{link}"),
+        });
+        assert!(s.tour.is_none());
+        assert_eq!(
+            (s.playground.sim.trace_hash(), s.playground.sim.now()),
+            before
+        );
+        // An untouched run's entry brings it back as it is.
+        let mut s = open("?seed=5&paused=1", "");
+        s.update(Input::TourChoose("leader-election".into()));
+        assert!(s.new_history_entry);
+        assert_eq!(s.take_address_left("?seed=5&paused=1"), None);
+    }
+
     /// Back to a step of the tour left for another from the menu opens that
     /// tour at that step (it wrote the new tour's step over the entry).
     #[test]

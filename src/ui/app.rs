@@ -664,12 +664,35 @@ impl App {
     fn show_experiments(&mut self, address: Address) {
         self.page = PageView::Experiments;
         self.views_pushed(address);
+        if address == Address::Push {
+            self.keep_the_run_in_its_entry();
+        }
         set_view_address(PageView::Experiments, address);
         match self.studio {
             Studio::Ready => studio_client::studio_call("experiments"),
             Studio::Loading => {}
             Studio::Absent | Studio::Failed(_) => self.load_studio(),
         }
+    }
+
+    /// The player's entry, about to be left for a new one, holds the run on
+    /// screen as a link when its address would not bring it back: Back
+    /// from the Experiments view opened a fresh run of the entry's seed in
+    /// place of the person's (a page tester).
+    fn keep_the_run_in_its_entry(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let location = window.location();
+        let search = location.search().unwrap_or_default();
+        let Some(address) = self.session.read().address_of_moved_run(&search) else {
+            return;
+        };
+        let url = format!("{}{address}", location.pathname().unwrap_or_default());
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+        }
+        self.session.0.borrow_mut().saw_address(&address, "");
     }
 
     /// An entry of the page's own pushed on the history: the tour's steps
@@ -866,6 +889,13 @@ impl App {
         let Some(window) = web_sys::window() else {
             return;
         };
+        // The Experiments view's entry is the view's: the player's run was
+        // written over it as the page went on working there (a page
+        // tester; a reload then opened the player). The player's entry
+        // is written again when the player shows.
+        if self.page == PageView::Experiments {
+            return;
+        }
         let back = std::mem::take(&mut self.session.0.borrow_mut().back_in_history);
         if back {
             // The step before is the entry before: the session follows the

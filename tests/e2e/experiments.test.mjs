@@ -91,6 +91,11 @@ for (const kind of browsers()) {
       await page.evaluate(() => history.back());
       await page.waitFor({ ...status, text: 'Done: 910 trials' });
       assert.equal(await page.count('svg.cdf'), 2);
+      // The results' entry keeps its own address: the trial's link was
+      // written over it as a job's progress came in there (a tester).
+      await page.click(button('Quick run: 40 seeds per combination'));
+      await page.waitFor({ ...labelled('Comparison status'), text: /^Done/ }, { timeout: 120000 });
+      assert.equal(await page.evaluate(() => location.search + location.hash), '?view=experiments');
       await page.evaluate(() => history.forward());
       await page.waitFor(labelled('Trace hash'));
       assert.equal(await page.value(labelled('Seed')), seed);
@@ -124,6 +129,21 @@ for (const kind of browsers()) {
       await page.evaluate(() => history.forward());
       await page.waitFor({ ...labelled('Experiment status'), text: 'Not run yet' });
       assert.match(await page.url(), /view=experiments$/);
+
+      // A run the person moved on: Back from the view reopens it, at its
+      // moment (a fresh run of the entry's seed opened, a page tester).
+      await page.goto(url + '/?paused=1&seed=5');
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor({ ...labelled('Simulated time'), text: 't = 1.000 s' });
+      await page.click(button('Isolate leader'));
+      await page.waitFor({ css: '.timeline-note', text: '1 action recorded' });
+      const hash = await page.text(labelled('Trace hash'));
+      await page.click(button('Experiments'));
+      await page.waitFor({ ...labelled('Experiment status'), text: 'Not run yet' });
+      await page.evaluate(() => history.back());
+      await page.waitFor({ css: '.timeline-note', text: '1 action recorded' });
+      assert.equal(await page.text(labelled('Simulated time')), 't = 1.000 s');
+      assert.equal(await page.text(labelled('Trace hash')), hash);
       assert.deepEqual(page.errors, []);
     });
   });

@@ -196,6 +196,18 @@ impl Session {
         Some(format!("{}#{link}", without_run_settings(search)))
     }
 
+    /// The address that brings back the run on screen, when the one in
+    /// `search` would not (time moved or the person acted) and no tour
+    /// holds it (its step's address brings it back): for the entry the
+    /// page leaves when it adds one of its own view.
+    pub fn address_of_moved_run(&self, search: &str) -> Option<String> {
+        if self.tour.is_some() {
+            return None;
+        }
+        let link = super::runs::link_if_moved(&self.playground)?;
+        Some(format!("{}#{link}", without_run_settings(search)))
+    }
+
     /// The page's address after its path (`?seed=5#r=...`), as it is
     /// now: an Undo takes the run back to it.
     pub fn saw_address(&mut self, search: &str, hash: &str) {

@@ -255,8 +255,10 @@ impl Session {
             Ok(mut fresh) => {
                 fresh.failure = Some(report);
                 fresh.story = StoryAsk::NotNeeded;
+                // A tour's step brings its run back by its own address.
+                let in_a_tour = self.tour.is_some();
                 let left = self.replace_run(fresh, None);
-                self.address_left = link_if_moved(&left);
+                self.address_left = (!in_a_tour).then(|| link_if_moved(&left)).flatten();
                 self.opened = Some(permalink::encode(&self.playground.export()));
                 self.failures_opened += 1;
             }
@@ -292,8 +294,9 @@ impl Session {
             _ => self.undo_point(),
         };
         // The entry the tour's own leaves names the run before, unless a
-        // tour chosen just before holds it (its address brings it back).
-        let left = (!before.by_tour_choice)
+        // tour holds it (a step's address brings it back, and a tour
+        // chosen just before is such a step).
+        let left = (!before.by_tour_choice && before.tour.is_none())
             .then(|| link_if_moved(&before.run))
             .flatten();
         if self.start_tour(id, step) {
@@ -322,7 +325,7 @@ impl Session {
 
 /// The link of `run`, when the address that made it would not bring it
 /// back: time moved, or the person acted.
-fn link_if_moved(run: &Playground) -> Option<String> {
+pub(super) fn link_if_moved(run: &Playground) -> Option<String> {
     let moved = run.sim.now() > 0 || !run.scenario.actions.is_empty();
     moved.then(|| permalink::encode(&run.export()))
 }

@@ -870,6 +870,43 @@ mod notices {
         assert_eq!(s.take_address_left("?seed=5&paused=1"), None);
     }
 
+    /// A tour's step is brought back by its own address: another tour
+    /// chosen after Next, or after a tour the address opened, leaves that
+    /// entry as it is (a review saw it rewritten into a bare run's link).
+    /// So does the Experiments view, and a found failure's entry.
+    #[test]
+    fn a_tour_step_s_entry_is_never_rewritten() {
+        let mut s = open("?seed=5&paused=1", "");
+        s.update(Input::TourChoose("leader-election".into()));
+        s.update(Input::TourNext);
+        s.update(Input::Skip(500));
+        s.update(Input::TourChoose("log-replication".into()));
+        assert!(s.new_history_entry);
+        assert_eq!(s.take_address_left("?tour=leader-election&step=2"), None);
+        let mut s = open("?tour=leader-election&step=3", "");
+        s.update(Input::Skip(500));
+        assert_eq!(s.address_of_moved_run("?tour=leader-election&step=3"), None);
+        s.update(Input::TourChoose("log-replication".into()));
+        assert_eq!(s.take_address_left("?tour=leader-election&step=3"), None);
+    }
+
+    /// The player's entry, left for the Experiments view, holds the run
+    /// when its address would not bring it back.
+    #[test]
+    fn the_experiments_view_leaves_a_moved_run_in_its_entry() {
+        let mut s = open("?seed=5&paused=1", "");
+        assert_eq!(s.address_of_moved_run("?seed=5&paused=1"), None);
+        s.update(Input::Skip(1_000));
+        let address = s
+            .address_of_moved_run("?seed=5&paused=1")
+            .expect("a moved run");
+        let link = address
+            .strip_prefix("?paused=1#")
+            .expect("the page's settings kept");
+        let reopened = permalink::decode(link).unwrap().unwrap();
+        assert_eq!(reopened.cursor, Some(s.playground.sim.now()));
+    }
+
     /// Back to a step of the tour left for another from the menu opens that
     /// tour at that step (it wrote the new tour's step over the entry).
     #[test]

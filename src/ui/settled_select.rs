@@ -5,12 +5,13 @@
 //! every tour on the way, and the Reads menu recorded an action per key
 //! (WCAG 3.2.2, "On Input": choosing must not change the context by
 //! itself). Here a change made by a key waits for Enter or Tab (as the
-//! WAI-ARIA select-only combobox takes Tab); Escape, or leaving the menu by
-//! the pointer, puts back the value in force (a click on the notice's Undo
-//! applied the waiting choice first, which took the Undo away under the
-//! click). A choice picked from the open list (a pointer, or Enter in it)
-//! has no key of the select's own around it and acts at once. A choice of
-//! the value in force does nothing: it forked a rewound run for no change.
+//! WAI-ARIA select-only combobox takes Tab); Escape, or the focus leaving
+//! the menu within the page, puts back the value in force (a click on the
+//! notice's Undo applied the waiting choice first, which took the Undo away
+//! under the click). A choice picked from the open list (a pointer, or
+//! Enter in it) acts at once: the keys that open the list (Space, Enter,
+//! F4, Alt with an arrow) are not counted as choosing. A choice of the
+//! value in force does nothing: it forked a rewound run for no change.
 //!
 //! The menu shows the value in force after every render
 //! ([`show_values_in_force`]): its options' `selected` attributes stop
@@ -55,10 +56,18 @@ pub(super) fn settled_select(
         let Some(select) = target(&e) else { return };
         match e.key().as_str() {
             "Enter" | "Tab" if select.has_attribute(PENDING) => {
+                if e.key() == "Enter" {
+                    // Chromium's Enter would open the list as well.
+                    e.prevent_default();
+                }
                 let _ = select.remove_attribute(PENDING);
                 apply_if_new(&select, &apply);
             }
             "Escape" => put_back(&select),
+            // Keys that open the list: its keys go to the list, so no
+            // keyup would come back, and a pick there is made at once.
+            "Enter" | " " | "F4" => {}
+            _ if e.alt_key() => {}
             _ => {
                 let _ = select.set_attribute(KEYED, "");
             }
@@ -72,7 +81,14 @@ pub(super) fn settled_select(
     let onblur = Callback::from(|e: FocusEvent| {
         if let Some(select) = target(&e) {
             let _ = select.remove_attribute(KEYED);
-            put_back(&select);
+            // The window itself lost the focus (another window, another
+            // tab): the choice waits for the person's return.
+            let window_left = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| !d.has_focus().unwrap_or(true));
+            if !window_left {
+                put_back(&select);
+            }
         }
     });
     html! {

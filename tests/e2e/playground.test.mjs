@@ -566,13 +566,27 @@ for (const kind of browsers()) {
       assert.equal(await page.text('.timeline-note'), '1 action recorded');
       assert.deepEqual(await menu(), { shown: chosen, applied: chosen });
 
+      // Chromium opens the list with Space, and a pick in it (its keys go
+      // to the list, not the menu) acts at once: Space counted as a key's
+      // choice left it waiting (a review). Firefox's list takes no keys
+      // from WebDriver.
+      if (kind.name === 'chromium') {
+        await page.evaluate((css) => document.querySelector(css).focus(), reads);
+        await page.press('Space');
+        await page.press('ArrowUp');
+        await page.press('Enter');
+        await page.waitFor({ css: '.timeline-note', text: '2 actions recorded' });
+        await page.evaluate(() => document.activeElement.blur());
+      }
+
       // A choice picked from the open list (no key on the menu) acts at once.
       await page.evaluate((css) => {
         const select = document.querySelector(css);
         select.value = select.options[0].value;
         select.dispatchEvent(new Event('change', { bubbles: true }));
       }, reads);
-      await page.waitFor({ css: '.timeline-note', text: '2 actions recorded' });
+      const picked = kind.name === 'chromium' ? '3 actions recorded' : '2 actions recorded';
+      await page.waitFor({ css: '.timeline-note', text: picked });
 
       // Back to the start (after a pick, which makes the options' `selected`
       // attributes stop counting): the menu shows the setting of then.
@@ -581,7 +595,7 @@ for (const kind of browsers()) {
         select.value = select.options[2].value;
         select.dispatchEvent(new Event('change', { bubbles: true }));
       }, reads);
-      await page.waitFor({ css: '.timeline-note', text: '3 actions recorded' });
+      await page.waitFor({ css: '.timeline-note', text: /^[34] actions recorded$/ });
       await page.setValue(labelled('Timeline'), '0');
       await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ });
       await page.waitForFunction((css) => document.querySelector(css).value === document.querySelector(css).dataset.applied, reads);

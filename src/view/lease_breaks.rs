@@ -71,7 +71,8 @@ const LEASE_SWITCHES: [UnsafeSwitch; 2] = [
 /// What `scenario` did up to `until` that a lease does not allow for, if
 /// anything: a switch of the lease's own rules; else the first such action
 /// (settings made at time 0 are the run's own, as no server holds a lease
-/// before the first election, except CheckQuorum left off); else any other
+/// before the first election, except CheckQuorum left off and a drift
+/// bound below the one the clocks were drawn within); else any other
 /// unsafe switch.
 pub fn first_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
     let switches = scenario.unsafe_switches;
@@ -86,8 +87,12 @@ pub fn first_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
 /// allow for, or CheckQuorum left off.
 fn first_action_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
     let mut check_quorum = scenario.raft.check_quorum;
+    let bounds = DriftBounds::of(scenario);
     let mut first: Option<LeaseBreak> = None;
-    for &(at, ref action) in scenario.actions.iter().filter(|(at, _)| *at <= until) {
+    for (index, &(at, ref action)) in scenario.actions.iter().enumerate() {
+        if at > until {
+            continue;
+        }
         let found = match *action {
             Action::SetRaft(options) if at == 0 => {
                 check_quorum = options.check_quorum;
@@ -98,7 +103,7 @@ fn first_action_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
             }
             Action::ForceTimeout(node) => Some(LeaseBreak::TimerFiredByHand { at, node }),
             Action::SetClockRate { node, ppm } => {
-                let bound = bound_at(scenario, at, false);
+                let bound = bounds.before(at, index);
                 (ppm.unsigned_abs() > bound).then_some(LeaseBreak::ClockBeyondBound {
                     at,
                     node,
@@ -106,7 +111,9 @@ fn first_action_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
                     bound,
                 })
             }
-            Action::SetDriftBound(ppm) if at > 0 && ppm < bound_at(scenario, at, true) => {
+            // At time 0 too: the clocks were drawn within the run's own
+            // bound, and a lower one leaves them beyond it.
+            Action::SetDriftBound(ppm) if ppm < bounds.before(at, index) => {
                 Some(LeaseBreak::DriftBoundLowered { at })
             }
             _ => None,
@@ -123,21 +130,38 @@ fn first_action_until(scenario: &Scenario, until: Time) -> Option<LeaseBreak> {
     }
 }
 
-/// The drift bound in force at `at`: the run's own, or the last set at or
-/// before `at` (`before`: strictly before). The actions are in time order
-/// within what was loaded and within what the person did, not across the
-/// two, so each is looked at; of two at one time the later listed wins.
-fn bound_at(scenario: &Scenario, at: Time, before: bool) -> u64 {
-    let mut bound = (0, scenario.reads.clock_drift_ppm);
-    for &(t, ref action) in &scenario.actions {
-        let in_force = if before { t < at } else { t <= at };
-        if let Action::SetDriftBound(ppm) = *action {
-            if in_force && t >= bound.0 {
-                bound = (t, ppm);
-            }
+/// The run's drift bounds: its own, and each `drift` action's with its
+/// time and place in the list.
+struct DriftBounds {
+    own: u64,
+    set: Vec<(Time, usize, u64)>,
+}
+
+impl DriftBounds {
+    fn of(scenario: &Scenario) -> Self {
+        let set = (scenario.actions.iter().enumerate())
+            .filter_map(|(i, &(t, ref action))| match *action {
+                Action::SetDriftBound(ppm) => Some((t, i, ppm)),
+                _ => None,
+            })
+            .collect();
+        DriftBounds {
+            own: scenario.reads.clock_drift_ppm,
+            set,
         }
     }
-    bound.1
+
+    /// The bound in force just before the action at `index`, done at `at`:
+    /// the last set before it in time, of two at one time the one listed
+    /// first, as the simulation does them. The list is in time order
+    /// within what was loaded and within what the person did, not across
+    /// the two, so every bound set is looked at.
+    fn before(&self, at: Time, index: usize) -> u64 {
+        (self.set.iter())
+            .filter(|&&(t, i, _)| (t, i) < (at, index))
+            .max_by_key(|&&(t, i, _)| (t, i))
+            .map_or(self.own, |&(_, _, ppm)| ppm)
+    }
 }
 
 impl LeaseBreak {
@@ -302,6 +326,38 @@ mod tests {
             Some(LeaseBreak::CheckQuorumOff { at })
         );
         assert!(verdict(&s, SECONDS).contains("CheckQuorum was turned off at 0.500 s"));
+    }
+
+    /// The clocks are drawn within the run's own bound when it starts: a
+    /// lower bound set at time 0 leaves them beyond it (a review saw lease
+    /// violations of such runs called a bug in the core). Of a clock and a
+    /// bound set at one moment, the one listed first is done first (the
+    /// clock was judged by the bound listed after it).
+    #[test]
+    fn a_bound_lowered_at_time_zero_and_ties_at_one_moment() {
+        let mut s = leased(vec![(0, Action::SetDriftBound(0))]);
+        s.reads.clock_drift_ppm = 500_000;
+        let at = 0;
+        let lowered = Some(LeaseBreak::DriftBoundLowered { at });
+        assert_eq!(first_until(&s, SECONDS), lowered);
+        let (at, node, ppm, bound) = (SECONDS, 2, 200_000, 100_000);
+        let rate = Action::SetClockRate { node, ppm };
+        let raise = Action::SetDriftBound(300_000);
+        let mut s = leased(vec![(at, raise), (at, rate)]);
+        s.reads.clock_drift_ppm = bound;
+        assert_eq!(first_until(&s, 2 * SECONDS), None, "raised, then within it");
+        s.actions.reverse();
+        let beyond = LeaseBreak::ClockBeyondBound {
+            at,
+            node,
+            ppm,
+            bound,
+        };
+        assert_eq!(
+            first_until(&s, 2 * SECONDS),
+            Some(beyond),
+            "beyond, then raised"
+        );
     }
 
     /// The explorer's counterexamples fire election timers by action: with

@@ -347,6 +347,10 @@ fn a_flag_with_a_range_says_it_of_any_bad_value() {
         ),
         (&["run", "--clients", "-3"], "clients must be 0 to 1000"),
         (
+            &["run", "--nodes", &"9".repeat(44)],
+            "for '--nodes <N>': nodes must be 1 to 25",
+        ),
+        (
             &["run", "--clients", "99999999999999999999999"],
             "clients must be 0 to 1000",
         ),
@@ -2131,5 +2135,26 @@ fn an_output_through_a_dangling_symlink_keeps_the_link() {
     assert!(
         written.starts_with('['),
         "the history went through the link: {written:.80}"
+    );
+    // A sweep with no failing seed writes no trace: the check leaves
+    // neither the link's target nor anything else behind.
+    std::fs::remove_file(&target).unwrap();
+    let o = raft_sim(&[
+        "sweep",
+        "--seeds",
+        "1..2",
+        "--duration",
+        "1s",
+        "--trace",
+        &link,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(&link).is_ok(),
+        "the link is still there"
+    );
+    assert!(
+        !std::path::Path::new(&target).exists(),
+        "no empty file left behind"
     );
 }

@@ -784,9 +784,15 @@ fn number_in(
     match whole_number::<u64>(value) {
         Ok(n) if range.contains(&n) => Ok(n),
         Ok(_) => Err(message.to_string()),
-        Err(_) if value.parse::<i128>().is_ok() => Err(message.to_string()),
+        Err(_) if is_integer(value) => Err(message.to_string()),
         Err(_) => Err(format!("expected a whole number: {message}")),
     }
+}
+
+/// An optional minus sign, then digits: an integer, however long.
+fn is_integer(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn node_count(value: &str) -> Result<u64, String> {

@@ -71,16 +71,17 @@ fn check_writable(path: &str) -> Result<(), String> {
     {
         return Ok(());
     }
-    // The path itself, not what it points to: removing a dangling
-    // symlink's new target by the link's name removed the user's link.
-    let existed = std::fs::symlink_metadata(path).is_ok();
     std::fs::OpenOptions::new()
         .append(true)
         .create(true)
         .open(path)
         .map_err(|e| format!("cannot write '{path}': {e}"))?;
-    if !existed {
-        let _ = std::fs::remove_file(path);
+    if existing.is_none() {
+        // What the open made, through a symlink if the path is one to
+        // nothing yet: removing the path itself removed the user's link
+        // and left the file it made.
+        let made = std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
+        let _ = std::fs::remove_file(made);
     }
     Ok(())
 }

@@ -40,19 +40,38 @@ pub(super) fn settled_select(
     apply: Callback<String>,
     options: Html,
 ) -> Html {
-    let onchange = {
-        let apply = apply.clone();
-        Callback::from(move |e: Event| {
-            let Some(select) = target(&e) else { return };
-            if select.has_attribute(KEYED) {
-                let _ = select.set_attribute(PENDING, "");
-            } else {
-                let _ = select.remove_attribute(PENDING);
-                apply_if_new(&select, &apply);
-            }
-        })
-    };
-    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+    let onchange = on_change(apply.clone());
+    let onkeydown = on_keydown(apply);
+    let onkeyup = Callback::from(|e: KeyboardEvent| {
+        if let Some(select) = target(&e) {
+            let _ = select.remove_attribute(KEYED);
+        }
+    });
+    html! {
+        <select aria-label={label} class={(!class.is_empty()).then_some(class)} data-applied={applied}
+            {onchange} {onkeydown} {onkeyup} onblur={on_blur()}>
+            { options }
+        </select>
+    }
+}
+
+/// A change made by a key waits; any other is applied.
+fn on_change(apply: Callback<String>) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let Some(select) = target(&e) else { return };
+        if select.has_attribute(KEYED) {
+            let _ = select.set_attribute(PENDING, "");
+        } else {
+            let _ = select.remove_attribute(PENDING);
+            apply_if_new(&select, &apply);
+        }
+    })
+}
+
+/// Enter or Tab applies a waiting choice, Escape drops it; a key that
+/// may choose is marked until its keyup.
+fn on_keydown(apply: Callback<String>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
         let Some(select) = target(&e) else { return };
         match e.key().as_str() {
             "Enter" | "Tab" if select.has_attribute(PENDING) => {
@@ -72,31 +91,23 @@ pub(super) fn settled_select(
                 let _ = select.set_attribute(KEYED, "");
             }
         }
-    });
-    let onkeyup = Callback::from(|e: KeyboardEvent| {
-        if let Some(select) = target(&e) {
-            let _ = select.remove_attribute(KEYED);
+    })
+}
+
+/// The focus leaving the menu within the page drops a waiting choice.
+fn on_blur() -> Callback<FocusEvent> {
+    Callback::from(|e: FocusEvent| {
+        let Some(select) = target(&e) else { return };
+        let _ = select.remove_attribute(KEYED);
+        // The window itself lost the focus (another window, another tab):
+        // the choice waits for the person's return.
+        let window_left = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| !d.has_focus().unwrap_or(true));
+        if !window_left {
+            put_back(&select);
         }
-    });
-    let onblur = Callback::from(|e: FocusEvent| {
-        if let Some(select) = target(&e) {
-            let _ = select.remove_attribute(KEYED);
-            // The window itself lost the focus (another window, another
-            // tab): the choice waits for the person's return.
-            let window_left = web_sys::window()
-                .and_then(|w| w.document())
-                .is_some_and(|d| !d.has_focus().unwrap_or(true));
-            if !window_left {
-                put_back(&select);
-            }
-        }
-    });
-    html! {
-        <select aria-label={label} class={(!class.is_empty()).then_some(class)} data-applied={applied}
-            {onchange} {onkeydown} {onkeyup} {onblur}>
-            { options }
-        </select>
-    }
+    })
 }
 
 /// Every such menu on the page shows its value in force, unless a key's

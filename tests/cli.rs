@@ -262,7 +262,7 @@ fn bad_arguments_get_a_clear_message_and_exit_2() {
         ),
         (
             &["explore", "--depth", "-1"],
-            "invalid value '-1' for '--depth <D>': expected a non-negative whole number",
+            "invalid value '-1' for '--depth <D>': the depth must be 1 to 64 steps",
         ),
         (
             &["explore", "--restarts", "99999999999"],
@@ -361,6 +361,14 @@ fn a_flag_with_a_range_says_it_of_any_bad_value() {
         (
             &["experiment", "election-downtime", "--trials", "-1"],
             "trials must be 1 to 100000 per line",
+        ),
+        (
+            &["explore", "--nodes", "-2"],
+            "the explorer takes 1 to 5 nodes",
+        ),
+        (
+            &["explore", "--waits", "1", "--wait-ms", "-1"],
+            "a wait must last 1 to 1000 ms",
         ),
     ]);
 }
@@ -856,14 +864,14 @@ fn explore_refuses_bounds_it_cannot_explore() {
     let o = raft_sim(&["explore", "--nodes", "7"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("the explorer takes 1 to 5 nodes, got 7"),
+        stderr(&o).contains("invalid value '7' for '--nodes <N>': the explorer takes 1 to 5 nodes"),
         "{}",
         stderr(&o)
     );
     let o = raft_sim(&["explore", "--depth", "0"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("the depth must be 1 to 64 steps, got 0"),
+        stderr(&o).contains("invalid value '0' for '--depth <D>': the depth must be 1 to 64 steps"),
         "{}",
         stderr(&o)
     );

@@ -776,7 +776,7 @@ pub(crate) fn positive_number(value: &str) -> Result<u64, String> {
 /// A whole number within `range`; any integer outside it, negative or
 /// too large, gets `message` (`--nodes -1` was told "expected a
 /// non-negative whole number", which 0 is and is refused all the same).
-fn number_in(
+pub(crate) fn number_in(
     value: &str,
     range: std::ops::RangeInclusive<u64>,
     message: &str,

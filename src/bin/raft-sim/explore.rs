@@ -4,11 +4,12 @@
 //! depth completed), and the shortest counterexample found, which it can
 //! write as a scenario file the player replays.
 
-use super::args::{Reads, Switch};
+use super::args::{number_in, Reads, Switch};
 use super::summary::Outcome;
 use clap::Args;
 use raft_playground::raft::UnsafeSwitches;
 use raft_playground::sim::config::ReadSettings;
+use raft_playground::sim::explore::bounds::{MAX_DEPTH, MAX_EXPLORE_NODES, MAX_WAIT_MILLIS};
 use raft_playground::sim::explore::{
     explorer_config, lagging_disk, Bounds, ExploreProgress, Explorer,
 };
@@ -19,13 +20,13 @@ use std::time::Instant;
 pub struct ExploreArgs {
     /// Cluster size, 1..=5
     #[arg(long, value_name = "N", default_value = "3",
-          value_parser = super::args::whole_number::<u64>, allow_negative_numbers = true)]
+          value_parser = explore_nodes, allow_negative_numbers = true)]
     pub nodes: u64,
     /// Steps from the start, 1..=64: every state at most this many steps
     /// away is checked (each step multiplies the states, about 2.5 times
     /// for 3 servers; the default takes about 25 s)
     #[arg(long, value_name = "D", default_value = "12",
-          value_parser = super::args::whole_number::<u32>, allow_negative_numbers = true)]
+          value_parser = explore_depth, allow_negative_numbers = true)]
     pub depth: u32,
     /// No server times out once its term has reached T
     #[arg(long, value_name = "T", default_value = "3",
@@ -78,7 +79,7 @@ pub struct ExploreArgs {
     pub waits: u32,
     /// How long one wait lasts, in milliseconds (1..=1000)
     #[arg(long, value_name = "MS", default_value = "50", requires = "waits",
-          value_parser = super::args::whole_number::<u64>, allow_negative_numbers = true)]
+          value_parser = wait_ms, allow_negative_numbers = true)]
     pub wait_ms: u64,
     /// Each server's clock runs at a rate the seed draws within this many
     /// parts per million of real time (10000 = 1%), 0..=500000, and a lease
@@ -323,4 +324,23 @@ fn print_figures(p: &ExploreProgress, seconds: f64) {
         p.pruned,
         seconds
     );
+}
+
+// The explorer's own ranges (`Bounds::validate`), said of any integer
+// outside them: `--depth -1` was told "expected a non-negative whole
+// number", and 0 next "the depth must be 1 to 64 steps".
+
+fn explore_nodes(value: &str) -> Result<u64, String> {
+    let message = format!("the explorer takes 1 to {MAX_EXPLORE_NODES} nodes");
+    number_in(value, 1..=MAX_EXPLORE_NODES, &message)
+}
+
+fn explore_depth(value: &str) -> Result<u32, String> {
+    let message = format!("the depth must be 1 to {MAX_DEPTH} steps");
+    number_in(value, 1..=u64::from(MAX_DEPTH), &message).map(|d| d as u32)
+}
+
+fn wait_ms(value: &str) -> Result<u64, String> {
+    let message = format!("a wait must last 1 to {MAX_WAIT_MILLIS} ms");
+    number_in(value, 1..=MAX_WAIT_MILLIS, &message)
 }

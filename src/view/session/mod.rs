@@ -177,9 +177,10 @@ pub struct Session {
     /// and the browser's Back then showed the same step again). The page
     /// takes it once.
     pub back_in_history: bool,
-    /// The run a found failure just replaced, as a link, when its entry's
-    /// address would not bring it back (the person acted, or time moved):
-    /// the page writes it into that entry before adding the failure's
+    /// The run a found failure or a tour chosen from the menu just
+    /// replaced, as a link, when its entry's address would not bring it
+    /// back (the person acted, or time moved): the page writes it into
+    /// that entry before adding the new one
     /// ([`Session::take_address_left`]). Back then returned to a fresh
     /// run of the entry's seed, and the person's run was gone (a tester).
     address_left: Option<String>,

@@ -104,6 +104,12 @@ pub(super) fn without_run_settings(page: &str) -> String {
     }
 }
 
+/// An entry's address holding `link`, with the page's own settings of
+/// `search` (a run's `seed=` and the like go: the link holds its run).
+fn entry_holding(search: &str, link: &str) -> String {
+    format!("{}#{link}", without_run_settings(search))
+}
+
 /// What an address's run settings beside a link are told.
 pub(super) fn link_ignores(named: &str) -> String {
     format!("ignored {named}: the link after # holds its own run (remove the link to open it)")
@@ -193,19 +199,24 @@ impl Session {
     /// query now) and the left run's link. Taken once.
     pub fn take_address_left(&mut self, search: &str) -> Option<String> {
         let link = self.address_left.take()?;
-        Some(format!("{}#{link}", without_run_settings(search)))
+        Some(entry_holding(search, &link))
     }
 
     /// The address that brings back the run on screen, when the one in
-    /// `search` would not (time moved or the person acted) and no tour
-    /// holds it (its step's address brings it back): for the entry the
-    /// page leaves when it adds one of its own view.
+    /// `search` would not: for the entry the page leaves when it adds one
+    /// of its own view.
     pub fn address_of_moved_run(&self, search: &str) -> Option<String> {
-        if self.tour.is_some() {
-            return None;
-        }
-        let link = super::runs::link_if_moved(&self.playground)?;
-        Some(format!("{}#{link}", without_run_settings(search)))
+        let link = self.moved_run_link()?;
+        Some(entry_holding(search, &link))
+    }
+
+    /// The link of the run on screen, when the address that made it would
+    /// not bring it back (time moved, or the person acted) and no tour
+    /// holds it (a step's address brings its run back).
+    pub(super) fn moved_run_link(&self) -> Option<String> {
+        let run = &self.playground;
+        let moved = run.sim.now() > 0 || !run.scenario.actions.is_empty();
+        (moved && self.tour.is_none()).then(|| permalink::encode(&run.export()))
     }
 
     /// The page's address after its path (`?seed=5#r=...`), as it is

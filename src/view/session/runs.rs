@@ -255,10 +255,9 @@ impl Session {
             Ok(mut fresh) => {
                 fresh.failure = Some(report);
                 fresh.story = StoryAsk::NotNeeded;
-                // A tour's step brings its run back by its own address.
-                let in_a_tour = self.tour.is_some();
-                let left = self.replace_run(fresh, None);
-                self.address_left = (!in_a_tour).then(|| link_if_moved(&left)).flatten();
+                let left = self.moved_run_link();
+                self.replace_run(fresh, None);
+                self.address_left = left;
                 self.opened = Some(permalink::encode(&self.playground.export()));
                 self.failures_opened += 1;
             }
@@ -293,12 +292,9 @@ impl Session {
             Some(earlier) if earlier.by_tour_choice => earlier,
             _ => self.undo_point(),
         };
-        // The entry the tour's own leaves names the run before, unless a
-        // tour holds it (a step's address brings it back, and a tour
-        // chosen just before is such a step).
-        let left = (!before.by_tour_choice && before.tour.is_none())
-            .then(|| link_if_moved(&before.run))
-            .flatten();
+        // The entry the tour's own leaves names the run before (a tour
+        // chosen just before is a step, whose address brings it back).
+        let left = self.moved_run_link();
         if self.start_tour(id, step) {
             self.address_left = left;
             let title = self.tour.as_ref().map_or("", |t| t.tour.title);
@@ -321,13 +317,6 @@ impl Session {
         }
         self.playground.pause_at = None;
     }
-}
-
-/// The link of `run`, when the address that made it would not bring it
-/// back: time moved, or the person acted.
-pub(super) fn link_if_moved(run: &Playground) -> Option<String> {
-    let moved = run.sim.now() > 0 || !run.scenario.actions.is_empty();
-    moved.then(|| permalink::encode(&run.export()))
 }
 
 /// What a link that failed at open says of the run the page opened in its

@@ -842,7 +842,6 @@ impl App {
         self.release_held();
     }
 
-    /// Keeps `input` until the studio, which reads JSON, is there.
     /// A JSON link Back or Forward moved to, which the session leaves to
     /// the studio's reader: opened as a hashchange would open it, which
     /// Chromium does not send when the query moved too.
@@ -857,6 +856,7 @@ impl App {
         }
     }
 
+    /// Keeps `input` until the studio, which reads JSON, is there.
     fn hold_for_studio(&mut self, input: Input) {
         self.held.push(input);
         if matches!(self.studio, Studio::Absent | Studio::Failed(_)) {

@@ -264,9 +264,6 @@ fn idle_flags(config: &sim::SimConfig) -> Vec<String> {
 fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<Outcome, String> {
     let started = Instant::now();
     note_unconsulted(&options);
-    // Checked once here: a seed whose run could not start was skipped
-    // without a word, and the sweep's tally would have been short.
-    options.config.validate()?;
     if let Some(path) = &options.trace {
         check_writable(path)?;
     }
@@ -284,8 +281,11 @@ fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<Outco
                 }
                 let mut config = options.config.clone();
                 config.seed = first + i;
-                // Nothing in the check depends on the seed.
-                let sim = Simulation::new(config).expect("the configuration was checked above");
+                // A seed whose run could not start was skipped without a
+                // word, and the tally was short; but the arguments' reading
+                // checked the configuration, and nothing there depends on
+                // the seed.
+                let sim = Simulation::new(config).expect("checked with the arguments");
                 let budget = options.lin_budget;
                 let (_, report) =
                     sim::run::run_simulation_with_budget(sim, options.duration, budget, |_| {});

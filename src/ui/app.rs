@@ -209,6 +209,12 @@ pub struct App {
     /// What had the focus before the input being carried out, for when it
     /// goes away under it.
     lost_focus: LostFocus,
+    /// Whether the menus' values may have moved since they were last shown
+    /// (`settled_select::show_values_in_force`): after any message but a
+    /// frame, and after a frame that drew their parts again. Running
+    /// frames mostly leave them, and looked them up in the page for
+    /// nothing.
+    menus_may_move: bool,
 }
 
 /// The browser's Back or Forward, as the session follows it: the
@@ -287,6 +293,7 @@ impl Component for App {
             story_of: None,
             focus_experiments_button: false,
             lost_focus: LostFocus::default(),
+            menus_may_move: true,
             page: PageView::Player,
             studio: Studio::Absent,
         };
@@ -312,6 +319,7 @@ impl Component for App {
         let noted = !matches!(msg, Msg::Frame(_));
         if noted {
             self.lost_focus.note();
+            self.menus_may_move = true;
         }
         let drawn = self.carry_out(ctx, msg);
         if noted && !drawn {
@@ -330,7 +338,9 @@ impl Component for App {
         if std::mem::take(&mut self.focus_experiments_button) {
             focus(".to-experiments");
         }
-        settled_select::show_values_in_force();
+        if std::mem::take(&mut self.menus_may_move) {
+            settled_select::show_values_in_force();
+        }
         self.lost_focus.restore();
         self.frame_done();
     }
@@ -577,6 +587,11 @@ impl App {
         // running frames, as messages fly by themselves (view::motion).
         let drawn = versions::drawn(&self.session.read(), self.drawn.as_ref());
         let unchanged = self.drawn == Some(drawn);
+        // The menus are drawn in the network panel and the tour menu.
+        let menus_drawn = |v: &Versions| (v.network, v.tour);
+        if self.drawn.as_ref().map(menus_drawn) != Some(menus_drawn(&drawn)) {
+            self.menus_may_move = true;
+        }
         self.drawn = Some(drawn);
         if unchanged && frame {
             self.frame_done();

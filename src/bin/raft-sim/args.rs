@@ -753,7 +753,7 @@ fn within_seed_limit(seed: u64) -> Result<u64, String> {
 
 pub(crate) fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
     value.parse().map_err(|_| {
-        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        if all_digits(value) {
             "the number is too large".to_string()
         } else {
             "expected a non-negative whole number".to_string()
@@ -764,11 +764,10 @@ pub(crate) fn whole_number<T: std::str::FromStr>(value: &str) -> Result<T, Strin
 /// A whole number from 1: `-1` or `abc` is told so too, not "expected a
 /// non-negative whole number", which 0 is and is refused all the same.
 pub(crate) fn positive_number(value: &str) -> Result<u64, String> {
-    let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
     match whole_number(value) {
         Ok(0) => Err("expected a positive whole number".to_string()),
         Ok(n) => Ok(n),
-        Err(too_large) if digits => Err(too_large),
+        Err(too_large) if all_digits(value) => Err(too_large),
         Err(_) => Err("expected a positive whole number".to_string()),
     }
 }
@@ -791,8 +790,12 @@ pub(crate) fn number_in(
 
 /// An optional minus sign, then digits: an integer, however long.
 fn is_integer(value: &str) -> bool {
-    let digits = value.strip_prefix('-').unwrap_or(value);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    all_digits(value.strip_prefix('-').unwrap_or(value))
+}
+
+/// Digits only, at least one.
+fn all_digits(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn node_count(value: &str) -> Result<u64, String> {

@@ -562,7 +562,7 @@ impl Session {
     /// not reach: a review saw a Reset's run take them), or a drag, which
     /// starts from the run's settings.
     fn settles_keys_first(&self, input: &Input) -> bool {
-        !self.drafts.network_keyed.is_empty()
+        self.network_keys_pending()
             && !matches!(input, Input::NetworkKeyed(_) | Input::NetworkSettled)
             && (is_command(input) || matches!(input, Input::NetworkDrag(_)))
     }
@@ -570,9 +570,9 @@ impl Session {
     /// The keys on the sliders rested: the values they showed are one
     /// action, unless they came back to the run's settings.
     fn settle_network(&mut self) {
-        let keyed = std::mem::take(&mut self.drafts.network_keyed);
         let now = self.playground.sim.network().config;
-        let to = keyed.iter().fold(now, |config, edit| edit.apply(config));
+        let to = self.with_keyed_values(now);
+        self.drafts.network_keyed.clear();
         if to != now {
             self.playground.act(Action::SetNetwork(to));
         }
@@ -592,8 +592,12 @@ impl Session {
             Some((base, shown)) if base == now => shown,
             _ => now,
         };
-        let keyed = self.drafts.network_keyed.iter();
-        keyed.fold(shown, |config, edit| edit.apply(config))
+        self.with_keyed_values(shown)
+    }
+
+    /// `config` with the values keys set on the sliders, not yet made.
+    fn with_keyed_values(&self, config: NetworkConfig) -> NetworkConfig {
+        (self.drafts.network_keyed.iter()).fold(config, |config, edit| edit.apply(config))
     }
 
     /// Wall milliseconds the page may sleep before its next frame: until

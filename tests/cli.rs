@@ -1876,6 +1876,49 @@ fn a_scenario_run_says_what_its_faults_are_and_which_actions_are_too_late() {
     );
 }
 
+/// A scenario's action the cluster refuses when its moment comes (a
+/// transfer before any leader, a message never sent) is said on stderr
+/// with its time and reason; the run goes on, and a flood is counted
+/// after the first five.
+#[test]
+fn a_scenario_run_says_which_actions_were_refused() {
+    let dir = TempDir::new("scenario-refused");
+    let path = dir.file("refused.json");
+    let mut actions = vec![
+        r#"{"t":10000,"action":"transfer","node":2}"#.to_string(),
+        r#"{"t":2000000,"action":"transfer","node":2}"#.to_string(),
+    ];
+    actions.extend(
+        (0..6).map(|i| format!(r#"{{"t":1000000,"action":"drop","message":{}}}"#, 90000 + i)),
+    );
+    let text = format!(
+        r#"{{"version":1,"seed":7,"nodes":3,"duration_us":3000000,"actions":[{}]}}"#,
+        actions.join(",")
+    );
+    std::fs::write(&path, text).unwrap();
+    let o = raft_sim(&["run", "--scenario", &path]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let first = "the scenario's action at 0.010 s (transfer leadership to 2) was refused, and changed nothing: there is no leader to transfer leadership from";
+    assert!(err.contains(first), "{err}");
+    let dropped = "the scenario's action at 1.000 s (drop message 90000) was refused, and changed nothing: message 90000 is not in flight";
+    assert!(err.contains(dropped), "{err}");
+    // Five named, in the order they came due; the rest counted.
+    assert_eq!(
+        err.matches("was refused, and changed nothing").count(),
+        5,
+        "{err}"
+    );
+    assert!(
+        err.contains("2 more of the scenario's actions were refused"),
+        "{err}"
+    );
+    assert!(!err.contains("drop message 90004"), "{err}");
+    // By 2 s a leader leads: the second transfer is taken, so not named.
+    assert!(!err.contains("at 2.000 s"), "{err}");
+    assert!(stdout(&o).contains("verdict: PASS"), "{}", stdout(&o));
+}
+
 /// The trace hash a run prints.
 fn trace_hash(o: &Output) -> String {
     let out = stdout(o);

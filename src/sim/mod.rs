@@ -33,7 +33,7 @@ pub use network::{DropReason, Endpoint, InFlight, NetworkConfig, Packet};
 pub use node_status::NodeStatus;
 pub use run::{run, Liveness, RunReport};
 pub use scenario::{ClientLoad, Scenario};
-pub use simulation::{Server, Simulation};
+pub use simulation::{RefusedAction, Server, Simulation};
 pub use stale_deliveries::StaleDeliveries;
 pub use trace::to_json_line;
 pub use trace::{Trace, TraceEvent};

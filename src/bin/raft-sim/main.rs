@@ -133,6 +133,7 @@ fn run(mut options: Options) -> Result<Outcome, String> {
         sim::run::run_simulation_with_budget(sim, options.duration, options.lin_budget, |s| {
             drain_trace(s, &mut trace_out)
         });
+    note_refused_actions(&sim);
     if let Some(mut out) = trace_out {
         out.flush()
             .map_err(|e| format!("cannot write trace: {e}"))?;
@@ -204,6 +205,29 @@ fn note_late_actions(scenario: &sim::Scenario, duration: u64) {
         first + 1,
         sim::decimal::seconds(*t, 3),
     );
+}
+
+/// Says, on stderr, which of the scenario's actions the cluster refused
+/// when their moment came (a transfer with no leader, a message no longer
+/// in flight): they changed nothing, and a file's author would otherwise
+/// never know. The first few are named; a flood is counted.
+fn note_refused_actions(sim: &Simulation) {
+    const NAMED: usize = 5;
+    let refused = sim.refused_actions();
+    for r in refused.iter().take(NAMED) {
+        eprintln!(
+            "raft-sim: note: the scenario's action at {} s ({}) was refused, and changed nothing: {}",
+            sim::decimal::seconds(r.at, 3),
+            r.action,
+            r.why
+        );
+    }
+    if refused.len() > NAMED {
+        eprintln!(
+            "raft-sim: note: {} more of the scenario's actions were refused",
+            refused.len() - NAMED
+        );
+    }
 }
 
 /// Says, on stderr, what the arguments' reading noted (a flag that

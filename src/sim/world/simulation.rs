@@ -137,6 +137,22 @@ pub struct Simulation {
     pub(super) membership_changes: crate::sim::membership::MembershipChanges,
     /// Snapshots taken and installed, and InstallSnapshot chunks sent.
     pub(super) snapshot_counts: SnapshotCounts,
+    /// Scheduled actions (a scenario's, a replay's) refused when their
+    /// moment came: said to whoever scheduled them, never in the trace.
+    refused: Vec<RefusedAction>,
+}
+
+/// A scheduled action the cluster refused at its moment, and why: a
+/// transfer with no leader, a message no longer in flight. It changed
+/// nothing (`Simulation::act`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefusedAction {
+    /// When it came due.
+    pub at: Time,
+    /// The action, as scheduled.
+    pub action: Action,
+    /// Why the cluster refused it, as `Simulation::act` says.
+    pub why: String,
 }
 
 /// How often servers compacted their logs and sent snapshots in a run:
@@ -233,6 +249,7 @@ impl Simulation {
             read_paths: VecMap::new(),
             membership_changes: Default::default(),
             snapshot_counts: SnapshotCounts::default(),
+            refused: Vec::new(),
             config,
         };
         sim.draw_clock_rates(Rng::derive(seed, CLOCK_STREAM));
@@ -303,6 +320,11 @@ impl Simulation {
     /// Snapshots taken and installed so far, and chunks sent.
     pub fn snapshot_counts(&self) -> SnapshotCounts {
         self.snapshot_counts
+    }
+
+    /// The scheduled actions refused so far, in the order they came due.
+    pub fn refused_actions(&self) -> &[RefusedAction] {
+        &self.refused
     }
 
     /// Every parameter derived from the seed, for printing: the random
@@ -441,8 +463,13 @@ impl Simulation {
             EventKind::ChangeAfterElection => self.change_after_election(),
             EventKind::Scheduled(key) => {
                 if let Some(action) = self.take_scheduled(key) {
-                    // A scheduled action was validated when it was scheduled.
-                    let _ = self.act(action);
+                    // Validated against the cluster when it was scheduled,
+                    // it may still be wrong for the moment (a transfer
+                    // with no leader), which only now can tell.
+                    if let Err(why) = self.act(action.clone()) {
+                        let at = self.now;
+                        self.refused.push(RefusedAction { at, action, why });
+                    }
                 }
             }
         }

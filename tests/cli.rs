@@ -291,6 +291,12 @@ fn a_bad_seed_range_is_told_what_is_wrong() {
             "'x' is not a seed: expected A..B or a single seed, each a whole number from 0 to 9006999999999999",
         ),
         (&["sweep", "--seeds", "1.."], "a range needs both its seeds"),
+        // One `=` is the inclusive range's; two is a slip, not the same.
+        (
+            &["sweep", "--seeds", "1..==3"],
+            "'=3' is not a seed: expected A..B",
+        ),
+        (&["sweep", "--seeds", "-0"], "'-0' is not a seed: expected A..B"),
         (&["sweep", "--seeds", "1..99999999999999999999999"], over),
         (&["sweep", "--seeds", "1..9007000000000000"], over),
     ]);

@@ -844,7 +844,8 @@ fn duration(value: &str) -> Result<Time, String> {
 /// is below 3; the trouble is the negative seed.
 fn seed_range(value: &str) -> Result<RangeInclusive<u64>, String> {
     let (a, b) = match value.split_once("..") {
-        Some((a, b)) => (a, b.trim_start_matches('=')),
+        // One `=` (`1..=3`); `1..==3` is a slip, told as a bad seed.
+        Some((a, b)) => (a, b.strip_prefix('=').unwrap_or(b)),
         None => (value, value),
     };
     let (a, b) = (range_end(a)?, range_end(b)?);
@@ -863,8 +864,9 @@ fn seed_range(value: &str) -> Result<RangeInclusive<u64>, String> {
 fn range_end(end: &str) -> Result<u64, String> {
     use std::num::IntErrorKind;
     let parsed = |s: &str| s.parse::<u64>().map_err(|e| *e.kind());
+    // `-0` is no seed, but not below zero either.
     let negative = (end.strip_prefix('-'))
-        .is_some_and(|n| matches!(parsed(n), Ok(_) | Err(IntErrorKind::PosOverflow)));
+        .is_some_and(|n| matches!(parsed(n), Ok(1..) | Err(IntErrorKind::PosOverflow)));
     match parsed(end) {
         Ok(seed) => within_seed_limit(seed),
         Err(IntErrorKind::PosOverflow) => within_seed_limit(u64::MAX),

@@ -219,6 +219,36 @@ for (const kind of browsers()) {
     }, { width: 360, height: 300 });
   });
 
+  // At 320x240 a long notice (here a wrong origin=, the one an embed's
+  // author most needs to read) ran on over "Logs and events" and out of
+  // the frame: its box shrank to a line. It scrolls in its own box now,
+  // the frame scrolls to the rest, and the bar is still one row.
+  test(`${kind.name}: a 320x240 embed draws nothing over anything`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?embed=1&seed=2&nodes=12&load=-1&origin=htps://blog.example');
+      await page.waitFor({ css: '.notice', text: 'ignored origin=htps://blog.example' });
+      const box = await page.evaluate(() => {
+        const rect = (css) => document.querySelector(css).getBoundingClientRect();
+        const notice = document.querySelector('.notice');
+        const bar = [...document.querySelectorAll('.embed-bar > *')].filter((el) => el.getBoundingClientRect().height);
+        return {
+          noticeBottom: rect('.notice').bottom,
+          moreTop: rect('.embed-more').top,
+          // Text taller than its box is only drawn if the box scrolls.
+          spills: notice.scrollHeight > notice.clientHeight && getComputedStyle(notice).overflowY === 'visible',
+          scrolls: notice.scrollHeight > notice.clientHeight,
+          barTops: bar.map((el) => Math.round(el.getBoundingClientRect().top)),
+          barHeight: rect('.embed-bar').height,
+        };
+      });
+      assert.ok(box.noticeBottom <= box.moreTop, `the notice ends above "Logs and events": ${JSON.stringify(box)}`);
+      assert.ok(!box.spills, `the notice's text stays in its box: ${JSON.stringify(box)}`);
+      assert.ok(box.scrolls, `so long a notice scrolls at this size: ${JSON.stringify(box)}`);
+      assert.ok(box.barHeight < 40, `the bar is one row: ${JSON.stringify(box)}`);
+      assert.deepEqual(page.errors, []);
+    }, { width: 320, height: 240 });
+  });
+
   // On a laptop's screen a tour's step, the cluster and the timeline (the
   // tour's clock) are all in view at once: the picture gives the step room.
   test(`${kind.name}: at 1280x800 a tour step leaves the timeline in view`, async () => {

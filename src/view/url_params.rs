@@ -313,8 +313,8 @@ fn parse_origin(value: &str) -> Option<String> {
     let value = value.to_ascii_lowercase();
     let (scheme, rest) = value.split_once("://")?;
     let default_port = match scheme {
-        "http" => "80",
-        "https" => "443",
+        "http" => 80,
+        "https" => 443,
         _ => return None,
     };
     // The authority ends where a path, query or fragment starts.
@@ -330,10 +330,17 @@ fn parse_origin(value: &str) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
             || (host.starts_with('[') && host.ends_with(']')));
-    let port_ok = port.is_none_or(|p| {
-        p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0)
-    });
-    if !host_ok || !port_ok {
+    // As a number: a browser writes `:08731` as `:8731` (the embed
+    // posted to the host and refused its every command, a page tester).
+    let port = match port {
+        Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => match p.parse::<u16>() {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => Some(n),
+        },
+        Some(_) => return None,
+        None => None,
+    };
+    if !host_ok {
         return None;
     }
     Some(match port {
@@ -603,6 +610,11 @@ mod tests {
                 Some("https://blog.example:8443"),
             ),
             ("https://blog.example?x=1", Some("https://blog.example")),
+            // A port is a number: leading zeros go, as a browser's do.
+            ("http://127.0.0.1:08731", Some("http://127.0.0.1:8731")),
+            ("https://blog.example:0443", Some("https://blog.example")),
+            ("http://127.0.0.1:00", None),
+            ("http://127.0.0.1:+80", None),
             ("http://127.0.0.1:99999", None),
             ("http://127.0.0.1:0", None),
             ("htps://blog.example", None),

@@ -327,6 +327,18 @@ fn impossible_commands_are_refused_and_change_nothing() {
     )
     .unwrap_err();
     assert!(e.contains("there is no tour 'nope'; the tours are"), "{e}");
+    // A hostile name is quoted cut short, not echoed whole.
+    let long = format!(
+        r#"{{"type":"start_tour","tour":"{}"}}"#,
+        "x".repeat(900_000)
+    );
+    let e = apply(&mut host, &mut p, &long).unwrap_err();
+    assert!(
+        e.contains(&format!("there is no tour '{}…'", "x".repeat(24))),
+        "{}",
+        &e[..80]
+    );
+    assert!(e.len() < 1000, "{} characters", e.len());
 }
 
 #[test]

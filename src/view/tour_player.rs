@@ -36,8 +36,11 @@ impl TourPlayer {
     pub fn start(id: &str, step: usize) -> Result<(TourPlayer, Playground), String> {
         let tour = tours::find(id).ok_or_else(|| {
             let known: Vec<&str> = tours::TOURS.iter().map(|t| t.id).collect();
+            // Quoted cut short: a host's 900,000-character name came back
+            // whole in its `error` (a page tester).
             format!(
-                "there is no tour '{id}'; the tours are {}",
+                "there is no tour '{}'; the tours are {}",
+                crate::view::url_params::shown(id),
                 known.join(", ")
             )
         })?;

@@ -17,7 +17,7 @@ use super::op_text::parse_op;
 use super::playground::{parse_seed, Playground, StoryAsk, OPEN_PER_FRAME};
 use super::speed::{MAX_SPEED, MIN_SPEED};
 use super::tour_player::TourPlayer;
-use super::url_params::UrlParams;
+use super::url_params::{HostOrigin, UrlParams};
 use super::what_if::{WhatIf, WhatIfInput};
 use super::{permalink, scenario_json, versions};
 use crate::raft::vec_map::VecSet;
@@ -199,6 +199,10 @@ pub struct Session {
     /// JSON reader is there (the first `LinkOpened`), and the run settings
     /// the address gave beside it, to be said ignored if it opens.
     held_json_link: Option<Option<String>>,
+    /// The address's `origin=` names no origin (or two): no host page is
+    /// obeyed for as long as the page is open, so the notice line keeps
+    /// saying so once the address's report has gone.
+    obeys_no_host: bool,
     /// The link a Back or Forward opened ([`Session::follow_address`]),
     /// until its hashchange comes, if one does (Chromium's does not when
     /// the query moved too): not opened twice.
@@ -269,6 +273,7 @@ impl Session {
             link_to_open: None,
             held_json_link: (tour_refused && scenario_json::is_json(fragment))
                 .then(|| address::run_settings_named(params)),
+            obeys_no_host: params.host_origin == HostOrigin::Nobody,
         };
         session.ask_for_a_story();
         session

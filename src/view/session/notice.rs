@@ -50,6 +50,7 @@ impl Session {
         refusal
             .map(|text| (text, false))
             .or_else(|| self.told.clone().map(|text| (text, true)))
+            .or_else(|| self.obeys_no_host.then(|| (NO_HOST.to_string(), false)))
     }
 
     /// An input a shared run still opening cannot take yet: a host page
@@ -64,6 +65,12 @@ impl Session {
         }
     }
 }
+
+/// What stays in the notice line of a page whose `origin=` is wrong, once
+/// the address's own report is gone (it went at a tour's first Next,
+/// while the page still obeyed nobody: a page tester).
+const NO_HOST: &str = "No host page is obeyed: the address's origin= is not one origin \
+    of the form http(s)://host or http(s)://host:port; reload with it corrected.";
 
 /// How far a shared run's replay has come: "120 of 3600 simulated
 /// seconds replayed".

@@ -264,6 +264,34 @@ mod opening {
         assert_eq!(s.address_report(), None, "an answer, not the address's");
     }
 
+    /// A wrong `origin=` leaves the page obeying no host for as long as
+    /// it is open: the notice line says so after the address's report
+    /// has gone with the first command (it went at a tour's first Next).
+    #[test]
+    fn a_wrong_origin_stays_said_after_the_first_command() {
+        let query = "?embed=1&tour=split-vote&step=3&origin=htps://blog.example";
+        let (p, problems) = UrlParams::parse(query);
+        let mut s = Session::open(&p, &problems, "", false);
+        let at_load = s.notice_text().expect("the address's report");
+        assert!(
+            at_load.contains("ignored origin=htps://blog.example"),
+            "{at_load}"
+        );
+        s.update(Input::TourNext);
+        let after = s.notice_text().expect("still said");
+        assert!(after.starts_with("No host page is obeyed"), "{after}");
+        // A refusal answers its command first, then the line comes back.
+        s.update(Input::Act(Action::TransferLeadership(9)));
+        assert!(!s.notice_text().unwrap().starts_with("No host"));
+        // A right origin, or none, says nothing of the kind.
+        for query in ["?embed=1&origin=https://blog.example", "?embed=1", ""] {
+            let (p, problems) = UrlParams::parse(query);
+            let mut s = Session::open(&p, &problems, "", false);
+            s.update(Input::Act(Action::Stop(2)));
+            assert_eq!(s.notice_text(), None, "{query}");
+        }
+    }
+
     #[test]
     fn what_cannot_be_had_is_said_and_a_fresh_cluster_opens() {
         let s = Session::open(

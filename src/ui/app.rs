@@ -1066,9 +1066,26 @@ fn key_target(e: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
     e.target().and_then(|t| t.dyn_into().ok())
 }
 
+/// Whether the key belongs to the field it went to. A slider takes only
+/// the keys that move it: after scrubbing the timeline from the keyboard,
+/// Space and the shortcuts did nothing until Tab left it (a page tester).
 fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
-    key_target(e)
-        .is_some_and(|target| matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+    key_target(e).is_some_and(|target| match target.tag_name().as_str() {
+        "TEXTAREA" | "SELECT" => true,
+        "INPUT" if target.get_attribute("type").as_deref() == Some("range") => matches!(
+            e.key().as_str(),
+            "ArrowLeft"
+                | "ArrowRight"
+                | "ArrowUp"
+                | "ArrowDown"
+                | "Home"
+                | "End"
+                | "PageUp"
+                | "PageDown"
+        ),
+        "INPUT" => true,
+        _ => false,
+    })
 }
 
 /// Whether the key went to something inside a dialog (the help).

@@ -308,6 +308,20 @@ for (const kind of browsers()) {
       await page.evaluate(() => document.activeElement.blur());
       await page.press('Space');
       await page.waitFor(button('Pause'), { timeout: 5000 });
+      await page.press('Space');
+      await page.waitFor(button('Play'), { timeout: 5000 });
+      // On the timeline, an arrow scrubs it and Space plays (it did
+      // nothing until Tab left the slider, a page tester saw).
+      await page.evaluate(() => document.querySelector('[aria-label="Timeline"]').focus());
+      const before = await page.text(labelled('Simulated time'));
+      await page.press('ArrowLeft');
+      for (let i = 0; (await page.text(labelled('Simulated time'))) === before; i++) {
+        assert.ok(i < 50, `the arrow moved the timeline from ${before}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await page.waitFor(button('Play'), { timeout: 2000 });
+      await page.press('Space');
+      await page.waitFor(button('Pause'), { timeout: 5000 });
       assert.deepEqual(page.errors, []);
     });
   });

@@ -183,6 +183,7 @@ for (const kind of browsers()) {
           new Map([['type', 'play']]),
           { type: 'play', at: new Date() },
           { type: 'subscribe', events: ['everything'] },
+          undefined,
         ];
         const w = document.getElementById('cluster').contentWindow;
         for (const m of hostile) w.postMessage(m, '*');
@@ -207,7 +208,14 @@ for (const kind of browsers()) {
       assert.equal(warnings.length, sent, `one warning per ignored message:\n${warnings.join('\n')}`);
       assert.ok(warnings.every((w) => w.length < 500), 'warnings quote briefly');
       assert.match(warnings[2], /unknown variant `explode`/);
-      assert.match(warnings[7], /more than 1048576 characters/);
+      // What is no object is told what it is (undefined was "invalid
+      // type: null", an array "missing field `type`").
+      assert.match(warnings[7], /a command is an object with a type, like \{"type": "pause"\}; got a string/);
+      assert.match(warnings[8], /more than 1048576 characters/);
+      assert.match(warnings[9], /got null$/);
+      assert.match(warnings[10], /got a number or a boolean$/);
+      assert.match(warnings[11], /got an array$/);
+      assert.match(warnings[17], /got undefined$/);
       assert.match(warnings[12], /nested more than 32 deep/);
       // A Map and a Date are named for what they are not, not as a field
       // missing from an object.

@@ -21,9 +21,32 @@ const MAX_VALUES: u32 = 100_000;
 /// encoded), or [`JSON_ERROR`](crate::ui::studio_client::JSON_ERROR) and
 /// why it cannot be obeyed.
 pub fn command(data: JsValue) -> String {
-    let checked = plain_data(&data, 0, &mut Budget::default())
+    let checked = an_object(&data)
+        .and_then(|()| plain_data(&data, 0, &mut Budget::default()))
         .and_then(|()| crate::json::from_value::<HostCommand>(data));
     answer(checked.map(|command| encode(&HostCommandWire::of(command))))
+}
+
+/// A command is an object: anything else is told what it is (undefined was
+/// told "invalid type: null", and an array "missing field `type`", a
+/// page tester saw).
+fn an_object(data: &JsValue) -> Result<(), String> {
+    let got = if data.is_undefined() {
+        "undefined"
+    } else if data.is_null() {
+        "null"
+    } else if Array::is_array(data) {
+        "an array"
+    } else if data.is_object() {
+        return Ok(());
+    } else if data.is_string() {
+        "a string"
+    } else {
+        "a number or a boolean"
+    };
+    Err(format!(
+        "a command is an object with a type, like {{\"type\": \"pause\"}}; got {got}"
+    ))
 }
 
 /// The object to post for the page's event `text` (`HostEventWire`,

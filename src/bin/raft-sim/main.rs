@@ -86,12 +86,47 @@ fn check_writable(path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes recorded trace events, if any, to `out`.
-fn drain_trace(sim: &mut Simulation, out: &mut Option<BufWriter<File>>) {
-    if let Some(out) = out {
+/// The trace file being written: its first write error is kept, and
+/// nothing more is written after it (the lines after a failed one would
+/// make a trace with a hole), then told when the run ends.
+struct TraceFile {
+    out: BufWriter<File>,
+    error: Option<std::io::Error>,
+}
+
+impl TraceFile {
+    fn create(path: &str) -> Result<TraceFile, String> {
+        Ok(TraceFile {
+            out: create(path)?,
+            error: None,
+        })
+    }
+
+    /// Writes the events recorded since the last call.
+    fn drain(&mut self, sim: &mut Simulation) {
         for (t, event) in sim.trace_mut().take_recorded() {
-            let _ = writeln!(out, "{}", to_json_line(t, &event));
+            if self.error.is_none() {
+                if let Err(e) = writeln!(self.out, "{}", to_json_line(t, &event)) {
+                    self.error = Some(e);
+                }
+            }
         }
+    }
+
+    /// Flushes the file; the first error of the run, if any.
+    fn finish(mut self) -> Result<(), String> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        }
+        .map_err(|e| format!("cannot write trace: {e}"))
+    }
+}
+
+/// Writes recorded trace events, if any, to `out`.
+fn drain_trace(sim: &mut Simulation, out: &mut Option<TraceFile>) {
+    if let Some(out) = out {
+        out.drain(sim);
     }
 }
 
@@ -125,7 +160,11 @@ fn run(mut options: Options) -> Result<Outcome, String> {
     for path in [&options.trace, &options.history].into_iter().flatten() {
         check_writable(path)?;
     }
-    let mut trace_out = options.trace.as_deref().map(create).transpose()?;
+    let mut trace_out = options
+        .trace
+        .as_deref()
+        .map(TraceFile::create)
+        .transpose()?;
     if !options.json {
         summary::print_header(&options, &sim.derived_parameters());
     }
@@ -134,9 +173,8 @@ fn run(mut options: Options) -> Result<Outcome, String> {
             drain_trace(s, &mut trace_out)
         });
     note_refused_actions(&sim);
-    if let Some(mut out) = trace_out {
-        out.flush()
-            .map_err(|e| format!("cannot write trace: {e}"))?;
+    if let Some(out) = trace_out {
+        out.finish()?;
     }
     if let Some(path) = &options.history {
         let mut out = create(path)?;
@@ -331,11 +369,10 @@ fn sweep(options: Options, seeds: std::ops::RangeInclusive<u64>) -> Result<Outco
         let mut config = options.config.clone();
         config.seed = report.seed;
         config.record_trace = true;
-        let mut out = Some(create(path)?);
+        let mut out = Some(TraceFile::create(path)?);
         sim::run(config, options.duration, |s| drain_trace(s, &mut out))?;
-        if let Some(mut out) = out {
-            out.flush()
-                .map_err(|e| format!("cannot write trace: {e}"))?;
+        if let Some(out) = out {
+            out.finish()?;
         }
         println!("trace of seed {} written to {path}", report.seed);
     }

@@ -448,8 +448,9 @@ fn a_found_failure_is_a_new_history_entry_that_back_leaves() {
 /// The run a found failure replaced is written into the entry it leaves,
 /// when that entry's address would not bring it back: Back then reopens
 /// the person's own run, at its moment, not a fresh run of its seed (a
-/// page tester lost a run of actions so). A run the address still names
-/// (nothing done, no time passed) leaves the entry as it is.
+/// page tester lost a run of actions so), with Undo for the failure. A
+/// run the address still names (nothing done, no time passed) leaves the
+/// entry as it is.
 #[test]
 fn back_from_a_found_failure_reopens_the_person_s_own_run() {
     let found = |s: &mut Session| {
@@ -489,6 +490,20 @@ fn back_from_a_found_failure_reopens_the_person_s_own_run() {
     );
     assert_eq!(s.playground.sim.now(), now, "at its moment");
     assert_eq!(s.playground.scenario.actions, actions, "with its actions");
+    // With Undo for the failure, as when the entry names no link (there
+    // was none, and the failure was lost unless one knew Forward: a page
+    // tester).
+    let told = s.notice_text().unwrap_or_default();
+    assert!(told.contains("names another run"), "{told}");
+    s.update(Input::LinkOpened {
+        fragment: format!("#{link}"),
+    });
+    assert!(s.notice_text().is_some(), "its hashchange keeps the Undo");
+    s.update(Input::Undo);
+    assert!(
+        s.playground.failure.is_some(),
+        "Undo brings the failure back"
+    );
 }
 
 /// A run that skipped the rule first elsewhere tells, beside the first

@@ -2,7 +2,7 @@
 //! so that a reload opens what is shown, and a tour's steps as entries in
 //! the browser's history.
 
-use super::runs::{opened_instead, FreshRun};
+use super::runs::{opened_instead, FreshRun, UndoTo};
 use super::Session;
 use crate::sim::decimal::plain;
 use crate::view::playground::Playground;
@@ -327,8 +327,15 @@ impl Session {
                     // too: Forward from `?seed=1` to a found failure's
                     // `#r=` named the failure and showed seed 1 (a page
                     // tester). Opened here; the hashchange, if one comes,
-                    // finds it open.
-                    self.open_link(hash, false);
+                    // finds it open. With Undo for the run it replaces,
+                    // as an entry of no link gives (Back from a found
+                    // failure to the person's run, kept as a link, left
+                    // none: a page tester).
+                    let mut undo = self.undo_point();
+                    undo.address = Some(before);
+                    if self.open_link(hash, false) {
+                        self.say_entry_run_opened(undo);
+                    }
                     self.link_followed = Some(hash.to_string());
                 } else if another_run {
                     // A JSON link needs the studio's reader: the page
@@ -371,6 +378,11 @@ impl Session {
         self.what_if.stop_for_new_run();
         self.replace_run(run, None);
         self.fresh = FreshRun::named_by(params, made);
+        self.say_entry_run_opened(before);
+    }
+
+    /// Says that a history entry's run opened, with Undo to `before`.
+    fn say_entry_run_opened(&mut self, before: Box<UndoTo>) {
         let scenario = &self.playground.scenario;
         self.told = Some(format!(
             "This page of the browser's history names another run, which opened: seed {}, {} servers.",

@@ -362,7 +362,11 @@ impl Session {
             }
         }
         let untouched = !self.commanded;
-        if is_command(&input) {
+        // The hashchange of a Back or Forward already followed is the
+        // browser's echo, no command: it cleared the Undo just offered.
+        let echo = matches!(&input, Input::LinkOpened { fragment }
+            if self.link_followed.as_ref() == Some(fragment));
+        if is_command(&input) && !echo {
             // The notice line tells how the person's last command went: an
             // older refusal, or a form's error, goes with the next one
             // (a form's error used to hide every later refusal).
@@ -494,7 +498,9 @@ impl Session {
             Input::LinkOpened { fragment } if self.link_followed.as_ref() == Some(&fragment) => {
                 self.link_followed = None;
             }
-            Input::LinkOpened { fragment } => self.open_link(&fragment, untouched),
+            Input::LinkOpened { fragment } => {
+                self.open_link(&fragment, untouched);
+            }
             Input::Seek(t) => {
                 let p = &mut self.playground;
                 p.paused = true;
@@ -630,7 +636,8 @@ impl Session {
 
     /// Opens the link in the address's `fragment` (`#r=...`), in place of
     /// the run on screen.
-    pub(super) fn open_link(&mut self, fragment: &str, untouched: bool) {
+    /// Whether it opened (else the notice says why).
+    pub(super) fn open_link(&mut self, fragment: &str, untouched: bool) -> bool {
         let loaded = permalink::decode(fragment)
             .and_then(|s| s.ok_or_else(|| "the link has no scenario in it".to_string()));
         // The link held at open, with nothing done since: if it fails, the
@@ -643,6 +650,7 @@ impl Session {
         }
         // The address holds the link already, as it was written.
         self.opened = None;
+        opened
     }
 
     /// Whether `input` reads or writes scenario JSON: the page has the

@@ -155,6 +155,10 @@ for (const kind of browsers()) {
       assert.equal(await clock(page), 't = 1.000 s');
       assert.equal(await page.count('.failure-story'), 0);
       assert.match(await page.evaluate(() => location.hash), /^#r=/, 'the entry holds the run');
+      // With Undo for the failure (there was none once the run had moved).
+      await page.waitFor({ css: '.notice', text: 'names another run' });
+      await page.click(button('Undo'));
+      await page.waitFor('.failure-story');
       assert.deepEqual(page.errors, []);
     });
   });

@@ -97,7 +97,8 @@ pub fn view(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
 
 fn controls(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
     let choices = Setting::ALL.map(|s| (s.label(), s.cost(), ExpMsg::Start(s)));
-    choice_buttons(choices, e.running(), ExpMsg::Cancel, send)
+    let cancel = ("Cancel Figure 16", ExpMsg::Cancel);
+    choice_buttons(choices, e.running(), cancel, send)
 }
 
 /// How big a run to start, each choice a button with its cost beside it
@@ -105,11 +106,12 @@ fn controls(e: &Experiments, send: &Callback<ExpMsg>) -> Html {
 /// for Figure 16 and for the comparison. Greyed with `aria-disabled`, not
 /// `disabled`: a button disabled under the focus (Enter on it) dropped the
 /// focus to the page's body (a page tester); its clicks are ignored while
-/// the run goes (`update`).
+/// the run goes (`update`). Cancel is named for what it stops: two
+/// "Cancel" buttons, both runs going, were one name to a screen reader.
 fn choice_buttons(
     choices: impl IntoIterator<Item = (&'static str, &'static str, ExpMsg)>,
     running: bool,
-    cancel: ExpMsg,
+    (cancel_name, cancel): (&'static str, ExpMsg),
     send: &Callback<ExpMsg>,
 ) -> Html {
     html! {
@@ -121,7 +123,7 @@ fn choice_buttons(
                 </div>
             }) }
             if running {
-                <button class="cancel" onclick={send.reform(move |_| cancel.clone())}>{ "Cancel" }</button>
+                <button class="cancel" aria-label={cancel_name} onclick={send.reform(move |_| cancel.clone())}>{ "Cancel" }</button>
             }
         </div>
     }
@@ -328,7 +330,7 @@ fn comparison(c: &Comparison, send: &Callback<ExpMsg>) -> Html {
                 <code>{ "raft-sim sweep --faults partial" }</code>
                 { "." }
             </p>
-            { choice_buttons(choices, running, ExpMsg::CancelComparison, send) }
+            { choice_buttons(choices, running, ("Cancel the comparison", ExpMsg::CancelComparison), send) }
             <div class="exp-status">
                 { bar }
                 <p role="status" aria-label="Comparison status" class={classes!(failed.then_some("error"))}>{ c.status_text() }</p>

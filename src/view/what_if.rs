@@ -349,13 +349,22 @@ impl WhatIf {
             k => format!(" past the first {k} steps"),
         };
         let count = super::experiment_figure::count;
+        // A rate over less than a second says nothing ("9 states per
+        // second" for 1 state in 0.1 s, a page tester read).
+        let rate = match ms >= 1000.0 {
+            true => format!(
+                ": {} states per second in this browser's Worker",
+                count(per_second.round() as u64)
+            ),
+            false => String::new(),
+        };
         Some(format!(
-            "Explored {} states ({} unique after symmetry reduction), every state to depth {}{after} checked, in {} s: {} states per second in this browser's Worker.",
+            "Explored {} state{} ({} unique after symmetry reduction), every state to depth {}{after} checked, in {} s{rate}.",
             count(p.explored),
+            if p.explored == 1 { "" } else { "s" },
             count(p.unique),
             p.depth_done,
             fixed(ms / 1000.0, 1),
-            count(per_second.round() as u64)
         ))
     }
 

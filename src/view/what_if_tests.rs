@@ -666,7 +666,7 @@ fn exploring_a_switch_loads_its_shortest_failure_with_the_figures() {
         panic!("no worker started");
     };
     assert!(matches!(*job, WorkerJob::Explore { .. }), "{job:?}");
-    answer(&mut s, run(*job), 500.0);
+    answer(&mut s, run(*job), 2500.0);
     let status = s.what_if.status_text().unwrap();
     assert!(
         status.starts_with("The explorer found a shortest counterexample of 8 steps in "),
@@ -753,6 +753,17 @@ fn explored_figures_separate_thousands() {
     assert_eq!(
         w.explored_text().unwrap(),
         "Explored 2,187,195 states (686,240 unique after symmetry reduction), every state to depth 9 checked, in 50.0 s: 43,744 states per second in this browser's Worker."
+    );
+    // One state in a tenth of a second: no plural, and no rate.
+    let one = ExploreProgress {
+        explored: 1,
+        unique: 1,
+        ..ExploreProgress::default()
+    };
+    w.explored = Some((one, 100.0));
+    assert_eq!(
+        w.explored_text().unwrap(),
+        "Explored 1 state (1 unique after symmetry reduction), every state to depth 0 checked, in 0.1 s."
     );
 }
 

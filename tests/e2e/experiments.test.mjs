@@ -163,6 +163,8 @@ for (const kind of browsers()) {
         .find((b) => b.textContent.startsWith("The paper's counts")).focus());
       await page.press('Enter');
       await page.waitFor({ css: '.experiments > .exp-controls .cancel' });
+      // Named for what it stops: the comparison's Cancel is another.
+      assert.equal(await page.attr('.experiments > .exp-controls .cancel', 'aria-label'), 'Cancel Figure 16');
       assert.match(await focused(), /^BUTTON\s+The paper's counts: 1,000 per line true$/);
       await page.press('Enter'); // pressed again while it runs: nothing new
       await page.evaluate(() => document.querySelector('.experiments > .exp-controls .cancel').focus());

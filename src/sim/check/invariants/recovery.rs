@@ -18,7 +18,7 @@ impl InvariantChecker {
     /// entry.) Call [`InvariantChecker::observe_restart`] too, as for any
     /// restart.
     pub fn observe_recovery(&mut self, id: NodeId, durable: &PersistentState, synced: LogIndex) {
-        let view: &mut ServerView = self.servers.get_or_insert_with(id, ServerView::default);
+        let view: &mut ServerView = self.servers.get_or_insert_with(id, Box::default);
         view.term = durable.current_term;
         view.voted_for = durable.voted_for;
         let keep = synced.min(durable.log.last_index());

@@ -87,12 +87,26 @@ pub(super) enum EventKind {
 /// their microsecond, so an action taken live at time t (after the
 /// simulation ran up to t) and the same action replayed from a scenario
 /// happen at the same point of the run.
+///
+/// The class and the sequence number are one word, `order` (see
+/// [`Queued::new`]): the heap compares two words, not three fields, and
+/// moves 40 bytes, not 48 (the queue took 1.5% more of the bench's
+/// instructions with them apart).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Queued {
     at: Time,
-    class: u8,
-    seq: u64,
+    order: u64,
     kind: EventKind,
+}
+
+impl Queued {
+    /// Event `kind` at `at`, of `class` 0 or 1, pushed `seq`-th (below
+    /// 2^63: a run pushes far fewer).
+    fn new(at: Time, class: u8, seq: u64, kind: EventKind) -> Queued {
+        debug_assert!(class <= 1 && seq < 1 << 63);
+        let order = (u64::from(class) << 63) | seq;
+        Queued { at, order, kind }
+    }
 }
 
 /// The whole simulated world: servers, network, clients, nemesis, the event
@@ -609,12 +623,8 @@ impl Simulation {
         );
         let replayable = fault && self.nemesis.config.replayable;
         let class = (matches!(kind, EventKind::Scheduled(_)) || replayable) as u8;
-        self.queue.push(Reverse(Queued {
-            at,
-            class,
-            seq: self.seq,
-            kind,
-        }));
+        self.queue
+            .push(Reverse(Queued::new(at, class, self.seq, kind)));
     }
 
     /// The reusable output, taken for one input; give it back with
@@ -624,7 +634,11 @@ impl Simulation {
     }
 
     pub(super) fn put_out(&mut self, out: Box<Output>) {
-        self.out = Some(out);
+        // Not `self.out = Some(out)`: that calls the drop of the `None` it
+        // replaces, out of line, at every input.
+        if self.out.replace(out).is_some() {
+            unreachable!("inputs never nest");
+        }
     }
 
     pub(super) fn server_mut(&mut self, id: NodeId) -> &mut Server {

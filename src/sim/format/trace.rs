@@ -200,14 +200,30 @@ impl Trace {
     /// Traces `event` at time `t`: folds both into the hash, and keeps them when
     /// recording.
     pub fn record(&mut self, t: Time, event: TraceEvent) {
-        if !event.is_counted() {
-            return self.note(t, event);
-        }
-        self.events += 1;
-        self.hash.u64(t);
-        hash::fold(&mut self.hash, &event);
+        self.fold(t, &event);
         if let Some(recorded) = &mut self.recorded {
             recorded.push((t, event));
+        }
+    }
+
+    /// Traces `event` as [`Trace::record`] does, from a borrow: it is
+    /// cloned only when recording, so a caller that still needs what the
+    /// event holds (an invocation's operation, whose strings are
+    /// allocations) copies nothing in a run that only hashes.
+    pub fn record_borrowed(&mut self, t: Time, event: &TraceEvent) {
+        self.fold(t, event);
+        if let Some(recorded) = &mut self.recorded {
+            recorded.push((t, event.clone()));
+        }
+    }
+
+    /// Counts `event` and folds it, with its time, into the hash, unless
+    /// it is a note (see [`TraceEvent::is_counted`]).
+    fn fold(&mut self, t: Time, event: &TraceEvent) {
+        if event.is_counted() {
+            self.events += 1;
+            self.hash.u64(t);
+            hash::fold(&mut self.hash, event);
         }
     }
 }
@@ -218,16 +234,6 @@ impl TraceEvent {
     /// run's hash is the same whether or not notes are kept.
     pub fn is_counted(&self) -> bool {
         !matches!(self, TraceEvent::UnsafeStep { .. })
-    }
-}
-
-impl Trace {
-    /// Keeps a note (`TraceEvent::UnsafeStep`) when recording, without
-    /// hashing or counting it.
-    fn note(&mut self, t: Time, event: TraceEvent) {
-        if let Some(recorded) = &mut self.recorded {
-            recorded.push((t, event));
-        }
     }
 }
 

@@ -20,12 +20,18 @@ impl Simulation {
     }
 
     pub(super) fn start_request(&mut self, command: ClientCommand, target: NodeId) {
+        // The operation goes into the event and back: not cloned, unless
+        // the trace is recorded.
         let event = TraceEvent::Invoke {
             client: command.client,
             request: command.request,
-            op: command.op.clone(),
+            op: command.op,
         };
-        self.trace.record(self.now, event);
+        self.trace.record_borrowed(self.now, &event);
+        let TraceEvent::Invoke { op, .. } = event else {
+            unreachable!("an invocation, made above")
+        };
+        let command = ClientCommand { op, ..command };
         let deadline = self.now + self.config.workload.timeout;
         self.push(
             deadline,

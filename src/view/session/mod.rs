@@ -199,7 +199,7 @@ pub struct Session {
     /// JSON reader is there (the first `LinkOpened`), and the run settings
     /// the address gave beside it, to be said ignored if it opens.
     held_json_link: Option<Option<String>>,
-    /// The address's `origin=` names no origin (or two): no host page is
+    /// The embed's `origin=` names no origin (or two): no host page is
     /// obeyed for as long as the page is open, so the notice line keeps
     /// saying so once the address's report has gone.
     obeys_no_host: bool,
@@ -273,7 +273,8 @@ impl Session {
             link_to_open: None,
             held_json_link: (tour_refused && scenario_json::is_json(fragment))
                 .then(|| address::run_settings_named(params)),
-            obeys_no_host: params.host_origin == HostOrigin::Nobody,
+            // An embed's: a page opened on its own obeys no host anyway.
+            obeys_no_host: params.embed && params.host_origin == HostOrigin::Nobody,
         };
         session.ask_for_a_story();
         session

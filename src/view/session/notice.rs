@@ -18,7 +18,9 @@ impl Session {
     /// than telling what the address asked that could not be done): a
     /// phone's width keeps such an answer in view.
     pub fn notice_answers_a_command(&self) -> bool {
-        self.commanded && self.notice().is_some()
+        // The standing line of a wrong origin= answers nothing: kept in
+        // view, it covered a narrow page's top for good (a review).
+        self.commanded && self.notice().is_some_and(|(text, _)| text != NO_HOST)
     }
 
     /// What the address asked that could not be had, until the person's

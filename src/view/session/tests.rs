@@ -280,9 +280,20 @@ mod opening {
         s.update(Input::TourNext);
         let after = s.notice_text().expect("still said");
         assert!(after.starts_with("No host page is obeyed"), "{after}");
+        // It answers no command: a phone's width does not pin it.
+        assert!(!s.notice_answers_a_command());
         // A refusal answers its command first, then the line comes back.
         s.update(Input::Act(Action::TransferLeadership(9)));
         assert!(!s.notice_text().unwrap().starts_with("No host"));
+        assert!(s.notice_answers_a_command(), "the refusal does");
+        s.update(Input::Act(Action::Stop(2)));
+        assert!(s.notice_text().unwrap().starts_with("No host"));
+        // A page on its own obeys no host whatever the address says: the
+        // address's report is enough.
+        let (p, problems) = UrlParams::parse("?origin=htps://blog.example");
+        let mut s = Session::open(&p, &problems, "", false);
+        s.update(Input::Act(Action::Stop(2)));
+        assert_eq!(s.notice_text(), None);
         // A right origin, or none, says nothing of the kind.
         for query in ["?embed=1&origin=https://blog.example", "?embed=1", ""] {
             let (p, problems) = UrlParams::parse(query);

@@ -113,10 +113,15 @@ impl TraceFile {
         }
     }
 
-    /// Flushes the file; the first error of the run, if any.
+    /// Flushes the file; the first error of the run, if any. After an
+    /// error what is still buffered is dropped unwritten (dropping the
+    /// writer would flush it: a line cut short, then the rest).
     fn finish(mut self) -> Result<(), String> {
         match self.error.take() {
-            Some(e) => Err(e),
+            Some(e) => {
+                let _ = self.out.into_parts();
+                Err(e)
+            }
             None => self.out.flush(),
         }
         .map_err(|e| format!("cannot write trace: {e}"))
@@ -253,18 +258,19 @@ fn note_refused_actions(sim: &Simulation) {
     const NAMED: usize = 5;
     let refused = sim.refused_actions();
     for r in refused.iter().take(NAMED) {
+        // To the microsecond, as the file has it (rounded to the
+        // millisecond, two actions of one millisecond read alike).
         eprintln!(
             "raft-sim: note: the scenario's action at {} s ({}) was refused, and changed nothing: {}",
-            sim::decimal::seconds(r.at, 3),
+            sim::decimal::seconds(r.at, 6),
             r.action,
             r.why
         );
     }
-    if refused.len() > NAMED {
-        eprintln!(
-            "raft-sim: note: {} more of the scenario's actions were refused",
-            refused.len() - NAMED
-        );
+    match refused.len().saturating_sub(NAMED) {
+        0 => {}
+        1 => eprintln!("raft-sim: note: 1 more of the scenario's actions was refused"),
+        more => eprintln!("raft-sim: note: {more} more of the scenario's actions were refused"),
     }
 }
 

@@ -1905,9 +1905,9 @@ fn a_scenario_run_says_which_actions_were_refused() {
     let o = raft_sim(&["run", "--scenario", &path]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
-    let first = "the scenario's action at 0.010 s (transfer leadership to 2) was refused, and changed nothing: there is no leader to transfer leadership from";
+    let first = "the scenario's action at 0.010000 s (transfer leadership to 2) was refused, and changed nothing: there is no leader to transfer leadership from";
     assert!(err.contains(first), "{err}");
-    let dropped = "the scenario's action at 1.000 s (drop message 90000) was refused, and changed nothing: message 90000 is not in flight";
+    let dropped = "the scenario's action at 1.000000 s (drop message 90000) was refused, and changed nothing: message 90000 is not in flight";
     assert!(err.contains(dropped), "{err}");
     // Five named, in the order they came due; the rest counted.
     assert_eq!(
@@ -1921,8 +1921,37 @@ fn a_scenario_run_says_which_actions_were_refused() {
     );
     assert!(!err.contains("drop message 90004"), "{err}");
     // By 2 s a leader leads: the second transfer is taken, so not named.
-    assert!(!err.contains("at 2.000 s"), "{err}");
+    assert!(!err.contains("at 2.000000 s"), "{err}");
     assert!(stdout(&o).contains("verdict: PASS"), "{}", stdout(&o));
+    // One past the five named is one, in the singular.
+    let drops: Vec<String> = (0..6)
+        .map(|i| {
+            format!(
+                r#"{{"t":{},"action":"drop","message":{}}}"#,
+                999_600 + i,
+                90000 + i
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"version":1,"seed":7,"nodes":3,"duration_us":2000000,"actions":[{}]}}"#,
+        drops.join(",")
+    );
+    std::fs::write(&path, text).unwrap();
+    let err = stderr(&raft_sim(&["run", "--scenario", &path]));
+    // To the microsecond, as the file has them.
+    assert!(
+        err.contains("action at 0.999600 s (drop message 90000)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("action at 0.999604 s (drop message 90004)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: 1 more of the scenario's actions was refused"),
+        "{err}"
+    );
 }
 
 /// The trace hash a run prints.

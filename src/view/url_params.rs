@@ -320,7 +320,8 @@ fn parse_origin(value: &str) -> Option<String> {
     // The authority ends where a path, query or fragment starts.
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => {
+        // In `[::1]` the last colon is the address's, not a port's.
+        Some((host, port)) if !authority.starts_with('[') || host.ends_with(']') => {
             (host, Some(port))
         }
         _ => (authority, None),
@@ -616,6 +617,9 @@ mod tests {
             ("http://127.0.0.1:00", None),
             ("http://127.0.0.1:+80", None),
             ("http://127.0.0.1:99999", None),
+            ("http://[::1]", Some("http://[::1]")),
+            ("http://[::1]:8080/x", Some("http://[::1]:8080")),
+            ("https://[::1]:443", Some("https://[::1]")),
             ("http://127.0.0.1:0", None),
             ("htps://blog.example", None),
             ("*", None),

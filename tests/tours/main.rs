@@ -398,9 +398,10 @@ fn every_tour_is_well_formed() {
 }
 
 /// Every run of every tour takes its actions (but the one its story says
-/// is refused) and keeps every invariant, and the CLI agrees on its file, but for the two that break a rule on purpose: the reads tour
-/// (a lease outlived, a stale read) and the first run of the single-server
-/// change bug (an unsafe switch), whose files the CLI fails.
+/// is refused) and keeps every invariant, and the CLI agrees on its file,
+/// but for the two that break a rule on purpose: the reads tour (a lease
+/// outlived, a stale read) and the first run of the single-server change
+/// bug (an unsafe switch), whose files the CLI fails.
 #[test]
 fn every_tour_runs_without_violations_and_the_cli_agrees() {
     for tour in &TOURS {

@@ -210,7 +210,7 @@ impl Trace {
     /// cloned only when recording, so a caller that still needs what the
     /// event holds (an invocation's operation, whose strings are
     /// allocations) copies nothing in a run that only hashes.
-    pub fn record_borrowed(&mut self, t: Time, event: &TraceEvent) {
+    pub(crate) fn record_borrowed(&mut self, t: Time, event: &TraceEvent) {
         self.fold(t, event);
         if let Some(recorded) = &mut self.recorded {
             recorded.push((t, event.clone()));

@@ -350,7 +350,7 @@ impl Workload {
     }
 
     fn random_op(&mut self) -> Op {
-        let key = decimal(
+        let key = prefixed_decimal(
             "k",
             self.rng.index(self.config.keys.max(1) as usize) as u64 + 1,
         );
@@ -365,13 +365,13 @@ impl Workload {
         } else if roll < self.config.read_fraction + self.config.cas_fraction {
             Op::Cas {
                 key,
-                from: decimal("", a),
-                to: decimal("", b),
+                from: prefixed_decimal("", a),
+                to: prefixed_decimal("", b),
             }
         } else {
             Op::Write {
                 key,
-                value: decimal("", a),
+                value: prefixed_decimal("", a),
             }
         }
     }
@@ -381,7 +381,7 @@ impl Workload {
 /// one allocation and without the formatting machinery: the workload names
 /// a key and a value or two for every operation, and `format!` and
 /// `to_string` took 1.5% of the bench's instructions.
-fn decimal(prefix: &str, n: u64) -> String {
+fn prefixed_decimal(prefix: &str, n: u64) -> String {
     let digits = n.checked_ilog10().unwrap_or(0) + 1;
     let mut s = String::with_capacity(prefix.len() + digits as usize);
     s.push_str(prefix);
@@ -421,7 +421,7 @@ fn other_node(rng: &mut Rng, nodes: u64, not: NodeId) -> NodeId {
 
 #[cfg(test)]
 mod tests {
-    use super::decimal;
+    use super::prefixed_decimal;
 
     /// Exactly what `format!` wrote, so keys and values, and the trace
     /// hashes they are folded into, are as they were.
@@ -432,8 +432,8 @@ mod tests {
             [power - 1, power, power + 1]
         });
         for n in around_powers.chain([0, 7, 42, u64::MAX]) {
-            assert_eq!(decimal("k", n), format!("k{n}"));
-            assert_eq!(decimal("", n), n.to_string());
+            assert_eq!(prefixed_decimal("k", n), format!("k{n}"));
+            assert_eq!(prefixed_decimal("", n), n.to_string());
         }
     }
 }

@@ -637,6 +637,7 @@ impl Session {
 
     /// Opens the link in the address's `fragment` (`#r=...`), in place of
     /// the run on screen.
+    ///
     /// Whether it opened (else the notice says why).
     pub(super) fn open_link(&mut self, fragment: &str, untouched: bool) -> bool {
         let loaded = permalink::decode(fragment)

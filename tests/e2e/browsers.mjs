@@ -329,6 +329,7 @@ async function launchFirefox() {
 const SELENIUM_KEYS = {
   ArrowRight: 'ARROW_RIGHT', ArrowLeft: 'ARROW_LEFT', ArrowUp: 'ARROW_UP', ArrowDown: 'ARROW_DOWN',
   Escape: 'ESCAPE', Enter: 'ENTER', Tab: 'TAB', Backspace: 'BACK_SPACE', Space: 'SPACE',
+  Home: 'HOME', End: 'END', PageUp: 'PAGE_UP', PageDown: 'PAGE_DOWN',
 };
 
 class SeleniumScope extends Scope {

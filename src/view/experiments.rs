@@ -442,7 +442,15 @@ impl Experiments {
     pub fn status_text(&self) -> String {
         match &self.status {
             Status::Idle => "Not run yet: choose how many trials.".to_string(),
-            Status::Running { done, total, what } => running_text(*done, *total, what, "trials"),
+            // The last figure stays drawn while the next run goes: said,
+            // as after a cancel (it read as the new run's, a page tester).
+            Status::Running { done, total, what } => {
+                let text = running_text(*done, *total, what, "trials");
+                match self.results.is_some() {
+                    true => format!("{text}; the figure below is from the run before."),
+                    false => text,
+                }
+            }
             Status::Done => match self.took_ms {
                 Some(ms) => format!(
                     "Done: {} trials in {} s in this browser. Point at a line to read it; click a trial to open it in the player.",

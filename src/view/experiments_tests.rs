@@ -81,6 +81,15 @@ fn a_new_run_keeps_the_last_figure_until_it_finishes() {
     e.start(Setting::Paper, 3000.0);
     assert!(e.has_results() && e.running());
     assert_eq!(e.graphs, drawn, "still drawn while the next runs");
+    let status = e.status_text();
+    assert!(
+        status.ends_with("; the figure below is from the run before."),
+        "{status}"
+    );
+    // A first run has no figure to speak of.
+    let mut first = Experiments::new(false);
+    first.start(Setting::Quick, 0.0);
+    assert!(!first.status_text().contains("run before"));
     e.cancel();
     assert!(e.has_results());
     assert_eq!(e.graphs, drawn);

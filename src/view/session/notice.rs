@@ -18,9 +18,9 @@ impl Session {
     /// than telling what the address asked that could not be done): a
     /// phone's width keeps such an answer in view.
     pub fn notice_answers_a_command(&self) -> bool {
-        // The standing line of a wrong origin= answers nothing: kept in
-        // view, it covered a narrow page's top for good (a review).
-        self.commanded && self.notice().is_some_and(|(text, _)| text != NO_HOST)
+        // Not the standing line of a wrong origin=, which answers nothing:
+        // kept in view, it covered a narrow page's top for good (a review).
+        self.commanded && self.passing_notice().is_some()
     }
 
     /// What the address asked that could not be had, until the person's
@@ -38,8 +38,15 @@ impl Session {
     }
 
     /// The notice line's text, and whether it is news: one order of
-    /// precedence for both.
+    /// precedence for both. Last, an embed's standing line of a wrong
+    /// `origin=`.
     pub(super) fn notice(&self) -> Option<(String, bool)> {
+        (self.passing_notice()).or_else(|| self.obeys_no_host.then(|| (NO_HOST.to_string(), false)))
+    }
+
+    /// The notice line but for the standing line: an opening, an answer
+    /// to a command, or news, each gone with the next command.
+    fn passing_notice(&self) -> Option<(String, bool)> {
         if let Some((t, cursor)) = self.playground.opening() {
             let text = format!(
                 "Opening the shared run: {}; the controls wait until it is there.",
@@ -52,7 +59,6 @@ impl Session {
         refusal
             .map(|text| (text, false))
             .or_else(|| self.told.clone().map(|text| (text, true)))
-            .or_else(|| self.obeys_no_host.then(|| (NO_HOST.to_string(), false)))
     }
 
     /// An input a shared run still opening cannot take yet: a host page

@@ -495,10 +495,8 @@ impl Session {
             // tester saw). A key without a link's (`#foo=bar`) is said.
             ref input @ Input::LinkOpened { .. } if input::names_no_link(input) => {}
             // The hashchange of a Back or Forward the session followed
-            // already: the link is open.
-            Input::LinkOpened { fragment } if self.link_followed.as_ref() == Some(&fragment) => {
-                self.link_followed = None;
-            }
+            // already (`echo`, above): the link is open.
+            Input::LinkOpened { .. } if echo => self.link_followed = None,
             Input::LinkOpened { fragment } => {
                 self.open_link(&fragment, untouched);
             }

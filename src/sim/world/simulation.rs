@@ -511,11 +511,22 @@ impl Simulation {
     /// Does `action` at the current time the way a scenario replays it:
     /// after every event already due at this microsecond. What the UI calls,
     /// so that a recorded session replays exactly.
+    /// An action the moment refuses is an error here too, not one of the
+    /// scheduled refusals: events still due at this microsecond (a run
+    /// stopped part-way through it by single steps) run first and may
+    /// leave it wrong, a message delivered before it is dropped.
     pub fn act_now(&mut self, action: Action) -> Result<(), String> {
         self.validate_moment(&action)?;
-        self.schedule(self.now, action)?;
+        let refused_before = self.refused.len();
+        self.schedule(self.now, action.clone())?;
         self.run_until(self.now);
-        Ok(())
+        // Due last at this moment, it is the last refusal if it is one.
+        match self.refused.last() {
+            Some(r) if self.refused.len() > refused_before && r.action == action => {
+                Err(self.refused.pop().map(|r| r.why).unwrap_or_default())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Forgets every scheduled action not yet done that is due after `t`
@@ -929,3 +940,7 @@ impl Simulation {
         missing
     }
 }
+
+#[cfg(test)]
+#[path = "simulation_tests.rs"]
+mod tests;

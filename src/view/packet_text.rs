@@ -1,21 +1,31 @@
 //! A message in flight in words, for its details panel: the fields of the
 //! RPC as Figure 2 names them, and what a client reply says.
 
-use crate::raft::{Message, OpResult, ReplyOutcome};
+use crate::raft::{ClientId, Message, OpResult, ReplyOutcome, RequestId};
 use crate::sim::Packet;
+use crate::view::words::client;
 
 /// What `packet` carries, in Figure 2's words.
 pub fn describe(packet: &Packet) -> String {
     match packet {
         Packet::Raft(message) => raft(message),
-        Packet::ClientRequest(c, None) => format!("request {} from client {}", c.op, c.client),
+        Packet::ClientRequest(c, None) => format!("request {} from {}", c.op, client(c.client)),
         Packet::ClientRequest(c, Some(path)) => format!(
-            "request {} by {} from client {}",
+            "request {} by {} from {}",
             c.op,
             path.name(),
-            c.client
+            client(c.client)
         ),
-        Packet::ClientReply(r) => format!("reply to client {}: {}", r.client, outcome(&r.outcome)),
+        Packet::ClientReply(r) => format!("reply to {}: {}", client(r.client), outcome(&r.outcome)),
+    }
+}
+
+/// "your read" (each of the person's requests is a client of its own, with
+/// one request) or "client 3's read #7".
+fn whose_read(id: ClientId, request: RequestId) -> String {
+    match id >= crate::sim::workload::USER_CLIENT_BASE {
+        true => "your read".into(),
+        false => format!("client {id}'s read #{request}"),
     }
 }
 
@@ -44,7 +54,10 @@ fn raft(message: &Message) -> String {
             term,
             client,
             request,
-        } => format!("term {term}: read index for client {client}'s read #{request}?"),
+        } => format!(
+            "term {term}: read index for {}?",
+            whose_read(*client, *request)
+        ),
         Message::ReadIndexReply {
             term,
             client,
@@ -52,9 +65,13 @@ fn raft(message: &Message) -> String {
             index,
         } => match index {
             Some(index) => format!(
-                "term {term}: client {client}'s read #{request} may answer once index {index} is applied"
+                "term {term}: {} may answer once index {index} is applied",
+                whose_read(*client, *request)
             ),
-            None => format!("term {term}: not the leader, client {client}'s read #{request} refused"),
+            None => format!(
+                "term {term}: not the leader, {} refused",
+                whose_read(*client, *request)
+            ),
         },
         Message::InstallSnapshot {
             term,
@@ -232,6 +249,34 @@ mod tests {
                 leader_hint: Some(2)
             }),
             "reply to client 7: not the leader; try n2"
+        );
+    }
+
+    #[test]
+    fn the_persons_requests_are_yours_not_a_client_id() {
+        let mine = crate::sim::workload::USER_CLIENT_BASE + 1;
+        let reply = Packet::ClientReply(ClientReply {
+            client: mine,
+            request: 1,
+            outcome: ReplyOutcome::NotLeader { leader_hint: None },
+        });
+        assert!(
+            describe(&reply).starts_with("reply to you: "),
+            "{}",
+            describe(&reply)
+        );
+        let read_index = |client| Message::ReadIndex {
+            term: 4,
+            client,
+            request: 2,
+        };
+        assert_eq!(
+            describe(&Packet::Raft(read_index(mine))),
+            "term 4: read index for your read?"
+        );
+        assert_eq!(
+            describe(&Packet::Raft(read_index(3))),
+            "term 4: read index for client 3's read #2?"
         );
     }
 }

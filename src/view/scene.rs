@@ -340,8 +340,7 @@ fn endpoint_position(e: Endpoint, places: &[Point]) -> Point {
 fn endpoint_name(e: Endpoint) -> String {
     match e {
         Endpoint::Node(id) => format!("node {id}"),
-        Endpoint::Client(id) if id >= crate::sim::workload::USER_CLIENT_BASE => "you".into(),
-        Endpoint::Client(id) => format!("client {id}"),
+        Endpoint::Client(id) => super::words::client(id),
     }
 }
 

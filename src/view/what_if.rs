@@ -662,10 +662,14 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
     let nodes = words::on_servers(&v.nodes);
     let about = match (&v.stale_read, v.term, v.index) {
         (Some(read), _, _) => format!(
-            "the {} of client {} ({}) returned {}, answered by {}",
+            "the {} sent by {}{} returned {}, answered by {}",
             read.op,
-            read.client,
-            format_args!("request {}", read.request),
+            words::client(read.client),
+            // Each of the person's requests is a client with one request.
+            match read.client >= crate::sim::workload::USER_CLIENT_BASE {
+                true => String::new(),
+                false => format!(" (request {})", read.request),
+            },
             read.result.as_deref().unwrap_or("nothing"),
             read.answered_by
                 .map_or("an unknown server".into(), |n| format!("n{n}"))

@@ -565,6 +565,36 @@ fn a_failure_tells_the_last_step_on_its_servers_beside_the_first() {
 }
 
 #[test]
+fn a_stale_read_names_its_sender_as_the_page_does() {
+    let s = found_vote_without_log_check();
+    let mut report = s.playground.failure.clone().expect("a failure");
+    let read = |client| crate::sim::find::StaleRead {
+        client,
+        request: 2,
+        op: "read k1".into(),
+        result: None,
+        invoke_t: 10,
+        return_t: Some(20),
+        answered_by: Some(2),
+        reply_message: None,
+    };
+    // The explorer's reads are the person's requests: no client id shown.
+    let mine = crate::sim::workload::USER_CLIENT_BASE + 1;
+    report.violation.stale_read = Some(read(mine));
+    let told = narration(&report).join(" ");
+    assert!(
+        told.contains("the read k1 sent by you returned nothing, answered by n2"),
+        "{told}"
+    );
+    report.violation.stale_read = Some(read(3));
+    let told = narration(&report).join(" ");
+    assert!(
+        told.contains("the read k1 sent by client 3 (request 2) returned nothing"),
+        "{told}"
+    );
+}
+
+#[test]
 fn loading_another_run_drops_the_narration() {
     let mut s = session();
     what_if(&mut s, WhatIfInput::Choose("vote-without-log-check".into()));

@@ -32,6 +32,16 @@ pub fn on_servers(nodes: &[crate::raft::NodeId]) -> String {
     }
 }
 
+/// A client as the page names it: "you" for the person's own requests
+/// (each has a client id of its own, from `USER_CLIENT_BASE` up, which
+/// means nothing to them), "client 3" for the background workload's.
+pub fn client(id: crate::raft::ClientId) -> String {
+    match id >= crate::sim::workload::USER_CLIENT_BASE {
+        true => "you".into(),
+        false => format!("client {id}"),
+    }
+}
+
 /// A count with its noun: "1 action", "0 actions", "16 actions" (nouns
 /// that take an s).
 pub fn counted(n: usize, noun: &str) -> String {

@@ -3,7 +3,7 @@
 //   node scripts/measure-playground.mjs [dist]
 //   (MEASURE_SECONDS=N: each run's length, 10 by default; MEASURE_ONLY=
 //   frames,cpu: only those of bundle, size, cpu, frames, kinds, threads,
-//   jumps)
+//   jumps, host)
 // - bundle: wasm + JS glue, raw and gzip
 // - wasm work per animation frame (simulation advance + render), p50/p95/max:
 //   5 nodes at default speed (at the top of the page, and scrolled down to
@@ -29,6 +29,10 @@
 //   not in this repository): RaftScope's main-thread task time beside this
 //   page's, alternated three times in the same browser, each at its own
 //   default speed (RaftScope 1/100x, this page 1/30x), 5 servers each
+// - host: a host page (www/host-example.html) posts 1,000 and 10,000
+//   client writes at once; the time until the embed answered the last
+//   command, and the frames per second drawn in the embed after it (the
+//   writes' thousands of messages in flight), 1 s at a time
 // - a size report of the wasm: the largest functions and the bytes per
 //   crate, from twiggy 0.8.0 (`scripts/install.sh --measure` installs it) on
 //   the names-kept wasm Cargo leaves in target/ before wasm-bindgen
@@ -49,8 +53,8 @@ if (dist.startsWith('-') || !existsSync(dist)) {
 }
 const SECONDS = Number(process.env.MEASURE_SECONDS || 10);
 // MEASURE_ONLY=frames,cpu (any of bundle, size, cpu, frames, kinds, threads,
-// jumps): only those parts, to measure one change quickly. Default: all.
-const PARTS = ['bundle', 'size', 'cpu', 'frames', 'kinds', 'threads', 'jumps'];
+// jumps, host): only those parts, to measure one change quickly. Default: all.
+const PARTS = ['bundle', 'size', 'cpu', 'frames', 'kinds', 'threads', 'jumps', 'host'];
 const ONLY = (process.env.MEASURE_ONLY || PARTS.join(',')).split(',');
 const unknown = ONLY.filter((p) => !PARTS.includes(p));
 if (unknown.length) {
@@ -342,7 +346,41 @@ await withBrowser(dist, async ({ url, browser }) => {
     await threadTimes(browser, `${url}/?seed=1&nodes=9&load=10`, '9 nodes, client at 10 req/s');
   }
   if (want('jumps')) await jumps(browser, `${url}/?seed=1&nodes=5&load=10&paused=1`);
+  if (want('host')) {
+    for (const n of [1000, 10000]) await hostBurst(browser, url, n);
+  }
 });
+
+async function hostBurst(browser, url, n) {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  await page.goto(`${url}/host-example.html`);
+  await page.waitForSelector('#log li[data-type="leader_elected"]', { timeout: 30000 });
+  const ms = await page.evaluate((n) => new Promise((resolve) => {
+    const w = document.getElementById('cluster').contentWindow;
+    const t0 = performance.now();
+    // The last command is impossible: its error event says all were taken.
+    window.addEventListener('message', (e) => {
+      if (e.data && e.data.type === 'error') resolve(performance.now() - t0);
+    });
+    for (let i = 0; i < n; i++) {
+      w.postMessage({ type: 'act', action: { action: 'client', op: 'write', key: 'k', value: String(i) } }, '*');
+    }
+    w.postMessage({ type: 'act', action: { action: 'stop', node: 99 } }, '*');
+  }), n);
+  const embed = page.frame({ url: /embed=1/ });
+  const fps = [];
+  for (let i = 0; i < 8; i++) {
+    fps.push(await embed.evaluate(() => new Promise((resolve) => {
+      let count = 0;
+      const t0 = performance.now();
+      const frame = () => { count++; if (performance.now() - t0 < 1000) requestAnimationFrame(frame); else resolve(count); };
+      requestAnimationFrame(frame);
+    })));
+  }
+  console.log(`host burst: ${n} client writes posted at once, all taken in ${ms.toFixed(0)} ms; ` +
+    `then frames per second in the embed, 1 s at a time: ${fps.join(', ')}`);
+  await page.close();
+}
 
 async function allFrames(browser, url) {
   await frames(browser, `${url}/?seed=1&nodes=5`, '5 nodes, default speed');

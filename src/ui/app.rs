@@ -146,8 +146,8 @@ pub enum Msg {
     HashChanged,
     /// Back or Forward: the view the address names shows.
     HistoryMoved,
-    /// A message from the host page, for the studio to read.
-    HostMessage(JsValue),
+    /// Messages from the host page came, for the studio to read.
+    HostMessages,
     /// The host's held-back clock event is due.
     HostFlush,
     /// The Web Worker said something.
@@ -546,7 +546,12 @@ impl App {
             Msg::HashChanged => Some(Input::LinkOpened {
                 fragment: current_fragment(),
             }),
-            Msg::HostMessage(data) => self.host.command(data).map(Input::Host),
+            Msg::HostMessages => {
+                let commands = self.host.commands().into_iter().map(Input::Host);
+                let mut session = self.session.0.borrow_mut();
+                session.update_burst(commands, perf::now_ms());
+                None
+            }
             Msg::HostFlush => {
                 self.host.flushed();
                 None
@@ -746,9 +751,9 @@ impl App {
                 }
                 self.start_pending_job(link);
                 self.release_held();
-                for command in self.host.studio_ready() {
-                    self.session.0.borrow_mut().update(Input::Host(command));
-                }
+                let commands = self.host.studio_ready().into_iter().map(Input::Host);
+                let mut session = self.session.0.borrow_mut();
+                session.update_burst(commands, perf::now_ms());
             }
             StudioMsg::Failed(why) => {
                 self.studio = Studio::Failed(why.clone());

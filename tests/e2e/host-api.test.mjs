@@ -233,6 +233,42 @@ for (const kind of browsers()) {
     }, SIZE);
   });
 
+  test(`${kind.name}: a burst of 1,000 writes posted at once is taken in order, each answered`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await watch(page);
+      const embed = await openHost(page, url);
+      // Posted in one go, they reach the page together and are taken as
+      // one update (Session::update_burst); a pause and an impossible
+      // action among them still take effect in their place.
+      await page.evaluate(() => {
+        window.finished = [];
+        window.order = [];
+        window.addEventListener('message', (e) => {
+          if (!e.data || e.data.source !== 'raft-playground') return;
+          if (e.data.type === 'request_finished') window.finished.push(e.data);
+          if (e.data.type === 'error' || e.data.type === 'request_finished') window.order.push(e.data.type);
+        });
+        const w = document.getElementById('cluster').contentWindow;
+        w.postMessage({ type: 'pause' }, '*');
+        for (let i = 0; i < 1000; i++) {
+          w.postMessage({ type: 'act', action: { action: 'client', op: 'write', key: 'k', value: String(i) } }, '*');
+        }
+        w.postMessage({ type: 'act', action: { action: 'stop', node: 9 } }, '*');
+        w.postMessage({ type: 'play' }, '*');
+      });
+      await embed.waitFor({ css: '.timeline-note', text: '1000 actions recorded' }, { timeout: 30000 });
+      await page.waitForFunction(() => window.finished.length === 1000, undefined, { timeout: 60000 });
+      const finished = await page.evaluate(() => window.finished);
+      assert.ok(finished.every((f) => f.outcome === 'ok' && f.op.startsWith('write k=')), 'every write ok');
+      assert.equal(new Set(finished.map((f) => f.client)).size, 1000, 'each its own request');
+      const order = await page.evaluate(() => window.order);
+      assert.equal(order[0], 'error', 'stop node 9 refused in its place, before any write finished');
+      assert.equal(order.filter((t) => t === 'error').length, 1);
+      assert.deepEqual(page.errors, []);
+      assert.deepEqual(await embed.evaluate(() => window.frameErrors), [], 'no panic, no exception in the embed');
+    }, SIZE);
+  });
+
   test(`${kind.name}: only the parent window, from the origin= origin, is obeyed`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       // Top level, the page is nobody's embed: it listens to nobody and

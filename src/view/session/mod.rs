@@ -99,6 +99,9 @@ pub struct Session {
     pub host: HostApi,
     /// Errors to report to the host page, oldest first.
     host_errors: Vec<HostEvent>,
+    /// The host's events of a burst's inputs, collected after each as the
+    /// page does after each update, for [`Session::host_events`].
+    burst_events: Vec<HostEvent>,
     /// Bumped by every input but a frame (or scrolling): see [`versions`].
     pub edits: u64,
     /// The sections below the picture in view: those out of it are not
@@ -245,6 +248,7 @@ impl Session {
             embed: params.embed,
             host: HostApi::default(),
             host_errors: Vec::new(),
+            burst_events: Vec::new(),
             edits: 0,
             on_screen: OnScreen::default(),
             what_if: WhatIf::default(),
@@ -327,6 +331,28 @@ impl Session {
             }
             _ => self.history_pushed(),
         }
+        // A run brought back by Undo may be a copy taken mid-burst.
+        self.playground.redraw_if_owed();
+    }
+
+    /// Inputs that came together (a host page's messages posted in one
+    /// go, `ui::host_api`), taken in order; the picture is drawn once for
+    /// each run of host actions in them, not after every action.
+    /// What the host is sent is what one update each would send: its
+    /// events are collected after each input, at `wall_ms`.
+    pub fn update_burst(&mut self, inputs: impl IntoIterator<Item = Input>, wall_ms: f64) {
+        for input in inputs {
+            // Only actions are held: a load or a tour replaces the run,
+            // which must not go held (to Undo) or stale.
+            match matches!(input, Input::Host(HostCommand::Act { .. })) {
+                true => self.playground.hold_redraw(),
+                false => self.playground.release_redraw(),
+            }
+            self.update(input);
+            let events = self.host_events(wall_ms);
+            self.burst_events.extend(events);
+        }
+        self.playground.release_redraw();
     }
 
     /// The tour on screen and its step, if one is.
@@ -807,7 +833,8 @@ impl Session {
     /// commands, then what the last updates traced and the clock
     /// (`wall_ms`: any wall clock in milliseconds). Each is reported once.
     pub fn host_events(&mut self, wall_ms: f64) -> Vec<HostEvent> {
-        let mut out = std::mem::take(&mut self.host_errors);
+        let mut out = std::mem::take(&mut self.burst_events);
+        out.append(&mut self.host_errors);
         out.extend(self.host.events(&self.playground, wall_ms));
         self.playground.new_events.clear();
         out
@@ -880,3 +907,7 @@ impl Session {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "burst_tests.rs"]
+mod burst_tests;

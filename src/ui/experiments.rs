@@ -188,7 +188,10 @@ fn graph(e: &Experiments, i: usize, g: &Graph, send: &Callback<ExpMsg>) -> Html 
                 <text class="axis-title" x={n((f.x0() + f.x1()) / 2.0)} y={n(f.height - 4.0)} text-anchor="middle">{ "time without leader (ms, log scale)" }</text>
                 if let Some(x) = g.give_up_x {
                     <line class="give-up" x1={n(x)} x2={n(x)} y1={n(f.y0())} y2={n(f.y1())} />
-                    <text class="give-up-label" x={n(x + 2.0)} y={n(f.y0() - 5.0)} text-anchor="end">{ "given up at 60 s" }</text>
+                }
+                if let Some((x, y)) = g.give_up_label() {
+                    <text class="give-up-label" x={n(x)} y={n(y)} text-anchor="end"
+                        transform={format!("rotate(-90 {} {})", n(x), n(y))}>{ "given up at 60 s" }</text>
                 }
                 { for g.curves.iter().map(|c| curve(g, c)) }
                 { for g.curves.iter().enumerate().map(|(ci, c)| highlights(i, ci, c, send)) }
@@ -229,7 +232,7 @@ fn x_tick(g: &Graph, t: &Tick) -> Html {
         <>
             <line class={if major { "grid major" } else { "grid" }} x1={n(t.at)} x2={n(t.at)} y1={n(f.y0())} y2={n(f.y1())} />
             if let Some(label) = &t.label {
-                <text class="tick" x={n(t.at)} y={n(f.y1() + 14.0)} text-anchor="middle">{ label.clone() }</text>
+                <text class="tick" x={n(t.at)} y={n(f.x_label_y())} text-anchor="middle">{ label.clone() }</text>
             }
         </>
     }
@@ -240,7 +243,7 @@ fn y_tick(g: &Graph, t: &Tick) -> Html {
     html! {
         <>
             <line class="grid" x1={n(f.x0())} x2={n(f.x1())} y1={n(t.at)} y2={n(t.at)} />
-            <text class="tick" x={n(f.x0() - 4.0)} y={n(t.at + 4.0)} text-anchor="end">{ t.label.clone().unwrap_or_default() }</text>
+            <text class="tick" x={n(f.y_label_x())} y={n(f.y_label_baseline(t.at))} text-anchor="end">{ t.label.clone().unwrap_or_default() }</text>
         </>
     }
 }

@@ -83,6 +83,27 @@ impl Frame {
         ((px - dx) / scale, (py - dy) / scale)
     }
 
+    /// The baseline of the time axis's labels, under the plot: their tops
+    /// 9 units (0.8 em) below it. With the percent labels' ends 8 units
+    /// left of the plot, the first ("10", centred on the corner) and the
+    /// "0%" beside it keep apart, as the glyphs' boxes (font ascent and
+    /// descent) tell in Chromium and Firefox; at 14 below and 4 left the
+    /// two touched (a review at 375 px).
+    pub fn x_label_y(&self) -> f64 {
+        self.y1() + 17.0
+    }
+
+    /// Where the percent axis's labels end, left of the plot.
+    pub fn y_label_x(&self) -> f64 {
+        self.x0() - 8.0
+    }
+
+    /// The baseline of the percent axis's label at height `at`: a digit's
+    /// height (8 units at the ticks' 11 px) centred on its grid line.
+    pub fn y_label_baseline(&self, at: f64) -> f64 {
+        at + 4.0
+    }
+
     /// The y axis's ticks: 0, 25, 50, 75 and 100%.
     pub fn percent_ticks(&self) -> Vec<Tick> {
         (0..=4)
@@ -324,6 +345,42 @@ mod tests {
         );
         assert_eq!(svg_points(&v[..2]), "10.0,100.0 10.0,90.0");
         assert!(step_line(&[], 100.0).is_empty());
+    }
+
+    /// The glyphs of `text` in the ticks' 11 px font, as a box (left,
+    /// top, right, bottom) for its anchor (`anchor_x` at its left,
+    /// middle or right, `baseline`): digits and "%" about 0.64 and 0.95 em
+    /// wide, 0.73 em tall (DejaVu Sans, the page's font here in Chromium
+    /// and Firefox).
+    fn glyphs(text: &str, anchor_x: f64, middle: bool, baseline: f64) -> [f64; 4] {
+        const EM: f64 = 11.0;
+        let width: f64 = text
+            .chars()
+            .map(|c| if c == '%' { 0.95 } else { 0.64 } * EM)
+            .sum();
+        let left = match middle {
+            true => anchor_x - width / 2.0,
+            false => anchor_x - width,
+        };
+        [left, baseline - 0.73 * EM, left + width, baseline]
+    }
+
+    #[test]
+    fn the_corner_labels_keep_apart() {
+        for f in [Frame::WIDE, Frame::NARROW] {
+            let zero = glyphs("0%", f.y_label_x(), false, f.y_label_baseline(f.y1()));
+            let ten = glyphs("10", f.x0(), true, f.x_label_y());
+            // Apart along one axis or the other, by 3 units (2.7 px on a
+            // 375 px phone) at least.
+            let apart = (ten[0] - zero[2]).max(ten[1] - zero[3]);
+            assert!(apart >= 3.0, "{f:?}: \"0%\" and \"10\" {apart} apart");
+            // The labels stay in the drawing: "100%" left of the plot, the
+            // time labels above the axis title (baseline 4 up from the
+            // bottom, 8 units tall).
+            let hundred = glyphs("100%", f.y_label_x(), false, f.y_label_baseline(f.y0()));
+            assert!(hundred[0] >= 0.0, "{f:?}: 100% cut off");
+            assert!(f.x_label_y() + 3.0 <= f.height - 4.0 - 8.0, "{f:?}");
+        }
     }
 
     #[test]

@@ -165,6 +165,20 @@ impl Graph {
         true
     }
 
+    /// Where the give-up line's label ends, turned a quarter anticlockwise
+    /// to read upward along the line, just right of it, from the plot's
+    /// top down: (its baseline's x, its end's y). No trial ends past the
+    /// give-up time, so nothing else is drawn there; level above the plot
+    /// it sat on the 100% dot of a slow line (a review at 375 px). The
+    /// label's glyphs stand left of the baseline, toward the line, the
+    /// font's ascent (under 10 units at its 10 px): 15 units keeps them
+    /// clear of a dot (radius 4) of a trial that ended just before the
+    /// give-up time.
+    pub fn give_up_label(&self) -> Option<(f64, f64)> {
+        let x = self.give_up_x?;
+        Some((x + 15.0, self.frame.y0() + 2.0))
+    }
+
     /// Whether every line is drawn.
     pub fn complete(&self) -> bool {
         self.pending.is_empty()

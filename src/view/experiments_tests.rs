@@ -344,6 +344,37 @@ fn lines_that_never_end_are_drawn_and_labelled_not_crashed() {
 }
 
 #[test]
+fn the_give_up_label_stands_right_of_its_line_clear_of_every_trial() {
+    // A line whose slowest trial ended just before the give-up time, at
+    // 100%: its dot sits on the line, as high as the label's end.
+    let mut slow = results();
+    slow.lines[2] = line(Line::ms(150, 155), &[(1, Some(287)), (2, Some(59_000))]);
+    for frame in [Frame::WIDE, Frame::NARROW] {
+        let top = Graph::new("Varying the randomness", &TOP, &slow, frame);
+        let line_x = top.give_up_x.expect("a line gave up");
+        let (x, y) = top.give_up_label().expect("labelled");
+        // "given up at 60 s" at 10 px, turned to read upward: the font's
+        // ascent, 9.9 units in Firefox's box (8.9 in Chromium's), left of
+        // the baseline, its descent right (2.5), its 16 characters 6 units
+        // each at most down from its end.
+        let (left, right, bottom) = (x - 9.9, x + 2.5, y + 16.0 * 6.0);
+        let slowest = top.curves.iter().flat_map(|c| &c.marks).map(|m| m.x);
+        let slowest = slowest.fold(f64::MIN, f64::max);
+        assert!(slowest <= line_x, "{frame:?}: no trial past the line");
+        assert!(
+            left >= slowest + 4.0 + 1.0,
+            "{frame:?}: the label ({left}) clears the slowest dot ({slowest}, radius 4)"
+        );
+        assert!(right <= frame.width, "{frame:?}: in the drawing");
+        assert!(
+            y >= frame.y0() && bottom <= frame.y1(),
+            "{frame:?}: beside the plot"
+        );
+    }
+    assert_eq!(done().graphs[1].give_up_label(), None, "nothing given up");
+}
+
+#[test]
 fn the_table_sets_the_papers_figures_beside_ours() {
     let e = done();
     let row = |label: &str| e.rows.iter().find(|r| r.timeouts == label).unwrap().clone();

@@ -287,26 +287,32 @@ fn highlights(graph: usize, ci: usize, c: &Curve, send: &Callback<ExpMsg>) -> Ht
     }
 }
 
+/// Figure 16's table. On a phone each row stacks as a card (www/style.css,
+/// `.fig16-table`), its headings hidden: every cell carries its column's
+/// heading to show above it there.
 fn table(rows: &[Row]) -> Html {
+    let cell = |column: usize, class: &'static str, text: &String| {
+        html! { <td class={class} data-label={HEADINGS[column]}>{ text.clone() }</td> }
+    };
     html! {
         <div class="exp-table-wrap">
-            <table class="exp-table" aria-label="Our figures beside the paper's">
+            <table class="exp-table fig16-table" aria-label="Our figures beside the paper's">
                 <thead><tr>{ for HEADINGS.iter().map(|h| html! { <th>{ *h }</th> }) }</tr></thead>
                 <tbody>
                     { for rows.iter().map(|r| html! {
                         <tr>
-                            <td><span class="timeouts">
+                            <td class="range"><span class="timeouts">
                                 <svg class="swatch" viewBox="0 0 20 8" aria-hidden="true"><line x1="0" y1="4" x2="20" y2="4" stroke={r.colour} /></svg>
                                 { r.timeouts.clone() }
                             </span></td>
-                            <td class="num">{ r.trials.clone() }</td>
-                            <td class="num">{ r.ended.clone() }</td>
-                            <td class="num">{ r.median.clone() }</td>
-                            <td class="num">{ r.mean.clone() }</td>
-                            <td class="num">{ r.p99.clone() }</td>
-                            <td class="num">{ r.max.clone() }</td>
-                            <td class="paper">{ r.paper.clone() }</td>
-                            <td class="note">{ r.note.clone() }</td>
+                            { cell(1, "num", &r.trials) }
+                            { cell(2, "num", &r.ended) }
+                            { cell(3, "num", &r.median) }
+                            { cell(4, "num", &r.mean) }
+                            { cell(5, "num", &r.p99) }
+                            { cell(6, "num", &r.max) }
+                            { cell(7, "paper", &r.paper) }
+                            { cell(8, "note", &r.note) }
                         </tr>
                     }) }
                 </tbody>

@@ -17,6 +17,7 @@ use crate::view::experiment_table::{Row, HEADINGS};
 use crate::view::experiments::{Experiments, Setting, Status};
 use crate::view::worker_protocol::{WorkerJob, WorkerReply};
 use gloo_timers::callback::Timeout;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -61,6 +62,10 @@ pub enum ExpMsg {
     /// A group of bars chosen (a click anywhere on its row, or Enter): its
     /// index.
     OpenBars(usize),
+    /// The window was resized.
+    Resized,
+    /// No resize for a moment since the last.
+    ResizeSettled,
 }
 
 fn n(x: f64) -> String {
@@ -452,13 +457,26 @@ pub struct ExperimentsRoot {
     /// After a Cancel, which vanishes under the focus: the selector of the
     /// row's first choice, which takes the focus once drawn.
     refocus: Option<&'static str>,
+    /// The window's resize listener. The drawings' size was chosen once,
+    /// when the view was first shown: a phone turned to its 375 px
+    /// portrait kept the wide graphs, their labels 5.5 px tall. Kept for
+    /// the view's life (it stays mounted, shown or hidden).
+    _resize: Closure<dyn FnMut()>,
+    /// Set again by every resize: the width is read once it settles.
+    settle: Option<Timeout>,
 }
 
 impl Component for ExperimentsRoot {
     type Message = ExpMsg;
     type Properties = ();
 
-    fn create(_: &Context<Self>) -> Self {
+    fn create(ctx: &Context<Self>) -> Self {
+        let link = ctx.link().clone();
+        let resize = Closure::<dyn FnMut()>::new(move || link.send_message(ExpMsg::Resized));
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
+        }
         ExperimentsRoot {
             model: Experiments::new(narrow_window()),
             worker: None,
@@ -466,6 +484,8 @@ impl Component for ExperimentsRoot {
             draw_due: false,
             touch: false,
             refocus: None,
+            _resize: resize,
+            settle: None,
         }
     }
 
@@ -563,6 +583,20 @@ impl Component for ExperimentsRoot {
                     open(trial);
                 }
             }
+            // The width is read 200 ms after the last resize, not at each
+            // width a window passes through as it is dragged: crossing
+            // 700 px redraws the figure a piece a frame, and a headless
+            // Chromium's full-page screenshot passes through a 1 px window
+            // (it caught the figure half redrawn).
+            ExpMsg::Resized => {
+                let link = ctx.link().clone();
+                let settled = move || link.send_message(ExpMsg::ResizeSettled);
+                self.settle = Some(Timeout::new(200, settled)); // the last one dropped: cancelled
+                return false;
+            }
+            // Most resizes stay on one side of the width: nothing to draw.
+            ExpMsg::ResizeSettled if !m.set_narrow(narrow_window()) => return false,
+            ExpMsg::ResizeSettled => {}
             ExpMsg::Hover(g, x, y) => m.hover(g, x, y),
             ExpMsg::Leave => m.leave(),
             ExpMsg::PointerDown(touch) => {
@@ -620,7 +654,7 @@ fn after_a_frame(then: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {
         return then();
     };
-    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+    let frame = Closure::once_into_js(move || {
         Timeout::new(0, then).forget();
     });
     let _ = window.request_animation_frame(frame.unchecked_ref());

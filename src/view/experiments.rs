@@ -307,13 +307,18 @@ impl Experiments {
         matches!(self.status, Status::Running { .. })
     }
 
-    /// The graphs' size changed (a phone turned, a window narrowed).
-    pub fn set_narrow(&mut self, narrow: bool) {
+    /// The window turned narrow or wide (a phone turned, a window
+    /// resized): the graphs and the comparison's bars are drawn again at
+    /// their size for it. Whether they change.
+    pub fn set_narrow(&mut self, narrow: bool) -> bool {
         let frame = if narrow { Frame::NARROW } else { Frame::WIDE };
-        if frame != self.frame {
+        self.comparison.set_narrow(narrow);
+        let changed = frame != self.frame;
+        if changed {
             self.frame = frame;
             self.redraw();
         }
+        changed
     }
 
     /// Draws the figure again, from its first piece.

@@ -161,12 +161,15 @@ fn the_figure_is_drawn_a_line_a_step_the_table_last() {
     let version = e.version;
     e.draw_step();
     assert_eq!(e.version, version, "nothing left to draw");
-    e.set_narrow(true);
+    assert!(e.set_narrow(true));
     assert_eq!(
         drawn(&e),
         (vec![], 0, true),
         "drawn again, a piece at a time"
     );
+    let narrow_bars = crate::view::availability_chart::frame(true);
+    assert_eq!(e.comparison.chart.frame, narrow_bars, "the bars too");
+    assert!(!e.set_narrow(true), "a resize that stays narrow: no change");
 }
 
 #[test]

@@ -112,6 +112,61 @@ for (const kind of browsers()) {
   });
 }
 
+// On a phone (375 px) the graphs' labels overlapped (the "0%" and "10" at
+// the corner, "given up at 60 s" on a line's 100% dot) and the table's
+// notes wrapped in a narrow column into rows up to 190 px tall, the figures
+// scrolled out of sight: the labels keep apart, and the table stacks a card
+// per row within the width.
+for (const kind of browsers()) {
+  test(`${kind.name}: at a phone's 375 px Figure 16's labels keep apart and its table stacks`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?view=experiments');
+      await page.click(button('Quick run: 100 trials per line'));
+      await page.waitFor({ ...labelled('Experiment status'), text: 'Done: 910 trials' }, { timeout: 180000 });
+      await page.waitFor({ css: '.fig16-table tbody tr', nth: 9 });
+      const seen = await page.evaluate(() => {
+        const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        // A shape's box in the drawing (turned with the give-up label):
+        // its getBBox, which Chromium and Firefox agree on, unlike their
+        // client rectangles of a text (Firefox's are wider).
+        const box = (e) => {
+          const b = e.getBBox(), m = e.getCTM();
+          const xs = [], ys = [];
+          for (const [x, y] of [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]]) {
+            xs.push(m.a * x + m.c * y + m.e);
+            ys.push(m.b * x + m.d * y + m.f);
+          }
+          return { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) };
+        };
+        const overlaps = [];
+        for (const svg of document.querySelectorAll('svg.cdf')) {
+          const texts = [...svg.querySelectorAll('text')].map((t) => [t.textContent, box(t)]);
+          const dots = [...svg.querySelectorAll('circle.trial')].map((c) => [c.getAttribute('aria-label'), box(c)]);
+          texts.forEach(([a, ra], i) => {
+            for (const [b, rb] of [...texts.slice(i + 1), ...dots]) if (hit(ra, rb)) overlaps.push(`${a} / ${b}`);
+          });
+        }
+        const wrap = document.querySelector('.exp-table-wrap');
+        const rows = [...document.querySelectorAll('.fig16-table tbody tr')];
+        const card = rows[0].getBoundingClientRect();
+        return {
+          overlaps,
+          sideways: wrap.scrollWidth - wrap.clientWidth,
+          // A card's cells: its range and its note span it, as wide as it.
+          note: Math.round(rows[0].querySelector('td.note').getBoundingClientRect().width / card.width * 10) / 10,
+          // Its heading drawn above it (Firefox gives the content unresolved).
+          label: ((td) => [td.dataset.label, getComputedStyle(td, '::before').content !== 'none'])(rows[0].querySelector('td.num')),
+        };
+      });
+      assert.deepEqual(seen.overlaps, []);
+      assert.equal(seen.sideways, 0, 'the table fits the phone');
+      assert.equal(seen.note, 1, 'the note runs across its card');
+      assert.deepEqual(seen.label, ['trials', true], "each figure under its column's heading");
+      assert.deepEqual(page.errors, []);
+    }, { width: 375, height: 700 });
+  });
+}
+
 // Switching views is a step in the browser's history: Back returns to the
 // view before, not to the site before (it left the page, and its results).
 for (const kind of browsers()) {

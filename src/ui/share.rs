@@ -43,8 +43,8 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                 }
             }
             if let Some(snippet) = &s.drafts.embed_snippet {
-                <label class="shared">{ "Paste this into a page to embed the run" }
-                    <textarea readonly=true rows="3" aria-label="Embed code" value={snippet.clone()} />
+                <label class="shared">{ format!("Paste this into a page to embed {}", snippet.embeds) }
+                    <textarea readonly=true rows="3" aria-label="Embed code" value={snippet.html.clone()} />
                 </label>
             }
             <label class="import">{ "Load a link or scenario JSON" }

@@ -3,6 +3,16 @@
 
 use super::markup::escape;
 
+/// The snippet made by "Embed", and what it shows, in words, for its
+/// caption: a tour's step embeds that step, not the run on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmbedCode {
+    /// The `<iframe>` to paste.
+    pub html: String,
+    /// What it embeds: "the run", "step 2 of the tour “Figure 8”".
+    pub embeds: String,
+}
+
 /// An `<iframe>` showing the playground at `page` (its address without
 /// query or fragment) with the compact layout, plus `query` (say
 /// `tour=split-vote&step=2`, may be empty) and `fragment` (say `z=...`, may

@@ -5,6 +5,7 @@
 use super::runs::{opened_instead, FreshRun, UndoTo};
 use super::Session;
 use crate::sim::decimal::plain;
+use crate::view::embed::EmbedCode;
 use crate::view::playground::Playground;
 use crate::view::tour_player::TourPlayer;
 use crate::view::url_params::{self, UrlParams};
@@ -248,14 +249,22 @@ impl Session {
 
     /// The iframe HTML for this run: the tour step if a tour is open and
     /// unchanged, else the run as a scenario link.
-    pub fn embed_snippet(&self, page: &str) -> String {
+    pub fn embed_snippet(&self, page: &str) -> EmbedCode {
         match &self.tour {
-            Some(player) if !player.diverged(&self.playground) => {
-                embed::snippet(page, &player.query(), "", player.tour.title)
-            }
+            Some(player) if !player.diverged(&self.playground) => EmbedCode {
+                html: embed::snippet(page, &player.query(), "", player.tour.title),
+                embeds: format!(
+                    "step {} of the tour \u{201c}{}\u{201d}",
+                    player.step + 1,
+                    player.tour.title
+                ),
+            },
             _ => {
                 let fragment = permalink::encode(&self.playground.export());
-                embed::snippet(page, "", &fragment, "Raft Playground")
+                EmbedCode {
+                    html: embed::snippet(page, "", &fragment, "Raft Playground"),
+                    embeds: "the run".into(),
+                }
             }
         }
     }

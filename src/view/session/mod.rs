@@ -58,7 +58,7 @@ pub struct Drafts {
     /// The last run shared: its link, and its JSON once written.
     pub shared: Option<Shared>,
     /// The last iframe snippet made.
-    pub embed_snippet: Option<String>,
+    pub embed_snippet: Option<crate::view::embed::EmbedCode>,
     /// The "Load a link or scenario JSON" field.
     pub import: String,
     /// A network slider being dragged: the run's settings when the drag

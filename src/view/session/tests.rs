@@ -2023,7 +2023,7 @@ mod host_and_address {
         let first = fragment(&s.drafts.shared.as_ref().unwrap().url);
         s.update(Input::Skip(1_000));
         s.update(Input::Embed { page: page.into() });
-        let snippet = s.drafts.embed_snippet.clone().unwrap();
+        let snippet = s.drafts.embed_snippet.clone().unwrap().html;
         assert!(
             snippet.contains("src=\"https://example.org/raft/?embed=1"),
             "{snippet}"
@@ -2038,7 +2038,7 @@ mod host_and_address {
         assert_eq!(link.json, None, "its JSON is written anew");
         s.update(Input::Skip(1_000));
         s.update(Input::Share { page: page.into() });
-        let snippet = s.drafts.embed_snippet.clone().unwrap();
+        let snippet = s.drafts.embed_snippet.clone().unwrap().html;
         assert_eq!(
             fragment(&s.drafts.shared.as_ref().unwrap().url),
             fragment(&snippet)
@@ -2049,22 +2049,30 @@ mod host_and_address {
     fn the_embed_snippet_and_full_link_name_the_tour_step_or_the_run() {
         let mut s = open("", "");
         s.update(Input::TourChoose("figure-8".into()));
+        s.update(Input::TourNext);
         let page = "https://example.org/raft/";
+        let code = s.embed_snippet(page);
         assert!(
-            s.embed_snippet(page)
-                .contains("?embed=1&amp;tour=figure-8&amp;step=1")
-                || s.embed_snippet(page)
-                    .contains("?embed=1&tour=figure-8&step=1")
+            code.html.contains("?embed=1&amp;tour=figure-8&amp;step=2"),
+            "{}",
+            code.html
+        );
+        let title = crate::view::tours::find("figure-8").unwrap().title;
+        assert_eq!(
+            code.embeds,
+            format!("step 2 of the tour \u{201c}{title}\u{201d}")
         );
         assert_eq!(
             s.full_playground_link(page),
-            format!("{page}?tour=figure-8&step=1")
+            format!("{page}?tour=figure-8&step=2")
         );
         s.update(Input::TourEnd);
         assert!(s
             .full_playground_link(page)
             .starts_with(&format!("{page}#r=")));
-        assert!(s.embed_snippet(page).contains("#r="));
+        let code = s.embed_snippet(page);
+        assert!(code.html.contains("#r="));
+        assert_eq!(code.embeds, "the run");
     }
 }
 

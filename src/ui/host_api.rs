@@ -55,8 +55,13 @@ type Inbox = Rc<RefCell<Vec<JsValue>>>;
 fn take_in(inbox: &Inbox, data: JsValue, app: &Scope<App>) {
     let mut waiting = inbox.borrow_mut();
     if waiting.is_empty() {
+        // A closure that frees itself once called (a forgotten `Timeout`
+        // would leak one per burst, for as long as a host keeps posting).
         let app = app.clone();
-        Timeout::new(0, move || app.send_message(Msg::HostMessages)).forget();
+        let hand_over = Closure::once_into_js(move || app.send_message(Msg::HostMessages));
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(hand_over.unchecked_ref());
+        }
     }
     waiting.push(data);
 }

@@ -502,7 +502,7 @@ impl Component for ExperimentsRoot {
                 let (run, config) = m.start(setting, super::perf::now_ms());
                 let job = Box::new(WorkerJob::ElectionDowntime { config });
                 let link = ctx.link().clone();
-                Timeout::new(0, move || link.send_message(ExpMsg::Launch(run, job))).forget();
+                super::in_a_task(move || link.send_message(ExpMsg::Launch(run, job)));
             }
             ExpMsg::Launch(run, job) if run == m.run && m.running() => {
                 let on_reply = ctx
@@ -544,7 +544,7 @@ impl Component for ExperimentsRoot {
                 let job = Box::new(WorkerJob::Availability { config });
                 let link = ctx.link().clone();
                 let launch = move || link.send_message(ExpMsg::LaunchComparison(run, job));
-                Timeout::new(0, launch).forget();
+                super::in_a_task(launch);
             }
             ExpMsg::LaunchComparison(run, job)
                 if run == m.comparison.run && m.comparison.running() =>
@@ -654,9 +654,7 @@ fn after_a_frame(then: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {
         return then();
     };
-    let frame = Closure::once_into_js(move || {
-        Timeout::new(0, then).forget();
-    });
+    let frame = Closure::once_into_js(move || super::in_a_task(then));
     let _ = window.request_animation_frame(frame.unchecked_ref());
 }
 

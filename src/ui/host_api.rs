@@ -55,13 +55,8 @@ type Inbox = Rc<RefCell<Vec<JsValue>>>;
 fn take_in(inbox: &Inbox, data: JsValue, app: &Scope<App>) {
     let mut waiting = inbox.borrow_mut();
     if waiting.is_empty() {
-        // A closure that frees itself once called (a forgotten `Timeout`
-        // would leak one per burst, for as long as a host keeps posting).
         let app = app.clone();
-        let hand_over = Closure::once_into_js(move || app.send_message(Msg::HostMessages));
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback(hand_over.unchecked_ref());
-        }
+        super::in_a_task(move || app.send_message(Msg::HostMessages));
     }
     waiting.push(data);
 }

@@ -41,6 +41,17 @@ fn focus(selector: &str) {
     }
 }
 
+/// Runs `then` in a task of its own, after the tasks already queued
+/// (`setTimeout(then, 0)`), with a closure that frees itself once called:
+/// gloo's forgotten `Timeout` leaks its closure, one per call.
+fn in_a_task(then: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return then();
+    };
+    let then = wasm_bindgen::closure::Closure::once_into_js(then);
+    let _ = window.set_timeout_with_callback(then.unchecked_ref());
+}
+
 /// Mounts the playground into the page's `#app` element (or the body) and
 /// installs a panic hook that replaces a dead page with an error panel.
 pub fn start() {

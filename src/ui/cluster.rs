@@ -186,7 +186,7 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
 /// around it moves it along its flight.
 pub(super) fn message(s: &Session, part: &PartProps) -> Html {
     let p = &s.playground;
-    let Some(m) = p.scene.messages.iter().find(|m| m.id == part.item) else {
+    let Some(m) = p.scene.message(part.item) else {
         return html! {};
     };
     let id = m.id;

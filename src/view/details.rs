@@ -292,8 +292,7 @@ fn clock_text(ppm: i64) -> String {
 pub fn message(p: &Playground, id: u64) -> Option<MessageDetails> {
     let m = p.sim.network().get(id)?;
     // A snapshot chunk's tag, as drawn beside it: "snapshot 2/3".
-    let tag = p.scene.messages.iter().find(|v| v.id == id);
-    let tag = tag.and_then(|v| v.tag.as_deref());
+    let tag = p.scene.message(id).and_then(|v| v.tag.as_deref());
     let tag = tag.map(|t| format!(" · {t}")).unwrap_or_default();
     Some(MessageDetails {
         heading: format!("{} #{id}{tag}", m.packet.kind()),

@@ -156,10 +156,20 @@ impl LinkView {
 pub struct Scene {
     /// The servers, in id order.
     pub nodes: Vec<NodeView>,
-    /// The messages in flight.
+    /// The messages in flight, oldest id first.
     pub messages: Vec<MessageView>,
     /// One link per pair of servers.
     pub links: Vec<LinkView>,
+}
+
+impl Scene {
+    /// Message `id` as drawn, if it is in flight: by halving, as the page
+    /// looks each drawn message up (a scan each was quadratic with the
+    /// thousands a host page's burst puts in flight).
+    pub fn message(&self, id: u64) -> Option<&MessageView> {
+        let i = self.messages.binary_search_by_key(&id, |m| m.id).ok()?;
+        self.messages.get(i)
+    }
 }
 
 /// The picture of `sim` right now.

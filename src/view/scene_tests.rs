@@ -48,6 +48,29 @@ fn messages_move_from_sender_to_receiver_over_their_flight() {
 }
 
 #[test]
+fn each_message_in_flight_is_found_by_its_id_and_no_other() {
+    let mut sim = sim();
+    sim.run_until(1000 * MILLIS);
+    for i in 0..30 {
+        let op = crate::raft::Op::Write {
+            key: "k".into(),
+            value: i.to_string(),
+        };
+        sim.act_now(Action::ClientRequest { to: None, op }).unwrap();
+    }
+    let s = scene(&sim);
+    assert!(s.messages.len() >= 30, "{}", s.messages.len());
+    for m in sim.network().in_flight() {
+        assert_eq!(s.message(m.id).map(|v| v.id), Some(m.id));
+    }
+    let last = s.messages.last().unwrap().id;
+    assert!(s.message(last + 1).is_none());
+    let gaps = (0..last).filter(|id| sim.network().get(*id).is_none());
+    assert!(gaps.clone().count() > 0, "some delivered or dropped");
+    assert!(gaps.into_iter().all(|id| s.message(id).is_none()));
+}
+
+#[test]
 fn partitions_show_as_closed_links() {
     let mut sim = sim();
     sim.act(Action::Partition(vec![vec![1, 2], vec![3, 4, 5]]))

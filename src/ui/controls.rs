@@ -163,9 +163,9 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
             </div>
             <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"
                 onclick={key(send, KeyCommand::Step)}>{ "▶" }</button>
-            <span class={classes!("timeline-note", p.in_the_past().then_some("past"))}>
-                { if p.in_the_past() {
-                    format!("at {} s of {} s: acting here discards what came after", seconds(p.sim.now(), 3), seconds(p.horizon, 3))
+            <span class={classes!("timeline-note", p.acting_forks().then_some("past"))}>
+                { if p.acting_forks() {
+                    format!("at {} s of {} s: acting here discards what came after", seconds(p.sim.now(), 3), seconds(p.timeline_end(), 3))
                 } else {
                     format!("{} recorded", crate::view::words::counted(p.scenario.actions.len(), "action"))
                 } }

@@ -204,6 +204,9 @@ pub struct Playground {
     opening: Option<Opening>,
     /// Whether the picture waits for the end of a burst of actions.
     redraw: RedrawHold,
+    /// Opened at a moment before the end of the run shared
+    /// ([`Playground::acting_forks`]).
+    shared_ahead: bool,
 }
 
 /// A host page's burst of commands (10,000 client requests posted at
@@ -355,6 +358,7 @@ impl Playground {
             lagged: 0,
             opening: None,
             redraw: RedrawHold::default(),
+            shared_ahead: false,
         }
     }
 
@@ -379,6 +383,7 @@ impl Playground {
                 p.refresh();
             }
             p.paused = true;
+            p.shared_ahead = cursor < p.scenario.duration;
             p.opening = Some(Opening {
                 cursor,
                 end,
@@ -527,10 +532,19 @@ impl Playground {
         self.sim.now() < self.horizon || self.sim.events() < self.frontier_events
     }
 
+    /// Would acting now fork the run? In the past, or before the end of
+    /// a shared run opened at an earlier moment: the sender's run after
+    /// that moment is on the timeline, not yet reached here, and the
+    /// sender acting there forked (a page tester saw the same key on the
+    /// same screen keep the sender's later actions here).
+    pub fn acting_forks(&self) -> bool {
+        self.in_the_past() || (self.shared_ahead && self.sim.now() < self.scenario.duration)
+    }
+
     /// Acting in the past forks: the future after now is discarded, from
     /// the timeline, the logs and the scenario (RaftScope's `F`).
     fn fork_if_in_the_past(&mut self) {
-        if !self.in_the_past() {
+        if !self.acting_forks() {
             return;
         }
         let now = self.sim.now();
@@ -672,7 +686,7 @@ impl Playground {
         }
         // A refusal in the past forks nothing: tried on a copy first (a
         // review saw a refused transfer cut the run short, unsaid).
-        if self.in_the_past() {
+        if self.acting_forks() {
             // As the fork leaves it: without the moment's actions to come.
             let mut trial = self.sim.clone();
             trial.cancel_scheduled_not_done();
@@ -681,7 +695,7 @@ impl Playground {
                 return;
             }
         }
-        let forks = self.in_the_past();
+        let forks = self.acting_forks();
         self.fork_if_in_the_past();
         let now = self.sim.now();
         self.notice = self.sim.act_now(action.clone()).err();

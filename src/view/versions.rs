@@ -95,7 +95,7 @@ pub fn of(session: &Session) -> Versions {
                 .u64(t.scale)
                 .u64(p.speed.to_bits())
                 .u64(p.lagged)
-                .u64(p.in_the_past() as u64)
+                .u64(p.acting_forks() as u64)
                 .u64(p.paused as u64)
                 .u64(p.scenario.actions.len() as u64);
         }),

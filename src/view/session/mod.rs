@@ -417,7 +417,7 @@ impl Session {
         // Acting in the past discards the run after that moment: it is
         // kept, so that the notice can offer it back.
         let before_fork =
-            (may_fork(&input) && self.playground.in_the_past()).then(|| self.undo_point());
+            (may_fork(&input) && self.playground.acting_forks()).then(|| self.undo_point());
         let stretch_ended = std::mem::take(&mut self.stretch_ended_in_catch_up);
         match input {
             Input::Frame { wall_ms } => self.frame(wall_ms),

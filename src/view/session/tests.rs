@@ -1384,6 +1384,55 @@ mod notices {
         assert_eq!(s.playground.scenario.seed, seed, "nothing to undo");
     }
 
+    /// A run shared at a moment before its end: acting there forks it as
+    /// it forked the sender's, the same run after the same key on the
+    /// same screen (a page tester saw the sender's later actions stay and
+    /// replay here, with no notice and no Undo).
+    #[test]
+    fn acting_where_a_shared_run_opened_forks_it_as_the_senders() {
+        let ms = crate::raft::MILLIS;
+        let mut sender = open("?seed=5&paused=1", "");
+        sender.update(Input::Skip(1_000));
+        sender.update(Input::Act(Action::Stop(1)));
+        sender.update(Input::Skip(2_000));
+        sender.update(Input::Seek(500 * ms));
+        let link = format!("#{}", permalink::encode(&sender.playground.export()));
+        let mut opened = open("", &link);
+        let both = [&sender, &opened].map(|s| {
+            let p = &s.playground;
+            (
+                p.sim.trace_hash(),
+                p.sim.now(),
+                p.timeline_end(),
+                p.acting_forks(),
+            )
+        });
+        assert_eq!(both[0], both[1]);
+        assert_eq!(both[1].2, 3_000 * ms, "the sender's run to its end");
+        assert!(both[1].3, "acting here forks");
+        for s in [&mut sender, &mut opened] {
+            s.update(Input::Act(Action::Stop(5)));
+            assert_eq!(
+                s.notice_text().as_deref(),
+                Some("Acting at 0.500 s discarded the run after it, to 3.000 s, and the action in it.")
+            );
+            assert!(s.can_undo());
+            s.update(Input::Skip(3_000));
+        }
+        let actions = |s: &Session| s.playground.scenario.actions.clone();
+        assert_eq!(actions(&opened), actions(&sender));
+        assert!(!actions(&opened).contains(&(1_000 * ms, Action::Stop(1))));
+        let hash = |s: &Session| s.playground.sim.trace_hash();
+        assert_eq!(hash(&opened), hash(&sender), "the same run after it");
+        // Shared at its end, a run opens at the frontier: acting adds.
+        let at_end = format!("#{}", permalink::encode(&sender.playground.export()));
+        let mut opened = open("", &at_end);
+        assert!(!opened.playground.acting_forks());
+        opened.update(Input::Act(Action::Stop(4)));
+        assert!(!opened.can_undo(), "nothing discarded");
+        assert_eq!(actions(&opened).len(), actions(&sender).len() + 1);
+    }
+
     /// Acting in the past forks the run: what came after goes, and the
     /// notice says so and offers it back (a page tester lost two actions
     /// to a click, with only the timeline's hint before it to warn).

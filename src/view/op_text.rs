@@ -3,6 +3,7 @@
 //! write of that message to the key `msg`.
 
 use crate::raft::Op;
+use crate::sim::scenario::MAX_TEXT;
 
 /// The key plain messages are written to.
 pub const MESSAGE_KEY: &str = "msg";
@@ -12,12 +13,6 @@ pub fn parse_op(text: &str) -> Result<Op, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err("type a message, or read K / write K V / cas K FROM TO".into());
-    }
-    if text.len() > 200 {
-        return Err(format!(
-            "a message is at most 200 characters, this one has {}",
-            text.len()
-        ));
     }
     let words: Vec<&str> = text.split_whitespace().collect();
     let op = match words.as_slice() {
@@ -36,15 +31,27 @@ pub fn parse_op(text: &str) -> Result<Op, String> {
         ["read" | "write" | "cas", ..] => {
             return Err(format!("'{text}': use read K, write K V or cas K FROM TO"));
         }
+        _ if text.len() > MAX_TEXT => {
+            return Err(format!(
+                "a message is at most {MAX_TEXT} bytes, this one has {} \
+                 (a letter beyond ASCII takes 2 to 4)",
+                text.len()
+            ));
+        }
         _ => Op::Write {
             key: MESSAGE_KEY.into(),
             value: text.to_string(),
         },
     };
-    // Split at whitespace, a key may still hold a control character (a
-    // paste): a run recording it could not be shared, as every reader
-    // refuses it (a review).
-    match crate::sim::scenario::key_problem(op.key()) {
+    // The limits every entry point asks (files, links, the host page's
+    // act): each key and value at most MAX_TEXT bytes, not the whole line
+    // (a write the host page could send was refused here); split at
+    // whitespace, a key may still hold a control character (a paste).
+    let request = crate::sim::Action::ClientRequest {
+        to: None,
+        op: op.clone(),
+    };
+    match crate::sim::scenario::action_limits(&request) {
         Some(problem) => Err(problem),
         None => Ok(op),
     }
@@ -63,6 +70,23 @@ mod tests {
         );
         // In a plain message's text it is only a value.
         assert!(parse_op("hello\u{1}there").is_ok());
+    }
+
+    #[test]
+    fn the_limits_are_each_key_and_value_in_bytes_as_for_files_and_hosts() {
+        let x200 = "x".repeat(200);
+        let write = parse_op(&format!("write k {x200}"));
+        assert_eq!(write.map(|op| op.to_string().len()), Ok(6 + 2 + 200));
+        assert_eq!(
+            parse_op(&format!("write k {x200}y")).unwrap_err(),
+            "a key or value is at most 200 bytes, got 201"
+        );
+        // 150 letters, 300 bytes: said in bytes, with why.
+        assert_eq!(
+            parse_op(&"\u{e9}".repeat(150)).unwrap_err(),
+            "a message is at most 200 bytes, this one has 300 (a letter beyond ASCII takes 2 to 4)"
+        );
+        assert!(parse_op(&"\u{e9}".repeat(100)).is_ok());
     }
 
     #[test]

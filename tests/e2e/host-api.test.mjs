@@ -184,6 +184,7 @@ for (const kind of browsers()) {
           { type: 'play', at: new Date() },
           { type: 'subscribe', events: ['everything'] },
           undefined,
+          { type: 'load', scenario: { version: 9 } }, // a later version, lacking fields
         ];
         const w = document.getElementById('cluster').contentWindow;
         for (const m of hostile) w.postMessage(m, '*');
@@ -216,6 +217,7 @@ for (const kind of browsers()) {
       assert.match(warnings[10], /got a number or a boolean$/);
       assert.match(warnings[11], /got an array$/);
       assert.match(warnings[17], /got undefined$/);
+      assert.match(warnings[18], /scenario\.version: scenario version 9 is not supported: this build reads versions 1 to 2/);
       assert.match(warnings[12], /nested more than 32 deep/);
       // A Map and a Date are named for what they are not, not as a field
       // missing from an object.

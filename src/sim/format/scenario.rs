@@ -106,7 +106,7 @@ const SCENARIO_SHAPE: &str =
 #[derive(Serialize, Deserialize)]
 #[serde(expecting = "a scenario: an object with version, seed, nodes, duration_us and actions")]
 struct ScenarioFile {
-    version: u64,
+    version: Version,
     seed: u64,
     nodes: u64,
     duration_us: Time,
@@ -138,11 +138,32 @@ struct ScenarioFile {
     actions: Vec<ActionRecord>,
 }
 
+/// A format version this build reads. Refused as it is read, before the
+/// rest: a file of a later version with a field this build does not know
+/// was told that field was missing, not that its version was too new.
+#[derive(Clone, Copy, Serialize)]
+#[serde(transparent)]
+struct Version(u64);
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let version = u64::deserialize(d)?;
+        if !(1..=VERSION).contains(&version) {
+            return Err(serde::de::Error::custom(format!(
+                "scenario version {version} is not supported: this build reads versions 1 to {VERSION}"
+            )));
+        }
+        Ok(Version(version))
+    }
+}
+
+impl Locate for Version {}
+
 /// `ScenarioFile`'s members, and those of its parts.
 impl Locate for Scenario {
     fn locate<V: Tree>(v: &V) -> String {
         first_bad_member!(v;
-            u64, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
+            Version, "version"; u64, "seed"; u64, "nodes"; Time, "duration_us";
             Time, "client_timeout_us"; Timing, "timing"; NetworkConfig, "network";
             DiskConfig, "disk"; FaultModel, "faults"; RaftOptions, "raft";
             ReadSettings, "reads"; Vec<String>, "unsafe";
@@ -224,7 +245,7 @@ fn default_client_timeout() -> Time {
 impl From<Scenario> for ScenarioFile {
     fn from(s: Scenario) -> Self {
         ScenarioFile {
-            version: VERSION,
+            version: Version(VERSION),
             seed: s.seed,
             nodes: s.nodes,
             duration_us: s.duration,
@@ -260,26 +281,21 @@ impl TryFrom<ScenarioFile> for Scenario {
     type Error = String;
 
     fn try_from(file: ScenarioFile) -> Result<Scenario, String> {
-        if !(1..=VERSION).contains(&file.version) {
-            return Err(format!(
-                "scenario version {} is not supported: this build reads versions 1 to {VERSION}",
-                file.version
-            ));
-        }
+        let Version(version) = file.version;
         let v2_only = file.workload.is_some() || file.cursor_us.is_some();
-        if file.version == 1 && (v2_only || file.cursor_events.is_some()) {
+        if version == 1 && (v2_only || file.cursor_events.is_some()) {
             return Err("\"workload\", \"cursor_us\" and \"cursor_events\" need version 2".into());
         }
         let v2_settings = !file.faults.is_off()
             || file.client_retry_us.is_some()
             || !file.raft.is_default()
             || !file.reads.is_default();
-        if file.version == 1 && v2_settings {
+        if version == 1 && v2_settings {
             return Err(
                 "\"faults\", \"client_retry_us\", \"raft\" and \"reads\" need version 2".into(),
             );
         }
-        if file.version == 1 && !file.unsafe_switches.is_empty() {
+        if version == 1 && !file.unsafe_switches.is_empty() {
             return Err("\"unsafe\" needs version 2".into());
         }
         let unsafe_switches = unsafe_switches_named(&file.unsafe_switches)?;

@@ -186,6 +186,21 @@ fn reads_and_clock_drift_are_optional_and_checked() {
 }
 
 #[test]
+fn a_later_version_is_named_before_any_field_it_may_lack() {
+    let err = Scenario::from_json(r#"{"version": 9, "spread": 3}"#).unwrap_err();
+    let said = "version: scenario version 9 is not supported: this build reads versions 1 to 2";
+    assert!(err.starts_with(said), "{err}");
+    let err = Scenario::from_json(r#"{"version": 0, "seed": 1}"#).unwrap_err();
+    assert!(
+        err.starts_with("version: scenario version 0 is not"),
+        "{err}"
+    );
+    // A supported version missing a field is told that field.
+    let err = Scenario::from_json(r#"{"version": 2}"#).unwrap_err();
+    assert!(err.contains("missing field `seed`"), "{err}");
+}
+
+#[test]
 fn bad_scenarios_say_what_is_wrong() {
     let good = sample().to_json();
     let cases = [

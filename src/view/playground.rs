@@ -761,6 +761,9 @@ impl Playground {
             Action::Heal if !network.is_partitioned() && network.cuts().is_empty() => {
                 Some("nothing to heal: every link is up".into())
             }
+            Action::ResumeAll if self.sim.servers().iter().all(|s| s.up) => {
+                Some("nothing to resume: every server is running".into())
+            }
             Action::CutLink { from, to } if network.cuts().contains(&(from, to)) => {
                 Some(format!("the link {from}->{to} is cut already"))
             }

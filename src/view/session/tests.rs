@@ -1596,6 +1596,13 @@ mod notices {
             s.notice_text().as_deref(),
             Some("nothing to heal: every link is up")
         );
+        // As the B key's "resume all" with every server running (a page
+        // tester saw it recorded, marked on the timeline and logged).
+        s.update(Input::Key(KeyCommand::ResumeAll));
+        assert_eq!(
+            s.notice_text().as_deref(),
+            Some("nothing to resume: every server is running")
+        );
         for groups in [vec![], vec![vec![]], vec![vec![1, 2, 3, 4, 5]]] {
             s.update(Input::Act(Action::Partition(groups)));
             assert_eq!(

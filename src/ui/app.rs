@@ -759,6 +759,7 @@ impl App {
                 self.studio = Studio::Failed(why.clone());
                 self.studio_failed(why);
             }
+            StudioMsg::ShowPlayer if back_to_the_players_entry() => {}
             StudioMsg::ShowPlayer => self.show_player(Address::Push),
             StudioMsg::Open {
                 fragment,
@@ -1041,6 +1042,23 @@ fn view_in_address() -> PageView {
 
 /// Puts `view=experiments` in the address bar, or takes it out: as a new
 /// history entry for a person's click ([`Address::Push`]).
+/// The history state of an Experiments entry the player pushed: the
+/// entry before it is the player's, so "Back to the player" goes back to
+/// it rather than pushing another (each round trip added two entries, and
+/// Back bounced between the views: a page tester).
+const PUSHED_FROM_PLAYER: &str = "raft-playground: experiments over the player";
+
+/// Back to the player: the browser's Back when the entry before is the
+/// player's (its address then shows it, through `Msg::HistoryMoved`);
+/// false, doing nothing, when there is none to go back to.
+fn back_to_the_players_entry() -> bool {
+    let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
+        return false;
+    };
+    let state = history.state().ok().and_then(|s| s.as_string());
+    state.as_deref() == Some(PUSHED_FROM_PLAYER) && history.back().is_ok()
+}
+
 fn set_view_address(page: PageView, address: Address) {
     if address == Address::Keep {
         return;
@@ -1055,7 +1073,11 @@ fn set_view_address(page: PageView, address: Address) {
         let hash = location.hash().unwrap_or_default();
         if let Ok(history) = window.history() {
             let url = format!("{path}{query}{hash}");
-            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&url));
+            let state = match page {
+                PageView::Experiments => JsValue::from_str(PUSHED_FROM_PLAYER),
+                PageView::Player => JsValue::NULL,
+            };
+            let _ = history.push_state_with_url(&state, "", Some(&url));
         }
     }
 }

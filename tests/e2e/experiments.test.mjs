@@ -312,10 +312,15 @@ for (const kind of browsers()) {
       assert.match(await page.url(), /view=experiments/);
       assert.equal(await page.count('.playground'), 0);
 
+      // Back to the player goes back to its entry: no new one (each round
+      // trip added two, and Back bounced between the views).
+      const entries = await page.evaluate(() => history.length);
       await page.click(button('← Back to the player'));
       await page.waitFor(labelled('Trace hash'));
       assert.equal(await page.evaluate(() => document.getElementById('studio').hidden), true);
       assert.doesNotMatch(await page.url(), /view=experiments/);
+      assert.equal(await page.evaluate(() => history.length), entries);
+      assert.ok(await page.evaluate(() => document.activeElement.classList.contains('to-experiments')));
 
       await page.click(button('Experiments'));
       await page.waitFor({ ...status, text: 'Not run yet' });

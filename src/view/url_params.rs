@@ -183,6 +183,11 @@ impl UrlParams {
             "step" => match value.parse::<usize>() {
                 Ok(step) if step >= 1 => self.step = step - 1,
                 Ok(_) => return bad("steps count from 1"),
+                // Whole, but past any machine's count (it was told it was
+                // not whole: a page tester).
+                Err(_) if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                    return bad("no tour has that many steps")
+                }
                 Err(_) => return bad("a step is a whole number, from 1"),
             },
             _ => {}
@@ -503,6 +508,13 @@ mod tests {
         assert!(UrlParams::parse("?tour=split-vote&step=3").1.is_empty());
         let (_, abc) = UrlParams::parse("?tour=split-vote&step=abc");
         assert_eq!(abc, ["ignored step=abc: a step is a whole number, from 1"]);
+        let huge = "99999999999999999999";
+        let (p, said) = UrlParams::parse(&format!("?tour=split-vote&step={huge}"));
+        assert_eq!(p.step, 0);
+        assert_eq!(
+            said,
+            [format!("ignored step={huge}: no tour has that many steps")]
+        );
         let (_, zero) = UrlParams::parse("?tour=split-vote&step=0");
         assert_eq!(zero, ["ignored step=0: steps count from 1"]);
     }

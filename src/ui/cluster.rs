@@ -140,7 +140,8 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
         format!("role-{}", n.role),
         format!("standing-{}", n.standing.as_str()),
         selected.then_some("selected"),
-        involved.then_some("involved")
+        involved.then_some("involved"),
+        geometry::small_labels(n.radius).then_some("small-labels")
     );
     let onclick = on_click(link, Input::Select(Selection::Node(id)));
     let onkeydown = on_activate(link, move || Msg::Do(Input::Select(Selection::Node(id))));

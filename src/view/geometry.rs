@@ -34,6 +34,14 @@ pub fn labels_inside(radius: f64) -> bool {
     radius >= 20.0
 }
 
+/// Whether a circle of `radius` with its labels inside is too small for
+/// the larger labels a phone's narrow picture uses: at nine servers (22
+/// units) the name touched the term and a long commit index ran past the
+/// circle (a page tester at 375 px), so they stay a size smaller there.
+pub fn small_labels(radius: f64) -> bool {
+    radius < 28.0
+}
+
 /// The smallest circle: 25 of them still stand apart on the ring.
 const MIN_NODE_RADIUS: f64 = 13.0;
 
@@ -211,6 +219,8 @@ mod tests {
         }
         assert_eq!(node_radius(9), 22.0);
         assert!(labels_inside(node_radius(9)) && !labels_inside(node_radius(10)));
+        // A phone's larger labels only where they fit: up to seven servers.
+        assert!(!small_labels(node_radius(7)) && small_labels(node_radius(8)));
     }
 
     /// The distance from `p` to the segment from `a` to `b`.

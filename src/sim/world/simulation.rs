@@ -167,6 +167,9 @@ pub struct RefusedAction {
     pub action: Action,
     /// Why the cluster refused it, as `Simulation::act` says.
     pub why: String,
+    /// Its key among the scheduled actions (`Simulation::act_now` finds
+    /// its own by it).
+    key: u64,
 }
 
 /// How often servers compacted their logs and sent snapshots in a run:
@@ -482,7 +485,12 @@ impl Simulation {
                     // with no leader), which only now can tell.
                     if let Err(why) = self.act(action.clone()) {
                         let at = self.now;
-                        self.refused.push(RefusedAction { at, action, why });
+                        self.refused.push(RefusedAction {
+                            at,
+                            action,
+                            why,
+                            key,
+                        });
                     }
                 }
             }
@@ -517,16 +525,16 @@ impl Simulation {
     /// leave it wrong, a message delivered before it is dropped.
     pub fn act_now(&mut self, action: Action) -> Result<(), String> {
         self.validate_moment(&action)?;
-        let refused_before = self.refused.len();
-        self.schedule(self.now, action.clone())?;
+        let key = self.seq; // the key `schedule` gives it
+        self.schedule(self.now, action)?;
         self.run_until(self.now);
-        // Due last at this moment, it is the last refusal if it is one.
-        match self.refused.last() {
-            Some(r) if self.refused.len() > refused_before && r.action == action => {
-                Err(self.refused.pop().map(|r| r.why).unwrap_or_default())
-            }
-            _ => Ok(()),
-        }
+        let Some(i) = self.refused.iter().rposition(|r| r.key == key) else {
+            return Ok(());
+        };
+        // Refused, it never happened: a replay of the run, which holds no
+        // such action, counts no event for it.
+        self.events -= 1;
+        Err(self.refused.remove(i).why)
     }
 
     /// Forgets every scheduled action not yet done that is due after `t`

@@ -40,6 +40,7 @@ fn a_drop_the_moment_refuses_is_an_error_and_not_a_scheduled_refusal() {
         sim.refused_actions()
     );
     assert_eq!(sim.trace().hash(), untouched.trace().hash(), "nothing done");
+    assert_eq!(sim.events(), untouched.events(), "nor counted");
 }
 
 #[test]

@@ -46,19 +46,23 @@ pub struct HostSide {
     unread: Vec<JsValue>,
 }
 
-/// Messages the host posted, kept until a zero-delay timer hands them to
-/// the page together: a host that posts 10,000 commands at once had the
-/// page update and draw 10,000 times (34 s in Chromium for as many client
-/// requests); together they are one update (`Session::update_burst`).
+/// Messages the host posted, kept until a task of the page's own
+/// (`ui::in_a_task`) hands them over together: a host that posts 10,000
+/// commands at once had the page update and draw 10,000 times (the
+/// figures: docs/measurements.md); together they are one update
+/// (`Session::update_burst`).
 type Inbox = Rc<RefCell<Vec<JsValue>>>;
 
 fn take_in(inbox: &Inbox, data: JsValue, app: &Scope<App>) {
-    let mut waiting = inbox.borrow_mut();
-    if waiting.is_empty() {
+    let first = {
+        let mut waiting = inbox.borrow_mut();
+        waiting.push(data);
+        waiting.len() == 1
+    };
+    if first {
         let app = app.clone();
         super::in_a_task(move || app.send_message(Msg::HostMessages));
     }
-    waiting.push(data);
 }
 
 struct Listener {

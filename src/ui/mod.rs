@@ -41,15 +41,25 @@ fn focus(selector: &str) {
     }
 }
 
-/// Runs `then` in a task of its own, after the tasks already queued
-/// (`setTimeout(then, 0)`), with a closure that frees itself once called:
-/// gloo's forgotten `Timeout` leaks its closure, one per call.
+/// Runs `then` in a task of its own, after the tasks already queued, with
+/// a closure that frees itself once called (gloo's forgotten `Timeout`
+/// leaked one per call). A message to itself on a `MessageChannel`, not
+/// `setTimeout`: timers are slowed to one a second in a hidden page or an
+/// off-screen cross-origin frame (an embed below the fold), and a port's
+/// messages come in the posted-message task source, after the host's
+/// messages already posted, so those are taken together.
 fn in_a_task(then: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
         return then();
     };
-    let then = wasm_bindgen::closure::Closure::once_into_js(then);
-    let _ = window.set_timeout_with_callback(then.unchecked_ref());
+    // Held by the closure until it runs: the channel lives that long.
+    let kept = channel.clone();
+    let run = wasm_bindgen::closure::Closure::once_into_js(move || {
+        drop(kept);
+        then();
+    });
+    channel.port1().set_onmessage(Some(run.unchecked_ref()));
+    let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
 }
 
 /// Mounts the playground into the page's `#app` element (or the body) and

@@ -206,6 +206,9 @@ pub struct App {
     /// Back from the Experiments view: the next render gives its button
     /// the focus (it fell to the page's body, a page tester saw).
     focus_experiments_button: bool,
+    /// "Back to the player" went back in the history, which has not
+    /// arrived yet.
+    going_back: bool,
     /// What had the focus before the input being carried out, for when it
     /// goes away under it.
     lost_focus: LostFocus,
@@ -292,6 +295,7 @@ impl Component for App {
             focus_before_help: None,
             story_of: None,
             focus_experiments_button: false,
+            going_back: false,
             lost_focus: LostFocus::default(),
             menus_may_move: true,
             page: PageView::Player,
@@ -462,6 +466,9 @@ impl App {
     /// Carries out `msg`; whether the page is drawn after it.
     fn carry_out(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let experiments_showing = self.page == PageView::Experiments;
+        if matches!(msg, Msg::HistoryMoved) {
+            self.going_back = false;
+        }
         let msg = match msg {
             Msg::ShowExperiments => {
                 self.show_experiments(Address::Push);
@@ -759,7 +766,10 @@ impl App {
                 self.studio = Studio::Failed(why.clone());
                 self.studio_failed(why);
             }
-            StudioMsg::ShowPlayer if back_to_the_players_entry() => {}
+            // Asked again before the Back arrived (a double click): one
+            // Back, not two, which could leave the site.
+            StudioMsg::ShowPlayer if self.going_back => {}
+            StudioMsg::ShowPlayer if back_to_the_players_entry() => self.going_back = true,
             StudioMsg::ShowPlayer => self.show_player(Address::Push),
             StudioMsg::Open {
                 fragment,
@@ -1040,8 +1050,6 @@ fn view_in_address() -> PageView {
     UrlParams::parse(&search).0.view
 }
 
-/// Puts `view=experiments` in the address bar, or takes it out: as a new
-/// history entry for a person's click ([`Address::Push`]).
 /// The history state of an Experiments entry the player pushed: the
 /// entry before it is the player's, so "Back to the player" goes back to
 /// it rather than pushing another (each round trip added two entries, and
@@ -1059,6 +1067,8 @@ fn back_to_the_players_entry() -> bool {
     state.as_deref() == Some(PUSHED_FROM_PLAYER) && history.back().is_ok()
 }
 
+/// Puts `view=experiments` in the address bar, or takes it out: as a new
+/// history entry for a person's click ([`Address::Push`]).
 fn set_view_address(page: PageView, address: Address) {
     if address == Address::Keep {
         return;

@@ -184,8 +184,8 @@ pub struct Playground {
     /// Actions before this index came with the scenario (they sit in the
     /// simulation's queue); later ones were taken by the person.
     first_user_action: usize,
-    /// What the last update traced for the first time (not replays), for
-    /// whoever listens: a host page's subscriptions.
+    /// What was traced for the first time (not replays) since whoever
+    /// listens last took it: a host page's subscriptions.
     pub new_events: Vec<(Time, TraceEvent)>,
     /// The failure this run was found for ("What if…"), told for the page:
     /// its marks, narration and highlight. Goes with the run.
@@ -204,14 +204,16 @@ pub struct Playground {
     opening: Option<Opening>,
     /// Whether the picture waits for the end of a burst of actions.
     redraw: RedrawHold,
-    /// Opened at a moment before the end of the run shared
-    /// ([`Playground::acting_forks`]).
+    /// Opened at a moment before the end of the run shared: until that
+    /// end, acting forks it ([`Playground::acting_forks`]). Played from
+    /// its start instead, the run is a script acted on at its frontier
+    /// (`what_if_story_tests`).
     shared_ahead: bool,
 }
 
 /// A host page's burst of commands (10,000 client requests posted at
 /// once) redrew the picture, which is O(messages in flight), after each:
-/// 11.6 s natively for 10,000 requests, quadratic. Held, the picture is
+/// quadratic (the figures: docs/measurements.md). Held, the picture is
 /// drawn once at the burst's end ([`Playground::hold_redraw`]); the rest
 /// of the bookkeeping (the timeline's end, the logs) is done as always.
 #[derive(Debug, Default)]
@@ -881,11 +883,10 @@ impl Playground {
                 }
             }
         }
-        // Held, the burst's events add up for whoever listens.
-        match self.redraw.held {
-            true => self.new_events.extend(fresh),
-            false => self.new_events = fresh,
-        }
+        // They add up until whoever listens takes them (the page, after
+        // every update: `Session::host_events`): two refreshes in one
+        // update (a catch-up, then the person's input) lost the first's.
+        self.new_events.extend(fresh);
         // After an action, or events run one by one elsewhere.
         self.events.observe(&self.sim);
         self.events.flush();

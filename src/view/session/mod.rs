@@ -349,8 +349,8 @@ impl Session {
                 false => self.playground.release_redraw(),
             }
             self.update(input);
-            let events = self.host_events(wall_ms);
-            self.burst_events.extend(events);
+            // It takes the burst's events so far and adds this input's.
+            self.burst_events = self.host_events(wall_ms);
         }
         self.playground.release_redraw();
     }

@@ -29,12 +29,16 @@ pub fn parse_op(text: &str) -> Result<Op, String> {
             to: to.to_string(),
         },
         ["read" | "write" | "cas", ..] => {
-            return Err(format!("'{text}': use read K, write K V or cas K FROM TO"));
+            let shown = crate::view::url_params::shown(text);
+            return Err(format!("'{shown}': use read K, write K V or cas K FROM TO"));
         }
         _ if text.len() > MAX_TEXT => {
+            let why = match text.is_ascii() {
+                true => "",
+                false => " (a letter beyond ASCII takes 2 to 4)",
+            };
             return Err(format!(
-                "a message is at most {MAX_TEXT} bytes, this one has {} \
-                 (a letter beyond ASCII takes 2 to 4)",
+                "a message is at most {MAX_TEXT} bytes, this one has {}{why}",
                 text.len()
             ));
         }
@@ -87,6 +91,10 @@ mod tests {
             "a message is at most 200 bytes, this one has 300 (a letter beyond ASCII takes 2 to 4)"
         );
         assert!(parse_op(&"\u{e9}".repeat(100)).is_ok());
+        assert_eq!(
+            parse_op(&"x".repeat(201)).unwrap_err(),
+            "a message is at most 200 bytes, this one has 201"
+        );
     }
 
     #[test]

@@ -666,7 +666,7 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
             read.op,
             words::client(read.client),
             // Each of the person's requests is a client with one request.
-            match read.client >= crate::sim::workload::USER_CLIENT_BASE {
+            match words::is_yours(read.client) {
                 true => String::new(),
                 false => format!(" (request {})", read.request),
             },

@@ -138,9 +138,10 @@ struct ScenarioFile {
     actions: Vec<ActionRecord>,
 }
 
-/// A format version this build reads. Refused as it is read, before the
-/// rest: a file of a later version with a field this build does not know
-/// was told that field was missing, not that its version was too new.
+/// A format version this build reads. Refused as it is read, before any
+/// missing field is told (serde tells those last): a file of a later
+/// version without a field this build needs was told that field was
+/// missing, not that its version was too new.
 #[derive(Clone, Copy, Serialize)]
 #[serde(transparent)]
 struct Version(u64);

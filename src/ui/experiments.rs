@@ -461,9 +461,20 @@ pub struct ExperimentsRoot {
     /// when the view was first shown: a phone turned to its 375 px
     /// portrait kept the wide graphs, their labels 5.5 px tall. Kept for
     /// the view's life (it stays mounted, shown or hidden).
-    _resize: Closure<dyn FnMut()>,
+    resize: Closure<dyn FnMut()>,
     /// Set again by every resize: the width is read once it settles.
     settle: Option<Timeout>,
+}
+
+/// The resize listener goes with the view: a resize after it would call a
+/// freed closure (the view stays mounted for the page's life today).
+impl Drop for ExperimentsRoot {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let listener = self.resize.as_ref().unchecked_ref();
+            let _ = window.remove_event_listener_with_callback("resize", listener);
+        }
+    }
 }
 
 impl Component for ExperimentsRoot {
@@ -484,7 +495,7 @@ impl Component for ExperimentsRoot {
             draw_due: false,
             touch: false,
             refocus: None,
-            _resize: resize,
+            resize,
             settle: None,
         }
     }

@@ -10,7 +10,7 @@
 use super::words::{self, servers};
 use crate::raft::vec_map::{VecMap, VecSet};
 use crate::raft::{LogIndex, Membership, NodeId, Payload, Time};
-use crate::sim::workload::USER_CLIENT_BASE;
+use crate::sim::workload::is_user_client;
 use crate::sim::{Action, Endpoint, NodeStatus, TraceEvent, Violation};
 use std::collections::VecDeque;
 
@@ -231,7 +231,7 @@ impl EventLog {
             .map(|s| (s.node.id(), (NodeStatus::of(s), s.node.current_term())))
             .collect();
         self.asked = (sim.workload().outstanding())
-            .filter(|w| w.command.client >= USER_CLIENT_BASE)
+            .filter(|w| is_user_client(w.command.client))
             .map(|w| (w.command.client, w.command.op.clone()))
             .collect();
         self.pending.clear();
@@ -580,7 +580,7 @@ impl EventLog {
                 ..
             } => self.configuration_committed(t, *index, m),
             TraceEvent::Action { description } => Some(format!("action: {description}")),
-            TraceEvent::Invoke { client, op, .. } if *client >= USER_CLIENT_BASE => {
+            TraceEvent::Invoke { client, op, .. } if is_user_client(*client) => {
                 self.asked.insert(*client, op.clone());
                 Some(format!("you sent {op}"))
             }
@@ -589,7 +589,7 @@ impl EventLog {
                 outcome,
                 result,
                 ..
-            } if *client >= USER_CLIENT_BASE => {
+            } if is_user_client(*client) => {
                 let read = result
                     .as_ref()
                     .map_or(String::new(), |v| format!(", read {v}"));

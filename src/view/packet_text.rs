@@ -23,7 +23,7 @@ pub fn describe(packet: &Packet) -> String {
 /// "your read" (each of the person's requests is a client of its own, with
 /// one request) or "client 3's read #7".
 fn whose_read(id: ClientId, request: RequestId) -> String {
-    match crate::view::words::is_yours(id) {
+    match crate::sim::workload::is_user_client(id) {
         true => "your read".into(),
         false => format!("client {id}'s read #{request}"),
     }

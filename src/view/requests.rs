@@ -4,7 +4,7 @@
 //! checker must then consider both, paper §6.3).
 
 use crate::raft::Op;
-use crate::sim::workload::USER_CLIENT_BASE;
+use crate::sim::workload::is_user_client;
 use crate::sim::{Failure, Operation, Outcome, Simulation};
 
 /// One request as the panel lists it.
@@ -27,7 +27,7 @@ pub fn own(sim: &Simulation) -> impl Iterator<Item = &Operation> {
     sim.history()
         .iter()
         .rev()
-        .filter(|o| o.client >= USER_CLIENT_BASE)
+        .filter(|o| is_user_client(o.client))
 }
 
 /// The person's last `count` requests in `sim`, newest first.

@@ -21,7 +21,7 @@ use super::scene::{MessageView, NodeView};
 use super::session::Session;
 use crate::raft::{Time, MILLIS};
 use crate::sim::stable_hash::StableHasher;
-use crate::sim::workload::USER_CLIENT_BASE;
+use crate::sim::workload::is_user_client;
 use crate::sim::{NodeStatus, Outcome, Server};
 
 /// One change key per part of the page.
@@ -613,7 +613,7 @@ fn requests(p: &Playground, h: &mut StableHasher) {
             .u64(o.redirects as u64);
     }
     for w in p.sim.workload().outstanding() {
-        if w.command.client >= USER_CLIENT_BASE {
+        if is_user_client(w.command.client) {
             h.u64(w.command.client)
                 .u64(w.target)
                 .u64(w.redirects as u64);

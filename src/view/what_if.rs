@@ -666,7 +666,7 @@ fn violation_sentence(report: &FailureReport, ms: &dyn Fn(u64) -> String) -> Str
             read.op,
             words::client(read.client),
             // Each of the person's requests is a client with one request.
-            match words::is_yours(read.client) {
+            match crate::sim::workload::is_user_client(read.client) {
                 true => String::new(),
                 false => format!(" (request {})", read.request),
             },

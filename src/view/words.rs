@@ -36,15 +36,10 @@ pub fn on_servers(nodes: &[crate::raft::NodeId]) -> String {
 /// (each has a client id of its own, from `USER_CLIENT_BASE` up, which
 /// means nothing to them), "client 3" for the background workload's.
 pub fn client(id: crate::raft::ClientId) -> String {
-    match is_yours(id) {
+    match crate::sim::workload::is_user_client(id) {
         true => "you".into(),
         false => format!("client {id}"),
     }
-}
-
-/// Whether client `id` is one of the person's own requests.
-pub fn is_yours(id: crate::raft::ClientId) -> bool {
-    id >= crate::sim::workload::USER_CLIENT_BASE
 }
 
 /// A count with its noun: "1 action", "0 actions", "16 actions" (nouns

@@ -8,7 +8,7 @@ use crate::sim::history::Outcome;
 use crate::sim::network::{Endpoint, Packet};
 use crate::sim::simulation::{EventKind, Simulation};
 use crate::sim::trace::TraceEvent;
-use crate::sim::workload::{AfterReply, REDIRECT_PAUSE, USER_CLIENT_BASE};
+use crate::sim::workload::{is_user_client, AfterReply, REDIRECT_PAUSE};
 
 impl Simulation {
     pub(super) fn issue_workload_op(&mut self, client: ClientId) {
@@ -128,7 +128,7 @@ impl Simulation {
     }
 
     pub(super) fn next_workload_op(&mut self, client: ClientId) {
-        if client < USER_CLIENT_BASE && !self.workload.stopped {
+        if !is_user_client(client) && !self.workload.stopped {
             let at = self.workload.next_issue_time(self.now, client);
             self.push(at, EventKind::ClientIssue(client));
         }

@@ -17,6 +17,12 @@ use crate::sim::history::{Failure, Operation, Outcome};
 /// so the user may have many requests in flight at once.
 pub const USER_CLIENT_BASE: ClientId = 1_000_000;
 
+/// Whether `client` is one of the user's one-off requests, not a
+/// background client.
+pub fn is_user_client(client: ClientId) -> bool {
+    client >= USER_CLIENT_BASE
+}
+
 /// The workload's shape.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WorkloadConfig {

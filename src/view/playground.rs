@@ -891,9 +891,7 @@ impl Playground {
         self.events.observe(&self.sim);
         self.events.flush();
         self.redraw.owed = true;
-        if !self.redraw.held {
-            self.redraw_if_owed();
-        }
+        self.redraw_if_owed();
     }
 
     /// Holds the picture until [`Playground::release_redraw`]: a burst of

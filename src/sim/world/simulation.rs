@@ -519,6 +519,7 @@ impl Simulation {
     /// Does `action` at the current time the way a scenario replays it:
     /// after every event already due at this microsecond. What the UI calls,
     /// so that a recorded session replays exactly.
+    ///
     /// An action the moment refuses is an error here too, not one of the
     /// scheduled refusals: events still due at this microsecond (a run
     /// stopped part-way through it by single steps) run first and may

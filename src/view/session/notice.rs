@@ -41,7 +41,8 @@ impl Session {
     /// precedence for both. Last, an embed's standing line of a wrong
     /// `origin=`.
     pub(super) fn notice(&self) -> Option<(String, bool)> {
-        (self.passing_notice()).or_else(|| self.obeys_no_host.then(|| (NO_HOST.to_string(), false)))
+        self.passing_notice()
+            .or_else(|| self.obeys_no_host.then(|| (NO_HOST.to_string(), false)))
     }
 
     /// The notice line but for the standing line: an opening, an answer

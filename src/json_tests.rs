@@ -60,6 +60,18 @@ fn a_value_of_the_wrong_shape_is_told_in_jsons_words() {
         plain_error("unknown variant `x`", "a string"),
         "unknown variant `x`"
     );
+    // An enum's name read off an array's first index, or a number's.
+    assert_eq!(
+        plain_error("unknown variant `0`, expected `a` or `b`", "an array"),
+        "invalid type: an array, expected `a` or `b`"
+    );
+    assert_eq!(
+        plain_error(
+            "invalid type: floating point `7`, expected enum ActionName",
+            "a number"
+        ),
+        "invalid type: a number, expected a string"
+    );
     // Numbers come as floats: said as JSON wrote them, or by size.
     assert_eq!(
         plain_error(

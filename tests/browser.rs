@@ -627,3 +627,91 @@ async fn the_diagram_out_of_view_waits_to_be_seen() {
         "{after} / {clock}"
     );
 }
+
+/// Bytes that are not text are refused by `JSON.parse` with a message
+/// that prints them escaped, not raw.
+#[wasm_bindgen_test]
+fn binary_text_is_refused_with_a_printable_message() {
+    let error = raft_playground::sim::Scenario::from_json("\u{0}\u{0}\u{0}").unwrap_err();
+    assert!(error.starts_with("not valid JSON: "), "{error}");
+    assert!(!error.chars().any(char::is_control), "{error:?}");
+    assert!(error.contains("\\u0000"), "{error}");
+}
+
+/// The walk in the browser (`json::Locate`) names the faults the native
+/// test of `Scenario::from_json` names, and serde-wasm-bindgen's words
+/// come out in JSON's: an array or a number where a name belongs is said
+/// to be one. (`{"heal": null}` reads as `"heal"`, natively too: serde's
+/// externally tagged form of a unit variant.)
+#[wasm_bindgen_test]
+fn faults_are_named_in_the_browser_as_natively() {
+    use raft_playground::sim::Scenario;
+    let good = include_str!("../docs/examples/minority-leader.json");
+    let good = Scenario::from_json(good).unwrap().to_json();
+    let heal = "\"action\": \"heal\"";
+    let cases = [
+        (
+            good.replacen("\"latency_min_us\": 10000", "\"latency_min_us\": -5", 1),
+            "network.latency_min_us: invalid value: integer `-5`",
+        ),
+        (
+            good.replacen(
+                "\"latency_min_us\": 10000",
+                "\"latency_min_us\": \"ten\"",
+                1,
+            ),
+            "network.latency_min_us: invalid type: string \"ten\"",
+        ),
+        (
+            good.replacen(heal, "\"action\": \"explode\"", 1),
+            "action 6 (actions[5].action): unknown variant `explode`, expected one of `stop`",
+        ),
+        (
+            good.replacen(heal, "\"action\": [\"heal\"]", 1),
+            "action 6 (actions[5].action): invalid type: an array, expected one of `stop`",
+        ),
+        (
+            good.replacen(heal, "\"action\": 7", 1),
+            "action 6 (actions[5].action): invalid type: a number, expected a string",
+        ),
+        (
+            good.replacen("\"duration_us\": ", "\"duration_us\": 1.5, \"x\": ", 1),
+            "duration_us: invalid type: floating point `1.5`",
+        ),
+        (
+            good.replacen("\"seed\"", "\"sowed\"", 1),
+            "missing field `seed`",
+        ),
+    ];
+    for (text, said) in cases {
+        let err = Scenario::from_json(&text).unwrap_err();
+        assert!(err.starts_with(said), "'{err}' is not '{said}...'");
+    }
+}
+
+/// A host page's command whose `type` is not a name is told what it is.
+#[wasm_bindgen_test]
+fn a_host_command_type_that_is_not_a_name_is_said_so() {
+    use raft_playground::view::host_api::HostCommand;
+    let read = |js: &str| {
+        let value = js_sys::eval(&format!("({js})")).unwrap();
+        raft_playground::json::from_value::<HostCommand>(value).unwrap_err()
+    };
+    for (js, said) in [
+        (
+            "{type: 'paws'}",
+            "type: unknown variant `paws`, expected one of `play`",
+        ),
+        (
+            "{type: ['pause']}",
+            "type: invalid type: an array, expected one of `play`",
+        ),
+        (
+            "{type: 3}",
+            "type: invalid type: a number, expected a string",
+        ),
+    ] {
+        let err = read(js);
+        assert!(err.starts_with(said), "{js}: '{err}' is not '{said}...'");
+    }
+}

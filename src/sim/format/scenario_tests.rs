@@ -220,6 +220,16 @@ fn bad_scenarios_say_what_is_wrong() {
             good.replace("\"action\": \"heal\"", "\"action\": \"explode\""),
             "action 5 (actions[4].action): unknown variant `explode`",
         ),
+        // Valid JSON of the wrong shape is not "not valid JSON" (serde_json
+        // said "expected value at line 1 column ..." for an enum's name).
+        (
+            good.replace("\"action\": \"heal\"", "\"action\": 7"),
+            "action 5 (actions[4].action): invalid type: integer `7`",
+        ),
+        (
+            good.replace("\"action\": \"heal\"", "\"action\": [\"heal\"]"),
+            "action 5 (actions[4].action): invalid type: sequence",
+        ),
         (good.replace("\"to\": 3", "\"to\": 9"), "there is no node 9"),
         (good.replace("\"seed\": 42,", ""), "missing field `seed`"),
         ("  \n".to_string(), "the scenario is empty"),

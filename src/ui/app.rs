@@ -557,6 +557,15 @@ impl App {
                 let commands = self.host.commands().into_iter().map(Input::Host);
                 let mut session = self.session.0.borrow_mut();
                 session.update_burst(commands, perf::now_ms());
+                drop(session);
+                if self.host.needs_studio_again() && matches!(self.studio, Studio::Failed(_)) {
+                    let ready = {
+                        let session = self.session.read();
+                        session.host.ready(&session.playground)
+                    };
+                    self.host.studio_loading_again(&ready);
+                    self.load_studio();
+                }
                 None
             }
             Msg::HostFlush => {

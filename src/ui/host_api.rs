@@ -28,6 +28,23 @@ use yew::html::Scope;
 
 /// A warning quotes at most this many characters of what was wrong.
 const MAX_WARNING: usize = 300;
+/// At most this many host messages wait for the studio (ten times the
+/// largest burst the tests post); the rest are dropped, said once.
+const MAX_UNREAD: usize = 100_000;
+/// At most this many events wait for the studio; the oldest go first.
+const MAX_UNPOSTED: usize = 10_000;
+
+/// Where the studio, which reads and writes the host's messages, is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StudioLink {
+    /// Loading: commands and events wait, in order.
+    Waiting,
+    /// There: commands are read and events posted at once.
+    Ready,
+    /// It could not load: events are dropped until the next host message
+    /// loads it again (they waited without end before, a review found).
+    Failed,
+}
 
 /// The browser's side of the host-page protocol: when the page is framed,
 /// the listener and the parent to post to (the subscriptions are the
@@ -39,7 +56,7 @@ pub struct HostSide {
     /// The timer that sends a clock change the throttle held back.
     flush: Option<Timeout>,
     /// Whether the studio, which reads and writes messages, is there.
-    studio_ready: bool,
+    studio: StudioLink,
     /// Events to post once it is (`HostEventWire`s, encoded).
     unposted: Vec<String>,
     /// Messages from the host to read once it is.
@@ -114,7 +131,7 @@ impl HostSide {
             listener,
             inbox,
             flush: None,
-            studio_ready: false,
+            studio: StudioLink::Waiting,
             unposted: Vec::new(),
             unread: Vec::new(),
         }
@@ -129,15 +146,19 @@ impl HostSide {
     /// Posts `event` to the parent window, marked with its source, once
     /// the studio can write it.
     pub fn post(&mut self, event: &HostEvent) {
-        if self.listener.is_some() {
-            self.unposted
-                .push(encode(&HostEventWire::from(event.clone())));
-            self.post_waiting();
+        if self.listener.is_none() || self.studio == StudioLink::Failed {
+            return;
         }
+        if self.unposted.len() == MAX_UNPOSTED {
+            self.unposted.remove(0);
+        }
+        self.unposted
+            .push(encode(&HostEventWire::from(event.clone())));
+        self.post_waiting();
     }
 
     fn post_waiting(&mut self) {
-        let (Some(l), true) = (&self.listener, self.studio_ready) else {
+        let (Some(l), StudioLink::Ready) = (&self.listener, self.studio) else {
             return;
         };
         for text in std::mem::take(&mut self.unposted) {
@@ -155,17 +176,38 @@ impl HostSide {
     /// cannot read gets a console warning).
     pub fn commands(&mut self) -> Vec<HostCommand> {
         let messages = std::mem::take(&mut *self.inbox.borrow_mut());
-        if !self.studio_ready {
-            self.unread.extend(messages);
-            return Vec::new();
+        if self.studio == StudioLink::Ready {
+            return messages.into_iter().filter_map(read).collect();
         }
-        messages.into_iter().filter_map(read).collect()
+        let room = MAX_UNREAD - self.unread.len();
+        if messages.len() > room {
+            warn(&format!(
+                "{} messages came before the page's studio could read them, and the page \
+                 keeps at most {MAX_UNREAD}: the rest are dropped",
+                self.unread.len() + messages.len()
+            ));
+        }
+        self.unread.extend(messages.into_iter().take(room));
+        Vec::new()
+    }
+
+    /// Whether the studio could not load, so that the host's messages
+    /// waiting now need it loaded again.
+    pub fn needs_studio_again(&self) -> bool {
+        self.framed() && self.studio == StudioLink::Failed && !self.unread.is_empty()
+    }
+
+    /// The studio is loading again: the host hears `ready` first once it is
+    /// there, as it would have (the first `ready` was dropped with it).
+    pub fn studio_loading_again(&mut self, ready: &HostEvent) {
+        self.studio = StudioLink::Waiting;
+        self.post(ready);
     }
 
     /// The studio is there: posts the waiting events and returns the
     /// waiting commands, in order.
     pub fn studio_ready(&mut self) -> Vec<HostCommand> {
-        self.studio_ready = true;
+        self.studio = StudioLink::Ready;
         self.post_waiting();
         std::mem::take(&mut self.unread)
             .into_iter()
@@ -173,13 +215,17 @@ impl HostSide {
             .collect()
     }
 
-    /// The studio could not load: what waited is dropped, said once.
+    /// The studio could not load: what waited is dropped, said once; the
+    /// host's next message loads it again.
     pub fn studio_failed(&mut self, why: &str) {
         if self.framed() {
             warn(&format!(
-                "the page's studio, which reads the host's messages, could not load: {why}"
+                "the page's studio, which reads the host's messages, could not load: {why}; \
+                 {} messages from the host dropped, the next one loads it again",
+                self.unread.len()
             ));
         }
+        self.studio = StudioLink::Failed;
         self.unposted.clear();
         self.unread.clear();
     }

@@ -16,8 +16,9 @@
 // E2E_BROWSERS=chromium (or firefox) runs one of them only; GECKODRIVER and
 // FIREFOX (default /usr/bin/firefox-esr), CHROMIUM (/usr/bin/chromium) name
 // the binaries.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { serve } from './serve.mjs';
 
@@ -455,4 +456,17 @@ export async function watchCsp(page) {
       window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
     });
   });
+}
+
+/** Runs `body(dir)` on a copy of the site in `dist` without `missing` (a
+ *  file that did not load: a dropped connection), removed afterwards. */
+export async function withoutFile(dist, missing, body) {
+  const broken = mkdtempSync(join(tmpdir(), 'raft-without-'));
+  try {
+    cpSync(dist, broken, { recursive: true });
+    rmSync(join(broken, missing));
+    await body(broken);
+  } finally {
+    rmSync(broken, { recursive: true, force: true });
+  }
 }

@@ -8,7 +8,9 @@
 // Run: node --test tests/e2e/host-api.test.mjs  (after scripts/build-web.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browsers, button, labelled, withPage } from './browsers.mjs';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { browsers, button, labelled, withoutFile, withPage } from './browsers.mjs';
 
 const DIST = process.env.DIST || 'dist';
 const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
@@ -269,6 +271,33 @@ for (const kind of browsers()) {
       assert.deepEqual(page.errors, []);
       assert.deepEqual(await embed.evaluate(() => window.frameErrors), [], 'no panic, no exception in the embed');
     }, SIZE);
+  });
+
+  // The studio, which reads the host's messages, did not load (a dropped
+  // connection): the host's next message loads it again, the host hears
+  // `ready`, and commands from then on are obeyed. What came before is
+  // dropped, said in a warning; before, it waited without end.
+  test(`${kind.name}: a studio that could not load is loaded again by the host's next message`, async () => {
+    await withoutFile(DIST, 'studio_bg.wasm', (broken) => withPage(kind, broken, async ({ url, page }) => {
+      await watch(page);
+      await page.goto(url + '/host-example.html');
+      const embed = page.frame('#cluster');
+      await embed.waitFor('.playground.embed svg.cluster g.node');
+      await embed.waitForFunction(() => window.playgroundWarnings.some((w) => w.includes('could not load')),
+        undefined, { timeout: 30000 });
+      // Still missing: the try it makes fails too, and says what it dropped.
+      await post(page, { type: 'pause' });
+      await embed.waitForFunction(() => window.playgroundWarnings
+        .some((w) => /could not load: .*1 messages from the host dropped/.test(w)), undefined, { timeout: 30000 });
+      assert.equal(await page.count('#log li[data-type="ready"]'), 0, 'no ready without the studio');
+      cpSync(join(DIST, 'studio_bg.wasm'), join(broken, 'studio_bg.wasm'));
+      await post(page, { type: 'pause' });
+      await page.waitFor('#log li[data-type="ready"]', { timeout: 30000 });
+      await embed.waitFor({ css: '.embed-bar button.primary', text: /Play/ });
+      await post(page, { type: 'act', action: { action: 'stop', node: 9 } });
+      await page.waitFor({ css: '#log li[data-type="error"]', text: /9/ }, { timeout: 30000 });
+      assert.deepEqual(await embed.evaluate(() => window.frameErrors.filter((e) => !/404|studio_bg/.test(e))), []);
+    }, SIZE));
   });
 
   test(`${kind.name}: only the parent window, from the origin= origin, is obeyed`, async () => {

@@ -8,10 +8,9 @@
 // scripts/build-web.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { browsers, button, labelled, watchCsp, withPage } from './browsers.mjs';
+import { browsers, button, labelled, watchCsp, withoutFile, withPage } from './browsers.mjs';
 
 const DIST = process.env.DIST || 'dist';
 const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
@@ -26,19 +25,6 @@ async function openPanel(page, url, on, query = '?paused=1') {
 }
 
 const clock = (page) => page.text(labelled('Simulated time'));
-
-/** Runs `body(dir)` on a copy of the site without `missing` (a file that
- * did not load: a dropped connection), removed afterwards. */
-async function withoutFile(missing, body) {
-  const broken = mkdtempSync(join(tmpdir(), 'raft-without-'));
-  try {
-    cpSync(DIST, broken, { recursive: true });
-    rmSync(join(broken, missing));
-    await body(broken);
-  } finally {
-    rmSync(broken, { recursive: true, force: true });
-  }
-}
 
 for (const kind of browsers()) {
   test(`${kind.name}: What if… finds a vote-without-log-check failure, narrated at its violation`, async () => {
@@ -239,7 +225,7 @@ for (const kind of browsers()) {
   // so, and the next one loads it, without declaring its glue twice (a
   // page tester's page error).
   test(`${kind.name}: What if… loads the studio on a second try after its wasm failed`, async () => {
-    await withoutFile('studio_bg.wasm', (broken) => withPage(kind, broken, async ({ url, page }) => {
+    await withoutFile(DIST, 'studio_bg.wasm', (broken) => withPage(kind, broken, async ({ url, page }) => {
       await openPanel(page, url, 'forget-vote-on-restart');
       await page.click(button('Find a failure'));
       await page.waitFor({ css: '.what-if-status', text: /^The search failed: the page's studio could not load/ }, { timeout: 30000 });
@@ -255,7 +241,7 @@ for (const kind of browsers()) {
   // site without the file) is a failed search, said in the panel: it used
   // to wait on "starting the worker" for ever.
   test(`${kind.name}: What if… says so when the worker's wasm does not load`, async () => {
-    await withoutFile('worker_bg.wasm', (broken) => withPage(kind, broken, async ({ url, page }) => {
+    await withoutFile(DIST, 'worker_bg.wasm', (broken) => withPage(kind, broken, async ({ url, page }) => {
       await openPanel(page, url, 'vote-without-log-check');
       await page.click(button('Find a failure'));
       await page.waitFor({ css: '.what-if-status', text: /^The search failed: the worker failed: .*its wasm did not load/ }, { timeout: 30000 });

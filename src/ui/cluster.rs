@@ -69,6 +69,9 @@ pub(super) fn view(s: &Session, part: &PartProps) -> Html {
                         }) }</div>
                     </div>
                 </foreignObject>
+                if let Some(note) = scene.undrawn_note() {
+                    <text class="undrawn-note" x="6" y={fmt(geometry::HEIGHT - 6.0)}>{ note }</text>
+                }
                 <g class="dying" aria-hidden="true">{ for p.dying.iter().map(|d| {
                     let opacity = crate::sim::decimal::fixed((d.left_ms / crate::view::playground::DYING_MS).clamp(0.0, 1.0), 2);
                     let (x, y) = (d.at.x, d.at.y);

@@ -156,13 +156,25 @@ impl LinkView {
 pub struct Scene {
     /// The servers, in id order.
     pub nodes: Vec<NodeView>,
-    /// The messages in flight, oldest id first.
+    /// The messages in flight that are drawn, oldest id first: on each
+    /// link and direction at most [`DRAWN_PER_LINK`], the oldest.
     pub messages: Vec<MessageView>,
+    /// How many more are in flight, not drawn.
+    pub undrawn: usize,
     /// One link per pair of servers.
     pub links: Vec<LinkView>,
 }
 
 impl Scene {
+    /// Said in a corner of the picture when some messages in flight are
+    /// not drawn: "2412 more messages in flight, not drawn".
+    pub fn undrawn_note(&self) -> Option<String> {
+        (self.undrawn > 0).then(|| {
+            let more = super::words::counted(self.undrawn, "more message");
+            format!("{more} in flight, not drawn")
+        })
+    }
+
     /// Message `id` as drawn, if it is in flight: by halving, as the page
     /// looks each drawn message up (a scan each was quadratic with the
     /// thousands a host page's burst puts in flight).
@@ -182,15 +194,56 @@ pub fn scene(sim: &Simulation) -> Scene {
         .iter()
         .map(|s| node_view(sim, s, &places, &standings))
         .collect();
-    let messages = sim
-        .network()
-        .in_flight()
-        .map(|m| message_view(sim, m, &places))
-        .collect();
+    let mut drawn = DrawnPerLink::new(places.len());
+    let (mut messages, mut undrawn) = (Vec::new(), 0);
+    for m in sim.network().in_flight() {
+        match drawn.take(m.from, m.to) {
+            true => messages.push(message_view(sim, m, &places)),
+            false => undrawn += 1,
+        }
+    }
     Scene {
         nodes,
         messages,
+        undrawn,
         links: links(sim, n, &places),
+    }
+}
+
+/// At most this many messages in flight are drawn between two places in
+/// one direction (all clients are one place, the hub), the oldest. A host
+/// page's burst of 1,000 writes put over 2,000 in flight at once, which
+/// the browser drew at about one frame a second for seconds
+/// (docs/measurements.md, 2026-12-06), and which a person sees as one
+/// smear on each link anyway. A drawn message stays drawn until it
+/// arrives: only older ones leave before it.
+pub const DRAWN_PER_LINK: usize = 8;
+
+/// How many messages are drawn so far on each link and direction: a
+/// square table over the places, the clients' hub first.
+struct DrawnPerLink {
+    places: usize,
+    counts: Vec<usize>,
+}
+
+impl DrawnPerLink {
+    fn new(servers: usize) -> DrawnPerLink {
+        let places = servers + 1;
+        DrawnPerLink {
+            places,
+            counts: vec![0; places * places],
+        }
+    }
+
+    /// Whether the next message from `from` to `to` is drawn, counted if so.
+    fn take(&mut self, from: Endpoint, to: Endpoint) -> bool {
+        let place = |e: Endpoint| match e {
+            Endpoint::Node(id) => (id as usize).min(self.places - 1),
+            Endpoint::Client(_) => 0,
+        };
+        let count = &mut self.counts[place(from) * self.places + place(to)];
+        *count += 1;
+        *count <= DRAWN_PER_LINK
     }
 }
 

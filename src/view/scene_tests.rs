@@ -47,20 +47,26 @@ fn messages_move_from_sender_to_receiver_over_their_flight() {
     assert!(d1 < d0, "closer to the receiver as time passes");
 }
 
-#[test]
-fn each_message_in_flight_is_found_by_its_id_and_no_other() {
+/// A running cluster with `writes` more client writes sent now.
+fn with_writes(writes: usize) -> Simulation {
     let mut sim = sim();
     sim.run_until(1000 * MILLIS);
-    for i in 0..30 {
+    for i in 0..writes {
         let op = crate::raft::Op::Write {
             key: "k".into(),
             value: i.to_string(),
         };
         sim.act_now(Action::ClientRequest { to: None, op }).unwrap();
     }
+    sim
+}
+
+#[test]
+fn each_drawn_message_is_found_by_its_id_and_no_other() {
+    let sim = with_writes(30);
     let s = scene(&sim);
-    assert!(s.messages.len() >= 30, "{}", s.messages.len());
-    for m in sim.network().in_flight() {
+    assert!(s.messages.len() >= 8, "{}", s.messages.len());
+    for m in &s.messages {
         assert_eq!(s.message(m.id).map(|v| v.id), Some(m.id));
     }
     let last = s.messages.last().unwrap().id;
@@ -68,6 +74,49 @@ fn each_message_in_flight_is_found_by_its_id_and_no_other() {
     let gaps = (0..last).filter(|id| sim.network().get(*id).is_none());
     assert!(gaps.clone().count() > 0, "some delivered or dropped");
     assert!(gaps.into_iter().all(|id| s.message(id).is_none()));
+}
+
+/// A burst of writes puts thousands in flight: each link and direction
+/// draws its oldest few, the rest are counted and said, and a drawn
+/// message stays drawn until it arrives.
+#[test]
+fn a_crowded_link_draws_its_oldest_messages_and_counts_the_rest() {
+    let mut sim = with_writes(1000);
+    let mut was_drawn = Vec::new();
+    for _ in 0..40 {
+        let s = scene(&sim);
+        let in_flight: Vec<_> = sim.network().in_flight().cloned().collect();
+        assert_eq!(s.messages.len() + s.undrawn, in_flight.len());
+        // Per link and direction (the clients one place): at most the
+        // limit, and the oldest ones.
+        let place = |e: Endpoint| match e {
+            Endpoint::Node(id) => id,
+            Endpoint::Client(_) => 0,
+        };
+        let mut seen = std::collections::BTreeMap::<(u64, u64), usize>::new();
+        for m in &in_flight {
+            let count = seen.entry((place(m.from), place(m.to))).or_default();
+            *count += 1;
+            let drawn = s.message(m.id).is_some();
+            assert_eq!(drawn, *count <= DRAWN_PER_LINK, "message {}", m.id);
+        }
+        for id in &was_drawn {
+            if sim.network().get(*id).is_some() {
+                assert!(s.message(*id).is_some(), "message {id} stays drawn");
+            }
+        }
+        was_drawn = s.messages.iter().map(|m| m.id).collect();
+        sim.run_until(sim.now() + MILLIS);
+    }
+    let s = scene(&with_writes(1000));
+    assert!(s.undrawn > 900, "{}", s.undrawn);
+    assert!(s.messages.len() <= 6 * 6 * DRAWN_PER_LINK);
+    let note = s.undrawn_note().unwrap();
+    assert_eq!(
+        note,
+        format!("{} more messages in flight, not drawn", s.undrawn)
+    );
+    assert_eq!(scene(&with_writes(0)).undrawn_note(), None);
 }
 
 #[test]

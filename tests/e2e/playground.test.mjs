@@ -323,6 +323,40 @@ for (const kind of browsers()) {
     });
   });
 
+  // A value may be 200 bytes without a space: the request, the delivered
+  // lists and the event log wrap it inside their cards (it ran out of
+  // them and scrolled the whole page sideways, a page tester saw).
+  test(`${kind.name}: a long value without spaces wraps inside its cards`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=0&paused=1');
+      const value = 'y'.repeat(180);
+      await page.fill(labelled('Message'), `write x ${value}`);
+      await page.click(button('Send'));
+      for (let i = 0; i < 2; i++) await page.click(button('Skip 1 simulated second'));
+      await page.waitFor({ css: '.requests li.ok', text: value });
+      for (const css of ['.applied', '.event-log']) await page.lookAt(css);
+      await page.waitFor({ css: '.applied td.delivered', text: value, nth: 4 });
+      await page.waitFor({ css: '.event-log li', text: value });
+      const sticking = await page.run(() => {
+        const out = [];
+        for (const [card, css] of [['.client', '.requests li'], ['.applied', 'td'], ['.event-log', 'li']]) {
+          const edge = document.querySelector(card).getBoundingClientRect().right;
+          for (const e of document.querySelectorAll(`${card} ${css}`)) {
+            const range = document.createRange();
+            range.selectNodeContents(e);
+            const right = range.getBoundingClientRect().right;
+            if (right > edge) out.push(`${card} ${css}: ${Math.round(right)} > ${Math.round(edge)}`);
+          }
+        }
+        const root = document.documentElement;
+        if (root.scrollWidth > root.clientWidth) out.push(`page ${root.scrollWidth} > ${root.clientWidth}`);
+        return out;
+      });
+      assert.deepEqual(sticking, []);
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   // A phone's width: nothing sticks out sideways (the tour menu did, by
   // 2 px, and the picture's column by its content), and the margins match.
   test(`${kind.name}: at 375 px nothing scrolls sideways`, async () => {

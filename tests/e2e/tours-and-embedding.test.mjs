@@ -299,18 +299,35 @@ for (const kind of browsers()) {
       await page.sleep(150);
       await skipIfPlaying(page);
       await page.waitFor({ css: '.tour-step', text: /^step 2 of/ });
-      // Ended, the tour's run takes the step's entry as a link: Back brings
-      // the tour back at the step before (it did nothing), and Forward the
-      // ended run, its entry as written (a review saw it overwritten).
+      // Ended, the tour's run is an entry of its own, as a link: Back
+      // brings the tour back at the step it was ended on (it went to the
+      // step before), and Forward the ended run, its entry as written (a
+      // review saw it overwritten).
       await page.click(button('End the tour'));
       await page.waitForFunction(() => location.hash.startsWith('#r='), undefined, { timeout: 5000 });
       const ended = await page.url();
       await page.evaluate(() => history.back());
-      await page.waitFor({ css: '.tour-step', text: /^step 1 of/ });
+      await page.waitFor({ css: '.tour-step', text: /^step 2 of/ });
       await page.evaluate(() => history.forward());
       await page.waitForFunction(() => document.querySelector('.tour-step') === null, undefined, { timeout: 5000 });
       await page.sleep(300);
       assert.equal(await page.url(), ended);
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
+  // A tour opened by a shared link is the site's first entry: Back after
+  // "End the tour" is that tour at its step, not the page before the site
+  // (a page tester left the site this way).
+  test(`${kind.name}: Back after ending a tour a link opened stays on the site`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?tour=split-vote&step=3');
+      await page.waitFor({ css: '.tour-step', text: /^step 3 of/ });
+      await page.click(button('End the tour'));
+      await page.waitForFunction(() => location.hash.startsWith('#r='), undefined, { timeout: 5000 });
+      await page.evaluate(() => history.back());
+      await page.waitFor({ css: '.tour-step', text: /^step 3 of/ });
+      assert.match(await page.url(), /\/\?tour=split-vote&step=3$/);
       assert.deepEqual(page.errors, []);
     });
   });

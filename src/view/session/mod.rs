@@ -295,6 +295,8 @@ impl Session {
         let before = self.tour_step();
         let follows_the_address = matches!(input, Input::AddressMoved { .. });
         let chooses_a_tour = matches!(&input, Input::TourChoose(id) if !id.is_empty());
+        let ends_a_tour = matches!(&input, Input::TourEnd)
+            || matches!(&input, Input::TourChoose(id) if id.is_empty());
         let failures_before = self.failures_opened;
         self.carry_out(input);
         self.ask_for_a_story();
@@ -310,11 +312,16 @@ impl Session {
         // failure is: Back from its first step returns to the run before
         // (it replaced that run's entry, and Back left the page).
         let chose_a_tour = chooses_a_tour && after.is_some() && after != before;
+        // The ended tour's run is an entry of its own too: Back brings the
+        // tour back at its step (it replaced the step's entry, so Back went
+        // to the step before, or left the site when a link opened the
+        // tour, a page tester saw).
+        let ended_a_tour = ends_a_tour && before.is_some() && after.is_none();
         // An embed's steps are not the host page's history: its Back
         // leaves the page the reader is on.
         self.new_history_entry = !self.embed
             && !follows_the_address
-            && (tour_forward || opened_a_failure || chose_a_tour);
+            && (tour_forward || opened_a_failure || chose_a_tour || ended_a_tour);
         match (before, after) {
             (Some((a, from)), Some((b, to))) if a == b && !self.embed => {
                 // A Back asked for arrived: counted when it was asked.

@@ -1851,6 +1851,35 @@ mod host_and_address {
         );
     }
 
+    /// Ending a tour adds the ended run's entry: Back from it is the
+    /// tour at the step it was ended on (a tour opened by a link was the
+    /// first entry, and Back left the site). An embed adds none.
+    #[test]
+    fn ending_a_tour_is_an_entry_of_its_own() {
+        for end in [Input::TourEnd, Input::TourChoose(String::new())] {
+            let mut s = open("?tour=split-vote&step=3", "");
+            s.update(Input::Skip(100));
+            s.update(end.clone());
+            assert!(s.tour.is_none());
+            assert!(s.new_history_entry, "{end:?} adds an entry");
+            let ended = s.address_query("?tour=split-vote&step=3", "").unwrap();
+            assert!(ended.starts_with("#r="), "{ended}");
+            // Back: the step's address opens the tour at its step.
+            s.update(Input::AddressMoved {
+                search: "?tour=split-vote&step=3".into(),
+                hash: String::new(),
+            });
+            assert_eq!(s.tour.as_ref().map(|t| t.step), Some(2), "step 3");
+            assert!(!s.new_history_entry);
+            s.update(Input::TourEnd);
+            s.update(Input::TourEnd);
+            assert!(!s.new_history_entry, "ending no tour adds nothing");
+        }
+        let mut embed = open("?embed=1&tour=split-vote&step=3", "");
+        embed.update(Input::TourEnd);
+        assert!(!embed.new_history_entry, "an embed adds no history entry");
+    }
+
     /// A tour's step forward is a new entry in the browser's history, so
     /// Back (a phone's back gesture) returns to the step before instead of
     /// leaving the page; the session follows the address Back and Forward

@@ -82,6 +82,24 @@ fn a_section_out_of_view_is_not_drawn_again_until_it_is_back() {
     );
 }
 
+/// An embed draws no diagram, so it never computes one, however many
+/// messages go by, nor wakes for it.
+#[test]
+fn an_embed_computes_no_diagram() {
+    let (params, _) = crate::view::url_params::UrlParams::parse("?embed=1&seed=3");
+    let mut embed = Session::open(&params, &[], "", false);
+    assert!(embed.embed && !embed.playground.paused);
+    let first = embed.playground.sequence.content();
+    for _ in 0..300 {
+        embed.update(Input::Frame { wall_ms: 16.0 });
+    }
+    assert!(embed.playground.messages.version() > 20, "messages went by");
+    assert!(Rc::ptr_eq(&first, &embed.playground.sequence.content()));
+    embed.update(Input::Key(KeyCommand::TogglePause));
+    embed.update(Input::Rest);
+    assert!(Rc::ptr_eq(&first, &embed.playground.sequence.content()), "nor at rest");
+}
+
 /// The diagram out of view is not computed either: it stays the one
 /// last drawn however many messages go by, and the page never wakes
 /// sooner for it; back in view, it is the diagram of a twin session

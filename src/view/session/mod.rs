@@ -571,7 +571,10 @@ impl Session {
         }
         // Drawn only in view or at rest (`view::versions::drawn`), so
         // computed only then; a new run (reset, a link) starts wanting it.
-        let shown = self.on_screen.shows(Section::Diagram) || self.at_rest;
+        // An embed has no diagram: it was computed for every message all
+        // the same (its section never said it was out of view), the most
+        // of an embed's work after a host's burst of writes (a profile).
+        let shown = !self.embed && (self.on_screen.shows(Section::Diagram) || self.at_rest);
         self.playground.want_diagram(shown);
     }
 

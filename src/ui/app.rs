@@ -559,11 +559,6 @@ impl App {
                 session.update_burst(commands, perf::now_ms());
                 drop(session);
                 if self.host.needs_studio_again() && matches!(self.studio, Studio::Failed(_)) {
-                    let ready = {
-                        let session = self.session.read();
-                        session.host.ready(&session.playground)
-                    };
-                    self.host.studio_loading_again(&ready);
                     self.load_studio();
                 }
                 None
@@ -861,6 +856,11 @@ impl App {
     }
 
     fn load_studio(&mut self) {
+        let session = &self.session;
+        self.host.studio_loading(|| {
+            let session = session.read();
+            session.host.ready(&session.playground)
+        });
         self.studio = match studio_client::load() {
             Ok(()) => Studio::Loading,
             Err(why) => Studio::Failed(why),

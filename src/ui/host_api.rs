@@ -18,6 +18,7 @@ use crate::view::host_wire::{HostCommandWire, HostEventWire};
 use crate::view::session::Session;
 use crate::view::studio_wire::{decode, encode};
 use crate::view::url_params::HostOrigin;
+use crate::view::words::counted;
 use gloo_timers::callback::Timeout;
 use js_sys::Object;
 use std::cell::RefCell;
@@ -31,8 +32,6 @@ const MAX_WARNING: usize = 300;
 /// At most this many host messages wait for the studio (ten times the
 /// largest burst the tests post); the rest are dropped, said once.
 const MAX_UNREAD: usize = 100_000;
-/// At most this many events wait for the studio; the oldest go first.
-const MAX_UNPOSTED: usize = 10_000;
 
 /// Where the studio, which reads and writes the host's messages, is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +56,8 @@ pub struct HostSide {
     flush: Option<Timeout>,
     /// Whether the studio, which reads and writes messages, is there.
     studio: StudioLink,
-    /// Events to post once it is (`HostEventWire`s, encoded).
+    /// Events to post once it is (`HostEventWire`s, encoded): only
+    /// `ready`, as nothing is subscribed before the studio reads a command.
     unposted: Vec<String>,
     /// Messages from the host to read once it is.
     unread: Vec<JsValue>,
@@ -149,9 +149,6 @@ impl HostSide {
         if self.listener.is_none() || self.studio == StudioLink::Failed {
             return;
         }
-        if self.unposted.len() == MAX_UNPOSTED {
-            self.unposted.remove(0);
-        }
         self.unposted
             .push(encode(&HostEventWire::from(event.clone())));
         self.post_waiting();
@@ -180,11 +177,10 @@ impl HostSide {
             return messages.into_iter().filter_map(read).collect();
         }
         let room = MAX_UNREAD - self.unread.len();
-        if messages.len() > room {
-            warn(&format!(
-                "{} messages came before the page's studio could read them, and the page \
-                 keeps at most {MAX_UNREAD}: the rest are dropped",
-                self.unread.len() + messages.len()
+        if room > 0 && messages.len() > room {
+            tell(&format!(
+                "the page keeps at most {MAX_UNREAD} of the host's messages while its studio \
+                 loads: the later ones are dropped"
             ));
         }
         self.unread.extend(messages.into_iter().take(room));
@@ -197,11 +193,14 @@ impl HostSide {
         self.framed() && self.studio == StudioLink::Failed && !self.unread.is_empty()
     }
 
-    /// The studio is loading again: the host hears `ready` first once it is
-    /// there, as it would have (the first `ready` was dropped with it).
-    pub fn studio_loading_again(&mut self, ready: &HostEvent) {
-        self.studio = StudioLink::Waiting;
-        self.post(ready);
+    /// The studio is loading, by whatever asked for it: after a failure,
+    /// the host hears `ready` first once it is there (the `ready` that
+    /// waited was dropped with the failed one), and its messages wait.
+    pub fn studio_loading(&mut self, ready: impl FnOnce() -> HostEvent) {
+        if self.studio == StudioLink::Failed {
+            self.studio = StudioLink::Waiting;
+            self.post(&ready());
+        }
     }
 
     /// The studio is there: posts the waiting events and returns the
@@ -219,10 +218,13 @@ impl HostSide {
     /// host's next message loads it again.
     pub fn studio_failed(&mut self, why: &str) {
         if self.framed() {
-            warn(&format!(
-                "the page's studio, which reads the host's messages, could not load: {why}; \
-                 {} messages from the host dropped, the next one loads it again",
-                self.unread.len()
+            let dropped = match self.unread.len() {
+                0 => String::new(),
+                n => format!("; {} from the host dropped", counted(n, "message")),
+            };
+            tell(&format!(
+                "the page's studio, which reads the host's messages, could not load: \
+                 {why}{dropped}; the host's next message loads it again"
             ));
         }
         self.studio = StudioLink::Failed;
@@ -302,6 +304,11 @@ fn read(data: JsValue) -> Option<HostCommand> {
         .and_then(HostCommandWire::into_command)
         .map_err(|reason| warn(&reason))
         .ok()
+}
+
+/// A warning about the page's side of the protocol, not a message's.
+fn tell(what: &str) {
+    web_sys::console::warn_1(&format!("raft-playground: {what}").into());
 }
 
 fn warn(reason: &str) {

@@ -288,12 +288,15 @@ for (const kind of browsers()) {
       // Still missing: the try it makes fails too, and says what it dropped.
       await post(page, { type: 'pause' });
       await embed.waitForFunction(() => window.playgroundWarnings
-        .some((w) => /could not load: .*1 messages from the host dropped/.test(w)), undefined, { timeout: 30000 });
+        .some((w) => /^raft-playground: the page's studio, .*could not load: .*; 1 message from the host dropped; /.test(w)), undefined, { timeout: 30000 });
       assert.equal(await page.count('#log li[data-type="ready"]'), 0, 'no ready without the studio');
       cpSync(join(DIST, 'studio_bg.wasm'), join(broken, 'studio_bg.wasm'));
       await post(page, { type: 'pause' });
       await page.waitFor('#log li[data-type="ready"]', { timeout: 30000 });
       await embed.waitFor({ css: '.embed-bar button.primary', text: /Play/ });
+      // `ready` once, and first.
+      assert.deepEqual(await page.evaluate(() => window.received.filter((t) => t !== 'clock').slice(0, 1)), ['ready']);
+      assert.equal(await page.count('#log li[data-type="ready"]'), 1);
       await post(page, { type: 'act', action: { action: 'stop', node: 9 } });
       await page.waitFor({ css: '#log li[data-type="error"]', text: /9/ }, { timeout: 30000 });
       assert.deepEqual(await embed.evaluate(() => window.frameErrors.filter((e) => !/404|studio_bg/.test(e))), []);

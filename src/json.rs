@@ -120,14 +120,15 @@ pub fn plain_error(message: &str, found: &str) -> String {
         return format!("invalid type: {found}{expected}");
     }
     let message = message.strip_prefix("Error: ").unwrap_or(message);
-    // It reads an enum's name off an array's first index (`["pause"]` is
-    // "unknown variant `0`"), and names the enum's Rust type for a number.
+    // It reads an enum's name off the entries of an array or an object
+    // (`["pause"]` is "unknown variant `0`"; `[]` and `["a", "b"]` are
+    // "invalid length"), and names the enum's Rust type for a number.
     if found != "a string" {
         if let Some(rest) = message.strip_prefix("unknown variant `") {
             let after = rest.find('`').map_or("", |end| &rest[end + 1..]);
             return format!("invalid type: {found}{after}");
         }
-        if message.contains(", expected enum ") {
+        if message.contains(", expected enum ") || message.starts_with("invalid length ") {
             return format!("invalid type: {found}, expected a string");
         }
     }
@@ -299,7 +300,11 @@ mod platform {
             // the wrong shape. Read through a `Value`, that is a type error.
             match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(parsed) => match serde_path_to_error::deserialize::<_, T>(&parsed) {
-                    Err(shape) => located(shape),
+                    // A `Value` offers an enum as "string or map" (serde's
+                    // form for a variant with data): a name is a string.
+                    Err(shape) => located(shape)
+                        .replace("invalid type: sequence,", "invalid type: an array,")
+                        .replace("expected string or map", "expected a string"),
                     Ok(_) => format!("not valid JSON: {}", e.inner()),
                 },
                 Err(_) => format!("not valid JSON: {}", e.inner()),

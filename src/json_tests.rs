@@ -72,6 +72,10 @@ fn a_value_of_the_wrong_shape_is_told_in_jsons_words() {
         ),
         "invalid type: a number, expected a string"
     );
+    assert_eq!(
+        plain_error("invalid length 2, expected 1", "an array"),
+        "invalid type: an array, expected a string"
+    );
     // Numbers come as floats: said as JSON wrote them, or by size.
     assert_eq!(
         plain_error(

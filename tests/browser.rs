@@ -710,6 +710,18 @@ fn a_host_command_type_that_is_not_a_name_is_said_so() {
             "{type: 3}",
             "type: invalid type: a number, expected a string",
         ),
+        (
+            "{type: []}",
+            "type: invalid type: an array, expected a string",
+        ),
+        (
+            "{type: ['play', 'pause']}",
+            "type: invalid type: an array, expected a string",
+        ),
+        (
+            "{type: {}}",
+            "type: invalid type: an object, expected a string",
+        ),
     ] {
         let err = read(js);
         assert!(err.starts_with(said), "{js}: '{err}' is not '{said}...'");

@@ -224,11 +224,11 @@ fn bad_scenarios_say_what_is_wrong() {
         // said "expected value at line 1 column ..." for an enum's name).
         (
             good.replace("\"action\": \"heal\"", "\"action\": 7"),
-            "action 5 (actions[4].action): invalid type: integer `7`",
+            "action 5 (actions[4].action): invalid type: integer `7`, expected a string",
         ),
         (
             good.replace("\"action\": \"heal\"", "\"action\": [\"heal\"]"),
-            "action 5 (actions[4].action): invalid type: sequence",
+            "action 5 (actions[4].action): invalid type: an array, expected a string",
         ),
         (good.replace("\"to\": 3", "\"to\": 9"), "there is no node 9"),
         (good.replace("\"seed\": 42,", ""), "missing field `seed`"),

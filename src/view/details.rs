@@ -292,16 +292,25 @@ fn clock_text(ppm: i64) -> String {
 pub fn message(p: &Playground, id: u64) -> Option<MessageDetails> {
     let m = p.sim.network().get(id)?;
     // A snapshot chunk's tag, as drawn beside it: "snapshot 2/3".
-    let tag = p.scene.message(id).and_then(|v| v.tag.as_deref());
+    let tag = super::scene::snapshot_tag(&p.sim, m);
     let tag = tag.map(|t| format!(" · {t}")).unwrap_or_default();
+    let mut rows = vec![
+        row("from", m.from),
+        row("to", m.to),
+        row("sent", format!("{} s", seconds(m.sent_at, 3))),
+        fate(p, id, m.deliver_at),
+    ];
+    // Selected, then left behind older ones on a crowded link by a rewind.
+    if p.scene.message(id).is_none() {
+        let drawn = super::scene::DRAWN_PER_LINK;
+        rows.push(row(
+            "drawn",
+            format!("no: {drawn} older ones on its link are"),
+        ));
+    }
     Some(MessageDetails {
         heading: format!("{} #{id}{tag}", m.packet.kind()),
-        rows: vec![
-            row("from", m.from),
-            row("to", m.to),
-            row("sent", format!("{} s", seconds(m.sent_at, 3))),
-            fate(p, id, m.deliver_at),
-        ],
+        rows,
         packet: packet_text::describe(&m.packet),
         offers: vec![Offer::act("Drop", Action::DropMessage(id))],
     })

@@ -269,6 +269,40 @@ fn a_message_in_flight_says_where_it_goes_and_offers_its_drop() {
     assert!(!d.packet.is_empty());
 }
 
+/// A message in flight but not drawn (a crowded link) says so, and can
+/// still be dropped from its panel.
+#[test]
+fn a_message_not_drawn_says_so() {
+    let (mut p, _) = led();
+    for i in 0..20 {
+        p.act(Action::ClientRequest {
+            to: None,
+            op: crate::raft::Op::Write {
+                key: "k".into(),
+                value: i.to_string(),
+            },
+        });
+    }
+    while p.scene.undrawn == 0 && p.sim.now() < 3_000 * crate::raft::MILLIS {
+        p.step();
+    }
+    let hidden = p
+        .sim
+        .network()
+        .in_flight()
+        .map(|m| m.id)
+        .find(|id| p.scene.message(*id).is_none());
+    let hidden = hidden.expect("more than 8 requests on the clients' link");
+    let d = message(&p, hidden).unwrap();
+    assert_eq!(
+        value(&d.rows, "drawn"),
+        Some("no: 8 older ones on its link are")
+    );
+    assert_eq!(labels(&d.offers), ["Drop"]);
+    let (p, id, _) = led_with_a_message_in_flight();
+    assert_eq!(value(&message(&p, id).unwrap().rows, "drawn"), None);
+}
+
 /// A run that delivers (or drops) a message by an action, as the
 /// explorer's do, says when the action does it, not the latency's time.
 #[test]

@@ -212,11 +212,11 @@ pub fn scene(sim: &Simulation) -> Scene {
 
 /// At most this many messages in flight are drawn between two places in
 /// one direction (all clients are one place, the hub), the oldest. A host
-/// page's burst of 1,000 writes put over 2,000 in flight at once, which
-/// the browser drew at about one frame a second for seconds
-/// (docs/measurements.md, 2026-12-06), and which a person sees as one
-/// smear on each link anyway. A drawn message stays drawn until it
-/// arrives: only older ones leave before it.
+/// page's burst of 1,000 writes put up to 4,000 in flight at once, which
+/// the browser drew in 7 to 10 frames over 5 seconds (docs/measurements.md,
+/// 2026-12-06), and which a person sees as one smear on each link anyway.
+/// A drawn message stays drawn until it arrives: only older ones leave
+/// before it.
 pub const DRAWN_PER_LINK: usize = 8;
 
 /// How many messages are drawn so far on each link and direction: a
@@ -238,7 +238,7 @@ impl DrawnPerLink {
     /// Whether the next message from `from` to `to` is drawn, counted if so.
     fn take(&mut self, from: Endpoint, to: Endpoint) -> bool {
         let place = |e: Endpoint| match e {
-            Endpoint::Node(id) => (id as usize).min(self.places - 1),
+            Endpoint::Node(id) => id as usize,
             Endpoint::Client(_) => 0,
         };
         let count = &mut self.counts[place(from) * self.places + place(to)];
@@ -486,7 +486,7 @@ fn tag_place(from: Point, to: Point, radius: f64) -> (Point, &'static str) {
 /// what its reply acknowledges ("got 2/3", "installed"). Chunks hold the
 /// sender's `snapshot_chunk_records` records each; a reply's total comes
 /// from the snapshot its leader holds, if still the one being sent.
-fn snapshot_tag(sim: &Simulation, m: &InFlight) -> Option<String> {
+pub(super) fn snapshot_tag(sim: &Simulation, m: &InFlight) -> Option<String> {
     let chunk = |e: Endpoint| match e {
         Endpoint::Node(id) => sim
             .server(id)

@@ -97,7 +97,10 @@ fn an_embed_computes_no_diagram() {
     assert!(Rc::ptr_eq(&first, &embed.playground.sequence.content()));
     embed.update(Input::Key(KeyCommand::TogglePause));
     embed.update(Input::Rest);
-    assert!(Rc::ptr_eq(&first, &embed.playground.sequence.content()), "nor at rest");
+    assert!(
+        Rc::ptr_eq(&first, &embed.playground.sequence.content()),
+        "nor at rest"
+    );
 }
 
 /// The diagram out of view is not computed either: it stays the one

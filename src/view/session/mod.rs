@@ -169,6 +169,11 @@ pub struct Session {
     /// back to where this tour began (or the page opened), less the Backs
     /// asked for.
     steps_in_history: usize,
+    /// The tour step a tour was ended at and its `steps_in_history` then:
+    /// Back to that step's entry brings the tour back with the steps
+    /// before it still entries (its own Back rewrote the step's entry, so
+    /// the browser's Back then showed the same step again, a review saw).
+    ended_at: Option<((&'static str, usize), usize)>,
     /// Backs asked of the browser whose address has not come yet: a second
     /// tour Back meanwhile (a double click, a held ←) would go past the
     /// tour's first entry, so it waits.
@@ -267,6 +272,7 @@ impl Session {
             failures_opened: 0,
             stories_asked: 0,
             steps_in_history: 0,
+            ended_at: None,
             backs_pending: 0,
             back_in_history: false,
             address_left: None,
@@ -298,6 +304,7 @@ impl Session {
         let ends_a_tour = matches!(&input, Input::TourEnd)
             || matches!(&input, Input::TourChoose(id) if id.is_empty());
         let failures_before = self.failures_opened;
+        let steps_before = self.steps_in_history;
         self.carry_out(input);
         self.ask_for_a_story();
         if self.playground.failure.is_none() {
@@ -336,7 +343,21 @@ impl Session {
                     self.steps_in_history.min(to)
                 };
             }
-            _ => self.history_pushed(),
+            (before, after) => {
+                let ended_here = self.ended_at.filter(|(at, _)| Some(*at) == after);
+                match ended_here {
+                    Some((_, steps)) if follows_the_address => {
+                        self.history_pushed();
+                        self.steps_in_history = steps;
+                    }
+                    _ => self.history_pushed(),
+                }
+                if ended_a_tour {
+                    self.ended_at = before.map(|at| (at, steps_before));
+                } else if after.is_some() {
+                    self.ended_at = None;
+                }
+            }
         }
         // A run brought back by Undo may be a copy taken mid-burst.
         self.playground.redraw_if_owed();

@@ -1880,6 +1880,37 @@ mod host_and_address {
         assert!(!embed.new_history_entry, "an embed adds no history entry");
     }
 
+    /// Back to the step a tour was ended at: the steps before it are still
+    /// entries, so the tour's own Back goes Back in the history (it rewrote
+    /// the step's entry, and the browser's Back then showed it again).
+    #[test]
+    fn back_to_an_ended_tour_keeps_its_steps_in_the_history() {
+        let mut s = open("?tour=figure-8&step=1", "");
+        for _ in 0..2 {
+            s.update(Input::TourNext);
+            s.update(Input::TourNext); // the stretch played out
+        }
+        assert_eq!(s.tour.as_ref().map(|t| t.step), Some(2));
+        s.update(Input::TourEnd);
+        s.update(Input::Frame { wall_ms: 16.0 });
+        s.update(Input::AddressMoved {
+            search: "?tour=figure-8&step=3".into(),
+            hash: String::new(),
+        });
+        assert_eq!(s.tour.as_ref().map(|t| t.step), Some(2));
+        s.update(Input::TourBack);
+        assert!(s.back_in_history, "step 2 is the entry before");
+        // Another tour's step is no such entry.
+        let mut other = open("?tour=figure-8&step=3", "");
+        other.update(Input::TourEnd);
+        other.update(Input::AddressMoved {
+            search: "?tour=split-vote&step=3".into(),
+            hash: String::new(),
+        });
+        other.update(Input::TourBack);
+        assert!(!other.back_in_history, "no step of it is an entry");
+    }
+
     /// A tour's step forward is a new entry in the browser's history, so
     /// Back (a phone's back gesture) returns to the step before instead of
     /// leaving the page; the session follows the address Back and Forward

@@ -367,7 +367,25 @@ impl Playground {
     /// A shared run as its sender saw it: replayed up to the moment it was
     /// shared (its `cursor`), paused there, with everything before it on
     /// the timeline. Without a cursor, or `from_start`, it starts at time 0.
+    /// [`OPEN_AT_ONCE`] events are replayed at once, the rest frame by
+    /// frame ([`Playground::open_more`]).
     pub fn open_shared(scenario: Scenario, from_start: bool) -> Result<Self, String> {
+        Self::open_shared_within(scenario, from_start, OPEN_AT_ONCE)
+    }
+
+    /// A failure a search found, opened at its violation: no more than a
+    /// frame's events at once, the rest frame by frame. Opened at once, a
+    /// minute's run held the page for a task of about 190 ms as its story
+    /// came (a page tester).
+    pub fn open_found(scenario: Scenario) -> Result<Self, String> {
+        Self::open_shared_within(scenario, false, OPEN_PER_FRAME)
+    }
+
+    fn open_shared_within(
+        scenario: Scenario,
+        from_start: bool,
+        at_once: u64,
+    ) -> Result<Self, String> {
         let moment = scenario.cursor.filter(|_| !from_start);
         let events = scenario.cursor_events;
         let mut p = Self::from_scenario(scenario)?;
@@ -392,7 +410,7 @@ impl Playground {
                 events,
                 t: 0,
             });
-            p.open_more(OPEN_AT_ONCE);
+            p.open_more(at_once);
         }
         // Its history up to the moment it opens at is not news to a host.
         p.new_events.clear();

@@ -619,6 +619,31 @@ mod shared_link_tests {
         p
     }
 
+    /// A found failure opens a frame's events at a time, the rest frame by
+    /// frame, to the same run a link opened at once comes to.
+    #[test]
+    fn a_found_failure_opens_a_frame_at_a_time_to_the_same_run() {
+        let mut p = sender();
+        p.skip(40_000);
+        let shared = p.export();
+        let at_once = Playground::open_shared(shared.clone(), false).unwrap();
+        assert!(
+            at_once.opening().is_none(),
+            "a link's {} events at once",
+            p.sim.events()
+        );
+        let mut found = Playground::open_found(shared).unwrap();
+        assert!(found.opening().is_some(), "more than a frame's events");
+        assert!(found.sim.events() <= OPEN_PER_FRAME + 2_000);
+        let mut frames = 1;
+        while !found.open_more(OPEN_PER_FRAME) {
+            frames += 1;
+        }
+        assert!(frames >= 2, "{frames} frames");
+        assert_eq!(found.sim.trace_hash(), at_once.sim.trace_hash());
+        assert_eq!(found.sim.now(), p.sim.now());
+    }
+
     #[test]
     fn a_shared_link_opens_paused_at_its_moment_with_the_senders_hash() {
         let p = sender();

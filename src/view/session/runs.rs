@@ -251,7 +251,7 @@ impl Session {
     pub(super) fn load_failure(&mut self, mut scenario: Scenario, report: FailureReport) {
         scenario.cursor = Some(report.violation.t);
         scenario.cursor_events = None;
-        match Playground::open_shared(scenario, false) {
+        match Playground::open_found(scenario) {
             Ok(mut fresh) => {
                 fresh.failure = Some(report);
                 fresh.story = StoryAsk::NotNeeded;

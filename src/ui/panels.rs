@@ -197,9 +197,11 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     let n = p.sim.server_count();
     let cluster = membership::cluster(&p.sim);
-    let add_refusal = membership::refusal(&p.sim, &Action::AddServer);
-    let replacement = membership::replacement(&p.sim);
-    let replace_refusal = (replacement.as_ref()).and_then(|(a, _)| membership::refusal(&p.sim, a));
+    let membership::Offers {
+        add_refusal,
+        replacement,
+        replace_refusal,
+    } = membership::offers(&p.sim);
     let (by, replacement_title) = membership::replacement_way(&p.sim);
     let other = match by {
         Replacement::Joint => Replacement::OneByOne,

@@ -136,6 +136,31 @@ pub fn replacement(sim: &Simulation) -> Option<(Action, String)> {
     Some((Action::ReplaceServers { remove, add: 2 }, label))
 }
 
+/// The Membership box's buttons as they stand: why Add server is refused
+/// (if it is), the replacement offered with its label, and why it is
+/// refused. The page's change key for the box hashes these, as they move
+/// with commits the box shows nothing else of (a "Not now" reason stayed
+/// up while the run played, a page tester saw).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offers {
+    /// Why Add server is refused now, if it is.
+    pub add_refusal: Option<String>,
+    /// The replacement offered, and its label.
+    pub replacement: Option<(Action, String)>,
+    /// Why that replacement is refused now, if it is.
+    pub replace_refusal: Option<String>,
+}
+
+/// [`Offers`] now.
+pub fn offers(sim: &Simulation) -> Offers {
+    let replacement = replacement(sim);
+    Offers {
+        add_refusal: refusal(sim, &Action::AddServer),
+        replace_refusal: (replacement.as_ref()).and_then(|(a, _)| refusal(sim, a)),
+        replacement,
+    }
+}
+
 /// Why the simulator would refuse `action` now, if it would: the page
 /// offers a membership button disabled, with this as its reason, rather
 /// than one that is refused when clicked (a replacement offered while

@@ -587,7 +587,7 @@ fn logs(p: &Playground, h: &mut StableHasher) {
 }
 
 /// The servers and the cluster's configuration: the network panel's
-/// checkboxes and its membership line.
+/// checkboxes, its membership line and its buttons' offers.
 fn membership(sim: &crate::sim::Simulation, h: &mut StableHasher) {
     let cluster = super::membership::cluster(sim);
     h.u64(sim.server_count());
@@ -596,6 +596,15 @@ fn membership(sim: &crate::sim::Simulation, h: &mut StableHasher) {
         for &id in list {
             h.u64(id);
         }
+    }
+    let offers = super::membership::offers(sim);
+    let label = offers.replacement.as_ref().map(|(_, label)| label.as_str());
+    for text in [
+        offers.add_refusal.as_deref(),
+        label,
+        offers.replace_refusal.as_deref(),
+    ] {
+        h.str(text.unwrap_or("-"));
     }
 }
 

@@ -82,6 +82,30 @@ fn a_section_out_of_view_is_not_drawn_again_until_it_is_back() {
     );
 }
 
+/// The Membership box's "Not now" reason and buttons follow the commits
+/// that change them: the box is drawn again when the new leader's first
+/// entry commits, with nothing else in it changed (the reason stayed up
+/// while the run played, a page tester saw).
+#[test]
+fn the_membership_box_is_drawn_again_when_its_offers_change() {
+    let mut s = playing();
+    let refused = |s: &Session| crate::view::membership::offers(&s.playground.sim).add_refusal;
+    // A fresh election: the new leader has committed nothing of its term.
+    let leader = s.playground.sim.leader().expect("a leader after 1 s");
+    s.update(Input::Act(crate::sim::Action::Stop(leader)));
+    let mut waited = 0;
+    while !refused(&s).is_some_and(|r| r.contains("not committed an entry of its term")) {
+        s.update(Input::Frame { wall_ms: 16.0 });
+        waited += 1;
+        assert!(waited < 2_000, "no new leader without a commit");
+    }
+    let before = s.versions().network;
+    while refused(&s).is_some() {
+        s.update(Input::Frame { wall_ms: 16.0 });
+    }
+    assert_ne!(s.versions().network, before, "the box is drawn again");
+}
+
 /// An embed draws no diagram, so it never computes one, however many
 /// messages go by, nor wakes for it.
 #[test]

@@ -67,6 +67,14 @@ pub struct EventLog {
     /// index, and whether each was joint (the first server to apply an
     /// entry tells its commit; after a fork, the discarded ones go).
     configs_told: Vec<(Time, u64, LogIndex, bool)>,
+    /// The read leases told run out: the leader, its term, and the
+    /// moment. A lease that lapses once may lapse between every two
+    /// heartbeats (a wide drift bound leaves a lease little longer than a
+    /// heartbeat interval), so later lapses and renewals in that term go
+    /// unsaid. Kept by the log, not by the servers' last looks, which each
+    /// replay takes afresh: one lapse was told again after every "+1 s"
+    /// (a page tester).
+    lapses_told: Vec<(NodeId, u64, Time)>,
     /// The last TimeoutNow told: its sender, target and term.
     timeout_now: Option<(NodeId, NodeId, u64)>,
     /// The last configuration entry told overwritten: its index and
@@ -100,11 +108,6 @@ struct Watched {
     lease: Option<Time>,
     /// The clock drift its lease allows for, in parts per million.
     drift_ppm: u64,
-    /// The term it led when its lease's running out was told: a lease
-    /// that lapses once may lapse between every two heartbeats (a wide
-    /// drift bound leaves a lease little longer than a heartbeat
-    /// interval), so later lapses and renewals in that term go unsaid.
-    lapse_told: Option<u64>,
 }
 
 /// The term `s` leads, while it runs as leader.
@@ -123,7 +126,6 @@ impl Watched {
             incarnation: s.incarnation,
             lease: lease_until(s, sim),
             drift_ppm: n.config().max_clock_drift_ppm,
-            lapse_told: None,
         }
     }
 }
@@ -238,6 +240,7 @@ impl EventLog {
         self.rebase(sim);
         // Entries applied before the fork were told; later ones come again.
         self.configs_told.retain(|(at, key, ..)| !later(*at, *key));
+        self.lapses_told.retain(|&(_, _, at)| at <= now);
         self.timeout_now = None;
         self.lost_told = None;
         let kept = self.befores.iter().filter(|(_, (at, _))| *at <= now);
@@ -332,7 +335,9 @@ impl EventLog {
             let ran_out = was.lease.is_some_and(|until| sim.node_time(id) >= until);
             let drift_ppm = n.config().max_clock_drift_ppm;
             // At ±30% drift it said 59 lapses and 61 leases in 3 s.
-            let lapsed_before = leading && was.lapse_told == leader_term;
+            let lapses_told = &mut self.lapses_told;
+            let lapsed_before = leading
+                && (lapses_told.iter()).any(|&(n, term, _)| n == id && Some(term) == leader_term);
             match (was.lease.is_some(), lease.is_some()) {
                 (false, true) if !lapsed_before => say(
                     format!(
@@ -350,7 +355,7 @@ impl EventLog {
                         ),
                         Ends::Nothing,
                     );
-                    was.lapse_told = leader_term;
+                    lapses_told.push((id, term, t));
                 }
                 (true, false) if leading && drift_ppm != was.drift_ppm => say(
                     lease_given_up(id, drift_ppm > was.drift_ppm, n.lease_duration() > 0),

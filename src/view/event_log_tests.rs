@@ -742,3 +742,20 @@ fn a_lease_that_lapses_between_heartbeats_is_told_once_a_term() {
     );
     assert!(text.matches("holds a read lease").count() <= 2, "{text}");
 }
+
+/// Told once a term however the run gets there: a second at a time (each
+/// "+1 s" told the lapse again, a page tester saw), and on past a rewind
+/// through the stretch already seen.
+#[test]
+fn a_lapse_told_once_stays_told_across_skips_and_rewinds() {
+    let mut p = leasing_n4();
+    p.act(Action::SetDriftBound(300_000));
+    for _ in 0..3 {
+        p.skip(1000);
+    }
+    p.seek(500 * crate::raft::MILLIS);
+    p.seek(p.horizon);
+    p.skip(1000);
+    let text = super::tests::text(&p);
+    assert_eq!(text.matches("read lease ran out").count(), 1, "{text}");
+}

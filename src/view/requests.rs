@@ -3,7 +3,7 @@
 //! waiting where, or timed out with its outcome unknown (a linearizability
 //! checker must then consider both, paper §6.3).
 
-use crate::raft::Op;
+use crate::raft::{Op, ServedBy};
 use crate::sim::workload::is_user_client;
 use crate::sim::{Failure, Operation, Outcome, Simulation};
 
@@ -48,9 +48,15 @@ pub fn latest(sim: &Simulation, count: usize) -> Vec<RequestLine> {
                 // A read that wrote no log entry says what answered it.
                 (Outcome::Ok, _) if o.served_by.is_some() => {
                     let read = o.read_result.as_deref().unwrap_or("nothing (no such key)");
-                    let by = o.served_by.map_or("", |s| s.name());
                     let index = o.index.unwrap_or(0);
-                    format!("read {read}, answered by {by} as of index {index}{redirected}")
+                    // "answered by local" read as a server's name (a tester).
+                    let answered = match o.served_by {
+                        Some(ServedBy::Local) => {
+                            "answered from one server's own state (not linearizable)".to_string()
+                        }
+                        by => format!("answered by {}", by.map_or("", |s| s.name())),
+                    };
+                    format!("read {read}, {answered} as of index {index}{redirected}")
                 }
                 (Outcome::Ok, _) => {
                     let effect = match (&o.op, &o.read_result) {
@@ -179,6 +185,13 @@ mod tests {
             "{lines:?}"
         );
         assert_eq!(lines[1], "read a, answered by ReadIndex as of index 2");
+        p.act(Action::SetReads(crate::raft::ReadPath::Local));
+        p.send(Op::Read { key: "msg".into() }, Some(leader % 3 + 1));
+        p.skip(300);
+        assert_eq!(
+            statuses(&p)[0],
+            "read a, answered from one server's own state (not linearizable) as of index 2"
+        );
     }
 
     #[test]

@@ -26,8 +26,9 @@ pub(super) const STEPS: &[Step] = &[
     Step {
         at_ms: 480,
         text: "n4's first round of replication took far less than an election timeout, so n2 \
-               promoted it at once (thesis §4.2.1 allows several rounds): the configuration at \
-               index 3 makes n4 a voter. A majority is now three of four.",
+               promoted it at once (thesis §4.2.1 waits a fixed number of rounds, such as ten; \
+               this page promotes after the first quick one): the configuration at index 3 \
+               makes n4 a voter. A majority is now three of four.",
     },
     Step {
         at_ms: 800,

@@ -286,10 +286,21 @@ impl EventLog {
             // Removed, and the removal committed (§4.2.2): not a restart
             // or a CheckQuorum step-down while it is still on its way.
             let removed = !n.membership().is_voter(id) && n.commit_index() >= n.membership_index();
-            if was.leader_term == Some(n.current_term()) && leader_term.is_none() && s.up && removed
-            {
+            let stepped_down =
+                was.leader_term == Some(n.current_term()) && leader_term.is_none() && s.up;
+            if stepped_down && removed {
                 say(
                     format!("n{id} stepped down: its removal is committed"),
+                    Ends::Nothing,
+                );
+            } else if stepped_down && n.config().check_quorum {
+                // In its own term, up and not removed: only CheckQuorum's
+                // check lets a leader go (a tester missed the cause).
+                say(
+                    format!(
+                        "n{id} stepped down: it heard from no majority within an election \
+                         timeout (CheckQuorum, thesis §6.2)"
+                    ),
                     Ends::Nothing,
                 );
             }

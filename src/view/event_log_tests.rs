@@ -450,6 +450,23 @@ fn leasing_n4() -> Playground {
     p
 }
 
+/// A leader cut off under CheckQuorum steps down in its own term, and the
+/// log says why (thesis §6.2); it said only "n4 is a follower in term 2".
+#[test]
+fn a_check_quorum_step_down_says_why() {
+    let mut p = leasing_n4();
+    p.act(Action::Partition(vec![vec![4]]));
+    p.skip(1000);
+    let text = super::tests::text(&p);
+    assert_eq!(
+        text.matches("n4 stepped down: it heard from no majority within an election timeout")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(!text.contains("n4 stepped down: its removal"), "{text}");
+}
+
 /// Lease reads (thesis §6.4.1): the leader's lease is told when it is
 /// earned, not at each renewal; cut off from the others, the leader's lease
 /// runs out before anyone else can be elected, and the log says so in that

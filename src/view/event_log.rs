@@ -286,8 +286,12 @@ impl EventLog {
             // Removed, and the removal committed (§4.2.2): not a restart
             // or a CheckQuorum step-down while it is still on its way.
             let removed = !n.membership().is_voter(id) && n.commit_index() >= n.membership_index();
-            let stepped_down =
-                was.leader_term == Some(n.current_term()) && leader_term.is_none() && s.up;
+            // Not a restart: a leader crashed and restarted in one action
+            // comes back a follower of the same term too.
+            let stepped_down = was.leader_term == Some(n.current_term())
+                && leader_term.is_none()
+                && s.up
+                && s.incarnation == was.incarnation;
             if stepped_down && removed {
                 say(
                     format!("n{id} stepped down: its removal is committed"),

@@ -465,6 +465,12 @@ fn a_check_quorum_step_down_says_why() {
         "{text}"
     );
     assert!(!text.contains("n4 stepped down: its removal"), "{text}");
+    // A leader crashed and restarted at once is no step-down.
+    let mut p = leasing_n4();
+    p.act(Action::Restart(4));
+    p.skip(300);
+    let text = super::tests::text(&p);
+    assert!(!text.contains("stepped down"), "{text}");
 }
 
 /// Lease reads (thesis §6.4.1): the leader's lease is told when it is

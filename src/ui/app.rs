@@ -2,6 +2,7 @@
 //! animation frames, keys, the address bar, files and the host page; and
 //! lays out the page's parts, each drawn again only when its key moves.
 
+use super::controls::TIMELINE_SLIDER;
 use super::focus;
 use super::frame_loop::FrameLoop;
 use super::host_api::HostSide;
@@ -1028,6 +1029,10 @@ fn listen_to_keys(link: Scope<App>) -> Closure<dyn FnMut(web_sys::KeyboardEvent)
                 key @ ("ArrowLeft" | "ArrowRight") => Input::Arrow {
                     forward: key == "ArrowRight",
                 },
+                // A slider's up and down are its forward and back.
+                key @ ("ArrowUp" | "ArrowDown") if on_the_timeline(&e) => Input::Arrow {
+                    forward: key == "ArrowUp",
+                },
                 key => match keys::command_for(key) {
                     Some(command) => Input::Key(command),
                     None => return,
@@ -1115,22 +1120,31 @@ fn key_target(e: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
 /// Whether the key belongs to the field it went to. A slider takes only
 /// the keys that move it: after scrubbing the timeline from the keyboard,
 /// Space and the shortcuts did nothing until Tab left it (a page tester).
+/// The timeline keeps Home, End and the page keys, and gives its arrows to
+/// the page, which steps one event: the slider's own step is a
+/// millisecond, too fine to see anything move in a run of seconds.
 fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
     key_target(e).is_some_and(|target| match target.tag_name().as_str() {
         "TEXTAREA" | "SELECT" => true,
-        "INPUT" if target.get_attribute("type").as_deref() == Some("range") => matches!(
-            e.key().as_str(),
-            "ArrowLeft"
-                | "ArrowRight"
-                | "ArrowUp"
-                | "ArrowDown"
-                | "Home"
-                | "End"
-                | "PageUp"
-                | "PageDown"
-        ),
+        "INPUT" if target.get_attribute("type").as_deref() == Some("range") => {
+            match e.key().as_str() {
+                "Home" | "End" | "PageUp" | "PageDown" => true,
+                "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown" => !on_the_timeline(e),
+                _ => false,
+            }
+        }
         "INPUT" => true,
         _ => false,
+    })
+}
+
+/// Whether the key went to the timeline's slider.
+fn on_the_timeline(e: &web_sys::KeyboardEvent) -> bool {
+    key_target(e).is_some_and(|target| {
+        target
+            .class_name()
+            .split_whitespace()
+            .any(|c| c == TIMELINE_SLIDER)
     })
 }
 

@@ -23,6 +23,10 @@ fn key(send: &Callback<Msg>, command: KeyCommand) -> Callback<MouseEvent> {
     on_click(send, Input::Key(command))
 }
 
+/// The timeline slider's class: the page's key handler gives its arrows
+/// the meaning they have elsewhere, one event.
+pub(super) const TIMELINE_SLIDER: &str = "timeline-slider";
+
 pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
     let send = &part.send;
     let p = &s.playground;
@@ -158,7 +162,7 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
                         <Part ..part.nested(PartKind::TimelineMarks, versions::marks(s)) />
                     </svg>
                 </Moving>
-                <input type="range" min="0" max={shown.max.to_string()} step="1" value={shown.value.to_string()}
+                <input type="range" class={TIMELINE_SLIDER} min="0" max={shown.max.to_string()} step="1" value={shown.value.to_string()}
                     aria-label="Timeline" aria-valuetext={versions::timeline_words(shown)} oninput={on_seek} />
             </div>
             <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"

@@ -40,7 +40,7 @@ pub enum KeyCommand {
 }
 
 /// Every binding, for the help overlay: (keys, what they do).
-pub const BINDINGS: [(&str, &str); 17] = [
+pub const BINDINGS: [(&str, &str); 18] = [
     ("Space or .", "pause / play"),
     ("S or →", "step to the next event"),
     ("Z or ←", "step back one event"),
@@ -58,6 +58,10 @@ pub const BINDINGS: [(&str, &str); 17] = [
     ("Esc", "close panels"),
     ("Tab / Enter", "focus a node or message, open it"),
     ("← / → in a tour", "previous / next step of the tour"),
+    (
+        "arrows on the timeline",
+        "one event back or on; Home / End: start / now",
+    ),
 ];
 
 /// The command for a key as `KeyboardEvent.key` names it.

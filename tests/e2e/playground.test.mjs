@@ -323,6 +323,41 @@ for (const kind of browsers()) {
     });
   });
 
+  // On the timeline the arrows step one event, as the buttons beside it
+  // do: the slider's own step, a millisecond, moved nothing a person
+  // could see in a run of seconds.
+  test(`${kind.name}: the timeline's arrows step one event`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=4&paused=1');
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 1\.000 s$/ }, { timeout: 5000 });
+      const time = () => page.text(labelled('Simulated time'));
+      // The first event by the button beside the timeline.
+      await page.setValue(labelled('Timeline'), '0');
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ }, { timeout: 5000 });
+      await page.click(button('Step forward one event'));
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.[0-9]{3} s$/ }, { timeout: 5000 });
+      const first = await time();
+      assert.notEqual(first, 't = 0.000 s', 'the first event is after 0');
+      assert.notEqual(first, 't = 0.001 s', 'the first event is not one millisecond in');
+      // The same with the keys on the slider.
+      await page.evaluate(() => document.querySelector('[aria-label="Timeline"]').focus());
+      await page.press('Home');
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ }, { timeout: 5000 });
+      await page.press('ArrowRight');
+      await page.waitFor({ ...labelled('Simulated time'), text: first }, { timeout: 5000 });
+      await page.press('ArrowUp');
+      await page.press('ArrowDown');
+      await page.waitFor({ ...labelled('Simulated time'), text: first }, { timeout: 5000 });
+      await page.press('ArrowLeft');
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ }, { timeout: 5000 });
+      // End goes back to the run's end, as any slider's End does.
+      await page.press('End');
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 1\.000 s$/ }, { timeout: 5000 });
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   // A value may be 200 bytes without a space: the request, the delivered
   // lists and the event log wrap it inside their cards (it ran out of
   // them and scrolled the whole page sideways, a page tester saw).

@@ -75,6 +75,11 @@ pub struct EventLog {
     /// replay takes afresh: one lapse was told again after every "+1 s"
     /// (a page tester).
     lapses_told: Vec<(NodeId, u64, Time)>,
+    /// Each pre-candidate's rounds of PreVote (thesis §9.6): when it sent
+    /// its first, and when its second, which is told once ("asks again"):
+    /// a server cut off asks every election timeout, and a line a round
+    /// would bury the log.
+    pre_votes: VecMap<NodeId, (Time, Option<Time>)>,
     /// The last TimeoutNow told: its sender, target and term.
     timeout_now: Option<(NodeId, NodeId, u64)>,
     /// The last configuration entry told overwritten: its index and
@@ -241,6 +246,12 @@ impl EventLog {
         // Entries applied before the fork were told; later ones come again.
         self.configs_told.retain(|(at, key, ..)| !later(*at, *key));
         self.lapses_told.retain(|&(_, _, at)| at <= now);
+        self.pre_votes = (self.pre_votes.iter())
+            .filter(|(node, (first, _))| {
+                *first <= now && self.roles.get(node).map(|r| r.0) == Some(NodeStatus::PreCandidate)
+            })
+            .map(|(node, (first, again))| (*node, (*first, again.filter(|at| *at <= now))))
+            .collect();
         self.timeout_now = None;
         self.lost_told = None;
         let kept = self.befores.iter().filter(|(_, (at, _))| *at <= now);
@@ -509,6 +520,9 @@ impl EventLog {
             .roles
             .insert(node, (role, term))
             .unwrap_or((NodeStatus::Follower, 0));
+        if role != NodeStatus::PreCandidate || was != NodeStatus::PreCandidate {
+            self.pre_votes.remove(&node);
+        }
         // A candidate that times out again starts a new election
         // without changing role: that is news too.
         let new_election = role == NodeStatus::Candidate && term != was_term;
@@ -531,6 +545,28 @@ impl EventLog {
             NodeStatus::Stopped => format!("n{node} stopped"),
             NodeStatus::Follower => format!("n{node} is a follower in term {term}"),
         })
+    }
+
+    /// A pre-candidate's PreVote sent at `t` for `term`: its first round
+    /// was told as its change of role, its second is told here, and the
+    /// rest go unsaid.
+    fn pre_vote_sent(&mut self, t: Time, node: NodeId, term: u64) -> Option<String> {
+        match self.pre_votes.get_mut(&node) {
+            None => {
+                self.pre_votes.insert(node, (t, None));
+                None
+            }
+            Some((first, again @ None)) if *first != t => {
+                *again = Some(t);
+                Some(format!(
+                    "n{node} asks again for pre-votes for term {term}: its own term stays {} \
+                     (it asks each election timeout until a majority would vote; \
+                     later rounds go unsaid)",
+                    term.saturating_sub(1)
+                ))
+            }
+            Some(_) => None,
+        }
     }
 
     /// A leader's TimeoutNow (§3.10), once per hand-over: a lost one is
@@ -594,6 +630,12 @@ impl EventLog {
                 term: Some(term),
                 ..
             } => self.timeout_now_sent(*from, *to, *term),
+            TraceEvent::Send {
+                from: Endpoint::Node(from),
+                kind: "PreVote",
+                term: Some(term),
+                ..
+            } => self.pre_vote_sent(t, *from, *term),
             TraceEvent::Apply {
                 index,
                 payload: Payload::Config(m),

@@ -782,3 +782,49 @@ fn a_lapse_told_once_stays_told_across_skips_and_rewinds() {
     let text = super::tests::text(&p);
     assert_eq!(text.matches("read lease ran out").count(), 1, "{text}");
 }
+
+/// A server cut off under PreVote (thesis §9.6) asks for pre-votes every
+/// election timeout without raising its term: its first round is told as
+/// its change of role, its second as "asks again", and no more (it was
+/// told once, so it looked as if it had given up).
+#[test]
+fn a_pre_candidate_asking_again_is_told_once() {
+    use crate::sim::config::RaftOptions;
+    let mut p = led_by_n4();
+    p.act(Action::SetRaft(RaftOptions {
+        pre_vote: true,
+        check_quorum: false,
+    }));
+    p.act(Action::Partition(vec![vec![5]]));
+    p.skip(3000);
+    let text = text(&p);
+    assert_eq!(
+        text.matches("n5 asks for pre-votes for term 3").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("n5 asks again for pre-votes for term 3: its own term stays 2")
+            .count(),
+        1,
+        "{text}"
+    );
+    // Back before the second round and on again: told once still.
+    p.seek(1500 * crate::raft::MILLIS);
+    p.seek(p.horizon);
+    p.skip(1000);
+    let text = super::tests::text(&p);
+    assert_eq!(text.matches("asks again").count(), 1, "{text}");
+    // Forked between the two rounds: the second round after the fork is
+    // told, the discarded one gone.
+    p.seek(1200 * crate::raft::MILLIS);
+    p.act(Action::Partition(vec![vec![5]]));
+    p.skip(1000);
+    let text = super::tests::text(&p);
+    assert_eq!(text.matches("asks again").count(), 1, "{text}");
+    // Healed, it hears the leader and stops asking.
+    p.act(Action::Heal);
+    p.skip(2000);
+    let text = super::tests::text(&p);
+    assert_eq!(text.matches("asks again").count(), 1, "{text}");
+}

@@ -10,11 +10,11 @@ use super::lost_focus::LostFocus;
 use super::part::{Part, PartKind, PartProps, Shared};
 use super::perf;
 use super::studio_client::{self, Studio, StudioJob, StudioMsg};
-use super::{on_screen, settled_select, share};
+use super::{into_view, on_screen, settled_select, share};
 use crate::view::experiments::PageView;
 use crate::view::keys;
 use crate::view::on_screen::Section;
-use crate::view::playground::StoryAsk;
+use crate::view::playground::{Selection, StoryAsk};
 use crate::view::session::{Input, Session};
 use crate::view::studio_wire::{self, JobWire};
 use crate::view::url_params::{HostOrigin, UrlParams};
@@ -157,6 +157,9 @@ pub enum Msg {
     ShowExperiments,
     /// The studio said something.
     Studio(StudioMsg),
+    /// A server or message picked in the picture: selected, and its
+    /// details brought into view.
+    Picked(Selection),
 }
 
 /// The root component: the playground page.
@@ -207,6 +210,9 @@ pub struct App {
     /// Back from the Experiments view: the next render gives its button
     /// the focus (it fell to the page's body, a page tester saw).
     focus_experiments_button: bool,
+    /// A pick in the picture since the last drawing: its details come
+    /// into view once drawn.
+    details_into_view: bool,
     /// "Back to the player" went back in the history, which has not
     /// arrived yet.
     going_back: bool,
@@ -296,6 +302,7 @@ impl Component for App {
             focus_before_help: None,
             story_of: None,
             focus_experiments_button: false,
+            details_into_view: false,
             going_back: false,
             lost_focus: LostFocus::default(),
             menus_may_move: true,
@@ -342,6 +349,14 @@ impl Component for App {
         self.move_focus_to_a_story();
         if std::mem::take(&mut self.focus_experiments_button) {
             focus(".to-experiments");
+        }
+        // In one column (a phone, a tablet) the details are below the
+        // picture: on a tablet they opened 250 px below the window, and a
+        // tap on a server seemed to do nothing (a page tester). Scrolled
+        // only as far as they need, so the picture stays in view where it
+        // can.
+        if std::mem::take(&mut self.details_into_view) {
+            into_view(".panel.details", !prefers_reduced_motion());
         }
         if std::mem::take(&mut self.menus_may_move) {
             settled_select::show_values_in_force();
@@ -532,6 +547,10 @@ impl App {
                 Some(Input::Frame { wall_ms })
             }
             Msg::Do(input) => Some(input),
+            Msg::Picked(selection) => {
+                self.details_into_view = true;
+                Some(Input::Select(selection))
+            }
             Msg::Share => {
                 // The link at once, of the moment on screen; its JSON once
                 // the studio, which writes JSON, is there (held below).

@@ -2,14 +2,14 @@
 
 use super::app::Msg;
 use super::motion::{self as moving, Moving};
-use super::part::{on_activate, on_click, Part, PartKind, PartProps};
+use super::part::{on_activate, Part, PartKind, PartProps};
 use crate::view::geometry;
 use crate::view::membership::Standing;
 use crate::view::motion;
 use crate::view::motion::Motion;
 use crate::view::playground::Selection;
 use crate::view::scene::{LinkView, MessageShape, MessageView};
-use crate::view::session::{Input, Session};
+use crate::view::session::Session;
 use crate::view::versions;
 use yew::prelude::*;
 
@@ -146,8 +146,8 @@ pub(super) fn node(s: &Session, part: &PartProps) -> Html {
         involved.then_some("involved"),
         geometry::small_labels(n.radius).then_some("small-labels")
     );
-    let onclick = on_click(link, Input::Select(Selection::Node(id)));
-    let onkeydown = on_activate(link, move || Msg::Do(Input::Select(Selection::Node(id))));
+    let onclick = link.reform(move |_| Msg::Picked(Selection::Node(id)));
+    let onkeydown = on_activate(link, move || Msg::Picked(Selection::Node(id)));
     let (cx, cy, r) = (n.center.x, n.center.y, n.radius);
     html! {
         <g class={class} role="button" tabindex="0" aria-label={n.label.clone()} aria-pressed={selected.to_string()}
@@ -196,8 +196,8 @@ pub(super) fn message(s: &Session, part: &PartProps) -> Html {
     let id = m.id;
     let link = &part.send;
     let selected = p.selection == Selection::Message(id);
-    let onclick = on_click(link, Input::Select(Selection::Message(id)));
-    let onkeydown = on_activate(link, move || Msg::Do(Input::Select(Selection::Message(id))));
+    let onclick = link.reform(move |_| Msg::Picked(Selection::Message(id)));
+    let onkeydown = on_activate(link, move || Msg::Picked(Selection::Message(id)));
     let (fill, stroke_dash) = match (m.reply, m.ok) {
         (false, _) => (m.color, None),
         (true, Some(false)) => ("white", Some("2 2")),

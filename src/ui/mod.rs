@@ -41,6 +41,22 @@ fn focus(selector: &str) {
     }
 }
 
+/// Scrolls the first element `selector` finds as little as it takes to
+/// show it (`block: nearest`: not at all if it is in view).
+fn into_view(selector: &str, smooth: bool) {
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten());
+    if let Some(element) = element {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        if smooth {
+            options.set_behavior(web_sys::ScrollBehavior::Smooth);
+        }
+        element.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
 /// Runs `then` in a task of its own, after the tasks already queued, with
 /// a closure that frees itself once called (gloo's forgotten `Timeout`
 /// leaked one per call). A message to itself on a `MessageChannel`, not

@@ -504,7 +504,10 @@ for (const kind of browsers()) {
     }, { width: 375, height: 812 });
   });
 
-  test(`${kind.name}: the cluster stays in view beside the panels as the page scrolls`, async () => {
+  // At a desktop's 1100x700, and on a phone on its side (844x390: left
+  // out below 480 px, its picture's box stretched beside the panels, empty,
+  // a page tester saw).
+  for (const size of [{ width: 1100, height: 700 }, { width: 844, height: 390 }]) test(`${kind.name}: the cluster stays in view beside the panels as the page scrolls (${size.width}x${size.height})`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await page.goto(url + '/?paused=1');
       await page.waitFor('.tour-menu');
@@ -526,7 +529,25 @@ for (const kind of browsers()) {
       assert.ok(at.scrolled > 400, `the side column should overflow: ${JSON.stringify(at)}`);
       assert.ok(at.picture >= 0 && at.picture <= 12, JSON.stringify(at));
       assert.ok(at.timeline <= at.view && at.cluster <= at.view, JSON.stringify(at));
-    }, { width: 1100, height: 700 });
+    }, size);
+  });
+
+  // One column in a short window (a desktop at 200% zoom): a tour's step
+  // sits beside the cluster, so Next and the servers are in view together
+  // (stacked, the cluster began 370 px down a 450 px window).
+  test(`${kind.name}: at 640x450 a tour's step sits beside the cluster`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?tour=figure-8&step=3');
+      await page.waitFor({ css: '.tour-text', text: /^\(b\)/ });
+      const at = await page.evaluate(() => {
+        const box = (css) => document.querySelector(css).getBoundingClientRect();
+        return { tour: box('.tour').right, cluster: box('.cluster-stack').left, top: box('.cluster-stack').top,
+          stepTop: box('.tour').top, view: innerHeight };
+      });
+      assert.ok(at.tour <= at.cluster, JSON.stringify(at));
+      assert.ok(Math.abs(at.top - at.stepTop) < 20 && at.top < at.view / 2, JSON.stringify(at));
+      assert.deepEqual(page.errors, []);
+    }, { width: 640, height: 450 });
   });
 
   // From the keyboard, the focus stays where the reader is: on the button

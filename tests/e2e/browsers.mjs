@@ -207,8 +207,9 @@ async function launchChromium() {
   const browser = await launch();
   return {
     name: 'chromium',
-    async newPage(size) {
-      const page = await browser.newPage({ viewport: size });
+    // `touch: true` emulates a phone's finger (pointer: coarse).
+    async newPage({ touch = false, ...size }) {
+      const page = await browser.newPage({ viewport: size, hasTouch: touch, isMobile: touch });
       return new PlaywrightPage(page);
     },
     close: () => browser.close(),

@@ -384,6 +384,26 @@ for (const kind of browsers()) {
     }, { width: 768, height: 1024 });
   });
 
+  // A finger's targets: the checkboxes were 13 px, the log table's server
+  // names 16 and the sliders 16 px tall on a phone (a page tester); at
+  // least 24 px each way with a coarse pointer (WCAG 2.5.8). Chromium only:
+  // geckodriver emulates no touch screen.
+  test(`${kind.name}: a phone's targets are at least 24 px`, { skip: kind.name !== 'chromium' && 'no touch emulation' }, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=3&paused=1');
+      await page.waitFor('.logs button.link');
+      const small = await page.evaluate(() => [...document.querySelectorAll(
+        'input[type=checkbox], .logs button.link, .what-if button.link, .tour button.link, input[type=range]')]
+        .map((e) => [e.outerHTML.slice(0, 60), e.getBoundingClientRect()])
+        .filter(([, r]) => r.width > 0 && (r.width < 23.5 || r.height < 23.5))
+        .map(([html, r]) => `${html} ${r.width}x${r.height}`));
+      const counted = await page.count('input[type=checkbox]');
+      assert.ok(counted >= 3, `checkboxes: ${counted}`);
+      assert.deepEqual(small, []);
+      assert.deepEqual(page.errors, []);
+    }, { width: 390, height: 844, touch: true });
+  });
+
   // A value may be 200 bytes without a space: the request, the delivered
   // lists and the event log wrap it inside their cards (it ran out of
   // them and scrolled the whole page sideways, a page tester saw).

@@ -118,7 +118,7 @@ for (const kind of browsers()) {
 // scrolled out of sight: the labels keep apart, and the table stacks a card
 // per row within the width.
 for (const kind of browsers()) {
-  test(`${kind.name}: at a phone's 375 px Figure 16's labels keep apart and its table stacks`, async () => {
+  test(`${kind.name}: at a phone's 360 px Figure 16's labels keep apart, its legends fit and its table stacks`, async () => {
     await withPage(kind, DIST, async ({ url, page }) => {
       await page.goto(url + '/?view=experiments');
       await page.click(button('Quick run: 100 trials per line'));
@@ -146,11 +146,17 @@ for (const kind of browsers()) {
             for (const [b, rb] of [...texts.slice(i + 1), ...dots]) if (hit(ra, rb)) overlaps.push(`${a} / ${b}`);
           });
         }
+        // A legend's entry stays inside its list ("none of 10 ended within
+        // 60 s" ran 8 px past it at 360 px, a page tester saw).
+        const legends = [...document.querySelectorAll('.legend li')]
+          .filter((li) => li.getBoundingClientRect().right > li.parentElement.getBoundingClientRect().right + 0.5)
+          .map((li) => li.textContent);
         const wrap = document.querySelector('.exp-table-wrap');
         const rows = [...document.querySelectorAll('.fig16-table tbody tr')];
         const card = rows[0].getBoundingClientRect();
         return {
           overlaps,
+          legends,
           sideways: wrap.scrollWidth - wrap.clientWidth,
           // A card's cells: its range and its note span it, as wide as it.
           note: Math.round(rows[0].querySelector('td.note').getBoundingClientRect().width / card.width * 10) / 10,
@@ -159,11 +165,12 @@ for (const kind of browsers()) {
         };
       });
       assert.deepEqual(seen.overlaps, []);
+      assert.deepEqual(seen.legends, []);
       assert.equal(seen.sideways, 0, 'the table fits the phone');
       assert.equal(seen.note, 1, 'the note runs across its card');
       assert.deepEqual(seen.label, ['trials', true], "each figure under its column's heading");
       assert.deepEqual(page.errors, []);
-    }, { width: 375, height: 700 });
+    }, { width: 360, height: 700 });
   });
 }
 

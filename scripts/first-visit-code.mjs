@@ -17,20 +17,14 @@
 //    gzip beside the whole wasm's: a split's primary module could be no
 //    smaller (it also needs placeholders and exports for the rest).
 // Figures only, no assertions (docs/measurements.md, 2026-12-06).
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import binaryen from 'binaryen';
-import { withBrowser } from '../tests/e2e/serve.mjs';
+import { distArgument, withBrowser } from '../tests/e2e/serve.mjs';
 
-const dist = process.argv[2] || 'dist';
-if (dist.startsWith('-') || !existsSync(dist)) {
-  console.error(dist.startsWith('-')
-    ? 'usage: node scripts/first-visit-code.mjs [dist]'
-    : `no build at ${dist}: run scripts/build-web.sh first, or name the folder it built`);
-  process.exit(2);
-}
+const dist = distArgument('node scripts/first-visit-code.mjs [dist]');
 const wasmName = readdirSync(dist).find((f) => /^playground-.*_bg\.wasm$/.test(f));
 if (!wasmName) {
   console.error(`no playground-*_bg.wasm in ${dist}: is it a release build of this page?`);

@@ -42,15 +42,9 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { serve, withBrowser } from '../tests/e2e/serve.mjs';
+import { distArgument, serve, withBrowser } from '../tests/e2e/serve.mjs';
 
-const dist = process.argv[2] || 'dist';
-if (dist.startsWith('-') || !existsSync(dist)) {
-  console.error(dist.startsWith('-')
-    ? 'usage: node scripts/measure-playground.mjs [dist]  (MEASURE_SECONDS=N for the length of each run; default 10)'
-    : `no build at ${dist}: run scripts/build-web.sh first, or name the folder it built`);
-  process.exit(2);
-}
+const dist = distArgument('node scripts/measure-playground.mjs [dist]  (MEASURE_SECONDS=N for the length of each run; default 10)');
 const SECONDS = Number(process.env.MEASURE_SECONDS || 10);
 // MEASURE_ONLY=frames,cpu (any of bundle, size, cpu, frames, kinds, threads,
 // jumps, host): only those parts, to measure one change quickly. Default: all.

@@ -2,8 +2,22 @@
 // 127.0.0.1 with Python's http.server and launch Debian's Chromium headless
 // through playwright-core (no browser download).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
+
+/** The release build a script was given (its first argument, else
+ *  `dist`), or exit 2 with `usage` or with what is missing. */
+export function distArgument(usage) {
+  const dist = process.argv[2] || 'dist';
+  if (dist.startsWith('-') || !existsSync(dist)) {
+    console.error(dist.startsWith('-')
+      ? `usage: ${usage}`
+      : `no build at ${dist}: run scripts/build-web.sh first, or name the folder it built`);
+    process.exit(2);
+  }
+  return dist;
+}
 
 export async function freePort() {
   return new Promise((resolve) => {

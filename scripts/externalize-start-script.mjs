@@ -18,5 +18,11 @@ if (!found) {
 }
 const name = `start-${createHash('sha256').update(found[1]).digest('hex').slice(0, 16)}.js`;
 writeFileSync(join(dir, name), found[1].trim() + '\n');
-writeFileSync(page, html.replace(inline, `<script type="module" src="./${name}"></script>`));
+// The wasm's preload (`as="fetch"`) drops its integrity attribute:
+// Chromium ignores it there and says so in the console on every load, an
+// embedding host's console included; the start script's fetch of the
+// wasm never carried one.
+const withoutIntegrity = (tag) => (/ as="fetch"/.test(tag) ? tag.replace(/ integrity="[^"]*"/, '') : tag);
+writeFileSync(page, html.replace(inline, `<script type="module" src="./${name}"></script>`)
+  .replace(/<link rel="preload"[^>]*>/g, withoutIntegrity));
 console.log(`externalize-start-script: index.html now loads ./${name}`);

@@ -404,6 +404,18 @@ for (const kind of browsers()) {
     }, { width: 390, height: 844, touch: true });
   });
 
+  // A page that opens and runs says nothing in the console, where an
+  // embedding host's developer reads it too (Chromium warned on every load
+  // that it ignores the wasm preload's integrity attribute).
+  test(`${kind.name}: a fresh page writes no console warning or error`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=2');
+      await page.waitFor('g.node[data-role=leader]', { timeout: 20000 });
+      assert.deepEqual(page.warnings, []);
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   // A value may be 200 bytes without a space: the request, the delivered
   // lists and the event log wrap it inside their cards (it ran out of
   // them and scrolled the whole page sideways, a page tester saw).

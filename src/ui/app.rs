@@ -203,7 +203,7 @@ pub struct App {
     studio: Studio,
     /// While the keyboard help is open, what had the focus before it: the
     /// dialog takes the focus, and gives it back when it closes.
-    focus_before_help: Option<Option<web_sys::HtmlElement>>,
+    focus_before_help: Option<Option<web_sys::Element>>,
     /// The session's `failures_opened` while a found failure's story was
     /// on the page at the last render; `None` while none was.
     story_of: Option<u64>,
@@ -328,13 +328,14 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
-        let noted = !matches!(msg, Msg::Frame(_));
-        if noted {
-            self.lost_focus.note();
+        if !matches!(msg, Msg::Frame(_)) {
             self.menus_may_move = true;
         }
+        // Frames too: a message delivered while it had the focus went,
+        // and the focus fell to the page's body (an accessibility tester).
+        self.lost_focus.note();
         let drawn = self.carry_out(ctx, msg);
-        if noted && !drawn {
+        if !drawn {
             // No drawing follows to restore it after.
             self.lost_focus.forget();
         }
@@ -683,12 +684,18 @@ impl App {
             return;
         };
         if open {
-            let before = document.active_element().and_then(|e| e.dyn_into().ok());
+            let before = document.active_element();
             self.focus_before_help = Some(before);
             focus(".overlay .dialog");
         } else if let Some(Some(before)) = self.focus_before_help.take() {
+            // A server or a message is an SVG element: it took no focus
+            // back as an HTML one would (an accessibility tester).
             if before.is_connected() {
-                let _ = before.focus();
+                if let Some(html) = before.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = html.focus();
+                } else if let Some(svg) = before.dyn_ref::<web_sys::SvgElement>() {
+                    let _ = svg.focus();
+                }
             }
         }
     }

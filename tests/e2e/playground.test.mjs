@@ -416,6 +416,80 @@ for (const kind of browsers()) {
     });
   });
 
+  // Accessibility (an accessibility tester): a server's name and commit
+  // index are readable on its fill, a stopped server's grey included (WCAG
+  // 1.4.3, 4.5:1); the help fits a 320 px window (a 1280 px screen at
+  // 400%); and the focus goes back to the server the help was opened from.
+  test(`${kind.name}: servers' labels have contrast, the help fits 320 px, the focus comes back`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=1&paused=1');
+      await page.waitFor("g.node[data-node='3']");
+      await page.evaluate(() => document.querySelector("g.node[data-node='3']")
+        .dispatchEvent(new MouseEvent('click', { bubbles: true })));
+      await page.click(button('Stop'));
+      await page.waitFor("g.node[data-node='3'][data-role=stopped]");
+      const low = await page.evaluate(() => {
+        const rgb = (c) => {
+          const probe = document.createElement('canvas').getContext('2d');
+          probe.fillStyle = c;
+          const hex = probe.fillStyle.slice(1);
+          return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+        };
+        const luminance = (c) => {
+          const [r, g, b] = rgb(c).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const out = [];
+        for (const node of document.querySelectorAll('g.node')) {
+          const fill = node.querySelector('circle.body').getAttribute('fill');
+          for (const label of node.querySelectorAll('text.node-id, text.commit')) {
+            const [a, b] = [luminance(getComputedStyle(label).fill), luminance(fill)].sort((x, y) => y - x);
+            const ratio = (a + 0.05) / (b + 0.05);
+            if (ratio < 4.5) out.push(`${label.textContent} on ${fill}: ${ratio.toFixed(2)}`);
+          }
+        }
+        return out;
+      });
+      assert.deepEqual(low, []);
+      // Help from the server, and back to it.
+      await page.evaluate(() => document.querySelector("g.node[data-node='3']").focus());
+      await page.press('?');
+      await page.waitFor(dialog('Keyboard shortcuts'));
+      await page.press('Escape');
+      await page.waitForFunction(() => document.activeElement && document.activeElement.getAttribute('data-node') === '3',
+        undefined, { timeout: 5000 });
+      // The help at 320 px stays inside the window.
+      await page.setViewport({ width: 320, height: 600 });
+      await page.press('?');
+      await page.waitFor(dialog('Keyboard shortcuts'));
+      const box = await page.evaluate(() => {
+        const r = document.querySelector('.overlay .dialog').getBoundingClientRect();
+        return { left: r.left, right: r.right, inner: innerWidth };
+      });
+      assert.ok(box.left >= 0 && box.right <= box.inner, JSON.stringify(box));
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
+  // A message with the focus is delivered while the run goes on: the focus
+  // falls back to the picture, not to the page's body, where a screen
+  // reader loses its place (an accessibility tester: 5 of 5 trials).
+  test(`${kind.name}: a focused message delivered while running leaves the focus in the picture`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=2&load=5');
+      await page.waitFor('g.message', { timeout: 20000 });
+      await page.evaluate(() => document.querySelector('g.message').focus());
+      assert.equal(await page.evaluate(() => document.activeElement.classList.contains('message')), true);
+      await page.sleep(2000);
+      const where = await page.evaluate(() => {
+        const a = document.activeElement;
+        return a === document.body ? 'body' : a.closest('.picture') ? 'picture' : a.tagName;
+      });
+      assert.equal(where, 'picture');
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   // A value may be 200 bytes without a space: the request, the delivered
   // lists and the event log wrap it inside their cards (it ran out of
   // them and scrolled the whole page sideways, a page tester saw).

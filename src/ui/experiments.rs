@@ -137,7 +137,10 @@ fn choice_buttons(
 fn status(e: &Experiments) -> Html {
     let bar = match &e.status {
         Status::Running { done, total, .. } => html! {
-            <progress aria-label="Experiment progress" max={total.max(&1).to_string()} value={done.to_string()}></progress>
+            <>
+                <progress aria-label="Experiment progress" max={total.max(&1).to_string()} value={done.to_string()}></progress>
+                <span class="exp-count" aria-hidden="true">{ e.progress_text() }</span>
+            </>
         },
         _ => html! {},
     };
@@ -331,7 +334,10 @@ fn comparison(c: &Comparison, send: &Callback<ExpMsg>) -> Html {
     let choices = SeedCount::ALL.map(|s| (s.label(), s.cost(), ExpMsg::StartComparison(s)));
     let bar = match &c.status {
         Status::Running { done, total, .. } => html! {
-            <progress aria-label="Comparison progress" max={total.max(&1).to_string()} value={done.to_string()}></progress>
+            <>
+                <progress aria-label="Comparison progress" max={total.max(&1).to_string()} value={done.to_string()}></progress>
+                <span class="exp-count" aria-hidden="true">{ c.progress_text() }</span>
+            </>
         },
         _ => html! {},
     };

@@ -7,7 +7,7 @@
 
 use super::availability_chart::{difference, rows, BarChart, Row};
 use super::experiment_figure::count;
-use super::experiments::{running_text, ForPlayer, Status};
+use super::experiments::{running_headline, running_text, ForPlayer, Status};
 use crate::raft::{MILLIS, SECONDS};
 use crate::sim::action::Action;
 use crate::sim::experiment::switch_availability::{AvailabilityConfig, SwitchResult, Switches};
@@ -211,11 +211,21 @@ impl Comparison {
         self.status.share_done()
     }
 
-    /// The status line.
+    /// How far a run has got, while it runs (beside its progress bar).
+    pub fn progress_text(&self) -> Option<String> {
+        match &self.status {
+            Status::Running { done, total, what } => {
+                Some(running_text(*done, *total, what, "runs"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The status line, said by a screen reader as it changes.
     pub fn status_text(&self) -> String {
         match &self.status {
             Status::Idle => "Not run yet: choose how many seeds.".to_string(),
-            Status::Running { done, total, what } => running_text(*done, *total, what, "runs"),
+            Status::Running { total, .. } => running_headline(*total, "runs"),
             Status::Done => match self.took_ms {
                 Some(ms) => format!(
                     "Done: {} runs in {} s in this browser. Click a group of bars (or Tab to it and press Enter) to open its median seed in the player.",

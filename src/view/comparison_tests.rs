@@ -143,9 +143,14 @@ fn a_run_goes_from_idle_to_bars_as_each_combination_arrives() {
     assert_eq!(c.status_text(), "Not run yet: choose how many seeds.");
     let (run, config) = c.start(SeedCount::Page, 1000.0);
     assert_eq!((config.seeds, config.nodes, config.runs()), (250, 5, 1000));
-    assert_eq!(c.status_text(), "Starting the worker (1,000 runs)…");
+    assert_eq!(c.status_text(), "Running 1,000 runs in the worker…");
+    assert_eq!(
+        c.progress_text().unwrap(),
+        "Starting the worker (1,000 runs)…"
+    );
     c.progress(run, 250, 1000, "runs of 60 s done".into());
-    assert_eq!(c.status_text(), "250 of 1,000 runs of 60 s done");
+    assert_eq!(c.status_text(), "Running 1,000 runs in the worker…");
+    assert_eq!(c.progress_text().unwrap(), "250 of 1,000 runs of 60 s done");
     assert_eq!(c.share_done(), Some(0.25));
     for (i, p) in four().into_iter().enumerate() {
         c.part(run, p);

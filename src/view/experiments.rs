@@ -143,13 +143,21 @@ impl Status {
     }
 }
 
-/// A running job's status line, counting `unit`s ("trials", "runs"):
-/// the worker starting until the first is done, then how many are.
+/// A running job's count beside its progress bar, counting `unit`s
+/// ("trials", "runs"): the worker starting until the first is done, then
+/// how many are. Not the status line: it changes ten times a second, and a
+/// screen reader read out each change (an accessibility tester).
 pub fn running_text(done: u64, total: u64, what: &str, unit: &str) -> String {
     match done {
         0 => format!("Starting the worker ({} {unit})…", count(total)),
         _ => format!("{} of {} {what}", count(done), count(total)),
     }
+}
+
+/// A running job's status line, the same from start to end: it is said
+/// once.
+pub fn running_headline(total: u64, unit: &str) -> String {
+    format!("Running {} {unit} in the worker…", count(total))
 }
 
 /// What the pointer is over in a graph.
@@ -443,14 +451,24 @@ impl Experiments {
         self.status.share_done()
     }
 
-    /// The status line.
+    /// How far a run has got, while it runs (beside its progress bar).
+    pub fn progress_text(&self) -> Option<String> {
+        match &self.status {
+            Status::Running { done, total, what } => {
+                Some(running_text(*done, *total, what, "trials"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The status line, said by a screen reader as it changes.
     pub fn status_text(&self) -> String {
         match &self.status {
             Status::Idle => "Not run yet: choose how many trials.".to_string(),
             // The last figure stays drawn while the next run goes: said,
             // as after a cancel (it read as the new run's, a page tester).
-            Status::Running { done, total, what } => {
-                let text = running_text(*done, *total, what, "trials");
+            Status::Running { total, .. } => {
+                let text = running_headline(*total, "trials");
                 match self.results.is_some() {
                     true => format!("{text}; the figure below is from the run before."),
                     false => text,

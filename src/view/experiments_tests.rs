@@ -457,10 +457,16 @@ fn a_run_goes_from_idle_to_progress_to_graphs() {
             what: "trials run".into()
         }
     );
-    assert_eq!(e.status_text(), "Starting the worker (9,100 trials)…");
+    // The status line is said once; the count beside the bar moves.
+    assert_eq!(e.status_text(), "Running 9,100 trials in the worker…");
+    assert_eq!(
+        e.progress_text().unwrap(),
+        "Starting the worker (9,100 trials)…"
+    );
     e.progress(run, 910, 9100, "trials run".into());
     assert_eq!(e.share_done(), Some(0.1));
-    assert_eq!(e.status_text(), "910 of 9,100 trials run");
+    assert_eq!(e.status_text(), "Running 9,100 trials in the worker…");
+    assert_eq!(e.progress_text().unwrap(), "910 of 9,100 trials run");
     e.progress(run - 1, 5000, 9100, "a late reply of an earlier run".into());
     assert_eq!(e.share_done(), Some(0.1));
     deliver(&mut e, run, results(), 13_500.0);

@@ -21,7 +21,9 @@ for (const kind of browsers()) {
       const status = labelled('Experiment status');
       await page.waitFor({ ...status, text: 'Not run yet' });
       await page.click(button('Quick run: 100 trials per line'));
-      await page.waitFor({ ...status, text: /of 910 trials/ });
+      // The status is said once; the count beside the bar moves.
+      await page.waitFor({ ...status, text: 'Running 910 trials in the worker…' });
+      await page.waitFor({ css: '.exp-count', text: /of 910 trials/ });
       await page.waitFor({ ...status, text: 'Done: 910 trials' }, { timeout: 180000 });
       // The figure is drawn a line a task, the table last.
       await page.waitFor({ css: '.exp-table th', name: 'the paper (§9.3)' });
@@ -262,7 +264,8 @@ for (const kind of browsers()) {
       const status = labelled('Comparison status');
       await page.waitFor({ ...status, text: 'Not run yet' });
       await page.click(button('Quick run: 40 seeds per combination'));
-      await page.waitFor({ ...status, text: /of 160 runs of 60 s done/ });
+      await page.waitFor({ ...status, text: 'Running 160 runs in the worker…' });
+      await page.waitFor({ css: '.exp-count', text: /of 160 runs of 60 s done/ });
       await page.waitFor({ ...status, text: 'Done: 160 runs' }, { timeout: 180000 });
       // The sentence on the difference comes once all four are drawn.
       await page.waitFor({ css: '.exp-difference', text: "the README's 1,000 seeds" });

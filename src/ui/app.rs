@@ -23,7 +23,7 @@ use crate::view::what_if::{WhatIfInput, WorkerCommand};
 use crate::view::worker_protocol::WorkerReply;
 use crate::view::{permalink, scenario_json};
 use gloo_timers::callback::Timeout;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -160,6 +160,8 @@ pub enum Msg {
     /// A server or message picked in the picture: selected, and its
     /// details brought into view.
     Picked(Selection),
+    /// The help's switch for the single-key shortcuts.
+    SingleKeys(bool),
 }
 
 /// The root component: the playground page.
@@ -213,6 +215,9 @@ pub struct App {
     /// A pick in the picture since the last drawing: its details come
     /// into view once drawn.
     details_into_view: bool,
+    /// Whether the single-key shortcuts are on, shared with the keyboard
+    /// listener, and kept in the browser's storage.
+    single_keys: Rc<Cell<bool>>,
     /// "Back to the player" went back in the history, which has not
     /// arrived yet.
     going_back: bool,
@@ -262,7 +267,9 @@ impl Component for App {
         }
         let link = ctx.link().clone();
         let frames = FrameLoop::new(move |t| link.send_message(Msg::Frame(t)));
-        let keys = listen_to_keys(ctx.link().clone());
+        let single_keys = Rc::new(Cell::new(single_keys_stored()));
+        session.single_keys = single_keys.get();
+        let keys = listen_to_keys(ctx.link().clone(), single_keys.clone());
         let link = ctx.link().clone();
         let hash = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::HashChanged));
         let link = ctx.link().clone();
@@ -303,6 +310,7 @@ impl Component for App {
             story_of: None,
             focus_experiments_button: false,
             details_into_view: false,
+            single_keys,
             going_back: false,
             lost_focus: LostFocus::default(),
             menus_may_move: true,
@@ -551,6 +559,11 @@ impl App {
             Msg::Picked(selection) => {
                 self.details_into_view = true;
                 Some(Input::Select(selection))
+            }
+            Msg::SingleKeys(on) => {
+                self.single_keys.set(on);
+                store_single_keys(on);
+                Some(Input::SingleKeys(on))
             }
             Msg::Share => {
                 // The link at once, of the moment on screen; its JSON once
@@ -1039,10 +1052,18 @@ impl App {
 
 /// Sends the keyboard's shortcuts to the app, except while typing in a field
 /// or with a modifier held (the browser's own shortcuts).
-fn listen_to_keys(link: Scope<App>) -> Closure<dyn FnMut(web_sys::KeyboardEvent)> {
+fn listen_to_keys(
+    link: Scope<App>,
+    single_keys: Rc<Cell<bool>>,
+) -> Closure<dyn FnMut(web_sys::KeyboardEvent)> {
     let keys =
         Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
             if typing_in_a_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            // Turned off in the help: the key does what it would without
+            // the page (WCAG 2.1.4).
+            if !single_keys.get() && keys::is_single_key(&e.key()) {
                 return;
             }
             // Space presses the focused button, and scrolls the help
@@ -1138,6 +1159,26 @@ fn current_fragment() -> String {
         .unwrap_or_default()
 }
 
+/// Where the help's switch for the single-key shortcuts is kept: the
+/// browser's storage, so that it holds across visits. A frame whose
+/// storage is blocked (a third-party embed) keeps it for the visit.
+const SINGLE_KEYS_STORED: &str = "raft-playground:single-keys";
+
+fn single_keys_stored() -> bool {
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    let stored = storage.and_then(|s| s.get_item(SINGLE_KEYS_STORED).ok().flatten());
+    stored.as_deref() != Some("off")
+}
+
+fn store_single_keys(on: bool) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = match on {
+            true => storage.remove_item(SINGLE_KEYS_STORED),
+            false => storage.set_item(SINGLE_KEYS_STORED, "off"),
+        };
+    }
+}
+
 /// The element a key went to, if it went to one.
 fn key_target(e: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
     e.target().and_then(|t| t.dyn_into().ok())
@@ -1159,9 +1200,16 @@ fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
                 _ => false,
             }
         }
-        "INPUT" => true,
+        // A checkbox takes no typing: Escape closes the help from its
+        // switch, and the shortcuts act (Space presses it, as a button).
+        "INPUT" => !is_a_checkbox(&target),
         _ => false,
     })
+}
+
+fn is_a_checkbox(target: &web_sys::Element) -> bool {
+    target.tag_name() == "INPUT"
+        && matches!(target.get_attribute("type").as_deref(), Some("checkbox" | "radio"))
 }
 
 /// Whether the key went to the timeline's slider.
@@ -1185,6 +1233,7 @@ fn on_a_control(e: &web_sys::KeyboardEvent) -> bool {
     key_target(e).is_some_and(|target| {
         matches!(target.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
             || target.get_attribute("role").as_deref() == Some("button")
+            || is_a_checkbox(&target)
     })
 }
 

@@ -444,13 +444,25 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
     if !s.playground.help_open {
         return html! {};
     }
-    // Modal: Tab and Shift+Tab stay on its one control, Close (they
-    // went on to the page behind it, a page tester saw).
+    // Modal: Tab and Shift+Tab go between its two controls, Close and
+    // the shortcuts' switch (they went on to the page behind it, a page
+    // tester saw).
     let keep_tab = Callback::from(|e: KeyboardEvent| {
         if e.key() == "Tab" {
             e.prevent_default();
-            super::focus(".overlay .dialog button");
+            let on_close = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .is_some_and(|t| t.tag_name() == "BUTTON");
+            super::focus(match on_close {
+                true => ".overlay .dialog input",
+                false => ".overlay .dialog button",
+            });
         }
+    });
+    let single_keys = part.send.reform(|e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        Msg::SingleKeys(input.checked())
     });
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" onkeydown={keep_tab}>
@@ -464,6 +476,10 @@ pub(super) fn help(s: &Session, part: &PartProps) -> Html {
                     <button onclick={on_click(&part.send, Input::Key(KeyCommand::ToggleHelp))}>{ "Close" }</button>
                 </div>
                 <table>{ for BINDINGS.iter().map(|(k, what)| html! { <tr><th><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }) }</table>
+                <label class="single-keys">
+                    <input type="checkbox" checked={s.single_keys} onchange={single_keys} />
+                    { "Single-key shortcuts (letters, Space, + - . ?). Turn them off if you speak to the page or a key press slips: the buttons do the same, and this browser remembers." }
+                </label>
                 <h2>{ "What you see" }</h2>
                 <p>{ format!("Each server shows its name, its term (the big number) and its commit index (c4: entries up to 4 are committed). Its fill colour is the term too; the outline is the role (leader: double ring, candidate: dashed, pre-candidate with PreVote: dotted lilac, follower: thin); grey is stopped. A dashed teal outline is a learner, which gets the log but has no vote yet; a pale grey one was removed from the configuration (thesis ch. 4). The arc drains as the election timeout nears. Messages: filled dots are requests, hollow ones replies, dashed with × a rejection; bigger dots carry entries; squares are reads. A link draws at most {} messages each way, the oldest; the picture's corner says how many more are in flight.", crate::view::scene::DRAWN_PER_LINK) }</p>
                 <ul class="colour-key" aria-label="Message colours">

@@ -64,6 +64,13 @@ pub const BINDINGS: [(&str, &str); 18] = [
     ),
 ];
 
+/// Whether a key, as `KeyboardEvent.key` names it, is a single
+/// character (a letter, a digit, punctuation, Space): the shortcuts the
+/// help's switch turns off (WCAG 2.1.4). Arrows and Escape stay on.
+pub fn is_single_key(key: &str) -> bool {
+    key.chars().count() == 1
+}
+
 /// The command for a key as `KeyboardEvent.key` names it.
 pub fn command_for(key: &str) -> Option<KeyCommand> {
     let command = match key {
@@ -106,5 +113,30 @@ mod tests {
         assert_eq!(command_for("?"), Some(KeyCommand::ToggleHelp));
         assert_eq!(command_for("ArrowLeft"), Some(KeyCommand::StepBack));
         assert_eq!(command_for("x"), None);
+    }
+
+    /// The help's switch turns off every shortcut of one character, which
+    /// WCAG 2.1.4 asks to be switchable, and none of the named keys.
+    #[test]
+    fn single_keys_are_the_characters() {
+        for (keys, _) in BINDINGS.iter().take(14) {
+            let first = keys.split(' ').next().unwrap();
+            let first = if first == "Space" { " " } else { first };
+            assert!(is_single_key(first), "{keys}");
+        }
+        for key in ["é", "ß", "+", "?", "."] {
+            assert!(is_single_key(key), "{key}");
+        }
+        for key in [
+            "ArrowLeft",
+            "ArrowUp",
+            "Escape",
+            "Home",
+            "Enter",
+            "Tab",
+            "F5",
+        ] {
+            assert!(!is_single_key(key), "{key}");
+        }
     }
 }

@@ -490,6 +490,44 @@ for (const kind of browsers()) {
     });
   });
 
+  // WCAG 2.1.4: the single-key shortcuts can be turned off in the help,
+  // and the browser remembers (an accessibility tester pressed r on the
+  // Heal button and the leader restarted). Arrows and Escape stay on.
+  test(`${kind.name}: the single-key shortcuts can be turned off, and stay off`, async () => {
+    await withPage(kind, DIST, async ({ url, page }) => {
+      await page.goto(url + '/?seed=1&paused=1');
+      await page.click(button('Skip 1 simulated second'));
+      await page.waitFor({ css: '.timeline-note', text: '0 actions recorded' });
+      await page.click(button('Help'));
+      const toggle = { css: '.overlay .single-keys input' };
+      await page.waitFor(toggle);
+      assert.equal(await page.run(() => document.querySelector('.overlay .single-keys input').checked), true);
+      await page.click(toggle);
+      await page.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('.overlay'), undefined, { timeout: 5000 });
+      await page.evaluate(() => document.activeElement.blur());
+      for (const key of ['r', 'c', 'p', '?']) await page.press(key);
+      await page.sleep(500);
+      assert.equal(await page.text({ css: '.timeline-note' }), '0 actions recorded');
+      assert.equal(await page.count('.overlay'), 0, '? opens no help');
+      // Off after a reload too; the help's button still opens the help.
+      await page.goto(url + '/?seed=1&paused=1');
+      await page.click(button('Skip 1 simulated second'));
+      await page.press('r');
+      await page.sleep(500);
+      assert.equal(await page.text({ css: '.timeline-note' }), '0 actions recorded');
+      await page.click(button('Help'));
+      await page.waitFor(toggle);
+      assert.equal(await page.run(() => document.querySelector('.overlay .single-keys input').checked), false);
+      await page.click(toggle);
+      await page.press('Escape');
+      await page.evaluate(() => document.activeElement.blur());
+      await page.press('r');
+      await page.waitFor({ css: '.timeline-note', text: '1 action recorded' }, { timeout: 5000 });
+      assert.deepEqual(page.errors, []);
+    });
+  });
+
   // A value may be 200 bytes without a space: the request, the delivered
   // lists and the event log wrap it inside their cards (it ran out of
   // them and scrolled the whole page sideways, a page tester saw).

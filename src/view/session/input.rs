@@ -53,6 +53,10 @@ pub enum Input {
     NodesText(String),
     /// A node or message clicked.
     Select(Selection),
+    /// The single-key shortcuts (a letter, a digit, punctuation, Space)
+    /// turned on or off: off, a person who speaks to the page, or whose
+    /// hand slips, does not restart a server by a letter (WCAG 2.1.4).
+    SingleKeys(bool),
     /// A button that acts on the cluster.
     Act(Action),
     /// The client's message field changed.

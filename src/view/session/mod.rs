@@ -104,6 +104,8 @@ pub struct Session {
     burst_events: Vec<HostEvent>,
     /// Bumped by every input but a frame (or scrolling): see [`versions`].
     pub edits: u64,
+    /// Whether the single-key shortcuts are on (the help's switch).
+    pub single_keys: bool,
     /// The sections below the picture in view: those out of it are not
     /// drawn again until they are back ([`versions::drawn`]).
     pub on_screen: OnScreen,
@@ -255,6 +257,7 @@ impl Session {
             host_errors: Vec::new(),
             burst_events: Vec::new(),
             edits: 0,
+            single_keys: true,
             on_screen: OnScreen::default(),
             what_if: WhatIf::default(),
             from_start: params.from_start,
@@ -456,6 +459,7 @@ impl Session {
             }
             Input::Arrow { forward: true } | Input::TourNext if stretch_ended => {}
             Input::Key(command) => self.playground.command(command),
+            Input::SingleKeys(on) => self.single_keys = on,
             Input::Skip(ms) => self.playground.skip(ms),
             Input::SetSpeed(s) => self.set_speed(s),
             Input::Reset => self.reset(),

@@ -520,12 +520,18 @@ impl EventLog {
             .roles
             .insert(node, (role, term))
             .unwrap_or((NodeStatus::Follower, 0));
-        if role != NodeStatus::PreCandidate || was != NodeStatus::PreCandidate {
+        // A new term ends a pre-candidacy's rounds too: only an unsafe
+        // pre-candidate raises its term (`prevote-raises-term`), and its
+        // rounds did not keep the term the log would say they kept (a
+        // review).
+        if role != NodeStatus::PreCandidate || was != role || term != was_term {
             self.pre_votes.remove(&node);
         }
         // A candidate that times out again starts a new election
-        // without changing role: that is news too.
-        let new_election = role == NodeStatus::Candidate && term != was_term;
+        // without changing role: that is news too, as is a pre-candidate
+        // that raised its term.
+        let new_election =
+            matches!(role, NodeStatus::Candidate | NodeStatus::PreCandidate) && term != was_term;
         if was == role && !new_election {
             return None;
         }

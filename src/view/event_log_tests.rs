@@ -809,8 +809,9 @@ fn a_pre_candidate_asking_again_is_told_once() {
         1,
         "{text}"
     );
-    // Back before the second round and on again: told once still.
-    p.seek(1500 * crate::raft::MILLIS);
+    // Back between the two rounds (1.120 and 1.309 s) and on again: told
+    // once still.
+    p.seek(1200 * crate::raft::MILLIS);
     p.seek(p.horizon);
     p.skip(1000);
     let text = super::tests::text(&p);
@@ -827,4 +828,27 @@ fn a_pre_candidate_asking_again_is_told_once() {
     p.skip(2000);
     let text = super::tests::text(&p);
     assert_eq!(text.matches("asks again").count(), 1, "{text}");
+}
+
+/// With `prevote-raises-term` a pre-candidate raises its term each round:
+/// each round is told with its term, and none is said to keep its term
+/// (the log said "its own term stays 6" while it rose to 23, a review).
+#[test]
+fn a_pre_candidate_that_raises_its_term_is_told_each_round() {
+    use crate::raft::{UnsafeSwitch, UnsafeSwitches};
+    use crate::sim::config::RaftOptions;
+    let mut scenario = Playground::new(3, 5).unwrap().export();
+    scenario.unsafe_switches = UnsafeSwitches::none().with(UnsafeSwitch::PreVoteRaisesTerm);
+    let mut p = Playground::from_scenario(scenario).unwrap();
+    p.skip(1000);
+    p.act(Action::SetRaft(RaftOptions {
+        pre_vote: true,
+        check_quorum: false,
+    }));
+    p.act(Action::Partition(vec![vec![5]]));
+    p.skip(3000);
+    let text = text(&p);
+    assert!(!text.contains("asks again"), "{text}");
+    let rounds = text.matches("n5 asks for pre-votes for term").count();
+    assert!(rounds >= 5, "{rounds} rounds told: {text}");
 }

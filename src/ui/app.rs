@@ -364,7 +364,7 @@ impl Component for App {
         // tap on a server seemed to do nothing (a page tester). Scrolled
         // only as far as they need, so the picture stays in view where it
         // can.
-        if std::mem::take(&mut self.details_into_view) {
+        if std::mem::take(&mut self.details_into_view) && details_below_the_picture() {
             into_view(".panel.details", !prefers_reduced_motion());
         }
         if std::mem::take(&mut self.menus_may_move) {
@@ -451,7 +451,7 @@ impl Component for App {
                     <div class="controls" role="toolbar" aria-label="Simulation controls">
                         <Part ..part(PartKind::Bar, v.bar) />
                         <Part ..part(PartKind::Clock, v.clock) />
-                        <button class="help-button" aria-label="Help" aria-keyshortcuts="?"
+                        <button class="help-button" aria-label="Help" aria-keyshortcuts={keys::announced(session.single_keys, "?")}
                             onclick={self.send.reform(|_| Msg::Do(Input::Key(keys::KeyCommand::ToggleHelp)))}>{ "?" }</button>
                     </div>
                     <Part ..part(PartKind::TourMenu, v.tour) />
@@ -1202,14 +1202,40 @@ fn typing_in_a_field(e: &web_sys::KeyboardEvent) -> bool {
         }
         // A checkbox takes no typing: Escape closes the help from its
         // switch, and the shortcuts act (Space presses it, as a button).
-        "INPUT" => !is_a_checkbox(&target),
+        // A radio button keeps its arrows, which choose in its group.
+        "INPUT" => match target.get_attribute("type").as_deref() {
+            Some("checkbox") => false,
+            Some("radio") => e.key().starts_with("Arrow"),
+            _ => true,
+        },
         _ => false,
     })
 }
 
+/// Whether the details panel is under the picture (one column), not
+/// beside it: beside it, a pick scrolled a page read further down back up
+/// to the panel (a review).
+fn details_below_the_picture() -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let rect = |css: &str| {
+        let element = document.query_selector(css).ok().flatten()?;
+        Some(element.get_bounding_client_rect())
+    };
+    match (rect(".panel.details"), rect(".layout > .picture")) {
+        (Some(details), Some(picture)) => details.top() >= picture.bottom(),
+        _ => false,
+    }
+}
+
+/// A checkbox or radio button: Space presses it, as a button.
 fn is_a_checkbox(target: &web_sys::Element) -> bool {
     target.tag_name() == "INPUT"
-        && matches!(target.get_attribute("type").as_deref(), Some("checkbox" | "radio"))
+        && matches!(
+            target.get_attribute("type").as_deref(),
+            Some("checkbox" | "radio")
+        )
 }
 
 /// Whether the key went to the timeline's slider.

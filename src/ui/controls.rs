@@ -9,7 +9,7 @@ use super::part::{on_activate, on_click, on_enter, Part, PartKind, PartProps};
 use super::share;
 use crate::raft::MILLIS;
 use crate::sim::decimal::{fixed, seconds};
-use crate::view::keys::KeyCommand;
+use crate::view::keys::{self, KeyCommand};
 use crate::view::motion::Motion;
 use crate::view::playground::PLAYGROUND_NODES;
 use crate::view::session::{Input, Session};
@@ -46,10 +46,10 @@ pub(super) fn bar(s: &Session, part: &PartProps) -> Html {
     });
     html! {
         <>
-            <button class="primary" aria-keyshortcuts="Space" onclick={key(send, KeyCommand::TogglePause)}>
+            <button class="primary" aria-keyshortcuts={keys::announced(s.single_keys, "Space")} onclick={key(send, KeyCommand::TogglePause)}>
                 { if p.paused { "Play" } else { "Pause" } }
             </button>
-            <button aria-keyshortcuts="S" onclick={key(send, KeyCommand::Step)}>{ "Step" }</button>
+            <button aria-keyshortcuts={keys::announced(s.single_keys, "S")} onclick={key(send, KeyCommand::Step)}>{ "Step" }</button>
             <button aria-label="Skip 1 simulated second" onclick={on_click(send, Input::Skip(1000))}>{ "+1 s" }</button>
             <label class="speed">
                 { "Speed " }
@@ -94,7 +94,7 @@ pub(super) fn clock(s: &Session, _: &PartProps) -> Html {
 
 pub(super) fn embed_play(s: &Session, part: &PartProps) -> Html {
     html! {
-        <button class="primary" aria-keyshortcuts="Space" onclick={key(&part.send, KeyCommand::TogglePause)}>
+        <button class="primary" aria-keyshortcuts={keys::announced(s.single_keys, "Space")} onclick={key(&part.send, KeyCommand::TogglePause)}>
             { if s.playground.paused { "Play" } else { "Pause" } }
         </button>
     }
@@ -152,7 +152,7 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
         <div class="timeline">
             <button aria-label="Replay from the start" title="Replay from the start"
                 onclick={on_click(send, Input::ReplayFromStart)}>{ "|◀" }</button>
-            <button aria-label="Step back one event" aria-keyshortcuts="Z" title="Step back one event (Z or ←)"
+            <button aria-label="Step back one event" aria-keyshortcuts={keys::announced(s.single_keys, "Z")} title="Step back one event (Z or ←)"
                 onclick={key(send, KeyCommand::StepBack)}>{ "◀" }</button>
             <div class="track">
                 // Squeezed towards the left by the browser as the run grows
@@ -165,7 +165,7 @@ pub(super) fn timeline(s: &Session, part: &PartProps) -> Html {
                 <input type="range" class={TIMELINE_SLIDER} min="0" max={shown.max.to_string()} step="1" value={shown.value.to_string()}
                     aria-label="Timeline" aria-valuetext={versions::timeline_words(shown)} oninput={on_seek} />
             </div>
-            <button aria-label="Step forward one event" aria-keyshortcuts="S" title="Step to the next event (S or →)"
+            <button aria-label="Step forward one event" aria-keyshortcuts={keys::announced(s.single_keys, "S")} title="Step to the next event (S or →)"
                 onclick={key(send, KeyCommand::Step)}>{ "▶" }</button>
             <span class={classes!("timeline-note", p.acting_forks().then_some("past"))}>
                 { if p.acting_forks() {

@@ -55,7 +55,11 @@ impl LostFocus {
         if !region.has_attribute("tabindex") {
             let _ = region.set_attribute("tabindex", "-1");
         }
-        let _ = region.focus();
+        // Not scrolled to: it holds the spot that went, already in view
+        // where it was, and this runs on every frame.
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = region.focus_with_options(&options);
     }
 }
 

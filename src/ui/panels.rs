@@ -12,7 +12,7 @@ use crate::sim::Action;
 use crate::view::details::{self, MessageDetails, NodeDetails, Offer, Row};
 use crate::view::drift_bound;
 use crate::view::event_log;
-use crate::view::keys::{KeyCommand, BINDINGS};
+use crate::view::keys::{self, KeyCommand, BINDINGS};
 use crate::view::leadership;
 use crate::view::lease_breaks;
 use crate::view::membership;
@@ -31,9 +31,11 @@ use yew::prelude::*;
 pub(super) fn selection(s: &Session, part: &PartProps) -> Html {
     let (p, link) = (&s.playground, &part.send);
     match p.selection {
-        Selection::Node(id) => details::node(p, id).map_or(html! {}, |d| node_details(id, d, link)),
+        Selection::Node(id) => {
+            details::node(p, id).map_or(html! {}, |d| node_details(id, d, s, link))
+        }
         Selection::Message(id) => match details::message(p, id) {
-            Some(d) => message_details(id, d, link),
+            Some(d) => message_details(id, d, s, link),
             None => {
                 html! { <div class="panel details"><p>{ details::message_not_in_flight(p, id) }</p></div> }
             }
@@ -46,7 +48,7 @@ pub(super) fn selection(s: &Session, part: &PartProps) -> Html {
     }
 }
 
-fn node_details(id: NodeId, d: NodeDetails, link: &Callback<Msg>) -> Html {
+fn node_details(id: NodeId, d: NodeDetails, s: &Session, link: &Callback<Msg>) -> Html {
     html! {
         <div class="panel details" aria-label={format!("Node {id} details")}>
             <h2>{ format!("Node {id}") }</h2>
@@ -59,18 +61,18 @@ fn node_details(id: NodeId, d: NodeDetails, link: &Callback<Msg>) -> Html {
                     }) }
                 </table>
             }
-            { offers("actions", d.offers, link) }
+            { offers("actions", d.offers, s.single_keys, link) }
         </div>
     }
 }
 
-fn message_details(id: u64, d: MessageDetails, link: &Callback<Msg>) -> Html {
+fn message_details(id: u64, d: MessageDetails, s: &Session, link: &Callback<Msg>) -> Html {
     html! {
         <div class="panel details" aria-label={format!("Message {id} details")}>
             <h2>{ d.heading }</h2>
             { rows(d.rows) }
             <p class="packet">{ d.packet }</p>
-            { offers("actions", d.offers, link) }
+            { offers("actions", d.offers, s.single_keys, link) }
         </div>
     }
 }
@@ -99,14 +101,20 @@ fn keyed<E: TargetCast + 'static>(on: bool) -> Callback<E> {
 }
 
 /// A row of buttons in a `div` of `class`.
-fn offers(class: &'static str, offers: Vec<Offer>, link: &Callback<Msg>) -> Html {
-    html! { <div class={class}>{ for offers.into_iter().map(|o| offer(o, link)) }</div> }
+fn offers(
+    class: &'static str,
+    offers: Vec<Offer>,
+    single_keys: bool,
+    link: &Callback<Msg>,
+) -> Html {
+    html! { <div class={class}>{ for offers.into_iter().map(|o| offer(o, single_keys, link)) }</div> }
 }
 
 /// One button: every button a panel offers is drawn by this code.
-fn offer(o: Offer, link: &Callback<Msg>) -> Html {
+fn offer(o: Offer, single_keys: bool, link: &Callback<Msg>) -> Html {
+    let shortcut = o.key.and_then(|k| keys::announced(single_keys, k));
     html! {
-        <button key={o.slot} title={o.title} aria-keyshortcuts={o.key} onclick={on_click(link, o.input)}>{ o.label }</button>
+        <button key={o.slot} title={o.title} aria-keyshortcuts={shortcut} onclick={on_click(link, o.input)}>{ o.label }</button>
     }
 }
 
@@ -182,7 +190,7 @@ pub(super) fn client(s: &Session, part: &PartProps) -> Html {
                     }) }
                 </select>
                 <button type="submit">{ "Send" }</button>
-                <button type="button" aria-keyshortcuts="C" onclick={on_click(link, Input::Key(KeyCommand::ClientRequestToLeader))}>{ "Request to leader" }</button>
+                <button type="button" aria-keyshortcuts={keys::announced(s.single_keys, "C")} onclick={on_click(link, Input::Key(KeyCommand::ClientRequestToLeader))}>{ "Request to leader" }</button>
             </form>
             <ol class="requests" aria-label="Your requests" reversed=true>
                 { for requests::latest(&p.sim, requests::SHOWN).into_iter().map(|r| html! {
@@ -259,8 +267,8 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
         <div class="panel network">
             <h2>{ "Network" }</h2>
             <div class="presets">
-                <button aria-keyshortcuts="P" onclick={on_click(link, Input::Key(KeyCommand::IsolateLeader))}>{ "Isolate leader" }</button>
-                <button aria-keyshortcuts="D" title="Cut every link into the leader: it still sends, but hears nothing"
+                <button aria-keyshortcuts={keys::announced(s.single_keys, "P")} onclick={on_click(link, Input::Key(KeyCommand::IsolateLeader))}>{ "Isolate leader" }</button>
+                <button aria-keyshortcuts={keys::announced(s.single_keys, "D")} title="Cut every link into the leader: it still sends, but hears nothing"
                     onclick={on_click(link, Input::Key(KeyCommand::DeafenLeader))}>{ "Deafen leader" }</button>
                 <button onclick={on_click(link, Input::MajorityMinority)}>{ "Majority / minority" }</button>
                 if let Some((leader, peer)) = leader_and_peer {
@@ -268,7 +276,7 @@ pub(super) fn network(s: &Session, part: &PartProps) -> Html {
                         onclick={on_click(link, Input::Act(Action::ReachOnly { node: leader, peers: vec![peer] }))}>
                         { "Leader reaches one peer" }</button>
                 }
-                <button aria-keyshortcuts="H" onclick={on_click(link, Input::Act(Action::Heal))}>{ "Heal" }</button>
+                <button aria-keyshortcuts={keys::announced(s.single_keys, "H")} onclick={on_click(link, Input::Act(Action::Heal))}>{ "Heal" }</button>
             </div>
             <fieldset class="sides">
                 <legend>{ "Split: nodes on one side" }</legend>

@@ -60,7 +60,7 @@ pub const BINDINGS: [(&str, &str); 18] = [
     ("← / → in a tour", "previous / next step of the tour"),
     (
         "arrows on the timeline",
-        "one event back or on; Home / End: start / now",
+        "one event back or on (in a tour, a step); Home / End: start / end",
     ),
 ];
 
@@ -69,6 +69,14 @@ pub const BINDINGS: [(&str, &str); 18] = [
 /// help's switch turns off (WCAG 2.1.4). Arrows and Escape stay on.
 pub fn is_single_key(key: &str) -> bool {
     key.chars().count() == 1
+}
+
+/// The `aria-keyshortcuts` a control names, if that key is on: with the
+/// single-key shortcuts off, a control names none that no longer presses
+/// it (a review). `Space` is the key `" "`.
+pub fn announced(single_keys: bool, key: &'static str) -> Option<&'static str> {
+    let single = key == "Space" || is_single_key(key);
+    (single_keys || !single).then_some(key)
 }
 
 /// The command for a key as `KeyboardEvent.key` names it.
@@ -138,5 +146,10 @@ mod tests {
         ] {
             assert!(!is_single_key(key), "{key}");
         }
+        // What the controls name as their keys follows the switch.
+        assert_eq!(announced(false, "Space"), None);
+        assert_eq!(announced(false, "R"), None);
+        assert_eq!(announced(false, "ArrowLeft"), Some("ArrowLeft"));
+        assert_eq!(announced(true, "R"), Some("R"));
     }
 }

@@ -346,9 +346,19 @@ for (const kind of browsers()) {
       await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ }, { timeout: 5000 });
       await page.press('ArrowRight');
       await page.waitFor({ ...labelled('Simulated time'), text: first }, { timeout: 5000 });
+      // Up and Down as the slider's forward and back: the second event as
+      // the button finds it, then the first again.
+      await page.click(button('Step forward one event'));
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.[0-9]{3} s$/ }, { timeout: 5000 });
+      const second = await time();
+      await page.evaluate(() => document.querySelector('[aria-label="Timeline"]').focus());
+      await page.press('Home');
+      await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ }, { timeout: 5000 });
       await page.press('ArrowUp');
-      await page.press('ArrowDown');
       await page.waitFor({ ...labelled('Simulated time'), text: first }, { timeout: 5000 });
+      await page.press('ArrowUp');
+      await page.waitFor({ ...labelled('Simulated time'), text: second }, { timeout: 5000 });
+      await page.press('ArrowDown');
       await page.press('ArrowLeft');
       await page.waitFor({ ...labelled('Simulated time'), text: /^t = 0\.000 s$/ }, { timeout: 5000 });
       // End goes back to the run's end, as any slider's End does.
@@ -380,6 +390,16 @@ for (const kind of browsers()) {
         scrolled: scrollY,
       }));
       assert.ok(seen.picture > 0 && seen.scrolled > 0, JSON.stringify(seen));
+      // Beside the picture (a desktop), a pick scrolls nothing: the page
+      // read further down stays where it is.
+      await page.setViewport({ width: 1280, height: 900 });
+      await page.evaluate(() => window.scrollTo(0, 600));
+      const before = await page.evaluate(() => scrollY);
+      await page.evaluate(() => document.querySelector("g.node[data-node='2']")
+        .dispatchEvent(new MouseEvent('click', { bubbles: true })));
+      await page.waitFor({ css: '.panel.details h2', text: 'Node 2' });
+      await page.sleep(800);
+      assert.equal(await page.evaluate(() => scrollY), before);
       assert.deepEqual(page.errors, []);
     }, { width: 768, height: 1024 });
   });
@@ -505,6 +525,9 @@ for (const kind of browsers()) {
       await page.click(toggle);
       await page.press('Escape');
       await page.waitForFunction(() => !document.querySelector('.overlay'), undefined, { timeout: 5000 });
+      // The controls no longer name keys that do nothing; the arrows stay.
+      assert.deepEqual(await page.run(() => [...document.querySelectorAll('[aria-keyshortcuts]')]
+        .map((e) => e.getAttribute('aria-keyshortcuts')).filter((k) => !k.startsWith('Arrow'))), []);
       await page.evaluate(() => document.activeElement.blur());
       for (const key of ['r', 'c', 'p', '?']) await page.press(key);
       await page.sleep(500);

@@ -212,6 +212,9 @@ pub(super) fn is_command(input: &Input) -> bool {
                 | Input::ImportText(_)
                 | Input::Host(_)
                 | Input::WhatIf(_)
+                // A preference of the page's, not of the run: never
+                // dropped while a shared run opens (a review).
+                | Input::SingleKeys(_)
         )
 }
 

@@ -1,14 +1,16 @@
 // How small could the page's first download be if it held only the code a
 // first visit runs? Lazy loading (binaryen's wasm-split, or a second module
 // such as the studio) can defer what a visit does not call, never what it
-// does, so this is the floor of any such split.
+// does. wasm-split keeps the one data section in the first module, so this
+// is its floor; a module built apart takes its own data, so the data
+// section's size is printed too (docs/measurements.md weighs it).
 //
 //   node scripts/first-visit-code.mjs [dist]
 //
 // 1. Copies the release build to a temporary folder and rewrites its page
 //    wasm so that every function, on its first call, reports its index
-//    (binaryen's JS API: a global flag and an imported `cov.mark` a
-//    function).
+//    (binaryen's JS API: a global flag and an imported function,
+//    `cov.mark`).
 // 2. Opens it in headless Chromium for two visits: the page left to run
 //    for 20 s; and the page scrolled to its end, a client request sent, 10
 //    s more.
@@ -77,6 +79,23 @@ function instrument(bytes) {
   return { bytes: module.emitBinary(), count: functions.length };
 }
 
+/** The data section (id 11) of a wasm binary. */
+function dataSection(bytes) {
+  let at = 8;
+  const leb = () => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return value;
+  };
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const length = leb();
+    if (id === 11) return bytes.subarray(at, at + length);
+    at += length;
+  }
+  return new Uint8Array();
+}
+
 /** The wasm with every function outside `called` emptied. */
 function onlyCalled(bytes, called) {
   const module = readModule(bytes);
@@ -132,6 +151,7 @@ try {
   const fmt = (b) => `${kb(b.length)}, ${kb(gzipSync(b, { level: 9 }).length)} gzip`;
   console.log(`page wasm ${wasmName}: ${count} functions, ${fmt(original)}; JS glue and start script ${kb(glueBytes)} gzip`);
   console.log(`no function body at all (data, tables, signatures): ${fmt(onlyCalled(original, new Set()))}`);
+  console.log(`of which the data section: ${fmt(dataSection(original))}`);
   await withBrowser(copy, async ({ url, browser }) => {
     for (const [label, visit] of VISITS) {
       const called = await calledIn(browser, url, visit);

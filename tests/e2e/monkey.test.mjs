@@ -109,8 +109,8 @@ for (const kind of browsers()) {
       await page.run(() => document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
       // Back from the Experiments view, if the last click opened it (seed 7
       // does since 2026-12-06: the steps before it changed).
-      const away = await page.run(() => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === '← Back to the player'));
-      if (away) await page.click(button('← Back to the player'));
+      const away = await page.run(() => (document.querySelector('.experiments-page')?.getClientRects().length ?? 0) > 0);
+      if (away) await page.click({ css: '.experiments-page button', name: '← Back to the player' });
       await page.waitFor('g.node');
       const ended = await page.run(() => !!document.querySelector('button[aria-label="End the tour"], button.end-tour'));
       if (ended) await page.click(button('End the tour'));

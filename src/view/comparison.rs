@@ -7,7 +7,7 @@
 
 use super::availability_chart::{difference, rows, BarChart, Row};
 use super::experiment_figure::count;
-use super::experiments::{running_headline, running_text, ForPlayer, Status};
+use super::experiments::{running_headline, ForPlayer, Status};
 use crate::raft::{MILLIS, SECONDS};
 use crate::sim::action::Action;
 use crate::sim::experiment::switch_availability::{AvailabilityConfig, SwitchResult, Switches};
@@ -213,12 +213,7 @@ impl Comparison {
 
     /// How far a run has got, while it runs (beside its progress bar).
     pub fn progress_text(&self) -> Option<String> {
-        match &self.status {
-            Status::Running { done, total, what } => {
-                Some(running_text(*done, *total, what, "runs"))
-            }
-            _ => None,
-        }
+        self.status.progress_text("runs")
     }
 
     /// The status line, said by a screen reader as it changes.

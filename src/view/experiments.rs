@@ -141,13 +141,21 @@ impl Status {
             _ => None,
         }
     }
+
+    /// The count beside the progress bar, in `unit`s, while running.
+    pub fn progress_text(&self, unit: &str) -> Option<String> {
+        match self {
+            Status::Running { done, total, what } => Some(running_text(*done, *total, what, unit)),
+            _ => None,
+        }
+    }
 }
 
 /// A running job's count beside its progress bar, counting `unit`s
 /// ("trials", "runs"): the worker starting until the first is done, then
 /// how many are. Not the status line: it changes ten times a second, and a
 /// screen reader read out each change (an accessibility tester).
-pub fn running_text(done: u64, total: u64, what: &str, unit: &str) -> String {
+fn running_text(done: u64, total: u64, what: &str, unit: &str) -> String {
     match done {
         0 => format!("Starting the worker ({} {unit})…", count(total)),
         _ => format!("{} of {} {what}", count(done), count(total)),
@@ -453,12 +461,7 @@ impl Experiments {
 
     /// How far a run has got, while it runs (beside its progress bar).
     pub fn progress_text(&self) -> Option<String> {
-        match &self.status {
-            Status::Running { done, total, what } => {
-                Some(running_text(*done, *total, what, "trials"))
-            }
-            _ => None,
-        }
+        self.status.progress_text("trials")
     }
 
     /// The status line, said by a screen reader as it changes.

@@ -23,7 +23,7 @@ use crate::view::what_if::{WhatIfInput, WorkerCommand};
 use crate::view::worker_protocol::WorkerReply;
 use crate::view::{permalink, scenario_json};
 use gloo_timers::callback::Timeout;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -215,9 +215,6 @@ pub struct App {
     /// A pick in the picture since the last drawing: its details come
     /// into view once drawn.
     details_into_view: bool,
-    /// Whether the single-key shortcuts are on, shared with the keyboard
-    /// listener, and kept in the browser's storage.
-    single_keys: Rc<Cell<bool>>,
     /// "Back to the player" went back in the history, which has not
     /// arrived yet.
     going_back: bool,
@@ -267,9 +264,9 @@ impl Component for App {
         }
         let link = ctx.link().clone();
         let frames = FrameLoop::new(move |t| link.send_message(Msg::Frame(t)));
-        let single_keys = Rc::new(Cell::new(single_keys_stored()));
-        session.single_keys = single_keys.get();
-        let keys = listen_to_keys(ctx.link().clone(), single_keys.clone());
+        session.single_keys = single_keys_stored();
+        let session = Shared(Rc::new(RefCell::new(session)));
+        let keys = listen_to_keys(ctx.link().clone(), session.clone());
         let link = ctx.link().clone();
         let hash = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::HashChanged));
         let link = ctx.link().clone();
@@ -285,9 +282,9 @@ impl Component for App {
                 .add_event_listener_with_callback("beforeprint", print.as_ref().unchecked_ref());
         }
         let mut host = HostSide::listen(props.host_origin.clone(), ctx.link().clone());
-        host.post(&session.host.ready(&session.playground));
+        host.post(&session.read().host.ready(&session.read().playground));
         let mut app = App {
-            session: Shared(Rc::new(RefCell::new(session))),
+            session,
             send: ctx.link().callback(|msg| msg),
             frames,
             last_frame: None,
@@ -310,7 +307,6 @@ impl Component for App {
             story_of: None,
             focus_experiments_button: false,
             details_into_view: false,
-            single_keys,
             going_back: false,
             lost_focus: LostFocus::default(),
             menus_may_move: true,
@@ -561,7 +557,6 @@ impl App {
                 Some(Input::Select(selection))
             }
             Msg::SingleKeys(on) => {
-                self.single_keys.set(on);
                 store_single_keys(on);
                 Some(Input::SingleKeys(on))
             }
@@ -1052,18 +1047,17 @@ impl App {
 
 /// Sends the keyboard's shortcuts to the app, except while typing in a field
 /// or with a modifier held (the browser's own shortcuts).
-fn listen_to_keys(
-    link: Scope<App>,
-    single_keys: Rc<Cell<bool>>,
-) -> Closure<dyn FnMut(web_sys::KeyboardEvent)> {
+fn listen_to_keys(link: Scope<App>, session: Shared) -> Closure<dyn FnMut(web_sys::KeyboardEvent)> {
     let keys =
         Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
             if typing_in_a_field(&e) || e.ctrl_key() || e.meta_key() || e.alt_key() {
                 return;
             }
             // Turned off in the help: the key does what it would without
-            // the page (WCAG 2.1.4).
-            if !single_keys.get() && keys::is_single_key(&e.key()) {
+            // the page (WCAG 2.1.4). (Keys come between updates, when the
+            // session is free to read.)
+            let single_keys = session.0.try_borrow().map_or(true, |s| s.single_keys);
+            if !single_keys && keys::is_single_key(&e.key()) {
                 return;
             }
             // Space presses the focused button, and scrolls the help

@@ -204,6 +204,14 @@ fn text(p: &Playground) -> String {
         .join("\n")
 }
 
+/// Turns PreVote and CheckQuorum on or off in `p`'s run (an action).
+fn set_raft(p: &mut Playground, pre_vote: bool, check_quorum: bool) {
+    p.act(Action::SetRaft(crate::sim::config::RaftOptions {
+        pre_vote,
+        check_quorum,
+    }));
+}
+
 /// Seed 3, five servers: n4 leads term 2 from 0.261 s.
 fn led_by_n4() -> Playground {
     let mut p = Playground::new(3, 5).unwrap();
@@ -439,12 +447,8 @@ fn a_configuration_entry_overwritten_is_told() {
 /// n4 leading with PreVote, CheckQuorum and lease reads, 500 ms on.
 fn leasing_n4() -> Playground {
     use crate::raft::ReadPath;
-    use crate::sim::config::RaftOptions;
     let mut p = led_by_n4();
-    p.act(Action::SetRaft(RaftOptions {
-        pre_vote: true,
-        check_quorum: true,
-    }));
+    set_raft(&mut p, true, true);
     p.act(Action::SetReads(ReadPath::Lease));
     p.skip(500);
     p
@@ -548,10 +552,7 @@ fn a_second_transfer_to_the_same_server_tells_its_timeout_now() {
     let mut p = led_by_n4();
     // PreVote and CheckQuorum: the cut-off n5 raises no term, so n4 leads
     // term 2 throughout.
-    p.act(Action::SetRaft(crate::sim::config::RaftOptions {
-        pre_vote: true,
-        check_quorum: true,
-    }));
+    set_raft(&mut p, true, true);
     p.act(Action::Partition(vec![vec![5]]));
     p.act(Action::TransferLeadership(5));
     p.skip(500);
@@ -705,12 +706,8 @@ fn time_travel_keeps_what_an_overwritten_entry_changed() {
 #[test]
 fn a_transfer_is_not_a_lease_run_out() {
     use crate::raft::ReadPath;
-    use crate::sim::config::RaftOptions;
     let mut p = led_by_n4();
-    p.act(Action::SetRaft(RaftOptions {
-        pre_vote: true,
-        check_quorum: true,
-    }));
+    set_raft(&mut p, true, true);
     p.act(Action::SetReads(ReadPath::Lease));
     p.skip(500);
     assert!(text(&p).contains("n4 holds a read lease"));
@@ -789,12 +786,8 @@ fn a_lapse_told_once_stays_told_across_skips_and_rewinds() {
 /// told once, so it looked as if it had given up).
 #[test]
 fn a_pre_candidate_asking_again_is_told_once() {
-    use crate::sim::config::RaftOptions;
     let mut p = led_by_n4();
-    p.act(Action::SetRaft(RaftOptions {
-        pre_vote: true,
-        check_quorum: false,
-    }));
+    set_raft(&mut p, true, false);
     p.act(Action::Partition(vec![vec![5]]));
     p.skip(3000);
     let text = text(&p);
@@ -836,15 +829,11 @@ fn a_pre_candidate_asking_again_is_told_once() {
 #[test]
 fn a_pre_candidate_that_raises_its_term_is_told_each_round() {
     use crate::raft::{UnsafeSwitch, UnsafeSwitches};
-    use crate::sim::config::RaftOptions;
     let mut scenario = Playground::new(3, 5).unwrap().export();
     scenario.unsafe_switches = UnsafeSwitches::none().with(UnsafeSwitch::PreVoteRaisesTerm);
     let mut p = Playground::from_scenario(scenario).unwrap();
     p.skip(1000);
-    p.act(Action::SetRaft(RaftOptions {
-        pre_vote: true,
-        check_quorum: false,
-    }));
+    set_raft(&mut p, true, false);
     p.act(Action::Partition(vec![vec![5]]));
     p.skip(3000);
     let text = text(&p);
